@@ -1,0 +1,96 @@
+//! Command-line definitions (clap derive). No logic here.
+
+use crate::config::Theme;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// marketnote: turns daily bars and macro series into a data-checked research note.
+#[derive(Debug, Parser)]
+#[command(name = "marketnote", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; `render` on the bundled sample when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands of DESIGN.md.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the note (md, html, pdf, json, charts) into an output folder, atomically.
+    Render(RenderArgs),
+    /// Print the signal table (or the signals.json document with --json).
+    Signals {
+        /// note.toml (default: the bundled sample).
+        config: Option<PathBuf>,
+        /// Use no data after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        /// Print the signals.json document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// CSV on stdout: resampled bars with every indicator column.
+    Export {
+        /// note.toml (default: the bundled sample).
+        config: Option<PathBuf>,
+        /// 1D, 3D, 1W or 1M.
+        #[arg(long, value_name = "TF")]
+        timeframe: String,
+        /// Use no data after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+    },
+    /// Validate config and data; print a data-quality report. Exit 2 when unusable.
+    Check {
+        /// note.toml (default: the bundled sample).
+        config: Option<PathBuf>,
+    },
+    /// Write a starter note.toml and the default templates into DIR.
+    Init {
+        /// Folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
+    /// One note per symbol of a manifest, plus an index page.
+    Batch {
+        /// Manifest (TOML or CSV).
+        manifest: PathBuf,
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(short = 'j', long)]
+        jobs: Option<usize>,
+        /// Only this shard of the manifest: K/N, 1-based.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Use no data after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+/// Arguments of `render`.
+#[derive(Debug, clap::Args, Default)]
+pub struct RenderArgs {
+    /// note.toml (default: the bundled sample).
+    pub config: Option<PathBuf>,
+    /// Output folder (default: ./marketnote-out).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use no data after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// Comma-separated formats: md,html,pdf,json (default: the config's).
+    #[arg(long, value_name = "LIST")]
+    pub format: Option<String>,
+    /// Chart and HTML theme.
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
+    /// Folder of templates overriding the embedded ones (same file names).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// A previous output folder: adds a "Since the last note" section.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+}

@@ -1,0 +1,242 @@
+//! Input: bar CSVs and macro CSVs in, typed [`Bars`] and [`MacroSeries`] out, with a data-quality
+//! report. The only module that reads input files.
+
+pub mod bars;
+pub mod macros;
+pub mod quality;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use quality::{FileReport, Warning};
+
+/// Daily (or resampled) OHLCV bars in columns, oldest first. Every column has the same length.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bars {
+    /// Bar label: the session date (daily) or the last session in the bar (resampled).
+    pub date: Vec<NaiveDate>,
+    /// Open prices.
+    pub open: Vec<f64>,
+    /// High prices.
+    pub high: Vec<f64>,
+    /// Low prices.
+    pub low: Vec<f64>,
+    /// Close prices (split-adjusted, not dividend-adjusted, unless the config asks for adjustment).
+    pub close: Vec<f64>,
+    /// Volume in shares; `<= 0` or NaN counts as missing (SIGNALS.md §0).
+    pub volume: Vec<f64>,
+    /// Dividend-adjusted close when the source has one (used for ETF ratios).
+    pub adj_close: Option<Vec<f64>>,
+    /// Resampled bars: a scheduled NYSE session of the bar is missing from the data.
+    pub gap: Vec<bool>,
+    /// Number of data sessions aggregated into each bar (1 for daily bars).
+    pub n_sessions: Vec<u8>,
+}
+
+/// One bar, for building [`Bars`] row by row.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bar {
+    /// Session date.
+    pub date: NaiveDate,
+    /// Open.
+    pub open: f64,
+    /// High.
+    pub high: f64,
+    /// Low.
+    pub low: f64,
+    /// Close.
+    pub close: f64,
+    /// Volume.
+    pub volume: f64,
+    /// Adjusted close, when known.
+    pub adj_close: Option<f64>,
+}
+
+impl Bars {
+    /// An empty set with room for `n` bars.
+    pub fn with_capacity(n: usize, with_adj: bool) -> Self {
+        Bars {
+            date: Vec::with_capacity(n),
+            open: Vec::with_capacity(n),
+            high: Vec::with_capacity(n),
+            low: Vec::with_capacity(n),
+            close: Vec::with_capacity(n),
+            volume: Vec::with_capacity(n),
+            adj_close: if with_adj { Some(Vec::with_capacity(n)) } else { None },
+            gap: Vec::with_capacity(n),
+            n_sessions: Vec::with_capacity(n),
+        }
+    }
+
+    /// Number of bars.
+    pub fn len(&self) -> usize {
+        self.date.len()
+    }
+
+    /// True when there are no bars.
+    pub fn is_empty(&self) -> bool {
+        self.date.is_empty()
+    }
+
+    /// Appends one bar (gap false, one session).
+    pub fn push(&mut self, b: Bar) {
+        self.push_full(b, false, 1);
+    }
+
+    /// Appends one bar with its resampling flags.
+    pub fn push_full(&mut self, b: Bar, gap: bool, n_sessions: u8) {
+        self.date.push(b.date);
+        self.open.push(b.open);
+        self.high.push(b.high);
+        self.low.push(b.low);
+        self.close.push(b.close);
+        self.volume.push(b.volume);
+        if let Some(adj) = self.adj_close.as_mut() {
+            adj.push(b.adj_close.unwrap_or(b.close));
+        }
+        self.gap.push(gap);
+        self.n_sessions.push(n_sessions);
+    }
+
+    /// The bar at index `i`.
+    pub fn bar(&self, i: usize) -> Bar {
+        Bar {
+            date: self.date[i],
+            open: self.open[i],
+            high: self.high[i],
+            low: self.low[i],
+            close: self.close[i],
+            volume: self.volume[i],
+            adj_close: self.adj_close.as_ref().map(|a| a[i]),
+        }
+    }
+
+    /// The closes to use for ratios between instruments: adjusted close when present, else close.
+    pub fn ratio_close(&self) -> &[f64] {
+        self.adj_close.as_deref().unwrap_or(&self.close)
+    }
+
+    /// The bars with `from <= date <= to` (either bound optional), as a new set.
+    pub fn between(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Bars {
+        let start = from.map_or(0, |f| self.date.partition_point(|d| *d < f));
+        let end = to.map_or(self.len(), |t| self.date.partition_point(|d| *d <= t));
+        self.slice(start, end.max(start))
+    }
+
+    /// Bars `start..end` as a new set.
+    pub fn slice(&self, start: usize, end: usize) -> Bars {
+        Bars {
+            date: self.date[start..end].to_vec(),
+            open: self.open[start..end].to_vec(),
+            high: self.high[start..end].to_vec(),
+            low: self.low[start..end].to_vec(),
+            close: self.close[start..end].to_vec(),
+            volume: self.volume[start..end].to_vec(),
+            adj_close: self.adj_close.as_ref().map(|a| a[start..end].to_vec()),
+            gap: self.gap[start..end].to_vec(),
+            n_sessions: self.n_sessions[start..end].to_vec(),
+        }
+    }
+
+    /// Index of the last bar dated on or before `d`.
+    pub fn index_at_or_before(&self, d: NaiveDate) -> Option<usize> {
+        self.date.partition_point(|x| *x <= d).checked_sub(1)
+    }
+}
+
+/// An instrument's daily bars with the identity and provenance the note cites.
+#[derive(Debug, Clone)]
+pub struct Instrument {
+    /// Ticker, e.g. `IWM`.
+    pub symbol: String,
+    /// Display name, e.g. `iShares Russell 2000 ETF`.
+    pub name: String,
+    /// Daily bars, oldest first.
+    pub bars: Bars,
+}
+
+/// How a macro series is read before signals see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Transform {
+    /// The value as published.
+    #[default]
+    Level,
+    /// Year-over-year % change.
+    Yoy,
+    /// Change over the prior observation.
+    Change,
+}
+
+/// Which direction of a macro series is supportive for the instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Supportive when the (transformed) series is rising.
+    Rising,
+    /// Supportive when it is falling.
+    Falling,
+}
+
+/// One macro observation: the period it describes, the day it became public, and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MacroObs {
+    /// The observation date as published (FRED: first of the month for monthly series).
+    pub period: NaiveDate,
+    /// The first day the value may be used (period + release lag, or a release date column).
+    pub release: NaiveDate,
+    /// The value.
+    pub value: f64,
+}
+
+/// A macro series as configured, observations oldest first (by period).
+#[derive(Debug, Clone)]
+pub struct MacroSeries {
+    /// Config id; well-known ids feed the macro signals (see `signals::macro_`).
+    pub id: String,
+    /// Human label, e.g. "Fed funds rate".
+    pub label: String,
+    /// Transform before reading.
+    pub transform: Transform,
+    /// Supportive direction, if configured.
+    pub supportive_when: Option<Direction>,
+    /// Release lag in days applied to every observation.
+    pub release_lag_days: i64,
+    /// Observations, oldest first.
+    pub obs: Vec<MacroObs>,
+}
+
+impl MacroSeries {
+    /// The observations already public on `as_of` (point in time).
+    pub fn known_at(&self, as_of: NaiveDate) -> Vec<MacroObs> {
+        self.obs.iter().copied().filter(|o| o.release <= as_of).collect()
+    }
+}
+
+/// Everything one note is computed from.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The instrument of the note.
+    pub instrument: Instrument,
+    /// The large-cap benchmark.
+    pub benchmark: Option<Instrument>,
+    /// Optional mid-cap rung for the cap-ladder signal (MDY/IJH).
+    pub mid_cap: Option<Instrument>,
+    /// Macro and fundamental series, in config order.
+    pub macros: Vec<MacroSeries>,
+    /// One data-quality report per input file.
+    pub quality: Vec<FileReport>,
+}
+
+impl Dataset {
+    /// The macro series with the given id, if configured.
+    pub fn macro_series(&self, id: &str) -> Option<&MacroSeries> {
+        self.macros.iter().find(|m| m.id == id)
+    }
+}
+
+/// Loads every input the config names: bars, benchmark, mid-cap, macro series, with quality reports.
+pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<Dataset> {
+    let _ = cfg;
+    todo!("data::load")
+}

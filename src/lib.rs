@@ -1,0 +1,150 @@
+//! marketnote: daily bars and macro series in, a data-checked research note out.
+//!
+//! The flow is one-way: [`config`] → [`data`] → [`resample`] → [`indicators`] → [`signals`]
+//! → [`chart`] → [`report`]. Only `data` reads input files and only `report` writes output.
+
+pub mod chart;
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod indicators;
+pub mod report;
+pub mod resample;
+pub mod signals;
+
+use chrono::NaiveDate;
+use cli::{Cli, Command};
+use config::NoteConfig;
+use data::{Bars, Dataset};
+use error::{Error, Result};
+use resample::{resample, Resampled, Timeframe};
+use signals::stance::{Checklist, Stance};
+use signals::SignalResult;
+use std::path::{Path, PathBuf};
+
+/// Everything computed for one note, before charts and templates.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The configuration.
+    pub config: NoteConfig,
+    /// All loaded inputs (with their quality reports and hashes).
+    pub dataset: Dataset,
+    /// The effective as-of date: the last instrument session on or before the requested date.
+    pub as_of: NaiveDate,
+    /// Instrument daily bars from `history_start` to `as_of`.
+    pub daily: Bars,
+    /// Instrument weekly bars.
+    pub weekly: Resampled,
+    /// Instrument 3-day bars, phases 0, 1, 2.
+    pub three_day: [Resampled; 3],
+    /// Instrument monthly bars.
+    pub monthly: Resampled,
+    /// Benchmark daily bars (same cut), when configured.
+    pub bench_daily: Option<Bars>,
+    /// Benchmark weekly bars.
+    pub bench_weekly: Option<Resampled>,
+    /// Mid-cap weekly bars.
+    pub mid_weekly: Option<Resampled>,
+    /// Every signal, in SIGNALS.md order.
+    pub signals: Vec<SignalResult>,
+    /// Score and stance.
+    pub stance: Stance,
+    /// The Overall Structure checklist.
+    pub checklist: Checklist,
+}
+
+/// Cuts daily bars to `[history_start, as_of]`.
+fn cut(bars: &Bars, cfg: &NoteConfig, as_of: NaiveDate) -> Bars {
+    bars.between(Some(cfg.signals.history_start), Some(as_of))
+}
+
+/// Computes every signal of a note from loaded data, as of a date (point in time: nothing after
+/// `as_of` is seen by any stage).
+pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
+    let inst = &dataset.instrument.bars;
+    let last = *inst.date.last().ok_or_else(|| Error::Usage("the instrument has no bars".into()))?;
+    let requested = as_of.unwrap_or(last);
+    let as_of = match inst.index_at_or_before(requested) {
+        Some(i) => inst.date[i],
+        None => {
+            return Err(Error::Usage(format!(
+                "--as-of {requested} is before the first {} bar ({})",
+                dataset.instrument.symbol, inst.date[0]
+            )))
+        }
+    };
+    let daily = cut(inst, config, as_of);
+    if daily.is_empty() {
+        return Err(Error::Usage(format!(
+            "no {} bars between signals.history_start {} and {as_of}",
+            dataset.instrument.symbol, config.signals.history_start
+        )));
+    }
+    let weekly = resample(&daily, Timeframe::Weekly, 0);
+    let three_day = [0u8, 1, 2].map(|p| resample(&daily, Timeframe::ThreeDay, p));
+    let monthly = resample(&daily, Timeframe::Monthly, 0);
+    let bench_daily = dataset.benchmark.as_ref().map(|b| cut(&b.bars, config, as_of));
+    let bench_weekly = bench_daily.as_ref().map(|b| resample(b, Timeframe::Weekly, 0));
+    let mid_weekly = dataset.mid_cap.as_ref().map(|m| resample(&cut(&m.bars, config, as_of), Timeframe::Weekly, 0));
+
+    let input = signals::SignalInput {
+        as_of,
+        symbol: &dataset.instrument.symbol,
+        bench_symbol: dataset.benchmark.as_ref().map(|b| b.symbol.as_str()),
+        daily: &daily,
+        weekly: &weekly.bars,
+        three_day: [&three_day[0].bars, &three_day[1].bars, &three_day[2].bars],
+        bench_daily: bench_daily.as_ref(),
+        bench_weekly: bench_weekly.as_ref().map(|r| &r.bars),
+        mid_weekly: mid_weekly.as_ref().map(|r| &r.bars),
+        macros: &dataset.macros,
+        params: &config.signals,
+    };
+    let signals = signals::evaluate(&input);
+    let stance = signals::stance::score(&signals, &config.signals);
+    let checklist = signals::stance::checklist(&signals);
+    Ok(Analysis {
+        config: config.clone(),
+        dataset,
+        as_of,
+        daily,
+        weekly,
+        three_day,
+        monthly,
+        bench_daily,
+        bench_weekly,
+        mid_weekly,
+        signals,
+        stance,
+        checklist,
+    })
+}
+
+/// The bundled sample config: `./samples/iwm.toml`, else the one in the source tree.
+pub fn default_config_path() -> PathBuf {
+    let local = Path::new("samples/iwm.toml");
+    if local.exists() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml")
+}
+
+fn load_config(path: Option<PathBuf>) -> Result<NoteConfig> {
+    NoteConfig::load(&path.unwrap_or_else(default_config_path))
+}
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Render(cli::RenderArgs::default())) {
+        Command::Check { config } => {
+            let cfg = load_config(config)?;
+            let dataset = data::load(&cfg)?;
+            print!("{}", data::quality::render_report(&dataset.quality));
+            Ok(())
+        }
+        Command::Render(_) | Command::Signals { .. } | Command::Export { .. } | Command::Init { .. } | Command::Batch { .. } => {
+            Err(Error::Internal("this command is not implemented yet".into()))
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Signals: resampled bars and macro series in, named [`SignalResult`]s with evidence out
+//! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
+
+pub mod stance;
+
+use crate::config::SignalParams;
+use crate::data::{Bars, MacroSeries};
+use crate::resample::Timeframe;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A signal's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Supports the long thesis.
+    Bullish,
+    /// Against it.
+    Bearish,
+    /// Neither.
+    Neutral,
+    /// Not assessed (missing input, short history, stale data, volume gaps).
+    Unavailable,
+}
+
+impl State {
+    /// +1 bullish, -1 bearish, 0 otherwise.
+    pub fn direction(self) -> f64 {
+        match self {
+            State::Bullish => 1.0,
+            State::Bearish => -1.0,
+            State::Neutral | State::Unavailable => 0.0,
+        }
+    }
+}
+
+/// The unit of a numeric evidence value; decides how it is rounded when rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A price (2 dp).
+    Price,
+    /// A fraction shown as percent (value 0.051 renders "+5.1%"; 1 dp).
+    Pct,
+    /// Percentage points (2 dp).
+    Pp,
+    /// A ratio (3 dp).
+    Ratio,
+    /// Shares (millions, 1 dp).
+    Shares,
+    /// Multiples of ATR (2 dp).
+    Atr,
+    /// A count (integer).
+    Count,
+}
+
+/// One piece of evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Ev {
+    /// A number with its unit.
+    Num {
+        /// The full-precision value.
+        v: f64,
+        /// Its unit.
+        unit: Unit,
+    },
+    /// A date.
+    Date {
+        /// The date.
+        v: NaiveDate,
+    },
+    /// Several dates.
+    Dates {
+        /// The dates, oldest first.
+        v: Vec<NaiveDate>,
+    },
+    /// A price range.
+    Range {
+        /// Low end.
+        lo: f64,
+        /// High end.
+        hi: f64,
+    },
+    /// Free text (e.g. a list of level sources).
+    Text {
+        /// The text.
+        v: String,
+    },
+}
+
+/// Why a signal is not assessed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Unavailable {
+    /// Too few bars.
+    InsufficientHistory {
+        /// Bars needed.
+        need: usize,
+        /// Bars available.
+        have: usize,
+    },
+    /// An input series is not configured.
+    MissingInput {
+        /// What is missing, e.g. `benchmark` or `foreign_flows`.
+        input: String,
+    },
+    /// The last usable observation is too old.
+    Stale {
+        /// The series.
+        input: String,
+        /// Its last observation date.
+        last: NaiveDate,
+    },
+    /// More than 5% missing volume in the window.
+    VolumeGaps,
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unavailable::InsufficientHistory { need, have } => {
+                write!(f, "insufficient history: needs {need} bars, has {have}")
+            }
+            Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
+            Unavailable::Stale { input, last } => write!(f, "{input} is stale (last observation {last})"),
+            Unavailable::VolumeGaps => write!(f, "more than 5% of volume missing in the window"),
+        }
+    }
+}
+
+/// One computed signal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignalResult {
+    /// Stable id, e.g. `wk_compression_cluster_reclaim`.
+    pub id: &'static str,
+    /// Group for scoring (SIGNALS.md §5): thesis_rs, macro, fundamentals, weekly, three_day, daily, risk.
+    pub group: &'static str,
+    /// The claim of the note it checks, in a few words.
+    pub claim: &'static str,
+    /// Timeframe it is computed on.
+    pub tf: Timeframe,
+    /// The last complete bar (or observation) it looked at.
+    pub as_of: Option<NaiveDate>,
+    /// State.
+    pub state: State,
+    /// Strength in 0..=1 (0 when neutral or unavailable).
+    pub strength: f64,
+    /// Evidence in a fixed key order.
+    pub evidence: Vec<(String, Ev)>,
+    /// Flags such as `single_band`, `event_sensitive`, `no_lag`.
+    pub flags: Vec<String>,
+    /// Why it is unavailable, when it is.
+    pub reason: Option<Unavailable>,
+    /// The sentence the note prints, chosen by the state, numbers from the evidence.
+    pub sentence: String,
+}
+
+impl SignalResult {
+    /// The evidence value under `key`.
+    pub fn ev(&self, key: &str) -> Option<&Ev> {
+        self.evidence.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    /// The numeric evidence under `key`.
+    pub fn num(&self, key: &str) -> Option<f64> {
+        match self.ev(key)? {
+            Ev::Num { v, .. } => Some(*v),
+            _ => None,
+        }
+    }
+    /// The date evidence under `key`.
+    pub fn date(&self, key: &str) -> Option<NaiveDate> {
+        match self.ev(key)? {
+            Ev::Date { v } => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+/// Everything the signals read, already cut at the as-of date and resampled.
+#[derive(Debug, Clone)]
+pub struct SignalInput<'a> {
+    /// The note's as-of date.
+    pub as_of: NaiveDate,
+    /// The instrument's ticker.
+    pub symbol: &'a str,
+    /// The benchmark's ticker, when configured.
+    pub bench_symbol: Option<&'a str>,
+    /// Instrument daily bars (from history_start to as_of).
+    pub daily: &'a Bars,
+    /// Instrument complete weekly bars.
+    pub weekly: &'a Bars,
+    /// Instrument complete 3-day bars for phases 0, 1, 2.
+    pub three_day: [&'a Bars; 3],
+    /// Benchmark daily bars.
+    pub bench_daily: Option<&'a Bars>,
+    /// Benchmark complete weekly bars.
+    pub bench_weekly: Option<&'a Bars>,
+    /// Mid-cap complete weekly bars, when configured.
+    pub mid_weekly: Option<&'a Bars>,
+    /// Macro series (observations not yet released at as_of must be ignored: use `known_at`).
+    pub macros: &'a [MacroSeries],
+    /// Parameters.
+    pub params: &'a SignalParams,
+}
+
+/// Evaluates every signal of SIGNALS.md §4, in the spec's order.
+pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
+    let _ = input;
+    todo!("signals")
+}
