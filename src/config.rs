@@ -161,7 +161,14 @@ pub struct ChartConfig {
 
 impl Default for ChartConfig {
     fn default() -> Self {
-        ChartConfig { width: 1400, height: 900, svg: false, weekly_bars: 156, three_day_bars: 84, daily_bars: 126 }
+        ChartConfig {
+            width: 1400,
+            height: 900,
+            svg: false,
+            weekly_bars: 156,
+            three_day_bars: 84,
+            daily_bars: 126,
+        }
     }
 }
 
@@ -209,16 +216,22 @@ pub fn default_release_lag(id: &str) -> i64 {
 impl NoteConfig {
     /// Reads, parses and validates a config file; relative paths become absolute.
     pub fn load(path: &Path) -> Result<NoteConfig> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::config(path, "(file)", format!("cannot read config: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::config(path, "(file)", format!("cannot read config: {e}")))?;
         Self::parse(&text, path)
     }
 
     /// Parses config text as if read from `path`, then validates it.
     pub fn parse(text: &str, path: &Path) -> Result<NoteConfig> {
-        let de = toml::Deserializer::parse(text).map_err(|e| Error::config(path, "(syntax)", one_line(&e.to_string())))?;
+        let de = toml::Deserializer::parse(text)
+            .map_err(|e| Error::config(path, "(syntax)", one_line(&e.to_string())))?;
         let mut cfg: NoteConfig = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = e.path().to_string();
-            Error::config(path, if key == "." { "(root)".into() } else { key }, one_line(&e.inner().to_string()))
+            Error::config(
+                path,
+                if key == "." { "(root)".into() } else { key },
+                one_line(&e.inner().to_string()),
+            )
         })?;
         cfg.path = path.to_path_buf();
         cfg.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -237,7 +250,11 @@ impl NoteConfig {
                 return Err(Error::config(&cfg_path, key, format!("file not found: {}", p.display())));
             }
             if p.is_dir() {
-                return Err(Error::config(&cfg_path, key, format!("is a directory, expected a CSV file: {}", p.display())));
+                return Err(Error::config(
+                    &cfg_path,
+                    key,
+                    format!("is a directory, expected a CSV file: {}", p.display()),
+                ));
             }
             Ok(())
         };
@@ -254,21 +271,37 @@ impl NoteConfig {
         let mut seen = std::collections::HashSet::new();
         for (i, m) in self.macros.iter_mut().enumerate() {
             if !seen.insert(m.id.clone()) {
-                return Err(Error::config(&cfg_path, format!("macro[{i}].id"), format!("duplicate id `{}`", m.id)));
+                return Err(Error::config(
+                    &cfg_path,
+                    format!("macro[{i}].id"),
+                    format!("duplicate id `{}`", m.id),
+                ));
             }
             check(&format!("macro[{i}].file"), &mut m.file)?;
             if let Some(l) = m.release_lag_days {
                 if !(0..=400).contains(&l) {
-                    return Err(Error::config(&cfg_path, format!("macro[{i}].release_lag_days"), "expected 0..=400 days"));
+                    return Err(Error::config(
+                        &cfg_path,
+                        format!("macro[{i}].release_lag_days"),
+                        "expected 0..=400 days",
+                    ));
                 }
             }
         }
         let c = &self.output.charts;
         if !(200..=6000).contains(&c.width) || !(150..=6000).contains(&c.height) {
-            return Err(Error::config(&cfg_path, "output.charts", "width must be 200..=6000 and height 150..=6000 pixels"));
+            return Err(Error::config(
+                &cfg_path,
+                "output.charts",
+                "width must be 200..=6000 and height 150..=6000 pixels",
+            ));
         }
         if self.signals.long_threshold <= self.signals.short_threshold {
-            return Err(Error::config(&cfg_path, "signals.long_threshold", "must be above signals.short_threshold"));
+            return Err(Error::config(
+                &cfg_path,
+                "signals.long_threshold",
+                "must be above signals.short_threshold",
+            ));
         }
         Ok(())
     }

@@ -86,7 +86,8 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
     let monthly = resample(&daily, Timeframe::Monthly, 0);
     let bench_daily = dataset.benchmark.as_ref().map(|b| cut(&b.bars, config, as_of));
     let bench_weekly = bench_daily.as_ref().map(|b| resample(b, Timeframe::Weekly, 0));
-    let mid_weekly = dataset.mid_cap.as_ref().map(|m| resample(&cut(&m.bars, config, as_of), Timeframe::Weekly, 0));
+    let mid_weekly =
+        dataset.mid_cap.as_ref().map(|m| resample(&cut(&m.bars, config, as_of), Timeframe::Weekly, 0));
 
     let input = signals::SignalInput {
         as_of,
@@ -143,8 +144,10 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", data::quality::render_report(&dataset.quality));
             Ok(())
         }
-        Command::Render(_) | Command::Signals { .. } | Command::Export { .. } | Command::Init { .. } | Command::Batch { .. } => {
-            Err(Error::Internal("this command is not implemented yet".into()))
-        }
+        Command::Render(_)
+        | Command::Signals { .. }
+        | Command::Export { .. }
+        | Command::Init { .. }
+        | Command::Batch { .. } => Err(Error::Internal("this command is not implemented yet".into())),
     }
 }

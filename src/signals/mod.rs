@@ -1,6 +1,7 @@
 //! Signals: resampled bars and macro series in, named [`SignalResult`]s with evidence out
 //! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
 
+pub mod format;
 pub mod stance;
 
 use crate::config::SignalParams;

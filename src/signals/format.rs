@@ -1,0 +1,140 @@
+//! Renders evidence into sentences: `{key}` placeholders, rounding only here (SIGNALS.md §0).
+//!
+//! | unit | `{key}` | `{key:abs}` |
+//! |---|---|---|
+//! | Price | `246.10` | same |
+//! | Pct (a fraction) | `+5.1%` / `−21.4%` | `21.4%` |
+//! | Pp | `+0.40` / `−0.40` | `0.40` |
+//! | Ratio | `1.234` | same, unsigned |
+//! | Shares | `48.2` (millions) | same |
+//! | Atr | `0.62` | same, unsigned |
+//! | Count | `7` | same |
+//!
+//! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
+//! `YYYY-MM-DD`, date lists comma-separated, ranges `lo–hi`. A missing key renders `n/a`.
+
+use super::{Ev, Unit};
+
+/// Formats one evidence value with an optional modifier (`abs`, `pctile`).
+pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
+    let abs = modifier == Some("abs");
+    match ev {
+        Ev::Num { v, unit } => {
+            if !v.is_finite() {
+                return "n/a".into();
+            }
+            if modifier == Some("pctile") {
+                return ordinal((v * 100.0).round() as i64);
+            }
+            let x = if abs { v.abs() } else { *v };
+            match unit {
+                Unit::Price => format!("{x:.2}"),
+                Unit::Pct => signed(x * 100.0, 1, !abs, "%"),
+                Unit::Pp => signed(x, 2, !abs, ""),
+                Unit::Ratio => format!("{x:.3}"),
+                Unit::Shares => format!("{:.1}", x / 1e6),
+                Unit::Atr => format!("{x:.2}"),
+                Unit::Count => format!("{}", x.round() as i64),
+            }
+        }
+        Ev::Date { v } => v.format("%Y-%m-%d").to_string(),
+        Ev::Dates { v } => v.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join(", "),
+        Ev::Range { lo, hi } => format!("{lo:.2}–{hi:.2}"),
+        Ev::Text { v } => v.clone(),
+    }
+}
+
+fn signed(x: f64, dp: usize, sign: bool, suffix: &str) -> String {
+    let s = format!("{:.*}", dp, x.abs());
+    // "-0.0" and "+0.0" both read as 0.0.
+    let zero = s.chars().all(|c| c == '0' || c == '.');
+    if !sign || zero {
+        format!("{s}{suffix}")
+    } else if x < 0.0 {
+        format!("−{s}{suffix}")
+    } else {
+        format!("+{s}{suffix}")
+    }
+}
+
+fn ordinal(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Fills `{key}` / `{key:modifier}` placeholders of `template` from `evidence`.
+pub fn fill(template: &str, evidence: &[(String, Ev)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let spec = &after[..end];
+                let (key, modifier) = match spec.split_once(':') {
+                    Some((k, m)) => (k, Some(m)),
+                    None => (spec, None),
+                };
+                match evidence.iter().find(|(k, _)| k == key) {
+                    Some((_, ev)) => out.push_str(&format_ev(ev, modifier)),
+                    None => out.push_str("n/a"),
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(v: f64, unit: Unit) -> Ev {
+        Ev::Num { v, unit }
+    }
+
+    #[test]
+    fn fills_with_units_and_modifiers() {
+        let ev = vec![
+            ("lag".to_string(), num(-0.2143, Unit::Pct)),
+            ("px".to_string(), num(246.1, Unit::Price)),
+            ("spread".to_string(), num(-0.4, Unit::Pp)),
+            ("rank".to_string(), num(0.72, Unit::Ratio)),
+            ("vol".to_string(), num(48_230_000.0, Unit::Shares)),
+            ("n".to_string(), num(3.0, Unit::Count)),
+        ];
+        assert_eq!(
+            fill(
+                "{lag} / {lag:abs} at {px}; {spread:abs} pp ({spread}); {rank:pctile}; {vol}M; {n}; {nope}",
+                &ev
+            ),
+            "−21.4% / 21.4% at 246.10; 0.40 pp (−0.40); 72nd; 48.2M; 3; n/a"
+        );
+    }
+
+    #[test]
+    fn unterminated_brace_is_kept() {
+        assert_eq!(fill("a {b", &[]), "a {b");
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(11), "11th");
+        assert_eq!(ordinal(22), "22nd");
+        assert_eq!(ordinal(103), "103rd");
+    }
+}
