@@ -1,8 +1,14 @@
 //! Signals: resampled bars and macro series in, named [`SignalResult`]s with evidence out
 //! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
 
+pub mod daily;
 pub mod format;
+pub mod macro_;
+pub mod relative;
+pub mod risk;
 pub mod stance;
+pub mod three_day;
+pub mod weekly;
 
 use crate::config::SignalParams;
 use crate::data::{Bars, MacroSeries};
@@ -158,6 +164,67 @@ pub struct SignalResult {
 }
 
 impl SignalResult {
+    /// A neutral result with no evidence yet; fill it, then call [`SignalResult::finish`].
+    pub fn new(
+        id: &'static str,
+        group: &'static str,
+        claim: &'static str,
+        tf: Timeframe,
+        as_of: Option<NaiveDate>,
+    ) -> Self {
+        SignalResult {
+            id,
+            group,
+            claim,
+            tf,
+            as_of,
+            state: State::Neutral,
+            strength: 0.0,
+            evidence: Vec::new(),
+            flags: Vec::new(),
+            reason: None,
+            sentence: String::new(),
+        }
+    }
+
+    /// An unavailable result: "{claim}: not assessed ({reason})."
+    pub fn unavailable(
+        id: &'static str,
+        group: &'static str,
+        claim: &'static str,
+        tf: Timeframe,
+        as_of: Option<NaiveDate>,
+        reason: Unavailable,
+    ) -> Self {
+        let mut r = SignalResult::new(id, group, claim, tf, as_of);
+        r.state = State::Unavailable;
+        r.sentence = format!("{}: not assessed ({reason}).", capitalise(claim));
+        r.reason = Some(reason);
+        r
+    }
+
+    /// Adds a numeric evidence value.
+    pub fn push_num(&mut self, key: &str, v: f64, unit: Unit) {
+        self.evidence.push((key.to_string(), Ev::Num { v, unit }));
+    }
+
+    /// Adds any evidence value.
+    pub fn push(&mut self, key: &str, ev: Ev) {
+        self.evidence.push((key.to_string(), ev));
+    }
+
+    /// Sets state and strength (clamped to 0..=1; 0 unless bullish or bearish) and fills the
+    /// sentence template chosen for that state from the evidence.
+    pub fn finish(mut self, state: State, strength: f64, template: &str) -> Self {
+        self.state = state;
+        self.strength = match state {
+            State::Bullish | State::Bearish if strength.is_finite() => strength.clamp(0.0, 1.0),
+            _ => 0.0,
+        };
+        self.sentence = format::fill(template, &self.evidence);
+        self
+    }
+
     /// The evidence value under `key`.
     pub fn ev(&self, key: &str) -> Option<&Ev> {
         self.evidence.iter().find(|(k, _)| k == key).map(|(_, v)| v)
@@ -205,8 +272,24 @@ pub struct SignalInput<'a> {
     pub params: &'a SignalParams,
 }
 
-/// Evaluates every signal of SIGNALS.md §4, in the spec's order.
+/// Evaluates every signal of SIGNALS.md §4: thesis and rotation, macro and fundamentals, weekly,
+/// 3-day, daily, risks.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let _ = input;
-    todo!("signals")
+    let mut out = Vec::with_capacity(25);
+    out.extend(relative::evaluate(input));
+    out.extend(macro_::evaluate(input));
+    out.extend(weekly::evaluate(input));
+    out.extend(three_day::evaluate(input));
+    out.extend(daily::evaluate(input));
+    out.extend(risk::evaluate(input));
+    out
+}
+
+/// "small caps lag" -> "Small caps lag".
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
