@@ -19,3 +19,14 @@ pub struct Chart {
     #[serde(skip)]
     pub svg: Option<String>,
 }
+
+/// Renders every chart of a note: `weekly`, `3day`, `daily`, `relative`, `macro` (those with data).
+/// Deterministic: the same analysis gives the same bytes.
+pub fn render_all(
+    analysis: &crate::Analysis,
+    theme: crate::config::Theme,
+    cfg: &crate::config::ChartConfig,
+) -> crate::error::Result<Vec<Chart>> {
+    let _ = (analysis, theme, cfg);
+    todo!("charts")
+}
