@@ -13,3 +13,9 @@ pub fn is_half_day(d: NaiveDate) -> bool {
     let _ = d;
     todo!("calendar")
 }
+
+/// Quarterly options expiration (contract stub; the `resample` branch implements it).
+pub fn is_quarterly_opex(d: NaiveDate) -> bool {
+    let _ = d;
+    todo!("calendar")
+}
