@@ -114,9 +114,10 @@ fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
     let t = n - 1;
     let rt = r[t];
     let lag104 = rt / r[t - 104] - 1.0;
-    let mut low = t + 1 - 104;
-    for k in low..=t {
-        if r[k] < r[low] {
+    let from = t + 1 - 104;
+    let mut low = from;
+    for (k, x) in r.iter().enumerate().take(t + 1).skip(from) {
+        if *x < r[low] {
             low = k;
         }
     }

@@ -112,8 +112,8 @@ fn compression_bands(w: &Bars, bw: &[f64], ttm_on: &[bool]) -> Vec<Band> {
                 wick_hi: f64::NEG_INFINITY,
                 ttm: 0,
             };
-            for i in start..=end {
-                if ttm_on[i] {
+            for (i, on) in ttm_on.iter().enumerate().take(end + 1).skip(start) {
+                if *on {
                     b.ttm += 1;
                 }
                 if w.gap.get(i).copied().unwrap_or(false) {
@@ -345,35 +345,35 @@ fn anchored(
     input: &SignalInput,
     id: &'static str,
     claim: &'static str,
-) -> Result<(usize, usize, bool, f64), SignalResult> {
+) -> Result<(usize, usize, bool, f64), Box<SignalResult>> {
     let w = input.weekly;
     let n = w.len();
     let Some((a, auto)) = anchor(input) else {
-        return Err(short(id, claim, w, D2_MIN_SPAN + 1));
+        return Err(Box::new(short(id, claim, w, D2_MIN_SPAN + 1)));
     };
     let t = n - 1;
     if t < a + D2_MIN_SPAN {
-        return Err(short(id, claim, w, a + D2_MIN_SPAN + 1));
+        return Err(Box::new(short(id, claim, w, a + D2_MIN_SPAN + 1)));
     }
     if missing_share(&w.volume, a, t) > 0.05 {
-        return Err(SignalResult::unavailable(
+        return Err(Box::new(SignalResult::unavailable(
             id,
             GROUP,
             claim,
             Timeframe::Weekly,
             Some(w.date[t]),
             Unavailable::VolumeGaps,
-        ));
+        )));
     }
     let Some(mean_v) = mean_vol(&w.volume, a, t) else {
-        return Err(SignalResult::unavailable(
+        return Err(Box::new(SignalResult::unavailable(
             id,
             GROUP,
             claim,
             Timeframe::Weekly,
             Some(w.date[t]),
             Unavailable::VolumeGaps,
-        ));
+        )));
     };
     Ok((a, t, auto, mean_v))
 }
@@ -382,7 +382,7 @@ fn anchored(
 pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     let (a, t, auto, mean_v) = match anchored(input, D2, D2_CLAIM) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let w = input.weekly;
     let (c, v) = (&w.close, &w.volume);
@@ -465,7 +465,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
 pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let (a, t, _auto, mean_v) = match anchored(input, D3, D3_CLAIM) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let w = input.weekly;
     let ob = obv(&w.close, &w.volume);
