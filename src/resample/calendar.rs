@@ -358,8 +358,7 @@ pub fn is_quarterly_opex(d: NaiveDate) -> bool {
     if d.month() % 3 != 0 {
         return false;
     }
-    let Some(friday) = NaiveDate::from_weekday_of_month_opt(d.year(), d.month(), Weekday::Fri, 3)
-    else {
+    let Some(friday) = NaiveDate::from_weekday_of_month_opt(d.year(), d.month(), Weekday::Fri, 3) else {
         return false;
     };
     if is_session(friday) {
@@ -379,7 +378,14 @@ mod tests {
 
     #[test]
     fn easter_known_dates() {
-        for (y, e) in [(2000, "2000-04-23"), (2008, "2008-03-23"), (2019, "2019-04-21"), (2024, "2024-03-31"), (2025, "2025-04-20"), (2035, "2035-03-25")] {
+        for (y, e) in [
+            (2000, "2000-04-23"),
+            (2008, "2008-03-23"),
+            (2019, "2019-04-21"),
+            (2024, "2024-03-31"),
+            (2025, "2025-04-20"),
+            (2035, "2035-03-25"),
+        ] {
             assert_eq!(easter(y), Some(d(e)), "{y}");
         }
     }
