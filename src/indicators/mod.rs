@@ -27,9 +27,19 @@ fn is_zero(v: f64) -> bool {
     -TA_EPSILON < v && v < TA_EPSILON
 }
 
-/// `TA_IS_ZERO_OR_NEG(v)`.
-fn is_zero_or_neg(v: f64) -> bool {
-    v < TA_EPSILON
+/// Relative floor under which a running-sum variance is rounding noise: σ² ≤ 1e-12·mean(x²),
+/// i.e. σ below one millionth of the price level.
+pub const VAR_REL_EPSILON: f64 = 1e-12;
+
+/// TA-Lib's `TA_IS_ZERO_OR_NEG` test on a variance, made scale-aware.
+///
+/// σ² = mean(x²) − mean² from running sums carries rounding noise of order 1e-16·mean(x²), so
+/// a perfectly flat window would otherwise show σ ≈ 1e-6 at a price of 100. Treating
+/// σ² ≤ max(1e-14, 1e-12·mean(x²)) as 0 returns σ = 0 on flat windows, as TA-Lib 0.4
+/// (absolute eps 1e-8) and 0.6+ (exact arithmetic) both do; at a price of 100 the threshold is
+/// the same σ < 1e-4 as TA-Lib 0.4.
+fn variance_is_zero(var: f64, mean2: f64) -> bool {
+    var < TA_EPSILON.max(VAR_REL_EPSILON * mean2.abs())
 }
 
 /// Calls `f(start, end)` for every maximal run `start..end` of indices where `valid` holds.
@@ -228,7 +238,7 @@ pub struct Bands {
 /// Bollinger bands: SMA(n) ± k·population stddev; lookback n-1.
 ///
 /// TA-Lib `BBANDS(x, n, k, k, SMA)`: σ² = Σx²/n − SMA² from a running sum of squares,
-/// and σ = 0 when σ² ≤ eps.
+/// and σ = 0 when σ² is below the scale-aware eps of [`VAR_REL_EPSILON`].
 pub fn bbands(x: &[f64], n: usize, k: f64) -> Bands {
     let middle = sma(x, n);
     let mut upper = vec![f64::NAN; x.len()];
@@ -249,11 +259,11 @@ pub fn bbands(x: &[f64], n: usize, k: f64) -> Bands {
                 }
                 for i in n - 1..x.len() {
                     total2 += x[i] * x[i];
-                    let mut mean2 = total2 / nf;
+                    let mean2 = total2 / nf;
                     let old = x[i + 1 - n];
                     total2 -= old * old;
-                    mean2 -= mid[i] * mid[i];
-                    let sd = if is_zero_or_neg(mean2) { 0.0 } else { mean2.sqrt() };
+                    let var = mean2 - mid[i] * mid[i];
+                    let sd = if variance_is_zero(var, mean2) { 0.0 } else { var.sqrt() };
                     let dev = if k == 1.0 { sd } else { sd * k };
                     upper[s + i] = mid[i] + dev;
                     lower[s + i] = mid[i] - dev;
@@ -307,7 +317,7 @@ pub fn stddev(x: &[f64], n: usize) -> Vec<f64> {
             t1 -= old;
             t2 -= old * old;
             let var = m2 - m1 * m1;
-            out[i] = if is_zero_or_neg(var) { 0.0 } else { var.sqrt() };
+            out[i] = if variance_is_zero(var, m2) { 0.0 } else { var.sqrt() };
         }
     })
 }
@@ -605,6 +615,14 @@ mod tests {
         assert_eq!(b.lower[7], 1.0);
         let flat = bbands(&[3.0; 5], 3, 2.0);
         assert_eq!(flat.upper[4], 3.0);
+        // Running sums leave rounding noise on a flat window after non-flat values; it is 0.
+        let mut y = vec![114.9701, 117.3, 101.77, 99.123];
+        y.extend([114.97; 25]);
+        assert_eq!(stddev(&y, 20)[28], 0.0);
+        assert_eq!(bbands(&y, 20, 2.0).upper[28], bbands(&y, 20, 2.0).middle[28]);
+        // ...but a real σ of 1e-3 at a price of 100 survives.
+        let z: Vec<f64> = (0..20).map(|i| 100.0 + if i % 2 == 0 { 1e-3 } else { -1e-3 }).collect();
+        assert!((stddev(&z, 20)[19] - 1e-3).abs() < 1e-9);
         let bw = bandwidth(&b);
         assert_eq!(bw[7], 8.0 / 5.0);
         assert!(bw[0].is_nan());
