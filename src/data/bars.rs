@@ -40,7 +40,12 @@ const ADJ_NAMES: [&str; 3] = ["adj close", "adjusted close", "adjclose"];
 const VOLUME_NAMES: [&str; 2] = ["volume", "vol"];
 
 /// Finds the columns by name; duplicate names keep the first and warn.
-fn find_columns(names: &[String], path: &Path, warnings: &mut Vec<Warning>) -> Result<Columns> {
+fn find_columns(
+    names: &[String],
+    raw: &[String],
+    path: &Path,
+    warnings: &mut Vec<Warning>,
+) -> Result<Columns> {
     let find = |wanted: &[&str]| -> Option<usize> { names.iter().position(|n| wanted.contains(&n.as_str())) };
     for (i, n) in names.iter().enumerate() {
         if !n.is_empty() && names[..i].contains(n) {
@@ -55,7 +60,7 @@ fn find_columns(names: &[String], path: &Path, warnings: &mut Vec<Warning>) -> R
             });
         }
     }
-    let listed = || csvio::header_list(names);
+    let listed = || csvio::header_list(raw);
     let date = find(&DATE_NAMES).ok_or_else(|| {
         Error::input(
             Location::line(path, 1),
@@ -128,17 +133,18 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
     }
     let header_line = body.split(|&b| b == b'\n').next().unwrap_or_default();
     let names: Vec<String> = rec.iter().map(csvio::norm_header).collect();
+    let raw_names: Vec<String> = rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
     if names.iter().all(String::is_empty) {
         return Err(empty());
     }
     let n_fields = rec.len();
-    let cols = find_columns(&names, path, &mut warnings)?;
+    let cols = find_columns(&names, &raw_names, path, &mut warnings)?;
     if adjust && cols.adj.is_none() {
         return Err(Error::input(
             Location::line(path, 1),
             format!(
                 "adjust = true needs an adjusted close column, the header has {}: expected `Adj Close`",
-                csvio::header_list(&names)
+                csvio::header_list(&raw_names)
             ),
         ));
     }
@@ -330,18 +336,18 @@ fn check_range(o: f64, h: f64, l: f64, c: f64, path: &Path, line: u64, cols: &Co
             format!("high {h} is below low {l}: expected high >= low"),
         ));
     }
-    let top = o.max(c);
+    let (top_name, top) = if o >= c { ("open", o) } else { ("close", c) };
     if h + tol(h) < top {
         return Err(Error::input(
             Location::cell(path, line, cols.high + 1),
-            format!("high {h} is below open/close {top}: expected high >= max(open, close)"),
+            format!("high {h} is below {top_name} {top}: expected high >= max(open, close)"),
         ));
     }
-    let bottom = o.min(c);
+    let (bottom_name, bottom) = if o <= c { ("open", o) } else { ("close", c) };
     if l - tol(l) > bottom {
         return Err(Error::input(
             Location::cell(path, line, cols.low + 1),
-            format!("low {l} is above open/close {bottom}: expected low <= min(open, close)"),
+            format!("low {l} is above {bottom_name} {bottom}: expected low <= min(open, close)"),
         ));
     }
     Ok(())
