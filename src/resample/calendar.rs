@@ -481,9 +481,3 @@ mod tests {
         }
     }
 }
-
-/// Quarterly options expiration (contract stub; the `resample` branch implements it).
-pub fn is_quarterly_opex(d: NaiveDate) -> bool {
-    let _ = d;
-    todo!("calendar")
-}
