@@ -397,18 +397,24 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     res.push_num("roc13", roc13, Unit::Pct);
     let sym = input.symbol;
     let bench = input.bench_symbol.unwrap_or("the benchmark");
-    let conds = [
-        (spy_done, format!("{bench}'s wave complete")),
-        (iwm_early, format!("{sym}'s wave young and expanding")),
-        (small_not_done, format!("{sym}/{bench} at or below the 40th percentile of 5 years")),
-    ];
-    let holds: Vec<&str> = conds.iter().filter(|c| c.0).map(|c| c.1.as_str()).collect();
-    let lacks: Vec<&str> = conds.iter().filter(|c| !c.0).map(|c| c.1.as_str()).collect();
-    let lean = match (holds.is_empty(), lacks.is_empty()) {
-        (true, _) => format!("none holds: not {}", lacks.join(", not ")),
-        (_, true) => "all hold".to_string(),
-        _ => format!("holds: {}; missing: {}", holds.join(", "), lacks.join(", ")),
-    };
+    let lean = format!(
+        "{}; {}; {}",
+        if spy_done {
+            format!("{bench}'s wave is complete")
+        } else {
+            format!("{bench}'s wave is not complete")
+        },
+        if iwm_early {
+            format!("{sym}'s wave is young and expanding")
+        } else {
+            format!("{sym}'s wave is not young and expanding")
+        },
+        if small_not_done {
+            format!("{sym}/{bench} is in the bottom 40% of 5 years")
+        } else {
+            format!("{sym}/{bench} is above the 40th percentile of 5 years")
+        },
+    );
     res.push("lean", super::Ev::Text { v: lean });
     if spy_div {
         res.flags.push("spy_divergence".into());
@@ -443,10 +449,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
         res.finish(
             State::Neutral,
             0.0,
-            &names(
-                "The large-to-small handoff is incomplete ({lean}; %S/%B at the {r_pct:pctile} percentile).",
-                input,
-            ),
+            &names("The large-to-small handoff is incomplete: {lean} ({r_pct:pctile} percentile).", input),
         )
     }
 }

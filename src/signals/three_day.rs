@@ -241,10 +241,16 @@ fn e1(input: &SignalInput, b: &Bars) -> SignalResult {
             ),
         );
     }
-    let pos = if lead >= 0.0 { "above" } else { "below" };
+    let pos = if lead.abs() < 0.005 {
+        "right at it".to_string()
+    } else if lead > 0.0 {
+        "{lead:abs} ATR above it".to_string()
+    } else {
+        "{lead:abs} ATR below it".to_string()
+    };
     let tpl = format!(
         "%S is near the 3-day zone top {{ztop}} but not holding firmly: {{closes_above}} of {{n}} closes at or \
-         above it since {{breakout_date}}, now {{lead:abs}} ATR {pos} it."
+         above it since {{breakout_date}}, now {pos}."
     );
     res.finish(State::Neutral, 0.0, &names(&tpl, input))
 }

@@ -123,3 +123,39 @@ pub fn assert_state(r: &SignalResult, s: State) {
 pub fn lin(a: f64, b: f64, n: usize) -> Vec<f64> {
     (0..n).map(|i| a + (b - a) * i as f64 / n as f64).collect()
 }
+
+/// The real sample (samples/data/IWM.csv and SPY.csv) resampled to weekly and 3-day bars,
+/// from the default history start, with the sample's anchor year 2024.
+pub fn sample() -> Fixture {
+    use marketnote::data::bars::read_bars;
+    use marketnote::resample::{resample, Timeframe};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/data");
+    let (iwm, _) = read_bars(&root.join("IWM.csv"), false).expect("IWM sample");
+    let (spy, _) = read_bars(&root.join("SPY.csv"), false).expect("SPY sample");
+    let mut f = Fixture::new();
+    f.params.anchor_year = Some(2024);
+    let start = Some(f.params.history_start);
+    let iwm = iwm.between(start, None);
+    let spy = spy.between(start, None);
+    f.weekly = resample(&iwm, Timeframe::Weekly, 0).bars;
+    f.three_day = [0u8, 1, 2].map(|p| resample(&iwm, Timeframe::ThreeDay, p).bars);
+    f.bench_weekly = Some(resample(&spy, Timeframe::Weekly, 0).bars);
+    f.daily = iwm;
+    f
+}
+
+/// Prints results one per line with their key evidence.
+pub fn print(rs: &[SignalResult]) {
+    for r in rs {
+        println!(
+            "{} [{:?} σ={:.3}] as_of={:?} flags={:?}\n  {}",
+            r.id, r.state, r.strength, r.as_of, r.flags, r.sentence
+        );
+        let ev: Vec<String> = r
+            .evidence
+            .iter()
+            .map(|(k, v)| format!("{k}={}", marketnote::signals::format::format_ev(v, None)))
+            .collect();
+        println!("  {}", ev.join(" | "));
+    }
+}
