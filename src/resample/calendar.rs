@@ -13,3 +13,9 @@ pub fn is_half_day(d: NaiveDate) -> bool {
     let _ = d;
     todo!("calendar")
 }
+
+/// Placeholder (sigdaily): quarterly options expiration; replaced when the resample branch lands.
+pub fn is_quarterly_opex(d: NaiveDate) -> bool {
+    let _ = d;
+    todo!("calendar")
+}
