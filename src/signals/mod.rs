@@ -59,6 +59,8 @@ pub enum Unit {
     Atr,
     /// A count (integer).
     Count,
+    /// A level in the series' own units, e.g. a yield of 4.33 (%) or $bn (2 dp, unsigned).
+    Level,
 }
 
 /// One piece of evidence.
