@@ -481,9 +481,3 @@ mod tests {
         }
     }
 }
-
-/// Placeholder (sigdaily): quarterly options expiration; replaced when the resample branch lands.
-pub fn is_quarterly_opex(d: NaiveDate) -> bool {
-    let _ = d;
-    todo!("calendar")
-}
