@@ -230,23 +230,25 @@ fn f1_stacked_levels(
         r.flags.push("not_impulsive".into());
     }
     let sym = input.symbol;
+    let lv = if n_rec == 1 { "level" } else { "levels" };
     let s = 0.4 * ramp(n_rec as f64, 2.0, 6.0) + 0.3 * ramp(lg.leg_atr, 3.0, 8.0) + 0.3 * held_ratio;
     let t = match state {
         State::Bullish => format!(
             "In one {{leg_days}}-session leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) {sym} reclaimed \
-             {{n_reclaimed}} stacked levels ({{levels}}) and still holds {{n_held}} of them."
+             {{n_reclaimed}} stacked {lv} ({{levels}}) and still holds {{n_held}} of them."
         ),
         State::Bearish => format!(
             "In one {{leg_days}}-session down-leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) {sym} lost \
-             {{n_reclaimed}} stacked levels ({{levels}}) and stays below {{n_held}} of them."
+             {{n_reclaimed}} stacked {lv} ({{levels}}) and stays below {{n_held}} of them."
         ),
         _ if lg.impulsive => format!(
             "There is no multi-level reclaim on the daily chart: the {{leg_days}}-session leg from {{leg_start}} \
-             ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked levels and {sym} holds {{n_held}} of them."
+             ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} and {sym} holds {{n_held}} of them."
         ),
-        _ => "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {leg_start} \
-              spans {leg_days} sessions and {leg_atr} ATR ({leg_pct}), crossing {n_reclaimed} stacked levels."
-            .to_string(),
+        _ => format!(
+            "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {{leg_start}} \
+             spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}."
+        ),
     };
     r.finish(state, s, &t)
 }
@@ -288,10 +290,10 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     if missing as f64 > 0.05 * 252.0 {
         return SignalResult::unavailable(F2, GROUP, F2_CLAIM, tf, as_of, Unavailable::VolumeGaps);
     }
-    let (w0, w1) = match (up, down) {
-        (Some(l), _) if l.impulsive => (l.s + 1, l.e),
-        (_, Some(l)) if l.impulsive => (l.s + 1, l.e),
-        _ => (t - 19, t),
+    let (w0, w1, span) = match (up, down) {
+        (Some(l), _) if l.impulsive => (l.s + 1, l.e, "the recent leg"),
+        (_, Some(l)) if l.impulsive => (l.s + 1, l.e, "the recent leg"),
+        _ => (t - 19, t, "the last 20 sessions"),
     };
     // Best (lowest) rank; ties go to the later day.
     let mut best: Option<(usize, usize)> = None;
@@ -345,23 +347,22 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
         r.finish(State::Bullish, s, &t)
     } else if rank <= 5 && ret < 0.0 && cp <= 0.35 {
         let t = format!(
-            "The heaviest volume of the recent leg came on a down day: {{date}} ({{ret}}, {{vol}}M shares, #{{rank}} \
+            "The heaviest volume of {span} came on a down day: {{date}} ({{ret}}, {{vol}}M shares, #{{rank}} \
              of 252 sessions) closed in the lower part of its range{event_txt}."
         );
         r.finish(State::Bearish, top * (1.5 - cp) / 1.5, &t)
     } else if rank <= 5 {
         let t = format!(
-            "The recent leg's heaviest day, {{date}} (#{{rank}} of 252 sessions, {{vol}}M shares, {{ret}}), did not close \
+            "The heaviest day of {span}, {{date}} (#{{rank}} of 252 sessions, {{vol}}M shares, {{ret}}), did not close \
              strongly enough to count as a thrust{event_txt}."
         );
         r.finish(State::Neutral, 0.0, &t)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "No top-5 annual volume day in the recent leg: the heaviest, {date} ({vol}M shares, {ret}), ranks #{rank} \
-             of 252 sessions.",
-        )
+        let t = format!(
+            "No top-5 annual volume day in {span}: the heaviest, {{date}} ({{vol}}M shares, {{ret}}), ranks #{{rank}} \
+             of 252 sessions."
+        );
+        r.finish(State::Neutral, 0.0, &t)
     }
 }
 
@@ -446,7 +447,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         r.finish(
             State::Neutral,
             0.0,
-            "Pullbacks are mixed: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance (deepest \
+            "Pullbacks are mixed in depth: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance (deepest \
              {max_depth_atr} ATR), {n_bought} of {n_decided} bought back within 3 sessions.",
         )
     }

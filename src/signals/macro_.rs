@@ -102,6 +102,22 @@ impl Known {
         let i = self.obs.partition_point(|o| month_index(o.period) < target);
         self.obs.get(i).filter(|o| month_index(o.period) == target).map(|o| o.value)
     }
+    /// Like [`Known::months_back`], but says which month is missing.
+    fn months_back_or(&self, k: i32) -> Result<f64, Unavailable> {
+        self.months_back(k).ok_or_else(|| {
+            let target = month_index(self.last().period) - k;
+            let first = month_index(self.obs[0].period);
+            if target < first {
+                Unavailable::InsufficientHistory { need: (k + 1) as usize, have: self.obs.len() }
+            } else {
+                let (y, m) = (target.div_euclid(12), target.rem_euclid(12) as u32 + 1);
+                Unavailable::MissingObservation {
+                    input: self.id.clone(),
+                    period: NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(self.last().period),
+                }
+            }
+        })
+    }
     /// The value `k` observations before the last.
     fn obs_back(&self, k: usize) -> Option<f64> {
         let n = self.obs.len();
@@ -209,13 +225,13 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
         r.finish(
             State::Bullish,
             s,
-            "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} ({dff}%) and moved {d2y_63} pp \
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
              over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months).",
         )
     } else if spread >= 0.25 || d2y_63 >= 0.50 {
         let s = 0.6 * ramp(spread, 0.25, 1.0) + 0.4 * ramp(d2y_63, 0.5, 1.0);
         let t = if spread >= 0.25 {
-            "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} ({dff}%), so no rate cuts are priced."
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} at {dff}%, so no rate cuts are priced."
         } else {
             "The 2-year yield jumped {d2y_63} pp over the last 63 sessions to {dgs2}% ({spread} pp against \
              {ff_label}), so the market is pricing cuts out."
@@ -239,25 +255,23 @@ struct Yoy {
     d3_pp: f64,
 }
 
-fn yoy_d3(k: &Known) -> Option<Yoy> {
+fn yoy_d3(k: &Known) -> Result<Yoy, Unavailable> {
     let x = k.last().value;
-    let yoy = x / k.months_back(12)? - 1.0;
-    let yoy3 = k.months_back(3)? / k.months_back(15)? - 1.0;
-    Some(Yoy { yoy, d3_pp: (yoy - yoy3) * 100.0 })
+    let yoy = x / k.months_back_or(12)? - 1.0;
+    let yoy3 = k.months_back_or(3)? / k.months_back_or(15)? - 1.0;
+    Ok(Yoy { yoy, d3_pp: (yoy - yoy3) * 100.0 })
 }
 
 /// B2: core (and headline) CPI momentum.
 fn b2_inflation(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Monthly;
     let core = try_known!(input, &["core_cpi"], B2, "macro", B2_CLAIM, tf);
-    let (Some(c), Some(c3)) = (yoy_d3(&core), core.months_back(3)) else {
-        return unavailable(B2, "macro", B2_CLAIM, tf, short(16, core.obs.len()));
+    let (c, c3) = match (yoy_d3(&core), core.months_back_or(3)) {
+        (Ok(c), Ok(c3)) => (c, c3),
+        (Err(e), _) | (_, Err(e)) => return unavailable(B2, "macro", B2_CLAIM, tf, e),
     };
     let ann3 = (core.last().value / c3).powi(4) - 1.0;
-    let head = match known(input, &["cpi"]) {
-        Ok(h) => yoy_d3(&h),
-        Err(_) => None,
-    };
+    let head = known(input, &["cpi"]).ok().and_then(|h| yoy_d3(&h).ok());
     let last = core.last().period;
     let mut r = SignalResult::new(B2, "macro", B2_CLAIM, tf, Some(last));
     r.push_num("yoy_c", c.yoy, Unit::Pct);
@@ -303,11 +317,15 @@ const B3_CLAIM: &str = "growth stabilising";
 fn b3_growth(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Monthly;
     let u = try_known!(input, &["unrate"], B3, "macro", B3_CLAIM, tf);
-    let avg3 = |k: i32| -> Option<f64> {
-        Some((u.months_back(k)? + u.months_back(k + 1)? + u.months_back(k + 2)?) / 3.0)
+    // 3-month average over the months present (at least 2 of 3: BLS skipped October 2025).
+    let mut skipped = false;
+    let mut avg3 = |k: i32| -> Option<f64> {
+        let v: Vec<f64> = (k..k + 3).filter_map(|j| u.months_back(j)).collect();
+        skipped |= v.len() < 3;
+        (v.len() >= 2).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
     let now = avg3(0);
-    let low12 = (1..=12).map(avg3).try_fold(f64::INFINITY, |m, v| v.map(|v| m.min(v)));
+    let low12 = (1..=12).map(&mut avg3).try_fold(f64::INFINITY, |m, v| v.map(|v| m.min(v)));
     let (Some(now), Some(low12)) = (now, low12) else {
         return unavailable(B3, "macro", B3_CLAIM, tf, short(15, u.obs.len()));
     };
@@ -329,6 +347,9 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     }
     r.push("obs_month", Ev::Text { v: month_label(last) });
     r.push("obs_date", Ev::Date { v: last });
+    if skipped {
+        r.flags.push("missing_months".into());
+    }
     let ip_txt = if indpro.is_some() { ", and industrial production is {indpro_yoy} YoY" } else { "" };
     if gap < 0.30 && indpro.is_none_or(|ip| ip >= -0.01) {
         let t = format!(
@@ -544,13 +565,11 @@ const C3_CLAIM: &str = "cost pressure easing";
 fn c3_cost_pressure(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Monthly;
     let ppi = try_known!(input, &["ppi"], C3, "fundamentals", C3_CLAIM, tf);
-    let Some(p) = yoy_d3(&ppi) else {
-        return unavailable(C3, "fundamentals", C3_CLAIM, tf, short(16, ppi.obs.len()));
+    let p = match yoy_d3(&ppi) {
+        Ok(p) => p,
+        Err(e) => return unavailable(C3, "fundamentals", C3_CLAIM, tf, e),
     };
-    let ahe = match known(input, &["ahe"]) {
-        Ok(k) => yoy_d3(&k),
-        Err(_) => None,
-    };
+    let ahe = known(input, &["ahe"]).ok().and_then(|k| yoy_d3(&k).ok());
     let last = ppi.last().period;
     let mut r = SignalResult::new(C3, "fundamentals", C3_CLAIM, tf, Some(last));
     r.push_num("ppi_yoy", p.yoy, Unit::Pct);

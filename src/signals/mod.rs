@@ -123,6 +123,14 @@ pub enum Unavailable {
     },
     /// More than 5% missing volume in the window.
     VolumeGaps,
+    /// A specific observation the calculation needs was never published (e.g. a month skipped
+    /// by the statistics agency).
+    MissingObservation {
+        /// The series.
+        input: String,
+        /// The period that is missing.
+        period: NaiveDate,
+    },
 }
 
 impl std::fmt::Display for Unavailable {
@@ -134,6 +142,9 @@ impl std::fmt::Display for Unavailable {
             Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
             Unavailable::Stale { input, last } => write!(f, "{input} is stale (last observation {last})"),
             Unavailable::VolumeGaps => write!(f, "more than 5% of volume missing in the window"),
+            Unavailable::MissingObservation { input, period } => {
+                write!(f, "{input} has no observation for {}", period.format("%B %Y"))
+            }
         }
     }
 }
