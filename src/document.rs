@@ -179,12 +179,11 @@ pub fn render_table(a: &crate::Analysis) -> String {
     let w_id = a.signals.iter().map(|r| r.id.len()).max().unwrap_or(6).max(6);
     let _ = writeln!(
         out,
-        "{}  {}  {}  {}  {}",
+        "{}  {}  {}  {}  key evidence",
         pad("tf", 2),
         pad("signal", w_id),
         pad("state", 11),
         pad("σ", 4),
-        "key evidence"
     );
     let _ = writeln!(out, "{}", "-".repeat(2 + 2 + w_id + 2 + 11 + 2 + 4 + 2 + 60));
     for r in &a.signals {
