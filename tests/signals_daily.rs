@@ -325,7 +325,7 @@ fn h1_lower_high_states() {
     let h1 = get(&risk::evaluate(&o.input()), "risk_lower_high").clone();
     assert_eq!(h1.state, State::Neutral, "{}", h1.sentence);
 
-    let o = Owned::new(bars(&c[..20], &vec![1e6; 20]));
+    let o = Owned::new(bars(&c[..20], &[1e6; 20]));
     assert_eq!(get(&risk::evaluate(&o.input()), "risk_lower_high").state, State::Unavailable);
 }
 
