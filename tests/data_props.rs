@@ -52,7 +52,7 @@ fn layout_strategy() -> impl Strategy<Value = Layout> {
             crlf,
             bom,
             date,
-            order: order.try_into().unwrap(),
+            order,
             newest_first,
         })
 }
