@@ -6,6 +6,7 @@ pub mod format;
 pub mod macro_;
 pub mod relative;
 pub mod risk;
+pub(crate) mod series;
 pub mod stance;
 pub mod three_day;
 pub mod weekly;
