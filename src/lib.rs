@@ -144,10 +144,10 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", data::quality::render_report(&dataset.quality));
             Ok(())
         }
-        Command::Render(_)
-        | Command::Signals { .. }
-        | Command::Export { .. }
-        | Command::Init { .. }
-        | Command::Batch { .. } => Err(Error::Internal("this command is not implemented yet".into())),
+        Command::Render(args) => report::cli::render(args),
+        Command::Init { dir } => report::cli::init(&dir),
+        Command::Signals { .. } | Command::Export { .. } | Command::Batch { .. } => {
+            Err(Error::Internal("this command is not implemented yet".into()))
+        }
     }
 }
