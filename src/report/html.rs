@@ -55,6 +55,8 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
     // Per open link/image: whether its start tag was kept (so the end tag is kept too).
     let mut kept: Vec<bool> = Vec::new();
     let mut in_section = false;
+    // Inside an image, text is alt text (escaped by push_html as an attribute).
+    let mut image_depth = 0usize;
     let mut n_sections = 0usize;
     for ev in events {
         match ev {
@@ -62,9 +64,10 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
                 // Comments are template notes: drop them. Anything else shows as text.
                 let t = s.trim();
                 if !(t.starts_with("<!--") && t.ends_with("-->")) {
-                    out.push(Event::Text(s));
+                    out.push(text_event(s, image_depth));
                 }
             }
+            Event::Text(s) => out.push(text_event(s, image_depth)),
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
             Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs }) => {
                 if in_section {
@@ -90,22 +93,26 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
                     out.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => match image(dest_url.trim()) {
-                Some(src) => {
-                    kept.push(true);
-                    out.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: CowStr::Boxed(src.into_boxed_str()),
-                        title,
-                        id,
-                    }));
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                image_depth += 1;
+                match image(dest_url.trim()) {
+                    Some(src) => {
+                        kept.push(true);
+                        out.push(Event::Start(Tag::Image {
+                            link_type,
+                            dest_url: CowStr::Boxed(src.into_boxed_str()),
+                            title,
+                            id,
+                        }));
+                    }
+                    None => {
+                        kept.push(false);
+                        out.push(Event::Html(CowStr::Borrowed("<span class=\"missing-image\">")));
+                    }
                 }
-                None => {
-                    kept.push(false);
-                    out.push(Event::Html(CowStr::Borrowed("<span class=\"missing-image\">")));
-                }
-            },
+            }
             Event::End(TagEnd::Image) => {
+                image_depth = image_depth.saturating_sub(1);
                 if kept.pop().unwrap_or(false) {
                     out.push(Event::End(TagEnd::Image));
                 } else {
@@ -121,6 +128,26 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
     let mut html = String::with_capacity(md.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     html
+}
+
+/// Text escaped for HTML including quotes (so text never looks like an attribute, even to a
+/// naive scanner); alt text inside an image is left to push_html's attribute escaping.
+fn text_event(s: CowStr<'_>, image_depth: usize) -> Event<'_> {
+    if image_depth > 0 {
+        return Event::Text(s);
+    }
+    let mut e = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => e.push_str("&amp;"),
+            '<' => e.push_str("&lt;"),
+            '>' => e.push_str("&gt;"),
+            '"' => e.push_str("&quot;"),
+            '\'' => e.push_str("&#39;"),
+            _ => e.push(c),
+        }
+    }
+    Event::Html(CowStr::Boxed(e.into_boxed_str()))
 }
 
 #[cfg(test)]

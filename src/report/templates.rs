@@ -234,7 +234,18 @@ fn tera_error(e: &tera::Error, origin: &BTreeMap<String, String>, fallback: &str
         tera::ErrorKind::TemplateNotFound(n) => {
             format!("includes `{n}`, which is neither embedded nor in --templates")
         }
-        other => other.to_string(),
+        other => {
+            let text = other.to_string();
+            // Validation errors arrive as a pre-formatted report: "error: ...\n --> name:line:col".
+            if let Some((name, line, col)) = report_location(&text) {
+                let problem = text.lines().next().unwrap_or("").trim().trim_start_matches("error:").trim();
+                return Error::Template {
+                    name: name_of(&name),
+                    message: format!("line {line}, column {}: {problem}", col + 1),
+                };
+            }
+            text
+        }
     };
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
@@ -243,6 +254,16 @@ fn tera_error(e: &tera::Error, origin: &BTreeMap<String, String>, fallback: &str
         src = s.source();
     }
     Error::Template { name: name_of(fallback), message }
+}
+
+/// Finds `--> name:line:col` in a formatted Tera report (col 0-based as Tera prints it).
+fn report_location(text: &str) -> Option<(String, usize, usize)> {
+    let at = text.find("--> ")?;
+    let loc = text[at + 4..].lines().next()?.trim();
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, col))
 }
 
 #[cfg(test)]
