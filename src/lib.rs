@@ -7,6 +7,7 @@ pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod data;
+pub mod document;
 pub mod error;
 pub mod indicators;
 pub mod report;
@@ -144,9 +145,22 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", data::quality::render_report(&dataset.quality));
             Ok(())
         }
+        Command::Signals { config, as_of, json } => {
+            let cfg = load_config(config)?;
+            let dataset = data::load(&cfg)?;
+            let a = analyze(&cfg, dataset, as_of)?;
+            if json {
+                let text = serde_json::to_string_pretty(&document::document(&a))
+                    .map_err(|e| Error::Internal(format!("cannot serialise signals.json: {e}")))?;
+                println!("{text}");
+            } else {
+                print!("{}", document::render_table(&a));
+            }
+            Ok(())
+        }
         Command::Render(args) => report::cli::render(args),
         Command::Init { dir } => report::cli::init(&dir),
-        Command::Signals { .. } | Command::Export { .. } | Command::Batch { .. } => {
+        Command::Export { .. } | Command::Batch { .. } => {
             Err(Error::Internal("this command is not implemented yet".into()))
         }
     }

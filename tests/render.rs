@@ -384,7 +384,15 @@ fn dump_demo_note() {
         formats: vec![Format::Md, Format::Html, Format::Json, Format::Pdf],
         ..RenderOptions::default()
     };
-    let out = build(&demo::analysis("IWM"), &charts, &opts).unwrap();
+    // MARKETNOTE_DEMO_REAL=1: the real analysis of the bundled sample (fake charts).
+    let a = if std::env::var("MARKETNOTE_DEMO_REAL").as_deref() == Ok("1") {
+        let cfg = marketnote::config::NoteConfig::load(&sample_config()).unwrap();
+        let ds = marketnote::data::load(&cfg).unwrap();
+        marketnote::analyze(&cfg, ds, None).unwrap()
+    } else {
+        demo::analysis("IWM")
+    };
+    let out = build(&a, &charts, &opts).unwrap();
     for p in write(Path::new(&dir), &out).unwrap() {
         println!("{}", p.display());
     }

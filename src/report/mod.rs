@@ -61,29 +61,9 @@ impl Outputs {
     }
 }
 
-/// The signals.json document. Swap point for `crate::document::document` once it lands.
+/// The signals.json document (the same document `marketnote signals --json` prints).
 pub fn signals_document(a: &Analysis) -> serde_json::Value {
-    serde_json::json!({
-        "schema": 1,
-        "as_of": a.as_of,
-        "instrument": {
-            "symbol": a.dataset.instrument.symbol,
-            "name": a.dataset.instrument.name,
-        },
-        "benchmark": a.dataset.benchmark.as_ref().map(|b| serde_json::json!({"symbol": b.symbol, "name": b.name})),
-        "stance": a.stance,
-        "checklist": a.checklist,
-        "signals": a.signals,
-        "inputs": a.dataset.quality.iter().map(|f| serde_json::json!({
-            "role": f.role,
-            "file": f.path.file_name().map(|n| n.to_string_lossy().into_owned()),
-            "rows": f.rows,
-            "first": f.first,
-            "last": f.last,
-            "sha256": f.sha256,
-        })).collect::<Vec<_>>(),
-        "version": env!("CARGO_PKG_VERSION"),
-    })
+    crate::document::document(a)
 }
 
 /// Renders every output file in memory. Deterministic: same analysis, charts and options give

@@ -243,7 +243,9 @@ pub struct SectionView {
     pub n_bearish: usize,
     /// Neutral.
     pub n_neutral: usize,
-    /// `constructive`, `negative`, `mixed`, `neutral` or `not_assessed`, from the tally.
+    /// From the tally: `constructive` (a majority bullish), `leans_positive` (more bullish than
+    /// bearish), `negative`, `leans_negative`, `mixed` (as many of each), `neutral` (none of
+    /// either) or `not_assessed`.
     pub lean: String,
 }
 
@@ -554,12 +556,20 @@ fn section_view(signals: Vec<SignalView>) -> SectionView {
     let avail = b + r + n;
     let lean = if avail == 0 {
         "not_assessed"
-    } else if b > r && b * 2 > avail {
-        "constructive"
-    } else if r > b && r * 2 > avail {
-        "negative"
     } else if b == 0 && r == 0 {
         "neutral"
+    } else if b > r {
+        if b * 2 > avail {
+            "constructive"
+        } else {
+            "leans_positive"
+        }
+    } else if r > b {
+        if r * 2 > avail {
+            "negative"
+        } else {
+            "leans_negative"
+        }
     } else {
         "mixed"
     };
@@ -623,7 +633,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             }
             continue;
         }
-        if v.missing_input {
+        if !v.available {
             macro_lines.push(MacroLine {
                 topic: topic.into(),
                 text: format!("not assessed ({}).", v.reason.clone().unwrap_or_default()),
