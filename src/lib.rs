@@ -184,7 +184,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 Err(e) => Err(Error::Output { path: "<stdout>".into(), message: e.to_string() }),
             }
         }
-        Command::Render(_) | Command::Init { .. } | Command::Batch { .. } => {
+        Command::Render(args) => report::cli::render(args),
+        Command::Init { dir } => report::cli::init(&dir),
+        Command::Batch { .. } => {
             Err(Error::Internal("this command is not implemented yet".into()))
         }
     }
