@@ -76,6 +76,18 @@ pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate) -> M
         }
     }
     pts.retain(|(d, _)| *d >= from);
+    // Daily series (yields, spreads): keep the last value of each ISO week so the line reads
+    // cleanly at small-multiple size.
+    if pts.len() > 400 {
+        let mut weekly: Vec<(NaiveDate, f64)> = Vec::with_capacity(pts.len() / 4);
+        for p in pts {
+            match weekly.last_mut() {
+                Some(last) if last.0.iso_week() == p.0.iso_week() => *last = p,
+                _ => weekly.push(p),
+            }
+        }
+        pts = weekly;
+    }
     let (suffix, what) = match series.transform {
         Transform::Level => ("", "level"),
         Transform::Yoy => ("%", "year over year"),

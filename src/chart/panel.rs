@@ -130,7 +130,7 @@ pub(crate) fn draw_y_axis<B: DrawingBackend>(
     avoid: &[i32],
 ) -> DResult {
     let fs = pen.fs(FS_TICK);
-    let max_n = ((f.height() as f64) / (fs * 3.2)).floor().clamp(2.0, 10.0) as usize;
+    let max_n = ((f.height() as f64) / (fs * 3.2)).floor().clamp(3.0, 10.0) as usize;
     let (ticks, dec) = nice_ticks(f.ymin, f.ymax, max_n);
     let labels: Vec<String> = match fmt {
         TickFmt::Fixed => ticks.iter().map(|v| fmt_fixed(*v, dec)).collect(),
@@ -197,8 +197,13 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
     let gap = fs as i32 + pen.px(5.0);
     let pos = spread_labels(&ys, gap, f.y0 + gap / 2, f.y1 - gap / 2);
     let bg = Palette::alpha(pen.pal.panel, 0.88);
-    for (l, y) in labels.iter().zip(pos) {
-        pen.label(&l.text, (f.x1 - pen.px(6.0), y), fs, l.color, bg, HPos::Right, VPos::Center)?;
+    for ((l, y), y_line) in labels.iter().zip(pos).zip(ys) {
+        let (a, _) =
+            pen.label(&l.text, (f.x1 - pen.px(6.0), y), fs, l.color, bg, HPos::Right, VPos::Center)?;
+        if (y - y_line).abs() > 2 {
+            // Leader from the displaced label back to its line.
+            pen.line(&[(a.0 - 1, y), (a.0 - pen.px(10.0), y_line)], l.color, 1)?;
+        }
     }
     Ok(())
 }

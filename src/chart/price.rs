@@ -275,7 +275,7 @@ impl TfScene<'_> {
             &|s, b| pen.text_size(s, tfs, b).0,
             x0 - pen.px(4.0),
             x1 + axis_w,
-            pen.px(14.0),
+            pen.px(30.0),
         );
 
         self.draw_price(pen, &mut frames[0], &ticks, &labels)?;
@@ -610,24 +610,29 @@ impl TfScene<'_> {
         let col = pal.risk.to_rgba();
         let bg = Palette::alpha(pal.panel, 0.85);
         let lower = lh.h_last < lh.h_prev;
+        let at = |d: Option<NaiveDate>| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start);
+        let pts = [
+            (at(lh.h_prev_date), lh.h_prev, "H"),
+            (at(lh.h_last_date), lh.h_last, if lower { "LH" } else { "HH" }),
+        ];
+        // Two nearby swing highs: push their labels apart (left one leftwards, right one rightwards).
+        let close = match (pts[0].0, pts[1].0) {
+            (Some(a), Some(c)) => (f.fx(c as f64) - f.fx(a as f64)).abs() < pen.px(110.0),
+            _ => false,
+        };
         let mut first_x = None;
-        for (d, v, name) in
-            [(lh.h_prev_date, lh.h_prev, "H"), (lh.h_last_date, lh.h_last, if lower { "LH" } else { "HH" })]
-        {
-            let Some(i) = d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start) else { continue };
+        for (k, (i, v, name)) in pts.into_iter().enumerate() {
+            let Some(i) = i else { continue };
             let x = f.fx(i as f64);
             first_x.get_or_insert(x);
             let y = f.fy(v) - r - pen.px(4.0);
             pen.triangle((x, y), r, true, col)?;
-            pen.label(
-                &format!("{name} {v:.2}"),
-                (x, y - r - pen.px(3.0)),
-                fs,
-                col,
-                bg,
-                HPos::Center,
-                VPos::Bottom,
-            )?;
+            let (hp, lx) = match (close, k) {
+                (false, _) => (HPos::Center, x),
+                (true, 0) => (HPos::Right, x + r),
+                (true, _) => (HPos::Left, x - r),
+            };
+            pen.label(&format!("{name} {v:.2}"), (lx, y - r - pen.px(3.0)), fs, col, bg, hp, VPos::Bottom)?;
         }
         if let Some(m) = lh.lmid {
             if f.contains_y(m) {

@@ -97,7 +97,7 @@ impl Scene for RelScene {
             &|s, b| pen.text_size(s, tfs, b).0,
             x0 - pen.px(4.0),
             x1 + axis_w,
-            pen.px(14.0),
+            pen.px(30.0),
         );
 
         // Panel 1: ratio.
@@ -133,7 +133,7 @@ impl Scene for RelScene {
                 let (xa, xb) = (f1.fx(i0 as f64), f1.fx(t as f64));
                 let (ya, yb) = (f1.fy(self.ratio[i0]), f1.fy(self.ratio[t]));
                 let col = if chg >= 0.0 { pal.good } else { pal.bad }.to_rgba();
-                pen.dashed((xa, ya), (xb, yb), col, pen.px(1.5) as u32, pen.px(5.0), pen.px(4.0))?;
+                pen.dashed((xa, ya), (xb, yb), Palette::alpha(pal.muted, 0.8), 1, pen.px(4.0), pen.px(4.0))?;
                 pen.circle((xa, ya), pen.px(3.5), col, true, 1)?;
                 let yt = f1.y0 + pen.px(6.0);
                 pen.line(&[(xa, yt + pen.px(8.0)), (xb, yt + pen.px(8.0))], col, 1)?;
@@ -155,13 +155,13 @@ impl Scene for RelScene {
                 let (x, y) = (f1.fx(i as f64), f1.fy(v));
                 pen.triangle((x, y + pen.px(8.0)), pen.px(4.5), false, pal.good.to_rgba())?;
                 pen.label(
-                    &format!("low {v:.3} ({d})"),
-                    (x, y + pen.px(14.0)),
+                    &format!("low {v:.4} ({d})"),
+                    (x + pen.px(10.0), y + pen.px(8.0)),
                     fs,
                     pal.text.to_rgba(),
                     bg,
-                    HPos::Center,
-                    VPos::Top,
+                    HPos::Left,
+                    VPos::Center,
                 )?;
                 legend.push((Swatch::TriUp(pal.good.to_rgba()), "two-year low".into()));
             }
