@@ -4,6 +4,7 @@
 pub mod calendar;
 
 use crate::data::{Bar, Bars};
+use chrono::Datelike;
 use serde::Serialize;
 
 /// A bar timeframe.
@@ -66,9 +67,175 @@ pub struct Resampled {
     pub partial: Option<Bar>,
 }
 
-/// Resamples daily bars to `tf`. `phase` (0, 1 or 2) shifts the 3-day grouping; ignored otherwise.
-/// Daily input is returned as is (all bars complete).
+/// Resamples daily bars to `tf`. `phase` (0, 1 or 2; taken modulo 3) shifts the 3-day grouping
+/// and is ignored otherwise. Daily input is returned as is (all bars complete).
+///
+/// Bars aggregate O first, H max, L min, C last, V sum (volumes ≤ 0 or NaN are skipped; a bar with
+/// no valid volume gets 0, i.e. missing), adj_close last; the label is the last data date in the
+/// bar and `n_sessions` the number of daily rows. A bar is complete iff the last *scheduled* NYSE
+/// session of its period (ISO week, calendar month, or the 3 sessions of a 3-day bucket) is on or
+/// before the last data date; otherwise it is the [`Resampled::partial`] bar. `gap` is set when a
+/// scheduled session of the bar (up to the last data date) has no daily row.
+///
+/// A daily row on a non-session day (bad data, e.g. a holiday) is aggregated into the period of
+/// the next scheduled session, so that appending data never changes a complete bar. Input must
+/// be sorted by date (as [`crate::data`] guarantees); unsorted input gives meaningless bars but
+/// never panics. Runs in linear time.
 pub fn resample(daily: &Bars, tf: Timeframe, phase: u8) -> Resampled {
-    let _ = (daily, tf, phase);
-    todo!("resample: SIGNALS.md §1")
+    let has_adj = daily.adj_close.is_some();
+    let Some(&last_date) = daily.date.last() else {
+        return Resampled { bars: Bars::with_capacity(0, has_adj), partial: None };
+    };
+    if tf == Timeframe::Daily {
+        return Resampled { bars: daily.clone(), partial: None };
+    }
+    let phase = i64::from(phase % 3);
+    // Ordinal of the last scheduled session on or before the last data date.
+    let last_k = calendar::through_n(calendar::day_number(last_date)) - 1;
+    let per_bar = match tf {
+        Timeframe::ThreeDay => 3,
+        Timeframe::Weekly => 5,
+        _ => 21,
+    };
+    let mut out = Bars::with_capacity(daily.len() / per_bar + 1, has_adj);
+    let mut partial = None;
+    let mut acc: Option<Acc> = None;
+    // All columns have the same length; the min guards against a malformed `Bars`.
+    let len = [daily.open.len(), daily.high.len(), daily.low.len(), daily.close.len(), daily.volume.len()]
+        .into_iter()
+        .fold(daily.len(), usize::min)
+        .min(daily.adj_close.as_ref().map_or(usize::MAX, Vec::len));
+    for i in 0..len {
+        let d = daily.date[i];
+        let n = calendar::day_number(d);
+        let session = calendar::is_session_n(n);
+        // Effective session: the row's own date, or the next scheduled session for a non-session row.
+        let k = calendar::through_n(n) - i64::from(session);
+        let eff = if session { n } else { calendar::session_day_n(k).unwrap_or(n) };
+        let key = match tf {
+            Timeframe::ThreeDay => (k + phase).div_euclid(3),
+            Timeframe::Weekly => calendar::iso_monday_n(eff),
+            _ => month_key(eff, d),
+        };
+        let adj = daily.adj_close.as_ref().map(|a| a[i]);
+        let (o, h, l, c, v) = (daily.open[i], daily.high[i], daily.low[i], daily.close[i], daily.volume[i]);
+        match acc.as_mut() {
+            Some(a) if a.key == key => {
+                a.high = a.high.max(h);
+                a.low = a.low.min(l);
+                a.close = c;
+                a.adj = adj;
+                a.date = d;
+                a.add_volume(v);
+                a.rows = a.rows.saturating_add(1);
+                if session && a.last_covered != Some(k) {
+                    a.covered += 1;
+                    a.last_covered = Some(k);
+                }
+            }
+            _ => {
+                if let Some(a) = acc.take() {
+                    a.finish(last_k, &mut out, &mut partial);
+                }
+                let (lo, hi) = span(tf, key, phase, eff, d);
+                let mut a = Acc {
+                    key,
+                    lo,
+                    hi,
+                    date: d,
+                    open: o,
+                    high: h,
+                    low: l,
+                    close: c,
+                    adj,
+                    volume: 0.0,
+                    rows: 1,
+                    covered: u32::from(session),
+                    last_covered: session.then_some(k),
+                };
+                a.add_volume(v);
+                acc = Some(a);
+            }
+        }
+    }
+    if let Some(a) = acc {
+        a.finish(last_k, &mut out, &mut partial);
+    }
+    Resampled { bars: out, partial }
+}
+
+/// `year * 12 + month0` of day number `eff` (falls back to `d` when `eff` is not a date).
+fn month_key(eff: i64, d: chrono::NaiveDate) -> i64 {
+    let date = calendar::from_day_number(eff).unwrap_or(d);
+    i64::from(date.year()) * 12 + i64::from(date.month0())
+}
+
+/// Ordinals of the first and last scheduled sessions of a bar's period.
+fn span(tf: Timeframe, key: i64, phase: i64, eff: i64, d: chrono::NaiveDate) -> (i64, i64) {
+    let (first_day, last_day) = match tf {
+        Timeframe::ThreeDay => {
+            let lo = key * 3 - phase;
+            return (lo, lo + 2);
+        }
+        Timeframe::Weekly => (key, key + 6),
+        _ => {
+            let date = calendar::from_day_number(eff).unwrap_or(d);
+            let first = i64::from(date.num_days_from_ce()) - i64::from(date.day0());
+            let next = if date.month() == 12 {
+                chrono::NaiveDate::from_ymd_opt(date.year() + 1, 1, 1)
+            } else {
+                chrono::NaiveDate::from_ymd_opt(date.year(), date.month() + 1, 1)
+            };
+            let last = next.map_or(i64::MAX / 4, |x| calendar::day_number(x) - 1);
+            (first, last)
+        }
+    };
+    (calendar::through_n(first_day - 1), calendar::through_n(last_day) - 1)
+}
+
+/// A bar being aggregated.
+struct Acc {
+    key: i64,
+    /// Ordinal of the period's first scheduled session.
+    lo: i64,
+    /// Ordinal of the period's last scheduled session.
+    hi: i64,
+    date: chrono::NaiveDate,
+    open: f64,
+    high: f64,
+    low: f64,
+    close: f64,
+    adj: Option<f64>,
+    volume: f64,
+    rows: u8,
+    /// Distinct scheduled sessions with a daily row.
+    covered: u32,
+    last_covered: Option<i64>,
+}
+
+impl Acc {
+    #[inline]
+    fn add_volume(&mut self, v: f64) {
+        if v > 0.0 {
+            self.volume += v;
+        }
+    }
+
+    fn finish(self, last_k: i64, out: &mut Bars, partial: &mut Option<Bar>) {
+        let bar = Bar {
+            date: self.date,
+            open: self.open,
+            high: self.high,
+            low: self.low,
+            close: self.close,
+            volume: self.volume,
+            adj_close: self.adj,
+        };
+        if self.hi <= last_k {
+            let expected = self.hi - self.lo + 1;
+            out.push_full(bar, i64::from(self.covered) < expected, self.rows);
+        } else {
+            *partial = Some(bar);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! report. The only module that reads input files.
 
 pub mod bars;
+mod csvio;
 pub mod macros;
 pub mod quality;
 
@@ -235,8 +236,63 @@ impl Dataset {
     }
 }
 
-/// Loads every input the config names: bars, benchmark, mid-cap, macro series, with quality reports.
+/// Loads every input the config names: bars, benchmark, mid-cap, macro series, with quality
+/// reports in the same order (`instrument`, `benchmark`, `mid_cap`, `macro:<id>`).
 pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<Dataset> {
-    let _ = cfg;
-    todo!("data::load")
+    use crate::config::InstrumentConfig;
+    use crate::error::Error;
+
+    let mut quality = Vec::new();
+    let mut read = |ic: &InstrumentConfig, role: &str| -> crate::error::Result<Instrument> {
+        let (bars, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+        report.role = role.to_string();
+        quality.push(report);
+        Ok(Instrument {
+            symbol: ic.symbol.clone(),
+            name: ic.name.clone().unwrap_or_else(|| ic.symbol.clone()),
+            bars,
+        })
+    };
+    let instrument = read(&cfg.instrument, "instrument")?;
+    let benchmark = cfg.benchmark.as_ref().map(|b| read(b, "benchmark")).transpose()?;
+    let mid_cap = cfg.mid_cap.as_ref().map(|b| read(b, "mid_cap")).transpose()?;
+    for (key, other) in [("benchmark.bars", &benchmark), ("mid_cap.bars", &mid_cap)] {
+        if let Some(o) = other {
+            if !shares_a_date(&instrument.bars.date, &o.bars.date) {
+                let range = |b: &Bars| format!("{} to {}", b.date[0], b.date[b.len() - 1]);
+                return Err(Error::config(
+                    &cfg.path,
+                    key,
+                    format!(
+                        "{} ({}) has no date in common with the instrument {} ({}): expected overlapping history",
+                        o.symbol,
+                        range(&o.bars),
+                        instrument.symbol,
+                        range(&instrument.bars)
+                    ),
+                ));
+            }
+        }
+    }
+    let mut macros = Vec::with_capacity(cfg.macros.len());
+    for m in &cfg.macros {
+        let (series, mut report) = macros::read_macro(m)?;
+        report.role = format!("macro:{}", m.id);
+        quality.push(report);
+        macros.push(series);
+    }
+    Ok(Dataset { instrument, benchmark, mid_cap, macros, quality })
+}
+
+/// True when two ascending date lists have at least one date in common (linear merge).
+fn shares_a_date(a: &[NaiveDate], b: &[NaiveDate]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
 }

@@ -34,8 +34,136 @@ pub struct FileReport {
     pub warnings: Vec<Warning>,
 }
 
-/// The human data-quality report printed by `check`.
+/// Warnings listed per file before the rest are summarised in one line.
+const MAX_LISTED: usize = 25;
+
+/// The human data-quality report printed by `check`: one aligned table row per file (role, path,
+/// format, rows, date range, short sha256, warning count), then every warning as `path:line: text`.
 pub fn render_report(files: &[FileReport]) -> String {
-    let _ = files;
-    todo!("quality report")
+    let cwd = std::env::current_dir().ok();
+    let shown = |p: &std::path::Path| -> String {
+        cwd.as_deref().and_then(|c| p.strip_prefix(c).ok()).unwrap_or(p).display().to_string()
+    };
+    let date = |d: Option<NaiveDate>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+    let header = ["role", "file", "format", "rows", "first", "last", "sha256", "warnings"];
+    let rows: Vec<[String; 8]> = files
+        .iter()
+        .map(|f| {
+            [
+                f.role.clone(),
+                shown(&f.path),
+                f.format.clone(),
+                f.rows.to_string(),
+                date(f.first),
+                date(f.last),
+                f.sha256.chars().take(12).collect(),
+                f.warnings.len().to_string(),
+            ]
+        })
+        .collect();
+    let mut width = header.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in width.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    // Numbers right-aligned, text left-aligned.
+    let right = [false, false, false, true, false, false, false, true];
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let mut l = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                l.push_str("  ");
+            }
+            let pad = width[i].saturating_sub(cell.chars().count());
+            if right[i] {
+                l.push_str(&" ".repeat(pad));
+                l.push_str(cell);
+            } else {
+                l.push_str(cell);
+                l.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&header.map(String::from));
+    line(&width.map(|w| "-".repeat(w)));
+    for r in &rows {
+        line(r);
+    }
+
+    let total: usize = files.iter().map(|f| f.warnings.len()).sum();
+    if total > 0 {
+        out.push_str(&format!("\nwarnings ({total}):\n"));
+        for f in files {
+            let p = shown(&f.path);
+            for w in f.warnings.iter().take(MAX_LISTED) {
+                match w.line {
+                    Some(l) => out.push_str(&format!("  {p}:{l}: {}\n", w.message)),
+                    None => out.push_str(&format!("  {p}: {}\n", w.message)),
+                }
+            }
+            if f.warnings.len() > MAX_LISTED {
+                out.push_str(&format!("  {p}: ... and {} more warnings\n", f.warnings.len() - MAX_LISTED));
+            }
+        }
+    }
+    let rows_total: usize = files.iter().map(|f| f.rows).sum();
+    out.push_str(&format!(
+        "\n{} file{}, {rows_total} rows, {total} warning{}: data is usable\n",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if total == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(role: &str, path: &str, warnings: Vec<Warning>) -> FileReport {
+        FileReport {
+            role: role.into(),
+            path: PathBuf::from(path),
+            format: "yahoo".into(),
+            rows: 1234,
+            first: NaiveDate::from_ymd_opt(2000, 5, 26),
+            last: NaiveDate::from_ymd_opt(2024, 1, 2),
+            sha256: "0123456789abcdef0123".into(),
+            warnings,
+        }
+    }
+
+    #[test]
+    fn table_is_aligned_and_warnings_name_file_and_line() {
+        let files = [
+            report(
+                "instrument",
+                "/nowhere/IWM.csv",
+                vec![Warning { line: Some(7), message: "zero volume".into() }],
+            ),
+            report("macro:cpi", "/nowhere/a/much/longer/CPI.csv", vec![]),
+        ];
+        let text = render_report(&files);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("role"), "{text}");
+        // Columns line up: "format" starts at the same offset in the header and both rows.
+        let col = lines[0].find("format").unwrap();
+        assert_eq!(&lines[2][col..col + 5], "yahoo", "{text}");
+        assert_eq!(&lines[3][col..col + 5], "yahoo", "{text}");
+        assert!(lines[2].contains("0123456789ab") && !lines[2].contains("0123456789abc"), "{text}");
+        assert!(text.contains("/nowhere/IWM.csv:7: zero volume"), "{text}");
+        assert!(text.contains("2 files, 2468 rows, 1 warning"), "{text}");
+    }
+
+    #[test]
+    fn long_warning_lists_are_capped() {
+        let many = (0..30).map(|i| Warning { line: Some(i + 2), message: "zero volume".into() }).collect();
+        let text = render_report(&[report("instrument", "/x/IWM.csv", many)]);
+        assert_eq!(text.matches("zero volume").count(), MAX_LISTED, "{text}");
+        assert!(text.contains("... and 5 more warnings"), "{text}");
+    }
 }

@@ -1,0 +1,479 @@
+//! Shared CSV plumbing for the bar and macro readers.
+//! Input: raw file bytes; output: BOM-free bytes, the sniffed delimiter, the sha256, header
+//! lookups, and allocation-free date and number parsing with messages that say what was expected.
+
+use crate::error::{Error, Location, Result};
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The bytes of a file after the BOM, with its delimiter and hash.
+pub(crate) struct Prepared<'a> {
+    /// File contents without a UTF-8 BOM.
+    pub body: &'a [u8],
+    /// `,`, `;` or `\t`, sniffed from the header line.
+    pub delimiter: u8,
+    /// Lower-case hex sha256 of the original bytes (BOM included).
+    pub sha256: String,
+}
+
+/// Strips the BOM, sniffs the delimiter and hashes the bytes.
+pub(crate) fn prepare(bytes: &[u8]) -> Prepared<'_> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    Prepared { body, delimiter: sniff_delimiter(body), sha256: sha256_hex(bytes) }
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest.iter() {
+        s.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        s.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// The delimiter that occurs most often in the first line (comma on a tie or none).
+fn sniff_delimiter(body: &[u8]) -> u8 {
+    let end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
+    let head = &body[..end];
+    let count = |c: u8| head.iter().filter(|&&b| b == c).count();
+    let (comma, semi, tab) = (count(b','), count(b';'), count(b'\t'));
+    if semi > comma && semi >= tab {
+        b';'
+    } else if tab > comma && tab > semi {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// A header name normalised for matching: lower case, `_ - .` as spaces, `*` dropped, spaces
+/// collapsed. `Adj_Close`, `adj. close` and `Adj Close**` all become `adj close`.
+pub(crate) fn norm_header(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::with_capacity(text.len());
+    for ch in text.trim().chars() {
+        let c = match ch {
+            '_' | '-' | '.' => ' ',
+            '*' | '"' => continue,
+            c => c.to_ascii_lowercase(),
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The header names as text, for messages (`Date, Open, ...`).
+pub(crate) fn header_list(names: &[String]) -> String {
+    if names.iter().all(|n| n.is_empty()) {
+        return "(no names)".into();
+    }
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// A field shown in a message: trimmed, lossy UTF-8, at most 40 characters.
+pub(crate) fn show(field: &[u8]) -> String {
+    let s = String::from_utf8_lossy(field.trim_ascii());
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(40).collect();
+        format!("{cut}…")
+    } else {
+        s.into_owned()
+    }
+}
+
+/// True when every field of the record is empty or whitespace.
+pub(crate) fn is_blank(rec: &csv::ByteRecord) -> bool {
+    rec.iter().all(|f| f.trim_ascii().is_empty())
+}
+
+/// Tracks 1-based line numbers of records. `csv::Position::line()` miscounts after CRLF and blank
+/// lines, so lines are counted here from the record's byte offset, which the reader sets to the
+/// first byte after the previous record (possibly a line terminator or a blank line).
+pub(crate) struct Lines<'a> {
+    body: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    /// A counter over the bytes the reader reads.
+    pub(crate) fn new(body: &'a [u8]) -> Self {
+        Lines { body, pos: 0, line: 1 }
+    }
+
+    /// The line `rec` starts on. Records must be passed in reading order (linear overall).
+    pub(crate) fn of(&mut self, rec: &csv::ByteRecord) -> u64 {
+        let mut b = rec.position().map_or(self.pos, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        b = b.clamp(self.pos, self.body.len());
+        while b < self.body.len() && matches!(self.body[b], b'\r' | b'\n') {
+            b += 1;
+        }
+        self.line += self.body[self.pos..b].iter().filter(|&&c| c == b'\n').count() as u64;
+        self.pos = b;
+        self.line
+    }
+}
+
+/// Maps a CSV reader error to an input error at its position.
+pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    let loc = match e.position() {
+        Some(p) => Location::line(path, p.line()),
+        None => Location::file(path),
+    };
+    Error::input(loc, format!("unreadable CSV: {e}"))
+}
+
+/// One date layout. A file uses one layout throughout, chosen from its first data row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DateFormat {
+    /// `2024-01-02`
+    Dash,
+    /// `2024/01/02`
+    Slash,
+    /// `20240102`
+    Compact,
+    /// `2024-01-02T00:00:00Z`, `2024-01-02 00:00:00`, `2024-01-02T09:30:00-05:00`: the date part.
+    DateTime,
+    /// Unix seconds (TradingView `time`), taken as a UTC date.
+    UnixSeconds,
+    /// Unix milliseconds, taken as a UTC date.
+    UnixMillis,
+}
+
+/// What every accepted date layout looks like, for messages.
+pub(crate) const DATE_FORMATS: &str =
+    "YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an ISO date-time such as 2024-01-02T00:00:00Z, or unix seconds";
+
+impl DateFormat {
+    /// The layout of `s`, if it is one of the accepted ones (the value itself is not validated).
+    pub(crate) fn detect(s: &[u8]) -> Option<DateFormat> {
+        let s = s.trim_ascii();
+        let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
+        let ymd_like = |sep: u8| {
+            s.len() >= 10
+                && digits(&s[0..4])
+                && s[4] == sep
+                && digits(&s[5..7])
+                && s[7] == sep
+                && digits(&s[8..10])
+        };
+        if !s.is_empty() && digits(s) {
+            return match s.len() {
+                8 => Some(DateFormat::Compact),
+                9 | 10 => Some(DateFormat::UnixSeconds),
+                12 | 13 => Some(DateFormat::UnixMillis),
+                _ => None,
+            };
+        }
+        if ymd_like(b'-') {
+            return match s.len() {
+                10 => Some(DateFormat::Dash),
+                _ if s[10] == b'T' || s[10] == b' ' => Some(DateFormat::DateTime),
+                _ => None,
+            };
+        }
+        if s.len() == 10 && ymd_like(b'/') {
+            return Some(DateFormat::Slash);
+        }
+        None
+    }
+
+    /// How this layout is described in messages.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            DateFormat::Dash => "YYYY-MM-DD",
+            DateFormat::Slash => "YYYY/MM/DD",
+            DateFormat::Compact => "YYYYMMDD",
+            DateFormat::DateTime => "an ISO date-time (YYYY-MM-DDTHH:MM:SS)",
+            DateFormat::UnixSeconds => "unix seconds",
+            DateFormat::UnixMillis => "unix milliseconds",
+        }
+    }
+
+    /// Parses `s` in this layout; `None` when it does not fit or names no real day.
+    pub(crate) fn parse(self, s: &[u8]) -> Option<NaiveDate> {
+        let s = s.trim_ascii();
+        match self {
+            DateFormat::Dash | DateFormat::Slash => {
+                let sep = if self == DateFormat::Dash { b'-' } else { b'/' };
+                if s.len() != 10 || s[4] != sep || s[7] != sep {
+                    return None;
+                }
+                ymd(&s[0..4], &s[5..7], &s[8..10])
+            }
+            DateFormat::Compact => {
+                if s.len() != 8 {
+                    return None;
+                }
+                ymd(&s[0..4], &s[4..6], &s[6..8])
+            }
+            DateFormat::DateTime => {
+                if s.len() < 12 || s[4] != b'-' || s[7] != b'-' || !(s[10] == b'T' || s[10] == b' ') {
+                    return None;
+                }
+                let rest = &s[11..];
+                let time_ok = rest.first().is_some_and(u8::is_ascii_digit)
+                    && rest.iter().all(|c| c.is_ascii_digit() || b":.+-Z ".contains(c));
+                if !time_ok {
+                    return None;
+                }
+                ymd(&s[0..4], &s[5..7], &s[8..10])
+            }
+            DateFormat::UnixSeconds | DateFormat::UnixMillis => {
+                if s.is_empty() || s.len() > 13 || !s.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                let n: i64 = s.iter().fold(0i64, |acc, &c| acc * 10 + i64::from(c - b'0'));
+                let secs = if self == DateFormat::UnixMillis { n / 1000 } else { n };
+                if (self == DateFormat::UnixSeconds) != (s.len() <= 11) {
+                    return None;
+                }
+                chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive())
+            }
+        }
+    }
+}
+
+fn ymd(y: &[u8], m: &[u8], d: &[u8]) -> Option<NaiveDate> {
+    let num = |r: &[u8]| -> Option<u32> {
+        r.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(y)?).ok()?, num(m)?, num(d)?)
+}
+
+/// Parses the date in `field` with the file's layout, or says what was expected.
+pub(crate) fn parse_date(field: &[u8], fmt: DateFormat, loc: impl FnOnce() -> Location) -> Result<NaiveDate> {
+    if let Some(d) = fmt.parse(field) {
+        return Ok(d);
+    }
+    let text = show(field);
+    let msg = if text.is_empty() {
+        format!("empty date: expected {}", fmt.describe())
+    } else {
+        match DateFormat::detect(field) {
+            Some(other) if other != fmt => format!(
+                "date `{text}` is written as {} but the file's first row uses {}: expected one date format per file",
+                other.describe(),
+                fmt.describe()
+            ),
+            _ => format!("bad date `{text}`: expected a real calendar day written as {}", fmt.describe()),
+        }
+    };
+    Err(Error::input(loc(), msg))
+}
+
+/// Why a number field did not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumError {
+    /// Empty field.
+    Empty,
+    /// Not a number.
+    Bad,
+    /// NaN or infinity.
+    NonFinite,
+}
+
+/// Parses a decimal number (`74800`, `74800.0`, `1e6`); `decimal_comma` also accepts `1,5`.
+pub(crate) fn parse_num(field: &[u8], decimal_comma: bool) -> std::result::Result<f64, NumError> {
+    let f = field.trim_ascii();
+    if f.is_empty() {
+        return Err(NumError::Empty);
+    }
+    let s = std::str::from_utf8(f).map_err(|_| NumError::Bad)?;
+    let v = match s.parse::<f64>() {
+        Ok(v) => v,
+        Err(_) if decimal_comma && s.bytes().filter(|&b| b == b',').count() == 1 && !s.contains('.') => {
+            s.replacen(',', ".", 1).parse::<f64>().map_err(|_| NumError::Bad)?
+        }
+        Err(_) => return Err(NumError::Bad),
+    };
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(NumError::NonFinite)
+    }
+}
+
+/// The message for a number that did not parse in column `name`.
+pub(crate) fn num_message(err: NumError, field: &[u8], name: &str) -> String {
+    match err {
+        NumError::Empty => format!("empty `{name}`: expected a number"),
+        NumError::Bad => {
+            format!("bad number `{}` in `{name}`: expected a decimal number such as 123.45", show(field))
+        }
+        NumError::NonFinite => {
+            format!("`{}` in `{name}`: expected a finite number (NaN and infinity are not data)", show(field))
+        }
+    }
+}
+
+/// True for the text Yahoo and others write for a missing value.
+pub(crate) fn is_null(field: &[u8]) -> bool {
+    let f = field.trim_ascii();
+    f.is_empty() || f.eq_ignore_ascii_case(b"null")
+}
+
+/// Result of placing one date after the previous one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The first row, or a new date in the file's order; `gap_days` since the previous row.
+    Next {
+        /// Calendar days between this row and the previous one (0 for the first row).
+        gap_days: i64,
+    },
+    /// The same date as the previous kept row, which sits on `prev_line`.
+    Duplicate {
+        /// Line of the earlier row with this date.
+        prev_line: u64,
+    },
+}
+
+/// Checks that dates run one way: oldest first, or (a whole file) newest first.
+#[derive(Debug, Default)]
+pub(crate) struct Order {
+    newest_first: Option<bool>,
+    prev: Option<(NaiveDate, u64)>,
+}
+
+impl Order {
+    /// True when the file turned out to be written newest first.
+    pub(crate) fn newest_first(&self) -> bool {
+        self.newest_first == Some(true)
+    }
+
+    /// Places `date` (on `line`, column `col`) after the previous row.
+    pub(crate) fn step(&mut self, date: NaiveDate, line: u64, path: &Path, col: usize) -> Result<Step> {
+        let Some((prev, prev_line)) = self.prev else {
+            self.prev = Some((date, line));
+            return Ok(Step::Next { gap_days: 0 });
+        };
+        if date == prev {
+            return Ok(Step::Duplicate { prev_line });
+        }
+        let desc = *self.newest_first.get_or_insert(date < prev);
+        if desc != (date < prev) {
+            let msg = if desc {
+                format!(
+                    "date {date} is after {prev} on line {prev_line}: the file runs newest first, \
+                     expected each date to be earlier than the one before"
+                )
+            } else {
+                format!(
+                    "date {date} is before {prev} on line {prev_line}: expected dates in ascending order \
+                     (or a file wholly newest first)"
+                )
+            };
+            return Err(Error::input(Location::cell(path, line, col), msg));
+        }
+        self.prev = Some((date, line));
+        Ok(Step::Next { gap_days: (date - prev).num_days().abs() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn detects_and_parses_every_layout() {
+        let cases: [(&[u8], DateFormat, NaiveDate); 8] = [
+            (b"2024-01-02", DateFormat::Dash, d(2024, 1, 2)),
+            (b"2024/01/02", DateFormat::Slash, d(2024, 1, 2)),
+            (b"20240102", DateFormat::Compact, d(2024, 1, 2)),
+            (b"2024-01-02T00:00:00Z", DateFormat::DateTime, d(2024, 1, 2)),
+            (b"2024-01-02 00:00:00", DateFormat::DateTime, d(2024, 1, 2)),
+            (b"2024-01-02T09:30:00-05:00", DateFormat::DateTime, d(2024, 1, 2)),
+            (b"1704153600", DateFormat::UnixSeconds, d(2024, 1, 2)),
+            (b"959299200", DateFormat::UnixSeconds, d(2000, 5, 26)),
+        ];
+        for (text, fmt, date) in cases {
+            assert_eq!(DateFormat::detect(text), Some(fmt), "{}", show(text));
+            assert_eq!(fmt.parse(text), Some(date), "{}", show(text));
+        }
+        assert_eq!(DateFormat::detect(b"1704153600000"), Some(DateFormat::UnixMillis));
+        assert_eq!(DateFormat::UnixMillis.parse(b"1704153600000"), Some(d(2024, 1, 2)));
+    }
+
+    #[test]
+    fn rejects_impossible_or_foreign_dates() {
+        assert_eq!(DateFormat::Dash.parse(b"2024-02-30"), None);
+        assert_eq!(DateFormat::Dash.parse(b"2024/02/03"), None);
+        assert_eq!(DateFormat::DateTime.parse(b"2024-01-02Tnoon"), None);
+        assert_eq!(DateFormat::detect(b"02.01.2024"), None);
+        assert_eq!(DateFormat::detect(b"Jan 2 2024"), None);
+        let err = parse_date(b"2024/01/03", DateFormat::Dash, || Location::cell("f.csv", 3, 1)).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("f.csv:3:1") && msg.contains("YYYY/MM/DD") && msg.contains("YYYY-MM-DD"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn numbers_and_their_errors() {
+        assert_eq!(parse_num(b" 74800.0 ", false), Ok(74800.0));
+        assert_eq!(parse_num(b"1e3", false), Ok(1000.0));
+        assert_eq!(parse_num(b"", false), Err(NumError::Empty));
+        assert_eq!(parse_num(b"abc", false), Err(NumError::Bad));
+        assert_eq!(parse_num(b"NaN", false), Err(NumError::NonFinite));
+        assert_eq!(parse_num(b"inf", false), Err(NumError::NonFinite));
+        assert_eq!(parse_num(b"1,5", false), Err(NumError::Bad));
+        assert_eq!(parse_num(b"1,5", true), Ok(1.5));
+    }
+
+    #[test]
+    fn header_normalisation_and_sniffing() {
+        assert_eq!(norm_header(b" Adj_Close "), "adj close");
+        assert_eq!(norm_header(b"Adj Close**"), "adj close");
+        assert_eq!(norm_header(b"adj. close"), "adj close");
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,2;3;4"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter(b"a,b,c"), b',');
+        assert_eq!(sniff_delimiter(b""), b',');
+    }
+
+    #[test]
+    fn line_numbers_survive_crlf_and_blank_lines() {
+        for text in ["a,b\n1,2\n\n3,4\n\n\n5,6\n", "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n\r\n5,6"] {
+            let mut r =
+                csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+            let mut rec = csv::ByteRecord::new();
+            let mut lines = Lines::new(text.as_bytes());
+            let mut got = Vec::new();
+            while r.read_byte_record(&mut rec).unwrap() {
+                got.push(lines.of(&rec));
+            }
+            assert_eq!(got, vec![1, 2, 4, 7], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sha256_is_hex_of_known_vector() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn order_accepts_one_direction_only() {
+        let p = Path::new("x.csv");
+        let mut o = Order::default();
+        assert_eq!(o.step(d(2024, 1, 5), 2, p, 1).unwrap(), Step::Next { gap_days: 0 });
+        assert_eq!(o.step(d(2024, 1, 4), 3, p, 1).unwrap(), Step::Next { gap_days: 1 });
+        assert!(o.newest_first());
+        assert_eq!(o.step(d(2024, 1, 4), 4, p, 1).unwrap(), Step::Duplicate { prev_line: 3 });
+        let err = o.step(d(2024, 1, 9), 5, p, 1).unwrap_err().to_string();
+        assert!(err.contains("x.csv:5:1") && err.contains("newest first"), "{err}");
+    }
+}
