@@ -14,10 +14,10 @@ fn month(d: NaiveDate) -> String {
 fn wave_phrase(hist: &[f64]) -> Option<&'static str> {
     let s = wave_states(hist).last().copied().flatten()?;
     Some(match s {
-        Wave::Eu => "MACD histogram expanding upward",
-        Wave::Cu => "MACD histogram positive but contracting",
-        Wave::Cd => "MACD histogram negative with downside pressure fading",
-        Wave::Ed => "MACD histogram expanding downward",
+        Wave::EU => "MACD histogram expanding upward",
+        Wave::CU => "MACD histogram positive but contracting",
+        Wave::CD => "MACD histogram negative with downside pressure fading",
+        Wave::ED => "MACD histogram expanding downward",
     })
 }
 
@@ -83,7 +83,11 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             }
             if let Some(lh) = &a.lower_high {
                 if lh.h_last < lh.h_prev {
-                    let trig = lh.lmid.map(|m| format!(", confirmed below {m:.2}")).unwrap_or_default();
+                    let trig = match (lh.lmid, lh.state) {
+                        (Some(m), State::Bearish) => format!(", confirmed by a close below {m:.2}"),
+                        (Some(m), _) => format!("; a close below {m:.2} would confirm it"),
+                        (None, _) => String::new(),
+                    };
                     parts.push(format!("lower high {:.2} under {:.2} marked{trig}", lh.h_last, lh.h_prev));
                 } else {
                     parts

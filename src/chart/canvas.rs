@@ -439,7 +439,8 @@ mod tests {
 
     #[test]
     fn nice_ticks_round_steps() {
-        let (t, d) = nice_ticks(183.2, 247.9, 6);
+        let (t, d) = nice_ticks(183.2, 247.9, 7);
+        assert_eq!(nice_ticks(183.2, 247.9, 6).0, vec![200.0, 220.0, 240.0]);
         assert_eq!(t, vec![190.0, 200.0, 210.0, 220.0, 230.0, 240.0]);
         assert_eq!(d, 0);
         let (t, d) = nice_ticks(0.41, 0.47, 5);

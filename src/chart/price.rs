@@ -57,44 +57,7 @@ pub(crate) struct TfScene<'a> {
     pub layers: Layers,
 }
 
-/// MACD histogram wave state (SIGNALS.md §3): expanding up, contracting up, fading down,
-/// expanding down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wave {
-    /// h > 0 and rising.
-    Eu,
-    /// h > 0 and not rising.
-    Cu,
-    /// h < 0 and rising (downside pressure fading).
-    Cd,
-    /// h < 0 and not rising.
-    Ed,
-}
-
-/// Wave state of every bar (`None` while the histogram is warming up).
-pub(crate) fn wave_states(h: &[f64]) -> Vec<Option<Wave>> {
-    let mut out = Vec::with_capacity(h.len());
-    let mut sign = 0.0f64;
-    for i in 0..h.len() {
-        let v = h[i];
-        if !v.is_finite() {
-            out.push(None);
-            continue;
-        }
-        if v != 0.0 {
-            sign = v.signum();
-        }
-        let prev = if i > 0 && h[i - 1].is_finite() { h[i - 1] } else { v };
-        let up = v > prev;
-        out.push(Some(match (sign >= 0.0, up) {
-            (true, true) => Wave::Eu,
-            (true, false) => Wave::Cu,
-            (false, true) => Wave::Cd,
-            (false, false) => Wave::Ed,
-        }));
-    }
-    out
-}
+pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
 
 /// Ordinary least squares `y = a + b·x` over finite points; `None` with fewer than 2.
 pub(crate) fn ols(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
@@ -749,10 +712,10 @@ impl TfScene<'_> {
         let states = wave_states(&self.hist);
         let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
         let color = |s: Wave| match s {
-            Wave::Eu => pal.up.to_rgba(),
-            Wave::Cu => Palette::alpha(pal.up, 0.4),
-            Wave::Cd => Palette::alpha(pal.down, 0.4),
-            Wave::Ed => pal.down.to_rgba(),
+            Wave::EU => pal.up.to_rgba(),
+            Wave::CU => Palette::alpha(pal.up, 0.4),
+            Wave::CD => Palette::alpha(pal.down, 0.4),
+            Wave::ED => pal.down.to_rgba(),
         };
         for i in range {
             let (Some(s), v) = (states[i], self.hist[i]) else { continue };
@@ -761,10 +724,10 @@ impl TfScene<'_> {
         }
         draw_plot_frame(pen, f)?;
         let legend = vec![
-            (Swatch::Box(color(Wave::Eu)), "expanding up".into()),
-            (Swatch::Box(color(Wave::Cu)), "contracting up".into()),
-            (Swatch::Box(color(Wave::Cd)), "downside fading".into()),
-            (Swatch::Box(color(Wave::Ed)), "expanding down".into()),
+            (Swatch::Box(color(Wave::EU)), "expanding up".into()),
+            (Swatch::Box(color(Wave::CU)), "contracting up".into()),
+            (Swatch::Box(color(Wave::CD)), "downside fading".into()),
+            (Swatch::Box(color(Wave::ED)), "expanding down".into()),
         ];
         self.legend_at(pen, f, "MACD (12, 26, 9) histogram", &legend)
     }
@@ -893,19 +856,6 @@ impl NameCap for Timeframe {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wave_states_follow_sign_and_slope() {
-        let h = [f64::NAN, 1.0, 2.0, 1.5, -0.5, -1.0, -0.2, 0.0];
-        let s = wave_states(&h);
-        assert_eq!(s[0], None);
-        assert_eq!(s[2], Some(Wave::Eu));
-        assert_eq!(s[3], Some(Wave::Cu));
-        assert_eq!(s[4], Some(Wave::Ed));
-        assert_eq!(s[5], Some(Wave::Ed));
-        assert_eq!(s[6], Some(Wave::Cd));
-        assert_eq!(s[7], Some(Wave::Cd), "zero keeps the previous sign");
-    }
 
     #[test]
     fn ols_fits_a_line() {
