@@ -245,6 +245,10 @@ fn missing_evidence_draws_no_annotation_and_never_panics() {
     let daily = charts[2].svg.as_deref().unwrap();
     assert!(!daily.contains("lower-high trigger") && !daily.contains("cluster top"));
     assert!(!charts[0].svg.as_deref().unwrap().contains("cluster top"));
+    // SVG-only rendering leaves the PNG empty and gives the same SVG.
+    let svg_only = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg(false)).unwrap();
+    assert!(svg_only.iter().all(|c| c.png.is_empty()));
+    assert_eq!(svg_only[2].svg, charts[2].svg);
 }
 
 #[test]

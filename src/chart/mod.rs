@@ -54,6 +54,23 @@ pub fn render_all(
     theme: crate::config::Theme,
     cfg: &crate::config::ChartConfig,
 ) -> crate::error::Result<Vec<Chart>> {
+    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg })
+}
+
+/// Like [`render_all`] but draws SVG only (`png` is left empty): for SVG-only output and for
+/// measuring the SVG path on its own.
+pub fn render_all_svg(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Chart>> {
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true })
+}
+
+/// Which encodings to produce.
+#[derive(Debug, Clone, Copy)]
+struct Out {
+    png: bool,
+    svg: bool,
+}
+
+fn render_impl(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig, want: Out) -> Result<Vec<Chart>> {
     font::ensure().map_err(Error::Internal)?;
     let ann = Annotations::from_signals(&analysis.signals);
     let sym = analysis.dataset.instrument.symbol.as_str();
@@ -73,21 +90,21 @@ pub fn render_all(
     for (name, tf, bars, window, layers) in tfs {
         let scene = tf_scene(analysis, tf, bars, window, layers, &ann);
         let alt = alt::timeframe(sym, &scene);
-        let (png, svg) = render_scene(&scene, theme, cfg)?;
+        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
         out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg });
     }
 
     if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
         let scene = rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, &ann);
         let alt = alt::relative(&scene);
-        let (png, svg) = render_scene(&scene, theme, cfg)?;
+        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
         out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg });
     }
 
     if !analysis.dataset.macros.is_empty() {
         let scene = macro_scene(analysis);
         let alt = alt::macros(&scene, analysis.as_of);
-        let (png, svg) = render_scene(&scene, theme, cfg)?;
+        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
         out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg });
     }
     Ok(out)
@@ -207,18 +224,18 @@ fn scale(w: u32, h: u32) -> f64 {
     (w as f64 / 1400.0).min(h as f64 / 900.0).clamp(0.35, 4.0)
 }
 
-/// Draws a scene to PNG bytes (and SVG text when `cfg.svg`).
-pub(crate) fn render_scene<S: Scene>(
+/// Draws a scene to PNG bytes and/or SVG text.
+fn render_scene<S: Scene>(
     scene: &S,
     theme: Theme,
     cfg: &ChartConfig,
+    want: Out,
 ) -> Result<(Vec<u8>, Option<String>)> {
-    font::ensure().map_err(Error::Internal)?;
     let (w, h) = (cfg.width.max(50), cfg.height.max(50));
     let pal = Palette::of(theme);
     let s = scale(w, h);
-    let png = render_png(scene, pal, s, w, h)?;
-    let svg = if cfg.svg { Some(render_svg(scene, pal, s, w, h)?) } else { None };
+    let png = if want.png { render_png(scene, pal, s, w, h)? } else { Vec::new() };
+    let svg = if want.svg { Some(render_svg(scene, pal, s, w, h)?) } else { None };
     Ok((png, svg))
 }
 
