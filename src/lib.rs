@@ -3,6 +3,7 @@
 //! The flow is one-way: [`config`] → [`data`] → [`resample`] → [`indicators`] → [`signals`]
 //! → [`chart`] → [`report`]. Only `data` reads input files and only `report` writes output.
 
+pub mod batch;
 pub mod chart;
 pub mod cli;
 pub mod config;
@@ -186,8 +187,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Render(args) => report::cli::render(args),
         Command::Init { dir } => report::cli::init(&dir),
-        Command::Batch { .. } => {
-            Err(Error::Internal("this command is not implemented yet".into()))
+        Command::Batch { manifest, output, jobs, shard, as_of } => {
+            let shard = shard.as_deref().map(str::parse).transpose()?;
+            batch::run(&manifest, &batch::Options { output, jobs, shard, as_of, progress: None })
         }
     }
 }

@@ -70,6 +70,12 @@ pub fn signals_document(a: &Analysis) -> serde_json::Value {
 /// the same bytes.
 pub fn build(a: &Analysis, charts: &[Chart], opts: &RenderOptions) -> Result<Outputs> {
     let tpl = Templates::load(opts.templates.as_deref())?;
+    build_with(&tpl, a, charts, opts)
+}
+
+/// Like [`build`] with templates already loaded (`opts.templates` is ignored): `batch` compiles
+/// the templates once and renders every note with them.
+pub fn build_with(tpl: &Templates, a: &Analysis, charts: &[Chart], opts: &RenderOptions) -> Result<Outputs> {
     let view = build_view(a, charts);
     let md = tidy_markdown(&tpl.render_md(&view)?);
     let mut files = BTreeMap::new();
@@ -83,7 +89,7 @@ pub fn build(a: &Analysis, charts: &[Chart], opts: &RenderOptions) -> Result<Out
     }
     let mut pdf_html = None;
     if want(Format::Html) || want(Format::Pdf) {
-        let page = render_page(&tpl, &view, &md, charts, opts.theme)?;
+        let page = render_page(tpl, &view, &md, charts, opts.theme)?;
         if want(Format::Html) {
             files.insert("note.html".into(), page.clone().into_bytes());
         }

@@ -1,0 +1,1140 @@
+//! `marketnote batch`: a manifest (TOML or CSV) listing a universe of symbols in; one note folder
+//! per symbol (`DIR/<SYMBOL>/`, the normal `render` layout, written atomically) plus
+//! `DIR/index.html` and `DIR/index.json` ranking the universe out.
+//!
+//! The shared settings (benchmark, mid-cap, macro series, output, signal parameters) are parsed
+//! and loaded once; each symbol gets its own [`NoteConfig`] built from them and validated by
+//! [`NoteConfig::parse`], so batch and render accept exactly the same settings. Symbols run on a
+//! rayon pool of `-j N` threads; each worker writes its note as soon as it is built and keeps only
+//! a small [`Row`], so memory is bounded per worker, not per universe. One bad symbol fails only
+//! itself. `--shard K/N` keeps the symbols whose FNV-1a hash (upper-cased ticker) is `K-1 mod N`.
+//!
+//! Exit status: 0 when every symbol succeeded; 2 when some failed on bad input or config (the
+//! others are still written and indexed); 1 when some failed on an internal or output error.
+
+use crate::config::{Format, NoteConfig, Theme};
+use crate::data::{bars, macros, Dataset, FileReport, Instrument, MacroSeries};
+use crate::error::{Error, Location, Result};
+use crate::report::{self, RenderOptions, Templates};
+use crate::signals::stance::StanceKind;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// The marker file of a batch output folder (the folder may then be written into again).
+pub const MARKER: &str = ".marketnote-batch";
+const MARKER_TEXT: &str = "This folder is written by marketnote batch; its note folders and index are \
+                           replaced on the next batch.\n";
+
+/// Longest accepted ticker.
+pub const MAX_SYMBOL_LEN: usize = 32;
+
+/// The signal whose evidence carries the relative-strength percentile (G1, `r_pct`).
+const RS_SIGNAL: &str = "rs_large_cap_wave_complete";
+
+// ---------------------------------------------------------------------------------------------
+// Shards and symbols
+// ---------------------------------------------------------------------------------------------
+
+/// 64-bit FNV-1a of the upper-cased (ASCII) symbol: the stable shard key.
+pub fn fnv1a(symbol: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in symbol.bytes() {
+        h ^= u64::from(b.to_ascii_uppercase());
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// One shard of a manifest: `K/N`, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Shard {
+    /// This shard, 1..=n.
+    pub k: u64,
+    /// Number of shards.
+    pub n: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Shard> {
+        let bad = || Error::Usage(format!("--shard {s}: expected K/N with 1 <= K <= N, e.g. 2/8"));
+        let (k, n) = s.trim().split_once('/').ok_or_else(bad)?;
+        let k: u64 = k.trim().parse().map_err(|_| bad())?;
+        let n: u64 = n.trim().parse().map_err(|_| bad())?;
+        if n == 0 || k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl Shard {
+    /// True when `symbol` belongs to this shard. Depends on the symbol alone, so every shard
+    /// agrees, shards are disjoint and cover the manifest, and adding a symbol moves no other.
+    pub fn contains(&self, symbol: &str) -> bool {
+        fnv1a(symbol) % self.n == self.k - 1
+    }
+}
+
+/// Checks that a ticker can be used as a folder name inside the output folder: 1 to 32 characters
+/// from `A-Z a-z 0-9 . - _ ^ =`, not starting with a dot (so no `.`, `..`, hidden folders, `/`,
+/// `\`, NUL or control characters), and not one of the index file names.
+pub fn validate_symbol(symbol: &str) -> std::result::Result<(), String> {
+    if symbol.is_empty() {
+        return Err("the symbol is empty".into());
+    }
+    if symbol.len() > MAX_SYMBOL_LEN {
+        return Err(format!("`{}…` is longer than {MAX_SYMBOL_LEN} characters", short(symbol, 16)));
+    }
+    if let Some(c) =
+        symbol.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '^' | '=')))
+    {
+        return Err(format!(
+            "`{}` contains {c:?}; a symbol becomes a folder name, so only letters, digits and . - _ ^ = \
+             are allowed",
+            symbol.escape_debug()
+        ));
+    }
+    if symbol.starts_with('.') {
+        return Err(format!("`{symbol}` starts with a dot; a symbol becomes a folder name"));
+    }
+    let lower = symbol.to_ascii_lowercase();
+    if lower == "index.html" || lower == "index.json" {
+        return Err(format!("`{symbol}` would collide with the batch index"));
+    }
+    Ok(())
+}
+
+fn short(s: &str, n: usize) -> String {
+    s.chars().take(n).collect::<String>().escape_debug().to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manifest
+// ---------------------------------------------------------------------------------------------
+
+/// Where a symbol was listed, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `[[symbol]]` number `i` (0-based) of a TOML manifest.
+    Toml(usize),
+    /// Line `n` (1-based) of a CSV manifest.
+    Csv(u64),
+}
+
+/// One symbol of the universe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Ticker (validated: safe as a folder name).
+    pub symbol: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Bar CSV, as written in the manifest (relative to the manifest).
+    pub bars: PathBuf,
+    /// Adjust OHLC by adj close / close.
+    pub adjust: bool,
+    /// Note title (else `defaults.title`, else derived from the stance).
+    pub title: Option<String>,
+    /// Where it was listed.
+    pub origin: Origin,
+}
+
+/// A parsed manifest: the shared settings and the symbols.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// The manifest file (TOML, or the CSV).
+    pub path: PathBuf,
+    /// The file holding the shared settings (the TOML manifest, or the CSV's sibling TOML).
+    pub settings_path: PathBuf,
+    /// `[defaults]`: any note.toml key except `instrument`.
+    defaults: toml::Table,
+    /// `[[macro]]`, as in note.toml.
+    macros: Vec<toml::Value>,
+    /// A template folder overriding the embedded templates, relative to the manifest.
+    pub templates: Option<PathBuf>,
+    /// The symbols, in manifest order.
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    #[serde(default)]
+    defaults: toml::Table,
+    #[serde(default, rename = "macro")]
+    macros: Vec<toml::Value>,
+    #[serde(default)]
+    templates: Option<PathBuf>,
+    #[serde(default)]
+    symbol: Vec<RawSymbol>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSymbol {
+    symbol: String,
+    #[serde(default)]
+    name: Option<String>,
+    bars: PathBuf,
+    #[serde(default)]
+    adjust: bool,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn parse_toml(text: &str, path: &Path) -> Result<RawManifest> {
+    let de = toml::Deserializer::parse(text)
+        .map_err(|e| Error::config(path, "(syntax)", one_line(&e.to_string())))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        Error::config(path, if key == "." { "(root)".into() } else { key }, one_line(&e.inner().to_string()))
+    })
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::config(path, "(file)", format!("cannot read the manifest: {e}")))
+}
+
+impl Manifest {
+    /// Reads a manifest: `*.toml` (`[defaults]`, `[[macro]]`, `[[symbol]]`) or `*.csv`
+    /// (`symbol,bars[,name,adjust,title]` with a header; shared settings from the sibling
+    /// `<stem>.toml` when present). Checks every symbol and rejects duplicates (case-insensitive,
+    /// as folders on some file systems are).
+    pub fn load(path: &Path) -> Result<Manifest> {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let m = match ext.as_str() {
+            "toml" => {
+                let raw = parse_toml(&read_text(path)?, path)?;
+                let entries = raw
+                    .symbol
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| Entry {
+                        symbol: s.symbol.trim().to_string(),
+                        name: s.name,
+                        bars: s.bars,
+                        adjust: s.adjust,
+                        title: s.title,
+                        origin: Origin::Toml(i),
+                    })
+                    .collect();
+                Manifest {
+                    path: path.to_path_buf(),
+                    settings_path: path.to_path_buf(),
+                    defaults: raw.defaults,
+                    macros: raw.macros,
+                    templates: raw.templates,
+                    entries,
+                }
+            }
+            "csv" => {
+                let entries = parse_csv(
+                    &std::fs::read(path).map_err(|e| {
+                        Error::input(Location::file(path), format!("cannot read the manifest: {e}"))
+                    })?,
+                    path,
+                )?;
+                let sibling = path.with_extension("toml");
+                let (settings_path, raw) = if sibling.is_file() {
+                    let raw = parse_toml(&read_text(&sibling)?, &sibling)?;
+                    if !raw.symbol.is_empty() {
+                        return Err(Error::config(
+                            &sibling,
+                            "symbol",
+                            format!(
+                                "the symbols of a CSV manifest come from {}; remove [[symbol]] here",
+                                path.display()
+                            ),
+                        ));
+                    }
+                    (sibling, raw)
+                } else {
+                    (
+                        path.to_path_buf(),
+                        RawManifest {
+                            defaults: toml::Table::new(),
+                            macros: Vec::new(),
+                            templates: None,
+                            symbol: Vec::new(),
+                        },
+                    )
+                };
+                Manifest {
+                    path: path.to_path_buf(),
+                    settings_path,
+                    defaults: raw.defaults,
+                    macros: raw.macros,
+                    templates: raw.templates,
+                    entries,
+                }
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "manifest {}: expected a .toml or .csv file",
+                    path.display()
+                )))
+            }
+        };
+        m.check()?;
+        Ok(m)
+    }
+
+    fn entry_error(&self, e: &Entry, field: &str, msg: impl Into<String>) -> Error {
+        match e.origin {
+            Origin::Toml(i) => Error::config(&self.path, format!("symbol[{i}].{field}"), msg),
+            Origin::Csv(line) => {
+                Error::input(Location::line(&self.path, line), format!("{field}: {}", msg.into()))
+            }
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        for key in ["instrument"] {
+            if self.defaults.contains_key(key) {
+                return Err(Error::config(
+                    &self.settings_path,
+                    format!("defaults.{key}"),
+                    "the instrument of each note comes from its symbol entry",
+                ));
+            }
+        }
+        if self.defaults.contains_key("macro") && !self.macros.is_empty() {
+            return Err(Error::config(
+                &self.settings_path,
+                "defaults.macro",
+                "macro series are given twice: keep either [[macro]] or defaults.macro",
+            ));
+        }
+        let mut seen = std::collections::HashMap::new();
+        for e in &self.entries {
+            validate_symbol(&e.symbol).map_err(|m| self.entry_error(e, "symbol", m))?;
+            if let Some(first) = seen.insert(e.symbol.to_ascii_uppercase(), e.symbol.clone()) {
+                return Err(self.entry_error(
+                    e,
+                    "symbol",
+                    format!(
+                        "`{}` is listed twice (also as `{first}`); each symbol gets one folder",
+                        e.symbol
+                    ),
+                ));
+            }
+            if e.bars.as_os_str().is_empty() {
+                return Err(self.entry_error(e, "bars", "the bar file path is empty"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The note.toml table for one instrument: the defaults, the instrument, the macro series.
+    fn table_for(
+        &self,
+        symbol: &str,
+        name: Option<&str>,
+        bars: &Path,
+        adjust: bool,
+        title: Option<&str>,
+    ) -> toml::Table {
+        let mut t = self.defaults.clone();
+        let mut inst = toml::Table::new();
+        inst.insert("symbol".into(), symbol.into());
+        if let Some(n) = name {
+            inst.insert("name".into(), n.into());
+        }
+        inst.insert("bars".into(), bars.to_string_lossy().into_owned().into());
+        inst.insert("adjust".into(), adjust.into());
+        t.insert("instrument".into(), toml::Value::Table(inst));
+        if let Some(title) = title {
+            t.insert("title".into(), title.into());
+        }
+        if !self.macros.is_empty() {
+            t.insert("macro".into(), toml::Value::Array(self.macros.clone()));
+        }
+        t
+    }
+
+    /// Validates the shared settings once (with the manifest itself standing in for the
+    /// instrument's bar file, which is never read) and returns that config.
+    pub fn shared_config(&self) -> Result<NoteConfig> {
+        let own_name =
+            self.settings_path.file_name().map_or_else(|| self.settings_path.clone(), PathBuf::from);
+        let t = self.table_for("SHARED", None, &own_name, false, None);
+        let text = toml::to_string(&t).map_err(|e| Error::Internal(format!("manifest settings: {e}")))?;
+        NoteConfig::parse(&text, &self.settings_path).map_err(|e| self.map_shared_error(e))
+    }
+
+    fn map_shared_error(&self, e: Error) -> Error {
+        match e {
+            Error::Config { file, key, message } => {
+                let key = if key.starts_with("macro[") {
+                    key
+                } else if key == "(root)" {
+                    "defaults".into()
+                } else {
+                    format!("defaults.{key}")
+                };
+                Error::Config { file, key, message }
+            }
+            other => other,
+        }
+    }
+
+    /// The validated config of one symbol. Errors name the symbol's manifest entry.
+    pub fn config_for(&self, e: &Entry) -> Result<NoteConfig> {
+        let t = self.table_for(&e.symbol, e.name.as_deref(), &e.bars, e.adjust, e.title.as_deref());
+        let text = toml::to_string(&t).map_err(|err| Error::Internal(format!("manifest entry: {err}")))?;
+        // Paths resolve against the manifest's folder (the CSV and its sibling TOML share it).
+        NoteConfig::parse(&text, &self.path).map_err(|err| match err {
+            Error::Config { key, message, .. } if key.starts_with("instrument.") => {
+                self.entry_error(e, &key["instrument.".len()..], message)
+            }
+            Error::Config { key, message, .. } if key == "title" && e.title.is_some() => {
+                self.entry_error(e, "title", message)
+            }
+            other => self.map_shared_error(other),
+        })
+    }
+}
+
+/// Parses a CSV manifest: a header naming `symbol` and `bars` (required) and optionally `name`,
+/// `adjust` (true/false/yes/no/1/0, empty = false) and `title`; `#` starts a comment line.
+fn parse_csv(bytes: &[u8], path: &Path) -> Result<Vec<Entry>> {
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).flexible(true).from_reader(bytes);
+    let csv_err = |e: csv::Error| {
+        let line = e.position().map_or(1, |p| p.line());
+        Error::input(Location::line(path, line), one_line(&e.to_string()))
+    };
+    let headers = rdr.headers().map_err(csv_err)?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(sym_col), Some(bars_col)) = (col("symbol"), col("bars")) else {
+        return Err(Error::input(
+            Location::line(path, 1),
+            format!(
+                "expected a header with `symbol` and `bars` columns (and optionally name, adjust, title), found `{}`",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ),
+        ));
+    };
+    let (name_col, adjust_col, title_col) = (col("name"), col("adjust"), col("title"));
+    for (i, h) in headers.iter().enumerate() {
+        if ![Some(sym_col), Some(bars_col), name_col, adjust_col, title_col].contains(&Some(i)) {
+            return Err(Error::input(
+                Location::cell(path, 1, i + 1),
+                format!("unknown column `{h}` (expected symbol, bars, name, adjust, title)"),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    while rdr.read_record(&mut rec).map_err(csv_err)? {
+        // From the byte offset: the csv crate's line counter skips blank lines.
+        let line = rec.position().map_or(0, |p| {
+            let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+            // The record's position may include the blank lines before it.
+            while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+                at += 1;
+            }
+            1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+        });
+        // Comment lines (`# ...`) and blank lines are skipped; the csv crate's own comment
+        // handling would shift the line numbers of later rows.
+        if rec.iter().all(str::is_empty) || rec.get(0).is_some_and(|f| f.starts_with('#')) {
+            continue;
+        }
+        if rec.len() != headers.len() {
+            return Err(Error::input(
+                Location::line(path, line),
+                format!("expected {} fields like the header, found {}", headers.len(), rec.len()),
+            ));
+        }
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).filter(|v| !v.is_empty()).map(str::to_string);
+        let adjust = match get(adjust_col).map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if matches!(v.as_str(), "true" | "yes" | "1") => true,
+            Some(v) if matches!(v.as_str(), "false" | "no" | "0") => false,
+            Some(v) => {
+                return Err(Error::input(
+                    Location::cell(path, line, adjust_col.unwrap_or(0) + 1),
+                    format!("adjust: `{v}` is not true/false"),
+                ))
+            }
+        };
+        out.push(Entry {
+            symbol: get(Some(sym_col)).unwrap_or_default(),
+            name: get(name_col),
+            bars: PathBuf::from(get(Some(bars_col)).unwrap_or_default()),
+            adjust,
+            title: get(title_col),
+            origin: Origin::Csv(line),
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared inputs
+// ---------------------------------------------------------------------------------------------
+
+/// The inputs every note of the batch shares, loaded once.
+#[derive(Debug)]
+pub struct Shared {
+    benchmark: Option<Instrument>,
+    mid_cap: Option<Instrument>,
+    macros: Vec<MacroSeries>,
+    /// Quality reports in `data::load` order: benchmark, mid_cap, macro:<id>.
+    quality: Vec<FileReport>,
+}
+
+impl Shared {
+    /// Loads the benchmark, mid-cap and macro series named by the shared config.
+    pub fn load(cfg: &NoteConfig) -> Result<Shared> {
+        let mut quality = Vec::new();
+        let mut read = |ic: &crate::config::InstrumentConfig, role: &str| -> Result<Instrument> {
+            let (b, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+            report.role = role.to_string();
+            quality.push(report);
+            Ok(Instrument {
+                symbol: ic.symbol.clone(),
+                name: ic.name.clone().unwrap_or_else(|| ic.symbol.clone()),
+                bars: b,
+            })
+        };
+        let benchmark = cfg.benchmark.as_ref().map(|b| read(b, "benchmark")).transpose()?;
+        let mid_cap = cfg.mid_cap.as_ref().map(|b| read(b, "mid_cap")).transpose()?;
+        let mut series = Vec::with_capacity(cfg.macros.len());
+        for m in &cfg.macros {
+            let (s, mut report) = macros::read_macro(m)?;
+            report.role = format!("macro:{}", m.id);
+            quality.push(report);
+            series.push(s);
+        }
+        Ok(Shared { benchmark, mid_cap, macros: series, quality })
+    }
+
+    /// The dataset of one symbol: its bars read now, the shared series copied in (the same
+    /// dataset `data::load` would build from that symbol's config).
+    pub fn dataset(&self, cfg: &NoteConfig) -> Result<Dataset> {
+        let ic = &cfg.instrument;
+        let (b, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+        report.role = "instrument".into();
+        let instrument = Instrument {
+            symbol: ic.symbol.clone(),
+            name: ic.name.clone().unwrap_or_else(|| ic.symbol.clone()),
+            bars: b,
+        };
+        for (key, other) in [("benchmark.bars", &self.benchmark), ("mid_cap.bars", &self.mid_cap)] {
+            if let Some(o) = other {
+                if !shares_a_date(&instrument.bars.date, &o.bars.date) {
+                    let range = |b: &crate::data::Bars| match (b.date.first(), b.date.last()) {
+                        (Some(f), Some(l)) => format!("{f} to {l}"),
+                        _ => "no bars".into(),
+                    };
+                    return Err(Error::config(
+                        &cfg.path,
+                        format!("defaults.{key}"),
+                        format!(
+                            "{} ({}) has no date in common with the instrument {} ({}): expected overlapping history",
+                            o.symbol,
+                            range(&o.bars),
+                            instrument.symbol,
+                            range(&instrument.bars)
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut quality = Vec::with_capacity(1 + self.quality.len());
+        quality.push(report);
+        quality.extend(self.quality.iter().cloned());
+        Ok(Dataset {
+            instrument,
+            benchmark: self.benchmark.clone(),
+            mid_cap: self.mid_cap.clone(),
+            macros: self.macros.clone(),
+            quality,
+        })
+    }
+}
+
+fn shares_a_date(a: &[NaiveDate], b: &[NaiveDate]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+// ---------------------------------------------------------------------------------------------
+
+/// What a batch is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output folder.
+    pub output: PathBuf,
+    /// Worker threads (None: all cores).
+    pub jobs: Option<usize>,
+    /// Only this shard.
+    pub shard: Option<Shard>,
+    /// Use no data after this date.
+    pub as_of: Option<NaiveDate>,
+    /// Progress on stderr: None decides by whether stderr is a terminal.
+    pub progress: Option<bool>,
+}
+
+/// One line of the index: a symbol's outcome, small enough to keep for the whole universe.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Ticker.
+    pub symbol: String,
+    /// Display name.
+    pub name: String,
+    /// `long`, `short` or `neutral` (None when the symbol failed).
+    pub stance: Option<StanceKind>,
+    /// Conviction, e.g. `moderate`.
+    pub conviction: Option<String>,
+    /// Score in [-1, 1].
+    pub score: Option<f64>,
+    /// Weighted share of signals available, 0..1.
+    pub coverage: Option<f64>,
+    /// Percentile (0..1) of the instrument/benchmark ratio over 5 years (G1 `r_pct`).
+    pub rs_pct: Option<f64>,
+    /// Stance flags such as `risk_watch`, `risk_triggered`, `insufficient_data`.
+    pub flags: Vec<String>,
+    /// The effective as-of date.
+    pub as_of: Option<NaiveDate>,
+    /// The note page, relative to the index (`IWM/note.html`).
+    pub link: Option<String>,
+    /// The one-line error, when the symbol failed.
+    pub error: Option<String>,
+    /// The failure's exit code class (2 bad input, 1 internal), when it failed.
+    #[serde(skip)]
+    pub exit_code: Option<i32>,
+}
+
+/// The outcome of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Successful symbols, ranked by score (highest first), then symbol.
+    pub ok: Vec<Row>,
+    /// Failed symbols, by symbol.
+    pub failed: Vec<Row>,
+    /// Symbols in the manifest before sharding.
+    pub manifest_total: usize,
+    /// The index files written.
+    pub index: Vec<PathBuf>,
+}
+
+impl Summary {
+    /// The one-line summary: `498 ok, 2 failed: XYZ (data/XYZ.csv:14:3: ...), ...`.
+    pub fn line(&self) -> String {
+        let mut s = format!("{} ok, {} failed", self.ok.len(), self.failed.len());
+        for (i, r) in self.failed.iter().enumerate() {
+            s.push_str(if i == 0 { ": " } else { ", " });
+            s.push_str(&format!("{} ({})", r.symbol, r.error.as_deref().unwrap_or("")));
+        }
+        s
+    }
+
+    /// 0 when all succeeded, 1 when any failure was internal, else 2.
+    pub fn exit_code(&self) -> i32 {
+        if self.failed.is_empty() {
+            0
+        } else if self.failed.iter().any(|r| r.exit_code == Some(1)) {
+            1
+        } else {
+            2
+        }
+    }
+}
+
+/// `marketnote batch`: runs the batch, prints the index paths on stdout and the summary on stderr;
+/// an error (exit 2 or 1) when any symbol failed.
+pub fn run(manifest: &Path, opts: &Options) -> Result<()> {
+    let m = Manifest::load(manifest)?;
+    let summary = run_manifest(&m, opts)?;
+    for p in &summary.index {
+        println!("{}", p.display());
+    }
+    match summary.exit_code() {
+        0 => {
+            eprintln!("{}", summary.line());
+            Ok(())
+        }
+        code => {
+            let msg = format!("batch: {}", summary.line());
+            Err(if code == 1 { Error::Internal(msg) } else { Error::Usage(msg) })
+        }
+    }
+}
+
+/// Checks that the batch output folder may be written: absent, empty, or a previous batch folder.
+fn check_output(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("output {} exists and is not a folder", dir.display())));
+    }
+    let mut it = std::fs::read_dir(dir).map_err(|e| out_err(dir, e))?;
+    if it.next().is_none() || dir.join(MARKER).is_file() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "output {} is a non-empty folder that was not written by marketnote batch (no {MARKER} file); \
+         refusing to write into it: choose another -o folder or empty it",
+        dir.display()
+    )))
+}
+
+fn out_err(p: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Output { path: p.to_path_buf(), message: e.to_string() }
+}
+
+/// Runs a loaded manifest: every symbol of the shard, then the index. Errors only for problems
+/// that concern the whole batch (shared settings or data, output folder, templates); a symbol's
+/// own failure becomes a failed [`Row`].
+pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
+    let shared_cfg = m.shared_config()?;
+    let formats = shared_cfg.output.formats.clone();
+    let theme: Theme = shared_cfg.output.theme;
+    check_output(&opts.output)?;
+    let templates_dir = m.templates.as_ref().map(|t| shared_cfg.base_dir.join(t));
+    let tpl = Templates::load(templates_dir.as_deref())?;
+    if formats.contains(&Format::Pdf) && report::pdf::find_chromium().is_none() {
+        return Err(report::pdf::missing_chromium(&opts.output.join("<SYMBOL>").join("note.pdf")));
+    }
+    let jobs = match opts.jobs {
+        Some(0) => return Err(Error::Usage("-j 0: expected at least one worker".into())),
+        Some(j) => j,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let shared = Shared::load(&shared_cfg)?;
+    let entries: Vec<&Entry> =
+        m.entries.iter().filter(|e| opts.shard.is_none_or(|s| s.contains(&e.symbol))).collect();
+
+    std::fs::create_dir_all(&opts.output).map_err(|e| out_err(&opts.output, e))?;
+    let marker = opts.output.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(|e| out_err(&marker, e))?;
+
+    let ropts = RenderOptions { formats: formats.clone(), theme, templates: None };
+    let progress =
+        Progress::new(entries.len(), opts.progress.unwrap_or_else(|| std::io::stderr().is_terminal()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("marketnote-batch-{i}"))
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start {jobs} worker threads: {e}")))?;
+    let cwd = std::env::current_dir().ok();
+    let rows: Vec<Row> = pool.install(|| {
+        use rayon::prelude::*;
+        entries
+            .par_iter()
+            .map(|e| {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    one_symbol(m, e, &shared, &tpl, &ropts, opts)
+                }))
+                .unwrap_or_else(|p| {
+                    let what = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".into());
+                    Err(Error::Internal(format!("a bug in marketnote while building this note: {what}")))
+                });
+                let row = match result {
+                    Ok(row) => row,
+                    Err(err) => failed_row(e, &err, cwd.as_deref()),
+                };
+                progress.done(&row);
+                row
+            })
+            .collect()
+    });
+    progress.finish();
+
+    let (mut ok, mut failed): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.error.is_none());
+    ok.sort_by(|a, b| {
+        let s = |r: &Row| r.score.unwrap_or(f64::NEG_INFINITY);
+        s(b).total_cmp(&s(a)).then_with(|| a.symbol.cmp(&b.symbol))
+    });
+    failed.sort_by(|a, b| a.symbol.cmp(&b.symbol));
+    let mut summary = Summary { ok, failed, manifest_total: m.entries.len(), index: Vec::new() };
+    summary.index = write_index(&opts.output, &summary, opts, &formats)?;
+    Ok(summary)
+}
+
+/// Loads, analyses, charts, builds and writes one symbol's note; returns its index row.
+fn one_symbol(
+    m: &Manifest,
+    e: &Entry,
+    shared: &Shared,
+    tpl: &Templates,
+    ropts: &RenderOptions,
+    opts: &Options,
+) -> Result<Row> {
+    let cfg = m.config_for(e)?;
+    let dataset = shared.dataset(&cfg)?;
+    let a = crate::analyze(&cfg, dataset, opts.as_of)?;
+    let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
+    let outputs = report::build_with(tpl, &a, &charts, ropts)?;
+    drop(charts);
+    report::write(&opts.output.join(&e.symbol), &outputs)?;
+    let page = if ropts.formats.contains(&Format::Html) {
+        "note.html"
+    } else if ropts.formats.contains(&Format::Md) {
+        "note.md"
+    } else if ropts.formats.contains(&Format::Pdf) {
+        "note.pdf"
+    } else {
+        "signals.json"
+    };
+    let rs_pct =
+        a.signals.iter().find(|s| s.id == RS_SIGNAL).and_then(|s| s.num("r_pct")).filter(|v| v.is_finite());
+    Ok(Row {
+        symbol: e.symbol.clone(),
+        name: a.dataset.instrument.name.clone(),
+        stance: Some(a.stance.stance),
+        conviction: Some(a.stance.conviction.clone()),
+        score: Some(a.stance.score).filter(|v| v.is_finite()),
+        coverage: Some(a.stance.coverage).filter(|v| v.is_finite()),
+        rs_pct,
+        flags: a.stance.flags.clone(),
+        as_of: Some(a.as_of),
+        link: Some(format!("{}/{page}", e.symbol)),
+        error: None,
+        exit_code: None,
+    })
+}
+
+fn failed_row(e: &Entry, err: &Error, cwd: Option<&Path>) -> Row {
+    let mut msg = one_line(&err.to_string());
+    if let Some(c) = cwd {
+        let prefix = format!("{}/", c.display());
+        msg = msg.replace(&prefix, "");
+    }
+    Row {
+        symbol: e.symbol.clone(),
+        name: e.name.clone().unwrap_or_else(|| e.symbol.clone()),
+        stance: None,
+        conviction: None,
+        score: None,
+        coverage: None,
+        rs_pct: None,
+        flags: Vec::new(),
+        as_of: None,
+        link: None,
+        error: Some(msg),
+        exit_code: Some(err.exit_code()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------------------------
+
+/// A progress bar on a terminal; plain `[12/500] IWM ok` lines otherwise.
+enum Progress {
+    Bar(indicatif::ProgressBar),
+    Lines { total: usize, done: AtomicUsize, lock: Mutex<()> },
+}
+
+impl Progress {
+    fn new(total: usize, terminal: bool) -> Progress {
+        if terminal {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} symbols  {elapsed_precise} (eta {eta})  {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            Progress::Bar(bar)
+        } else {
+            Progress::Lines { total, done: AtomicUsize::new(0), lock: Mutex::new(()) }
+        }
+    }
+
+    fn done(&self, row: &Row) {
+        match self {
+            Progress::Bar(bar) => {
+                if let Some(err) = &row.error {
+                    bar.println(format!("{} failed: {err}", row.symbol));
+                }
+                bar.set_message(row.symbol.clone());
+                bar.inc(1);
+            }
+            Progress::Lines { total, done, lock } => {
+                // The lock keeps the counter and the line in step across workers.
+                let _g = lock.lock().unwrap_or_else(|p| p.into_inner());
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                match &row.error {
+                    None => eprintln!("[{n}/{total}] {} ok", row.symbol),
+                    Some(err) => eprintln!("[{n}/{total}] {} failed: {err}", row.symbol),
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index
+// ---------------------------------------------------------------------------------------------
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes a relative link (keeps letters, digits, `-._~/`).
+fn url_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn stance_word(s: StanceKind) -> &'static str {
+    match s {
+        StanceKind::Long => "long",
+        StanceKind::Short => "short",
+        StanceKind::Neutral => "neutral",
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+const INDEX_CSS: &str = "\
+:root{color-scheme:light dark;--fg:#1b1f23;--bg:#fff;--mute:#59636e;--line:#d0d7de;--long:#1a7f37;--short:#cf222e;--warn:#9a6700;--link:#0969da}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--mute:#9198a1;--line:#30363d;--long:#3fb950;--short:#f85149;--warn:#d29922;--link:#4493f8}}
+body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--fg);background:var(--bg);margin:2rem auto;max-width:72rem;padding:0 1rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin-top:2rem}p.meta{color:var(--mute);margin:0 0 1rem}
+table{border-collapse:collapse;width:100%}th,td{padding:.35rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th{font-weight:600;border-bottom-width:2px}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+a{color:var(--link)}.long{color:var(--long);font-weight:600}.short{color:var(--short);font-weight:600}.neutral{color:var(--mute);font-weight:600}
+.flag{display:inline-block;border:1px solid var(--warn);color:var(--warn);border-radius:.6rem;padding:0 .45rem;font-size:.8rem;margin-right:.25rem}
+td.err{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-word}
+";
+
+fn index_html(s: &Summary, opts: &Options) -> String {
+    let e = html_escape;
+    let mut h = String::with_capacity(2048 + 400 * (s.ok.len() + s.failed.len()));
+    let total = s.ok.len() + s.failed.len();
+    let title = match opts.shard {
+        Some(sh) => format!("marketnote universe: {total} symbols (shard {}/{})", sh.k, sh.n),
+        None => format!("marketnote universe: {total} symbols"),
+    };
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+    h.push_str(&format!("<title>{}</title>\n<style>\n{INDEX_CSS}</style>\n</head>\n<body>\n", e(&title)));
+    h.push_str(&format!("<h1>{}</h1>\n", e(&title)));
+    let as_of = opts.as_of.map_or_else(|| "latest session of each symbol".to_string(), |d| d.to_string());
+    h.push_str(&format!(
+        "<p class=\"meta\">{} ok, {} failed · as of {} · ranked by score · marketnote {}</p>\n",
+        s.ok.len(),
+        s.failed.len(),
+        e(&as_of),
+        e(env!("CARGO_PKG_VERSION"))
+    ));
+    h.push_str("<table>\n<thead><tr><th class=\"num\">#</th><th>Symbol</th><th>Name</th><th>Stance</th>\
+                <th class=\"num\">Score</th><th class=\"num\">Coverage</th>\
+                <th class=\"num\" title=\"Percentile of the instrument/benchmark ratio over 5 years\">RS pctile</th>\
+                <th>Flags</th><th>As of</th></tr></thead>\n<tbody>\n");
+    for (i, r) in s.ok.iter().enumerate() {
+        let stance = r.stance.map_or("", stance_word);
+        let link = r.link.as_deref().map(url_path).unwrap_or_default();
+        let score = r.score.map_or_else(|| "—".into(), |v| format!("{v:+.2}"));
+        let coverage = r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0));
+        let rs =
+            r.rs_pct.map_or_else(|| "—".into(), |v| ordinal((v * 100.0).round().clamp(0.0, 100.0) as u32));
+        let conviction = r.conviction.as_deref().map(|c| format!(" ({})", e(c))).unwrap_or_default();
+        let flags: String = r.flags.iter().map(|f| format!("<span class=\"flag\">{}</span>", e(f))).collect();
+        h.push_str(&format!(
+            "<tr><td class=\"num\">{}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td><span class=\"{}\">{}</span>{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
+            i + 1,
+            e(&link),
+            e(&r.symbol),
+            e(&r.name),
+            e(stance),
+            e(&stance.to_ascii_uppercase()),
+            conviction,
+            e(&score),
+            e(&coverage),
+            e(&rs),
+            flags,
+            r.as_of.map(|d| d.to_string()).unwrap_or_default(),
+        ));
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if !s.failed.is_empty() {
+        h.push_str(&format!("<h2>Failed ({})</h2>\n<table>\n<thead><tr><th>Symbol</th><th>Name</th><th>Error</th></tr></thead>\n<tbody>\n", s.failed.len()));
+        for r in &s.failed {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"err\">{}</td></tr>\n",
+                e(&r.symbol),
+                e(&r.name),
+                e(r.error.as_deref().unwrap_or(""))
+            ));
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    h.push_str("<p class=\"meta\">Each note states the evidence behind its stance. Not investment advice.</p>\n</body>\n</html>\n");
+    h
+}
+
+#[derive(Serialize)]
+struct IndexJson<'a> {
+    version: &'static str,
+    as_of: Option<NaiveDate>,
+    shard: Option<Shard>,
+    manifest_symbols: usize,
+    ok: usize,
+    failed: usize,
+    ranking: &'a [Row],
+    failures: &'a [Row],
+}
+
+/// Writes `index.html` and `index.json` (each to a temporary file, then renamed into place).
+fn write_index(dir: &Path, s: &Summary, opts: &Options, _formats: &[Format]) -> Result<Vec<PathBuf>> {
+    let json = IndexJson {
+        version: env!("CARGO_PKG_VERSION"),
+        as_of: opts.as_of,
+        shard: opts.shard,
+        manifest_symbols: s.manifest_total,
+        ok: s.ok.len(),
+        failed: s.failed.len(),
+        ranking: &s.ok,
+        failures: &s.failed,
+    };
+    let mut json_bytes = serde_json::to_vec_pretty(&json)
+        .map_err(|e| Error::Internal(format!("serialising index.json: {e}")))?;
+    json_bytes.push(b'\n');
+    let mut written = Vec::new();
+    for (name, bytes) in [("index.html", index_html(s, opts).into_bytes()), ("index.json", json_bytes)] {
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, &bytes).map_err(|e| out_err(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            out_err(&path, e)
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_reference_vectors_and_ignores_case() {
+        // 64-bit FNV-1a reference values (computed independently in Python).
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("A"), 0xaf63_fc4c_8602_22ec);
+        assert_eq!(fnv1a("a"), fnv1a("A"));
+        assert_eq!(fnv1a("IWM"), 0x415a_e419_c94b_4f0c);
+        assert_eq!(fnv1a("iwm"), fnv1a("IWM"));
+    }
+
+    #[test]
+    fn shard_parsing() {
+        assert_eq!("2/8".parse::<Shard>().unwrap(), Shard { k: 2, n: 8 });
+        for bad in ["0/3", "4/3", "1/0", "x/2", "3", ""] {
+            assert_eq!(bad.parse::<Shard>().unwrap_err().exit_code(), 2, "{bad}");
+        }
+        assert!(Shard { k: 1, n: 1 }.contains("ANY"));
+    }
+
+    #[test]
+    fn symbols_that_could_escape_are_rejected() {
+        for bad in ["../evil", "..", ".", "a/b", "a\\b", "a\0b", "", ".hidden", "index.html", "a b", "x\n"] {
+            assert!(validate_symbol(bad).is_err(), "{bad:?}");
+        }
+        for good in ["IWM", "BRK.B", "BRK-B", "^GSPC", "EURUSD=X", "btc_usd"] {
+            validate_symbol(good).unwrap();
+        }
+        assert!(validate_symbol(&"A".repeat(33)).is_err());
+    }
+
+    #[test]
+    fn html_escape_and_links() {
+        assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(url_path("^GSPC/note.html"), "%5EGSPC/note.html");
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(23), "23rd");
+    }
+
+    #[test]
+    fn csv_manifest_parses_and_reports_cells() {
+        let p = Path::new("u.csv");
+        let e = parse_csv(
+            b"symbol,name,bars,adjust\n# comment\nIWM,Russell,data/IWM.csv,yes\n\nQQQ,,data/QQQ.csv,\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].symbol, "IWM");
+        assert!(e[0].adjust);
+        assert_eq!(e[1].name, None);
+        assert_eq!(e[1].origin, Origin::Csv(5));
+        let err = parse_csv(b"symbol,bars,adjust\nIWM,a.csv,maybe\n", p).unwrap_err().to_string();
+        assert!(err.contains("u.csv:2:3"), "{err}");
+        let err = parse_csv(b"symbol,bars\nIWM\n", p).unwrap_err().to_string();
+        assert!(err.contains("u.csv:2:"), "{err}");
+        let err = parse_csv(b"ticker,bars\n", p).unwrap_err().to_string();
+        assert!(err.contains("symbol"), "{err}");
+        let err = parse_csv(b"symbol,bars,colour\n", p).unwrap_err().to_string();
+        assert!(err.contains("u.csv:1:3"), "{err}");
+    }
+}
