@@ -766,6 +766,9 @@ pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
             .collect()
     });
     progress.finish();
+    if let Some(t) = STAGES.report() {
+        eprintln!("{t}");
+    }
 
     let (mut ok, mut failed): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.error.is_none());
     ok.sort_by(|a, b| {
@@ -787,13 +790,20 @@ fn one_symbol(
     ropts: &RenderOptions,
     opts: &Options,
 ) -> Result<Row> {
+    let mut clock = STAGES.start();
     let cfg = m.config_for(e)?;
     let dataset = shared.dataset(&cfg)?;
+    clock.lap(0);
     let a = crate::analyze(&cfg, dataset, opts.as_of)?;
+    clock.lap(1);
     let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
+    clock.lap(2);
     let outputs = report::build_with(tpl, &a, &charts, ropts)?;
     drop(charts);
+    clock.lap(3);
     report::write(&opts.output.join(&e.symbol), &outputs)?;
+    drop(outputs);
+    clock.lap(4);
     let page = if ropts.formats.contains(&Format::Html) {
         "note.html"
     } else if ropts.formats.contains(&Format::Md) {
@@ -819,6 +829,50 @@ fn one_symbol(
         error: None,
         exit_code: None,
     })
+}
+
+/// Per-stage wall time summed over symbols, printed on stderr when `MARKETNOTE_BATCH_TIMINGS` is
+/// set (the profile behind `bench/run.sh`; costs two clock reads per stage otherwise unused).
+struct Stages {
+    nanos: [std::sync::atomic::AtomicU64; 5],
+}
+
+const STAGE_NAMES: [&str; 5] = ["config+load", "analyze", "charts", "build", "write"];
+
+static STAGES: Stages = Stages { nanos: [const { std::sync::atomic::AtomicU64::new(0) }; 5] };
+
+struct Clock {
+    last: std::time::Instant,
+}
+
+impl Stages {
+    fn start(&'static self) -> Clock {
+        Clock { last: std::time::Instant::now() }
+    }
+
+    fn report(&self) -> Option<String> {
+        std::env::var_os("MARKETNOTE_BATCH_TIMINGS")?;
+        let total: u64 = self.nanos.iter().map(|n| n.load(Ordering::Relaxed)).sum();
+        let mut s = String::from("stage timings (worker wall time summed over symbols):");
+        for (name, n) in STAGE_NAMES.iter().zip(&self.nanos) {
+            let v = n.load(Ordering::Relaxed);
+            s.push_str(&format!(
+                " {name} {:.2}s ({:.0}%);",
+                v as f64 / 1e9,
+                if total > 0 { 100.0 * v as f64 / total as f64 } else { 0.0 }
+            ));
+        }
+        Some(s)
+    }
+}
+
+impl Clock {
+    fn lap(&mut self, stage: usize) {
+        let now = std::time::Instant::now();
+        let d = u64::try_from(now.duration_since(self.last).as_nanos()).unwrap_or(u64::MAX);
+        STAGES.nanos[stage].fetch_add(d, Ordering::Relaxed);
+        self.last = now;
+    }
 }
 
 fn failed_row(e: &Entry, err: &Error, cwd: Option<&Path>) -> Row {
