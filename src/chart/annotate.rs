@@ -55,6 +55,8 @@ pub(crate) struct ObvLine {
     pub p2_date: Option<NaiveDate>,
     /// Break date, when known.
     pub break_date: Option<NaiveDate>,
+    /// The H2 status word (intact, broken, retest, reclaimed, failed, ...), when given.
+    pub status: Option<String>,
     /// The H2 state.
     pub state: State,
 }
@@ -208,13 +210,27 @@ impl Annotations {
             a.breakout_date = date(s, &["breakout_date"]);
         }
         if let Some(s) = find(signals, "d1_stacked_level_reclaim") {
-            if let Some(t) = text(s, &["levels"]) {
-                a.levels = parse_levels(&t);
+            // `lvl1`, `lvl1_src`, ... when present; else the `levels` text ("218.40 SMA200; ...").
+            for k in 1..=32 {
+                match num(s, &[&format!("lvl{k}")]) {
+                    Some(price) => {
+                        let label = text(s, &[&format!("lvl{k}_src")]).unwrap_or_default();
+                        a.levels.push(Level { price, label });
+                    }
+                    None => break,
+                }
+            }
+            if a.levels.is_empty() {
+                if let Some(t) = text(s, &["levels"]) {
+                    a.levels = parse_levels(&t);
+                }
             }
         }
         if let Some(s) = find(signals, "d1_volume_thrust") {
-            if let Some(d) = date(s, &["date"]) {
-                a.volume_day = Some((d, num(s, &["rank"])));
+            // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
+            let rank = num(s, &["rank"]);
+            if let Some(d) = date(s, &["date"]).filter(|_| rank.is_none_or(|r| r <= 5.0)) {
+                a.volume_day = Some((d, rank));
             }
         }
         if let Some(s) = find(signals, "d1_no_distribution") {
@@ -233,8 +249,9 @@ impl Annotations {
             }
         }
         if let Some(s) = find(signals, "risk_obv_underside_retest_fail") {
-            if let Some(v) = num(s, &["line", "line_t", "obv_line"]) {
+            if let Some(v) = num(s, &["obv_line", "line"]) {
                 a.obv_line = Some(ObvLine {
+                    status: text(s, &["status"]),
                     value: v,
                     p1_date: date(s, &["p1_date"]),
                     p2_date: date(s, &["p2_date"]),
@@ -273,6 +290,15 @@ mod tests {
         d1.push("band_1", Ev::Range { lo: 195.0, hi: 205.0 });
         let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
         f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
+        let mut f1b = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        f1b.push("levels", Ev::Text { v: "218.40 SMA200; 221.10 POC".into() });
+        f1b.push_num("lvl1", 218.4, Unit::Price);
+        f1b.push("lvl1_src", Ev::Text { v: "SMA200".into() });
+        f1b.push_num("lvl2", 221.1, Unit::Price);
+        f1b.push("lvl2_src", Ev::Text { v: "swing high 2025-02-14 + POC".into() });
+        let b = Annotations::from_signals(&[f1b]);
+        assert_eq!(b.levels.iter().map(|l| l.price).collect::<Vec<_>>(), vec![218.4, 221.1]);
+        assert_eq!(b.levels[1].label, "swing high 2025-02-14 + POC");
         let h1 = SignalResult::unavailable(
             "risk_lower_high",
             "risk",
