@@ -181,16 +181,17 @@ impl Annotations {
                 a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
             }
             a.reclaim_date = date(s, &["reclaim_date"]);
-            // Individual bands: `band_k` ranges with optional `band_k_start` / `band_k_end` dates.
+            // Individual bands: `band{k}` close ranges with `band{k}_dates` = [start, end].
             for k in 1..=32 {
-                let key = format!("band_{k}");
+                let key = format!("band{k}");
                 match range(s, &[&key]) {
-                    Some((lo, hi)) => a.bands.push(Band {
-                        lo,
-                        hi,
-                        from: date(s, &[&format!("{key}_start")]),
-                        to: date(s, &[&format!("{key}_end")]),
-                    }),
+                    Some((lo, hi)) => {
+                        let (from, to) = match s.ev(&format!("{key}_dates")) {
+                            Some(Ev::Dates { v }) if v.len() == 2 => (Some(v[0]), Some(v[1])),
+                            _ => (None, None),
+                        };
+                        a.bands.push(Band { lo, hi, from, to })
+                    }
                     None => break,
                 }
             }
@@ -287,7 +288,8 @@ mod tests {
         d1.push_num("bottom", 190.5, Unit::Price);
         d1.push_num("top", 219.4, Unit::Price);
         d1.push("reclaim_date", Ev::Date { v: d("2025-10-03") });
-        d1.push("band_1", Ev::Range { lo: 195.0, hi: 205.0 });
+        d1.push("band1", Ev::Range { lo: 195.0, hi: 205.0 });
+        d1.push("band1_dates", Ev::Dates { v: vec![d("2024-03-01"), d("2024-04-12")] });
         let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
         f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
         let mut f1b = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
@@ -312,6 +314,7 @@ mod tests {
         assert_eq!((c.lo, c.hi), (190.5, 219.4));
         assert_eq!(a.reclaim_date, Some(d("2025-10-03")));
         assert_eq!(a.bands.len(), 1);
+        assert_eq!((a.bands[0].from, a.bands[0].to), (Some(d("2024-03-01")), Some(d("2024-04-12"))));
         assert_eq!(a.levels.len(), 2);
         assert_eq!(a.levels[1].price, 221.10);
         assert_eq!(a.levels[1].label, "swing high 2025-02-14, POC");
