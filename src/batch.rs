@@ -665,6 +665,7 @@ impl Summary {
 /// `marketnote batch`: runs the batch, prints the index paths on stdout and the summary on stderr;
 /// an error (exit 2 or 1) when any symbol failed.
 pub fn run(manifest: &Path, opts: &Options) -> Result<()> {
+    keep_freed_memory();
     let m = Manifest::load(manifest)?;
     let summary = run_manifest(&m, opts)?;
     for p in &summary.index {
@@ -678,6 +679,28 @@ pub fn run(manifest: &Path, opts: &Options) -> Result<()> {
         code => {
             let msg = format!("batch: {}", summary.line());
             Err(if code == 1 { Error::Internal(msg) } else { Error::Usage(msg) })
+        }
+    }
+}
+
+/// Every note allocates and frees the same large buffers (a 1400x900 RGB canvas per chart, PNG
+/// and HTML strings of megabytes). With glibc's defaults those are fresh `mmap`s or trimmed heap,
+/// so each note page-faults them in again: measured, a third of the batch's system time. Keeping
+/// freed memory in the worker arenas (allocations up to 32 MiB from the heap, trim above 256 MiB)
+/// removes ~95% of the page faults; peak RSS stays flat (one note per worker).
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const M_TRIM_THRESHOLD: std::ffi::c_int = -1;
+        const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+        extern "C" {
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        // SAFETY: mallopt only sets allocator tunables; it is called before any worker thread
+        // starts, and a refused value (return 0) leaves the defaults in place.
+        unsafe {
+            mallopt(M_MMAP_THRESHOLD, 32 << 20);
+            mallopt(M_TRIM_THRESHOLD, 256 << 20);
         }
     }
 }
