@@ -51,14 +51,14 @@ time_cmd() { # time_cmd RUNS CMD (a single string, no shell features)
 # peak RSS (KB) and wall seconds of one run, from GNU time.
 peak() {
     if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f "%M %e" -o "$TMP/time.txt" "$@" >/dev/null 2>"$TMP/stderr.txt" || true
+        /usr/bin/time -f "%M %e %U %S" -o "$TMP/time.txt" "$@" >/dev/null 2>"$TMP/stderr.txt" || true
         cat "$TMP/time.txt"
     else
         local t0 t1
         t0=$(date +%s.%N)
         "$@" >/dev/null 2>"$TMP/stderr.txt" || true
         t1=$(date +%s.%N)
-        echo "? $(echo "$t1 - $t0" | bc -l)"
+        echo "? $(echo "$t1 - $t0" | bc -l) ? ?"
     fi
 }
 
@@ -66,7 +66,7 @@ echo
 echo "== full note: marketnote render samples/iwm.toml"
 RENDER_CMD="$BIN render samples/iwm.toml -o $TMP/note"
 RUST_NOTE=$(time_cmd 20 "$RENDER_CMD")
-read -r RSS_NOTE _ < <(peak $RENDER_CMD)
+read -r RSS_NOTE _ _ _ < <(peak $RENDER_CMD)
 printf 'render: %.1f ms mean, peak RSS %s KB\n' "$(echo "$RUST_NOTE * 1000" | bc -l)" "$RSS_NOTE"
 
 echo
@@ -76,10 +76,15 @@ for n in 100 "$N"; do
 done
 for n in 100 "$N"; do
     rm -rf "$TMP/out$n"
-    read -r RSS WALL < <(MARKETNOTE_BATCH_TIMINGS=1 peak "$BIN" batch "$TMP/u$n/universe.toml" -o "$TMP/out$n" -j "$JOBS")
+    read -r RSS WALL USR SYS < <(MARKETNOTE_BATCH_TIMINGS=1 peak "$BIN" batch "$TMP/u$n/universe.toml" -o "$TMP/out$n" -j "$JOBS")
     grep -E "ok, .* failed|stage timings" "$TMP/stderr.txt" || true
     printf 'batch %s symbols (-j %s): %.2f s wall, peak RSS %s KB, %.1f ms per symbol\n' \
         "$n" "$JOBS" "$WALL" "$RSS" "$(echo "$WALL * 1000 / $n" | bc -l)"
+    if [ "$USR" != "?" ]; then
+        # On a shared machine wall time includes waiting for other processes; CPU time does not.
+        printf '  CPU %.2f s user + %.2f s sys = %.1f ms per symbol; on %s idle cores: >= %.2f s wall\n' \
+            "$USR" "$SYS" "$(echo "($USR + $SYS) * 1000 / $n" | bc -l)" "$JOBS" "$(echo "($USR + $SYS) / $JOBS" | bc -l)"
+    fi
     echo "  command: $BIN batch $TMP/u$n/universe.toml -o $TMP/out$n -j $JOBS"
     rm -rf "$TMP/out$n"
 done

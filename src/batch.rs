@@ -596,6 +596,9 @@ pub struct Options {
     pub progress: Option<bool>,
 }
 
+/// Failures named in the one-line summary; the index lists them all.
+const SUMMARY_FAILURES: usize = 10;
+
 /// One line of the index: a symbol's outcome, small enough to keep for the whole universe.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
@@ -643,9 +646,15 @@ impl Summary {
     /// The one-line summary: `498 ok, 2 failed: XYZ (data/XYZ.csv:14:3: ...), ...`.
     pub fn line(&self) -> String {
         let mut s = format!("{} ok, {} failed", self.ok.len(), self.failed.len());
-        for (i, r) in self.failed.iter().enumerate() {
+        for (i, r) in self.failed.iter().take(SUMMARY_FAILURES).enumerate() {
             s.push_str(if i == 0 { ": " } else { ", " });
             s.push_str(&format!("{} ({})", r.symbol, r.error.as_deref().unwrap_or("")));
+        }
+        if self.failed.len() > SUMMARY_FAILURES {
+            s.push_str(&format!(
+                ", and {} more (every failure is listed in index.html and index.json)",
+                self.failed.len() - SUMMARY_FAILURES
+            ));
         }
         s
     }
@@ -1190,6 +1199,31 @@ mod tests {
         assert_eq!(ordinal(1), "1st");
         assert_eq!(ordinal(12), "12th");
         assert_eq!(ordinal(23), "23rd");
+    }
+
+    #[test]
+    fn summary_names_the_first_failures_and_counts_the_rest() {
+        let e = Entry {
+            symbol: "X".into(),
+            name: None,
+            bars: "x.csv".into(),
+            adjust: false,
+            title: None,
+            origin: Origin::Toml(0),
+        };
+        let failed: Vec<Row> = (0..12)
+            .map(|i| {
+                let mut r = failed_row(&e, &Error::Usage(format!("bad {i}")), None);
+                r.symbol = format!("S{i:02}");
+                r
+            })
+            .collect();
+        let s = Summary { ok: Vec::new(), failed, manifest_total: 12, index: Vec::new() };
+        let line = s.line();
+        assert!(line.starts_with("0 ok, 12 failed: S00 (bad 0), S01 (bad 1)"), "{line}");
+        assert!(line.contains("S09 (bad 9), and 2 more"), "{line}");
+        assert!(!line.contains("S10"), "{line}");
+        assert_eq!(s.exit_code(), 2);
     }
 
     #[test]
