@@ -111,6 +111,34 @@ pub fn checklist(c: &Checklist) -> Value {
     })
 }
 
+/// One base rate as a JSON object (see [`crate::baserates::BaseRate`]).
+pub fn base_rate(b: &crate::baserates::BaseRate) -> Value {
+    let opt = |v: Option<f64>| v.map_or(Value::Null, num);
+    json!({
+        "signal": b.signal,
+        "claim": b.claim,
+        "state": b.state,
+        "measure": b.measure,
+        "versus": b.versus,
+        "since": b.since.map(|d| d.to_string()),
+        "weeks_evaluated": b.weeks_evaluated,
+        "occurrences": b.occurrences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        "current_onset": b.current_onset.map(|d| d.to_string()),
+        "few": b.few,
+        "horizons": b.horizons.iter().map(|h| json!({
+            "weeks": h.weeks,
+            "sessions": h.sessions,
+            "count": h.count,
+            "n_positive": h.n_positive,
+            "share_positive": opt(h.share_positive),
+            "median": opt(h.median),
+            "worst": opt(h.worst),
+            "best": opt(h.best),
+        })).collect::<Vec<_>>(),
+        "sentence": b.sentence,
+    })
+}
+
 /// The signals.json document of an analysis (schema 1). Deterministic: same analysis, same bytes
 /// when serialised.
 pub fn document(a: &crate::Analysis) -> Value {
@@ -125,6 +153,7 @@ pub fn document(a: &crate::Analysis) -> Value {
         "stance": stance(&a.stance),
         "checklist": checklist(&a.checklist),
         "signals": a.signals.iter().map(signal).collect::<Vec<_>>(),
+        "base_rates": a.base_rates.iter().map(base_rate).collect::<Vec<_>>(),
         "inputs": a.dataset.quality.iter().map(|q| json!({
             "role": q.role,
             "file": q.path.file_name().map(|f| f.to_string_lossy().into_owned()),
