@@ -308,7 +308,6 @@ fn forward(a: &Analysis, measure: Measure, di: usize, h: usize) -> Option<f64> {
 
 /// Base rates from a week-end state sequence: `weeks[w]` is the instrument session index of week
 /// end `w` and `states[w]` the signal's state there. Pure given the analysis' daily bars.
-#[allow(clippy::too_many_arguments)]
 fn from_states(
     a: &Analysis,
     r: &SignalResult,
@@ -420,6 +419,9 @@ pub fn sentence(br: &BaseRate, symbol: &str) -> String {
     }
 }
 
+/// The (id, state) of the needed signals at one week end.
+type WeekStates = Vec<(&'static str, State)>;
+
 /// The base rates of every signal that is bullish or bearish in `a`, in signal order.
 ///
 /// Cost: one evaluation of each needed signal family per complete week of history, in parallel.
@@ -438,13 +440,13 @@ pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
         a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
     let mut families: Vec<Family> = active.iter().map(|(_, f)| *f).collect();
     families.dedup();
-    let mut per_family: Vec<(Family, Vec<Vec<(&'static str, State)>>)> = Vec::new();
+    let mut per_family: Vec<(Family, Vec<WeekStates>)> = Vec::new();
     for fam in families {
         if per_family.iter().any(|(f, _)| *f == fam) {
             continue;
         }
         let ids: Vec<&'static str> = active.iter().filter(|(_, f)| *f == fam).map(|(r, _)| r.id).collect();
-        let rows: Vec<Vec<(&'static str, State)>> = weeks
+        let rows: Vec<WeekStates> = weeks
             .par_iter()
             .map(|&di| {
                 evaluate_at(a, fam, di)

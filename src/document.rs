@@ -139,12 +139,41 @@ pub fn base_rate(b: &crate::baserates::BaseRate) -> Value {
     })
 }
 
+/// The `since_last` object (present only when rendered with `--previous`).
+pub fn since_last(s: &crate::since::SinceLast) -> Value {
+    let opt = |v: Option<f64>| v.map_or(Value::Null, num);
+    json!({
+        "previous_as_of": s.as_of.to_string(),
+        "stance": {"from": s.stance_from, "to": s.stance_to},
+        "conviction": {"from": s.conviction_from, "to": s.conviction_to},
+        "score": {"from": num(s.score_from), "to": num(s.score_to), "change": num(s.score_to - s.score_from)},
+        "flips": s.flips.iter().map(|f| json!({
+            "id": f.id,
+            "claim": f.claim,
+            "from": f.from,
+            "to": f.to,
+            "sentence": f.sentence,
+        })).collect::<Vec<_>>(),
+        "levels": s.levels.iter().map(|l| json!({
+            "label": l.label,
+            "value": num(l.value),
+            "basis": l.basis,
+            "signal": l.signal,
+            "then": opt(l.then),
+            "now": opt(l.now),
+            "value_now": num(l.value_now),
+            "change": l.change,
+        })).collect::<Vec<_>>(),
+        "sentences": s.sentences,
+    })
+}
+
 /// The signals.json document of an analysis (schema 1). Deterministic: same analysis, same bytes
 /// when serialised.
 pub fn document(a: &crate::Analysis) -> Value {
     let inst = &a.dataset.instrument;
     let bench = a.dataset.benchmark.as_ref().map(|b| json!({"symbol": b.symbol, "name": b.name}));
-    json!({
+    let mut doc = json!({
         "schema": SCHEMA,
         "generator": generator(),
         "as_of": a.as_of.to_string(),
@@ -162,7 +191,11 @@ pub fn document(a: &crate::Analysis) -> Value {
             "last": q.last.map(|d| d.to_string()),
             "sha256": q.sha256,
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let (Some(s), Value::Object(m)) = (&a.since_last, &mut doc) {
+        m.insert("since_last".into(), since_last(s));
+    }
+    doc
 }
 
 /// One short line of key evidence: the first few evidence items as `key value`, cut at

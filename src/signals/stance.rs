@@ -226,23 +226,25 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
     // 2. Risk watch.
     let h1 = state_of(results, ids::H1) == State::Bearish;
     let h2 = state_of(results, ids::H2) == State::Bearish;
+    // H2 is bearish either on a failed retest or on a break that was never retested.
+    let obv_risk = match results.iter().find(|r| r.id == ids::H2).and_then(|r| r.ev("status")) {
+        Some(crate::signals::Ev::Text { v }) if v == "failed" => "a failed OBV retest",
+        _ => "an OBV support break",
+    };
     if h1 && h2 {
         flags.push("risk_triggered".to_string());
         if stance == StanceKind::Long {
             stance = StanceKind::Neutral;
             overrides.push(
-                "Risk triggered: both a confirmed lower high and a failed OBV retest are in place, so the Long is capped at Neutral."
-                    .to_string(),
+                format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place, so the Long is capped at Neutral."),
             );
         } else {
-            overrides.push(
-                "Risk triggered: both a confirmed lower high and a failed OBV retest are in place."
-                    .to_string(),
-            );
+            overrides
+                .push(format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place."));
         }
     } else if h1 || h2 {
         flags.push("risk_watch".to_string());
-        let which = if h1 { "a lower high" } else { "a failed OBV retest" };
+        let which = if h1 { "a lower high" } else { obv_risk };
         overrides.push(format!("Risk watch: {which} is in place, so conviction is capped at moderate."));
         moderate = true;
     }
@@ -398,9 +400,17 @@ pub fn checklist(results: &[SignalResult]) -> Checklist {
     let header = if n_pass == items.len() {
         format!("Structure confirmed ({n_pass}/4)")
     } else {
-        let failing: Vec<&str> =
-            items.iter().filter(|i| i.tick != Tick::Pass).map(|i| i.title.as_str()).collect();
-        format!("Structure partial ({n_pass}/4; failing: {})", failing.join(", "))
+        let list =
+            |t: Tick| items.iter().filter(|i| i.tick == t).map(|i| i.title.as_str()).collect::<Vec<_>>();
+        let (partial, failing) = (list(Tick::Partial), list(Tick::Fail));
+        let mut parts = Vec::new();
+        if !partial.is_empty() {
+            parts.push(format!("partial: {}", partial.join(", ")));
+        }
+        if !failing.is_empty() {
+            parts.push(format!("failing: {}", failing.join(", ")));
+        }
+        format!("Structure partial ({n_pass}/4; {})", parts.join("; "))
     };
     Checklist { header, n_pass, items }
 }
