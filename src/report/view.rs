@@ -445,7 +445,7 @@ pub struct PreviousView {
 }
 
 fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
-    let word = |s: State| state_name(s).to_string();
+    let word = |s: State| s.name().to_string();
     PreviousView {
         as_of: date(s.as_of),
         stance: s.stance_from.to_uppercase(),
@@ -506,15 +506,6 @@ fn fixed(x: f64, dp: usize) -> String {
     }
 }
 
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Bullish => "bullish",
-        State::Bearish => "bearish",
-        State::Neutral => "neutral",
-        State::Unavailable => "unavailable",
-    }
-}
-
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -525,12 +516,12 @@ fn signal_view(s: &SignalResult) -> SignalView {
         group: s.group.to_string(),
         claim: s.claim.to_string(),
         tf: s.tf.name().to_string(),
-        state: state_name(s.state).to_string(),
+        state: s.state.name().to_string(),
         available: s.state != State::Unavailable,
         strength: fixed(s.strength, 2),
         sentence: if s.sentence.trim().is_empty() {
             // A signal must always say something; never print an empty line.
-            format!("{}: {}.", capitalise(s.claim), state_name(s.state))
+            format!("{}: {}.", capitalise(s.claim), s.state.name())
         } else {
             s.sentence.clone()
         },
@@ -738,7 +729,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .map(|c| ContributionView {
             id: c.id.to_string(),
             group: c.group.to_string(),
-            state: state_name(c.state).into(),
+            state: c.state.name().into(),
             strength: fixed(c.strength, 2),
             contribution: signed(c.contribution, 3),
         })
