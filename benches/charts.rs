@@ -3,43 +3,14 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use marketnote::config::{ChartConfig, NoteConfig, Theme};
-use marketnote::resample::{resample, Timeframe};
-use marketnote::signals::stance::{Checklist, Stance, StanceKind};
 use marketnote::Analysis;
 use std::hint::black_box;
 
-/// The sample note's analysis, built from the loaded data and resampled bars (signals empty:
-/// this measures drawing, not signal evaluation).
+/// The sample note's analysis (real signals, so every annotation is drawn).
 fn sample_analysis() -> Analysis {
     let cfg = NoteConfig::load(&marketnote::default_config_path()).expect("sample config");
     let dataset = marketnote::data::load(&cfg).expect("sample data");
-    let daily = dataset.instrument.bars.between(Some(cfg.signals.history_start), None);
-    let bench = dataset.benchmark.as_ref().map(|b| b.bars.between(Some(cfg.signals.history_start), None));
-    Analysis {
-        as_of: *daily.date.last().expect("bars"),
-        weekly: resample(&daily, Timeframe::Weekly, 0),
-        three_day: [0u8, 1, 2].map(|p| resample(&daily, Timeframe::ThreeDay, p)),
-        monthly: resample(&daily, Timeframe::Monthly, 0),
-        bench_weekly: bench.as_ref().map(|b| resample(b, Timeframe::Weekly, 0)),
-        bench_daily: bench,
-        mid_weekly: None,
-        daily,
-        config: cfg,
-        dataset,
-        signals: Vec::new(),
-        stance: Stance {
-            stance: StanceKind::Neutral,
-            conviction: "moderate".into(),
-            score: 0.0,
-            coverage: 0.0,
-            contributions: Vec::new(),
-            groups: Vec::new(),
-            overrides: Vec::new(),
-            flags: Vec::new(),
-            invalidation: Vec::new(),
-        },
-        checklist: Checklist { header: String::new(), n_pass: 0, items: Vec::new() },
-    }
+    marketnote::analyze(&cfg, dataset, None).expect("sample analysis")
 }
 
 fn bench_charts(c: &mut Criterion) {

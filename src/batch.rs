@@ -826,7 +826,7 @@ fn one_symbol(
     let cfg = m.config_for(e)?;
     let dataset = shared.dataset(&cfg)?;
     clock.lap(0);
-    let a = crate::analyze(&cfg, dataset, opts.as_of)?;
+    let a = crate::analyze_note(&cfg, dataset, opts.as_of)?;
     clock.lap(1);
     let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
     clock.lap(2);

@@ -111,12 +111,69 @@ pub fn checklist(c: &Checklist) -> Value {
     })
 }
 
+/// One base rate as a JSON object (see [`crate::baserates::BaseRate`]).
+pub fn base_rate(b: &crate::baserates::BaseRate) -> Value {
+    let opt = |v: Option<f64>| v.map_or(Value::Null, num);
+    json!({
+        "signal": b.signal,
+        "claim": b.claim,
+        "state": b.state,
+        "measure": b.measure,
+        "versus": b.versus,
+        "since": b.since.map(|d| d.to_string()),
+        "weeks_evaluated": b.weeks_evaluated,
+        "occurrences": b.occurrences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        "current_onset": b.current_onset.map(|d| d.to_string()),
+        "few": b.few,
+        "horizons": b.horizons.iter().map(|h| json!({
+            "weeks": h.weeks,
+            "sessions": h.sessions,
+            "count": h.count,
+            "n_positive": h.n_positive,
+            "share_positive": opt(h.share_positive),
+            "median": opt(h.median),
+            "worst": opt(h.worst),
+            "best": opt(h.best),
+        })).collect::<Vec<_>>(),
+        "sentence": b.sentence,
+    })
+}
+
+/// The `since_last` object (present only when rendered with `--previous`).
+pub fn since_last(s: &crate::since::SinceLast) -> Value {
+    let opt = |v: Option<f64>| v.map_or(Value::Null, num);
+    json!({
+        "previous_as_of": s.as_of.to_string(),
+        "stance": {"from": s.stance_from, "to": s.stance_to},
+        "conviction": {"from": s.conviction_from, "to": s.conviction_to},
+        "score": {"from": num(s.score_from), "to": num(s.score_to), "change": num(s.score_to - s.score_from)},
+        "flips": s.flips.iter().map(|f| json!({
+            "id": f.id,
+            "claim": f.claim,
+            "from": f.from,
+            "to": f.to,
+            "sentence": f.sentence,
+        })).collect::<Vec<_>>(),
+        "levels": s.levels.iter().map(|l| json!({
+            "label": l.label,
+            "value": num(l.value),
+            "basis": l.basis,
+            "signal": l.signal,
+            "then": opt(l.then),
+            "now": opt(l.now),
+            "value_now": num(l.value_now),
+            "change": l.change,
+        })).collect::<Vec<_>>(),
+        "sentences": s.sentences,
+    })
+}
+
 /// The signals.json document of an analysis (schema 1). Deterministic: same analysis, same bytes
 /// when serialised.
 pub fn document(a: &crate::Analysis) -> Value {
     let inst = &a.dataset.instrument;
     let bench = a.dataset.benchmark.as_ref().map(|b| json!({"symbol": b.symbol, "name": b.name}));
-    json!({
+    let mut doc = json!({
         "schema": SCHEMA,
         "generator": generator(),
         "as_of": a.as_of.to_string(),
@@ -125,6 +182,7 @@ pub fn document(a: &crate::Analysis) -> Value {
         "stance": stance(&a.stance),
         "checklist": checklist(&a.checklist),
         "signals": a.signals.iter().map(signal).collect::<Vec<_>>(),
+        "base_rates": a.base_rates.iter().map(base_rate).collect::<Vec<_>>(),
         "inputs": a.dataset.quality.iter().map(|q| json!({
             "role": q.role,
             "file": q.path.file_name().map(|f| f.to_string_lossy().into_owned()),
@@ -133,7 +191,11 @@ pub fn document(a: &crate::Analysis) -> Value {
             "last": q.last.map(|d| d.to_string()),
             "sha256": q.sha256,
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let (Some(s), Value::Object(m)) = (&a.since_last, &mut doc) {
+        m.insert("since_last".into(), since_last(s));
+    }
+    doc
 }
 
 /// One short line of key evidence: the first few evidence items as `key value`, cut at

@@ -3,6 +3,7 @@
 //! The flow is one-way: [`config`] → [`data`] → [`resample`] → [`indicators`] → [`signals`]
 //! → [`chart`] → [`report`]. Only `data` reads input files and only `report` writes output.
 
+pub mod baserates;
 pub mod batch;
 pub mod chart;
 pub mod cli;
@@ -15,6 +16,7 @@ pub mod indicators;
 pub mod report;
 pub mod resample;
 pub mod signals;
+pub mod since;
 
 use chrono::NaiveDate;
 use cli::{Cli, Command};
@@ -55,6 +57,11 @@ pub struct Analysis {
     pub stance: Stance,
     /// The Overall Structure checklist.
     pub checklist: Checklist,
+    /// Base rates of the active signals (empty until [`baserates::base_rates`] is run, e.g. by
+    /// [`analyze_note`]).
+    pub base_rates: Vec<baserates::BaseRate>,
+    /// What changed since a previous note (`render --previous`); None otherwise.
+    pub since_last: Option<since::SinceLast>,
 }
 
 /// Cuts daily bars to `[history_start, as_of]`.
@@ -133,7 +140,16 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         signals,
         stance,
         checklist,
+        base_rates: Vec::new(),
+        since_last: None,
     })
+}
+
+/// [`analyze`], then the base rates of the active signals: what `signals` and `render` print.
+pub fn analyze_note(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
+    let mut a = analyze(config, dataset, as_of)?;
+    a.base_rates = baserates::base_rates(&a);
+    Ok(a)
 }
 
 /// The bundled sample config: `./samples/iwm.toml`, else the one in the source tree.
@@ -161,7 +177,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Signals { config, as_of, json } => {
             let cfg = load_config(config)?;
             let dataset = data::load(&cfg)?;
-            let a = analyze(&cfg, dataset, as_of)?;
+            let a = analyze_note(&cfg, dataset, as_of)?;
             if json {
                 let text = serde_json::to_string_pretty(&document::document(&a))
                     .map_err(|e| Error::Internal(format!("cannot serialise signals.json: {e}")))?;

@@ -163,7 +163,7 @@ fn batch_note_equals_render_for_the_same_settings() {
     );
     let cfg = marketnote::config::NoteConfig::parse(&note, &t.path().join("note.toml")).unwrap();
     let ds = marketnote::data::load(&cfg).unwrap();
-    let a = marketnote::analyze(&cfg, ds, None).unwrap();
+    let a = marketnote::analyze_note(&cfg, ds, None).unwrap();
     let mut want = serde_json::to_vec_pretty(&marketnote::document::document(&a)).unwrap();
     want.push(b'\n');
     assert_eq!(std::fs::read(out.join("IWM/signals.json")).unwrap(), want);

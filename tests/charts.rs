@@ -153,6 +153,8 @@ fn analysis(n_days: usize, with_signals: bool, with_extras: bool) -> Analysis {
             invalidation: Vec::new(),
         },
         checklist: Checklist { header: String::new(), n_pass: 0, items: Vec::new() },
+        base_rates: Vec::new(),
+        since_last: None,
     }
 }
 

@@ -28,12 +28,6 @@ pub fn parse_formats(list: &str) -> Result<Vec<Format>> {
 
 /// `marketnote render`: config → data → analysis → charts → files, written atomically.
 pub fn render(args: RenderArgs) -> Result<()> {
-    if let Some(p) = &args.previous {
-        return Err(Error::Usage(format!(
-            "--previous {}: \"Since the last note\" is not supported by this version yet",
-            p.display()
-        )));
-    }
     let cfg_path = args.config.clone().unwrap_or_else(crate::default_config_path);
     let cfg = NoteConfig::load(&cfg_path)?;
     let formats = match &args.format {
@@ -49,9 +43,14 @@ pub fn render(args: RenderArgs) -> Result<()> {
     if formats.contains(&Format::Pdf) && pdf::find_chromium().is_none() {
         return Err(pdf::missing_chromium(&out.join("note.pdf")));
     }
+    // Read before anything is written: `--previous` may name the output folder itself.
+    let previous = args.previous.as_deref().map(crate::since::load_previous).transpose()?;
 
     let dataset = crate::data::load(&cfg)?;
-    let analysis = crate::analyze(&cfg, dataset, args.as_of)?;
+    let mut analysis = crate::analyze_note(&cfg, dataset, args.as_of)?;
+    if let Some(prev) = &previous {
+        analysis.since_last = Some(crate::since::compare(prev, &analysis)?);
+    }
     let charts = crate::chart::render_all(&analysis, theme, &cfg.output.charts)?;
     let opts = RenderOptions { formats, theme, templates: args.templates.clone() };
     let outputs = build(&analysis, &charts, &opts)?;

@@ -361,6 +361,8 @@ pub fn analysis(symbol: &str) -> Analysis {
         signals,
         stance,
         checklist: checklist(),
+        base_rates: Vec::new(),
+        since_last: None,
     }
 }
 

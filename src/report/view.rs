@@ -219,6 +219,8 @@ pub struct SignalView {
     pub missing_input: bool,
     /// The last bar or observation it read, `YYYY-MM-DD`.
     pub as_of: Option<String>,
+    /// The base-rate sentence of an active signal (`null` when none was computed).
+    pub base_rate: Option<String>,
 }
 
 /// One rendered evidence value.
@@ -258,6 +260,8 @@ pub struct MacroLine {
     pub text: String,
     /// State of the line's signal (`unavailable` for collapsed lines).
     pub state: String,
+    /// Base-rate sentences of the line's active signals.
+    pub base_rates: Vec<String>,
 }
 
 /// The latest released value of a configured macro series.
@@ -421,17 +425,41 @@ pub struct LagView {
     pub days: i64,
 }
 
-/// The previous note's stance, for "Since the last note" (reserved; not filled yet).
+/// "Since the last note" (`render --previous DIR`), from [`crate::since::SinceLast`].
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviousView {
     /// Its as-of date.
     pub as_of: String,
-    /// Its stance label.
+    /// Its stance label (`LONG`, ...).
     pub stance: String,
-    /// Its score.
+    /// Its score, signed 2 dp.
     pub score: String,
-    /// Signals whose state changed: "id (old → new)".
+    /// True when the stance changed.
+    pub stance_changed: bool,
+    /// Signals whose state changed: "claim (old → new)".
     pub flipped: Vec<String>,
+    /// Levels of the previous note that were reclaimed or lost, one sentence each.
+    pub levels: Vec<String>,
+    /// The whole section as sentences (stance, flips, levels).
+    pub sentences: Vec<String>,
+}
+
+fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
+    let word = |s: State| s.name().to_string();
+    PreviousView {
+        as_of: date(s.as_of),
+        stance: s.stance_from.to_uppercase(),
+        score: signed(s.score_from, 2),
+        stance_changed: s.stance_from != s.stance_to,
+        flipped: s.flips.iter().map(|f| format!("{} ({} → {})", f.claim, f.from, word(f.to))).collect(),
+        levels: s
+            .sentences
+            .iter()
+            .filter(|t| t.starts_with("Price ") || t.starts_with("OBV "))
+            .cloned()
+            .collect(),
+        sentences: s.sentences.clone(),
+    }
 }
 
 /// Signed, `dp` decimals, U+2212 minus; zero prints unsigned.
@@ -478,15 +506,6 @@ fn fixed(x: f64, dp: usize) -> String {
     }
 }
 
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Bullish => "bullish",
-        State::Bearish => "bearish",
-        State::Neutral => "neutral",
-        State::Unavailable => "unavailable",
-    }
-}
-
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -497,12 +516,12 @@ fn signal_view(s: &SignalResult) -> SignalView {
         group: s.group.to_string(),
         claim: s.claim.to_string(),
         tf: s.tf.name().to_string(),
-        state: state_name(s.state).to_string(),
+        state: s.state.name().to_string(),
         available: s.state != State::Unavailable,
         strength: fixed(s.strength, 2),
         sentence: if s.sentence.trim().is_empty() {
             // A signal must always say something; never print an empty line.
-            format!("{}: {}.", capitalise(s.claim), state_name(s.state))
+            format!("{}: {}.", capitalise(s.claim), s.state.name())
         } else {
             s.sentence.clone()
         },
@@ -515,6 +534,7 @@ fn signal_view(s: &SignalResult) -> SignalView {
         reason: s.reason.as_ref().map(|r| r.to_string()),
         missing_input: matches!(s.reason, Some(Unavailable::MissingInput { .. })),
         as_of: s.as_of.map(date),
+        base_rate: None,
     }
 }
 
@@ -536,6 +556,7 @@ fn not_computed(id: &str, section: &str) -> SignalView {
         reason: Some("not computed by this version".into()),
         missing_input: false,
         as_of: None,
+        base_rate: None,
     }
 }
 
@@ -603,15 +624,18 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
 
     let mut signals = BTreeMap::new();
     let mut sections: BTreeMap<String, Vec<SignalView>> = BTreeMap::new();
+    let base_rate = |id: &str| a.base_rates.iter().find(|b| b.signal == id).map(|b| b.sentence.clone());
     for (id, section) in SIGNAL_ORDER {
-        let v = by_id.get(id).map(|s| signal_view(s)).unwrap_or_else(|| not_computed(id, section));
+        let mut v = by_id.get(id).map(|s| signal_view(s)).unwrap_or_else(|| not_computed(id, section));
+        v.base_rate = base_rate(id);
         sections.entry(section.to_string()).or_default().push(v.clone());
         signals.insert(id.to_string(), v);
     }
     // Signals this version of the report does not know still appear, by their group.
     for s in &a.signals {
         if !signals.contains_key(s.id) {
-            let v = signal_view(s);
+            let mut v = signal_view(s);
+            v.base_rate = base_rate(s.id);
             let section = match s.group {
                 "thesis_rs" => "thesis",
                 "macro" | "fundamentals" => "macro",
@@ -638,15 +662,18 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 topic: topic.into(),
                 text: format!("not assessed ({}).", v.reason.clone().unwrap_or_default()),
                 state: v.state.clone(),
+                base_rates: Vec::new(),
             });
         } else if let Some(prev) = macro_lines.iter_mut().find(|l| l.topic == topic) {
             // Two signals on one topic (earnings and revenue revisions): one line, both sentences.
             prev.text = format!("{} {}", prev.text, v.sentence);
+            prev.base_rates.extend(v.base_rate.clone());
         } else {
             macro_lines.push(MacroLine {
                 topic: topic.into(),
                 text: lower_first(&v.sentence),
                 state: v.state.clone(),
+                base_rates: v.base_rate.iter().cloned().collect(),
             });
         }
     }
@@ -660,6 +687,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             topic,
             text: "not assessed (no series configured).".into(),
             state: "unavailable".into(),
+            base_rates: Vec::new(),
         });
     }
 
@@ -701,7 +729,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .map(|c| ContributionView {
             id: c.id.to_string(),
             group: c.group.to_string(),
-            state: state_name(c.state).into(),
+            state: c.state.name().into(),
             strength: fixed(c.strength, 2),
             contribution: signed(c.contribution, 3),
         })
@@ -897,7 +925,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         invalidation,
         charts: chart_view,
         data,
-        previous: None,
+        previous: a.since_last.as_ref().map(previous_view),
     }
 }
 

@@ -32,6 +32,16 @@ pub enum State {
 }
 
 impl State {
+    /// Lower-case name as in signals.json: `bullish`, `bearish`, `neutral`, `unavailable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Bullish => "bullish",
+            State::Bearish => "bearish",
+            State::Neutral => "neutral",
+            State::Unavailable => "unavailable",
+        }
+    }
+
     /// +1 bullish, -1 bearish, 0 otherwise.
     pub fn direction(self) -> f64 {
         match self {

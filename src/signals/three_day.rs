@@ -63,15 +63,6 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     vec![robust(input, e1), robust(input, e2), robust(input, e3), robust(input, |i, b| e4(i, b, mirror))]
 }
 
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Bullish => "bullish",
-        State::Bearish => "bearish",
-        State::Neutral => "neutral",
-        State::Unavailable => "unavailable",
-    }
-}
-
 /// Runs `f` on the three phases and scales phase 0's strength by their agreement.
 fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars) -> SignalResult) -> SignalResult {
     let mut r0 = f(input, input.three_day[0]);
@@ -82,7 +73,7 @@ fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars) -> SignalResult) 
     let agreement = states.iter().filter(|s| **s == r0.state).count();
     r0.strength *= 0.5 + 0.5 * agreement as f64 / 3.0;
     r0.push_num("phase_agreement", agreement as f64, Unit::Count);
-    let txt = states.iter().map(|s| state_name(*s)).collect::<Vec<_>>().join(", ");
+    let txt = states.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
     r0.push("phase_states", Ev::Text { v: txt });
     r0
 }

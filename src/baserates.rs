@@ -1,0 +1,530 @@
+//! Base rates: an [`Analysis`] in, for each signal that is active now (bullish or bearish) the
+//! forward returns after its earlier onsets out (issue 6, part 1). Pure: no I/O.
+//!
+//! Each active signal is re-evaluated point in time at the last session of every complete week
+//! of the analysis, with the same signal code as [`crate::analyze`] on bars cut at that date.
+//! Complete weekly and 3-day bars never change when data is appended (SIGNALS.md §1), so the bars
+//! seen at a past week end are a prefix of the analysis' own resampled bars; only that prefix is
+//! copied, never re-resampled. Only the signal family of an active signal is evaluated, weeks run
+//! in parallel (rayon), and the result is the same whatever the thread count.
+//!
+//! An *onset* is a week end whose state equals the signal's current state while the previous
+//! week end's state was known (not unavailable) and different. The onset of the current episode
+//! (the run of weeks that still has the current state) is excluded. Forward returns are measured
+//! from the onset's close 20, 65 and 130 sessions later (4, 13, 26 weeks), only when that session
+//! is on or before the as-of date; thesis signals (IWM/SPY) measure the excess return over the
+//! benchmark instead of the price return.
+
+use crate::data::Bars;
+use crate::resample::{calendar, Timeframe};
+use crate::signals::format::format_ev;
+use crate::signals::{self, Ev, SignalInput, SignalResult, State, Unit};
+use crate::Analysis;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Forward horizons: (weeks, sessions).
+pub const HORIZONS: [(u32, usize); 3] = [(4, 20), (13, 65), (26, 130)];
+/// The horizon the note's sentence cites.
+pub const CITED_WEEKS: u32 = 13;
+/// Fewer cases than this at the cited horizon are said to be too few to lean on.
+pub const FEW: usize = 5;
+
+/// What a forward return measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// The instrument's close-to-close price change (a fraction).
+    Price,
+    /// The instrument's return minus the benchmark's over the same sessions (ratio closes; a
+    /// fraction, rendered in percentage points).
+    Excess,
+}
+
+/// Forward-return statistics at one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HorizonStats {
+    /// Horizon in weeks (4, 13, 26).
+    pub weeks: u32,
+    /// Horizon in sessions (20, 65, 130).
+    pub sessions: usize,
+    /// Occurrences old enough to have an outcome at this horizon (on or before as-of).
+    pub count: usize,
+    /// How many of them ended higher (return > 0).
+    pub n_positive: usize,
+    /// `n_positive / count` (None when count is 0).
+    pub share_positive: Option<f64>,
+    /// Median forward return (a fraction).
+    pub median: Option<f64>,
+    /// Lowest forward return.
+    pub worst: Option<f64>,
+    /// Highest forward return.
+    pub best: Option<f64>,
+}
+
+/// The base rate of one active signal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaseRate {
+    /// Signal id.
+    pub signal: &'static str,
+    /// The signal's claim.
+    pub claim: &'static str,
+    /// Its current state (bullish or bearish), the state whose onsets are counted.
+    pub state: State,
+    /// What the forward returns measure.
+    pub measure: Measure,
+    /// The benchmark symbol for [`Measure::Excess`].
+    pub versus: Option<String>,
+    /// The first week end at which the signal could be assessed (None if never).
+    pub since: Option<NaiveDate>,
+    /// Week ends evaluated.
+    pub weeks_evaluated: usize,
+    /// Earlier onsets (week-end dates), oldest first; the current episode is excluded.
+    pub occurrences: Vec<NaiveDate>,
+    /// The onset of the current episode, when it started at a week end of the history.
+    pub current_onset: Option<NaiveDate>,
+    /// Fewer than [`FEW`] cases at the cited horizon.
+    pub few: bool,
+    /// Statistics at 4, 13 and 26 weeks.
+    pub horizons: Vec<HorizonStats>,
+    /// The note's sentence.
+    pub sentence: String,
+}
+
+impl BaseRate {
+    /// The statistics at `weeks`, if that horizon was computed.
+    pub fn horizon(&self, weeks: u32) -> Option<&HorizonStats> {
+        self.horizons.iter().find(|h| h.weeks == weeks)
+    }
+}
+
+/// The signal families of `crate::signals`, each evaluated by its own module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Relative,
+    Macro,
+    Weekly,
+    ThreeDay,
+    Daily,
+    Risk,
+}
+
+impl Family {
+    /// The family of a scoring group (SIGNALS.md §5).
+    fn of(group: &str) -> Option<Family> {
+        Some(match group {
+            "thesis_rs" => Family::Relative,
+            "macro" | "fundamentals" => Family::Macro,
+            "weekly" => Family::Weekly,
+            "three_day" => Family::ThreeDay,
+            "daily" => Family::Daily,
+            "risk" => Family::Risk,
+            _ => return None,
+        })
+    }
+
+    fn evaluate(self, input: &SignalInput) -> Vec<SignalResult> {
+        match self {
+            Family::Relative => signals::relative::evaluate(input),
+            Family::Macro => signals::macro_::evaluate(input),
+            Family::Weekly => signals::weekly::evaluate(input),
+            Family::ThreeDay => signals::three_day::evaluate(input),
+            Family::Daily => signals::daily::evaluate(input),
+            Family::Risk => signals::risk::evaluate(input),
+        }
+    }
+
+    fn needs_daily(self) -> bool {
+        matches!(self, Family::ThreeDay | Family::Daily | Family::Risk)
+    }
+}
+
+/// The last scheduled NYSE session of the weekly or 3-day period containing `label` (a data
+/// date; a non-session row belongs to the next session's period, as in `resample`).
+fn period_end(label: NaiveDate, tf: Timeframe, phase: u8) -> Option<NaiveDate> {
+    let session = calendar::is_session(label);
+    match tf {
+        Timeframe::Weekly => {
+            let eff = if session { label } else { calendar::next_session(label)? };
+            calendar::last_session_of_iso_week(eff)
+        }
+        Timeframe::ThreeDay => {
+            let k = calendar::sessions_through(label) - i64::from(session);
+            let p = i64::from(phase % 3);
+            let bucket = (k + p).div_euclid(3);
+            calendar::session_at(bucket * 3 + 2 - p)
+        }
+        Timeframe::Daily | Timeframe::Monthly => Some(label),
+    }
+}
+
+/// How many leading bars of `bars` (complete weekly or 3-day bars resampled at a later date) are
+/// complete when the last data date is `last`: those labelled on or before `last`, minus the last
+/// of them if its period has a scheduled session after `last`.
+pub fn complete_prefix(bars: &Bars, tf: Timeframe, phase: u8, last: NaiveDate) -> usize {
+    let m = bars.date.partition_point(|d| *d <= last);
+    if m == 0 {
+        return 0;
+    }
+    match period_end(bars.date[m - 1], tf, phase) {
+        Some(end) if end <= last => m,
+        _ => m - 1,
+    }
+}
+
+/// The last date of `dates` on or before `d`.
+fn last_on_or_before(dates: &[NaiveDate], d: NaiveDate) -> Option<NaiveDate> {
+    let n = dates.partition_point(|x| *x <= d);
+    (n > 0).then(|| dates[n - 1])
+}
+
+/// The bars every signal of a family would see if the note were computed as of `d`.
+struct Cut {
+    daily: Bars,
+    weekly: Bars,
+    three_day: [Bars; 3],
+    bench_daily: Option<Bars>,
+    bench_weekly: Option<Bars>,
+    mid_weekly: Option<Bars>,
+}
+
+impl Cut {
+    /// Cuts the analysis' bars at instrument session index `di` (date `d`). Daily bars are copied
+    /// only for the families that read them.
+    fn new(a: &Analysis, fam: Family, di: usize) -> Cut {
+        let d = a.daily.date[di];
+        let weekly_prefix =
+            |r: &Bars, last: NaiveDate| r.slice(0, complete_prefix(r, Timeframe::Weekly, 0, last));
+        let weekly = weekly_prefix(&a.weekly.bars, d);
+        let daily = if fam.needs_daily() { a.daily.slice(0, di + 1) } else { Bars::default() };
+        let three_day = if fam == Family::ThreeDay {
+            [0u8, 1, 2].map(|p| {
+                let b = &a.three_day[usize::from(p)].bars;
+                b.slice(0, complete_prefix(b, Timeframe::ThreeDay, p, d))
+            })
+        } else {
+            Default::default()
+        };
+        let (mut bench_daily, mut bench_weekly, mut mid_weekly) = (None, None, None);
+        if fam == Family::Relative {
+            if let (Some(bd), Some(bw)) = (&a.bench_daily, &a.bench_weekly) {
+                let n = bd.date.partition_point(|x| *x <= d);
+                bench_daily = Some(bd.slice(0, n));
+                bench_weekly = Some(match n {
+                    0 => Bars::default(),
+                    _ => weekly_prefix(&bw.bars, bd.date[n - 1]),
+                });
+            }
+            if let (Some(m), Some(mw)) = (&a.dataset.mid_cap, &a.mid_weekly) {
+                mid_weekly = Some(match last_on_or_before(&m.bars.date, d) {
+                    Some(last) => weekly_prefix(&mw.bars, last),
+                    None => Bars::default(),
+                });
+            }
+        }
+        Cut { daily, weekly, three_day, bench_daily, bench_weekly, mid_weekly }
+    }
+
+    fn input<'a>(&'a self, a: &'a Analysis, as_of: NaiveDate) -> SignalInput<'a> {
+        SignalInput {
+            as_of,
+            symbol: &a.dataset.instrument.symbol,
+            bench_symbol: a.dataset.benchmark.as_ref().map(|b| b.symbol.as_str()),
+            daily: &self.daily,
+            weekly: &self.weekly,
+            three_day: [&self.three_day[0], &self.three_day[1], &self.three_day[2]],
+            bench_daily: self.bench_daily.as_ref(),
+            bench_weekly: self.bench_weekly.as_ref(),
+            mid_weekly: self.mid_weekly.as_ref(),
+            macros: &a.dataset.macros,
+            params: &a.config.signals,
+        }
+    }
+}
+
+/// Evaluates one signal family point in time at instrument session index `di` of the analysis.
+fn evaluate_at(a: &Analysis, fam: Family, di: usize) -> Vec<SignalResult> {
+    let cut = Cut::new(a, fam, di);
+    fam.evaluate(&cut.input(a, a.daily.date[di]))
+}
+
+/// Onsets of `current` in a weekly state sequence: indices `w` with `states[w] == current` whose
+/// previous state is known (not unavailable) and different. Returns the earlier onsets and,
+/// separately, the onset of the current episode (the run of `current` that reaches the last
+/// week), which is excluded from the earlier ones.
+pub fn onsets(states: &[State], current: State) -> (Vec<usize>, Option<usize>) {
+    let mut out: Vec<usize> = (1..states.len())
+        .filter(|&w| states[w] == current && states[w - 1] != current && states[w - 1] != State::Unavailable)
+        .collect();
+    let mut current_onset = None;
+    if states.last() == Some(&current) {
+        let start = states.iter().rposition(|s| *s != current).map_or(0, |i| i + 1);
+        if out.last() == Some(&start) {
+            current_onset = out.pop();
+        }
+    }
+    (out, current_onset)
+}
+
+/// Statistics of a set of forward returns (non-finite values are skipped).
+pub fn horizon_stats(weeks: u32, sessions: usize, returns: &[f64]) -> HorizonStats {
+    let mut v: Vec<f64> = returns.iter().copied().filter(|r| r.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    let count = v.len();
+    let n_positive = v.iter().filter(|r| **r > 0.0).count();
+    let median = match count {
+        0 => None,
+        n if n % 2 == 1 => Some(v[n / 2]),
+        n => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+    };
+    HorizonStats {
+        weeks,
+        sessions,
+        count,
+        n_positive,
+        share_positive: (count > 0).then(|| n_positive as f64 / count as f64),
+        median,
+        worst: v.first().copied(),
+        best: v.last().copied(),
+    }
+}
+
+/// The forward return from instrument session `di` to `di + h`, or None when that session is
+/// after the as-of date (or, for excess returns, the benchmark has no bar on either date).
+fn forward(a: &Analysis, measure: Measure, di: usize, h: usize) -> Option<f64> {
+    let j = di.checked_add(h).filter(|&j| j < a.daily.len())?;
+    match measure {
+        Measure::Price => Some(a.daily.close[j] / a.daily.close[di] - 1.0),
+        Measure::Excess => {
+            let b = a.bench_daily.as_ref()?;
+            let at = |d: NaiveDate| b.date.binary_search(&d).ok().map(|k| b.ratio_close()[k]);
+            let (b0, b1) = (at(a.daily.date[di])?, at(a.daily.date[j])?);
+            let c = a.daily.ratio_close();
+            Some((c[j] / c[di] - 1.0) - (b1 / b0 - 1.0))
+        }
+    }
+}
+
+/// Base rates from a week-end state sequence: `weeks[w]` is the instrument session index of week
+/// end `w` and `states[w]` the signal's state there. Pure given the analysis' daily bars.
+fn from_states(
+    a: &Analysis,
+    r: &SignalResult,
+    measure: Measure,
+    weeks: &[usize],
+    states: &[State],
+) -> BaseRate {
+    let (occ, cur) = onsets(states, r.state);
+    let since = states.iter().position(|s| *s != State::Unavailable).map(|w| a.daily.date[weeks[w]]);
+    let horizons: Vec<HorizonStats> = HORIZONS
+        .iter()
+        .map(|&(wk, h)| {
+            let rets: Vec<f64> = occ.iter().filter_map(|&w| forward(a, measure, weeks[w], h)).collect();
+            horizon_stats(wk, h, &rets)
+        })
+        .collect();
+    let cited = horizons.iter().find(|h| h.weeks == CITED_WEEKS).map_or(0, |h| h.count);
+    let mut br = BaseRate {
+        signal: r.id,
+        claim: r.claim,
+        state: r.state,
+        measure,
+        versus: match measure {
+            Measure::Excess => a.dataset.benchmark.as_ref().map(|b| b.symbol.clone()),
+            Measure::Price => None,
+        },
+        since,
+        weeks_evaluated: states.len(),
+        occurrences: occ.iter().map(|&w| a.daily.date[weeks[w]]).collect(),
+        current_onset: cur.map(|w| a.daily.date[weeks[w]]),
+        few: cited < FEW,
+        horizons,
+        sentence: String::new(),
+    };
+    br.sentence = sentence(&br, &a.dataset.instrument.symbol);
+    br
+}
+
+fn pct(v: f64) -> String {
+    format_ev(&Ev::Num { v, unit: Unit::Pct }, None)
+}
+
+fn pp(v: f64) -> String {
+    let s = pct(v);
+    format!("{} pp", s.trim_end_matches('%'))
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+/// The note's sentence for a base rate, citing the 13-week horizon. Few cases are said as such,
+/// without statistics.
+pub fn sentence(br: &BaseRate, symbol: &str) -> String {
+    let Some(since) = br.since else {
+        return "Base rate: not enough history to look for earlier onsets.".into();
+    };
+    let year = since.year();
+    let Some(h) = br.horizon(CITED_WEEKS) else {
+        return "Base rate: not computed.".into();
+    };
+    let wk = h.weeks;
+    let n = h.count;
+    if n == 0 {
+        return format!(
+            "Base rate: no earlier weekly onset since {year} with a {wk}-week outcome, so there is nothing to compare with."
+        );
+    }
+    if n < FEW {
+        let cases = if n == 1 { "case" } else { "cases" };
+        return format!(
+            "Base rate: only {n} earlier {cases} since {year} with a {wk}-week outcome — too few to lean on."
+        );
+    }
+    let (Some(median), Some(worst), Some(best)) = (h.median, h.worst, h.best) else {
+        return "Base rate: not computed.".into();
+    };
+    let lead = format!("Base rate: in the {n} earlier weekly onsets since {year}");
+    let bench = br.versus.as_deref().unwrap_or("the benchmark");
+    match (br.measure, br.state) {
+        (Measure::Price, State::Bearish) => format!(
+            "{lead}, {symbol} was lower {wk} weeks later {} (median {}, largest rise {}).",
+            times(n - h.n_positive),
+            pct(median),
+            pct(best)
+        ),
+        (Measure::Price, _) => format!(
+            "{lead}, {symbol} was higher {wk} weeks later {} (median {}, worst {}).",
+            times(h.n_positive),
+            pct(median),
+            pct(worst)
+        ),
+        (Measure::Excess, State::Bearish) => format!(
+            "{lead}, {symbol} lagged {bench} over the next {wk} weeks {} (median {}, largest lead {}).",
+            times(n - h.n_positive),
+            pp(median),
+            pp(best)
+        ),
+        (Measure::Excess, _) => format!(
+            "{lead}, {symbol} beat {bench} over the next {wk} weeks {} (median {}, worst {}).",
+            times(h.n_positive),
+            pp(median),
+            pp(worst)
+        ),
+    }
+}
+
+/// The (id, state) of the needed signals at one week end.
+type WeekStates = Vec<(&'static str, State)>;
+
+/// The base rates of every signal that is bullish or bearish in `a`, in signal order.
+///
+/// Cost: one evaluation of each needed signal family per complete week of history, in parallel.
+pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
+    let active: Vec<(&SignalResult, Family)> = a
+        .signals
+        .iter()
+        .filter(|r| matches!(r.state, State::Bullish | State::Bearish))
+        .filter_map(|r| Family::of(r.group).map(|f| (r, f)))
+        .collect();
+    if active.is_empty() {
+        return Vec::new();
+    }
+    // Week ends: the labels of complete weeks, as instrument session indices.
+    let weeks: Vec<usize> =
+        a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
+    let mut families: Vec<Family> = active.iter().map(|(_, f)| *f).collect();
+    families.dedup();
+    let mut per_family: Vec<(Family, Vec<WeekStates>)> = Vec::new();
+    for fam in families {
+        if per_family.iter().any(|(f, _)| *f == fam) {
+            continue;
+        }
+        let ids: Vec<&'static str> = active.iter().filter(|(_, f)| *f == fam).map(|(r, _)| r.id).collect();
+        let rows: Vec<WeekStates> = weeks
+            .par_iter()
+            .map(|&di| {
+                evaluate_at(a, fam, di)
+                    .into_iter()
+                    .filter(|r| ids.contains(&r.id))
+                    .map(|r| (r.id, r.state))
+                    .collect()
+            })
+            .collect();
+        per_family.push((fam, rows));
+    }
+    active
+        .iter()
+        .map(|(r, fam)| {
+            let rows = per_family.iter().find(|(f, _)| f == fam).map(|(_, rows)| rows);
+            let states: Vec<State> = rows
+                .map(|rows| {
+                    rows.iter()
+                        .map(|row| row.iter().find(|(id, _)| *id == r.id).map_or(State::Unavailable, |x| x.1))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let measure = if *fam == Family::Relative { Measure::Excess } else { Measure::Price };
+            from_states(a, r, measure, &weeks, &states)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use State::{Bearish as Be, Bullish as Bu, Neutral as Ne, Unavailable as Un};
+
+    #[test]
+    fn onsets_need_a_known_different_previous_state_and_skip_the_current_episode() {
+        // 0:Un 1:Bu (after Un: not an onset) 2:Ne 3:Bu (onset) 4:Bu 5:Be 6:Bu (onset) 7:Un 8:Bu
+        // (after Un: no) 9:Ne 10:Bu (current episode onset) 11:Bu
+        let s = [Un, Bu, Ne, Bu, Bu, Be, Bu, Un, Bu, Ne, Bu, Bu];
+        assert_eq!(onsets(&s, Bu), (vec![3, 6], Some(10)));
+        // The last week differs from the current state: nothing to exclude.
+        let s = [Ne, Bu, Ne, Bu, Ne];
+        assert_eq!(onsets(&s, Bu), (vec![1, 3], None));
+        // The current episode started with the history (no known previous state).
+        let s = [Bu, Bu, Ne, Bu, Ne, Bu, Bu];
+        assert_eq!(onsets(&s, Bu), (vec![3], Some(5)));
+        let s = [Bu, Bu, Bu];
+        assert_eq!(onsets(&s, Bu), (vec![], None));
+        assert_eq!(onsets(&[], Be), (vec![], None));
+        // Bearish onsets count from neutral and from bullish alike.
+        let s = [Ne, Be, Bu, Be, Ne];
+        assert_eq!(onsets(&s, Be), (vec![1, 3], None));
+    }
+
+    #[test]
+    fn horizon_stats_by_hand() {
+        let h = horizon_stats(13, 65, &[0.05, -0.10, 0.02, 0.0, 0.08, f64::NAN]);
+        assert_eq!((h.count, h.n_positive), (5, 3));
+        assert_eq!(h.share_positive, Some(0.6));
+        assert_eq!(h.median, Some(0.02));
+        assert_eq!(h.worst, Some(-0.10));
+        assert_eq!(h.best, Some(0.08));
+        let h = horizon_stats(4, 20, &[0.04, -0.02, 0.01, 0.03]);
+        assert_eq!(h.median, Some(0.02));
+        let h = horizon_stats(4, 20, &[]);
+        assert_eq!((h.count, h.share_positive, h.median, h.worst), (0, None, None, None));
+    }
+
+    #[test]
+    fn period_ends_follow_the_calendar() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Good Friday week 2025: the week ends Thursday 2025-04-17.
+        assert_eq!(period_end(d("2025-04-15"), Timeframe::Weekly, 0), Some(d("2025-04-17")));
+        assert_eq!(period_end(d("2025-04-17"), Timeframe::Weekly, 0), Some(d("2025-04-17")));
+        // 3-day phase 0 from 2000-01-03: buckets {3,4,5}, {6,7,10} January 2000.
+        assert_eq!(period_end(d("2000-01-03"), Timeframe::ThreeDay, 0), Some(d("2000-01-05")));
+        assert_eq!(period_end(d("2000-01-07"), Timeframe::ThreeDay, 0), Some(d("2000-01-10")));
+        // Phase 1 shifts the grouping by one session: {3,4}, {5,6,7}.
+        assert_eq!(period_end(d("2000-01-03"), Timeframe::ThreeDay, 1), Some(d("2000-01-04")));
+        assert_eq!(period_end(d("2000-01-05"), Timeframe::ThreeDay, 1), Some(d("2000-01-07")));
+    }
+}
