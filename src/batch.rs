@@ -594,6 +594,9 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
     /// Progress on stderr: None decides by whether stderr is a terminal.
     pub progress: Option<bool>,
+    /// Compute base rates for every note (a point-in-time re-evaluation over the whole history:
+    /// about 1 s of CPU per symbol, so off by default in batch).
+    pub base_rates: bool,
 }
 
 /// Failures named in the one-line summary; the index lists them all.
@@ -826,7 +829,11 @@ fn one_symbol(
     let cfg = m.config_for(e)?;
     let dataset = shared.dataset(&cfg)?;
     clock.lap(0);
-    let a = crate::analyze_note(&cfg, dataset, opts.as_of)?;
+    let a = if opts.base_rates {
+        crate::analyze_note(&cfg, dataset, opts.as_of)?
+    } else {
+        crate::analyze(&cfg, dataset, opts.as_of)?
+    };
     clock.lap(1);
     let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
     clock.lap(2);

@@ -64,6 +64,9 @@ pub enum Command {
         /// Only this shard of the manifest: K/N, 1-based.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        /// Also compute base rates for each note (about 1 s of CPU per symbol).
+        #[arg(long)]
+        base_rates: bool,
         /// Use no data after this date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,

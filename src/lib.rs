@@ -203,9 +203,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Render(args) => report::cli::render(args),
         Command::Init { dir } => report::cli::init(&dir),
-        Command::Batch { manifest, output, jobs, shard, as_of } => {
+        Command::Batch { manifest, output, jobs, shard, as_of, base_rates } => {
             let shard = shard.as_deref().map(str::parse).transpose()?;
-            batch::run(&manifest, &batch::Options { output, jobs, shard, as_of, progress: None })
+            batch::run(&manifest, &batch::Options { output, jobs, shard, as_of, progress: None, base_rates })
         }
     }
 }

@@ -150,7 +150,14 @@ fn batch_note_equals_render_for_the_same_settings() {
     let man = Manifest::load(&manifest).unwrap();
     let s = batch::run_manifest(
         &man,
-        &Options { output: out.clone(), jobs: Some(1), shard: None, as_of: None, progress: Some(false) },
+        &Options {
+            output: out.clone(),
+            jobs: Some(1),
+            shard: None,
+            as_of: None,
+            progress: Some(false),
+            base_rates: true,
+        },
     )
     .unwrap();
     assert_eq!(s.exit_code(), 0);
@@ -276,7 +283,14 @@ fn duplicate_symbols_and_foreign_output_folders_are_refused() {
     let man = Manifest::load(&manifest).unwrap();
     let e = batch::run_manifest(
         &man,
-        &Options { output: foreign.clone(), jobs: Some(1), shard: None, as_of: None, progress: Some(false) },
+        &Options {
+            output: foreign.clone(),
+            jobs: Some(1),
+            shard: None,
+            as_of: None,
+            progress: Some(false),
+            base_rates: false,
+        },
     )
     .unwrap_err();
     assert_eq!(e.exit_code(), 2);

@@ -281,20 +281,23 @@ pub fn scan_obv(o: &[f64], lr: usize) -> ObvScan {
     let (mut a, mut b): (Option<usize>, Option<usize>) = (None, None);
     let mut phase = Phase::Building;
     let mut tol = f64::NAN;
-    let mut buf = [0.0f64; 20];
+    let mut win: Vec<f64> = Vec::with_capacity(21);
     let mut resolved_at: Option<usize> = None;
     for t in 0..=last {
-        // Tolerance: half the median |ΔOBV| over the last 20 sessions.
-        let tol_t = if t >= 20 {
-            for (j, x) in buf.iter_mut().enumerate() {
-                let i = t - 19 + j;
-                *x = (o[i] - o[i - 1]).abs();
+        // Tolerance: half the median |ΔOBV| over the last 20 sessions, from a sorted sliding
+        // window (insert the new change, drop the one leaving): O(20) per session.
+        if t >= 1 {
+            let d = (o[t] - o[t - 1]).abs();
+            let at = win.partition_point(|x| x.total_cmp(&d).is_lt());
+            win.insert(at, d);
+            if t >= 21 {
+                let old = (o[t - 20] - o[t - 21]).abs();
+                if let Some(i) = win.iter().position(|x| x.total_cmp(&old).is_eq()) {
+                    win.remove(i);
+                }
             }
-            buf.sort_unstable_by(f64::total_cmp);
-            0.25 * (buf[9] + buf[10])
-        } else {
-            f64::NAN
-        };
+        }
+        let tol_t = if t >= 20 && win.len() == 20 { 0.25 * (win[9] + win[10]) } else { f64::NAN };
         while k < piv.len() && piv[k] + lr <= t {
             if resolved_at.is_none_or(|r| piv[k] > r) {
                 a = b;
