@@ -46,6 +46,18 @@ fn bench_parse(c: &mut Criterion) {
     group.bench_function("parse_bars_1m_rows", |b| {
         b.iter(|| parse_bars(black_box(&bytes), path, false).expect("parses"))
     });
+    // Baseline: the csv crate alone splitting the same bytes into records, to show parse overhead.
+    group.bench_function("csv_records_only_1m_rows", |b| {
+        b.iter(|| {
+            let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(black_box(&bytes[..]));
+            let mut rec = csv::ByteRecord::new();
+            let mut n = 0usize;
+            while rdr.read_byte_record(&mut rec).expect("reads") {
+                n += rec.len();
+            }
+            n
+        })
+    });
     group.finish();
 }
 

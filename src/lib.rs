@@ -7,7 +7,9 @@ pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod data;
+pub mod document;
 pub mod error;
+pub mod export;
 pub mod indicators;
 pub mod report;
 pub mod resample;
@@ -59,9 +61,13 @@ fn cut(bars: &Bars, cfg: &NoteConfig, as_of: NaiveDate) -> Bars {
     bars.between(Some(cfg.signals.history_start), Some(as_of))
 }
 
-/// Computes every signal of a note from loaded data, as of a date (point in time: nothing after
-/// `as_of` is seen by any stage).
-pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
+/// The effective as-of date (the last instrument session on or before the requested one, or the
+/// last session) and the instrument's daily bars cut to `[history_start, as_of]`.
+fn instrument_daily(
+    config: &NoteConfig,
+    dataset: &Dataset,
+    as_of: Option<NaiveDate>,
+) -> Result<(NaiveDate, Bars)> {
     let inst = &dataset.instrument.bars;
     let last = *inst.date.last().ok_or_else(|| Error::Usage("the instrument has no bars".into()))?;
     let requested = as_of.unwrap_or(last);
@@ -81,6 +87,13 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
             dataset.instrument.symbol, config.signals.history_start
         )));
     }
+    Ok((as_of, daily))
+}
+
+/// Computes every signal of a note from loaded data, as of a date (point in time: nothing after
+/// `as_of` is seen by any stage).
+pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
+    let (as_of, daily) = instrument_daily(config, &dataset, as_of)?;
     let weekly = resample(&daily, Timeframe::Weekly, 0);
     let three_day = [0u8, 1, 2].map(|p| resample(&daily, Timeframe::ThreeDay, p));
     let monthly = resample(&daily, Timeframe::Monthly, 0);
@@ -144,10 +157,37 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", data::quality::render_report(&dataset.quality));
             Ok(())
         }
-        Command::Render(_)
-        | Command::Signals { .. }
-        | Command::Export { .. }
-        | Command::Init { .. }
-        | Command::Batch { .. } => Err(Error::Internal("this command is not implemented yet".into())),
+        Command::Signals { config, as_of, json } => {
+            let cfg = load_config(config)?;
+            let dataset = data::load(&cfg)?;
+            let a = analyze(&cfg, dataset, as_of)?;
+            if json {
+                let text = serde_json::to_string_pretty(&document::document(&a))
+                    .map_err(|e| Error::Internal(format!("cannot serialise signals.json: {e}")))?;
+                println!("{text}");
+            } else {
+                print!("{}", document::render_table(&a));
+            }
+            Ok(())
+        }
+        Command::Export { config, timeframe, as_of } => {
+            let tf: Timeframe = timeframe.parse().map_err(Error::Usage)?;
+            let cfg = load_config(config)?;
+            let dataset = data::load(&cfg)?;
+            let (_, daily) = instrument_daily(&cfg, &dataset, as_of)?;
+            // Complete bars only, as the signals see them (3-day: phase 0).
+            let bars = if tf == Timeframe::Daily { daily } else { resample(&daily, tf, 0).bars };
+            match export::write_csv(&bars, std::io::stdout().lock()) {
+                Ok(()) => Ok(()),
+                // `marketnote export | head`: the reader has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(Error::Output { path: "<stdout>".into(), message: e.to_string() }),
+            }
+        }
+        Command::Render(args) => report::cli::render(args),
+        Command::Init { dir } => report::cli::init(&dir),
+        Command::Batch { .. } => {
+            Err(Error::Internal("this command is not implemented yet".into()))
+        }
     }
 }

@@ -1,7 +1,28 @@
 //! Charts: an [`Analysis`](crate::Analysis) in, PNG bytes (and optional SVG text) out, drawn with
 //! plotters and an embedded font. Writes nothing to disk; `report` does.
+//!
+//! Layout: [`canvas`] (pixel pen, frames, ticks), [`panel`] (titles, legends, axes), one module
+//! per chart kind ([`price`] for weekly / 3-day / daily, [`relative`], [`macro_panel`]),
+//! [`annotate`] (signal evidence → annotations), [`alt`] (alt text), [`theme`], [`font`].
 
+mod alt;
+mod annotate;
+mod canvas;
+mod font;
+mod macro_panel;
+mod panel;
+mod price;
+mod relative;
+mod theme;
+
+use crate::config::{ChartConfig, Theme};
+use crate::error::{Error, Result};
+use crate::resample::Timeframe;
+use annotate::Annotations;
+use canvas::{DResult, Pen};
+use plotters::prelude::*;
 use serde::Serialize;
+use theme::Palette;
 
 /// One rendered chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,6 +41,12 @@ pub struct Chart {
     pub svg: Option<String>,
 }
 
+/// Something drawable on any plotters backend (one function serves PNG and SVG).
+pub(crate) trait Scene {
+    /// Draws the whole canvas.
+    fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult;
+}
+
 /// Renders every chart of a note: `weekly`, `3day`, `daily`, `relative`, `macro` (those with data).
 /// Deterministic: the same analysis gives the same bytes.
 pub fn render_all(
@@ -27,6 +54,231 @@ pub fn render_all(
     theme: crate::config::Theme,
     cfg: &crate::config::ChartConfig,
 ) -> crate::error::Result<Vec<Chart>> {
-    let _ = (analysis, theme, cfg);
-    todo!("charts")
+    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg })
+}
+
+/// Like [`render_all`] but draws SVG only (`png` is left empty): for SVG-only output and for
+/// measuring the SVG path on its own.
+pub fn render_all_svg(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Chart>> {
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true })
+}
+
+/// Which encodings to produce.
+#[derive(Debug, Clone, Copy)]
+struct Out {
+    png: bool,
+    svg: bool,
+}
+
+fn render_impl(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig, want: Out) -> Result<Vec<Chart>> {
+    font::ensure().map_err(Error::Internal)?;
+    let ann = Annotations::from_signals(&analysis.signals);
+    let sym = analysis.dataset.instrument.symbol.as_str();
+    let mut out = Vec::with_capacity(5);
+
+    let tfs = [
+        ("weekly", Timeframe::Weekly, &analysis.weekly.bars, cfg.weekly_bars, price::Layers::Weekly),
+        (
+            "3day",
+            Timeframe::ThreeDay,
+            &analysis.three_day[0].bars,
+            cfg.three_day_bars,
+            price::Layers::ThreeDay,
+        ),
+        ("daily", Timeframe::Daily, &analysis.daily, cfg.daily_bars, price::Layers::Daily),
+    ];
+    for (name, tf, bars, window, layers) in tfs {
+        let scene = tf_scene(analysis, tf, bars, window, layers, &ann);
+        let alt = alt::timeframe(sym, &scene);
+        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
+        out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg });
+    }
+
+    if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
+        let scene = rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, &ann);
+        let alt = alt::relative(&scene);
+        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
+        out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg });
+    }
+
+    if !analysis.dataset.macros.is_empty() {
+        let scene = macro_scene(analysis);
+        let alt = alt::macros(&scene, analysis.as_of);
+        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
+        out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg });
+    }
+    Ok(out)
+}
+
+fn window_text(dates: &[chrono::NaiveDate]) -> String {
+    match (dates.first(), dates.last()) {
+        (Some(a), Some(b)) => format!("{} to {}", a.format("%b %-d, %Y"), b.format("%b %-d, %Y")),
+        _ => "no bars".into(),
+    }
+}
+
+fn tf_scene<'a>(
+    analysis: &crate::Analysis,
+    tf: Timeframe,
+    bars: &'a crate::data::Bars,
+    window: usize,
+    layers: price::Layers,
+    ann: &'a Annotations,
+) -> price::TfScene<'a> {
+    use crate::indicators as ind;
+    let inst = &analysis.dataset.instrument;
+    let n = bars.len();
+    let start = n.saturating_sub(window.max(price::MIN_BARS));
+    let (bb_upper, bb_lower, hist, obv) = if n >= price::MIN_BARS {
+        let bb = ind::bbands(&bars.close, 20, 2.0);
+        (bb.upper, bb.lower, ind::macd(&bars.close, 12, 26, 9).hist, ind::obv(&bars.close, &bars.volume))
+    } else {
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new())
+    };
+    let title = match tf {
+        Timeframe::Weekly => format!("{} weekly: compression cluster, momentum and volume", inst.symbol),
+        Timeframe::ThreeDay => format!("{} 3-day: consolidation zone, momentum and volume", inst.symbol),
+        _ => format!("{} daily: reclaimed levels, distribution and risk markers", inst.symbol),
+    };
+    let name = if inst.name.is_empty() || inst.name == inst.symbol {
+        String::new()
+    } else {
+        format!("{} · ", inst.name)
+    };
+    let subtitle = format!(
+        "{name}{} bars, {} · complete bars only · as of {}",
+        tf.name(),
+        window_text(&bars.date[start..]),
+        analysis.as_of
+    );
+    price::TfScene { title, subtitle, tf, bars, start, bb_upper, bb_lower, hist, obv, ann, layers }
+}
+
+fn rel_scene(
+    analysis: &crate::Analysis,
+    bench_sym: &str,
+    bench: &crate::data::Bars,
+    window: usize,
+    ann: &Annotations,
+) -> relative::RelScene {
+    let inst = &analysis.weekly.bars;
+    let (ia, ib) = (inst.ratio_close(), bench.ratio_close());
+    // Weeks present in both series (merge walk on labels).
+    let (mut i, mut j) = (0, 0);
+    let (mut dates, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+    while i < inst.len() && j < bench.len() {
+        match inst.date[i].cmp(&bench.date[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if ia[i].is_finite() && ib[j].is_finite() && ib[j] > 0.0 && ia[i] > 0.0 {
+                    dates.push(inst.date[i]);
+                    a.push(ia[i]);
+                    b.push(ib[j]);
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let ratio: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
+    let sma30 =
+        if ratio.len() >= 30 { crate::indicators::sma(&ratio, 30) } else { vec![f64::NAN; ratio.len()] };
+    let start = ratio.len().saturating_sub(window.max(relative::MIN_WEEKS));
+    let sym = analysis.dataset.instrument.symbol.clone();
+    relative::RelScene {
+        title: format!("{sym} versus {bench_sym}: relative strength"),
+        subtitle: format!(
+            "weekly closes (dividend-adjusted when available), {} · as of {}",
+            window_text(&dates[start..]),
+            analysis.as_of
+        ),
+        sym,
+        bench: bench_sym.to_string(),
+        dates,
+        a,
+        b,
+        ratio,
+        sma30,
+        start,
+        low: ann.ratio_low,
+    }
+}
+
+fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
+    let from = analysis.as_of.checked_sub_months(chrono::Months::new(60)).unwrap_or(analysis.as_of);
+    let cells: Vec<_> =
+        analysis.dataset.macros.iter().map(|s| macro_panel::cell(s, analysis.as_of, from)).collect();
+    macro_panel::MacroScene {
+        title: "Macro backdrop".into(),
+        subtitle: format!(
+            "last five years of values published by {} · latest three months highlighted: green when moving the supportive way, red when not",
+            analysis.as_of
+        ),
+        cells,
+    }
+}
+
+/// Scale factor for a canvas size (1.0 at the default 1400×900).
+fn scale(w: u32, h: u32) -> f64 {
+    (w as f64 / 1400.0).min(h as f64 / 900.0).clamp(0.35, 4.0)
+}
+
+/// Draws a scene to PNG bytes and/or SVG text.
+fn render_scene<S: Scene>(
+    scene: &S,
+    theme: Theme,
+    cfg: &ChartConfig,
+    want: Out,
+) -> Result<(Vec<u8>, Option<String>)> {
+    let (w, h) = (cfg.width.max(50), cfg.height.max(50));
+    let pal = Palette::of(theme);
+    let s = scale(w, h);
+    let png = if want.png { render_png(scene, pal, s, w, h)? } else { Vec::new() };
+    let svg = if want.svg { Some(render_svg(scene, pal, s, w, h)?) } else { None };
+    Ok((png, svg))
+}
+
+fn draw_err(what: &str, e: canvas::DrawError) -> Error {
+    Error::Internal(format!("drawing the {what} chart failed: {}", e.0))
+}
+
+fn render_png<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32) -> Result<Vec<u8>> {
+    let mut buf = vec![0u8; w as usize * h as usize * 3];
+    {
+        let backend = BitMapBackend::with_buffer(&mut buf, (w, h));
+        let root = backend.into_drawing_area();
+        let pen = Pen { area: &root, pal, s };
+        scene.draw(&pen).map_err(|e| draw_err("PNG", e))?;
+        root.present().map_err(|e| draw_err("PNG", e.into()))?;
+    }
+    encode_png(&buf, w, h)
+}
+
+fn render_svg<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32) -> Result<String> {
+    let mut out = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut out, (w, h));
+        let root = backend.into_drawing_area();
+        let pen = Pen { area: &root, pal, s };
+        scene.draw(&pen).map_err(|e| draw_err("SVG", e))?;
+        root.present().map_err(|e| draw_err("SVG", e.into()))?;
+    }
+    Ok(out)
+}
+
+/// Encodes an RGB buffer as PNG (deterministic: fixed settings, no timestamps).
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        enc.set_filter(png::FilterType::Sub);
+        let mut wr = enc.write_header().map_err(|e| Error::Internal(format!("PNG header: {e}")))?;
+        wr.write_image_data(rgb).map_err(|e| Error::Internal(format!("PNG data: {e}")))?;
+        wr.finish().map_err(|e| Error::Internal(format!("PNG finish: {e}")))?;
+    }
+    Ok(out)
 }

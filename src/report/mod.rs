@@ -1,2 +1,196 @@
-//! Report: the Tera context, note.md, note.html, note.pdf and signals.json, written atomically.
-//! The only module that writes output.
+//! Report: an [`Analysis`](crate::Analysis) and its charts in, the note's files out: note.md,
+//! note.html, note.pdf and signals.json, written atomically. The only module that writes output.
+//!
+//! Pure from I/O: [`build`] renders every file in memory; [`write()`] puts them on disk (a temp
+//! folder beside the target, renamed into place) and prints the PDF with headless Chromium.
+
+pub mod cli;
+#[doc(hidden)]
+pub mod demo;
+pub mod html;
+pub mod pdf;
+pub mod templates;
+pub mod view;
+pub mod write;
+
+use crate::chart::Chart;
+use crate::config::{Format, Theme};
+use crate::error::{Error, Result};
+use crate::Analysis;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use templates::Templates;
+pub use view::{build_view, NoteView};
+pub use write::write;
+
+/// What to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Formats to write (charts are always written; md links them).
+    pub formats: Vec<Format>,
+    /// HTML theme (`dark` forces the dark palette; `light` follows the reader's preference).
+    pub theme: Theme,
+    /// A folder whose files override the embedded templates of the same name.
+    pub templates: Option<PathBuf>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            formats: vec![Format::Md, Format::Html, Format::Json],
+            theme: Theme::Light,
+            templates: None,
+        }
+    }
+}
+
+/// Every output file, in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outputs {
+    /// Path relative to the output folder (`note.md`, `charts/weekly.png`) → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The HTML to print to `note.pdf`, when PDF was asked for (printed by [`write()`]).
+    pub pdf_html: Option<String>,
+}
+
+impl Outputs {
+    /// A file's bytes as text, if present and UTF-8.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.files.get(name).and_then(|b| std::str::from_utf8(b).ok())
+    }
+}
+
+/// The signals.json document (the same document `marketnote signals --json` prints).
+pub fn signals_document(a: &Analysis) -> serde_json::Value {
+    crate::document::document(a)
+}
+
+/// Renders every output file in memory. Deterministic: same analysis, charts and options give
+/// the same bytes.
+pub fn build(a: &Analysis, charts: &[Chart], opts: &RenderOptions) -> Result<Outputs> {
+    let tpl = Templates::load(opts.templates.as_deref())?;
+    let view = build_view(a, charts);
+    let md = tidy_markdown(&tpl.render_md(&view)?);
+    let mut files = BTreeMap::new();
+    let want = |f: Format| opts.formats.contains(&f);
+
+    for c in charts {
+        files.insert(format!("charts/{}.png", c.name), c.png.clone());
+        if let Some(svg) = &c.svg {
+            files.insert(format!("charts/{}.svg", c.name), svg.as_bytes().to_vec());
+        }
+    }
+    let mut pdf_html = None;
+    if want(Format::Html) || want(Format::Pdf) {
+        let page = render_page(&tpl, &view, &md, charts, opts.theme)?;
+        if want(Format::Html) {
+            files.insert("note.html".into(), page.clone().into_bytes());
+        }
+        if want(Format::Pdf) {
+            pdf_html = Some(page);
+        }
+    }
+    if want(Format::Md) {
+        files.insert("note.md".into(), md.into_bytes());
+    }
+    if want(Format::Json) {
+        let mut json = serde_json::to_vec_pretty(&signals_document(a))
+            .map_err(|e| Error::Internal(format!("serialising signals.json: {e}")))?;
+        json.push(b'\n');
+        files.insert("signals.json".into(), json);
+    }
+    Ok(Outputs { files, pdf_html })
+}
+
+/// Trims trailing spaces, collapses runs of blank lines (templates leave them around
+/// conditional blocks) and ends the file with exactly one newline.
+pub fn tidy_markdown(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut blank = 0;
+    for line in md.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out.push('\n');
+    out
+}
+
+/// The self-contained HTML page: the markdown note, sanitised, charts inlined, stylesheet inlined.
+fn render_page(tpl: &Templates, view: &NoteView, md: &str, charts: &[Chart], theme: Theme) -> Result<String> {
+    let resolve = |dest: &str| -> Option<String> {
+        let dest = dest.strip_prefix("./").unwrap_or(dest);
+        charts.iter().find_map(|c| {
+            if dest == format!("charts/{}.png", c.name) {
+                Some(format!("data:image/png;base64,{}", html::base64(&c.png)))
+            } else if c.svg.is_some() && dest == format!("charts/{}.svg", c.name) {
+                c.svg.as_ref().map(|s| format!("data:image/svg+xml;base64,{}", html::base64(s.as_bytes())))
+            } else {
+                None
+            }
+        })
+    };
+    let body = html::markdown_to_html(md, &resolve);
+    let title = if view.instrument.symbol.is_empty() {
+        view.title.clone()
+    } else {
+        format!("{} — {}", view.instrument.symbol, view.title)
+    };
+    tpl.render_html(&templates::HtmlPage {
+        title: &title,
+        theme: match theme {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        },
+        lang: "en",
+        body: &body,
+        css: tpl.css(),
+        as_of: &view.as_of,
+        version: &view.data.version,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_note_renders_every_section() {
+        let a = demo::analysis("IWM");
+        let out = build(&a, &demo::charts(), &RenderOptions::default()).unwrap();
+        let md = out.text("note.md").unwrap();
+        println!("{md}");
+        for s in [
+            "## Thesis",
+            "## Macro Backdrop",
+            "## Technical Structure",
+            "### Weekly",
+            "### 3-Day",
+            "### Daily",
+            "## Overall Structure",
+            "## Bearish Risk",
+            "## Data and Method",
+            "## Disclaimer",
+        ] {
+            assert!(md.contains(s), "missing {s}");
+        }
+        assert!(
+            md.contains("Foreign flows, earnings revisions:** not assessed (no series configured)"),
+            "{md}"
+        );
+        assert!(md.contains("**Stance: LONG**"));
+        let html = out.text("note.html").unwrap();
+        assert!(html.contains("data:image/png;base64,"));
+        assert!(out.files.contains_key("signals.json"));
+        // Deterministic.
+        assert_eq!(out, build(&a, &demo::charts(), &RenderOptions::default()).unwrap());
+    }
+}

@@ -9,6 +9,7 @@
 //! | Shares | `48.2` (millions) | same |
 //! | Atr | `0.62` | same, unsigned |
 //! | Count | `7` | same |
+//! | Level (a yield in %, $bn) | `4.33` / `-12.50` | `12.50` |
 //!
 //! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
 //! `YYYY-MM-DD`, date lists comma-separated, ranges `lo–hi`. A missing key renders `n/a`.
@@ -35,6 +36,7 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
                 Unit::Shares => format!("{:.1}", x / 1e6),
                 Unit::Atr => format!("{x:.2}"),
                 Unit::Count => format!("{}", x.round() as i64),
+                Unit::Level => format!("{x:.2}"),
             }
         }
         Ev::Date { v } => v.format("%Y-%m-%d").to_string(),

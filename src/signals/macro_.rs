@@ -1,9 +1,605 @@
-//! Signals B1–B5 macro and C1–C3 fundamentals (FRED and vendor series; "not assessed" when absent).
+//! Signals B1–B5 macro and C1–C3 fundamentals (SIGNALS.md §4 B, C).
+//!
+//! Input: `SignalInput::macros` by well-known id (`fed_funds` or `dff`, `dgs2`, `cpi`,
+//! `core_cpi`, `unrate`, `indpro`, `hy_oas`, `foreign_flows`, `fwd_eps`, `fwd_sales`, `ppi`,
+//! `ahe`), read point in time through [`MacroSeries::known_at`]. Output: one [`SignalResult`]
+//! per signal, group `macro` (B) or `fundamentals` (C).
+//!
+//! A missing series gives `Unavailable(missing_input)`; a series whose last usable observation
+//! is older than 2×its period plus its release lag gives `Unavailable(stale)`; too few
+//! observations give `Unavailable(insufficient_history)`. "63-session change" on a daily series
+//! is the change over its last 63 observations. Nothing is guessed.
+//!
+//! Evidence keys (in order):
+//!
+//! | signal | keys |
+//! |---|---|
+//! | B1 | `dgs2` (Level %), `dff` (Level %), `ff_label` (Text), `spread` (Pp), `d2y_63` (Pp), `dff_126` (Pp: policy-rate change over ~6 months), `dgs2_date`, `dff_date` |
+//! | B2 | `yoy_c`, `ann3_c` (Pct), `d3_c` (Pp), `yoy_h` (Pct), `d3_h` (Pp), `obs_month` (Text), `obs_date` |
+//! | B3 | `unrate` (Level %), `u3avg` (Level %), `u3avg_low12` (Level %), `sahm_gap` (Pp), `indpro_yoy` (Pct, when configured), `obs_month`, `obs_date` |
+//! | B4 | `oas` (Level %), `d_oas_63` (Pp), `oas_pct5y` (Ratio, 0..1), `dgs2` (Level %), `d2y_63` (Pp), `oas_date` |
+//! | B5 | `sum3` (Level $bn), `med24` (Level $bn), `month` (Text), `obs_date` |
+//! | C1 | `eps` (Level), `g13` (Pct), `min26` (Pct), `eps_high26` (Text yes/no), `obs_date` |
+//! | C2 | `sales` (Level), `g13s` (Pct), `g13s_prev` (Pct), `obs_date` |
+//! | C3 | `ppi_yoy` (Pct), `d3_ppi` (Pp), `ahe_yoy` (Pct, when configured), `d3_ahe` (Pp), `obs_month`, `obs_date` |
 
-use super::{SignalInput, SignalResult};
+use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use crate::data::{MacroObs, MacroSeries};
+use crate::indicators::primitives::{median, pctrank, ramp};
+use crate::resample::Timeframe;
+use chrono::{Datelike, NaiveDate};
 
-/// Evaluates this family's signals.
+/// Evaluates B1–B5 and C1–C3, in that order.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let _ = input;
-    Vec::new()
+    vec![
+        b1_rate_cuts(input),
+        b2_inflation(input),
+        b3_growth(input),
+        b4_financing(input),
+        b5_foreign_flows(input),
+        c1_earnings(input),
+        c2_revenue(input),
+        c3_cost_pressure(input),
+    ]
+}
+
+/// How often a series is observed, inferred from its observation dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    /// Business-daily (FRED daily series).
+    Daily,
+    /// Weekly.
+    Weekly,
+    /// Monthly.
+    Monthly,
+    /// Quarterly.
+    Quarterly,
+    /// Anything slower.
+    Annual,
+}
+
+impl Frequency {
+    /// The period in calendar days used by the staleness rule. A daily series' period is three
+    /// days so that a weekend or a one-day holiday never makes it stale.
+    pub fn period_days(self) -> i64 {
+        match self {
+            Frequency::Daily => 3,
+            Frequency::Weekly => 7,
+            Frequency::Monthly => 31,
+            Frequency::Quarterly => 92,
+            Frequency::Annual => 366,
+        }
+    }
+}
+
+/// The usable (released, finite) observations of one series at the as-of date.
+#[derive(Debug, Clone)]
+pub struct Known {
+    /// The series id.
+    pub id: String,
+    /// Observations with `release <= as_of` and a finite value, oldest first.
+    pub obs: Vec<MacroObs>,
+    /// Inferred frequency.
+    pub freq: Frequency,
+}
+
+impl Known {
+    fn last(&self) -> &MacroObs {
+        // `known` never returns an empty set.
+        &self.obs[self.obs.len() - 1]
+    }
+    fn values(&self) -> Vec<f64> {
+        self.obs.iter().map(|o| o.value).collect()
+    }
+    /// Change over the last `k` observations (value_t − value_{t−k}).
+    fn change(&self, k: usize) -> Option<f64> {
+        let n = self.obs.len();
+        (n > k).then(|| self.obs[n - 1].value - self.obs[n - 1 - k].value)
+    }
+    /// The value whose period is exactly `k` months before the last observation's month.
+    fn months_back(&self, k: i32) -> Option<f64> {
+        let target = month_index(self.last().period) - k;
+        let i = self.obs.partition_point(|o| month_index(o.period) < target);
+        self.obs.get(i).filter(|o| month_index(o.period) == target).map(|o| o.value)
+    }
+    /// Like [`Known::months_back`], but says which month is missing.
+    fn months_back_or(&self, k: i32) -> Result<f64, Unavailable> {
+        self.months_back(k).ok_or_else(|| {
+            let target = month_index(self.last().period) - k;
+            let first = month_index(self.obs[0].period);
+            if target < first {
+                Unavailable::InsufficientHistory { need: (k + 1) as usize, have: self.obs.len() }
+            } else {
+                let (y, m) = (target.div_euclid(12), target.rem_euclid(12) as u32 + 1);
+                Unavailable::MissingObservation {
+                    input: self.id.clone(),
+                    period: NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(self.last().period),
+                }
+            }
+        })
+    }
+    /// The value `k` observations before the last.
+    fn obs_back(&self, k: usize) -> Option<f64> {
+        let n = self.obs.len();
+        (n > k).then(|| self.obs[n - 1 - k].value)
+    }
+}
+
+fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+/// Infers the frequency from the median gap between the last (up to 25) observation dates.
+pub fn frequency(obs: &[MacroObs]) -> Frequency {
+    let tail = &obs[obs.len().saturating_sub(25)..];
+    let gaps: Vec<f64> = tail.windows(2).map(|w| (w[1].period - w[0].period).num_days() as f64).collect();
+    match median(&gaps) {
+        Some(g) if g <= 4.0 => Frequency::Daily,
+        Some(g) if g <= 10.0 => Frequency::Weekly,
+        Some(g) if g <= 45.0 => Frequency::Monthly,
+        Some(g) if g <= 120.0 => Frequency::Quarterly,
+        Some(_) => Frequency::Annual,
+        None => Frequency::Monthly,
+    }
+}
+
+fn series<'a>(input: &'a SignalInput, ids: &[&str]) -> Option<&'a MacroSeries> {
+    ids.iter().find_map(|id| input.macros.iter().find(|m| m.id == *id))
+}
+
+/// The point-in-time observations of the first configured series among `ids`, or why the signal
+/// cannot use it (missing, nothing released yet, stale).
+pub fn known(input: &SignalInput, ids: &[&str]) -> Result<Known, Unavailable> {
+    let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
+    let obs: Vec<MacroObs> = s.known_at(input.as_of).into_iter().filter(|o| o.value.is_finite()).collect();
+    let Some(last) = obs.last().copied() else {
+        return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
+    };
+    let freq = frequency(&obs);
+    let age = (input.as_of - last.period).num_days();
+    if age > 2 * freq.period_days() + s.release_lag_days.max(0) {
+        return Err(Unavailable::Stale { input: s.id.clone(), last: last.period });
+    }
+    Ok(Known { id: s.id.clone(), obs, freq })
+}
+
+fn unavailable(
+    id: &'static str,
+    group: &'static str,
+    claim: &'static str,
+    tf: Timeframe,
+    r: Unavailable,
+) -> SignalResult {
+    SignalResult::unavailable(id, group, claim, tf, None, r)
+}
+
+fn short(need: usize, have: usize) -> Unavailable {
+    Unavailable::InsufficientHistory { need, have }
+}
+
+fn month_label(d: NaiveDate) -> String {
+    d.format("%B %Y").to_string()
+}
+
+macro_rules! try_known {
+    ($input:expr, $ids:expr, $id:expr, $group:expr, $claim:expr, $tf:expr) => {
+        match known($input, $ids) {
+            Ok(k) => k,
+            Err(r) => return unavailable($id, $group, $claim, $tf, r),
+        }
+    };
+}
+
+const B1: &str = "macro_rate_cut_expectations";
+const B1_CLAIM: &str = "rate cuts expected";
+
+/// B1: the 2-year against the policy rate.
+fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Daily;
+    let dgs2 = try_known!(input, &["dgs2"], B1, "macro", B1_CLAIM, tf);
+    let ff = try_known!(input, &["fed_funds", "dff"], B1, "macro", B1_CLAIM, tf);
+    let Some(d2y_63) = dgs2.change(63) else {
+        return unavailable(B1, "macro", B1_CLAIM, tf, short(64, dgs2.obs.len()));
+    };
+    let monthly = ff.freq != Frequency::Daily;
+    let ff_back = if monthly { 6 } else { 126 };
+    let y = dgs2.last().value;
+    let f = ff.last().value;
+    let spread = y - f;
+    let as_of = dgs2.last().period.max(ff.last().period);
+    let mut r = SignalResult::new(B1, "macro", B1_CLAIM, tf, Some(as_of));
+    r.push_num("dgs2", y, Unit::Level);
+    r.push_num("dff", f, Unit::Level);
+    let label = if monthly { "fed funds (monthly average)" } else { "fed funds" };
+    r.push("ff_label", Ev::Text { v: label.into() });
+    r.push_num("spread", spread, Unit::Pp);
+    r.push_num("d2y_63", d2y_63, Unit::Pp);
+    r.push_num("dff_126", ff.change(ff_back).unwrap_or(f64::NAN), Unit::Pp);
+    r.push("dgs2_date", Ev::Date { v: dgs2.last().period });
+    r.push("dff_date", Ev::Date { v: ff.last().period });
+    if monthly {
+        r.flags.push("policy_rate_monthly".into());
+    }
+    if spread <= -0.25 && d2y_63 <= 0.10 {
+        let s = 0.6 * ramp(-spread, 0.25, 1.0) + 0.4 * ramp(-d2y_63, 0.0, 0.5);
+        r.finish(
+            State::Bullish,
+            s,
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
+             over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months).",
+        )
+    } else if spread >= 0.25 || d2y_63 >= 0.50 {
+        let s = 0.6 * ramp(spread, 0.25, 1.0) + 0.4 * ramp(d2y_63, 0.5, 1.0);
+        let t = if spread >= 0.25 {
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} at {dff}%, so no rate cuts are priced."
+        } else {
+            "The 2-year yield jumped {d2y_63} pp over the last 63 sessions to {dgs2}% ({spread} pp against \
+             {ff_label}), so the market is pricing cuts out."
+        };
+        r.finish(State::Bearish, s, t)
+    } else {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "Rate expectations are roughly flat: the 2-year yield ({dgs2}%) is {spread} pp against {ff_label} \
+             ({dff}%) and moved {d2y_63} pp over the last 63 sessions.",
+        )
+    }
+}
+
+const B2: &str = "macro_inflation_cooling";
+const B2_CLAIM: &str = "inflation cooling";
+
+struct Yoy {
+    yoy: f64,
+    d3_pp: f64,
+}
+
+fn yoy_d3(k: &Known) -> Result<Yoy, Unavailable> {
+    let x = k.last().value;
+    let yoy = x / k.months_back_or(12)? - 1.0;
+    let yoy3 = k.months_back_or(3)? / k.months_back_or(15)? - 1.0;
+    Ok(Yoy { yoy, d3_pp: (yoy - yoy3) * 100.0 })
+}
+
+/// B2: core (and headline) CPI momentum.
+fn b2_inflation(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Monthly;
+    let core = try_known!(input, &["core_cpi"], B2, "macro", B2_CLAIM, tf);
+    let (c, c3) = match (yoy_d3(&core), core.months_back_or(3)) {
+        (Ok(c), Ok(c3)) => (c, c3),
+        (Err(e), _) | (_, Err(e)) => return unavailable(B2, "macro", B2_CLAIM, tf, e),
+    };
+    let ann3 = (core.last().value / c3).powi(4) - 1.0;
+    let head = known(input, &["cpi"]).ok().and_then(|h| yoy_d3(&h).ok());
+    let last = core.last().period;
+    let mut r = SignalResult::new(B2, "macro", B2_CLAIM, tf, Some(last));
+    r.push_num("yoy_c", c.yoy, Unit::Pct);
+    r.push_num("ann3_c", ann3, Unit::Pct);
+    r.push_num("d3_c", c.d3_pp, Unit::Pp);
+    r.push_num("yoy_h", head.as_ref().map_or(f64::NAN, |h| h.yoy), Unit::Pct);
+    r.push_num("d3_h", head.as_ref().map_or(f64::NAN, |h| h.d3_pp), Unit::Pp);
+    r.push("obs_month", Ev::Text { v: month_label(last) });
+    r.push("obs_date", Ev::Date { v: last });
+    if head.is_none() {
+        r.flags.push("headline_missing".into());
+    }
+    let gap_pp = (c.yoy - ann3) * 100.0; // yoy minus 3-month annualised, in pp
+    let head_ok = head.as_ref().is_none_or(|h| h.d3_pp <= 0.20);
+    let head_txt = if head.is_some() { "; headline {yoy_h} YoY ({d3_h} pp)" } else { "" };
+    if (c.d3_pp <= -0.10 || (gap_pp > 0.25 && c.d3_pp <= 0.05)) && head_ok {
+        let s = 0.5 * ramp(-c.d3_pp, 0.0, 0.5) + 0.5 * ramp(gap_pp, 0.0, 1.0);
+        let t = format!(
+            "Inflation is cooling: core CPI runs {{yoy_c}} YoY ({{d3_c}} pp over 3 months) and {{ann3_c}} \
+             annualised over the last 3 months{head_txt} (as of {{obs_month}})."
+        );
+        r.finish(State::Bullish, s, &t)
+    } else if c.d3_pp >= 0.20 && ann3 > c.yoy {
+        let s = 0.5 * ramp(c.d3_pp, 0.2, 0.7) + 0.5 * ramp(-gap_pp, 0.0, 1.0);
+        let t = format!(
+            "Core inflation is re-accelerating: {{yoy_c}} YoY ({{d3_c}} pp over 3 months), with a 3-month \
+             annualised pace of {{ann3_c}}{head_txt} (as of {{obs_month}})."
+        );
+        r.finish(State::Bearish, s, &t)
+    } else {
+        let t = format!(
+            "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
+             annualised {{ann3_c}}){head_txt} (as of {{obs_month}})."
+        );
+        r.finish(State::Neutral, 0.0, &t)
+    }
+}
+
+const B3: &str = "macro_growth_stabilising";
+const B3_CLAIM: &str = "growth stabilising";
+
+/// B3: the Sahm gap on UNRATE, INDPRO optional.
+fn b3_growth(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Monthly;
+    let u = try_known!(input, &["unrate"], B3, "macro", B3_CLAIM, tf);
+    // 3-month average over the months present (at least 2 of 3: BLS skipped October 2025).
+    let mut skipped = false;
+    let mut avg3 = |k: i32| -> Option<f64> {
+        let v: Vec<f64> = (k..k + 3).filter_map(|j| u.months_back(j)).collect();
+        skipped |= v.len() < 3;
+        (v.len() >= 2).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let now = avg3(0);
+    let low12 = (1..=12).map(&mut avg3).try_fold(f64::INFINITY, |m, v| v.map(|v| m.min(v)));
+    let (Some(now), Some(low12)) = (now, low12) else {
+        return unavailable(B3, "macro", B3_CLAIM, tf, short(15, u.obs.len()));
+    };
+    let gap = now - low12;
+    let indpro = match known(input, &["indpro"]) {
+        Ok(k) => k.months_back(12).map(|b| k.last().value / b - 1.0),
+        Err(_) => None,
+    };
+    let last = u.last().period;
+    let mut r = SignalResult::new(B3, "macro", B3_CLAIM, tf, Some(last));
+    r.push_num("unrate", u.last().value, Unit::Level);
+    r.push_num("u3avg", now, Unit::Level);
+    r.push_num("u3avg_low12", low12, Unit::Level);
+    r.push_num("sahm_gap", gap, Unit::Pp);
+    if let Some(ip) = indpro {
+        r.push_num("indpro_yoy", ip, Unit::Pct);
+    } else {
+        r.flags.push("indpro_missing".into());
+    }
+    r.push("obs_month", Ev::Text { v: month_label(last) });
+    r.push("obs_date", Ev::Date { v: last });
+    if skipped {
+        r.flags.push("missing_months".into());
+    }
+    let ip_txt = if indpro.is_some() { ", and industrial production is {indpro_yoy} YoY" } else { "" };
+    if gap < 0.30 && indpro.is_none_or(|ip| ip >= -0.01) {
+        let t = format!(
+            "Growth is stabilising: unemployment ({{unrate}}%, 3-month average {{u3avg}}%) gives a Sahm gap of \
+             {{sahm_gap}} pp against the 0.50 recession trigger{ip_txt} (as of {{obs_month}})."
+        );
+        r.finish(State::Bullish, ramp(gap, 0.30, 0.0), &t)
+    } else if gap >= 0.50 {
+        let t = format!(
+            "The Sahm rule has triggered: the 3-month average unemployment rate ({{u3avg}}%) is {{sahm_gap}} pp \
+             above its 12-month low{ip_txt} (as of {{obs_month}})."
+        );
+        r.finish(State::Bearish, ramp(gap, 0.5, 1.0), &t)
+    } else if gap >= 0.30 {
+        let t = format!(
+            "The Sahm gap of {{sahm_gap}} pp is drifting toward the 0.50 recession trigger{ip_txt} (as of {{obs_month}})."
+        );
+        r.finish(State::Neutral, 0.0, &t)
+    } else {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "Unemployment is steady (Sahm gap {sahm_gap} pp), but industrial production is {indpro_yoy} YoY, \
+             so growth is not clearly stabilising (as of {obs_month}).",
+        )
+    }
+}
+
+const B4: &str = "macro_financing_costs_falling";
+const B4_CLAIM: &str = "financing costs falling";
+
+/// B4: HY OAS and the 2-year.
+fn b4_financing(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Daily;
+    let oas = try_known!(input, &["hy_oas"], B4, "macro", B4_CLAIM, tf);
+    let dgs2 = try_known!(input, &["dgs2"], B4, "macro", B4_CLAIM, tf);
+    let vals = oas.values();
+    let pct = pctrank(&vals, vals.len() - 1, 1260);
+    let (Some(d_oas), Some(d2y), Some(pct)) = (oas.change(63), dgs2.change(63), pct) else {
+        let have = oas.obs.len().min(dgs2.obs.len());
+        return unavailable(B4, "macro", B4_CLAIM, tf, short(630, have));
+    };
+    let mut r = SignalResult::new(B4, "macro", B4_CLAIM, tf, Some(oas.last().period));
+    r.push_num("oas", oas.last().value, Unit::Level);
+    r.push_num("d_oas_63", d_oas, Unit::Pp);
+    r.push_num("oas_pct5y", pct, Unit::Ratio);
+    r.push_num("dgs2", dgs2.last().value, Unit::Level);
+    r.push_num("d2y_63", d2y, Unit::Pp);
+    r.push("oas_date", Ev::Date { v: oas.last().period });
+    if d_oas <= 0.0 && d2y <= 0.0 && pct <= 0.60 {
+        let s = 0.4 * ramp(-d_oas, 0.0, 0.75) + 0.3 * ramp(-d2y, 0.0, 0.5) + 0.3 * ramp(pct, 0.6, 0.1);
+        r.finish(
+            State::Bullish,
+            s,
+            "Financing costs are falling: HY spreads moved {d_oas_63} pp over 3 months to {oas}% ({oas_pct5y:pctile} \
+             percentile over 5 years) and the 2-year {d2y_63} pp, which matters most for leveraged, short-maturity \
+             small-cap balance sheets.",
+        )
+    } else if d_oas >= 0.50 || (d2y >= 0.40 && d_oas > 0.0) {
+        let s = 0.6 * ramp(d_oas, 0.0, 1.0) + 0.4 * ramp(d2y, 0.0, 0.8);
+        r.finish(
+            State::Bearish,
+            s,
+            "Financing is tightening: HY spreads moved {d_oas_63} pp over 3 months to {oas}% and the 2-year \
+             {d2y_63} pp.",
+        )
+    } else {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "Financing costs are broadly unchanged: HY spreads {d_oas_63} pp over 3 months at {oas}% \
+             ({oas_pct5y:pctile} percentile over 5 years), the 2-year {d2y_63} pp.",
+        )
+    }
+}
+
+const B5: &str = "macro_foreign_flows";
+const B5_CLAIM: &str = "foreign investment flows into the US strong";
+
+/// B5: TIC net foreign purchases, 3-month sum against its 2-year norm.
+fn b5_foreign_flows(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Monthly;
+    let k = try_known!(input, &["foreign_flows"], B5, "macro", B5_CLAIM, tf);
+    let v = k.values();
+    let n = v.len();
+    if n < 27 {
+        return unavailable(B5, "macro", B5_CLAIM, tf, short(27, n));
+    }
+    let sum3 = v[n - 3..].iter().sum::<f64>();
+    let prior: Vec<f64> = (1..=24).map(|b| v[n - 3 - b..n - b].iter().sum::<f64>()).collect();
+    let med24 = median(&prior).unwrap_or(f64::NAN);
+    let last = k.last().period;
+    let mut r = SignalResult::new(B5, "macro", B5_CLAIM, tf, Some(last));
+    r.push_num("sum3", sum3, Unit::Level);
+    r.push_num("med24", med24, Unit::Level);
+    r.push("month", Ev::Text { v: month_label(last) });
+    r.push("obs_date", Ev::Date { v: last });
+    let norm = med24.abs().max(1.0);
+    if sum3 > 0.0 && sum3 >= med24 {
+        r.finish(
+            State::Bullish,
+            0.5 + 0.5 * ramp(sum3 / norm, 1.0, 2.0),
+            "Foreigners bought a net ${sum3}bn of US long-term securities in the 3 months to {month}, at or above \
+             the 2-year median of ${med24}bn.",
+        )
+    } else if sum3 < 0.0 {
+        r.finish(
+            State::Bearish,
+            ramp(-sum3 / norm, 0.0, 1.0),
+            "Foreigners were net sellers of US long-term securities: ${sum3:abs}bn over the 3 months to {month}.",
+        )
+    } else {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "Foreign inflows are positive but below their norm (${sum3}bn in the 3 months to {month} against a \
+             2-year median of ${med24}bn).",
+        )
+    }
+}
+
+const C1: &str = "fund_small_cap_earnings_turn";
+const C1_CLAIM: &str = "small-cap earnings turned higher";
+
+/// C1: 13-week change in forward EPS.
+fn c1_earnings(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Weekly;
+    let k = try_known!(input, &["fwd_eps"], C1, "fundamentals", C1_CLAIM, tf);
+    let v = k.values();
+    let n = v.len();
+    if n < 39 {
+        return unavailable(C1, "fundamentals", C1_CLAIM, tf, short(39, n));
+    }
+    let g = |i: usize| v[i] / v[i - 13] - 1.0;
+    let g13 = g(n - 1);
+    let min26 = (n - 26..n).map(g).fold(f64::INFINITY, f64::min);
+    let high26 = v[n - 1] >= v[n - 26..].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let last = k.last().period;
+    let mut r = SignalResult::new(C1, "fundamentals", C1_CLAIM, tf, Some(last));
+    r.push_num("eps", v[n - 1], Unit::Level);
+    r.push_num("g13", g13, Unit::Pct);
+    r.push_num("min26", min26, Unit::Pct);
+    r.push("eps_high26", Ev::Text { v: if high26 { "yes" } else { "no" }.into() });
+    r.push("obs_date", Ev::Date { v: last });
+    if g13 > 0.0 && min26 < 0.0 {
+        r.flags.push("fresh_turn".into());
+        r.finish(
+            State::Bullish,
+            ramp(g13, 0.0, 0.04),
+            "Small-cap forward EPS turned up {g13} over 13 weeks after a 13-week change as low as {min26}.",
+        )
+    } else if g13 > 0.0 && high26 {
+        r.flags.push("continuation".into());
+        r.finish(
+            State::Bullish,
+            0.7 * ramp(g13, 0.0, 0.04),
+            "Small-cap forward EPS keeps rising ({g13} over 13 weeks) and sits at a 26-week high.",
+        )
+    } else if g13 < -0.02 {
+        r.finish(
+            State::Bearish,
+            ramp(-g13, 0.02, 0.06),
+            "Small-cap EPS estimates are still being cut ({g13} over 13 weeks).",
+        )
+    } else {
+        r.finish(State::Neutral, 0.0, "Small-cap EPS estimates are flat ({g13} over 13 weeks).")
+    }
+}
+
+const C2: &str = "fund_revenue_revisions_stable";
+const C2_CLAIM: &str = "revenue revisions stabilised";
+
+/// C2: 13-week change in forward sales against the prior 13 weeks.
+fn c2_revenue(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Weekly;
+    let k = try_known!(input, &["fwd_sales"], C2, "fundamentals", C2_CLAIM, tf);
+    let (Some(x), Some(x13), Some(x26)) = (k.obs_back(0), k.obs_back(13), k.obs_back(26)) else {
+        return unavailable(C2, "fundamentals", C2_CLAIM, tf, short(27, k.obs.len()));
+    };
+    let g = x / x13 - 1.0;
+    let gp = x13 / x26 - 1.0;
+    let last = k.last().period;
+    let mut r = SignalResult::new(C2, "fundamentals", C2_CLAIM, tf, Some(last));
+    r.push_num("sales", x, Unit::Level);
+    r.push_num("g13s", g, Unit::Pct);
+    r.push_num("g13s_prev", gp, Unit::Pct);
+    r.push("obs_date", Ev::Date { v: last });
+    if g >= -0.005 && g >= gp {
+        r.finish(
+            State::Bullish,
+            ramp(g, -0.005, 0.02),
+            "Revenue estimates have stabilised ({g13s} over 13 weeks, against {g13s_prev} in the 13 weeks before).",
+        )
+    } else if g < -0.02 && g < gp {
+        r.finish(
+            State::Bearish,
+            ramp(-g, 0.02, 0.05),
+            "Revenue estimates are still falling, and faster ({g13s} over 13 weeks after {g13s_prev}).",
+        )
+    } else {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "Revenue revisions are mixed ({g13s} over 13 weeks, {g13s_prev} in the 13 weeks before).",
+        )
+    }
+}
+
+const C3: &str = "fund_cost_pressure_easing";
+const C3_CLAIM: &str = "cost pressure easing";
+
+/// C3: PPI (and wage) YoY momentum.
+fn c3_cost_pressure(input: &SignalInput) -> SignalResult {
+    let tf = Timeframe::Monthly;
+    let ppi = try_known!(input, &["ppi"], C3, "fundamentals", C3_CLAIM, tf);
+    let p = match yoy_d3(&ppi) {
+        Ok(p) => p,
+        Err(e) => return unavailable(C3, "fundamentals", C3_CLAIM, tf, e),
+    };
+    let ahe = known(input, &["ahe"]).ok().and_then(|k| yoy_d3(&k).ok());
+    let last = ppi.last().period;
+    let mut r = SignalResult::new(C3, "fundamentals", C3_CLAIM, tf, Some(last));
+    r.push_num("ppi_yoy", p.yoy, Unit::Pct);
+    r.push_num("d3_ppi", p.d3_pp, Unit::Pp);
+    r.push_num("ahe_yoy", ahe.as_ref().map_or(f64::NAN, |a| a.yoy), Unit::Pct);
+    r.push_num("d3_ahe", ahe.as_ref().map_or(f64::NAN, |a| a.d3_pp), Unit::Pp);
+    r.push("obs_month", Ev::Text { v: month_label(last) });
+    r.push("obs_date", Ev::Date { v: last });
+    let wage = if ahe.is_some() {
+        ", wage growth {ahe_yoy} YoY ({d3_ahe} pp)"
+    } else {
+        r.flags.push("ahe_missing".into());
+        ""
+    };
+    let d3_ahe = ahe.as_ref().map(|a| a.d3_pp);
+    if p.d3_pp <= 0.0 && d3_ahe.is_none_or(|d| d <= 0.0) {
+        let s = 0.6 * ramp(-p.d3_pp, 0.0, 1.0) + 0.4 * d3_ahe.map_or(0.0, |d| ramp(-d, 0.0, 0.3));
+        let t = format!(
+            "Cost pressure is easing: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){wage} (as of {{obs_month}})."
+        );
+        r.finish(State::Bullish, s, &t)
+    } else if p.d3_pp >= 0.5 {
+        let t = format!(
+            "Cost pressure is rising: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){wage} (as of {{obs_month}})."
+        );
+        r.finish(State::Bearish, ramp(p.d3_pp, 0.5, 1.5), &t)
+    } else {
+        let t = format!(
+            "Cost pressure is steady: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){wage} (as of {{obs_month}})."
+        );
+        r.finish(State::Neutral, 0.0, &t)
+    }
 }

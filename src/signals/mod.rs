@@ -6,6 +6,7 @@ pub mod format;
 pub mod macro_;
 pub mod relative;
 pub mod risk;
+pub(crate) mod series;
 pub mod stance;
 pub mod three_day;
 pub mod weekly;
@@ -59,6 +60,8 @@ pub enum Unit {
     Atr,
     /// A count (integer).
     Count,
+    /// A level in the series' own units, e.g. a yield of 4.33 (%) or $bn (2 dp, unsigned).
+    Level,
 }
 
 /// One piece of evidence.
@@ -121,6 +124,14 @@ pub enum Unavailable {
     },
     /// More than 5% missing volume in the window.
     VolumeGaps,
+    /// A specific observation the calculation needs was never published (e.g. a month skipped
+    /// by the statistics agency).
+    MissingObservation {
+        /// The series.
+        input: String,
+        /// The period that is missing.
+        period: NaiveDate,
+    },
 }
 
 impl std::fmt::Display for Unavailable {
@@ -132,6 +143,9 @@ impl std::fmt::Display for Unavailable {
             Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
             Unavailable::Stale { input, last } => write!(f, "{input} is stale (last observation {last})"),
             Unavailable::VolumeGaps => write!(f, "more than 5% of volume missing in the window"),
+            Unavailable::MissingObservation { input, period } => {
+                write!(f, "{input} has no observation for {}", period.format("%B %Y"))
+            }
         }
     }
 }

@@ -1,9 +1,455 @@
-//! Signals A1 `rs_small_cap_lag_ending`, A2 `rs_cap_ladder_rotation`, G1 `rs_large_cap_wave_complete` (weekly, against the benchmark).
+//! Signals A1 `rs_small_cap_lag_ending`, A2 `rs_cap_ladder_rotation` and G1
+//! `rs_large_cap_wave_complete` (SIGNALS.md §4 A, G). Input: the instrument's, the benchmark's
+//! and optionally the mid cap's complete weekly bars. Output: three weekly [`SignalResult`]s in
+//! group `thesis_rs`.
+//!
+//! The ratio R = instrument/benchmark uses `ratio_close` (adjusted close when present) on weeks
+//! where both weekly bars are complete, joined by ISO week. `as_of` is the instrument's label of
+//! the last joined week.
+//!
+//! Evidence keys, in order:
+//!
+//! | signal | keys |
+//! |---|---|
+//! | A1 | `lag104` Pct, `R_t` Ratio, `R_low` Ratio, `low_date` Date, `rebound` Pct, `roc13` Pct, `sma30` Ratio, `weeks_above_sma30` Count, `trend26` Pct, `wks_since_low` Count |
+//! | A2 | `spy_ext` Pct, `spy_ext_pct` Ratio (0..1 rank), `roc13_mid` Pct (absent without a mid cap), `roc13_small` Pct, `spy_sma40` Price |
+//! | G1 | `spy_done` Text, `spy_peak_date` Date, `spy_h_frac` Pct, `spy_wave_age` Count, `spy_divergence` Text, `iwm_early` Text, `iwm_age` Count, `iwm_h_frac` Pct, `r_pct` Ratio, `r_below_sma30` Text, `roc13` Pct, `lean` Text |
+//!
+//! Flags: A1 `no_lag`; A2 `ladder_partial`; G1 `spy_divergence`.
 
-use super::{SignalInput, SignalResult};
+use super::series::{align_weeks, at, yes_no};
+use super::{SignalInput, SignalResult, State, Unavailable, Unit};
+use crate::data::Bars;
+use crate::indicators::primitives::{self as p, WaveState};
+use crate::indicators::{macd, sma};
+use crate::resample::Timeframe;
+use chrono::NaiveDate;
 
-/// Evaluates this family's signals.
+const GROUP: &str = "thesis_rs";
+const A1: &str = "rs_small_cap_lag_ending";
+const A1_CLAIM: &str = "small caps' two-year lag against large caps ending";
+const A2: &str = "rs_cap_ladder_rotation";
+const A2_CLAIM: &str = "capital rotating down the market-cap ladder";
+const G1: &str = "rs_large_cap_wave_complete";
+const G1_CLAIM: &str = "large caps' expansion wave complete while small caps' is not";
+
+/// A1 needs 104 + 13 weekly ratio values.
+pub const A1_NEED: usize = 117;
+/// A2 needs SMA40 plus 130 ranked values (pctrank over 260 with at least half present).
+pub const A2_NEED: usize = 169;
+/// G1 needs 130 ratio values for its 5-year percentile rank.
+pub const G1_NEED: usize = 130;
+
+/// The instrument/benchmark ratio on jointly complete weeks.
+struct Rel<'a> {
+    inst: &'a Bars,
+    bench: &'a Bars,
+    /// Instrument label of each joined week.
+    dates: Vec<NaiveDate>,
+    /// R = instrument / benchmark.
+    r: Vec<f64>,
+    /// Index into the instrument's weekly bars.
+    ii: Vec<usize>,
+    /// Index into the benchmark's weekly bars.
+    bi: Vec<usize>,
+}
+
+impl<'a> Rel<'a> {
+    fn new(inst: &'a Bars, bench: &'a Bars) -> Self {
+        let pairs = align_weeks(inst, bench);
+        let (ic, bc) = (inst.ratio_close(), bench.ratio_close());
+        let mut rel = Rel {
+            inst,
+            bench,
+            dates: Vec::with_capacity(pairs.len()),
+            r: Vec::with_capacity(pairs.len()),
+            ii: Vec::with_capacity(pairs.len()),
+            bi: Vec::with_capacity(pairs.len()),
+        };
+        for (i, j) in pairs {
+            rel.dates.push(inst.date[i]);
+            rel.r.push(if bc[j] > 0.0 && ic[i].is_finite() { ic[i] / bc[j] } else { f64::NAN });
+            rel.ii.push(i);
+            rel.bi.push(j);
+        }
+        rel
+    }
+}
+
+fn names(s: &str, input: &SignalInput) -> String {
+    s.replace("%S", input.symbol).replace("%B", input.bench_symbol.unwrap_or("the benchmark"))
+}
+
+/// Evaluates A1, A2 and G1.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let _ = input;
-    Vec::new()
+    let Some(bench) = input.bench_weekly else {
+        let last = input.weekly.date.last().copied();
+        let miss = || Unavailable::MissingInput { input: "benchmark".into() };
+        return vec![
+            SignalResult::unavailable(A1, GROUP, A1_CLAIM, Timeframe::Weekly, last, miss()),
+            SignalResult::unavailable(A2, GROUP, A2_CLAIM, Timeframe::Weekly, last, miss()),
+            SignalResult::unavailable(G1, GROUP, G1_CLAIM, Timeframe::Weekly, last, miss()),
+        ];
+    };
+    let rel = Rel::new(input.weekly, bench);
+    let a2 = a2(input, &rel);
+    let spy_ext_pct = a2.num("spy_ext_pct");
+    vec![a1(input, &rel), a2, g1(input, &rel, spy_ext_pct)]
+}
+
+fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
+    let n = rel.r.len();
+    let as_of = rel.dates.last().copied();
+    if n < A1_NEED {
+        return SignalResult::unavailable(
+            A1,
+            GROUP,
+            A1_CLAIM,
+            Timeframe::Weekly,
+            as_of,
+            Unavailable::InsufficientHistory { need: A1_NEED, have: n },
+        );
+    }
+    let r = &rel.r;
+    let t = n - 1;
+    let rt = r[t];
+    let lag104 = rt / r[t - 104] - 1.0;
+    let from = t + 1 - 104;
+    let mut low = from;
+    for (k, x) in r.iter().enumerate().take(t + 1).skip(from) {
+        if *x < r[low] {
+            low = k;
+        }
+    }
+    let wks_since_low = t - low;
+    let rebound = rt / r[low] - 1.0;
+    let s30 = sma(r, 30);
+    let sma30 = s30[t];
+    let roc13 = rt / r[t - 13] - 1.0;
+    let trend26 = p::logtrend(&r[..=t], 26).unwrap_or(f64::NAN);
+    let mut above = 0usize;
+    for k in (0..=t).rev() {
+        if s30[k].is_finite() && r[k] > s30[k] {
+            above += 1;
+        } else {
+            break;
+        }
+    }
+
+    let mut res = SignalResult::new(A1, GROUP, A1_CLAIM, Timeframe::Weekly, as_of);
+    res.push_num("lag104", lag104, Unit::Pct);
+    res.push_num("R_t", rt, Unit::Ratio);
+    res.push_num("R_low", r[low], Unit::Ratio);
+    res.push("low_date", super::Ev::Date { v: rel.dates[low] });
+    res.push_num("rebound", rebound, Unit::Pct);
+    res.push_num("roc13", roc13, Unit::Pct);
+    res.push_num("sma30", sma30, Unit::Ratio);
+    res.push_num("weeks_above_sma30", above as f64, Unit::Count);
+    res.push_num("trend26", trend26, Unit::Pct);
+    res.push_num("wks_since_low", wks_since_low as f64, Unit::Count);
+
+    let lagged = lag104 <= -0.05;
+    if lagged && rt > sma30 && roc13 > 0.0 && wks_since_low >= 6 {
+        let s = 0.4 * p::ramp(roc13, 0.0, 0.06)
+            + 0.3 * p::ramp(rebound, 0.0, 0.10)
+            + 0.3 * p::ramp(trend26, 0.0, 0.05);
+        let tpl = names(
+            "%S lost {lag104:abs} against %B over two years, but the ratio has rebounded {rebound:abs} \
+             from its {low_date} low ({wks_since_low} weeks ago) and has held above its 30-week average \
+             for {weeks_above_sma30} weeks, so the lagging phase is ending.",
+            input,
+        );
+        res.finish(State::Bullish, s, &tpl)
+    } else if lagged && rt < sma30 && roc13 < 0.0 {
+        let s = 0.5 * p::ramp(-roc13, 0.0, 0.06) + 0.5 * p::ramp(-trend26, 0.0, 0.05);
+        let tpl = names(
+            "Small caps are still losing ground: %S/%B moved {roc13} over 13 weeks and sits below its \
+             30-week average, after {lag104} over two years.",
+            input,
+        );
+        res.finish(State::Bearish, s, &tpl)
+    } else if !lagged {
+        res.flags.push("no_lag".into());
+        let tpl = names(
+            "%S has not lagged %B over two years ({lag104}), so there is no lagging phase to end \
+             (13-week change {roc13}).",
+            input,
+        );
+        res.finish(State::Neutral, 0.0, &tpl)
+    } else {
+        let tpl = names(
+            "%S/%B is not yet turning decisively: {lag104} over two years, {roc13} over 13 weeks, \
+             {rebound} off its {low_date} low.",
+            input,
+        );
+        res.finish(State::Neutral, 0.0, &tpl)
+    }
+}
+
+/// Ratio `a/b` for joined indices, NaN when undefined.
+fn div(a: f64, b: f64) -> f64 {
+    if b > 0.0 && a.is_finite() {
+        a / b
+    } else {
+        f64::NAN
+    }
+}
+
+fn a2(input: &SignalInput, rel: &Rel) -> SignalResult {
+    let n = rel.r.len();
+    let as_of = rel.dates.last().copied();
+    let unavailable = |have| {
+        SignalResult::unavailable(
+            A2,
+            GROUP,
+            A2_CLAIM,
+            Timeframe::Weekly,
+            as_of,
+            Unavailable::InsufficientHistory { need: A2_NEED, have },
+        )
+    };
+    if n < 130 {
+        return unavailable(n);
+    }
+    let t = n - 1;
+    let jt = rel.bi[t];
+    let bc = &rel.bench.close;
+    let s40 = sma(&bc[..=jt], 40);
+    let ext: Vec<f64> = bc[..=jt].iter().zip(&s40).map(|(c, s)| div(*c, *s) - 1.0).collect();
+    let Some(ext_pct) = p::pctrank(&ext, jt, 260) else {
+        return unavailable(jt + 1);
+    };
+    let spy_ext = ext[jt];
+
+    // Mid-cap rung: join the mid cap onto the instrument's weeks.
+    let mut roc_mid = None;
+    let mut roc_small = None;
+    if let Some(mid) = input.mid_weekly {
+        let mut mid_of = vec![usize::MAX; rel.inst.len()];
+        for (i, m) in align_weeks(rel.inst, mid) {
+            mid_of[i] = m;
+        }
+        let tri: Vec<(usize, usize, usize)> = (0..n)
+            .filter(|&k| mid_of[rel.ii[k]] != usize::MAX)
+            .map(|k| (rel.ii[k], rel.bi[k], mid_of[rel.ii[k]]))
+            .collect();
+        if tri.len() >= 14 && tri.last().map(|x| x.0) == Some(rel.ii[t]) {
+            let (ic, bcr, mc) = (rel.inst.ratio_close(), rel.bench.ratio_close(), mid.ratio_close());
+            let (i1, j1, m1) = tri[tri.len() - 1];
+            let (i0, j0, m0) = tri[tri.len() - 14];
+            roc_mid = Some(div(mc[m1], bcr[j1]) / div(mc[m0], bcr[j0]) - 1.0);
+            roc_small = Some(div(ic[i1], mc[m1]) / div(ic[i0], mc[m0]) - 1.0);
+        }
+    }
+    let partial = roc_mid.is_none();
+    let roc_small = roc_small.unwrap_or_else(|| rel.r[t] / rel.r[t - 13] - 1.0);
+
+    let mut res = SignalResult::new(A2, GROUP, A2_CLAIM, Timeframe::Weekly, as_of);
+    res.push_num("spy_ext", spy_ext, Unit::Pct);
+    res.push_num("spy_ext_pct", ext_pct, Unit::Ratio);
+    if let Some(m) = roc_mid {
+        res.push_num("roc13_mid", m, Unit::Pct);
+    }
+    res.push_num("roc13_small", roc_small, Unit::Pct);
+    res.push_num("spy_sma40", s40[jt], Unit::Price);
+    if partial {
+        res.flags.push("ladder_partial".into());
+    }
+
+    let rocs: Vec<f64> = roc_mid.into_iter().chain(std::iter::once(roc_small)).collect();
+    let all_up = rocs.iter().all(|r| *r > 0.0);
+    let all_down = rocs.iter().all(|r| *r < 0.0);
+    if ext_pct >= 0.70 && all_up {
+        let rung = 0.5 / rocs.len() as f64;
+        let s = 0.5 * p::ramp(ext_pct, 0.7, 0.95)
+            + rocs.iter().map(|r| rung * p::ramp(*r, 0.0, 0.04)).sum::<f64>();
+        let tpl = if partial {
+            "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
+             while %S beat %B by {roc13_small} over 13 weeks, so capital is moving down the cap ladder \
+             (no mid-cap series configured, so only the small/large rung is checked)."
+        } else {
+            "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
+             while mid caps beat large ({roc13_mid}) and small beat mid ({roc13_small}) over 13 weeks, \
+             so capital is moving down the cap ladder."
+        };
+        res.finish(State::Bullish, s, &names(tpl, input))
+    } else if all_down {
+        let s = rocs.iter().map(|r| p::ramp(-r, 0.0, 0.04)).sum::<f64>() / rocs.len() as f64;
+        let tpl = if partial {
+            "Capital is moving up the cap ladder: %S/%B {roc13_small} over 13 weeks."
+        } else {
+            "Capital is moving up the cap ladder (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks)."
+        };
+        res.finish(State::Bearish, s, &names(tpl, input))
+    } else {
+        let tpl = if partial {
+            "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
+             ({spy_ext_pct:pctile} percentile over 5 years) and %S/%B moved {roc13_small} over 13 weeks."
+        } else {
+            "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
+             ({spy_ext_pct:pctile} percentile over 5 years), mid/large {roc13_mid}, small/mid {roc13_small} \
+             over 13 weeks."
+        };
+        res.finish(State::Neutral, 0.0, &names(tpl, input))
+    }
+}
+
+/// The wave containing the last bar of `h` and the latest positive wave that ended before it.
+fn current_and_prev_positive(h: &[f64]) -> (Option<p::Wave>, Option<p::Wave>) {
+    let Some(last) = h.len().checked_sub(1) else {
+        return (None, None);
+    };
+    let ws = p::waves(h);
+    let cur = ws.iter().rev().find(|w| w.start <= last && w.end >= last).copied();
+    let before = cur.map_or(last + 1, |c| c.start);
+    let prev_pos = ws.iter().rev().find(|w| w.positive && w.end < before).copied();
+    (cur, prev_pos)
+}
+
+fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult {
+    let n = rel.r.len();
+    let as_of = rel.dates.last().copied();
+    let unavailable = |have| {
+        SignalResult::unavailable(
+            G1,
+            GROUP,
+            G1_CLAIM,
+            Timeframe::Weekly,
+            as_of,
+            Unavailable::InsufficientHistory { need: G1_NEED, have },
+        )
+    };
+    if n < G1_NEED {
+        return unavailable(n);
+    }
+    let t = n - 1;
+    let Some(r_pct) = p::pctrank(&rel.r, t, 260) else {
+        return unavailable(n);
+    };
+    let (it, jt) = (rel.ii[t], rel.bi[t]);
+
+    // SPY: is its positive wave done?
+    let sm = macd(&rel.bench.close[..=jt], 12, 26, 9);
+    let sh = &sm.hist;
+    let Some(sh_t) = at(sh, jt) else {
+        return unavailable(n);
+    };
+    let (scur, sprev) = current_and_prev_positive(sh);
+    let age = |w: &p::Wave| w.end - w.start + 1;
+    let mut spy_done = false;
+    let mut spy_wave: Option<p::Wave> = None;
+    if let Some(w) = scur.filter(|w| w.positive) {
+        spy_wave = Some(w);
+        spy_done = age(&w) >= 8 && sh_t <= 0.6 * w.amplitude;
+    }
+    let mut spy_ended = false;
+    if sh_t <= 0.0 {
+        if let Some(w) = sprev {
+            spy_wave = Some(w);
+            if age(&w) >= 13 && jt - w.end <= 26 {
+                spy_done = true;
+                spy_ended = true;
+            }
+        }
+    }
+    // SPY divergence: a 52-week closing high while the MACD line is below its prior 52-week peak.
+    let bc = &rel.bench.close;
+    let spy_div = jt >= 52 && {
+        let hi = bc[jt + 1 - 52..=jt].iter().cloned().fold(f64::MIN, f64::max);
+        let prior_peak =
+            sm.macd[jt - 52..jt].iter().cloned().filter(|x| x.is_finite()).fold(f64::MIN, f64::max);
+        bc[jt] >= hi && sm.macd[jt].is_finite() && sm.macd[jt] < prior_peak
+    };
+
+    // IWM: is its wave young and still expanding?
+    let im = macd(&rel.inst.close[..=it], 12, 26, 9);
+    let ih = &im.hist;
+    let Some(ih_t) = at(ih, it) else {
+        return unavailable(n);
+    };
+    let (icur, _) = current_and_prev_positive(ih);
+    let (mut iwm_early, mut iwm_age, mut iwm_frac) = (false, 0usize, f64::NAN);
+    if let Some(w) = icur.filter(|w| w.positive) {
+        iwm_age = age(&w);
+        iwm_frac = if w.amplitude > 0.0 { ih_t / w.amplitude } else { f64::NAN };
+        iwm_early = iwm_age <= 13 && ih_t >= 0.8 * w.amplitude;
+    }
+    let states = p::wave_states(ih);
+    let iwm_fading = ih_t < 0.0 || matches!(states.get(it).copied().flatten(), Some(WaveState::CU));
+    let s30 = sma(&rel.r, 30);
+    let below_sma = s30[t].is_finite() && rel.r[t] < s30[t];
+    let roc13 = rel.r[t] / rel.r[t - 13] - 1.0;
+    let small_not_done = r_pct <= 0.40;
+
+    let mut res = SignalResult::new(G1, GROUP, G1_CLAIM, Timeframe::Weekly, as_of);
+    res.push("spy_done", super::Ev::Text { v: yes_no(spy_done) });
+    if let Some(w) = spy_wave {
+        res.push("spy_peak_date", super::Ev::Date { v: rel.bench.date[w.peak_idx] });
+        res.push_num("spy_h_frac", if w.amplitude > 0.0 { sh_t / w.amplitude } else { f64::NAN }, Unit::Pct);
+        res.push_num("spy_wave_age", age(&w) as f64, Unit::Count);
+    }
+    res.push("spy_divergence", super::Ev::Text { v: yes_no(spy_div) });
+    res.push("iwm_early", super::Ev::Text { v: yes_no(iwm_early) });
+    res.push_num("iwm_age", iwm_age as f64, Unit::Count);
+    res.push_num("iwm_h_frac", iwm_frac, Unit::Pct);
+    res.push_num("r_pct", r_pct, Unit::Ratio);
+    res.push("r_below_sma30", super::Ev::Text { v: yes_no(below_sma) });
+    res.push_num("roc13", roc13, Unit::Pct);
+    let sym = input.symbol;
+    let bench = input.bench_symbol.unwrap_or("the benchmark");
+    let lean = format!(
+        "{}; {}; {}",
+        if spy_done {
+            format!("{bench}'s wave is complete")
+        } else {
+            format!("{bench}'s wave is not complete")
+        },
+        if iwm_early {
+            format!("{sym}'s wave is young and expanding")
+        } else {
+            format!("{sym}'s wave is not young and expanding")
+        },
+        if small_not_done {
+            format!("{sym}/{bench} is in the bottom 40% of 5 years")
+        } else {
+            format!("{sym}/{bench} is above the 40th percentile of 5 years")
+        },
+    );
+    res.push("lean", super::Ev::Text { v: lean });
+    if spy_div {
+        res.flags.push("spy_divergence".into());
+    }
+
+    if spy_done && iwm_early && small_not_done {
+        let s = 0.4 * (0.5 + 0.5 * p::ramp(spy_ext_pct.unwrap_or(0.0), 0.6, 0.95))
+            + 0.3
+            + 0.3 * p::ramp(r_pct, 0.4, 0.1);
+        let spy_part = if spy_ended {
+            "%B's weekly momentum wave peaked on {spy_peak_date} and has since turned negative \
+             ({spy_h_frac} of its peak)"
+        } else {
+            "%B's weekly momentum wave peaked on {spy_peak_date} and has faded to {spy_h_frac:abs} of its peak"
+        };
+        let tpl = format!(
+            "{spy_part}, while %S's wave is only {{iwm_age}} weeks old and still expanding; with %S/%B \
+             at the {{r_pct:pctile}} percentile of 5 years, small caps have not had their expansion."
+        );
+        res.finish(State::Bullish, s, &names(&tpl, input))
+    } else if iwm_fading && below_sma {
+        let s = 0.5 + 0.5 * p::ramp(-roc13, 0.0, 0.05);
+        let tpl = if ih_t < 0.0 {
+            "Small caps' weekly momentum wave is negative and %S/%B is below its 30-week average \
+             ({roc13} over 13 weeks)."
+        } else {
+            "Small caps' weekly momentum wave is fading too, and %S/%B is below its 30-week average \
+             ({roc13} over 13 weeks)."
+        };
+        res.finish(State::Bearish, s, &names(tpl, input))
+    } else {
+        res.finish(
+            State::Neutral,
+            0.0,
+            &names("The large-to-small handoff is incomplete: {lean} ({r_pct:pctile} percentile).", input),
+        )
+    }
 }

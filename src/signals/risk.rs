@@ -1,9 +1,480 @@
-//! Signals H1 `risk_lower_high`, H2 `risk_obv_underside_retest_fail`: the invalidation watch.
+//! Signals H1 `risk_lower_high` and H2 `risk_obv_underside_retest_fail`: the invalidation watch
+//! (SIGNALS.md §4 H).
+//!
+//! Input: `SignalInput::daily` (pivots 5/5) and `SignalInput::weekly` (pivots 2/2, secondary).
+//! Output: two [`SignalResult`]s, group `risk`, TF 1D.
+//!
+//! Evidence keys (in order; charts read the dates and levels):
+//!
+//! | signal | keys |
+//! |---|---|
+//! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
+//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line), `line_kind` (Text rising/flat), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
 
-use super::{SignalInput, SignalResult};
+use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use crate::data::Bars;
+use crate::indicators::primitives::{median, pivot_highs, pivot_lows, ramp};
+use crate::indicators::{atr, obv};
+use crate::resample::Timeframe;
 
-/// Evaluates this family's signals.
+const GROUP: &str = "risk";
+
+/// Evaluates H1 and H2, in that order.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let _ = input;
-    Vec::new()
+    vec![h1_lower_high(input), h2_obv_retest(input)]
+}
+
+/// The swing structure of the last two confirmed pivot highs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swing {
+    /// Index of the prior pivot high.
+    pub i_prev: usize,
+    /// Index of the last pivot high.
+    pub i_last: usize,
+    /// Index of the lowest low between them.
+    pub i_mid: usize,
+    /// "HH", "LH" or "EQ".
+    pub structure: &'static str,
+    /// 0.25·ATR at the last bar.
+    pub tol: f64,
+}
+
+/// The last two confirmed pivot highs (left/right lookbacks) of `b` and their structure.
+pub fn swing(b: &Bars, atr_t: f64, lr: usize) -> Option<Swing> {
+    let t = b.len().checked_sub(1)?;
+    let piv = pivot_highs(&b.high, lr, lr, t);
+    if piv.len() < 2 {
+        return None;
+    }
+    let (i_prev, i_last) = (piv[piv.len() - 2], piv[piv.len() - 1]);
+    let range = if i_last > i_prev + 1 { i_prev + 1..i_last } else { i_prev..i_last + 1 };
+    let i_mid = range.min_by(|&a, &c| b.low[a].total_cmp(&b.low[c]))?;
+    let tol = 0.25 * atr_t;
+    let (hp, hl) = (b.high[i_prev], b.high[i_last]);
+    let structure = if hl > hp + tol {
+        "HH"
+    } else if hl < hp - tol {
+        "LH"
+    } else {
+        "EQ"
+    };
+    Some(Swing { i_prev, i_last, i_mid, structure, tol })
+}
+
+const H1: &str = "risk_lower_high";
+const H1_CLAIM: &str = "a lower high";
+
+fn h1_lower_high(input: &SignalInput) -> SignalResult {
+    let b = input.daily;
+    let tf = Timeframe::Daily;
+    let n = b.len();
+    let as_of = b.date.last().copied();
+    if n < 30 {
+        return SignalResult::unavailable(
+            H1,
+            GROUP,
+            H1_CLAIM,
+            tf,
+            as_of,
+            Unavailable::InsufficientHistory { need: 30, have: n },
+        );
+    }
+    let t = n - 1;
+    let a = atr(&b.high, &b.low, &b.close, 14);
+    let mut r = SignalResult::new(H1, GROUP, H1_CLAIM, tf, as_of);
+    let Some(sw) = swing(b, a[t], 5) else {
+        r.flags.push("too_few_pivots".into());
+        return r.finish(
+            State::Neutral,
+            0.0,
+            "Fewer than two confirmed daily swing highs, so no lower high can be judged.",
+        );
+    };
+    let (hp, hl) = (b.high[sw.i_prev], b.high[sw.i_last]);
+    // Potential lower high: a pivot low after H_last (at least 3 bars old) and the highest high
+    // since it is still below H_last − tol.
+    let lows = pivot_lows(&b.low, 5, 5, t);
+    let after = lows.iter().copied().rfind(|&p| p > sw.i_last && t - p >= 3);
+    let potential = after.is_some_and(|p| {
+        let hi = b.high[p + 1..=t].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        hi < hl - sw.tol
+    });
+    let mut i_mid = sw.i_mid;
+    if potential && sw.structure != "LH" {
+        i_mid = after.unwrap_or(i_mid);
+    }
+    let lmid = b.low[i_mid];
+    let confirmed = sw.structure == "LH" && b.close[sw.i_last + 1..=t].iter().any(|&c| c < lmid);
+    r.push_num("H_prev", hp, Unit::Price);
+    r.push("H_prev_date", Ev::Date { v: b.date[sw.i_prev] });
+    r.push_num("H_last", hl, Unit::Price);
+    r.push("H_last_date", Ev::Date { v: b.date[sw.i_last] });
+    r.push_num("Lmid", lmid, Unit::Price);
+    r.push("Lmid_date", Ev::Date { v: b.date[i_mid] });
+    r.push("structure", Ev::Text { v: sw.structure.into() });
+    r.push_num("tol", sw.tol, Unit::Price);
+
+    // Weekly secondary (pivots 2/2): a lower high that price has not since closed above.
+    let w = input.weekly;
+    let mut weekly_lh = false;
+    if w.len() >= 20 {
+        let wa = atr(&w.high, &w.low, &w.close, 14);
+        let wt = w.len() - 1;
+        if let Some(ws) = swing(w, wa[wt], 2) {
+            weekly_lh = ws.structure == "LH" && w.close[wt] < w.high[ws.i_last];
+            r.push_num("W_H_prev", w.high[ws.i_prev], Unit::Price);
+            r.push("W_H_prev_date", Ev::Date { v: w.date[ws.i_prev] });
+            r.push_num("W_H_last", w.high[ws.i_last], Unit::Price);
+            r.push("W_H_last_date", Ev::Date { v: w.date[ws.i_last] });
+            r.push("W_structure", Ev::Text { v: ws.structure.into() });
+        }
+    }
+    if confirmed {
+        r.flags.push("confirmed".into());
+    }
+    if potential {
+        r.flags.push("potential_LH".into());
+    }
+    if weekly_lh {
+        r.flags.push("weekly_LH".into());
+    }
+    if confirmed || weekly_lh {
+        let s = (0.6 * f64::from(u8::from(confirmed)) + 0.4 * f64::from(u8::from(weekly_lh))).min(1.0);
+        let t = match (confirmed, weekly_lh) {
+            (true, true) => {
+                "A lower high is confirmed: {H_last} on {H_last_date} failed below {H_prev} and price closed under \
+                 {Lmid}; the weekly chart also shows a lower high ({W_H_last} on {W_H_last_date} below {W_H_prev})."
+            }
+            (true, false) => {
+                "A lower high is confirmed: {H_last} on {H_last_date} failed below {H_prev} and price closed under {Lmid}."
+            }
+            _ => {
+                "The weekly chart shows a lower high: {W_H_last} on {W_H_last_date} failed below {W_H_prev} \
+                 ({W_H_prev_date}) and price has not closed back above it."
+            }
+        };
+        r.finish(State::Bearish, s, t)
+    } else if sw.structure == "HH" && !potential {
+        r.finish(
+            State::Bullish,
+            ramp((hl - hp) / a[t], 0.25, 2.0),
+            "No lower high: the latest daily swing high {H_last} ({H_last_date}) tops the prior {H_prev} \
+             ({H_prev_date}); a failure below {H_last} and then a close under {Lmid} would create one.",
+        )
+    } else if sw.structure == "LH" {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) is not yet confirmed; a close below \
+             {Lmid} would confirm it.",
+        )
+    } else if potential {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "A potential lower high is forming under {H_last} ({H_last_date}); a close below {Lmid} confirms it.",
+        )
+    } else {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "The last two daily swing highs are level ({H_prev} and {H_last}); a close below {Lmid} would turn \
+             this into a lower high.",
+        )
+    }
+}
+
+/// Where the OBV support-line scan stands on the last bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObvStatus {
+    /// No pair of pivot lows to draw a line from.
+    NoLine,
+    /// OBV is above (or within tolerance of) its support line.
+    Intact,
+    /// OBV broke below the line and has not retested it yet.
+    Broken,
+    /// OBV came back to the line from below; not resolved yet.
+    Retest,
+    /// Resolved: OBV closed above the line for 2 sessions after a retest.
+    Reclaimed,
+    /// Resolved: after the retest OBV made a new low below the break-to-retest low.
+    Failed,
+    /// Resolved: no retest within 20 sessions of the break.
+    NoRetest,
+    /// Resolved: 30 sessions after the retest without reclaim or failure.
+    Expired,
+}
+
+impl ObvStatus {
+    /// Lower-case name for evidence.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObvStatus::NoLine => "no_line",
+            ObvStatus::Intact => "intact",
+            ObvStatus::Broken => "broken",
+            ObvStatus::Retest => "retest",
+            ObvStatus::Reclaimed => "reclaimed",
+            ObvStatus::Failed => "failed",
+            ObvStatus::NoRetest => "no_retest",
+            ObvStatus::Expired => "expired",
+        }
+    }
+}
+
+/// The result of the chronological OBV support-line scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObvScan {
+    /// Status on the last bar (for a resolved episode with no newer line: its resolution).
+    pub status: ObvStatus,
+    /// The line's pivots (p1 < p2).
+    pub p1: Option<usize>,
+    /// Second pivot.
+    pub p2: Option<usize>,
+    /// Break session.
+    pub t_b: Option<usize>,
+    /// Retest session.
+    pub t_r: Option<usize>,
+    /// New-low session of a failed retest.
+    pub fail: Option<usize>,
+    /// Session the episode resolved on.
+    pub resolved: Option<usize>,
+    /// Depth of the failed retest's new low below the break-to-retest low (OBV units).
+    pub fail_depth: f64,
+    /// Tolerance in force (frozen at the break).
+    pub tol: f64,
+}
+
+/// The support line through pivots p1, p2 at bar x: through both when rising, else flat at p2.
+pub fn line_at(o: &[f64], p1: usize, p2: usize, x: usize) -> f64 {
+    if o[p2] > o[p1] {
+        o[p1] + (o[p2] - o[p1]) * (x as f64 - p1 as f64) / (p2 - p1) as f64
+    } else {
+        o[p2]
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    Building,
+    Intact,
+    Broken { tb: usize },
+    Retest { tr: usize, minb: f64 },
+}
+
+/// Scans OBV chronologically (SIGNALS.md §4 H2) with pivot lookbacks `lr`/`lr`.
+/// Linear in bars; the tolerance buffer is reused, nothing is allocated per bar.
+pub fn scan_obv(o: &[f64], lr: usize) -> ObvScan {
+    let mut out = ObvScan {
+        status: ObvStatus::NoLine,
+        p1: None,
+        p2: None,
+        t_b: None,
+        t_r: None,
+        fail: None,
+        resolved: None,
+        fail_depth: 0.0,
+        tol: f64::NAN,
+    };
+    let Some(last) = o.len().checked_sub(1) else { return out };
+    let piv = pivot_lows(o, lr, lr, last);
+    let mut k = 0;
+    let (mut a, mut b): (Option<usize>, Option<usize>) = (None, None);
+    let mut phase = Phase::Building;
+    let mut tol = f64::NAN;
+    let mut buf = [0.0f64; 20];
+    let mut resolved_at: Option<usize> = None;
+    for t in 0..=last {
+        // Tolerance: half the median |ΔOBV| over the last 20 sessions.
+        let tol_t = if t >= 20 {
+            for (j, x) in buf.iter_mut().enumerate() {
+                let i = t - 19 + j;
+                *x = (o[i] - o[i - 1]).abs();
+            }
+            buf.sort_unstable_by(f64::total_cmp);
+            0.25 * (buf[9] + buf[10])
+        } else {
+            f64::NAN
+        };
+        while k < piv.len() && piv[k] + lr <= t {
+            if resolved_at.is_none_or(|r| piv[k] > r) {
+                a = b;
+                b = Some(piv[k]);
+            }
+            k += 1;
+        }
+        let mut resolve = |status: ObvStatus, out: &mut ObvScan| {
+            out.status = status;
+            out.resolved = Some(t);
+            resolved_at = Some(t);
+        };
+        match phase {
+            Phase::Building | Phase::Intact => {
+                if let (Some(p1), Some(p2)) = (a, b) {
+                    phase = Phase::Intact;
+                    out = ObvScan {
+                        status: ObvStatus::Intact,
+                        p1: Some(p1),
+                        p2: Some(p2),
+                        t_b: None,
+                        t_r: None,
+                        fail: None,
+                        resolved: None,
+                        fail_depth: 0.0,
+                        tol: tol_t,
+                    };
+                    if t > p2 + lr && tol_t.is_finite() && o[t] < line_at(o, p1, p2, t) - tol_t {
+                        tol = tol_t;
+                        phase = Phase::Broken { tb: t };
+                        out.status = ObvStatus::Broken;
+                        out.t_b = Some(t);
+                        out.tol = tol;
+                    }
+                }
+            }
+            Phase::Broken { tb } => {
+                let (p1, p2) = (out.p1.unwrap_or(0), out.p2.unwrap_or(0));
+                if t <= tb + 20 && o[t] >= line_at(o, p1, p2, t) - tol {
+                    let minb = o[tb..=t].iter().copied().fold(f64::INFINITY, f64::min);
+                    phase = Phase::Retest { tr: t, minb };
+                    out.status = ObvStatus::Retest;
+                    out.t_r = Some(t);
+                } else if t > tb + 20 {
+                    resolve(ObvStatus::NoRetest, &mut out);
+                }
+            }
+            Phase::Retest { tr, minb } => {
+                let (p1, p2) = (out.p1.unwrap_or(0), out.p2.unwrap_or(0));
+                let above = |i: usize| o[i] > line_at(o, p1, p2, i) + tol;
+                if t > tr && above(t) && above(t - 1) {
+                    resolve(ObvStatus::Reclaimed, &mut out);
+                } else if t <= tr + 10 && o[t] < minb {
+                    out.fail = Some(t);
+                    out.fail_depth = minb - o[t];
+                    resolve(ObvStatus::Failed, &mut out);
+                } else if t >= tr + 30 {
+                    resolve(ObvStatus::Expired, &mut out);
+                }
+            }
+        }
+        if out.resolved == Some(t) {
+            phase = Phase::Building;
+            a = None;
+            b = None;
+        }
+    }
+    out
+}
+
+const H2: &str = "risk_obv_underside_retest_fail";
+const H2_CLAIM: &str = "OBV failing its underside retest";
+
+/// A resolved episode older than this many sessions no longer sets the state.
+const RESOLUTION_MEMORY: usize = 60;
+
+fn h2_obv_retest(input: &SignalInput) -> SignalResult {
+    let b = input.daily;
+    let tf = Timeframe::Daily;
+    let n = b.len();
+    let as_of = b.date.last().copied();
+    if n < 60 {
+        return SignalResult::unavailable(
+            H2,
+            GROUP,
+            H2_CLAIM,
+            tf,
+            as_of,
+            Unavailable::InsufficientHistory { need: 60, have: n },
+        );
+    }
+    let t = n - 1;
+    let ok = |v: f64| v.is_finite() && v > 0.0;
+    if b.volume[n - 60..].iter().filter(|v| !ok(**v)).count() as f64 > 0.05 * 60.0 {
+        return SignalResult::unavailable(H2, GROUP, H2_CLAIM, tf, as_of, Unavailable::VolumeGaps);
+    }
+    let o = obv(&b.close, &b.volume);
+    let sc = scan_obv(&o, 5);
+    let vols: Vec<f64> = b.volume[n - 20..].iter().copied().filter(|v| ok(*v)).collect();
+    let med_v = median(&vols).unwrap_or(f64::NAN);
+    let mut r = SignalResult::new(H2, GROUP, H2_CLAIM, tf, as_of);
+    let stale = sc.resolved.is_some_and(|rs| t - rs > RESOLUTION_MEMORY);
+    let status = if stale { ObvStatus::NoLine } else { sc.status };
+    r.push("status", Ev::Text { v: status.name().into() });
+    let mut line_t = f64::NAN;
+    if let (Some(p1), Some(p2)) = (sc.p1, sc.p2) {
+        line_t = line_at(&o, p1, p2, t);
+        r.push("line_kind", Ev::Text { v: if o[p2] > o[p1] { "rising" } else { "flat" }.into() });
+        r.push("p1_date", Ev::Date { v: b.date[p1] });
+        r.push_num("p1_obv", o[p1], Unit::Shares);
+        r.push("p2_date", Ev::Date { v: b.date[p2] });
+        r.push_num("p2_obv", o[p2], Unit::Shares);
+        if !stale {
+            r.push_num("obv_line", line_t, Unit::Shares);
+        }
+    }
+    r.push_num("obv", o[t], Unit::Shares);
+    let dist = (o[t] - line_t) / med_v;
+    r.push_num("dist", dist, Unit::Ratio);
+    r.push_num("tol", sc.tol, Unit::Shares);
+    for (key, idx) in
+        [("t_b_date", sc.t_b), ("t_r_date", sc.t_r), ("fail_date", sc.fail), ("resolved_date", sc.resolved)]
+    {
+        if let Some(i) = idx {
+            r.push(key, Ev::Date { v: b.date[i] });
+        }
+    }
+    r.push_num("med_v20", med_v, Unit::Shares);
+    let w = input.weekly;
+    let ws = if w.len() >= 30 { scan_obv(&obv(&w.close, &w.volume), 2).status.name() } else { "n/a" };
+    r.push("weekly_status", Ev::Text { v: ws.into() });
+    match status {
+        ObvStatus::Intact => r.finish(
+            State::Bullish,
+            ramp(dist, 0.0, 5.0),
+            "OBV remains above its {line_kind} support (pivot lows {p1_date}, {p2_date}), {dist} days of median \
+             volume above the line.",
+        ),
+        ObvStatus::Reclaimed => r.finish(
+            State::Bullish,
+            0.4,
+            "OBV broke its support on {t_b_date}, retested it from below on {t_r_date} and reclaimed the line on \
+             {resolved_date}.",
+        ),
+        ObvStatus::Failed => r.finish(
+            State::Bearish,
+            0.8 + 0.2 * ramp(sc.fail_depth / med_v, 0.0, 3.0),
+            "OBV broke support on {t_b_date}, retested it from below on {t_r_date}, failed and made a new low on \
+             {fail_date}; this is a bearish volume signal.",
+        ),
+        ObvStatus::NoRetest => r.finish(
+            State::Bearish,
+            0.4,
+            "OBV broke support on {t_b_date} and did not come back to retest it within 20 sessions.",
+        ),
+        ObvStatus::Retest => {
+            r.flags.push("retest_in_progress".into());
+            r.finish(
+                State::Neutral,
+                0.0,
+                "OBV is retesting broken support from below (broken {t_b_date}, retest since {t_r_date}); a failure \
+                 there would be bearish.",
+            )
+        }
+        ObvStatus::Broken => {
+            r.flags.push("broken_awaiting_retest".into());
+            r.finish(
+                State::Neutral,
+                0.0,
+                "OBV broke its support line on {t_b_date}; a retest from below that fails would be bearish.",
+            )
+        }
+        ObvStatus::Expired => r.finish(
+            State::Neutral,
+            0.0,
+            "OBV's last break of support ({t_b_date}) was neither reclaimed nor failed within 30 sessions of the retest.",
+        ),
+        ObvStatus::NoLine => {
+            r.flags.push("no_support_line".into());
+            r.finish(State::Neutral, 0.0, "OBV has no recent pair of pivot lows to draw a support line from.")
+        }
+    }
 }

@@ -103,14 +103,342 @@ pub struct Checklist {
     pub items: Vec<ChecklistItem>,
 }
 
-/// Scores the signals and derives the stance with its overrides.
-pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
-    let _ = (results, params);
-    todo!("stance")
+/// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order.
+pub const GROUPS: [(&str, f64, usize); 7] = [
+    ("thesis_rs", 0.15, 3),
+    ("macro", 0.15, 5),
+    ("fundamentals", 0.10, 3),
+    ("weekly", 0.25, 4),
+    ("three_day", 0.12, 4),
+    ("daily", 0.15, 4),
+    ("risk", 0.08, 2),
+];
+
+/// Signal ids the stance and checklist read.
+pub mod ids {
+    /// D1.
+    pub const D1: &str = "wk_compression_cluster_reclaim";
+    /// D2.
+    pub const D2: &str = "wk_volume_accumulation";
+    /// D3.
+    pub const D3: &str = "wk_volume_trendline_support";
+    /// D4.
+    pub const D4: &str = "wk_momentum_wave_flip";
+    /// E1.
+    pub const E1: &str = "d3_consolidation_hold";
+    /// E3.
+    pub const E3: &str = "d3_volume_trend";
+    /// E4.
+    pub const E4: &str = "d3_momentum_mirror";
+    /// F1.
+    pub const F1: &str = "d1_stacked_level_reclaim";
+    /// F4.
+    pub const F4: &str = "d1_no_distribution";
+    /// H1.
+    pub const H1: &str = "risk_lower_high";
+    /// H2.
+    pub const H2: &str = "risk_obv_underside_retest_fail";
 }
 
-/// Builds the checklist from the signals.
+fn find<'a>(results: &'a [SignalResult], id: &str) -> Option<&'a SignalResult> {
+    results.iter().find(|r| r.id == id)
+}
+
+fn state_of(results: &[SignalResult], id: &str) -> State {
+    find(results, id).map_or(State::Unavailable, |r| r.state)
+}
+
+fn available(r: &SignalResult) -> bool {
+    r.state != State::Unavailable
+}
+
+/// Scores the signals and derives the stance with its overrides (SIGNALS.md §5).
+///
+/// A group's size is its size in the spec (e.g. 5 for macro), so a signal that is absent from
+/// `results` counts as unavailable for coverage. The score is computed as the sum of the
+/// per-signal contributions, in result order, so the contributions add up to it exactly.
+pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
+    let mut avail_n = [0usize; GROUPS.len()];
+    let mut sums = [0.0f64; GROUPS.len()];
+    for r in results.iter().filter(|r| available(r)) {
+        if let Some(g) = GROUPS.iter().position(|(name, _, _)| *name == r.group) {
+            avail_n[g] += 1;
+            sums[g] += r.state.direction() * r.strength;
+        }
+    }
+    let w_avail: f64 = GROUPS.iter().zip(avail_n).filter(|(_, n)| *n > 0).map(|((_, w, _), _)| *w).sum();
+    let coverage: f64 =
+        GROUPS.iter().zip(avail_n).map(|((_, w, size), n)| w * (n.min(*size) as f64 / *size as f64)).sum();
+    let groups: Vec<(String, Option<f64>)> = GROUPS
+        .iter()
+        .enumerate()
+        .map(|(g, (name, _, _))| (name.to_string(), (avail_n[g] > 0).then(|| sums[g] / avail_n[g] as f64)))
+        .collect();
+
+    let mut contributions = Vec::with_capacity(results.len());
+    let mut s = 0.0;
+    for r in results {
+        let g = GROUPS.iter().position(|(name, _, _)| *name == r.group);
+        let c = match g {
+            Some(g) if available(r) && w_avail > 0.0 => {
+                GROUPS[g].1 / avail_n[g] as f64 / w_avail * r.state.direction() * r.strength
+            }
+            _ => 0.0,
+        };
+        s += c;
+        contributions.push(Contribution {
+            id: r.id,
+            group: r.group,
+            state: r.state,
+            strength: r.strength,
+            contribution: c,
+        });
+    }
+
+    let mut stance = if s >= params.long_threshold {
+        StanceKind::Long
+    } else if s <= params.short_threshold {
+        StanceKind::Short
+    } else {
+        StanceKind::Neutral
+    };
+    let mut moderate = s.abs() < 0.35;
+    let mut overrides = Vec::new();
+    let mut flags = Vec::new();
+
+    // 1. Coverage.
+    if coverage < 0.5 {
+        flags.push("insufficient_data".to_string());
+        if stance != StanceKind::Neutral {
+            overrides.push(format!(
+                "Insufficient data: only {:.0}% of the weighted signals could be assessed, so the {} score is held at Neutral.",
+                coverage * 100.0,
+                kind_word(stance)
+            ));
+            stance = StanceKind::Neutral;
+        } else {
+            overrides.push(format!(
+                "Insufficient data: only {:.0}% of the weighted signals could be assessed; the stance stays Neutral.",
+                coverage * 100.0
+            ));
+        }
+    }
+    // 2. Risk watch.
+    let h1 = state_of(results, ids::H1) == State::Bearish;
+    let h2 = state_of(results, ids::H2) == State::Bearish;
+    // H2 is bearish either on a failed retest or on a break that was never retested.
+    let obv_risk = match results.iter().find(|r| r.id == ids::H2).and_then(|r| r.ev("status")) {
+        Some(crate::signals::Ev::Text { v }) if v == "failed" => "a failed OBV retest",
+        _ => "an OBV support break",
+    };
+    if h1 && h2 {
+        flags.push("risk_triggered".to_string());
+        if stance == StanceKind::Long {
+            stance = StanceKind::Neutral;
+            overrides.push(
+                format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place, so the Long is capped at Neutral."),
+            );
+        } else {
+            overrides
+                .push(format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place."));
+        }
+    } else if h1 || h2 {
+        flags.push("risk_watch".to_string());
+        let which = if h1 { "a lower high" } else { obv_risk };
+        overrides.push(format!("Risk watch: {which} is in place, so conviction is capped at moderate."));
+        moderate = true;
+    }
+    // 3. Timeframe precedence.
+    let m = |name: &str| groups.iter().find(|(g, _)| g == name).and_then(|(_, m)| *m);
+    if let Some(mw) = m("weekly").filter(|v| *v <= -0.20) {
+        if stance == StanceKind::Long {
+            stance = StanceKind::Neutral;
+            overrides.push(format!(
+                "The weekly signals are net bearish ({mw:+.2}), which forbids a Long: a lower timeframe never overrides a higher one."
+            ));
+        }
+    }
+    if let Some(md) = m("daily").filter(|v| *v >= 0.20) {
+        if stance == StanceKind::Short {
+            stance = StanceKind::Neutral;
+            overrides.push(format!("The daily signals are net bullish ({md:+.2}), which forbids a Short."));
+        }
+    }
+    let raw_kind = if s >= params.long_threshold {
+        StanceKind::Long
+    } else if s <= params.short_threshold {
+        StanceKind::Short
+    } else {
+        StanceKind::Neutral
+    };
+    if stance != raw_kind {
+        moderate = true;
+    }
+
+    let mut invalidation = Vec::new();
+    let mut inv = |id: &'static str, key: &str, label: &str, basis: &str| {
+        if let Some(v) =
+            find(results, id).filter(|r| available(r)).and_then(|r| r.num(key)).filter(|v| v.is_finite())
+        {
+            invalidation.push(Invalidation {
+                label: label.into(),
+                value: v,
+                basis: basis.into(),
+                signal: id,
+            });
+        }
+    };
+    inv(ids::D1, "top", "weekly compression cluster top", "weekly close");
+    inv(ids::E1, "ztop", "3-day consolidation zone top", "3-day close");
+    inv(ids::H1, "Lmid", "daily swing low between the last two swing highs", "daily close");
+    inv(ids::H2, "obv_line", "OBV support line", "OBV");
+
+    Stance {
+        stance,
+        conviction: if moderate { "moderate" } else { "high" }.to_string(),
+        score: s,
+        coverage,
+        contributions,
+        groups,
+        overrides,
+        flags,
+        invalidation,
+    }
+}
+
+fn kind_word(k: StanceKind) -> &'static str {
+    match k {
+        StanceKind::Long => "Long",
+        StanceKind::Short => "Short",
+        StanceKind::Neutral => "Neutral",
+    }
+}
+
+/// A short human label for a signal the checklist cites.
+fn label(id: &str) -> &'static str {
+    match id {
+        ids::D1 => "weekly cluster reclaim",
+        ids::D2 => "weekly volume accumulation",
+        ids::D3 => "weekly OBV trendline",
+        ids::D4 => "weekly momentum flip",
+        ids::E1 => "3-day zone hold",
+        ids::E3 => "3-day volume trend",
+        ids::E4 => "3-day momentum mirror",
+        ids::F1 => "daily level reclaim",
+        ids::F4 => "daily distribution",
+        _ => "signal",
+    }
+}
+
+fn state_word(s: State) -> &'static str {
+    match s {
+        State::Bullish => "bullish",
+        State::Bearish => "bearish",
+        State::Neutral => "neutral",
+        State::Unavailable => "not assessed",
+    }
+}
+
+fn cite(results: &[SignalResult], list: &[&'static str]) -> String {
+    list.iter()
+        .map(|id| format!("{} {}", label(id), state_word(state_of(results, id))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds the Overall Structure checklist from the signals (SIGNALS.md §6). It is a view over the
+/// same signals and does not enter the score.
 pub fn checklist(results: &[SignalResult]) -> Checklist {
-    let _ = results;
-    todo!("checklist")
+    let bull = |id: &str| state_of(results, id) == State::Bullish;
+    let bear = |id: &str| state_of(results, id) == State::Bearish;
+    let mut items = Vec::with_capacity(4);
+
+    // 1. Reclaims across all higher timeframes.
+    let l1 = [ids::D1, ids::E1, ids::F1];
+    let n_bull = l1.iter().filter(|id| bull(id)).count();
+    let any_bear = l1.iter().any(|id| bear(id));
+    let tick = match (n_bull, any_bear) {
+        (3, _) => Tick::Pass,
+        (2, false) => Tick::Partial,
+        _ => Tick::Fail,
+    };
+    items.push(item("Reclaims across all higher timeframes", tick, &l1, results));
+
+    // 2. Expanding momentum after long contraction.
+    let l2 = [ids::D4, ids::E4];
+    let d4 = bull(ids::D4)
+        && find(results, ids::D4).and_then(|r| r.num("contraction_len")).is_none_or(|c| c >= 8.0);
+    let e4 = bull(ids::E4);
+    let tick = match (d4, e4) {
+        (true, true) => Tick::Pass,
+        (true, false) | (false, true) => Tick::Partial,
+        _ => Tick::Fail,
+    };
+    items.push(item("Expanding momentum after long contraction", tick, &l2, results));
+
+    // 3. Persistent accumulation on volume.
+    let l3 = [ids::D2, ids::D3, ids::E3];
+    let tick = if bull(ids::D2) && bull(ids::D3) && !bear(ids::E3) {
+        Tick::Pass
+    } else if bull(ids::D2) {
+        Tick::Partial
+    } else {
+        Tick::Fail
+    };
+    items.push(item("Persistent accumulation on volume", tick, &l3, results));
+
+    // 4. No distribution signals on the daily.
+    let l4 = [ids::F4];
+    let tick = match state_of(results, ids::F4) {
+        State::Bullish => Tick::Pass,
+        State::Neutral => Tick::Partial,
+        State::Bearish | State::Unavailable => Tick::Fail,
+    };
+    items.push(item("No distribution signals on the daily", tick, &l4, results));
+
+    let n_pass = items.iter().filter(|i| i.tick == Tick::Pass).count();
+    let header = if n_pass == items.len() {
+        format!("Structure confirmed ({n_pass}/4)")
+    } else {
+        let list =
+            |t: Tick| items.iter().filter(|i| i.tick == t).map(|i| i.title.as_str()).collect::<Vec<_>>();
+        let (partial, failing) = (list(Tick::Partial), list(Tick::Fail));
+        let mut parts = Vec::new();
+        if !partial.is_empty() {
+            parts.push(format!("partial: {}", partial.join(", ")));
+        }
+        if !failing.is_empty() {
+            parts.push(format!("failing: {}", failing.join(", ")));
+        }
+        format!("Structure partial ({n_pass}/4; {})", parts.join("; "))
+    };
+    Checklist { header, n_pass, items }
+}
+
+fn item(title: &str, tick: Tick, list: &[&'static str], results: &[SignalResult]) -> ChecklistItem {
+    let mut detail = capitalise_first(&cite(results, list));
+    detail.push('.');
+    ChecklistItem { title: title.into(), tick, signals: list.to_vec(), detail }
+}
+
+fn capitalise_first(s: &str) -> String {
+    super::capitalise(s)
+}
+
+impl Tick {
+    /// ✓, ◐ or ✗.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Tick::Pass => "✓",
+            Tick::Partial => "◐",
+            Tick::Fail => "✗",
+        }
+    }
+}
+
+impl StanceKind {
+    /// "Long", "Short" or "Neutral".
+    pub fn word(self) -> &'static str {
+        kind_word(self)
+    }
 }

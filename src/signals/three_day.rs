@@ -1,9 +1,556 @@
-//! Signals E1–E4: the 3-day chart, each computed for phases 0, 1, 2 (phase robustness).
+//! Signals E1–E4 (SIGNALS.md §4 E): the 3-day chart. Input: the instrument's complete 3-day
+//! bars for phases 0, 1 and 2 (`SignalInput::three_day`), its daily dates (event days for E3)
+//! and D4's state (E4's mirror). Output: four 3-day [`SignalResult`]s in group `three_day`.
+//!
+//! Phase robustness (§1): every signal is computed on each phase; `phase_agreement` counts the
+//! phases (0 included) whose state equals phase 0's, and σ = σ₀·(0.5 + 0.5·agreement/3).
+//! Evidence, sentence and `as_of` come from phase 0.
+//!
+//! | signal | evidence keys, in order (then `phase_agreement` Count, `phase_states` Text) |
+//! |---|---|
+//! | E1 `d3_consolidation_hold` | `zone_start` Date, `zone_end` Date, `zlo` Price, `ztop` Price, `zone_bars` Count, `breakout_date` Date, `n` Count, `closes_above` Count, `undercut` Atr (signed: < 0 means lows stayed above `ztop`), `lead` Atr (signed), `close` Price, `atr` Price |
+//! | E2 `d3_higher_dip_absorption` | `window_start` Date, `k` Count, `dip_dates` Dates, `dip_lows` Text, `absorbed` Count, `absorbed_ratio` Ratio, `max_recov` Count, `l_k` Price, `l_k1` Price, `provisional_dip_date` Date |
+//! | E3 `d3_volume_trend` | `vtrend` Pct, `vr` Ratio, `udv20` Ratio, `event_dates` Dates (event bars in the last 30), `vtrend_ex_events` Pct, `udv20_ex_events` Ratio |
+//! | E4 `d3_momentum_mirror` | `trough_date` Date, `trough_atr` Atr, `wave_end_date` Date, `fade_bars` Count, `cd_share` Pct, `faded` Text, `rising` Count, `falling` Count, `h_atr` Atr, `mirror` Text |
+//!
+//! Flags: E1 `no_zone`, `no_breakout`; E2 `too_few_dips`, `provisional_dip`; E3
+//! `event_sensitive`; E4 `no_mirror`.
 
-use super::{SignalInput, SignalResult};
+use super::series::{at, dates_at, logtrend_vol, missing_share, price_list, ratio, sma_vol, vol_ok, yes_no};
+use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use crate::data::Bars;
+use crate::indicators::primitives::{self as p, WaveState};
+use crate::indicators::{atr, macd};
+use crate::resample::calendar::{is_half_day, is_quarterly_opex};
+use crate::resample::Timeframe;
+use chrono::{Duration, NaiveDate};
 
-/// Evaluates this family's signals.
+const GROUP: &str = "three_day";
+const E1: &str = "d3_consolidation_hold";
+const E1_CLAIM: &str = "price holding firmly above its 3-day consolidation zone";
+const E2: &str = "d3_higher_dip_absorption";
+const E2_CLAIM: &str = "3-day dips absorbed at higher levels";
+const E3: &str = "d3_volume_trend";
+const E3_CLAIM: &str = "rising 3-day volume trend";
+const E4: &str = "d3_momentum_mirror";
+const E4_CLAIM: &str = "3-day momentum mirroring the weekly expansion";
+
+/// E1 and E2 need 45 complete 3-day bars (ATR14 plus 30-bar zone windows).
+pub const E1_NEED: usize = 45;
+/// E3 needs 31 bars (SMA30 of volume and one prior close).
+pub const E3_NEED: usize = 31;
+/// E4 needs 60 bars (MACD 12/26/9 lookback 33 plus waves).
+pub const E4_NEED: usize = 60;
+
+fn names(s: &str, input: &SignalInput) -> String {
+    s.replace("%S", input.symbol)
+}
+
+fn short(id: &'static str, claim: &'static str, b: &Bars, need: usize) -> SignalResult {
+    SignalResult::unavailable(
+        id,
+        GROUP,
+        claim,
+        Timeframe::ThreeDay,
+        b.date.last().copied(),
+        Unavailable::InsufficientHistory { need, have: b.len() },
+    )
+}
+
+/// Evaluates E1–E4, each phase-robust.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let _ = input;
-    Vec::new()
+    let mirror = super::weekly::d4(input).state == State::Bullish;
+    vec![robust(input, e1), robust(input, e2), robust(input, e3), robust(input, |i, b| e4(i, b, mirror))]
+}
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Bullish => "bullish",
+        State::Bearish => "bearish",
+        State::Neutral => "neutral",
+        State::Unavailable => "unavailable",
+    }
+}
+
+/// Runs `f` on the three phases and scales phase 0's strength by their agreement.
+fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars) -> SignalResult) -> SignalResult {
+    let mut r0 = f(input, input.three_day[0]);
+    if r0.state == State::Unavailable {
+        return r0;
+    }
+    let states = [r0.state, f(input, input.three_day[1]).state, f(input, input.three_day[2]).state];
+    let agreement = states.iter().filter(|s| **s == r0.state).count();
+    r0.strength *= 0.5 + 0.5 * agreement as f64 / 3.0;
+    r0.push_num("phase_agreement", agreement as f64, Unit::Count);
+    let txt = states.iter().map(|s| state_name(*s)).collect::<Vec<_>>().join(", ");
+    r0.push("phase_states", Ev::Text { v: txt });
+    r0
+}
+
+/// A 3-day consolidation zone.
+#[derive(Debug, Clone, Copy)]
+struct Zone {
+    start: usize,
+    end: usize,
+    zlo: f64,
+    ztop: f64,
+    breakout: Option<usize>,
+}
+
+/// The E1 zone: among windows ending at e ∈ [t−30, t−2] with length 8..=30 and a tight range
+/// (closes within 2.5·ATR_e, wicks within 4·ATR_e, no gap bar), the latest e with a breakout
+/// (first close above the window's top), longest window on ties; else the latest valid window.
+fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
+    if t < 2 {
+        return None;
+    }
+    let (c, h, l) = (&b.close, &b.high, &b.low);
+    let mut fallback: Option<Zone> = None;
+    for e in (t.saturating_sub(30)..=t - 2).rev() {
+        let Some(atr_e) = at(atr14, e) else { continue };
+        let (mut maxc, mut minc, mut maxh, mut minl) =
+            (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY);
+        let mut with_break: Option<Zone> = None;
+        let mut longest: Option<Zone> = None;
+        for wlen in 1..=30usize.min(e + 1) {
+            let s = e + 1 - wlen;
+            if b.gap.get(s).copied().unwrap_or(false) || !c[s].is_finite() {
+                break;
+            }
+            maxc = maxc.max(c[s]);
+            minc = minc.min(c[s]);
+            maxh = maxh.max(h[s]);
+            minl = minl.min(l[s]);
+            if wlen < 8 {
+                continue;
+            }
+            if maxc - minc <= 2.5 * atr_e && maxh - minl <= 4.0 * atr_e {
+                let breakout = (e + 1..=t).find(|&j| c[j] > maxc);
+                let z = Zone { start: s, end: e, zlo: minc, ztop: maxc, breakout };
+                longest = Some(z);
+                if breakout.is_some() {
+                    with_break = Some(z);
+                }
+            } else {
+                break; // ranges only widen as the window grows
+            }
+        }
+        if with_break.is_some() {
+            return with_break;
+        }
+        if fallback.is_none() {
+            fallback = longest;
+        }
+    }
+    fallback
+}
+
+fn e1(input: &SignalInput, b: &Bars) -> SignalResult {
+    let n = b.len();
+    if n < E1_NEED {
+        return short(E1, E1_CLAIM, b, E1_NEED);
+    }
+    let t = n - 1;
+    let c = &b.close;
+    let atr14 = atr(&b.high, &b.low, c, 14);
+    let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
+        return short(E1, E1_CLAIM, b, E1_NEED);
+    };
+    let mut res = SignalResult::new(E1, GROUP, E1_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
+    let Some(z) = find_zone(b, &atr14, t) else {
+        res.push_num("close", c[t], Unit::Price);
+        res.push_num("atr", atr_t, Unit::Price);
+        res.flags.push("no_zone".into());
+        return res.finish(
+            State::Neutral,
+            0.0,
+            "No tight 3-day consolidation (closes within 2.5 ATR for 8 or more bars) in the last 30 bars.",
+        );
+    };
+    res.push("zone_start", Ev::Date { v: b.date[z.start] });
+    res.push("zone_end", Ev::Date { v: b.date[z.end] });
+    res.push_num("zlo", z.zlo, Unit::Price);
+    res.push_num("ztop", z.ztop, Unit::Price);
+    res.push_num("zone_bars", (z.end - z.start + 1) as f64, Unit::Count);
+    let ct = c[t];
+    let lead = (ct - z.ztop) / atr_t;
+    let Some(bo) = z.breakout else {
+        res.push_num("lead", lead, Unit::Atr);
+        res.push_num("close", ct, Unit::Price);
+        res.push_num("atr", atr_t, Unit::Price);
+        res.flags.push("no_breakout".into());
+        if ct < z.zlo {
+            let s = p::ramp((z.ztop - ct) / atr_t, 0.5, 2.5);
+            return res.finish(
+                State::Bearish,
+                s,
+                &names(
+                    "%S broke down out of its {zone_start}–{zone_end} 3-day consolidation ({zlo}–{ztop}), \
+                     closing at {close}.",
+                    input,
+                ),
+            );
+        }
+        return res.finish(
+            State::Neutral,
+            0.0,
+            &names(
+                "%S is still inside its {zone_start}–{zone_end} 3-day consolidation ({zlo}–{ztop}) with no \
+                 close above the top yet.",
+                input,
+            ),
+        );
+    };
+    let nb = t - bo + 1;
+    let closes_above = (bo..=t).filter(|&j| c[j] >= z.ztop).count();
+    let min_l = b.low[bo..=t].iter().cloned().fold(f64::INFINITY, f64::min);
+    let undercut = (z.ztop - min_l) / atr_t;
+    res.push("breakout_date", Ev::Date { v: b.date[bo] });
+    res.push_num("n", nb as f64, Unit::Count);
+    res.push_num("closes_above", closes_above as f64, Unit::Count);
+    res.push_num("undercut", undercut, Unit::Atr);
+    res.push_num("lead", lead, Unit::Atr);
+    res.push_num("close", ct, Unit::Price);
+    res.push_num("atr", atr_t, Unit::Price);
+
+    if closes_above == nb && undercut <= 0.5 && lead >= 0.5 {
+        let s = 0.4 * p::ramp(nb as f64, 2.0, 8.0)
+            + 0.3 * p::ramp(lead, 0.5, 3.0)
+            + 0.3 * p::ramp(undercut, 0.5, -0.5);
+        let tail = if undercut > 0.0 {
+            "never undercutting it by more than {undercut} ATR"
+        } else {
+            "with every low staying above the top"
+        };
+        let tpl = format!(
+            "On the 3-day chart %S has closed above its {{zone_start}}–{{zone_end}} consolidation \
+             ({{zlo}}–{{ztop}}) on all {{n}} bars since {{breakout_date}}, {tail}; it now leads the top by \
+             {{lead}} ATR."
+        );
+        return res.finish(State::Bullish, s, &names(&tpl, input));
+    }
+    if ct < z.zlo || ct < z.ztop - 0.5 * atr_t {
+        let s = p::ramp((z.ztop - ct) / atr_t, 0.5, 2.5);
+        return res.finish(
+            State::Bearish,
+            s,
+            &names(
+                "%S slipped back below the 3-day zone top {ztop} after breaking out on {breakout_date} \
+                 (close {close}).",
+                input,
+            ),
+        );
+    }
+    let pos = if lead.abs() < 0.005 {
+        "right at it".to_string()
+    } else if lead > 0.0 {
+        "{lead:abs} ATR above it".to_string()
+    } else {
+        "{lead:abs} ATR below it".to_string()
+    };
+    let tpl = format!(
+        "%S is near the 3-day zone top {{ztop}} but not holding firmly: {{closes_above}} of {{n}} closes at or \
+         above it since {{breakout_date}}, now {pos}."
+    );
+    res.finish(State::Neutral, 0.0, &names(&tpl, input))
+}
+
+fn e2(_input: &SignalInput, b: &Bars) -> SignalResult {
+    let n = b.len();
+    if n < E1_NEED {
+        return short(E2, E2_CLAIM, b, E1_NEED);
+    }
+    let t = n - 1;
+    let (c, h, l) = (&b.close, &b.high, &b.low);
+    let atr14 = atr(h, l, c, 14);
+    if at(&atr14, t).is_none() {
+        return short(E2, E2_CLAIM, b, E1_NEED);
+    }
+    let from = match find_zone(b, &atr14, t) {
+        Some(z) => z.end + 1,
+        None => t.saturating_sub(29),
+    };
+    let gap = |i: usize| b.gap.get(i).copied().unwrap_or(false);
+    let dips: Vec<usize> = p::pivot_lows(l, 2, 2, t).into_iter().filter(|&i| i >= from && !gap(i)).collect();
+    let highs = p::pivot_highs(h, 2, 2, t);
+    let k = dips.len();
+    let mut absorbed = 0usize;
+    let mut max_recov = 0usize;
+    for (q, &d) in dips.iter().enumerate() {
+        let prior_high = match highs.iter().rev().find(|&&ph| ph < d) {
+            Some(&ph) => h[ph],
+            None => {
+                let s = if q > 0 { dips[q - 1] } else { from.min(d) };
+                h[s..d.max(s + 1).min(n)].iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+            }
+        };
+        let a = at(&atr14, d).unwrap_or(0.0);
+        if let Some(j) = (d + 1..=(d + 4).min(t)).find(|&j| c[j] >= prior_high - 0.25 * a) {
+            absorbed += 1;
+            max_recov = max_recov.max(j - d);
+        }
+    }
+    // A provisional last dip: a low in the last two bars, below the two bars before it and not
+    // undercut since, that pivots cannot confirm yet.
+    let last_piv = dips.last().copied();
+    let provisional = (t.saturating_sub(1)..=t).find(|&j| {
+        j >= 2
+            && j >= from
+            && last_piv.is_none_or(|pv| j > pv)
+            && l[j] < l[j - 1].min(l[j - 2])
+            && l[j + 1..=t].iter().all(|x| *x >= l[j])
+    });
+    let lows: Vec<f64> = dips.iter().map(|&i| l[i]).collect();
+    let all_higher = lows.windows(2).all(|w| w[1] > w[0]);
+    let absorbed_ratio = if k > 0 { absorbed as f64 / k as f64 } else { f64::NAN };
+
+    let mut res = SignalResult::new(E2, GROUP, E2_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
+    res.push("window_start", Ev::Date { v: b.date[from.min(t)] });
+    res.push_num("k", k as f64, Unit::Count);
+    res.push("dip_dates", Ev::Dates { v: dates_at(b, &dips) });
+    res.push("dip_lows", Ev::Text { v: price_list(&lows) });
+    res.push_num("absorbed", absorbed as f64, Unit::Count);
+    res.push_num("absorbed_ratio", absorbed_ratio, Unit::Ratio);
+    res.push_num("max_recov", max_recov as f64, Unit::Count);
+    if k >= 1 {
+        res.push_num("l_k", lows[k - 1], Unit::Price);
+    }
+    if k >= 2 {
+        res.push_num("l_k1", lows[k - 2], Unit::Price);
+    }
+    if let Some(j) = provisional {
+        res.push("provisional_dip_date", Ev::Date { v: b.date[j] });
+        res.flags.push("provisional_dip".into());
+    }
+
+    if k < 2 {
+        res.flags.push("too_few_dips".into());
+        return res.finish(
+            State::Neutral,
+            0.0,
+            "Not enough 3-day dips yet to judge absorption ({k} confirmed since {window_start}).",
+        );
+    }
+    if all_higher && absorbed_ratio >= 0.5 {
+        let s = p::ramp(k as f64, 2.0, 4.0) * (0.5 + 0.5 * absorbed_ratio);
+        let tpl = if absorbed == k {
+            "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}) and was bought back to \
+             the prior swing high within {max_recov} bars."
+        } else {
+            "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}); {absorbed} of them \
+             were bought back to the prior swing high within {max_recov} bars."
+        };
+        return res.finish(State::Bullish, s, tpl);
+    }
+    if lows[k - 1] < lows[k - 2] {
+        let a = at(&atr14, t).unwrap_or(f64::NAN);
+        let s = p::ramp((lows[k - 2] - lows[k - 1]) / a, 0.0, 1.5);
+        return res.finish(
+            State::Bearish,
+            s,
+            "The latest 3-day dip undercut the prior one ({l_k} below {l_k1}), so dips are no longer absorbed \
+             at higher levels.",
+        );
+    }
+    res.finish(
+        State::Neutral,
+        0.0,
+        "3-day dips since {window_start} are mixed: lows {dip_lows}, {absorbed} of {k} bought back within 4 \
+         bars.",
+    )
+}
+
+/// The E3 reading of one volume series: (vtrend, vr, udv20, state, σ).
+fn e3_read(v: &[f64], c: &[f64], t: usize) -> (f64, f64, f64, State, f64) {
+    let vtrend = logtrend_vol(v, t, 20).unwrap_or(f64::NAN);
+    let vr = match (sma_vol(v, t, 10), sma_vol(v, t, 30)) {
+        (Some(a), Some(b)) => ratio(a, b).unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    };
+    let (mut up, mut down) = (0.0, 0.0);
+    for j in t + 1 - 20..=t {
+        if vol_ok(v[j]) {
+            if c[j] > c[j - 1] {
+                up += v[j];
+            } else if c[j] < c[j - 1] {
+                down += v[j];
+            }
+        }
+    }
+    let udv = ratio(up, down).unwrap_or(f64::NAN);
+    if vtrend >= 0.10 && udv >= 1.0 {
+        let s =
+            0.5 * p::ramp(vtrend, 0.1, 0.5) + 0.25 * p::ramp(vr, 1.0, 1.3) + 0.25 * p::ramp(udv, 1.0, 2.0);
+        (vtrend, vr, udv, State::Bullish, s)
+    } else if vtrend >= 0.10 && udv < 0.8 {
+        let s = 0.5 * p::ramp(vtrend, 0.1, 0.5) + 0.5 * p::ramp(udv, 0.8, 0.4);
+        (vtrend, vr, udv, State::Bearish, s)
+    } else {
+        (vtrend, vr, udv, State::Neutral, 0.0)
+    }
+}
+
+/// True when a daily session is an event day: quarterly opex, a reconstitution day, a half-day or
+/// the session after one.
+fn event_day(d: NaiveDate, prev: Option<NaiveDate>, recon: &[NaiveDate]) -> bool {
+    is_quarterly_opex(d) || recon.contains(&d) || is_half_day(d) || prev.is_some_and(is_half_day)
+}
+
+fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
+    let n = b.len();
+    if n < E3_NEED {
+        return short(E3, E3_CLAIM, b, E3_NEED);
+    }
+    let t = n - 1;
+    let (c, v) = (&b.close, &b.volume);
+    if missing_share(v, t + 1 - 30, t) > 0.05 {
+        return SignalResult::unavailable(
+            E3,
+            GROUP,
+            E3_CLAIM,
+            Timeframe::ThreeDay,
+            Some(b.date[t]),
+            Unavailable::VolumeGaps,
+        );
+    }
+    let (vtrend, vr, udv, state, mut s) = e3_read(v, c, t);
+
+    // Event bars among the last 30: any daily session of the bar is an event day.
+    let dd = &input.daily.date;
+    let recon = &input.params.reconstitution_days;
+    let mut events = Vec::new();
+    for i in t + 1 - 30..=t {
+        let lo = if i > 0 { b.date[i - 1] } else { b.date[i] - Duration::days(7) };
+        let from = dd.partition_point(|d| *d <= lo);
+        let to = dd.partition_point(|d| *d <= b.date[i]);
+        if (from..to).any(|k| event_day(dd[k], k.checked_sub(1).map(|q| dd[q]), recon)) {
+            events.push(i);
+        }
+    }
+    let mut res = SignalResult::new(E3, GROUP, E3_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
+    res.push_num("vtrend", vtrend, Unit::Pct);
+    res.push_num("vr", vr, Unit::Ratio);
+    res.push_num("udv20", udv, Unit::Ratio);
+    res.push("event_dates", Ev::Dates { v: dates_at(b, &events) });
+    if !events.is_empty() {
+        let mut last20: Vec<f64> = v[t + 1 - 20..=t].iter().copied().filter(|x| vol_ok(*x)).collect();
+        last20.sort_by(f64::total_cmp);
+        let med = p::median(&last20).unwrap_or(f64::NAN);
+        let mut v2 = v.clone();
+        for &i in &events {
+            v2[i] = med;
+        }
+        let (vt2, _, udv2, state2, _) = e3_read(&v2, c, t);
+        res.push_num("vtrend_ex_events", vt2, Unit::Pct);
+        res.push_num("udv20_ex_events", udv2, Unit::Ratio);
+        if state2 != state {
+            s *= 0.7;
+            res.flags.push("event_sensitive".into());
+        }
+    }
+    match state {
+        State::Bullish => res.finish(
+            State::Bullish,
+            s,
+            "3-day volume trended up {vtrend} over 20 bars, with up-bar volume {udv20}× down-bar volume.",
+        ),
+        State::Bearish => res.finish(
+            State::Bearish,
+            s,
+            "Rising 3-day volume ({vtrend} over 20 bars) is coming on down bars (up/down volume {udv20}).",
+        ),
+        _ => {
+            let tpl = if vtrend >= 0.10 {
+                "3-day volume is rising ({vtrend} over 20 bars) but not on up bars (up/down volume {udv20})."
+            } else if vtrend <= -0.10 {
+                "3-day volume is falling ({vtrend} over 20 bars; up/down volume {udv20})."
+            } else {
+                "3-day volume is flat ({vtrend} over 20 bars; up/down volume {udv20})."
+            };
+            res.finish(State::Neutral, 0.0, tpl)
+        }
+    }
+}
+
+fn e4(input: &SignalInput, b: &Bars, mirror: bool) -> SignalResult {
+    let n = b.len();
+    if n < E4_NEED {
+        return short(E4, E4_CLAIM, b, E4_NEED);
+    }
+    let t = n - 1;
+    let c = &b.close;
+    let hist = macd(c, 12, 26, 9).hist;
+    let atr14 = atr(&b.high, &b.low, c, 14);
+    let (Some(ht), Some(atr_t)) = (at(&hist, t), at(&atr14, t).filter(|a| *a > 0.0)) else {
+        return short(E4, E4_CLAIM, b, E4_NEED);
+    };
+    let states = p::wave_states(&hist);
+    let ws = p::waves(&hist);
+    let mut rising = 0usize;
+    let mut i = t;
+    while i > 0 && hist[i].is_finite() && hist[i - 1].is_finite() && hist[i] > hist[i - 1] {
+        rising += 1;
+        i -= 1;
+    }
+    let mut falling = 0usize;
+    let mut i = t;
+    while i > 0 && hist[i].is_finite() && hist[i - 1].is_finite() && hist[i] < hist[i - 1] {
+        falling += 1;
+        i -= 1;
+    }
+    let mut res = SignalResult::new(E4, GROUP, E4_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
+    let mut faded = false;
+    if let Some(w) = ws.iter().rev().find(|w| !w.positive && w.end <= t) {
+        let tau = w.peak_idx;
+        let fade = w.end.saturating_sub(tau);
+        let cd =
+            (tau + 1..=w.end).filter(|&j| states.get(j).copied().flatten() == Some(WaveState::CD)).count();
+        let share = if fade > 0 { cd as f64 / fade as f64 } else { 0.0 };
+        faded = fade >= 3 && share >= 0.67;
+        res.push("trough_date", Ev::Date { v: b.date[tau] });
+        res.push_num("trough_atr", hist[tau] / atr_t, Unit::Atr);
+        res.push("wave_end_date", Ev::Date { v: b.date[w.end] });
+        res.push_num("fade_bars", fade as f64, Unit::Count);
+        res.push_num("cd_share", share, Unit::Pct);
+    }
+    res.push("faded", Ev::Text { v: yes_no(faded) });
+    res.push_num("rising", rising as f64, Unit::Count);
+    res.push_num("falling", falling as f64, Unit::Count);
+    res.push_num("h_atr", ht / atr_t, Unit::Atr);
+    res.push("mirror", Ev::Text { v: yes_no(mirror) });
+
+    if faded && ht > 0.0 && rising >= 2 {
+        let mut s = 0.4 * p::ramp(rising as f64, 2.0, 5.0)
+            + 0.3 * p::ramp(ht / atr_t, 0.0, 0.5)
+            + if mirror { 0.3 } else { 0.0 };
+        let tpl = if mirror {
+            "3-day momentum mirrors the weekly: the downside trough of {trough_date} faded over {fade_bars} bars \
+             and the histogram has expanded upward for {rising} bars."
+        } else {
+            s *= 0.6;
+            res.flags.push("no_mirror".into());
+            "On the 3-day chart the downside trough of {trough_date} faded over {fade_bars} bars and the \
+             histogram has expanded upward for {rising} bars, but the weekly has not flipped into expansion \
+             yet, so there is no mirror."
+        };
+        return res.finish(State::Bullish, s, &names(tpl, input));
+    }
+    if ht < 0.0 && falling >= 2 {
+        let s = p::ramp(-ht / atr_t, 0.0, 0.5);
+        return res.finish(
+            State::Bearish,
+            s,
+            "3-day momentum is expanding to the downside: the MACD histogram is below zero and has fallen for \
+             {falling} bars.",
+        );
+    }
+    let tpl = if ht > 0.0 && rising >= 2 {
+        "3-day momentum is rising for {rising} bars, but without a faded downside wave before it this is not yet \
+         the expansion the weekly mirror needs."
+    } else if ht > 0.0 {
+        "3-day momentum is positive but not expanding upward ({rising} rising bars)."
+    } else {
+        "3-day momentum is not yet expanding upward (histogram below zero, {rising} rising bars)."
+    };
+    res.finish(State::Neutral, 0.0, tpl)
 }

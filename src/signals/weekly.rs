@@ -1,9 +1,669 @@
-//! Signals D1–D4: the weekly chart (compression cluster reclaim, accumulation, volume trendline, momentum waves).
+//! Signals D1–D4 (SIGNALS.md §4 D): the weekly chart. Input: the instrument's complete weekly
+//! bars (`SignalInput::weekly`) and `params.anchor_year`. Output: four weekly [`SignalResult`]s
+//! in group `weekly`; `as_of` is the label of the last complete week.
+//!
+//! | signal | evidence keys, in order |
+//! |---|---|
+//! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count, `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
+//! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Ratio (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text |
+//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Text, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Text, `last_pullback_date` Date |
+//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Price (0–100), `rsi_13ago` Price, `bw_pct` Ratio, `bw_pct_min` Ratio |
+//!
+//! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`; D3 `too_few_pullbacks`,
+//! `one_breach`; D4 `mature_expansion`.
+//!
+//! The D2/D3 anchor is the week with the lowest low in `anchor_year`; without one (or when that
+//! year has no complete week up to as-of) it is the lowest low in [t−156, t−26] (`anchor_auto`).
 
-use super::{SignalInput, SignalResult};
+use super::series::{
+    at, dates_at, logtrend_vol, mean_vol, missing_share, price_list, ratio, sma_vol, yes_no,
+};
+use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use crate::data::Bars;
+use crate::indicators::primitives::{self as p, WaveState};
+use crate::indicators::{ad, atr, bandwidth, bbands, ema, keltner, macd, obv, rsi};
+use crate::resample::Timeframe;
+use chrono::Datelike;
 
-/// Evaluates this family's signals.
+const GROUP: &str = "weekly";
+const D1: &str = "wk_compression_cluster_reclaim";
+const D1_CLAIM: &str = "weekly reclaim of the compression-band cluster";
+const D2: &str = "wk_volume_accumulation";
+const D2_CLAIM: &str = "persistent weekly volume accumulation since the anchor low";
+const D3: &str = "wk_volume_trendline_support";
+const D3_CLAIM: &str = "rising volume trendline through weekly pullbacks";
+const D4: &str = "wk_momentum_wave_flip";
+const D4_CLAIM: &str = "weekly momentum waves flipping from contraction to expansion";
+
+/// D1 needs 72 complete weeks.
+pub const D1_NEED: usize = 72;
+/// D2/D3 need 26 weeks after the anchor.
+pub const D2_MIN_SPAN: usize = 26;
+/// D4 needs 90 complete weeks.
+pub const D4_NEED: usize = 90;
+
+fn names(s: &str, input: &SignalInput) -> String {
+    s.replace("%S", input.symbol)
+}
+
+fn short(id: &'static str, claim: &'static str, w: &Bars, need: usize) -> SignalResult {
+    SignalResult::unavailable(
+        id,
+        GROUP,
+        claim,
+        Timeframe::Weekly,
+        w.date.last().copied(),
+        Unavailable::InsufficientHistory { need, have: w.len() },
+    )
+}
+
+/// Evaluates D1–D4.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let _ = input;
-    Vec::new()
+    vec![d1(input), d2(input), d3(input), d4(input)]
+}
+
+/// One compression episode of D1.
+#[derive(Debug, Clone, Copy)]
+struct Band {
+    start: usize,
+    end: usize,
+    lo: f64,
+    hi: f64,
+    wick_lo: f64,
+    wick_hi: f64,
+    ttm: usize,
+}
+
+/// Compression episodes: runs of ≥ 3 bars with BandWidth at or below the 20th percentile of
+/// 104 weeks (at least 52 present), a single-bar interruption merged. The band is the range of
+/// closes of the episode's non-gap bars.
+fn compression_bands(w: &Bars, bw: &[f64], ttm_on: &[bool]) -> Vec<Band> {
+    let n = w.len();
+    let comp: Vec<bool> =
+        (0..n).map(|j| bw[j].is_finite() && p::pctrank(bw, j, 104).is_some_and(|q| q <= 0.20)).collect();
+    let mut out = Vec::new();
+    let mut j = 0;
+    while j < n {
+        if !comp[j] {
+            j += 1;
+            continue;
+        }
+        let (start, mut end, mut cnt, mut k) = (j, j, 1usize, j + 1);
+        loop {
+            if k < n && comp[k] {
+                end = k;
+                cnt += 1;
+                k += 1;
+            } else if k + 1 < n && comp[k + 1] {
+                end = k + 1;
+                cnt += 1;
+                k += 2;
+            } else {
+                break;
+            }
+        }
+        if cnt >= 3 {
+            let mut b = Band {
+                start,
+                end,
+                lo: f64::INFINITY,
+                hi: f64::NEG_INFINITY,
+                wick_lo: f64::INFINITY,
+                wick_hi: f64::NEG_INFINITY,
+                ttm: 0,
+            };
+            for (i, on) in ttm_on.iter().enumerate().take(end + 1).skip(start) {
+                if *on {
+                    b.ttm += 1;
+                }
+                if w.gap.get(i).copied().unwrap_or(false) {
+                    continue;
+                }
+                b.lo = b.lo.min(w.close[i]);
+                b.hi = b.hi.max(w.close[i]);
+                b.wick_lo = b.wick_lo.min(w.low[i]);
+                b.wick_hi = b.wick_hi.max(w.high[i]);
+            }
+            if b.lo.is_finite() && b.hi.is_finite() {
+                out.push(b);
+            }
+        }
+        j = k;
+    }
+    out
+}
+
+/// The bands whose episode ended in [j−156, j): the cluster as seen from bar j.
+fn cluster(bands: &[Band], j: usize) -> Vec<Band> {
+    bands.iter().filter(|b| b.end < j && b.end + 156 >= j).copied().collect()
+}
+
+fn top_bottom(c: &[Band]) -> (f64, f64) {
+    let top = c.iter().map(|b| b.hi).fold(f64::NEG_INFINITY, f64::max);
+    let bottom = c.iter().map(|b| b.lo).fold(f64::INFINITY, f64::min);
+    (top, bottom)
+}
+
+/// D1 `wk_compression_cluster_reclaim`.
+pub(crate) fn d1(input: &SignalInput) -> SignalResult {
+    let w = input.weekly;
+    let n = w.len();
+    if n < D1_NEED {
+        return short(D1, D1_CLAIM, w, D1_NEED);
+    }
+    let t = n - 1;
+    let (c, h, l, o) = (&w.close, &w.high, &w.low, &w.open);
+    let bb = bbands(c, 20, 2.0);
+    let bw = bandwidth(&bb);
+    let kc = keltner(h, l, c, 20, 20, 1.5);
+    let ttm_on: Vec<bool> = (0..n).map(|j| bb.upper[j] < kc.upper[j] && bb.lower[j] > kc.lower[j]).collect();
+    let atr14 = atr(h, l, c, 14);
+    let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
+        return short(D1, D1_CLAIM, w, D1_NEED);
+    };
+    let bands = compression_bands(w, &bw, &ttm_on);
+
+    // Reclaim: the latest bar in the last 26 closing above the cluster top after closing at or below it.
+    let mut r = None;
+    for j in (t.saturating_sub(25).max(1)..=t).rev() {
+        let cl = cluster(&bands, j);
+        if cl.is_empty() {
+            continue;
+        }
+        let (top_j, _) = top_bottom(&cl);
+        if c[j] > top_j && top_j >= c[j - 1] {
+            r = Some(j);
+            break;
+        }
+    }
+    let cl = cluster(&bands, r.unwrap_or(t));
+    let (top, bottom) = top_bottom(&cl);
+    let n_bands = cl.len();
+
+    // GMMA (evidence only).
+    let periods = [3, 5, 8, 10, 12, 15, 30, 35, 40, 45, 50, 60];
+    let emas: Vec<Vec<f64>> = periods.iter().map(|&k| ema(c, k)).collect();
+    let width: Vec<f64> = (0..n)
+        .map(|j| {
+            let (mut mx, mut mn) = (f64::NEG_INFINITY, f64::INFINITY);
+            for e in &emas {
+                mx = mx.max(e[j]);
+                mn = mn.min(e[j]);
+            }
+            if mx.is_finite() && mn.is_finite() && c[j] > 0.0 {
+                (mx - mn) / c[j]
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    let above_all = emas.iter().all(|e| e[t].is_finite() && c[t] > e[t]);
+    let width_pct = p::pctrank(&width, t, 104).unwrap_or(f64::NAN);
+    let bw_pct = if bw[t].is_finite() { p::pctrank(&bw, t, 104).unwrap_or(f64::NAN) } else { f64::NAN };
+
+    let mut res = SignalResult::new(D1, GROUP, D1_CLAIM, Timeframe::Weekly, Some(w.date[t]));
+    if n_bands == 0 {
+        res.push_num("n_bands", 0.0, Unit::Count);
+        res.push_num("close", c[t], Unit::Price);
+        res.push_num("atr", atr_t, Unit::Price);
+        res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
+        res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
+        res.push_num("bw_pct", bw_pct, Unit::Ratio);
+        res.flags.push("no_compression_found".into());
+        return res.finish(
+            State::Neutral,
+            0.0,
+            "No weekly Bollinger squeeze in the last three years gives a compression cluster to reclaim.",
+        );
+    }
+
+    let (mut prior_below, mut n_since, mut closes_above) = (0usize, 0usize, 0usize);
+    let mut strong = Vec::new();
+    if let Some(r) = r {
+        prior_below = (r.saturating_sub(26)..r).filter(|&j| c[j] <= top).count();
+        n_since = t - r + 1;
+        closes_above = (r..=t).filter(|&j| c[j] > top).count();
+        for j in r..=t {
+            let prev_atr = atr14[j - 1];
+            if c[j] > top && prev_atr.is_finite() && p::strong_bull(o[j], h[j], l[j], c[j], prev_atr) {
+                strong.push(j);
+            }
+        }
+    }
+    let dist_atr = (c[t] - top) / atr_t;
+    res.push_num("top", top, Unit::Price);
+    res.push_num("bottom", bottom, Unit::Price);
+    res.push_num("n_bands", n_bands as f64, Unit::Count);
+    if let Some(r) = r {
+        res.push("reclaim_date", Ev::Date { v: w.date[r] });
+    }
+    res.push_num("prior_below", prior_below as f64, Unit::Count);
+    res.push_num("n_since", n_since as f64, Unit::Count);
+    res.push_num("closes_above", closes_above as f64, Unit::Count);
+    res.push_num("strong_above", strong.len() as f64, Unit::Count);
+    res.push("strong_dates", Ev::Dates { v: dates_at(w, &strong) });
+    res.push_num("dist_atr", dist_atr, Unit::Atr);
+    res.push_num("close", c[t], Unit::Price);
+    res.push_num("atr", atr_t, Unit::Price);
+    res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
+    res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
+    res.push_num("bw_pct", bw_pct, Unit::Ratio);
+    for (i, b) in cl.iter().enumerate() {
+        let k = i + 1;
+        res.push(&format!("band{k}"), Ev::Range { lo: b.lo, hi: b.hi });
+        res.push(&format!("band{k}_dates"), Ev::Dates { v: vec![w.date[b.start], w.date[b.end]] });
+        res.push(&format!("band{k}_wick"), Ev::Range { lo: b.wick_lo, hi: b.wick_hi });
+        res.push_num(&format!("band{k}_ttm"), b.ttm as f64, Unit::Count);
+    }
+
+    let ct = c[t];
+    let bull = r.is_some()
+        && ct > top
+        && strong.len() >= 2
+        && closes_above as f64 / n_since.max(1) as f64 >= 0.75
+        && prior_below >= 8;
+    if bull {
+        let mut s = 0.35 * p::ramp(strong.len() as f64, 1.0, 4.0)
+            + 0.25 * p::ramp(dist_atr, 0.0, 2.0)
+            + 0.2 * p::ramp(n_bands as f64, 1.0, 4.0)
+            + 0.2 * p::ramp(closes_above as f64, 1.0, 6.0);
+        let tpl = if n_bands == 1 {
+            s *= 0.7;
+            res.flags.push("single_band".into());
+            "%S has closed above its only weekly compression band ({bottom}–{top}) in {closes_above} of \
+             {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; after {prior_below} \
+             weeks below, this is a reclaim, not a bounce."
+        } else {
+            "%S has closed above the entire cluster of {n_bands} weekly compression bands ({bottom}–{top}) in \
+             {closes_above} of {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; \
+             after {prior_below} weeks below, this is a reclaim, not a bounce."
+        };
+        return res.finish(State::Bullish, s, &names(tpl, input));
+    }
+    if ct < bottom || (r.is_some() && ct < top - 0.5 * atr_t) {
+        let s = p::ramp((top - ct) / atr_t, 0.5, 3.0);
+        let tpl = if ct < bottom {
+            "%S has fallen below the whole weekly compression cluster ({bottom}–{top}), closing at {close}."
+        } else {
+            "%S has fallen back below the compression cluster top {top} after reclaiming it on {reclaim_date} \
+             (weekly close {close}, {dist_atr} ATR from the top)."
+        };
+        return res.finish(State::Bearish, s, &names(tpl, input));
+    }
+    let tpl = match r {
+        None if ct > top => {
+            "%S has been above its weekly compression cluster ({bottom}–{top}) for more than 26 weeks; there is \
+             no recent reclaim to confirm."
+        }
+        None => {
+            "%S is still working through the weekly compression cluster ({bottom}–{top}), closing at {close} \
+             with no reclaim of the top in 26 weeks."
+        }
+        Some(_) if ct > top => {
+            "%S has been above the compression cluster top {top} since {reclaim_date}, but with {strong_above} \
+             strong closes in {n_since} weeks and {prior_below} weeks below beforehand it is not yet a \
+             confirmed reclaim."
+        }
+        Some(_) => {
+            "%S is still working through the compression cluster ({bottom}–{top}; strong closes above since \
+             {reclaim_date}: {strong_above})."
+        }
+    };
+    res.finish(State::Neutral, 0.0, &names(tpl, input))
+}
+
+/// The D2/D3 anchor: (index, chosen automatically).
+fn anchor(input: &SignalInput) -> Option<(usize, bool)> {
+    let w = input.weekly;
+    let t = w.len().checked_sub(1)?;
+    let argmin = |from: usize, to: usize| -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for i in from..=to.min(t) {
+            if w.low[i].is_finite() && best.is_none_or(|b| w.low[i] < w.low[b]) {
+                best = Some(i);
+            }
+        }
+        best
+    };
+    if let Some(y) = input.params.anchor_year {
+        let from = w.date.partition_point(|d| d.year() < y);
+        let to = w.date.partition_point(|d| d.year() <= y);
+        if to > from {
+            if let Some(a) = argmin(from, to - 1) {
+                return Some((a, false));
+            }
+        }
+    }
+    if t < D2_MIN_SPAN {
+        return None;
+    }
+    argmin(t.saturating_sub(156), t - D2_MIN_SPAN).map(|a| (a, true))
+}
+
+/// Checks the anchor and the volume in [a, t]; Err is the unavailable result.
+fn anchored(
+    input: &SignalInput,
+    id: &'static str,
+    claim: &'static str,
+) -> Result<(usize, usize, bool, f64), Box<SignalResult>> {
+    let w = input.weekly;
+    let n = w.len();
+    let Some((a, auto)) = anchor(input) else {
+        return Err(Box::new(short(id, claim, w, D2_MIN_SPAN + 1)));
+    };
+    let t = n - 1;
+    if t < a + D2_MIN_SPAN {
+        return Err(Box::new(short(id, claim, w, a + D2_MIN_SPAN + 1)));
+    }
+    if missing_share(&w.volume, a, t) > 0.05 {
+        return Err(Box::new(SignalResult::unavailable(
+            id,
+            GROUP,
+            claim,
+            Timeframe::Weekly,
+            Some(w.date[t]),
+            Unavailable::VolumeGaps,
+        )));
+    }
+    let Some(mean_v) = mean_vol(&w.volume, a, t) else {
+        return Err(Box::new(SignalResult::unavailable(
+            id,
+            GROUP,
+            claim,
+            Timeframe::Weekly,
+            Some(w.date[t]),
+            Unavailable::VolumeGaps,
+        )));
+    };
+    Ok((a, t, auto, mean_v))
+}
+
+/// D2 `wk_volume_accumulation`.
+pub(crate) fn d2(input: &SignalInput) -> SignalResult {
+    let (a, t, auto, mean_v) = match anchored(input, D2, D2_CLAIM) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let w = input.weekly;
+    let (c, v) = (&w.close, &w.volume);
+    let ob = obv(c, v);
+    let adl = ad(&w.high, &w.low, c, v);
+    let obv_rel = ob[t] - ob[a];
+    let obv_rel_n = obv_rel / mean_v;
+    let obv_slope = p::ols(&ob[a..=t]).map_or(f64::NAN, |f| f.slope / mean_v);
+    let (mut up, mut down) = (0.0, 0.0);
+    for j in a + 1..=t {
+        if v[j].is_finite() && v[j] > 0.0 {
+            if c[j] > c[j - 1] {
+                up += v[j];
+            } else if c[j] < c[j - 1] {
+                down += v[j];
+            }
+        }
+    }
+    let udv = ratio(up, down).unwrap_or(f64::NAN);
+    let windows = t - a - 12;
+    let rose = (a + 13..=t).filter(|&i| ob[i] > ob[i - 13]).count();
+    let persist = rose as f64 / windows as f64;
+    let vol_trend = logtrend_vol(v, t, 52).unwrap_or(f64::NAN);
+    let vol_ratio = match (sma_vol(v, t, 10), sma_vol(v, t, 40)) {
+        (Some(x), Some(y)) => ratio(x, y).unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    };
+
+    let mut res = SignalResult::new(D2, GROUP, D2_CLAIM, Timeframe::Weekly, Some(w.date[t]));
+    res.push("anchor_date", Ev::Date { v: w.date[a] });
+    res.push_num("anchor_low", w.low[a], Unit::Price);
+    res.push_num("obv_rel", obv_rel, Unit::Shares);
+    res.push_num("obv_rel_n", obv_rel_n, Unit::Ratio);
+    res.push_num("obv_slope", obv_slope, Unit::Ratio);
+    res.push_num("udv", udv, Unit::Ratio);
+    res.push_num("persist", persist, Unit::Pct);
+    res.push_num("vol_trend", vol_trend, Unit::Pct);
+    res.push_num("vol_ratio", vol_ratio, Unit::Ratio);
+    res.push_num("ad_rel_n", (adl[t] - adl[a]) / mean_v, Unit::Ratio);
+    let mut brk = None;
+    for j in a + 1..=t {
+        if w.low[j] < w.low[a] && brk.is_none_or(|b: usize| w.low[j] < w.low[b]) {
+            brk = Some(j);
+        }
+    }
+    if let Some(b) = brk {
+        res.push("break_date", Ev::Date { v: w.date[b] });
+        res.push_num("break_low", w.low[b], Unit::Price);
+        res.push("break_obv_divergence", Ev::Text { v: yes_no(ob[b] > ob[a]) });
+    }
+    if auto {
+        res.flags.push("anchor_auto".into());
+    }
+
+    if obv_rel > 0.0 && obv_slope > 0.0 && udv >= 1.10 && persist >= 0.55 {
+        let s = 0.3 * p::ramp(udv, 1.0, 1.5)
+            + 0.3 * p::ramp(persist, 0.5, 0.8)
+            + 0.2 * p::ramp(obv_slope, 0.0, 0.05)
+            + if vol_trend > 0.0 && vol_ratio >= 1.0 { 0.2 } else { 0.0 };
+        let tpl = "Weekly OBV is up {obv_rel_n} weeks of average volume since the {anchor_date} low; up-week \
+                   volume is {udv}× down-week volume, OBV rose in {persist:abs} of 13-week windows, and weekly \
+                   volume trended {vol_trend} over the year.";
+        res.finish(State::Bullish, s, tpl)
+    } else if obv_rel < 0.0 && obv_slope < 0.0 && udv < 0.90 {
+        let s = 0.5 * p::ramp(udv, 0.9, 0.6) + 0.5 * p::ramp(-obv_slope, 0.0, 0.05);
+        let tpl = "Volume has been net distributive since the {anchor_date} low: weekly OBV is down \
+                   {obv_rel_n:abs} weeks of average volume and up-week volume is only {udv}× down-week volume.";
+        res.finish(State::Bearish, s, tpl)
+    } else {
+        let dir = if obv_rel >= 0.0 { "up" } else { "down" };
+        let tpl = format!(
+            "Accumulation since the {{anchor_date}} low is mixed: up/down volume {{udv}}, weekly OBV {dir} \
+             {{obv_rel_n:abs}} weeks of average volume, rising in {{persist:abs}} of 13-week windows."
+        );
+        res.finish(State::Neutral, 0.0, &tpl)
+    }
+}
+
+/// D3 `wk_volume_trendline_support`.
+pub(crate) fn d3(input: &SignalInput) -> SignalResult {
+    let (a, t, _auto, mean_v) = match anchored(input, D3, D3_CLAIM) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let w = input.weekly;
+    let ob = obv(&w.close, &w.volume);
+    let piv: Vec<usize> = p::pivot_lows(&w.low, 2, 2, t).into_iter().filter(|&i| i > a && i <= t).collect();
+    let n = piv.len();
+    let pts: Vec<usize> = std::iter::once(a).chain(piv.iter().copied()).collect();
+    let xs: Vec<f64> = pts.iter().map(|&i| i as f64).collect();
+    let ys: Vec<f64> = pts.iter().map(|&i| ob[i]).collect();
+    let fit = if n >= 1 { p::ols_xy(&xs, &ys) } else { None };
+    let slope = fit.map_or(f64::NAN, |f| f.slope / mean_v);
+    let r2 = fit.map_or(f64::NAN, |f| f.r2);
+    let held: Vec<bool> = (1..pts.len()).map(|k| ob[pts[k]] >= ob[pts[k - 1]]).collect();
+    let n_held = held.iter().filter(|h| **h).count();
+    let failed: Vec<usize> = (1..pts.len()).filter(|&k| !held[k - 1]).map(|k| pts[k]).collect();
+    let resid_txt = match fit {
+        Some(f) => {
+            let res: Vec<f64> = xs.iter().zip(&ys).map(|(x, y)| y - (f.intercept + f.slope * x)).collect();
+            let sd = (res.iter().map(|r| r * r).sum::<f64>() / res.len() as f64).sqrt();
+            res.iter()
+                .zip(&pts)
+                .map(|(r, &i)| {
+                    let z = if sd > 0.0 { r / sd } else { 0.0 };
+                    format!("{} {:+.2}σ", w.date[i].format("%Y-%m-%d"), z)
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        None => String::new(),
+    };
+    let held_ratio = if n > 0 { n_held as f64 / n as f64 } else { f64::NAN };
+
+    let mut res = SignalResult::new(D3, GROUP, D3_CLAIM, Timeframe::Weekly, Some(w.date[t]));
+    res.push("anchor_date", Ev::Date { v: w.date[a] });
+    res.push_num("n_pullbacks", n as f64, Unit::Count);
+    res.push("pullback_dates", Ev::Dates { v: dates_at(w, &piv) });
+    res.push("pullback_lows", Ev::Text { v: price_list(&piv.iter().map(|&i| w.low[i]).collect::<Vec<_>>()) });
+    res.push_num("slope", slope, Unit::Ratio);
+    res.push_num("r2", r2, Unit::Ratio);
+    res.push_num("held", n_held as f64, Unit::Count);
+    res.push_num("held_ratio", held_ratio, Unit::Ratio);
+    res.push("failed_dates", Ev::Dates { v: dates_at(w, &failed) });
+    res.push("residuals_sigma", Ev::Text { v: resid_txt });
+    if let Some(&last) = piv.last() {
+        res.push("last_pullback_date", Ev::Date { v: w.date[last] });
+    }
+
+    if n < 2 {
+        res.flags.push("too_few_pullbacks".into());
+        return res.finish(
+            State::Neutral,
+            0.0,
+            "Too few weekly pullbacks to test the volume trendline ({n_pullbacks} since the {anchor_date} low).",
+        );
+    }
+    let last_failed_lower = !held[n - 1] && w.low[pts[n]] < w.low[pts[n - 1]];
+    if slope <= 0.0 || last_failed_lower {
+        let s = 0.5 + 0.5 * p::ramp(-slope, 0.0, 0.05);
+        let tpl = if last_failed_lower {
+            "OBV broke its rising trendline on the {last_pullback_date} pullback, making a lower OBV low \
+             alongside a lower price low."
+        } else {
+            "The OBV trendline through the {n_pullbacks} weekly pullbacks since the {anchor_date} low is not \
+             rising (slope {slope} weeks of average volume per week), so volume is not confirming demand."
+        };
+        return res.finish(State::Bearish, s, tpl);
+    }
+    let base = p::ramp(n as f64, 2.0, 5.0) * held_ratio * (0.5 + 0.5 * p::ramp(r2, 0.3, 0.9));
+    if n_held == n {
+        res.finish(
+            State::Bullish,
+            base,
+            "Through all {n_pullbacks} weekly pullbacks since the {anchor_date} low ({pullback_dates}) OBV made \
+             higher lows along an upward trendline (r² {r2}).",
+        )
+    } else if n >= 5 && n - n_held == 1 {
+        res.flags.push("one_breach".into());
+        res.finish(
+            State::Bullish,
+            base * 0.6,
+            "OBV made higher lows at {held} of {n_pullbacks} weekly pullbacks since the {anchor_date} low along \
+             an upward trendline (r² {r2}), with one breach on {failed_dates}.",
+        )
+    } else {
+        res.finish(
+            State::Neutral,
+            0.0,
+            "The volume trendline since the {anchor_date} low rises, but OBV held only {held} of \
+             {n_pullbacks} weekly pullbacks (breaches on {failed_dates}).",
+        )
+    }
+}
+
+/// D4 `wk_momentum_wave_flip`; also read by E4 (mirror).
+pub(crate) fn d4(input: &SignalInput) -> SignalResult {
+    let w = input.weekly;
+    let n = w.len();
+    if n < D4_NEED {
+        return short(D4, D4_CLAIM, w, D4_NEED);
+    }
+    let t = n - 1;
+    let c = &w.close;
+    let hs = [macd(c, 6, 13, 5).hist, macd(c, 12, 26, 9).hist, macd(c, 24, 52, 18).hist];
+    let st: Vec<Vec<Option<WaveState>>> = hs.iter().map(|h| p::wave_states(h)).collect();
+    let valid = |i: usize| st.iter().all(|s| s.get(i).copied().flatten().is_some());
+    let count =
+        |i: usize, ws: WaveState| st.iter().filter(|s| s.get(i).copied().flatten() == Some(ws)).count();
+    if !valid(t) {
+        return short(D4, D4_CLAIM, w, D4_NEED);
+    }
+    let n_eu = count(t, WaveState::EU);
+    let n_ed = count(t, WaveState::ED);
+    let flip = (1..=t).rev().find(|&i| {
+        valid(i) && valid(i - 1) && count(i, WaveState::EU) >= 2 && count(i - 1, WaveState::EU) <= 1
+    });
+    let atr14 = atr(&w.high, &w.low, c, 14);
+    let atr_t = at(&atr14, t).filter(|a| *a > 0.0).unwrap_or(f64::NAN);
+    let rs = rsi(c, 14);
+    let bb = bbands(c, 20, 2.0);
+    let bw = bandwidth(&bb);
+    let bwp = |j: usize| if bw[j].is_finite() { p::pctrank(&bw, j, 104) } else { None };
+
+    let mut res = SignalResult::new(D4, GROUP, D4_CLAIM, Timeframe::Weekly, Some(w.date[t]));
+    res.push_num("n_eu", n_eu as f64, Unit::Count);
+    res.push_num("n_ed", n_ed as f64, Unit::Count);
+    let mut cl = 0usize;
+    if let Some(f) = flip {
+        let mut k = f;
+        while k > 0 && valid(k - 1) && count(k - 1, WaveState::EU) <= 1 {
+            cl += 1;
+            k -= 1;
+        }
+        let cs = f - cl;
+        res.push("flip_date", Ev::Date { v: w.date[f] });
+        res.push_num("contraction_len", cl as f64, Unit::Count);
+        res.push("contraction_start", Ev::Date { v: w.date[cs] });
+        res.push_num("weeks_since_flip", (t - f) as f64, Unit::Count);
+        for (k, h) in hs.iter().enumerate() {
+            res.push_num(&format!("h{}_atr", k + 1), h[t] / atr_t, Unit::Atr);
+        }
+        let mut trough = None;
+        for j in cs..f {
+            if hs[1][j].is_finite() && trough.is_none_or(|b: usize| hs[1][j] < hs[1][b]) {
+                trough = Some(j);
+            }
+        }
+        if let Some(j) = trough {
+            res.push_num("w2_trough", hs[1][j], Unit::Price);
+            res.push("w2_trough_date", Ev::Date { v: w.date[j] });
+        }
+        let cd = (f.saturating_sub(8)..f).filter(|&j| st[1][j] == Some(WaveState::CD)).count();
+        res.push("faded", Ev::Text { v: yes_no(cd >= 3) });
+        res.push_num("rsi", rs[t], Unit::Price);
+        res.push_num("rsi_13ago", rs[t - 13], Unit::Price);
+        res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);
+        let min_in = (cs..f).filter_map(bwp).fold(f64::INFINITY, f64::min);
+        res.push_num("bw_pct_min", if min_in.is_finite() { min_in } else { f64::NAN }, Unit::Ratio);
+    } else {
+        for (k, h) in hs.iter().enumerate() {
+            res.push_num(&format!("h{}_atr", k + 1), h[t] / atr_t, Unit::Atr);
+        }
+        res.push_num("rsi", rs[t], Unit::Price);
+        res.push_num("rsi_13ago", rs[t - 13], Unit::Price);
+        res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);
+    }
+
+    if let Some(f) = flip.filter(|&f| n_eu >= 2 && cl >= 8 && t - f <= 12) {
+        let rec = if t - f <= 8 {
+            1.0
+        } else {
+            res.flags.push("mature_expansion".into());
+            0.6
+        };
+        let s = (n_eu as f64 / 3.0) * (0.5 + 0.5 * p::ramp(cl as f64, 8.0, 40.0)) * rec;
+        return res.finish(
+            State::Bullish,
+            s,
+            "Weekly momentum flipped into expansion on {flip_date} after {contraction_len} weeks of \
+             contraction; {n_eu}/3 histogram waves are expanding upward (weekly RSI {rsi}, from {rsi_13ago} \
+             13 weeks ago).",
+        );
+    }
+    if n_ed >= 2 {
+        return res.finish(
+            State::Bearish,
+            n_ed as f64 / 3.0,
+            "Weekly momentum is expanding downward on {n_ed}/3 histogram waves (weekly RSI {rsi}).",
+        );
+    }
+    let tpl = match flip {
+        Some(f) if n_eu >= 2 && t - f > 12 => {
+            "Weekly momentum has been expanding on {n_eu}/3 waves since {flip_date}; at {weeks_since_flip} \
+             weeks the flip is too old to count as a fresh expansion."
+        }
+        Some(_) if n_eu >= 2 => {
+            "Weekly momentum is expanding on {n_eu}/3 waves since {flip_date}, but after only \
+             {contraction_len} weeks of contraction this is not a flip out of a long contraction."
+        }
+        _ => "No broad weekly momentum expansion yet ({n_eu}/3 histogram waves expanding upward, weekly RSI {rsi}).",
+    };
+    res.finish(State::Neutral, 0.0, tpl)
 }

@@ -1,0 +1,187 @@
+//! Alt text: the chart's data and the signal evidence in, one or two plain sentences out, naming
+//! what the chart shows and the readings it annotates.
+
+use super::macro_panel::MacroScene;
+use super::price::{wave_states, Layers, TfScene, Wave, MIN_BARS};
+use super::relative::RelScene;
+use crate::signals::State;
+use chrono::NaiveDate;
+
+fn month(d: NaiveDate) -> String {
+    d.format("%Y-%m").to_string()
+}
+
+fn wave_phrase(hist: &[f64]) -> Option<&'static str> {
+    let s = wave_states(hist).last().copied().flatten()?;
+    Some(match s {
+        Wave::EU => "MACD histogram expanding upward",
+        Wave::CU => "MACD histogram positive but contracting",
+        Wave::CD => "MACD histogram negative with downside pressure fading",
+        Wave::ED => "MACD histogram expanding downward",
+    })
+}
+
+/// Alt text of a weekly, 3-day or daily chart.
+pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
+    let name = sc.tf.name();
+    let cap = crate::signals::capitalise(name);
+    let n = sc.bars.len();
+    if n < MIN_BARS {
+        return format!(
+            "{cap} {sym} chart: not enough history ({n} complete bars; at least {MIN_BARS} needed)."
+        );
+    }
+    let (d0, d1) = (sc.bars.date[sc.start], sc.bars.date[n - 1]);
+    let close = sc.bars.close[n - 1];
+    let mut parts: Vec<String> = Vec::new();
+    let a = sc.ann;
+    match sc.layers {
+        Layers::Weekly => match (&a.cluster, a.cluster_state) {
+            (Some(c), Some(State::Bullish)) => parts.push(match a.reclaim_date {
+                Some(r) => format!("closes above the compression cluster top {:.2} since {r}", c.hi),
+                None => format!("close {close:.2} above the compression cluster top {:.2}", c.hi),
+            }),
+            (Some(c), Some(State::Bearish)) => {
+                parts.push(format!("close {close:.2} back below the compression cluster top {:.2}", c.hi))
+            }
+            (Some(c), _) => parts
+                .push(format!("close {close:.2} against the compression cluster {:.2}–{:.2}", c.lo, c.hi)),
+            (None, _) => parts.push(format!("last close {close:.2}")),
+        },
+        Layers::ThreeDay => match (&a.zone, a.zone_state) {
+            (Some(z), Some(State::Bullish)) => parts.push(match a.breakout_date {
+                Some(b) => format!(
+                    "holding above the {:.2}–{:.2} consolidation zone since the {b} breakout",
+                    z.lo, z.hi
+                ),
+                None => format!("holding above the {:.2}–{:.2} consolidation zone", z.lo, z.hi),
+            }),
+            (Some(z), Some(State::Bearish)) => {
+                parts.push(format!("close {close:.2} back below the consolidation zone top {:.2}", z.hi))
+            }
+            (Some(z), _) => {
+                parts.push(format!("close {close:.2} near the {:.2}–{:.2} consolidation zone", z.lo, z.hi))
+            }
+            (None, _) => parts.push(format!("last close {close:.2}")),
+        },
+        Layers::Daily => {
+            parts.push(format!("last close {close:.2}"));
+            if !a.levels.is_empty() {
+                let list: Vec<String> = a.levels.iter().map(|l| format!("{:.2}", l.price)).collect();
+                parts.push(format!("{} reclaimed levels marked ({})", a.levels.len(), list.join(", ")));
+            }
+            let dd = a.dist_days.iter().filter(|d| **d >= d0).count();
+            parts.push(match dd {
+                0 => "no active distribution days".to_string(),
+                1 => "1 active distribution day marked".to_string(),
+                k => format!("{k} active distribution days marked"),
+            });
+            if let Some((d, _)) = a.volume_day {
+                if d >= d0 {
+                    parts.push(format!("record-volume day {d} highlighted"));
+                }
+            }
+            if let Some(lh) = &a.lower_high {
+                if lh.h_last < lh.h_prev {
+                    let trig = match (lh.lmid, lh.state) {
+                        (Some(m), State::Bearish) => format!(", confirmed by a close below {m:.2}"),
+                        (Some(m), _) => format!("; a close below {m:.2} would confirm it"),
+                        (None, _) => String::new(),
+                    };
+                    parts.push(format!("lower high {:.2} under {:.2} marked{trig}", lh.h_last, lh.h_prev));
+                } else {
+                    parts
+                        .push(format!("latest swing high {:.2} above the prior {:.2}", lh.h_last, lh.h_prev));
+                }
+            }
+        }
+    }
+    if let Some(w) = wave_phrase(&sc.hist) {
+        parts.push(w.to_string());
+    }
+    let obv = match (sc.layers, a.obv_line.as_ref().map(|l| l.state)) {
+        (Layers::Daily, Some(State::Bullish)) => Some("OBV above its support line".to_string()),
+        (Layers::Daily, Some(State::Bearish)) => Some("OBV failed its retest of broken support".to_string()),
+        (Layers::Daily, Some(_)) => Some("OBV retesting broken support from below".to_string()),
+        _ => {
+            let (o0, o1) = (sc.obv.get(sc.start).copied(), sc.obv.last().copied());
+            match (o0, o1) {
+                (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some(
+                    if y >= x {
+                        "OBV higher than at the window start"
+                    } else {
+                        "OBV lower than at the window start"
+                    }
+                    .to_string(),
+                ),
+                _ => None,
+            }
+        }
+    };
+    if let Some(o) = obv {
+        parts.push(o);
+    }
+    format!("{cap} {sym} candles, {} to {}: {}.", month(d0), month(d1), parts.join("; "))
+}
+
+/// Alt text of the relative-strength chart.
+pub(crate) fn relative(sc: &RelScene) -> String {
+    let n = sc.dates.len();
+    if n < super::relative::MIN_WEEKS {
+        return format!(
+            "{}/{} relative-strength chart: not enough history ({n} common weeks; at least {} needed).",
+            sc.sym,
+            sc.bench,
+            super::relative::MIN_WEEKS
+        );
+    }
+    let t = n - 1;
+    let mut parts = Vec::new();
+    if let Some((_, chg)) = sc.lag104() {
+        parts.push(format!("the ratio changed {:+.1}% over two years", chg * 100.0));
+    }
+    if sc.sma30[t].is_finite() {
+        let side = if sc.ratio[t] >= sc.sma30[t] { "above" } else { "below" };
+        parts.push(format!("it is {side} its 30-week average"));
+    }
+    if let Some((d, v)) = sc.low {
+        parts.push(format!("its low was {v:.3} on {d}"));
+    }
+    let (a0, b0) = (sc.a[sc.start], sc.b[sc.start]);
+    let perf = format!(
+        "Since {}, {} returned {:+.1}% and {} {:+.1}%.",
+        sc.dates[sc.start],
+        sc.sym,
+        (sc.a[t] / a0 - 1.0) * 100.0,
+        sc.bench,
+        (sc.b[t] / b0 - 1.0) * 100.0
+    );
+    format!(
+        "Weekly {}/{} ratio, {} to {}: {}. {perf}",
+        sc.sym,
+        sc.bench,
+        month(sc.dates[sc.start]),
+        month(sc.dates[t]),
+        if parts.is_empty() { "ratio and its 30-week average".to_string() } else { parts.join("; ") }
+    )
+}
+
+/// Alt text of the macro small multiples.
+pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
+    let items: Vec<String> = sc
+        .cells
+        .iter()
+        .map(|c| match c.pts.last() {
+            Some((d, v)) => {
+                let tag = match c.supportive_now() {
+                    Some(true) => ", moving the supportive way",
+                    Some(false) => ", moving against the thesis",
+                    None => "",
+                };
+                format!("{} {v:.2}{} ({}){tag}", c.label, c.suffix, d.format("%b %Y"))
+            }
+            None => format!("{} (no data)", c.label),
+        })
+        .collect();
+    format!("Macro series as published by {as_of}, five-year view: {}.", items.join("; "))
+}

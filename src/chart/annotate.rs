@@ -1,0 +1,296 @@
+//! Chart annotations read from signal evidence: `&[SignalResult]` in, [`Annotations`] out.
+//! This is the one place that knows signal ids and evidence keys; missing evidence means no
+//! annotation, never a panic.
+
+use crate::signals::{Ev, SignalResult, State};
+use chrono::NaiveDate;
+
+/// A price band, optionally dated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Band {
+    /// Low edge.
+    pub lo: f64,
+    /// High edge.
+    pub hi: f64,
+    /// First date it covers, when known.
+    pub from: Option<NaiveDate>,
+    /// Last date it covers, when known.
+    pub to: Option<NaiveDate>,
+}
+
+/// A labelled horizontal level.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Level {
+    /// Price.
+    pub price: f64,
+    /// Short label (source).
+    pub label: String,
+}
+
+/// The lower-high structure of H1.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LowerHigh {
+    /// Prior swing high.
+    pub h_prev: f64,
+    /// Its date.
+    pub h_prev_date: Option<NaiveDate>,
+    /// Latest swing high.
+    pub h_last: f64,
+    /// Its date.
+    pub h_last_date: Option<NaiveDate>,
+    /// Lowest low between them (the confirmation level).
+    pub lmid: Option<f64>,
+    /// The H1 state.
+    pub state: State,
+}
+
+/// The OBV support line of H2 (daily OBV units).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ObvLine {
+    /// Line value at the as-of date (or the frozen level).
+    pub value: f64,
+    /// First pivot date, when known.
+    pub p1_date: Option<NaiveDate>,
+    /// Second pivot date, when known.
+    pub p2_date: Option<NaiveDate>,
+    /// Break date, when known.
+    pub break_date: Option<NaiveDate>,
+    /// The H2 state.
+    pub state: State,
+}
+
+/// Everything the charts annotate, taken from signal evidence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Annotations {
+    /// D1 compression cluster [bottom, top].
+    pub cluster: Option<Band>,
+    /// D1 individual compression bands of the cluster.
+    pub bands: Vec<Band>,
+    /// D1 reclaim week.
+    pub reclaim_date: Option<NaiveDate>,
+    /// D1 state.
+    pub cluster_state: Option<State>,
+    /// E1 consolidation zone.
+    pub zone: Option<Band>,
+    /// E1 breakout bar.
+    pub breakout_date: Option<NaiveDate>,
+    /// E1 state.
+    pub zone_state: Option<State>,
+    /// F1 reclaimed (stacked) levels.
+    pub levels: Vec<Level>,
+    /// F2 record-volume day and its rank.
+    pub volume_day: Option<(NaiveDate, Option<f64>)>,
+    /// F4 active distribution days.
+    pub dist_days: Vec<NaiveDate>,
+    /// H1 lower-high structure.
+    pub lower_high: Option<LowerHigh>,
+    /// H2 OBV support line.
+    pub obv_line: Option<ObvLine>,
+    /// A1 ratio low (date, value).
+    pub ratio_low: Option<(NaiveDate, f64)>,
+    /// A1 two-year change of the ratio (fraction).
+    pub lag104: Option<f64>,
+}
+
+fn find<'a>(signals: &'a [SignalResult], id: &str) -> Option<&'a SignalResult> {
+    signals.iter().find(|s| s.id == id && s.state != State::Unavailable)
+}
+
+fn num(s: &SignalResult, keys: &[&str]) -> Option<f64> {
+    keys.iter().find_map(|k| s.num(k)).filter(|v| v.is_finite())
+}
+
+fn date(s: &SignalResult, keys: &[&str]) -> Option<NaiveDate> {
+    keys.iter().find_map(|k| s.date(k))
+}
+
+fn dates(s: &SignalResult, keys: &[&str]) -> Vec<NaiveDate> {
+    keys.iter()
+        .find_map(|k| match s.ev(k) {
+            Some(Ev::Dates { v }) => Some(v.clone()),
+            Some(Ev::Date { v }) => Some(vec![*v]),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn range(s: &SignalResult, keys: &[&str]) -> Option<(f64, f64)> {
+    keys.iter().find_map(|k| match s.ev(k) {
+        Some(Ev::Range { lo, hi }) if lo.is_finite() && hi.is_finite() => Some((*lo, *hi)),
+        _ => None,
+    })
+}
+
+fn text(s: &SignalResult, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match s.ev(k) {
+        Some(Ev::Text { v }) => Some(v.clone()),
+        _ => None,
+    })
+}
+
+/// Parses "218.40 (SMA200), 221.10 (swing high 2025-02-14)" style lists into levels: each
+/// comma- or semicolon-separated item that starts with a number.
+fn parse_levels(t: &str) -> Vec<Level> {
+    let mut out = Vec::new();
+    for item in split_top_level(t) {
+        let item = item.trim();
+        let num_end =
+            item.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(item.len());
+        if let Ok(v) = item[..num_end].parse::<f64>() {
+            if v.is_finite() {
+                let rest = item[num_end..].trim().trim_start_matches('(').trim_end_matches(')').trim();
+                out.push(Level { price: v, label: rest.to_string() });
+            }
+        }
+    }
+    out
+}
+
+/// Splits on `,` / `;` outside parentheses.
+fn split_top_level(t: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' | ';' if depth <= 0 => {
+                out.push(&t[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&t[start..]);
+    out
+}
+
+impl Annotations {
+    /// Reads every annotation from the signals (by id and evidence key).
+    pub fn from_signals(signals: &[SignalResult]) -> Annotations {
+        let mut a = Annotations::default();
+        if let Some(s) = find(signals, "wk_compression_cluster_reclaim") {
+            a.cluster_state = Some(s.state);
+            let top = num(s, &["top"]);
+            let bottom = num(s, &["bottom"]);
+            if let (Some(lo), Some(hi)) = (bottom, top) {
+                a.cluster = Some(Band { lo: lo.min(hi), hi: hi.max(lo), from: None, to: None });
+            } else if let Some(hi) = top {
+                a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
+            }
+            a.reclaim_date = date(s, &["reclaim_date"]);
+            // Individual bands: `band_k` ranges with optional `band_k_start` / `band_k_end` dates.
+            for k in 1..=32 {
+                let key = format!("band_{k}");
+                match range(s, &[&key]) {
+                    Some((lo, hi)) => a.bands.push(Band {
+                        lo,
+                        hi,
+                        from: date(s, &[&format!("{key}_start")]),
+                        to: date(s, &[&format!("{key}_end")]),
+                    }),
+                    None => break,
+                }
+            }
+        }
+        if let Some(s) = find(signals, "d3_consolidation_hold") {
+            a.zone_state = Some(s.state);
+            let lo = num(s, &["zlo"]);
+            let hi = num(s, &["ztop"]);
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                a.zone = Some(Band {
+                    lo: lo.min(hi),
+                    hi: hi.max(lo),
+                    from: date(s, &["zone_start"]),
+                    to: date(s, &["zone_end"]),
+                });
+            }
+            a.breakout_date = date(s, &["breakout_date"]);
+        }
+        if let Some(s) = find(signals, "d1_stacked_level_reclaim") {
+            if let Some(t) = text(s, &["levels"]) {
+                a.levels = parse_levels(&t);
+            }
+        }
+        if let Some(s) = find(signals, "d1_volume_thrust") {
+            if let Some(d) = date(s, &["date"]) {
+                a.volume_day = Some((d, num(s, &["rank"])));
+            }
+        }
+        if let Some(s) = find(signals, "d1_no_distribution") {
+            a.dist_days = dates(s, &["dd_dates"]);
+        }
+        if let Some(s) = find(signals, "risk_lower_high") {
+            if let (Some(hp), Some(hl)) = (num(s, &["H_prev"]), num(s, &["H_last"])) {
+                a.lower_high = Some(LowerHigh {
+                    h_prev: hp,
+                    h_prev_date: date(s, &["H_prev_date"]),
+                    h_last: hl,
+                    h_last_date: date(s, &["H_last_date"]),
+                    lmid: num(s, &["Lmid"]),
+                    state: s.state,
+                });
+            }
+        }
+        if let Some(s) = find(signals, "risk_obv_underside_retest_fail") {
+            if let Some(v) = num(s, &["line", "line_t", "obv_line"]) {
+                a.obv_line = Some(ObvLine {
+                    value: v,
+                    p1_date: date(s, &["p1_date"]),
+                    p2_date: date(s, &["p2_date"]),
+                    break_date: date(s, &["t_b_date"]),
+                    state: s.state,
+                });
+            }
+        }
+        if let Some(s) = find(signals, "rs_small_cap_lag_ending") {
+            if let (Some(d), Some(v)) = (date(s, &["low_date"]), num(s, &["R_low"])) {
+                a.ratio_low = Some((d, v));
+            }
+            a.lag104 = num(s, &["lag104"]);
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resample::Timeframe;
+    use crate::signals::Unit;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn reads_evidence_and_skips_missing() {
+        let mut d1 =
+            SignalResult::new("wk_compression_cluster_reclaim", "weekly", "c", Timeframe::Weekly, None);
+        d1.push_num("bottom", 190.5, Unit::Price);
+        d1.push_num("top", 219.4, Unit::Price);
+        d1.push("reclaim_date", Ev::Date { v: d("2025-10-03") });
+        d1.push("band_1", Ev::Range { lo: 195.0, hi: 205.0 });
+        let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
+        let h1 = SignalResult::unavailable(
+            "risk_lower_high",
+            "risk",
+            "c",
+            Timeframe::Daily,
+            None,
+            crate::signals::Unavailable::VolumeGaps,
+        );
+        let a = Annotations::from_signals(&[d1, f1, h1]);
+        let c = a.cluster.unwrap();
+        assert_eq!((c.lo, c.hi), (190.5, 219.4));
+        assert_eq!(a.reclaim_date, Some(d("2025-10-03")));
+        assert_eq!(a.bands.len(), 1);
+        assert_eq!(a.levels.len(), 2);
+        assert_eq!(a.levels[1].price, 221.10);
+        assert_eq!(a.levels[1].label, "swing high 2025-02-14, POC");
+        assert!(a.lower_high.is_none());
+        assert!(a.zone.is_none());
+        assert_eq!(Annotations::from_signals(&[]), Annotations::default());
+    }
+}

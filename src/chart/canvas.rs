@@ -1,0 +1,487 @@
+//! Drawing toolkit shared by every chart: a [`Pen`] over any plotters backend (pixel coordinates,
+//! embedded font), a [`Frame`] mapping data to pixels, tick choice for dates and numbers, and
+//! label de-overlapping. Input: a drawing area and data ranges; output: pixels or SVG elements.
+
+use super::theme::Palette;
+use chrono::{Datelike, NaiveDate};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// A drawing failure, with the backend's message.
+#[derive(Debug)]
+pub(crate) struct DrawError(pub String);
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        DrawError(e.to_string())
+    }
+}
+
+/// Result of a drawing step.
+pub(crate) type DResult<T = ()> = Result<T, DrawError>;
+
+/// A pixel point.
+pub(crate) type Px = (i32, i32);
+
+/// Draws in pixel coordinates on a root area with the theme's colours and a size scale.
+pub(crate) struct Pen<'a, B: DrawingBackend> {
+    /// The whole canvas.
+    pub area: &'a DrawingArea<B, Shift>,
+    /// Colours.
+    pub pal: Palette,
+    /// Scale factor (1.0 at 1400×900).
+    pub s: f64,
+}
+
+impl<B: DrawingBackend> Pen<'_, B> {
+    /// Scaled pixels, at least 1.
+    pub fn px(&self, v: f64) -> i32 {
+        ((v * self.s).round() as i32).max(1)
+    }
+
+    /// Font size in pixels for a nominal size (at scale 1), never below 8 px.
+    pub fn fs(&self, nominal: f64) -> f64 {
+        (nominal * self.s).max(8.0)
+    }
+
+    fn style(&self, size: f64, bold: bool, color: RGBAColor, h: HPos, v: VPos) -> TextStyle<'static> {
+        let st = if bold { FontStyle::Bold } else { FontStyle::Normal };
+        FontDesc::new(FontFamily::SansSerif, size, st).color(&color).pos(Pos::new(h, v))
+    }
+
+    /// Draws text anchored at `p`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text(&self, s: &str, p: Px, size: f64, color: RGBAColor, h: HPos, v: VPos, bold: bool) -> DResult {
+        if s.is_empty() {
+            return Ok(());
+        }
+        self.area.draw_text(s, &self.style(size, bold, color, h, v), p)?;
+        Ok(())
+    }
+
+    /// Width and height of text in pixels.
+    pub fn text_size(&self, s: &str, size: f64, bold: bool) -> (i32, i32) {
+        if s.is_empty() {
+            return (0, 0);
+        }
+        let st = self.style(size, bold, self.pal.text.to_rgba(), HPos::Left, VPos::Top);
+        match self.area.estimate_text_size(s, &st) {
+            Ok((w, h)) => (w as i32, h as i32),
+            Err(_) => ((s.chars().count() as f64 * size * 0.6) as i32, size as i32),
+        }
+    }
+
+    /// Text on a filled box (for labels over data), anchored like [`Pen::text`]; returns the box.
+    #[allow(clippy::too_many_arguments)]
+    pub fn label(
+        &self,
+        s: &str,
+        p: Px,
+        size: f64,
+        color: RGBAColor,
+        fill: RGBAColor,
+        h: HPos,
+        v: VPos,
+    ) -> DResult<(Px, Px)> {
+        let (w, ht) = self.text_size(s, size, false);
+        let pad = self.px(3.0);
+        let x0 = match h {
+            HPos::Left => p.0,
+            HPos::Center => p.0 - w / 2,
+            HPos::Right => p.0 - w,
+        };
+        let y0 = match v {
+            VPos::Top => p.1,
+            VPos::Center => p.1 - ht / 2,
+            VPos::Bottom => p.1 - ht,
+        };
+        let bx = ((x0 - pad, y0 - pad / 2), (x0 + w + pad, y0 + ht + pad / 2));
+        self.fill_rect(bx.0, bx.1, fill)?;
+        self.text(s, (x0, y0), size, color, HPos::Left, VPos::Top, false)?;
+        Ok(bx)
+    }
+
+    /// A filled rectangle between two corners.
+    pub fn fill_rect(&self, a: Px, b: Px, c: RGBAColor) -> DResult {
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        self.area.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()))?;
+        Ok(())
+    }
+
+    /// A rectangle outline.
+    pub fn stroke_rect(&self, a: Px, b: Px, c: RGBAColor, w: u32) -> DResult {
+        self.area.draw(&Rectangle::new([a, b], ShapeStyle { color: c, filled: false, stroke_width: w }))?;
+        Ok(())
+    }
+
+    /// A polyline.
+    pub fn line(&self, pts: &[Px], c: RGBAColor, w: u32) -> DResult {
+        if pts.len() >= 2 {
+            self.area.draw(&PathElement::new(
+                pts.to_vec(),
+                ShapeStyle { color: c, filled: false, stroke_width: w },
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// A dashed straight line from `a` to `b`.
+    pub fn dashed(&self, a: Px, b: Px, c: RGBAColor, w: u32, dash: i32, gap: i32) -> DResult {
+        let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len < 1.0 {
+            return Ok(());
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        let mut t = 0.0;
+        let (dash, gap) = (dash.max(1) as f64, gap.max(1) as f64);
+        while t < len {
+            let e = (t + dash).min(len);
+            let p0 = (a.0 + (ux * t).round() as i32, a.1 + (uy * t).round() as i32);
+            let p1 = (a.0 + (ux * e).round() as i32, a.1 + (uy * e).round() as i32);
+            self.line(&[p0, p1], c, w)?;
+            t = e + gap;
+        }
+        Ok(())
+    }
+
+    /// A filled polygon.
+    pub fn polygon(&self, pts: &[Px], c: RGBAColor) -> DResult {
+        if pts.len() >= 3 {
+            self.area.draw(&Polygon::new(pts.to_vec(), c.filled()))?;
+        }
+        Ok(())
+    }
+
+    /// A filled triangle marker pointing down (`down`) or up, centred on `p`.
+    pub fn triangle(&self, p: Px, r: i32, down: bool, c: RGBAColor) -> DResult {
+        let pts = if down {
+            [(p.0 - r, p.1 - r), (p.0 + r, p.1 - r), (p.0, p.1 + r)]
+        } else {
+            [(p.0 - r, p.1 + r), (p.0 + r, p.1 + r), (p.0, p.1 - r)]
+        };
+        self.polygon(&pts, c)
+    }
+
+    /// A circle (filled or outline).
+    pub fn circle(&self, p: Px, r: i32, c: RGBAColor, filled: bool, w: u32) -> DResult {
+        self.area.draw(&Circle::new(p, r.max(1), ShapeStyle { color: c, filled, stroke_width: w }))?;
+        Ok(())
+    }
+}
+
+/// A plot rectangle in pixels with its data ranges: x is a bar index (or day number), y a value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    /// Left pixel.
+    pub x0: i32,
+    /// Top pixel.
+    pub y0: i32,
+    /// Right pixel.
+    pub x1: i32,
+    /// Bottom pixel.
+    pub y1: i32,
+    /// Data x at the left edge.
+    pub xmin: f64,
+    /// Data x at the right edge.
+    pub xmax: f64,
+    /// Data y at the bottom edge.
+    pub ymin: f64,
+    /// Data y at the top edge.
+    pub ymax: f64,
+}
+
+impl Frame {
+    /// Pixel x of data x.
+    pub fn fx(&self, x: f64) -> i32 {
+        let span = (self.xmax - self.xmin).max(f64::EPSILON);
+        (self.x0 as f64 + (x - self.xmin) / span * (self.x1 - self.x0) as f64).round() as i32
+    }
+
+    /// Pixel y of data y, clamped to the frame.
+    pub fn fy(&self, y: f64) -> i32 {
+        let span = (self.ymax - self.ymin).max(f64::EPSILON);
+        let p = self.y1 as f64 - (y - self.ymin) / span * (self.y1 - self.y0) as f64;
+        (p.round() as i32).clamp(self.y0, self.y1)
+    }
+
+    /// True when `y` lies inside the vertical range.
+    pub fn contains_y(&self, y: f64) -> bool {
+        y.is_finite() && y >= self.ymin && y <= self.ymax
+    }
+
+    /// Pixels per x unit.
+    pub fn x_step(&self) -> f64 {
+        (self.x1 - self.x0) as f64 / (self.xmax - self.xmin).max(f64::EPSILON)
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> i32 {
+        self.y1 - self.y0
+    }
+}
+
+/// Nice tick values covering `[lo, hi]`, at most about `max_n` of them, with the decimals the
+/// step needs (1, 2, 2.5 or 5 × 10^k).
+pub(crate) fn nice_ticks(lo: f64, hi: f64, max_n: usize) -> (Vec<f64>, usize) {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return (Vec::new(), 0);
+    }
+    let raw = (hi - lo) / max_n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let norm = raw / mag;
+    let mult = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|m| *m >= norm - 1e-9).unwrap_or(10.0);
+    let step = mult * mag;
+    let mut decimals = (-(step.log10().floor())).max(0.0) as usize;
+    if (mult - 2.5).abs() < 1e-9 {
+        decimals += 1;
+    }
+    let first = (lo / step).ceil();
+    let mut out = Vec::new();
+    let mut k = first;
+    while k * step <= hi + step * 1e-9 && out.len() < 100 {
+        let v = k * step;
+        out.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
+        k += 1.0;
+    }
+    (out, decimals.min(6))
+}
+
+/// Formats a tick value with a fixed number of decimals.
+pub(crate) fn fmt_fixed(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}")
+}
+
+/// A scale for large counts (volume, OBV): the divisor and its suffix, chosen by magnitude.
+pub(crate) fn count_unit(max_abs: f64) -> (f64, &'static str) {
+    if max_abs >= 1e9 {
+        (1e9, "B")
+    } else if max_abs >= 1e6 {
+        (1e6, "M")
+    } else if max_abs >= 1e3 {
+        (1e3, "K")
+    } else {
+        (1.0, "")
+    }
+}
+
+/// Formats count ticks (shares) with a unit suffix and the decimals their step needs.
+pub(crate) fn fmt_count_ticks(ticks: &[f64]) -> Vec<String> {
+    let max_abs = ticks.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let (div, suf) = count_unit(max_abs);
+    let step = if ticks.len() >= 2 { (ticks[1] - ticks[0]).abs() / div } else { 1.0 };
+    let dec = if step >= 1.0 || step <= 0.0 { 0 } else { (-(step.log10().floor())) as usize };
+    ticks
+        .iter()
+        .map(|v| if *v == 0.0 { "0".to_string() } else { format!("{:.*}{suf}", dec.min(3), v / div) })
+        .collect()
+}
+
+/// One date tick: the bar (or x) index, its label and whether it marks a new year.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DateTick {
+    /// X position (bar index or day number).
+    pub x: f64,
+    /// Label text.
+    pub label: String,
+    /// Starts a new year (drawn bold).
+    pub major: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Gran {
+    Week(u32),
+    Month(u32),
+    Year(i32),
+}
+
+fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+fn period_key(d: NaiveDate, g: Gran) -> i64 {
+    match g {
+        Gran::Week(n) => {
+            let w = d.iso_week();
+            ((w.year() as i64) * 53 + w.week() as i64) / n as i64
+        }
+        Gran::Month(n) => (month_index(d) / n as i32) as i64,
+        Gran::Year(n) => d.year().div_euclid(n) as i64,
+    }
+}
+
+fn tick_label(d: NaiveDate, g: Gran, first: bool, prev_year: Option<i32>) -> (String, bool) {
+    let new_year = prev_year.is_some_and(|y| y != d.year());
+    match g {
+        Gran::Year(_) => (d.format("%Y").to_string(), true),
+        Gran::Month(_) => {
+            if new_year && d.month() <= 3 {
+                (d.format("%Y").to_string(), true)
+            } else if first {
+                (d.format("%b %Y").to_string(), false)
+            } else {
+                (d.format("%b").to_string(), false)
+            }
+        }
+        Gran::Week(_) => {
+            if first || new_year {
+                (d.format("%b %-d %Y").to_string(), new_year)
+            } else {
+                (d.format("%b %-d").to_string(), false)
+            }
+        }
+    }
+}
+
+/// Chooses date ticks for points at `xs` (bar indices) with `dates`: the finest calendar grain
+/// (weeks, months, quarters, years) whose labels, measured by `width_of`, never overlap inside
+/// `[left, right]` pixels, given `to_px` for positions. The first label carries the year.
+pub(crate) fn date_ticks(
+    dates: &[NaiveDate],
+    xs: &[f64],
+    to_px: &dyn Fn(f64) -> i32,
+    width_of: &dyn Fn(&str, bool) -> i32,
+    left: i32,
+    right: i32,
+    gap: i32,
+) -> Vec<DateTick> {
+    let grains = [
+        Gran::Week(1),
+        Gran::Week(2),
+        Gran::Month(1),
+        Gran::Month(2),
+        Gran::Month(3),
+        Gran::Month(6),
+        Gran::Year(1),
+        Gran::Year(2),
+        Gran::Year(5),
+        Gran::Year(10),
+        Gran::Year(25),
+    ];
+    let mut fallback = Vec::new();
+    for g in grains {
+        let mut ticks: Vec<(f64, NaiveDate)> = Vec::new();
+        for i in 1..dates.len() {
+            if period_key(dates[i], g) != period_key(dates[i - 1], g) {
+                ticks.push((xs[i], dates[i]));
+            }
+        }
+        if ticks.is_empty() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(ticks.len());
+        let mut prev_year = None;
+        for (k, (x, d)) in ticks.iter().enumerate() {
+            let (label, major) = tick_label(*d, g, k == 0, prev_year);
+            prev_year = Some(d.year());
+            out.push(DateTick { x: *x, label, major });
+        }
+        // Drop labels that would stick out of the axis.
+        let spans: Vec<(i32, i32)> = out
+            .iter()
+            .map(|t| {
+                let c = to_px(t.x);
+                let w = width_of(&t.label, t.major);
+                (c - w / 2, c + w / 2)
+            })
+            .collect();
+        let keep: Vec<bool> = spans.iter().map(|(a, b)| *a >= left && *b <= right).collect();
+        let kept: Vec<(DateTick, (i32, i32))> =
+            out.into_iter().zip(spans).zip(keep).filter(|(_, k)| *k).map(|(t, _)| t).collect();
+        let fits = kept.windows(2).all(|w| w[1].1 .0 - w[0].1 .1 >= gap);
+        if fits && kept.len() >= 2 {
+            return kept.into_iter().map(|(t, _)| t).collect();
+        }
+        if fits && fallback.is_empty() {
+            fallback = kept.into_iter().map(|(t, _)| t).collect();
+        }
+    }
+    fallback
+}
+
+/// Spreads label centres (pixel y, sorted by caller or not) so that no two are closer than
+/// `min_gap`, staying within `[lo, hi]`; returns the adjusted positions in the input order.
+pub(crate) fn spread_labels(ys: &[i32], min_gap: i32, lo: i32, hi: i32) -> Vec<i32> {
+    let mut idx: Vec<usize> = (0..ys.len()).collect();
+    idx.sort_by_key(|&i| (ys[i], i));
+    let mut pos: Vec<i32> = idx.iter().map(|&i| ys[i].clamp(lo, hi)).collect();
+    for k in 1..pos.len() {
+        if pos[k] - pos[k - 1] < min_gap {
+            pos[k] = pos[k - 1] + min_gap;
+        }
+    }
+    // Pull back from the bottom if the stack overflowed.
+    if let Some(last) = pos.last().copied() {
+        if last > hi {
+            let shift = last - hi;
+            for p in pos.iter_mut() {
+                *p -= shift;
+            }
+            for k in (0..pos.len().saturating_sub(1)).rev() {
+                if pos[k + 1] - pos[k] < min_gap {
+                    pos[k] = pos[k + 1] - min_gap;
+                }
+            }
+        }
+    }
+    let mut out = vec![0; ys.len()];
+    for (k, &i) in idx.iter().enumerate() {
+        out[i] = pos[k];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ticks_round_steps() {
+        let (t, d) = nice_ticks(183.2, 247.9, 7);
+        assert_eq!(nice_ticks(183.2, 247.9, 6).0, vec![200.0, 220.0, 240.0]);
+        assert_eq!(t, vec![190.0, 200.0, 210.0, 220.0, 230.0, 240.0]);
+        assert_eq!(d, 0);
+        let (t, d) = nice_ticks(0.41, 0.47, 5);
+        assert!(t.len() >= 3 && t.len() <= 7, "{t:?}");
+        assert_eq!(d, 2);
+        assert!(nice_ticks(1.0, 1.0, 5).0.is_empty());
+        assert!(nice_ticks(f64::NAN, 1.0, 5).0.is_empty());
+    }
+
+    #[test]
+    fn count_ticks_use_units() {
+        assert_eq!(fmt_count_ticks(&[0.0, 2e7, 4e7]), vec!["0", "20M", "40M"]);
+        assert_eq!(fmt_count_ticks(&[1.5e9, 2.0e9]), vec!["1.5B", "2.0B"]);
+    }
+
+    #[test]
+    fn spread_keeps_order_and_gap() {
+        let out = spread_labels(&[100, 102, 101, 300], 10, 0, 400);
+        let mut s = out.clone();
+        s.sort();
+        assert!(s.windows(2).all(|w| w[1] - w[0] >= 10), "{out:?}");
+        assert_eq!(out[3], 300);
+        let out = spread_labels(&[398, 399, 400], 10, 0, 400);
+        assert!(out.iter().all(|y| *y <= 400));
+    }
+
+    #[test]
+    fn date_ticks_never_overlap() {
+        let start = NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
+        let dates: Vec<NaiveDate> = (0..800).map(|k| start + chrono::Days::new(k)).collect();
+        let xs: Vec<f64> = (0..dates.len()).map(|i| i as f64).collect();
+        for width in [300, 800, 2000] {
+            let to_px = |x: f64| (x / 800.0 * width as f64) as i32;
+            let w = |s: &str, _b: bool| s.len() as i32 * 7;
+            let t = date_ticks(&dates, &xs, &to_px, &w, 0, width, 8);
+            assert!(!t.is_empty());
+            for p in t.windows(2) {
+                let a = to_px(p[0].x) + w(&p[0].label, false) / 2;
+                let b = to_px(p[1].x) - w(&p[1].label, false) / 2;
+                assert!(b - a >= 8, "{width}: {p:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The macro panel: configured macro series (as known at the as-of date) in, small multiples
+//! out: one cell per series with its transformed values over the window, the latest value, and
+//! whether its recent direction is the supportive one.
+
+use super::canvas::{date_ticks, DResult, Frame, Pen};
+use super::panel::{
+    draw_header, draw_plot_bg, draw_plot_frame, draw_x_grid, draw_x_labels, draw_y_axis, TickFmt, FS_NOTE,
+    FS_TEXT, FS_TICK,
+};
+use super::theme::Palette;
+use super::Scene;
+use crate::data::{Direction, MacroObs, MacroSeries, Transform};
+use chrono::{Datelike, NaiveDate};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// One series, transformed and cut to the window.
+#[derive(Debug, Clone)]
+pub(crate) struct MacroCell {
+    /// Label.
+    pub label: String,
+    /// Unit suffix for values (`%` for YoY, else empty).
+    pub suffix: &'static str,
+    /// What the values are ("level", "YoY %", "change").
+    pub what: &'static str,
+    /// (period, value) points, oldest first.
+    pub pts: Vec<(NaiveDate, f64)>,
+    /// Supportive direction, if configured.
+    pub supportive: Option<Direction>,
+    /// Recent direction: the change over the last ~3 months (sign), when known.
+    pub recent: Option<f64>,
+    /// Index into `pts` where the recent window starts.
+    pub recent_from: usize,
+}
+
+impl MacroCell {
+    /// `Some(true)` when the recent move is in the supportive direction.
+    pub fn supportive_now(&self) -> Option<bool> {
+        let d = self.recent?;
+        if d == 0.0 {
+            return None;
+        }
+        Some(match self.supportive? {
+            Direction::Rising => d > 0.0,
+            Direction::Falling => d < 0.0,
+        })
+    }
+}
+
+/// Transforms a series (observations known at `as_of`) and keeps `[from, as_of]`.
+pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate) -> MacroCell {
+    let obs: Vec<MacroObs> = series.known_at(as_of).into_iter().filter(|o| o.value.is_finite()).collect();
+    let mut pts: Vec<(NaiveDate, f64)> = Vec::with_capacity(obs.len());
+    match series.transform {
+        Transform::Level => pts.extend(obs.iter().map(|o| (o.period, o.value))),
+        Transform::Change => pts.extend(obs.windows(2).map(|w| (w[1].period, w[1].value - w[0].value))),
+        Transform::Yoy => {
+            // Year-ago observation: the latest one on or before period − 1 year (within 10 days).
+            let mut j = 0usize;
+            for o in &obs {
+                let Some(target) = o
+                    .period
+                    .with_year(o.period.year() - 1)
+                    .or_else(|| o.period.pred_opt()?.with_year(o.period.year() - 1))
+                else {
+                    continue;
+                };
+                while j + 1 < obs.len() && obs[j + 1].period <= target {
+                    j += 1;
+                }
+                let y = obs[j];
+                if y.period <= target && (target - y.period).num_days() <= 10 && y.value != 0.0 {
+                    pts.push((o.period, (o.value / y.value - 1.0) * 100.0));
+                }
+            }
+        }
+    }
+    pts.retain(|(d, _)| *d >= from);
+    // Daily series (yields, spreads): keep the last value of each ISO week so the line reads
+    // cleanly at small-multiple size.
+    if pts.len() > 400 {
+        let mut weekly: Vec<(NaiveDate, f64)> = Vec::with_capacity(pts.len() / 4);
+        for p in pts {
+            match weekly.last_mut() {
+                Some(last) if last.0.iso_week() == p.0.iso_week() => *last = p,
+                _ => weekly.push(p),
+            }
+        }
+        pts = weekly;
+    }
+    let (suffix, what) = match series.transform {
+        Transform::Level => ("", "level"),
+        Transform::Yoy => ("%", "year over year"),
+        Transform::Change => ("", "change"),
+    };
+    let mut recent = None;
+    let mut recent_from = pts.len().saturating_sub(1);
+    if let Some(&(last_d, last_v)) = pts.last() {
+        let cut = last_d - chrono::Days::new(91);
+        if let Some(k) = pts.iter().position(|(d, _)| *d >= cut) {
+            if k + 1 < pts.len() {
+                recent_from = k.saturating_sub(1);
+                recent = Some(last_v - pts[recent_from].1);
+            }
+        }
+    }
+    MacroCell {
+        label: series.label.clone(),
+        suffix,
+        what,
+        pts,
+        supportive: series.supportive_when,
+        recent,
+        recent_from,
+    }
+}
+
+/// The macro small multiples.
+pub(crate) struct MacroScene {
+    /// Title.
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: String,
+    /// Cells, in config order.
+    pub cells: Vec<MacroCell>,
+}
+
+impl Scene for MacroScene {
+    fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
+        let (w, h) = pen.area.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        let pal = pen.pal;
+        pen.area.fill(&pal.bg)?;
+        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        let n = self.cells.len();
+        let cols = match n {
+            0..=1 => 1,
+            2 | 4 => 2,
+            _ => 3,
+        };
+        let rows = n.div_ceil(cols).max(1);
+        let m = pen.px(14.0);
+        let cw = (w - 2 * m) / cols as i32;
+        let ch = (h - top - m) / rows as i32;
+        for (k, c) in self.cells.iter().enumerate() {
+            let (col, row) = ((k % cols) as i32, (k / cols) as i32);
+            let cx0 = m + col * cw;
+            let cy0 = top + row * ch;
+            self.draw_cell(pen, c, (cx0, cy0, cx0 + cw, cy0 + ch))?;
+        }
+        Ok(())
+    }
+}
+
+impl MacroScene {
+    fn draw_cell<B: DrawingBackend>(&self, pen: &Pen<B>, c: &MacroCell, r: (i32, i32, i32, i32)) -> DResult {
+        let pal = pen.pal;
+        let (cx0, cy0, cx1, cy1) = r;
+        let fs = pen.fs(FS_TEXT);
+        let nfs = pen.fs(FS_NOTE);
+        let tfs = pen.fs(FS_TICK);
+        let axis_w = pen.px(46.0);
+        let pad = pen.px(10.0);
+        // Title and status lines.
+        let title_y = cy0 + pen.px(2.0);
+        pen.text(&c.label, (cx0 + pad, title_y), fs, pal.text.to_rgba(), HPos::Left, VPos::Top, true)?;
+        let status_y = title_y + fs as i32 + pen.px(5.0);
+        let last = c.pts.last().copied();
+        let (status, scol) = match (c.supportive, c.supportive_now()) {
+            (Some(d), Some(true)) => (format!("{} · supportive when {} ✓", c.what, dir_word(d)), pal.good),
+            (Some(d), Some(false)) => (format!("{} · supportive when {} ✗", c.what, dir_word(d)), pal.bad),
+            (Some(d), None) => (format!("{} · supportive when {}", c.what, dir_word(d)), pal.muted),
+            (None, _) => (c.what.to_string(), pal.muted),
+        };
+        pen.text(&status, (cx0 + pad, status_y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
+        let plot_top = status_y + nfs as i32 + pen.px(8.0);
+        let date_h = tfs as i32 + pen.px(12.0);
+        let f_y1 = (cy1 - date_h - pen.px(8.0)).max(plot_top + 10);
+        if c.pts.len() < 2 {
+            let f = Frame {
+                x0: cx0 + pad,
+                y0: plot_top,
+                x1: cx1 - axis_w - pad,
+                y1: f_y1,
+                xmin: 0.0,
+                xmax: 1.0,
+                ymin: 0.0,
+                ymax: 1.0,
+            };
+            draw_plot_bg(pen, &f)?;
+            draw_plot_frame(pen, &f)?;
+            pen.text(
+                "not enough history",
+                ((f.x0 + f.x1) / 2, (f.y0 + f.y1) / 2),
+                nfs,
+                pal.muted.to_rgba(),
+                HPos::Center,
+                VPos::Center,
+                false,
+            )?;
+            return Ok(());
+        }
+        let day = |d: NaiveDate| d.num_days_from_ce() as f64;
+        let (d0, d1) = (c.pts[0].0, c.pts[c.pts.len() - 1].0);
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (_, v) in &c.pts {
+            lo = lo.min(*v);
+            hi = hi.max(*v);
+        }
+        let span = (hi - lo).max(hi.abs() * 0.02).max(1e-6);
+        let xspan = (day(d1) - day(d0)).max(1.0);
+        let f = Frame {
+            x0: cx0 + pad,
+            y0: plot_top,
+            x1: cx1 - axis_w - pad,
+            y1: f_y1,
+            xmin: day(d0) - xspan * 0.01,
+            xmax: day(d1) + xspan * 0.14,
+            ymin: lo - span * 0.1,
+            ymax: hi + span * 0.12,
+        };
+        draw_plot_bg(pen, &f)?;
+        // Year ticks (one per x, built from a daily calendar between the ends).
+        let dates: Vec<NaiveDate> = c.pts.iter().map(|(d, _)| *d).collect();
+        let xs: Vec<f64> = dates.iter().map(|d| day(*d)).collect();
+        let ticks = date_ticks(
+            &dates,
+            &xs,
+            &|x| f.fx(x),
+            &|s, b| pen.text_size(s, tfs, b).0,
+            f.x0 - pen.px(4.0),
+            f.x1 + axis_w,
+            pen.px(12.0),
+        );
+        draw_x_grid(pen, &f, &ticks)?;
+        draw_y_axis(
+            pen,
+            &f,
+            if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) },
+            &[],
+        )?;
+        if f.contains_y(0.0) && lo < 0.0 {
+            let y = f.fy(0.0);
+            pen.line(&[(f.x0, y), (f.x1, y)], pal.frame.to_rgba(), 1)?;
+        }
+        let px: Vec<(i32, i32)> = c.pts.iter().map(|(d, v)| (f.fx(day(*d)), f.fy(*v))).collect();
+        pen.line(&px, pal.line.to_rgba(), pen.px(1.6) as u32)?;
+        // Recent segment in the supportive / unsupportive colour.
+        if let Some(ok) = c.supportive_now() {
+            let col = if ok { pal.good } else { pal.bad }.to_rgba();
+            pen.line(&px[c.recent_from..], col, pen.px(2.6) as u32)?;
+        }
+        if let Some((d, v)) = last {
+            let p = (f.fx(day(d)), f.fy(v));
+            pen.circle(p, pen.px(3.5), pal.line.to_rgba(), true, 1)?;
+            let txt = format!("{v:.2}{}", c.suffix);
+            pen.label(
+                &txt,
+                (p.0 + pen.px(7.0), p.1),
+                nfs,
+                pal.text.to_rgba(),
+                Palette::alpha(pal.panel, 0.85),
+                HPos::Left,
+                VPos::Bottom,
+            )?;
+            pen.text(
+                &d.format("%b %Y").to_string(),
+                (p.0 + pen.px(7.0), p.1 + pen.px(3.0)),
+                nfs,
+                pal.muted.to_rgba(),
+                HPos::Left,
+                VPos::Top,
+                false,
+            )?;
+        }
+        draw_plot_frame(pen, &f)?;
+        draw_x_labels(pen, &f, &ticks)
+    }
+}
+
+fn dir_word(d: Direction) -> &'static str {
+    match d {
+        Direction::Rising => "rising",
+        Direction::Falling => "falling",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn yoy_uses_year_ago_observation_and_respects_release() {
+        let obs: Vec<MacroObs> = (0..30)
+            .map(|k| {
+                let p = d("2020-01-01").checked_add_months(chrono::Months::new(k)).unwrap();
+                MacroObs { period: p, release: p + chrono::Days::new(45), value: 100.0 + k as f64 }
+            })
+            .collect();
+        let s = MacroSeries {
+            id: "cpi".into(),
+            label: "CPI".into(),
+            transform: Transform::Yoy,
+            supportive_when: Some(Direction::Falling),
+            release_lag_days: 45,
+            obs,
+        };
+        let c = cell(&s, d("2022-03-20"), d("2000-01-01"));
+        // Known at 2022-03-20: periods up to 2022-02-01 (released 2022-03-18).
+        let (p, v) = *c.pts.last().unwrap();
+        assert_eq!(p, d("2022-02-01"));
+        assert!((v - (125.0 / 113.0 - 1.0) * 100.0).abs() < 1e-9);
+        assert_eq!(c.pts[0].0, d("2021-01-01"));
+        // YoY of a linearly rising index falls, and falling is supportive here.
+        assert_eq!(c.supportive_now(), Some(true));
+    }
+}

@@ -1,0 +1,875 @@
+//! The timeframe chart (weekly, 3-day, daily): bars, indicator series and annotations in, four
+//! stacked panels sharing one bar-index x axis out: candles with Bollinger bands and signal
+//! annotations, volume with its regression trendline, the MACD histogram coloured by wave state,
+//! and OBV with its support line.
+
+use super::annotate::{Annotations, Band};
+use super::canvas::{date_ticks, DResult, Frame, Pen};
+use super::panel::{
+    draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
+    draw_x_labels, draw_y_axis, EdgeLabel, Swatch, TickFmt, FS_NOTE, FS_TEXT, FS_TICK,
+};
+use super::theme::Palette;
+use super::Scene;
+use crate::data::Bars;
+use crate::resample::Timeframe;
+use chrono::NaiveDate;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// Bars needed before a timeframe chart is drawn.
+pub(crate) const MIN_BARS: usize = 20;
+
+/// Which annotation layers a timeframe chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layers {
+    /// Weekly: compression cluster and bands, reclaim marker.
+    Weekly,
+    /// 3-day: consolidation zone and breakout, cluster top as a reference line.
+    ThreeDay,
+    /// Daily: stacked levels, distribution days, record-volume day, lower high, OBV line.
+    Daily,
+}
+
+/// Everything a timeframe chart draws.
+pub(crate) struct TfScene<'a> {
+    /// Title.
+    pub title: String,
+    /// Subtitle (as-of, window, stance).
+    pub subtitle: String,
+    /// Timeframe.
+    pub tf: Timeframe,
+    /// All bars (indicators were computed over all of them).
+    pub bars: &'a Bars,
+    /// First bar shown.
+    pub start: usize,
+    /// Bollinger upper band.
+    pub bb_upper: Vec<f64>,
+    /// Bollinger lower band.
+    pub bb_lower: Vec<f64>,
+    /// MACD(12,26,9) histogram.
+    pub hist: Vec<f64>,
+    /// On-balance volume.
+    pub obv: Vec<f64>,
+    /// Annotations (all of them; `layers` picks what is drawn).
+    pub ann: &'a Annotations,
+    /// Annotation layers.
+    pub layers: Layers,
+}
+
+pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
+
+/// Ordinary least squares `y = a + b·x` over finite points; `None` with fewer than 2.
+pub(crate) fn ols(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
+    let (mut n, mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (x, y) in points {
+        if x.is_finite() && y.is_finite() {
+            n += 1.0;
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+    }
+    let den = n * sxx - sx * sx;
+    if n < 2.0 || den.abs() < f64::EPSILON {
+        return None;
+    }
+    let b = (n * sxy - sx * sy) / den;
+    Some(((sy - b * sx) / n, b))
+}
+
+/// Index of the bar containing `d`: the first bar labelled on or after it (resampled bars are
+/// labelled with their last session), if it is not past the end.
+pub(crate) fn bar_of(dates: &[NaiveDate], d: NaiveDate) -> Option<usize> {
+    let i = dates.partition_point(|x| *x < d);
+    (i < dates.len()).then_some(i)
+}
+
+fn valid_volume(v: f64) -> bool {
+    v.is_finite() && v > 0.0
+}
+
+/// Contiguous runs of finite values of `ys` over `range`, as pixel polylines.
+fn polylines(f: &Frame, range: std::ops::Range<usize>, ys: &[f64]) -> Vec<Vec<(i32, i32)>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for i in range {
+        let v = ys.get(i).copied().unwrap_or(f64::NAN);
+        if v.is_finite() {
+            cur.push((f.fx(i as f64), f.fy(v)));
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+impl TfScene<'_> {
+    fn n(&self) -> usize {
+        self.bars.len()
+    }
+
+    /// Price-panel edge labels (y, text, colour) before layout, to size the right padding.
+    fn price_labels(&self, pal: &Palette) -> Vec<EdgeLabel> {
+        let mut out = Vec::new();
+        let a = self.ann;
+        let cl = pal.cluster.to_rgba();
+        match self.layers {
+            Layers::Weekly => {
+                if let Some(c) = &a.cluster {
+                    out.push(EdgeLabel { y: c.hi, text: format!("cluster top {:.2}", c.hi), color: cl });
+                    if c.lo < c.hi {
+                        out.push(EdgeLabel {
+                            y: c.lo,
+                            text: format!("cluster bottom {:.2}", c.lo),
+                            color: cl,
+                        });
+                    }
+                }
+            }
+            Layers::ThreeDay => {
+                if let Some(z) = &a.zone {
+                    out.push(EdgeLabel {
+                        y: z.hi,
+                        text: format!("zone top {:.2}", z.hi),
+                        color: pal.zone.to_rgba(),
+                    });
+                }
+                if let Some(c) = &a.cluster {
+                    out.push(EdgeLabel {
+                        y: c.hi,
+                        text: format!("weekly cluster top {:.2}", c.hi),
+                        color: cl,
+                    });
+                }
+            }
+            Layers::Daily => {
+                for l in &a.levels {
+                    let t = if l.label.is_empty() {
+                        format!("{:.2}", l.price)
+                    } else {
+                        format!("{:.2} {}", l.price, truncate(&l.label, 30))
+                    };
+                    out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba() });
+                }
+                if let Some(lh) = &a.lower_high {
+                    if let Some(m) = lh.lmid {
+                        out.push(EdgeLabel {
+                            y: m,
+                            text: format!("lower-high trigger {m:.2}"),
+                            color: pal.risk.to_rgba(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn draw_chart<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
+        let (w, h) = pen.area.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        let pal = pen.pal;
+        pen.area.fill(&pal.bg)?;
+        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        if self.n() < MIN_BARS {
+            let detail = format!(
+                "The {} chart needs at least {MIN_BARS} complete bars; {} {} available.",
+                self.tf.name(),
+                self.n(),
+                if self.n() == 1 { "is" } else { "are" }
+            );
+            return draw_not_enough(pen, top, &detail);
+        }
+        let m = pen.px(14.0);
+        let axis_w = pen.px(64.0);
+        let strip = pen.fs(FS_TEXT) as i32 + pen.px(10.0);
+        let gap = pen.px(6.0);
+        let date_h = pen.fs(FS_TICK) as i32 + pen.px(12.0);
+        let x0 = m;
+        let x1 = (w - m - axis_w).max(x0 + 10);
+        let avail = (h - top - date_h - m - 4 * (strip + gap)).max(40);
+        let weights = [0.50, 0.14, 0.17, 0.19];
+        let hs: Vec<i32> = weights.iter().map(|k| ((avail as f64) * k).round().max(8.0) as i32).collect();
+
+        // Right padding wide enough for the edge labels (bounded to 30% of the plot).
+        let labels = self.price_labels(&pal);
+        let lab_w =
+            labels.iter().map(|l| pen.text_size(&l.text, pen.fs(FS_NOTE), false).0).max().unwrap_or(0);
+        let plot_w = (x1 - x0) as f64;
+        let pad_px = ((lab_w + pen.px(16.0)) as f64).clamp(pen.px(24.0) as f64, plot_w * 0.3);
+        let n_show = (self.n() - self.start) as f64;
+        let per_bar = ((plot_w - pad_px) / n_show).max(0.5);
+        let xmin = self.start as f64 - 0.7;
+        let xmax = xmin + plot_w / per_bar;
+
+        let mut y = top;
+        let mut frames = Vec::with_capacity(4);
+        for ph in &hs {
+            let fy0 = y + strip;
+            frames.push(Frame { x0, y0: fy0, x1, y1: fy0 + ph, xmin, xmax, ymin: 0.0, ymax: 1.0 });
+            y = fy0 + ph + gap;
+        }
+
+        // Shared date ticks.
+        let range = self.start..self.n();
+        let dates = &self.bars.date[range.clone()];
+        let xs: Vec<f64> = range.clone().map(|i| i as f64).collect();
+        let f0 = frames[0];
+        let tfs = pen.fs(FS_TICK);
+        let ticks = date_ticks(
+            dates,
+            &xs,
+            &|x| f0.fx(x),
+            &|s, b| pen.text_size(s, tfs, b).0,
+            x0 - pen.px(4.0),
+            x1 + axis_w,
+            pen.px(30.0),
+        );
+
+        self.draw_price(pen, &mut frames[0], &ticks, &labels)?;
+        self.draw_volume(pen, &mut frames[1], &ticks)?;
+        self.draw_momentum(pen, &mut frames[2], &ticks)?;
+        self.draw_obv(pen, &mut frames[3], &ticks)?;
+        draw_x_labels(pen, &frames[3], &ticks)?;
+        Ok(())
+    }
+
+    fn legend_at<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &Frame,
+        name: &str,
+        items: &[(Swatch, String)],
+    ) -> DResult {
+        let strip = pen.fs(FS_TEXT) as i32 + pen.px(10.0);
+        draw_legend(pen, (f.x0, f.y0 - strip / 2), f.x1, name, items)
+    }
+
+    fn draw_price<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &mut Frame,
+        ticks: &[super::canvas::DateTick],
+        labels: &[EdgeLabel],
+    ) -> DResult {
+        let pal = pen.pal;
+        let b = self.bars;
+        let range = self.start..self.n();
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        for i in range.clone() {
+            if b.low[i].is_finite() && b.high[i].is_finite() {
+                lo = lo.min(b.low[i]);
+                hi = hi.max(b.high[i]);
+            }
+        }
+        if !lo.is_finite() {
+            lo = 0.0;
+            hi = 1.0;
+        }
+        let span = (hi - lo).max(hi.abs() * 0.01).max(1e-6);
+        // Annotation levels widen the range when close enough to matter.
+        for l in labels {
+            if l.y >= lo - 0.2 * span && l.y <= hi + 0.2 * span {
+                lo = lo.min(l.y);
+                hi = hi.max(l.y);
+            }
+        }
+        let span = (hi - lo).max(1e-6);
+        f.ymin = lo - span * 0.05;
+        f.ymax = hi + span * 0.09;
+
+        draw_plot_bg(pen, f)?;
+        draw_x_grid(pen, f, ticks)?;
+        let last_close = b.close[self.n() - 1];
+        let last_y = f.fy(last_close);
+        draw_y_axis(pen, f, TickFmt::Fixed, &[last_y])?;
+
+        let mut legend: Vec<(Swatch, String)> = vec![
+            (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),
+            (Swatch::Line(Palette::alpha(pal.band, 0.8)), "Bollinger (20, 2)".into()),
+        ];
+
+        // Bollinger envelope.
+        let fill = Palette::alpha(pal.band, 0.07);
+        let up_lines = polylines(f, range.clone(), &self.bb_upper);
+        let lo_lines = polylines(f, range.clone(), &self.bb_lower);
+        if up_lines.len() == 1 && lo_lines.len() == 1 && up_lines[0].len() == lo_lines[0].len() {
+            let mut poly = up_lines[0].clone();
+            poly.extend(lo_lines[0].iter().rev());
+            pen.polygon(&poly, fill)?;
+        }
+        for l in up_lines.iter().chain(lo_lines.iter()) {
+            pen.line(l, Palette::alpha(pal.band, 0.8), 1)?;
+        }
+
+        // Annotation layers under the candles.
+        let a = self.ann;
+        let right = f.x1;
+        match self.layers {
+            Layers::Weekly => {
+                if let Some(c) = &a.cluster {
+                    self.draw_cluster(pen, f, c, &a.bands, right)?;
+                    legend
+                        .push((Swatch::Box(Palette::alpha(pal.cluster, 0.35)), "compression cluster".into()));
+                    if !a.bands.is_empty() {
+                        legend.push((
+                            Swatch::Box(Palette::alpha(pal.cluster, 0.6)),
+                            "compression bands".into(),
+                        ));
+                    }
+                }
+            }
+            Layers::ThreeDay => {
+                if let Some(z) = &a.zone {
+                    self.draw_zone(pen, f, z)?;
+                    legend.push((Swatch::Box(Palette::alpha(pal.zone, 0.4)), "consolidation zone".into()));
+                }
+                if let Some(c) = &a.cluster {
+                    if f.contains_y(c.hi) {
+                        let y = f.fy(c.hi);
+                        pen.dashed(
+                            (f.x0, y),
+                            (right, y),
+                            Palette::alpha(pal.cluster, 0.8),
+                            1,
+                            pen.px(6.0),
+                            pen.px(4.0),
+                        )?;
+                        legend.push((Swatch::Dash(pal.cluster.to_rgba()), "weekly cluster top".into()));
+                    }
+                }
+            }
+            Layers::Daily => {
+                let mut any = false;
+                for l in &a.levels {
+                    if f.contains_y(l.price) {
+                        let y = f.fy(l.price);
+                        pen.dashed(
+                            (f.x0, y),
+                            (right, y),
+                            Palette::alpha(pal.level, 0.85),
+                            1,
+                            pen.px(7.0),
+                            pen.px(4.0),
+                        )?;
+                        any = true;
+                    }
+                }
+                if any {
+                    legend.push((Swatch::Dash(pal.level.to_rgba()), "reclaimed levels".into()));
+                }
+            }
+        }
+
+        // Candles.
+        let pb = f.x_step();
+        let bw = ((pb * 0.66).floor() as i32).max(1);
+        for i in range.clone() {
+            let (o, hh, ll, c) = (b.open[i], b.high[i], b.low[i], b.close[i]);
+            if !(o.is_finite() && hh.is_finite() && ll.is_finite() && c.is_finite()) {
+                continue;
+            }
+            let up = c >= o;
+            let col = if up { pal.up } else { pal.down }.to_rgba();
+            let x = f.fx(i as f64);
+            pen.line(&[(x, f.fy(hh)), (x, f.fy(ll))], col, 1)?;
+            let (yo, yc) = (f.fy(o), f.fy(c));
+            if bw <= 1 {
+                continue;
+            }
+            let (ya, yb) = (yo.min(yc), yo.max(yc).max(yo.min(yc) + 1));
+            pen.fill_rect((x - bw / 2, ya), (x - bw / 2 + bw - 1, yb), col)?;
+        }
+
+        // Markers over the candles.
+        let r = pen.px(4.5);
+        let fs = pen.fs(FS_NOTE);
+        let bgl = Palette::alpha(pal.panel, 0.85);
+        match self.layers {
+            Layers::Weekly => {
+                if let Some(i) = a.reclaim_date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start)
+                {
+                    let x = f.fx(i as f64);
+                    let y = f.fy(b.low[i]) + r + pen.px(3.0);
+                    pen.triangle((x, y), r, false, pal.cluster.to_rgba())?;
+                    pen.label(
+                        "reclaim",
+                        (x, y + r + pen.px(3.0)),
+                        fs,
+                        pal.cluster.to_rgba(),
+                        bgl,
+                        HPos::Center,
+                        VPos::Top,
+                    )?;
+                    legend.push((Swatch::TriUp(pal.cluster.to_rgba()), "reclaim week".into()));
+                }
+            }
+            Layers::ThreeDay => {
+                if let Some(i) = a.breakout_date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start)
+                {
+                    let x = f.fx(i as f64);
+                    let y = f.fy(b.low[i]) + r + pen.px(3.0);
+                    pen.triangle((x, y), r, false, pal.zone.to_rgba())?;
+                    pen.label(
+                        "breakout",
+                        (x, y + r + pen.px(3.0)),
+                        fs,
+                        pal.zone.to_rgba(),
+                        bgl,
+                        HPos::Center,
+                        VPos::Top,
+                    )?;
+                    legend.push((Swatch::TriUp(pal.zone.to_rgba()), "breakout".into()));
+                }
+            }
+            Layers::Daily => {
+                let mut n_dd = 0;
+                for d in &a.dist_days {
+                    if let Some(i) = bar_of(&b.date, *d).filter(|i| *i >= self.start && b.date[*i] == *d) {
+                        let x = f.fx(i as f64);
+                        pen.triangle((x, f.fy(b.high[i]) - r - pen.px(3.0)), r, true, pal.dist.to_rgba())?;
+                        n_dd += 1;
+                    }
+                }
+                if n_dd > 0 {
+                    legend.push((Swatch::TriDown(pal.dist.to_rgba()), format!("distribution day ({n_dd})")));
+                }
+                if let Some((d, _)) = a.volume_day {
+                    if let Some(i) = bar_of(&b.date, d).filter(|i| *i >= self.start && b.date[*i] == d) {
+                        let x = f.fx(i as f64);
+                        pen.circle(
+                            (x, f.fy(b.low[i]) + r + pen.px(4.0)),
+                            r,
+                            pal.highlight.to_rgba(),
+                            true,
+                            1,
+                        )?;
+                        legend.push((Swatch::Dot(pal.highlight.to_rgba()), "record-volume day".into()));
+                    }
+                }
+                if let Some(lh) = &a.lower_high {
+                    self.draw_lower_high(pen, f, lh)?;
+                    let name = if lh.h_last < lh.h_prev { "lower high" } else { "swing highs" };
+                    legend.push((Swatch::TriDown(pal.risk.to_rgba()), name.into()));
+                }
+            }
+        }
+
+        draw_edge_labels(pen, f, labels)?;
+        draw_plot_frame(pen, f)?;
+
+        // Last-price tag on the axis.
+        let up = self.n() < 2 || last_close >= b.close[self.n() - 2];
+        let tag_rgb = if up { pal.up } else { pal.down };
+        let tag = tag_rgb.to_rgba();
+        let txt = format!("{last_close:.2}");
+        let tfs = pen.fs(FS_TICK);
+        let (tw, th) = pen.text_size(&txt, tfs, true);
+        let (tx0, ty0) = (f.x1 + pen.px(2.0), last_y - th / 2 - pen.px(3.0));
+        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), tag)?;
+        pen.text(&txt, (tx0 + pen.px(5.0), last_y), tfs, pal.bg.to_rgba(), HPos::Left, VPos::Center, true)?;
+        pen.dashed(
+            (f.x0, last_y),
+            (f.x1, last_y),
+            Palette::alpha(tag_rgb, 0.6),
+            1,
+            pen.px(2.0),
+            pen.px(3.0),
+        )?;
+
+        self.legend_at(pen, f, &format!("{} {}", self.tf.name_cap(), "price"), &legend)
+    }
+
+    fn draw_cluster<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &Frame,
+        c: &Band,
+        bands: &[Band],
+        right: i32,
+    ) -> DResult {
+        let pal = pen.pal;
+        let b = self.bars;
+        if c.hi > c.lo && (f.contains_y(c.hi) || f.contains_y(c.lo) || (c.lo < f.ymin && c.hi > f.ymax)) {
+            pen.fill_rect((f.x0, f.fy(c.hi)), (right, f.fy(c.lo)), Palette::alpha(pal.cluster, 0.08))?;
+        }
+        for band in bands {
+            let i0 = band.from.and_then(|d| bar_of(&b.date, d)).unwrap_or(self.start).max(self.start);
+            let i1 = band.to.and_then(|d| bar_of(&b.date, d)).unwrap_or(self.n() - 1);
+            if i1 < self.start {
+                continue;
+            }
+            let (xa, xb) = (f.fx(i0 as f64 - 0.5), f.fx(i1 as f64 + 0.5));
+            pen.fill_rect((xa, f.fy(band.hi)), (xb, f.fy(band.lo)), Palette::alpha(pal.cluster, 0.18))?;
+            pen.stroke_rect((xa, f.fy(band.hi)), (xb, f.fy(band.lo)), Palette::alpha(pal.cluster, 0.7), 1)?;
+        }
+        if f.contains_y(c.hi) {
+            let y = f.fy(c.hi);
+            pen.line(&[(f.x0, y), (right, y)], Palette::alpha(pal.cluster, 0.9), pen.px(1.5) as u32)?;
+        }
+        if c.lo < c.hi && f.contains_y(c.lo) {
+            let y = f.fy(c.lo);
+            pen.dashed((f.x0, y), (right, y), Palette::alpha(pal.cluster, 0.8), 1, pen.px(6.0), pen.px(4.0))?;
+        }
+        Ok(())
+    }
+
+    fn draw_zone<B: DrawingBackend>(&self, pen: &Pen<B>, f: &Frame, z: &Band) -> DResult {
+        let pal = pen.pal;
+        let b = self.bars;
+        let i0 = z.from.and_then(|d| bar_of(&b.date, d));
+        let i1 = z.to.and_then(|d| bar_of(&b.date, d));
+        let (ytop, ylo) = (f.fy(z.hi), f.fy(z.lo));
+        if let (Some(i0), Some(i1)) = (i0, i1) {
+            if i1 >= self.start {
+                let xa = f.fx(i0.max(self.start) as f64 - 0.5);
+                let xb = f.fx(i1 as f64 + 0.5);
+                pen.fill_rect((xa, ytop), (xb, ylo.max(ytop + 1)), Palette::alpha(pal.zone, 0.2))?;
+                pen.stroke_rect((xa, ytop), (xb, ylo.max(ytop + 1)), Palette::alpha(pal.zone, 0.9), 1)?;
+                if f.contains_y(z.hi) {
+                    pen.dashed(
+                        (xb, ytop),
+                        (f.x1, ytop),
+                        Palette::alpha(pal.zone, 0.9),
+                        1,
+                        pen.px(6.0),
+                        pen.px(4.0),
+                    )?;
+                }
+                return Ok(());
+            }
+        }
+        // Undated zone: a band across the window.
+        pen.fill_rect((f.x0, ytop), (f.x1, ylo.max(ytop + 1)), Palette::alpha(pal.zone, 0.12))?;
+        Ok(())
+    }
+
+    fn draw_lower_high<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &Frame,
+        lh: &super::annotate::LowerHigh,
+    ) -> DResult {
+        let pal = pen.pal;
+        let b = self.bars;
+        let r = pen.px(4.5);
+        let fs = pen.fs(FS_NOTE);
+        let col = pal.risk.to_rgba();
+        let bg = Palette::alpha(pal.panel, 0.85);
+        let lower = lh.h_last < lh.h_prev;
+        let at = |d: Option<NaiveDate>| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start);
+        let pts = [
+            (at(lh.h_prev_date), lh.h_prev, "H"),
+            (at(lh.h_last_date), lh.h_last, if lower { "LH" } else { "HH" }),
+        ];
+        // Two nearby swing highs: push their labels apart (left one leftwards, right one rightwards).
+        let close = match (pts[0].0, pts[1].0) {
+            (Some(a), Some(c)) => (f.fx(c as f64) - f.fx(a as f64)).abs() < pen.px(110.0),
+            _ => false,
+        };
+        let mut first_x = None;
+        for (k, (i, v, name)) in pts.into_iter().enumerate() {
+            let Some(i) = i else { continue };
+            let x = f.fx(i as f64);
+            first_x.get_or_insert(x);
+            let y = f.fy(v) - r - pen.px(4.0);
+            pen.triangle((x, y), r, true, col)?;
+            let (hp, lx) = match (close, k) {
+                (false, _) => (HPos::Center, x),
+                (true, 0) => (HPos::Right, x + r),
+                (true, _) => (HPos::Left, x - r),
+            };
+            pen.label(&format!("{name} {v:.2}"), (lx, y - r - pen.px(3.0)), fs, col, bg, hp, VPos::Bottom)?;
+        }
+        if let Some(m) = lh.lmid {
+            if f.contains_y(m) {
+                let y = f.fy(m);
+                pen.dashed(
+                    (first_x.unwrap_or(f.x0), y),
+                    (f.x1, y),
+                    Palette::alpha(pal.risk, 0.8),
+                    1,
+                    pen.px(3.0),
+                    pen.px(3.0),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_volume<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &mut Frame,
+        ticks: &[super::canvas::DateTick],
+    ) -> DResult {
+        let pal = pen.pal;
+        let b = self.bars;
+        let range = self.start..self.n();
+        let vmax = range.clone().map(|i| b.volume[i]).filter(|v| valid_volume(*v)).fold(0.0f64, f64::max);
+        f.ymin = 0.0;
+        f.ymax = if vmax > 0.0 { vmax * 1.15 } else { 1.0 };
+        draw_plot_bg(pen, f)?;
+        draw_x_grid(pen, f, ticks)?;
+        draw_y_axis(pen, f, TickFmt::Count, &[])?;
+        let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
+        let hl_i = self
+            .ann
+            .volume_day
+            .filter(|_| self.layers == Layers::Daily)
+            .and_then(|(d, _)| bar_of(&b.date, d).filter(|i| b.date[*i] == d && *i >= self.start));
+        for i in range.clone() {
+            let v = b.volume[i];
+            if !valid_volume(v) {
+                continue;
+            }
+            let up = b.close[i] >= b.open[i];
+            let col = if Some(i) == hl_i {
+                pal.highlight.to_rgba()
+            } else {
+                Palette::alpha(if up { pal.up } else { pal.down }, 0.55)
+            };
+            let x = f.fx(i as f64);
+            pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, f.y1), col)?;
+        }
+        let mut legend = vec![
+            (Swatch::Box(Palette::alpha(pal.up, 0.55)), "up".into()),
+            (Swatch::Box(Palette::alpha(pal.down, 0.55)), "down".into()),
+        ];
+        // Regression trendline over the window.
+        if let Some((a0, b1)) =
+            ols(range.clone().filter(|i| valid_volume(b.volume[*i])).map(|i| (i as f64, b.volume[i])))
+        {
+            let (xa, xb) = (self.start as f64, (self.n() - 1) as f64);
+            let (ya, yb) = (a0 + b1 * xa, a0 + b1 * xb);
+            pen.line(&[(f.fx(xa), f.fy(ya)), (f.fx(xb), f.fy(yb))], pal.text.to_rgba(), pen.px(1.5) as u32)?;
+            let chg = if ya > 0.0 { format!(" ({:+.0}%)", (yb / ya - 1.0) * 100.0) } else { String::new() };
+            legend.push((Swatch::Line(pal.text.to_rgba()), format!("regression trend{chg}")));
+        }
+        if let (Some(i), Some((_, rank))) = (hl_i, self.ann.volume_day) {
+            let txt = match rank {
+                Some(r) => format!("#{r:.0} volume of 252 sessions"),
+                None => "record volume".to_string(),
+            };
+            let x = f.fx(i as f64);
+            let yv = f.fy(b.volume[i]);
+            let right_half = x > (f.x0 + f.x1) / 2;
+            let h = if right_half { HPos::Right } else { HPos::Left };
+            let dx = if right_half { -pen.px(6.0) } else { pen.px(6.0) };
+            pen.label(
+                &txt,
+                (x + dx, yv.max(f.y0 + pen.px(8.0))),
+                pen.fs(FS_NOTE),
+                pal.text.to_rgba(),
+                Palette::alpha(pal.panel, 0.85),
+                h,
+                VPos::Top,
+            )?;
+            legend.push((Swatch::Box(pal.highlight.to_rgba()), "record-volume day".into()));
+        }
+        draw_plot_frame(pen, f)?;
+        self.legend_at(pen, f, "Volume", &legend)
+    }
+
+    fn draw_momentum<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &mut Frame,
+        ticks: &[super::canvas::DateTick],
+    ) -> DResult {
+        let pal = pen.pal;
+        let range = self.start..self.n();
+        let mut mx = 0.0f64;
+        for i in range.clone() {
+            if self.hist[i].is_finite() {
+                mx = mx.max(self.hist[i].abs());
+            }
+        }
+        let mx = if mx > 0.0 { mx * 1.12 } else { 1.0 };
+        f.ymin = -mx;
+        f.ymax = mx;
+        draw_plot_bg(pen, f)?;
+        draw_x_grid(pen, f, ticks)?;
+        draw_y_axis(pen, f, TickFmt::Fixed, &[])?;
+        let y0 = f.fy(0.0);
+        pen.line(&[(f.x0, y0), (f.x1, y0)], pal.frame.to_rgba(), 1)?;
+        let states = wave_states(&self.hist);
+        let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
+        let color = |s: Wave| match s {
+            Wave::EU => pal.up.to_rgba(),
+            Wave::CU => Palette::alpha(pal.up, 0.4),
+            Wave::CD => Palette::alpha(pal.down, 0.4),
+            Wave::ED => pal.down.to_rgba(),
+        };
+        for i in range {
+            let (Some(s), v) = (states[i], self.hist[i]) else { continue };
+            let x = f.fx(i as f64);
+            pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, y0), color(s))?;
+        }
+        draw_plot_frame(pen, f)?;
+        let legend = vec![
+            (Swatch::Box(color(Wave::EU)), "expanding up".into()),
+            (Swatch::Box(color(Wave::CU)), "contracting up".into()),
+            (Swatch::Box(color(Wave::CD)), "downside fading".into()),
+            (Swatch::Box(color(Wave::ED)), "expanding down".into()),
+        ];
+        self.legend_at(pen, f, "MACD (12, 26, 9) histogram", &legend)
+    }
+
+    fn draw_obv<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &mut Frame,
+        ticks: &[super::canvas::DateTick],
+    ) -> DResult {
+        let pal = pen.pal;
+        let range = self.start..self.n();
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for i in range.clone() {
+            let v = self.obv[i];
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        let line = if self.layers == Layers::Daily { self.obv_support() } else { None };
+        if let Some((_, pts)) = &line {
+            for (_, v) in pts {
+                if *v >= lo - (hi - lo) * 0.3 && *v <= hi + (hi - lo) * 0.3 {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
+                }
+            }
+        }
+        if !lo.is_finite() {
+            lo = 0.0;
+            hi = 1.0;
+        }
+        let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
+        f.ymin = lo - span * 0.08;
+        f.ymax = hi + span * 0.1;
+        draw_plot_bg(pen, f)?;
+        draw_x_grid(pen, f, ticks)?;
+        draw_y_axis(pen, f, TickFmt::Count, &[])?;
+        let mut legend = vec![(Swatch::Line(pal.line.to_rgba()), "OBV".to_string())];
+        for l in polylines(f, range, &self.obv) {
+            pen.line(&l, pal.line.to_rgba(), pen.px(1.5) as u32)?;
+        }
+        if let Some((state, pts)) = line {
+            let px: Vec<(i32, i32)> = pts.iter().map(|(i, v)| (f.fx(*i), f.fy(*v))).collect();
+            for w in px.windows(2) {
+                pen.dashed(w[0], w[1], pal.risk.to_rgba(), pen.px(1.5) as u32, pen.px(6.0), pen.px(4.0))?;
+            }
+            if let Some((_, v)) = pts.last() {
+                let (div, suf) = super::canvas::count_unit(v.abs());
+                draw_edge_labels(
+                    pen,
+                    f,
+                    &[EdgeLabel {
+                        y: *v,
+                        text: format!("support {:.2}{suf} ({state})", v / div),
+                        color: pal.risk.to_rgba(),
+                    }],
+                )?;
+            }
+            legend.push((Swatch::Dash(pal.risk.to_rgba()), "OBV support / retest line".into()));
+        }
+        draw_plot_frame(pen, f)?;
+        self.legend_at(pen, f, "On-balance volume", &legend)
+    }
+
+    /// The H2 support line as (x, value) points over the window, with a state word.
+    fn obv_support(&self) -> Option<(&'static str, Vec<(f64, f64)>)> {
+        let l = self.ann.obv_line.as_ref()?;
+        let b = self.bars;
+        let state = match l.state {
+            crate::signals::State::Bullish => "intact",
+            crate::signals::State::Bearish => "failed",
+            _ => "retest",
+        };
+        let last = (self.n() - 1) as f64;
+        let at = |d: Option<NaiveDate>| {
+            d.and_then(|d| bar_of(&b.date, d)).filter(|i| b.date[*i] == d.unwrap_or(b.date[*i]))
+        };
+        let (p1, p2) = (at(l.p1_date), at(l.p2_date));
+        let mut pts = Vec::new();
+        if let (Some(p1), Some(p2)) = (p1, p2) {
+            let (o1, o2) = (self.obv[p1], self.obv[p2]);
+            if p2 > p1 && o1.is_finite() && o2.is_finite() {
+                let slope = if o2 > o1 { (o2 - o1) / (p2 - p1) as f64 } else { 0.0 };
+                let base = if o2 > o1 { o1 } else { o2 };
+                let from = if o2 > o1 { p1 } else { p2 };
+                let val = |i: f64| base + slope * (i - from as f64);
+                let freeze = at(l.break_date).map(|i| i as f64).unwrap_or(last).min(last);
+                let x0 = (from as f64).max(self.start as f64);
+                pts.push((x0, val(x0)));
+                pts.push((freeze, val(freeze)));
+                if freeze < last {
+                    pts.push((last, val(freeze)));
+                }
+                return Some((state, pts));
+            }
+        }
+        let x0 = p2.or(p1).map(|i| i as f64).unwrap_or(self.start as f64).max(self.start as f64);
+        Some((state, vec![(x0, l.value), (last, l.value)]))
+    }
+}
+
+impl Scene for TfScene<'_> {
+    fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
+        self.draw_chart(pen)
+    }
+}
+
+/// Capitalised timeframe names for panel titles.
+trait NameCap {
+    fn name_cap(self) -> &'static str;
+}
+
+impl NameCap for Timeframe {
+    fn name_cap(self) -> &'static str {
+        match self {
+            Timeframe::Daily => "Daily",
+            Timeframe::ThreeDay => "3-day",
+            Timeframe::Weekly => "Weekly",
+            Timeframe::Monthly => "Monthly",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ols_fits_a_line() {
+        let (a, b) = ols((0..10).map(|i| (i as f64, 3.0 + 2.0 * i as f64))).unwrap();
+        assert!((a - 3.0).abs() < 1e-9 && (b - 2.0).abs() < 1e-9);
+        assert!(ols([(1.0, 1.0)].into_iter()).is_none());
+    }
+
+    #[test]
+    fn bar_of_maps_dates_into_resampled_bars() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let dates = [d("2025-01-03"), d("2025-01-10"), d("2025-01-17")];
+        assert_eq!(bar_of(&dates, d("2025-01-08")), Some(1));
+        assert_eq!(bar_of(&dates, d("2025-01-10")), Some(1));
+        assert_eq!(bar_of(&dates, d("2025-01-20")), None);
+    }
+}

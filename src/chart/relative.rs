@@ -1,0 +1,233 @@
+//! The relative-strength chart: weekly instrument and benchmark closes in, two panels out: the
+//! instrument/benchmark ratio with its 30-week average, its low and its two-year change; and
+//! both instruments rebased to 100 at the window start.
+
+use super::canvas::{date_ticks, DResult, Frame, Pen};
+use super::panel::{
+    draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
+    draw_x_labels, draw_y_axis, EdgeLabel, Swatch, TickFmt, FS_NOTE, FS_TEXT, FS_TICK,
+};
+use super::theme::Palette;
+use super::Scene;
+use chrono::NaiveDate;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// Weeks needed before the chart is drawn.
+pub(crate) const MIN_WEEKS: usize = 31;
+
+/// The aligned weekly series the chart draws.
+pub(crate) struct RelScene {
+    /// Title.
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: String,
+    /// Instrument ticker.
+    pub sym: String,
+    /// Benchmark ticker.
+    pub bench: String,
+    /// Week labels present in both series.
+    pub dates: Vec<NaiveDate>,
+    /// Instrument closes (adjusted when available).
+    pub a: Vec<f64>,
+    /// Benchmark closes.
+    pub b: Vec<f64>,
+    /// a / b.
+    pub ratio: Vec<f64>,
+    /// SMA(ratio, 30).
+    pub sma30: Vec<f64>,
+    /// First week shown.
+    pub start: usize,
+    /// Ratio low (date, value) from A1 evidence, if any.
+    pub low: Option<(NaiveDate, f64)>,
+}
+
+impl RelScene {
+    /// Two-year change of the ratio (104 weeks), when there is enough history.
+    pub fn lag104(&self) -> Option<(usize, f64)> {
+        let t = self.ratio.len().checked_sub(1)?;
+        let i = t.checked_sub(104)?;
+        let (r0, r1) = (self.ratio[i], self.ratio[t]);
+        (r0 > 0.0 && r1.is_finite()).then(|| (i, r1 / r0 - 1.0))
+    }
+}
+
+impl Scene for RelScene {
+    fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
+        let (w, h) = pen.area.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        let pal = pen.pal;
+        pen.area.fill(&pal.bg)?;
+        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        let n = self.dates.len();
+        if n < MIN_WEEKS {
+            let detail = format!(
+                "The relative-strength chart needs at least {MIN_WEEKS} weeks common to {} and {}; {n} available.",
+                self.sym, self.bench
+            );
+            return draw_not_enough(pen, top, &detail);
+        }
+        let m = pen.px(14.0);
+        let axis_w = pen.px(64.0);
+        let strip = pen.fs(FS_TEXT) as i32 + pen.px(10.0);
+        let gap = pen.px(6.0);
+        let date_h = pen.fs(FS_TICK) as i32 + pen.px(12.0);
+        let (x0, x1) = (m, (w - m - axis_w).max(m + 10));
+        let avail = (h - top - date_h - m - 2 * (strip + gap)).max(30);
+        let h1 = (avail as f64 * 0.62) as i32;
+        let h2 = avail - h1;
+        let n_show = (n - self.start) as f64;
+        let plot_w = (x1 - x0) as f64;
+        let pad = pen.px(90.0) as f64;
+        let per = ((plot_w - pad) / n_show).max(0.5);
+        let xmin = self.start as f64 - 0.5;
+        let xmax = xmin + plot_w / per;
+        let mut f1 =
+            Frame { x0, y0: top + strip, x1, y1: top + strip + h1, xmin, xmax, ymin: 0.0, ymax: 1.0 };
+        let y2 = f1.y1 + gap + strip;
+        let mut f2 = Frame { x0, y0: y2, x1, y1: y2 + h2, xmin, xmax, ymin: 0.0, ymax: 1.0 };
+
+        let range = self.start..n;
+        let xs: Vec<f64> = range.clone().map(|i| i as f64).collect();
+        let tfs = pen.fs(FS_TICK);
+        let ticks = date_ticks(
+            &self.dates[range.clone()],
+            &xs,
+            &|x| f1.fx(x),
+            &|s, b| pen.text_size(s, tfs, b).0,
+            x0 - pen.px(4.0),
+            x1 + axis_w,
+            pen.px(30.0),
+        );
+
+        // Panel 1: ratio.
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for i in range.clone() {
+            for v in [self.ratio[i], self.sma30[i]] {
+                if v.is_finite() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        let span = (hi - lo).max(hi.abs() * 0.01).max(1e-9);
+        f1.ymin = lo - span * 0.08;
+        f1.ymax = hi + span * 0.16;
+        draw_plot_bg(pen, &f1)?;
+        draw_x_grid(pen, &f1, &ticks)?;
+        draw_y_axis(pen, &f1, TickFmt::Fixed, &[])?;
+        let line = |f: &Frame, ys: &[f64]| -> Vec<(i32, i32)> {
+            range.clone().filter(|i| ys[*i].is_finite()).map(|i| (f.fx(i as f64), f.fy(ys[i]))).collect()
+        };
+        pen.line(&line(&f1, &self.sma30), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
+        pen.line(&line(&f1, &self.ratio), pal.line.to_rgba(), pen.px(2.0) as u32)?;
+        let fs = pen.fs(FS_NOTE);
+        let bg = Palette::alpha(pal.panel, 0.85);
+        let mut legend = vec![
+            (Swatch::Line(pal.line.to_rgba()), format!("{}/{} (weekly closes)", self.sym, self.bench)),
+            (Swatch::Line(pal.line2.to_rgba()), "30-week average".to_string()),
+        ];
+        if let Some((i0, chg)) = self.lag104() {
+            if i0 >= self.start {
+                let t = n - 1;
+                let (xa, xb) = (f1.fx(i0 as f64), f1.fx(t as f64));
+                let (ya, yb) = (f1.fy(self.ratio[i0]), f1.fy(self.ratio[t]));
+                let col = if chg >= 0.0 { pal.good } else { pal.bad }.to_rgba();
+                pen.dashed((xa, ya), (xb, yb), Palette::alpha(pal.muted, 0.8), 1, pen.px(4.0), pen.px(4.0))?;
+                pen.circle((xa, ya), pen.px(3.5), col, true, 1)?;
+                let yt = f1.y0 + pen.px(6.0);
+                pen.line(&[(xa, yt + pen.px(8.0)), (xb, yt + pen.px(8.0))], col, 1)?;
+                pen.line(&[(xa, yt + pen.px(4.0)), (xa, yt + pen.px(12.0))], col, 1)?;
+                pen.line(&[(xb, yt + pen.px(4.0)), (xb, yt + pen.px(12.0))], col, 1)?;
+                pen.label(
+                    &format!("two-year change {:+.1}%", chg * 100.0),
+                    ((xa + xb) / 2, yt + pen.px(12.0)),
+                    fs,
+                    col,
+                    bg,
+                    HPos::Center,
+                    VPos::Top,
+                )?;
+            }
+        }
+        if let Some((d, v)) = self.low {
+            if let Some(i) = super::price::bar_of(&self.dates, d).filter(|i| *i >= self.start) {
+                let (x, y) = (f1.fx(i as f64), f1.fy(v));
+                pen.triangle((x, y + pen.px(8.0)), pen.px(4.5), false, pal.good.to_rgba())?;
+                pen.label(
+                    &format!("low {v:.4} ({d})"),
+                    (x + pen.px(10.0), y + pen.px(8.0)),
+                    fs,
+                    pal.text.to_rgba(),
+                    bg,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+                legend.push((Swatch::TriUp(pal.good.to_rgba()), "two-year low".into()));
+            }
+        }
+        let t = n - 1;
+        draw_edge_labels(
+            pen,
+            &f1,
+            &[EdgeLabel {
+                y: self.ratio[t],
+                text: format!("{:.4}", self.ratio[t]),
+                color: pal.line.to_rgba(),
+            }],
+        )?;
+        draw_plot_frame(pen, &f1)?;
+        draw_legend(pen, (f1.x0, f1.y0 - strip / 2), f1.x1, "Relative strength", &legend)?;
+
+        // Panel 2: both rebased to 100.
+        let base_a = self.a[self.start];
+        let base_b = self.b[self.start];
+        let ra: Vec<f64> = self.a.iter().map(|v| v / base_a * 100.0).collect();
+        let rb: Vec<f64> = self.b.iter().map(|v| v / base_b * 100.0).collect();
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for i in range.clone() {
+            for v in [ra[i], rb[i]] {
+                if v.is_finite() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        let span = (hi - lo).max(1.0);
+        f2.ymin = lo - span * 0.06;
+        f2.ymax = hi + span * 0.08;
+        draw_plot_bg(pen, &f2)?;
+        draw_x_grid(pen, &f2, &ticks)?;
+        draw_y_axis(pen, &f2, TickFmt::Fixed, &[])?;
+        if f2.contains_y(100.0) {
+            let y = f2.fy(100.0);
+            pen.line(&[(f2.x0, y), (f2.x1, y)], pal.frame.to_rgba(), 1)?;
+        }
+        pen.line(&line(&f2, &rb), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
+        pen.line(&line(&f2, &ra), pal.line.to_rgba(), pen.px(2.0) as u32)?;
+        draw_edge_labels(
+            pen,
+            &f2,
+            &[
+                EdgeLabel { y: ra[t], text: format!("{} {:.0}", self.sym, ra[t]), color: pal.line.to_rgba() },
+                EdgeLabel {
+                    y: rb[t],
+                    text: format!("{} {:.0}", self.bench, rb[t]),
+                    color: pal.line2.to_rgba(),
+                },
+            ],
+        )?;
+        draw_plot_frame(pen, &f2)?;
+        draw_legend(
+            pen,
+            (f2.x0, f2.y0 - strip / 2),
+            f2.x1,
+            &format!("Rebased to 100 on {}", self.dates[self.start]),
+            &[
+                (Swatch::Line(pal.line.to_rgba()), self.sym.clone()),
+                (Swatch::Line(pal.line2.to_rgba()), self.bench.clone()),
+            ],
+        )?;
+        draw_x_labels(pen, &f2, &ticks)
+    }
+}

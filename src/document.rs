@@ -1,0 +1,229 @@
+//! The signals.json document: an [`Analysis`](crate::Analysis) in, a stable JSON value out
+//! (schema documented in `docs/signals-schema.md`). Pure; the report stage writes it.
+
+use crate::signals::format::format_ev;
+use crate::signals::stance::{Checklist, Stance};
+use crate::signals::{Ev, SignalResult};
+use serde_json::{json, Map, Value};
+
+/// Schema version of the document; bump on any breaking change.
+pub const SCHEMA: u32 = 1;
+
+/// The generator string, e.g. `marketnote 0.1.0`.
+pub fn generator() -> String {
+    format!("marketnote {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A finite number, or null.
+fn num(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// One evidence item: `{"key", "type", value fields, "text"}`, where `text` is the value as the
+/// note renders it.
+fn evidence(key: &str, ev: &Ev) -> Value {
+    let mut m = Map::new();
+    m.insert("key".into(), json!(key));
+    match ev {
+        Ev::Num { v, unit } => {
+            m.insert("type".into(), json!("num"));
+            m.insert("value".into(), num(*v));
+            m.insert("unit".into(), json!(unit));
+        }
+        Ev::Date { v } => {
+            m.insert("type".into(), json!("date"));
+            m.insert("value".into(), json!(v.to_string()));
+        }
+        Ev::Dates { v } => {
+            m.insert("type".into(), json!("dates"));
+            m.insert("value".into(), json!(v.iter().map(|d| d.to_string()).collect::<Vec<_>>()));
+        }
+        Ev::Range { lo, hi } => {
+            m.insert("type".into(), json!("range"));
+            m.insert("lo".into(), num(*lo));
+            m.insert("hi".into(), num(*hi));
+        }
+        Ev::Text { v } => {
+            m.insert("type".into(), json!("text"));
+            m.insert("value".into(), json!(v));
+        }
+    }
+    m.insert("text".into(), json!(format_ev(ev, None)));
+    Value::Object(m)
+}
+
+/// One signal as a JSON object.
+pub fn signal(r: &SignalResult) -> Value {
+    json!({
+        "id": r.id,
+        "group": r.group,
+        "claim": r.claim,
+        "tf": r.tf.code(),
+        "as_of": r.as_of.map(|d| d.to_string()),
+        "state": r.state,
+        "direction": r.state.direction(),
+        "strength": num(r.strength),
+        "sentence": r.sentence,
+        "reason": r.reason.as_ref().map(|u| json!({"detail": u.to_string(), "info": u})),
+        "flags": r.flags,
+        "evidence": r.evidence.iter().map(|(k, e)| evidence(k, e)).collect::<Vec<_>>(),
+    })
+}
+
+/// The stance block.
+pub fn stance(s: &Stance) -> Value {
+    json!({
+        "stance": s.stance,
+        "conviction": s.conviction,
+        "score": num(s.score),
+        "coverage": num(s.coverage),
+        "groups": s.groups.iter().map(|(g, m)| json!({"group": g, "mean": m.map_or(Value::Null, num)})).collect::<Vec<_>>(),
+        "contributions": s.contributions.iter().map(|c| json!({
+            "id": c.id,
+            "group": c.group,
+            "state": c.state,
+            "strength": num(c.strength),
+            "contribution": num(c.contribution),
+        })).collect::<Vec<_>>(),
+        "overrides": s.overrides,
+        "flags": s.flags,
+        "invalidation": s.invalidation.iter().map(|i| json!({
+            "label": i.label,
+            "value": num(i.value),
+            "basis": i.basis,
+            "signal": i.signal,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The checklist block.
+pub fn checklist(c: &Checklist) -> Value {
+    json!({
+        "header": c.header,
+        "n_pass": c.n_pass,
+        "items": c.items.iter().map(|i| json!({
+            "title": i.title,
+            "tick": i.tick,
+            "symbol": i.tick.symbol(),
+            "signals": i.signals,
+            "detail": i.detail,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The signals.json document of an analysis (schema 1). Deterministic: same analysis, same bytes
+/// when serialised.
+pub fn document(a: &crate::Analysis) -> Value {
+    let inst = &a.dataset.instrument;
+    let bench = a.dataset.benchmark.as_ref().map(|b| json!({"symbol": b.symbol, "name": b.name}));
+    json!({
+        "schema": SCHEMA,
+        "generator": generator(),
+        "as_of": a.as_of.to_string(),
+        "instrument": {"symbol": inst.symbol, "name": inst.name},
+        "benchmark": bench,
+        "stance": stance(&a.stance),
+        "checklist": checklist(&a.checklist),
+        "signals": a.signals.iter().map(signal).collect::<Vec<_>>(),
+        "inputs": a.dataset.quality.iter().map(|q| json!({
+            "role": q.role,
+            "file": q.path.file_name().map(|f| f.to_string_lossy().into_owned()),
+            "rows": q.rows,
+            "first": q.first.map(|d| d.to_string()),
+            "last": q.last.map(|d| d.to_string()),
+            "sha256": q.sha256,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// One short line of key evidence: the first few evidence items as `key value`, cut at
+/// `max` characters.
+fn key_evidence(r: &SignalResult, max: usize) -> String {
+    if let Some(reason) = &r.reason {
+        return format!("not assessed: {reason}");
+    }
+    let mut out = String::new();
+    for (k, e) in r.evidence.iter().filter(|(k, _)| !k.ends_with("_src") && k != "levels") {
+        let unit = if matches!(e, Ev::Num { unit: crate::signals::Unit::Shares, .. }) { "M" } else { "" };
+        let piece = format!("{k} {}{unit}", format_ev(e, None));
+        let add = if out.is_empty() { piece.chars().count() } else { piece.chars().count() + 2 };
+        if out.chars().count() + add > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+/// The `marketnote signals` table: one aligned row per signal (timeframe, signal, state,
+/// strength, key evidence), then score, stance, coverage, overrides, invalidation levels and the
+/// checklist.
+pub fn render_table(a: &crate::Analysis) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let bench = a.dataset.benchmark.as_ref().map_or(String::new(), |b| format!(" vs {}", b.symbol));
+    let _ = writeln!(out, "{}{} signals as of {}", a.dataset.instrument.symbol, bench, a.as_of);
+    let _ = writeln!(out);
+    let w_id = a.signals.iter().map(|r| r.id.len()).max().unwrap_or(6).max(6);
+    let _ = writeln!(
+        out,
+        "{}  {}  {}  {}  key evidence",
+        pad("tf", 2),
+        pad("signal", w_id),
+        pad("state", 11),
+        pad("σ", 4),
+    );
+    let _ = writeln!(out, "{}", "-".repeat(2 + 2 + w_id + 2 + 11 + 2 + 4 + 2 + 60));
+    for r in &a.signals {
+        let state = match r.state {
+            crate::signals::State::Bullish => "bullish",
+            crate::signals::State::Bearish => "bearish",
+            crate::signals::State::Neutral => "neutral",
+            crate::signals::State::Unavailable => "n/a",
+        };
+        let _ = writeln!(
+            out,
+            "{}  {}  {}  {:.2}  {}",
+            r.tf.code(),
+            pad(r.id, w_id),
+            pad(state, 11),
+            r.strength,
+            key_evidence(r, 72)
+        );
+    }
+    let s = &a.stance;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Score {:+.3}  stance {} ({} conviction)  coverage {:.0}%",
+        s.score,
+        s.stance.word(),
+        s.conviction,
+        s.coverage * 100.0
+    );
+    for o in &s.overrides {
+        let _ = writeln!(out, "  override: {o}");
+    }
+    for i in &s.invalidation {
+        let v = if i.basis == "OBV" { format!("{:.1}M", i.value / 1e6) } else { format!("{:.2}", i.value) };
+        let _ = writeln!(out, "  invalidation: {} {v} ({})", i.label, i.basis);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", a.checklist.header);
+    for i in &a.checklist.items {
+        let _ = writeln!(out, "  {} {}: {}", i.tick.symbol(), i.title, i.detail);
+    }
+    out
+}

@@ -1,0 +1,919 @@
+//! The Tera context: an [`Analysis`] and its [`Chart`]s in, a [`NoteView`] out.
+//!
+//! The view is a `#[derive(Serialize)]` projection built for templates, not the domain structs:
+//! every number is already rounded and formatted (rounding happens only here and in
+//! `signals::format`), every optional slot is present (as `null`) so templates never hit an
+//! undefined variable, and every claim carries the state that chose it.
+
+use crate::chart::Chart;
+use crate::data::{Bars, Transform};
+use crate::signals::format::format_ev;
+use crate::signals::stance::{StanceKind, Tick};
+use crate::signals::{capitalise, SignalResult, State, Unavailable};
+use crate::Analysis;
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every signal of SIGNALS.md §4 in note order: (id, section, topic label for the macro list).
+pub const SIGNAL_ORDER: [(&str, &str); 25] = [
+    ("rs_small_cap_lag_ending", "thesis"),
+    ("rs_cap_ladder_rotation", "thesis"),
+    ("rs_large_cap_wave_complete", "thesis"),
+    ("macro_rate_cut_expectations", "macro"),
+    ("macro_inflation_cooling", "macro"),
+    ("macro_growth_stabilising", "macro"),
+    ("macro_financing_costs_falling", "macro"),
+    ("macro_foreign_flows", "macro"),
+    ("fund_small_cap_earnings_turn", "macro"),
+    ("fund_revenue_revisions_stable", "macro"),
+    ("fund_cost_pressure_easing", "macro"),
+    ("wk_compression_cluster_reclaim", "weekly"),
+    ("wk_volume_accumulation", "weekly"),
+    ("wk_volume_trendline_support", "weekly"),
+    ("wk_momentum_wave_flip", "weekly"),
+    ("d3_consolidation_hold", "three_day"),
+    ("d3_higher_dip_absorption", "three_day"),
+    ("d3_volume_trend", "three_day"),
+    ("d3_momentum_mirror", "three_day"),
+    ("d1_stacked_level_reclaim", "daily"),
+    ("d1_volume_thrust", "daily"),
+    ("d1_shallow_pullbacks", "daily"),
+    ("d1_no_distribution", "daily"),
+    ("risk_lower_high", "risk"),
+    ("risk_obv_underside_retest_fail", "risk"),
+];
+
+/// The topic a macro or fundamentals signal is listed under in the Macro Backdrop.
+fn macro_topic(id: &str) -> &'static str {
+    match id {
+        "macro_rate_cut_expectations" => "Rates",
+        "macro_inflation_cooling" => "Inflation",
+        "macro_growth_stabilising" => "Growth",
+        "macro_financing_costs_falling" => "Financing costs",
+        "macro_foreign_flows" => "Foreign flows",
+        "fund_small_cap_earnings_turn" | "fund_revenue_revisions_stable" => "Earnings revisions",
+        "fund_cost_pressure_easing" => "Cost pressure",
+        _ => "Other",
+    }
+}
+
+/// Topics whose absence is reported together in one line ("Foreign flows, earnings revisions").
+fn collapsible(id: &str) -> bool {
+    matches!(id, "macro_foreign_flows" | "fund_small_cap_earnings_turn" | "fund_revenue_revisions_stable")
+}
+
+/// The whole template context.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    /// Note title (config, or derived from the stance).
+    pub title: String,
+    /// True when the title came from the config.
+    pub title_from_config: bool,
+    /// The instrument.
+    pub instrument: InstrumentView,
+    /// The benchmark, when configured.
+    pub benchmark: Option<InstrumentView>,
+    /// Effective as-of date, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Weekday of the as-of date, e.g. `Friday`.
+    pub as_of_weekday: String,
+    /// The last daily close.
+    pub daily_close: String,
+    /// The last complete weekly bar: close and label date.
+    pub weekly_close: Option<LabelledValue>,
+    /// Stance, score and its audit.
+    pub stance: StanceView,
+    /// Every signal by id (all 25 ids are present; a signal not computed is "not assessed").
+    pub signals: BTreeMap<String, SignalView>,
+    /// Signals grouped by note section: thesis, macro, weekly, three_day, daily, risk.
+    pub sections: BTreeMap<String, SectionView>,
+    /// Macro Backdrop lines (signal sentences; missing inputs collapsed into one line).
+    pub macro_lines: Vec<MacroLine>,
+    /// The latest released observation of every configured macro series.
+    pub macro_rows: Vec<MacroRow>,
+    /// The Overall Structure checklist.
+    pub checklist: ChecklistView,
+    /// Invalidation levels with what would trigger them.
+    pub invalidation: Vec<InvalidationView>,
+    /// Charts by stem (`weekly`, `3day`, `daily`, `relative`, `macro`); `null` when not drawn.
+    pub charts: ChartsView,
+    /// Data and Method: sources, ranges, hashes, lags, warnings, version.
+    pub data: DataView,
+    /// "Since the last note": left empty until a previous note is supplied.
+    pub previous: Option<PreviousView>,
+}
+
+/// An instrument's identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstrumentView {
+    /// Ticker.
+    pub symbol: String,
+    /// Display name.
+    pub name: String,
+    /// True when the name differs from the symbol (so the title can show both).
+    pub has_name: bool,
+}
+
+/// A formatted value with the date it refers to.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelledValue {
+    /// Formatted value.
+    pub value: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// Stance, score and the audit of both.
+#[derive(Debug, Clone, Serialize)]
+pub struct StanceView {
+    /// `long`, `short` or `neutral`.
+    pub kind: String,
+    /// `LONG`, `SHORT` or `NEUTRAL`.
+    pub label: String,
+    /// `moderate` or `high`.
+    pub conviction: String,
+    /// Score, signed 2 dp (`+0.46`).
+    pub score: String,
+    /// Score as a number (for template conditions).
+    pub score_value: f64,
+    /// Long threshold, signed 2 dp.
+    pub long_threshold: String,
+    /// Short threshold, signed 2 dp.
+    pub short_threshold: String,
+    /// Coverage in percent (`86%`).
+    pub coverage: String,
+    /// Assessed signals.
+    pub n_available: usize,
+    /// All signals.
+    pub n_total: usize,
+    /// Bullish signals.
+    pub n_bullish: usize,
+    /// Bearish signals.
+    pub n_bearish: usize,
+    /// Neutral (assessed) signals.
+    pub n_neutral: usize,
+    /// Overrides applied, as printed sentences.
+    pub overrides: Vec<String>,
+    /// Flags (`risk_triggered`, `risk_watch`, `insufficient_data`).
+    pub flags: Vec<String>,
+    /// Per-signal contributions, in signal order.
+    pub contributions: Vec<ContributionView>,
+    /// Per-group means.
+    pub groups: Vec<GroupView>,
+    /// Sum of contributions, signed 3 dp (equals the score).
+    pub contribution_sum: String,
+}
+
+/// One row of the score table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContributionView {
+    /// Signal id.
+    pub id: String,
+    /// Scoring group.
+    pub group: String,
+    /// State.
+    pub state: String,
+    /// Strength, 2 dp.
+    pub strength: String,
+    /// Contribution, signed 3 dp.
+    pub contribution: String,
+}
+
+/// One scoring group's mean d·σ.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    /// Group name.
+    pub group: String,
+    /// Mean, signed 2 dp, or `null` when no signal of the group is available.
+    pub mean: Option<String>,
+}
+
+/// One signal, rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalView {
+    /// Stable id.
+    pub id: String,
+    /// Scoring group.
+    pub group: String,
+    /// The claim it checks.
+    pub claim: String,
+    /// Timeframe name (`weekly`, `3-day`, ...).
+    pub tf: String,
+    /// `bullish`, `bearish`, `neutral` or `unavailable`.
+    pub state: String,
+    /// False when not assessed.
+    pub available: bool,
+    /// Strength, 2 dp.
+    pub strength: String,
+    /// The note's sentence (chosen by the state, numbers from the evidence).
+    pub sentence: String,
+    /// Evidence, rendered, in the signal's key order.
+    pub evidence: Vec<EvidenceView>,
+    /// Flags.
+    pub flags: Vec<String>,
+    /// Why it is not assessed, when it is not.
+    pub reason: Option<String>,
+    /// True when the reason is a missing input series.
+    pub missing_input: bool,
+    /// The last bar or observation it read, `YYYY-MM-DD`.
+    pub as_of: Option<String>,
+}
+
+/// One rendered evidence value.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    /// Evidence key.
+    pub key: String,
+    /// Rendered value.
+    pub value: String,
+}
+
+/// One note section's signals and their tally.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Signals in note order.
+    pub signals: Vec<SignalView>,
+    /// Assessed signals.
+    pub n_available: usize,
+    /// Bullish.
+    pub n_bullish: usize,
+    /// Bearish.
+    pub n_bearish: usize,
+    /// Neutral.
+    pub n_neutral: usize,
+    /// From the tally: `constructive` (a majority bullish), `leans_positive` (more bullish than
+    /// bearish), `negative`, `leans_negative`, `mixed` (as many of each), `neutral` (none of
+    /// either) or `not_assessed`.
+    pub lean: String,
+}
+
+/// One line of the Macro Backdrop.
+#[derive(Debug, Clone, Serialize)]
+pub struct MacroLine {
+    /// Topic label, e.g. `Rates` or `Foreign flows, earnings revisions`.
+    pub topic: String,
+    /// The sentence (a signal's, or "not assessed (...)" for collapsed missing inputs).
+    pub text: String,
+    /// State of the line's signal (`unavailable` for collapsed lines).
+    pub state: String,
+}
+
+/// The latest released value of a configured macro series.
+#[derive(Debug, Clone, Serialize)]
+pub struct MacroRow {
+    /// Config id.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// Latest value (level), 2 dp, or `null` when nothing was released by the as-of date.
+    pub value: Option<String>,
+    /// Year-over-year change in percent when the transform is `yoy` and a year-ago value exists.
+    pub yoy: Option<String>,
+    /// Period of the observation, `YYYY-MM-DD`.
+    pub period: Option<String>,
+    /// First day it was public, `YYYY-MM-DD`.
+    pub released: Option<String>,
+    /// Release lag in days.
+    pub lag_days: i64,
+    /// Which direction is supportive, when configured.
+    pub supportive_when: Option<String>,
+}
+
+/// The checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistView {
+    /// "Structure confirmed (4/4)" or "Structure partial (...)".
+    pub header: String,
+    /// Items passing.
+    pub n_pass: usize,
+    /// Items.
+    pub items: Vec<ChecklistItemView>,
+}
+
+/// One checklist line.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItemView {
+    /// The claim.
+    pub title: String,
+    /// `pass`, `partial` or `fail`.
+    pub tick: String,
+    /// `x` when passing, a space otherwise (markdown task marker).
+    pub mark: String,
+    /// ✓, ◐ or ✗.
+    pub symbol: String,
+    /// Evidence-backed explanation.
+    pub detail: String,
+    /// The signals it reads.
+    pub signals: Vec<String>,
+}
+
+/// One invalidation level.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvalidationView {
+    /// What it is.
+    pub label: String,
+    /// The level, formatted (price 2 dp, OBV in millions).
+    pub value: String,
+    /// Which close decides it.
+    pub basis: String,
+    /// Signal id it comes from.
+    pub signal: String,
+    /// True for an OBV level (not a price).
+    pub is_obv: bool,
+    /// The latest close on the same basis, when it is a price level.
+    pub last: Option<String>,
+    /// `above` or `below` when the latest close on that basis is known, else `null`.
+    pub position: Option<String>,
+}
+
+/// Charts by stem.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ChartsView {
+    /// Weekly chart.
+    pub weekly: Option<ChartView>,
+    /// 3-day chart (stem `3day`).
+    pub three_day: Option<ChartView>,
+    /// Daily chart.
+    pub daily: Option<ChartView>,
+    /// Relative-strength chart.
+    pub relative: Option<ChartView>,
+    /// Macro chart (template name `macro_chart`; `macro` is a Tera keyword).
+    #[serde(rename = "macro_chart")]
+    pub macro_: Option<ChartView>,
+}
+
+/// One chart as the note references it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// Path relative to the note: `charts/weekly.png`.
+    pub file: String,
+    /// Title.
+    pub title: String,
+    /// Alt text.
+    pub alt: String,
+}
+
+/// Data and Method.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataView {
+    /// Input files.
+    pub files: Vec<FileView>,
+    /// Release lags per macro series.
+    pub release_lags: Vec<LagView>,
+    /// Effective as-of.
+    pub as_of: String,
+    /// Requested history start of indicators.
+    pub history_start: String,
+    /// Daily bars used (history_start..as_of).
+    pub daily_bars: usize,
+    /// Complete weekly bars used.
+    pub weekly_bars: usize,
+    /// Complete 3-day bars used (phase 0).
+    pub three_day_bars: usize,
+    /// Number of data-quality warnings over all files.
+    pub n_warnings: usize,
+    /// marketnote version.
+    pub version: String,
+    /// The config file name.
+    pub config_file: String,
+    /// Long and short thresholds as configured.
+    pub thresholds: String,
+}
+
+/// One input file of the run manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileView {
+    /// `instrument`, `benchmark`, `mid_cap` or `macro:<id>`.
+    pub role: String,
+    /// Path relative to the config (file name when outside its folder).
+    pub path: String,
+    /// Detected format.
+    pub format: String,
+    /// Rows kept.
+    pub rows: usize,
+    /// First date.
+    pub first: Option<String>,
+    /// Last date.
+    pub last: Option<String>,
+    /// Hex sha256.
+    pub sha256: String,
+    /// Warnings, one line each (`line 12: all-null row skipped`).
+    pub warnings: Vec<String>,
+    /// The first warnings, for the note (the rest are counted).
+    pub warnings_shown: Vec<String>,
+    /// Warnings not shown.
+    pub warnings_more: usize,
+}
+
+/// Warnings listed per file in the note; `marketnote check` prints them all.
+const WARNINGS_SHOWN: usize = 8;
+
+/// One release lag.
+#[derive(Debug, Clone, Serialize)]
+pub struct LagView {
+    /// Series id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Days.
+    pub days: i64,
+}
+
+/// The previous note's stance, for "Since the last note" (reserved; not filled yet).
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousView {
+    /// Its as-of date.
+    pub as_of: String,
+    /// Its stance label.
+    pub stance: String,
+    /// Its score.
+    pub score: String,
+    /// Signals whose state changed: "id (old → new)".
+    pub flipped: Vec<String>,
+}
+
+/// Signed, `dp` decimals, U+2212 minus; zero prints unsigned.
+pub fn signed(x: f64, dp: usize) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = format!("{:.*}", dp, x.abs());
+    if s.chars().all(|c| c == '0' || c == '.') {
+        s
+    } else if x < 0.0 {
+        format!("−{s}")
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// `1234567.8` → `1,234,567.8` (sign kept, U+2212 minus).
+pub fn thousands(x: f64, dp: usize) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = format!("{:.*}", dp, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+fn fixed(x: f64, dp: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.dp$}")
+    } else {
+        "n/a".into()
+    }
+}
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Bullish => "bullish",
+        State::Bearish => "bearish",
+        State::Neutral => "neutral",
+        State::Unavailable => "unavailable",
+    }
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn signal_view(s: &SignalResult) -> SignalView {
+    SignalView {
+        id: s.id.to_string(),
+        group: s.group.to_string(),
+        claim: s.claim.to_string(),
+        tf: s.tf.name().to_string(),
+        state: state_name(s.state).to_string(),
+        available: s.state != State::Unavailable,
+        strength: fixed(s.strength, 2),
+        sentence: if s.sentence.trim().is_empty() {
+            // A signal must always say something; never print an empty line.
+            format!("{}: {}.", capitalise(s.claim), state_name(s.state))
+        } else {
+            s.sentence.clone()
+        },
+        evidence: s
+            .evidence
+            .iter()
+            .map(|(k, v)| EvidenceView { key: k.clone(), value: format_ev(v, None) })
+            .collect(),
+        flags: s.flags.clone(),
+        reason: s.reason.as_ref().map(|r| r.to_string()),
+        missing_input: matches!(s.reason, Some(Unavailable::MissingInput { .. })),
+        as_of: s.as_of.map(date),
+    }
+}
+
+fn not_computed(id: &str, section: &str) -> SignalView {
+    SignalView {
+        id: id.to_string(),
+        group: section.to_string(),
+        claim: id.replace('_', " "),
+        tf: String::new(),
+        state: "unavailable".into(),
+        available: false,
+        strength: fixed(0.0, 2),
+        sentence: format!(
+            "{}: not assessed (not computed by this version).",
+            capitalise(&id.replace('_', " "))
+        ),
+        evidence: Vec::new(),
+        flags: Vec::new(),
+        reason: Some("not computed by this version".into()),
+        missing_input: false,
+        as_of: None,
+    }
+}
+
+/// "The 2-year ..." → "the 2-year ..." after a "Topic:" label; acronyms ("HY", "CPI") are kept.
+fn lower_first(s: &str) -> String {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() && !b.is_ascii_digit() => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+fn section_view(signals: Vec<SignalView>) -> SectionView {
+    let count = |st: &str| signals.iter().filter(|s| s.state == st).count();
+    let (b, r, n) = (count("bullish"), count("bearish"), count("neutral"));
+    let avail = b + r + n;
+    let lean = if avail == 0 {
+        "not_assessed"
+    } else if b == 0 && r == 0 {
+        "neutral"
+    } else if b > r {
+        if b * 2 > avail {
+            "constructive"
+        } else {
+            "leans_positive"
+        }
+    } else if r > b {
+        if r * 2 > avail {
+            "negative"
+        } else {
+            "leans_negative"
+        }
+    } else {
+        "mixed"
+    };
+    SectionView { signals, n_available: avail, n_bullish: b, n_bearish: r, n_neutral: n, lean: lean.into() }
+}
+
+fn last_close(b: &Bars) -> Option<(f64, NaiveDate)> {
+    Some((*b.close.last()?, *b.date.last()?))
+}
+
+fn relative_path(p: &Path, base: &Path) -> String {
+    match p.strip_prefix(base) {
+        Ok(r) if !r.as_os_str().is_empty() => r.to_string_lossy().replace('\\', "/"),
+        _ => p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+    }
+}
+
+fn derived_title(a: &Analysis) -> String {
+    let who = &a.dataset.instrument.symbol;
+    match a.stance.stance {
+        StanceKind::Long => format!("{who}: the structure supports a long"),
+        StanceKind::Short => format!("{who}: the structure points lower"),
+        StanceKind::Neutral => format!("{who}: no clear edge yet"),
+    }
+}
+
+/// Builds the template context from an analysis and its charts.
+pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
+    let inst = &a.dataset.instrument;
+    let by_id: BTreeMap<&str, &SignalResult> = a.signals.iter().map(|s| (s.id, s)).collect();
+
+    let mut signals = BTreeMap::new();
+    let mut sections: BTreeMap<String, Vec<SignalView>> = BTreeMap::new();
+    for (id, section) in SIGNAL_ORDER {
+        let v = by_id.get(id).map(|s| signal_view(s)).unwrap_or_else(|| not_computed(id, section));
+        sections.entry(section.to_string()).or_default().push(v.clone());
+        signals.insert(id.to_string(), v);
+    }
+    // Signals this version of the report does not know still appear, by their group.
+    for s in &a.signals {
+        if !signals.contains_key(s.id) {
+            let v = signal_view(s);
+            let section = match s.group {
+                "thesis_rs" => "thesis",
+                "macro" | "fundamentals" => "macro",
+                other => other,
+            };
+            sections.entry(section.to_string()).or_default().push(v.clone());
+            signals.insert(s.id.to_string(), v);
+        }
+    }
+
+    // Macro Backdrop lines: missing inputs of the collapsible topics share one line.
+    let mut macro_lines = Vec::new();
+    let mut collapsed: Vec<&str> = Vec::new();
+    for v in sections.get("macro").map(|v| v.as_slice()).unwrap_or(&[]) {
+        let topic = macro_topic(&v.id);
+        if v.missing_input && collapsible(&v.id) {
+            if !collapsed.contains(&topic) {
+                collapsed.push(topic);
+            }
+            continue;
+        }
+        if !v.available {
+            macro_lines.push(MacroLine {
+                topic: topic.into(),
+                text: format!("not assessed ({}).", v.reason.clone().unwrap_or_default()),
+                state: v.state.clone(),
+            });
+        } else if let Some(prev) = macro_lines.iter_mut().find(|l| l.topic == topic) {
+            // Two signals on one topic (earnings and revenue revisions): one line, both sentences.
+            prev.text = format!("{} {}", prev.text, v.sentence);
+        } else {
+            macro_lines.push(MacroLine {
+                topic: topic.into(),
+                text: lower_first(&v.sentence),
+                state: v.state.clone(),
+            });
+        }
+    }
+    if !collapsed.is_empty() {
+        let mut topic = collapsed[0].to_string();
+        for t in &collapsed[1..] {
+            topic.push_str(", ");
+            topic.push_str(&t.to_lowercase());
+        }
+        macro_lines.push(MacroLine {
+            topic,
+            text: "not assessed (no series configured).".into(),
+            state: "unavailable".into(),
+        });
+    }
+
+    let macro_rows = a
+        .dataset
+        .macros
+        .iter()
+        .map(|m| {
+            let known = m.known_at(a.as_of);
+            let last = known.last().copied();
+            let yoy = match (m.transform, last) {
+                (Transform::Yoy, Some(l)) => l
+                    .period
+                    .checked_sub_months(Months::new(12))
+                    .and_then(|p| known.iter().rev().find(|o| o.period <= p && o.period.month() == p.month()))
+                    .filter(|o| o.value != 0.0)
+                    .map(|o| signed((l.value / o.value - 1.0) * 100.0, 1) + "%"),
+                _ => None,
+            };
+            MacroRow {
+                id: m.id.clone(),
+                label: m.label.clone(),
+                value: last.map(|o| fixed(o.value, 2)),
+                yoy,
+                period: last.map(|o| date(o.period)),
+                released: last.map(|o| date(o.release)),
+                lag_days: m.release_lag_days,
+                supportive_when: m.supportive_when.map(|d| format!("{d:?}").to_lowercase()),
+            }
+        })
+        .collect();
+
+    let st = &a.stance;
+    let count = |s: State| a.signals.iter().filter(|r| r.state == s).count();
+    let (nb, nr, nn) = (count(State::Bullish), count(State::Bearish), count(State::Neutral));
+    let contributions: Vec<ContributionView> = st
+        .contributions
+        .iter()
+        .map(|c| ContributionView {
+            id: c.id.to_string(),
+            group: c.group.to_string(),
+            state: state_name(c.state).into(),
+            strength: fixed(c.strength, 2),
+            contribution: signed(c.contribution, 3),
+        })
+        .collect();
+    let sum: f64 = st.contributions.iter().map(|c| c.contribution).sum();
+    let (kind, label) = match st.stance {
+        StanceKind::Long => ("long", "LONG"),
+        StanceKind::Short => ("short", "SHORT"),
+        StanceKind::Neutral => ("neutral", "NEUTRAL"),
+    };
+    let stance = StanceView {
+        kind: kind.into(),
+        label: label.into(),
+        conviction: st.conviction.clone(),
+        score: signed(st.score, 2),
+        score_value: if st.score.is_finite() { st.score } else { 0.0 },
+        long_threshold: signed(a.config.signals.long_threshold, 2),
+        short_threshold: signed(a.config.signals.short_threshold, 2),
+        coverage: format!("{:.0}%", st.coverage * 100.0),
+        n_available: nb + nr + nn,
+        n_total: a.signals.len(),
+        n_bullish: nb,
+        n_bearish: nr,
+        n_neutral: nn,
+        overrides: st.overrides.clone(),
+        flags: st.flags.clone(),
+        contributions,
+        groups: st
+            .groups
+            .iter()
+            .map(|(g, m)| GroupView { group: g.clone(), mean: m.map(|x| signed(x, 2)) })
+            .collect(),
+        contribution_sum: signed(sum, 3),
+    };
+
+    let checklist = ChecklistView {
+        header: a.checklist.header.clone(),
+        n_pass: a.checklist.n_pass,
+        items: a
+            .checklist
+            .items
+            .iter()
+            .map(|i| {
+                let (tick, symbol) = match i.tick {
+                    Tick::Pass => ("pass", "✓"),
+                    Tick::Partial => ("partial", "◐"),
+                    Tick::Fail => ("fail", "✗"),
+                };
+                ChecklistItemView {
+                    title: i.title.clone(),
+                    tick: tick.into(),
+                    mark: if i.tick == Tick::Pass { "x".into() } else { " ".into() },
+                    symbol: symbol.into(),
+                    detail: i.detail.clone(),
+                    signals: i.signals.iter().map(|s| s.to_string()).collect(),
+                }
+            })
+            .collect(),
+    };
+
+    let weekly_last = last_close(&a.weekly.bars);
+    let three_last = last_close(&a.three_day[0].bars);
+    let daily_last = last_close(&a.daily);
+    let invalidation = st
+        .invalidation
+        .iter()
+        .map(|l| {
+            let is_obv = l.basis.eq_ignore_ascii_case("obv");
+            let last = if is_obv {
+                None
+            } else if l.basis.starts_with("weekly") {
+                weekly_last
+            } else if l.basis.starts_with("3-day") {
+                three_last
+            } else {
+                daily_last
+            };
+            InvalidationView {
+                label: capitalise(&l.label),
+                value: if is_obv { format!("{}M", thousands(l.value / 1e6, 1)) } else { fixed(l.value, 2) },
+                basis: l.basis.clone(),
+                signal: l.signal.to_string(),
+                is_obv,
+                last: last.map(|(c, _)| fixed(c, 2)),
+                position: last.filter(|(c, _)| c.is_finite() && l.value.is_finite()).map(|(c, _)| {
+                    if c >= l.value {
+                        "above".into()
+                    } else {
+                        "below".into()
+                    }
+                }),
+            }
+        })
+        .collect();
+
+    let mut chart_view = ChartsView::default();
+    for c in charts {
+        let v = Some(ChartView {
+            file: format!("charts/{}.png", c.name),
+            title: c.title.clone(),
+            alt: c.alt.clone(),
+        });
+        match c.name.as_str() {
+            "weekly" => chart_view.weekly = v,
+            "3day" => chart_view.three_day = v,
+            "daily" => chart_view.daily = v,
+            "relative" => chart_view.relative = v,
+            "macro" => chart_view.macro_ = v,
+            _ => {}
+        }
+    }
+
+    let base = &a.config.base_dir;
+    let files: Vec<FileView> = a
+        .dataset
+        .quality
+        .iter()
+        .map(|f| {
+            let warnings: Vec<String> = f
+                .warnings
+                .iter()
+                .map(|w| match w.line {
+                    Some(l) => format!("line {l}: {}", w.message),
+                    None => w.message.clone(),
+                })
+                .collect();
+            FileView {
+                role: f.role.clone(),
+                path: relative_path(&f.path, base),
+                format: f.format.clone(),
+                rows: f.rows,
+                first: f.first.map(date),
+                last: f.last.map(date),
+                sha256: f.sha256.clone(),
+                warnings_shown: warnings.iter().take(WARNINGS_SHOWN).cloned().collect(),
+                warnings_more: warnings.len().saturating_sub(WARNINGS_SHOWN),
+                warnings,
+            }
+        })
+        .collect();
+    let n_warnings = files.iter().map(|f| f.warnings.len()).sum();
+    let data = DataView {
+        n_warnings,
+        files,
+        release_lags: a
+            .dataset
+            .macros
+            .iter()
+            .map(|m| LagView { id: m.id.clone(), label: m.label.clone(), days: m.release_lag_days })
+            .collect(),
+        as_of: date(a.as_of),
+        history_start: date(a.config.signals.history_start),
+        daily_bars: a.daily.len(),
+        weekly_bars: a.weekly.bars.len(),
+        three_day_bars: a.three_day[0].bars.len(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        config_file: a.config.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        thresholds: format!(
+            "long at ≥ {}, short at ≤ {}",
+            signed(a.config.signals.long_threshold, 2),
+            signed(a.config.signals.short_threshold, 2)
+        ),
+    };
+
+    let (title, title_from_config) = match a.config.title.as_ref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => (t.trim().to_string(), true),
+        None => (derived_title(a), false),
+    };
+
+    NoteView {
+        title,
+        title_from_config,
+        instrument: InstrumentView {
+            symbol: inst.symbol.clone(),
+            name: inst.name.clone(),
+            has_name: !inst.name.is_empty() && inst.name != inst.symbol,
+        },
+        benchmark: a.dataset.benchmark.as_ref().map(|b| InstrumentView {
+            symbol: b.symbol.clone(),
+            name: b.name.clone(),
+            has_name: !b.name.is_empty() && b.name != b.symbol,
+        }),
+        as_of: date(a.as_of),
+        as_of_weekday: a.as_of.format("%A").to_string(),
+        daily_close: daily_last.map(|(c, _)| fixed(c, 2)).unwrap_or_else(|| "n/a".into()),
+        weekly_close: weekly_last.map(|(c, d)| LabelledValue { value: fixed(c, 2), date: date(d) }),
+        stance,
+        signals,
+        sections: sections.into_iter().map(|(k, v)| (k, section_view(v))).collect(),
+        macro_lines,
+        macro_rows,
+        checklist,
+        invalidation,
+        charts: chart_view,
+        data,
+        previous: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_helpers() {
+        assert_eq!(signed(0.456, 2), "+0.46");
+        assert_eq!(signed(-0.001, 2), "0.00");
+        assert_eq!(signed(-0.2, 2), "−0.20");
+        assert_eq!(thousands(1234.04, 1), "1,234.0");
+        assert_eq!(thousands(-1234567.0, 0), "−1,234,567");
+        assert_eq!(thousands(999.0, 0), "999");
+        assert_eq!(lower_first("The 2-year"), "the 2-year");
+        assert_eq!(lower_first("HY spreads"), "HY spreads");
+    }
+}

@@ -1,0 +1,263 @@
+//! Chart rendering: every chart renders for each timeframe and theme, output is byte-identical
+//! across renders, short histories give a "not enough history" panel, missing evidence never
+//! panics, and sizes are honoured. Synthetic bars; no files but `samples/iwm.toml` (for a config).
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use marketnote::chart::{render_all, Chart};
+use marketnote::config::{ChartConfig, NoteConfig, Theme};
+use marketnote::data::{Bar, Bars, Dataset, Direction, Instrument, MacroObs, MacroSeries, Transform};
+use marketnote::resample::{resample, Timeframe};
+use marketnote::signals::stance::{Checklist, Stance, StanceKind};
+use marketnote::signals::{Ev, SignalResult, State, Unit};
+use marketnote::Analysis;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// `n` weekday sessions ending on 2026-08-21, a deterministic wavy uptrend.
+fn bars(n: usize, base: f64, seed: f64) -> Bars {
+    let mut dates = Vec::with_capacity(n);
+    let mut day = d("2026-08-21");
+    while dates.len() < n {
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            dates.push(day);
+        }
+        day = day.pred_opt().unwrap();
+    }
+    dates.reverse();
+    let mut b = Bars::with_capacity(n, true);
+    let mut prev = base;
+    for (i, date) in dates.into_iter().enumerate() {
+        let t = i as f64;
+        let c = base * (1.0 + 0.0004 * t) + 6.0 * (t / 17.0 + seed).sin() + 2.0 * (t / 5.0).cos();
+        let o = prev;
+        let h = c.max(o) + 1.0 + (t / 3.0).sin().abs();
+        let l = c.min(o) - 1.0 - (t / 4.0).cos().abs();
+        let v = 2.0e7 + 8.0e6 * (t / 11.0 + seed).sin() + if i % 97 == 0 { 3.0e7 } else { 0.0 };
+        b.push(Bar { date, open: o, high: h, low: l, close: c, volume: v, adj_close: Some(c) });
+        prev = c;
+    }
+    b
+}
+
+fn macro_series(id: &str, transform: Transform) -> MacroSeries {
+    let obs = (0..120u32)
+        .map(|k| {
+            let p = d("2016-09-01").checked_add_months(chrono::Months::new(k)).unwrap();
+            MacroObs {
+                period: p,
+                release: p + chrono::Days::new(40),
+                value: 100.0 + k as f64 * 0.3 + (k as f64 / 6.0).sin(),
+            }
+        })
+        .collect();
+    MacroSeries {
+        id: id.into(),
+        label: format!("Series {id}"),
+        transform,
+        supportive_when: Some(Direction::Falling),
+        release_lag_days: 40,
+        obs,
+    }
+}
+
+fn signals(daily: &Bars) -> Vec<SignalResult> {
+    let t = daily.len() - 1;
+    let last = daily.close[t];
+    let mut d1 = SignalResult::new("wk_compression_cluster_reclaim", "weekly", "c", Timeframe::Weekly, None);
+    d1.push_num("bottom", last - 25.0, Unit::Price);
+    d1.push_num("top", last - 10.0, Unit::Price);
+    d1.push("reclaim_date", Ev::Date { v: daily.date[t.saturating_sub(60)] });
+    let d1 = d1.finish(State::Bullish, 0.6, "x");
+    let mut e1 = SignalResult::new("d3_consolidation_hold", "three_day", "c", Timeframe::ThreeDay, None);
+    e1.push_num("zlo", last - 8.0, Unit::Price);
+    e1.push_num("ztop", last - 4.0, Unit::Price);
+    e1.push("zone_start", Ev::Date { v: daily.date[t.saturating_sub(90)] });
+    e1.push("zone_end", Ev::Date { v: daily.date[t.saturating_sub(50)] });
+    e1.push("breakout_date", Ev::Date { v: daily.date[t.saturating_sub(45)] });
+    let e1 = e1.finish(State::Bullish, 0.5, "x");
+    let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+    f1.push("levels", Ev::Text { v: format!("{:.2} (SMA50), {:.2} (POC)", last - 3.0, last - 5.0) });
+    let f1 = f1.finish(State::Bullish, 0.5, "x");
+    let mut f2 = SignalResult::new("d1_volume_thrust", "daily", "c", Timeframe::Daily, None);
+    f2.push("date", Ev::Date { v: daily.date[t.saturating_sub(20)] });
+    f2.push_num("rank", 1.0, Unit::Count);
+    let f2 = f2.finish(State::Bullish, 0.5, "x");
+    let mut f4 = SignalResult::new("d1_no_distribution", "daily", "c", Timeframe::Daily, None);
+    f4.push(
+        "dd_dates",
+        Ev::Dates { v: vec![daily.date[t.saturating_sub(12)], daily.date[t.saturating_sub(3)]] },
+    );
+    let f4 = f4.finish(State::Bullish, 0.5, "x");
+    let mut h1 = SignalResult::new("risk_lower_high", "risk", "c", Timeframe::Daily, None);
+    h1.push_num("H_prev", daily.high[t.saturating_sub(30)], Unit::Price);
+    h1.push("H_prev_date", Ev::Date { v: daily.date[t.saturating_sub(30)] });
+    h1.push_num("H_last", daily.high[t.saturating_sub(30)] - 2.0, Unit::Price);
+    h1.push("H_last_date", Ev::Date { v: daily.date[t.saturating_sub(8)] });
+    h1.push_num("Lmid", last - 6.0, Unit::Price);
+    let h1 = h1.finish(State::Neutral, 0.0, "x");
+    let mut h2 = SignalResult::new("risk_obv_underside_retest_fail", "risk", "c", Timeframe::Daily, None);
+    h2.push_num("line", 1.0e8, Unit::Shares);
+    let h2 = h2.finish(State::Bullish, 0.4, "x");
+    vec![d1, e1, f1, f2, f4, h1, h2]
+}
+
+fn analysis(n_days: usize, with_signals: bool, with_extras: bool) -> Analysis {
+    let cfg = NoteConfig::load(&marketnote::default_config_path()).unwrap();
+    let daily = bars(n_days, 200.0, 0.0);
+    let bench = bars(n_days, 500.0, 1.3);
+    let weekly = resample(&daily, Timeframe::Weekly, 0);
+    let three_day = [0u8, 1, 2].map(|p| resample(&daily, Timeframe::ThreeDay, p));
+    let monthly = resample(&daily, Timeframe::Monthly, 0);
+    let bench_weekly = resample(&bench, Timeframe::Weekly, 0);
+    let signals = if with_signals { signals(&daily) } else { Vec::new() };
+    let instrument = Instrument { symbol: "IWM".into(), name: "Test small caps".into(), bars: daily.clone() };
+    let benchmark = Instrument { symbol: "SPY".into(), name: "Test large caps".into(), bars: bench.clone() };
+    let macros = if with_extras {
+        vec![
+            macro_series("fed_funds", Transform::Level),
+            macro_series("cpi", Transform::Yoy),
+            macro_series("x", Transform::Change),
+        ]
+    } else {
+        Vec::new()
+    };
+    Analysis {
+        config: cfg,
+        dataset: Dataset {
+            instrument,
+            benchmark: with_extras.then_some(benchmark),
+            mid_cap: None,
+            macros,
+            quality: Vec::new(),
+        },
+        as_of: *daily.date.last().unwrap(),
+        weekly,
+        three_day,
+        monthly,
+        bench_daily: with_extras.then(|| bench.clone()),
+        bench_weekly: with_extras.then_some(bench_weekly),
+        mid_weekly: None,
+        daily,
+        signals,
+        stance: Stance {
+            stance: StanceKind::Neutral,
+            conviction: "moderate".into(),
+            score: 0.0,
+            coverage: 1.0,
+            contributions: Vec::new(),
+            groups: Vec::new(),
+            overrides: Vec::new(),
+            flags: Vec::new(),
+            invalidation: Vec::new(),
+        },
+        checklist: Checklist { header: String::new(), n_pass: 0, items: Vec::new() },
+    }
+}
+
+fn cfg(svg: bool) -> ChartConfig {
+    ChartConfig { svg, ..ChartConfig::default() }
+}
+
+/// PNG signature and IHDR size.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&png[12..16], b"IHDR");
+    let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    (w, h)
+}
+
+fn names(charts: &[Chart]) -> Vec<&str> {
+    charts.iter().map(|c| c.name.as_str()).collect()
+}
+
+#[test]
+fn every_chart_renders_for_each_timeframe_and_theme() {
+    let a = analysis(900, true, true);
+    let mut first_pngs = Vec::new();
+    for theme in [Theme::Light, Theme::Dark] {
+        let charts = render_all(&a, theme, &cfg(true)).unwrap();
+        assert_eq!(names(&charts), ["weekly", "3day", "daily", "relative", "macro"]);
+        for c in &charts {
+            assert_eq!(png_size(&c.png), (1400, 900), "{}", c.name);
+            let svg = c.svg.as_deref().expect("svg asked for");
+            assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{}", c.name);
+            assert!(!c.title.is_empty() && !c.alt.is_empty());
+            assert!(!svg.contains("Not enough history"), "{} has enough data", c.name);
+        }
+        first_pngs.push(charts[0].png.clone());
+        // Annotations reach the drawing.
+        let svg = |name: &str| charts.iter().find(|c| c.name == name).unwrap().svg.clone().unwrap();
+        assert!(svg("weekly").contains("cluster top"));
+        assert!(svg("3day").contains("zone top"));
+        assert!(svg("daily").contains("lower-high trigger"));
+        assert!(svg("daily").contains("SMA50"));
+        assert!(svg("macro").contains("supportive when falling"));
+        // Alt text comes from the evidence.
+        let alt = |name: &str| charts.iter().find(|c| c.name == name).unwrap().alt.clone();
+        assert!(alt("weekly").starts_with("Weekly IWM candles"), "{}", alt("weekly"));
+        assert!(alt("weekly").contains("compression cluster top"), "{}", alt("weekly"));
+        assert!(alt("daily").contains("2 active distribution days"), "{}", alt("daily"));
+        assert!(alt("relative").contains("IWM/SPY"), "{}", alt("relative"));
+    }
+    assert_ne!(first_pngs[0], first_pngs[1], "themes differ");
+}
+
+#[test]
+fn a_second_render_is_byte_identical() {
+    let a = analysis(700, true, true);
+    let one = render_all(&a, Theme::Light, &cfg(true)).unwrap();
+    let two = render_all(&a, Theme::Light, &cfg(true)).unwrap();
+    assert_eq!(one, two);
+    for (x, y) in one.iter().zip(&two) {
+        assert_eq!(x.png, y.png, "{}", x.name);
+        assert_eq!(x.svg, y.svg, "{}", x.name);
+    }
+}
+
+#[test]
+fn too_little_data_renders_a_not_enough_history_panel() {
+    let a = analysis(12, true, true);
+    let charts = render_all(&a, Theme::Dark, &cfg(true)).unwrap();
+    assert_eq!(names(&charts), ["weekly", "3day", "daily", "relative", "macro"]);
+    for c in charts.iter().filter(|c| c.name != "macro") {
+        assert!(c.svg.as_deref().unwrap().contains("Not enough history"), "{}", c.name);
+        assert!(c.alt.contains("not enough history"), "{}: {}", c.name, c.alt);
+        assert_eq!(png_size(&c.png), (1400, 900));
+    }
+    // Not a single bar: still renders.
+    let mut empty = analysis(30, false, false);
+    empty.daily = Bars::default();
+    empty.weekly = Default::default();
+    empty.three_day = Default::default();
+    let charts = render_all(&empty, Theme::Light, &cfg(false)).unwrap();
+    assert_eq!(names(&charts), ["weekly", "3day", "daily"]);
+    assert!(charts.iter().all(|c| c.svg.is_none()));
+}
+
+#[test]
+fn missing_evidence_draws_no_annotation_and_never_panics() {
+    let a = analysis(600, false, false);
+    let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
+    assert_eq!(names(&charts), ["weekly", "3day", "daily"], "no benchmark, no macro: no such charts");
+    let daily = charts[2].svg.as_deref().unwrap();
+    assert!(!daily.contains("lower-high trigger") && !daily.contains("cluster top"));
+    assert!(!charts[0].svg.as_deref().unwrap().contains("cluster top"));
+    // SVG-only rendering leaves the PNG empty and gives the same SVG.
+    let svg_only = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg(false)).unwrap();
+    assert!(svg_only.iter().all(|c| c.png.is_empty()));
+    assert_eq!(svg_only[2].svg, charts[2].svg);
+}
+
+#[test]
+fn sizes_are_configurable_down_to_the_smallest_allowed() {
+    let a = analysis(400, true, true);
+    for (w, h) in [(800, 500), (200, 150), (2400, 1500)] {
+        let c = ChartConfig { width: w, height: h, ..ChartConfig::default() };
+        for chart in render_all(&a, Theme::Light, &c).unwrap() {
+            assert_eq!(png_size(&chart.png), (w, h), "{}", chart.name);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Score, stance overrides, invalidation levels and the checklist mapping (SIGNALS.md §5, §6).
+
+use marketnote::config::SignalParams;
+use marketnote::resample::Timeframe;
+use marketnote::signals::stance::{checklist, ids, score, StanceKind, Tick, GROUPS};
+use marketnote::signals::{SignalResult, State, Unavailable, Unit};
+
+const ALL: [(&str, &str); 25] = [
+    ("rs_small_cap_lag_ending", "thesis_rs"),
+    ("rs_cap_ladder_rotation", "thesis_rs"),
+    ("rs_large_cap_wave_complete", "thesis_rs"),
+    ("macro_rate_cut_expectations", "macro"),
+    ("macro_inflation_cooling", "macro"),
+    ("macro_growth_stabilising", "macro"),
+    ("macro_financing_costs_falling", "macro"),
+    ("macro_foreign_flows", "macro"),
+    ("fund_small_cap_earnings_turn", "fundamentals"),
+    ("fund_revenue_revisions_stable", "fundamentals"),
+    ("fund_cost_pressure_easing", "fundamentals"),
+    ("wk_compression_cluster_reclaim", "weekly"),
+    ("wk_volume_accumulation", "weekly"),
+    ("wk_volume_trendline_support", "weekly"),
+    ("wk_momentum_wave_flip", "weekly"),
+    ("d3_consolidation_hold", "three_day"),
+    ("d3_higher_dip_absorption", "three_day"),
+    ("d3_volume_trend", "three_day"),
+    ("d3_momentum_mirror", "three_day"),
+    ("d1_stacked_level_reclaim", "daily"),
+    ("d1_volume_thrust", "daily"),
+    ("d1_shallow_pullbacks", "daily"),
+    ("d1_no_distribution", "daily"),
+    ("risk_lower_high", "risk"),
+    ("risk_obv_underside_retest_fail", "risk"),
+];
+
+fn sig(id: &'static str, group: &'static str, state: State, s: f64) -> SignalResult {
+    if state == State::Unavailable {
+        return SignalResult::unavailable(
+            id,
+            group,
+            "claim",
+            Timeframe::Daily,
+            None,
+            Unavailable::MissingInput { input: "x".into() },
+        );
+    }
+    SignalResult::new(id, group, "claim", Timeframe::Daily, None).finish(state, s, "s")
+}
+
+/// All 25 signals with the given (state, strength) chosen by a function of the index.
+fn all(f: impl Fn(usize, &str) -> (State, f64)) -> Vec<SignalResult> {
+    ALL.iter()
+        .enumerate()
+        .map(|(i, (id, g))| {
+            let (st, s) = f(i, id);
+            sig(id, g, st, s)
+        })
+        .collect()
+}
+
+fn set(rs: &mut [SignalResult], id: &str, state: State, s: f64) {
+    let r = rs.iter_mut().find(|r| r.id == id).expect("id");
+    *r = sig(r.id, r.group, state, s);
+}
+
+#[test]
+fn contributions_sum_to_score_and_match_formula() {
+    let states = [State::Bullish, State::Bearish, State::Neutral, State::Unavailable];
+    for seed in 0..50usize {
+        let rs = all(|i, _| {
+            let k = (i * 7 + seed * 13 + i * i * seed) % 4;
+            (states[k], ((i * 31 + seed * 17) % 100) as f64 / 100.0)
+        });
+        let st = score(&rs, &SignalParams::default());
+        let sum: f64 = st.contributions.iter().map(|c| c.contribution).sum();
+        assert_eq!(sum, st.score, "seed {seed}");
+        // Formula: S = Σ W_g m_g / Σ_{avail} W_g.
+        let mut num = 0.0;
+        let mut den = 0.0;
+        for (g, w, _) in GROUPS {
+            let av: Vec<&SignalResult> =
+                rs.iter().filter(|r| r.group == g && r.state != State::Unavailable).collect();
+            if !av.is_empty() {
+                let m = av.iter().map(|r| r.state.direction() * r.strength).sum::<f64>() / av.len() as f64;
+                num += w * m;
+                den += w;
+            }
+        }
+        let expect = if den > 0.0 { num / den } else { 0.0 };
+        assert!((st.score - expect).abs() < 1e-12, "seed {seed}: {} vs {expect}", st.score);
+        assert!((-1.0..=1.0).contains(&st.score));
+        assert_eq!(st.contributions.len(), 25);
+    }
+}
+
+#[test]
+fn stance_thresholds_and_conviction() {
+    let rs = all(|_, _| (State::Bullish, 0.5));
+    let st = score(&rs, &SignalParams::default());
+    assert!((st.score - 0.5).abs() < 1e-12);
+    assert_eq!(st.stance, StanceKind::Long);
+    assert_eq!(st.conviction, "high");
+    assert!((st.coverage - 1.0).abs() < 1e-12);
+
+    let rs = all(|_, _| (State::Bullish, 0.25));
+    let st = score(&rs, &SignalParams::default());
+    assert_eq!(st.stance, StanceKind::Long);
+    assert_eq!(st.conviction, "moderate");
+
+    let rs = all(|_, _| (State::Bearish, 0.5));
+    let st = score(&rs, &SignalParams::default());
+    assert_eq!(st.stance, StanceKind::Short);
+
+    let rs = all(|i, _| (if i % 2 == 0 { State::Bullish } else { State::Neutral }, 0.1));
+    let st = score(&rs, &SignalParams::default());
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.overrides.is_empty());
+}
+
+#[test]
+fn override_insufficient_coverage() {
+    // Only the weekly group (0.25) and daily (0.15) available: coverage 0.40.
+    let rs = all(|_, id| {
+        if id.starts_with("wk_") || id.starts_with("d1_") {
+            (State::Bullish, 0.9)
+        } else {
+            (State::Unavailable, 0.0)
+        }
+    });
+    let st = score(&rs, &SignalParams::default());
+    assert!((st.coverage - 0.40).abs() < 1e-12);
+    assert!(st.score > 0.8);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.flags.contains(&"insufficient_data".to_string()));
+    assert!(st.overrides[0].contains("Insufficient data"), "{:?}", st.overrides);
+}
+
+#[test]
+fn override_risk_triggered_and_watch() {
+    let mut rs = all(|_, _| (State::Bullish, 0.8));
+    set(&mut rs, ids::H1, State::Bearish, 1.0);
+    set(&mut rs, ids::H2, State::Bearish, 1.0);
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score >= 0.20);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.flags.contains(&"risk_triggered".to_string()));
+
+    let mut rs = all(|_, _| (State::Bullish, 0.8));
+    set(&mut rs, ids::H2, State::Bearish, 1.0);
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score.abs() >= 0.35);
+    assert_eq!(st.stance, StanceKind::Long);
+    assert_eq!(st.conviction, "moderate");
+    assert!(st.flags.contains(&"risk_watch".to_string()));
+}
+
+#[test]
+fn override_weekly_forbids_long_and_daily_forbids_short() {
+    let mut rs = all(|_, _| (State::Bullish, 0.9));
+    for id in [ids::D1, ids::D2, ids::D3, ids::D4] {
+        set(&mut rs, id, State::Bearish, 0.5);
+    }
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score >= 0.20, "{}", st.score);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.overrides.iter().any(|o| o.contains("forbids a Long")));
+
+    let mut rs = all(|_, _| (State::Bearish, 0.9));
+    for id in ["d1_stacked_level_reclaim", "d1_volume_thrust", "d1_shallow_pullbacks", "d1_no_distribution"] {
+        set(&mut rs, id, State::Bullish, 0.5);
+    }
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score <= -0.20);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.overrides.iter().any(|o| o.contains("forbids a Short")));
+}
+
+#[test]
+fn invalidation_levels_read_agreed_keys() {
+    let mut rs = all(|_, _| (State::Neutral, 0.0));
+    let mut put = |id: &str, key: &str, v: f64| {
+        let r = rs.iter_mut().find(|r| r.id == id).unwrap();
+        r.push_num(key, v, Unit::Price);
+    };
+    put(ids::D1, "top", 230.5);
+    put(ids::E1, "ztop", 240.25);
+    put(ids::H1, "Lmid", 235.0);
+    put(ids::H2, "obv_line", 1.5e9);
+    let st = score(&rs, &SignalParams::default());
+    let got: Vec<(&str, f64, &str)> =
+        st.invalidation.iter().map(|i| (i.signal, i.value, i.basis.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (ids::D1, 230.5, "weekly close"),
+            (ids::E1, 240.25, "3-day close"),
+            (ids::H1, 235.0, "daily close"),
+            (ids::H2, 1.5e9, "OBV"),
+        ]
+    );
+}
+
+const STATES: [State; 4] = [State::Bullish, State::Bearish, State::Neutral, State::Unavailable];
+
+#[test]
+fn checklist_item1_reclaims_exhaustive() {
+    for a in STATES {
+        for b in STATES {
+            for c in STATES {
+                let mut rs = all(|_, _| (State::Neutral, 0.0));
+                set(&mut rs, ids::D1, a, 0.5);
+                set(&mut rs, ids::E1, b, 0.5);
+                set(&mut rs, ids::F1, c, 0.5);
+                let n_bull = [a, b, c].iter().filter(|s| **s == State::Bullish).count();
+                let n_bear = [a, b, c].iter().filter(|s| **s == State::Bearish).count();
+                let expect = if n_bull == 3 {
+                    Tick::Pass
+                } else if n_bull == 2 && n_bear == 0 {
+                    Tick::Partial
+                } else {
+                    Tick::Fail
+                };
+                assert_eq!(checklist(&rs).items[0].tick, expect, "{a:?} {b:?} {c:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn checklist_items_2_3_4_exhaustive() {
+    for a in STATES {
+        for b in STATES {
+            let mut rs = all(|_, _| (State::Neutral, 0.0));
+            set(&mut rs, ids::D4, a, 0.5);
+            set(&mut rs, ids::E4, b, 0.5);
+            let expect = match (a == State::Bullish, b == State::Bullish) {
+                (true, true) => Tick::Pass,
+                (false, false) => Tick::Fail,
+                _ => Tick::Partial,
+            };
+            assert_eq!(checklist(&rs).items[1].tick, expect, "{a:?} {b:?}");
+        }
+    }
+    for a in STATES {
+        for b in STATES {
+            for c in STATES {
+                let mut rs = all(|_, _| (State::Neutral, 0.0));
+                set(&mut rs, ids::D2, a, 0.5);
+                set(&mut rs, ids::D3, b, 0.5);
+                set(&mut rs, ids::E3, c, 0.5);
+                let expect = if a == State::Bullish && b == State::Bullish && c != State::Bearish {
+                    Tick::Pass
+                } else if a == State::Bullish {
+                    Tick::Partial
+                } else {
+                    Tick::Fail
+                };
+                assert_eq!(checklist(&rs).items[2].tick, expect, "{a:?} {b:?} {c:?}");
+            }
+        }
+    }
+    for (s, expect) in [
+        (State::Bullish, Tick::Pass),
+        (State::Neutral, Tick::Partial),
+        (State::Bearish, Tick::Fail),
+        (State::Unavailable, Tick::Fail),
+    ] {
+        let mut rs = all(|_, _| (State::Neutral, 0.0));
+        set(&mut rs, ids::F4, s, 0.5);
+        assert_eq!(checklist(&rs).items[3].tick, expect);
+    }
+}
+
+#[test]
+fn checklist_d4_needs_long_contraction_and_headers() {
+    let mut rs = all(|_, _| (State::Bullish, 0.5));
+    let cl = checklist(&rs);
+    assert_eq!(cl.header, "Structure confirmed (4/4)");
+    assert_eq!(cl.n_pass, 4);
+    let d4 = rs.iter_mut().find(|r| r.id == ids::D4).unwrap();
+    d4.push_num("contraction_len", 5.0, Unit::Count);
+    let cl = checklist(&rs);
+    assert_eq!(cl.items[1].tick, Tick::Partial);
+    assert_eq!(cl.header, "Structure partial (3/4; partial: Expanding momentum after long contraction)");
+    assert!(
+        cl.items[0].detail.starts_with("Weekly cluster reclaim bullish, 3-day zone hold bullish"),
+        "{}",
+        cl.items[0].detail
+    );
+}
