@@ -186,8 +186,6 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Render(args) => report::cli::render(args),
         Command::Init { dir } => report::cli::init(&dir),
-        Command::Batch { .. } => {
-            Err(Error::Internal("this command is not implemented yet".into()))
-        }
+        Command::Batch { .. } => Err(Error::Internal("this command is not implemented yet".into())),
     }
 }
