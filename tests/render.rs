@@ -218,7 +218,6 @@ fn init_writes_config_and_templates() {
 // ---- The full pipeline on the bundled sample (needs data, analysis and charts from issues 1-4).
 
 #[test]
-#[ignore = "needs the data/analysis/chart pipeline (enable once merged)"]
 fn render_sample_end_to_end() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("out");
@@ -243,7 +242,6 @@ fn render_sample_end_to_end() {
 }
 
 #[test]
-#[ignore = "needs the data/analysis/chart pipeline (enable once merged)"]
 fn no_arguments_renders_the_sample_into_marketnote_out() {
     let t = tempfile::tempdir().unwrap();
     let out = bin().current_dir(t.path()).output().unwrap();
@@ -252,7 +250,6 @@ fn no_arguments_renders_the_sample_into_marketnote_out() {
 }
 
 #[test]
-#[ignore = "needs the data/analysis/chart pipeline (enable once merged)"]
 fn bad_data_fails_with_exit_2_and_keeps_the_previous_note() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("out");

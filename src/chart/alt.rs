@@ -99,10 +99,22 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
     if let Some(w) = wave_phrase(&sc.hist) {
         parts.push(w.to_string());
     }
-    let obv = match (sc.layers, a.obv_line.as_ref().map(|l| l.state)) {
-        (Layers::Daily, Some(State::Bullish)) => Some("OBV above its support line".to_string()),
-        (Layers::Daily, Some(State::Bearish)) => Some("OBV failed its retest of broken support".to_string()),
-        (Layers::Daily, Some(_)) => Some("OBV retesting broken support from below".to_string()),
+    let obv_status = a.obv_line.as_ref().and_then(|l| l.status.as_deref());
+    let obv = match (sc.layers, a.obv_line.as_ref().map(|l| l.state), obv_status) {
+        (Layers::Daily, Some(State::Bullish), Some("reclaimed")) => {
+            Some("OBV back above its broken support line".to_string())
+        }
+        (Layers::Daily, Some(State::Bullish), _) => Some("OBV above its support line".to_string()),
+        (Layers::Daily, Some(State::Bearish), Some("failed")) => {
+            Some("OBV failed its retest of broken support".to_string())
+        }
+        (Layers::Daily, Some(State::Bearish), _) => {
+            Some("OBV below its broken support line, not retested".to_string())
+        }
+        (Layers::Daily, Some(State::Neutral), Some("retest")) => {
+            Some("OBV retesting broken support from below".to_string())
+        }
+        (Layers::Daily, Some(State::Neutral), _) => Some("OBV below its broken support line".to_string()),
         _ => {
             let (o0, o1) = (sc.obv.get(sc.start).copied(), sc.obv.last().copied());
             match (o0, o1) {

@@ -55,6 +55,8 @@ pub(crate) struct ObvLine {
     pub p2_date: Option<NaiveDate>,
     /// Break date, when known.
     pub break_date: Option<NaiveDate>,
+    /// The H2 status word (intact, broken, retest, reclaimed, failed, ...), when given.
+    pub status: Option<String>,
     /// The H2 state.
     pub state: State,
 }
@@ -179,16 +181,17 @@ impl Annotations {
                 a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
             }
             a.reclaim_date = date(s, &["reclaim_date"]);
-            // Individual bands: `band_k` ranges with optional `band_k_start` / `band_k_end` dates.
+            // Individual bands: `band{k}` close ranges with `band{k}_dates` = [start, end].
             for k in 1..=32 {
-                let key = format!("band_{k}");
+                let key = format!("band{k}");
                 match range(s, &[&key]) {
-                    Some((lo, hi)) => a.bands.push(Band {
-                        lo,
-                        hi,
-                        from: date(s, &[&format!("{key}_start")]),
-                        to: date(s, &[&format!("{key}_end")]),
-                    }),
+                    Some((lo, hi)) => {
+                        let (from, to) = match s.ev(&format!("{key}_dates")) {
+                            Some(Ev::Dates { v }) if v.len() == 2 => (Some(v[0]), Some(v[1])),
+                            _ => (None, None),
+                        };
+                        a.bands.push(Band { lo, hi, from, to })
+                    }
                     None => break,
                 }
             }
@@ -208,13 +211,27 @@ impl Annotations {
             a.breakout_date = date(s, &["breakout_date"]);
         }
         if let Some(s) = find(signals, "d1_stacked_level_reclaim") {
-            if let Some(t) = text(s, &["levels"]) {
-                a.levels = parse_levels(&t);
+            // `lvl1`, `lvl1_src`, ... when present; else the `levels` text ("218.40 SMA200; ...").
+            for k in 1..=32 {
+                match num(s, &[&format!("lvl{k}")]) {
+                    Some(price) => {
+                        let label = text(s, &[&format!("lvl{k}_src")]).unwrap_or_default();
+                        a.levels.push(Level { price, label });
+                    }
+                    None => break,
+                }
+            }
+            if a.levels.is_empty() {
+                if let Some(t) = text(s, &["levels"]) {
+                    a.levels = parse_levels(&t);
+                }
             }
         }
         if let Some(s) = find(signals, "d1_volume_thrust") {
-            if let Some(d) = date(s, &["date"]) {
-                a.volume_day = Some((d, num(s, &["rank"])));
+            // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
+            let rank = num(s, &["rank"]);
+            if let Some(d) = date(s, &["date"]).filter(|_| rank.is_none_or(|r| r <= 5.0)) {
+                a.volume_day = Some((d, rank));
             }
         }
         if let Some(s) = find(signals, "d1_no_distribution") {
@@ -233,8 +250,9 @@ impl Annotations {
             }
         }
         if let Some(s) = find(signals, "risk_obv_underside_retest_fail") {
-            if let Some(v) = num(s, &["line", "line_t", "obv_line"]) {
+            if let Some(v) = num(s, &["obv_line", "line"]) {
                 a.obv_line = Some(ObvLine {
+                    status: text(s, &["status"]),
                     value: v,
                     p1_date: date(s, &["p1_date"]),
                     p2_date: date(s, &["p2_date"]),
@@ -270,9 +288,19 @@ mod tests {
         d1.push_num("bottom", 190.5, Unit::Price);
         d1.push_num("top", 219.4, Unit::Price);
         d1.push("reclaim_date", Ev::Date { v: d("2025-10-03") });
-        d1.push("band_1", Ev::Range { lo: 195.0, hi: 205.0 });
+        d1.push("band1", Ev::Range { lo: 195.0, hi: 205.0 });
+        d1.push("band1_dates", Ev::Dates { v: vec![d("2024-03-01"), d("2024-04-12")] });
         let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
         f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
+        let mut f1b = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        f1b.push("levels", Ev::Text { v: "218.40 SMA200; 221.10 POC".into() });
+        f1b.push_num("lvl1", 218.4, Unit::Price);
+        f1b.push("lvl1_src", Ev::Text { v: "SMA200".into() });
+        f1b.push_num("lvl2", 221.1, Unit::Price);
+        f1b.push("lvl2_src", Ev::Text { v: "swing high 2025-02-14 + POC".into() });
+        let b = Annotations::from_signals(&[f1b]);
+        assert_eq!(b.levels.iter().map(|l| l.price).collect::<Vec<_>>(), vec![218.4, 221.1]);
+        assert_eq!(b.levels[1].label, "swing high 2025-02-14 + POC");
         let h1 = SignalResult::unavailable(
             "risk_lower_high",
             "risk",
@@ -286,6 +314,7 @@ mod tests {
         assert_eq!((c.lo, c.hi), (190.5, 219.4));
         assert_eq!(a.reclaim_date, Some(d("2025-10-03")));
         assert_eq!(a.bands.len(), 1);
+        assert_eq!((a.bands[0].from, a.bands[0].to), (Some(d("2024-03-01")), Some(d("2024-04-12"))));
         assert_eq!(a.levels.len(), 2);
         assert_eq!(a.levels[1].price, 221.10);
         assert_eq!(a.levels[1].label, "swing high 2025-02-14, POC");

@@ -106,6 +106,10 @@ impl<B: DrawingBackend> Pen<'_, B> {
     pub fn fill_rect(&self, a: Px, b: Px, c: RGBAColor) -> DResult {
         let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
         let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        if x0 == x1 || y0 == y1 {
+            // Degenerate (one pixel wide or tall): a line, which every backend draws.
+            return self.line(&[(x0, y0), (x1, y1)], c, 1);
+        }
         self.area.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()))?;
         Ok(())
     }

@@ -795,13 +795,14 @@ impl TfScene<'_> {
     }
 
     /// The H2 support line as (x, value) points over the window, with a state word.
-    fn obv_support(&self) -> Option<(&'static str, Vec<(f64, f64)>)> {
+    fn obv_support(&self) -> Option<(String, Vec<(f64, f64)>)> {
         let l = self.ann.obv_line.as_ref()?;
         let b = self.bars;
-        let state = match l.state {
-            crate::signals::State::Bullish => "intact",
-            crate::signals::State::Bearish => "failed",
-            _ => "retest",
+        let state = match (l.status.as_deref(), l.state) {
+            (Some(s), _) => s.replace('_', " "),
+            (None, crate::signals::State::Bullish) => "intact".to_string(),
+            (None, crate::signals::State::Bearish) => "failed".to_string(),
+            (None, _) => "retest".to_string(),
         };
         let last = (self.n() - 1) as f64;
         let at = |d: Option<NaiveDate>| {

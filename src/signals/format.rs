@@ -9,6 +9,7 @@
 //! | Shares | `48.2` (millions) | same |
 //! | Atr | `0.62` | same, unsigned |
 //! | Count | `7` | same |
+//! | Number | `64.0` (1 dp) | same, unsigned |
 //! | Level (a yield in %, $bn) | `4.33` / `-12.50` | `12.50` |
 //!
 //! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
@@ -36,6 +37,7 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
                 Unit::Shares => format!("{:.1}", x / 1e6),
                 Unit::Atr => format!("{x:.2}"),
                 Unit::Count => format!("{}", x.round() as i64),
+                Unit::Number => format!("{x:.1}"),
                 Unit::Level => format!("{x:.2}"),
             }
         }

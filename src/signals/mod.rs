@@ -60,6 +60,8 @@ pub enum Unit {
     Atr,
     /// A count (integer).
     Count,
+    /// A plain quantity such as RSI or weeks of average volume (1 dp).
+    Number,
     /// A level in the series' own units, e.g. a yield of 4.33 (%) or $bn (2 dp, unsigned).
     Level,
 }
@@ -141,7 +143,7 @@ impl std::fmt::Display for Unavailable {
                 write!(f, "insufficient history: needs {need} bars, has {have}")
             }
             Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
-            Unavailable::Stale { input, last } => write!(f, "{input} is stale (last observation {last})"),
+            Unavailable::Stale { input, last } => write!(f, "{input} is stale: last observation {last}"),
             Unavailable::VolumeGaps => write!(f, "more than 5% of volume missing in the window"),
             Unavailable::MissingObservation { input, period } => {
                 write!(f, "{input} has no observation for {}", period.format("%B %Y"))

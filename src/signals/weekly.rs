@@ -5,9 +5,9 @@
 //! | signal | evidence keys, in order |
 //! |---|---|
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count, `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
-//! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Ratio (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text |
+//! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text |
 //! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Text, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Text, `last_pullback_date` Date |
-//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Price (0–100), `rsi_13ago` Price, `bw_pct` Ratio, `bw_pct_min` Ratio |
+//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`; D3 `too_few_pullbacks`,
 //! `one_breach`; D4 `mature_expansion`.
@@ -415,7 +415,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     res.push("anchor_date", Ev::Date { v: w.date[a] });
     res.push_num("anchor_low", w.low[a], Unit::Price);
     res.push_num("obv_rel", obv_rel, Unit::Shares);
-    res.push_num("obv_rel_n", obv_rel_n, Unit::Ratio);
+    res.push_num("obv_rel_n", obv_rel_n, Unit::Number);
     res.push_num("obv_slope", obv_slope, Unit::Ratio);
     res.push_num("udv", udv, Unit::Ratio);
     res.push_num("persist", persist, Unit::Pct);
@@ -617,8 +617,8 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         }
         let cd = (f.saturating_sub(8)..f).filter(|&j| st[1][j] == Some(WaveState::CD)).count();
         res.push("faded", Ev::Text { v: yes_no(cd >= 3) });
-        res.push_num("rsi", rs[t], Unit::Price);
-        res.push_num("rsi_13ago", rs[t - 13], Unit::Price);
+        res.push_num("rsi", rs[t], Unit::Number);
+        res.push_num("rsi_13ago", rs[t - 13], Unit::Number);
         res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);
         let min_in = (cs..f).filter_map(bwp).fold(f64::INFINITY, f64::min);
         res.push_num("bw_pct_min", if min_in.is_finite() { min_in } else { f64::NAN }, Unit::Ratio);
@@ -626,8 +626,8 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         for (k, h) in hs.iter().enumerate() {
             res.push_num(&format!("h{}_atr", k + 1), h[t] / atr_t, Unit::Atr);
         }
-        res.push_num("rsi", rs[t], Unit::Price);
-        res.push_num("rsi_13ago", rs[t - 13], Unit::Price);
+        res.push_num("rsi", rs[t], Unit::Number);
+        res.push_num("rsi_13ago", rs[t - 13], Unit::Number);
         res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);
     }
 
