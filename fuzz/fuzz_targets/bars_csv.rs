@@ -15,7 +15,9 @@ fuzz_target!(|data: &[u8]| {
                 assert!(bars.date.windows(2).all(|w| w[0] < w[1]), "dates not strictly ascending");
                 for i in 0..bars.len() {
                     let b = bars.bar(i);
-                    assert!(b.open.is_finite() && b.high.is_finite() && b.low.is_finite() && b.close.is_finite());
+                    assert!(
+                        b.open.is_finite() && b.high.is_finite() && b.low.is_finite() && b.close.is_finite()
+                    );
                     assert!(b.high >= b.low, "high < low at {i}");
                 }
             }
