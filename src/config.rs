@@ -216,22 +216,31 @@ pub fn default_release_lag(id: &str) -> i64 {
 impl NoteConfig {
     /// Reads, parses and validates a config file; relative paths become absolute.
     pub fn load(path: &Path) -> Result<NoteConfig> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| Error::config(path, "(file)", format!("cannot read config: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let before = &e.as_bytes()[..at];
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            let column = 1 + at - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            Error::config(
+                path,
+                "(file)",
+                format!(
+                    "not UTF-8 text (byte {at}, line {line}, column {column}): expected a UTF-8 TOML file"
+                ),
+            )
+        })?;
         Self::parse(&text, path)
     }
 
     /// Parses config text as if read from `path`, then validates it.
     pub fn parse(text: &str, path: &Path) -> Result<NoteConfig> {
         let de = toml::Deserializer::parse(text)
-            .map_err(|e| Error::config(path, "(syntax)", one_line(&e.to_string())))?;
+            .map_err(|e| Error::config(path, "(syntax)", toml_message(&e, text)))?;
         let mut cfg: NoteConfig = serde_path_to_error::deserialize(de).map_err(|e| {
-            let key = e.path().to_string();
-            Error::config(
-                path,
-                if key == "." { "(root)".into() } else { key },
-                one_line(&e.inner().to_string()),
-            )
+            let key = one_line(&e.path().to_string());
+            Error::config(path, if key == "." { "(root)".into() } else { key }, toml_message(e.inner(), text))
         })?;
         cfg.path = path.to_path_buf();
         cfg.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -289,12 +298,27 @@ impl NoteConfig {
             }
         }
         let c = &self.output.charts;
-        if !(200..=6000).contains(&c.width) || !(150..=6000).contains(&c.height) {
+        if !(200..=6000).contains(&c.width) {
             return Err(Error::config(
                 &cfg_path,
-                "output.charts",
-                "width must be 200..=6000 and height 150..=6000 pixels",
+                "output.charts.width",
+                format!("{}: expected 200..=6000 pixels", c.width),
             ));
+        }
+        if !(150..=6000).contains(&c.height) {
+            return Err(Error::config(
+                &cfg_path,
+                "output.charts.height",
+                format!("{}: expected 150..=6000 pixels", c.height),
+            ));
+        }
+        for (key, v) in [
+            ("signals.long_threshold", self.signals.long_threshold),
+            ("signals.short_threshold", self.signals.short_threshold),
+        ] {
+            if !v.is_finite() {
+                return Err(Error::config(&cfg_path, key, format!("{v}: expected a finite number")));
+            }
         }
         if self.signals.long_threshold <= self.signals.short_threshold {
             return Err(Error::config(
@@ -304,6 +328,22 @@ impl NoteConfig {
             ));
         }
         Ok(())
+    }
+}
+
+/// A TOML error as one line: the problem, then where it is (`line 7, column 1`).
+fn toml_message(e: &toml::de::Error, text: &str) -> String {
+    let msg = one_line(e.message());
+    match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let before = text.as_bytes().get(..start).unwrap_or_default();
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = 1 + String::from_utf8_lossy(&before[line_start..]).chars().count();
+            format!("{msg} (line {line}, column {column})")
+        }
+        None => msg,
     }
 }
 

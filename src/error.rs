@@ -97,6 +97,21 @@ impl Error {
         }
     }
 
+    /// The message on one line, for the terminal: line breaks become spaces and other control
+    /// characters (escape sequences included) are escaped, so data can neither split nor colour it.
+    pub fn one_line(&self) -> String {
+        let text = self.to_string();
+        let mut out = String::with_capacity(text.len());
+        for ch in text.chars() {
+            match ch {
+                '\n' | '\r' | '\t' => out.push(' '),
+                c if c.is_control() => out.extend(c.escape_default()),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
     /// Shorthand for an input error.
     pub fn input(location: Location, message: impl Into<String>) -> Self {
         Error::Input { location, message: message.into() }

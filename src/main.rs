@@ -19,7 +19,7 @@ fn main() {
     match std::panic::catch_unwind(|| marketnote::run(cli)) {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", e.one_line());
             std::process::exit(e.exit_code());
         }
         Err(_) => std::process::exit(1),

@@ -115,6 +115,7 @@ fn detect_format(header_line: &[u8], names: &[String], cols: &Columns, date_fmt:
 
 /// Parses bar CSV bytes as if read from `path` (the path only names the file in messages).
 pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, FileReport)> {
+    csvio::reject_non_text(bytes, path)?;
     let prep = csvio::prepare(bytes);
     let body = prep.body;
     let decimal_comma = prep.delimiter != b',';
@@ -179,7 +180,7 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
         if rec.len() != n_fields {
             return Err(Error::input(
                 Location::line(path, line),
-                format!("{} fields: expected {n_fields}, as in the header", rec.len()),
+                csvio::field_count_message(&rec, n_fields, prep.delimiter),
             ));
         }
         let field = |i: usize| rec.get(i).unwrap_or_default();
@@ -240,6 +241,15 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
                         format!("negative volume `{}`: expected zero or more shares", csvio::show(field(i))),
                     ))
                 }
+                Ok(v) if v.fract() != 0.0 => {
+                    return Err(Error::input(
+                        cell(i),
+                        format!(
+                            "fractional volume `{}`: expected a whole number of shares",
+                            csvio::show(field(i))
+                        ),
+                    ))
+                }
                 Ok(v) => v,
                 Err(NumError::Empty) => {
                     empty_volume.0 += 1;
@@ -268,7 +278,12 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
                     cell(cols.date),
                     format!(
                         "duplicate date {date} with different values from line {prev_line}: \
-                         expected one row per date"
+                         expected one row per date{}",
+                        if fmt == DateFormat::DateTime {
+                            " (intraday bars? expected daily bars)"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
@@ -292,6 +307,15 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
                 bar.high *= f;
                 bar.low *= f;
                 bar.close = adj;
+                if ![bar.open, bar.high, bar.low].iter().all(|v| v.is_finite() && *v > 0.0) {
+                    return Err(Error::input(
+                        cell(cols.adj.unwrap_or(cols.close)),
+                        format!(
+                            "adj close {adj} against close {close} scales the prices out of range: \
+                             expected an adjustment factor of a sane size"
+                        ),
+                    ));
+                }
             }
         }
         bars.push(bar);

@@ -72,22 +72,80 @@ pub(crate) fn norm_header(raw: &[u8]) -> String {
 }
 
 /// The header names as text, for messages (`Date, Open, ...`).
+/// Long headers show their first 12 names; each name goes through [`show`].
 pub(crate) fn header_list(names: &[String]) -> String {
     if names.iter().all(|n| n.is_empty()) {
         return "(no names)".into();
     }
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    let mut out =
+        names.iter().take(12).map(|n| format!("`{}`", show(n.as_bytes()))).collect::<Vec<_>>().join(", ");
+    if names.len() > 12 {
+        out.push_str(&format!(", … ({} columns)", names.len()));
+    }
+    out
 }
 
-/// A field shown in a message: trimmed, lossy UTF-8, at most 40 characters.
+/// A field shown in a message: trimmed, lossy UTF-8, control characters escaped (`\n`, `\u{0}`)
+/// so a message stays on one line, at most 40 characters.
 pub(crate) fn show(field: &[u8]) -> String {
     let s = String::from_utf8_lossy(field.trim_ascii());
-    if s.chars().count() > 40 {
-        let cut: String = s.chars().take(40).collect();
-        format!("{cut}…")
-    } else {
-        s.into_owned()
+    let mut out = String::with_capacity(s.len().min(64));
+    for (n, ch) in s.chars().enumerate() {
+        if n == 40 {
+            out.push('…');
+            break;
+        }
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
     }
+    out
+}
+
+/// Refuses bytes that are not a text CSV: UTF-16 (Excel "Unicode text") or binary data (a NUL
+/// byte near the start), naming the file and what was found.
+pub(crate) fn reject_non_text(bytes: &[u8], path: &Path) -> Result<()> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Error::input(
+            Location::file(path),
+            "UTF-16 text (byte-order mark FF FE or FE FF): expected a UTF-8 or ASCII CSV file",
+        ));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(at) = head.iter().position(|&b| b == 0) {
+        let line = 1 + head[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        return Err(Error::input(
+            Location::line(path, line),
+            format!("binary data (a NUL byte at offset {at}): expected a text CSV file"),
+        ));
+    }
+    Ok(())
+}
+
+/// The message for a row whose field count differs from the header's, with the likely cause.
+pub(crate) fn field_count_message(rec: &csv::ByteRecord, n_fields: usize, delimiter: u8) -> String {
+    let got = rec.len();
+    let base =
+        format!("{got} field{}: expected {n_fields}, as in the header", if got == 1 { "" } else { "s" });
+    if let Some(f) = rec.iter().find(|f| f.contains(&b'\n')) {
+        let lines = 1 + f.iter().filter(|&&b| b == b'\n').count();
+        return format!(
+            "a quoted field runs over {lines} lines (a stray `\"`?), leaving {got} fields: \
+             expected {n_fields} fields per row, quotes closed on the same line"
+        );
+    }
+    if got > n_fields && delimiter == b',' {
+        return format!(
+            "{base} (a thousands separator or decimal comma inside an unquoted number? \
+             expected plain numbers such as 1234.5)"
+        );
+    }
+    if got < n_fields && rec.iter().any(|f| f.contains(&b'"')) {
+        return format!("{base} (a stray `\"`?)");
+    }
+    base
 }
 
 /// True when every field of the record is empty or whitespace.
@@ -265,6 +323,12 @@ pub(crate) fn parse_date(field: &[u8], fmt: DateFormat, loc: impl FnOnce() -> Lo
                 other.describe(),
                 fmt.describe()
             ),
+            _ if fmt == DateFormat::DateTime && DateFormat::Dash.parse(field.trim_ascii().get(..10).unwrap_or_default()).is_some() => {
+                format!(
+                    "bad date-time `{text}`: expected YYYY-MM-DD, `T` or a space, then HH:MM:SS with an \
+                     optional `Z` or ±HH:MM offset (zone names such as EST are not accepted)"
+                )
+            }
             _ => format!("bad date `{text}`: expected a real calendar day written as {}", fmt.describe()),
         }
     };
@@ -308,7 +372,15 @@ pub(crate) fn num_message(err: NumError, field: &[u8], name: &str) -> String {
     match err {
         NumError::Empty => format!("empty `{name}`: expected a number"),
         NumError::Bad => {
-            format!("bad number `{}` in `{name}`: expected a decimal number such as 123.45", show(field))
+            let hint = if field.contains(&b',') {
+                " (no thousands separators; a decimal comma only in a `;`-separated file)"
+            } else {
+                ""
+            };
+            format!(
+                "bad number `{}` in `{name}`: expected a decimal number such as 123.45{hint}",
+                show(field)
+            )
         }
         NumError::NonFinite => {
             format!("`{}` in `{name}`: expected a finite number (NaN and infinity are not data)", show(field))

@@ -49,6 +49,7 @@ fn frequency(obs: &[MacroObs]) -> &'static str {
 
 /// Parses macro CSV bytes as if read from `path`, configured by `cfg` (id, label, column, lag).
 pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(MacroSeries, FileReport)> {
+    csvio::reject_non_text(bytes, path)?;
     let prep = csvio::prepare(bytes);
     let decimal_comma = prep.delimiter != b',';
     let mut rdr = csv::ReaderBuilder::new()
@@ -86,8 +87,9 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
                 Error::input(
                     Location::line(path, 1),
                     format!(
-                        "no column `{want}` (from `column` of macro `{}`): expected one of {}",
-                        cfg.id,
+                        "no column `{}` (from `column` of macro `{}`): expected one of {}",
+                        csvio::show(want.as_bytes()),
+                        csvio::show(cfg.id.as_bytes()),
                         csvio::header_list(&raw_names)
                     ),
                 )
@@ -98,6 +100,7 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
     let value_name = raw_names[value_col].clone();
     let series_like = !value_name.is_empty()
         && value_name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let value_name = csvio::show(value_name.as_bytes());
     let fred = n_fields == 2
         && (raw_names[date_col] == "DATE" || names[date_col] == "observation date" || series_like);
 
@@ -124,7 +127,7 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         if rec.len() != n_fields {
             return Err(Error::input(
                 Location::line(path, line),
-                format!("{} fields: expected {n_fields}, as in the header", rec.len()),
+                csvio::field_count_message(&rec, n_fields, prep.delimiter),
             ));
         }
         let field = |i: usize| rec.get(i).unwrap_or_default();

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Peak-memory check for big inputs (issue 7, part 4): 1,000,000 synthetic daily rows (48 MB CSV)
+# through check, render and export. Needs python3 and GNU time (/usr/bin/time, Debian `time`).
+# Usage: scripts/big_inputs.sh [path/to/marketnote]   (default: target/release/marketnote)
+set -eu
+BIN=$(realpath "${1:-target/release/marketnote}")
+W=$(mktemp -d)
+cd "$W"
+python3 - <<'PY'
+import datetime, random
+random.seed(7)
+d = datetime.date(1900, 1, 1); p = 100.0; n = 0
+with open("BIG.csv", "w") as f:
+    f.write("Date,Open,High,Low,Close,Volume\n")
+    while n < 1_000_000:
+        if d.weekday() < 5:
+            o = p; c = max(1.0, p * (1 + random.gauss(0, 0.01))); h = max(o, c) * 1.005; l = min(o, c) * 0.995
+            f.write(f"{d.isoformat()},{o:.4f},{h:.4f},{l:.4f},{c:.4f},{random.randint(1000, 9000000)}\n")
+            p = c; n += 1
+        d += datetime.timedelta(days=1)
+PY
+printf '[instrument]\nsymbol = "BIG"\nbars = "BIG.csv"\n[signals]\nhistory_start = "1900-01-01"\n' > big.toml
+run() {
+  /usr/bin/time -v "$BIN" "$@" > /dev/null 2> time.txt || { tail -3 time.txt; exit 1; }
+  printf '%-40s %8s KB peak RSS, %s\n' "$*" \
+    "$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.txt)" \
+    "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' time.txt)"
+}
+ls -l BIG.csv
+run check big.toml
+run render big.toml -o out --format md,json
+run export big.toml --timeframe 1W
+run export big.toml --timeframe 1D
+rm -rf "$W"

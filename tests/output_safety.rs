@@ -1,0 +1,417 @@
+//! Output safety through the binary: values from data and config are escaped in note.md and
+//! note.html, raw HTML in a user's markdown template is neutralised, output paths stay inside the
+//! output folder, and a render that fails or is killed midway leaves the previous note intact.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+const IMG: &str = "\"><img src=x onerror=alert(1)>";
+const LINK: &str = "[x](javascript:alert(1))";
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/data")
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_marketnote"))
+}
+
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().to_path_buf();
+            if p.is_dir() {
+                out.insert(rel, None);
+                stack.push(p);
+            } else {
+                out.insert(rel, Some(std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// A previous note in `dir/out`.
+fn previous_note(dir: &Path) {
+    std::fs::create_dir_all(dir.join("out/charts")).unwrap();
+    std::fs::write(dir.join("out/.marketnote"), "previous\n").unwrap();
+    std::fs::write(dir.join("out/note.md"), "# The previous note\n").unwrap();
+    std::fs::write(dir.join("out/charts/weekly.png"), b"\x89PNG").unwrap();
+}
+
+/// A config whose every free-text value is hostile, and whose bar file has a hostile name and a
+/// hostile duplicated header column (which surfaces as a data-quality warning in the note).
+fn hostile_config(dir: &Path) -> PathBuf {
+    let iwm = std::fs::read_to_string(data().join("IWM.csv")).unwrap();
+    let mut bars = String::new();
+    for (i, line) in iwm.lines().enumerate() {
+        bars.push_str(line);
+        bars.push_str(if i == 0 {
+            ",<script>alert(1)</script>,<script>alert(1)</script>\n"
+        } else {
+            ",0,0\n"
+        });
+    }
+    let bar_name = "<img src=x onerror=alert(1)>.csv";
+    std::fs::write(dir.join(bar_name), bars).unwrap();
+    let d = data();
+    let toml = format!(
+        r#"title = '{SCRIPT} {IMG} {LINK}'
+[instrument]
+symbol = '../../{SCRIPT}'
+name = '{IMG}'
+bars = '{bar_name}'
+[benchmark]
+symbol = '{LINK}'
+name = '{SCRIPT}'
+bars = '{spy}'
+[[macro]]
+id = 'fed_funds'
+file = '{ff}'
+label = '{SCRIPT} {LINK} {IMG}'
+[[macro]]
+id = '<b>x</b>'
+file = '{cpi}'
+label = '{LINK}'
+[output.charts]
+width = 400
+height = 300
+"#,
+        spy = d.join("SPY.csv").display(),
+        ff = d.join("FEDFUNDS.csv").display(),
+        cpi = d.join("CPIAUCSL.csv").display(),
+    );
+    let p = dir.join("note.toml");
+    std::fs::write(&p, toml).unwrap();
+    p
+}
+
+/// Every `href`/`src` attribute value in the HTML.
+fn urls(html: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for attr in ["href=\"", "src=\"", "href='", "src='"] {
+        let quote = attr.chars().last().unwrap();
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find(quote).unwrap_or(rest.len());
+            v.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    v
+}
+
+/// Every start tag in the HTML (`<name ...>`), lower-cased; escaped text (`&lt;...`) is not a tag.
+fn start_tags(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut v = Vec::new();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let end = rest.find('>').unwrap_or(rest.len());
+            v.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    v
+}
+
+/// The attribute names of a start tag's text (after the tag name), skipping quoted values.
+fn attr_names(attrs: &str) -> Vec<String> {
+    let b = attrs.as_bytes();
+    let (mut i, mut names) = (0, Vec::new());
+    while i < b.len() {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        let s = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
+            i += 1;
+        }
+        if i > s {
+            names.push(attrs[s..i].to_string());
+        }
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            } else {
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+            }
+        }
+    }
+    names
+}
+
+fn assert_html_safe(html: &str, what: &str) {
+    for tag in start_tags(html) {
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let short: String = tag.chars().take(120).collect();
+        assert!(
+            !["script", "iframe", "object", "embed", "form", "base"].contains(&name.as_str()),
+            "{what}: a <{name}> element got through: <{short}"
+        );
+        let handler = attr_names(&tag[name.len()..]).into_iter().find(|a| a.starts_with("on"));
+        assert!(handler.is_none(), "{what}: event handler {handler:?} got through: <{short}");
+    }
+    for u in urls(html) {
+        let u = u.trim().to_ascii_lowercase();
+        assert!(!u.starts_with("javascript:") && !u.starts_with("vbscript:"), "{what}: dangerous URL {u}");
+        assert!(!u.starts_with("data:text/html"), "{what}: dangerous data URL");
+    }
+}
+
+#[test]
+fn values_from_data_and_config_are_escaped() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let cfg = hostile_config(dir);
+    let o = bin()
+        .args(["render".as_ref(), cfg.as_os_str(), "-o".as_ref(), "out".as_ref()])
+        .arg("--format")
+        .arg("md,html,json")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let html = std::fs::read_to_string(dir.join("out/note.html")).unwrap();
+    let md = std::fs::read_to_string(dir.join("out/note.md")).unwrap();
+    assert_html_safe(&html, "note.html");
+    // The hostile text reached the page, as text: the title and the instrument name.
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "title not shown as text");
+    assert!(
+        html.contains("onerror=alert(1)&gt;") || html.contains("onerror&#x3D;alert(1)&gt;"),
+        "name not shown"
+    );
+    // Markdown: every `<` and `[` of the hostile text is backslash-escaped, so no viewer sees a
+    // tag or a link.
+    for pat in ["<script>", "<img src=x", "[x](javascript:"] {
+        let live = md.match_indices(pat).any(|(at, _)| !md[..at].ends_with('\\'));
+        assert!(!live, "unescaped `{pat}` in note.md");
+    }
+    assert!(md.contains("\\<script\\>"), "the hostile title is not in note.md as text");
+    // signals.json is valid JSON whatever the strings.
+    let json = std::fs::read(dir.join("out/signals.json")).unwrap();
+    serde_json::from_slice::<serde_json::Value>(&json).expect("signals.json parses");
+    // Nothing was written outside `out/` (the symbol `../../...` names no path).
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, vec!["<img src=x onerror=alert(1)>.csv", "note.toml", "out"]);
+    for (rel, _) in snapshot(&dir.join("out")) {
+        assert!(rel.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{rel:?}");
+    }
+}
+
+/// The embedded templates, written by `init`, with raw HTML and a javascript: link appended to the
+/// main markdown template.
+fn hostile_templates(dir: &Path) -> PathBuf {
+    let o = bin().arg("init").arg(dir.join("starter")).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let tpl = dir.join("starter/templates");
+    let main = tpl.join("note.md.tera");
+    let mut text = std::fs::read_to_string(&main).unwrap();
+    text.push_str(
+        "\n\n<script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n\
+         Inline <img src=x onerror=alert(1)> and <a href=\"javascript:alert(1)\">a link</a>.\n\n\
+         [click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) \
+         ![img](javascript:alert(1))\n",
+    );
+    std::fs::write(&main, text).unwrap();
+    tpl
+}
+
+#[test]
+fn raw_html_in_user_templates_is_sanitised() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let tpl = hostile_templates(dir);
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml");
+    let o = bin()
+        .args([
+            "render".as_ref(),
+            cfg.as_os_str(),
+            "-o".as_ref(),
+            "out".as_ref(),
+            "--templates".as_ref(),
+            tpl.as_os_str(),
+        ])
+        .args(["--format", "md,html"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(dir.join("out/note.html")).unwrap();
+    assert_html_safe(&html, "note.html from a hostile template");
+    // The user's text is kept, as text.
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || html.contains("&lt;script&gt;"),
+        "raw HTML dropped silently"
+    );
+}
+
+#[test]
+fn output_paths_that_are_not_a_note_folder_are_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    std::fs::create_dir(dir.join("work")).unwrap();
+    std::fs::write(dir.join("work/thesis.docx"), "precious").unwrap();
+    std::fs::write(dir.join("file.txt"), "a file").unwrap();
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml");
+    let before = snapshot(dir);
+    for out in [".", "..", "/", "work", "file.txt", "work/..", "/proc/self"] {
+        let o = bin()
+            .arg("render")
+            .arg(&cfg)
+            .args(["-o", out, "--format", "md"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "-o {out}: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.lines().count() == 1, "-o {out}: {stderr}");
+        assert_eq!(snapshot(dir), before, "-o {out} changed something");
+    }
+}
+
+#[test]
+fn template_that_fails_midway_leaves_the_previous_note_intact() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    previous_note(dir);
+    let o = bin().arg("init").arg(dir.join("starter")).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let tpl = dir.join("starter/templates");
+    // Parses fine (so the early template check passes) but fails while rendering, after the
+    // data, the analysis and the charts are done.
+    let main = tpl.join("note.md.tera");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("{text}\n{{{{ no_such_variable.field }}}}\n")).unwrap();
+    let before = snapshot(dir);
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml");
+    let o = bin()
+        .arg("render")
+        .arg(&cfg)
+        .args(["-o", "out", "--format", "md,html"])
+        .arg("--templates")
+        .arg(&tpl)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("note.md.tera"), "the message names the template: {stderr}");
+    assert_eq!(snapshot(dir), before, "the previous note or its folder changed");
+}
+
+/// A fake Chromium: records its pid, then either fails after writing half a PDF, or hangs.
+fn fake_chromium(dir: &Path, mode: &str) -> PathBuf {
+    let p = dir.join(format!("chromium-{mode}"));
+    let body = match mode {
+        "fail" => "for a in \"$@\"; do case \"$a\" in --print-to-pdf=*) printf '%%PD' > \"${a#--print-to-pdf=}\";; esac; done\nexit 1\n".to_string(),
+        _ => format!("echo $$ > '{}'\nexec sleep 60\n", dir.join("chromium.pid").display()),
+    };
+    std::fs::write(&p, format!("#!/bin/sh\n{body}")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
+#[test]
+fn failure_while_writing_leaves_the_previous_note_intact() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    previous_note(dir);
+    let chromium = fake_chromium(dir, "fail");
+    let before = snapshot(dir);
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml");
+    let o = bin()
+        .arg("render")
+        .arg(&cfg)
+        .args(["-o", "out", "--format", "md,html,pdf"])
+        .env("MARKETNOTE_CHROMIUM", &chromium)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "an output failure is not the user's input: {stderr}");
+    assert_eq!(snapshot(dir), before, "the previous note changed or a temporary folder was left");
+}
+
+#[test]
+fn render_killed_midway_leaves_the_previous_note_intact() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    previous_note(dir);
+    let chromium = fake_chromium(dir, "hang");
+    let prev = snapshot(&dir.join("out"));
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml");
+    let mut child = bin()
+        .arg("render")
+        .arg(&cfg)
+        .args(["-o", "out", "--format", "md,html,pdf"])
+        .env("MARKETNOTE_CHROMIUM", &chromium)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the render is printing the PDF: every other file is in the temporary folder.
+    let pid_file = dir.join("chromium.pid");
+    let start = std::time::Instant::now();
+    while !pid_file.exists() || std::fs::read_to_string(&pid_file).unwrap().trim().is_empty() {
+        assert!(start.elapsed().as_secs() < 60, "the render never reached the PDF step");
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("render ended early: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let tmp: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.tmp-"))
+        .collect();
+    assert_eq!(tmp.len(), 1, "the new note is being written beside the old one: {tmp:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let _ = Command::new("kill").arg(pid.trim()).status();
+    assert_eq!(snapshot(&dir.join("out")), prev, "the previous note changed");
+}
+
+#[test]
+fn the_html_checker_catches_what_it_looks_for() {
+    let bad = [
+        "<p>x</p><script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<div><IFRAME src=\"https://x\"></iframe></div>",
+        "<svg onload='alert(1)'></svg>",
+    ];
+    for html in bad {
+        let caught = std::panic::catch_unwind(|| assert_html_safe(html, "self-test")).is_err();
+        assert!(caught, "not caught: {html}");
+    }
+    assert_html_safe(
+        "<p>&lt;script&gt; <img alt=\"onerror=alert(1) &lt;script&gt;\" src=\"charts/a.png\"></p>",
+        "self-test",
+    );
+}
