@@ -63,8 +63,11 @@ peak() {
 }
 
 echo
-echo "== full note: marketnote render samples/iwm.toml"
-RENDER_CMD="$BIN render samples/iwm.toml -o $TMP/note"
+echo "== full note with base rates: marketnote render samples/iwm.toml"
+FULL_CMD="$BIN render samples/iwm.toml -o $TMP/note_full"
+RUST_FULL=$(time_cmd 10 "$FULL_CMD")
+echo "== the same job as the Python script (no base rates): marketnote render --no-base-rates samples/iwm.toml"
+RENDER_CMD="$BIN render samples/iwm.toml --no-base-rates -o $TMP/note"
 RUST_NOTE=$(time_cmd 20 "$RENDER_CMD")
 read -r RSS_NOTE _ _ _ < <(peak $RENDER_CMD)
 printf 'render: %.1f ms mean, peak RSS %s KB\n' "$(echo "$RUST_NOTE * 1000" | bc -l)" "$RSS_NOTE"
@@ -96,7 +99,8 @@ if python3 -c 'import pandas, mplfinance, jinja2, markdown' 2>/dev/null; then
     PY_NOTE=$(time_cmd 5 "$PY_CMD")
     PYTHON_NOTE_TIMINGS=1 python3 bench/python_note.py samples "$TMP/py" 2>&1 | tail -1
     printf 'python note: %.0f ms mean (process, with imports)\n' "$(echo "$PY_NOTE * 1000" | bc -l)"
-    printf 'ratio python / marketnote render: %.1fx\n' "$(echo "$PY_NOTE / $RUST_NOTE" | bc -l)"
+    printf 'ratio python / marketnote render (same job, no base rates): %.1fx\n' "$(echo "$PY_NOTE / $RUST_NOTE" | bc -l)"
+    printf 'ratio python / marketnote render with base rates (more work than the script): %.1fx\n' "$(echo "$PY_NOTE / $RUST_FULL" | bc -l)"
 else
     echo "skipped: python3 cannot import pandas, mplfinance, jinja2 and markdown"
     echo "(pip install pandas mplfinance jinja2 markdown)"

@@ -96,4 +96,8 @@ pub struct RenderArgs {
     /// A previous output folder: adds a "Since the last note" section.
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// Skip the base rates (the point-in-time re-evaluation over the whole history, most of a
+    /// render's time).
+    #[arg(long)]
+    pub no_base_rates: bool,
 }

@@ -394,3 +394,26 @@ fn dump_demo_note() {
         println!("{}", p.display());
     }
 }
+
+#[test]
+fn no_base_rates_skips_them_and_only_them() {
+    let t = tempfile::tempdir().unwrap();
+    let (full, lean) = (t.path().join("full"), t.path().join("lean"));
+    for (dir, extra) in [(&full, None), (&lean, Some("--no-base-rates"))] {
+        let mut cmd = bin();
+        cmd.args(["render", sample_config().to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+        cmd.args(extra);
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let json = |d: &std::path::Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("signals.json")).unwrap()).unwrap()
+    };
+    let (jf, jl) = (json(&full), json(&lean));
+    assert!(!jf["base_rates"].as_array().unwrap().is_empty(), "the sample has active signals");
+    assert!(jl["base_rates"].as_array().unwrap().is_empty());
+    assert_eq!(jf["signals"], jl["signals"]);
+    assert_eq!(jf["stance"], jl["stance"]);
+    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("Base rate"));
+    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("Base rate"));
+}

@@ -47,7 +47,11 @@ pub fn render(args: RenderArgs) -> Result<()> {
     let previous = args.previous.as_deref().map(crate::since::load_previous).transpose()?;
 
     let dataset = crate::data::load(&cfg)?;
-    let mut analysis = crate::analyze_note(&cfg, dataset, args.as_of)?;
+    let mut analysis = if args.no_base_rates {
+        crate::analyze(&cfg, dataset, args.as_of)?
+    } else {
+        crate::analyze_note(&cfg, dataset, args.as_of)?
+    };
     if let Some(prev) = &previous {
         analysis.since_last = Some(crate::since::compare(prev, &analysis)?);
     }
