@@ -65,7 +65,7 @@ fn b1_monthly_policy_rate_is_labelled() {
         "2024-07-01",
     );
     let r = get(&rs, B1);
-    assert!(r.sentence.contains("fed funds (monthly average)"), "{}", r.sentence);
+    assert!(r.sentence.contains("monthly-average fed funds"), "{}", r.sentence);
     assert!(r.flags.contains(&"policy_rate_monthly".to_string()));
 }
 

@@ -59,16 +59,28 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             (Some(z), Some(State::Bearish)) => {
                 parts.push(format!("close {close:.2} back below the consolidation zone top {:.2}", z.hi))
             }
-            (Some(z), _) => {
-                parts.push(format!("close {close:.2} near the {:.2}–{:.2} consolidation zone", z.lo, z.hi))
-            }
+            (Some(z), _) => parts.push(if close > z.hi {
+                format!(
+                    "close {close:.2} above the {:.2}–{:.2} consolidation zone, not a firm hold",
+                    z.lo, z.hi
+                )
+            } else {
+                format!("close {close:.2} near the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
+            }),
             (None, _) => parts.push(format!("last close {close:.2}")),
         },
         Layers::Daily => {
             parts.push(format!("last close {close:.2}"));
             if !a.levels.is_empty() {
                 let list: Vec<String> = a.levels.iter().map(|l| format!("{:.2}", l.price)).collect();
-                parts.push(format!("{} reclaimed levels marked ({})", a.levels.len(), list.join(", ")));
+                // The levels the latest leg crossed; the text says how many are still held, so the
+                // alt text does not call them all reclaimed.
+                let noun = if a.levels.len() == 1 { "stacked level" } else { "stacked levels" };
+                parts.push(format!(
+                    "{} {noun} crossed by the latest leg marked ({})",
+                    a.levels.len(),
+                    list.join(", ")
+                ));
             }
             let dd = a.dist_days.iter().filter(|d| **d >= d0).count();
             parts.push(match dd {
@@ -109,7 +121,9 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             Some("OBV failed its retest of broken support".to_string())
         }
         (Layers::Daily, Some(State::Bearish), _) => {
-            Some("OBV below its broken support line, not retested".to_string())
+            // The break is a past event: OBV may have drifted back above the extended line since,
+            // so the alt text does not claim where OBV is now.
+            Some("OBV broke its support line and did not retest it".to_string())
         }
         (Layers::Daily, Some(State::Neutral), Some("retest")) => {
             Some("OBV retesting broken support from below".to_string())
@@ -150,7 +164,7 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     let t = n - 1;
     let mut parts = Vec::new();
     if let Some((_, chg)) = sc.lag104() {
-        parts.push(format!("the ratio changed {:+.1}% over two years", chg * 100.0));
+        parts.push(format!("the ratio changed {} over two years", signed_pct(chg)));
     }
     if sc.sma30[t].is_finite() {
         let side = if sc.ratio[t] >= sc.sma30[t] { "above" } else { "below" };
@@ -161,12 +175,12 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     }
     let (a0, b0) = (sc.a[sc.start], sc.b[sc.start]);
     let perf = format!(
-        "Since {}, {} returned {:+.1}% and {} {:+.1}%.",
+        "Since {}, {} returned {} and {} {}.",
         sc.dates[sc.start],
         sc.sym,
-        (sc.a[t] / a0 - 1.0) * 100.0,
+        signed_pct(sc.a[t] / a0 - 1.0),
         sc.bench,
-        (sc.b[t] / b0 - 1.0) * 100.0
+        signed_pct(sc.b[t] / b0 - 1.0)
     );
     format!(
         "Weekly {}/{} ratio, {} to {}: {}. {perf}",
@@ -196,4 +210,13 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
         })
         .collect();
     format!("Macro series as published by {as_of}, five-year view: {}.", items.join("; "))
+}
+
+/// A fraction as a signed percent with one decimal and the typographic minus the note uses
+/// (`+2.4%`, `−0.1%`), so alt text reads like the sentences next to it.
+fn signed_pct(x: f64) -> String {
+    crate::signals::format::format_ev(
+        &crate::signals::Ev::Num { v: x, unit: crate::signals::Unit::Pct },
+        None,
+    )
 }

@@ -103,7 +103,7 @@ pub fn signals() -> Vec<SignalResult> {
         sig("wk_volume_trendline_support", "weekly", "the volume trendline confirms demand through every pullback", Weekly, State::Neutral, 0.0,
             "Too few weekly pullbacks to test the volume trendline.", vec![]),
         sig("wk_momentum_wave_flip", "weekly", "weekly momentum flipped from contraction to expansion", Weekly, State::Bullish, 0.66,
-            "Weekly momentum flipped into expansion on {flip_date} after {contraction_len} weeks of contraction; {n_eu}/3 histogram waves are expanding upward (weekly RSI {rsi}).",
+            "Weekly momentum flipped into expansion on {flip_date} after {contraction_len} weeks of contraction; {n_eu} of the last 3 histogram waves are expanding upward (weekly RSI {rsi}).",
             vec![("flip_date", Ev::Date { v: d(2025, 10, 24) }), ("contraction_len", num(23.0, Count)), ("n_eu", num(3.0, Count)), ("rsi", num(61.2, Price))]),
         sig("d3_consolidation_hold", "three_day", "price holds above its prior consolidation zone", ThreeDay, State::Bullish, 0.5,
             "On the 3-day chart IWM has closed above its {zone_start}–{zone_end} consolidation ({zlo}–{ztop}) on all {n} bars since {breakout_date}, never undercutting by more than {undercut} ATR.",

@@ -538,6 +538,44 @@ fn signal_view(s: &SignalResult) -> SignalView {
     }
 }
 
+/// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
+/// (`2-year Treasury yield`, not `dgs2`) and observations rather than bars.
+fn macro_reason(r: &Unavailable, macros: &[crate::data::MacroSeries], as_of: NaiveDate) -> String {
+    let label = |id: &str| -> String {
+        if let Some(m) = macros.iter().find(|m| m.id == id) {
+            return m.label.clone();
+        }
+        match id {
+            "ppi" => "producer price".into(),
+            "fwd_eps" => "forward earnings estimate".into(),
+            "fwd_sales" => "forward revenue estimate".into(),
+            "foreign_flows" => "foreign flows".into(),
+            "mid_cap" => "mid-cap".into(),
+            other => other.replace('_', " "),
+        }
+    };
+    match r {
+        Unavailable::Stale { input, last } => {
+            format!(
+                "the latest {} observation, {}, is too old to use",
+                lower_first(&label(input)),
+                date(*last)
+            )
+        }
+        Unavailable::MissingInput { input } => format!("no {} series configured", lower_first(&label(input))),
+        Unavailable::MissingObservation { input, period } => {
+            format!("{} has no observation for {}", label(input), period.format("%B %Y"))
+        }
+        Unavailable::InsufficientHistory { have: 0, .. } => {
+            format!("no observation published by {}", date(as_of))
+        }
+        Unavailable::InsufficientHistory { need, have } => {
+            format!("only {have} of the {need} observations it needs are published")
+        }
+        other => other.to_string(),
+    }
+}
+
 fn not_computed(id: &str, section: &str) -> SignalView {
     SignalView {
         id: id.to_string(),
@@ -660,7 +698,13 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         if !v.available {
             macro_lines.push(MacroLine {
                 topic: topic.into(),
-                text: format!("not assessed ({}).", v.reason.clone().unwrap_or_default()),
+                text: format!(
+                    "not assessed ({}).",
+                    match by_id.get(v.id.as_str()).and_then(|s| s.reason.as_ref()) {
+                        Some(r) => macro_reason(r, &a.dataset.macros, a.as_of),
+                        None => v.reason.clone().unwrap_or_default(),
+                    }
+                ),
                 state: v.state.clone(),
                 base_rates: Vec::new(),
             });

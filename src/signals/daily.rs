@@ -231,19 +231,35 @@ fn f1_stacked_levels(
     }
     let sym = input.symbol;
     let lv = if n_rec == 1 { "level" } else { "levels" };
+    // "holds 1 of them" after a single level reads badly: say "it" then.
+    let (held_of, below_of, holds_of) = if n_rec == 1 {
+        let held = x.held >= 1;
+        (
+            if held { "and still holds it" } else { "but no longer holds it" },
+            if held { "and stays below it" } else { "but is back above it" },
+            if held { "and {sym} holds it" } else { "but {sym} no longer holds it" },
+        )
+    } else {
+        (
+            "and still holds {n_held} of them",
+            "and stays below {n_held} of them",
+            "and {sym} holds {n_held} of them",
+        )
+    };
+    let holds_of = holds_of.replace("{sym}", sym);
     let s = 0.4 * ramp(n_rec as f64, 2.0, 6.0) + 0.3 * ramp(lg.leg_atr, 3.0, 8.0) + 0.3 * held_ratio;
     let t = match state {
         State::Bullish => format!(
             "In one {{leg_days}}-session leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) {sym} reclaimed \
-             {{n_reclaimed}} stacked {lv} ({{levels}}) and still holds {{n_held}} of them."
+             {{n_reclaimed}} stacked {lv} ({{levels}}) {held_of}."
         ),
         State::Bearish => format!(
             "In one {{leg_days}}-session down-leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) {sym} lost \
-             {{n_reclaimed}} stacked {lv} ({{levels}}) and stays below {{n_held}} of them."
+             {{n_reclaimed}} stacked {lv} ({{levels}}) {below_of}."
         ),
         _ if lg.impulsive => format!(
             "There is no multi-level reclaim on the daily chart: the {{leg_days}}-session leg from {{leg_start}} \
-             ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} and {sym} holds {{n_held}} of them."
+             ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} {holds_of}."
         ),
         _ => format!(
             "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {{leg_start}} \

@@ -210,7 +210,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let mut r = SignalResult::new(B1, "macro", B1_CLAIM, tf, Some(as_of));
     r.push_num("dgs2", y, Unit::Level);
     r.push_num("dff", f, Unit::Level);
-    let label = if monthly { "fed funds (monthly average)" } else { "fed funds" };
+    let label = if monthly { "monthly-average fed funds" } else { "fed funds" };
     r.push("ff_label", Ev::Text { v: label.into() });
     r.push_num("spread", spread, Unit::Pp);
     r.push_num("d2y_63", d2y_63, Unit::Pp);
@@ -286,7 +286,7 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
     }
     let gap_pp = (c.yoy - ann3) * 100.0; // yoy minus 3-month annualised, in pp
     let head_ok = head.as_ref().is_none_or(|h| h.d3_pp <= 0.20);
-    let head_txt = if head.is_some() { "; headline {yoy_h} YoY ({d3_h} pp)" } else { "" };
+    let head_txt = if head.is_some() { "; headline {yoy_h} YoY, {d3_h} pp over 3 months" } else { "" };
     if (c.d3_pp <= -0.10 || (gap_pp > 0.25 && c.d3_pp <= 0.05)) && head_ok {
         let s = 0.5 * ramp(-c.d3_pp, 0.0, 0.5) + 0.5 * ramp(gap_pp, 0.0, 1.0);
         let t = format!(

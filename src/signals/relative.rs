@@ -171,7 +171,7 @@ fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
     } else if !lagged {
         res.flags.push("no_lag".into());
         let tpl = names(
-            "%S has not lagged %B over two years ({lag104}), so there is no lagging phase to end \
+            "%S has not lagged %B by more than 5% over two years ({lag104}), so there is no lagging phase to end \
              (13-week change {roc13}).",
             input,
         );

@@ -239,10 +239,23 @@ fn e1(input: &SignalInput, b: &Bars) -> SignalResult {
     } else {
         "{lead:abs} ATR below it".to_string()
     };
-    let tpl = format!(
-        "%S is near the 3-day zone top {{ztop}} but not holding firmly: {{closes_above}} of {{n}} closes at or \
-         above it since {{breakout_date}}, now {pos}."
-    );
+    let tpl = if closes_above == nb {
+        // Every close held the top, so name what kept the hold from being firm.
+        let why = if undercut > 0.5 {
+            "a low undercut the top by {undercut} ATR"
+        } else {
+            "the lead is under 0.5 ATR"
+        };
+        format!(
+            "%S has closed at or above the 3-day zone top {{ztop}} on all {{n}} bars since {{breakout_date}}, \
+             now {pos}, but the hold is not firm: {why}."
+        )
+    } else {
+        format!(
+            "%S is near the 3-day zone top {{ztop}} but not holding firmly: {{closes_above}} of {{n}} closes at \
+             or above it since {{breakout_date}}, now {pos}."
+        )
+    };
     res.finish(State::Neutral, 0.0, &names(&tpl, input))
 }
 

@@ -286,7 +286,7 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
             "%S has fallen below the whole weekly compression cluster ({bottom}–{top}), closing at {close}."
         } else {
             "%S has fallen back below the compression cluster top {top} after reclaiming it on {reclaim_date} \
-             (weekly close {close}, {dist_atr} ATR from the top)."
+             (weekly close {close}, {dist_atr:abs} ATR below the top)."
         };
         return res.finish(State::Bearish, s, &names(tpl, input));
     }
@@ -300,9 +300,9 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
              with no reclaim of the top in 26 weeks."
         }
         Some(_) if ct > top => {
-            "%S has been above the compression cluster top {top} since {reclaim_date}, but with {strong_above} \
-             strong closes in {n_since} weeks and {prior_below} weeks below beforehand it is not yet a \
-             confirmed reclaim."
+            "%S has been above the compression cluster top {top} since {reclaim_date}, but {strong_above} of \
+             the {n_since} weeks since closed strongly; after {prior_below} weeks below beforehand, it is not \
+             yet a confirmed reclaim."
         }
         Some(_) => {
             "%S is still working through the compression cluster ({bottom}–{top}; strong closes above since \
@@ -643,7 +643,7 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
             State::Bullish,
             s,
             "Weekly momentum flipped into expansion on {flip_date} after {contraction_len} weeks of \
-             contraction; {n_eu}/3 histogram waves are expanding upward (weekly RSI {rsi}, from {rsi_13ago} \
+             contraction; {n_eu} of the last 3 histogram waves are expanding upward (weekly RSI {rsi}, from {rsi_13ago} \
              13 weeks ago).",
         );
     }
@@ -651,19 +651,20 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         return res.finish(
             State::Bearish,
             n_ed as f64 / 3.0,
-            "Weekly momentum is expanding downward on {n_ed}/3 histogram waves (weekly RSI {rsi}).",
+            "Weekly momentum is expanding downward on {n_ed} of the last 3 histogram waves (weekly RSI {rsi}).",
         );
     }
     let tpl = match flip {
         Some(f) if n_eu >= 2 && t - f > 12 => {
-            "Weekly momentum has been expanding on {n_eu}/3 waves since {flip_date}; at {weeks_since_flip} \
+            "Weekly momentum has been expanding on {n_eu} of the last 3 waves since {flip_date}; at {weeks_since_flip} \
              weeks the flip is too old to count as a fresh expansion."
         }
         Some(_) if n_eu >= 2 => {
-            "Weekly momentum is expanding on {n_eu}/3 waves since {flip_date}, but after only \
+            "Weekly momentum is expanding on {n_eu} of the last 3 waves since {flip_date}, but after only \
              {contraction_len} weeks of contraction this is not a flip out of a long contraction."
         }
-        _ => "No broad weekly momentum expansion yet ({n_eu}/3 histogram waves expanding upward, weekly RSI {rsi}).",
+        _ => "No broad weekly momentum expansion yet ({n_eu} of the last 3 histogram waves expanding upward, weekly RSI \
+              {rsi}).",
     };
     res.finish(State::Neutral, 0.0, tpl)
 }
