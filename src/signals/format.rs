@@ -30,14 +30,14 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
             }
             let x = if abs { v.abs() } else { *v };
             match unit {
-                Unit::Price => format!("{x:.2}"),
+                Unit::Price => minus(x, 2),
                 Unit::Pct => signed(x * 100.0, 1, !abs, "%"),
                 Unit::Pp => signed(x, 2, !abs, ""),
-                Unit::Ratio => format!("{x:.3}"),
-                Unit::Shares => format!("{:.1}", x / 1e6),
-                Unit::Atr => format!("{x:.2}"),
+                Unit::Ratio => minus(x, 3),
+                Unit::Shares => minus(x / 1e6, 1),
+                Unit::Atr => minus(x, 2),
                 Unit::Count => format!("{}", x.round() as i64),
-                Unit::Number => format!("{x:.1}"),
+                Unit::Number => minus(x, 1),
                 Unit::Level => format!("{x:.2}"),
             }
         }
@@ -45,6 +45,17 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
         Ev::Dates { v } => v.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join(", "),
         Ev::Range { lo, hi } => format!("{lo:.2}–{hi:.2}"),
         Ev::Text { v } => v.clone(),
+    }
+}
+
+/// A plain number that marks negatives with the typographic minus and never prints "-0.00".
+fn minus(x: f64, dp: usize) -> String {
+    let body = format!("{:.*}", dp, x.abs());
+    let zero = body.chars().all(|c| c == '0' || c == '.');
+    if x < 0.0 && !zero {
+        format!("−{body}")
+    } else {
+        body
     }
 }
 
@@ -127,6 +138,17 @@ mod tests {
             ),
             "−21.4% / 21.4% at 246.10; 0.40 pp (−0.40); 72nd; 48.2M; 3; n/a"
         );
+    }
+
+    #[test]
+    fn plain_numbers_use_the_typographic_minus_and_no_negative_zero() {
+        let ev = vec![
+            ("a".to_string(), num(-3.5612, Unit::Atr)),
+            ("b".to_string(), num(-0.001, Unit::Atr)),
+            ("c".to_string(), num(-68.2771, Unit::Ratio)),
+            ("d".to_string(), num(-2.0, Unit::Price)),
+        ];
+        assert_eq!(fill("{a} {b} {c} {d} {a:abs}", &ev), "−3.56 0.00 −68.277 −2.00 3.56");
     }
 
     #[test]
