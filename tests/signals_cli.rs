@@ -60,3 +60,23 @@ fn bad_as_of_exits_2() {
     let (code, _, err) = run(&["signals", "samples/iwm.toml", "--as-of", "1990-01-01"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// The signal table on the bundled sample, as of two dates, against checked-in snapshots that were
+/// read and judged against the charts (a bearish mid-2022 and the latest data). Any change to a
+/// signal's state, evidence or sentence shows up here as a diff. Re-record deliberately with
+/// `MARKETNOTE_UPDATE_SNAPSHOTS=1 cargo test --release --test signals_cli`.
+#[test]
+fn signal_table_snapshots_on_the_sample() {
+    for date in ["2022-06-17", "2026-08-21"] {
+        let (code, out, err) = run(&["signals", "samples/iwm.toml", "--as-of", date]);
+        assert_eq!(code, 0, "{err}");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/snapshots/signals_{date}.txt"));
+        if std::env::var("MARKETNOTE_UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+            std::fs::write(&path, &out).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(out == want, "signal table as of {date} differs from {}:\n{out}", path.display());
+    }
+}

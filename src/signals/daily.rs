@@ -439,11 +439,15 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         // σ per spec is ramp(retrace, .618, 1); a deep but low-retrace pullback (> 3 ATR) also
         // scores by depth so that a bearish state never carries zero strength.
         let s = ramp(l.retrace, 0.618, 1.0).max(ramp(l.depth / a, 3.0, 6.0));
-        r.finish(
-            State::Bearish,
-            s,
-            "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep).",
-        )
+        // Past 100% the pullback erased the whole advance it is measured against: say so rather
+        // than print a four-digit percentage.
+        let tpl = if l.retrace >= 1.0 {
+            "The latest daily pullback gave back more than the entire advance since {from_date} \
+             ({depth_atr} ATR deep)."
+        } else {
+            "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep)."
+        };
+        r.finish(State::Bearish, s, tpl)
     } else if k == 0 {
         r.flags.push("no_material_pullback".into());
         r.finish(
