@@ -239,13 +239,20 @@ fn close_on(a: &Analysis, basis: &str, t: NaiveDate, obv: &[f64]) -> Option<f64>
     }
 }
 
-fn state_word(s: State) -> &'static str {
-    match s {
-        State::Bullish => "bullish",
-        State::Bearish => "bearish",
-        State::Neutral => "neutral",
-        State::Unavailable => "unavailable",
-    }
+/// "claim (old → new)". For the risk signals, whose claim names the danger ("a lower high"),
+/// bullish means the risk is absent, so their states are said as present / watch / not present.
+pub fn flip_text(f: &Flip) -> String {
+    let risk = f.id.starts_with("risk_");
+    let word = |s: &str| -> String {
+        match (risk, s) {
+            (true, "bullish") => "not present".into(),
+            (true, "bearish") => "present".into(),
+            (true, "neutral") => "watch".into(),
+            (_, "unavailable") => "not assessed".into(),
+            _ => s.into(),
+        }
+    };
+    format!("{} ({} → {})", f.claim, word(&f.from), word(f.to.name()))
 }
 
 fn stance_word(s: &str) -> String {
@@ -288,7 +295,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
         .iter()
         .filter_map(|r| {
             let from = prev.states.iter().find(|(id, _)| id == r.id).map_or("absent", |(_, s)| s.as_str());
-            (from != state_word(r.state)).then(|| Flip {
+            (from != r.state.name()).then(|| Flip {
                 id: r.id,
                 claim: r.claim,
                 from: from.to_string(),
@@ -353,8 +360,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
     if flips.is_empty() {
         sentences.push("No signal changed state.".into());
     } else {
-        let list: Vec<String> =
-            flips.iter().map(|f| format!("{} ({} → {})", f.claim, f.from, state_word(f.to))).collect();
+        let list: Vec<String> = flips.iter().map(flip_text).collect();
         let n = flips.len();
         let head = if n == 1 {
             "One signal changed state".to_string()

@@ -750,11 +750,10 @@ impl TfScene<'_> {
         }
         let line = if self.layers == Layers::Daily { self.obv_support() } else { None };
         if let Some((_, pts)) = &line {
-            for (_, v) in pts {
-                if *v >= lo - (hi - lo) * 0.3 && *v <= hi + (hi - lo) * 0.3 {
-                    lo = lo.min(*v);
-                    hi = hi.max(*v);
-                }
+            // The whole line stays in view: how far OBV sits from it is the point of the panel.
+            for (_, v) in pts.iter().filter(|(_, v)| v.is_finite()) {
+                lo = lo.min(*v);
+                hi = hi.max(*v);
             }
         }
         if !lo.is_finite() {
@@ -817,13 +816,11 @@ impl TfScene<'_> {
                 let base = if o2 > o1 { o1 } else { o2 };
                 let from = if o2 > o1 { p1 } else { p2 };
                 let val = |i: f64| base + slope * (i - from as f64);
-                let freeze = at(l.break_date).map(|i| i as f64).unwrap_or(last).min(last);
+                // The line as the H2 signal tests it: fixed at the break (no rebuild from newer
+                // pivots) but, when rising, still rising: a retest must reach the extended line.
                 let x0 = (from as f64).max(self.start as f64);
                 pts.push((x0, val(x0)));
-                pts.push((freeze, val(freeze)));
-                if freeze < last {
-                    pts.push((last, val(freeze)));
-                }
+                pts.push((last, val(last)));
                 return Some((state, pts));
             }
         }

@@ -445,13 +445,12 @@ pub struct PreviousView {
 }
 
 fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
-    let word = |s: State| s.name().to_string();
     PreviousView {
         as_of: date(s.as_of),
         stance: s.stance_from.to_uppercase(),
         score: signed(s.score_from, 2),
         stance_changed: s.stance_from != s.stance_to,
-        flipped: s.flips.iter().map(|f| format!("{} ({} → {})", f.claim, f.from, word(f.to))).collect(),
+        flipped: s.flips.iter().map(crate::since::flip_text).collect(),
         levels: s
             .sentences
             .iter()
@@ -837,13 +836,15 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let weekly_last = last_close(&a.weekly.bars);
     let three_last = last_close(&a.three_day[0].bars);
     let daily_last = last_close(&a.daily);
+    let obv_now =
+        a.signals.iter().find(|r| r.id == "risk_obv_underside_retest_fail").and_then(|r| r.num("obv"));
     let invalidation = st
         .invalidation
         .iter()
         .map(|l| {
             let is_obv = l.basis.eq_ignore_ascii_case("obv");
             let last = if is_obv {
-                None
+                obv_now.map(|v| (v, a.as_of))
             } else if l.basis.starts_with("weekly") {
                 weekly_last
             } else if l.basis.starts_with("3-day") {
@@ -857,7 +858,8 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 basis: l.basis.clone(),
                 signal: l.signal.to_string(),
                 is_obv,
-                last: last.map(|(c, _)| fixed(c, 2)),
+                last: last
+                    .map(|(c, _)| if is_obv { format!("{}M", thousands(c / 1e6, 1)) } else { fixed(c, 2) }),
                 position: last.filter(|(c, _)| c.is_finite() && l.value.is_finite()).map(|(c, _)| {
                     if c >= l.value {
                         "above".into()

@@ -9,7 +9,7 @@
 //! | signal | keys |
 //! |---|---|
 //! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
-//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line), `line_kind` (Text rising/flat), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session while intact; its value at the break once broken), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
+//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line), `line_kind` (Text rising/flat), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
 
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
@@ -411,13 +411,7 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
         r.push("p2_date", Ev::Date { v: b.date[p2] });
         r.push_num("p2_obv", o[p2], Unit::Shares);
         if !stale {
-            // Once broken, the level a reader watches is where the line was broken (the chart
-            // draws it flat from there); while intact it is the line's value today.
-            let shown = match (status, sc.t_b) {
-                (ObvStatus::Intact | ObvStatus::NoLine | ObvStatus::Reclaimed, _) | (_, None) => line_t,
-                (_, Some(tb)) => line_at(&o, p1, p2, tb.min(t)),
-            };
-            r.push_num("obv_line", shown, Unit::Shares);
+            r.push_num("obv_line", line_t, Unit::Shares);
         }
     }
     r.push_num("obv", o[t], Unit::Shares);
