@@ -13,7 +13,7 @@
 //! others are still written and indexed); 1 when some failed on an internal or output error.
 
 use crate::config::{Format, NoteConfig, Theme};
-use crate::data::{bars, macros, Dataset, FileReport, Instrument, MacroSeries};
+use crate::data::Dataset;
 use crate::error::{Error, Location, Result};
 use crate::report::{self, RenderOptions, Templates};
 use crate::signals::stance::StanceKind;
@@ -485,96 +485,12 @@ fn parse_csv(bytes: &[u8], path: &Path) -> Result<Vec<Entry>> {
 // ---------------------------------------------------------------------------------------------
 
 /// The inputs every note of the batch shares, loaded once.
-#[derive(Debug)]
-pub struct Shared {
-    benchmark: Option<Instrument>,
-    mid_cap: Option<Instrument>,
-    macros: Vec<MacroSeries>,
-    /// Quality reports in `data::load` order: benchmark, mid_cap, macro:<id>.
-    quality: Vec<FileReport>,
-}
+pub type Shared = crate::data::SharedInputs;
 
-impl Shared {
-    /// Loads the benchmark, mid-cap and macro series named by the shared config.
-    pub fn load(cfg: &NoteConfig) -> Result<Shared> {
-        let mut quality = Vec::new();
-        let mut read = |ic: &crate::config::InstrumentConfig, role: &str| -> Result<Instrument> {
-            let (b, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
-            report.role = role.to_string();
-            quality.push(report);
-            Ok(Instrument {
-                symbol: ic.symbol.clone(),
-                name: ic.name.clone().unwrap_or_else(|| ic.symbol.clone()),
-                bars: b,
-            })
-        };
-        let benchmark = cfg.benchmark.as_ref().map(|b| read(b, "benchmark")).transpose()?;
-        let mid_cap = cfg.mid_cap.as_ref().map(|b| read(b, "mid_cap")).transpose()?;
-        let mut series = Vec::with_capacity(cfg.macros.len());
-        for m in &cfg.macros {
-            let (s, mut report) = macros::read_macro(m)?;
-            report.role = format!("macro:{}", m.id);
-            quality.push(report);
-            series.push(s);
-        }
-        Ok(Shared { benchmark, mid_cap, macros: series, quality })
-    }
-
-    /// The dataset of one symbol: its bars read now, the shared series copied in (the same
-    /// dataset `data::load` would build from that symbol's config).
-    pub fn dataset(&self, cfg: &NoteConfig) -> Result<Dataset> {
-        let ic = &cfg.instrument;
-        let (b, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
-        report.role = "instrument".into();
-        let instrument = Instrument {
-            symbol: ic.symbol.clone(),
-            name: ic.name.clone().unwrap_or_else(|| ic.symbol.clone()),
-            bars: b,
-        };
-        for (key, other) in [("benchmark.bars", &self.benchmark), ("mid_cap.bars", &self.mid_cap)] {
-            if let Some(o) = other {
-                if !shares_a_date(&instrument.bars.date, &o.bars.date) {
-                    let range = |b: &crate::data::Bars| match (b.date.first(), b.date.last()) {
-                        (Some(f), Some(l)) => format!("{f} to {l}"),
-                        _ => "no bars".into(),
-                    };
-                    return Err(Error::config(
-                        &cfg.path,
-                        format!("defaults.{key}"),
-                        format!(
-                            "{} ({}) has no date in common with the instrument {} ({}): expected overlapping history",
-                            o.symbol,
-                            range(&o.bars),
-                            instrument.symbol,
-                            range(&instrument.bars)
-                        ),
-                    ));
-                }
-            }
-        }
-        let mut quality = Vec::with_capacity(1 + self.quality.len());
-        quality.push(report);
-        quality.extend(self.quality.iter().cloned());
-        Ok(Dataset {
-            instrument,
-            benchmark: self.benchmark.clone(),
-            mid_cap: self.mid_cap.clone(),
-            macros: self.macros.clone(),
-            quality,
-        })
-    }
-}
-
-fn shares_a_date(a: &[NaiveDate], b: &[NaiveDate]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Equal => return true,
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    false
+/// The dataset of one symbol: its bars read now, the shared series copied in (the same dataset
+/// `data::load` would build from that symbol's config).
+fn symbol_dataset(shared: &Shared, cfg: &NoteConfig) -> Result<Dataset> {
+    shared.dataset(cfg, crate::data::load_instrument(cfg)?, "defaults.")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -827,7 +743,7 @@ fn one_symbol(
 ) -> Result<Row> {
     let mut clock = STAGES.start();
     let cfg = m.config_for(e)?;
-    let dataset = shared.dataset(&cfg)?;
+    let dataset = symbol_dataset(shared, &cfg)?;
     clock.lap(0);
     let a = if opts.base_rates {
         crate::analyze_note(&cfg, dataset, opts.as_of)?

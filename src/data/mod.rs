@@ -239,30 +239,81 @@ impl Dataset {
 /// Loads every input the config names: bars, benchmark, mid-cap, macro series, with quality
 /// reports in the same order (`instrument`, `benchmark`, `mid_cap`, `macro:<id>`).
 pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<Dataset> {
-    use crate::config::InstrumentConfig;
-    use crate::error::Error;
+    let instrument = load_instrument(cfg)?;
+    let shared = SharedInputs::load(cfg)?;
+    shared.dataset(cfg, instrument, "")
+}
 
-    let mut quality = Vec::new();
-    let mut read = |ic: &InstrumentConfig, role: &str| -> crate::error::Result<Instrument> {
-        let (bars, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
-        report.role = role.to_string();
-        quality.push(report);
-        Ok(Instrument {
-            symbol: ic.symbol.clone(),
-            name: ic.name.clone().unwrap_or_else(|| ic.symbol.clone()),
-            bars,
-        })
-    };
-    let instrument = read(&cfg.instrument, "instrument")?;
-    let benchmark = cfg.benchmark.as_ref().map(|b| read(b, "benchmark")).transpose()?;
-    let mid_cap = cfg.mid_cap.as_ref().map(|b| read(b, "mid_cap")).transpose()?;
-    for (key, other) in [("benchmark.bars", &benchmark), ("mid_cap.bars", &mid_cap)] {
-        if let Some(o) = other {
+/// Reads the instrument's bars, with its quality report.
+pub fn load_instrument(cfg: &crate::config::NoteConfig) -> crate::error::Result<(Instrument, FileReport)> {
+    read_instrument(&cfg.instrument, "instrument")
+}
+
+fn read_instrument(
+    ic: &crate::config::InstrumentConfig,
+    role: &str,
+) -> crate::error::Result<(Instrument, FileReport)> {
+    let (bars, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+    report.role = role.to_string();
+    let name = ic.name.clone().unwrap_or_else(|| ic.symbol.clone());
+    Ok((Instrument { symbol: ic.symbol.clone(), name, bars }, report))
+}
+
+/// The inputs that do not depend on the instrument (benchmark, mid-cap, macro series): loaded
+/// once per note, or once per batch and shared by every symbol.
+#[derive(Debug, Clone)]
+pub struct SharedInputs {
+    /// The benchmark.
+    pub benchmark: Option<Instrument>,
+    /// The mid-cap rung.
+    pub mid_cap: Option<Instrument>,
+    /// Macro series, in config order.
+    pub macros: Vec<MacroSeries>,
+    /// Quality reports: benchmark, mid_cap, macro:<id>.
+    pub quality: Vec<FileReport>,
+}
+
+impl SharedInputs {
+    /// Loads the benchmark, mid-cap and macro series the config names.
+    pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<SharedInputs> {
+        let mut quality = Vec::new();
+        let mut read = |ic: &crate::config::InstrumentConfig, role: &str| {
+            read_instrument(ic, role).map(|(i, r)| {
+                quality.push(r);
+                i
+            })
+        };
+        let benchmark = cfg.benchmark.as_ref().map(|b| read(b, "benchmark")).transpose()?;
+        let mid_cap = cfg.mid_cap.as_ref().map(|b| read(b, "mid_cap")).transpose()?;
+        let mut series = Vec::with_capacity(cfg.macros.len());
+        for m in &cfg.macros {
+            let (s, mut report) = macros::read_macro(m)?;
+            report.role = format!("macro:{}", m.id);
+            quality.push(report);
+            series.push(s);
+        }
+        Ok(SharedInputs { benchmark, mid_cap, macros: series, quality })
+    }
+
+    /// One note's dataset: the instrument plus copies of the shared series. A benchmark or
+    /// mid-cap with no date in common with the instrument is a config error on
+    /// `{key_prefix}benchmark.bars` / `{key_prefix}mid_cap.bars`.
+    pub fn dataset(
+        &self,
+        cfg: &crate::config::NoteConfig,
+        (instrument, report): (Instrument, FileReport),
+        key_prefix: &str,
+    ) -> crate::error::Result<Dataset> {
+        for (key, other) in [("benchmark.bars", &self.benchmark), ("mid_cap.bars", &self.mid_cap)] {
+            let Some(o) = other else { continue };
             if !shares_a_date(&instrument.bars.date, &o.bars.date) {
-                let range = |b: &Bars| format!("{} to {}", b.date[0], b.date[b.len() - 1]);
-                return Err(Error::config(
+                let range = |b: &Bars| match (b.date.first(), b.date.last()) {
+                    (Some(f), Some(l)) => format!("{f} to {l}"),
+                    _ => "no bars".into(),
+                };
+                return Err(crate::error::Error::config(
                     &cfg.path,
-                    key,
+                    format!("{key_prefix}{key}"),
                     format!(
                         "{} ({}) has no date in common with the instrument {} ({}): expected overlapping history",
                         o.symbol,
@@ -273,15 +324,17 @@ pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<Dataset> {
                 ));
             }
         }
-    }
-    let mut macros = Vec::with_capacity(cfg.macros.len());
-    for m in &cfg.macros {
-        let (series, mut report) = macros::read_macro(m)?;
-        report.role = format!("macro:{}", m.id);
+        let mut quality = Vec::with_capacity(1 + self.quality.len());
         quality.push(report);
-        macros.push(series);
+        quality.extend(self.quality.iter().cloned());
+        Ok(Dataset {
+            instrument,
+            benchmark: self.benchmark.clone(),
+            mid_cap: self.mid_cap.clone(),
+            macros: self.macros.clone(),
+            quality,
+        })
     }
-    Ok(Dataset { instrument, benchmark, mid_cap, macros, quality })
 }
 
 /// True when two ascending date lists have at least one date in common (linear merge).
