@@ -110,6 +110,7 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
     let mut order = Order::default();
     let mut date_fmt: Option<DateFormat> = None;
     let mut missing: (usize, u64) = (0, 0);
+    let mut missing_periods: Vec<NaiveDate> = Vec::new();
     let mut blank: (usize, u64) = (0, 0);
     let count = |c: &mut (usize, u64), line: u64| {
         c.0 += 1;
@@ -149,6 +150,7 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         let vf = field(value_col);
         if is_missing(vf) {
             count(&mut missing, line);
+            missing_periods.push(period);
             continue;
         }
         let value = csvio::parse_num(vf, decimal_comma)
@@ -205,7 +207,11 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         obs.reverse();
         warnings.insert(0, Warning { line: None, message: "file is written newest first: reversed".into() });
     }
-    let format = format!("{}, {}", if fred { "fred" } else { "plain" }, frequency(&obs));
+    let freq = frequency(&obs);
+    if freq == "monthly" {
+        warnings.extend(missing_months(&obs, &missing_periods));
+    }
+    let format = format!("{}, {}", if fred { "fred" } else { "plain" }, freq);
     let report = FileReport {
         role: String::new(),
         path: path.to_path_buf(),
@@ -227,6 +233,34 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
     Ok((series, report))
 }
 
+/// Months absent from a monthly series (e.g. CPI for 2025-10, never published): one warning per
+/// gap, so the note's appendix says which observations do not exist rather than hiding them.
+/// Months present as rows marked missing (`.`) are already reported and are not counted again.
+fn missing_months(obs: &[MacroObs], dotted: &[NaiveDate]) -> Vec<Warning> {
+    use chrono::Datelike;
+    let month = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let dotted: std::collections::HashSet<i64> = dotted.iter().map(|d| month(*d)).collect();
+    obs.windows(2)
+        .filter_map(|w| {
+            let (a, b) = (month(w[0].period), month(w[1].period));
+            let gap = b - a - 1;
+            let all_dotted = (a + 1..b).all(|m| dotted.contains(&m));
+            (gap > 0 && !all_dotted).then(|| {
+                let first = w[0].period.checked_add_months(chrono::Months::new(1)).unwrap_or(w[0].period);
+                let what = if gap == 1 {
+                    format!("no observation for {}", first.format("%Y-%m"))
+                } else {
+                    format!("no observations for {} months from {}", gap, first.format("%Y-%m"))
+                };
+                Warning {
+                    line: None,
+                    message: format!("{what} (a gap in a monthly series; signals treat it as missing)"),
+                }
+            })
+        })
+        .collect()
+}
+
 /// The first day an observation of `period` is public under `lag_days`.
 pub fn release_date(period: NaiveDate, lag_days: i64) -> Option<NaiveDate> {
     period.checked_add_days(Days::new(u64::try_from(lag_days).ok()?))
@@ -237,6 +271,19 @@ mod tests {
     use super::*;
     use crate::data::Transform;
     use std::path::PathBuf;
+
+    #[test]
+    fn a_missing_month_is_a_warning() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let o = |s: &str| MacroObs { period: d(s), release: d(s), value: 1.0 };
+        let w = missing_months(&[o("2025-08-01"), o("2025-09-01"), o("2025-11-01"), o("2026-03-01")], &[]);
+        assert_eq!(w.len(), 2);
+        assert!(w[0].message.starts_with("no observation for 2025-10 "), "{}", w[0].message);
+        assert!(w[1].message.starts_with("no observations for 3 months from 2025-12 "), "{}", w[1].message);
+        assert!(missing_months(&[o("2025-08-01"), o("2025-09-01")], &[]).is_empty());
+        // A month present as a `.` row is reported by the missing-values warning instead.
+        assert!(missing_months(&[o("2025-08-01"), o("2025-10-01")], &[d("2025-09-01")]).is_empty());
+    }
 
     fn cfg(id: &str) -> MacroConfig {
         MacroConfig {
