@@ -171,6 +171,8 @@ pub struct StanceView {
 pub struct ContributionView {
     /// Signal id.
     pub id: String,
+    /// The claim it checks, capitalised.
+    pub claim: String,
     /// Scoring group.
     pub group: String,
     /// State.
@@ -771,6 +773,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .iter()
         .map(|c| ContributionView {
             id: c.id.to_string(),
+            claim: a.signals.iter().find(|r| r.id == c.id).map(|r| capitalise(r.claim)).unwrap_or_default(),
             group: c.group.to_string(),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),
