@@ -17,6 +17,7 @@
 
 use crate::data::Bars;
 use crate::resample::{calendar, Timeframe};
+use crate::signals::cache::Precomputed;
 use crate::signals::format::format_ev;
 use crate::signals::{self, Ev, SignalInput, SignalResult, State, Unit};
 use crate::Analysis;
@@ -226,7 +227,12 @@ impl Cut {
         Cut { daily, weekly, three_day, bench_daily, bench_weekly, mid_weekly }
     }
 
-    fn input<'a>(&'a self, a: &'a Analysis, as_of: NaiveDate) -> SignalInput<'a> {
+    fn input<'a>(
+        &'a self,
+        a: &'a Analysis,
+        as_of: NaiveDate,
+        pre: Option<&'a Precomputed>,
+    ) -> SignalInput<'a> {
         SignalInput {
             as_of,
             symbol: &a.dataset.instrument.symbol,
@@ -239,14 +245,16 @@ impl Cut {
             mid_weekly: self.mid_weekly.as_ref(),
             macros: &a.dataset.macros,
             params: &a.config.signals,
+            pre,
         }
     }
 }
 
-/// Evaluates one signal family point in time at instrument session index `di` of the analysis.
-fn evaluate_at(a: &Analysis, fam: Family, di: usize) -> Vec<SignalResult> {
+/// Evaluates one signal family point in time at instrument session index `di` of the analysis,
+/// reading `pre` (computed on the analysis' daily and weekly bars) when given.
+fn evaluate_at(a: &Analysis, fam: Family, di: usize, pre: Option<&Precomputed>) -> Vec<SignalResult> {
     let cut = Cut::new(a, fam, di);
-    fam.evaluate(&cut.input(a, a.daily.date[di]))
+    fam.evaluate(&cut.input(a, a.daily.date[di], pre))
 }
 
 /// Onsets of `current` in a weekly state sequence: indices `w` with `states[w] == current` whose
@@ -424,8 +432,22 @@ type WeekStates = Vec<(&'static str, State)>;
 
 /// The base rates of every signal that is bullish or bearish in `a`, in signal order.
 ///
-/// Cost: one evaluation of each needed signal family per complete week of history, in parallel.
+/// Cost: one evaluation of each needed signal family per complete week of history, in parallel;
+/// the expensive causal series (ATR, OBV and its scan, pivots) are computed once on the full
+/// bars ([`Precomputed`]) and read up to each week end.
 pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
+    let pre = Precomputed::new(&a.daily, &a.weekly.bars);
+    base_rates_with(a, Some(&pre))
+}
+
+/// [`base_rates`] without the precomputed series: every signal recomputes everything on each
+/// prefix, exactly as [`crate::analyze`] would. Slower; the reference the fast path is tested
+/// against.
+pub fn base_rates_uncached(a: &Analysis) -> Vec<BaseRate> {
+    base_rates_with(a, None)
+}
+
+fn base_rates_with(a: &Analysis, pre: Option<&Precomputed>) -> Vec<BaseRate> {
     let active: Vec<(&SignalResult, Family)> = a
         .signals
         .iter()
@@ -449,7 +471,7 @@ pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
         let rows: Vec<WeekStates> = weeks
             .par_iter()
             .map(|&di| {
-                evaluate_at(a, fam, di)
+                evaluate_at(a, fam, di, pre)
                     .into_iter()
                     .filter(|r| ids.contains(&r.id))
                     .map(|r| (r.id, r.state))
@@ -512,6 +534,30 @@ mod tests {
         assert_eq!(h.median, Some(0.02));
         let h = horizon_stats(4, 20, &[]);
         assert_eq!((h.count, h.share_positive, h.median, h.worst), (0, None, None, None));
+    }
+
+    #[test]
+    fn precomputed_series_give_identical_signal_results_at_every_week_end() {
+        // Not just the states: every evidence value, flag and sentence of the families that read
+        // the precomputed series equals the recomputed one (Debug text, so NaN equals NaN).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = crate::config::NoteConfig::load(&dir.join("samples/iwm.toml")).unwrap();
+        let ds = crate::data::load(&cfg).unwrap();
+        let a = crate::analyze(&cfg, ds, NaiveDate::from_ymd_opt(2026, 8, 21)).unwrap();
+        let pre = Precomputed::new(&a.daily, &a.weekly.bars);
+        let weeks: Vec<usize> =
+            a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
+        assert!(weeks.len() > 500);
+        let mut assessed = 0;
+        for fam in [Family::Risk, Family::Daily] {
+            for &di in weeks.iter().step_by(3).chain(weeks.last()) {
+                let fast = evaluate_at(&a, fam, di, Some(&pre));
+                let slow = evaluate_at(&a, fam, di, None);
+                assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{fam:?} at {}", a.daily.date[di]);
+                assessed += fast.iter().filter(|r| r.state != State::Unavailable).count();
+            }
+        }
+        assert!(assessed > 500);
     }
 
     #[test]

@@ -29,13 +29,20 @@ const GROUP: &str = "daily";
 /// Evaluates F1–F4, in that order.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     let b = input.daily;
-    let atr14 = atr(&b.high, &b.low, &b.close, 14);
-    let up = leg(b, &atr14, true);
-    let down = leg(b, &atr14, false);
+    let own;
+    let atr14: &[f64] = match input.pre {
+        Some(p) => &p.daily_atr14[..b.len()],
+        None => {
+            own = atr(&b.high, &b.low, &b.close, 14);
+            &own
+        }
+    };
+    let up = leg(b, atr14, true);
+    let down = leg(b, atr14, false);
     vec![
-        f1_stacked_levels(input, &atr14, up.as_ref(), down.as_ref()),
+        f1_stacked_levels(input, atr14, up.as_ref(), down.as_ref()),
         f2_volume_thrust(input, up.as_ref(), down.as_ref()),
-        f3_shallow_pullbacks(input, &atr14, up.as_ref()),
+        f3_shallow_pullbacks(input, atr14, up.as_ref()),
         f4_no_distribution(input),
     ]
 }

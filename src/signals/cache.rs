@@ -1,0 +1,63 @@
+//! Precomputed causal series: the analysis' full daily and weekly bars in, the indicator series
+//! the daily and risk signals read out, so that base rates can evaluate those signals at many
+//! past dates without recomputing them on every prefix.
+//!
+//! Every series here is causal: its value at bar `t` only depends on bars `..=t`, computed with
+//! the same operations in the same order whatever follows. So the series computed on a prefix of
+//! the bars equals the prefix of the series computed on the full bars, bit for bit, and a signal
+//! evaluated on the prefix may read the first `len` values of the full series instead.
+//! Pivots are stored as the full ascending list; those confirmed by `t` are the leading ones with
+//! `i + right <= t`. OBV scans are stored as the scan's state after every bar.
+
+use super::risk::{scan_obv_states, ObvScan};
+use crate::data::Bars;
+use crate::indicators::primitives::{pivot_highs, pivot_lows};
+use crate::indicators::{atr, obv};
+
+/// Series computed once on full bars; see the module documentation. A [`super::SignalInput`]
+/// carrying one must have `daily` and `weekly` bars that are prefixes of the bars it was built
+/// from.
+#[derive(Debug, Clone, Default)]
+pub struct Precomputed {
+    /// ATR(14) of the daily bars.
+    pub daily_atr14: Vec<f64>,
+    /// OBV of the daily bars.
+    pub daily_obv: Vec<f64>,
+    /// Daily pivot highs 5/5 (all confirmed on the full bars).
+    pub daily_pivot_highs5: Vec<usize>,
+    /// Daily pivot lows 5/5.
+    pub daily_pivot_lows5: Vec<usize>,
+    /// The daily OBV scan (lookbacks 5/5) after each bar: `[t]` equals `scan_obv(&obv[..=t], 5)`.
+    pub daily_obv_scan5: Vec<ObvScan>,
+    /// ATR(14) of the weekly bars.
+    pub weekly_atr14: Vec<f64>,
+    /// Weekly pivot highs 2/2.
+    pub weekly_pivot_highs2: Vec<usize>,
+    /// The weekly OBV scan (lookbacks 2/2) after each bar.
+    pub weekly_obv_scan2: Vec<ObvScan>,
+}
+
+impl Precomputed {
+    /// Computes every series on `daily` and `weekly`. Linear in bars.
+    pub fn new(daily: &Bars, weekly: &Bars) -> Precomputed {
+        let last = |b: &Bars| b.len().saturating_sub(1);
+        let daily_obv = obv(&daily.close, &daily.volume);
+        let weekly_obv = obv(&weekly.close, &weekly.volume);
+        Precomputed {
+            daily_atr14: atr(&daily.high, &daily.low, &daily.close, 14),
+            daily_pivot_highs5: pivot_highs(&daily.high, 5, 5, last(daily)),
+            daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
+            daily_obv_scan5: scan_obv_states(&daily_obv, 5),
+            daily_obv,
+            weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
+            weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),
+            weekly_obv_scan2: scan_obv_states(&weekly_obv, 2),
+        }
+    }
+}
+
+/// The pivots of `all` confirmed by bar `t` with right lookback `right` (`i + right <= t`).
+pub fn confirmed(all: &[usize], right: usize, t: usize) -> Vec<usize> {
+    let k = all.partition_point(|&i| i + right <= t);
+    all[..k].to_vec()
+}
