@@ -9,6 +9,7 @@
 //! Pivots are stored as the full ascending list; those confirmed by `t` are the leading ones with
 //! `i + right <= t`. OBV scans are stored as the scan's state after every bar.
 
+use super::daily::level_averages;
 use super::risk::{scan_obv_states, ObvScan};
 use super::weekly::{gmma, squeeze, wave_hists};
 use crate::data::Bars;
@@ -31,6 +32,8 @@ pub struct Precomputed {
     pub daily_pivot_lows5: Vec<usize>,
     /// The daily OBV scan (lookbacks 5/5) after each bar: `[t]` equals `scan_obv(&obv[..=t], 5)`.
     pub daily_obv_scan5: Vec<ObvScan>,
+    /// F1's level averages of daily closes (SMA 20, 50, 100, 200, EMA 21).
+    pub daily_smas: [Vec<f64>; 5],
     /// ATR(14) of the weekly bars.
     pub weekly_atr14: Vec<f64>,
     /// Weekly pivot highs 2/2.
@@ -91,6 +94,7 @@ impl Precomputed {
             daily_pivot_highs5: pivot_highs(&daily.high, 5, 5, last(daily)),
             daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
             daily_obv_scan5: scan_obv_states(&daily_obv, 5),
+            daily_smas: level_averages(&daily.close),
             daily_obv,
             weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
             weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),
