@@ -11,7 +11,7 @@
 
 use super::daily::level_averages;
 use super::risk::{scan_obv_states, ObvScan};
-use super::weekly::{gmma, squeeze, wave_hists};
+use super::weekly::{compressed, gmma, squeeze, wave_hists};
 use crate::data::Bars;
 use crate::indicators::primitives::{pivot_highs, pivot_lows, wave_states, WaveState};
 use crate::indicators::{ad, atr, macd, obv, rsi};
@@ -50,6 +50,8 @@ pub struct Precomputed {
     pub weekly_rsi14: Vec<f64>,
     /// Weekly Bollinger bandwidth (20, 2).
     pub weekly_bw20: Vec<f64>,
+    /// Weekly compression flags (D1).
+    pub weekly_compressed: Vec<bool>,
     /// Weekly TTM squeeze on/off.
     pub weekly_ttm_on: Vec<bool>,
     /// Weekly GMMA EMAs and width.
@@ -81,6 +83,7 @@ impl Precomputed {
             weekly_pivot_lows2: pivot_lows(&weekly.low, 2, 2, last(weekly)),
             weekly_ad: ad(&weekly.high, &weekly.low, &weekly.close, &weekly.volume),
             weekly_rsi14: rsi(&weekly.close, 14),
+            weekly_compressed: compressed(&weekly_bw20),
             weekly_bw20,
             weekly_ttm_on,
             weekly_gmma: gmma(&weekly.close),

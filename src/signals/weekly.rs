@@ -78,10 +78,9 @@ struct Band {
 /// Compression episodes: runs of ≥ 3 bars with BandWidth at or below the 20th percentile of
 /// 104 weeks (at least 52 present), a single-bar interruption merged. The band is the range of
 /// closes of the episode's non-gap bars.
-fn compression_bands(w: &Bars, bw: &[f64], ttm_on: &[bool]) -> Vec<Band> {
+/// `comp` is [`compressed`] of the bandwidth.
+fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool]) -> Vec<Band> {
     let n = w.len();
-    let comp: Vec<bool> =
-        (0..n).map(|j| bw[j].is_finite() && p::pctrank(bw, j, 104).is_some_and(|q| q <= 0.20)).collect();
     let mut out = Vec::new();
     let mut j = 0;
     while j < n {
@@ -132,6 +131,12 @@ fn compression_bands(w: &Bars, bw: &[f64], ttm_on: &[bool]) -> Vec<Band> {
         j = k;
     }
     out
+}
+
+/// Per bar: BandWidth at or below the 20th percentile of the 104 weeks to date (at least 52
+/// present); causal.
+pub(crate) fn compressed(bw: &[f64]) -> Vec<bool> {
+    (0..bw.len()).map(|j| bw[j].is_finite() && p::pctrank(bw, j, 104).is_some_and(|q| q <= 0.20)).collect()
 }
 
 /// The bands whose episode ended in [j−156, j): the cluster as seen from bar j.
@@ -194,18 +199,20 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let (c, h, l, o) = (&w.close, &w.high, &w.low, &w.open);
     let pre = input.pre;
     let own_sq;
-    let (bw, ttm_on): (&[f64], &[bool]) = match pre {
-        Some(p) => (&p.weekly_bw20[..n], &p.weekly_ttm_on[..n]),
+    let own_comp;
+    let (bw, ttm_on, comp): (&[f64], &[bool], &[bool]) = match pre {
+        Some(p) => (&p.weekly_bw20[..n], &p.weekly_ttm_on[..n], &p.weekly_compressed[..n]),
         None => {
             own_sq = squeeze(w);
-            (&own_sq.0, &own_sq.1)
+            own_comp = compressed(&own_sq.0);
+            (&own_sq.0, &own_sq.1, &own_comp)
         }
     };
     let atr14 = or_compute(pre.map(|p| &p.weekly_atr14[..]), n, || atr(h, l, c, 14));
     let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
         return short(D1, D1_CLAIM, w, D1_NEED);
     };
-    let bands = compression_bands(w, bw, ttm_on);
+    let bands = compression_bands(w, comp, ttm_on);
 
     // Reclaim: the latest bar in the last 26 closing above the cluster top after closing at or below it.
     let mut r = None;
