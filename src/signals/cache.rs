@@ -64,6 +64,8 @@ pub struct Precomputed {
     pub three_day_atr14: [Vec<f64>; 3],
     /// Per 3-day phase: MACD(12, 26, 9) histogram.
     pub three_day_macd_hist: [Vec<f64>; 3],
+    /// Per 3-day phase: wave states of that histogram.
+    pub three_day_wave_states: [Vec<Option<WaveState>>; 3],
     /// Per 3-day phase: pivot lows 2/2.
     pub three_day_pivot_lows2: [Vec<usize>; 3],
     /// Per 3-day phase: pivot highs 2/2.
@@ -79,6 +81,7 @@ impl Precomputed {
         let weekly_obv = obv(&weekly.close, &weekly.volume);
         let (weekly_bw20, weekly_ttm_on) = squeeze(weekly);
         let weekly_wave_hists = wave_hists(&weekly.close);
+        let three_day_macd_hist = three_day.map(|b| macd(&b.close, 12, 26, 9).hist);
         Precomputed {
             weekly_pivot_lows2: pivot_lows(&weekly.low, 2, 2, last(weekly)),
             weekly_ad: ad(&weekly.high, &weekly.low, &weekly.close, &weekly.volume),
@@ -90,7 +93,8 @@ impl Precomputed {
             weekly_wave_states: weekly_wave_hists.each_ref().map(|h| wave_states(h)),
             weekly_wave_hists,
             three_day_atr14: three_day.map(|b| atr(&b.high, &b.low, &b.close, 14)),
-            three_day_macd_hist: three_day.map(|b| macd(&b.close, 12, 26, 9).hist),
+            three_day_wave_states: three_day_macd_hist.each_ref().map(|h| wave_states(h)),
+            three_day_macd_hist,
             three_day_pivot_lows2: three_day.map(|b| pivot_lows(&b.low, 2, 2, last(b))),
             three_day_pivot_highs2: three_day.map(|b| pivot_highs(&b.high, 2, 2, last(b))),
             daily_atr14: atr(&daily.high, &daily.low, &daily.close, 14),

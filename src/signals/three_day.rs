@@ -502,7 +502,7 @@ fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult
     let (Some(ht), Some(atr_t)) = (at(&hist, t), at(&atr14, t).filter(|a| *a > 0.0)) else {
         return short(E4, E4_CLAIM, b, E4_NEED);
     };
-    let states = p::wave_states(&hist);
+    let states = or_compute(pre.map(|p| &p.three_day_wave_states[phase][..]), n, || p::wave_states(&hist));
     let ws = p::waves(&hist);
     let mut rising = 0usize;
     let mut i = t;
