@@ -6,7 +6,10 @@
 //! Complete weekly and 3-day bars never change when data is appended (SIGNALS.md §1), so the bars
 //! seen at a past week end are a prefix of the analysis' own resampled bars; only that prefix is
 //! copied, never re-resampled. Only the signal family of an active signal is evaluated, weeks run
-//! in parallel (rayon), and the result is the same whatever the thread count.
+//! in parallel (rayon) in contiguous chunks whose cut only grows, and the result is the same
+//! whatever the thread count. The expensive indicator series are causal, so they are computed once
+//! on the full bars ([`crate::signals::cache::Precomputed`]) and each week end reads their prefix;
+//! [`base_rates_uncached`] recomputes everything per week end and must give the same result.
 //!
 //! An *onset* is a week end whose state equals the signal's current state while the previous
 //! week end's state was known (not unavailable) and different. The onset of the current episode

@@ -1,6 +1,6 @@
-//! Precomputed causal series: the analysis' full daily and weekly bars in, the indicator series
-//! the daily and risk signals read out, so that base rates can evaluate those signals at many
-//! past dates without recomputing them on every prefix.
+//! Precomputed causal series: the analysis' full daily, weekly and 3-day bars in, the indicator
+//! series the weekly, 3-day, daily and risk signals read out, so that base rates can evaluate
+//! them at many past dates without recomputing them on every prefix.
 //!
 //! Every series here is causal: its value at bar `t` only depends on bars `..=t`, computed with
 //! the same operations in the same order whatever follows. So the series computed on a prefix of
