@@ -6,7 +6,10 @@
 //! Complete weekly and 3-day bars never change when data is appended (SIGNALS.md §1), so the bars
 //! seen at a past week end are a prefix of the analysis' own resampled bars; only that prefix is
 //! copied, never re-resampled. Only the signal family of an active signal is evaluated, weeks run
-//! in parallel (rayon), and the result is the same whatever the thread count.
+//! in parallel (rayon) in contiguous chunks whose cut only grows, and the result is the same
+//! whatever the thread count. The expensive indicator series are causal, so they are computed once
+//! on the full bars ([`crate::signals::cache::Precomputed`]) and each week end reads their prefix;
+//! [`base_rates_uncached`] recomputes everything per week end and must give the same result.
 //!
 //! An *onset* is a week end whose state equals the signal's current state while the previous
 //! week end's state was known (not unavailable) and different. The onset of the current episode
@@ -17,6 +20,7 @@
 
 use crate::data::Bars;
 use crate::resample::{calendar, Timeframe};
+use crate::signals::cache::Precomputed;
 use crate::signals::format::format_ev;
 use crate::signals::{self, Ev, SignalInput, SignalResult, State, Unit};
 use crate::Analysis;
@@ -173,6 +177,51 @@ pub fn complete_prefix(bars: &Bars, tf: Timeframe, phase: u8, last: NaiveDate) -
     }
 }
 
+/// The benchmark's daily and complete weekly bars and the mid-cap's complete weekly bars as of
+/// `d` (the relative family's extra inputs).
+fn relative_bars(a: &Analysis, d: NaiveDate) -> (Option<Bars>, Option<Bars>, Option<Bars>) {
+    let weekly_prefix =
+        |r: &Bars, last: NaiveDate| r.slice(0, complete_prefix(r, Timeframe::Weekly, 0, last));
+    let (mut bench_daily, mut bench_weekly, mut mid_weekly) = (None, None, None);
+    if let (Some(bd), Some(bw)) = (&a.bench_daily, &a.bench_weekly) {
+        let n = bd.date.partition_point(|x| *x <= d);
+        bench_daily = Some(bd.slice(0, n));
+        bench_weekly = Some(match n {
+            0 => Bars::default(),
+            _ => weekly_prefix(&bw.bars, bd.date[n - 1]),
+        });
+    }
+    if let (Some(m), Some(mw)) = (&a.dataset.mid_cap, &a.mid_weekly) {
+        mid_weekly = Some(match last_on_or_before(&m.bars.date, d) {
+            Some(last) => weekly_prefix(&mw.bars, last),
+            None => Bars::default(),
+        });
+    }
+    (bench_daily, bench_weekly, mid_weekly)
+}
+
+/// Makes `dst`, a prefix of `src` (as `src.slice(0, k)`), equal to `src.slice(0, len)`, copying
+/// only the bars it lacks.
+fn grow(dst: &mut Bars, src: &Bars, len: usize) {
+    let from = dst.len();
+    if len < from || dst.adj_close.is_some() != src.adj_close.is_some() {
+        *dst = src.slice(0, len);
+        return;
+    }
+    let Bars { date, open, high, low, close, volume, adj_close, gap, n_sessions } = dst;
+    date.extend_from_slice(&src.date[from..len]);
+    open.extend_from_slice(&src.open[from..len]);
+    high.extend_from_slice(&src.high[from..len]);
+    low.extend_from_slice(&src.low[from..len]);
+    close.extend_from_slice(&src.close[from..len]);
+    volume.extend_from_slice(&src.volume[from..len]);
+    if let (Some(d), Some(s)) = (adj_close.as_mut(), src.adj_close.as_ref()) {
+        d.extend_from_slice(&s[from..len]);
+    }
+    gap.extend_from_slice(&src.gap[from..len]);
+    n_sessions.extend_from_slice(&src.n_sessions[from..len]);
+}
+
 /// The last date of `dates` on or before `d`.
 fn last_on_or_before(dates: &[NaiveDate], d: NaiveDate) -> Option<NaiveDate> {
     let n = dates.partition_point(|x| *x <= d);
@@ -206,27 +255,37 @@ impl Cut {
         } else {
             Default::default()
         };
-        let (mut bench_daily, mut bench_weekly, mut mid_weekly) = (None, None, None);
-        if fam == Family::Relative {
-            if let (Some(bd), Some(bw)) = (&a.bench_daily, &a.bench_weekly) {
-                let n = bd.date.partition_point(|x| *x <= d);
-                bench_daily = Some(bd.slice(0, n));
-                bench_weekly = Some(match n {
-                    0 => Bars::default(),
-                    _ => weekly_prefix(&bw.bars, bd.date[n - 1]),
-                });
-            }
-            if let (Some(m), Some(mw)) = (&a.dataset.mid_cap, &a.mid_weekly) {
-                mid_weekly = Some(match last_on_or_before(&m.bars.date, d) {
-                    Some(last) => weekly_prefix(&mw.bars, last),
-                    None => Bars::default(),
-                });
-            }
-        }
+        let (bench_daily, bench_weekly, mid_weekly) =
+            if fam == Family::Relative { relative_bars(a, d) } else { (None, None, None) };
         Cut { daily, weekly, three_day, bench_daily, bench_weekly, mid_weekly }
     }
 
-    fn input<'a>(&'a self, a: &'a Analysis, as_of: NaiveDate) -> SignalInput<'a> {
+    /// Moves a cut made at an earlier session index to `di`, equal to `Cut::new(a, fam, di)`:
+    /// the instrument's bars only grow, so only the new bars are copied.
+    fn advance(&mut self, a: &Analysis, fam: Family, di: usize) {
+        let d = a.daily.date[di];
+        let wb = &a.weekly.bars;
+        grow(&mut self.weekly, wb, complete_prefix(wb, Timeframe::Weekly, 0, d));
+        if fam.needs_daily() {
+            grow(&mut self.daily, &a.daily, di + 1);
+        }
+        if fam == Family::ThreeDay {
+            for (p, cut) in self.three_day.iter_mut().enumerate() {
+                let b = &a.three_day[p].bars;
+                grow(cut, b, complete_prefix(b, Timeframe::ThreeDay, p as u8, d));
+            }
+        }
+        if fam == Family::Relative {
+            (self.bench_daily, self.bench_weekly, self.mid_weekly) = relative_bars(a, d);
+        }
+    }
+
+    fn input<'a>(
+        &'a self,
+        a: &'a Analysis,
+        as_of: NaiveDate,
+        pre: Option<&'a Precomputed>,
+    ) -> SignalInput<'a> {
         SignalInput {
             as_of,
             symbol: &a.dataset.instrument.symbol,
@@ -239,14 +298,59 @@ impl Cut {
             mid_weekly: self.mid_weekly.as_ref(),
             macros: &a.dataset.macros,
             params: &a.config.signals,
+            pre,
         }
     }
 }
 
-/// Evaluates one signal family point in time at instrument session index `di` of the analysis.
-fn evaluate_at(a: &Analysis, fam: Family, di: usize) -> Vec<SignalResult> {
+/// Evaluates one signal family point in time at instrument session index `di` of the analysis,
+/// reading `pre` (computed on the analysis' daily and weekly bars) when given.
+#[cfg(test)]
+fn evaluate_at(a: &Analysis, fam: Family, di: usize, pre: Option<&Precomputed>) -> Vec<SignalResult> {
     let cut = Cut::new(a, fam, di);
-    fam.evaluate(&cut.input(a, a.daily.date[di]))
+    fam.evaluate(&cut.input(a, a.daily.date[di], pre))
+}
+
+/// The needed signals' states at each week end of `weeks` (ascending session indices), in
+/// order. Weeks run in parallel in contiguous chunks; within a chunk the cut only grows. Without
+/// `pre` (the reference path) every week is cut afresh, exactly as before the optimisation.
+fn week_states(
+    a: &Analysis,
+    fam: Family,
+    weeks: &[usize],
+    ids: &[&'static str],
+    pre: Option<&Precomputed>,
+) -> Vec<WeekStates> {
+    let chunk = match pre {
+        Some(_) => weeks.len().div_ceil(4 * rayon::current_num_threads()).max(1),
+        None => 1,
+    };
+    let rows: Vec<Vec<WeekStates>> = weeks
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut cut: Option<Cut> = None;
+            part.iter()
+                .map(|&di| {
+                    let c = match cut.take() {
+                        Some(mut c) => {
+                            c.advance(a, fam, di);
+                            c
+                        }
+                        None => Cut::new(a, fam, di),
+                    };
+                    let row = fam
+                        .evaluate(&c.input(a, a.daily.date[di], pre))
+                        .into_iter()
+                        .filter(|r| ids.contains(&r.id))
+                        .map(|r| (r.id, r.state))
+                        .collect();
+                    cut = Some(c);
+                    row
+                })
+                .collect()
+        })
+        .collect();
+    rows.into_iter().flatten().collect()
 }
 
 /// Onsets of `current` in a weekly state sequence: indices `w` with `states[w] == current` whose
@@ -424,8 +528,22 @@ type WeekStates = Vec<(&'static str, State)>;
 
 /// The base rates of every signal that is bullish or bearish in `a`, in signal order.
 ///
-/// Cost: one evaluation of each needed signal family per complete week of history, in parallel.
+/// Cost: one evaluation of each needed signal family per complete week of history, in parallel;
+/// the expensive causal series (ATR, OBV and its scan, pivots) are computed once on the full
+/// bars ([`Precomputed`]) and read up to each week end.
 pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
+    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+    base_rates_with(a, Some(&pre))
+}
+
+/// [`base_rates`] without the precomputed series: every signal recomputes everything on each
+/// prefix, exactly as [`crate::analyze`] would. Slower; the reference the fast path is tested
+/// against.
+pub fn base_rates_uncached(a: &Analysis) -> Vec<BaseRate> {
+    base_rates_with(a, None)
+}
+
+fn base_rates_with(a: &Analysis, pre: Option<&Precomputed>) -> Vec<BaseRate> {
     let active: Vec<(&SignalResult, Family)> = a
         .signals
         .iter()
@@ -446,16 +564,7 @@ pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
             continue;
         }
         let ids: Vec<&'static str> = active.iter().filter(|(_, f)| *f == fam).map(|(r, _)| r.id).collect();
-        let rows: Vec<WeekStates> = weeks
-            .par_iter()
-            .map(|&di| {
-                evaluate_at(a, fam, di)
-                    .into_iter()
-                    .filter(|r| ids.contains(&r.id))
-                    .map(|r| (r.id, r.state))
-                    .collect()
-            })
-            .collect();
+        let rows = week_states(a, fam, &weeks, &ids, pre);
         per_family.push((fam, rows));
     }
     active
@@ -512,6 +621,55 @@ mod tests {
         assert_eq!(h.median, Some(0.02));
         let h = horizon_stats(4, 20, &[]);
         assert_eq!((h.count, h.share_positive, h.median, h.worst), (0, None, None, None));
+    }
+
+    #[test]
+    fn precomputed_series_give_identical_signal_results_at_every_week_end() {
+        // Not just the states: every evidence value, flag and sentence of the families that read
+        // the precomputed series equals the recomputed one (Debug text, so NaN equals NaN).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = crate::config::NoteConfig::load(&dir.join("samples/iwm.toml")).unwrap();
+        let ds = crate::data::load(&cfg).unwrap();
+        let a = crate::analyze(&cfg, ds, NaiveDate::from_ymd_opt(2026, 8, 21)).unwrap();
+        let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+        let weeks: Vec<usize> =
+            a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
+        assert!(weeks.len() > 500);
+        let mut assessed = 0;
+        for fam in [Family::Risk, Family::Daily, Family::Weekly, Family::ThreeDay] {
+            for &di in weeks.iter().step_by(3).chain(weeks.last()) {
+                let fast = evaluate_at(&a, fam, di, Some(&pre));
+                let slow = evaluate_at(&a, fam, di, None);
+                assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{fam:?} at {}", a.daily.date[di]);
+                assessed += fast.iter().filter(|r| r.state != State::Unavailable).count();
+            }
+        }
+        assert!(assessed > 500);
+    }
+
+    #[test]
+    fn an_advanced_cut_equals_a_fresh_cut() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = crate::config::NoteConfig::load(&dir.join("samples/iwm.toml")).unwrap();
+        let ds = crate::data::load(&cfg).unwrap();
+        let a = crate::analyze(&cfg, ds, NaiveDate::from_ymd_opt(2026, 8, 21)).unwrap();
+        let weeks: Vec<usize> =
+            a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
+        for fam in [Family::Risk, Family::ThreeDay, Family::Relative] {
+            let mut cut = Cut::new(&a, fam, weeks[0]);
+            // Steps of one week and of several, and sessions that are not week ends.
+            for di in weeks.iter().step_by(5).copied().chain([a.daily.len() - 2, a.daily.len() - 1]) {
+                cut.advance(&a, fam, di);
+                let fresh = Cut::new(&a, fam, di);
+                assert_eq!(cut.daily, fresh.daily, "{fam:?} {di}");
+                assert_eq!(cut.weekly, fresh.weekly, "{fam:?} {di}");
+                assert_eq!(cut.three_day, fresh.three_day, "{fam:?} {di}");
+                assert_eq!(cut.bench_daily, fresh.bench_daily, "{fam:?} {di}");
+                assert_eq!(cut.bench_weekly, fresh.bench_weekly, "{fam:?} {di}");
+                assert_eq!(cut.mid_weekly, fresh.mid_weekly, "{fam:?} {di}");
+            }
+            assert!(!cut.weekly.is_empty());
+        }
     }
 
     #[test]

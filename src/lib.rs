@@ -122,6 +122,7 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         mid_weekly: mid_weekly.as_ref().map(|r| &r.bars),
         macros: &dataset.macros,
         params: &config.signals,
+        pre: None,
     };
     let signals = signals::evaluate(&input);
     let stance = signals::stance::score(&signals, &config.signals);

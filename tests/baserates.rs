@@ -3,7 +3,7 @@
 //! equivalence on the bundled sample.
 
 use chrono::{Datelike, NaiveDate};
-use marketnote::baserates::{base_rates, complete_prefix, BaseRate, Measure};
+use marketnote::baserates::{base_rates, base_rates_uncached, complete_prefix, BaseRate, Measure};
 use marketnote::config::NoteConfig;
 use marketnote::resample::{calendar, resample, Timeframe};
 use marketnote::signals::State;
@@ -253,5 +253,21 @@ fn week_end_evaluations_match_the_full_pipeline() {
             let r = before.signals.iter().find(|r| r.id == br.signal).unwrap();
             assert!(r.state != br.state && r.state != State::Unavailable, "{} at {prev}", br.signal);
         }
+    }
+}
+
+#[test]
+fn precomputed_series_give_the_same_base_rates_as_recomputing_every_prefix() {
+    // The fast path reads ATR, OBV, its scan and pivots computed once on the full bars; the
+    // reference recomputes them on every week-end prefix. Full history, two as-of dates.
+    let (cfg, ds) = sample();
+    for as_of in ["2022-06-17", "2026-08-21"] {
+        let a = marketnote::analyze(&cfg, ds.clone(), Some(d(as_of))).unwrap();
+        let fast = base_rates(&a);
+        let slow = base_rates_uncached(&a);
+        assert!(fast.iter().any(|b| b.signal.starts_with("risk_")), "{as_of}: no risk signal active");
+        assert!(fast.iter().any(|b| b.signal.starts_with("d1_")), "{as_of}: no daily signal active");
+        assert!(fast.iter().any(|b| !b.occurrences.is_empty()), "{as_of}: no onsets at all");
+        assert_eq!(fast, slow, "{as_of}");
     }
 }

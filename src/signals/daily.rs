@@ -14,6 +14,7 @@
 //! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
 
+use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
 use crate::indicators::primitives::{
@@ -29,13 +30,20 @@ const GROUP: &str = "daily";
 /// Evaluates F1–F4, in that order.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     let b = input.daily;
-    let atr14 = atr(&b.high, &b.low, &b.close, 14);
-    let up = leg(b, &atr14, true);
-    let down = leg(b, &atr14, false);
+    let own;
+    let atr14: &[f64] = match input.pre {
+        Some(p) => &p.daily_atr14[..b.len()],
+        None => {
+            own = atr(&b.high, &b.low, &b.close, 14);
+            &own
+        }
+    };
+    let up = leg(b, atr14, true);
+    let down = leg(b, atr14, false);
     vec![
-        f1_stacked_levels(input, &atr14, up.as_ref(), down.as_ref()),
+        f1_stacked_levels(input, atr14, up.as_ref(), down.as_ref()),
         f2_volume_thrust(input, up.as_ref(), down.as_ref()),
-        f3_shallow_pullbacks(input, &atr14, up.as_ref()),
+        f3_shallow_pullbacks(input, atr14, up.as_ref()),
         f4_no_distribution(input),
     ]
 }
@@ -118,19 +126,28 @@ struct Crossed {
 }
 
 /// The stacked levels a leg crossed, computed only from data up to its start s.
-fn crossed(b: &Bars, lg: &Leg, a_s: f64, smas: &[Vec<f64>; 5]) -> Crossed {
+fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Crossed {
+    let b = input.daily;
     let s = lg.s;
     let (cs, ce, ct) = (b.close[s], b.close[lg.e], b.close[b.len() - 1]);
     let mut raw: Vec<(f64, String)> = Vec::new();
     let lo = s.saturating_sub(252);
     if lg.up {
-        for i in pivot_highs(&b.high[..=s], 5, 5, s) {
+        let highs = match input.pre {
+            Some(p) => cache::confirmed(&p.daily_pivot_highs5, 5, s),
+            None => pivot_highs(&b.high[..=s], 5, 5, s),
+        };
+        for i in highs {
             if i >= lo && i + 5 <= s {
                 raw.push((b.high[i], format!("swing high {}", b.date[i])));
             }
         }
     } else {
-        for i in pivot_lows(&b.low[..=s], 5, 5, s) {
+        let lows = match input.pre {
+            Some(p) => cache::confirmed(&p.daily_pivot_lows5, 5, s),
+            None => pivot_lows(&b.low[..=s], 5, 5, s),
+        };
+        for i in lows {
             if i >= lo && i + 5 <= s {
                 raw.push((b.low[i], format!("swing low {}", b.date[i])));
             }
@@ -164,6 +181,11 @@ fn crossed(b: &Bars, lg: &Leg, a_s: f64, smas: &[Vec<f64>; 5]) -> Crossed {
     Crossed { levels, held }
 }
 
+/// The moving averages F1 counts as levels: SMA 20, 50, 100, 200 and EMA 21 of closes; causal.
+pub(crate) fn level_averages(c: &[f64]) -> [Vec<f64>; 5] {
+    [sma(c, 20), sma(c, 50), sma(c, 100), sma(c, 200), ema(c, 21)]
+}
+
 fn f1_stacked_levels(
     input: &SignalInput,
     atr14: &[f64],
@@ -181,9 +203,16 @@ fn f1_stacked_levels(
         return SignalResult::unavailable(F1, GROUP, F1_CLAIM, tf, as_of, short(NEED, b.len()));
     }
     let c = &b.close;
-    let smas = [sma(c, 20), sma(c, 50), sma(c, 100), sma(c, 200), ema(c, 21)];
-    let cu = crossed(b, up, atr14[up.s], &smas);
-    let cd = crossed(b, down, atr14[down.s], &smas);
+    let own;
+    let smas: [&[f64]; 5] = match input.pre {
+        Some(p) => p.daily_smas.each_ref().map(|x| &x[..b.len()]),
+        None => {
+            own = level_averages(c);
+            own.each_ref().map(|x| &x[..])
+        }
+    };
+    let cu = crossed(input, up, atr14[up.s], &smas);
+    let cd = crossed(input, down, atr14[down.s], &smas);
     let ok = |lg: &Leg, x: &Crossed| {
         let n = x.levels.len();
         lg.impulsive && n >= 3 && x.held as f64 / n as f64 >= 0.67

@@ -1,6 +1,7 @@
 //! Signals: resampled bars and macro series in, named [`SignalResult`]s with evidence out
 //! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
 
+pub mod cache;
 pub mod daily;
 pub mod format;
 pub mod macro_;
@@ -296,6 +297,9 @@ pub struct SignalInput<'a> {
     pub macros: &'a [MacroSeries],
     /// Parameters.
     pub params: &'a SignalParams,
+    /// Series precomputed on bars of which `daily` and `weekly` are prefixes (base rates only;
+    /// None in [`crate::analyze`]). Signals read them instead of recomputing; results are equal.
+    pub pre: Option<&'a cache::Precomputed>,
 }
 
 /// Evaluates every signal of SIGNALS.md §4: thesis and rotation, macro and fundamentals, weekly,

@@ -11,6 +11,7 @@
 //! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
 //! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line), `line_kind` (Text rising/flat), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
 
+use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
 use crate::indicators::primitives::{median, pivot_highs, pivot_lows, ramp};
@@ -42,7 +43,11 @@ pub struct Swing {
 /// The last two confirmed pivot highs (left/right lookbacks) of `b` and their structure.
 pub fn swing(b: &Bars, atr_t: f64, lr: usize) -> Option<Swing> {
     let t = b.len().checked_sub(1)?;
-    let piv = pivot_highs(&b.high, lr, lr, t);
+    swing_from(b, &pivot_highs(&b.high, lr, lr, t), atr_t)
+}
+
+/// [`swing`] from the confirmed pivot highs `piv` of `b`.
+fn swing_from(b: &Bars, piv: &[usize], atr_t: f64) -> Option<Swing> {
     if piv.len() < 2 {
         return None;
     }
@@ -80,9 +85,21 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         );
     }
     let t = n - 1;
-    let a = atr(&b.high, &b.low, &b.close, 14);
+    let pre = input.pre;
+    let a_own;
+    let a: &[f64] = match pre {
+        Some(p) => &p.daily_atr14[..n],
+        None => {
+            a_own = atr(&b.high, &b.low, &b.close, 14);
+            &a_own
+        }
+    };
     let mut r = SignalResult::new(H1, GROUP, H1_CLAIM, tf, as_of);
-    let Some(sw) = swing(b, a[t], 5) else {
+    let highs = match pre {
+        Some(p) => cache::confirmed(&p.daily_pivot_highs5, 5, t),
+        None => pivot_highs(&b.high, 5, 5, t),
+    };
+    let Some(sw) = swing_from(b, &highs, a[t]) else {
         r.flags.push("too_few_pivots".into());
         return r.finish(
             State::Neutral,
@@ -93,7 +110,10 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     let (hp, hl) = (b.high[sw.i_prev], b.high[sw.i_last]);
     // Potential lower high: a pivot low after H_last (at least 3 bars old) and the highest high
     // since it is still below H_last − tol.
-    let lows = pivot_lows(&b.low, 5, 5, t);
+    let lows = match pre {
+        Some(p) => cache::confirmed(&p.daily_pivot_lows5, 5, t),
+        None => pivot_lows(&b.low, 5, 5, t),
+    };
     let after = lows.iter().copied().rfind(|&p| p > sw.i_last && t - p >= 3);
     let potential = after.is_some_and(|p| {
         let hi = b.high[p + 1..=t].iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -118,9 +138,12 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
     let mut weekly_lh = false;
     if w.len() >= 20 {
-        let wa = atr(&w.high, &w.low, &w.close, 14);
         let wt = w.len() - 1;
-        if let Some(ws) = swing(w, wa[wt], 2) {
+        let ws = match pre {
+            Some(p) => swing_from(w, &cache::confirmed(&p.weekly_pivot_highs2, 2, wt), p.weekly_atr14[wt]),
+            None => swing(w, atr(&w.high, &w.low, &w.close, 14)[wt], 2),
+        };
+        if let Some(ws) = ws {
             weekly_lh = ws.structure == "LH" && w.close[wt] < w.high[ws.i_last];
             r.push_num("W_H_prev", w.high[ws.i_prev], Unit::Price);
             r.push("W_H_prev_date", Ev::Date { v: w.date[ws.i_prev] });
@@ -264,6 +287,19 @@ enum Phase {
 /// Scans OBV chronologically (SIGNALS.md §4 H2) with pivot lookbacks `lr`/`lr`.
 /// Linear in bars; the tolerance buffer is reused, nothing is allocated per bar.
 pub fn scan_obv(o: &[f64], lr: usize) -> ObvScan {
+    scan(o, lr, |_| {})
+}
+
+/// The scan's state after every bar: `[t]` equals `scan_obv(&o[..=t], lr)`, because the scan at
+/// `t` only reads OBV up to `t` and pivots confirmed by `t`. Linear in bars.
+pub fn scan_obv_states(o: &[f64], lr: usize) -> Vec<ObvScan> {
+    let mut states = Vec::with_capacity(o.len());
+    scan(o, lr, |s| states.push(s.clone()));
+    states
+}
+
+/// The scan, calling `each` with the state after every bar.
+fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
     let mut out = ObvScan {
         status: ObvStatus::NoLine,
         p1: None,
@@ -364,6 +400,7 @@ pub fn scan_obv(o: &[f64], lr: usize) -> ObvScan {
             a = None;
             b = None;
         }
+        each(&out);
     }
     out
 }
@@ -394,8 +431,15 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     if b.volume[n - 60..].iter().filter(|v| !ok(**v)).count() as f64 > 0.05 * 60.0 {
         return SignalResult::unavailable(H2, GROUP, H2_CLAIM, tf, as_of, Unavailable::VolumeGaps);
     }
-    let o = obv(&b.close, &b.volume);
-    let sc = scan_obv(&o, 5);
+    let o_own;
+    let (o, sc): (&[f64], ObvScan) = match input.pre {
+        Some(p) => (&p.daily_obv[..n], p.daily_obv_scan5[t].clone()),
+        None => {
+            o_own = obv(&b.close, &b.volume);
+            let sc = scan_obv(&o_own, 5);
+            (&o_own, sc)
+        }
+    };
     let vols: Vec<f64> = b.volume[n - 20..].iter().copied().filter(|v| ok(*v)).collect();
     let med_v = median(&vols).unwrap_or(f64::NAN);
     let mut r = SignalResult::new(H2, GROUP, H2_CLAIM, tf, as_of);
@@ -404,7 +448,7 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     r.push("status", Ev::Text { v: status.name().into() });
     let mut line_t = f64::NAN;
     if let (Some(p1), Some(p2)) = (sc.p1, sc.p2) {
-        line_t = line_at(&o, p1, p2, t);
+        line_t = line_at(o, p1, p2, t);
         r.push("line_kind", Ev::Text { v: if o[p2] > o[p1] { "rising" } else { "flat" }.into() });
         r.push("p1_date", Ev::Date { v: b.date[p1] });
         r.push_num("p1_obv", o[p1], Unit::Shares);
@@ -427,7 +471,11 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     }
     r.push_num("med_v20", med_v, Unit::Shares);
     let w = input.weekly;
-    let ws = if w.len() >= 30 { scan_obv(&obv(&w.close, &w.volume), 2).status.name() } else { "n/a" };
+    let ws = match input.pre {
+        _ if w.len() < 30 => "n/a",
+        Some(p) => p.weekly_obv_scan2[w.len() - 1].status.name(),
+        None => scan_obv(&obv(&w.close, &w.volume), 2).status.name(),
+    };
     r.push("weekly_status", Ev::Text { v: ws.into() });
     match status {
         ObvStatus::Intact => r.finish(

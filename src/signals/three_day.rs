@@ -16,6 +16,7 @@
 //! Flags: E1 `no_zone`, `no_breakout`; E2 `too_few_dips`, `provisional_dip`; E3
 //! `event_sensitive`; E4 `no_mirror`.
 
+use super::cache::{self, or_compute};
 use super::series::{at, dates_at, logtrend_vol, missing_share, price_list, ratio, sma_vol, vol_ok, yes_no};
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
@@ -60,16 +61,21 @@ fn short(id: &'static str, claim: &'static str, b: &Bars, need: usize) -> Signal
 /// Evaluates E1–E4, each phase-robust.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     let mirror = super::weekly::d4(input).state == State::Bullish;
-    vec![robust(input, e1), robust(input, e2), robust(input, e3), robust(input, |i, b| e4(i, b, mirror))]
+    vec![
+        robust(input, e1),
+        robust(input, e2),
+        robust(input, |i, b, _| e3(i, b)),
+        robust(input, |i, b, ph| e4(i, b, ph, mirror)),
+    ]
 }
 
 /// Runs `f` on the three phases and scales phase 0's strength by their agreement.
-fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars) -> SignalResult) -> SignalResult {
-    let mut r0 = f(input, input.three_day[0]);
+fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars, usize) -> SignalResult) -> SignalResult {
+    let mut r0 = f(input, input.three_day[0], 0);
     if r0.state == State::Unavailable {
         return r0;
     }
-    let states = [r0.state, f(input, input.three_day[1]).state, f(input, input.three_day[2]).state];
+    let states = [r0.state, f(input, input.three_day[1], 1).state, f(input, input.three_day[2], 2).state];
     let agreement = states.iter().filter(|s| **s == r0.state).count();
     r0.strength *= 0.5 + 0.5 * agreement as f64 / 3.0;
     r0.push_num("phase_agreement", agreement as f64, Unit::Count);
@@ -136,14 +142,15 @@ fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
     fallback
 }
 
-fn e1(input: &SignalInput, b: &Bars) -> SignalResult {
+fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
         return short(E1, E1_CLAIM, b, E1_NEED);
     }
     let t = n - 1;
     let c = &b.close;
-    let atr14 = atr(&b.high, &b.low, c, 14);
+    let atr14 =
+        or_compute(input.pre.map(|p| &p.three_day_atr14[phase][..]), n, || atr(&b.high, &b.low, c, 14));
     let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
         return short(E1, E1_CLAIM, b, E1_NEED);
     };
@@ -259,14 +266,14 @@ fn e1(input: &SignalInput, b: &Bars) -> SignalResult {
     res.finish(State::Neutral, 0.0, &names(&tpl, input))
 }
 
-fn e2(_input: &SignalInput, b: &Bars) -> SignalResult {
+fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
         return short(E2, E2_CLAIM, b, E1_NEED);
     }
     let t = n - 1;
     let (c, h, l) = (&b.close, &b.high, &b.low);
-    let atr14 = atr(h, l, c, 14);
+    let atr14 = or_compute(input.pre.map(|p| &p.three_day_atr14[phase][..]), n, || atr(h, l, c, 14));
     if at(&atr14, t).is_none() {
         return short(E2, E2_CLAIM, b, E1_NEED);
     }
@@ -275,8 +282,14 @@ fn e2(_input: &SignalInput, b: &Bars) -> SignalResult {
         None => t.saturating_sub(29),
     };
     let gap = |i: usize| b.gap.get(i).copied().unwrap_or(false);
-    let dips: Vec<usize> = p::pivot_lows(l, 2, 2, t).into_iter().filter(|&i| i >= from && !gap(i)).collect();
-    let highs = p::pivot_highs(h, 2, 2, t);
+    let (lows, highs) = match input.pre {
+        Some(pc) => (
+            cache::confirmed(&pc.three_day_pivot_lows2[phase], 2, t),
+            cache::confirmed(&pc.three_day_pivot_highs2[phase], 2, t),
+        ),
+        None => (p::pivot_lows(l, 2, 2, t), p::pivot_highs(h, 2, 2, t)),
+    };
+    let dips: Vec<usize> = lows.into_iter().filter(|&i| i >= from && !gap(i)).collect();
     let k = dips.len();
     let mut absorbed = 0usize;
     let mut max_recov = 0usize;
@@ -476,19 +489,20 @@ fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
     }
 }
 
-fn e4(input: &SignalInput, b: &Bars, mirror: bool) -> SignalResult {
+fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult {
     let n = b.len();
     if n < E4_NEED {
         return short(E4, E4_CLAIM, b, E4_NEED);
     }
     let t = n - 1;
     let c = &b.close;
-    let hist = macd(c, 12, 26, 9).hist;
-    let atr14 = atr(&b.high, &b.low, c, 14);
+    let pre = input.pre;
+    let hist = or_compute(pre.map(|p| &p.three_day_macd_hist[phase][..]), n, || macd(c, 12, 26, 9).hist);
+    let atr14 = or_compute(pre.map(|p| &p.three_day_atr14[phase][..]), n, || atr(&b.high, &b.low, c, 14));
     let (Some(ht), Some(atr_t)) = (at(&hist, t), at(&atr14, t).filter(|a| *a > 0.0)) else {
         return short(E4, E4_CLAIM, b, E4_NEED);
     };
-    let states = p::wave_states(&hist);
+    let states = or_compute(pre.map(|p| &p.three_day_wave_states[phase][..]), n, || p::wave_states(&hist));
     let ws = p::waves(&hist);
     let mut rising = 0usize;
     let mut i = t;

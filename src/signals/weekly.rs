@@ -15,6 +15,7 @@
 //! The D2/D3 anchor is the week with the lowest low in `anchor_year`; without one (or when that
 //! year has no complete week up to as-of) it is the lowest low in [t−156, t−26] (`anchor_auto`).
 
+use super::cache::{self, or_compute};
 use super::series::{
     at, dates_at, logtrend_vol, mean_vol, missing_share, price_list, ratio, sma_vol, yes_no,
 };
@@ -77,10 +78,9 @@ struct Band {
 /// Compression episodes: runs of ≥ 3 bars with BandWidth at or below the 20th percentile of
 /// 104 weeks (at least 52 present), a single-bar interruption merged. The band is the range of
 /// closes of the episode's non-gap bars.
-fn compression_bands(w: &Bars, bw: &[f64], ttm_on: &[bool]) -> Vec<Band> {
+/// `comp` is [`compressed`] of the bandwidth.
+fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool]) -> Vec<Band> {
     let n = w.len();
-    let comp: Vec<bool> =
-        (0..n).map(|j| bw[j].is_finite() && p::pctrank(bw, j, 104).is_some_and(|q| q <= 0.20)).collect();
     let mut out = Vec::new();
     let mut j = 0;
     while j < n {
@@ -133,6 +133,12 @@ fn compression_bands(w: &Bars, bw: &[f64], ttm_on: &[bool]) -> Vec<Band> {
     out
 }
 
+/// Per bar: BandWidth at or below the 20th percentile of the 104 weeks to date (at least 52
+/// present); causal.
+pub(crate) fn compressed(bw: &[f64]) -> Vec<bool> {
+    (0..bw.len()).map(|j| bw[j].is_finite() && p::pctrank(bw, j, 104).is_some_and(|q| q <= 0.20)).collect()
+}
+
 /// The bands whose episode ended in [j−156, j): the cluster as seen from bar j.
 fn cluster(bands: &[Band], j: usize) -> Vec<Band> {
     bands.iter().filter(|b| b.end < j && b.end + 156 >= j).copied().collect()
@@ -144,6 +150,44 @@ fn top_bottom(c: &[Band]) -> (f64, f64) {
     (top, bottom)
 }
 
+/// Bollinger bandwidth (20, 2) and the TTM squeeze (Bollinger inside Keltner 20, 20, 1.5) of
+/// weekly bars; causal.
+pub(crate) fn squeeze(w: &Bars) -> (Vec<f64>, Vec<bool>) {
+    let (c, h, l) = (&w.close, &w.high, &w.low);
+    let bb = bbands(c, 20, 2.0);
+    let bw = bandwidth(&bb);
+    let kc = keltner(h, l, c, 20, 20, 1.5);
+    let ttm_on: Vec<bool> =
+        (0..w.len()).map(|j| bb.upper[j] < kc.upper[j] && bb.lower[j] > kc.lower[j]).collect();
+    (bw, ttm_on)
+}
+
+/// The GMMA EMAs (3 … 60) of closes and their width (max − min)/close; causal.
+pub(crate) fn gmma(c: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let periods = [3, 5, 8, 10, 12, 15, 30, 35, 40, 45, 50, 60];
+    let emas: Vec<Vec<f64>> = periods.iter().map(|&k| ema(c, k)).collect();
+    let width: Vec<f64> = (0..c.len())
+        .map(|j| {
+            let (mut mx, mut mn) = (f64::NEG_INFINITY, f64::INFINITY);
+            for e in &emas {
+                mx = mx.max(e[j]);
+                mn = mn.min(e[j]);
+            }
+            if mx.is_finite() && mn.is_finite() && c[j] > 0.0 {
+                (mx - mn) / c[j]
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    (emas, width)
+}
+
+/// The three MACD histograms of D4 (6/13/5, 12/26/9, 24/52/18); causal.
+pub(crate) fn wave_hists(c: &[f64]) -> [Vec<f64>; 3] {
+    [macd(c, 6, 13, 5).hist, macd(c, 12, 26, 9).hist, macd(c, 24, 52, 18).hist]
+}
+
 /// D1 `wk_compression_cluster_reclaim`.
 pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
@@ -153,15 +197,22 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     }
     let t = n - 1;
     let (c, h, l, o) = (&w.close, &w.high, &w.low, &w.open);
-    let bb = bbands(c, 20, 2.0);
-    let bw = bandwidth(&bb);
-    let kc = keltner(h, l, c, 20, 20, 1.5);
-    let ttm_on: Vec<bool> = (0..n).map(|j| bb.upper[j] < kc.upper[j] && bb.lower[j] > kc.lower[j]).collect();
-    let atr14 = atr(h, l, c, 14);
+    let pre = input.pre;
+    let own_sq;
+    let own_comp;
+    let (bw, ttm_on, comp): (&[f64], &[bool], &[bool]) = match pre {
+        Some(p) => (&p.weekly_bw20[..n], &p.weekly_ttm_on[..n], &p.weekly_compressed[..n]),
+        None => {
+            own_sq = squeeze(w);
+            own_comp = compressed(&own_sq.0);
+            (&own_sq.0, &own_sq.1, &own_comp)
+        }
+    };
+    let atr14 = or_compute(pre.map(|p| &p.weekly_atr14[..]), n, || atr(h, l, c, 14));
     let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
         return short(D1, D1_CLAIM, w, D1_NEED);
     };
-    let bands = compression_bands(w, &bw, &ttm_on);
+    let bands = compression_bands(w, comp, ttm_on);
 
     // Reclaim: the latest bar in the last 26 closing above the cluster top after closing at or below it.
     let mut r = None;
@@ -181,25 +232,17 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let n_bands = cl.len();
 
     // GMMA (evidence only).
-    let periods = [3, 5, 8, 10, 12, 15, 30, 35, 40, 45, 50, 60];
-    let emas: Vec<Vec<f64>> = periods.iter().map(|&k| ema(c, k)).collect();
-    let width: Vec<f64> = (0..n)
-        .map(|j| {
-            let (mut mx, mut mn) = (f64::NEG_INFINITY, f64::INFINITY);
-            for e in &emas {
-                mx = mx.max(e[j]);
-                mn = mn.min(e[j]);
-            }
-            if mx.is_finite() && mn.is_finite() && c[j] > 0.0 {
-                (mx - mn) / c[j]
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
+    let own_gmma;
+    let (emas, width): (&[Vec<f64>], &[f64]) = match pre {
+        Some(p) => (&p.weekly_gmma.0, &p.weekly_gmma.1[..n]),
+        None => {
+            own_gmma = gmma(c);
+            (&own_gmma.0, &own_gmma.1)
+        }
+    };
     let above_all = emas.iter().all(|e| e[t].is_finite() && c[t] > e[t]);
-    let width_pct = p::pctrank(&width, t, 104).unwrap_or(f64::NAN);
-    let bw_pct = if bw[t].is_finite() { p::pctrank(&bw, t, 104).unwrap_or(f64::NAN) } else { f64::NAN };
+    let width_pct = p::pctrank(width, t, 104).unwrap_or(f64::NAN);
+    let bw_pct = if bw[t].is_finite() { p::pctrank(bw, t, 104).unwrap_or(f64::NAN) } else { f64::NAN };
 
     let mut res = SignalResult::new(D1, GROUP, D1_CLAIM, Timeframe::Weekly, Some(w.date[t]));
     if n_bands == 0 {
@@ -386,8 +429,9 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     };
     let w = input.weekly;
     let (c, v) = (&w.close, &w.volume);
-    let ob = obv(c, v);
-    let adl = ad(&w.high, &w.low, c, v);
+    let n = w.len();
+    let ob = or_compute(input.pre.map(|p| &p.weekly_obv[..]), n, || obv(c, v));
+    let adl = or_compute(input.pre.map(|p| &p.weekly_ad[..]), n, || ad(&w.high, &w.low, c, v));
     let obv_rel = ob[t] - ob[a];
     let obv_rel_n = obv_rel / mean_v;
     let obv_slope = p::ols(&ob[a..=t]).map_or(f64::NAN, |f| f.slope / mean_v);
@@ -468,8 +512,12 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
         Err(r) => return *r,
     };
     let w = input.weekly;
-    let ob = obv(&w.close, &w.volume);
-    let piv: Vec<usize> = p::pivot_lows(&w.low, 2, 2, t).into_iter().filter(|&i| i > a && i <= t).collect();
+    let ob = or_compute(input.pre.map(|p| &p.weekly_obv[..]), w.len(), || obv(&w.close, &w.volume));
+    let lows = match input.pre {
+        Some(pc) => cache::confirmed(&pc.weekly_pivot_lows2, 2, t),
+        None => p::pivot_lows(&w.low, 2, 2, t),
+    };
+    let piv: Vec<usize> = lows.into_iter().filter(|&i| i > a && i <= t).collect();
     let n = piv.len();
     let pts: Vec<usize> = std::iter::once(a).chain(piv.iter().copied()).collect();
     let xs: Vec<f64> = pts.iter().map(|&i| i as f64).collect();
@@ -567,8 +615,20 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
     }
     let t = n - 1;
     let c = &w.close;
-    let hs = [macd(c, 6, 13, 5).hist, macd(c, 12, 26, 9).hist, macd(c, 24, 52, 18).hist];
-    let st: Vec<Vec<Option<WaveState>>> = hs.iter().map(|h| p::wave_states(h)).collect();
+    let pre = input.pre;
+    let own_hs;
+    let own_st: Vec<Vec<Option<WaveState>>>;
+    let (hs, st): ([&[f64]; 3], [&[Option<WaveState>]; 3]) = match pre {
+        Some(pc) => (
+            pc.weekly_wave_hists.each_ref().map(|h| &h[..n]),
+            pc.weekly_wave_states.each_ref().map(|s| &s[..n]),
+        ),
+        None => {
+            own_hs = wave_hists(c);
+            own_st = own_hs.iter().map(|h| p::wave_states(h)).collect();
+            (own_hs.each_ref().map(|h| &h[..]), [&own_st[0][..], &own_st[1][..], &own_st[2][..]])
+        }
+    };
     let valid = |i: usize| st.iter().all(|s| s.get(i).copied().flatten().is_some());
     let count =
         |i: usize, ws: WaveState| st.iter().filter(|s| s.get(i).copied().flatten() == Some(ws)).count();
@@ -580,11 +640,10 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
     let flip = (1..=t).rev().find(|&i| {
         valid(i) && valid(i - 1) && count(i, WaveState::EU) >= 2 && count(i - 1, WaveState::EU) <= 1
     });
-    let atr14 = atr(&w.high, &w.low, c, 14);
+    let atr14 = or_compute(pre.map(|p| &p.weekly_atr14[..]), n, || atr(&w.high, &w.low, c, 14));
     let atr_t = at(&atr14, t).filter(|a| *a > 0.0).unwrap_or(f64::NAN);
-    let rs = rsi(c, 14);
-    let bb = bbands(c, 20, 2.0);
-    let bw = bandwidth(&bb);
+    let rs = or_compute(pre.map(|p| &p.weekly_rsi14[..]), n, || rsi(c, 14));
+    let bw = or_compute(pre.map(|p| &p.weekly_bw20[..]), n, || bandwidth(&bbands(c, 20, 2.0)));
     let bwp = |j: usize| if bw[j].is_finite() { p::pctrank(&bw, j, 104) } else { None };
 
     let mut res = SignalResult::new(D4, GROUP, D4_CLAIM, Timeframe::Weekly, Some(w.date[t]));

@@ -87,6 +87,7 @@ impl Owned {
             mid_weekly: None,
             macros: &self.macros,
             params: &self.params,
+            pre: None,
         }
     }
 }

@@ -100,6 +100,7 @@ impl Fixture {
             mid_weekly: self.mid_weekly.as_ref(),
             macros: &[],
             params: &self.params,
+            pre: None,
         }
     }
 }

@@ -1,0 +1,131 @@
+//! Precomputed causal series: the analysis' full daily, weekly and 3-day bars in, the indicator
+//! series the weekly, 3-day, daily and risk signals read out, so that base rates can evaluate
+//! them at many past dates without recomputing them on every prefix.
+//!
+//! Every series here is causal: its value at bar `t` only depends on bars `..=t`, computed with
+//! the same operations in the same order whatever follows. So the series computed on a prefix of
+//! the bars equals the prefix of the series computed on the full bars, bit for bit, and a signal
+//! evaluated on the prefix may read the first `len` values of the full series instead.
+//! Pivots are stored as the full ascending list; those confirmed by `t` are the leading ones with
+//! `i + right <= t`. OBV scans are stored as the scan's state after every bar.
+
+use super::daily::level_averages;
+use super::risk::{scan_obv_states, ObvScan};
+use super::weekly::{compressed, gmma, squeeze, wave_hists};
+use crate::data::Bars;
+use crate::indicators::primitives::{pivot_highs, pivot_lows, wave_states, WaveState};
+use crate::indicators::{ad, atr, macd, obv, rsi};
+use std::borrow::Cow;
+
+/// Series computed once on full bars; see the module documentation. A [`super::SignalInput`]
+/// carrying one must have `daily` and `weekly` bars that are prefixes of the bars it was built
+/// from.
+#[derive(Debug, Clone, Default)]
+pub struct Precomputed {
+    /// ATR(14) of the daily bars.
+    pub daily_atr14: Vec<f64>,
+    /// OBV of the daily bars.
+    pub daily_obv: Vec<f64>,
+    /// Daily pivot highs 5/5 (all confirmed on the full bars).
+    pub daily_pivot_highs5: Vec<usize>,
+    /// Daily pivot lows 5/5.
+    pub daily_pivot_lows5: Vec<usize>,
+    /// The daily OBV scan (lookbacks 5/5) after each bar: `[t]` equals `scan_obv(&obv[..=t], 5)`.
+    pub daily_obv_scan5: Vec<ObvScan>,
+    /// F1's level averages of daily closes (SMA 20, 50, 100, 200, EMA 21).
+    pub daily_smas: [Vec<f64>; 5],
+    /// ATR(14) of the weekly bars.
+    pub weekly_atr14: Vec<f64>,
+    /// Weekly pivot highs 2/2.
+    pub weekly_pivot_highs2: Vec<usize>,
+    /// The weekly OBV scan (lookbacks 2/2) after each bar.
+    pub weekly_obv_scan2: Vec<ObvScan>,
+    /// Weekly pivot lows 2/2.
+    pub weekly_pivot_lows2: Vec<usize>,
+    /// OBV of the weekly bars.
+    pub weekly_obv: Vec<f64>,
+    /// Accumulation/distribution line of the weekly bars.
+    pub weekly_ad: Vec<f64>,
+    /// RSI(14) of weekly closes.
+    pub weekly_rsi14: Vec<f64>,
+    /// Weekly Bollinger bandwidth (20, 2).
+    pub weekly_bw20: Vec<f64>,
+    /// Weekly compression flags (D1).
+    pub weekly_compressed: Vec<bool>,
+    /// Weekly TTM squeeze on/off.
+    pub weekly_ttm_on: Vec<bool>,
+    /// Weekly GMMA EMAs and width.
+    pub weekly_gmma: (Vec<Vec<f64>>, Vec<f64>),
+    /// Weekly MACD histograms of D4.
+    pub weekly_wave_hists: [Vec<f64>; 3],
+    /// Their wave states.
+    pub weekly_wave_states: [Vec<Option<WaveState>>; 3],
+    /// Per 3-day phase: ATR(14).
+    pub three_day_atr14: [Vec<f64>; 3],
+    /// Per 3-day phase: MACD(12, 26, 9) histogram.
+    pub three_day_macd_hist: [Vec<f64>; 3],
+    /// Per 3-day phase: wave states of that histogram.
+    pub three_day_wave_states: [Vec<Option<WaveState>>; 3],
+    /// Per 3-day phase: pivot lows 2/2.
+    pub three_day_pivot_lows2: [Vec<usize>; 3],
+    /// Per 3-day phase: pivot highs 2/2.
+    pub three_day_pivot_highs2: [Vec<usize>; 3],
+}
+
+impl Precomputed {
+    /// Computes every series on `daily`, `weekly` and the 3-day bars of phases 0, 1, 2. Linear
+    /// in bars.
+    pub fn new(daily: &Bars, weekly: &Bars, three_day: [&Bars; 3]) -> Precomputed {
+        let last = |b: &Bars| b.len().saturating_sub(1);
+        let daily_obv = obv(&daily.close, &daily.volume);
+        let weekly_obv = obv(&weekly.close, &weekly.volume);
+        let (weekly_bw20, weekly_ttm_on) = squeeze(weekly);
+        let weekly_wave_hists = wave_hists(&weekly.close);
+        let three_day_macd_hist = three_day.map(|b| macd(&b.close, 12, 26, 9).hist);
+        Precomputed {
+            weekly_pivot_lows2: pivot_lows(&weekly.low, 2, 2, last(weekly)),
+            weekly_ad: ad(&weekly.high, &weekly.low, &weekly.close, &weekly.volume),
+            weekly_rsi14: rsi(&weekly.close, 14),
+            weekly_compressed: compressed(&weekly_bw20),
+            weekly_bw20,
+            weekly_ttm_on,
+            weekly_gmma: gmma(&weekly.close),
+            weekly_wave_states: weekly_wave_hists.each_ref().map(|h| wave_states(h)),
+            weekly_wave_hists,
+            three_day_atr14: three_day.map(|b| atr(&b.high, &b.low, &b.close, 14)),
+            three_day_wave_states: three_day_macd_hist.each_ref().map(|h| wave_states(h)),
+            three_day_macd_hist,
+            three_day_pivot_lows2: three_day.map(|b| pivot_lows(&b.low, 2, 2, last(b))),
+            three_day_pivot_highs2: three_day.map(|b| pivot_highs(&b.high, 2, 2, last(b))),
+            daily_atr14: atr(&daily.high, &daily.low, &daily.close, 14),
+            daily_pivot_highs5: pivot_highs(&daily.high, 5, 5, last(daily)),
+            daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
+            daily_obv_scan5: scan_obv_states(&daily_obv, 5),
+            daily_smas: level_averages(&daily.close),
+            daily_obv,
+            weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
+            weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),
+            weekly_obv_scan2: scan_obv_states(&weekly_obv, 2),
+            weekly_obv,
+        }
+    }
+}
+
+/// The pivots of `all` confirmed by bar `t` with right lookback `right` (`i + right <= t`).
+pub fn confirmed(all: &[usize], right: usize, t: usize) -> Vec<usize> {
+    let k = all.partition_point(|&i| i + right <= t);
+    all[..k].to_vec()
+}
+
+/// The first `n` values of a precomputed series when there is one, else `compute()` (the series
+/// on the signal's own bars, of length `n`).
+pub fn or_compute<T: Clone>(
+    cached: Option<&[T]>,
+    n: usize,
+    compute: impl FnOnce() -> Vec<T>,
+) -> Cow<'_, [T]> {
+    match cached {
+        Some(s) => Cow::Borrowed(&s[..n]),
+        None => Cow::Owned(compute()),
+    }
+}
