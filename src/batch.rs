@@ -949,17 +949,6 @@ fn stance_word(s: StanceKind) -> &'static str {
     }
 }
 
-fn ordinal(n: u32) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 const INDEX_CSS: &str = "\
 :root{color-scheme:light dark;--fg:#1b1f23;--bg:#fff;--mute:#59636e;--line:#d0d7de;--long:#1a7f37;--short:#cf222e;--warn:#9a6700;--link:#0969da}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--mute:#9198a1;--line:#30363d;--long:#3fb950;--short:#f85149;--warn:#d29922;--link:#4493f8}}
@@ -1002,8 +991,10 @@ fn index_html(s: &Summary, opts: &Options) -> String {
         let link = r.link.as_deref().map(url_path).unwrap_or_default();
         let score = r.score.map_or_else(|| "—".into(), |v| format!("{v:+.2}"));
         let coverage = r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0));
-        let rs =
-            r.rs_pct.map_or_else(|| "—".into(), |v| ordinal((v * 100.0).round().clamp(0.0, 100.0) as u32));
+        let rs = r.rs_pct.map_or_else(
+            || "—".into(),
+            |v| crate::signals::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
+        );
         let conviction = r.conviction.as_deref().map(|c| format!(" ({})", e(c))).unwrap_or_default();
         let flags: String = r.flags.iter().map(|f| format!("<span class=\"flag\">{}</span>", e(f))).collect();
         h.push_str(&format!(
@@ -1119,9 +1110,9 @@ mod tests {
     fn html_escape_and_links() {
         assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
         assert_eq!(url_path("^GSPC/note.html"), "%5EGSPC/note.html");
-        assert_eq!(ordinal(1), "1st");
-        assert_eq!(ordinal(12), "12th");
-        assert_eq!(ordinal(23), "23rd");
+        assert_eq!(crate::signals::format::ordinal(1), "1st");
+        assert_eq!(crate::signals::format::ordinal(12), "12th");
+        assert_eq!(crate::signals::format::ordinal(23), "23rd");
     }
 
     #[test]

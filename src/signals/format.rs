@@ -72,7 +72,8 @@ fn signed(x: f64, dp: usize, sign: bool, suffix: &str) -> String {
     }
 }
 
-fn ordinal(n: i64) -> String {
+/// `1` → `1st`, `22` → `22nd`, `13` → `13th`.
+pub fn ordinal(n: i64) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
