@@ -6,9 +6,10 @@
 //! Placeholders in expected messages: `{dir}` is `tests/fixtures/bad` (absolute), `{config}` the
 //! generated note.toml, `{tmp}` the temporary working folder.
 
-use std::collections::BTreeMap;
+mod tree;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use tree::snapshot;
 
 /// Which input a fixture stands in for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,25 +106,6 @@ const CASES: &[(&str, Role, &str)] = &[
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad")
-}
-
-/// Every file under `root` with its bytes (folders as empty entries), for before/after checks.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(root).unwrap().to_path_buf();
-            if p.is_dir() {
-                out.insert(rel, None);
-                stack.push(p);
-            } else {
-                out.insert(rel, Some(std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out
 }
 
 /// A working folder holding a previous note in `out/` (a marketnote folder, safe to replace).

@@ -5,9 +5,10 @@
 //! wholly replaced (exit 0) or byte-for-byte the previous note (exit 2), with no temporary folder
 //! left beside it.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod tree;
+use std::path::Path;
 use std::process::Command;
+use tree::snapshot;
 
 /// Number of corrupted copies; each is run through `check` and `render -o`.
 const CASES: u64 = 300;
@@ -114,24 +115,6 @@ fn join(lines: &[&[u8]]) -> Vec<u8> {
     for l in lines {
         out.extend_from_slice(l);
         out.push(b'\n');
-    }
-    out
-}
-
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(root).unwrap().to_path_buf();
-            if p.is_dir() {
-                out.insert(rel, None);
-                stack.push(p);
-            } else {
-                out.insert(rel, Some(std::fs::read(&p).unwrap()));
-            }
-        }
     }
     out
 }

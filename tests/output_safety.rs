@@ -2,9 +2,10 @@
 //! note.html, raw HTML in a user's markdown template is neutralised, output paths stay inside the
 //! output folder, and a render that fails or is killed midway leaves the previous note intact.
 
-use std::collections::BTreeMap;
+mod tree;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use tree::snapshot;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";
@@ -16,24 +17,6 @@ fn data() -> PathBuf {
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_marketnote"))
-}
-
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(root).unwrap().to_path_buf();
-            if p.is_dir() {
-                out.insert(rel, None);
-                stack.push(p);
-            } else {
-                out.insert(rel, Some(std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out
 }
 
 /// A previous note in `dir/out`.
