@@ -18,6 +18,34 @@ pub(crate) const FS_TICK: f64 = 11.5;
 /// Annotation label size.
 pub(crate) const FS_NOTE: f64 = 11.0;
 
+/// The spacing every stacked-panel chart lays out with, in pixels at the pen's scale.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spacing {
+    /// Outer margin.
+    pub m: i32,
+    /// Width of the right-hand value axis.
+    pub axis_w: i32,
+    /// Height of a panel's legend strip.
+    pub strip: i32,
+    /// Gap between panels.
+    pub gap: i32,
+    /// Height of the date axis.
+    pub date_h: i32,
+}
+
+impl Spacing {
+    /// The spacing for `pen`.
+    pub(crate) fn of<B: DrawingBackend>(pen: &Pen<B>) -> Spacing {
+        Spacing {
+            m: pen.px(14.0),
+            axis_w: pen.px(64.0),
+            strip: pen.fs(FS_TEXT) as i32 + pen.px(10.0),
+            gap: pen.px(6.0),
+            date_h: pen.fs(FS_TICK) as i32 + pen.px(12.0),
+        }
+    }
+}
+
 /// A legend swatch.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Swatch {

@@ -7,7 +7,7 @@ use super::annotate::{Annotations, Band};
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
     draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
-    draw_x_labels, draw_y_axis, EdgeLabel, Swatch, TickFmt, FS_NOTE, FS_TEXT, FS_TICK,
+    draw_x_labels, draw_y_axis, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -195,11 +195,7 @@ impl TfScene<'_> {
             );
             return draw_not_enough(pen, top, &detail);
         }
-        let m = pen.px(14.0);
-        let axis_w = pen.px(64.0);
-        let strip = pen.fs(FS_TEXT) as i32 + pen.px(10.0);
-        let gap = pen.px(6.0);
-        let date_h = pen.fs(FS_TICK) as i32 + pen.px(12.0);
+        let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
         let x0 = m;
         let x1 = (w - m - axis_w).max(x0 + 10);
         let avail = (h - top - date_h - m - 4 * (strip + gap)).max(40);
@@ -256,7 +252,7 @@ impl TfScene<'_> {
         name: &str,
         items: &[(Swatch, String)],
     ) -> DResult {
-        let strip = pen.fs(FS_TEXT) as i32 + pen.px(10.0);
+        let strip = Spacing::of(pen).strip;
         draw_legend(pen, (f.x0, f.y0 - strip / 2), f.x1, name, items)
     }
 
@@ -402,40 +398,28 @@ impl TfScene<'_> {
         let fs = pen.fs(FS_NOTE);
         let bgl = Palette::alpha(pal.panel, 0.85);
         match self.layers {
-            Layers::Weekly => {
-                if let Some(i) = a.reclaim_date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start)
-                {
+            Layers::Weekly | Layers::ThreeDay => {
+                // One upward marker under the bar that broke out: the weekly reclaim week or the
+                // 3-day zone breakout.
+                let (date, colour, text, legend_text) = if self.layers == Layers::Weekly {
+                    (a.reclaim_date, pal.cluster, "reclaim", "reclaim week")
+                } else {
+                    (a.breakout_date, pal.zone, "breakout", "breakout")
+                };
+                if let Some(i) = date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start) {
                     let x = f.fx(i as f64);
                     let y = f.fy(b.low[i]) + r + pen.px(3.0);
-                    pen.triangle((x, y), r, false, pal.cluster.to_rgba())?;
+                    pen.triangle((x, y), r, false, colour.to_rgba())?;
                     pen.label(
-                        "reclaim",
+                        text,
                         (x, y + r + pen.px(3.0)),
                         fs,
-                        pal.cluster.to_rgba(),
+                        colour.to_rgba(),
                         bgl,
                         HPos::Center,
                         VPos::Top,
                     )?;
-                    legend.push((Swatch::TriUp(pal.cluster.to_rgba()), "reclaim week".into()));
-                }
-            }
-            Layers::ThreeDay => {
-                if let Some(i) = a.breakout_date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start)
-                {
-                    let x = f.fx(i as f64);
-                    let y = f.fy(b.low[i]) + r + pen.px(3.0);
-                    pen.triangle((x, y), r, false, pal.zone.to_rgba())?;
-                    pen.label(
-                        "breakout",
-                        (x, y + r + pen.px(3.0)),
-                        fs,
-                        pal.zone.to_rgba(),
-                        bgl,
-                        HPos::Center,
-                        VPos::Top,
-                    )?;
-                    legend.push((Swatch::TriUp(pal.zone.to_rgba()), "breakout".into()));
+                    legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
             }
             Layers::Daily => {

@@ -5,7 +5,7 @@
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
     draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
-    draw_x_labels, draw_y_axis, EdgeLabel, Swatch, TickFmt, FS_NOTE, FS_TEXT, FS_TICK,
+    draw_x_labels, draw_y_axis, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -67,11 +67,7 @@ impl Scene for RelScene {
             );
             return draw_not_enough(pen, top, &detail);
         }
-        let m = pen.px(14.0);
-        let axis_w = pen.px(64.0);
-        let strip = pen.fs(FS_TEXT) as i32 + pen.px(10.0);
-        let gap = pen.px(6.0);
-        let date_h = pen.fs(FS_TICK) as i32 + pen.px(12.0);
+        let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
         let (x0, x1) = (m, (w - m - axis_w).max(m + 10));
         let avail = (h - top - date_h - m - 2 * (strip + gap)).max(30);
         let h1 = (avail as f64 * 0.62) as i32;
