@@ -177,29 +177,12 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
             warnings.push(Warning { line: Some(line), message: "empty row skipped".into() });
             continue;
         }
-        if rec.len() != n_fields {
-            return Err(Error::input(
-                Location::line(path, line),
-                csvio::field_count_message(&rec, n_fields, prep.delimiter),
-            ));
-        }
+        csvio::check_field_count(&rec, n_fields, prep.delimiter, path, line)?;
         let field = |i: usize| rec.get(i).unwrap_or_default();
         let cell = |i: usize| Location::cell(path, line, i + 1);
 
         let date_field = field(cols.date);
-        let fmt = match date_fmt {
-            Some(f) => f,
-            None => {
-                let f = DateFormat::detect(date_field).ok_or_else(|| {
-                    Error::input(
-                        cell(cols.date),
-                        format!("bad date `{}`: expected {}", csvio::show(date_field), csvio::DATE_FORMATS),
-                    )
-                })?;
-                *date_fmt.insert(f)
-            }
-        };
-        let date = csvio::parse_date(date_field, fmt, || cell(cols.date))?;
+        let date = csvio::row_date(date_field, &mut date_fmt, || cell(cols.date))?;
 
         let value_cols = [cols.open, cols.high, cols.low, cols.close];
         if value_cols.iter().all(|&i| csvio::is_null(field(i))) {
@@ -279,7 +262,7 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
                     format!(
                         "duplicate date {date} with different values from line {prev_line}: \
                          expected one row per date{}",
-                        if fmt == DateFormat::DateTime {
+                        if date_fmt == Some(DateFormat::DateTime) {
                             " (intraday bars? expected daily bars)"
                         } else {
                             ""

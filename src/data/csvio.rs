@@ -308,6 +308,36 @@ fn ymd(y: &[u8], m: &[u8], d: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(num(y)?).ok()?, num(m)?, num(d)?)
 }
 
+/// The date of one row: the first row fixes the file's date layout (`fmt`), every row is then
+/// parsed with it. Errors name the cell and what was expected.
+pub(crate) fn row_date(
+    field: &[u8],
+    fmt: &mut Option<DateFormat>,
+    loc: impl Fn() -> Location,
+) -> Result<NaiveDate> {
+    let f = match *fmt {
+        Some(f) => f,
+        None => *fmt.insert(DateFormat::detect(field).ok_or_else(|| {
+            Error::input(loc(), format!("bad date `{}`: expected {}", show(field), DATE_FORMATS))
+        })?),
+    };
+    parse_date(field, f, loc)
+}
+
+/// Fails with a line-level message when a row does not have the header's field count.
+pub(crate) fn check_field_count(
+    rec: &csv::ByteRecord,
+    n_fields: usize,
+    delimiter: u8,
+    path: &std::path::Path,
+    line: u64,
+) -> Result<()> {
+    if rec.len() == n_fields {
+        return Ok(());
+    }
+    Err(Error::input(Location::line(path, line), field_count_message(rec, n_fields, delimiter)))
+}
+
 /// Parses the date in `field` with the file's layout, or says what was expected.
 pub(crate) fn parse_date(field: &[u8], fmt: DateFormat, loc: impl FnOnce() -> Location) -> Result<NaiveDate> {
     if let Some(d) = fmt.parse(field) {

@@ -125,28 +125,11 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
             count(&mut blank, line);
             continue;
         }
-        if rec.len() != n_fields {
-            return Err(Error::input(
-                Location::line(path, line),
-                csvio::field_count_message(&rec, n_fields, prep.delimiter),
-            ));
-        }
+        csvio::check_field_count(&rec, n_fields, prep.delimiter, path, line)?;
         let field = |i: usize| rec.get(i).unwrap_or_default();
         let cell = |i: usize| Location::cell(path, line, i + 1);
         let date_field = field(date_col);
-        let fmt = match date_fmt {
-            Some(f) => f,
-            None => {
-                let f = DateFormat::detect(date_field).ok_or_else(|| {
-                    Error::input(
-                        cell(date_col),
-                        format!("bad date `{}`: expected {}", csvio::show(date_field), csvio::DATE_FORMATS),
-                    )
-                })?;
-                *date_fmt.insert(f)
-            }
-        };
-        let period = csvio::parse_date(date_field, fmt, || cell(date_col))?;
+        let period = csvio::row_date(date_field, &mut date_fmt, || cell(date_col))?;
         let vf = field(value_col);
         if is_missing(vf) {
             count(&mut missing, line);
