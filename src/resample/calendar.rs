@@ -355,7 +355,7 @@ pub fn last_session_of_iso_week(d: NaiveDate) -> Option<NaiveDate> {
 /// True when `d` is a quarterly options expiration: the 3rd Friday of March, June, September or
 /// December, or the Thursday before it when that Friday is a holiday.
 pub fn is_quarterly_opex(d: NaiveDate) -> bool {
-    if d.month() % 3 != 0 {
+    if !d.month().is_multiple_of(3) {
         return false;
     }
     let Some(friday) = NaiveDate::from_weekday_of_month_opt(d.year(), d.month(), Weekday::Fri, 3) else {
