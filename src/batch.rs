@@ -200,7 +200,7 @@ fn parse_toml(text: &str, path: &Path) -> Result<RawManifest> {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path)
+    crate::data::read::read_text(path, crate::data::read::Kind::Manifest)
         .map_err(|e| Error::config(path, "(file)", format!("cannot read the manifest: {e}")))
 }
 
@@ -238,7 +238,7 @@ impl Manifest {
             }
             "csv" => {
                 let entries = parse_csv(
-                    &std::fs::read(path).map_err(|e| {
+                    &crate::data::read::read(path, crate::data::read::Kind::Manifest).map_err(|e| {
                         Error::input(Location::file(path), format!("cannot read the manifest: {e}"))
                     })?,
                     path,

@@ -216,7 +216,7 @@ pub fn default_release_lag(id: &str) -> i64 {
 impl NoteConfig {
     /// Reads, parses and validates a config file; relative paths become absolute.
     pub fn load(path: &Path) -> Result<NoteConfig> {
-        let bytes = std::fs::read(path)
+        let bytes = crate::data::read::read(path, crate::data::read::Kind::Config)
             .map_err(|e| Error::config(path, "(file)", format!("cannot read config: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
@@ -255,8 +255,9 @@ impl NoteConfig {
             if !p.is_absolute() {
                 *p = base.join(&*p);
             }
-            if !p.exists() {
-                return Err(Error::config(&cfg_path, key, format!("file not found: {}", p.display())));
+            if let Err(e) = std::fs::metadata(&*p) {
+                let what = crate::data::read::describe_io(&e);
+                return Err(Error::config(&cfg_path, key, format!("{what}: {}", p.display())));
             }
             if p.is_dir() {
                 return Err(Error::config(

@@ -154,7 +154,7 @@ fn text(v: &Value, path: &[&str], file: &Path) -> Result<String> {
 /// malformed file is an input error (exit 2) naming the file.
 pub fn load_previous(dir: &Path) -> Result<PreviousNote> {
     let file = dir.join("signals.json");
-    let raw = std::fs::read_to_string(&file).map_err(|e| {
+    let raw = crate::data::read::read_text(&file, crate::data::read::Kind::Previous).map_err(|e| {
         bad(
             &file,
             format!("cannot read the previous note's signals.json (--previous {}): {e}", dir.display()),

@@ -18,7 +18,7 @@ const RANGE_EPS: f64 = 1e-9;
 
 /// Reads and parses a bar CSV; `adjust` scales open/high/low/close by `adj close / close`.
 pub fn read_bars(path: &Path, adjust: bool) -> Result<(Bars, FileReport)> {
-    let bytes = std::fs::read(path)
+    let bytes = super::read::read(path, super::read::Kind::Bars)
         .map_err(|e| Error::input(Location::file(path), format!("cannot read bar file: {e}")))?;
     parse_bars(&bytes, path, adjust)
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Reads and parses the macro file a config entry names.
 pub fn read_macro(cfg: &MacroConfig) -> Result<(MacroSeries, FileReport)> {
-    let bytes = std::fs::read(&cfg.file)
+    let bytes = super::read::read(&cfg.file, super::read::Kind::Macro)
         .map_err(|e| Error::input(Location::file(&cfg.file), format!("cannot read macro file: {e}")))?;
     parse_macro(&bytes, &cfg.file, cfg)
 }

@@ -5,6 +5,7 @@ pub mod bars;
 mod csvio;
 pub mod macros;
 pub mod quality;
+pub mod read;
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -86,6 +86,13 @@ fn out_err(p: &Path, e: impl std::fmt::Display) -> Error {
 /// `marketnote init DIR`: a starter note.toml (with the sample data it points at) and the
 /// default templates to edit. DIR must be absent or empty.
 pub fn init(dir: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) && !dir.exists() {
+        return Err(Error::Usage(format!(
+            "init: {} is a symbolic link to a missing folder (or a link loop); remove the link or \
+             choose another folder",
+            dir.display()
+        )));
+    }
     if dir.exists() {
         if !dir.is_dir() {
             return Err(Error::Usage(format!("init: {} exists and is not a folder", dir.display())));

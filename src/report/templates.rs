@@ -127,12 +127,11 @@ pub fn md_escape(s: &str) -> String {
 
 fn read_user(dir: &Path, name: &str) -> Result<Option<(String, PathBuf)>> {
     let p = dir.join(name);
-    if !p.exists() {
+    if std::fs::symlink_metadata(&p).is_err() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&p).map_err(|e| Error::Template {
-        name: p.display().to_string(),
-        message: format!("cannot read: {e}"),
+    let text = crate::data::read::read_text(&p, crate::data::read::Kind::Template).map_err(|e| {
+        Error::Template { name: p.display().to_string(), message: format!("cannot read: {e}") }
     })?;
     Ok(Some((text, p)))
 }
