@@ -35,6 +35,25 @@ pub const CITED_WEEKS: u32 = 13;
 /// Fewer cases than this at the cited horizon are said to be too few to lean on.
 pub const FEW: usize = 5;
 
+/// Most week ends evaluated (the latest ones, ~30 years).
+pub const MAX_WEEK_ENDS: usize = 1560;
+
+/// Work budget of the pass in (week ends x daily sessions): each week end's evaluation reads its
+/// whole prefix, so the cost grows with both. Measured ~27 ns per unit (200,000 sessions x 1,560
+/// week ends took 8.5 s), so the budget keeps the pass near 3 s.
+pub const WORK_BUDGET: usize = 100_000_000;
+
+/// Fewest week ends evaluated however long the history (one year).
+pub const MIN_WEEK_ENDS: usize = 52;
+
+/// The first index of the `weeks` week ends to evaluate, for a history of `sessions` daily bars:
+/// 0 (all) when within [`MAX_WEEK_ENDS`] and [`WORK_BUDGET`], else the start of the latest that
+/// fit (at least [`MIN_WEEK_ENDS`]). Longer histories are cut with a warning and a sentence in the note.
+pub fn first_week_evaluated(weeks: usize, sessions: usize) -> usize {
+    let fit = (WORK_BUDGET / sessions.max(1)).clamp(MIN_WEEK_ENDS, MAX_WEEK_ENDS);
+    weeks.saturating_sub(fit)
+}
+
 /// What a forward return measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -554,8 +573,18 @@ fn base_rates_with(a: &Analysis, pre: Option<&Precomputed>) -> Vec<BaseRate> {
         return Vec::new();
     }
     // Week ends: the labels of complete weeks, as instrument session indices.
-    let weeks: Vec<usize> =
+    let mut weeks: Vec<usize> =
         a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
+    let cut = first_week_evaluated(weeks.len(), a.daily.len());
+    let kept = weeks.len() - cut;
+    if cut > 0 {
+        eprintln!(
+            "warning: base rates evaluate only the last {kept} of {} week ends (the history is too long to \
+             evaluate in a few seconds); the note says so",
+            weeks.len()
+        );
+        weeks.drain(..cut);
+    }
     let mut families: Vec<Family> = active.iter().map(|(_, f)| *f).collect();
     families.dedup();
     let mut per_family: Vec<(Family, Vec<WeekStates>)> = Vec::new();
@@ -579,7 +608,13 @@ fn base_rates_with(a: &Analysis, pre: Option<&Precomputed>) -> Vec<BaseRate> {
                 })
                 .unwrap_or_default();
             let measure = if *fam == Family::Relative { Measure::Excess } else { Measure::Price };
-            from_states(a, r, measure, &weeks, &states)
+            let mut br = from_states(a, r, measure, &weeks, &states);
+            if cut > 0 {
+                br.sentence.push_str(&format!(
+                    " (Only the last {kept} week ends were evaluated; the history is longer.)"
+                ));
+            }
+            br
         })
         .collect()
 }

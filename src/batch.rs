@@ -635,8 +635,32 @@ fn keep_freed_memory() {
 
 /// Checks that the batch output folder may be written: absent, empty, or a previous batch folder.
 fn check_output(dir: &Path) -> Result<()> {
-    if !dir.exists() {
-        return Ok(());
+    match std::fs::metadata(dir) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(dir).is_ok() {
+                return Err(Error::Usage(format!(
+                    "output {} is a symbolic link to a missing folder; remove the link or point it at a folder",
+                    dir.display()
+                )));
+            }
+            // Absent: made by the batch; a parent that is a file is said now, not as a write error.
+            if let Some(file) = dir.ancestors().skip(1).find(|a| a.is_file()) {
+                return Err(Error::Usage(format!(
+                    "output {}: {} is a file, so no folder can be made under it; choose another -o folder",
+                    dir.display(),
+                    file.display()
+                )));
+            }
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(Error::Usage(format!(
+                "output {}: {}; choose another -o folder",
+                dir.display(),
+                crate::data::read::describe_io(&e)
+            )))
+        }
     }
     if !dir.is_dir() {
         return Err(Error::Usage(format!("output {} exists and is not a folder", dir.display())));
@@ -656,6 +680,17 @@ fn out_err(p: &Path, e: impl std::fmt::Display) -> Error {
     Error::Output { path: p.to_path_buf(), message: e.to_string() }
 }
 
+/// Most workers per CPU core `-j` may ask for: notes are CPU-bound, so more only costs memory
+/// (one note's buffers per worker).
+pub const JOBS_PER_CORE: usize = 4;
+
+/// The worker count: `-j` (all cores when absent), at most one per symbol and
+/// [`JOBS_PER_CORE`] per core, at least one.
+pub fn worker_count(requested: Option<usize>, symbols: usize, cores: usize) -> usize {
+    let cores = cores.max(1);
+    requested.unwrap_or(cores).min(cores.saturating_mul(JOBS_PER_CORE)).min(symbols).max(1)
+}
+
 /// Runs a loaded manifest: every symbol of the shard, then the index. Errors only for problems
 /// that concern the whole batch (shared settings or data, output folder, templates); a symbol's
 /// own failure becomes a failed [`Row`].
@@ -669,16 +704,30 @@ pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
     if formats.contains(&Format::Pdf) && report::pdf::find_chromium().is_none() {
         return Err(report::pdf::missing_chromium(&opts.output.join("<SYMBOL>").join("note.pdf")));
     }
-    let jobs = match opts.jobs {
-        Some(0) => return Err(Error::Usage("-j 0: expected at least one worker".into())),
-        Some(j) => j,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
     let shared = Shared::load(&shared_cfg)?;
     let entries: Vec<&Entry> =
         m.entries.iter().filter(|e| opts.shard.is_none_or(|s| s.contains(&e.symbol))).collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = match opts.jobs {
+        Some(0) => return Err(Error::Usage("-j 0: expected at least one worker".into())),
+        Some(j) => {
+            let capped = worker_count(Some(j), entries.len(), cores);
+            if capped < j {
+                eprintln!(
+                    "batch: -j {j} capped at {capped} (at most one worker per symbol and {JOBS_PER_CORE} per core)"
+                );
+            }
+            capped
+        }
+        None => worker_count(None, entries.len(), cores),
+    };
 
-    std::fs::create_dir_all(&opts.output).map_err(|e| out_err(&opts.output, e))?;
+    std::fs::create_dir_all(&opts.output).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Error::Usage(
+            format!("output {}: cannot create it: {e}; choose a writable folder", opts.output.display()),
+        ),
+        _ => out_err(&opts.output, e),
+    })?;
     let marker = opts.output.join(MARKER);
     std::fs::write(&marker, MARKER_TEXT).map_err(|e| out_err(&marker, e))?;
 
@@ -1059,6 +1108,17 @@ fn write_index(dir: &Path, s: &Summary, opts: &Options, _formats: &[Format]) -> 
         .map_err(|e| Error::Internal(format!("serialising index.json: {e}")))?;
     json_bytes.push(b'\n');
     let mut written = Vec::new();
+    // Serialised with other batches writing this folder; their crashed leftovers removed.
+    let _lock = report::write::lock(&dir.join(".index.lock"), dir, report::write::lock_wait())?;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            if n.starts_with(".index.html.tmp-") || n.starts_with(".index.json.tmp-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     for (name, bytes) in [("index.html", index_html(s, opts).into_bytes()), ("index.json", json_bytes)] {
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));

@@ -238,6 +238,10 @@ impl NoteConfig {
     pub fn parse(text: &str, path: &Path) -> Result<NoteConfig> {
         let de = toml::Deserializer::parse(text)
             .map_err(|e| Error::config(path, "(syntax)", toml_message(&e, text)))?;
+        if let Ok(table) = text.parse::<toml::Table>() {
+            check_text(&toml::Value::Table(table), &mut String::new())
+                .map_err(|(key, msg)| Error::config(path, key, msg))?;
+        }
         let mut cfg: NoteConfig = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = one_line(&e.path().to_string());
             Error::config(path, if key == "." { "(root)".into() } else { key }, toml_message(e.inner(), text))
@@ -332,6 +336,60 @@ impl NoteConfig {
     }
 }
 
+/// A character that config text may not hold: a control character (C0, DEL, C1: NUL, BEL, ESC,
+/// line breaks…) or a bidirectional formatting character (U+202A–U+202E, U+2066–U+2069, U+200E,
+/// U+200F, U+061C), which would corrupt the note's markdown, HTML and SVG or spoof its text.
+pub fn forbidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Finds the first config string (value or key) holding a [`forbidden_char`]; returns its key
+/// path (`macro[2].label`) and a message naming the character and the fix.
+fn check_text(v: &toml::Value, key: &mut String) -> std::result::Result<(), (String, String)> {
+    let bad = |s: &str| {
+        s.chars().enumerate().find(|(_, c)| forbidden_char(*c)).map(|(i, c)| {
+            format!(
+                "contains the character U+{:04X} at character {}: control characters and bidirectional \
+                 overrides are not allowed in config text (they would corrupt the note); remove it",
+                c as u32,
+                i + 1
+            )
+        })
+    };
+    match v {
+        toml::Value::String(s) => match bad(s) {
+            Some(m) => Err((key.clone(), m)),
+            None => Ok(()),
+        },
+        toml::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = key.len();
+                key.push_str(&format!("[{i}]"));
+                check_text(x, key)?;
+                key.truncate(len);
+            }
+            Ok(())
+        }
+        toml::Value::Table(t) => {
+            for (k, x) in t {
+                let len = key.len();
+                if !key.is_empty() {
+                    key.push('.');
+                }
+                key.push_str(k);
+                if let Some(m) = bad(k) {
+                    return Err((key.escape_debug().to_string(), format!("the key {m}")));
+                }
+                check_text(x, key)?;
+                key.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A TOML error as one line: the problem, then where it is (`line 7, column 1`).
 fn toml_message(e: &toml::de::Error, text: &str) -> String {
     let msg = one_line(e.message());
@@ -350,4 +408,46 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_bidi_characters_in_config_text_are_refused_with_their_key() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("a.csv"), "date,close\n").unwrap();
+        let path = t.path().join("note.toml");
+        for (text, key) in [
+            ("[instrument]\nsymbol = \"IWM\\u0007\"\nbars = \"a.csv\"\n", "instrument.symbol"),
+            ("title = \"a\\u202Eb\"\n[instrument]\nsymbol = \"IWM\"\nbars = \"a.csv\"\n", "title"),
+            (
+                "[instrument]\nsymbol = \"IWM\"\nbars = \"a.csv\"\n[[macro]]\nid = \"x\"\nfile = \"a.csv\"\nlabel = \"\\u0000\"\n",
+                "macro[0].label",
+            ),
+            ("[instrument]\nsymbol = \"IWM\"\nname = \"a\\u001b[31m\"\nbars = \"a.csv\"\n", "instrument.name"),
+            ("[instrument]\nsymbol = \"IWM\"\nbars = \"a\\u2066.csv\"\n", "instrument.bars"),
+        ] {
+            let e = NoteConfig::parse(text, &path).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{e}");
+            match &e {
+                Error::Config { key: k, message, .. } => {
+                    assert_eq!(k, key, "{e}");
+                    assert!(message.contains("U+"), "{e}");
+                }
+                other => panic!("{other}"),
+            }
+        }
+        NoteConfig::parse(
+            "title = \"Tab\tand émoji 📈 fine?\"\n[instrument]\nsymbol = \"IWM\"\nbars = \"a.csv\"\n",
+            &path,
+        )
+        .unwrap_err(); // tab is a control character too
+        NoteConfig::parse(
+            "title = \"émoji 📈 ok\"\n[instrument]\nsymbol = \"IWM\"\nbars = \"a.csv\"\n",
+            &path,
+        )
+        .unwrap();
+    }
 }

@@ -13,6 +13,13 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
+/// A stylesheet made safe to place inside `<style>…</style>`: every `</` becomes `<\/`, so a user
+/// `style.css` cannot close the element (`</style><meta http-equiv=refresh …>`). In CSS `\/` is an
+/// escaped `/`, so selectors, strings and comments mean the same; CSS itself never needs `</`.
+pub fn style_text(css: &str) -> String {
+    css.replace("</", "<\\/")
+}
+
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

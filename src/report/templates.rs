@@ -11,6 +11,54 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Longest time one template render may take, in seconds (`MARKETNOTE_TEMPLATE_SECS` overrides;
+/// the embedded templates take milliseconds).
+pub const RENDER_SECS: u64 = 20;
+
+/// Most bytes one template render may produce (a note is well under 1 MiB before charts).
+pub const MAX_RENDER_BYTES: usize = 64 << 20;
+
+/// The text our limit writer fails with (found again in Tera's error chain).
+const LIMIT_TAG: &str = "marketnote template limit";
+
+fn render_limit() -> Duration {
+    let secs = std::env::var("MARKETNOTE_TEMPLATE_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&v| v >= 1)
+        .unwrap_or(RENDER_SECS);
+    Duration::from_secs(secs)
+}
+
+/// The render's output: stops the render (an I/O error inside Tera) past the deadline or the size
+/// limit, so a template loop that writes is stopped where it is.
+struct Limited {
+    buf: Vec<u8>,
+    deadline: Instant,
+}
+
+impl std::io::Write for Limited {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > MAX_RENDER_BYTES {
+            return Err(std::io::Error::other(format!(
+                "{LIMIT_TAG}: output above {} MiB",
+                MAX_RENDER_BYTES >> 20
+            )));
+        }
+        if Instant::now() > self.deadline {
+            return Err(std::io::Error::other(format!("{LIMIT_TAG}: time")));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// The embedded default templates: (file name, content). `marketnote init` writes these out.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -57,9 +105,14 @@ pub struct HtmlPage<'a> {
 
 /// The loaded template set: embedded defaults, each replaced by a user's file of the same name.
 pub struct Templates {
-    md: tera::Tera,
-    html: tera::Tera,
+    md: Arc<tera::Tera>,
+    html: Arc<tera::Tera>,
     css: String,
+    /// Set when a render ran out of time: its thread may still be running, so later renders of
+    /// this set fail at once instead of starting another.
+    timed_out: Arc<AtomicBool>,
+    /// The render time limit (from `MARKETNOTE_TEMPLATE_SECS` at load).
+    limit: Duration,
     /// Template name → what error messages call it (the user file path when overridden).
     origin: BTreeMap<String, String>,
 }
@@ -176,6 +229,7 @@ impl Templates {
             .map(|(k, (t, _))| (k.as_str(), t.as_str()))
             .collect();
         md.add_raw_templates(md_sources).map_err(|e| tera_error(&e, &origin, NOTE_MD))?;
+        let md = Arc::new(md);
 
         let mut html = tera::Tera::new();
         html.autoescape_on([".html.tera"]);
@@ -185,9 +239,17 @@ impl Templates {
             .map(|(k, (t, _))| (k.as_str(), t.as_str()))
             .collect();
         html.add_raw_templates(html_sources).map_err(|e| tera_error(&e, &origin, NOTE_HTML))?;
+        let html = Arc::new(html);
 
-        let css = sources.get(STYLE_CSS).map(|(t, _)| t.clone()).unwrap_or_default();
-        Ok(Templates { md, html, css, origin })
+        let css = sources.get(STYLE_CSS).map(|(t, _)| super::html::style_text(t)).unwrap_or_default();
+        Ok(Templates {
+            md,
+            html,
+            css,
+            origin,
+            timed_out: Arc::new(AtomicBool::new(false)),
+            limit: render_limit(),
+        })
     }
 
     /// Renders the markdown note.
@@ -196,7 +258,7 @@ impl Templates {
             name: NOTE_MD.into(),
             message: format!("cannot build the template context: {e}"),
         })?;
-        self.md.render(NOTE_MD, &ctx).map_err(|e| tera_error(&e, &self.origin, NOTE_MD))
+        self.render_limited(&self.md, NOTE_MD, ctx)
     }
 
     /// Renders the HTML page around an already sanitised body.
@@ -205,7 +267,77 @@ impl Templates {
             name: NOTE_HTML.into(),
             message: format!("cannot build the template context: {e}"),
         })?;
-        self.html.render(NOTE_HTML, &ctx).map_err(|e| tera_error(&e, &self.origin, NOTE_HTML))
+        self.render_limited(&self.html, NOTE_HTML, ctx)
+    }
+
+    /// Renders `name` on its own thread with a time limit ([`RENDER_SECS`]) and an output limit
+    /// ([`MAX_RENDER_BYTES`]). Tera has no hook to stop a render, so: the output writer fails the
+    /// render once past the deadline or the size (stops loops that write), and the caller stops
+    /// waiting at the deadline (loops that write nothing); such a thread is left to finish on its
+    /// own and this template set refuses further renders.
+    fn render_limited(
+        &self,
+        tera: &Arc<tera::Tera>,
+        name: &'static str,
+        ctx: tera::Context,
+    ) -> Result<String> {
+        let limit = self.limit;
+        let too_long = || {
+            Error::Template {
+            name: self.origin.get(name).cloned().unwrap_or_else(|| name.to_string()),
+            message: format!(
+                "rendering it (and the templates it includes) took longer than {}s (set MARKETNOTE_TEMPLATE_SECS to allow more): a loop \
+                 in the template that never ends or is too large; simplify it",
+                limit.as_secs()
+            ),
+        }
+        };
+        if self.timed_out.load(Ordering::Relaxed) {
+            return Err(too_long());
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tera = Arc::clone(tera);
+        let deadline = Instant::now() + limit;
+        std::thread::Builder::new()
+            .name("marketnote-template".into())
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let mut out = Limited { buf: Vec::new(), deadline };
+                let r = tera.render_to(name, &ctx, &mut out).map(|()| out.buf);
+                let _ = tx.send(r);
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the template thread: {e}")))?;
+        let bytes = match rx.recv_timeout(limit + Duration::from_millis(250)) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => {
+                let chain = error_chain(&e);
+                if chain.contains(LIMIT_TAG) {
+                    if chain.contains("MiB") {
+                        return Err(Error::Template {
+                            name: self.origin.get(name).cloned().unwrap_or_else(|| name.to_string()),
+                            message: format!(
+                                "the rendered text is above {} MiB: a loop in the template that is too large; simplify it",
+                                MAX_RENDER_BYTES >> 20
+                            ),
+                        });
+                    }
+                    self.timed_out.store(true, Ordering::Relaxed);
+                    return Err(too_long());
+                }
+                return Err(tera_error(&e, &self.origin, name));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                self.timed_out.store(true, Ordering::Relaxed);
+                return Err(too_long());
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Internal(format!(
+                    "the template thread rendering {name} stopped without a result"
+                )))
+            }
+        };
+        String::from_utf8(bytes)
+            .map_err(|e| Error::Internal(format!("template {name} rendered invalid UTF-8: {e}")))
     }
 
     /// The stylesheet.
@@ -255,6 +387,17 @@ fn tera_error(e: &tera::Error, origin: &BTreeMap<String, String>, fallback: &str
     Error::Template { name: name_of(fallback), message }
 }
 
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s.push_str(": ");
+        s.push_str(&x.to_string());
+        src = x.source();
+    }
+    s
+}
+
 /// Finds `--> name:line:col` in a formatted Tera report (col 0-based as Tera prints it).
 fn report_location(text: &str) -> Option<(String, usize, usize)> {
     let at = text.find("--> ")?;
@@ -279,6 +422,57 @@ mod tests {
         assert_eq!(md_escape("IWM 246.10 on 2025-11-28"), "IWM 246.10 on 2025-11-28");
         assert_eq!(md_escape("+0.36"), "+0.36");
         assert_eq!(md_escape("- item"), "\\- item");
+    }
+
+    fn runaway(body: &str, secs: u64) -> (Error, Duration) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("_risk.md.tera"), body).unwrap();
+        let mut t = Templates::load(Some(dir.path())).unwrap();
+        t.limit = Duration::from_secs(secs);
+        let view =
+            crate::report::build_view(&crate::report::demo::analysis("IWM"), &crate::report::demo::charts());
+        let start = Instant::now();
+        let e = t.render_md(&view).unwrap_err();
+        let took = start.elapsed();
+        assert_eq!(e.exit_code(), 2);
+        // Refused at once afterwards when the thread may still run.
+        if e.to_string().contains("longer than") {
+            let again = Instant::now();
+            assert!(t.render_md(&view).unwrap_err().to_string().contains("longer than"));
+            assert!(again.elapsed() < Duration::from_millis(100));
+        }
+        (e, took)
+    }
+
+    #[test]
+    fn a_runaway_template_loop_is_stopped_with_a_clear_error() {
+        // Writes nothing: only the caller's deadline stops it (the thread is left behind).
+        let (e, took) = runaway(
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+            1,
+        );
+        assert!(e.to_string().contains("longer than 1s"), "{e}");
+        assert!(took < Duration::from_secs(3), "{took:?}");
+        // Writes: stopped by the output limit, the thread ends itself.
+        let (e, took) = runaway(
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
+            30,
+        );
+        assert!(e.to_string().contains("MiB") || e.to_string().contains("longer than"), "{e}");
+        assert!(took < Duration::from_secs(31), "{took:?}");
+    }
+
+    #[test]
+    fn user_css_cannot_close_its_style_element() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("style.css"),
+            "p{color:red}</STYLE><meta http-equiv=refresh content=0></style >",
+        )
+        .unwrap();
+        let t = Templates::load(Some(dir.path())).unwrap();
+        assert!(!t.css().to_ascii_lowercase().contains("</style"), "{}", t.css());
+        assert!(t.css().starts_with("p{color:red}<\\/STYLE>"), "{}", t.css());
     }
 
     #[test]
