@@ -1147,6 +1147,15 @@ mod tests {
     }
 
     #[test]
+    fn workers_are_capped_by_symbols_and_cores() {
+        assert_eq!(worker_count(Some(100_000), 3, 2), 3);
+        assert_eq!(worker_count(Some(100_000), 500, 2), 2 * JOBS_PER_CORE);
+        assert_eq!(worker_count(Some(5), 500, 2), 5);
+        assert_eq!(worker_count(None, 500, 2), 2);
+        assert_eq!(worker_count(None, 0, 0), 1);
+    }
+
+    #[test]
     fn shard_parsing() {
         assert_eq!("2/8".parse::<Shard>().unwrap(), Shard { k: 2, n: 8 });
         for bad in ["0/3", "4/3", "1/0", "x/2", "3", ""] {
