@@ -217,8 +217,11 @@ impl Site {
     /// Sets `a.since_last` from the latest note of the same symbol in the site dated before
     /// `a.as_of` (none: the note has no "Since the Last Note"). A note of the same date is not
     /// its own predecessor, so republishing a date compares with the one before it.
+    /// The symbol must be able to name a series folder ([`check_symbol`]; exit 2 otherwise).
     pub fn attach_previous(&self, a: &mut Analysis) -> Result<()> {
-        let sym_dir = self.dir.join(&a.dataset.instrument.symbol);
+        let symbol = &a.dataset.instrument.symbol;
+        check_symbol(symbol).map_err(|m| Error::Usage(format!("symbol {m}")))?;
+        let sym_dir = self.dir.join(symbol);
         let prev = scan::note_dates(&sym_dir)?.into_iter().filter(|d| *d < a.as_of).max();
         if let Some(d) = prev {
             let p = crate::since::load_previous(&sym_dir.join(d.to_string()))?;
