@@ -441,11 +441,13 @@ fn series_chart(s: &Series, w: f64, class: &str) -> String {
     if score_pts.len() > 1 {
         let _ = write!(o, "<polyline class=\"score\" points=\"{}\"/>", score_pts.join(" "));
     }
+    // Points as small as the spacing needs (a long series stays a line).
+    let r = if notes.len() > 60 { 1.5 } else { 3.0 };
     for n in notes {
         if let Some(c) = n.close {
             let _ = write!(
                 o,
-                "<circle class=\"close\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} close {c:.2}</title></circle>",
+                "<circle class=\"close\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{r}\"><title>{} close {c:.2}</title></circle>",
                 x(n.as_of),
                 yc(c),
                 n.as_of
@@ -453,7 +455,7 @@ fn series_chart(s: &Series, w: f64, class: &str) -> String {
         }
         let _ = write!(
             o,
-            "<circle class=\"score\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} score {}</title></circle>",
+            "<circle class=\"score\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{r}\"><title>{} score {}</title></circle>",
             x(n.as_of),
             ys(n.score),
             n.as_of,
