@@ -414,9 +414,6 @@ fn series_chart(s: &Series, w: f64, class: &str) -> String {
     for v in [span, 0.0, -span] {
         tick(&mut o, ys(v), &signed2(v));
     }
-    let _ =
-        write!(o, "<text class=\"panel\" x=\"{:.1}\" y=\"{:.1}\">Weekly close</text>", L + 6.0, TOP.0 + 14.0);
-    let _ = write!(o, "<text class=\"panel\" x=\"{:.1}\" y=\"{:.1}\">Score</text>", L + 6.0, BOT.0 + 14.0);
     // Date labels under the first and the last note (the last centred on its point when there
     // is room, so it does not read as the right edge's date).
     let _ = write!(o, "<text class=\"tick\" x=\"{L}\" y=\"{:.1}\">{}</text>", H - 8.0, notes[0].as_of);
@@ -462,6 +459,10 @@ fn series_chart(s: &Series, w: f64, class: &str) -> String {
             signed2(n.score)
         );
     }
+    // Panel names last, over the lines.
+    let _ =
+        write!(o, "<text class=\"panel\" x=\"{:.1}\" y=\"{:.1}\">Weekly close</text>", L + 6.0, TOP.0 + 14.0);
+    let _ = write!(o, "<text class=\"panel\" x=\"{:.1}\" y=\"{:.1}\">Score</text>", L + 6.0, BOT.0 + 14.0);
     o.push_str("</svg>");
     o
 }
