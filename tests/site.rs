@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const DATES: [&str; 3] = ["2026-08-07", "2026-08-14", "2026-08-21"];
+// Fridays on or before 2026-07-28, the last date every bundled series covers.
+const DATES: [&str; 3] = ["2026-07-10", "2026-07-17", "2026-07-24"];
 const BASE: &str = "https://notes.example.org/weekly";
 
 fn run(args: &[&str]) -> Output {
@@ -133,7 +134,7 @@ fn three_weekly_notes_link_to_their_predecessors_and_are_listed_everywhere() {
     // The front page, the series page and the feed list the three notes.
     let index = text(&site.join("index.html"));
     assert!(index.contains("href=\"IWM/index.html\""));
-    assert!(index.contains("href=\"IWM/2026-08-21/note.html\""), "the latest note is linked");
+    assert!(index.contains(&format!("href=\"IWM/{}/note.html\"", DATES[2])), "the latest note is linked");
     assert!(index.contains("3 notes"));
     assert!(index.contains("<svg class=\"spark\""));
     let series = text(&site.join("IWM/index.html"));
@@ -169,10 +170,13 @@ fn three_weekly_notes_link_to_their_predecessors_and_are_listed_everywhere() {
     assert_eq!(pages(&site), before);
 
     // Republishing the middle date replaces it and keeps the others (the later note untouched).
-    let later = snapshot(&site.join("IWM/2026-08-21"));
-    publish(&cfg, &site, "2026-08-14");
-    assert_eq!(snapshot(&site.join("IWM/2026-08-21")), later, "a later note is left as it was");
-    assert_eq!(json(&site.join("IWM/2026-08-14/signals.json"))["since_last"]["previous_as_of"], DATES[0]);
+    let later = snapshot(&site.join("IWM").join(DATES[2]));
+    publish(&cfg, &site, DATES[1]);
+    assert_eq!(snapshot(&site.join("IWM").join(DATES[2])), later, "a later note is left as it was");
+    assert_eq!(
+        json(&site.join("IWM").join(DATES[1]).join("signals.json"))["since_last"]["previous_as_of"],
+        DATES[0]
+    );
     let f2 = feed(&site);
     assert_eq!(f2.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), ids);
     assert_eq!(pages(&site), before, "same folders, same pages");
