@@ -171,7 +171,9 @@ fn three_weekly_notes_link_to_their_predecessors_and_are_listed_everywhere() {
 
     // Republishing the middle date replaces it and keeps the others (the later note untouched).
     let later = snapshot(&site.join("IWM").join(DATES[2]));
-    publish(&cfg, &site, DATES[1]);
+    // Asked as of the Sunday after it: the note goes to the folder of its last session.
+    publish(&cfg, &site, "2026-07-19");
+    assert!(!site.join("IWM/2026-07-19").exists());
     assert_eq!(snapshot(&site.join("IWM").join(DATES[2])), later, "a later note is left as it was");
     assert_eq!(
         json(&site.join("IWM").join(DATES[1]).join("signals.json"))["since_last"]["previous_as_of"],
