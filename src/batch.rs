@@ -593,9 +593,14 @@ impl Summary {
 /// `marketnote batch`: runs the batch, prints the index paths on stdout and the summary on stderr;
 /// an error (exit 2 or 1) when any symbol failed.
 pub fn run(manifest: &Path, opts: &Options) -> Result<()> {
+    run_in(manifest, opts, None)
+}
+
+/// [`run`], publishing into a site instead of `opts.output` when `site` is given (`batch --site`).
+pub fn run_in(manifest: &Path, opts: &Options, site: Option<&crate::site::Site>) -> Result<()> {
     keep_freed_memory();
     let m = Manifest::load(manifest)?;
-    let summary = run_manifest(&m, opts)?;
+    let summary = run_manifest_in(&m, opts, site)?;
     for p in &summary.index {
         println!("{}", p.display());
     }
@@ -695,10 +700,23 @@ pub fn worker_count(requested: Option<usize>, symbols: usize, cores: usize) -> u
 /// that concern the whole batch (shared settings or data, output folder, templates); a symbol's
 /// own failure becomes a failed [`Row`].
 pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
+    run_manifest_in(m, opts, None)
+}
+
+/// [`run_manifest`]; with a site, each note goes to `SITE/<SYMBOL>/<AS-OF>/` with "Since the Last
+/// Note" against the latest earlier note there, json is always written, and the site's pages
+/// replace the batch index (`Summary::index` lists them).
+pub fn run_manifest_in(m: &Manifest, opts: &Options, site: Option<&crate::site::Site>) -> Result<Summary> {
     let shared_cfg = m.shared_config()?;
-    let formats = shared_cfg.output.formats.clone();
+    let mut formats = shared_cfg.output.formats.clone();
+    if site.is_some() && !formats.contains(&Format::Json) {
+        formats.push(Format::Json);
+        formats.sort();
+    }
     let theme: Theme = shared_cfg.output.theme;
-    check_output(&opts.output)?;
+    if site.is_none() {
+        check_output(&opts.output)?;
+    }
     let templates_dir = m.templates.as_ref().map(|t| shared_cfg.base_dir.join(t));
     let tpl = Templates::load(templates_dir.as_deref())?;
     if formats.contains(&Format::Pdf) && report::pdf::find_chromium().is_none() {
@@ -722,14 +740,16 @@ pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
         None => worker_count(None, entries.len(), cores),
     };
 
-    std::fs::create_dir_all(&opts.output).map_err(|e| match e.kind() {
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Error::Usage(
-            format!("output {}: cannot create it: {e}; choose a writable folder", opts.output.display()),
-        ),
-        _ => out_err(&opts.output, e),
-    })?;
-    let marker = opts.output.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(|e| out_err(&marker, e))?;
+    if site.is_none() {
+        std::fs::create_dir_all(&opts.output).map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Error::Usage(
+                format!("output {}: cannot create it: {e}; choose a writable folder", opts.output.display()),
+            ),
+            _ => out_err(&opts.output, e),
+        })?;
+        let marker = opts.output.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(|e| out_err(&marker, e))?;
+    }
 
     let ropts = RenderOptions { formats: formats.clone(), theme, templates: None };
     let progress =
@@ -746,7 +766,7 @@ pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
             .par_iter()
             .map(|e| {
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    one_symbol(m, e, &shared, &tpl, &ropts, opts)
+                    one_symbol(m, e, &shared, &tpl, &ropts, opts, site)
                 }))
                 .unwrap_or_else(|p| {
                     let what = p
@@ -777,7 +797,10 @@ pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
     });
     failed.sort_by(|a, b| a.symbol.cmp(&b.symbol));
     let mut summary = Summary { ok, failed, manifest_total: m.entries.len(), index: Vec::new() };
-    summary.index = write_index(&opts.output, &summary, opts, &formats)?;
+    summary.index = match site {
+        Some(s) => s.rebuild()?,
+        None => write_index(&opts.output, &summary, opts, &formats)?,
+    };
     Ok(summary)
 }
 
@@ -789,23 +812,34 @@ fn one_symbol(
     tpl: &Templates,
     ropts: &RenderOptions,
     opts: &Options,
+    site: Option<&crate::site::Site>,
 ) -> Result<Row> {
     let mut clock = STAGES.start();
     let cfg = m.config_for(e)?;
     let dataset = symbol_dataset(shared, &cfg)?;
     clock.lap(0);
-    let a = if opts.base_rates {
+    let mut a = if opts.base_rates {
         crate::analyze_note(&cfg, dataset, opts.as_of)?
     } else {
         crate::analyze(&cfg, dataset, opts.as_of)?
     };
+    if let Some(s) = site {
+        s.attach_previous(&mut a)?;
+    }
     clock.lap(1);
     let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
     clock.lap(2);
-    let outputs = report::build_with(tpl, &a, &charts, ropts)?;
+    let outputs = match site {
+        Some(s) => s.build_note(tpl, &a, &charts, ropts)?,
+        None => report::build_with(tpl, &a, &charts, ropts)?,
+    };
     drop(charts);
     clock.lap(3);
-    report::write(&opts.output.join(&e.symbol), &outputs)?;
+    let (dir, folder) = match site {
+        Some(s) => (s.note_dir(&e.symbol, a.as_of), format!("{}/{}", e.symbol, a.as_of)),
+        None => (opts.output.join(&e.symbol), e.symbol.clone()),
+    };
+    report::write(&dir, &outputs)?;
     drop(outputs);
     clock.lap(4);
     let page = if ropts.formats.contains(&Format::Html) {
@@ -829,7 +863,7 @@ fn one_symbol(
         rs_pct,
         flags: a.stance.flags.clone(),
         as_of: Some(a.as_of),
-        link: Some(format!("{}/{page}", e.symbol)),
+        link: Some(format!("{folder}/{page}")),
         error: None,
         exit_code: None,
     })

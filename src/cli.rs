@@ -55,9 +55,13 @@ pub enum Command {
     Batch {
         /// Manifest (TOML or CSV).
         manifest: PathBuf,
-        /// Output folder.
-        #[arg(short, long, value_name = "DIR")]
-        output: PathBuf,
+        /// Output folder (one folder per symbol and an index; not with --site).
+        #[arg(short, long, value_name = "DIR", required_unless_present = "site", conflicts_with = "site")]
+        output: Option<PathBuf>,
+        /// Publish into this site folder instead: `DIR/<SYMBOL>/<AS-OF>/`, each note with "Since the
+        /// Last Note" against the latest earlier one there, then the site's pages.
+        #[arg(long, value_name = "DIR")]
+        site: Option<PathBuf>,
         /// Worker threads (default: all cores).
         #[arg(short = 'j', long)]
         jobs: Option<usize>,
@@ -71,6 +75,43 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
     },
+    /// Publish a note into a site folder (`DIR/<SYMBOL>/<AS-OF>/`) with "Since the Last Note"
+    /// against the latest earlier note there, then rebuild the site's pages and feed.
+    Publish(PublishArgs),
+    /// Rebuild a site's pages (index.html, <SYMBOL>/index.html, feed.xml) from its note folders.
+    Site {
+        /// The site folder.
+        dir: PathBuf,
+        /// Set the URL the site is served at (kept in DIR/.marketnote-site for later rebuilds).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+}
+
+/// Arguments of `publish`.
+#[derive(Debug, clap::Args, Default)]
+pub struct PublishArgs {
+    /// note.toml (default: the bundled sample).
+    pub config: Option<PathBuf>,
+    /// The site folder (created when absent).
+    #[arg(long, value_name = "DIR")]
+    pub site: PathBuf,
+    /// Use no data after this date (YYYY-MM-DD); the note goes to the folder of the last session
+    /// on or before it.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// Comma-separated formats: md,html,pdf,json (json is always written: the site is built from it).
+    #[arg(long, value_name = "LIST")]
+    pub format: Option<String>,
+    /// Chart and HTML theme.
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
+    /// Folder of templates overriding the embedded ones (same file names).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Skip the base rates.
+    #[arg(long)]
+    pub no_base_rates: bool,
 }
 
 /// Arguments of `render`.

@@ -31,6 +31,9 @@ pub struct NoteConfig {
     /// Signal parameters (defaults of SIGNALS.md).
     #[serde(default)]
     pub signals: SignalParams,
+    /// Publishing settings (`marketnote publish`, `batch --site`).
+    #[serde(default)]
+    pub site: SiteConfig,
     /// The directory the config file sits in; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -117,6 +120,16 @@ pub enum Theme {
     Light,
     /// Light text on near-black.
     Dark,
+}
+
+/// `[site]`: how a published site is linked from outside.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The absolute `http(s)://` URL the site folder is served at (`https://example.org/notes/`).
+    /// Gives note pages a canonical link and Open Graph / Twitter tags, and the feed absolute
+    /// links. None: relative links only, no social tags.
+    pub base_url: Option<String>,
 }
 
 /// Output settings.
@@ -276,6 +289,9 @@ impl NoteConfig {
             return Err(Error::config(&cfg_path, "instrument.symbol", "must not be empty"));
         }
         check("instrument.bars", &mut self.instrument.bars)?;
+        if let Some(u) = &self.site.base_url {
+            crate::site::check_base_url(u).map_err(|m| Error::config(&cfg_path, "site.base_url", m))?;
+        }
         if let Some(b) = self.benchmark.as_mut() {
             check("benchmark.bars", &mut b.bars)?;
         }

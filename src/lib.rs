@@ -17,6 +17,7 @@ pub mod report;
 pub mod resample;
 pub mod signals;
 pub mod since;
+pub mod site;
 
 use chrono::NaiveDate;
 use cli::{Cli, Command};
@@ -204,9 +205,18 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Render(args) => report::cli::render(args),
         Command::Init { dir } => report::cli::init(&dir),
-        Command::Batch { manifest, output, jobs, shard, as_of, base_rates } => {
+        Command::Batch { manifest, output, site, jobs, shard, as_of, base_rates } => {
             let shard = shard.as_deref().map(str::parse).transpose()?;
-            batch::run(&manifest, &batch::Options { output, jobs, shard, as_of, progress: None, base_rates })
+            let Some(output) = output.or_else(|| site.clone()) else {
+                return Err(Error::Usage("batch: give -o DIR or --site DIR".into()));
+            };
+            let opts = batch::Options { output, jobs, shard, as_of, progress: None, base_rates };
+            match site {
+                Some(dir) => site::batch(&manifest, &dir, &opts),
+                None => batch::run(&manifest, &opts),
+            }
         }
+        Command::Publish(args) => site::publish(args),
+        Command::Site { dir, base_url } => site::rebuild_command(&dir, base_url.as_deref()),
     }
 }

@@ -284,6 +284,7 @@ pub fn analysis(symbol: &str) -> Analysis {
         macros: Vec::new(),
         output: OutputConfig::default(),
         signals: SignalParams::default(),
+        site: Default::default(),
         base_dir: PathBuf::from("/notes"),
         path: PathBuf::from("/notes/iwm.toml"),
     };

@@ -76,6 +76,18 @@ pub fn build(a: &Analysis, charts: &[Chart], opts: &RenderOptions) -> Result<Out
 /// Like [`build`] with templates already loaded (`opts.templates` is ignored): `batch` compiles
 /// the templates once and renders every note with them.
 pub fn build_with(tpl: &Templates, a: &Analysis, charts: &[Chart], opts: &RenderOptions) -> Result<Outputs> {
+    build_with_head(tpl, a, charts, opts, None)
+}
+
+/// Like [`build_with`], with a published note's site links and social tags in the HTML head
+/// (`marketnote publish`; None renders exactly what [`build_with`] renders).
+pub fn build_with_head(
+    tpl: &Templates,
+    a: &Analysis,
+    charts: &[Chart],
+    opts: &RenderOptions,
+    head: Option<&crate::site::NoteHead>,
+) -> Result<Outputs> {
     let view = build_view(a, charts);
     let md = tidy_markdown(&tpl.render_md(&view)?);
     let mut files = BTreeMap::new();
@@ -89,7 +101,7 @@ pub fn build_with(tpl: &Templates, a: &Analysis, charts: &[Chart], opts: &Render
     }
     let mut pdf_html = None;
     if want(Format::Html) || want(Format::Pdf) {
-        let page = render_page(tpl, &view, &md, charts, opts.theme)?;
+        let page = render_page(tpl, &view, &md, charts, opts.theme, head)?;
         if want(Format::Html) {
             files.insert("note.html".into(), page.clone().into_bytes());
         }
@@ -131,7 +143,14 @@ pub fn tidy_markdown(md: &str) -> String {
 }
 
 /// The self-contained HTML page: the markdown note, sanitised, charts inlined, stylesheet inlined.
-fn render_page(tpl: &Templates, view: &NoteView, md: &str, charts: &[Chart], theme: Theme) -> Result<String> {
+fn render_page(
+    tpl: &Templates,
+    view: &NoteView,
+    md: &str,
+    charts: &[Chart],
+    theme: Theme,
+    site: Option<&crate::site::NoteHead>,
+) -> Result<String> {
     let resolve = |dest: &str| -> Option<String> {
         let dest = dest.strip_prefix("./").unwrap_or(dest);
         charts.iter().find_map(|c| {
@@ -161,6 +180,7 @@ fn render_page(tpl: &Templates, view: &NoteView, md: &str, charts: &[Chart], the
         css: tpl.css(),
         as_of: &view.as_of,
         version: &view.data.version,
+        site,
     })
 }
 

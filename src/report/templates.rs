@@ -101,6 +101,9 @@ pub struct HtmlPage<'a> {
     pub as_of: &'a str,
     /// marketnote version.
     pub version: &'a str,
+    /// Site links and social tags for a note published into a site (`marketnote publish`);
+    /// None for a plain `render`, and the template then adds nothing.
+    pub site: Option<&'a crate::site::NoteHead>,
 }
 
 /// The loaded template set: embedded defaults, each replaced by a user's file of the same name.
