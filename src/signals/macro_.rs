@@ -197,7 +197,9 @@ const B1_CLAIM: &str = "rate cuts expected";
 fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Daily;
     let dgs2 = try_known!(input, &["dgs2"], B1, "macro", B1_CLAIM, tf);
-    let ff = try_known!(input, &["fed_funds", "dff"], B1, "macro", B1_CLAIM, tf);
+    // A daily policy rate (DFF) is preferred when configured: a monthly average is published a
+    // month late and misses any move made since.
+    let ff = try_known!(input, &["dff", "fed_funds"], B1, "macro", B1_CLAIM, tf);
     let Some(d2y_63) = dgs2.change(63) else {
         return unavailable(B1, "macro", B1_CLAIM, tf, short(64, dgs2.obs.len()));
     };
@@ -210,8 +212,13 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let mut r = SignalResult::new(B1, "macro", B1_CLAIM, tf, Some(as_of));
     r.push_num("dgs2", y, Unit::Level);
     r.push_num("dff", f, Unit::Level);
-    let label = if monthly { "monthly-average fed funds" } else { "fed funds" };
-    r.push("ff_label", Ev::Text { v: label.into() });
+    // A monthly value names its month, so a stale average is never read as today's rate.
+    let label = if monthly {
+        format!("fed funds (the {} average)", month_label(ff.last().period))
+    } else {
+        "fed funds".to_string()
+    };
+    r.push("ff_label", Ev::Text { v: label });
     r.push_num("spread", spread, Unit::Pp);
     r.push_num("d2y_63", d2y_63, Unit::Pp);
     r.push_num("dff_126", ff.change(ff_back).unwrap_or(f64::NAN), Unit::Pp);
