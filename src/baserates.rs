@@ -279,7 +279,30 @@ impl Cut {
             }
         }
         if fam.is_none_or(|f| f == Family::Relative) {
-            (self.bench_daily, self.bench_weekly, self.mid_weekly) = relative_bars(a, d);
+            // The benchmark's and mid cap's cuts are prefixes too: grow them rather than copy
+            // the whole prefix every week (which made the walk quadratic in history).
+            if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
+                (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
+            {
+                let n = bd.date.partition_point(|x| *x <= d);
+                let wn = match n {
+                    0 => 0,
+                    _ => complete_prefix(&bw.bars, Timeframe::Weekly, 0, bd.date[n - 1]),
+                };
+                grow(cd, bd, n);
+                grow(cw, &bw.bars, wn);
+            } else if a.bench_daily.is_some() {
+                (self.bench_daily, self.bench_weekly, _) = relative_bars(a, d);
+            }
+            if let (Some(m), Some(mw), Some(cm)) =
+                (&a.dataset.mid_cap, &a.mid_weekly, self.mid_weekly.as_mut())
+            {
+                let wn = last_on_or_before(&m.bars.date, d)
+                    .map_or(0, |last| complete_prefix(&mw.bars, Timeframe::Weekly, 0, last));
+                grow(cm, &mw.bars, wn);
+            } else if a.dataset.mid_cap.is_some() {
+                (_, _, self.mid_weekly) = relative_bars(a, d);
+            }
         }
     }
 

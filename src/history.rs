@@ -85,7 +85,7 @@ pub fn walk_with(a: &Analysis, pre: Option<&Precomputed>) -> Walk {
                         None => Cut::new(a, None, di),
                     };
                     let date = a.daily.date[di];
-                    let results = signals::evaluate(&c.input(a, date, pre));
+                    let results = signals::without_sentences(|| signals::evaluate(&c.input(a, date, pre)));
                     let st = signals::stance::score(&results, &a.config.signals);
                     cut = Some(c);
                     WeekRow {

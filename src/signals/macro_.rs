@@ -74,16 +74,18 @@ impl Frequency {
 
 /// The usable (released, finite) observations of one series at the as-of date.
 #[derive(Debug, Clone)]
-pub struct Known {
+pub struct Known<'a> {
     /// The series id.
     pub id: String,
-    /// Observations with `release <= as_of` and a finite value, oldest first.
-    pub obs: Vec<MacroObs>,
+    /// Observations with `release <= as_of` and a finite value, oldest first (borrowed from the
+    /// series when those are a prefix of it, as they are when releases are in order and every
+    /// value is finite: no copy per evaluation).
+    pub obs: std::borrow::Cow<'a, [MacroObs]>,
     /// Inferred frequency.
     pub freq: Frequency,
 }
 
-impl Known {
+impl Known<'_> {
     fn last(&self) -> &MacroObs {
         // `known` never returns an empty set.
         &self.obs[self.obs.len() - 1]
@@ -143,15 +145,25 @@ pub fn frequency(obs: &[MacroObs]) -> Frequency {
     }
 }
 
-fn series<'a>(input: &'a SignalInput, ids: &[&str]) -> Option<&'a MacroSeries> {
+fn series<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Option<&'a MacroSeries> {
     ids.iter().find_map(|id| input.macros.iter().find(|m| m.id == *id))
 }
 
 /// The point-in-time observations of the first configured series among `ids`, or why the signal
 /// cannot use it (missing, nothing released yet, stale).
-pub fn known(input: &SignalInput, ids: &[&str]) -> Result<Known, Unavailable> {
+pub fn known<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Result<Known<'a>, Unavailable> {
     let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
-    let obs: Vec<MacroObs> = s.known_at(input.as_of).into_iter().filter(|o| o.value.is_finite()).collect();
+    let all: &'a [MacroObs] = &s.obs;
+    let k = all.partition_point(|o| o.release <= input.as_of);
+    let prefix = &all[..k];
+    let obs: std::borrow::Cow<'a, [MacroObs]> =
+        if all[k..].iter().all(|o| o.release > input.as_of) && prefix.iter().all(|o| o.value.is_finite()) {
+            std::borrow::Cow::Borrowed(prefix)
+        } else {
+            std::borrow::Cow::Owned(
+                all.iter().copied().filter(|o| o.release <= input.as_of && o.value.is_finite()).collect(),
+            )
+        };
     let Some(last) = obs.last().copied() else {
         return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
     };
