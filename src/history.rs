@@ -300,7 +300,8 @@ fn pct(v: Option<f64>) -> String {
 
 fn pp(v: Option<f64>) -> String {
     match v {
-        Some(v) => format!("{} pp", pct(Some(v)).trim_end_matches('%')),
+        // A no-break space keeps the unit with its number in narrow table cells.
+        Some(v) => format!("{}\u{a0}pp", pct(Some(v)).trim_end_matches('%')),
         None => "n/a".into(),
     }
 }

@@ -259,3 +259,71 @@ fn no_signal_is_the_same_active_state_on_most_week_ends() {
         }
     }
 }
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn backtest_prints_one_point_in_time_row_per_week_end() {
+    let (code, out, err) =
+        run(&["backtest", "samples/iwm.toml", "--from", "2020-03-01", "--to", "2020-04-30"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let head: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(&head[..4], &["date", "score", "stance", "coverage"]);
+    assert!(head.contains(&"risk_lower_high_state") && head.contains(&"risk_lower_high_strength"));
+    assert_eq!(&head[head.len() - 6..], &["fwd_4w", "fwd_13w", "fwd_26w", "rel_4w", "rel_13w", "rel_26w"]);
+    assert_eq!(head.len(), 4 + 2 * 25 + 6);
+    // Week ends of March and April 2020 (Good Friday week ends on Thursday 2020-04-09).
+    let dates: Vec<&str> = lines[1..].iter().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(dates.first(), Some(&"2020-03-06"));
+    assert_eq!(dates.last(), Some(&"2020-04-24"));
+    assert!(dates.contains(&"2020-04-09"), "{dates:?}");
+    // The 2020-03-20 row says what `signals --as-of 2020-03-20` says.
+    let row: Vec<&str> = lines.iter().find(|l| l.starts_with("2020-03-20")).unwrap().split(',').collect();
+    let a = at("2020-03-20");
+    assert_eq!(row[1], format!("{:.6}", a.stance.score));
+    let col = head.iter().position(|h| *h == "risk_lower_high_state").unwrap();
+    assert_eq!(row[col], get(&a, "risk_lower_high").state.name());
+    // Forward returns are known for 2020 week ends.
+    assert!(row[head.len() - 5].parse::<f64>().is_ok());
+    for l in &lines[1..] {
+        assert_eq!(l.split(',').count(), head.len(), "{l}");
+    }
+    // Bad dates are usage errors.
+    let (code, _, _) = run(&["backtest", "samples/iwm.toml", "--from", "2020-13-01"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn the_note_and_signals_json_carry_the_track_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("note");
+    let (code, _, err) =
+        run(&["render", "samples/iwm.toml", "-o", out.to_str().unwrap(), "--format", "md,json"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(out.join("note.md")).unwrap();
+    let i = md.find("**Track record of the stance.** Since 20").expect("track record sentence");
+    let s = md.find("## Overall Structure").unwrap();
+    let r = md.find("## Bearish Risk").unwrap();
+    assert!(s < i && i < r, "the track record sits in Overall Structure");
+    assert!(md.contains("| Long |") && md.contains("| Neutral |") && md.contains("| Short |"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("signals.json")).unwrap()).unwrap();
+    let tr = &v["track_record"];
+    assert_eq!(tr["horizons"].as_array().unwrap().len(), 3);
+    assert_eq!(tr["horizons"][1]["weeks"], 13);
+    assert_eq!(tr["horizons"][1]["by_stance"].as_array().unwrap().len(), 3);
+    assert!(tr["horizons"][1]["rank_corr_relative"].is_number());
+    assert_eq!(tr["versus"], "SPY");
+}
