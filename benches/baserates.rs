@@ -1,6 +1,7 @@
 //! Base rates on the bundled sample (IWM vs SPY, history from 2010, ~870 complete weeks): the
 //! analysis is computed once, then `base_rates` re-evaluates every active signal family at every
-//! week end. Also times one family-free `analyze` for scale.
+//! week end. Also times one family-free `analyze` for scale, the walk shared by base rates and
+//! the track record (issue 11), and `analyze_note` (analyze + walk + both).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use marketnote::config::NoteConfig;
@@ -18,6 +19,19 @@ fn bench(c: &mut Criterion) {
     g.bench_function("analyze", |b| b.iter(|| marketnote::analyze(&cfg, black_box(dataset.clone()), None)));
     g.bench_function("base_rates_all_active", |b| {
         b.iter(|| marketnote::baserates::base_rates(black_box(&a)))
+    });
+    // The note's history work: one walk over every week end (all signals and the stance), read
+    // by both the base rates and the track record, as `analyze_note` does.
+    g.bench_function("walk_base_rates_and_track_record", |b| {
+        b.iter(|| {
+            let w = marketnote::history::walk(black_box(&a));
+            let br = marketnote::baserates::base_rates_from_walk(&a, &w);
+            let tr = marketnote::history::track_record(&a, &w);
+            (br.len(), tr.weeks)
+        })
+    });
+    g.bench_function("analyze_note", |b| {
+        b.iter(|| marketnote::analyze_note(&cfg, black_box(dataset.clone()), None))
     });
     g.finish();
 }

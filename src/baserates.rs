@@ -22,10 +22,9 @@ use crate::data::Bars;
 use crate::resample::{calendar, Timeframe};
 use crate::signals::cache::Precomputed;
 use crate::signals::format::format_ev;
-use crate::signals::{self, Ev, SignalInput, SignalResult, State, Unit};
+use crate::signals::{Ev, SignalInput, SignalResult, State, Unit};
 use crate::Analysis;
 use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// Forward horizons: (weeks, sessions).
@@ -124,7 +123,7 @@ impl BaseRate {
 
 /// The signal families of `crate::signals`, each evaluated by its own module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
+pub(crate) enum Family {
     Relative,
     Macro,
     Weekly,
@@ -147,14 +146,15 @@ impl Family {
         })
     }
 
+    #[cfg(test)]
     fn evaluate(self, input: &SignalInput) -> Vec<SignalResult> {
         match self {
-            Family::Relative => signals::relative::evaluate(input),
-            Family::Macro => signals::macro_::evaluate(input),
-            Family::Weekly => signals::weekly::evaluate(input),
-            Family::ThreeDay => signals::three_day::evaluate(input),
-            Family::Daily => signals::daily::evaluate(input),
-            Family::Risk => signals::risk::evaluate(input),
+            Family::Relative => crate::signals::relative::evaluate(input),
+            Family::Macro => crate::signals::macro_::evaluate(input),
+            Family::Weekly => crate::signals::weekly::evaluate(input),
+            Family::ThreeDay => crate::signals::three_day::evaluate(input),
+            Family::Daily => crate::signals::daily::evaluate(input),
+            Family::Risk => crate::signals::risk::evaluate(input),
         }
     }
 
@@ -248,7 +248,7 @@ fn last_on_or_before(dates: &[NaiveDate], d: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// The bars every signal of a family would see if the note were computed as of `d`.
-struct Cut {
+pub(crate) struct Cut {
     daily: Bars,
     weekly: Bars,
     three_day: [Bars; 3],
@@ -258,15 +258,17 @@ struct Cut {
 }
 
 impl Cut {
-    /// Cuts the analysis' bars at instrument session index `di` (date `d`). Daily bars are copied
-    /// only for the families that read them.
-    fn new(a: &Analysis, fam: Family, di: usize) -> Cut {
+    /// Cuts the analysis' bars at instrument session index `di` (date `d`) for one family, or for
+    /// every family with `fam = None`. Daily bars are copied only for the families that read them.
+    pub(crate) fn new(a: &Analysis, fam: impl Into<Option<Family>>, di: usize) -> Cut {
+        let fam: Option<Family> = fam.into();
         let d = a.daily.date[di];
         let weekly_prefix =
             |r: &Bars, last: NaiveDate| r.slice(0, complete_prefix(r, Timeframe::Weekly, 0, last));
         let weekly = weekly_prefix(&a.weekly.bars, d);
-        let daily = if fam.needs_daily() { a.daily.slice(0, di + 1) } else { Bars::default() };
-        let three_day = if fam == Family::ThreeDay {
+        let daily =
+            if fam.is_none_or(Family::needs_daily) { a.daily.slice(0, di + 1) } else { Bars::default() };
+        let three_day = if fam.is_none_or(|f| f == Family::ThreeDay) {
             [0u8, 1, 2].map(|p| {
                 let b = &a.three_day[usize::from(p)].bars;
                 b.slice(0, complete_prefix(b, Timeframe::ThreeDay, p, d))
@@ -275,31 +277,55 @@ impl Cut {
             Default::default()
         };
         let (bench_daily, bench_weekly, mid_weekly) =
-            if fam == Family::Relative { relative_bars(a, d) } else { (None, None, None) };
+            if fam.is_none_or(|f| f == Family::Relative) { relative_bars(a, d) } else { (None, None, None) };
         Cut { daily, weekly, three_day, bench_daily, bench_weekly, mid_weekly }
     }
 
     /// Moves a cut made at an earlier session index to `di`, equal to `Cut::new(a, fam, di)`:
     /// the instrument's bars only grow, so only the new bars are copied.
-    fn advance(&mut self, a: &Analysis, fam: Family, di: usize) {
+    pub(crate) fn advance(&mut self, a: &Analysis, fam: impl Into<Option<Family>>, di: usize) {
+        let fam: Option<Family> = fam.into();
         let d = a.daily.date[di];
         let wb = &a.weekly.bars;
         grow(&mut self.weekly, wb, complete_prefix(wb, Timeframe::Weekly, 0, d));
-        if fam.needs_daily() {
+        if fam.is_none_or(Family::needs_daily) {
             grow(&mut self.daily, &a.daily, di + 1);
         }
-        if fam == Family::ThreeDay {
+        if fam.is_none_or(|f| f == Family::ThreeDay) {
             for (p, cut) in self.three_day.iter_mut().enumerate() {
                 let b = &a.three_day[p].bars;
                 grow(cut, b, complete_prefix(b, Timeframe::ThreeDay, p as u8, d));
             }
         }
-        if fam == Family::Relative {
-            (self.bench_daily, self.bench_weekly, self.mid_weekly) = relative_bars(a, d);
+        if fam.is_none_or(|f| f == Family::Relative) {
+            // The benchmark's and mid cap's cuts are prefixes too: grow them rather than copy
+            // the whole prefix every week (which made the walk quadratic in history).
+            if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
+                (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
+            {
+                let n = bd.date.partition_point(|x| *x <= d);
+                let wn = match n {
+                    0 => 0,
+                    _ => complete_prefix(&bw.bars, Timeframe::Weekly, 0, bd.date[n - 1]),
+                };
+                grow(cd, bd, n);
+                grow(cw, &bw.bars, wn);
+            } else if a.bench_daily.is_some() {
+                (self.bench_daily, self.bench_weekly, _) = relative_bars(a, d);
+            }
+            if let (Some(m), Some(mw), Some(cm)) =
+                (&a.dataset.mid_cap, &a.mid_weekly, self.mid_weekly.as_mut())
+            {
+                let wn = last_on_or_before(&m.bars.date, d)
+                    .map_or(0, |last| complete_prefix(&mw.bars, Timeframe::Weekly, 0, last));
+                grow(cm, &mw.bars, wn);
+            } else if a.dataset.mid_cap.is_some() {
+                (_, _, self.mid_weekly) = relative_bars(a, d);
+            }
         }
     }
 
-    fn input<'a>(
+    pub(crate) fn input<'a>(
         &'a self,
         a: &'a Analysis,
         as_of: NaiveDate,
@@ -328,48 +354,6 @@ impl Cut {
 fn evaluate_at(a: &Analysis, fam: Family, di: usize, pre: Option<&Precomputed>) -> Vec<SignalResult> {
     let cut = Cut::new(a, fam, di);
     fam.evaluate(&cut.input(a, a.daily.date[di], pre))
-}
-
-/// The needed signals' states at each week end of `weeks` (ascending session indices), in
-/// order. Weeks run in parallel in contiguous chunks; within a chunk the cut only grows. Without
-/// `pre` (the reference path) every week is cut afresh, exactly as before the optimisation.
-fn week_states(
-    a: &Analysis,
-    fam: Family,
-    weeks: &[usize],
-    ids: &[&'static str],
-    pre: Option<&Precomputed>,
-) -> Vec<WeekStates> {
-    let chunk = match pre {
-        Some(_) => weeks.len().div_ceil(4 * rayon::current_num_threads()).max(1),
-        None => 1,
-    };
-    let rows: Vec<Vec<WeekStates>> = weeks
-        .par_chunks(chunk)
-        .map(|part| {
-            let mut cut: Option<Cut> = None;
-            part.iter()
-                .map(|&di| {
-                    let c = match cut.take() {
-                        Some(mut c) => {
-                            c.advance(a, fam, di);
-                            c
-                        }
-                        None => Cut::new(a, fam, di),
-                    };
-                    let row = fam
-                        .evaluate(&c.input(a, a.daily.date[di], pre))
-                        .into_iter()
-                        .filter(|r| ids.contains(&r.id))
-                        .map(|r| (r.id, r.state))
-                        .collect();
-                    cut = Some(c);
-                    row
-                })
-                .collect()
-        })
-        .collect();
-    rows.into_iter().flatten().collect()
 }
 
 /// Onsets of `current` in a weekly state sequence: indices `w` with `states[w] == current` whose
@@ -415,7 +399,7 @@ pub fn horizon_stats(weeks: u32, sessions: usize, returns: &[f64]) -> HorizonSta
 
 /// The forward return from instrument session `di` to `di + h`, or None when that session is
 /// after the as-of date (or, for excess returns, the benchmark has no bar on either date).
-fn forward(a: &Analysis, measure: Measure, di: usize, h: usize) -> Option<f64> {
+pub(crate) fn forward(a: &Analysis, measure: Measure, di: usize, h: usize) -> Option<f64> {
     let j = di.checked_add(h).filter(|&j| j < a.daily.len())?;
     match measure {
         Measure::Price => Some(a.daily.close[j] / a.daily.close[di] - 1.0),
@@ -542,76 +526,37 @@ pub fn sentence(br: &BaseRate, symbol: &str) -> String {
     }
 }
 
-/// The (id, state) of the needed signals at one week end.
-type WeekStates = Vec<(&'static str, State)>;
-
 /// The base rates of every signal that is bullish or bearish in `a`, in signal order.
 ///
-/// Cost: one evaluation of each needed signal family per complete week of history, in parallel;
-/// the expensive causal series (ATR, OBV and its scan, pivots) are computed once on the full
-/// bars ([`Precomputed`]) and read up to each week end.
+/// Cost: one walk over the complete weeks of history ([`crate::history::walk`], shared with the
+/// track record when both are wanted); the expensive causal series (ATR, OBV and its scan,
+/// pivots) are computed once on the full bars ([`Precomputed`]) and read up to each week end.
 pub fn base_rates(a: &Analysis) -> Vec<BaseRate> {
-    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
-    base_rates_with(a, Some(&pre))
+    base_rates_from_walk(a, &crate::history::walk(a))
 }
 
 /// [`base_rates`] without the precomputed series: every signal recomputes everything on each
 /// prefix, exactly as [`crate::analyze`] would. Slower; the reference the fast path is tested
 /// against.
 pub fn base_rates_uncached(a: &Analysis) -> Vec<BaseRate> {
-    base_rates_with(a, None)
+    base_rates_from_walk(a, &crate::history::walk_with(a, None))
 }
 
-fn base_rates_with(a: &Analysis, pre: Option<&Precomputed>) -> Vec<BaseRate> {
-    let active: Vec<(&SignalResult, Family)> = a
-        .signals
+/// The base rates of the active signals of `a`, read from a walk over its week ends.
+pub fn base_rates_from_walk(a: &Analysis, walk: &crate::history::Walk) -> Vec<BaseRate> {
+    let weeks: Vec<usize> = walk.rows.iter().map(|r| r.di).collect();
+    a.signals
         .iter()
         .filter(|r| matches!(r.state, State::Bullish | State::Bearish))
         .filter_map(|r| Family::of(r.group).map(|f| (r, f)))
-        .collect();
-    if active.is_empty() {
-        return Vec::new();
-    }
-    // Week ends: the labels of complete weeks, as instrument session indices.
-    let mut weeks: Vec<usize> =
-        a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
-    let cut = first_week_evaluated(weeks.len(), a.daily.len());
-    let kept = weeks.len() - cut;
-    if cut > 0 {
-        eprintln!(
-            "warning: base rates evaluate only the last {kept} of {} week ends (the history is too long to \
-             evaluate in a few seconds); the note says so",
-            weeks.len()
-        );
-        weeks.drain(..cut);
-    }
-    let mut families: Vec<Family> = active.iter().map(|(_, f)| *f).collect();
-    families.dedup();
-    let mut per_family: Vec<(Family, Vec<WeekStates>)> = Vec::new();
-    for fam in families {
-        if per_family.iter().any(|(f, _)| *f == fam) {
-            continue;
-        }
-        let ids: Vec<&'static str> = active.iter().filter(|(_, f)| *f == fam).map(|(r, _)| r.id).collect();
-        let rows = week_states(a, fam, &weeks, &ids, pre);
-        per_family.push((fam, rows));
-    }
-    active
-        .iter()
         .map(|(r, fam)| {
-            let rows = per_family.iter().find(|(f, _)| f == fam).map(|(_, rows)| rows);
-            let states: Vec<State> = rows
-                .map(|rows| {
-                    rows.iter()
-                        .map(|row| row.iter().find(|(id, _)| *id == r.id).map_or(State::Unavailable, |x| x.1))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let measure = if *fam == Family::Relative { Measure::Excess } else { Measure::Price };
+            let states: Vec<State> = walk.rows.iter().map(|row| row.state_of(r.id)).collect();
+            let measure = if fam == Family::Relative { Measure::Excess } else { Measure::Price };
             let mut br = from_states(a, r, measure, &weeks, &states);
-            if cut > 0 {
+            if walk.skipped > 0 {
                 br.sentence.push_str(&format!(
-                    " (Only the last {kept} week ends were evaluated; the history is longer.)"
+                    " (Only the last {} week ends were evaluated; the history is longer.)",
+                    walk.rows.len()
                 ));
             }
             br

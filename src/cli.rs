@@ -41,6 +41,18 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
     },
+    /// CSV on stdout: the score, stance and every signal's state and strength at each past week
+    /// end (point in time), with the forward 4/13/26-week returns that followed.
+    Backtest {
+        /// note.toml (default: the bundled sample).
+        config: Option<PathBuf>,
+        /// First week end to print (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Last week end to print (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+    },
     /// Validate config and data; print a data-quality report. Exit 2 when unusable.
     Check {
         /// note.toml (default: the bundled sample).

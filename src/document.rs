@@ -183,6 +183,7 @@ pub fn document(a: &crate::Analysis) -> Value {
         "checklist": checklist(&a.checklist),
         "signals": a.signals.iter().map(signal).collect::<Vec<_>>(),
         "base_rates": a.base_rates.iter().map(base_rate).collect::<Vec<_>>(),
+        "track_record": serde_json::to_value(&a.track_record).unwrap_or(Value::Null),
         "inputs": a.dataset.quality.iter().map(|q| json!({
             "role": q.role,
             "file": q.path.file_name().map(|f| f.to_string_lossy().into_owned()),

@@ -12,6 +12,7 @@ pub mod data;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod indicators;
 pub mod report;
 pub mod resample;
@@ -61,6 +62,8 @@ pub struct Analysis {
     /// Base rates of the active signals (empty until [`baserates::base_rates`] is run, e.g. by
     /// [`analyze_note`]).
     pub base_rates: Vec<baserates::BaseRate>,
+    /// The stance's own track record over earlier week ends (None until [`analyze_note`]).
+    pub track_record: Option<history::TrackRecord>,
     /// What changed since a previous note (`render --previous`); None otherwise.
     pub since_last: Option<since::SinceLast>,
 }
@@ -143,14 +146,18 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         stance,
         checklist,
         base_rates: Vec::new(),
+        track_record: None,
         since_last: None,
     })
 }
 
-/// [`analyze`], then the base rates of the active signals: what `signals` and `render` print.
+/// [`analyze`], then the base rates of the active signals and the stance's track record, both
+/// read from one walk over the week ends ([`history::walk`]): what `signals` and `render` print.
 pub fn analyze_note(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
     let mut a = analyze(config, dataset, as_of)?;
-    a.base_rates = baserates::base_rates(&a);
+    let walk = history::walk(&a);
+    a.base_rates = baserates::base_rates_from_walk(&a, &walk);
+    a.track_record = Some(history::track_record(&a, &walk));
     Ok(a)
 }
 
@@ -199,6 +206,18 @@ pub fn run(cli: Cli) -> Result<()> {
             match export::write_csv(&bars, std::io::stdout().lock()) {
                 Ok(()) => Ok(()),
                 // `marketnote export | head`: the reader has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(Error::Output { path: "<stdout>".into(), message: e.to_string() }),
+            }
+        }
+        Command::Backtest { config, from, to } => {
+            let cfg = load_config(config)?;
+            let dataset = data::load(&cfg)?;
+            let a = analyze(&cfg, dataset, None)?;
+            let csv = history::backtest_csv(&a, &history::walk(&a), from, to);
+            use std::io::Write;
+            match std::io::stdout().lock().write_all(csv.as_bytes()) {
+                Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(Error::Output { path: "<stdout>".into(), message: e.to_string() }),
             }

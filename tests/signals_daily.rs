@@ -214,11 +214,12 @@ fn obv_path() -> Vec<f64> {
     go(10, true); // 10 at 10
     go(4, false); // 6 at 14: pivot low p1
     go(6, true); // 12 at 20
-    go(7, false); // 5 at 27: pivot low p2 (line flat at 5)
-    go(10, true); // 15 at 37
-    go(12, false); // 3 at 49 (break at 48: 4 < 5 - 0.5)
-    go(2, true); // 5 at 51: retest
-    go(5, false); // 0 at 56 (new low below 3 at 54: failed)
+    go(6, false); // 6 at 26: pivot low p2, level with p1 (line flat at 6; falling lows would
+                  // be no line at all since issue 11)
+    go(11, true); // 17 at 37
+    go(12, false); // 5 at 49 (break at 49: 5 < 6 - 0.5)
+    go(2, true); // 6 at 50: retest; 7 at 51
+    go(5, false); // 2 at 56 (new low below 5 at 54: failed)
     o
 }
 
@@ -227,15 +228,16 @@ fn obv_scan_walks_every_phase() {
     let o = obv_path();
     let s = scan_obv(&o[..=40], 5);
     assert_eq!(s.status, ObvStatus::Intact);
-    assert_eq!((s.p1, s.p2), (Some(14), Some(27)));
+    assert_eq!((s.p1, s.p2), (Some(14), Some(26)));
+    assert_eq!(scan_obv(&o[..=48], 5).status, ObvStatus::Intact);
     assert_eq!(scan_obv(&o[..=49], 5).status, ObvStatus::Broken);
-    assert_eq!(scan_obv(&o[..=49], 5).t_b, Some(48));
+    assert_eq!(scan_obv(&o[..=49], 5).t_b, Some(49));
     let s = scan_obv(&o[..=52], 5);
     assert_eq!(s.status, ObvStatus::Retest);
-    assert_eq!(s.t_r, Some(51));
+    assert_eq!(s.t_r, Some(50));
     let s = scan_obv(&o, 5);
     assert_eq!(s.status, ObvStatus::Failed);
-    assert_eq!((s.t_b, s.t_r, s.fail), (Some(48), Some(51), Some(54)));
+    assert_eq!((s.t_b, s.t_r, s.fail), (Some(49), Some(50), Some(54)));
     // Reclaimed: after the retest OBV closes above line + tol twice.
     let mut r = o[..=51].to_vec();
     r.extend([6.0, 7.0, 8.0]);
@@ -246,6 +248,36 @@ fn obv_scan_walks_every_phase() {
         nr.push(if k % 2 == 0 { 2.0 } else { 3.0 });
     }
     assert_eq!(scan_obv(&nr, 5).status, ObvStatus::NoRetest);
+}
+
+#[test]
+fn obv_falling_lows_are_no_support_line() {
+    // Issue 11: four falling lows became "flat support" at full strength. Two falling pivot lows
+    // (6 at 14, 5 at 27) give no line, so nothing is intact and nothing can break.
+    let mut o = vec![0.0];
+    for (steps, up) in [(10, true), (4, false), (6, true), (7, false), (10, true)] {
+        for _ in 0..steps {
+            let l: f64 = *o.last().unwrap();
+            o.push(if up { l + 1.0 } else { l - 1.0 });
+        }
+    }
+    let s = scan_obv(&o, 5);
+    assert_eq!(s.status, ObvStatus::FallingLows);
+    assert_eq!((s.p1, s.p2), (Some(14), Some(27)));
+}
+
+#[test]
+fn a_reclaimed_line_that_obv_falls_back_under_is_broken_again() {
+    // Issue 11: a January reclaim was still cited in March with OBV far below the line.
+    let o = obv_path();
+    let mut r = o[..=51].to_vec();
+    r.extend([6.0, 7.0, 8.0]); // reclaimed at 54
+    assert_eq!(scan_obv(&r, 5).status, ObvStatus::Reclaimed);
+    r.extend([7.0, 6.0, 5.0, 4.0]); // 5 < 6 - 0.5 at 57
+    let s = scan_obv(&r, 5);
+    assert_eq!(s.status, ObvStatus::Broken, "{s:?}");
+    assert_eq!(s.t_b, Some(57));
+    assert_eq!((s.p1, s.p2), (Some(14), Some(26)));
 }
 
 /// Bars whose OBV follows `obv_path` after a 30-session rise (volume 1e6, closes ±0.5).
@@ -271,7 +303,7 @@ fn h2_failed_retest_is_bearish_with_dates() {
     assert_eq!(h2.state, State::Bearish, "{} {:?}", h2.sentence, h2.evidence);
     assert!(h2.strength >= 0.8);
     let b = &o.daily;
-    assert_eq!(h2.date("t_b_date"), Some(b.date[30 + 48]));
+    assert_eq!(h2.date("t_b_date"), Some(b.date[30 + 49]));
     assert_eq!(h2.date("fail_date"), Some(b.date[30 + 54]));
     assert!(h2.sentence.contains("failed and made a new low"), "{}", h2.sentence);
 

@@ -65,17 +65,36 @@ fn b1_monthly_policy_rate_is_labelled() {
         "2024-07-01",
     );
     let r = get(&rs, B1);
-    assert!(r.sentence.contains("monthly-average fed funds"), "{}", r.sentence);
+    // The monthly value names its month (issue 11: a stale average must not read as today's rate).
+    assert!(
+        r.sentence.contains("fed funds (the ") && r.sentence.contains(" 2024 average)"),
+        "{}",
+        r.sentence
+    );
     assert!(r.flags.contains(&"policy_rate_monthly".to_string()));
+}
+
+#[test]
+fn b1_prefers_a_daily_policy_rate_when_both_are_configured() {
+    let rs = eval(
+        vec![
+            daily_series("dgs2", 130, d("2024-06-28"), |_| 4.0),
+            monthly_series("fed_funds", 32, 12, d("2024-05-01"), |_| 5.33),
+            daily_series("dff", 130, d("2024-06-28"), |_| 4.83),
+        ],
+        "2024-07-01",
+    );
+    let r = get(&rs, B1);
+    assert_eq!(r.num("dff"), Some(4.83), "{}", r.sentence);
+    assert!(!r.flags.contains(&"policy_rate_monthly".to_string()));
+    assert!(!r.sentence.contains("average"), "{}", r.sentence);
 }
 
 #[test]
 fn b1_unavailable_missing_stale_short() {
     let last = d("2024-06-28");
     let rs = eval(vec![daily_series("dgs2", 130, last, |_| 4.0)], "2024-07-01");
-    assert!(
-        matches!(get(&rs, B1).reason, Some(Unavailable::MissingInput { ref input }) if input == "fed_funds")
-    );
+    assert!(matches!(get(&rs, B1).reason, Some(Unavailable::MissingInput { ref input }) if input == "dff"));
     assert!(get(&rs, B1).sentence.contains("not assessed"));
 
     let rs = eval(

@@ -3,6 +3,7 @@
 
 pub mod bars;
 mod csvio;
+pub mod f32noise;
 pub mod macros;
 pub mod quality;
 pub mod read;
@@ -254,7 +255,8 @@ fn read_instrument(
     ic: &crate::config::InstrumentConfig,
     role: &str,
 ) -> crate::error::Result<(Instrument, FileReport)> {
-    let (bars, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+    let (mut bars, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+    f32noise::denoise_prices(&mut bars);
     report.role = role.to_string();
     let name = ic.name.clone().unwrap_or_else(|| ic.symbol.clone());
     Ok((Instrument { symbol: ic.symbol.clone(), name, bars }, report))

@@ -363,6 +363,7 @@ pub fn analysis(symbol: &str) -> Analysis {
         stance,
         checklist: checklist(),
         base_rates: Vec::new(),
+        track_record: None,
         since_last: None,
     }
 }

@@ -69,6 +69,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("_read.md.tera", include_str!("../../templates/_read.md.tera")),
     ("_technical.md.tera", include_str!("../../templates/_technical.md.tera")),
     ("_structure.md.tera", include_str!("../../templates/_structure.md.tera")),
+    ("_track.md.tera", include_str!("../../templates/_track.md.tera")),
     ("_risk.md.tera", include_str!("../../templates/_risk.md.tera")),
     ("_since.md.tera", include_str!("../../templates/_since.md.tera")),
     ("_method.md.tera", include_str!("../../templates/_method.md.tera")),

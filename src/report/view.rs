@@ -103,6 +103,8 @@ pub struct NoteView {
     pub data: DataView,
     /// "Since the last note": left empty until a previous note is supplied.
     pub previous: Option<PreviousView>,
+    /// The stance's track record (`_track.md.tera`); None when not computed.
+    pub track_record: Option<crate::history::TrackView>,
 }
 
 /// An instrument's identity.
@@ -975,6 +977,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         charts: chart_view,
         data,
         previous: a.since_last.as_ref().map(previous_view),
+        track_record: a.track_record.as_ref().map(|t| crate::history::track_view(t, &inst.symbol)),
     }
 }
 

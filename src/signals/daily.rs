@@ -11,7 +11,7 @@
 //! |---|---|
 //! | F1 `d1_stacked_level_reclaim` | `direction` (Text up/down), `leg_start`, `leg_end` (Date), `leg_days` (Count), `leg_low` / `leg_high` (Price: L_s and C_e for an up-leg, H_s and C_e for a down-leg), `leg_pct` (Pct), `leg_atr` (Atr), `leg_dir_ratio` (Ratio: share of closes in the leg's direction), `leg_dd_atr` (Atr: largest counter-move of closes inside the leg), `n_reclaimed`, `n_held` (Count), `held_ratio` (Ratio), `levels` (Text), then per level i = 1..n: `lvl{i}` (Price) and `lvl{i}_src` (Text, e.g. "SMA200 + swing high 2025-02-14") |
 //! | F2 `d1_volume_thrust` | `date` (Date), `ret` (Pct), `vol` (Shares), `rank` (Count, 1 = heaviest of 252), `since_bigger` (Count), `cp` (Ratio), `window_start`, `window_end` (Date), `event` (Text, only on an event day) |
-//! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs) |
+//! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
 
 use super::cache;
@@ -428,10 +428,29 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         Some(l) if l.impulsive => l.s,
         _ => t - 39,
     };
-    let eps: Vec<_> = drawdown_episodes(&b.high, &b.low, &b.close, from, t)
-        .into_iter()
-        .filter(|e| e.depth >= 0.5 * a)
-        .collect();
+    // Each dip is measured against the advance that precedes it: from the lowest low of the
+    // window up to the dip's peak close (the leg the dip pulls back from). A dip with less than
+    // one ATR (at the peak) of advance before it is a decline, not a pullback: a window that
+    // starts at a peak has no advance to retrace.
+    let mut declines = Vec::new();
+    let mut eps = Vec::new();
+    let mut min_advance_atr = f64::INFINITY;
+    for mut e in drawdown_episodes(&b.high, &b.low, &b.close, from, t) {
+        let peak_bar = e.start.saturating_sub(1).max(from);
+        let base = b.low[from..=peak_bar].iter().copied().fold(f64::INFINITY, f64::min);
+        let advance = e.peak - base;
+        if e.depth < 0.5 * a {
+            continue;
+        }
+        let atr_peak = atr14.get(peak_bar).copied().filter(|v| v.is_finite()).unwrap_or(a);
+        if advance >= atr_peak && advance > 0.0 {
+            e.retrace = e.depth / advance;
+            min_advance_atr = min_advance_atr.min(advance / atr_peak);
+            eps.push(e);
+        } else {
+            declines.push((e, peak_bar));
+        }
+    }
     let k = eps.len();
     let shallow = |e: &crate::indicators::primitives::Episode| e.retrace <= 0.382 && e.depth <= 1.5 * a;
     // A pullback still open whose trough is under 4 sessions old is undecided for "bought".
@@ -463,7 +482,23 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         }
     }
     r.push("dip_dates", Ev::Dates { v: eps.iter().map(|e| b.date[e.trough_idx]).collect() });
+    if k > 0 {
+        r.push_num("min_advance_atr", min_advance_atr, Unit::Atr);
+    }
     let last = eps.last();
+    // The latest dip had no advance before it: the chart is declining, there is no pullback to
+    // judge (neither shallow nor deep).
+    if let Some((d, peak_bar)) = declines.last().filter(|(d, _)| last.is_none_or(|l| d.start > l.start)) {
+        r.push("decline_peak_date", Ev::Date { v: b.date[*peak_bar] });
+        r.push_num("decline_depth_atr", d.depth / a, Unit::Atr);
+        r.flags.push("no_prior_advance".into());
+        return r.finish(
+            State::Neutral,
+            0.0,
+            "The latest daily dip ({decline_depth_atr} ATR from the {decline_peak_date} close) came without an \
+             advance before it since {from_date}, so it is a decline, not a pullback to judge.",
+        );
+    }
     if let Some(l) = last.filter(|l| l.retrace > 0.618 || l.depth > 3.0 * a) {
         // σ per spec is ramp(retrace, .618, 1); a deep but low-retrace pullback (> 3 ATR) also
         // scores by depth so that a bearish state never carries zero strength.
@@ -471,8 +506,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         // Past 100% the pullback erased the whole advance it is measured against: say so rather
         // than print a four-digit percentage.
         let tpl = if l.retrace >= 1.0 {
-            "The latest daily pullback gave back more than the entire advance since {from_date} \
-             ({depth_atr} ATR deep)."
+            "The latest daily pullback gave back more than the entire advance before it ({depth_atr} ATR deep)."
         } else {
             "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep)."
         };

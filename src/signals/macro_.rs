@@ -74,16 +74,18 @@ impl Frequency {
 
 /// The usable (released, finite) observations of one series at the as-of date.
 #[derive(Debug, Clone)]
-pub struct Known {
+pub struct Known<'a> {
     /// The series id.
     pub id: String,
-    /// Observations with `release <= as_of` and a finite value, oldest first.
-    pub obs: Vec<MacroObs>,
+    /// Observations with `release <= as_of` and a finite value, oldest first (borrowed from the
+    /// series when those are a prefix of it, as they are when releases are in order and every
+    /// value is finite: no copy per evaluation).
+    pub obs: std::borrow::Cow<'a, [MacroObs]>,
     /// Inferred frequency.
     pub freq: Frequency,
 }
 
-impl Known {
+impl Known<'_> {
     fn last(&self) -> &MacroObs {
         // `known` never returns an empty set.
         &self.obs[self.obs.len() - 1]
@@ -143,15 +145,25 @@ pub fn frequency(obs: &[MacroObs]) -> Frequency {
     }
 }
 
-fn series<'a>(input: &'a SignalInput, ids: &[&str]) -> Option<&'a MacroSeries> {
+fn series<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Option<&'a MacroSeries> {
     ids.iter().find_map(|id| input.macros.iter().find(|m| m.id == *id))
 }
 
 /// The point-in-time observations of the first configured series among `ids`, or why the signal
 /// cannot use it (missing, nothing released yet, stale).
-pub fn known(input: &SignalInput, ids: &[&str]) -> Result<Known, Unavailable> {
+pub fn known<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Result<Known<'a>, Unavailable> {
     let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
-    let obs: Vec<MacroObs> = s.known_at(input.as_of).into_iter().filter(|o| o.value.is_finite()).collect();
+    let all: &'a [MacroObs] = &s.obs;
+    let k = all.partition_point(|o| o.release <= input.as_of);
+    let prefix = &all[..k];
+    let obs: std::borrow::Cow<'a, [MacroObs]> =
+        if all[k..].iter().all(|o| o.release > input.as_of) && prefix.iter().all(|o| o.value.is_finite()) {
+            std::borrow::Cow::Borrowed(prefix)
+        } else {
+            std::borrow::Cow::Owned(
+                all.iter().copied().filter(|o| o.release <= input.as_of && o.value.is_finite()).collect(),
+            )
+        };
     let Some(last) = obs.last().copied() else {
         return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
     };
@@ -197,7 +209,9 @@ const B1_CLAIM: &str = "rate cuts expected";
 fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Daily;
     let dgs2 = try_known!(input, &["dgs2"], B1, "macro", B1_CLAIM, tf);
-    let ff = try_known!(input, &["fed_funds", "dff"], B1, "macro", B1_CLAIM, tf);
+    // A daily policy rate (DFF) is preferred when configured: a monthly average is published a
+    // month late and misses any move made since.
+    let ff = try_known!(input, &["dff", "fed_funds"], B1, "macro", B1_CLAIM, tf);
     let Some(d2y_63) = dgs2.change(63) else {
         return unavailable(B1, "macro", B1_CLAIM, tf, short(64, dgs2.obs.len()));
     };
@@ -210,8 +224,13 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let mut r = SignalResult::new(B1, "macro", B1_CLAIM, tf, Some(as_of));
     r.push_num("dgs2", y, Unit::Level);
     r.push_num("dff", f, Unit::Level);
-    let label = if monthly { "monthly-average fed funds" } else { "fed funds" };
-    r.push("ff_label", Ev::Text { v: label.into() });
+    // A monthly value names its month, so a stale average is never read as today's rate.
+    let label = if monthly {
+        format!("fed funds (the {} average)", month_label(ff.last().period))
+    } else {
+        "fed funds".to_string()
+    };
+    r.push("ff_label", Ev::Text { v: label });
     r.push_num("spread", spread, Unit::Pp);
     r.push_num("d2y_63", d2y_63, Unit::Pp);
     r.push_num("dff_126", ff.change(ff_back).unwrap_or(f64::NAN), Unit::Pp);

@@ -248,7 +248,9 @@ impl SignalResult {
             State::Bullish | State::Bearish if strength.is_finite() => strength.clamp(0.0, 1.0),
             _ => 0.0,
         };
-        self.sentence = format::fill(template, &self.evidence);
+        if !QUIET.with(std::cell::Cell::get) {
+            self.sentence = format::fill(template, &self.evidence);
+        }
         self
     }
 
@@ -313,6 +315,25 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     out.extend(daily::evaluate(input));
     out.extend(risk::evaluate(input));
     out
+}
+
+thread_local! {
+    /// Set by [`without_sentences`]: results are built without their sentence.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on this thread with sentence filling skipped ([`SignalResult::finish`] leaves the
+/// sentence empty): for walks over history that keep only states and strengths. States,
+/// strengths and evidence are unchanged.
+pub fn without_sentences<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(self.0));
+        }
+    }
+    let _reset = Reset(QUIET.with(|q| q.replace(true)));
+    f()
 }
 
 /// "small caps lag" -> "Small caps lag".

@@ -15,7 +15,7 @@
 //! | A2 | `spy_ext` Pct, `spy_ext_pct` Ratio (0..1 rank), `roc13_mid` Pct (absent without a mid cap), `roc13_small` Pct, `spy_sma40` Price |
 //! | G1 | `spy_done` Text, `spy_peak_date` Date, `spy_h_frac` Pct, `spy_wave_age` Count, `spy_divergence` Text, `iwm_early` Text, `iwm_age` Count, `iwm_h_frac` Pct, `r_pct` Ratio, `r_below_sma30` Text, `roc13` Pct, `lean` Text |
 //!
-//! Flags: A1 `no_lag`; A2 `ladder_partial`; G1 `spy_divergence`.
+//! Flags: A1 `no_lag`; G1 `spy_divergence`.
 
 use super::series::{align_weeks, at, yes_no};
 use super::{SignalInput, SignalResult, State, Unavailable, Unit};
@@ -92,8 +92,7 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
         ];
     };
     let rel = Rel::new(input.weekly, bench);
-    let a2 = a2(input, &rel);
-    let spy_ext_pct = a2.num("spy_ext_pct");
+    let (a2, spy_ext_pct) = a2(input, &rel);
     vec![a1(input, &rel), a2, g1(input, &rel, spy_ext_pct)]
 }
 
@@ -195,7 +194,8 @@ fn div(a: f64, b: f64) -> f64 {
     }
 }
 
-fn a2(input: &SignalInput, rel: &Rel) -> SignalResult {
+/// A2 and the benchmark's extension percentile (which G1 reads even when A2 is not assessed).
+fn a2(input: &SignalInput, rel: &Rel) -> (SignalResult, Option<f64>) {
     let n = rel.r.len();
     let as_of = rel.dates.last().copied();
     let unavailable = |have| {
@@ -209,7 +209,7 @@ fn a2(input: &SignalInput, rel: &Rel) -> SignalResult {
         )
     };
     if n < 130 {
-        return unavailable(n);
+        return (unavailable(n), None);
     }
     let t = n - 1;
     let jt = rel.bi[t];
@@ -217,13 +217,14 @@ fn a2(input: &SignalInput, rel: &Rel) -> SignalResult {
     let s40 = sma(&bc[..=jt], 40);
     let ext: Vec<f64> = bc[..=jt].iter().zip(&s40).map(|(c, s)| div(*c, *s) - 1.0).collect();
     let Some(ext_pct) = p::pctrank(&ext, jt, 260) else {
-        return unavailable(jt + 1);
+        return (unavailable(jt + 1), None);
     };
     let spy_ext = ext[jt];
 
     // Mid-cap rung: join the mid cap onto the instrument's weeks.
     let mut roc_mid = None;
     let mut roc_small = None;
+    let mut mid_weeks = 0;
     if let Some(mid) = input.mid_weekly {
         let mut mid_of = vec![usize::MAX; rel.inst.len()];
         for (i, m) in align_weeks(rel.inst, mid) {
@@ -233,6 +234,7 @@ fn a2(input: &SignalInput, rel: &Rel) -> SignalResult {
             .filter(|&k| mid_of[rel.ii[k]] != usize::MAX)
             .map(|k| (rel.ii[k], rel.bi[k], mid_of[rel.ii[k]]))
             .collect();
+        mid_weeks = tri.len();
         if tri.len() >= 14 && tri.last().map(|x| x.0) == Some(rel.ii[t]) {
             let (ic, bcr, mc) = (rel.inst.ratio_close(), rel.bench.ratio_close(), mid.ratio_close());
             let (i1, j1, m1) = tri[tri.len() - 1];
@@ -241,56 +243,48 @@ fn a2(input: &SignalInput, rel: &Rel) -> SignalResult {
             roc_small = Some(div(ic[i1], mc[m1]) / div(ic[i0], mc[m0]) - 1.0);
         }
     }
-    let partial = roc_mid.is_none();
-    let roc_small = roc_small.unwrap_or_else(|| rel.r[t] / rel.r[t - 13] - 1.0);
+    // The ladder needs its middle rung: without a mid-cap series the signal reduces to "small
+    // caps fell against large caps over 13 weeks", which A1 already measures (and which held on
+    // most week-ends), so it is not assessed rather than scored on half a ladder.
+    let (Some(roc_mid), Some(roc_small)) = (roc_mid, roc_small) else {
+        let reason = match input.mid_weekly {
+            None => Unavailable::MissingInput { input: "mid_cap".into() },
+            Some(_) => Unavailable::InsufficientHistory { need: 14, have: mid_weeks },
+        };
+        return (
+            SignalResult::unavailable(A2, GROUP, A2_CLAIM, Timeframe::Weekly, as_of, reason),
+            Some(ext_pct),
+        );
+    };
 
     let mut res = SignalResult::new(A2, GROUP, A2_CLAIM, Timeframe::Weekly, as_of);
     res.push_num("spy_ext", spy_ext, Unit::Pct);
     res.push_num("spy_ext_pct", ext_pct, Unit::Ratio);
-    if let Some(m) = roc_mid {
-        res.push_num("roc13_mid", m, Unit::Pct);
-    }
+    res.push_num("roc13_mid", roc_mid, Unit::Pct);
     res.push_num("roc13_small", roc_small, Unit::Pct);
     res.push_num("spy_sma40", s40[jt], Unit::Price);
-    if partial {
-        res.flags.push("ladder_partial".into());
-    }
 
-    let rocs: Vec<f64> = roc_mid.into_iter().chain(std::iter::once(roc_small)).collect();
+    let rocs = [roc_mid, roc_small];
     let all_up = rocs.iter().all(|r| *r > 0.0);
     let all_down = rocs.iter().all(|r| *r < 0.0);
     if ext_pct >= 0.70 && all_up {
         let rung = 0.5 / rocs.len() as f64;
         let s = 0.5 * p::ramp(ext_pct, 0.7, 0.95)
             + rocs.iter().map(|r| rung * p::ramp(*r, 0.0, 0.04)).sum::<f64>();
-        let tpl = if partial {
-            "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
-             while %S beat %B by {roc13_small} over 13 weeks, so capital is moving down the cap ladder \
-             (no mid-cap series configured, so only the small/large rung is checked)."
-        } else {
-            "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
+        let tpl = "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
              while mid caps beat large ({roc13_mid}) and small beat mid ({roc13_small}) over 13 weeks, \
-             so capital is moving down the cap ladder."
-        };
-        res.finish(State::Bullish, s, &names(tpl, input))
+             so capital is moving down the cap ladder.";
+        (res.finish(State::Bullish, s, &names(tpl, input)), Some(ext_pct))
     } else if all_down {
         let s = rocs.iter().map(|r| p::ramp(-r, 0.0, 0.04)).sum::<f64>() / rocs.len() as f64;
-        let tpl = if partial {
-            "Capital is moving up the cap ladder: %S/%B {roc13_small} over 13 weeks."
-        } else {
-            "Capital is moving up the cap ladder (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks)."
-        };
-        res.finish(State::Bearish, s, &names(tpl, input))
+        let tpl = "Capital is moving up the cap ladder (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks).";
+        (res.finish(State::Bearish, s, &names(tpl, input)), Some(ext_pct))
     } else {
-        let tpl = if partial {
-            "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
-             ({spy_ext_pct:pctile} percentile over 5 years) and %S/%B moved {roc13_small} over 13 weeks."
-        } else {
+        let tpl =
             "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
              ({spy_ext_pct:pctile} percentile over 5 years), mid/large {roc13_mid}, small/mid {roc13_small} \
-             over 13 weeks."
-        };
-        res.finish(State::Neutral, 0.0, &names(tpl, input))
+             over 13 weeks.";
+        (res.finish(State::Neutral, 0.0, &names(tpl, input)), Some(ext_pct))
     }
 }
 

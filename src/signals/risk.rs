@@ -8,8 +8,8 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
-//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line), `line_kind` (Text rising/flat), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
+//! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price: 0.25·ATR at `H_last`), `breach_date` (Date: the first close under `Lmid` after `H_last`), `overturn_date` (Date: for a lower high, the first close above `H_prev` after it), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
+//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line, falling_lows), `line_kind` (Text rising/flat/falling; falling lows are no support line), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
 
 use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
@@ -36,25 +36,27 @@ pub struct Swing {
     pub i_mid: usize,
     /// "HH", "LH" or "EQ".
     pub structure: &'static str,
-    /// 0.25·ATR at the last bar.
+    /// 0.25·ATR at the last pivot high (the time of the pivots compared, not the as-of bar, so a
+    /// later volatility spike cannot make two different highs "level").
     pub tol: f64,
 }
 
-/// The last two confirmed pivot highs (left/right lookbacks) of `b` and their structure.
-pub fn swing(b: &Bars, atr_t: f64, lr: usize) -> Option<Swing> {
+/// The last two confirmed pivot highs (left/right lookbacks) of `b` and their structure; `atr`
+/// is the ATR series of `b` (read at the last pivot high).
+pub fn swing(b: &Bars, atr: &[f64], lr: usize) -> Option<Swing> {
     let t = b.len().checked_sub(1)?;
-    swing_from(b, &pivot_highs(&b.high, lr, lr, t), atr_t)
+    swing_from(b, &pivot_highs(&b.high, lr, lr, t), atr)
 }
 
 /// [`swing`] from the confirmed pivot highs `piv` of `b`.
-fn swing_from(b: &Bars, piv: &[usize], atr_t: f64) -> Option<Swing> {
+fn swing_from(b: &Bars, piv: &[usize], atr: &[f64]) -> Option<Swing> {
     if piv.len() < 2 {
         return None;
     }
     let (i_prev, i_last) = (piv[piv.len() - 2], piv[piv.len() - 1]);
     let range = if i_last > i_prev + 1 { i_prev + 1..i_last } else { i_prev..i_last + 1 };
     let i_mid = range.min_by(|&a, &c| b.low[a].total_cmp(&b.low[c]))?;
-    let tol = 0.25 * atr_t;
+    let tol = 0.25 * atr.get(i_last).copied().unwrap_or(f64::NAN);
     let (hp, hl) = (b.high[i_prev], b.high[i_last]);
     let structure = if hl > hp + tol {
         "HH"
@@ -64,6 +66,12 @@ fn swing_from(b: &Bars, piv: &[usize], atr_t: f64) -> Option<Swing> {
         "EQ"
     };
     Some(Swing { i_prev, i_last, i_mid, structure, tol })
+}
+
+/// The first index in `from..=to` whose close satisfies `pred` (every close after a trigger is
+/// checked, so a state that a later close overturned is never reported).
+fn first_close(close: &[f64], from: usize, to: usize, pred: impl Fn(f64) -> bool) -> Option<usize> {
+    (from..=to.min(close.len().saturating_sub(1))).find(|&j| pred(close[j]))
 }
 
 const H1: &str = "risk_lower_high";
@@ -99,7 +107,7 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         Some(p) => cache::confirmed(&p.daily_pivot_highs5, 5, t),
         None => pivot_highs(&b.high, 5, 5, t),
     };
-    let Some(sw) = swing_from(b, &highs, a[t]) else {
+    let Some(sw) = swing_from(b, &highs, a) else {
         r.flags.push("too_few_pivots".into());
         return r.finish(
             State::Neutral,
@@ -124,7 +132,14 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         i_mid = after.unwrap_or(i_mid);
     }
     let lmid = b.low[i_mid];
-    let confirmed = sw.structure == "LH" && b.close[sw.i_last + 1..=t].iter().any(|&c| c < lmid);
+    // Every close after the trigger is checked up to the as-of date: the first close under Lmid
+    // after H_last (a lower high's confirmation, a higher high's breach), and for a lower high
+    // the first close above the earlier high H_prev, which overturns it.
+    let below_from = if i_mid > sw.i_last { i_mid + 1 } else { sw.i_last + 1 };
+    let breach = first_close(&b.close, below_from, t, |c| c < lmid);
+    let overturn =
+        if sw.structure == "LH" { first_close(&b.close, sw.i_last + 1, t, |c| c > hp) } else { None };
+    let confirmed = sw.structure == "LH" && breach.is_some() && overturn.is_none();
     r.push_num("H_prev", hp, Unit::Price);
     r.push("H_prev_date", Ev::Date { v: b.date[sw.i_prev] });
     r.push_num("H_last", hl, Unit::Price);
@@ -133,21 +148,35 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     r.push("Lmid_date", Ev::Date { v: b.date[i_mid] });
     r.push("structure", Ev::Text { v: sw.structure.into() });
     r.push_num("tol", sw.tol, Unit::Price);
+    if let Some(k) = breach {
+        r.push("breach_date", Ev::Date { v: b.date[k] });
+    }
+    if let Some(k) = overturn {
+        r.push("overturn_date", Ev::Date { v: b.date[k] });
+    }
 
-    // Weekly secondary (pivots 2/2): a lower high that price has not since closed above.
+    // Weekly secondary (pivots 2/2): a lower high that no weekly close since, nor the last daily
+    // close, has overturned.
     let w = input.weekly;
     let mut weekly_lh = false;
     if w.len() >= 20 {
         let wt = w.len() - 1;
-        let ws = match pre {
-            Some(p) => swing_from(w, &cache::confirmed(&p.weekly_pivot_highs2, 2, wt), p.weekly_atr14[wt]),
-            None => swing(w, atr(&w.high, &w.low, &w.close, 14)[wt], 2),
+        let w_atr_own;
+        let (whighs, watr): (Vec<usize>, &[f64]) = match pre {
+            Some(p) => (cache::confirmed(&p.weekly_pivot_highs2, 2, wt), &p.weekly_atr14[..w.len()]),
+            None => {
+                w_atr_own = atr(&w.high, &w.low, &w.close, 14);
+                (pivot_highs(&w.high, 2, 2, wt), &w_atr_own)
+            }
         };
-        if let Some(ws) = ws {
-            weekly_lh = ws.structure == "LH" && w.close[wt] < w.high[ws.i_last];
+        if let Some(ws) = swing_from(w, &whighs, watr) {
+            let wl = w.high[ws.i_last];
+            weekly_lh = ws.structure == "LH"
+                && first_close(&w.close, ws.i_last + 1, wt, |c| c >= wl).is_none()
+                && b.close[t] < wl;
             r.push_num("W_H_prev", w.high[ws.i_prev], Unit::Price);
             r.push("W_H_prev_date", Ev::Date { v: w.date[ws.i_prev] });
-            r.push_num("W_H_last", w.high[ws.i_last], Unit::Price);
+            r.push_num("W_H_last", wl, Unit::Price);
             r.push("W_H_last_date", Ev::Date { v: w.date[ws.i_last] });
             r.push("W_structure", Ev::Text { v: ws.structure.into() });
         }
@@ -160,6 +189,9 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     }
     if weekly_lh {
         r.flags.push("weekly_LH".into());
+    }
+    if overturn.is_some() {
+        r.flags.push("overturned".into());
     }
     if confirmed || weekly_lh {
         let s = (0.6 * f64::from(u8::from(confirmed)) + 0.4 * f64::from(u8::from(weekly_lh))).min(1.0);
@@ -177,12 +209,29 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
             }
         };
         r.finish(State::Bearish, s, t)
-    } else if sw.structure == "HH" && !potential {
+    } else if overturn.is_some() {
+        let t = if breach.is_some_and(|k| overturn.is_some_and(|o| k < o)) {
+            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) was confirmed by a close under {Lmid} \
+             on {breach_date}, but price closed back above {H_prev} on {overturn_date}, so it no longer stands."
+        } else {
+            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) did not hold: price closed above \
+             {H_prev} on {overturn_date}."
+        };
+        r.finish(State::Neutral, 0.0, t)
+    } else if sw.structure == "HH" && !potential && breach.is_none() {
         r.finish(
             State::Bullish,
-            ramp((hl - hp) / a[t], 0.25, 2.0),
+            ramp((hl - hp) / a[sw.i_last], 0.25, 2.0),
             "No lower high: the latest daily swing high {H_last} ({H_last_date}) tops the prior {H_prev} \
              ({H_prev_date}); a failure below {H_last} and then a close under {Lmid} would create one.",
+        )
+    } else if sw.structure == "HH" && !potential {
+        r.flags.push("higher_high_breached".into());
+        r.finish(
+            State::Neutral,
+            0.0,
+            "The latest daily swing high {H_last} ({H_last_date}) topped the prior {H_prev}, but price has since closed \
+             under {Lmid} (first on {breach_date}); a swing high below {H_last} from here would be a lower high.",
         )
     } else if sw.structure == "LH" {
         r.finish(
@@ -191,11 +240,25 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
             "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) is not yet confirmed; a close below \
              {Lmid} would confirm it.",
         )
+    } else if potential && breach.is_some() {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "A potential lower high is forming under {H_last} ({H_last_date}) and price has already closed below \
+             {Lmid} (on {breach_date}); it is confirmed once a swing high forms below {H_last}.",
+        )
     } else if potential {
         r.finish(
             State::Neutral,
             0.0,
             "A potential lower high is forming under {H_last} ({H_last_date}); a close below {Lmid} confirms it.",
+        )
+    } else if breach.is_some() {
+        r.finish(
+            State::Neutral,
+            0.0,
+            "The last two daily swing highs are level ({H_prev} and {H_last}) and price has since closed below {Lmid} \
+             (first on {breach_date}).",
         )
     } else {
         r.finish(
@@ -212,6 +275,8 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
 pub enum ObvStatus {
     /// No pair of pivot lows to draw a line from.
     NoLine,
+    /// The last two OBV pivot lows fall: there is no support line (falling lows are not support).
+    FallingLows,
     /// OBV is above (or within tolerance of) its support line.
     Intact,
     /// OBV broke below the line and has not retested it yet.
@@ -233,6 +298,7 @@ impl ObvStatus {
     pub fn name(self) -> &'static str {
         match self {
             ObvStatus::NoLine => "no_line",
+            ObvStatus::FallingLows => "falling_lows",
             ObvStatus::Intact => "intact",
             ObvStatus::Broken => "broken",
             ObvStatus::Retest => "retest",
@@ -319,6 +385,7 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
     let mut tol = f64::NAN;
     let mut win: Vec<f64> = Vec::with_capacity(21);
     let mut resolved_at: Option<usize> = None;
+    let mut line: Option<(usize, usize)> = None;
     for t in 0..=last {
         // Tolerance: half the median |ΔOBV| over the last 20 sessions, from a sorted sliding
         // window (insert the new change, drop the one leaving): O(20) per session.
@@ -348,25 +415,46 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
         };
         match phase {
             Phase::Building | Phase::Intact => {
+                // Newer pivots rebuild the line (after a resolution only pivots formed after it).
                 if let (Some(p1), Some(p2)) = (a, b) {
-                    phase = Phase::Intact;
-                    out = ObvScan {
-                        status: ObvStatus::Intact,
-                        p1: Some(p1),
-                        p2: Some(p2),
-                        t_b: None,
-                        t_r: None,
-                        fail: None,
-                        resolved: None,
-                        fail_depth: 0.0,
-                        tol: tol_t,
-                    };
-                    if t > p2 + lr && tol_t.is_finite() && o[t] < line_at(o, p1, p2, t) - tol_t {
-                        tol = tol_t;
-                        phase = Phase::Broken { tb: t };
-                        out.status = ObvStatus::Broken;
-                        out.t_b = Some(t);
-                        out.tol = tol;
+                    if line != Some((p1, p2)) || matches!(phase, Phase::Building) {
+                        line = Some((p1, p2));
+                        out = ObvScan {
+                            status: ObvStatus::Intact,
+                            p1: Some(p1),
+                            p2: Some(p2),
+                            t_b: None,
+                            t_r: None,
+                            fail: None,
+                            resolved: None,
+                            fail_depth: 0.0,
+                            tol: tol_t,
+                        };
+                    }
+                }
+                if let Some((p1, p2)) = line {
+                    if o[p2] < o[p1] {
+                        // Falling lows: no support line to hold or break.
+                        out.status = ObvStatus::FallingLows;
+                        phase = Phase::Building;
+                    } else {
+                        phase = Phase::Intact;
+                        if out.status == ObvStatus::Intact {
+                            out.tol = tol_t;
+                        }
+                        // A reclaimed line stays in force until newer pivots replace it, so OBV
+                        // falling back under it is a new break, never "reclaimed".
+                        if t > p2 + lr && tol_t.is_finite() && o[t] < line_at(o, p1, p2, t) - tol_t {
+                            tol = tol_t;
+                            phase = Phase::Broken { tb: t };
+                            out.status = ObvStatus::Broken;
+                            out.t_b = Some(t);
+                            out.t_r = None;
+                            out.fail = None;
+                            out.resolved = None;
+                            out.fail_depth = 0.0;
+                            out.tol = tol;
+                        }
                     }
                 }
             }
@@ -396,7 +484,14 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
             }
         }
         if out.resolved == Some(t) {
-            phase = Phase::Building;
+            // A reclaimed line stays the line (watched for a new break); any other resolution
+            // leaves no line until two newer pivots form.
+            if out.status == ObvStatus::Reclaimed {
+                phase = Phase::Intact;
+            } else {
+                phase = Phase::Building;
+                line = None;
+            }
             a = None;
             b = None;
         }
@@ -444,17 +539,32 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     let med_v = median(&vols).unwrap_or(f64::NAN);
     let mut r = SignalResult::new(H2, GROUP, H2_CLAIM, tf, as_of);
     let stale = sc.resolved.is_some_and(|rs| t - rs > RESOLUTION_MEMORY);
-    let status = if stale { ObvStatus::NoLine } else { sc.status };
+    // A reclaim older than the memory is plain support again (the scan still watches the line).
+    let status = match sc.status {
+        ObvStatus::Reclaimed if stale => ObvStatus::Intact,
+        _ if stale => ObvStatus::NoLine,
+        s => s,
+    };
+    let stale = stale && status == ObvStatus::NoLine;
     r.push("status", Ev::Text { v: status.name().into() });
     let mut line_t = f64::NAN;
     if let (Some(p1), Some(p2)) = (sc.p1, sc.p2) {
         line_t = line_at(o, p1, p2, t);
-        r.push("line_kind", Ev::Text { v: if o[p2] > o[p1] { "rising" } else { "flat" }.into() });
+        let kind = if o[p2] > o[p1] {
+            "rising"
+        } else if o[p2] < o[p1] {
+            "falling"
+        } else {
+            "flat"
+        };
+        r.push("line_kind", Ev::Text { v: kind.into() });
         r.push("p1_date", Ev::Date { v: b.date[p1] });
         r.push_num("p1_obv", o[p1], Unit::Shares);
         r.push("p2_date", Ev::Date { v: b.date[p2] });
         r.push_num("p2_obv", o[p2], Unit::Shares);
-        if !stale {
+        if status == ObvStatus::FallingLows {
+            line_t = f64::NAN;
+        } else if !stale {
             r.push_num("obv_line", line_t, Unit::Shares);
         }
     }
@@ -477,7 +587,25 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
         None => scan_obv(&obv(&w.close, &w.volume), 2).status.name(),
     };
     r.push("weekly_status", Ev::Text { v: ws.into() });
+    // Intact or reclaimed only while OBV is at or above the line on the last session.
+    let at_or_above = o[t] >= line_t;
+    let under_line = matches!(status, ObvStatus::Intact | ObvStatus::Reclaimed) && !at_or_above;
+    if under_line {
+        r.flags.push("at_line".into());
+        return r.finish(
+            State::Neutral,
+            0.0,
+            "OBV is testing its {line_kind} support line (pivot lows {p1_date}, {p2_date}) from just below, within \
+             the tolerance of a break.",
+        );
+    }
     match status {
+        ObvStatus::FallingLows => r.finish(
+            State::Neutral,
+            0.0,
+            "OBV's last two pivot lows are falling ({p1_obv} on {p1_date}, {p2_obv} on {p2_date}), so there is no \
+             support line for it to hold.",
+        ),
         ObvStatus::Intact => r.finish(
             State::Bullish,
             ramp(dist, 0.0, 5.0),

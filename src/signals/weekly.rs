@@ -435,17 +435,25 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     let obv_rel = ob[t] - ob[a];
     let obv_rel_n = obv_rel / mean_v;
     let obv_slope = p::ols(&ob[a..=t]).map_or(f64::NAN, |f| f.slope / mean_v);
-    let (mut up, mut down) = (0.0, 0.0);
+    // Volume of the average up week over the average down week. Totals would be biased: from a
+    // price low, up weeks outnumber down weeks by construction, so total up/down volume (and OBV)
+    // rises whatever the volume does. Per-week averages measure where the volume is heavier.
+    let (mut up, mut down, mut n_up, mut n_down) = (0.0, 0.0, 0u32, 0u32);
     for j in a + 1..=t {
         if v[j].is_finite() && v[j] > 0.0 {
             if c[j] > c[j - 1] {
                 up += v[j];
+                n_up += 1;
             } else if c[j] < c[j - 1] {
                 down += v[j];
+                n_down += 1;
             }
         }
     }
-    let udv = ratio(up, down).unwrap_or(f64::NAN);
+    let udv = match (n_up, n_down) {
+        (0, _) | (_, 0) => f64::NAN,
+        _ => ratio(up / f64::from(n_up), down / f64::from(n_down)).unwrap_or(f64::NAN),
+    };
     let windows = t - a - 12;
     let rose = (a + 13..=t).filter(|&i| ob[i] > ob[i - 13]).count();
     let persist = rose as f64 / windows as f64;
@@ -486,19 +494,20 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
             + 0.3 * p::ramp(persist, 0.5, 0.8)
             + 0.2 * p::ramp(obv_slope, 0.0, 0.05)
             + if vol_trend > 0.0 && vol_ratio >= 1.0 { 0.2 } else { 0.0 };
-        let tpl = "Weekly OBV is up {obv_rel_n} weeks of average volume since the {anchor_date} low; up-week \
-                   volume is {udv}× down-week volume, OBV rose in {persist:abs} of 13-week windows, and weekly \
-                   volume trended {vol_trend} over the year.";
+        let tpl = "Weekly OBV is up {obv_rel_n} weeks of average volume since the {anchor_date} low; an average \
+                   up week traded {udv}× the volume of an average down week, OBV rose in {persist:abs} of 13-week \
+                   windows, and weekly volume trended {vol_trend} over the year.";
         res.finish(State::Bullish, s, tpl)
     } else if obv_rel < 0.0 && obv_slope < 0.0 && udv < 0.90 {
         let s = 0.5 * p::ramp(udv, 0.9, 0.6) + 0.5 * p::ramp(-obv_slope, 0.0, 0.05);
         let tpl = "Volume has been net distributive since the {anchor_date} low: weekly OBV is down \
-                   {obv_rel_n:abs} weeks of average volume and up-week volume is only {udv}× down-week volume.";
+                   {obv_rel_n:abs} weeks of average volume and an average up week traded only {udv}× the volume of an \
+                   average down week.";
         res.finish(State::Bearish, s, tpl)
     } else {
         let dir = if obv_rel >= 0.0 { "up" } else { "down" };
         let tpl = format!(
-            "Accumulation since the {{anchor_date}} low is mixed: up/down volume {{udv}}, weekly OBV {dir} \
+            "Accumulation since the {{anchor_date}} low is mixed: average up-week over down-week volume {{udv}}, weekly OBV {dir} \
              {{obv_rel_n:abs}} weeks of average volume, rising in {{persist:abs}} of 13-week windows."
         );
         res.finish(State::Neutral, 0.0, &tpl)

@@ -1,0 +1,544 @@
+//! History: the note's own signals and stance re-evaluated point in time at every complete week
+//! end of the analysis (issue 11), and what followed. Pure: no I/O.
+//!
+//! [`walk`] is the one pass over the week ends: at each it cuts the analysis' bars at that date
+//! (complete weekly and 3-day bars never change when data is appended, so the cut is a prefix),
+//! runs [`crate::signals::evaluate`] and [`crate::signals::stance::score`] — the same code path
+//! as [`crate::analyze`] — and keeps every signal's state and strength, the score and the stance.
+//! The expensive causal series are computed once on the full bars
+//! ([`crate::signals::cache::Precomputed`]) and read up to each week end. Weeks run in parallel in
+//! contiguous chunks whose cut only grows; the result does not depend on the thread count.
+//!
+//! Base rates ([`crate::baserates::base_rates_from_walk`]), the track record ([`track_record`])
+//! and the `backtest` command ([`backtest_csv`]) all read the same walk.
+
+use crate::baserates::{forward, Cut, Measure, HORIZONS};
+use crate::signals::cache::Precomputed;
+use crate::signals::format::format_ev;
+use crate::signals::stance::StanceKind;
+use crate::signals::{self, Ev, State, Unit};
+use crate::Analysis;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// The horizon the note's sentence and table cite, in weeks.
+pub const CITED_WEEKS: u32 = 13;
+
+/// One week end of the walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekRow {
+    /// Instrument session index of the week end in the analysis' daily bars.
+    pub di: usize,
+    /// The week end's date.
+    pub date: NaiveDate,
+    /// Every signal's (id, state, strength), in SIGNALS.md order.
+    pub signals: Vec<(&'static str, State, f64)>,
+    /// The score S in [-1, 1].
+    pub score: f64,
+    /// The weighted share of signals available.
+    pub coverage: f64,
+    /// The stance after overrides.
+    pub stance: StanceKind,
+}
+
+impl WeekRow {
+    /// The state of signal `id` (unavailable when it was not evaluated).
+    pub fn state_of(&self, id: &str) -> State {
+        self.signals.iter().find(|(i, ..)| *i == id).map_or(State::Unavailable, |s| s.1)
+    }
+}
+
+/// Every complete week end of an analysis, oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Walk {
+    /// One row per week end.
+    pub rows: Vec<WeekRow>,
+    /// Week ends left out at the start because the history is too long to walk in a few seconds
+    /// ([`crate::baserates::first_week_evaluated`]); 0 for the sample.
+    pub skipped: usize,
+}
+
+/// Walks every complete week end of `a` with the precomputed causal series.
+pub fn walk(a: &Analysis) -> Walk {
+    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+    walk_with(a, Some(&pre))
+}
+
+/// [`walk`] reading `pre` when given; without it every week end recomputes everything on its
+/// own cut (the reference path, slower, same result).
+pub fn walk_with(a: &Analysis, pre: Option<&Precomputed>) -> Walk {
+    let mut weeks: Vec<usize> =
+        a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
+    let skipped = crate::baserates::first_week_evaluated(weeks.len(), a.daily.len());
+    if skipped > 0 {
+        eprintln!(
+            "warning: base rates and the track record evaluate only the last {} of {} week ends (the \
+             history is too long to evaluate in a few seconds); the note says so",
+            weeks.len() - skipped,
+            weeks.len()
+        );
+        weeks.drain(..skipped);
+    }
+    let chunk = match pre {
+        Some(_) => weeks.len().div_ceil(4 * rayon::current_num_threads()).max(1),
+        None => 1,
+    };
+    let rows: Vec<Vec<WeekRow>> = weeks
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut cut: Option<Cut> = None;
+            part.iter()
+                .map(|&di| {
+                    let c = match cut.take() {
+                        Some(mut c) => {
+                            c.advance(a, None, di);
+                            c
+                        }
+                        None => Cut::new(a, None, di),
+                    };
+                    let date = a.daily.date[di];
+                    let results = signals::without_sentences(|| signals::evaluate(&c.input(a, date, pre)));
+                    let st = signals::stance::score(&results, &a.config.signals);
+                    cut = Some(c);
+                    WeekRow {
+                        di,
+                        date,
+                        signals: results.iter().map(|r| (r.id, r.state, r.strength)).collect(),
+                        score: st.score,
+                        coverage: st.coverage,
+                        stance: st.stance,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Walk { rows: rows.into_iter().flatten().collect(), skipped }
+}
+
+/// Forward-return statistics of one group of week ends at one horizon (fractions; None when the
+/// group has no outcome yet).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Week ends with an outcome at this horizon (on or before the as-of date).
+    pub count: usize,
+    /// Share of them with a positive return.
+    pub share_higher: Option<f64>,
+    /// Median return.
+    pub median: Option<f64>,
+    /// Mean return.
+    pub mean: Option<f64>,
+    /// Lowest return.
+    pub worst: Option<f64>,
+}
+
+impl Outcome {
+    /// Statistics of `v` (non-finite values skipped).
+    pub fn of(v: &[f64]) -> Outcome {
+        let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        let median = match n {
+            0 => None,
+            n if n % 2 == 1 => Some(v[n / 2]),
+            n => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+        };
+        Outcome {
+            count: n,
+            share_higher: (n > 0).then(|| v.iter().filter(|x| **x > 0.0).count() as f64 / n as f64),
+            median,
+            mean: (n > 0).then(|| v.iter().sum::<f64>() / n as f64),
+            worst: v.first().copied(),
+        }
+    }
+}
+
+/// What followed one stance at one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StanceOutcome {
+    /// `Long`, `Neutral` or `Short`.
+    pub stance: StanceKind,
+    /// Week ends with this stance (with or without an outcome yet).
+    pub weeks: usize,
+    /// The instrument's price return.
+    pub price: Outcome,
+    /// The instrument's return minus the benchmark's (None without a benchmark).
+    pub relative: Option<Outcome>,
+}
+
+/// The track record at one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackHorizon {
+    /// Horizon in weeks (4, 13, 26).
+    pub weeks: u32,
+    /// Horizon in sessions (20, 65, 130).
+    pub sessions: usize,
+    /// Long, Neutral, Short, in that order.
+    pub by_stance: Vec<StanceOutcome>,
+    /// Spearman rank correlation of the score with the forward price return (overlapping
+    /// windows; None with fewer than 3 outcomes).
+    pub rank_corr_price: Option<f64>,
+    /// Spearman rank correlation of the score with the forward relative return.
+    pub rank_corr_relative: Option<f64>,
+    /// Week ends with a price outcome at this horizon.
+    pub n: usize,
+}
+
+/// The stance's own track record: every week end since the score had enough coverage, grouped
+/// by the stance the note would have printed then, with what followed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackRecord {
+    /// The first week end counted (coverage at least 0.5, so the stance is not the
+    /// insufficient-data default); None if none.
+    pub since: Option<NaiveDate>,
+    /// The last week end counted.
+    pub until: Option<NaiveDate>,
+    /// Week ends counted.
+    pub weeks: usize,
+    /// The benchmark the relative return is measured against.
+    pub versus: Option<String>,
+    /// Statistics at 4, 13 and 26 weeks.
+    pub horizons: Vec<TrackHorizon>,
+    /// The note's plain sentence.
+    pub sentence: String,
+}
+
+impl TrackRecord {
+    /// The statistics at `weeks`, if that horizon was computed.
+    pub fn horizon(&self, weeks: u32) -> Option<&TrackHorizon> {
+        self.horizons.iter().find(|h| h.weeks == weeks)
+    }
+}
+
+/// Average ranks (1-based; ties share the mean of their ranks).
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for k in i..=j {
+            r[idx[k]] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rank correlation of paired values (the Pearson correlation of their average
+/// ranks). None with fewer than 3 pairs or a constant side.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    if n < 3 {
+        return None;
+    }
+    let (rx, ry) = (ranks(&x[..n]), ranks(&y[..n]));
+    let m = (n as f64 + 1.0) / 2.0;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for k in 0..n {
+        let (a, b) = (rx[k] - m, ry[k] - m);
+        sxy += a * b;
+        sxx += a * a;
+        syy += b * b;
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// The rows of the walk the track record counts: coverage at least 0.5.
+fn counted(walk: &Walk) -> impl Iterator<Item = &WeekRow> {
+    walk.rows.iter().filter(|r| r.coverage >= 0.5)
+}
+
+/// The track record of `a`'s stance over the week ends of `walk` (a walk of `a`).
+pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
+    let rows: Vec<&WeekRow> = counted(walk).collect();
+    let has_bench = a.bench_daily.is_some();
+    let horizons = HORIZONS
+        .iter()
+        .map(|&(weeks, h)| {
+            let price: Vec<Option<f64>> = rows.iter().map(|r| forward(a, Measure::Price, r.di, h)).collect();
+            let rel: Vec<Option<f64>> = rows.iter().map(|r| forward(a, Measure::Excess, r.di, h)).collect();
+            let by_stance = [StanceKind::Long, StanceKind::Neutral, StanceKind::Short]
+                .into_iter()
+                .map(|k| {
+                    let pick = |v: &[Option<f64>]| -> Vec<f64> {
+                        rows.iter().zip(v).filter(|(r, _)| r.stance == k).filter_map(|(_, x)| *x).collect()
+                    };
+                    StanceOutcome {
+                        stance: k,
+                        weeks: rows.iter().filter(|r| r.stance == k).count(),
+                        price: Outcome::of(&pick(&price)),
+                        relative: has_bench.then(|| Outcome::of(&pick(&rel))),
+                    }
+                })
+                .collect();
+            let corr = |v: &[Option<f64>]| {
+                let (xs, ys): (Vec<f64>, Vec<f64>) = rows
+                    .iter()
+                    .zip(v)
+                    .filter_map(|(r, x)| x.filter(|x| x.is_finite()).map(|x| (r.score, x)))
+                    .unzip();
+                spearman(&xs, &ys)
+            };
+            TrackHorizon {
+                weeks,
+                sessions: h,
+                by_stance,
+                rank_corr_price: corr(&price),
+                rank_corr_relative: if has_bench { corr(&rel) } else { None },
+                n: price.iter().filter(|x| x.is_some()).count(),
+            }
+        })
+        .collect();
+    let mut tr = TrackRecord {
+        since: rows.first().map(|r| r.date),
+        until: rows.last().map(|r| r.date),
+        weeks: rows.len(),
+        versus: a.dataset.benchmark.as_ref().map(|b| b.symbol.clone()),
+        horizons,
+        sentence: String::new(),
+    };
+    tr.sentence = sentence(&tr, &a.dataset.instrument.symbol);
+    tr
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a".into(), |v| format_ev(&Ev::Num { v, unit: Unit::Pct }, None))
+}
+
+fn pp(v: Option<f64>) -> String {
+    match v {
+        // A no-break space keeps the unit with its number in narrow table cells.
+        Some(v) => format!("{}\u{a0}pp", pct(Some(v)).trim_end_matches('%')),
+        None => "n/a".into(),
+    }
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// A correlation to 2 dp with a typographic minus.
+fn corr_text(v: f64) -> String {
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
+    format!("{v:.2}").replace('-', "\u{2212}")
+}
+
+/// `Long`, `Neutral` or `Short`.
+pub fn stance_name(k: StanceKind) -> &'static str {
+    match k {
+        StanceKind::Long => "Long",
+        StanceKind::Neutral => "Neutral",
+        StanceKind::Short => "Short",
+    }
+}
+
+/// The note's sentence: whether the score ranked the cited horizon's forward returns (relative
+/// to the benchmark when there is one), with the rank correlation.
+pub fn sentence(tr: &TrackRecord, symbol: &str) -> String {
+    let (Some(since), Some(h)) = (tr.since, tr.horizon(CITED_WEEKS)) else {
+        return "Track record: not enough history to compute the stance at earlier week ends.".into();
+    };
+    let (rho, what) = match (h.rank_corr_relative, tr.versus.as_deref()) {
+        (Some(r), Some(b)) => (r, format!("{symbol}'s {}-week return relative to {b}", h.weeks)),
+        _ => match h.rank_corr_price {
+            Some(r) => (r, format!("{symbol}'s {}-week return", h.weeks)),
+            None => {
+                return format!(
+                    "Track record: too few week ends since {} with a {}-week outcome to judge the score.",
+                    since.year(),
+                    h.weeks
+                )
+            }
+        },
+    };
+    let verdict = if rho.abs() < 0.1 {
+        "has not ranked"
+    } else if rho > 0.0 {
+        "has ranked, if loosely,"
+    } else {
+        "has ranked inversely"
+    };
+    format!(
+        "Since {} the score {verdict} {what}: rank correlation {} over {} week ends (overlapping windows, \
+         so fewer independent cases than that).",
+        since.year(),
+        corr_text(rho),
+        h.n
+    )
+}
+
+/// The track record as the note's partial template shows it: the sentence and one row per
+/// stance at the cited horizon, every value already formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackView {
+    /// The plain sentence.
+    pub sentence: String,
+    /// The horizon in weeks.
+    pub weeks: u32,
+    /// The instrument's symbol.
+    pub symbol: String,
+    /// The benchmark's symbol, when there is one.
+    pub versus: Option<String>,
+    /// Long, Neutral, Short.
+    pub rows: Vec<TrackViewRow>,
+}
+
+/// One stance's row of [`TrackView`].
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackViewRow {
+    /// `Long`, `Neutral` or `Short`.
+    pub stance: String,
+    /// Week ends with an outcome at the horizon.
+    pub count: usize,
+    /// Share of them with the instrument higher.
+    pub higher: String,
+    /// Median price return.
+    pub median: String,
+    /// Mean price return.
+    pub mean: String,
+    /// Worst price return.
+    pub worst: String,
+    /// Share with the instrument ahead of the benchmark.
+    pub ahead: String,
+    /// Median relative return (pp).
+    pub rel_median: String,
+    /// Mean relative return (pp).
+    pub rel_mean: String,
+    /// Worst relative return (pp).
+    pub rel_worst: String,
+}
+
+/// The template view of a track record.
+pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
+    let rows = tr
+        .horizon(CITED_WEEKS)
+        .map(|h| {
+            h.by_stance
+                .iter()
+                .map(|s| {
+                    let r = s.relative.as_ref();
+                    TrackViewRow {
+                        stance: stance_name(s.stance).to_string(),
+                        count: s.price.count,
+                        higher: share(s.price.share_higher),
+                        median: pct(s.price.median),
+                        mean: pct(s.price.mean),
+                        worst: pct(s.price.worst),
+                        ahead: share(r.and_then(|r| r.share_higher)),
+                        rel_median: pp(r.and_then(|r| r.median)),
+                        rel_mean: pp(r.and_then(|r| r.mean)),
+                        rel_worst: pp(r.and_then(|r| r.worst)),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    TrackView {
+        sentence: tr.sentence.clone(),
+        weeks: CITED_WEEKS,
+        symbol: symbol.to_string(),
+        versus: tr.versus.clone(),
+        rows,
+    }
+}
+
+/// A CSV field: quoted when it holds a comma, quote or line break.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.filter(|v| v.is_finite()).map_or_else(String::new, |v| format!("{v:.6}"))
+}
+
+/// The `backtest` CSV: a header, then one row per week end of `walk` with `from <= date <= to`:
+/// date, score, stance, coverage, every signal's state and strength, and the forward 4/13/26-week
+/// price returns and returns relative to the benchmark (fractions; empty when the horizon is
+/// after the as-of date or there is no benchmark).
+pub fn backtest_csv(a: &Analysis, walk: &Walk, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    let ids: Vec<&'static str> =
+        walk.rows.first().map(|r| r.signals.iter().map(|s| s.0).collect()).unwrap_or_default();
+    let mut head: Vec<String> = ["date", "score", "stance", "coverage"].map(String::from).to_vec();
+    for id in &ids {
+        head.push(format!("{id}_state"));
+        head.push(format!("{id}_strength"));
+    }
+    for (w, _) in HORIZONS {
+        head.push(format!("fwd_{w}w"));
+    }
+    for (w, _) in HORIZONS {
+        head.push(format!("rel_{w}w"));
+    }
+    let mut out = head.join(",");
+    out.push('\n');
+    for r in walk.rows.iter().filter(|r| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t)) {
+        let mut row = vec![
+            r.date.to_string(),
+            format!("{:.6}", r.score),
+            stance_name(r.stance).to_string(),
+            format!("{:.4}", r.coverage),
+        ];
+        for id in &ids {
+            match r.signals.iter().find(|s| s.0 == *id) {
+                Some((_, st, s)) => {
+                    row.push(st.name().to_string());
+                    row.push(format!("{s:.4}"));
+                }
+                None => row.extend([String::new(), String::new()]),
+            }
+        }
+        for (_, h) in HORIZONS {
+            row.push(num(forward(a, Measure::Price, r.di, h)));
+        }
+        for (_, h) in HORIZONS {
+            row.push(num(forward(a, Measure::Excess, r.di, h)));
+        }
+        out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spearman_by_hand() {
+        assert_eq!(spearman(&[1.0, 2.0, 3.0, 4.0], &[10.0, 20.0, 30.0, 40.0]), Some(1.0));
+        assert_eq!(spearman(&[1.0, 2.0, 3.0, 4.0], &[4.0, 3.0, 2.0, 1.0]), Some(-1.0));
+        // Ties take average ranks: x ranks 1.5 1.5 3, y ranks 1 2 3 -> r = 0.866.
+        let r = spearman(&[1.0, 1.0, 2.0], &[1.0, 2.0, 3.0]).unwrap();
+        assert!((r - 0.75f64.sqrt()).abs() < 1e-12, "{r}");
+        assert_eq!(spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]), None);
+        assert_eq!(spearman(&[1.0, 2.0], &[1.0, 2.0]), None);
+    }
+
+    #[test]
+    fn outcome_by_hand() {
+        let o = Outcome::of(&[0.05, -0.10, 0.02, 0.0, f64::NAN]);
+        assert_eq!(o.count, 4);
+        assert_eq!(o.share_higher, Some(0.5));
+        assert_eq!(o.median, Some(0.01));
+        assert!((o.mean.unwrap() - (-0.0075)).abs() < 1e-15);
+        assert_eq!(o.worst, Some(-0.10));
+        assert_eq!(Outcome::of(&[]).median, None);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"x\""), "\"say \"\"x\"\"\"");
+        assert_eq!(field("plain"), "plain");
+    }
+}
