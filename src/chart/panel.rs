@@ -466,8 +466,14 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         // a leader, nearest first.
         let step = fs as i32 + pen.px(6.0);
         let mut cands = Vec::new();
-        for k in 0..=(f.height() / step).max(1) {
-            for j in 0..8 {
+        let kmax = (f.height() / step).max(1);
+        // Nearest first: j steps left plus k steps away from the line.
+        for d in 0..=(kmax + 7) {
+            for k in 0..=d.min(kmax) {
+                let j = d - k;
+                if j >= 8 {
+                    continue;
+                }
                 let x = f.x1 - inset - j * w / 8;
                 let dy = k * step;
                 cands.push(((x, y - gap - dy), HPos::Right, VPos::Bottom));
