@@ -286,15 +286,22 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
         }
     }
     // Three rounded values (two significant digits of the span), away from the tags.
-    let q = 10f64.powf((span * 0.35).log10().floor() - 1.0);
-    let sets: [&[f64]; 3] = [&[0.15, 0.5, 0.85], &[0.08, 0.36, 0.64, 0.92], &[0.05, 0.27, 0.5, 0.73, 0.95]];
-    let mut t = Vec::new();
-    for set in sets {
-        t = set.iter().map(|k| ((f.ymin + span * k) / q).round() * q).collect();
-        if t.iter().filter(|v| shown(**v)).count() >= 3 {
-            break;
+    for q in [10f64.powf((span * 0.3).log10().floor()), 10f64.powf((span * 0.3).log10().floor() - 1.0)] {
+        let sets: [&[f64]; 3] = [&[0.2, 0.5, 0.8], &[0.12, 0.37, 0.63, 0.88], &[0.1, 0.3, 0.5, 0.7, 0.9]];
+        for set in sets {
+            let mut t: Vec<f64> = set
+                .iter()
+                .map(|k| ((f.ymin + span * k) / q).round() * q)
+                .filter(|v| *v >= f.ymin && *v <= f.ymax)
+                .collect();
+            t.dedup();
+            if t.iter().filter(|v| shown(**v)).count() >= 3 {
+                return (t, step_decimals(q));
+            }
         }
     }
+    let q = 10f64.powf((span * 0.3).log10().floor() - 2.0);
+    let t: Vec<f64> = [0.2, 0.5, 0.8].iter().map(|k| ((f.ymin + span * k) / q).round() * q).collect();
     (t, step_decimals(q))
 }
 
@@ -443,6 +450,42 @@ pub(crate) struct EdgeLabel {
     pub color: RGBAColor,
 }
 
+/// Labels of the same colour whose lines lie closer than a label's height cannot each sit next
+/// to their own line: they merge into one label at the uppermost line, listing the values
+/// ("246.78 / 248.48 / 252.49 levels"). Text before the first space is taken as the value.
+fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel]) -> Vec<EdgeLabel> {
+    let h = pen.text_size("0", pen.fs(FS_NOTE), false).1 + pen.px(2.0);
+    let mut idx: Vec<usize> = (0..labels.len()).filter(|i| f.contains_y(labels[*i].y)).collect();
+    idx.sort_by(|a, b| labels[*b].y.total_cmp(&labels[*a].y).then(a.cmp(b)));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in idx {
+        match groups.last_mut() {
+            Some(g)
+                if labels[g[g.len() - 1]].color == labels[i].color
+                    && (f.fy(labels[i].y) - f.fy(labels[g[g.len() - 1]].y)).abs() < h =>
+            {
+                g.push(i)
+            }
+            _ => groups.push(vec![i]),
+        }
+    }
+    let mut out: Vec<EdgeLabel> = labels.iter().filter(|l| !f.contains_y(l.y)).cloned().collect();
+    for g in groups {
+        if g.len() == 1 {
+            out.push(labels[g[0]].clone());
+            continue;
+        }
+        let mut vals: Vec<&str> = g.iter().map(|i| labels[*i].text.split(' ').next().unwrap_or("")).collect();
+        vals.reverse();
+        out.push(EdgeLabel {
+            y: labels[g[0]].y,
+            text: format!("{} levels", vals.join(" / ")),
+            color: labels[g[0]].color,
+        });
+    }
+    out
+}
+
 /// Draws each label next to its horizontal line through the layout pass: just above or just
 /// below the line (never across it), at the right end first, then further left, avoiding placed
 /// labels, markers and candles; a label that had to move gets a leader to its line's right end.
@@ -453,7 +496,8 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
     let gap = pen.px(2.0);
     let inset = pen.px(4.0);
     let w = f.x1 - f.x0;
-    for l in labels {
+    let merged = merge_close(pen, f, labels);
+    for l in &merged {
         if !l.y.is_finite() {
             continue;
         }

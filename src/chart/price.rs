@@ -180,10 +180,13 @@ impl TfScene<'_> {
             }
             Layers::Daily => {
                 for l in &a.levels {
-                    let t = if l.label.is_empty() {
-                        format!("{:.2}", l.price)
-                    } else {
-                        format!("{:.2} {}", l.price, truncate(&l.label, 30))
+                    // Price and the first source ("SMA20 + SMA50 + HVN" → "SMA20 and 2 more"): short
+                    // enough to sit next to its line; the note lists every source.
+                    let parts: Vec<&str> = l.label.split(" + ").filter(|p| !p.trim().is_empty()).collect();
+                    let t = match parts.len() {
+                        0 => format!("{:.2}", l.price),
+                        1 => format!("{:.2} {}", l.price, truncate(parts[0].trim(), 24)),
+                        k => format!("{:.2} {} and {} more", l.price, truncate(parts[0].trim(), 22), k - 1),
                     };
                     out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba() });
                 }
