@@ -451,8 +451,9 @@ pub(crate) struct EdgeLabel {
 }
 
 /// Labels of the same colour whose lines lie closer than a label's height cannot each sit next
-/// to their own line: they merge into one label at the uppermost line, listing the values
-/// ("246.78 / 248.48 / 252.49 levels"). Text before the first space is taken as the value.
+/// to their own line: they merge into one label at the uppermost line, joining their texts when
+/// short enough, else listing the values ("246.78 / 248.48 / 252.49 levels"; the text before
+/// the first space is taken as the value).
 fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel]) -> Vec<EdgeLabel> {
     let h = pen.text_size("0", pen.fs(FS_NOTE), false).1 + pen.px(2.0);
     let mut idx: Vec<usize> = (0..labels.len()).filter(|i| f.contains_y(labels[*i].y)).collect();
@@ -475,13 +476,17 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
             out.push(labels[g[0]].clone());
             continue;
         }
-        let mut vals: Vec<&str> = g.iter().map(|i| labels[*i].text.split(' ').next().unwrap_or("")).collect();
-        vals.reverse();
-        out.push(EdgeLabel {
-            y: labels[g[0]].y,
-            text: format!("{} levels", vals.join(" / ")),
-            color: labels[g[0]].color,
-        });
+        // Whole texts when they fit in about half the plot, else the values only.
+        let mut full: Vec<&str> = g.iter().map(|i| labels[*i].text.as_str()).collect();
+        full.reverse();
+        let joined = full.join(" / ");
+        let text = if pen.text_size(&joined, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) / 2 {
+            joined
+        } else {
+            let vals: Vec<&str> = full.iter().map(|t| t.split(' ').next().unwrap_or("")).collect();
+            format!("{} levels", vals.join(" / "))
+        };
+        out.push(EdgeLabel { y: labels[g[0]].y, text, color: labels[g[0]].color });
     }
     out
 }
