@@ -158,9 +158,10 @@ impl Default for OutputConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChartConfig {
-    /// Width in pixels.
+    /// Width in pixels. The default, 1500, is the 750 CSS-pixel HTML column at 2× density (text
+    /// scales with the size; see `chart`).
     pub width: u32,
-    /// Height in pixels.
+    /// Height in pixels (default 1140: a 750 × 570 design at 2×).
     pub height: u32,
     /// Also write SVG next to each PNG.
     pub svg: bool,
@@ -175,8 +176,8 @@ pub struct ChartConfig {
 impl Default for ChartConfig {
     fn default() -> Self {
         ChartConfig {
-            width: 1400,
-            height: 900,
+            width: 1500,
+            height: 1140,
             svg: false,
             weekly_bars: 156,
             three_day_bars: 84,

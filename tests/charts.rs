@@ -184,7 +184,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         let charts = render_all(&a, theme, &cfg(true)).unwrap();
         assert_eq!(names(&charts), ["weekly", "3day", "daily", "relative", "macro"]);
         for c in &charts {
-            assert_eq!(png_size(&c.png), (1400, 900), "{}", c.name);
+            assert_eq!(png_size(&c.png), (1500, 1140), "{}", c.name);
             let svg = c.svg.as_deref().expect("svg asked for");
             assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{}", c.name);
             assert!(!c.title.is_empty() && !c.alt.is_empty());
@@ -228,7 +228,7 @@ fn too_little_data_renders_a_not_enough_history_panel() {
     for c in charts.iter().filter(|c| c.name != "macro") {
         assert!(c.svg.as_deref().unwrap().contains("Not enough history"), "{}", c.name);
         assert!(c.alt.contains("not enough history"), "{}: {}", c.name, c.alt);
-        assert_eq!(png_size(&c.png), (1400, 900));
+        assert_eq!(png_size(&c.png), (1500, 1140));
     }
     // Not a single bar: still renders.
     let mut empty = analysis(30, false, false);
@@ -262,5 +262,79 @@ fn sizes_are_configurable_down_to_the_smallest_allowed() {
         for chart in render_all(&a, Theme::Light, &c).unwrap() {
             assert_eq!(png_size(&chart.png), (w, h), "{}", chart.name);
         }
+    }
+}
+
+/// Every `font-size="…"` in an SVG.
+fn font_sizes(svg: &str) -> Vec<f64> {
+    svg.split("font-size=\"").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
+}
+
+#[test]
+fn no_chart_text_is_smaller_than_the_bound_for_its_display_width() {
+    // Shown at 750 CSS px in the HTML column (≥ 11 CSS px) and at ~460 pt in the PDF (≥ 7 pt):
+    // an image w pixels wide needs text of at least max(11 / 750, 7 / 460) × w pixels.
+    let a = analysis(900, true, true);
+    for (w, h) in [(1500, 1140), (3000, 2280), (1000, 760)] {
+        let c = ChartConfig { width: w, height: h, svg: true, ..ChartConfig::default() };
+        let bound = (11.0 / 750.0f64).max(7.0 / 460.0) * w as f64;
+        for chart in render_all(&a, Theme::Light, &c).unwrap() {
+            let sizes = font_sizes(chart.svg.as_deref().unwrap());
+            assert!(sizes.len() > 20, "{}: {} texts", chart.name, sizes.len());
+            let min = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+            assert!(
+                min >= bound - 0.01,
+                "{} at {w}×{h}: smallest text {min:.2} px < {bound:.2} px",
+                chart.name
+            );
+        }
+    }
+}
+
+/// Interior overlap of two boxes.
+fn overlap(a: &[i32; 4], b: &[i32; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+/// Checks one note's chart layouts: label boxes from the layout pass hit no other label, value
+/// tag, marker or candle body; every value axis has at least three labelled ticks.
+fn check_layouts(what: &str, a: &Analysis) {
+    let lays = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
+    assert!(!lays.is_empty());
+    for l in &lays {
+        let labels: Vec<&[i32; 4]> = l.boxes.iter().filter(|(k, _)| *k == "label").map(|(_, b)| b).collect();
+        for (i, a) in labels.iter().enumerate() {
+            for (k, b) in &l.boxes {
+                if std::ptr::eq(*a, b) || !matches!(*k, "label" | "tag" | "marker" | "candle") {
+                    continue;
+                }
+                assert!(!overlap(a, b), "{what} {}: label {a:?} overlaps {k} {b:?}", l.name);
+            }
+            assert!(
+                a[0] >= 0 && a[1] >= 0 && a[2] <= l.size.0 as i32 && a[3] <= l.size.1 as i32,
+                "{what} {}: {a:?}",
+                l.name
+            );
+            let _ = i;
+        }
+        for (k, n) in l.axis_ticks.iter().enumerate() {
+            assert!(*n >= 3, "{what} {}: value axis {k} has {n} labelled ticks", l.name);
+        }
+    }
+}
+
+#[test]
+fn layout_labels_never_overlap_and_every_axis_has_three_ticks() {
+    check_layouts("synthetic", &analysis(900, true, true));
+    check_layouts("synthetic, short", &analysis(260, true, true));
+}
+
+#[test]
+fn layout_holds_on_the_sample_at_four_dates() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-12-12"), None] {
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, as_of.map(d)).unwrap();
+        check_layouts(as_of.unwrap_or("last date"), &a);
     }
 }

@@ -30,8 +30,35 @@ pub(crate) struct Pen<'a, B: DrawingBackend> {
     pub area: &'a DrawingArea<B, Shift>,
     /// Colours.
     pub pal: Palette,
-    /// Scale factor (1.0 at 1400×900).
+    /// Scale factor (1.0 at the design size of 750 × 570 CSS pixels; 2.0 at the default
+    /// 1500 × 1140 image).
     pub s: f64,
+    /// True for a pixel backend: text is rasterised by [`super::text`]; false for SVG, where text
+    /// stays `<text>` elements.
+    pub raster: bool,
+    /// Boxes of every label placed so far on the current panel (the layout pass reads and
+    /// extends it), plus what was placed, for tests.
+    pub placed: std::cell::RefCell<Vec<Placed>>,
+    /// Labelled ticks of each value axis drawn, in order (for tests).
+    pub axes: std::cell::RefCell<Vec<usize>>,
+}
+
+/// A box the label layout pass placed (or reserved), in pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Placed {
+    /// Top-left corner.
+    pub a: Px,
+    /// Bottom-right corner.
+    pub b: Px,
+    /// What it is: `label`, `tag`, `marker` or `candle`.
+    pub kind: &'static str,
+}
+
+impl Placed {
+    /// True when the two boxes share interior area.
+    pub fn hits(&self, o: &Placed) -> bool {
+        self.a.0 < o.b.0 && o.a.0 < self.b.0 && self.a.1 < o.b.1 && o.a.1 < self.b.1
+    }
 }
 
 impl<B: DrawingBackend> Pen<'_, B> {
@@ -40,36 +67,65 @@ impl<B: DrawingBackend> Pen<'_, B> {
         ((v * self.s).round() as i32).max(1)
     }
 
-    /// Font size in pixels for a nominal size (at scale 1), never below 8 px.
+    /// Font (em) size in pixels for a nominal size (at scale 1), never below 8 px.
     pub fn fs(&self, nominal: f64) -> f64 {
         (nominal * self.s).max(8.0)
     }
 
-    fn style(&self, size: f64, bold: bool, color: RGBAColor, h: HPos, v: VPos) -> TextStyle<'static> {
-        let st = if bold { FontStyle::Bold } else { FontStyle::Normal };
-        FontDesc::new(FontFamily::SansSerif, size, st).color(&color).pos(Pos::new(h, v))
-    }
-
-    /// Draws text anchored at `p`.
+    /// Draws text anchored at `p`: `h` picks the left, centre or right end; `v` the top of the
+    /// line box (`Top`), the middle of the capitals (`Center`) or the bottom of the line box
+    /// (`Bottom`). Every glyph sits on one baseline (see [`super::text`]).
     #[allow(clippy::too_many_arguments)]
     pub fn text(&self, s: &str, p: Px, size: f64, color: RGBAColor, h: HPos, v: VPos, bold: bool) -> DResult {
         if s.is_empty() {
             return Ok(());
         }
-        self.area.draw_text(s, &self.style(size, bold, color, h, v), p)?;
+        let vm = super::text::vmetrics(size, bold);
+        let base = match v {
+            VPos::Top => p.1 as f64 + vm.ascent,
+            VPos::Center => p.1 as f64 + vm.cap / 2.0,
+            VPos::Bottom => p.1 as f64 - vm.descent,
+        };
+        if self.raster {
+            let w = super::text::width(s, size, bold);
+            let x = match h {
+                HPos::Left => p.0 as f64,
+                HPos::Center => p.0 as f64 - w / 2.0,
+                HPos::Right => p.0 as f64 - w,
+            };
+            let mut err = None;
+            super::text::raster(s, x, base.round(), size, bold, |px, py, c| {
+                if err.is_none() {
+                    let col = RGBAColor(color.0, color.1, color.2, color.3 * c as f64);
+                    if let Err(e) = self.area.draw_pixel((px, py), &col) {
+                        err = Some(DrawError(e.to_string()));
+                    }
+                }
+            });
+            return err.map_or(Ok(()), Err);
+        }
+        // SVG: plotters writes `font-size = size / 1.24` and, for a top anchor, `dy = 0.76em`,
+        // so asking for `1.24 × em` at `baseline − 0.76 em` puts the baseline where it belongs.
+        let st = if bold { FontStyle::Bold } else { FontStyle::Normal };
+        let style = FontDesc::new(FontFamily::Name(super::text::SVG_FAMILY), size * 1.24, st)
+            .color(&color)
+            .pos(Pos::new(h, VPos::Top));
+        self.area.draw_text(s, &style, (p.0, (base - 0.76 * size).round() as i32))?;
         Ok(())
     }
 
-    /// Width and height of text in pixels.
+    /// Width and height (line box: ascent + descent) of text in pixels.
     pub fn text_size(&self, s: &str, size: f64, bold: bool) -> (i32, i32) {
         if s.is_empty() {
             return (0, 0);
         }
-        let st = self.style(size, bold, self.pal.text.to_rgba(), HPos::Left, VPos::Top);
-        match self.area.estimate_text_size(s, &st) {
-            Ok((w, h)) => (w as i32, h as i32),
-            Err(_) => ((s.chars().count() as f64 * size * 0.6) as i32, size as i32),
-        }
+        let vm = super::text::vmetrics(size, bold);
+        (super::text::width(s, size, bold).ceil() as i32, (vm.ascent + vm.descent).ceil() as i32)
+    }
+
+    /// Records a placed box.
+    pub fn place(&self, a: Px, b: Px, kind: &'static str) {
+        self.placed.borrow_mut().push(Placed { a, b, kind });
     }
 
     /// Text on a filled box (for labels over data), anchored like [`Pen::text`]; returns the box.
@@ -99,6 +155,81 @@ impl<B: DrawingBackend> Pen<'_, B> {
         let bx = ((x0 - pad, y0 - pad / 2), (x0 + w + pad, y0 + ht + pad / 2));
         self.fill_rect(bx.0, bx.1, fill)?;
         self.text(s, (x0, y0), size, color, HPos::Left, VPos::Top, false)?;
+        self.place(bx.0, bx.1, "label");
+        Ok(bx)
+    }
+
+    /// The box [`Pen::label`] would fill for `s` anchored at `p`.
+    pub fn label_box(&self, s: &str, p: Px, size: f64, h: HPos, v: VPos) -> (Px, Px) {
+        let (w, ht) = self.text_size(s, size, false);
+        let pad = self.px(3.0);
+        let x0 = match h {
+            HPos::Left => p.0,
+            HPos::Center => p.0 - w / 2,
+            HPos::Right => p.0 - w,
+        };
+        let y0 = match v {
+            VPos::Top => p.1,
+            VPos::Center => p.1 - ht / 2,
+            VPos::Bottom => p.1 - ht,
+        };
+        ((x0 - pad, y0 - pad / 2), (x0 + w + pad, y0 + ht + pad / 2))
+    }
+
+    /// The layout pass for one label: tries the candidate anchors in order and draws the label at
+    /// the first whose box stays inside `bounds` and hits no placed label, tag, marker or candle;
+    /// failing that, at the candidate with the least weighted overlap. A label moved off its
+    /// first candidate gets a leader line back to `target`. Returns the box.
+    #[allow(clippy::too_many_arguments)]
+    pub fn label_fit(
+        &self,
+        s: &str,
+        cands: &[(Px, HPos, VPos)],
+        target: Option<Px>,
+        size: f64,
+        color: RGBAColor,
+        fill: RGBAColor,
+        bounds: (Px, Px),
+    ) -> DResult<(Px, Px)> {
+        let mut best: Option<(f64, usize)> = None;
+        for (k, (p, h, v)) in cands.iter().enumerate() {
+            let (a, b) = self.label_box(s, *p, size, *h, *v);
+            let probe = Placed { a, b, kind: "" };
+            let mut cost = 0.0;
+            if a.0 < bounds.0 .0 || a.1 < bounds.0 .1 || b.0 > bounds.1 .0 || b.1 > bounds.1 .1 {
+                cost += 1000.0;
+            }
+            for q in self.placed.borrow().iter() {
+                if q.hits(&probe) {
+                    let ix = (b.0.min(q.b.0) - a.0.max(q.a.0)) as f64;
+                    let iy = (b.1.min(q.b.1) - a.1.max(q.a.1)) as f64;
+                    let weight = match q.kind {
+                        "label" | "tag" | "marker" => 100.0,
+                        "candle" => 50.0,
+                        _ => 1.0,
+                    };
+                    cost += weight * (1.0 + ix * iy / 100.0);
+                }
+            }
+            if cost == 0.0 {
+                best = Some((0.0, k));
+                break;
+            }
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, k));
+            }
+        }
+        let Some((_, k)) = best else { return Ok(((0, 0), (0, 0))) };
+        let (p, h, v) = cands[k];
+        let bx = self.label(s, p, size, color, fill, h, v)?;
+        if let (Some(t), true) = (target, k > 0) {
+            // Leader from the nearest point of the box to the target.
+            let cx = t.0.clamp(bx.0 .0, bx.1 .0);
+            let cy = t.1.clamp(bx.0 .1, bx.1 .1);
+            if (cx - t.0).abs() + (cy - t.1).abs() > self.px(4.0) {
+                self.line(&[(cx, cy), t], color, 1)?;
+            }
+        }
         Ok(bx)
     }
 
@@ -227,32 +358,6 @@ impl Frame {
     }
 }
 
-/// Nice tick values covering `[lo, hi]`, at most about `max_n` of them, with the decimals the
-/// step needs (1, 2, 2.5 or 5 × 10^k).
-pub(crate) fn nice_ticks(lo: f64, hi: f64, max_n: usize) -> (Vec<f64>, usize) {
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-        return (Vec::new(), 0);
-    }
-    let raw = (hi - lo) / max_n.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let norm = raw / mag;
-    let mult = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|m| *m >= norm - 1e-9).unwrap_or(10.0);
-    let step = mult * mag;
-    let mut decimals = (-(step.log10().floor())).max(0.0) as usize;
-    if (mult - 2.5).abs() < 1e-9 {
-        decimals += 1;
-    }
-    let first = (lo / step).ceil();
-    let mut out = Vec::new();
-    let mut k = first;
-    while k * step <= hi + step * 1e-9 && out.len() < 100 {
-        let v = k * step;
-        out.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
-        k += 1.0;
-    }
-    (out, decimals.min(6))
-}
-
 /// Formats a tick value with a fixed number of decimals.
 pub(crate) fn fmt_fixed(v: f64, decimals: usize) -> String {
     format!("{v:.decimals$}")
@@ -276,7 +381,12 @@ pub(crate) fn fmt_count_ticks(ticks: &[f64]) -> Vec<String> {
     let max_abs = ticks.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let (div, suf) = count_unit(max_abs);
     let step = if ticks.len() >= 2 { (ticks[1] - ticks[0]).abs() / div } else { 1.0 };
-    let dec = if step >= 1.0 || step <= 0.0 { 0 } else { (-(step.log10().floor())) as usize };
+    let dec = (0..4usize)
+        .find(|d| {
+            let k = step * 10f64.powi(*d as i32);
+            (k - k.round()).abs() < 1e-6 * k.abs().max(1.0)
+        })
+        .unwrap_or(3);
     ticks
         .iter()
         .map(|v| if *v == 0.0 { "0".to_string() } else { format!("{:.*}{suf}", dec.min(3), v / div) })
@@ -392,8 +502,24 @@ pub(crate) fn date_ticks(
             })
             .collect();
         let keep: Vec<bool> = spans.iter().map(|(a, b)| *a >= left && *b <= right).collect();
-        let kept: Vec<(DateTick, (i32, i32))> =
+        let mut kept: Vec<(DateTick, (i32, i32))> =
             out.into_iter().zip(spans).zip(keep).filter(|(_, k)| *k).map(|(t, _)| t).collect();
+        // The first label shown carries the year, even when the first tick was dropped.
+        if let Some((t, span)) = kept.first_mut() {
+            let d = ticks.iter().find(|(x, _)| *x == t.x).map(|(_, d)| *d);
+            if let Some(d) = d.filter(|d| !t.major && !t.label.contains(&d.year().to_string())) {
+                let label = match g {
+                    Gran::Week(_) => d.format("%b %-d %Y").to_string(),
+                    _ => d.format("%b %Y").to_string(),
+                };
+                let c = to_px(t.x);
+                let w = width_of(&label, false);
+                if c - w / 2 >= left && c + w / 2 <= right {
+                    t.label = label;
+                    *span = (c - w / 2, c + w / 2);
+                }
+            }
+        }
         let fits = kept.windows(2).all(|w| w[1].1 .0 - w[0].1 .1 >= gap);
         if fits && kept.len() >= 2 {
             return kept.into_iter().map(|(t, _)| t).collect();
@@ -405,70 +531,15 @@ pub(crate) fn date_ticks(
     fallback
 }
 
-/// Spreads label centres (pixel y, sorted by caller or not) so that no two are closer than
-/// `min_gap`, staying within `[lo, hi]`; returns the adjusted positions in the input order.
-pub(crate) fn spread_labels(ys: &[i32], min_gap: i32, lo: i32, hi: i32) -> Vec<i32> {
-    let mut idx: Vec<usize> = (0..ys.len()).collect();
-    idx.sort_by_key(|&i| (ys[i], i));
-    let mut pos: Vec<i32> = idx.iter().map(|&i| ys[i].clamp(lo, hi)).collect();
-    for k in 1..pos.len() {
-        if pos[k] - pos[k - 1] < min_gap {
-            pos[k] = pos[k - 1] + min_gap;
-        }
-    }
-    // Pull back from the bottom if the stack overflowed.
-    if let Some(last) = pos.last().copied() {
-        if last > hi {
-            let shift = last - hi;
-            for p in pos.iter_mut() {
-                *p -= shift;
-            }
-            for k in (0..pos.len().saturating_sub(1)).rev() {
-                if pos[k + 1] - pos[k] < min_gap {
-                    pos[k] = pos[k + 1] - min_gap;
-                }
-            }
-        }
-    }
-    let mut out = vec![0; ys.len()];
-    for (k, &i) in idx.iter().enumerate() {
-        out[i] = pos[k];
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn nice_ticks_round_steps() {
-        let (t, d) = nice_ticks(183.2, 247.9, 7);
-        assert_eq!(nice_ticks(183.2, 247.9, 6).0, vec![200.0, 220.0, 240.0]);
-        assert_eq!(t, vec![190.0, 200.0, 210.0, 220.0, 230.0, 240.0]);
-        assert_eq!(d, 0);
-        let (t, d) = nice_ticks(0.41, 0.47, 5);
-        assert!(t.len() >= 3 && t.len() <= 7, "{t:?}");
-        assert_eq!(d, 2);
-        assert!(nice_ticks(1.0, 1.0, 5).0.is_empty());
-        assert!(nice_ticks(f64::NAN, 1.0, 5).0.is_empty());
-    }
-
-    #[test]
     fn count_ticks_use_units() {
         assert_eq!(fmt_count_ticks(&[0.0, 2e7, 4e7]), vec!["0", "20M", "40M"]);
         assert_eq!(fmt_count_ticks(&[1.5e9, 2.0e9]), vec!["1.5B", "2.0B"]);
-    }
-
-    #[test]
-    fn spread_keeps_order_and_gap() {
-        let out = spread_labels(&[100, 102, 101, 300], 10, 0, 400);
-        let mut s = out.clone();
-        s.sort();
-        assert!(s.windows(2).all(|w| w[1] - w[0] >= 10), "{out:?}");
-        assert_eq!(out[3], 300);
-        let out = spread_labels(&[398, 399, 400], 10, 0, 400);
-        assert!(out.iter().all(|y| *y <= 400));
+        assert_eq!(fmt_count_ticks(&[8.75e9, 9.0e9, 9.25e9]), vec!["8.75B", "9.00B", "9.25B"]);
     }
 
     #[test]

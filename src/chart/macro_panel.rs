@@ -7,7 +7,6 @@ use super::panel::{
     draw_header, draw_plot_bg, draw_plot_frame, draw_x_grid, draw_x_labels, draw_y_axis, TickFmt, FS_NOTE,
     FS_TEXT, FS_TICK,
 };
-use super::theme::Palette;
 use super::Scene;
 use crate::data::{Direction, MacroObs, MacroSeries, Transform};
 use chrono::{Datelike, NaiveDate};
@@ -133,13 +132,11 @@ impl Scene for MacroScene {
         pen.area.fill(&pal.bg)?;
         let top = draw_header(pen, &self.title, &self.subtitle)?;
         let n = self.cells.len();
-        let cols = match n {
-            0..=1 => 1,
-            2 | 4 => 2,
-            _ => 3,
-        };
+        // Two columns at most: at the 750 px design width a cell stays ≥ 360 px wide, so titles,
+        // status lines and three value ticks read at full size.
+        let cols = if n <= 1 { 1 } else { 2 };
         let rows = n.div_ceil(cols).max(1);
-        let m = pen.px(14.0);
+        let m = super::panel::Spacing::of(pen).m;
         let cw = (w - 2 * m) / cols as i32;
         let ch = (h - top - m) / rows as i32;
         for (k, c) in self.cells.iter().enumerate() {
@@ -159,21 +156,38 @@ impl MacroScene {
         let fs = pen.fs(FS_TEXT);
         let nfs = pen.fs(FS_NOTE);
         let tfs = pen.fs(FS_TICK);
-        let axis_w = pen.px(46.0);
-        let pad = pen.px(10.0);
-        // Title and status lines.
-        let title_y = cy0 + pen.px(2.0);
-        pen.text(&c.label, (cx0 + pad, title_y), fs, pal.text.to_rgba(), HPos::Left, VPos::Top, true)?;
-        let status_y = title_y + fs as i32 + pen.px(5.0);
+        let axis_w = pen.px(52.0);
+        let pad = pen.px(6.0);
+        let max_w = cx1 - cx0 - 2 * pad;
+        // Title (truncated to the cell), then what the values are and the supportive direction,
+        // then the latest three months' direction in the supportive / unsupportive colour, worded
+        // as in the note ("moving the supportive way").
+        let mut y = cy0 + pen.px(2.0);
+        let title = fit_text(pen, &c.label, fs, true, max_w);
+        pen.text(&title, (cx0 + pad, y), fs, pal.text.to_rgba(), HPos::Left, VPos::Top, true)?;
+        y += pen.text_size(&title, fs, true).1;
         let last = c.pts.last().copied();
+        let mut line1 = c.what.to_string();
+        if let Some((d, _)) = last {
+            line1.push_str(&format!(" · latest {}", d.format("%b %Y")));
+        }
+        if let Some(d) = c.supportive {
+            line1.push_str(&format!(" · supportive when {}", dir_word(d)));
+        }
+        for l in super::panel::wrap(pen, &line1, nfs, false, max_w) {
+            pen.text(&l, (cx0 + pad, y), nfs, pal.muted.to_rgba(), HPos::Left, VPos::Top, false)?;
+            y += pen.text_size(&l, nfs, false).1;
+        }
         let (status, scol) = match (c.supportive, c.supportive_now()) {
-            (Some(d), Some(true)) => (format!("{} · supportive when {} ✓", c.what, dir_word(d)), pal.good),
-            (Some(d), Some(false)) => (format!("{} · supportive when {} ✗", c.what, dir_word(d)), pal.bad),
-            (Some(d), None) => (format!("{} · supportive when {}", c.what, dir_word(d)), pal.muted),
-            (None, _) => (c.what.to_string(), pal.muted),
+            (Some(_), Some(true)) => ("✓ last 3 months: moving the supportive way", pal.good),
+            (Some(_), Some(false)) => ("✗ last 3 months: not moving the supportive way", pal.bad),
+            (Some(_), None) => ("last 3 months: flat", pal.muted),
+            (None, _) => ("supportive direction not configured", pal.muted),
         };
-        pen.text(&status, (cx0 + pad, status_y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
-        let plot_top = status_y + nfs as i32 + pen.px(8.0);
+        let status = fit_text(pen, status, nfs, false, max_w);
+        pen.text(&status, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
+        let status_y = y;
+        let plot_top = status_y + nfs as i32 + pen.px(10.0);
         let date_h = tfs as i32 + pen.px(12.0);
         let f_y1 = (cy1 - date_h - pen.px(8.0)).max(plot_top + 10);
         if c.pts.len() < 2 {
@@ -215,7 +229,7 @@ impl MacroScene {
             x1: cx1 - axis_w - pad,
             y1: f_y1,
             xmin: day(d0) - xspan * 0.01,
-            xmax: day(d1) + xspan * 0.14,
+            xmax: day(d1) + xspan * 0.03,
             ymin: lo - span * 0.1,
             ymax: hi + span * 0.12,
         };
@@ -233,11 +247,12 @@ impl MacroScene {
             pen.px(12.0),
         );
         draw_x_grid(pen, &f, &ticks)?;
+        let tag_y = last.map(|(_, v)| super::panel::tag_positions(pen, &f, &[v])[0]);
         draw_y_axis(
             pen,
             &f,
             if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) },
-            &[],
+            tag_y.as_slice(),
         )?;
         if f.contains_y(0.0) && lo < 0.0 {
             let y = f.fy(0.0);
@@ -250,32 +265,34 @@ impl MacroScene {
             let col = if ok { pal.good } else { pal.bad }.to_rgba();
             pen.line(&px[c.recent_from..], col, pen.px(2.6) as u32)?;
         }
-        if let Some((d, v)) = last {
+        if let (Some((d, v)), Some(ty)) = (last, tag_y) {
             let p = (f.fx(day(d)), f.fy(v));
-            pen.circle(p, pen.px(3.5), pal.line.to_rgba(), true, 1)?;
-            let txt = format!("{v:.2}{}", c.suffix);
-            pen.label(
-                &txt,
-                (p.0 + pen.px(7.0), p.1),
-                nfs,
-                pal.text.to_rgba(),
-                Palette::alpha(pal.panel, 0.85),
-                HPos::Left,
-                VPos::Bottom,
-            )?;
-            pen.text(
-                &d.format("%b %Y").to_string(),
-                (p.0 + pen.px(7.0), p.1 + pen.px(3.0)),
-                nfs,
-                pal.muted.to_rgba(),
-                HPos::Left,
-                VPos::Top,
-                false,
-            )?;
+            let col = match c.supportive_now() {
+                Some(true) => pal.good,
+                Some(false) => pal.bad,
+                None => pal.line,
+            };
+            pen.circle(p, pen.px(3.0), col.to_rgba(), true, 1)?;
+            super::panel::draw_tag(pen, &f, ty, &format!("{v:.2}{}", c.suffix), col.to_rgba())?;
         }
         draw_plot_frame(pen, &f)?;
         draw_x_labels(pen, &f, &ticks)
     }
+}
+
+/// `s` cut with an ellipsis to fit `max_w` pixels.
+fn fit_text<B: DrawingBackend>(pen: &Pen<B>, s: &str, size: f64, bold: bool, max_w: i32) -> String {
+    if pen.text_size(s, size, bold).0 <= max_w {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for n in (1..chars.len()).rev() {
+        let t: String = chars[..n].iter().collect::<String>() + "…";
+        if pen.text_size(&t, size, bold).0 <= max_w {
+            return t;
+        }
+    }
+    "…".to_string()
 }
 
 fn dir_word(d: Direction) -> &'static str {

@@ -3,16 +3,21 @@
 //!
 //! Layout: [`canvas`] (pixel pen, frames, ticks), [`panel`] (titles, legends, axes), one module
 //! per chart kind ([`price`] for weekly / 3-day / daily, [`relative`], [`macro_panel`]),
-//! [`annotate`] (signal evidence → annotations), [`alt`] (alt text), [`theme`], [`font`].
+//! [`annotate`] (signal evidence → annotations), [`alt`] (alt text), [`theme`], [`text`] (the
+//! embedded font: layout and rasterising).
+//!
+//! Size: every chart is designed for a 750 × 570 CSS-pixel box (the HTML column) and drawn at
+//! 2× by default (1500 × 1140): text is at least 11.5 CSS px, i.e. at least 23 image pixels,
+//! which stays at least 7 pt when the image is placed at ~460 pt width in the PDF.
 
 mod alt;
 mod annotate;
 mod canvas;
-mod font;
 mod macro_panel;
 mod panel;
 mod price;
 mod relative;
+mod text;
 mod theme;
 
 use crate::config::{ChartConfig, Theme};
@@ -41,6 +46,30 @@ pub struct Chart {
     pub svg: Option<String>,
 }
 
+/// What the label layout pass placed on one chart and how its value axes were labelled, in
+/// image pixels: for checks of the layout itself rather than of pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Chart name (`daily`, ...).
+    pub name: String,
+    /// Image width and height in pixels.
+    pub size: (u32, u32),
+    /// Placed boxes as (kind, [x0, y0, x1, y1]); kinds: `label` (annotation labels from the
+    /// layout pass), `tag` (value tags on the axis), `marker`, `candle` (candle bodies), `wick`,
+    /// `tick` (value-axis labels).
+    pub boxes: Vec<(&'static str, [i32; 4])>,
+    /// Number of labelled ticks on each value axis, in drawing order.
+    pub axis_ticks: Vec<usize>,
+}
+
+/// Lays out every chart of a note (drawing to SVG in memory) and returns what was placed, in
+/// the order of [`render_all`].
+pub fn layouts(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Layout>> {
+    let mut out = Vec::new();
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true }, Some(&mut out))?;
+    Ok(out)
+}
+
 /// Something drawable on any plotters backend (one function serves PNG and SVG).
 pub(crate) trait Scene {
     /// Draws the whole canvas.
@@ -54,13 +83,13 @@ pub fn render_all(
     theme: crate::config::Theme,
     cfg: &crate::config::ChartConfig,
 ) -> crate::error::Result<Vec<Chart>> {
-    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg })
+    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg }, None)
 }
 
 /// Like [`render_all`] but draws SVG only (`png` is left empty): for SVG-only output and for
 /// measuring the SVG path on its own.
 pub fn render_all_svg(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Chart>> {
-    render_impl(analysis, theme, cfg, Out { png: false, svg: true })
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true }, None)
 }
 
 /// Which encodings to produce.
@@ -70,8 +99,14 @@ struct Out {
     svg: bool,
 }
 
-fn render_impl(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig, want: Out) -> Result<Vec<Chart>> {
-    font::ensure().map_err(Error::Internal)?;
+fn render_impl(
+    analysis: &crate::Analysis,
+    theme: Theme,
+    cfg: &ChartConfig,
+    want: Out,
+    mut layouts: Option<&mut Vec<Layout>>,
+) -> Result<Vec<Chart>> {
+    text::ensure().map_err(Error::Internal)?;
     let ann = Annotations::from_signals(&analysis.signals);
     let sym = analysis.dataset.instrument.symbol.as_str();
     let mut out = Vec::with_capacity(5);
@@ -90,21 +125,30 @@ fn render_impl(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig, want
     for (name, tf, bars, window, layers) in tfs {
         let scene = tf_scene(analysis, tf, bars, window, layers, &ann);
         let alt = alt::timeframe(sym, &scene);
-        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
+        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
+        if let Some(l) = layouts.as_deref_mut() {
+            l.push(Layout { name: name.into(), ..lay });
+        }
         out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg });
     }
 
     if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
         let scene = rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, &ann);
         let alt = alt::relative(&scene);
-        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
+        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
+        if let Some(l) = layouts.as_deref_mut() {
+            l.push(Layout { name: "relative".into(), ..lay });
+        }
         out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg });
     }
 
     if !analysis.dataset.macros.is_empty() {
         let scene = macro_scene(analysis);
         let alt = alt::macros(&scene, analysis.as_of);
-        let (png, svg) = render_scene(&scene, theme, cfg, want)?;
+        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
+        if let Some(l) = layouts {
+            l.push(Layout { name: "macro".into(), ..lay });
+        }
         out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg });
     }
     Ok(out)
@@ -219,9 +263,18 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
     }
 }
 
-/// Scale factor for a canvas size (1.0 at the default 1400×900).
+/// The design size in CSS pixels every chart is laid out for.
+pub const DESIGN_W: f64 = 750.0;
+/// Design height in CSS pixels.
+pub const DESIGN_H: f64 = 570.0;
+/// The smallest text size on any chart, in design (CSS) pixels; an image `w` pixels wide has no
+/// text smaller than `FS_MIN × w / DESIGN_W` pixels (when its height does not bind the scale).
+pub const FS_MIN: f64 = panel::FS_MIN;
+
+/// Scale factor for a canvas size: image pixels per design pixel (2.0 at the default
+/// 1500 × 1140).
 fn scale(w: u32, h: u32) -> f64 {
-    (w as f64 / 1400.0).min(h as f64 / 900.0).clamp(0.35, 4.0)
+    (w as f64 / DESIGN_W).min(h as f64 / DESIGN_H).clamp(0.3, 8.0)
 }
 
 /// Draws a scene to PNG bytes and/or SVG text.
@@ -230,38 +283,62 @@ fn render_scene<S: Scene>(
     theme: Theme,
     cfg: &ChartConfig,
     want: Out,
-) -> Result<(Vec<u8>, Option<String>)> {
+) -> Result<(Vec<u8>, Option<String>, Layout)> {
     let (w, h) = (cfg.width.max(50), cfg.height.max(50));
     let pal = Palette::of(theme);
     let s = scale(w, h);
-    let png = if want.png { render_png(scene, pal, s, w, h)? } else { Vec::new() };
-    let svg = if want.svg { Some(render_svg(scene, pal, s, w, h)?) } else { None };
-    Ok((png, svg))
+    let mut lay = Layout { name: String::new(), size: (w, h), boxes: Vec::new(), axis_ticks: Vec::new() };
+    let png = if want.png { render_png(scene, pal, s, w, h, &mut lay)? } else { Vec::new() };
+    let svg = if want.svg { Some(render_svg(scene, pal, s, w, h, &mut lay)?) } else { None };
+    Ok((png, svg, lay))
+}
+
+fn new_pen<B: DrawingBackend>(
+    area: &DrawingArea<B, plotters::coord::Shift>,
+    pal: Palette,
+    s: f64,
+    raster: bool,
+) -> Pen<'_, B> {
+    Pen { area, pal, s, raster, placed: Default::default(), axes: Default::default() }
+}
+
+fn take_layout<B: DrawingBackend>(pen: Pen<'_, B>, lay: &mut Layout) {
+    lay.boxes = pen.placed.into_inner().into_iter().map(|p| (p.kind, [p.a.0, p.a.1, p.b.0, p.b.1])).collect();
+    lay.axis_ticks = pen.axes.into_inner();
 }
 
 fn draw_err(what: &str, e: canvas::DrawError) -> Error {
     Error::Internal(format!("drawing the {what} chart failed: {}", e.0))
 }
 
-fn render_png<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32) -> Result<Vec<u8>> {
+fn render_png<S: Scene>(
+    scene: &S,
+    pal: Palette,
+    s: f64,
+    w: u32,
+    h: u32,
+    lay: &mut Layout,
+) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; w as usize * h as usize * 3];
     {
         let backend = BitMapBackend::with_buffer(&mut buf, (w, h));
         let root = backend.into_drawing_area();
-        let pen = Pen { area: &root, pal, s };
+        let pen = new_pen(&root, pal, s, true);
         scene.draw(&pen).map_err(|e| draw_err("PNG", e))?;
+        take_layout(pen, lay);
         root.present().map_err(|e| draw_err("PNG", e.into()))?;
     }
     encode_png(&buf, w, h)
 }
 
-fn render_svg<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32) -> Result<String> {
+fn render_svg<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32, lay: &mut Layout) -> Result<String> {
     let mut out = String::new();
     {
         let backend = SVGBackend::with_string(&mut out, (w, h));
         let root = backend.into_drawing_area();
-        let pen = Pen { area: &root, pal, s };
+        let pen = new_pen(&root, pal, s, false);
         scene.draw(&pen).map_err(|e| draw_err("SVG", e))?;
+        take_layout(pen, lay);
         root.present().map_err(|e| draw_err("SVG", e.into()))?;
     }
     Ok(out)

@@ -2,21 +2,22 @@
 //! date gridlines and the "not enough history" panel. Input: a [`Pen`] and a [`Frame`];
 //! output: drawn decorations.
 
-use super::canvas::{
-    fmt_count_ticks, fmt_fixed, nice_ticks, spread_labels, DResult, DateTick, Frame, Pen, Px,
-};
+use super::canvas::{fmt_count_ticks, fmt_fixed, DResult, DateTick, Frame, Pen, Px};
 use super::theme::Palette;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-/// Base font sizes at scale 1.
-pub(crate) const FS_TITLE: f64 = 19.0;
+/// Base font (em) sizes in design pixels (CSS px in the 750 px HTML column). The smallest, 11.5,
+/// is the floor: ≥ 11 CSS px on screen and ≥ 7 pt at 460 pt width in the PDF.
+pub(crate) const FS_TITLE: f64 = 16.5;
 /// Subtitle / legend size.
-pub(crate) const FS_TEXT: f64 = 12.5;
+pub(crate) const FS_TEXT: f64 = 12.0;
 /// Tick label size.
 pub(crate) const FS_TICK: f64 = 11.5;
 /// Annotation label size.
-pub(crate) const FS_NOTE: f64 = 11.0;
+pub(crate) const FS_NOTE: f64 = 11.5;
+/// The smallest font size any chart text may have, in design pixels.
+pub const FS_MIN: f64 = 11.5;
 
 /// The spacing every stacked-panel chart lays out with, in pixels at the pen's scale.
 #[derive(Debug, Clone, Copy)]
@@ -25,7 +26,7 @@ pub(crate) struct Spacing {
     pub m: i32,
     /// Width of the right-hand value axis.
     pub axis_w: i32,
-    /// Height of a panel's legend strip.
+    /// Height of one line of a panel's legend strip.
     pub strip: i32,
     /// Gap between panels.
     pub gap: i32,
@@ -37,11 +38,11 @@ impl Spacing {
     /// The spacing for `pen`.
     pub(crate) fn of<B: DrawingBackend>(pen: &Pen<B>) -> Spacing {
         Spacing {
-            m: pen.px(14.0),
-            axis_w: pen.px(64.0),
-            strip: pen.fs(FS_TEXT) as i32 + pen.px(10.0),
-            gap: pen.px(6.0),
-            date_h: pen.fs(FS_TICK) as i32 + pen.px(12.0),
+            m: pen.px(10.0),
+            axis_w: pen.px(58.0),
+            strip: pen.fs(FS_TEXT) as i32 + pen.px(7.0),
+            gap: pen.px(5.0),
+            date_h: pen.fs(FS_TICK) as i32 + pen.px(10.0),
         }
     }
 }
@@ -65,43 +66,133 @@ pub(crate) enum Swatch {
     Candles(RGBAColor, RGBAColor),
 }
 
-/// Draws the title and subtitle at the top left; returns the y below them.
+/// Splits `text` into lines no wider than `max_w` pixels: at " · " first, then at spaces.
+pub(crate) fn wrap<B: DrawingBackend>(
+    pen: &Pen<B>,
+    text: &str,
+    size: f64,
+    bold: bool,
+    max_w: i32,
+) -> Vec<String> {
+    let fits = |s: &str| pen.text_size(s, size, bold).0 <= max_w;
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for (k, part) in text.split(" · ").enumerate() {
+        let cand = if k == 0 { part.to_string() } else { format!("{cur} · {part}") };
+        if k == 0 || fits(&cand) {
+            cur = cand;
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur = part.to_string();
+        }
+    }
+    lines.push(cur);
+    // Lines still too wide: break at spaces.
+    let mut out = Vec::new();
+    for l in lines {
+        if fits(&l) {
+            out.push(l);
+            continue;
+        }
+        let mut cur = String::new();
+        for word in l.split(' ') {
+            let cand = if cur.is_empty() { word.to_string() } else { format!("{cur} {word}") };
+            if cur.is_empty() || fits(&cand) {
+                cur = cand;
+            } else {
+                out.push(std::mem::take(&mut cur));
+                cur = word.to_string();
+            }
+        }
+        out.push(cur);
+    }
+    out
+}
+
+/// Draws the title and subtitle at the top left, wrapped to the canvas width; returns the y below
+/// them.
 pub(crate) fn draw_header<B: DrawingBackend>(pen: &Pen<B>, title: &str, subtitle: &str) -> DResult<i32> {
-    let m = pen.px(14.0);
+    let m = Spacing::of(pen).m;
+    let (w, _) = pen.area.dim_in_pixel();
+    let max_w = w as i32 - 2 * m;
     let tfs = pen.fs(FS_TITLE);
     let sfs = pen.fs(FS_TEXT);
     let text = pen.pal.text.to_rgba();
     let muted = pen.pal.muted.to_rgba();
-    pen.text(title, (m, m), tfs, text, HPos::Left, VPos::Top, true)?;
-    let (_, th) = pen.text_size(title, tfs, true);
-    let y = m + th.max(tfs as i32) + pen.px(5.0);
-    pen.text(subtitle, (m, y), sfs, muted, HPos::Left, VPos::Top, false)?;
-    Ok(y + sfs as i32 + pen.px(10.0))
+    let mut y = m;
+    for l in wrap(pen, title, tfs, true, max_w) {
+        pen.text(&l, (m, y), tfs, text, HPos::Left, VPos::Top, true)?;
+        y += pen.text_size(&l, tfs, true).1;
+    }
+    y += pen.px(2.0);
+    for l in wrap(pen, subtitle, sfs, false, max_w) {
+        pen.text(&l, (m, y), sfs, muted, HPos::Left, VPos::Top, false)?;
+        y += pen.text_size(&l, sfs, false).1;
+    }
+    Ok(y + pen.px(6.0))
+}
+
+/// Lines a legend needs between `left` and `right`.
+pub(crate) fn legend_lines<B: DrawingBackend>(
+    pen: &Pen<B>,
+    left: i32,
+    right: i32,
+    name: &str,
+    items: &[(Swatch, String)],
+) -> i32 {
+    legend_layout(pen, left, right, name, items).last().map_or(1, |(_, line)| line + 1)
+}
+
+/// (x, line) of each legend item.
+fn legend_layout<B: DrawingBackend>(
+    pen: &Pen<B>,
+    left: i32,
+    right: i32,
+    name: &str,
+    items: &[(Swatch, String)],
+) -> Vec<(i32, i32)> {
+    let fs = pen.fs(FS_TEXT);
+    let sw = pen.px(14.0);
+    let mut x = left + pen.text_size(name, fs, true).0 + pen.px(10.0);
+    let mut line = 0;
+    let mut out = Vec::with_capacity(items.len());
+    for (_, label) in items {
+        let need = sw + pen.px(4.0) + pen.text_size(label, fs, false).0;
+        if x + need > right && x > left {
+            line += 1;
+            x = left + pen.px(10.0);
+        }
+        out.push((x, line));
+        x += need + pen.px(12.0);
+    }
+    out
 }
 
 /// Draws a legend strip: a bold panel name, then swatches with labels, left to right, starting at
-/// `p` (vertical centre). Items that would run past `right` are left out.
+/// `p` (vertical centre of the first line), wrapping onto at most `max_lines` lines of height
+/// `line_h`. Items past the last line are left out.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn draw_legend<B: DrawingBackend>(
     pen: &Pen<B>,
     p: Px,
     right: i32,
     name: &str,
     items: &[(Swatch, String)],
+    max_lines: i32,
+    line_h: i32,
 ) -> DResult {
     let fs = pen.fs(FS_TEXT);
     let text = pen.pal.text.to_rgba();
     let muted = pen.pal.muted.to_rgba();
     pen.text(name, p, fs, text, HPos::Left, VPos::Center, true)?;
-    let mut x = p.0 + pen.text_size(name, fs, true).0 + pen.px(14.0);
-    let sw = pen.px(16.0);
-    for (s, label) in items {
-        let lw = pen.text_size(label, fs, false).0;
-        if x + sw + pen.px(5.0) + lw > right {
+    let sw = pen.px(14.0);
+    for ((s, label), (x, line)) in items.iter().zip(legend_layout(pen, p.0, right, name, items)) {
+        if line >= max_lines {
             break;
         }
-        draw_swatch(pen, *s, (x, p.1), sw)?;
-        pen.text(label, (x + sw + pen.px(5.0), p.1), fs, muted, HPos::Left, VPos::Center, false)?;
-        x += sw + pen.px(5.0) + lw + pen.px(16.0);
+        let y = p.1 + line * line_h;
+        draw_swatch(pen, *s, (x, y), sw)?;
+        pen.text(label, (x + sw + pen.px(4.0), y), fs, muted, HPos::Left, VPos::Center, false)?;
     }
     Ok(())
 }
@@ -149,6 +240,106 @@ pub(crate) enum TickFmt {
     Count,
 }
 
+/// Decimals needed to print multiples of `step` exactly (at most 6).
+pub(crate) fn step_decimals(step: f64) -> usize {
+    (0..6)
+        .find(|d| {
+            let k = step * 10f64.powi(*d as i32);
+            (k - k.round()).abs() < 1e-6 * k.abs().max(1.0)
+        })
+        .unwrap_or(6)
+}
+
+/// Value ticks for a frame: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k whose labels (at
+/// `fs`) keep a gap of at least 1.25 lines (and about a sixth of the panel), with at least three
+/// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out. Short
+/// panels relax the gap to one line; tiny ones fall back to three evenly spaced rounded values.
+pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize) {
+    let span = f.ymax - f.ymin;
+    let h = f.height() as f64;
+    if !(span.is_finite() && span > 0.0 && h > 0.0) {
+        return (Vec::new(), 0);
+    }
+    let shown = |v: f64| {
+        let y = f.fy(v);
+        !avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2)
+    };
+    let mag = 10f64.powf(span.log10().floor());
+    for min_gap in [(fs * 1.25).max(h / 6.0), fs * 1.25, fs * 1.05] {
+        for k in -3..=1 {
+            for m in [1.0, 2.0, 2.5, 3.0, 4.0, 5.0] {
+                let step = m * mag * 10f64.powi(k);
+                if step / span * h < min_gap {
+                    continue;
+                }
+                let first = (f.ymin / step - 1e-9).ceil() as i64;
+                let last = (f.ymax / step + 1e-9).floor() as i64;
+                if last - first > 40 {
+                    continue;
+                }
+                let t: Vec<f64> =
+                    (first..=last).map(|i| if i == 0 { 0.0 } else { i as f64 * step }).collect();
+                if t.iter().filter(|v| shown(**v)).count() >= 3 {
+                    return (t, step_decimals(step));
+                }
+            }
+        }
+    }
+    // Three rounded values (two significant digits of the span), away from the tags.
+    for q in [10f64.powf((span * 0.3).log10().floor()), 10f64.powf((span * 0.3).log10().floor() - 1.0)] {
+        let sets: [&[f64]; 3] = [&[0.2, 0.5, 0.8], &[0.12, 0.37, 0.63, 0.88], &[0.1, 0.3, 0.5, 0.7, 0.9]];
+        for set in sets {
+            let mut t: Vec<f64> = set
+                .iter()
+                .map(|k| ((f.ymin + span * k) / q).round() * q)
+                .filter(|v| *v >= f.ymin && *v <= f.ymax)
+                .collect();
+            t.dedup();
+            if t.iter().filter(|v| shown(**v)).count() >= 3 {
+                return (t, step_decimals(q));
+            }
+        }
+    }
+    let q = 10f64.powf((span * 0.3).log10().floor() - 2.0);
+    let t: Vec<f64> = [0.2, 0.5, 0.8].iter().map(|k| ((f.ymin + span * k) / q).round() * q).collect();
+    (t, step_decimals(q))
+}
+
+/// Pixel ys for tags on the right axis at `values`, pushed apart so that none overlap.
+pub(crate) fn tag_positions<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, values: &[f64]) -> Vec<i32> {
+    let h = pen.text_size("0", pen.fs(FS_TICK), true).1 + pen.px(4.0);
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    let ys: Vec<i32> = values.iter().map(|v| f.fy(*v)).collect();
+    idx.sort_by_key(|&i| (ys[i], i));
+    let mut pos: Vec<i32> = idx.iter().map(|&i| ys[i]).collect();
+    for k in 1..pos.len() {
+        pos[k] = pos[k].max(pos[k - 1] + h);
+    }
+    let mut out = vec![0; values.len()];
+    for (k, &i) in idx.iter().enumerate() {
+        out[i] = pos[k];
+    }
+    out
+}
+
+/// A value tag on the right axis centred at pixel `y`: `text` in the background colour on a box
+/// of `color`.
+pub(crate) fn draw_tag<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    y: i32,
+    text: &str,
+    color: RGBAColor,
+) -> DResult {
+    let fs = pen.fs(FS_TICK);
+    let (tw, th) = pen.text_size(text, fs, true);
+    let (x0, y0) = (f.x1 + pen.px(1.0), y - th / 2 - pen.px(2.0));
+    let b = (x0 + tw + pen.px(8.0), y0 + th + pen.px(4.0));
+    pen.fill_rect((x0, y0), b, color)?;
+    pen.place((x0, y0), b, "tag");
+    pen.text(text, (x0 + pen.px(4.0), y), fs, pen.pal.bg.to_rgba(), HPos::Left, VPos::Center, true)
+}
+
 /// Draws horizontal gridlines and right-hand tick labels for the frame's y range; `avoid` lists
 /// pixel ys (e.g. a last-price tag) near which no tick label is printed.
 pub(crate) fn draw_y_axis<B: DrawingBackend>(
@@ -158,8 +349,7 @@ pub(crate) fn draw_y_axis<B: DrawingBackend>(
     avoid: &[i32],
 ) -> DResult {
     let fs = pen.fs(FS_TICK);
-    let max_n = ((f.height() as f64) / (fs * 3.2)).floor().clamp(3.0, 10.0) as usize;
-    let (ticks, dec) = nice_ticks(f.ymin, f.ymax, max_n);
+    let (ticks, dec) = value_ticks(f, fs, avoid);
     let labels: Vec<String> = match fmt {
         TickFmt::Fixed => ticks.iter().map(|v| fmt_fixed(*v, dec)).collect(),
         TickFmt::Suffix(s) => ticks.iter().map(|v| format!("{}{s}", fmt_fixed(*v, dec))).collect(),
@@ -167,21 +357,63 @@ pub(crate) fn draw_y_axis<B: DrawingBackend>(
     };
     let grid = pen.pal.grid.to_rgba();
     let muted = pen.pal.muted.to_rgba();
+    let half = pen.text_size("0", fs, false).1 / 2;
+    let mut labelled = 0;
     for (v, l) in ticks.iter().zip(labels) {
         let y = f.fy(*v);
-        if y <= f.y0 || y >= f.y1 {
+        if y < f.y0 || y > f.y1 {
             continue;
         }
-        pen.line(&[(f.x0, y), (f.x1, y)], grid, 1)?;
+        if y > f.y0 && y < f.y1 {
+            pen.line(&[(f.x0, y), (f.x1, y)], grid, 1)?;
+        }
         if avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2) {
             continue;
         }
-        pen.line(&[(f.x1, y), (f.x1 + pen.px(4.0), y)], pen.pal.frame.to_rgba(), 1)?;
-        pen.text(&l, (f.x1 + pen.px(7.0), y), fs, muted, HPos::Left, VPos::Center, false)?;
+        pen.line(&[(f.x1, y), (f.x1 + pen.px(3.0), y)], pen.pal.frame.to_rgba(), 1)?;
+        let x = f.x1 + pen.px(5.0);
+        pen.text(&l, (x, y), fs, muted, HPos::Left, VPos::Center, false)?;
+        pen.place((x, y - half), (x + pen.text_size(&l, fs, false).0, y + half), "tick");
+        labelled += 1;
     }
+    pen.axes.borrow_mut().push(labelled);
     Ok(())
 }
 
+/// Marks a horizontal level that lies outside the frame's range: a small arrow at the top or
+/// bottom edge (at pixel x `x`) pointing toward it, and a label with its value. The frame is
+/// not rescaled for it.
+pub(crate) fn draw_offscale<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    x: i32,
+    v: f64,
+    text: &str,
+    color: RGBAColor,
+) -> DResult {
+    let up = v > f.ymax;
+    let r = pen.px(5.0);
+    let (ya, anchor_v) =
+        if up { (f.y0 + r + pen.px(2.0), VPos::Top) } else { (f.y1 - r - pen.px(2.0), VPos::Bottom) };
+    pen.triangle((x, ya), r, !up, color)?;
+    pen.place((x - r, ya - r), (x + r, ya + r), "marker");
+    let arrow = if up { "↑" } else { "↓" };
+    let t = format!("{text} {arrow}");
+    let fs = pen.fs(FS_NOTE);
+    let bg = Palette::alpha(pen.pal.panel, 0.88);
+    let yl = if up { f.y0 + pen.px(2.0) } else { f.y1 - pen.px(2.0) };
+    let cands = [
+        ((x - r - pen.px(4.0), yl), HPos::Right, anchor_v),
+        ((x + r + pen.px(4.0), yl), HPos::Left, anchor_v),
+        (
+            (x - r - pen.px(4.0), if up { yl + pen.px(18.0) } else { yl - pen.px(18.0) }),
+            HPos::Right,
+            anchor_v,
+        ),
+    ];
+    pen.label_fit(&t, &cands, None, fs, color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+    Ok(())
+}
 /// Draws vertical gridlines at the date ticks.
 pub(crate) fn draw_x_grid<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, ticks: &[DateTick]) -> DResult {
     let grid = pen.pal.grid.to_rgba();
@@ -218,19 +450,92 @@ pub(crate) struct EdgeLabel {
     pub color: RGBAColor,
 }
 
-/// Draws labels at the right edge inside the frame, right-aligned, spread so none overlap.
+/// Labels of the same colour whose lines lie closer than a label's height cannot each sit next
+/// to their own line: they merge into one label at the uppermost line, joining their texts when
+/// short enough, else listing the values ("246.78 / 248.48 / 252.49 levels"; the text before
+/// the first space is taken as the value).
+fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel]) -> Vec<EdgeLabel> {
+    let h = pen.text_size("0", pen.fs(FS_NOTE), false).1 + pen.px(2.0);
+    let mut idx: Vec<usize> = (0..labels.len()).filter(|i| f.contains_y(labels[*i].y)).collect();
+    idx.sort_by(|a, b| labels[*b].y.total_cmp(&labels[*a].y).then(a.cmp(b)));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in idx {
+        match groups.last_mut() {
+            Some(g)
+                if labels[g[g.len() - 1]].color == labels[i].color
+                    && (f.fy(labels[i].y) - f.fy(labels[g[g.len() - 1]].y)).abs() < h =>
+            {
+                g.push(i)
+            }
+            _ => groups.push(vec![i]),
+        }
+    }
+    let mut out: Vec<EdgeLabel> = labels.iter().filter(|l| !f.contains_y(l.y)).cloned().collect();
+    for g in groups {
+        if g.len() == 1 {
+            out.push(labels[g[0]].clone());
+            continue;
+        }
+        // Whole texts when they fit in about half the plot, else the values only.
+        let mut full: Vec<&str> = g.iter().map(|i| labels[*i].text.as_str()).collect();
+        full.reverse();
+        let joined = full.join(" / ");
+        let text = if pen.text_size(&joined, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) / 2 {
+            joined
+        } else {
+            let vals: Vec<&str> = full.iter().map(|t| t.split(' ').next().unwrap_or("")).collect();
+            format!("{} levels", vals.join(" / "))
+        };
+        out.push(EdgeLabel { y: labels[g[0]].y, text, color: labels[g[0]].color });
+    }
+    out
+}
+
+/// Draws each label next to its horizontal line through the layout pass: just above or just
+/// below the line (never across it), at the right end first, then further left, avoiding placed
+/// labels, markers and candles; a label that had to move gets a leader to its line's right end.
+/// Lines outside the frame's range get an edge arrow instead ([`draw_offscale`]).
 pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel]) -> DResult {
     let fs = pen.fs(FS_NOTE);
-    let ys: Vec<i32> = labels.iter().map(|l| f.fy(l.y)).collect();
-    let gap = fs as i32 + pen.px(5.0);
-    let pos = spread_labels(&ys, gap, f.y0 + gap / 2, f.y1 - gap / 2);
     let bg = Palette::alpha(pen.pal.panel, 0.88);
-    for ((l, y), y_line) in labels.iter().zip(pos).zip(ys) {
-        let (a, _) =
-            pen.label(&l.text, (f.x1 - pen.px(6.0), y), fs, l.color, bg, HPos::Right, VPos::Center)?;
-        if (y - y_line).abs() > 2 {
-            // Leader from the displaced label back to its line.
-            pen.line(&[(a.0 - 1, y), (a.0 - pen.px(10.0), y_line)], l.color, 1)?;
+    let gap = pen.px(2.0);
+    let inset = pen.px(4.0);
+    let w = f.x1 - f.x0;
+    let merged = merge_close(pen, f, labels);
+    for l in &merged {
+        if !l.y.is_finite() {
+            continue;
+        }
+        if !f.contains_y(l.y) {
+            draw_offscale(pen, f, f.x1 - pen.px(10.0), l.y, &l.text, l.color)?;
+            continue;
+        }
+        let y = f.fy(l.y);
+        // Next to the line first (right end, then further left), then stacked further away with
+        // a leader, nearest first.
+        let step = fs as i32 + pen.px(6.0);
+        let mut cands = Vec::new();
+        let kmax = (f.height() / step).max(1);
+        // Nearest first: j steps left plus k steps away from the line.
+        for d in 0..=(kmax + 7) {
+            for k in 0..=d.min(kmax) {
+                let j = d - k;
+                if j >= 8 {
+                    continue;
+                }
+                let x = f.x1 - inset - j * w / 8;
+                let dy = k * step;
+                cands.push(((x, y - gap - dy), HPos::Right, VPos::Bottom));
+                cands.push(((x, y + gap + dy), HPos::Right, VPos::Top));
+            }
+        }
+        let target = Some((f.x1 - inset, y));
+        let bx = pen.label_fit(&l.text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+        // A label away from its line (not touching it) gets a leader back to it.
+        if target.is_some() && (bx.1 .1 < y - gap - 1 || bx.0 .1 > y + gap + 1) {
+            let ly = if bx.1 .1 < y { bx.1 .1 } else { bx.0 .1 };
+            let lx = bx.1 .0 - pen.px(6.0);
+            pen.line(&[(lx, ly), (lx, y)], l.color, 1)?;
         }
     }
     Ok(())

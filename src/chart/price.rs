@@ -7,7 +7,7 @@ use super::annotate::{Annotations, Band};
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
     draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
-    draw_x_labels, draw_y_axis, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
+    draw_x_labels, draw_y_axis, legend_lines, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -118,6 +118,27 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// The momentum panel's name.
+const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
+
+fn wave_color(pal: &Palette, s: Wave) -> RGBAColor {
+    match s {
+        Wave::EU => pal.up.to_rgba(),
+        Wave::CU => Palette::alpha(pal.up, 0.4),
+        Wave::CD => Palette::alpha(pal.down, 0.4),
+        Wave::ED => pal.down.to_rgba(),
+    }
+}
+
+fn macd_legend(pal: &Palette) -> Vec<(Swatch, String)> {
+    vec![
+        (Swatch::Box(wave_color(pal, Wave::EU)), "expanding up".into()),
+        (Swatch::Box(wave_color(pal, Wave::CU)), "contracting up".into()),
+        (Swatch::Box(wave_color(pal, Wave::CD)), "downside fading".into()),
+        (Swatch::Box(wave_color(pal, Wave::ED)), "expanding down".into()),
+    ]
+}
+
 impl TfScene<'_> {
     fn n(&self) -> usize {
         self.bars.len()
@@ -159,10 +180,13 @@ impl TfScene<'_> {
             }
             Layers::Daily => {
                 for l in &a.levels {
-                    let t = if l.label.is_empty() {
-                        format!("{:.2}", l.price)
-                    } else {
-                        format!("{:.2} {}", l.price, truncate(&l.label, 30))
+                    // Price and the first source ("SMA20 + SMA50 + HVN" → "SMA20 and 2 more"): short
+                    // enough to sit next to its line; the note lists every source.
+                    let parts: Vec<&str> = l.label.split(" + ").filter(|p| !p.trim().is_empty()).collect();
+                    let t = match parts.len() {
+                        0 => format!("{:.2}", l.price),
+                        1 => format!("{:.2} {}", l.price, truncate(parts[0].trim(), 24)),
+                        k => format!("{:.2} {} and {} more", l.price, truncate(parts[0].trim(), 22), k - 1),
                     };
                     out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba() });
                 }
@@ -198,25 +222,24 @@ impl TfScene<'_> {
         let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
         let x0 = m;
         let x1 = (w - m - axis_w).max(x0 + 10);
-        let avail = (h - top - date_h - m - 4 * (strip + gap)).max(40);
-        let weights = [0.50, 0.14, 0.17, 0.19];
+        // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
+        // fixed legend needs.
+        let lines = [2, 1, legend_lines(pen, x0, x1, MACD_NAME, &macd_legend(&pal)), 1];
+        let strips: i32 = lines.iter().map(|l| l * strip).sum();
+        let avail = (h - top - date_h - m - strips - 4 * gap).max(40);
+        let weights = [0.52, 0.14, 0.16, 0.18];
         let hs: Vec<i32> = weights.iter().map(|k| ((avail as f64) * k).round().max(8.0) as i32).collect();
 
-        // Right padding wide enough for the edge labels (bounded to 30% of the plot).
+        // Right padding: three bars. Level labels are placed inside the plot by the layout pass;
+        // the last-price tag sits on the axis.
         let labels = self.price_labels(&pal);
-        let lab_w =
-            labels.iter().map(|l| pen.text_size(&l.text, pen.fs(FS_NOTE), false).0).max().unwrap_or(0);
-        let plot_w = (x1 - x0) as f64;
-        let pad_px = ((lab_w + pen.px(16.0)) as f64).clamp(pen.px(24.0) as f64, plot_w * 0.3);
-        let n_show = (self.n() - self.start) as f64;
-        let per_bar = ((plot_w - pad_px) / n_show).max(0.5);
         let xmin = self.start as f64 - 0.7;
-        let xmax = xmin + plot_w / per_bar;
+        let xmax = (self.n() - 1) as f64 + 3.0;
 
         let mut y = top;
         let mut frames = Vec::with_capacity(4);
-        for ph in &hs {
-            let fy0 = y + strip;
+        for (ph, l) in hs.iter().zip(lines) {
+            let fy0 = y + l * strip;
             frames.push(Frame { x0, y0: fy0, x1, y1: fy0 + ph, xmin, xmax, ymin: 0.0, ymax: 1.0 });
             y = fy0 + ph + gap;
         }
@@ -253,7 +276,9 @@ impl TfScene<'_> {
         items: &[(Swatch, String)],
     ) -> DResult {
         let strip = Spacing::of(pen).strip;
-        draw_legend(pen, (f.x0, f.y0 - strip / 2), f.x1, name, items)
+        let lines = if name == MACD_NAME { legend_lines(pen, f.x0, f.x1, name, items) } else { 1 };
+        let lines = if name.ends_with(" price") { 2 } else { lines };
+        draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip)
     }
 
     fn draw_price<B: DrawingBackend>(
@@ -278,8 +303,17 @@ impl TfScene<'_> {
             lo = 0.0;
             hi = 1.0;
         }
+        // Bollinger bands are never clipped.
+        for i in range.clone() {
+            for v in [self.bb_upper.get(i), self.bb_lower.get(i)].into_iter().flatten() {
+                if v.is_finite() {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
+                }
+            }
+        }
         let span = (hi - lo).max(hi.abs() * 0.01).max(1e-6);
-        // Annotation levels widen the range when close enough to matter.
+        // Annotation levels widen the range when close enough to matter; others get an edge arrow.
         for l in labels {
             if l.y >= lo - 0.2 * span && l.y <= hi + 0.2 * span {
                 lo = lo.min(l.y);
@@ -288,7 +322,7 @@ impl TfScene<'_> {
         }
         let span = (hi - lo).max(1e-6);
         f.ymin = lo - span * 0.05;
-        f.ymax = hi + span * 0.09;
+        f.ymax = hi + span * 0.12;
 
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
@@ -321,12 +355,11 @@ impl TfScene<'_> {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
                     self.draw_cluster(pen, f, c, &a.bands, right)?;
-                    legend
-                        .push((Swatch::Box(Palette::alpha(pal.cluster, 0.35)), "compression cluster".into()));
+                    legend.push((Swatch::Line(pal.cluster.to_rgba()), "compression cluster top".into()));
                     if !a.bands.is_empty() {
                         legend.push((
-                            Swatch::Box(Palette::alpha(pal.cluster, 0.6)),
-                            "compression bands".into(),
+                            Swatch::Box(Palette::alpha(pal.cluster, 0.4)),
+                            "latest compression band".into(),
                         ));
                     }
                 }
@@ -391,10 +424,12 @@ impl TfScene<'_> {
             }
             let (ya, yb) = (yo.min(yc), yo.max(yc).max(yo.min(yc) + 1));
             pen.fill_rect((x - bw / 2, ya), (x - bw / 2 + bw - 1, yb), col)?;
+            pen.place((x - bw / 2, ya), (x - bw / 2 + bw, yb + 1), "candle");
+            pen.place((x - 1, f.fy(hh)), (x + 1, f.fy(ll)), "wick");
         }
 
         // Markers over the candles.
-        let r = pen.px(4.5);
+        let r = marker_r(pen, f);
         let fs = pen.fs(FS_NOTE);
         let bgl = Palette::alpha(pal.panel, 0.85);
         match self.layers {
@@ -410,24 +445,31 @@ impl TfScene<'_> {
                     let x = f.fx(i as f64);
                     let y = f.fy(b.low[i]) + r + pen.px(3.0);
                     pen.triangle((x, y), r, false, colour.to_rgba())?;
-                    pen.label(
-                        text,
-                        (x, y + r + pen.px(3.0)),
-                        fs,
-                        colour.to_rgba(),
-                        bgl,
-                        HPos::Center,
-                        VPos::Top,
-                    )?;
+                    pen.place((x - r, y - r), (x + r, y + r), "marker");
+                    let yl = y + r + pen.px(3.0);
+                    let cands = [
+                        ((x, yl), HPos::Center, VPos::Top),
+                        ((x + r, yl), HPos::Left, VPos::Top),
+                        ((x - r, yl), HPos::Right, VPos::Top),
+                        ((x, yl + pen.px(16.0)), HPos::Center, VPos::Top),
+                        ((x + r, yl + pen.px(16.0)), HPos::Left, VPos::Top),
+                        ((x - r, yl + pen.px(16.0)), HPos::Right, VPos::Top),
+                    ];
+                    let bounds = ((f.x0, f.y0), (f.x1, f.y1));
+                    pen.label_fit(text, &cands, Some((x, y + r)), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
             }
             Layers::Daily => {
                 let mut n_dd = 0;
+                let mut tops: Vec<(usize, i32)> = Vec::new();
                 for d in &a.dist_days {
                     if let Some(i) = bar_of(&b.date, *d).filter(|i| *i >= self.start && b.date[*i] == *d) {
                         let x = f.fx(i as f64);
-                        pen.triangle((x, f.fy(b.high[i]) - r - pen.px(3.0)), r, true, pal.dist.to_rgba())?;
+                        let y = f.fy(b.high[i]) - r - pen.px(3.0);
+                        pen.triangle((x, y), r, true, pal.dist.to_rgba())?;
+                        pen.place((x - r, y - r), (x + r, y + r), "marker");
+                        tops.push((i, y - r));
                         n_dd += 1;
                     }
                 }
@@ -448,26 +490,16 @@ impl TfScene<'_> {
                     }
                 }
                 if let Some(lh) = &a.lower_high {
-                    self.draw_lower_high(pen, f, lh)?;
+                    self.draw_lower_high(pen, f, lh, &tops)?;
                     let name = if lh.h_last < lh.h_prev { "lower high" } else { "swing highs" };
                     legend.push((Swatch::TriDown(pal.risk.to_rgba()), name.into()));
                 }
             }
         }
 
-        draw_edge_labels(pen, f, labels)?;
-        draw_plot_frame(pen, f)?;
-
-        // Last-price tag on the axis.
+        // Last-price line under the level labels.
         let up = self.n() < 2 || last_close >= b.close[self.n() - 2];
         let tag_rgb = if up { pal.up } else { pal.down };
-        let tag = tag_rgb.to_rgba();
-        let txt = format!("{last_close:.2}");
-        let tfs = pen.fs(FS_TICK);
-        let (tw, th) = pen.text_size(&txt, tfs, true);
-        let (tx0, ty0) = (f.x1 + pen.px(2.0), last_y - th / 2 - pen.px(3.0));
-        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), tag)?;
-        pen.text(&txt, (tx0 + pen.px(5.0), last_y), tfs, pal.bg.to_rgba(), HPos::Left, VPos::Center, true)?;
         pen.dashed(
             (f.x0, last_y),
             (f.x1, last_y),
@@ -476,10 +508,26 @@ impl TfScene<'_> {
             pen.px(2.0),
             pen.px(3.0),
         )?;
+        draw_edge_labels(pen, f, labels)?;
+        draw_plot_frame(pen, f)?;
+
+        // Last-price tag on the axis.
+        let tag = tag_rgb.to_rgba();
+        let txt = format!("{last_close:.2}");
+        let tfs = pen.fs(FS_TICK);
+        let (tw, th) = pen.text_size(&txt, tfs, true);
+        let (tx0, ty0) = (f.x1 + pen.px(2.0), last_y - th / 2 - pen.px(3.0));
+        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), tag)?;
+        pen.place((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), "tag");
+        pen.text(&txt, (tx0 + pen.px(5.0), last_y), tfs, pal.bg.to_rgba(), HPos::Left, VPos::Center, true)?;
 
         self.legend_at(pen, f, &format!("{} {}", self.tf.name_cap(), "price"), &legend)
     }
 
+    /// The compression cluster as the bands that matter: the active (latest) band as a shaded
+    /// box over its weeks, extended to the right edge as a faint band; earlier bands as thin
+    /// outlines; the cluster top as a solid line and the bottom as a dashed line when in view.
+    /// No box over the whole cluster range.
     fn draw_cluster<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
@@ -490,26 +538,30 @@ impl TfScene<'_> {
     ) -> DResult {
         let pal = pen.pal;
         let b = self.bars;
-        if c.hi > c.lo && (f.contains_y(c.hi) || f.contains_y(c.lo) || (c.lo < f.ymin && c.hi > f.ymax)) {
-            pen.fill_rect((f.x0, f.fy(c.hi)), (right, f.fy(c.lo)), Palette::alpha(pal.cluster, 0.08))?;
-        }
-        for band in bands {
+        let active = bands.iter().enumerate().max_by_key(|(k, band)| (band.to, *k)).map(|(k, _)| k);
+        for (k, band) in bands.iter().enumerate() {
             let i0 = band.from.and_then(|d| bar_of(&b.date, d)).unwrap_or(self.start).max(self.start);
             let i1 = band.to.and_then(|d| bar_of(&b.date, d)).unwrap_or(self.n() - 1);
-            if i1 < self.start {
+            if i1 < self.start || !(f.contains_y(band.hi) || f.contains_y(band.lo)) {
                 continue;
             }
             let (xa, xb) = (f.fx(i0 as f64 - 0.5), f.fx(i1 as f64 + 0.5));
-            pen.fill_rect((xa, f.fy(band.hi)), (xb, f.fy(band.lo)), Palette::alpha(pal.cluster, 0.18))?;
-            pen.stroke_rect((xa, f.fy(band.hi)), (xb, f.fy(band.lo)), Palette::alpha(pal.cluster, 0.7), 1)?;
+            let (ya, yb) = (f.fy(band.hi), f.fy(band.lo));
+            if Some(k) == active {
+                pen.fill_rect((xb, ya), (right, yb), Palette::alpha(pal.cluster, 0.07))?;
+                pen.fill_rect((xa, ya), (xb, yb), Palette::alpha(pal.cluster, 0.22))?;
+                pen.stroke_rect((xa, ya), (xb, yb), Palette::alpha(pal.cluster, 0.9), 1)?;
+            } else {
+                pen.stroke_rect((xa, ya), (xb, yb), Palette::alpha(pal.cluster, 0.45), 1)?;
+            }
         }
         if f.contains_y(c.hi) {
             let y = f.fy(c.hi);
-            pen.line(&[(f.x0, y), (right, y)], Palette::alpha(pal.cluster, 0.9), pen.px(1.5) as u32)?;
+            pen.line(&[(f.x0, y), (right, y)], Palette::alpha(pal.cluster, 0.9), pen.px(1.2) as u32)?;
         }
         if c.lo < c.hi && f.contains_y(c.lo) {
             let y = f.fy(c.lo);
-            pen.dashed((f.x0, y), (right, y), Palette::alpha(pal.cluster, 0.8), 1, pen.px(6.0), pen.px(4.0))?;
+            pen.dashed((f.x0, y), (right, y), Palette::alpha(pal.cluster, 0.7), 1, pen.px(6.0), pen.px(4.0))?;
         }
         Ok(())
     }
@@ -549,10 +601,11 @@ impl TfScene<'_> {
         pen: &Pen<B>,
         f: &Frame,
         lh: &super::annotate::LowerHigh,
+        dist_tops: &[(usize, i32)],
     ) -> DResult {
         let pal = pen.pal;
         let b = self.bars;
-        let r = pen.px(4.5);
+        let r = marker_r(pen, f);
         let fs = pen.fs(FS_NOTE);
         let col = pal.risk.to_rgba();
         let bg = Palette::alpha(pal.panel, 0.85);
@@ -562,24 +615,50 @@ impl TfScene<'_> {
             (at(lh.h_prev_date), lh.h_prev, "H"),
             (at(lh.h_last_date), lh.h_last, if lower { "LH" } else { "HH" }),
         ];
-        // Two nearby swing highs: push their labels apart (left one leftwards, right one rightwards).
-        let close = match (pts[0].0, pts[1].0) {
-            (Some(a), Some(c)) => (f.fx(c as f64) - f.fx(a as f64)).abs() < pen.px(110.0),
-            _ => false,
-        };
         let mut first_x = None;
-        for (k, (i, v, name)) in pts.into_iter().enumerate() {
+        for (i, v, name) in pts {
             let Some(i) = i else { continue };
             let x = f.fx(i as f64);
             first_x.get_or_insert(x);
-            let y = f.fy(v) - r - pen.px(4.0);
+            // Distribution days on the same bar or its neighbours: the marker stacks above their
+            // triangles and the label names them (one merged label).
+            let near: Vec<i32> = dist_tops
+                .iter()
+                .filter(|(j, _)| (f.fx(*j as f64) - x).abs() <= 2 * r + pen.px(1.0))
+                .map(|(_, y)| *y)
+                .collect();
+            let base = f.fy(v) - r - pen.px(4.0);
+            let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
             pen.triangle((x, y), r, true, col)?;
-            let (hp, lx) = match (close, k) {
-                (false, _) => (HPos::Center, x),
-                (true, 0) => (HPos::Right, x + r),
-                (true, _) => (HPos::Left, x - r),
+            pen.place((x - r, y - r), (x + r, y + r), "marker");
+            let text = match near.len() {
+                0 => format!("{name} {v:.2}"),
+                1 => format!("{name} {v:.2} · 1 distribution day"),
+                k => format!("{name} {v:.2} · {k} distribution days"),
             };
-            pen.label(&format!("{name} {v:.2}"), (lx, y - r - pen.px(3.0)), fs, col, bg, hp, VPos::Bottom)?;
+            let yl = y - r - pen.px(3.0);
+            let mut cands = vec![
+                ((x, yl), HPos::Center, VPos::Bottom),
+                ((x + r, yl), HPos::Right, VPos::Bottom),
+                ((x - r, yl), HPos::Left, VPos::Bottom),
+                ((x - r - pen.px(3.0), y), HPos::Right, VPos::Center),
+                ((x + r + pen.px(3.0), y), HPos::Left, VPos::Center),
+            ];
+            // Further up, then further sideways (with a leader to the marker).
+            for k in 1..10 {
+                let dy = k * pen.px(8.0);
+                for dx in [0, pen.px(40.0), -pen.px(40.0), pen.px(90.0), -pen.px(90.0)] {
+                    cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
+                    cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
+                    cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));
+                }
+            }
+            for k in 0..10 {
+                let dy = k * pen.px(8.0);
+                cands.push(((x - r - pen.px(3.0), y + dy), HPos::Right, VPos::Center));
+                cands.push(((x + r + pen.px(3.0), y + dy), HPos::Left, VPos::Center));
+            }
+            pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         }
         if let Some(m) = lh.lmid {
             if f.contains_y(m) {
@@ -695,25 +774,14 @@ impl TfScene<'_> {
         pen.line(&[(f.x0, y0), (f.x1, y0)], pal.frame.to_rgba(), 1)?;
         let states = wave_states(&self.hist);
         let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
-        let color = |s: Wave| match s {
-            Wave::EU => pal.up.to_rgba(),
-            Wave::CU => Palette::alpha(pal.up, 0.4),
-            Wave::CD => Palette::alpha(pal.down, 0.4),
-            Wave::ED => pal.down.to_rgba(),
-        };
+        let color = |s: Wave| wave_color(&pal, s);
         for i in range {
             let (Some(s), v) = (states[i], self.hist[i]) else { continue };
             let x = f.fx(i as f64);
             pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, y0), color(s))?;
         }
         draw_plot_frame(pen, f)?;
-        let legend = vec![
-            (Swatch::Box(color(Wave::EU)), "expanding up".into()),
-            (Swatch::Box(color(Wave::CU)), "contracting up".into()),
-            (Swatch::Box(color(Wave::CD)), "downside fading".into()),
-            (Swatch::Box(color(Wave::ED)), "expanding down".into()),
-        ];
-        self.legend_at(pen, f, "MACD (12, 26, 9) histogram", &legend)
+        self.legend_at(pen, f, MACD_NAME, &macd_legend(&pal))
     }
 
     fn draw_obv<B: DrawingBackend>(
@@ -732,14 +800,9 @@ impl TfScene<'_> {
                 hi = hi.max(v);
             }
         }
+        // The range is OBV's own: the support line never rescales the panel; where it leaves
+        // the range it is clipped and marked with an arrow and its value.
         let line = if self.layers == Layers::Daily { self.obv_support() } else { None };
-        if let Some((_, pts)) = &line {
-            // The whole line stays in view: how far OBV sits from it is the point of the panel.
-            for (_, v) in pts.iter().filter(|(_, v)| v.is_finite()) {
-                lo = lo.min(*v);
-                hi = hi.max(*v);
-            }
-        }
         if !lo.is_finite() {
             lo = 0.0;
             hi = 1.0;
@@ -755,21 +818,37 @@ impl TfScene<'_> {
             pen.line(&l, pal.line.to_rgba(), pen.px(1.5) as u32)?;
         }
         if let Some((state, pts)) = line {
-            let px: Vec<(i32, i32)> = pts.iter().map(|(i, v)| (f.fx(*i), f.fy(*v))).collect();
-            for w in px.windows(2) {
-                pen.dashed(w[0], w[1], pal.risk.to_rgba(), pen.px(1.5) as u32, pen.px(6.0), pen.px(4.0))?;
+            let col = pal.risk.to_rgba();
+            let mut exit = None;
+            for w in pts.windows(2) {
+                if let Some((a, b, out)) = clip_segment(w[0], w[1], f.ymin, f.ymax) {
+                    let (pa, pb) = ((f.fx(a.0), f.fy(a.1)), (f.fx(b.0), f.fy(b.1)));
+                    pen.dashed(pa, pb, col, pen.px(1.5) as u32, pen.px(6.0), pen.px(4.0))?;
+                    if out && exit.is_none() {
+                        exit = Some(pb.0);
+                    }
+                } else if exit.is_none() {
+                    exit = Some(f.fx(w[0].0));
+                }
             }
             if let Some((_, v)) = pts.last() {
                 let (div, suf) = super::canvas::count_unit(v.abs());
-                draw_edge_labels(
-                    pen,
-                    f,
-                    &[EdgeLabel {
-                        y: *v,
-                        text: format!("support {:.2}{suf} ({state})", v / div),
-                        color: pal.risk.to_rgba(),
-                    }],
-                )?;
+                let text = format!("support {:.2}{suf} ({state})", v / div);
+                if f.contains_y(*v) {
+                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col }])?;
+                } else {
+                    let x = exit
+                        .unwrap_or(f.fx((self.n() - 1) as f64))
+                        .clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
+                    super::panel::draw_offscale(
+                        pen,
+                        f,
+                        x,
+                        *v,
+                        &format!("{text} at {}", b_last(self.bars)),
+                        col,
+                    )?;
+                }
             }
             legend.push((Swatch::Dash(pal.risk.to_rgba()), "OBV support / retest line".into()));
         }
@@ -816,6 +895,46 @@ impl TfScene<'_> {
 impl Scene for TfScene<'_> {
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         self.draw_chart(pen)
+    }
+}
+
+/// Marker radius: 4.5 design px, narrowed so neighbouring bars' markers do not overlap.
+fn marker_r<B: DrawingBackend>(pen: &Pen<B>, f: &Frame) -> i32 {
+    pen.px(4.5).min(((f.x_step() * 0.5) as i32).max(pen.px(2.5)))
+}
+
+/// The last bar's date as text.
+fn b_last(b: &Bars) -> String {
+    b.date.last().map(|d| d.format("%b %-d").to_string()).unwrap_or_default()
+}
+
+/// A data point (x, value).
+pub(crate) type XY = (f64, f64);
+
+/// Clips the segment `a`–`b` (x, value) to `[lo, hi]` in value: the visible part, and whether
+/// the segment leaves the range at its `b` end. `None` when nothing is visible.
+pub(crate) fn clip_segment(a: (f64, f64), b: (f64, f64), lo: f64, hi: f64) -> Option<(XY, XY, bool)> {
+    if !(a.1.is_finite() && b.1.is_finite()) {
+        return None;
+    }
+    let at = |v: f64| {
+        let t = if (b.1 - a.1).abs() < f64::EPSILON { 0.0 } else { (v - a.1) / (b.1 - a.1) };
+        (a.0 + t * (b.0 - a.0), v)
+    };
+    let inside = |v: f64| v >= lo && v <= hi;
+    match (inside(a.1), inside(b.1)) {
+        (true, true) => Some((a, b, false)),
+        (true, false) => Some((a, at(if b.1 > hi { hi } else { lo }), true)),
+        (false, true) => Some((at(if a.1 > hi { hi } else { lo }), b, false)),
+        (false, false) => {
+            // Crosses the whole range, or misses it.
+            if (a.1 > hi && b.1 < lo) || (a.1 < lo && b.1 > hi) {
+                let (p, q) = if a.1 > hi { (at(hi), at(lo)) } else { (at(lo), at(hi)) };
+                Some((p, q, true))
+            } else {
+                None
+            }
+        }
     }
 }
 

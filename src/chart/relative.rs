@@ -4,8 +4,8 @@
 
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
-    draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
-    draw_x_labels, draw_y_axis, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
+    draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_tag, draw_x_grid,
+    draw_x_labels, draw_y_axis, legend_lines, tag_positions, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -69,17 +69,28 @@ impl Scene for RelScene {
         }
         let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
         let (x0, x1) = (m, (w - m - axis_w).max(m + 10));
-        let avail = (h - top - date_h - m - 2 * (strip + gap)).max(30);
+        let legend_est = [
+            (Swatch::Line(pal.line.to_rgba()), format!("{}/{} (weekly closes)", self.sym, self.bench)),
+            (Swatch::Line(pal.line2.to_rgba()), "30-week average".to_string()),
+            (Swatch::TriUp(pal.good.to_rgba()), "two-year low".to_string()),
+        ];
+        let l1 = legend_lines(pen, x0, x1, "Relative strength", &legend_est);
+        let avail = (h - top - date_h - m - (l1 + 1) * strip - 2 * gap).max(30);
         let h1 = (avail as f64 * 0.62) as i32;
         let h2 = avail - h1;
-        let n_show = (n - self.start) as f64;
-        let plot_w = (x1 - x0) as f64;
-        let pad = pen.px(90.0) as f64;
-        let per = ((plot_w - pad) / n_show).max(0.5);
+        // Right padding: three weeks; the latest values are tags on the axis.
         let xmin = self.start as f64 - 0.5;
-        let xmax = xmin + plot_w / per;
-        let mut f1 =
-            Frame { x0, y0: top + strip, x1, y1: top + strip + h1, xmin, xmax, ymin: 0.0, ymax: 1.0 };
+        let xmax = (n - 1) as f64 + 3.0;
+        let mut f1 = Frame {
+            x0,
+            y0: top + l1 * strip,
+            x1,
+            y1: top + l1 * strip + h1,
+            xmin,
+            xmax,
+            ymin: 0.0,
+            ymax: 1.0,
+        };
         let y2 = f1.y1 + gap + strip;
         let mut f2 = Frame { x0, y0: y2, x1, y1: y2 + h2, xmin, xmax, ymin: 0.0, ymax: 1.0 };
 
@@ -109,9 +120,11 @@ impl Scene for RelScene {
         let span = (hi - lo).max(hi.abs() * 0.01).max(1e-9);
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.16;
+        let t = n - 1;
+        let tag1 = tag_positions(pen, &f1, &[self.ratio[t]]);
         draw_plot_bg(pen, &f1)?;
         draw_x_grid(pen, &f1, &ticks)?;
-        draw_y_axis(pen, &f1, TickFmt::Fixed, &[])?;
+        draw_y_axis(pen, &f1, TickFmt::Fixed, &tag1)?;
         let line = |f: &Frame, ys: &[f64]| -> Vec<(i32, i32)> {
             range.clone().filter(|i| ys[*i].is_finite()).map(|i| (f.fx(i as f64), f.fy(ys[i]))).collect()
         };
@@ -149,31 +162,39 @@ impl Scene for RelScene {
         if let Some((d, v)) = self.low {
             if let Some(i) = super::price::bar_of(&self.dates, d).filter(|i| *i >= self.start) {
                 let (x, y) = (f1.fx(i as f64), f1.fy(v));
-                pen.triangle((x, y + pen.px(8.0)), pen.px(4.5), false, pal.good.to_rgba())?;
-                pen.label(
+                let (r, ym) = (pen.px(4.5), y + pen.px(8.0));
+                pen.triangle((x, ym), r, false, pal.good.to_rgba())?;
+                pen.place((x - r, ym - r), (x + r, ym + r), "marker");
+                let cands = [
+                    ((x + pen.px(10.0), ym), HPos::Left, VPos::Center),
+                    ((x - pen.px(10.0), ym), HPos::Right, VPos::Center),
+                    ((x, ym + r + pen.px(2.0)), HPos::Center, VPos::Top),
+                    ((x + pen.px(10.0), ym - pen.px(16.0)), HPos::Left, VPos::Center),
+                    ((x - pen.px(10.0), ym - pen.px(16.0)), HPos::Right, VPos::Center),
+                ];
+                pen.label_fit(
                     &format!("low {v:.4} ({d})"),
-                    (x + pen.px(10.0), y + pen.px(8.0)),
+                    &cands,
+                    Some((x, ym)),
                     fs,
                     pal.text.to_rgba(),
                     bg,
-                    HPos::Left,
-                    VPos::Center,
+                    ((f1.x0, f1.y0), (f1.x1, f1.y1)),
                 )?;
                 legend.push((Swatch::TriUp(pal.good.to_rgba()), "two-year low".into()));
             }
         }
-        let t = n - 1;
-        draw_edge_labels(
-            pen,
-            &f1,
-            &[EdgeLabel {
-                y: self.ratio[t],
-                text: format!("{:.4}", self.ratio[t]),
-                color: pal.line.to_rgba(),
-            }],
-        )?;
+        draw_tag(pen, &f1, tag1[0], &format!("{:.4}", self.ratio[t]), pal.line.to_rgba())?;
         draw_plot_frame(pen, &f1)?;
-        draw_legend(pen, (f1.x0, f1.y0 - strip / 2), f1.x1, "Relative strength", &legend)?;
+        draw_legend(
+            pen,
+            (f1.x0, f1.y0 - l1 * strip + strip / 2),
+            f1.x1,
+            "Relative strength",
+            &legend,
+            l1,
+            strip,
+        )?;
 
         // Panel 2: both rebased to 100.
         let base_a = self.a[self.start];
@@ -192,27 +213,18 @@ impl Scene for RelScene {
         let span = (hi - lo).max(1.0);
         f2.ymin = lo - span * 0.06;
         f2.ymax = hi + span * 0.08;
+        let tag2 = tag_positions(pen, &f2, &[ra[t], rb[t]]);
         draw_plot_bg(pen, &f2)?;
         draw_x_grid(pen, &f2, &ticks)?;
-        draw_y_axis(pen, &f2, TickFmt::Fixed, &[])?;
+        draw_y_axis(pen, &f2, TickFmt::Fixed, &tag2)?;
         if f2.contains_y(100.0) {
             let y = f2.fy(100.0);
             pen.line(&[(f2.x0, y), (f2.x1, y)], pal.frame.to_rgba(), 1)?;
         }
         pen.line(&line(&f2, &rb), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
         pen.line(&line(&f2, &ra), pal.line.to_rgba(), pen.px(2.0) as u32)?;
-        draw_edge_labels(
-            pen,
-            &f2,
-            &[
-                EdgeLabel { y: ra[t], text: format!("{} {:.0}", self.sym, ra[t]), color: pal.line.to_rgba() },
-                EdgeLabel {
-                    y: rb[t],
-                    text: format!("{} {:.0}", self.bench, rb[t]),
-                    color: pal.line2.to_rgba(),
-                },
-            ],
-        )?;
+        draw_tag(pen, &f2, tag2[0], &format!("{:.0}", ra[t]), pal.line.to_rgba())?;
+        draw_tag(pen, &f2, tag2[1], &format!("{:.0}", rb[t]), pal.line2.to_rgba())?;
         draw_plot_frame(pen, &f2)?;
         draw_legend(
             pen,
@@ -223,6 +235,8 @@ impl Scene for RelScene {
                 (Swatch::Line(pal.line.to_rgba()), self.sym.clone()),
                 (Swatch::Line(pal.line2.to_rgba()), self.bench.clone()),
             ],
+            1,
+            strip,
         )?;
         draw_x_labels(pen, &f2, &ticks)
     }
