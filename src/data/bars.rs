@@ -223,7 +223,9 @@ fn detect_format(
         "alphavantage"
     } else if cols.adj.is_some() {
         "yahoo"
-    } else if header_line.trim_ascii() == b"Date,Open,High,Low,Close,Volume" {
+    } else if header_line.trim_ascii() == b"Date,Open,High,Low,Close,Volume"
+        && matches!(date_fmt, DateFormat::Dash)
+    {
         "stooq"
     } else {
         "plain"
