@@ -151,12 +151,19 @@ fn series<'a>(input: &'a SignalInput, ids: &[&str]) -> Option<&'a MacroSeries> {
 /// cannot use it (missing, nothing released yet, stale).
 pub fn known(input: &SignalInput, ids: &[&str]) -> Result<Known, Unavailable> {
     let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
-    let obs: Vec<MacroObs> = s.known_at(input.as_of).into_iter().filter(|o| o.value.is_finite()).collect();
+    known_series(s, input.as_of)
+}
+
+/// The point-in-time observations of one series at `as_of`, or why a signal cannot use it
+/// (nothing released yet, stale): the rule every macro signal and `check` apply.
+pub fn known_series(s: &MacroSeries, as_of: NaiveDate) -> Result<Known, Unavailable> {
+    let input_as_of = as_of;
+    let obs: Vec<MacroObs> = s.known_at(input_as_of).into_iter().filter(|o| o.value.is_finite()).collect();
     let Some(last) = obs.last().copied() else {
         return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
     };
     let freq = frequency(&obs);
-    let age = (input.as_of - last.period).num_days();
+    let age = (input_as_of - last.period).num_days();
     if age > 2 * freq.period_days() + s.release_lag_days.max(0) {
         return Err(Unavailable::Stale { input: s.id.clone(), last: last.period });
     }
