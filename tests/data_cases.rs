@@ -439,3 +439,131 @@ fn warnings_are_one_per_kind_with_counts_and_first_places() {
     );
     assert_eq!(r.warnings[0].line, Some(2));
 }
+
+fn run(args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn bars_config(dir: &Path, bars: &Path, extra: &str) {
+    let toml = format!("[instrument]\nsymbol = \"IWM\"\nbars = '{}'\n{extra}", bars.display());
+    std::fs::write(dir.join("note.toml"), toml).unwrap();
+}
+
+#[test]
+fn check_on_every_case_file_behaves_as_its_readme_row_says() {
+    let t = tempfile::tempdir().unwrap();
+    let cases = [
+        ("yfinance_three_line_header.csv", 0, "300"),
+        ("dates_shifted_previous_evening_utc.csv", 2, "shifted to the previous day"),
+        ("weekly_bars_given_as_daily.csv", 2, "these bars look weekly"),
+        ("unadjusted_split_alphavantage_newest_first.csv", 0, "2:1 split on 2026-03-02"),
+        ("unadjusted_split_plain.csv", 2, "a 2:1 split-shaped gap on 2026-03-02"),
+        ("rows_on_exchange_closures.csv", 0, "2 rows on days the NYSE was closed dropped"),
+        ("high_below_close_by_float_noise.csv", 0, "float noise"),
+        ("european_semicolon_decimal_comma.csv", 0, "european"),
+        ("index_without_volume.csv", 0, "1 warning: data is usable"),
+    ];
+    for (name, code, needle) in cases {
+        bars_config(t.path(), &case(name), "");
+        let (rc, out, err) = run(&["check", "note.toml"], t.path());
+        assert_eq!(rc, Some(code), "{name}: {err}");
+        let text = if code == 0 { out } else { err };
+        assert!(text.contains(needle), "{name}: {needle} in {text}");
+    }
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/data/IWM.csv");
+    bars_config(
+        t.path(),
+        &sample,
+        &format!("[[macro]]\nid = \"dgs2\"\nfile = '{}'\n", case("fred_two_series_one_file.csv").display()),
+    );
+    let (rc, out, err) = run(&["check", "note.toml"], t.path());
+    assert_eq!(rc, Some(0), "{err}");
+    assert!(out.contains("macro:dgs2"), "{out}");
+}
+
+#[test]
+fn check_flags_stale_macro_series_as_the_note_would() {
+    let t = tempfile::tempdir().unwrap();
+    // DGS2 ends 2026-07-28; the bars end 2026-08-21: more than 2x3 days + 1 day of lag.
+    let macro_ =
+        format!("[[macro]]\nid = \"dgs2\"\nfile = '{}'\n", case("fred_two_series_one_file.csv").display());
+    bars_config(t.path(), &case("yfinance_three_line_header.csv"), &macro_);
+    let (rc, out, _) = run(&["check", "note.toml"], t.path());
+    assert_eq!(rc, Some(0));
+    assert!(out.contains("stale as of 2026-08-21: the last observation (2026-07-28)"), "{out}");
+    let (_, json, _) = run(&["signals", "note.toml", "--json"], t.path());
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b1 =
+        doc["signals"].as_array().unwrap().iter().find(|s| s["id"] == "macro_rate_cut_expectations").unwrap();
+    assert_eq!(
+        b1["reason"]["info"],
+        serde_json::json!({"input": "dgs2", "kind": "stale", "last": "2026-07-28"}),
+        "the note rejects it too"
+    );
+}
+
+#[test]
+fn as_of_after_the_last_bar_warns_and_signals_json_lists_the_macro_values_used() {
+    let t = tempfile::tempdir().unwrap();
+    let macro_ = format!(
+        "[[macro]]\nid = \"dgs2\"\nfile = '{}'\n[[macro]]\nid = \"unrate\"\nfile = '{}'\n",
+        case("fred_two_series_one_file.csv").display(),
+        case("alfred_unrate_vintages.csv").display()
+    );
+    bars_config(t.path(), &case("yfinance_three_line_header.csv"), &macro_);
+    let (rc, out, err) = run(&["signals", "note.toml", "--json", "--as-of", "2026-12-31"], t.path());
+    assert_eq!(rc, Some(0), "{err}");
+    assert_eq!(
+        err,
+        "warning: --as-of 2026-12-31 is after the last IWM bar (2026-08-21): the note is as of 2026-08-21\n"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["macro"],
+        serde_json::json!([
+            {"id": "dgs2", "value": 4.26, "period": "2026-07-28", "public": "2026-07-29", "vintage": null, "release": "1 day after the period"},
+            {"id": "unrate", "value": 4.3, "period": "2025-08-01", "public": "2025-09-05", "vintage": "2025-09-05", "release": "vintage dates"}
+        ])
+    );
+    // Within the data: no warning.
+    let (_, _, err) = run(&["signals", "note.toml", "--as-of", "2026-08-21"], t.path());
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn the_escape_hatch_is_read_from_the_config_and_checked() {
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("export.txt");
+    std::fs::write(&path, write_layout(&sample_300(), "custom")).unwrap();
+    let hatch = "columns = { date = \"Tag\", open = \"Anfang\", high = \"Spitze\", low = \"Boden\", close = \"Ende\", volume = \"Stueck\" }\n\
+                 separator = \"|\"\ndecimal = \",\"\ndate_format = \"%d-%m-%y\"\n";
+    bars_config(t.path(), &path, hatch);
+    let (rc, out, err) = run(&["check", "note.toml"], t.path());
+    assert_eq!(rc, Some(0), "{err}");
+    assert!(out.contains("  300  2025-06-12  2026-08-21"), "{out}");
+    bars_config(t.path(), &path, "separator = \"::\"\n");
+    let (rc, _, err) = run(&["check", "note.toml"], t.path());
+    assert_eq!(rc, Some(2));
+    assert!(err.contains("`instrument.separator`: `::`: expected `,`, `;`, `|` or `tab`"), "{err}");
+    bars_config(t.path(), &path, "date_format = \"%d-%m\"\n");
+    let (rc, _, err) = run(&["check", "note.toml"], t.path());
+    assert_eq!(rc, Some(2));
+    assert!(err.contains("`instrument.date_format`"), "{err}");
+    bars_config(
+        t.path(),
+        &case("unadjusted_split_plain.csv"),
+        "splits = [{ date = \"2026-03-02\", ratio = 2 }]\n",
+    );
+    let (rc, out, err) = run(&["check", "note.toml"], t.path());
+    assert_eq!(rc, Some(0), "{err}");
+    assert!(out.contains("2:1 split on 2026-03-02 (from the config's `splits`)"), "{out}");
+}
