@@ -306,6 +306,21 @@ pub fn parse_bars_with(bytes: &[u8], path: &Path, opts: &BarOptions) -> Result<(
                 break;
             }
             let first = csvio::norm_header(r.get(0).unwrap_or_default());
+            if first == "ticker" {
+                let mut tickers: Vec<String> =
+                    r.iter().skip(1).map(csvio::show).filter(|t| !t.is_empty()).collect();
+                tickers.dedup();
+                if tickers.len() > 1 {
+                    return Err(Error::input(
+                        Location::line(path, 2),
+                        format!(
+                            "the file holds several tickers ({}): expected one instrument per file \
+                             (yfinance: download one ticker, or save `df.xs(\"IWM\", axis=1, level=1)`)",
+                            tickers.join(", ")
+                        ),
+                    ));
+                }
+            }
             if k > 1
                 && DATE_NAMES.contains(&first.as_str())
                 && r.iter().skip(1).all(|f| f.trim_ascii().is_empty())
@@ -618,6 +633,9 @@ fn check_spacing(bars: &Bars, path: &Path) -> Result<()> {
     ))
 }
 
+/// Dropped rows named in the warning before "…".
+const DROPPED_LISTED: usize = 12;
+
 /// Share of rows (in 1/N) on non-session days above which a file is refused rather than cleaned.
 const OFF_SESSION_REFUSE: usize = 20;
 
@@ -669,8 +687,14 @@ fn drop_non_sessions(
             ),
         ));
     }
-    let listed: Vec<String> =
-        off.iter().map(|&i| format!("{} (line {}, {})", bars.date[i], lines[i], why(bars.date[i]))).collect();
+    let mut listed: Vec<String> = off
+        .iter()
+        .take(DROPPED_LISTED)
+        .map(|&i| format!("{} (line {}, {})", bars.date[i], lines[i], why(bars.date[i])))
+        .collect();
+    if off.len() > DROPPED_LISTED {
+        listed.push("…".into());
+    }
     warnings.push(Warning {
         line: Some(lines[off[0]]),
         message: format!(
@@ -1081,6 +1105,12 @@ mod tests {
             assert!(e.starts_with(place), "{e} should start with {place}");
             assert!(e.contains(expect), "{e} should contain {expect}");
         }
+    }
+
+    #[test]
+    fn yfinance_multi_ticker_header_is_refused() {
+        let e = err("Price,Close,Close\nTicker,IWM,SPY\nDate,,\n2024-01-02,1,2\n");
+        assert!(e.starts_with("t.csv:2: the file holds several tickers (IWM, SPY)"), "{e}");
     }
 
     #[test]
