@@ -10,7 +10,7 @@ use std::path::Path;
 
 const ROWS: usize = 1_000_000;
 
-/// A deterministic random walk written as CSV bytes, one row per calendar day.
+/// A deterministic random walk written as CSV bytes, one row per weekday.
 fn synthetic_csv(rows: usize) -> Vec<u8> {
     let mut s = String::with_capacity(rows * 64);
     s.push_str("Date,Open,High,Low,Close,Volume\n");
@@ -27,7 +27,8 @@ fn synthetic_csv(rows: usize) -> Vec<u8> {
         let high = open.max(close) * (1.0 + u * 0.01);
         let low = open.min(close) * (1.0 - u * 0.01);
         let volume = 1_000_000 + (state % 50_000_000);
-        let date = start + Days::new(i as u64);
+        // Weekdays only: rows on weekends are not sessions and would be refused.
+        let date = start + Days::new((i / 5 * 7 + i % 5) as u64);
         writeln!(s, "{date},{open:.4},{high:.4},{low:.4},{close:.4},{volume}").expect("write to string");
     }
     s.into_bytes()

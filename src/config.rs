@@ -43,7 +43,7 @@ pub struct NoteConfig {
 }
 
 /// One instrument's bar file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentConfig {
     /// Ticker.
@@ -56,10 +56,56 @@ pub struct InstrumentConfig {
     /// Scale open/high/low/close by `adj close / close` (splits and dividends).
     #[serde(default)]
     pub adjust: bool,
+    /// Column names when the header's are not recognised (`columns = { date = "Datum" }`).
+    #[serde(default)]
+    pub columns: Option<ColumnMap>,
+    /// Field separator when sniffing picks the wrong one: `,`, `;`, `|` or `tab`.
+    #[serde(default)]
+    pub separator: Option<String>,
+    /// Decimal mark, `.` or `,` (the other one then groups thousands); detected when absent.
+    #[serde(default)]
+    pub decimal: Option<String>,
+    /// Date layout as a chrono strftime pattern (`%d.%m.%Y`); detected when absent.
+    #[serde(default)]
+    pub date_format: Option<String>,
+    /// Splits the file's prices are not adjusted for: `[{ date = "2026-03-02", ratio = 2 }]`
+    /// (2 = 2-for-1; ratio 1 declares that a split-shaped gap on that date is no split).
+    #[serde(default)]
+    pub splits: Vec<SplitConfig>,
+}
+
+/// Header names of a bar file's columns, for files whose names are not recognised.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnMap {
+    /// Date column.
+    pub date: Option<String>,
+    /// Open column.
+    pub open: Option<String>,
+    /// High column.
+    pub high: Option<String>,
+    /// Low column.
+    pub low: Option<String>,
+    /// Close column.
+    pub close: Option<String>,
+    /// Adjusted close column.
+    pub adj_close: Option<String>,
+    /// Volume column.
+    pub volume: Option<String>,
+}
+
+/// A split declared in the config: on `date` each old share became `ratio` shares.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SplitConfig {
+    /// First session traded on the new basis.
+    pub date: NaiveDate,
+    /// New shares per old share (2 = 2-for-1, 0.1 = 1-for-10); 1 = not a split.
+    pub ratio: f64,
 }
 
 /// One macro (or fundamental) series.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MacroConfig {
     /// Id. Well-known ids feed the macro signals: `fed_funds`, `dgs2`, `cpi`, `core_cpi`, `unrate`,
@@ -79,9 +125,85 @@ pub struct MacroConfig {
     /// Days from an observation's date to its publication; defaults per id (SIGNALS.md §0).
     #[serde(default)]
     pub release_lag_days: Option<i64>,
-    /// Value column name when the file has several; defaults to the first non-date column.
+    /// Value column name when the file has several; required then, unless one column is the
+    /// series' FRED code (`DGS2` for `dgs2`).
     #[serde(default)]
     pub column: Option<String>,
+    /// Date column name when it is not recognised.
+    #[serde(default)]
+    pub date_column: Option<String>,
+    /// Field separator when sniffing picks the wrong one: `,`, `;`, `|` or `tab`.
+    #[serde(default)]
+    pub separator: Option<String>,
+    /// Decimal mark, `.` or `,`; detected when absent.
+    #[serde(default)]
+    pub decimal: Option<String>,
+    /// Date layout as a chrono strftime pattern (`%d.%m.%Y`); detected when absent.
+    #[serde(default)]
+    pub date_format: Option<String>,
+}
+
+/// The byte a `separator` setting names.
+pub fn separator_byte(s: &str) -> Option<u8> {
+    match s {
+        "," => Some(b','),
+        ";" => Some(b';'),
+        "|" => Some(b'|'),
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        _ => None,
+    }
+}
+
+/// True for a `decimal` setting of `,`; `None` when the setting is neither `.` nor `,`.
+pub fn decimal_is_comma(s: &str) -> Option<bool> {
+    match s {
+        "." => Some(false),
+        "," => Some(true),
+        _ => None,
+    }
+}
+
+/// Checks the per-input format settings (`separator`, `decimal`, `date_format`) under `key`.
+fn check_format_keys(
+    cfg_path: &Path,
+    key: &str,
+    separator: Option<&str>,
+    decimal: Option<&str>,
+    date_format: Option<&str>,
+) -> Result<()> {
+    if let Some(s) = separator {
+        if separator_byte(s).is_none() {
+            return Err(Error::config(
+                cfg_path,
+                format!("{key}.separator"),
+                format!("`{s}`: expected `,`, `;`, `|` or `tab`"),
+            ));
+        }
+    }
+    if let Some(d) = decimal {
+        if decimal_is_comma(d).is_none() {
+            return Err(Error::config(
+                cfg_path,
+                format!("{key}.decimal"),
+                format!("`{d}`: expected `.` or `,`"),
+            ));
+        }
+    }
+    if let Some(f) = date_format {
+        use chrono::format::{Item, StrftimeItems};
+        let bad = StrftimeItems::new(f).any(|i| matches!(i, Item::Error));
+        let has_date = ["%Y", "%F", "%D", "%y"].iter().any(|p| f.contains(p));
+        if bad || !has_date {
+            return Err(Error::config(
+                cfg_path,
+                format!("{key}.date_format"),
+                format!(
+                    "`{f}`: expected a chrono strftime pattern with a year, such as `%d.%m.%Y` or `%m/%d/%Y`"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An output format.
@@ -299,6 +421,32 @@ impl NoteConfig {
         if let Some(b) = self.mid_cap.as_mut() {
             check("mid_cap.bars", &mut b.bars)?;
         }
+        for (key, ic) in [
+            ("instrument", Some(&self.instrument)),
+            ("benchmark", self.benchmark.as_ref()),
+            ("mid_cap", self.mid_cap.as_ref()),
+        ] {
+            let Some(ic) = ic else { continue };
+            check_format_keys(
+                &cfg_path,
+                key,
+                ic.separator.as_deref(),
+                ic.decimal.as_deref(),
+                ic.date_format.as_deref(),
+            )?;
+            for (j, s) in ic.splits.iter().enumerate() {
+                if !(s.ratio.is_finite() && s.ratio > 0.0 && s.ratio <= 1000.0) {
+                    return Err(Error::config(
+                        &cfg_path,
+                        format!("{key}.splits[{j}].ratio"),
+                        format!(
+                            "{}: expected a positive number of new shares per old share (2 for 2-for-1)",
+                            s.ratio
+                        ),
+                    ));
+                }
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for (i, m) in self.macros.iter_mut().enumerate() {
             if !seen.insert(m.id.clone()) {
@@ -309,6 +457,13 @@ impl NoteConfig {
                 ));
             }
             check(&format!("macro[{i}].file"), &mut m.file)?;
+            check_format_keys(
+                &cfg_path,
+                &format!("macro[{i}]"),
+                m.separator.as_deref(),
+                m.decimal.as_deref(),
+                m.date_format.as_deref(),
+            )?;
             if let Some(l) = m.release_lag_days {
                 if !(0..=400).contains(&l) {
                     return Err(Error::config(

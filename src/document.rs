@@ -168,6 +168,22 @@ pub fn since_last(s: &crate::since::SinceLast) -> Value {
     })
 }
 
+/// One configured macro series as the note used it: the last value public at `as_of`, the period
+/// it describes, the day it became public, and its vintage when the file has vintages (null
+/// values when nothing was public yet).
+fn macro_used(m: &crate::data::MacroSeries, as_of: chrono::NaiveDate) -> Value {
+    let last = m.known_at(as_of).into_iter().rev().find(|o| o.value.is_finite());
+    let vintages = m.has_vintages();
+    json!({
+        "id": m.id,
+        "value": last.map(|o| o.value),
+        "period": last.map(|o| o.period.to_string()),
+        "public": last.map(|o| o.release.to_string()),
+        "vintage": if vintages { last.map(|o| o.release.to_string()) } else { None },
+        "release": if vintages { "vintage dates".to_string() } else { format!("{} day{} after the period", m.release_lag_days, if m.release_lag_days == 1 { "" } else { "s" }) },
+    })
+}
+
 /// The signals.json document of an analysis (schema 1). Deterministic: same analysis, same bytes
 /// when serialised.
 pub fn document(a: &crate::Analysis) -> Value {
@@ -184,6 +200,7 @@ pub fn document(a: &crate::Analysis) -> Value {
         "signals": a.signals.iter().map(signal).collect::<Vec<_>>(),
         "base_rates": a.base_rates.iter().map(base_rate).collect::<Vec<_>>(),
         "track_record": serde_json::to_value(&a.track_record).unwrap_or(Value::Null),
+        "macro": a.dataset.macros.iter().map(|m| macro_used(m, a.as_of)).collect::<Vec<_>>(),
         "inputs": a.dataset.quality.iter().map(|q| json!({
             "role": q.role,
             "file": q.path.file_name().map(|f| f.to_string_lossy().into_owned()),

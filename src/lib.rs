@@ -92,6 +92,12 @@ fn instrument_daily(
             )))
         }
     };
+    if requested > last {
+        eprintln!(
+            "warning: --as-of {requested} is after the last {} bar ({last}): the note is as of {last}",
+            dataset.instrument.symbol
+        );
+    }
     let daily = cut(inst, config, as_of);
     if daily.is_empty() {
         return Err(Error::Usage(format!(
@@ -179,7 +185,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Render(cli::RenderArgs::default())) {
         Command::Check { config } => {
             let cfg = load_config(config)?;
-            let dataset = data::load(&cfg)?;
+            let mut dataset = data::load(&cfg)?;
+            // Staleness as the note would judge it on the instrument's last session.
+            if let Some(&last) = dataset.instrument.bars.date.last() {
+                data::quality::flag_stale_macros(&mut dataset.quality, &dataset.macros, last);
+            }
             print!("{}", data::quality::render_report(&dataset.quality));
             Ok(())
         }

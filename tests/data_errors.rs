@@ -162,6 +162,7 @@ fn macro_error(name: &str, place: &str) -> String {
         supportive_when: None,
         release_lag_days: None,
         column: None,
+        ..Default::default()
     };
     let err = read_macro(&cfg).expect_err(name);
     assert_eq!(err.exit_code(), 2);

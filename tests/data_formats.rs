@@ -156,6 +156,7 @@ fn macro_cfg(id: &str, rel: &str) -> MacroConfig {
         supportive_when: None,
         release_lag_days: None,
         column: None,
+        ..Default::default()
     }
 }
 
@@ -206,8 +207,10 @@ fn fred_dot_missing_and_lag() {
 #[test]
 fn named_column_of_a_wide_file() {
     let mut cfg = macro_cfg("fwd_eps", "data/macro_wide.csv");
-    let (s, _) = read_macro(&cfg).unwrap();
-    assert_eq!(s.obs[0].value, 10.5, "first non-date column by default");
+    // Behaviour changed deliberately (issue 14): with several value columns and none named after
+    // the series, `column` is required instead of silently taking the first.
+    let e = read_macro(&cfg).unwrap_err().to_string();
+    assert!(e.contains("2 value columns (`sales`, `eps`)") && e.contains("column = "), "{e}");
     cfg.column = Some("eps".into());
     let (s, r) = read_macro(&cfg).unwrap();
     assert_eq!(s.obs.iter().map(|o| o.value).collect::<Vec<_>>(), vec![1.5, 1.55, 1.6]);

@@ -58,6 +58,7 @@ fn macro_case(data: &[u8]) -> (MacroConfig, &[u8]) {
         supportive_when: None,
         release_lag_days: if sel & 2 == 0 { None } else { Some(i64::from(sel)) },
         column: if sel & 4 == 0 { None } else { Some("VALUE".into()) },
+        ..Default::default()
     };
     (cfg, body)
 }

@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         supportive_when: None,
         release_lag_days: if sel & 2 == 0 { None } else { Some(i64::from(sel)) },
         column: if sel & 4 == 0 { None } else { Some("VALUE".into()) },
+        ..Default::default()
     };
     match parse_macro(body, Path::new("fuzz.csv"), &cfg) {
         Ok((series, report)) => {

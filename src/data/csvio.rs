@@ -190,8 +190,9 @@ pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
     Error::input(loc, format!("unreadable CSV: {e}"))
 }
 
-/// One date layout. A file uses one layout throughout, chosen from its first data row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One date layout. A file uses one layout throughout, chosen from its first data row (day or
+/// month first from all of its values, see [`scan_day_month`]) or given in the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DateFormat {
     /// `2024-01-02`
     Dash,
@@ -205,11 +206,142 @@ pub(crate) enum DateFormat {
     UnixSeconds,
     /// Unix milliseconds, taken as a UTC date.
     UnixMillis,
+    /// `21.08.2026`, `21/08/2026`, `21-08-2026` (day first), optionally followed by a time.
+    DayFirst(u8),
+    /// `08/21/2026`, `8/21/2026 16:00:00` (month first, US), optionally followed by a time.
+    MonthFirst(u8),
+    /// `Aug 21, 2026`, `August 21 2026`, `21 Aug 2026`, `21-Aug-2026` (English month names).
+    MonthName,
+    /// A chrono `strftime` pattern from the config (`date_format = "%d.%m.%Y"`).
+    Custom(std::sync::Arc<str>),
 }
 
 /// What every accepted date layout looks like, for messages.
 pub(crate) const DATE_FORMATS: &str =
-    "YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an ISO date-time such as 2024-01-02T00:00:00Z, or unix seconds";
+    "YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an ISO date-time such as 2024-01-02T00:00:00Z, unix seconds, \
+     MM/DD/YYYY or DD.MM.YYYY, or Aug 21, 2026 (other layouts: `date_format` in the config)";
+
+/// `d{1,2} sep d{1,2} sep d{4}` followed by nothing or a space and a time: the separator and
+/// the two leading numbers.
+fn numeric_dmy(s: &[u8]) -> Option<(u8, u32, u32, i32)> {
+    let s = s.trim_ascii();
+    let date_part = s.split(|&b| b == b' ' || b == b'T').next()?;
+    let rest = &s[date_part.len()..];
+    if !rest.is_empty() && !rest[1..].iter().all(|c| c.is_ascii_digit() || b":.+-Z ".contains(c)) {
+        return None;
+    }
+    let sep = *date_part.iter().find(|b| !b.is_ascii_digit())?;
+    if !b"/.-".contains(&sep) {
+        return None;
+    }
+    let mut parts = date_part.split(|&b| b == sep);
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || !(1..=2).contains(&a.len()) || !(1..=2).contains(&b.len()) || y.len() != 4 {
+        return None;
+    }
+    let num = |r: &[u8]| -> Option<u32> {
+        r.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    Some((sep, num(a)?, num(b)?, i32::try_from(num(y)?).ok()?))
+}
+
+const MONTHS: [&str; 12] =
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/// `Aug 21, 2026`, `August 21 2026`, `21 Aug 2026`, `21-Aug-2026`.
+fn month_name_date(s: &[u8]) -> Option<NaiveDate> {
+    let s = std::str::from_utf8(s.trim_ascii()).ok()?;
+    let tokens: Vec<&str> = s.split([' ', ',', '-']).filter(|t| !t.is_empty()).collect();
+    if tokens.len() != 3 {
+        return None;
+    }
+    let month = |t: &str| -> Option<u32> {
+        let l = t.to_ascii_lowercase();
+        let l = l.trim_end_matches('.');
+        if l.len() < 3 || !l.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        let i = MONTHS.iter().position(|m| l.starts_with(m))?;
+        let full = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ][i];
+        (l.len() == 3 || (l == "sept" && i == 8) || full == l).then_some(i as u32 + 1)
+    };
+    let num = |t: &str| -> Option<u32> {
+        (t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok())?
+    };
+    let (m, d, y) = if let Some(m) = month(tokens[0]) {
+        (m, tokens[1], tokens[2])
+    } else {
+        (month(tokens[1])?, tokens[0], tokens[2])
+    };
+    if tokens[2].len() != 4
+        || tokens[1..].iter().chain(&tokens[..1]).filter(|t| month(t).is_none()).any(|t| t.len() > 4)
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(num(y)?).ok()?, m, num(d)?)
+}
+
+/// Decides day-first or month-first for a file whose dates look like `01/02/2024`, from all of
+/// its values: a first number above 12 means day first, a second above 12 month first. `Ok(None)`
+/// when the first date is not of that shape. A file where no value decides is an error naming the
+/// ambiguity, except with `.` (no locale writes month.day.year: day first).
+pub(crate) fn scan_day_month(
+    mut fields: impl Iterator<Item = (u64, Vec<u8>)>,
+    path: &Path,
+    col: usize,
+) -> Result<Option<DateFormat>> {
+    let Some((first_line, first)) = fields.next() else { return Ok(None) };
+    let Some((sep, _, _, _)) = numeric_dmy(&first) else { return Ok(None) };
+    let first_text = show(&first);
+    let (mut day_first, mut month_first) = (None, None);
+    for (line, f) in std::iter::once((first_line, first)).chain(fields) {
+        let Some((_, a, b, _)) = numeric_dmy(&f) else { continue };
+        if a > 12 && day_first.is_none() {
+            day_first = Some((line, show(&f)));
+        }
+        if b > 12 && month_first.is_none() {
+            month_first = Some((line, show(&f)));
+        }
+        if day_first.is_some() && month_first.is_some() {
+            break;
+        }
+    }
+    let s = char::from(sep);
+    match (day_first, month_first) {
+        (Some(_), None) => Ok(Some(DateFormat::DayFirst(sep))),
+        (None, Some(_)) => Ok(Some(DateFormat::MonthFirst(sep))),
+        (Some((l1, t1)), Some((l2, t2))) => Err(Error::input(
+            Location::cell(path, l2.max(l1), col + 1),
+            format!(
+                "dates are day first on line {l1} (`{t1}`) and month first on line {l2} (`{t2}`): \
+                 expected one date format per file"
+            ),
+        )),
+        (None, None) if sep == b'.' => Ok(Some(DateFormat::DayFirst(sep))),
+        (None, None) => Err(Error::input(
+            Location::cell(path, first_line, col + 1),
+            format!(
+                "ambiguous date `{}`: every date of the file reads as month{s}day{s}year (US) and as \
+                 day{s}month{s}year (no day is above 12), so the file cannot decide: set \
+                 `date_format = \"%m{s}%d{s}%Y\"` (US) or `\"%d{s}%m{s}%Y\"` on this input in the config",
+                first_text,
+            ),
+        )),
+    }
+}
 
 impl DateFormat {
     /// The layout of `s`, if it is one of the accepted ones (the value itself is not validated).
@@ -242,11 +374,27 @@ impl DateFormat {
         if s.len() == 10 && ymd_like(b'/') {
             return Some(DateFormat::Slash);
         }
-        None
+        month_name_date(s).map(|_| DateFormat::MonthName)
     }
 
     /// How this layout is described in messages.
-    pub(crate) fn describe(self) -> &'static str {
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            DateFormat::DayFirst(sep) => {
+                let s = char::from(*sep);
+                format!("DD{s}MM{s}YYYY")
+            }
+            DateFormat::MonthFirst(sep) => {
+                let s = char::from(*sep);
+                format!("MM{s}DD{s}YYYY")
+            }
+            DateFormat::MonthName => "a month name, day and year (Aug 21, 2026)".into(),
+            DateFormat::Custom(f) => format!("`{f}` (date_format)"),
+            other => other.describe_fixed().into(),
+        }
+    }
+
+    fn describe_fixed(&self) -> &'static str {
         match self {
             DateFormat::Dash => "YYYY-MM-DD",
             DateFormat::Slash => "YYYY/MM/DD",
@@ -254,15 +402,28 @@ impl DateFormat {
             DateFormat::DateTime => "an ISO date-time (YYYY-MM-DDTHH:MM:SS)",
             DateFormat::UnixSeconds => "unix seconds",
             DateFormat::UnixMillis => "unix milliseconds",
+            _ => "a date",
         }
     }
 
     /// Parses `s` in this layout; `None` when it does not fit or names no real day.
-    pub(crate) fn parse(self, s: &[u8]) -> Option<NaiveDate> {
+    pub(crate) fn parse(&self, s: &[u8]) -> Option<NaiveDate> {
         let s = s.trim_ascii();
-        match self {
+        match *self {
+            DateFormat::DayFirst(sep) | DateFormat::MonthFirst(sep) => {
+                let (got, a, b, y) = numeric_dmy(s)?;
+                let (d, m) = if matches!(self, DateFormat::DayFirst(_)) { (a, b) } else { (b, a) };
+                (got == sep).then(|| NaiveDate::from_ymd_opt(y, m, d))?
+            }
+            DateFormat::MonthName => month_name_date(s),
+            DateFormat::Custom(ref f) => {
+                let text = std::str::from_utf8(s).ok()?;
+                NaiveDate::parse_from_str(text, f)
+                    .ok()
+                    .or_else(|| chrono::NaiveDateTime::parse_from_str(text, f).ok().map(|t| t.date()))
+            }
             DateFormat::Dash | DateFormat::Slash => {
-                let sep = if self == DateFormat::Dash { b'-' } else { b'/' };
+                let sep = if *self == DateFormat::Dash { b'-' } else { b'/' };
                 if s.len() != 10 || s[4] != sep || s[7] != sep {
                     return None;
                 }
@@ -291,8 +452,8 @@ impl DateFormat {
                     return None;
                 }
                 let n: i64 = s.iter().fold(0i64, |acc, &c| acc * 10 + i64::from(c - b'0'));
-                let secs = if self == DateFormat::UnixMillis { n / 1000 } else { n };
-                if (self == DateFormat::UnixSeconds) != (s.len() <= 11) {
+                let secs = if *self == DateFormat::UnixMillis { n / 1000 } else { n };
+                if (*self == DateFormat::UnixSeconds) != (s.len() <= 11) {
                     return None;
                 }
                 chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive())
@@ -315,9 +476,9 @@ pub(crate) fn row_date(
     fmt: &mut Option<DateFormat>,
     loc: impl Fn() -> Location,
 ) -> Result<NaiveDate> {
-    let f = match *fmt {
+    let f = match fmt {
         Some(f) => f,
-        None => *fmt.insert(DateFormat::detect(field).ok_or_else(|| {
+        None => fmt.insert(DateFormat::detect(field).ok_or_else(|| {
             Error::input(loc(), format!("bad date `{}`: expected {}", show(field), DATE_FORMATS))
         })?),
     };
@@ -339,7 +500,11 @@ pub(crate) fn check_field_count(
 }
 
 /// Parses the date in `field` with the file's layout, or says what was expected.
-pub(crate) fn parse_date(field: &[u8], fmt: DateFormat, loc: impl FnOnce() -> Location) -> Result<NaiveDate> {
+pub(crate) fn parse_date(
+    field: &[u8],
+    fmt: &DateFormat,
+    loc: impl FnOnce() -> Location,
+) -> Result<NaiveDate> {
     if let Some(d) = fmt.parse(field) {
         return Ok(d);
     }
@@ -348,12 +513,12 @@ pub(crate) fn parse_date(field: &[u8], fmt: DateFormat, loc: impl FnOnce() -> Lo
         format!("empty date: expected {}", fmt.describe())
     } else {
         match DateFormat::detect(field) {
-            Some(other) if other != fmt => format!(
+            Some(other) if other != *fmt && !matches!(fmt, DateFormat::Custom(_)) => format!(
                 "date `{text}` is written as {} but the file's first row uses {}: expected one date format per file",
                 other.describe(),
                 fmt.describe()
             ),
-            _ if fmt == DateFormat::DateTime && DateFormat::Dash.parse(field.trim_ascii().get(..10).unwrap_or_default()).is_some() => {
+            _ if *fmt == DateFormat::DateTime && DateFormat::Dash.parse(field.trim_ascii().get(..10).unwrap_or_default()).is_some() => {
                 format!(
                     "bad date-time `{text}`: expected YYYY-MM-DD, `T` or a space, then HH:MM:SS with an \
                      optional `Z` or ±HH:MM offset (zone names such as EST are not accepted)"
@@ -390,6 +555,86 @@ pub(crate) fn parse_num(field: &[u8], decimal_comma: bool) -> std::result::Resul
         }
         Err(_) => return Err(NumError::Bad),
     };
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(NumError::NonFinite)
+    }
+}
+
+/// How the numbers of one file are written: the decimal mark (the other of `.` and `,` may then
+/// group thousands, in groups of three digits), with currency signs (`$ € £`) allowed in front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct NumStyle {
+    /// `,` is the decimal mark and `.` groups thousands (`1.234,56`).
+    pub decimal_comma: bool,
+}
+
+/// Parses a number as people's exports write it: `1234.5`, `"1,234.50"`, `$1,234.50`, `1.234,50`
+/// (with `style.decimal_comma`), and, when `suffixes` is set (volume), `22.22M`, `850K`, `1.2B`
+/// (the result rounded to a whole number). The plain form is tried first.
+pub(crate) fn parse_number(
+    field: &[u8],
+    style: NumStyle,
+    suffixes: bool,
+) -> std::result::Result<f64, NumError> {
+    let f = field.trim_ascii();
+    if f.is_empty() {
+        return Err(NumError::Empty);
+    }
+    match parse_num(f, false) {
+        Ok(v) if !style.decimal_comma => return Ok(v),
+        Err(NumError::NonFinite) => return Err(NumError::NonFinite),
+        _ => {}
+    }
+    let s = std::str::from_utf8(f).map_err(|_| NumError::Bad)?.trim();
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, s),
+    };
+    let s = s.trim_start_matches(['$', '€', '£']).trim_start();
+    let (s, mult) = match s.as_bytes().last() {
+        Some(b'K' | b'k') if suffixes => (&s[..s.len() - 1], 1e3),
+        Some(b'M' | b'm') if suffixes => (&s[..s.len() - 1], 1e6),
+        Some(b'B' | b'b') if suffixes => (&s[..s.len() - 1], 1e9),
+        _ => (s, 1.0),
+    };
+    let (dec, group) = if style.decimal_comma { (',', '.') } else { ('.', ',') };
+    let (int_part, frac_part) = match s.split_once(dec) {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if int_part.is_empty()
+        || frac_part.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(NumError::Bad);
+    }
+    let mut digits = String::with_capacity(s.len());
+    if int_part.contains(group) {
+        let mut groups = int_part.split(group);
+        let head = groups.next().unwrap_or_default();
+        if head.is_empty() || head.len() > 3 || !head.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(NumError::Bad);
+        }
+        digits.push_str(head);
+        for g in groups {
+            if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(NumError::Bad);
+            }
+            digits.push_str(g);
+        }
+    } else if int_part.bytes().all(|b| b.is_ascii_digit()) {
+        digits.push_str(int_part);
+    } else {
+        return Err(NumError::Bad);
+    }
+    if let Some(frac) = frac_part {
+        digits.push('.');
+        digits.push_str(frac);
+    }
+    let v: f64 = digits.parse().map_err(|_| NumError::Bad)?;
+    let v = if mult == 1.0 { v } else { (v * mult).round() };
+    let v = if neg { -v } else { v };
     if v.is_finite() {
         Ok(v)
     } else {
@@ -502,7 +747,7 @@ mod tests {
             (b"959299200", DateFormat::UnixSeconds, d(2000, 5, 26)),
         ];
         for (text, fmt, date) in cases {
-            assert_eq!(DateFormat::detect(text), Some(fmt), "{}", show(text));
+            assert_eq!(DateFormat::detect(text), Some(fmt.clone()), "{}", show(text));
             assert_eq!(fmt.parse(text), Some(date), "{}", show(text));
         }
         assert_eq!(DateFormat::detect(b"1704153600000"), Some(DateFormat::UnixMillis));
@@ -515,8 +760,9 @@ mod tests {
         assert_eq!(DateFormat::Dash.parse(b"2024/02/03"), None);
         assert_eq!(DateFormat::DateTime.parse(b"2024-01-02Tnoon"), None);
         assert_eq!(DateFormat::detect(b"02.01.2024"), None);
-        assert_eq!(DateFormat::detect(b"Jan 2 2024"), None);
-        let err = parse_date(b"2024/01/03", DateFormat::Dash, || Location::cell("f.csv", 3, 1)).unwrap_err();
+        assert_eq!(DateFormat::detect(b"Jan 2 2024"), Some(DateFormat::MonthName));
+        assert_eq!(DateFormat::detect(b"Jam 2 2024"), None);
+        let err = parse_date(b"2024/01/03", &DateFormat::Dash, || Location::cell("f.csv", 3, 1)).unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.contains("f.csv:3:1") && msg.contains("YYYY/MM/DD") && msg.contains("YYYY-MM-DD"),
@@ -534,6 +780,58 @@ mod tests {
         assert_eq!(parse_num(b"inf", false), Err(NumError::NonFinite));
         assert_eq!(parse_num(b"1,5", false), Err(NumError::Bad));
         assert_eq!(parse_num(b"1,5", true), Ok(1.5));
+    }
+
+    #[test]
+    fn numbers_as_exports_write_them() {
+        let dot = NumStyle { decimal_comma: false };
+        let comma = NumStyle { decimal_comma: true };
+        assert_eq!(parse_number(b"$1,234.50", dot, false), Ok(1234.5));
+        assert_eq!(parse_number(b"22,219,869", dot, true), Ok(22_219_869.0));
+        assert_eq!(parse_number(b"22.22M", dot, true), Ok(22_220_000.0));
+        assert_eq!(parse_number(b"850K", dot, true), Ok(850_000.0));
+        assert_eq!(parse_number(b"1.2B", dot, true), Ok(1_200_000_000.0));
+        assert_eq!(parse_number(b"22.22M", dot, false), Err(NumError::Bad));
+        assert_eq!(parse_number(b"299,85", comma, false), Ok(299.85));
+        assert_eq!(parse_number(b"22.219.869", comma, true), Ok(22_219_869.0));
+        assert_eq!(parse_number(b"1.197,40", comma, false), Ok(1197.4));
+        assert_eq!(parse_number(b"-$3.5", dot, false), Ok(-3.5));
+        // Not thousands groups, or a decimal comma in a point file: still errors.
+        assert_eq!(parse_number(b"197,40", dot, false), Err(NumError::Bad));
+        assert_eq!(parse_number(b"1,23,456", dot, false), Err(NumError::Bad));
+        assert_eq!(parse_number(b"299.85", comma, false), Err(NumError::Bad));
+        assert_eq!(parse_number(b"NaN", dot, false), Err(NumError::NonFinite));
+        assert_eq!(parse_number(b"", dot, false), Err(NumError::Empty));
+    }
+
+    #[test]
+    fn day_month_and_month_names() {
+        assert_eq!(DateFormat::MonthFirst(b'/').parse(b"8/21/2026 16:00:00"), Some(d(2026, 8, 21)));
+        assert_eq!(DateFormat::DayFirst(b'.').parse(b"21.08.2026"), Some(d(2026, 8, 21)));
+        assert_eq!(DateFormat::DayFirst(b'.').parse(b"21/08/2026"), None);
+        for t in ["Aug 21, 2026", "August 21 2026", "21 Aug 2026", "21-Aug-2026", "aug 21, 2026"] {
+            assert_eq!(DateFormat::detect(t.as_bytes()), Some(DateFormat::MonthName), "{t}");
+            assert_eq!(DateFormat::MonthName.parse(t.as_bytes()), Some(d(2026, 8, 21)), "{t}");
+        }
+        assert_eq!(DateFormat::MonthName.parse(b"Foo 21, 2026"), None);
+        let p = Path::new("x.csv");
+        let rows = |v: &[&str]| {
+            v.iter().enumerate().map(|(i, t)| (i as u64 + 2, t.as_bytes().to_vec())).collect::<Vec<_>>()
+        };
+        let scan = |v: &[&str]| scan_day_month(rows(v).into_iter(), p, 0);
+        assert_eq!(scan(&["08/20/2026", "08/21/2026"]).unwrap(), Some(DateFormat::MonthFirst(b'/')));
+        assert_eq!(scan(&["20/08/2026", "21/08/2026"]).unwrap(), Some(DateFormat::DayFirst(b'/')));
+        assert_eq!(scan(&["02.01.2024", "03.01.2024"]).unwrap(), Some(DateFormat::DayFirst(b'.')));
+        assert_eq!(scan(&["2024-01-02"]).unwrap(), None);
+        let e = scan(&["01/02/2024", "01/03/2024"]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("x.csv:2:1") && e.contains("ambiguous date `01/02/2024`") && e.contains("%m/%d/%Y"),
+            "{e}"
+        );
+        let e = scan(&["13/01/2024", "01/13/2024"]).unwrap_err().to_string();
+        assert!(e.contains("day first on line 2") && e.contains("month first on line 3"), "{e}");
+        let custom = DateFormat::Custom("%d.%m.%Y".into());
+        assert_eq!(custom.parse(b"21.08.2026"), Some(d(2026, 8, 21)));
     }
 
     #[test]

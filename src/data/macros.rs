@@ -51,12 +51,16 @@ fn frequency(obs: &[MacroObs]) -> &'static str {
 pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(MacroSeries, FileReport)> {
     csvio::reject_non_text(bytes, path)?;
     let prep = csvio::prepare(bytes);
-    let decimal_comma = prep.delimiter != b',';
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(prep.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(prep.body);
+    let delimiter =
+        cfg.separator.as_deref().and_then(crate::config::separator_byte).unwrap_or(prep.delimiter);
+    let reader = || {
+        csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(prep.body)
+    };
+    let mut rdr = reader();
     let mut rec = csv::ByteRecord::new();
     let mut lines = csvio::Lines::new(prep.body);
     let empty =
@@ -79,7 +83,24 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         ));
     }
     let n_fields = rec.len();
-    let date_col = names.iter().position(|n| DATE_NAMES.contains(&n.as_str())).unwrap_or(0);
+    let date_col = match &cfg.date_column {
+        Some(want) => {
+            let want_norm = csvio::norm_header(want.as_bytes());
+            names.iter().position(|n| *n == want_norm).ok_or_else(|| {
+                Error::input(
+                    Location::line(path, 1),
+                    format!(
+                        "no column `{}` (from `date_column` of macro `{}`): expected one of {}",
+                        csvio::show(want.as_bytes()),
+                        csvio::show(cfg.id.as_bytes()),
+                        csvio::header_list(&raw_names)
+                    ),
+                )
+            })?
+        }
+        None => names.iter().position(|n| DATE_NAMES.contains(&n.as_str())).unwrap_or(0),
+    };
+    let vintages = if cfg.column.is_none() { alfred_vintages(&raw_names, date_col) } else { Vec::new() };
     let value_col = match &cfg.column {
         Some(want) => {
             let want_norm = csvio::norm_header(want.as_bytes());
@@ -95,20 +116,47 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
                 )
             })?
         }
-        None => (0..names.len()).find(|&i| i != date_col).unwrap_or(1),
+        None if !vintages.is_empty() => vintages[0].0,
+        None => pick_value_column(&names, &raw_names, date_col, cfg, path)?,
     };
     let value_name = raw_names[value_col].clone();
     let series_like = !value_name.is_empty()
         && value_name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     let value_name = csvio::show(value_name.as_bytes());
-    let fred = n_fields == 2
+    let fred = (n_fields == 2 || cfg.column.is_none())
         && (raw_names[date_col] == "DATE" || names[date_col] == "observation date" || series_like);
+    let style = csvio::NumStyle {
+        decimal_comma: match cfg.decimal.as_deref().and_then(crate::config::decimal_is_comma) {
+            Some(c) => c,
+            None => {
+                delimiter != b','
+                    && reader()
+                        .byte_records()
+                        .skip(1)
+                        .take(500)
+                        .filter_map(|r| r.ok())
+                        .any(|r| r.get(value_col).is_some_and(|f| f.contains(&b',')))
+            }
+        },
+    };
+    let mut date_fmt: Option<DateFormat> = cfg.date_format.as_deref().map(|f| DateFormat::Custom(f.into()));
+    if date_fmt.is_none() {
+        let mut scan_lines = csvio::Lines::new(prep.body);
+        let fields = reader().into_byte_records().filter_map(|r| r.ok()).map(move |r| {
+            let line = scan_lines.of(&r);
+            (line, r.get(date_col).unwrap_or_default().to_vec())
+        });
+        date_fmt = csvio::scan_day_month(
+            fields.skip(1).filter(|(_, f)| !f.trim_ascii().is_empty()),
+            path,
+            date_col,
+        )?;
+    }
 
     let lag = cfg.release_lag_days.unwrap_or_else(|| default_release_lag(&cfg.id));
     let mut obs: Vec<MacroObs> = Vec::new();
     let mut warnings = Vec::new();
     let mut order = Order::default();
-    let mut date_fmt: Option<DateFormat> = None;
     let mut missing: (usize, u64) = (0, 0);
     let mut missing_periods: Vec<NaiveDate> = Vec::new();
     let mut blank: (usize, u64) = (0, 0);
@@ -125,18 +173,32 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
             count(&mut blank, line);
             continue;
         }
-        csvio::check_field_count(&rec, n_fields, prep.delimiter, path, line)?;
+        csvio::check_field_count(&rec, n_fields, delimiter, path, line)?;
         let field = |i: usize| rec.get(i).unwrap_or_default();
         let cell = |i: usize| Location::cell(path, line, i + 1);
         let date_field = field(date_col);
         let period = csvio::row_date(date_field, &mut date_fmt, || cell(date_col))?;
+        if !vintages.is_empty() {
+            if let Step::Duplicate { prev_line } = order.step(period, line, path, date_col + 1)? {
+                return Err(Error::input(
+                    cell(date_col),
+                    format!("duplicate date {period} (also on line {prev_line}): expected one row per date in a vintage file"),
+                ));
+            }
+            let before = obs.len();
+            read_vintages(&rec, &vintages, period, style, path, line, &mut obs)?;
+            if obs.len() == before {
+                count(&mut missing, line);
+            }
+            continue;
+        }
         let vf = field(value_col);
         if is_missing(vf) {
             count(&mut missing, line);
             missing_periods.push(period);
             continue;
         }
-        let value = csvio::parse_num(vf, decimal_comma)
+        let value = csvio::parse_number(vf, style, false)
             .map_err(|e| Error::input(cell(value_col), csvio::num_message(e, vf, &value_name)))?;
         let release = release_date(period, lag).ok_or_else(|| {
             Error::input(cell(date_col), format!("date {period} plus a release lag of {lag} days: expected a lag of 0 days or more and a date in range"))
@@ -190,16 +252,37 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         obs.reverse();
         warnings.insert(0, Warning { line: None, message: "file is written newest first: reversed".into() });
     }
-    let freq = frequency(&obs);
-    if freq == "monthly" {
-        warnings.extend(missing_months(&obs, &missing_periods));
+    let mut lag = lag;
+    if !vintages.is_empty() {
+        obs.sort_by(|a, b| a.period.cmp(&b.period).then(a.release.cmp(&b.release)));
+        lag = first_release_lag(&obs);
+        warnings.push(Warning {
+            line: Some(1),
+            message: format!(
+                "ALFRED vintages ({} from {} to {}): read point in time, each value counts from its vintage date (no fixed release lag)",
+                vintages.len(),
+                vintages[0].1,
+                vintages[vintages.len() - 1].1
+            ),
+        });
     }
-    let format = format!("{}, {}", if fred { "fred" } else { "plain" }, freq);
+    let freq = frequency(&first_releases(&obs));
+    if freq == "monthly" {
+        warnings.extend(missing_months(&first_releases(&obs), &missing_periods));
+    }
+    let source = if !vintages.is_empty() {
+        "alfred"
+    } else if fred {
+        "fred"
+    } else {
+        "plain"
+    };
+    let format = format!("{source}, {freq}");
     let report = FileReport {
         role: String::new(),
         path: path.to_path_buf(),
         format,
-        rows: obs.len(),
+        rows: if vintages.is_empty() { obs.len() } else { first_releases(&obs).len() },
         first: obs.first().map(|o| o.period),
         last: obs.last().map(|o| o.period),
         sha256: prep.sha256,
@@ -244,6 +327,140 @@ fn missing_months(obs: &[MacroObs], dotted: &[NaiveDate]) -> Vec<Warning> {
         .collect()
 }
 
+/// FRED codes of the well-known ids (README table): a file with several value columns uses the
+/// one named after its series.
+pub fn fred_codes(id: &str) -> &'static [&'static str] {
+    match id {
+        "fed_funds" => &["DFF", "FEDFUNDS"],
+        "dff" => &["DFF"],
+        "fed_funds_monthly" => &["FEDFUNDS"],
+        "dgs2" => &["DGS2"],
+        "dgs10" => &["DGS10"],
+        "t10y2y" => &["T10Y2Y"],
+        "cpi" => &["CPIAUCSL", "CPIAUCNS"],
+        "core_cpi" => &["CPILFESL", "CPILFENS"],
+        "unrate" => &["UNRATE"],
+        "indpro" => &["INDPRO"],
+        "hy_oas" => &["BAMLH0A0HYM2"],
+        "ppi" => &["PPIFIS"],
+        "ahe" => &["CES0500000003"],
+        _ => &[],
+    }
+}
+
+/// The value column of a file without `column`: the only non-date column, or the one named
+/// after the series (its FRED code, or the id itself); several others are an error listing them.
+fn pick_value_column(
+    names: &[String],
+    raw_names: &[String],
+    date_col: usize,
+    cfg: &MacroConfig,
+    path: &Path,
+) -> Result<usize> {
+    let values: Vec<usize> = (0..names.len()).filter(|&i| i != date_col && !names[i].is_empty()).collect();
+    if values.len() <= 1 {
+        return Ok(values.first().copied().unwrap_or(if date_col == 0 { 1 } else { 0 }));
+    }
+    let id_norm = csvio::norm_header(cfg.id.as_bytes());
+    let matching: Vec<usize> = values
+        .iter()
+        .copied()
+        .filter(|&i| {
+            names[i] == id_norm
+                || fred_codes(&cfg.id).iter().any(|c| names[i] == csvio::norm_header(c.as_bytes()))
+        })
+        .collect();
+    if let [one] = matching[..] {
+        return Ok(one);
+    }
+    let listed: Vec<String> = values.iter().map(|&i| raw_names[i].clone()).collect();
+    let codes = fred_codes(&cfg.id);
+    let why = if codes.is_empty() {
+        "none is named after it".to_string()
+    } else {
+        format!("none is named {}, its FRED code", codes.join(" or "))
+    };
+    Err(Error::input(
+        Location::line(path, 1),
+        format!(
+            "{} value columns ({}) for macro `{}` and {why}: expected `column = \"…\"` naming one of them in the config",
+            values.len(),
+            csvio::header_list(&listed),
+            csvio::show(cfg.id.as_bytes())
+        ),
+    ))
+}
+
+/// ALFRED's all-vintages layout: every value column named `SERIES_YYYYMMDD` (one per vintage,
+/// the date it was published), oldest vintage first. Empty when the header is not that layout.
+fn alfred_vintages(raw_names: &[String], date_col: usize) -> Vec<(usize, NaiveDate)> {
+    let mut out = Vec::new();
+    let mut series: Option<&str> = None;
+    for (i, n) in raw_names.iter().enumerate() {
+        if i == date_col {
+            continue;
+        }
+        let Some((code, stamp)) = n.rsplit_once('_') else { return Vec::new() };
+        let Some(date) = (stamp.len() == 8).then(|| DateFormat::Compact.parse(stamp.as_bytes())).flatten()
+        else {
+            return Vec::new();
+        };
+        if code.is_empty() || series.is_some_and(|s| s != code) {
+            return Vec::new();
+        }
+        series = Some(code);
+        out.push((i, date));
+    }
+    out.sort_by_key(|&(_, d)| d);
+    out
+}
+
+/// One row of a vintage file: an observation each time the value is new or revised, public from
+/// its vintage date.
+fn read_vintages(
+    rec: &csv::ByteRecord,
+    vintages: &[(usize, NaiveDate)],
+    period: NaiveDate,
+    style: csvio::NumStyle,
+    path: &Path,
+    line: u64,
+    obs: &mut Vec<MacroObs>,
+) -> Result<()> {
+    let mut last: Option<f64> = None;
+    for &(col, vintage) in vintages {
+        let f = rec.get(col).unwrap_or_default();
+        if is_missing(f) {
+            continue;
+        }
+        let value = csvio::parse_number(f, style, false).map_err(|e| {
+            Error::input(Location::cell(path, line, col + 1), csvio::num_message(e, f, "value"))
+        })?;
+        if last != Some(value) {
+            obs.push(MacroObs { period, release: vintage.max(period), value });
+            last = Some(value);
+        }
+    }
+    Ok(())
+}
+
+/// The first-published observation of each period (observations sorted by period, then release).
+fn first_releases(obs: &[MacroObs]) -> Vec<MacroObs> {
+    let mut out: Vec<MacroObs> = Vec::with_capacity(obs.len());
+    for o in obs {
+        if out.last().is_none_or(|l| l.period != o.period) {
+            out.push(*o);
+        }
+    }
+    out
+}
+
+/// The median days from a period to its first vintage: the lag the staleness rule allows.
+fn first_release_lag(obs: &[MacroObs]) -> i64 {
+    let mut lags: Vec<i64> = first_releases(obs).iter().map(|o| (o.release - o.period).num_days()).collect();
+    lags.sort_unstable();
+    lags.get(lags.len() / 2).copied().unwrap_or(0)
+}
+
 /// The first day an observation of `period` is public under `lag_days`.
 pub fn release_date(period: NaiveDate, lag_days: i64) -> Option<NaiveDate> {
     period.checked_add_days(Days::new(u64::try_from(lag_days).ok()?))
@@ -277,6 +494,7 @@ mod tests {
             supportive_when: None,
             release_lag_days: None,
             column: None,
+            ..Default::default()
         }
     }
 

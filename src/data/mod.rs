@@ -205,14 +205,32 @@ pub struct MacroSeries {
     pub supportive_when: Option<Direction>,
     /// Release lag in days applied to every observation.
     pub release_lag_days: i64,
-    /// Observations, oldest first.
+    /// Observations, oldest first (by period, then release; a vintage file has several per period).
     pub obs: Vec<MacroObs>,
 }
 
 impl MacroSeries {
-    /// The observations already public on `as_of` (point in time).
+    /// The observations already public on `as_of` (point in time), one per period: with
+    /// vintages (several observations of a period), the latest one published by `as_of`.
     pub fn known_at(&self, as_of: NaiveDate) -> Vec<MacroObs> {
-        self.obs.iter().copied().filter(|o| o.release <= as_of).collect()
+        let mut out: Vec<MacroObs> = Vec::with_capacity(self.obs.len());
+        for o in self.obs.iter().filter(|o| o.release <= as_of) {
+            match out.last_mut() {
+                Some(last) if last.period == o.period => {
+                    if o.release >= last.release {
+                        *last = *o;
+                    }
+                }
+                _ => out.push(*o),
+            }
+        }
+        out
+    }
+
+    /// True when the series was read from vintages (a period published more than once), so
+    /// each value counts from its vintage date rather than a fixed release lag.
+    pub fn has_vintages(&self) -> bool {
+        self.obs.windows(2).any(|w| w[0].period == w[1].period)
     }
 }
 
@@ -255,7 +273,7 @@ fn read_instrument(
     ic: &crate::config::InstrumentConfig,
     role: &str,
 ) -> crate::error::Result<(Instrument, FileReport)> {
-    let (mut bars, mut report) = bars::read_bars(&ic.bars, ic.adjust)?;
+    let (mut bars, mut report) = bars::read_bars_with(&ic.bars, &bars::BarOptions::from_config(ic))?;
     f32noise::denoise_prices(&mut bars);
     report.role = role.to_string();
     let name = ic.name.clone().unwrap_or_else(|| ic.symbol.clone());

@@ -34,6 +34,27 @@ pub struct FileReport {
     pub warnings: Vec<Warning>,
 }
 
+/// Adds to each macro file's report the warning the note would act on: a series that is stale
+/// (or has nothing released) at `as_of`, by the same rule the macro signals apply
+/// ([`crate::signals::macro_::known_series`]). Reports are matched by role `macro:<id>`.
+pub fn flag_stale_macros(reports: &mut [FileReport], macros: &[super::MacroSeries], as_of: NaiveDate) {
+    use crate::signals::Unavailable;
+    for m in macros {
+        let role = format!("macro:{}", m.id);
+        let Some(r) = reports.iter_mut().find(|r| r.role == role) else { continue };
+        let message = match crate::signals::macro_::known_series(m, as_of) {
+            Ok(_) => continue,
+            Err(Unavailable::Stale { last, .. }) => format!(
+                "stale as of {as_of}: the last observation ({last}) is older than twice the series' period \
+                 plus its release lag, so the signals using `{}` are not assessed",
+                m.id
+            ),
+            Err(_) => format!("no value released by {as_of}: the signals using `{}` are not assessed", m.id),
+        };
+        r.warnings.push(Warning { line: None, message });
+    }
+}
+
 /// Warnings listed per file before the rest are summarised in one line.
 const MAX_LISTED: usize = 25;
 

@@ -270,6 +270,7 @@ pub fn analysis(symbol: &str) -> Analysis {
         name: Some("iShares Russell 2000 ETF".into()),
         bars: "data/IWM.csv".into(),
         adjust: false,
+        ..Default::default()
     };
     let config = NoteConfig {
         title: Some("Are Small Caps Entering Their Next Expansion Phase?".into()),
@@ -279,6 +280,7 @@ pub fn analysis(symbol: &str) -> Analysis {
             name: None,
             bars: "data/SPY.csv".into(),
             adjust: false,
+            ..Default::default()
         }),
         mid_cap: None,
         macros: Vec::new(),

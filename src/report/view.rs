@@ -370,6 +370,9 @@ pub struct DataView {
     pub files: Vec<FileView>,
     /// Release lags per macro series.
     pub release_lags: Vec<LagView>,
+    /// When the instrument file starts after `history_start` with fewer weekly bars than the
+    /// longest look-backs: which windows are cut by the file's start (None otherwise).
+    pub history_cut: Option<String>,
     /// Effective as-of.
     pub as_of: String,
     /// Requested history start of indicators.
@@ -427,6 +430,35 @@ pub struct LagView {
     pub label: String,
     /// Days.
     pub days: i64,
+    /// Read from ALFRED vintages: each value counts from its vintage date (no fixed lag).
+    pub vintages: bool,
+}
+
+/// Weekly look-backs of the signals (SIGNALS.md) that a short file can cut.
+const WEEKLY_LOOKBACKS: [(usize, &str); 3] = [
+    (104, "the 104-week compression percentiles"),
+    (156, "the 156-week compression cluster"),
+    (260, "the 260-week relative-strength percentiles"),
+];
+
+/// "History cut by the file's start" for Data and Method, when the instrument's data begins
+/// after `history_start` and some weekly look-back is longer than the bars available.
+fn history_cut(a: &crate::Analysis) -> Option<String> {
+    let first = *a.daily.date.first()?;
+    let n = a.weekly.bars.len();
+    let cut: Vec<&str> = WEEKLY_LOOKBACKS.iter().filter(|(w, _)| n < *w).map(|(_, what)| *what).collect();
+    if first <= a.config.signals.history_start || cut.is_empty() {
+        return None;
+    }
+    let listed = match cut.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => cut.join(""),
+    };
+    Some(format!(
+        "the {} file begins on {} ({n} complete weekly bars), so {listed} use only the bars available",
+        a.dataset.instrument.symbol,
+        date(first),
+    ))
 }
 
 /// "Since the last note" (`render --previous DIR`), from [`crate::since::SinceLast`].
@@ -929,8 +961,14 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             .dataset
             .macros
             .iter()
-            .map(|m| LagView { id: m.id.clone(), label: m.label.clone(), days: m.release_lag_days })
+            .map(|m| LagView {
+                id: m.id.clone(),
+                label: m.label.clone(),
+                days: m.release_lag_days,
+                vintages: m.has_vintages(),
+            })
             .collect(),
+        history_cut: history_cut(a),
         as_of: date(a.as_of),
         history_start: date(a.config.signals.history_start),
         daily_bars: a.daily.len(),

@@ -153,22 +153,31 @@ fn series<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Option<&'a MacroSeries> 
 /// cannot use it (missing, nothing released yet, stale).
 pub fn known<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Result<Known<'a>, Unavailable> {
     let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
-    let all: &'a [MacroObs] = &s.obs;
-    let k = all.partition_point(|o| o.release <= input.as_of);
+    known_series(s, input.as_of)
+}
+
+/// The point-in-time observations of one series at `as_of`, or why a signal cannot use it
+/// (nothing released yet, stale): the rule every macro signal and `check` apply. Borrows the
+/// series when the known observations are a prefix of it (releases in order, finite values, no
+/// vintages), so the history walk copies nothing per week end.
+pub fn known_series(s: &MacroSeries, as_of: NaiveDate) -> Result<Known<'_>, Unavailable> {
+    let input_as_of = as_of;
+    let all: &[MacroObs] = &s.obs;
+    let k = all.partition_point(|o| o.release <= as_of);
     let prefix = &all[..k];
-    let obs: std::borrow::Cow<'a, [MacroObs]> =
-        if all[k..].iter().all(|o| o.release > input.as_of) && prefix.iter().all(|o| o.value.is_finite()) {
-            std::borrow::Cow::Borrowed(prefix)
-        } else {
-            std::borrow::Cow::Owned(
-                all.iter().copied().filter(|o| o.release <= input.as_of && o.value.is_finite()).collect(),
-            )
-        };
+    let obs: std::borrow::Cow<'_, [MacroObs]> = if !s.has_vintages()
+        && all[k..].iter().all(|o| o.release > as_of)
+        && prefix.iter().all(|o| o.value.is_finite())
+    {
+        std::borrow::Cow::Borrowed(prefix)
+    } else {
+        std::borrow::Cow::Owned(s.known_at(as_of).into_iter().filter(|o| o.value.is_finite()).collect())
+    };
     let Some(last) = obs.last().copied() else {
         return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
     };
     let freq = frequency(&obs);
-    let age = (input.as_of - last.period).num_days();
+    let age = (input_as_of - last.period).num_days();
     if age > 2 * freq.period_days() + s.release_lag_days.max(0) {
         return Err(Unavailable::Stale { input: s.id.clone(), last: last.period });
     }
