@@ -426,6 +426,14 @@ fn parse_csv(bytes: &[u8], path: &Path) -> Result<Vec<Entry>> {
     };
     let (name_col, adjust_col, title_col) = (col("name"), col("adjust"), col("title"));
     for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = headers.iter().take(i).position(|g| g.eq_ignore_ascii_case(h)) {
+            return Err(Error::input(
+                Location::cell(path, 1, i + 1),
+                format!("column `{h}` appears twice (columns {} and {}); keep one", first + 1, i + 1),
+            ));
+        }
+    }
+    for (i, h) in headers.iter().enumerate() {
         if ![Some(sym_col), Some(bars_col), name_col, adjust_col, title_col].contains(&Some(i)) {
             return Err(Error::input(
                 Location::cell(path, 1, i + 1),
@@ -1264,5 +1272,7 @@ mod tests {
         assert!(err.contains("symbol"), "{err}");
         let err = parse_csv(b"symbol,bars,colour\n", p).unwrap_err().to_string();
         assert!(err.contains("u.csv:1:3"), "{err}");
+        let err = parse_csv(b"symbol,bars,Symbol\n", p).unwrap_err().to_string();
+        assert!(err.contains("u.csv:1:3") && err.contains("appears twice (columns 1 and 3)"), "{err}");
     }
 }

@@ -257,7 +257,10 @@ fn config_path_that_is_a_directory_is_refused() {
     expect_refusal(
         &["check".as_ref(), dir.as_os_str()],
         work,
-        &format!("{}: `(file)`: cannot read config: Is a directory (os error 21)", dir.display()),
+        &format!(
+            "{0}: `(file)`: cannot read config: {0} is a folder, expected a config file (a regular file)",
+            dir.display()
+        ),
         "check DIR",
     );
 }

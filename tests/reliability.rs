@@ -113,7 +113,20 @@ fn a_batch_survives_each_hostile_bar_file_and_writes_its_index() {
         let tag = name.trim_start_matches('/').replace('/', "-");
         let m = manifest(t.path(), &bars, &tag);
         let out = t.path().join(format!("batch-{tag}"));
-        let o = run(bin().arg("batch").arg(&m).arg("-o").arg(&out).args(["-j", "100000"]), 120, name);
+        // Peak memory bounded: the batch runs with 1 GB of address space (reading /dev/zero whole
+        // would be killed).
+        let o = run(
+            Command::new("sh")
+                .args(["-c", "ulimit -v 1000000; exec \"$0\" \"$@\""])
+                .arg(env!("CARGO_BIN_EXE_marketnote"))
+                .arg("batch")
+                .arg(&m)
+                .arg("-o")
+                .arg(&out)
+                .args(["-j", "100000"]),
+            120,
+            name,
+        );
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
         assert!(stderr.contains("-j 100000 capped at 3"), "{name}: {stderr}");

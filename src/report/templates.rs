@@ -150,7 +150,10 @@ pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
                 buf.push('_');
             }
             '\r' => {}
-            '\n' => buf.push(' '),
+            '\n' | '\t' => buf.push(' '),
+            // Any other control or bidi character from data (a CSV header, a previous note) is
+            // shown as U+FFFD: it would corrupt the markdown and HTML or spoof the text.
+            c if crate::config::forbidden_char(c) => buf.push('\u{FFFD}'),
             // A block marker at the very start of a value (heading, list item) is neutralised;
             // mid-line it means nothing, so numbers like +0.36 and 246.10 stay readable.
             '#' if i == 0 => {
@@ -426,6 +429,7 @@ mod tests {
         assert_eq!(md_escape("IWM 246.10 on 2025-11-28"), "IWM 246.10 on 2025-11-28");
         assert_eq!(md_escape("+0.36"), "+0.36");
         assert_eq!(md_escape("- item"), "\\- item");
+        assert_eq!(md_escape("a\u{7}b\u{1b}[31m\u{202E}c\td"), "a\u{FFFD}b\u{FFFD}\\[31m\u{FFFD}c d");
     }
 
     fn runaway(body: &str, secs: u64) -> (Error, Duration) {

@@ -155,9 +155,7 @@ pub fn target(dir: &Path, what: &str) -> Result<Target> {
             )));
         }
         Ok(m) if !m.is_dir() => {
-            return Err(Error::Usage(format!(
-                "{what} {shown}: exists and is not a folder; choose another output folder"
-            )))
+            return Err(Error::Usage(format!("{what} {shown} exists and is not a folder")))
         }
         _ => {}
     }
