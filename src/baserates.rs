@@ -616,7 +616,7 @@ mod tests {
             a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
         assert!(weeks.len() > 500);
         let mut assessed = 0;
-        for fam in [Family::Risk, Family::Daily, Family::Weekly, Family::ThreeDay] {
+        for fam in [Family::Risk, Family::Daily, Family::Weekly, Family::ThreeDay, Family::Relative] {
             for &di in weeks.iter().step_by(3).chain(weeks.last()) {
                 let fast = evaluate_at(&a, fam, di, Some(&pre));
                 let slow = evaluate_at(&a, fam, di, None);

@@ -204,6 +204,11 @@ fn properties_hold_at_every_week_end_since_2012() {
         if h2.state == State::Bullish {
             assert_ne!(text(h2, "line_kind"), Some("falling"), "{date}: {}", h2.sentence);
         }
+        if h2.state == State::Bearish {
+            // A bearish break is never reported once OBV is back above the line.
+            let (o, l, tol) = (h2.num("obv").unwrap(), h2.num("obv_line").unwrap(), h2.num("tol").unwrap());
+            assert!(o <= l + tol, "{date}: {} ({o} > {l} + {tol})", h2.sentence);
+        }
         let f3 = r("d1_shallow_pullbacks");
         if let Some(m) = f3.num("min_advance_atr") {
             pulls += 1;

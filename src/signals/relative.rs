@@ -356,8 +356,12 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     };
 
     // IWM: is its wave young and still expanding?
-    let im = macd(&rel.inst.close[..=it], 12, 26, 9);
-    let ih = &im.hist;
+    // The instrument's weekly MACD(12, 26, 9) histogram and its wave states are D4's second
+    // wave, precomputed on the full bars when walking history (causal: the prefix is equal).
+    let ih_all = super::cache::or_compute(input.pre.map(|pc| &pc.weekly_wave_hists[1][..]), it + 1, || {
+        macd(&rel.inst.close[..=it], 12, 26, 9).hist
+    });
+    let ih: &[f64] = &ih_all;
     let Some(ih_t) = at(ih, it) else {
         return unavailable(n);
     };
@@ -368,7 +372,9 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
         iwm_frac = if w.amplitude > 0.0 { ih_t / w.amplitude } else { f64::NAN };
         iwm_early = iwm_age <= 13 && ih_t >= 0.8 * w.amplitude;
     }
-    let states = p::wave_states(ih);
+    let states = super::cache::or_compute(input.pre.map(|pc| &pc.weekly_wave_states[1][..]), it + 1, || {
+        p::wave_states(ih)
+    });
     let iwm_fading = ih_t < 0.0 || matches!(states.get(it).copied().flatten(), Some(WaveState::CU));
     let s30 = sma(&rel.r, 30);
     let below_sma = s30[t].is_finite() && rel.r[t] < s30[t];

@@ -599,6 +599,18 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
              the tolerance of a break.",
         );
     }
+    // A failed or unretested break that OBV has since climbed back above (line + tol) no longer
+    // stands: the bearish state is overturned by the later sessions, not reported.
+    let back_above = o[t] > line_t + sc.tol;
+    if matches!(status, ObvStatus::Failed | ObvStatus::NoRetest) && back_above {
+        r.flags.push("overturned".into());
+        return r.finish(
+            State::Neutral,
+            0.0,
+            "OBV broke its support line on {t_b_date} but has since climbed back above it ({dist} days of median \
+             volume above the line).",
+        );
+    }
     match status {
         ObvStatus::FallingLows => r.finish(
             State::Neutral,
