@@ -608,12 +608,15 @@ fn check_spacing(bars: &Bars, path: &Path) -> Result<()> {
     }
     use crate::resample::calendar::sessions_through;
     let median_of = |mut v: Vec<i64>| {
-        v.sort_unstable();
-        v[v.len() / 2]
+        let mid = v.len() / 2;
+        *v.select_nth_unstable(mid).1
     };
     // Spacing in NYSE sessions, so holidays and a sparse but daily file never look weekly.
     let sessions =
         median_of(bars.date.windows(2).map(|w| sessions_through(w[1]) - sessions_through(w[0])).collect());
+    if sessions <= 3 {
+        return Ok(());
+    }
     let median = median_of(bars.date.windows(2).map(|w| (w[1] - w[0]).num_days()).collect());
     let kind = match sessions {
         ..=3 => return Ok(()),
@@ -704,13 +707,24 @@ fn drop_non_sessions(
             listed.join(", ")
         ),
     });
-    let keep: Vec<usize> = (0..n).filter(|i| off.binary_search(i).is_err()).collect();
-    let mut kept = Bars::with_capacity(keep.len(), bars.adj_close.is_some());
-    for &i in &keep {
-        kept.push(bars.bar(i));
+    // In place: a large file is not copied to drop a few rows.
+    let keep: Vec<bool> = (0..n).map(|i| off.binary_search(&i).is_err()).collect();
+    fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
+        let mut k = keep.iter();
+        v.retain(|_| *k.next().unwrap_or(&true));
     }
-    *lines = keep.iter().map(|&i| lines[i]).collect();
-    *bars = kept;
+    retain(&mut bars.date, &keep);
+    retain(&mut bars.open, &keep);
+    retain(&mut bars.high, &keep);
+    retain(&mut bars.low, &keep);
+    retain(&mut bars.close, &keep);
+    retain(&mut bars.volume, &keep);
+    if let Some(a) = bars.adj_close.as_mut() {
+        retain(a, &keep);
+    }
+    retain(&mut bars.gap, &keep);
+    retain(&mut bars.n_sessions, &keep);
+    retain(lines, &keep);
     Ok(())
 }
 
