@@ -516,10 +516,11 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         let step = fs as i32 + pen.px(6.0);
         let mut cands = Vec::new();
         let kmax = (f.height() / step).max(1);
-        // Nearest first: j steps left plus k steps away from the line.
-        for d in 0..=(kmax + 7) {
-            for k in 0..=d.min(kmax) {
-                let j = d - k;
+        // Nearest first: j steps left plus two per step k away from the line (sliding along
+        // the line reads better than a leader).
+        for d in 0..=(2 * kmax + 7) {
+            for k in 0..=(d / 2).min(kmax) {
+                let j = d - 2 * k;
                 if j >= 8 {
                     continue;
                 }

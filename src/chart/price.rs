@@ -321,8 +321,10 @@ impl TfScene<'_> {
             }
         }
         let span = (hi - lo).max(1e-6);
+        // Headroom for a marker and its label above the highest bar (~40 design px).
+        let head = (pen.px(40.0) as f64 / f.height().max(1) as f64).min(0.35);
         f.ymin = lo - span * 0.05;
-        f.ymax = hi + span * 0.12;
+        f.ymax = hi + span * (0.04 + head);
 
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
@@ -447,14 +449,16 @@ impl TfScene<'_> {
                     pen.triangle((x, y), r, false, colour.to_rgba())?;
                     pen.place((x - r, y - r), (x + r, y + r), "marker");
                     let yl = y + r + pen.px(3.0);
-                    let cands = [
-                        ((x, yl), HPos::Center, VPos::Top),
-                        ((x + r, yl), HPos::Left, VPos::Top),
-                        ((x - r, yl), HPos::Right, VPos::Top),
-                        ((x, yl + pen.px(16.0)), HPos::Center, VPos::Top),
-                        ((x + r, yl + pen.px(16.0)), HPos::Left, VPos::Top),
-                        ((x - r, yl + pen.px(16.0)), HPos::Right, VPos::Top),
-                    ];
+                    // Under the marker, then further down and sideways (leader to the marker).
+                    let mut cands = Vec::new();
+                    for k in 0..12 {
+                        let dy = k * pen.px(8.0);
+                        for dx in [0, pen.px(40.0), -pen.px(40.0), pen.px(90.0), -pen.px(90.0)] {
+                            cands.push(((x + dx, yl + dy), HPos::Center, VPos::Top));
+                            cands.push(((x + r + dx, yl + dy), HPos::Left, VPos::Top));
+                            cands.push(((x - r + dx, yl + dy), HPos::Right, VPos::Top));
+                        }
+                    }
                     let bounds = ((f.x0, f.y0), (f.x1, f.y1));
                     pen.label_fit(text, &cands, Some((x, y + r)), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
@@ -663,14 +667,9 @@ impl TfScene<'_> {
         if let Some(m) = lh.lmid {
             if f.contains_y(m) {
                 let y = f.fy(m);
-                pen.dashed(
-                    (first_x.unwrap_or(f.x0), y),
-                    (f.x1, y),
-                    Palette::alpha(pal.risk, 0.8),
-                    1,
-                    pen.px(3.0),
-                    pen.px(3.0),
-                )?;
+                // Across the whole plot, like the other levels, so its label can sit anywhere on it.
+                let _ = first_x;
+                pen.dashed((f.x0, y), (f.x1, y), Palette::alpha(pal.risk, 0.8), 1, pen.px(3.0), pen.px(3.0))?;
             }
         }
         Ok(())
