@@ -7,7 +7,7 @@ use crate::config::{InstrumentConfig, NoteConfig, OutputConfig, SignalParams};
 use crate::data::{Bar, Bars, Dataset, FileReport, Instrument, MacroObs, MacroSeries, Transform, Warning};
 use crate::resample::{Resampled, Timeframe};
 use crate::signals::stance::{
-    Checklist, ChecklistItem, Contribution, Invalidation, Stance, StanceKind, Tick,
+    Checklist, ChecklistItem, Contribution, Invalidation, LevelStatus, Stance, StanceKind, Tick, Trigger,
 };
 use crate::signals::{Ev, SignalResult, State, Unavailable, Unit};
 use crate::Analysis;
@@ -194,24 +194,44 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
                 value: 243.7,
                 basis: "weekly close".into(),
                 signal: "wk_compression_cluster_reclaim",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
             Invalidation {
                 label: "3-day consolidation zone top".into(),
                 value: 236.9,
                 basis: "3-day close".into(),
                 signal: "d3_consolidation_hold",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
             Invalidation {
                 label: "daily swing low between the last two highs".into(),
                 value: 240.1,
                 basis: "daily close".into(),
                 signal: "risk_lower_high",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
             Invalidation {
                 label: "OBV support line".into(),
                 value: 1.234e9,
                 basis: "OBV".into(),
                 signal: "risk_obv_underside_retest_fail",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
         ],
     }
@@ -270,20 +290,25 @@ pub fn analysis(symbol: &str) -> Analysis {
         name: Some("iShares Russell 2000 ETF".into()),
         bars: "data/IWM.csv".into(),
         adjust: false,
+        role: Some("small caps".into()),
     };
     let config = NoteConfig {
         title: Some("Are Small Caps Entering Their Next Expansion Phase?".into()),
+        as_of: None,
+        size_pair: true,
         instrument: inst_cfg,
         benchmark: Some(InstrumentConfig {
             symbol: "SPY".into(),
             name: None,
             bars: "data/SPY.csv".into(),
             adjust: false,
+            role: Some("large caps".into()),
         }),
         mid_cap: None,
         macros: Vec::new(),
         output: OutputConfig::default(),
         signals: SignalParams::default(),
+        benchmark_is_instrument: false,
         base_dir: PathBuf::from("/notes"),
         path: PathBuf::from("/notes/iwm.toml"),
     };

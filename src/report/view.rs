@@ -67,6 +67,10 @@ fn collapsible(id: &str) -> bool {
 /// The whole template context.
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteView {
+    /// Every sentence of the note (title, lead, reads, checklist, risk), from
+    /// [`crate::narrative::narrate`].
+    #[serde(rename = "n")]
+    pub narrative: crate::narrative::Narrative,
     /// Note title (config, or derived from the stance).
     pub title: String,
     /// True when the title came from the config.
@@ -647,15 +651,6 @@ fn relative_path(p: &Path, base: &Path) -> String {
     }
 }
 
-fn derived_title(a: &Analysis) -> String {
-    let who = &a.dataset.instrument.symbol;
-    match a.stance.stance {
-        StanceKind::Long => format!("{who}: the structure supports a long"),
-        StanceKind::Short => format!("{who}: the structure points lower"),
-        StanceKind::Neutral => format!("{who}: no clear edge yet"),
-    }
-}
-
 /// Builds the template context from an analysis and its charts.
 pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let inst = &a.dataset.instrument;
@@ -714,9 +709,13 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             prev.text = format!("{} {}", prev.text, v.sentence);
             prev.base_rates.extend(v.base_rate.clone());
         } else {
+            let sentence = by_id
+                .get(v.id.as_str())
+                .and_then(|r| crate::narrative::macro_sentence(r))
+                .unwrap_or_else(|| v.sentence.clone());
             macro_lines.push(MacroLine {
                 topic: topic.into(),
-                text: lower_first(&v.sentence),
+                text: lower_first(&sentence),
                 state: v.state.clone(),
                 base_rates: v.base_rate.iter().cloned().collect(),
             });
@@ -943,12 +942,12 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         ),
     };
 
-    let (title, title_from_config) = match a.config.title.as_ref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => (t.trim().to_string(), true),
-        None => (derived_title(a), false),
-    };
+    let narrative = crate::narrative::narrate(a);
+    let title_from_config = a.config.title.as_ref().is_some_and(|t| !t.trim().is_empty());
+    let title = narrative.title.clone();
 
     NoteView {
+        narrative,
         title,
         title_from_config,
         instrument: InstrumentView {
