@@ -297,7 +297,13 @@ pub fn render_table(a: &crate::Analysis) -> String {
     }
     for i in &s.invalidation {
         let v = if i.basis == "OBV" { format!("{:.1}M", i.value / 1e6) } else { format!("{:.2}", i.value) };
-        let _ = writeln!(out, "  invalidation: {} {v} ({})", i.label, i.basis);
+        let status = match (i.status, i.triggered_on) {
+            (crate::signals::stance::LevelStatus::Triggered, Some(d)) => format!("triggered on {d}"),
+            (crate::signals::stance::LevelStatus::Triggered, None) => "triggered".into(),
+            _ => "holding".into(),
+        };
+        let _ =
+            writeln!(out, "  invalidation: {} {v} ({}, {}, {status})", i.label, i.basis, i.trigger.name());
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", a.checklist.header);

@@ -16,7 +16,7 @@ const SECTIONS: [&str; 10] = [
     "3-Day",
     "Daily",
     "Overall Structure",
-    "Bearish Risk",
+    "Risk",
     "Data and Method",
     "Disclaimer",
 ];
@@ -414,6 +414,7 @@ fn no_base_rates_skips_them_and_only_them() {
     assert!(jl["base_rates"].as_array().unwrap().is_empty());
     assert_eq!(jf["signals"], jl["signals"]);
     assert_eq!(jf["stance"], jl["stance"]);
-    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("Base rate"));
-    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("Base rate"));
+    // Base rates sit in one table per section ("Earlier cases" column), never in running text.
+    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("| Earlier cases |"));
+    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("| Earlier cases |"));
 }

@@ -144,67 +144,61 @@ impl ContextText for Option<Context> {
         let s = &v.symbol;
         let mut out = Vec::new();
         let since = c.since.year();
-        let mut t = format!("{s} closed at {}", price(c.close));
-        if c.high.1 == c.high52.1 {
+        let mut t = format!(
+            "{s} closed at {}, {} its highest close since {since} ({}, {})",
+            price(c.close),
+            dist(c.close, c.high.0),
+            price(c.high.0),
+            c.high.1
+        );
+        if c.high.1 != c.high52.1 {
             t.push_str(&format!(
-                ", {} its highest close since {since} ({}, {})",
-                dist(c.close, c.high.0),
-                price(c.high.0),
-                c.high.1
-            ));
-        } else {
-            t.push_str(&format!(
-                ", {} its highest close since {since} ({}, {}) and {} its 52-week high ({}, {})",
-                dist(c.close, c.high.0),
-                price(c.high.0),
-                c.high.1,
+                ", {} its 52-week high ({}, {})",
                 dist(c.close, c.high52.0),
                 price(c.high52.0),
                 c.high52.1
             ));
         }
         t.push_str(&format!(
-            "; it is {} its 52-week low ({}, {})",
+            " and {} its 52-week low ({}, {})",
             dist(c.close, c.low52.0),
             price(c.low52.0),
             c.low52.1
         ));
-        if c.low.1 != c.low52.1 {
-            t.push_str(&format!(
-                " and {} its lowest close since {since} ({}, {})",
-                dist(c.close, c.low.0),
-                price(c.low.0),
-                c.low.1
-            ));
+        if c.low.1 != c.low52.1 && c.close / c.low.0 < 2.0 {
+            t.push_str(&format!("; its lowest close since {since} was {} ({})", price(c.low.0), c.low.1));
         }
         t.push('.');
         out.push(t);
-        let mut avg = Vec::new();
-        if let Some(m) = c.sma50 {
-            avg.push(format!("{} its 50-day average ({})", dist(c.close, m), price(m)));
-        }
-        if let Some(m) = c.sma200 {
-            avg.push(format!("{} its 200-day average ({})", dist(c.close, m), price(m)));
-        }
-        if !avg.is_empty() {
-            out.push(format!("The close is {}.", super::and_list(&avg)));
+        match (c.sma50, c.sma200) {
+            (Some(a), Some(b)) => out.push(format!(
+                "It is {} its 50-day average ({}) and {} its 200-day ({}).",
+                dist(c.close, a),
+                price(a),
+                dist(c.close, b),
+                price(b)
+            )),
+            (Some(a), None) => {
+                out.push(format!("It is {} its 50-day average ({}).", dist(c.close, a), price(a)))
+            }
+            _ => {}
         }
         let bench = v.bench.as_deref();
         let mut r = Vec::new();
         if let Some(y) = c.ytd {
             r.push(match (bench, c.bench_ytd) {
-                (Some(b), Some(by)) => format!("{} this year against {} for {b}", pct(y), pct(by)),
+                (Some(b), Some(by)) => format!("{} this year ({b} {})", pct(y), pct(by)),
                 _ => format!("{} this year", pct(y)),
             });
         }
         if let Some(y) = c.y1 {
             r.push(match (bench, c.bench_y1) {
-                (Some(b), Some(by)) => format!("{} over one year against {} for {b}", pct(y), pct(by)),
+                (Some(b), Some(by)) => format!("{} over one year ({b} {})", pct(y), pct(by)),
                 _ => format!("{} over one year", pct(y)),
             });
         }
         if !r.is_empty() {
-            out.push(format!("{s} has returned {} (price only).", super::and_list(&r)));
+            out.push(format!("Price return: {}.", super::and_list(&r)));
         }
         out
     }

@@ -279,13 +279,22 @@ fn state(a: &Analysis, id: &str) -> State {
     find(a, id).map_or(State::Unavailable, |r| r.state)
 }
 
+/// A signal's claim with "the instrument" and "the benchmark" replaced by the pair's tickers.
+pub fn claim(claim: &str, a: &Analysis) -> String {
+    let mut t = claim.replace("the instrument", &a.dataset.instrument.symbol);
+    if let Some(b) = &a.dataset.benchmark {
+        t = t.replace("the benchmark", &b.symbol);
+    }
+    t
+}
+
 /// A short name of a signal for tables and checklist lines.
 pub fn short_name(id: &str, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     match id {
         "rs_small_cap_lag_ending" => format!("{} against {bench}, two-year trend", v.symbol),
         "rs_cap_ladder_rotation" if v.size_pair => "Rotation along the cap ladder".into(),
-        "rs_cap_ladder_rotation" => format!("{} gaining on {bench}", v.symbol),
+        "rs_cap_ladder_rotation" => format!("{} against {bench}, 13-week trend", v.symbol),
         "rs_large_cap_wave_complete" => format!("{bench}'s advance against {}'s", v.symbol),
         "macro_rate_cut_expectations" => "Rate cuts priced".into(),
         "macro_inflation_cooling" => "Inflation cooling".into(),
@@ -432,9 +441,9 @@ fn standing(l: &Invalidation) -> Option<String> {
     let d = c / l.value - 1.0;
     let side = if c >= l.value { "above" } else { "below" };
     Some(if d.abs() < 0.0005 {
-        format!("last {} {}, {side} it by less than 0.1%", l.basis, price(c))
+        format!("{} {side} by less than 0.1%", l.basis)
     } else {
-        format!("last {} {}, {} {side}", l.basis, price(c), pct_abs(d))
+        format!("{} {} {side}", l.basis, pct_abs(d))
     })
 }
 
@@ -572,17 +581,16 @@ pub fn narrate(a: &Analysis) -> Narrative {
 
     let (risk_heading, risk_intro) = match st.stance {
         StanceKind::Long => (
-            "Risk: what would prove the long wrong".to_string(),
-            "The long is wrong on a break of any of these levels:".to_string(),
+            "Risk".to_string(),
+            "What would prove the long wrong: a break of any of these levels.".to_string(),
         ),
         StanceKind::Short => (
-            "Risk: what would prove the short wrong".to_string(),
-            "The short is wrong on a close back above any of these levels:".to_string(),
+            "Risk".to_string(),
+            "What would prove the short wrong: a close back above any of these levels.".to_string(),
         ),
         StanceKind::Neutral => (
-            "Levels to watch".to_string(),
-            "With no position, these are the levels whose break would tilt the note one way or the other:"
-                .to_string(),
+            "Risk".to_string(),
+            "No position yet: the levels to watch, and which way a break would tilt the note.".to_string(),
         ),
     };
     let risk_reads = risk_reads(a, &v);
@@ -673,9 +681,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
             match nearest_holding(&st.invalidation, side) {
                 Some(l) => out.push(format!(
-                    "It is wrong on {}; {}.",
+                    "It is wrong on {}; the last {} ({}) is {}.",
                     level_phrase(l),
-                    standing(l).unwrap_or_default()
+                    l.basis,
+                    price(l.last_close.unwrap_or(f64::NAN)),
+                    standing(l).map(|s| s.replacen(&format!("{} ", l.basis), "", 1)).unwrap_or_default()
                 )),
                 None if !mine.is_empty() => out.push(format!(
                     "Every level that protects the {word} has already broken ({}): the idea rests on the score alone.",
@@ -769,7 +779,11 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             None => format!("The ratio of {pair}"),
         };
         if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
-            t.push_str(&format!("; the ratio is {} above its low of {}", pct_abs(reb), date(d)));
+            if reb < 0.0005 {
+                t.push_str(&format!("; the ratio is at its low ({})", date(d)));
+            } else {
+                t.push_str(&format!("; the ratio is {} above its low of {}", pct_abs(reb), date(d)));
+            }
         }
         if let (Some(rt), Some(sma)) = (n("R_t"), n("sma30")) {
             t.push_str(&format!(" and {} its 30-week average", if rt >= sma { "above" } else { "below" }));
@@ -784,7 +798,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet."),
             _ => {
                 if n("lag104").is_some_and(|l| l > -0.05) {
-                    "There is no long lag to recover from, so this is not a catch-up story.".into()
+                    String::new()
                 } else {
                     "The lag has not clearly turned.".into()
                 }
@@ -811,7 +825,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             _ => format!("{s} is neither gaining nor losing clearly against {bench}"),
         };
         match ext {
-            Some(e) => out.push(format!("{}: {e}.", capitalise(&body))),
+            Some(e) => out.push(format!("{}; {e}.", capitalise(&body))),
             None => out.push(format!("{}.", capitalise(&body))),
         }
     }
@@ -828,15 +842,18 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             State::Bearish => format!("; {s}'s momentum against it is negative"),
             _ => String::new(),
         });
-        if let Some(p) = pctile {
-            t.push_str(&format!(
+        match pctile {
+            Some(p) if p < 0.005 => t.push_str(", and the ratio is at its lowest in five years"),
+            Some(p) => t.push_str(&format!(
                 ", and the ratio stands higher than {:.0}% of the last five years",
                 p * 100.0
-            ));
+            )),
+            None => {}
         }
         t.push('.');
         out.push(t);
     }
+    out.retain(|t| !t.is_empty());
     (out, None)
 }
 
@@ -868,13 +885,6 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 State::Bearish => ": distribution.",
                 _ => ": no clear accumulation.",
             });
-            if let Some(vt) = n("vol_trend") {
-                t.push_str(&format!(
-                    " Weekly volume itself {} {} over the last year.",
-                    if vt >= 0.0 { "rose" } else { "fell" },
-                    pct_abs(vt)
-                ));
-            }
             t
         }
         ids::D4 => {
@@ -940,8 +950,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             match (r.date("date"), n("vol"), n("ret"), rank) {
                 (Some(d), Some(vol), Some(ret), Some(k)) => {
                     let rank_words = match k {
-                        1 => "the heaviest of the last 252 sessions".to_string(),
-                        k => format!("#{k} of the last 252 sessions by volume"),
+                        1 => "is the heaviest of the last 252 sessions".to_string(),
+                        k => format!("ranks #{k} of the last 252 sessions by volume"),
                     };
                     let verdict = match r.state {
                         State::Bullish => "a volume thrust behind the move",
@@ -949,7 +959,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ => "no volume thrust",
                     };
                     format!(
-                        "The heaviest session of the recent leg, {} ({} shares, {}), ranks {rank_words}: {verdict}.",
+                        "The heaviest session of the recent leg, {} ({} shares, {}), {rank_words}: {verdict}.",
                         date(d),
                         shares_m(vol),
                         pct(ret)
@@ -968,22 +978,105 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             match (r.date("from_date"), n("avg_retrace"), n("n_bought"), n("n_decided")) {
                 (Some(d), Some(avg), Some(b), Some(dec)) if k > 0 => {
                     let bought = if dec >= 1.0 {
-                        format!("; {} of {} were bought back within three sessions", b as usize, dec as usize)
+                        format!(
+                            "; {} of {} decided so far {} bought back within three sessions",
+                            b as usize,
+                            dec as usize,
+                            if b as usize == 1 { "was" } else { "were" }
+                        )
                     } else {
                         String::new()
                     };
+                    let gave = if avg > 1.0 {
+                        "more than the whole advance".to_string()
+                    } else {
+                        format!("{:.0}% of the advance", avg * 100.0)
+                    };
                     format!(
-                        "Daily pullbacks since {} are {verdict}: {} {} gave back {:.0}% of the advance on average{bought}.",
+                        "Daily pullbacks since {} are {verdict}: {} {} gave back {gave}{}{bought}.",
                         date(d),
                         count_word(k),
                         if k == 1 { "dip" } else { "dips" },
-                        avg * 100.0
+                        if k == 1 { "" } else { " on average" }
                     )
                 }
                 _ => r.sentence.clone(),
             }
         }
         ids::D1 => d1_read(a, r),
+        ids::D3 => {
+            let (held, k) = (n("held"), n("n_pullbacks"));
+            match (held, k, r.date("anchor_date")) {
+                (Some(h), Some(k), Some(d)) if k >= 1.0 => {
+                    let last_breach = match r.ev("failed_dates") {
+                        Some(crate::signals::Ev::Dates { v }) if !v.is_empty() => {
+                            format!(", the last breach on {}", date(v[v.len() - 1]))
+                        }
+                        _ => String::new(),
+                    };
+                    let verdict = match r.state {
+                        State::Bullish => "the trendline is holding",
+                        State::Bearish => "the trendline has broken",
+                        _ => "not a clean hold",
+                    };
+                    format!(
+                        "OBV held its rising trendline on {} of {} weekly pullbacks since the {} low{last_breach}: {verdict}.",
+                        h as usize,
+                        k as usize,
+                        date(d)
+                    )
+                }
+                _ => r.sentence.clone(),
+            }
+        }
+        ids::F1 => {
+            let up = matches!(r.ev("direction"), Some(crate::signals::Ev::Text { v }) if v == "up");
+            match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
+                (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
+                    let verdict = match r.state {
+                        State::Bullish => "a multi-level reclaim in one move",
+                        State::Bearish => "a multi-level breakdown in one move",
+                        _ if up => "not an impulsive multi-level reclaim",
+                        _ => "not an impulsive multi-level breakdown",
+                    };
+                    let levels_word = if k as usize == 1 { "level" } else { "levels" };
+                    format!(
+                        "The {}-session {} from {} ({}) crossed {} stacked {levels_word} (averages and earlier swing points) and price stays {} {} of them: {verdict}.",
+                        days as usize,
+                        if up { "up-leg" } else { "down-leg" },
+                        date(d),
+                        pct(p),
+                        k as usize,
+                        if up { "above" } else { "below" },
+                        h as usize
+                    )
+                }
+                _ => r.sentence.clone(),
+            }
+        }
+        ids::F4 => match (n("active"), r.ev("dd_dates")) {
+            (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
+                let k = k as usize;
+                let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
+                match r.state {
+                    State::Bearish => format!(
+                        "{} distribution days (down on higher volume) in the last 25 sessions{latest} point to institutional selling.",
+                        capitalise(&count_word(k))
+                    ),
+                    State::Bullish => format!(
+                        "No sign of distribution: {} distribution {} in the last 25 sessions{latest}.",
+                        count_word(k),
+                        if k == 1 { "day" } else { "days" }
+                    ),
+                    _ => format!(
+                        "{} distribution {} in the last 25 sessions{latest}: some selling, not yet a pattern.",
+                        capitalise(&count_word(k)),
+                        if k == 1 { "day" } else { "days" }
+                    ),
+                }
+            }
+            _ => r.sentence.clone(),
+        },
         _ => {
             let _ = s;
             r.sentence.clone()
@@ -994,10 +1087,52 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
 /// A macro signal's sentence where the signal's own would blur two facts (core and headline
 /// inflation moving apart): None keeps the signal's sentence.
 pub fn macro_sentence(r: &SignalResult) -> Option<String> {
-    if r.id != "macro_inflation_cooling" || r.state == State::Unavailable {
+    if r.state == State::Unavailable {
         return None;
     }
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let month = || match r.ev("obs_month") {
+        Some(crate::signals::Ev::Text { v }) => Some(v.clone()),
+        _ => None,
+    };
+    match r.id {
+        "macro_growth_stabilising" => {
+            let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
+            let verdict = match r.state {
+                State::Bullish => "unemployment is stable",
+                State::Bearish => "unemployment is rising toward a recession signal",
+                _ => "unemployment is drifting up",
+            };
+            return Some(format!(
+                "{verdict}: {u:.1}% in {}, its three-month average {:.2} points above the past year's low (0.50 has marked recessions).",
+                month().unwrap_or_default(),
+                avg - low
+            ));
+        }
+        "macro_financing_costs_falling" => {
+            let (oas, d) = (n("oas")?, n("d_oas_63")?);
+            let verdict = match r.state {
+                State::Bullish => "financing costs are falling",
+                State::Bearish => "financing costs are rising",
+                _ => "financing costs are broadly unchanged",
+            };
+            let mut t = format!(
+                "{verdict}: the high-yield spread is {oas:.2}%, {} over three months",
+                if d.abs() < 0.005 {
+                    "unchanged".to_string()
+                } else {
+                    format!("{} {:.2} points", if d > 0.0 { "up" } else { "down" }, d.abs())
+                }
+            );
+            if let Some(p) = n("oas_pct5y") {
+                t.push_str(&format!(", lower than {:.0}% of the last five years", (1.0 - p) * 100.0));
+            }
+            t.push('.');
+            return Some(t);
+        }
+        "macro_inflation_cooling" => {}
+        _ => return None,
+    }
     let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
     let month = match r.ev("obs_month") {
         Some(crate::signals::Ev::Text { v }) => v.clone(),
@@ -1007,7 +1142,7 @@ pub fn macro_sentence(r: &SignalResult) -> Option<String> {
         if d.abs() < 0.005 {
             "unchanged over three months".to_string()
         } else {
-            format!("{} {:.2} points over three months", if d > 0.0 { "up" } else { "down" }, d.abs())
+            format!("{} {:.2} points in three months", if d > 0.0 { "up" } else { "down" }, d.abs())
         }
     };
     let head = match (n("yoy_h"), n("d3_h")) {
@@ -1022,12 +1157,9 @@ pub fn macro_sentence(r: &SignalResult) -> Option<String> {
         (State::Bearish, _) => "inflation is not cooling",
         _ => "inflation is not clearly cooling",
     };
-    let mut t = format!("{verdict}: core CPI is {} from a year earlier ({})", pct(yc), move_pp(dc));
-    if let Some(a3) = n("ann3_c") {
-        t.push_str(&format!(" and ran at {} annualised over the last three months", pct(a3)));
-    }
+    let mut t = format!("{verdict}: core CPI is {} on a year earlier ({})", pct(yc), move_pp(dc));
     if let Some((yh, dh)) = head {
-        t.push_str(&format!("; headline CPI is {} ({})", pct(yh), move_pp(dh)));
+        t.push_str(&format!(", headline {} ({})", pct(yh), move_pp(dh)));
     }
     t.push_str(&format!(", as of {month}."));
     Some(t)
@@ -1074,7 +1206,8 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     };
     t.push_str(match r.state {
         State::Bullish => ": the breakout is holding.",
-        State::Bearish => ": the zone has failed.",
+        State::Bearish if c >= lo => ": the breakout above it has failed.",
+        State::Bearish => ": the zone has given way.",
         _ => ": no firm hold above it.",
     });
     for trig in [Trigger::CloseBelow, Trigger::CloseAbove] {
@@ -1137,6 +1270,21 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             ("intact", _) => "OBV holds above its support line.".to_string(),
             _ => r.sentence.clone(),
         };
+        let now = (r.num("obv"), r.num("obv_line"));
+        let t = match now {
+            (Some(o), Some(l)) if o.is_finite() && l.is_finite() => {
+                let below_now = o < l;
+                let says_above = matches!(status.as_str(), "intact" | "reclaimed");
+                if below_now && says_above {
+                    format!("{} It is below the line again now ({} against {}).", t, shares_m(o), shares_m(l))
+                } else if !below_now && !says_above {
+                    format!("{} It is back above the line now ({} against {}).", t, shares_m(o), shares_m(l))
+                } else {
+                    t
+                }
+            }
+            _ => t,
+        };
         out.push(t);
     }
     let _ = v;
@@ -1193,9 +1341,10 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
             if q == 1 { "is" } else { "are" }
         ),
         (p, q) => format!(
-            "{} of {} parts of the {idea} structure are in place and {} partly.",
+            "{} of {} parts of the {idea} structure {} in place and {} partly.",
             capitalise(&count_word(p)),
-            total,
+            count_word(total),
+            if p == 1 { "is" } else { "are" },
             count_word(q)
         ),
     };
@@ -1211,13 +1360,13 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                     .signals
                     .iter()
                     .map(|id| {
-                        let word = match (state(a, id), short) {
-                            (State::Bullish, false) | (State::Bearish, true) => "in place",
-                            (State::Bullish, true) | (State::Bearish, false) => "against",
-                            (State::Neutral, _) => "not yet",
-                            (State::Unavailable, _) => "not assessed",
+                        let word = match state(a, id) {
+                            State::Bullish => "up",
+                            State::Bearish => "down",
+                            State::Neutral => "neutral",
+                            State::Unavailable => "not assessed",
                         };
-                        format!("{} {word}", lower_first(&short_name(id, &Voice::of(a))))
+                        format!("{}: {word}", lower_first(&short_name(id, &Voice::of(a))))
                     })
                     .collect();
                 format!("{}.", capitalise(&parts.join("; ")))
@@ -1248,13 +1397,50 @@ type Tables =
 fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
     let mut rows: std::collections::BTreeMap<String, Vec<BaseRateRow>> = Default::default();
     let mut notes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut against: std::collections::BTreeMap<String, Vec<(&BaseRate, BaseRateRow)>> = Default::default();
     for b in &a.base_rates {
-        let Some(row) = base_rate_row(b, v) else { continue };
+        let Some(row) = base_rate_row(b, v).filter(|r| !r.few) else { continue };
         let sec = section_of(b.signal).to_string();
         if row.contradicts && !row.few {
-            notes.entry(sec.clone()).or_default().push(contradiction_sentence(b, v, &row));
+            against.entry(sec.clone()).or_default().push((b, row.clone()));
         }
         rows.entry(sec).or_default().push(row);
+    }
+    for (sec, list) in against {
+        let items: Vec<String> = list
+            .iter()
+            .map(|(b, row)| {
+                let what = match (b.measure, row.direction == "up") {
+                    (Measure::Price, true) => "fell".to_string(),
+                    (Measure::Price, false) => "rose".to_string(),
+                    (Measure::Excess, true) => format!("lagged {}", v.bench.clone().unwrap_or_default()),
+                    (Measure::Excess, false) => format!("beat {}", v.bench.clone().unwrap_or_default()),
+                };
+                format!(
+                    "after {} earlier cases of {} pointing {}, {} {what} over the next 13 weeks {} times",
+                    row.cases,
+                    lower_first(&row.signal),
+                    row.direction,
+                    v.symbol,
+                    row.cases - row.went_its_way
+                )
+            })
+            .collect();
+        let names: Vec<String> = list.iter().map(|(_, row)| lower_first(&row.signal)).collect();
+        let other = match list[0].0.measure {
+            Measure::Price => "the other way".to_string(),
+            Measure::Excess => "the other way against the benchmark".to_string(),
+        };
+        let _ = &items;
+        notes.entry(sec).or_default().push(if list.len() == 1 {
+            format!("History does not back this reading: {}.", items[0])
+        } else {
+            format!(
+                "History does not back the {} readings: after most of their earlier cases {} moved {other} over the next 13 weeks.",
+                and_list(&names),
+                v.symbol
+            )
+        });
     }
     (rows, notes)
 }
@@ -1283,25 +1469,6 @@ fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
         few: b.few,
         contradicts,
     })
-}
-
-fn contradiction_sentence(b: &BaseRate, v: &Voice, row: &BaseRateRow) -> String {
-    let what = match b.measure {
-        Measure::Price => format!("{} {}", v.symbol, if row.direction == "up" { "fell" } else { "rose" }),
-        Measure::Excess => format!(
-            "{} {} {}",
-            v.symbol,
-            if row.direction == "up" { "lagged" } else { "beat" },
-            v.bench.clone().unwrap_or_else(|| "the benchmark".into())
-        ),
-    };
-    format!(
-        "{}: history does not back this reading; after its {} earlier cases {what} over the next 13 weeks {} times (median {}).",
-        row.signal,
-        row.cases,
-        row.cases - row.went_its_way,
-        row.median
-    )
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ pub fn signals() -> Vec<SignalResult> {
             "Financing costs are falling: HY spreads moved {d_oas_63} pp over 3 months to {oas}% ({oas_pct5y:pctile} percentile over 5 years) and the 2-year {d2y_63} pp, which matters most for leveraged, short-maturity small-cap balance sheets.",
             vec![("d_oas_63", num(-0.22, Pp)), ("oas", num(3.05, Price)), ("oas_pct5y", num(0.14, Ratio)), ("d2y_63", num(-0.21, Pp))]),
         missing("macro_foreign_flows", "macro", "foreign investment flows into the US are strong", Monthly, "foreign_flows"),
-        missing("fund_small_cap_earnings_turn", "fundamentals", "small-cap earnings turned higher", Weekly, "fwd_eps"),
+        missing("fund_small_cap_earnings_turn", "fundamentals", "forward earnings estimates turned higher", Weekly, "fwd_eps"),
         missing("fund_revenue_revisions_stable", "fundamentals", "revenue revisions stabilised", Weekly, "fwd_sales"),
         missing("fund_cost_pressure_easing", "fundamentals", "cost pressure is easing", Monthly, "ppi"),
         sig("wk_compression_cluster_reclaim", "weekly", "price reclaims the cluster of prior compression bands", Weekly, State::Bullish, 0.71,

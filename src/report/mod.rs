@@ -182,7 +182,7 @@ mod tests {
             "### 3-Day",
             "### Daily",
             "## Overall Structure",
-            "## Bearish Risk",
+            "## Risk",
             "## Data and Method",
             "## Disclaimer",
         ] {

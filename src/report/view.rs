@@ -61,7 +61,13 @@ fn macro_topic(id: &str) -> &'static str {
 
 /// Topics whose absence is reported together in one line ("Foreign flows, earnings revisions").
 fn collapsible(id: &str) -> bool {
-    matches!(id, "macro_foreign_flows" | "fund_small_cap_earnings_turn" | "fund_revenue_revisions_stable")
+    matches!(
+        id,
+        "macro_foreign_flows"
+            | "fund_small_cap_earnings_turn"
+            | "fund_revenue_revisions_stable"
+            | "fund_cost_pressure_easing"
+    )
 }
 
 /// The whole template context.
@@ -772,7 +778,12 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .iter()
         .map(|c| ContributionView {
             id: c.id.to_string(),
-            claim: a.signals.iter().find(|r| r.id == c.id).map(|r| capitalise(r.claim)).unwrap_or_default(),
+            claim: a
+                .signals
+                .iter()
+                .find(|r| r.id == c.id)
+                .map(|r| capitalise(&crate::narrative::claim(r.claim, a)))
+                .unwrap_or_default(),
             group: c.group.to_string(),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),

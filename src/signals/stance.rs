@@ -341,6 +341,12 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         moderate = true;
     }
 
+    // A neutral stance has no conviction to cap: the risk watch is stated without that clause.
+    if stance == StanceKind::Neutral {
+        for o in overrides.iter_mut().filter(|o| o.starts_with("Risk watch:")) {
+            *o = o.replace(", so conviction is capped at moderate.", ".");
+        }
+    }
     let invalidation = levels(results, stance);
     Stance {
         stance,
@@ -445,13 +451,7 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     }
     // Daily swing structure: the swing low for a long, the latest swing high for a short.
     if stance != StanceKind::Short {
-        push(
-            ids::H1,
-            num(ids::H1, "Lmid"),
-            "daily swing low between the last two swing highs",
-            "daily close",
-            b,
-        );
+        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", "daily close", b);
     }
     if stance != StanceKind::Long {
         push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", "daily close", a);
