@@ -1039,16 +1039,20 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ if up => "not an impulsive multi-level reclaim",
                         _ => "not an impulsive multi-level breakdown",
                     };
-                    let levels_word = if k as usize == 1 { "level" } else { "levels" };
+                    let (k, h) = (k as usize, h as usize);
+                    let side = if up { "above" } else { "below" };
+                    let held = match (k, h) {
+                        (1, 1) => format!("price stays {side} it"),
+                        (1, _) => "price has not stayed there".to_string(),
+                        (_, h) => format!("price stays {side} {h} of them"),
+                    };
                     format!(
-                        "The {}-session {} from {} ({}) crossed {} stacked {levels_word} (averages and earlier swing points) and price stays {} {} of them: {verdict}.",
+                        "The {}-session {} from {} ({}) crossed {k} stacked {} (averages and earlier swing points) and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
                         date(d),
                         pct(p),
-                        k as usize,
-                        if up { "above" } else { "below" },
-                        h as usize
+                        if k == 1 { "level" } else { "levels" }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -1060,7 +1064,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
                 match r.state {
                     State::Bearish => format!(
-                        "{} distribution days (down on higher volume) in the last 25 sessions{latest} point to institutional selling.",
+                        "{} distribution days (down on higher volume) in the last 25 sessions{latest}, point to institutional selling.",
                         capitalise(&count_word(k))
                     ),
                     State::Bullish => format!(
@@ -1417,12 +1421,10 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
                     (Measure::Excess, false) => format!("beat {}", v.bench.clone().unwrap_or_default()),
                 };
                 format!(
-                    "after {} earlier cases of {} pointing {}, {} {what} over the next 13 weeks {} times",
+                    "after {} of its {} earlier cases {} {what} over the next 13 weeks",
+                    row.cases - row.went_its_way,
                     row.cases,
-                    lower_first(&row.signal),
-                    row.direction,
-                    v.symbol,
-                    row.cases - row.went_its_way
+                    v.symbol
                 )
             })
             .collect();
@@ -1433,7 +1435,7 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
         };
         let _ = &items;
         notes.entry(sec).or_default().push(if list.len() == 1 {
-            format!("History does not back this reading: {}.", items[0])
+            format!("History does not back the {} reading: {}.", lower_first(&list[0].1.signal), items[0])
         } else {
             format!(
                 "History does not back the {} readings: after most of their earlier cases {} moved {other} over the next 13 weeks.",
