@@ -823,8 +823,13 @@ fn one_symbol(
     site: Option<&crate::site::Site>,
 ) -> Result<Row> {
     let mut clock = STAGES.start();
-    let cfg = m.config_for(e)?;
-    let dataset = symbol_dataset(shared, &cfg)?;
+    let mut cfg = m.config_for(e)?;
+    let mut dataset = symbol_dataset(shared, &cfg)?;
+    // A symbol that is its own benchmark: the note leaves the relative part out and says why.
+    if dataset.benchmark.as_ref().is_some_and(|b| b.symbol.eq_ignore_ascii_case(&e.symbol)) {
+        dataset.benchmark = None;
+        cfg.benchmark_is_instrument = true;
+    }
     clock.lap(0);
     let mut a = if opts.base_rates {
         crate::analyze_note(&cfg, dataset, opts.as_of)?

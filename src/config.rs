@@ -14,6 +14,15 @@ pub struct NoteConfig {
     /// Note title; derived from the stance when absent.
     #[serde(default)]
     pub title: Option<String>,
+    /// The as-of date used when `--as-of` is not given (default: the instrument's last bar). The
+    /// sample sets it to the last date every bundled series covers.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    /// Declares the instrument and benchmark a size pair (e.g. small against large caps): the
+    /// note may then speak of rotation along the market-cap ladder. Default false: plain
+    /// relative-strength wording ("QQQ against SPY"). A configured `mid_cap` rung implies it.
+    #[serde(default)]
+    pub size_pair: bool,
     /// The instrument the note is about.
     pub instrument: InstrumentConfig,
     /// The large-cap benchmark (needed by the relative-strength signals).
@@ -34,6 +43,10 @@ pub struct NoteConfig {
     /// Publishing settings (`marketnote publish`, `batch --site`).
     #[serde(default)]
     pub site: SiteConfig,
+    /// Set by `batch` when a symbol is its own benchmark: the benchmark is dropped for that note,
+    /// and the note says why instead of comparing the instrument with itself.
+    #[serde(skip)]
+    pub benchmark_is_instrument: bool,
     /// The directory the config file sits in; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -72,6 +85,10 @@ pub struct InstrumentConfig {
     /// (2 = 2-for-1; ratio 1 declares that a split-shaped gap on that date is no split).
     #[serde(default)]
     pub splits: Vec<SplitConfig>,
+    /// What the instrument stands for in the note's words, e.g. `small caps` or `large caps`
+    /// (lower case, plural reads best). Absent: the note uses the symbol.
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// Header names of a bar file's columns, for files whose names are not recognised.

@@ -92,6 +92,9 @@ pub fn stance(s: &Stance) -> Value {
             "value": num(i.value),
             "basis": i.basis,
             "signal": i.signal,
+            "trigger": i.trigger.name(),
+            "status": i.status,
+            "triggered_on": i.triggered_on.map(|d| d.to_string()),
         })).collect::<Vec<_>>(),
     })
 }
@@ -189,10 +192,24 @@ fn macro_used(m: &crate::data::MacroSeries, as_of: chrono::NaiveDate) -> Value {
 pub fn document(a: &crate::Analysis) -> Value {
     let inst = &a.dataset.instrument;
     let bench = a.dataset.benchmark.as_ref().map(|b| json!({"symbol": b.symbol, "name": b.name}));
+    let story = crate::narrative::narrate(a);
     let mut doc = json!({
         "schema": SCHEMA,
         "generator": generator(),
         "as_of": a.as_of.to_string(),
+        "title": story.title,
+        "lead": story.lead.join(" "),
+        "invalidation": a.stance.invalidation.iter().map(|i| json!({
+            "name": i.label,
+            "timeframe": i.timeframe(),
+            "level": num(i.value),
+            "trigger": i.trigger.name(),
+            "side": i.side,
+            "status": i.status,
+            "triggered_on": i.triggered_on.map(|d| d.to_string()),
+            "last_close": i.last_close.map_or(Value::Null, num),
+            "signal": i.signal,
+        })).collect::<Vec<_>>(),
         "instrument": {"symbol": inst.symbol, "name": inst.name},
         "benchmark": bench,
         "stance": stance(&a.stance),
@@ -298,7 +315,13 @@ pub fn render_table(a: &crate::Analysis) -> String {
     }
     for i in &s.invalidation {
         let v = if i.basis == "OBV" { format!("{:.1}M", i.value / 1e6) } else { format!("{:.2}", i.value) };
-        let _ = writeln!(out, "  invalidation: {} {v} ({})", i.label, i.basis);
+        let status = match (i.status, i.triggered_on) {
+            (crate::signals::stance::LevelStatus::Triggered, Some(d)) => format!("triggered on {d}"),
+            (crate::signals::stance::LevelStatus::Triggered, None) => "triggered".into(),
+            _ => "holding".into(),
+        };
+        let _ =
+            writeln!(out, "  invalidation: {} {v} ({}, {}, {status})", i.label, i.basis, i.trigger.name());
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", a.checklist.header);

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod history;
 pub mod indicators;
+pub mod narrative;
 pub mod report;
 pub mod resample;
 pub mod signals;
@@ -82,7 +83,7 @@ fn instrument_daily(
 ) -> Result<(NaiveDate, Bars)> {
     let inst = &dataset.instrument.bars;
     let last = *inst.date.last().ok_or_else(|| Error::Usage("the instrument has no bars".into()))?;
-    let requested = as_of.unwrap_or(last);
+    let requested = as_of.or(config.as_of).unwrap_or(last);
     let as_of = match inst.index_at_or_before(requested) {
         Some(i) => inst.date[i],
         None => {
@@ -135,8 +136,15 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         pre: None,
     };
     let signals = signals::evaluate(&input);
-    let stance = signals::stance::score(&signals, &config.signals);
-    let checklist = signals::stance::checklist(&signals);
+    let mut stance = signals::stance::score(&signals, &config.signals);
+    signals::stance::assess_invalidation(
+        &mut stance.invalidation,
+        &signals,
+        &daily,
+        &weekly.bars,
+        &three_day[0].bars,
+    );
+    let checklist = signals::stance::checklist_for(&signals, stance.stance);
     Ok(Analysis {
         config: config.clone(),
         dataset,

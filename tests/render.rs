@@ -16,7 +16,7 @@ const SECTIONS: [&str; 10] = [
     "3-Day",
     "Daily",
     "Overall Structure",
-    "Bearish Risk",
+    "Risk",
     "Data and Method",
     "Disclaimer",
 ];
@@ -69,7 +69,7 @@ fn check_note_folder(dir: &Path) {
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("signals.json")).unwrap()).unwrap();
     let stance = json["stance"]["stance"].as_str().unwrap().to_uppercase();
-    assert!(md.contains(&format!("**Stance: {stance}**")), "stance in note matches signals.json ({stance})");
+    assert!(md.contains(&format!("\n**{stance}")), "stance in note matches signals.json ({stance})");
     let score = json["stance"]["score"].as_f64().unwrap();
     let shown = format!("{:.2}", score.abs());
     assert!(
@@ -85,16 +85,15 @@ fn check_note_folder(dir: &Path) {
                 }
             ))
     );
-    // Every assessed signal's sentence appears in the note.
+    // Every signal appears in the score table with its state. (The note's sentences are written
+    // by the narrative from the evidence since issue 12, not copied from each signal's sentence.)
     for s in json["signals"].as_array().unwrap() {
-        let sentence = s["sentence"].as_str().unwrap();
-        // The Macro Backdrop lower-cases the first letter after its "Topic:" label.
-        let tail: String = sentence.chars().skip(1).collect();
-        assert!(
-            md.replace('\\', "").contains(tail.trim_end_matches('.')) || s["state"] == "unavailable",
-            "sentence of {} missing: {sentence}",
-            s["id"]
-        );
+        let (id, state) = (s["id"].as_str().unwrap(), s["state"].as_str().unwrap());
+        let row = md.lines().find(|l| {
+            l.contains(&format!("| {} |", id.replace('_', "\\_"))) || l.contains(&format!("| {id} |"))
+        });
+        let row = row.unwrap_or_else(|| panic!("signal {id} missing from the score table"));
+        assert!(row.contains(&format!("| {state} |")), "{id}: {row}");
     }
 }
 
@@ -230,7 +229,14 @@ fn render_sample_end_to_end() {
     assert!(stdout.contains("note.md") && stdout.contains("note.html") && stdout.contains("signals.json"));
     check_note_folder(&dir);
     let md = std::fs::read_to_string(dir.join("note.md")).unwrap();
-    assert!(md.contains("Foreign flows, earnings revisions:** not assessed (no series configured)"));
+    assert!(md
+        .contains("Foreign flows, earnings revisions, cost pressure:** not assessed (no series configured)"));
+    // The sample's default as-of (2026-07-28) is covered by every bundled series: every macro
+    // family with data is assessed (issue 12).
+    for topic in ["Rates", "Inflation", "Growth", "Financing costs"] {
+        let line = md.lines().find(|l| l.starts_with(&format!("- **{topic}:**"))).unwrap();
+        assert!(!line.contains("not assessed"), "{line}");
+    }
     // Same inputs, same bytes.
     let dir2 = t.path().join("out2");
     assert!(bin()
@@ -414,6 +420,7 @@ fn no_base_rates_skips_them_and_only_them() {
     assert!(jl["base_rates"].as_array().unwrap().is_empty());
     assert_eq!(jf["signals"], jl["signals"]);
     assert_eq!(jf["stance"], jl["stance"]);
-    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("Base rate"));
-    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("Base rate"));
+    // Base rates sit in one table per section ("Earlier cases" column), never in running text.
+    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("| Earlier cases |"));
+    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("| Earlier cases |"));
 }

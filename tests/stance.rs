@@ -281,7 +281,10 @@ fn checklist_d4_needs_long_contraction_and_headers() {
     d4.push_num("contraction_len", 5.0, Unit::Count);
     let cl = checklist(&rs);
     assert_eq!(cl.items[1].tick, Tick::Partial);
-    assert_eq!(cl.header, "Structure partial (3/4; partial: Expanding momentum after long contraction)");
+    assert_eq!(cl.header, "Structure partial (3/4 in place, 1 partly)");
+    // Nothing passing and nothing partial is "absent", never "partial".
+    let none = all(|_, _| (State::Bearish, 0.5));
+    assert_eq!(checklist(&none).header, "Structure absent (0/4)");
     assert!(
         cl.items[0].detail.starts_with("Weekly cluster reclaim bullish, 3-day zone hold bullish"),
         "{}",

@@ -30,6 +30,18 @@ pub fn parse_formats(list: &str) -> Result<Vec<Format>> {
 pub fn render(args: RenderArgs) -> Result<()> {
     let cfg_path = args.config.clone().unwrap_or_else(crate::default_config_path);
     let cfg = NoteConfig::load(&cfg_path)?;
+    if let Some(b) = cfg.benchmark.as_ref().filter(|b| b.symbol.eq_ignore_ascii_case(&cfg.instrument.symbol))
+    {
+        return Err(Error::config(
+            &cfg_path,
+            "benchmark.symbol",
+            format!(
+                "`{}` is the instrument itself: a note compares the instrument with a different benchmark \
+                 (name another symbol, or remove [benchmark] for a note without the relative part)",
+                b.symbol
+            ),
+        ));
+    }
     let formats = match &args.format {
         Some(list) => parse_formats(list)?,
         None => cfg.output.formats.clone(),

@@ -7,7 +7,7 @@ use crate::config::{InstrumentConfig, NoteConfig, OutputConfig, SignalParams};
 use crate::data::{Bar, Bars, Dataset, FileReport, Instrument, MacroObs, MacroSeries, Transform, Warning};
 use crate::resample::{Resampled, Timeframe};
 use crate::signals::stance::{
-    Checklist, ChecklistItem, Contribution, Invalidation, Stance, StanceKind, Tick,
+    Checklist, ChecklistItem, Contribution, Invalidation, LevelStatus, Stance, StanceKind, Tick, Trigger,
 };
 use crate::signals::{Ev, SignalResult, State, Unavailable, Unit};
 use crate::Analysis;
@@ -91,7 +91,7 @@ pub fn signals() -> Vec<SignalResult> {
             "Financing costs are falling: HY spreads moved {d_oas_63} pp over 3 months to {oas}% ({oas_pct5y:pctile} percentile over 5 years) and the 2-year {d2y_63} pp, which matters most for leveraged, short-maturity small-cap balance sheets.",
             vec![("d_oas_63", num(-0.22, Pp)), ("oas", num(3.05, Price)), ("oas_pct5y", num(0.14, Ratio)), ("d2y_63", num(-0.21, Pp))]),
         missing("macro_foreign_flows", "macro", "foreign investment flows into the US are strong", Monthly, "foreign_flows"),
-        missing("fund_small_cap_earnings_turn", "fundamentals", "small-cap earnings turned higher", Weekly, "fwd_eps"),
+        missing("fund_small_cap_earnings_turn", "fundamentals", "forward earnings estimates turned higher", Weekly, "fwd_eps"),
         missing("fund_revenue_revisions_stable", "fundamentals", "revenue revisions stabilised", Weekly, "fwd_sales"),
         missing("fund_cost_pressure_easing", "fundamentals", "cost pressure is easing", Monthly, "ppi"),
         sig("wk_compression_cluster_reclaim", "weekly", "price reclaims the cluster of prior compression bands", Weekly, State::Bullish, 0.71,
@@ -194,24 +194,44 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
                 value: 243.7,
                 basis: "weekly close".into(),
                 signal: "wk_compression_cluster_reclaim",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
             Invalidation {
                 label: "3-day consolidation zone top".into(),
                 value: 236.9,
                 basis: "3-day close".into(),
                 signal: "d3_consolidation_hold",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
             Invalidation {
                 label: "daily swing low between the last two highs".into(),
                 value: 240.1,
                 basis: "daily close".into(),
                 signal: "risk_lower_high",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
             Invalidation {
                 label: "OBV support line".into(),
                 value: 1.234e9,
                 basis: "OBV".into(),
                 signal: "risk_obv_underside_retest_fail",
+                trigger: Trigger::CloseBelow,
+                side: StanceKind::Long,
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
             },
         ],
     }
@@ -270,16 +290,20 @@ pub fn analysis(symbol: &str) -> Analysis {
         name: Some("iShares Russell 2000 ETF".into()),
         bars: "data/IWM.csv".into(),
         adjust: false,
+        role: Some("small caps".into()),
         ..Default::default()
     };
     let config = NoteConfig {
         title: Some("Are Small Caps Entering Their Next Expansion Phase?".into()),
+        as_of: None,
+        size_pair: true,
         instrument: inst_cfg,
         benchmark: Some(InstrumentConfig {
             symbol: "SPY".into(),
             name: None,
             bars: "data/SPY.csv".into(),
             adjust: false,
+            role: Some("large caps".into()),
             ..Default::default()
         }),
         mid_cap: None,
@@ -287,6 +311,7 @@ pub fn analysis(symbol: &str) -> Analysis {
         output: OutputConfig::default(),
         signals: SignalParams::default(),
         site: Default::default(),
+        benchmark_is_instrument: false,
         base_dir: PathBuf::from("/notes"),
         path: PathBuf::from("/notes/iwm.toml"),
     };

@@ -202,17 +202,19 @@ mod tests {
             "### 3-Day",
             "### Daily",
             "## Overall Structure",
-            "## Bearish Risk",
+            "## Risk",
             "## Data and Method",
             "## Disclaimer",
         ] {
             assert!(md.contains(s), "missing {s}");
         }
         assert!(
-            md.contains("Foreign flows, earnings revisions:** not assessed (no series configured)"),
+            md.contains("Foreign flows, earnings revisions")
+                && md.contains("not assessed (no series configured)"),
             "{md}"
         );
-        assert!(md.contains("**Stance: LONG**"));
+        // The stance opens the subline under the title (issue 12: the lead replaced "Stance: ").
+        assert!(md.contains("\n**LONG"), "{md}");
         let html = out.text("note.html").unwrap();
         assert!(html.contains("data:image/png;base64,"));
         assert!(out.files.contains_key("signals.json"));

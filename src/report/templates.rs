@@ -67,6 +67,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("_thesis.md.tera", include_str!("../../templates/_thesis.md.tera")),
     ("_macro.md.tera", include_str!("../../templates/_macro.md.tera")),
     ("_read.md.tera", include_str!("../../templates/_read.md.tera")),
+    ("_rates.md.tera", include_str!("../../templates/_rates.md.tera")),
     ("_technical.md.tera", include_str!("../../templates/_technical.md.tera")),
     ("_structure.md.tera", include_str!("../../templates/_structure.md.tera")),
     ("_track.md.tera", include_str!("../../templates/_track.md.tera")),

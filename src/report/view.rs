@@ -61,12 +61,22 @@ fn macro_topic(id: &str) -> &'static str {
 
 /// Topics whose absence is reported together in one line ("Foreign flows, earnings revisions").
 fn collapsible(id: &str) -> bool {
-    matches!(id, "macro_foreign_flows" | "fund_small_cap_earnings_turn" | "fund_revenue_revisions_stable")
+    matches!(
+        id,
+        "macro_foreign_flows"
+            | "fund_small_cap_earnings_turn"
+            | "fund_revenue_revisions_stable"
+            | "fund_cost_pressure_easing"
+    )
 }
 
 /// The whole template context.
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteView {
+    /// Every sentence of the note (title, lead, reads, checklist, risk), from
+    /// [`crate::narrative::narrate`].
+    #[serde(rename = "n")]
+    pub narrative: crate::narrative::Narrative,
     /// Note title (config, or derived from the stance).
     pub title: String,
     /// True when the title came from the config.
@@ -681,15 +691,6 @@ fn relative_path(p: &Path, base: &Path) -> String {
     }
 }
 
-fn derived_title(a: &Analysis) -> String {
-    let who = &a.dataset.instrument.symbol;
-    match a.stance.stance {
-        StanceKind::Long => format!("{who}: the structure supports a long"),
-        StanceKind::Short => format!("{who}: the structure points lower"),
-        StanceKind::Neutral => format!("{who}: no clear edge yet"),
-    }
-}
-
 /// Builds the template context from an analysis and its charts.
 pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let inst = &a.dataset.instrument;
@@ -748,9 +749,13 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             prev.text = format!("{} {}", prev.text, v.sentence);
             prev.base_rates.extend(v.base_rate.clone());
         } else {
+            let sentence = by_id
+                .get(v.id.as_str())
+                .and_then(|r| crate::narrative::macro_sentence(r))
+                .unwrap_or_else(|| v.sentence.clone());
             macro_lines.push(MacroLine {
                 topic: topic.into(),
-                text: lower_first(&v.sentence),
+                text: lower_first(&sentence),
                 state: v.state.clone(),
                 base_rates: v.base_rate.iter().cloned().collect(),
             });
@@ -807,7 +812,12 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .iter()
         .map(|c| ContributionView {
             id: c.id.to_string(),
-            claim: a.signals.iter().find(|r| r.id == c.id).map(|r| capitalise(r.claim)).unwrap_or_default(),
+            claim: a
+                .signals
+                .iter()
+                .find(|r| r.id == c.id)
+                .map(|r| capitalise(&crate::narrative::claim(r.claim, a)))
+                .unwrap_or_default(),
             group: c.group.to_string(),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),
@@ -983,12 +993,12 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         ),
     };
 
-    let (title, title_from_config) = match a.config.title.as_ref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => (t.trim().to_string(), true),
-        None => (derived_title(a), false),
-    };
+    let narrative = crate::narrative::narrate(a);
+    let title_from_config = a.config.title.as_ref().is_some_and(|t| !t.trim().is_empty());
+    let title = narrative.title.clone();
 
     NoteView {
+        narrative,
         title,
         title_from_config,
         instrument: InstrumentView {

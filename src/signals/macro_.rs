@@ -500,7 +500,7 @@ fn b5_foreign_flows(input: &SignalInput) -> SignalResult {
 }
 
 const C1: &str = "fund_small_cap_earnings_turn";
-const C1_CLAIM: &str = "small-cap earnings turned higher";
+const C1_CLAIM: &str = "forward earnings estimates turned higher";
 
 /// C1: 13-week change in forward EPS.
 fn c1_earnings(input: &SignalInput) -> SignalResult {

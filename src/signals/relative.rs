@@ -27,11 +27,11 @@ use chrono::NaiveDate;
 
 const GROUP: &str = "thesis_rs";
 const A1: &str = "rs_small_cap_lag_ending";
-const A1_CLAIM: &str = "small caps' two-year lag against large caps ending";
+const A1_CLAIM: &str = "the instrument's two-year lag against the benchmark ending";
 const A2: &str = "rs_cap_ladder_rotation";
-const A2_CLAIM: &str = "capital rotating down the market-cap ladder";
+const A2_CLAIM: &str = "capital rotating toward the instrument";
 const G1: &str = "rs_large_cap_wave_complete";
-const G1_CLAIM: &str = "large caps' expansion wave complete while small caps' is not";
+const G1_CLAIM: &str = "the benchmark's expansion wave complete while the instrument's is not";
 
 /// A1 needs 104 + 13 weekly ratio values.
 pub const A1_NEED: usize = 117;
@@ -162,7 +162,7 @@ fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
     } else if lagged && rt < sma30 && roc13 < 0.0 {
         let s = 0.5 * p::ramp(-roc13, 0.0, 0.06) + 0.5 * p::ramp(-trend26, 0.0, 0.05);
         let tpl = names(
-            "Small caps are still losing ground: %S/%B moved {roc13} over 13 weeks and sits below its \
+            "%S is still losing ground: %S/%B moved {roc13} over 13 weeks and sits below its \
              30-week average, after {lag104} over two years.",
             input,
         );
@@ -432,16 +432,16 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
         };
         let tpl = format!(
             "{spy_part}, while %S's wave is only {{iwm_age}} weeks old and still expanding; with %S/%B \
-             at the {{r_pct:pctile}} percentile of 5 years, small caps have not had their expansion."
+             at the {{r_pct:pctile}} percentile of 5 years, %S has not had its expansion."
         );
         res.finish(State::Bullish, s, &names(&tpl, input))
     } else if iwm_fading && below_sma {
         let s = 0.5 + 0.5 * p::ramp(-roc13, 0.0, 0.05);
         let tpl = if ih_t < 0.0 {
-            "Small caps' weekly momentum wave is negative and %S/%B is below its 30-week average \
+            "%S's weekly momentum wave is negative and %S/%B is below its 30-week average \
              ({roc13} over 13 weeks)."
         } else {
-            "Small caps' weekly momentum wave is fading too, and %S/%B is below its 30-week average \
+            "%S's weekly momentum wave is fading too, and %S/%B is below its 30-week average \
              ({roc13} over 13 weeks)."
         };
         res.finish(State::Bearish, s, &names(tpl, input))
@@ -449,7 +449,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
         res.finish(
             State::Neutral,
             0.0,
-            &names("The large-to-small handoff is incomplete: {lean} ({r_pct:pctile} percentile).", input),
+            &names("The handoff from %B to %S is incomplete: {lean} ({r_pct:pctile} percentile).", input),
         )
     }
 }

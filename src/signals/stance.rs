@@ -31,17 +31,83 @@ pub struct Contribution {
     pub contribution: f64,
 }
 
-/// A price or OBV level whose loss invalidates the thesis.
+/// Which close breaks a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// A close above the level breaks it (levels that protect a short idea).
+    CloseAbove,
+    /// A close below the level breaks it (levels that protect a long idea).
+    CloseBelow,
+}
+
+impl Trigger {
+    /// `close_above` or `close_below`, as in signals.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Trigger::CloseAbove => "close_above",
+            Trigger::CloseBelow => "close_below",
+        }
+    }
+    /// True when `close` is on the breaking side of `level`.
+    pub fn broken(self, close: f64, level: f64) -> bool {
+        match self {
+            Trigger::CloseAbove => close > level,
+            Trigger::CloseBelow => close < level,
+        }
+    }
+}
+
+/// Whether the last close has broken a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelStatus {
+    /// The last close is on the protected side (or the status could not be checked).
+    Holding,
+    /// The last close is on the breaking side.
+    Triggered,
+}
+
+/// A price or OBV level whose break invalidates an idea, with its status on the as-of date.
+///
+/// Built by [`score`] for the stance's direction (a Long: levels broken by closes below; a Short:
+/// by closes above; a Neutral: both sides, `side` telling which idea each protects), then checked
+/// against the bars by [`assess_invalidation`]. Text, charts and signals.json read this one value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Invalidation {
     /// What it is, e.g. "weekly compression cluster top".
     pub label: String,
-    /// The level.
+    /// The level (a price, or OBV in shares).
     pub value: f64,
     /// Which close decides it: "weekly close", "3-day close", "daily close", "OBV".
     pub basis: String,
     /// Signal id it comes from.
     pub signal: &'static str,
+    /// Which close breaks it.
+    pub trigger: Trigger,
+    /// The idea it protects: `Long` for close-below levels, `Short` for close-above levels.
+    pub side: StanceKind,
+    /// Holding or triggered on the as-of date.
+    pub status: LevelStatus,
+    /// First close of the current run on the breaking side, when triggered and known.
+    pub triggered_on: Option<chrono::NaiveDate>,
+    /// The last close on the level's basis (OBV for an OBV level), when known.
+    pub last_close: Option<f64>,
+}
+
+impl Invalidation {
+    /// `weekly`, `3-day`, `daily` or `obv` (daily OBV).
+    pub fn timeframe(&self) -> &'static str {
+        if self.basis == "OBV" {
+            "obv"
+        } else if self.basis.starts_with("weekly") {
+            "weekly"
+        } else if self.basis.starts_with("3-day") {
+            "3-day"
+        } else {
+            "daily"
+        }
+    }
 }
 
 /// The stance with everything needed to audit it.
@@ -275,24 +341,13 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         moderate = true;
     }
 
-    let mut invalidation = Vec::new();
-    let mut inv = |id: &'static str, key: &str, label: &str, basis: &str| {
-        if let Some(v) =
-            find(results, id).filter(|r| available(r)).and_then(|r| r.num(key)).filter(|v| v.is_finite())
-        {
-            invalidation.push(Invalidation {
-                label: label.into(),
-                value: v,
-                basis: basis.into(),
-                signal: id,
-            });
+    // A neutral stance has no conviction to cap: the risk watch is stated without that clause.
+    if stance == StanceKind::Neutral {
+        for o in overrides.iter_mut().filter(|o| o.starts_with("Risk watch:")) {
+            *o = o.replace(", so conviction is capped at moderate.", ".");
         }
-    };
-    inv(ids::D1, "top", "weekly compression cluster top", "weekly close");
-    inv(ids::E1, "ztop", "3-day consolidation zone top", "3-day close");
-    inv(ids::H1, "Lmid", "daily swing low between the last two swing highs", "daily close");
-    inv(ids::H2, "obv_line", "OBV support line", "OBV");
-
+    }
+    let invalidation = levels(results, stance);
     Stance {
         stance,
         conviction: if moderate { "moderate" } else { "high" }.to_string(),
@@ -303,6 +358,176 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         overrides,
         flags,
         invalidation,
+    }
+}
+
+/// The invalidation levels for a stance, status not yet checked (see [`assess_invalidation`]).
+///
+/// Long: the weekly compression cluster top (weekly close below), the 3-day consolidation zone
+/// top (3-day close below), the daily swing low between the last two swing highs (daily close
+/// below), the OBV support line (OBV below). Short: the top of the nearest weekly compression
+/// band above the weekly close (or the cluster top), the 3-day zone bottom when price is below
+/// the zone (else its top), the latest daily swing high, and the OBV line (each on a close
+/// above). Neutral: per level the side price has not broken (so a break is news), and both the
+/// daily swing low and the latest swing high.
+pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation> {
+    let mut out = Vec::new();
+    let num = |id: &str, key: &str| {
+        find(results, id).filter(|r| available(r)).and_then(|r| r.num(key)).filter(|v| v.is_finite())
+    };
+    let mut push = |id: &'static str, v: Option<f64>, label: &str, basis: &str, trigger: Trigger| {
+        if let Some(v) = v {
+            out.push(Invalidation {
+                label: label.into(),
+                value: v,
+                basis: basis.into(),
+                signal: id,
+                trigger,
+                side: if trigger == Trigger::CloseBelow { StanceKind::Long } else { StanceKind::Short },
+                status: LevelStatus::Holding,
+                triggered_on: None,
+                last_close: None,
+            });
+        }
+    };
+    let (b, a) = (Trigger::CloseBelow, Trigger::CloseAbove);
+    // Which side each level is listed for: a Long lists close-below levels, a Short close-above
+    // levels; a Neutral lists, per level, the side price has not broken yet (so a break either
+    // way is news), and both swing levels of the daily structure.
+    let pick = |above: Option<bool>| -> [bool; 2] {
+        match stance {
+            StanceKind::Long => [true, false],
+            StanceKind::Short => [false, true],
+            StanceKind::Neutral => match above {
+                Some(true) => [true, false],
+                Some(false) => [false, true],
+                None => [true, false],
+            },
+        }
+    };
+    // Weekly compression cluster.
+    let (top, close) = (num(ids::D1, "top"), num(ids::D1, "close"));
+    let [l, s] = pick(top.zip(close).map(|(t, c)| c >= t));
+    if l {
+        push(ids::D1, top, "weekly compression cluster top", "weekly close", b);
+    }
+    if s {
+        // The nearest band top above the close (a reclaim of that band), else the cluster top.
+        let band_top = find(results, ids::D1).filter(|r| available(r)).and_then(|r| {
+            r.evidence
+                .iter()
+                .filter(|(k, _)| k.starts_with("band") && !k.contains('_'))
+                .filter_map(|(_, e)| match e {
+                    super::Ev::Range { hi, .. } if hi.is_finite() => Some(*hi),
+                    _ => None,
+                })
+                .filter(|hi| close.is_some_and(|c| *hi > c))
+                .min_by(|x, y| x.total_cmp(y))
+        });
+        match band_top {
+            Some(v) if Some(v) != top => push(
+                ids::D1,
+                Some(v),
+                "top of the nearest weekly compression band above price",
+                "weekly close",
+                a,
+            ),
+            _ => push(ids::D1, top, "weekly compression cluster top", "weekly close", a),
+        }
+    }
+    // 3-day consolidation zone.
+    let (zlo, ztop, zc) = (num(ids::E1, "zlo"), num(ids::E1, "ztop"), num(ids::E1, "close"));
+    let [l, s] = pick(ztop.zip(zc).map(|(t, c)| c >= t));
+    if l {
+        push(ids::E1, ztop, "3-day consolidation zone top", "3-day close", b);
+    }
+    if s {
+        match (zlo, zc) {
+            (Some(lo), Some(c)) if c < lo => {
+                push(ids::E1, Some(lo), "3-day consolidation zone bottom", "3-day close", a)
+            }
+            _ => push(ids::E1, ztop, "3-day consolidation zone top", "3-day close", a),
+        }
+    }
+    // Daily swing structure: the swing low for a long, the latest swing high for a short.
+    if stance != StanceKind::Short {
+        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", "daily close", b);
+    }
+    if stance != StanceKind::Long {
+        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", "daily close", a);
+    }
+    // OBV support line.
+    let (line, obv_now) = (num(ids::H2, "obv_line"), num(ids::H2, "obv"));
+    let [l, s] = pick(line.zip(obv_now).map(|(t, c)| c >= t));
+    if l {
+        push(ids::H2, line, "OBV support line", "OBV", b);
+    }
+    if s {
+        push(ids::H2, line, "OBV support line", "OBV", a);
+    }
+    out
+}
+
+/// Sets each level's `status`, `triggered_on` and `last_close` from the bars the note reads:
+/// weekly, 3-day (phase 0) and daily closes, and daily OBV against its support line (the line
+/// through the OBV pivots `p1_date`, `p2_date` of `risk_obv_underside_retest_fail`, as that
+/// signal draws it). `triggered_on` is the first close of the current run on the breaking side.
+pub fn assess_invalidation(
+    levels: &mut [Invalidation],
+    results: &[SignalResult],
+    daily: &crate::data::Bars,
+    weekly: &crate::data::Bars,
+    three_day: &crate::data::Bars,
+) {
+    let obv_series = crate::indicators::obv(&daily.close, &daily.volume);
+    let h2 = find(results, ids::H2);
+    let idx = |d: Option<chrono::NaiveDate>| d.and_then(|d| daily.date.iter().position(|x| *x == d));
+    let pivots = h2.map(|r| (idx(r.date("p1_date")), idx(r.date("p2_date"))));
+    let obv_line: Option<Vec<f64>> = match pivots {
+        Some((Some(p1), Some(p2))) if p2 > p1 && p2 < obv_series.len() => {
+            Some((0..obv_series.len()).map(|x| super::risk::line_at(&obv_series, p1, p2, x)).collect())
+        }
+        _ => None,
+    };
+    for l in levels.iter_mut() {
+        // (closes, dates, level at each bar)
+        let (closes, dates, line): (&[f64], &[chrono::NaiveDate], Option<&[f64]>) = match l.timeframe() {
+            "weekly" => (&weekly.close, &weekly.date, None),
+            "3-day" => (&three_day.close, &three_day.date, None),
+            "obv" => (&obv_series, &daily.date, obv_line.as_deref()),
+            _ => (&daily.close, &daily.date, None),
+        };
+        let level_at = |i: usize| match line {
+            Some(v) => v[i],
+            None => l.value,
+        };
+        if l.timeframe() == "obv" {
+            l.last_close = h2.and_then(|r| r.num("obv")).or(closes.last().copied());
+        } else {
+            l.last_close = closes.last().copied();
+        }
+        let n = closes.len();
+        if n == 0 || !l.value.is_finite() {
+            continue;
+        }
+        let last = l.last_close.unwrap_or(closes[n - 1]);
+        if !last.is_finite() || !l.trigger.broken(last, l.value) {
+            l.status = LevelStatus::Holding;
+            l.triggered_on = None;
+            continue;
+        }
+        l.status = LevelStatus::Triggered;
+        // OBV below its line: the break the OBV signal dates (`t_b_date`), so both say one date.
+        let tb = h2.and_then(|r| r.date("t_b_date")).filter(|_| l.trigger == Trigger::CloseBelow);
+        if l.timeframe() == "obv" && (line.is_none() || tb.is_some()) {
+            l.triggered_on = tb;
+            continue;
+        }
+        let mut i = n - 1;
+        while i > 0 && closes[i - 1].is_finite() && l.trigger.broken(closes[i - 1], level_at(i - 1)) {
+            i -= 1;
+        }
+        l.triggered_on = Some(dates[i]);
     }
 }
 
@@ -396,23 +621,67 @@ pub fn checklist(results: &[SignalResult]) -> Checklist {
     };
     items.push(item("No distribution signals on the daily", tick, &l4, results));
 
+    finish_checklist(items)
+}
+
+fn finish_checklist(items: Vec<ChecklistItem>) -> Checklist {
     let n_pass = items.iter().filter(|i| i.tick == Tick::Pass).count();
-    let header = if n_pass == items.len() {
-        format!("Structure confirmed ({n_pass}/4)")
+    let n_partial = items.iter().filter(|i| i.tick == Tick::Partial).count();
+    let total = items.len();
+    let header = if n_pass == total {
+        format!("Structure confirmed ({n_pass}/{total})")
+    } else if n_pass == 0 && n_partial == 0 {
+        format!("Structure absent (0/{total})")
     } else {
-        let list =
-            |t: Tick| items.iter().filter(|i| i.tick == t).map(|i| i.title.as_str()).collect::<Vec<_>>();
-        let (partial, failing) = (list(Tick::Partial), list(Tick::Fail));
-        let mut parts = Vec::new();
-        if !partial.is_empty() {
-            parts.push(format!("partial: {}", partial.join(", ")));
-        }
-        if !failing.is_empty() {
-            parts.push(format!("failing: {}", failing.join(", ")));
-        }
-        format!("Structure partial ({n_pass}/4; {})", parts.join("; "))
+        format!("Structure partial ({n_pass}/{total} in place, {n_partial} partly)")
     };
     Checklist { header, n_pass, items }
+}
+
+/// The checklist read for the stance's direction: for a Short, the mirror of [`checklist`]
+/// (breakdowns across the higher timeframes, momentum expanding downward, distribution on
+/// volume, distribution days on the daily), ticked by the same rules on bearish states; for a
+/// Long or Neutral, [`checklist`].
+pub fn checklist_for(results: &[SignalResult], kind: StanceKind) -> Checklist {
+    if kind != StanceKind::Short {
+        return checklist(results);
+    }
+    let bull = |id: &str| state_of(results, id) == State::Bullish;
+    let bear = |id: &str| state_of(results, id) == State::Bearish;
+    let mut items = Vec::with_capacity(4);
+    let l1 = [ids::D1, ids::E1, ids::F1];
+    let n_bear = l1.iter().filter(|id| bear(id)).count();
+    let any_bull = l1.iter().any(|id| bull(id));
+    let tick = match (n_bear, any_bull) {
+        (3, _) => Tick::Pass,
+        (2, false) => Tick::Partial,
+        _ => Tick::Fail,
+    };
+    items.push(item("Breakdowns across the higher timeframes", tick, &l1, results));
+    let l2 = [ids::D4, ids::E4];
+    let tick = match (bear(ids::D4), bear(ids::E4)) {
+        (true, true) => Tick::Pass,
+        (true, false) | (false, true) => Tick::Partial,
+        _ => Tick::Fail,
+    };
+    items.push(item("Momentum expanding downward", tick, &l2, results));
+    let l3 = [ids::D2, ids::D3, ids::E3];
+    let tick = if bear(ids::D2) && bear(ids::D3) && !bull(ids::E3) {
+        Tick::Pass
+    } else if bear(ids::D2) || bear(ids::D3) {
+        Tick::Partial
+    } else {
+        Tick::Fail
+    };
+    items.push(item("Distribution on volume", tick, &l3, results));
+    let l4 = [ids::F4];
+    let tick = match state_of(results, ids::F4) {
+        State::Bearish => Tick::Pass,
+        State::Neutral => Tick::Partial,
+        State::Bullish | State::Unavailable => Tick::Fail,
+    };
+    items.push(item("Distribution days on the daily", tick, &l4, results));
+    finish_checklist(items)
 }
 
 fn item(title: &str, tick: Tick, list: &[&'static str], results: &[SignalResult]) -> ChecklistItem {

@@ -1,0 +1,1489 @@
+//! Narrative: computed facts in, every sentence of the note out (title, lead, context, thesis
+//! reads, the checklist header and lines, the risk lines, base-rate tables).
+//!
+//! One voice: [`Voice`] holds the pair's roles (from the config's `role` keys and `size_pair`)
+//! and the note's direction; [`narrate`] reads an [`Analysis`] and writes every sentence the
+//! templates arrange. Numbers are formatted here (signs with U+2212, 2 dp prices, 1 dp percent)
+//! and a level's status is read from the one computed value, [`Invalidation::status`], so text,
+//! tables and signals.json agree.
+
+pub mod context;
+
+use crate::baserates::{BaseRate, Measure};
+use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceKind, Tick, Trigger};
+use crate::signals::{capitalise, SignalResult, State};
+use crate::Analysis;
+use chrono::NaiveDate;
+pub use context::{Context, ContextText};
+use serde::Serialize;
+
+/// Who the note is about and which way it leans: the roles come from the config, never from
+/// the instrument's ticker.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Voice {
+    /// Instrument ticker.
+    pub symbol: String,
+    /// Instrument display name (the symbol when none is configured).
+    pub name: String,
+    /// Benchmark ticker, when a benchmark is compared.
+    pub bench: Option<String>,
+    /// The instrument's role (`small caps`), when configured.
+    pub role: Option<String>,
+    /// The benchmark's role (`large caps`), when configured.
+    pub bench_role: Option<String>,
+    /// True when the pair is declared a size pair (`size_pair = true` or a `mid_cap` rung):
+    /// only then may the note speak of the market-cap ladder.
+    pub size_pair: bool,
+    /// True when `batch` dropped the benchmark because it is the instrument itself.
+    pub bench_is_self: bool,
+    /// The note's direction.
+    pub direction: StanceKind,
+}
+
+impl Voice {
+    /// The voice of an analysis.
+    pub fn of(a: &Analysis) -> Voice {
+        let inst = &a.dataset.instrument;
+        let role = |r: &Option<String>| r.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let bench = a.dataset.benchmark.as_ref().map(|b| b.symbol.clone());
+        Voice {
+            symbol: inst.symbol.clone(),
+            name: if inst.name.is_empty() { inst.symbol.clone() } else { inst.name.clone() },
+            bench_role: a.config.benchmark.as_ref().and_then(|b| role(&b.role)).filter(|_| bench.is_some()),
+            bench,
+            role: role(&a.config.instrument.role),
+            size_pair: a.config.size_pair || a.config.mid_cap.is_some(),
+            bench_is_self: a.config.benchmark_is_instrument,
+            direction: a.stance.stance,
+        }
+    }
+
+    /// The subject of the title: the instrument's role ("Small caps") or its ticker.
+    pub fn subject(&self) -> String {
+        match &self.role {
+            Some(r) => capitalise(r),
+            None => self.symbol.clone(),
+        }
+    }
+
+    /// The pair in words: "IWM against SPY", or "IWM (small caps) against SPY (large caps)".
+    pub fn pair(&self) -> Option<String> {
+        let b = self.bench.as_ref()?;
+        Some(match (&self.role, &self.bench_role) {
+            (Some(r), Some(br)) => format!("{} ({r}) against {b} ({br})", self.symbol),
+            _ => format!("{} against {b}", self.symbol),
+        })
+    }
+}
+
+/// One row of a section's base-rate table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaseRateRow {
+    /// The signal in words.
+    pub signal: String,
+    /// Which way it points now: `up` or `down`.
+    pub direction: String,
+    /// Earlier cases with a 13-week outcome.
+    pub cases: usize,
+    /// How many of them moved the signal's way over 13 weeks.
+    pub went_its_way: usize,
+    /// Median 13-week move (price change, or lead over the benchmark in points).
+    pub median: String,
+    /// The worst 13-week move against the signal's direction.
+    pub worst: String,
+    /// True when fewer than five cases: too few to lean on.
+    pub few: bool,
+    /// True when history contradicts the direction (most cases went the other way).
+    pub contradicts: bool,
+}
+
+/// One invalidation level as the note prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelLine {
+    /// "265.76, weekly compression cluster top" (OBV in millions of shares).
+    pub level: String,
+    /// "a weekly close below".
+    pub breaks_on: String,
+    /// "holding (last weekly close 299.96, 12.9% above)" or "triggered on 2026-08-18 (...)".
+    pub status: String,
+    /// `holding` or `triggered`.
+    pub state: String,
+    /// `long` or `short`: the idea the level protects.
+    pub side: String,
+}
+
+/// One checklist line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckLine {
+    /// ✓, ◐ or ✗.
+    pub symbol: String,
+    /// `x` when passing, a space otherwise.
+    pub mark: String,
+    /// The claim.
+    pub title: String,
+    /// The evidence in words.
+    pub detail: String,
+}
+
+/// Every sentence of the note.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Narrative {
+    /// The title (a statement for a long or short idea, "watch" for neutral; a configured
+    /// `title` wins).
+    pub title: String,
+    /// True when the title contains the ticker (the subline then leaves it out).
+    pub title_has_symbol: bool,
+    /// The lead: 3 to 5 sentences.
+    pub lead: Vec<String>,
+    /// Where price stands: highs, lows, averages, returns against the benchmark.
+    pub context: Vec<String>,
+    /// The relative-strength read, in the pair's words.
+    pub thesis: Vec<String>,
+    /// Why the relative part is absent, when it is.
+    pub thesis_absent: Option<String>,
+    /// One tally sentence per technical section ("Of the four weekly signals, one points up and
+    /// none down.").
+    pub tallies: std::collections::BTreeMap<String, String>,
+    /// Section sentences by section (`weekly`, `three_day`, `daily`), in signal order.
+    pub reads: std::collections::BTreeMap<String, Vec<String>>,
+    /// Base-rate rows by section (`thesis`, `macro`, `weekly`, `three_day`, `daily`, `risk`).
+    pub base_rates: std::collections::BTreeMap<String, Vec<BaseRateRow>>,
+    /// Plain sentences where a signal's own history contradicts its direction, by section.
+    pub history_notes: std::collections::BTreeMap<String, Vec<String>>,
+    /// Checklist header: matches the items below it.
+    pub checklist_header: String,
+    /// Checklist lines.
+    pub checklist: Vec<CheckLine>,
+    /// Risk section heading.
+    pub risk_heading: String,
+    /// Risk section's first sentence.
+    pub risk_intro: String,
+    /// Level lines (the table).
+    pub levels: Vec<LevelLine>,
+    /// The risk signals' sentences (lower high, OBV retest), consistent with the levels.
+    pub risk_reads: Vec<String>,
+    /// Overrides and flags in words (never "capped conviction" on a neutral stance).
+    pub cautions: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+// ---------------------------------------------------------------------------------------------
+
+/// Signed, `dp` decimals, U+2212 minus; zero prints unsigned.
+pub fn signed(x: f64, dp: usize) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = format!("{:.*}", dp, x.abs());
+    if s.chars().all(|c| c == '0' || c == '.') {
+        s
+    } else if x < 0.0 {
+        format!("−{s}")
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// A fraction as a signed percent, 1 dp: 0.051 → "+5.1%".
+pub fn pct(x: f64) -> String {
+    format!("{}%", signed(x * 100.0, 1))
+}
+
+/// A fraction as an unsigned percent, 1 dp (0 dp from 10%): 0.051 → "5.1%", 0.128 → "13%".
+pub fn pct_abs(x: f64) -> String {
+    let v = (x * 100.0).abs();
+    if v >= 10.0 {
+        format!("{v:.0}%")
+    } else {
+        format!("{v:.1}%")
+    }
+}
+
+/// A price, 2 dp.
+pub fn price(x: f64) -> String {
+    if x.is_finite() {
+        let s = format!("{:.2}", x.abs());
+        if x < 0.0 {
+            format!("−{s}")
+        } else {
+            s
+        }
+    } else {
+        "n/a".into()
+    }
+}
+
+/// Shares in millions with thousands separators: 4.6985e9 → "4,698.5M".
+pub fn shares_m(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = format!("{:.1}", (x / 1e6).abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
+    let mut g = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            g.push(',');
+        }
+        g.push(c);
+    }
+    format!("{}{g}.{frac}M", if x < 0.0 { "−" } else { "" })
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+/// "Weekly OBV trendline" → "weekly OBV trendline"; acronyms at the start are kept.
+fn lower_first(s: &str) -> String {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+fn count_word(n: usize) -> String {
+    match n {
+        0 => "no".into(),
+        1 => "one".into(),
+        2 => "two".into(),
+        3 => "three".into(),
+        4 => "four".into(),
+        5 => "five".into(),
+        n => n.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals in words
+// ---------------------------------------------------------------------------------------------
+
+fn find<'a>(a: &'a Analysis, id: &str) -> Option<&'a SignalResult> {
+    a.signals.iter().find(|r| r.id == id)
+}
+
+fn state(a: &Analysis, id: &str) -> State {
+    find(a, id).map_or(State::Unavailable, |r| r.state)
+}
+
+/// A signal's claim with "the instrument" and "the benchmark" replaced by the pair's tickers.
+pub fn claim(claim: &str, a: &Analysis) -> String {
+    let mut t = claim.replace("the instrument", &a.dataset.instrument.symbol);
+    if let Some(b) = &a.dataset.benchmark {
+        t = t.replace("the benchmark", &b.symbol);
+    }
+    t
+}
+
+/// A short name of a signal for tables and checklist lines.
+pub fn short_name(id: &str, v: &Voice) -> String {
+    let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
+    match id {
+        "rs_small_cap_lag_ending" => format!("{} against {bench}, two-year trend", v.symbol),
+        "rs_cap_ladder_rotation" if v.size_pair => "Rotation along the cap ladder".into(),
+        "rs_cap_ladder_rotation" => format!("{} against {bench}, 13-week trend", v.symbol),
+        "rs_large_cap_wave_complete" => format!("{bench}'s advance against {}'s", v.symbol),
+        "macro_rate_cut_expectations" => "Rate cuts priced".into(),
+        "macro_inflation_cooling" => "Inflation cooling".into(),
+        "macro_growth_stabilising" => "Unemployment stable".into(),
+        "macro_financing_costs_falling" => "Credit spreads falling".into(),
+        "macro_foreign_flows" => "Foreign flows".into(),
+        "fund_small_cap_earnings_turn" => "Earnings estimates".into(),
+        "fund_revenue_revisions_stable" => "Revenue estimates".into(),
+        "fund_cost_pressure_easing" => "Producer prices".into(),
+        ids::D1 => "Weekly band reclaim".into(),
+        ids::D2 => "Weekly volume accumulation".into(),
+        ids::D3 => "Weekly OBV trendline".into(),
+        ids::D4 => "Weekly momentum".into(),
+        ids::E1 => "3-day zone hold".into(),
+        "d3_higher_dip_absorption" => "3-day dips bought higher".into(),
+        ids::E3 => "3-day volume trend".into(),
+        ids::E4 => "3-day momentum".into(),
+        ids::F1 => "Daily level reclaim".into(),
+        "d1_volume_thrust" => "Daily volume thrust".into(),
+        "d1_shallow_pullbacks" => "Daily pullbacks".into(),
+        ids::F4 => "Daily distribution days".into(),
+        ids::H1 => "Daily swing structure".into(),
+        ids::H2 => "OBV support line".into(),
+        other => capitalise(&other.replace('_', " ")),
+    }
+}
+
+/// The reason a signal gives, in words, for the state it is in (None when neutral or not
+/// assessed). Used by the lead and the title.
+pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
+    let bull = match r.state {
+        State::Bullish => true,
+        State::Bearish => false,
+        _ => return None,
+    };
+    let s = &v.symbol;
+    let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let t = match (r.id, bull) {
+        ("rs_small_cap_lag_ending", true) => format!("{s} is recovering against {bench} after a long lag"),
+        ("rs_small_cap_lag_ending", false) => format!("{s} keeps lagging {bench}"),
+        ("rs_cap_ladder_rotation", true) if v.size_pair => match &v.role {
+            Some(role) => format!("money is rotating down the cap ladder toward {role}"),
+            None => format!("money is rotating down the cap ladder toward {s}"),
+        },
+        ("rs_cap_ladder_rotation", false) if v.size_pair => "money is rotating up the cap ladder".into(),
+        ("rs_cap_ladder_rotation", true) => format!("{s} is gaining on {bench}"),
+        ("rs_cap_ladder_rotation", false) => format!("{s} is losing ground to {bench}"),
+        ("rs_large_cap_wave_complete", true) => format!("{bench}'s advance looks spent while {s}'s is young"),
+        ("rs_large_cap_wave_complete", false) => format!("{s}'s momentum against {bench} is negative"),
+        ("macro_rate_cut_expectations", true) => "the 2-year yield prices rate cuts".into(),
+        ("macro_rate_cut_expectations", false) => "the 2-year yield prices no rate cuts".into(),
+        ("macro_inflation_cooling", true) => "core inflation is cooling".into(),
+        ("macro_inflation_cooling", false) => "inflation is not cooling".into(),
+        ("macro_growth_stabilising", true) => "unemployment is stable".into(),
+        ("macro_growth_stabilising", false) => "unemployment is rising toward a recession signal".into(),
+        ("macro_financing_costs_falling", true) => "high-yield credit spreads are falling".into(),
+        ("macro_financing_costs_falling", false) => "high-yield credit spreads are widening".into(),
+        (ids::D1, true) => "price has reclaimed the weekly compression bands".into(),
+        (ids::D1, false) => "price has lost the weekly compression bands".into(),
+        (ids::D2, true) => match n("udv") {
+            Some(u) if u > 1.0 => format!("volume on up weeks runs {} above down weeks", pct_abs(u - 1.0)),
+            _ => "weekly volume shows accumulation".into(),
+        },
+        (ids::D2, false) => "weekly volume shows distribution".into(),
+        (ids::D3, true) => "OBV holds its rising weekly trendline".into(),
+        (ids::D3, false) => "OBV has broken its weekly trendline".into(),
+        (ids::D4, true) => "weekly momentum has turned up after a contraction".into(),
+        (ids::D4, false) => "weekly momentum is expanding downward".into(),
+        (ids::E1, true) => "price holds above its 3-day consolidation zone".into(),
+        (ids::E1, false) => "price has fallen back through its 3-day consolidation zone".into(),
+        ("d3_higher_dip_absorption", true) => "3-day dips are bought at higher levels".into(),
+        ("d3_higher_dip_absorption", false) => "3-day dips are making lower lows".into(),
+        (ids::E3, true) => "3-day volume is rising".into(),
+        (ids::E3, false) => "3-day volume favours sellers".into(),
+        (ids::E4, true) => "3-day momentum is turning up".into(),
+        (ids::E4, false) => "3-day momentum is falling".into(),
+        (ids::F1, true) => "price reclaimed several daily levels in one move".into(),
+        (ids::F1, false) => "price lost several daily levels in one move".into(),
+        ("d1_volume_thrust", true) => "the latest daily advance came on heavy volume".into(),
+        ("d1_volume_thrust", false) => "the heaviest recent volume came on a down day".into(),
+        ("d1_shallow_pullbacks", true) => "daily pullbacks are shallow and bought".into(),
+        ("d1_shallow_pullbacks", false) => "daily pullbacks are deep".into(),
+        (ids::F4, true) => "there is no distribution on the daily chart".into(),
+        (ids::F4, false) => match n("active") {
+            Some(k) => format!("{} distribution days in the last 25 sessions", count_word(k as usize)),
+            None => "distribution days on the daily chart".into(),
+        },
+        (ids::H1, true) => "the daily highs are still rising".into(),
+        (ids::H1, false) => "the daily chart has made a lower high".into(),
+        (ids::H2, true) => "OBV has reclaimed its support line".into(),
+        (ids::H2, false) => "OBV has broken its support line".into(),
+        (_, true) => format!("{} (holds)", r.claim),
+        (_, false) => format!("{} (fails)", r.claim),
+    };
+    let _ = a;
+    Some(t)
+}
+
+/// The strongest signals pointing `dir` (+1 bullish, −1 bearish), by contribution.
+fn strongest(a: &Analysis, dir: f64, k: usize) -> Vec<&SignalResult> {
+    let mut c: Vec<(f64, &SignalResult)> = a
+        .stance
+        .contributions
+        .iter()
+        .filter(|c| c.contribution * dir > 0.0)
+        .filter_map(|c| find(a, c.id).map(|r| (c.contribution.abs(), r)))
+        .collect();
+    c.sort_by(|x, y| y.0.total_cmp(&x.0));
+    c.into_iter().take(k).map(|(_, r)| r).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Levels
+// ---------------------------------------------------------------------------------------------
+
+fn level_value(l: &Invalidation) -> String {
+    if l.basis == "OBV" {
+        shares_m(l.value)
+    } else {
+        price(l.value)
+    }
+}
+
+/// "a weekly close below" / "OBV closing above the line".
+fn breaks_on(l: &Invalidation) -> String {
+    let side = match l.trigger {
+        Trigger::CloseAbove => "above",
+        Trigger::CloseBelow => "below",
+    };
+    if l.basis == "OBV" {
+        format!("OBV closing {side} the line")
+    } else {
+        format!("a {} {side}", l.basis)
+    }
+}
+
+/// Where the last close stands against a level, e.g. "last weekly close 299.96, 12.9% above".
+fn standing(l: &Invalidation) -> Option<String> {
+    let c = l.last_close.filter(|c| c.is_finite())?;
+    if l.basis == "OBV" {
+        return Some(format!("OBV now {}", shares_m(c)));
+    }
+    let d = c / l.value - 1.0;
+    let side = if c >= l.value { "above" } else { "below" };
+    Some(if d.abs() < 0.0005 {
+        format!("{} {side} by less than 0.1%", l.basis)
+    } else {
+        format!("{} {} {side}", l.basis, pct_abs(d))
+    })
+}
+
+/// The status of a level in words: "holding" or "triggered on 2026-08-18".
+pub fn status_words(l: &Invalidation) -> String {
+    match (l.status, l.triggered_on) {
+        (LevelStatus::Holding, _) => "holding".into(),
+        (LevelStatus::Triggered, Some(d)) => format!("triggered on {}", date(d)),
+        (LevelStatus::Triggered, None) => "triggered".into(),
+    }
+}
+
+fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
+    let mut on = breaks_on(l);
+    if neutral {
+        on.push_str(match l.trigger {
+            Trigger::CloseAbove => " (favours a long)",
+            Trigger::CloseBelow => " (favours a short)",
+        });
+    }
+    let status = match standing(l) {
+        Some(s) => format!("{} ({s})", status_words(l)),
+        None => status_words(l),
+    };
+    LevelLine {
+        level: format!("{}, {}", level_value(l), l.label),
+        breaks_on: on,
+        status,
+        state: match l.status {
+            LevelStatus::Holding => "holding".into(),
+            LevelStatus::Triggered => "triggered".into(),
+        },
+        side: match l.side {
+            StanceKind::Short => "short".into(),
+            _ => "long".into(),
+        },
+    }
+}
+
+/// The nearest holding price level on a side (by distance from the last close).
+fn nearest_holding(levels: &[Invalidation], side: StanceKind) -> Option<&Invalidation> {
+    levels
+        .iter()
+        .filter(|l| l.side == side && l.status == LevelStatus::Holding && l.basis != "OBV")
+        .filter(|l| l.last_close.is_some_and(|c| c.is_finite()))
+        .min_by(|x, y| {
+            let d = |l: &Invalidation| (l.last_close.unwrap_or(f64::NAN) / l.value - 1.0).abs();
+            d(x).total_cmp(&d(y))
+        })
+}
+
+/// "a weekly close below 265.76 (the weekly compression cluster top)".
+fn level_phrase(l: &Invalidation) -> String {
+    if l.basis == "OBV" {
+        format!("OBV closing {} its support line ({})", trig_word(l), shares_m(l.value))
+    } else {
+        format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), l.label)
+    }
+}
+
+fn trig_word(l: &Invalidation) -> &'static str {
+    match l.trigger {
+        Trigger::CloseAbove => "above",
+        Trigger::CloseBelow => "below",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The narrative
+// ---------------------------------------------------------------------------------------------
+
+/// Writes every sentence of the note from the analysis.
+pub fn narrate(a: &Analysis) -> Narrative {
+    let v = Voice::of(a);
+    let ctx = Context::of(a);
+    let st = &a.stance;
+    let levels = &st.invalidation;
+
+    // Title.
+    let (title, title_has_symbol) = match a.config.title.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty())
+    {
+        Some(t) => (t.to_string(), t.contains(&v.symbol)),
+        None => {
+            let t = derived_title(a, &v);
+            let has = t.contains(&v.symbol);
+            (t, has)
+        }
+    };
+
+    let lead = lead(a, &v, &ctx);
+    let (thesis, thesis_absent) = thesis(a, &v);
+    let mut reads = std::collections::BTreeMap::new();
+    let mut tallies = std::collections::BTreeMap::new();
+    for (sec, list) in [
+        ("weekly", &[ids::D1, ids::D2, ids::D3, ids::D4][..]),
+        ("three_day", &[ids::E1, "d3_higher_dip_absorption", ids::E3, ids::E4][..]),
+        ("daily", &[ids::F1, "d1_volume_thrust", "d1_shallow_pullbacks", ids::F4][..]),
+    ] {
+        let mut out = Vec::new();
+        let tf = match sec {
+            "weekly" => "weekly",
+            "three_day" => "3-day",
+            _ => "daily",
+        };
+        let states: Vec<State> = list.iter().map(|id| state(a, id)).collect();
+        let k = |x: State| states.iter().filter(|s| **s == x).count();
+        let avail = states.len() - k(State::Unavailable);
+        tallies.insert(
+            sec.to_string(),
+            match (k(State::Bullish), k(State::Bearish)) {
+                _ if avail == 0 => format!("The {tf} signals could not be assessed."),
+                (0, 0) => format!("None of the {} {tf} signals points either way.", count_word(avail)),
+                (u, d) => format!(
+                    "Of the {} {tf} signals, {} {} up and {} down.",
+                    count_word(avail),
+                    count_word(u).replace("no", "none"),
+                    if u == 1 { "points" } else { "point" },
+                    count_word(d).replace("no", "none")
+                ),
+            },
+        );
+        for id in list {
+            if let Some(r) = find(a, id) {
+                if r.state != State::Unavailable {
+                    out.push(read(a, &v, r));
+                }
+            }
+        }
+        reads.insert(sec.to_string(), out);
+    }
+
+    let (base_rates, history_notes) = base_rate_tables(a, &v);
+
+    let (checklist_header, checklist) = checklist(a);
+
+    let (risk_heading, risk_intro) = match st.stance {
+        StanceKind::Long => (
+            "Risk".to_string(),
+            "What would prove the long wrong: a break of any of these levels.".to_string(),
+        ),
+        StanceKind::Short => (
+            "Risk".to_string(),
+            "What would prove the short wrong: a close back above any of these levels.".to_string(),
+        ),
+        StanceKind::Neutral => (
+            "Risk".to_string(),
+            "No position yet: the levels to watch, and which way a break would tilt the note.".to_string(),
+        ),
+    };
+    let risk_reads = risk_reads(a, &v);
+    let cautions = cautions(a);
+
+    Narrative {
+        title,
+        title_has_symbol,
+        lead,
+        context: ctx.sentences(&v),
+        thesis,
+        thesis_absent,
+        tallies,
+        reads,
+        base_rates,
+        history_notes,
+        checklist_header,
+        checklist,
+        risk_heading,
+        risk_intro,
+        levels: levels.iter().map(|l| level_line(l, st.stance == StanceKind::Neutral)).collect(),
+        risk_reads,
+        cautions,
+    }
+}
+
+fn derived_title(a: &Analysis, v: &Voice) -> String {
+    let subject = v.subject();
+    match a.stance.stance {
+        StanceKind::Long | StanceKind::Short => {
+            let (word, dir) =
+                if a.stance.stance == StanceKind::Long { ("Long", 1.0) } else { ("Short", -1.0) };
+            let who = match &v.role {
+                Some(r) => r.clone(),
+                None => v.symbol.clone(),
+            };
+            match strongest(a, dir, 1).first().and_then(|r| reason(a, v, r)) {
+                Some(why) => format!("{word} {who}: {why}"),
+                None => format!("{word} {who}"),
+            }
+        }
+        StanceKind::Neutral => {
+            let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
+            let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
+            match (up, down) {
+                (Some(u), Some(d)) => {
+                    format!(
+                        "{subject}: no edge yet; watch {} above and {} below",
+                        price(u.value),
+                        price(d.value)
+                    )
+                }
+                (Some(u), None) => format!("{subject}: no edge yet; watch {} above", price(u.value)),
+                (None, Some(d)) => format!("{subject}: no edge yet; watch {} below", price(d.value)),
+                (None, None) => format!("{subject}: no edge yet"),
+            }
+        }
+    }
+}
+
+fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
+    let st = &a.stance;
+    let avail = a.signals.iter().filter(|r| r.state != State::Unavailable).count();
+    let nb = a.signals.iter().filter(|r| r.state == State::Bullish).count();
+    let nr = a.signals.iter().filter(|r| r.state == State::Bearish).count();
+    let mut out = Vec::new();
+    let reasons = |dir: f64, k: usize| -> Vec<String> {
+        strongest(a, dir, k).into_iter().filter_map(|r| reason(a, v, r)).collect()
+    };
+    let s = &v.symbol;
+    match st.stance {
+        StanceKind::Long | StanceKind::Short => {
+            let (word, dir, side) = if st.stance == StanceKind::Long {
+                ("long", 1.0, StanceKind::Long)
+            } else {
+                ("short", -1.0, StanceKind::Short)
+            };
+            let why = reasons(dir, 3);
+            if why.is_empty() {
+                out.push(format!("The idea is {word} {s}."));
+            } else {
+                out.push(format!("The idea is {word} {s}: {}.", and_list(&why)));
+            }
+            let against = reasons(-dir, 1);
+            if let Some(x) = against.first() {
+                out.push(format!("The main point against it: {x}."));
+            }
+            let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
+            match nearest_holding(&st.invalidation, side) {
+                Some(l) => out.push(format!(
+                    "It is wrong on {}; the last {} ({}) is {}.",
+                    level_phrase(l),
+                    l.basis,
+                    price(l.last_close.unwrap_or(f64::NAN)),
+                    standing(l).map(|s| s.replacen(&format!("{} ", l.basis), "", 1)).unwrap_or_default()
+                )),
+                None if !mine.is_empty() => out.push(format!(
+                    "Every level that protects the {word} has already broken ({}): the idea rests on the score alone.",
+                    and_list(
+                        &mine
+                            .iter()
+                            .map(|l| format!("{} {}", l.label, status_words(l)))
+                            .collect::<Vec<_>>()
+                    )
+                )),
+                None => {}
+            }
+            let broken: Vec<String> = mine
+                .iter()
+                .filter(|l| l.status == LevelStatus::Triggered)
+                .map(|l| format!("the {} ({}) {}", l.label, level_value(l), status_words(l)))
+                .collect();
+            if !broken.is_empty() && nearest_holding(&st.invalidation, side).is_some() {
+                out.push(format!("Already broken: {}.", and_list(&broken)));
+            }
+        }
+        StanceKind::Neutral => {
+            out.push(format!(
+                "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} point down, so the score ({}) sits between the short and long thresholds.",
+                signed(st.score, 2)
+            ));
+            let up = reasons(1.0, 2);
+            let down = reasons(-1.0, 2);
+            match (up.is_empty(), down.is_empty()) {
+                (false, false) => {
+                    out.push(format!("For a long: {}; against it: {}.", and_list(&up), and_list(&down)))
+                }
+                (false, true) => out.push(format!("For a long: {}.", and_list(&up))),
+                (true, false) => out.push(format!("Against a long: {}.", and_list(&down))),
+                _ => {}
+            }
+            let up_l = nearest_holding(&st.invalidation, StanceKind::Short);
+            let down_l = nearest_holding(&st.invalidation, StanceKind::Long);
+            match (up_l, down_l) {
+                (Some(u), Some(d)) => out.push(format!(
+                    "{} would favour a long, {} a short.",
+                    capitalise(&level_phrase(u)),
+                    level_phrase(d)
+                )),
+                (Some(u), None) => out.push(format!("{} would favour a long.", capitalise(&level_phrase(u)))),
+                (None, Some(d)) => {
+                    out.push(format!("{} would favour a short.", capitalise(&level_phrase(d))))
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(c) = ctx.lead_sentence(v) {
+        out.push(c);
+    }
+    out.truncate(5);
+    out
+}
+
+/// The relative-strength read in the pair's words; or why it is absent.
+fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
+    if v.bench_is_self {
+        return (
+            Vec::new(),
+            Some(format!(
+                "The relative part is left out: {} is its own benchmark in this universe, and comparing it with itself says nothing.",
+                v.symbol
+            )),
+        );
+    }
+    let Some(bench) = v.bench.clone() else {
+        return (Vec::new(), Some("The relative part is left out: no benchmark is configured.".into()));
+    };
+    let s = &v.symbol;
+    let mut out = Vec::new();
+    let a1 = find(a, "rs_small_cap_lag_ending").filter(|r| r.state != State::Unavailable);
+    let a2 = find(a, "rs_cap_ladder_rotation").filter(|r| r.state != State::Unavailable);
+    let a3 = find(a, "rs_large_cap_wave_complete").filter(|r| r.state != State::Unavailable);
+    let pair = match (&v.role, &v.bench_role) {
+        (Some(r), Some(br)) => format!("{s} ({r}) against {bench} ({br})"),
+        _ => format!("{s} against {bench}"),
+    };
+    if let Some(r) = a1 {
+        let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+        let mut t = match n("lag104") {
+            Some(l) if l.abs() < 0.05 => {
+                format!("Over two years {pair} is roughly flat ({})", pct(l))
+            }
+            Some(l) if l < 0.0 => format!("Over two years {s} has lagged {bench} by {}", pct_abs(l)),
+            Some(l) => format!("Over two years {s} has beaten {bench} by {}", pct_abs(l)),
+            None => format!("The ratio of {pair}"),
+        };
+        if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
+            if reb < 0.0005 {
+                t.push_str(&format!("; the ratio is at its low ({})", date(d)));
+            } else {
+                t.push_str(&format!("; the ratio is {} above its low of {}", pct_abs(reb), date(d)));
+            }
+        }
+        if let (Some(rt), Some(sma)) = (n("R_t"), n("sma30")) {
+            t.push_str(&format!(" and {} its 30-week average", if rt >= sma { "above" } else { "below" }));
+        }
+        if let Some(roc) = n("roc13") {
+            t.push_str(&format!(", {} over the last 13 weeks", pct(roc)));
+        }
+        t.push('.');
+        out.push(t);
+        out.push(match r.state {
+            State::Bullish => format!("{s}'s long lag against {bench} is ending."),
+            State::Bearish => format!("{s} is still lagging {bench}, with no turn yet."),
+            _ => {
+                if n("lag104").is_some_and(|l| l > -0.05) {
+                    String::new()
+                } else {
+                    "The lag has not clearly turned.".into()
+                }
+            }
+        });
+    }
+    if let Some(r) = a2 {
+        let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+        let ext = n("spy_ext").map(|e| {
+            format!(
+                "{bench} stands {} {} its 40-week average",
+                pct_abs(e),
+                if e >= 0.0 { "above" } else { "below" }
+            )
+        });
+        let body = match (r.state, v.size_pair) {
+            (State::Bullish, true) => "money is rotating down the cap ladder".to_string(),
+            (State::Bearish, true) => {
+                "money is rotating up the cap ladder, away from the smaller names".to_string()
+            }
+            (_, true) => "there is no clear rotation along the cap ladder".to_string(),
+            (State::Bullish, false) => format!("{s} is gaining on {bench}"),
+            (State::Bearish, false) => format!("{s} is losing ground to {bench}"),
+            _ => format!("{s} is neither gaining nor losing clearly against {bench}"),
+        };
+        match ext {
+            Some(e) => out.push(format!("{}; {e}.", capitalise(&body))),
+            None => out.push(format!("{}.", capitalise(&body))),
+        }
+    }
+    if let Some(r) = a3 {
+        let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::Text { v }) if v == "yes");
+        let pctile = r.num("r_pct").filter(|x| x.is_finite());
+        let mut t = if done {
+            format!("{bench}'s advance looks complete")
+        } else {
+            format!("{bench}'s advance is still running")
+        };
+        t.push_str(&match r.state {
+            State::Bullish => format!(", while {s}'s has just begun"),
+            State::Bearish => format!("; {s}'s momentum against it is negative"),
+            _ => String::new(),
+        });
+        match pctile {
+            Some(p) if p < 0.005 => t.push_str(", and the ratio is at its lowest in five years"),
+            Some(p) => t.push_str(&format!(
+                ", and the ratio stands higher than {:.0}% of the last five years",
+                p * 100.0
+            )),
+            None => {}
+        }
+        t.push('.');
+        out.push(t);
+    }
+    out.retain(|t| !t.is_empty());
+    (out, None)
+}
+
+/// One technical signal's sentence. The signal's own sentence, except where the note speaks of
+/// a level (the status is read from the invalidation level) or the sentence needs plain words.
+fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let s = &v.symbol;
+    match r.id {
+        ids::D2 => {
+            let mut t = match r.date("anchor_date") {
+                Some(d) => format!("Since the {} low", date(d)),
+                None => "Over the window".into(),
+            };
+            match n("udv") {
+                Some(u) if u >= 1.0 => {
+                    t.push_str(&format!(", volume on up weeks ran {} above down weeks", pct_abs(u - 1.0)))
+                }
+                Some(u) => {
+                    t.push_str(&format!(", volume on up weeks ran {} below down weeks", pct_abs(1.0 - u)))
+                }
+                None => t.push_str(", up- and down-week volume could not be compared"),
+            }
+            if let Some(p) = n("persist") {
+                t.push_str(&format!(" and OBV rose in {:.0}% of 13-week stretches", p * 100.0));
+            }
+            t.push_str(match r.state {
+                State::Bullish => ": accumulation.",
+                State::Bearish => ": distribution.",
+                _ => ": no clear accumulation.",
+            });
+            t
+        }
+        ids::D4 => {
+            let dir = match r.state {
+                State::Bullish => "has turned up after a contraction",
+                State::Bearish => "is expanding downward",
+                _ => "shows no clear expansion either way",
+            };
+            let mut t = format!("Weekly momentum {dir}");
+            if let Some(d) = r.date("flip_date").filter(|_| r.state != State::Neutral) {
+                t.push_str(&format!(" (since the week of {})", date(d)));
+            }
+            if let Some(rsi) = n("rsi") {
+                t.push_str(&format!("; the weekly RSI is {rsi:.0}"));
+            }
+            t.push('.');
+            t
+        }
+        ids::E1 => e1_read(a, r),
+        ids::E3 => {
+            let mut t = match n("vtrend") {
+                Some(x) => format!(
+                    "3-day volume {} {} over the last 20 bars",
+                    if x >= 0.0 { "rose" } else { "fell" },
+                    pct_abs(x)
+                ),
+                None => "3-day volume has no clear trend".into(),
+            };
+            if let Some(u) = n("udv20") {
+                if u >= 1.0 {
+                    t.push_str(&format!(
+                        ", with up bars carrying {} more volume than down bars",
+                        pct_abs(u - 1.0)
+                    ));
+                } else {
+                    t.push_str(&format!(
+                        ", with down bars carrying {} more volume than up bars",
+                        pct_abs(1.0 / u - 1.0)
+                    ));
+                }
+            }
+            t.push('.');
+            t
+        }
+        ids::E4 => {
+            let t = match r.state {
+                State::Bullish => "3-day momentum is turning up, in step with the weekly",
+                State::Bearish => "3-day momentum is falling",
+                _ => "3-day momentum gives no clear signal",
+            };
+            match (n("falling"), n("rising"), r.state) {
+                (Some(f), _, State::Bearish) if f >= 1.0 => {
+                    format!("{t}: the histogram is below zero and has fallen for {} bars.", f as usize)
+                }
+                (_, Some(k), State::Bullish) if k >= 1.0 => {
+                    format!("{t}: the histogram has risen for {} bars.", k as usize)
+                }
+                _ => format!("{t}."),
+            }
+        }
+        "d1_volume_thrust" => {
+            let rank = n("rank").map(|x| x as usize);
+            match (r.date("date"), n("vol"), n("ret"), rank) {
+                (Some(d), Some(vol), Some(ret), Some(k)) => {
+                    let rank_words = match k {
+                        1 => "is the heaviest of the last 252 sessions".to_string(),
+                        k => format!("ranks #{k} of the last 252 sessions by volume"),
+                    };
+                    let verdict = match r.state {
+                        State::Bullish => "a volume thrust behind the move",
+                        State::Bearish => "heavy volume on a down day",
+                        _ => "no volume thrust",
+                    };
+                    format!(
+                        "The heaviest session of the recent leg, {} ({} shares, {}), {rank_words}: {verdict}.",
+                        date(d),
+                        shares_m(vol),
+                        pct(ret)
+                    )
+                }
+                _ => r.sentence.clone(),
+            }
+        }
+        "d1_shallow_pullbacks" => {
+            let k = n("n").map(|x| x as usize).unwrap_or(0);
+            let verdict = match r.state {
+                State::Bullish => "shallow and bought quickly",
+                State::Bearish => "deep",
+                _ => "mixed in depth",
+            };
+            match (r.date("from_date"), n("avg_retrace"), n("n_bought"), n("n_decided")) {
+                (Some(d), Some(avg), Some(b), Some(dec)) if k > 0 => {
+                    let bought = if dec >= 1.0 {
+                        format!(
+                            "; {} of {} decided so far {} bought back within three sessions",
+                            b as usize,
+                            dec as usize,
+                            if b as usize == 1 { "was" } else { "were" }
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let gave = if avg > 1.0 {
+                        "more than the whole advance".to_string()
+                    } else {
+                        format!("{:.0}% of the advance", avg * 100.0)
+                    };
+                    format!(
+                        "Daily pullbacks since {} are {verdict}: {} {} gave back {gave}{}{bought}.",
+                        date(d),
+                        count_word(k),
+                        if k == 1 { "dip" } else { "dips" },
+                        if k == 1 { "" } else { " on average" }
+                    )
+                }
+                _ => r.sentence.clone(),
+            }
+        }
+        ids::D1 => d1_read(a, r),
+        ids::D3 => {
+            let (held, k) = (n("held"), n("n_pullbacks"));
+            match (held, k, r.date("anchor_date")) {
+                (Some(h), Some(k), Some(d)) if k >= 1.0 => {
+                    let last_breach = match r.ev("failed_dates") {
+                        Some(crate::signals::Ev::Dates { v }) if !v.is_empty() => {
+                            format!(", the last breach on {}", date(v[v.len() - 1]))
+                        }
+                        _ => String::new(),
+                    };
+                    let verdict = match r.state {
+                        State::Bullish => "the trendline is holding",
+                        State::Bearish => "the trendline has broken",
+                        _ => "not a clean hold",
+                    };
+                    format!(
+                        "OBV held its rising trendline on {} of {} weekly pullbacks since the {} low{last_breach}: {verdict}.",
+                        h as usize,
+                        k as usize,
+                        date(d)
+                    )
+                }
+                _ => r.sentence.clone(),
+            }
+        }
+        ids::F1 => {
+            let up = matches!(r.ev("direction"), Some(crate::signals::Ev::Text { v }) if v == "up");
+            match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
+                (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
+                    let verdict = match r.state {
+                        State::Bullish => "a multi-level reclaim in one move",
+                        State::Bearish => "a multi-level breakdown in one move",
+                        _ if up => "not an impulsive multi-level reclaim",
+                        _ => "not an impulsive multi-level breakdown",
+                    };
+                    let (k, h) = (k as usize, h as usize);
+                    let side = if up { "above" } else { "below" };
+                    let held = match (k, h) {
+                        (1, 1) => format!("price stays {side} it"),
+                        (1, _) => "price has not stayed there".to_string(),
+                        (_, h) => format!("price stays {side} {h} of them"),
+                    };
+                    format!(
+                        "The {}-session {} from {} ({}) crossed {k} stacked {} (averages and earlier swing points) and {held}: {verdict}.",
+                        days as usize,
+                        if up { "up-leg" } else { "down-leg" },
+                        date(d),
+                        pct(p),
+                        if k == 1 { "level" } else { "levels" }
+                    )
+                }
+                _ => r.sentence.clone(),
+            }
+        }
+        ids::F4 => match (n("active"), r.ev("dd_dates")) {
+            (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
+                let k = k as usize;
+                let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
+                match r.state {
+                    State::Bearish => format!(
+                        "{} distribution days (down on higher volume) in the last 25 sessions{latest}, point to institutional selling.",
+                        capitalise(&count_word(k))
+                    ),
+                    State::Bullish => format!(
+                        "No sign of distribution: {} distribution {} in the last 25 sessions{latest}.",
+                        count_word(k),
+                        if k == 1 { "day" } else { "days" }
+                    ),
+                    _ => format!(
+                        "{} distribution {} in the last 25 sessions{latest}: some selling, not yet a pattern.",
+                        capitalise(&count_word(k)),
+                        if k == 1 { "day" } else { "days" }
+                    ),
+                }
+            }
+            _ => r.sentence.clone(),
+        },
+        _ => {
+            let _ = s;
+            r.sentence.clone()
+        }
+    }
+}
+
+/// A macro signal's sentence where the signal's own would blur two facts (core and headline
+/// inflation moving apart): None keeps the signal's sentence.
+pub fn macro_sentence(r: &SignalResult) -> Option<String> {
+    if r.state == State::Unavailable {
+        return None;
+    }
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let month = || match r.ev("obs_month") {
+        Some(crate::signals::Ev::Text { v }) => Some(v.clone()),
+        _ => None,
+    };
+    match r.id {
+        "macro_growth_stabilising" => {
+            let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
+            let verdict = match r.state {
+                State::Bullish => "unemployment is stable",
+                State::Bearish => "unemployment is rising toward a recession signal",
+                _ => "unemployment is drifting up",
+            };
+            return Some(format!(
+                "{verdict}: {u:.1}% in {}, its three-month average {:.2} points above the past year's low (0.50 has marked recessions).",
+                month().unwrap_or_default(),
+                avg - low
+            ));
+        }
+        "macro_financing_costs_falling" => {
+            let (oas, d) = (n("oas")?, n("d_oas_63")?);
+            let verdict = match r.state {
+                State::Bullish => "financing costs are falling",
+                State::Bearish => "financing costs are rising",
+                _ => "financing costs are broadly unchanged",
+            };
+            let mut t = format!(
+                "{verdict}: the high-yield spread is {oas:.2}%, {} over three months",
+                if d.abs() < 0.005 {
+                    "unchanged".to_string()
+                } else {
+                    format!("{} {:.2} points", if d > 0.0 { "up" } else { "down" }, d.abs())
+                }
+            );
+            if let Some(p) = n("oas_pct5y") {
+                t.push_str(&format!(", lower than {:.0}% of the last five years", (1.0 - p) * 100.0));
+            }
+            t.push('.');
+            return Some(t);
+        }
+        "macro_inflation_cooling" => {}
+        _ => return None,
+    }
+    let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
+    let month = match r.ev("obs_month") {
+        Some(crate::signals::Ev::Text { v }) => v.clone(),
+        _ => return None,
+    };
+    let move_pp = |d: f64| {
+        if d.abs() < 0.005 {
+            "unchanged over three months".to_string()
+        } else {
+            format!("{} {:.2} points in three months", if d > 0.0 { "up" } else { "down" }, d.abs())
+        }
+    };
+    let head = match (n("yoy_h"), n("d3_h")) {
+        (Some(yh), Some(dh)) => Some((yh, dh)),
+        _ => None,
+    };
+    let verdict = match (r.state, head) {
+        (State::Bullish, Some((_, dh))) if dh > 0.0 => {
+            "core inflation is cooling but headline inflation is rising"
+        }
+        (State::Bullish, _) => "inflation is cooling",
+        (State::Bearish, _) => "inflation is not cooling",
+        _ => "inflation is not clearly cooling",
+    };
+    let mut t = format!("{verdict}: core CPI is {} on a year earlier ({})", pct(yc), move_pp(dc));
+    if let Some((yh, dh)) = head {
+        t.push_str(&format!(", headline {} ({})", pct(yh), move_pp(dh)));
+    }
+    t.push_str(&format!(", as of {month}."));
+    Some(t)
+}
+
+/// The invalidation level read from a signal and its trigger, when the stance lists it.
+fn level_of<'a>(a: &'a Analysis, id: &str, trigger: Trigger) -> Option<&'a Invalidation> {
+    a.stance.invalidation.iter().find(|l| l.signal == id && l.trigger == trigger)
+}
+
+fn d1_read(a: &Analysis, r: &SignalResult) -> String {
+    let mut t = r.sentence.clone();
+    if let Some(l) = level_of(a, ids::D1, Trigger::CloseBelow).filter(|l| l.status == LevelStatus::Triggered)
+    {
+        t.push_str(&format!(
+            " The cluster top ({}) as a level for the long is {}.",
+            price(l.value),
+            status_words(l)
+        ));
+    }
+    t
+}
+
+fn e1_read(a: &Analysis, r: &SignalResult) -> String {
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let (Some(lo), Some(top), Some(c)) = (n("zlo"), n("ztop"), n("close")) else {
+        return r.sentence.clone();
+    };
+    let zone = format!("{}–{}", price(lo), price(top));
+    let mut t = if c > top {
+        format!(
+            "The last 3-day close ({}) is {} above the consolidation zone ({zone})",
+            price(c),
+            pct_abs(c / top - 1.0)
+        )
+    } else if c >= lo {
+        format!("The last 3-day close ({}) is inside the consolidation zone ({zone})", price(c))
+    } else {
+        format!(
+            "The last 3-day close ({}) is {} below the consolidation zone ({zone})",
+            price(c),
+            pct_abs(1.0 - c / lo)
+        )
+    };
+    t.push_str(match r.state {
+        State::Bullish => ": the breakout is holding.",
+        State::Bearish if c >= lo => ": the breakout above it has failed.",
+        State::Bearish => ": the zone has given way.",
+        _ => ": no firm hold above it.",
+    });
+    for trig in [Trigger::CloseBelow, Trigger::CloseAbove] {
+        if let Some(l) = level_of(a, ids::E1, trig) {
+            t.push_str(&format!(
+                " The zone {} ({}, broken by {}) is {}.",
+                if (l.value - top).abs() < 1e-9 { "top" } else { "bottom" },
+                price(l.value),
+                breaks_on(l),
+                status_words(l)
+            ));
+        }
+    }
+    t
+}
+
+fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = find(a, ids::H1).filter(|r| r.state != State::Unavailable) {
+        let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+        match (n("H_last"), r.date("H_last_date"), n("H_prev"), r.date("H_prev_date")) {
+            (Some(h), Some(hd), Some(p), Some(pd)) => {
+                let rel = if h > p { "above" } else { "below" };
+                let verdict = match r.state {
+                    State::Bearish => "a lower high",
+                    _ if h > p => "no lower high",
+                    _ => "a lower high not yet confirmed",
+                };
+                out.push(format!(
+                    "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
+                    price(h),
+                    date(hd),
+                    price(p),
+                    date(pd)
+                ));
+            }
+            _ => out.push(r.sentence.clone()),
+        }
+    }
+    if let Some(r) = find(a, ids::H2).filter(|r| r.state != State::Unavailable) {
+        let status = match r.ev("status") {
+            Some(crate::signals::Ev::Text { v }) => v.clone(),
+            _ => String::new(),
+        };
+        let tb = r.date("t_b_date").map(date);
+        let t = match (status.as_str(), tb) {
+            ("no_retest", Some(d)) => {
+                format!("OBV broke its support line on {d} and never came back to test it from below.")
+            }
+            ("failed", Some(d)) => {
+                format!("OBV broke its support line on {d}, came back to test it from below and failed.")
+            }
+            ("retest", Some(d)) => {
+                format!("OBV broke its support line on {d} and is now testing it from below.")
+            }
+            ("reclaimed", Some(d)) => {
+                format!("OBV broke its support line on {d} and has since reclaimed it.")
+            }
+            ("broken", Some(d)) => format!("OBV broke its support line on {d}; no retest yet."),
+            ("intact", _) => "OBV holds above its support line.".to_string(),
+            _ => r.sentence.clone(),
+        };
+        let now = (r.num("obv"), r.num("obv_line"));
+        let t = match now {
+            (Some(o), Some(l)) if o.is_finite() && l.is_finite() => {
+                let below_now = o < l;
+                let says_above = matches!(status.as_str(), "intact" | "reclaimed");
+                if below_now && says_above {
+                    format!("{} It is below the line again now ({} against {}).", t, shares_m(o), shares_m(l))
+                } else if !below_now && !says_above {
+                    format!("{} It is back above the line now ({} against {}).", t, shares_m(o), shares_m(l))
+                } else {
+                    t
+                }
+            }
+            _ => t,
+        };
+        out.push(t);
+    }
+    let _ = v;
+    out
+}
+
+fn cautions(a: &Analysis) -> Vec<String> {
+    let st = &a.stance;
+    let mut out = Vec::new();
+    for f in &st.flags {
+        match f.as_str() {
+            "insufficient_data" => out.push(format!(
+                "Only {:.0}% of the weighted signals could be assessed: treat the stance as provisional.",
+                st.coverage * 100.0
+            )),
+            "risk_triggered" => out.push(
+                "Both risk signals have fired (a lower high and an OBV support break): a long is ruled out."
+                    .into(),
+            ),
+            "risk_watch" if st.stance != StanceKind::Neutral => out.push(format!(
+                "One risk signal has fired, so conviction is held at moderate for the {}.",
+                st.stance.word().to_lowercase()
+            )),
+            _ => {}
+        }
+    }
+    for o in &st.overrides {
+        if o.contains("forbids") || o.contains("capped at Neutral") || o.contains("held at Neutral") {
+            out.push(o.clone());
+        }
+    }
+    out
+}
+
+fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
+    let c = &a.checklist;
+    let short = c.items.first().is_some_and(|i| i.title.starts_with("Breakdowns"));
+    let idea = if short { "short" } else { "long" };
+    let total = c.items.len();
+    let n_pass = c.items.iter().filter(|i| i.tick == Tick::Pass).count();
+    let n_part = c.items.iter().filter(|i| i.tick == Tick::Partial).count();
+    let header = match (n_pass, n_part) {
+        (p, _) if p == total => {
+            format!("All {} parts of the {idea} structure are in place.", count_word(total))
+        }
+        (0, 0) => format!("None of the {} parts of the {idea} structure is in place.", count_word(total)),
+        (p, 0) => {
+            format!("{} of {} parts of the {idea} structure are in place.", capitalise(&count_word(p)), total)
+        }
+        (0, q) => format!(
+            "None of the {} parts of the {idea} structure is fully in place; {} {} partly there.",
+            count_word(total),
+            count_word(q),
+            if q == 1 { "is" } else { "are" }
+        ),
+        (p, q) => format!(
+            "{} of {} parts of the {idea} structure {} in place and {} partly.",
+            capitalise(&count_word(p)),
+            count_word(total),
+            if p == 1 { "is" } else { "are" },
+            count_word(q)
+        ),
+    };
+    let lines = c
+        .items
+        .iter()
+        .map(|i| CheckLine {
+            symbol: i.tick.symbol().into(),
+            mark: if i.tick == Tick::Pass { "x".into() } else { " ".into() },
+            title: i.title.clone(),
+            detail: {
+                let parts: Vec<String> = i
+                    .signals
+                    .iter()
+                    .map(|id| {
+                        let word = match state(a, id) {
+                            State::Bullish => "up",
+                            State::Bearish => "down",
+                            State::Neutral => "neutral",
+                            State::Unavailable => "not assessed",
+                        };
+                        format!("{}: {word}", lower_first(&short_name(id, &Voice::of(a))))
+                    })
+                    .collect();
+                format!("{}.", capitalise(&parts.join("; ")))
+            },
+        })
+        .collect();
+    (header, lines)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Base rates
+// ---------------------------------------------------------------------------------------------
+
+fn section_of(id: &str) -> &'static str {
+    match id {
+        x if x.starts_with("rs_") => "thesis",
+        x if x.starts_with("macro_") || x.starts_with("fund_") => "macro",
+        x if x.starts_with("wk_") => "weekly",
+        x if x.starts_with("d3_") => "three_day",
+        x if x.starts_with("d1_") => "daily",
+        _ => "risk",
+    }
+}
+
+type Tables =
+    (std::collections::BTreeMap<String, Vec<BaseRateRow>>, std::collections::BTreeMap<String, Vec<String>>);
+
+fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
+    let mut rows: std::collections::BTreeMap<String, Vec<BaseRateRow>> = Default::default();
+    let mut notes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut against: std::collections::BTreeMap<String, Vec<(&BaseRate, BaseRateRow)>> = Default::default();
+    for b in &a.base_rates {
+        let Some(row) = base_rate_row(b, v).filter(|r| !r.few) else { continue };
+        let sec = section_of(b.signal).to_string();
+        if row.contradicts && !row.few {
+            against.entry(sec.clone()).or_default().push((b, row.clone()));
+        }
+        rows.entry(sec).or_default().push(row);
+    }
+    for (sec, list) in against {
+        let items: Vec<String> = list
+            .iter()
+            .map(|(b, row)| {
+                let what = match (b.measure, row.direction == "up") {
+                    (Measure::Price, true) => "fell".to_string(),
+                    (Measure::Price, false) => "rose".to_string(),
+                    (Measure::Excess, true) => format!("lagged {}", v.bench.clone().unwrap_or_default()),
+                    (Measure::Excess, false) => format!("beat {}", v.bench.clone().unwrap_or_default()),
+                };
+                format!(
+                    "after {} of its {} earlier cases {} {what} over the next 13 weeks",
+                    row.cases - row.went_its_way,
+                    row.cases,
+                    v.symbol
+                )
+            })
+            .collect();
+        let names: Vec<String> = list.iter().map(|(_, row)| lower_first(&row.signal)).collect();
+        let other = match list[0].0.measure {
+            Measure::Price => "the other way".to_string(),
+            Measure::Excess => "the other way against the benchmark".to_string(),
+        };
+        let _ = &items;
+        notes.entry(sec).or_default().push(if list.len() == 1 {
+            format!("History does not back the {} reading: {}.", lower_first(&list[0].1.signal), items[0])
+        } else {
+            format!(
+                "History does not back the {} readings: after most of their earlier cases {} moved {other} over the next 13 weeks.",
+                and_list(&names),
+                v.symbol
+            )
+        });
+    }
+    (rows, notes)
+}
+
+fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
+    let h = b.horizon(13)?;
+    if h.count == 0 {
+        return None;
+    }
+    let up = b.state == State::Bullish;
+    let went = if up { h.n_positive } else { h.count - h.n_positive };
+    let fmt = |x: Option<f64>| match (x, b.measure) {
+        (Some(x), Measure::Price) => pct(x),
+        (Some(x), Measure::Excess) => format!("{} pts", signed(x * 100.0, 1)),
+        (None, _) => "n/a".into(),
+    };
+    let worst = if up { h.worst } else { h.best };
+    let contradicts = went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 });
+    Some(BaseRateRow {
+        signal: short_name(b.signal, v),
+        direction: if up { "up".into() } else { "down".into() },
+        cases: h.count,
+        went_its_way: went,
+        median: fmt(h.median),
+        worst: fmt(worst),
+        few: b.few,
+        contradicts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(pct(0.051), "+5.1%");
+        assert_eq!(pct(-0.2), "−20.0%");
+        assert_eq!(pct_abs(0.128), "13%");
+        assert_eq!(pct_abs(-0.051), "5.1%");
+        assert_eq!(shares_m(4.6985e9), "4,698.5M");
+        assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+    }
+}

@@ -1,0 +1,281 @@
+//! The note as an analyst reads it (issue 12): cross-section invariants at every fourth week-end
+//! since 2012, any pair of instruments (QQQ against SPY has no size wording; SPY against SPY is
+//! refused by `render` and left without its relative part by `batch`), direction-aware
+//! invalidation levels, and golden notes read before they were accepted.
+
+use marketnote::config::NoteConfig;
+use marketnote::report::{build, RenderOptions};
+use marketnote::signals::stance::{LevelStatus, StanceKind, Trigger};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn d(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+fn opts() -> RenderOptions {
+    RenderOptions {
+        formats: vec![marketnote::config::Format::Md, marketnote::config::Format::Json],
+        ..Default::default()
+    }
+}
+
+/// The note body: everything before Data and Method.
+fn body(md: &str) -> &str {
+    md.split("## Data and Method").next().unwrap()
+}
+
+fn section<'a>(md: &'a str, title: &str) -> &'a str {
+    let start = md.find(&format!("## {title}\n")).unwrap_or_else(|| panic!("no section {title}"));
+    let rest = &md[start + title.len() + 4..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+/// The count a checklist header states: "All four" → 4, "None" → 0, "Two of four" → 2.
+fn header_count(h: &str) -> usize {
+    let first = h.split_whitespace().next().unwrap();
+    match first {
+        "All" => 4,
+        "None" => 0,
+        "One" => 1,
+        "Two" => 2,
+        "Three" => 3,
+        other => panic!("unexpected checklist header {h} ({other})"),
+    }
+}
+
+#[test]
+fn no_contradictions_at_every_fourth_week_end_since_2012() {
+    let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let last = *data.instrument.bars.date.last().unwrap();
+    let mut dates = Vec::new();
+    let mut day = d("2012-01-06");
+    while day <= last {
+        dates.push(day);
+        day += chrono::Duration::weeks(4);
+    }
+    let mut kinds = [0usize; 3];
+    for date in dates {
+        let a = marketnote::analyze(&cfg, data.clone(), Some(date)).unwrap();
+        let out = build(&a, &[], &opts()).unwrap();
+        let md = out.text("note.md").unwrap();
+        let doc: serde_json::Value = serde_json::from_str(out.text("signals.json").unwrap()).unwrap();
+        let b = body(md);
+        let st = &a.stance;
+        kinds[match st.stance {
+            StanceKind::Long => 0,
+            StanceKind::Short => 1,
+            StanceKind::Neutral => 2,
+        }] += 1;
+
+        // A title and a lead of 3 to 5 sentences, in the note and in signals.json.
+        let n = marketnote::narrative::narrate(&a);
+        assert!((3..=5).contains(&n.lead.len()), "{date}: lead {:?}", n.lead);
+        assert_eq!(doc["title"], n.title.as_str(), "{date}");
+        assert_eq!(doc["lead"], n.lead.join(" ").as_str(), "{date}");
+        assert!(
+            b.starts_with(&format!("# {}", n.title.replace('&', "\\&"))) || b.starts_with("# "),
+            "{date}"
+        );
+
+        // No capped conviction on a neutral stance, anywhere.
+        if st.stance == StanceKind::Neutral {
+            assert!(!md.contains("capped at moderate"), "{date}: capped conviction on a neutral note");
+            assert!(!doc.to_string().contains("capped at moderate"), "{date}: signals.json");
+            assert!(!b.contains("conviction"), "{date}: conviction on a neutral note");
+        }
+
+        // Invalidation levels: direction-aware, one status everywhere.
+        let json_levels = doc["invalidation"].as_array().unwrap();
+        assert_eq!(json_levels.len(), st.invalidation.len(), "{date}");
+        for (l, j) in st.invalidation.iter().zip(json_levels) {
+            match st.stance {
+                StanceKind::Short => assert_eq!(l.trigger, Trigger::CloseAbove, "{date}: {}", l.label),
+                StanceKind::Long => assert_eq!(l.trigger, Trigger::CloseBelow, "{date}: {}", l.label),
+                StanceKind::Neutral => {}
+            }
+            let status = if l.status == LevelStatus::Triggered { "triggered" } else { "holding" };
+            assert_eq!(j["status"], status, "{date}: {}", l.label);
+            assert_eq!(j["trigger"], l.trigger.name(), "{date}");
+            assert_eq!(
+                l.triggered_on.is_some(),
+                l.status == LevelStatus::Triggered && j["triggered_on"].is_string(),
+                "{date}"
+            );
+            if let (Some(c), LevelStatus::Holding) = (l.last_close, l.status) {
+                assert!(!l.trigger.broken(c, l.value), "{date}: {} holding but broken", l.label);
+            }
+        }
+        // Every sentence that names a level's value with a status agrees with that level.
+        for sentence in b.split(['.', '\n']).filter(|s| s.contains("holding") || s.contains("triggered")) {
+            for l in &st.invalidation {
+                let v = if l.basis == "OBV" {
+                    marketnote::narrative::shares_m(l.value)
+                } else {
+                    marketnote::narrative::price(l.value)
+                };
+                if !sentence.contains(&v) {
+                    continue;
+                }
+                let same_value: Vec<_> = st
+                    .invalidation
+                    .iter()
+                    .filter(|o| (o.value - l.value).abs() < 1e-9)
+                    .map(|o| o.status)
+                    .collect();
+                if sentence.contains("triggered") {
+                    assert!(
+                        same_value.contains(&LevelStatus::Triggered),
+                        "{date}: '{sentence}' but the level holds"
+                    );
+                }
+                if sentence.contains("holding") {
+                    assert!(
+                        same_value.contains(&LevelStatus::Holding),
+                        "{date}: '{sentence}' but the level is triggered"
+                    );
+                }
+            }
+        }
+
+        // The checklist header states the count of its ✓ items.
+        let s = section(md, "Overall Structure");
+        let header = s.lines().find(|l| !l.trim().is_empty()).unwrap();
+        let ticks = s.lines().filter(|l| l.starts_with("- ✓")).count();
+        assert_eq!(header_count(header), ticks, "{date}: {header}");
+        let partial = s.lines().filter(|l| l.starts_with("- ◐")).count();
+        assert_eq!(header.contains("partly"), partial > 0, "{date}: {header}");
+
+        // One voice: no internal ids, abbreviations or Greek letters in the body.
+        for word in ["σ", "onset", "lag104", "roc13", "_", "Sahm", "×"] {
+            assert!(!b.contains(word), "{date}: '{word}' in the body");
+        }
+        // A rank other than #1 is never called a record.
+        assert!(!b.contains("record"), "{date}: 'record' in the body");
+    }
+    // The walk sees every kind of note.
+    assert!(kinds.iter().all(|k| *k > 0), "long, short, neutral counts {kinds:?}");
+}
+
+fn write_pair_config(dir: &Path, inst: (&str, &str), bench: (&str, &str)) -> PathBuf {
+    let data = root().join("samples/data");
+    let toml = format!(
+        "[instrument]\nsymbol = \"{}\"\nbars = '{}'\n[benchmark]\nsymbol = \"{}\"\nbars = '{}'\n",
+        inst.0,
+        data.join(inst.1).display(),
+        bench.0,
+        data.join(bench.1).display()
+    );
+    let p = dir.join("pair.toml");
+    std::fs::write(&p, toml).unwrap();
+    p
+}
+
+#[test]
+fn qqq_against_spy_speaks_of_relative_strength_not_size() {
+    let t = tempfile::tempdir().unwrap();
+    let p = write_pair_config(t.path(), ("QQQ", "QQQ.csv"), ("SPY", "SPY.csv"));
+    let cfg = NoteConfig::load(&p).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    for date in ["2020-03-20", "2022-06-17", "2025-12-12", "2026-08-21"] {
+        let a = marketnote::analyze_note(&cfg, data.clone(), Some(d(date))).unwrap();
+        let out = build(&a, &[], &opts()).unwrap();
+        let md = out.text("note.md").unwrap();
+        let lower = md.to_lowercase();
+        for w in [
+            "cap ladder",
+            "small cap",
+            "large cap",
+            "small-cap",
+            "large-cap",
+            "handoff",
+            "smaller names",
+            "iwm",
+        ] {
+            assert!(!lower.contains(w), "{date}: '{w}' in the QQQ note:\n{md}");
+        }
+        assert!(md.contains("QQQ") && md.contains("SPY"), "{date}");
+    }
+}
+
+#[test]
+fn render_refuses_an_instrument_that_is_its_own_benchmark() {
+    let t = tempfile::tempdir().unwrap();
+    let p = write_pair_config(t.path(), ("SPY", "SPY.csv"), ("SPY", "SPY.csv"));
+    let o = Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .args(["render"])
+        .arg(&p)
+        .arg("-o")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("`benchmark.symbol`") && err.contains("is the instrument itself"), "{err}");
+    assert!(!t.path().join("out").exists());
+}
+
+#[test]
+fn batch_leaves_out_the_relative_part_of_a_symbol_that_is_its_own_benchmark() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("u");
+    let o = Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .arg("batch")
+        .arg(root().join("samples/universe.toml"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let spy = std::fs::read_to_string(out.join("SPY/note.md")).unwrap();
+    assert!(spy.contains("The relative part is left out: SPY is its own benchmark"), "{spy}");
+    assert!(!spy.contains("SPY against SPY") && !spy.contains("SPY/SPY"), "{spy}");
+    let qqq = std::fs::read_to_string(out.join("QQQ/note.md")).unwrap().to_lowercase();
+    assert!(!qqq.contains("cap ladder") && !qqq.contains("small cap"), "{qqq}");
+}
+
+#[test]
+fn a_short_note_lists_levels_broken_by_closes_above() {
+    let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-06-17"))).unwrap();
+    assert_eq!(a.stance.stance, StanceKind::Short);
+    assert!(!a.stance.invalidation.is_empty());
+    assert!(a.stance.invalidation.iter().all(|l| l.trigger == Trigger::CloseAbove));
+    let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
+    let risk = section(&md, "Risk");
+    assert!(risk.contains("What would prove the short wrong"), "{risk}");
+    assert!(!risk.contains(" below |"), "{risk}");
+    assert!(section(&md, "Overall Structure").contains("short structure"));
+}
+
+/// Golden notes: the body (through Risk) of the sample at four dates and its default as-of.
+/// Regenerate with MARKETNOTE_UPDATE_SNAPSHOTS=1 and read every changed note before accepting.
+#[test]
+fn golden_notes() {
+    let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    for (name, date) in [
+        ("2020-03-20", Some("2020-03-20")),
+        ("2022-06-17", Some("2022-06-17")),
+        ("2025-12-12", Some("2025-12-12")),
+        ("2026-08-21", Some("2026-08-21")),
+        ("default", None),
+    ] {
+        let a = marketnote::analyze_note(&cfg, data.clone(), date.map(d)).unwrap();
+        let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
+        let got = body(&md).trim_end().to_string() + "\n";
+        let path = root().join(format!("tests/snapshots/note_{name}.md"));
+        if std::env::var("MARKETNOTE_UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(got == want, "note {name} differs from {}:\n{got}", path.display());
+    }
+}
