@@ -666,9 +666,6 @@ pub fn run_manifest(m: &Manifest, opts: &Options) -> Result<Summary> {
     check_output(&opts.output)?;
     let templates_dir = m.templates.as_ref().map(|t| shared_cfg.base_dir.join(t));
     let tpl = Templates::load(templates_dir.as_deref())?;
-    if formats.contains(&Format::Pdf) && report::pdf::find_chromium().is_none() {
-        return Err(report::pdf::missing_chromium(&opts.output.join("<SYMBOL>").join("note.pdf")));
-    }
     let jobs = match opts.jobs {
         Some(0) => return Err(Error::Usage("-j 0: expected at least one worker".into())),
         Some(j) => j,

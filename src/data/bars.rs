@@ -329,6 +329,7 @@ pub fn parse_bars(bytes: &[u8], path: &Path, adjust: bool) -> Result<(Bars, File
         first: bars.date.first().copied(),
         last: bars.date.last().copied(),
         sha256: prep.sha256,
+        bytes: bytes.len() as u64,
         warnings,
     };
     Ok((bars, report))

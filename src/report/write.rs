@@ -1,5 +1,5 @@
 //! Atomic output: in-memory [`Outputs`] in, an output folder on disk out. Files go to a temporary
-//! folder beside the target, the PDF is printed there, and only then is the folder renamed into
+//! folder beside the target, and only then is the folder renamed into
 //! place; the previous folder is moved aside and removed after the rename succeeds, so a failure
 //! at any step leaves the previous note untouched.
 
@@ -63,14 +63,11 @@ pub fn write(dir: &Path, out: &Outputs) -> Result<Vec<PathBuf>> {
     }
     result?;
     let mut written: Vec<PathBuf> = out.files.keys().map(|k| dir.join(k)).collect();
-    if out.pdf_html.is_some() {
-        written.push(dir.join("note.pdf"));
-    }
     written.sort();
     Ok(written)
 }
 
-/// Writes every file (and the PDF) into the temporary folder.
+/// Writes every file into the temporary folder.
 fn fill(tmp: &Path, out: &Outputs) -> Result<()> {
     std::fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(|e| out_err(&tmp.join(MARKER), e))?;
     for (rel, bytes) in &out.files {
@@ -79,13 +76,6 @@ fn fill(tmp: &Path, out: &Outputs) -> Result<()> {
             std::fs::create_dir_all(d).map_err(|e| out_err(d, e))?;
         }
         std::fs::write(&p, bytes).map_err(|e| out_err(&p, e))?;
-    }
-    if let Some(html) = &out.pdf_html {
-        let src = tmp.join(".print.html");
-        std::fs::write(&src, html).map_err(|e| out_err(&src, e))?;
-        let r = super::pdf::print_to_pdf(&src, &tmp.join("note.pdf"));
-        let _ = std::fs::remove_file(&src);
-        r?;
     }
     Ok(())
 }
@@ -116,7 +106,7 @@ mod tests {
         let mut files = BTreeMap::new();
         files.insert("note.md".to_string(), text.as_bytes().to_vec());
         files.insert("charts/weekly.png".to_string(), vec![1, 2, 3]);
-        Outputs { files, pdf_html: None }
+        Outputs { files }
     }
 
     #[test]
