@@ -141,7 +141,7 @@ fn letter_paper_is_letter() {
     let dir = t.path().join("letter");
     render_sample(&dir, Some("paper = \"letter\""));
     let Some(info) = poppler("pdfinfo", &[dir.join("note.pdf").to_str().unwrap()]) else { return };
-    assert!(info.contains("Page size:      612 x 792 pts (letter)"), "{info}");
+    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
     let n = pages(&dir.join("note.pdf")).unwrap();
     assert!(n <= 7, "{n} pages on Letter");
 }
@@ -195,6 +195,7 @@ fn demo_pdf_on_letter_and_a4_differ_only_by_paper() {
     let letter = build(&a, &demo::charts(), &opts).unwrap().files.remove("note.pdf").unwrap();
     assert_ne!(a4, letter);
     let media = |b: &[u8], m: &str| b.windows(m.len()).any(|w| w == m.as_bytes());
-    assert!(media(&a4, "/MediaBox [0 0 595.27"), "A4 media box");
-    assert!(media(&letter, "/MediaBox [0 0 612 792]"), "Letter media box");
+    assert!(media(&a4, "/MediaBox[0 0 595.2756 841.8898]"), "A4 media box");
+    assert!(media(&letter, "/MediaBox[0 0 612 792]"), "Letter media box");
+    assert!(!media(&letter, "/MediaBox[0 0 595"), "every Letter page is Letter");
 }
