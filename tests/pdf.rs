@@ -76,6 +76,15 @@ fn sample_pdf_is_archival_without_a_browser() {
     let pdf = dir.join("note.pdf");
     let p = pdf.to_str().unwrap();
 
+    // Tagged: every chart is a figure with alt text.
+    let count = |needle: &[u8]| bytes.windows(needle.len()).filter(|w| *w == needle).count();
+    assert_eq!(count(b"/S/Figure"), 5, "the sample's five charts are tagged figures");
+    assert_eq!(count(b"/Alt"), 5, "every chart carries its alt text");
+    assert!(
+        count(b"/S/Table") >= 3 && count(b"/S/TH") > 0 && count(b"/S/H2") >= 7,
+        "tables and headings are tagged"
+    );
+
     // Same bytes from a second process.
     let again = render_sample(&t.path().join("again"), None);
     assert!(again == bytes, "two renders of the sample differ");

@@ -528,7 +528,7 @@ fn write_table(out: &mut String, align: &[Alignment], head: &[String], body: &[S
     if n == 1 {
         out.push(',');
     }
-    out.push_str(")");
+    out.push(')');
     if !head.is_empty() {
         out.push_str(",\n  table.header(");
         out.push_str(&head.join(", "));
