@@ -1,8 +1,9 @@
 //! Full render of a note from an analysis: view, templates, markdown, sanitised HTML with inlined
-//! charts, signals.json (in memory; disk and PDF excluded). Uses the demo analysis until the
-//! pipeline lands; swap in `analyze` on the sample for an end-to-end number.
+//! charts, signals.json (in memory; disk excluded), and the PDF on the bundled sample (typeset
+//! in-process: markdown → typst markup, layout, PDF/A-3b export with the attachments).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use marketnote::config::{Format, NoteConfig, Theme};
 use marketnote::report::{build, demo, RenderOptions};
 use std::hint::black_box;
 
@@ -19,5 +20,21 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, render);
+/// The sample note (real analysis with base rates, real charts) rendered to md and PDF: what
+/// `render --format pdf,md` spends after the analysis and charts.
+fn render_pdf(c: &mut Criterion) {
+    let cfg = NoteConfig::load(&marketnote::default_config_path()).expect("sample config");
+    let dataset = marketnote::data::load(&cfg).expect("sample data");
+    let a = marketnote::analyze_note(&cfg, dataset, None).expect("sample analysis");
+    let charts = marketnote::chart::render_all(&a, Theme::Light, &cfg.output.charts).expect("charts");
+    let opts = RenderOptions { formats: vec![Format::Md, Format::Pdf], ..RenderOptions::default() };
+    let mut g = c.benchmark_group("report_pdf");
+    g.sample_size(10);
+    g.bench_function("sample_md_pdf", |b| {
+        b.iter(|| build(black_box(&a), black_box(&charts), &opts).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, render, render_pdf);
 criterion_main!(benches);

@@ -727,9 +727,6 @@ pub fn run_manifest_in(m: &Manifest, opts: &Options, site: Option<&crate::site::
     }
     let templates_dir = m.templates.as_ref().map(|t| shared_cfg.base_dir.join(t));
     let tpl = Templates::load(templates_dir.as_deref())?;
-    if formats.contains(&Format::Pdf) && report::pdf::find_chromium().is_none() {
-        return Err(report::pdf::missing_chromium(&opts.output.join("<SYMBOL>").join("note.pdf")));
-    }
     let shared = Shared::load(&shared_cfg)?;
     let entries: Vec<&Entry> =
         m.entries.iter().filter(|e| opts.shard.is_none_or(|s| s.contains(&e.symbol))).collect();

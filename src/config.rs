@@ -231,7 +231,7 @@ pub enum Format {
     Md,
     /// note.html
     Html,
-    /// note.pdf (headless Chromium)
+    /// note.pdf (typeset in-process, PDF/A-3b)
     Pdf,
     /// signals.json
     Json,
@@ -281,6 +281,19 @@ pub struct OutputConfig {
     pub theme: Theme,
     /// Chart settings.
     pub charts: ChartConfig,
+    /// Paper size of note.pdf.
+    pub paper: Paper,
+}
+
+/// Paper size of the PDF (`[output] paper`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
 }
 
 impl Default for OutputConfig {
@@ -289,6 +302,7 @@ impl Default for OutputConfig {
             formats: vec![Format::Md, Format::Html, Format::Json],
             theme: Theme::Light,
             charts: ChartConfig::default(),
+            paper: Paper::default(),
         }
     }
 }

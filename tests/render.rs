@@ -1,10 +1,10 @@
 //! The note end to end: every section present, stance consistent with signals.json, every chart
-//! referenced exists, byte-identical output, atomic replacement, template errors, the PDF and a
-//! real browser (headless Chromium; skipped with a notice when absent unless
-//! MARKETNOTE_REQUIRE_CHROMIUM=1).
+//! referenced exists, byte-identical output, atomic replacement, template errors, and the HTML
+//! in a real browser (headless Chromium; skipped with a notice when absent unless
+//! MARKETNOTE_REQUIRE_CHROMIUM=1). The PDF has its own file, tests/pdf.rs.
 
 use marketnote::config::Format;
-use marketnote::report::{build, demo, pdf, write, RenderOptions};
+use marketnote::report::{build, demo, write, RenderOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -274,10 +274,60 @@ fn bad_data_fails_with_exit_2_and_keeps_the_previous_note() {
     assert_eq!(read_tree(&dir), before);
 }
 
-// ---- A real browser.
+// ---- A real browser (only the HTML needs one: the PDF is typeset in-process).
+
+/// Chromium for the browser check: `$MARKETNOTE_CHROMIUM`, else the first of the usual names on
+/// the PATH.
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MARKETNOTE_CHROMIUM").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+        .iter()
+        .find_map(|c| std::env::split_paths(&path).map(|d| d.join(c)).find(|p| p.is_file()))
+}
+
+/// Runs headless Chromium (no network, throwaway profile) on `html` with `extra` flags; kills it
+/// after two minutes.
+fn run_chromium(chromium: &Path, html: &Path, extra: &[&str]) -> std::process::Output {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(extra)
+    .arg(format!("file://{}", html.display()))
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null());
+    let child = cmd.spawn().unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+            panic!("Chromium did not finish within 120 s");
+        }
+    }
+}
 
 fn chromium_or_skip(test: &str) -> Option<PathBuf> {
-    match pdf::find_chromium() {
+    match find_chromium() {
         Some(c) => Some(c),
         None if std::env::var("MARKETNOTE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
             panic!("{test}: Chromium is required (MARKETNOTE_REQUIRE_CHROMIUM=1) but not installed")
@@ -286,46 +336,6 @@ fn chromium_or_skip(test: &str) -> Option<PathBuf> {
             eprintln!("SKIPPED {test}: Chromium not installed (install the `chromium` package)");
             None
         }
-    }
-}
-
-#[test]
-fn pdf_has_pages_and_every_section_title() {
-    let Some(_) = chromium_or_skip("pdf_has_pages_and_every_section_title") else { return };
-    let t = tempfile::tempdir().unwrap();
-    let dir = t.path().join("note");
-    let written = write(&dir, &demo_out(vec![Format::Md, Format::Pdf])).unwrap();
-    let pdf_path = dir.join("note.pdf");
-    assert!(written.contains(&pdf_path));
-    assert!(!dir.join("note.html").exists(), "the HTML used for printing is not left behind");
-    let bytes = std::fs::read(&pdf_path).unwrap();
-    assert!(bytes.starts_with(b"%PDF"));
-    let info = Command::new("pdfinfo").arg(&pdf_path).output();
-    let text = Command::new("pdftotext").args(["-layout", pdf_path.to_str().unwrap(), "-"]).output();
-    match (info, text) {
-        (Ok(info), Ok(text)) => {
-            let info = String::from_utf8_lossy(&info.stdout);
-            let pages: usize = info
-                .lines()
-                .find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().parse().unwrap()))
-                .expect("pdfinfo prints Pages");
-            // A page break before each of the 7 sections after Thesis; charts and tables add a few.
-            assert!((7..=20).contains(&pages), "{pages} pages");
-            let text = String::from_utf8_lossy(&text.stdout);
-            for s in SECTIONS {
-                assert!(text.contains(s), "{s} missing from the PDF text");
-            }
-        }
-        _ if std::env::var("MARKETNOTE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
-            panic!("poppler-utils is required")
-        }
-        _ => eprintln!("pdfinfo/pdftotext not installed: page and text checks skipped"),
-    }
-    // Byte-stable across two prints (dates are pinned).
-    let dir2 = t.path().join("note2");
-    write(&dir2, &demo_out(vec![Format::Md, Format::Pdf])).unwrap();
-    if std::fs::read(dir2.join("note.pdf")).unwrap() != bytes {
-        eprintln!("note: this Chromium writes a non byte-stable PDF");
     }
 }
 
@@ -351,12 +361,7 @@ fn html_renders_in_a_real_browser() {
     );
     let probe_path = t.path().join("probe.html");
     std::fs::write(&probe_path, probe).unwrap();
-    let out = pdf::run_chromium(
-        &chromium,
-        &probe_path,
-        &["--dump-dom".into(), "--virtual-time-budget=5000".into()],
-    )
-    .unwrap();
+    let out = run_chromium(&chromium, &probe_path, &["--dump-dom", "--virtual-time-budget=5000"]);
     let dom = String::from_utf8_lossy(&out.stdout);
     for s in SECTIONS {
         assert!(dom.contains(&format!(">{s}</h")), "{s} missing from the rendered DOM");

@@ -320,7 +320,7 @@ fn the_note_and_signals_json_carry_the_track_record() {
     let md = std::fs::read_to_string(out.join("note.md")).unwrap();
     let i = md.find("**Track record of the stance.** Since 20").expect("track record sentence");
     let s = md.find("## Overall Structure").unwrap();
-    let r = md.find("## Bearish Risk").unwrap();
+    let r = s + md[s..].find("\n## ").expect("a section after Overall Structure");
     assert!(s < i && i < r, "the track record sits in Overall Structure");
     assert!(md.contains("| Long |") && md.contains("| Neutral |") && md.contains("| Short |"));
     let v: serde_json::Value =

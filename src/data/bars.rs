@@ -592,6 +592,7 @@ pub fn parse_bars_with(bytes: &[u8], path: &Path, opts: &BarOptions) -> Result<(
         first: bars.date.first().copied(),
         last: bars.date.last().copied(),
         sha256: prep.sha256,
+        bytes: bytes.len() as u64,
         warnings,
     };
     Ok((bars, report))

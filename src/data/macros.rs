@@ -286,6 +286,7 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         first: obs.first().map(|o| o.period),
         last: obs.last().map(|o| o.period),
         sha256: prep.sha256,
+        bytes: bytes.len() as u64,
         warnings,
     };
     let series = MacroSeries {

@@ -30,6 +30,8 @@ pub struct FileReport {
     pub last: Option<NaiveDate>,
     /// Hex sha256 of the file bytes (the run manifest).
     pub sha256: String,
+    /// Size of the file in bytes (the run manifest).
+    pub bytes: u64,
     /// Recoverable oddities.
     pub warnings: Vec<Warning>,
 }
@@ -154,6 +156,7 @@ mod tests {
             first: NaiveDate::from_ymd_opt(2000, 5, 26),
             last: NaiveDate::from_ymd_opt(2024, 1, 2),
             sha256: "0123456789abcdef0123".into(),
+            bytes: 4096,
             warnings,
         }
     }

@@ -1,7 +1,7 @@
 //! The `render` and `init` commands: command-line arguments in, files on disk and the list of
 //! paths written on stdout.
 
-use super::{build, pdf, templates, write, RenderOptions};
+use super::{build, templates, write, RenderOptions};
 use crate::cli::RenderArgs;
 use crate::config::{Format, NoteConfig};
 use crate::error::{Error, Result};
@@ -52,9 +52,6 @@ pub fn render(args: RenderArgs) -> Result<()> {
     // Fail fast, before the expensive work, on everything that does not depend on the data.
     write::check_target(&out)?;
     templates::Templates::load(args.templates.as_deref())?;
-    if formats.contains(&Format::Pdf) && pdf::find_chromium().is_none() {
-        return Err(pdf::missing_chromium(&out.join("note.pdf")));
-    }
     // Read before anything is written: `--previous` may name the output folder itself.
     let previous = args.previous.as_deref().map(crate::since::load_previous).transpose()?;
 

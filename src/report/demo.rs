@@ -346,6 +346,7 @@ pub fn analysis(symbol: &str) -> Analysis {
         first: Some(first),
         last: Some(last),
         sha256: format!("{:064x}", rows * 7919),
+        bytes: rows as u64 * 52,
         warnings,
     };
     let dataset = Dataset {

@@ -1,13 +1,14 @@
 //! Report: an [`Analysis`](crate::Analysis) and its charts in, the note's files out: note.md,
 //! note.html, note.pdf and signals.json, written atomically. The only module that writes output.
 //!
-//! Pure from I/O: [`build`] renders every file in memory; [`write()`] puts them on disk (a temp
-//! folder beside the target, renamed into place) and prints the PDF with headless Chromium.
+//! Pure from I/O: [`build`] renders every file in memory (the PDF is typeset in-process by
+//! [`pdf`]); [`write()`] puts them on disk (a temp folder beside the target, renamed into place).
 
 pub mod cli;
 #[doc(hidden)]
 pub mod demo;
 pub mod html;
+pub mod markup;
 pub mod pdf;
 pub mod templates;
 pub mod view;
@@ -48,10 +49,8 @@ impl Default for RenderOptions {
 /// Every output file, in memory.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outputs {
-    /// Path relative to the output folder (`note.md`, `charts/weekly.png`) → bytes.
+    /// Path relative to the output folder (`note.md`, `note.pdf`, `charts/weekly.png`) → bytes.
     pub files: BTreeMap<String, Vec<u8>>,
-    /// The HTML to print to `note.pdf`, when PDF was asked for (printed by [`write()`]).
-    pub pdf_html: Option<String>,
 }
 
 impl Outputs {
@@ -64,6 +63,35 @@ impl Outputs {
 /// The signals.json document (the same document `marketnote signals --json` prints).
 pub fn signals_document(a: &Analysis) -> serde_json::Value {
     crate::document::document(a)
+}
+
+/// The input manifest embedded in the PDF: generator, as-of date, instrument, config file name
+/// and every input file (role, file name, format, size in bytes, rows, date range, SHA-256).
+pub fn input_manifest(a: &Analysis) -> serde_json::Value {
+    serde_json::json!({
+        "schema": 1,
+        "generator": crate::document::generator(),
+        "as_of": a.as_of.to_string(),
+        "instrument": a.dataset.instrument.symbol,
+        "config_file": a.config.path.file_name().map(|f| f.to_string_lossy().into_owned()),
+        "inputs": a.dataset.quality.iter().map(|q| serde_json::json!({
+            "role": q.role,
+            "file": q.path.file_name().map(|f| f.to_string_lossy().into_owned()),
+            "format": q.format,
+            "bytes": q.bytes,
+            "rows": q.rows,
+            "first": q.first.map(|d| d.to_string()),
+            "last": q.last.map(|d| d.to_string()),
+            "sha256": q.sha256,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn pretty_json(v: &serde_json::Value, what: &str) -> Result<Vec<u8>> {
+    let mut json =
+        serde_json::to_vec_pretty(v).map_err(|e| Error::Internal(format!("serialising {what}: {e}")))?;
+    json.push(b'\n');
+    Ok(json)
 }
 
 /// Renders every output file in memory. Deterministic: same analysis, charts and options give
@@ -99,26 +127,37 @@ pub fn build_with_head(
             files.insert(format!("charts/{}.svg", c.name), svg.as_bytes().to_vec());
         }
     }
-    let mut pdf_html = None;
-    if want(Format::Html) || want(Format::Pdf) {
+    if want(Format::Html) {
         let page = render_page(tpl, &view, &md, charts, opts.theme, head)?;
-        if want(Format::Html) {
-            files.insert("note.html".into(), page.clone().into_bytes());
-        }
-        if want(Format::Pdf) {
-            pdf_html = Some(page);
-        }
+        files.insert("note.html".into(), page.into_bytes());
+    }
+    let json = if want(Format::Json) || want(Format::Pdf) {
+        Some(pretty_json(&signals_document(a), "signals.json")?)
+    } else {
+        None
+    };
+    if want(Format::Pdf) {
+        let manifest = pretty_json(&input_manifest(a), "the input manifest")?;
+        let bytes = pdf::render(&pdf::PdfNote {
+            markdown: &md,
+            charts,
+            symbol: &view.instrument.symbol,
+            name: &view.instrument.name,
+            title: &view.title,
+            as_of: a.as_of,
+            signals_json: json.as_deref().unwrap_or_default(),
+            manifest_json: &manifest,
+            paper: a.config.output.paper,
+        })?;
+        files.insert("note.pdf".into(), bytes);
     }
     if want(Format::Md) {
         files.insert("note.md".into(), md.into_bytes());
     }
-    if want(Format::Json) {
-        let mut json = serde_json::to_vec_pretty(&signals_document(a))
-            .map_err(|e| Error::Internal(format!("serialising signals.json: {e}")))?;
-        json.push(b'\n');
+    if let (true, Some(json)) = (want(Format::Json), json) {
         files.insert("signals.json".into(), json);
     }
-    Ok(Outputs { files, pdf_html })
+    Ok(Outputs { files })
 }
 
 /// Trims trailing spaces, collapses runs of blank lines (templates leave them around

@@ -1,7 +1,7 @@
 //! Atomic output: in-memory [`Outputs`] in, an output folder on disk out.
 //!
-//! Files go to a temporary folder `.NAME.tmp-*` beside the target and the PDF is printed there;
-//! only then is the folder swapped into place. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`
+//! Files (the PDF among them, already typeset in memory) go to a temporary folder `.NAME.tmp-*`
+//! beside the target; only then is the folder swapped into place. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`
 //! (the old and new folders trade names in one step, so `NAME` is always either the complete old
 //! or the complete new note, even under `kill -9`); elsewhere, or on a file system without it, the
 //! previous folder is renamed aside to `.NAME.old-*` first and a later run puts it back if the run
@@ -421,14 +421,11 @@ fn write_steps(
         })?;
     }
     let mut written: Vec<PathBuf> = out.files.keys().map(|k| dir.join(k)).collect();
-    if out.pdf_html.is_some() {
-        written.push(dir.join("note.pdf"));
-    }
     written.sort();
     Ok(written)
 }
 
-/// Writes every file (and the PDF) into the temporary folder.
+/// Writes every file into the temporary folder.
 fn fill(tmp: &Path, out: &Outputs, go_on: &mut dyn FnMut(Step) -> bool) -> Result<()> {
     std::fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(|e| out_err(&tmp.join(MARKER), e))?;
     if !go_on(Step::TmpMade) {
@@ -443,13 +440,6 @@ fn fill(tmp: &Path, out: &Outputs, go_on: &mut dyn FnMut(Step) -> bool) -> Resul
         if !go_on(Step::FileWritten) {
             return Err(Error::Internal(KILLED.into()));
         }
-    }
-    if let Some(html) = &out.pdf_html {
-        let src = tmp.join(".print.html");
-        std::fs::write(&src, html).map_err(|e| out_err(&src, e))?;
-        let r = super::pdf::print_to_pdf(&src, &tmp.join("note.pdf"));
-        let _ = std::fs::remove_file(&src);
-        r?;
     }
     Ok(())
 }
@@ -514,7 +504,7 @@ mod tests {
         files.insert("note.md".to_string(), text.as_bytes().to_vec());
         files.insert("charts/weekly.png".to_string(), text.as_bytes().repeat(3));
         files.insert("signals.json".to_string(), format!("{{\"v\":\"{text}\"}}").into_bytes());
-        Outputs { files, pdf_html: None }
+        Outputs { files }
     }
 
     /// The files of a folder (marker included), or None when it is absent.

@@ -324,9 +324,6 @@ pub fn publish(args: PublishArgs) -> Result<()> {
     }
     let theme = args.theme.unwrap_or(cfg.output.theme);
     let tpl = Templates::load(args.templates.as_deref())?;
-    if formats.contains(&Format::Pdf) && report::pdf::find_chromium().is_none() {
-        return Err(report::pdf::missing_chromium(&args.site.join(&symbol).join("note.pdf")));
-    }
     let site = Site::open(&args.site, cfg.site.base_url.as_deref())?;
     let dataset = crate::data::load(&cfg)?;
     let mut a = if args.no_base_rates {

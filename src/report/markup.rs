@@ -1,0 +1,651 @@
+//! Markdown in, Typst markup out: the note's markdown (the default templates or a user's) walked
+//! as pulldown-cmark events and written as Typst markup for the PDF.
+//!
+//! Nothing from the markdown is ever Typst syntax: text is written with every ASCII punctuation
+//! character backslash-escaped (so `#`, `*`, `_`, `$`, `<`, `@`, `=`, `-`, `/`, `[`, `]` and the
+//! shorthands `--`, `...`, `~` stay literal), and values passed to Typst functions (code, link
+//! targets, alt text, image paths) are written as escaped string literals. Raw HTML becomes
+//! visible text (comments are dropped), as in the HTML output. Handled: headings, paragraphs,
+//! emphasis, strong, strikethrough, inline code and code blocks, block quotes, ordered, unordered
+//! and task lists, tables (with column alignment), footnotes, rules, hard breaks, images (with
+//! alt text) and links (`http`, `https` and `mailto` become PDF links; other targets keep only
+//! their text, since a relative path means nothing inside an archived PDF).
+
+use super::html::markdown_options;
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+
+/// Inline code longer than this (in characters, without whitespace) may break across lines...
+const LONG_CODE: usize = 32;
+/// ...every this many characters (a SHA-256 in a table cell breaks into halves or quarters).
+const CODE_CHUNK: usize = 16;
+
+/// The pieces inline code `s` is set in: one, or chunks of [`CODE_CHUNK`] characters when it is
+/// long and has no whitespace (so it can break between chunks).
+fn code_pieces(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= LONG_CODE || chars.iter().any(|c| c.is_whitespace()) {
+        return vec![s.to_string()];
+    }
+    chars.chunks(CODE_CHUNK).map(|c| c.iter().collect()).collect()
+}
+
+/// Writes inline code: `#raw("...")`, long code as pieces joined by a hair of weak spacing (a
+/// line break opportunity that adds no character to the text; Typst ignores zero spacing).
+fn push_code(out: &mut String, s: &str) {
+    for (i, piece) in code_pieces(s).iter().enumerate() {
+        if i > 0 {
+            out.push_str(CODE_BREAK);
+        }
+        out.push_str("#raw(");
+        out.push_str(&string_literal(piece));
+        out.push(')');
+    }
+}
+
+/// Added to every column width, in em (rounding in measurement and layout).
+const SLACK_EM: f64 = 0.1;
+
+/// Between the pieces of long inline code.
+const CODE_BREAK: &str = "#h(0.01pt, weak: true)";
+
+/// The face a run of table text is set in (for measuring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    /// Regular text.
+    Regular,
+    /// Bold text: header cells and strong emphasis.
+    Bold,
+    /// Code.
+    Mono,
+}
+
+/// How tables are fitted to the text width: column widths are computed here, like a browser's
+/// automatic table layout, from each column's narrowest possible width (its longest word) and its
+/// natural width (its longest cell on one line), both measured with the real font.
+pub struct TableFit<'a> {
+    /// Width in em of a text run in a face. Must not panic on any text.
+    pub measure: &'a dyn Fn(&str, Face) -> f64,
+    /// The width available to a table, in em of the table's type size.
+    pub available_em: f64,
+    /// Horizontal cell padding on each side, in em of the table's type size.
+    pub inset_em: f64,
+}
+
+/// Writes `s` as Typst markup text: ASCII punctuation backslash-escaped, line breaks and tabs as
+/// spaces, other control characters dropped.
+pub fn push_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// `s` as a Typst string literal (`"..."`), with `\`, `"` and line breaks escaped and other
+/// control characters dropped.
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A link target the PDF keeps as a link: an absolute `http`, `https` or `mailto` URL without
+/// whitespace or control characters.
+fn is_pdf_link(dest: &str) -> bool {
+    let lower = dest.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        && !dest.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// One open container whose Typst form is only known when it closes.
+enum Frame {
+    /// A list: `start` is `Some(n)` for an ordered list; items are finished markup.
+    List { start: Option<u64>, items: Vec<String> },
+    /// A list item being written.
+    Item,
+    /// A table: alignments, the header cells, the body cells, per column the (narrowest,
+    /// natural) width in em.
+    Table {
+        align: Vec<Alignment>,
+        head: Vec<String>,
+        body: Vec<String>,
+        widths: Vec<(f64, f64)>,
+        in_head: bool,
+    },
+    /// A table cell being written: its visible text as (text, face) runs.
+    Cell { runs: Vec<(String, Face)> },
+    /// An image: its resolved path (None: show the alt text) and the alt text so far.
+    Image { path: Option<String>, alt: String, fallback: String },
+    /// A footnote definition being written (its markup is stored, not emitted in place).
+    Footnote { label: String },
+    /// A code block: its text, passed to Typst as a string literal.
+    Code { text: String },
+    /// Other containers are written in place.
+    Inline,
+}
+
+/// Converts markdown to Typst markup. `image` maps an image destination (`charts/weekly.png`) to
+/// the path the Typst world serves it under; an image it does not know shows its alt text.
+/// `fallback_alt` gives the alt text for an image written without one (from its destination).
+/// Tables get explicit column widths from `fit`.
+pub fn markdown_to_typst(
+    md: &str,
+    image: &dyn Fn(&str) -> Option<String>,
+    fallback_alt: &dyn Fn(&str) -> String,
+    fit: &TableFit,
+) -> String {
+    let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
+    // Footnote definitions first, so a reference can carry its note.
+    let mut notes: BTreeMap<String, String> = BTreeMap::new();
+    let ctx = Ctx { image, fallback_alt, fit };
+    convert(&events, &ctx, &mut notes, true);
+    convert(&events, &ctx, &mut notes, false)
+}
+
+/// What the conversion consults.
+struct Ctx<'a> {
+    image: &'a dyn Fn(&str) -> Option<String>,
+    fallback_alt: &'a dyn Fn(&str) -> String,
+    fit: &'a TableFit<'a>,
+}
+
+fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, collect_notes: bool) -> String {
+    // Output buffers: the bottom one is the document; each open frame that is assembled at its
+    // end (list item, cell, image alt, footnote) writes into its own buffer.
+    let mut bufs: Vec<String> = vec![String::new()];
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut link_kept: Vec<bool> = Vec::new();
+    let in_image = |frames: &[Frame]| frames.iter().any(|f| matches!(f, Frame::Image { .. }));
+    // Open strong emphasis, and whether the table head is being written (bold text).
+    let mut strong = 0usize;
+    for ev in events {
+        match ev {
+            Event::Start(Tag::Strong) => strong += 1,
+            Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
+            _ => {}
+        }
+        let bold = strong > 0 || frames.iter().any(|f| matches!(f, Frame::Table { in_head: true, .. }));
+        let face = if bold { Face::Bold } else { Face::Regular };
+        // Inside an image only text counts, as alt text.
+        if in_image(&frames) && !matches!(ev, Event::End(TagEnd::Image) | Event::Start(Tag::Image { .. })) {
+            if let (
+                Event::Text(s) | Event::Code(s) | Event::InlineHtml(s) | Event::Html(s),
+                Some(Frame::Image { alt, .. }),
+            ) = (ev, frames.iter_mut().rev().find(|f| matches!(f, Frame::Image { .. })))
+            {
+                alt.push_str(s);
+            }
+            continue;
+        }
+        if let (Event::Text(s), Some(Frame::Code { text })) = (ev, frames.last_mut()) {
+            text.push_str(s);
+            continue;
+        }
+        let out = bufs.last_mut().expect("the document buffer is never popped");
+        match ev {
+            Event::Text(s) => {
+                push_text(out, s);
+                count(&mut frames, s, face);
+            }
+            Event::Code(s) => {
+                push_code(out, s);
+                count(&mut frames, s, Face::Mono);
+            }
+            Event::Html(s) | Event::InlineHtml(s) => {
+                let t = s.trim();
+                if !(t.starts_with("<!--") && t.ends_with("-->")) {
+                    push_text(out, s);
+                    count(&mut frames, s, face);
+                }
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("\\\n"),
+            Event::Rule => out.push_str("\n#line(length: 100%, stroke: 0.5pt + luma(160))\n\n"),
+            Event::TaskListMarker(done) => out.push_str(if *done { "☑ " } else { "☐ " }),
+            Event::FootnoteReference(label) => {
+                if collect_notes {
+                    continue;
+                }
+                match notes.get(label.as_ref()) {
+                    Some(n) => {
+                        out.push_str("#footnote[");
+                        out.push_str(n);
+                        out.push(']');
+                    }
+                    None => {
+                        push_text(out, &format!("[^{label}]"));
+                    }
+                }
+            }
+            Event::InlineMath(s) | Event::DisplayMath(s) => push_text(out, s),
+            Event::Start(tag) => start(tag, &mut bufs, &mut frames, &mut link_kept, ctx),
+            Event::End(tag) => {
+                end(*tag, &mut bufs, &mut frames, &mut link_kept, notes, collect_notes, ctx.fit)
+            }
+        }
+    }
+    bufs.truncate(1);
+    bufs.pop().unwrap_or_default()
+}
+
+/// Records the visible text `s` in the innermost open table cell.
+fn count(frames: &mut [Frame], s: &str, face: Face) {
+    if let Some(Frame::Cell { runs }) = frames.iter_mut().rev().find(|f| matches!(f, Frame::Cell { .. })) {
+        runs.push((s.to_string(), face));
+    }
+}
+
+/// A cell's (narrowest, natural) width in em: its longest unbreakable word, and all its text on
+/// one line. Words break at whitespace only (what Typst does for this text, near enough).
+fn cell_widths(runs: &[(String, Face)], fit: &TableFit) -> (f64, f64) {
+    let mut natural = 0.0;
+    let mut narrowest: f64 = 0.0;
+    let mut word = 0.0;
+    for (text, face) in runs {
+        for (i, piece) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                narrowest = narrowest.max(word);
+                word = 0.0;
+                natural += (fit.measure)(" ", *face);
+            }
+            let chunks = if *face == Face::Mono { code_pieces(piece) } else { vec![piece.to_string()] };
+            for (j, chunk) in chunks.iter().enumerate() {
+                if j > 0 {
+                    narrowest = narrowest.max(word);
+                    word = 0.0;
+                }
+                let w = (fit.measure)(chunk, *face);
+                word += w;
+                natural += w;
+            }
+        }
+    }
+    (narrowest.max(word), natural)
+}
+
+/// Column widths in em (padding included) that fit `available`: every column gets at least its
+/// narrowest width; the rest of the room goes to the columns that would wrap, in proportion to
+/// how much they would still need (so a long text column wraps least). A table that fits at
+/// natural width keeps it.
+fn fit_columns(widths: &[(f64, f64)], fit: &TableFit) -> Vec<f64> {
+    // Padding, and a hair for rounding so a cell measured to fit does not wrap.
+    let pad = 2.0 * fit.inset_em + SLACK_EM;
+    let min: Vec<f64> = widths.iter().map(|w| w.0 + pad).collect();
+    let max: Vec<f64> = widths.iter().map(|w| w.1.max(w.0) + pad).collect();
+    let (sum_min, sum_max): (f64, f64) = (min.iter().sum(), max.iter().sum());
+    if sum_max <= fit.available_em {
+        return max;
+    }
+    if sum_min >= fit.available_em || sum_max <= sum_min {
+        return min;
+    }
+    let spare = fit.available_em - sum_min;
+    min.iter().zip(&max).map(|(lo, hi)| lo + (hi - lo) * spare / (sum_max - sum_min)).collect()
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn start(tag: &Tag, bufs: &mut Vec<String>, frames: &mut Vec<Frame>, link_kept: &mut Vec<bool>, ctx: &Ctx) {
+    let out = top(bufs);
+    match tag {
+        Tag::Paragraph => {}
+        Tag::Heading { level, .. } => {
+            out.push_str(&format!("\n#heading(level: {})[", heading_level(*level)));
+        }
+        Tag::BlockQuote(_) => out.push_str("\n#quote(block: true)["),
+        Tag::CodeBlock(kind) => {
+            out.push_str("\n#raw(block: true, ");
+            if let CodeBlockKind::Fenced(lang) = kind {
+                let lang = lang.split_whitespace().next().unwrap_or("");
+                if !lang.is_empty() {
+                    out.push_str("lang: ");
+                    out.push_str(&string_literal(lang));
+                    out.push_str(", ");
+                }
+            }
+            // The code text arrives as Text events, collected raw in the frame.
+            frames.push(Frame::Code { text: String::new() });
+        }
+        Tag::List(start) => {
+            frames.push(Frame::List { start: *start, items: Vec::new() });
+        }
+        Tag::Item => {
+            frames.push(Frame::Item);
+            bufs.push(String::new());
+        }
+        Tag::Table(align) => {
+            frames.push(Frame::Table {
+                align: align.clone(),
+                head: Vec::new(),
+                body: Vec::new(),
+                widths: vec![(0.0, 0.0); align.len()],
+                in_head: false,
+            });
+        }
+        Tag::TableHead => {
+            if let Some(Frame::Table { in_head, .. }) = frames.last_mut() {
+                *in_head = true;
+            }
+        }
+        Tag::TableRow => {}
+        Tag::TableCell => {
+            frames.push(Frame::Cell { runs: Vec::new() });
+            bufs.push(String::new());
+        }
+        Tag::Emphasis => out.push_str("#emph["),
+        Tag::Strong => out.push_str("#strong["),
+        Tag::Strikethrough => out.push_str("#strike["),
+        Tag::Link { dest_url, .. } => {
+            let keep = is_pdf_link(dest_url);
+            if keep {
+                out.push_str("#link(");
+                out.push_str(&string_literal(dest_url));
+                out.push_str(")[");
+            }
+            link_kept.push(keep);
+        }
+        Tag::Image { dest_url, .. } => {
+            let dest = dest_url.trim();
+            frames.push(Frame::Image {
+                path: (ctx.image)(dest),
+                alt: String::new(),
+                fallback: (ctx.fallback_alt)(dest),
+            });
+        }
+        Tag::FootnoteDefinition(label) => {
+            frames.push(Frame::Footnote { label: label.to_string() });
+            bufs.push(String::new());
+        }
+        // Not enabled by the markdown options; their content is written in place.
+        _ => frames.push(Frame::Inline),
+    }
+}
+
+fn end(
+    tag: TagEnd,
+    bufs: &mut Vec<String>,
+    frames: &mut Vec<Frame>,
+    link_kept: &mut Vec<bool>,
+    notes: &mut BTreeMap<String, String>,
+    collect_notes: bool,
+    fit: &TableFit,
+) {
+    match tag {
+        TagEnd::Paragraph => top(bufs).push_str("\n\n"),
+        TagEnd::Heading(_) => top(bufs).push_str("]\n\n"),
+        TagEnd::BlockQuote(_) => top(bufs).push_str("]\n\n"),
+        TagEnd::CodeBlock => {
+            let code = match frames.pop() {
+                Some(Frame::Code { text }) => text,
+                _ => String::new(),
+            };
+            let out = top(bufs);
+            out.push_str(&string_literal(code.trim_end_matches('\n')));
+            out.push_str(")\n\n");
+        }
+        TagEnd::Item => {
+            frames.pop();
+            let item = if bufs.len() > 1 { bufs.pop().unwrap_or_default() } else { String::new() };
+            if let Some(Frame::List { items, .. }) = frames.last_mut() {
+                items.push(item.trim().to_string());
+            }
+        }
+        TagEnd::List(_) => {
+            if let Some(Frame::List { start, items }) = frames.pop() {
+                let out = top(bufs);
+                match start {
+                    Some(n) => out.push_str(&format!("\n#enum(start: {n}, tight: true")),
+                    None => out.push_str("\n#list(tight: true"),
+                }
+                for it in items {
+                    out.push_str(", [");
+                    out.push_str(&it);
+                    out.push(']');
+                }
+                out.push_str(")\n\n");
+            }
+        }
+        TagEnd::TableHead => {
+            if let Some(Frame::Table { in_head, .. }) = frames.last_mut() {
+                *in_head = false;
+            }
+        }
+        TagEnd::TableRow => {}
+        TagEnd::TableCell => {
+            let runs = match frames.pop() {
+                Some(Frame::Cell { runs }) => runs,
+                _ => Vec::new(),
+            };
+            let cell = if bufs.len() > 1 { bufs.pop().unwrap_or_default() } else { String::new() };
+            if let Some(Frame::Table { head, body, widths, in_head, .. }) = frames.last_mut() {
+                let n_cols = widths.len().max(1);
+                let col = (if *in_head { head.len() } else { body.len() }) % n_cols;
+                let (lo, hi) = cell_widths(&runs, fit);
+                if let Some(w) = widths.get_mut(col) {
+                    *w = (w.0.max(lo), w.1.max(hi));
+                }
+                let cell = format!("[{}]", cell.trim());
+                if *in_head {
+                    head.push(cell);
+                } else {
+                    body.push(cell);
+                }
+            }
+        }
+        TagEnd::Table => {
+            if let Some(Frame::Table { align, head, body, widths, .. }) = frames.pop() {
+                write_table(top(bufs), &align, &head, &body, &fit_columns(&widths, fit));
+            }
+        }
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => top(bufs).push(']'),
+        TagEnd::Link => {
+            if link_kept.pop().unwrap_or(false) {
+                top(bufs).push(']');
+            }
+        }
+        TagEnd::Image => {
+            if let Some(Frame::Image { path, alt, fallback }) = frames.pop() {
+                let alt = if alt.trim().is_empty() { fallback } else { alt.trim().to_string() };
+                let out = top(bufs);
+                match path {
+                    Some(p) => {
+                        out.push_str("#image(");
+                        out.push_str(&string_literal(&p));
+                        out.push_str(", width: 100%, alt: ");
+                        out.push_str(&string_literal(&alt));
+                        out.push(')');
+                    }
+                    None => push_text(out, &alt),
+                }
+            }
+        }
+        TagEnd::FootnoteDefinition => {
+            let label = match frames.pop() {
+                Some(Frame::Footnote { label }) => label,
+                _ => String::new(),
+            };
+            let text = if bufs.len() > 1 { bufs.pop().unwrap_or_default() } else { String::new() };
+            if collect_notes {
+                notes.insert(label, text.trim().to_string());
+            }
+        }
+        _ => {
+            frames.pop();
+        }
+    }
+}
+
+fn top(bufs: &mut [String]) -> &mut String {
+    bufs.last_mut().expect("the document buffer is never popped")
+}
+
+/// Writes a table with the given column widths (em); its header repeats on a new page.
+fn write_table(out: &mut String, align: &[Alignment], head: &[String], body: &[String], widths: &[f64]) {
+    let n = align.len().max(1);
+    let cols: Vec<String> = widths.iter().map(|w| format!("{w:.2}em")).collect();
+    let aligns: Vec<&str> = align
+        .iter()
+        .map(|a| match a {
+            Alignment::Right => "right",
+            Alignment::Center => "center",
+            Alignment::Left | Alignment::None => "left",
+        })
+        .collect();
+    out.push_str("\n#table(columns: (");
+    out.push_str(&cols.join(", "));
+    if n == 1 {
+        out.push(',');
+    }
+    out.push_str("), align: (");
+    out.push_str(&aligns.join(", "));
+    if n == 1 {
+        out.push(',');
+    }
+    out.push(')');
+    if !head.is_empty() {
+        out.push_str(",\n  table.header(");
+        out.push_str(&head.join(", "));
+        out.push(')');
+    }
+    for row in body.chunks(n) {
+        out.push_str(",\n  ");
+        out.push_str(&row.join(", "));
+        // A short last row (malformed markdown cannot produce one, but stay safe) is padded.
+        for _ in row.len()..n {
+            out.push_str(", []");
+        }
+    }
+    out.push_str(")\n\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character half an em wide; a 20 em table width; no padding.
+    fn fit() -> TableFit<'static> {
+        TableFit { measure: &|s: &str, _| s.chars().count() as f64 * 0.5, available_em: 20.1, inset_em: 0.0 }
+    }
+
+    fn conv(md: &str) -> String {
+        markdown_to_typst(
+            md,
+            &|d: &str| (d == "charts/w.png").then(|| "/charts/w.png".to_string()),
+            &|d: &str| format!("Chart {d}"),
+            &fit(),
+        )
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let t = conv("a #let x = 1 $y$ <b> @c [d] *e* -- ... ~ // f\n");
+        assert!(
+            t.contains(
+                "a \\#let x \\= 1 \\$y\\$ \\<b\\> \\@c \\[d\\] #emph[e] \\-\\- \\.\\.\\. \\~ \\/\\/ f"
+            ),
+            "{t}"
+        );
+        // Every `#` the converter did not write itself is escaped.
+        let unescaped = t.match_indices('#').filter(|(i, _)| *i == 0 || &t[i - 1..*i] != "\\").count();
+        assert_eq!(unescaped, 1, "only #emph is code: {t}");
+    }
+
+    #[test]
+    fn literals_are_escaped() {
+        assert_eq!(string_literal("a\"b\\c\nd\u{7}"), "\"a\\\"b\\\\c\\nd\"");
+        let t = conv("`x\") #panic(\"`\n\n[l](https://x.org/a\"b)\n");
+        assert!(t.contains("#raw(\"x\\\") #panic(\\\"\")"), "{t}");
+        assert!(t.contains("#link(\"https://x.org/a\\\"b\")[l]"), "{t}");
+    }
+
+    #[test]
+    fn structure() {
+        let t = conv("# T\n\n## A\n\npara one\nline two\n\n- x\n- **y**\n\n1. one\n2. two\n");
+        assert!(t.contains("#heading(level: 1)[T]"), "{t}");
+        assert!(t.contains("#heading(level: 2)[A]"), "{t}");
+        assert!(t.contains("para one line two"), "{t}");
+        assert!(t.contains("#list(tight: true, [x], [#strong[y]])"), "{t}");
+        assert!(t.contains("#enum(start: 1, tight: true, [one], [two])"), "{t}");
+    }
+
+    #[test]
+    fn tables_keep_alignment_and_size_columns() {
+        // Natural widths 19.5 em and 1 em do not fit 20 em: the short column keeps its width,
+        // the long one wraps into what is left.
+        let t =
+            conv("| Claim | n |\n|---|---:|\n| a long claim that needs room to breathe | 1 |\n| b | 22 |\n");
+        assert!(t.contains("#table(columns: (19.00em, 1.10em), align: (left, right)"), "{t}");
+        // A table that fits keeps its natural widths.
+        assert!(t.contains("table.header([Claim], [n])"), "{t}");
+        assert!(t.contains("[b], [22]"), "{t}");
+        let t = conv("| a | bb |\n|---|---|\n| x | y |\n");
+        assert!(t.contains("columns: (0.60em, 1.10em)"), "{t}");
+        // Every column at least as wide as its longest word.
+        let w = fit_columns(&[(9.0, 30.0), (12.0, 12.0)], &fit());
+        assert_eq!(w, vec![9.1, 12.1]);
+    }
+
+    #[test]
+    fn images_links_and_html() {
+        let t = conv(
+            "![weekly \"chart\"](charts/w.png)\n\n![](charts/w.png)\n\n![gone](http://evil/x.png)\n\n\
+             [a](javascript:alert(1)) [b](charts/x.png) <script>x</script> <!-- note -->\n",
+        );
+        assert!(t.contains("#image(\"/charts/w.png\", width: 100%, alt: \"weekly \\\"chart\\\"\")"), "{t}");
+        assert!(t.contains("alt: \"Chart charts/w.png\""), "{t}");
+        assert!(!t.contains("evil") && t.contains("gone"), "{t}");
+        assert!(!t.contains("javascript") && !t.contains("#link"), "{t}");
+        assert!(t.contains("\\<script\\>x\\<\\/script\\>"), "{t}");
+        assert!(!t.contains("note"), "{t}");
+    }
+
+    #[test]
+    fn long_code_may_break_between_chunks() {
+        let hash = "a76d61ac0777b04951155893e03e216aad5ddfeb449ac8ef1f464c6120080e34";
+        let t = conv(&format!("`{hash}` `short`"));
+        assert!(
+            t.contains(&format!(
+                "#raw(\"a76d61ac0777b049\"){CODE_BREAK}#raw(\"51155893e03e216a\"){CODE_BREAK}#raw("
+            )),
+            "{t}"
+        );
+        assert!(t.contains("#raw(\"short\")"), "{t}");
+        let (lo, hi) = cell_widths(&[(hash.to_string(), Face::Mono)], &fit());
+        assert_eq!((lo, hi), (8.0, 32.0));
+    }
+
+    #[test]
+    fn code_blocks_footnotes_quotes() {
+        let t = conv("```rust\nlet a = \"#x\";\n```\n\n> quoted\n\nsee[^1]\n\n[^1]: the *note*\n");
+        assert!(t.contains("#raw(block: true, lang: \"rust\", \"let a = \\\"#x\\\";\")"), "{t}");
+        assert!(t.contains("#quote(block: true)[quoted"), "{t}");
+        assert!(t.contains("see#footnote[the #emph[note]"), "{t}");
+    }
+}
