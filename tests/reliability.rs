@@ -234,19 +234,6 @@ fn concurrent_batches_into_one_folder_never_fail_or_lose_a_note() {
     }
 }
 
-/// A fake Chromium that records its pid and hangs (the render is then inside its swap window).
-fn hanging_chromium(dir: &Path) -> PathBuf {
-    let p = dir.join("chromium-hang");
-    std::fs::write(
-        &p,
-        format!("#!/bin/sh\necho $$ > '{}'\nexec sleep 60\n", dir.join("chromium.pid").display()),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    p
-}
-
 #[test]
 fn leftovers_of_a_crashed_run_are_gone_after_the_next_run() {
     let t = tempfile::tempdir().unwrap();
@@ -258,36 +245,21 @@ fn leftovers_of_a_crashed_run_are_gone_after_the_next_run() {
         c
     };
     assert!(run(&mut render("md,html,json"), 120, "first").status.success());
-    // A real crash: kill -9 while the PDF prints (the new note is in .out.tmp-*).
-    let chromium = hanging_chromium(dir);
-    let mut child = render("md,html,json,pdf")
-        .env("MARKETNOTE_CHROMIUM", &chromium)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid_file = dir.join("chromium.pid");
-    let start = Instant::now();
-    while std::fs::read_to_string(&pid_file).map_or(true, |s| s.trim().is_empty()) {
-        assert!(start.elapsed() < Duration::from_secs(60), "never reached the PDF step");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let _ = Command::new("kill").arg(std::fs::read_to_string(&pid_file).unwrap().trim()).status();
-    // And the leftovers of older crashes (both kinds), as a crashed run leaves them.
+    // The leftovers a run killed mid-write leaves (both kinds). The PDF is typeset in memory now,
+    // so there is no external step to kill a run in; every step of the swap itself is killed
+    // in-process by the unit tests in src/report/write.rs.
     for n in [".out.tmp-99999-1-0", ".out.old-99999-2-0"] {
         std::fs::create_dir_all(dir.join(n).join("charts")).unwrap();
         std::fs::write(dir.join(n).join(".marketnote"), "x").unwrap();
         std::fs::write(dir.join(n).join("charts/big.png"), vec![0u8; 1 << 20]).unwrap();
     }
-    let before = extra_names(dir, &["out", "chromium-hang", "chromium.pid"]);
-    assert!(before.iter().any(|n| n.starts_with(".out.tmp-") && n != ".out.tmp-99999-1-0"), "{before:?}");
+    let before = extra_names(dir, &["out"]);
+    assert_eq!(before.len(), 2, "{before:?}");
     complete_note(&dir.join("out"));
     let o = run(&mut render("md,html,json"), 120, "next");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     complete_note(&dir.join("out"));
-    assert_eq!(extra_names(dir, &["out", "chromium-hang", "chromium.pid"]), Vec::<String>::new());
+    assert_eq!(extra_names(dir, &["out"]), Vec::<String>::new());
 }
 
 #[test]
