@@ -9,6 +9,30 @@ use crate::error::{Error, Location, Result};
 use chrono::{Days, NaiveDate};
 use std::path::Path;
 
+/// The index of the header `want` (normalised like every header) named by the config key `key`
+/// of macro `cfg`; else an error at line 1 listing the file's columns.
+fn named_column(
+    names: &[String],
+    raw_names: &[String],
+    want: &str,
+    key: &str,
+    cfg: &MacroConfig,
+    path: &Path,
+) -> Result<usize> {
+    let want_norm = csvio::norm_header(want.as_bytes());
+    names.iter().position(|n| *n == want_norm).ok_or_else(|| {
+        Error::input(
+            Location::line(path, 1),
+            format!(
+                "no column `{}` (from `{key}` of macro `{}`): expected one of {}",
+                csvio::show(want.as_bytes()),
+                csvio::show(cfg.id.as_bytes()),
+                csvio::header_list(raw_names)
+            ),
+        )
+    })
+}
+
 /// Reads and parses the macro file a config entry names.
 pub fn read_macro(cfg: &MacroConfig) -> Result<(MacroSeries, FileReport)> {
     let bytes = super::read::read(&cfg.file, super::read::Kind::Macro)
@@ -84,38 +108,12 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
     }
     let n_fields = rec.len();
     let date_col = match &cfg.date_column {
-        Some(want) => {
-            let want_norm = csvio::norm_header(want.as_bytes());
-            names.iter().position(|n| *n == want_norm).ok_or_else(|| {
-                Error::input(
-                    Location::line(path, 1),
-                    format!(
-                        "no column `{}` (from `date_column` of macro `{}`): expected one of {}",
-                        csvio::show(want.as_bytes()),
-                        csvio::show(cfg.id.as_bytes()),
-                        csvio::header_list(&raw_names)
-                    ),
-                )
-            })?
-        }
+        Some(want) => named_column(&names, &raw_names, want, "date_column", cfg, path)?,
         None => names.iter().position(|n| DATE_NAMES.contains(&n.as_str())).unwrap_or(0),
     };
     let vintages = if cfg.column.is_none() { alfred_vintages(&raw_names, date_col) } else { Vec::new() };
     let value_col = match &cfg.column {
-        Some(want) => {
-            let want_norm = csvio::norm_header(want.as_bytes());
-            names.iter().position(|n| *n == want_norm).ok_or_else(|| {
-                Error::input(
-                    Location::line(path, 1),
-                    format!(
-                        "no column `{}` (from `column` of macro `{}`): expected one of {}",
-                        csvio::show(want.as_bytes()),
-                        csvio::show(cfg.id.as_bytes()),
-                        csvio::header_list(&raw_names)
-                    ),
-                )
-            })?
-        }
+        Some(want) => named_column(&names, &raw_names, want, "column", cfg, path)?,
         None if !vintages.is_empty() => vintages[0].0,
         None => pick_value_column(&names, &raw_names, date_col, cfg, path)?,
     };
