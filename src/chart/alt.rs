@@ -88,13 +88,18 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 1 => "1 active distribution day marked".to_string(),
                 k => format!("{k} active distribution days marked"),
             });
-            if let Some((d, _)) = a.volume_day {
+            if let Some((d, rank)) = a.volume_day {
                 if d >= d0 {
-                    parts.push(format!("record-volume day {d} highlighted"));
+                    parts.push(format!("{} {d} highlighted", super::annotate::volume_day_name(rank)));
                 }
             }
             if let Some(lh) = &a.lower_high {
-                if lh.h_last < lh.h_prev {
+                if let (true, Some(d)) = (lh.h_last < lh.h_prev, lh.overturned) {
+                    parts.push(format!(
+                        "swing high {:.2} under {:.2}, no longer a lower high after the close above it on {d}",
+                        lh.h_last, lh.h_prev
+                    ));
+                } else if lh.stands() {
                     let trig = match (lh.lmid, lh.state) {
                         (Some(m), State::Bearish) => format!(", confirmed by a close below {m:.2}"),
                         (Some(m), _) => format!("; a close below {m:.2} would confirm it"),

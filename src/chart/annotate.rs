@@ -42,6 +42,25 @@ pub(crate) struct LowerHigh {
     pub lmid: Option<f64>,
     /// The H1 state.
     pub state: State,
+    /// First close above `h_prev` after a lower high (H1's `overturn_date`): from then on the
+    /// lower high no longer stands, and the chart says so instead of marking it.
+    pub overturned: Option<NaiveDate>,
+}
+
+/// The name of F2's volume day by its rank among the year's sessions: only rank 1 is a record.
+pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
+    match rank {
+        Some(r) if r > 1.0 => format!("#{r:.0} volume day of the year"),
+        _ => "heaviest-volume day of the year".into(),
+    }
+}
+
+impl LowerHigh {
+    /// True when the latest swing high is below the prior one and no later close has overturned it
+    /// (the same rule H1 reports by).
+    pub fn stands(&self) -> bool {
+        self.h_last < self.h_prev && self.overturned.is_none()
+    }
 }
 
 /// The OBV support line of H2 (daily OBV units).
@@ -246,6 +265,7 @@ impl Annotations {
                     h_last_date: date(s, &["H_last_date"]),
                     lmid: num(s, &["Lmid"]),
                     state: s.state,
+                    overturned: date(s, &["overturn_date"]),
                 });
             }
         }

@@ -27,7 +27,7 @@ pub(crate) enum Layers {
     Weekly,
     /// 3-day: consolidation zone and breakout, cluster top as a reference line.
     ThreeDay,
-    /// Daily: stacked levels, distribution days, record-volume day, lower high, OBV line.
+    /// Daily: stacked levels, distribution days, the year's top volume day, lower high, OBV line.
     Daily,
 }
 
@@ -190,7 +190,7 @@ impl TfScene<'_> {
                     };
                     out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba() });
                 }
-                if let Some(lh) = &a.lower_high {
+                if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.overturned.is_none()) {
                     if let Some(m) = lh.lmid {
                         out.push(EdgeLabel {
                             y: m,
@@ -480,7 +480,7 @@ impl TfScene<'_> {
                 if n_dd > 0 {
                     legend.push((Swatch::TriDown(pal.dist.to_rgba()), format!("distribution day ({n_dd})")));
                 }
-                if let Some((d, _)) = a.volume_day {
+                if let Some((d, rank)) = a.volume_day {
                     if let Some(i) = bar_of(&b.date, d).filter(|i| *i >= self.start && b.date[*i] == d) {
                         let x = f.fx(i as f64);
                         pen.circle(
@@ -490,12 +490,15 @@ impl TfScene<'_> {
                             true,
                             1,
                         )?;
-                        legend.push((Swatch::Dot(pal.highlight.to_rgba()), "record-volume day".into()));
+                        legend.push((
+                            Swatch::Dot(pal.highlight.to_rgba()),
+                            super::annotate::volume_day_name(rank),
+                        ));
                     }
                 }
                 if let Some(lh) = &a.lower_high {
                     self.draw_lower_high(pen, f, lh, &tops)?;
-                    let name = if lh.h_last < lh.h_prev { "lower high" } else { "swing highs" };
+                    let name = if lh.stands() { "lower high" } else { "swing highs" };
                     legend.push((Swatch::TriDown(pal.risk.to_rgba()), name.into()));
                 }
             }
@@ -613,11 +616,22 @@ impl TfScene<'_> {
         let fs = pen.fs(FS_NOTE);
         let col = pal.risk.to_rgba();
         let bg = Palette::alpha(pal.panel, 0.85);
-        let lower = lh.h_last < lh.h_prev;
+        let lower = lh.stands();
         let at = |d: Option<NaiveDate>| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start);
         let pts = [
             (at(lh.h_prev_date), lh.h_prev, "H"),
-            (at(lh.h_last_date), lh.h_last, if lower { "LH" } else { "HH" }),
+            // An overturned lower high is just a swing high: neither LH nor HH.
+            (
+                at(lh.h_last_date),
+                lh.h_last,
+                if lower {
+                    "LH"
+                } else if lh.h_last < lh.h_prev {
+                    "H"
+                } else {
+                    "HH"
+                },
+            ),
         ];
         let mut first_x = None;
         for (i, v, name) in pts {
@@ -743,7 +757,7 @@ impl TfScene<'_> {
                 h,
                 VPos::Top,
             )?;
-            legend.push((Swatch::Box(pal.highlight.to_rgba()), "record-volume day".into()));
+            legend.push((Swatch::Box(pal.highlight.to_rgba()), super::annotate::volume_day_name(rank)));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "Volume", &legend)

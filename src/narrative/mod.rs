@@ -1235,10 +1235,13 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         match (n("H_last"), r.date("H_last_date"), n("H_prev"), r.date("H_prev_date")) {
             (Some(h), Some(hd), Some(p), Some(pd)) => {
                 let rel = if h > p { "above" } else { "below" };
-                let verdict = match r.state {
-                    State::Bearish => "a lower high",
-                    _ if h > p => "no lower high",
-                    _ => "a lower high not yet confirmed",
+                let verdict = match (r.state, r.date("overturn_date")) {
+                    (State::Bearish, _) => "a lower high".to_string(),
+                    _ if h > p => "no lower high".to_string(),
+                    (_, Some(od)) => {
+                        format!("no longer a lower high, since the close above {} on {}", price(p), date(od))
+                    }
+                    _ => "a lower high not yet confirmed".to_string(),
                 };
                 out.push(format!(
                     "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
