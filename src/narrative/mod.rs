@@ -379,9 +379,11 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("d1_shallow_pullbacks", true) => "daily pullbacks are shallow and bought".into(),
         ("d1_shallow_pullbacks", false) => "daily pullbacks are deep".into(),
         (ids::F4, true) => "there is no distribution on the daily chart".into(),
-        (ids::F4, false) => match n("active") {
-            Some(k) => format!("{} distribution days in the last 25 sessions", count_word(k as usize)),
-            None => "distribution days on the daily chart".into(),
+        (ids::F4, false) => match (n("active"), last_reversal(r)) {
+            // Fewer than five distribution days: the bearish state comes from a reversal day.
+            (Some(k), Some(d)) if k < 5.0 => format!("a high-volume reversal on {}", date(d)),
+            (Some(k), _) => format!("{} distribution days in the last 25 sessions", count_word(k as usize)),
+            (None, _) => "distribution days on the daily chart".into(),
         },
         (ids::H1, true) => "the daily highs are still rising".into(),
         (ids::H1, false) => "the daily chart has made a lower high".into(),
@@ -1062,12 +1064,20 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
                 let k = k as usize;
                 let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
-                match r.state {
-                    State::Bearish => format!(
+                match (r.state, last_reversal(r)) {
+                    (State::Bearish, Some(hv)) if k < 5 => format!(
+                        "A high-volume reversal on {} (volume at least 1.5 times its 50-day average, a 20-session \
+                         high and a close near the low) points to institutional selling; {} distribution {} in the \
+                         last 25 sessions{latest}.",
+                        date(hv),
+                        count_word(k),
+                        if k == 1 { "day" } else { "days" }
+                    ),
+                    (State::Bearish, _) => format!(
                         "{} distribution days (down on higher volume) in the last 25 sessions{latest}, point to institutional selling.",
                         capitalise(&count_word(k))
                     ),
-                    State::Bullish => format!(
+                    (State::Bullish, _) => format!(
                         "No sign of distribution: {} distribution {} in the last 25 sessions{latest}.",
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
@@ -1226,6 +1236,14 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         }
     }
     t
+}
+
+/// The latest high-volume reversal day of F4 (`hvr_dates`), if any.
+fn last_reversal(r: &SignalResult) -> Option<NaiveDate> {
+    match r.ev("hvr_dates") {
+        Some(crate::signals::Ev::Dates { v }) => v.last().copied(),
+        _ => None,
+    }
 }
 
 fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
