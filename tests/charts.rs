@@ -297,25 +297,43 @@ fn overlap(a: &[i32; 4], b: &[i32; 4]) -> bool {
 }
 
 /// Checks one note's chart layouts: label boxes from the layout pass hit no other label, value
-/// tag, marker or candle body; every value axis has at least three labelled ticks.
+/// tag, marker, candle body, wick, volume bar or data line, and stay inside the plot panel they belong to; every candle
+/// and wick lies inside its panel without touching the top or bottom edge (a wick pinned to the
+/// edge was cut by the range); every value axis has at least three labelled ticks.
 fn check_layouts(what: &str, a: &Analysis) {
     let lays = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
     assert!(!lays.is_empty());
     for l in &lays {
+        let panels: Vec<&[i32; 4]> = l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| b).collect();
+        assert!(!panels.is_empty(), "{what} {}: no panels recorded", l.name);
+        let panel_of = |b: &[i32; 4]| {
+            let (cx, cy) = ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2);
+            panels.iter().find(|p| p[0] <= cx && cx <= p[2] && p[1] <= cy && cy <= p[3]).copied()
+        };
         let labels: Vec<&[i32; 4]> = l.boxes.iter().filter(|(k, _)| *k == "label").map(|(_, b)| b).collect();
-        for (i, a) in labels.iter().enumerate() {
+        for a in &labels {
             for (k, b) in &l.boxes {
-                if std::ptr::eq(*a, b) || !matches!(*k, "label" | "tag" | "marker" | "candle") {
+                if std::ptr::eq(*a, b)
+                    || !matches!(*k, "label" | "tag" | "marker" | "candle" | "wick" | "bar" | "line")
+                {
                     continue;
                 }
                 assert!(!overlap(a, b), "{what} {}: label {a:?} overlaps {k} {b:?}", l.name);
             }
+            let p = panel_of(a).unwrap_or_else(|| panic!("{what} {}: label {a:?} is in no panel", l.name));
             assert!(
-                a[0] >= 0 && a[1] >= 0 && a[2] <= l.size.0 as i32 && a[3] <= l.size.1 as i32,
-                "{what} {}: {a:?}",
+                a[0] >= p[0] && a[1] >= p[1] && a[2] <= p[2] && a[3] <= p[3],
+                "{what} {}: label {a:?} leaves its panel {p:?}",
                 l.name
             );
-            let _ = i;
+        }
+        for (k, b) in l.boxes.iter().filter(|(k, _)| matches!(*k, "candle" | "wick")) {
+            let p = panel_of(b).unwrap_or_else(|| panic!("{what} {}: {k} {b:?} is in no panel", l.name));
+            assert!(
+                b[1] > p[1] && b[3] < p[3],
+                "{what} {}: {k} {b:?} touches the top or bottom of its panel {p:?} (cut by the range)",
+                l.name
+            );
         }
         for (k, n) in l.axis_ticks.iter().enumerate() {
             assert!(*n >= 3, "{what} {}: value axis {k} has {n} labelled ticks", l.name);
@@ -332,7 +350,7 @@ fn layout_labels_never_overlap_and_every_axis_has_three_ticks() {
 #[test]
 fn layout_holds_on_the_sample_at_four_dates() {
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
-    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-12-12"), None] {
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2024-07-19"), Some("2025-12-12"), None] {
         let data = marketnote::data::load(&cfg).unwrap();
         let a = marketnote::analyze(&cfg, data, as_of.map(d)).unwrap();
         check_layouts(as_of.unwrap_or("last date"), &a);

@@ -41,9 +41,20 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 Some(r) => format!("closes above the compression cluster top {:.2} since {r}", c.hi),
                 None => format!("close {close:.2} above the compression cluster top {:.2}", c.hi),
             }),
+            (Some(c), Some(State::Bearish)) if close < c.lo => parts.push(format!(
+                "close {close:.2} below the whole compression cluster {:.2}–{:.2}",
+                c.lo, c.hi
+            )),
             (Some(c), Some(State::Bearish)) => {
                 parts.push(format!("close {close:.2} back below the compression cluster top {:.2}", c.hi))
             }
+            (Some(c), _) if close > c.hi => parts.push(match a.reclaim_date {
+                Some(r) => format!(
+                    "close {close:.2} above the compression cluster top {:.2} since {r}, not yet a confirmed reclaim",
+                    c.hi
+                ),
+                None => format!("close {close:.2} above the compression cluster top {:.2}, not a confirmed reclaim", c.hi),
+            }),
             (Some(c), _) => parts
                 .push(format!("close {close:.2} against the compression cluster {:.2}–{:.2}", c.lo, c.hi)),
             (None, _) => parts.push(format!("last close {close:.2}")),
@@ -113,8 +124,16 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             }
         }
     }
-    if let Some(w) = wave_phrase(&sc.hist) {
-        parts.push(w.to_string());
+    // Weekly and 3-day: the note's momentum reading (D4, E4), never a re-reading of the last
+    // bar; daily (no momentum signal): what the histogram's last bar shows.
+    match (sc.layers, super::annotate::momentum_reading(sc.layers, a)) {
+        (_, Some(r)) => parts.push(r.to_string()),
+        (Layers::Daily, None) => {
+            if let Some(w) = wave_phrase(&sc.hist) {
+                parts.push(w.to_string());
+            }
+        }
+        _ => {}
     }
     let obv_status = a.obv_line.as_ref().and_then(|l| l.status.as_deref());
     let obv = match (sc.layers, a.obv_line.as_ref().map(|l| l.state), obv_status) {

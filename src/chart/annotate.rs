@@ -55,6 +55,26 @@ pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
     }
 }
 
+/// The note's momentum reading for a timeframe chart, worded as the text words it: D4 for the
+/// weekly chart, E4 for the 3-day chart; `None` for the daily chart (no momentum signal) or when
+/// the signal is unavailable.
+pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) -> Option<&'static str> {
+    use super::price::Layers;
+    match layers {
+        Layers::Weekly => a.wk_momentum.map(|s| match s {
+            State::Bullish => "weekly momentum has turned up after a contraction",
+            State::Bearish => "weekly momentum is expanding downward",
+            _ => "weekly momentum shows no clear expansion either way",
+        }),
+        Layers::ThreeDay => a.d3_momentum.map(|s| match s {
+            State::Bullish => "3-day momentum is turning up",
+            State::Bearish => "3-day momentum is falling",
+            _ => "3-day momentum gives no clear signal",
+        }),
+        Layers::Daily => None,
+    }
+}
+
 impl LowerHigh {
     /// True when the latest swing high is below the prior one and no later close has overturned it
     /// (the same rule H1 reports by).
@@ -111,6 +131,16 @@ pub(crate) struct Annotations {
     pub ratio_low: Option<(NaiveDate, f64)>,
     /// A1 two-year change of the ratio (fraction).
     pub lag104: Option<f64>,
+    /// F1 state.
+    pub levels_state: Option<State>,
+    /// F1 leg direction (`up` or `down`), from its `direction` evidence.
+    pub levels_dir: Option<String>,
+    /// D4 weekly momentum state (the reading the note gives for the weekly MACD).
+    pub wk_momentum: Option<State>,
+    /// E4 3-day momentum state.
+    pub d3_momentum: Option<State>,
+    /// E3 20-bar 3-day volume trend (fraction, `vtrend`).
+    pub d3_vtrend: Option<f64>,
 }
 
 fn find<'a>(signals: &'a [SignalResult], id: &str) -> Option<&'a SignalResult> {
@@ -230,6 +260,8 @@ impl Annotations {
             a.breakout_date = date(s, &["breakout_date"]);
         }
         if let Some(s) = find(signals, "d1_stacked_level_reclaim") {
+            a.levels_state = Some(s.state);
+            a.levels_dir = text(s, &["direction"]);
             // `lvl1`, `lvl1_src`, ... when present; else the `levels` text ("218.40 SMA200; ...").
             for k in 1..=32 {
                 match num(s, &[&format!("lvl{k}")]) {
@@ -246,6 +278,9 @@ impl Annotations {
                 }
             }
         }
+        a.wk_momentum = find(signals, "wk_momentum_wave_flip").map(|s| s.state);
+        a.d3_momentum = find(signals, "d3_momentum_mirror").map(|s| s.state);
+        a.d3_vtrend = find(signals, "d3_volume_trend").and_then(|s| num(s, &["vtrend"]));
         if let Some(s) = find(signals, "d1_volume_thrust") {
             // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
             let rank = num(s, &["rank"]);

@@ -50,7 +50,8 @@ pub(crate) struct Placed {
     pub a: Px,
     /// Bottom-right corner.
     pub b: Px,
-    /// What it is: `label`, `tag`, `marker` or `candle`.
+    /// What it is: `label`, `tag`, `marker`, `candle`, `wick`, `bar` (a volume bar), `line` (a
+    /// data line's segment), `tick` or `panel` (a plot frame).
     pub kind: &'static str,
 }
 
@@ -197,15 +198,17 @@ impl<B: DrawingBackend> Pen<'_, B> {
             let probe = Placed { a, b, kind: "" };
             let mut cost = 0.0;
             if a.0 < bounds.0 .0 || a.1 < bounds.0 .1 || b.0 > bounds.1 .0 || b.1 > bounds.1 .1 {
-                cost += 1000.0;
+                // Outside its panel only when nothing inside is possible at all.
+                cost += 1.0e9;
             }
-            for q in self.placed.borrow().iter() {
+            for q in self.placed.borrow().iter().filter(|q| !matches!(q.kind, "panel" | "tick")) {
                 if q.hits(&probe) {
                     let ix = (b.0.min(q.b.0) - a.0.max(q.a.0)) as f64;
                     let iy = (b.1.min(q.b.1) - a.1.max(q.a.1)) as f64;
                     let weight = match q.kind {
                         "label" | "tag" | "marker" => 100.0,
-                        "candle" => 50.0,
+                        "candle" | "wick" | "bar" => 50.0,
+                        "line" => 20.0,
                         _ => 1.0,
                     };
                     cost += weight * (1.0 + ix * iy / 100.0);

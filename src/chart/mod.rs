@@ -56,7 +56,8 @@ pub struct Layout {
     pub size: (u32, u32),
     /// Placed boxes as (kind, [x0, y0, x1, y1]); kinds: `label` (annotation labels from the
     /// layout pass), `tag` (value tags on the axis), `marker`, `candle` (candle bodies), `wick`,
-    /// `tick` (value-axis labels).
+    /// `bar` (volume bars), `line` (segments of a data line labels must not cover),
+    /// `tick` (value-axis labels), `panel` (plot frames: every label belongs inside one).
     pub boxes: Vec<(&'static str, [i32; 4])>,
     /// Number of labelled ticks on each value axis, in drawing order.
     pub axis_ticks: Vec<usize>,
@@ -182,7 +183,15 @@ fn tf_scene<'a>(
     let title = match tf {
         Timeframe::Weekly => format!("{} weekly: compression cluster, momentum and volume", inst.symbol),
         Timeframe::ThreeDay => format!("{} 3-day: consolidation zone, momentum and volume", inst.symbol),
-        _ => format!("{} daily: reclaimed levels, distribution and risk markers", inst.symbol),
+        _ => {
+            // Named by the F1 leg's direction: a breakdown's levels were lost, not reclaimed.
+            let levels = match ann.levels_dir.as_deref() {
+                Some("up") => "levels reclaimed",
+                Some("down") => "levels lost",
+                _ => "stacked levels",
+            };
+            format!("{} daily: {levels}, distribution and risk markers", inst.symbol)
+        }
     };
     let name = if inst.name.is_empty() || inst.name == inst.symbol {
         String::new()

@@ -221,6 +221,7 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
 
 /// Fills the plot background and draws its frame.
 pub(crate) fn draw_plot_bg<B: DrawingBackend>(pen: &Pen<B>, f: &Frame) -> DResult {
+    pen.place((f.x0, f.y0), (f.x1, f.y1), "panel");
     pen.fill_rect((f.x0, f.y0), (f.x1, f.y1), pen.pal.panel.to_rgba())
 }
 
@@ -402,16 +403,27 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
     let fs = pen.fs(FS_NOTE);
     let bg = Palette::alpha(pen.pal.panel, 0.88);
     let yl = if up { f.y0 + pen.px(2.0) } else { f.y1 - pen.px(2.0) };
-    let cands = [
+    // Beside the arrow first, then sliding along the edge and stepping inward, nearest first;
+    // a label away from the arrow gets a leader to it.
+    let mut cands = vec![
         ((x - r - pen.px(4.0), yl), HPos::Right, anchor_v),
         ((x + r + pen.px(4.0), yl), HPos::Left, anchor_v),
-        (
-            (x - r - pen.px(4.0), if up { yl + pen.px(18.0) } else { yl - pen.px(18.0) }),
-            HPos::Right,
-            anchor_v,
-        ),
     ];
-    pen.label_fit(&t, &cands, None, fs, color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+    let step = fs as i32 + pen.px(4.0);
+    let kmax = (f.height() / step).clamp(1, 8);
+    for k in 0..kmax {
+        let y = if up { yl + k * step } else { yl - k * step };
+        for j in 1..16 {
+            let dx = j * (f.x1 - f.x0) / 16;
+            cands.push(((x - r - pen.px(4.0) - dx, y), HPos::Right, anchor_v));
+            cands.push(((x + r + pen.px(4.0) + dx, y), HPos::Left, anchor_v));
+        }
+        if k > 0 {
+            cands.push(((x - r - pen.px(4.0), y), HPos::Right, anchor_v));
+            cands.push(((x + r + pen.px(4.0), y), HPos::Left, anchor_v));
+        }
+    }
+    pen.label_fit(&t, &cands, Some((x, ya)), fs, color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
     Ok(())
 }
 /// Draws vertical gridlines at the date ticks.

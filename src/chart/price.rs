@@ -144,6 +144,15 @@ impl TfScene<'_> {
         self.bars.len()
     }
 
+    /// The momentum panel's name: the histogram, then the note's momentum reading for this
+    /// timeframe (D4 weekly, E4 3-day) when there is one, so the panel says what the text says.
+    fn macd_name(&self) -> String {
+        match super::annotate::momentum_reading(self.layers, self.ann) {
+            Some(r) => format!("{MACD_NAME} · signal: {r}"),
+            None => MACD_NAME.to_string(),
+        }
+    }
+
     /// Price-panel edge labels (y, text, colour) before layout, to size the right padding.
     fn price_labels(&self, pal: &Palette) -> Vec<EdgeLabel> {
         let mut out = Vec::new();
@@ -224,7 +233,7 @@ impl TfScene<'_> {
         let x1 = (w - m - axis_w).max(x0 + 10);
         // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
         // fixed legend needs.
-        let lines = [2, 1, legend_lines(pen, x0, x1, MACD_NAME, &macd_legend(&pal)), 1];
+        let lines = [2, 1, legend_lines(pen, x0, x1, &self.macd_name(), &macd_legend(&pal)), 1];
         let strips: i32 = lines.iter().map(|l| l * strip).sum();
         let avail = (h - top - date_h - m - strips - 4 * gap).max(40);
         let weights = [0.52, 0.14, 0.16, 0.18];
@@ -276,7 +285,7 @@ impl TfScene<'_> {
         items: &[(Swatch, String)],
     ) -> DResult {
         let strip = Spacing::of(pen).strip;
-        let lines = if name == MACD_NAME { legend_lines(pen, f.x0, f.x1, name, items) } else { 1 };
+        let lines = if name.starts_with(MACD_NAME) { legend_lines(pen, f.x0, f.x1, name, items) } else { 1 };
         let lines = if name.ends_with(" price") { 2 } else { lines };
         draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip)
     }
@@ -321,10 +330,15 @@ impl TfScene<'_> {
             }
         }
         let span = (hi - lo).max(1e-6);
-        // Headroom for a marker and its label above the highest bar (~40 design px).
-        let head = (pen.px(40.0) as f64 / f.height().max(1) as f64).min(0.35);
-        f.ymin = lo - span * 0.05;
-        f.ymax = hi + span * (0.04 + head);
+        // Margins in pixels, so every wick and band keeps clear of the frame whatever the range:
+        // above, room for a marker and its label (~40 design px); below, for a marker under the
+        // lowest bar (~18 design px); plus 4% of the panel each side.
+        let ph = f.height().max(1) as f64;
+        let top = (pen.px(40.0) as f64 / ph + 0.04).min(0.4);
+        let bot = (pen.px(18.0) as f64 / ph + 0.04).min(0.3);
+        let total = span / (1.0 - top - bot);
+        f.ymin = lo - total * bot;
+        f.ymax = hi + total * top;
 
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
@@ -403,7 +417,7 @@ impl TfScene<'_> {
                     }
                 }
                 if any {
-                    legend.push((Swatch::Dash(pal.level.to_rgba()), "reclaimed levels".into()));
+                    legend.push((Swatch::Dash(pal.level.to_rgba()), levels_name(a).into()));
                 }
             }
         }
@@ -438,10 +452,14 @@ impl TfScene<'_> {
             Layers::Weekly | Layers::ThreeDay => {
                 // One upward marker under the bar that broke out: the weekly reclaim week or the
                 // 3-day zone breakout.
-                let (date, colour, text, legend_text) = if self.layers == Layers::Weekly {
-                    (a.reclaim_date, pal.cluster, "reclaim", "reclaim week")
+                // Worded by the signal's state, as the note words it: a first close above that the
+                // signal has not confirmed is not called a reclaim or a breakout.
+                let close = b.close[self.n() - 1];
+                let (date, colour, (text, legend_text)) = if self.layers == Layers::Weekly {
+                    (a.reclaim_date, pal.cluster, reclaim_words(a.cluster_state))
                 } else {
-                    (a.breakout_date, pal.zone, "breakout", "breakout")
+                    let below = a.zone.as_ref().is_some_and(|z| close < z.lo);
+                    (a.breakout_date, pal.zone, breakout_words(a.zone_state, below))
                 };
                 if let Some(i) = date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start) {
                     let x = f.fx(i as f64);
@@ -633,11 +651,9 @@ impl TfScene<'_> {
                 },
             ),
         ];
-        let mut first_x = None;
         for (i, v, name) in pts {
             let Some(i) = i else { continue };
             let x = f.fx(i as f64);
-            first_x.get_or_insert(x);
             // Distribution days on the same bar or its neighbours: the marker stacks above their
             // triangles and the label names them (one merged label).
             let near: Vec<i32> = dist_tops
@@ -678,11 +694,10 @@ impl TfScene<'_> {
             }
             pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         }
-        if let Some(m) = lh.lmid {
+        if let Some(m) = lh.lmid.filter(|_| lower) {
             if f.contains_y(m) {
                 let y = f.fy(m);
                 // Across the whole plot, like the other levels, so its label can sit anywhere on it.
-                let _ = first_x;
                 pen.dashed((f.x0, y), (f.x1, y), Palette::alpha(pal.risk, 0.8), 1, pen.px(3.0), pen.px(3.0))?;
             }
         }
@@ -699,17 +714,25 @@ impl TfScene<'_> {
         let b = self.bars;
         let range = self.start..self.n();
         let vmax = range.clone().map(|i| b.volume[i]).filter(|v| valid_volume(*v)).fold(0.0f64, f64::max);
-        f.ymin = 0.0;
-        f.ymax = if vmax > 0.0 { vmax * 1.15 } else { 1.0 };
-        draw_plot_bg(pen, f)?;
-        draw_x_grid(pen, f, ticks)?;
-        draw_y_axis(pen, f, TickFmt::Count, &[])?;
-        let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
         let hl_i = self
             .ann
             .volume_day
             .filter(|_| self.layers == Layers::Daily)
             .and_then(|(d, _)| bar_of(&b.date, d).filter(|i| b.date[*i] == d && *i >= self.start));
+        // Headroom above the tallest bar: 15%, or a label line when the volume day is labelled,
+        // so its label sits over the bars instead of on them.
+        let head = if hl_i.is_some() {
+            let lh = (pen.text_size("0", pen.fs(FS_NOTE), false).1 + pen.px(8.0)) as f64;
+            (lh / f.height().max(1) as f64).clamp(0.15, 0.6)
+        } else {
+            0.15
+        };
+        f.ymin = 0.0;
+        f.ymax = if vmax > 0.0 { vmax / (1.0 - head) } else { 1.0 };
+        draw_plot_bg(pen, f)?;
+        draw_x_grid(pen, f, ticks)?;
+        draw_y_axis(pen, f, TickFmt::Count, &[])?;
+        let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
         for i in range.clone() {
             let v = b.volume[i];
             if !valid_volume(v) {
@@ -723,20 +746,49 @@ impl TfScene<'_> {
             };
             let x = f.fx(i as f64);
             pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, f.y1), col)?;
+            pen.place((x - bw / 2, f.fy(v)), (x - bw / 2 + bw, f.y1), "bar");
         }
         let mut legend = vec![
             (Swatch::Box(Palette::alpha(pal.up, 0.55)), "up".into()),
             (Swatch::Box(Palette::alpha(pal.down, 0.55)), "down".into()),
         ];
-        // Regression trendline over the window.
-        if let Some((a0, b1)) =
+        if let (Layers::ThreeDay, Some(vt)) = (self.layers, self.ann.d3_vtrend) {
+            // The 3-day chart draws E3's own trend: the log-linear fit over the last 20 bars, with
+            // E3's figure (the note's "3-day volume rose x% over the last 20 bars"); the line's
+            // slope is that figure, through the window's mean of log volume.
+            let n = 20usize;
+            let from = self.n().saturating_sub(n).max(self.start);
+            let pts: Vec<(f64, f64)> = (from..self.n())
+                .filter(|i| valid_volume(b.volume[*i]))
+                .map(|i| (i as f64, b.volume[i].ln()))
+                .collect();
+            if pts.len() >= 3 && vt > -1.0 {
+                let k = pts.len() as f64;
+                let (mx, my) =
+                    (pts.iter().map(|p| p.0).sum::<f64>() / k, pts.iter().map(|p| p.1).sum::<f64>() / k);
+                let slope = (1.0 + vt).ln() / (n as f64 - 1.0);
+                let at = |x: f64| (my + slope * (x - mx)).exp();
+                let (xa, xb) = ((self.n() - n.min(self.n())) as f64, (self.n() - 1) as f64);
+                let xa = xa.max(self.start as f64);
+                pen.line(
+                    &[(f.fx(xa), f.fy(at(xa))), (f.fx(xb), f.fy(at(xb)))],
+                    pal.text.to_rgba(),
+                    pen.px(2.0) as u32,
+                )?;
+                legend.push((
+                    Swatch::Line(pal.text.to_rgba()),
+                    format!("20-bar trend ({})", signed_pct_note(vt)),
+                ));
+            }
+        } else if let Some((a0, b1)) =
             ols(range.clone().filter(|i| valid_volume(b.volume[*i])).map(|i| (i as f64, b.volume[i])))
         {
+            // Weekly and daily: a trendline over the chart window as a guide; no figure, since
+            // the note quotes none for this window.
             let (xa, xb) = (self.start as f64, (self.n() - 1) as f64);
             let (ya, yb) = (a0 + b1 * xa, a0 + b1 * xb);
             pen.line(&[(f.fx(xa), f.fy(ya)), (f.fx(xb), f.fy(yb))], pal.text.to_rgba(), pen.px(1.5) as u32)?;
-            let chg = if ya > 0.0 { format!(" ({:+.0}%)", (yb / ya - 1.0) * 100.0) } else { String::new() };
-            legend.push((Swatch::Line(pal.text.to_rgba()), format!("regression trend{chg}")));
+            legend.push((Swatch::Line(pal.text.to_rgba()), "trend over the window".into()));
         }
         if let (Some(i), Some((_, rank))) = (hl_i, self.ann.volume_day) {
             let txt = match rank {
@@ -745,17 +797,22 @@ impl TfScene<'_> {
             };
             let x = f.fx(i as f64);
             let yv = f.fy(b.volume[i]);
-            let right_half = x > (f.x0 + f.x1) / 2;
-            let h = if right_half { HPos::Right } else { HPos::Left };
-            let dx = if right_half { -pen.px(6.0) } else { pen.px(6.0) };
-            pen.label(
+            // Above the bars in the headroom, beside the highlighted bar first, then sliding away
+            // from it (a leader back to the bar top).
+            let top = f.y0 + pen.px(3.0);
+            let mut cands = Vec::new();
+            for dx in [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32].map(|k| k * pen.px(12.0)) {
+                cands.push(((x - pen.px(6.0) - dx, top), HPos::Right, VPos::Top));
+                cands.push(((x + pen.px(6.0) + dx, top), HPos::Left, VPos::Top));
+            }
+            pen.label_fit(
                 &txt,
-                (x + dx, yv.max(f.y0 + pen.px(8.0))),
+                &cands,
+                Some((x, yv)),
                 pen.fs(FS_NOTE),
                 pal.text.to_rgba(),
                 Palette::alpha(pal.panel, 0.85),
-                h,
-                VPos::Top,
+                ((f.x0, f.y0), (f.x1, f.y1)),
             )?;
             legend.push((Swatch::Box(pal.highlight.to_rgba()), super::annotate::volume_day_name(rank)));
         }
@@ -794,7 +851,7 @@ impl TfScene<'_> {
             pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, y0), color(s))?;
         }
         draw_plot_frame(pen, f)?;
-        self.legend_at(pen, f, MACD_NAME, &macd_legend(&pal))
+        self.legend_at(pen, f, &self.macd_name(), &macd_legend(&pal))
     }
 
     fn draw_obv<B: DrawingBackend>(
@@ -820,6 +877,17 @@ impl TfScene<'_> {
             lo = 0.0;
             hi = 1.0;
         }
+        // A support line ending within 60% of OBV's own span joins the range, so its value (the
+        // one the risk table quotes) is read on the panel; further away it is clipped instead.
+        if let Some((_, pts)) = &line {
+            let span = (hi - lo).max(1.0);
+            for (_, v) in pts {
+                if v.is_finite() && *v >= lo - 0.6 * span && *v <= hi + 0.6 * span {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
+                }
+            }
+        }
         let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
         f.ymin = lo - span * 0.08;
         f.ymax = hi + span * 0.1;
@@ -829,6 +897,11 @@ impl TfScene<'_> {
         let mut legend = vec![(Swatch::Line(pal.line.to_rgba()), "OBV".to_string())];
         for l in polylines(f, range, &self.obv) {
             pen.line(&l, pal.line.to_rgba(), pen.px(1.5) as u32)?;
+            // The line is an obstacle for the support label.
+            for w in l.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                pen.place((a.0.min(b.0), a.1.min(b.1) - 1), (a.0.max(b.0) + 1, a.1.max(b.1) + 1), "line");
+            }
         }
         if let Some((state, pts)) = line {
             let col = pal.risk.to_rgba();
@@ -846,7 +919,7 @@ impl TfScene<'_> {
             }
             if let Some((_, v)) = pts.last() {
                 let (div, suf) = super::canvas::count_unit(v.abs());
-                let text = format!("support {:.2}{suf} ({state})", v / div);
+                let text = format!("support line {:.2}{suf} ({state})", v / div);
                 if f.contains_y(*v) {
                     draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col }])?;
                 } else {
@@ -858,7 +931,11 @@ impl TfScene<'_> {
                         f,
                         x,
                         *v,
-                        &format!("{text} at {}", b_last(self.bars)),
+                        &format!(
+                            "{text} on {}, {} the panel",
+                            b_last(self.bars),
+                            if *v > f.ymax { "above" } else { "below" }
+                        ),
                         col,
                     )?;
                 }
@@ -908,6 +985,50 @@ impl TfScene<'_> {
 impl Scene for TfScene<'_> {
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         self.draw_chart(pen)
+    }
+}
+
+/// The legend name of the F1 levels by the leg's direction (its `direction` evidence).
+fn levels_name(a: &Annotations) -> &'static str {
+    match a.levels_dir.as_deref() {
+        Some("up") => "levels reclaimed by the latest leg",
+        Some("down") => "levels lost in the latest leg",
+        _ => "stacked levels",
+    }
+}
+
+/// Marker label and legend text of the D1 reclaim week by D1's state: confirmed (bullish), not
+/// yet confirmed (neutral) or lost again (bearish).
+fn reclaim_words(state: Option<crate::signals::State>) -> (&'static str, &'static str) {
+    use crate::signals::State;
+    match state {
+        Some(State::Bullish) => ("reclaim", "reclaim week (confirmed)"),
+        Some(State::Bearish) => ("reclaim lost", "reclaim week (since lost)"),
+        _ => ("above top, unconfirmed", "first week above the top (not a confirmed reclaim)"),
+    }
+}
+
+/// Marker label and legend text of the E1 breakout bar by E1's state; `below` when the last
+/// close is under the zone (the zone gave way rather than the breakout failing back into it).
+fn breakout_words(state: Option<crate::signals::State>, below: bool) -> (&'static str, &'static str) {
+    use crate::signals::State;
+    match (state, below) {
+        (Some(State::Bullish), _) => ("breakout", "breakout (holding)"),
+        (Some(State::Bearish), true) => ("breakout, zone lost", "breakout (zone since given way)"),
+        (Some(State::Bearish), false) => ("failed breakout", "breakout (failed)"),
+        _ => ("breakout, no firm hold", "close above the zone (no firm hold)"),
+    }
+}
+
+/// A fraction as a signed percent rounded as the note rounds it (whole percent from 10%, else
+/// one decimal), with the typographic minus: `+4.9%`, `−24%`.
+fn signed_pct_note(x: f64) -> String {
+    let v = (x * 100.0).abs();
+    let body = if v >= 10.0 { format!("{v:.0}%") } else { format!("{v:.1}%") };
+    if x < 0.0 {
+        format!("−{body}")
+    } else {
+        format!("+{body}")
     }
 }
 
