@@ -197,7 +197,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         assert!(svg("3day").contains("zone top"));
         assert!(svg("daily").contains("lower-high trigger"));
         assert!(svg("daily").contains("SMA50"));
-        assert!(svg("macro").contains("supportive when falling"));
+        assert!(svg("macro").contains("falling helps a long"));
         // Alt text comes from the evidence.
         let alt = |name: &str| charts.iter().find(|c| c.name == name).unwrap().alt.clone();
         assert!(alt("weekly").starts_with("Weekly IWM candles"), "{}", alt("weekly"));
@@ -355,4 +355,58 @@ fn layout_holds_on_the_sample_at_four_dates() {
         let a = marketnote::analyze(&cfg, data, as_of.map(d)).unwrap();
         check_layouts(as_of.unwrap_or("last date"), &a);
     }
+}
+
+#[test]
+fn chart_readings_come_from_the_signal_states_the_text_reads() {
+    // Macro verdicts: the macro signal's state read for the stance; a short is helped by what
+    // hurts a long; a series no signal reads is not assessed.
+    let mut a = analysis(900, true, true);
+    a.stance.stance = StanceKind::Short;
+    let b1 = SignalResult::new("macro_rate_cut_expectations", "macro", "c", Timeframe::Daily, None).finish(
+        State::Bearish,
+        0.8,
+        "x",
+    );
+    a.signals.push(b1);
+    let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
+    let get = |name: &str| charts.iter().find(|c| c.name == name).unwrap();
+    let alt = &get("macro").alt;
+    assert!(
+        alt.contains("Series fed_funds") && alt.contains("Rate cuts priced: down, supports the short"),
+        "{alt}"
+    );
+    assert!(alt.contains("Inflation cooling: not assessed"), "{alt}");
+    assert!(alt.contains("not assessed: no signal of the note reads this series"), "{alt}");
+    assert!(!alt.contains("moving"), "{alt}");
+    assert!(get("macro").svg.as_deref().unwrap().contains("Rate cuts priced: down, supports the short"));
+    a.stance.stance = StanceKind::Long;
+    let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
+    assert!(alt.contains("Rate cuts priced: down, against the long"), "{alt}");
+
+    // A reclaim / breakout the signal has not confirmed is not marked as one.
+    let svg = |a: &Analysis, name: &str| render_all_svg_named(a, name);
+    let a0 = analysis(900, true, false);
+    assert!(svg(&a0, "weekly").contains(">\nreclaim\n<"));
+    assert!(svg(&a0, "3day").contains(">\nbreakout\n<"));
+    let mut a1 = analysis(900, true, false);
+    for s in a1.signals.iter_mut().filter(|s| s.id.starts_with("wk_") || s.id.starts_with("d3_")) {
+        s.state = State::Neutral;
+    }
+    assert!(!svg(&a1, "weekly").contains(">\nreclaim\n<"));
+    assert!(svg(&a1, "weekly").contains("not a confirmed reclaim"));
+    assert!(!svg(&a1, "3day").contains(">\nbreakout\n<"));
+    assert!(svg(&a1, "3day").contains("no firm hold"));
+    // The daily title names the F1 leg's direction.
+    let title = |a: &Analysis| render_all(a, Theme::Light, &cfg(false)).unwrap()[2].title.clone();
+    assert!(title(&a0).contains("stacked levels"));
+    for s in a1.signals.iter_mut().filter(|s| s.id == "d1_stacked_level_reclaim") {
+        s.push("direction", Ev::Text { v: "down".into() });
+    }
+    assert!(title(&a1).contains("levels lost"), "{}", title(&a1));
+}
+
+fn render_all_svg_named(a: &Analysis, name: &str) -> String {
+    let charts = marketnote::chart::render_all_svg(a, Theme::Light, &cfg(false)).unwrap();
+    charts.into_iter().find(|c| c.name == name).unwrap().svg.unwrap()
 }

@@ -223,17 +223,15 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
         .iter()
         .map(|c| match c.pts.last() {
             Some((d, v)) => {
-                let tag = match c.supportive_now() {
-                    Some(true) => ", moving the supportive way",
-                    Some(false) => ", moving against the thesis",
-                    None => "",
-                };
-                format!("{} {v:.2}{} ({}){tag}", c.label, c.suffix, d.format("%b %Y"))
+                format!("{} {v:.2}{} ({}; {})", c.label, c.suffix, d.format("%b %Y"), c.verdict.words())
             }
-            None => format!("{} (no data)", c.label),
+            None => format!("{} (no data published yet; not assessed)", c.label),
         })
         .collect();
-    format!("Macro series as published by {as_of}, five-year view: {}.", items.join("; "))
+    format!(
+        "Macro series as published by {as_of}, five-year view, with the note's signal reading of each: {}.",
+        items.join("; ")
+    )
 }
 
 /// A fraction as a signed percent with one decimal and the typographic minus the note uses

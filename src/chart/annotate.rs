@@ -55,6 +55,28 @@ pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
     }
 }
 
+/// The macro or fundamentals signal that reads a configured series (by its well-known id, as
+/// `signals::macro_` looks series up), with the name the note's tables give it. A series no
+/// signal reads gives `None`: the chart calls it "not assessed".
+pub(crate) fn macro_signal_of(series_id: &str) -> Option<(&'static str, &'static str)> {
+    Some(match series_id {
+        "dgs2" | "dff" | "fed_funds" => ("macro_rate_cut_expectations", "Rate cuts priced"),
+        "cpi" | "core_cpi" => ("macro_inflation_cooling", "Inflation cooling"),
+        "unrate" | "indpro" => ("macro_growth_stabilising", "Unemployment stable"),
+        "hy_oas" => ("macro_financing_costs_falling", "Credit spreads falling"),
+        "foreign_flows" => ("macro_foreign_flows", "Foreign flows"),
+        "fwd_eps" => ("fund_small_cap_earnings_turn", "Earnings estimates"),
+        "fwd_sales" => ("fund_revenue_revisions_stable", "Revenue estimates"),
+        "ppi" | "ahe" => ("fund_cost_pressure_easing", "Producer prices"),
+        _ => return None,
+    })
+}
+
+/// The state of a signal by id (`Unavailable` included), if it was evaluated.
+pub(crate) fn state_of(signals: &[SignalResult], id: &str) -> Option<State> {
+    signals.iter().find(|s| s.id == id).map(|s| s.state)
+}
+
 /// The note's momentum reading for a timeframe chart, worded as the text words it: D4 for the
 /// weekly chart, E4 for the 3-day chart; `None` for the daily chart (no momentum signal) or when
 /// the signal is unavailable.

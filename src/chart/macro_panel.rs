@@ -9,6 +9,8 @@ use super::panel::{
 };
 use super::Scene;
 use crate::data::{Direction, MacroObs, MacroSeries, Transform};
+use crate::signals::stance::StanceKind;
+use crate::signals::State;
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -30,24 +32,101 @@ pub(crate) struct MacroCell {
     pub recent: Option<f64>,
     /// Index into `pts` where the recent window starts.
     pub recent_from: usize,
+    /// The verdict the note's signal gives this series for the stance.
+    pub verdict: Verdict,
 }
 
-impl MacroCell {
-    /// `Some(true)` when the recent move is in the supportive direction.
-    pub fn supportive_now(&self) -> Option<bool> {
-        let d = self.recent?;
-        if d == 0.0 {
-            return None;
+/// How a series reads for the note's stance, taken from the macro signal that reads it (the
+/// state the text uses), never from the chart's own view of the line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Verdict {
+    /// The signal's name in the note's tables ("Rate cuts priced"), when a signal reads the series.
+    pub signal: Option<&'static str>,
+    /// Its state; `None` or `Unavailable` is "not assessed".
+    pub state: Option<State>,
+    /// The stance the note takes.
+    pub stance: StanceKind,
+}
+
+/// A verdict's meaning for the thesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// The signal points the stance's way (a bullish signal for a long, bearish for a short).
+    Helps,
+    /// The signal points against the stance.
+    Hurts,
+    /// The signal points up or down but the stance is neutral: `true` for up.
+    Points(bool),
+    /// The signal is neutral.
+    Neutral,
+    /// No signal reads the series, or it is unavailable.
+    NotAssessed,
+}
+
+impl Verdict {
+    /// What the verdict means for the thesis: a short is helped by what hurts a long.
+    pub fn reading(&self) -> Reading {
+        if self.signal.is_none() {
+            return Reading::NotAssessed;
         }
-        Some(match self.supportive? {
-            Direction::Rising => d > 0.0,
-            Direction::Falling => d < 0.0,
-        })
+        let up = match self.state {
+            Some(State::Bullish) => true,
+            Some(State::Bearish) => false,
+            Some(State::Neutral) => return Reading::Neutral,
+            _ => return Reading::NotAssessed,
+        };
+        match self.stance {
+            StanceKind::Long => {
+                if up {
+                    Reading::Helps
+                } else {
+                    Reading::Hurts
+                }
+            }
+            StanceKind::Short => {
+                if up {
+                    Reading::Hurts
+                } else {
+                    Reading::Helps
+                }
+            }
+            StanceKind::Neutral => Reading::Points(up),
+        }
+    }
+
+    /// One line for the cell and the alt text: the signal as the note's tables name it, where it
+    /// points and what that means for the stance ("Rate cuts priced: down, supports the short").
+    pub fn words(&self) -> String {
+        let thesis = match self.stance {
+            StanceKind::Long => "the long",
+            StanceKind::Short => "the short",
+            StanceKind::Neutral => "a position",
+        };
+        let Some(name) = self.signal else {
+            return "not assessed: no signal of the note reads this series".into();
+        };
+        match self.reading() {
+            Reading::Helps => format!("{name}: {}, supports {thesis}", self.dir()),
+            Reading::Hurts => format!("{name}: {}, against {thesis}", self.dir()),
+            Reading::Points(up) => {
+                format!("{name}: {}, would support a {}", self.dir(), if up { "long" } else { "short" })
+            }
+            Reading::Neutral => format!("{name}: neutral"),
+            Reading::NotAssessed => format!("{name}: not assessed"),
+        }
+    }
+
+    fn dir(&self) -> &'static str {
+        match self.state {
+            Some(State::Bullish) => "up",
+            _ => "down",
+        }
     }
 }
 
-/// Transforms a series (observations known at `as_of`) and keeps `[from, as_of]`.
-pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate) -> MacroCell {
+/// Transforms a series (observations known at `as_of`) and keeps `[from, as_of]`; `verdict` is
+/// the note's reading of it.
+pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate, verdict: Verdict) -> MacroCell {
     let obs: Vec<MacroObs> = series.known_at(as_of).into_iter().filter(|o| o.value.is_finite()).collect();
     let mut pts: Vec<(NaiveDate, f64)> = Vec::with_capacity(obs.len());
     match series.transform {
@@ -111,6 +190,7 @@ pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate) -> M
         supportive: series.supportive_when,
         recent,
         recent_from,
+        verdict,
     }
 }
 
@@ -171,23 +251,36 @@ impl MacroScene {
         if let Some((d, _)) = last {
             line1.push_str(&format!(" · latest {}", d.format("%b %Y")));
         }
+        if let Some(r) = c.recent {
+            let v = format!("{:.2}", r.abs());
+            let sign = if v.trim_start_matches(['0', '.']).is_empty() {
+                "±"
+            } else if r < 0.0 {
+                "−"
+            } else {
+                "+"
+            };
+            line1.push_str(&format!(" · 3 months {sign}{v}{}", if c.suffix == "%" { " pts" } else { "" }));
+        }
         if let Some(d) = c.supportive {
-            line1.push_str(&format!(" · supportive when {}", dir_word(d)));
+            line1.push_str(&format!(" · {} helps a long", dir_word(d)));
         }
         for l in super::panel::wrap(pen, &line1, nfs, false, max_w) {
             pen.text(&l, (cx0 + pad, y), nfs, pal.muted.to_rgba(), HPos::Left, VPos::Top, false)?;
             y += pen.text_size(&l, nfs, false).1;
         }
-        let (status, scol) = match (c.supportive, c.supportive_now()) {
-            (Some(_), Some(true)) => ("✓ last 3 months: moving the supportive way", pal.good),
-            (Some(_), Some(false)) => ("✗ last 3 months: not moving the supportive way", pal.bad),
-            (Some(_), None) => ("last 3 months: flat", pal.muted),
-            (None, _) => ("supportive direction not configured", pal.muted),
+        // The note's verdict (its macro signal's state, read for the stance), wrapped to the cell.
+        let (mark, scol) = match c.verdict.reading() {
+            Reading::Helps => ("✓ ", pal.good),
+            Reading::Hurts => ("✗ ", pal.bad),
+            _ => ("", pal.muted),
         };
-        let status = fit_text(pen, status, nfs, false, max_w);
-        pen.text(&status, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
-        let status_y = y;
-        let plot_top = status_y + nfs as i32 + pen.px(10.0);
+        let status = format!("{mark}{}", c.verdict.words());
+        for l in super::panel::wrap(pen, &status, nfs, false, max_w).iter().take(2) {
+            pen.text(l, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
+            y += pen.text_size(l, nfs, false).1;
+        }
+        let plot_top = y + pen.px(8.0);
         let date_h = tfs as i32 + pen.px(12.0);
         let f_y1 = (cy1 - date_h - pen.px(8.0)).max(plot_top + 10);
         if c.pts.len() < 2 {
@@ -260,18 +353,19 @@ impl MacroScene {
         }
         let px: Vec<(i32, i32)> = c.pts.iter().map(|(d, v)| (f.fx(day(*d)), f.fy(*v))).collect();
         pen.line(&px, pal.line.to_rgba(), pen.px(1.6) as u32)?;
-        // Recent segment in the supportive / unsupportive colour.
-        if let Some(ok) = c.supportive_now() {
-            let col = if ok { pal.good } else { pal.bad }.to_rgba();
-            pen.line(&px[c.recent_from..], col, pen.px(2.6) as u32)?;
+        // The latest three months in the verdict's colour (helps / against the thesis); neutral
+        // and unassessed series keep the line colour.
+        let vcol = match c.verdict.reading() {
+            Reading::Helps => Some(pal.good),
+            Reading::Hurts => Some(pal.bad),
+            _ => None,
+        };
+        if let Some(col) = vcol {
+            pen.line(&px[c.recent_from..], col.to_rgba(), pen.px(2.6) as u32)?;
         }
         if let (Some((d, v)), Some(ty)) = (last, tag_y) {
             let p = (f.fx(day(d)), f.fy(v));
-            let col = match c.supportive_now() {
-                Some(true) => pal.good,
-                Some(false) => pal.bad,
-                None => pal.line,
-            };
+            let col = vcol.unwrap_or(pal.line);
             pen.circle(p, pen.px(3.0), col.to_rgba(), true, 1)?;
             super::panel::draw_tag(pen, &f, ty, &format!("{v:.2}{}", c.suffix), col.to_rgba())?;
         }
@@ -306,6 +400,26 @@ fn dir_word(d: Direction) -> &'static str {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_short_is_helped_by_what_hurts_a_long() {
+        let v = |state, stance| Verdict { signal: Some("Rate cuts priced"), state, stance };
+        assert_eq!(v(Some(State::Bearish), StanceKind::Short).reading(), Reading::Helps);
+        assert_eq!(v(Some(State::Bullish), StanceKind::Short).reading(), Reading::Hurts);
+        assert_eq!(v(Some(State::Bullish), StanceKind::Long).reading(), Reading::Helps);
+        assert_eq!(v(Some(State::Bearish), StanceKind::Long).reading(), Reading::Hurts);
+        assert_eq!(v(Some(State::Bullish), StanceKind::Neutral).reading(), Reading::Points(true));
+        assert_eq!(v(Some(State::Neutral), StanceKind::Short).reading(), Reading::Neutral);
+        assert_eq!(v(Some(State::Unavailable), StanceKind::Long).reading(), Reading::NotAssessed);
+        assert_eq!(v(None, StanceKind::Long).reading(), Reading::NotAssessed);
+        assert_eq!(
+            v(Some(State::Bearish), StanceKind::Short).words(),
+            "Rate cuts priced: down, supports the short"
+        );
+        let none = Verdict { signal: None, state: Some(State::Bullish), stance: StanceKind::Long };
+        assert_eq!(none.reading(), Reading::NotAssessed);
+        assert!(none.words().starts_with("not assessed"));
+    }
+
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
@@ -326,13 +440,15 @@ mod tests {
             release_lag_days: 45,
             obs,
         };
-        let c = cell(&s, d("2022-03-20"), d("2000-01-01"));
+        let v = Verdict { signal: None, state: None, stance: StanceKind::Long };
+        let c = cell(&s, d("2022-03-20"), d("2000-01-01"), v);
         // Known at 2022-03-20: periods up to 2022-02-01 (released 2022-03-18).
         let (p, v) = *c.pts.last().unwrap();
         assert_eq!(p, d("2022-02-01"));
         assert!((v - (125.0 / 113.0 - 1.0) * 100.0).abs() < 1e-9);
         assert_eq!(c.pts[0].0, d("2021-01-01"));
-        // YoY of a linearly rising index falls, and falling is supportive here.
-        assert_eq!(c.supportive_now(), Some(true));
+        // YoY of a linearly rising index falls.
+        assert!(c.recent.unwrap() < 0.0);
+        assert_eq!(c.verdict.reading(), Reading::NotAssessed);
     }
 }

@@ -260,14 +260,33 @@ fn rel_scene(
 
 fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
     let from = analysis.as_of.checked_sub_months(chrono::Months::new(60)).unwrap_or(analysis.as_of);
-    let cells: Vec<_> =
-        analysis.dataset.macros.iter().map(|s| macro_panel::cell(s, analysis.as_of, from)).collect();
+    let stance = analysis.stance.stance;
+    let cells: Vec<_> = analysis
+        .dataset
+        .macros
+        .iter()
+        .map(|s| {
+            // The verdict is the note's: the state of the macro signal that reads this series.
+            let sig = annotate::macro_signal_of(&s.id);
+            let verdict = macro_panel::Verdict {
+                signal: sig.map(|(_, name)| name),
+                state: sig.and_then(|(id, _)| annotate::state_of(&analysis.signals, id)),
+                stance,
+            };
+            macro_panel::cell(s, analysis.as_of, from, verdict)
+        })
+        .collect();
+    use crate::signals::stance::StanceKind;
+    let key = match stance {
+        StanceKind::Long | StanceKind::Short => format!(
+            "the note's macro signals read for the {} thesis: latest three months green where the signal supports it, red where it works against it",
+            if stance == StanceKind::Long { "long" } else { "short" }
+        ),
+        StanceKind::Neutral => "the note's macro signals; the stance is neutral, so no series is marked for or against it".into(),
+    };
     macro_panel::MacroScene {
         title: "Macro backdrop".into(),
-        subtitle: format!(
-            "last five years of values published by {} · latest three months highlighted: green when moving the supportive way, red when not",
-            analysis.as_of
-        ),
+        subtitle: format!("last five years of values published by {} · {key}", analysis.as_of),
         cells,
     }
 }

@@ -148,7 +148,7 @@ impl TfScene<'_> {
     /// timeframe (D4 weekly, E4 3-day) when there is one, so the panel says what the text says.
     fn macd_name(&self) -> String {
         match super::annotate::momentum_reading(self.layers, self.ann) {
-            Some(r) => format!("{MACD_NAME} · signal: {r}"),
+            Some(r) => format!("{MACD_NAME}: {r}"),
             None => MACD_NAME.to_string(),
         }
     }
@@ -331,11 +331,11 @@ impl TfScene<'_> {
         }
         let span = (hi - lo).max(1e-6);
         // Margins in pixels, so every wick and band keeps clear of the frame whatever the range:
-        // above, room for a marker and its label (~40 design px); below, for a marker under the
-        // lowest bar (~18 design px); plus 4% of the panel each side.
+        // above, room for a marker and its label (~30 design px); below, for a marker under the
+        // lowest bar (~14 design px); plus 3% of the panel each side.
         let ph = f.height().max(1) as f64;
-        let top = (pen.px(40.0) as f64 / ph + 0.04).min(0.4);
-        let bot = (pen.px(18.0) as f64 / ph + 0.04).min(0.3);
+        let top = (pen.px(30.0) as f64 / ph + 0.03).min(0.35);
+        let bot = (pen.px(14.0) as f64 / ph + 0.03).min(0.25);
         let total = span / (1.0 - top - bot);
         f.ymin = lo - total * bot;
         f.ymax = hi + total * top;
