@@ -205,6 +205,11 @@ pub(crate) struct MacroScene {
 }
 
 impl Scene for MacroScene {
+    /// One column on a phone: a header and ~190 CSS px per series.
+    fn phone_design_h(&self) -> f64 {
+        110.0 + 190.0 * self.cells.len().max(1) as f64
+    }
+
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         let (w, h) = pen.area.dim_in_pixel();
         let (w, h) = (w as i32, h as i32);
@@ -213,8 +218,10 @@ impl Scene for MacroScene {
         let top = draw_header(pen, &self.title, &self.subtitle)?;
         let n = self.cells.len();
         // Two columns at most: at the 750 px design width a cell stays ≥ 360 px wide, so titles,
-        // status lines and three value ticks read at full size.
-        let cols = if n <= 1 { 1 } else { 2 };
+        // status lines and three value ticks read at full size; one column on a phone-width
+        // design.
+        let narrow = (w as f64 / pen.s) < 600.0;
+        let cols = if n <= 1 || narrow { 1 } else { 2 };
         let rows = n.div_ceil(cols).max(1);
         let m = super::panel::Spacing::of(pen).m;
         let cw = (w - 2 * m) / cols as i32;

@@ -44,7 +44,21 @@ pub struct Chart {
     /// SVG text, when asked for.
     #[serde(skip)]
     pub svg: Option<String>,
+    /// The phone variant: PNG bytes of the same chart laid out for a [`PHONE_DESIGN_W`] CSS-pixel
+    /// column at 2× ([`PHONE_W`] pixels wide, taller than the wide chart), so its text stays at
+    /// least 11.5 CSS px on a 390 px-wide phone; empty when PNG was not asked for.
+    #[serde(skip)]
+    pub phone_png: Vec<u8>,
 }
+
+/// Design width in CSS pixels of the phone variant (a 390 px phone less the page margins).
+pub const PHONE_DESIGN_W: f64 = 360.0;
+/// Design height in CSS pixels of the phone variant of the timeframe and relative charts (taller
+/// than wide: the panels stack); the macro chart grows with its number of series.
+pub const PHONE_DESIGN_H: f64 = 760.0;
+/// Phone variant width in pixels (2×). A configured chart width of exactly this is laid out for
+/// the phone design width.
+pub const PHONE_W: u32 = 720;
 
 /// What the label layout pass placed on one chart and how its value axes were labelled, in
 /// image pixels: for checks of the layout itself rather than of pixels.
@@ -71,10 +85,24 @@ pub fn layouts(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> R
     Ok(out)
 }
 
+/// Like [`layouts`] for the phone variant ([`PHONE_W`] pixels wide at 2×).
+pub fn phone_layouts(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Layout>> {
+    let cfg = ChartConfig { width: PHONE_W, ..ChartConfig::default() };
+    let mut out = Vec::new();
+    render_impl(analysis, theme, &cfg, Out { png: false, svg: true }, Some(&mut out))?;
+    Ok(out)
+}
+
 /// Something drawable on any plotters backend (one function serves PNG and SVG).
 pub(crate) trait Scene {
     /// Draws the whole canvas.
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult;
+
+    /// Height in CSS pixels of the phone variant ([`PHONE_DESIGN_W`] wide): tall enough that the
+    /// panels stacked under their wrapped legends keep a readable height.
+    fn phone_design_h(&self) -> f64 {
+        PHONE_DESIGN_H
+    }
 }
 
 /// Renders every chart of a note: `weekly`, `3day`, `daily`, `relative`, `macro` (those with data).
@@ -130,7 +158,8 @@ fn render_impl(
         if let Some(l) = layouts.as_deref_mut() {
             l.push(Layout { name: name.into(), ..lay });
         }
-        out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg });
+        let phone_png = render_phone(&scene, theme, want)?;
+        out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
 
     if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
@@ -140,7 +169,8 @@ fn render_impl(
         if let Some(l) = layouts.as_deref_mut() {
             l.push(Layout { name: "relative".into(), ..lay });
         }
-        out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg });
+        let phone_png = render_phone(&scene, theme, want)?;
+        out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
 
     if !analysis.dataset.macros.is_empty() {
@@ -150,7 +180,8 @@ fn render_impl(
         if let Some(l) = layouts {
             l.push(Layout { name: "macro".into(), ..lay });
         }
-        out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg });
+        let phone_png = render_phone(&scene, theme, want)?;
+        out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
     Ok(out)
 }
@@ -204,7 +235,20 @@ fn tf_scene<'a>(
         window_text(&bars.date[start..]),
         analysis.as_of
     );
-    price::TfScene { title, subtitle, tf, bars, start, bb_upper, bb_lower, hist, obv, ann, layers }
+    price::TfScene {
+        title,
+        subtitle,
+        tf,
+        bars,
+        start,
+        bb_upper,
+        bb_lower,
+        hist,
+        obv,
+        ann,
+        layers,
+        legend_lines: Default::default(),
+    }
 }
 
 fn rel_scene(
@@ -300,9 +344,29 @@ pub const DESIGN_H: f64 = 570.0;
 pub const FS_MIN: f64 = panel::FS_MIN;
 
 /// Scale factor for a canvas size: image pixels per design pixel (2.0 at the default
-/// 1500 × 1140).
+/// 1500 × 1140). The phone size is laid out for its own design box ([`PHONE_DESIGN_W`] ×
+/// [`PHONE_DESIGN_H`]), also at 2.0.
 fn scale(w: u32, h: u32) -> f64 {
+    if w == PHONE_W {
+        return 2.0;
+    }
     (w as f64 / DESIGN_W).min(h as f64 / DESIGN_H).clamp(0.3, 8.0)
+}
+
+/// The phone variant's PNG bytes (empty when no PNG is wanted).
+fn render_phone<S: Scene>(scene: &S, theme: Theme, want: Out) -> Result<Vec<u8>> {
+    if !want.png {
+        return Ok(Vec::new());
+    }
+    let h = phone_h(scene);
+    let mut lay =
+        Layout { name: String::new(), size: (PHONE_W, h), boxes: Vec::new(), axis_ticks: Vec::new() };
+    render_png(scene, Palette::of(theme), 2.0, PHONE_W, h, &mut lay)
+}
+
+/// The phone variant's height in pixels (2×).
+fn phone_h<S: Scene>(scene: &S) -> u32 {
+    (scene.phone_design_h() * 2.0).round().clamp(400.0, 6000.0) as u32
 }
 
 /// Draws a scene to PNG bytes and/or SVG text.
@@ -313,6 +377,8 @@ fn render_scene<S: Scene>(
     want: Out,
 ) -> Result<(Vec<u8>, Option<String>, Layout)> {
     let (w, h) = (cfg.width.max(50), cfg.height.max(50));
+    // The phone width is laid out at the phone design's own height.
+    let h = if w == PHONE_W { phone_h(scene) } else { h };
     let pal = Palette::of(theme);
     let s = scale(w, h);
     let mut lay = Layout { name: String::new(), size: (w, h), boxes: Vec::new(), axis_ticks: Vec::new() };

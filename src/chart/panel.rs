@@ -399,8 +399,14 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
     pen.triangle((x, ya), r, !up, color)?;
     pen.place((x - r, ya - r), (x + r, ya + r), "marker");
     let arrow = if up { "↑" } else { "↓" };
-    let t = format!("{text} {arrow}");
     let fs = pen.fs(FS_NOTE);
+    // A text wider than the plot (a phone) drops what follows its first comma.
+    let mut t = format!("{text} {arrow}");
+    if pen.text_size(&t, fs, false).0 > (f.x1 - f.x0) - pen.px(12.0) {
+        if let Some((head, _)) = text.split_once(", ") {
+            t = format!("{head} {arrow}");
+        }
+    }
     let bg = Palette::alpha(pen.pal.panel, 0.88);
     let yl = if up { f.y0 + pen.px(2.0) } else { f.y1 - pen.px(2.0) };
     // Beside the arrow first, then sliding along the edge and stepping inward, nearest first;
@@ -411,8 +417,13 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
     ];
     let step = fs as i32 + pen.px(4.0);
     let kmax = (f.height() / step).clamp(1, 8);
-    for k in 0..kmax {
-        let y = if up { yl + k * step } else { yl - k * step };
+    // Rows from the arrow's edge inward, then rows from the far edge (text top or bottom at it).
+    let far = if up { f.y1 - pen.px(2.0) } else { f.y0 + pen.px(2.0) };
+    let far_v = if up { VPos::Bottom } else { VPos::Top };
+    let rows = (0..kmax)
+        .map(|k| (if up { yl + k * step } else { yl - k * step }, anchor_v, k))
+        .chain((0..2).map(|k| (if up { far - k * step } else { far + k * step }, far_v, 1)));
+    for (y, anchor_v, k) in rows {
         for j in 1..16 {
             let dx = j * (f.x1 - f.x0) / 16;
             cands.push(((x - r - pen.px(4.0) - dx, y), HPos::Right, anchor_v));
@@ -422,6 +433,9 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
             cands.push(((x - r - pen.px(4.0), y), HPos::Right, anchor_v));
             cands.push(((x + r + pen.px(4.0), y), HPos::Left, anchor_v));
         }
+        // Against either side of the plot (a label wider than the room beside the arrow).
+        cands.push(((f.x0 + pen.px(4.0), y), HPos::Left, anchor_v));
+        cands.push(((f.x1 - pen.px(4.0), y), HPos::Right, anchor_v));
     }
     pen.label_fit(&t, &cands, Some((x, ya)), fs, color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
     Ok(())
@@ -496,7 +510,13 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
             joined
         } else {
             let vals: Vec<&str> = full.iter().map(|t| t.split(' ').next().unwrap_or("")).collect();
-            format!("{} levels", vals.join(" / "))
+            let list = format!("{} levels", vals.join(" / "));
+            if pen.text_size(&list, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) * 9 / 10 {
+                list
+            } else {
+                // Too many for the width (a phone): the count and the span.
+                format!("{} levels {}–{}", vals.len(), vals[0], vals[vals.len() - 1])
+            }
         };
         out.push(EdgeLabel { y: labels[g[0]].y, text, color: labels[g[0]].color });
     }

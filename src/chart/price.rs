@@ -55,6 +55,8 @@ pub(crate) struct TfScene<'a> {
     pub ann: &'a Annotations,
     /// Annotation layers.
     pub layers: Layers,
+    /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
+    pub legend_lines: std::cell::Cell<[i32; 4]>,
 }
 
 pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
@@ -153,6 +155,95 @@ impl TfScene<'_> {
         }
     }
 
+    /// The legend items each panel may show (a superset of what is drawn: every annotation the
+    /// evidence carries), to reserve enough legend lines before the panels are laid out.
+    fn legend_guess(&self, k: usize) -> Vec<String> {
+        let a = self.ann;
+        let mut out: Vec<String> = Vec::new();
+        match k {
+            0 => {
+                out.extend(["up / down".to_string(), "Bollinger (20, 2)".to_string()]);
+                match self.layers {
+                    Layers::Weekly => {
+                        if a.cluster.is_some() {
+                            out.push("compression cluster top".into());
+                            if !a.bands.is_empty() {
+                                out.push("latest compression band".into());
+                            }
+                        }
+                        if a.reclaim_date.is_some() {
+                            out.push(reclaim_words(a.cluster_state).1.into());
+                        }
+                    }
+                    Layers::ThreeDay => {
+                        if a.zone.is_some() {
+                            out.push("consolidation zone".into());
+                        }
+                        if a.cluster.is_some() {
+                            out.push("weekly cluster top".into());
+                        }
+                        if a.breakout_date.is_some() {
+                            out.push(breakout_words(a.zone_state, true).1.into());
+                        }
+                    }
+                    Layers::Daily => {
+                        if !a.levels.is_empty() {
+                            out.push(levels_name(a).into());
+                        }
+                        if !a.dist_days.is_empty() {
+                            out.push(format!("distribution day ({})", a.dist_days.len()));
+                        }
+                        if let Some((_, rank)) = a.volume_day {
+                            out.push(super::annotate::volume_day_name(rank));
+                        }
+                        if a.lower_high.is_some() {
+                            out.push("swing highs".into());
+                        }
+                    }
+                }
+            }
+            1 => {
+                out.extend(["up".to_string(), "down".to_string()]);
+                out.push(match (self.layers, a.d3_vtrend) {
+                    (Layers::ThreeDay, Some(v)) => format!("20-bar trend ({})", signed_pct_note(v)),
+                    _ => "trend over the window".into(),
+                });
+                if let (Layers::Daily, Some((_, rank))) = (self.layers, a.volume_day) {
+                    out.push(super::annotate::volume_day_name(rank));
+                }
+            }
+            3 => {
+                out.push("OBV".into());
+                if self.layers == Layers::Daily && a.obv_line.is_some() {
+                    out.push("OBV support / retest line".into());
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// Legend lines each panel needs between `x0` and `x1`.
+    fn needed_lines<B: DrawingBackend>(&self, pen: &Pen<B>, x0: i32, x1: i32) -> [i32; 4] {
+        let pal = pen.pal;
+        let names = [
+            format!("{} price", self.tf.name_cap()),
+            "Volume".to_string(),
+            self.macd_name(),
+            "On-balance volume".to_string(),
+        ];
+        let mut out = [1; 4];
+        for (k, name) in names.iter().enumerate() {
+            let items: Vec<(Swatch, String)> = if k == 2 {
+                macd_legend(&pal)
+            } else {
+                self.legend_guess(k).into_iter().map(|t| (Swatch::Box(pal.text.to_rgba()), t)).collect()
+            };
+            out[k] = legend_lines(pen, x0, x1, name, &items).max(1);
+        }
+        out
+    }
+
     /// Price-panel edge labels (y, text, colour) before layout, to size the right padding.
     fn price_labels(&self, pal: &Palette) -> Vec<EdgeLabel> {
         let mut out = Vec::new();
@@ -233,7 +324,8 @@ impl TfScene<'_> {
         let x1 = (w - m - axis_w).max(x0 + 10);
         // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
         // fixed legend needs.
-        let lines = [2, 1, legend_lines(pen, x0, x1, &self.macd_name(), &macd_legend(&pal)), 1];
+        let lines = self.needed_lines(pen, x0, x1);
+        self.legend_lines.set(lines);
         let strips: i32 = lines.iter().map(|l| l * strip).sum();
         let avail = (h - top - date_h - m - strips - 4 * gap).max(40);
         let weights = [0.52, 0.14, 0.16, 0.18];
@@ -285,8 +377,16 @@ impl TfScene<'_> {
         items: &[(Swatch, String)],
     ) -> DResult {
         let strip = Spacing::of(pen).strip;
-        let lines = if name.starts_with(MACD_NAME) { legend_lines(pen, f.x0, f.x1, name, items) } else { 1 };
-        let lines = if name.ends_with(" price") { 2 } else { lines };
+        let k = if name.ends_with(" price") {
+            0
+        } else if name == "Volume" {
+            1
+        } else if name.starts_with(MACD_NAME) {
+            2
+        } else {
+            3
+        };
+        let lines = self.legend_lines.get()[k];
         draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip)
     }
 
@@ -651,6 +751,8 @@ impl TfScene<'_> {
                 },
             ),
         ];
+        // Markers first, then their labels, so no label is placed where a later marker lands.
+        let mut marks = Vec::new();
         for (i, v, name) in pts {
             let Some(i) = i else { continue };
             let x = f.fx(i as f64);
@@ -665,7 +767,10 @@ impl TfScene<'_> {
             let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
             pen.triangle((x, y), r, true, col)?;
             pen.place((x - r, y - r), (x + r, y + r), "marker");
-            let text = match near.len() {
+            marks.push((x, y, v, name, near.len()));
+        }
+        for (x, y, v, name, near) in marks {
+            let text = match near {
                 0 => format!("{name} {v:.2}"),
                 1 => format!("{name} {v:.2} · 1 distribution day"),
                 k => format!("{name} {v:.2} · {k} distribution days"),
@@ -679,9 +784,9 @@ impl TfScene<'_> {
                 ((x + r + pen.px(3.0), y), HPos::Left, VPos::Center),
             ];
             // Further up, then further sideways (with a leader to the marker).
-            for k in 1..10 {
+            for k in 1..14 {
                 let dy = k * pen.px(8.0);
-                for dx in [0, pen.px(40.0), -pen.px(40.0), pen.px(90.0), -pen.px(90.0)] {
+                for dx in [0, 40, -40, 90, -90, 150, -150, 220, -220].map(|d| pen.px(d as f64)) {
                     cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
                     cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
                     cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));

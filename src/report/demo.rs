@@ -420,6 +420,7 @@ pub fn charts() -> Vec<Chart> {
         alt: format!("{title} chart: price, volume and momentum panels"),
         png: PNG.to_vec(),
         svg: None,
+        phone_png: Vec::new(),
     })
     .collect()
 }

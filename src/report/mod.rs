@@ -181,6 +181,27 @@ pub fn tidy_markdown(md: &str) -> String {
     out
 }
 
+/// After each inlined chart image, its phone variant: the image becomes `<img class="chart-wide" …>`
+/// followed by `<img class="chart-phone" …>` with the same alt text; `style.css` shows one or the
+/// other by viewport width (no script, still self-contained).
+fn add_phone_variants(mut body: String, charts: &[Chart]) -> String {
+    for c in charts.iter().filter(|c| !c.phone_png.is_empty() && !c.png.is_empty()) {
+        let wide = format!("data:image/png;base64,{}", html::base64(&c.png));
+        let start = format!("<img src=\"{wide}\"");
+        let Some(i) = body.find(&start) else { continue };
+        let Some(len) = body[i..].find('>').map(|k| k + 1) else { continue };
+        let tag = body[i..i + len].to_string();
+        let phone = format!("data:image/png;base64,{}", html::base64(&c.phone_png));
+        let both = format!(
+            "{}{}",
+            tag.replacen("<img ", "<img class=\"chart-wide\" ", 1),
+            tag.replacen(&wide, &phone, 1).replacen("<img ", "<img class=\"chart-phone\" ", 1)
+        );
+        body.replace_range(i..i + len, &both);
+    }
+    body
+}
+
 /// The self-contained HTML page: the markdown note, sanitised, charts inlined, stylesheet inlined.
 fn render_page(
     tpl: &Templates,
@@ -202,7 +223,7 @@ fn render_page(
             }
         })
     };
-    let body = html::markdown_to_html(md, &resolve);
+    let body = add_phone_variants(html::markdown_to_html(md, &resolve), charts);
     let title = if view.instrument.symbol.is_empty() {
         view.title.clone()
     } else {
