@@ -409,11 +409,16 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     assert!(svg(&a1, "3day").contains("no firm hold"));
     // The daily title names the F1 leg's direction.
     let title = |a: &Analysis| render_all(a, Theme::Light, &cfg(false)).unwrap()[2].title.clone();
-    assert!(title(&a0).contains("stacked levels"));
+    assert!(title(&a0).contains("levels crossed"), "{}", title(&a0));
     for s in a1.signals.iter_mut().filter(|s| s.id == "d1_stacked_level_reclaim") {
         s.push("direction", Ev::Text { v: "down".into() });
+        s.state = State::Bearish;
     }
     assert!(title(&a1).contains("levels lost"), "{}", title(&a1));
+    for s in a1.signals.iter_mut().filter(|s| s.id == "d1_stacked_level_reclaim") {
+        s.state = State::Neutral;
+    }
+    assert!(title(&a1).contains("levels crossed"), "{}", title(&a1));
 }
 
 fn render_all_svg_named(a: &Analysis, name: &str) -> String {

@@ -77,6 +77,16 @@ pub(crate) fn state_of(signals: &[SignalResult], id: &str) -> Option<State> {
     signals.iter().find(|s| s.id == id).map(|s| s.state)
 }
 
+/// What F1 says the latest leg did to its levels: `reclaimed` (bullish, up-leg), `lost`
+/// (bearish, down-leg), else `None` (crossed but not held, or no F1 reading).
+pub(crate) fn levels_verb(a: &Annotations) -> Option<&'static str> {
+    match (a.levels_state, a.levels_dir.as_deref()) {
+        (Some(State::Bullish), Some("up")) => Some("reclaimed"),
+        (Some(State::Bearish), Some("down")) => Some("lost"),
+        _ => None,
+    }
+}
+
 /// The note's momentum reading for a timeframe chart, worded as the text words it: D4 for the
 /// weekly chart, E4 for the 3-day chart; `None` for the daily chart (no momentum signal) or when
 /// the signal is unavailable.

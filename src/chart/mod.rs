@@ -215,11 +215,13 @@ fn tf_scene<'a>(
         Timeframe::Weekly => format!("{} weekly: compression cluster, momentum and volume", inst.symbol),
         Timeframe::ThreeDay => format!("{} 3-day: consolidation zone, momentum and volume", inst.symbol),
         _ => {
-            // Named by the F1 leg's direction: a breakdown's levels were lost, not reclaimed.
-            let levels = match ann.levels_dir.as_deref() {
-                Some("up") => "levels reclaimed",
-                Some("down") => "levels lost",
-                _ => "stacked levels",
+            // Named by F1's reading: a breakdown's levels were lost, not reclaimed; levels a leg
+            // crossed without price staying beyond them were only crossed.
+            let levels = match annotate::levels_verb(ann) {
+                Some("reclaimed") => "levels reclaimed",
+                Some("lost") => "levels lost",
+                _ if ann.levels.is_empty() => "stacked levels",
+                _ => "levels crossed",
             };
             format!("{} daily: {levels}, distribution and risk markers", inst.symbol)
         }

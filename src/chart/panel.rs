@@ -253,7 +253,8 @@ pub(crate) fn step_decimals(step: f64) -> usize {
 
 /// Value ticks for a frame: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k whose labels (at
 /// `fs`) keep a gap of at least 1.25 lines (and about a sixth of the panel), with at least three
-/// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out. Short
+/// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out, and
+/// (when such a step exists) one labelled tick within three lines of the first tag. Short
 /// panels relax the gap to one line; tiny ones fall back to three evenly spaced rounded values.
 pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize) {
     let span = f.ymax - f.ymin;
@@ -266,7 +267,26 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
         !avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2)
     };
     let mag = 10f64.powf(span.log10().floor());
-    for min_gap in [(fs * 1.25).max(h / 6.0), fs * 1.25, fs * 1.05] {
+    // With a tag (the last price), first look for ticks that also label a value within three
+    // lines of it, so the price can be read against the scale; then without.
+    let near = |t: &[f64]| {
+        avoid.first().is_none_or(|a| {
+            t.iter().any(|v| {
+                *v >= f.ymin && *v <= f.ymax && shown(*v) && (f.fy(*v) - a).abs() <= (3.0 * fs) as i32
+            })
+        })
+    };
+    let passes: [(f64, bool); 5] = [
+        ((fs * 1.25).max(h / 6.0), true),
+        (fs * 1.25, true),
+        ((fs * 1.25).max(h / 6.0), false),
+        (fs * 1.25, false),
+        (fs * 1.05, false),
+    ];
+    for (min_gap, want_near) in passes {
+        if want_near && avoid.is_empty() {
+            continue;
+        }
         for k in -3..=1 {
             for m in [1.0, 2.0, 2.5, 3.0, 4.0, 5.0] {
                 let step = m * mag * 10f64.powi(k);
@@ -280,7 +300,7 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
                 }
                 let t: Vec<f64> =
                     (first..=last).map(|i| if i == 0 { 0.0 } else { i as f64 * step }).collect();
-                if t.iter().filter(|v| shown(**v)).count() >= 3 {
+                if t.iter().filter(|v| shown(**v)).count() >= 3 && (!want_near || near(&t)) {
                     return (t, step_decimals(step));
                 }
             }

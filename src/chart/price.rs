@@ -290,7 +290,7 @@ impl TfScene<'_> {
                     };
                     out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba() });
                 }
-                if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.overturned.is_none()) {
+                if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
                         out.push(EdgeLabel {
                             y: m,
@@ -1093,12 +1093,13 @@ impl Scene for TfScene<'_> {
     }
 }
 
-/// The legend name of the F1 levels by the leg's direction (its `direction` evidence).
+/// The legend name of the F1 levels: reclaimed or lost only when F1 says so (its state and the
+/// leg's `direction`); a leg that crossed levels price did not stay beyond merely crossed them.
 fn levels_name(a: &Annotations) -> &'static str {
-    match a.levels_dir.as_deref() {
-        Some("up") => "levels reclaimed by the latest leg",
-        Some("down") => "levels lost in the latest leg",
-        _ => "stacked levels",
+    match super::annotate::levels_verb(a) {
+        Some("reclaimed") => "levels reclaimed by the latest leg",
+        Some("lost") => "levels lost in the latest leg",
+        _ => "levels crossed by the latest leg",
     }
 }
 
