@@ -75,7 +75,14 @@ impl Scene for RelScene {
             (Swatch::TriUp(pal.good.to_rgba()), "two-year low".to_string()),
         ];
         let l1 = legend_lines(pen, x0, x1, "Relative strength", &legend_est);
-        let avail = (h - top - date_h - m - (l1 + 1) * strip - 2 * gap).max(30);
+        // The rebased panel's legend: both names, on as many lines as the width needs (a phone).
+        let name2 = format!("Rebased to 100 on {}", self.dates[self.start]);
+        let items2 = [
+            (Swatch::Line(pal.line.to_rgba()), self.sym.clone()),
+            (Swatch::Line(pal.line2.to_rgba()), self.bench.clone()),
+        ];
+        let l2 = legend_lines(pen, x0, x1, &name2, &items2).max(1);
+        let avail = (h - top - date_h - m - (l1 + l2) * strip - 2 * gap).max(30);
         let h1 = (avail as f64 * 0.62) as i32;
         let h2 = avail - h1;
         // Right padding: three weeks; the latest values are tags on the axis.
@@ -91,7 +98,7 @@ impl Scene for RelScene {
             ymin: 0.0,
             ymax: 1.0,
         };
-        let y2 = f1.y1 + gap + strip;
+        let y2 = f1.y1 + gap + l2 * strip;
         let mut f2 = Frame { x0, y0: y2, x1, y1: y2 + h2, xmin, xmax, ymin: 0.0, ymax: 1.0 };
 
         let range = self.start..n;
@@ -226,18 +233,7 @@ impl Scene for RelScene {
         draw_tag(pen, &f2, tag2[0], &format!("{:.0}", ra[t]), pal.line.to_rgba())?;
         draw_tag(pen, &f2, tag2[1], &format!("{:.0}", rb[t]), pal.line2.to_rgba())?;
         draw_plot_frame(pen, &f2)?;
-        draw_legend(
-            pen,
-            (f2.x0, f2.y0 - strip / 2),
-            f2.x1,
-            &format!("Rebased to 100 on {}", self.dates[self.start]),
-            &[
-                (Swatch::Line(pal.line.to_rgba()), self.sym.clone()),
-                (Swatch::Line(pal.line2.to_rgba()), self.bench.clone()),
-            ],
-            1,
-            strip,
-        )?;
+        draw_legend(pen, (f2.x0, f2.y0 - l2 * strip + strip / 2), f2.x1, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)
     }
 }
