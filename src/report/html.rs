@@ -53,11 +53,69 @@ pub fn is_safe_link(dest: &str) -> bool {
     !head.contains(':')
 }
 
+/// Inline code longer than this (characters, no whitespace) is a hash or id: it gets the class
+/// `hash`, which the stylesheet sets in lines of 32 characters.
+const LONG_CODE: usize = 32;
+
+/// `s` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
+pub fn escape(s: &str) -> String {
+    let mut e = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => e.push_str("&amp;"),
+            '<' => e.push_str("&lt;"),
+            '>' => e.push_str("&gt;"),
+            '"' => e.push_str("&quot;"),
+            '\'' => e.push_str("&#39;"),
+            _ => e.push(c),
+        }
+    }
+    e
+}
+
+/// An image written by hand rather than by pulldown-cmark: `<picture>` with an optional phone
+/// source, and for a chart standing alone in its paragraph the CSS-only enlarge links.
+struct OpenImage {
+    /// The resolved `src`.
+    src: String,
+    /// The phone variant's `src`, if any.
+    phone: Option<String>,
+    /// The image title attribute.
+    title: String,
+    /// Alt text collected so far.
+    alt: String,
+    /// `Some(n)`: the image is the whole paragraph, chart number `n` (`id="chart-n"`).
+    chart: Option<usize>,
+    /// Images nested in the alt text (their text joins the alt text).
+    nested: usize,
+}
+
 /// Renders markdown to a sanitised HTML body. `image` maps an image destination (e.g.
 /// `charts/weekly.png`) to the `src` to use (a `data:` URI); unknown images become their alt text.
-/// Level-2 headings open `<section>` elements (page breaks in print).
-pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> String {
+/// `phone` maps a destination to the `src` of a variant drawn for phone screens, offered to
+/// viewports up to 600 CSS px wide through `<picture>` (None: the one image everywhere).
+/// Level-2 headings open `<section>` elements (page breaks in print). Tables are wrapped in
+/// `<div class="table-wrap">` (scrolls sideways on a narrow screen). An image that is a paragraph
+/// of its own becomes `<div class="chart" id="chart-N">` with a link to itself (`:target`
+/// enlarges it, CSS only) and a close link to the anchor `chart-N-at` just before it.
+pub fn markdown_to_html(
+    md: &str,
+    image: &dyn Fn(&str) -> Option<String>,
+    phone: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
+    // Paragraphs that hold exactly one image and nothing else: index of the paragraph start.
+    let lone_image = |i: usize| -> bool {
+        if !matches!(events.get(i + 1), Some(Event::Start(Tag::Image { .. }))) {
+            return false;
+        }
+        let mut j = i + 2;
+        while let Some(Event::Text(_) | Event::Code(_)) = events.get(j) {
+            j += 1;
+        }
+        matches!(events.get(j), Some(Event::End(TagEnd::Image)))
+            && matches!(events.get(j + 1), Some(Event::End(TagEnd::Paragraph)))
+    };
     let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
     // Per open link/image: whether its start tag was kept (so the end tag is kept too).
     let mut kept: Vec<bool> = Vec::new();
@@ -65,7 +123,29 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
     // Inside an image, text is alt text (escaped by push_html as an attribute).
     let mut image_depth = 0usize;
     let mut n_sections = 0usize;
-    for ev in events {
+    let mut n_charts = 0usize;
+    // The image being collected, and whether the current paragraph is a lone chart.
+    let mut open_image: Option<OpenImage> = None;
+    let mut chart_paragraph = false;
+    for (i, ev) in events.iter().cloned().enumerate() {
+        if let Some(img) = open_image.as_mut() {
+            match ev {
+                Event::Text(s) | Event::Code(s) => {
+                    img.alt.push_str(&s);
+                    continue;
+                }
+                Event::Start(Tag::Image { .. }) => {
+                    img.nested += 1;
+                    continue;
+                }
+                Event::End(TagEnd::Image) if img.nested > 0 => {
+                    img.nested -= 1;
+                    continue;
+                }
+                Event::End(TagEnd::Image) => {}
+                _ => continue,
+            }
+        }
         match ev {
             Event::Html(s) | Event::InlineHtml(s) => {
                 // Comments are template notes: drop them. Anything else shows as text.
@@ -75,7 +155,24 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
                 }
             }
             Event::Text(s) => out.push(text_event(s, image_depth)),
+            Event::Code(s)
+                if image_depth == 0 && s.chars().count() > LONG_CODE && !s.contains(char::is_whitespace) =>
+            {
+                out.push(Event::Html(CowStr::Boxed(
+                    format!("<code class=\"hash\">{}</code>", escape(&s)).into_boxed_str(),
+                )));
+            }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(Tag::Paragraph) if lone_image(i) => chart_paragraph = true,
+            Event::End(TagEnd::Paragraph) if chart_paragraph => chart_paragraph = false,
+            Event::Start(Tag::Table(a)) => {
+                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">\n")));
+                out.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs }) => {
                 if in_section {
                     out.push(Event::Html(CowStr::Borrowed("</section>\n")));
@@ -100,19 +197,26 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
                     out.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
                 image_depth += 1;
-                match image(dest_url.trim()) {
-                    Some(src) => {
+                let dest = dest_url.trim();
+                match image(dest) {
+                    Some(src) if image_depth == 1 => {
+                        let chart = chart_paragraph.then(|| {
+                            n_charts += 1;
+                            n_charts
+                        });
+                        open_image = Some(OpenImage {
+                            src,
+                            phone: phone(dest),
+                            title: title.to_string(),
+                            alt: String::new(),
+                            chart,
+                            nested: 0,
+                        });
                         kept.push(true);
-                        out.push(Event::Start(Tag::Image {
-                            link_type,
-                            dest_url: CowStr::Boxed(src.into_boxed_str()),
-                            title,
-                            id,
-                        }));
                     }
-                    None => {
+                    _ => {
                         kept.push(false);
                         out.push(Event::Html(CowStr::Borrowed("<span class=\"missing-image\">")));
                     }
@@ -121,7 +225,9 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
             Event::End(TagEnd::Image) => {
                 image_depth = image_depth.saturating_sub(1);
                 if kept.pop().unwrap_or(false) {
-                    out.push(Event::End(TagEnd::Image));
+                    if let Some(img) = open_image.take() {
+                        out.push(Event::Html(CowStr::Boxed(image_html(&img).into_boxed_str())));
+                    }
                 } else {
                     out.push(Event::Html(CowStr::Borrowed("</span>")));
                 }
@@ -137,24 +243,35 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
     html
 }
 
+/// The HTML of one image: `<picture>` (with a phone `<source>` when there is a variant) and, for
+/// a lone chart, the enlarge and close links around it.
+fn image_html(img: &OpenImage) -> String {
+    let mut pic = String::from("<picture>");
+    if let Some(p) = &img.phone {
+        pic.push_str(&format!("<source media=\"(max-width: 600px)\" srcset=\"{}\">", escape(p)));
+    }
+    pic.push_str(&format!("<img src=\"{}\" alt=\"{}\"", escape(&img.src), escape(&img.alt)));
+    if !img.title.is_empty() {
+        pic.push_str(&format!(" title=\"{}\"", escape(&img.title)));
+    }
+    pic.push_str("></picture>");
+    match img.chart {
+        None => pic,
+        Some(n) => format!(
+            "<span class=\"chart-at\" id=\"chart-{n}-at\"></span>\n<div class=\"chart\" id=\"chart-{n}\">\
+             <a class=\"chart-open\" href=\"#chart-{n}\" title=\"Show the chart full size\">{pic}</a>\
+             <a class=\"chart-close\" href=\"#chart-{n}-at\">Close</a></div>\n"
+        ),
+    }
+}
+
 /// Text escaped for HTML including quotes (so text never looks like an attribute, even to a
 /// naive scanner); alt text inside an image is left to push_html's attribute escaping.
 fn text_event(s: CowStr<'_>, image_depth: usize) -> Event<'_> {
     if image_depth > 0 {
         return Event::Text(s);
     }
-    let mut e = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => e.push_str("&amp;"),
-            '<' => e.push_str("&lt;"),
-            '>' => e.push_str("&gt;"),
-            '"' => e.push_str("&quot;"),
-            '\'' => e.push_str("&#39;"),
-            _ => e.push(c),
-        }
-    }
-    Event::Html(CowStr::Boxed(e.into_boxed_str()))
+    Event::Html(CowStr::Boxed(escape(&s).into_boxed_str()))
 }
 
 #[cfg(test)]
@@ -183,7 +300,8 @@ mod tests {
 
     #[test]
     fn raw_html_becomes_text() {
-        let h = markdown_to_html("hi <script>alert(1)</script>\n\n<div onclick=x>block</div>\n", &none);
+        let h =
+            markdown_to_html("hi <script>alert(1)</script>\n\n<div onclick=x>block</div>\n", &none, &none);
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("<div"), "{h}");
         assert!(h.contains("&lt;script&gt;"), "{h}");
@@ -191,8 +309,11 @@ mod tests {
 
     #[test]
     fn unsafe_links_are_dropped_but_text_kept() {
-        let h =
-            markdown_to_html("[a](javascript:alert(1)) [b](https://x.org) [c](#s1) [d](charts/x.png)", &none);
+        let h = markdown_to_html(
+            "[a](javascript:alert(1)) [b](https://x.org) [c](#s1) [d](charts/x.png)",
+            &none,
+            &none,
+        );
         assert!(!h.contains("javascript"), "{h}");
         assert!(!h.contains("https://"), "{h}");
         assert!(h.contains("<a href=\"#s1\">c</a>"), "{h}");
@@ -203,7 +324,7 @@ mod tests {
     #[test]
     fn images_inline_or_fall_back_to_alt() {
         let f = |d: &str| (d == "charts/w.png").then(|| "data:image/png;base64,AAAA".to_string());
-        let h = markdown_to_html("![weekly chart](charts/w.png)\n\n![ext](http://evil/x.png)", &f);
+        let h = markdown_to_html("![weekly chart](charts/w.png)\n\n![ext](http://evil/x.png)", &f, &none);
         assert!(h.contains("src=\"data:image/png;base64,AAAA\""), "{h}");
         assert!(h.contains("alt=\"weekly chart\""), "{h}");
         assert!(!h.contains("evil"), "{h}");
@@ -214,6 +335,7 @@ mod tests {
     fn sections_and_extensions() {
         let h = markdown_to_html(
             "# T\n\n## A\n\n- [x] done\n- [ ] not\n\n|a|b|\n|-|-|\n|1|2|\n\n~~old~~ x[^1]\n\n[^1]: note\n\n## B\n",
+            &none,
             &none,
         );
         assert_eq!(h.matches("<section").count(), 2);

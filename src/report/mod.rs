@@ -148,6 +148,7 @@ pub fn build_with_head(
             signals_json: json.as_deref().unwrap_or_default(),
             manifest_json: &manifest,
             paper: a.config.output.paper,
+            author: a.config.output.author.as_deref().unwrap_or_default(),
         })?;
         files.insert("note.pdf".into(), bytes);
     }
@@ -202,7 +203,18 @@ fn render_page(
             }
         })
     };
-    let body = html::markdown_to_html(md, &resolve);
+    // A chart named `<name>-phone` is the phone variant of `<name>` (optional): offered to
+    // screens up to 600 CSS px wide; markdown and PDF use the main chart.
+    let phone = |dest: &str| -> Option<String> {
+        let dest = dest.strip_prefix("./").unwrap_or(dest);
+        let stem = dest.strip_prefix("charts/")?.strip_suffix(".png")?;
+        let variant = format!("{stem}-phone");
+        charts
+            .iter()
+            .find(|c| c.name == variant)
+            .map(|c| format!("data:image/png;base64,{}", html::base64(&c.png)))
+    };
+    let body = html::markdown_to_html(md, &resolve, &phone);
     let title = if view.instrument.symbol.is_empty() {
         view.title.clone()
     } else {
