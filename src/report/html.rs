@@ -57,6 +57,9 @@ pub fn is_safe_link(dest: &str) -> bool {
 /// `hash`, which the stylesheet sets in lines of 32 characters.
 const LONG_CODE: usize = 32;
 
+/// Table-cell text up to this many characters without whitespace is kept on one line.
+const SHORT_WORD: usize = 12;
+
 /// `s` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(s: &str) -> String {
     let mut e = String::with_capacity(s.len() + 8);
@@ -109,12 +112,21 @@ pub fn markdown_to_html(
         if !matches!(events.get(i + 1), Some(Event::Start(Tag::Image { .. }))) {
             return false;
         }
-        let mut j = i + 2;
-        while let Some(Event::Text(_) | Event::Code(_)) = events.get(j) {
-            j += 1;
+        // The matching end of the image (alt text may hold markup and nested images).
+        let mut depth = 0usize;
+        for (j, ev) in events.iter().enumerate().skip(i + 1) {
+            match ev {
+                Event::Start(Tag::Image { .. }) => depth += 1,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return matches!(events.get(j + 1), Some(Event::End(TagEnd::Paragraph)));
+                    }
+                }
+                _ => {}
+            }
         }
-        matches!(events.get(j), Some(Event::End(TagEnd::Image)))
-            && matches!(events.get(j + 1), Some(Event::End(TagEnd::Paragraph)))
+        false
     };
     let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
     // Per open link/image: whether its start tag was kept (so the end tag is kept too).
@@ -127,11 +139,17 @@ pub fn markdown_to_html(
     // The image being collected, and whether the current paragraph is a lone chart.
     let mut open_image: Option<OpenImage> = None;
     let mut chart_paragraph = false;
+    // Open table cells.
+    let mut in_cell = 0usize;
     for (i, ev) in events.iter().cloned().enumerate() {
         if let Some(img) = open_image.as_mut() {
             match ev {
-                Event::Text(s) | Event::Code(s) => {
+                Event::Text(s) | Event::Code(s) | Event::InlineHtml(s) | Event::Html(s) => {
                     img.alt.push_str(&s);
+                    continue;
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    img.alt.push(' ');
                     continue;
                 }
                 Event::Start(Tag::Image { .. }) => {
@@ -154,7 +172,41 @@ pub fn markdown_to_html(
                     out.push(text_event(s, image_depth));
                 }
             }
+            // In a table, a short word (a date, a number, a file name) is not broken at its
+            // hyphens: `2000-05-26` stays on one line.
+            Event::Text(s)
+                if in_cell > 0
+                    && image_depth == 0
+                    && s.chars().count() <= SHORT_WORD
+                    && !s.contains(char::is_whitespace) =>
+            {
+                out.push(Event::Html(CowStr::Boxed(
+                    format!("<span class=\"nw\">{}</span>", escape(&s)).into_boxed_str(),
+                )));
+            }
+            // In a table a path or key may break after `/` or `:` (`data/` `FEDFUNDS.csv`), so a
+            // wide table still fits the column.
+            Event::Text(s) if in_cell > 0 && image_depth == 0 && s.contains(['/', ':']) => {
+                let e = escape(&s);
+                let mut html = String::with_capacity(e.len() + 16);
+                let mut chars = e.chars().peekable();
+                while let Some(c) = chars.next() {
+                    html.push(c);
+                    if matches!(c, '/' | ':') && chars.peek().is_some_and(|n| !n.is_whitespace()) {
+                        html.push_str("<wbr>");
+                    }
+                }
+                out.push(Event::Html(CowStr::Boxed(html.into_boxed_str())));
+            }
             Event::Text(s) => out.push(text_event(s, image_depth)),
+            Event::Start(Tag::TableCell) => {
+                in_cell += 1;
+                out.push(Event::Start(Tag::TableCell));
+            }
+            Event::End(TagEnd::TableCell) => {
+                in_cell = in_cell.saturating_sub(1);
+                out.push(Event::End(TagEnd::TableCell));
+            }
             Event::Code(s)
                 if image_depth == 0 && s.chars().count() > LONG_CODE && !s.contains(char::is_whitespace) =>
             {
@@ -344,5 +396,60 @@ mod tests {
         assert!(h.contains("<table>"));
         assert!(h.contains("<del>old</del>"));
         assert!(h.contains("footnote"));
+    }
+
+    #[test]
+    fn tables_are_wrapped_so_they_scroll_not_the_page() {
+        let h = markdown_to_html("|a|b|\n|-|-|\n|1|2|\n\n|c|\n|-|\n|3|\n", &none, &none);
+        assert_eq!(h.matches("<div class=\"table-wrap\">\n<table>").count(), 2, "{h}");
+        assert_eq!(h.matches("</table>\n</div>").count(), 2, "{h}");
+        // Short words in cells stay whole; long text may wrap.
+        let h = markdown_to_html("|a|b|\n|-|-|\n|2000-05-26|two words|\n", &none, &none);
+        assert!(h.contains("<td><span class=\"nw\">2000-05-26</span></td>"), "{h}");
+        assert!(h.contains("<td>two words</td>"), "{h}");
+        let h = markdown_to_html("|a|\n|-|\n|macro:fed_funds data/FEDFUNDS.csv a / b|\n", &none, &none);
+        assert!(h.contains("<td>macro:<wbr>fed_funds data/<wbr>FEDFUNDS.csv a / b</td>"), "{h}");
+    }
+
+    #[test]
+    fn a_lone_chart_links_to_itself_and_offers_a_phone_variant() {
+        let f = |d: &str| d.starts_with("charts/").then(|| format!("data:image/png;base64,{}", &d[7..8]));
+        let phone = |d: &str| (d == "charts/w.png").then(|| "data:image/png;base64,P".to_string());
+        let h = markdown_to_html(
+            "![a \"<b>\" & c](charts/w.png)\n\n![second](charts/x.png)\n\ntext ![inline](charts/w.png) more\n",
+            &f,
+            &phone,
+        );
+        // Charts alone in their paragraph: numbered, linking to themselves, with a close link to
+        // the anchor above them.
+        assert!(h.contains("<span class=\"chart-at\" id=\"chart-1-at\"></span>\n<div class=\"chart\" id=\"chart-1\"><a class=\"chart-open\" href=\"#chart-1\""), "{h}");
+        assert!(h.contains("<a class=\"chart-close\" href=\"#chart-1-at\">Close</a></div>"), "{h}");
+        assert!(h.contains("id=\"chart-2\"") && !h.contains("chart-3"), "{h}");
+        assert!(
+            !h.contains("<p><span class=\"chart-at\"") && !h.contains("</div></p>"),
+            "no div inside a p: {h}"
+        );
+        // Alt text escaped; the phone variant only where one exists.
+        assert!(
+            h.contains("<img src=\"data:image/png;base64,w\" alt=\"a &quot;&lt;b&gt;&quot; &amp; c\">"),
+            "{h}"
+        );
+        assert_eq!(
+            h.matches("<source media=\"(max-width: 600px)\" srcset=\"data:image/png;base64,P\">").count(),
+            2,
+            "{h}"
+        );
+        assert!(h.contains("<picture><img src=\"data:image/png;base64,x\" alt=\"second\"></picture>"), "{h}");
+        // An image inside running text stays inline, without the enlarge links.
+        assert!(h.contains("<p>text <picture>"), "{h}");
+    }
+
+    #[test]
+    fn long_code_is_a_hash() {
+        let hash = "a76d61ac0777b04951155893e03e216aad5ddfeb449ac8ef1f464c6120080e34";
+        let h = markdown_to_html(&format!("`{hash}` `short` `<{hash}>`"), &none, &none);
+        assert!(h.contains(&format!("<code class=\"hash\">{hash}</code>")), "{h}");
+        assert!(h.contains("<code>short</code>"), "{h}");
+        assert!(h.contains(&format!("<code class=\"hash\">&lt;{hash}&gt;</code>")), "{h}");
     }
 }

@@ -256,7 +256,7 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
     [{running} · research note as of {date_text} #h(1fr) page #counter(page).display() of #counter(page).final().first()]
   }},
 )
-#set text(font: "DejaVu Sans", size: 8.8pt, lang: "en", hyphenate: false)
+#set text(font: "DejaVu Sans", size: 9pt, lang: "en", hyphenate: false)
 #set par(leading: 0.55em, spacing: 0.85em, justify: false)
 #show heading: set text(weight: "bold")
 #show heading.where(level: 1): set text(13.5pt)
@@ -365,34 +365,7 @@ pub fn render(note: &PdfNote) -> Result<Vec<u8>> {
 }
 
 fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for c in note.charts {
-        files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
-    }
-    files.insert(SIGNALS_ATTACHMENT.to_string(), Bytes::new(note.signals_json.to_vec()));
-    files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(note.manifest_json.to_vec()));
-    let today = Datetime::from_ymd(note.as_of.year(), note.as_of.month() as u8, note.as_of.day() as u8);
-    // Bottom of the text area in points from the page top.
-    let text_bottom = match note.paper {
-        Paper::A4 => 841.89,
-        Paper::Letter => 792.0,
-    } - MARGIN_BOTTOM_PT;
-
-    // Lay out, then float the first chart that was pushed whole to the next page, and again,
-    // until no chart leaves a gap (at most once per chart).
-    let mut floated: Vec<usize> = Vec::new();
-    let (world, doc) = loop {
-        let (source, alts) = typst_source_charts(note, &floated);
-        let main = Source::new(file_id("/main.typ")?, source);
-        let world = NoteWorld { main, files: files.clone(), today };
-        let doc: PagedDocument = typst::compile(&world)
-            .output
-            .map_err(|d| Error::Internal(format!("typesetting the PDF: {}", describe(&world, &d))))?;
-        match pushed_chart(&doc, text_bottom, &floated, &alts) {
-            Some(n) if floated.len() < note.charts.len() => floated.push(n),
-            _ => break (world, doc),
-        }
-    };
+    let (world, doc, _) = typeset(note)?;
     let standards = PdfStandards::new(&[PdfStandard::A_3b])
         .map_err(|e| Error::Internal(format!("PDF standards: {e:?}")))?;
     let options = PdfOptions {
@@ -407,6 +380,49 @@ fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
     let bytes = typst_pdf::pdf(&doc, &options)
         .map_err(|d| Error::Internal(format!("writing the PDF: {}", describe(&world, &d))))?;
     set_producer(&bytes, &crate::document::generator())
+}
+
+/// Typesets the note: lays it out, then floats the first chart that was pushed whole to the next
+/// page (leaving a gap at the foot of the previous one), and again, until no chart does (at most
+/// once per chart). A float that would add a page is not kept. Returns the world, the document
+/// and the floated charts' numbers.
+fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+    let mut files = BTreeMap::new();
+    for c in note.charts {
+        files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
+    }
+    files.insert(SIGNALS_ATTACHMENT.to_string(), Bytes::new(note.signals_json.to_vec()));
+    files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(note.manifest_json.to_vec()));
+    let today = Datetime::from_ymd(note.as_of.year(), note.as_of.month() as u8, note.as_of.day() as u8);
+    // Bottom of the text area in points from the page top.
+    let text_bottom = match note.paper {
+        Paper::A4 => 841.89,
+        Paper::Letter => 792.0,
+    } - MARGIN_BOTTOM_PT;
+    let compile = |floated: &[usize]| -> Result<(NoteWorld, PagedDocument, Vec<String>)> {
+        let (source, alts) = typst_source_charts(note, floated);
+        let main = Source::new(file_id("/main.typ")?, source);
+        let world = NoteWorld { main, files: files.clone(), today };
+        let doc: PagedDocument = typst::compile(&world)
+            .output
+            .map_err(|d| Error::Internal(format!("typesetting the PDF: {}", describe(&world, &d))))?;
+        Ok((world, doc, alts))
+    };
+    let mut floated: Vec<usize> = Vec::new();
+    let (mut world, mut doc, alts) = compile(&floated)?;
+    while let Some(n) = pushed_chart(&doc, text_bottom, &floated, &alts) {
+        if floated.len() >= alts.len() {
+            break;
+        }
+        let mut next = floated.clone();
+        next.push(n);
+        let (w, d, _) = compile(&next)?;
+        if d.pages().len() > doc.pages().len() {
+            break;
+        }
+        (world, doc, floated) = (w, d, next);
+    }
+    Ok((world, doc, floated))
 }
 
 /// Where a page's body content ends and where its charts start, in points from the page top.
@@ -612,4 +628,147 @@ fn set_producer(pdf: &[u8], producer: &str) -> Result<Vec<u8>> {
     out.extend_from_slice(shift(xref).to_string().as_bytes());
     out.extend_from_slice(&pdf[start + digits..]);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Format;
+    use crate::report::{build, demo, RenderOptions};
+
+    fn note<'a>(md: &'a str, charts: &'a [Chart]) -> PdfNote<'a> {
+        PdfNote {
+            markdown: md,
+            charts,
+            symbol: "IWM",
+            name: "",
+            title: "Test",
+            as_of: NaiveDate::from_ymd_opt(2024, 1, 5).unwrap(),
+            signals_json: b"{}",
+            manifest_json: b"{}",
+            paper: Paper::A4,
+            author: "",
+        }
+    }
+
+    /// The text on each page, runs joined by spaces.
+    fn page_texts(doc: &PagedDocument) -> Vec<String> {
+        fn walk(f: &typst::layout::Frame, out: &mut String) {
+            for (_, item) in f.items() {
+                match item {
+                    typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                    typst::layout::FrameItem::Text(t) => {
+                        out.push_str(&t.text);
+                        out.push(' ');
+                    }
+                    _ => {}
+                }
+            }
+        }
+        doc.pages()
+            .iter()
+            .map(|p| {
+                let mut s = String::new();
+                walk(&p.frame, &mut s);
+                s
+            })
+            .collect()
+    }
+
+    /// Six paragraphs (about 400 pt) and then a section whose chart (a 1×1 PNG: 460 pt square at
+    /// the text width) cannot fit below them.
+    fn pushed_markdown() -> String {
+        let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
+        format!(
+            "# Title\n\n{}## Weekly\n\n![w](charts/weekly.png)\n\nAfter the chart.\n",
+            format!("{para}\n\n").repeat(6)
+        )
+    }
+
+    #[test]
+    fn a_chart_pushed_to_the_next_page_floats_and_its_text_fills_the_gap() {
+        let charts = demo::charts();
+        let md = pushed_markdown();
+        let (_, doc, floated) = typeset(&note(&md, &charts)).unwrap();
+        assert_eq!(floated, vec![0]);
+        let pages = page_texts(&doc);
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        // The heading stays with the text after the chart on page 1; the chart opens page 2.
+        assert!(pages[0].contains("Weekly") && pages[0].contains("After"), "{pages:?}");
+        let mut fill = PageFill::default();
+        page_fill(&doc.pages()[1].frame, 0.0, 0.0, 841.89 - MARGIN_BOTTOM_PT, &["w".into()], &mut fill);
+        assert_eq!(fill.charts.len(), 1);
+        assert!((fill.charts[0].1 - MARGIN_TOP_PT).abs() < 1.0, "chart at the top: {fill:?}");
+        // Nothing is left to float: the result is a fixed point.
+        assert_eq!(pushed_chart(&doc, 841.89 - MARGIN_BOTTOM_PT, &floated, &["w".into()]), None);
+        // Without the float the heading and chart would open page 2, leaving page 1 part empty.
+        let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
+        assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
+    }
+
+    #[test]
+    fn a_chart_that_fits_stays_where_it_is_written() {
+        let charts = demo::charts();
+        let md = "# Title\n\nShort text.\n\n## Weekly\n\n![w](charts/weekly.png)\n\nAfter the chart.\n";
+        let (_, doc, floated) = typeset(&note(md, &charts)).unwrap();
+        assert!(floated.is_empty());
+        assert_eq!(doc.pages().len(), 1);
+    }
+
+    /// Every in-use xref entry points at `n 0 obj` and startxref at the table.
+    fn assert_xref_exact(pdf: &[u8]) {
+        let xref = rfind(pdf, b"\nxref\n").unwrap() + 1;
+        let sx = find(pdf, b"startxref\n", xref).unwrap() + 10;
+        let start: usize =
+            std::str::from_utf8(&pdf[sx..sx + 12]).unwrap().split('\n').next().unwrap().parse().unwrap();
+        assert_eq!(start, xref);
+        let head_end = find(pdf, b"\n", xref + 5).unwrap();
+        let head = std::str::from_utf8(&pdf[xref + 5..head_end]).unwrap();
+        let mut it = head.split_whitespace().map(|v| v.parse::<usize>().unwrap());
+        let (first, count) = (it.next().unwrap(), it.next().unwrap());
+        let mut used = 0;
+        for i in 0..count {
+            let e = &pdf[head_end + 1 + 20 * i..head_end + 21 + 20 * i];
+            if e[17] == b'n' {
+                let off: usize = std::str::from_utf8(&e[..10]).unwrap().parse().unwrap();
+                assert!(pdf[off..].starts_with(format!("{} 0 obj", first + i).as_bytes()), "entry {i}");
+                used += 1;
+            }
+        }
+        assert!(used > 10);
+    }
+
+    #[test]
+    fn producer_and_author_are_set_and_the_xref_stays_exact() {
+        let opts = RenderOptions { formats: vec![Format::Pdf], ..RenderOptions::default() };
+        let mut a = demo::analysis("IWM");
+        let pdf = build(&a, &demo::charts(), &opts).unwrap().files.remove("note.pdf").unwrap();
+        let has = |b: &[u8], n: &str| find(b, n.as_bytes(), 0).is_some();
+        let producer = crate::document::generator();
+        assert!(has(&pdf, &format!("/Producer({producer})")), "Info Producer");
+        assert!(has(&pdf, &format!("<pdf:Producer>{producer}</pdf:Producer>")), "XMP Producer");
+        assert!(has(&pdf, "/Author(marketnote)"), "default author");
+        assert_xref_exact(&pdf);
+        // The XMP stream's /Length is its length.
+        let meta = find(&pdf, b"/Type/Metadata", 0).unwrap();
+        let obj = rfind(&pdf[..meta], b" 0 obj\n").unwrap();
+        let len_at = find(&pdf, b"/Length ", obj).unwrap() + 8;
+        let len: usize = std::str::from_utf8(&pdf[len_at..len_at + 8])
+            .unwrap()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let body = find(&pdf, b"stream\n", meta).unwrap() + 7;
+        assert_eq!(&pdf[body + len..body + len + 10], b"\nendstream");
+        // Idempotent, and the author comes from the config.
+        assert_eq!(set_producer(&pdf, &producer).unwrap(), pdf);
+        a.config.output.author = Some("Research (desk) \\ one".into());
+        let pdf = build(&a, &demo::charts(), &opts).unwrap().files.remove("note.pdf").unwrap();
+        assert!(has(&pdf, "<rdf:li>Research (desk) \\ one</rdf:li>"), "XMP author");
+        assert_xref_exact(&pdf);
+        // A layout it does not know is an error, not a broken file.
+        assert!(set_producer(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", &producer).is_err());
+    }
 }
