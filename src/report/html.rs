@@ -1,7 +1,8 @@
 //! Markdown in, sanitised HTML body out (pulldown-cmark: tables, footnotes, strikethrough, task
 //! lists). Raw HTML in the markdown becomes escaped text, links that are not relative or `#` are
 //! dropped (their text kept), and images are inlined as `data:` URIs from the chart bytes, so the
-//! page makes no external request.
+//! page makes no external request. Tables are wrapped so they scroll on their own on a phone,
+//! and a chart standing alone is wrapped so a tap enlarges it (CSS `:target`, see style.css).
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 

@@ -4,9 +4,11 @@
 //! The markdown is converted to Typst markup by [`super::markup`] (every value escaped) and set
 //! under a fixed preamble: A4 or US Letter with a 460 pt text width (the width the charts are
 //! drawn for), a running header and a footer with symbol, as-of date and "page x of y", tables in
-//! smaller type whose rows never break across pages. The document is tagged (headings, tables,
-//! chart alt text) and carries XMP metadata (title, instrument, as-of, generator and version)
-//! and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
+//! smaller type whose rows never break across pages (code in tables at 7 pt). A chart that was
+//! pushed whole to the next page, leaving a gap, floats to the top of that page instead (a layout
+//! pass over the typeset pages, see `typeset`). The document is tagged (headings, tables,
+//! chart alt text) and carries XMP metadata (title, author, instrument, as-of, generator and
+//! version; Producer `marketnote <version>`, see `set_producer`) and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
 //! size and SHA-256). Fonts are DejaVu Sans (regular, bold, oblique) and DejaVu Sans Mono,
 //! embedded in the binary and subset into the file.
 //!
