@@ -283,6 +283,8 @@ pub struct OutputConfig {
     pub charts: ChartConfig,
     /// Paper size of note.pdf.
     pub paper: Paper,
+    /// Author named in note.pdf's metadata (default: "marketnote").
+    pub author: Option<String>,
 }
 
 /// Paper size of the PDF (`[output] paper`).
@@ -303,6 +305,7 @@ impl Default for OutputConfig {
             theme: Theme::Light,
             charts: ChartConfig::default(),
             paper: Paper::default(),
+            author: None,
         }
     }
 }

@@ -102,6 +102,27 @@ fn sample_pdf_is_archival_without_a_browser() {
     let n = pages(&pdf).unwrap();
     assert!((2..=7).contains(&n), "the sample takes {n} pages (at most 7)");
 
+    // Author and Producer in the Info dictionary (the XMP carries the same, see the unit tests).
+    let info = poppler("pdfinfo", &[p]).unwrap();
+    let field = |k: &str| info.lines().find_map(|l| l.strip_prefix(k)).map(str::trim).unwrap_or("");
+    assert_eq!(field("Author:"), "marketnote", "{info}");
+    assert!(field("Producer:").starts_with("marketnote "), "{info}");
+
+    // No text is set below 7 pt (table hashes were 5.3 pt): word boxes are as tall as the type.
+    let bbox = poppler("pdftotext", &["-bbox", p, "-"]).unwrap();
+    let mut smallest = (f64::MAX, String::new());
+    for w in bbox.split("<word ").skip(1) {
+        let attr = |k: &str| -> f64 {
+            let i = w.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            w[i..].split('"').next().unwrap().parse().unwrap()
+        };
+        let h = attr("yMax") - attr("yMin");
+        if h < smallest.0 {
+            smallest = (h, w.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("").to_string());
+        }
+    }
+    assert!(smallest.0 >= 6.95, "text at {:.2} pt: {:?}", smallest.0, smallest.1);
+
     let fonts = poppler("pdffonts", &[p]).unwrap();
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "{fonts}");

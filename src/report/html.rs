@@ -1,7 +1,8 @@
 //! Markdown in, sanitised HTML body out (pulldown-cmark: tables, footnotes, strikethrough, task
 //! lists). Raw HTML in the markdown becomes escaped text, links that are not relative or `#` are
 //! dropped (their text kept), and images are inlined as `data:` URIs from the chart bytes, so the
-//! page makes no external request.
+//! page makes no external request. Tables are wrapped so they scroll on their own on a phone,
+//! and a chart standing alone is wrapped so a tap enlarges it (CSS `:target`, see style.css).
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -53,11 +54,81 @@ pub fn is_safe_link(dest: &str) -> bool {
     !head.contains(':')
 }
 
+/// Inline code longer than this (characters, no whitespace) is a hash or id: it gets the class
+/// `hash`, which the stylesheet sets in lines of 32 characters.
+const LONG_CODE: usize = 32;
+
+/// Table-cell text up to this many characters without whitespace is kept on one line.
+const SHORT_WORD: usize = 12;
+
+/// `s` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
+pub fn escape(s: &str) -> String {
+    let mut e = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => e.push_str("&amp;"),
+            '<' => e.push_str("&lt;"),
+            '>' => e.push_str("&gt;"),
+            '"' => e.push_str("&quot;"),
+            '\'' => e.push_str("&#39;"),
+            _ => e.push(c),
+        }
+    }
+    e
+}
+
+/// An image written by hand rather than by pulldown-cmark: one `<img>`, or the wide and phone
+/// source, and for a chart standing alone in its paragraph the CSS-only enlarge links.
+struct OpenImage {
+    /// The resolved `src`.
+    src: String,
+    /// The phone variant's `src`, if any.
+    phone: Option<String>,
+    /// The image title attribute.
+    title: String,
+    /// Alt text collected so far.
+    alt: String,
+    /// `Some(n)`: the image is the whole paragraph, chart number `n` (`id="chart-n"`).
+    chart: Option<usize>,
+    /// Images nested in the alt text (their text joins the alt text).
+    nested: usize,
+}
+
 /// Renders markdown to a sanitised HTML body. `image` maps an image destination (e.g.
 /// `charts/weekly.png`) to the `src` to use (a `data:` URI); unknown images become their alt text.
-/// Level-2 headings open `<section>` elements (page breaks in print).
-pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> String {
+/// `phone` maps a destination to the `src` of a variant drawn for phone screens, offered to
+/// viewports up to 600 CSS px wide as `img.chart-phone` (None: the one image everywhere).
+/// Level-2 headings open `<section>` elements (page breaks in print). Tables are wrapped in
+/// `<div class="table-wrap">` (scrolls sideways on a narrow screen). An image that is a paragraph
+/// of its own becomes `<div class="chart" id="chart-N">` with a link to itself (`:target`
+/// enlarges it, CSS only) and a close link to the anchor `chart-N-at` just before it.
+pub fn markdown_to_html(
+    md: &str,
+    image: &dyn Fn(&str) -> Option<String>,
+    phone: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
+    // Paragraphs that hold exactly one image and nothing else: index of the paragraph start.
+    let lone_image = |i: usize| -> bool {
+        if !matches!(events.get(i + 1), Some(Event::Start(Tag::Image { .. }))) {
+            return false;
+        }
+        // The matching end of the image (alt text may hold markup and nested images).
+        let mut depth = 0usize;
+        for (j, ev) in events.iter().enumerate().skip(i + 1) {
+            match ev {
+                Event::Start(Tag::Image { .. }) => depth += 1,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return matches!(events.get(j + 1), Some(Event::End(TagEnd::Paragraph)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    };
     let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
     // Per open link/image: whether its start tag was kept (so the end tag is kept too).
     let mut kept: Vec<bool> = Vec::new();
@@ -65,7 +136,35 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
     // Inside an image, text is alt text (escaped by push_html as an attribute).
     let mut image_depth = 0usize;
     let mut n_sections = 0usize;
-    for ev in events {
+    let mut n_charts = 0usize;
+    // The image being collected, and whether the current paragraph is a lone chart.
+    let mut open_image: Option<OpenImage> = None;
+    let mut chart_paragraph = false;
+    // Open table cells.
+    let mut in_cell = 0usize;
+    for (i, ev) in events.iter().cloned().enumerate() {
+        if let Some(img) = open_image.as_mut() {
+            match ev {
+                Event::Text(s) | Event::Code(s) | Event::InlineHtml(s) | Event::Html(s) => {
+                    img.alt.push_str(&s);
+                    continue;
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    img.alt.push(' ');
+                    continue;
+                }
+                Event::Start(Tag::Image { .. }) => {
+                    img.nested += 1;
+                    continue;
+                }
+                Event::End(TagEnd::Image) if img.nested > 0 => {
+                    img.nested -= 1;
+                    continue;
+                }
+                Event::End(TagEnd::Image) => {}
+                _ => continue,
+            }
+        }
         match ev {
             Event::Html(s) | Event::InlineHtml(s) => {
                 // Comments are template notes: drop them. Anything else shows as text.
@@ -74,8 +173,59 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
                     out.push(text_event(s, image_depth));
                 }
             }
+            // In a table, a short word (a date, a number, a file name) is not broken at its
+            // hyphens: `2000-05-26` stays on one line.
+            Event::Text(s)
+                if in_cell > 0
+                    && image_depth == 0
+                    && s.chars().count() <= SHORT_WORD
+                    && !s.contains(char::is_whitespace) =>
+            {
+                out.push(Event::Html(CowStr::Boxed(
+                    format!("<span class=\"nw\">{}</span>", escape(&s)).into_boxed_str(),
+                )));
+            }
+            // In a table a path or key may break after `/` or `:` (`data/` `FEDFUNDS.csv`), so a
+            // wide table still fits the column.
+            Event::Text(s) if in_cell > 0 && image_depth == 0 && s.contains(['/', ':']) => {
+                let e = escape(&s);
+                let mut html = String::with_capacity(e.len() + 16);
+                let mut chars = e.chars().peekable();
+                while let Some(c) = chars.next() {
+                    html.push(c);
+                    if matches!(c, '/' | ':') && chars.peek().is_some_and(|n| !n.is_whitespace()) {
+                        html.push_str("<wbr>");
+                    }
+                }
+                out.push(Event::Html(CowStr::Boxed(html.into_boxed_str())));
+            }
             Event::Text(s) => out.push(text_event(s, image_depth)),
+            Event::Start(Tag::TableCell) => {
+                in_cell += 1;
+                out.push(Event::Start(Tag::TableCell));
+            }
+            Event::End(TagEnd::TableCell) => {
+                in_cell = in_cell.saturating_sub(1);
+                out.push(Event::End(TagEnd::TableCell));
+            }
+            Event::Code(s)
+                if image_depth == 0 && s.chars().count() > LONG_CODE && !s.contains(char::is_whitespace) =>
+            {
+                out.push(Event::Html(CowStr::Boxed(
+                    format!("<code class=\"hash\">{}</code>", escape(&s)).into_boxed_str(),
+                )));
+            }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(Tag::Paragraph) if lone_image(i) => chart_paragraph = true,
+            Event::End(TagEnd::Paragraph) if chart_paragraph => chart_paragraph = false,
+            Event::Start(Tag::Table(a)) => {
+                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">\n")));
+                out.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs }) => {
                 if in_section {
                     out.push(Event::Html(CowStr::Borrowed("</section>\n")));
@@ -100,19 +250,26 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
                     out.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
                 image_depth += 1;
-                match image(dest_url.trim()) {
-                    Some(src) => {
+                let dest = dest_url.trim();
+                match image(dest) {
+                    Some(src) if image_depth == 1 => {
+                        let chart = chart_paragraph.then(|| {
+                            n_charts += 1;
+                            n_charts
+                        });
+                        open_image = Some(OpenImage {
+                            src,
+                            phone: phone(dest),
+                            title: title.to_string(),
+                            alt: String::new(),
+                            chart,
+                            nested: 0,
+                        });
                         kept.push(true);
-                        out.push(Event::Start(Tag::Image {
-                            link_type,
-                            dest_url: CowStr::Boxed(src.into_boxed_str()),
-                            title,
-                            id,
-                        }));
                     }
-                    None => {
+                    _ => {
                         kept.push(false);
                         out.push(Event::Html(CowStr::Borrowed("<span class=\"missing-image\">")));
                     }
@@ -121,7 +278,9 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
             Event::End(TagEnd::Image) => {
                 image_depth = image_depth.saturating_sub(1);
                 if kept.pop().unwrap_or(false) {
-                    out.push(Event::End(TagEnd::Image));
+                    if let Some(img) = open_image.take() {
+                        out.push(Event::Html(CowStr::Boxed(image_html(&img).into_boxed_str())));
+                    }
                 } else {
                     out.push(Event::Html(CowStr::Borrowed("</span>")));
                 }
@@ -137,24 +296,44 @@ pub fn markdown_to_html(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Str
     html
 }
 
+/// The HTML of one image: an `<img>`, or, when a phone variant exists, the wide image
+/// (`img.chart-wide`) followed by the phone one (`img.chart-phone`); style.css shows one by
+/// viewport and the enlarged view always the wide one. For a lone chart, the enlarge and close
+/// links go around it.
+fn image_html(img: &OpenImage) -> String {
+    let tag = |src: &str, class: &str| {
+        let mut t = String::from("<img");
+        if !class.is_empty() {
+            t.push_str(&format!(" class=\"{class}\""));
+        }
+        t.push_str(&format!(" src=\"{}\" alt=\"{}\"", escape(src), escape(&img.alt)));
+        if !img.title.is_empty() {
+            t.push_str(&format!(" title=\"{}\"", escape(&img.title)));
+        }
+        t.push('>');
+        t
+    };
+    let pic = match &img.phone {
+        Some(p) => format!("{}{}", tag(&img.src, "chart-wide"), tag(p, "chart-phone")),
+        None => tag(&img.src, ""),
+    };
+    match img.chart {
+        None => pic,
+        Some(n) => format!(
+            "<span class=\"chart-at\" id=\"chart-{n}-at\"></span>\n<div class=\"chart\" id=\"chart-{n}\">\
+             <a class=\"chart-open\" href=\"#chart-{n}\" title=\"Show the chart full size\">{pic}</a>\
+             <a class=\"chart-close\" href=\"#chart-{n}-at\">Close</a></div>\n"
+        ),
+    }
+}
+
 /// Text escaped for HTML including quotes (so text never looks like an attribute, even to a
 /// naive scanner); alt text inside an image is left to push_html's attribute escaping.
 fn text_event(s: CowStr<'_>, image_depth: usize) -> Event<'_> {
     if image_depth > 0 {
         return Event::Text(s);
     }
-    let mut e = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => e.push_str("&amp;"),
-            '<' => e.push_str("&lt;"),
-            '>' => e.push_str("&gt;"),
-            '"' => e.push_str("&quot;"),
-            '\'' => e.push_str("&#39;"),
-            _ => e.push(c),
-        }
-    }
-    Event::Html(CowStr::Boxed(e.into_boxed_str()))
+    Event::Html(CowStr::Boxed(escape(&s).into_boxed_str()))
 }
 
 #[cfg(test)]
@@ -183,7 +362,8 @@ mod tests {
 
     #[test]
     fn raw_html_becomes_text() {
-        let h = markdown_to_html("hi <script>alert(1)</script>\n\n<div onclick=x>block</div>\n", &none);
+        let h =
+            markdown_to_html("hi <script>alert(1)</script>\n\n<div onclick=x>block</div>\n", &none, &none);
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("<div"), "{h}");
         assert!(h.contains("&lt;script&gt;"), "{h}");
@@ -191,8 +371,11 @@ mod tests {
 
     #[test]
     fn unsafe_links_are_dropped_but_text_kept() {
-        let h =
-            markdown_to_html("[a](javascript:alert(1)) [b](https://x.org) [c](#s1) [d](charts/x.png)", &none);
+        let h = markdown_to_html(
+            "[a](javascript:alert(1)) [b](https://x.org) [c](#s1) [d](charts/x.png)",
+            &none,
+            &none,
+        );
         assert!(!h.contains("javascript"), "{h}");
         assert!(!h.contains("https://"), "{h}");
         assert!(h.contains("<a href=\"#s1\">c</a>"), "{h}");
@@ -203,7 +386,7 @@ mod tests {
     #[test]
     fn images_inline_or_fall_back_to_alt() {
         let f = |d: &str| (d == "charts/w.png").then(|| "data:image/png;base64,AAAA".to_string());
-        let h = markdown_to_html("![weekly chart](charts/w.png)\n\n![ext](http://evil/x.png)", &f);
+        let h = markdown_to_html("![weekly chart](charts/w.png)\n\n![ext](http://evil/x.png)", &f, &none);
         assert!(h.contains("src=\"data:image/png;base64,AAAA\""), "{h}");
         assert!(h.contains("alt=\"weekly chart\""), "{h}");
         assert!(!h.contains("evil"), "{h}");
@@ -215,6 +398,7 @@ mod tests {
         let h = markdown_to_html(
             "# T\n\n## A\n\n- [x] done\n- [ ] not\n\n|a|b|\n|-|-|\n|1|2|\n\n~~old~~ x[^1]\n\n[^1]: note\n\n## B\n",
             &none,
+            &none,
         );
         assert_eq!(h.matches("<section").count(), 2);
         assert_eq!(h.matches("</section>").count(), 2);
@@ -222,5 +406,60 @@ mod tests {
         assert!(h.contains("<table>"));
         assert!(h.contains("<del>old</del>"));
         assert!(h.contains("footnote"));
+    }
+
+    #[test]
+    fn tables_are_wrapped_so_they_scroll_not_the_page() {
+        let h = markdown_to_html("|a|b|\n|-|-|\n|1|2|\n\n|c|\n|-|\n|3|\n", &none, &none);
+        assert_eq!(h.matches("<div class=\"table-wrap\">\n<table>").count(), 2, "{h}");
+        assert_eq!(h.matches("</table>\n</div>").count(), 2, "{h}");
+        // Short words in cells stay whole; long text may wrap.
+        let h = markdown_to_html("|a|b|\n|-|-|\n|2000-05-26|two words|\n", &none, &none);
+        assert!(h.contains("<td><span class=\"nw\">2000-05-26</span></td>"), "{h}");
+        assert!(h.contains("<td>two words</td>"), "{h}");
+        let h = markdown_to_html("|a|\n|-|\n|macro:fed_funds data/FEDFUNDS.csv a / b|\n", &none, &none);
+        assert!(h.contains("<td>macro:<wbr>fed_funds data/<wbr>FEDFUNDS.csv a / b</td>"), "{h}");
+    }
+
+    #[test]
+    fn a_lone_chart_links_to_itself_and_offers_a_phone_variant() {
+        let f = |d: &str| d.starts_with("charts/").then(|| format!("data:image/png;base64,{}", &d[7..8]));
+        let phone = |d: &str| (d == "charts/w.png").then(|| "data:image/png;base64,P".to_string());
+        let h = markdown_to_html(
+            "![a \"<b>\" & c](charts/w.png)\n\n![second](charts/x.png)\n\ntext ![inline](charts/w.png) more\n",
+            &f,
+            &phone,
+        );
+        // Charts alone in their paragraph: numbered, linking to themselves, with a close link to
+        // the anchor above them.
+        assert!(h.contains("<span class=\"chart-at\" id=\"chart-1-at\"></span>\n<div class=\"chart\" id=\"chart-1\"><a class=\"chart-open\" href=\"#chart-1\""), "{h}");
+        assert!(h.contains("<a class=\"chart-close\" href=\"#chart-1-at\">Close</a></div>"), "{h}");
+        assert!(h.contains("id=\"chart-2\"") && !h.contains("chart-3"), "{h}");
+        assert!(
+            !h.contains("<p><span class=\"chart-at\"") && !h.contains("</div></p>"),
+            "no div inside a p: {h}"
+        );
+        // Alt text escaped; the phone variant only where one exists.
+        assert!(
+            h.contains("<img class=\"chart-wide\" src=\"data:image/png;base64,w\" alt=\"a &quot;&lt;b&gt;&quot; &amp; c\">"),
+            "{h}"
+        );
+        assert_eq!(
+            h.matches("<img class=\"chart-phone\" src=\"data:image/png;base64,P\"").count(),
+            2,
+            "{h}"
+        );
+        assert!(h.contains("<img src=\"data:image/png;base64,x\" alt=\"second\">"), "{h}");
+        // An image inside running text stays inline, without the enlarge links.
+        assert!(h.contains("<p>text <img class=\"chart-wide\""), "{h}");
+    }
+
+    #[test]
+    fn long_code_is_a_hash() {
+        let hash = "a76d61ac0777b04951155893e03e216aad5ddfeb449ac8ef1f464c6120080e34";
+        let h = markdown_to_html(&format!("`{hash}` `short` `<{hash}>`"), &none, &none);
+        assert!(h.contains(&format!("<code class=\"hash\">{hash}</code>")), "{h}");
+        assert!(h.contains("<code>short</code>"), "{h}");
+        assert!(h.contains(&format!("<code class=\"hash\">&lt;{hash}&gt;</code>")), "{h}");
     }
 }

@@ -13,12 +13,13 @@
 
 use super::html::markdown_options;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// Inline code longer than this (in characters, without whitespace) may break across lines...
 const LONG_CODE: usize = 32;
-/// ...every this many characters (a SHA-256 in a table cell breaks into halves or quarters).
-const CODE_CHUNK: usize = 16;
+/// ...every this many characters (a SHA-256 in a table cell breaks into two lines).
+const CODE_CHUNK: usize = 32;
 
 /// The pieces inline code `s` is set in: one, or chunks of [`CODE_CHUNK`] characters when it is
 /// long and has no whitespace (so it can break between chunks).
@@ -145,19 +146,31 @@ enum Frame {
 /// Converts markdown to Typst markup. `image` maps an image destination (`charts/weekly.png`) to
 /// the path the Typst world serves it under; an image it does not know shows its alt text.
 /// `fallback_alt` gives the alt text for an image written without one (from its destination).
-/// Tables get explicit column widths from `fit`.
+/// Tables get explicit column widths from `fit`. Each image found is written as
+/// `#note-chart(n, image(...))`, `n` counting from 0 (the PDF preamble defines `note-chart`).
 pub fn markdown_to_typst(
     md: &str,
     image: &dyn Fn(&str) -> Option<String>,
     fallback_alt: &dyn Fn(&str) -> String,
     fit: &TableFit,
 ) -> String {
+    markdown_to_typst_charts(md, image, fallback_alt, fit).0
+}
+
+/// [`markdown_to_typst`], and the alt text of chart `n` at index `n`.
+pub fn markdown_to_typst_charts(
+    md: &str,
+    image: &dyn Fn(&str) -> Option<String>,
+    fallback_alt: &dyn Fn(&str) -> String,
+    fit: &TableFit,
+) -> (String, Vec<String>) {
     let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
     // Footnote definitions first, so a reference can carry its note.
     let mut notes: BTreeMap<String, String> = BTreeMap::new();
-    let ctx = Ctx { image, fallback_alt, fit };
+    let ctx = Ctx { image, fallback_alt, fit, charts: RefCell::new(Vec::new()) };
     convert(&events, &ctx, &mut notes, true);
-    convert(&events, &ctx, &mut notes, false)
+    let text = convert(&events, &ctx, &mut notes, false);
+    (text, ctx.charts.into_inner())
 }
 
 /// What the conversion consults.
@@ -165,9 +178,12 @@ struct Ctx<'a> {
     image: &'a dyn Fn(&str) -> Option<String>,
     fallback_alt: &'a dyn Fn(&str) -> String,
     fit: &'a TableFit<'a>,
+    /// Alt text of every chart written so far in this pass, in order.
+    charts: RefCell<Vec<String>>,
 }
 
 fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, collect_notes: bool) -> String {
+    ctx.charts.borrow_mut().clear();
     // Output buffers: the bottom one is the document; each open frame that is assembled at its
     // end (list item, cell, image alt, footnote) writes into its own buffer.
     let mut bufs: Vec<String> = vec![String::new()];
@@ -237,9 +253,7 @@ fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, co
             }
             Event::InlineMath(s) | Event::DisplayMath(s) => push_text(out, s),
             Event::Start(tag) => start(tag, &mut bufs, &mut frames, &mut link_kept, ctx),
-            Event::End(tag) => {
-                end(*tag, &mut bufs, &mut frames, &mut link_kept, notes, collect_notes, ctx.fit)
-            }
+            Event::End(tag) => end(*tag, &mut bufs, &mut frames, &mut link_kept, notes, collect_notes, ctx),
         }
     }
     bufs.truncate(1);
@@ -395,8 +409,9 @@ fn end(
     link_kept: &mut Vec<bool>,
     notes: &mut BTreeMap<String, String>,
     collect_notes: bool,
-    fit: &TableFit,
+    ctx: &Ctx,
 ) {
+    let fit = ctx.fit;
     match tag {
         TagEnd::Paragraph => top(bufs).push_str("\n\n"),
         TagEnd::Heading(_) => top(bufs).push_str("]\n\n"),
@@ -475,12 +490,19 @@ fn end(
                 let alt = if alt.trim().is_empty() { fallback } else { alt.trim().to_string() };
                 let out = top(bufs);
                 match path {
+                    // `note-chart` (defined in the PDF preamble) places it: where it is written, or
+                    // floated to the top of the next page. Its alt text is kept as Typst will
+                    // hold it (the literal drops control characters) to find it on the pages.
                     Some(p) => {
-                        out.push_str("#image(");
+                        let mut charts = ctx.charts.borrow_mut();
+                        out.push_str(&format!("#note-chart({}, image(", charts.len()));
+                        charts.push(
+                            alt.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect(),
+                        );
                         out.push_str(&string_literal(&p));
                         out.push_str(", width: 100%, alt: ");
                         out.push_str(&string_literal(&alt));
-                        out.push(')');
+                        out.push_str("))");
                     }
                     None => push_text(out, &alt),
                 }
@@ -616,14 +638,19 @@ mod tests {
     fn images_links_and_html() {
         let t = conv(
             "![weekly \"chart\"](charts/w.png)\n\n![](charts/w.png)\n\n![gone](http://evil/x.png)\n\n\
-             [a](javascript:alert(1)) [b](charts/x.png) <script>x</script> <!-- note -->\n",
+             [a](javascript:alert(1)) [b](charts/x.png) <script>x</script> <!-- a comment -->\n",
         );
-        assert!(t.contains("#image(\"/charts/w.png\", width: 100%, alt: \"weekly \\\"chart\\\"\")"), "{t}");
+        assert!(
+            t.contains(
+                "#note-chart(0, image(\"/charts/w.png\", width: 100%, alt: \"weekly \\\"chart\\\"\"))"
+            ),
+            "{t}"
+        );
         assert!(t.contains("alt: \"Chart charts/w.png\""), "{t}");
         assert!(!t.contains("evil") && t.contains("gone"), "{t}");
         assert!(!t.contains("javascript") && !t.contains("#link"), "{t}");
         assert!(t.contains("\\<script\\>x\\<\\/script\\>"), "{t}");
-        assert!(!t.contains("note"), "{t}");
+        assert!(!t.contains("comment"), "{t}");
     }
 
     #[test]
@@ -632,13 +659,13 @@ mod tests {
         let t = conv(&format!("`{hash}` `short`"));
         assert!(
             t.contains(&format!(
-                "#raw(\"a76d61ac0777b049\"){CODE_BREAK}#raw(\"51155893e03e216a\"){CODE_BREAK}#raw("
+                "#raw(\"a76d61ac0777b04951155893e03e216a\"){CODE_BREAK}#raw(\"ad5ddfeb449ac8ef1f464c6120080e34\")"
             )),
             "{t}"
         );
         assert!(t.contains("#raw(\"short\")"), "{t}");
         let (lo, hi) = cell_widths(&[(hash.to_string(), Face::Mono)], &fit());
-        assert_eq!((lo, hi), (8.0, 32.0));
+        assert_eq!((lo, hi), (16.0, 32.0));
     }
 
     #[test]

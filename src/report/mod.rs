@@ -148,6 +148,7 @@ pub fn build_with_head(
             signals_json: json.as_deref().unwrap_or_default(),
             manifest_json: &manifest,
             paper: a.config.output.paper,
+            author: a.config.output.author.as_deref().unwrap_or_default(),
         })?;
         files.insert("note.pdf".into(), bytes);
     }
@@ -181,27 +182,6 @@ pub fn tidy_markdown(md: &str) -> String {
     out
 }
 
-/// After each inlined chart image, its phone variant: the image becomes `<img class="chart-wide" …>`
-/// followed by `<img class="chart-phone" …>` with the same alt text; `style.css` shows one or the
-/// other by viewport width (no script, still self-contained).
-fn add_phone_variants(mut body: String, charts: &[Chart]) -> String {
-    for c in charts.iter().filter(|c| !c.phone_png.is_empty() && !c.png.is_empty()) {
-        let wide = format!("data:image/png;base64,{}", html::base64(&c.png));
-        let start = format!("<img src=\"{wide}\"");
-        let Some(i) = body.find(&start) else { continue };
-        let Some(len) = body[i..].find('>').map(|k| k + 1) else { continue };
-        let tag = body[i..i + len].to_string();
-        let phone = format!("data:image/png;base64,{}", html::base64(&c.phone_png));
-        let both = format!(
-            "{}{}",
-            tag.replacen("<img ", "<img class=\"chart-wide\" ", 1),
-            tag.replacen(&wide, &phone, 1).replacen("<img ", "<img class=\"chart-phone\" ", 1)
-        );
-        body.replace_range(i..i + len, &both);
-    }
-    body
-}
-
 /// The self-contained HTML page: the markdown note, sanitised, charts inlined, stylesheet inlined.
 fn render_page(
     tpl: &Templates,
@@ -223,7 +203,17 @@ fn render_page(
             }
         })
     };
-    let body = add_phone_variants(html::markdown_to_html(md, &resolve), charts);
+    // A chart's phone variant (laid out for a 360 CSS px column), when drawn, is shown to screens
+    // up to 600 CSS px wide; markdown, PDF and the enlarged view use the wide chart.
+    let phone = |dest: &str| -> Option<String> {
+        let dest = dest.strip_prefix("./").unwrap_or(dest);
+        let stem = dest.strip_prefix("charts/")?.strip_suffix(".png")?;
+        charts
+            .iter()
+            .find(|c| c.name == stem && !c.phone_png.is_empty())
+            .map(|c| format!("data:image/png;base64,{}", html::base64(&c.phone_png)))
+    };
+    let body = html::markdown_to_html(md, &resolve, &phone);
     let title = if view.instrument.symbol.is_empty() {
         view.title.clone()
     } else {

@@ -4,9 +4,11 @@
 //! The markdown is converted to Typst markup by [`super::markup`] (every value escaped) and set
 //! under a fixed preamble: A4 or US Letter with a 460 pt text width (the width the charts are
 //! drawn for), a running header and a footer with symbol, as-of date and "page x of y", tables in
-//! smaller type whose rows never break across pages. The document is tagged (headings, tables,
-//! chart alt text) and carries XMP metadata (title, instrument, as-of, generator and version)
-//! and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
+//! smaller type whose rows never break across pages (code in tables at 7 pt). A chart that was
+//! pushed whole to the next page, leaving a gap, floats to the top of that page instead (a layout
+//! pass over the typeset pages, see `typeset`). The document is tagged (headings, tables,
+//! chart alt text) and carries XMP metadata (title, author, instrument, as-of, generator and
+//! version; Producer `marketnote <version>`, see `set_producer`) and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
 //! size and SHA-256). Fonts are DejaVu Sans (regular, bold, oblique) and DejaVu Sans Mono,
 //! embedded in the binary and subset into the file.
 //!
@@ -71,7 +73,7 @@ static MEASURED: LazyLock<[Option<FontInstance>; 2]> = LazyLock::new(|| {
 /// code scale). Characters the font lacks count 0.6 em.
 fn measure(text: &str, face: markup::Face) -> f64 {
     let font = match face {
-        markup::Face::Mono => return text.chars().count() as f64 * MONO_ADVANCE * RAW_SCALE,
+        markup::Face::Mono => return text.chars().count() as f64 * MONO_ADVANCE * TABLE_RAW_PT / TABLE_PT,
         markup::Face::Regular => MEASURED[0].as_ref(),
         markup::Face::Bold => MEASURED[1].as_ref(),
     };
@@ -84,12 +86,38 @@ fn measure(text: &str, face: markup::Face) -> f64 {
 
 /// Advance of every DejaVu Sans Mono glyph, in em (1233 / 2048).
 const MONO_ADVANCE: f64 = 0.602;
-/// Code is set at this fraction of the surrounding type size (`#show raw: set text(...)`).
+/// Code in running text is set at this fraction of the surrounding type size. Typst's own rule
+/// sets raw text at 0.8 em and a `set text(size: k em)` on raw multiplies it, so the preamble
+/// writes `RAW_SCALE / 0.8`.
 const RAW_SCALE: f64 = 0.92;
 /// Table type size in points.
 const TABLE_PT: f64 = 7.2;
+/// Code in tables (hashes, ids) in points: an absolute size, so it never drops below 7 pt.
+const TABLE_RAW_PT: f64 = 7.0;
+/// Top and bottom page margins in points (the header and footer sit inside them).
+const MARGIN_TOP_PT: f64 = 52.0;
+const MARGIN_BOTTOM_PT: f64 = 50.0;
 /// Horizontal cell padding in em of the table type.
 const TABLE_INSET_EM: f64 = 0.45;
+
+/// Space kept between a chart and the text around it, in points.
+const CHART_GAP_PT: f64 = 12.0;
+/// A chart that opens a page (at most this far, in points, below the top of the text area: room
+/// for its headings) after a page that ends with at least [`MIN_GAP_PT`] of empty space was
+/// pushed there whole: it is floated so the text after it fills the gap.
+const OPENS_PAGE_PT: f64 = 80.0;
+/// See [`OPENS_PAGE_PT`]: a gap smaller than this (about six lines) is left alone.
+const MIN_GAP_PT: f64 = 72.0;
+
+/// The document author: `[output] author`, else the tool's name.
+fn author<'a>(note: &PdfNote<'a>) -> &'a str {
+    let a = note.author.trim();
+    if a.is_empty() {
+        "marketnote"
+    } else {
+        a
+    }
+}
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::builder().build()));
 
@@ -114,6 +142,8 @@ pub struct PdfNote<'a> {
     pub manifest_json: &'a [u8],
     /// Paper size.
     pub paper: Paper,
+    /// Author (`[output] author`); empty: "marketnote".
+    pub author: &'a str,
 }
 
 /// An in-memory Typst world: the generated source, the charts and the attachments.
@@ -172,7 +202,14 @@ fn date_literal(d: NaiveDate) -> String {
 }
 
 /// The Typst source of the note: preamble, attachments, then the converted markdown.
-pub fn typst_source(note: &PdfNote) -> String {
+/// `floated` lists the charts (numbered from 0 in the order the markdown places them) that float
+/// to the top of the next page instead of standing where they are written.
+pub fn typst_source(note: &PdfNote, floated: &[usize]) -> String {
+    typst_source_charts(note, floated).0
+}
+
+/// [`typst_source`], and the alt text of chart `n` at index `n` (to find the charts on the pages).
+fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String>) {
     let lit = markup::string_literal;
     let as_of = note.as_of.to_string();
     let (paper, margin_x) = match note.paper {
@@ -201,14 +238,15 @@ pub fn typst_source(note: &PdfNote) -> String {
 
     let mut s = String::with_capacity(note.markdown.len() * 2 + 4096);
     s.push_str(&format!(
-        "#set document(title: {title}, description: {description}, keywords: ({keywords},), date: {date})\n",
+        "#set document(title: {title}, author: {author}, description: {description}, keywords: ({keywords},), date: {date})\n",
         title = lit(&format!("{} — {}", note.symbol, note.title)),
+        author = lit(author(note)),
         description = lit(&description),
         keywords = keywords.join(", "),
         date = date_literal(note.as_of),
     ));
     s.push_str(&format!(
-        r#"#set page(paper: "{paper}", margin: (x: {margin_x:.3}pt, top: 52pt, bottom: 50pt),
+        r#"#set page(paper: "{paper}", margin: (x: {margin_x:.3}pt, top: {top}pt, bottom: {bottom}pt),
   header: context {{
     if here().page() > 1 {{
       set text(7pt, fill: luma(100))
@@ -220,7 +258,7 @@ pub fn typst_source(note: &PdfNote) -> String {
     [{running} · research note as of {date_text} #h(1fr) page #counter(page).display() of #counter(page).final().first()]
   }},
 )
-#set text(font: "DejaVu Sans", size: 8.8pt, lang: "en", hyphenate: false)
+#set text(font: "DejaVu Sans", size: 9pt, lang: "en", hyphenate: false)
 #set par(leading: 0.55em, spacing: 0.85em, justify: false)
 #show heading: set text(weight: "bold")
 #show heading.where(level: 1): set text(13.5pt)
@@ -229,7 +267,7 @@ pub fn typst_source(note: &PdfNote) -> String {
 #show heading.where(level: 2): set block(above: 1.35em, below: 0.65em)
 #show heading.where(level: 3): set text(9.8pt)
 #show heading.where(level: 3): set block(above: 1.1em, below: 0.55em)
-#show raw: set text(font: "DejaVu Sans Mono", size: {raw_scale}em)
+#show raw: set text(font: "DejaVu Sans Mono", size: {raw_em:.4}em)
 #set list(indent: 0.4em, body-indent: 0.5em, spacing: 0.55em)
 #set enum(indent: 0.4em, body-indent: 0.5em, spacing: 0.55em)
 #set table(inset: (x: {inset}em, y: 0.36em), stroke: (x, y) => (
@@ -238,16 +276,31 @@ pub fn typst_source(note: &PdfNote) -> String {
 ))
 #set table.cell(breakable: false)
 #show table: set text({table_pt}pt)
+#show table: it => {{ show raw: set text(size: {table_raw_pt}pt); it }}
 #show table: set par(leading: 0.45em)
 #show table: set block(above: 0.8em, below: 1em)
 #show table.cell.where(y: 0): set text(weight: "bold")
 #show quote.where(block: true): set block(inset: (left: 8pt), stroke: (left: 1pt + luma(180)))
+// A chart is a block at the text width (never scaled down: its smallest text is 7 pt), or, when
+// the layout pass found that it left a gap at the foot of the previous page, a float at the top
+// of the next page so the text after it fills the gap.
+#let floated = ({floated})
+#let note-chart(n, img) = if n in floated {{
+  place(top, float: true, clearance: {chart_gap}pt, block(width: 100%, img))
+}} else {{
+  block(width: 100%, img)
+}}
 #pdf.attach({signals}, relationship: "data", mime-type: "application/json", description: "The note's signals.json: every signal with its full evidence")
 #pdf.attach({manifest}, relationship: "supplement", mime-type: "application/json", description: "Input manifest: every input file with its size in bytes and SHA-256")
 "#,
         inset = TABLE_INSET_EM,
         table_pt = TABLE_PT,
-        raw_scale = RAW_SCALE,
+        raw_em = RAW_SCALE / 0.8,
+        table_raw_pt = TABLE_RAW_PT,
+        top = MARGIN_TOP_PT,
+        bottom = MARGIN_BOTTOM_PT,
+        chart_gap = CHART_GAP_PT,
+        floated = floated.iter().map(|n| format!("{n},")).collect::<String>(),
         signals = lit(SIGNALS_ATTACHMENT),
         manifest = lit(MANIFEST_ATTACHMENT),
     ));
@@ -271,8 +324,9 @@ pub fn typst_source(note: &PdfNote) -> String {
         available_em: TEXT_WIDTH_PT / TABLE_PT,
         inset_em: TABLE_INSET_EM,
     };
-    s.push_str(&markup::markdown_to_typst(note.markdown, &image, &fallback_alt, &fit));
-    s
+    let (body, alts) = markup::markdown_to_typst_charts(note.markdown, &image, &fallback_alt, &fit);
+    s.push_str(&body);
+    (s, alts)
 }
 
 /// Describes Typst diagnostics with the offending source line (they indicate a bug in the
@@ -313,20 +367,7 @@ pub fn render(note: &PdfNote) -> Result<Vec<u8>> {
 }
 
 fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
-    let source = typst_source(note);
-    let main = Source::new(file_id("/main.typ")?, source);
-    let mut files = BTreeMap::new();
-    for c in note.charts {
-        files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
-    }
-    files.insert(SIGNALS_ATTACHMENT.to_string(), Bytes::new(note.signals_json.to_vec()));
-    files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(note.manifest_json.to_vec()));
-    let today = Datetime::from_ymd(note.as_of.year(), note.as_of.month() as u8, note.as_of.day() as u8);
-    let world = NoteWorld { main, files, today };
-
-    let doc: PagedDocument = typst::compile(&world)
-        .output
-        .map_err(|d| Error::Internal(format!("typesetting the PDF: {}", describe(&world, &d))))?;
+    let (world, doc, _) = typeset(note)?;
     let standards = PdfStandards::new(&[PdfStandard::A_3b])
         .map_err(|e| Error::Internal(format!("PDF standards: {e:?}")))?;
     let options = PdfOptions {
@@ -338,6 +379,398 @@ fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
         tagged: true,
         pretty: false,
     };
-    typst_pdf::pdf(&doc, &options)
-        .map_err(|d| Error::Internal(format!("writing the PDF: {}", describe(&world, &d))))
+    let bytes = typst_pdf::pdf(&doc, &options)
+        .map_err(|d| Error::Internal(format!("writing the PDF: {}", describe(&world, &d))))?;
+    set_producer(&bytes, &crate::document::generator())
+}
+
+/// Typesets the note: lays it out, then floats the first chart that was pushed whole to the next
+/// page (leaving a gap at the foot of the previous one), and again, until no chart does (at most
+/// once per chart). A float that would add a page is not kept. Returns the world, the document
+/// and the floated charts' numbers.
+fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+    let mut files = BTreeMap::new();
+    for c in note.charts {
+        files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
+    }
+    files.insert(SIGNALS_ATTACHMENT.to_string(), Bytes::new(note.signals_json.to_vec()));
+    files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(note.manifest_json.to_vec()));
+    let today = Datetime::from_ymd(note.as_of.year(), note.as_of.month() as u8, note.as_of.day() as u8);
+    // Bottom of the text area in points from the page top.
+    let text_bottom = match note.paper {
+        Paper::A4 => 841.89,
+        Paper::Letter => 792.0,
+    } - MARGIN_BOTTOM_PT;
+    let compile = |floated: &[usize]| -> Result<(NoteWorld, PagedDocument, Vec<String>)> {
+        let (source, alts) = typst_source_charts(note, floated);
+        let main = Source::new(file_id("/main.typ")?, source);
+        let world = NoteWorld { main, files: files.clone(), today };
+        let doc: PagedDocument = typst::compile(&world)
+            .output
+            .map_err(|d| Error::Internal(format!("typesetting the PDF: {}", describe(&world, &d))))?;
+        Ok((world, doc, alts))
+    };
+    let mut floated: Vec<usize> = Vec::new();
+    let (mut world, mut doc, alts) = compile(&floated)?;
+    while let Some(n) = pushed_chart(&doc, text_bottom, &floated, &alts) {
+        if floated.len() >= alts.len() {
+            break;
+        }
+        let mut next = floated.clone();
+        next.push(n);
+        let (w, d, _) = compile(&next)?;
+        if d.pages().len() > doc.pages().len() {
+            break;
+        }
+        (world, doc, floated) = (w, d, next);
+    }
+    Ok((world, doc, floated))
+}
+
+/// Where a page's body content ends and where its charts start, in points from the page top.
+#[derive(Debug, Default)]
+struct PageFill {
+    /// Bottom of the lowest text line or image in the text area.
+    bottom: f64,
+    /// Charts on the page: (number, top).
+    charts: Vec<(usize, f64)>,
+}
+
+/// Records in `out` the bottom of the body content of `frame` (offset by `dx`, `dy`; groups are
+/// only translated in this document) and its charts, recognised by their width (the text width)
+/// and their alt text (`alts[n]` is chart `n`'s).
+fn page_fill(
+    frame: &typst::layout::Frame,
+    dx: f64,
+    dy: f64,
+    text_bottom: f64,
+    alts: &[String],
+    out: &mut PageFill,
+) {
+    use typst::layout::FrameItem;
+    for (pos, item) in frame.items() {
+        let (x, y) = (dx + pos.x.to_pt(), dy + pos.y.to_pt());
+        match item {
+            FrameItem::Group(g) => page_fill(
+                &g.frame,
+                x + g.transform.tx.to_pt(),
+                y + g.transform.ty.to_pt(),
+                text_bottom,
+                alts,
+                out,
+            ),
+            FrameItem::Text(t) => {
+                let bottom = y + 0.3 * t.size.to_pt();
+                if y >= MARGIN_TOP_PT && bottom <= text_bottom + 1.0 {
+                    out.bottom = out.bottom.max(bottom);
+                }
+            }
+            FrameItem::Image(img, size, _) => {
+                let bottom = y + size.y.to_pt();
+                if y >= MARGIN_TOP_PT - 1.0 && bottom <= text_bottom + 1.0 {
+                    out.bottom = out.bottom.max(bottom);
+                    if (size.x.to_pt() - TEXT_WIDTH_PT).abs() < 1.0 {
+                        if let Some(n) = img.alt().and_then(|a| alts.iter().position(|b| b == a)) {
+                            out.charts.push((n, y));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The first chart (not yet floated) that opens a page after a page ending in a gap of at least
+/// [`MIN_GAP_PT`]: it was moved there whole with its headings.
+fn pushed_chart(doc: &PagedDocument, text_bottom: f64, floated: &[usize], alts: &[String]) -> Option<usize> {
+    let fills: Vec<PageFill> = doc
+        .pages()
+        .iter()
+        .map(|p| {
+            let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
+            page_fill(&p.frame, 0.0, 0.0, text_bottom, alts, &mut f);
+            f
+        })
+        .collect();
+    let mut pushed: Vec<usize> = fills
+        .windows(2)
+        .filter(|w| text_bottom - w[0].bottom >= MIN_GAP_PT)
+        .flat_map(|w| w[1].charts.iter().filter(|c| c.1 - MARGIN_TOP_PT <= OPENS_PAGE_PT).map(|c| c.0))
+        .filter(|n| !floated.contains(n))
+        .collect();
+    pushed.sort_unstable();
+    pushed.first().copied()
+}
+
+/// Position of `needle` in `hay` at or after `from`.
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+/// Position of the last `needle` in `hay`.
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The object number `n` in the trailer entry `key n 0 R` (e.g. `/Info 683 0 R`) found after
+/// `from`.
+fn reference(pdf: &[u8], key: &[u8], from: usize) -> Option<u32> {
+    let at = find(pdf, key, from)? + key.len();
+    let digits: Vec<u8> =
+        pdf[at..].iter().skip_while(|b| **b == b' ').take_while(|b| b.is_ascii_digit()).copied().collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Sets the document's Producer to `producer` (an ASCII name and version, no parentheses or
+/// backslashes), in the Info dictionary and in the XMP metadata alike (PDF/A requires them to
+/// agree). Typst's writer exposes Creator but not Producer, so the two objects are edited in the
+/// bytes and the cross-reference table is shifted to match. The layout this relies on (a classic
+/// `xref` table, an uncompressed Info dictionary and XMP stream) is checked; anything else is an
+/// internal error rather than a broken file.
+fn set_producer(pdf: &[u8], producer: &str) -> Result<Vec<u8>> {
+    let bad = |what: &str| Error::Internal(format!("setting the PDF producer: {what}"));
+    if producer
+        .bytes()
+        .any(|b| !(b' '..=b'~').contains(&b) || matches!(b, b'(' | b')' | b'\\' | b'<' | b'>' | b'&'))
+    {
+        return Err(bad("the producer name is not plain ASCII"));
+    }
+    let trailer = rfind(pdf, b"\ntrailer\n").ok_or_else(|| bad("no trailer"))?;
+    let xref = rfind(&pdf[..trailer], b"\nxref\n").ok_or_else(|| bad("no xref table"))? + 1;
+    let info = reference(pdf, b"/Info", trailer).ok_or_else(|| bad("no Info entry"))?;
+    let root = reference(pdf, b"/Root", trailer).ok_or_else(|| bad("no Root entry"))?;
+    let object = |n: u32| -> Result<usize> {
+        find(pdf, format!("\n{n} 0 obj\n").as_bytes(), 0)
+            .map(|i| i + 1)
+            .ok_or_else(|| bad("an object is missing"))
+    };
+    let root_at = object(root)?;
+    let meta = reference(pdf, b"/Metadata", root_at).ok_or_else(|| bad("no Metadata entry"))?;
+
+    // Edits as (position, bytes removed, bytes inserted), applied in position order.
+    let mut edits: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    // Info: `/Producer(...)` before the dictionary's closing `>>`.
+    let info_at = object(info)?;
+    let info_end = find(pdf, b">>\nendobj", info_at).ok_or_else(|| bad("Info is not a dictionary"))?;
+    if find(&pdf[..info_end], b"/Producer", info_at).is_some() {
+        return Ok(pdf.to_vec());
+    }
+    edits.push((info_end, 0, format!("/Producer({producer})").into_bytes()));
+    // XMP: `<pdf:Producer>` before `<pdf:PDFVersion>`, and the stream's /Length grown to match.
+    let meta_at = object(meta)?;
+    let len_key =
+        find(pdf, b"/Length ", meta_at).ok_or_else(|| bad("XMP has no length"))? + b"/Length ".len();
+    let stream = find(pdf, b"stream\n", meta_at).ok_or_else(|| bad("XMP has no stream"))?;
+    let len_digits = pdf[len_key..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let old_len: usize = std::str::from_utf8(&pdf[len_key..len_key + len_digits])
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| bad("XMP length is not a number"))?;
+    let anchor = find(pdf, b"<pdf:PDFVersion>", stream)
+        .filter(|&i| i < stream + 7 + old_len)
+        .ok_or_else(|| bad("XMP has no pdf:PDFVersion"))?;
+    if len_key > stream || find(&pdf[..stream], b"/Filter", meta_at).is_some() {
+        return Err(bad("XMP stream is not plain"));
+    }
+    let element = format!("<pdf:Producer>{producer}</pdf:Producer>").into_bytes();
+    edits.push((len_key, len_digits, (old_len + element.len()).to_string().into_bytes()));
+    edits.push((anchor, 0, element));
+    edits.sort_by_key(|e| e.0);
+    if edits.iter().any(|e| e.0 >= xref) {
+        return Err(bad("metadata after the xref table"));
+    }
+    // New offset of an old position: shifted by every edit before it.
+    let shift =
+        |pos: usize| -> usize { edits.iter().filter(|e| e.0 < pos).fold(pos, |p, e| p + e.2.len() - e.1) };
+
+    let mut out = Vec::with_capacity(pdf.len() + 128);
+    let mut at = 0;
+    for (pos, removed, inserted) in &edits {
+        out.extend_from_slice(&pdf[at..*pos]);
+        out.extend_from_slice(inserted);
+        at = pos + removed;
+    }
+    out.extend_from_slice(&pdf[at..xref]);
+    // The xref table: `xref`, then subsections `first count` of 20-byte entries.
+    let mut i = xref;
+    let line_end = |i: usize| find(pdf, b"\n", i).ok_or_else(|| bad("xref table is cut short"));
+    let e = line_end(i)?;
+    out.extend_from_slice(&pdf[i..=e]);
+    i = e + 1;
+    while i < trailer + 1 {
+        let e = line_end(i)?;
+        let head = std::str::from_utf8(&pdf[i..e]).map_err(|_| bad("xref subsection header"))?;
+        let count: usize = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| bad("xref subsection header"))?;
+        out.extend_from_slice(&pdf[i..=e]);
+        i = e + 1;
+        for _ in 0..count {
+            let entry = pdf.get(i..i + 20).ok_or_else(|| bad("xref entry is cut short"))?;
+            if entry[17] == b'n' {
+                let off: usize = std::str::from_utf8(&entry[..10])
+                    .ok()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or_else(|| bad("xref offset is not a number"))?;
+                out.extend_from_slice(format!("{:010}", shift(off)).as_bytes());
+                out.extend_from_slice(&entry[10..]);
+            } else {
+                out.extend_from_slice(entry);
+            }
+            i += 20;
+        }
+    }
+    // The trailer, with `startxref` moved.
+    let start = find(pdf, b"startxref\n", trailer).ok_or_else(|| bad("no startxref"))? + b"startxref\n".len();
+    out.extend_from_slice(&pdf[i..start]);
+    let digits = pdf[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+    out.extend_from_slice(shift(xref).to_string().as_bytes());
+    out.extend_from_slice(&pdf[start + digits..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Format;
+    use crate::report::{build, demo, RenderOptions};
+
+    fn note<'a>(md: &'a str, charts: &'a [Chart]) -> PdfNote<'a> {
+        PdfNote {
+            markdown: md,
+            charts,
+            symbol: "IWM",
+            name: "",
+            title: "Test",
+            as_of: NaiveDate::from_ymd_opt(2024, 1, 5).unwrap(),
+            signals_json: b"{}",
+            manifest_json: b"{}",
+            paper: Paper::A4,
+            author: "",
+        }
+    }
+
+    /// The text on each page, runs joined by spaces.
+    fn page_texts(doc: &PagedDocument) -> Vec<String> {
+        fn walk(f: &typst::layout::Frame, out: &mut String) {
+            for (_, item) in f.items() {
+                match item {
+                    typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                    typst::layout::FrameItem::Text(t) => {
+                        out.push_str(&t.text);
+                        out.push(' ');
+                    }
+                    _ => {}
+                }
+            }
+        }
+        doc.pages()
+            .iter()
+            .map(|p| {
+                let mut s = String::new();
+                walk(&p.frame, &mut s);
+                s
+            })
+            .collect()
+    }
+
+    /// Six paragraphs (about 400 pt) and then a section whose chart (a 1×1 PNG: 460 pt square at
+    /// the text width) cannot fit below them.
+    fn pushed_markdown() -> String {
+        let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
+        format!(
+            "# Title\n\n{}## Weekly\n\n![w](charts/weekly.png)\n\nAfter the chart.\n",
+            format!("{para}\n\n").repeat(6)
+        )
+    }
+
+    #[test]
+    fn a_chart_pushed_to_the_next_page_floats_and_its_text_fills_the_gap() {
+        let charts = demo::charts();
+        let md = pushed_markdown();
+        let (_, doc, floated) = typeset(&note(&md, &charts)).unwrap();
+        assert_eq!(floated, vec![0]);
+        let pages = page_texts(&doc);
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        // The heading stays with the text after the chart on page 1; the chart opens page 2.
+        assert!(pages[0].contains("Weekly") && pages[0].contains("After"), "{pages:?}");
+        let mut fill = PageFill::default();
+        page_fill(&doc.pages()[1].frame, 0.0, 0.0, 841.89 - MARGIN_BOTTOM_PT, &["w".into()], &mut fill);
+        assert_eq!(fill.charts.len(), 1);
+        assert!((fill.charts[0].1 - MARGIN_TOP_PT).abs() < 1.0, "chart at the top: {fill:?}");
+        // Nothing is left to float: the result is a fixed point.
+        assert_eq!(pushed_chart(&doc, 841.89 - MARGIN_BOTTOM_PT, &floated, &["w".into()]), None);
+        // Without the float the heading and chart would open page 2, leaving page 1 part empty.
+        let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
+        assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
+    }
+
+    #[test]
+    fn a_chart_that_fits_stays_where_it_is_written() {
+        let charts = demo::charts();
+        let md = "# Title\n\nShort text.\n\n## Weekly\n\n![w](charts/weekly.png)\n\nAfter the chart.\n";
+        let (_, doc, floated) = typeset(&note(md, &charts)).unwrap();
+        assert!(floated.is_empty());
+        assert_eq!(doc.pages().len(), 1);
+    }
+
+    /// Every in-use xref entry points at `n 0 obj` and startxref at the table.
+    fn assert_xref_exact(pdf: &[u8]) {
+        let xref = rfind(pdf, b"\nxref\n").unwrap() + 1;
+        let sx = find(pdf, b"startxref\n", xref).unwrap() + 10;
+        let start: usize =
+            std::str::from_utf8(&pdf[sx..sx + 12]).unwrap().split('\n').next().unwrap().parse().unwrap();
+        assert_eq!(start, xref);
+        let head_end = find(pdf, b"\n", xref + 5).unwrap();
+        let head = std::str::from_utf8(&pdf[xref + 5..head_end]).unwrap();
+        let mut it = head.split_whitespace().map(|v| v.parse::<usize>().unwrap());
+        let (first, count) = (it.next().unwrap(), it.next().unwrap());
+        let mut used = 0;
+        for i in 0..count {
+            let e = &pdf[head_end + 1 + 20 * i..head_end + 21 + 20 * i];
+            if e[17] == b'n' {
+                let off: usize = std::str::from_utf8(&e[..10]).unwrap().parse().unwrap();
+                assert!(pdf[off..].starts_with(format!("{} 0 obj", first + i).as_bytes()), "entry {i}");
+                used += 1;
+            }
+        }
+        assert!(used > 10);
+    }
+
+    #[test]
+    fn producer_and_author_are_set_and_the_xref_stays_exact() {
+        let opts = RenderOptions { formats: vec![Format::Pdf], ..RenderOptions::default() };
+        let mut a = demo::analysis("IWM");
+        let pdf = build(&a, &demo::charts(), &opts).unwrap().files.remove("note.pdf").unwrap();
+        let has = |b: &[u8], n: &str| find(b, n.as_bytes(), 0).is_some();
+        let producer = crate::document::generator();
+        assert!(has(&pdf, &format!("/Producer({producer})")), "Info Producer");
+        assert!(has(&pdf, &format!("<pdf:Producer>{producer}</pdf:Producer>")), "XMP Producer");
+        assert!(has(&pdf, "/Author(marketnote)"), "default author");
+        assert_xref_exact(&pdf);
+        // The XMP stream's /Length is its length.
+        let meta = find(&pdf, b"/Type/Metadata", 0).unwrap();
+        let obj = rfind(&pdf[..meta], b" 0 obj\n").unwrap();
+        let len_at = find(&pdf, b"/Length ", obj).unwrap() + 8;
+        let len: usize = std::str::from_utf8(&pdf[len_at..len_at + 8])
+            .unwrap()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let body = find(&pdf, b"stream\n", meta).unwrap() + 7;
+        assert_eq!(&pdf[body + len..body + len + 10], b"\nendstream");
+        // Idempotent, and the author comes from the config.
+        assert_eq!(set_producer(&pdf, &producer).unwrap(), pdf);
+        a.config.output.author = Some("Research (desk) \\ one".into());
+        let pdf = build(&a, &demo::charts(), &opts).unwrap().files.remove("note.pdf").unwrap();
+        assert!(has(&pdf, "<rdf:li>Research (desk) \\ one</rdf:li>"), "XMP author");
+        assert_xref_exact(&pdf);
+        // A layout it does not know is an error, not a broken file.
+        assert!(set_producer(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", &producer).is_err());
+    }
 }
