@@ -121,47 +121,7 @@ impl BaseRate {
     }
 }
 
-/// The signal families of `crate::signals`, each evaluated by its own module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Family {
-    Relative,
-    Macro,
-    Weekly,
-    ThreeDay,
-    Daily,
-    Risk,
-}
-
-impl Family {
-    /// The family of a scoring group (SIGNALS.md §5).
-    fn of(group: &str) -> Option<Family> {
-        Some(match group {
-            "thesis_rs" => Family::Relative,
-            "macro" | "fundamentals" => Family::Macro,
-            "weekly" => Family::Weekly,
-            "three_day" => Family::ThreeDay,
-            "daily" => Family::Daily,
-            "risk" => Family::Risk,
-            _ => return None,
-        })
-    }
-
-    #[cfg(test)]
-    fn evaluate(self, input: &SignalInput) -> Vec<SignalResult> {
-        match self {
-            Family::Relative => crate::signals::relative::evaluate(input),
-            Family::Macro => crate::signals::macro_::evaluate(input),
-            Family::Weekly => crate::signals::weekly::evaluate(input),
-            Family::ThreeDay => crate::signals::three_day::evaluate(input),
-            Family::Daily => crate::signals::daily::evaluate(input),
-            Family::Risk => crate::signals::risk::evaluate(input),
-        }
-    }
-
-    fn needs_daily(self) -> bool {
-        matches!(self, Family::ThreeDay | Family::Daily | Family::Risk)
-    }
-}
+pub(crate) use crate::signals::catalog::Family;
 
 /// The last scheduled NYSE session of the weekly or 3-day period containing `label` (a data
 /// date; a non-session row belongs to the next session's period, as in `resample`).

@@ -33,7 +33,7 @@ const MARKER_TEXT: &str = "This folder is written by marketnote batch; its note 
 pub const MAX_SYMBOL_LEN: usize = 32;
 
 /// The signal whose evidence carries the relative-strength percentile (G1, `r_pct`).
-const RS_SIGNAL: &str = "rs_large_cap_wave_complete";
+const RS_SIGNAL: &str = crate::signals::catalog::SignalId::RsLargeCapWaveComplete.as_str();
 
 // ---------------------------------------------------------------------------------------------
 // Shards and symbols

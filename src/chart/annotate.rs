@@ -2,6 +2,7 @@
 //! This is the one place that knows signal ids and evidence keys; missing evidence means no
 //! annotation, never a panic.
 
+use crate::signals::catalog::SignalId;
 use crate::signals::{Ev, SignalResult, State};
 use chrono::NaiveDate;
 
@@ -190,7 +191,7 @@ impl Annotations {
     /// Reads every annotation from the signals (by id and evidence key).
     pub fn from_signals(signals: &[SignalResult]) -> Annotations {
         let mut a = Annotations::default();
-        if let Some(s) = find(signals, "wk_compression_cluster_reclaim") {
+        if let Some(s) = find(signals, SignalId::WkCompressionClusterReclaim.as_str()) {
             a.cluster_state = Some(s.state);
             let top = num(s, &["top"]);
             let bottom = num(s, &["bottom"]);
@@ -215,7 +216,7 @@ impl Annotations {
                 }
             }
         }
-        if let Some(s) = find(signals, "d3_consolidation_hold") {
+        if let Some(s) = find(signals, SignalId::D3ConsolidationHold.as_str()) {
             a.zone_state = Some(s.state);
             let lo = num(s, &["zlo"]);
             let hi = num(s, &["ztop"]);
@@ -229,7 +230,7 @@ impl Annotations {
             }
             a.breakout_date = date(s, &["breakout_date"]);
         }
-        if let Some(s) = find(signals, "d1_stacked_level_reclaim") {
+        if let Some(s) = find(signals, SignalId::D1StackedLevelReclaim.as_str()) {
             // `lvl1`, `lvl1_src`, ... when present; else the `levels` text ("218.40 SMA200; ...").
             for k in 1..=32 {
                 match num(s, &[&format!("lvl{k}")]) {
@@ -246,17 +247,17 @@ impl Annotations {
                 }
             }
         }
-        if let Some(s) = find(signals, "d1_volume_thrust") {
+        if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {
             // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
             let rank = num(s, &["rank"]);
             if let Some(d) = date(s, &["date"]).filter(|_| rank.is_none_or(|r| r <= 5.0)) {
                 a.volume_day = Some((d, rank));
             }
         }
-        if let Some(s) = find(signals, "d1_no_distribution") {
+        if let Some(s) = find(signals, SignalId::D1NoDistribution.as_str()) {
             a.dist_days = dates(s, &["dd_dates"]);
         }
-        if let Some(s) = find(signals, "risk_lower_high") {
+        if let Some(s) = find(signals, SignalId::RiskLowerHigh.as_str()) {
             if let (Some(hp), Some(hl)) = (num(s, &["H_prev"]), num(s, &["H_last"])) {
                 a.lower_high = Some(LowerHigh {
                     h_prev: hp,
@@ -269,7 +270,7 @@ impl Annotations {
                 });
             }
         }
-        if let Some(s) = find(signals, "risk_obv_underside_retest_fail") {
+        if let Some(s) = find(signals, SignalId::RiskObvUndersideRetestFail.as_str()) {
             if let Some(v) = num(s, &["obv_line", "line"]) {
                 a.obv_line = Some(ObvLine {
                     status: text(s, &["status"]),
@@ -281,7 +282,7 @@ impl Annotations {
                 });
             }
         }
-        if let Some(s) = find(signals, "rs_small_cap_lag_ending") {
+        if let Some(s) = find(signals, SignalId::RsSmallCapLagEnding.as_str()) {
             if let (Some(d), Some(v)) = (date(s, &["low_date"]), num(s, &["R_low"])) {
                 a.ratio_low = Some((d, v));
             }
@@ -303,16 +304,23 @@ mod tests {
 
     #[test]
     fn reads_evidence_and_skips_missing() {
-        let mut d1 =
-            SignalResult::new("wk_compression_cluster_reclaim", "weekly", "c", Timeframe::Weekly, None);
+        let mut d1 = SignalResult::new(
+            SignalId::WkCompressionClusterReclaim.as_str(),
+            "weekly",
+            "c",
+            Timeframe::Weekly,
+            None,
+        );
         d1.push_num("bottom", 190.5, Unit::Price);
         d1.push_num("top", 219.4, Unit::Price);
         d1.push("reclaim_date", Ev::Date { v: d("2025-10-03") });
         d1.push("band1", Ev::Range { lo: 195.0, hi: 205.0 });
         d1.push("band1_dates", Ev::Dates { v: vec![d("2024-03-01"), d("2024-04-12")] });
-        let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        let mut f1 =
+            SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
-        let mut f1b = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        let mut f1b =
+            SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1b.push("levels", Ev::Text { v: "218.40 SMA200; 221.10 POC".into() });
         f1b.push_num("lvl1", 218.4, Unit::Price);
         f1b.push("lvl1_src", Ev::Text { v: "SMA200".into() });
@@ -322,7 +330,7 @@ mod tests {
         assert_eq!(b.levels.iter().map(|l| l.price).collect::<Vec<_>>(), vec![218.4, 221.1]);
         assert_eq!(b.levels[1].label, "swing high 2025-02-14 + POC");
         let h1 = SignalResult::unavailable(
-            "risk_lower_high",
+            SignalId::RiskLowerHigh.as_str(),
             "risk",
             "c",
             Timeframe::Daily,

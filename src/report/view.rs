@@ -8,7 +8,7 @@
 use crate::chart::Chart;
 use crate::data::{Bars, Transform};
 use crate::signals::format::format_ev;
-use crate::signals::stance::{StanceKind, Tick};
+use crate::signals::stance::{ids, StanceKind, Tick};
 use crate::signals::{capitalise, SignalResult, State, Unavailable};
 use crate::Analysis;
 use chrono::{Datelike, Months, NaiveDate};
@@ -17,57 +17,25 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Every signal of SIGNALS.md §4 in note order: (id, section, topic label for the macro list).
-pub const SIGNAL_ORDER: [(&str, &str); 25] = [
-    ("rs_small_cap_lag_ending", "thesis"),
-    ("rs_cap_ladder_rotation", "thesis"),
-    ("rs_large_cap_wave_complete", "thesis"),
-    ("macro_rate_cut_expectations", "macro"),
-    ("macro_inflation_cooling", "macro"),
-    ("macro_growth_stabilising", "macro"),
-    ("macro_financing_costs_falling", "macro"),
-    ("macro_foreign_flows", "macro"),
-    ("fund_small_cap_earnings_turn", "macro"),
-    ("fund_revenue_revisions_stable", "macro"),
-    ("fund_cost_pressure_easing", "macro"),
-    ("wk_compression_cluster_reclaim", "weekly"),
-    ("wk_volume_accumulation", "weekly"),
-    ("wk_volume_trendline_support", "weekly"),
-    ("wk_momentum_wave_flip", "weekly"),
-    ("d3_consolidation_hold", "three_day"),
-    ("d3_higher_dip_absorption", "three_day"),
-    ("d3_volume_trend", "three_day"),
-    ("d3_momentum_mirror", "three_day"),
-    ("d1_stacked_level_reclaim", "daily"),
-    ("d1_volume_thrust", "daily"),
-    ("d1_shallow_pullbacks", "daily"),
-    ("d1_no_distribution", "daily"),
-    ("risk_lower_high", "risk"),
-    ("risk_obv_underside_retest_fail", "risk"),
-];
+pub const SIGNAL_ORDER: [(&str, &str); 25] = crate::signals::catalog::SIGNAL_ORDER;
 
 /// The topic a macro or fundamentals signal is listed under in the Macro Backdrop.
 fn macro_topic(id: &str) -> &'static str {
     match id {
-        "macro_rate_cut_expectations" => "Rates",
-        "macro_inflation_cooling" => "Inflation",
-        "macro_growth_stabilising" => "Growth",
-        "macro_financing_costs_falling" => "Financing costs",
-        "macro_foreign_flows" => "Foreign flows",
-        "fund_small_cap_earnings_turn" | "fund_revenue_revisions_stable" => "Earnings revisions",
-        "fund_cost_pressure_easing" => "Cost pressure",
+        ids::B1 => "Rates",
+        ids::B2 => "Inflation",
+        ids::B3 => "Growth",
+        ids::B4 => "Financing costs",
+        ids::B5 => "Foreign flows",
+        ids::C1 | ids::C2 => "Earnings revisions",
+        ids::C3 => "Cost pressure",
         _ => "Other",
     }
 }
 
 /// Topics whose absence is reported together in one line ("Foreign flows, earnings revisions").
 fn collapsible(id: &str) -> bool {
-    matches!(
-        id,
-        "macro_foreign_flows"
-            | "fund_small_cap_earnings_turn"
-            | "fund_revenue_revisions_stable"
-            | "fund_cost_pressure_easing"
-    )
+    matches!(id, ids::B5 | ids::C1 | ids::C2 | ids::C3)
 }
 
 /// The whole template context.
@@ -883,8 +851,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let weekly_last = last_close(&a.weekly.bars);
     let three_last = last_close(&a.three_day[0].bars);
     let daily_last = last_close(&a.daily);
-    let obv_now =
-        a.signals.iter().find(|r| r.id == "risk_obv_underside_retest_fail").and_then(|r| r.num("obv"));
+    let obv_now = a.signals.iter().find(|r| r.id == ids::H2).and_then(|r| r.num("obv"));
     let invalidation = st
         .invalidation
         .iter()

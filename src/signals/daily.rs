@@ -117,7 +117,7 @@ pub fn leg(b: &Bars, atr14: &[f64], up: bool) -> Option<Leg> {
     Some(Leg { s, e, up, leg_atr, leg_pct: c[e] / start - 1.0, dir_ratio, dd_atr, impulsive })
 }
 
-const F1: &str = "d1_stacked_level_reclaim";
+const F1: &str = crate::signals::catalog::SignalId::D1StackedLevelReclaim.as_str();
 const F1_CLAIM: &str = "multiple stacked levels reclaimed in one impulsive leg";
 
 struct Crossed {
@@ -318,7 +318,7 @@ pub fn event_label(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<&'static s
     }
 }
 
-const F2: &str = "d1_volume_thrust";
+const F2: &str = crate::signals::catalog::SignalId::D1VolumeThrust.as_str();
 const F2_CLAIM: &str = "one of the strongest volume days in over a year";
 
 fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -> SignalResult {
@@ -411,7 +411,7 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     }
 }
 
-const F3: &str = "d1_shallow_pullbacks";
+const F3: &str = crate::signals::catalog::SignalId::D1ShallowPullbacks.as_str();
 const F3_CLAIM: &str = "pullbacks shallow and immediately bought";
 
 fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) -> SignalResult {
@@ -536,7 +536,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
     }
 }
 
-const F4: &str = "d1_no_distribution";
+const F4: &str = crate::signals::catalog::SignalId::D1NoDistribution.as_str();
 const F4_CLAIM: &str = "no signs of distribution";
 
 fn f4_no_distribution(input: &SignalInput) -> SignalResult {

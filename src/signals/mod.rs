@@ -2,6 +2,7 @@
 //! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
 
 pub mod cache;
+pub mod catalog;
 pub mod daily;
 pub mod format;
 pub mod macro_;

@@ -74,7 +74,7 @@ fn first_close(close: &[f64], from: usize, to: usize, pred: impl Fn(f64) -> bool
     (from..=to.min(close.len().saturating_sub(1))).find(|&j| pred(close[j]))
 }
 
-const H1: &str = "risk_lower_high";
+const H1: &str = crate::signals::catalog::SignalId::RiskLowerHigh.as_str();
 const H1_CLAIM: &str = "a lower high";
 
 fn h1_lower_high(input: &SignalInput) -> SignalResult {
@@ -500,7 +500,7 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
     out
 }
 
-const H2: &str = "risk_obv_underside_retest_fail";
+const H2: &str = crate::signals::catalog::SignalId::RiskObvUndersideRetestFail.as_str();
 const H2_CLAIM: &str = "OBV failing its underside retest";
 
 /// A resolved episode older than this many sessions no longer sets the state.

@@ -169,41 +169,63 @@ pub struct Checklist {
     pub items: Vec<ChecklistItem>,
 }
 
-/// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order.
-pub const GROUPS: [(&str, f64, usize); 7] = [
-    ("thesis_rs", 0.15, 3),
-    ("macro", 0.15, 5),
-    ("fundamentals", 0.10, 3),
-    ("weekly", 0.25, 4),
-    ("three_day", 0.12, 4),
-    ("daily", 0.15, 4),
-    ("risk", 0.08, 2),
-];
+/// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order; from
+/// [`catalog`](super::catalog).
+pub const GROUPS: [(&str, f64, usize); 7] = super::catalog::GROUP_WEIGHTS;
 
-/// Signal ids the stance and checklist read.
+/// Signal ids by their SIGNALS.md code, from [`catalog`](super::catalog).
 pub mod ids {
+    use crate::signals::catalog::SignalId as S;
+    /// A1.
+    pub const A1: &str = S::RsSmallCapLagEnding.as_str();
+    /// A2.
+    pub const A2: &str = S::RsCapLadderRotation.as_str();
+    /// G1.
+    pub const G1: &str = S::RsLargeCapWaveComplete.as_str();
+    /// B1.
+    pub const B1: &str = S::MacroRateCutExpectations.as_str();
+    /// B2.
+    pub const B2: &str = S::MacroInflationCooling.as_str();
+    /// B3.
+    pub const B3: &str = S::MacroGrowthStabilising.as_str();
+    /// B4.
+    pub const B4: &str = S::MacroFinancingCostsFalling.as_str();
+    /// B5.
+    pub const B5: &str = S::MacroForeignFlows.as_str();
+    /// C1.
+    pub const C1: &str = S::FundSmallCapEarningsTurn.as_str();
+    /// C2.
+    pub const C2: &str = S::FundRevenueRevisionsStable.as_str();
+    /// C3.
+    pub const C3: &str = S::FundCostPressureEasing.as_str();
     /// D1.
-    pub const D1: &str = "wk_compression_cluster_reclaim";
+    pub const D1: &str = S::WkCompressionClusterReclaim.as_str();
     /// D2.
-    pub const D2: &str = "wk_volume_accumulation";
+    pub const D2: &str = S::WkVolumeAccumulation.as_str();
     /// D3.
-    pub const D3: &str = "wk_volume_trendline_support";
+    pub const D3: &str = S::WkVolumeTrendlineSupport.as_str();
     /// D4.
-    pub const D4: &str = "wk_momentum_wave_flip";
+    pub const D4: &str = S::WkMomentumWaveFlip.as_str();
     /// E1.
-    pub const E1: &str = "d3_consolidation_hold";
+    pub const E1: &str = S::D3ConsolidationHold.as_str();
+    /// E2.
+    pub const E2: &str = S::D3HigherDipAbsorption.as_str();
     /// E3.
-    pub const E3: &str = "d3_volume_trend";
+    pub const E3: &str = S::D3VolumeTrend.as_str();
     /// E4.
-    pub const E4: &str = "d3_momentum_mirror";
+    pub const E4: &str = S::D3MomentumMirror.as_str();
     /// F1.
-    pub const F1: &str = "d1_stacked_level_reclaim";
+    pub const F1: &str = S::D1StackedLevelReclaim.as_str();
+    /// F2.
+    pub const F2: &str = S::D1VolumeThrust.as_str();
+    /// F3.
+    pub const F3: &str = S::D1ShallowPullbacks.as_str();
     /// F4.
-    pub const F4: &str = "d1_no_distribution";
+    pub const F4: &str = S::D1NoDistribution.as_str();
     /// H1.
-    pub const H1: &str = "risk_lower_high";
+    pub const H1: &str = S::RiskLowerHigh.as_str();
     /// H2.
-    pub const H2: &str = "risk_obv_underside_retest_fail";
+    pub const H2: &str = S::RiskObvUndersideRetestFail.as_str();
 }
 
 fn find<'a>(results: &'a [SignalResult], id: &str) -> Option<&'a SignalResult> {

@@ -27,13 +27,13 @@ use crate::resample::Timeframe;
 use chrono::Datelike;
 
 const GROUP: &str = "weekly";
-const D1: &str = "wk_compression_cluster_reclaim";
+const D1: &str = crate::signals::catalog::SignalId::WkCompressionClusterReclaim.as_str();
 const D1_CLAIM: &str = "weekly reclaim of the compression-band cluster";
-const D2: &str = "wk_volume_accumulation";
+const D2: &str = crate::signals::catalog::SignalId::WkVolumeAccumulation.as_str();
 const D2_CLAIM: &str = "persistent weekly volume accumulation since the anchor low";
-const D3: &str = "wk_volume_trendline_support";
+const D3: &str = crate::signals::catalog::SignalId::WkVolumeTrendlineSupport.as_str();
 const D3_CLAIM: &str = "rising volume trendline through weekly pullbacks";
-const D4: &str = "wk_momentum_wave_flip";
+const D4: &str = crate::signals::catalog::SignalId::WkMomentumWaveFlip.as_str();
 const D4_CLAIM: &str = "weekly momentum waves flipping from contraction to expansion";
 
 /// D1 needs 72 complete weeks.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The signals whose evidence carries the last complete bar's close, in order of preference:
 /// the weekly compression reclaim (weekly close), then the 3-day consolidation (3-day close).
-const CLOSE_SOURCES: [&str; 2] = ["wk_compression_cluster_reclaim", "d3_consolidation_hold"];
+const CLOSE_SOURCES: [&str; 2] = [crate::signals::stance::ids::D1, crate::signals::stance::ids::E1];
 
 /// One note of a site, as read from its signals.json.
 #[derive(Debug, Clone, PartialEq)]
