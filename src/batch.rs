@@ -32,7 +32,7 @@ const MARKER_TEXT: &str = "This folder is written by marketnote batch; its note 
 /// Longest accepted ticker.
 pub const MAX_SYMBOL_LEN: usize = 32;
 
-/// The signal whose evidence carries the relative-strength percentile (G1, `r_pct`).
+/// The signal whose facts carry the relative-strength percentile (G1, `Facts::rs_percentile`).
 const RS_SIGNAL: &str = crate::signals::catalog::SignalId::RsLargeCapWaveComplete.as_str();
 
 // ---------------------------------------------------------------------------------------------
@@ -861,13 +861,17 @@ fn one_symbol(
     } else {
         "signals.json"
     };
-    let rs_pct =
-        a.signals.iter().find(|s| s.id == RS_SIGNAL).and_then(|s| s.num("r_pct")).filter(|v| v.is_finite());
+    let rs_pct = a
+        .signals
+        .iter()
+        .find(|s| s.id == RS_SIGNAL)
+        .and_then(|s| s.facts.rs_percentile)
+        .filter(|v| v.is_finite());
     Ok(Row {
         symbol: e.symbol.clone(),
         name: a.dataset.instrument.name.clone(),
         stance: Some(a.stance.stance),
-        conviction: Some(a.stance.conviction.clone()),
+        conviction: Some(a.stance.conviction.to_string()),
         score: Some(a.stance.score).filter(|v| v.is_finite()),
         coverage: Some(a.stance.coverage).filter(|v| v.is_finite()),
         rs_pct,

@@ -3,7 +3,7 @@
 use marketnote::config::SignalParams;
 use marketnote::resample::Timeframe;
 use marketnote::signals::catalog;
-use marketnote::signals::stance::{checklist, ids, score, StanceKind, Tick, GROUPS};
+use marketnote::signals::stance::{checklist, ids, score, Conviction, StanceKind, Tick, GROUPS};
 use marketnote::signals::{SignalResult, State, Unavailable, Unit};
 
 /// Every signal with its scoring group, from the catalogue.
@@ -83,13 +83,13 @@ fn stance_thresholds_and_conviction() {
     let st = score(&rs, &SignalParams::default());
     assert!((st.score - 0.5).abs() < 1e-12);
     assert_eq!(st.stance, StanceKind::Long);
-    assert_eq!(st.conviction, "high");
+    assert_eq!(st.conviction, Conviction::High);
     assert!((st.coverage - 1.0).abs() < 1e-12);
 
     let rs = all(|_, _| (State::Bullish, 0.25));
     let st = score(&rs, &SignalParams::default());
     assert_eq!(st.stance, StanceKind::Long);
-    assert_eq!(st.conviction, "moderate");
+    assert_eq!(st.conviction, Conviction::Moderate);
 
     let rs = all(|_, _| (State::Bearish, 0.5));
     let st = score(&rs, &SignalParams::default());
@@ -134,7 +134,7 @@ fn override_risk_triggered_and_watch() {
     let st = score(&rs, &SignalParams::default());
     assert!(st.score.abs() >= 0.35);
     assert_eq!(st.stance, StanceKind::Long);
-    assert_eq!(st.conviction, "moderate");
+    assert_eq!(st.conviction, Conviction::Moderate);
     assert!(st.flags.contains(&"risk_watch".to_string()));
 }
 

@@ -136,13 +136,6 @@ fn dates(s: &SignalResult, keys: &[&str]) -> Vec<NaiveDate> {
         .unwrap_or_default()
 }
 
-fn range(s: &SignalResult, keys: &[&str]) -> Option<(f64, f64)> {
-    keys.iter().find_map(|k| match s.ev(k) {
-        Some(Ev::Range { lo, hi }) if lo.is_finite() && hi.is_finite() => Some((*lo, *hi)),
-        _ => None,
-    })
-}
-
 fn text(s: &SignalResult, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| match s.ev(k) {
         Some(Ev::Text { v }) => Some(v.clone()),
@@ -201,19 +194,9 @@ impl Annotations {
                 a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
             }
             a.reclaim_date = date(s, &["reclaim_date"]);
-            // Individual bands: `band{k}` close ranges with `band{k}_dates` = [start, end].
-            for k in 1..=32 {
-                let key = format!("band{k}");
-                match range(s, &[&key]) {
-                    Some((lo, hi)) => {
-                        let (from, to) = match s.ev(&format!("{key}_dates")) {
-                            Some(Ev::Dates { v }) if v.len() == 2 => (Some(v[0]), Some(v[1])),
-                            _ => (None, None),
-                        };
-                        a.bands.push(Band { lo, hi, from, to })
-                    }
-                    None => break,
-                }
+            // Individual bands (close ranges with their first and last week), up to 32.
+            for b in s.facts.bands.iter().take(32).take_while(|b| b.lo.is_finite() && b.hi.is_finite()) {
+                a.bands.push(Band { lo: b.lo, hi: b.hi, from: Some(b.start), to: Some(b.end) })
             }
         }
         if let Some(s) = find(signals, SignalId::D3ConsolidationHold.as_str()) {
@@ -231,15 +214,10 @@ impl Annotations {
             a.breakout_date = date(s, &["breakout_date"]);
         }
         if let Some(s) = find(signals, SignalId::D1StackedLevelReclaim.as_str()) {
-            // `lvl1`, `lvl1_src`, ... when present; else the `levels` text ("218.40 SMA200; ...").
-            for k in 1..=32 {
-                match num(s, &[&format!("lvl{k}")]) {
-                    Some(price) => {
-                        let label = text(s, &[&format!("lvl{k}_src")]).unwrap_or_default();
-                        a.levels.push(Level { price, label });
-                    }
-                    None => break,
-                }
+            // The typed levels (up to 32) when present; else the `levels` text of a result built
+            // without them (the demo note: "218.40 SMA200; ...").
+            for l in s.facts.levels.iter().take(32).take_while(|l| l.price.is_finite()) {
+                a.levels.push(Level { price: l.price, label: l.label.clone() });
             }
             if a.levels.is_empty() {
                 if let Some(t) = text(s, &["levels"]) {
@@ -314,18 +292,23 @@ mod tests {
         d1.push_num("bottom", 190.5, Unit::Price);
         d1.push_num("top", 219.4, Unit::Price);
         d1.push("reclaim_date", Ev::Date { v: d("2025-10-03") });
-        d1.push("band1", Ev::Range { lo: 195.0, hi: 205.0 });
-        d1.push("band1_dates", Ev::Dates { v: vec![d("2024-03-01"), d("2024-04-12")] });
+        d1.push_band(crate::signals::CompressionBand {
+            lo: 195.0,
+            hi: 205.0,
+            wick_lo: 194.0,
+            wick_hi: 206.0,
+            start: d("2024-03-01"),
+            end: d("2024-04-12"),
+            ttm: 2,
+        });
         let mut f1 =
             SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
         let mut f1b =
             SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1b.push("levels", Ev::Text { v: "218.40 SMA200; 221.10 POC".into() });
-        f1b.push_num("lvl1", 218.4, Unit::Price);
-        f1b.push("lvl1_src", Ev::Text { v: "SMA200".into() });
-        f1b.push_num("lvl2", 221.1, Unit::Price);
-        f1b.push("lvl2_src", Ev::Text { v: "swing high 2025-02-14 + POC".into() });
+        f1b.push_level(218.4, "SMA200".into());
+        f1b.push_level(221.1, "swing high 2025-02-14 + POC".into());
         let b = Annotations::from_signals(&[f1b]);
         assert_eq!(b.levels.iter().map(|l| l.price).collect::<Vec<_>>(), vec![218.4, 221.1]);
         assert_eq!(b.levels[1].label, "swing high 2025-02-14 + POC");

@@ -8,7 +8,7 @@
 use crate::chart::Chart;
 use crate::data::{Bars, Transform};
 use crate::signals::format::format_ev;
-use crate::signals::stance::{ids, StanceKind, Tick};
+use crate::signals::stance::{ids, InvalidationBasis, StanceKind, Tick};
 use crate::signals::{capitalise, SignalResult, State, Unavailable};
 use crate::Analysis;
 use chrono::{Datelike, Months, NaiveDate};
@@ -465,12 +465,7 @@ fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
         score: signed(s.score_from, 2),
         stance_changed: s.stance_from != s.stance_to,
         flipped: s.flips.iter().map(crate::since::flip_text).collect(),
-        levels: s
-            .sentences
-            .iter()
-            .filter(|t| t.starts_with("Price ") || t.starts_with("OBV "))
-            .cloned()
-            .collect(),
+        levels: s.levels.iter().filter_map(|l| l.sentence.clone()).collect(),
         sentences: s.sentences.clone(),
     }
 }
@@ -801,7 +796,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let stance = StanceView {
         kind: kind.into(),
         label: label.into(),
-        conviction: st.conviction.clone(),
+        conviction: st.conviction.to_string(),
         score: signed(st.score, 2),
         score_value: if st.score.is_finite() { st.score } else { 0.0 },
         long_threshold: signed(a.config.signals.long_threshold, 2),
@@ -856,20 +851,17 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .invalidation
         .iter()
         .map(|l| {
-            let is_obv = l.basis.eq_ignore_ascii_case("obv");
-            let last = if is_obv {
-                obv_now.map(|v| (v, a.as_of))
-            } else if l.basis.starts_with("weekly") {
-                weekly_last
-            } else if l.basis.starts_with("3-day") {
-                three_last
-            } else {
-                daily_last
+            let is_obv = l.basis == InvalidationBasis::Obv;
+            let last = match l.basis {
+                InvalidationBasis::Obv => obv_now.map(|v| (v, a.as_of)),
+                InvalidationBasis::WeeklyClose => weekly_last,
+                InvalidationBasis::ThreeDayClose => three_last,
+                InvalidationBasis::DailyClose => daily_last,
             };
             InvalidationView {
                 label: capitalise(&l.label),
                 value: if is_obv { format!("{}M", thousands(l.value / 1e6, 1)) } else { fixed(l.value, 2) },
-                basis: l.basis.clone(),
+                basis: l.basis.to_string(),
                 signal: l.signal.to_string(),
                 is_obv,
                 last: last

@@ -251,9 +251,8 @@ fn f1_stacked_levels(
         .collect::<Vec<_>>()
         .join("; ");
     r.push("levels", Ev::Text { v: if text.is_empty() { "none".into() } else { text } });
-    for (i, l) in x.levels.iter().enumerate() {
-        r.push_num(&format!("lvl{}", i + 1), l.price, Unit::Price);
-        r.push(&format!("lvl{}_src", i + 1), Ev::Text { v: l.sources.join(" + ") });
+    for l in &x.levels {
+        r.push_level(l.price, l.sources.join(" + "));
     }
     if !lg.impulsive {
         r.flags.push("not_impulsive".into());

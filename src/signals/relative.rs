@@ -393,6 +393,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     res.push_num("iwm_age", iwm_age as f64, Unit::Count);
     res.push_num("iwm_h_frac", iwm_frac, Unit::Pct);
     res.push_num("r_pct", r_pct, Unit::Ratio);
+    res.facts.rs_percentile = Some(r_pct);
     res.push("r_below_sma30", super::Ev::Text { v: yes_no(below_sma) });
     res.push_num("roc13", roc13, Unit::Pct);
     let sym = input.symbol;

@@ -16,6 +16,99 @@ pub enum StanceKind {
     Neutral,
 }
 
+impl StanceKind {
+    /// `long`, `short` or `neutral`, as in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StanceKind::Long => "long",
+            StanceKind::Short => "short",
+            StanceKind::Neutral => "neutral",
+        }
+    }
+}
+
+/// The stance's conviction (SIGNALS.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conviction {
+    /// |score| below 0.35, or capped by an override.
+    Moderate,
+    /// Otherwise.
+    High,
+}
+
+impl Conviction {
+    /// `moderate` or `high`, as in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conviction::Moderate => "moderate",
+            Conviction::High => "high",
+        }
+    }
+}
+
+/// Which close decides an invalidation level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum InvalidationBasis {
+    /// A weekly close (`weekly close`).
+    #[serde(rename = "weekly close")]
+    WeeklyClose,
+    /// A 3-day close (`3-day close`).
+    #[serde(rename = "3-day close")]
+    ThreeDayClose,
+    /// A daily close (`daily close`).
+    #[serde(rename = "daily close")]
+    DailyClose,
+    /// Daily on-balance volume (`OBV`).
+    #[serde(rename = "OBV")]
+    Obv,
+}
+
+impl InvalidationBasis {
+    /// The basis as printed and in signals.json: `weekly close`, `3-day close`, `daily close`,
+    /// `OBV`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvalidationBasis::WeeklyClose => "weekly close",
+            InvalidationBasis::ThreeDayClose => "3-day close",
+            InvalidationBasis::DailyClose => "daily close",
+            InvalidationBasis::Obv => "OBV",
+        }
+    }
+
+    /// The basis printed as `s` (a previous note's signals.json); None for any other text.
+    pub fn parse(s: &str) -> Option<InvalidationBasis> {
+        [Self::WeeklyClose, Self::ThreeDayClose, Self::DailyClose, Self::Obv]
+            .into_iter()
+            .find(|b| b.as_str() == s)
+    }
+}
+
+macro_rules! str_like {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        /// Compares with the serialized name (for callers holding text from a previous note).
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+        /// Compares with the serialized name.
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+str_like!(StanceKind);
+str_like!(Conviction);
+str_like!(InvalidationBasis);
+
 /// One signal's share of the score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
@@ -79,8 +172,8 @@ pub struct Invalidation {
     pub label: String,
     /// The level (a price, or OBV in shares).
     pub value: f64,
-    /// Which close decides it: "weekly close", "3-day close", "daily close", "OBV".
-    pub basis: String,
+    /// Which close decides it (serialized "weekly close", "3-day close", "daily close", "OBV").
+    pub basis: InvalidationBasis,
     /// Signal id it comes from.
     pub signal: &'static str,
     /// Which close breaks it.
@@ -98,14 +191,11 @@ pub struct Invalidation {
 impl Invalidation {
     /// `weekly`, `3-day`, `daily` or `obv` (daily OBV).
     pub fn timeframe(&self) -> &'static str {
-        if self.basis == "OBV" {
-            "obv"
-        } else if self.basis.starts_with("weekly") {
-            "weekly"
-        } else if self.basis.starts_with("3-day") {
-            "3-day"
-        } else {
-            "daily"
+        match self.basis {
+            InvalidationBasis::Obv => "obv",
+            InvalidationBasis::WeeklyClose => "weekly",
+            InvalidationBasis::ThreeDayClose => "3-day",
+            InvalidationBasis::DailyClose => "daily",
         }
     }
 }
@@ -115,8 +205,8 @@ impl Invalidation {
 pub struct Stance {
     /// The stance after overrides.
     pub stance: StanceKind,
-    /// "moderate" or "high".
-    pub conviction: String,
+    /// Moderate or high (serialized "moderate", "high").
+    pub conviction: Conviction,
     /// S in [-1, 1].
     pub score: f64,
     /// Weighted share of signals available.
@@ -372,7 +462,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
     let invalidation = levels(results, stance);
     Stance {
         stance,
-        conviction: if moderate { "moderate" } else { "high" }.to_string(),
+        conviction: if moderate { Conviction::Moderate } else { Conviction::High },
         score: s,
         coverage,
         contributions,
@@ -397,22 +487,24 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     let num = |id: &str, key: &str| {
         find(results, id).filter(|r| available(r)).and_then(|r| r.num(key)).filter(|v| v.is_finite())
     };
-    let mut push = |id: &'static str, v: Option<f64>, label: &str, basis: &str, trigger: Trigger| {
-        if let Some(v) = v {
-            out.push(Invalidation {
-                label: label.into(),
-                value: v,
-                basis: basis.into(),
-                signal: id,
-                trigger,
-                side: if trigger == Trigger::CloseBelow { StanceKind::Long } else { StanceKind::Short },
-                status: LevelStatus::Holding,
-                triggered_on: None,
-                last_close: None,
-            });
-        }
-    };
+    let mut push =
+        |id: &'static str, v: Option<f64>, label: &str, basis: InvalidationBasis, trigger: Trigger| {
+            if let Some(v) = v {
+                out.push(Invalidation {
+                    label: label.into(),
+                    value: v,
+                    basis,
+                    signal: id,
+                    trigger,
+                    side: if trigger == Trigger::CloseBelow { StanceKind::Long } else { StanceKind::Short },
+                    status: LevelStatus::Holding,
+                    triggered_on: None,
+                    last_close: None,
+                });
+            }
+        };
     let (b, a) = (Trigger::CloseBelow, Trigger::CloseAbove);
+    use InvalidationBasis::{DailyClose, Obv, ThreeDayClose, WeeklyClose};
     // Which side each level is listed for: a Long lists close-below levels, a Short close-above
     // levels; a Neutral lists, per level, the side price has not broken yet (so a break either
     // way is news), and both swing levels of the daily structure.
@@ -431,18 +523,16 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     let (top, close) = (num(ids::D1, "top"), num(ids::D1, "close"));
     let [l, s] = pick(top.zip(close).map(|(t, c)| c >= t));
     if l {
-        push(ids::D1, top, "weekly compression cluster top", "weekly close", b);
+        push(ids::D1, top, "weekly compression cluster top", WeeklyClose, b);
     }
     if s {
         // The nearest band top above the close (a reclaim of that band), else the cluster top.
         let band_top = find(results, ids::D1).filter(|r| available(r)).and_then(|r| {
-            r.evidence
+            r.facts
+                .bands
                 .iter()
-                .filter(|(k, _)| k.starts_with("band") && !k.contains('_'))
-                .filter_map(|(_, e)| match e {
-                    super::Ev::Range { hi, .. } if hi.is_finite() => Some(*hi),
-                    _ => None,
-                })
+                .map(|b| b.hi)
+                .filter(|hi| hi.is_finite())
                 .filter(|hi| close.is_some_and(|c| *hi > c))
                 .min_by(|x, y| x.total_cmp(y))
         });
@@ -451,41 +541,41 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
                 ids::D1,
                 Some(v),
                 "top of the nearest weekly compression band above price",
-                "weekly close",
+                WeeklyClose,
                 a,
             ),
-            _ => push(ids::D1, top, "weekly compression cluster top", "weekly close", a),
+            _ => push(ids::D1, top, "weekly compression cluster top", WeeklyClose, a),
         }
     }
     // 3-day consolidation zone.
     let (zlo, ztop, zc) = (num(ids::E1, "zlo"), num(ids::E1, "ztop"), num(ids::E1, "close"));
     let [l, s] = pick(ztop.zip(zc).map(|(t, c)| c >= t));
     if l {
-        push(ids::E1, ztop, "3-day consolidation zone top", "3-day close", b);
+        push(ids::E1, ztop, "3-day consolidation zone top", ThreeDayClose, b);
     }
     if s {
         match (zlo, zc) {
             (Some(lo), Some(c)) if c < lo => {
-                push(ids::E1, Some(lo), "3-day consolidation zone bottom", "3-day close", a)
+                push(ids::E1, Some(lo), "3-day consolidation zone bottom", ThreeDayClose, a)
             }
-            _ => push(ids::E1, ztop, "3-day consolidation zone top", "3-day close", a),
+            _ => push(ids::E1, ztop, "3-day consolidation zone top", ThreeDayClose, a),
         }
     }
     // Daily swing structure: the swing low for a long, the latest swing high for a short.
     if stance != StanceKind::Short {
-        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", "daily close", b);
+        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", DailyClose, b);
     }
     if stance != StanceKind::Long {
-        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", "daily close", a);
+        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
     }
     // OBV support line.
     let (line, obv_now) = (num(ids::H2, "obv_line"), num(ids::H2, "obv"));
     let [l, s] = pick(line.zip(obv_now).map(|(t, c)| c >= t));
     if l {
-        push(ids::H2, line, "OBV support line", "OBV", b);
+        push(ids::H2, line, "OBV support line", Obv, b);
     }
     if s {
-        push(ids::H2, line, "OBV support line", "OBV", a);
+        push(ids::H2, line, "OBV support line", Obv, a);
     }
     out
 }

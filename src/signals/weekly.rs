@@ -19,7 +19,7 @@ use super::cache::{self, or_compute};
 use super::series::{
     at, dates_at, logtrend_vol, mean_vol, missing_share, price_list, ratio, sma_vol, yes_no,
 };
-use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use super::{CompressionBand, Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
 use crate::indicators::primitives::{self as p, WaveState};
 use crate::indicators::{ad, atr, bandwidth, bbands, ema, keltner, macd, obv, rsi};
@@ -291,12 +291,16 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
     res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
     res.push_num("bw_pct", bw_pct, Unit::Ratio);
-    for (i, b) in cl.iter().enumerate() {
-        let k = i + 1;
-        res.push(&format!("band{k}"), Ev::Range { lo: b.lo, hi: b.hi });
-        res.push(&format!("band{k}_dates"), Ev::Dates { v: vec![w.date[b.start], w.date[b.end]] });
-        res.push(&format!("band{k}_wick"), Ev::Range { lo: b.wick_lo, hi: b.wick_hi });
-        res.push_num(&format!("band{k}_ttm"), b.ttm as f64, Unit::Count);
+    for b in &cl {
+        res.push_band(CompressionBand {
+            lo: b.lo,
+            hi: b.hi,
+            wick_lo: b.wick_lo,
+            wick_hi: b.wick_hi,
+            start: w.date[b.start],
+            end: w.date[b.end],
+            ttm: b.ttm,
+        });
     }
 
     let ct = c[t];
