@@ -7,8 +7,8 @@
 //! own bars, which is point in time because the previous as-of date must not be later than this
 //! note's.
 
-use crate::baserates::complete_prefix;
 use crate::error::{Error, Location, Result};
+use crate::resample::complete_prefix;
 use crate::resample::Timeframe;
 use crate::signals::stance::InvalidationBasis;
 use crate::signals::State;

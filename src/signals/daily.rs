@@ -17,10 +17,11 @@
 use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
+use crate::indicators::atr;
+use crate::indicators::composite::level_averages;
 use crate::indicators::primitives::{
     close_position, drawdown_episodes, merge_levels, pivot_highs, pivot_lows, ramp, volume_profile,
 };
-use crate::indicators::{atr, ema, sma};
 use crate::resample::calendar::{is_half_day, is_quarterly_opex};
 use crate::resample::Timeframe;
 use chrono::NaiveDate;
@@ -48,10 +49,7 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     ]
 }
 
-/// A valid volume: finite and positive (SIGNALS.md §0).
-pub fn vol_ok(v: f64) -> bool {
-    v.is_finite() && v > 0.0
-}
+pub use crate::indicators::vol_ok;
 
 /// The latest recent price leg (SIGNALS.md §4 F1).
 #[derive(Debug, Clone, PartialEq)]
@@ -179,11 +177,6 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
         .collect();
     let held = levels.iter().filter(|l| if lg.up { l.price < ct } else { l.price > ct }).count();
     Crossed { levels, held }
-}
-
-/// The moving averages F1 counts as levels: SMA 20, 50, 100, 200 and EMA 21 of closes; causal.
-pub(crate) fn level_averages(c: &[f64]) -> [Vec<f64>; 5] {
-    [sma(c, 20), sma(c, 50), sma(c, 100), sma(c, 200), ema(c, 21)]
 }
 
 fn f1_stacked_levels(
