@@ -13,6 +13,7 @@ pub mod data;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod fmt;
 pub mod history;
 pub mod indicators;
 pub mod narrative;

@@ -264,14 +264,7 @@ fn stance_word(s: &str) -> String {
 }
 
 fn signed2(x: f64) -> String {
-    let s = format!("{:.2}", x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
+    crate::fmt::signed_body(x, 2)
 }
 
 fn level_text(value: f64, basis: &str) -> String {

@@ -470,49 +470,8 @@ fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
     }
 }
 
-/// Signed, `dp` decimals, U+2212 minus; zero prints unsigned.
-pub fn signed(x: f64, dp: usize) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{:.*}", dp, x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
-}
-
-/// `1234567.8` → `1,234,567.8` (sign kept, U+2212 minus).
-pub fn thousands(x: f64, dp: usize) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{:.*}", dp, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-fn fixed(x: f64, dp: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.dp$}")
-    } else {
-        "n/a".into()
-    }
-}
+use crate::fmt::fixed;
+pub use crate::fmt::{signed, thousands};
 
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

@@ -68,14 +68,7 @@ pub fn display_title(symbol: &str, title: &str) -> String {
 
 /// Signed with 2 decimals and a U+2212 minus; zero unsigned (as the note prints scores).
 pub fn signed2(x: f64) -> String {
-    let s = format!("{:.2}", x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
+    crate::fmt::signed_body(x, 2)
 }
 
 fn derived_title(symbol: &str, stance: &str) -> String {
