@@ -15,6 +15,7 @@
 use crate::config::{Format, NoteConfig, Theme};
 use crate::data::Dataset;
 use crate::error::{Error, Location, Result};
+use crate::pipeline;
 use crate::report::{self, RenderOptions, Templates};
 use crate::signals::stance::StanceKind;
 use chrono::NaiveDate;
@@ -828,28 +829,19 @@ fn one_symbol(
         cfg.benchmark_is_instrument = true;
     }
     clock.lap(0);
-    let mut a = if opts.base_rates {
-        crate::analyze_note(&cfg, dataset, opts.as_of)?
-    } else {
-        crate::analyze(&cfg, dataset, opts.as_of)?
-    };
-    if let Some(s) = site {
-        s.attach_previous(&mut a)?;
-    }
+    let mut a = pipeline::analyze(&cfg, dataset, opts.as_of, opts.base_rates)?;
+    pipeline::history(&mut a, site.map_or(pipeline::Previous::None, pipeline::Previous::Site))?;
     clock.lap(1);
-    let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
+    let charts = pipeline::charts(&a, ropts.theme)?;
     clock.lap(2);
-    let outputs = match site {
-        Some(s) => s.build_note(tpl, &a, &charts, ropts)?,
-        None => report::build_with(tpl, &a, &charts, ropts)?,
-    };
+    let outputs = pipeline::build(tpl, &a, &charts, ropts, site)?;
     drop(charts);
     clock.lap(3);
     let (dir, folder) = match site {
         Some(s) => (s.note_dir(&e.symbol, a.as_of), format!("{}/{}", e.symbol, a.as_of)),
         None => (opts.output.join(&e.symbol), e.symbol.clone()),
     };
-    report::write(&dir, &outputs)?;
+    pipeline::write(&dir, &outputs)?;
     drop(outputs);
     clock.lap(4);
     let page = if ropts.formats.contains(&Format::Html) {

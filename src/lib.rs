@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod history;
 pub mod indicators;
 pub mod narrative;
+pub mod pipeline;
 pub mod report;
 pub mod resample;
 pub mod signals;
