@@ -143,6 +143,12 @@ fn text_event(s: CowStr<'_>, image_depth: usize) -> Event<'_> {
     if image_depth > 0 {
         return Event::Text(s);
     }
+    Event::Html(CowStr::Boxed(escape(&s).into_boxed_str()))
+}
+
+/// Escapes text for HTML element content and attribute values (`& < > " '`); also used for the
+/// strings inside SVG built in code (`site::pages`).
+pub fn escape(s: &str) -> String {
     let mut e = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -154,7 +160,7 @@ fn text_event(s: CowStr<'_>, image_depth: usize) -> Event<'_> {
             _ => e.push(c),
         }
     }
-    Event::Html(CowStr::Boxed(e.into_boxed_str()))
+    e
 }
 
 #[cfg(test)]
