@@ -19,7 +19,7 @@
 //! benchmark instead of the price return.
 
 use crate::data::Bars;
-use crate::resample::{calendar, Timeframe};
+use crate::resample::Timeframe;
 use crate::signals::cache::Precomputed;
 use crate::signals::format::format_ev;
 use crate::signals::{Ev, SignalInput, SignalResult, State, Unit};
@@ -121,80 +121,9 @@ impl BaseRate {
     }
 }
 
-/// The signal families of `crate::signals`, each evaluated by its own module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Family {
-    Relative,
-    Macro,
-    Weekly,
-    ThreeDay,
-    Daily,
-    Risk,
-}
+pub(crate) use crate::signals::catalog::Family;
 
-impl Family {
-    /// The family of a scoring group (SIGNALS.md §5).
-    fn of(group: &str) -> Option<Family> {
-        Some(match group {
-            "thesis_rs" => Family::Relative,
-            "macro" | "fundamentals" => Family::Macro,
-            "weekly" => Family::Weekly,
-            "three_day" => Family::ThreeDay,
-            "daily" => Family::Daily,
-            "risk" => Family::Risk,
-            _ => return None,
-        })
-    }
-
-    #[cfg(test)]
-    fn evaluate(self, input: &SignalInput) -> Vec<SignalResult> {
-        match self {
-            Family::Relative => crate::signals::relative::evaluate(input),
-            Family::Macro => crate::signals::macro_::evaluate(input),
-            Family::Weekly => crate::signals::weekly::evaluate(input),
-            Family::ThreeDay => crate::signals::three_day::evaluate(input),
-            Family::Daily => crate::signals::daily::evaluate(input),
-            Family::Risk => crate::signals::risk::evaluate(input),
-        }
-    }
-
-    fn needs_daily(self) -> bool {
-        matches!(self, Family::ThreeDay | Family::Daily | Family::Risk)
-    }
-}
-
-/// The last scheduled NYSE session of the weekly or 3-day period containing `label` (a data
-/// date; a non-session row belongs to the next session's period, as in `resample`).
-fn period_end(label: NaiveDate, tf: Timeframe, phase: u8) -> Option<NaiveDate> {
-    let session = calendar::is_session(label);
-    match tf {
-        Timeframe::Weekly => {
-            let eff = if session { label } else { calendar::next_session(label)? };
-            calendar::last_session_of_iso_week(eff)
-        }
-        Timeframe::ThreeDay => {
-            let k = calendar::sessions_through(label) - i64::from(session);
-            let p = i64::from(phase % 3);
-            let bucket = (k + p).div_euclid(3);
-            calendar::session_at(bucket * 3 + 2 - p)
-        }
-        Timeframe::Daily | Timeframe::Monthly => Some(label),
-    }
-}
-
-/// How many leading bars of `bars` (complete weekly or 3-day bars resampled at a later date) are
-/// complete when the last data date is `last`: those labelled on or before `last`, minus the last
-/// of them if its period has a scheduled session after `last`.
-pub fn complete_prefix(bars: &Bars, tf: Timeframe, phase: u8, last: NaiveDate) -> usize {
-    let m = bars.date.partition_point(|d| *d <= last);
-    if m == 0 {
-        return 0;
-    }
-    match period_end(bars.date[m - 1], tf, phase) {
-        Some(end) if end <= last => m,
-        _ => m - 1,
-    }
-}
+pub use crate::resample::complete_prefix;
 
 /// The benchmark's daily and complete weekly bars and the mid-cap's complete weekly bars as of
 /// `d` (the relative family's extra inputs).
@@ -650,19 +579,5 @@ mod tests {
             }
             assert!(!cut.weekly.is_empty());
         }
-    }
-
-    #[test]
-    fn period_ends_follow_the_calendar() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        // Good Friday week 2025: the week ends Thursday 2025-04-17.
-        assert_eq!(period_end(d("2025-04-15"), Timeframe::Weekly, 0), Some(d("2025-04-17")));
-        assert_eq!(period_end(d("2025-04-17"), Timeframe::Weekly, 0), Some(d("2025-04-17")));
-        // 3-day phase 0 from 2000-01-03: buckets {3,4,5}, {6,7,10} January 2000.
-        assert_eq!(period_end(d("2000-01-03"), Timeframe::ThreeDay, 0), Some(d("2000-01-05")));
-        assert_eq!(period_end(d("2000-01-07"), Timeframe::ThreeDay, 0), Some(d("2000-01-10")));
-        // Phase 1 shifts the grouping by one session: {3,4}, {5,6,7}.
-        assert_eq!(period_end(d("2000-01-03"), Timeframe::ThreeDay, 1), Some(d("2000-01-04")));
-        assert_eq!(period_end(d("2000-01-05"), Timeframe::ThreeDay, 1), Some(d("2000-01-07")));
     }
 }

@@ -15,6 +15,8 @@
 use crate::config::{Format, NoteConfig, Theme};
 use crate::data::Dataset;
 use crate::error::{Error, Location, Result};
+use crate::pipeline;
+use crate::report::batch_index::{FailedRow, IndexPage, IndexRow};
 use crate::report::{self, RenderOptions, Templates};
 use crate::signals::stance::StanceKind;
 use chrono::NaiveDate;
@@ -32,8 +34,8 @@ const MARKER_TEXT: &str = "This folder is written by marketnote batch; its note 
 /// Longest accepted ticker.
 pub const MAX_SYMBOL_LEN: usize = 32;
 
-/// The signal whose evidence carries the relative-strength percentile (G1, `r_pct`).
-const RS_SIGNAL: &str = "rs_large_cap_wave_complete";
+/// The signal whose facts carry the relative-strength percentile (G1, `Facts::rs_percentile`).
+const RS_SIGNAL: &str = crate::signals::catalog::SignalId::RsLargeCapWaveComplete.as_str();
 
 // ---------------------------------------------------------------------------------------------
 // Shards and symbols
@@ -752,11 +754,10 @@ pub fn run_manifest_in(m: &Manifest, opts: &Options, site: Option<&crate::site::
             ),
             _ => out_err(&opts.output, e),
         })?;
-        let marker = opts.output.join(MARKER);
-        std::fs::write(&marker, MARKER_TEXT).map_err(|e| out_err(&marker, e))?;
+        report::write::write_file(&opts.output, MARKER, MARKER_TEXT.as_bytes())?;
     }
 
-    let ropts = RenderOptions { formats: formats.clone(), theme, templates: None };
+    let ropts = RenderOptions { formats, theme, templates: None };
     let progress =
         Progress::new(entries.len(), opts.progress.unwrap_or_else(|| std::io::stderr().is_terminal()));
     let pool = rayon::ThreadPoolBuilder::new()
@@ -804,7 +805,7 @@ pub fn run_manifest_in(m: &Manifest, opts: &Options, site: Option<&crate::site::
     let mut summary = Summary { ok, failed, manifest_total: m.entries.len(), index: Vec::new() };
     summary.index = match site {
         Some(s) => s.rebuild()?,
-        None => write_index(&opts.output, &summary, opts, &formats)?,
+        None => write_index(&opts.output, &summary, opts, &tpl)?,
     };
     Ok(summary)
 }
@@ -828,28 +829,19 @@ fn one_symbol(
         cfg.benchmark_is_instrument = true;
     }
     clock.lap(0);
-    let mut a = if opts.base_rates {
-        crate::analyze_note(&cfg, dataset, opts.as_of)?
-    } else {
-        crate::analyze(&cfg, dataset, opts.as_of)?
-    };
-    if let Some(s) = site {
-        s.attach_previous(&mut a)?;
-    }
+    let mut a = pipeline::analyze(&cfg, dataset, opts.as_of, opts.base_rates)?;
+    pipeline::history(&mut a, site.map_or(pipeline::Previous::None, pipeline::Previous::Site))?;
     clock.lap(1);
-    let charts = crate::chart::render_all(&a, ropts.theme, &cfg.output.charts)?;
+    let charts = pipeline::charts(&a, ropts.theme)?;
     clock.lap(2);
-    let outputs = match site {
-        Some(s) => s.build_note(tpl, &a, &charts, ropts)?,
-        None => report::build_with(tpl, &a, &charts, ropts)?,
-    };
+    let outputs = pipeline::build(tpl, &a, &charts, ropts, site)?;
     drop(charts);
     clock.lap(3);
     let (dir, folder) = match site {
         Some(s) => (s.note_dir(&e.symbol, a.as_of), format!("{}/{}", e.symbol, a.as_of)),
         None => (opts.output.join(&e.symbol), e.symbol.clone()),
     };
-    report::write(&dir, &outputs)?;
+    pipeline::write(&dir, &outputs)?;
     drop(outputs);
     clock.lap(4);
     let page = if ropts.formats.contains(&Format::Html) {
@@ -861,13 +853,17 @@ fn one_symbol(
     } else {
         "signals.json"
     };
-    let rs_pct =
-        a.signals.iter().find(|s| s.id == RS_SIGNAL).and_then(|s| s.num("r_pct")).filter(|v| v.is_finite());
+    let rs_pct = a
+        .signals
+        .iter()
+        .find(|s| s.id == RS_SIGNAL)
+        .and_then(|s| s.facts.rs_percentile)
+        .filter(|v| v.is_finite());
     Ok(Row {
         symbol: e.symbol.clone(),
         name: a.dataset.instrument.name.clone(),
         stance: Some(a.stance.stance),
-        conviction: Some(a.stance.conviction.clone()),
+        conviction: Some(a.stance.conviction.to_string()),
         score: Some(a.stance.score).filter(|v| v.is_finite()),
         coverage: Some(a.stance.coverage).filter(|v| v.is_finite()),
         rs_pct,
@@ -1005,35 +1001,6 @@ impl Progress {
 // Index
 // ---------------------------------------------------------------------------------------------
 
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Percent-encodes a relative link (keeps letters, digits, `-._~/`).
-fn url_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn stance_word(s: StanceKind) -> &'static str {
     match s {
         StanceKind::Long => "long",
@@ -1042,86 +1009,48 @@ fn stance_word(s: StanceKind) -> &'static str {
     }
 }
 
-const INDEX_CSS: &str = "\
-:root{color-scheme:light dark;--fg:#1b1f23;--bg:#fff;--mute:#59636e;--line:#d0d7de;--long:#1a7f37;--short:#cf222e;--warn:#9a6700;--link:#0969da}
-@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--mute:#9198a1;--line:#30363d;--long:#3fb950;--short:#f85149;--warn:#d29922;--link:#4493f8}}
-body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--fg);background:var(--bg);margin:2rem auto;max-width:72rem;padding:0 1rem}
-h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin-top:2rem}p.meta{color:var(--mute);margin:0 0 1rem}
-table{border-collapse:collapse;width:100%}th,td{padding:.35rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{font-weight:600;border-bottom-width:2px}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-a{color:var(--link)}.long{color:var(--long);font-weight:600}.short{color:var(--short);font-weight:600}.neutral{color:var(--mute);font-weight:600}
-.flag{display:inline-block;border:1px solid var(--warn);color:var(--warn);border-radius:.6rem;padding:0 .45rem;font-size:.8rem;margin-right:.25rem}
-td.err{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-word}
-";
-
-fn index_html(s: &Summary, opts: &Options) -> String {
-    let e = html_escape;
-    let mut h = String::with_capacity(2048 + 400 * (s.ok.len() + s.failed.len()));
+/// What the index page shows (rendered by [`report::batch_index`]): the rows, ranked, with their
+/// numbers formatted.
+fn index_page(s: &Summary, opts: &Options) -> IndexPage {
     let total = s.ok.len() + s.failed.len();
     let title = match opts.shard {
         Some(sh) => format!("marketnote universe: {total} symbols (shard {}/{})", sh.k, sh.n),
         None => format!("marketnote universe: {total} symbols"),
     };
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
-    h.push_str(&format!("<title>{}</title>\n<style>\n{INDEX_CSS}</style>\n</head>\n<body>\n", e(&title)));
-    h.push_str(&format!("<h1>{}</h1>\n", e(&title)));
-    let as_of = opts.as_of.map_or_else(|| "latest session of each symbol".to_string(), |d| d.to_string());
-    h.push_str(&format!(
-        "<p class=\"meta\">{} ok, {} failed · as of {} · ranked by score · marketnote {}</p>\n",
-        s.ok.len(),
-        s.failed.len(),
-        e(&as_of),
-        e(env!("CARGO_PKG_VERSION"))
-    ));
-    h.push_str("<table>\n<thead><tr><th class=\"num\">#</th><th>Symbol</th><th>Name</th><th>Stance</th>\
-                <th class=\"num\">Score</th><th class=\"num\">Coverage</th>\
-                <th class=\"num\" title=\"Percentile of the instrument/benchmark ratio over 5 years\">RS pctile</th>\
-                <th>Flags</th><th>As of</th></tr></thead>\n<tbody>\n");
-    for (i, r) in s.ok.iter().enumerate() {
-        let stance = r.stance.map_or("", stance_word);
-        let link = r.link.as_deref().map(url_path).unwrap_or_default();
-        let score = r.score.map_or_else(|| "—".into(), |v| format!("{v:+.2}"));
-        let coverage = r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0));
-        let rs = r.rs_pct.map_or_else(
-            || "—".into(),
-            |v| crate::signals::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
-        );
-        let conviction = r.conviction.as_deref().map(|c| format!(" ({})", e(c))).unwrap_or_default();
-        let flags: String = r.flags.iter().map(|f| format!("<span class=\"flag\">{}</span>", e(f))).collect();
-        h.push_str(&format!(
-            "<tr><td class=\"num\">{}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td><span class=\"{}\">{}</span>{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-            i + 1,
-            e(&link),
-            e(&r.symbol),
-            e(&r.name),
-            e(stance),
-            e(&stance.to_ascii_uppercase()),
-            conviction,
-            e(&score),
-            e(&coverage),
-            e(&rs),
-            flags,
-            r.as_of.map(|d| d.to_string()).unwrap_or_default(),
-        ));
+    let rows =
+        s.ok.iter()
+            .map(|r| IndexRow {
+                link: r.link.clone().unwrap_or_default(),
+                symbol: r.symbol.clone(),
+                name: r.name.clone(),
+                stance: r.stance.map_or("", stance_word).to_string(),
+                conviction: r.conviction.clone(),
+                score: r.score.map_or_else(|| "—".into(), |v| format!("{v:+.2}")),
+                coverage: r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
+                rs_pctile: r.rs_pct.map_or_else(
+                    || "—".into(),
+                    |v| crate::signals::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
+                ),
+                flags: r.flags.clone(),
+                as_of: r.as_of.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect();
+    let failed = s
+        .failed
+        .iter()
+        .map(|r| FailedRow {
+            symbol: r.symbol.clone(),
+            name: r.name.clone(),
+            error: r.error.clone().unwrap_or_default(),
+        })
+        .collect();
+    IndexPage {
+        title,
+        as_of: opts.as_of.map_or_else(|| "latest session of each symbol".to_string(), |d| d.to_string()),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        rows,
+        failed,
     }
-    h.push_str("</tbody>\n</table>\n");
-    if !s.failed.is_empty() {
-        h.push_str(&format!("<h2>Failed ({})</h2>\n<table>\n<thead><tr><th>Symbol</th><th>Name</th><th>Error</th></tr></thead>\n<tbody>\n", s.failed.len()));
-        for r in &s.failed {
-            h.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td class=\"err\">{}</td></tr>\n",
-                e(&r.symbol),
-                e(&r.name),
-                e(r.error.as_deref().unwrap_or(""))
-            ));
-        }
-        h.push_str("</tbody>\n</table>\n");
-    }
-    h.push_str("<p class=\"meta\">Each note states the evidence behind its stance. Not investment advice.</p>\n</body>\n</html>\n");
-    h
 }
 
 #[derive(Serialize)]
@@ -1136,8 +1065,9 @@ struct IndexJson<'a> {
     failures: &'a [Row],
 }
 
-/// Writes `index.html` and `index.json` (each to a temporary file, then renamed into place).
-fn write_index(dir: &Path, s: &Summary, opts: &Options, _formats: &[Format]) -> Result<Vec<PathBuf>> {
+/// Writes `index.html` (the `batch-index.html.tera` template) and `index.json`, each atomically
+/// through [`report::write::write_file`].
+fn write_index(dir: &Path, s: &Summary, opts: &Options, tpl: &Templates) -> Result<Vec<PathBuf>> {
     let json = IndexJson {
         version: env!("CARGO_PKG_VERSION"),
         as_of: opts.as_of,
@@ -1151,29 +1081,11 @@ fn write_index(dir: &Path, s: &Summary, opts: &Options, _formats: &[Format]) -> 
     let mut json_bytes = serde_json::to_vec_pretty(&json)
         .map_err(|e| Error::Internal(format!("serialising index.json: {e}")))?;
     json_bytes.push(b'\n');
-    let mut written = Vec::new();
-    // Serialised with other batches writing this folder; their crashed leftovers removed.
-    let _lock = report::write::lock(&dir.join(".index.lock"), dir, report::write::lock_wait())?;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            if n.starts_with(".index.html.tmp-") || n.starts_with(".index.json.tmp-") {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    for (name, bytes) in [("index.html", index_html(s, opts).into_bytes()), ("index.json", json_bytes)] {
-        let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, &bytes).map_err(|e| out_err(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            out_err(&path, e)
-        })?;
-        written.push(path);
-    }
-    Ok(written)
+    let html = report::batch_index::render(tpl, &index_page(s, opts))?;
+    Ok(vec![
+        report::write::write_file(dir, "index.html", &html)?,
+        report::write::write_file(dir, "index.json", &json_bytes)?,
+    ])
 }
 
 #[cfg(test)]
@@ -1220,9 +1132,7 @@ mod tests {
     }
 
     #[test]
-    fn html_escape_and_links() {
-        assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(url_path("^GSPC/note.html"), "%5EGSPC/note.html");
+    fn ordinals() {
         assert_eq!(crate::signals::format::ordinal(1), "1st");
         assert_eq!(crate::signals::format::ordinal(12), "12th");
         assert_eq!(crate::signals::format::ordinal(23), "23rd");

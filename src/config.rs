@@ -1,8 +1,8 @@
 //! `note.toml`: the schema (serde), defaults, path resolution and validation.
 //! Input: a TOML file; output: a [`NoteConfig`] with every path absolute and checked.
 
-use crate::data::{Direction, Transform};
 use crate::error::{Error, Result};
+use crate::types::{Direction, Transform};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 pub mod calendar;
 
 use crate::data::{Bar, Bars};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// A bar timeframe.
@@ -237,5 +237,57 @@ impl Acc {
         } else {
             *partial = Some(bar);
         }
+    }
+}
+
+/// The last scheduled NYSE session of the weekly or 3-day period containing `label` (a data
+/// date; a non-session row belongs to the next session's period, as in `resample`).
+pub(crate) fn period_end(label: NaiveDate, tf: Timeframe, phase: u8) -> Option<NaiveDate> {
+    let session = calendar::is_session(label);
+    match tf {
+        Timeframe::Weekly => {
+            let eff = if session { label } else { calendar::next_session(label)? };
+            calendar::last_session_of_iso_week(eff)
+        }
+        Timeframe::ThreeDay => {
+            let k = calendar::sessions_through(label) - i64::from(session);
+            let p = i64::from(phase % 3);
+            let bucket = (k + p).div_euclid(3);
+            calendar::session_at(bucket * 3 + 2 - p)
+        }
+        Timeframe::Daily | Timeframe::Monthly => Some(label),
+    }
+}
+
+/// How many leading bars of `bars` (complete weekly or 3-day bars resampled at a later date) are
+/// complete when the last data date is `last`: those labelled on or before `last`, minus the last
+/// of them if its period has a scheduled session after `last`.
+pub fn complete_prefix(bars: &Bars, tf: Timeframe, phase: u8, last: NaiveDate) -> usize {
+    let m = bars.date.partition_point(|d| *d <= last);
+    if m == 0 {
+        return 0;
+    }
+    match period_end(bars.date[m - 1], tf, phase) {
+        Some(end) if end <= last => m,
+        _ => m - 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_ends_follow_the_calendar() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Good Friday week 2025: the week ends Thursday 2025-04-17.
+        assert_eq!(period_end(d("2025-04-15"), Timeframe::Weekly, 0), Some(d("2025-04-17")));
+        assert_eq!(period_end(d("2025-04-17"), Timeframe::Weekly, 0), Some(d("2025-04-17")));
+        // 3-day phase 0 from 2000-01-03: buckets {3,4,5}, {6,7,10} January 2000.
+        assert_eq!(period_end(d("2000-01-03"), Timeframe::ThreeDay, 0), Some(d("2000-01-05")));
+        assert_eq!(period_end(d("2000-01-07"), Timeframe::ThreeDay, 0), Some(d("2000-01-10")));
+        // Phase 1 shifts the grouping by one session: {3,4}, {5,6,7}.
+        assert_eq!(period_end(d("2000-01-03"), Timeframe::ThreeDay, 1), Some(d("2000-01-04")));
+        assert_eq!(period_end(d("2000-01-05"), Timeframe::ThreeDay, 1), Some(d("2000-01-07")));
     }
 }

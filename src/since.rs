@@ -7,9 +7,10 @@
 //! own bars, which is point in time because the previous as-of date must not be later than this
 //! note's.
 
-use crate::baserates::complete_prefix;
 use crate::error::{Error, Location, Result};
+use crate::resample::complete_prefix;
 use crate::resample::Timeframe;
+use crate::signals::stance::InvalidationBasis;
 use crate::signals::State;
 use crate::Analysis;
 use chrono::NaiveDate;
@@ -100,6 +101,10 @@ pub struct LevelCheck {
     pub value_now: f64,
     /// What happened.
     pub change: LevelMove,
+    /// The sentence saying it was reclaimed or lost (also in [`SinceLast::sentences`]); None
+    /// when it was not crossed.
+    #[serde(skip)]
+    pub sentence: Option<String>,
 }
 
 /// What changed since the previous note.
@@ -223,19 +228,18 @@ pub fn parse_previous(v: &Value, file: &Path) -> Result<PreviousNote> {
 /// bars; OBV is computed from its daily bars.
 fn close_on(a: &Analysis, basis: &str, t: NaiveDate, obv: &[f64]) -> Option<f64> {
     let daily_i = a.daily.date.partition_point(|d| *d <= t).checked_sub(1)?;
-    match basis {
-        "weekly close" => {
+    match InvalidationBasis::parse(basis)? {
+        InvalidationBasis::WeeklyClose => {
             let n = complete_prefix(&a.weekly.bars, Timeframe::Weekly, 0, a.daily.date[daily_i]);
             n.checked_sub(1).map(|i| a.weekly.bars.close[i])
         }
-        "3-day close" => {
+        InvalidationBasis::ThreeDayClose => {
             let b = &a.three_day[0].bars;
             let n = complete_prefix(b, Timeframe::ThreeDay, 0, a.daily.date[daily_i]);
             n.checked_sub(1).map(|i| b.close[i])
         }
-        "daily close" => Some(a.daily.close[daily_i]),
-        "OBV" => obv.get(daily_i).copied().filter(|v| v.is_finite()),
-        _ => None,
+        InvalidationBasis::DailyClose => Some(a.daily.close[daily_i]),
+        InvalidationBasis::Obv => obv.get(daily_i).copied().filter(|v| v.is_finite()),
     }
 }
 
@@ -260,14 +264,7 @@ fn stance_word(s: &str) -> String {
 }
 
 fn signed2(x: f64) -> String {
-    let s = format!("{:.2}", x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
+    crate::fmt::signed_body(x, 2)
 }
 
 fn level_text(value: f64, basis: &str) -> String {
@@ -288,8 +285,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
         ));
     }
     let st = &a.stance;
-    let stance_to = serde_json::to_value(st.stance).ok().and_then(|v| v.as_str().map(str::to_string));
-    let stance_to = stance_to.unwrap_or_default();
+    let stance_to = st.stance.as_str().to_string();
     let flips: Vec<Flip> = a
         .signals
         .iter()
@@ -309,7 +305,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
     } else {
         Vec::new()
     };
-    let levels: Vec<LevelCheck> = prev
+    let mut levels: Vec<LevelCheck> = prev
         .levels
         .iter()
         .map(|l| {
@@ -341,6 +337,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
                 now,
                 value_now,
                 change,
+                sentence: None,
             }
         })
         .collect();
@@ -348,7 +345,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
     let mut sentences = Vec::new();
     let score = format!("score {} → {}", signed2(prev.score), signed2(st.score));
     sentences.push(if prev.stance == stance_to {
-        let conv = if prev.conviction == st.conviction {
+        let conv = if st.conviction == *prev.conviction {
             String::new()
         } else {
             format!(", conviction {} → {}", prev.conviction, st.conviction)
@@ -369,31 +366,33 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
         };
         sentences.push(format!("{head}: {}.", list.join("; ")));
     }
-    for l in &levels {
+    for l in &mut levels {
         let (Some(t), Some(n)) = (l.then, l.now) else { continue };
         let verb = match l.change {
             LevelMove::Reclaimed => "reclaimed",
             LevelMove::Lost => "lost",
             _ => continue,
         };
-        if l.basis == "OBV" {
-            sentences.push(format!(
+        let text = if l.basis == "OBV" {
+            format!(
                 "OBV {verb} its support line: {} against the line at {} then, {} against {} now.",
                 level_text(t, "OBV"),
                 level_text(l.value, "OBV"),
                 level_text(n, "OBV"),
                 level_text(l.value_now, "OBV")
-            ));
+            )
         } else {
-            sentences.push(format!(
+            format!(
                 "Price {verb} the {} ({}): {} {} then, {} now.",
                 l.label,
                 level_text(l.value, &l.basis),
                 l.basis,
                 level_text(t, &l.basis),
                 level_text(n, &l.basis)
-            ));
-        }
+            )
+        };
+        l.sentence = Some(text.clone());
+        sentences.push(text);
     }
     if !levels.is_empty()
         && !levels.iter().any(|l| matches!(l.change, LevelMove::Reclaimed | LevelMove::Lost))
@@ -406,7 +405,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
         stance_from: prev.stance.clone(),
         stance_to,
         conviction_from: prev.conviction.clone(),
-        conviction_to: st.conviction.clone(),
+        conviction_to: st.conviction.to_string(),
         score_from: prev.score,
         score_to: st.score,
         flips,

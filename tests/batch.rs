@@ -337,3 +337,36 @@ fn csv_manifest_with_sibling_settings() {
     let e = man.config_for(&man.entries[0]).unwrap_err().to_string();
     assert!(e.contains("u.csv:2"), "{e}");
 }
+
+#[test]
+fn the_index_is_a_template_that_escapes_values_and_can_be_overridden() {
+    let t = tempfile::tempdir().unwrap();
+    let mut m = defaults();
+    m.push_str(&format!(
+        "\n[[symbol]]\nsymbol = \"IWM\"\nname = \"<script>alert('x')</script>\"\nbars = \"{}\"\n",
+        data("IWM.csv")
+    ));
+    let manifest = t.path().join("universe.toml");
+    std::fs::write(&manifest, &m).unwrap();
+    let out = t.path().join("out");
+    let o = bin().arg("batch").arg(&manifest).arg("-o").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(html.contains("<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td>"), "{html}");
+    assert!(html.contains("<a href=\"IWM/note.html\">IWM</a>"), "{html}");
+
+    // The manifest's template folder overrides the index template like the note templates.
+    let tpl = t.path().join("tpl");
+    std::fs::create_dir(&tpl).unwrap();
+    std::fs::write(
+        tpl.join("batch-index.html.tera"),
+        "{% for r in rows %}{{ r.name }} {{ r.href }}{% endfor %}\n",
+    )
+    .unwrap();
+    std::fs::write(&manifest, format!("templates = \"tpl\"\n{m}")).unwrap();
+    let o = bin().arg("batch").arg(&manifest).arg("-o").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; IWM/note.html\n");
+}

@@ -143,7 +143,7 @@ fn analysis(n_days: usize, with_signals: bool, with_extras: bool) -> Analysis {
         signals,
         stance: Stance {
             stance: StanceKind::Neutral,
-            conviction: "moderate".into(),
+            conviction: marketnote::signals::stance::Conviction::Moderate,
             score: 0.0,
             coverage: 1.0,
             contributions: Vec::new(),

@@ -2,36 +2,20 @@
 
 use marketnote::config::SignalParams;
 use marketnote::resample::Timeframe;
-use marketnote::signals::stance::{checklist, ids, score, StanceKind, Tick, GROUPS};
+use marketnote::signals::catalog;
+use marketnote::signals::stance::{checklist, ids, score, Conviction, StanceKind, Tick, GROUPS};
 use marketnote::signals::{SignalResult, State, Unavailable, Unit};
 
-const ALL: [(&str, &str); 25] = [
-    ("rs_small_cap_lag_ending", "thesis_rs"),
-    ("rs_cap_ladder_rotation", "thesis_rs"),
-    ("rs_large_cap_wave_complete", "thesis_rs"),
-    ("macro_rate_cut_expectations", "macro"),
-    ("macro_inflation_cooling", "macro"),
-    ("macro_growth_stabilising", "macro"),
-    ("macro_financing_costs_falling", "macro"),
-    ("macro_foreign_flows", "macro"),
-    ("fund_small_cap_earnings_turn", "fundamentals"),
-    ("fund_revenue_revisions_stable", "fundamentals"),
-    ("fund_cost_pressure_easing", "fundamentals"),
-    ("wk_compression_cluster_reclaim", "weekly"),
-    ("wk_volume_accumulation", "weekly"),
-    ("wk_volume_trendline_support", "weekly"),
-    ("wk_momentum_wave_flip", "weekly"),
-    ("d3_consolidation_hold", "three_day"),
-    ("d3_higher_dip_absorption", "three_day"),
-    ("d3_volume_trend", "three_day"),
-    ("d3_momentum_mirror", "three_day"),
-    ("d1_stacked_level_reclaim", "daily"),
-    ("d1_volume_thrust", "daily"),
-    ("d1_shallow_pullbacks", "daily"),
-    ("d1_no_distribution", "daily"),
-    ("risk_lower_high", "risk"),
-    ("risk_obv_underside_retest_fail", "risk"),
-];
+/// Every signal with its scoring group, from the catalogue.
+const ALL: [(&str, &str); 25] = {
+    let mut out = [("", ""); 25];
+    let mut i = 0;
+    while i < 25 {
+        out[i] = (catalog::SPECS[i].id.as_str(), catalog::SPECS[i].group.as_str());
+        i += 1;
+    }
+    out
+};
 
 fn sig(id: &'static str, group: &'static str, state: State, s: f64) -> SignalResult {
     if state == State::Unavailable {
@@ -99,13 +83,13 @@ fn stance_thresholds_and_conviction() {
     let st = score(&rs, &SignalParams::default());
     assert!((st.score - 0.5).abs() < 1e-12);
     assert_eq!(st.stance, StanceKind::Long);
-    assert_eq!(st.conviction, "high");
+    assert_eq!(st.conviction, Conviction::High);
     assert!((st.coverage - 1.0).abs() < 1e-12);
 
     let rs = all(|_, _| (State::Bullish, 0.25));
     let st = score(&rs, &SignalParams::default());
     assert_eq!(st.stance, StanceKind::Long);
-    assert_eq!(st.conviction, "moderate");
+    assert_eq!(st.conviction, Conviction::Moderate);
 
     let rs = all(|_, _| (State::Bearish, 0.5));
     let st = score(&rs, &SignalParams::default());
@@ -150,7 +134,7 @@ fn override_risk_triggered_and_watch() {
     let st = score(&rs, &SignalParams::default());
     assert!(st.score.abs() >= 0.35);
     assert_eq!(st.stance, StanceKind::Long);
-    assert_eq!(st.conviction, "moderate");
+    assert_eq!(st.conviction, Conviction::Moderate);
     assert!(st.flags.contains(&"risk_watch".to_string()));
 }
 
@@ -166,7 +150,7 @@ fn override_weekly_forbids_long_and_daily_forbids_short() {
     assert!(st.overrides.iter().any(|o| o.contains("forbids a Long")));
 
     let mut rs = all(|_, _| (State::Bearish, 0.9));
-    for id in ["d1_stacked_level_reclaim", "d1_volume_thrust", "d1_shallow_pullbacks", "d1_no_distribution"] {
+    for id in [ids::F1, ids::F2, ids::F3, ids::F4] {
         set(&mut rs, id, State::Bullish, 0.5);
     }
     let st = score(&rs, &SignalParams::default());

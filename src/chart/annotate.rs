@@ -2,6 +2,7 @@
 //! This is the one place that knows signal ids and evidence keys; missing evidence means no
 //! annotation, never a panic.
 
+use crate::signals::catalog::SignalId;
 use crate::signals::{Ev, SignalResult, State};
 use chrono::NaiveDate;
 
@@ -58,23 +59,23 @@ pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
 /// The macro or fundamentals signal that reads a configured series (by its well-known id, as
 /// `signals::macro_` looks series up), with the name the note's tables give it. A series no
 /// signal reads gives `None`: the chart calls it "not assessed".
-pub(crate) fn macro_signal_of(series_id: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn macro_signal_of(series_id: &str) -> Option<(SignalId, &'static str)> {
     Some(match series_id {
-        "dgs2" | "dff" | "fed_funds" => ("macro_rate_cut_expectations", "Rate cuts priced"),
-        "cpi" | "core_cpi" => ("macro_inflation_cooling", "Inflation cooling"),
-        "unrate" | "indpro" => ("macro_growth_stabilising", "Unemployment stable"),
-        "hy_oas" => ("macro_financing_costs_falling", "Credit spreads falling"),
-        "foreign_flows" => ("macro_foreign_flows", "Foreign flows"),
-        "fwd_eps" => ("fund_small_cap_earnings_turn", "Earnings estimates"),
-        "fwd_sales" => ("fund_revenue_revisions_stable", "Revenue estimates"),
-        "ppi" | "ahe" => ("fund_cost_pressure_easing", "Producer prices"),
+        "dgs2" | "dff" | "fed_funds" => (SignalId::MacroRateCutExpectations, "Rate cuts priced"),
+        "cpi" | "core_cpi" => (SignalId::MacroInflationCooling, "Inflation cooling"),
+        "unrate" | "indpro" => (SignalId::MacroGrowthStabilising, "Unemployment stable"),
+        "hy_oas" => (SignalId::MacroFinancingCostsFalling, "Credit spreads falling"),
+        "foreign_flows" => (SignalId::MacroForeignFlows, "Foreign flows"),
+        "fwd_eps" => (SignalId::FundSmallCapEarningsTurn, "Earnings estimates"),
+        "fwd_sales" => (SignalId::FundRevenueRevisionsStable, "Revenue estimates"),
+        "ppi" | "ahe" => (SignalId::FundCostPressureEasing, "Producer prices"),
         _ => return None,
     })
 }
 
 /// The state of a signal by id (`Unavailable` included), if it was evaluated.
-pub(crate) fn state_of(signals: &[SignalResult], id: &str) -> Option<State> {
-    signals.iter().find(|s| s.id == id).map(|s| s.state)
+pub(crate) fn state_of(signals: &[SignalResult], id: SignalId) -> Option<State> {
+    signals.iter().find(|s| s.id == id.as_str()).map(|s| s.state)
 }
 
 /// What F1 says the latest leg did to its levels: `reclaimed` (bullish, up-leg), `lost`
@@ -197,13 +198,6 @@ fn dates(s: &SignalResult, keys: &[&str]) -> Vec<NaiveDate> {
         .unwrap_or_default()
 }
 
-fn range(s: &SignalResult, keys: &[&str]) -> Option<(f64, f64)> {
-    keys.iter().find_map(|k| match s.ev(k) {
-        Some(Ev::Range { lo, hi }) if lo.is_finite() && hi.is_finite() => Some((*lo, *hi)),
-        _ => None,
-    })
-}
-
 fn text(s: &SignalResult, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| match s.ev(k) {
         Some(Ev::Text { v }) => Some(v.clone()),
@@ -252,7 +246,7 @@ impl Annotations {
     /// Reads every annotation from the signals (by id and evidence key).
     pub fn from_signals(signals: &[SignalResult]) -> Annotations {
         let mut a = Annotations::default();
-        if let Some(s) = find(signals, "wk_compression_cluster_reclaim") {
+        if let Some(s) = find(signals, SignalId::WkCompressionClusterReclaim.as_str()) {
             a.cluster_state = Some(s.state);
             let top = num(s, &["top"]);
             let bottom = num(s, &["bottom"]);
@@ -262,22 +256,12 @@ impl Annotations {
                 a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
             }
             a.reclaim_date = date(s, &["reclaim_date"]);
-            // Individual bands: `band{k}` close ranges with `band{k}_dates` = [start, end].
-            for k in 1..=32 {
-                let key = format!("band{k}");
-                match range(s, &[&key]) {
-                    Some((lo, hi)) => {
-                        let (from, to) = match s.ev(&format!("{key}_dates")) {
-                            Some(Ev::Dates { v }) if v.len() == 2 => (Some(v[0]), Some(v[1])),
-                            _ => (None, None),
-                        };
-                        a.bands.push(Band { lo, hi, from, to })
-                    }
-                    None => break,
-                }
+            // Individual bands (close ranges with their first and last week), up to 32.
+            for b in s.facts.bands.iter().take(32).take_while(|b| b.lo.is_finite() && b.hi.is_finite()) {
+                a.bands.push(Band { lo: b.lo, hi: b.hi, from: Some(b.start), to: Some(b.end) })
             }
         }
-        if let Some(s) = find(signals, "d3_consolidation_hold") {
+        if let Some(s) = find(signals, SignalId::D3ConsolidationHold.as_str()) {
             a.zone_state = Some(s.state);
             let lo = num(s, &["zlo"]);
             let hi = num(s, &["ztop"]);
@@ -291,18 +275,13 @@ impl Annotations {
             }
             a.breakout_date = date(s, &["breakout_date"]);
         }
-        if let Some(s) = find(signals, "d1_stacked_level_reclaim") {
+        if let Some(s) = find(signals, SignalId::D1StackedLevelReclaim.as_str()) {
             a.levels_state = Some(s.state);
             a.levels_dir = text(s, &["direction"]);
-            // `lvl1`, `lvl1_src`, ... when present; else the `levels` text ("218.40 SMA200; ...").
-            for k in 1..=32 {
-                match num(s, &[&format!("lvl{k}")]) {
-                    Some(price) => {
-                        let label = text(s, &[&format!("lvl{k}_src")]).unwrap_or_default();
-                        a.levels.push(Level { price, label });
-                    }
-                    None => break,
-                }
+            // The typed levels (up to 32) when present; else the `levels` text of a result built
+            // without them (the demo note: "218.40 SMA200; ...").
+            for l in s.facts.levels.iter().take(32).take_while(|l| l.price.is_finite()) {
+                a.levels.push(Level { price: l.price, label: l.label.clone() });
             }
             if a.levels.is_empty() {
                 if let Some(t) = text(s, &["levels"]) {
@@ -310,20 +289,20 @@ impl Annotations {
                 }
             }
         }
-        a.wk_momentum = find(signals, "wk_momentum_wave_flip").map(|s| s.state);
-        a.d3_momentum = find(signals, "d3_momentum_mirror").map(|s| s.state);
-        a.d3_vtrend = find(signals, "d3_volume_trend").and_then(|s| num(s, &["vtrend"]));
-        if let Some(s) = find(signals, "d1_volume_thrust") {
+        a.wk_momentum = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.state);
+        a.d3_momentum = find(signals, SignalId::D3MomentumMirror.as_str()).map(|s| s.state);
+        a.d3_vtrend = find(signals, SignalId::D3VolumeTrend.as_str()).and_then(|s| num(s, &["vtrend"]));
+        if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {
             // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
             let rank = num(s, &["rank"]);
             if let Some(d) = date(s, &["date"]).filter(|_| rank.is_none_or(|r| r <= 5.0)) {
                 a.volume_day = Some((d, rank));
             }
         }
-        if let Some(s) = find(signals, "d1_no_distribution") {
+        if let Some(s) = find(signals, SignalId::D1NoDistribution.as_str()) {
             a.dist_days = dates(s, &["dd_dates"]);
         }
-        if let Some(s) = find(signals, "risk_lower_high") {
+        if let Some(s) = find(signals, SignalId::RiskLowerHigh.as_str()) {
             if let (Some(hp), Some(hl)) = (num(s, &["H_prev"]), num(s, &["H_last"])) {
                 a.lower_high = Some(LowerHigh {
                     h_prev: hp,
@@ -336,7 +315,7 @@ impl Annotations {
                 });
             }
         }
-        if let Some(s) = find(signals, "risk_obv_underside_retest_fail") {
+        if let Some(s) = find(signals, SignalId::RiskObvUndersideRetestFail.as_str()) {
             if let Some(v) = num(s, &["obv_line", "line"]) {
                 a.obv_line = Some(ObvLine {
                     status: text(s, &["status"]),
@@ -348,7 +327,7 @@ impl Annotations {
                 });
             }
         }
-        if let Some(s) = find(signals, "rs_small_cap_lag_ending") {
+        if let Some(s) = find(signals, SignalId::RsSmallCapLagEnding.as_str()) {
             if let (Some(d), Some(v)) = (date(s, &["low_date"]), num(s, &["R_low"])) {
                 a.ratio_low = Some((d, v));
             }
@@ -370,26 +349,38 @@ mod tests {
 
     #[test]
     fn reads_evidence_and_skips_missing() {
-        let mut d1 =
-            SignalResult::new("wk_compression_cluster_reclaim", "weekly", "c", Timeframe::Weekly, None);
+        let mut d1 = SignalResult::new(
+            SignalId::WkCompressionClusterReclaim.as_str(),
+            "weekly",
+            "c",
+            Timeframe::Weekly,
+            None,
+        );
         d1.push_num("bottom", 190.5, Unit::Price);
         d1.push_num("top", 219.4, Unit::Price);
         d1.push("reclaim_date", Ev::Date { v: d("2025-10-03") });
-        d1.push("band1", Ev::Range { lo: 195.0, hi: 205.0 });
-        d1.push("band1_dates", Ev::Dates { v: vec![d("2024-03-01"), d("2024-04-12")] });
-        let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        d1.push_band(crate::signals::CompressionBand {
+            lo: 195.0,
+            hi: 205.0,
+            wick_lo: 194.0,
+            wick_hi: 206.0,
+            start: d("2024-03-01"),
+            end: d("2024-04-12"),
+            ttm: 2,
+        });
+        let mut f1 =
+            SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1.push("levels", Ev::Text { v: "218.40 (SMA200), 221.10 (swing high 2025-02-14, POC)".into() });
-        let mut f1b = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
+        let mut f1b =
+            SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1b.push("levels", Ev::Text { v: "218.40 SMA200; 221.10 POC".into() });
-        f1b.push_num("lvl1", 218.4, Unit::Price);
-        f1b.push("lvl1_src", Ev::Text { v: "SMA200".into() });
-        f1b.push_num("lvl2", 221.1, Unit::Price);
-        f1b.push("lvl2_src", Ev::Text { v: "swing high 2025-02-14 + POC".into() });
+        f1b.push_level(218.4, "SMA200".into());
+        f1b.push_level(221.1, "swing high 2025-02-14 + POC".into());
         let b = Annotations::from_signals(&[f1b]);
         assert_eq!(b.levels.iter().map(|l| l.price).collect::<Vec<_>>(), vec![218.4, 221.1]);
         assert_eq!(b.levels[1].label, "swing high 2025-02-14 + POC");
         let h1 = SignalResult::unavailable(
-            "risk_lower_high",
+            SignalId::RiskLowerHigh.as_str(),
             "risk",
             "c",
             Timeframe::Daily,

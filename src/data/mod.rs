@@ -11,6 +11,7 @@ pub mod read;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use crate::types::{Direction, Transform};
 pub use quality::{FileReport, Warning};
 
 /// Daily (or resampled) OHLCV bars in columns, oldest first. Every column has the same length.
@@ -156,29 +157,6 @@ pub struct Instrument {
     pub name: String,
     /// Daily bars, oldest first.
     pub bars: Bars,
-}
-
-/// How a macro series is read before signals see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Transform {
-    /// The value as published.
-    #[default]
-    Level,
-    /// Year-over-year % change.
-    Yoy,
-    /// Change over the prior observation.
-    Change,
-}
-
-/// Which direction of a macro series is supportive for the instrument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Supportive when the (transformed) series is rising.
-    Rising,
-    /// Supportive when it is falling.
-    Falling,
 }
 
 /// One macro observation: the period it describes, the day it became public, and its value.

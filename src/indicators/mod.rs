@@ -15,6 +15,8 @@
 //! Shared primitives of SIGNALS.md §3 (ramp, pctrank, OLS, pivots, candles, drawdown episodes,
 //! level merge, volume profile, histogram waves) live in the submodules.
 
+pub mod composite;
+pub mod obv_line;
 pub mod primitives;
 
 use std::collections::VecDeque;
@@ -398,7 +400,7 @@ pub fn keltner(high: &[f64], low: &[f64], close: &[f64], n_ema: usize, n_atr: us
 }
 
 /// True when a volume counts as present (SIGNALS.md §0: V <= 0 or NaN is missing).
-fn vol_ok(v: f64) -> bool {
+pub fn vol_ok(v: f64) -> bool {
     v.is_finite() && v > 0.0
 }
 

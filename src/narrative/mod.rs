@@ -170,66 +170,7 @@ pub struct Narrative {
 // Numbers
 // ---------------------------------------------------------------------------------------------
 
-/// Signed, `dp` decimals, U+2212 minus; zero prints unsigned.
-pub fn signed(x: f64, dp: usize) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{:.*}", dp, x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
-}
-
-/// A fraction as a signed percent, 1 dp: 0.051 → "+5.1%".
-pub fn pct(x: f64) -> String {
-    format!("{}%", signed(x * 100.0, 1))
-}
-
-/// A fraction as an unsigned percent, 1 dp (0 dp from 10%): 0.051 → "5.1%", 0.128 → "13%".
-pub fn pct_abs(x: f64) -> String {
-    let v = (x * 100.0).abs();
-    if v >= 10.0 {
-        format!("{v:.0}%")
-    } else {
-        format!("{v:.1}%")
-    }
-}
-
-/// A price, 2 dp.
-pub fn price(x: f64) -> String {
-    if x.is_finite() {
-        let s = format!("{:.2}", x.abs());
-        if x < 0.0 {
-            format!("−{s}")
-        } else {
-            s
-        }
-    } else {
-        "n/a".into()
-    }
-}
-
-/// Shares in millions with thousands separators: 4.6985e9 → "4,698.5M".
-pub fn shares_m(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{:.1}", (x / 1e6).abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
-    let mut g = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            g.push(',');
-        }
-        g.push(c);
-    }
-    format!("{}{g}.{frac}M", if x < 0.0 { "−" } else { "" })
-}
+pub use crate::fmt::{pct, pct_abs, price, shares_m, signed};
 
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

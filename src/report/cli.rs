@@ -1,10 +1,11 @@
 //! The `render` and `init` commands: command-line arguments in, files on disk and the list of
 //! paths written on stdout.
 
-use super::{build, templates, write, RenderOptions};
+use super::{templates, write, RenderOptions};
 use crate::cli::RenderArgs;
 use crate::config::{Format, NoteConfig};
 use crate::error::{Error, Result};
+use crate::pipeline::{self, Previous};
 use std::path::{Path, PathBuf};
 
 /// Default output folder of `render`.
@@ -51,23 +52,17 @@ pub fn render(args: RenderArgs) -> Result<()> {
 
     // Fail fast, before the expensive work, on everything that does not depend on the data.
     write::check_target(&out)?;
-    templates::Templates::load(args.templates.as_deref())?;
+    let tpl = templates::Templates::load(args.templates.as_deref())?;
     // Read before anything is written: `--previous` may name the output folder itself.
     let previous = args.previous.as_deref().map(crate::since::load_previous).transpose()?;
 
-    let dataset = crate::data::load(&cfg)?;
-    let mut analysis = if args.no_base_rates {
-        crate::analyze(&cfg, dataset, args.as_of)?
-    } else {
-        crate::analyze_note(&cfg, dataset, args.as_of)?
-    };
-    if let Some(prev) = &previous {
-        analysis.since_last = Some(crate::since::compare(prev, &analysis)?);
-    }
-    let charts = crate::chart::render_all(&analysis, theme, &cfg.output.charts)?;
+    let dataset = pipeline::load(&cfg)?;
+    let mut analysis = pipeline::analyze(&cfg, dataset, args.as_of, !args.no_base_rates)?;
+    pipeline::history(&mut analysis, previous.as_ref().map_or(Previous::None, Previous::Note))?;
+    let charts = pipeline::charts(&analysis, theme)?;
     let opts = RenderOptions { formats, theme, templates: args.templates.clone() };
-    let outputs = build(&analysis, &charts, &opts)?;
-    let written = write::write(&out, &outputs)?;
+    let outputs = pipeline::build(&tpl, &analysis, &charts, &opts, None)?;
+    let written = pipeline::write(&out, &outputs)?;
     for p in written {
         println!("{}", p.display());
     }

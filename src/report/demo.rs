@@ -7,7 +7,8 @@ use crate::config::{InstrumentConfig, NoteConfig, OutputConfig, SignalParams};
 use crate::data::{Bar, Bars, Dataset, FileReport, Instrument, MacroObs, MacroSeries, Transform, Warning};
 use crate::resample::{Resampled, Timeframe};
 use crate::signals::stance::{
-    Checklist, ChecklistItem, Contribution, Invalidation, LevelStatus, Stance, StanceKind, Tick, Trigger,
+    Checklist, ChecklistItem, Contribution, Conviction, Invalidation, InvalidationBasis, LevelStatus, Stance,
+    StanceKind, Tick, Trigger,
 };
 use crate::signals::{Ev, SignalResult, State, Unavailable, Unit};
 use crate::Analysis;
@@ -181,7 +182,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
         } else {
             StanceKind::Neutral
         },
-        conviction: if score.abs() < 0.35 { "moderate".into() } else { "high".into() },
+        conviction: if score.abs() < 0.35 { Conviction::Moderate } else { Conviction::High },
         score,
         coverage: 0.9,
         contributions,
@@ -192,7 +193,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
             Invalidation {
                 label: "weekly compression cluster top".into(),
                 value: 243.7,
-                basis: "weekly close".into(),
+                basis: InvalidationBasis::WeeklyClose,
                 signal: "wk_compression_cluster_reclaim",
                 trigger: Trigger::CloseBelow,
                 side: StanceKind::Long,
@@ -203,7 +204,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
             Invalidation {
                 label: "3-day consolidation zone top".into(),
                 value: 236.9,
-                basis: "3-day close".into(),
+                basis: InvalidationBasis::ThreeDayClose,
                 signal: "d3_consolidation_hold",
                 trigger: Trigger::CloseBelow,
                 side: StanceKind::Long,
@@ -214,7 +215,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
             Invalidation {
                 label: "daily swing low between the last two highs".into(),
                 value: 240.1,
-                basis: "daily close".into(),
+                basis: InvalidationBasis::DailyClose,
                 signal: "risk_lower_high",
                 trigger: Trigger::CloseBelow,
                 side: StanceKind::Long,
@@ -225,7 +226,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
             Invalidation {
                 label: "OBV support line".into(),
                 value: 1.234e9,
-                basis: "OBV".into(),
+                basis: InvalidationBasis::Obv,
                 signal: "risk_obv_underside_retest_fail",
                 trigger: Trigger::CloseBelow,
                 side: StanceKind::Long,

@@ -4,6 +4,7 @@
 //! Pure from I/O: [`build`] renders every file in memory (the PDF is typeset in-process by
 //! [`pdf`]); [`write()`] puts them on disk (a temp folder beside the target, renamed into place).
 
+pub mod batch_index;
 pub mod cli;
 #[doc(hidden)]
 pub mod demo;

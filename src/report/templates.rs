@@ -76,6 +76,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("_method.md.tera", include_str!("../../templates/_method.md.tera")),
     ("_disclaimer.md.tera", include_str!("../../templates/_disclaimer.md.tera")),
     ("note.html.tera", include_str!("../../templates/note.html.tera")),
+    ("batch-index.html.tera", include_str!("../../templates/batch-index.html.tera")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
@@ -83,6 +84,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub const NOTE_MD: &str = "note.md.tera";
 /// The HTML page shell.
 pub const NOTE_HTML: &str = "note.html.tera";
+/// The batch index page (`marketnote batch -o DIR` → `DIR/index.html`).
+pub const BATCH_INDEX_HTML: &str = "batch-index.html.tera";
 /// The stylesheet inlined into the HTML page.
 pub const STYLE_CSS: &str = "style.css";
 
@@ -276,6 +279,15 @@ impl Templates {
             message: format!("cannot build the template context: {e}"),
         })?;
         self.render_limited(&self.html, NOTE_HTML, ctx)
+    }
+
+    /// Renders the batch index page (see [`super::batch_index`], which builds `page`).
+    pub fn render_batch_index(&self, page: &impl Serialize) -> Result<String> {
+        let ctx = tera::Context::from_serialize(page).map_err(|e| Error::Template {
+            name: BATCH_INDEX_HTML.into(),
+            message: format!("cannot build the template context: {e}"),
+        })?;
+        self.render_limited(&self.html, BATCH_INDEX_HTML, ctx)
     }
 
     /// Renders `name` on its own thread with a time limit ([`RENDER_SECS`]) and an output limit

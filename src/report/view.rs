@@ -8,7 +8,7 @@
 use crate::chart::Chart;
 use crate::data::{Bars, Transform};
 use crate::signals::format::format_ev;
-use crate::signals::stance::{StanceKind, Tick};
+use crate::signals::stance::{ids, InvalidationBasis, StanceKind, Tick};
 use crate::signals::{capitalise, SignalResult, State, Unavailable};
 use crate::Analysis;
 use chrono::{Datelike, Months, NaiveDate};
@@ -17,57 +17,25 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Every signal of SIGNALS.md §4 in note order: (id, section, topic label for the macro list).
-pub const SIGNAL_ORDER: [(&str, &str); 25] = [
-    ("rs_small_cap_lag_ending", "thesis"),
-    ("rs_cap_ladder_rotation", "thesis"),
-    ("rs_large_cap_wave_complete", "thesis"),
-    ("macro_rate_cut_expectations", "macro"),
-    ("macro_inflation_cooling", "macro"),
-    ("macro_growth_stabilising", "macro"),
-    ("macro_financing_costs_falling", "macro"),
-    ("macro_foreign_flows", "macro"),
-    ("fund_small_cap_earnings_turn", "macro"),
-    ("fund_revenue_revisions_stable", "macro"),
-    ("fund_cost_pressure_easing", "macro"),
-    ("wk_compression_cluster_reclaim", "weekly"),
-    ("wk_volume_accumulation", "weekly"),
-    ("wk_volume_trendline_support", "weekly"),
-    ("wk_momentum_wave_flip", "weekly"),
-    ("d3_consolidation_hold", "three_day"),
-    ("d3_higher_dip_absorption", "three_day"),
-    ("d3_volume_trend", "three_day"),
-    ("d3_momentum_mirror", "three_day"),
-    ("d1_stacked_level_reclaim", "daily"),
-    ("d1_volume_thrust", "daily"),
-    ("d1_shallow_pullbacks", "daily"),
-    ("d1_no_distribution", "daily"),
-    ("risk_lower_high", "risk"),
-    ("risk_obv_underside_retest_fail", "risk"),
-];
+pub const SIGNAL_ORDER: [(&str, &str); 25] = crate::signals::catalog::SIGNAL_ORDER;
 
 /// The topic a macro or fundamentals signal is listed under in the Macro Backdrop.
 fn macro_topic(id: &str) -> &'static str {
     match id {
-        "macro_rate_cut_expectations" => "Rates",
-        "macro_inflation_cooling" => "Inflation",
-        "macro_growth_stabilising" => "Growth",
-        "macro_financing_costs_falling" => "Financing costs",
-        "macro_foreign_flows" => "Foreign flows",
-        "fund_small_cap_earnings_turn" | "fund_revenue_revisions_stable" => "Earnings revisions",
-        "fund_cost_pressure_easing" => "Cost pressure",
+        ids::B1 => "Rates",
+        ids::B2 => "Inflation",
+        ids::B3 => "Growth",
+        ids::B4 => "Financing costs",
+        ids::B5 => "Foreign flows",
+        ids::C1 | ids::C2 => "Earnings revisions",
+        ids::C3 => "Cost pressure",
         _ => "Other",
     }
 }
 
 /// Topics whose absence is reported together in one line ("Foreign flows, earnings revisions").
 fn collapsible(id: &str) -> bool {
-    matches!(
-        id,
-        "macro_foreign_flows"
-            | "fund_small_cap_earnings_turn"
-            | "fund_revenue_revisions_stable"
-            | "fund_cost_pressure_easing"
-    )
+    matches!(id, ids::B5 | ids::C1 | ids::C2 | ids::C3)
 }
 
 /// The whole template context.
@@ -497,59 +465,13 @@ fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
         score: signed(s.score_from, 2),
         stance_changed: s.stance_from != s.stance_to,
         flipped: s.flips.iter().map(crate::since::flip_text).collect(),
-        levels: s
-            .sentences
-            .iter()
-            .filter(|t| t.starts_with("Price ") || t.starts_with("OBV "))
-            .cloned()
-            .collect(),
+        levels: s.levels.iter().filter_map(|l| l.sentence.clone()).collect(),
         sentences: s.sentences.clone(),
     }
 }
 
-/// Signed, `dp` decimals, U+2212 minus; zero prints unsigned.
-pub fn signed(x: f64, dp: usize) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{:.*}", dp, x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
-}
-
-/// `1234567.8` → `1,234,567.8` (sign kept, U+2212 minus).
-pub fn thousands(x: f64, dp: usize) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{:.*}", dp, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-fn fixed(x: f64, dp: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.dp$}")
-    } else {
-        "n/a".into()
-    }
-}
+use crate::fmt::fixed;
+pub use crate::fmt::{signed, thousands};
 
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -833,7 +755,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let stance = StanceView {
         kind: kind.into(),
         label: label.into(),
-        conviction: st.conviction.clone(),
+        conviction: st.conviction.to_string(),
         score: signed(st.score, 2),
         score_value: if st.score.is_finite() { st.score } else { 0.0 },
         long_threshold: signed(a.config.signals.long_threshold, 2),
@@ -883,26 +805,22 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let weekly_last = last_close(&a.weekly.bars);
     let three_last = last_close(&a.three_day[0].bars);
     let daily_last = last_close(&a.daily);
-    let obv_now =
-        a.signals.iter().find(|r| r.id == "risk_obv_underside_retest_fail").and_then(|r| r.num("obv"));
+    let obv_now = a.signals.iter().find(|r| r.id == ids::H2).and_then(|r| r.num("obv"));
     let invalidation = st
         .invalidation
         .iter()
         .map(|l| {
-            let is_obv = l.basis.eq_ignore_ascii_case("obv");
-            let last = if is_obv {
-                obv_now.map(|v| (v, a.as_of))
-            } else if l.basis.starts_with("weekly") {
-                weekly_last
-            } else if l.basis.starts_with("3-day") {
-                three_last
-            } else {
-                daily_last
+            let is_obv = l.basis == InvalidationBasis::Obv;
+            let last = match l.basis {
+                InvalidationBasis::Obv => obv_now.map(|v| (v, a.as_of)),
+                InvalidationBasis::WeeklyClose => weekly_last,
+                InvalidationBasis::ThreeDayClose => three_last,
+                InvalidationBasis::DailyClose => daily_last,
             };
             InvalidationView {
                 label: capitalise(&l.label),
                 value: if is_obv { format!("{}M", thousands(l.value / 1e6, 1)) } else { fixed(l.value, 2) },
-                basis: l.basis.clone(),
+                basis: l.basis.to_string(),
                 signal: l.signal.to_string(),
                 is_obv,
                 last: last

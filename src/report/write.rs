@@ -425,6 +425,44 @@ fn write_steps(
     Ok(written)
 }
 
+/// Writes one file `dir/name` atomically (the batch index beside its note folders): holding the
+/// lock `.NAME.lock` in `dir` (as [`write`] does for a folder), it removes the `.NAME.tmp-*`
+/// leftovers of crashed runs, writes the bytes to a new `.NAME.tmp-*` file and renames it over
+/// `NAME`, so readers see the complete old or the complete new file. `dir` is created if absent.
+/// Returns the path written. Errors: `name` not a plain file name (internal); `dir/name` a
+/// folder or a symbolic link (exit 2); an I/O failure (exit 1, naming the path).
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    if matches!(name, "" | "." | "..") || name.contains(['/', '\\']) || name.len() > MAX_NAME_BYTES {
+        return Err(Error::Internal(format!("write_file: `{name}` is not a plain file name")));
+    }
+    let path = dir.join(name);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() || m.is_dir() => {
+            return Err(Error::Usage(format!(
+                "output {}: is a {}; marketnote replaces this file and does not replace {}: remove it",
+                path.display(),
+                if m.is_dir() { "folder" } else { "symbolic link" },
+                if m.is_dir() { "folders" } else { "links" },
+            )))
+        }
+        _ => {}
+    }
+    std::fs::create_dir_all(dir).map_err(|e| out_err(dir, e))?;
+    let t = Target { dir: path.clone(), parent: dir.to_path_buf(), name: OsString::from(name) };
+    let _lock = lock(&t.lock_path(), &path, lock_wait())?;
+    for (p, e) in recover_and_sweep(&t) {
+        eprintln!("warning: cannot remove {} left by an earlier run: {e}", p.display());
+    }
+    let tmp = t.sibling(&format!(".tmp-{}", unique_suffix()));
+    let result = std::fs::write(&tmp, bytes)
+        .map_err(|e| out_err(&tmp, e))
+        .and_then(|()| std::fs::rename(&tmp, &path).map_err(|e| out_err(&path, e)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map(|()| path)
+}
+
 /// Writes every file into the temporary folder.
 fn fill(tmp: &Path, out: &Outputs, go_on: &mut dyn FnMut(Step) -> bool) -> Result<()> {
     std::fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(|e| out_err(&tmp.join(MARKER), e))?;
@@ -617,6 +655,26 @@ mod tests {
                 }
                 assert!(k >= 5, "every step was visited ({k})");
             }
+        }
+    }
+
+    #[test]
+    fn one_file_is_replaced_atomically_and_leftovers_are_swept() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("out");
+        let p = write_file(&dir, "index.html", b"old").unwrap();
+        assert_eq!(p, dir.join("index.html"));
+        // A crashed run's temporary file (and a lookalike that is not ours) beside it.
+        std::fs::write(dir.join(".index.html.tmp-99999-1-0"), "partial").unwrap();
+        std::fs::write(dir.join(".index.html.tmp-x"), "not ours").unwrap();
+        write_file(&dir, "index.html", b"new").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        assert_eq!(siblings(&dir), vec![".index.html.tmp-x", "index.html"], "swept, lock gone");
+        // Folders and names that are not plain file names are refused.
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        assert_eq!(write_file(&dir, "sub", b"x").unwrap_err().exit_code(), 2);
+        for bad in ["", ".", "..", "a/b", "../x"] {
+            assert_eq!(write_file(&dir, bad, b"x").unwrap_err().exit_code(), 1, "{bad}");
         }
     }
 

@@ -9,10 +9,9 @@
 //! Pivots are stored as the full ascending list; those confirmed by `t` are the leading ones with
 //! `i + right <= t`. OBV scans are stored as the scan's state after every bar.
 
-use super::daily::level_averages;
-use super::risk::{scan_obv_states, ObvScan};
-use super::weekly::{compressed, gmma, squeeze, wave_hists};
 use crate::data::Bars;
+use crate::indicators::composite::{compressed, gmma, level_averages, squeeze, wave_hists};
+use crate::indicators::obv_line::{scan_obv_states, ObvScan};
 use crate::indicators::primitives::{pivot_highs, pivot_lows, wave_states, WaveState};
 use crate::indicators::{ad, atr, macd, obv, rsi};
 use std::borrow::Cow;

@@ -17,10 +17,11 @@
 use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
+use crate::indicators::atr;
+use crate::indicators::composite::level_averages;
 use crate::indicators::primitives::{
     close_position, drawdown_episodes, merge_levels, pivot_highs, pivot_lows, ramp, volume_profile,
 };
-use crate::indicators::{atr, ema, sma};
 use crate::resample::calendar::{is_half_day, is_quarterly_opex};
 use crate::resample::Timeframe;
 use chrono::NaiveDate;
@@ -48,10 +49,7 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     ]
 }
 
-/// A valid volume: finite and positive (SIGNALS.md §0).
-pub fn vol_ok(v: f64) -> bool {
-    v.is_finite() && v > 0.0
-}
+pub use crate::indicators::vol_ok;
 
 /// The latest recent price leg (SIGNALS.md §4 F1).
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +115,7 @@ pub fn leg(b: &Bars, atr14: &[f64], up: bool) -> Option<Leg> {
     Some(Leg { s, e, up, leg_atr, leg_pct: c[e] / start - 1.0, dir_ratio, dd_atr, impulsive })
 }
 
-const F1: &str = "d1_stacked_level_reclaim";
+const F1: &str = crate::signals::catalog::SignalId::D1StackedLevelReclaim.as_str();
 const F1_CLAIM: &str = "multiple stacked levels reclaimed in one impulsive leg";
 
 struct Crossed {
@@ -179,11 +177,6 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
         .collect();
     let held = levels.iter().filter(|l| if lg.up { l.price < ct } else { l.price > ct }).count();
     Crossed { levels, held }
-}
-
-/// The moving averages F1 counts as levels: SMA 20, 50, 100, 200 and EMA 21 of closes; causal.
-pub(crate) fn level_averages(c: &[f64]) -> [Vec<f64>; 5] {
-    [sma(c, 20), sma(c, 50), sma(c, 100), sma(c, 200), ema(c, 21)]
 }
 
 fn f1_stacked_levels(
@@ -251,9 +244,8 @@ fn f1_stacked_levels(
         .collect::<Vec<_>>()
         .join("; ");
     r.push("levels", Ev::Text { v: if text.is_empty() { "none".into() } else { text } });
-    for (i, l) in x.levels.iter().enumerate() {
-        r.push_num(&format!("lvl{}", i + 1), l.price, Unit::Price);
-        r.push(&format!("lvl{}_src", i + 1), Ev::Text { v: l.sources.join(" + ") });
+    for l in &x.levels {
+        r.push_level(l.price, l.sources.join(" + "));
     }
     if !lg.impulsive {
         r.flags.push("not_impulsive".into());
@@ -318,7 +310,7 @@ pub fn event_label(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<&'static s
     }
 }
 
-const F2: &str = "d1_volume_thrust";
+const F2: &str = crate::signals::catalog::SignalId::D1VolumeThrust.as_str();
 const F2_CLAIM: &str = "one of the strongest volume days in over a year";
 
 fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -> SignalResult {
@@ -411,7 +403,7 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     }
 }
 
-const F3: &str = "d1_shallow_pullbacks";
+const F3: &str = crate::signals::catalog::SignalId::D1ShallowPullbacks.as_str();
 const F3_CLAIM: &str = "pullbacks shallow and immediately bought";
 
 fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) -> SignalResult {
@@ -536,7 +528,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
     }
 }
 
-const F4: &str = "d1_no_distribution";
+const F4: &str = crate::signals::catalog::SignalId::D1NoDistribution.as_str();
 const F4_CLAIM: &str = "no signs of distribution";
 
 fn f4_no_distribution(input: &SignalInput) -> SignalResult {

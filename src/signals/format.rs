@@ -48,27 +48,15 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
     }
 }
 
-/// A plain number that marks negatives with the typographic minus and never prints "-0.00".
-fn minus(x: f64, dp: usize) -> String {
-    let body = format!("{:.*}", dp, x.abs());
-    let zero = body.chars().all(|c| c == '0' || c == '.');
-    if x < 0.0 && !zero {
-        format!("−{body}")
-    } else {
-        body
-    }
-}
+use crate::fmt::minus;
 
+/// `x` with `dp` decimals and `suffix`: signed ([`crate::fmt::signed_body`]) when `sign`, else
+/// its absolute value.
 fn signed(x: f64, dp: usize, sign: bool, suffix: &str) -> String {
-    let s = format!("{:.*}", dp, x.abs());
-    // "-0.0" and "+0.0" both read as 0.0.
-    let zero = s.chars().all(|c| c == '0' || c == '.');
-    if !sign || zero {
-        format!("{s}{suffix}")
-    } else if x < 0.0 {
-        format!("−{s}{suffix}")
+    if sign {
+        format!("{}{suffix}", crate::fmt::signed_body(x, dp))
     } else {
-        format!("+{s}{suffix}")
+        format!("{:.*}{suffix}", dp, x.abs())
     }
 }
 

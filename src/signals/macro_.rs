@@ -211,7 +211,7 @@ macro_rules! try_known {
     };
 }
 
-const B1: &str = "macro_rate_cut_expectations";
+const B1: &str = crate::signals::catalog::SignalId::MacroRateCutExpectations.as_str();
 const B1_CLAIM: &str = "rate cuts expected";
 
 /// B1: the 2-year against the policy rate.
@@ -275,7 +275,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     }
 }
 
-const B2: &str = "macro_inflation_cooling";
+const B2: &str = crate::signals::catalog::SignalId::MacroInflationCooling.as_str();
 const B2_CLAIM: &str = "inflation cooling";
 
 struct Yoy {
@@ -338,7 +338,7 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
     }
 }
 
-const B3: &str = "macro_growth_stabilising";
+const B3: &str = crate::signals::catalog::SignalId::MacroGrowthStabilising.as_str();
 const B3_CLAIM: &str = "growth stabilising";
 
 /// B3: the Sahm gap on UNRATE, INDPRO optional.
@@ -406,7 +406,7 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     }
 }
 
-const B4: &str = "macro_financing_costs_falling";
+const B4: &str = crate::signals::catalog::SignalId::MacroFinancingCostsFalling.as_str();
 const B4_CLAIM: &str = "financing costs falling";
 
 /// B4: HY OAS and the 2-year.
@@ -454,7 +454,7 @@ fn b4_financing(input: &SignalInput) -> SignalResult {
     }
 }
 
-const B5: &str = "macro_foreign_flows";
+const B5: &str = crate::signals::catalog::SignalId::MacroForeignFlows.as_str();
 const B5_CLAIM: &str = "foreign investment flows into the US strong";
 
 /// B5: TIC net foreign purchases, 3-month sum against its 2-year norm.
@@ -499,7 +499,7 @@ fn b5_foreign_flows(input: &SignalInput) -> SignalResult {
     }
 }
 
-const C1: &str = "fund_small_cap_earnings_turn";
+const C1: &str = crate::signals::catalog::SignalId::FundSmallCapEarningsTurn.as_str();
 const C1_CLAIM: &str = "forward earnings estimates turned higher";
 
 /// C1: 13-week change in forward EPS.
@@ -547,7 +547,7 @@ fn c1_earnings(input: &SignalInput) -> SignalResult {
     }
 }
 
-const C2: &str = "fund_revenue_revisions_stable";
+const C2: &str = crate::signals::catalog::SignalId::FundRevenueRevisionsStable.as_str();
 const C2_CLAIM: &str = "revenue revisions stabilised";
 
 /// C2: 13-week change in forward sales against the prior 13 weeks.
@@ -586,7 +586,7 @@ fn c2_revenue(input: &SignalInput) -> SignalResult {
     }
 }
 
-const C3: &str = "fund_cost_pressure_easing";
+const C3: &str = crate::signals::catalog::SignalId::FundCostPressureEasing.as_str();
 const C3_CLAIM: &str = "cost pressure easing";
 
 /// C3: PPI (and wage) YoY momentum.

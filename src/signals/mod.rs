@@ -2,6 +2,7 @@
 //! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
 
 pub mod cache;
+pub mod catalog;
 pub mod daily;
 pub mod format;
 pub mod macro_;
@@ -188,6 +189,50 @@ pub struct SignalResult {
     pub reason: Option<Unavailable>,
     /// The sentence the note prints, chosen by the state, numbers from the evidence.
     pub sentence: String,
+    /// Typed facts for readers that need values (the stance, the charts), never parsed back
+    /// from evidence keys or text. Not serialized: `signals.json` shows them as evidence.
+    #[serde(skip)]
+    pub facts: Facts,
+}
+
+/// Typed facts a signal carries beside its evidence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// D1: the weekly compression bands of the cluster, oldest first.
+    pub bands: Vec<CompressionBand>,
+    /// G1: percentile rank (0..1) of the instrument/benchmark ratio over 5 years (evidence
+    /// `r_pct`).
+    pub rs_percentile: Option<f64>,
+    /// F1: the levels the leg reclaimed (or lost), in evidence order (`lvl{i}`, `lvl{i}_src`).
+    pub levels: Vec<StackedLevel>,
+}
+
+/// One level of F1's stacked-level move.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StackedLevel {
+    /// The level (price).
+    pub price: f64,
+    /// Its sources joined by " + ", e.g. "SMA200 + swing high 2025-02-14".
+    pub label: String,
+}
+
+/// One weekly compression band (D1): an episode of low Bollinger bandwidth.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompressionBand {
+    /// Lowest close of the episode (price).
+    pub lo: f64,
+    /// Highest close of the episode (price).
+    pub hi: f64,
+    /// Low of the episode's bars (price).
+    pub wick_lo: f64,
+    /// High of the episode's bars (price).
+    pub wick_hi: f64,
+    /// First week of the episode.
+    pub start: NaiveDate,
+    /// Last week of the episode.
+    pub end: NaiveDate,
+    /// Weeks of the episode with the TTM squeeze on.
+    pub ttm: usize,
 }
 
 impl SignalResult {
@@ -211,6 +256,7 @@ impl SignalResult {
             flags: Vec::new(),
             reason: None,
             sentence: String::new(),
+            facts: Facts::default(),
         }
     }
 
@@ -238,6 +284,26 @@ impl SignalResult {
     /// Adds any evidence value.
     pub fn push(&mut self, key: &str, ev: Ev) {
         self.evidence.push((key.to_string(), ev));
+    }
+
+    /// Adds the next F1 level: the typed [`Facts::levels`] entry and its evidence `lvl{i}`
+    /// (price) and `lvl{i}_src` (text).
+    pub fn push_level(&mut self, price: f64, label: String) {
+        let i = self.facts.levels.len() + 1;
+        self.push_num(&format!("lvl{i}"), price, Unit::Price);
+        self.push(&format!("lvl{i}_src"), Ev::Text { v: label.clone() });
+        self.facts.levels.push(StackedLevel { price, label });
+    }
+
+    /// Adds the next compression band (D1): the typed [`Facts::bands`] entry and its evidence
+    /// `band{k}` (close range), `band{k}_dates` (start, end), `band{k}_wick`, `band{k}_ttm`.
+    pub fn push_band(&mut self, b: CompressionBand) {
+        let k = self.facts.bands.len() + 1;
+        self.push(&format!("band{k}"), Ev::Range { lo: b.lo, hi: b.hi });
+        self.push(&format!("band{k}_dates"), Ev::Dates { v: vec![b.start, b.end] });
+        self.push(&format!("band{k}_wick"), Ev::Range { lo: b.wick_lo, hi: b.wick_hi });
+        self.push_num(&format!("band{k}_ttm"), b.ttm as f64, Unit::Count);
+        self.facts.bands.push(b);
     }
 
     /// Sets state and strength (clamped to 0..=1; 0 unless bullish or bearish) and fills the

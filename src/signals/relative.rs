@@ -26,11 +26,11 @@ use crate::resample::Timeframe;
 use chrono::NaiveDate;
 
 const GROUP: &str = "thesis_rs";
-const A1: &str = "rs_small_cap_lag_ending";
+const A1: &str = crate::signals::catalog::SignalId::RsSmallCapLagEnding.as_str();
 const A1_CLAIM: &str = "the instrument's two-year lag against the benchmark ending";
-const A2: &str = "rs_cap_ladder_rotation";
+const A2: &str = crate::signals::catalog::SignalId::RsCapLadderRotation.as_str();
 const A2_CLAIM: &str = "capital rotating toward the instrument";
-const G1: &str = "rs_large_cap_wave_complete";
+const G1: &str = crate::signals::catalog::SignalId::RsLargeCapWaveComplete.as_str();
 const G1_CLAIM: &str = "the benchmark's expansion wave complete while the instrument's is not";
 
 /// A1 needs 104 + 13 weekly ratio values.
@@ -393,6 +393,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     res.push_num("iwm_age", iwm_age as f64, Unit::Count);
     res.push_num("iwm_h_frac", iwm_frac, Unit::Pct);
     res.push_num("r_pct", r_pct, Unit::Ratio);
+    res.facts.rs_percentile = Some(r_pct);
     res.push("r_below_sma30", super::Ev::Text { v: yes_no(below_sma) });
     res.push_num("roc13", roc13, Unit::Pct);
     let sym = input.symbol;

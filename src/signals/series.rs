@@ -4,10 +4,7 @@
 use crate::data::Bars;
 use chrono::{Datelike, NaiveDate};
 
-/// True when a volume value counts as present (SIGNALS.md §0: V ≤ 0 or NaN is missing).
-pub(crate) fn vol_ok(v: f64) -> bool {
-    v.is_finite() && v > 0.0
-}
+pub(crate) use crate::indicators::vol_ok;
 
 /// Share of missing volume in `v[from..=to]` (0 for an empty range).
 pub(crate) fn missing_share(v: &[f64], from: usize, to: usize) -> f64 {

@@ -16,6 +16,99 @@ pub enum StanceKind {
     Neutral,
 }
 
+impl StanceKind {
+    /// `long`, `short` or `neutral`, as in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StanceKind::Long => "long",
+            StanceKind::Short => "short",
+            StanceKind::Neutral => "neutral",
+        }
+    }
+}
+
+/// The stance's conviction (SIGNALS.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conviction {
+    /// |score| below 0.35, or capped by an override.
+    Moderate,
+    /// Otherwise.
+    High,
+}
+
+impl Conviction {
+    /// `moderate` or `high`, as in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conviction::Moderate => "moderate",
+            Conviction::High => "high",
+        }
+    }
+}
+
+/// Which close decides an invalidation level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum InvalidationBasis {
+    /// A weekly close (`weekly close`).
+    #[serde(rename = "weekly close")]
+    WeeklyClose,
+    /// A 3-day close (`3-day close`).
+    #[serde(rename = "3-day close")]
+    ThreeDayClose,
+    /// A daily close (`daily close`).
+    #[serde(rename = "daily close")]
+    DailyClose,
+    /// Daily on-balance volume (`OBV`).
+    #[serde(rename = "OBV")]
+    Obv,
+}
+
+impl InvalidationBasis {
+    /// The basis as printed and in signals.json: `weekly close`, `3-day close`, `daily close`,
+    /// `OBV`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvalidationBasis::WeeklyClose => "weekly close",
+            InvalidationBasis::ThreeDayClose => "3-day close",
+            InvalidationBasis::DailyClose => "daily close",
+            InvalidationBasis::Obv => "OBV",
+        }
+    }
+
+    /// The basis printed as `s` (a previous note's signals.json); None for any other text.
+    pub fn parse(s: &str) -> Option<InvalidationBasis> {
+        [Self::WeeklyClose, Self::ThreeDayClose, Self::DailyClose, Self::Obv]
+            .into_iter()
+            .find(|b| b.as_str() == s)
+    }
+}
+
+macro_rules! str_like {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        /// Compares with the serialized name (for callers holding text from a previous note).
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+        /// Compares with the serialized name.
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+str_like!(StanceKind);
+str_like!(Conviction);
+str_like!(InvalidationBasis);
+
 /// One signal's share of the score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
@@ -79,8 +172,8 @@ pub struct Invalidation {
     pub label: String,
     /// The level (a price, or OBV in shares).
     pub value: f64,
-    /// Which close decides it: "weekly close", "3-day close", "daily close", "OBV".
-    pub basis: String,
+    /// Which close decides it (serialized "weekly close", "3-day close", "daily close", "OBV").
+    pub basis: InvalidationBasis,
     /// Signal id it comes from.
     pub signal: &'static str,
     /// Which close breaks it.
@@ -98,14 +191,11 @@ pub struct Invalidation {
 impl Invalidation {
     /// `weekly`, `3-day`, `daily` or `obv` (daily OBV).
     pub fn timeframe(&self) -> &'static str {
-        if self.basis == "OBV" {
-            "obv"
-        } else if self.basis.starts_with("weekly") {
-            "weekly"
-        } else if self.basis.starts_with("3-day") {
-            "3-day"
-        } else {
-            "daily"
+        match self.basis {
+            InvalidationBasis::Obv => "obv",
+            InvalidationBasis::WeeklyClose => "weekly",
+            InvalidationBasis::ThreeDayClose => "3-day",
+            InvalidationBasis::DailyClose => "daily",
         }
     }
 }
@@ -115,8 +205,8 @@ impl Invalidation {
 pub struct Stance {
     /// The stance after overrides.
     pub stance: StanceKind,
-    /// "moderate" or "high".
-    pub conviction: String,
+    /// Moderate or high (serialized "moderate", "high").
+    pub conviction: Conviction,
     /// S in [-1, 1].
     pub score: f64,
     /// Weighted share of signals available.
@@ -169,41 +259,63 @@ pub struct Checklist {
     pub items: Vec<ChecklistItem>,
 }
 
-/// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order.
-pub const GROUPS: [(&str, f64, usize); 7] = [
-    ("thesis_rs", 0.15, 3),
-    ("macro", 0.15, 5),
-    ("fundamentals", 0.10, 3),
-    ("weekly", 0.25, 4),
-    ("three_day", 0.12, 4),
-    ("daily", 0.15, 4),
-    ("risk", 0.08, 2),
-];
+/// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order; from
+/// [`catalog`](super::catalog).
+pub const GROUPS: [(&str, f64, usize); 7] = super::catalog::GROUP_WEIGHTS;
 
-/// Signal ids the stance and checklist read.
+/// Signal ids by their SIGNALS.md code, from [`catalog`](super::catalog).
 pub mod ids {
+    use crate::signals::catalog::SignalId as S;
+    /// A1.
+    pub const A1: &str = S::RsSmallCapLagEnding.as_str();
+    /// A2.
+    pub const A2: &str = S::RsCapLadderRotation.as_str();
+    /// G1.
+    pub const G1: &str = S::RsLargeCapWaveComplete.as_str();
+    /// B1.
+    pub const B1: &str = S::MacroRateCutExpectations.as_str();
+    /// B2.
+    pub const B2: &str = S::MacroInflationCooling.as_str();
+    /// B3.
+    pub const B3: &str = S::MacroGrowthStabilising.as_str();
+    /// B4.
+    pub const B4: &str = S::MacroFinancingCostsFalling.as_str();
+    /// B5.
+    pub const B5: &str = S::MacroForeignFlows.as_str();
+    /// C1.
+    pub const C1: &str = S::FundSmallCapEarningsTurn.as_str();
+    /// C2.
+    pub const C2: &str = S::FundRevenueRevisionsStable.as_str();
+    /// C3.
+    pub const C3: &str = S::FundCostPressureEasing.as_str();
     /// D1.
-    pub const D1: &str = "wk_compression_cluster_reclaim";
+    pub const D1: &str = S::WkCompressionClusterReclaim.as_str();
     /// D2.
-    pub const D2: &str = "wk_volume_accumulation";
+    pub const D2: &str = S::WkVolumeAccumulation.as_str();
     /// D3.
-    pub const D3: &str = "wk_volume_trendline_support";
+    pub const D3: &str = S::WkVolumeTrendlineSupport.as_str();
     /// D4.
-    pub const D4: &str = "wk_momentum_wave_flip";
+    pub const D4: &str = S::WkMomentumWaveFlip.as_str();
     /// E1.
-    pub const E1: &str = "d3_consolidation_hold";
+    pub const E1: &str = S::D3ConsolidationHold.as_str();
+    /// E2.
+    pub const E2: &str = S::D3HigherDipAbsorption.as_str();
     /// E3.
-    pub const E3: &str = "d3_volume_trend";
+    pub const E3: &str = S::D3VolumeTrend.as_str();
     /// E4.
-    pub const E4: &str = "d3_momentum_mirror";
+    pub const E4: &str = S::D3MomentumMirror.as_str();
     /// F1.
-    pub const F1: &str = "d1_stacked_level_reclaim";
+    pub const F1: &str = S::D1StackedLevelReclaim.as_str();
+    /// F2.
+    pub const F2: &str = S::D1VolumeThrust.as_str();
+    /// F3.
+    pub const F3: &str = S::D1ShallowPullbacks.as_str();
     /// F4.
-    pub const F4: &str = "d1_no_distribution";
+    pub const F4: &str = S::D1NoDistribution.as_str();
     /// H1.
-    pub const H1: &str = "risk_lower_high";
+    pub const H1: &str = S::RiskLowerHigh.as_str();
     /// H2.
-    pub const H2: &str = "risk_obv_underside_retest_fail";
+    pub const H2: &str = S::RiskObvUndersideRetestFail.as_str();
 }
 
 fn find<'a>(results: &'a [SignalResult], id: &str) -> Option<&'a SignalResult> {
@@ -350,7 +462,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
     let invalidation = levels(results, stance);
     Stance {
         stance,
-        conviction: if moderate { "moderate" } else { "high" }.to_string(),
+        conviction: if moderate { Conviction::Moderate } else { Conviction::High },
         score: s,
         coverage,
         contributions,
@@ -375,22 +487,24 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     let num = |id: &str, key: &str| {
         find(results, id).filter(|r| available(r)).and_then(|r| r.num(key)).filter(|v| v.is_finite())
     };
-    let mut push = |id: &'static str, v: Option<f64>, label: &str, basis: &str, trigger: Trigger| {
-        if let Some(v) = v {
-            out.push(Invalidation {
-                label: label.into(),
-                value: v,
-                basis: basis.into(),
-                signal: id,
-                trigger,
-                side: if trigger == Trigger::CloseBelow { StanceKind::Long } else { StanceKind::Short },
-                status: LevelStatus::Holding,
-                triggered_on: None,
-                last_close: None,
-            });
-        }
-    };
+    let mut push =
+        |id: &'static str, v: Option<f64>, label: &str, basis: InvalidationBasis, trigger: Trigger| {
+            if let Some(v) = v {
+                out.push(Invalidation {
+                    label: label.into(),
+                    value: v,
+                    basis,
+                    signal: id,
+                    trigger,
+                    side: if trigger == Trigger::CloseBelow { StanceKind::Long } else { StanceKind::Short },
+                    status: LevelStatus::Holding,
+                    triggered_on: None,
+                    last_close: None,
+                });
+            }
+        };
     let (b, a) = (Trigger::CloseBelow, Trigger::CloseAbove);
+    use InvalidationBasis::{DailyClose, Obv, ThreeDayClose, WeeklyClose};
     // Which side each level is listed for: a Long lists close-below levels, a Short close-above
     // levels; a Neutral lists, per level, the side price has not broken yet (so a break either
     // way is news), and both swing levels of the daily structure.
@@ -409,18 +523,16 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     let (top, close) = (num(ids::D1, "top"), num(ids::D1, "close"));
     let [l, s] = pick(top.zip(close).map(|(t, c)| c >= t));
     if l {
-        push(ids::D1, top, "weekly compression cluster top", "weekly close", b);
+        push(ids::D1, top, "weekly compression cluster top", WeeklyClose, b);
     }
     if s {
         // The nearest band top above the close (a reclaim of that band), else the cluster top.
         let band_top = find(results, ids::D1).filter(|r| available(r)).and_then(|r| {
-            r.evidence
+            r.facts
+                .bands
                 .iter()
-                .filter(|(k, _)| k.starts_with("band") && !k.contains('_'))
-                .filter_map(|(_, e)| match e {
-                    super::Ev::Range { hi, .. } if hi.is_finite() => Some(*hi),
-                    _ => None,
-                })
+                .map(|b| b.hi)
+                .filter(|hi| hi.is_finite())
                 .filter(|hi| close.is_some_and(|c| *hi > c))
                 .min_by(|x, y| x.total_cmp(y))
         });
@@ -429,41 +541,41 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
                 ids::D1,
                 Some(v),
                 "top of the nearest weekly compression band above price",
-                "weekly close",
+                WeeklyClose,
                 a,
             ),
-            _ => push(ids::D1, top, "weekly compression cluster top", "weekly close", a),
+            _ => push(ids::D1, top, "weekly compression cluster top", WeeklyClose, a),
         }
     }
     // 3-day consolidation zone.
     let (zlo, ztop, zc) = (num(ids::E1, "zlo"), num(ids::E1, "ztop"), num(ids::E1, "close"));
     let [l, s] = pick(ztop.zip(zc).map(|(t, c)| c >= t));
     if l {
-        push(ids::E1, ztop, "3-day consolidation zone top", "3-day close", b);
+        push(ids::E1, ztop, "3-day consolidation zone top", ThreeDayClose, b);
     }
     if s {
         match (zlo, zc) {
             (Some(lo), Some(c)) if c < lo => {
-                push(ids::E1, Some(lo), "3-day consolidation zone bottom", "3-day close", a)
+                push(ids::E1, Some(lo), "3-day consolidation zone bottom", ThreeDayClose, a)
             }
-            _ => push(ids::E1, ztop, "3-day consolidation zone top", "3-day close", a),
+            _ => push(ids::E1, ztop, "3-day consolidation zone top", ThreeDayClose, a),
         }
     }
     // Daily swing structure: the swing low for a long, the latest swing high for a short.
     if stance != StanceKind::Short {
-        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", "daily close", b);
+        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", DailyClose, b);
     }
     if stance != StanceKind::Long {
-        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", "daily close", a);
+        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
     }
     // OBV support line.
     let (line, obv_now) = (num(ids::H2, "obv_line"), num(ids::H2, "obv"));
     let [l, s] = pick(line.zip(obv_now).map(|(t, c)| c >= t));
     if l {
-        push(ids::H2, line, "OBV support line", "OBV", b);
+        push(ids::H2, line, "OBV support line", Obv, b);
     }
     if s {
-        push(ids::H2, line, "OBV support line", "OBV", a);
+        push(ids::H2, line, "OBV support line", Obv, a);
     }
     out
 }

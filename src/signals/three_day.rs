@@ -27,13 +27,13 @@ use crate::resample::Timeframe;
 use chrono::{Duration, NaiveDate};
 
 const GROUP: &str = "three_day";
-const E1: &str = "d3_consolidation_hold";
+const E1: &str = crate::signals::catalog::SignalId::D3ConsolidationHold.as_str();
 const E1_CLAIM: &str = "price holding firmly above its 3-day consolidation zone";
-const E2: &str = "d3_higher_dip_absorption";
+const E2: &str = crate::signals::catalog::SignalId::D3HigherDipAbsorption.as_str();
 const E2_CLAIM: &str = "3-day dips absorbed at higher levels";
-const E3: &str = "d3_volume_trend";
+const E3: &str = crate::signals::catalog::SignalId::D3VolumeTrend.as_str();
 const E3_CLAIM: &str = "rising 3-day volume trend";
-const E4: &str = "d3_momentum_mirror";
+const E4: &str = crate::signals::catalog::SignalId::D3MomentumMirror.as_str();
 const E4_CLAIM: &str = "3-day momentum mirroring the weekly expansion";
 
 /// E1 and E2 need 45 complete 3-day bars (ATR14 plus 30-bar zone windows).

@@ -19,21 +19,22 @@ use super::cache::{self, or_compute};
 use super::series::{
     at, dates_at, logtrend_vol, mean_vol, missing_share, price_list, ratio, sma_vol, yes_no,
 };
-use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use super::{CompressionBand, Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
+use crate::indicators::composite::{compressed, gmma, squeeze, wave_hists};
 use crate::indicators::primitives::{self as p, WaveState};
-use crate::indicators::{ad, atr, bandwidth, bbands, ema, keltner, macd, obv, rsi};
+use crate::indicators::{ad, atr, bandwidth, bbands, obv, rsi};
 use crate::resample::Timeframe;
 use chrono::Datelike;
 
 const GROUP: &str = "weekly";
-const D1: &str = "wk_compression_cluster_reclaim";
+const D1: &str = crate::signals::catalog::SignalId::WkCompressionClusterReclaim.as_str();
 const D1_CLAIM: &str = "weekly reclaim of the compression-band cluster";
-const D2: &str = "wk_volume_accumulation";
+const D2: &str = crate::signals::catalog::SignalId::WkVolumeAccumulation.as_str();
 const D2_CLAIM: &str = "persistent weekly volume accumulation since the anchor low";
-const D3: &str = "wk_volume_trendline_support";
+const D3: &str = crate::signals::catalog::SignalId::WkVolumeTrendlineSupport.as_str();
 const D3_CLAIM: &str = "rising volume trendline through weekly pullbacks";
-const D4: &str = "wk_momentum_wave_flip";
+const D4: &str = crate::signals::catalog::SignalId::WkMomentumWaveFlip.as_str();
 const D4_CLAIM: &str = "weekly momentum waves flipping from contraction to expansion";
 
 /// D1 needs 72 complete weeks.
@@ -133,12 +134,6 @@ fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool]) -> Vec<Band> {
     out
 }
 
-/// Per bar: BandWidth at or below the 20th percentile of the 104 weeks to date (at least 52
-/// present); causal.
-pub(crate) fn compressed(bw: &[f64]) -> Vec<bool> {
-    (0..bw.len()).map(|j| bw[j].is_finite() && p::pctrank(bw, j, 104).is_some_and(|q| q <= 0.20)).collect()
-}
-
 /// The bands whose episode ended in [j−156, j): the cluster as seen from bar j.
 fn cluster(bands: &[Band], j: usize) -> Vec<Band> {
     bands.iter().filter(|b| b.end < j && b.end + 156 >= j).copied().collect()
@@ -148,44 +143,6 @@ fn top_bottom(c: &[Band]) -> (f64, f64) {
     let top = c.iter().map(|b| b.hi).fold(f64::NEG_INFINITY, f64::max);
     let bottom = c.iter().map(|b| b.lo).fold(f64::INFINITY, f64::min);
     (top, bottom)
-}
-
-/// Bollinger bandwidth (20, 2) and the TTM squeeze (Bollinger inside Keltner 20, 20, 1.5) of
-/// weekly bars; causal.
-pub(crate) fn squeeze(w: &Bars) -> (Vec<f64>, Vec<bool>) {
-    let (c, h, l) = (&w.close, &w.high, &w.low);
-    let bb = bbands(c, 20, 2.0);
-    let bw = bandwidth(&bb);
-    let kc = keltner(h, l, c, 20, 20, 1.5);
-    let ttm_on: Vec<bool> =
-        (0..w.len()).map(|j| bb.upper[j] < kc.upper[j] && bb.lower[j] > kc.lower[j]).collect();
-    (bw, ttm_on)
-}
-
-/// The GMMA EMAs (3 … 60) of closes and their width (max − min)/close; causal.
-pub(crate) fn gmma(c: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let periods = [3, 5, 8, 10, 12, 15, 30, 35, 40, 45, 50, 60];
-    let emas: Vec<Vec<f64>> = periods.iter().map(|&k| ema(c, k)).collect();
-    let width: Vec<f64> = (0..c.len())
-        .map(|j| {
-            let (mut mx, mut mn) = (f64::NEG_INFINITY, f64::INFINITY);
-            for e in &emas {
-                mx = mx.max(e[j]);
-                mn = mn.min(e[j]);
-            }
-            if mx.is_finite() && mn.is_finite() && c[j] > 0.0 {
-                (mx - mn) / c[j]
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
-    (emas, width)
-}
-
-/// The three MACD histograms of D4 (6/13/5, 12/26/9, 24/52/18); causal.
-pub(crate) fn wave_hists(c: &[f64]) -> [Vec<f64>; 3] {
-    [macd(c, 6, 13, 5).hist, macd(c, 12, 26, 9).hist, macd(c, 24, 52, 18).hist]
 }
 
 /// D1 `wk_compression_cluster_reclaim`.
@@ -291,12 +248,16 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
     res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
     res.push_num("bw_pct", bw_pct, Unit::Ratio);
-    for (i, b) in cl.iter().enumerate() {
-        let k = i + 1;
-        res.push(&format!("band{k}"), Ev::Range { lo: b.lo, hi: b.hi });
-        res.push(&format!("band{k}_dates"), Ev::Dates { v: vec![w.date[b.start], w.date[b.end]] });
-        res.push(&format!("band{k}_wick"), Ev::Range { lo: b.wick_lo, hi: b.wick_hi });
-        res.push_num(&format!("band{k}_ttm"), b.ttm as f64, Unit::Count);
+    for b in &cl {
+        res.push_band(CompressionBand {
+            lo: b.lo,
+            hi: b.hi,
+            wick_lo: b.wick_lo,
+            wick_hi: b.wick_hi,
+            start: w.date[b.start],
+            end: w.date[b.end],
+            ttm: b.ttm,
+        });
     }
 
     let ct = c[t];

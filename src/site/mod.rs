@@ -20,6 +20,7 @@ use crate::chart::Chart;
 use crate::cli::PublishArgs;
 use crate::config::{Format, NoteConfig};
 use crate::error::{Error, Result};
+use crate::pipeline;
 use crate::report::{self, RenderOptions, Templates};
 use crate::Analysis;
 use chrono::NaiveDate;
@@ -325,17 +326,13 @@ pub fn publish(args: PublishArgs) -> Result<()> {
     let theme = args.theme.unwrap_or(cfg.output.theme);
     let tpl = Templates::load(args.templates.as_deref())?;
     let site = Site::open(&args.site, cfg.site.base_url.as_deref())?;
-    let dataset = crate::data::load(&cfg)?;
-    let mut a = if args.no_base_rates {
-        crate::analyze(&cfg, dataset, args.as_of)?
-    } else {
-        crate::analyze_note(&cfg, dataset, args.as_of)?
-    };
-    site.attach_previous(&mut a)?;
-    let charts = crate::chart::render_all(&a, theme, &cfg.output.charts)?;
+    let dataset = pipeline::load(&cfg)?;
+    let mut a = pipeline::analyze(&cfg, dataset, args.as_of, !args.no_base_rates)?;
+    pipeline::history(&mut a, pipeline::Previous::Site(&site))?;
+    let charts = pipeline::charts(&a, theme)?;
     let opts = RenderOptions { formats, theme, templates: None };
-    let outputs = site.build_note(&tpl, &a, &charts, &opts)?;
-    let mut written = report::write(&site.note_dir(&symbol, a.as_of), &outputs)?;
+    let outputs = pipeline::build(&tpl, &a, &charts, &opts, Some(&site))?;
+    let mut written = pipeline::write(&site.note_dir(&symbol, a.as_of), &outputs)?;
     written.extend(site.rebuild()?);
     for p in written {
         println!("{}", p.display());

@@ -32,7 +32,7 @@ return p<q?-s:(p>q?s:0);});rows.forEach(function(r){b.appendChild(r)});});});})(
 
 /// HTML/XML-escapes text for the SVG built here.
 pub fn esc(s: &str) -> String {
-    crate::batch::html_escape(s)
+    crate::report::html::escape(s)
 }
 
 fn csp(script: Option<&str>) -> String {

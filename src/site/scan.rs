@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The signals whose evidence carries the last complete bar's close, in order of preference:
 /// the weekly compression reclaim (weekly close), then the 3-day consolidation (3-day close).
-const CLOSE_SOURCES: [&str; 2] = ["wk_compression_cluster_reclaim", "d3_consolidation_hold"];
+const CLOSE_SOURCES: [&str; 2] = [crate::signals::stance::ids::D1, crate::signals::stance::ids::E1];
 
 /// One note of a site, as read from its signals.json.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,14 +68,7 @@ pub fn display_title(symbol: &str, title: &str) -> String {
 
 /// Signed with 2 decimals and a U+2212 minus; zero unsigned (as the note prints scores).
 pub fn signed2(x: f64) -> String {
-    let s = format!("{:.2}", x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
+    crate::fmt::signed_body(x, 2)
 }
 
 fn derived_title(symbol: &str, stance: &str) -> String {

@@ -1,0 +1,144 @@
+//! Number formatting for everything the note prints: signs with the typographic minus (U+2212),
+//! percents, prices, thousands separators. One place, so a number reads the same in the
+//! narrative, the tables, the evidence and the site pages.
+//!
+//! Conventions: a value that rounds to zero prints unsigned ("0.00", never "−0.00" or
+//! "+0.00"); non-finite values print "n/a" where the function says so.
+
+/// `x` with `dp` decimals: "+" or "−" (U+2212) before a non-zero rounded value, nothing before
+/// zero. Non-finite values are formatted as Rust does (no "n/a"): see [`signed`].
+pub fn signed_body(x: f64, dp: usize) -> String {
+    let s = format!("{:.*}", dp, x.abs());
+    if s.chars().all(|c| c == '0' || c == '.') {
+        s
+    } else if x < 0.0 {
+        format!("−{s}")
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// Signed, `dp` decimals, U+2212 minus; zero prints unsigned; "n/a" when not finite.
+pub fn signed(x: f64, dp: usize) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    signed_body(x, dp)
+}
+
+/// `x` with `dp` decimals and a U+2212 minus before a non-zero rounded negative; no plus sign.
+pub fn minus(x: f64, dp: usize) -> String {
+    let body = format!("{:.*}", dp, x.abs());
+    let zero = body.chars().all(|c| c == '0' || c == '.');
+    if x < 0.0 && !zero {
+        format!("−{body}")
+    } else {
+        body
+    }
+}
+
+/// A fraction as a signed percent, 1 dp: 0.051 → "+5.1%".
+pub fn pct(x: f64) -> String {
+    format!("{}%", signed(x * 100.0, 1))
+}
+
+/// A fraction as an unsigned percent, 1 dp (0 dp from 10%): 0.051 → "5.1%", 0.128 → "13%".
+pub fn pct_abs(x: f64) -> String {
+    let v = (x * 100.0).abs();
+    if v >= 10.0 {
+        format!("{v:.0}%")
+    } else {
+        format!("{v:.1}%")
+    }
+}
+
+/// A price, 2 dp, U+2212 minus before any negative; "n/a" when not finite.
+pub fn price(x: f64) -> String {
+    if x.is_finite() {
+        let s = format!("{:.2}", x.abs());
+        if x < 0.0 {
+            format!("−{s}")
+        } else {
+            s
+        }
+    } else {
+        "n/a".into()
+    }
+}
+
+/// `x` with `dp` decimals and an ASCII sign, as Rust formats it ("-1.50"); "n/a" when not
+/// finite. Used for levels in tables where the value is a plain quantity.
+pub fn fixed(x: f64, dp: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.dp$}")
+    } else {
+        "n/a".into()
+    }
+}
+
+/// Digits of an unsigned integer part with a comma every three: "1234567" → "1,234,567".
+fn group(int: &str) -> String {
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// `1234567.8` → `1,234,567.8` (U+2212 minus before a non-zero rounded negative); "n/a" when
+/// not finite.
+pub fn thousands(x: f64, dp: usize) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = format!("{:.*}", dp, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let grouped = group(int);
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Shares in millions with thousands separators, 1 dp: 4.6985e9 → "4,698.5M" (U+2212 minus
+/// before any negative); "n/a" when not finite.
+pub fn shares_m(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = format!("{:.1}", (x / 1e6).abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
+    format!("{}{}.{frac}M", if x < 0.0 { "−" } else { "" }, group(int))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_and_zero() {
+        assert_eq!(signed(-0.004, 2), "0.00");
+        assert_eq!(signed(-1.234, 2), "−1.23");
+        assert_eq!(signed(0.5, 1), "+0.5");
+        assert_eq!(signed(f64::NAN, 2), "n/a");
+        assert_eq!(minus(-0.004, 2), "0.00");
+        assert_eq!(minus(-2.5, 1), "−2.5");
+        assert_eq!(pct(0.051), "+5.1%");
+        assert_eq!(pct_abs(-0.128), "13%");
+        assert_eq!(price(-0.001), "−0.00");
+        assert_eq!(fixed(-1.5, 2), "-1.50");
+    }
+
+    #[test]
+    fn thousands_groups() {
+        assert_eq!(thousands(1_234_567.84, 1), "1,234,567.8");
+        assert_eq!(thousands(-999.0, 0), "−999");
+        assert_eq!(thousands(-0.01, 1), "0.0");
+        assert_eq!(shares_m(4.6985e9), "4,698.5M");
+        assert_eq!(shares_m(-1.2e6), "−1.2M");
+    }
+}
