@@ -611,12 +611,14 @@ mod tests {
         let cfg = crate::config::NoteConfig::load(&dir.join("samples/iwm.toml")).unwrap();
         let ds = crate::data::load(&cfg).unwrap();
         let a = crate::analyze(&cfg, ds, NaiveDate::from_ymd_opt(2026, 8, 21)).unwrap();
-        let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+        let pre = crate::history::precompute(&a);
         let weeks: Vec<usize> =
             a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
         assert!(weeks.len() > 500);
         let mut assessed = 0;
-        for fam in [Family::Risk, Family::Daily, Family::Weekly, Family::ThreeDay, Family::Relative] {
+        for fam in
+            [Family::Risk, Family::Daily, Family::Weekly, Family::ThreeDay, Family::Relative, Family::Macro]
+        {
             for &di in weeks.iter().step_by(3).chain(weeks.last()) {
                 let fast = evaluate_at(&a, fam, di, Some(&pre));
                 let slow = evaluate_at(&a, fam, di, None);

@@ -61,8 +61,17 @@ pub struct Walk {
 
 /// Walks every complete week end of `a` with the precomputed causal series.
 pub fn walk(a: &Analysis) -> Walk {
-    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
-    walk_with(a, Some(&pre))
+    walk_with(a, Some(&precompute(a)))
+}
+
+/// The causal series every signal of the walk reads, computed once on the analysis' full bars:
+/// the instrument's, the relative ones against the benchmark, and which macro series are plain.
+pub fn precompute(a: &Analysis) -> Precomputed {
+    let mut pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+    if let Some(bw) = &a.bench_weekly {
+        pre = pre.with_relative(&a.weekly.bars, &bw.bars);
+    }
+    pre.with_macros(&a.dataset.macros)
 }
 
 /// [`walk`] reading `pre` when given; without it every week end recomputes everything on its

@@ -53,6 +53,12 @@ pub fn vol_ok(v: f64) -> bool {
     v.is_finite() && v > 0.0
 }
 
+/// F2's rank of session `d`'s volume among the 252 sessions ending at `d`: 1 + the number of
+/// valid volumes strictly above it. Causal.
+pub(crate) fn vol_rank252(v: &[f64], d: usize) -> usize {
+    1 + v[d.saturating_sub(251)..=d].iter().filter(|&&x| vol_ok(x) && x > v[d]).count()
+}
+
 /// The latest recent price leg (SIGNALS.md §4 F1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Leg {
@@ -131,6 +137,10 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     let s = lg.s;
     let (cs, ce, ct) = (b.close[s], b.close[lg.e], b.close[b.len() - 1]);
     let mut raw: Vec<(f64, String)> = Vec::new();
+    // The levels a leg can have crossed; tested before a source is named (the same filter as below).
+    let keep = |p: f64| {
+        p.is_finite() && if lg.up { p > cs && p <= ce + 2.0 * a_s } else { p < cs && p >= ce - 2.0 * a_s }
+    };
     let lo = s.saturating_sub(252);
     if lg.up {
         let highs = match input.pre {
@@ -138,7 +148,7 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
             None => pivot_highs(&b.high[..=s], 5, 5, s),
         };
         for i in highs {
-            if i >= lo && i + 5 <= s {
+            if i >= lo && i + 5 <= s && keep(b.high[i]) {
                 raw.push((b.high[i], format!("swing high {}", b.date[i])));
             }
         }
@@ -148,7 +158,7 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
             None => pivot_lows(&b.low[..=s], 5, 5, s),
         };
         for i in lows {
-            if i >= lo && i + 5 <= s {
+            if i >= lo && i + 5 <= s && keep(b.low[i]) {
                 raw.push((b.low[i], format!("swing low {}", b.date[i])));
             }
         }
@@ -186,6 +196,7 @@ pub(crate) fn level_averages(c: &[f64]) -> [Vec<f64>; 5] {
     [sma(c, 20), sma(c, 50), sma(c, 100), sma(c, 200), ema(c, 21)]
 }
 
+#[inline(never)]
 fn f1_stacked_levels(
     input: &SignalInput,
     atr14: &[f64],
@@ -211,8 +222,19 @@ fn f1_stacked_levels(
             own.each_ref().map(|x| &x[..])
         }
     };
-    let cu = crossed(input, up, atr14[up.s], &smas);
-    let cd = crossed(input, down, atr14[down.s], &smas);
+    // In a walk (states and strengths only) a leg that is not impulsive is never reported with
+    // a state, so the levels it crossed are evidence only.
+    let cu = if up.impulsive || !super::quiet() {
+        crossed(input, up, atr14[up.s], &smas)
+    } else {
+        Crossed { levels: Vec::new(), held: 0 }
+    };
+    // The down-leg's levels matter only when it is impulsive (else it is never the one reported).
+    let cd = if down.impulsive {
+        crossed(input, down, atr14[down.s], &smas)
+    } else {
+        Crossed { levels: Vec::new(), held: 0 }
+    };
     let ok = |lg: &Leg, x: &Crossed| {
         let n = x.levels.len();
         lg.impulsive && n >= 3 && x.held as f64 / n as f64 >= 0.67
@@ -321,6 +343,7 @@ pub fn event_label(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<&'static s
 const F2: &str = "d1_volume_thrust";
 const F2_CLAIM: &str = "one of the strongest volume days in over a year";
 
+#[inline(never)]
 fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -346,7 +369,10 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
         if !vol_ok(v[d]) {
             continue;
         }
-        let rank = 1 + v[d.saturating_sub(251)..=d].iter().filter(|&&x| vol_ok(x) && x > v[d]).count();
+        let rank = match input.pre {
+            Some(p) => p.daily_vol_rank252[d] as usize,
+            None => vol_rank252(v, d),
+        };
         if best.is_none_or(|(_, r)| rank <= r) {
             best = Some((d, rank));
         }
@@ -414,6 +440,7 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
 const F3: &str = "d1_shallow_pullbacks";
 const F3_CLAIM: &str = "pullbacks shallow and immediately bought";
 
+#[inline(never)]
 fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -539,6 +566,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
 const F4: &str = "d1_no_distribution";
 const F4_CLAIM: &str = "no signs of distribution";
 
+#[inline(never)]
 fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -566,8 +594,9 @@ fn f4_no_distribution(input: &SignalInput) -> SignalResult {
             }
         }
         // High-volume reversal against the average of the 50 sessions before d.
-        let prior: Vec<f64> = v[d - 50..d].iter().copied().filter(|x| vol_ok(*x)).collect();
-        let avg = if prior.is_empty() { f64::NAN } else { prior.iter().sum::<f64>() / prior.len() as f64 };
+        let (sum, cnt) =
+            v[d - 50..d].iter().filter(|x| vol_ok(**x)).fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
+        let avg = if cnt == 0 { f64::NAN } else { sum / cnt as f64 };
         let hmax = h[d - 20..d].iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if vol_ok(v[d])
             && v[d] >= 1.5 * avg

@@ -134,8 +134,20 @@ fn month_index(d: NaiveDate) -> i32 {
 /// Infers the frequency from the median gap between the last (up to 25) observation dates.
 pub fn frequency(obs: &[MacroObs]) -> Frequency {
     let tail = &obs[obs.len().saturating_sub(25)..];
-    let gaps: Vec<f64> = tail.windows(2).map(|w| (w[1].period - w[0].period).num_days() as f64).collect();
-    match median(&gaps) {
+    // At most 24 gaps, all finite: their median without allocating.
+    let mut gaps = [0i64; 24];
+    let m = tail.len().saturating_sub(1);
+    for (g, w) in gaps.iter_mut().zip(tail.windows(2)) {
+        *g = (w[1].period - w[0].period).num_days();
+    }
+    let gaps = &mut gaps[..m];
+    gaps.sort_unstable();
+    let med = match m {
+        0 => None,
+        m if m % 2 == 1 => Some(gaps[m / 2] as f64),
+        m => Some((gaps[m / 2 - 1] as f64 + gaps[m / 2] as f64) / 2.0),
+    };
+    match med {
         Some(g) if g <= 4.0 => Frequency::Daily,
         Some(g) if g <= 10.0 => Frequency::Weekly,
         Some(g) if g <= 45.0 => Frequency::Monthly,
@@ -153,6 +165,16 @@ fn series<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Option<&'a MacroSeries> 
 /// cannot use it (missing, nothing released yet, stale).
 pub fn known<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Result<Known<'a>, Unavailable> {
     let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
+    // A history walk knows which series are plain (checked once): their known observations are
+    // the prefix released by as_of, found without scanning the series.
+    let plain = input.pre.is_some_and(|p| {
+        let k = input.macros.iter().position(|m| std::ptr::eq(m, s));
+        k.and_then(|k| p.macro_plain.get(k).copied()).unwrap_or(false)
+    });
+    if plain {
+        let k = s.obs.partition_point(|o| o.release <= input.as_of);
+        return known_obs(s, std::borrow::Cow::Borrowed(&s.obs[..k]), input.as_of);
+    }
     known_series(s, input.as_of)
 }
 
@@ -173,6 +195,15 @@ pub fn known_series(s: &MacroSeries, as_of: NaiveDate) -> Result<Known<'_>, Unav
     } else {
         std::borrow::Cow::Owned(s.known_at(as_of).into_iter().filter(|o| o.value.is_finite()).collect())
     };
+    known_obs(s, obs, input_as_of)
+}
+
+/// The staleness rule on the observations of `s` known at `as_of`.
+fn known_obs<'a>(
+    s: &'a MacroSeries,
+    obs: std::borrow::Cow<'a, [MacroObs]>,
+    input_as_of: NaiveDate,
+) -> Result<Known<'a>, Unavailable> {
     let Some(last) = obs.last().copied() else {
         return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
     };

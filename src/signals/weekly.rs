@@ -33,7 +33,8 @@ const D2: &str = "wk_volume_accumulation";
 const D2_CLAIM: &str = "persistent weekly volume accumulation since the anchor low";
 const D3: &str = "wk_volume_trendline_support";
 const D3_CLAIM: &str = "rising volume trendline through weekly pullbacks";
-const D4: &str = "wk_momentum_wave_flip";
+/// D4's id.
+pub(crate) const D4: &str = "wk_momentum_wave_flip";
 const D4_CLAIM: &str = "weekly momentum waves flipping from contraction to expansion";
 
 /// D1 needs 72 complete weeks.
@@ -79,10 +80,13 @@ struct Band {
 /// 104 weeks (at least 52 present), a single-bar interruption merged. The band is the range of
 /// closes of the episode's non-gap bars.
 /// `comp` is [`compressed`] of the bandwidth.
-fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool]) -> Vec<Band> {
+/// Only the episodes that start at or after `from` are found; `from` must be 0 or follow two
+/// uncompressed bars (where an episode can neither continue nor bridge), so that they are the
+/// same as the full scan's.
+fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool], from: usize) -> Vec<Band> {
     let n = w.len();
     let mut out = Vec::new();
-    let mut j = 0;
+    let mut j = from;
     while j < n {
         if !comp[j] {
             j += 1;
@@ -189,6 +193,7 @@ pub(crate) fn wave_hists(c: &[f64]) -> [Vec<f64>; 3] {
 }
 
 /// D1 `wk_compression_cluster_reclaim`.
+#[inline(never)]
 pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
     let n = w.len();
@@ -212,7 +217,16 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
         return short(D1, D1_CLAIM, w, D1_NEED);
     };
-    let bands = compression_bands(w, comp, ttm_on);
+    // The reclaim reads the bands that ended within 156 weeks of one of the last 26 bars: scan
+    // from the last point before that where two uncompressed bars reset the episode scan.
+    let mut from = t.saturating_sub(25 + 156);
+    while from >= 2 && (comp[from - 1] || comp[from - 2]) {
+        from -= 1;
+    }
+    if from < 2 {
+        from = 0;
+    }
+    let bands = compression_bands(w, comp, ttm_on, from);
 
     // Reclaim: the latest bar in the last 26 closing above the cluster top after closing at or below it.
     let mut r = None;
@@ -422,6 +436,7 @@ fn anchored(
 }
 
 /// D2 `wk_volume_accumulation`.
+#[inline(never)]
 pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     let (a, t, auto, mean_v) = match anchored(input, D2, D2_CLAIM) {
         Ok(x) => x,
@@ -515,6 +530,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
 }
 
 /// D3 `wk_volume_trendline_support`.
+#[inline(never)]
 pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let (a, t, _auto, mean_v) = match anchored(input, D3, D3_CLAIM) {
         Ok(x) => x,
@@ -538,6 +554,8 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let n_held = held.iter().filter(|h| **h).count();
     let failed: Vec<usize> = (1..pts.len()).filter(|&k| !held[k - 1]).map(|k| pts[k]).collect();
     let resid_txt = match fit {
+        // Evidence text only: a walk (states and strengths) leaves it out.
+        Some(_) if super::quiet() => String::new(),
         Some(f) => {
             let res: Vec<f64> = xs.iter().zip(&ys).map(|(x, y)| y - (f.intercept + f.slope * x)).collect();
             let sd = (res.iter().map(|r| r * r).sum::<f64>() / res.len() as f64).sqrt();
@@ -616,6 +634,7 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
 }
 
 /// D4 `wk_momentum_wave_flip`; also read by E4 (mirror).
+#[inline(never)]
 pub(crate) fn d4(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
     let n = w.len();
