@@ -10,7 +10,7 @@
 //! `i + right <= t`. OBV scans are stored as the scan's state after every bar.
 
 use super::daily::level_averages;
-use super::risk::{scan_obv_states, ObvScan};
+use super::risk::{scan_obv_states, scan_obv_states_at, ObvScan, ObvStatus};
 use super::weekly::{compressed, gmma, squeeze, wave_hists};
 use crate::data::Bars;
 use crate::data::MacroSeries;
@@ -32,8 +32,9 @@ pub struct Precomputed {
     pub daily_pivot_highs5: Vec<usize>,
     /// Daily pivot lows 5/5.
     pub daily_pivot_lows5: Vec<usize>,
-    /// The daily OBV scan (lookbacks 5/5) after each bar: `[t]` equals `scan_obv(&obv[..=t], 5)`.
-    pub daily_obv_scan5: Vec<ObvScan>,
+    /// The daily OBV scan (lookbacks 5/5) after each week-end session t (the sessions dated as
+    /// the weekly bars): `(t, scan_obv(&obv[..=t], 5))`, ascending.
+    pub daily_obv_scan5: Vec<(usize, ObvScan)>,
     /// F2's volume rank of each session among the 252 ending there.
     pub daily_vol_rank252: Vec<u32>,
     /// F1's level averages of daily closes (SMA 20, 50, 100, 200, EMA 21).
@@ -42,8 +43,8 @@ pub struct Precomputed {
     pub weekly_atr14: Vec<f64>,
     /// Weekly pivot highs 2/2.
     pub weekly_pivot_highs2: Vec<usize>,
-    /// The weekly OBV scan (lookbacks 2/2) after each bar.
-    pub weekly_obv_scan2: Vec<ObvScan>,
+    /// The weekly OBV scan's (lookbacks 2/2) status after each bar.
+    pub weekly_obv_status2: Vec<ObvStatus>,
     /// Weekly pivot lows 2/2.
     pub weekly_pivot_lows2: Vec<usize>,
     /// OBV of the weekly bars.
@@ -171,6 +172,8 @@ impl Precomputed {
         let (weekly_bw20, weekly_ttm_on) = squeeze(weekly);
         let weekly_wave_hists = wave_hists(&weekly.close);
         let three_day_macd_hist = three_day.map(|b| macd(&b.close, 12, 26, 9).hist);
+        let week_ends: Vec<usize> =
+            weekly.date.iter().filter_map(|d| daily.date.binary_search(d).ok()).collect();
         Precomputed {
             three_day_waves: three_day_macd_hist.each_ref().map(|h| PrefixWaves::new(h)),
             weekly_waves2: PrefixWaves::new(&weekly_wave_hists[1]),
@@ -193,7 +196,7 @@ impl Precomputed {
             daily_atr14: atr(&daily.high, &daily.low, &daily.close, 14),
             daily_pivot_highs5: pivot_highs(&daily.high, 5, 5, last(daily)),
             daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
-            daily_obv_scan5: scan_obv_states(&daily_obv, 5),
+            daily_obv_scan5: scan_obv_states_at(&daily_obv, 5, &week_ends),
             daily_smas: level_averages(&daily.close),
             daily_vol_rank252: (0..daily.len())
                 .map(|d| super::daily::vol_rank252(&daily.volume, d) as u32)
@@ -201,7 +204,7 @@ impl Precomputed {
             daily_obv,
             weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
             weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),
-            weekly_obv_scan2: scan_obv_states(&weekly_obv, 2),
+            weekly_obv_status2: scan_obv_states(&weekly_obv, 2).into_iter().map(|s| s.status).collect(),
             weekly_obv,
         }
     }
@@ -244,10 +247,11 @@ impl Precomputed {
     }
 }
 
-/// The pivots of `all` confirmed by bar `t` with right lookback `right` (`i + right <= t`).
-pub fn confirmed(all: &[usize], right: usize, t: usize) -> Vec<usize> {
+/// The pivots of `all` confirmed by bar `t` with right lookback `right` (`i + right <= t`): a
+/// prefix, borrowed (a history walk reads it at every week end without copying).
+pub fn confirmed(all: &[usize], right: usize, t: usize) -> Cow<'_, [usize]> {
     let k = all.partition_point(|&i| i + right <= t);
-    all[..k].to_vec()
+    Cow::Borrowed(&all[..k])
 }
 
 /// The first `n` values of a precomputed series when there is one, else `compute()` (the series
@@ -260,5 +264,41 @@ pub fn or_compute<T: Clone>(
     match cached {
         Some(s) => Cow::Borrowed(&s[..n]),
         None => Cow::Owned(compute()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::primitives::waves;
+
+    #[test]
+    fn prefix_waves_equal_the_waves_of_every_prefix() {
+        // Signs flip, zeros take the previous sign, NaN breaks a wave, ties keep the first peak.
+        let h =
+            [f64::NAN, 1.0, 3.0, 3.0, 0.0, 2.0, -1.0, -4.0, -2.0, f64::NAN, -1.0, 0.5, 0.5, 2.0, 0.0, -3.0];
+        let pw = PrefixWaves::new(&h);
+        for t in 0..h.len() {
+            let mut want = waves(&h[..=t]);
+            want.reverse();
+            let got: Vec<Wave> = pw.rev_upto(&h, t).collect();
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "t = {t}");
+        }
+    }
+
+    #[test]
+    fn confirmed_pivots_are_a_borrowed_prefix() {
+        let all = [3, 8, 12, 20];
+        assert_eq!(&*confirmed(&all, 2, 10), &[3, 8]);
+        assert_eq!(&*confirmed(&all, 2, 14), &[3, 8, 12]);
+        assert!(matches!(confirmed(&all, 2, 1), Cow::Borrowed(s) if s.is_empty()));
+    }
+
+    #[test]
+    fn the_walk_cap_does_not_trigger_for_a_million_sessions() {
+        // ~200,000 week ends of 1,000,000 daily rows are all walked (the walk is linear); the
+        // cap is a safety net beyond that.
+        assert_eq!(crate::baserates::first_week_evaluated(200_000, 1_000_000), 0);
+        assert!(crate::baserates::first_week_evaluated(2_000_000, 10_000_000) > 0);
     }
 }

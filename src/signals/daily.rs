@@ -145,9 +145,10 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     if lg.up {
         let highs = match input.pre {
             Some(p) => cache::confirmed(&p.daily_pivot_highs5, 5, s),
-            None => pivot_highs(&b.high[..=s], 5, 5, s),
+            None => pivot_highs(&b.high[..=s], 5, 5, s).into(),
         };
-        for i in highs {
+        // Pivots are ascending: start at the first one in the window.
+        for &i in &highs[highs.partition_point(|&i| i < lo)..] {
             if i >= lo && i + 5 <= s && keep(b.high[i]) {
                 raw.push((b.high[i], format!("swing high {}", b.date[i])));
             }
@@ -155,9 +156,9 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     } else {
         let lows = match input.pre {
             Some(p) => cache::confirmed(&p.daily_pivot_lows5, 5, s),
-            None => pivot_lows(&b.low[..=s], 5, 5, s),
+            None => pivot_lows(&b.low[..=s], 5, 5, s).into(),
         };
-        for i in lows {
+        for &i in &lows[lows.partition_point(|&i| i < lo)..] {
             if i >= lo && i + 5 <= s && keep(b.low[i]) {
                 raw.push((b.low[i], format!("swing low {}", b.date[i])));
             }

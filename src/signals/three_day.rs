@@ -306,9 +306,10 @@ fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
             cache::confirmed(&pc.three_day_pivot_lows2[phase], 2, t),
             cache::confirmed(&pc.three_day_pivot_highs2[phase], 2, t),
         ),
-        None => (p::pivot_lows(l, 2, 2, t), p::pivot_highs(h, 2, 2, t)),
+        None => (p::pivot_lows(l, 2, 2, t).into(), p::pivot_highs(h, 2, 2, t).into()),
     };
-    let dips: Vec<usize> = lows.into_iter().filter(|&i| i >= from && !gap(i)).collect();
+    let dips: Vec<usize> =
+        lows[lows.partition_point(|&i| i < from)..].iter().copied().filter(|&i| !gap(i)).collect();
     let k = dips.len();
     let mut absorbed = 0usize;
     let mut max_recov = 0usize;

@@ -540,9 +540,10 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let ob = or_compute(input.pre.map(|p| &p.weekly_obv[..]), w.len(), || obv(&w.close, &w.volume));
     let lows = match input.pre {
         Some(pc) => cache::confirmed(&pc.weekly_pivot_lows2, 2, t),
-        None => p::pivot_lows(&w.low, 2, 2, t),
+        None => p::pivot_lows(&w.low, 2, 2, t).into(),
     };
-    let piv: Vec<usize> = lows.into_iter().filter(|&i| i > a && i <= t).collect();
+    let piv: Vec<usize> =
+        lows[lows.partition_point(|&i| i <= a)..].iter().copied().filter(|&i| i <= t).collect();
     let n = piv.len();
     let pts: Vec<usize> = std::iter::once(a).chain(piv.iter().copied()).collect();
     let xs: Vec<f64> = pts.iter().map(|&i| i as f64).collect();
