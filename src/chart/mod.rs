@@ -19,6 +19,7 @@ mod price;
 mod relative;
 mod text;
 mod theme;
+mod track;
 
 use crate::config::{ChartConfig, Theme};
 use crate::error::{Error, Result};
@@ -140,6 +141,18 @@ fn render_impl(
             l.push(Layout { name: "relative".into(), ..lay });
         }
         out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg });
+    }
+
+    // The stance's track record (issue 11): drawn when the history walk ran.
+    if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
+        let p = &analysis.config.signals;
+        let scene = track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+        let alt = scene.alt();
+        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
+        if let Some(l) = layouts.as_deref_mut() {
+            l.push(Layout { name: "track".into(), ..lay });
+        }
+        out.push(Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg });
     }
 
     if !analysis.dataset.macros.is_empty() {
