@@ -279,6 +279,37 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     if monthly {
         r.flags.push("policy_rate_monthly".into());
     }
+    // A monthly average is for month M, published with a lag: the policy rate may have moved
+    // since. The 2-year's move since M (against its own average over M) bounds what the market
+    // has seen since; when it moved toward the spread's side by about as much as the spread (its
+    // move plus a half-point policy step), the spread against the stale average cannot tell cuts
+    // still priced from cuts already made (or hikes), so no expectation is read from it.
+    let ff_month = ff.last().period;
+    let since_month = if monthly {
+        let next = ff_month.checked_add_months(chrono::Months::new(1)).unwrap_or(ff_month);
+        let in_month: Vec<f64> =
+            dgs2.obs.iter().filter(|o| o.period >= ff_month && o.period < next).map(|o| o.value).collect();
+        (!in_month.is_empty()).then(|| y - in_month.iter().sum::<f64>() / in_month.len() as f64)
+    } else {
+        None
+    };
+    let stale =
+        since_month.is_some_and(|d| d.abs() >= 0.25 && d * spread > 0.0 && spread.abs() < d.abs() + 0.5);
+    if let Some(d) = since_month {
+        r.push_num("d2y_since_ff_month", d, Unit::Pp);
+        r.push("ff_month", Ev::Text { v: month_label(ff_month) });
+    }
+    if stale {
+        r.flags.push("policy_rate_stale".into());
+        return r.finish(
+            State::Neutral,
+            0.0,
+            "The 2-year yield ({dgs2}%) has moved {d2y_since_ff_month} pp since {ff_month}, the month of the latest \
+             published fed funds average ({dff}%): with only a monthly policy rate, a spread of {spread} pp \
+             against that average cannot tell rate moves still priced from moves already made, so no rate \
+             expectation is read from it.",
+        );
+    }
     if spread <= -0.25 && d2y_63 <= 0.10 {
         let s = 0.6 * ramp(-spread, 0.25, 1.0) + 0.4 * ramp(-d2y_63, 0.0, 0.5);
         r.finish(
