@@ -587,17 +587,26 @@ fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     let mut hvr = Vec::new();
     for d in w0..=t {
         let ret = c[d] / c[d - 1] - 1.0;
-        if ret <= -0.002 && vol_ok(v[d]) && vol_ok(v[d - 1]) && v[d] > v[d - 1] && !is_half_day(b.date[d - 1])
+        // The average volume of the 50 sessions before d.
+        let (sum, cnt) =
+            v[d - 50..d].iter().filter(|x| vol_ok(**x)).fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
+        let avg = if cnt == 0 { f64::NAN } else { sum / cnt as f64 };
+        // A distribution day is a decline on heavier volume than the day before AND than usual
+        // (its 50-session average): "higher than yesterday" alone holds on about half of all down
+        // days, which made the signal bearish on most week ends (docs/signal-stats.md).
+        if ret <= -0.002
+            && vol_ok(v[d])
+            && vol_ok(v[d - 1])
+            && v[d] > v[d - 1]
+            && v[d] > avg
+            && !is_half_day(b.date[d - 1])
         {
             let cut = 1.05 * c[d];
             if c[d + 1..=t].iter().all(|&x| x < cut) {
                 dd.push(d);
             }
         }
-        // High-volume reversal against the average of the 50 sessions before d.
-        let (sum, cnt) =
-            v[d - 50..d].iter().filter(|x| vol_ok(**x)).fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
-        let avg = if cnt == 0 { f64::NAN } else { sum / cnt as f64 };
+        // High-volume reversal against the same average.
         let hmax = h[d - 20..d].iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if vol_ok(v[d])
             && v[d] >= 1.5 * avg
