@@ -363,3 +363,26 @@ fn a_stale_monthly_rate_far_from_the_2_year_still_reads_2022_06_17() {
     let moved = b1.num("d2y_since_ff_month").unwrap();
     assert!(moved > 0.25 && moved < b1.num("spread").unwrap(), "{moved}");
 }
+
+#[test]
+fn distribution_days_are_declines_on_heavier_volume_than_usual() {
+    // Every distribution day F4 cites, at several dates, fell at least 0.2% on volume above
+    // both the day before and the 50 sessions' average before it.
+    for date in ["2020-03-20", "2022-06-17", "2025-12-12", "2026-07-28"] {
+        let a = at(date);
+        let f4 = get(&a, "d1_no_distribution");
+        let Some(Ev::Dates { v: dates }) = f4.ev("dd_dates") else { panic!("{date}: no dd_dates") };
+        let b = &a.daily;
+        for dd in dates {
+            let i = b.date.binary_search(dd).unwrap();
+            let prior: Vec<f64> = b.volume[i - 50..i].iter().copied().filter(|v| *v > 0.0).collect();
+            let avg = prior.iter().sum::<f64>() / prior.len() as f64;
+            assert!(b.close[i] / b.close[i - 1] - 1.0 <= -0.002, "{date} {dd}");
+            assert!(
+                b.volume[i] > b.volume[i - 1] && b.volume[i] > avg,
+                "{date} {dd}: {} vs {avg}",
+                b.volume[i]
+            );
+        }
+    }
+}
