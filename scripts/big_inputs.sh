@@ -28,8 +28,9 @@ run() {
 }
 ls -l BIG.csv
 run check big.toml
-# Base rates re-evaluate signals at every past week end (quadratic in history): skipped here.
+# Base rates and the track record walk every past week end (linear in history since issue 11).
 run render big.toml -o out --format md,json --no-base-rates
+run render big.toml -o out --format md,json
 run export big.toml --timeframe 1W
 run export big.toml --timeframe 1D
 rm -rf "$W"

@@ -61,8 +61,17 @@ pub struct Walk {
 
 /// Walks every complete week end of `a` with the precomputed causal series.
 pub fn walk(a: &Analysis) -> Walk {
-    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
-    walk_with(a, Some(&pre))
+    walk_with(a, Some(&precompute(a)))
+}
+
+/// The causal series every signal of the walk reads, computed once on the analysis' full bars:
+/// the instrument's, the relative ones against the benchmark, and which macro series are plain.
+pub fn precompute(a: &Analysis) -> Precomputed {
+    let mut pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+    if let Some(bw) = &a.bench_weekly {
+        pre = pre.with_relative(&a.weekly.bars, &bw.bars);
+    }
+    pre.with_macros(&a.dataset.macros)
 }
 
 /// [`walk`] reading `pre` when given; without it every week end recomputes everything on its
@@ -201,6 +210,25 @@ pub struct TrackRecord {
     pub horizons: Vec<TrackHorizon>,
     /// The note's plain sentence.
     pub sentence: String,
+    /// Every counted week end with its score and what followed at the cited horizon, oldest
+    /// first: what the track-record chart draws (not in `signals.json`).
+    #[serde(skip)]
+    pub points: Vec<TrackPoint>,
+}
+
+/// One week end of the track record: the score then and the forward return at
+/// [`CITED_WEEKS`] (relative to the benchmark when there is one, else the price return).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackPoint {
+    /// The week end.
+    pub date: NaiveDate,
+    /// The score S in [-1, 1] computed point in time at that week end.
+    pub score: f64,
+    /// The stance printed then.
+    pub stance: StanceKind,
+    /// The forward return over the next [`CITED_WEEKS`] weeks (a fraction; None while the
+    /// horizon is after the as-of date).
+    pub forward: Option<f64>,
 }
 
 impl TrackRecord {
@@ -295,7 +323,19 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
             }
         })
         .collect();
+    let cited = HORIZONS.iter().find(|(w, _)| *w == CITED_WEEKS).map_or(65, |h| h.1);
+    let measure = if has_bench { Measure::Excess } else { Measure::Price };
+    let points = rows
+        .iter()
+        .map(|r| TrackPoint {
+            date: r.date,
+            score: r.score,
+            stance: r.stance,
+            forward: forward(a, measure, r.di, cited).filter(|v| v.is_finite()),
+        })
+        .collect();
     let mut tr = TrackRecord {
+        points,
         since: rows.first().map(|r| r.date),
         until: rows.last().map(|r| r.date),
         weeks: rows.len(),

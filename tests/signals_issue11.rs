@@ -120,7 +120,11 @@ fn pullback_without_a_prior_advance_2024_07_19() {
 fn monthly_policy_rate_names_its_month_2020_03_20() {
     let a = at("2020-03-20");
     let b1 = get(&a, "macro_rate_cut_expectations");
-    assert!(b1.sentence.contains("fed funds (the February 2020 average)"), "{}", b1.sentence);
+    assert!(b1.sentence.contains("fed funds average (1.58%)"), "{}", b1.sentence);
+    assert!(b1.sentence.contains("February 2020"), "{}", b1.sentence);
+    assert!(
+        matches!(b1.ev("ff_label"), Some(marketnote::signals::Ev::Text { v }) if v == "fed funds (the February 2020 average)")
+    );
 }
 
 #[test]
@@ -331,4 +335,54 @@ fn the_note_and_signals_json_carry_the_track_record() {
     assert_eq!(tr["horizons"][1]["by_stance"].as_array().unwrap().len(), 3);
     assert!(tr["horizons"][1]["rank_corr_relative"].is_number());
     assert_eq!(tr["versus"], "SPY");
+}
+
+#[test]
+fn a_stale_monthly_policy_rate_is_not_read_as_current_2020_03_20() {
+    // February's fed funds average (1.58%) after the March 3 and 15 cuts: the 2-year fell about
+    // a point since February, as much as the spread, so B1 does not claim cuts are "priced".
+    let a = at("2020-03-20");
+    let b1 = get(&a, "macro_rate_cut_expectations");
+    assert_eq!(b1.state, State::Neutral, "{}", b1.sentence);
+    assert!(b1.flags.iter().any(|f| f == "policy_rate_stale"), "{:?}", b1.flags);
+    assert!(!b1.sentence.contains("pricing rate cuts"), "{}", b1.sentence);
+    assert!(b1.sentence.contains("since February 2020"), "{}", b1.sentence);
+    let moved = b1.num("d2y_since_ff_month").unwrap();
+    assert!(moved < -0.8, "{moved}");
+}
+
+#[test]
+fn a_stale_monthly_rate_far_from_the_2_year_still_reads_2022_06_17() {
+    // May 2022's average (0.77%) after the June 15 hike: the 2-year rose since May, but it sits
+    // 2.4 pp above the average, far more than it moved, so "no cuts priced" stands, naming May.
+    let a = at("2022-06-17");
+    let b1 = get(&a, "macro_rate_cut_expectations");
+    assert_eq!(b1.state, State::Bearish, "{}", b1.sentence);
+    assert!(!b1.flags.iter().any(|f| f == "policy_rate_stale"), "{:?}", b1.flags);
+    assert!(b1.sentence.contains("the May 2022 average"), "{}", b1.sentence);
+    let moved = b1.num("d2y_since_ff_month").unwrap();
+    assert!(moved > 0.25 && moved < b1.num("spread").unwrap(), "{moved}");
+}
+
+#[test]
+fn distribution_days_are_declines_on_heavier_volume_than_usual() {
+    // Every distribution day F4 cites, at several dates, fell at least 0.2% on volume above
+    // both the day before and the 50 sessions' average before it.
+    for date in ["2020-03-20", "2022-06-17", "2025-12-12", "2026-07-28"] {
+        let a = at(date);
+        let f4 = get(&a, "d1_no_distribution");
+        let Some(Ev::Dates { v: dates }) = f4.ev("dd_dates") else { panic!("{date}: no dd_dates") };
+        let b = &a.daily;
+        for dd in dates {
+            let i = b.date.binary_search(dd).unwrap();
+            let prior: Vec<f64> = b.volume[i - 50..i].iter().copied().filter(|v| *v > 0.0).collect();
+            let avg = prior.iter().sum::<f64>() / prior.len() as f64;
+            assert!(b.close[i] / b.close[i - 1] - 1.0 <= -0.002, "{date} {dd}");
+            assert!(
+                b.volume[i] > b.volume[i - 1] && b.volume[i] > avg,
+                "{date} {dd}: {} vs {avg}",
+                b.volume[i]
+            );
+        }
+    }
 }

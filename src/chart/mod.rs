@@ -19,6 +19,7 @@ mod price;
 mod relative;
 mod text;
 mod theme;
+mod track;
 
 use crate::config::{ChartConfig, Theme};
 use crate::error::{Error, Result};
@@ -105,7 +106,7 @@ pub(crate) trait Scene {
     }
 }
 
-/// Renders every chart of a note: `weekly`, `3day`, `daily`, `relative`, `macro` (those with data).
+/// Renders every chart of a note: `weekly`, `3day`, `daily`, `relative`, `track`, `macro` (those with data).
 /// Deterministic: the same analysis gives the same bytes.
 pub fn render_all(
     analysis: &crate::Analysis,
@@ -171,6 +172,19 @@ fn render_impl(
         }
         let phone_png = render_phone(&scene, theme, want)?;
         out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg, phone_png });
+    }
+
+    // The stance's track record (issue 11): drawn when the history walk ran.
+    if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
+        let p = &analysis.config.signals;
+        let scene = track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+        let alt = scene.alt();
+        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
+        if let Some(l) = layouts.as_deref_mut() {
+            l.push(Layout { name: "track".into(), ..lay });
+        }
+        let phone_png = render_phone(&scene, theme, want)?;
+        out.push(Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
 
     if !analysis.dataset.macros.is_empty() {

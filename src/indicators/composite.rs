@@ -54,3 +54,9 @@ pub fn wave_hists(c: &[f64]) -> [Vec<f64>; 3] {
 pub fn level_averages(c: &[f64]) -> [Vec<f64>; 5] {
     [sma(c, 20), sma(c, 50), sma(c, 100), sma(c, 200), ema(c, 21)]
 }
+
+/// F2's rank of session `d`'s volume among the 252 sessions ending at `d`: 1 + the number of
+/// valid volumes strictly above it (ranks count from 1). Causal.
+pub fn vol_rank252(v: &[f64], d: usize) -> usize {
+    1 + v[d.saturating_sub(251)..=d].iter().filter(|&&x| super::vol_ok(x) && x > v[d]).count()
+}

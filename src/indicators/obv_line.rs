@@ -98,6 +98,24 @@ pub fn scan_obv_states(o: &[f64], lr: usize) -> Vec<ObvScan> {
     states
 }
 
+/// The scan's state after each bar of `at` (ascending indices into `o`): `(t, state)` with the
+/// state equal to `scan_obv(&o[..=t], lr)`. Keeps only those states (a history walk reads the
+/// scan at week ends; keeping every bar's would cost ~120 bytes a session).
+pub fn scan_obv_states_at(o: &[f64], lr: usize, at: &[usize]) -> Vec<(usize, ObvScan)> {
+    let mut out = Vec::with_capacity(at.len());
+    let (mut t, mut k) = (0usize, 0usize);
+    scan(o, lr, |s| {
+        while k < at.len() && at[k] < t {
+            k += 1;
+        }
+        if at.get(k) == Some(&t) {
+            out.push((t, s.clone()));
+        }
+        t += 1;
+    });
+    out
+}
+
 /// The scan, calling `each` with the state after every bar.
 fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
     let mut out = ObvScan {

@@ -402,7 +402,8 @@ pub fn volume_profile(high: &[f64], low: &[f64], volume: &[f64], bins: usize) ->
     let width = (hi - lo) / bins as f64;
     let bin_of = |p: f64| -> usize {
         if width > 0.0 {
-            (((p - lo) / width).floor().max(0.0) as usize).min(bins - 1)
+            // Truncation equals floor here: the value is clamped at 0 first (and NaN maps to 0).
+            (((p - lo) / width).max(0.0) as usize).min(bins - 1)
         } else {
             0
         }

@@ -328,6 +328,8 @@ pub struct ChartsView {
     /// Macro chart (template name `macro_chart`; `macro` is a Tera keyword).
     #[serde(rename = "macro_chart")]
     pub macro_: Option<ChartView>,
+    /// The stance's track-record chart (score against what followed).
+    pub track: Option<ChartView>,
 }
 
 /// One chart as the note references it.
@@ -849,6 +851,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             "daily" => chart_view.daily = v,
             "relative" => chart_view.relative = v,
             "macro" => chart_view.macro_ = v,
+            "track" => chart_view.track = v,
             _ => {}
         }
     }

@@ -10,10 +10,12 @@
 //! `i + right <= t`. OBV scans are stored as the scan's state after every bar.
 
 use crate::data::Bars;
-use crate::indicators::composite::{compressed, gmma, level_averages, squeeze, wave_hists};
-use crate::indicators::obv_line::{scan_obv_states, ObvScan};
-use crate::indicators::primitives::{pivot_highs, pivot_lows, wave_states, WaveState};
-use crate::indicators::{ad, atr, macd, obv, rsi};
+use crate::data::MacroSeries;
+use crate::indicators::composite::{compressed, gmma, level_averages, squeeze, vol_rank252, wave_hists};
+use crate::indicators::obv_line::{scan_obv_states, scan_obv_states_at, ObvScan, ObvStatus};
+use crate::indicators::primitives::{pivot_highs, pivot_lows, wave_states, Wave, WaveState};
+use crate::indicators::{ad, atr, macd, obv, rsi, sma};
+use chrono::NaiveDate;
 use std::borrow::Cow;
 
 /// Series computed once on full bars; see the module documentation. A [`super::SignalInput`]
@@ -29,16 +31,19 @@ pub struct Precomputed {
     pub daily_pivot_highs5: Vec<usize>,
     /// Daily pivot lows 5/5.
     pub daily_pivot_lows5: Vec<usize>,
-    /// The daily OBV scan (lookbacks 5/5) after each bar: `[t]` equals `scan_obv(&obv[..=t], 5)`.
-    pub daily_obv_scan5: Vec<ObvScan>,
+    /// The daily OBV scan (lookbacks 5/5) after each week-end session t (the sessions dated as
+    /// the weekly bars): `(t, scan_obv(&obv[..=t], 5))`, ascending.
+    pub daily_obv_scan5: Vec<(usize, ObvScan)>,
+    /// F2's volume rank of each session among the 252 ending there.
+    pub daily_vol_rank252: Vec<u32>,
     /// F1's level averages of daily closes (SMA 20, 50, 100, 200, EMA 21).
     pub daily_smas: [Vec<f64>; 5],
     /// ATR(14) of the weekly bars.
     pub weekly_atr14: Vec<f64>,
     /// Weekly pivot highs 2/2.
     pub weekly_pivot_highs2: Vec<usize>,
-    /// The weekly OBV scan (lookbacks 2/2) after each bar.
-    pub weekly_obv_scan2: Vec<ObvScan>,
+    /// The weekly OBV scan's (lookbacks 2/2) status after each bar.
+    pub weekly_obv_status2: Vec<ObvStatus>,
     /// Weekly pivot lows 2/2.
     pub weekly_pivot_lows2: Vec<usize>,
     /// OBV of the weekly bars.
@@ -69,6 +74,91 @@ pub struct Precomputed {
     pub three_day_pivot_lows2: [Vec<usize>; 3],
     /// Per 3-day phase: pivot highs 2/2.
     pub three_day_pivot_highs2: [Vec<usize>; 3],
+    /// Per 3-day phase: the waves of the MACD histogram, readable at any bar.
+    pub three_day_waves: [PrefixWaves; 3],
+    /// The waves of the weekly MACD(12, 26, 9) histogram (`weekly_wave_hists[1]`).
+    pub weekly_waves2: PrefixWaves,
+    /// The instrument/benchmark series of A1, A2 and G1 (None until [`Precomputed::with_relative`]).
+    pub relative: Option<RelativePre>,
+    /// Per configured macro series (the order of `SignalInput::macros`): true when its observations
+    /// are plain (no vintages, releases in order, every value finite), so the observations known
+    /// at a date are a prefix found by binary search (empty until [`Precomputed::with_macros`]).
+    pub macro_plain: Vec<bool>,
+}
+
+/// The instrument/benchmark weekly series the relative signals read, on the full bars: the
+/// jointly complete weeks are a prefix of these for any prefix of both bar sets.
+#[derive(Debug, Clone, Default)]
+pub struct RelativePre {
+    /// Instrument label of each joined week.
+    pub dates: Vec<NaiveDate>,
+    /// Instrument / benchmark ratio closes (NaN when undefined).
+    pub r: Vec<f64>,
+    /// Index into the instrument's weekly bars.
+    pub ii: Vec<usize>,
+    /// Index into the benchmark's weekly bars.
+    pub bi: Vec<usize>,
+    /// SMA(30) of `r`.
+    pub r_sma30: Vec<f64>,
+    /// The benchmark's weekly MACD(12, 26, 9) line of closes.
+    pub bench_macd: Vec<f64>,
+    /// Its histogram.
+    pub bench_hist: Vec<f64>,
+    /// The waves of its histogram.
+    pub bench_waves: PrefixWaves,
+    /// SMA(40) of the benchmark's weekly closes.
+    pub bench_sma40: Vec<f64>,
+}
+
+impl RelativePre {
+    /// How many joined weeks fall inside the first `ni` instrument and `nj` benchmark bars.
+    pub fn joined(&self, ni: usize, nj: usize) -> usize {
+        let k = self.ii.partition_point(|&i| i < ni);
+        self.bi[..k].partition_point(|&j| j < nj)
+    }
+}
+
+/// The waves of a histogram ([`crate::indicators::primitives::waves`]) computed once, with the
+/// peak of the running wave at every bar, so the waves of any prefix `h[..=t]` are read without
+/// rescanning: the full waves starting by `t`, the last one cut at `t`.
+#[derive(Debug, Clone, Default)]
+pub struct PrefixWaves {
+    waves: Vec<Wave>,
+    /// Peak index of the wave containing bar i, counted up to i (usize::MAX outside a wave).
+    peak: Vec<usize>,
+}
+
+impl PrefixWaves {
+    /// Indexes the waves of `h`. Linear.
+    pub fn new(h: &[f64]) -> PrefixWaves {
+        let waves = crate::indicators::primitives::waves(h);
+        let mut peak = vec![usize::MAX; h.len()];
+        for w in &waves {
+            let mut best = w.start;
+            for (i, slot) in peak.iter_mut().enumerate().take(w.end + 1).skip(w.start) {
+                if h[i].abs() > h[best].abs() {
+                    best = i;
+                }
+                *slot = best;
+            }
+        }
+        PrefixWaves { waves, peak }
+    }
+
+    /// The waves of `h[..=t]`, newest first: equal to `waves(&h[..=t])` reversed. `h` is the
+    /// series this index was built from.
+    pub fn rev_upto<'s>(&'s self, h: &'s [f64], t: usize) -> impl Iterator<Item = Wave> + 's {
+        let k = self.waves.partition_point(|w| w.start <= t);
+        self.waves[..k].iter().rev().enumerate().map(move |(n, w)| {
+            let mut w = *w;
+            if n == 0 && w.end > t {
+                w.end = t;
+                w.peak_idx = self.peak[t];
+                w.amplitude = h[w.peak_idx].abs();
+            }
+            w
+        })
+    }
 }
 
 impl Precomputed {
@@ -81,7 +171,13 @@ impl Precomputed {
         let (weekly_bw20, weekly_ttm_on) = squeeze(weekly);
         let weekly_wave_hists = wave_hists(&weekly.close);
         let three_day_macd_hist = three_day.map(|b| macd(&b.close, 12, 26, 9).hist);
+        let week_ends: Vec<usize> =
+            weekly.date.iter().filter_map(|d| daily.date.binary_search(d).ok()).collect();
         Precomputed {
+            three_day_waves: three_day_macd_hist.each_ref().map(|h| PrefixWaves::new(h)),
+            weekly_waves2: PrefixWaves::new(&weekly_wave_hists[1]),
+            relative: None,
+            macro_plain: Vec::new(),
             weekly_pivot_lows2: pivot_lows(&weekly.low, 2, 2, last(weekly)),
             weekly_ad: ad(&weekly.high, &weekly.low, &weekly.close, &weekly.volume),
             weekly_rsi14: rsi(&weekly.close, 14),
@@ -99,21 +195,62 @@ impl Precomputed {
             daily_atr14: atr(&daily.high, &daily.low, &daily.close, 14),
             daily_pivot_highs5: pivot_highs(&daily.high, 5, 5, last(daily)),
             daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
-            daily_obv_scan5: scan_obv_states(&daily_obv, 5),
+            daily_obv_scan5: scan_obv_states_at(&daily_obv, 5, &week_ends),
             daily_smas: level_averages(&daily.close),
+            daily_vol_rank252: (0..daily.len())
+                .map(|d| vol_rank252(&daily.volume, d) as u32)
+                .collect(),
             daily_obv,
             weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
             weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),
-            weekly_obv_scan2: scan_obv_states(&weekly_obv, 2),
+            weekly_obv_status2: scan_obv_states(&weekly_obv, 2).into_iter().map(|s| s.status).collect(),
             weekly_obv,
         }
     }
 }
 
-/// The pivots of `all` confirmed by bar `t` with right lookback `right` (`i + right <= t`).
-pub fn confirmed(all: &[usize], right: usize, t: usize) -> Vec<usize> {
+impl Precomputed {
+    /// Adds the relative series of the instrument's and the benchmark's complete weekly bars
+    /// (the full bars of which the walk's cuts are prefixes).
+    pub fn with_relative(mut self, inst: &Bars, bench: &Bars) -> Precomputed {
+        let pairs = super::series::align_weeks(inst, bench);
+        let (ic, bc) = (inst.ratio_close(), bench.ratio_close());
+        let mut rel = RelativePre::default();
+        for (i, j) in pairs {
+            rel.dates.push(inst.date[i]);
+            rel.r.push(if bc[j] > 0.0 && ic[i].is_finite() { ic[i] / bc[j] } else { f64::NAN });
+            rel.ii.push(i);
+            rel.bi.push(j);
+        }
+        rel.r_sma30 = sma(&rel.r, 30);
+        let m = macd(&bench.close, 12, 26, 9);
+        rel.bench_waves = PrefixWaves::new(&m.hist);
+        (rel.bench_macd, rel.bench_hist) = (m.macd, m.hist);
+        rel.bench_sma40 = sma(&bench.close, 40);
+        self.relative = Some(rel);
+        self
+    }
+
+    /// Marks which of `macros` (the order of `SignalInput::macros`) are plain; see
+    /// [`Precomputed::macro_plain`].
+    pub fn with_macros(mut self, macros: &[MacroSeries]) -> Precomputed {
+        self.macro_plain = macros
+            .iter()
+            .map(|s| {
+                !s.has_vintages()
+                    && s.obs.windows(2).all(|w| w[0].release <= w[1].release)
+                    && s.obs.iter().all(|o| o.value.is_finite())
+            })
+            .collect();
+        self
+    }
+}
+
+/// The pivots of `all` confirmed by bar `t` with right lookback `right` (`i + right <= t`): a
+/// prefix, borrowed (a history walk reads it at every week end without copying).
+pub fn confirmed(all: &[usize], right: usize, t: usize) -> Cow<'_, [usize]> {
     let k = all.partition_point(|&i| i + right <= t);
-    all[..k].to_vec()
+    Cow::Borrowed(&all[..k])
 }
 
 /// The first `n` values of a precomputed series when there is one, else `compute()` (the series
@@ -126,5 +263,41 @@ pub fn or_compute<T: Clone>(
     match cached {
         Some(s) => Cow::Borrowed(&s[..n]),
         None => Cow::Owned(compute()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::primitives::waves;
+
+    #[test]
+    fn prefix_waves_equal_the_waves_of_every_prefix() {
+        // Signs flip, zeros take the previous sign, NaN breaks a wave, ties keep the first peak.
+        let h =
+            [f64::NAN, 1.0, 3.0, 3.0, 0.0, 2.0, -1.0, -4.0, -2.0, f64::NAN, -1.0, 0.5, 0.5, 2.0, 0.0, -3.0];
+        let pw = PrefixWaves::new(&h);
+        for t in 0..h.len() {
+            let mut want = waves(&h[..=t]);
+            want.reverse();
+            let got: Vec<Wave> = pw.rev_upto(&h, t).collect();
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "t = {t}");
+        }
+    }
+
+    #[test]
+    fn confirmed_pivots_are_a_borrowed_prefix() {
+        let all = [3, 8, 12, 20];
+        assert_eq!(&*confirmed(&all, 2, 10), &[3, 8]);
+        assert_eq!(&*confirmed(&all, 2, 14), &[3, 8, 12]);
+        assert!(matches!(confirmed(&all, 2, 1), Cow::Borrowed(s) if s.is_empty()));
+    }
+
+    #[test]
+    fn the_walk_cap_does_not_trigger_for_a_million_sessions() {
+        // ~200,000 week ends of 1,000,000 daily rows are all walked (the walk is linear); the
+        // cap is a safety net beyond that.
+        assert_eq!(crate::baserates::first_week_evaluated(200_000, 1_000_000), 0);
+        assert!(crate::baserates::first_week_evaluated(2_000_000, 10_000_000) > 0);
     }
 }

@@ -129,24 +129,29 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     let s = lg.s;
     let (cs, ce, ct) = (b.close[s], b.close[lg.e], b.close[b.len() - 1]);
     let mut raw: Vec<(f64, String)> = Vec::new();
+    // The levels a leg can have crossed; tested before a source is named (the same filter as below).
+    let keep = |p: f64| {
+        p.is_finite() && if lg.up { p > cs && p <= ce + 2.0 * a_s } else { p < cs && p >= ce - 2.0 * a_s }
+    };
     let lo = s.saturating_sub(252);
     if lg.up {
         let highs = match input.pre {
             Some(p) => cache::confirmed(&p.daily_pivot_highs5, 5, s),
-            None => pivot_highs(&b.high[..=s], 5, 5, s),
+            None => pivot_highs(&b.high[..=s], 5, 5, s).into(),
         };
-        for i in highs {
-            if i >= lo && i + 5 <= s {
+        // Pivots are ascending: start at the first one in the window.
+        for &i in &highs[highs.partition_point(|&i| i < lo)..] {
+            if i >= lo && i + 5 <= s && keep(b.high[i]) {
                 raw.push((b.high[i], format!("swing high {}", b.date[i])));
             }
         }
     } else {
         let lows = match input.pre {
             Some(p) => cache::confirmed(&p.daily_pivot_lows5, 5, s),
-            None => pivot_lows(&b.low[..=s], 5, 5, s),
+            None => pivot_lows(&b.low[..=s], 5, 5, s).into(),
         };
-        for i in lows {
-            if i >= lo && i + 5 <= s {
+        for &i in &lows[lows.partition_point(|&i| i < lo)..] {
+            if i >= lo && i + 5 <= s && keep(b.low[i]) {
                 raw.push((b.low[i], format!("swing low {}", b.date[i])));
             }
         }
@@ -179,6 +184,7 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     Crossed { levels, held }
 }
 
+#[inline(never)]
 fn f1_stacked_levels(
     input: &SignalInput,
     atr14: &[f64],
@@ -204,8 +210,19 @@ fn f1_stacked_levels(
             own.each_ref().map(|x| &x[..])
         }
     };
-    let cu = crossed(input, up, atr14[up.s], &smas);
-    let cd = crossed(input, down, atr14[down.s], &smas);
+    // In a walk (states and strengths only) a leg that is not impulsive is never reported with
+    // a state, so the levels it crossed are evidence only.
+    let cu = if up.impulsive || !super::quiet() {
+        crossed(input, up, atr14[up.s], &smas)
+    } else {
+        Crossed { levels: Vec::new(), held: 0 }
+    };
+    // The down-leg's levels matter only when it is impulsive (else it is never the one reported).
+    let cd = if down.impulsive {
+        crossed(input, down, atr14[down.s], &smas)
+    } else {
+        Crossed { levels: Vec::new(), held: 0 }
+    };
     let ok = |lg: &Leg, x: &Crossed| {
         let n = x.levels.len();
         lg.impulsive && n >= 3 && x.held as f64 / n as f64 >= 0.67
@@ -313,6 +330,7 @@ pub fn event_label(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<&'static s
 const F2: &str = crate::signals::catalog::SignalId::D1VolumeThrust.as_str();
 const F2_CLAIM: &str = "one of the strongest volume days in over a year";
 
+#[inline(never)]
 fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -338,7 +356,10 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
         if !vol_ok(v[d]) {
             continue;
         }
-        let rank = 1 + v[d.saturating_sub(251)..=d].iter().filter(|&&x| vol_ok(x) && x > v[d]).count();
+        let rank = match input.pre {
+            Some(p) => p.daily_vol_rank252[d] as usize,
+            None => crate::indicators::composite::vol_rank252(v, d),
+        };
         if best.is_none_or(|(_, r)| rank <= r) {
             best = Some((d, rank));
         }
@@ -406,6 +427,7 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
 const F3: &str = crate::signals::catalog::SignalId::D1ShallowPullbacks.as_str();
 const F3_CLAIM: &str = "pullbacks shallow and immediately bought";
 
+#[inline(never)]
 fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -531,6 +553,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
 const F4: &str = crate::signals::catalog::SignalId::D1NoDistribution.as_str();
 const F4_CLAIM: &str = "no signs of distribution";
 
+#[inline(never)]
 fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -550,16 +573,26 @@ fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     let mut hvr = Vec::new();
     for d in w0..=t {
         let ret = c[d] / c[d - 1] - 1.0;
-        if ret <= -0.002 && vol_ok(v[d]) && vol_ok(v[d - 1]) && v[d] > v[d - 1] && !is_half_day(b.date[d - 1])
+        // The average volume of the 50 sessions before d.
+        let (sum, cnt) =
+            v[d - 50..d].iter().filter(|x| vol_ok(**x)).fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
+        let avg = if cnt == 0 { f64::NAN } else { sum / cnt as f64 };
+        // A distribution day is a decline on heavier volume than the day before AND than usual
+        // (its 50-session average): "higher than yesterday" alone holds on about half of all down
+        // days, which made the signal bearish on most week ends (docs/signal-stats.md).
+        if ret <= -0.002
+            && vol_ok(v[d])
+            && vol_ok(v[d - 1])
+            && v[d] > v[d - 1]
+            && v[d] > avg
+            && !is_half_day(b.date[d - 1])
         {
             let cut = 1.05 * c[d];
             if c[d + 1..=t].iter().all(|&x| x < cut) {
                 dd.push(d);
             }
         }
-        // High-volume reversal against the average of the 50 sessions before d.
-        let prior: Vec<f64> = v[d - 50..d].iter().copied().filter(|x| vol_ok(*x)).collect();
-        let avg = if prior.is_empty() { f64::NAN } else { prior.iter().sum::<f64>() / prior.len() as f64 };
+        // High-volume reversal against the same average.
         let hmax = h[d - 20..d].iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if vol_ok(v[d])
             && v[d] >= 1.5 * avg

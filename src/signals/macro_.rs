@@ -134,8 +134,20 @@ fn month_index(d: NaiveDate) -> i32 {
 /// Infers the frequency from the median gap between the last (up to 25) observation dates.
 pub fn frequency(obs: &[MacroObs]) -> Frequency {
     let tail = &obs[obs.len().saturating_sub(25)..];
-    let gaps: Vec<f64> = tail.windows(2).map(|w| (w[1].period - w[0].period).num_days() as f64).collect();
-    match median(&gaps) {
+    // At most 24 gaps, all finite: their median without allocating.
+    let mut gaps = [0i64; 24];
+    let m = tail.len().saturating_sub(1);
+    for (g, w) in gaps.iter_mut().zip(tail.windows(2)) {
+        *g = (w[1].period - w[0].period).num_days();
+    }
+    let gaps = &mut gaps[..m];
+    gaps.sort_unstable();
+    let med = match m {
+        0 => None,
+        m if m % 2 == 1 => Some(gaps[m / 2] as f64),
+        m => Some((gaps[m / 2 - 1] as f64 + gaps[m / 2] as f64) / 2.0),
+    };
+    match med {
         Some(g) if g <= 4.0 => Frequency::Daily,
         Some(g) if g <= 10.0 => Frequency::Weekly,
         Some(g) if g <= 45.0 => Frequency::Monthly,
@@ -153,6 +165,16 @@ fn series<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Option<&'a MacroSeries> 
 /// cannot use it (missing, nothing released yet, stale).
 pub fn known<'a>(input: &SignalInput<'a>, ids: &[&str]) -> Result<Known<'a>, Unavailable> {
     let s = series(input, ids).ok_or_else(|| Unavailable::MissingInput { input: ids[0].to_string() })?;
+    // A history walk knows which series are plain (checked once): their known observations are
+    // the prefix released by as_of, found without scanning the series.
+    let plain = input.pre.is_some_and(|p| {
+        let k = input.macros.iter().position(|m| std::ptr::eq(m, s));
+        k.and_then(|k| p.macro_plain.get(k).copied()).unwrap_or(false)
+    });
+    if plain {
+        let k = s.obs.partition_point(|o| o.release <= input.as_of);
+        return known_obs(s, std::borrow::Cow::Borrowed(&s.obs[..k]), input.as_of);
+    }
     known_series(s, input.as_of)
 }
 
@@ -173,6 +195,15 @@ pub fn known_series(s: &MacroSeries, as_of: NaiveDate) -> Result<Known<'_>, Unav
     } else {
         std::borrow::Cow::Owned(s.known_at(as_of).into_iter().filter(|o| o.value.is_finite()).collect())
     };
+    known_obs(s, obs, input_as_of)
+}
+
+/// The staleness rule on the observations of `s` known at `as_of`.
+fn known_obs<'a>(
+    s: &'a MacroSeries,
+    obs: std::borrow::Cow<'a, [MacroObs]>,
+    input_as_of: NaiveDate,
+) -> Result<Known<'a>, Unavailable> {
     let Some(last) = obs.last().copied() else {
         return Err(Unavailable::InsufficientHistory { need: 1, have: 0 });
     };
@@ -247,6 +278,37 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     r.push("dff_date", Ev::Date { v: ff.last().period });
     if monthly {
         r.flags.push("policy_rate_monthly".into());
+    }
+    // A monthly average is for month M, published with a lag: the policy rate may have moved
+    // since. The 2-year's move since M (against its own average over M) bounds what the market
+    // has seen since; when it moved toward the spread's side by about as much as the spread (its
+    // move plus a half-point policy step), the spread against the stale average cannot tell cuts
+    // still priced from cuts already made (or hikes), so no expectation is read from it.
+    let ff_month = ff.last().period;
+    let since_month = if monthly {
+        let next = ff_month.checked_add_months(chrono::Months::new(1)).unwrap_or(ff_month);
+        let in_month: Vec<f64> =
+            dgs2.obs.iter().filter(|o| o.period >= ff_month && o.period < next).map(|o| o.value).collect();
+        (!in_month.is_empty()).then(|| y - in_month.iter().sum::<f64>() / in_month.len() as f64)
+    } else {
+        None
+    };
+    let stale =
+        since_month.is_some_and(|d| d.abs() >= 0.25 && d * spread > 0.0 && spread.abs() < d.abs() + 0.5);
+    if let Some(d) = since_month {
+        r.push_num("d2y_since_ff_month", d, Unit::Pp);
+        r.push("ff_month", Ev::Text { v: month_label(ff_month) });
+    }
+    if stale {
+        r.flags.push("policy_rate_stale".into());
+        return r.finish(
+            State::Neutral,
+            0.0,
+            "The 2-year yield ({dgs2}%) has moved {d2y_since_ff_month} pp since {ff_month}, the month of the latest \
+             published fed funds average ({dff}%): with only a monthly policy rate, a spread of {spread} pp \
+             against that average cannot tell rate moves still priced from moves already made, so no rate \
+             expectation is read from it.",
+        );
     }
     if spread <= -0.25 && d2y_63 <= 0.10 {
         let s = 0.6 * ramp(-spread, 0.25, 1.0) + 0.4 * ramp(-d2y_63, 0.0, 0.5);

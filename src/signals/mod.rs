@@ -252,7 +252,8 @@ impl SignalResult {
             as_of,
             state: State::Neutral,
             strength: 0.0,
-            evidence: Vec::new(),
+            // Most signals push 8 to 20 values: one allocation instead of a growing vector.
+            evidence: Vec::with_capacity(16),
             flags: Vec::new(),
             reason: None,
             sentence: String::new(),
@@ -271,7 +272,9 @@ impl SignalResult {
     ) -> Self {
         let mut r = SignalResult::new(id, group, claim, tf, as_of);
         r.state = State::Unavailable;
-        r.sentence = format!("{}: not assessed ({reason}).", capitalise(claim));
+        if !QUIET.with(std::cell::Cell::get) {
+            r.sentence = format!("{}: not assessed ({reason}).", capitalise(claim));
+        }
         r.reason = Some(reason);
         r
     }
@@ -377,7 +380,9 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     out.extend(relative::evaluate(input));
     out.extend(macro_::evaluate(input));
     out.extend(weekly::evaluate(input));
-    out.extend(three_day::evaluate(input));
+    // E4 mirrors D4: read its state rather than evaluate it twice.
+    let mirror = out.iter().any(|r| r.id == weekly::D4 && r.state == State::Bullish);
+    out.extend(three_day::evaluate_with_mirror(input, mirror));
     out.extend(daily::evaluate(input));
     out.extend(risk::evaluate(input));
     out
@@ -389,8 +394,9 @@ thread_local! {
 }
 
 /// Runs `f` on this thread with sentence filling skipped ([`SignalResult::finish`] leaves the
-/// sentence empty): for walks over history that keep only states and strengths. States,
-/// strengths and evidence are unchanged.
+/// sentence empty): for walks over history that keep only states and strengths. States and
+/// strengths are unchanged; evidence that no state, strength or stance rule reads may be left
+/// out (F1's levels crossed by a leg that is not impulsive, E3's event bars when neutral).
 pub fn without_sentences<T>(f: impl FnOnce() -> T) -> T {
     struct Reset(bool);
     impl Drop for Reset {
@@ -400,6 +406,12 @@ pub fn without_sentences<T>(f: impl FnOnce() -> T) -> T {
     }
     let _reset = Reset(QUIET.with(|q| q.replace(true)));
     f()
+}
+
+/// True inside [`without_sentences`]: a walk that keeps only states and strengths. A signal may
+/// then leave out evidence that no state, strength or stance rule reads.
+pub(crate) fn quiet() -> bool {
+    QUIET.with(std::cell::Cell::get)
 }
 
 /// "small caps lag" -> "Small caps lag".

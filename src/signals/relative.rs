@@ -17,6 +17,7 @@
 //!
 //! Flags: A1 `no_lag`; G1 `spy_divergence`.
 
+use super::cache::{PrefixWaves, RelativePre};
 use super::series::{align_weeks, at, yes_no};
 use super::{SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
@@ -24,6 +25,7 @@ use crate::indicators::primitives::{self as p, WaveState};
 use crate::indicators::{macd, sma};
 use crate::resample::Timeframe;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 const GROUP: &str = "thesis_rs";
 const A1: &str = crate::signals::catalog::SignalId::RsSmallCapLagEnding.as_str();
@@ -45,34 +47,60 @@ struct Rel<'a> {
     inst: &'a Bars,
     bench: &'a Bars,
     /// Instrument label of each joined week.
-    dates: Vec<NaiveDate>,
+    dates: Cow<'a, [NaiveDate]>,
     /// R = instrument / benchmark.
-    r: Vec<f64>,
+    r: Cow<'a, [f64]>,
     /// Index into the instrument's weekly bars.
-    ii: Vec<usize>,
+    ii: Cow<'a, [usize]>,
     /// Index into the benchmark's weekly bars.
-    bi: Vec<usize>,
+    bi: Cow<'a, [usize]>,
+    /// SMA(30) of R.
+    s30: Cow<'a, [f64]>,
+    /// The series precomputed on the full bars (history walks), when given.
+    pre: Option<&'a RelativePre>,
 }
 
 impl<'a> Rel<'a> {
-    fn new(inst: &'a Bars, bench: &'a Bars) -> Self {
+    fn new(inst: &'a Bars, bench: &'a Bars, pre: Option<&'a RelativePre>) -> Self {
+        if let Some(p) = pre {
+            // The joined weeks of two prefixes are a prefix of the full join.
+            let m = p.joined(inst.len(), bench.len());
+            return Rel {
+                inst,
+                bench,
+                dates: Cow::Borrowed(&p.dates[..m]),
+                r: Cow::Borrowed(&p.r[..m]),
+                ii: Cow::Borrowed(&p.ii[..m]),
+                bi: Cow::Borrowed(&p.bi[..m]),
+                s30: Cow::Borrowed(&p.r_sma30[..m]),
+                pre,
+            };
+        }
         let pairs = align_weeks(inst, bench);
         let (ic, bc) = (inst.ratio_close(), bench.ratio_close());
-        let mut rel = Rel {
+        let (mut dates, mut r, mut ii, mut bi) = (
+            Vec::with_capacity(pairs.len()),
+            Vec::with_capacity(pairs.len()),
+            Vec::with_capacity(pairs.len()),
+            Vec::with_capacity(pairs.len()),
+        );
+        for (i, j) in pairs {
+            dates.push(inst.date[i]);
+            r.push(if bc[j] > 0.0 && ic[i].is_finite() { ic[i] / bc[j] } else { f64::NAN });
+            ii.push(i);
+            bi.push(j);
+        }
+        let s30 = sma(&r, 30);
+        Rel {
             inst,
             bench,
-            dates: Vec::with_capacity(pairs.len()),
-            r: Vec::with_capacity(pairs.len()),
-            ii: Vec::with_capacity(pairs.len()),
-            bi: Vec::with_capacity(pairs.len()),
-        };
-        for (i, j) in pairs {
-            rel.dates.push(inst.date[i]);
-            rel.r.push(if bc[j] > 0.0 && ic[i].is_finite() { ic[i] / bc[j] } else { f64::NAN });
-            rel.ii.push(i);
-            rel.bi.push(j);
+            dates: Cow::Owned(dates),
+            r: Cow::Owned(r),
+            ii: Cow::Owned(ii),
+            bi: Cow::Owned(bi),
+            s30: Cow::Owned(s30),
+            pre: None,
         }
-        rel
     }
 }
 
@@ -91,7 +119,7 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
             SignalResult::unavailable(G1, GROUP, G1_CLAIM, Timeframe::Weekly, last, miss()),
         ];
     };
-    let rel = Rel::new(input.weekly, bench);
+    let rel = Rel::new(input.weekly, bench, input.pre.and_then(|p| p.relative.as_ref()));
     let (a2, spy_ext_pct) = a2(input, &rel);
     vec![a1(input, &rel), a2, g1(input, &rel, spy_ext_pct)]
 }
@@ -122,7 +150,7 @@ fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
     }
     let wks_since_low = t - low;
     let rebound = rt / r[low] - 1.0;
-    let s30 = sma(r, 30);
+    let s30 = &rel.s30;
     let sma30 = s30[t];
     let roc13 = rt / r[t - 13] - 1.0;
     let trend26 = p::logtrend(&r[..=t], 26).unwrap_or(f64::NAN);
@@ -214,12 +242,17 @@ fn a2(input: &SignalInput, rel: &Rel) -> (SignalResult, Option<f64>) {
     let t = n - 1;
     let jt = rel.bi[t];
     let bc = &rel.bench.close;
-    let s40 = sma(&bc[..=jt], 40);
-    let ext: Vec<f64> = bc[..=jt].iter().zip(&s40).map(|(c, s)| div(*c, *s) - 1.0).collect();
-    let Some(ext_pct) = p::pctrank(&ext, jt, 260) else {
+    let s40 = match rel.pre {
+        Some(p) => Cow::Borrowed(&p.bench_sma40[..=jt]),
+        None => Cow::Owned(sma(&bc[..=jt], 40)),
+    };
+    // Only the 260 weeks the percentile ranks are needed.
+    let lo = (jt + 1).saturating_sub(260);
+    let ext: Vec<f64> = bc[lo..=jt].iter().zip(&s40[lo..]).map(|(c, s)| div(*c, *s) - 1.0).collect();
+    let Some(ext_pct) = p::pctrank(&ext, jt - lo, 260) else {
         return (unavailable(jt + 1), None);
     };
-    let spy_ext = ext[jt];
+    let spy_ext = ext[jt - lo];
 
     // Mid-cap rung: join the mid cap onto the instrument's weeks.
     let mut roc_mid = None;
@@ -288,15 +321,31 @@ fn a2(input: &SignalInput, rel: &Rel) -> (SignalResult, Option<f64>) {
     }
 }
 
-/// The wave containing the last bar of `h` and the latest positive wave that ended before it.
-fn current_and_prev_positive(h: &[f64]) -> (Option<p::Wave>, Option<p::Wave>) {
+/// The wave containing the last bar of `h` and the latest positive wave that ended before it,
+/// read from `pw` (the waves of a series of which `h` is a prefix) when given.
+fn current_and_prev_positive(
+    h: &[f64],
+    pw: Option<(&PrefixWaves, &[f64])>,
+) -> (Option<p::Wave>, Option<p::Wave>) {
     let Some(last) = h.len().checked_sub(1) else {
         return (None, None);
     };
-    let ws = p::waves(h);
-    let cur = ws.iter().rev().find(|w| w.start <= last && w.end >= last).copied();
+    let own;
+    let mut ws: Box<dyn Iterator<Item = p::Wave>> = match pw {
+        Some((pw, full)) => Box::new(pw.rev_upto(full, last)),
+        None => {
+            own = p::waves(h);
+            Box::new(own.iter().rev().copied())
+        }
+    };
+    // Waves are in order and disjoint: the newest one contains the last bar if any does.
+    let mut first = ws.next();
+    let cur = first.filter(|w| w.start <= last && w.end >= last);
     let before = cur.map_or(last + 1, |c| c.start);
-    let prev_pos = ws.iter().rev().find(|w| w.positive && w.end < before).copied();
+    if cur.is_some() {
+        first = None;
+    }
+    let prev_pos = first.into_iter().chain(ws).find(|w| w.positive && w.end < before);
     (cur, prev_pos)
 }
 
@@ -323,12 +372,18 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     let (it, jt) = (rel.ii[t], rel.bi[t]);
 
     // SPY: is its positive wave done?
-    let sm = macd(&rel.bench.close[..=jt], 12, 26, 9);
-    let sh = &sm.hist;
+    let own_sm;
+    let (sm_line, sh, spw): (&[f64], &[f64], _) = match rel.pre {
+        Some(p) => (&p.bench_macd[..=jt], &p.bench_hist[..=jt], Some((&p.bench_waves, &p.bench_hist[..]))),
+        None => {
+            own_sm = macd(&rel.bench.close[..=jt], 12, 26, 9);
+            (&own_sm.macd, &own_sm.hist, None)
+        }
+    };
     let Some(sh_t) = at(sh, jt) else {
         return unavailable(n);
     };
-    let (scur, sprev) = current_and_prev_positive(sh);
+    let (scur, sprev) = current_and_prev_positive(sh, spw);
     let age = |w: &p::Wave| w.end - w.start + 1;
     let mut spy_done = false;
     let mut spy_wave: Option<p::Wave> = None;
@@ -351,8 +406,8 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     let spy_div = jt >= 52 && {
         let hi = bc[jt + 1 - 52..=jt].iter().cloned().fold(f64::MIN, f64::max);
         let prior_peak =
-            sm.macd[jt - 52..jt].iter().cloned().filter(|x| x.is_finite()).fold(f64::MIN, f64::max);
-        bc[jt] >= hi && sm.macd[jt].is_finite() && sm.macd[jt] < prior_peak
+            sm_line[jt - 52..jt].iter().cloned().filter(|x| x.is_finite()).fold(f64::MIN, f64::max);
+        bc[jt] >= hi && sm_line[jt].is_finite() && sm_line[jt] < prior_peak
     };
 
     // IWM: is its wave young and still expanding?
@@ -365,7 +420,8 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     let Some(ih_t) = at(ih, it) else {
         return unavailable(n);
     };
-    let (icur, _) = current_and_prev_positive(ih);
+    let ipw = input.pre.map(|pc| (&pc.weekly_waves2, &pc.weekly_wave_hists[1][..]));
+    let (icur, _) = current_and_prev_positive(ih, ipw);
     let (mut iwm_early, mut iwm_age, mut iwm_frac) = (false, 0usize, f64::NAN);
     if let Some(w) = icur.filter(|w| w.positive) {
         iwm_age = age(&w);
@@ -376,7 +432,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
         p::wave_states(ih)
     });
     let iwm_fading = ih_t < 0.0 || matches!(states.get(it).copied().flatten(), Some(WaveState::CU));
-    let s30 = sma(&rel.r, 30);
+    let s30 = &rel.s30;
     let below_sma = s30[t].is_finite() && rel.r[t] < s30[t];
     let roc13 = rel.r[t] / rel.r[t - 13] - 1.0;
     let small_not_done = r_pct <= 0.40;

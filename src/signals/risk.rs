@@ -105,7 +105,7 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     let mut r = SignalResult::new(H1, GROUP, H1_CLAIM, tf, as_of);
     let highs = match pre {
         Some(p) => cache::confirmed(&p.daily_pivot_highs5, 5, t),
-        None => pivot_highs(&b.high, 5, 5, t),
+        None => pivot_highs(&b.high, 5, 5, t).into(),
     };
     let Some(sw) = swing_from(b, &highs, a) else {
         r.flags.push("too_few_pivots".into());
@@ -120,7 +120,7 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     // since it is still below H_last − tol.
     let lows = match pre {
         Some(p) => cache::confirmed(&p.daily_pivot_lows5, 5, t),
-        None => pivot_lows(&b.low, 5, 5, t),
+        None => pivot_lows(&b.low, 5, 5, t).into(),
     };
     let after = lows.iter().copied().rfind(|&p| p > sw.i_last && t - p >= 3);
     let potential = after.is_some_and(|p| {
@@ -162,11 +162,11 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     if w.len() >= 20 {
         let wt = w.len() - 1;
         let w_atr_own;
-        let (whighs, watr): (Vec<usize>, &[f64]) = match pre {
+        let (whighs, watr): (std::borrow::Cow<'_, [usize]>, &[f64]) = match pre {
             Some(p) => (cache::confirmed(&p.weekly_pivot_highs2, 2, wt), &p.weekly_atr14[..w.len()]),
             None => {
                 w_atr_own = atr(&w.high, &w.low, &w.close, 14);
-                (pivot_highs(&w.high, 2, 2, wt), &w_atr_own)
+                (pivot_highs(&w.high, 2, 2, wt).into(), &w_atr_own)
             }
         };
         if let Some(ws) = swing_from(w, &whighs, watr) {
@@ -300,7 +300,14 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     }
     let o_own;
     let (o, sc): (&[f64], ObvScan) = match input.pre {
-        Some(p) => (&p.daily_obv[..n], p.daily_obv_scan5[t].clone()),
+        Some(p) => {
+            let o = &p.daily_obv[..n];
+            // Stored at week ends; any other session is scanned on its own prefix.
+            match p.daily_obv_scan5.binary_search_by_key(&t, |x| x.0) {
+                Ok(k) => (o, p.daily_obv_scan5[k].1.clone()),
+                Err(_) => (o, scan_obv(o, 5)),
+            }
+        }
         None => {
             o_own = obv(&b.close, &b.volume);
             let sc = scan_obv(&o_own, 5);
@@ -355,7 +362,7 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
     let ws = match input.pre {
         _ if w.len() < 30 => "n/a",
-        Some(p) => p.weekly_obv_scan2[w.len() - 1].status.name(),
+        Some(p) => p.weekly_obv_status2[w.len() - 1].name(),
         None => scan_obv(&obv(&w.close, &w.volume), 2).status.name(),
     };
     r.push("weekly_status", Ev::Text { v: ws.into() });

@@ -60,7 +60,12 @@ fn short(id: &'static str, claim: &'static str, b: &Bars, need: usize) -> Signal
 
 /// Evaluates E1–E4, each phase-robust.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    let mirror = super::weekly::d4(input).state == State::Bullish;
+    evaluate_with_mirror(input, super::weekly::d4(input).state == State::Bullish)
+}
+
+/// [`evaluate`] given whether D4 (`wk_momentum_wave_flip`) is bullish on the same input, for a
+/// caller that has evaluated it already.
+pub fn evaluate_with_mirror(input: &SignalInput, mirror: bool) -> Vec<SignalResult> {
     vec![
         robust(input, e1),
         robust(input, e2),
@@ -75,7 +80,11 @@ fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars, usize) -> SignalR
     if r0.state == State::Unavailable {
         return r0;
     }
-    let states = [r0.state, f(input, input.three_day[1], 1).state, f(input, input.three_day[2], 2).state];
+    // Only the other phases' states are read: build them without sentences.
+    let (s1, s2) = super::without_sentences(|| {
+        (f(input, input.three_day[1], 1).state, f(input, input.three_day[2], 2).state)
+    });
+    let states = [r0.state, s1, s2];
     let agreement = states.iter().filter(|s| **s == r0.state).count();
     r0.strength *= 0.5 + 0.5 * agreement as f64 / 3.0;
     r0.push_num("phase_agreement", agreement as f64, Unit::Count);
@@ -97,6 +106,7 @@ struct Zone {
 /// The E1 zone: among windows ending at e ∈ [t−30, t−2] with length 8..=30 and a tight range
 /// (closes within 2.5·ATR_e, wicks within 4·ATR_e, no gap bar), the latest e with a breakout
 /// (first close above the window's top), longest window on ties; else the latest valid window.
+#[inline(never)]
 fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
     if t < 2 {
         return None;
@@ -109,6 +119,9 @@ fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
             (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY);
         let mut with_break: Option<Zone> = None;
         let mut longest: Option<Zone> = None;
+        // The first close above the window's top: the top only rises as the window grows, so
+        // the search resumes where it stopped.
+        let mut bo = e + 1;
         for wlen in 1..=30usize.min(e + 1) {
             let s = e + 1 - wlen;
             if b.gap.get(s).copied().unwrap_or(false) || !c[s].is_finite() {
@@ -122,7 +135,11 @@ fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
                 continue;
             }
             if maxc - minc <= 2.5 * atr_e && maxh - minl <= 4.0 * atr_e {
-                let breakout = (e + 1..=t).find(|&j| c[j] > maxc);
+                // (`!(c > maxc)` rather than `c <= maxc`: a NaN close is not a breakout.)
+                while bo <= t && c[bo].partial_cmp(&maxc) != Some(std::cmp::Ordering::Greater) {
+                    bo += 1;
+                }
+                let breakout = (bo <= t).then_some(bo);
                 let z = Zone { start: s, end: e, zlo: minc, ztop: maxc, breakout };
                 longest = Some(z);
                 if breakout.is_some() {
@@ -142,6 +159,7 @@ fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
     fallback
 }
 
+#[inline(never)]
 fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
@@ -266,6 +284,7 @@ fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     res.finish(State::Neutral, 0.0, &names(&tpl, input))
 }
 
+#[inline(never)]
 fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
@@ -287,9 +306,10 @@ fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
             cache::confirmed(&pc.three_day_pivot_lows2[phase], 2, t),
             cache::confirmed(&pc.three_day_pivot_highs2[phase], 2, t),
         ),
-        None => (p::pivot_lows(l, 2, 2, t), p::pivot_highs(h, 2, 2, t)),
+        None => (p::pivot_lows(l, 2, 2, t).into(), p::pivot_highs(h, 2, 2, t).into()),
     };
-    let dips: Vec<usize> = lows.into_iter().filter(|&i| i >= from && !gap(i)).collect();
+    let dips: Vec<usize> =
+        lows[lows.partition_point(|&i| i < from)..].iter().copied().filter(|&i| !gap(i)).collect();
     let k = dips.len();
     let mut absorbed = 0usize;
     let mut max_recov = 0usize;
@@ -413,6 +433,7 @@ fn event_day(d: NaiveDate, prev: Option<NaiveDate>, recon: &[NaiveDate]) -> bool
     is_quarterly_opex(d) || recon.contains(&d) || is_half_day(d) || prev.is_some_and(is_half_day)
 }
 
+#[inline(never)]
 fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
     let n = b.len();
     if n < E3_NEED {
@@ -432,11 +453,13 @@ fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
     }
     let (vtrend, vr, udv, state, mut s) = e3_read(v, c, t);
 
-    // Event bars among the last 30: any daily session of the bar is an event day.
+    // Event bars among the last 30: any daily session of the bar is an event day. They can only
+    // weaken an active state, so a walk skips them when the state is neutral.
     let dd = &input.daily.date;
     let recon = &input.params.reconstitution_days;
     let mut events = Vec::new();
-    for i in t + 1 - 30..=t {
+    let window = if state == State::Neutral && super::quiet() { t + 1..=t } else { t + 1 - 30..=t };
+    for i in window {
         let lo = if i > 0 { b.date[i - 1] } else { b.date[i] - Duration::days(7) };
         let from = dd.partition_point(|d| *d <= lo);
         let to = dd.partition_point(|d| *d <= b.date[i]);
@@ -453,11 +476,13 @@ fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
         let mut last20: Vec<f64> = v[t + 1 - 20..=t].iter().copied().filter(|x| vol_ok(*x)).collect();
         last20.sort_by(f64::total_cmp);
         let med = p::median(&last20).unwrap_or(f64::NAN);
-        let mut v2 = v.clone();
+        // e3_read looks back 30 bars (and one more close): copy only those.
+        let o = t + 1 - 31;
+        let mut v2 = v[o..=t].to_vec();
         for &i in &events {
-            v2[i] = med;
+            v2[i - o] = med;
         }
-        let (vt2, _, udv2, state2, _) = e3_read(&v2, c, t);
+        let (vt2, _, udv2, state2, _) = e3_read(&v2, &c[o..=t], t - o);
         res.push_num("vtrend_ex_events", vt2, Unit::Pct);
         res.push_num("udv20_ex_events", udv2, Unit::Ratio);
         if state2 != state {
@@ -489,6 +514,7 @@ fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
     }
 }
 
+#[inline(never)]
 fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult {
     let n = b.len();
     if n < E4_NEED {
@@ -503,7 +529,14 @@ fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult
         return short(E4, E4_CLAIM, b, E4_NEED);
     };
     let states = or_compute(pre.map(|p| &p.three_day_wave_states[phase][..]), n, || p::wave_states(&hist));
-    let ws = p::waves(&hist);
+    let own_ws;
+    let mut ws: Box<dyn Iterator<Item = p::Wave>> = match pre {
+        Some(pc) => Box::new(pc.three_day_waves[phase].rev_upto(&pc.three_day_macd_hist[phase], t)),
+        None => {
+            own_ws = p::waves(&hist);
+            Box::new(own_ws.iter().rev().copied())
+        }
+    };
     let mut rising = 0usize;
     let mut i = t;
     while i > 0 && hist[i].is_finite() && hist[i - 1].is_finite() && hist[i] > hist[i - 1] {
@@ -518,7 +551,7 @@ fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult
     }
     let mut res = SignalResult::new(E4, GROUP, E4_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
     let mut faded = false;
-    if let Some(w) = ws.iter().rev().find(|w| !w.positive && w.end <= t) {
+    if let Some(w) = ws.find(|w| !w.positive && w.end <= t) {
         let tau = w.peak_idx;
         let fade = w.end.saturating_sub(tau);
         let cd =

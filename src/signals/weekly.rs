@@ -34,7 +34,8 @@ const D2: &str = crate::signals::catalog::SignalId::WkVolumeAccumulation.as_str(
 const D2_CLAIM: &str = "persistent weekly volume accumulation since the anchor low";
 const D3: &str = crate::signals::catalog::SignalId::WkVolumeTrendlineSupport.as_str();
 const D3_CLAIM: &str = "rising volume trendline through weekly pullbacks";
-const D4: &str = crate::signals::catalog::SignalId::WkMomentumWaveFlip.as_str();
+/// D4's id.
+pub(crate) const D4: &str = crate::signals::catalog::SignalId::WkMomentumWaveFlip.as_str();
 const D4_CLAIM: &str = "weekly momentum waves flipping from contraction to expansion";
 
 /// D1 needs 72 complete weeks.
@@ -80,10 +81,13 @@ struct Band {
 /// 104 weeks (at least 52 present), a single-bar interruption merged. The band is the range of
 /// closes of the episode's non-gap bars.
 /// `comp` is [`compressed`] of the bandwidth.
-fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool]) -> Vec<Band> {
+/// Only the episodes that start at or after `from` are found; `from` must be 0 or follow two
+/// uncompressed bars (where an episode can neither continue nor bridge), so that they are the
+/// same as the full scan's.
+fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool], from: usize) -> Vec<Band> {
     let n = w.len();
     let mut out = Vec::new();
-    let mut j = 0;
+    let mut j = from;
     while j < n {
         if !comp[j] {
             j += 1;
@@ -146,6 +150,7 @@ fn top_bottom(c: &[Band]) -> (f64, f64) {
 }
 
 /// D1 `wk_compression_cluster_reclaim`.
+#[inline(never)]
 pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
     let n = w.len();
@@ -169,7 +174,16 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let Some(atr_t) = at(&atr14, t).filter(|a| *a > 0.0) else {
         return short(D1, D1_CLAIM, w, D1_NEED);
     };
-    let bands = compression_bands(w, comp, ttm_on);
+    // The reclaim reads the bands that ended within 156 weeks of one of the last 26 bars: scan
+    // from the last point before that where two uncompressed bars reset the episode scan.
+    let mut from = t.saturating_sub(25 + 156);
+    while from >= 2 && (comp[from - 1] || comp[from - 2]) {
+        from -= 1;
+    }
+    if from < 2 {
+        from = 0;
+    }
+    let bands = compression_bands(w, comp, ttm_on, from);
 
     // Reclaim: the latest bar in the last 26 closing above the cluster top after closing at or below it.
     let mut r = None;
@@ -383,6 +397,7 @@ fn anchored(
 }
 
 /// D2 `wk_volume_accumulation`.
+#[inline(never)]
 pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     let (a, t, auto, mean_v) = match anchored(input, D2, D2_CLAIM) {
         Ok(x) => x,
@@ -476,6 +491,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
 }
 
 /// D3 `wk_volume_trendline_support`.
+#[inline(never)]
 pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let (a, t, _auto, mean_v) = match anchored(input, D3, D3_CLAIM) {
         Ok(x) => x,
@@ -485,9 +501,10 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let ob = or_compute(input.pre.map(|p| &p.weekly_obv[..]), w.len(), || obv(&w.close, &w.volume));
     let lows = match input.pre {
         Some(pc) => cache::confirmed(&pc.weekly_pivot_lows2, 2, t),
-        None => p::pivot_lows(&w.low, 2, 2, t),
+        None => p::pivot_lows(&w.low, 2, 2, t).into(),
     };
-    let piv: Vec<usize> = lows.into_iter().filter(|&i| i > a && i <= t).collect();
+    let piv: Vec<usize> =
+        lows[lows.partition_point(|&i| i <= a)..].iter().copied().filter(|&i| i <= t).collect();
     let n = piv.len();
     let pts: Vec<usize> = std::iter::once(a).chain(piv.iter().copied()).collect();
     let xs: Vec<f64> = pts.iter().map(|&i| i as f64).collect();
@@ -499,6 +516,8 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let n_held = held.iter().filter(|h| **h).count();
     let failed: Vec<usize> = (1..pts.len()).filter(|&k| !held[k - 1]).map(|k| pts[k]).collect();
     let resid_txt = match fit {
+        // Evidence text only: a walk (states and strengths) leaves it out.
+        Some(_) if super::quiet() => String::new(),
         Some(f) => {
             let res: Vec<f64> = xs.iter().zip(&ys).map(|(x, y)| y - (f.intercept + f.slope * x)).collect();
             let sd = (res.iter().map(|r| r * r).sum::<f64>() / res.len() as f64).sqrt();
@@ -577,6 +596,7 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
 }
 
 /// D4 `wk_momentum_wave_flip`; also read by E4 (mirror).
+#[inline(never)]
 pub(crate) fn d4(input: &SignalInput) -> SignalResult {
     let w = input.weekly;
     let n = w.len();

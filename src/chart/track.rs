@@ -1,0 +1,315 @@
+//! The track-record chart (issue 11): the stance score computed point in time at every past week
+//! end in, two panels out: the score with the Long and Short thresholds on top, and below it, as
+//! one bar per week end, the instrument's return over the next 13 weeks relative to the
+//! benchmark (or its price return without one). The title carries the rank correlation of the
+//! two, so a reader sees at a glance whether the score has ranked what followed.
+
+use super::canvas::{date_ticks, DResult, Frame, Pen};
+use super::panel::{
+    draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_tag, draw_x_grid,
+    draw_x_labels, draw_y_axis, legend_lines, tag_positions, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
+};
+use super::theme::Palette;
+use super::Scene;
+use crate::history::{TrackPoint, TrackRecord, CITED_WEEKS};
+use chrono::NaiveDate;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// Week ends needed before the chart is drawn.
+pub(crate) const MIN_WEEKS: usize = 20;
+
+/// What the chart draws.
+pub(crate) struct TrackScene {
+    /// Title (with the rank correlation).
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: String,
+    /// Instrument ticker.
+    pub sym: String,
+    /// Benchmark ticker, when the forward return is relative to one.
+    pub versus: Option<String>,
+    /// Week ends, oldest first.
+    pub dates: Vec<NaiveDate>,
+    /// Score at each.
+    pub score: Vec<f64>,
+    /// Forward return at each (a fraction; None without an outcome yet).
+    pub forward: Vec<Option<f64>>,
+    /// The Long threshold of the score.
+    pub long_th: f64,
+    /// The Short threshold.
+    pub short_th: f64,
+    /// Spearman rank correlation of the score with the forward return.
+    pub rho: Option<f64>,
+}
+
+/// A signed value to 2 dp with a typographic minus (`+0.20`, `−0.20`).
+fn signed(v: f64) -> String {
+    format!("{v:+.2}").replace('-', "\u{2212}")
+}
+
+/// A correlation to 2 dp with a typographic minus.
+fn corr(v: f64) -> String {
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
+    format!("{v:.2}").replace('-', "\u{2212}")
+}
+
+impl TrackScene {
+    /// The scene of a track record.
+    pub fn of(tr: &TrackRecord, sym: &str, long_th: f64, short_th: f64, as_of: NaiveDate) -> TrackScene {
+        let pts: &[TrackPoint] = &tr.points;
+        let h = tr.horizon(CITED_WEEKS);
+        let rho = match tr.versus {
+            Some(_) => h.and_then(|h| h.rank_corr_relative),
+            None => h.and_then(|h| h.rank_corr_price),
+        };
+        let what = match &tr.versus {
+            Some(b) => format!("{sym} minus {b} over the next {CITED_WEEKS} weeks"),
+            None => format!("{sym} over the next {CITED_WEEKS} weeks"),
+        };
+        let title = match rho {
+            Some(r) => format!("{sym} stance score against what followed: rank correlation {}", corr(r)),
+            None => format!("{sym} stance score against what followed"),
+        };
+        let span = match (pts.first(), pts.last()) {
+            (Some(a), Some(b)) => {
+                format!("{} to {}", a.date.format("%b %-d, %Y"), b.date.format("%b %-d, %Y"))
+            }
+            _ => "no week ends".into(),
+        };
+        TrackScene {
+            title,
+            subtitle: format!(
+                "score at each week end computed point in time, {span} · bars: {what} · as of {as_of}"
+            ),
+            sym: sym.to_string(),
+            versus: tr.versus.clone(),
+            dates: pts.iter().map(|p| p.date).collect(),
+            score: pts.iter().map(|p| p.score).collect(),
+            forward: pts.iter().map(|p| p.forward).collect(),
+            long_th,
+            short_th,
+            rho,
+        }
+    }
+
+    /// The chart's alt text: what is drawn, the correlation, and the latest score.
+    pub fn alt(&self) -> String {
+        let n = self.dates.len();
+        let with = self.forward.iter().filter(|f| f.is_some()).count();
+        let what = match &self.versus {
+            Some(b) => format!("{}'s {CITED_WEEKS}-week return relative to {b}", self.sym),
+            None => format!("{}'s {CITED_WEEKS}-week return", self.sym),
+        };
+        let (Some(first), Some(last), Some(s)) = (self.dates.first(), self.dates.last(), self.score.last())
+        else {
+            return format!("Track record chart of the {} stance score: no week ends to draw.", self.sym);
+        };
+        let rho = self.rho.map_or_else(|| "not computed".to_string(), corr);
+        format!(
+            "Track record chart: the {} stance score at each of {n} week ends from {first} to {last} (line, \
+             with the Long threshold {} and the Short threshold {}), above bars of {what} after each \
+             week end ({with} with an outcome so far). Rank correlation of the score with that return: {rho}. \
+             Latest score {} on {last}.",
+            self.sym,
+            signed(self.long_th),
+            signed(self.short_th),
+            signed(*s)
+        )
+    }
+}
+
+impl Scene for TrackScene {
+    fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
+        let (w, h) = pen.area.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        let pal = pen.pal;
+        pen.area.fill(&pal.bg)?;
+        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        let n = self.dates.len();
+        if n < MIN_WEEKS {
+            let detail = format!(
+                "The track-record chart needs at least {MIN_WEEKS} week ends with an assessed score; {n} available."
+            );
+            return draw_not_enough(pen, top, &detail);
+        }
+        let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
+        let (x0, x1) = (m, (w - m - axis_w).max(m + 10));
+        let score_legend = [
+            (Swatch::Line(pal.line.to_rgba()), "score at the week end".to_string()),
+            (Swatch::Dash(pal.good.to_rgba()), format!("Long above {}", signed(self.long_th))),
+            (Swatch::Dash(pal.bad.to_rgba()), format!("Short below {}", signed(self.short_th))),
+        ];
+        let l1 = legend_lines(pen, x0, x1, "Stance score", &score_legend);
+        let bar_title = match &self.versus {
+            Some(b) => format!("{} minus {b}, next {CITED_WEEKS} weeks (pp)", self.sym),
+            None => format!("{}, next {CITED_WEEKS} weeks (%)", self.sym),
+        };
+        let bar_legend = [
+            (Swatch::Box(pal.good.to_rgba()), "ahead".to_string()),
+            (Swatch::Box(pal.bad.to_rgba()), "behind".to_string()),
+        ];
+        let l2 = legend_lines(pen, x0, x1, &bar_title, &bar_legend);
+        let avail = (h - top - date_h - m - (l1 + l2) * strip - gap).max(30);
+        let h1 = (avail as f64 * 0.5) as i32;
+        let h2 = avail - h1;
+        let xmin = -0.5;
+        let xmax = (n - 1) as f64 + 0.5;
+        let mut f1 = Frame {
+            x0,
+            y0: top + l1 * strip,
+            x1,
+            y1: top + l1 * strip + h1,
+            xmin,
+            xmax,
+            ymin: -1.0,
+            ymax: 1.0,
+        };
+        let y2 = f1.y1 + gap + l2 * strip;
+        let mut f2 = Frame { x0, y0: y2, x1, y1: y2 + h2, xmin, xmax, ymin: -1.0, ymax: 1.0 };
+
+        let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let tfs = pen.fs(FS_TICK);
+        let ticks = date_ticks(
+            &self.dates,
+            &xs,
+            &|x| f1.fx(x),
+            &|s, b| pen.text_size(s, tfs, b).0,
+            x0 - pen.px(4.0),
+            x1 + axis_w,
+            pen.px(30.0),
+        );
+
+        // Panel 1: the score and the thresholds.
+        let (mut lo, mut hi) = (self.short_th.min(0.0), self.long_th.max(0.0));
+        for v in self.score.iter().filter(|v| v.is_finite()) {
+            lo = lo.min(*v);
+            hi = hi.max(*v);
+        }
+        let span = (hi - lo).max(0.1);
+        f1.ymin = lo - span * 0.08;
+        f1.ymax = hi + span * 0.08;
+        let t = n - 1;
+        let tag1 = tag_positions(pen, &f1, &[self.score[t]]);
+        draw_plot_bg(pen, &f1)?;
+        draw_x_grid(pen, &f1, &ticks)?;
+        draw_y_axis(pen, &f1, TickFmt::Fixed, &tag1)?;
+        if f1.contains_y(0.0) {
+            let y = f1.fy(0.0);
+            pen.line(&[(f1.x0, y), (f1.x1, y)], pal.frame.to_rgba(), 1)?;
+        }
+        for (th, col) in [(self.long_th, pal.good), (self.short_th, pal.bad)] {
+            if f1.contains_y(th) {
+                let y = f1.fy(th);
+                pen.dashed(
+                    (f1.x0, y),
+                    (f1.x1, y),
+                    col.to_rgba(),
+                    pen.px(1.0) as u32,
+                    pen.px(5.0),
+                    pen.px(4.0),
+                )?;
+            }
+        }
+        let line: Vec<(i32, i32)> = (0..n)
+            .filter(|i| self.score[*i].is_finite())
+            .map(|i| (f1.fx(i as f64), f1.fy(self.score[i])))
+            .collect();
+        pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
+        draw_tag(pen, &f1, tag1[0], &signed(self.score[t]), pal.line.to_rgba())?;
+        draw_plot_frame(pen, &f1)?;
+        draw_legend(
+            pen,
+            (f1.x0, f1.y0 - l1 * strip + strip / 2),
+            f1.x1,
+            "Stance score",
+            &score_legend,
+            l1,
+            strip,
+        )?;
+
+        // Panel 2: what followed, one bar per week end (percentage points or percent).
+        let (mut lo, mut hi) = (0.0f64, 0.0f64);
+        for v in self.forward.iter().flatten() {
+            lo = lo.min(v * 100.0);
+            hi = hi.max(v * 100.0);
+        }
+        let span = (hi - lo).max(1.0);
+        f2.ymin = lo - span * 0.06;
+        f2.ymax = hi + span * 0.06;
+        draw_plot_bg(pen, &f2)?;
+        draw_x_grid(pen, &f2, &ticks)?;
+        draw_y_axis(pen, &f2, TickFmt::Fixed, &[])?;
+        // The last week ends have no outcome yet: shade them and say so.
+        if let Some(k) = self.forward.iter().rposition(|f| f.is_some()).map(|k| k + 1).filter(|k| *k < n) {
+            let xa = f2.fx(k as f64 - 0.5);
+            pen.fill_rect((xa, f2.y0), (f2.x1, f2.y1), Palette::alpha(pal.muted, 0.15))?;
+            let fs = pen.fs(FS_NOTE);
+            let bg = Palette::alpha(pal.panel, 0.85);
+            let cands = [
+                ((xa - pen.px(4.0), f2.y0 + pen.px(4.0)), HPos::Right, VPos::Top),
+                ((xa - pen.px(4.0), f2.y1 - pen.px(4.0)), HPos::Right, VPos::Bottom),
+            ];
+            pen.label_fit(
+                "no outcome yet",
+                &cands,
+                None,
+                fs,
+                pal.muted.to_rgba(),
+                bg,
+                ((f2.x0, f2.y0), (f2.x1, f2.y1)),
+            )?;
+        }
+        let y0 = f2.fy(0.0);
+        let half = ((f2.fx(1.0) - f2.fx(0.0)) as f64 * 0.4).max(0.5);
+        for (i, v) in self.forward.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let x = f2.fx(i as f64);
+            let y = f2.fy(v * 100.0);
+            let col = if *v >= 0.0 { pal.good } else { pal.bad };
+            let (xa, xb) = ((x as f64 - half).round() as i32, ((x as f64 + half).round() as i32).max(x + 1));
+            pen.fill_rect((xa, y.min(y0)), (xb, y.max(y0).max(y.min(y0) + 1)), Palette::alpha(col, 0.75))?;
+        }
+        if f2.contains_y(0.0) {
+            pen.line(&[(f2.x0, y0), (f2.x1, y0)], pal.frame.to_rgba(), 1)?;
+        }
+        draw_plot_frame(pen, &f2)?;
+        draw_legend(pen, (f2.x0, f2.y0 - l2 * strip + strip / 2), f2.x1, &bar_title, &bar_legend, l2, strip)?;
+        draw_x_labels(pen, &f2, &ticks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_track_chart_draws_the_walk_with_its_correlation() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = crate::config::NoteConfig::load(&dir.join("samples/iwm.toml")).unwrap();
+        let ds = crate::data::load(&cfg).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2020, 3, 20);
+        let a = crate::analyze_note(&cfg, ds, as_of).unwrap();
+        let tr = a.track_record.as_ref().unwrap();
+        // One point per counted week end, none after the as-of date; the last 13 weeks have no
+        // outcome yet and every earlier one has.
+        assert_eq!(tr.points.len(), tr.weeks);
+        assert!(tr.points.iter().all(|p| p.date <= a.as_of));
+        let pending = tr.points.iter().rev().take_while(|p| p.forward.is_none()).count();
+        assert!((12..=14).contains(&pending), "{pending}");
+        assert!(tr.points.iter().rev().skip(pending).all(|p| p.forward.is_some()));
+        let scene = TrackScene::of(tr, "IWM", 0.2, -0.2, a.as_of);
+        let rho = tr.horizon(CITED_WEEKS).unwrap().rank_corr_relative.unwrap();
+        assert!(scene.title.contains(&corr(rho)), "{}", scene.title);
+        let alt = scene.alt();
+        assert!(alt.contains(&format!("each of {} week ends", tr.weeks)), "{alt}");
+        assert!(alt.contains("relative to SPY"), "{alt}");
+        let charts =
+            crate::chart::render_all(&a, crate::config::Theme::Light, &a.config.output.charts).unwrap();
+        let c = charts.iter().find(|c| c.name == "track").expect("a track chart");
+        assert!(c.png.starts_with(b"\x89PNG"));
+        let again =
+            crate::chart::render_all(&a, crate::config::Theme::Light, &a.config.output.charts).unwrap();
+        assert_eq!(again.iter().find(|c| c.name == "track").unwrap().png, c.png, "same bytes");
+    }
+}
