@@ -158,6 +158,13 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         // A rank other than #1 is never called a record.
         assert!(!b.contains("record"), "{date}: 'record' in the body");
 
+        // A close inside a zone is never said to be above it in the same sentence.
+        for sentence in
+            b.lines().flat_map(|l| l.split(". ")).filter(|x| x.contains("inside the consolidation zone"))
+        {
+            assert!(!sentence.contains(": above it"), "{date}: '{sentence}'");
+        }
+
         // A signed number never goes with the opposite word ("−0.10 points above").
         if let Some(bad) = signed_with_side_word(b) {
             panic!("{date}: '{bad}' in the body");

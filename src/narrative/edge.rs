@@ -132,8 +132,9 @@ pub fn temper(stance: &mut Stance, tr: Option<&TrackRecord>) {
             stance.flags.push("no_track_edge".into());
             stance.conviction = "low".into();
             stance.overrides.push(format!(
-                "No edge in the track record: rank correlation {:.2} at {} weeks, so conviction is low.",
-                e.rho, e.weeks
+                "No edge in the track record: rank correlation {} at {} weeks, so conviction is low.",
+                super::signed(if e.rho.abs() < 0.005 { 0.0 } else { e.rho }, 2).replace('+', ""),
+                e.weeks
             ));
         }
     }

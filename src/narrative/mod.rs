@@ -1271,6 +1271,45 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             t.push('.');
             return Some(t);
         }
+        "macro_rate_cut_expectations" => {
+            let (y, f, spread) = (n("dgs2")?, n("dff")?, n("spread")?);
+            let ff = match r.ev("ff_label") {
+                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                _ => "fed funds".into(),
+            };
+            // "fed funds (the May 2022 average)" → "fed funds at 0.77% (the May 2022 average)".
+            let ff = match ff.split_once(" (") {
+                Some((base, rest)) => format!("{base} at {f:.2}% ({rest}"),
+                None => format!("{ff} at {f:.2}%"),
+            };
+            let gap = if spread.abs() < 0.005 {
+                format!("level with {ff}")
+            } else {
+                format!("{:.2} points {} {ff}", spread.abs(), if spread > 0.0 { "above" } else { "below" })
+            };
+            let moved = |d: f64| {
+                if d.abs() < 0.005 {
+                    "unchanged".to_string()
+                } else {
+                    format!("{} {:.2} points", if d > 0.0 { "up" } else { "down" }, d.abs())
+                }
+            };
+            let mut t = format!("the 2-year yield ({y:.2}%) is {gap}");
+            if let Some(d) = n("d2y_63") {
+                t.push_str(&format!(", {} over about three months", moved(d)));
+            }
+            t.push_str(match r.state {
+                State::Bullish => ", so the market is pricing rate cuts",
+                State::Bearish if spread > 0.0 => ", so no rate cuts are priced",
+                State::Bearish => ", so the market is pricing cuts out",
+                _ => ", so rate expectations are roughly flat",
+            });
+            if let (Some(d), State::Bullish) = (n("dff_126"), r.state) {
+                t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)));
+            }
+            t.push('.');
+            return Some(t);
+        }
         "macro_inflation_cooling" => {}
         _ => return None,
     }
@@ -1365,7 +1404,9 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
         State::Bearish => ": the zone has given way.",
-        _ => ": above it, but not yet a firm hold.",
+        _ if c > top => ": above it, but not yet a firm hold.",
+        _ if c >= lo => ": no break either way yet.",
+        _ => ": below it, but not yet a firm break.",
     });
     for trig in [Trigger::CloseBelow, Trigger::CloseAbove] {
         if let Some(l) = level_of(a, ids::E1, trig) {
@@ -1382,14 +1423,22 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
                 (Trigger::CloseBelow, LevelStatus::Triggered, None) => {
                     format!("The zone {edge} ({v}) gave way: the last 3-day close is below it.")
                 }
-                (Trigger::CloseAbove, LevelStatus::Holding, _) => {
-                    format!("A 3-day close back above the zone {edge} ({v}) would undo the breakdown; none so far.")
-                }
-                (Trigger::CloseAbove, LevelStatus::Triggered, Some(d)) => {
-                    format!("A 3-day close back above the zone {edge} ({v}) on {} undid the breakdown.", date(d))
-                }
-                (Trigger::CloseAbove, LevelStatus::Triggered, None) => {
-                    format!("The last 3-day close is back above the zone {edge} ({v}), undoing the breakdown.")
+                (Trigger::CloseAbove, st, on) => {
+                    // Above the top restores a breakout; above the bottom undoes a breakdown.
+                    let (undo, undid) = if edge == "top" {
+                        ("mark a breakout", "marked a breakout")
+                    } else {
+                        ("undo the breakdown", "undid the breakdown")
+                    };
+                    match (st, on) {
+                        (LevelStatus::Holding, _) => {
+                            format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far.")
+                        }
+                        (_, Some(d)) => {
+                            format!("A 3-day close above the zone {edge} ({v}) on {} {undid}.", date(d))
+                        }
+                        (_, None) => format!("The last 3-day close is above the zone {edge} ({v})."),
+                    }
                 }
             });
         }
