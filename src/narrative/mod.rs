@@ -1042,8 +1042,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         ids::E4 => {
+            // "In step with the weekly" only when the weekly momentum signal itself points up.
             let t = match r.state {
-                State::Bullish => "3-day momentum is turning up, in step with the weekly",
+                State::Bullish if state(a, ids::D4) == State::Bullish => {
+                    "3-day momentum is turning up, in step with the weekly"
+                }
+                State::Bullish => "3-day momentum is turning up, ahead of the weekly",
                 State::Bearish => "3-day momentum is falling",
                 _ => "3-day momentum gives no clear signal",
             };
@@ -1159,12 +1163,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (_, h) => format!("price stays {side} {h} of them"),
                     };
                     format!(
-                        "The {}-session {} from {} ({}) crossed {k} price {} (moving averages and earlier swing points) and {held}: {verdict}.",
+                        "The {}-session {} from {} ({}) crossed {k} price {} and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
                         date(d),
                         pct(p),
-                        if k == 1 { "level" } else { "levels" }
+                        if k == 1 {
+                            "level (a moving average or earlier swing point)"
+                        } else {
+                            "levels (moving averages and earlier swing points)"
+                        }
                     )
                 }
                 _ => r.sentence.clone(),
