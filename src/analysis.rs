@@ -124,6 +124,7 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         &weekly.bars,
         &three_day[0].bars,
     );
+    history::edge::temper(&mut stance, None);
     let checklist = signals::stance::checklist_for(&signals, stance.stance);
     Ok(Analysis {
         config: config.clone(),
@@ -152,5 +153,6 @@ pub fn analyze_note(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDa
     let walk = history::walk(&a);
     a.base_rates = baserates::base_rates_from_walk(&a, &walk);
     a.track_record = Some(history::track_record(&a, &walk));
+    history::edge::temper(&mut a.stance, a.track_record.as_ref());
     Ok(a)
 }

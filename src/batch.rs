@@ -141,6 +141,11 @@ pub struct Entry {
     pub adjust: bool,
     /// Note title (else `defaults.title`, else derived from the stance).
     pub title: Option<String>,
+    /// The instrument's role in the pair's wording (`instrument.role`, e.g. "small caps").
+    pub role: Option<String>,
+    /// True when this symbol and the benchmark form a size pair (`size_pair`; else
+    /// `defaults.size_pair`): only then does the note use cap-ladder wording.
+    pub size_pair: Option<bool>,
     /// Where it was listed.
     pub origin: Origin,
 }
@@ -186,6 +191,10 @@ struct RawSymbol {
     adjust: bool,
     #[serde(default)]
     title: Option<String>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    size_pair: Option<bool>,
 }
 
 fn one_line(s: &str) -> String {
@@ -226,6 +235,8 @@ impl Manifest {
                         bars: s.bars,
                         adjust: s.adjust,
                         title: s.title,
+                        role: s.role,
+                        size_pair: s.size_pair,
                         origin: Origin::Toml(i),
                     })
                     .collect();
@@ -391,7 +402,13 @@ impl Manifest {
 
     /// The validated config of one symbol. Errors name the symbol's manifest entry.
     pub fn config_for(&self, e: &Entry) -> Result<NoteConfig> {
-        let t = self.table_for(&e.symbol, e.name.as_deref(), &e.bars, e.adjust, e.title.as_deref());
+        let mut t = self.table_for(&e.symbol, e.name.as_deref(), &e.bars, e.adjust, e.title.as_deref());
+        if let (Some(role), Some(toml::Value::Table(inst))) = (&e.role, t.get_mut("instrument")) {
+            inst.insert("role".into(), role.clone().into());
+        }
+        if let Some(sp) = e.size_pair {
+            t.insert("size_pair".into(), sp.into());
+        }
         let text = toml::to_string(&t).map_err(|err| Error::Internal(format!("manifest entry: {err}")))?;
         // Paths resolve against the manifest's folder (the CSV and its sibling TOML share it).
         NoteConfig::parse(&text, &self.path).map_err(|err| match err {
@@ -484,6 +501,8 @@ fn parse_csv(bytes: &[u8], path: &Path) -> Result<Vec<Entry>> {
             bars: PathBuf::from(get(Some(bars_col)).unwrap_or_default()),
             adjust,
             title: get(title_col),
+            role: None,
+            size_pair: None,
             origin: Origin::Csv(line),
         });
     }
@@ -1146,6 +1165,8 @@ mod tests {
             bars: "x.csv".into(),
             adjust: false,
             title: None,
+            role: None,
+            size_pair: None,
             origin: Origin::Toml(0),
         };
         let failed: Vec<Row> = (0..12)

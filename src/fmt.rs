@@ -142,3 +142,12 @@ mod tests {
         assert_eq!(shares_m(-1.2e6), "−1.2M");
     }
 }
+
+/// "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}

@@ -12,6 +12,8 @@
 //! Base rates ([`crate::baserates::base_rates_from_walk`]), the track record ([`track_record`])
 //! and the `backtest` command ([`backtest_csv`]) all read the same walk.
 
+pub mod edge;
+
 use crate::baserates::{forward, Cut, Measure, HORIZONS};
 use crate::signals::cache::Precomputed;
 use crate::signals::format::format_ev;

@@ -48,6 +48,8 @@ pub struct PreviousLevel {
     pub basis: String,
     /// Signal id it comes from.
     pub signal: String,
+    /// `close_above` or `close_below` (None in notes written before the field existed).
+    pub trigger: Option<String>,
 }
 
 /// A signal whose state changed.
@@ -92,6 +94,8 @@ pub struct LevelCheck {
     pub basis: String,
     /// Signal id it came from.
     pub signal: String,
+    /// `close_above` or `close_below`, when the previous note said.
+    pub trigger: Option<String>,
     /// The close on that basis at the previous as-of date.
     pub then: Option<f64>,
     /// The close on that basis now.
@@ -210,7 +214,7 @@ pub fn parse_previous(v: &Value, file: &Path) -> Result<PreviousNote> {
             let get = |k: &str| l.get(k).and_then(Value::as_str).map(str::to_string);
             match (get("label"), l.get("value").and_then(Value::as_f64), get("basis"), get("signal")) {
                 (Some(label), Some(value), Some(basis), Some(signal)) => {
-                    levels.push(PreviousLevel { label, value, basis, signal })
+                    levels.push(PreviousLevel { label, value, basis, signal, trigger: get("trigger") })
                 }
                 _ => {
                     return Err(bad(
@@ -253,6 +257,8 @@ pub fn flip_text(f: &Flip) -> String {
             (true, "bearish") => "present".into(),
             (true, "neutral") => "watch".into(),
             (_, "unavailable") => "not assessed".into(),
+            (false, "bullish") => "up".into(),
+            (false, "bearish") => "down".into(),
             _ => s.into(),
         }
     };
@@ -333,6 +339,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
                 value: l.value,
                 basis: l.basis.clone(),
                 signal: l.signal.clone(),
+                trigger: l.trigger.clone(),
                 then,
                 now,
                 value_now,
@@ -366,16 +373,36 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
         };
         sentences.push(format!("{head}: {}.", list.join("; ")));
     }
+    // Direction-aware: whether a crossing proves the previous idea wrong depends on the level's
+    // trigger (a long's levels break on closes below, a short's on closes above).
+    let idea = match prev.stance.as_str() {
+        "long" | "short" => Some(prev.stance.as_str()),
+        _ => None,
+    };
     for l in &mut levels {
         let (Some(t), Some(n)) = (l.then, l.now) else { continue };
-        let verb = match l.change {
-            LevelMove::Reclaimed => "reclaimed",
-            LevelMove::Lost => "lost",
+        let up = match l.change {
+            LevelMove::Reclaimed => true,
+            LevelMove::Lost => false,
             _ => continue,
         };
+        let verb = if up { "rose above" } else { "fell below" };
+        let what = match l.trigger.as_deref() {
+            Some(tr) => {
+                let breaks = (tr == "close_above") == up;
+                match (breaks, idea) {
+                    (true, Some(i)) => format!(": the level that would prove the {i} wrong has triggered"),
+                    (true, None) => ": the level the previous note watched has been crossed".to_string(),
+                    (false, Some(i)) => format!(": back on the {i}'s side of the level"),
+                    (false, None) => ": back on the other side of a watched level".to_string(),
+                }
+            }
+            None => String::new(),
+        };
+        let label = crate::narrative::plain_words(&l.label);
         let text = if l.basis == "OBV" {
             format!(
-                "OBV {verb} its support line: {} against the line at {} then, {} against {} now.",
+                "OBV {verb} its support line{what}: {} against the line at {} then, {} against {} now.",
                 level_text(t, "OBV"),
                 level_text(l.value, "OBV"),
                 level_text(n, "OBV"),
@@ -383,8 +410,7 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
             )
         } else {
             format!(
-                "Price {verb} the {} ({}): {} {} then, {} now.",
-                l.label,
+                "Price {verb} the {label} ({}){what}: {} {} then, {} now.",
                 level_text(l.value, &l.basis),
                 l.basis,
                 level_text(t, &l.basis),

@@ -157,9 +157,150 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         }
         // A rank other than #1 is never called a record.
         assert!(!b.contains("record"), "{date}: 'record' in the body");
+
+        // A close inside a zone is never said to be above it in the same sentence.
+        for sentence in
+            b.lines().flat_map(|l| l.split(". ")).filter(|x| x.contains("inside the consolidation zone"))
+        {
+            assert!(!sentence.contains(": above it"), "{date}: '{sentence}'");
+        }
+
+        // A signed number never goes with the opposite word ("−0.10 points above").
+        if let Some(bad) = signed_with_side_word(b) {
+            panic!("{date}: '{bad}' in the body");
+        }
+
+        // A level broken by a close above is never called "holding" (price is below it); the risk
+        // table's status agrees with the level's trigger.
+        for l in &st.invalidation {
+            let row = b.lines().find(|r| r.starts_with("| ") && r.contains(&level_text(l)));
+            if let Some(row) = row {
+                let status = row.rsplit('|').nth(1).unwrap_or("").trim();
+                match (l.status, l.trigger) {
+                    (LevelStatus::Triggered, _) => assert!(status.starts_with("triggered"), "{date}: {row}"),
+                    (LevelStatus::Holding, Trigger::CloseAbove) => {
+                        assert!(status.starts_with("not reclaimed"), "{date}: {row}")
+                    }
+                    (LevelStatus::Holding, Trigger::CloseBelow) => {
+                        assert!(status.starts_with("holding"), "{date}: {row}")
+                    }
+                }
+            }
+        }
+
+        // A long or short idea issued with one of its own levels already triggered says so in the
+        // lead and the risk section, flags it in signals.json and never claims high conviction.
+        let own_triggered = st.stance != StanceKind::Neutral
+            && st.invalidation.iter().any(|l| l.side == st.stance && l.status == LevelStatus::Triggered);
+        if own_triggered {
+            let lead = n.lead.join(" ");
+            assert!(lead.contains("already triggered"), "{date}: lead {lead}");
+            assert!(section(md, "Risk").contains("already triggered"), "{date}");
+            assert!(st.flags.iter().any(|f| f == "level_triggered"), "{date}");
+            assert!(doc["stance"]["flags"].to_string().contains("level_triggered"), "{date}");
+            assert_ne!(st.conviction, "high", "{date}");
+        }
+
+        // Point in time: Data and Method names no date after the as-of date, except the one
+        // sentence that says how far the files run.
+        let method = &md[md.find("## Data and Method").unwrap()..];
+        for line in method.lines().filter(|l| !l.starts_with("The files run to")) {
+            for found in dates_in(line) {
+                assert!(found <= date, "{date}: '{line}' names {found}");
+            }
+        }
+
+        // A percentile says the window the data covers: the high-yield file starts in 2023.
+        let hy_start = d("2023-08-01");
+        if date < hy_start + chrono::Duration::days(5 * 365) {
+            let fin = b.lines().find(|l| l.contains("**Financing costs:**")).unwrap_or("");
+            assert!(!fin.contains("last five years"), "{date}: {fin}");
+        }
+
+        // One rounding for the score: the header's 2-dp score is the score table's total.
+        let total = method.lines().find(|l| l.starts_with("| **Score**")).unwrap();
+        let header_score = b.lines().find(|l| l.contains("· score ")).unwrap();
+        let s2 = marketnote::narrative::signed(st.score, 2);
+        assert!(total.contains(&format!("**{s2}**")) && header_score.contains(&s2), "{date}: {total}");
     }
     // The walk sees every kind of note.
     assert!(kinds.iter().all(|k| *k > 0), "long, short, neutral counts {kinds:?}");
+}
+
+/// The first "−1.2 points above"-like phrase: a signed number followed (after an optional unit)
+/// by "above" or "below".
+fn signed_with_side_word(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..chars.len() {
+        if !(chars[i] == '−' || chars[i] == '+') || !chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && (chars[j].is_ascii_digit() || matches!(chars[j], '.' | ',' | '%')) {
+            j += 1;
+        }
+        let rest: String = chars[j..chars.len().min(j + 16)].iter().collect();
+        let rest = rest.trim_start_matches(" points").trim_start_matches(" pp").trim_start_matches(" pts");
+        if rest.starts_with(" above") || rest.starts_with(" below") {
+            return Some(chars[i..chars.len().min(j + 16)].iter().collect());
+        }
+    }
+    None
+}
+
+/// Every YYYY-MM-DD date in a line.
+fn dates_in(line: &str) -> Vec<chrono::NaiveDate> {
+    let b = line.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    (0..b.len().saturating_sub(9))
+        .filter(|&i| (i == 0 || !digit(i - 1)) && !digit(i + 10))
+        .filter(|&i| (0..10).all(|k| if k == 4 || k == 7 { b[i + k] == b'-' } else { digit(i + k) }))
+        .filter_map(|i| line.get(i..i + 10)?.parse().ok())
+        .collect()
+}
+
+/// A level's value as the note prints it.
+fn level_text(l: &marketnote::signals::stance::Invalidation) -> String {
+    if l.basis == "OBV" {
+        marketnote::narrative::shares_m(l.value)
+    } else {
+        marketnote::narrative::price(l.value)
+    }
+}
+
+#[test]
+fn signed_numbers_and_side_words_are_checked() {
+    assert!(signed_with_side_word("its average −0.10 points above the low").is_some());
+    assert!(signed_with_side_word("its average 0.10 points below the low").is_none());
+    assert!(signed_with_side_word("moved +2.1% above").is_some());
+    assert_eq!(dates_in("from 2022-06-17 to 2026-08-21."), vec![d("2022-06-17"), d("2026-08-21")]);
+}
+
+/// The lead states the track record from the computed value, and conviction follows it: with no
+/// edge a long or short idea is "low conviction" in the header, signals.json and the lead.
+#[test]
+fn the_lead_says_what_the_track_record_shows_and_conviction_follows_it() {
+    let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    for date in ["2022-06-17", "2025-12-12"] {
+        let a = marketnote::analyze_note(&cfg, data.clone(), Some(d(date))).unwrap();
+        let tr = a.track_record.as_ref().unwrap();
+        let e = marketnote::narrative::edge::TrackEdge::of(tr, a.stance.stance).unwrap();
+        let out = build(&a, &[], &opts()).unwrap();
+        let md = out.text("note.md").unwrap();
+        let doc: serde_json::Value = serde_json::from_str(out.text("signals.json").unwrap()).unwrap();
+        let n = marketnote::narrative::narrate(&a);
+        let lead = n.lead.join(" ");
+        let rho = marketnote::narrative::signed(e.rho, 2).replace('+', "");
+        assert!(lead.contains(&format!("rank correlation {rho}")), "{date}: {lead}");
+        assert!((3..=5).contains(&n.lead.len()), "{date}: {lead}");
+        if !e.shown && a.stance.stance != StanceKind::Neutral {
+            assert_eq!(a.stance.conviction, "low", "{date}");
+            assert_eq!(doc["stance"]["conviction"], "low", "{date}");
+            assert!(md.contains("low conviction") && !md.contains("moderate conviction"), "{date}");
+            assert!(lead.contains("not a forecast") || lead.contains("no better"), "{date}: {lead}");
+        }
+    }
 }
 
 fn write_pair_config(dir: &Path, inst: (&str, &str), bench: (&str, &str)) -> PathBuf {
@@ -196,6 +337,8 @@ fn qqq_against_spy_speaks_of_relative_strength_not_size() {
             "handoff",
             "smaller names",
             "iwm",
+            "advance looks complete",
+            "advance looks spent",
         ] {
             assert!(!lower.contains(w), "{date}: '{w}' in the QQQ note:\n{md}");
         }

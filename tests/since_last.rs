@@ -117,7 +117,8 @@ fn previous_note_gives_the_flips_of_the_two_documents() {
         assert_eq!(l.change, want, "{}", l.label);
         assert_eq!(l.value_now, l.value);
         if matches!(want, LevelMove::Reclaimed | LevelMove::Lost) {
-            assert!(section.contains(&l.label), "{} missing from:\n{section}", l.label);
+            let label = marketnote::narrative::plain_words(&l.label);
+            assert!(section.contains(&label), "{label} missing from:\n{section}");
         }
     }
 }
@@ -170,7 +171,7 @@ fn the_note_cites_base_rates_after_active_claims() {
         // (base rates left the running text: issue 12).
         // (too few cases to lean on are left out of the table).
         if !b.few && b.horizon(13).is_some_and(|h| h.count > 0) {
-            let name = marketnote::narrative::short_name(b.signal, &voice);
+            let name = marketnote::narrative::state_name(b.signal, b.state, &voice);
             assert!(md.contains(&format!("| {name} |")), "{name} missing:\n{md}");
         }
         let r = rates.iter().find(|r| r["signal"] == b.signal).unwrap();

@@ -143,9 +143,10 @@ impl ContextText for Option<Context> {
         let Some(c) = self else { return Vec::new() };
         let s = &v.symbol;
         let mut out = Vec::new();
-        let since = c.since.year();
+        // The data's real start, not a year that reads as a claim about earlier history.
+        let since = c.since.format("%B %Y").to_string();
         let mut t = format!(
-            "{s} closed at {}, {} its highest close since {since} ({}, {})",
+            "{s} closed at {}, {} its highest close ({}, {}) in data from {since}",
             price(c.close),
             dist(c.close, c.high.0),
             price(c.high.0),
@@ -166,7 +167,7 @@ impl ContextText for Option<Context> {
             c.low52.1
         ));
         if c.low.1 != c.low52.1 && c.close / c.low.0 < 2.0 {
-            t.push_str(&format!("; its lowest close since {since} was {} ({})", price(c.low.0), c.low.1));
+            t.push_str(&format!("; its lowest close in the data was {} ({})", price(c.low.0), c.low.1));
         }
         t.push('.');
         out.push(t);
@@ -206,10 +207,10 @@ impl ContextText for Option<Context> {
     fn lead_sentence(&self, v: &Voice) -> Option<String> {
         let c = self.as_ref()?;
         let mut t = format!(
-            "{} is {} its highest close since {} ({})",
+            "{} is {} its highest close in data from {} ({})",
             v.symbol,
             dist(c.close, c.high.0),
-            c.since.year(),
+            c.since.format("%B %Y"),
             c.high.1
         );
         if let Some(m) = c.sma200 {

@@ -8,6 +8,7 @@
 //! tables and signals.json agree.
 
 pub mod context;
+pub use crate::history::edge;
 
 use crate::baserates::{BaseRate, Measure};
 use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceKind, Tick, Trigger};
@@ -170,20 +171,12 @@ pub struct Narrative {
 // Numbers
 // ---------------------------------------------------------------------------------------------
 
-pub use crate::fmt::{pct, pct_abs, price, shares_m, signed};
+pub use crate::fmt::{and_list, pct, pct_abs, price, shares_m, signed};
 
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// "a", "a and b", "a, b and c".
-pub fn and_list(items: &[String]) -> String {
-    match items.len() {
-        0 => String::new(),
-        1 => items[0].clone(),
-        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
-    }
-}
 
 /// "Weekly OBV trendline" → "weekly OBV trendline"; acronyms at the start are kept.
 fn lower_first(s: &str) -> String {
@@ -236,7 +229,7 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         "rs_small_cap_lag_ending" => format!("{} against {bench}, two-year trend", v.symbol),
         "rs_cap_ladder_rotation" if v.size_pair => "Rotation along the cap ladder".into(),
         "rs_cap_ladder_rotation" => format!("{} against {bench}, 13-week trend", v.symbol),
-        "rs_large_cap_wave_complete" => format!("{bench}'s advance against {}'s", v.symbol),
+        "rs_large_cap_wave_complete" => format!("{} momentum against {bench}", v.symbol),
         "macro_rate_cut_expectations" => "Rate cuts priced".into(),
         "macro_inflation_cooling" => "Inflation cooling".into(),
         "macro_growth_stabilising" => "Unemployment stable".into(),
@@ -263,6 +256,44 @@ pub fn short_name(id: &str, v: &Voice) -> String {
     }
 }
 
+/// A signal's name as its current reading, so a table row or checklist line reads the right way
+/// round ("No rate cuts priced | down", "Daily level breakdown | down"); the neutral or
+/// unassessed name is [`short_name`].
+pub fn state_name(id: &str, state: State, v: &Voice) -> String {
+    let bear = match state {
+        State::Bullish if id == ids::F4 => return "No daily distribution".into(),
+        State::Bullish => return short_name(id, v),
+        State::Bearish => true,
+        _ => false,
+    };
+    let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
+    let t = match id {
+        "rs_small_cap_lag_ending" if bear => format!("{} still lagging {bench}", v.symbol),
+        "rs_cap_ladder_rotation" if bear && v.size_pair => "Rotation up the cap ladder".into(),
+        "rs_cap_ladder_rotation" if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
+        "rs_large_cap_wave_complete" if bear => format!("{} momentum against {bench} negative", v.symbol),
+        "macro_rate_cut_expectations" if bear => "No rate cuts priced".into(),
+        "macro_inflation_cooling" if bear => "Inflation not cooling".into(),
+        "macro_growth_stabilising" if bear => "Unemployment rising".into(),
+        "macro_financing_costs_falling" if bear => "Credit spreads widening".into(),
+        ids::D1 if bear => "Weekly band breakdown".into(),
+        ids::D2 if bear => "Weekly volume distribution".into(),
+        ids::D3 if bear => "Weekly OBV trendline broken".into(),
+        ids::D4 if bear => "Weekly momentum falling".into(),
+        ids::E1 if bear => "3-day zone breakdown".into(),
+        "d3_higher_dip_absorption" if bear => "3-day dips not bought".into(),
+        ids::E3 if bear => "3-day volume on down bars".into(),
+        ids::E4 if bear => "3-day momentum falling".into(),
+        ids::F1 if bear => "Daily level breakdown".into(),
+        "d1_volume_thrust" if bear => "Heavy volume on a down day".into(),
+        "d1_shallow_pullbacks" if bear => "Deep daily pullbacks".into(),
+        ids::H1 if bear => "Daily lower high".into(),
+        ids::H2 if bear => "OBV support line broken".into(),
+        _ => return short_name(id, v),
+    };
+    t
+}
+
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
 /// assessed). Used by the lead and the title.
 pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
@@ -284,7 +315,9 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("rs_cap_ladder_rotation", false) if v.size_pair => "money is rotating up the cap ladder".into(),
         ("rs_cap_ladder_rotation", true) => format!("{s} is gaining on {bench}"),
         ("rs_cap_ladder_rotation", false) => format!("{s} is losing ground to {bench}"),
-        ("rs_large_cap_wave_complete", true) => format!("{bench}'s advance looks spent while {s}'s is young"),
+        ("rs_large_cap_wave_complete", true) => {
+            format!("{bench}'s weekly momentum has faded while {s}'s is young")
+        }
         ("rs_large_cap_wave_complete", false) => format!("{s}'s momentum against {bench} is negative"),
         ("macro_rate_cut_expectations", true) => "the 2-year yield prices rate cuts".into(),
         ("macro_rate_cut_expectations", false) => "the 2-year yield prices no rate cuts".into(),
@@ -294,8 +327,8 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("macro_growth_stabilising", false) => "unemployment is rising toward a recession signal".into(),
         ("macro_financing_costs_falling", true) => "high-yield credit spreads are falling".into(),
         ("macro_financing_costs_falling", false) => "high-yield credit spreads are widening".into(),
-        (ids::D1, true) => "price has reclaimed the weekly compression bands".into(),
-        (ids::D1, false) => "price has lost the weekly compression bands".into(),
+        (ids::D1, true) => "price has reclaimed the weekly squeeze zone".into(),
+        (ids::D1, false) => "price has lost the weekly squeeze zone".into(),
         (ids::D2, true) => match n("udv") {
             Some(u) if u > 1.0 => format!("volume on up weeks runs {} above down weeks", pct_abs(u - 1.0)),
             _ => "weekly volume shows accumulation".into(),
@@ -354,6 +387,26 @@ fn strongest(a: &Analysis, dir: f64, k: usize) -> Vec<&SignalResult> {
 // Levels
 // ---------------------------------------------------------------------------------------------
 
+/// A level's name in plain words for the note ("top of the weekly squeeze zone" for the
+/// internal "weekly compression cluster top"); charts that name a level should use this too.
+pub fn level_name(l: &Invalidation) -> String {
+    plain_words(&match l.label.as_str() {
+        "weekly compression cluster top" => "top of the weekly squeeze zone".to_string(),
+        "3-day consolidation zone top" => "top of the 3-day consolidation zone".to_string(),
+        "3-day consolidation zone bottom" => "bottom of the 3-day consolidation zone".to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// Replaces the signals' internal terms with the note's plain ones ("compression cluster" →
+/// "squeeze zone": a cluster of weekly Bollinger-band squeezes).
+pub fn plain_words(s: &str) -> String {
+    s.replace("entire cluster of", "whole zone of")
+        .replace("compression cluster", "squeeze zone")
+        .replace("compression bands", "squeeze bands")
+        .replace("compression band", "squeeze band")
+}
+
 fn level_value(l: &Invalidation) -> String {
     if l.basis == "OBV" {
         shares_m(l.value)
@@ -391,8 +444,13 @@ fn standing(l: &Invalidation) -> Option<String> {
 }
 
 /// The status of a level in words: "holding" or "triggered on 2026-08-18".
+///
+/// Direction-aware: a level broken by a close below is "holding" while price stays above it; a
+/// level broken by a close above (a short's or a neutral note's upper level) is "not reclaimed"
+/// while price stays below it, so a line price has already broken is never called "holding".
 pub fn status_words(l: &Invalidation) -> String {
     match (l.status, l.triggered_on) {
+        (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove => "not reclaimed".into(),
         (LevelStatus::Holding, _) => "holding".into(),
         (LevelStatus::Triggered, Some(d)) => format!("triggered on {}", date(d)),
         (LevelStatus::Triggered, None) => "triggered".into(),
@@ -412,7 +470,7 @@ fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
         None => status_words(l),
     };
     LevelLine {
-        level: format!("{}, {}", level_value(l), l.label),
+        level: format!("{}, {}", level_value(l), level_name(l)),
         breaks_on: on,
         status,
         state: match l.status {
@@ -443,7 +501,7 @@ fn level_phrase(l: &Invalidation) -> String {
     if l.basis == "OBV" {
         format!("OBV closing {} its support line ({})", trig_word(l), shares_m(l.value))
     } else {
-        format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), l.label)
+        format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), level_name(l))
     }
 }
 
@@ -535,6 +593,13 @@ pub fn narrate(a: &Analysis) -> Narrative {
             "Risk".to_string(),
             "No position yet: the levels to watch, and which way a break would tilt the note.".to_string(),
         ),
+    };
+    let n_triggered =
+        levels.iter().filter(|l| l.side == st.stance && l.status == LevelStatus::Triggered).count();
+    let risk_intro = match (st.stance, n_triggered) {
+        (StanceKind::Neutral, _) | (_, 0) => risk_intro,
+        (_, 1) => format!("{} One has already triggered.", risk_intro),
+        (_, k) => format!("{} {} have already triggered.", risk_intro, capitalise(&count_word(k))),
     };
     let risk_reads = risk_reads(a, &v);
     let cautions = cautions(a);
@@ -631,11 +696,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     standing(l).map(|s| s.replacen(&format!("{} ", l.basis), "", 1)).unwrap_or_default()
                 )),
                 None if !mine.is_empty() => out.push(format!(
-                    "Every level that protects the {word} has already broken ({}): the idea rests on the score alone.",
+                    "Every level that would prove the {word} wrong has already triggered ({}): the idea rests on the score alone.",
                     and_list(
                         &mine
                             .iter()
-                            .map(|l| format!("{} {}", l.label, status_words(l)))
+                            .map(|l| format!("{} {}", level_name(l), status_words(l)))
                             .collect::<Vec<_>>()
                     )
                 )),
@@ -644,10 +709,18 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let broken: Vec<String> = mine
                 .iter()
                 .filter(|l| l.status == LevelStatus::Triggered)
-                .map(|l| format!("the {} ({}) {}", l.label, level_value(l), status_words(l)))
+                .map(|l| match l.triggered_on {
+                    Some(d) => format!("the {} ({}), on {}", level_name(l), level_value(l), date(d)),
+                    None => format!("the {} ({})", level_name(l), level_value(l)),
+                })
                 .collect();
             if !broken.is_empty() && nearest_holding(&st.invalidation, side).is_some() {
-                out.push(format!("Already broken: {}.", and_list(&broken)));
+                let no_edge = st.flags.iter().any(|f| f == "no_track_edge");
+                out.push(format!(
+                    "One level that would prove the {word} wrong has already triggered: {}{}.",
+                    and_list(&broken),
+                    if no_edge { "" } else { ", so conviction is at most moderate" }
+                ));
             }
         }
         StanceKind::Neutral => {
@@ -681,8 +754,17 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
         }
     }
-    if let Some(c) = ctx.lead_sentence(v) {
-        out.push(c);
+    if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {
+        let mut t = e.sentence(s, st.stance);
+        if st.flags.iter().any(|f| f == "no_track_edge") {
+            t = format!("{}; conviction is low.", t.trim_end_matches('.'));
+        }
+        out.push(t);
+    }
+    if out.len() < 3 {
+        if let Some(c) = ctx.lead_sentence(v) {
+            out.push(c);
+        }
     }
     out.truncate(5);
     out
@@ -711,6 +793,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         (Some(r), Some(br)) => format!("{s} ({r}) against {bench} ({br})"),
         _ => format!("{s} against {bench}"),
     };
+    // One window per sentence: two years, then 13 weeks, then where the ratio stands.
     if let Some(r) = a1 {
         let n = |k: &str| r.num(k).filter(|x| x.is_finite());
         let mut t = match n("lag104") {
@@ -719,33 +802,52 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             }
             Some(l) if l < 0.0 => format!("Over two years {s} has lagged {bench} by {}", pct_abs(l)),
             Some(l) => format!("Over two years {s} has beaten {bench} by {}", pct_abs(l)),
-            None => format!("The ratio of {pair}"),
+            None => format!("Over two years, the ratio of {pair}"),
         };
         if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
             if reb < 0.0005 {
-                t.push_str(&format!("; the ratio is at its low ({})", date(d)));
+                t.push_str(&format!(", and the ratio is at its two-year low ({})", date(d)));
             } else {
-                t.push_str(&format!("; the ratio is {} above its low of {}", pct_abs(reb), date(d)));
+                t.push_str(&format!(
+                    ", and the ratio is {} above its two-year low of {}",
+                    pct_abs(reb),
+                    date(d)
+                ));
             }
-        }
-        if let (Some(rt), Some(sma)) = (n("R_t"), n("sma30")) {
-            t.push_str(&format!(" and {} its 30-week average", if rt >= sma { "above" } else { "below" }));
-        }
-        if let Some(roc) = n("roc13") {
-            t.push_str(&format!(", {} over the last 13 weeks", pct(roc)));
         }
         t.push('.');
         out.push(t);
-        out.push(match r.state {
-            State::Bullish => format!("{s}'s long lag against {bench} is ending."),
-            State::Bearish => format!("{s} is still lagging {bench}, with no turn yet."),
-            _ => {
-                if n("lag104").is_some_and(|l| l > -0.05) {
-                    String::new()
-                } else {
-                    "The lag has not clearly turned.".into()
-                }
-            }
+        if let Some(roc) = n("roc13") {
+            out.push(if roc.abs() < 0.0005 {
+                "Over the last 13 weeks the ratio is unchanged.".to_string()
+            } else {
+                format!(
+                    "Over the last 13 weeks the ratio {} {}.",
+                    if roc > 0.0 { "rose" } else { "fell" },
+                    pct_abs(roc)
+                )
+            });
+        }
+        let above = match (n("R_t"), n("sma30")) {
+            (Some(rt), Some(sma)) => Some(rt >= sma),
+            _ => None,
+        };
+        let avg = match above {
+            Some(true) => "It stands above its 30-week average",
+            Some(false) => "It stands below its 30-week average",
+            None => "",
+        };
+        let verdict = match r.state {
+            State::Bullish => format!("{s}'s long lag against {bench} is ending"),
+            State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
+            _ if n("lag104").is_some_and(|l| l > -0.05) => String::new(),
+            _ => "the lag has not clearly turned".into(),
+        };
+        out.push(match (avg.is_empty(), verdict.is_empty()) {
+            (false, false) => format!("{avg}: {verdict}."),
+            (false, true) => format!("{avg}."),
+            (true, false) => format!("{}.", capitalise(&verdict)),
+            (true, true) => String::new(),
         });
     }
     if let Some(r) = a2 {
@@ -776,25 +878,25 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::Text { v }) if v == "yes");
         let pctile = r.num("r_pct").filter(|x| x.is_finite());
         let mut t = if done {
-            format!("{bench}'s advance looks complete")
+            format!("{bench}'s weekly momentum wave has faded")
         } else {
-            format!("{bench}'s advance is still running")
+            format!("{bench}'s weekly momentum wave is still running")
         };
         t.push_str(&match r.state {
             State::Bullish => format!(", while {s}'s has just begun"),
             State::Bearish => format!("; {s}'s momentum against it is negative"),
             _ => String::new(),
         });
+        t.push('.');
+        out.push(t);
         match pctile {
-            Some(p) if p < 0.005 => t.push_str(", and the ratio is at its lowest in five years"),
-            Some(p) => t.push_str(&format!(
-                ", and the ratio stands higher than {:.0}% of the last five years",
+            Some(p) if p < 0.005 => out.push("The ratio is at its lowest in five years.".into()),
+            Some(p) => out.push(format!(
+                "Over five years, the ratio has been lower than now {:.0}% of the time.",
                 p * 100.0
             )),
             None => {}
         }
-        t.push('.');
-        out.push(t);
     }
     out.retain(|t| !t.is_empty());
     (out, None)
@@ -873,8 +975,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         ids::E4 => {
+            // "In step with the weekly" only when the weekly momentum signal itself points up.
             let t = match r.state {
-                State::Bullish => "3-day momentum is turning up, in step with the weekly",
+                State::Bullish if state(a, ids::D4) == State::Bullish => {
+                    "3-day momentum is turning up, in step with the weekly"
+                }
+                State::Bullish => "3-day momentum is turning up, ahead of the weekly",
                 State::Bearish => "3-day momentum is falling",
                 _ => "3-day momentum gives no clear signal",
             };
@@ -990,12 +1096,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (_, h) => format!("price stays {side} {h} of them"),
                     };
                     format!(
-                        "The {}-session {} from {} ({}) crossed {k} stacked {} (averages and earlier swing points) and {held}: {verdict}.",
+                        "The {}-session {} from {} ({}) crossed {k} price {} and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
                         date(d),
                         pct(p),
-                        if k == 1 { "level" } else { "levels" }
+                        if k == 1 {
+                            "level (a moving average or earlier swing point)"
+                        } else {
+                            "levels (moving averages and earlier swing points)"
+                        }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -1041,7 +1151,11 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
 
 /// A macro signal's sentence where the signal's own would blur two facts (core and headline
 /// inflation moving apart): None keeps the signal's sentence.
-pub fn macro_sentence(r: &SignalResult) -> Option<String> {
+///
+/// Each line opens with the finding, not the topic the list already names ("Financing costs:
+/// financing costs …" is never written); a signed gap is said with the matching word ("0.10
+/// points below", never "−0.10 points above"); a percentile names the window the data covers.
+pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     if r.state == State::Unavailable {
         return None;
     }
@@ -1058,18 +1172,27 @@ pub fn macro_sentence(r: &SignalResult) -> Option<String> {
                 State::Bearish => "unemployment is rising toward a recession signal",
                 _ => "unemployment is drifting up",
             };
+            let gap = avg - low;
+            let rel = if gap.abs() < 0.005 {
+                "at the past year's low".to_string()
+            } else {
+                format!(
+                    "{:.2} points {} the past year's low",
+                    gap.abs(),
+                    if gap > 0.0 { "above" } else { "below" }
+                )
+            };
             return Some(format!(
-                "{verdict}: {u:.1}% in {}, its three-month average {:.2} points above the past year's low (0.50 has marked recessions).",
+                "{verdict}: {u:.1}% in {}, its three-month average {rel} (a rise of 0.50 has marked recessions).",
                 month().unwrap_or_default(),
-                avg - low
             ));
         }
         "macro_financing_costs_falling" => {
             let (oas, d) = (n("oas")?, n("d_oas_63")?);
             let verdict = match r.state {
-                State::Bullish => "financing costs are falling",
-                State::Bearish => "financing costs are rising",
-                _ => "financing costs are broadly unchanged",
+                State::Bullish => "easing",
+                State::Bearish => "tightening",
+                _ => "broadly unchanged",
             };
             let mut t = format!(
                 "{verdict}: the high-yield spread is {oas:.2}%, {} over three months",
@@ -1080,7 +1203,50 @@ pub fn macro_sentence(r: &SignalResult) -> Option<String> {
                 }
             );
             if let Some(p) = n("oas_pct5y") {
-                t.push_str(&format!(", lower than {:.0}% of the last five years", (1.0 - p) * 100.0));
+                t.push_str(&format!(
+                    ", lower than {:.0}% of {}",
+                    (1.0 - p) * 100.0,
+                    percentile_window(a, "hy_oas", 1260)
+                ));
+            }
+            t.push('.');
+            return Some(t);
+        }
+        "macro_rate_cut_expectations" => {
+            let (y, f, spread) = (n("dgs2")?, n("dff")?, n("spread")?);
+            let ff = match r.ev("ff_label") {
+                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                _ => "fed funds".into(),
+            };
+            // "fed funds (the May 2022 average)" → "fed funds at 0.77% (the May 2022 average)".
+            let ff = match ff.split_once(" (") {
+                Some((base, rest)) => format!("{base} at {f:.2}% ({rest}"),
+                None => format!("{ff} at {f:.2}%"),
+            };
+            let gap = if spread.abs() < 0.005 {
+                format!("level with {ff}")
+            } else {
+                format!("{:.2} points {} {ff}", spread.abs(), if spread > 0.0 { "above" } else { "below" })
+            };
+            let moved = |d: f64| {
+                if d.abs() < 0.005 {
+                    "unchanged".to_string()
+                } else {
+                    format!("{} {:.2} points", if d > 0.0 { "up" } else { "down" }, d.abs())
+                }
+            };
+            let mut t = format!("the 2-year yield ({y:.2}%) is {gap}");
+            if let Some(d) = n("d2y_63") {
+                t.push_str(&format!(", {} over about three months", moved(d)));
+            }
+            t.push_str(match r.state {
+                State::Bullish => ", so the market is pricing rate cuts",
+                State::Bearish if spread > 0.0 => ", so no rate cuts are priced",
+                State::Bearish => ", so the market is pricing cuts out",
+                _ => ", so rate expectations are roughly flat",
+            });
+            if let (Some(d), State::Bullish) = (n("dff_126"), r.state) {
+                t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)));
             }
             t.push('.');
             return Some(t);
@@ -1105,12 +1271,10 @@ pub fn macro_sentence(r: &SignalResult) -> Option<String> {
         _ => None,
     };
     let verdict = match (r.state, head) {
-        (State::Bullish, Some((_, dh))) if dh > 0.0 => {
-            "core inflation is cooling but headline inflation is rising"
-        }
-        (State::Bullish, _) => "inflation is cooling",
-        (State::Bearish, _) => "inflation is not cooling",
-        _ => "inflation is not clearly cooling",
+        (State::Bullish, Some((_, dh))) if dh > 0.0 => "core cooling, headline rising",
+        (State::Bullish, _) => "cooling",
+        (State::Bearish, _) => "not cooling",
+        _ => "not clearly cooling",
     };
     let mut t = format!("{verdict}: core CPI is {} on a year earlier ({})", pct(yc), move_pp(dc));
     if let Some((yh, dh)) = head {
@@ -1120,17 +1284,35 @@ pub fn macro_sentence(r: &SignalResult) -> Option<String> {
     Some(t)
 }
 
+/// The window a percentile over the last `n` observations of macro series `id` really covers:
+/// "the last five years" when the series reaches back that far, else "readings since August 2023".
+fn percentile_window(a: &Analysis, id: &str, n: usize) -> String {
+    let Some(m) = a.dataset.macros.iter().find(|m| m.id == id) else {
+        return "the readings available".into();
+    };
+    let known = m.known_at(a.as_of);
+    let Some(first) = known.get(known.len().saturating_sub(n)) else {
+        return "the readings available".into();
+    };
+    let five = a.as_of.checked_sub_months(chrono::Months::new(60)).unwrap_or(a.as_of);
+    if known.len() >= n || first.period <= five + chrono::Duration::days(31) {
+        "the last five years".into()
+    } else {
+        format!("readings since {}", first.period.format("%B %Y"))
+    }
+}
+
 /// The invalidation level read from a signal and its trigger, when the stance lists it.
 fn level_of<'a>(a: &'a Analysis, id: &str, trigger: Trigger) -> Option<&'a Invalidation> {
     a.stance.invalidation.iter().find(|l| l.signal == id && l.trigger == trigger)
 }
 
 fn d1_read(a: &Analysis, r: &SignalResult) -> String {
-    let mut t = r.sentence.clone();
+    let mut t = plain_words(&r.sentence);
     if let Some(l) = level_of(a, ids::D1, Trigger::CloseBelow).filter(|l| l.status == LevelStatus::Triggered)
     {
         t.push_str(&format!(
-            " The cluster top ({}) as a level for the long is {}.",
+            " The zone top ({}) as a level for the long is {}.",
             price(l.value),
             status_words(l)
         ));
@@ -1163,17 +1345,43 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
         State::Bearish => ": the zone has given way.",
-        _ => ": no firm hold above it.",
+        _ if c > top => ": above it, but not yet a firm hold.",
+        _ if c >= lo => ": no break either way yet.",
+        _ => ": below it, but not yet a firm break.",
     });
     for trig in [Trigger::CloseBelow, Trigger::CloseAbove] {
         if let Some(l) = level_of(a, ids::E1, trig) {
-            t.push_str(&format!(
-                " The zone {} ({}, broken by {}) is {}.",
-                if (l.value - top).abs() < 1e-9 { "top" } else { "bottom" },
-                price(l.value),
-                breaks_on(l),
-                status_words(l)
-            ));
+            let edge = if (l.value - top).abs() < 1e-9 { "top" } else { "bottom" };
+            let v = price(l.value);
+            t.push(' ');
+            t.push_str(&match (l.trigger, l.status, l.triggered_on) {
+                (Trigger::CloseBelow, LevelStatus::Holding, _) => {
+                    format!("The zone {edge} ({v}) has held: no 3-day close below it.")
+                }
+                (Trigger::CloseBelow, LevelStatus::Triggered, Some(d)) => {
+                    format!("The zone {edge} ({v}) gave way: a 3-day close below it on {}.", date(d))
+                }
+                (Trigger::CloseBelow, LevelStatus::Triggered, None) => {
+                    format!("The zone {edge} ({v}) gave way: the last 3-day close is below it.")
+                }
+                (Trigger::CloseAbove, st, on) => {
+                    // Above the top restores a breakout; above the bottom undoes a breakdown.
+                    let (undo, undid) = if edge == "top" {
+                        ("mark a breakout", "marked a breakout")
+                    } else {
+                        ("undo the breakdown", "undid the breakdown")
+                    };
+                    match (st, on) {
+                        (LevelStatus::Holding, _) => {
+                            format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far.")
+                        }
+                        (_, Some(d)) => {
+                            format!("A 3-day close above the zone {edge} ({v}) on {} {undid}.", date(d))
+                        }
+                        (_, None) => format!("The last 3-day close is above the zone {edge} ({v})."),
+                    }
+                }
+            });
         }
     }
     t
@@ -1270,10 +1478,16 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 "Both risk signals have fired (a lower high and an OBV support break): a long is ruled out."
                     .into(),
             ),
-            "risk_watch" if st.stance != StanceKind::Neutral => out.push(format!(
-                "One risk signal has fired, so conviction is held at moderate for the {}.",
-                st.stance.word().to_lowercase()
-            )),
+            // The lead already says why conviction is lower (a triggered level, no edge).
+            "risk_watch"
+                if st.stance != StanceKind::Neutral
+                    && !st.flags.iter().any(|f| f == "level_triggered" || f == "no_track_edge") =>
+            {
+                out.push(format!(
+                    "One risk signal has fired, so conviction is held at moderate for the {}.",
+                    st.stance.word().to_lowercase()
+                ))
+            }
             _ => {}
         }
     }
@@ -1332,7 +1546,15 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             State::Neutral => "neutral",
                             State::Unavailable => "not assessed",
                         };
-                        format!("{}: {word}", lower_first(&short_name(id, &Voice::of(a))))
+                        let voice = Voice::of(a);
+                        let named = state_name(id, state(a, id), &voice);
+                        if matches!(state(a, id), State::Bullish | State::Bearish)
+                            && named != short_name(id, &voice)
+                        {
+                            lower_first(&named)
+                        } else {
+                            format!("{}: {word}", lower_first(&named))
+                        }
                     })
                     .collect();
                 format!("{}.", capitalise(&parts.join("; ")))
@@ -1383,7 +1605,7 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
                     (Measure::Excess, false) => format!("beat {}", v.bench.clone().unwrap_or_default()),
                 };
                 format!(
-                    "after {} of its {} earlier cases {} {what} over the next 13 weeks",
+                    "after {} of {} earlier cases {} {what} over the next 13 weeks",
                     row.cases - row.went_its_way,
                     row.cases,
                     v.symbol
@@ -1396,12 +1618,13 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
             Measure::Excess => "the other way against the benchmark".to_string(),
         };
         let _ = &items;
+        let _ = &names;
         notes.entry(sec).or_default().push(if list.len() == 1 {
-            format!("History does not back the {} reading: {}.", lower_first(&list[0].1.signal), items[0])
+            format!("History disagrees: {}.", items[0])
         } else {
             format!(
-                "History does not back the {} readings: after most of their earlier cases {} moved {other} over the next 13 weeks.",
-                and_list(&names),
+                "History disagrees with all {} rows: after most earlier cases {} moved {other}.",
+                count_word(list.len()),
                 v.symbol
             )
         });
@@ -1424,7 +1647,7 @@ fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let worst = if up { h.worst } else { h.best };
     let contradicts = went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 });
     Some(BaseRateRow {
-        signal: short_name(b.signal, v),
+        signal: state_name(b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },
         cases: h.count,
         went_its_way: went,

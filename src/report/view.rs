@@ -355,6 +355,9 @@ pub struct DataView {
     pub history_cut: Option<String>,
     /// Effective as-of.
     pub as_of: String,
+    /// The latest file end, when some file runs past the as-of date (the note then says the
+    /// files run to it and that it uses data to the as-of date only).
+    pub files_end_after: Option<String>,
     /// Requested history start of indicators.
     pub history_start: String,
     /// Daily bars used (history_start..as_of).
@@ -388,6 +391,8 @@ pub struct FileView {
     pub first: Option<String>,
     /// Last date.
     pub last: Option<String>,
+    /// The last date this note uses: the file's end or the as-of date, whichever is earlier.
+    pub used_to: Option<String>,
     /// Hex sha256.
     pub sha256: String,
     /// Warnings, one line each (`line 12: all-null row skipped`).
@@ -675,7 +680,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         } else {
             let sentence = by_id
                 .get(v.id.as_str())
-                .and_then(|r| crate::narrative::macro_sentence(r))
+                .and_then(|r| crate::narrative::macro_sentence(r, a))
                 .unwrap_or_else(|| v.sentence.clone());
             macro_lines.push(MacroLine {
                 topic: topic.into(),
@@ -776,7 +781,8 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             .iter()
             .map(|(g, m)| GroupView { group: g.clone(), mean: m.map(|x| signed(x, 2)) })
             .collect(),
-        contribution_sum: signed(sum, 3),
+        // One rounding for the score everywhere (header, lead, this total): 2 dp.
+        contribution_sum: signed(sum, 2),
     };
 
     let checklist = ChecklistView {
@@ -862,9 +868,11 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .quality
         .iter()
         .map(|f| {
+            // Point in time: a warning about a date after the as-of date is not the note's.
             let warnings: Vec<String> = f
                 .warnings
                 .iter()
+                .filter(|w| !mentions_date_after(&w.message, a.as_of))
                 .map(|w| match w.line {
                     Some(l) => format!("line {l}: {}", w.message),
                     None => w.message.clone(),
@@ -875,8 +883,13 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 path: relative_path(&f.path, base),
                 format: f.format.clone(),
                 rows: f.rows,
-                first: f.first.map(date),
+                // A file that starts after the as-of date contributes nothing to this note.
+                first: f.first.filter(|d| *d <= a.as_of).map(date),
                 last: f.last.map(date),
+                used_to: match (f.first, f.last) {
+                    (Some(first), _) if first > a.as_of => Some("no rows yet".into()),
+                    (_, l) => l.map(|l| date(l.min(a.as_of))),
+                },
                 sha256: f.sha256.clone(),
                 warnings_shown: warnings.iter().take(WARNINGS_SHOWN).cloned().collect(),
                 warnings_more: warnings.len().saturating_sub(WARNINGS_SHOWN),
@@ -901,6 +914,14 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             .collect(),
         history_cut: history_cut(a),
         as_of: date(a.as_of),
+        files_end_after: a
+            .dataset
+            .quality
+            .iter()
+            .filter_map(|f| f.last)
+            .max()
+            .filter(|l| *l > a.as_of)
+            .map(date),
         history_start: date(a.config.signals.history_start),
         daily_bars: a.daily.len(),
         weekly_bars: a.weekly.bars.len(),
@@ -950,9 +971,45 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     }
 }
 
+/// True when `msg` names a date (`YYYY-MM-DD`, or a month `YYYY-MM`, read as its first day)
+/// later than `as_of`.
+fn mentions_date_after(msg: &str, as_of: NaiveDate) -> bool {
+    let b = msg.as_bytes();
+    let digits = |i: usize, n: usize| i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_digit);
+    let mut i = 0;
+    while i + 7 <= b.len() {
+        let starts = i == 0 || !b[i - 1].is_ascii_digit();
+        if starts && digits(i, 4) && b[i + 4] == b'-' && digits(i + 5, 2) {
+            let y: i32 = msg[i..i + 4].parse().unwrap_or(0);
+            let m: u32 = msg[i + 5..i + 7].parse().unwrap_or(0);
+            let d: u32 = if i + 10 <= b.len() && b[i + 7] == b'-' && digits(i + 8, 2) {
+                msg[i + 8..i + 10].parse().unwrap_or(1)
+            } else {
+                1
+            };
+            if NaiveDate::from_ymd_opt(y, m, d).is_some_and(|x| x > as_of) {
+                return true;
+            }
+            i += 7;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warnings_after_the_as_of_date_are_recognised() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(mentions_date_after("no observation for 2025-10 (a gap)", d("2022-06-17")));
+        assert!(!mentions_date_after("no observation for 2025-10 (a gap)", d("2025-12-12")));
+        assert!(mentions_date_after("gap from 2024-01-02 to 2024-01-09", d("2024-01-05")));
+        assert!(!mentions_date_after("zero volume", d("2024-01-05")));
+    }
 
     #[test]
     fn number_helpers() {

@@ -31,6 +31,8 @@ impl StanceKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Conviction {
+    /// The stance's track record shows no edge (see `history::edge::temper`).
+    Low,
     /// |score| below 0.35, or capped by an override.
     Moderate,
     /// Otherwise.
@@ -38,9 +40,10 @@ pub enum Conviction {
 }
 
 impl Conviction {
-    /// `moderate` or `high`, as in signals.json.
+    /// `low`, `moderate` or `high`, as in signals.json.
     pub fn as_str(self) -> &'static str {
         match self {
+            Conviction::Low => "low",
             Conviction::Moderate => "moderate",
             Conviction::High => "high",
         }
