@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/bad/: the catalogue of bad inputs (issue 7). Run from the repo root.
-Each file is one way a data vendor's file or a hand-edited config goes wrong; tests/bad_inputs.rs
+Each file is one way a data vendor's file or a hand-edited config goes wrong; tests/it/bad_inputs.rs
 holds the exact error each must produce. Deterministic: rerunning gives the same bytes."""
 import os
 
@@ -89,7 +89,7 @@ w("bars/no_date_column.csv", "Open,High,Low,Close,Volume\n199.40,201.62,198.44,1
 w("bars/binary_png.png.csv",
   b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa")
 w("bars/utf16_excel_export.csv", ("\ufeff" + H + ROWS[0] + "\n").encode("utf-16-le"))
-# (huge lines are written by tests/bad_inputs.rs into a temporary folder, not committed)
+# (huge lines are written by tests/it/bad_inputs.rs into a temporary folder, not committed)
 w("bars/footer_text.csv", H + "\n".join(ROWS) + "\nData provided by Example Vendor. All rights reserved.\n")
 w("bars/semicolon_rows_in_comma_file.csv", rows((2, "2024-01-04;194.06;195.49;193.69;193.82;43114200")))
 w("bars/html_error_page.csv", "<!DOCTYPE html>\n<html><head><title>429 Too Many Requests</title></head></html>\n")

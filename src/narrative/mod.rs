@@ -177,7 +177,6 @@ fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-
 /// "Weekly OBV trendline" → "weekly OBV trendline"; acronyms at the start are kept.
 fn lower_first(s: &str) -> String {
     let mut it = s.chars();

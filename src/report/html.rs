@@ -444,11 +444,7 @@ mod tests {
             h.contains("<img class=\"chart-wide\" src=\"data:image/png;base64,w\" alt=\"a &quot;&lt;b&gt;&quot; &amp; c\">"),
             "{h}"
         );
-        assert_eq!(
-            h.matches("<img class=\"chart-phone\" src=\"data:image/png;base64,P\"").count(),
-            2,
-            "{h}"
-        );
+        assert_eq!(h.matches("<img class=\"chart-phone\" src=\"data:image/png;base64,P\"").count(), 2, "{h}");
         assert!(h.contains("<img src=\"data:image/png;base64,x\" alt=\"second\">"), "{h}");
         // An image inside running text stays inline, without the enlarge links.
         assert!(h.contains("<p>text <img class=\"chart-wide\""), "{h}");

@@ -197,9 +197,7 @@ impl Precomputed {
             daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
             daily_obv_scan5: scan_obv_states_at(&daily_obv, 5, &week_ends),
             daily_smas: level_averages(&daily.close),
-            daily_vol_rank252: (0..daily.len())
-                .map(|d| vol_rank252(&daily.volume, d) as u32)
-                .collect(),
+            daily_vol_rank252: (0..daily.len()).map(|d| vol_rank252(&daily.volume, d) as u32).collect(),
             daily_obv,
             weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
             weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),

@@ -1,6 +1,6 @@
 //! E1–E4 on constructed 3-day series (every state, phase agreement, event sensitivity).
 
-mod sig_common;
+use crate::sig_common;
 
 use chrono::{Datelike, NaiveDate};
 use marketnote::data::Bars;

@@ -5,7 +5,7 @@
 
 #![cfg(unix)]
 
-mod tree;
+use crate::tree;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};

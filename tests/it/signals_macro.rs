@@ -1,7 +1,7 @@
 //! Macro and fundamentals signals (B1–B5, C1–C3) on constructed series: every state, missing,
 //! stale, short history, and point in time.
 
-mod common;
+use crate::common;
 use common::*;
 use marketnote::signals::{macro_, SignalResult, State, Unavailable};
 

@@ -1,7 +1,7 @@
 //! Daily (F1–F4) and risk (H1–H2) signals on constructed bars: every state, short history and
 //! volume gaps, plus the point-in-time property on the bundled sample.
 
-mod common;
+use crate::common;
 use common::*;
 use marketnote::signals::risk::{scan_obv, ObvStatus};
 use marketnote::signals::{daily, risk, SignalResult, State, Unavailable};

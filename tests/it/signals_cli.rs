@@ -64,7 +64,7 @@ fn bad_as_of_exits_2() {
 /// The signal table on the bundled sample, as of two dates, against checked-in snapshots that were
 /// read and judged against the charts (a bearish mid-2022 and the latest data). Any change to a
 /// signal's state, evidence or sentence shows up here as a diff. Re-record deliberately with
-/// `MARKETNOTE_UPDATE_SNAPSHOTS=1 cargo test --release --test signals_cli`.
+/// `MARKETNOTE_UPDATE_SNAPSHOTS=1 cargo test --release --test it signals_cli`.
 #[test]
 fn signal_table_snapshots_on_the_sample() {
     for date in ["2022-06-17", "2026-08-21"] {

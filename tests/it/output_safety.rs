@@ -2,7 +2,7 @@
 //! note.html, raw HTML in a user's markdown template is neutralised, output paths stay inside the
 //! output folder, and a template that fails midway leaves the previous note intact.
 
-mod tree;
+use crate::tree;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tree::snapshot;

@@ -1,6 +1,6 @@
 //! D1–D4 on constructed weekly series: every state including unavailable.
 
-mod sig_common;
+use crate::sig_common;
 
 use marketnote::data::Bars;
 use marketnote::signals::{weekly, Ev, SignalResult, State, Unavailable};

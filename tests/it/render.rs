@@ -1,7 +1,7 @@
 //! The note end to end: every section present, stance consistent with signals.json, every chart
 //! referenced exists, byte-identical output, atomic replacement, template errors, and the HTML
 //! in a real browser (headless Chromium; skipped with a notice when absent unless
-//! MARKETNOTE_REQUIRE_CHROMIUM=1). The PDF has its own file, tests/pdf.rs.
+//! MARKETNOTE_REQUIRE_CHROMIUM=1). The PDF has its own file, tests/it/pdf.rs.
 
 use marketnote::config::Format;
 use marketnote::report::{build, demo, write, RenderOptions};
@@ -376,7 +376,7 @@ fn html_renders_in_a_real_browser() {
 }
 
 /// Developer tool, not a check: `MARKETNOTE_DEMO_OUT=/tmp/demo [MARKETNOTE_DEMO_PNG=chart.png]
-/// cargo test --test render dump_demo_note -- --ignored` writes the demo note for a visual review.
+/// cargo test --test it render::dump_demo_note -- --ignored` writes the demo note for a visual review.
 #[test]
 #[ignore = "developer tool: writes the demo note to $MARKETNOTE_DEMO_OUT"]
 fn dump_demo_note() {

@@ -6,7 +6,7 @@
 //! Placeholders in expected messages: `{dir}` is `tests/fixtures/bad` (absolute), `{config}` the
 //! generated note.toml, `{tmp}` the temporary working folder.
 
-mod tree;
+use crate::tree;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tree::snapshot;

@@ -1,7 +1,7 @@
 //! A1, A2, G1 on constructed weekly series (bullish, bearish, neutral, unavailable), and the
 //! whole family on the real IWM/SPY sample.
 
-mod sig_common;
+use crate::sig_common;
 
 use marketnote::data::Bars;
 use marketnote::signals::{relative, Ev, State, Unavailable};

@@ -5,7 +5,7 @@
 //! wholly replaced (exit 0) or byte-for-byte the previous note (exit 2), with no temporary folder
 //! left beside it.
 
-mod tree;
+use crate::tree;
 use std::path::Path;
 use std::process::Command;
 use tree::snapshot;
