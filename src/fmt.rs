@@ -115,6 +115,15 @@ pub fn shares_m(x: f64) -> String {
     format!("{}{}.{frac}M", if x < 0.0 { "−" } else { "" }, group(int))
 }
 
+/// "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,14 +149,5 @@ mod tests {
         assert_eq!(thousands(-0.01, 1), "0.0");
         assert_eq!(shares_m(4.6985e9), "4,698.5M");
         assert_eq!(shares_m(-1.2e6), "−1.2M");
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-pub fn and_list(items: &[String]) -> String {
-    match items.len() {
-        0 => String::new(),
-        1 => items[0].clone(),
-        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
