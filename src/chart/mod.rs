@@ -153,51 +153,68 @@ fn render_impl(
         ("daily", Timeframe::Daily, &analysis.daily, cfg.daily_bars, price::Layers::Daily),
     ];
     for (name, tf, bars, window, layers) in tfs {
-        let scene = tf_scene(analysis, tf, bars, window, layers, &ann);
+        let make = || tf_scene(analysis, tf, bars, window, layers, &ann);
+        let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
         let alt = alt::timeframe(sym, &scene);
-        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
         if let Some(l) = layouts.as_deref_mut() {
             l.push(Layout { name: name.into(), ..lay });
         }
-        let phone_png = render_phone(&scene, theme, want)?;
         out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
 
     if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
-        let scene = rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, &ann);
+        let make = || rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, &ann);
+        let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
         let alt = alt::relative(&scene);
-        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
         if let Some(l) = layouts.as_deref_mut() {
             l.push(Layout { name: "relative".into(), ..lay });
         }
-        let phone_png = render_phone(&scene, theme, want)?;
         out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
 
     // The stance's track record (issue 11): drawn when the history walk ran.
     if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
         let p = &analysis.config.signals;
-        let scene = track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+        let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+        let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
         let alt = scene.alt();
-        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
         if let Some(l) = layouts.as_deref_mut() {
             l.push(Layout { name: "track".into(), ..lay });
         }
-        let phone_png = render_phone(&scene, theme, want)?;
         out.push(Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
 
     if !analysis.dataset.macros.is_empty() {
-        let scene = macro_scene(analysis);
+        let (scene, (png, svg, lay), phone_png) = wide_and_phone(|| macro_scene(analysis), theme, cfg, want)?;
         let alt = alt::macros(&scene, analysis.as_of);
-        let (png, svg, lay) = render_scene(&scene, theme, cfg, want)?;
         if let Some(l) = layouts {
             l.push(Layout { name: "macro".into(), ..lay });
         }
-        let phone_png = render_phone(&scene, theme, want)?;
         out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg, phone_png });
     }
     Ok(out)
+}
+
+/// The scene, its wide rendering and its phone variant. The two renderings run on two threads,
+/// each on its own copy of the scene (a scene keeps scratch state while it draws), so the bytes
+/// are the same as drawing them one after the other.
+type Rendered = (Vec<u8>, Option<String>, Layout);
+fn wide_and_phone<S: Scene + Send, F: Fn() -> S + Sync>(
+    make: F,
+    theme: Theme,
+    cfg: &ChartConfig,
+    want: Out,
+) -> Result<(S, Rendered, Vec<u8>)> {
+    let (wide, phone) = rayon::join(
+        || {
+            let scene = make();
+            let r = render_scene(&scene, theme, cfg, want);
+            (scene, r)
+        },
+        || render_phone(&make(), theme, want),
+    );
+    let (scene, r) = wide;
+    Ok((scene, r?, phone?))
 }
 
 fn window_text(dates: &[chrono::NaiveDate]) -> String {
