@@ -699,8 +699,21 @@ fn check_output(dir: &Path) -> Result<()> {
     if !dir.is_dir() {
         return Err(Error::Usage(format!("output {} exists and is not a folder", dir.display())));
     }
-    let mut it = std::fs::read_dir(dir).map_err(|e| out_err(dir, e))?;
-    if it.next().is_none() || dir.join(MARKER).is_file() {
+    if dir.join(MARKER).is_file() {
+        return Ok(());
+    }
+    // Empty, or holding only the marker's own lock and temporary file: another batch is writing
+    // the marker into it right now (`report::write::write_file`), so the folder is a batch's.
+    let mut ours = true;
+    for e in std::fs::read_dir(dir).map_err(|e| out_err(dir, e))? {
+        let e = e.map_err(|e| out_err(dir, e))?;
+        // `..marketnote-batch.lock`, `..marketnote-batch.tmp-*` (write_file's `.NAME.*`).
+        if !e.file_name().to_string_lossy().starts_with(&format!(".{MARKER}")) {
+            ours = false;
+            break;
+        }
+    }
+    if ours || dir.join(MARKER).is_file() {
         return Ok(());
     }
     Err(Error::Usage(format!(
