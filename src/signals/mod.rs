@@ -152,7 +152,8 @@ impl std::fmt::Display for Unavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Unavailable::InsufficientHistory { need, have } => {
-                write!(f, "insufficient history: needs {need} bars, has {have}")
+                let s = if *need == 1 { "" } else { "s" };
+                write!(f, "insufficient history: needs {need} bar{s}, has {have}")
             }
             Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
             Unavailable::Stale { input, last } => write!(f, "{input} is stale: last observation {last}"),
