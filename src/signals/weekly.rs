@@ -284,7 +284,9 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     }
 
     // `prior_below` counts within a 26-week window: all 26 is read as the measured run instead.
-    let below = if prior_below >= 26 {
+    let below = if prior_below >= 26 && r.is_some_and(|r| weeks_below >= r) {
+        "never closing above the top in the {weeks_below} weeks of data before"
+    } else if prior_below >= 26 {
         "{weeks_below} straight weeks at or below the top"
     } else {
         "closing at or below the top in {prior_below} of the 26 weeks before"
@@ -398,10 +400,25 @@ fn anchored(
 ) -> Result<(usize, usize, bool, f64), Box<SignalResult>> {
     let w = input.weekly;
     let n = w.len();
-    let Some((a, auto, _)) = anchor(input) else {
+    let Some((a, auto, prior)) = anchor(input) else {
         return Err(Box::new(short(id, claim, w, D2_MIN_SPAN + 1)));
     };
     let t = n - 1;
+    if let Some(p) = prior.filter(|_| t < a + D2_MIN_SPAN) {
+        return Err(Box::new(SignalResult::unavailable(
+            id,
+            GROUP,
+            claim,
+            Timeframe::Weekly,
+            Some(w.date[t]),
+            Unavailable::AnchorTooRecent {
+                prior: w.date[p],
+                anchor: w.date[a],
+                weeks: t - a,
+                need: D2_MIN_SPAN,
+            },
+        )));
+    }
     if t < a + D2_MIN_SPAN {
         return Err(Box::new(short(id, claim, w, a + D2_MIN_SPAN + 1)));
     }

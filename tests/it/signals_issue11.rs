@@ -572,3 +572,14 @@ fn weekly_evidence_holds_at_every_week_end() {
     }
     assert!(anchored > 500 && moved > 20 && reclaims > 50, "{anchored} {moved} {reclaims}");
 }
+
+#[test]
+fn a_fresh_low_under_the_anchor_is_named_not_measured_from_2020_03_20() {
+    let a = at("2020-03-20");
+    for id in ["wk_volume_accumulation", "wk_volume_trendline_support"] {
+        let r = get(&a, id);
+        assert_eq!(r.state, State::Unavailable, "{id}: {}", r.sentence);
+        let why = r.reason.as_ref().unwrap().to_string();
+        assert!(why.contains("2018-12-28 anchor low was undercut by the 2020-03-20 low"), "{id}: {why}");
+    }
+}
