@@ -715,8 +715,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 .collect();
             if !broken.is_empty() && nearest_holding(&st.invalidation, side).is_some() {
                 let no_edge = st.flags.iter().any(|f| f == "no_track_edge");
+                let lead = match broken.len() {
+                    1 => format!("One level that would prove the {word} wrong has already triggered"),
+                    k => format!(
+                        "{} levels that would prove the {word} wrong have already triggered",
+                        capitalise(&count_word(k))
+                    ),
+                };
                 out.push(format!(
-                    "One level that would prove the {word} wrong has already triggered: {}{}.",
+                    "{lead}: {}{}.",
                     and_list(&broken),
                     if no_edge { "" } else { ", so conviction is at most moderate" }
                 ));

@@ -86,11 +86,14 @@ pub fn fill(template: &str, evidence: &[(String, Ev)]) -> String {
                     Some((k, m)) => (k, Some(m)),
                     None => (spec, None),
                 };
+                rest = &after[end + 1..];
                 match evidence.iter().find(|(k, _)| k == key) {
-                    Some((_, ev)) => out.push_str(&format_ev(ev, modifier)),
+                    Some((_, ev)) => {
+                        let v = format_ev(ev, modifier);
+                        rest = agree(&mut out, &v, rest);
+                    }
                     None => out.push_str("n/a"),
                 }
-                rest = &after[end + 1..];
             }
             None => {
                 out.push_str(&rest[start..]);
@@ -102,8 +105,57 @@ pub fn fill(template: &str, evidence: &[(String, Ev)]) -> String {
     out
 }
 
+/// Plural nouns a count in a template may precede, with their singular.
+const NOUNS: [(&str, &str); 12] = [
+    (" weeks", " week"),
+    (" sessions", " session"),
+    (" days", " day"),
+    (" bars", " bar"),
+    (" months", " month"),
+    (" years", " year"),
+    (" candles", " candle"),
+    (" pullbacks", " pullback"),
+    (" windows", " window"),
+    (" times", " time"),
+    (" dips", " dip"),
+    (" levels", " level"),
+];
+
+/// Pushes the filled value `v` and makes the words after it agree with it: "1 weeks" becomes
+/// "1 week" and "0 of them" becomes "none of them". Returns the rest of the template.
+fn agree<'a>(out: &mut String, v: &str, rest: &'a str) -> &'a str {
+    if v == "0" && rest.starts_with(" of them") {
+        out.push_str("none");
+        return rest;
+    }
+    out.push_str(v);
+    if v == "1" {
+        for (pl, sg) in NOUNS {
+            if let Some(tail) = rest.strip_prefix(pl) {
+                if !tail.starts_with(|c: char| c.is_alphanumeric()) {
+                    out.push_str(sg);
+                    return tail;
+                }
+            }
+        }
+    }
+    rest
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        let ev = vec![("n".to_string(), num(1.0, Unit::Count)), ("z".to_string(), num(0.0, Unit::Count))];
+        assert_eq!(
+            fill("only {n} weeks old, {z} of them strong", &ev),
+            "only 1 week old, none of them strong"
+        );
+        assert_eq!(fill("{n} sessions; {n} weeksX; {z} weeks", &ev), "1 session; 1 weeksX; 0 weeks");
+        let two = vec![("n".to_string(), num(2.0, Unit::Count))];
+        assert_eq!(fill("{n} weeks, {n} of them", &two), "2 weeks, 2 of them");
+    }
+
     use super::*;
 
     fn num(v: f64, unit: Unit) -> Ev {

@@ -138,6 +138,18 @@ pub enum Unavailable {
     },
     /// More than 5% missing volume in the window.
     VolumeGaps,
+    /// A later low undercut the anchor low a signal measures from, and the new low is too recent
+    /// to measure from (weekly D2/D3).
+    AnchorTooRecent {
+        /// The undercut anchor low's week.
+        prior: NaiveDate,
+        /// The week of the new (lowest) low.
+        anchor: NaiveDate,
+        /// Weeks since the new low.
+        weeks: usize,
+        /// Weeks after the low the signal needs.
+        need: usize,
+    },
     /// A specific observation the calculation needs was never published (e.g. a month skipped
     /// by the statistics agency).
     MissingObservation {
@@ -152,11 +164,24 @@ impl std::fmt::Display for Unavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Unavailable::InsufficientHistory { need, have } => {
-                write!(f, "insufficient history: needs {need} bars, has {have}")
+                let s = if *need == 1 { "" } else { "s" };
+                write!(f, "insufficient history: needs {need} bar{s}, has {have}")
             }
             Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
             Unavailable::Stale { input, last } => write!(f, "{input} is stale: last observation {last}"),
             Unavailable::VolumeGaps => write!(f, "more than 5% of volume missing in the window"),
+            Unavailable::AnchorTooRecent { prior, anchor, weeks, need } => {
+                let ago = match weeks {
+                    0 => "this week".to_string(),
+                    1 => "only 1 week ago".to_string(),
+                    w => format!("only {w} weeks ago"),
+                };
+                write!(
+                    f,
+                    "the {prior} anchor low was undercut by the {anchor} low, {ago}; {need} weeks after the \
+                     low are needed"
+                )
+            }
             Unavailable::MissingObservation { input, period } => {
                 write!(f, "{input} has no observation for {}", period.format("%B %Y"))
             }

@@ -418,7 +418,8 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
         ObvStatus::NoRetest => r.finish(
             State::Bearish,
             0.4,
-            "OBV broke support on {t_b_date} and did not come back to retest it within 20 sessions.",
+            "OBV broke support on {t_b_date} and did not come back to retest it within 20 sessions: not a failed \
+             retest, but OBV stayed under its broken support, a weaker bearish volume signal.",
         ),
         ObvStatus::Retest => {
             r.flags.push("retest_in_progress".into());

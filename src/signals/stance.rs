@@ -158,9 +158,11 @@ impl Trigger {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LevelStatus {
-    /// The last close is on the protected side (or the status could not be checked).
+    /// No close since the level formed is on the breaking side (for a level without a formation
+    /// date: the last close is on the protected side; or the status could not be checked).
     Holding,
-    /// The last close is on the breaking side.
+    /// A close since the level formed was on the breaking side (for a level without a formation
+    /// date: the last close is on the breaking side).
     Triggered,
 }
 
@@ -185,7 +187,8 @@ pub struct Invalidation {
     pub side: StanceKind,
     /// Holding or triggered on the as-of date.
     pub status: LevelStatus,
-    /// First close of the current run on the breaking side, when triggered and known.
+    /// The first close on the breaking side since the level formed (for an undated level: the
+    /// first close of the current run on the breaking side), when triggered and known.
     pub triggered_on: Option<chrono::NaiveDate>,
     /// The last close on the level's basis (OBV for an OBV level), when known.
     pub last_close: Option<f64>,
@@ -566,7 +569,17 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     }
     // Daily swing structure: the swing low for a long, the latest swing high for a short.
     if stance != StanceKind::Short {
-        push(ids::H1, num(ids::H1, "Lmid"), "daily swing low between the last two highs", DailyClose, b);
+        // H1's `Lmid` is the lowest low between the two highs, or, while a lower high is forming,
+        // the pivot low after the last high: the label says which one it is.
+        let h1 = find(results, ids::H1).filter(|r| available(r));
+        let after_last =
+            h1.and_then(|r| r.date("Lmid_date").zip(r.date("H_last_date"))).is_some_and(|(m, h)| m > h);
+        let label = if after_last {
+            "daily swing low after the last swing high"
+        } else {
+            "daily swing low between the last two highs"
+        };
+        push(ids::H1, num(ids::H1, "Lmid"), label, DailyClose, b);
     }
     if stance != StanceKind::Long {
         push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
@@ -586,7 +599,10 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
 /// Sets each level's `status`, `triggered_on` and `last_close` from the bars the note reads:
 /// weekly, 3-day (phase 0) and daily closes, and daily OBV against its support line (the line
 /// through the OBV pivots `p1_date`, `p2_date` of `risk_obv_underside_retest_fail`, as that
-/// signal draws it). `triggered_on` is the first close of the current run on the breaking side.
+/// signal draws it). A level that [`level_formed`] dates is triggered by the first close on its
+/// breaking side after it formed (every close is checked, not only the last); an undated level is
+/// triggered while the last close is on the breaking side, `triggered_on` being the first close of
+/// that run.
 pub fn assess_invalidation(
     levels: &mut [Invalidation],
     results: &[SignalResult],
@@ -625,6 +641,23 @@ pub fn assess_invalidation(
         if n == 0 || !l.value.is_finite() {
             continue;
         }
+        // A dated level is checked against every close after it formed: the first close on the
+        // breaking side triggers it, even if later closes came back (see [`level_formed`]).
+        if let Some(f) = level_formed(l, results) {
+            let first = (0..n)
+                .find(|&i| dates[i] > f && closes[i].is_finite() && l.trigger.broken(closes[i], l.value));
+            match first {
+                Some(i) => {
+                    l.status = LevelStatus::Triggered;
+                    l.triggered_on = Some(dates[i]);
+                }
+                None => {
+                    l.status = LevelStatus::Holding;
+                    l.triggered_on = None;
+                }
+            }
+            continue;
+        }
         let last = l.last_close.unwrap_or(closes[n - 1]);
         if !last.is_finite() || !l.trigger.broken(last, l.value) {
             l.status = LevelStatus::Holding;
@@ -643,6 +676,22 @@ pub fn assess_invalidation(
             i -= 1;
         }
         l.triggered_on = Some(dates[i]);
+    }
+}
+
+/// The date after which a level exists, when its signal dates it: the daily swing low of H1
+/// (`Lmid`) exists from the later of its own date and the last swing high's date (H1 looks for its
+/// breach from there), the latest swing high (`H_last`) from its date. Other levels are not dated
+/// and are judged by the current run of closes.
+pub fn level_formed(l: &Invalidation, results: &[SignalResult]) -> Option<chrono::NaiveDate> {
+    if l.signal != ids::H1 {
+        return None;
+    }
+    let r = find(results, ids::H1).filter(|r| available(r))?;
+    let h_last = r.date("H_last_date")?;
+    match l.trigger {
+        Trigger::CloseBelow => Some(r.date("Lmid_date").map_or(h_last, |m| m.max(h_last))),
+        Trigger::CloseAbove => Some(h_last),
     }
 }
 

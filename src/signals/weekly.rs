@@ -4,16 +4,19 @@
 //!
 //! | signal | evidence keys, in order |
 //! |---|---|
-//! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count, `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
-//! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text |
-//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Text, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Text, `last_pullback_date` Date |
+//! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
+//! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
+//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Text, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Text, `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
 //! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio |
 //!
-//! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`; D3 `too_few_pullbacks`,
+//! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
+//! `re_anchored`, `too_few_pullbacks`,
 //! `one_breach`; D4 `mature_expansion`.
 //!
 //! The D2/D3 anchor is the week with the lowest low in `anchor_year`; without one (or when that
 //! year has no complete week up to as-of) it is the lowest low in [t−156, t−26] (`anchor_auto`).
+//! When a later weekly low up to as-of undercuts that low, the anchor moves to the lowest such
+//! low (`re_anchored`), so no weekly low after the anchor is below it.
 
 use super::cache::{self, or_compute};
 use super::series::{
@@ -232,9 +235,12 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     }
 
     let (mut prior_below, mut n_since, mut closes_above) = (0usize, 0usize, 0usize);
+    let mut weeks_below = 0usize;
     let mut strong = Vec::new();
     if let Some(r) = r {
         prior_below = (r.saturating_sub(26)..r).filter(|&j| c[j] <= top).count();
+        // The run of closes at or below the top just before the reclaim, measured without a cap.
+        weeks_below = (0..r).rev().take_while(|&j| c[j] <= top).count();
         n_since = t - r + 1;
         closes_above = (r..=t).filter(|&j| c[j] > top).count();
         for j in r..=t {
@@ -252,6 +258,9 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         res.push("reclaim_date", Ev::Date { v: w.date[r] });
     }
     res.push_num("prior_below", prior_below as f64, Unit::Count);
+    if r.is_some() {
+        res.push_num("weeks_below", weeks_below as f64, Unit::Count);
+    }
     res.push_num("n_since", n_since as f64, Unit::Count);
     res.push_num("closes_above", closes_above as f64, Unit::Count);
     res.push_num("strong_above", strong.len() as f64, Unit::Count);
@@ -274,6 +283,14 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         });
     }
 
+    // `prior_below` counts within a 26-week window: all 26 is read as the measured run instead.
+    let below = if prior_below >= 26 && r.is_some_and(|r| weeks_below >= r) {
+        "never closing above the top in the {weeks_below} weeks of data before"
+    } else if prior_below >= 26 {
+        "{weeks_below} straight weeks at or below the top"
+    } else {
+        "closing at or below the top in {prior_below} of the 26 weeks before"
+    };
     let ct = c[t];
     let bull = r.is_some()
         && ct > top
@@ -289,14 +306,14 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
             s *= 0.7;
             res.flags.push("single_band".into());
             "%S has closed above its only weekly compression band ({bottom}–{top}) in {closes_above} of \
-             {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; after {prior_below} \
-             weeks below, this is a reclaim, not a bounce."
+             {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; after BELOW, this is \
+             a reclaim, not a bounce."
         } else {
             "%S has closed above the entire cluster of {n_bands} weekly compression bands ({bottom}–{top}) in \
              {closes_above} of {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; \
-             after {prior_below} weeks below, this is a reclaim, not a bounce."
+             after BELOW, this is a reclaim, not a bounce."
         };
-        return res.finish(State::Bullish, s, &names(tpl, input));
+        return res.finish(State::Bullish, s, &names(&tpl.replace("BELOW", below), input));
     }
     if ct < bottom || (r.is_some() && ct < top - 0.5 * atr_t) {
         let s = p::ramp((top - ct) / atr_t, 0.5, 3.0);
@@ -319,19 +336,36 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         }
         Some(_) if ct > top => {
             "%S has been above the compression cluster top {top} since {reclaim_date}, but {strong_above} of \
-             the {n_since} weeks since closed strongly; after {prior_below} weeks below beforehand, it is not \
-             yet a confirmed reclaim."
+             the {n_since} weeks since closed strongly; after BELOW, it is not yet a confirmed reclaim."
         }
         Some(_) => {
             "%S is still working through the compression cluster ({bottom}–{top}; strong closes above since \
              {reclaim_date}: {strong_above})."
         }
     };
-    res.finish(State::Neutral, 0.0, &names(tpl, input))
+    res.finish(State::Neutral, 0.0, &names(&tpl.replace("BELOW", below), input))
 }
 
-/// The D2/D3 anchor: (index, chosen automatically).
-fn anchor(input: &SignalInput) -> Option<(usize, bool)> {
+/// The D2/D3 anchor: (index, chosen automatically, the configured or automatic low it replaces).
+///
+/// An anchor low that a later weekly low (up to as-of) undercuts is no longer the low "since"
+/// which anything is measured: the anchor moves to the lowest weekly low after it (the newest of
+/// equal lows), and the undercut low is returned so the evidence can name it.
+fn anchor(input: &SignalInput) -> Option<(usize, bool, Option<usize>)> {
+    let w = input.weekly;
+    let t = w.len().checked_sub(1)?;
+    let (a, auto) = first_anchor(input)?;
+    let mut b = a;
+    for j in a + 1..=t {
+        if w.low[j].is_finite() && w.low[j] <= w.low[b] && (b != a || w.low[j] < w.low[a]) {
+            b = j;
+        }
+    }
+    Some((b, auto, (b != a).then_some(a)))
+}
+
+/// The anchor as configured (`anchor_year`) or chosen automatically: (index, automatic).
+fn first_anchor(input: &SignalInput) -> Option<(usize, bool)> {
     let w = input.weekly;
     let t = w.len().checked_sub(1)?;
     let argmin = |from: usize, to: usize| -> Option<usize> {
@@ -366,10 +400,25 @@ fn anchored(
 ) -> Result<(usize, usize, bool, f64), Box<SignalResult>> {
     let w = input.weekly;
     let n = w.len();
-    let Some((a, auto)) = anchor(input) else {
+    let Some((a, auto, prior)) = anchor(input) else {
         return Err(Box::new(short(id, claim, w, D2_MIN_SPAN + 1)));
     };
     let t = n - 1;
+    if let Some(p) = prior.filter(|_| t < a + D2_MIN_SPAN) {
+        return Err(Box::new(SignalResult::unavailable(
+            id,
+            GROUP,
+            claim,
+            Timeframe::Weekly,
+            Some(w.date[t]),
+            Unavailable::AnchorTooRecent {
+                prior: w.date[p],
+                anchor: w.date[a],
+                weeks: t - a,
+                need: D2_MIN_SPAN,
+            },
+        )));
+    }
     if t < a + D2_MIN_SPAN {
         return Err(Box::new(short(id, claim, w, a + D2_MIN_SPAN + 1)));
     }
@@ -464,6 +513,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     if auto {
         res.flags.push("anchor_auto".into());
     }
+    push_prior_anchor(&mut res, input);
 
     if obv_rel > 0.0 && obv_slope > 0.0 && udv >= 1.10 && persist >= 0.55 {
         let s = 0.3 * p::ramp(udv, 1.0, 1.5)
@@ -487,6 +537,17 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
              {{obv_rel_n:abs}} weeks of average volume, rising in {{persist:abs}} of 13-week windows."
         );
         res.finish(State::Neutral, 0.0, &tpl)
+    }
+}
+
+/// When a later weekly low undercut the configured or automatic anchor: flag `re_anchored` and
+/// evidence `prior_anchor_date`, `prior_anchor_low` (the undercut low).
+fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput) {
+    if let Some((_, _, Some(old))) = anchor(input) {
+        let w = input.weekly;
+        res.flags.push("re_anchored".into());
+        res.push("prior_anchor_date", Ev::Date { v: w.date[old] });
+        res.push_num("prior_anchor_low", w.low[old], Unit::Price);
     }
 }
 
@@ -548,6 +609,7 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     if let Some(&last) = piv.last() {
         res.push("last_pullback_date", Ev::Date { v: w.date[last] });
     }
+    push_prior_anchor(&mut res, input);
 
     if n < 2 {
         res.flags.push("too_few_pullbacks".into());

@@ -386,3 +386,200 @@ fn distribution_days_are_declines_on_heavier_volume_than_usual() {
         }
     }
 }
+
+/// The H1 invalidation levels of a Long and a Neutral stance at a week end, assessed on the bars
+/// the test reads (no 3-day bars: H1 levels are daily).
+fn h1_levels(rs: &[SignalResult], daily: &Bars, weekly: &Bars) -> Vec<signals::stance::Invalidation> {
+    use signals::stance::{assess_invalidation, levels, StanceKind};
+    let empty = Bars::default();
+    let mut out = Vec::new();
+    for k in [StanceKind::Long, StanceKind::Neutral] {
+        let mut ls: Vec<_> = levels(rs, k).into_iter().filter(|l| l.signal == "risk_lower_high").collect();
+        assess_invalidation(&mut ls, rs, daily, weekly, &empty);
+        out.extend(ls);
+    }
+    out
+}
+
+#[test]
+fn swing_low_level_is_labelled_as_the_low_it_is_2026_07_28() {
+    let a = at("2026-07-28");
+    let h1 = get(&a, "risk_lower_high");
+    let lv = a
+        .stance
+        .invalidation
+        .iter()
+        .find(|l| l.signal == "risk_lower_high" && l.value == h1.num("Lmid").unwrap());
+    let lv = lv.expect("the stance lists H1's swing low");
+    let (m, hp, hl) =
+        (h1.date("Lmid_date").unwrap(), h1.date("H_prev_date").unwrap(), h1.date("H_last_date").unwrap());
+    if lv.label.contains("between the last two highs") {
+        assert!(hp <= m && m <= hl, "{} dated {m} is not between {hp} and {hl}", lv.label);
+    } else {
+        assert!(m > hl, "{} dated {m}, last high {hl}", lv.label);
+        assert!(lv.label.contains("after the last swing high"), "{}", lv.label);
+    }
+}
+
+#[test]
+fn a_level_broken_after_it_formed_is_triggered_2025_12_12() {
+    let a = at("2025-12-12");
+    let h1 = get(&a, "risk_lower_high");
+    assert_eq!(h1.date("breach_date"), Some(d("2025-11-17")), "{}", h1.sentence);
+    let lv =
+        a.stance.invalidation.iter().find(|l| l.signal == "risk_lower_high" && l.value == 236.27).unwrap();
+    assert_eq!(lv.status, signals::stance::LevelStatus::Triggered, "{lv:?}");
+    assert_eq!(lv.triggered_on, Some(d("2025-11-17")), "{lv:?}");
+}
+
+#[test]
+fn swing_levels_are_labelled_and_assessed_truly_at_every_week_end() {
+    use signals::stance::{level_formed, LevelStatus, Trigger};
+    let a = full();
+    let rows = week_end_results();
+    let (mut between, mut after, mut held, mut trig) = (0, 0, 0, 0);
+    for (date, rs, _) in &rows {
+        let h1 = rs.iter().find(|r| r.id == "risk_lower_high").unwrap();
+        let Some(di) = a.daily.date.iter().position(|x| x == date) else { continue };
+        let daily = a.daily.slice(0, di + 1);
+        let wb = &a.weekly.bars;
+        let weekly = wb.slice(0, complete_prefix(wb, Timeframe::Weekly, 0, *date));
+        for l in h1_levels(rs, &daily, &weekly) {
+            if l.trigger == Trigger::CloseBelow {
+                let (m, hp, hl) = (
+                    h1.date("Lmid_date").unwrap(),
+                    h1.date("H_prev_date").unwrap(),
+                    h1.date("H_last_date").unwrap(),
+                );
+                if l.label.contains("between the last two highs") {
+                    between += 1;
+                    assert!(hp <= m && m <= hl, "{date}: {} dated {m}, highs {hp} {hl}", l.label);
+                } else {
+                    after += 1;
+                    assert!(m > hl, "{date}: {} dated {m}, last high {hl}", l.label);
+                }
+            }
+            let f = level_formed(&l, rs).expect("H1 levels are dated");
+            let broke = (0..daily.len())
+                .find(|&i| daily.date[i] > f && l.trigger.broken(daily.close[i], l.value))
+                .map(|i| daily.date[i]);
+            match l.status {
+                LevelStatus::Holding => {
+                    held += 1;
+                    assert_eq!(broke, None, "{date}: {} {} holding", l.label, l.value);
+                }
+                LevelStatus::Triggered => {
+                    trig += 1;
+                    assert_eq!(l.triggered_on, broke, "{date}: {} {}", l.label, l.value);
+                }
+            }
+            if l.trigger == Trigger::CloseBelow {
+                // Text and json agree: H1's breach is the level's trigger.
+                assert_eq!(l.triggered_on, h1.date("breach_date"), "{date}: {}", h1.sentence);
+            }
+        }
+    }
+    assert!(between > 50 && after > 20 && held > 50 && trig > 50, "{between} {after} {held} {trig}");
+}
+
+/// D1–D4 at every week end since 2012, with the weekly bars they read.
+fn weekly_week_end_results() -> Vec<(NaiveDate, Vec<SignalResult>, Bars)> {
+    let a = full();
+    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+    let mut out = Vec::new();
+    for wd in a.weekly.bars.date.iter().filter(|x| **x >= d("2012-01-01")) {
+        let Ok(di) = a.daily.date.binary_search(wd) else { continue };
+        let daily: Bars = a.daily.slice(0, di + 1);
+        let wb = &a.weekly.bars;
+        let weekly = wb.slice(0, complete_prefix(wb, Timeframe::Weekly, 0, *wd));
+        let empty = Bars::default();
+        let input = SignalInput {
+            as_of: *wd,
+            symbol: "IWM",
+            bench_symbol: None,
+            daily: &daily,
+            weekly: &weekly,
+            three_day: [&empty, &empty, &empty],
+            bench_daily: None,
+            bench_weekly: None,
+            mid_weekly: None,
+            macros: &[],
+            params: &a.config.signals,
+            pre: Some(&pre),
+        };
+        let rs = signals::weekly::evaluate(&input);
+        out.push((*wd, rs, weekly));
+    }
+    out
+}
+
+#[test]
+fn the_weekly_anchor_moves_to_a_low_that_undercut_it_2025_12_12() {
+    let a = at("2025-12-12");
+    for id in ["wk_volume_accumulation", "wk_volume_trendline_support"] {
+        let r = get(&a, id);
+        assert_ne!(r.date("anchor_date"), Some(d("2024-01-19")), "{id}: {}", r.sentence);
+        assert_eq!(r.date("prior_anchor_date"), Some(d("2024-01-19")), "{id}");
+        assert!(r.flags.iter().any(|f| f == "re_anchored"), "{id}");
+        assert!(!r.sentence.contains("2024-01-19"), "{id}: {}", r.sentence);
+    }
+    let d2 = get(&a, "wk_volume_accumulation");
+    assert_eq!(d2.num("anchor_low"), Some(171.73), "{}", d2.sentence);
+    assert_eq!(d2.date("break_date"), None);
+}
+
+#[test]
+fn weekly_evidence_holds_at_every_week_end() {
+    let rows = weekly_week_end_results();
+    let (mut anchored, mut moved, mut reclaims) = (0, 0, 0);
+    for (date, rs, w) in &rows {
+        let r = |id: &str| rs.iter().find(|r| r.id == id).unwrap();
+        for id in ["wk_volume_accumulation", "wk_volume_trendline_support"] {
+            let x = r(id);
+            let Some(ad) = x.date("anchor_date") else { continue };
+            anchored += 1;
+            let ai = w.date.iter().position(|v| *v == ad).unwrap();
+            for j in ai + 1..w.len() {
+                assert!(
+                    w.low[j] >= w.low[ai],
+                    "{date} {id}: low {} on {} under the {ad} anchor",
+                    w.low[j],
+                    w.date[j]
+                );
+            }
+            if let Some(pd) = x.date("prior_anchor_date") {
+                moved += 1;
+                assert!(pd < ad && x.num("prior_anchor_low").unwrap() > w.low[ai], "{date} {id}");
+            }
+        }
+        let d1 = r("wk_compression_cluster_reclaim");
+        if let (Some(pb), Some(wb)) = (d1.num("prior_below"), d1.num("weeks_below")) {
+            reclaims += 1;
+            assert!(wb <= pb || pb >= 26.0, "{date}: run {wb} longer than the {pb} of 26 counted");
+            // A capped count is never reported as a measured run.
+            assert!(!d1.sentence.contains("after 26 weeks below"), "{date}: {}", d1.sentence);
+            if pb >= 26.0 {
+                assert!(wb >= 26.0, "{date}");
+            }
+        }
+        for x in rs {
+            assert!(
+                !x.sentence.contains(" 1 weeks") && !x.sentence.contains(" 0 of them"),
+                "{date}: {}",
+                x.sentence
+            );
+        }
+    }
+    assert!(anchored > 500 && moved > 20 && reclaims > 50, "{anchored} {moved} {reclaims}");
+}
+
+#[test]
+fn a_fresh_low_under_the_anchor_is_named_not_measured_from_2020_03_20() {
+    let a = at("2020-03-20");
+    for id in ["wk_volume_accumulation", "wk_volume_trendline_support"] {
+        let r = get(&a, id);
+        assert_eq!(r.state, State::Unavailable, "{id}: {}", r.sentence);
+        let why = r.reason.as_ref().unwrap().to_string();
+        assert!(why.contains("2018-12-28 anchor low was undercut by the 2020-03-20 low"), "{id}: {why}");
+    }
+}
