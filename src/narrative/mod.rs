@@ -188,6 +188,15 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+/// "one week", "3 weeks": a count of weeks with the noun in the right number.
+fn weeks(n: usize) -> String {
+    if n == 1 {
+        "one week".into()
+    } else {
+        format!("{} weeks", count_word(n))
+    }
+}
+
 fn count_word(n: usize) -> String {
     match n {
         0 => "no".into(),
@@ -293,6 +302,23 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
     t
 }
 
+/// [`state_name`] of the signal as it reads in `a`, naming the branch that fired where one signal
+/// has two: F4 bearish from a high-volume reversal (fewer than five distribution days) is
+/// "Daily high-volume reversal", not "Daily distribution days". Every table row and checklist
+/// line takes its name from here so text, table and checklist agree.
+pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
+    if id == ids::F4 && state == State::Bearish {
+        if let Some(r) = find(a, id) {
+            let active = r.num("active").filter(|x| x.is_finite());
+            if matches!(active, Some(k) if k < 5.0) && last_reversal(r).is_some() {
+                return "Daily high-volume reversal".into();
+            }
+        }
+        return "Daily distribution days".into();
+    }
+    state_name(id, state, v)
+}
+
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
 /// assessed). Used by the lead and the title.
 pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
@@ -314,9 +340,13 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("rs_cap_ladder_rotation", false) if v.size_pair => "money is rotating up the cap ladder".into(),
         ("rs_cap_ladder_rotation", true) => format!("{s} is gaining on {bench}"),
         ("rs_cap_ladder_rotation", false) => format!("{s} is losing ground to {bench}"),
-        ("rs_large_cap_wave_complete", true) => {
-            format!("{bench}'s weekly momentum has faded while {s}'s is young")
-        }
+        ("rs_large_cap_wave_complete", true) => match n("iwm_age") {
+            Some(w) => format!(
+                "{bench}'s weekly momentum wave has faded while {s}'s new wave is {} old",
+                weeks(w as usize)
+            ),
+            None => format!("{bench}'s weekly momentum wave has faded while {s}'s is young"),
+        },
         ("rs_large_cap_wave_complete", false) => format!("{s}'s momentum against {bench} is negative"),
         ("macro_rate_cut_expectations", true) => "the 2-year yield prices rate cuts".into(),
         ("macro_rate_cut_expectations", false) => "the 2-year yield prices no rate cuts".into(),
@@ -882,7 +912,10 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             format!("{bench}'s weekly momentum wave is still running")
         };
         t.push_str(&match r.state {
-            State::Bullish => format!(", while {s}'s has just begun"),
+            State::Bullish => match r.num("iwm_age").filter(|x| x.is_finite()) {
+                Some(w) => format!(", while {s}'s new wave is {} old", weeks(w as usize)),
+                None => format!(", while {s}'s has just begun"),
+            },
             State::Bearish => format!("; {s}'s momentum against it is negative"),
             _ => String::new(),
         });
@@ -932,12 +965,25 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         ids::D4 => {
+            let (eu, ed) = (n("n_eu").unwrap_or(0.0), n("n_ed").unwrap_or(0.0));
+            let short_turn = match (r.state, r.date("flip_date"), n("contraction_len")) {
+                // Neutral with a recent turn: the waves expand, but the contraction before was
+                // too short for the signal. Say both facts, not "no expansion".
+                (State::Neutral, Some(d), Some(c)) if eu != ed => Some(format!(
+                    "Weekly momentum has expanded {} since the week of {}, but after only {} of contraction, \
+                     so it is not a turn out of a long contraction",
+                    if eu > ed { "upward" } else { "downward" },
+                    date(d),
+                    weeks(c as usize)
+                )),
+                _ => None,
+            };
             let dir = match r.state {
                 State::Bullish => "has turned up after a contraction",
                 State::Bearish => "is expanding downward",
                 _ => "shows no clear expansion either way",
             };
-            let mut t = format!("Weekly momentum {dir}");
+            let mut t = short_turn.unwrap_or_else(|| format!("Weekly momentum {dir}"));
             if let Some(d) = r.date("flip_date").filter(|_| r.state != State::Neutral) {
                 t.push_str(&format!(" (since the week of {})", date(d)));
             }
@@ -1006,8 +1052,26 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         State::Bearish => "heavy volume on a down day",
                         _ => "no volume thrust",
                     };
+                    // Name the window the signal searched: the impulsive leg F1 found when the
+                    // window is that leg, else the dates (the last 20 sessions).
+                    let (ws, we) = (r.date("window_start"), r.date("window_end"));
+                    let leg = find(a, ids::F1).and_then(|f| Some((f.date("leg_start")?, f.date("leg_end")?)));
+                    let next = |x: NaiveDate| a.daily.date.iter().copied().find(|d| *d > x);
+                    let sessions = |x: NaiveDate, y: NaiveDate| {
+                        a.daily.date.iter().filter(|d| **d >= x && **d <= y).count()
+                    };
+                    let span = match (ws, we, leg) {
+                        (Some(ws), Some(we), Some((ls, le))) if we == le && Some(ws) == next(ls) => {
+                            format!("of the leg from {}", date(ls))
+                        }
+                        (Some(ws), Some(we), _) if Some(we) == r.as_of => {
+                            format!("of the last {} ({} to {})", sessions(ws, we), date(ws), date(we))
+                        }
+                        (Some(ws), Some(we), _) => format!("from {} to {}", date(ws), date(we)),
+                        _ => "of the recent sessions".to_string(),
+                    };
                     format!(
-                        "The heaviest session of the recent leg, {} ({} shares, {}), {rank_words}: {verdict}.",
+                        "The heaviest session {span}, {} ({} shares, {}), {rank_words}: {verdict}.",
                         date(d),
                         shares_m(vol),
                         pct(ret)
@@ -1238,11 +1302,22 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             if let Some(d) = n("d2y_63") {
                 t.push_str(&format!(", {} over about three months", moved(d)));
             }
-            t.push_str(match r.state {
-                State::Bullish => ", so the market is pricing rate cuts",
-                State::Bearish if spread > 0.0 => ", so no rate cuts are priced",
-                State::Bearish => ", so the market is pricing cuts out",
-                _ => ", so rate expectations are roughly flat",
+            let stale = r.flags.iter().any(|f| f.as_str() == "policy_rate_stale");
+            let month = match r.ev("ff_month") {
+                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                _ => "an earlier month".into(),
+            };
+            t.push_str(&match r.state {
+                State::Bullish => ", so the market is pricing rate cuts".to_string(),
+                State::Bearish if spread > 0.0 => ", so no rate cuts are priced".to_string(),
+                State::Bearish => ", so the market is pricing cuts out".to_string(),
+                // The signal reads nothing when the monthly fed funds average is stale: a gap
+                // this wide may be cuts already made since that month, not cuts still priced.
+                _ if stale => format!(
+                    "; fed funds is only a monthly average and may have moved since {month}, so the gap \
+                     cannot tell cuts still priced from cuts already made: no rate expectation is read from it"
+                ),
+                _ => ", so rate expectations are roughly flat".to_string(),
             });
             if let (Some(d), State::Bullish) = (n("dff_126"), r.state) {
                 t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)));
@@ -1546,9 +1621,9 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             State::Unavailable => "not assessed",
                         };
                         let voice = Voice::of(a);
-                        let named = state_name(id, state(a, id), &voice);
+                        let named = reading_name(a, id, state(a, id), &voice);
                         if matches!(state(a, id), State::Bullish | State::Bearish)
-                            && named != short_name(id, &voice)
+                            && (named != short_name(id, &voice) || *id == ids::F4)
                         {
                             lower_first(&named)
                         } else {
@@ -1586,7 +1661,7 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
     let mut notes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut against: std::collections::BTreeMap<String, Vec<(&BaseRate, BaseRateRow)>> = Default::default();
     for b in &a.base_rates {
-        let Some(row) = base_rate_row(b, v).filter(|r| !r.few) else { continue };
+        let Some(row) = base_rate_row(a, b, v).filter(|r| !r.few) else { continue };
         let sec = section_of(b.signal).to_string();
         if row.contradicts && !row.few {
             against.entry(sec.clone()).or_default().push((b, row.clone()));
@@ -1616,22 +1691,31 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
             Measure::Price => "the other way".to_string(),
             Measure::Excess => "the other way against the benchmark".to_string(),
         };
-        let _ = &items;
-        let _ = &names;
-        notes.entry(sec).or_default().push(if list.len() == 1 {
-            format!("History disagrees: {}.", items[0])
-        } else {
-            format!(
-                "History disagrees with all {} rows: after most earlier cases {} moved {other}.",
-                count_word(list.len()),
+        let total = rows.get(&sec).map_or(list.len(), |r| r.len());
+        let line = match (list.len(), total) {
+            (1, 1) => format!("History disagrees: {}.", items[0]),
+            (1, _) => format!("History disagrees with the {} row: {}.", names[0], items[0]),
+            (2, 2) => format!(
+                "History disagrees with both rows: after most earlier cases {} moved {other}.",
                 v.symbol
-            )
-        });
+            ),
+            (k, t) if k == t => format!(
+                "History disagrees with all {} rows: after most earlier cases {} moved {other}.",
+                count_word(k),
+                v.symbol
+            ),
+            _ => format!(
+                "History disagrees with the {} rows: after most earlier cases {} moved {other}.",
+                crate::fmt::and_list(&names),
+                v.symbol
+            ),
+        };
+        notes.entry(sec).or_default().push(line);
     }
     (rows, notes)
 }
 
-fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
+fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let h = b.horizon(13)?;
     if h.count == 0 {
         return None;
@@ -1646,7 +1730,7 @@ fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let worst = if up { h.worst } else { h.best };
     let contradicts = went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 });
     Some(BaseRateRow {
-        signal: state_name(b.signal, b.state, v),
+        signal: reading_name(a, b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },
         cases: h.count,
         went_its_way: went,
