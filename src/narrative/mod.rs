@@ -718,10 +718,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
             match nearest_holding(&st.invalidation, side) {
                 Some(l) => out.push(format!(
-                    "It is wrong on {}; the last {} ({}) is {}.",
+                    "It is wrong on {}; the last {} ({}{}) is {}.",
                     level_phrase(l),
                     l.basis,
                     price(l.last_close.unwrap_or(f64::NAN)),
+                    // The bar's end date: a 3-day or weekly close is not the as-of close.
+                    find(a, l.signal)
+                        .and_then(|r| r.as_of)
+                        .map(|d| format!(" on {}", date(d)))
+                        .unwrap_or_default(),
                     standing(l).map(|s| s.replacen(&format!("{} ", l.basis), "", 1)).unwrap_or_default()
                 )),
                 None if !mine.is_empty() => out.push(format!(
@@ -754,7 +759,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         }
         StanceKind::Neutral => {
             out.push(format!(
-                "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} point down, so the score ({}) sits between the short and long thresholds.",
+                "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
+                if nr == 1 { "points" } else { "point" },
                 signed(st.score, 2)
             ));
             let up = reasons(1.0, 2);
@@ -1156,6 +1162,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let held = match (k, h) {
                         (1, 1) => format!("price stays {side} it"),
                         (1, _) => "price has not stayed there".to_string(),
+                        (_, 0) => format!("price stays {side} none of them"),
+                        (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
                         (_, h) => format!("price stays {side} {h} of them"),
                     };
                     format!(
@@ -1400,17 +1408,18 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         return r.sentence.clone();
     };
     let zone = format!("{}–{}", price(lo), price(top));
+    let bar = r.as_of.map(|d| format!(" on {}", date(d))).unwrap_or_default();
     let mut t = if c > top {
         format!(
-            "The last 3-day close ({}) is {} above the consolidation zone ({zone})",
+            "The last 3-day close ({}{bar}) is {} above the consolidation zone ({zone})",
             price(c),
             pct_abs(c / top - 1.0)
         )
     } else if c >= lo {
-        format!("The last 3-day close ({}) is inside the consolidation zone ({zone})", price(c))
+        format!("The last 3-day close ({}{bar}) is inside the consolidation zone ({zone})", price(c))
     } else {
         format!(
-            "The last 3-day close ({}) is {} below the consolidation zone ({zone})",
+            "The last 3-day close ({}{bar}) is {} below the consolidation zone ({zone})",
             price(c),
             pct_abs(1.0 - c / lo)
         )
@@ -1585,9 +1594,12 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
             format!("All {} parts of the {idea} structure are in place.", count_word(total))
         }
         (0, 0) => format!("None of the {} parts of the {idea} structure is in place.", count_word(total)),
-        (p, 0) => {
-            format!("{} of {} parts of the {idea} structure are in place.", capitalise(&count_word(p)), total)
-        }
+        (p, 0) => format!(
+            "{} of {} parts of the {idea} structure {} in place.",
+            capitalise(&count_word(p)),
+            count_word(total),
+            if p == 1 { "is" } else { "are" }
+        ),
         (0, q) => format!(
             "None of the {} parts of the {idea} structure is fully in place; {} {} partly there.",
             count_word(total),
@@ -1686,7 +1698,6 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
                 )
             })
             .collect();
-        let names: Vec<String> = list.iter().map(|(_, row)| lower_first(&row.signal)).collect();
         let other = match list[0].0.measure {
             Measure::Price => "the other way".to_string(),
             Measure::Excess => "the other way against the benchmark".to_string(),
@@ -1694,7 +1705,7 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
         let total = rows.get(&sec).map_or(list.len(), |r| r.len());
         let line = match (list.len(), total) {
             (1, 1) => format!("History disagrees: {}.", items[0]),
-            (1, _) => format!("History disagrees with the {} row: {}.", names[0], items[0]),
+            (1, _) => format!("History disagrees with the “{}” row: {}.", list[0].1.signal, items[0]),
             (2, 2) => format!(
                 "History disagrees with both rows: after most earlier cases {} moved {other}.",
                 v.symbol
@@ -1706,7 +1717,9 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
             ),
             _ => format!(
                 "History disagrees with the {} rows: after most earlier cases {} moved {other}.",
-                crate::fmt::and_list(&names),
+                crate::fmt::and_list(
+                    &list.iter().map(|(_, r)| format!("“{}”", r.signal)).collect::<Vec<_>>()
+                ),
                 v.symbol
             ),
         };
