@@ -230,7 +230,9 @@ pub fn claim(claim: &str, a: &Analysis) -> String {
     t
 }
 
-/// A short name of a signal for tables and checklist lines.
+/// The one reader-facing name of a signal, used by tables, checklist lines and the Method score
+/// table alike (chart labels should use it too); [`state_name`] turns the structure signals
+/// round for a bearish reading.
 pub fn short_name(id: &str, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     match id {
@@ -246,7 +248,7 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         "fund_small_cap_earnings_turn" => "Earnings estimates".into(),
         "fund_revenue_revisions_stable" => "Revenue estimates".into(),
         "fund_cost_pressure_easing" => "Producer prices".into(),
-        ids::D1 => "Weekly band reclaim".into(),
+        ids::D1 => "Weekly squeeze-zone reclaim".into(),
         ids::D2 => "Weekly volume accumulation".into(),
         ids::D3 => "Weekly OBV trendline".into(),
         ids::D4 => "Weekly momentum".into(),
@@ -280,11 +282,9 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         "rs_cap_ladder_rotation" if bear && v.size_pair => "Rotation up the cap ladder".into(),
         "rs_cap_ladder_rotation" if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
         "rs_large_cap_wave_complete" if bear => format!("{} momentum against {bench} negative", v.symbol),
-        "macro_rate_cut_expectations" if bear => "No rate cuts priced".into(),
-        "macro_inflation_cooling" if bear => "Inflation not cooling".into(),
-        "macro_growth_stabilising" if bear => "Unemployment rising".into(),
-        "macro_financing_costs_falling" if bear => "Credit spreads widening".into(),
-        ids::D1 if bear => "Weekly band breakdown".into(),
+        // The macro signals keep one name in every state ("Rate cuts priced | down"): the
+        // reader meets the same name in the macro list, tables, chart labels and Method.
+        ids::D1 if bear => "Weekly squeeze-zone breakdown".into(),
         ids::D2 if bear => "Weekly volume distribution".into(),
         ids::D3 if bear => "Weekly OBV trendline broken".into(),
         ids::D4 if bear => "Weekly momentum falling".into(),
@@ -434,6 +434,10 @@ pub fn plain_words(s: &str) -> String {
         .replace("compression cluster", "squeeze zone")
         .replace("compression bands", "squeeze bands")
         .replace("compression band", "squeeze band")
+        // Signal sentences count weeks with a fixed plural ("only 1 weeks old"); fixsig owns
+        // those templates, the note reads them in the right number meanwhile.
+        .replace(" of the 1 weeks since", " of the one week since")
+        .replace(" 1 weeks", " one week")
 }
 
 fn level_value(l: &Invalidation) -> String {
@@ -598,7 +602,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         for id in list {
             if let Some(r) = find(a, id) {
                 if r.state != State::Unavailable {
-                    out.push(read(a, &v, r));
+                    out.push(plain_words(&read(a, &v, r)));
                 }
             }
         }
@@ -1163,6 +1167,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (1, 1) => format!("price stays {side} it"),
                         (1, _) => "price has not stayed there".to_string(),
                         (_, 0) => format!("price stays {side} none of them"),
+                        (2, 2) => format!("price stays {side} both"),
                         (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
                         (_, h) => format!("price stays {side} {h} of them"),
                     };

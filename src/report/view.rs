@@ -151,7 +151,7 @@ pub struct StanceView {
 pub struct ContributionView {
     /// Signal id.
     pub id: String,
-    /// The claim it checks, capitalised.
+    /// The signal's reader-facing name ([`crate::narrative::short_name`]).
     pub claim: String,
     /// Scoring group.
     pub group: String,
@@ -422,7 +422,7 @@ pub struct LagView {
 /// Weekly look-backs of the signals (SIGNALS.md) that a short file can cut.
 const WEEKLY_LOOKBACKS: [(usize, &str); 3] = [
     (104, "the 104-week compression percentiles"),
-    (156, "the 156-week compression cluster"),
+    (156, "the 156-week squeeze zone"),
     (260, "the 260-week relative-strength percentiles"),
 ];
 
@@ -774,12 +774,8 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .iter()
         .map(|c| ContributionView {
             id: c.id.to_string(),
-            claim: a
-                .signals
-                .iter()
-                .find(|r| r.id == c.id)
-                .map(|r| capitalise(&crate::narrative::claim(r.claim, a)))
-                .unwrap_or_default(),
+            // The signal's one reader-facing name (the same as in tables and checklist).
+            claim: crate::narrative::short_name(c.id, &crate::narrative::Voice::of(a)),
             group: c.group.to_string(),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),
