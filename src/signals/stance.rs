@@ -657,15 +657,16 @@ fn kind_word(k: StanceKind) -> &'static str {
 /// A short human label for a signal the checklist cites.
 fn label(id: &str) -> &'static str {
     match id {
-        ids::D1 => "weekly cluster reclaim",
+        // The note's names (narrative::short_name), so signals.json and the note agree.
+        ids::D1 => "weekly squeeze-zone reclaim",
         ids::D2 => "weekly volume accumulation",
         ids::D3 => "weekly OBV trendline",
-        ids::D4 => "weekly momentum flip",
+        ids::D4 => "weekly momentum",
         ids::E1 => "3-day zone hold",
         ids::E3 => "3-day volume trend",
-        ids::E4 => "3-day momentum mirror",
+        ids::E4 => "3-day momentum",
         ids::F1 => "daily level reclaim",
-        ids::F4 => "daily distribution",
+        ids::F4 => "daily distribution days",
         _ => "signal",
     }
 }

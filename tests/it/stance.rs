@@ -267,7 +267,7 @@ fn checklist_d4_needs_long_contraction_and_headers() {
     let none = all(|_, _| (State::Bearish, 0.5));
     assert_eq!(checklist(&none).header, "Structure absent (0/4)");
     assert!(
-        cl.items[0].detail.starts_with("Weekly cluster reclaim bullish, 3-day zone hold bullish"),
+        cl.items[0].detail.starts_with("Weekly squeeze-zone reclaim bullish, 3-day zone hold bullish"),
         "{}",
         cl.items[0].detail
     );
