@@ -28,6 +28,9 @@ pub struct TrackEdge {
     /// (signed the stance's way: positive means the stance did better); None for a neutral
     /// stance or without outcomes.
     pub stance_lead: Option<f64>,
+    /// Median forward return (relative when `versus`) of week ends with the note's stance and of
+    /// neutral week ends, as fractions; None for a neutral stance or without outcomes.
+    pub medians: Option<(f64, f64)>,
     /// True when the score ranked returns (rho ≥ [`MIN_RANK_CORR`]) and, for a long or short
     /// stance, its week ends did better than neutral ones the stance's way.
     pub shown: bool,
@@ -48,13 +51,12 @@ impl TrackEdge {
                 o.price.median
             }
         };
-        let stance_lead = match stance {
+        let medians = match stance {
             StanceKind::Neutral => None,
-            k => {
-                let sign = if k == StanceKind::Long { 1.0 } else { -1.0 };
-                median(k).zip(median(StanceKind::Neutral)).map(|(m, n)| sign * (m - n))
-            }
+            k => median(k).zip(median(StanceKind::Neutral)),
         };
+        let sign = if stance == StanceKind::Long { 1.0 } else { -1.0 };
+        let stance_lead = medians.map(|(m, n)| sign * (m - n));
         let shown =
             rho >= MIN_RANK_CORR && (stance == StanceKind::Neutral || stance_lead.is_some_and(|d| d > 0.0));
         Some(TrackEdge {
@@ -63,12 +65,39 @@ impl TrackEdge {
             rho,
             versus: if rel { tr.versus.clone() } else { None },
             stance_lead,
+            medians,
             shown,
         })
     }
 
-    /// The lead's sentence: what the record shows, in plain words.
+    /// The lead's sentence: what the record shows, in plain words; for a long or short whose own
+    /// earlier week ends did worse than neutral ones the stance's way, a second sentence says so
+    /// with both medians.
     pub fn sentence(&self, symbol: &str, stance: StanceKind) -> String {
+        let base = self.rank_sentence(symbol, stance);
+        match (self.stance_lead, self.medians) {
+            (Some(d), Some((m, n))) if d < 0.0 => {
+                let word = stance.word().to_lowercase();
+                let (what, val) = match &self.versus {
+                    Some(b) => (
+                        format!("{symbol} against {b}"),
+                        Box::new(|x: f64| format!("{} pp", crate::fmt::signed(x * 100.0, 1)))
+                            as Box<dyn Fn(f64) -> String>,
+                    ),
+                    None => (symbol.to_string(), Box::new(crate::fmt::pct) as Box<dyn Fn(f64) -> String>),
+                };
+                format!(
+                    "{base} The record argues against the {word}: after earlier {word} week ends {what} moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
+                    val(m),
+                    self.weeks,
+                    val(n)
+                )
+            }
+            _ => base,
+        }
+    }
+
+    fn rank_sentence(&self, symbol: &str, stance: StanceKind) -> String {
         let what = match &self.versus {
             Some(b) => format!("{symbol}'s {}-week returns against {b}", self.weeks),
             None => format!("{symbol}'s {}-week returns", self.weeks),
@@ -102,11 +131,10 @@ impl TrackEdge {
 /// Lowers conviction where the evidence does not support it: a level that would prove a long or
 /// short wrong has already triggered (at most moderate, flag `level_triggered`), and the track
 /// record shows no edge (low, flag `no_track_edge`). Each change adds its sentence to
-/// `overrides`. A neutral stance has no conviction to lower.
+/// `overrides`. A neutral stance has no level of its own, but the same no-edge rule applies to
+/// its conviction, so every stance without an edge reads "low" in the header, signals.json and
+/// the batch index.
 pub fn temper(stance: &mut Stance, tr: Option<&TrackRecord>) {
-    if stance.stance == StanceKind::Neutral {
-        return;
-    }
     let word = stance.stance.word().to_lowercase();
     let triggered: Vec<String> = stance
         .invalidation

@@ -188,6 +188,15 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+/// "one week", "3 weeks": a count of weeks with the noun in the right number.
+fn weeks(n: usize) -> String {
+    if n == 1 {
+        "one week".into()
+    } else {
+        format!("{} weeks", count_word(n))
+    }
+}
+
 fn count_word(n: usize) -> String {
     match n {
         0 => "no".into(),
@@ -221,7 +230,9 @@ pub fn claim(claim: &str, a: &Analysis) -> String {
     t
 }
 
-/// A short name of a signal for tables and checklist lines.
+/// The one reader-facing name of a signal, used by tables, checklist lines and the Method score
+/// table alike (chart labels should use it too); [`state_name`] turns the structure signals
+/// round for a bearish reading.
 pub fn short_name(id: &str, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     match id {
@@ -237,7 +248,7 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         "fund_small_cap_earnings_turn" => "Earnings estimates".into(),
         "fund_revenue_revisions_stable" => "Revenue estimates".into(),
         "fund_cost_pressure_easing" => "Producer prices".into(),
-        ids::D1 => "Weekly band reclaim".into(),
+        ids::D1 => "Weekly squeeze-zone reclaim".into(),
         ids::D2 => "Weekly volume accumulation".into(),
         ids::D3 => "Weekly OBV trendline".into(),
         ids::D4 => "Weekly momentum".into(),
@@ -271,11 +282,9 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         "rs_cap_ladder_rotation" if bear && v.size_pair => "Rotation up the cap ladder".into(),
         "rs_cap_ladder_rotation" if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
         "rs_large_cap_wave_complete" if bear => format!("{} momentum against {bench} negative", v.symbol),
-        "macro_rate_cut_expectations" if bear => "No rate cuts priced".into(),
-        "macro_inflation_cooling" if bear => "Inflation not cooling".into(),
-        "macro_growth_stabilising" if bear => "Unemployment rising".into(),
-        "macro_financing_costs_falling" if bear => "Credit spreads widening".into(),
-        ids::D1 if bear => "Weekly band breakdown".into(),
+        // The macro signals keep one name in every state ("Rate cuts priced | down"): the
+        // reader meets the same name in the macro list, tables, chart labels and Method.
+        ids::D1 if bear => "Weekly squeeze-zone breakdown".into(),
         ids::D2 if bear => "Weekly volume distribution".into(),
         ids::D3 if bear => "Weekly OBV trendline broken".into(),
         ids::D4 if bear => "Weekly momentum falling".into(),
@@ -291,6 +300,23 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         _ => return short_name(id, v),
     };
     t
+}
+
+/// [`state_name`] of the signal as it reads in `a`, naming the branch that fired where one signal
+/// has two: F4 bearish from a high-volume reversal (fewer than five distribution days) is
+/// "Daily high-volume reversal", not "Daily distribution days". Every table row and checklist
+/// line takes its name from here so text, table and checklist agree.
+pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
+    if id == ids::F4 && state == State::Bearish {
+        if let Some(r) = find(a, id) {
+            let active = r.num("active").filter(|x| x.is_finite());
+            if matches!(active, Some(k) if k < 5.0) && last_reversal(r).is_some() {
+                return "Daily high-volume reversal".into();
+            }
+        }
+        return "Daily distribution days".into();
+    }
+    state_name(id, state, v)
 }
 
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
@@ -314,9 +340,13 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("rs_cap_ladder_rotation", false) if v.size_pair => "money is rotating up the cap ladder".into(),
         ("rs_cap_ladder_rotation", true) => format!("{s} is gaining on {bench}"),
         ("rs_cap_ladder_rotation", false) => format!("{s} is losing ground to {bench}"),
-        ("rs_large_cap_wave_complete", true) => {
-            format!("{bench}'s weekly momentum has faded while {s}'s is young")
-        }
+        ("rs_large_cap_wave_complete", true) => match n("iwm_age") {
+            Some(w) => format!(
+                "{bench}'s weekly momentum wave has faded while {s}'s new wave is {} old",
+                weeks(w as usize)
+            ),
+            None => format!("{bench}'s weekly momentum wave has faded while {s}'s is young"),
+        },
         ("rs_large_cap_wave_complete", false) => format!("{s}'s momentum against {bench} is negative"),
         ("macro_rate_cut_expectations", true) => "the 2-year yield prices rate cuts".into(),
         ("macro_rate_cut_expectations", false) => "the 2-year yield prices no rate cuts".into(),
@@ -404,6 +434,10 @@ pub fn plain_words(s: &str) -> String {
         .replace("compression cluster", "squeeze zone")
         .replace("compression bands", "squeeze bands")
         .replace("compression band", "squeeze band")
+        // Signal sentences count weeks with a fixed plural ("only 1 weeks old"); fixsig owns
+        // those templates, the note reads them in the right number meanwhile.
+        .replace(" of the 1 weeks since", " of the one week since")
+        .replace(" 1 weeks", " one week")
 }
 
 fn level_value(l: &Invalidation) -> String {
@@ -568,7 +602,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         for id in list {
             if let Some(r) = find(a, id) {
                 if r.state != State::Unavailable {
-                    out.push(read(a, &v, r));
+                    out.push(plain_words(&read(a, &v, r)));
                 }
             }
         }
@@ -688,10 +722,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
             match nearest_holding(&st.invalidation, side) {
                 Some(l) => out.push(format!(
-                    "It is wrong on {}; the last {} ({}) is {}.",
+                    "It is wrong on {}; the last {} ({}{}) is {}.",
                     level_phrase(l),
                     l.basis,
                     price(l.last_close.unwrap_or(f64::NAN)),
+                    // The bar's end date: a 3-day or weekly close is not the as-of close.
+                    find(a, l.signal)
+                        .and_then(|r| r.as_of)
+                        .map(|d| format!(" on {}", date(d)))
+                        .unwrap_or_default(),
                     standing(l).map(|s| s.replacen(&format!("{} ", l.basis), "", 1)).unwrap_or_default()
                 )),
                 None if !mine.is_empty() => out.push(format!(
@@ -731,7 +770,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         }
         StanceKind::Neutral => {
             out.push(format!(
-                "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} point down, so the score ({}) sits between the short and long thresholds.",
+                "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
+                if nr == 1 { "points" } else { "point" },
                 signed(st.score, 2)
             ));
             let up = reasons(1.0, 2);
@@ -889,7 +929,10 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             format!("{bench}'s weekly momentum wave is still running")
         };
         t.push_str(&match r.state {
-            State::Bullish => format!(", while {s}'s has just begun"),
+            State::Bullish => match r.num("iwm_age").filter(|x| x.is_finite()) {
+                Some(w) => format!(", while {s}'s new wave is {} old", weeks(w as usize)),
+                None => format!(", while {s}'s has just begun"),
+            },
             State::Bearish => format!("; {s}'s momentum against it is negative"),
             _ => String::new(),
         });
@@ -939,12 +982,25 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         ids::D4 => {
+            let (eu, ed) = (n("n_eu").unwrap_or(0.0), n("n_ed").unwrap_or(0.0));
+            let short_turn = match (r.state, r.date("flip_date"), n("contraction_len")) {
+                // Neutral with a recent turn: the waves expand, but the contraction before was
+                // too short for the signal. Say both facts, not "no expansion".
+                (State::Neutral, Some(d), Some(c)) if eu != ed => Some(format!(
+                    "Weekly momentum has expanded {} since the week of {}, but after only {} of contraction, \
+                     so it is not a turn out of a long contraction",
+                    if eu > ed { "upward" } else { "downward" },
+                    date(d),
+                    weeks(c as usize)
+                )),
+                _ => None,
+            };
             let dir = match r.state {
                 State::Bullish => "has turned up after a contraction",
                 State::Bearish => "is expanding downward",
                 _ => "shows no clear expansion either way",
             };
-            let mut t = format!("Weekly momentum {dir}");
+            let mut t = short_turn.unwrap_or_else(|| format!("Weekly momentum {dir}"));
             if let Some(d) = r.date("flip_date").filter(|_| r.state != State::Neutral) {
                 t.push_str(&format!(" (since the week of {})", date(d)));
             }
@@ -1013,8 +1069,26 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         State::Bearish => "heavy volume on a down day",
                         _ => "no volume thrust",
                     };
+                    // Name the window the signal searched: the impulsive leg F1 found when the
+                    // window is that leg, else the dates (the last 20 sessions).
+                    let (ws, we) = (r.date("window_start"), r.date("window_end"));
+                    let leg = find(a, ids::F1).and_then(|f| Some((f.date("leg_start")?, f.date("leg_end")?)));
+                    let next = |x: NaiveDate| a.daily.date.iter().copied().find(|d| *d > x);
+                    let sessions = |x: NaiveDate, y: NaiveDate| {
+                        a.daily.date.iter().filter(|d| **d >= x && **d <= y).count()
+                    };
+                    let span = match (ws, we, leg) {
+                        (Some(ws), Some(we), Some((ls, le))) if we == le && Some(ws) == next(ls) => {
+                            format!("of the leg from {}", date(ls))
+                        }
+                        (Some(ws), Some(we), _) if Some(we) == r.as_of => {
+                            format!("of the last {} ({} to {})", sessions(ws, we), date(ws), date(we))
+                        }
+                        (Some(ws), Some(we), _) => format!("from {} to {}", date(ws), date(we)),
+                        _ => "of the recent sessions".to_string(),
+                    };
                     format!(
-                        "The heaviest session of the recent leg, {} ({} shares, {}), {rank_words}: {verdict}.",
+                        "The heaviest session {span}, {} ({} shares, {}), {rank_words}: {verdict}.",
                         date(d),
                         shares_m(vol),
                         pct(ret)
@@ -1099,6 +1173,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let held = match (k, h) {
                         (1, 1) => format!("price stays {side} it"),
                         (1, _) => "price has not stayed there".to_string(),
+                        (_, 0) => format!("price stays {side} none of them"),
+                        (2, 2) => format!("price stays {side} both"),
+                        (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
                         (_, h) => format!("price stays {side} {h} of them"),
                     };
                     format!(
@@ -1245,11 +1322,22 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             if let Some(d) = n("d2y_63") {
                 t.push_str(&format!(", {} over about three months", moved(d)));
             }
-            t.push_str(match r.state {
-                State::Bullish => ", so the market is pricing rate cuts",
-                State::Bearish if spread > 0.0 => ", so no rate cuts are priced",
-                State::Bearish => ", so the market is pricing cuts out",
-                _ => ", so rate expectations are roughly flat",
+            let stale = r.flags.iter().any(|f| f.as_str() == "policy_rate_stale");
+            let month = match r.ev("ff_month") {
+                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                _ => "an earlier month".into(),
+            };
+            t.push_str(&match r.state {
+                State::Bullish => ", so the market is pricing rate cuts".to_string(),
+                State::Bearish if spread > 0.0 => ", so no rate cuts are priced".to_string(),
+                State::Bearish => ", so the market is pricing cuts out".to_string(),
+                // The signal reads nothing when the monthly fed funds average is stale: a gap
+                // this wide may be cuts already made since that month, not cuts still priced.
+                _ if stale => format!(
+                    "; fed funds is only a monthly average and may have moved since {month}, so the gap \
+                     cannot tell cuts still priced from cuts already made: no rate expectation is read from it"
+                ),
+                _ => ", so rate expectations are roughly flat".to_string(),
             });
             if let (Some(d), State::Bullish) = (n("dff_126"), r.state) {
                 t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)));
@@ -1332,17 +1420,18 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         return r.sentence.clone();
     };
     let zone = format!("{}–{}", price(lo), price(top));
+    let bar = r.as_of.map(|d| format!(" on {}", date(d))).unwrap_or_default();
     let mut t = if c > top {
         format!(
-            "The last 3-day close ({}) is {} above the consolidation zone ({zone})",
+            "The last 3-day close ({}{bar}) is {} above the consolidation zone ({zone})",
             price(c),
             pct_abs(c / top - 1.0)
         )
     } else if c >= lo {
-        format!("The last 3-day close ({}) is inside the consolidation zone ({zone})", price(c))
+        format!("The last 3-day close ({}{bar}) is inside the consolidation zone ({zone})", price(c))
     } else {
         format!(
-            "The last 3-day close ({}) is {} below the consolidation zone ({zone})",
+            "The last 3-day close ({}{bar}) is {} below the consolidation zone ({zone})",
             price(c),
             pct_abs(1.0 - c / lo)
         )
@@ -1517,9 +1606,12 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
             format!("All {} parts of the {idea} structure are in place.", count_word(total))
         }
         (0, 0) => format!("None of the {} parts of the {idea} structure is in place.", count_word(total)),
-        (p, 0) => {
-            format!("{} of {} parts of the {idea} structure are in place.", capitalise(&count_word(p)), total)
-        }
+        (p, 0) => format!(
+            "{} of {} parts of the {idea} structure {} in place.",
+            capitalise(&count_word(p)),
+            count_word(total),
+            if p == 1 { "is" } else { "are" }
+        ),
         (0, q) => format!(
             "None of the {} parts of the {idea} structure is fully in place; {} {} partly there.",
             count_word(total),
@@ -1553,9 +1645,9 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             State::Unavailable => "not assessed",
                         };
                         let voice = Voice::of(a);
-                        let named = state_name(id, state(a, id), &voice);
+                        let named = reading_name(a, id, state(a, id), &voice);
                         if matches!(state(a, id), State::Bullish | State::Bearish)
-                            && named != short_name(id, &voice)
+                            && (named != short_name(id, &voice) || *id == ids::F4)
                         {
                             lower_first(&named)
                         } else {
@@ -1593,7 +1685,7 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
     let mut notes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut against: std::collections::BTreeMap<String, Vec<(&BaseRate, BaseRateRow)>> = Default::default();
     for b in &a.base_rates {
-        let Some(row) = base_rate_row(b, v).filter(|r| !r.few) else { continue };
+        let Some(row) = base_rate_row(a, b, v).filter(|r| !r.few) else { continue };
         let sec = section_of(b.signal).to_string();
         if row.contradicts && !row.few {
             against.entry(sec.clone()).or_default().push((b, row.clone()));
@@ -1618,27 +1710,37 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
                 )
             })
             .collect();
-        let names: Vec<String> = list.iter().map(|(_, row)| lower_first(&row.signal)).collect();
         let other = match list[0].0.measure {
             Measure::Price => "the other way".to_string(),
             Measure::Excess => "the other way against the benchmark".to_string(),
         };
-        let _ = &items;
-        let _ = &names;
-        notes.entry(sec).or_default().push(if list.len() == 1 {
-            format!("History disagrees: {}.", items[0])
-        } else {
-            format!(
-                "History disagrees with all {} rows: after most earlier cases {} moved {other}.",
-                count_word(list.len()),
+        let total = rows.get(&sec).map_or(list.len(), |r| r.len());
+        let line = match (list.len(), total) {
+            (1, 1) => format!("History disagrees: {}.", items[0]),
+            (1, _) => format!("History disagrees with the “{}” row: {}.", list[0].1.signal, items[0]),
+            (2, 2) => format!(
+                "History disagrees with both rows: after most earlier cases {} moved {other}.",
                 v.symbol
-            )
-        });
+            ),
+            (k, t) if k == t => format!(
+                "History disagrees with all {} rows: after most earlier cases {} moved {other}.",
+                count_word(k),
+                v.symbol
+            ),
+            _ => format!(
+                "History disagrees with the {} rows: after most earlier cases {} moved {other}.",
+                crate::fmt::and_list(
+                    &list.iter().map(|(_, r)| format!("“{}”", r.signal)).collect::<Vec<_>>()
+                ),
+                v.symbol
+            ),
+        };
+        notes.entry(sec).or_default().push(line);
     }
     (rows, notes)
 }
 
-fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
+fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let h = b.horizon(13)?;
     if h.count == 0 {
         return None;
@@ -1653,7 +1755,7 @@ fn base_rate_row(b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let worst = if up { h.worst } else { h.best };
     let contradicts = went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 });
     Some(BaseRateRow {
-        signal: state_name(b.signal, b.state, v),
+        signal: reading_name(a, b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },
         cases: h.count,
         went_its_way: went,

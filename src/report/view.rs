@@ -151,7 +151,7 @@ pub struct StanceView {
 pub struct ContributionView {
     /// Signal id.
     pub id: String,
-    /// The claim it checks, capitalised.
+    /// The signal's reader-facing name ([`crate::narrative::short_name`]).
     pub claim: String,
     /// Scoring group.
     pub group: String,
@@ -422,7 +422,7 @@ pub struct LagView {
 /// Weekly look-backs of the signals (SIGNALS.md) that a short file can cut.
 const WEEKLY_LOOKBACKS: [(usize, &str); 3] = [
     (104, "the 104-week compression percentiles"),
-    (156, "the 156-week compression cluster"),
+    (156, "the 156-week squeeze zone"),
     (260, "the 260-week relative-strength percentiles"),
 ];
 
@@ -514,7 +514,29 @@ fn signal_view(s: &SignalResult) -> SignalView {
 
 /// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
 /// (`2-year Treasury yield`, not `dgs2`) and observations rather than bars.
-fn macro_reason(r: &Unavailable, macros: &[crate::data::MacroSeries], as_of: NaiveDate) -> String {
+///
+/// Short history is laid at the configured file when the signal's shortest series starts late
+/// ("the configured high-yield option-adjusted spread file starts in August 2023"): the series
+/// may well be published further back.
+fn macro_reason(
+    r: &Unavailable,
+    macros: &[crate::data::MacroSeries],
+    as_of: NaiveDate,
+    signal: &str,
+) -> String {
+    let series: &[&str] = match signal {
+        "macro_rate_cut_expectations" => &["dgs2", "fed_funds"],
+        "macro_inflation_cooling" => &["core_cpi", "cpi"],
+        "macro_growth_stabilising" => &["unrate"],
+        "macro_financing_costs_falling" => &["hy_oas", "dgs2"],
+        _ => &[],
+    };
+    // The signal's series whose configured file starts last.
+    let late = macros
+        .iter()
+        .filter(|m| series.contains(&m.id.as_str()))
+        .filter_map(|m| m.obs.first().map(|o| (o.period, m)))
+        .max_by_key(|(p, _)| *p);
     let label = |id: &str| -> String {
         if let Some(m) = macros.iter().find(|m| m.id == id) {
             return m.label.clone();
@@ -540,11 +562,22 @@ fn macro_reason(r: &Unavailable, macros: &[crate::data::MacroSeries], as_of: Nai
         Unavailable::MissingObservation { input, period } => {
             format!("{} has no observation for {}", label(input), period.format("%B %Y"))
         }
-        Unavailable::InsufficientHistory { have: 0, .. } => {
-            format!("no observation published by {}", date(as_of))
-        }
-        Unavailable::InsufficientHistory { need, have } => {
-            format!("only {have} of the {need} observations it needs are published")
+        Unavailable::InsufficientHistory { have: 0, .. } => match late {
+            Some((p, m)) => format!(
+                "the configured {} file starts in {}, after {}",
+                lower_first(&m.label),
+                p.format("%B %Y"),
+                date(as_of)
+            ),
+            None => format!("no observation published by {}", date(as_of)),
+        },
+        Unavailable::InsufficientHistory { need, have } => match late {
+            Some((p, m)) => format!(
+                "the configured {} file starts in {}, so only {have} of the {need} observations it needs are available",
+                lower_first(&m.label),
+                p.format("%B %Y")
+            ),
+            None => format!("only {have} of the {need} observations it needs are available"),
         }
         other => other.to_string(),
     }
@@ -666,7 +699,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 text: format!(
                     "not assessed ({}).",
                     match by_id.get(v.id.as_str()).and_then(|s| s.reason.as_ref()) {
-                        Some(r) => macro_reason(r, &a.dataset.macros, a.as_of),
+                        Some(r) => macro_reason(r, &a.dataset.macros, a.as_of, &v.id),
                         None => v.reason.clone().unwrap_or_default(),
                     }
                 ),
@@ -741,12 +774,8 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .iter()
         .map(|c| ContributionView {
             id: c.id.to_string(),
-            claim: a
-                .signals
-                .iter()
-                .find(|r| r.id == c.id)
-                .map(|r| capitalise(&crate::narrative::claim(r.claim, a)))
-                .unwrap_or_default(),
+            // The signal's one reader-facing name (the same as in tables and checklist).
+            claim: crate::narrative::short_name(c.id, &crate::narrative::Voice::of(a)),
             group: c.group.to_string(),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),

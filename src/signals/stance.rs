@@ -706,15 +706,16 @@ fn kind_word(k: StanceKind) -> &'static str {
 /// A short human label for a signal the checklist cites.
 fn label(id: &str) -> &'static str {
     match id {
-        ids::D1 => "weekly cluster reclaim",
+        // The note's names (narrative::short_name), so signals.json and the note agree.
+        ids::D1 => "weekly squeeze-zone reclaim",
         ids::D2 => "weekly volume accumulation",
         ids::D3 => "weekly OBV trendline",
-        ids::D4 => "weekly momentum flip",
+        ids::D4 => "weekly momentum",
         ids::E1 => "3-day zone hold",
         ids::E3 => "3-day volume trend",
-        ids::E4 => "3-day momentum mirror",
+        ids::E4 => "3-day momentum",
         ids::F1 => "daily level reclaim",
-        ids::F4 => "daily distribution",
+        ids::F4 => "daily distribution days",
         _ => "signal",
     }
 }
@@ -735,56 +736,50 @@ fn cite(results: &[SignalResult], list: &[&'static str]) -> String {
         .join(", ")
 }
 
+/// One rule for every checklist line: ✓ when every cited signal supports the stance's direction,
+/// ◐ when some do, ✗ when none do. Neutral and not-assessed signals do not support either way.
+fn tick_of(supportive: usize, total: usize) -> Tick {
+    match supportive {
+        0 => Tick::Fail,
+        k if k >= total => Tick::Pass,
+        _ => Tick::Partial,
+    }
+}
+
 /// Builds the Overall Structure checklist from the signals (SIGNALS.md §6). It is a view over the
-/// same signals and does not enter the score.
+/// same signals and does not enter the score. Each line is ticked by [`tick_of`] on the count of
+/// its signals that are bullish (the weekly momentum flip only after a contraction of 8+ weeks).
 pub fn checklist(results: &[SignalResult]) -> Checklist {
-    let bull = |id: &str| state_of(results, id) == State::Bullish;
-    let bear = |id: &str| state_of(results, id) == State::Bearish;
-    let mut items = Vec::with_capacity(4);
+    lines(results, StanceKind::Long)
+}
 
-    // 1. Reclaims across all higher timeframes.
-    let l1 = [ids::D1, ids::E1, ids::F1];
-    let n_bull = l1.iter().filter(|id| bull(id)).count();
-    let any_bear = l1.iter().any(|id| bear(id));
-    let tick = match (n_bull, any_bear) {
-        (3, _) => Tick::Pass,
-        (2, false) => Tick::Partial,
-        _ => Tick::Fail,
+fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
+    let want = if kind == StanceKind::Short { State::Bearish } else { State::Bullish };
+    let supports = |id: &str| {
+        state_of(results, id) == want
+            && (want == State::Bearish
+                || id != ids::D4
+                || find(results, ids::D4).and_then(|r| r.num("contraction_len")).is_none_or(|c| c >= 8.0))
     };
-    items.push(item("Reclaims across all higher timeframes", tick, &l1, results));
-
-    // 2. Expanding momentum after long contraction.
-    let l2 = [ids::D4, ids::E4];
-    let d4 = bull(ids::D4)
-        && find(results, ids::D4).and_then(|r| r.num("contraction_len")).is_none_or(|c| c >= 8.0);
-    let e4 = bull(ids::E4);
-    let tick = match (d4, e4) {
-        (true, true) => Tick::Pass,
-        (true, false) | (false, true) => Tick::Partial,
-        _ => Tick::Fail,
-    };
-    items.push(item("Expanding momentum after long contraction", tick, &l2, results));
-
-    // 3. Persistent accumulation on volume.
-    let l3 = [ids::D2, ids::D3, ids::E3];
-    let tick = if bull(ids::D2) && bull(ids::D3) && !bear(ids::E3) {
-        Tick::Pass
-    } else if bull(ids::D2) {
-        Tick::Partial
-    } else {
-        Tick::Fail
-    };
-    items.push(item("Persistent accumulation on volume", tick, &l3, results));
-
-    // 4. No distribution signals on the daily.
-    let l4 = [ids::F4];
-    let tick = match state_of(results, ids::F4) {
-        State::Bullish => Tick::Pass,
-        State::Neutral => Tick::Partial,
-        State::Bearish | State::Unavailable => Tick::Fail,
-    };
-    items.push(item("No distribution signals on the daily", tick, &l4, results));
-
+    let short = kind == StanceKind::Short;
+    let titles: [(&str, &str); 4] = [
+        ("Reclaims across all higher timeframes", "Breakdowns across the higher timeframes"),
+        ("Expanding momentum after long contraction", "Momentum expanding downward"),
+        ("Persistent accumulation on volume", "Distribution on volume"),
+        ("No distribution signals on the daily", "Distribution days on the daily"),
+    ];
+    let lists: [&[&'static str]; 4] =
+        [&[ids::D1, ids::E1, ids::F1], &[ids::D4, ids::E4], &[ids::D2, ids::D3, ids::E3], &[ids::F4]];
+    let items = titles
+        .iter()
+        .zip(lists)
+        .map(|((long_t, short_t), list)| {
+            // F4 is "no distribution" when bullish: for a Short the distribution line is
+            // supported by F4 bearish, which `want` already expresses.
+            let k = list.iter().filter(|id| supports(id)).count();
+            item(if short { short_t } else { long_t }, tick_of(k, list.len()), list, results)
+        })
+        .collect();
     finish_checklist(items)
 }
 
@@ -804,48 +799,10 @@ fn finish_checklist(items: Vec<ChecklistItem>) -> Checklist {
 
 /// The checklist read for the stance's direction: for a Short, the mirror of [`checklist`]
 /// (breakdowns across the higher timeframes, momentum expanding downward, distribution on
-/// volume, distribution days on the daily), ticked by the same rules on bearish states; for a
+/// volume, distribution days on the daily), ticked by the same rule on bearish states; for a
 /// Long or Neutral, [`checklist`].
 pub fn checklist_for(results: &[SignalResult], kind: StanceKind) -> Checklist {
-    if kind != StanceKind::Short {
-        return checklist(results);
-    }
-    let bull = |id: &str| state_of(results, id) == State::Bullish;
-    let bear = |id: &str| state_of(results, id) == State::Bearish;
-    let mut items = Vec::with_capacity(4);
-    let l1 = [ids::D1, ids::E1, ids::F1];
-    let n_bear = l1.iter().filter(|id| bear(id)).count();
-    let any_bull = l1.iter().any(|id| bull(id));
-    let tick = match (n_bear, any_bull) {
-        (3, _) => Tick::Pass,
-        (2, false) => Tick::Partial,
-        _ => Tick::Fail,
-    };
-    items.push(item("Breakdowns across the higher timeframes", tick, &l1, results));
-    let l2 = [ids::D4, ids::E4];
-    let tick = match (bear(ids::D4), bear(ids::E4)) {
-        (true, true) => Tick::Pass,
-        (true, false) | (false, true) => Tick::Partial,
-        _ => Tick::Fail,
-    };
-    items.push(item("Momentum expanding downward", tick, &l2, results));
-    let l3 = [ids::D2, ids::D3, ids::E3];
-    let tick = if bear(ids::D2) && bear(ids::D3) && !bull(ids::E3) {
-        Tick::Pass
-    } else if bear(ids::D2) || bear(ids::D3) {
-        Tick::Partial
-    } else {
-        Tick::Fail
-    };
-    items.push(item("Distribution on volume", tick, &l3, results));
-    let l4 = [ids::F4];
-    let tick = match state_of(results, ids::F4) {
-        State::Bearish => Tick::Pass,
-        State::Neutral => Tick::Partial,
-        State::Bullish | State::Unavailable => Tick::Fail,
-    };
-    items.push(item("Distribution days on the daily", tick, &l4, results));
-    finish_checklist(items)
+    lines(results, kind)
 }
 
 fn item(title: &str, tick: Tick, list: &[&'static str], results: &[SignalResult]) -> ChecklistItem {

@@ -83,11 +83,113 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             "{date}"
         );
 
-        // No capped conviction on a neutral stance, anywhere.
+        // No capped conviction on a neutral stance, anywhere; one conviction in the header and
+        // signals.json for every stance, and the no-edge rule (low) applies to neutral too.
         if st.stance == StanceKind::Neutral {
             assert!(!md.contains("capped at moderate"), "{date}: capped conviction on a neutral note");
             assert!(!doc.to_string().contains("capped at moderate"), "{date}: signals.json");
-            assert!(!b.contains("conviction"), "{date}: conviction on a neutral note");
+        }
+        let header_line = b.lines().find(|l| l.contains("· score ")).unwrap();
+        assert!(header_line.contains(&format!("{} conviction", st.conviction)), "{date}: {header_line}");
+        assert_eq!(doc["stance"]["conviction"], st.conviction.to_string().as_str(), "{date}");
+        if st.flags.iter().any(|f| f == "no_track_edge") {
+            assert_eq!(st.conviction.to_string(), "low", "{date}");
+        }
+        let edge =
+            a.track_record.as_ref().and_then(|t| marketnote::history::edge::TrackEdge::of(t, st.stance));
+        if edge.as_ref().is_some_and(|e| e.stance_lead.is_some_and(|l| l < 0.0)) {
+            let lead = n.lead.join(" ");
+            assert!(lead.contains("argues against the"), "{date}: stance's own record not said: {lead}");
+        }
+
+        // Title and lead claim no weekly momentum turn the weekly momentum signal does not make.
+        let sig = |id: &str| a.signals.iter().find(|r| r.id == id).unwrap();
+        let claim_text = format!("{} {}", n.title, n.lead.join(" "));
+        for bad in ["'s is young", "has just begun"] {
+            assert!(!claim_text.contains(bad), "{date}: '{bad}' in {claim_text}");
+        }
+        if sig("wk_momentum_wave_flip").state != marketnote::signals::State::Bullish {
+            assert!(!claim_text.contains("weekly momentum has turned up"), "{date}: {claim_text}");
+        }
+        let d4 = sig("wk_momentum_wave_flip");
+        if d4.state == marketnote::signals::State::Neutral
+            && d4.date("flip_date").is_some()
+            && d4.num("n_eu") != d4.num("n_ed")
+        {
+            assert!(
+                !b.contains("Weekly momentum shows no clear expansion"),
+                "{date}: D4 expands but body says none"
+            );
+        }
+
+        // A stale monthly policy rate is never read as flat expectations.
+        let b1 = sig("macro_rate_cut_expectations");
+        if b1.flags.iter().any(|f| f == "policy_rate_stale")
+            && b1.state == marketnote::signals::State::Neutral
+        {
+            let rates = b.lines().find(|l| l.contains("**Rates:**")).unwrap_or("");
+            assert!(!rates.contains("roughly flat") && rates.contains("cannot tell"), "{date}: {rates}");
+        }
+
+        // The heaviest session names the window the volume-thrust signal searched.
+        assert!(!b.contains("of the recent leg"), "{date}: unnamed leg");
+        let f2 = sig("d1_volume_thrust");
+        let f1 = sig("d1_stacked_level_reclaim");
+        if let Some(line) = b.lines().find(|l| l.contains("The heaviest session of the leg from")) {
+            assert_eq!(f2.date("window_end"), f1.date("leg_end"), "{date}: {line}");
+        }
+
+        // The distribution row and checklist name the branch that fired.
+        let f4 = sig("d1_no_distribution");
+        if f4.state == marketnote::signals::State::Bearish && f4.num("active").is_some_and(|k| k < 5.0) {
+            assert!(
+                !b.contains("| Daily distribution days | down"),
+                "{date}: reversal named distribution days"
+            );
+        }
+
+        // One checklist rule: ✓ all supportive, ◐ some, ✗ none (neutral is not supportive).
+        let want = if st.stance == StanceKind::Short {
+            marketnote::signals::State::Bearish
+        } else {
+            marketnote::signals::State::Bullish
+        };
+        for item in &a.checklist.items {
+            let k = item
+                .signals
+                .iter()
+                .filter(|id| {
+                    let r = sig(id);
+                    r.state == want
+                        && (want == marketnote::signals::State::Bearish
+                            || r.id != "wk_momentum_wave_flip"
+                            || r.num("contraction_len").is_none_or(|c| c >= 8.0))
+                })
+                .count();
+            let expect = match k {
+                0 => marketnote::signals::stance::Tick::Fail,
+                k if k == item.signals.len() => marketnote::signals::stance::Tick::Pass,
+                _ => marketnote::signals::stance::Tick::Partial,
+            };
+            assert_eq!(item.tick, expect, "{date}: {} ({k} of {})", item.title, item.signals.len());
+        }
+
+        // Grammar and dates.
+        for bad in [
+            "all two",
+            " 1 weeks",
+            "and 1 point down",
+            "One of 4",
+            "above 0 of",
+            "below 0 of",
+            "observations it needs are published",
+            "no observation published",
+        ] {
+            assert!(!b.contains(bad), "{date}: '{bad}' in the body");
+        }
+        for (i, _) in b.match_indices("last 3-day close (") {
+            let rest = &b[i..b[i..].find(')').map_or(b.len(), |j| i + j)];
+            assert!(rest.contains(" on "), "{date}: undated 3-day close '{rest}'");
         }
 
         // Invalidation levels: direction-aware, one status everywhere.

@@ -195,14 +195,12 @@ fn checklist_item1_reclaims_exhaustive() {
                 set(&mut rs, ids::D1, a, 0.5);
                 set(&mut rs, ids::E1, b, 0.5);
                 set(&mut rs, ids::F1, c, 0.5);
+                // One rule for every line: ✓ all bullish, ◐ some, ✗ none.
                 let n_bull = [a, b, c].iter().filter(|s| **s == State::Bullish).count();
-                let n_bear = [a, b, c].iter().filter(|s| **s == State::Bearish).count();
-                let expect = if n_bull == 3 {
-                    Tick::Pass
-                } else if n_bull == 2 && n_bear == 0 {
-                    Tick::Partial
-                } else {
-                    Tick::Fail
+                let expect = match n_bull {
+                    3 => Tick::Pass,
+                    0 => Tick::Fail,
+                    _ => Tick::Partial,
                 };
                 assert_eq!(checklist(&rs).items[0].tick, expect, "{a:?} {b:?} {c:?}");
             }
@@ -232,12 +230,11 @@ fn checklist_items_2_3_4_exhaustive() {
                 set(&mut rs, ids::D2, a, 0.5);
                 set(&mut rs, ids::D3, b, 0.5);
                 set(&mut rs, ids::E3, c, 0.5);
-                let expect = if a == State::Bullish && b == State::Bullish && c != State::Bearish {
-                    Tick::Pass
-                } else if a == State::Bullish {
-                    Tick::Partial
-                } else {
-                    Tick::Fail
+                let n_bull = [a, b, c].iter().filter(|s| **s == State::Bullish).count();
+                let expect = match n_bull {
+                    3 => Tick::Pass,
+                    0 => Tick::Fail,
+                    _ => Tick::Partial,
                 };
                 assert_eq!(checklist(&rs).items[2].tick, expect, "{a:?} {b:?} {c:?}");
             }
@@ -245,7 +242,7 @@ fn checklist_items_2_3_4_exhaustive() {
     }
     for (s, expect) in [
         (State::Bullish, Tick::Pass),
-        (State::Neutral, Tick::Partial),
+        (State::Neutral, Tick::Fail),
         (State::Bearish, Tick::Fail),
         (State::Unavailable, Tick::Fail),
     ] {
@@ -270,7 +267,7 @@ fn checklist_d4_needs_long_contraction_and_headers() {
     let none = all(|_, _| (State::Bearish, 0.5));
     assert_eq!(checklist(&none).header, "Structure absent (0/4)");
     assert!(
-        cl.items[0].detail.starts_with("Weekly cluster reclaim bullish, 3-day zone hold bullish"),
+        cl.items[0].detail.starts_with("Weekly squeeze-zone reclaim bullish, 3-day zone hold bullish"),
         "{}",
         cl.items[0].detail
     );
