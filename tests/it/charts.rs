@@ -394,6 +394,27 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
     assert!(alt.contains("Rate cuts priced: down, against the long"), "{alt}");
 
+    // The recent change a macro cell prints is the one its signal computed, over the signal's
+    // window (fed funds over six months), never the chart's own; a series no signal computes a
+    // change for names the window it computed over.
+    let mut a = analysis(900, true, true);
+    let mut b1 = SignalResult::new("macro_rate_cut_expectations", "macro", "c", Timeframe::Daily, None);
+    b1.push("dff_126", Ev::Num { v: -0.45, unit: Unit::Pp });
+    a.signals.push(b1.finish(State::Bullish, 0.8, "x"));
+    let mut b2 = SignalResult::new("macro_inflation_cooling", "macro", "c", Timeframe::Monthly, None);
+    b2.push("d3_h", Ev::Num { v: 0.6008, unit: Unit::Pp });
+    a.signals.push(b2.finish(State::Neutral, 0.0, "x"));
+    let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
+    let m = charts.iter().find(|c| c.name == "macro").unwrap();
+    assert!(m.alt.contains("over 6 months −0.45;"), "{}", m.alt);
+    assert!(m.alt.contains("over 3 months +0.60 pts;"), "{}", m.alt);
+    assert!(!m.alt.contains("five-year view"), "{}", m.alt);
+    let svg = m.svg.as_deref().unwrap();
+    assert!(svg.contains("over 6 months −0.45") && !svg.contains("over 3 months −0.45"));
+    assert!(
+        svg.contains("Series x") && m.alt.contains("Series x") && m.alt.matches("over 3 months").count() >= 2
+    );
+
     // A reclaim / breakout the signal has not confirmed is not marked as one.
     let svg = |a: &Analysis, name: &str| render_all_svg_named(a, name);
     let a0 = analysis(900, true, false);
