@@ -280,8 +280,33 @@ fn tf_scene<'a>(
         obv,
         ann,
         layers,
+        stops: stops_of(analysis, tf),
         legend_lines: Default::default(),
     }
+}
+
+/// The stance's invalidation levels decided by closes of `tf` (price levels only; OBV levels
+/// belong to no price panel), each as (price, label): the level's name as the note prints it
+/// ([`crate::narrative::level_name`]), its value and which close breaks it.
+fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<(f64, String)> {
+    let want = match tf {
+        Timeframe::Weekly => "weekly",
+        Timeframe::ThreeDay => "3-day",
+        Timeframe::Daily => "daily",
+        _ => return Vec::new(),
+    };
+    analysis
+        .stance
+        .invalidation
+        .iter()
+        .filter(|l| l.timeframe() == want && l.value.is_finite())
+        .map(|l| {
+            // The chart is the timeframe's, so its name drops the timeframe word.
+            let name = crate::narrative::level_name(l);
+            let name = name.strip_prefix(want).map_or(name.as_str(), str::trim_start);
+            (l.value, format!("risk level {:.2} {name}", l.value))
+        })
+        .collect()
 }
 
 fn rel_scene(

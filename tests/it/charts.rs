@@ -358,6 +358,45 @@ fn layout_labels_never_overlap_and_every_axis_has_three_ticks() {
 }
 
 #[test]
+fn risk_levels_of_the_stance_are_drawn_and_labelled_on_their_timeframe() {
+    use marketnote::signals::stance::{Invalidation, InvalidationBasis, LevelStatus, Trigger};
+    let mut a = analysis(900, true, true);
+    let last = *a.daily.close.last().unwrap();
+    let lvl = |value: f64, basis, label: &str| Invalidation {
+        label: label.into(),
+        value,
+        basis,
+        signal: "risk_lower_high",
+        trigger: Trigger::CloseBelow,
+        side: StanceKind::Long,
+        status: LevelStatus::Holding,
+        triggered_on: None,
+        last_close: Some(last),
+    };
+    let d_val = (last * 0.97 * 100.0).round() / 100.0;
+    let z_val = (last * 0.95 * 100.0).round() / 100.0;
+    a.stance.invalidation = vec![
+        lvl(d_val, InvalidationBasis::DailyClose, "daily swing low between the last two highs"),
+        lvl(z_val, InvalidationBasis::ThreeDayClose, "3-day consolidation zone top"),
+        lvl(1e9, InvalidationBasis::Obv, "OBV support line"),
+    ];
+    let daily = render_all_svg_named(&a, "daily");
+    // Named in full, or (near the lower-high trigger, same colour) merged into one label by value.
+    let d_txt = format!("risk level {d_val:.2} swing low between the last two highs");
+    let risk: Vec<&str> = daily.lines().filter(|l| l.contains(&format!("{d_val:.2}"))).collect();
+    assert!(
+        daily.contains(&d_txt) || risk.iter().any(|l| l.contains(" levels")),
+        "daily lacks {d_txt}: {risk:?}"
+    );
+    assert!(!daily.contains(&format!("risk level {z_val:.2}")), "a 3-day level on the daily chart");
+    let three = render_all_svg_named(&a, "3day");
+    assert!(three.contains(&format!("risk level {z_val:.2} top of the 3-day consolidation zone")));
+    assert!(!render_all_svg_named(&a, "weekly").contains("risk level"));
+    // The labels go through the layout pass: no overlaps with each other or the candles.
+    check_layouts("with risk levels", &a);
+}
+
+#[test]
 fn layout_holds_on_the_sample_at_four_dates() {
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
     for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2024-07-19"), Some("2025-12-12"), None] {
