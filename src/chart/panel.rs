@@ -251,6 +251,13 @@ pub(crate) fn step_decimals(step: f64) -> usize {
         .unwrap_or(6)
 }
 
+/// How far (pixels) a tick label's centre must be from a value tag's centre: one tick text size
+/// plus 2 px, one rule for [`value_ticks`] and [`draw_y_axis`] (a wider clearance left short
+/// macro panels with a single tick).
+fn tag_clearance(fs: f64) -> i32 {
+    fs as i32 + 2
+}
+
 /// Value ticks for a frame: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k whose labels (at
 /// `fs`) keep a gap of at least 1.25 lines (and about a sixth of the panel), with at least three
 /// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out, and
@@ -264,7 +271,7 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
     }
     let shown = |v: f64| {
         let y = f.fy(v);
-        !avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2)
+        !avoid.iter().any(|a| (a - y).abs() < tag_clearance(fs))
     };
     let mag = 10f64.powf(span.log10().floor());
     // With a tag (the last price), first look for ticks that also label a value within three
@@ -388,7 +395,7 @@ pub(crate) fn draw_y_axis<B: DrawingBackend>(
         if y > f.y0 && y < f.y1 {
             pen.line(&[(f.x0, y), (f.x1, y)], grid, 1)?;
         }
-        if avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2) {
+        if avoid.iter().any(|a| (a - y).abs() < tag_clearance(fs)) {
             continue;
         }
         pen.line(&[(f.x1, y), (f.x1 + pen.px(3.0), y)], pen.pal.frame.to_rgba(), 1)?;
