@@ -223,13 +223,23 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
         .iter()
         .map(|c| match c.pts.last() {
             Some((d, v)) => {
-                format!("{} {v:.2}{} ({}; {})", c.label, c.suffix, d.format("%b %Y"), c.verdict.words())
+                let first = c.pts.first().map_or(*d, |p| p.0);
+                let change =
+                    c.recent.as_ref().map(|r| format!(", {}", r.words(c.suffix))).unwrap_or_default();
+                format!(
+                    "{} {v:.2}{} ({}, shown from {}{change}; {})",
+                    c.label,
+                    c.suffix,
+                    d.format("%b %Y"),
+                    first.format("%b %Y"),
+                    c.verdict.words()
+                )
             }
             None => format!("{} (no data published yet; not assessed)", c.label),
         })
         .collect();
     format!(
-        "Macro series as published by {as_of}, five-year view, with the note's signal reading of each: {}.",
+        "Macro series as published by {as_of}, up to five years each, with the note's signal reading of each: {}.",
         items.join("; ")
     )
 }

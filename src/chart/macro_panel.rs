@@ -28,12 +28,48 @@ pub(crate) struct MacroCell {
     pub pts: Vec<(NaiveDate, f64)>,
     /// Supportive direction, if configured.
     pub supportive: Option<Direction>,
-    /// Recent direction: the change over the last ~3 months (sign), when known.
-    pub recent: Option<f64>,
+    /// The recent change the cell prints and colours: the one the note's macro signal computed
+    /// when it computed one for this series, else the chart's own over three months.
+    pub recent: Option<Change>,
     /// Index into `pts` where the recent window starts.
     pub recent_from: usize,
     /// The verdict the note's signal gives this series for the stance.
     pub verdict: Verdict,
+}
+
+/// A change over a named window, in the series' display units (percentage points for YoY).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Change {
+    /// Last value less the value at the window's start.
+    pub value: f64,
+    /// Window length in calendar months.
+    pub months: u32,
+    /// The window is counted in trading days (63 ≈ three months) rather than observations.
+    pub about: bool,
+    /// The end of the window (the observation the change runs to).
+    pub end: NaiveDate,
+    /// The change is the macro signal's own evidence (what the text prints), not the chart's.
+    pub from_signal: bool,
+}
+
+impl Change {
+    /// "over 3 months +0.60 pts" (YoY units), "over about 3 months −0.47", "over 6 months ±0.00".
+    pub fn words(&self, suffix: &str) -> String {
+        let v = format!("{:.2}", self.value.abs());
+        let sign = if v.trim_start_matches(['0', '.']).is_empty() {
+            "±"
+        } else if self.value < 0.0 {
+            "−"
+        } else {
+            "+"
+        };
+        format!(
+            "over {}{} months {sign}{v}{}",
+            if self.about { "about " } else { "" },
+            self.months,
+            if suffix == "%" { " pts" } else { "" }
+        )
+    }
 }
 
 /// How a series reads for the note's stance, taken from the macro signal that reads it (the
@@ -125,8 +161,15 @@ impl Verdict {
 }
 
 /// Transforms a series (observations known at `as_of`) and keeps `[from, as_of]`; `verdict` is
-/// the note's reading of it.
-pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate, verdict: Verdict) -> MacroCell {
+/// the note's reading of it; `change` is the recent change its macro signal computed (printed
+/// and coloured as is), else the cell computes one over three calendar months of observations.
+pub(crate) fn cell(
+    series: &MacroSeries,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    verdict: Verdict,
+    change: Option<Change>,
+) -> MacroCell {
     let obs: Vec<MacroObs> = series.known_at(as_of).into_iter().filter(|o| o.value.is_finite()).collect();
     let mut pts: Vec<(NaiveDate, f64)> = Vec::with_capacity(obs.len());
     match series.transform {
@@ -171,14 +214,36 @@ pub(crate) fn cell(series: &MacroSeries, as_of: NaiveDate, from: NaiveDate, verd
         Transform::Yoy => ("%", "year over year"),
         Transform::Change => ("", "change"),
     };
+    // The window's start: the last observation on or before (end − months), so a monthly series
+    // over three months compares May with February (not January).
+    let start_of = |end: NaiveDate, months: u32| -> Option<usize> {
+        let cut = end.checked_sub_months(chrono::Months::new(months))?;
+        let k = pts.iter().rposition(|(d, _)| *d <= cut)?;
+        (pts[k].0 < end).then_some(k)
+    };
     let mut recent = None;
     let mut recent_from = pts.len().saturating_sub(1);
-    if let Some(&(last_d, last_v)) = pts.last() {
-        let cut = last_d - chrono::Days::new(91);
-        if let Some(k) = pts.iter().position(|(d, _)| *d >= cut) {
-            if k + 1 < pts.len() {
-                recent_from = k.saturating_sub(1);
-                recent = Some(last_v - pts[recent_from].1);
+    match change {
+        Some(ch) => {
+            // Colour the signal's window, ending at its observation (or the latest point).
+            let end_k = pts.iter().rposition(|(d, _)| *d <= ch.end).unwrap_or(pts.len().saturating_sub(1));
+            if let Some(k) = start_of(pts.get(end_k).map_or(ch.end, |p| p.0), ch.months) {
+                recent_from = k;
+            }
+            recent = Some(ch);
+        }
+        None => {
+            if let Some(&(last_d, last_v)) = pts.last() {
+                if let Some(k) = start_of(last_d, 3) {
+                    recent_from = k;
+                    recent = Some(Change {
+                        value: last_v - pts[k].1,
+                        months: 3,
+                        about: false,
+                        end: last_d,
+                        from_signal: false,
+                    });
+                }
             }
         }
     }
@@ -255,19 +320,17 @@ impl MacroScene {
         y += pen.text_size(&title, fs, true).1;
         let last = c.pts.last().copied();
         let mut line1 = c.what.to_string();
-        if let Some((d, _)) = last {
-            line1.push_str(&format!(" · latest {}", d.format("%b %Y")));
+        // What the panel covers: its first and latest observations (series start at different
+        // dates, so the caption cannot name one window for all).
+        if let (Some((d0, _)), Some((d, _))) = (c.pts.first(), last) {
+            line1.push_str(&format!(" · {}–{}", d0.format("%b %Y"), d.format("%b %Y")));
         }
-        if let Some(r) = c.recent {
-            let v = format!("{:.2}", r.abs());
-            let sign = if v.trim_start_matches(['0', '.']).is_empty() {
-                "±"
-            } else if r < 0.0 {
-                "−"
-            } else {
-                "+"
-            };
-            line1.push_str(&format!(" · 3 months {sign}{v}{}", if c.suffix == "%" { " pts" } else { "" }));
+        if let Some(r) = &c.recent {
+            line1.push_str(" · ");
+            line1.push_str(&r.words(c.suffix));
+            if last.is_some_and(|(d, _)| d.format("%b %Y").to_string() != r.end.format("%b %Y").to_string()) {
+                line1.push_str(&format!(" to {}", r.end.format("%b %Y")));
+            }
         }
         if let Some(d) = c.supportive {
             line1.push_str(&format!(" · {} helps a long", dir_word(d)));
@@ -448,14 +511,18 @@ mod tests {
             obs,
         };
         let v = Verdict { signal: None, state: None, stance: StanceKind::Long };
-        let c = cell(&s, d("2022-03-20"), d("2000-01-01"), v);
+        let c = cell(&s, d("2022-03-20"), d("2000-01-01"), v, None);
         // Known at 2022-03-20: periods up to 2022-02-01 (released 2022-03-18).
         let (p, v) = *c.pts.last().unwrap();
         assert_eq!(p, d("2022-02-01"));
         assert!((v - (125.0 / 113.0 - 1.0) * 100.0).abs() < 1e-9);
         assert_eq!(c.pts[0].0, d("2021-01-01"));
         // YoY of a linearly rising index falls.
-        assert!(c.recent.unwrap() < 0.0);
+        let r = c.recent.clone().unwrap();
+        assert!(r.value < 0.0);
+        // Three months back from Feb 2022 is Nov 2021, not an extra month.
+        assert_eq!(c.pts[c.recent_from].0, d("2021-11-01"));
+        assert!((r.value - (c.pts.last().unwrap().1 - c.pts[c.recent_from].1)).abs() < 1e-12);
         assert_eq!(c.verdict.reading(), Reading::NotAssessed);
     }
 }

@@ -280,8 +280,33 @@ fn tf_scene<'a>(
         obv,
         ann,
         layers,
+        stops: stops_of(analysis, tf),
         legend_lines: Default::default(),
     }
+}
+
+/// The stance's invalidation levels decided by closes of `tf` (price levels only; OBV levels
+/// belong to no price panel), each as (price, label): the level's name as the note prints it
+/// ([`crate::narrative::level_name`]), its value and which close breaks it.
+fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<(f64, String)> {
+    let want = match tf {
+        Timeframe::Weekly => "weekly",
+        Timeframe::ThreeDay => "3-day",
+        Timeframe::Daily => "daily",
+        _ => return Vec::new(),
+    };
+    analysis
+        .stance
+        .invalidation
+        .iter()
+        .filter(|l| l.timeframe() == want && l.value.is_finite())
+        .map(|l| {
+            // The chart is the timeframe's, so its name drops the timeframe word.
+            let name = crate::narrative::level_name(l);
+            let name = name.strip_prefix(want).map_or(name.as_str(), str::trim_start);
+            (l.value, format!("risk level {:.2} {name}", l.value))
+        })
+        .collect()
 }
 
 fn rel_scene(
@@ -335,6 +360,29 @@ fn rel_scene(
     }
 }
 
+/// The recent change of a macro series as its signal computed it (the number the text prints):
+/// evidence key, window in months, whether the window is counted in trading days ("about"), and
+/// the evidence key of the observation date it runs to. `None` when no signal computes one for
+/// the series (the cell then computes its own over a named window).
+fn signal_change(analysis: &crate::Analysis, series_id: &str) -> Option<macro_panel::Change> {
+    use crate::signals::{catalog::SignalId, Ev};
+    let (id, key, months, about, date_key) = match series_id {
+        "dgs2" => (SignalId::MacroRateCutExpectations, "d2y_63", 3, true, "dgs2_date"),
+        "dff" | "fed_funds" => (SignalId::MacroRateCutExpectations, "dff_126", 6, false, "dff_date"),
+        "cpi" => (SignalId::MacroInflationCooling, "d3_h", 3, false, "obs_date"),
+        "core_cpi" => (SignalId::MacroInflationCooling, "d3_c", 3, false, "obs_date"),
+        "hy_oas" => (SignalId::MacroFinancingCostsFalling, "d_oas_63", 3, false, "oas_date"),
+        _ => return None,
+    };
+    let r = analysis.signals.iter().find(|s| s.id == id.as_str())?;
+    let value = r.num(key).filter(|v| v.is_finite())?;
+    let end = match r.ev(date_key) {
+        Some(Ev::Date { v }) => *v,
+        _ => r.as_of.unwrap_or(analysis.as_of),
+    };
+    Some(macro_panel::Change { value, months, about, end, from_signal: true })
+}
+
 fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
     let from = analysis.as_of.checked_sub_months(chrono::Months::new(60)).unwrap_or(analysis.as_of);
     let stance = analysis.stance.stance;
@@ -350,20 +398,23 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
                 state: sig.and_then(|(id, _)| annotate::state_of(&analysis.signals, id)),
                 stance,
             };
-            macro_panel::cell(s, analysis.as_of, from, verdict)
+            macro_panel::cell(s, analysis.as_of, from, verdict, signal_change(analysis, &s.id))
         })
         .collect();
     use crate::signals::stance::StanceKind;
     let key = match stance {
         StanceKind::Long | StanceKind::Short => format!(
-            "the note's macro signals read for the {} thesis: latest three months green where the signal supports it, red where it works against it",
+            "the note's macro signals read for the {} thesis: the change the signal reads green where it supports the thesis, red where it works against it",
             if stance == StanceKind::Long { "long" } else { "short" }
         ),
         StanceKind::Neutral => "the note's macro signals; the stance is neutral, so no series is marked for or against it".into(),
     };
     macro_panel::MacroScene {
         title: "Macro backdrop".into(),
-        subtitle: format!("last five years of values published by {} · {key}", analysis.as_of),
+        subtitle: format!(
+            "values published by {}, up to five years (each panel names the months it covers) · {key}",
+            analysis.as_of
+        ),
         cells,
     }
 }

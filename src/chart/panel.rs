@@ -251,6 +251,13 @@ pub(crate) fn step_decimals(step: f64) -> usize {
         .unwrap_or(6)
 }
 
+/// How far (pixels) a tick label's centre must be from a value tag's centre: one tick text size
+/// plus 2 px, one rule for [`value_ticks`] and [`draw_y_axis`] (a wider clearance left short
+/// macro panels with a single tick).
+fn tag_clearance(fs: f64) -> i32 {
+    fs as i32 + 2
+}
+
 /// Value ticks for a frame: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k whose labels (at
 /// `fs`) keep a gap of at least 1.25 lines (and about a sixth of the panel), with at least three
 /// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out, and
@@ -264,7 +271,7 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
     }
     let shown = |v: f64| {
         let y = f.fy(v);
-        !avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2)
+        !avoid.iter().any(|a| (a - y).abs() < tag_clearance(fs))
     };
     let mag = 10f64.powf(span.log10().floor());
     // With a tag (the last price), first look for ticks that also label a value within three
@@ -388,7 +395,7 @@ pub(crate) fn draw_y_axis<B: DrawingBackend>(
         if y > f.y0 && y < f.y1 {
             pen.line(&[(f.x0, y), (f.x1, y)], grid, 1)?;
         }
-        if avoid.iter().any(|a| (a - y).abs() < fs as i32 + 2) {
+        if avoid.iter().any(|a| (a - y).abs() < tag_clearance(fs)) {
             continue;
         }
         pen.line(&[(f.x1, y), (f.x1 + pen.px(3.0), y)], pen.pal.frame.to_rgba(), 1)?;
@@ -422,10 +429,15 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
     let fs = pen.fs(FS_NOTE);
     // A text wider than the plot (a phone) drops what follows its first comma.
     let mut t = format!("{text} {arrow}");
-    if pen.text_size(&t, fs, false).0 > (f.x1 - f.x0) - pen.px(12.0) {
+    let max_w = (f.x1 - f.x0) - pen.px(12.0);
+    if pen.text_size(&t, fs, false).0 > max_w {
         if let Some((head, _)) = text.split_once(", ") {
             t = format!("{head} {arrow}");
         }
+    }
+    if pen.text_size(&t, fs, false).0 > max_w {
+        let aw = pen.text_size(&format!(" {arrow}"), fs, false).0;
+        t = format!("{} {arrow}", fit_width(pen, text, fs, max_w - aw));
     }
     let bg = Palette::alpha(pen.pal.panel, 0.88);
     let yl = if up { f.y0 + pen.px(2.0) } else { f.y1 - pen.px(2.0) };
@@ -529,7 +541,16 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
         let text = if pen.text_size(&joined, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) / 2 {
             joined
         } else {
-            let vals: Vec<&str> = full.iter().map(|t| t.split(' ').next().unwrap_or("")).collect();
+            // Each label's value: its first word that reads as a number ("risk level 290.68 …"
+            // gives 290.68), else its first word.
+            let vals: Vec<&str> = full
+                .iter()
+                .map(|t| {
+                    t.split(' ')
+                        .find(|w| w.replace(',', "").parse::<f64>().is_ok())
+                        .unwrap_or_else(|| t.split(' ').next().unwrap_or(""))
+                })
+                .collect();
             let list = format!("{} levels", vals.join(" / "));
             if pen.text_size(&list, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) * 9 / 10 {
                 list
@@ -563,6 +584,17 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             continue;
         }
         let y = f.fy(l.y);
+        // A label wider than most of the plot (a long name on a phone) is cut with an ellipsis.
+        // A label wider than 60% of the plot (a long name on a phone) keeps the words up to its
+        // value ("risk level 290.68"); anything still too wide is cut with an ellipsis.
+        let mut text = l.text.clone();
+        if pen.text_size(&text, fs, false).0 > (f.x1 - f.x0) * 6 / 10 {
+            let words: Vec<&str> = text.split(' ').collect();
+            if let Some(k) = words.iter().position(|w| w.replace(',', "").parse::<f64>().is_ok()) {
+                text = words[..=k].join(" ");
+            }
+        }
+        let text = fit_width(pen, &text, fs, (f.x1 - f.x0) * 9 / 10);
         // Next to the line first (right end, then further left), then stacked further away with
         // a leader, nearest first.
         let step = fs as i32 + pen.px(6.0);
@@ -583,7 +615,7 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             }
         }
         let target = Some((f.x1 - inset, y));
-        let bx = pen.label_fit(&l.text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+        let bx = pen.label_fit(&text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         // A label away from its line (not touching it) gets a leader back to it.
         if target.is_some() && (bx.1 .1 < y - gap - 1 || bx.0 .1 > y + gap + 1) {
             let ly = if bx.1 .1 < y { bx.1 .1 } else { bx.0 .1 };
@@ -592,6 +624,20 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         }
     }
     Ok(())
+}
+
+/// `s` as is when it is at most `max_w` pixels wide at size `fs`, else cut at a character with
+/// an ellipsis so that it is.
+fn fit_width<B: DrawingBackend>(pen: &Pen<B>, s: &str, fs: f64, max_w: i32) -> String {
+    if pen.text_size(s, fs, false).0 <= max_w {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    (1..chars.len())
+        .rev()
+        .map(|n| chars[..n].iter().collect::<String>().trim_end().to_string() + "…")
+        .find(|t| pen.text_size(t, fs, false).0 <= max_w)
+        .unwrap_or_else(|| "…".into())
 }
 
 /// Draws a "not enough history" panel in the rest of the canvas below `top`.

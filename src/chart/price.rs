@@ -55,6 +55,9 @@ pub(crate) struct TfScene<'a> {
     pub ann: &'a Annotations,
     /// Annotation layers.
     pub layers: Layers,
+    /// The stance's invalidation levels on this timeframe's closes: (price, label with name and
+    /// value, "risk level" as in the note's Risk section), drawn as lines in the risk colour and labelled through the layout pass.
+    pub stops: Vec<(f64, String)>,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
 }
@@ -301,6 +304,15 @@ impl TfScene<'_> {
                 }
             }
         }
+        for (v, t) in &self.stops {
+            // A risk level another label already names (the cluster top, the zone top) joins
+            // that label rather than stacking a second one on the same line.
+            let same = |y: f64| format!("{y:.2}") == format!("{v:.2}");
+            match out.iter_mut().find(|l| same(l.y)) {
+                Some(l) => l.text.push_str(" · risk level"),
+                None => out.push(EdgeLabel { y: *v, text: t.clone(), color: pal.risk.to_rgba() }),
+            }
+        }
         out
     }
 
@@ -502,11 +514,14 @@ impl TfScene<'_> {
             }
             Layers::Daily => {
                 let mut any = false;
+                // Short dashes at the right edge (the latest ~12% of the window): a stack of
+                // full-width lines buries the candles; the labels name each level.
+                let xl = right - (right - f.x0) * 12 / 100;
                 for l in &a.levels {
                     if f.contains_y(l.price) {
                         let y = f.fy(l.price);
                         pen.dashed(
-                            (f.x0, y),
+                            (xl, y),
                             (right, y),
                             Palette::alpha(pal.level, 0.85),
                             1,
@@ -520,6 +535,20 @@ impl TfScene<'_> {
                     legend.push((Swatch::Dash(pal.level.to_rgba()), levels_name(a).into()));
                 }
             }
+        }
+
+        // The stance's invalidation levels on this timeframe: solid risk-coloured lines (their
+        // labels go through the layout pass with the others).
+        for (v, _) in &self.stops {
+            if f.contains_y(*v) {
+                let y = f.fy(*v);
+                // Over the latest third of the window only: the level matters for what comes next.
+                let xl = f.x0 + (right - f.x0) * 2 / 3;
+                pen.line(&[(xl, y), (right, y)], Palette::alpha(pal.risk, 0.8), pen.px(1.2).max(1) as u32)?;
+            }
+        }
+        if !self.stops.is_empty() {
+            legend.push((Swatch::Line(pal.risk.to_rgba()), "risk level (the note's Risk table)".into()));
         }
 
         // Candles.

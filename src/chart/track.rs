@@ -240,25 +240,12 @@ impl Scene for TrackScene {
         draw_plot_bg(pen, &f2)?;
         draw_x_grid(pen, &f2, &ticks)?;
         draw_y_axis(pen, &f2, TickFmt::Fixed, &[])?;
-        // The last week ends have no outcome yet: shade them and say so.
-        if let Some(k) = self.forward.iter().rposition(|f| f.is_some()).map(|k| k + 1).filter(|k| *k < n) {
+        // The last week ends have no outcome yet: shade them (under the bars) and say so (after
+        // the bars, through the layout pass, clear of them).
+        let pending = self.forward.iter().rposition(|f| f.is_some()).map(|k| k + 1).filter(|k| *k < n);
+        if let Some(k) = pending {
             let xa = f2.fx(k as f64 - 0.5);
             pen.fill_rect((xa, f2.y0), (f2.x1, f2.y1), Palette::alpha(pal.muted, 0.15))?;
-            let fs = pen.fs(FS_NOTE);
-            let bg = Palette::alpha(pal.panel, 0.85);
-            let cands = [
-                ((xa - pen.px(4.0), f2.y0 + pen.px(4.0)), HPos::Right, VPos::Top),
-                ((xa - pen.px(4.0), f2.y1 - pen.px(4.0)), HPos::Right, VPos::Bottom),
-            ];
-            pen.label_fit(
-                "no outcome yet",
-                &cands,
-                None,
-                fs,
-                pal.muted.to_rgba(),
-                bg,
-                ((f2.x0, f2.y0), (f2.x1, f2.y1)),
-            )?;
         }
         let y0 = f2.fy(0.0);
         let half = ((f2.fx(1.0) - f2.fx(0.0)) as f64 * 0.4).max(0.5);
@@ -269,6 +256,28 @@ impl Scene for TrackScene {
             let col = if *v >= 0.0 { pal.good } else { pal.bad };
             let (xa, xb) = ((x as f64 - half).round() as i32, ((x as f64 + half).round() as i32).max(x + 1));
             pen.fill_rect((xa, y.min(y0)), (xb, y.max(y0).max(y.min(y0) + 1)), Palette::alpha(col, 0.75))?;
+            pen.place((xa, y.min(y0)), (xb, y.max(y0).max(y.min(y0) + 1)), "bar");
+        }
+        if let Some(k) = pending {
+            let xa = f2.fx(k as f64 - 0.5);
+            let fs = pen.fs(FS_NOTE);
+            let bg = Palette::alpha(pal.panel, 0.85);
+            // Left of the shading at the top or bottom edge, sliding left until clear of the bars.
+            let mut cands = Vec::new();
+            for j in 0..12 {
+                let x = xa - pen.px(4.0) - j * (xa - f2.x0) / 12;
+                cands.push(((x, f2.y0 + pen.px(4.0)), HPos::Right, VPos::Top));
+                cands.push(((x, f2.y1 - pen.px(4.0)), HPos::Right, VPos::Bottom));
+            }
+            pen.label_fit(
+                "no outcome yet",
+                &cands,
+                None,
+                fs,
+                pal.muted.to_rgba(),
+                bg,
+                ((f2.x0, f2.y0), (f2.x1, f2.y1)),
+            )?;
         }
         if f2.contains_y(0.0) {
             pen.line(&[(f2.x0, y0), (f2.x1, y0)], pal.frame.to_rgba(), 1)?;

@@ -358,6 +358,45 @@ fn layout_labels_never_overlap_and_every_axis_has_three_ticks() {
 }
 
 #[test]
+fn risk_levels_of_the_stance_are_drawn_and_labelled_on_their_timeframe() {
+    use marketnote::signals::stance::{Invalidation, InvalidationBasis, LevelStatus, Trigger};
+    let mut a = analysis(900, true, true);
+    let last = *a.daily.close.last().unwrap();
+    let lvl = |value: f64, basis, label: &str| Invalidation {
+        label: label.into(),
+        value,
+        basis,
+        signal: "risk_lower_high",
+        trigger: Trigger::CloseBelow,
+        side: StanceKind::Long,
+        status: LevelStatus::Holding,
+        triggered_on: None,
+        last_close: Some(last),
+    };
+    let d_val = (last * 0.97 * 100.0).round() / 100.0;
+    let z_val = (last * 0.95 * 100.0).round() / 100.0;
+    a.stance.invalidation = vec![
+        lvl(d_val, InvalidationBasis::DailyClose, "daily swing low between the last two highs"),
+        lvl(z_val, InvalidationBasis::ThreeDayClose, "3-day consolidation zone top"),
+        lvl(1e9, InvalidationBasis::Obv, "OBV support line"),
+    ];
+    let daily = render_all_svg_named(&a, "daily");
+    // Named in full, or (near the lower-high trigger, same colour) merged into one label by value.
+    let d_txt = format!("risk level {d_val:.2} swing low between the last two highs");
+    let risk: Vec<&str> = daily.lines().filter(|l| l.contains(&format!("{d_val:.2}"))).collect();
+    assert!(
+        daily.contains(&d_txt) || risk.iter().any(|l| l.contains(" levels")),
+        "daily lacks {d_txt}: {risk:?}"
+    );
+    assert!(!daily.contains(&format!("risk level {z_val:.2}")), "a 3-day level on the daily chart");
+    let three = render_all_svg_named(&a, "3day");
+    assert!(three.contains(&format!("risk level {z_val:.2} top of the 3-day consolidation zone")));
+    assert!(!render_all_svg_named(&a, "weekly").contains("risk level"));
+    // The labels go through the layout pass: no overlaps with each other or the candles.
+    check_layouts("with risk levels", &a);
+}
+
+#[test]
 fn layout_holds_on_the_sample_at_four_dates() {
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
     for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2024-07-19"), Some("2025-12-12"), None] {
@@ -393,6 +432,27 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     a.stance.stance = StanceKind::Long;
     let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
     assert!(alt.contains("Rate cuts priced: down, against the long"), "{alt}");
+
+    // The recent change a macro cell prints is the one its signal computed, over the signal's
+    // window (fed funds over six months), never the chart's own; a series no signal computes a
+    // change for names the window it computed over.
+    let mut a = analysis(900, true, true);
+    let mut b1 = SignalResult::new("macro_rate_cut_expectations", "macro", "c", Timeframe::Daily, None);
+    b1.push("dff_126", Ev::Num { v: -0.45, unit: Unit::Pp });
+    a.signals.push(b1.finish(State::Bullish, 0.8, "x"));
+    let mut b2 = SignalResult::new("macro_inflation_cooling", "macro", "c", Timeframe::Monthly, None);
+    b2.push("d3_h", Ev::Num { v: 0.6008, unit: Unit::Pp });
+    a.signals.push(b2.finish(State::Neutral, 0.0, "x"));
+    let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
+    let m = charts.iter().find(|c| c.name == "macro").unwrap();
+    assert!(m.alt.contains("over 6 months −0.45;"), "{}", m.alt);
+    assert!(m.alt.contains("over 3 months +0.60 pts;"), "{}", m.alt);
+    assert!(!m.alt.contains("five-year view"), "{}", m.alt);
+    let svg = m.svg.as_deref().unwrap();
+    assert!(svg.contains("over 6 months −0.45") && !svg.contains("over 3 months −0.45"));
+    assert!(
+        svg.contains("Series x") && m.alt.contains("Series x") && m.alt.matches("over 3 months").count() >= 2
+    );
 
     // A reclaim / breakout the signal has not confirmed is not marked as one.
     let svg = |a: &Analysis, name: &str| render_all_svg_named(a, name);
