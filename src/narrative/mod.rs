@@ -1467,9 +1467,15 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
                         ("undo the breakdown", "undid the breakdown")
                     };
                     match (st, on) {
-                        (LevelStatus::Holding, _) => {
-                            format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far.")
-                        }
+                        // The level's status reads the current run of closes; an earlier
+                        // breakout that did not hold (E1's `breakout_date`) is said, not denied.
+                        (LevelStatus::Holding, _) => match r.date("breakout_date").filter(|_| edge == "top") {
+                            Some(b) => format!(
+                                "A 3-day close above the zone {edge} ({v}) would {undo}; the last one, on {}, did not hold.",
+                                date(b)
+                            ),
+                            None => format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far."),
+                        },
                         (_, Some(d)) => {
                             format!("A 3-day close above the zone {edge} ({v}) on {} {undid}.", date(d))
                         }
