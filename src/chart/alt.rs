@@ -38,25 +38,25 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
     match sc.layers {
         Layers::Weekly => match (&a.cluster, a.cluster_state) {
             (Some(c), Some(State::Bullish)) => parts.push(match a.reclaim_date {
-                Some(r) => format!("closes above the compression cluster top {:.2} since {r}", c.hi),
-                None => format!("close {close:.2} above the compression cluster top {:.2}", c.hi),
+                Some(r) => format!("closes above the squeeze-zone top {:.2} since {r}", c.hi),
+                None => format!("close {close:.2} above the squeeze-zone top {:.2}", c.hi),
             }),
             (Some(c), Some(State::Bearish)) if close < c.lo => parts.push(format!(
-                "close {close:.2} below the whole compression cluster {:.2}–{:.2}",
+                "close {close:.2} below the whole squeeze zone {:.2}–{:.2}",
                 c.lo, c.hi
             )),
             (Some(c), Some(State::Bearish)) => {
-                parts.push(format!("close {close:.2} back below the compression cluster top {:.2}", c.hi))
+                parts.push(format!("close {close:.2} back below the squeeze-zone top {:.2}", c.hi))
             }
             (Some(c), _) if close > c.hi => parts.push(match a.reclaim_date {
                 Some(r) => format!(
-                    "close {close:.2} above the compression cluster top {:.2} since {r}, not yet a confirmed reclaim",
+                    "close {close:.2} above the squeeze-zone top {:.2} since {r}, not yet a confirmed reclaim",
                     c.hi
                 ),
-                None => format!("close {close:.2} above the compression cluster top {:.2}, not a confirmed reclaim", c.hi),
+                None => format!("close {close:.2} above the squeeze-zone top {:.2}, not a confirmed reclaim", c.hi),
             }),
             (Some(c), _) => parts
-                .push(format!("close {close:.2} against the compression cluster {:.2}–{:.2}", c.lo, c.hi)),
+                .push(format!("close {close:.2} against the squeeze zone {:.2}–{:.2}", c.lo, c.hi)),
             (None, _) => parts.push(format!("last close {close:.2}")),
         },
         Layers::ThreeDay => match (&a.zone, a.zone_state) {

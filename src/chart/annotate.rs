@@ -97,7 +97,9 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
         Layers::Weekly => a.wk_momentum.map(|s| match s {
             State::Bullish => "weekly momentum has turned up after a contraction",
             State::Bearish => "weekly momentum is expanding downward",
-            _ => "weekly momentum shows no clear expansion either way",
+            // Neutral covers both "no clear expansion" and an expansion after too short a
+            // contraction (the note's text names which); this wording is true of both.
+            _ => "weekly momentum: no turn out of a long contraction",
         }),
         Layers::ThreeDay => a.d3_momentum.map(|s| match s {
             State::Bullish => "3-day momentum is turning up",

@@ -243,7 +243,7 @@ fn tf_scene<'a>(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new())
     };
     let title = match tf {
-        Timeframe::Weekly => format!("{} weekly: compression cluster, momentum and volume", inst.symbol),
+        Timeframe::Weekly => format!("{} weekly: squeeze zone, momentum and volume", inst.symbol),
         Timeframe::ThreeDay => format!("{} 3-day: consolidation zone, momentum and volume", inst.symbol),
         _ => {
             // Named by F1's reading: a breakdown's levels were lost, not reclaimed; levels a leg

@@ -169,9 +169,9 @@ impl TfScene<'_> {
                 match self.layers {
                     Layers::Weekly => {
                         if a.cluster.is_some() {
-                            out.push("compression cluster top".into());
+                            out.push("squeeze-zone top".into());
                             if !a.bands.is_empty() {
-                                out.push("latest compression band".into());
+                                out.push("latest squeeze band".into());
                             }
                         }
                         if a.reclaim_date.is_some() {
@@ -183,7 +183,7 @@ impl TfScene<'_> {
                             out.push("consolidation zone".into());
                         }
                         if a.cluster.is_some() {
-                            out.push("weekly cluster top".into());
+                            out.push("weekly squeeze-zone top".into());
                         }
                         if a.breakout_date.is_some() {
                             out.push(breakout_words(a.zone_state, true).1.into());
@@ -255,11 +255,11 @@ impl TfScene<'_> {
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
-                    out.push(EdgeLabel { y: c.hi, text: format!("cluster top {:.2}", c.hi), color: cl });
+                    out.push(EdgeLabel { y: c.hi, text: format!("squeeze-zone top {:.2}", c.hi), color: cl });
                     if c.lo < c.hi {
                         out.push(EdgeLabel {
                             y: c.lo,
-                            text: format!("cluster bottom {:.2}", c.lo),
+                            text: format!("squeeze-zone bottom {:.2}", c.lo),
                             color: cl,
                         });
                     }
@@ -276,7 +276,7 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     out.push(EdgeLabel {
                         y: c.hi,
-                        text: format!("weekly cluster top {:.2}", c.hi),
+                        text: format!("weekly squeeze-zone top {:.2}", c.hi),
                         color: cl,
                     });
                 }
@@ -483,11 +483,11 @@ impl TfScene<'_> {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
                     self.draw_cluster(pen, f, c, &a.bands, right)?;
-                    legend.push((Swatch::Line(pal.cluster.to_rgba()), "compression cluster top".into()));
+                    legend.push((Swatch::Line(pal.cluster.to_rgba()), "squeeze-zone top".into()));
                     if !a.bands.is_empty() {
                         legend.push((
                             Swatch::Box(Palette::alpha(pal.cluster, 0.4)),
-                            "latest compression band".into(),
+                            "latest squeeze band".into(),
                         ));
                     }
                 }
@@ -508,7 +508,7 @@ impl TfScene<'_> {
                             pen.px(6.0),
                             pen.px(4.0),
                         )?;
-                        legend.push((Swatch::Dash(pal.cluster.to_rgba()), "weekly cluster top".into()));
+                        legend.push((Swatch::Dash(pal.cluster.to_rgba()), "weekly squeeze-zone top".into()));
                     }
                 }
             }

@@ -193,7 +193,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         first_pngs.push(charts[0].png.clone());
         // Annotations reach the drawing.
         let svg = |name: &str| charts.iter().find(|c| c.name == name).unwrap().svg.clone().unwrap();
-        assert!(svg("weekly").contains("cluster top"));
+        assert!(svg("weekly").contains("squeeze-zone top"));
         assert!(svg("3day").contains("zone top"));
         assert!(svg("daily").contains("lower-high trigger"));
         assert!(svg("daily").contains("SMA50"));
@@ -201,7 +201,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         // Alt text comes from the evidence.
         let alt = |name: &str| charts.iter().find(|c| c.name == name).unwrap().alt.clone();
         assert!(alt("weekly").starts_with("Weekly IWM candles"), "{}", alt("weekly"));
-        assert!(alt("weekly").contains("compression cluster top"), "{}", alt("weekly"));
+        assert!(alt("weekly").contains("squeeze-zone top"), "{}", alt("weekly"));
         assert!(alt("daily").contains("2 active distribution days"), "{}", alt("daily"));
         assert!(alt("relative").contains("IWM/SPY"), "{}", alt("relative"));
     }
@@ -246,8 +246,8 @@ fn missing_evidence_draws_no_annotation_and_never_panics() {
     let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
     assert_eq!(names(&charts), ["weekly", "3day", "daily"], "no benchmark, no macro: no such charts");
     let daily = charts[2].svg.as_deref().unwrap();
-    assert!(!daily.contains("lower-high trigger") && !daily.contains("cluster top"));
-    assert!(!charts[0].svg.as_deref().unwrap().contains("cluster top"));
+    assert!(!daily.contains("lower-high trigger") && !daily.contains("squeeze-zone top"));
+    assert!(!charts[0].svg.as_deref().unwrap().contains("squeeze-zone top"));
     // SVG-only rendering leaves the PNG empty and gives the same SVG.
     let svg_only = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg(false)).unwrap();
     assert!(svg_only.iter().all(|c| c.png.is_empty()));
