@@ -145,9 +145,10 @@ fn vendor_float32_prices_read_as_quoted() {
     assert_eq!(a.daily.close[i].to_string(), "250.3");
 }
 
-/// Risk and daily results at every week end since 2012, point in time (prefix cuts with the
-/// precomputed series, which the base-rate tests prove equal to recomputing).
-fn week_end_results() -> Vec<(NaiveDate, Vec<SignalResult>, f64)> {
+/// Calls `each` with the point-in-time signal input at every week end since 2012 (prefix cuts
+/// with the precomputed series, which the base-rate tests prove equal to recomputing), with the
+/// week end's complete weekly bars.
+fn each_week_end<T>(mut each: impl FnMut(&SignalInput, &Bars) -> T) -> Vec<T> {
     let a = full();
     let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
     let mut out = Vec::new();
@@ -171,11 +172,18 @@ fn week_end_results() -> Vec<(NaiveDate, Vec<SignalResult>, f64)> {
             params: &a.config.signals,
             pre: Some(&pre),
         };
-        let mut rs = signals::risk::evaluate(&input);
-        rs.extend(signals::daily::evaluate(&input));
-        out.push((*wd, rs, a.daily.close[di]));
+        out.push(each(&input, &weekly));
     }
     out
+}
+
+/// Risk and daily results at every week end since 2012, with the week end's close.
+fn week_end_results() -> Vec<(NaiveDate, Vec<SignalResult>, f64)> {
+    each_week_end(|input, _| {
+        let mut rs = signals::risk::evaluate(input);
+        rs.extend(signals::daily::evaluate(input));
+        (input.as_of, rs, input.daily.close[input.daily.len() - 1])
+    })
 }
 
 #[test]
@@ -484,33 +492,7 @@ fn swing_levels_are_labelled_and_assessed_truly_at_every_week_end() {
 
 /// D1–D4 at every week end since 2012, with the weekly bars they read.
 fn weekly_week_end_results() -> Vec<(NaiveDate, Vec<SignalResult>, Bars)> {
-    let a = full();
-    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
-    let mut out = Vec::new();
-    for wd in a.weekly.bars.date.iter().filter(|x| **x >= d("2012-01-01")) {
-        let Ok(di) = a.daily.date.binary_search(wd) else { continue };
-        let daily: Bars = a.daily.slice(0, di + 1);
-        let wb = &a.weekly.bars;
-        let weekly = wb.slice(0, complete_prefix(wb, Timeframe::Weekly, 0, *wd));
-        let empty = Bars::default();
-        let input = SignalInput {
-            as_of: *wd,
-            symbol: "IWM",
-            bench_symbol: None,
-            daily: &daily,
-            weekly: &weekly,
-            three_day: [&empty, &empty, &empty],
-            bench_daily: None,
-            bench_weekly: None,
-            mid_weekly: None,
-            macros: &[],
-            params: &a.config.signals,
-            pre: Some(&pre),
-        };
-        let rs = signals::weekly::evaluate(&input);
-        out.push((*wd, rs, weekly));
-    }
-    out
+    each_week_end(|input, weekly| (input.as_of, signals::weekly::evaluate(input), weekly.clone()))
 }
 
 #[test]
