@@ -115,7 +115,10 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         params: &config.signals,
         pre: None,
     };
-    let signals = signals::evaluate(&input);
+    let mut signals = signals::evaluate(&input);
+    // The sentences are the narrative's, written from each signal's branch and evidence.
+    let names = crate::narrative::signal_text::Names { symbol: input.symbol, bench: input.bench_symbol };
+    crate::narrative::signal_text::write_sentences(&mut signals, names);
     let mut stance = signals::stance::score(&signals, &config.signals);
     signals::stance::assess_invalidation(
         &mut stance.invalidation,
@@ -124,7 +127,9 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         &weekly.bars,
         &three_day[0].bars,
     );
-    history::edge::temper(&mut stance, None);
+    for o in history::edge::temper(&mut stance, None) {
+        stance.overrides.push(crate::narrative::track_text::override_sentence(&o, stance.stance));
+    }
     let checklist = signals::stance::checklist_for(&signals, stance.stance);
     Ok(Analysis {
         config: config.clone(),
@@ -153,6 +158,8 @@ pub fn analyze_note(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDa
     let walk = history::walk(&a);
     a.base_rates = baserates::base_rates_from_walk(&a, &walk);
     a.track_record = Some(history::track_record(&a, &walk));
-    history::edge::temper(&mut a.stance, a.track_record.as_ref());
+    for o in history::edge::temper(&mut a.stance, a.track_record.as_ref()) {
+        a.stance.overrides.push(crate::narrative::track_text::override_sentence(&o, a.stance.stance));
+    }
     Ok(a)
 }

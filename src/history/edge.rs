@@ -3,8 +3,8 @@
 //! [`TrackEdge::of`] reads the computed [`TrackRecord`] once (the cited 13-week horizon, relative
 //! to the benchmark when there is one, else the price return); [`temper`] lowers the stance's
 //! conviction from it and from already-triggered levels, so the header, the lead, signals.json,
-//! batch and site all read one value (`Stance::conviction`, with a flag and a sentence in
-//! `Stance::overrides`).
+//! batch and site all read one value (`Stance::conviction`, with a flag, and a typed
+//! [`Override`] the narrative writes into `Stance::overrides`).
 
 use crate::history::{TrackRecord, CITED_WEEKS};
 use crate::signals::stance::{Conviction, LevelStatus, Stance, StanceKind};
@@ -69,101 +69,54 @@ impl TrackEdge {
             shown,
         })
     }
+}
 
-    /// The lead's sentence: what the record shows, in plain words; for a long or short whose own
-    /// earlier week ends did worse than neutral ones the stance's way, a second sentence says so
-    /// with both medians.
-    pub fn sentence(&self, symbol: &str, stance: StanceKind) -> String {
-        let base = self.rank_sentence(symbol, stance);
-        match (self.stance_lead, self.medians) {
-            (Some(d), Some((m, n))) if d < 0.0 => {
-                let word = stance.word().to_lowercase();
-                let (what, val) = match &self.versus {
-                    Some(b) => (
-                        format!("{symbol} against {b}"),
-                        Box::new(|x: f64| format!("{} pp", crate::fmt::signed(x * 100.0, 1)))
-                            as Box<dyn Fn(f64) -> String>,
-                    ),
-                    None => (symbol.to_string(), Box::new(crate::fmt::pct) as Box<dyn Fn(f64) -> String>),
-                };
-                format!(
-                    "{base} The record argues against the {word}: after earlier {word} week ends {what} moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
-                    val(m),
-                    self.weeks,
-                    val(n)
-                )
-            }
-            _ => base,
-        }
-    }
-
-    fn rank_sentence(&self, symbol: &str, stance: StanceKind) -> String {
-        let what = match &self.versus {
-            Some(b) => format!("{symbol}'s {}-week returns against {b}", self.weeks),
-            None => format!("{symbol}'s {}-week returns", self.weeks),
-        };
-        let rho = crate::fmt::signed(if self.rho.abs() < 0.005 { 0.0 } else { self.rho }, 2).replace('+', "");
-        let word = stance.word().to_lowercase();
-        if self.rho <= -MIN_RANK_CORR {
-            format!(
-                "Since {} a higher score has gone with weaker {what} (rank correlation {rho}), so treat the score as a description, not a forecast.",
-                self.since_year
-            )
-        } else if self.rho < MIN_RANK_CORR {
-            format!(
-                "Since {} this score has not ranked {what} (rank correlation {rho}), so treat it as a description, not a forecast.",
-                self.since_year
-            )
-        } else if !self.shown {
-            format!(
-                "Since {} the score has ranked {what} only loosely (rank correlation {rho}), and earlier {word} weeks did no better than neutral ones.",
-                self.since_year
-            )
-        } else {
-            format!(
-                "Since {} the score has ranked {what}, if loosely (rank correlation {rho}).",
-                self.since_year
-            )
-        }
-    }
+/// A change [`temper`] made to the stance's conviction; the narrative puts it in words
+/// (`narrative::track_text::override_sentence`) for `Stance::overrides`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Override {
+    /// Levels on the stance's side have triggered: conviction at most moderate (flag
+    /// `level_triggered`). Each level's label and the day it triggered, when known.
+    LevelTriggered {
+        /// (label, triggered on), in the stance's level order.
+        levels: Vec<(String, Option<chrono::NaiveDate>)>,
+    },
+    /// The track record shows no edge: conviction low (flag `no_track_edge`).
+    NoTrackEdge {
+        /// The rank correlation at the cited horizon.
+        rho: f64,
+        /// The cited horizon in weeks.
+        weeks: u32,
+    },
 }
 
 /// Lowers conviction where the evidence does not support it: a level that would prove a long or
 /// short wrong has already triggered (at most moderate, flag `level_triggered`), and the track
-/// record shows no edge (low, flag `no_track_edge`). Each change adds its sentence to
-/// `overrides`. A neutral stance has no level of its own, but the same no-edge rule applies to
+/// record shows no edge (low, flag `no_track_edge`). Returns each change as an [`Override`] (the
+/// caller adds its sentence to `Stance::overrides`). A neutral stance has no level of its own, but the same no-edge rule applies to
 /// its conviction, so every stance without an edge reads "low" in the header, signals.json and
 /// the batch index.
-pub fn temper(stance: &mut Stance, tr: Option<&TrackRecord>) {
-    let word = stance.stance.word().to_lowercase();
-    let triggered: Vec<String> = stance
+pub fn temper(stance: &mut Stance, tr: Option<&TrackRecord>) -> Vec<Override> {
+    let mut out = Vec::new();
+    let levels: Vec<(String, Option<chrono::NaiveDate>)> = stance
         .invalidation
         .iter()
         .filter(|l| l.side == stance.stance && l.status == LevelStatus::Triggered)
-        .map(|l| match l.triggered_on {
-            Some(d) => format!("the {} (on {d})", l.label),
-            None => format!("the {}", l.label),
-        })
+        .map(|l| (l.label.clone(), l.triggered_on))
         .collect();
-    if !triggered.is_empty() && !stance.flags.iter().any(|f| f == "level_triggered") {
+    if !levels.is_empty() && !stance.flags.iter().any(|f| f == "level_triggered") {
         stance.flags.push("level_triggered".into());
         if stance.conviction == Conviction::High {
             stance.conviction = Conviction::Moderate;
         }
-        stance.overrides.push(format!(
-            "Already triggered: {} would prove the {word} wrong and has broken, so conviction is at most moderate.",
-            crate::fmt::and_list(&triggered)
-        ));
+        out.push(Override::LevelTriggered { levels });
     }
     if let Some(e) = tr.and_then(|t| TrackEdge::of(t, stance.stance)) {
         if !e.shown && !stance.flags.iter().any(|f| f == "no_track_edge") {
             stance.flags.push("no_track_edge".into());
             stance.conviction = Conviction::Low;
-            stance.overrides.push(format!(
-                "No edge in the track record: rank correlation {} at {} weeks, so conviction is low.",
-                crate::fmt::signed(if e.rho.abs() < 0.005 { 0.0 } else { e.rho }, 2).replace('+', ""),
-                e.weeks
-            ));
+            out.push(Override::NoTrackEdge { rho: e.rho, weeks: e.weeks });
         }
     }
+    out
 }

@@ -8,9 +8,13 @@
 //! tables and signals.json agree.
 
 pub mod context;
+pub mod signal_text;
+pub mod track_text;
 pub use crate::history::edge;
 
 use crate::baserates::{BaseRate, Measure};
+use crate::signals::catalog::SignalId as S;
+use crate::signals::catalog::SignalId;
 use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceKind, Tick, Trigger};
 use crate::signals::{capitalise, SignalResult, State};
 use crate::Analysis;
@@ -235,34 +239,34 @@ pub fn claim(claim: &str, a: &Analysis) -> String {
 /// round for a bearish reading.
 pub fn short_name(id: &str, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
-    match id {
-        "rs_small_cap_lag_ending" => format!("{} against {bench}, two-year trend", v.symbol),
-        "rs_cap_ladder_rotation" if v.size_pair => "Rotation along the cap ladder".into(),
-        "rs_cap_ladder_rotation" => format!("{} against {bench}, 13-week trend", v.symbol),
-        "rs_large_cap_wave_complete" => format!("{} momentum against {bench}", v.symbol),
-        "macro_rate_cut_expectations" => "Rate cuts priced".into(),
-        "macro_inflation_cooling" => "Inflation cooling".into(),
-        "macro_growth_stabilising" => "Unemployment stable".into(),
-        "macro_financing_costs_falling" => "Credit spreads falling".into(),
-        "macro_foreign_flows" => "Foreign flows".into(),
-        "fund_small_cap_earnings_turn" => "Earnings estimates".into(),
-        "fund_revenue_revisions_stable" => "Revenue estimates".into(),
-        "fund_cost_pressure_easing" => "Producer prices".into(),
-        ids::D1 => "Weekly squeeze-zone reclaim".into(),
-        ids::D2 => "Weekly volume accumulation".into(),
-        ids::D3 => "Weekly OBV trendline".into(),
-        ids::D4 => "Weekly momentum".into(),
-        ids::E1 => "3-day zone hold".into(),
-        "d3_higher_dip_absorption" => "3-day dips bought higher".into(),
-        ids::E3 => "3-day volume trend".into(),
-        ids::E4 => "3-day momentum".into(),
-        ids::F1 => "Daily level reclaim".into(),
-        "d1_volume_thrust" => "Daily volume thrust".into(),
-        "d1_shallow_pullbacks" => "Daily pullbacks".into(),
-        ids::F4 => "Daily distribution days".into(),
-        ids::H1 => "Daily swing structure".into(),
-        ids::H2 => "OBV support line".into(),
-        other => capitalise(&other.replace('_', " ")),
+    match SignalId::parse(id) {
+        Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, two-year trend", v.symbol),
+        Some(S::RsCapLadderRotation) if v.size_pair => "Rotation along the cap ladder".into(),
+        Some(S::RsCapLadderRotation) => format!("{} against {bench}, 13-week trend", v.symbol),
+        Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
+        Some(S::MacroRateCutExpectations) => "Rate cuts priced".into(),
+        Some(S::MacroInflationCooling) => "Inflation cooling".into(),
+        Some(S::MacroGrowthStabilising) => "Unemployment stable".into(),
+        Some(S::MacroFinancingCostsFalling) => "Credit spreads falling".into(),
+        Some(S::MacroForeignFlows) => "Foreign flows".into(),
+        Some(S::FundSmallCapEarningsTurn) => "Earnings estimates".into(),
+        Some(S::FundRevenueRevisionsStable) => "Revenue estimates".into(),
+        Some(S::FundCostPressureEasing) => "Producer prices".into(),
+        Some(S::WkCompressionClusterReclaim) => "Weekly squeeze-zone reclaim".into(),
+        Some(S::WkVolumeAccumulation) => "Weekly volume accumulation".into(),
+        Some(S::WkVolumeTrendlineSupport) => "Weekly OBV trendline".into(),
+        Some(S::WkMomentumWaveFlip) => "Weekly momentum".into(),
+        Some(S::D3ConsolidationHold) => "3-day zone hold".into(),
+        Some(S::D3HigherDipAbsorption) => "3-day dips bought higher".into(),
+        Some(S::D3VolumeTrend) => "3-day volume trend".into(),
+        Some(S::D3MomentumMirror) => "3-day momentum".into(),
+        Some(S::D1StackedLevelReclaim) => "Daily level reclaim".into(),
+        Some(S::D1VolumeThrust) => "Daily volume thrust".into(),
+        Some(S::D1ShallowPullbacks) => "Daily pullbacks".into(),
+        Some(S::D1NoDistribution) => "Daily distribution days".into(),
+        Some(S::RiskLowerHigh) => "Daily swing structure".into(),
+        Some(S::RiskObvUndersideRetestFail) => "OBV support line".into(),
+        _ => capitalise(&id.replace('_', " ")),
     }
 }
 
@@ -277,26 +281,26 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         _ => false,
     };
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
-    let t = match id {
-        "rs_small_cap_lag_ending" if bear => format!("{} still lagging {bench}", v.symbol),
-        "rs_cap_ladder_rotation" if bear && v.size_pair => "Rotation up the cap ladder".into(),
-        "rs_cap_ladder_rotation" if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
-        "rs_large_cap_wave_complete" if bear => format!("{} momentum against {bench} negative", v.symbol),
+    let t = match SignalId::parse(id) {
+        Some(S::RsSmallCapLagEnding) if bear => format!("{} still lagging {bench}", v.symbol),
+        Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation up the cap ladder".into(),
+        Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
+        Some(S::RsLargeCapWaveComplete) if bear => format!("{} momentum against {bench} negative", v.symbol),
         // The macro signals keep one name in every state ("Rate cuts priced | down"): the
         // reader meets the same name in the macro list, tables, chart labels and Method.
-        ids::D1 if bear => "Weekly squeeze-zone breakdown".into(),
-        ids::D2 if bear => "Weekly volume distribution".into(),
-        ids::D3 if bear => "Weekly OBV trendline broken".into(),
-        ids::D4 if bear => "Weekly momentum falling".into(),
-        ids::E1 if bear => "3-day zone breakdown".into(),
-        "d3_higher_dip_absorption" if bear => "3-day dips not bought".into(),
-        ids::E3 if bear => "3-day volume on down bars".into(),
-        ids::E4 if bear => "3-day momentum falling".into(),
-        ids::F1 if bear => "Daily level breakdown".into(),
-        "d1_volume_thrust" if bear => "Heavy volume on a down day".into(),
-        "d1_shallow_pullbacks" if bear => "Deep daily pullbacks".into(),
-        ids::H1 if bear => "Daily lower high".into(),
-        ids::H2 if bear => "OBV support line broken".into(),
+        Some(S::WkCompressionClusterReclaim) if bear => "Weekly squeeze-zone breakdown".into(),
+        Some(S::WkVolumeAccumulation) if bear => "Weekly volume distribution".into(),
+        Some(S::WkVolumeTrendlineSupport) if bear => "Weekly OBV trendline broken".into(),
+        Some(S::WkMomentumWaveFlip) if bear => "Weekly momentum falling".into(),
+        Some(S::D3ConsolidationHold) if bear => "3-day zone breakdown".into(),
+        Some(S::D3HigherDipAbsorption) if bear => "3-day dips not bought".into(),
+        Some(S::D3VolumeTrend) if bear => "3-day volume on down bars".into(),
+        Some(S::D3MomentumMirror) if bear => "3-day momentum falling".into(),
+        Some(S::D1StackedLevelReclaim) if bear => "Daily level breakdown".into(),
+        Some(S::D1VolumeThrust) if bear => "Heavy volume on a down day".into(),
+        Some(S::D1ShallowPullbacks) if bear => "Deep daily pullbacks".into(),
+        Some(S::RiskLowerHigh) if bear => "Daily lower high".into(),
+        Some(S::RiskObvUndersideRetestFail) if bear => "OBV support line broken".into(),
         _ => return short_name(id, v),
     };
     t
@@ -330,68 +334,70 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
     let s = &v.symbol;
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
-    let t = match (r.id, bull) {
-        ("rs_small_cap_lag_ending", true) => format!("{s} is recovering against {bench} after a long lag"),
-        ("rs_small_cap_lag_ending", false) => format!("{s} keeps lagging {bench}"),
-        ("rs_cap_ladder_rotation", true) if v.size_pair => match &v.role {
+    let t = match (SignalId::parse(r.id), bull) {
+        (Some(S::RsSmallCapLagEnding), true) => format!("{s} is recovering against {bench} after a long lag"),
+        (Some(S::RsSmallCapLagEnding), false) => format!("{s} keeps lagging {bench}"),
+        (Some(S::RsCapLadderRotation), true) if v.size_pair => match &v.role {
             Some(role) => format!("money is rotating down the cap ladder toward {role}"),
             None => format!("money is rotating down the cap ladder toward {s}"),
         },
-        ("rs_cap_ladder_rotation", false) if v.size_pair => "money is rotating up the cap ladder".into(),
-        ("rs_cap_ladder_rotation", true) => format!("{s} is gaining on {bench}"),
-        ("rs_cap_ladder_rotation", false) => format!("{s} is losing ground to {bench}"),
-        ("rs_large_cap_wave_complete", true) => match n("iwm_age") {
+        (Some(S::RsCapLadderRotation), false) if v.size_pair => "money is rotating up the cap ladder".into(),
+        (Some(S::RsCapLadderRotation), true) => format!("{s} is gaining on {bench}"),
+        (Some(S::RsCapLadderRotation), false) => format!("{s} is losing ground to {bench}"),
+        (Some(S::RsLargeCapWaveComplete), true) => match n("iwm_age") {
             Some(w) => format!(
                 "{bench}'s weekly momentum wave has faded while {s}'s new wave is {} old",
                 weeks(w as usize)
             ),
             None => format!("{bench}'s weekly momentum wave has faded while {s}'s is young"),
         },
-        ("rs_large_cap_wave_complete", false) => format!("{s}'s momentum against {bench} is negative"),
-        ("macro_rate_cut_expectations", true) => "the 2-year yield prices rate cuts".into(),
-        ("macro_rate_cut_expectations", false) => "the 2-year yield prices no rate cuts".into(),
-        ("macro_inflation_cooling", true) => "core inflation is cooling".into(),
-        ("macro_inflation_cooling", false) => "inflation is not cooling".into(),
-        ("macro_growth_stabilising", true) => "unemployment is stable".into(),
-        ("macro_growth_stabilising", false) => "unemployment is rising toward a recession signal".into(),
-        ("macro_financing_costs_falling", true) => "high-yield credit spreads are falling".into(),
-        ("macro_financing_costs_falling", false) => "high-yield credit spreads are widening".into(),
-        (ids::D1, true) => "price has reclaimed the weekly squeeze zone".into(),
-        (ids::D1, false) => "price has lost the weekly squeeze zone".into(),
-        (ids::D2, true) => match n("udv") {
+        (Some(S::RsLargeCapWaveComplete), false) => format!("{s}'s momentum against {bench} is negative"),
+        (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
+        (Some(S::MacroRateCutExpectations), false) => "the 2-year yield prices no rate cuts".into(),
+        (Some(S::MacroInflationCooling), true) => "core inflation is cooling".into(),
+        (Some(S::MacroInflationCooling), false) => "inflation is not cooling".into(),
+        (Some(S::MacroGrowthStabilising), true) => "unemployment is stable".into(),
+        (Some(S::MacroGrowthStabilising), false) => "unemployment is rising toward a recession signal".into(),
+        (Some(S::MacroFinancingCostsFalling), true) => "high-yield credit spreads are falling".into(),
+        (Some(S::MacroFinancingCostsFalling), false) => "high-yield credit spreads are widening".into(),
+        (Some(S::WkCompressionClusterReclaim), true) => "price has reclaimed the weekly squeeze zone".into(),
+        (Some(S::WkCompressionClusterReclaim), false) => "price has lost the weekly squeeze zone".into(),
+        (Some(S::WkVolumeAccumulation), true) => match n("udv") {
             Some(u) if u > 1.0 => format!("volume on up weeks runs {} above down weeks", pct_abs(u - 1.0)),
             _ => "weekly volume shows accumulation".into(),
         },
-        (ids::D2, false) => "weekly volume shows distribution".into(),
-        (ids::D3, true) => "OBV holds its rising weekly trendline".into(),
-        (ids::D3, false) => "OBV has broken its weekly trendline".into(),
-        (ids::D4, true) => "weekly momentum has turned up after a contraction".into(),
-        (ids::D4, false) => "weekly momentum is expanding downward".into(),
-        (ids::E1, true) => "price holds above its 3-day consolidation zone".into(),
-        (ids::E1, false) => "price has fallen back through its 3-day consolidation zone".into(),
-        ("d3_higher_dip_absorption", true) => "3-day dips are bought at higher levels".into(),
-        ("d3_higher_dip_absorption", false) => "3-day dips are making lower lows".into(),
-        (ids::E3, true) => "3-day volume is rising".into(),
-        (ids::E3, false) => "3-day volume favours sellers".into(),
-        (ids::E4, true) => "3-day momentum is turning up".into(),
-        (ids::E4, false) => "3-day momentum is falling".into(),
-        (ids::F1, true) => "price reclaimed several daily levels in one move".into(),
-        (ids::F1, false) => "price lost several daily levels in one move".into(),
-        ("d1_volume_thrust", true) => "the latest daily advance came on heavy volume".into(),
-        ("d1_volume_thrust", false) => "the heaviest recent volume came on a down day".into(),
-        ("d1_shallow_pullbacks", true) => "daily pullbacks are shallow and bought".into(),
-        ("d1_shallow_pullbacks", false) => "daily pullbacks are deep".into(),
-        (ids::F4, true) => "there is no distribution on the daily chart".into(),
-        (ids::F4, false) => match (n("active"), last_reversal(r)) {
+        (Some(S::WkVolumeAccumulation), false) => "weekly volume shows distribution".into(),
+        (Some(S::WkVolumeTrendlineSupport), true) => "OBV holds its rising weekly trendline".into(),
+        (Some(S::WkVolumeTrendlineSupport), false) => "OBV has broken its weekly trendline".into(),
+        (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
+        (Some(S::WkMomentumWaveFlip), false) => "weekly momentum is expanding downward".into(),
+        (Some(S::D3ConsolidationHold), true) => "price holds above its 3-day consolidation zone".into(),
+        (Some(S::D3ConsolidationHold), false) => {
+            "price has fallen back through its 3-day consolidation zone".into()
+        }
+        (Some(S::D3HigherDipAbsorption), true) => "3-day dips are bought at higher levels".into(),
+        (Some(S::D3HigherDipAbsorption), false) => "3-day dips are making lower lows".into(),
+        (Some(S::D3VolumeTrend), true) => "3-day volume is rising".into(),
+        (Some(S::D3VolumeTrend), false) => "3-day volume favours sellers".into(),
+        (Some(S::D3MomentumMirror), true) => "3-day momentum is turning up".into(),
+        (Some(S::D3MomentumMirror), false) => "3-day momentum is falling".into(),
+        (Some(S::D1StackedLevelReclaim), true) => "price reclaimed several daily levels in one move".into(),
+        (Some(S::D1StackedLevelReclaim), false) => "price lost several daily levels in one move".into(),
+        (Some(S::D1VolumeThrust), true) => "the latest daily advance came on heavy volume".into(),
+        (Some(S::D1VolumeThrust), false) => "the heaviest recent volume came on a down day".into(),
+        (Some(S::D1ShallowPullbacks), true) => "daily pullbacks are shallow and bought".into(),
+        (Some(S::D1ShallowPullbacks), false) => "daily pullbacks are deep".into(),
+        (Some(S::D1NoDistribution), true) => "there is no distribution on the daily chart".into(),
+        (Some(S::D1NoDistribution), false) => match (n("active"), last_reversal(r)) {
             // Fewer than five distribution days: the bearish state comes from a reversal day.
             (Some(k), Some(d)) if k < 5.0 => format!("a high-volume reversal on {}", date(d)),
             (Some(k), _) => format!("{} distribution days in the last 25 sessions", count_word(k as usize)),
             (None, _) => "distribution days on the daily chart".into(),
         },
-        (ids::H1, true) => "the daily highs are still rising".into(),
-        (ids::H1, false) => "the daily chart has made a lower high".into(),
-        (ids::H2, true) => "OBV has reclaimed its support line".into(),
-        (ids::H2, false) => "OBV has broken its support line".into(),
+        (Some(S::RiskLowerHigh), true) => "the daily highs are still rising".into(),
+        (Some(S::RiskLowerHigh), false) => "the daily chart has made a lower high".into(),
+        (Some(S::RiskObvUndersideRetestFail), true) => "OBV has reclaimed its support line".into(),
+        (Some(S::RiskObvUndersideRetestFail), false) => "OBV has broken its support line".into(),
         (_, true) => format!("{} (holds)", r.claim),
         (_, false) => format!("{} (fails)", r.claim),
     };
@@ -573,8 +579,8 @@ pub fn narrate(a: &Analysis) -> Narrative {
     let mut tallies = std::collections::BTreeMap::new();
     for (sec, list) in [
         ("weekly", &[ids::D1, ids::D2, ids::D3, ids::D4][..]),
-        ("three_day", &[ids::E1, "d3_higher_dip_absorption", ids::E3, ids::E4][..]),
-        ("daily", &[ids::F1, "d1_volume_thrust", "d1_shallow_pullbacks", ids::F4][..]),
+        ("three_day", &[ids::E1, S::D3HigherDipAbsorption.as_str(), ids::E3, ids::E4][..]),
+        ("daily", &[ids::F1, S::D1VolumeThrust.as_str(), S::D1ShallowPullbacks.as_str(), ids::F4][..]),
     ] {
         let mut out = Vec::new();
         let tf = match sec {
@@ -801,7 +807,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         }
     }
     if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {
-        let mut t = e.sentence(s, st.stance);
+        let mut t = track_text::track_sentence(&e, s, st.stance);
         if st.flags.iter().any(|f| f == "no_track_edge") {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));
         }
@@ -832,9 +838,9 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
     };
     let s = &v.symbol;
     let mut out = Vec::new();
-    let a1 = find(a, "rs_small_cap_lag_ending").filter(|r| r.state != State::Unavailable);
-    let a2 = find(a, "rs_cap_ladder_rotation").filter(|r| r.state != State::Unavailable);
-    let a3 = find(a, "rs_large_cap_wave_complete").filter(|r| r.state != State::Unavailable);
+    let a1 = find(a, S::RsSmallCapLagEnding.as_str()).filter(|r| r.state != State::Unavailable);
+    let a2 = find(a, S::RsCapLadderRotation.as_str()).filter(|r| r.state != State::Unavailable);
+    let a3 = find(a, S::RsLargeCapWaveComplete.as_str()).filter(|r| r.state != State::Unavailable);
     let pair = match (&v.role, &v.bench_role) {
         (Some(r), Some(br)) => format!("{s} ({r}) against {bench} ({br})"),
         _ => format!("{s} against {bench}"),
@@ -956,8 +962,8 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
 fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
     let s = &v.symbol;
-    match r.id {
-        ids::D2 => {
+    match SignalId::parse(r.id) {
+        Some(S::WkVolumeAccumulation) => {
             let mut t = match r.date("anchor_date") {
                 Some(d) => format!("Since the {} low", date(d)),
                 None => "Over the window".into(),
@@ -981,7 +987,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             });
             t
         }
-        ids::D4 => {
+        Some(S::WkMomentumWaveFlip) => {
             let (eu, ed) = (n("n_eu").unwrap_or(0.0), n("n_ed").unwrap_or(0.0));
             let short_turn = match (r.state, r.date("flip_date"), n("contraction_len")) {
                 // Neutral with a recent turn: the waves expand, but the contraction before was
@@ -1010,8 +1016,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t.push('.');
             t
         }
-        ids::E1 => e1_read(a, r),
-        ids::E3 => {
+        Some(S::D3ConsolidationHold) => e1_read(a, r),
+        Some(S::D3VolumeTrend) => {
             let mut t = match n("vtrend") {
                 Some(x) => format!(
                     "3-day volume {} {} over the last 20 bars",
@@ -1036,7 +1042,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t.push('.');
             t
         }
-        ids::E4 => {
+        Some(S::D3MomentumMirror) => {
             // "In step with the weekly" only when the weekly momentum signal itself points up.
             let t = match r.state {
                 State::Bullish if state(a, ids::D4) == State::Bullish => {
@@ -1056,7 +1062,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => format!("{t}."),
             }
         }
-        "d1_volume_thrust" => {
+        Some(S::D1VolumeThrust) => {
             let rank = n("rank").map(|x| x as usize);
             match (r.date("date"), n("vol"), n("ret"), rank) {
                 (Some(d), Some(vol), Some(ret), Some(k)) => {
@@ -1097,7 +1103,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => r.sentence.clone(),
             }
         }
-        "d1_shallow_pullbacks" => {
+        Some(S::D1ShallowPullbacks) => {
             let k = n("n").map(|x| x as usize).unwrap_or(0);
             let verdict = match r.state {
                 State::Bullish => "shallow and bought quickly",
@@ -1132,8 +1138,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => r.sentence.clone(),
             }
         }
-        ids::D1 => d1_read(a, r),
-        ids::D3 => {
+        Some(S::WkCompressionClusterReclaim) => d1_read(a, r),
+        Some(S::WkVolumeTrendlineSupport) => {
             let (held, k) = (n("held"), n("n_pullbacks"));
             match (held, k, r.date("anchor_date")) {
                 (Some(h), Some(k), Some(d)) if k >= 1.0 => {
@@ -1158,7 +1164,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => r.sentence.clone(),
             }
         }
-        ids::F1 => {
+        Some(S::D1StackedLevelReclaim) => {
             let up = matches!(r.ev("direction"), Some(crate::signals::Ev::Text { v }) if v == "up");
             match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
                 (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
@@ -1194,7 +1200,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => r.sentence.clone(),
             }
         }
-        ids::F4 => match (n("active"), r.ev("dd_dates")) {
+        Some(S::D1NoDistribution) => match (n("active"), r.ev("dd_dates")) {
             (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
                 let k = k as usize;
                 let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
@@ -1247,8 +1253,8 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         Some(crate::signals::Ev::Text { v }) => Some(v.clone()),
         _ => None,
     };
-    match r.id {
-        "macro_growth_stabilising" => {
+    match SignalId::parse(r.id) {
+        Some(S::MacroGrowthStabilising) => {
             let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
             let verdict = match r.state {
                 State::Bullish => "unemployment is stable",
@@ -1270,7 +1276,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 month().unwrap_or_default(),
             ));
         }
-        "macro_financing_costs_falling" => {
+        Some(S::MacroFinancingCostsFalling) => {
             let (oas, d) = (n("oas")?, n("d_oas_63")?);
             let verdict = match r.state {
                 State::Bullish => "easing",
@@ -1295,7 +1301,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             t.push('.');
             return Some(t);
         }
-        "macro_rate_cut_expectations" => {
+        Some(S::MacroRateCutExpectations) => {
             let (y, f, spread) = (n("dgs2")?, n("dff")?, n("spread")?);
             let ff = match r.ev("ff_label") {
                 Some(crate::signals::Ev::Text { v }) => v.clone(),
@@ -1322,7 +1328,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             if let Some(d) = n("d2y_63") {
                 t.push_str(&format!(", {} over about three months", moved(d)));
             }
-            let stale = r.flags.iter().any(|f| f.as_str() == "policy_rate_stale");
+            let stale = r.flags.contains(&crate::signals::Flag::PolicyRateStale);
             let month = match r.ev("ff_month") {
                 Some(crate::signals::Ev::Text { v }) => v.clone(),
                 _ => "an earlier month".into(),
@@ -1345,7 +1351,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             t.push('.');
             return Some(t);
         }
-        "macro_inflation_cooling" => {}
+        Some(S::MacroInflationCooling) => {}
         _ => return None,
     }
     let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
@@ -1673,14 +1679,7 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
 // ---------------------------------------------------------------------------------------------
 
 fn section_of(id: &str) -> &'static str {
-    match id {
-        x if x.starts_with("rs_") => "thesis",
-        x if x.starts_with("macro_") || x.starts_with("fund_") => "macro",
-        x if x.starts_with("wk_") => "weekly",
-        x if x.starts_with("d3_") => "three_day",
-        x if x.starts_with("d1_") => "daily",
-        _ => "risk",
-    }
+    SignalId::parse(id).map_or("risk", |s| s.spec().group.section())
 }
 
 type Tables =

@@ -504,7 +504,7 @@ fn signal_view(s: &SignalResult) -> SignalView {
             .iter()
             .map(|(k, v)| EvidenceView { key: k.clone(), value: format_ev(v, None) })
             .collect(),
-        flags: s.flags.clone(),
+        flags: s.flags.iter().map(|f| f.as_str().to_string()).collect(),
         reason: s.reason.as_ref().map(|r| r.to_string()),
         missing_input: matches!(s.reason, Some(Unavailable::MissingInput { .. })),
         as_of: s.as_of.map(date),

@@ -14,6 +14,7 @@
 //! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
 
+use super::branch::Flag;
 use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
@@ -265,7 +266,7 @@ fn f1_stacked_levels(
         r.push_level(l.price, l.sources.join(" + "));
     }
     if !lg.impulsive {
-        r.flags.push("not_impulsive".into());
+        r.flags.push(Flag::NotImpulsive);
     }
     let sym = input.symbol;
     let lv = if n_rec == 1 { "level" } else { "levels" };
@@ -384,10 +385,10 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     r.push("window_end", Ev::Date { v: b.date[w1] });
     if let Some(e) = event {
         r.push("event", Ev::Text { v: e.into() });
-        r.flags.push("event_day".into());
+        r.flags.push(Flag::EventDay);
     }
     if bigger.is_none() {
-        r.flags.push("no_bigger_day_found".into());
+        r.flags.push(Flag::NoBiggerDayFound);
     }
     let since_txt = if bigger.is_some() {
         "{since_bigger} sessions since a bigger day"
@@ -492,7 +493,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         r.push_num("depth_atr", last.depth / a, Unit::Atr);
         if last.end.is_none() {
             r.push_num("open_depth_atr", last.depth / a, Unit::Atr);
-            r.flags.push("open_pullback".into());
+            r.flags.push(Flag::OpenPullback);
         }
     }
     r.push("dip_dates", Ev::Dates { v: eps.iter().map(|e| b.date[e.trough_idx]).collect() });
@@ -505,7 +506,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
     if let Some((d, peak_bar)) = declines.last().filter(|(d, _)| last.is_none_or(|l| d.start > l.start)) {
         r.push("decline_peak_date", Ev::Date { v: b.date[*peak_bar] });
         r.push_num("decline_depth_atr", d.depth / a, Unit::Atr);
-        r.flags.push("no_prior_advance".into());
+        r.flags.push(Flag::NoPriorAdvance);
         return r.finish(
             State::Neutral,
             0.0,
@@ -526,7 +527,7 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         };
         r.finish(State::Bearish, s, tpl)
     } else if k == 0 {
-        r.flags.push("no_material_pullback".into());
+        r.flags.push(Flag::NoMaterialPullback);
         r.finish(
             State::Bullish,
             0.5,

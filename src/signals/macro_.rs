@@ -23,6 +23,7 @@
 //! | C2 | `sales` (Level), `g13s` (Pct), `g13s_prev` (Pct), `obs_date` |
 //! | C3 | `ppi_yoy` (Pct), `d3_ppi` (Pp), `ahe_yoy` (Pct, when configured), `d3_ahe` (Pp), `obs_month`, `obs_date` |
 
+use super::branch::Flag;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::{MacroObs, MacroSeries};
 use crate::indicators::primitives::{median, pctrank, ramp};
@@ -277,7 +278,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     r.push("dgs2_date", Ev::Date { v: dgs2.last().period });
     r.push("dff_date", Ev::Date { v: ff.last().period });
     if monthly {
-        r.flags.push("policy_rate_monthly".into());
+        r.flags.push(Flag::PolicyRateMonthly);
     }
     // A monthly average is for month M, published with a lag: the policy rate may have moved
     // since. The 2-year's move since M (against its own average over M) bounds what the market
@@ -300,7 +301,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
         r.push("ff_month", Ev::Text { v: month_label(ff_month) });
     }
     if stale {
-        r.flags.push("policy_rate_stale".into());
+        r.flags.push(Flag::PolicyRateStale);
         return r.finish(
             State::Neutral,
             0.0,
@@ -372,7 +373,7 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
     r.push("obs_month", Ev::Text { v: month_label(last) });
     r.push("obs_date", Ev::Date { v: last });
     if head.is_none() {
-        r.flags.push("headline_missing".into());
+        r.flags.push(Flag::HeadlineMissing);
     }
     let gap_pp = (c.yoy - ann3) * 100.0; // yoy minus 3-month annualised, in pp
     let head_ok = head.as_ref().is_none_or(|h| h.d3_pp <= 0.20);
@@ -433,12 +434,12 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     if let Some(ip) = indpro {
         r.push_num("indpro_yoy", ip, Unit::Pct);
     } else {
-        r.flags.push("indpro_missing".into());
+        r.flags.push(Flag::IndproMissing);
     }
     r.push("obs_month", Ev::Text { v: month_label(last) });
     r.push("obs_date", Ev::Date { v: last });
     if skipped {
-        r.flags.push("missing_months".into());
+        r.flags.push(Flag::MissingMonths);
     }
     let ip_txt = if indpro.is_some() { ", and industrial production is {indpro_yoy} YoY" } else { "" };
     if gap < 0.30 && indpro.is_none_or(|ip| ip >= -0.01) {
@@ -585,14 +586,14 @@ fn c1_earnings(input: &SignalInput) -> SignalResult {
     r.push("eps_high26", Ev::Text { v: if high26 { "yes" } else { "no" }.into() });
     r.push("obs_date", Ev::Date { v: last });
     if g13 > 0.0 && min26 < 0.0 {
-        r.flags.push("fresh_turn".into());
+        r.flags.push(Flag::FreshTurn);
         r.finish(
             State::Bullish,
             ramp(g13, 0.0, 0.04),
             "Small-cap forward EPS turned up {g13} over 13 weeks after a 13-week change as low as {min26}.",
         )
     } else if g13 > 0.0 && high26 {
-        r.flags.push("continuation".into());
+        r.flags.push(Flag::Continuation);
         r.finish(
             State::Bullish,
             0.7 * ramp(g13, 0.0, 0.04),
@@ -671,7 +672,7 @@ fn c3_cost_pressure(input: &SignalInput) -> SignalResult {
     let wage = if ahe.is_some() {
         ", wage growth {ahe_yoy} YoY ({d3_ahe} pp)"
     } else {
-        r.flags.push("ahe_missing".into());
+        r.flags.push(Flag::AheMissing);
         ""
     };
     let d3_ahe = ahe.as_ref().map(|a| a.d3_pp);

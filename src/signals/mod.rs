@@ -1,6 +1,7 @@
 //! Signals: resampled bars and macro series in, named [`SignalResult`]s with evidence out
 //! (SIGNALS.md §4), then the stance and the checklist (§5, §6). Pure: no I/O.
 
+pub mod branch;
 pub mod cache;
 pub mod catalog;
 pub mod daily;
@@ -16,6 +17,7 @@ pub mod weekly;
 use crate::config::SignalParams;
 use crate::data::{Bars, MacroSeries};
 use crate::resample::Timeframe;
+pub use branch::{Branch, Flag};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -208,11 +210,15 @@ pub struct SignalResult {
     pub strength: f64,
     /// Evidence in a fixed key order.
     pub evidence: Vec<(String, Ev)>,
-    /// Flags such as `single_band`, `event_sensitive`, `no_lag`.
-    pub flags: Vec<String>,
+    /// Flags such as `single_band`, `event_sensitive`, `no_lag` (serialized as those names).
+    pub flags: Vec<Flag>,
     /// Why it is unavailable, when it is.
     pub reason: Option<Unavailable>,
-    /// The sentence the note prints, chosen by the state, numbers from the evidence.
+    /// The branch of the rule that fired ([`Branch::None`] when unavailable). Not serialized.
+    #[serde(skip)]
+    pub branch: Branch,
+    /// The sentence the note prints: written by `narrative::signal_text` from the branch and the
+    /// evidence (empty until then; the weekly, 3-day, relative and risk families write none).
     pub sentence: String,
     /// Typed facts for readers that need values (the stance, the charts), never parsed back
     /// from evidence keys or text. Not serialized: `signals.json` shows them as evidence.
@@ -281,12 +287,13 @@ impl SignalResult {
             evidence: Vec::with_capacity(16),
             flags: Vec::new(),
             reason: None,
+            branch: Branch::None,
             sentence: String::new(),
             facts: Facts::default(),
         }
     }
 
-    /// An unavailable result: "{claim}: not assessed ({reason})."
+    /// An unavailable result (the narrative's sentence: "{Claim}: not assessed ({reason}).").
     pub fn unavailable(
         id: &'static str,
         group: &'static str,
@@ -297,9 +304,6 @@ impl SignalResult {
     ) -> Self {
         let mut r = SignalResult::new(id, group, claim, tf, as_of);
         r.state = State::Unavailable;
-        if !QUIET.with(std::cell::Cell::get) {
-            r.sentence = format!("{}: not assessed ({reason}).", capitalise(claim));
-        }
         r.reason = Some(reason);
         r
     }
@@ -334,14 +338,23 @@ impl SignalResult {
         self.facts.bands.push(b);
     }
 
-    /// Sets state and strength (clamped to 0..=1; 0 unless bullish or bearish) and fills the
-    /// sentence template chosen for that state from the evidence.
-    pub fn finish(mut self, state: State, strength: f64, template: &str) -> Self {
+    /// Sets state, strength (clamped to 0..=1; 0 unless bullish or bearish) and the branch that
+    /// fired. The sentence is the narrative's (`narrative::signal_text`).
+    pub fn conclude(mut self, state: State, strength: f64, branch: Branch) -> Self {
         self.state = state;
         self.strength = match state {
             State::Bullish | State::Bearish if strength.is_finite() => strength.clamp(0.0, 1.0),
             _ => 0.0,
         };
+        self.branch = branch;
+        self
+    }
+
+    /// [`SignalResult::conclude`] for the families that still write their own sentence (daily,
+    /// macro and fundamentals; not yet moved to the narrative): fills `template` from the
+    /// evidence, unless sentences are off ([`without_sentences`]).
+    pub fn finish(mut self, state: State, strength: f64, template: &str) -> Self {
+        self = self.conclude(state, strength, Branch::None);
         if !QUIET.with(std::cell::Cell::get) {
             self.sentence = format::fill(template, &self.evidence);
         }

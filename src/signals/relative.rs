@@ -17,6 +17,7 @@
 //!
 //! Flags: A1 `no_lag`; G1 `spy_divergence`.
 
+use super::branch::{Branch, Flag};
 use super::cache::{PrefixWaves, RelativePre};
 use super::series::{align_weeks, at, yes_no};
 use super::{SignalInput, SignalResult, State, Unavailable, Unit};
@@ -104,10 +105,6 @@ impl<'a> Rel<'a> {
     }
 }
 
-fn names(s: &str, input: &SignalInput) -> String {
-    s.replace("%S", input.symbol).replace("%B", input.bench_symbol.unwrap_or("the benchmark"))
-}
-
 /// Evaluates A1, A2 and G1.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     let Some(bench) = input.bench_weekly else {
@@ -121,10 +118,10 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
     };
     let rel = Rel::new(input.weekly, bench, input.pre.and_then(|p| p.relative.as_ref()));
     let (a2, spy_ext_pct) = a2(input, &rel);
-    vec![a1(input, &rel), a2, g1(input, &rel, spy_ext_pct)]
+    vec![a1(&rel), a2, g1(input, &rel, spy_ext_pct)]
 }
 
-fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
+fn a1(rel: &Rel) -> SignalResult {
     let n = rel.r.len();
     let as_of = rel.dates.last().copied();
     if n < A1_NEED {
@@ -180,36 +177,15 @@ fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
         let s = 0.4 * p::ramp(roc13, 0.0, 0.06)
             + 0.3 * p::ramp(rebound, 0.0, 0.10)
             + 0.3 * p::ramp(trend26, 0.0, 0.05);
-        let tpl = names(
-            "%S lost {lag104:abs} against %B over two years, but the ratio has rebounded {rebound:abs} \
-             from its {low_date} low ({wks_since_low} weeks ago) and has held above its 30-week average \
-             for {weeks_above_sma30} weeks, so the lagging phase is ending.",
-            input,
-        );
-        res.finish(State::Bullish, s, &tpl)
+        res.conclude(State::Bullish, s, Branch::A1LagEnding)
     } else if lagged && rt < sma30 && roc13 < 0.0 {
         let s = 0.5 * p::ramp(-roc13, 0.0, 0.06) + 0.5 * p::ramp(-trend26, 0.0, 0.05);
-        let tpl = names(
-            "%S is still losing ground: %S/%B moved {roc13} over 13 weeks and sits below its \
-             30-week average, after {lag104} over two years.",
-            input,
-        );
-        res.finish(State::Bearish, s, &tpl)
+        res.conclude(State::Bearish, s, Branch::A1StillLosing)
     } else if !lagged {
-        res.flags.push("no_lag".into());
-        let tpl = names(
-            "%S has not lagged %B by more than 5% over two years ({lag104}), so there is no lagging phase to end \
-             (13-week change {roc13}).",
-            input,
-        );
-        res.finish(State::Neutral, 0.0, &tpl)
+        res.flags.push(Flag::NoLag);
+        res.conclude(State::Neutral, 0.0, Branch::A1NoLag)
     } else {
-        let tpl = names(
-            "%S/%B is not yet turning decisively: {lag104} over two years, {roc13} over 13 weeks, \
-             {rebound} off its {low_date} low.",
-            input,
-        );
-        res.finish(State::Neutral, 0.0, &tpl)
+        res.conclude(State::Neutral, 0.0, Branch::A1NotTurning)
     }
 }
 
@@ -304,20 +280,12 @@ fn a2(input: &SignalInput, rel: &Rel) -> (SignalResult, Option<f64>) {
         let rung = 0.5 / rocs.len() as f64;
         let s = 0.5 * p::ramp(ext_pct, 0.7, 0.95)
             + rocs.iter().map(|r| rung * p::ramp(*r, 0.0, 0.04)).sum::<f64>();
-        let tpl = "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
-             while mid caps beat large ({roc13_mid}) and small beat mid ({roc13_small}) over 13 weeks, \
-             so capital is moving down the cap ladder.";
-        (res.finish(State::Bullish, s, &names(tpl, input)), Some(ext_pct))
+        (res.conclude(State::Bullish, s, Branch::A2DownLadder), Some(ext_pct))
     } else if all_down {
         let s = rocs.iter().map(|r| p::ramp(-r, 0.0, 0.04)).sum::<f64>() / rocs.len() as f64;
-        let tpl = "Capital is moving up the cap ladder (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks).";
-        (res.finish(State::Bearish, s, &names(tpl, input)), Some(ext_pct))
+        (res.conclude(State::Bearish, s, Branch::A2UpLadder), Some(ext_pct))
     } else {
-        let tpl =
-            "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
-             ({spy_ext_pct:pctile} percentile over 5 years), mid/large {roc13_mid}, small/mid {roc13_small} \
-             over 13 weeks.";
-        (res.finish(State::Neutral, 0.0, &names(tpl, input)), Some(ext_pct))
+        (res.conclude(State::Neutral, 0.0, Branch::A2NoRotation), Some(ext_pct))
     }
 }
 
@@ -474,39 +442,18 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     );
     res.push("lean", super::Ev::Text { v: lean });
     if spy_div {
-        res.flags.push("spy_divergence".into());
+        res.flags.push(Flag::SpyDivergence);
     }
 
     if spy_done && iwm_early && small_not_done {
         let s = 0.4 * (0.5 + 0.5 * p::ramp(spy_ext_pct.unwrap_or(0.0), 0.6, 0.95))
             + 0.3
             + 0.3 * p::ramp(r_pct, 0.4, 0.1);
-        let spy_part = if spy_ended {
-            "%B's weekly momentum wave peaked on {spy_peak_date} and has since turned negative \
-             ({spy_h_frac} of its peak)"
-        } else {
-            "%B's weekly momentum wave peaked on {spy_peak_date} and has faded to {spy_h_frac:abs} of its peak"
-        };
-        let tpl = format!(
-            "{spy_part}, while %S's wave is only {{iwm_age}} weeks old and still expanding; with %S/%B \
-             at the {{r_pct:pctile}} percentile of 5 years, %S has not had its expansion."
-        );
-        res.finish(State::Bullish, s, &names(&tpl, input))
+        res.conclude(State::Bullish, s, Branch::G1Handoff { ended: spy_ended })
     } else if iwm_fading && below_sma {
         let s = 0.5 + 0.5 * p::ramp(-roc13, 0.0, 0.05);
-        let tpl = if ih_t < 0.0 {
-            "%S's weekly momentum wave is negative and %S/%B is below its 30-week average \
-             ({roc13} over 13 weeks)."
-        } else {
-            "%S's weekly momentum wave is fading too, and %S/%B is below its 30-week average \
-             ({roc13} over 13 weeks)."
-        };
-        res.finish(State::Bearish, s, &names(tpl, input))
+        res.conclude(State::Bearish, s, Branch::G1Fading { negative: ih_t < 0.0 })
     } else {
-        res.finish(
-            State::Neutral,
-            0.0,
-            &names("The handoff from %B to %S is incomplete: {lean} ({r_pct:pctile} percentile).", input),
-        )
+        res.conclude(State::Neutral, 0.0, Branch::G1Incomplete)
     }
 }

@@ -11,6 +11,7 @@
 //! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price: 0.25·ATR at `H_last`), `breach_date` (Date: the first close under `Lmid` after `H_last`), `overturn_date` (Date: for a lower high, the first close above `H_prev` after it), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
 //! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line, falling_lows), `line_kind` (Text rising/flat/falling; falling lows are no support line), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
 
+use super::branch::{Branch, Flag};
 use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
@@ -108,12 +109,8 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         None => pivot_highs(&b.high, 5, 5, t).into(),
     };
     let Some(sw) = swing_from(b, &highs, a) else {
-        r.flags.push("too_few_pivots".into());
-        return r.finish(
-            State::Neutral,
-            0.0,
-            "Fewer than two confirmed daily swing highs, so no lower high can be judged.",
-        );
+        r.flags.push(Flag::TooFewPivots);
+        return r.conclude(State::Neutral, 0.0, Branch::H1TooFewPivots);
     };
     let (hp, hl) = (b.high[sw.i_prev], b.high[sw.i_last]);
     // Potential lower high: a pivot low after H_last (at least 3 bars old) and the highest high
@@ -182,91 +179,38 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         }
     }
     if confirmed {
-        r.flags.push("confirmed".into());
+        r.flags.push(Flag::Confirmed);
     }
     if potential {
-        r.flags.push("potential_LH".into());
+        r.flags.push(Flag::PotentialLowerHigh);
     }
     if weekly_lh {
-        r.flags.push("weekly_LH".into());
+        r.flags.push(Flag::WeeklyLowerHigh);
     }
     if overturn.is_some() {
-        r.flags.push("overturned".into());
+        r.flags.push(Flag::Overturned);
     }
     if confirmed || weekly_lh {
         let s = (0.6 * f64::from(u8::from(confirmed)) + 0.4 * f64::from(u8::from(weekly_lh))).min(1.0);
-        let t = match (confirmed, weekly_lh) {
-            (true, true) => {
-                "A lower high is confirmed: {H_last} on {H_last_date} failed below {H_prev} and price closed under \
-                 {Lmid}; the weekly chart also shows a lower high ({W_H_last} on {W_H_last_date} below {W_H_prev})."
-            }
-            (true, false) => {
-                "A lower high is confirmed: {H_last} on {H_last_date} failed below {H_prev} and price closed under {Lmid}."
-            }
-            _ => {
-                "The weekly chart shows a lower high: {W_H_last} on {W_H_last_date} failed below {W_H_prev} \
-                 ({W_H_prev_date}) and price has not closed back above it."
-            }
-        };
-        r.finish(State::Bearish, s, t)
+        r.conclude(State::Bearish, s, Branch::H1LowerHigh { daily: confirmed, weekly: weekly_lh })
     } else if overturn.is_some() {
-        let t = if breach.is_some_and(|k| overturn.is_some_and(|o| k < o)) {
-            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) was confirmed by a close under {Lmid} \
-             on {breach_date}, but price closed back above {H_prev} on {overturn_date}, so it no longer stands."
-        } else {
-            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) did not hold: price closed above \
-             {H_prev} on {overturn_date}."
-        };
-        r.finish(State::Neutral, 0.0, t)
+        let after_breach = breach.is_some_and(|k| overturn.is_some_and(|o| k < o));
+        r.conclude(State::Neutral, 0.0, Branch::H1Overturned { after_breach })
     } else if sw.structure == "HH" && !potential && breach.is_none() {
-        r.finish(
-            State::Bullish,
-            ramp((hl - hp) / a[sw.i_last], 0.25, 2.0),
-            "No lower high: the latest daily swing high {H_last} ({H_last_date}) tops the prior {H_prev} \
-             ({H_prev_date}); a failure below {H_last} and then a close under {Lmid} would create one.",
-        )
+        r.conclude(State::Bullish, ramp((hl - hp) / a[sw.i_last], 0.25, 2.0), Branch::H1HigherHigh)
     } else if sw.structure == "HH" && !potential {
-        r.flags.push("higher_high_breached".into());
-        r.finish(
-            State::Neutral,
-            0.0,
-            "The latest daily swing high {H_last} ({H_last_date}) topped the prior {H_prev}, but price has since closed \
-             under {Lmid} (first on {breach_date}); a swing high below {H_last} from here would be a lower high.",
-        )
+        r.flags.push(Flag::HigherHighBreached);
+        r.conclude(State::Neutral, 0.0, Branch::H1HigherHighBreached)
     } else if sw.structure == "LH" {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) is not yet confirmed; a close below \
-             {Lmid} would confirm it.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::H1Unconfirmed)
     } else if potential && breach.is_some() {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "A potential lower high is forming under {H_last} ({H_last_date}) and price has already closed below \
-             {Lmid} (on {breach_date}); it is confirmed once a swing high forms below {H_last}.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::H1PotentialBreached)
     } else if potential {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "A potential lower high is forming under {H_last} ({H_last_date}); a close below {Lmid} confirms it.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::H1Potential)
     } else if breach.is_some() {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "The last two daily swing highs are level ({H_prev} and {H_last}) and price has since closed below {Lmid} \
-             (first on {breach_date}).",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::H1LevelBreached)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "The last two daily swing highs are level ({H_prev} and {H_last}); a close below {Lmid} would turn \
-             this into a lower high.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::H1Level)
     }
 }
 
@@ -370,82 +314,36 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     let at_or_above = o[t] >= line_t;
     let under_line = matches!(status, ObvStatus::Intact | ObvStatus::Reclaimed) && !at_or_above;
     if under_line {
-        r.flags.push("at_line".into());
-        return r.finish(
-            State::Neutral,
-            0.0,
-            "OBV is testing its {line_kind} support line (pivot lows {p1_date}, {p2_date}) from just below, within \
-             the tolerance of a break.",
-        );
+        r.flags.push(Flag::AtLine);
+        return r.conclude(State::Neutral, 0.0, Branch::H2AtLine);
     }
     // A failed or unretested break that OBV has since climbed back above (line + tol) no longer
     // stands: the bearish state is overturned by the later sessions, not reported.
     let back_above = o[t] > line_t + sc.tol;
     if matches!(status, ObvStatus::Failed | ObvStatus::NoRetest) && back_above {
-        r.flags.push("overturned".into());
-        return r.finish(
-            State::Neutral,
-            0.0,
-            "OBV broke its support line on {t_b_date} but has since climbed back above it ({dist} days of median \
-             volume above the line).",
-        );
+        r.flags.push(Flag::Overturned);
+        return r.conclude(State::Neutral, 0.0, Branch::H2Overturned);
     }
     match status {
-        ObvStatus::FallingLows => r.finish(
-            State::Neutral,
-            0.0,
-            "OBV's last two pivot lows are falling ({p1_obv} on {p1_date}, {p2_obv} on {p2_date}), so there is no \
-             support line for it to hold.",
-        ),
-        ObvStatus::Intact => r.finish(
-            State::Bullish,
-            ramp(dist, 0.0, 5.0),
-            "OBV remains above its {line_kind} support (pivot lows {p1_date}, {p2_date}), {dist} days of median \
-             volume above the line.",
-        ),
-        ObvStatus::Reclaimed => r.finish(
-            State::Bullish,
-            0.4,
-            "OBV broke its support on {t_b_date}, retested it from below on {t_r_date} and reclaimed the line on \
-             {resolved_date}.",
-        ),
-        ObvStatus::Failed => r.finish(
-            State::Bearish,
-            0.8 + 0.2 * ramp(sc.fail_depth / med_v, 0.0, 3.0),
-            "OBV broke support on {t_b_date}, retested it from below on {t_r_date}, failed and made a new low on \
-             {fail_date}; this is a bearish volume signal.",
-        ),
-        ObvStatus::NoRetest => r.finish(
-            State::Bearish,
-            0.4,
-            "OBV broke support on {t_b_date} and did not come back to retest it within 20 sessions: not a failed \
-             retest, but OBV stayed under its broken support, a weaker bearish volume signal.",
-        ),
+        ObvStatus::FallingLows => r.conclude(State::Neutral, 0.0, Branch::H2FallingLows),
+        ObvStatus::Intact => r.conclude(State::Bullish, ramp(dist, 0.0, 5.0), Branch::H2Intact),
+        ObvStatus::Reclaimed => r.conclude(State::Bullish, 0.4, Branch::H2Reclaimed),
+        ObvStatus::Failed => {
+            r.conclude(State::Bearish, 0.8 + 0.2 * ramp(sc.fail_depth / med_v, 0.0, 3.0), Branch::H2Failed)
+        }
+        ObvStatus::NoRetest => r.conclude(State::Bearish, 0.4, Branch::H2NoRetest),
         ObvStatus::Retest => {
-            r.flags.push("retest_in_progress".into());
-            r.finish(
-                State::Neutral,
-                0.0,
-                "OBV is retesting broken support from below (broken {t_b_date}, retest since {t_r_date}); a failure \
-                 there would be bearish.",
-            )
+            r.flags.push(Flag::RetestInProgress);
+            r.conclude(State::Neutral, 0.0, Branch::H2Retest)
         }
         ObvStatus::Broken => {
-            r.flags.push("broken_awaiting_retest".into());
-            r.finish(
-                State::Neutral,
-                0.0,
-                "OBV broke its support line on {t_b_date}; a retest from below that fails would be bearish.",
-            )
+            r.flags.push(Flag::BrokenAwaitingRetest);
+            r.conclude(State::Neutral, 0.0, Branch::H2Broken)
         }
-        ObvStatus::Expired => r.finish(
-            State::Neutral,
-            0.0,
-            "OBV's last break of support ({t_b_date}) was neither reclaimed nor failed within 30 sessions of the retest.",
-        ),
+        ObvStatus::Expired => r.conclude(State::Neutral, 0.0, Branch::H2Expired),
         ObvStatus::NoLine => {
-            r.flags.push("no_support_line".into());
-            r.finish(State::Neutral, 0.0, "OBV has no recent pair of pivot lows to draw a support line from.")
+            r.flags.push(Flag::NoSupportLine);
+            r.conclude(State::Neutral, 0.0, Branch::H2NoLine)
         }
     }
 }

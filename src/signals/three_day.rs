@@ -16,6 +16,7 @@
 //! Flags: E1 `no_zone`, `no_breakout`; E2 `too_few_dips`, `provisional_dip`; E3
 //! `event_sensitive`; E4 `no_mirror`.
 
+use super::branch::{Branch, E1NotFirm, Flag};
 use super::cache::{self, or_compute};
 use super::series::{at, dates_at, logtrend_vol, missing_share, price_list, ratio, sma_vol, vol_ok, yes_no};
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
@@ -42,10 +43,6 @@ pub const E1_NEED: usize = 45;
 pub const E3_NEED: usize = 31;
 /// E4 needs 60 bars (MACD 12/26/9 lookback 33 plus waves).
 pub const E4_NEED: usize = 60;
-
-fn names(s: &str, input: &SignalInput) -> String {
-    s.replace("%S", input.symbol)
-}
 
 fn short(id: &'static str, claim: &'static str, b: &Bars, need: usize) -> SignalResult {
     SignalResult::unavailable(
@@ -176,12 +173,8 @@ fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     let Some(z) = find_zone(b, &atr14, t) else {
         res.push_num("close", c[t], Unit::Price);
         res.push_num("atr", atr_t, Unit::Price);
-        res.flags.push("no_zone".into());
-        return res.finish(
-            State::Neutral,
-            0.0,
-            "No tight 3-day consolidation (closes within 2.5 ATR for 8 or more bars) in the last 30 bars.",
-        );
+        res.flags.push(Flag::NoZone);
+        return res.conclude(State::Neutral, 0.0, Branch::E1NoZone);
     };
     res.push("zone_start", Ev::Date { v: b.date[z.start] });
     res.push("zone_end", Ev::Date { v: b.date[z.end] });
@@ -194,28 +187,12 @@ fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
         res.push_num("lead", lead, Unit::Atr);
         res.push_num("close", ct, Unit::Price);
         res.push_num("atr", atr_t, Unit::Price);
-        res.flags.push("no_breakout".into());
+        res.flags.push(Flag::NoBreakout);
         if ct < z.zlo {
             let s = p::ramp((z.ztop - ct) / atr_t, 0.5, 2.5);
-            return res.finish(
-                State::Bearish,
-                s,
-                &names(
-                    "%S broke down out of its {zone_start}–{zone_end} 3-day consolidation ({zlo}–{ztop}), \
-                     closing at {close}.",
-                    input,
-                ),
-            );
+            return res.conclude(State::Bearish, s, Branch::E1BrokeDown);
         }
-        return res.finish(
-            State::Neutral,
-            0.0,
-            &names(
-                "%S is still inside its {zone_start}–{zone_end} 3-day consolidation ({zlo}–{ztop}) with no \
-                 close above the top yet.",
-                input,
-            ),
-        );
+        return res.conclude(State::Neutral, 0.0, Branch::E1Inside);
     };
     let nb = t - bo + 1;
     let closes_above = (bo..=t).filter(|&j| c[j] >= z.ztop).count();
@@ -233,55 +210,19 @@ fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
         let s = 0.4 * p::ramp(nb as f64, 2.0, 8.0)
             + 0.3 * p::ramp(lead, 0.5, 3.0)
             + 0.3 * p::ramp(undercut, 0.5, -0.5);
-        let tail = if undercut > 0.0 {
-            "never undercutting it by more than {undercut} ATR"
-        } else {
-            "with every low staying above the top"
-        };
-        let tpl = format!(
-            "On the 3-day chart %S has closed above its {{zone_start}}–{{zone_end}} consolidation \
-             ({{zlo}}–{{ztop}}) on all {{n}} bars since {{breakout_date}}, {tail}; it now leads the top by \
-             {{lead}} ATR."
-        );
-        return res.finish(State::Bullish, s, &names(&tpl, input));
+        return res.conclude(State::Bullish, s, Branch::E1Holding);
     }
     if ct < z.zlo || ct < z.ztop - 0.5 * atr_t {
         let s = p::ramp((z.ztop - ct) / atr_t, 0.5, 2.5);
-        return res.finish(
-            State::Bearish,
-            s,
-            &names(
-                "%S slipped back below the 3-day zone top {ztop} after breaking out on {breakout_date} \
-                 (close {close}).",
-                input,
-            ),
-        );
+        return res.conclude(State::Bearish, s, Branch::E1SlippedBack);
     }
-    let pos = if lead.abs() < 0.005 {
-        "right at it".to_string()
-    } else if lead > 0.0 {
-        "{lead:abs} ATR above it".to_string()
-    } else {
-        "{lead:abs} ATR below it".to_string()
-    };
-    let tpl = if closes_above == nb {
+    let branch = if closes_above == nb {
         // Every close held the top, so name what kept the hold from being firm.
-        let why = if undercut > 0.5 {
-            "a low undercut the top by {undercut} ATR"
-        } else {
-            "the lead is under 0.5 ATR"
-        };
-        format!(
-            "%S has closed at or above the 3-day zone top {{ztop}} on all {{n}} bars since {{breakout_date}}, \
-             now {pos}, but the hold is not firm: {why}."
-        )
+        Branch::E1NotFirm(if undercut > 0.5 { E1NotFirm::Undercut } else { E1NotFirm::ShortLead })
     } else {
-        format!(
-            "%S is near the 3-day zone top {{ztop}} but not holding firmly: {{closes_above}} of {{n}} closes at \
-             or above it since {{breakout_date}}, now {pos}."
-        )
+        Branch::E1NotHolding
     };
-    res.finish(State::Neutral, 0.0, &names(&tpl, input))
+    res.conclude(State::Neutral, 0.0, branch)
 }
 
 #[inline(never)]
@@ -357,44 +298,23 @@ fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     }
     if let Some(j) = provisional {
         res.push("provisional_dip_date", Ev::Date { v: b.date[j] });
-        res.flags.push("provisional_dip".into());
+        res.flags.push(Flag::ProvisionalDip);
     }
 
     if k < 2 {
-        res.flags.push("too_few_dips".into());
-        return res.finish(
-            State::Neutral,
-            0.0,
-            "Not enough 3-day dips yet to judge absorption ({k} confirmed since {window_start}).",
-        );
+        res.flags.push(Flag::TooFewDips);
+        return res.conclude(State::Neutral, 0.0, Branch::E2TooFewDips);
     }
     if all_higher && absorbed_ratio >= 0.5 {
         let s = p::ramp(k as f64, 2.0, 4.0) * (0.5 + 0.5 * absorbed_ratio);
-        let tpl = if absorbed == k {
-            "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}) and was bought back to \
-             the prior swing high within {max_recov} bars."
-        } else {
-            "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}); {absorbed} of them \
-             were bought back to the prior swing high within {max_recov} bars."
-        };
-        return res.finish(State::Bullish, s, tpl);
+        return res.conclude(State::Bullish, s, Branch::E2Absorbed { all: absorbed == k });
     }
     if lows[k - 1] < lows[k - 2] {
         let a = at(&atr14, t).unwrap_or(f64::NAN);
         let s = p::ramp((lows[k - 2] - lows[k - 1]) / a, 0.0, 1.5);
-        return res.finish(
-            State::Bearish,
-            s,
-            "The latest 3-day dip undercut the prior one ({l_k} below {l_k1}), so dips are no longer absorbed \
-             at higher levels.",
-        );
+        return res.conclude(State::Bearish, s, Branch::E2Undercut);
     }
-    res.finish(
-        State::Neutral,
-        0.0,
-        "3-day dips since {window_start} are mixed: lows {dip_lows}, {absorbed} of {k} bought back within 4 \
-         bars.",
-    )
+    res.conclude(State::Neutral, 0.0, Branch::E2Mixed)
 }
 
 /// The E3 reading of one volume series: (vtrend, vr, udv20, state, σ).
@@ -487,29 +407,21 @@ fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
         res.push_num("udv20_ex_events", udv2, Unit::Ratio);
         if state2 != state {
             s *= 0.7;
-            res.flags.push("event_sensitive".into());
+            res.flags.push(Flag::EventSensitive);
         }
     }
     match state {
-        State::Bullish => res.finish(
-            State::Bullish,
-            s,
-            "3-day volume trended up {vtrend} over 20 bars, with up-bar volume {udv20}× down-bar volume.",
-        ),
-        State::Bearish => res.finish(
-            State::Bearish,
-            s,
-            "Rising 3-day volume ({vtrend} over 20 bars) is coming on down bars (up/down volume {udv20}).",
-        ),
+        State::Bullish => res.conclude(State::Bullish, s, Branch::E3Up),
+        State::Bearish => res.conclude(State::Bearish, s, Branch::E3Down),
         _ => {
-            let tpl = if vtrend >= 0.10 {
-                "3-day volume is rising ({vtrend} over 20 bars) but not on up bars (up/down volume {udv20})."
+            let branch = if vtrend >= 0.10 {
+                Branch::E3RisingNotUp
             } else if vtrend <= -0.10 {
-                "3-day volume is falling ({vtrend} over 20 bars; up/down volume {udv20})."
+                Branch::E3Falling
             } else {
-                "3-day volume is flat ({vtrend} over 20 bars; up/down volume {udv20})."
+                Branch::E3Flat
             };
-            res.finish(State::Neutral, 0.0, tpl)
+            res.conclude(State::Neutral, 0.0, branch)
         }
     }
 }
@@ -574,34 +486,25 @@ fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult
         let mut s = 0.4 * p::ramp(rising as f64, 2.0, 5.0)
             + 0.3 * p::ramp(ht / atr_t, 0.0, 0.5)
             + if mirror { 0.3 } else { 0.0 };
-        let tpl = if mirror {
-            "3-day momentum mirrors the weekly: the downside trough of {trough_date} faded over {fade_bars} bars \
-             and the histogram has expanded upward for {rising} bars."
+        let branch = if mirror {
+            Branch::E4Mirror
         } else {
             s *= 0.6;
-            res.flags.push("no_mirror".into());
-            "On the 3-day chart the downside trough of {trough_date} faded over {fade_bars} bars and the \
-             histogram has expanded upward for {rising} bars, but the weekly has not flipped into expansion \
-             yet, so there is no mirror."
+            res.flags.push(Flag::NoMirror);
+            Branch::E4NoMirror
         };
-        return res.finish(State::Bullish, s, &names(tpl, input));
+        return res.conclude(State::Bullish, s, branch);
     }
     if ht < 0.0 && falling >= 2 {
         let s = p::ramp(-ht / atr_t, 0.0, 0.5);
-        return res.finish(
-            State::Bearish,
-            s,
-            "3-day momentum is expanding to the downside: the MACD histogram is below zero and has fallen for \
-             {falling} bars.",
-        );
+        return res.conclude(State::Bearish, s, Branch::E4Down);
     }
-    let tpl = if ht > 0.0 && rising >= 2 {
-        "3-day momentum is rising for {rising} bars, but without a faded downside wave before it this is not yet \
-         the expansion the weekly mirror needs."
+    let branch = if ht > 0.0 && rising >= 2 {
+        Branch::E4RisingNoFade
     } else if ht > 0.0 {
-        "3-day momentum is positive but not expanding upward ({rising} rising bars)."
+        Branch::E4PositiveFlat
     } else {
-        "3-day momentum is not yet expanding upward (histogram below zero, {rising} rising bars)."
+        Branch::E4NotExpanding
     };
-    res.finish(State::Neutral, 0.0, tpl)
+    res.conclude(State::Neutral, 0.0, branch)
 }

@@ -18,6 +18,7 @@
 //! When a later weekly low up to as-of undercuts that low, the anchor moves to the lowest such
 //! low (`re_anchored`), so no weekly low after the anchor is below it.
 
+use super::branch::{Branch, D1Below, Flag};
 use super::cache::{self, or_compute};
 use super::series::{
     at, dates_at, logtrend_vol, mean_vol, missing_share, price_list, ratio, sma_vol, yes_no,
@@ -47,10 +48,6 @@ pub const D1_NEED: usize = 72;
 pub const D2_MIN_SPAN: usize = 26;
 /// D4 needs 90 complete weeks.
 pub const D4_NEED: usize = 90;
-
-fn names(s: &str, input: &SignalInput) -> String {
-    s.replace("%S", input.symbol)
-}
 
 fn short(id: &'static str, claim: &'static str, w: &Bars, need: usize) -> SignalResult {
     SignalResult::unavailable(
@@ -226,12 +223,8 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
         res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
         res.push_num("bw_pct", bw_pct, Unit::Ratio);
-        res.flags.push("no_compression_found".into());
-        return res.finish(
-            State::Neutral,
-            0.0,
-            "No weekly Bollinger squeeze in the last three years gives a compression cluster to reclaim.",
-        );
+        res.flags.push(Flag::NoCompressionFound);
+        return res.conclude(State::Neutral, 0.0, Branch::D1NoCompression);
     }
 
     let (mut prior_below, mut n_since, mut closes_above) = (0usize, 0usize, 0usize);
@@ -285,11 +278,11 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
 
     // `prior_below` counts within a 26-week window: all 26 is read as the measured run instead.
     let below = if prior_below >= 26 && r.is_some_and(|r| weeks_below >= r) {
-        "never closing above the top in the {weeks_below} weeks of data before"
+        D1Below::DataStart
     } else if prior_below >= 26 {
-        "{weeks_below} straight weeks at or below the top"
+        D1Below::Run
     } else {
-        "closing at or below the top in {prior_below} of the 26 weeks before"
+        D1Below::InWindow
     };
     let ct = c[t];
     let bull = r.is_some()
@@ -302,48 +295,25 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
             + 0.25 * p::ramp(dist_atr, 0.0, 2.0)
             + 0.2 * p::ramp(n_bands as f64, 1.0, 4.0)
             + 0.2 * p::ramp(closes_above as f64, 1.0, 6.0);
-        let tpl = if n_bands == 1 {
+        let single = n_bands == 1;
+        if single {
             s *= 0.7;
-            res.flags.push("single_band".into());
-            "%S has closed above its only weekly compression band ({bottom}–{top}) in {closes_above} of \
-             {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; after BELOW, this is \
-             a reclaim, not a bounce."
-        } else {
-            "%S has closed above the entire cluster of {n_bands} weekly compression bands ({bottom}–{top}) in \
-             {closes_above} of {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; \
-             after BELOW, this is a reclaim, not a bounce."
-        };
-        return res.finish(State::Bullish, s, &names(&tpl.replace("BELOW", below), input));
+            res.flags.push(Flag::SingleBand);
+        }
+        return res.conclude(State::Bullish, s, Branch::D1Reclaim { single, below });
     }
     if ct < bottom || (r.is_some() && ct < top - 0.5 * atr_t) {
         let s = p::ramp((top - ct) / atr_t, 0.5, 3.0);
-        let tpl = if ct < bottom {
-            "%S has fallen below the whole weekly compression cluster ({bottom}–{top}), closing at {close}."
-        } else {
-            "%S has fallen back below the compression cluster top {top} after reclaiming it on {reclaim_date} \
-             (weekly close {close}, {dist_atr:abs} ATR below the top)."
-        };
-        return res.finish(State::Bearish, s, &names(tpl, input));
+        let branch = if ct < bottom { Branch::D1BelowCluster } else { Branch::D1FellBack };
+        return res.conclude(State::Bearish, s, branch);
     }
-    let tpl = match r {
-        None if ct > top => {
-            "%S has been above its weekly compression cluster ({bottom}–{top}) for more than 26 weeks; there is \
-             no recent reclaim to confirm."
-        }
-        None => {
-            "%S is still working through the weekly compression cluster ({bottom}–{top}), closing at {close} \
-             with no reclaim of the top in 26 weeks."
-        }
-        Some(_) if ct > top => {
-            "%S has been above the compression cluster top {top} since {reclaim_date}, but {strong_above} of \
-             the {n_since} weeks since closed strongly; after BELOW, it is not yet a confirmed reclaim."
-        }
-        Some(_) => {
-            "%S is still working through the compression cluster ({bottom}–{top}; strong closes above since \
-             {reclaim_date}: {strong_above})."
-        }
+    let branch = match r {
+        None if ct > top => Branch::D1AboveNoRecentReclaim,
+        None => Branch::D1NoReclaim,
+        Some(_) if ct > top => Branch::D1Unconfirmed { below },
+        Some(_) => Branch::D1InsideAfterReclaim,
     };
-    res.finish(State::Neutral, 0.0, &names(&tpl.replace("BELOW", below), input))
+    res.conclude(State::Neutral, 0.0, branch)
 }
 
 /// The D2/D3 anchor: (index, chosen automatically, the configured or automatic low it replaces).
@@ -511,7 +481,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
         res.push("break_obv_divergence", Ev::Text { v: yes_no(ob[b] > ob[a]) });
     }
     if auto {
-        res.flags.push("anchor_auto".into());
+        res.flags.push(Flag::AnchorAuto);
     }
     push_prior_anchor(&mut res, input);
 
@@ -520,23 +490,12 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
             + 0.3 * p::ramp(persist, 0.5, 0.8)
             + 0.2 * p::ramp(obv_slope, 0.0, 0.05)
             + if vol_trend > 0.0 && vol_ratio >= 1.0 { 0.2 } else { 0.0 };
-        let tpl = "Weekly OBV is up {obv_rel_n} weeks of average volume since the {anchor_date} low; an average \
-                   up week traded {udv}× the volume of an average down week, OBV rose in {persist:abs} of 13-week \
-                   windows, and weekly volume trended {vol_trend} over the year.";
-        res.finish(State::Bullish, s, tpl)
+        res.conclude(State::Bullish, s, Branch::D2Accumulation)
     } else if obv_rel < 0.0 && obv_slope < 0.0 && udv < 0.90 {
         let s = 0.5 * p::ramp(udv, 0.9, 0.6) + 0.5 * p::ramp(-obv_slope, 0.0, 0.05);
-        let tpl = "Volume has been net distributive since the {anchor_date} low: weekly OBV is down \
-                   {obv_rel_n:abs} weeks of average volume and an average up week traded only {udv}× the volume of an \
-                   average down week.";
-        res.finish(State::Bearish, s, tpl)
+        res.conclude(State::Bearish, s, Branch::D2Distribution)
     } else {
-        let dir = if obv_rel >= 0.0 { "up" } else { "down" };
-        let tpl = format!(
-            "Accumulation since the {{anchor_date}} low is mixed: average up-week over down-week volume {{udv}}, weekly OBV {dir} \
-             {{obv_rel_n:abs}} weeks of average volume, rising in {{persist:abs}} of 13-week windows."
-        );
-        res.finish(State::Neutral, 0.0, &tpl)
+        res.conclude(State::Neutral, 0.0, Branch::D2Mixed)
     }
 }
 
@@ -545,7 +504,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
 fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput) {
     if let Some((_, _, Some(old))) = anchor(input) {
         let w = input.weekly;
-        res.flags.push("re_anchored".into());
+        res.flags.push(Flag::ReAnchored);
         res.push("prior_anchor_date", Ev::Date { v: w.date[old] });
         res.push_num("prior_anchor_low", w.low[old], Unit::Price);
     }
@@ -612,48 +571,23 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     push_prior_anchor(&mut res, input);
 
     if n < 2 {
-        res.flags.push("too_few_pullbacks".into());
-        return res.finish(
-            State::Neutral,
-            0.0,
-            "Too few weekly pullbacks to test the volume trendline ({n_pullbacks} since the {anchor_date} low).",
-        );
+        res.flags.push(Flag::TooFewPullbacks);
+        return res.conclude(State::Neutral, 0.0, Branch::D3TooFewPullbacks);
     }
     let last_failed_lower = !held[n - 1] && w.low[pts[n]] < w.low[pts[n - 1]];
     if slope <= 0.0 || last_failed_lower {
         let s = 0.5 + 0.5 * p::ramp(-slope, 0.0, 0.05);
-        let tpl = if last_failed_lower {
-            "OBV broke its rising trendline on the {last_pullback_date} pullback, making a lower OBV low \
-             alongside a lower price low."
-        } else {
-            "The OBV trendline through the {n_pullbacks} weekly pullbacks since the {anchor_date} low is not \
-             rising (slope {slope} weeks of average volume per week), so volume is not confirming demand."
-        };
-        return res.finish(State::Bearish, s, tpl);
+        let branch = if last_failed_lower { Branch::D3BrokeLower } else { Branch::D3NotRising };
+        return res.conclude(State::Bearish, s, branch);
     }
     let base = p::ramp(n as f64, 2.0, 5.0) * held_ratio * (0.5 + 0.5 * p::ramp(r2, 0.3, 0.9));
     if n_held == n {
-        res.finish(
-            State::Bullish,
-            base,
-            "Through all {n_pullbacks} weekly pullbacks since the {anchor_date} low ({pullback_dates}) OBV made \
-             higher lows along an upward trendline (r² {r2}).",
-        )
+        res.conclude(State::Bullish, base, Branch::D3AllHeld)
     } else if n >= 5 && n - n_held == 1 {
-        res.flags.push("one_breach".into());
-        res.finish(
-            State::Bullish,
-            base * 0.6,
-            "OBV made higher lows at {held} of {n_pullbacks} weekly pullbacks since the {anchor_date} low along \
-             an upward trendline (r² {r2}), with one breach on {failed_dates}.",
-        )
+        res.flags.push(Flag::OneBreach);
+        res.conclude(State::Bullish, base * 0.6, Branch::D3OneBreach)
     } else {
-        res.finish(
-            State::Neutral,
-            0.0,
-            "The volume trendline since the {anchor_date} low rises, but OBV held only {held} of \
-             {n_pullbacks} weekly pullbacks (breaches on {failed_dates}).",
-        )
+        res.conclude(State::Neutral, 0.0, Branch::D3SomeHeld)
     }
 }
 
@@ -746,36 +680,19 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         let rec = if t - f <= 8 {
             1.0
         } else {
-            res.flags.push("mature_expansion".into());
+            res.flags.push(Flag::MatureExpansion);
             0.6
         };
         let s = (n_eu as f64 / 3.0) * (0.5 + 0.5 * p::ramp(cl as f64, 8.0, 40.0)) * rec;
-        return res.finish(
-            State::Bullish,
-            s,
-            "Weekly momentum flipped into expansion on {flip_date} after {contraction_len} weeks of \
-             contraction; {n_eu} of the last 3 histogram waves are expanding upward (weekly RSI {rsi}, from {rsi_13ago} \
-             13 weeks ago).",
-        );
+        return res.conclude(State::Bullish, s, Branch::D4Flip);
     }
     if n_ed >= 2 {
-        return res.finish(
-            State::Bearish,
-            n_ed as f64 / 3.0,
-            "Weekly momentum is expanding downward on {n_ed} of the last 3 histogram waves (weekly RSI {rsi}).",
-        );
+        return res.conclude(State::Bearish, n_ed as f64 / 3.0, Branch::D4ExpandingDown);
     }
-    let tpl = match flip {
-        Some(f) if n_eu >= 2 && t - f > 12 => {
-            "Weekly momentum has been expanding on {n_eu} of the last 3 waves since {flip_date}; at {weeks_since_flip} \
-             weeks the flip is too old to count as a fresh expansion."
-        }
-        Some(_) if n_eu >= 2 => {
-            "Weekly momentum is expanding on {n_eu} of the last 3 waves since {flip_date}, but after only \
-             {contraction_len} weeks of contraction this is not a flip out of a long contraction."
-        }
-        _ => "No broad weekly momentum expansion yet ({n_eu} of the last 3 histogram waves expanding upward, weekly RSI \
-              {rsi}).",
+    let branch = match flip {
+        Some(f) if n_eu >= 2 && t - f > 12 => Branch::D4FlipTooOld,
+        Some(_) if n_eu >= 2 => Branch::D4ShortContraction,
+        _ => Branch::D4NoExpansion,
     };
-    res.finish(State::Neutral, 0.0, tpl)
+    res.conclude(State::Neutral, 0.0, branch)
 }

@@ -6,6 +6,7 @@
 use marketnote::config::NoteConfig;
 use marketnote::report::{build, RenderOptions};
 use marketnote::signals::stance::{LevelStatus, StanceKind, Trigger};
+use marketnote::signals::Flag;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -124,9 +125,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
 
         // A stale monthly policy rate is never read as flat expectations.
         let b1 = sig("macro_rate_cut_expectations");
-        if b1.flags.iter().any(|f| f == "policy_rate_stale")
-            && b1.state == marketnote::signals::State::Neutral
-        {
+        if b1.flags.contains(&Flag::PolicyRateStale) && b1.state == marketnote::signals::State::Neutral {
             let rates = b.lines().find(|l| l.contains("**Rates:**")).unwrap_or("");
             assert!(!rates.contains("roughly flat") && rates.contains("cannot tell"), "{date}: {rates}");
         }

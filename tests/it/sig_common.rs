@@ -5,6 +5,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use marketnote::config::SignalParams;
 use marketnote::data::{Bar, Bars};
+use marketnote::narrative::signal_text::{sentence, Names};
 use marketnote::signals::{SignalInput, SignalResult, State};
 
 /// `n` Fridays from 2018-01-05.
@@ -117,7 +118,14 @@ pub fn assert_state(r: &SignalResult, s: State) {
         State::Bullish | State::Bearish => assert!(r.strength > 0.0 && r.strength <= 1.0, "{r:#?}"),
         _ => assert_eq!(r.strength, 0.0),
     }
-    assert!(!r.sentence.contains("n/a"), "sentence has n/a: {}", r.sentence);
+    let text = said(r);
+    assert!(!text.contains("n/a"), "sentence has n/a: {text}");
+}
+
+/// The sentence the narrative writes for `r` (instrument IWM, benchmark SPY), or the one its
+/// family wrote itself: for prose checks only; signal tests assert on state, branch, evidence.
+pub fn said(r: &SignalResult) -> String {
+    sentence(r, Names { symbol: "IWM", bench: Some("SPY") }).unwrap_or_else(|| r.sentence.clone())
 }
 
 /// Linear interpolation of `n` points from a to b (inclusive of a, exclusive of b).
@@ -150,7 +158,12 @@ pub fn print(rs: &[SignalResult]) {
     for r in rs {
         println!(
             "{} [{:?} σ={:.3}] as_of={:?} flags={:?}\n  {}",
-            r.id, r.state, r.strength, r.as_of, r.flags, r.sentence
+            r.id,
+            r.state,
+            r.strength,
+            r.as_of,
+            r.flags,
+            said(r)
         );
         let ev: Vec<String> = r
             .evidence

@@ -4,7 +4,7 @@
 use crate::common;
 use common::*;
 use marketnote::signals::risk::{scan_obv, ObvStatus};
-use marketnote::signals::{daily, risk, SignalResult, State, Unavailable};
+use marketnote::signals::{daily, risk, Branch, Flag, SignalResult, State, Unavailable};
 
 fn get<'a>(rs: &'a [SignalResult], id: &str) -> &'a SignalResult {
     rs.iter().find(|r| r.id == id).unwrap()
@@ -154,7 +154,7 @@ fn f3_pullback_states() {
     let r = eval_daily(&uptrend(n), &vec![1e6; n]);
     let f3 = get(&r, "d1_shallow_pullbacks");
     assert_eq!(f3.state, State::Bullish, "{}", f3.sentence);
-    assert!(f3.flags.contains(&"no_material_pullback".to_string()));
+    assert!(f3.flags.contains(&Flag::NoMaterialPullback));
     assert_eq!(f3.strength, 0.5);
 
     // A 12-session slide giving back the whole 40-session advance.
@@ -199,7 +199,7 @@ fn f1_impulsive_reclaim_and_no_leg() {
     // A gentle trend has no impulsive leg.
     let f1 = get(&eval_daily(&uptrend(320), &vec![1e6; 320]), "d1_stacked_level_reclaim").clone();
     assert_eq!(f1.state, State::Neutral);
-    assert!(f1.flags.contains(&"not_impulsive".to_string()));
+    assert!(f1.flags.contains(&Flag::NotImpulsive));
 }
 
 /// OBV path (steps of ±1): two pivot lows (flat line at 5), a break, a retest, a new low.
@@ -305,13 +305,13 @@ fn h2_failed_retest_is_bearish_with_dates() {
     let b = &o.daily;
     assert_eq!(h2.date("t_b_date"), Some(b.date[30 + 49]));
     assert_eq!(h2.date("fail_date"), Some(b.date[30 + 54]));
-    assert!(h2.sentence.contains("failed and made a new low"), "{}", h2.sentence);
+    assert_eq!(h2.branch, Branch::H2Failed);
 
     // Cut during the retest: neutral, flagged.
     let o2 = Owned::new(o.daily.slice(0, 30 + 53));
     let h2 = get(&risk::evaluate(&o2.input()), "risk_obv_underside_retest_fail").clone();
     assert_eq!(h2.state, State::Neutral, "{}", h2.sentence);
-    assert!(h2.flags.contains(&"retest_in_progress".to_string()));
+    assert!(h2.flags.contains(&Flag::RetestInProgress));
     // Cut before the break: intact support, bullish, with the line value for invalidation.
     let o3 = Owned::new(o.daily.slice(0, 30 + 41));
     let h2 = get(&risk::evaluate(&o3.input()), "risk_obv_underside_retest_fail").clone();
@@ -340,7 +340,7 @@ fn h1_lower_high_states() {
     let h1 = get(&risk::evaluate(&o.input()), "risk_lower_high").clone();
     assert_eq!(h1.state, State::Bearish, "{} {:?}", h1.sentence, h1.evidence);
     assert!((h1.strength - 0.6).abs() < 1e-12);
-    assert!(h1.sentence.starts_with("A lower high is confirmed"), "{}", h1.sentence);
+    assert!(matches!(h1.branch, Branch::H1LowerHigh { daily: true, .. }), "{:?}", h1.branch);
     assert!((h1.num("H_prev").unwrap() - 110.5).abs() < 1e-9);
     assert!((h1.num("Lmid").unwrap() - 99.5).abs() < 0.2);
 
@@ -349,7 +349,7 @@ fn h1_lower_high_states() {
     let o = Owned::new(bars(&c, &vec![1e6; c.len()]));
     let h1 = get(&risk::evaluate(&o.input()), "risk_lower_high").clone();
     assert_eq!(h1.state, State::Bullish, "{} {:?}", h1.sentence, h1.evidence);
-    assert!(h1.sentence.starts_with("No lower high"));
+    assert_eq!(h1.branch, Branch::H1HigherHigh);
 
     // Lower high not yet confirmed (price holds above the dip): neutral.
     let c = knots(&[(0, 90.0), (30, 110.0), (40, 100.0), (50, 106.0), (60, 102.0), (66, 103.0)]);

@@ -1,0 +1,476 @@
+//! Each signal's sentence, written from its typed branch and evidence (one voice: the signal
+//! files return facts only). Templates use the `{key}` / `{key:modifier}` placeholder language
+//! of [`crate::signals::format::fill`] (numbers from the evidence, rounded there and in
+//! [`crate::fmt`]); `%S` is the instrument's ticker, `%B` the benchmark's.
+//!
+//! Written for the weekly (D1–D4), 3-day (E1–E4), relative-strength (A1, A2, G1) and risk
+//! (H1, H2) families and for every unavailable signal. The daily (F1–F4), macro and
+//! fundamentals families still fill their own template in `src/signals/` ([`Branch::None`]):
+//! their sentence is left as it is.
+
+use crate::signals::branch::{Branch, D1Below, E1NotFirm};
+use crate::signals::format::fill;
+use crate::signals::{capitalise, SignalResult, State};
+use std::borrow::Cow;
+
+/// The names a sentence may use: the instrument's ticker (`%S`) and the benchmark's (`%B`).
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    /// The instrument's ticker.
+    pub symbol: &'a str,
+    /// The benchmark's ticker, when configured ("the benchmark" otherwise).
+    pub bench: Option<&'a str>,
+}
+
+/// Writes the sentence of every signal that does not carry one yet (see the module docs).
+pub fn write_sentences(results: &mut [SignalResult], names: Names) {
+    for r in results.iter_mut() {
+        if let Some(s) = sentence(r, names) {
+            r.sentence = s;
+        }
+    }
+}
+
+/// The sentence of one signal: "{Claim}: not assessed ({reason})." when unavailable, else the
+/// template of its branch filled from its evidence; None for a family that wrote its own.
+pub fn sentence(r: &SignalResult, names: Names) -> Option<String> {
+    if r.state == State::Unavailable {
+        let reason = r.reason.as_ref().map(ToString::to_string).unwrap_or_default();
+        return Some(format!("{}: not assessed ({reason}).", capitalise(r.claim)));
+    }
+    let tpl = template(r)?;
+    let named = tpl.replace("%S", names.symbol).replace("%B", names.bench.unwrap_or("the benchmark"));
+    Some(fill(&named, &r.evidence))
+}
+
+/// D1's "after N weeks below" phrase.
+fn d1_below(b: D1Below) -> &'static str {
+    match b {
+        D1Below::DataStart => "never closing above the top in the {weeks_below} weeks of data before",
+        D1Below::Run => "{weeks_below} straight weeks at or below the top",
+        D1Below::InWindow => "closing at or below the top in {prior_below} of the 26 weeks before",
+    }
+}
+
+/// Where E1's close stands against the zone top (`lead` in ATR).
+fn e1_pos(lead: f64) -> &'static str {
+    if lead.abs() < 0.005 {
+        "right at it"
+    } else if lead > 0.0 {
+        "{lead:abs} ATR above it"
+    } else {
+        "{lead:abs} ATR below it"
+    }
+}
+
+/// The template of a signal's branch (None: [`Branch::None`]).
+fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
+    let num = |k: &str| r.num(k).unwrap_or(f64::NAN);
+    let t: Cow<'static, str> = match r.branch {
+        Branch::None => return None,
+
+        // D1
+        Branch::D1NoCompression => {
+            "No weekly Bollinger squeeze in the last three years gives a compression cluster to reclaim.".into()
+        }
+        Branch::D1Reclaim { single, below } => {
+            let tpl = if single {
+                "%S has closed above its only weekly compression band ({bottom}–{top}) in {closes_above} of \
+                 {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; after BELOW, this is \
+                 a reclaim, not a bounce."
+            } else {
+                "%S has closed above the entire cluster of {n_bands} weekly compression bands ({bottom}–{top}) in \
+                 {closes_above} of {n_since} weeks since {reclaim_date}, {strong_above} of them strong candles; \
+                 after BELOW, this is a reclaim, not a bounce."
+            };
+            tpl.replace("BELOW", d1_below(below)).into()
+        }
+        Branch::D1BelowCluster => {
+            "%S has fallen below the whole weekly compression cluster ({bottom}–{top}), closing at {close}.".into()
+        }
+        Branch::D1FellBack => "%S has fallen back below the compression cluster top {top} after reclaiming it on \
+                               {reclaim_date} (weekly close {close}, {dist_atr:abs} ATR below the top)."
+            .into(),
+        Branch::D1AboveNoRecentReclaim => {
+            "%S has been above its weekly compression cluster ({bottom}–{top}) for more than 26 weeks; there is \
+             no recent reclaim to confirm."
+                .into()
+        }
+        Branch::D1NoReclaim => {
+            "%S is still working through the weekly compression cluster ({bottom}–{top}), closing at {close} \
+             with no reclaim of the top in 26 weeks."
+                .into()
+        }
+        Branch::D1Unconfirmed { below } => {
+            "%S has been above the compression cluster top {top} since {reclaim_date}, but {strong_above} of \
+             the {n_since} weeks since closed strongly; after BELOW, it is not yet a confirmed reclaim."
+                .replace("BELOW", d1_below(below))
+                .into()
+        }
+        Branch::D1InsideAfterReclaim => {
+            "%S is still working through the compression cluster ({bottom}–{top}; strong closes above since \
+             {reclaim_date}: {strong_above})."
+                .into()
+        }
+
+        // D2
+        Branch::D2Accumulation => {
+            "Weekly OBV is up {obv_rel_n} weeks of average volume since the {anchor_date} low; an average \
+             up week traded {udv}× the volume of an average down week, OBV rose in {persist:abs} of 13-week \
+             windows, and weekly volume trended {vol_trend} over the year."
+                .into()
+        }
+        Branch::D2Distribution => {
+            "Volume has been net distributive since the {anchor_date} low: weekly OBV is down \
+             {obv_rel_n:abs} weeks of average volume and an average up week traded only {udv}× the volume of an \
+             average down week."
+                .into()
+        }
+        Branch::D2Mixed => {
+            let dir = if num("obv_rel") >= 0.0 { "up" } else { "down" };
+            format!(
+                "Accumulation since the {{anchor_date}} low is mixed: average up-week over down-week volume {{udv}}, weekly OBV {dir} \
+                 {{obv_rel_n:abs}} weeks of average volume, rising in {{persist:abs}} of 13-week windows."
+            )
+            .into()
+        }
+
+        // D3
+        Branch::D3TooFewPullbacks => {
+            "Too few weekly pullbacks to test the volume trendline ({n_pullbacks} since the {anchor_date} low).".into()
+        }
+        Branch::D3BrokeLower => "OBV broke its rising trendline on the {last_pullback_date} pullback, making a \
+                                 lower OBV low alongside a lower price low."
+            .into(),
+        Branch::D3NotRising => {
+            "The OBV trendline through the {n_pullbacks} weekly pullbacks since the {anchor_date} low is not \
+             rising (slope {slope} weeks of average volume per week), so volume is not confirming demand."
+                .into()
+        }
+        Branch::D3AllHeld => {
+            "Through all {n_pullbacks} weekly pullbacks since the {anchor_date} low ({pullback_dates}) OBV made \
+             higher lows along an upward trendline (r² {r2})."
+                .into()
+        }
+        Branch::D3OneBreach => {
+            "OBV made higher lows at {held} of {n_pullbacks} weekly pullbacks since the {anchor_date} low along \
+             an upward trendline (r² {r2}), with one breach on {failed_dates}."
+                .into()
+        }
+        Branch::D3SomeHeld => {
+            "The volume trendline since the {anchor_date} low rises, but OBV held only {held} of \
+             {n_pullbacks} weekly pullbacks (breaches on {failed_dates})."
+                .into()
+        }
+
+        // D4
+        Branch::D4Flip => {
+            "Weekly momentum flipped into expansion on {flip_date} after {contraction_len} weeks of \
+             contraction; {n_eu} of the last 3 histogram waves are expanding upward (weekly RSI {rsi}, from {rsi_13ago} \
+             13 weeks ago)."
+                .into()
+        }
+        Branch::D4ExpandingDown => {
+            "Weekly momentum is expanding downward on {n_ed} of the last 3 histogram waves (weekly RSI {rsi}).".into()
+        }
+        Branch::D4FlipTooOld => {
+            "Weekly momentum has been expanding on {n_eu} of the last 3 waves since {flip_date}; at {weeks_since_flip} \
+             weeks the flip is too old to count as a fresh expansion."
+                .into()
+        }
+        Branch::D4ShortContraction => {
+            "Weekly momentum is expanding on {n_eu} of the last 3 waves since {flip_date}, but after only \
+             {contraction_len} weeks of contraction this is not a flip out of a long contraction."
+                .into()
+        }
+        Branch::D4NoExpansion => {
+            "No broad weekly momentum expansion yet ({n_eu} of the last 3 histogram waves expanding upward, weekly RSI \
+              {rsi})."
+                .into()
+        }
+        // E1
+        Branch::E1NoZone => {
+            "No tight 3-day consolidation (closes within 2.5 ATR for 8 or more bars) in the last 30 bars.".into()
+        }
+        Branch::E1BrokeDown => "%S broke down out of its {zone_start}–{zone_end} 3-day consolidation \
+                                ({zlo}–{ztop}), closing at {close}."
+            .into(),
+        Branch::E1Inside => "%S is still inside its {zone_start}–{zone_end} 3-day consolidation ({zlo}–{ztop}) \
+                             with no close above the top yet."
+            .into(),
+        Branch::E1Holding => {
+            let tail = if num("undercut") > 0.0 {
+                "never undercutting it by more than {undercut} ATR"
+            } else {
+                "with every low staying above the top"
+            };
+            format!(
+                "On the 3-day chart %S has closed above its {{zone_start}}–{{zone_end}} consolidation \
+                 ({{zlo}}–{{ztop}}) on all {{n}} bars since {{breakout_date}}, {tail}; it now leads the top by \
+                 {{lead}} ATR."
+            )
+            .into()
+        }
+        Branch::E1SlippedBack => "%S slipped back below the 3-day zone top {ztop} after breaking out on \
+                                  {breakout_date} (close {close})."
+            .into(),
+        Branch::E1NotFirm(why) => {
+            let why = match why {
+                E1NotFirm::Undercut => "a low undercut the top by {undercut} ATR",
+                E1NotFirm::ShortLead => "the lead is under 0.5 ATR",
+            };
+            format!(
+                "%S has closed at or above the 3-day zone top {{ztop}} on all {{n}} bars since {{breakout_date}}, \
+                 now {}, but the hold is not firm: {why}.",
+                e1_pos(num("lead"))
+            )
+            .into()
+        }
+        Branch::E1NotHolding => format!(
+            "%S is near the 3-day zone top {{ztop}} but not holding firmly: {{closes_above}} of {{n}} closes at \
+             or above it since {{breakout_date}}, now {}.",
+            e1_pos(num("lead"))
+        )
+        .into(),
+
+        // E2
+        Branch::E2TooFewDips => {
+            "Not enough 3-day dips yet to judge absorption ({k} confirmed since {window_start}).".into()
+        }
+        Branch::E2Absorbed { all: true } => {
+            "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}) and was bought back to \
+             the prior swing high within {max_recov} bars."
+                .into()
+        }
+        Branch::E2Absorbed { all: false } => {
+            "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}); {absorbed} of them \
+             were bought back to the prior swing high within {max_recov} bars."
+                .into()
+        }
+        Branch::E2Undercut => {
+            "The latest 3-day dip undercut the prior one ({l_k} below {l_k1}), so dips are no longer absorbed \
+             at higher levels."
+                .into()
+        }
+        Branch::E2Mixed => {
+            "3-day dips since {window_start} are mixed: lows {dip_lows}, {absorbed} of {k} bought back within 4 \
+             bars."
+                .into()
+        }
+
+        // E3
+        Branch::E3Up => {
+            "3-day volume trended up {vtrend} over 20 bars, with up-bar volume {udv20}× down-bar volume.".into()
+        }
+        Branch::E3Down => {
+            "Rising 3-day volume ({vtrend} over 20 bars) is coming on down bars (up/down volume {udv20}).".into()
+        }
+        Branch::E3RisingNotUp => {
+            "3-day volume is rising ({vtrend} over 20 bars) but not on up bars (up/down volume {udv20}).".into()
+        }
+        Branch::E3Falling => "3-day volume is falling ({vtrend} over 20 bars; up/down volume {udv20}).".into(),
+        Branch::E3Flat => "3-day volume is flat ({vtrend} over 20 bars; up/down volume {udv20}).".into(),
+
+        // E4
+        Branch::E4Mirror => {
+            "3-day momentum mirrors the weekly: the downside trough of {trough_date} faded over {fade_bars} bars \
+             and the histogram has expanded upward for {rising} bars."
+                .into()
+        }
+        Branch::E4NoMirror => {
+            "On the 3-day chart the downside trough of {trough_date} faded over {fade_bars} bars and the \
+             histogram has expanded upward for {rising} bars, but the weekly has not flipped into expansion \
+             yet, so there is no mirror."
+                .into()
+        }
+        Branch::E4Down => {
+            "3-day momentum is expanding to the downside: the MACD histogram is below zero and has fallen for \
+             {falling} bars."
+                .into()
+        }
+        Branch::E4RisingNoFade => {
+            "3-day momentum is rising for {rising} bars, but without a faded downside wave before it this is not yet \
+             the expansion the weekly mirror needs."
+                .into()
+        }
+        Branch::E4PositiveFlat => "3-day momentum is positive but not expanding upward ({rising} rising bars).".into(),
+        Branch::E4NotExpanding => {
+            "3-day momentum is not yet expanding upward (histogram below zero, {rising} rising bars).".into()
+        }
+        // A1
+        Branch::A1LagEnding => {
+            "%S lost {lag104:abs} against %B over two years, but the ratio has rebounded {rebound:abs} \
+             from its {low_date} low ({wks_since_low} weeks ago) and has held above its 30-week average \
+             for {weeks_above_sma30} weeks, so the lagging phase is ending."
+                .into()
+        }
+        Branch::A1StillLosing => {
+            "%S is still losing ground: %S/%B moved {roc13} over 13 weeks and sits below its \
+             30-week average, after {lag104} over two years."
+                .into()
+        }
+        Branch::A1NoLag => {
+            "%S has not lagged %B by more than 5% over two years ({lag104}), so there is no lagging phase to end \
+             (13-week change {roc13})."
+                .into()
+        }
+        Branch::A1NotTurning => {
+            "%S/%B is not yet turning decisively: {lag104} over two years, {roc13} over 13 weeks, \
+             {rebound} off its {low_date} low."
+                .into()
+        }
+
+        // A2
+        Branch::A2DownLadder => {
+            "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
+             while mid caps beat large ({roc13_mid}) and small beat mid ({roc13_small}) over 13 weeks, \
+             so capital is moving down the cap ladder."
+                .into()
+        }
+        Branch::A2UpLadder => {
+            "Capital is moving up the cap ladder (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks).".into()
+        }
+        Branch::A2NoRotation => {
+            "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
+             ({spy_ext_pct:pctile} percentile over 5 years), mid/large {roc13_mid}, small/mid {roc13_small} \
+             over 13 weeks."
+                .into()
+        }
+
+        // G1
+        Branch::G1Handoff { ended } => {
+            let spy_part = if ended {
+                "%B's weekly momentum wave peaked on {spy_peak_date} and has since turned negative \
+                 ({spy_h_frac} of its peak)"
+            } else {
+                "%B's weekly momentum wave peaked on {spy_peak_date} and has faded to {spy_h_frac:abs} of its peak"
+            };
+            format!(
+                "{spy_part}, while %S's wave is only {{iwm_age}} weeks old and still expanding; with %S/%B \
+                 at the {{r_pct:pctile}} percentile of 5 years, %S has not had its expansion."
+            )
+            .into()
+        }
+        Branch::G1Fading { negative: true } => {
+            "%S's weekly momentum wave is negative and %S/%B is below its 30-week average \
+             ({roc13} over 13 weeks)."
+                .into()
+        }
+        Branch::G1Fading { negative: false } => {
+            "%S's weekly momentum wave is fading too, and %S/%B is below its 30-week average \
+             ({roc13} over 13 weeks)."
+                .into()
+        }
+        Branch::G1Incomplete => "The handoff from %B to %S is incomplete: {lean} ({r_pct:pctile} percentile).".into(),
+        // H1
+        Branch::H1TooFewPivots => "Fewer than two confirmed daily swing highs, so no lower high can be judged.".into(),
+        Branch::H1LowerHigh { daily: true, weekly: true } => {
+            "A lower high is confirmed: {H_last} on {H_last_date} failed below {H_prev} and price closed under \
+             {Lmid}; the weekly chart also shows a lower high ({W_H_last} on {W_H_last_date} below {W_H_prev})."
+                .into()
+        }
+        Branch::H1LowerHigh { daily: true, weekly: false } => {
+            "A lower high is confirmed: {H_last} on {H_last_date} failed below {H_prev} and price closed under {Lmid}."
+                .into()
+        }
+        Branch::H1LowerHigh { daily: false, .. } => {
+            "The weekly chart shows a lower high: {W_H_last} on {W_H_last_date} failed below {W_H_prev} \
+             ({W_H_prev_date}) and price has not closed back above it."
+                .into()
+        }
+        Branch::H1Overturned { after_breach: true } => {
+            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) was confirmed by a close under {Lmid} \
+             on {breach_date}, but price closed back above {H_prev} on {overturn_date}, so it no longer stands."
+                .into()
+        }
+        Branch::H1Overturned { after_breach: false } => {
+            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) did not hold: price closed above \
+             {H_prev} on {overturn_date}."
+                .into()
+        }
+        Branch::H1HigherHigh => {
+            "No lower high: the latest daily swing high {H_last} ({H_last_date}) tops the prior {H_prev} \
+             ({H_prev_date}); a failure below {H_last} and then a close under {Lmid} would create one."
+                .into()
+        }
+        Branch::H1HigherHighBreached => {
+            "The latest daily swing high {H_last} ({H_last_date}) topped the prior {H_prev}, but price has since closed \
+             under {Lmid} (first on {breach_date}); a swing high below {H_last} from here would be a lower high."
+                .into()
+        }
+        Branch::H1Unconfirmed => {
+            "A lower high at {H_last} ({H_last_date}, under the prior {H_prev}) is not yet confirmed; a close below \
+             {Lmid} would confirm it."
+                .into()
+        }
+        Branch::H1PotentialBreached => {
+            "A potential lower high is forming under {H_last} ({H_last_date}) and price has already closed below \
+             {Lmid} (on {breach_date}); it is confirmed once a swing high forms below {H_last}."
+                .into()
+        }
+        Branch::H1Potential => {
+            "A potential lower high is forming under {H_last} ({H_last_date}); a close below {Lmid} confirms it.".into()
+        }
+        Branch::H1LevelBreached => {
+            "The last two daily swing highs are level ({H_prev} and {H_last}) and price has since closed below {Lmid} \
+             (first on {breach_date})."
+                .into()
+        }
+        Branch::H1Level => {
+            "The last two daily swing highs are level ({H_prev} and {H_last}); a close below {Lmid} would turn \
+             this into a lower high."
+                .into()
+        }
+
+        // H2
+        Branch::H2AtLine => {
+            "OBV is testing its {line_kind} support line (pivot lows {p1_date}, {p2_date}) from just below, within \
+             the tolerance of a break."
+                .into()
+        }
+        Branch::H2Overturned => {
+            "OBV broke its support line on {t_b_date} but has since climbed back above it ({dist} days of median \
+             volume above the line)."
+                .into()
+        }
+        Branch::H2FallingLows => {
+            "OBV's last two pivot lows are falling ({p1_obv} on {p1_date}, {p2_obv} on {p2_date}), so there is no \
+             support line for it to hold."
+                .into()
+        }
+        Branch::H2Intact => {
+            "OBV remains above its {line_kind} support (pivot lows {p1_date}, {p2_date}), {dist} days of median \
+             volume above the line."
+                .into()
+        }
+        Branch::H2Reclaimed => {
+            "OBV broke its support on {t_b_date}, retested it from below on {t_r_date} and reclaimed the line on \
+             {resolved_date}."
+                .into()
+        }
+        Branch::H2Failed => {
+            "OBV broke support on {t_b_date}, retested it from below on {t_r_date}, failed and made a new low on \
+             {fail_date}; this is a bearish volume signal."
+                .into()
+        }
+        Branch::H2NoRetest => {
+            "OBV broke support on {t_b_date} and did not come back to retest it within 20 sessions: not a failed \
+             retest, but OBV stayed under its broken support, a weaker bearish volume signal."
+                .into()
+        }
+        Branch::H2Retest => {
+            "OBV is retesting broken support from below (broken {t_b_date}, retest since {t_r_date}); a failure \
+             there would be bearish."
+                .into()
+        }
+        Branch::H2Broken => {
+            "OBV broke its support line on {t_b_date}; a retest from below that fails would be bearish.".into()
+        }
+        Branch::H2Expired => {
+            "OBV's last break of support ({t_b_date}) was neither reclaimed nor failed within 30 sessions of the retest."
+                .into()
+        }
+        Branch::H2NoLine => "OBV has no recent pair of pivot lows to draw a support line from.".into(),
+    };
+    Some(t)
+}
