@@ -23,17 +23,45 @@ pub fn style_text(css: &str) -> String {
 
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
+    base64_into(&mut out, bytes);
     out
+}
+
+/// A `data:` URI of `bytes` with media type `mime` (`image/png`), built in one allocation.
+pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(mime.len() + 13 + bytes.len().div_ceil(3) * 4);
+    out.push_str("data:");
+    out.push_str(mime);
+    out.push_str(";base64,");
+    base64_into(&mut out, bytes);
+    out
+}
+
+/// Appends the base64 of `bytes` to `out` (charts are hundreds of KB: whole 3-byte groups are
+/// encoded into a byte buffer without per-character pushes).
+fn base64_into(out: &mut String, bytes: &[u8]) {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let whole = bytes.chunks_exact(3);
+    let rest = whole.remainder();
+    let mut buf = vec![0u8; whole.len() * 4];
+    for (c, o) in whole.zip(buf.chunks_exact_mut(4)) {
+        let n = (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2]);
+        o[0] = T[(n >> 18) as usize & 63];
+        o[1] = T[(n >> 12) as usize & 63];
+        o[2] = T[(n >> 6) as usize & 63];
+        o[3] = T[n as usize & 63];
+    }
+    if !rest.is_empty() {
+        let b1 = rest.get(1).copied().unwrap_or(0);
+        let n = (u32::from(rest[0]) << 16) | (u32::from(b1) << 8);
+        buf.push(T[(n >> 18) as usize & 63]);
+        buf.push(T[(n >> 12) as usize & 63]);
+        buf.push(if rest.len() > 1 { T[(n >> 6) as usize & 63] } else { b'=' });
+        buf.push(b'=');
+    }
+    // Every byte of `buf` is from the ASCII table above.
+    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
 }
 
 /// A link target that stays inside the document or the output folder: `#frag` or a relative
@@ -64,9 +92,34 @@ const SHORT_WORD: usize = 12;
 /// `s` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(s: &str) -> String {
     let mut e = String::with_capacity(s.len() + 8);
+    escape_into(&mut e, s);
+    e
+}
+
+/// Whether `b` is one of the bytes [`escape`] replaces.
+#[inline]
+fn special(b: u8) -> bool {
+    (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')
+}
+
+/// The index of the first byte of `s` that [`escape`] replaces. Scans 32-byte blocks without an
+/// early exit inside a block (vectorised), since data URIs of charts are megabytes long.
+fn find_special(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(Ok(block)) = s.get(i..i + 32).map(<&[u8; 32]>::try_from) {
+        if block.iter().fold(0u8, |acc, &b| acc | u8::from(special(b))) != 0 {
+            break;
+        }
+        i += 32;
+    }
+    s[i..].iter().position(|&b| special(b)).map(|p| i + p)
+}
+
+/// Appends `s`, escaped as by [`escape`], to `e`.
+fn escape_into(e: &mut String, s: &str) {
     let mut rest = s;
-    // Copies runs without special characters whole (data URIs of charts are megabytes long).
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+    // Copies runs without special characters whole.
+    while let Some(i) = find_special(rest.as_bytes()) {
         e.push_str(&rest[..i]);
         e.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
@@ -78,7 +131,6 @@ pub fn escape(s: &str) -> String {
         rest = &rest[i + 1..];
     }
     e.push_str(rest);
-    e
 }
 
 /// An image written by hand rather than by pulldown-cmark: one `<img>`, or the wide and phone
@@ -305,30 +357,47 @@ pub fn markdown_to_html(
 /// viewport and the enlarged view always the wide one. For a lone chart, the enlarge and close
 /// links go around it.
 fn image_html(img: &OpenImage) -> String {
-    let tag = |src: &str, class: &str| {
-        let mut t = String::from("<img");
+    // Written into one buffer: the `src` values are chart data URIs of hundreds of KB each.
+    let size = img.src.len() + img.phone.as_ref().map_or(0, String::len) + 2 * img.alt.len() + 512;
+    let mut t = String::with_capacity(size);
+    let tag = |t: &mut String, src: &str, class: &str| {
+        t.push_str("<img");
         if !class.is_empty() {
-            t.push_str(&format!(" class=\"{class}\""));
+            t.push_str(" class=\"");
+            t.push_str(class);
+            t.push('"');
         }
-        t.push_str(&format!(" src=\"{}\" alt=\"{}\"", escape(src), escape(&img.alt)));
+        t.push_str(" src=\"");
+        escape_into(t, src);
+        t.push_str("\" alt=\"");
+        escape_into(t, &img.alt);
+        t.push('"');
         if !img.title.is_empty() {
-            t.push_str(&format!(" title=\"{}\"", escape(&img.title)));
+            t.push_str(" title=\"");
+            escape_into(t, &img.title);
+            t.push('"');
         }
         t.push('>');
-        t
     };
-    let pic = match &img.phone {
-        Some(p) => format!("{}{}", tag(&img.src, "chart-wide"), tag(p, "chart-phone")),
-        None => tag(&img.src, ""),
+    let pic = |t: &mut String| match &img.phone {
+        Some(p) => {
+            tag(t, &img.src, "chart-wide");
+            tag(t, p, "chart-phone");
+        }
+        None => tag(t, &img.src, ""),
     };
     match img.chart {
-        None => pic,
-        Some(n) => format!(
-            "<span class=\"chart-at\" id=\"chart-{n}-at\"></span>\n<div class=\"chart\" id=\"chart-{n}\">\
-             <a class=\"chart-open\" href=\"#chart-{n}\" title=\"Show the chart full size\">{pic}</a>\
-             <a class=\"chart-close\" href=\"#chart-{n}-at\">Close</a></div>\n"
-        ),
+        None => pic(&mut t),
+        Some(n) => {
+            t.push_str(&format!(
+                "<span class=\"chart-at\" id=\"chart-{n}-at\"></span>\n<div class=\"chart\" id=\"chart-{n}\">\
+                 <a class=\"chart-open\" href=\"#chart-{n}\" title=\"Show the chart full size\">"
+            ));
+            pic(&mut t);
+            t.push_str(&format!("</a><a class=\"chart-close\" href=\"#chart-{n}-at\">Close</a></div>\n"));
+        }
     }
+    t
 }
 
 /// Text escaped for HTML including quotes (so text never looks like an attribute, even to a
