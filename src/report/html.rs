@@ -23,45 +23,60 @@ pub fn style_text(css: &str) -> String {
 
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     base64_into(&mut out, bytes);
-    out
+    ascii_string(out)
 }
 
 /// A `data:` URI of `bytes` with media type `mime` (`image/png`), built in one allocation.
 pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(mime.len() + 13 + bytes.len().div_ceil(3) * 4);
-    out.push_str("data:");
-    out.push_str(mime);
-    out.push_str(";base64,");
+    let mut out = Vec::with_capacity(mime.len() + 13 + bytes.len().div_ceil(3) * 4);
+    out.extend_from_slice(b"data:");
+    out.extend_from_slice(mime.as_bytes());
+    out.extend_from_slice(b";base64,");
     base64_into(&mut out, bytes);
-    out
+    ascii_string(out)
 }
 
+/// `bytes` (ASCII by construction) as a String, without a copy.
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The base64 alphabet.
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The two base64 characters of every 12-bit value (one lookup per half of a 3-byte group).
+static B64_PAIRS: [[u8; 2]; 4096] = {
+    let mut t = [[0u8; 2]; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        t[i] = [B64[i >> 6], B64[i & 63]];
+        i += 1;
+    }
+    t
+};
+
 /// Appends the base64 of `bytes` to `out` (charts are hundreds of KB: whole 3-byte groups are
-/// encoded into a byte buffer without per-character pushes).
-fn base64_into(out: &mut String, bytes: &[u8]) {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// encoded two characters per table lookup, without per-character pushes).
+fn base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let whole = bytes.chunks_exact(3);
     let rest = whole.remainder();
-    let mut buf = vec![0u8; whole.len() * 4];
-    for (c, o) in whole.zip(buf.chunks_exact_mut(4)) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2]);
-        o[0] = T[(n >> 18) as usize & 63];
-        o[1] = T[(n >> 12) as usize & 63];
-        o[2] = T[(n >> 6) as usize & 63];
-        o[3] = T[n as usize & 63];
+    let start = out.len();
+    out.resize(start + whole.len() * 4, 0);
+    for (c, o) in whole.zip(out[start..].chunks_exact_mut(4)) {
+        let n = (usize::from(c[0]) << 16) | (usize::from(c[1]) << 8) | usize::from(c[2]);
+        let (hi, lo) = (B64_PAIRS[n >> 12], B64_PAIRS[n & 0xfff]);
+        o.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
     }
     if !rest.is_empty() {
         let b1 = rest.get(1).copied().unwrap_or(0);
-        let n = (u32::from(rest[0]) << 16) | (u32::from(b1) << 8);
-        buf.push(T[(n >> 18) as usize & 63]);
-        buf.push(T[(n >> 12) as usize & 63]);
-        buf.push(if rest.len() > 1 { T[(n >> 6) as usize & 63] } else { b'=' });
-        buf.push(b'=');
+        let n = (usize::from(rest[0]) << 16) | (usize::from(b1) << 8);
+        out.push(B64[(n >> 18) & 63]);
+        out.push(B64[(n >> 12) & 63]);
+        out.push(if rest.len() > 1 { B64[(n >> 6) & 63] } else { b'=' });
+        out.push(b'=');
     }
-    // Every byte of `buf` is from the ASCII table above.
-    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
 }
 
 /// A link target that stays inside the document or the output folder: `#frag` or a relative
@@ -431,6 +446,48 @@ mod tests {
             assert_eq!(base64(i.as_bytes()), o);
         }
         assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn base64_and_data_uri_match_a_plain_encoder_at_every_length() {
+        let plain = |b: &[u8]| {
+            let t = B64;
+            let mut o = String::new();
+            for c in b.chunks(3) {
+                let n = (u32::from(c[0]) << 16)
+                    | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                    | u32::from(*c.get(2).unwrap_or(&0));
+                o.push(t[(n >> 18) as usize & 63] as char);
+                o.push(t[(n >> 12) as usize & 63] as char);
+                o.push(if c.len() > 1 { t[(n >> 6) as usize & 63] as char } else { '=' });
+                o.push(if c.len() > 2 { t[n as usize & 63] as char } else { '=' });
+            }
+            o
+        };
+        let bytes: Vec<u8> = (0..300u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for n in 0..bytes.len() {
+            assert_eq!(base64(&bytes[..n]), plain(&bytes[..n]), "length {n}");
+        }
+        assert_eq!(data_uri("image/png", b"foob"), "data:image/png;base64,Zm9vYg==");
+    }
+
+    #[test]
+    fn escape_finds_specials_at_every_offset_of_long_text() {
+        let plain = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;")
+        };
+        let base: String = "abcdefghijklmnopqrstuvwxyz0123456789+/=".chars().cycle().take(100).collect();
+        for at in 0..base.len() {
+            for sp in ["&", "<", ">", "\"", "'", "é<"] {
+                let s = format!("{}{sp}{}", &base[..at], &base[at..]);
+                assert_eq!(escape(&s), plain(&s), "special {sp} at {at}");
+            }
+        }
+        assert_eq!(escape(&base), base);
     }
 
     #[test]
