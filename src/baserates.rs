@@ -172,6 +172,23 @@ fn grow(dst: &mut Bars, src: &Bars, len: usize) {
     n_sessions.extend_from_slice(&src.n_sessions[from..len]);
 }
 
+/// Reserves exactly the room `b` needs to hold `len` bars.
+fn reserve(b: &mut Bars, len: usize) {
+    let extra = len.saturating_sub(b.len());
+    let Bars { date, open, high, low, close, volume, adj_close, gap, n_sessions } = b;
+    date.reserve_exact(extra);
+    open.reserve_exact(extra);
+    high.reserve_exact(extra);
+    low.reserve_exact(extra);
+    close.reserve_exact(extra);
+    volume.reserve_exact(extra);
+    if let Some(a) = adj_close.as_mut() {
+        a.reserve_exact(extra);
+    }
+    gap.reserve_exact(extra);
+    n_sessions.reserve_exact(extra);
+}
+
 /// The last date of `dates` on or before `d`.
 fn last_on_or_before(dates: &[NaiveDate], d: NaiveDate) -> Option<NaiveDate> {
     let n = dates.partition_point(|x| *x <= d);
@@ -253,6 +270,37 @@ impl Cut {
             } else if a.dataset.mid_cap.is_some() {
                 (_, _, self.mid_weekly) = relative_bars(a, d);
             }
+        }
+    }
+
+    /// Reserves the exact room a cut for every family (`fam = None`) needs to advance to the
+    /// later session index `di` without reallocating. A walk's chunk knows its last week end:
+    /// growing by doubling held up to three copies of each full-length column at once (the
+    /// 1,000,000-row run's peak memory). Contents are unchanged.
+    pub(crate) fn reserve_to(&mut self, a: &Analysis, di: usize) {
+        let d = a.daily.date[di];
+        let wb = &a.weekly.bars;
+        reserve(&mut self.weekly, complete_prefix(wb, Timeframe::Weekly, 0, d));
+        reserve(&mut self.daily, di + 1);
+        for (p, cut) in self.three_day.iter_mut().enumerate() {
+            let b = &a.three_day[p].bars;
+            reserve(cut, complete_prefix(b, Timeframe::ThreeDay, p as u8, d));
+        }
+        if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
+            (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
+        {
+            let n = bd.date.partition_point(|x| *x <= d);
+            let wn = match n {
+                0 => 0,
+                _ => complete_prefix(&bw.bars, Timeframe::Weekly, 0, bd.date[n - 1]),
+            };
+            reserve(cd, n);
+            reserve(cw, wn);
+        }
+        if let (Some(m), Some(mw), Some(cm)) = (&a.dataset.mid_cap, &a.mid_weekly, self.mid_weekly.as_mut()) {
+            let wn = last_on_or_before(&m.bars.date, d)
+                .map_or(0, |last| complete_prefix(&mw.bars, Timeframe::Weekly, 0, last));
+            reserve(cm, wn);
         }
     }
 

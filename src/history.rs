@@ -106,7 +106,12 @@ pub fn walk_with(a: &Analysis, pre: Option<&Precomputed>) -> Walk {
                             c.advance(a, None, di);
                             c
                         }
-                        None => Cut::new(a, None, di),
+                        None => {
+                            let mut c = Cut::new(a, None, di);
+                            // Room for the chunk's last week end: no reallocation while it grows.
+                            c.reserve_to(a, part.last().copied().unwrap_or(di));
+                            c
+                        }
                     };
                     let date = a.daily.date[di];
                     let results = signals::without_sentences(|| signals::evaluate(&c.input(a, date, pre)));

@@ -23,17 +23,60 @@ pub fn style_text(css: &str) -> String {
 
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    base64_into(&mut out, bytes);
+    ascii_string(out)
+}
+
+/// A `data:` URI of `bytes` with media type `mime` (`image/png`), built in one allocation.
+pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(mime.len() + 13 + bytes.len().div_ceil(3) * 4);
+    out.extend_from_slice(b"data:");
+    out.extend_from_slice(mime.as_bytes());
+    out.extend_from_slice(b";base64,");
+    base64_into(&mut out, bytes);
+    ascii_string(out)
+}
+
+/// `bytes` (ASCII by construction) as a String, without a copy.
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The base64 alphabet.
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The two base64 characters of every 12-bit value (one lookup per half of a 3-byte group).
+static B64_PAIRS: [[u8; 2]; 4096] = {
+    let mut t = [[0u8; 2]; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        t[i] = [B64[i >> 6], B64[i & 63]];
+        i += 1;
     }
-    out
+    t
+};
+
+/// Appends the base64 of `bytes` to `out` (charts are hundreds of KB: whole 3-byte groups are
+/// encoded two characters per table lookup, without per-character pushes).
+fn base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    let whole = bytes.chunks_exact(3);
+    let rest = whole.remainder();
+    let start = out.len();
+    out.resize(start + whole.len() * 4, 0);
+    for (c, o) in whole.zip(out[start..].chunks_exact_mut(4)) {
+        let n = (usize::from(c[0]) << 16) | (usize::from(c[1]) << 8) | usize::from(c[2]);
+        let (hi, lo) = (B64_PAIRS[n >> 12], B64_PAIRS[n & 0xfff]);
+        o.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
+    }
+    if !rest.is_empty() {
+        let b1 = rest.get(1).copied().unwrap_or(0);
+        let n = (usize::from(rest[0]) << 16) | (usize::from(b1) << 8);
+        out.push(B64[(n >> 18) & 63]);
+        out.push(B64[(n >> 12) & 63]);
+        out.push(if rest.len() > 1 { B64[(n >> 6) & 63] } else { b'=' });
+        out.push(b'=');
+    }
 }
 
 /// A link target that stays inside the document or the output folder: `#frag` or a relative
@@ -64,9 +107,34 @@ const SHORT_WORD: usize = 12;
 /// `s` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(s: &str) -> String {
     let mut e = String::with_capacity(s.len() + 8);
+    escape_into(&mut e, s);
+    e
+}
+
+/// Whether `b` is one of the bytes [`escape`] replaces.
+#[inline]
+fn special(b: u8) -> bool {
+    (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')
+}
+
+/// The index of the first byte of `s` that [`escape`] replaces. Scans 32-byte blocks without an
+/// early exit inside a block (vectorised), since data URIs of charts are megabytes long.
+fn find_special(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(Ok(block)) = s.get(i..i + 32).map(<&[u8; 32]>::try_from) {
+        if block.iter().fold(0u8, |acc, &b| acc | u8::from(special(b))) != 0 {
+            break;
+        }
+        i += 32;
+    }
+    s[i..].iter().position(|&b| special(b)).map(|p| i + p)
+}
+
+/// Appends `s`, escaped as by [`escape`], to `e`.
+fn escape_into(e: &mut String, s: &str) {
     let mut rest = s;
-    // Copies runs without special characters whole (data URIs of charts are megabytes long).
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+    // Copies runs without special characters whole.
+    while let Some(i) = find_special(rest.as_bytes()) {
         e.push_str(&rest[..i]);
         e.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
@@ -78,7 +146,6 @@ pub fn escape(s: &str) -> String {
         rest = &rest[i + 1..];
     }
     e.push_str(rest);
-    e
 }
 
 /// An image written by hand rather than by pulldown-cmark: one `<img>`, or the wide and phone
@@ -305,30 +372,47 @@ pub fn markdown_to_html(
 /// viewport and the enlarged view always the wide one. For a lone chart, the enlarge and close
 /// links go around it.
 fn image_html(img: &OpenImage) -> String {
-    let tag = |src: &str, class: &str| {
-        let mut t = String::from("<img");
+    // Written into one buffer: the `src` values are chart data URIs of hundreds of KB each.
+    let size = img.src.len() + img.phone.as_ref().map_or(0, String::len) + 2 * img.alt.len() + 512;
+    let mut t = String::with_capacity(size);
+    let tag = |t: &mut String, src: &str, class: &str| {
+        t.push_str("<img");
         if !class.is_empty() {
-            t.push_str(&format!(" class=\"{class}\""));
+            t.push_str(" class=\"");
+            t.push_str(class);
+            t.push('"');
         }
-        t.push_str(&format!(" src=\"{}\" alt=\"{}\"", escape(src), escape(&img.alt)));
+        t.push_str(" src=\"");
+        escape_into(t, src);
+        t.push_str("\" alt=\"");
+        escape_into(t, &img.alt);
+        t.push('"');
         if !img.title.is_empty() {
-            t.push_str(&format!(" title=\"{}\"", escape(&img.title)));
+            t.push_str(" title=\"");
+            escape_into(t, &img.title);
+            t.push('"');
         }
         t.push('>');
-        t
     };
-    let pic = match &img.phone {
-        Some(p) => format!("{}{}", tag(&img.src, "chart-wide"), tag(p, "chart-phone")),
-        None => tag(&img.src, ""),
+    let pic = |t: &mut String| match &img.phone {
+        Some(p) => {
+            tag(t, &img.src, "chart-wide");
+            tag(t, p, "chart-phone");
+        }
+        None => tag(t, &img.src, ""),
     };
     match img.chart {
-        None => pic,
-        Some(n) => format!(
-            "<span class=\"chart-at\" id=\"chart-{n}-at\"></span>\n<div class=\"chart\" id=\"chart-{n}\">\
-             <a class=\"chart-open\" href=\"#chart-{n}\" title=\"Show the chart full size\">{pic}</a>\
-             <a class=\"chart-close\" href=\"#chart-{n}-at\">Close</a></div>\n"
-        ),
+        None => pic(&mut t),
+        Some(n) => {
+            t.push_str(&format!(
+                "<span class=\"chart-at\" id=\"chart-{n}-at\"></span>\n<div class=\"chart\" id=\"chart-{n}\">\
+                 <a class=\"chart-open\" href=\"#chart-{n}\" title=\"Show the chart full size\">"
+            ));
+            pic(&mut t);
+            t.push_str(&format!("</a><a class=\"chart-close\" href=\"#chart-{n}-at\">Close</a></div>\n"));
+        }
     }
+    t
 }
 
 /// Text escaped for HTML including quotes (so text never looks like an attribute, even to a
@@ -362,6 +446,48 @@ mod tests {
             assert_eq!(base64(i.as_bytes()), o);
         }
         assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn base64_and_data_uri_match_a_plain_encoder_at_every_length() {
+        let plain = |b: &[u8]| {
+            let t = B64;
+            let mut o = String::new();
+            for c in b.chunks(3) {
+                let n = (u32::from(c[0]) << 16)
+                    | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                    | u32::from(*c.get(2).unwrap_or(&0));
+                o.push(t[(n >> 18) as usize & 63] as char);
+                o.push(t[(n >> 12) as usize & 63] as char);
+                o.push(if c.len() > 1 { t[(n >> 6) as usize & 63] as char } else { '=' });
+                o.push(if c.len() > 2 { t[n as usize & 63] as char } else { '=' });
+            }
+            o
+        };
+        let bytes: Vec<u8> = (0..300u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for n in 0..bytes.len() {
+            assert_eq!(base64(&bytes[..n]), plain(&bytes[..n]), "length {n}");
+        }
+        assert_eq!(data_uri("image/png", b"foob"), "data:image/png;base64,Zm9vYg==");
+    }
+
+    #[test]
+    fn escape_finds_specials_at_every_offset_of_long_text() {
+        let plain = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;")
+        };
+        let base: String = "abcdefghijklmnopqrstuvwxyz0123456789+/=".chars().cycle().take(100).collect();
+        for at in 0..base.len() {
+            for sp in ["&", "<", ">", "\"", "'", "é<"] {
+                let s = format!("{}{sp}{}", &base[..at], &base[at..]);
+                assert_eq!(escape(&s), plain(&s), "special {sp} at {at}");
+            }
+        }
+        assert_eq!(escape(&base), base);
     }
 
     #[test]

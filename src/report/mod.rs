@@ -196,9 +196,9 @@ fn render_page(
         let dest = dest.strip_prefix("./").unwrap_or(dest);
         charts.iter().find_map(|c| {
             if dest == format!("charts/{}.png", c.name) {
-                Some(format!("data:image/png;base64,{}", html::base64(&c.png)))
+                Some(html::data_uri("image/png", &c.png))
             } else if c.svg.is_some() && dest == format!("charts/{}.svg", c.name) {
-                c.svg.as_ref().map(|s| format!("data:image/svg+xml;base64,{}", html::base64(s.as_bytes())))
+                c.svg.as_ref().map(|s| html::data_uri("image/svg+xml", s.as_bytes()))
             } else {
                 None
             }
@@ -212,7 +212,7 @@ fn render_page(
         charts
             .iter()
             .find(|c| c.name == stem && !c.phone_png.is_empty())
-            .map(|c| format!("data:image/png;base64,{}", html::base64(&c.phone_png)))
+            .map(|c| html::data_uri("image/png", &c.phone_png))
     };
     let body = html::markdown_to_html(md, &resolve, &phone);
     let title = if view.instrument.symbol.is_empty() {

@@ -119,7 +119,8 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         Some(p) => cache::confirmed(&p.daily_pivot_lows5, 5, t),
         None => pivot_lows(&b.low, 5, 5, t).into(),
     };
-    let after = lows.iter().copied().rfind(|&p| p > sw.i_last && t - p >= 3);
+    // `lows` is ascending: scan back only over the lows after H_last (not the whole history).
+    let after = lows.iter().rev().copied().take_while(|&p| p > sw.i_last).find(|&p| t - p >= 3);
     let potential = after.is_some_and(|p| {
         let hi = b.high[p + 1..=t].iter().copied().fold(f64::NEG_INFINITY, f64::max);
         hi < hl - sw.tol
