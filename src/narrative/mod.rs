@@ -352,10 +352,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("rs_large_cap_wave_complete", false) => format!("{s}'s momentum against {bench} is negative"),
         ("macro_rate_cut_expectations", true) => "the 2-year yield prices rate cuts".into(),
         ("macro_rate_cut_expectations", false) => "the 2-year yield prices no rate cuts".into(),
-        ("macro_inflation_cooling", true) => "core inflation is cooling".into(),
-        ("macro_inflation_cooling", false) => "inflation is not cooling".into(),
-        ("macro_growth_stabilising", true) => "unemployment is stable".into(),
-        ("macro_growth_stabilising", false) => "unemployment is rising toward a recession signal".into(),
+        ("macro_inflation_cooling", true) => "core and headline inflation are cooling".into(),
+        ("macro_inflation_cooling", false) => "core and headline inflation are re-accelerating".into(),
+        ("macro_growth_stabilising", true) => "unemployment has stopped rising".into(),
+        ("macro_growth_stabilising", false) => {
+            "unemployment has risen as far as it did at the start of past recessions".into()
+        }
         ("macro_financing_costs_falling", true) => "high-yield credit spreads are falling".into(),
         ("macro_financing_costs_falling", false) => "high-yield credit spreads are widening".into(),
         (ids::D1, true) => "price has reclaimed the weekly squeeze zone".into(),
