@@ -571,7 +571,8 @@ mod tests {
         let text = "date,sales,eps\n2024-01-05,10,1.5\n2024-01-12,11,1.6\n";
         let (s, r) = parse_macro(text.as_bytes(), Path::new("m.csv"), &c).unwrap();
         assert_eq!(s.obs.iter().map(|o| o.value).collect::<Vec<_>>(), vec![1.5, 1.6]);
-        assert_eq!(s.obs[1].release, d(2024, 1, 15));
+        // 2024-01-12 + 3 days is Martin Luther King Day (NYSE closed): the next session.
+        assert_eq!(s.obs[1].release, d(2024, 1, 16));
         assert_eq!(s.label, "Forward EPS");
         assert_eq!(r.format, "plain, weekly");
         c.column = Some("pe".into());
