@@ -61,10 +61,12 @@ pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
 /// signal reads gives `None`: the chart calls it "not assessed".
 pub(crate) fn macro_signal_of(series_id: &str) -> Option<(SignalId, &'static str)> {
     Some(match series_id {
-        "dgs2" | "dff" | "fed_funds" => (SignalId::MacroRateCutExpectations, "Rate cuts priced"),
-        "cpi" | "core_cpi" => (SignalId::MacroInflationCooling, "Inflation cooling"),
-        "unrate" | "indpro" => (SignalId::MacroGrowthStabilising, "Unemployment stable"),
-        "hy_oas" => (SignalId::MacroFinancingCostsFalling, "Credit spreads falling"),
+        "dgs2" | "dff" | "fed_funds" => {
+            (SignalId::MacroRateCutExpectations, "2-year yield against fed funds")
+        }
+        "cpi" | "core_cpi" => (SignalId::MacroInflationCooling, "Core and headline inflation"),
+        "unrate" | "indpro" => (SignalId::MacroGrowthStabilising, "Unemployment trend"),
+        "hy_oas" => (SignalId::MacroFinancingCostsFalling, "Financing costs"),
         "foreign_flows" => (SignalId::MacroForeignFlows, "Foreign flows"),
         "fwd_eps" => (SignalId::FundSmallCapEarningsTurn, "Earnings estimates"),
         "fwd_sales" => (SignalId::FundRevenueRevisionsStable, "Revenue estimates"),

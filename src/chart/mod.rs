@@ -372,6 +372,7 @@ fn signal_change(analysis: &crate::Analysis, series_id: &str) -> Option<macro_pa
         "cpi" => (SignalId::MacroInflationCooling, "d3_h", 3, false, "obs_date"),
         "core_cpi" => (SignalId::MacroInflationCooling, "d3_c", 3, false, "obs_date"),
         "hy_oas" => (SignalId::MacroFinancingCostsFalling, "d_oas_63", 3, false, "oas_date"),
+        "unrate" => (SignalId::MacroGrowthStabilising, "d3_unrate", 3, false, "obs_date"),
         _ => return None,
     };
     let r = analysis.signals.iter().find(|s| s.id == id.as_str())?;

@@ -198,7 +198,9 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         }
         let value = csvio::parse_number(vf, style, false)
             .map_err(|e| Error::input(cell(value_col), csvio::num_message(e, vf, &value_name)))?;
-        let release = release_date(period, lag).ok_or_else(|| {
+        let release = release_date(period, lag)
+            .map(|r| if cfg.release_lag_days.is_none() { us_release_calendar(&cfg.id, period, r) } else { r })
+            .ok_or_else(|| {
             Error::input(cell(date_col), format!("date {period} plus a release lag of {lag} days: expected a lag of 0 days or more and a date in range"))
         })?;
         match order.step(period, line, path, date_col + 1)? {
@@ -460,9 +462,54 @@ fn first_release_lag(obs: &[MacroObs]) -> i64 {
     lags.get(lags.len() / 2).copied().unwrap_or(0)
 }
 
-/// The first day an observation of `period` is public under `lag_days`.
+/// Releases of the well-known monthly series that came out later than any fixed lag allows:
+/// the 2025 federal shutdown delayed the BLS reports (series ids, period, release date).
+/// Sources: BLS release schedule notices (Employment Situation for September 2025 on
+/// 2025-11-20 and November 2025 on 2025-12-16; CPI for September 2025 on 2025-10-24 and
+/// November 2025 on 2025-12-18; October 2025 was not collected for either).
+const LATE_RELEASES: &[(&[&str], &str, &str)] = &[
+    (&["unrate", "ahe"], "2025-09-01", "2025-11-20"),
+    (&["unrate", "ahe"], "2025-11-01", "2025-12-16"),
+    (&["cpi", "core_cpi"], "2025-09-01", "2025-10-24"),
+    (&["cpi", "core_cpi"], "2025-11-01", "2025-12-18"),
+];
+
+/// The release date of a well-known series under its default lag, with what is known of the US
+/// release calendar: the Employment Situation (`unrate`, `ahe`) comes out on a Friday, so its
+/// date is the first Friday on or after `rolled` (the period plus the default lag, on a
+/// session); a release known to have come later (see [`LATE_RELEASES`]) takes that date. Only
+/// ever later than `rolled`, never earlier. Other ids keep `rolled`.
+pub fn us_release_calendar(id: &str, period: NaiveDate, rolled: NaiveDate) -> NaiveDate {
+    use chrono::{Datelike, Weekday};
+    let mut d = rolled;
+    if matches!(id, "unrate" | "ahe") {
+        let ahead = (Weekday::Fri.num_days_from_monday() + 7 - d.weekday().num_days_from_monday()) % 7;
+        d = d.checked_add_days(Days::new(u64::from(ahead))).unwrap_or(d);
+    }
+    for (ids, p, r) in LATE_RELEASES {
+        if ids.contains(&id) && p.parse::<NaiveDate>().ok() == Some(period) {
+            if let Ok(r) = r.parse::<NaiveDate>() {
+                d = d.max(r);
+            }
+        }
+    }
+    d
+}
+
+/// The first day an observation of `period` is taken as public under a fixed `lag_days`: the
+/// period plus the lag, rolled forward to the next NYSE session when that lands on a weekend or
+/// an exchange holiday (agencies publish on weekdays; a fixed lag from the first of the month
+/// falls on a Sunday one time in seven). Rolling only ever moves the date later, so a note as of
+/// D never counts a value before the assumed date; on a session date it changes nothing a note
+/// can see, and the date the note prints is a weekday. `None` for a negative lag or a date out
+/// of range. Series read from ALFRED vintages keep their vintage dates (see `read_vintages`).
 pub fn release_date(period: NaiveDate, lag_days: i64) -> Option<NaiveDate> {
-    period.checked_add_days(Days::new(u64::try_from(lag_days).ok()?))
+    let d = period.checked_add_days(Days::new(u64::try_from(lag_days).ok()?))?;
+    if crate::resample::calendar::is_session(d) {
+        Some(d)
+    } else {
+        crate::resample::calendar::next_session(d)
+    }
 }
 
 #[cfg(test)]
@@ -524,7 +571,8 @@ mod tests {
         let text = "date,sales,eps\n2024-01-05,10,1.5\n2024-01-12,11,1.6\n";
         let (s, r) = parse_macro(text.as_bytes(), Path::new("m.csv"), &c).unwrap();
         assert_eq!(s.obs.iter().map(|o| o.value).collect::<Vec<_>>(), vec![1.5, 1.6]);
-        assert_eq!(s.obs[1].release, d(2024, 1, 15));
+        // 2024-01-12 + 3 days is Martin Luther King Day (NYSE closed): the next session.
+        assert_eq!(s.obs[1].release, d(2024, 1, 16));
         assert_eq!(s.label, "Forward EPS");
         assert_eq!(r.format, "plain, weekly");
         c.column = Some("pe".into());

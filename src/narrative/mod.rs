@@ -244,10 +244,11 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         Some(S::RsCapLadderRotation) if v.size_pair => "Rotation along the cap ladder".into(),
         Some(S::RsCapLadderRotation) => format!("{} against {bench}, 13-week trend", v.symbol),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
-        Some(S::MacroRateCutExpectations) => "Rate cuts priced".into(),
-        Some(S::MacroInflationCooling) => "Inflation cooling".into(),
-        Some(S::MacroGrowthStabilising) => "Unemployment stable".into(),
-        Some(S::MacroFinancingCostsFalling) => "Credit spreads falling".into(),
+        // The macro rows are named by what they measure, so "| up" and "| down" both read.
+        Some(S::MacroRateCutExpectations) => "2-year yield against fed funds".into(),
+        Some(S::MacroInflationCooling) => "Core and headline inflation".into(),
+        Some(S::MacroGrowthStabilising) => "Unemployment trend".into(),
+        Some(S::MacroFinancingCostsFalling) => "Financing costs".into(),
         Some(S::MacroForeignFlows) => "Foreign flows".into(),
         Some(S::FundSmallCapEarningsTurn) => "Earnings estimates".into(),
         Some(S::FundRevenueRevisionsStable) => "Revenue estimates".into(),
@@ -286,8 +287,9 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation up the cap ladder".into(),
         Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
         Some(S::RsLargeCapWaveComplete) if bear => format!("{} momentum against {bench} negative", v.symbol),
-        // The macro signals keep one name in every state ("Rate cuts priced | down"): the
-        // reader meets the same name in the macro list, tables, chart labels and Method.
+        // The macro signals keep one name in every state ("2-year yield against fed funds |
+        // down"): the reader meets the same name in the macro list, tables, chart labels and
+        // Method, and the name says what is measured, not a verdict.
         Some(S::WkCompressionClusterReclaim) if bear => "Weekly squeeze-zone breakdown".into(),
         Some(S::WkVolumeAccumulation) if bear => "Weekly volume distribution".into(),
         Some(S::WkVolumeTrendlineSupport) if bear => "Weekly OBV trendline broken".into(),
@@ -354,10 +356,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::RsLargeCapWaveComplete), false) => format!("{s}'s momentum against {bench} is negative"),
         (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
         (Some(S::MacroRateCutExpectations), false) => "the 2-year yield prices no rate cuts".into(),
-        (Some(S::MacroInflationCooling), true) => "core inflation is cooling".into(),
-        (Some(S::MacroInflationCooling), false) => "inflation is not cooling".into(),
-        (Some(S::MacroGrowthStabilising), true) => "unemployment is stable".into(),
-        (Some(S::MacroGrowthStabilising), false) => "unemployment is rising toward a recession signal".into(),
+        (Some(S::MacroInflationCooling), true) => "core and headline inflation are cooling".into(),
+        (Some(S::MacroInflationCooling), false) => "core and headline inflation are re-accelerating".into(),
+        (Some(S::MacroGrowthStabilising), true) => "unemployment has stopped rising".into(),
+        (Some(S::MacroGrowthStabilising), false) => {
+            "unemployment has risen as far as it did at the start of past recessions".into()
+        }
         (Some(S::MacroFinancingCostsFalling), true) => "high-yield credit spreads are falling".into(),
         (Some(S::MacroFinancingCostsFalling), false) => "high-yield credit spreads are widening".into(),
         (Some(S::WkCompressionClusterReclaim), true) => "price has reclaimed the weekly squeeze zone".into(),
@@ -1256,25 +1260,51 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     match SignalId::parse(r.id) {
         Some(S::MacroGrowthStabilising) => {
             let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
+            let steady = r.flags.iter().any(|f| f == "no_recent_rise");
             let verdict = match r.state {
-                State::Bullish => "unemployment is stable",
-                State::Bearish => "unemployment is rising toward a recession signal",
-                _ => "unemployment is drifting up",
+                State::Bullish => "unemployment has stopped rising",
+                State::Bearish => "unemployment has risen as far as it did at the start of past recessions",
+                _ if avg - low >= 0.30 => "unemployment is drifting up",
+                _ if !steady => "unemployment has risen and not yet clearly turned down",
+                _ if avg - low >= 0.15 || n("d3_unrate").is_some_and(|d| d > 0.10) => {
+                    "unemployment is edging up"
+                }
+                _ => "unemployment is steady, with no recent rise to recover from",
             };
+            // The Sahm comparison: the three-month average against the lowest of the twelve
+            // three-month averages before it (it can be below that, never below "the year's low").
             let gap = avg - low;
             let rel = if gap.abs() < 0.005 {
-                "at the past year's low".to_string()
+                "equal to the lowest three-month average of the previous twelve months".to_string()
             } else {
                 format!(
-                    "{:.2} points {} the past year's low",
+                    "{:.2} points {} the lowest three-month average of the previous twelve months",
                     gap.abs(),
                     if gap > 0.0 { "above" } else { "below" }
                 )
             };
-            return Some(format!(
-                "{verdict}: {u:.1}% in {}, its three-month average {rel} (a rise of 0.50 has marked recessions).",
-                month().unwrap_or_default(),
-            ));
+            let mut t = format!("{verdict}: {u:.1}% in {}", month().unwrap_or_default());
+            if let Some(d) = n("d3_unrate") {
+                if d.abs() < 0.005 {
+                    t.push_str(", unchanged over three months");
+                } else {
+                    t.push_str(&format!(
+                        ", {} {:.2} points over three months",
+                        if d > 0.0 { "up" } else { "down" },
+                        d.abs()
+                    ));
+                }
+            }
+            t.push_str(&format!("; its three-month average ({avg:.2}%) is {rel}"));
+            match (r.state, n("u3avg_high12")) {
+                (State::Bullish, Some(h)) => t.push_str(&format!(
+                    " and {:.2} points below its high of the previous twelve months",
+                    h - avg
+                )),
+                _ => t.push_str(" (a rise of 0.50 has marked recessions)"),
+            }
+            t.push('.');
+            return Some(t);
         }
         Some(S::MacroFinancingCostsFalling) => {
             let (oas, d) = (n("oas")?, n("d_oas_63")?);
@@ -1343,6 +1373,17 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     "; fed funds is only a monthly average and may have moved since {month}, so the gap \
                      cannot tell cuts still priced from cuts already made: no rate expectation is read from it"
                 ),
+                // A quarter-point gap with a token move is not read as cuts (or hikes) priced.
+                _ if spread <= -0.25 => format!(
+                    "; the gap is under half a point and the 2-year has not fallen by more than {:.2} points, \
+                     so no rate cuts are read from it",
+                    crate::signals::macro_::B1_MOVE_NOISE_PP
+                ),
+                _ if spread >= 0.25 => format!(
+                    "; the gap is under half a point and the 2-year has not risen by more than {:.2} points, \
+                     so no rate path is read from it",
+                    crate::signals::macro_::B1_MOVE_NOISE_PP
+                ),
                 _ => ", so rate expectations are roughly flat".to_string(),
             });
             if let (Some(d), State::Bullish) = (n("dff_126"), r.state) {
@@ -1370,10 +1411,13 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         (Some(yh), Some(dh)) => Some((yh, dh)),
         _ => None,
     };
+    // The state needs core and headline to agree; when they move apart the line says so.
     let verdict = match (r.state, head) {
-        (State::Bullish, Some((_, dh))) if dh > 0.0 => "core cooling, headline rising",
-        (State::Bullish, _) => "cooling",
-        (State::Bearish, _) => "not cooling",
+        (State::Bullish, Some(_)) => "cooling, core and headline alike",
+        (State::Bullish, None) => "cooling (core CPI; headline is not configured)",
+        (State::Bearish, Some(_)) => "re-accelerating, core and headline alike",
+        (State::Bearish, None) => "re-accelerating (core CPI; headline is not configured)",
+        (_, Some((_, dh))) if dh * dc < 0.0 => "not clearly cooling, as core and headline move apart",
         _ => "not clearly cooling",
     };
     let mut t = format!("{verdict}: core CPI is {} on a year earlier ({})", pct(yc), move_pp(dc));

@@ -6,7 +6,8 @@
 //! per signal, group `macro` (B) or `fundamentals` (C).
 //!
 //! A missing series gives `Unavailable(missing_input)`; a series whose last usable observation
-//! is older than 2×its period plus its release lag gives `Unavailable(stale)`; too few
+//! is older than 2×its period plus its release lag (and was not itself released within the last
+//! period) gives `Unavailable(stale)`; too few
 //! observations give `Unavailable(insufficient_history)`. "63-session change" on a daily series
 //! is the change over its last 63 observations. Nothing is guessed.
 //!
@@ -210,7 +211,10 @@ fn known_obs<'a>(
     };
     let freq = frequency(&obs);
     let age = (input_as_of - last.period).num_days();
-    if age > 2 * freq.period_days() + s.release_lag_days.max(0) {
+    // A value released within the last period is the latest the agency has published (a delayed
+    // release, such as the BLS reports after the 2025 shutdown), never "too old to use".
+    let fresh = (input_as_of - last.release).num_days() <= freq.period_days();
+    if age > 2 * freq.period_days() + s.release_lag_days.max(0) && !fresh {
         return Err(Unavailable::Stale { input: s.id.clone(), last: last.period });
     }
     Ok(Known { id: s.id.clone(), obs, freq })
@@ -311,7 +315,13 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
              expectation is read from it.",
         );
     }
-    if spread <= -0.25 && d2y_63 <= 0.10 {
+    // Cuts are priced when the 2-year sits clearly below the policy rate and is not being priced
+    // back up: either deep below (half a point, two quarter-point cuts) and not rising, or a
+    // quarter point below and still falling by more than the noise of a 63-session change
+    // (0.15 pp: the median absolute 63-session change of DGS2 at the sample's week-ends since
+    // 2012, and its 90th percentile in the calm 2012–2015). Hikes priced mirror it.
+    let (cuts, hikes) = b1_priced(spread, d2y_63);
+    if cuts {
         let s = 0.6 * ramp(-spread, 0.25, 1.0) + 0.4 * ramp(-d2y_63, 0.0, 0.5);
         r.finish(
             State::Bullish,
@@ -319,7 +329,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
             "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
              over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months).",
         )
-    } else if spread >= 0.25 || d2y_63 >= 0.50 {
+    } else if hikes {
         let s = 0.6 * ramp(spread, 0.25, 1.0) + 0.4 * ramp(d2y_63, 0.5, 1.0);
         let t = if spread >= 0.25 {
             "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} at {dff}%, so no rate cuts are priced."
@@ -336,6 +346,23 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
              ({dff}%) and moved {d2y_63} pp over the last 63 sessions.",
         )
     }
+}
+
+/// The noise band of a 63-session change in the 2-year yield, in pp (see [`b1_priced`]).
+pub const B1_MOVE_NOISE_PP: f64 = 0.15;
+
+/// B1's two readings from the spread (2-year minus policy rate, pp) and the 2-year's 63-session
+/// change (pp): `(cuts priced, cuts priced out)`. Cuts: spread ≤ −0.50 with the 2-year not
+/// rising, or spread ≤ −0.25 with the 2-year down more than [`B1_MOVE_NOISE_PP`]. Priced out:
+/// the mirror (spread ≥ +0.50 not falling, or ≥ +0.25 up more than the noise), or a 63-session
+/// jump of 0.50 pp or more. A token move (−0.02 pp) on a quarter-point gap is neither.
+pub fn b1_priced(spread: f64, d2y_63: f64) -> (bool, bool) {
+    let cuts = (spread <= -0.50 && d2y_63 <= 0.0) || (spread <= -0.25 && d2y_63 <= -B1_MOVE_NOISE_PP);
+    let hikes = !cuts
+        && ((spread >= 0.50 && d2y_63 >= 0.0)
+            || (spread >= 0.25 && d2y_63 >= B1_MOVE_NOISE_PP)
+            || d2y_63 >= 0.50);
+    (cuts, hikes)
 }
 
 const B2: &str = crate::signals::catalog::SignalId::MacroInflationCooling.as_str();
@@ -376,28 +403,53 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
         r.flags.push(Flag::HeadlineMissing);
     }
     let gap_pp = (c.yoy - ann3) * 100.0; // yoy minus 3-month annualised, in pp
-    let head_ok = head.as_ref().is_none_or(|h| h.d3_pp <= 0.20);
     let head_txt = if head.is_some() { "; headline {yoy_h} YoY, {d3_h} pp over 3 months" } else { "" };
-    if (c.d3_pp <= -0.10 || (gap_pp > 0.25 && c.d3_pp <= 0.05)) && head_ok {
-        let s = 0.5 * ramp(-c.d3_pp, 0.0, 0.5) + 0.5 * ramp(gap_pp, 0.0, 1.0);
-        let t = format!(
-            "Inflation is cooling: core CPI runs {{yoy_c}} YoY ({{d3_c}} pp over 3 months) and {{ann3_c}} \
-             annualised over the last 3 months{head_txt} (as of {{obs_month}})."
-        );
-        r.finish(State::Bullish, s, &t)
-    } else if c.d3_pp >= 0.20 && ann3 > c.yoy {
-        let s = 0.5 * ramp(c.d3_pp, 0.2, 0.7) + 0.5 * ramp(-gap_pp, 0.0, 1.0);
-        let t = format!(
-            "Core inflation is re-accelerating: {{yoy_c}} YoY ({{d3_c}} pp over 3 months), with a 3-month \
-             annualised pace of {{ann3_c}}{head_txt} (as of {{obs_month}})."
-        );
-        r.finish(State::Bearish, s, &t)
+    match b2_reading(c.d3_pp, ann3 - c.yoy, head.as_ref().map(|h| h.d3_pp)) {
+        State::Bullish => {
+            let s = 0.5 * ramp(-c.d3_pp, 0.0, 0.5) + 0.5 * ramp(gap_pp, 0.0, 1.0);
+            let t = format!(
+                "Inflation is cooling: core CPI runs {{yoy_c}} YoY ({{d3_c}} pp over 3 months) and {{ann3_c}} \
+                 annualised over the last 3 months{head_txt} (as of {{obs_month}})."
+            );
+            r.finish(State::Bullish, s, &t)
+        }
+        State::Bearish => {
+            let s = 0.5 * ramp(c.d3_pp, 0.2, 0.7) + 0.5 * ramp(-gap_pp, 0.0, 1.0);
+            let t = format!(
+                "Core inflation is re-accelerating: {{yoy_c}} YoY ({{d3_c}} pp over 3 months), with a 3-month \
+                 annualised pace of {{ann3_c}}{head_txt} (as of {{obs_month}})."
+            );
+            r.finish(State::Bearish, s, &t)
+        }
+        _ => {
+            if head.as_ref().is_some_and(|h| h.d3_pp * c.d3_pp < 0.0) {
+                r.flags.push("core_headline_disagree".into());
+            }
+            let t = format!(
+                "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
+                 annualised {{ann3_c}}){head_txt} (as of {{obs_month}})."
+            );
+            r.finish(State::Neutral, 0.0, &t)
+        }
+    }
+}
+
+/// The core change beyond which B2 reads a direction, in pp of the YoY rate over 3 months.
+pub const B2_CORE_COOL_PP: f64 = 0.10;
+
+/// B2's state from core CPI's 3-month change in YoY (`d3_c`, pp), its 3-month annualised pace
+/// less its YoY (`pace_minus_yoy`, fraction) and headline's 3-month change (`d3_h`, pp; `None`
+/// when headline CPI is not configured, and then core alone decides). Core and headline must
+/// agree: cooling needs core down at least [`B2_CORE_COOL_PP`] and headline down too;
+/// re-accelerating needs core up at least 0.20 pp with a pace above its YoY, and headline up.
+/// Anything else (a token core move, or core and headline moving apart) is neutral.
+pub fn b2_reading(d3_c: f64, pace_minus_yoy: f64, d3_h: Option<f64>) -> State {
+    if d3_c <= -B2_CORE_COOL_PP && d3_h.is_none_or(|h| h < 0.0) {
+        State::Bullish
+    } else if d3_c >= 0.20 && pace_minus_yoy > 0.0 && d3_h.is_none_or(|h| h > 0.0) {
+        State::Bearish
     } else {
-        let t = format!(
-            "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
-             annualised {{ann3_c}}){head_txt} (as of {{obs_month}})."
-        );
-        r.finish(State::Neutral, 0.0, &t)
+        State::Neutral
     }
 }
 
@@ -409,18 +461,29 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Monthly;
     let u = try_known!(input, &["unrate"], B3, "macro", B3_CLAIM, tf);
     // 3-month average over the months present (at least 2 of 3: BLS skipped October 2025).
-    let mut skipped = false;
-    let mut avg3 = |k: i32| -> Option<f64> {
+    let avg3 = |k: i32| -> Option<f64> {
         let v: Vec<f64> = (k..k + 3).filter_map(|j| u.months_back(j)).collect();
-        skipped |= v.len() < 3;
         (v.len() >= 2).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
-    let now = avg3(0);
-    let low12 = (1..=12).map(&mut avg3).try_fold(f64::INFINITY, |m, v| v.map(|v| m.min(v)));
-    let (Some(now), Some(low12)) = (now, low12) else {
+    // A month missing from the averages the gap now reads (the last 15 months).
+    let skipped = (0..15).any(|j| u.months_back(j).is_none());
+    // The three-month averages now and for each of the 24 months before: the Sahm gap now and
+    // at each of the last 12 months needs the 12 averages before each.
+    let avgs: Vec<Option<f64>> = (0..=24).map(avg3).collect();
+    let sahm_at = |k: usize| -> Option<f64> {
+        let low = avgs[k + 1..=k + 12].iter().try_fold(f64::INFINITY, |m, v| v.map(|v| m.min(v)))?;
+        Some(avgs[k]? - low)
+    };
+    let (Some(now), Some(gap)) = (avgs[0], sahm_at(0)) else {
         return unavailable(B3, "macro", B3_CLAIM, tf, short(15, u.obs.len()));
     };
-    let gap = now - low12;
+    let low12 = now - gap;
+    // The highest three-month average of the previous 12 months and the highest Sahm gap seen
+    // in them (how far unemployment had risen), where the history reaches that far.
+    let high12 = avgs[1..=12].iter().try_fold(f64::NEG_INFINITY, |m, v| v.map(|v| m.max(v)));
+    let peak_gap = (1..=12).map(sahm_at).try_fold(f64::NEG_INFINITY, |m, v| v.map(|v| m.max(v)));
+    let d3_avg = avgs[3].map(|b| now - b);
+    let d3_unrate = u.months_back(3).map(|b| u.last().value - b);
     let indpro = match known(input, &["indpro"]) {
         Ok(k) => k.months_back(12).map(|b| k.last().value / b - 1.0),
         Err(_) => None,
@@ -431,6 +494,10 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     r.push_num("u3avg", now, Unit::Level);
     r.push_num("u3avg_low12", low12, Unit::Level);
     r.push_num("sahm_gap", gap, Unit::Pp);
+    r.push_num("u3avg_high12", high12.unwrap_or(f64::NAN), Unit::Level);
+    r.push_num("sahm_gap_peak12", peak_gap.unwrap_or(f64::NAN), Unit::Pp);
+    r.push_num("d3_u3avg", d3_avg.unwrap_or(f64::NAN), Unit::Pp);
+    r.push_num("d3_unrate", d3_unrate.unwrap_or(f64::NAN), Unit::Pp);
     if let Some(ip) = indpro {
         r.push_num("indpro_yoy", ip, Unit::Pct);
     } else {
@@ -442,12 +509,14 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
         r.flags.push(Flag::MissingMonths);
     }
     let ip_txt = if indpro.is_some() { ", and industrial production is {indpro_yoy} YoY" } else { "" };
-    if gap < 0.30 && indpro.is_none_or(|ip| ip >= -0.01) {
+    let turned = b3_stabilised(now, high12, peak_gap, d3_avg, d3_unrate);
+    if turned && indpro.is_none_or(|ip| ip >= -0.01) {
         let t = format!(
-            "Growth is stabilising: unemployment ({{unrate}}%, 3-month average {{u3avg}}%) gives a Sahm gap of \
-             {{sahm_gap}} pp against the 0.50 recession trigger{ip_txt} (as of {{obs_month}})."
+            "Growth is stabilising: unemployment ({{unrate}}%, 3-month average {{u3avg}}%) has come down from its \
+             3-month average high of {{u3avg_high12}}% after a rise of up to {{sahm_gap_peak12}} pp{ip_txt} (as of {{obs_month}})."
         );
-        r.finish(State::Bullish, ramp(gap, 0.30, 0.0), &t)
+        let s = ramp(high12.unwrap_or(now) - now, 0.10, 0.50);
+        r.finish(State::Bullish, s, &t)
     } else if gap >= 0.50 {
         let t = format!(
             "The Sahm rule has triggered: the 3-month average unemployment rate ({{u3avg}}%) is {{sahm_gap}} pp \
@@ -459,14 +528,46 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
             "The Sahm gap of {{sahm_gap}} pp is drifting toward the 0.50 recession trigger{ip_txt} (as of {{obs_month}})."
         );
         r.finish(State::Neutral, 0.0, &t)
-    } else {
+    } else if turned {
         r.finish(
             State::Neutral,
             0.0,
-            "Unemployment is steady (Sahm gap {sahm_gap} pp), but industrial production is {indpro_yoy} YoY, \
+            "Unemployment has come down from its high, but industrial production is {indpro_yoy} YoY, \
              so growth is not clearly stabilising (as of {obs_month}).",
         )
+    } else {
+        r.flags.push("no_recent_rise".into());
+        r.finish(
+            State::Neutral,
+            0.0,
+            "Unemployment is steady (Sahm gap {sahm_gap} pp) with no recent rise to recover from, so there is \
+             no stabilisation to read (as of {obs_month}).",
+        )
     }
+}
+
+/// The rise in the Sahm gap over the previous 12 months that counts as a slowdown, in pp.
+pub const B3_RISE_PP: f64 = 0.30;
+/// How far the three-month average must be below its high of the previous 12 months, in pp.
+pub const B3_TURN_PP: f64 = 0.10;
+
+/// B3's "stabilising" reading: unemployment rose (the Sahm gap reached [`B3_RISE_PP`] at some
+/// month of the previous 12), and has turned: the three-month average `now` is at least
+/// [`B3_TURN_PP`] below its high of the previous 12 months (`high12`), is not higher than
+/// three months ago (`d3_avg`), and the rate itself is not up over three months (`d3_unrate`,
+/// when that month was published). Low, steady unemployment is not "stabilising" (issue 11:
+/// the old rule, Sahm gap under 0.30, was bullish on 83% of week-ends since 2012).
+pub fn b3_stabilised(
+    now: f64,
+    high12: Option<f64>,
+    peak_gap: Option<f64>,
+    d3_avg: Option<f64>,
+    d3_unrate: Option<f64>,
+) -> bool {
+    peak_gap.is_some_and(|p| p >= B3_RISE_PP)
+        && high12.is_some_and(|h| now <= h - B3_TURN_PP)
+        && d3_avg.is_some_and(|d| d <= 0.0)
+        && d3_unrate.is_none_or(|d| d <= 0.0)
 }
 
 const B4: &str = crate::signals::catalog::SignalId::MacroFinancingCostsFalling.as_str();

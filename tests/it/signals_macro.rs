@@ -37,14 +37,20 @@ fn b1_states() {
     );
     assert!(r.strength > 0.5);
 
-    // 2-year above the policy rate: no cuts priced.
+    // 2-year half a point or more above the policy rate and not falling: no cuts priced.
     let rs = eval(
-        vec![daily_series("dgs2", 130, last, |_| 5.8), daily_series("fed_funds", 130, last, |_| 5.33)],
+        vec![daily_series("dgs2", 130, last, |_| 5.9), daily_series("fed_funds", 130, last, |_| 5.33)],
         "2024-07-01",
     );
     let r = get(&rs, B1);
     assert_eq!(r.state, State::Bearish);
-    assert!(r.sentence.contains("0.47 pp above"), "{}", r.sentence);
+    assert!(r.sentence.contains("0.57 pp above"), "{}", r.sentence);
+    // Under half a point above with a flat 2-year: no rate path is read.
+    let rs = eval(
+        vec![daily_series("dgs2", 130, last, |_| 5.8), daily_series("fed_funds", 130, last, |_| 5.33)],
+        "2024-07-01",
+    );
+    assert_eq!(get(&rs, B1).state, State::Neutral);
 
     // Flat.
     let rs = eval(
@@ -185,10 +191,11 @@ fn b2_inflation_states_and_missing_month() {
 
 #[test]
 fn b3_sahm_states() {
+    // Flat unemployment: steady, nothing to stabilise from (issue 11: not bullish by default).
     let rs = eval(vec![monthly_series("unrate", 36, 16, d("2024-05-01"), |_| 4.0)], "2024-07-01");
     let r = get(&rs, "macro_growth_stabilising");
-    assert_eq!(r.state, State::Bullish);
-    assert_eq!(r.strength, 1.0);
+    assert_eq!(r.state, State::Neutral);
+    assert!(r.flags.contains(&"no_recent_rise".to_string()), "{:?}", r.flags);
     // Unemployment up 1 pp over the last 4 months: Sahm triggered.
     let rs = eval(
         vec![monthly_series("unrate", 36, 16, d("2024-05-01"), |i| {
@@ -298,4 +305,133 @@ fn b5_and_fundamentals() {
         assert_eq!(r.state, State::Unavailable);
         assert!(matches!(r.reason, Some(Unavailable::MissingInput { .. })));
     }
+}
+
+// ---- Regression: the analyst review of 2025-12-12 (token moves called as signals) ----
+
+/// B1 on a 2-year held at `y` after moving by `mv` over its last 63 sessions, fed funds `ff`.
+fn b1_at(y: f64, mv: f64, ff: f64) -> SignalResult {
+    let last = d("2024-06-28");
+    let rs = eval(
+        vec![
+            daily_series("dgs2", 130, last, |i| if i + 63 <= 129 { y - mv } else { y }),
+            daily_series("dff", 130, last, |_| ff),
+        ],
+        "2024-07-01",
+    );
+    get(&rs, B1).clone()
+}
+
+#[test]
+fn b1_a_token_move_on_a_quarter_point_gap_is_not_cuts_priced() {
+    // 2025-12-12: 2-year 0.36 below fed funds, down 0.02 over three months.
+    let r = b1_at(3.52, -0.02, 3.88);
+    assert_eq!(r.state, State::Neutral);
+    assert!((r.num("spread").unwrap() + 0.36).abs() < 1e-9);
+    assert!((r.num("d2y_63").unwrap() + 0.02).abs() < 1e-9);
+    // The same gap with the 2-year falling beyond the noise band: cuts priced.
+    let r = b1_at(3.52, -0.20, 3.88);
+    assert_eq!(r.state, State::Bullish);
+    assert!(r.num("d2y_63").unwrap() <= -macro_::B1_MOVE_NOISE_PP);
+    // A half-point gap and a flat 2-year: cuts priced; the 2-year rising takes it back.
+    assert_eq!(b1_at(3.30, 0.0, 3.88).state, State::Bullish);
+    assert_eq!(b1_at(3.30, 0.05, 3.88).state, State::Neutral);
+    // The rule itself, at its edges.
+    assert_eq!(macro_::b1_priced(-0.36, -0.02), (false, false));
+    assert_eq!(macro_::b1_priced(-0.25, -0.15), (true, false));
+    assert_eq!(macro_::b1_priced(0.30, 0.10), (false, false));
+    assert_eq!(macro_::b1_priced(0.30, 0.15), (false, true));
+    assert_eq!(macro_::b1_priced(0.0, 0.50), (false, true));
+}
+
+/// A CPI index growing `a` a month for 13 months, then `b` a month for 3.
+fn cpi(id: &str, a: f64, b: f64) -> marketnote::data::MacroSeries {
+    let f = move |i: usize| (1..=i).fold(300.0, |x, k| x * if k <= 13 { 1.0 + a } else { 1.0 + b });
+    monthly_series(id, 45, 17, d("2024-05-01"), f)
+}
+
+#[test]
+fn b2_core_and_headline_must_agree() {
+    // Core cooling, headline cooling: bullish.
+    let rs = eval(vec![cpi("core_cpi", 0.004, 0.001), cpi("cpi", 0.004, 0.002)], "2024-07-01");
+    let r = get(&rs, "macro_inflation_cooling");
+    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert!(r.num("d3_c").unwrap() <= -0.10 && r.num("d3_h").unwrap() < 0.0);
+    // Core cooling, headline rising (the old rule allowed up to +0.20): neutral, flagged.
+    let rs = eval(vec![cpi("core_cpi", 0.004, 0.001), cpi("cpi", 0.003, 0.0035)], "2024-07-01");
+    let r = get(&rs, "macro_inflation_cooling");
+    assert!(r.num("d3_c").unwrap() <= -0.10 && r.num("d3_h").unwrap() > 0.0);
+    assert_eq!(r.state, State::Neutral);
+    assert!(r.flags.contains(&"core_headline_disagree".to_string()), "{:?}", r.flags);
+    // A token core move (the old 3-month-pace path called −0.04 cooling): neutral.
+    assert_eq!(macro_::b2_reading(-0.04, -0.003, Some(0.18)), State::Neutral);
+    assert_eq!(macro_::b2_reading(-0.04, -0.003, None), State::Neutral);
+    // Core re-accelerating while headline falls: neutral; both rising: bearish.
+    assert_eq!(macro_::b2_reading(0.30, 0.01, Some(-0.2)), State::Neutral);
+    assert_eq!(macro_::b2_reading(0.30, 0.01, Some(0.2)), State::Bearish);
+}
+
+#[test]
+fn b3_stabilising_means_unemployment_turned_down_after_a_rise() {
+    let at = |f: fn(usize) -> f64| {
+        let rs = eval(vec![monthly_series("unrate", 36, 30, d("2024-05-01"), f)], "2024-07-01");
+        get(&rs, "macro_growth_stabilising").clone()
+    };
+    // Rose 0.8 pp over months 14–19, then came down 0.6 pp: stabilising.
+    let r = at(|i| match i {
+        0..=13 => 4.0,
+        14..=19 => 4.0 + 0.8 * (i - 13) as f64 / 6.0,
+        _ => (4.8 - 0.1 * (i - 19) as f64).max(4.2),
+    });
+    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert!(r.num("sahm_gap_peak12").unwrap() >= macro_::B3_RISE_PP);
+    assert!(r.num("u3avg_high12").unwrap() - r.num("u3avg").unwrap() >= macro_::B3_TURN_PP);
+    assert!(r.num("d3_u3avg").unwrap() <= 0.0 && r.num("d3_unrate").unwrap() <= 0.0);
+    // Low and falling with no earlier rise: neutral, not "stabilising".
+    let r = at(|i| 5.0 - 0.03 * i as f64);
+    assert_eq!(r.state, State::Neutral);
+    assert!(r.flags.contains(&"no_recent_rise".to_string()));
+    // Rose and still rising: Sahm triggered, bearish.
+    let r = at(|i| if i < 22 { 4.0 } else { 4.0 + 0.15 * (i - 21) as f64 });
+    assert_eq!(r.state, State::Bearish);
+    assert!(r.num("sahm_gap").unwrap() >= 0.5);
+    // The rule: a turn needs the earlier rise, the distance from the high and no new rise.
+    assert!(macro_::b3_stabilised(4.3, Some(4.45), Some(0.35), Some(-0.07), Some(-0.1)));
+    assert!(!macro_::b3_stabilised(4.3, Some(4.45), Some(0.25), Some(-0.07), Some(-0.1)));
+    assert!(!macro_::b3_stabilised(4.4, Some(4.45), Some(0.35), Some(-0.07), Some(-0.1)));
+    assert!(!macro_::b3_stabilised(4.3, Some(4.45), Some(0.35), Some(-0.07), Some(0.1)));
+}
+
+#[test]
+fn fixed_lag_release_dates_land_on_sessions_and_the_bls_calendar() {
+    use marketnote::data::macros::{release_date, us_release_calendar};
+    // November 2025 + 36 days is Sunday 2025-12-07: a session at least (Monday 12-08) ...
+    assert_eq!(release_date(d("2025-11-01"), 36), Some(d("2025-12-08")));
+    // ... and the Employment Situation comes out on a Friday, after the shutdown on 12-16.
+    assert_eq!(us_release_calendar("unrate", d("2025-11-01"), d("2025-12-08")), d("2025-12-16"));
+    assert_eq!(us_release_calendar("unrate", d("2025-01-01"), d("2025-02-06")), d("2025-02-07"));
+    assert_eq!(us_release_calendar("core_cpi", d("2025-09-01"), d("2025-10-16")), d("2025-10-24"));
+    assert_eq!(us_release_calendar("dgs2", d("2025-09-01"), d("2025-09-02")), d("2025-09-02"));
+    // A daily value for a Friday counts from Monday; New Year's Day rolls to the next session.
+    assert_eq!(release_date(d("2025-12-12"), 1), Some(d("2025-12-15")));
+    assert_eq!(release_date(d("2019-12-31"), 1), Some(d("2020-01-02")));
+}
+
+#[test]
+fn the_sample_note_uses_no_macro_value_published_after_its_date() {
+    // 2025-12-12: November's unemployment rate was published on 2025-12-16 (BLS, after the
+    // shutdown): the note reads September's, published 2025-11-20, and calls it usable.
+    let cfg = marketnote::config::NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let u = data.macros.iter().find(|m| m.id == "unrate").unwrap();
+    for o in &u.obs {
+        use chrono::Datelike;
+        assert!(o.release.weekday() == chrono::Weekday::Fri || o.period >= d("2025-09-01"), "{o:?}");
+        // A weekday (the Friday rule may give Good Friday: BLS publishes on it, NYSE is shut).
+        assert!(o.release.weekday().num_days_from_monday() < 5, "{o:?}");
+    }
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
+    let b3 = a.signals.iter().find(|s| s.id == "macro_growth_stabilising").unwrap();
+    assert_eq!(b3.as_of, Some(d("2025-09-01")), "{:?}", b3.reason);
+    assert_ne!(b3.state, State::Unavailable);
 }
