@@ -98,30 +98,31 @@ impl TrackEdge {
     }
 
     fn rank_sentence(&self, symbol: &str, stance: StanceKind) -> String {
+        // Plain words for a rank correlation: whether a higher score went with better outcomes.
         let what = match &self.versus {
-            Some(b) => format!("{symbol}'s {}-week returns against {b}", self.weeks),
-            None => format!("{symbol}'s {}-week returns", self.weeks),
+            Some(b) => format!("{}-week outcomes for {symbol} against {b}", self.weeks),
+            None => format!("{}-week outcomes for {symbol}", self.weeks),
         };
         let rho = crate::fmt::signed(if self.rho.abs() < 0.005 { 0.0 } else { self.rho }, 2).replace('+', "");
         let word = stance.word().to_lowercase();
         if self.rho <= -MIN_RANK_CORR {
             format!(
-                "Since {} a higher score has gone with weaker {what} (rank correlation {rho}), so treat the score as a description, not a forecast.",
+                "Since {} a higher score has gone with worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast.",
                 self.since_year
             )
         } else if self.rho < MIN_RANK_CORR {
             format!(
-                "Since {} this score has not ranked {what} (rank correlation {rho}), so treat it as a description, not a forecast.",
+                "Since {} the score has not told better from worse {what} (rank correlation {rho}), so treat it as a description, not a forecast.",
                 self.since_year
             )
         } else if !self.shown {
             format!(
-                "Since {} the score has ranked {what} only loosely (rank correlation {rho}), and earlier {word} weeks did no better than neutral ones.",
+                "Since {} the score has told better from worse {what} only loosely (rank correlation {rho}), and earlier {word} weeks did no better than neutral ones.",
                 self.since_year
             )
         } else {
             format!(
-                "Since {} the score has ranked {what}, if loosely (rank correlation {rho}).",
+                "Since {} a higher score has gone with better {what}, if loosely (rank correlation {rho}).",
                 self.since_year
             )
         }

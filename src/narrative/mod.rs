@@ -381,7 +381,14 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         ("d1_volume_thrust", false) => "the heaviest recent volume came on a down day".into(),
         ("d1_shallow_pullbacks", true) => "daily pullbacks are shallow and bought".into(),
         ("d1_shallow_pullbacks", false) => "daily pullbacks are deep".into(),
-        (ids::F4, true) => "there is no distribution on the daily chart".into(),
+        (ids::F4, true) => match n("active") {
+            Some(k) if k >= 1.0 => format!(
+                "only {} distribution {} in the last 25 sessions",
+                count_word(k as usize),
+                if k as usize == 1 { "day" } else { "days" }
+            ),
+            _ => "there is no distribution on the daily chart".into(),
+        },
         (ids::F4, false) => match (n("active"), last_reversal(r)) {
             // Fewer than five distribution days: the bearish state comes from a reversal day.
             (Some(k), Some(d)) if k < 5.0 => format!("a high-volume reversal on {}", date(d)),
@@ -527,6 +534,15 @@ fn nearest_holding(levels: &[Invalidation], side: StanceKind) -> Option<&Invalid
             let d = |l: &Invalidation| (l.last_close.unwrap_or(f64::NAN) / l.value - 1.0).abs();
             d(x).total_cmp(&d(y))
         })
+}
+
+/// The price level (not OBV) that triggered last, if any: a neutral note names it in its title
+/// and lead.
+fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
+    levels
+        .iter()
+        .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+        .max_by_key(|l| l.triggered_on)
 }
 
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
@@ -676,17 +692,23 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
         StanceKind::Neutral => {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
+            // A price level that has already triggered is named before the ones still to watch.
+            let head = match latest_triggered(&a.stance.invalidation) {
+                Some(l) => format!(
+                    "{subject}: no edge yet after a close {} {}{}",
+                    trig_word(l),
+                    price(l.value),
+                    l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
+                ),
+                None => format!("{subject}: no edge yet"),
+            };
             match (up, down) {
                 (Some(u), Some(d)) => {
-                    format!(
-                        "{subject}: no edge yet; watch {} above and {} below",
-                        price(u.value),
-                        price(d.value)
-                    )
+                    format!("{head}; watch {} above and {} below", price(u.value), price(d.value))
                 }
-                (Some(u), None) => format!("{subject}: no edge yet; watch {} above", price(u.value)),
-                (None, Some(d)) => format!("{subject}: no edge yet; watch {} below", price(d.value)),
-                (None, None) => format!("{subject}: no edge yet"),
+                (Some(u), None) => format!("{head}; watch {} above", price(u.value)),
+                (None, Some(d)) => format!("{head}; watch {} below", price(d.value)),
+                (None, None) => head,
             }
         }
     }
@@ -797,6 +819,22 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     out.push(format!("{} would favour a short.", capitalise(&level_phrase(d))))
                 }
                 _ => {}
+            }
+            let fired: Vec<String> = st
+                .invalidation
+                .iter()
+                .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+                .map(|l| {
+                    format!(
+                        "{}{}, which favours a {}",
+                        level_phrase(l),
+                        l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
+                        if l.trigger == Trigger::CloseAbove { "long" } else { "short" }
+                    )
+                })
+                .collect();
+            if !fired.is_empty() {
+                out.push(format!("Already triggered: {}.", and_list(&fired)));
             }
         }
     }
@@ -1133,6 +1171,33 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             }
         }
         ids::D1 => d1_read(a, r),
+        "d3_higher_dip_absorption" => {
+            // Dip lows the price has since closed below are said to be broken, not cited as support.
+            // Only where the sentence lists the lows.
+            let lows: Vec<f64> = match r.ev("dip_lows") {
+                Some(crate::signals::Ev::Text { v }) if !v.is_empty() && r.sentence.contains(v.as_str()) => {
+                    v.split(',').filter_map(|x| x.trim().parse::<f64>().ok()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let close = a.daily.close.last().copied().filter(|c| c.is_finite());
+            let mut t = r.sentence.clone();
+            if let Some(c) = close {
+                let under = lows.iter().filter(|l| c < **l).count();
+                if under > 0 && !lows.is_empty() {
+                    t.push_str(&if under == lows.len() {
+                        format!(" The last close ({}) is below all of these lows.", price(c))
+                    } else {
+                        format!(
+                            " The last close ({}) is below {} of these lows.",
+                            price(c),
+                            count_word(under)
+                        )
+                    });
+                }
+            }
+            t
+        }
         ids::D3 => {
             let (held, k) = (n("held"), n("n_pullbacks"));
             match (held, k, r.date("anchor_date")) {
@@ -1173,7 +1238,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let held = match (k, h) {
                         (1, 1) => format!("price stays {side} it"),
                         (1, _) => "price has not stayed there".to_string(),
-                        (_, 0) => format!("price stays {side} none of them"),
+                        // Price back on the other side of every level the leg crossed.
+                        (2, 0) if up => "price has since fallen back below both".to_string(),
+                        (2, 0) => "price has since risen back above both".to_string(),
+                        (k, 0) if up => {
+                            format!("price has since fallen back below all {} of them", count_word(k))
+                        }
+                        (k, 0) => format!("price has since risen back above all {} of them", count_word(k)),
                         (2, 2) => format!("price stays {side} both"),
                         (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
                         (_, h) => format!("price stays {side} {h} of them"),
@@ -1211,8 +1282,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         "{} distribution days (down on higher volume) in the last 25 sessions{latest}, point to institutional selling.",
                         capitalise(&count_word(k))
                     ),
+                    // Bullish reads at most two distribution days: say the count, never "no
+                    // sign of distribution" next to one or two of them.
+                    (State::Bullish, _) if k == 0 => {
+                        "No distribution days (down on higher volume) in the last 25 sessions: no sign of selling pressure."
+                            .to_string()
+                    }
                     (State::Bullish, _) => format!(
-                        "No sign of distribution: {} distribution {} in the last 25 sessions{latest}.",
+                        "Only {} distribution {} (down on higher volume) in the last 25 sessions{latest}: too few to \
+                         mark a pattern of selling (five would).",
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
                     ),
@@ -1403,6 +1481,34 @@ fn level_of<'a>(a: &'a Analysis, id: &str, trigger: Trigger) -> Option<&'a Inval
 
 fn d1_read(a: &Analysis, r: &SignalResult) -> String {
     let mut t = plain_words(&r.sentence);
+    // "Never closing above the top in the N weeks of data before" reads as if price had never
+    // reached the top; the top is itself an earlier weekly close (the highest before the
+    // reclaim). Say which one.
+    if let (Some(wb), Some(top), Some(rd)) = (
+        r.num("weeks_below").filter(|x| x.is_finite()),
+        r.num("top").filter(|x| x.is_finite()),
+        r.date("reclaim_date"),
+    ) {
+        let old = format!("never closing above the top in the {} weeks of data before", wb as usize);
+        let w = &a.weekly.bars;
+        let set = w
+            .date
+            .iter()
+            .zip(&w.close)
+            .filter(|(d, c)| **d < rd && (**c - top).abs() < 1e-9)
+            .map(|(d, _)| *d)
+            .next_back();
+        if let Some(sd) = set.filter(|_| t.contains(&old)) {
+            t = t.replace(
+                &old,
+                &format!(
+                    "no earlier weekly close above it (the top is the {} weekly close, the highest until then)",
+                    date(sd)
+                ),
+            );
+        }
+    }
+    t = t.replace(" but 1 of the ", " but only one of the ");
     if let Some(l) = level_of(a, ids::D1, Trigger::CloseBelow).filter(|l| l.status == LevelStatus::Triggered)
     {
         t.push_str(&format!(
@@ -1450,8 +1556,16 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
             let v = price(l.value);
             t.push(' ');
             t.push_str(&match (l.trigger, l.status, l.triggered_on) {
+                // "Has held" only where the zone read says the breakout holds (E1 bullish); a
+                // close above the top that is not yet a firm hold is not called held.
+                (Trigger::CloseBelow, LevelStatus::Holding, _) if r.state == State::Bullish => {
+                    format!("The zone {edge} ({v}) has held: no 3-day close below it since the breakout.")
+                }
+                (Trigger::CloseBelow, LevelStatus::Holding, _) if edge == "top" => {
+                    format!("A 3-day close back below the zone top ({v}) would undo the breakout; none so far.")
+                }
                 (Trigger::CloseBelow, LevelStatus::Holding, _) => {
-                    format!("The zone {edge} ({v}) has held: no 3-day close below it.")
+                    format!("A 3-day close below the zone bottom ({v}) would break the zone; none so far.")
                 }
                 (Trigger::CloseBelow, LevelStatus::Triggered, Some(d)) => {
                     format!("The zone {edge} ({v}) gave way: a 3-day close below it on {}.", date(d))
@@ -1506,18 +1620,30 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                 let verdict = match (r.state, r.date("overturn_date")) {
                     (State::Bearish, _) => "a lower high".to_string(),
                     _ if h > p => "no lower high".to_string(),
-                    (_, Some(od)) => {
-                        format!("no longer a lower high, since the close above {} on {}", price(p), date(od))
-                    }
+                    (_, Some(_)) => String::new(),
                     _ => "a lower high not yet confirmed".to_string(),
                 };
-                out.push(format!(
-                    "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
-                    price(h),
-                    date(hd),
-                    price(p),
-                    date(pd)
-                ));
+                // A lower high that a later close overturned is said as what happened, not as
+                // "no longer a lower high".
+                out.push(match r.date("overturn_date").filter(|_| verdict.is_empty()) {
+                    Some(od) => format!(
+                        "Daily swings: the high of {} ({}) stayed under the prior high of {} ({}), but price \
+                         closed above {} on {}, so that lower high no longer counts.",
+                        date(hd),
+                        price(h),
+                        date(pd),
+                        price(p),
+                        price(p),
+                        date(od)
+                    ),
+                    None => format!(
+                        "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
+                        price(h),
+                        date(hd),
+                        price(p),
+                        date(pd)
+                    ),
+                });
             }
             _ => out.push(r.sentence.clone()),
         }
