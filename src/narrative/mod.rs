@@ -880,20 +880,35 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
     // One window per sentence: two years, then 13 weeks, then where the ratio stands.
     if let Some(r) = a1 {
         let n = |k: &str| r.num(k).filter(|x| x.is_finite());
-        let mut t = match n("lag104") {
+        // Off the window's high by 10% or more: "roughly flat" end to end hides the fall.
+        let off_high = match (n("R_t"), n("R_high"), r.date("high_date")) {
+            (Some(rt), Some(h), Some(d)) if h > 0.0 && rt / h - 1.0 <= -0.10 => Some((rt / h - 1.0, d)),
+            _ => None,
+        }
+        .filter(|_| n("lag104").is_some_and(|l| l.abs() < 0.05));
+        let mut t = match (n("lag104"), off_high) {
+            (Some(l), Some((dd, hd))) if l.abs() < 0.05 => format!(
+                "Over two years the ratio of {pair} is little changed end to end ({}), but it is {} below its two-year high of {}",
+                pct(l),
+                pct_abs(dd),
+                date(hd)
+            ),
+            (l, _) => match l {
             Some(l) if l.abs() < 0.05 => {
                 format!("Over two years {pair} is roughly flat ({})", pct(l))
             }
             Some(l) if l < 0.0 => format!("Over two years {s} has lagged {bench} by {}", pct_abs(l)),
             Some(l) => format!("Over two years {s} has beaten {bench} by {}", pct_abs(l)),
             None => format!("Over two years, the ratio of {pair}"),
+            },
         };
         if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
             if reb < 0.0005 {
                 t.push_str(&format!(", and the ratio is at its two-year low ({})", date(d)));
             } else {
                 t.push_str(&format!(
-                    ", and the ratio is {} above its two-year low of {}",
+                    "{} {} above its two-year low of {}",
+                    if off_high.is_some() { " and" } else { ", and the ratio is" },
                     pct_abs(reb),
                     date(d)
                 ));
@@ -921,7 +936,30 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             Some(false) => "It stands below its 30-week average",
             None => "",
         };
+        // The horizons the note cites (two years here, this year and one year in the context):
+        // a lag is not called "ending" while the instrument trails on every one of them.
+        let ctx = Context::of(a);
+        let mut trails = Vec::new();
+        if n("lag104").is_some_and(|l| l < 0.0) {
+            trails.push("over two years".to_string());
+        }
+        if let Some(c) = &ctx {
+            if let (Some(x), Some(y)) = (c.ytd, c.bench_ytd) {
+                if x < y {
+                    trails.push("this year".into());
+                }
+            }
+            if let (Some(x), Some(y)) = (c.y1, c.bench_y1) {
+                if x < y {
+                    trails.push("over one year".into());
+                }
+            }
+        }
         let verdict = match r.state {
+            State::Bullish if trails.len() == 3 => format!(
+                "the ratio has turned up from its low, but {s} still trails {bench} {}, so the lag is not over yet",
+                and_list(&trails)
+            ),
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
             _ if n("lag104").is_some_and(|l| l > -0.05) => String::new(),
@@ -1020,27 +1058,77 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         ids::D4 => {
-            let (eu, ed) = (n("n_eu").unwrap_or(0.0), n("n_ed").unwrap_or(0.0));
-            let short_turn = match (r.state, r.date("flip_date"), n("contraction_len")) {
-                // Neutral with a recent turn: the waves expand, but the contraction before was
-                // too short for the signal. Say both facts, not "no expansion".
-                (State::Neutral, Some(d), Some(c)) if eu != ed => Some(format!(
-                    "Weekly momentum has expanded {} since the week of {}, but after only {} of contraction, \
-                     so it is not a turn out of a long contraction",
-                    if eu > ed { "upward" } else { "downward" },
-                    date(d),
-                    weeks(c as usize)
+            // Dated by the expansion it describes (the latest run, not the first), and "fading"
+            // said when the 12/26/9 histogram the chart draws is fading.
+            let eu = n("n_eu").unwrap_or(0.0) as usize;
+            let ed = n("n_ed").unwrap_or(0.0) as usize;
+            let macd = match r.ev("macd_state") {
+                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                _ => String::new(),
+            };
+            let mw = n("macd_state_weeks").map_or(0, |x| x as usize);
+            let hist = match macd.as_str() {
+                "expanding_up" => {
+                    Some(format!("the weekly MACD histogram is above zero and has risen for {}", weeks(mw)))
+                }
+                "contracting_up" => {
+                    Some(format!("the weekly MACD histogram is above zero but has fallen for {}", weeks(mw)))
+                }
+                "fading_down" => Some(format!(
+                    "the weekly MACD histogram is below zero but has risen for {}: the downside is fading",
+                    weeks(mw)
                 )),
+                "expanding_down" => {
+                    Some(format!("the weekly MACD histogram is below zero and has fallen for {}", weeks(mw)))
+                }
                 _ => None,
             };
-            let dir = match r.state {
-                State::Bullish => "has turned up after a contraction",
-                State::Bearish => "is expanding downward",
-                _ => "shows no clear expansion either way",
+            let flip = r.date("flip_date");
+            let cl = n("contraction_len").map(|c| c as usize);
+            let recent = n("weeks_since_flip").is_some_and(|w| w <= 12.0);
+            let mut t = match (r.state, flip, cl) {
+                (State::Bullish, Some(f), Some(c)) => format!(
+                    "Weekly momentum has turned up after {} of contraction (since the week of {})",
+                    weeks(c),
+                    date(f)
+                ),
+                (State::Bullish, _, _) => "Weekly momentum has turned up after a contraction".to_string(),
+                (State::Bearish, _, _) => {
+                    let mut t = if ed >= 3 {
+                        "Weekly momentum is expanding downward on all three of its waves".to_string()
+                    } else {
+                        format!("Weekly momentum is expanding downward on {} of its three waves", count_word(ed))
+                    };
+                    if let Some(d) = r.date("ed_since") {
+                        t.push_str(&format!(" (since the week of {})", date(d)));
+                    }
+                    t
+                }
+                (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
+                    "Weekly momentum has expanded upward since the week of {}, but after only {} of contraction, \
+                     so it is not a turn out of a long contraction",
+                    date(f),
+                    weeks(c)
+                ),
+                (_, Some(f), _) if eu >= 2 => format!(
+                    "Weekly momentum has been expanding upward since the week of {}, too long ago to count as a fresh turn",
+                    date(f)
+                ),
+                (_, Some(f), Some(c)) if recent => format!(
+                    "Weekly momentum turned up in the week of {} after only {} of contraction, not a turn out of a long contraction",
+                    date(f),
+                    weeks(c)
+                ),
+                _ => "Weekly momentum gives no broad signal either way".to_string(),
             };
-            let mut t = short_turn.unwrap_or_else(|| format!("Weekly momentum {dir}"));
-            if let Some(d) = r.date("flip_date").filter(|_| r.state != State::Neutral) {
-                t.push_str(&format!(" (since the week of {})", date(d)));
+            match (r.state, hist) {
+                // Bearish on the waves but the chart's histogram is fading: say both.
+                (State::Bearish, Some(h)) if macd == "fading_down" || macd.ends_with("_up") => {
+                    t.push_str(&format!(", though {h}"))
+                }
+                (State::Bearish, _) => {}
+                (_, Some(h)) => t.push_str(&format!("; {h}")),
+                _ => {}
             }
             if let Some(rsi) = n("rsi") {
                 t.push_str(&format!("; the weekly RSI is {rsi:.0}"));
