@@ -1757,6 +1757,17 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             }
             ("broken", Some(d)) => format!("OBV broke its support line on {d}; no retest yet."),
             ("intact", _) => "OBV holds above its support line.".to_string(),
+            // OBV values in the one format the Risk table uses (millions of shares).
+            ("falling_lows", _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
+                (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
+                    "OBV's last two pivot lows are falling ({} on {}, {} on {}), so there is no support line for it to hold.",
+                    shares_m(o1),
+                    date(d1),
+                    shares_m(o2),
+                    date(d2)
+                ),
+                _ => r.sentence.clone(),
+            },
             _ => r.sentence.clone(),
         };
         let now = (r.num("obv"), r.num("obv_line"));
