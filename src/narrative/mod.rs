@@ -167,6 +167,79 @@ pub struct Narrative {
     pub cautions: Vec<String>,
 }
 
+/// One glossary entry: a term the note's body uses and what it means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// The term as the note writes it.
+    pub term: String,
+    /// Its meaning in one or two plain sentences.
+    pub meaning: String,
+}
+
+/// The glossary of a note body (everything before Data and Method): each term is listed only
+/// when the body uses it, in a fixed order.
+pub fn glossary(body: &str) -> Vec<Term> {
+    let has = |keys: &[&str]| keys.iter().any(|k| body.contains(k));
+    let entries: [(&[&str], &str, &str); 9] = [
+        (
+            &["OBV"],
+            "OBV (on-balance volume)",
+            "a running total of daily volume, added on days the price closes up and subtracted on days it closes down; \
+             every chart and table cites the same daily total, in millions (M) or billions (B) of shares.",
+        ),
+        (
+            &[" pp", " points"],
+            "Points (pp)",
+            "the difference between two percentages: a 13-week return of +5% against +3% for the benchmark is a lead \
+             of 2 points; a yield moving from 4.00% to 4.25% is up 0.25 points.",
+        ),
+        (
+            &["rank correlation"],
+            "Rank correlation",
+            "how closely the order of the weekly scores matched the order of what followed (+1: higher scores always \
+             came before better outcomes; 0: no link; −1: the reverse).",
+        ),
+        (
+            &["distribution day"],
+            "Distribution day",
+            "a session that closes lower than the one before on higher volume, read as institutional selling; five or \
+             more in 25 sessions mark a pattern.",
+        ),
+        (
+            &["high-volume reversal"],
+            "High-volume reversal",
+            "a session with volume at least 1.5 times its 50-day average, a 20-session high and a close near the low.",
+        ),
+        (
+            &["squeeze zone", "squeeze-zone", "squeeze band"],
+            "Squeeze zone",
+            "the price range of the recent weekly squeezes (stretches when the weekly Bollinger bands were unusually \
+             narrow); weekly closes above its top, some of them strong, make a reclaim.",
+        ),
+        (
+            &["consolidation zone"],
+            "Consolidation zone",
+            "the range of the latest sideways stretch of 3-day bars; 3-day closes outside it mark a breakout or a breakdown.",
+        ),
+        (
+            &["price level", "price levels"],
+            "Price levels (daily)",
+            "moving averages and earlier swing highs and lows that a daily leg crossed.",
+        ),
+        (
+            &["| Signal now |"],
+            "Base rate (the “Signal now” tables)",
+            "for a signal pointing up or down now, the earlier weeks it started doing so and how often the price moved \
+             its way over the next 13 weeks; a description of the past, not a forecast.",
+        ),
+    ];
+    entries
+        .iter()
+        .filter(|(keys, _, _)| has(keys))
+        .map(|(_, t, m)| Term { term: (*t).to_string(), meaning: (*m).to_string() })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Numbers
 // ---------------------------------------------------------------------------------------------
@@ -1337,17 +1410,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
                         (_, h) => format!("price stays {side} {h} of them"),
                     };
+                    // What a price level is, the glossary says.
                     format!(
-                        "The {}-session {} from {} ({}) crossed {k} price {} and {held}: {verdict}.",
+                        "The {}-session {} from {} ({}) crossed {} price {} and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
                         date(d),
                         pct(p),
-                        if k == 1 {
-                            "level (a moving average or earlier swing point)"
-                        } else {
-                            "levels (moving averages and earlier swing points)"
-                        }
+                        count_word(k),
+                        if k == 1 { "level" } else { "levels" }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -1359,26 +1430,25 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
                 match (r.state, last_reversal(r)) {
                     (State::Bearish, Some(hv)) if k < 5 => format!(
-                        "A high-volume reversal on {} (volume at least 1.5 times its 50-day average, a 20-session \
-                         high and a close near the low) points to institutional selling; {} distribution {} in the \
+                        "A high-volume reversal on {} points to institutional selling; {} distribution {} in the \
                          last 25 sessions{latest}.",
                         date(hv),
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
                     ),
                     (State::Bearish, _) => format!(
-                        "{} distribution days (down on higher volume) in the last 25 sessions{latest}, point to institutional selling.",
+                        "{} distribution days in the last 25 sessions{latest} point to institutional selling.",
                         capitalise(&count_word(k))
                     ),
                     // Bullish reads at most two distribution days: say the count, never "no
                     // sign of distribution" next to one or two of them.
                     (State::Bullish, _) if k == 0 => {
-                        "No distribution days (down on higher volume) in the last 25 sessions: no sign of selling pressure."
+                        "No distribution days in the last 25 sessions: no sign of selling pressure."
                             .to_string()
                     }
                     (State::Bullish, _) => format!(
-                        "Only {} distribution {} (down on higher volume) in the last 25 sessions{latest}: too few to \
-                         mark a pattern of selling (five would).",
+                        "Only {} distribution {} in the last 25 sessions{latest}: too few to mark a pattern of \
+                         selling (five would).",
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
                     ),
@@ -1980,7 +2050,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let went = if up { h.n_positive } else { h.count - h.n_positive };
     let fmt = |x: Option<f64>| match (x, b.measure) {
         (Some(x), Measure::Price) => pct(x),
-        (Some(x), Measure::Excess) => format!("{} pts", signed(x * 100.0, 1)),
+        (Some(x), Measure::Excess) => format!("{} pp", signed(x * 100.0, 1)),
         (None, _) => "n/a".into(),
     };
     let worst = if up { h.worst } else { h.best };
