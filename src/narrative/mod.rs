@@ -1029,16 +1029,16 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             }
         }
         let verdict = match r.state {
-            State::Bullish if trails.len() == 3 => format!(
-                "the ratio has turned up from its low, but {s} still trails {bench} {}, so the lag is not over yet",
-                and_list(&trails)
-            ),
+            State::Bullish if trails.len() == 3 => {
+                format!("but {s} still trails {bench} {}: the lag is not over", and_list(&trails))
+            }
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
             _ if n("lag104").is_some_and(|l| l > -0.05) => String::new(),
             _ => "the lag has not clearly turned".into(),
         };
         out.push(match (avg.is_empty(), verdict.is_empty()) {
+            (false, false) if verdict.starts_with("but ") => format!("{avg}, {verdict}."),
             (false, false) => format!("{avg}: {verdict}."),
             (false, true) => format!("{avg}."),
             (true, false) => format!("{}.", capitalise(&verdict)),
@@ -1200,7 +1200,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t.push_str(&format!(", though {h}"))
                 }
                 (State::Bearish, _) => {}
-                (_, Some(h)) => t.push_str(&format!("; {h}")),
+                // Neutral: the histogram only where it adds to the waves (not rising with them).
+                (_, Some(h)) if !(eu >= 2 && macd == "expanding_up") => t.push_str(&format!("; {h}")),
                 _ => {}
             }
             if let Some(rsi) = n("rsi") {
@@ -1427,7 +1428,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         ids::F4 => match (n("active"), r.ev("dd_dates")) {
             (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
                 let k = k as usize;
-                let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
+                let latest = match dd.len() {
+                    1 => format!(", on {}", date(dd[0])),
+                    _ => dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default(),
+                };
                 match (r.state, last_reversal(r)) {
                     (State::Bearish, Some(hv)) if k < 5 => format!(
                         "A high-volume reversal on {} points to institutional selling; {} distribution {} in the \
