@@ -1441,7 +1441,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         if k == 1 { "day" } else { "days" }
                     ),
                     (State::Bearish, _) => format!(
-                        "{} distribution days in the last 25 sessions{latest} point to institutional selling.",
+                        "{} distribution days in the last 25 sessions point to institutional selling{latest}.",
                         capitalise(&count_word(k))
                     ),
                     // Bullish reads at most two distribution days: say the count, never "no

@@ -11,7 +11,7 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | A1 | `lag104` Pct, `R_t` Ratio, `R_low` Ratio, `low_date` Date (the two-year window's low), `R_high` Ratio, `high_date` Date (its high), `rebound` Pct, `roc13` Pct, `sma30` Ratio, `weeks_above_sma30` Count, `trend26` Pct, `wks_since_low` Count |
+//! | A1 | `lag104` Pct, `R_t` Ratio, `R_low` Ratio, `low_date` Date (the two-year window's low), `rebound` Pct, `roc13` Pct, `sma30` Ratio, `weeks_above_sma30` Count, `trend26` Pct, `R_high` Ratio, `high_date` Date (the window's high), `wks_since_low` Count |
 //! | A2 | `spy_ext` Pct, `spy_ext_pct` Ratio (0..1 rank), `roc13_mid` Pct (absent without a mid cap), `roc13_small` Pct, `spy_sma40` Price |
 //! | G1 | `spy_done` Text, `spy_peak_date` Date, `spy_h_frac` Pct, `spy_wave_age` Count, `spy_divergence` Text, `iwm_early` Text, `iwm_age` Count, `iwm_h_frac` Pct, `r_pct` Ratio, `r_below_sma30` Text, `roc13` Pct, `lean` Text |
 //!
@@ -174,13 +174,13 @@ fn a1(input: &SignalInput, rel: &Rel) -> SignalResult {
     res.push_num("R_t", rt, Unit::Ratio);
     res.push_num("R_low", r[low], Unit::Ratio);
     res.push("low_date", super::Ev::Date { v: rel.dates[low] });
-    res.push_num("R_high", r[high], Unit::Ratio);
-    res.push("high_date", super::Ev::Date { v: rel.dates[high] });
     res.push_num("rebound", rebound, Unit::Pct);
     res.push_num("roc13", roc13, Unit::Pct);
     res.push_num("sma30", sma30, Unit::Ratio);
     res.push_num("weeks_above_sma30", above as f64, Unit::Count);
     res.push_num("trend26", trend26, Unit::Pct);
+    res.push_num("R_high", r[high], Unit::Ratio);
+    res.push("high_date", super::Ev::Date { v: rel.dates[high] });
     res.push_num("wks_since_low", wks_since_low as f64, Unit::Count);
 
     let lagged = lag104 <= -0.05;
