@@ -180,7 +180,7 @@ impl Scene for RelScene {
                     ((x - pen.px(10.0), ym - pen.px(16.0)), HPos::Right, VPos::Center),
                 ];
                 pen.label_fit(
-                    &format!("two-year low {v:.4} ({d})"),
+                    &format!("low {v:.4} ({d})"),
                     &cands,
                     Some((x, ym)),
                     fs,
