@@ -195,7 +195,7 @@ pub(crate) fn relative(sc: &RelScene) -> String {
         parts.push(format!("it is {side} its 30-week average"));
     }
     if let Some((d, v)) = sc.low {
-        parts.push(format!("its low was {v:.3} on {d}"));
+        parts.push(format!("its two-year low was {v:.3} on {d}"));
     }
     let (a0, b0) = (sc.a[sc.start], sc.b[sc.start]);
     let perf = format!(

@@ -242,6 +242,19 @@ fn tf_scene<'a>(
     } else {
         (Vec::new(), Vec::new(), Vec::new(), Vec::new())
     };
+    // One OBV in every chart: the daily OBV the Risk table and the OBV support line cite, read
+    // at each weekly or 3-day bar's last session (a bar's OBV summed from its own bars would
+    // start from another baseline and show another value for the same day).
+    let obv = if tf != Timeframe::Daily && !obv.is_empty() {
+        let d = &analysis.daily;
+        let od = ind::obv(&d.close, &d.volume);
+        bars.date
+            .iter()
+            .map(|x| d.date.binary_search(x).ok().and_then(|i| od.get(i).copied()).unwrap_or(f64::NAN))
+            .collect()
+    } else {
+        obv
+    };
     let title = match tf {
         Timeframe::Weekly => format!("{} weekly: squeeze zone, momentum and volume", inst.symbol),
         Timeframe::ThreeDay => format!("{} 3-day: consolidation zone, momentum and volume", inst.symbol),

@@ -171,6 +171,79 @@ pub struct Narrative {
     pub cautions: Vec<String>,
 }
 
+/// One glossary entry: a term the note's body uses and what it means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// The term as the note writes it.
+    pub term: String,
+    /// Its meaning in one or two plain sentences.
+    pub meaning: String,
+}
+
+/// The glossary of a note body (everything before Data and Method): each term is listed only
+/// when the body uses it, in a fixed order.
+pub fn glossary(body: &str) -> Vec<Term> {
+    let has = |keys: &[&str]| keys.iter().any(|k| body.contains(k));
+    let entries: [(&[&str], &str, &str); 9] = [
+        (
+            &["OBV"],
+            "OBV (on-balance volume)",
+            "a running total of daily volume, added on days the price closes up and subtracted on days it closes down; \
+             every chart and table cites the same daily total, in millions (M) or billions (B) of shares.",
+        ),
+        (
+            &[" pp", " points"],
+            "Points (pp)",
+            "the difference between two percentages: a 13-week return of +5% against +3% for the benchmark is a lead \
+             of 2 points; a yield moving from 4.00% to 4.25% is up 0.25 points.",
+        ),
+        (
+            &["rank correlation"],
+            "Rank correlation",
+            "how closely the order of the weekly scores matched the order of what followed (+1: higher scores always \
+             came before better outcomes; 0: no link; −1: the reverse).",
+        ),
+        (
+            &["distribution day"],
+            "Distribution day",
+            "a session that closes lower than the one before on higher volume, read as institutional selling; five or \
+             more in 25 sessions mark a pattern.",
+        ),
+        (
+            &["high-volume reversal"],
+            "High-volume reversal",
+            "a session with volume at least 1.5 times its 50-day average, a 20-session high and a close near the low.",
+        ),
+        (
+            &["squeeze zone", "squeeze-zone", "squeeze band"],
+            "Squeeze zone",
+            "the price range of the recent weekly squeezes (stretches when the weekly Bollinger bands were unusually \
+             narrow); weekly closes above its top, some of them strong, make a reclaim.",
+        ),
+        (
+            &["consolidation zone"],
+            "Consolidation zone",
+            "the range of the latest sideways stretch of 3-day bars; 3-day closes outside it mark a breakout or a breakdown.",
+        ),
+        (
+            &["price level", "price levels"],
+            "Price levels (daily)",
+            "moving averages and earlier swing highs and lows that a daily leg crossed.",
+        ),
+        (
+            &["| Signal now |"],
+            "Base rate (the “Signal now” tables)",
+            "for a signal pointing up or down now, the earlier weeks it started doing so and how often the price moved \
+             its way over the next 13 weeks; a description of the past, not a forecast.",
+        ),
+    ];
+    entries
+        .iter()
+        .filter(|(keys, _, _)| has(keys))
+        .map(|(_, t, m)| Term { term: (*t).to_string(), meaning: (*m).to_string() })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Numbers
 // ---------------------------------------------------------------------------------------------
@@ -391,7 +464,14 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::D1VolumeThrust), false) => "the heaviest recent volume came on a down day".into(),
         (Some(S::D1ShallowPullbacks), true) => "daily pullbacks are shallow and bought".into(),
         (Some(S::D1ShallowPullbacks), false) => "daily pullbacks are deep".into(),
-        (Some(S::D1NoDistribution), true) => "there is no distribution on the daily chart".into(),
+        (Some(S::D1NoDistribution), true) => match n("active") {
+            Some(k) if k >= 1.0 => format!(
+                "only {} distribution {} in the last 25 sessions",
+                count_word(k as usize),
+                if k as usize == 1 { "day" } else { "days" }
+            ),
+            _ => "there is no distribution on the daily chart".into(),
+        },
         (Some(S::D1NoDistribution), false) => match (n("active"), last_reversal(r)) {
             // Fewer than five distribution days: the bearish state comes from a reversal day.
             (Some(k), Some(d)) if k < 5.0 => format!("a high-volume reversal on {}", date(d)),
@@ -537,6 +617,15 @@ fn nearest_holding(levels: &[Invalidation], side: StanceKind) -> Option<&Invalid
             let d = |l: &Invalidation| (l.last_close.unwrap_or(f64::NAN) / l.value - 1.0).abs();
             d(x).total_cmp(&d(y))
         })
+}
+
+/// The price level (not OBV) that triggered last, if any: a neutral note names it in its title
+/// and lead.
+fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
+    levels
+        .iter()
+        .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+        .max_by_key(|l| l.triggered_on)
 }
 
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
@@ -686,17 +775,23 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
         StanceKind::Neutral => {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
+            // A price level that has already triggered is named before the ones still to watch.
+            let head = match latest_triggered(&a.stance.invalidation) {
+                Some(l) => format!(
+                    "{subject}: no edge yet after a close {} {}{}",
+                    trig_word(l),
+                    price(l.value),
+                    l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
+                ),
+                None => format!("{subject}: no edge yet"),
+            };
             match (up, down) {
                 (Some(u), Some(d)) => {
-                    format!(
-                        "{subject}: no edge yet; watch {} above and {} below",
-                        price(u.value),
-                        price(d.value)
-                    )
+                    format!("{head}; watch {} above and {} below", price(u.value), price(d.value))
                 }
-                (Some(u), None) => format!("{subject}: no edge yet; watch {} above", price(u.value)),
-                (None, Some(d)) => format!("{subject}: no edge yet; watch {} below", price(d.value)),
-                (None, None) => format!("{subject}: no edge yet"),
+                (Some(u), None) => format!("{head}; watch {} above", price(u.value)),
+                (None, Some(d)) => format!("{head}; watch {} below", price(d.value)),
+                (None, None) => head,
             }
         }
     }
@@ -808,6 +903,22 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 }
                 _ => {}
             }
+            let fired: Vec<String> = st
+                .invalidation
+                .iter()
+                .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+                .map(|l| {
+                    format!(
+                        "{}{}, which favours a {}",
+                        level_phrase(l),
+                        l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
+                        if l.trigger == Trigger::CloseAbove { "long" } else { "short" }
+                    )
+                })
+                .collect();
+            if !fired.is_empty() {
+                out.push(format!("Already triggered: {}.", and_list(&fired)));
+            }
         }
     }
     if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {
@@ -852,20 +963,35 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
     // One window per sentence: two years, then 13 weeks, then where the ratio stands.
     if let Some(r) = a1 {
         let n = |k: &str| r.num(k).filter(|x| x.is_finite());
-        let mut t = match n("lag104") {
+        // Off the window's high by 10% or more: "roughly flat" end to end hides the fall.
+        let off_high = match (n("R_t"), n("R_high"), r.date("high_date")) {
+            (Some(rt), Some(h), Some(d)) if h > 0.0 && rt / h - 1.0 <= -0.10 => Some((rt / h - 1.0, d)),
+            _ => None,
+        }
+        .filter(|_| n("lag104").is_some_and(|l| l.abs() < 0.05));
+        let mut t = match (n("lag104"), off_high) {
+            (Some(l), Some((dd, hd))) if l.abs() < 0.05 => format!(
+                "Over two years the ratio of {pair} is little changed end to end ({}), but it is {} below its two-year high of {}",
+                pct(l),
+                pct_abs(dd),
+                date(hd)
+            ),
+            (l, _) => match l {
             Some(l) if l.abs() < 0.05 => {
                 format!("Over two years {pair} is roughly flat ({})", pct(l))
             }
             Some(l) if l < 0.0 => format!("Over two years {s} has lagged {bench} by {}", pct_abs(l)),
             Some(l) => format!("Over two years {s} has beaten {bench} by {}", pct_abs(l)),
             None => format!("Over two years, the ratio of {pair}"),
+            },
         };
         if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
             if reb < 0.0005 {
                 t.push_str(&format!(", and the ratio is at its two-year low ({})", date(d)));
             } else {
                 t.push_str(&format!(
-                    ", and the ratio is {} above its two-year low of {}",
+                    "{} {} above its two-year low of {}",
+                    if off_high.is_some() { " and" } else { ", and the ratio is" },
                     pct_abs(reb),
                     date(d)
                 ));
@@ -893,13 +1019,36 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             Some(false) => "It stands below its 30-week average",
             None => "",
         };
+        // The horizons the note cites (two years here, this year and one year in the context):
+        // a lag is not called "ending" while the instrument trails on every one of them.
+        let ctx = Context::of(a);
+        let mut trails = Vec::new();
+        if n("lag104").is_some_and(|l| l < 0.0) {
+            trails.push("over two years".to_string());
+        }
+        if let Some(c) = &ctx {
+            if let (Some(x), Some(y)) = (c.ytd, c.bench_ytd) {
+                if x < y {
+                    trails.push("this year".into());
+                }
+            }
+            if let (Some(x), Some(y)) = (c.y1, c.bench_y1) {
+                if x < y {
+                    trails.push("over one year".into());
+                }
+            }
+        }
         let verdict = match r.state {
+            State::Bullish if trails.len() == 3 => {
+                format!("but {s} still trails {bench} {}: the lag is not over", and_list(&trails))
+            }
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
             _ if n("lag104").is_some_and(|l| l > -0.05) => String::new(),
             _ => "the lag has not clearly turned".into(),
         };
         out.push(match (avg.is_empty(), verdict.is_empty()) {
+            (false, false) if verdict.starts_with("but ") => format!("{avg}, {verdict}."),
             (false, false) => format!("{avg}: {verdict}."),
             (false, true) => format!("{avg}."),
             (true, false) => format!("{}.", capitalise(&verdict)),
@@ -992,27 +1141,78 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         Some(S::WkMomentumWaveFlip) => {
-            let (eu, ed) = (n("n_eu").unwrap_or(0.0), n("n_ed").unwrap_or(0.0));
-            let short_turn = match (r.state, r.date("flip_date"), n("contraction_len")) {
-                // Neutral with a recent turn: the waves expand, but the contraction before was
-                // too short for the signal. Say both facts, not "no expansion".
-                (State::Neutral, Some(d), Some(c)) if eu != ed => Some(format!(
-                    "Weekly momentum has expanded {} since the week of {}, but after only {} of contraction, \
-                     so it is not a turn out of a long contraction",
-                    if eu > ed { "upward" } else { "downward" },
-                    date(d),
-                    weeks(c as usize)
+            // Dated by the expansion it describes (the latest run, not the first), and "fading"
+            // said when the 12/26/9 histogram the chart draws is fading.
+            let eu = n("n_eu").unwrap_or(0.0) as usize;
+            let ed = n("n_ed").unwrap_or(0.0) as usize;
+            let macd = match r.ev("macd_state") {
+                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                _ => String::new(),
+            };
+            let mw = n("macd_state_weeks").map_or(0, |x| x as usize);
+            let hist = match macd.as_str() {
+                "expanding_up" => {
+                    Some(format!("the weekly MACD histogram is above zero and has risen for {}", weeks(mw)))
+                }
+                "contracting_up" => {
+                    Some(format!("the weekly MACD histogram is above zero but has fallen for {}", weeks(mw)))
+                }
+                "fading_down" => Some(format!(
+                    "the weekly MACD histogram is below zero but has risen for {}: the downside is fading",
+                    weeks(mw)
                 )),
+                "expanding_down" => {
+                    Some(format!("the weekly MACD histogram is below zero and has fallen for {}", weeks(mw)))
+                }
                 _ => None,
             };
-            let dir = match r.state {
-                State::Bullish => "has turned up after a contraction",
-                State::Bearish => "is expanding downward",
-                _ => "shows no clear expansion either way",
+            let flip = r.date("flip_date");
+            let cl = n("contraction_len").map(|c| c as usize);
+            let recent = n("weeks_since_flip").is_some_and(|w| w <= 12.0);
+            let mut t = match (r.state, flip, cl) {
+                (State::Bullish, Some(f), Some(c)) => format!(
+                    "Weekly momentum has turned up after {} of contraction (since the week of {})",
+                    weeks(c),
+                    date(f)
+                ),
+                (State::Bullish, _, _) => "Weekly momentum has turned up after a contraction".to_string(),
+                (State::Bearish, _, _) => {
+                    let mut t = if ed >= 3 {
+                        "Weekly momentum is expanding downward on all three of its waves".to_string()
+                    } else {
+                        format!("Weekly momentum is expanding downward on {} of its three waves", count_word(ed))
+                    };
+                    if let Some(d) = r.date("ed_since") {
+                        t.push_str(&format!(" (since the week of {})", date(d)));
+                    }
+                    t
+                }
+                (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
+                    "Weekly momentum has expanded upward since the week of {}, but after only {} of contraction, \
+                     so it is not a turn out of a long contraction",
+                    date(f),
+                    weeks(c)
+                ),
+                (_, Some(f), _) if eu >= 2 => format!(
+                    "Weekly momentum has been expanding upward since the week of {}, too long ago to count as a fresh turn",
+                    date(f)
+                ),
+                (_, Some(f), Some(c)) if recent => format!(
+                    "Weekly momentum turned up in the week of {} after only {} of contraction, not a turn out of a long contraction",
+                    date(f),
+                    weeks(c)
+                ),
+                _ => "Weekly momentum gives no broad signal either way".to_string(),
             };
-            let mut t = short_turn.unwrap_or_else(|| format!("Weekly momentum {dir}"));
-            if let Some(d) = r.date("flip_date").filter(|_| r.state != State::Neutral) {
-                t.push_str(&format!(" (since the week of {})", date(d)));
+            match (r.state, hist) {
+                // Bearish on the waves but the chart's histogram is fading: say both.
+                (State::Bearish, Some(h)) if macd == "fading_down" || macd.ends_with("_up") => {
+                    t.push_str(&format!(", though {h}"))
+                }
+                (State::Bearish, _) => {}
+                // Neutral: the histogram only where it adds to the waves (not rising with them).
+                (_, Some(h)) if !(eu >= 2 && macd == "expanding_up") => t.push_str(&format!("; {h}")),
+                _ => {}
             }
             if let Some(rsi) = n("rsi") {
                 t.push_str(&format!("; the weekly RSI is {rsi:.0}"));
@@ -1143,6 +1343,33 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             }
         }
         Some(S::WkCompressionClusterReclaim) => d1_read(a, r),
+        Some(S::D3HigherDipAbsorption) => {
+            // Dip lows the price has since closed below are said to be broken, not cited as support.
+            // Only where the sentence lists the lows.
+            let lows: Vec<f64> = match r.ev("dip_lows") {
+                Some(crate::signals::Ev::Text { v }) if !v.is_empty() && r.sentence.contains(v.as_str()) => {
+                    v.split(',').filter_map(|x| x.trim().parse::<f64>().ok()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let close = a.daily.close.last().copied().filter(|c| c.is_finite());
+            let mut t = r.sentence.clone();
+            if let Some(c) = close {
+                let under = lows.iter().filter(|l| c < **l).count();
+                if under > 0 && !lows.is_empty() {
+                    t.push_str(&if under == lows.len() {
+                        format!(" The last close ({}) is below all of these lows.", price(c))
+                    } else {
+                        format!(
+                            " The last close ({}) is below {} of these lows.",
+                            price(c),
+                            count_word(under)
+                        )
+                    });
+                }
+            }
+            t
+        }
         Some(S::WkVolumeTrendlineSupport) => {
             let (held, k) = (n("held"), n("n_pullbacks"));
             match (held, k, r.date("anchor_date")) {
@@ -1183,22 +1410,26 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let held = match (k, h) {
                         (1, 1) => format!("price stays {side} it"),
                         (1, _) => "price has not stayed there".to_string(),
-                        (_, 0) => format!("price stays {side} none of them"),
+                        // Price back on the other side of every level the leg crossed.
+                        (2, 0) if up => "price has since fallen back below both".to_string(),
+                        (2, 0) => "price has since risen back above both".to_string(),
+                        (k, 0) if up => {
+                            format!("price has since fallen back below all {} of them", count_word(k))
+                        }
+                        (k, 0) => format!("price has since risen back above all {} of them", count_word(k)),
                         (2, 2) => format!("price stays {side} both"),
                         (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
                         (_, h) => format!("price stays {side} {h} of them"),
                     };
+                    // What a price level is, the glossary says.
                     format!(
-                        "The {}-session {} from {} ({}) crossed {k} price {} and {held}: {verdict}.",
+                        "The {}-session {} from {} ({}) crossed {} price {} and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
                         date(d),
                         pct(p),
-                        if k == 1 {
-                            "level (a moving average or earlier swing point)"
-                        } else {
-                            "levels (moving averages and earlier swing points)"
-                        }
+                        count_word(k),
+                        if k == 1 { "level" } else { "levels" }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -1207,22 +1438,31 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         Some(S::D1NoDistribution) => match (n("active"), r.ev("dd_dates")) {
             (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
                 let k = k as usize;
-                let latest = dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default();
+                let latest = match dd.len() {
+                    1 => format!(", on {}", date(dd[0])),
+                    _ => dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default(),
+                };
                 match (r.state, last_reversal(r)) {
                     (State::Bearish, Some(hv)) if k < 5 => format!(
-                        "A high-volume reversal on {} (volume at least 1.5 times its 50-day average, a 20-session \
-                         high and a close near the low) points to institutional selling; {} distribution {} in the \
+                        "A high-volume reversal on {} points to institutional selling; {} distribution {} in the \
                          last 25 sessions{latest}.",
                         date(hv),
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
                     ),
                     (State::Bearish, _) => format!(
-                        "{} distribution days (down on higher volume) in the last 25 sessions{latest}, point to institutional selling.",
+                        "{} distribution days in the last 25 sessions point to institutional selling{latest}.",
                         capitalise(&count_word(k))
                     ),
+                    // Bullish reads at most two distribution days: say the count, never "no
+                    // sign of distribution" next to one or two of them.
+                    (State::Bullish, _) if k == 0 => {
+                        "No distribution days in the last 25 sessions: no sign of selling pressure."
+                            .to_string()
+                    }
                     (State::Bullish, _) => format!(
-                        "No sign of distribution: {} distribution {} in the last 25 sessions{latest}.",
+                        "Only {} distribution {} in the last 25 sessions{latest}: too few to mark a pattern of \
+                         selling (five would).",
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
                     ),
@@ -1260,7 +1500,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     match SignalId::parse(r.id) {
         Some(S::MacroGrowthStabilising) => {
             let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
-            let steady = r.flags.iter().any(|f| f == "no_recent_rise");
+            let steady = r.flags.contains(&crate::signals::branch::Flag::NoRecentRise);
             let verdict = match r.state {
                 State::Bullish => "unemployment has stopped rising",
                 State::Bearish => "unemployment has risen as far as it did at the start of past recessions",
@@ -1453,6 +1693,34 @@ fn level_of<'a>(a: &'a Analysis, id: &str, trigger: Trigger) -> Option<&'a Inval
 
 fn d1_read(a: &Analysis, r: &SignalResult) -> String {
     let mut t = plain_words(&r.sentence);
+    // "Never closing above the top in the N weeks of data before" reads as if price had never
+    // reached the top; the top is itself an earlier weekly close (the highest before the
+    // reclaim). Say which one.
+    if let (Some(wb), Some(top), Some(rd)) = (
+        r.num("weeks_below").filter(|x| x.is_finite()),
+        r.num("top").filter(|x| x.is_finite()),
+        r.date("reclaim_date"),
+    ) {
+        let old = format!("never closing above the top in the {} weeks of data before", wb as usize);
+        let w = &a.weekly.bars;
+        let set = w
+            .date
+            .iter()
+            .zip(&w.close)
+            .filter(|(d, c)| **d < rd && (**c - top).abs() < 1e-9)
+            .map(|(d, _)| *d)
+            .next_back();
+        if let Some(sd) = set.filter(|_| t.contains(&old)) {
+            t = t.replace(
+                &old,
+                &format!(
+                    "no earlier weekly close above it (the top is the {} weekly close, the highest until then)",
+                    date(sd)
+                ),
+            );
+        }
+    }
+    t = t.replace(" but 1 of the ", " but only one of the ");
     if let Some(l) = level_of(a, ids::D1, Trigger::CloseBelow).filter(|l| l.status == LevelStatus::Triggered)
     {
         t.push_str(&format!(
@@ -1500,8 +1768,16 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
             let v = price(l.value);
             t.push(' ');
             t.push_str(&match (l.trigger, l.status, l.triggered_on) {
+                // "Has held" only where the zone read says the breakout holds (E1 bullish); a
+                // close above the top that is not yet a firm hold is not called held.
+                (Trigger::CloseBelow, LevelStatus::Holding, _) if r.state == State::Bullish => {
+                    format!("The zone {edge} ({v}) has held: no 3-day close below it since the breakout.")
+                }
+                (Trigger::CloseBelow, LevelStatus::Holding, _) if edge == "top" => {
+                    format!("A 3-day close back below the zone top ({v}) would undo the breakout; none so far.")
+                }
                 (Trigger::CloseBelow, LevelStatus::Holding, _) => {
-                    format!("The zone {edge} ({v}) has held: no 3-day close below it.")
+                    format!("A 3-day close below the zone bottom ({v}) would break the zone; none so far.")
                 }
                 (Trigger::CloseBelow, LevelStatus::Triggered, Some(d)) => {
                     format!("The zone {edge} ({v}) gave way: a 3-day close below it on {}.", date(d))
@@ -1556,18 +1832,30 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                 let verdict = match (r.state, r.date("overturn_date")) {
                     (State::Bearish, _) => "a lower high".to_string(),
                     _ if h > p => "no lower high".to_string(),
-                    (_, Some(od)) => {
-                        format!("no longer a lower high, since the close above {} on {}", price(p), date(od))
-                    }
+                    (_, Some(_)) => String::new(),
                     _ => "a lower high not yet confirmed".to_string(),
                 };
-                out.push(format!(
-                    "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
-                    price(h),
-                    date(hd),
-                    price(p),
-                    date(pd)
-                ));
+                // A lower high that a later close overturned is said as what happened, not as
+                // "no longer a lower high".
+                out.push(match r.date("overturn_date").filter(|_| verdict.is_empty()) {
+                    Some(od) => format!(
+                        "Daily swings: the high of {} ({}) stayed under the prior high of {} ({}), but price \
+                         closed above {} on {}, so that lower high no longer counts.",
+                        date(hd),
+                        price(h),
+                        date(pd),
+                        price(p),
+                        price(p),
+                        date(od)
+                    ),
+                    None => format!(
+                        "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
+                        price(h),
+                        date(hd),
+                        price(p),
+                        date(pd)
+                    ),
+                });
             }
             _ => out.push(r.sentence.clone()),
         }
@@ -1593,6 +1881,17 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             }
             ("broken", Some(d)) => format!("OBV broke its support line on {d}; no retest yet."),
             ("intact", _) => "OBV holds above its support line.".to_string(),
+            // OBV values in the one format the Risk table uses (millions of shares).
+            ("falling_lows", _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
+                (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
+                    "OBV's last two pivot lows are falling ({} on {}, {} on {}), so there is no support line for it to hold.",
+                    shares_m(o1),
+                    date(d1),
+                    shares_m(o2),
+                    date(d2)
+                ),
+                _ => r.sentence.clone(),
+            },
             _ => r.sentence.clone(),
         };
         let now = (r.num("obv"), r.num("obv_line"));
@@ -1798,7 +2097,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let went = if up { h.n_positive } else { h.count - h.n_positive };
     let fmt = |x: Option<f64>| match (x, b.measure) {
         (Some(x), Measure::Price) => pct(x),
-        (Some(x), Measure::Excess) => format!("{} pts", signed(x * 100.0, 1)),
+        (Some(x), Measure::Excess) => format!("{} pp", signed(x * 100.0, 1)),
         (None, _) => "n/a".into(),
     };
     let worst = if up { h.worst } else { h.best };

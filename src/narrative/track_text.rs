@@ -56,29 +56,30 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
     }
 }
 
+// Plain words for a rank correlation: whether a higher score went with better outcomes.
 fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
     let what = match &e.versus {
-        Some(b) => format!("{symbol}'s {}-week returns against {b}", e.weeks),
-        None => format!("{symbol}'s {}-week returns", e.weeks),
+        Some(b) => format!("{}-week outcomes for {symbol} against {b}", e.weeks),
+        None => format!("{}-week outcomes for {symbol}", e.weeks),
     };
     let rho = crate::fmt::signed(if e.rho.abs() < 0.005 { 0.0 } else { e.rho }, 2).replace('+', "");
     let word = stance.word().to_lowercase();
     if e.rho <= -MIN_RANK_CORR {
         format!(
-            "Since {} a higher score has gone with weaker {what} (rank correlation {rho}), so treat the score as a description, not a forecast.",
+            "Since {} a higher score has gone with worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast.",
             e.since_year
         )
     } else if e.rho < MIN_RANK_CORR {
         format!(
-            "Since {} this score has not ranked {what} (rank correlation {rho}), so treat it as a description, not a forecast.",
+            "Since {} the score has not told better from worse {what} (rank correlation {rho}), so treat it as a description, not a forecast.",
             e.since_year
         )
     } else if !e.shown {
         format!(
-            "Since {} the score has ranked {what} only loosely (rank correlation {rho}), and earlier {word} weeks did no better than neutral ones.",
+            "Since {} the score has told better from worse {what} only loosely (rank correlation {rho}), and earlier {word} weeks did no better than neutral ones.",
             e.since_year
         )
     } else {
-        format!("Since {} the score has ranked {what}, if loosely (rank correlation {rho}).", e.since_year)
+        format!("Since {} a higher score has gone with better {what}, if loosely (rank correlation {rho}).", e.since_year)
     }
 }

@@ -117,8 +117,12 @@ pub fn build_with_head(
     opts: &RenderOptions,
     head: Option<&crate::site::NoteHead>,
 ) -> Result<Outputs> {
-    let view = build_view(a, charts);
-    let md = tidy_markdown(&tpl.render_md(&view)?);
+    let mut view = build_view(a, charts);
+    // The glossary explains only the terms the body uses: read them from the rendered body,
+    // then render once more with the glossary.
+    let first = tpl.render_md(&view)?;
+    view.glossary = crate::narrative::glossary(first.split("## Data and Method").next().unwrap_or(""));
+    let md = tidy_markdown(&if view.glossary.is_empty() { first } else { tpl.render_md(&view)? });
     let mut files = BTreeMap::new();
     let want = |f: Format| opts.formats.contains(&f);
 

@@ -83,6 +83,9 @@ pub struct NoteView {
     pub previous: Option<PreviousView>,
     /// The stance's track record (`_track.md.tera`); None when not computed.
     pub track_record: Option<crate::history::TrackView>,
+    /// The terms the note's body uses, explained (`_method.md.tera`); filled by the report from
+    /// the rendered body ([`crate::narrative::glossary`]), empty until then.
+    pub glossary: Vec<crate::narrative::Term>,
 }
 
 /// An instrument's identity.
@@ -997,6 +1000,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         data,
         previous: a.since_last.as_ref().map(previous_view),
         track_record: a.track_record.as_ref().map(|t| crate::history::track_view(t, &inst.symbol)),
+        glossary: Vec::new(),
     }
 }
 

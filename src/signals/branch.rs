@@ -310,6 +310,11 @@ pub enum Flag {
     PolicyRateStale,
     /// `headline_missing`: B2: the headline series is missing.
     HeadlineMissing,
+    /// `core_headline_disagree`: B2: core and headline move apart, so neither cooling nor
+    /// re-accelerating is read.
+    CoreHeadlineDisagree,
+    /// `no_recent_rise`: B3: unemployment is steady with no recent rise to recover from.
+    NoRecentRise,
     /// `indpro_missing`: B3: industrial production is missing.
     IndproMissing,
     /// `missing_months`: B3: months missing in the window.
@@ -360,6 +365,8 @@ impl Flag {
             Flag::PolicyRateMonthly => "policy_rate_monthly",
             Flag::PolicyRateStale => "policy_rate_stale",
             Flag::HeadlineMissing => "headline_missing",
+            Flag::CoreHeadlineDisagree => "core_headline_disagree",
+            Flag::NoRecentRise => "no_recent_rise",
             Flag::IndproMissing => "indpro_missing",
             Flag::MissingMonths => "missing_months",
             Flag::FreshTurn => "fresh_turn",

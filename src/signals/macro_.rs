@@ -423,7 +423,7 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
         }
         _ => {
             if head.as_ref().is_some_and(|h| h.d3_pp * c.d3_pp < 0.0) {
-                r.flags.push("core_headline_disagree".into());
+                r.flags.push(Flag::CoreHeadlineDisagree);
             }
             let t = format!(
                 "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
@@ -536,7 +536,7 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
              so growth is not clearly stabilising (as of {obs_month}).",
         )
     } else {
-        r.flags.push("no_recent_rise".into());
+        r.flags.push(Flag::NoRecentRise);
         r.finish(
             State::Neutral,
             0.0,

@@ -11,7 +11,7 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | A1 | `lag104` Pct, `R_t` Ratio, `R_low` Ratio, `low_date` Date, `rebound` Pct, `roc13` Pct, `sma30` Ratio, `weeks_above_sma30` Count, `trend26` Pct, `wks_since_low` Count |
+//! | A1 | `lag104` Pct, `R_t` Ratio, `R_low` Ratio, `low_date` Date (the two-year window's low), `rebound` Pct, `roc13` Pct, `sma30` Ratio, `weeks_above_sma30` Count, `trend26` Pct, `R_high` Ratio, `high_date` Date (the window's high), `wks_since_low` Count |
 //! | A2 | `spy_ext` Pct, `spy_ext_pct` Ratio (0..1 rank), `roc13_mid` Pct (absent without a mid cap), `roc13_small` Pct, `spy_sma40` Price |
 //! | G1 | `spy_done` Text, `spy_peak_date` Date, `spy_h_frac` Pct, `spy_wave_age` Count, `spy_divergence` Text, `iwm_early` Text, `iwm_age` Count, `iwm_h_frac` Pct, `r_pct` Ratio, `r_below_sma30` Text, `roc13` Pct, `lean` Text |
 //!
@@ -145,6 +145,12 @@ fn a1(rel: &Rel) -> SignalResult {
             low = k;
         }
     }
+    let mut high = from;
+    for (k, x) in r.iter().enumerate().take(t + 1).skip(from) {
+        if *x > r[high] {
+            high = k;
+        }
+    }
     let wks_since_low = t - low;
     let rebound = rt / r[low] - 1.0;
     let s30 = &rel.s30;
@@ -170,6 +176,8 @@ fn a1(rel: &Rel) -> SignalResult {
     res.push_num("sma30", sma30, Unit::Ratio);
     res.push_num("weeks_above_sma30", above as f64, Unit::Count);
     res.push_num("trend26", trend26, Unit::Pct);
+    res.push_num("R_high", r[high], Unit::Ratio);
+    res.push("high_date", super::Ev::Date { v: rel.dates[high] });
     res.push_num("wks_since_low", wks_since_low as f64, Unit::Count);
 
     let lagged = lag104 <= -0.05;

@@ -7,7 +7,7 @@
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
 //! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
 //! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Text, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Text, `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
-//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio |
+//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (start of the current run of ≥ 2 waves expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
 //! `re_anchored`, `too_few_pullbacks`,
@@ -676,6 +676,28 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);
     }
 
+    // The latest downward expansion (not the first): the week the current run of ≥ 2 waves
+    // expanding down began, so a note dates the expansion it describes.
+    if n_ed >= 2 {
+        let mut k = t;
+        while k > 0 && valid(k - 1) && count(k - 1, WaveState::ED) >= 2 {
+            k -= 1;
+        }
+        res.push("ed_since", Ev::Date { v: w.date[k] });
+    }
+    // The 12/26/9 histogram (W2, the one the weekly chart draws) now and for how many weeks:
+    // a note says "fading" when the bars it shows are fading.
+    if let Some(ws) = st[1][t] {
+        let weeks = (0..=t).rev().take_while(|&j| st[1][j] == Some(ws)).count();
+        let name = match ws {
+            WaveState::EU => "expanding_up",
+            WaveState::CU => "contracting_up",
+            WaveState::CD => "fading_down",
+            WaveState::ED => "expanding_down",
+        };
+        res.push("macd_state", Ev::Text { v: name.into() });
+        res.push_num("macd_state_weeks", weeks as f64, Unit::Count);
+    }
     if let Some(f) = flip.filter(|&f| n_eu >= 2 && cl >= 8 && t - f <= 12) {
         let rec = if t - f <= 8 {
             1.0

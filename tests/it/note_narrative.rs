@@ -61,6 +61,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         day += chrono::Duration::weeks(4);
     }
     let mut kinds = [0usize; 3];
+    let mut max_words = 0usize;
     for date in dates {
         let a = marketnote::analyze(&cfg, data.clone(), Some(date)).unwrap();
         let out = build(&a, &[], &opts()).unwrap();
@@ -318,6 +319,100 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             assert!(!fin.contains("last five years"), "{date}: {fin}");
         }
 
+        // The analyst review's findings (issue 12, second round), each read from one value.
+        max_words = max_words.max(prose_words(b));
+        // 3-day zone: "has held" only when the zone read says the breakout holds.
+        let e1 = sig("d3_consolidation_hold");
+        let three = section(md, "Technical Structure");
+        let three =
+            &three[three.find("### 3-Day").unwrap_or(0)..three.find("### Daily").unwrap_or(three.len())];
+        if three.contains("not yet a firm hold") || e1.state != marketnote::signals::State::Bullish {
+            assert!(
+                !three.contains("has held"),
+                "{date}: 'has held' next to a zone that does not hold: {three}"
+            );
+        }
+        // Distribution days counted are never "no distribution".
+        if f4.num("active").is_some_and(|k| k >= 1.0) {
+            assert!(!b.contains("No sign of distribution") && !b.contains("No distribution days"), "{date}");
+        }
+        // The squeeze-zone top is an earlier weekly close: never "never closing above the top".
+        assert!(!b.contains("never closing above the top"), "{date}");
+        // Weekly momentum expanding downward is dated by its latest run, and said to fade when
+        // the chart's histogram fades.
+        let d4 = sig("wk_momentum_wave_flip");
+        if d4.state == marketnote::signals::State::Bearish {
+            let since = d4.date("ed_since").unwrap();
+            assert!(b.contains(&format!("since the week of {since}")), "{date}: D4 not dated {since}");
+            if matches!(d4.ev("macd_state"), Some(marketnote::signals::Ev::Text { v }) if v == "fading_down")
+            {
+                assert!(b.contains("the downside is fading"), "{date}: fading histogram not said");
+            }
+        }
+        // Relative: "roughly flat" never hides a fall of 10% or more from the two-year high, and
+        // a lag is not "ending" while the instrument trails on every horizon the note cites.
+        let a1 = sig("rs_small_cap_lag_ending");
+        if let (Some(rt), Some(h)) = (a1.num("R_t"), a1.num("R_high")) {
+            if rt / h - 1.0 <= -0.10 {
+                assert!(
+                    !b.contains("is roughly flat"),
+                    "{date}: roughly flat, {:.0}% off the high",
+                    (rt / h - 1.0) * 100.0
+                );
+            }
+        }
+        if let Some(c) = marketnote::narrative::Context::of(&a) {
+            let trails = a1.num("lag104").is_some_and(|l| l < 0.0)
+                && c.ytd.zip(c.bench_ytd).is_some_and(|(x, y)| x < y)
+                && c.y1.zip(c.bench_y1).is_some_and(|(x, y)| x < y);
+            if trails {
+                assert!(!b.contains("long lag against SPY is ending"), "{date}: lag ending while trailing");
+            }
+        }
+        // Plain words for the rank correlation, an overturned lower high, and lost levels.
+        for bad in ["has not ranked", "no longer a lower high", "stays above none", "stays below none"] {
+            assert!(!b.contains(bad), "{date}: '{bad}' in the body");
+        }
+        // Dip lows above the last close are said to be broken.
+        let e2 = sig("d3_higher_dip_absorption");
+        if let Some(marketnote::signals::Ev::Text { v }) = e2.ev("dip_lows") {
+            let lows: Vec<f64> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            let close = *a.daily.close.last().unwrap();
+            let listed = b.contains(&format!("lows {v}")) || b.contains(&format!("({v})"));
+            if !v.is_empty() && listed && lows.iter().all(|l| close < *l) {
+                assert!(
+                    b.contains("below all of these lows"),
+                    "{date}: dip lows above the close cited as support"
+                );
+            }
+        }
+        // A neutral title names the price level that triggered last.
+        if st.stance == StanceKind::Neutral {
+            let fired = st
+                .invalidation
+                .iter()
+                .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+                .max_by_key(|l| l.triggered_on);
+            if let Some(l) = fired {
+                assert!(
+                    n.title.contains(&marketnote::narrative::price(l.value)),
+                    "{date}: {} not in the title",
+                    l.label
+                );
+            }
+        }
+        // OBV in one format: every OBV figure in the body is in millions with its unit.
+        for sentence in b.split(". ").filter(|x| x.contains("OBV") && x.contains(" on 20")) {
+            assert!(!sentence.contains("pivot lows") || sentence.contains("M on "), "{date}: '{sentence}'");
+        }
+        // The glossary lists exactly the terms the body uses, inside Data and Method.
+        let terms = marketnote::narrative::glossary(b);
+        for t in &terms {
+            assert!(method.contains(&format!("**{}**", t.term)), "{date}: glossary lacks {}", t.term);
+        }
+        assert_eq!(b.contains("OBV"), terms.iter().any(|t| t.term.starts_with("OBV")), "{date}");
+        assert!(!b.contains("Terms used in this note"), "{date}: glossary in the body");
+
         // One rounding for the score: the header's 2-dp score is the score table's total.
         let total = method.lines().find(|l| l.starts_with("| **Score**")).unwrap();
         let header_score = b.lines().find(|l| l.contains("· score ")).unwrap();
@@ -326,6 +421,15 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
     }
     // The walk sees every kind of note.
     assert!(kinds.iter().all(|k| *k > 0), "long, short, neutral counts {kinds:?}");
+    assert!(max_words <= 1000, "a note body of {max_words} words of prose (about 900 wanted)");
+}
+
+/// Words of running text in a note body: tables and chart images left out.
+fn prose_words(body: &str) -> usize {
+    body.lines()
+        .filter(|l| !l.starts_with('|') && !l.starts_with("!["))
+        .map(|l| l.split_whitespace().count())
+        .sum()
 }
 
 /// The first "−1.2 points above"-like phrase: a signed number followed (after an optional unit)

@@ -195,7 +195,7 @@ fn b3_sahm_states() {
     let rs = eval(vec![monthly_series("unrate", 36, 16, d("2024-05-01"), |_| 4.0)], "2024-07-01");
     let r = get(&rs, "macro_growth_stabilising");
     assert_eq!(r.state, State::Neutral);
-    assert!(r.flags.contains(&"no_recent_rise".to_string()), "{:?}", r.flags);
+    assert!(r.flags.contains(&marketnote::signals::branch::Flag::NoRecentRise), "{:?}", r.flags);
     // Unemployment up 1 pp over the last 4 months: Sahm triggered.
     let rs = eval(
         vec![monthly_series("unrate", 36, 16, d("2024-05-01"), |i| {
@@ -362,7 +362,7 @@ fn b2_core_and_headline_must_agree() {
     let r = get(&rs, "macro_inflation_cooling");
     assert!(r.num("d3_c").unwrap() <= -0.10 && r.num("d3_h").unwrap() > 0.0);
     assert_eq!(r.state, State::Neutral);
-    assert!(r.flags.contains(&"core_headline_disagree".to_string()), "{:?}", r.flags);
+    assert!(r.flags.contains(&marketnote::signals::branch::Flag::CoreHeadlineDisagree), "{:?}", r.flags);
     // A token core move (the old 3-month-pace path called −0.04 cooling): neutral.
     assert_eq!(macro_::b2_reading(-0.04, -0.003, Some(0.18)), State::Neutral);
     assert_eq!(macro_::b2_reading(-0.04, -0.003, None), State::Neutral);
@@ -390,7 +390,7 @@ fn b3_stabilising_means_unemployment_turned_down_after_a_rise() {
     // Low and falling with no earlier rise: neutral, not "stabilising".
     let r = at(|i| 5.0 - 0.03 * i as f64);
     assert_eq!(r.state, State::Neutral);
-    assert!(r.flags.contains(&"no_recent_rise".to_string()));
+    assert!(r.flags.contains(&marketnote::signals::branch::Flag::NoRecentRise));
     // Rose and still rising: Sahm triggered, bearish.
     let r = at(|i| if i < 22 { 4.0 } else { 4.0 + 0.15 * (i - 21) as f64 });
     assert_eq!(r.state, State::Bearish);
