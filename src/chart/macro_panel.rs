@@ -350,9 +350,11 @@ impl MacroScene {
             pen.text(l, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
             y += pen.text_size(l, nfs, false).1;
         }
-        let plot_top = y + pen.px(8.0);
-        let date_h = tfs as i32 + pen.px(12.0);
-        let f_y1 = (cy1 - date_h - pen.px(8.0)).max(plot_top + 10);
+        // The date labels' line box under the tick marks, then a small gap to the next cell: the
+        // plot keeps the rest (tall enough for three value ticks clear of the value tag).
+        let plot_top = y + pen.px(6.0);
+        let date_h = pen.text_size("0", tfs, true).1 + pen.px(6.0);
+        let f_y1 = (cy1 - date_h - pen.px(4.0)).max(plot_top + 10);
         if c.pts.len() < 2 {
             let f = Frame {
                 x0: cx0 + pad,

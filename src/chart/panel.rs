@@ -251,27 +251,44 @@ pub(crate) fn step_decimals(step: f64) -> usize {
         .unwrap_or(6)
 }
 
-/// How far (pixels) a tick label's centre must be from a value tag's centre: one tick text size
-/// plus 2 px, one rule for [`value_ticks`] and [`draw_y_axis`] (a wider clearance left short
-/// macro panels with a single tick).
+/// How far (pixels) a tick label's centre must be from a value tag's centre so that the tick
+/// label's line box and the tag's box (its bold line box plus a 2-design-pixel pad above and
+/// below, as [`draw_tag`] draws it) do not touch: one rule for [`value_ticks`] and
+/// [`draw_y_axis`]. `fs` is the tick text size in pixels (the pen's scale is `fs / FS_TICK`).
 fn tag_clearance(fs: f64) -> i32 {
-    fs as i32 + 2
+    let lh = |bold: bool| {
+        let vm = super::text::vmetrics(fs, bold);
+        (vm.ascent + vm.descent).ceil() as i32
+    };
+    let pad = ((2.0 * fs / FS_TICK).round() as i32).max(1);
+    lh(false) / 2 + lh(true) / 2 + pad + 2
 }
 
-/// Value ticks for a frame: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k whose labels (at
-/// `fs`) keep a gap of at least 1.25 lines (and about a sixth of the panel), with at least three
-/// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out, and
-/// (when such a step exists) one labelled tick within three lines of the first tag. Short
-/// panels relax the gap to one line; tiny ones fall back to three evenly spaced rounded values.
+/// Step multipliers of a power of ten for value ticks, finest first.
+const NICE_MULTS: [f64; 6] = [1.0, 2.0, 2.5, 3.0, 4.0, 5.0];
+/// The wider set tried when no step of [`NICE_MULTS`] leaves three labels clear of the tags.
+const STEP_MULTS: [f64; 10] = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5, 8.0];
+
+/// Value ticks for a frame, always evenly spaced: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k
+/// (then also 1.5, 6, 7.5, 8 × 10^k) whose labels (at `fs`) keep a gap of at least 1.25 lines (and about a sixth
+/// of the panel), with at least three labelled ticks inside `[ymin, ymax]` once ticks near an
+/// `avoid` y (a tag, see [`tag_clearance`]) are left out, and (when such a step exists) one
+/// labelled tick within three lines of the first tag. Short panels relax the gap to one line
+/// box; tiny ones fall back to three ticks one rounded step apart (still evenly spaced).
 pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize) {
     let span = f.ymax - f.ymin;
     let h = f.height() as f64;
     if !(span.is_finite() && span > 0.0 && h > 0.0) {
         return (Vec::new(), 0);
     }
+    let clear = tag_clearance(fs);
     let shown = |v: f64| {
         let y = f.fy(v);
-        !avoid.iter().any(|a| (a - y).abs() < tag_clearance(fs))
+        !avoid.iter().any(|a| (a - y).abs() < clear)
+    };
+    let line_h = {
+        let vm = super::text::vmetrics(fs, false);
+        (vm.ascent + vm.descent).ceil() + 2.0
     };
     let mag = 10f64.powf(span.log10().floor());
     // With a tag (the last price), first look for ticks that also label a value within three
@@ -283,19 +300,21 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
             })
         })
     };
-    let passes: [(f64, bool); 5] = [
-        ((fs * 1.25).max(h / 6.0), true),
-        (fs * 1.25, true),
-        ((fs * 1.25).max(h / 6.0), false),
-        (fs * 1.25, false),
-        (fs * 1.05, false),
+    let passes: [(f64, bool, &[f64]); 7] = [
+        ((fs * 1.25).max(h / 6.0), true, &NICE_MULTS),
+        (fs * 1.25, true, &NICE_MULTS),
+        ((fs * 1.25).max(h / 6.0), false, &NICE_MULTS),
+        (fs * 1.25, false, &NICE_MULTS),
+        (line_h, false, &NICE_MULTS),
+        (fs * 1.25, false, &STEP_MULTS),
+        (line_h, false, &STEP_MULTS),
     ];
-    for (min_gap, want_near) in passes {
+    for (min_gap, want_near, mults) in passes {
         if want_near && avoid.is_empty() {
             continue;
         }
         for k in -3..=1 {
-            for m in [1.0, 2.0, 2.5, 3.0, 4.0, 5.0] {
+            for m in mults {
                 let step = m * mag * 10f64.powi(k);
                 if step / span * h < min_gap {
                     continue;
@@ -313,24 +332,36 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
             }
         }
     }
-    // Three rounded values (two significant digits of the span), away from the tags.
-    for q in [10f64.powf((span * 0.3).log10().floor()), 10f64.powf((span * 0.3).log10().floor() - 1.0)] {
-        let sets: [&[f64]; 3] = [&[0.2, 0.5, 0.8], &[0.12, 0.37, 0.63, 0.88], &[0.1, 0.3, 0.5, 0.7, 0.9]];
-        for set in sets {
-            let mut t: Vec<f64> = set
-                .iter()
-                .map(|k| ((f.ymin + span * k) / q).round() * q)
-                .filter(|v| *v >= f.ymin && *v <= f.ymax)
-                .collect();
-            t.dedup();
-            if t.iter().filter(|v| shown(**v)).count() >= 3 {
-                return (t, step_decimals(q));
+    // Evenly spaced ticks not on multiples of their step (a short panel whose tag hides the
+    // multiples): each step at least a line box apart, its ticks offset by half or a quarter of
+    // it, the first set with three labels clear of the tags.
+    for k in -3..=1 {
+        for m in STEP_MULTS {
+            let step = m * mag * 10f64.powi(k);
+            if step / span * h < line_h {
+                continue;
+            }
+            for div in [2.0, 4.0, 5.0] {
+                let a = step / div;
+                for j in 1..div as i64 {
+                    let t0 = ((f.ymin / step - 1e-9).floor() * step) + j as f64 * a;
+                    let t: Vec<f64> = (0..40)
+                        .map(|i| t0 + i as f64 * step)
+                        .take_while(|v| *v <= f.ymax + 1e-9 * span)
+                        .filter(|v| *v >= f.ymin - 1e-9 * span)
+                        .collect();
+                    if t.iter().filter(|v| shown(**v)).count() >= 3 {
+                        return (t, step_decimals(a));
+                    }
+                }
             }
         }
     }
-    let q = 10f64.powf((span * 0.3).log10().floor() - 2.0);
-    let t: Vec<f64> = [0.2, 0.5, 0.8].iter().map(|k| ((f.ymin + span * k) / q).round() * q).collect();
-    (t, step_decimals(q))
+    // Three ticks one rounded step apart (about 0.3 of the span), ignoring the tags.
+    let p = 10f64.powf((span * 0.3).log10().floor());
+    let q = STEP_MULTS.iter().rev().map(|m| m * p).find(|s| *s <= span * 0.3).unwrap_or(p);
+    let t0 = ((f.ymin + span * 0.1) / (q / 10.0)).ceil() * (q / 10.0);
+    ((0..3).map(|k| t0 + k as f64 * q).collect(), step_decimals(q / 10.0))
 }
 
 /// Pixel ys for tags on the right axis at `values`, pushed apart so that none overlap.
