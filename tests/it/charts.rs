@@ -519,3 +519,19 @@ fn render_all_svg_named(a: &Analysis, name: &str) -> String {
     let charts = marketnote::chart::render_all_svg(a, Theme::Light, &cfg(false)).unwrap();
     charts.into_iter().find(|c| c.name == name).unwrap().svg.unwrap()
 }
+
+#[test]
+fn the_daily_chart_marks_the_high_volume_reversal_the_note_names() {
+    // 2024-07-19: F4 finds a high-volume reversal on 2024-07-17 and the note names it; the daily
+    // chart marks that bar and labels it in the note's words (the legend says what the marker is).
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2024-07-19"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    assert!(svg.contains("high-volume reversal Jul 17"), "no reversal label on the daily chart");
+    assert!(svg.contains(">\nhigh-volume reversal\n<"), "no reversal legend entry");
+    // A day without one draws none.
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
+    assert!(!render_all_svg_named(&a, "daily").contains("high-volume reversal"));
+}
