@@ -797,15 +797,7 @@ impl TfScene<'_> {
         }
         let Some((x, y, d)) = last else { return Ok(false) };
         let yl = y - r - pen.px(3.0);
-        let mut cands = Vec::new();
-        for k in 0..14 {
-            let dy = k * pen.px(8.0);
-            for dx in [0, 40, -40, 90, -90, 150, -150, 220, -220].map(|v| pen.px(v as f64)) {
-                cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
-                cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
-                cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));
-            }
-        }
+        let cands = above_marker(pen, (x, yl), r, 0..14);
         let text = format!("{REVERSAL} {}", d.format("%b %-d"));
         let bg = Palette::alpha(pen.pal.panel, 0.85);
         pen.label_fit(
@@ -883,14 +875,7 @@ impl TfScene<'_> {
                 ((x + r + pen.px(3.0), y), HPos::Left, VPos::Center),
             ];
             // Further up, then further sideways (with a leader to the marker).
-            for k in 1..14 {
-                let dy = k * pen.px(8.0);
-                for dx in [0, 40, -40, 90, -90, 150, -150, 220, -220].map(|d| pen.px(d as f64)) {
-                    cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
-                    cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
-                    cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));
-                }
-            }
+            cands.extend(above_marker(pen, (x, yl), r, 1..14));
             for k in 0..10 {
                 let dy = k * pen.px(8.0);
                 cands.push(((x - r - pen.px(3.0), y + dy), HPos::Right, VPos::Center));
@@ -1190,6 +1175,28 @@ impl Scene for TfScene<'_> {
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         self.draw_chart(pen)
     }
+}
+
+/// Label places above a marker of radius `r` whose label would sit with its bottom at `p`: for
+/// each row `rows` (8 design px apart, upward), centred and flush with either side of the marker,
+/// then slid sideways up to 220 design px (a label away from the marker gets a leader).
+fn above_marker<B: DrawingBackend>(
+    pen: &Pen<B>,
+    p: (i32, i32),
+    r: i32,
+    rows: std::ops::Range<i32>,
+) -> Vec<((i32, i32), HPos, VPos)> {
+    let (x, yl) = p;
+    let mut cands = Vec::new();
+    for k in rows {
+        let dy = k * pen.px(8.0);
+        for dx in [0, 40, -40, 90, -90, 150, -150, 220, -220].map(|d| pen.px(d as f64)) {
+            cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
+            cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
+            cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));
+        }
+    }
+    cands
 }
 
 /// Where the daily level stubs start, as a fraction of the plot width (the latest ~12%).
