@@ -160,6 +160,9 @@ pub(crate) struct Annotations {
     pub volume_day: Option<(NaiveDate, Option<f64>)>,
     /// F4 active distribution days.
     pub dist_days: Vec<NaiveDate>,
+    /// F4 high-volume reversal days in its 25-session window (`hvr_dates`): volume at least 1.5×
+    /// its 50-day average, a 20-session high and a close near the low.
+    pub reversals: Vec<NaiveDate>,
     /// H1 lower-high structure.
     pub lower_high: Option<LowerHigh>,
     /// H2 OBV support line.
@@ -305,6 +308,7 @@ impl Annotations {
         }
         if let Some(s) = find(signals, SignalId::D1NoDistribution.as_str()) {
             a.dist_days = dates(s, &["dd_dates"]);
+            a.reversals = dates(s, &["hvr_dates"]);
         }
         if let Some(s) = find(signals, SignalId::RiskLowerHigh.as_str()) {
             if let (Some(hp), Some(hl)) = (num(s, &["H_prev"]), num(s, &["H_last"])) {

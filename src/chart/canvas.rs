@@ -254,13 +254,25 @@ impl<B: DrawingBackend> Pen<'_, B> {
         Ok(())
     }
 
-    /// A polyline.
+    /// A polyline. A wide line is cut where it turns back on itself (a turn of more than 90°):
+    /// plotters joins wide segments with miters, and a miter at a near-reversal (a dense series,
+    /// many points per pixel column) shoots far past the data, out of its panel.
     pub fn line(&self, pts: &[Px], c: RGBAColor, w: u32) -> DResult {
-        if pts.len() >= 2 {
-            self.area.draw(&PathElement::new(
-                pts.to_vec(),
-                ShapeStyle { color: c, filled: false, stroke_width: w },
-            ))?;
+        let style = ShapeStyle { color: c, filled: false, stroke_width: w };
+        let mut start = 0;
+        for i in 1..pts.len() {
+            let last = i + 1 == pts.len();
+            let sharp = !last && w > 1 && {
+                let (a, b, n) = (pts[i - 1], pts[i], pts[i + 1]);
+                let dot = (b.0 - a.0) as i64 * (n.0 - b.0) as i64 + (b.1 - a.1) as i64 * (n.1 - b.1) as i64;
+                dot < 0
+            };
+            if last || sharp {
+                if i > start {
+                    self.area.draw(&PathElement::new(pts[start..=i].to_vec(), style))?;
+                }
+                start = i;
+            }
         }
         Ok(())
     }

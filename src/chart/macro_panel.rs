@@ -4,7 +4,7 @@
 
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
-    draw_header, draw_plot_bg, draw_plot_frame, draw_x_grid, draw_x_labels, draw_y_axis, TickFmt, FS_NOTE,
+    draw_axes_with_badges, draw_badge, draw_plot_bg, draw_plot_frame, draw_x_labels, TickFmt, FS_NOTE,
     FS_TEXT, FS_TICK,
 };
 use super::Scene;
@@ -276,11 +276,7 @@ impl Scene for MacroScene {
     }
 
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
-        let (w, h) = pen.area.dim_in_pixel();
-        let (w, h) = (w as i32, h as i32);
-        let pal = pen.pal;
-        pen.area.fill(&pal.bg)?;
-        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        let (w, h, top) = super::panel::begin(pen, &self.title, &self.subtitle)?;
         let n = self.cells.len();
         // Two columns at most: at the 750 px design width a cell stays ≥ 360 px wide, so titles,
         // status lines and three value ticks read at full size; one column on a phone-width
@@ -350,9 +346,11 @@ impl MacroScene {
             pen.text(l, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
             y += pen.text_size(l, nfs, false).1;
         }
-        let plot_top = y + pen.px(8.0);
-        let date_h = tfs as i32 + pen.px(12.0);
-        let f_y1 = (cy1 - date_h - pen.px(8.0)).max(plot_top + 10);
+        // The date labels' line box under the tick marks, then a small gap to the next cell: the
+        // plot keeps the rest (tall enough for three value ticks clear of the value tag).
+        let plot_top = y + pen.px(6.0);
+        let date_h = pen.text_size("0", tfs, true).1 + pen.px(6.0);
+        let f_y1 = (cy1 - date_h - pen.px(4.0)).max(plot_top + 10);
         if c.pts.len() < 2 {
             let f = Frame {
                 x0: cx0 + pad,
@@ -396,7 +394,6 @@ impl MacroScene {
             ymin: lo - span * 0.1,
             ymax: hi + span * 0.12,
         };
-        draw_plot_bg(pen, &f)?;
         // Year ticks (one per x, built from a daily calendar between the ends).
         let dates: Vec<NaiveDate> = c.pts.iter().map(|(d, _)| *d).collect();
         let xs: Vec<f64> = dates.iter().map(|d| day(*d)).collect();
@@ -409,14 +406,9 @@ impl MacroScene {
             f.x1 + axis_w,
             pen.px(12.0),
         );
-        draw_x_grid(pen, &f, &ticks)?;
-        let tag_y = last.map(|(_, v)| super::panel::tag_positions(pen, &f, &[v])[0]);
-        draw_y_axis(
-            pen,
-            &f,
-            if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) },
-            tag_y.as_slice(),
-        )?;
+        let fmt = if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) };
+        let badge: Vec<f64> = last.map(|(_, v)| v).into_iter().collect();
+        let tag_y = draw_axes_with_badges(pen, &f, &ticks, fmt, &badge)?.first().copied();
         if f.contains_y(0.0) && lo < 0.0 {
             let y = f.fy(0.0);
             pen.line(&[(f.x0, y), (f.x1, y)], pal.frame.to_rgba(), 1)?;
@@ -435,9 +427,8 @@ impl MacroScene {
         }
         if let (Some((d, v)), Some(ty)) = (last, tag_y) {
             let p = (f.fx(day(d)), f.fy(v));
-            let col = vcol.unwrap_or(pal.line);
-            pen.circle(p, pen.px(3.0), col.to_rgba(), true, 1)?;
-            super::panel::draw_tag(pen, &f, ty, &format!("{v:.2}{}", c.suffix), col.to_rgba())?;
+            let col = vcol.unwrap_or(pal.line).to_rgba();
+            draw_badge(pen, &f, ty, &format!("{v:.2}{}", c.suffix), col, Some(p))?;
         }
         draw_plot_frame(pen, &f)?;
         draw_x_labels(pen, &f, &ticks)

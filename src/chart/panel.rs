@@ -2,7 +2,7 @@
 //! date gridlines and the "not enough history" panel. Input: a [`Pen`] and a [`Frame`];
 //! output: drawn decorations.
 
-use super::canvas::{fmt_count_ticks, fmt_fixed, DResult, DateTick, Frame, Pen, Px};
+use super::canvas::{fmt_count_ticks, fmt_fixed, DResult, DateTick, Frame, Pen, Placed, Px};
 use super::theme::Palette;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -132,6 +132,121 @@ pub(crate) fn draw_header<B: DrawingBackend>(pen: &Pen<B>, title: &str, subtitle
     Ok(y + pen.px(6.0))
 }
 
+/// Starts a chart: fills the canvas with the theme background and draws the title block.
+/// Returns the canvas width and height and the y below the header, in pixels.
+pub(crate) fn begin<B: DrawingBackend>(
+    pen: &Pen<B>,
+    title: &str,
+    subtitle: &str,
+) -> DResult<(i32, i32, i32)> {
+    let (w, h) = pen.area.dim_in_pixel();
+    pen.area.fill(&pen.pal.bg)?;
+    let top = draw_header(pen, title, subtitle)?;
+    Ok((w as i32, h as i32, top))
+}
+
+/// Left and right pixel edges of the plots of a stacked-panel chart `w` pixels wide (the value
+/// axis to the right).
+pub(crate) fn plot_x<B: DrawingBackend>(pen: &Pen<B>, w: i32) -> (i32, i32) {
+    let Spacing { m, axis_w, .. } = Spacing::of(pen);
+    (m, (w - m - axis_w).max(m + 10))
+}
+
+/// Two stacked plots sharing one date axis (the relative-strength and track-record charts).
+pub(crate) struct TwoPanels {
+    /// The upper plot (y range 0..1 until the chart sets it).
+    pub f1: Frame,
+    /// The lower plot.
+    pub f2: Frame,
+    /// Date ticks for the shared x range, labelled under the lower plot.
+    pub ticks: Vec<DateTick>,
+}
+
+impl TwoPanels {
+    /// Lays out two plots between `x` (from [`plot_x`]) under the header ending at `top`, on a
+    /// canvas `h` pixels tall: each under its legend strip of `lines.0` / `lines.1` lines, with
+    /// `gaps` panel gaps taken from the height, the upper plot getting `share` of what is left.
+    /// `dates` and `xs` (one x per date, in the frames' x units) place the date ticks.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn of<B: DrawingBackend>(
+        pen: &Pen<B>,
+        h: i32,
+        top: i32,
+        x: (i32, i32),
+        lines: (i32, i32),
+        gaps: i32,
+        share: f64,
+        xrange: (f64, f64),
+        dates: &[chrono::NaiveDate],
+        xs: &[f64],
+    ) -> TwoPanels {
+        let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
+        let ((x0, x1), (l1, l2), (xmin, xmax)) = (x, lines, xrange);
+        let avail = (h - top - date_h - m - (l1 + l2) * strip - gaps * gap).max(30);
+        let h1 = (avail as f64 * share) as i32;
+        let y1 = top + l1 * strip;
+        let f1 = Frame { x0, y0: y1, x1, y1: y1 + h1, xmin, xmax, ymin: 0.0, ymax: 1.0 };
+        let y2 = f1.y1 + gap + l2 * strip;
+        let f2 = Frame { x0, y0: y2, x1, y1: y2 + avail - h1, xmin, xmax, ymin: 0.0, ymax: 1.0 };
+        let tfs = pen.fs(FS_TICK);
+        let ticks = super::canvas::date_ticks(
+            dates,
+            xs,
+            &|v| f1.fx(v),
+            &|s, b| pen.text_size(s, tfs, b).0,
+            x0 - pen.px(4.0),
+            x1 + axis_w,
+            pen.px(30.0),
+        );
+        TwoPanels { f1, f2, ticks }
+    }
+}
+
+/// Draws a panel's legend strip of `lines` lines (each `strip` pixels) right above the plot `f`.
+pub(crate) fn legend_above<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    name: &str,
+    items: &[(Swatch, String)],
+    lines: i32,
+    strip: i32,
+) -> DResult {
+    draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip)
+}
+
+/// Draws a plot's background, its date gridlines and its value axis, leaving out the tick
+/// labels a badge for one of `badges` (latest values, see [`draw_badge`]) would cover. Returns
+/// the badges' pixel ys (pushed apart so that none overlap), in the order of `badges`.
+pub(crate) fn draw_axes_with_badges<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    ticks: &[DateTick],
+    fmt: TickFmt,
+    badges: &[f64],
+) -> DResult<Vec<i32>> {
+    let ys = tag_positions(pen, f, badges);
+    draw_plot_bg(pen, f)?;
+    draw_x_grid(pen, f, ticks)?;
+    draw_y_axis(pen, f, fmt, &ys)?;
+    Ok(ys)
+}
+
+/// A latest-value badge on the right axis at pixel `y` (from [`draw_axes_with_badges`]), with a
+/// dot on the data point `dot` when given.
+pub(crate) fn draw_badge<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    y: i32,
+    text: &str,
+    color: RGBAColor,
+    dot: Option<Px>,
+) -> DResult {
+    if let Some(p) = dot {
+        pen.circle(p, pen.px(3.0), color, true, 1)?;
+    }
+    draw_tag(pen, f, y, text, color)
+}
+
 /// Lines a legend needs between `left` and `right`.
 pub(crate) fn legend_lines<B: DrawingBackend>(
     pen: &Pen<B>,
@@ -251,27 +366,44 @@ pub(crate) fn step_decimals(step: f64) -> usize {
         .unwrap_or(6)
 }
 
-/// How far (pixels) a tick label's centre must be from a value tag's centre: one tick text size
-/// plus 2 px, one rule for [`value_ticks`] and [`draw_y_axis`] (a wider clearance left short
-/// macro panels with a single tick).
+/// How far (pixels) a tick label's centre must be from a value tag's centre so that the tick
+/// label's line box and the tag's box (its bold line box plus a 2-design-pixel pad above and
+/// below, as [`draw_tag`] draws it) do not touch: one rule for [`value_ticks`] and
+/// [`draw_y_axis`]. `fs` is the tick text size in pixels (the pen's scale is `fs / FS_TICK`).
 fn tag_clearance(fs: f64) -> i32 {
-    fs as i32 + 2
+    let lh = |bold: bool| {
+        let vm = super::text::vmetrics(fs, bold);
+        (vm.ascent + vm.descent).ceil() as i32
+    };
+    let pad = ((2.0 * fs / FS_TICK).round() as i32).max(1);
+    lh(false) / 2 + lh(true) / 2 + pad + 2
 }
 
-/// Value ticks for a frame: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k whose labels (at
-/// `fs`) keep a gap of at least 1.25 lines (and about a sixth of the panel), with at least three
-/// labelled ticks inside `[ymin, ymax]` once ticks near an `avoid` y (a tag) are left out, and
-/// (when such a step exists) one labelled tick within three lines of the first tag. Short
-/// panels relax the gap to one line; tiny ones fall back to three evenly spaced rounded values.
+/// Step multipliers of a power of ten for value ticks, finest first.
+const NICE_MULTS: [f64; 6] = [1.0, 2.0, 2.5, 3.0, 4.0, 5.0];
+/// The wider set tried when no step of [`NICE_MULTS`] leaves three labels clear of the tags.
+const STEP_MULTS: [f64; 10] = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5, 8.0];
+
+/// Value ticks for a frame, always evenly spaced: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k
+/// (then also 1.5, 6, 7.5, 8 × 10^k) whose labels (at `fs`) keep a gap of at least 1.25 lines (and about a sixth
+/// of the panel), with at least three labelled ticks inside `[ymin, ymax]` once ticks near an
+/// `avoid` y (a tag, see [`tag_clearance`]) are left out, and (when such a step exists) one
+/// labelled tick within three lines of the first tag. Short panels relax the gap to one line
+/// box; tiny ones fall back to three ticks one rounded step apart (still evenly spaced).
 pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize) {
     let span = f.ymax - f.ymin;
     let h = f.height() as f64;
     if !(span.is_finite() && span > 0.0 && h > 0.0) {
         return (Vec::new(), 0);
     }
+    let clear = tag_clearance(fs);
     let shown = |v: f64| {
         let y = f.fy(v);
-        !avoid.iter().any(|a| (a - y).abs() < tag_clearance(fs))
+        !avoid.iter().any(|a| (a - y).abs() < clear)
+    };
+    let line_h = {
+        let vm = super::text::vmetrics(fs, false);
+        (vm.ascent + vm.descent).ceil() + 2.0
     };
     let mag = 10f64.powf(span.log10().floor());
     // With a tag (the last price), first look for ticks that also label a value within three
@@ -283,19 +415,21 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
             })
         })
     };
-    let passes: [(f64, bool); 5] = [
-        ((fs * 1.25).max(h / 6.0), true),
-        (fs * 1.25, true),
-        ((fs * 1.25).max(h / 6.0), false),
-        (fs * 1.25, false),
-        (fs * 1.05, false),
+    let passes: [(f64, bool, &[f64]); 7] = [
+        ((fs * 1.25).max(h / 6.0), true, &NICE_MULTS),
+        (fs * 1.25, true, &NICE_MULTS),
+        ((fs * 1.25).max(h / 6.0), false, &NICE_MULTS),
+        (fs * 1.25, false, &NICE_MULTS),
+        (line_h, false, &NICE_MULTS),
+        (fs * 1.25, false, &STEP_MULTS),
+        (line_h, false, &STEP_MULTS),
     ];
-    for (min_gap, want_near) in passes {
+    for (min_gap, want_near, mults) in passes {
         if want_near && avoid.is_empty() {
             continue;
         }
         for k in -3..=1 {
-            for m in [1.0, 2.0, 2.5, 3.0, 4.0, 5.0] {
+            for m in mults {
                 let step = m * mag * 10f64.powi(k);
                 if step / span * h < min_gap {
                     continue;
@@ -313,24 +447,36 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
             }
         }
     }
-    // Three rounded values (two significant digits of the span), away from the tags.
-    for q in [10f64.powf((span * 0.3).log10().floor()), 10f64.powf((span * 0.3).log10().floor() - 1.0)] {
-        let sets: [&[f64]; 3] = [&[0.2, 0.5, 0.8], &[0.12, 0.37, 0.63, 0.88], &[0.1, 0.3, 0.5, 0.7, 0.9]];
-        for set in sets {
-            let mut t: Vec<f64> = set
-                .iter()
-                .map(|k| ((f.ymin + span * k) / q).round() * q)
-                .filter(|v| *v >= f.ymin && *v <= f.ymax)
-                .collect();
-            t.dedup();
-            if t.iter().filter(|v| shown(**v)).count() >= 3 {
-                return (t, step_decimals(q));
+    // Evenly spaced ticks not on multiples of their step (a short panel whose tag hides the
+    // multiples): each step at least a line box apart, its ticks offset by half or a quarter of
+    // it, the first set with three labels clear of the tags.
+    for k in -3..=1 {
+        for m in STEP_MULTS {
+            let step = m * mag * 10f64.powi(k);
+            if step / span * h < line_h {
+                continue;
+            }
+            for div in [2.0, 4.0, 5.0] {
+                let a = step / div;
+                for j in 1..div as i64 {
+                    let t0 = ((f.ymin / step - 1e-9).floor() * step) + j as f64 * a;
+                    let t: Vec<f64> = (0..40)
+                        .map(|i| t0 + i as f64 * step)
+                        .take_while(|v| *v <= f.ymax + 1e-9 * span)
+                        .filter(|v| *v >= f.ymin - 1e-9 * span)
+                        .collect();
+                    if t.iter().filter(|v| shown(**v)).count() >= 3 {
+                        return (t, step_decimals(a));
+                    }
+                }
             }
         }
     }
-    let q = 10f64.powf((span * 0.3).log10().floor() - 2.0);
-    let t: Vec<f64> = [0.2, 0.5, 0.8].iter().map(|k| ((f.ymin + span * k) / q).round() * q).collect();
-    (t, step_decimals(q))
+    // Three ticks one rounded step apart (about 0.3 of the span), ignoring the tags.
+    let p = 10f64.powf((span * 0.3).log10().floor());
+    let q = STEP_MULTS.iter().rev().map(|m| m * p).find(|s| *s <= span * 0.3).unwrap_or(p);
+    let t0 = ((f.ymin + span * 0.1) / (q / 10.0)).ceil() * (q / 10.0);
+    ((0..3).map(|k| t0 + k as f64 * q).collect(), step_decimals(q / 10.0))
 }
 
 /// Pixel ys for tags on the right axis at `values`, pushed apart so that none overlap.
@@ -506,6 +652,10 @@ pub(crate) struct EdgeLabel {
     pub text: String,
     /// Colour.
     pub color: RGBAColor,
+    /// Where the drawn line starts, as a fraction of the plot width from the left (0 for a line
+    /// across the plot; the daily level stubs and the risk lines start further right): the
+    /// label slides left along the line only as far as the line is drawn.
+    pub from: f64,
 }
 
 /// Labels of the same colour whose lines lie closer than a label's height cannot each sit next
@@ -559,7 +709,8 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
                 format!("{} levels {}–{}", vals.len(), vals[0], vals[vals.len() - 1])
             }
         };
-        out.push(EdgeLabel { y: labels[g[0]].y, text, color: labels[g[0]].color });
+        let from = g.iter().map(|i| labels[*i].from).fold(1.0, f64::min);
+        out.push(EdgeLabel { y: labels[g[0]].y, text, color: labels[g[0]].color, from });
     }
     out
 }
@@ -602,18 +753,47 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         let kmax = (f.height() / step).max(1);
         // Nearest first: j steps left plus two per step k away from the line (sliding along
         // the line reads better than a leader).
+        // A line drawn over part of the plot only (level stubs, risk lines): beside its start,
+        // on the line, is the next best place after the right end (it reads as the line's name,
+        // no leader).
+        // On a narrow plot (a phone: a stub is a few bars wide and no label fits over it) the
+        // label slides freely along the plot, nearest first.
+        let wide = (w as f64 / pen.s) >= 450.0;
+        let from = if wide { l.from.clamp(0.0, 1.0) } else { 0.0 };
+        let xs = f.x0 + (from * w as f64) as i32;
+        let beside = (wide && xs - pen.px(6.0) - pen.text_size(&text, fs, false).0 > f.x0 + inset)
+            .then_some(((xs - pen.px(6.0), y), HPos::Right, VPos::Center));
+        let mut late = Vec::new();
         for d in 0..=(2 * kmax + 7) {
+            if d == 1 {
+                cands.extend(beside);
+            }
             for k in 0..=(d / 2).min(kmax) {
                 let j = d - 2 * k;
                 if j >= 8 {
                     continue;
                 }
                 let x = f.x1 - inset - j * w / 8;
+                // The label's right end stays over the drawn line (it names that line); places
+                // further left come last, for when nothing nearer is clear.
+                let off = from > 0.0 && j > 0 && x < xs + pen.px(20.0);
                 let dy = k * step;
-                cands.push(((x, y - gap - dy), HPos::Right, VPos::Bottom));
-                cands.push(((x, y + gap + dy), HPos::Right, VPos::Top));
+                let to = if off { &mut late } else { &mut cands };
+                to.push(((x, y - gap - dy), HPos::Right, VPos::Bottom));
+                to.push(((x, y + gap + dy), HPos::Right, VPos::Top));
             }
         }
+        cands.extend(late);
+        // A place whose leader back to the line would cross a placed label comes after every
+        // place whose leader is clear (in their own order).
+        let crosses = |(p, h, v): &(Px, HPos, VPos)| {
+            let (a, b) = pen.label_box(&text, *p, fs, *h, *v);
+            let (ly, lx) = (if b.1 < y { b.1 } else { a.1 }, b.0 - pen.px(6.0));
+            let seg = Placed { a: (lx, ly.min(y)), b: (lx + 1, ly.max(y)), kind: "" };
+            pen.placed.borrow().iter().any(|q| matches!(q.kind, "label" | "tag") && q.hits(&seg))
+        };
+        let (clear, crossing): (Vec<_>, Vec<_>) = cands.into_iter().partition(|c| !wide || !crosses(c));
+        let cands: Vec<_> = clear.into_iter().chain(crossing).collect();
         let target = Some((f.x1 - inset, y));
         let bx = pen.label_fit(&text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         // A label away from its line (not touching it) gets a leader back to it.

@@ -196,6 +196,9 @@ impl TfScene<'_> {
                         if !a.dist_days.is_empty() {
                             out.push(format!("distribution day ({})", a.dist_days.len()));
                         }
+                        if !a.reversals.is_empty() {
+                            out.push(REVERSAL.into());
+                        }
                         if let Some((_, rank)) = a.volume_day {
                             out.push(super::annotate::volume_day_name(rank));
                         }
@@ -255,12 +258,18 @@ impl TfScene<'_> {
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
-                    out.push(EdgeLabel { y: c.hi, text: format!("squeeze-zone top {:.2}", c.hi), color: cl });
+                    out.push(EdgeLabel {
+                        y: c.hi,
+                        text: format!("squeeze-zone top {:.2}", c.hi),
+                        color: cl,
+                        from: 0.0,
+                    });
                     if c.lo < c.hi {
                         out.push(EdgeLabel {
                             y: c.lo,
                             text: format!("squeeze-zone bottom {:.2}", c.lo),
                             color: cl,
+                            from: 0.0,
                         });
                     }
                 }
@@ -271,6 +280,7 @@ impl TfScene<'_> {
                         y: z.hi,
                         text: format!("zone top {:.2}", z.hi),
                         color: pal.zone.to_rgba(),
+                        from: 0.0,
                     });
                 }
                 if let Some(c) = &a.cluster {
@@ -278,6 +288,7 @@ impl TfScene<'_> {
                         y: c.hi,
                         text: format!("weekly squeeze-zone top {:.2}", c.hi),
                         color: cl,
+                        from: 0.0,
                     });
                 }
             }
@@ -291,7 +302,7 @@ impl TfScene<'_> {
                         1 => format!("{:.2} {}", l.price, truncate(parts[0].trim(), 24)),
                         k => format!("{:.2} {} and {} more", l.price, truncate(parts[0].trim(), 22), k - 1),
                     };
-                    out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba() });
+                    out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba(), from: LEVEL_FROM });
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
@@ -299,6 +310,7 @@ impl TfScene<'_> {
                             y: m,
                             text: format!("lower-high trigger {m:.2}"),
                             color: pal.risk.to_rgba(),
+                            from: 0.0,
                         });
                     }
                 }
@@ -310,7 +322,9 @@ impl TfScene<'_> {
             let same = |y: f64| format!("{y:.2}") == format!("{v:.2}");
             match out.iter_mut().find(|l| same(l.y)) {
                 Some(l) => l.text.push_str(" · risk level"),
-                None => out.push(EdgeLabel { y: *v, text: t.clone(), color: pal.risk.to_rgba() }),
+                None => {
+                    out.push(EdgeLabel { y: *v, text: t.clone(), color: pal.risk.to_rgba(), from: RISK_FROM })
+                }
             }
         }
         out
@@ -516,7 +530,7 @@ impl TfScene<'_> {
                 let mut any = false;
                 // Short dashes at the right edge (the latest ~12% of the window): a stack of
                 // full-width lines buries the candles; the labels name each level.
-                let xl = right - (right - f.x0) * 12 / 100;
+                let xl = f.x0 + ((right - f.x0) as f64 * LEVEL_FROM) as i32;
                 for l in &a.levels {
                     if f.contains_y(l.price) {
                         let y = f.fy(l.price);
@@ -543,7 +557,7 @@ impl TfScene<'_> {
             if f.contains_y(*v) {
                 let y = f.fy(*v);
                 // Over the latest third of the window only: the level matters for what comes next.
-                let xl = f.x0 + (right - f.x0) * 2 / 3;
+                let xl = f.x0 + ((right - f.x0) as f64 * RISK_FROM) as i32;
                 pen.line(&[(xl, y), (right, y)], Palette::alpha(pal.risk, 0.8), pen.px(1.2).max(1) as u32)?;
             }
         }
@@ -626,6 +640,9 @@ impl TfScene<'_> {
                 }
                 if n_dd > 0 {
                     legend.push((Swatch::TriDown(pal.dist.to_rgba()), format!("distribution day ({n_dd})")));
+                }
+                if self.draw_reversals(pen, f, &tops)? {
+                    legend.push((Swatch::TriDown(pal.risk.to_rgba()), REVERSAL.into()));
                 }
                 if let Some((d, rank)) = a.volume_day {
                     if let Some(i) = bar_of(&b.date, d).filter(|i| *i >= self.start && b.date[*i] == d) {
@@ -750,6 +767,51 @@ impl TfScene<'_> {
         Ok(())
     }
 
+    /// F4's high-volume reversal days in the window: a marker over each bar (stacked above a
+    /// distribution-day triangle on the same bar, `dist_tops`) and one label through the layout
+    /// pass naming the latest, in the note's words. Returns whether any was drawn.
+    fn draw_reversals<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        f: &Frame,
+        dist_tops: &[(usize, i32)],
+    ) -> DResult<bool> {
+        let b = self.bars;
+        let r = marker_r(pen, f);
+        let col = pen.pal.risk.to_rgba();
+        let mut last = None;
+        for d in &self.ann.reversals {
+            let Some(i) = bar_of(&b.date, *d).filter(|i| *i >= self.start && b.date[*i] == *d) else {
+                continue;
+            };
+            let x = f.fx(i as f64);
+            let base = f.fy(b.high[i]) - r - pen.px(3.0);
+            let y = dist_tops
+                .iter()
+                .filter(|(j, _)| *j == i)
+                .map(|(_, t)| t - r - pen.px(2.0))
+                .fold(base, i32::min);
+            pen.triangle((x, y), r, true, col)?;
+            pen.place((x - r, y - r), (x + r, y + r), "marker");
+            last = Some((x, y, *d));
+        }
+        let Some((x, y, d)) = last else { return Ok(false) };
+        let yl = y - r - pen.px(3.0);
+        let cands = above_marker(pen, (x, yl), r, 0..14);
+        let text = format!("{REVERSAL} {}", d.format("%b %-d"));
+        let bg = Palette::alpha(pen.pal.panel, 0.85);
+        pen.label_fit(
+            &text,
+            &cands,
+            Some((x, y - r)),
+            pen.fs(FS_NOTE),
+            col,
+            bg,
+            ((f.x0, f.y0), (f.x1, f.y1)),
+        )?;
+        Ok(true)
+    }
+
     fn draw_lower_high<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
@@ -813,14 +875,7 @@ impl TfScene<'_> {
                 ((x + r + pen.px(3.0), y), HPos::Left, VPos::Center),
             ];
             // Further up, then further sideways (with a leader to the marker).
-            for k in 1..14 {
-                let dy = k * pen.px(8.0);
-                for dx in [0, 40, -40, 90, -90, 150, -150, 220, -220].map(|d| pen.px(d as f64)) {
-                    cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
-                    cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
-                    cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));
-                }
-            }
+            cands.extend(above_marker(pen, (x, yl), r, 1..14));
             for k in 0..10 {
                 let dy = k * pen.px(8.0);
                 cands.push(((x - r - pen.px(3.0), y + dy), HPos::Right, VPos::Center));
@@ -1055,7 +1110,7 @@ impl TfScene<'_> {
                 let (div, suf) = super::canvas::count_unit(v.abs());
                 let text = format!("support line {:.2}{suf} ({state})", v / div);
                 if f.contains_y(*v) {
-                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col }])?;
+                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from: 0.0 }])?;
                 } else {
                     let x = exit
                         .unwrap_or(f.fx((self.n() - 1) as f64))
@@ -1121,6 +1176,37 @@ impl Scene for TfScene<'_> {
         self.draw_chart(pen)
     }
 }
+
+/// Label places above a marker of radius `r` whose label would sit with its bottom at `p`: for
+/// each row `rows` (8 design px apart, upward), centred and flush with either side of the marker,
+/// then slid sideways up to 220 design px (a label away from the marker gets a leader).
+fn above_marker<B: DrawingBackend>(
+    pen: &Pen<B>,
+    p: (i32, i32),
+    r: i32,
+    rows: std::ops::Range<i32>,
+) -> Vec<((i32, i32), HPos, VPos)> {
+    let (x, yl) = p;
+    let mut cands = Vec::new();
+    for k in rows {
+        let dy = k * pen.px(8.0);
+        for dx in [0, 40, -40, 90, -90, 150, -150, 220, -220].map(|d| pen.px(d as f64)) {
+            cands.push(((x + dx, yl - dy), HPos::Center, VPos::Bottom));
+            cands.push(((x + r + dx, yl - dy), HPos::Right, VPos::Bottom));
+            cands.push(((x - r + dx, yl - dy), HPos::Left, VPos::Bottom));
+        }
+    }
+    cands
+}
+
+/// Where the daily level stubs start, as a fraction of the plot width (the latest ~12%).
+const LEVEL_FROM: f64 = 0.88;
+/// Where the risk lines start (the latest third of the window).
+const RISK_FROM: f64 = 2.0 / 3.0;
+
+/// What F4 calls a day of volume at least 1.5× its 50-day average, a 20-session high and a close
+/// near the low (the note's words).
+const REVERSAL: &str = "high-volume reversal";
 
 /// The legend name of the F1 levels: reclaimed or lost only when F1 says so (its state and the
 /// leg's `direction`); a leg that crossed levels price did not stay beyond merely crossed them.

@@ -2,10 +2,10 @@
 //! instrument/benchmark ratio with its 30-week average, its low and its two-year change; and
 //! both instruments rebased to 100 at the window start.
 
-use super::canvas::{date_ticks, DResult, Frame, Pen};
+use super::canvas::{DResult, Frame, Pen};
 use super::panel::{
-    draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_tag, draw_x_grid,
-    draw_x_labels, draw_y_axis, legend_lines, tag_positions, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
+    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels, legend_above,
+    legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -54,11 +54,8 @@ impl RelScene {
 
 impl Scene for RelScene {
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
-        let (w, h) = pen.area.dim_in_pixel();
-        let (w, h) = (w as i32, h as i32);
         let pal = pen.pal;
-        pen.area.fill(&pal.bg)?;
-        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        let (w, h, top) = begin(pen, &self.title, &self.subtitle)?;
         let n = self.dates.len();
         if n < MIN_WEEKS {
             let detail = format!(
@@ -67,8 +64,8 @@ impl Scene for RelScene {
             );
             return draw_not_enough(pen, top, &detail);
         }
-        let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
-        let (x0, x1) = (m, (w - m - axis_w).max(m + 10));
+        let strip = Spacing::of(pen).strip;
+        let (x0, x1) = plot_x(pen, w);
         let legend_est = [
             (Swatch::Line(pal.line.to_rgba()), format!("{}/{} (weekly closes)", self.sym, self.bench)),
             (Swatch::Line(pal.line2.to_rgba()), "30-week average".to_string()),
@@ -82,37 +79,12 @@ impl Scene for RelScene {
             (Swatch::Line(pal.line2.to_rgba()), self.bench.clone()),
         ];
         let l2 = legend_lines(pen, x0, x1, &name2, &items2).max(1);
-        let avail = (h - top - date_h - m - (l1 + l2) * strip - 2 * gap).max(30);
-        let h1 = (avail as f64 * 0.62) as i32;
-        let h2 = avail - h1;
         // Right padding: three weeks; the latest values are tags on the axis.
-        let xmin = self.start as f64 - 0.5;
-        let xmax = (n - 1) as f64 + 3.0;
-        let mut f1 = Frame {
-            x0,
-            y0: top + l1 * strip,
-            x1,
-            y1: top + l1 * strip + h1,
-            xmin,
-            xmax,
-            ymin: 0.0,
-            ymax: 1.0,
-        };
-        let y2 = f1.y1 + gap + l2 * strip;
-        let mut f2 = Frame { x0, y0: y2, x1, y1: y2 + h2, xmin, xmax, ymin: 0.0, ymax: 1.0 };
-
         let range = self.start..n;
         let xs: Vec<f64> = range.clone().map(|i| i as f64).collect();
-        let tfs = pen.fs(FS_TICK);
-        let ticks = date_ticks(
-            &self.dates[range.clone()],
-            &xs,
-            &|x| f1.fx(x),
-            &|s, b| pen.text_size(s, tfs, b).0,
-            x0 - pen.px(4.0),
-            x1 + axis_w,
-            pen.px(30.0),
-        );
+        let xrange = (self.start as f64 - 0.5, (n - 1) as f64 + 3.0);
+        let TwoPanels { mut f1, mut f2, ticks } =
+            TwoPanels::of(pen, h, top, (x0, x1), (l1, l2), 2, 0.62, xrange, &self.dates[range.clone()], &xs);
 
         // Panel 1: ratio.
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -128,10 +100,7 @@ impl Scene for RelScene {
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.16;
         let t = n - 1;
-        let tag1 = tag_positions(pen, &f1, &[self.ratio[t]]);
-        draw_plot_bg(pen, &f1)?;
-        draw_x_grid(pen, &f1, &ticks)?;
-        draw_y_axis(pen, &f1, TickFmt::Fixed, &tag1)?;
+        let tag1 = draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[self.ratio[t]])?;
         let line = |f: &Frame, ys: &[f64]| -> Vec<(i32, i32)> {
             range.clone().filter(|i| ys[*i].is_finite()).map(|i| (f.fx(i as f64), f.fy(ys[i]))).collect()
         };
@@ -191,17 +160,9 @@ impl Scene for RelScene {
                 legend.push((Swatch::TriUp(pal.good.to_rgba()), "two-year low".into()));
             }
         }
-        draw_tag(pen, &f1, tag1[0], &format!("{:.4}", self.ratio[t]), pal.line.to_rgba())?;
+        draw_badge(pen, &f1, tag1[0], &format!("{:.4}", self.ratio[t]), pal.line.to_rgba(), None)?;
         draw_plot_frame(pen, &f1)?;
-        draw_legend(
-            pen,
-            (f1.x0, f1.y0 - l1 * strip + strip / 2),
-            f1.x1,
-            "Relative strength",
-            &legend,
-            l1,
-            strip,
-        )?;
+        legend_above(pen, &f1, "Relative strength", &legend, l1, strip)?;
 
         // Panel 2: both rebased to 100.
         let base_a = self.a[self.start];
@@ -220,20 +181,17 @@ impl Scene for RelScene {
         let span = (hi - lo).max(1.0);
         f2.ymin = lo - span * 0.06;
         f2.ymax = hi + span * 0.08;
-        let tag2 = tag_positions(pen, &f2, &[ra[t], rb[t]]);
-        draw_plot_bg(pen, &f2)?;
-        draw_x_grid(pen, &f2, &ticks)?;
-        draw_y_axis(pen, &f2, TickFmt::Fixed, &tag2)?;
+        let tag2 = draw_axes_with_badges(pen, &f2, &ticks, TickFmt::Fixed, &[ra[t], rb[t]])?;
         if f2.contains_y(100.0) {
             let y = f2.fy(100.0);
             pen.line(&[(f2.x0, y), (f2.x1, y)], pal.frame.to_rgba(), 1)?;
         }
         pen.line(&line(&f2, &rb), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
         pen.line(&line(&f2, &ra), pal.line.to_rgba(), pen.px(2.0) as u32)?;
-        draw_tag(pen, &f2, tag2[0], &format!("{:.0}", ra[t]), pal.line.to_rgba())?;
-        draw_tag(pen, &f2, tag2[1], &format!("{:.0}", rb[t]), pal.line2.to_rgba())?;
+        draw_badge(pen, &f2, tag2[0], &format!("{:.0}", ra[t]), pal.line.to_rgba(), None)?;
+        draw_badge(pen, &f2, tag2[1], &format!("{:.0}", rb[t]), pal.line2.to_rgba(), None)?;
         draw_plot_frame(pen, &f2)?;
-        draw_legend(pen, (f2.x0, f2.y0 - l2 * strip + strip / 2), f2.x1, &name2, &items2, l2, strip)?;
+        legend_above(pen, &f2, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)
     }
 }

@@ -4,10 +4,10 @@
 //! benchmark (or its price return without one). The title carries the rank correlation of the
 //! two, so a reader sees at a glance whether the score has ranked what followed.
 
-use super::canvas::{date_ticks, DResult, Frame, Pen};
+use super::canvas::{DResult, Pen};
 use super::panel::{
-    draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_tag, draw_x_grid,
-    draw_x_labels, draw_y_axis, legend_lines, tag_positions, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
+    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels, legend_above,
+    legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -121,11 +121,8 @@ impl TrackScene {
 
 impl Scene for TrackScene {
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
-        let (w, h) = pen.area.dim_in_pixel();
-        let (w, h) = (w as i32, h as i32);
         let pal = pen.pal;
-        pen.area.fill(&pal.bg)?;
-        let top = draw_header(pen, &self.title, &self.subtitle)?;
+        let (w, h, top) = begin(pen, &self.title, &self.subtitle)?;
         let n = self.dates.len();
         if n < MIN_WEEKS {
             let detail = format!(
@@ -133,8 +130,8 @@ impl Scene for TrackScene {
             );
             return draw_not_enough(pen, top, &detail);
         }
-        let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
-        let (x0, x1) = (m, (w - m - axis_w).max(m + 10));
+        let strip = Spacing::of(pen).strip;
+        let (x0, x1) = plot_x(pen, w);
         let score_legend = [
             (Swatch::Line(pal.line.to_rgba()), "score at the week end".to_string()),
             (Swatch::Dash(pal.good.to_rgba()), format!("Long above {}", signed(self.long_th))),
@@ -150,35 +147,10 @@ impl Scene for TrackScene {
             (Swatch::Box(pal.bad.to_rgba()), "behind".to_string()),
         ];
         let l2 = legend_lines(pen, x0, x1, &bar_title, &bar_legend);
-        let avail = (h - top - date_h - m - (l1 + l2) * strip - gap).max(30);
-        let h1 = (avail as f64 * 0.5) as i32;
-        let h2 = avail - h1;
-        let xmin = -0.5;
-        let xmax = (n - 1) as f64 + 0.5;
-        let mut f1 = Frame {
-            x0,
-            y0: top + l1 * strip,
-            x1,
-            y1: top + l1 * strip + h1,
-            xmin,
-            xmax,
-            ymin: -1.0,
-            ymax: 1.0,
-        };
-        let y2 = f1.y1 + gap + l2 * strip;
-        let mut f2 = Frame { x0, y0: y2, x1, y1: y2 + h2, xmin, xmax, ymin: -1.0, ymax: 1.0 };
-
         let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
-        let tfs = pen.fs(FS_TICK);
-        let ticks = date_ticks(
-            &self.dates,
-            &xs,
-            &|x| f1.fx(x),
-            &|s, b| pen.text_size(s, tfs, b).0,
-            x0 - pen.px(4.0),
-            x1 + axis_w,
-            pen.px(30.0),
-        );
+        let xrange = (-0.5, (n - 1) as f64 + 0.5);
+        let TwoPanels { mut f1, mut f2, ticks } =
+            TwoPanels::of(pen, h, top, (x0, x1), (l1, l2), 1, 0.5, xrange, &self.dates, &xs);
 
         // Panel 1: the score and the thresholds.
         let (mut lo, mut hi) = (self.short_th.min(0.0), self.long_th.max(0.0));
@@ -190,10 +162,7 @@ impl Scene for TrackScene {
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.08;
         let t = n - 1;
-        let tag1 = tag_positions(pen, &f1, &[self.score[t]]);
-        draw_plot_bg(pen, &f1)?;
-        draw_x_grid(pen, &f1, &ticks)?;
-        draw_y_axis(pen, &f1, TickFmt::Fixed, &tag1)?;
+        let tag1 = draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[self.score[t]])?;
         if f1.contains_y(0.0) {
             let y = f1.fy(0.0);
             pen.line(&[(f1.x0, y), (f1.x1, y)], pal.frame.to_rgba(), 1)?;
@@ -216,17 +185,10 @@ impl Scene for TrackScene {
             .map(|i| (f1.fx(i as f64), f1.fy(self.score[i])))
             .collect();
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
-        draw_tag(pen, &f1, tag1[0], &signed(self.score[t]), pal.line.to_rgba())?;
+        let dot = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t])));
+        draw_badge(pen, &f1, tag1[0], &signed(self.score[t]), pal.line.to_rgba(), dot)?;
         draw_plot_frame(pen, &f1)?;
-        draw_legend(
-            pen,
-            (f1.x0, f1.y0 - l1 * strip + strip / 2),
-            f1.x1,
-            "Stance score",
-            &score_legend,
-            l1,
-            strip,
-        )?;
+        legend_above(pen, &f1, "Stance score", &score_legend, l1, strip)?;
 
         // Panel 2: what followed, one bar per week end (percentage points or percent).
         let (mut lo, mut hi) = (0.0f64, 0.0f64);
@@ -237,9 +199,7 @@ impl Scene for TrackScene {
         let span = (hi - lo).max(1.0);
         f2.ymin = lo - span * 0.06;
         f2.ymax = hi + span * 0.06;
-        draw_plot_bg(pen, &f2)?;
-        draw_x_grid(pen, &f2, &ticks)?;
-        draw_y_axis(pen, &f2, TickFmt::Fixed, &[])?;
+        draw_axes_with_badges(pen, &f2, &ticks, TickFmt::Fixed, &[])?;
         // The last week ends have no outcome yet: shade them (under the bars) and say so (after
         // the bars, through the layout pass, clear of them).
         let pending = self.forward.iter().rposition(|f| f.is_some()).map(|k| k + 1).filter(|k| *k < n);
@@ -283,7 +243,7 @@ impl Scene for TrackScene {
             pen.line(&[(f2.x0, y0), (f2.x1, y0)], pal.frame.to_rgba(), 1)?;
         }
         draw_plot_frame(pen, &f2)?;
-        draw_legend(pen, (f2.x0, f2.y0 - l2 * strip + strip / 2), f2.x1, &bar_title, &bar_legend, l2, strip)?;
+        legend_above(pen, &f2, &bar_title, &bar_legend, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)
     }
 }

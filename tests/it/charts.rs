@@ -348,6 +348,40 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
         for (k, n) in l.axis_ticks.iter().enumerate() {
             assert!(*n >= 3, "{what} {}: value axis {k} has {n} labelled ticks", l.name);
         }
+        // A value tag (the latest value's badge) never covers a tick label.
+        let ticks: Vec<&[i32; 4]> = l.boxes.iter().filter(|(k, _)| *k == "tick").map(|(_, b)| b).collect();
+        for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag") {
+            for b in &ticks {
+                assert!(!overlap(t, b), "{what} {}: value tag {t:?} covers tick label {b:?}", l.name);
+            }
+        }
+        // Labelled ticks are evenly spaced: on each axis (ticks sharing a left edge, in drawing
+        // order, split where the y order restarts) every gap is a whole multiple of the smallest
+        // (a tick hidden by a tag leaves a double gap), within rounding.
+        let mut axis: Vec<i32> = Vec::new();
+        let check = |ys: &[i32]| {
+            let gaps: Vec<i32> = ys.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+            let Some(g) = gaps.iter().copied().min().filter(|g| *g > 0) else { return };
+            for d in &gaps {
+                let k = (*d as f64 / g as f64).round();
+                assert!(
+                    (*d as f64 - k * g as f64).abs() <= 2.0 * k,
+                    "{what} {}: uneven value ticks at ys {ys:?}",
+                    l.name
+                );
+            }
+        };
+        let mut prev: Option<&[i32; 4]> = None;
+        for b in &ticks {
+            let cy = (b[1] + b[3]) / 2;
+            if prev.is_some_and(|p| p[0] != b[0] || (p[1] + p[3]) / 2 <= cy) {
+                check(&axis);
+                axis.clear();
+            }
+            axis.push(cy);
+            prev = Some(b);
+        }
+        check(&axis);
     }
 }
 
@@ -489,4 +523,20 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
 fn render_all_svg_named(a: &Analysis, name: &str) -> String {
     let charts = marketnote::chart::render_all_svg(a, Theme::Light, &cfg(false)).unwrap();
     charts.into_iter().find(|c| c.name == name).unwrap().svg.unwrap()
+}
+
+#[test]
+fn the_daily_chart_marks_the_high_volume_reversal_the_note_names() {
+    // 2024-07-19: F4 finds a high-volume reversal on 2024-07-17 and the note names it; the daily
+    // chart marks that bar and labels it in the note's words (the legend says what the marker is).
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2024-07-19"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    assert!(svg.contains("high-volume reversal Jul 17"), "no reversal label on the daily chart");
+    assert!(svg.contains(">\nhigh-volume reversal\n<"), "no reversal legend entry");
+    // A day without one draws none.
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
+    assert!(!render_all_svg_named(&a, "daily").contains("high-volume reversal"));
 }
