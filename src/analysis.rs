@@ -116,14 +116,8 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
         pre: None,
     };
     let signals = signals::evaluate(&input);
-    let mut stance = signals::stance::score(&signals, &config.signals);
-    signals::stance::assess_invalidation(
-        &mut stance.invalidation,
-        &signals,
-        &daily,
-        &weekly.bars,
-        &three_day[0].bars,
-    );
+    // The same function the track record runs at every past week end (`history::walk`).
+    let mut stance = signals::stance::decide(&signals, &input);
     history::edge::temper(&mut stance, None);
     let checklist = signals::stance::checklist_for(&signals, stance.stance);
     Ok(Analysis {

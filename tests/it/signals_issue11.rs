@@ -403,7 +403,8 @@ fn h1_levels(rs: &[SignalResult], daily: &Bars, weekly: &Bars) -> Vec<signals::s
     let mut out = Vec::new();
     for k in [StanceKind::Long, StanceKind::Neutral] {
         let mut ls: Vec<_> = levels(rs, k).into_iter().filter(|l| l.signal == "risk_lower_high").collect();
-        assess_invalidation(&mut ls, rs, daily, weekly, &empty);
+        let obv = marketnote::indicators::obv(&daily.close, &daily.volume);
+        assess_invalidation(&mut ls, rs, daily, weekly, &empty, &obv);
         out.extend(ls);
     }
     out
