@@ -503,7 +503,8 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
 /// band above the weekly close (or the cluster top), the 3-day zone bottom when price is below
 /// the zone (else its top), the latest daily swing high, and the OBV line (each on a close
 /// above). Neutral: per level the side price has not broken (so a break is news), and both the
-/// daily swing low and the latest swing high.
+/// daily swing low and the latest swing high. The daily swing low is left out once the lower high
+/// it confirmed has been overturned (H1's `overturn_date`).
 pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation> {
     let mut out = Vec::new();
     let num = |id: &str, key: &str| {
@@ -595,7 +596,12 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         } else {
             "daily swing low between the last two highs"
         };
-        push(ids::H1, num(ids::H1, "Lmid"), label, DailyClose, b);
+        // A lower high that later closes overturned (`overturn_date`: a close above the earlier
+        // high) takes its confirming low with it: that low belongs to a pattern that no longer
+        // stands, so it is no level for a long.
+        if h1.and_then(|r| r.date("overturn_date")).is_none() {
+            push(ids::H1, num(ids::H1, "Lmid"), label, DailyClose, b);
+        }
     }
     if stance != StanceKind::Long {
         push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
@@ -685,7 +691,7 @@ pub fn restore_words(l: &Invalidation) -> &'static str {
 /// The override sentence of a [`Watch`] (the one place it is worded): which levels broke and
 /// when, and what would restore the idea.
 pub fn watch_sentence(w: &Watch) -> String {
-    let word = kind_word(w.idea);
+    let word = kind_word(w.idea).to_lowercase();
     let value = |l: &Invalidation| match l.basis {
         InvalidationBasis::Obv => crate::fmt::shares_m(l.value),
         _ => crate::fmt::price(l.value),
@@ -694,8 +700,8 @@ pub fn watch_sentence(w: &Watch) -> String {
         .broken
         .iter()
         .map(|l| match l.triggered_on {
-            Some(d) => format!("the {} ({}) broke on {d}", l.label, value(l)),
-            None => format!("the {} ({}) has broken", l.label, value(l)),
+            Some(d) => format!("the {} ({}) on {d}", l.label, value(l)),
+            None => format!("the {} ({}), date unknown", l.label, value(l)),
         })
         .collect();
     let mut restore: Vec<String> = Vec::new();
@@ -705,15 +711,17 @@ pub fn watch_sentence(w: &Watch) -> String {
             restore.push(r);
         }
     }
+    let what = match items.len() {
+        1 => "a level that would prove it wrong has broken".to_string(),
+        2 => "two levels that would prove it wrong have broken".to_string(),
+        3 => "three levels that would prove it wrong have broken".to_string(),
+        n => format!("{n} levels that would prove it wrong have broken"),
+    };
     format!(
-        "The {word} score ({}) is held at Neutral (watch) because {} would prove the {} wrong and {}: {}; the {} idea returns with {}.",
+        "The score ({}) reads {word}, but the {word} is held at Neutral (watch): {what}, {}. The {word} returns with {}.",
         crate::fmt::signed(w.score, 2),
-        if items.len() == 1 { "a level that" } else { "levels that" },
-        word.to_lowercase(),
-        if items.len() == 1 { "it has broken" } else { "they have broken" },
         crate::fmt::and_list(&items),
-        word.to_lowercase(),
-        restore.join(" or ")
+        restore.join(", or ")
     )
 }
 
