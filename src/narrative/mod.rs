@@ -676,17 +676,19 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
         StanceKind::Neutral => {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
+            // A long or short held back by a broken level (stance::decide) is on hold, not "no edge".
+            let edge = match a.stance.watch.as_ref().map(|w| w.idea) {
+                Some(StanceKind::Long) => "long on hold",
+                Some(StanceKind::Short) => "short on hold",
+                _ => "no edge yet",
+            };
             match (up, down) {
                 (Some(u), Some(d)) => {
-                    format!(
-                        "{subject}: no edge yet; watch {} above and {} below",
-                        price(u.value),
-                        price(d.value)
-                    )
+                    format!("{subject}: {edge}; watch {} above and {} below", price(u.value), price(d.value))
                 }
-                (Some(u), None) => format!("{subject}: no edge yet; watch {} above", price(u.value)),
-                (None, Some(d)) => format!("{subject}: no edge yet; watch {} below", price(d.value)),
-                (None, None) => format!("{subject}: no edge yet"),
+                (Some(u), None) => format!("{subject}: {edge}; watch {} above", price(u.value)),
+                (None, Some(d)) => format!("{subject}: {edge}; watch {} below", price(d.value)),
+                (None, None) => format!("{subject}: {edge}"),
             }
         }
     }
