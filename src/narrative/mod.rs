@@ -519,14 +519,7 @@ fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
 
 /// The nearest holding price level on a side (by distance from the last close).
 fn nearest_holding(levels: &[Invalidation], side: StanceKind) -> Option<&Invalidation> {
-    levels
-        .iter()
-        .filter(|l| l.side == side && l.status == LevelStatus::Holding && l.basis != "OBV")
-        .filter(|l| l.last_close.is_some_and(|c| c.is_finite()))
-        .min_by(|x, y| {
-            let d = |l: &Invalidation| (l.last_close.unwrap_or(f64::NAN) / l.value - 1.0).abs();
-            d(x).total_cmp(&d(y))
-        })
+    crate::signals::stance::headline(levels, side).map(|(l, _)| l)
 }
 
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
