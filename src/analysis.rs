@@ -119,14 +119,8 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
     // The sentences are the narrative's, written from each signal's branch and evidence.
     let names = crate::narrative::signal_text::Names { symbol: input.symbol, bench: input.bench_symbol };
     crate::narrative::signal_text::write_sentences(&mut signals, names);
-    let mut stance = signals::stance::score(&signals, &config.signals);
-    signals::stance::assess_invalidation(
-        &mut stance.invalidation,
-        &signals,
-        &daily,
-        &weekly.bars,
-        &three_day[0].bars,
-    );
+    // The same function the track record runs at every past week end (`history::walk`).
+    let mut stance = signals::stance::decide(&signals, &input);
     for o in history::edge::temper(&mut stance, None) {
         stance.overrides.push(crate::narrative::track_text::override_sentence(&o, stance.stance));
     }

@@ -539,8 +539,9 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
     /// Progress on stderr: None decides by whether stderr is a terminal.
     pub progress: Option<bool>,
-    /// Compute base rates for every note (a point-in-time re-evaluation over the whole history:
-    /// about 1 s of CPU per symbol, so off by default in batch).
+    /// Compute base rates and the track record for every note, as `render` does (the CLI's
+    /// default; `--no-base-rates` turns it off). The track record lowers conviction where the
+    /// score shows no edge, so without it a batch note's conviction can differ from `render`'s.
     pub base_rates: bool,
 }
 

@@ -80,8 +80,12 @@ pub enum Command {
         /// Only this shard of the manifest: K/N, 1-based.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// Also compute base rates for each note (about 1 s of CPU per symbol).
+        /// Skip the base rates and the track record (as `render --no-base-rates`); by default
+        /// each note computes them exactly as `render` does, so both give one stance and conviction.
         #[arg(long)]
+        no_base_rates: bool,
+        /// Accepted for compatibility: base rates are now on by default.
+        #[arg(long, hide = true)]
         base_rates: bool,
         /// Use no data after this date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]

@@ -3,8 +3,9 @@
 //!
 //! [`walk`] is the one pass over the week ends: at each it cuts the analysis' bars at that date
 //! (complete weekly and 3-day bars never change when data is appended, so the cut is a prefix),
-//! runs [`crate::signals::evaluate`] and [`crate::signals::stance::score`] — the same code path
-//! as [`crate::analyze`] — and keeps every signal's state and strength, the score and the stance.
+//! runs [`crate::signals::evaluate`] and [`crate::signals::stance::decide`] (score, invalidation
+//! levels assessed on the cut's bars, the invalidation rule) — the same code path as
+//! [`crate::analyze`] — and keeps every signal's state and strength, the score and the stance.
 //! The expensive causal series are computed once on the full bars
 //! ([`crate::signals::cache::Precomputed`]) and read up to each week end. Weeks run in parallel in
 //! contiguous chunks whose cut only grows; the result does not depend on the thread count.
@@ -114,8 +115,10 @@ pub fn walk_with(a: &Analysis, pre: Option<&Precomputed>) -> Walk {
                         }
                     };
                     let date = a.daily.date[di];
-                    let results = signals::without_sentences(|| signals::evaluate(&c.input(a, date, pre)));
-                    let st = signals::stance::score(&results, &a.config.signals);
+                    let input = c.input(a, date, pre);
+                    let results = signals::without_sentences(|| signals::evaluate(&input));
+                    // The note's own stance function, invalidation rule included.
+                    let st = signals::stance::decide(&results, &input);
                     cut = Some(c);
                     WeekRow {
                         di,

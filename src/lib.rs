@@ -100,12 +100,13 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Render(args) => report::cli::render(args),
         Command::Init { dir } => report::cli::init(&dir),
-        Command::Batch { manifest, output, site, jobs, shard, as_of, base_rates } => {
+        Command::Batch { manifest, output, site, jobs, shard, as_of, no_base_rates, base_rates: _ } => {
             let shard = shard.as_deref().map(str::parse).transpose()?;
             let Some(output) = output.or_else(|| site.clone()) else {
                 return Err(Error::Usage("batch: give -o DIR or --site DIR".into()));
             };
-            let opts = batch::Options { output, jobs, shard, as_of, progress: None, base_rates };
+            let opts =
+                batch::Options { output, jobs, shard, as_of, progress: None, base_rates: !no_base_rates };
             match site {
                 Some(dir) => site::batch(&manifest, &dir, &opts),
                 None => batch::run(&manifest, &opts),

@@ -609,14 +609,7 @@ fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
 
 /// The nearest holding price level on a side (by distance from the last close).
 fn nearest_holding(levels: &[Invalidation], side: StanceKind) -> Option<&Invalidation> {
-    levels
-        .iter()
-        .filter(|l| l.side == side && l.status == LevelStatus::Holding && l.basis != "OBV")
-        .filter(|l| l.last_close.is_some_and(|c| c.is_finite()))
-        .min_by(|x, y| {
-            let d = |l: &Invalidation| (l.last_close.unwrap_or(f64::NAN) / l.value - 1.0).abs();
-            d(x).total_cmp(&d(y))
-        })
+    crate::signals::stance::headline(levels, side).map(|(l, _)| l)
 }
 
 /// The price level (not OBV) that triggered last, if any: a neutral note names it in its title
@@ -775,15 +768,21 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
         StanceKind::Neutral => {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
+            // A long or short held back by a broken level (stance::decide) is on hold, not "no edge".
+            let edge = match a.stance.watch.as_ref().map(|w| w.idea) {
+                Some(StanceKind::Long) => "long on hold",
+                Some(StanceKind::Short) => "short on hold",
+                _ => "no edge yet",
+            };
             // A price level that has already triggered is named before the ones still to watch.
             let head = match latest_triggered(&a.stance.invalidation) {
                 Some(l) => format!(
-                    "{subject}: no edge yet after a close {} {}{}",
+                    "{subject}: {edge} after a close {} {}{}",
                     trig_word(l),
                     price(l.value),
                     l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
                 ),
-                None => format!("{subject}: no edge yet"),
+                None => format!("{subject}: {edge}"),
             };
             match (up, down) {
                 (Some(u), Some(d)) => {
@@ -874,11 +873,18 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
         }
         StanceKind::Neutral => {
-            out.push(format!(
-                "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
-                if nr == 1 { "points" } else { "point" },
-                signed(st.score, 2)
-            ));
+            match &st.watch {
+                // The score gave a long or short whose own levels have broken (stance::decide).
+                Some(w) => out.push(format!(
+                    "No trade yet on {s}. {}",
+                    crate::signals::stance::watch_sentence(w)
+                )),
+                None => out.push(format!(
+                    "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
+                    if nr == 1 { "points" } else { "point" },
+                    signed(st.score, 2)
+                )),
+            }
             let up = reasons(1.0, 2);
             let down = reasons(-1.0, 2);
             match (up.is_empty(), down.is_empty()) {
@@ -1793,15 +1799,15 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
                         ("undo the breakdown", "undid the breakdown")
                     };
                     match (st, on) {
-                        // The level's status reads the current run of closes; an earlier
-                        // breakout that did not hold (E1's `breakout_date`) is said, not denied.
-                        (LevelStatus::Holding, _) => match r.date("breakout_date").filter(|_| edge == "top") {
-                            Some(b) => format!(
-                                "A 3-day close above the zone {edge} ({v}) would {undo}; the last one, on {}, did not hold.",
-                                date(b)
-                            ),
-                            None => format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far."),
-                        },
+                        (LevelStatus::Holding, _) => {
+                            format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far.")
+                        }
+                        // The level is dated from the zone's end (stance::level_formed), so a
+                        // breakout that did not hold is triggered with its date.
+                        (_, Some(d)) if l.last_close.is_some_and(|c| c <= l.value) => format!(
+                            "A 3-day close above the zone {edge} ({v}) on {} {undid}, but it did not hold.",
+                            date(d)
+                        ),
                         (_, Some(d)) => {
                             format!("A 3-day close above the zone {edge} ({v}) on {} {undid}.", date(d))
                         }
@@ -1941,7 +1947,9 @@ fn cautions(a: &Analysis) -> Vec<String> {
             _ => {}
         }
     }
-    for o in &st.overrides {
+    // The watch sentence (stance::decide) is the lead's; it is not repeated here.
+    let watch = st.watch.as_ref().map(crate::signals::stance::watch_sentence);
+    for o in st.overrides.iter().filter(|o| watch.as_ref() != Some(*o)) {
         if o.contains("forbids") || o.contains("capped at Neutral") || o.contains("held at Neutral") {
             out.push(o.clone());
         }

@@ -189,6 +189,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
         groups,
         overrides: Vec::new(),
         flags: Vec::new(),
+        watch: None,
         invalidation: vec![
             Invalidation {
                 label: "weekly compression cluster top".into(),

@@ -227,6 +227,21 @@ pub struct Stance {
     pub flags: Vec<String>,
     /// Invalidation levels.
     pub invalidation: Vec<Invalidation>,
+    /// Set when the score gave a Long or Short whose own invalidation levels had already
+    /// triggered, so the stance is held at Neutral ("watch"); see [`decide`].
+    pub watch: Option<Watch>,
+}
+
+/// A Long or Short held at Neutral because a level that would prove it wrong has triggered
+/// (flag `level_invalidated`). The override sentence is written by [`watch_sentence`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Watch {
+    /// The idea the score gave before the override (`long` or `short`).
+    pub idea: StanceKind,
+    /// The score, as in [`Stance::score`].
+    pub score: f64,
+    /// The idea's levels that had triggered, as assessed (status `triggered`).
+    pub broken: Vec<Invalidation>,
 }
 
 /// ✓, ◐ or ✗.
@@ -476,6 +491,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         overrides,
         flags,
         invalidation,
+        watch: None,
     }
 }
 
@@ -487,7 +503,8 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
 /// band above the weekly close (or the cluster top), the 3-day zone bottom when price is below
 /// the zone (else its top), the latest daily swing high, and the OBV line (each on a close
 /// above). Neutral: per level the side price has not broken (so a break is news), and both the
-/// daily swing low and the latest swing high.
+/// daily swing low and the latest swing high. The daily swing low is left out once the lower high
+/// it confirmed has been overturned (H1's `overturn_date`).
 pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation> {
     let mut out = Vec::new();
     let num = |id: &str, key: &str| {
@@ -579,7 +596,12 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         } else {
             "daily swing low between the last two highs"
         };
-        push(ids::H1, num(ids::H1, "Lmid"), label, DailyClose, b);
+        // A lower high that later closes overturned (`overturn_date`: a close above the earlier
+        // high) takes its confirming low with it: that low belongs to a pattern that no longer
+        // stands, so it is no level for a long.
+        if h1.and_then(|r| r.date("overturn_date")).is_none() {
+            push(ids::H1, num(ids::H1, "Lmid"), label, DailyClose, b);
+        }
     }
     if stance != StanceKind::Long {
         push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
@@ -596,102 +618,251 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     out
 }
 
+/// The stance a note prints, computed the same way for the note and for every past week end of
+/// the track record ([`crate::history::walk`]): [`score`], then the levels of the stance's
+/// direction assessed against every close since each formed ([`assess_invalidation`]), then the
+/// invalidation rule (SIGNALS.md §5, override 4):
+///
+/// A Long (Short) is issued only while every level listed for it holds. If any has triggered —
+/// a close on its breaking side since the level formed, even if a later close came back (a hit
+/// stop ends that trade) — the stance is Neutral, flag `level_invalidated`, conviction at most
+/// moderate, with a typed [`Watch`] naming the broken levels and the override sentence of
+/// [`watch_sentence`]. The levels are then listed and assessed as for any Neutral. The idea comes
+/// back when the signal re-forms the level after the break (a new pivot, zone, reclaim or line),
+/// since the level's formation date then follows the break.
+///
+/// Reads only `input`'s bars (point in time); OBV comes from `input.pre` when it covers the
+/// daily bars (the walk), else it is computed here.
+pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
+    let mut st = score(results, input.params);
+    let own;
+    let obv: &[f64] = match input.pre.map(|p| &p.daily_obv).filter(|o| o.len() >= input.daily.len()) {
+        Some(o) => &o[..input.daily.len()],
+        None => {
+            own = crate::indicators::obv(&input.daily.close, &input.daily.volume);
+            &own
+        }
+    };
+    let (d, w, t) = (input.daily, input.weekly, input.three_day[0]);
+    assess_invalidation(&mut st.invalidation, results, d, w, t, obv);
+    if st.stance == StanceKind::Neutral {
+        return st;
+    }
+    let broken: Vec<Invalidation> = st
+        .invalidation
+        .iter()
+        .filter(|l| l.side == st.stance && l.status == LevelStatus::Triggered)
+        .cloned()
+        .collect();
+    if broken.is_empty() {
+        return st;
+    }
+    let watch = Watch { idea: st.stance, score: st.score, broken };
+    st.flags.push("level_invalidated".into());
+    st.overrides.push(watch_sentence(&watch));
+    for o in st.overrides.iter_mut().filter(|o| o.starts_with("Risk watch:")) {
+        *o = o.replace(", so conviction is capped at moderate.", ".");
+    }
+    st.stance = StanceKind::Neutral;
+    if st.conviction == Conviction::High {
+        st.conviction = Conviction::Moderate;
+    }
+    st.invalidation = levels(results, StanceKind::Neutral);
+    assess_invalidation(&mut st.invalidation, results, d, w, t, obv);
+    st.watch = Some(watch);
+    st
+}
+
+/// What brings an idea back after `l` broke: the signal re-forming the level after the break.
+pub fn restore_words(l: &Invalidation) -> &'static str {
+    match (l.signal, l.trigger) {
+        (ids::H1, Trigger::CloseBelow) => "a new daily swing low after the next confirmed swing high",
+        (ids::H1, Trigger::CloseAbove) => "a new, lower daily swing high",
+        (ids::D1, Trigger::CloseBelow) => "a fresh weekly reclaim of the squeeze zone",
+        (ids::D1, Trigger::CloseAbove) => "a fresh weekly close back below the squeeze zone",
+        (ids::E1, Trigger::CloseBelow) => "a new 3-day consolidation and a breakout from it",
+        (ids::E1, Trigger::CloseAbove) => "a new 3-day consolidation and a break down from it",
+        (ids::H2, Trigger::CloseBelow) => "a new OBV support line from newer pivot lows",
+        (ids::H2, Trigger::CloseAbove) => "a new OBV break below a newer support line",
+        _ => "the level re-forming after the break",
+    }
+}
+
+/// The override sentence of a [`Watch`] (the one place it is worded): which levels broke and
+/// when, and what would restore the idea.
+pub fn watch_sentence(w: &Watch) -> String {
+    let word = kind_word(w.idea).to_lowercase();
+    let value = |l: &Invalidation| match l.basis {
+        InvalidationBasis::Obv => crate::fmt::shares_m(l.value),
+        _ => crate::fmt::price(l.value),
+    };
+    let items: Vec<String> = w
+        .broken
+        .iter()
+        .map(|l| match l.triggered_on {
+            Some(d) => format!("the {} ({}) on {d}", l.label, value(l)),
+            None => format!("the {} ({}), date unknown", l.label, value(l)),
+        })
+        .collect();
+    let mut restore: Vec<String> = Vec::new();
+    for l in &w.broken {
+        let r = restore_words(l).to_string();
+        if !restore.contains(&r) {
+            restore.push(r);
+        }
+    }
+    let what = match items.len() {
+        1 => "a level that would prove it wrong has broken".to_string(),
+        2 => "two levels that would prove it wrong have broken".to_string(),
+        3 => "three levels that would prove it wrong have broken".to_string(),
+        n => format!("{n} levels that would prove it wrong have broken"),
+    };
+    format!(
+        "The score ({}) reads {word}, but the {word} is held at Neutral (watch): {what}, {}. The {word} returns with {}.",
+        crate::fmt::signed(w.score, 2),
+        crate::fmt::and_list(&items),
+        restore.join(", or ")
+    )
+}
+
+/// The nearest level on `side` that still holds, with its distance from the last close as a
+/// fraction of the level (positive on the protected side): the level a reader watches first.
+/// OBV lines are not price levels and are left out; None when no price level on `side` holds.
+pub fn headline(levels: &[Invalidation], side: StanceKind) -> Option<(&Invalidation, f64)> {
+    levels
+        .iter()
+        .filter(|l| l.side == side && l.status == LevelStatus::Holding && l.basis != InvalidationBasis::Obv)
+        .filter_map(|l| {
+            let c = l.last_close.filter(|c| c.is_finite() && l.value.is_finite() && l.value != 0.0)?;
+            let d = match l.trigger {
+                Trigger::CloseBelow => c / l.value - 1.0,
+                Trigger::CloseAbove => 1.0 - c / l.value,
+            };
+            Some((l, d))
+        })
+        .min_by(|x, y| x.1.abs().total_cmp(&y.1.abs()))
+}
+
 /// Sets each level's `status`, `triggered_on` and `last_close` from the bars the note reads:
-/// weekly, 3-day (phase 0) and daily closes, and daily OBV against its support line (the line
-/// through the OBV pivots `p1_date`, `p2_date` of `risk_obv_underside_retest_fail`, as that
-/// signal draws it). A level that [`level_formed`] dates is triggered by the first close on its
-/// breaking side after it formed (every close is checked, not only the last); an undated level is
-/// triggered while the last close is on the breaking side, `triggered_on` being the first close of
-/// that run.
+/// weekly, 3-day (phase 0) and daily closes, and daily OBV (`obv`, one value per daily bar)
+/// against its support line (the line through the OBV pivots `p1_date`, `p2_date` of
+/// `risk_obv_underside_retest_fail`, as that signal draws it).
+///
+/// A level that [`level_formed`] dates is triggered by the first close on its breaking side
+/// after it formed (every close since is checked, not only the last: a level broken and later
+/// reclaimed stays triggered until its signal re-forms it); the OBV line's break is the one the
+/// OBV signal dates (`t_b_date`, with its tolerance). An undated level is triggered while the
+/// last close is on the breaking side, `triggered_on` being the first close of that run.
 pub fn assess_invalidation(
     levels: &mut [Invalidation],
     results: &[SignalResult],
     daily: &crate::data::Bars,
     weekly: &crate::data::Bars,
     three_day: &crate::data::Bars,
+    obv: &[f64],
 ) {
-    let obv_series = crate::indicators::obv(&daily.close, &daily.volume);
-    let h2 = find(results, ids::H2);
-    let idx = |d: Option<chrono::NaiveDate>| d.and_then(|d| daily.date.iter().position(|x| *x == d));
+    let obv_series = &obv[..obv.len().min(daily.len())];
+    let h2 = find(results, ids::H2).filter(|r| available(r));
+    let idx = |d: Option<chrono::NaiveDate>| d.and_then(|d| daily.date.binary_search(&d).ok());
     let pivots = h2.map(|r| (idx(r.date("p1_date")), idx(r.date("p2_date"))));
-    let obv_line: Option<Vec<f64>> = match pivots {
-        Some((Some(p1), Some(p2))) if p2 > p1 && p2 < obv_series.len() => {
-            Some((0..obv_series.len()).map(|x| super::risk::line_at(&obv_series, p1, p2, x)).collect())
-        }
+    let obv_pts = match pivots {
+        Some((Some(p1), Some(p2))) if p2 > p1 && p2 < obv_series.len() => Some((p1, p2)),
         _ => None,
     };
     for l in levels.iter_mut() {
-        // (closes, dates, level at each bar)
-        let (closes, dates, line): (&[f64], &[chrono::NaiveDate], Option<&[f64]>) = match l.timeframe() {
-            "weekly" => (&weekly.close, &weekly.date, None),
-            "3-day" => (&three_day.close, &three_day.date, None),
-            "obv" => (&obv_series, &daily.date, obv_line.as_deref()),
-            _ => (&daily.close, &daily.date, None),
+        let is_obv = l.basis == InvalidationBasis::Obv;
+        let (closes, dates): (&[f64], &[chrono::NaiveDate]) = match l.basis {
+            InvalidationBasis::WeeklyClose => (&weekly.close, &weekly.date),
+            InvalidationBasis::ThreeDayClose => (&three_day.close, &three_day.date),
+            InvalidationBasis::Obv => (obv_series, &daily.date[..obv_series.len()]),
+            InvalidationBasis::DailyClose => (&daily.close, &daily.date),
         };
-        let level_at = |i: usize| match line {
-            Some(v) => v[i],
-            None => l.value,
+        let level_at = |i: usize| match (is_obv, obv_pts) {
+            (true, Some((p1, p2))) => super::risk::line_at(obv_series, p1, p2, i),
+            _ => l.value,
         };
-        if l.timeframe() == "obv" {
-            l.last_close = h2.and_then(|r| r.num("obv")).or(closes.last().copied());
+        l.last_close = if is_obv {
+            h2.and_then(|r| r.num("obv")).or(closes.last().copied())
         } else {
-            l.last_close = closes.last().copied();
-        }
+            closes.last().copied()
+        };
+        l.status = LevelStatus::Holding;
+        l.triggered_on = None;
         let n = closes.len();
         if n == 0 || !l.value.is_finite() {
             continue;
         }
-        // A dated level is checked against every close after it formed: the first close on the
-        // breaking side triggers it, even if later closes came back (see [`level_formed`]).
+        let broken_at = |i: usize| closes[i].is_finite() && l.trigger.broken(closes[i], level_at(i));
+        let tb = h2.and_then(|r| r.date("t_b_date"));
         if let Some(f) = level_formed(l, results) {
-            let first = (0..n)
-                .find(|&i| dates[i] > f && closes[i].is_finite() && l.trigger.broken(closes[i], l.value));
-            match first {
-                Some(i) => {
-                    l.status = LevelStatus::Triggered;
-                    l.triggered_on = Some(dates[i]);
-                }
-                None => {
-                    l.status = LevelStatus::Holding;
-                    l.triggered_on = None;
-                }
+            // The OBV signal's own break of its line (with its tolerance) after the line formed.
+            let first = if is_obv && l.trigger == Trigger::CloseBelow {
+                tb.filter(|b| *b > f)
+            } else if is_obv && obv_pts.is_none() {
+                None
+            } else {
+                let from = dates.partition_point(|d| *d <= f);
+                (from..n).find(|&i| broken_at(i)).map(|i| dates[i])
+            };
+            if let Some(d) = first {
+                l.status = LevelStatus::Triggered;
+                l.triggered_on = Some(d);
+                continue;
             }
-            continue;
         }
+        // Undated, or dated and not broken since: the last close decides (a line that OBV is
+        // below now is never holding).
         let last = l.last_close.unwrap_or(closes[n - 1]);
-        if !last.is_finite() || !l.trigger.broken(last, l.value) {
-            l.status = LevelStatus::Holding;
-            l.triggered_on = None;
+        let last_level = if is_obv { l.value } else { level_at(n - 1) };
+        if !last.is_finite() || !l.trigger.broken(last, last_level) {
             continue;
         }
         l.status = LevelStatus::Triggered;
         // OBV below its line: the break the OBV signal dates (`t_b_date`), so both say one date.
-        let tb = h2.and_then(|r| r.date("t_b_date")).filter(|_| l.trigger == Trigger::CloseBelow);
-        if l.timeframe() == "obv" && (line.is_none() || tb.is_some()) {
+        if is_obv && l.trigger == Trigger::CloseBelow && (obv_pts.is_none() || tb.is_some()) {
             l.triggered_on = tb;
             continue;
         }
         let mut i = n - 1;
-        while i > 0 && closes[i - 1].is_finite() && l.trigger.broken(closes[i - 1], level_at(i - 1)) {
+        while i > 0 && broken_at(i - 1) {
             i -= 1;
         }
         l.triggered_on = Some(dates[i]);
     }
 }
 
-/// The date after which a level exists, when its signal dates it: the daily swing low of H1
-/// (`Lmid`) exists from the later of its own date and the last swing high's date (H1 looks for its
-/// breach from there), the latest swing high (`H_last`) from its date. Other levels are not dated
-/// and are judged by the current run of closes.
+/// The date after which a level exists, from its signal's typed evidence; the level is judged
+/// against every close after it ([`assess_invalidation`]). None: the level is judged by the
+/// current run of closes.
+///
+/// - daily swing low of `risk_lower_high` (`Lmid`): the later of its date and the last swing
+///   high's (`H_last_date`), where that signal looks for its breach; the latest swing high
+///   (`H_last`): its date;
+/// - weekly squeeze-zone top, for a long: the weekly reclaim (`reclaim_date` of
+///   `wk_compression_cluster_reclaim`); for a short: undated (the short begins with the current
+///   run below the zone);
+/// - 3-day zone top, for a long: the breakout (`breakout_date` of `d3_consolidation_hold`); for
+///   a close above it: the zone's last bar (`zone_end`), so a breakout that did not hold counts;
+///   the zone bottom (a short's level after a break down): undated;
+/// - OBV support line, for a long: its second pivot (`p2_date`); for a short: the break
+///   (`t_b_date`).
 pub fn level_formed(l: &Invalidation, results: &[SignalResult]) -> Option<chrono::NaiveDate> {
-    if l.signal != ids::H1 {
-        return None;
-    }
-    let r = find(results, ids::H1).filter(|r| available(r))?;
-    let h_last = r.date("H_last_date")?;
-    match l.trigger {
-        Trigger::CloseBelow => Some(r.date("Lmid_date").map_or(h_last, |m| m.max(h_last))),
-        Trigger::CloseAbove => Some(h_last),
+    let r = find(results, l.signal).filter(|r| available(r))?;
+    match (l.signal, l.trigger) {
+        (ids::H1, Trigger::CloseBelow) => {
+            let h_last = r.date("H_last_date")?;
+            Some(r.date("Lmid_date").map_or(h_last, |m| m.max(h_last)))
+        }
+        (ids::H1, Trigger::CloseAbove) => r.date("H_last_date"),
+        (ids::D1, Trigger::CloseBelow) => r.date("reclaim_date"),
+        (ids::E1, Trigger::CloseBelow) => r.date("breakout_date"),
+        (ids::E1, Trigger::CloseAbove) => {
+            let top = r.num("ztop").filter(|t| (t - l.value).abs() < 1e-9);
+            top.and(r.date("zone_end"))
+        }
+        (ids::H2, Trigger::CloseBelow) => r.date("p2_date"),
+        (ids::H2, Trigger::CloseAbove) => r.date("t_b_date"),
+        _ => None,
     }
 }
 

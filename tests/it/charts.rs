@@ -151,6 +151,7 @@ fn analysis(n_days: usize, with_signals: bool, with_extras: bool) -> Analysis {
             overrides: Vec::new(),
             flags: Vec::new(),
             invalidation: Vec::new(),
+            watch: None,
         },
         checklist: Checklist { header: String::new(), n_pass: 0, items: Vec::new() },
         base_rates: Vec::new(),

@@ -37,3 +37,4 @@ mod signals_weekly;
 mod since_last;
 mod site;
 mod stance;
+mod stance_rule;

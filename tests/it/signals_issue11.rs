@@ -405,7 +405,8 @@ fn h1_levels(rs: &[SignalResult], daily: &Bars, weekly: &Bars) -> Vec<signals::s
     let mut out = Vec::new();
     for k in [StanceKind::Long, StanceKind::Neutral] {
         let mut ls: Vec<_> = levels(rs, k).into_iter().filter(|l| l.signal == "risk_lower_high").collect();
-        assess_invalidation(&mut ls, rs, daily, weekly, &empty);
+        let obv = marketnote::indicators::obv(&daily.close, &daily.volume);
+        assess_invalidation(&mut ls, rs, daily, weekly, &empty, &obv);
         out.extend(ls);
     }
     out
@@ -436,8 +437,14 @@ fn a_level_broken_after_it_formed_is_triggered_2025_12_12() {
     let a = at("2025-12-12");
     let h1 = get(&a, "risk_lower_high");
     assert_eq!(h1.date("breach_date"), Some(d("2025-11-17")), "{}", h1.sentence);
+    // The swing low 236.27 broke on 2025-11-17, confirming a lower high that the closes above
+    // 252.21 from 2025-12-10 overturned: a level of a pattern that no longer stands is not
+    // listed (SIGNALS.md §5). Before the overturn it is listed and triggered on its breach.
+    assert_eq!(h1.date("overturn_date"), Some(d("2025-12-10")), "{}", h1.sentence);
+    assert!(!a.stance.invalidation.iter().any(|l| l.value == 236.27), "{:?}", a.stance.invalidation);
+    let b = at("2025-12-05");
     let lv =
-        a.stance.invalidation.iter().find(|l| l.signal == "risk_lower_high" && l.value == 236.27).unwrap();
+        b.stance.invalidation.iter().find(|l| l.signal == "risk_lower_high" && l.value == 236.27).unwrap();
     assert_eq!(lv.status, signals::stance::LevelStatus::Triggered, "{lv:?}");
     assert_eq!(lv.triggered_on, Some(d("2025-11-17")), "{lv:?}");
 }
