@@ -1780,7 +1780,9 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
                     format!("The zone {edge} ({v}) has held: no 3-day close below it since the breakout.")
                 }
                 (Trigger::CloseBelow, LevelStatus::Holding, _) if edge == "top" => {
-                    format!("A 3-day close back below the zone top ({v}) would undo the breakout; none so far.")
+                    format!(
+                        "A 3-day close back below the zone top ({v}) would undo the breakout; none so far."
+                    )
                 }
                 (Trigger::CloseBelow, LevelStatus::Holding, _) => {
                     format!("A 3-day close below the zone bottom ({v}) would break the zone; none so far.")

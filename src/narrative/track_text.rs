@@ -80,6 +80,9 @@ fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
             e.since_year
         )
     } else {
-        format!("Since {} a higher score has gone with better {what}, if loosely (rank correlation {rho}).", e.since_year)
+        format!(
+            "Since {} a higher score has gone with better {what}, if loosely (rank correlation {rho}).",
+            e.since_year
+        )
     }
 }
