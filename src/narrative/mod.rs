@@ -618,6 +618,8 @@ fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
     levels
         .iter()
         .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+        // Only a break price still stands beyond: one later closes undid is not a title's news.
+        .filter(|l| l.last_close.is_some_and(|c| c.is_finite() && l.trigger.broken(c, l.value)))
         .max_by_key(|l| l.triggered_on)
 }
 
@@ -774,15 +776,28 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                 Some(StanceKind::Short) => "short on hold",
                 _ => "no edge yet",
             };
-            // A price level that has already triggered is named before the ones still to watch.
-            let head = match latest_triggered(&a.stance.invalidation) {
-                Some(l) => format!(
+            // A long or short on hold names the level that put it on hold; otherwise a price level
+            // that has already triggered is named before the ones still to watch.
+            let on_hold =
+                a.stance.watch.as_ref().and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
+            let head = match (on_hold, latest_triggered(&a.stance.invalidation)) {
+                (Some(l), _) if l.basis == "OBV" => format!(
+                    "{subject}: {edge}, OBV below its support line{}",
+                    l.triggered_on.map(|d| format!(" since {}", date(d))).unwrap_or_default()
+                ),
+                (Some(l), _) => format!(
                     "{subject}: {edge} after a close {} {}{}",
                     trig_word(l),
                     price(l.value),
                     l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
                 ),
-                None => format!("{subject}: {edge}"),
+                (None, Some(l)) => format!(
+                    "{subject}: {edge} after a close {} {}{}",
+                    trig_word(l),
+                    price(l.value),
+                    l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
+                ),
+                (None, None) => format!("{subject}: {edge}"),
             };
             match (up, down) {
                 (Some(u), Some(d)) => {
@@ -914,12 +929,19 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 .iter()
                 .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
                 .map(|l| {
-                    format!(
-                        "{}{}, which favours a {}",
-                        level_phrase(l),
-                        l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
-                        if l.trigger == Trigger::CloseAbove { "long" } else { "short" }
-                    )
+                    let side = if l.trigger == Trigger::CloseAbove { "long" } else { "short" };
+                    // A break that later closes undid is told as what happened, not as a live lean.
+                    let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
+                    let on = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
+                    if back {
+                        let way = if l.trigger == Trigger::CloseAbove { "below" } else { "above" };
+                        format!(
+                            "{}{on}, though price is back {way} it, so it no longer favours a {side}",
+                            level_phrase(l)
+                        )
+                    } else {
+                        format!("{}{on}, which favours a {side}", level_phrase(l))
+                    }
                 })
                 .collect();
             if !fired.is_empty() {

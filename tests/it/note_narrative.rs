@@ -395,12 +395,14 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
                 );
             }
         }
-        // A neutral title names the price level that triggered last.
-        if st.stance == StanceKind::Neutral {
+        // A neutral title without a watch names the price level that triggered last among those
+        // price still stands beyond (a break later closes undid is not the title's news).
+        if st.stance == StanceKind::Neutral && st.watch.is_none() {
             let fired = st
                 .invalidation
                 .iter()
                 .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
+                .filter(|l| l.last_close.is_some_and(|c| c.is_finite() && l.trigger.broken(c, l.value)))
                 .max_by_key(|l| l.triggered_on);
             if let Some(l) = fired {
                 assert!(
