@@ -199,7 +199,7 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     }
     let (a0, b0) = (sc.a[sc.start], sc.b[sc.start]);
     let perf = format!(
-        "Since {}, {} returned {} and {} {}.",
+        "Over the whole chart (from {}), {} returned {} and {} {}.",
         sc.dates[sc.start],
         sc.sym,
         signed_pct(sc.a[t] / a0 - 1.0),

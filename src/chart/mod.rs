@@ -408,7 +408,12 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
             // The verdict is the note's: the state of the macro signal that reads this series.
             let sig = annotate::macro_signal_of(&s.id);
             let verdict = macro_panel::Verdict {
-                signal: sig.map(|(_, name)| name),
+                // The name the note's tables give its reading ("Inflation cooling"), else the measure.
+                signal: sig.map(|(id, name)| {
+                    annotate::state_of(&analysis.signals, id)
+                        .and_then(|st| crate::narrative::macro_reading_name(id, st))
+                        .unwrap_or(name)
+                }),
                 state: sig.and_then(|(id, _)| annotate::state_of(&analysis.signals, id)),
                 stance,
             };

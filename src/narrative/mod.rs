@@ -339,9 +339,31 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         Some(S::D1ShallowPullbacks) => "Daily pullbacks".into(),
         Some(S::D1NoDistribution) => "Daily distribution days".into(),
         Some(S::RiskLowerHigh) => "Daily swing structure".into(),
-        Some(S::RiskObvUndersideRetestFail) => "OBV support line".into(),
+        Some(S::RiskObvUndersideRetestFail) => "Daily OBV support line".into(),
         _ => capitalise(&id.replace('_', " ")),
     }
+}
+
+/// A macro signal's name as its reading, for tables and the macro chart alike ("Inflation
+/// cooling" when bullish, "Inflation re-accelerating" when bearish); `None` for other signals or
+/// a neutral or unassessed state (then the measure's name, [`short_name`], is used).
+pub fn macro_reading_name(id: SignalId, state: State) -> Option<&'static str> {
+    let bull = match state {
+        State::Bullish => true,
+        State::Bearish => false,
+        _ => return None,
+    };
+    Some(match (id, bull) {
+        (S::MacroRateCutExpectations, true) => "Rate cuts priced",
+        (S::MacroRateCutExpectations, false) => "Rate cuts priced out",
+        (S::MacroInflationCooling, true) => "Inflation cooling",
+        (S::MacroInflationCooling, false) => "Inflation re-accelerating",
+        (S::MacroGrowthStabilising, true) => "Unemployment turning down",
+        (S::MacroGrowthStabilising, false) => "Unemployment at a recession-signal rise",
+        (S::MacroFinancingCostsFalling, true) => "Credit spreads falling",
+        (S::MacroFinancingCostsFalling, false) => "Credit spreads widening",
+        _ => return None,
+    })
 }
 
 /// A signal's name as its current reading, so a table row or checklist line reads the right way
@@ -350,7 +372,12 @@ pub fn short_name(id: &str, v: &Voice) -> String {
 pub fn state_name(id: &str, state: State, v: &Voice) -> String {
     let bear = match state {
         State::Bullish if id == ids::F4 => return "No daily distribution".into(),
-        State::Bullish => return short_name(id, v),
+        State::Bullish => {
+            return match SignalId::parse(id).and_then(|s| macro_reading_name(s, State::Bullish)) {
+                Some(n) => n.into(),
+                None => short_name(id, v),
+            }
+        }
         State::Bearish => true,
         _ => false,
     };
@@ -360,9 +387,11 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation up the cap ladder".into(),
         Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
         Some(S::RsLargeCapWaveComplete) if bear => format!("{} momentum against {bench} negative", v.symbol),
-        // The macro signals keep one name in every state ("2-year yield against fed funds |
-        // down"): the reader meets the same name in the macro list, tables, chart labels and
-        // Method, and the name says what is measured, not a verdict.
+        // The macro signals are named by their reading ("Inflation cooling | up", "Rate cuts
+        // priced out | down"), so the direction column never reads as the series' own direction.
+        Some(m) if bear && macro_reading_name(m, State::Bearish).is_some() => {
+            macro_reading_name(m, State::Bearish).unwrap_or_default().into()
+        }
         Some(S::WkCompressionClusterReclaim) if bear => "Weekly squeeze-zone breakdown".into(),
         Some(S::WkVolumeAccumulation) if bear => "Weekly volume distribution".into(),
         Some(S::WkVolumeTrendlineSupport) if bear => "Weekly OBV trendline broken".into(),
@@ -375,7 +404,7 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         Some(S::D1VolumeThrust) if bear => "Heavy volume on a down day".into(),
         Some(S::D1ShallowPullbacks) if bear => "Deep daily pullbacks".into(),
         Some(S::RiskLowerHigh) if bear => "Daily lower high".into(),
-        Some(S::RiskObvUndersideRetestFail) if bear => "OBV support line broken".into(),
+        Some(S::RiskObvUndersideRetestFail) if bear => "Daily OBV support line broken".into(),
         _ => return short_name(id, v),
     };
     t
@@ -481,7 +510,7 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::RiskLowerHigh), true) => "the daily highs are still rising".into(),
         (Some(S::RiskLowerHigh), false) => "the daily chart has made a lower high".into(),
         (Some(S::RiskObvUndersideRetestFail), true) => "OBV has reclaimed its support line".into(),
-        (Some(S::RiskObvUndersideRetestFail), false) => "OBV has broken its support line".into(),
+        (Some(S::RiskObvUndersideRetestFail), false) => "daily OBV has broken its support line".into(),
         (_, true) => format!("{} (holds)", r.claim),
         (_, false) => format!("{} (fails)", r.claim),
     };
@@ -575,8 +604,16 @@ pub fn status_words(l: &Invalidation) -> String {
     match (l.status, l.triggered_on) {
         (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove => "not reclaimed".into(),
         (LevelStatus::Holding, _) => "holding".into(),
-        (LevelStatus::Triggered, Some(d)) => format!("triggered on {}", date(d)),
-        (LevelStatus::Triggered, None) => "triggered".into(),
+        (LevelStatus::Triggered, on) => {
+            let t = on.map_or("triggered".to_string(), |d| format!("triggered on {}", date(d)));
+            // A break later closes undid: the status says so, so "triggered" never reads as live.
+            let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
+            match (back, l.trigger) {
+                (true, Trigger::CloseAbove) => format!("{t}, since back below"),
+                (true, Trigger::CloseBelow) => format!("{t}, since back above"),
+                _ => t,
+            }
+        }
     }
 }
 
@@ -707,14 +744,28 @@ pub fn narrate(a: &Analysis) -> Narrative {
 
     let (checklist_header, checklist) = checklist(a);
 
+    // The stop the lead names is the nearest holding level; the others are the wider structure.
+    let stop = |side: StanceKind| {
+        nearest_holding(&st.invalidation, side)
+            .map(|l| {
+                format!(" The nearest, {}, is the stop the lead names; the others are wider.", price(l.value))
+            })
+            .unwrap_or_default()
+    };
     let (risk_heading, risk_intro) = match st.stance {
         StanceKind::Long => (
             "Risk".to_string(),
-            "What would prove the long wrong: a break of any of these levels.".to_string(),
+            format!(
+                "What would prove the long wrong: a break of any of these levels.{}",
+                stop(StanceKind::Long)
+            ),
         ),
         StanceKind::Short => (
             "Risk".to_string(),
-            "What would prove the short wrong: a close back above any of these levels.".to_string(),
+            format!(
+                "What would prove the short wrong: a close back above any of these levels.{}",
+                stop(StanceKind::Short)
+            ),
         ),
         StanceKind::Neutral => (
             "Risk".to_string(),
@@ -1068,7 +1119,10 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         }
         let verdict = match r.state {
             State::Bullish if trails.len() == 3 => {
-                format!("but {s} still trails {bench} {}: the lag is not over", and_list(&trails))
+                format!(
+                    "a first sign the lag is turning, though {s} still trails {bench} {}, so it is far from made up",
+                    and_list(&trails)
+                )
             }
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
@@ -1077,6 +1131,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         };
         out.push(match (avg.is_empty(), verdict.is_empty()) {
             (false, false) if verdict.starts_with("but ") => format!("{avg}, {verdict}."),
+            (false, false) if verdict.starts_with("a first sign") => format!("{avg}: {verdict}."),
             (false, false) => format!("{avg}: {verdict}."),
             (false, true) => format!("{avg}."),
             (true, false) => format!("{}.", capitalise(&verdict)),

@@ -457,18 +457,13 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     let get = |name: &str| charts.iter().find(|c| c.name == name).unwrap();
     let alt = &get("macro").alt;
     assert!(
-        alt.contains("Series fed_funds")
-            && alt.contains("2-year yield against fed funds: down, supports the short"),
+        alt.contains("Series fed_funds") && alt.contains("Rate cuts priced out: down, supports the short"),
         "{alt}"
     );
     assert!(alt.contains("Core and headline inflation: not assessed"), "{alt}");
     assert!(alt.contains("not assessed: no signal of the note reads this series"), "{alt}");
     assert!(!alt.contains("moving"), "{alt}");
-    assert!(get("macro")
-        .svg
-        .as_deref()
-        .unwrap()
-        .contains("2-year yield against fed funds: down, supports the short"));
+    assert!(get("macro").svg.as_deref().unwrap().contains("Rate cuts priced out: down, supports the short"));
     a.stance.stance = StanceKind::Long;
     let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
     assert!(alt.contains("2-year yield against fed funds: down, against the long"), "{alt}");
