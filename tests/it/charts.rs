@@ -466,7 +466,7 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     assert!(get("macro").svg.as_deref().unwrap().contains("Rate cuts priced out: down, supports the short"));
     a.stance.stance = StanceKind::Long;
     let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
-    assert!(alt.contains("2-year yield against fed funds: down, against the long"), "{alt}");
+    assert!(alt.contains("Rate cuts priced out: down, against the long"), "{alt}");
 
     // The recent change a macro cell prints is the one its signal computed, over the signal's
     // window (fed funds over six months), never the chart's own; a series no signal computes a
