@@ -1058,13 +1058,13 @@ fn index_page(s: &Summary, opts: &Options) -> IndexPage {
                 name: r.name.clone(),
                 stance: r.stance.map_or("", stance_word).to_string(),
                 conviction: r.conviction.clone(),
-                score: r.score.map_or_else(|| "—".into(), |v| format!("{v:+.2}")),
+                score: r.score.map_or_else(|| "—".into(), |v| crate::fmt::signed(v, 2)),
                 coverage: r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
                 rs_pctile: r.rs_pct.map_or_else(
                     || "—".into(),
                     |v| crate::signals::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
                 ),
-                flags: r.flags.clone(),
+                flags: r.flags.iter().map(|f| flag_words(f)).collect(),
                 as_of: r.as_of.map(|d| d.to_string()).unwrap_or_default(),
             })
             .collect();
@@ -1221,5 +1221,18 @@ mod tests {
         assert!(err.contains("u.csv:1:3"), "{err}");
         let err = parse_csv(b"symbol,bars,Symbol\n", p).unwrap_err().to_string();
         assert!(err.contains("u.csv:1:3") && err.contains("appears twice (columns 1 and 3)"), "{err}");
+    }
+}
+
+/// A stance flag in the index's words (`risk_watch` → "risk watch"); `index.json` keeps the ids.
+fn flag_words(flag: &str) -> String {
+    match flag {
+        "risk_watch" => "risk watch".into(),
+        "risk_triggered" => "risk triggered".into(),
+        "level_triggered" => "a level has triggered".into(),
+        "level_invalidated" => "on hold: a level broke".into(),
+        "no_track_edge" => "no edge in the track record".into(),
+        "insufficient_data" => "too few signals assessed".into(),
+        other => other.replace('_', " "),
     }
 }
