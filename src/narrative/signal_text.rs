@@ -3,13 +3,14 @@
 //! of [`crate::signals::format::fill`] (numbers from the evidence, rounded there and in
 //! [`crate::fmt`]); `%S` is the instrument's ticker, `%B` the benchmark's.
 //!
-//! Written for the weekly (D1–D4), 3-day (E1–E4), relative-strength (A1, A2, G1) and risk
-//! (H1, H2) families and for every unavailable signal. The daily (F1–F4), macro and
+//! Written for the weekly (D1–D4), 3-day (E1–E4), daily (F1–F4), relative-strength (A1, A2,
+//! G1) and risk (H1, H2) families and for every unavailable signal. The macro and
 //! fundamentals families still fill their own template in `src/signals/` ([`Branch::None`]):
 //! their sentence is left as it is.
 
-use crate::signals::branch::{Branch, D1Below, E1NotFirm};
+use crate::signals::branch::{Branch, D1Below, E1NotFirm, F2Span, Flag};
 use crate::signals::format::fill;
+use crate::signals::Ev;
 use crate::signals::{capitalise, SignalResult, State};
 use std::borrow::Cow;
 
@@ -60,6 +61,32 @@ fn e1_pos(lead: f64) -> &'static str {
         "{lead:abs} ATR above it"
     } else {
         "{lead:abs} ATR below it"
+    }
+}
+
+/// The window F2 searched, in words.
+fn f2_span(span: F2Span) -> &'static str {
+    match span {
+        F2Span::RecentLeg => "the recent leg",
+        F2Span::Last20 => "the last 20 sessions",
+    }
+}
+
+/// F2's event-day tail (evidence `event`, present only on an event day).
+fn f2_event(r: &SignalResult) -> &'static str {
+    if r.ev("event").is_some() {
+        ", on an event day: {event}"
+    } else {
+        ""
+    }
+}
+
+/// F4's list of active distribution days, when there are any.
+fn f4_dates(r: &SignalResult) -> &'static str {
+    if r.num("active").unwrap_or(0.0) > 0.0 {
+        " ({dd_dates})"
+    } else {
+        ""
     }
 }
 
@@ -297,6 +324,130 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         Branch::E4NotExpanding => {
             "3-day momentum is not yet expanding upward (histogram below zero, {rising} rising bars).".into()
         }
+        // F1
+        Branch::F1Reclaim | Branch::F1Lost | Branch::F1NoReclaim | Branch::F1NotImpulsive => {
+            let one = num("n_reclaimed") == 1.0;
+            let lv = if one { "level" } else { "levels" };
+            // "holds 1 of them" after a single level reads badly: say "it" then.
+            let (held_of, below_of, holds_of) = if one {
+                let held = num("n_held") >= 1.0;
+                (
+                    if held { "and still holds it" } else { "but no longer holds it" },
+                    if held { "and stays below it" } else { "but is back above it" },
+                    if held { "and %S holds it" } else { "but %S no longer holds it" },
+                )
+            } else {
+                (
+                    "and still holds {n_held} of them",
+                    "and stays below {n_held} of them",
+                    "and %S holds {n_held} of them",
+                )
+            };
+            match r.branch {
+                Branch::F1Reclaim => format!(
+                    "In one {{leg_days}}-session leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) %S reclaimed \
+                     {{n_reclaimed}} stacked {lv} ({{levels}}) {held_of}."
+                ),
+                Branch::F1Lost => format!(
+                    "In one {{leg_days}}-session down-leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) %S lost \
+                     {{n_reclaimed}} stacked {lv} ({{levels}}) {below_of}."
+                ),
+                Branch::F1NoReclaim => format!(
+                    "There is no multi-level reclaim on the daily chart: the {{leg_days}}-session leg from {{leg_start}} \
+                     ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} {holds_of}."
+                ),
+                _ => format!(
+                    "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {{leg_start}} \
+                     spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}."
+                ),
+            }
+            .into()
+        }
+
+        // F2
+        Branch::F2Thrust => {
+            let since_txt = if r.flags.contains(&Flag::NoBiggerDayFound) {
+                "no bigger day in the prior {since_bigger} sessions"
+            } else {
+                "{since_bigger} sessions since a bigger day"
+            };
+            format!(
+                "On {{date}} ({{ret}}) %S traded {{vol}}M shares, the #{{rank}} heaviest of 252 sessions ({since_txt}){}.",
+                f2_event(r)
+            )
+            .into()
+        }
+        Branch::F2DownDay(span) => format!(
+            "The heaviest volume of {} came on a down day: {{date}} ({{ret}}, {{vol}}M shares, #{{rank}} \
+             of 252 sessions) closed in the lower part of its range{}.",
+            f2_span(span),
+            f2_event(r)
+        )
+        .into(),
+        Branch::F2WeakClose(span) => format!(
+            "The heaviest day of {}, {{date}} (#{{rank}} of 252 sessions, {{vol}}M shares, {{ret}}), did not close \
+             strongly enough to count as a thrust{}.",
+            f2_span(span),
+            f2_event(r)
+        )
+        .into(),
+        Branch::F2NoTopDay(span) => format!(
+            "No top-5 annual volume day in {}: the heaviest, {{date}} ({{vol}}M shares, {{ret}}), ranks #{{rank}} \
+             of 252 sessions.",
+            f2_span(span)
+        )
+        .into(),
+
+        // F3
+        Branch::F3Decline => "The latest daily dip ({decline_depth_atr} ATR from the {decline_peak_date} close) came \
+                              without an advance before it since {from_date}, so it is a decline, not a pullback to \
+                              judge."
+            .into(),
+        // Past 100% the pullback erased the whole advance it is measured against: say so rather
+        // than print a four-digit percentage.
+        Branch::F3Deep if num("retrace") >= 1.0 => {
+            "The latest daily pullback gave back more than the entire advance before it ({depth_atr} ATR deep).".into()
+        }
+        Branch::F3Deep => "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep).".into(),
+        Branch::F3NoPullback => {
+            "There has been no material daily pullback since {from_date}: no dip went deeper than half an ATR.".into()
+        }
+        Branch::F3Shallow => {
+            "Daily pullbacks have been shallow: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance \
+             (at most {max_depth_atr} ATR), {n_bought} of {n_decided} recovering half their loss within 3 sessions."
+                .into()
+        }
+        Branch::F3Mixed => {
+            "Pullbacks are mixed in depth: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance \
+             (deepest {max_depth_atr} ATR), {n_bought} of {n_decided} bought back within 3 sessions."
+                .into()
+        }
+
+        // F4
+        Branch::F4Selling { reversal: true } => format!(
+            "A high-volume reversal ({{hvr_dates}}: volume at least 1.5× its 50-day average, a 20-session high \
+             and a close near the low) points to institutional selling, with {{active}} active distribution days{}.",
+            f4_dates(r)
+        )
+        .into(),
+        Branch::F4Selling { reversal: false } => {
+            "{active} active distribution days in the last 25 sessions ({dd_dates}) point to institutional selling.".into()
+        }
+        Branch::F4Clean => {
+            let none = matches!(r.ev("hvr_dates"), Some(Ev::Dates { v }) if v.is_empty());
+            let hv = if none {
+                " and no high-volume reversal"
+            } else {
+                " and no high-volume reversal in the last 10 sessions (the last was {hvr_dates})"
+            };
+            format!("No distribution on the daily: {{active}} distribution days in the last 25 sessions{}{hv}.", f4_dates(r))
+                .into()
+        }
+        Branch::F4Watch { reversal } => {
+            let hv = if reversal { ", plus a high-volume reversal ({hvr_dates})" } else { "" };
+            format!("{{active}} distribution days in the last 25 sessions{}{hv} to watch.", f4_dates(r)).into()
+        }
+
         // A1
         Branch::A1LagEnding => {
             "%S lost {lag104:abs} against %B over two years, but the ratio has rebounded {rebound:abs} \

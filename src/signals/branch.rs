@@ -26,6 +26,15 @@ pub enum E1NotFirm {
     ShortLead,
 }
 
+/// Which window F2 searched for its heaviest day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum F2Span {
+    /// The recent impulsive leg (up or down).
+    RecentLeg,
+    /// The last 20 sessions (no impulsive leg).
+    Last20,
+}
+
 /// The branch of a signal's rule that fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Branch {
@@ -148,6 +157,52 @@ pub enum Branch {
     E4PositiveFlat,
     /// Neutral: below zero, not expanding.
     E4NotExpanding,
+
+    // F1 d1_stacked_level_reclaim
+    /// Bullish: an impulsive up-leg reclaimed stacked levels and holds them.
+    F1Reclaim,
+    /// Bearish: an impulsive down-leg lost stacked levels and stays below them.
+    F1Lost,
+    /// Neutral: an impulsive leg that does not make a multi-level reclaim.
+    F1NoReclaim,
+    /// Neutral: the latest up-leg is not impulsive (flag `not_impulsive`).
+    F1NotImpulsive,
+
+    // F2 d1_volume_thrust
+    /// Bullish: a top-5 annual volume day on an up day closing in its upper half.
+    F2Thrust,
+    /// Bearish: the heaviest day came on a down day closing low.
+    F2DownDay(F2Span),
+    /// Neutral: a top-5 day that did not close strongly enough.
+    F2WeakClose(F2Span),
+    /// Neutral: no top-5 annual volume day in the window.
+    F2NoTopDay(F2Span),
+
+    // F3 d1_shallow_pullbacks
+    /// Neutral: the latest dip had no advance before it (flag `no_prior_advance`).
+    F3Decline,
+    /// Bearish: the latest pullback retraced more than 61.8% or went deeper than 3 ATR.
+    F3Deep,
+    /// Bullish: no material pullback (flag `no_material_pullback`).
+    F3NoPullback,
+    /// Bullish: shallow pullbacks, bought.
+    F3Shallow,
+    /// Neutral: mixed.
+    F3Mixed,
+
+    // F4 d1_no_distribution
+    /// Bearish: distribution days or a high-volume reversal in the last 5 sessions (`reversal`).
+    F4Selling {
+        /// A high-volume reversal in the last 5 sessions.
+        reversal: bool,
+    },
+    /// Bullish: at most two distribution days and no high-volume reversal in 10 sessions.
+    F4Clean,
+    /// Neutral: distribution to watch (`reversal`: a high-volume reversal in 10 sessions).
+    F4Watch {
+        /// A high-volume reversal in the last 10 sessions.
+        reversal: bool,
+    },
 
     // A1 rs_small_cap_lag_ending
     /// Bullish: the lag is ending.
