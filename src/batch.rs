@@ -1062,7 +1062,7 @@ fn index_page(s: &Summary, opts: &Options) -> IndexPage {
                 coverage: r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
                 rs_pctile: r.rs_pct.map_or_else(
                     || "—".into(),
-                    |v| crate::signals::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
+                    |v| crate::narrative::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
                 ),
                 flags: r.flags.clone(),
                 as_of: r.as_of.map(|d| d.to_string()).unwrap_or_default(),
@@ -1166,9 +1166,9 @@ mod tests {
 
     #[test]
     fn ordinals() {
-        assert_eq!(crate::signals::format::ordinal(1), "1st");
-        assert_eq!(crate::signals::format::ordinal(12), "12th");
-        assert_eq!(crate::signals::format::ordinal(23), "23rd");
+        assert_eq!(crate::narrative::format::ordinal(1), "1st");
+        assert_eq!(crate::narrative::format::ordinal(12), "12th");
+        assert_eq!(crate::narrative::format::ordinal(23), "23rd");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! tables and signals.json agree.
 
 pub mod context;
+pub mod format;
 pub mod signal_text;
 pub mod track_text;
 pub use crate::history::edge;

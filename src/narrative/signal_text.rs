@@ -1,15 +1,13 @@
 //! Each signal's sentence, written from its typed branch and evidence (one voice: the signal
 //! files return facts only). Templates use the `{key}` / `{key:modifier}` placeholder language
-//! of [`crate::signals::format::fill`] (numbers from the evidence, rounded there and in
+//! of [`crate::narrative::format::fill`] (numbers from the evidence, rounded there and in
 //! [`crate::fmt`]); `%S` is the instrument's ticker, `%B` the benchmark's.
 //!
-//! Written for the weekly (D1–D4), 3-day (E1–E4), daily (F1–F4), relative-strength (A1, A2,
-//! G1) and risk (H1, H2) families and for every unavailable signal. The macro and
-//! fundamentals families still fill their own template in `src/signals/` ([`Branch::None`]):
-//! their sentence is left as it is.
+//! Written for every family (relative strength A1, A2, G1; macro B1–B5; fundamentals C1–C3;
+//! weekly D1–D4; 3-day E1–E4; daily F1–F4; risk H1, H2) and for every unavailable signal.
 
+use crate::narrative::format::fill;
 use crate::signals::branch::{Branch, D1Below, E1NotFirm, F2Span, Flag};
-use crate::signals::format::fill;
 use crate::signals::Ev;
 use crate::signals::{capitalise, SignalResult, State};
 use std::borrow::Cow;
@@ -33,7 +31,8 @@ pub fn write_sentences(results: &mut [SignalResult], names: Names) {
 }
 
 /// The sentence of one signal: "{Claim}: not assessed ({reason})." when unavailable, else the
-/// template of its branch filled from its evidence; None for a family that wrote its own.
+/// template of its branch filled from its evidence; None for [`Branch::None`] (a fixture that
+/// carries its own sentence).
 pub fn sentence(r: &SignalResult, names: Names) -> Option<String> {
     if r.state == State::Unavailable {
         let reason = r.reason.as_ref().map(ToString::to_string).unwrap_or_default();
@@ -90,11 +89,189 @@ fn f4_dates(r: &SignalResult) -> &'static str {
     }
 }
 
+/// B2's headline tail, unless the headline series is missing (flag `headline_missing`).
+fn b2_head(r: &SignalResult) -> &'static str {
+    if r.flags.contains(&Flag::HeadlineMissing) {
+        ""
+    } else {
+        "; headline {yoy_h} YoY, {d3_h} pp over 3 months"
+    }
+}
+
+/// B3's industrial-production tail, unless it is missing (flag `indpro_missing`).
+fn b3_indpro(r: &SignalResult) -> &'static str {
+    if r.flags.contains(&Flag::IndproMissing) {
+        ""
+    } else {
+        ", and industrial production is {indpro_yoy} YoY"
+    }
+}
+
+/// C3's wage tail, unless earnings are missing (flag `ahe_missing`).
+fn c3_wage(r: &SignalResult) -> &'static str {
+    if r.flags.contains(&Flag::AheMissing) {
+        ""
+    } else {
+        ", wage growth {ahe_yoy} YoY ({d3_ahe} pp)"
+    }
+}
+
 /// The template of a signal's branch (None: [`Branch::None`]).
 fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
     let num = |k: &str| r.num(k).unwrap_or(f64::NAN);
     let t: Cow<'static, str> = match r.branch {
         Branch::None => return None,
+
+        // B1
+        Branch::B1Stale => {
+            "The 2-year yield ({dgs2}%) has moved {d2y_since_ff_month} pp since {ff_month}, the month of the latest \
+             published fed funds average ({dff}%): with only a monthly policy rate, a spread of {spread} pp \
+             against that average cannot tell rate moves still priced from moves already made, so no rate \
+             expectation is read from it."
+                .into()
+        }
+        Branch::B1Cuts => {
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
+             over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months)."
+                .into()
+        }
+        Branch::B1Hikes if num("spread") >= 0.25 => {
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} at {dff}%, so no rate cuts are priced."
+                .into()
+        }
+        Branch::B1Hikes => "The 2-year yield jumped {d2y_63} pp over the last 63 sessions to {dgs2}% ({spread} pp \
+                            against {ff_label}), so the market is pricing cuts out."
+            .into(),
+        Branch::B1Flat => {
+            "Rate expectations are roughly flat: the 2-year yield ({dgs2}%) is {spread} pp against {ff_label} \
+             ({dff}%) and moved {d2y_63} pp over the last 63 sessions."
+                .into()
+        }
+
+        // B2
+        Branch::B2Cooling => format!(
+            "Inflation is cooling: core CPI runs {{yoy_c}} YoY ({{d3_c}} pp over 3 months) and {{ann3_c}} \
+             annualised over the last 3 months{} (as of {{obs_month}}).",
+            b2_head(r)
+        )
+        .into(),
+        Branch::B2Reaccelerating => format!(
+            "Core inflation is re-accelerating: {{yoy_c}} YoY ({{d3_c}} pp over 3 months), with a 3-month \
+             annualised pace of {{ann3_c}}{} (as of {{obs_month}}).",
+            b2_head(r)
+        )
+        .into(),
+        Branch::B2NotCooling => format!(
+            "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
+             annualised {{ann3_c}}){} (as of {{obs_month}}).",
+            b2_head(r)
+        )
+        .into(),
+
+        // B3
+        Branch::B3Stabilising => format!(
+            "Growth is stabilising: unemployment ({{unrate}}%, 3-month average {{u3avg}}%) has come down from its \
+             3-month average high of {{u3avg_high12}}% after a rise of up to {{sahm_gap_peak12}} pp{} (as of \
+             {{obs_month}}).",
+            b3_indpro(r)
+        )
+        .into(),
+        Branch::B3SahmTriggered => format!(
+            "The Sahm rule has triggered: the 3-month average unemployment rate ({{u3avg}}%) is {{sahm_gap}} pp \
+             above its 12-month low{} (as of {{obs_month}}).",
+            b3_indpro(r)
+        )
+        .into(),
+        Branch::B3Drifting => format!(
+            "The Sahm gap of {{sahm_gap}} pp is drifting toward the 0.50 recession trigger{} (as of {{obs_month}}).",
+            b3_indpro(r)
+        )
+        .into(),
+        Branch::B3IndproWeak => {
+            "Unemployment has come down from its high, but industrial production is {indpro_yoy} YoY, \
+             so growth is not clearly stabilising (as of {obs_month})."
+                .into()
+        }
+        Branch::B3Steady => {
+            "Unemployment is steady (Sahm gap {sahm_gap} pp) with no recent rise to recover from, so there is \
+             no stabilisation to read (as of {obs_month})."
+                .into()
+        }
+
+        // B4
+        Branch::B4Falling => {
+            "Financing costs are falling: HY spreads moved {d_oas_63} pp over 3 months to {oas}% ({oas_pct5y:pctile} \
+             percentile over 5 years) and the 2-year {d2y_63} pp, which matters most for leveraged, short-maturity \
+             small-cap balance sheets."
+                .into()
+        }
+        Branch::B4Tightening => {
+            "Financing is tightening: HY spreads moved {d_oas_63} pp over 3 months to {oas}% and the 2-year \
+             {d2y_63} pp."
+                .into()
+        }
+        Branch::B4Unchanged => {
+            "Financing costs are broadly unchanged: HY spreads {d_oas_63} pp over 3 months at {oas}% \
+             ({oas_pct5y:pctile} percentile over 5 years), the 2-year {d2y_63} pp."
+                .into()
+        }
+
+        // B5
+        Branch::B5Strong => {
+            "Foreigners bought a net ${sum3}bn of US long-term securities in the 3 months to {month}, at or above \
+             the 2-year median of ${med24}bn."
+                .into()
+        }
+        Branch::B5Selling => {
+            "Foreigners were net sellers of US long-term securities: ${sum3:abs}bn over the 3 months to {month}.".into()
+        }
+        Branch::B5BelowNorm => {
+            "Foreign inflows are positive but below their norm (${sum3}bn in the 3 months to {month} against a \
+             2-year median of ${med24}bn)."
+                .into()
+        }
+
+        // C1
+        Branch::C1FreshTurn => {
+            "Small-cap forward EPS turned up {g13} over 13 weeks after a 13-week change as low as {min26}.".into()
+        }
+        Branch::C1Continuation => {
+            "Small-cap forward EPS keeps rising ({g13} over 13 weeks) and sits at a 26-week high.".into()
+        }
+        Branch::C1Cut => "Small-cap EPS estimates are still being cut ({g13} over 13 weeks).".into(),
+        Branch::C1Flat => "Small-cap EPS estimates are flat ({g13} over 13 weeks).".into(),
+
+        // C2
+        Branch::C2Stable => {
+            "Revenue estimates have stabilised ({g13s} over 13 weeks, against {g13s_prev} in the 13 weeks before)."
+                .into()
+        }
+        Branch::C2Falling => {
+            "Revenue estimates are still falling, and faster ({g13s} over 13 weeks after {g13s_prev}).".into()
+        }
+        Branch::C2Mixed => {
+            "Revenue revisions are mixed ({g13s} over 13 weeks, {g13s_prev} in the 13 weeks before).".into()
+        }
+
+        // C3
+        Branch::C3Easing => format!(
+            "Cost pressure is easing: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){} (as of \
+             {{obs_month}}).",
+            c3_wage(r)
+        )
+        .into(),
+        Branch::C3Rising => format!(
+            "Cost pressure is rising: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){} (as of \
+             {{obs_month}}).",
+            c3_wage(r)
+        )
+        .into(),
+        Branch::C3Steady => format!(
+            "Cost pressure is steady: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){} (as of \
+             {{obs_month}}).",
+            c3_wage(r)
+        )
+        .into(),
 
         // D1
         Branch::D1NoCompression => {

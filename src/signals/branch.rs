@@ -38,8 +38,8 @@ pub enum F2Span {
 /// The branch of a signal's rule that fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Branch {
-    /// Not set: the signal is unavailable (see its reason), or its family still writes its own
-    /// sentence.
+    /// Not set: the signal is unavailable (see its reason), or it was built outside the signal
+    /// families (a fixture that carries its own sentence).
     #[default]
     None,
 
@@ -237,6 +237,78 @@ pub enum Branch {
     },
     /// Neutral: the handoff is incomplete.
     G1Incomplete,
+
+    // B1 macro_rate_cuts_priced
+    /// Neutral: the monthly policy rate is too stale to read the spread (flag `policy_rate_stale`).
+    B1Stale,
+    /// Bullish: the 2-year prices rate cuts.
+    B1Cuts,
+    /// Bearish: the 2-year prices no cuts (spread ≥ 0.25 pp) or is pricing them out.
+    B1Hikes,
+    /// Neutral: rate expectations roughly flat.
+    B1Flat,
+
+    // B2 macro_inflation_cooling
+    /// Bullish: inflation cooling.
+    B2Cooling,
+    /// Bearish: core inflation re-accelerating.
+    B2Reaccelerating,
+    /// Neutral: not clearly cooling.
+    B2NotCooling,
+
+    // B3 macro_growth_stabilising
+    /// Bullish: unemployment has turned down after a rise.
+    B3Stabilising,
+    /// Bearish: the Sahm rule has triggered.
+    B3SahmTriggered,
+    /// Neutral: the Sahm gap is drifting toward the trigger.
+    B3Drifting,
+    /// Neutral: unemployment turned, but industrial production is falling.
+    B3IndproWeak,
+    /// Neutral: steady unemployment, no recent rise (flag `no_recent_rise`).
+    B3Steady,
+
+    // B4 macro_financing_costs_falling
+    /// Bullish: HY spreads and the 2-year falling.
+    B4Falling,
+    /// Bearish: financing tightening.
+    B4Tightening,
+    /// Neutral: broadly unchanged.
+    B4Unchanged,
+
+    // B5 macro_foreign_flows
+    /// Bullish: net foreign buying at or above its 2-year norm.
+    B5Strong,
+    /// Bearish: net foreign selling.
+    B5Selling,
+    /// Neutral: positive but below the norm.
+    B5BelowNorm,
+
+    // C1 fund_small_cap_earnings_turn
+    /// Bullish: a fresh turn up in estimates (flag `fresh_turn`).
+    C1FreshTurn,
+    /// Bullish (tempered): still rising, at a 26-week high (flag `continuation`).
+    C1Continuation,
+    /// Bearish: estimates still being cut.
+    C1Cut,
+    /// Neutral: flat.
+    C1Flat,
+
+    // C2 fund_revenue_revisions_stable
+    /// Bullish: revenue estimates stabilised.
+    C2Stable,
+    /// Bearish: falling, and faster.
+    C2Falling,
+    /// Neutral: mixed.
+    C2Mixed,
+
+    // C3 fund_cost_pressure_easing
+    /// Bullish: producer prices (and wages) easing.
+    C3Easing,
+    /// Bearish: producer prices rising.
+    C3Rising,
+    /// Neutral: steady.
+    C3Steady,
 
     // H1 risk_lower_high
     /// Neutral: fewer than two swing highs.

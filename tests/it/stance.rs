@@ -4,7 +4,7 @@ use marketnote::config::SignalParams;
 use marketnote::resample::Timeframe;
 use marketnote::signals::catalog;
 use marketnote::signals::stance::{checklist, ids, score, Conviction, StanceKind, Tick, GROUPS};
-use marketnote::signals::{SignalResult, State, Unavailable, Unit};
+use marketnote::signals::{Branch, SignalResult, State, Unavailable, Unit};
 
 /// Every signal with its scoring group, from the catalogue.
 const ALL: [(&str, &str); 25] = {
@@ -28,7 +28,7 @@ fn sig(id: &'static str, group: &'static str, state: State, s: f64) -> SignalRes
             Unavailable::MissingInput { input: "x".into() },
         );
     }
-    SignalResult::new(id, group, "claim", Timeframe::Daily, None).finish(state, s, "s")
+    SignalResult::new(id, group, "claim", Timeframe::Daily, None).conclude(state, s, Branch::None)
 }
 
 /// All 25 signals with the given (state, strength) chosen by a function of the index.
