@@ -900,7 +900,7 @@ fn one_symbol(
         score: Some(a.stance.score).filter(|v| v.is_finite()),
         coverage: Some(a.stance.coverage).filter(|v| v.is_finite()),
         rs_pct,
-        flags: a.stance.flags.clone(),
+        flags: a.stance.flags.iter().map(|f| f.as_str().to_string()).collect(),
         as_of: Some(a.as_of),
         link: Some(format!("{folder}/{page}")),
         error: None,

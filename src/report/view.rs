@@ -806,7 +806,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         n_bearish: nr,
         n_neutral: nn,
         overrides: st.overrides.clone(),
-        flags: st.flags.clone(),
+        flags: st.flags.iter().map(|f| f.as_str().to_string()).collect(),
         contributions,
         groups: st
             .groups
