@@ -19,9 +19,9 @@
 //! benchmark instead of the price return.
 
 use crate::data::Bars;
+use crate::narrative::format::format_ev;
 use crate::resample::Timeframe;
 use crate::signals::cache::Precomputed;
-use crate::signals::format::format_ev;
 use crate::signals::{Ev, SignalInput, SignalResult, State, Unit};
 use crate::Analysis;
 use chrono::{Datelike, NaiveDate};

@@ -900,7 +900,7 @@ fn one_symbol(
         score: Some(a.stance.score).filter(|v| v.is_finite()),
         coverage: Some(a.stance.coverage).filter(|v| v.is_finite()),
         rs_pct,
-        flags: a.stance.flags.clone(),
+        flags: a.stance.flags.iter().map(|f| f.as_str().to_string()).collect(),
         as_of: Some(a.as_of),
         link: Some(format!("{folder}/{page}")),
         error: None,
@@ -1062,7 +1062,7 @@ fn index_page(s: &Summary, opts: &Options) -> IndexPage {
                 coverage: r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
                 rs_pctile: r.rs_pct.map_or_else(
                     || "—".into(),
-                    |v| crate::signals::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
+                    |v| crate::narrative::format::ordinal((v * 100.0).round().clamp(0.0, 100.0) as i64),
                 ),
                 flags: r.flags.iter().map(|f| flag_words(f)).collect(),
                 as_of: r.as_of.map(|d| d.to_string()).unwrap_or_default(),
@@ -1166,9 +1166,9 @@ mod tests {
 
     #[test]
     fn ordinals() {
-        assert_eq!(crate::signals::format::ordinal(1), "1st");
-        assert_eq!(crate::signals::format::ordinal(12), "12th");
-        assert_eq!(crate::signals::format::ordinal(23), "23rd");
+        assert_eq!(crate::narrative::format::ordinal(1), "1st");
+        assert_eq!(crate::narrative::format::ordinal(12), "12th");
+        assert_eq!(crate::narrative::format::ordinal(23), "23rd");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The signals.json document: an [`Analysis`](crate::Analysis) in, a stable JSON value out
 //! (schema documented in `docs/signals-schema.md`). Pure; the report stage writes it.
 
-use crate::signals::format::format_ev;
+use crate::narrative::format::format_ev;
 use crate::signals::stance::{Checklist, Stance};
 use crate::signals::{Ev, SignalResult};
 use serde_json::{json, Map, Value};

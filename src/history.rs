@@ -16,8 +16,8 @@
 pub mod edge;
 
 use crate::baserates::{forward, Cut, Measure, HORIZONS};
+use crate::narrative::format::format_ev;
 use crate::signals::cache::Precomputed;
-use crate::signals::format::format_ev;
 use crate::signals::stance::StanceKind;
 use crate::signals::{self, Ev, State, Unit};
 use crate::Analysis;

@@ -247,7 +247,7 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
 /// A fraction as a signed percent with one decimal and the typographic minus the note uses
 /// (`+2.4%`, `−0.1%`), so alt text reads like the sentences next to it.
 fn signed_pct(x: f64) -> String {
-    crate::signals::format::format_ev(
+    crate::narrative::format::format_ev(
         &crate::signals::Ev::Num { v: x, unit: crate::signals::Unit::Pct },
         None,
     )

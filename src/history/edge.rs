@@ -7,7 +7,7 @@
 //! [`Override`] the narrative writes into `Stance::overrides`).
 
 use crate::history::{TrackRecord, CITED_WEEKS};
-use crate::signals::stance::{Conviction, LevelStatus, Stance, StanceKind};
+use crate::signals::stance::{Conviction, LevelStatus, Stance, StanceFlag, StanceKind};
 use chrono::Datelike;
 
 /// A rank correlation below this (in absolute value) is no ranking at all.
@@ -104,16 +104,16 @@ pub fn temper(stance: &mut Stance, tr: Option<&TrackRecord>) -> Vec<Override> {
         .filter(|l| l.side == stance.stance && l.status == LevelStatus::Triggered)
         .map(|l| (l.label.clone(), l.triggered_on))
         .collect();
-    if !levels.is_empty() && !stance.flags.iter().any(|f| f == "level_triggered") {
-        stance.flags.push("level_triggered".into());
+    if !levels.is_empty() && !stance.flags.contains(&StanceFlag::LevelTriggered) {
+        stance.flags.push(StanceFlag::LevelTriggered);
         if stance.conviction == Conviction::High {
             stance.conviction = Conviction::Moderate;
         }
         out.push(Override::LevelTriggered { levels });
     }
     if let Some(e) = tr.and_then(|t| TrackEdge::of(t, stance.stance)) {
-        if !e.shown && !stance.flags.iter().any(|f| f == "no_track_edge") {
-            stance.flags.push("no_track_edge".into());
+        if !e.shown && !stance.flags.contains(&StanceFlag::NoTrackEdge) {
+            stance.flags.push(StanceFlag::NoTrackEdge);
             stance.conviction = Conviction::Low;
             out.push(Override::NoTrackEdge { rho: e.rho, weeks: e.weeks });
         }

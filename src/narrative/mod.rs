@@ -8,6 +8,7 @@
 //! tables and signals.json agree.
 
 pub mod context;
+pub mod format;
 pub mod signal_text;
 pub mod track_text;
 pub use crate::history::edge;
@@ -15,7 +16,7 @@ pub use crate::history::edge;
 use crate::baserates::{BaseRate, Measure};
 use crate::signals::catalog::SignalId as S;
 use crate::signals::catalog::SignalId;
-use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceKind, Tick, Trigger};
+use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceFlag, StanceKind, Tick, Trigger};
 use crate::signals::{capitalise, SignalResult, State};
 use crate::Analysis;
 use chrono::NaiveDate;
@@ -923,7 +924,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 })
                 .collect();
             if !broken.is_empty() && nearest_holding(&st.invalidation, side).is_some() {
-                let no_edge = st.flags.iter().any(|f| f == "no_track_edge");
+                let no_edge = st.flags.contains(&StanceFlag::NoTrackEdge);
                 let lead = match broken.len() {
                     1 => format!("One level that would prove the {word} wrong has already triggered"),
                     k => format!(
@@ -1002,7 +1003,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     }
     if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {
         let mut t = track_text::track_sentence(&e, s, st.stance);
-        if st.flags.iter().any(|f| f == "no_track_edge") {
+        if st.flags.contains(&StanceFlag::NoTrackEdge) {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));
         }
         out.push(t);
@@ -2016,7 +2017,10 @@ fn cautions(a: &Analysis) -> Vec<String> {
             // The lead already says why conviction is lower (a triggered level, no edge).
             "risk_watch"
                 if st.stance != StanceKind::Neutral
-                    && !st.flags.iter().any(|f| f == "level_triggered" || f == "no_track_edge") =>
+                    && !st
+                        .flags
+                        .iter()
+                        .any(|f| matches!(f, StanceFlag::LevelTriggered | StanceFlag::NoTrackEdge)) =>
             {
                 out.push(format!(
                     "One risk signal has fired, so conviction is held at moderate for the {}.",

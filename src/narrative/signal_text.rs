@@ -1,15 +1,14 @@
 //! Each signal's sentence, written from its typed branch and evidence (one voice: the signal
 //! files return facts only). Templates use the `{key}` / `{key:modifier}` placeholder language
-//! of [`crate::signals::format::fill`] (numbers from the evidence, rounded there and in
+//! of [`crate::narrative::format::fill`] (numbers from the evidence, rounded there and in
 //! [`crate::fmt`]); `%S` is the instrument's ticker, `%B` the benchmark's.
 //!
-//! Written for the weekly (D1–D4), 3-day (E1–E4), relative-strength (A1, A2, G1) and risk
-//! (H1, H2) families and for every unavailable signal. The daily (F1–F4), macro and
-//! fundamentals families still fill their own template in `src/signals/` ([`Branch::None`]):
-//! their sentence is left as it is.
+//! Written for every family (relative strength A1, A2, G1; macro B1–B5; fundamentals C1–C3;
+//! weekly D1–D4; 3-day E1–E4; daily F1–F4; risk H1, H2) and for every unavailable signal.
 
-use crate::signals::branch::{Branch, D1Below, E1NotFirm};
-use crate::signals::format::fill;
+use crate::narrative::format::fill;
+use crate::signals::branch::{Branch, D1Below, E1NotFirm, F2Span, Flag};
+use crate::signals::Ev;
 use crate::signals::{capitalise, SignalResult, State};
 use std::borrow::Cow;
 
@@ -32,7 +31,8 @@ pub fn write_sentences(results: &mut [SignalResult], names: Names) {
 }
 
 /// The sentence of one signal: "{Claim}: not assessed ({reason})." when unavailable, else the
-/// template of its branch filled from its evidence; None for a family that wrote its own.
+/// template of its branch filled from its evidence; None for [`Branch::None`] (a fixture that
+/// carries its own sentence).
 pub fn sentence(r: &SignalResult, names: Names) -> Option<String> {
     if r.state == State::Unavailable {
         let reason = r.reason.as_ref().map(ToString::to_string).unwrap_or_default();
@@ -63,11 +63,215 @@ fn e1_pos(lead: f64) -> &'static str {
     }
 }
 
+/// The window F2 searched, in words.
+fn f2_span(span: F2Span) -> &'static str {
+    match span {
+        F2Span::RecentLeg => "the recent leg",
+        F2Span::Last20 => "the last 20 sessions",
+    }
+}
+
+/// F2's event-day tail (evidence `event`, present only on an event day).
+fn f2_event(r: &SignalResult) -> &'static str {
+    if r.ev("event").is_some() {
+        ", on an event day: {event}"
+    } else {
+        ""
+    }
+}
+
+/// F4's list of active distribution days, when there are any.
+fn f4_dates(r: &SignalResult) -> &'static str {
+    if r.num("active").unwrap_or(0.0) > 0.0 {
+        " ({dd_dates})"
+    } else {
+        ""
+    }
+}
+
+/// B2's headline tail, unless the headline series is missing (flag `headline_missing`).
+fn b2_head(r: &SignalResult) -> &'static str {
+    if r.flags.contains(&Flag::HeadlineMissing) {
+        ""
+    } else {
+        "; headline {yoy_h} YoY, {d3_h} pp over 3 months"
+    }
+}
+
+/// B3's industrial-production tail, unless it is missing (flag `indpro_missing`).
+fn b3_indpro(r: &SignalResult) -> &'static str {
+    if r.flags.contains(&Flag::IndproMissing) {
+        ""
+    } else {
+        ", and industrial production is {indpro_yoy} YoY"
+    }
+}
+
+/// C3's wage tail, unless earnings are missing (flag `ahe_missing`).
+fn c3_wage(r: &SignalResult) -> &'static str {
+    if r.flags.contains(&Flag::AheMissing) {
+        ""
+    } else {
+        ", wage growth {ahe_yoy} YoY ({d3_ahe} pp)"
+    }
+}
+
 /// The template of a signal's branch (None: [`Branch::None`]).
 fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
     let num = |k: &str| r.num(k).unwrap_or(f64::NAN);
     let t: Cow<'static, str> = match r.branch {
         Branch::None => return None,
+
+        // B1
+        Branch::B1Stale => {
+            "The 2-year yield ({dgs2}%) has moved {d2y_since_ff_month} pp since {ff_month}, the month of the latest \
+             published fed funds average ({dff}%): with only a monthly policy rate, a spread of {spread} pp \
+             against that average cannot tell rate moves still priced from moves already made, so no rate \
+             expectation is read from it."
+                .into()
+        }
+        Branch::B1Cuts => {
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
+             over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months)."
+                .into()
+        }
+        Branch::B1Hikes if num("spread") >= 0.25 => {
+            "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} at {dff}%, so no rate cuts are priced."
+                .into()
+        }
+        Branch::B1Hikes => "The 2-year yield jumped {d2y_63} pp over the last 63 sessions to {dgs2}% ({spread} pp \
+                            against {ff_label}), so the market is pricing cuts out."
+            .into(),
+        Branch::B1Flat => {
+            "Rate expectations are roughly flat: the 2-year yield ({dgs2}%) is {spread} pp against {ff_label} \
+             ({dff}%) and moved {d2y_63} pp over the last 63 sessions."
+                .into()
+        }
+
+        // B2
+        Branch::B2Cooling => format!(
+            "Inflation is cooling: core CPI runs {{yoy_c}} YoY ({{d3_c}} pp over 3 months) and {{ann3_c}} \
+             annualised over the last 3 months{} (as of {{obs_month}}).",
+            b2_head(r)
+        )
+        .into(),
+        Branch::B2Reaccelerating => format!(
+            "Core inflation is re-accelerating: {{yoy_c}} YoY ({{d3_c}} pp over 3 months), with a 3-month \
+             annualised pace of {{ann3_c}}{} (as of {{obs_month}}).",
+            b2_head(r)
+        )
+        .into(),
+        Branch::B2NotCooling => format!(
+            "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
+             annualised {{ann3_c}}){} (as of {{obs_month}}).",
+            b2_head(r)
+        )
+        .into(),
+
+        // B3
+        Branch::B3Stabilising => format!(
+            "Growth is stabilising: unemployment ({{unrate}}%, 3-month average {{u3avg}}%) has come down from its \
+             3-month average high of {{u3avg_high12}}% after a rise of up to {{sahm_gap_peak12}} pp{} (as of \
+             {{obs_month}}).",
+            b3_indpro(r)
+        )
+        .into(),
+        Branch::B3SahmTriggered => format!(
+            "The Sahm rule has triggered: the 3-month average unemployment rate ({{u3avg}}%) is {{sahm_gap}} pp \
+             above its 12-month low{} (as of {{obs_month}}).",
+            b3_indpro(r)
+        )
+        .into(),
+        Branch::B3Drifting => format!(
+            "The Sahm gap of {{sahm_gap}} pp is drifting toward the 0.50 recession trigger{} (as of {{obs_month}}).",
+            b3_indpro(r)
+        )
+        .into(),
+        Branch::B3IndproWeak => {
+            "Unemployment has come down from its high, but industrial production is {indpro_yoy} YoY, \
+             so growth is not clearly stabilising (as of {obs_month})."
+                .into()
+        }
+        Branch::B3Steady => {
+            "Unemployment is steady (Sahm gap {sahm_gap} pp) with no recent rise to recover from, so there is \
+             no stabilisation to read (as of {obs_month})."
+                .into()
+        }
+
+        // B4
+        Branch::B4Falling => {
+            "Financing costs are falling: HY spreads moved {d_oas_63} pp over 3 months to {oas}% ({oas_pct5y:pctile} \
+             percentile over 5 years) and the 2-year {d2y_63} pp, which matters most for leveraged, short-maturity \
+             small-cap balance sheets."
+                .into()
+        }
+        Branch::B4Tightening => {
+            "Financing is tightening: HY spreads moved {d_oas_63} pp over 3 months to {oas}% and the 2-year \
+             {d2y_63} pp."
+                .into()
+        }
+        Branch::B4Unchanged => {
+            "Financing costs are broadly unchanged: HY spreads {d_oas_63} pp over 3 months at {oas}% \
+             ({oas_pct5y:pctile} percentile over 5 years), the 2-year {d2y_63} pp."
+                .into()
+        }
+
+        // B5
+        Branch::B5Strong => {
+            "Foreigners bought a net ${sum3}bn of US long-term securities in the 3 months to {month}, at or above \
+             the 2-year median of ${med24}bn."
+                .into()
+        }
+        Branch::B5Selling => {
+            "Foreigners were net sellers of US long-term securities: ${sum3:abs}bn over the 3 months to {month}.".into()
+        }
+        Branch::B5BelowNorm => {
+            "Foreign inflows are positive but below their norm (${sum3}bn in the 3 months to {month} against a \
+             2-year median of ${med24}bn)."
+                .into()
+        }
+
+        // C1
+        Branch::C1FreshTurn => {
+            "Small-cap forward EPS turned up {g13} over 13 weeks after a 13-week change as low as {min26}.".into()
+        }
+        Branch::C1Continuation => {
+            "Small-cap forward EPS keeps rising ({g13} over 13 weeks) and sits at a 26-week high.".into()
+        }
+        Branch::C1Cut => "Small-cap EPS estimates are still being cut ({g13} over 13 weeks).".into(),
+        Branch::C1Flat => "Small-cap EPS estimates are flat ({g13} over 13 weeks).".into(),
+
+        // C2
+        Branch::C2Stable => {
+            "Revenue estimates have stabilised ({g13s} over 13 weeks, against {g13s_prev} in the 13 weeks before)."
+                .into()
+        }
+        Branch::C2Falling => {
+            "Revenue estimates are still falling, and faster ({g13s} over 13 weeks after {g13s_prev}).".into()
+        }
+        Branch::C2Mixed => {
+            "Revenue revisions are mixed ({g13s} over 13 weeks, {g13s_prev} in the 13 weeks before).".into()
+        }
+
+        // C3
+        Branch::C3Easing => format!(
+            "Cost pressure is easing: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){} (as of \
+             {{obs_month}}).",
+            c3_wage(r)
+        )
+        .into(),
+        Branch::C3Rising => format!(
+            "Cost pressure is rising: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){} (as of \
+             {{obs_month}}).",
+            c3_wage(r)
+        )
+        .into(),
+        Branch::C3Steady => format!(
+            "Cost pressure is steady: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){} (as of \
+             {{obs_month}}).",
+            c3_wage(r)
+        )
+        .into(),
 
         // D1
         Branch::D1NoCompression => {
@@ -297,6 +501,130 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         Branch::E4NotExpanding => {
             "3-day momentum is not yet expanding upward (histogram below zero, {rising} rising bars).".into()
         }
+        // F1
+        Branch::F1Reclaim | Branch::F1Lost | Branch::F1NoReclaim | Branch::F1NotImpulsive => {
+            let one = num("n_reclaimed") == 1.0;
+            let lv = if one { "level" } else { "levels" };
+            // "holds 1 of them" after a single level reads badly: say "it" then.
+            let (held_of, below_of, holds_of) = if one {
+                let held = num("n_held") >= 1.0;
+                (
+                    if held { "and still holds it" } else { "but no longer holds it" },
+                    if held { "and stays below it" } else { "but is back above it" },
+                    if held { "and %S holds it" } else { "but %S no longer holds it" },
+                )
+            } else {
+                (
+                    "and still holds {n_held} of them",
+                    "and stays below {n_held} of them",
+                    "and %S holds {n_held} of them",
+                )
+            };
+            match r.branch {
+                Branch::F1Reclaim => format!(
+                    "In one {{leg_days}}-session leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) %S reclaimed \
+                     {{n_reclaimed}} stacked {lv} ({{levels}}) {held_of}."
+                ),
+                Branch::F1Lost => format!(
+                    "In one {{leg_days}}-session down-leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) %S lost \
+                     {{n_reclaimed}} stacked {lv} ({{levels}}) {below_of}."
+                ),
+                Branch::F1NoReclaim => format!(
+                    "There is no multi-level reclaim on the daily chart: the {{leg_days}}-session leg from {{leg_start}} \
+                     ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} {holds_of}."
+                ),
+                _ => format!(
+                    "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {{leg_start}} \
+                     spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}."
+                ),
+            }
+            .into()
+        }
+
+        // F2
+        Branch::F2Thrust => {
+            let since_txt = if r.flags.contains(&Flag::NoBiggerDayFound) {
+                "no bigger day in the prior {since_bigger} sessions"
+            } else {
+                "{since_bigger} sessions since a bigger day"
+            };
+            format!(
+                "On {{date}} ({{ret}}) %S traded {{vol}}M shares, the #{{rank}} heaviest of 252 sessions ({since_txt}){}.",
+                f2_event(r)
+            )
+            .into()
+        }
+        Branch::F2DownDay(span) => format!(
+            "The heaviest volume of {} came on a down day: {{date}} ({{ret}}, {{vol}}M shares, #{{rank}} \
+             of 252 sessions) closed in the lower part of its range{}.",
+            f2_span(span),
+            f2_event(r)
+        )
+        .into(),
+        Branch::F2WeakClose(span) => format!(
+            "The heaviest day of {}, {{date}} (#{{rank}} of 252 sessions, {{vol}}M shares, {{ret}}), did not close \
+             strongly enough to count as a thrust{}.",
+            f2_span(span),
+            f2_event(r)
+        )
+        .into(),
+        Branch::F2NoTopDay(span) => format!(
+            "No top-5 annual volume day in {}: the heaviest, {{date}} ({{vol}}M shares, {{ret}}), ranks #{{rank}} \
+             of 252 sessions.",
+            f2_span(span)
+        )
+        .into(),
+
+        // F3
+        Branch::F3Decline => "The latest daily dip ({decline_depth_atr} ATR from the {decline_peak_date} close) came \
+                              without an advance before it since {from_date}, so it is a decline, not a pullback to \
+                              judge."
+            .into(),
+        // Past 100% the pullback erased the whole advance it is measured against: say so rather
+        // than print a four-digit percentage.
+        Branch::F3Deep if num("retrace") >= 1.0 => {
+            "The latest daily pullback gave back more than the entire advance before it ({depth_atr} ATR deep).".into()
+        }
+        Branch::F3Deep => "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep).".into(),
+        Branch::F3NoPullback => {
+            "There has been no material daily pullback since {from_date}: no dip went deeper than half an ATR.".into()
+        }
+        Branch::F3Shallow => {
+            "Daily pullbacks have been shallow: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance \
+             (at most {max_depth_atr} ATR), {n_bought} of {n_decided} recovering half their loss within 3 sessions."
+                .into()
+        }
+        Branch::F3Mixed => {
+            "Pullbacks are mixed in depth: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance \
+             (deepest {max_depth_atr} ATR), {n_bought} of {n_decided} bought back within 3 sessions."
+                .into()
+        }
+
+        // F4
+        Branch::F4Selling { reversal: true } => format!(
+            "A high-volume reversal ({{hvr_dates}}: volume at least 1.5× its 50-day average, a 20-session high \
+             and a close near the low) points to institutional selling, with {{active}} active distribution days{}.",
+            f4_dates(r)
+        )
+        .into(),
+        Branch::F4Selling { reversal: false } => {
+            "{active} active distribution days in the last 25 sessions ({dd_dates}) point to institutional selling.".into()
+        }
+        Branch::F4Clean => {
+            let none = matches!(r.ev("hvr_dates"), Some(Ev::Dates { v }) if v.is_empty());
+            let hv = if none {
+                " and no high-volume reversal"
+            } else {
+                " and no high-volume reversal in the last 10 sessions (the last was {hvr_dates})"
+            };
+            format!("No distribution on the daily: {{active}} distribution days in the last 25 sessions{}{hv}.", f4_dates(r))
+                .into()
+        }
+        Branch::F4Watch { reversal } => {
+            let hv = if reversal { ", plus a high-volume reversal ({hvr_dates})" } else { "" };
+            format!("{{active}} distribution days in the last 25 sessions{}{hv} to watch.", f4_dates(r)).into()
+        }
+
         // A1
         Branch::A1LagEnding => {
             "%S lost {lag104:abs} against %B over two years, but the ratio has rebounded {rebound:abs} \

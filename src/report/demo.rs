@@ -51,7 +51,9 @@ fn sig(
     for (k, v) in ev {
         s.push(k, v);
     }
-    s.finish(state, strength, template)
+    let mut s = s.conclude(state, strength, crate::signals::Branch::None);
+    s.sentence = crate::narrative::format::fill(template, &s.evidence);
+    s
 }
 
 fn num(v: f64, unit: Unit) -> Ev {

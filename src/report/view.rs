@@ -2,12 +2,12 @@
 //!
 //! The view is a `#[derive(Serialize)]` projection built for templates, not the domain structs:
 //! every number is already rounded and formatted (rounding happens only here and in
-//! `signals::format`), every optional slot is present (as `null`) so templates never hit an
+//! `narrative::format`), every optional slot is present (as `null`) so templates never hit an
 //! undefined variable, and every claim carries the state that chose it.
 
 use crate::chart::Chart;
 use crate::data::{Bars, Transform};
-use crate::signals::format::format_ev;
+use crate::narrative::format::format_ev;
 use crate::signals::stance::{ids, InvalidationBasis, StanceKind, Tick};
 use crate::signals::{capitalise, SignalResult, State, Unavailable};
 use crate::Analysis;
@@ -806,7 +806,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         n_bearish: nr,
         n_neutral: nn,
         overrides: st.overrides.clone(),
-        flags: st.flags.clone(),
+        flags: st.flags.iter().map(|f| f.as_str().to_string()).collect(),
         contributions,
         groups: st
             .groups

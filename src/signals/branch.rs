@@ -26,11 +26,20 @@ pub enum E1NotFirm {
     ShortLead,
 }
 
+/// Which window F2 searched for its heaviest day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum F2Span {
+    /// The recent impulsive leg (up or down).
+    RecentLeg,
+    /// The last 20 sessions (no impulsive leg).
+    Last20,
+}
+
 /// The branch of a signal's rule that fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Branch {
-    /// Not set: the signal is unavailable (see its reason), or its family still writes its own
-    /// sentence.
+    /// Not set: the signal is unavailable (see its reason), or it was built outside the signal
+    /// families (a fixture that carries its own sentence).
     #[default]
     None,
 
@@ -149,6 +158,52 @@ pub enum Branch {
     /// Neutral: below zero, not expanding.
     E4NotExpanding,
 
+    // F1 d1_stacked_level_reclaim
+    /// Bullish: an impulsive up-leg reclaimed stacked levels and holds them.
+    F1Reclaim,
+    /// Bearish: an impulsive down-leg lost stacked levels and stays below them.
+    F1Lost,
+    /// Neutral: an impulsive leg that does not make a multi-level reclaim.
+    F1NoReclaim,
+    /// Neutral: the latest up-leg is not impulsive (flag `not_impulsive`).
+    F1NotImpulsive,
+
+    // F2 d1_volume_thrust
+    /// Bullish: a top-5 annual volume day on an up day closing in its upper half.
+    F2Thrust,
+    /// Bearish: the heaviest day came on a down day closing low.
+    F2DownDay(F2Span),
+    /// Neutral: a top-5 day that did not close strongly enough.
+    F2WeakClose(F2Span),
+    /// Neutral: no top-5 annual volume day in the window.
+    F2NoTopDay(F2Span),
+
+    // F3 d1_shallow_pullbacks
+    /// Neutral: the latest dip had no advance before it (flag `no_prior_advance`).
+    F3Decline,
+    /// Bearish: the latest pullback retraced more than 61.8% or went deeper than 3 ATR.
+    F3Deep,
+    /// Bullish: no material pullback (flag `no_material_pullback`).
+    F3NoPullback,
+    /// Bullish: shallow pullbacks, bought.
+    F3Shallow,
+    /// Neutral: mixed.
+    F3Mixed,
+
+    // F4 d1_no_distribution
+    /// Bearish: distribution days or a high-volume reversal in the last 5 sessions (`reversal`).
+    F4Selling {
+        /// A high-volume reversal in the last 5 sessions.
+        reversal: bool,
+    },
+    /// Bullish: at most two distribution days and no high-volume reversal in 10 sessions.
+    F4Clean,
+    /// Neutral: distribution to watch (`reversal`: a high-volume reversal in 10 sessions).
+    F4Watch {
+        /// A high-volume reversal in the last 10 sessions.
+        reversal: bool,
+    },
+
     // A1 rs_small_cap_lag_ending
     /// Bullish: the lag is ending.
     A1LagEnding,
@@ -182,6 +237,78 @@ pub enum Branch {
     },
     /// Neutral: the handoff is incomplete.
     G1Incomplete,
+
+    // B1 macro_rate_cuts_priced
+    /// Neutral: the monthly policy rate is too stale to read the spread (flag `policy_rate_stale`).
+    B1Stale,
+    /// Bullish: the 2-year prices rate cuts.
+    B1Cuts,
+    /// Bearish: the 2-year prices no cuts (spread ≥ 0.25 pp) or is pricing them out.
+    B1Hikes,
+    /// Neutral: rate expectations roughly flat.
+    B1Flat,
+
+    // B2 macro_inflation_cooling
+    /// Bullish: inflation cooling.
+    B2Cooling,
+    /// Bearish: core inflation re-accelerating.
+    B2Reaccelerating,
+    /// Neutral: not clearly cooling.
+    B2NotCooling,
+
+    // B3 macro_growth_stabilising
+    /// Bullish: unemployment has turned down after a rise.
+    B3Stabilising,
+    /// Bearish: the Sahm rule has triggered.
+    B3SahmTriggered,
+    /// Neutral: the Sahm gap is drifting toward the trigger.
+    B3Drifting,
+    /// Neutral: unemployment turned, but industrial production is falling.
+    B3IndproWeak,
+    /// Neutral: steady unemployment, no recent rise (flag `no_recent_rise`).
+    B3Steady,
+
+    // B4 macro_financing_costs_falling
+    /// Bullish: HY spreads and the 2-year falling.
+    B4Falling,
+    /// Bearish: financing tightening.
+    B4Tightening,
+    /// Neutral: broadly unchanged.
+    B4Unchanged,
+
+    // B5 macro_foreign_flows
+    /// Bullish: net foreign buying at or above its 2-year norm.
+    B5Strong,
+    /// Bearish: net foreign selling.
+    B5Selling,
+    /// Neutral: positive but below the norm.
+    B5BelowNorm,
+
+    // C1 fund_small_cap_earnings_turn
+    /// Bullish: a fresh turn up in estimates (flag `fresh_turn`).
+    C1FreshTurn,
+    /// Bullish (tempered): still rising, at a 26-week high (flag `continuation`).
+    C1Continuation,
+    /// Bearish: estimates still being cut.
+    C1Cut,
+    /// Neutral: flat.
+    C1Flat,
+
+    // C2 fund_revenue_revisions_stable
+    /// Bullish: revenue estimates stabilised.
+    C2Stable,
+    /// Bearish: falling, and faster.
+    C2Falling,
+    /// Neutral: mixed.
+    C2Mixed,
+
+    // C3 fund_cost_pressure_easing
+    /// Bullish: producer prices (and wages) easing.
+    C3Easing,
+    /// Bearish: producer prices rising.
+    C3Rising,
+    /// Neutral: steady.
+    C3Steady,
 
     // H1 risk_lower_high
     /// Neutral: fewer than two swing highs.

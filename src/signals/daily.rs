@@ -14,7 +14,7 @@
 //! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
 
-use super::branch::Flag;
+use super::branch::{Branch, F2Span, Flag};
 use super::cache;
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
@@ -268,44 +268,14 @@ fn f1_stacked_levels(
     if !lg.impulsive {
         r.flags.push(Flag::NotImpulsive);
     }
-    let sym = input.symbol;
-    let lv = if n_rec == 1 { "level" } else { "levels" };
-    // "holds 1 of them" after a single level reads badly: say "it" then.
-    let (held_of, below_of, holds_of) = if n_rec == 1 {
-        let held = x.held >= 1;
-        (
-            if held { "and still holds it" } else { "but no longer holds it" },
-            if held { "and stays below it" } else { "but is back above it" },
-            if held { "and {sym} holds it" } else { "but {sym} no longer holds it" },
-        )
-    } else {
-        (
-            "and still holds {n_held} of them",
-            "and stays below {n_held} of them",
-            "and {sym} holds {n_held} of them",
-        )
-    };
-    let holds_of = holds_of.replace("{sym}", sym);
     let s = 0.4 * ramp(n_rec as f64, 2.0, 6.0) + 0.3 * ramp(lg.leg_atr, 3.0, 8.0) + 0.3 * held_ratio;
-    let t = match state {
-        State::Bullish => format!(
-            "In one {{leg_days}}-session leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) {sym} reclaimed \
-             {{n_reclaimed}} stacked {lv} ({{levels}}) {held_of}."
-        ),
-        State::Bearish => format!(
-            "In one {{leg_days}}-session down-leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) {sym} lost \
-             {{n_reclaimed}} stacked {lv} ({{levels}}) {below_of}."
-        ),
-        _ if lg.impulsive => format!(
-            "There is no multi-level reclaim on the daily chart: the {{leg_days}}-session leg from {{leg_start}} \
-             ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} {holds_of}."
-        ),
-        _ => format!(
-            "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {{leg_start}} \
-             spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}."
-        ),
+    let branch = match state {
+        State::Bullish => Branch::F1Reclaim,
+        State::Bearish => Branch::F1Lost,
+        _ if lg.impulsive => Branch::F1NoReclaim,
+        _ => Branch::F1NotImpulsive,
     };
-    r.finish(state, s, &t)
+    r.conclude(state, s, branch)
 }
 
 fn short(need: usize, have: usize) -> Unavailable {
@@ -347,9 +317,9 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
         return SignalResult::unavailable(F2, GROUP, F2_CLAIM, tf, as_of, Unavailable::VolumeGaps);
     }
     let (w0, w1, span) = match (up, down) {
-        (Some(l), _) if l.impulsive => (l.s + 1, l.e, "the recent leg"),
-        (_, Some(l)) if l.impulsive => (l.s + 1, l.e, "the recent leg"),
-        _ => (t - 19, t, "the last 20 sessions"),
+        (Some(l), _) if l.impulsive => (l.s + 1, l.e, F2Span::RecentLeg),
+        (_, Some(l)) if l.impulsive => (l.s + 1, l.e, F2Span::RecentLeg),
+        _ => (t - 19, t, F2Span::Last20),
     };
     // Best (lowest) rank; ties go to the later day.
     let mut best: Option<(usize, usize)> = None;
@@ -390,38 +360,16 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     if bigger.is_none() {
         r.flags.push(Flag::NoBiggerDayFound);
     }
-    let since_txt = if bigger.is_some() {
-        "{since_bigger} sessions since a bigger day"
-    } else {
-        "no bigger day in the prior {since_bigger} sessions"
-    };
-    let event_txt = if event.is_some() { ", on an event day: {event}" } else { "" };
-    let sym = input.symbol;
     let top = ramp(rank as f64, 6.0, 1.0);
     if rank <= 5 && ret > 0.0 && cp >= 0.5 {
         let s = top * (0.5 + 0.5 * cp) * if event.is_some() { 0.6 } else { 1.0 };
-        let t = format!(
-            "On {{date}} ({{ret}}) {sym} traded {{vol}}M shares, the #{{rank}} heaviest of 252 sessions ({since_txt}){event_txt}."
-        );
-        r.finish(State::Bullish, s, &t)
+        r.conclude(State::Bullish, s, Branch::F2Thrust)
     } else if rank <= 5 && ret < 0.0 && cp <= 0.35 {
-        let t = format!(
-            "The heaviest volume of {span} came on a down day: {{date}} ({{ret}}, {{vol}}M shares, #{{rank}} \
-             of 252 sessions) closed in the lower part of its range{event_txt}."
-        );
-        r.finish(State::Bearish, top * (1.5 - cp) / 1.5, &t)
+        r.conclude(State::Bearish, top * (1.5 - cp) / 1.5, Branch::F2DownDay(span))
     } else if rank <= 5 {
-        let t = format!(
-            "The heaviest day of {span}, {{date}} (#{{rank}} of 252 sessions, {{vol}}M shares, {{ret}}), did not close \
-             strongly enough to count as a thrust{event_txt}."
-        );
-        r.finish(State::Neutral, 0.0, &t)
+        r.conclude(State::Neutral, 0.0, Branch::F2WeakClose(span))
     } else {
-        let t = format!(
-            "No top-5 annual volume day in {span}: the heaviest, {{date}} ({{vol}}M shares, {{ret}}), ranks #{{rank}} \
-             of 252 sessions."
-        );
-        r.finish(State::Neutral, 0.0, &t)
+        r.conclude(State::Neutral, 0.0, Branch::F2NoTopDay(span))
     }
 }
 
@@ -507,47 +455,21 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         r.push("decline_peak_date", Ev::Date { v: b.date[*peak_bar] });
         r.push_num("decline_depth_atr", d.depth / a, Unit::Atr);
         r.flags.push(Flag::NoPriorAdvance);
-        return r.finish(
-            State::Neutral,
-            0.0,
-            "The latest daily dip ({decline_depth_atr} ATR from the {decline_peak_date} close) came without an \
-             advance before it since {from_date}, so it is a decline, not a pullback to judge.",
-        );
+        return r.conclude(State::Neutral, 0.0, Branch::F3Decline);
     }
     if let Some(l) = last.filter(|l| l.retrace > 0.618 || l.depth > 3.0 * a) {
         // σ per spec is ramp(retrace, .618, 1); a deep but low-retrace pullback (> 3 ATR) also
         // scores by depth so that a bearish state never carries zero strength.
         let s = ramp(l.retrace, 0.618, 1.0).max(ramp(l.depth / a, 3.0, 6.0));
-        // Past 100% the pullback erased the whole advance it is measured against: say so rather
-        // than print a four-digit percentage.
-        let tpl = if l.retrace >= 1.0 {
-            "The latest daily pullback gave back more than the entire advance before it ({depth_atr} ATR deep)."
-        } else {
-            "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep)."
-        };
-        r.finish(State::Bearish, s, tpl)
+        r.conclude(State::Bearish, s, Branch::F3Deep)
     } else if k == 0 {
         r.flags.push(Flag::NoMaterialPullback);
-        r.finish(
-            State::Bullish,
-            0.5,
-            "There has been no material daily pullback since {from_date}: no dip went deeper than half an ATR.",
-        )
+        r.conclude(State::Bullish, 0.5, Branch::F3NoPullback)
     } else if n_shallow == k && bought_ratio >= 2.0 / 3.0 {
         let s = ramp(k as f64, 1.0, 3.0).max(0.5) * (0.5 * shallow_ratio + 0.5 * bought_ratio);
-        r.finish(
-            State::Bullish,
-            s,
-            "Daily pullbacks have been shallow: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance \
-             (at most {max_depth_atr} ATR), {n_bought} of {n_decided} recovering half their loss within 3 sessions.",
-        )
+        r.conclude(State::Bullish, s, Branch::F3Shallow)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Pullbacks are mixed in depth: {n} dips since {from_date} averaging {avg_retrace:abs} of the advance (deepest \
-             {max_depth_atr} ATR), {n_bought} of {n_decided} bought back within 3 sessions.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::F3Mixed)
     }
 }
 
@@ -612,32 +534,13 @@ fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     r.push("dd_dates", Ev::Dates { v: dd.iter().map(|&d| b.date[d]).collect() });
     r.push("hvr_dates", Ev::Dates { v: hvr.iter().map(|&d| b.date[d]).collect() });
     r.push("window_start", Ev::Date { v: b.date[w0] });
-    let dates = if active > 0 { " ({dd_dates})" } else { "" };
     if active >= 5 || hvr5 {
         let s = ramp(active as f64, 4.0, 7.0).max(if hvr5 { 0.7 } else { 0.0 });
-        let t = if hvr5 {
-            format!(
-                "A high-volume reversal ({{hvr_dates}}: volume at least 1.5× its 50-day average, a 20-session high \
-                 and a close near the low) points to institutional selling, with {{active}} active distribution days{dates}."
-            )
-        } else {
-            "{active} active distribution days in the last 25 sessions ({dd_dates}) point to institutional selling.".into()
-        };
-        r.finish(State::Bearish, s, &t)
+        r.conclude(State::Bearish, s, Branch::F4Selling { reversal: hvr5 })
     } else if active <= 2 && !hvr10 {
-        let hv = if hvr.is_empty() {
-            " and no high-volume reversal"
-        } else {
-            " and no high-volume reversal in the last 10 sessions (the last was {hvr_dates})"
-        };
         let s = ramp(active as f64, 3.0, 0.0) * if hvr.is_empty() { 1.0 } else { 0.7 };
-        let t = format!(
-            "No distribution on the daily: {{active}} distribution days in the last 25 sessions{dates}{hv}."
-        );
-        r.finish(State::Bullish, s, &t)
+        r.conclude(State::Bullish, s, Branch::F4Clean)
     } else {
-        let hv = if hvr10 { ", plus a high-volume reversal ({hvr_dates})" } else { "" };
-        let t = format!("{{active}} distribution days in the last 25 sessions{dates}{hv} to watch.");
-        r.finish(State::Neutral, 0.0, &t)
+        r.conclude(State::Neutral, 0.0, Branch::F4Watch { reversal: hvr10 })
     }
 }

@@ -24,7 +24,7 @@
 //! | C2 | `sales` (Level), `g13s` (Pct), `g13s_prev` (Pct), `obs_date` |
 //! | C3 | `ppi_yoy` (Pct), `d3_ppi` (Pp), `ahe_yoy` (Pct, when configured), `d3_ahe` (Pp), `obs_month`, `obs_date` |
 
-use super::branch::Flag;
+use super::branch::{Branch, Flag};
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::{MacroObs, MacroSeries};
 use crate::indicators::primitives::{median, pctrank, ramp};
@@ -306,14 +306,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     }
     if stale {
         r.flags.push(Flag::PolicyRateStale);
-        return r.finish(
-            State::Neutral,
-            0.0,
-            "The 2-year yield ({dgs2}%) has moved {d2y_since_ff_month} pp since {ff_month}, the month of the latest \
-             published fed funds average ({dff}%): with only a monthly policy rate, a spread of {spread} pp \
-             against that average cannot tell rate moves still priced from moves already made, so no rate \
-             expectation is read from it.",
-        );
+        return r.conclude(State::Neutral, 0.0, Branch::B1Stale);
     }
     // Cuts are priced when the 2-year sits clearly below the policy rate and is not being priced
     // back up: either deep below (half a point, two quarter-point cuts) and not rising, or a
@@ -323,28 +316,12 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let (cuts, hikes) = b1_priced(spread, d2y_63);
     if cuts {
         let s = 0.6 * ramp(-spread, 0.25, 1.0) + 0.4 * ramp(-d2y_63, 0.0, 0.5);
-        r.finish(
-            State::Bullish,
-            s,
-            "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
-             over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months).",
-        )
+        r.conclude(State::Bullish, s, Branch::B1Cuts)
     } else if hikes {
         let s = 0.6 * ramp(spread, 0.25, 1.0) + 0.4 * ramp(d2y_63, 0.5, 1.0);
-        let t = if spread >= 0.25 {
-            "The 2-year yield ({dgs2}%) sits {spread:abs} pp above {ff_label} at {dff}%, so no rate cuts are priced."
-        } else {
-            "The 2-year yield jumped {d2y_63} pp over the last 63 sessions to {dgs2}% ({spread} pp against \
-             {ff_label}), so the market is pricing cuts out."
-        };
-        r.finish(State::Bearish, s, t)
+        r.conclude(State::Bearish, s, Branch::B1Hikes)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Rate expectations are roughly flat: the 2-year yield ({dgs2}%) is {spread} pp against {ff_label} \
-             ({dff}%) and moved {d2y_63} pp over the last 63 sessions.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::B1Flat)
     }
 }
 
@@ -403,33 +380,20 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
         r.flags.push(Flag::HeadlineMissing);
     }
     let gap_pp = (c.yoy - ann3) * 100.0; // yoy minus 3-month annualised, in pp
-    let head_txt = if head.is_some() { "; headline {yoy_h} YoY, {d3_h} pp over 3 months" } else { "" };
     match b2_reading(c.d3_pp, ann3 - c.yoy, head.as_ref().map(|h| h.d3_pp)) {
         State::Bullish => {
             let s = 0.5 * ramp(-c.d3_pp, 0.0, 0.5) + 0.5 * ramp(gap_pp, 0.0, 1.0);
-            let t = format!(
-                "Inflation is cooling: core CPI runs {{yoy_c}} YoY ({{d3_c}} pp over 3 months) and {{ann3_c}} \
-                 annualised over the last 3 months{head_txt} (as of {{obs_month}})."
-            );
-            r.finish(State::Bullish, s, &t)
+            r.conclude(State::Bullish, s, Branch::B2Cooling)
         }
         State::Bearish => {
             let s = 0.5 * ramp(c.d3_pp, 0.2, 0.7) + 0.5 * ramp(-gap_pp, 0.0, 1.0);
-            let t = format!(
-                "Core inflation is re-accelerating: {{yoy_c}} YoY ({{d3_c}} pp over 3 months), with a 3-month \
-                 annualised pace of {{ann3_c}}{head_txt} (as of {{obs_month}})."
-            );
-            r.finish(State::Bearish, s, &t)
+            r.conclude(State::Bearish, s, Branch::B2Reaccelerating)
         }
         _ => {
             if head.as_ref().is_some_and(|h| h.d3_pp * c.d3_pp < 0.0) {
                 r.flags.push(Flag::CoreHeadlineDisagree);
             }
-            let t = format!(
-                "Inflation is not clearly cooling: core CPI {{yoy_c}} YoY ({{d3_c}} pp over 3 months, 3-month \
-                 annualised {{ann3_c}}){head_txt} (as of {{obs_month}})."
-            );
-            r.finish(State::Neutral, 0.0, &t)
+            r.conclude(State::Neutral, 0.0, Branch::B2NotCooling)
         }
     }
 }
@@ -508,41 +472,19 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     if skipped {
         r.flags.push(Flag::MissingMonths);
     }
-    let ip_txt = if indpro.is_some() { ", and industrial production is {indpro_yoy} YoY" } else { "" };
     let turned = b3_stabilised(now, high12, peak_gap, d3_avg, d3_unrate);
     if turned && indpro.is_none_or(|ip| ip >= -0.01) {
-        let t = format!(
-            "Growth is stabilising: unemployment ({{unrate}}%, 3-month average {{u3avg}}%) has come down from its \
-             3-month average high of {{u3avg_high12}}% after a rise of up to {{sahm_gap_peak12}} pp{ip_txt} (as of {{obs_month}})."
-        );
         let s = ramp(high12.unwrap_or(now) - now, 0.10, 0.50);
-        r.finish(State::Bullish, s, &t)
+        r.conclude(State::Bullish, s, Branch::B3Stabilising)
     } else if gap >= 0.50 {
-        let t = format!(
-            "The Sahm rule has triggered: the 3-month average unemployment rate ({{u3avg}}%) is {{sahm_gap}} pp \
-             above its 12-month low{ip_txt} (as of {{obs_month}})."
-        );
-        r.finish(State::Bearish, ramp(gap, 0.5, 1.0), &t)
+        r.conclude(State::Bearish, ramp(gap, 0.5, 1.0), Branch::B3SahmTriggered)
     } else if gap >= 0.30 {
-        let t = format!(
-            "The Sahm gap of {{sahm_gap}} pp is drifting toward the 0.50 recession trigger{ip_txt} (as of {{obs_month}})."
-        );
-        r.finish(State::Neutral, 0.0, &t)
+        r.conclude(State::Neutral, 0.0, Branch::B3Drifting)
     } else if turned {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Unemployment has come down from its high, but industrial production is {indpro_yoy} YoY, \
-             so growth is not clearly stabilising (as of {obs_month}).",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::B3IndproWeak)
     } else {
         r.flags.push(Flag::NoRecentRise);
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Unemployment is steady (Sahm gap {sahm_gap} pp) with no recent rise to recover from, so there is \
-             no stabilisation to read (as of {obs_month}).",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::B3Steady)
     }
 }
 
@@ -593,28 +535,12 @@ fn b4_financing(input: &SignalInput) -> SignalResult {
     r.push("oas_date", Ev::Date { v: oas.last().period });
     if d_oas <= 0.0 && d2y <= 0.0 && pct <= 0.60 {
         let s = 0.4 * ramp(-d_oas, 0.0, 0.75) + 0.3 * ramp(-d2y, 0.0, 0.5) + 0.3 * ramp(pct, 0.6, 0.1);
-        r.finish(
-            State::Bullish,
-            s,
-            "Financing costs are falling: HY spreads moved {d_oas_63} pp over 3 months to {oas}% ({oas_pct5y:pctile} \
-             percentile over 5 years) and the 2-year {d2y_63} pp, which matters most for leveraged, short-maturity \
-             small-cap balance sheets.",
-        )
+        r.conclude(State::Bullish, s, Branch::B4Falling)
     } else if d_oas >= 0.50 || (d2y >= 0.40 && d_oas > 0.0) {
         let s = 0.6 * ramp(d_oas, 0.0, 1.0) + 0.4 * ramp(d2y, 0.0, 0.8);
-        r.finish(
-            State::Bearish,
-            s,
-            "Financing is tightening: HY spreads moved {d_oas_63} pp over 3 months to {oas}% and the 2-year \
-             {d2y_63} pp.",
-        )
+        r.conclude(State::Bearish, s, Branch::B4Tightening)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Financing costs are broadly unchanged: HY spreads {d_oas_63} pp over 3 months at {oas}% \
-             ({oas_pct5y:pctile} percentile over 5 years), the 2-year {d2y_63} pp.",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::B4Unchanged)
     }
 }
 
@@ -641,25 +567,11 @@ fn b5_foreign_flows(input: &SignalInput) -> SignalResult {
     r.push("obs_date", Ev::Date { v: last });
     let norm = med24.abs().max(1.0);
     if sum3 > 0.0 && sum3 >= med24 {
-        r.finish(
-            State::Bullish,
-            0.5 + 0.5 * ramp(sum3 / norm, 1.0, 2.0),
-            "Foreigners bought a net ${sum3}bn of US long-term securities in the 3 months to {month}, at or above \
-             the 2-year median of ${med24}bn.",
-        )
+        r.conclude(State::Bullish, 0.5 + 0.5 * ramp(sum3 / norm, 1.0, 2.0), Branch::B5Strong)
     } else if sum3 < 0.0 {
-        r.finish(
-            State::Bearish,
-            ramp(-sum3 / norm, 0.0, 1.0),
-            "Foreigners were net sellers of US long-term securities: ${sum3:abs}bn over the 3 months to {month}.",
-        )
+        r.conclude(State::Bearish, ramp(-sum3 / norm, 0.0, 1.0), Branch::B5Selling)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Foreign inflows are positive but below their norm (${sum3}bn in the 3 months to {month} against a \
-             2-year median of ${med24}bn).",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::B5BelowNorm)
     }
 }
 
@@ -688,26 +600,14 @@ fn c1_earnings(input: &SignalInput) -> SignalResult {
     r.push("obs_date", Ev::Date { v: last });
     if g13 > 0.0 && min26 < 0.0 {
         r.flags.push(Flag::FreshTurn);
-        r.finish(
-            State::Bullish,
-            ramp(g13, 0.0, 0.04),
-            "Small-cap forward EPS turned up {g13} over 13 weeks after a 13-week change as low as {min26}.",
-        )
+        r.conclude(State::Bullish, ramp(g13, 0.0, 0.04), Branch::C1FreshTurn)
     } else if g13 > 0.0 && high26 {
         r.flags.push(Flag::Continuation);
-        r.finish(
-            State::Bullish,
-            0.7 * ramp(g13, 0.0, 0.04),
-            "Small-cap forward EPS keeps rising ({g13} over 13 weeks) and sits at a 26-week high.",
-        )
+        r.conclude(State::Bullish, 0.7 * ramp(g13, 0.0, 0.04), Branch::C1Continuation)
     } else if g13 < -0.02 {
-        r.finish(
-            State::Bearish,
-            ramp(-g13, 0.02, 0.06),
-            "Small-cap EPS estimates are still being cut ({g13} over 13 weeks).",
-        )
+        r.conclude(State::Bearish, ramp(-g13, 0.02, 0.06), Branch::C1Cut)
     } else {
-        r.finish(State::Neutral, 0.0, "Small-cap EPS estimates are flat ({g13} over 13 weeks).")
+        r.conclude(State::Neutral, 0.0, Branch::C1Flat)
     }
 }
 
@@ -730,23 +630,11 @@ fn c2_revenue(input: &SignalInput) -> SignalResult {
     r.push_num("g13s_prev", gp, Unit::Pct);
     r.push("obs_date", Ev::Date { v: last });
     if g >= -0.005 && g >= gp {
-        r.finish(
-            State::Bullish,
-            ramp(g, -0.005, 0.02),
-            "Revenue estimates have stabilised ({g13s} over 13 weeks, against {g13s_prev} in the 13 weeks before).",
-        )
+        r.conclude(State::Bullish, ramp(g, -0.005, 0.02), Branch::C2Stable)
     } else if g < -0.02 && g < gp {
-        r.finish(
-            State::Bearish,
-            ramp(-g, 0.02, 0.05),
-            "Revenue estimates are still falling, and faster ({g13s} over 13 weeks after {g13s_prev}).",
-        )
+        r.conclude(State::Bearish, ramp(-g, 0.02, 0.05), Branch::C2Falling)
     } else {
-        r.finish(
-            State::Neutral,
-            0.0,
-            "Revenue revisions are mixed ({g13s} over 13 weeks, {g13s_prev} in the 13 weeks before).",
-        )
+        r.conclude(State::Neutral, 0.0, Branch::C2Mixed)
     }
 }
 
@@ -770,28 +658,16 @@ fn c3_cost_pressure(input: &SignalInput) -> SignalResult {
     r.push_num("d3_ahe", ahe.as_ref().map_or(f64::NAN, |a| a.d3_pp), Unit::Pp);
     r.push("obs_month", Ev::Text { v: month_label(last) });
     r.push("obs_date", Ev::Date { v: last });
-    let wage = if ahe.is_some() {
-        ", wage growth {ahe_yoy} YoY ({d3_ahe} pp)"
-    } else {
+    if ahe.is_none() {
         r.flags.push(Flag::AheMissing);
-        ""
-    };
+    }
     let d3_ahe = ahe.as_ref().map(|a| a.d3_pp);
     if p.d3_pp <= 0.0 && d3_ahe.is_none_or(|d| d <= 0.0) {
         let s = 0.6 * ramp(-p.d3_pp, 0.0, 1.0) + 0.4 * d3_ahe.map_or(0.0, |d| ramp(-d, 0.0, 0.3));
-        let t = format!(
-            "Cost pressure is easing: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){wage} (as of {{obs_month}})."
-        );
-        r.finish(State::Bullish, s, &t)
+        r.conclude(State::Bullish, s, Branch::C3Easing)
     } else if p.d3_pp >= 0.5 {
-        let t = format!(
-            "Cost pressure is rising: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){wage} (as of {{obs_month}})."
-        );
-        r.finish(State::Bearish, ramp(p.d3_pp, 0.5, 1.5), &t)
+        r.conclude(State::Bearish, ramp(p.d3_pp, 0.5, 1.5), Branch::C3Rising)
     } else {
-        let t = format!(
-            "Cost pressure is steady: producer prices {{ppi_yoy}} YoY ({{d3_ppi}} pp in 3 months){wage} (as of {{obs_month}})."
-        );
-        r.finish(State::Neutral, 0.0, &t)
+        r.conclude(State::Neutral, 0.0, Branch::C3Steady)
     }
 }

@@ -5,7 +5,6 @@ pub mod branch;
 pub mod cache;
 pub mod catalog;
 pub mod daily;
-pub mod format;
 pub mod macro_;
 pub mod relative;
 pub mod risk;
@@ -218,7 +217,7 @@ pub struct SignalResult {
     #[serde(skip)]
     pub branch: Branch,
     /// The sentence the note prints: written by `narrative::signal_text` from the branch and the
-    /// evidence (empty until then; the weekly, 3-day, relative and risk families write none).
+    /// evidence (empty until then: no signal family writes prose).
     pub sentence: String,
     /// Typed facts for readers that need values (the stance, the charts), never parsed back
     /// from evidence keys or text. Not serialized: `signals.json` shows them as evidence.
@@ -267,7 +266,7 @@ pub struct CompressionBand {
 }
 
 impl SignalResult {
-    /// A neutral result with no evidence yet; fill it, then call [`SignalResult::finish`].
+    /// A neutral result with no evidence yet; fill it, then call [`SignalResult::conclude`].
     pub fn new(
         id: &'static str,
         group: &'static str,
@@ -350,17 +349,6 @@ impl SignalResult {
         self
     }
 
-    /// [`SignalResult::conclude`] for the families that still write their own sentence (daily,
-    /// macro and fundamentals; not yet moved to the narrative): fills `template` from the
-    /// evidence, unless sentences are off ([`without_sentences`]).
-    pub fn finish(mut self, state: State, strength: f64, template: &str) -> Self {
-        self = self.conclude(state, strength, Branch::None);
-        if !QUIET.with(std::cell::Cell::get) {
-            self.sentence = format::fill(template, &self.evidence);
-        }
-        self
-    }
-
     /// The evidence value under `key`.
     pub fn ev(&self, key: &str) -> Option<&Ev> {
         self.evidence.iter().find(|(k, _)| k == key).map(|(_, v)| v)
@@ -427,12 +415,11 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
 }
 
 thread_local! {
-    /// Set by [`without_sentences`]: results are built without their sentence.
+    /// Set by [`without_sentences`]: a walk that keeps only states and strengths.
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `f` on this thread with sentence filling skipped ([`SignalResult::finish`] leaves the
-/// sentence empty): for walks over history that keep only states and strengths. States and
+/// Runs `f` on this thread in walk mode (no sentence is ever written there): for walks over history that keep only states and strengths. States and
 /// strengths are unchanged; evidence that no state, strength or stance rule reads may be left
 /// out (F1's levels crossed by a leg that is not impulsive, E3's event bars when neutral).
 pub fn without_sentences<T>(f: impl FnOnce() -> T) -> T {

@@ -206,6 +206,51 @@ impl Invalidation {
     }
 }
 
+/// A flag the stance raises, serialized as the string signals.json and the batch index have
+/// always shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StanceFlag {
+    /// `insufficient_data`: coverage too low for a stance.
+    InsufficientData,
+    /// `risk_triggered`: a risk signal fired (bearish).
+    RiskTriggered,
+    /// `risk_watch`: a risk signal is on watch.
+    RiskWatch,
+    /// `level_invalidated`: the score's Long or Short was already invalidated by its own levels.
+    LevelInvalidated,
+    /// `level_triggered`: an invalidation level was crossed since the stance was taken
+    /// (`history::edge`).
+    LevelTriggered,
+    /// `no_track_edge`: the track record shows no edge for the stance (`history::edge`).
+    NoTrackEdge,
+}
+
+impl StanceFlag {
+    /// The flag's name in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StanceFlag::InsufficientData => "insufficient_data",
+            StanceFlag::RiskTriggered => "risk_triggered",
+            StanceFlag::RiskWatch => "risk_watch",
+            StanceFlag::LevelInvalidated => "level_invalidated",
+            StanceFlag::LevelTriggered => "level_triggered",
+            StanceFlag::NoTrackEdge => "no_track_edge",
+        }
+    }
+}
+
+impl Serialize for StanceFlag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for StanceFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The stance with everything needed to audit it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stance {
@@ -223,8 +268,8 @@ pub struct Stance {
     pub groups: Vec<(String, Option<f64>)>,
     /// Overrides applied, in order, as printed sentences.
     pub overrides: Vec<String>,
-    /// Flags: `risk_triggered`, `risk_watch`, `insufficient_data`.
-    pub flags: Vec<String>,
+    /// Flags (typed; serialized as `risk_triggered`, `risk_watch`, `insufficient_data`, …).
+    pub flags: Vec<StanceFlag>,
     /// Invalidation levels.
     pub invalidation: Vec<Invalidation>,
     /// Set when the score gave a Long or Short whose own invalidation levels had already
@@ -407,7 +452,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
 
     // 1. Coverage.
     if coverage < 0.5 {
-        flags.push("insufficient_data".to_string());
+        flags.push(StanceFlag::InsufficientData);
         if stance != StanceKind::Neutral {
             overrides.push(format!(
                 "Insufficient data: only {:.0}% of the weighted signals could be assessed, so the {} score is held at Neutral.",
@@ -431,7 +476,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         _ => "an OBV support break",
     };
     if h1 && h2 {
-        flags.push("risk_triggered".to_string());
+        flags.push(StanceFlag::RiskTriggered);
         if stance == StanceKind::Long {
             stance = StanceKind::Neutral;
             overrides.push(
@@ -442,7 +487,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
                 .push(format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place."));
         }
     } else if h1 || h2 {
-        flags.push("risk_watch".to_string());
+        flags.push(StanceFlag::RiskWatch);
         let which = if h1 { "a lower high" } else { obv_risk };
         overrides.push(format!("Risk watch: {which} is in place, so conviction is capped at moderate."));
         moderate = true;
@@ -658,7 +703,7 @@ pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
         return st;
     }
     let watch = Watch { idea: st.stance, score: st.score, broken };
-    st.flags.push("level_invalidated".into());
+    st.flags.push(StanceFlag::LevelInvalidated);
     st.overrides.push(watch_sentence(&watch));
     for o in st.overrides.iter_mut().filter(|o| o.starts_with("Risk watch:")) {
         *o = o.replace(", so conviction is capped at moderate.", ".");

@@ -8,7 +8,7 @@ use marketnote::config::{ChartConfig, NoteConfig, Theme};
 use marketnote::data::{Bar, Bars, Dataset, Direction, Instrument, MacroObs, MacroSeries, Transform};
 use marketnote::resample::{resample, Timeframe};
 use marketnote::signals::stance::{Checklist, Stance, StanceKind};
-use marketnote::signals::{Ev, SignalResult, State, Unit};
+use marketnote::signals::{Branch, Ev, SignalResult, State, Unit};
 use marketnote::Analysis;
 
 fn d(s: &str) -> NaiveDate {
@@ -69,37 +69,37 @@ fn signals(daily: &Bars) -> Vec<SignalResult> {
     d1.push_num("bottom", last - 25.0, Unit::Price);
     d1.push_num("top", last - 10.0, Unit::Price);
     d1.push("reclaim_date", Ev::Date { v: daily.date[t.saturating_sub(60)] });
-    let d1 = d1.finish(State::Bullish, 0.6, "x");
+    let d1 = d1.conclude(State::Bullish, 0.6, Branch::None);
     let mut e1 = SignalResult::new("d3_consolidation_hold", "three_day", "c", Timeframe::ThreeDay, None);
     e1.push_num("zlo", last - 8.0, Unit::Price);
     e1.push_num("ztop", last - 4.0, Unit::Price);
     e1.push("zone_start", Ev::Date { v: daily.date[t.saturating_sub(90)] });
     e1.push("zone_end", Ev::Date { v: daily.date[t.saturating_sub(50)] });
     e1.push("breakout_date", Ev::Date { v: daily.date[t.saturating_sub(45)] });
-    let e1 = e1.finish(State::Bullish, 0.5, "x");
+    let e1 = e1.conclude(State::Bullish, 0.5, Branch::None);
     let mut f1 = SignalResult::new("d1_stacked_level_reclaim", "daily", "c", Timeframe::Daily, None);
     f1.push("levels", Ev::Text { v: format!("{:.2} (SMA50), {:.2} (POC)", last - 3.0, last - 5.0) });
-    let f1 = f1.finish(State::Bullish, 0.5, "x");
+    let f1 = f1.conclude(State::Bullish, 0.5, Branch::None);
     let mut f2 = SignalResult::new("d1_volume_thrust", "daily", "c", Timeframe::Daily, None);
     f2.push("date", Ev::Date { v: daily.date[t.saturating_sub(20)] });
     f2.push_num("rank", 1.0, Unit::Count);
-    let f2 = f2.finish(State::Bullish, 0.5, "x");
+    let f2 = f2.conclude(State::Bullish, 0.5, Branch::None);
     let mut f4 = SignalResult::new("d1_no_distribution", "daily", "c", Timeframe::Daily, None);
     f4.push(
         "dd_dates",
         Ev::Dates { v: vec![daily.date[t.saturating_sub(12)], daily.date[t.saturating_sub(3)]] },
     );
-    let f4 = f4.finish(State::Bullish, 0.5, "x");
+    let f4 = f4.conclude(State::Bullish, 0.5, Branch::None);
     let mut h1 = SignalResult::new("risk_lower_high", "risk", "c", Timeframe::Daily, None);
     h1.push_num("H_prev", daily.high[t.saturating_sub(30)], Unit::Price);
     h1.push("H_prev_date", Ev::Date { v: daily.date[t.saturating_sub(30)] });
     h1.push_num("H_last", daily.high[t.saturating_sub(30)] - 2.0, Unit::Price);
     h1.push("H_last_date", Ev::Date { v: daily.date[t.saturating_sub(8)] });
     h1.push_num("Lmid", last - 6.0, Unit::Price);
-    let h1 = h1.finish(State::Neutral, 0.0, "x");
+    let h1 = h1.conclude(State::Neutral, 0.0, Branch::None);
     let mut h2 = SignalResult::new("risk_obv_underside_retest_fail", "risk", "c", Timeframe::Daily, None);
     h2.push_num("line", 1.0e8, Unit::Shares);
-    let h2 = h2.finish(State::Bullish, 0.4, "x");
+    let h2 = h2.conclude(State::Bullish, 0.4, Branch::None);
     vec![d1, e1, f1, f2, f4, h1, h2]
 }
 
@@ -447,10 +447,10 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     // hurts a long; a series no signal reads is not assessed.
     let mut a = analysis(900, true, true);
     a.stance.stance = StanceKind::Short;
-    let b1 = SignalResult::new("macro_rate_cut_expectations", "macro", "c", Timeframe::Daily, None).finish(
+    let b1 = SignalResult::new("macro_rate_cut_expectations", "macro", "c", Timeframe::Daily, None).conclude(
         State::Bearish,
         0.8,
-        "x",
+        Branch::None,
     );
     a.signals.push(b1);
     let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
@@ -474,10 +474,10 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     let mut a = analysis(900, true, true);
     let mut b1 = SignalResult::new("macro_rate_cut_expectations", "macro", "c", Timeframe::Daily, None);
     b1.push("dff_126", Ev::Num { v: -0.45, unit: Unit::Pp });
-    a.signals.push(b1.finish(State::Bullish, 0.8, "x"));
+    a.signals.push(b1.conclude(State::Bullish, 0.8, Branch::None));
     let mut b2 = SignalResult::new("macro_inflation_cooling", "macro", "c", Timeframe::Monthly, None);
     b2.push("d3_h", Ev::Num { v: 0.6008, unit: Unit::Pp });
-    a.signals.push(b2.finish(State::Neutral, 0.0, "x"));
+    a.signals.push(b2.conclude(State::Neutral, 0.0, Branch::None));
     let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
     let m = charts.iter().find(|c| c.name == "macro").unwrap();
     assert!(m.alt.contains("over 6 months −0.45;"), "{}", m.alt);

@@ -5,7 +5,7 @@
 
 use marketnote::config::NoteConfig;
 use marketnote::report::{build, RenderOptions};
-use marketnote::signals::stance::{LevelStatus, StanceKind, Trigger};
+use marketnote::signals::stance::{LevelStatus, StanceFlag, StanceKind, Trigger};
 use marketnote::signals::Flag;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -103,7 +103,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         let header_line = b.lines().find(|l| l.contains("· score ")).unwrap();
         assert!(header_line.contains(&format!("{} conviction", st.conviction)), "{date}: {header_line}");
         assert_eq!(doc["stance"]["conviction"], st.conviction.to_string().as_str(), "{date}");
-        if st.flags.iter().any(|f| f == "no_track_edge") {
+        if st.flags.contains(&StanceFlag::NoTrackEdge) {
             assert_eq!(st.conviction.to_string(), "low", "{date}");
         }
         let edge =
@@ -307,7 +307,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             let lead = n.lead.join(" ");
             assert!(lead.contains("already triggered"), "{date}: lead {lead}");
             assert!(section(md, "Risk").contains("already triggered"), "{date}");
-            assert!(st.flags.iter().any(|f| f == "level_triggered"), "{date}");
+            assert!(st.flags.contains(&StanceFlag::LevelTriggered), "{date}");
             assert!(doc["stance"]["flags"].to_string().contains("level_triggered"), "{date}");
             assert_ne!(st.conviction, "high", "{date}");
         }

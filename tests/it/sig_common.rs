@@ -168,7 +168,7 @@ pub fn print(rs: &[SignalResult]) {
         let ev: Vec<String> = r
             .evidence
             .iter()
-            .map(|(k, v)| format!("{k}={}", marketnote::signals::format::format_ev(v, None)))
+            .map(|(k, v)| format!("{k}={}", marketnote::narrative::format::format_ev(v, None)))
             .collect();
         println!("  {}", ev.join(" | "));
     }

@@ -3,8 +3,9 @@
 
 use crate::common;
 use common::*;
+use marketnote::signals::branch::F2Span;
 use marketnote::signals::risk::{scan_obv, ObvStatus};
-use marketnote::signals::{daily, risk, Branch, Flag, SignalResult, State, Unavailable};
+use marketnote::signals::{daily, risk, Branch, Ev, Flag, SignalResult, State, Unavailable};
 
 fn get<'a>(rs: &'a [SignalResult], id: &str) -> &'a SignalResult {
     rs.iter().find(|r| r.id == id).unwrap()
@@ -27,10 +28,11 @@ fn f4_flat_volume_is_bullish_and_cluster_is_bearish() {
     let v = vec![1e6; n];
     let r = eval_daily(&c, &v);
     let f4 = get(&r, "d1_no_distribution");
-    assert_eq!(f4.state, State::Bullish, "{}", f4.sentence);
+    assert_eq!(f4.state, State::Bullish, "{:?}", f4.branch);
     assert_eq!(f4.num("active"), Some(0.0));
     assert_eq!(f4.strength, 1.0);
-    assert!(f4.sentence.starts_with("No distribution on the daily: 0 distribution days"), "{}", f4.sentence);
+    assert_eq!(f4.branch, Branch::F4Clean);
+    assert_eq!(f4.ev("hvr_dates"), Some(&Ev::Dates { v: vec![] }));
 
     // Six down days of -0.5% on rising volume inside the last 25 sessions.
     let mut c = uptrend(n);
@@ -45,9 +47,9 @@ fn f4_flat_volume_is_bullish_and_cluster_is_bearish() {
     }
     let r = eval_daily(&c, &v);
     let f4 = get(&r, "d1_no_distribution");
-    assert_eq!(f4.state, State::Bearish, "{}", f4.sentence);
+    assert_eq!(f4.state, State::Bearish, "{:?}", f4.branch);
     assert_eq!(f4.num("active"), Some(6.0));
-    assert!(f4.sentence.contains("6 active distribution days"), "{}", f4.sentence);
+    assert_eq!(f4.branch, Branch::F4Selling { reversal: false });
     assert!((f4.strength - 2.0 / 3.0).abs() < 1e-12);
 
     // Three: neutral.
@@ -62,7 +64,7 @@ fn f4_flat_volume_is_bullish_and_cluster_is_bearish() {
         v[i] = 1.2e6;
     }
     let f4 = get(&eval_daily(&c, &v), "d1_no_distribution").clone();
-    assert_eq!(f4.state, State::Neutral, "{}", f4.sentence);
+    assert_eq!(f4.state, State::Neutral, "{:?}", f4.branch);
     assert_eq!(f4.num("active"), Some(3.0));
 }
 
@@ -86,9 +88,10 @@ fn f4_high_volume_reversal_is_bearish() {
     let o = Owned::new(b);
     let r = daily::evaluate(&o.input());
     let f4 = get(&r, "d1_no_distribution");
-    assert_eq!(f4.state, State::Bearish, "{}", f4.sentence);
+    assert_eq!(f4.state, State::Bearish, "{:?}", f4.branch);
     assert!(f4.strength >= 0.7);
-    assert!(f4.sentence.contains("high-volume reversal"), "{}", f4.sentence);
+    assert_eq!(f4.branch, Branch::F4Selling { reversal: true });
+    assert!(matches!(f4.ev("hvr_dates"), Some(Ev::Dates { v }) if !v.is_empty()));
 }
 
 #[test]
@@ -100,15 +103,17 @@ fn f2_volume_thrust_states() {
     v[n - 3] = 5e6;
     let r = eval_daily(&c, &v);
     let f2 = get(&r, "d1_volume_thrust");
-    assert_eq!(f2.state, State::Bullish, "{}", f2.sentence);
+    assert_eq!(f2.state, State::Bullish, "{:?}", f2.branch);
     assert_eq!(f2.num("rank"), Some(1.0));
-    assert!(f2.sentence.contains("5.0M shares, the #1 heaviest of 252 sessions"), "{}", f2.sentence);
+    assert_eq!(f2.branch, Branch::F2Thrust);
+    assert_eq!(f2.num("vol"), Some(5e6));
 
     // Same volume on a down day closing near its low.
     let mut c2 = c.clone();
     c2[n - 3] = c2[n - 4] - 1.0;
     let f2 = get(&eval_daily(&c2, &v), "d1_volume_thrust").clone();
-    assert_eq!(f2.state, State::Bearish, "{}", f2.sentence);
+    assert_eq!(f2.state, State::Bearish, "{:?}", f2.branch);
+    assert!(matches!(f2.branch, Branch::F2DownDay(_)), "{:?}", f2.branch);
 
     // Heavier volume earlier in the year: nothing recent in the top 5.
     let mut quiet = vol_noise(n);
@@ -116,8 +121,9 @@ fn f2_volume_thrust_states() {
         *x *= 2.0;
     }
     let f2 = get(&eval_daily(&c, &quiet), "d1_volume_thrust").clone();
-    assert_eq!(f2.state, State::Neutral, "{}", f2.sentence);
+    assert_eq!(f2.state, State::Neutral, "{:?}", f2.branch);
     assert!(f2.num("rank").unwrap() > 5.0);
+    assert_eq!(f2.branch, Branch::F2NoTopDay(F2Span::Last20));
 }
 
 #[test]
@@ -153,8 +159,9 @@ fn f3_pullback_states() {
     let n = 320;
     let r = eval_daily(&uptrend(n), &vec![1e6; n]);
     let f3 = get(&r, "d1_shallow_pullbacks");
-    assert_eq!(f3.state, State::Bullish, "{}", f3.sentence);
+    assert_eq!(f3.state, State::Bullish, "{:?}", f3.branch);
     assert!(f3.flags.contains(&Flag::NoMaterialPullback));
+    assert_eq!(f3.branch, Branch::F3NoPullback);
     assert_eq!(f3.strength, 0.5);
 
     // A 12-session slide giving back the whole 40-session advance.
@@ -163,8 +170,9 @@ fn f3_pullback_states() {
         c[i] = c[i - 1] - 0.45;
     }
     let f3 = get(&eval_daily(&c, &vec![1e6; n]), "d1_shallow_pullbacks").clone();
-    assert_eq!(f3.state, State::Bearish, "{}", f3.sentence);
+    assert_eq!(f3.state, State::Bearish, "{:?}", f3.branch);
     assert!(f3.num("retrace").unwrap() > 0.618);
+    assert_eq!(f3.branch, Branch::F3Deep);
 }
 
 /// A long decline with swings, then a 10-session impulsive leg through the moving averages.
@@ -187,19 +195,20 @@ fn f1_impulsive_reclaim_and_no_leg() {
     let n = c.len();
     let r = eval_daily(&c, &vol_noise(n));
     let f1 = get(&r, "d1_stacked_level_reclaim");
-    assert_eq!(f1.state, State::Bullish, "{} {:?}", f1.sentence, f1.evidence);
+    assert_eq!(f1.state, State::Bullish, "{:?} {:?}", f1.branch, f1.evidence);
     assert!(f1.num("n_reclaimed").unwrap() >= 3.0);
     assert!(f1.num("lvl1").is_some());
-    assert!(f1.sentence.contains("reclaimed"), "{}", f1.sentence);
+    assert_eq!(f1.branch, Branch::F1Reclaim);
     // The mirror: a down-leg through the averages of a long rise.
     let m: Vec<f64> = c.iter().map(|x| 300.0 - x).collect();
     let f1 = get(&eval_daily(&m, &vol_noise(n)), "d1_stacked_level_reclaim").clone();
-    assert_eq!(f1.state, State::Bearish, "{} {:?}", f1.sentence, f1.evidence);
-    assert!(f1.sentence.contains("lost"));
+    assert_eq!(f1.state, State::Bearish, "{:?} {:?}", f1.branch, f1.evidence);
+    assert_eq!(f1.branch, Branch::F1Lost);
     // A gentle trend has no impulsive leg.
     let f1 = get(&eval_daily(&uptrend(320), &vec![1e6; 320]), "d1_stacked_level_reclaim").clone();
     assert_eq!(f1.state, State::Neutral);
     assert!(f1.flags.contains(&Flag::NotImpulsive));
+    assert_eq!(f1.branch, Branch::F1NotImpulsive);
 }
 
 /// OBV path (steps of ±1): two pivot lows (flat line at 5), a break, a retest, a new low.
@@ -407,4 +416,21 @@ mod point_in_time {
             prop_assert_eq!(full.stance.score, cut.stance.score);
         }
     }
+}
+
+/// The narrative's daily sentences, written from the branch and evidence (prose only here).
+#[test]
+fn daily_sentences_are_written_from_branch_and_evidence() {
+    let n = 320;
+    let r = eval_daily(&uptrend(n), &vec![1e6; n]);
+    let f4 = crate::sig_common::said(get(&r, "d1_no_distribution"));
+    assert!(f4.starts_with("No distribution on the daily: 0 distribution days"), "{f4}");
+    assert!(f4.ends_with("and no high-volume reversal."), "{f4}");
+    let mut v = vol_noise(n);
+    v[n - 3] = 5e6;
+    let f2 = crate::sig_common::said(get(&eval_daily(&uptrend(n), &v), "d1_volume_thrust"));
+    assert!(f2.contains("IWM traded 5.0M shares, the #1 heaviest of 252 sessions"), "{f2}");
+    let f1 =
+        crate::sig_common::said(get(&eval_daily(&uptrend(n), &vec![1e6; n]), "d1_stacked_level_reclaim"));
+    assert!(f1.starts_with("There is no impulsive multi-level reclaim on the daily chart"), "{f1}");
 }

@@ -2,8 +2,9 @@
 //! stale, short history, and point in time.
 
 use crate::common;
+use crate::sig_common::said;
 use common::*;
-use marketnote::signals::{macro_, Flag, SignalResult, State, Unavailable};
+use marketnote::signals::{macro_, Branch, Ev, Flag, SignalResult, State, Unavailable};
 
 fn get<'a>(rs: &'a [SignalResult], id: &str) -> &'a SignalResult {
     rs.iter().find(|r| r.id == id).unwrap()
@@ -28,13 +29,11 @@ fn b1_states() {
         "2024-07-01",
     );
     let r = get(&rs, B1);
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!((r.num("spread").unwrap() - (4.0 - 5.33)).abs() < 1e-12);
-    assert!(
-        r.sentence.contains("4.00%") && r.sentence.contains("1.33 pp below fed funds at 5.33%"),
-        "{}",
-        r.sentence
-    );
+    assert_eq!(r.branch, Branch::B1Cuts);
+    let t = said(r);
+    assert!(t.contains("4.00%") && t.contains("1.33 pp below fed funds at 5.33%"), "{t}");
     assert!(r.strength > 0.5);
 
     // 2-year half a point or more above the policy rate and not falling: no cuts priced.
@@ -44,7 +43,8 @@ fn b1_states() {
     );
     let r = get(&rs, B1);
     assert_eq!(r.state, State::Bearish);
-    assert!(r.sentence.contains("0.57 pp above"), "{}", r.sentence);
+    assert_eq!(r.branch, Branch::B1Hikes);
+    assert!(said(r).contains("0.57 pp above"), "{}", said(r));
     // Under half a point above with a flat 2-year: no rate path is read.
     let rs = eval(
         vec![daily_series("dgs2", 130, last, |_| 5.8), daily_series("fed_funds", 130, last, |_| 5.33)],
@@ -73,9 +73,9 @@ fn b1_monthly_policy_rate_is_labelled() {
     let r = get(&rs, B1);
     // The monthly value names its month (issue 11: a stale average must not read as today's rate).
     assert!(
-        r.sentence.contains("fed funds (the ") && r.sentence.contains(" 2024 average)"),
-        "{}",
-        r.sentence
+        matches!(r.ev("ff_label"), Some(Ev::Text { v }) if v.starts_with("fed funds (the ") && v.ends_with(" 2024 average)")),
+        "{:?}",
+        r.ev("ff_label")
     );
     assert!(r.flags.contains(&Flag::PolicyRateMonthly));
 }
@@ -91,9 +91,9 @@ fn b1_prefers_a_daily_policy_rate_when_both_are_configured() {
         "2024-07-01",
     );
     let r = get(&rs, B1);
-    assert_eq!(r.num("dff"), Some(4.83), "{}", r.sentence);
+    assert_eq!(r.num("dff"), Some(4.83), "{:?}", r.branch);
     assert!(!r.flags.contains(&Flag::PolicyRateMonthly));
-    assert!(!r.sentence.contains("average"), "{}", r.sentence);
+    assert_eq!(r.ev("ff_label"), Some(&Ev::Text { v: "fed funds".into() }));
 }
 
 #[test]
@@ -149,9 +149,11 @@ fn b2_inflation_states_and_missing_month() {
     let core = monthly_series("core_cpi", 45, 17, d("2024-05-01"), f);
     let rs = eval(vec![core.clone()], "2024-07-01");
     let r = get(&rs, "macro_inflation_cooling");
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!(r.num("d3_c").unwrap() < -0.1);
-    assert!(r.sentence.contains("May 2024"), "{}", r.sentence);
+    assert_eq!(r.branch, Branch::B2Cooling);
+    assert_eq!(r.ev("obs_month"), Some(&Ev::Text { v: "May 2024".into() }));
+    assert!(said(r).contains("(as of May 2024)"), "{}", said(r));
     assert!(r.flags.contains(&Flag::HeadlineMissing));
 
     // Re-accelerating: +0.1%/month then +0.5%/month.
@@ -208,7 +210,7 @@ fn b3_sahm_states() {
         "2024-07-01",
     );
     let r = get(&rs, "macro_growth_stabilising");
-    assert_eq!(r.state, State::Bearish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bearish, "{:?}", r.branch);
     assert!(r.num("sahm_gap").unwrap() >= 0.5);
     // Gap in [0.30, 0.50): neutral.
     let rs = eval(
@@ -228,8 +230,9 @@ fn b4_financing_states() {
     let oas = daily_series("hy_oas", 1300, last, |i| 6.0 - 3.0 * i as f64 / 1299.0);
     let rs = eval(vec![oas, daily_series("dgs2", 130, last, |i| 5.0 - i as f64 / 129.0)], "2024-07-01");
     let r = get(&rs, "macro_financing_costs_falling");
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
-    assert!(r.sentence.contains("percentile over 5 years"));
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
+    assert_eq!(r.branch, Branch::B4Falling);
+    assert!(said(r).contains("percentile over 5 years"));
     // OAS jumping 1 pp: tightening.
     let oas = daily_series("hy_oas", 1300, last, |i| if i > 1250 { 5.0 } else { 4.0 });
     let rs = eval(vec![oas, daily_series("dgs2", 130, last, |_| 4.0)], "2024-07-01");
@@ -252,8 +255,9 @@ fn b5_and_fundamentals() {
         "2024-06-28",
     );
     let r = get(&rs, "macro_foreign_flows");
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
-    assert!(r.sentence.contains("$180.00bn") && r.sentence.contains("$60.00bn"), "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
+    assert_eq!(r.branch, Branch::B5Strong);
+    assert!(said(r).contains("$180.00bn") && said(r).contains("$60.00bn"), "{}", said(r));
     let rs = eval(
         vec![monthly_series(
             "foreign_flows",
@@ -266,7 +270,8 @@ fn b5_and_fundamentals() {
     );
     let r = get(&rs, "macro_foreign_flows");
     assert_eq!(r.state, State::Bearish);
-    assert!(r.sentence.contains("$90.00bn"), "{}", r.sentence);
+    assert_eq!(r.branch, Branch::B5Selling);
+    assert!(said(r).contains("$90.00bn"), "{}", said(r));
 
     // Weekly EPS: falls 5% over 20 weeks then rises 3% over 13: a fresh turn.
     let weekly = |id: &str, n: usize, f: &dyn Fn(usize) -> f64| {
@@ -284,8 +289,9 @@ fn b5_and_fundamentals() {
     });
     let rs = eval(vec![eps], "2024-06-28");
     let r = get(&rs, "fund_small_cap_earnings_turn");
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!(r.flags.contains(&Flag::FreshTurn));
+    assert_eq!(r.branch, Branch::C1FreshTurn);
     let eps = weekly("fwd_eps", 45, &|i| 100.0 - 0.3 * i as f64);
     assert_eq!(get(&eval(vec![eps], "2024-06-28"), "fund_small_cap_earnings_turn").state, State::Bearish);
 
@@ -295,8 +301,10 @@ fn b5_and_fundamentals() {
     let ppi = monthly_series("ppi", 45, 17, d("2024-05-01"), |i| 100.0 * 1.002f64.powi(i as i32));
     let rs = eval(vec![ppi], "2024-07-01");
     let r = get(&rs, "fund_cost_pressure_easing");
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!(r.flags.contains(&Flag::AheMissing));
+    assert_eq!(r.branch, Branch::C3Easing);
+    assert!(!said(r).contains("wage"), "{}", said(r));
 
     // Nothing configured: every one not assessed, with the series named.
     let rs = eval(vec![], "2024-07-01");
@@ -355,7 +363,7 @@ fn b2_core_and_headline_must_agree() {
     // Core cooling, headline cooling: bullish.
     let rs = eval(vec![cpi("core_cpi", 0.004, 0.001), cpi("cpi", 0.004, 0.002)], "2024-07-01");
     let r = get(&rs, "macro_inflation_cooling");
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!(r.num("d3_c").unwrap() <= -0.10 && r.num("d3_h").unwrap() < 0.0);
     // Core cooling, headline rising (the old rule allowed up to +0.20): neutral, flagged.
     let rs = eval(vec![cpi("core_cpi", 0.004, 0.001), cpi("cpi", 0.003, 0.0035)], "2024-07-01");
@@ -383,7 +391,7 @@ fn b3_stabilising_means_unemployment_turned_down_after_a_rise() {
         14..=19 => 4.0 + 0.8 * (i - 13) as f64 / 6.0,
         _ => (4.8 - 0.1 * (i - 19) as f64).max(4.2),
     });
-    assert_eq!(r.state, State::Bullish, "{}", r.sentence);
+    assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!(r.num("sahm_gap_peak12").unwrap() >= macro_::B3_RISE_PP);
     assert!(r.num("u3avg_high12").unwrap() - r.num("u3avg").unwrap() >= macro_::B3_TURN_PP);
     assert!(r.num("d3_u3avg").unwrap() <= 0.0 && r.num("d3_unrate").unwrap() <= 0.0);

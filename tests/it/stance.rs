@@ -3,8 +3,8 @@
 use marketnote::config::SignalParams;
 use marketnote::resample::Timeframe;
 use marketnote::signals::catalog;
-use marketnote::signals::stance::{checklist, ids, score, Conviction, StanceKind, Tick, GROUPS};
-use marketnote::signals::{SignalResult, State, Unavailable, Unit};
+use marketnote::signals::stance::{checklist, ids, score, Conviction, StanceFlag, StanceKind, Tick, GROUPS};
+use marketnote::signals::{Branch, SignalResult, State, Unavailable, Unit};
 
 /// Every signal with its scoring group, from the catalogue.
 const ALL: [(&str, &str); 25] = {
@@ -28,7 +28,7 @@ fn sig(id: &'static str, group: &'static str, state: State, s: f64) -> SignalRes
             Unavailable::MissingInput { input: "x".into() },
         );
     }
-    SignalResult::new(id, group, "claim", Timeframe::Daily, None).finish(state, s, "s")
+    SignalResult::new(id, group, "claim", Timeframe::Daily, None).conclude(state, s, Branch::None)
 }
 
 /// All 25 signals with the given (state, strength) chosen by a function of the index.
@@ -115,7 +115,7 @@ fn override_insufficient_coverage() {
     assert!((st.coverage - 0.40).abs() < 1e-12);
     assert!(st.score > 0.8);
     assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st.flags.contains(&"insufficient_data".to_string()));
+    assert!(st.flags.contains(&StanceFlag::InsufficientData));
     assert!(st.overrides[0].contains("Insufficient data"), "{:?}", st.overrides);
 }
 
@@ -127,7 +127,7 @@ fn override_risk_triggered_and_watch() {
     let st = score(&rs, &SignalParams::default());
     assert!(st.score >= 0.20);
     assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st.flags.contains(&"risk_triggered".to_string()));
+    assert!(st.flags.contains(&StanceFlag::RiskTriggered));
 
     let mut rs = all(|_, _| (State::Bullish, 0.8));
     set(&mut rs, ids::H2, State::Bearish, 1.0);
@@ -135,7 +135,7 @@ fn override_risk_triggered_and_watch() {
     assert!(st.score.abs() >= 0.35);
     assert_eq!(st.stance, StanceKind::Long);
     assert_eq!(st.conviction, Conviction::Moderate);
-    assert!(st.flags.contains(&"risk_watch".to_string()));
+    assert!(st.flags.contains(&StanceFlag::RiskWatch));
 }
 
 #[test]

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use marketnote::config::NoteConfig;
-use marketnote::signals::stance::{level_formed, InvalidationBasis, LevelStatus, StanceKind, Trigger};
+use marketnote::signals::stance::{
+    level_formed, InvalidationBasis, LevelStatus, StanceFlag, StanceKind, Trigger,
+};
 use marketnote::{analyze, analyze_note, Analysis};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -49,7 +51,7 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
         "{broken:?}"
     );
     assert!(w.broken.iter().all(|l| l.status == LevelStatus::Triggered && l.side == StanceKind::Long));
-    assert!(st.flags.iter().any(|f| f == "level_invalidated"), "{:?}", st.flags);
+    assert!(st.flags.contains(&StanceFlag::LevelInvalidated), "{:?}", st.flags);
     let sentence = marketnote::signals::stance::watch_sentence(w);
     assert!(st.overrides.contains(&sentence), "{:?}", st.overrides);
     assert!(sentence.contains("OBV support line") && sentence.contains("2025-10-21"), "{sentence}");

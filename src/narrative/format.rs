@@ -15,7 +15,7 @@
 //! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
 //! `YYYY-MM-DD`, date lists comma-separated, ranges `lo–hi`. A missing key renders `n/a`.
 
-use super::{Ev, Unit};
+use crate::signals::{Ev, Unit};
 
 /// Formats one evidence value with an optional modifier (`abs`, `pctile`).
 pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
