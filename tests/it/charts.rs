@@ -541,3 +541,17 @@ fn the_daily_chart_marks_the_high_volume_reversal_the_note_names() {
     let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
     assert!(!render_all_svg_named(&a, "daily").contains("high-volume reversal"));
 }
+
+#[test]
+fn an_obv_support_line_beyond_the_panel_is_clipped_with_an_arrow_and_its_value() {
+    // 2025-12-12: the support line ends at 3,203.1M while OBV over the window stays below 3.0B.
+    // The panel keeps OBV's own range (no 3.2B tick) and the line's value is read at the edge,
+    // in the note's words, with an arrow toward it; the label stays inside the panel.
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    assert!(svg.contains("OBV line 3,203.1M ↑"), "no clipped OBV line label");
+    assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
+    check_layouts("2025-12-12 OBV line", &a);
+}
