@@ -305,7 +305,8 @@ fn check_layouts(what: &str, a: &Analysis) {
     let lays = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
     check_layout_list(what, &lays, true);
     // The phone variant holds to the same rules, except that in its short OBV panel the support
-    // label may cross the OBV line (the least-covering place is taken).
+    // label may cross the OBV line, and in its narrow price panel a label may cross another
+    // label's leader (the least-covering place is taken).
     let phone = marketnote::chart::phone_layouts(a, Theme::Light).unwrap();
     assert!(phone.iter().all(|l| l.size.0 == marketnote::chart::PHONE_W));
     check_layout_list(&format!("{what} (phone)"), &phone, false);
@@ -324,8 +325,11 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
         for a in &labels {
             for (k, b) in &l.boxes {
                 if std::ptr::eq(*a, b)
-                    || !matches!(*k, "label" | "tag" | "marker" | "candle" | "wick" | "bar" | "line")
-                    || (*k == "line" && !lines)
+                    || !matches!(
+                        *k,
+                        "label" | "tag" | "marker" | "leader" | "candle" | "wick" | "bar" | "line"
+                    )
+                    || (matches!(*k, "line" | "leader") && !lines)
                 {
                     continue;
                 }
