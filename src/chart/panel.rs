@@ -768,7 +768,15 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             if d == 1 {
                 cands.extend(beside);
             }
-            for k in 0..=(d / 2).min(kmax) {
+            // A line across the plot (a zone or cluster top) prefers the right end, stepped
+            // away from the line with a short leader, to sliding far along it (its name then
+            // sits by the price tag); a stub's label slides along it first.
+            let ks: Vec<i32> = if l.from == 0.0 {
+                (0..=(d / 2).min(kmax)).rev().collect()
+            } else {
+                (0..=(d / 2).min(kmax)).collect()
+            };
+            for k in ks {
                 let j = d - 2 * k;
                 if j >= 8 {
                     continue;
