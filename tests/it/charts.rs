@@ -559,3 +559,19 @@ fn an_obv_support_line_beyond_the_panel_is_clipped_with_an_arrow_and_its_value()
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
     check_layouts("2025-12-12 OBV line", &a);
 }
+
+#[test]
+fn a_zone_top_label_sits_at_its_lines_right_end() {
+    // The last date's 3-day chart: "zone top … · risk level" names a line across the plot; it sits
+    // at the line's right end by the price tag (its text starts in the right third of the image),
+    // not far left along the line.
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, None).unwrap();
+    let svg = render_all_svg_named(&a, "3day");
+    let i = svg.find("· risk level\n").expect("no merged zone-top label");
+    let tag = &svg[svg[..i].rfind("<text").unwrap()..i];
+    let x: f64 = tag.split("x=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let w: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(x > w * 0.6, "the zone-top label starts at x {x} of {w}: {tag}");
+}
