@@ -129,6 +129,18 @@ impl<B: DrawingBackend> Pen<'_, B> {
         self.placed.borrow_mut().push(Placed { a, b, kind });
     }
 
+    /// Records a leader line from `a` to `b` as an obstacle later labels keep off (kind
+    /// `leader`). Only a vertical or horizontal leader is recorded: a slanted one's bounding box
+    /// would block far more than the line covers.
+    pub fn place_leader(&self, a: Px, b: Px) {
+        // Its end pixels are left out: a leader touches the box it starts from.
+        if a.0 == b.0 {
+            self.place((a.0, a.1.min(b.1) + 1), (a.0 + 1, a.1.max(b.1)), "leader");
+        } else if a.1 == b.1 {
+            self.place((a.0.min(b.0) + 1, a.1), (a.0.max(b.0), a.1 + 1), "leader");
+        }
+    }
+
     /// Text on a filled box (for labels over data), anchored like [`Pen::text`]; returns the box.
     #[allow(clippy::too_many_arguments)]
     pub fn label(
@@ -206,7 +218,7 @@ impl<B: DrawingBackend> Pen<'_, B> {
                     let ix = (b.0.min(q.b.0) - a.0.max(q.a.0)) as f64;
                     let iy = (b.1.min(q.b.1) - a.1.max(q.a.1)) as f64;
                     let weight = match q.kind {
-                        "label" | "tag" | "marker" => 100.0,
+                        "label" | "tag" | "marker" | "leader" => 100.0,
                         "candle" | "wick" | "bar" => 50.0,
                         "line" => 20.0,
                         _ => 1.0,
@@ -231,6 +243,7 @@ impl<B: DrawingBackend> Pen<'_, B> {
             let cy = t.1.clamp(bx.0 .1, bx.1 .1);
             if (cx - t.0).abs() + (cy - t.1).abs() > self.px(4.0) {
                 self.line(&[(cx, cy), t], color, 1)?;
+                self.place_leader((cx, cy), t);
             }
         }
         Ok(bx)

@@ -72,7 +72,8 @@ pub struct Layout {
     /// Placed boxes as (kind, [x0, y0, x1, y1]); kinds: `label` (annotation labels from the
     /// layout pass), `tag` (value tags on the axis), `marker`, `candle` (candle bodies), `wick`,
     /// `bar` (volume bars), `line` (segments of a data line labels must not cover),
-    /// `tick` (value-axis labels), `panel` (plot frames: every label belongs inside one).
+    /// `leader` (vertical or horizontal leader lines from a label to what it names), `tick`
+    /// (value-axis labels), `panel` (plot frames: every label belongs inside one).
     pub boxes: Vec<(&'static str, [i32; 4])>,
     /// Number of labelled ticks on each value axis, in drawing order.
     pub axis_ticks: Vec<usize>,

@@ -768,7 +768,15 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             if d == 1 {
                 cands.extend(beside);
             }
-            for k in 0..=(d / 2).min(kmax) {
+            // A line across the plot (a zone or cluster top) prefers the right end, stepped
+            // away from the line with a short leader, to sliding far along it (its name then
+            // sits by the price tag); a stub's label slides along it first.
+            let ks: Vec<i32> = if l.from == 0.0 {
+                (0..=(d / 2).min(kmax)).rev().collect()
+            } else {
+                (0..=(d / 2).min(kmax)).collect()
+            };
+            for k in ks {
                 let j = d - 2 * k;
                 if j >= 8 {
                     continue;
@@ -784,16 +792,31 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             }
         }
         cands.extend(late);
-        // A place whose leader back to the line would cross a placed label comes after every
-        // place whose leader is clear (in their own order).
-        let crosses = |(p, h, v): &(Px, HPos, VPos)| {
+        // One layout pass for labels and their leaders: a place whose leader back to the line
+        // would cross a placed label, tag, marker or leader comes after every other place, and
+        // one whose leader crosses candles after every place whose leader is clear (each tier
+        // in its own order). Leaders drawn are recorded, so later labels keep off them.
+        let crosses = |(p, h, v): &(Px, HPos, VPos)| -> u8 {
             let (a, b) = pen.label_box(&text, *p, fs, *h, *v);
+            if b.1 >= y - gap - 1 && a.1 <= y + gap + 1 {
+                return 0;
+            }
             let (ly, lx) = (if b.1 < y { b.1 } else { a.1 }, b.0 - pen.px(6.0));
             let seg = Placed { a: (lx, ly.min(y)), b: (lx + 1, ly.max(y)), kind: "" };
-            pen.placed.borrow().iter().any(|q| matches!(q.kind, "label" | "tag") && q.hits(&seg))
+            let placed = pen.placed.borrow();
+            let hit = |kinds: &[&str]| placed.iter().any(|q| kinds.contains(&q.kind) && q.hits(&seg));
+            if hit(&["label", "tag", "marker", "leader"]) {
+                2
+            } else if hit(&["candle", "wick"]) {
+                1
+            } else {
+                0
+            }
         };
-        let (clear, crossing): (Vec<_>, Vec<_>) = cands.into_iter().partition(|c| !wide || !crosses(c));
-        let cands: Vec<_> = clear.into_iter().chain(crossing).collect();
+        let mut tiered: Vec<(u8, usize, (Px, HPos, VPos))> =
+            cands.into_iter().enumerate().map(|(k, c)| (if wide { crosses(&c) } else { 0 }, k, c)).collect();
+        tiered.sort_by_key(|(t, k, _)| (*t, *k));
+        let cands: Vec<_> = tiered.into_iter().map(|(_, _, c)| c).collect();
         let target = Some((f.x1 - inset, y));
         let bx = pen.label_fit(&text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         // A label away from its line (not touching it) gets a leader back to it.
@@ -801,6 +824,7 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             let ly = if bx.1 .1 < y { bx.1 .1 } else { bx.0 .1 };
             let lx = bx.1 .0 - pen.px(6.0);
             pen.line(&[(lx, ly), (lx, y)], l.color, 1)?;
+            pen.place_leader((lx, ly), (lx, y));
         }
     }
     Ok(())

@@ -1066,17 +1066,6 @@ impl TfScene<'_> {
             lo = 0.0;
             hi = 1.0;
         }
-        // A support line ending within 60% of OBV's own span joins the range, so its value (the
-        // one the risk table quotes) is read on the panel; further away it is clipped instead.
-        if let Some((_, pts)) = &line {
-            let span = (hi - lo).max(1.0);
-            for (_, v) in pts {
-                if v.is_finite() && *v >= lo - 0.6 * span && *v <= hi + 0.6 * span {
-                    lo = lo.min(*v);
-                    hi = hi.max(*v);
-                }
-            }
-        }
         let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
         f.ymin = lo - span * 0.08;
         f.ymax = hi + span * 0.1;
@@ -1107,26 +1096,18 @@ impl TfScene<'_> {
                 }
             }
             if let Some((_, v)) = pts.last() {
-                let (div, suf) = super::canvas::count_unit(v.abs());
-                let text = format!("support line {:.2}{suf} ({state})", v / div);
+                // The value as the note's risk table quotes it (shares, millions).
+                let val = crate::fmt::shares_m(*v);
                 if f.contains_y(*v) {
+                    let text = format!("OBV line {val} ({state})");
                     draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from: 0.0 }])?;
                 } else {
+                    // Beyond OBV's own range: clipped at the panel edge where it leaves, with an
+                    // arrow and its value inside the panel.
                     let x = exit
                         .unwrap_or(f.fx((self.n() - 1) as f64))
                         .clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
-                    super::panel::draw_offscale(
-                        pen,
-                        f,
-                        x,
-                        *v,
-                        &format!(
-                            "{text} on {}, {} the panel",
-                            b_last(self.bars),
-                            if *v > f.ymax { "above" } else { "below" }
-                        ),
-                        col,
-                    )?;
+                    super::panel::draw_offscale(pen, f, x, *v, &format!("OBV line {val}"), col)?;
                 }
             }
             legend.push((Swatch::Dash(pal.risk.to_rgba()), "OBV support / retest line".into()));
@@ -1256,11 +1237,6 @@ fn signed_pct_note(x: f64) -> String {
 /// Marker radius: 4.5 design px, narrowed so neighbouring bars' markers do not overlap.
 fn marker_r<B: DrawingBackend>(pen: &Pen<B>, f: &Frame) -> i32 {
     pen.px(4.5).min(((f.x_step() * 0.5) as i32).max(pen.px(2.5)))
-}
-
-/// The last bar's date as text.
-fn b_last(b: &Bars) -> String {
-    b.date.last().map(|d| d.format("%b %-d").to_string()).unwrap_or_default()
 }
 
 /// A data point (x, value).

@@ -305,7 +305,8 @@ fn check_layouts(what: &str, a: &Analysis) {
     let lays = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
     check_layout_list(what, &lays, true);
     // The phone variant holds to the same rules, except that in its short OBV panel the support
-    // label may cross the OBV line (the least-covering place is taken).
+    // label may cross the OBV line, and in its narrow price panel a label may cross another
+    // label's leader (the least-covering place is taken).
     let phone = marketnote::chart::phone_layouts(a, Theme::Light).unwrap();
     assert!(phone.iter().all(|l| l.size.0 == marketnote::chart::PHONE_W));
     check_layout_list(&format!("{what} (phone)"), &phone, false);
@@ -324,8 +325,11 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
         for a in &labels {
             for (k, b) in &l.boxes {
                 if std::ptr::eq(*a, b)
-                    || !matches!(*k, "label" | "tag" | "marker" | "candle" | "wick" | "bar" | "line")
-                    || (*k == "line" && !lines)
+                    || !matches!(
+                        *k,
+                        "label" | "tag" | "marker" | "leader" | "candle" | "wick" | "bar" | "line"
+                    )
+                    || (matches!(*k, "line" | "leader") && !lines)
                 {
                     continue;
                 }
@@ -535,4 +539,34 @@ fn the_daily_chart_marks_the_high_volume_reversal_the_note_names() {
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
     assert!(!render_all_svg_named(&a, "daily").contains("high-volume reversal"));
+}
+
+#[test]
+fn an_obv_support_line_beyond_the_panel_is_clipped_with_an_arrow_and_its_value() {
+    // 2025-12-12: the support line ends at 3,203.1M while OBV over the window stays below 3.0B.
+    // The panel keeps OBV's own range (no 3.2B tick) and the line's value is read at the edge,
+    // in the note's words, with an arrow toward it; the label stays inside the panel.
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    assert!(svg.contains("OBV line 3,203.1M ↑"), "no clipped OBV line label");
+    assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
+    check_layouts("2025-12-12 OBV line", &a);
+}
+
+#[test]
+fn a_zone_top_label_sits_at_its_lines_right_end() {
+    // The last date's 3-day chart: "zone top … · risk level" names a line across the plot; it sits
+    // at the line's right end by the price tag (its text starts in the right third of the image),
+    // not far left along the line.
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, None).unwrap();
+    let svg = render_all_svg_named(&a, "3day");
+    let i = svg.find("· risk level\n").expect("no merged zone-top label");
+    let tag = &svg[svg[..i].rfind("<text").unwrap()..i];
+    let x: f64 = tag.split("x=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let w: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(x > w * 0.6, "the zone-top label starts at x {x} of {w}: {tag}");
 }
