@@ -1121,6 +1121,19 @@ fn write_index(dir: &Path, s: &Summary, opts: &Options, tpl: &Templates) -> Resu
     ])
 }
 
+/// A stance flag in the index's words (`risk_watch` → "risk watch"); `index.json` keeps the ids.
+fn flag_words(flag: &str) -> String {
+    match flag {
+        "risk_watch" => "risk watch".into(),
+        "risk_triggered" => "risk triggered".into(),
+        "level_triggered" => "a level has triggered".into(),
+        "level_invalidated" => "on hold: a level broke".into(),
+        "no_track_edge" => "no edge in the track record".into(),
+        "insufficient_data" => "too few signals assessed".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1221,18 +1234,5 @@ mod tests {
         assert!(err.contains("u.csv:1:3"), "{err}");
         let err = parse_csv(b"symbol,bars,Symbol\n", p).unwrap_err().to_string();
         assert!(err.contains("u.csv:1:3") && err.contains("appears twice (columns 1 and 3)"), "{err}");
-    }
-}
-
-/// A stance flag in the index's words (`risk_watch` → "risk watch"); `index.json` keeps the ids.
-fn flag_words(flag: &str) -> String {
-    match flag {
-        "risk_watch" => "risk watch".into(),
-        "risk_triggered" => "risk triggered".into(),
-        "level_triggered" => "a level has triggered".into(),
-        "level_invalidated" => "on hold: a level broke".into(),
-        "no_track_edge" => "no edge in the track record".into(),
-        "insufficient_data" => "too few signals assessed".into(),
-        other => other.replace('_', " "),
     }
 }
