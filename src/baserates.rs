@@ -251,11 +251,7 @@ impl Cut {
             if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
                 (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
             {
-                let n = bd.date.partition_point(|x| *x <= d);
-                let wn = match n {
-                    0 => 0,
-                    _ => complete_prefix(&bw.bars, Timeframe::Weekly, 0, bd.date[n - 1]),
-                };
+                let (n, wn) = bench_prefix(bd, &bw.bars, d);
                 grow(cd, bd, n);
                 grow(cw, &bw.bars, wn);
             } else if a.bench_daily.is_some() {
@@ -289,11 +285,7 @@ impl Cut {
         if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
             (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
         {
-            let n = bd.date.partition_point(|x| *x <= d);
-            let wn = match n {
-                0 => 0,
-                _ => complete_prefix(&bw.bars, Timeframe::Weekly, 0, bd.date[n - 1]),
-            };
+            let (n, wn) = bench_prefix(bd, &bw.bars, d);
             reserve(cd, n);
             reserve(cw, wn);
         }
@@ -329,6 +321,17 @@ impl Cut {
 
 /// Evaluates one signal family point in time at instrument session index `di` of the analysis,
 /// reading `pre` (computed on the analysis' daily and weekly bars) when given.
+/// The benchmark's daily and complete-weekly prefix lengths at date `d`: its sessions on or
+/// before `d`, and its weeks complete by its last such session.
+fn bench_prefix(daily: &Bars, weekly: &Bars, d: NaiveDate) -> (usize, usize) {
+    let n = daily.date.partition_point(|x| *x <= d);
+    let wn = match n {
+        0 => 0,
+        _ => complete_prefix(weekly, Timeframe::Weekly, 0, daily.date[n - 1]),
+    };
+    (n, wn)
+}
+
 #[cfg(test)]
 fn evaluate_at(a: &Analysis, fam: Family, di: usize, pre: Option<&Precomputed>) -> Vec<SignalResult> {
     let cut = Cut::new(a, fam, di);
