@@ -19,10 +19,9 @@
 //! benchmark instead of the price return.
 
 use crate::data::Bars;
-use crate::narrative::format::format_ev;
 use crate::resample::Timeframe;
 use crate::signals::cache::Precomputed;
-use crate::signals::{Ev, SignalInput, SignalResult, State, Unit};
+use crate::signals::{SignalInput, SignalResult, State};
 use crate::Analysis;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -436,7 +435,11 @@ fn from_states(
 }
 
 fn pct(v: f64) -> String {
-    format_ev(&Ev::Num { v, unit: Unit::Pct }, None)
+    if v.is_finite() {
+        crate::fmt::pct(v)
+    } else {
+        "n/a".into()
+    }
 }
 
 fn pp(v: f64) -> String {

@@ -16,10 +16,9 @@
 pub mod edge;
 
 use crate::baserates::{forward, Cut, Measure, HORIZONS};
-use crate::narrative::format::format_ev;
 use crate::signals::cache::Precomputed;
 use crate::signals::stance::StanceKind;
-use crate::signals::{self, Ev, State, Unit};
+use crate::signals::{self, State};
 use crate::Analysis;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -358,7 +357,7 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "n/a".into(), |v| format_ev(&Ev::Num { v, unit: Unit::Pct }, None))
+    v.filter(|v| v.is_finite()).map_or_else(|| "n/a".into(), crate::fmt::pct)
 }
 
 fn pp(v: Option<f64>) -> String {
