@@ -1700,7 +1700,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 // A quarter-point gap with a token move is not read as cuts (or hikes) priced.
                 _ if spread <= -0.25 => format!(
                     "; the gap is under half a point and the 2-year has not fallen by more than {:.2} points, \
-                     so no rate cuts are read from it",
+                     so it prices little beyond a modest further cut, not a cutting cycle",
                     crate::signals::macro_::B1_MOVE_NOISE_PP
                 ),
                 _ if spread >= 0.25 => format!(
@@ -1710,8 +1710,17 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 ),
                 _ => ", so rate expectations are roughly flat".to_string(),
             });
-            if let (Some(d), State::Bullish) = (n("dff_126"), r.state) {
-                t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)));
+            match (n("dff_126"), r.state) {
+                (Some(d), State::Bullish) => {
+                    t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)))
+                }
+                // Cuts already made are not cuts priced: say them, so a neutral reading is not
+                // taken for a Fed on hold.
+                (Some(d), State::Neutral) if d <= -0.25 && spread <= -0.25 => t.push_str(&format!(
+                    " (the Fed has already cut: the policy rate is {} over six months)",
+                    moved(d)
+                )),
+                _ => {}
             }
             t.push('.');
             return Some(t);
