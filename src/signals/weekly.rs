@@ -49,6 +49,17 @@ pub const D2_MIN_SPAN: usize = 26;
 /// D4 needs 90 complete weeks.
 pub const D4_NEED: usize = 90;
 
+/// A weekly signal not assessed as of week `t`, for `why`.
+fn not_assessed(
+    id: &'static str,
+    claim: &'static str,
+    w: &Bars,
+    t: usize,
+    why: Unavailable,
+) -> Box<SignalResult> {
+    Box::new(SignalResult::unavailable(id, GROUP, claim, Timeframe::Weekly, Some(w.date[t]), why))
+}
+
 fn short(id: &'static str, claim: &'static str, w: &Bars, need: usize) -> SignalResult {
     SignalResult::unavailable(
         id,
@@ -375,42 +386,27 @@ fn anchored(
     };
     let t = n - 1;
     if let Some(p) = prior.filter(|_| t < a + D2_MIN_SPAN) {
-        return Err(Box::new(SignalResult::unavailable(
+        return Err(not_assessed(
             id,
-            GROUP,
             claim,
-            Timeframe::Weekly,
-            Some(w.date[t]),
+            w,
+            t,
             Unavailable::AnchorTooRecent {
                 prior: w.date[p],
                 anchor: w.date[a],
                 weeks: t - a,
                 need: D2_MIN_SPAN,
             },
-        )));
+        ));
     }
     if t < a + D2_MIN_SPAN {
         return Err(Box::new(short(id, claim, w, a + D2_MIN_SPAN + 1)));
     }
     if missing_share(&w.volume, a, t) > 0.05 {
-        return Err(Box::new(SignalResult::unavailable(
-            id,
-            GROUP,
-            claim,
-            Timeframe::Weekly,
-            Some(w.date[t]),
-            Unavailable::VolumeGaps,
-        )));
+        return Err(not_assessed(id, claim, w, t, Unavailable::VolumeGaps));
     }
     let Some(mean_v) = mean_vol(&w.volume, a, t) else {
-        return Err(Box::new(SignalResult::unavailable(
-            id,
-            GROUP,
-            claim,
-            Timeframe::Weekly,
-            Some(w.date[t]),
-            Unavailable::VolumeGaps,
-        )));
+        return Err(not_assessed(id, claim, w, t, Unavailable::VolumeGaps));
     };
     Ok((a, t, auto, mean_v))
 }

@@ -135,3 +135,18 @@ pub fn monthly_series(
         (0..n).map(|i| (last_month - Months::new((n - 1 - i) as u32), f(i))).collect();
     series(id, lag, &obs)
 }
+
+/// Runs the built `marketnote` binary with `args` in the crate root (where `samples/` lives):
+/// (exit code, or −1 when killed; stdout; stderr).
+pub fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}

@@ -279,18 +279,7 @@ fn no_signal_is_the_same_active_state_on_most_week_ends() {
     }
 }
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+use crate::common::cli as run;
 
 #[test]
 fn backtest_prints_one_point_in_time_row_per_week_end() {

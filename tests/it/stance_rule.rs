@@ -123,13 +123,10 @@ fn cross_date_invariants_every_fourth_week_end_since_2012() {
     assert!(watches > 5 && directional > 5, "watches {watches}, long/short {directional}");
 }
 
+/// (exit code, stderr) of the binary run in the crate root.
 fn run(args: &[&str]) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into())
+    let (code, _, err) = crate::common::cli(args);
+    (code, err)
 }
 
 /// The bundled universe's IWM note and the sample's render note at the same date: one pipeline,
