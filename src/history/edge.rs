@@ -36,6 +36,9 @@ pub struct TrackEdge {
     pub shown: bool,
 }
 
+/// Fewest outcomes of a stance for its median to be compared with the neutral one.
+pub const MIN_CASES: usize = 10;
+
 impl TrackEdge {
     /// The edge of `stance` in `tr`; None when the record has no cited horizon or no correlation.
     pub fn of(tr: &TrackRecord, stance: StanceKind) -> Option<TrackEdge> {
@@ -43,13 +46,11 @@ impl TrackEdge {
         let since_year = tr.since?.year();
         let rel = tr.versus.is_some() && h.rank_corr_relative.is_some();
         let rho = if rel { h.rank_corr_relative? } else { h.rank_corr_price? };
+        // A median of fewer than MIN_CASES outcomes says nothing either way: no comparison.
         let median = |k: StanceKind| {
             let o = h.by_stance.iter().find(|s| s.stance == k)?;
-            if rel {
-                o.relative.as_ref()?.median
-            } else {
-                o.price.median
-            }
+            let out = if rel { o.relative.as_ref()? } else { &o.price };
+            out.median.filter(|_| out.count >= MIN_CASES)
         };
         let medians = match stance {
             StanceKind::Neutral => None,

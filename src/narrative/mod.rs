@@ -749,7 +749,10 @@ pub fn narrate(a: &Analysis) -> Narrative {
     let stop = |side: StanceKind| {
         nearest_holding(&st.invalidation, side)
             .map(|l| {
-                format!(" The nearest, {}, is the stop the lead names; the others are wider.", price(l.value))
+                format!(
+                    " The nearest price level, {}, is the stop the lead names; the others are wider.",
+                    price(l.value)
+                )
             })
             .unwrap_or_default()
     };
