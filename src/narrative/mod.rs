@@ -216,7 +216,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "a session with volume at least 1.5 times its 50-day average, a 20-session high and a close near the low.",
         ),
         (
-            &["squeeze zone", "squeeze-zone", "squeeze band"],
+            &["squeeze zone", "squeeze-zone", "squeeze range"],
             "Squeeze zone",
             "the price range of the recent weekly squeezes (stretches when the weekly Bollinger bands were unusually \
              narrow); weekly closes above its top, some of them strong, make a reclaim.",
@@ -451,10 +451,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::RsCapLadderRotation), false) => format!("{s} is losing ground to {bench}"),
         (Some(S::RsLargeCapWaveComplete), true) => match n("iwm_age") {
             Some(w) => format!(
-                "{bench}'s weekly momentum wave has faded while {s}'s new wave is {} old",
+                "{bench}'s weekly momentum upswing has run its course while {s}'s turned up {} ago",
                 weeks(w as usize)
             ),
-            None => format!("{bench}'s weekly momentum wave has faded while {s}'s is young"),
+            None => {
+                format!("{bench}'s weekly momentum upswing has run its course while {s}'s has just turned up")
+            }
         },
         (Some(S::RsLargeCapWaveComplete), false) => format!("{s}'s momentum against {bench} is negative"),
         (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
@@ -552,8 +554,8 @@ pub fn level_name(l: &Invalidation) -> String {
 pub fn plain_words(s: &str) -> String {
     s.replace("entire cluster of", "whole zone of")
         .replace("compression cluster", "squeeze zone")
-        .replace("compression bands", "squeeze bands")
-        .replace("compression band", "squeeze band")
+        .replace("compression bands", "squeeze ranges")
+        .replace("compression band", "squeeze range")
         // Signal sentences count weeks with a fixed plural ("only 1 weeks old"); fixsig owns
         // those templates, the note reads them in the right number meanwhile.
         .replace(" of the 1 weeks since", " of the one week since")
@@ -1170,14 +1172,14 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::Text { v }) if v == "yes");
         let pctile = r.num("r_pct").filter(|x| x.is_finite());
         let mut t = if done {
-            format!("{bench}'s weekly momentum wave has faded")
+            format!("{bench}'s weekly momentum upswing has run its course")
         } else {
-            format!("{bench}'s weekly momentum wave is still running")
+            format!("{bench}'s weekly momentum upswing is still under way")
         };
         t.push_str(&match r.state {
             State::Bullish => match r.num("iwm_age").filter(|x| x.is_finite()) {
-                Some(w) => format!(", while {s}'s new wave is {} old", weeks(w as usize)),
-                None => format!(", while {s}'s has just begun"),
+                Some(w) => format!(", while {s}'s turned up {} ago", weeks(w as usize)),
+                None => format!(", while {s}'s has just turned up"),
             },
             State::Bearish => format!("; {s}'s momentum against it is negative"),
             _ => String::new(),
@@ -1265,9 +1267,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 (State::Bullish, _, _) => "Weekly momentum has turned up after a contraction".to_string(),
                 (State::Bearish, _, _) => {
                     let mut t = if ed >= 3 {
-                        "Weekly momentum is expanding downward on all three of its waves".to_string()
+                        "Weekly momentum is expanding downward on all three weekly MACD histograms (fast, standard and slow)"
+                            .to_string()
                     } else {
-                        format!("Weekly momentum is expanding downward on {} of its three waves", count_word(ed))
+                        format!(
+                            "Weekly momentum is expanding downward on {} of the three weekly MACD histograms (fast, standard, slow)",
+                            count_word(ed)
+                        )
                     };
                     if let Some(d) = r.date("ed_since") {
                         t.push_str(&format!(" (since the week of {})", date(d)));
@@ -1602,10 +1608,10 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // three-month averages before it (it can be below that, never below "the year's low").
             let gap = avg - low;
             let rel = if gap.abs() < 0.005 {
-                "equal to the lowest three-month average of the previous twelve months".to_string()
+                "at its lowest of the previous twelve months".to_string()
             } else {
                 format!(
-                    "{:.2} points {} the lowest three-month average of the previous twelve months",
+                    "{:.2} points {} its lowest of the previous twelve months",
                     gap.abs(),
                     if gap > 0.0 { "above" } else { "below" }
                 )
@@ -1624,10 +1630,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             }
             t.push_str(&format!("; its three-month average ({avg:.2}%) is {rel}"));
             match (r.state, n("u3avg_high12")) {
-                (State::Bullish, Some(h)) => t.push_str(&format!(
-                    " and {:.2} points below its high of the previous twelve months",
-                    h - avg
-                )),
+                (State::Bullish, Some(h)) => {
+                    t.push_str(&format!(" and {:.2} points below its highest", h - avg))
+                }
                 _ => t.push_str(" (a rise of 0.50 has marked recessions)"),
             }
             t.push('.');
@@ -1697,8 +1702,8 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 // The signal reads nothing when the monthly fed funds average is stale: a gap
                 // this wide may be cuts already made since that month, not cuts still priced.
                 _ if stale => format!(
-                    "; fed funds is only a monthly average and may have moved since {month}, so the gap \
-                     cannot tell cuts still priced from cuts already made: no rate expectation is read from it"
+                    "; fed funds is a monthly average, the latest for {month}, and may have moved since, so no \
+                     rate expectation is read from the gap"
                 ),
                 // A quarter-point gap with a token move is not read as cuts (or hikes) priced.
                 _ if spread <= -0.25 => format!(
@@ -1788,6 +1793,30 @@ fn level_of<'a>(a: &'a Analysis, id: &str, trigger: Trigger) -> Option<&'a Inval
 }
 
 fn d1_read(a: &Analysis, r: &SignalResult) -> String {
+    // Above the zone top but without enough strong closes: the note says what is missing and
+    // leaves the signal's account of the weeks before the reclaim to signals.json.
+    if let (crate::signals::branch::Branch::D1Unconfirmed { .. }, Some(top), Some(rd), Some(k), Some(n)) = (
+        r.branch,
+        r.num("top").filter(|x| x.is_finite()),
+        r.date("reclaim_date"),
+        r.num("strong_above").filter(|x| x.is_finite()),
+        r.num("n_since").filter(|x| x.is_finite()),
+    ) {
+        let k = k as usize;
+        let strong = match k {
+            0 => "none has closed strongly".to_string(),
+            1 => "only one has closed strongly".to_string(),
+            k => format!("only {} have closed strongly", count_word(k)),
+        };
+        return format!(
+            "{} has been above the squeeze-zone top ({}) since {}, but of those {} {strong}, so it is not yet a \
+             confirmed reclaim.",
+            a.dataset.instrument.symbol,
+            price(top),
+            date(rd),
+            weeks(n as usize),
+        );
+    }
     let mut t = plain_words(&r.sentence);
     // "Never closing above the top in the N weeks of data before" reads as if price had never
     // reached the top; the top is itself an earlier weekly close (the highest before the
@@ -2099,7 +2128,7 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                         let word = match state(a, id) {
                             State::Bullish => "up",
                             State::Bearish => "down",
-                            State::Neutral => "neutral",
+                            State::Neutral => "not yet",
                             State::Unavailable => "not assessed",
                         };
                         let voice = Voice::of(a);

@@ -137,7 +137,10 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         let b1 = sig("macro_rate_cut_expectations");
         if b1.flags.contains(&Flag::PolicyRateStale) && b1.state == marketnote::signals::State::Neutral {
             let rates = b.lines().find(|l| l.contains("**Rates:**")).unwrap_or("");
-            assert!(!rates.contains("roughly flat") && rates.contains("cannot tell"), "{date}: {rates}");
+            assert!(
+                !rates.contains("roughly flat") && rates.contains("no rate expectation is read"),
+                "{date}: {rates}"
+            );
         }
 
         // The heaviest session names the window the volume-thrust signal searched.
@@ -315,7 +318,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         // Point in time: Data and Method names no date after the as-of date, except the one
         // sentence that says how far the files run.
         let method = &md[md.find("## Data and Method").unwrap()..];
-        for line in method.lines().filter(|l| !l.starts_with("The files run to")) {
+        for line in method.lines().filter(|l| !l.starts_with("The input files run to")) {
             for found in dates_in(line) {
                 assert!(found <= date, "{date}: '{line}' names {found}");
             }

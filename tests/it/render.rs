@@ -231,7 +231,7 @@ fn render_sample_end_to_end() {
     let md = std::fs::read_to_string(dir.join("note.md")).unwrap();
     assert!(md
         .contains("Foreign flows, earnings revisions, cost pressure:** not assessed (no series configured)"));
-    // The sample's default as-of (2026-07-28) is covered by every bundled series: every macro
+    // The sample's default as-of (Friday 2026-07-24) is covered by every bundled series: every macro
     // family with data is assessed (issue 12).
     for topic in ["Rates", "Inflation", "Growth", "Financing costs"] {
         let line = md.lines().find(|l| l.starts_with(&format!("- **{topic}:**"))).unwrap();
