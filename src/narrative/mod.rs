@@ -1182,6 +1182,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 None => format!(", while {s}'s has just turned up"),
             },
             State::Bearish => format!("; {s}'s momentum against it is negative"),
+            _ if done => format!(", and {s}'s has no fresh upswing to take over"),
             _ => String::new(),
         });
         t.push('.');
@@ -1276,7 +1277,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         )
                     };
                     if let Some(d) = r.date("ed_since") {
-                        t.push_str(&format!(" (since the week of {})", date(d)));
+                        t.push_str(&format!(", since the week of {}", date(d)));
                     }
                     t
                 }
@@ -2125,11 +2126,12 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                     .signals
                     .iter()
                     .map(|id| {
-                        let word = match state(a, id) {
-                            State::Bullish => "up",
-                            State::Bearish => "down",
-                            State::Neutral => "not yet",
-                            State::Unavailable => "not assessed",
+                        // A signal pointing the idea's way is "in place"; the other way, "against".
+                        let word = match (state(a, id), short) {
+                            (State::Bullish, false) | (State::Bearish, true) => "in place",
+                            (State::Bullish, true) | (State::Bearish, false) => "against",
+                            (State::Neutral, _) => "not yet",
+                            (State::Unavailable, _) => "not assessed",
                         };
                         let voice = Voice::of(a);
                         let named = reading_name(a, id, state(a, id), &voice);
