@@ -1809,14 +1809,51 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             1 => "only one has closed strongly".to_string(),
             k => format!("only {} have closed strongly", count_word(k)),
         };
-        return format!(
+        return d1_level(a, format!(
             "{} has been above the squeeze-zone top ({}) since {}, but of those {} {strong}, so it is not yet a \
              confirmed reclaim.",
             a.dataset.instrument.symbol,
             price(top),
             date(rd),
             weeks(n as usize),
-        );
+        ));
+    }
+    // A reclaim: how many weeks held above the zone and how many closed strongly. What came
+    // before the reclaim (the run below the top) stays in signals.json.
+    if let (
+        crate::signals::branch::Branch::D1Reclaim { .. },
+        Some(bot),
+        Some(top),
+        Some(rd),
+        Some(k),
+        Some(n),
+        Some(up),
+    ) = (
+        r.branch,
+        r.num("bottom").filter(|x| x.is_finite()),
+        r.num("top").filter(|x| x.is_finite()),
+        r.date("reclaim_date"),
+        r.num("strong_above").filter(|x| x.is_finite()),
+        r.num("n_since").filter(|x| x.is_finite()),
+        r.num("closes_above").filter(|x| x.is_finite()),
+    ) {
+        let (k, n, up) = (k as usize, n as usize, up as usize);
+        let held = if up == n {
+            format!("in all {} since {}", weeks(n), date(rd))
+        } else {
+            format!("in {up} of the {} since {}", weeks(n), date(rd))
+        };
+        let strong = match k {
+            0 => "none of them strongly".to_string(),
+            k if k == up => "all of them strongly".to_string(),
+            k => format!("{} of them strongly", count_word(k)),
+        };
+        return d1_level(a, format!(
+            "{} has closed above the whole weekly squeeze zone ({}–{}) {held}, {strong}: a reclaim, not a bounce.",
+            a.dataset.instrument.symbol,
+            price(bot),
+            price(top),
+        ));
     }
     let mut t = plain_words(&r.sentence);
     // "Never closing above the top in the N weeks of data before" reads as if price had never
@@ -1847,6 +1884,11 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
         }
     }
     t = t.replace(" but 1 of the ", " but only one of the ");
+    d1_level(a, t)
+}
+
+/// D1's sentence, then the zone top's status as the long's level when it has triggered.
+fn d1_level(a: &Analysis, mut t: String) -> String {
     if let Some(l) = level_of(a, ids::D1, Trigger::CloseBelow).filter(|l| l.status == LevelStatus::Triggered)
     {
         t.push_str(&format!(
