@@ -1581,7 +1581,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
     let month = || match r.ev("obs_month") {
-        Some(crate::signals::Ev::Text { v }) => Some(v.clone()),
+        Some(crate::signals::Ev::Month { v }) => Some(format::month(*v)),
         _ => None,
     };
     match SignalId::parse(r.id) {
@@ -1660,14 +1660,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         }
         Some(S::MacroRateCutExpectations) => {
             let (y, f, spread) = (n("dgs2")?, n("dff")?, n("spread")?);
+            // "fed funds at 0.77% (the May 2022 average)" for a monthly average.
             let ff = match r.ev("ff_label") {
-                Some(crate::signals::Ev::Text { v }) => v.clone(),
-                _ => "fed funds".into(),
-            };
-            // "fed funds (the May 2022 average)" → "fed funds at 0.77% (the May 2022 average)".
-            let ff = match ff.split_once(" (") {
-                Some((base, rest)) => format!("{base} at {f:.2}% ({rest}"),
-                None => format!("{ff} at {f:.2}%"),
+                Some(crate::signals::Ev::PolicyRate { v: crate::signals::PolicyRate::MonthlyAverage(m) }) => {
+                    format!("fed funds at {f:.2}% (the {} average)", format::month(*m))
+                }
+                _ => format!("fed funds at {f:.2}%"),
             };
             let gap = if spread.abs() < 0.005 {
                 format!("level with {ff}")
@@ -1687,7 +1685,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             }
             let stale = r.flags.contains(&crate::signals::Flag::PolicyRateStale);
             let month = match r.ev("ff_month") {
-                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                Some(crate::signals::Ev::Month { v }) => format::month(*v),
                 _ => "an earlier month".into(),
             };
             t.push_str(&match r.state {
@@ -1733,7 +1731,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
     let month = match r.ev("obs_month") {
-        Some(crate::signals::Ev::Text { v }) => v.clone(),
+        Some(crate::signals::Ev::Month { v }) => format::month(*v),
         _ => return None,
     };
     let move_pp = |d: f64| {

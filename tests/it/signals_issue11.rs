@@ -125,7 +125,12 @@ fn monthly_policy_rate_names_its_month_2020_03_20() {
     assert!(b1.sentence.contains("fed funds average (1.58%)"), "{}", b1.sentence);
     assert!(b1.sentence.contains("February 2020"), "{}", b1.sentence);
     assert!(
-        matches!(b1.ev("ff_label"), Some(marketnote::signals::Ev::Text { v }) if v == "fed funds (the February 2020 average)")
+        b1.ev("ff_label")
+            == Some(&marketnote::signals::Ev::PolicyRate {
+                v: marketnote::signals::PolicyRate::MonthlyAverage(
+                    chrono::NaiveDate::from_ymd_opt(2020, 2, 1).unwrap()
+                )
+            })
     );
 }
 
