@@ -48,7 +48,11 @@ fn evidence(key: &str, ev: &Ev) -> Value {
             m.insert("value".into(), json!(v));
         }
         // Typed values shown as their words (schema 1 has them as text).
-        Ev::Month { .. }
+        Ev::YesNo { .. }
+        | Ev::Prices { .. }
+        | Ev::Residuals { .. }
+        | Ev::States { .. }
+        | Ev::Month { .. }
         | Ev::PolicyRate { .. }
         | Ev::DayEvent { .. }
         | Ev::Handoff { .. }

@@ -46,6 +46,13 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
         Ev::Dates { v } => v.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join(", "),
         Ev::Range { lo, hi } => format!("{lo:.2}–{hi:.2}"),
         Ev::Text { v } => v.clone(),
+        Ev::YesNo { v } => if *v { "yes" } else { "no" }.into(),
+        Ev::Prices { v } => v.iter().map(|x| minus(*x, 2)).collect::<Vec<_>>().join(", "),
+        // Kept as Rust's `{:+.2}` (ASCII sign) so signals.json is unchanged.
+        Ev::Residuals { v } => {
+            v.iter().map(|(d, z)| format!("{} {z:+.2}σ", d.format("%Y-%m-%d"))).collect::<Vec<_>>().join(", ")
+        }
+        Ev::States { v } => v.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "),
         Ev::Month { v } => month(*v),
         Ev::PolicyRate { v } => policy_rate(*v),
         Ev::DayEvent { v } => day_event(*v).into(),

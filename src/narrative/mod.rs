@@ -1167,7 +1167,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         }
     }
     if let Some(r) = a3 {
-        let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::Text { v }) if v == "yes");
+        let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::YesNo { v: true }));
         let pctile = r.num("r_pct").filter(|x| x.is_finite());
         let mut t = if done {
             format!("{bench}'s weekly momentum wave has faded")
@@ -1433,10 +1433,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         Some(S::D3HigherDipAbsorption) => {
             // Dip lows the price has since closed below are said to be broken, not cited as support.
             // Only where the sentence lists the lows.
+            let lists = matches!(
+                r.branch,
+                crate::signals::Branch::E2Absorbed { .. } | crate::signals::Branch::E2Mixed
+            );
             let lows: Vec<f64> = match r.ev("dip_lows") {
-                Some(crate::signals::Ev::Text { v }) if !v.is_empty() && r.sentence.contains(v.as_str()) => {
-                    v.split(',').filter_map(|x| x.trim().parse::<f64>().ok()).collect()
-                }
+                Some(crate::signals::Ev::Prices { v }) if lists => v.clone(),
                 _ => Vec::new(),
             };
             let close = a.daily.close.last().copied().filter(|c| c.is_finite());

@@ -588,7 +588,7 @@ fn c1_earnings(input: &SignalInput) -> SignalResult {
     r.push_num("eps", v[n - 1], Unit::Level);
     r.push_num("g13", g13, Unit::Pct);
     r.push_num("min26", min26, Unit::Pct);
-    r.push("eps_high26", Ev::Text { v: if high26 { "yes" } else { "no" }.into() });
+    r.push("eps_high26", Ev::YesNo { v: high26 });
     r.push("obs_date", Ev::Date { v: last });
     if g13 > 0.0 && min26 < 0.0 {
         r.flags.push(Flag::FreshTurn);

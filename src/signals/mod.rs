@@ -137,6 +137,26 @@ pub enum Ev {
         /// The levels.
         v: Vec<StackedLevel>,
     },
+    /// A yes/no condition (worded "yes" / "no").
+    YesNo {
+        /// The condition.
+        v: bool,
+    },
+    /// A list of prices, e.g. dip lows (worded "246.10, 251.30").
+    Prices {
+        /// The prices, in the signal's order.
+        v: Vec<f64>,
+    },
+    /// D3: each pullback's residual from the OBV trendline in standard deviations.
+    Residuals {
+        /// (week, residual in σ), oldest first.
+        v: Vec<(NaiveDate, f64)>,
+    },
+    /// A 3-day signal: its state on each of the three 3-day phases (worded "bullish, neutral, …").
+    States {
+        /// Phase 0, 1, 2.
+        v: Vec<State>,
+    },
     /// F1: the sources merged into one level.
     LevelSources {
         /// The sources, in price order, without duplicates.

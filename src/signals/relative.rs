@@ -414,19 +414,19 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     let small_not_done = r_pct <= 0.40;
 
     let mut res = SignalResult::new(G1, GROUP, G1_CLAIM, Timeframe::Weekly, as_of);
-    res.push("spy_done", super::Ev::Text { v: yes_no(spy_done) });
+    res.push("spy_done", yes_no(spy_done));
     if let Some(w) = spy_wave {
         res.push("spy_peak_date", super::Ev::Date { v: rel.bench.date[w.peak_idx] });
         res.push_num("spy_h_frac", if w.amplitude > 0.0 { sh_t / w.amplitude } else { f64::NAN }, Unit::Pct);
         res.push_num("spy_wave_age", age(&w) as f64, Unit::Count);
     }
-    res.push("spy_divergence", super::Ev::Text { v: yes_no(spy_div) });
-    res.push("iwm_early", super::Ev::Text { v: yes_no(iwm_early) });
+    res.push("spy_divergence", yes_no(spy_div));
+    res.push("iwm_early", yes_no(iwm_early));
     res.push_num("iwm_age", iwm_age as f64, Unit::Count);
     res.push_num("iwm_h_frac", iwm_frac, Unit::Pct);
     res.push_num("r_pct", r_pct, Unit::Ratio);
     res.facts.rs_percentile = Some(r_pct);
-    res.push("r_below_sma30", super::Ev::Text { v: yes_no(below_sma) });
+    res.push("r_below_sma30", yes_no(below_sma));
     res.push_num("roc13", roc13, Unit::Pct);
     let lean = super::Handoff {
         symbol: input.symbol.to_string(),
