@@ -265,7 +265,8 @@ fn track_record_equals_analyze_at_earlier_week_ends() {
     let weeks: usize = h.by_stance.iter().map(|s| s.weeks).sum();
     assert_eq!(weeks, tr.weeks);
     assert!(h.rank_corr_relative.is_some_and(|r| (-1.0..=1.0).contains(&r)));
-    assert!(tr.sentence.starts_with("Since 20"), "{}", tr.sentence);
+    let said = marketnote::narrative::history_text::track_record_sentence(&tr, &a.dataset.instrument.symbol);
+    assert!(said.starts_with("Since 20"), "{said}");
 }
 
 #[test]
