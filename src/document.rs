@@ -319,8 +319,8 @@ pub fn render_table(a: &crate::Analysis) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "Score {:+.3}  stance {} ({} conviction)  coverage {:.0}%",
-        s.score,
+        "Score {}  stance {} ({} conviction)  coverage {:.0}%",
+        crate::fmt::signed_body(s.score, 3),
         s.stance.word(),
         s.conviction,
         s.coverage * 100.0

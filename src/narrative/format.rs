@@ -10,7 +10,7 @@
 //! | Atr | `0.62` | same, unsigned |
 //! | Count | `7` | same |
 //! | Number | `64.0` (1 dp) | same, unsigned |
-//! | Level (a yield in %, $bn) | `4.33` / `-12.50` | `12.50` |
+//! | Level (a yield in %, $bn) | `4.33` / `−12.50` | `12.50` |
 //!
 //! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
 //! `YYYY-MM-DD`, date lists comma-separated, ranges `lo–hi`. A missing key renders `n/a`.
@@ -39,7 +39,7 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
                 Unit::Atr => minus(x, 2),
                 Unit::Count => format!("{}", x.round() as i64),
                 Unit::Number => minus(x, 1),
-                Unit::Level => format!("{x:.2}"),
+                Unit::Level => minus(x, 2),
             }
         }
         Ev::Date { v } => v.format("%Y-%m-%d").to_string(),
@@ -48,10 +48,11 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
         Ev::Text { v } => v.clone(),
         Ev::YesNo { v } => if *v { "yes" } else { "no" }.into(),
         Ev::Prices { v } => v.iter().map(|x| minus(*x, 2)).collect::<Vec<_>>().join(", "),
-        // Kept as Rust's `{:+.2}` (ASCII sign) so signals.json is unchanged.
-        Ev::Residuals { v } => {
-            v.iter().map(|(d, z)| format!("{} {z:+.2}σ", d.format("%Y-%m-%d"))).collect::<Vec<_>>().join(", ")
-        }
+        Ev::Residuals { v } => v
+            .iter()
+            .map(|(d, z)| format!("{} {}σ", d.format("%Y-%m-%d"), crate::fmt::signed_body(*z, 2)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Ev::States { v } => v.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "),
         Ev::Month { v } => month(*v),
         Ev::PolicyRate { v } => policy_rate(*v),
