@@ -150,8 +150,14 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
 pub fn analyze_note(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
     let mut a = analyze(config, dataset, as_of)?;
     let walk = history::walk(&a);
+    let symbol = a.dataset.instrument.symbol.clone();
     a.base_rates = baserates::base_rates_from_walk(&a, &walk);
-    a.track_record = Some(history::track_record(&a, &walk));
+    for br in &mut a.base_rates {
+        br.sentence = crate::narrative::history_text::base_rate_sentence(br, &symbol);
+    }
+    let mut tr = history::track_record(&a, &walk);
+    tr.sentence = crate::narrative::history_text::track_record_sentence(&tr, &symbol);
+    a.track_record = Some(tr);
     for o in history::edge::temper(&mut a.stance, a.track_record.as_ref()) {
         a.stance.overrides.push(crate::narrative::track_text::override_sentence(&o, a.stance.stance));
     }

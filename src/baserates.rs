@@ -23,7 +23,7 @@ use crate::resample::Timeframe;
 use crate::signals::cache::Precomputed;
 use crate::signals::{SignalInput, SignalResult, State};
 use crate::Analysis;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Forward horizons: (weeks, sessions).
@@ -111,7 +111,10 @@ pub struct BaseRate {
     pub few: bool,
     /// Statistics at 4, 13 and 26 weeks.
     pub horizons: Vec<HorizonStats>,
-    /// The note's sentence.
+    /// True when the walk evaluated only the last week ends of a longer history.
+    pub history_cut: bool,
+    /// The note's sentence (written by `narrative::history_text::base_rate_sentence`; empty
+    /// until then).
     pub sentence: String,
 }
 
@@ -413,7 +416,7 @@ fn from_states(
         })
         .collect();
     let cited = horizons.iter().find(|h| h.weeks == CITED_WEEKS).map_or(0, |h| h.count);
-    let mut br = BaseRate {
+    let br = BaseRate {
         signal: r.id,
         claim: r.claim,
         state: r.state,
@@ -428,87 +431,10 @@ fn from_states(
         current_onset: cur.map(|w| a.daily.date[weeks[w]]),
         few: cited < FEW,
         horizons,
+        history_cut: false,
         sentence: String::new(),
     };
-    br.sentence = sentence(&br, &a.dataset.instrument.symbol);
     br
-}
-
-fn pct(v: f64) -> String {
-    if v.is_finite() {
-        crate::fmt::pct(v)
-    } else {
-        "n/a".into()
-    }
-}
-
-fn pp(v: f64) -> String {
-    let s = pct(v);
-    format!("{} pp", s.trim_end_matches('%'))
-}
-
-fn times(n: usize) -> String {
-    match n {
-        1 => "once".into(),
-        2 => "twice".into(),
-        n => format!("{n} times"),
-    }
-}
-
-/// The note's sentence for a base rate, citing the 13-week horizon. Few cases are said as such,
-/// without statistics.
-pub fn sentence(br: &BaseRate, symbol: &str) -> String {
-    let Some(since) = br.since else {
-        return "Base rate: not enough history to look for earlier onsets.".into();
-    };
-    let year = since.year();
-    let Some(h) = br.horizon(CITED_WEEKS) else {
-        return "Base rate: not computed.".into();
-    };
-    let wk = h.weeks;
-    let n = h.count;
-    if n == 0 {
-        return format!(
-            "Base rate: no earlier weekly onset since {year} with a {wk}-week outcome, so there is nothing to compare with."
-        );
-    }
-    if n < FEW {
-        let cases = if n == 1 { "case" } else { "cases" };
-        return format!(
-            "Base rate: only {n} earlier {cases} since {year} with a {wk}-week outcome — too few to lean on."
-        );
-    }
-    let (Some(median), Some(worst), Some(best)) = (h.median, h.worst, h.best) else {
-        return "Base rate: not computed.".into();
-    };
-    let lead = format!("Base rate: in the {n} earlier weekly onsets since {year}");
-    let bench = br.versus.as_deref().unwrap_or("the benchmark");
-    match (br.measure, br.state) {
-        (Measure::Price, State::Bearish) => format!(
-            "{lead}, {symbol} was lower {wk} weeks later {} (median {}, largest rise {}).",
-            times(n - h.n_positive),
-            pct(median),
-            pct(best)
-        ),
-        (Measure::Price, _) => format!(
-            "{lead}, {symbol} was higher {wk} weeks later {} (median {}, worst {}).",
-            times(h.n_positive),
-            pct(median),
-            pct(worst)
-        ),
-        (Measure::Excess, State::Bearish) => format!(
-            "{lead}, {symbol} lagged {bench} over the next {wk} weeks {} (median {}, largest lead {}).",
-            times(n - h.n_positive),
-            pp(median),
-            pp(best)
-        ),
-        (Measure::Excess, _) => format!(
-            "{lead}, {symbol} beat {bench} over the next {wk} weeks {} (median {}, worst {}).",
-            times(h.n_positive),
-            pp(median),
-            pp(worst)
-        ),
-    }
 }
 
 /// The base rates of every signal that is bullish or bearish in `a`, in signal order.
@@ -538,12 +464,7 @@ pub fn base_rates_from_walk(a: &Analysis, walk: &crate::history::Walk) -> Vec<Ba
             let states: Vec<State> = walk.rows.iter().map(|row| row.state_of(r.id)).collect();
             let measure = if fam == Family::Relative { Measure::Excess } else { Measure::Price };
             let mut br = from_states(a, r, measure, &weeks, &states);
-            if walk.skipped > 0 {
-                br.sentence.push_str(&format!(
-                    " (Only the last {} week ends were evaluated; the history is longer.)",
-                    walk.rows.len()
-                ));
-            }
+            br.history_cut = walk.skipped > 0;
             br
         })
         .collect()

@@ -47,6 +47,20 @@ fn evidence(key: &str, ev: &Ev) -> Value {
             m.insert("type".into(), json!("text"));
             m.insert("value".into(), json!(v));
         }
+        // Typed values shown as their words (schema 1 has them as text).
+        Ev::YesNo { .. }
+        | Ev::Prices { .. }
+        | Ev::Residuals { .. }
+        | Ev::States { .. }
+        | Ev::Month { .. }
+        | Ev::PolicyRate { .. }
+        | Ev::DayEvent { .. }
+        | Ev::Handoff { .. }
+        | Ev::Levels { .. }
+        | Ev::LevelSources { .. } => {
+            m.insert("type".into(), json!("text"));
+            m.insert("value".into(), json!(format_ev(ev, None)));
+        }
     }
     m.insert("text".into(), json!(format_ev(ev, None)));
     Value::Object(m)
@@ -240,7 +254,8 @@ fn key_evidence(r: &SignalResult, max: usize) -> String {
         return format!("not assessed: {reason}");
     }
     let mut out = String::new();
-    for (k, e) in r.evidence.iter().filter(|(k, _)| !k.ends_with("_src") && k != "levels") {
+    for (k, e) in r.evidence.iter().filter(|(_, e)| !matches!(e, Ev::Levels { .. } | Ev::LevelSources { .. }))
+    {
         let unit = if matches!(e, Ev::Num { unit: crate::signals::Unit::Shares, .. }) { "M" } else { "" };
         let piece = format!("{k} {}{unit}", format_ev(e, None));
         let add = if out.is_empty() { piece.chars().count() } else { piece.chars().count() + 2 };
@@ -304,8 +319,8 @@ pub fn render_table(a: &crate::Analysis) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "Score {:+.3}  stance {} ({} conviction)  coverage {:.0}%",
-        s.score,
+        "Score {}  stance {} ({} conviction)  coverage {:.0}%",
+        crate::fmt::signed_body(s.score, 3),
         s.stance.word(),
         s.conviction,
         s.coverage * 100.0

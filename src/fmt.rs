@@ -66,11 +66,11 @@ pub fn price(x: f64) -> String {
     }
 }
 
-/// `x` with `dp` decimals and an ASCII sign, as Rust formats it ("-1.50"); "n/a" when not
-/// finite. Used for levels in tables where the value is a plain quantity.
+/// `x` with `dp` decimals, U+2212 minus before a non-zero rounded negative ("−1.50"), no plus
+/// sign; "n/a" when not finite. Used for levels in tables where the value is a plain quantity.
 pub fn fixed(x: f64, dp: usize) -> String {
     if x.is_finite() {
-        format!("{x:.dp$}")
+        minus(x, dp)
     } else {
         "n/a".into()
     }
@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(pct(0.051), "+5.1%");
         assert_eq!(pct_abs(-0.128), "13%");
         assert_eq!(price(-0.001), "−0.00");
-        assert_eq!(fixed(-1.5, 2), "-1.50");
+        assert_eq!(fixed(-1.5, 2), "−1.50");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::signals::cache::Precomputed;
 use crate::signals::stance::StanceKind;
 use crate::signals::{self, State};
 use crate::Analysis;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -343,7 +343,7 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
             forward: forward(a, measure, r.di, cited).filter(|v| v.is_finite()),
         })
         .collect();
-    let mut tr = TrackRecord {
+    let tr = TrackRecord {
         points,
         since: rows.first().map(|r| r.date),
         until: rows.last().map(|r| r.date),
@@ -352,7 +352,6 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
         horizons,
         sentence: String::new(),
     };
-    tr.sentence = sentence(&tr, &a.dataset.instrument.symbol);
     tr
 }
 
@@ -372,12 +371,6 @@ fn share(v: Option<f64>) -> String {
     v.map_or_else(|| "n/a".into(), |v| format!("{:.0}%", v * 100.0))
 }
 
-/// A correlation to 2 dp with a typographic minus.
-fn corr_text(v: f64) -> String {
-    let v = if v.abs() < 0.005 { 0.0 } else { v };
-    format!("{v:.2}").replace('-', "\u{2212}")
-}
-
 /// `Long`, `Neutral` or `Short`.
 pub fn stance_name(k: StanceKind) -> &'static str {
     match k {
@@ -385,41 +378,6 @@ pub fn stance_name(k: StanceKind) -> &'static str {
         StanceKind::Neutral => "Neutral",
         StanceKind::Short => "Short",
     }
-}
-
-/// The note's sentence: whether the score ranked the cited horizon's forward returns (relative
-/// to the benchmark when there is one), with the rank correlation.
-pub fn sentence(tr: &TrackRecord, symbol: &str) -> String {
-    let (Some(since), Some(h)) = (tr.since, tr.horizon(CITED_WEEKS)) else {
-        return "Track record: not enough history to compute the stance at earlier week ends.".into();
-    };
-    let (rho, what) = match (h.rank_corr_relative, tr.versus.as_deref()) {
-        (Some(r), Some(b)) => (r, format!("{symbol}'s {}-week return relative to {b}", h.weeks)),
-        _ => match h.rank_corr_price {
-            Some(r) => (r, format!("{symbol}'s {}-week return", h.weeks)),
-            None => {
-                return format!(
-                    "Track record: too few week ends since {} with a {}-week outcome to judge the score.",
-                    since.year(),
-                    h.weeks
-                )
-            }
-        },
-    };
-    let verdict = if rho.abs() < 0.1 {
-        "has not ranked"
-    } else if rho > 0.0 {
-        "has ranked, if loosely,"
-    } else {
-        "has ranked inversely"
-    };
-    format!(
-        "Since {} the score {verdict} {what}: rank correlation {} over {} week ends (overlapping windows, \
-         so fewer independent cases than that).",
-        since.year(),
-        corr_text(rho),
-        h.n
-    )
 }
 
 /// The track record as the note's partial template shows it: the sentence and one row per

@@ -275,9 +275,9 @@ fn signed2(x: f64) -> String {
 
 fn level_text(value: f64, basis: &str) -> String {
     if basis == "OBV" {
-        format!("{:.1}M", value / 1e6)
+        crate::fmt::shares_m(value)
     } else {
-        format!("{value:.2}")
+        crate::fmt::price(value)
     }
 }
 

@@ -288,7 +288,10 @@ impl Annotations {
             // The typed levels (up to 32) when present; else the `levels` text of a result built
             // without them (the demo note: "218.40 SMA200; ...").
             for l in s.facts.levels.iter().take(32).take_while(|l| l.price.is_finite()) {
-                a.levels.push(Level { price: l.price, label: l.label.clone() });
+                a.levels.push(Level {
+                    price: l.price,
+                    label: crate::narrative::format::level_sources(&l.sources),
+                });
             }
             if a.levels.is_empty() {
                 if let Some(t) = text(s, &["levels"]) {
@@ -382,11 +385,12 @@ mod tests {
         let mut f1b =
             SignalResult::new(SignalId::D1StackedLevelReclaim.as_str(), "daily", "c", Timeframe::Daily, None);
         f1b.push("levels", Ev::Text { v: "218.40 SMA200; 221.10 POC".into() });
-        f1b.push_level(218.4, "SMA200".into());
-        f1b.push_level(221.1, "swing high 2025-02-14 + POC".into());
+        use crate::signals::LevelSource;
+        f1b.push_level(218.4, vec![LevelSource::Sma(200)]);
+        f1b.push_level(221.1, vec![LevelSource::SwingHigh(d("2025-02-14")), LevelSource::VolumePoc]);
         let b = Annotations::from_signals(&[f1b]);
         assert_eq!(b.levels.iter().map(|l| l.price).collect::<Vec<_>>(), vec![218.4, 221.1]);
-        assert_eq!(b.levels[1].label, "swing high 2025-02-14 + POC");
+        assert_eq!(b.levels[1].label, "swing high 2025-02-14 + volume POC");
         let h1 = SignalResult::unavailable(
             SignalId::RiskLowerHigh.as_str(),
             "risk",

@@ -320,20 +320,14 @@ pub fn drawdown_episodes(high: &[f64], low: &[f64], close: &[f64], s: usize, t: 
     out
 }
 
-/// A merged price level and the labels of the levels merged into it.
+/// A merged price level and the sources of the levels merged into it (any source type `S`:
+/// the signals use a typed source, tests a label).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Level {
+pub struct Level<S = String> {
     /// Median price of the group.
     pub price: f64,
-    /// Source labels, in price order, without duplicates.
-    pub sources: Vec<String>,
-}
-
-impl Level {
-    /// The sources joined for a sentence, e.g. "SMA200 + swing high 2025-02-14".
-    pub fn label(&self) -> String {
-        self.sources.join(" + ")
-    }
+    /// Sources, in price order, without duplicates.
+    pub sources: Vec<S>,
 }
 
 /// Sorted ascending, grouped within 0.25·ATR, median price, sources unioned in order.
@@ -341,7 +335,7 @@ impl Level {
 /// Grouping chains neighbours: a level joins the current group when it is within 0.25·ATR of
 /// the previous (lower) level. NaN prices are dropped; a NaN or non-positive ATR merges only
 /// equal prices. Equal prices keep their input order.
-pub fn merge_levels(mut levels: Vec<(f64, String)>, atr: f64) -> Vec<Level> {
+pub fn merge_levels<S: PartialEq + Clone>(mut levels: Vec<(f64, S)>, atr: f64) -> Vec<Level<S>> {
     levels.retain(|(p, _)| p.is_finite());
     levels.sort_by(|a, b| a.0.total_cmp(&b.0));
     let tol = if atr.is_finite() && atr > 0.0 { 0.25 * atr } else { 0.0 };
@@ -355,7 +349,7 @@ pub fn merge_levels(mut levels: Vec<(f64, String)>, atr: f64) -> Vec<Level> {
         let group = &levels[i..j];
         let m = group.len();
         let price = if m % 2 == 1 { group[m / 2].0 } else { (group[m / 2 - 1].0 + group[m / 2].0) / 2.0 };
-        let mut sources: Vec<String> = Vec::with_capacity(m);
+        let mut sources: Vec<S> = Vec::with_capacity(m);
         for (_, s) in group {
             if !sources.contains(s) {
                 sources.push(s.clone());
@@ -705,10 +699,10 @@ mod tests {
         assert_eq!(m[0], Level { price: 95.0, sources: vec!["POC".into()] });
         // chain 100.0 - 100.4 - 100.4 - 100.9 (steps <= 0.5): median of 4 = 100.4
         assert_eq!(m[1].price, 100.4);
-        assert_eq!(m[1].label(), "SMA200 + swing high 2025-02-14 + SMA50");
-        let none = merge_levels(vec![(1.0, "a".into()), (1.1, "b".into())], f64::NAN);
+        assert_eq!(m[1].sources, ["SMA200", "swing high 2025-02-14", "SMA50"]);
+        let none = merge_levels(vec![(1.0, "a".to_string()), (1.1, "b".to_string())], f64::NAN);
         assert_eq!(none.len(), 2);
-        assert!(merge_levels(Vec::new(), 1.0).is_empty());
+        assert!(merge_levels(Vec::<(f64, String)>::new(), 1.0).is_empty());
     }
 
     #[test]

@@ -10,12 +10,13 @@
 //! | Atr | `0.62` | same, unsigned |
 //! | Count | `7` | same |
 //! | Number | `64.0` (1 dp) | same, unsigned |
-//! | Level (a yield in %, $bn) | `4.33` / `-12.50` | `12.50` |
+//! | Level (a yield in %, $bn) | `4.33` / `−12.50` | `12.50` |
 //!
 //! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
 //! `YYYY-MM-DD`, date lists comma-separated, ranges `lo–hi`. A missing key renders `n/a`.
 
-use crate::signals::{Ev, Unit};
+use crate::signals::{DayEvent, Ev, Handoff, LevelSource, PolicyRate, StackedLevel, Unit};
+use chrono::NaiveDate;
 
 /// Formats one evidence value with an optional modifier (`abs`, `pctile`).
 pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
@@ -38,14 +39,94 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
                 Unit::Atr => minus(x, 2),
                 Unit::Count => format!("{}", x.round() as i64),
                 Unit::Number => minus(x, 1),
-                Unit::Level => format!("{x:.2}"),
+                Unit::Level => minus(x, 2),
             }
         }
         Ev::Date { v } => v.format("%Y-%m-%d").to_string(),
         Ev::Dates { v } => v.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join(", "),
         Ev::Range { lo, hi } => format!("{lo:.2}–{hi:.2}"),
         Ev::Text { v } => v.clone(),
+        Ev::YesNo { v } => if *v { "yes" } else { "no" }.into(),
+        Ev::Prices { v } => v.iter().map(|x| minus(*x, 2)).collect::<Vec<_>>().join(", "),
+        Ev::Residuals { v } => v
+            .iter()
+            .map(|(d, z)| format!("{} {}σ", d.format("%Y-%m-%d"), crate::fmt::signed_body(*z, 2)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Ev::States { v } => v.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "),
+        Ev::Month { v } => month(*v),
+        Ev::PolicyRate { v } => policy_rate(*v),
+        Ev::DayEvent { v } => day_event(*v).into(),
+        Ev::Handoff { v } => handoff(v),
+        Ev::Levels { v } => levels(v),
+        Ev::LevelSources { v } => level_sources(v),
     }
+}
+
+/// A month as the note names it: "May 2024".
+pub fn month(d: NaiveDate) -> String {
+    d.format("%B %Y").to_string()
+}
+
+/// B1's policy rate: "fed funds", or "fed funds (the May 2024 average)" for a monthly average
+/// (so a stale average is never read as today's rate).
+pub fn policy_rate(p: PolicyRate) -> String {
+    match p {
+        PolicyRate::Daily => "fed funds".into(),
+        PolicyRate::MonthlyAverage(m) => format!("fed funds (the {} average)", month(m)),
+    }
+}
+
+/// F2's event day in words.
+pub fn day_event(e: DayEvent) -> &'static str {
+    match e {
+        DayEvent::QuarterlyOpex => "quarterly options expiration",
+        DayEvent::Reconstitution => "Russell reconstitution",
+        DayEvent::HalfDay => "half-day session",
+        DayEvent::AfterHalfDay => "session after a half-day",
+    }
+}
+
+/// G1's three handoff conditions: "SPY's wave is complete; IWM's wave is not young and
+/// expanding; IWM/SPY is in the bottom 40% of 5 years".
+pub fn handoff(h: &Handoff) -> String {
+    let sym = h.symbol.as_str();
+    let bench = h.bench.as_deref().unwrap_or("the benchmark");
+    let not = |b: bool| if b { "" } else { "not " };
+    format!(
+        "{bench}'s wave is {}complete; {sym}'s wave is {}young and expanding; {sym}/{bench} is {}",
+        not(h.bench_done),
+        not(h.inst_early),
+        if h.ratio_low { "in the bottom 40% of 5 years" } else { "above the 40th percentile of 5 years" },
+    )
+}
+
+/// One F1 level source: "SMA200", "EMA21", "swing high 2025-02-14", "volume POC", "HVN".
+pub fn level_source(s: LevelSource) -> String {
+    match s {
+        LevelSource::SwingHigh(d) => format!("swing high {d}"),
+        LevelSource::SwingLow(d) => format!("swing low {d}"),
+        LevelSource::Sma(n) => format!("SMA{n}"),
+        LevelSource::Ema(n) => format!("EMA{n}"),
+        LevelSource::VolumePoc => "volume POC".into(),
+        LevelSource::Hvn => "HVN".into(),
+    }
+}
+
+/// The sources of one F1 level joined: "SMA200 + swing high 2025-02-14".
+pub fn level_sources(v: &[LevelSource]) -> String {
+    v.iter().map(|s| level_source(*s)).collect::<Vec<_>>().join(" + ")
+}
+
+/// F1's level list: "218.40 SMA200 + swing high 2025-02-14; 221.10 HVN" ("none" when empty).
+pub fn levels(v: &[StackedLevel]) -> String {
+    if v.is_empty() {
+        return "none".into();
+    }
+    v.iter()
+        .map(|l| format!("{} {}", minus(l.price, 2), level_sources(&l.sources)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 use crate::fmt::minus;

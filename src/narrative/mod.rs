@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod format;
+pub mod history_text;
 pub mod signal_text;
 pub mod track_text;
 pub use crate::history::edge;
@@ -1169,7 +1170,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         }
     }
     if let Some(r) = a3 {
-        let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::Text { v }) if v == "yes");
+        let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::YesNo { v: true }));
         let pctile = r.num("r_pct").filter(|x| x.is_finite());
         let mut t = if done {
             format!("{bench}'s weekly momentum upswing has run its course")
@@ -1440,10 +1441,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         Some(S::D3HigherDipAbsorption) => {
             // Dip lows the price has since closed below are said to be broken, not cited as support.
             // Only where the sentence lists the lows.
+            let lists = matches!(
+                r.branch,
+                crate::signals::Branch::E2Absorbed { .. } | crate::signals::Branch::E2Mixed
+            );
             let lows: Vec<f64> = match r.ev("dip_lows") {
-                Some(crate::signals::Ev::Text { v }) if !v.is_empty() && r.sentence.contains(v.as_str()) => {
-                    v.split(',').filter_map(|x| x.trim().parse::<f64>().ok()).collect()
-                }
+                Some(crate::signals::Ev::Prices { v }) if lists => v.clone(),
                 _ => Vec::new(),
             };
             let close = a.daily.close.last().copied().filter(|c| c.is_finite());
@@ -1588,7 +1591,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
     let month = || match r.ev("obs_month") {
-        Some(crate::signals::Ev::Text { v }) => Some(v.clone()),
+        Some(crate::signals::Ev::Month { v }) => Some(format::month(*v)),
         _ => None,
     };
     match SignalId::parse(r.id) {
@@ -1666,14 +1669,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         }
         Some(S::MacroRateCutExpectations) => {
             let (y, f, spread) = (n("dgs2")?, n("dff")?, n("spread")?);
+            // "fed funds at 0.77% (the May 2022 average)" for a monthly average.
             let ff = match r.ev("ff_label") {
-                Some(crate::signals::Ev::Text { v }) => v.clone(),
-                _ => "fed funds".into(),
-            };
-            // "fed funds (the May 2022 average)" → "fed funds at 0.77% (the May 2022 average)".
-            let ff = match ff.split_once(" (") {
-                Some((base, rest)) => format!("{base} at {f:.2}% ({rest}"),
-                None => format!("{ff} at {f:.2}%"),
+                Some(crate::signals::Ev::PolicyRate { v: crate::signals::PolicyRate::MonthlyAverage(m) }) => {
+                    format!("fed funds at {f:.2}% (the {} average)", format::month(*m))
+                }
+                _ => format!("fed funds at {f:.2}%"),
             };
             let gap = if spread.abs() < 0.005 {
                 format!("level with {ff}")
@@ -1693,7 +1694,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             }
             let stale = r.flags.contains(&crate::signals::Flag::PolicyRateStale);
             let month = match r.ev("ff_month") {
-                Some(crate::signals::Ev::Text { v }) => v.clone(),
+                Some(crate::signals::Ev::Month { v }) => format::month(*v),
                 _ => "an earlier month".into(),
             };
             t.push_str(&match r.state {
@@ -1739,7 +1740,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
     let month = match r.ev("obs_month") {
-        Some(crate::signals::Ev::Text { v }) => v.clone(),
+        Some(crate::signals::Ev::Month { v }) => format::month(*v),
         _ => return None,
     };
     let move_pp = |d: f64| {

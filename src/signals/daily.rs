@@ -9,14 +9,14 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | F1 `d1_stacked_level_reclaim` | `direction` (Text up/down), `leg_start`, `leg_end` (Date), `leg_days` (Count), `leg_low` / `leg_high` (Price: L_s and C_e for an up-leg, H_s and C_e for a down-leg), `leg_pct` (Pct), `leg_atr` (Atr), `leg_dir_ratio` (Ratio: share of closes in the leg's direction), `leg_dd_atr` (Atr: largest counter-move of closes inside the leg), `n_reclaimed`, `n_held` (Count), `held_ratio` (Ratio), `levels` (Text), then per level i = 1..n: `lvl{i}` (Price) and `lvl{i}_src` (Text, e.g. "SMA200 + swing high 2025-02-14") |
-//! | F2 `d1_volume_thrust` | `date` (Date), `ret` (Pct), `vol` (Shares), `rank` (Count, 1 = heaviest of 252), `since_bigger` (Count), `cp` (Ratio), `window_start`, `window_end` (Date), `event` (Text, only on an event day) |
+//! | F1 `d1_stacked_level_reclaim` | `direction` (Text up/down), `leg_start`, `leg_end` (Date), `leg_days` (Count), `leg_low` / `leg_high` (Price: L_s and C_e for an up-leg, H_s and C_e for a down-leg), `leg_pct` (Pct), `leg_atr` (Atr), `leg_dir_ratio` (Ratio: share of closes in the leg's direction), `leg_dd_atr` (Atr: largest counter-move of closes inside the leg), `n_reclaimed`, `n_held` (Count), `held_ratio` (Ratio), `levels` (Levels: price and typed sources of each), then per level i = 1..n: `lvl{i}` (Price) and `lvl{i}_src` (LevelSources, worded e.g. "SMA200 + swing high 2025-02-14") |
+//! | F2 `d1_volume_thrust` | `date` (Date), `ret` (Pct), `vol` (Shares), `rank` (Count, 1 = heaviest of 252), `since_bigger` (Count), `cp` (Ratio), `window_start`, `window_end` (Date), `event` (DayEvent, only on an event day) |
 //! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
 
 use super::branch::{Branch, F2Span, Flag};
 use super::cache;
-use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use super::{DayEvent, Ev, LevelSource, SignalInput, SignalResult, StackedLevel, State, Unavailable, Unit};
 use crate::data::Bars;
 use crate::indicators::atr;
 use crate::indicators::composite::level_averages;
@@ -120,7 +120,7 @@ const F1: &str = crate::signals::catalog::SignalId::D1StackedLevelReclaim.as_str
 const F1_CLAIM: &str = "multiple stacked levels reclaimed in one impulsive leg";
 
 struct Crossed {
-    levels: Vec<crate::indicators::primitives::Level>,
+    levels: Vec<crate::indicators::primitives::Level<LevelSource>>,
     held: usize,
 }
 
@@ -129,7 +129,7 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     let b = input.daily;
     let s = lg.s;
     let (cs, ce, ct) = (b.close[s], b.close[lg.e], b.close[b.len() - 1]);
-    let mut raw: Vec<(f64, String)> = Vec::new();
+    let mut raw: Vec<(f64, LevelSource)> = Vec::new();
     // The levels a leg can have crossed; tested before a source is named (the same filter as below).
     let keep = |p: f64| {
         p.is_finite() && if lg.up { p > cs && p <= ce + 2.0 * a_s } else { p < cs && p >= ce - 2.0 * a_s }
@@ -143,7 +143,7 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
         // Pivots are ascending: start at the first one in the window.
         for &i in &highs[highs.partition_point(|&i| i < lo)..] {
             if i >= lo && i + 5 <= s && keep(b.high[i]) {
-                raw.push((b.high[i], format!("swing high {}", b.date[i])));
+                raw.push((b.high[i], LevelSource::SwingHigh(b.date[i])));
             }
         }
     } else {
@@ -153,23 +153,31 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
         };
         for &i in &lows[lows.partition_point(|&i| i < lo)..] {
             if i >= lo && i + 5 <= s && keep(b.low[i]) {
-                raw.push((b.low[i], format!("swing low {}", b.date[i])));
+                raw.push((b.low[i], LevelSource::SwingLow(b.date[i])));
             }
         }
     }
-    for (k, name) in ["SMA20", "SMA50", "SMA100", "SMA200", "EMA21"].iter().enumerate() {
+    // The order of `smas` (see `level_averages`).
+    let names = [
+        LevelSource::Sma(20),
+        LevelSource::Sma(50),
+        LevelSource::Sma(100),
+        LevelSource::Sma(200),
+        LevelSource::Ema(21),
+    ];
+    for (k, name) in names.into_iter().enumerate() {
         let v = smas[k][s];
         if v.is_finite() {
-            raw.push((v, name.to_string()));
+            raw.push((v, name));
         }
     }
     let from = (s + 1).saturating_sub(252);
     let vols: Vec<f64> = b.volume[from..=s].iter().map(|&v| if vol_ok(v) { v } else { 0.0 }).collect();
     if let Some(p) = volume_profile(&b.high[from..=s], &b.low[from..=s], &vols, 50) {
-        raw.push((p.poc, "volume POC".into()));
+        raw.push((p.poc, LevelSource::VolumePoc));
         for h in p.hvn {
             if (h - p.poc).abs() > 1e-12 {
-                raw.push((h, "HVN".into()));
+                raw.push((h, LevelSource::Hvn));
             }
         }
     }
@@ -255,15 +263,11 @@ fn f1_stacked_levels(
     r.push_num("n_reclaimed", n_rec as f64, Unit::Count);
     r.push_num("n_held", x.held as f64, Unit::Count);
     r.push_num("held_ratio", held_ratio, Unit::Ratio);
-    let text = x
-        .levels
-        .iter()
-        .map(|l| format!("{:.2} {}", l.price, l.sources.join(" + ")))
-        .collect::<Vec<_>>()
-        .join("; ");
-    r.push("levels", Ev::Text { v: if text.is_empty() { "none".into() } else { text } });
+    let levels: Vec<StackedLevel> =
+        x.levels.iter().map(|l| StackedLevel { price: l.price, sources: l.sources.clone() }).collect();
+    r.push("levels", Ev::Levels { v: levels });
     for l in &x.levels {
-        r.push_level(l.price, l.sources.join(" + "));
+        r.push_level(l.price, l.sources.clone());
     }
     if !lg.impulsive {
         r.flags.push(Flag::NotImpulsive);
@@ -283,16 +287,16 @@ fn short(need: usize, have: usize) -> Unavailable {
 }
 
 /// Quarterly options expiration, a reconstitution day, a half-day or the session after one.
-pub fn event_label(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<&'static str> {
+pub fn day_event(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<DayEvent> {
     let date = b.date[d];
     if is_quarterly_opex(date) {
-        Some("quarterly options expiration")
+        Some(DayEvent::QuarterlyOpex)
     } else if recon.contains(&date) {
-        Some("Russell reconstitution")
+        Some(DayEvent::Reconstitution)
     } else if is_half_day(date) {
-        Some("half-day session")
+        Some(DayEvent::HalfDay)
     } else if d > 0 && is_half_day(b.date[d - 1]) {
-        Some("session after a half-day")
+        Some(DayEvent::AfterHalfDay)
     } else {
         None
     }
@@ -343,7 +347,7 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     let since = bigger.map_or(d - lo, |j| d - j);
     let cp = close_position(b.high[d], b.low[d], b.close[d]);
     let ret = b.close[d] / b.close[d - 1] - 1.0;
-    let event = event_label(b, d, &input.params.reconstitution_days);
+    let event = day_event(b, d, &input.params.reconstitution_days);
     let mut r = SignalResult::new(F2, GROUP, F2_CLAIM, tf, as_of);
     r.push("date", Ev::Date { v: b.date[d] });
     r.push_num("ret", ret, Unit::Pct);
@@ -354,7 +358,7 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     r.push("window_start", Ev::Date { v: b.date[w0.max(1)] });
     r.push("window_end", Ev::Date { v: b.date[w1] });
     if let Some(e) = event {
-        r.push("event", Ev::Text { v: e.into() });
+        r.push("event", Ev::DayEvent { v: e });
         r.flags.push(Flag::EventDay);
     }
     if bigger.is_none() {

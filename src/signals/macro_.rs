@@ -15,17 +15,17 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | B1 | `dgs2` (Level %), `dff` (Level %), `ff_label` (Text), `spread` (Pp), `d2y_63` (Pp), `dff_126` (Pp: policy-rate change over ~6 months), `dgs2_date`, `dff_date` |
-//! | B2 | `yoy_c`, `ann3_c` (Pct), `d3_c` (Pp), `yoy_h` (Pct), `d3_h` (Pp), `obs_month` (Text), `obs_date` |
+//! | B1 | `dgs2` (Level %), `dff` (Level %), `ff_label` (PolicyRate: daily, or the month of a monthly average), `spread` (Pp), `d2y_63` (Pp), `dff_126` (Pp: policy-rate change over ~6 months), `dgs2_date`, `dff_date` |
+//! | B2 | `yoy_c`, `ann3_c` (Pct), `d3_c` (Pp), `yoy_h` (Pct), `d3_h` (Pp), `obs_month` (Month), `obs_date` |
 //! | B3 | `unrate` (Level %), `u3avg` (Level %), `u3avg_low12` (Level %), `sahm_gap` (Pp), `indpro_yoy` (Pct, when configured), `obs_month`, `obs_date` |
 //! | B4 | `oas` (Level %), `d_oas_63` (Pp), `oas_pct5y` (Ratio, 0..1), `dgs2` (Level %), `d2y_63` (Pp), `oas_date` |
-//! | B5 | `sum3` (Level $bn), `med24` (Level $bn), `month` (Text), `obs_date` |
+//! | B5 | `sum3` (Level $bn), `med24` (Level $bn), `month` (Month), `obs_date` |
 //! | C1 | `eps` (Level), `g13` (Pct), `min26` (Pct), `eps_high26` (Text yes/no), `obs_date` |
 //! | C2 | `sales` (Level), `g13s` (Pct), `g13s_prev` (Pct), `obs_date` |
 //! | C3 | `ppi_yoy` (Pct), `d3_ppi` (Pp), `ahe_yoy` (Pct, when configured), `d3_ahe` (Pp), `obs_month`, `obs_date` |
 
 use super::branch::{Branch, Flag};
-use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use super::{Ev, PolicyRate, SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::{MacroObs, MacroSeries};
 use crate::indicators::primitives::{median, pctrank, ramp};
 use crate::resample::Timeframe;
@@ -234,10 +234,6 @@ fn short(need: usize, have: usize) -> Unavailable {
     Unavailable::InsufficientHistory { need, have }
 }
 
-fn month_label(d: NaiveDate) -> String {
-    d.format("%B %Y").to_string()
-}
-
 macro_rules! try_known {
     ($input:expr, $ids:expr, $id:expr, $group:expr, $claim:expr, $tf:expr) => {
         match known($input, $ids) {
@@ -270,12 +266,8 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     r.push_num("dgs2", y, Unit::Level);
     r.push_num("dff", f, Unit::Level);
     // A monthly value names its month, so a stale average is never read as today's rate.
-    let label = if monthly {
-        format!("fed funds (the {} average)", month_label(ff.last().period))
-    } else {
-        "fed funds".to_string()
-    };
-    r.push("ff_label", Ev::Text { v: label });
+    let rate = if monthly { PolicyRate::MonthlyAverage(ff.last().period) } else { PolicyRate::Daily };
+    r.push("ff_label", Ev::PolicyRate { v: rate });
     r.push_num("spread", spread, Unit::Pp);
     r.push_num("d2y_63", d2y_63, Unit::Pp);
     r.push_num("dff_126", ff.change(ff_back).unwrap_or(f64::NAN), Unit::Pp);
@@ -302,7 +294,7 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
         since_month.is_some_and(|d| d.abs() >= 0.25 && d * spread > 0.0 && spread.abs() < d.abs() + 0.5);
     if let Some(d) = since_month {
         r.push_num("d2y_since_ff_month", d, Unit::Pp);
-        r.push("ff_month", Ev::Text { v: month_label(ff_month) });
+        r.push("ff_month", Ev::Month { v: ff_month });
     }
     if stale {
         r.flags.push(Flag::PolicyRateStale);
@@ -374,7 +366,7 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
     r.push_num("d3_c", c.d3_pp, Unit::Pp);
     r.push_num("yoy_h", head.as_ref().map_or(f64::NAN, |h| h.yoy), Unit::Pct);
     r.push_num("d3_h", head.as_ref().map_or(f64::NAN, |h| h.d3_pp), Unit::Pp);
-    r.push("obs_month", Ev::Text { v: month_label(last) });
+    r.push("obs_month", Ev::Month { v: last });
     r.push("obs_date", Ev::Date { v: last });
     if head.is_none() {
         r.flags.push(Flag::HeadlineMissing);
@@ -467,7 +459,7 @@ fn b3_growth(input: &SignalInput) -> SignalResult {
     } else {
         r.flags.push(Flag::IndproMissing);
     }
-    r.push("obs_month", Ev::Text { v: month_label(last) });
+    r.push("obs_month", Ev::Month { v: last });
     r.push("obs_date", Ev::Date { v: last });
     if skipped {
         r.flags.push(Flag::MissingMonths);
@@ -563,7 +555,7 @@ fn b5_foreign_flows(input: &SignalInput) -> SignalResult {
     let mut r = SignalResult::new(B5, "macro", B5_CLAIM, tf, Some(last));
     r.push_num("sum3", sum3, Unit::Level);
     r.push_num("med24", med24, Unit::Level);
-    r.push("month", Ev::Text { v: month_label(last) });
+    r.push("month", Ev::Month { v: last });
     r.push("obs_date", Ev::Date { v: last });
     let norm = med24.abs().max(1.0);
     if sum3 > 0.0 && sum3 >= med24 {
@@ -596,7 +588,7 @@ fn c1_earnings(input: &SignalInput) -> SignalResult {
     r.push_num("eps", v[n - 1], Unit::Level);
     r.push_num("g13", g13, Unit::Pct);
     r.push_num("min26", min26, Unit::Pct);
-    r.push("eps_high26", Ev::Text { v: if high26 { "yes" } else { "no" }.into() });
+    r.push("eps_high26", Ev::YesNo { v: high26 });
     r.push("obs_date", Ev::Date { v: last });
     if g13 > 0.0 && min26 < 0.0 {
         r.flags.push(Flag::FreshTurn);
@@ -656,7 +648,7 @@ fn c3_cost_pressure(input: &SignalInput) -> SignalResult {
     r.push_num("d3_ppi", p.d3_pp, Unit::Pp);
     r.push_num("ahe_yoy", ahe.as_ref().map_or(f64::NAN, |a| a.yoy), Unit::Pct);
     r.push_num("d3_ahe", ahe.as_ref().map_or(f64::NAN, |a| a.d3_pp), Unit::Pp);
-    r.push("obs_month", Ev::Text { v: month_label(last) });
+    r.push("obs_month", Ev::Month { v: last });
     r.push("obs_date", Ev::Date { v: last });
     if ahe.is_none() {
         r.flags.push(Flag::AheMissing);

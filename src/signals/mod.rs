@@ -112,6 +112,113 @@ pub enum Ev {
         /// The text.
         v: String,
     },
+    /// A calendar month (the day is the month's first or any day in it); worded "May 2024".
+    Month {
+        /// A day of the month.
+        v: NaiveDate,
+    },
+    /// B1: which policy rate the 2-year is compared with.
+    PolicyRate {
+        /// The rate's source.
+        v: PolicyRate,
+    },
+    /// F2: the calendar event of the volume day.
+    DayEvent {
+        /// The event.
+        v: DayEvent,
+    },
+    /// G1: the three conditions of the large-to-small handoff.
+    Handoff {
+        /// The conditions and the tickers they are about.
+        v: Handoff,
+    },
+    /// F1: the levels a leg crossed, in price order (empty: none).
+    Levels {
+        /// The levels.
+        v: Vec<StackedLevel>,
+    },
+    /// A yes/no condition (worded "yes" / "no").
+    YesNo {
+        /// The condition.
+        v: bool,
+    },
+    /// A list of prices, e.g. dip lows (worded "246.10, 251.30").
+    Prices {
+        /// The prices, in the signal's order.
+        v: Vec<f64>,
+    },
+    /// D3: each pullback's residual from the OBV trendline in standard deviations.
+    Residuals {
+        /// (week, residual in σ), oldest first.
+        v: Vec<(NaiveDate, f64)>,
+    },
+    /// A 3-day signal: its state on each of the three 3-day phases (worded "bullish, neutral, …").
+    States {
+        /// Phase 0, 1, 2.
+        v: Vec<State>,
+    },
+    /// F1: the sources merged into one level.
+    LevelSources {
+        /// The sources, in price order, without duplicates.
+        v: Vec<LevelSource>,
+    },
+}
+
+/// B1: the policy rate the 2-year yield is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyRate {
+    /// The daily effective fed funds rate (DFF).
+    Daily,
+    /// A monthly fed funds average, for the month of this date.
+    MonthlyAverage(NaiveDate),
+}
+
+/// F2: a session whose volume a calendar event explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayEvent {
+    /// Quarterly options expiration (third Friday of Mar, Jun, Sep, Dec).
+    QuarterlyOpex,
+    /// A configured index reconstitution day.
+    Reconstitution,
+    /// A half-day session.
+    HalfDay,
+    /// The session after a half-day.
+    AfterHalfDay,
+}
+
+/// G1: the three conditions of the handoff from the benchmark to the instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Handoff {
+    /// The instrument's ticker.
+    pub symbol: String,
+    /// The benchmark's ticker (None: not configured).
+    pub bench: Option<String>,
+    /// The benchmark's weekly MACD wave is complete.
+    pub bench_done: bool,
+    /// The instrument's wave is young (≤ 13 weeks) and expanding.
+    pub inst_early: bool,
+    /// The instrument/benchmark ratio is in the bottom 40% of 5 years.
+    pub ratio_low: bool,
+}
+
+/// Where an F1 level comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelSource {
+    /// A confirmed daily swing high of this date.
+    SwingHigh(NaiveDate),
+    /// A confirmed daily swing low of this date.
+    SwingLow(NaiveDate),
+    /// A simple moving average of this many sessions.
+    Sma(u16),
+    /// An exponential moving average of this many sessions.
+    Ema(u16),
+    /// The point of control of the 252-session volume profile.
+    VolumePoc,
+    /// Another high-volume node of that profile.
+    Hvn,
 }
 
 /// Why a signal is not assessed.
@@ -238,12 +345,13 @@ pub struct Facts {
 }
 
 /// One level of F1's stacked-level move.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StackedLevel {
     /// The level (price).
     pub price: f64,
-    /// Its sources joined by " + ", e.g. "SMA200 + swing high 2025-02-14".
-    pub label: String,
+    /// Its sources in price order (worded by `narrative::format::level_sources`, e.g.
+    /// "SMA200 + swing high 2025-02-14").
+    pub sources: Vec<LevelSource>,
 }
 
 /// One weekly compression band (D1): an episode of low Bollinger bandwidth.
@@ -318,12 +426,12 @@ impl SignalResult {
     }
 
     /// Adds the next F1 level: the typed [`Facts::levels`] entry and its evidence `lvl{i}`
-    /// (price) and `lvl{i}_src` (text).
-    pub fn push_level(&mut self, price: f64, label: String) {
+    /// (price) and `lvl{i}_src` (its sources).
+    pub fn push_level(&mut self, price: f64, sources: Vec<LevelSource>) {
         let i = self.facts.levels.len() + 1;
         self.push_num(&format!("lvl{i}"), price, Unit::Price);
-        self.push(&format!("lvl{i}_src"), Ev::Text { v: label.clone() });
-        self.facts.levels.push(StackedLevel { price, label });
+        self.push(&format!("lvl{i}_src"), Ev::LevelSources { v: sources.clone() });
+        self.facts.levels.push(StackedLevel { price, sources });
     }
 
     /// Adds the next compression band (D1): the typed [`Facts::bands`] entry and its evidence

@@ -13,7 +13,7 @@
 //! |---|---|
 //! | A1 | `lag104` Pct, `R_t` Ratio, `R_low` Ratio, `low_date` Date (the two-year window's low), `rebound` Pct, `roc13` Pct, `sma30` Ratio, `weeks_above_sma30` Count, `trend26` Pct, `R_high` Ratio, `high_date` Date (the window's high), `wks_since_low` Count |
 //! | A2 | `spy_ext` Pct, `spy_ext_pct` Ratio (0..1 rank), `roc13_mid` Pct (absent without a mid cap), `roc13_small` Pct, `spy_sma40` Price |
-//! | G1 | `spy_done` Text, `spy_peak_date` Date, `spy_h_frac` Pct, `spy_wave_age` Count, `spy_divergence` Text, `iwm_early` Text, `iwm_age` Count, `iwm_h_frac` Pct, `r_pct` Ratio, `r_below_sma30` Text, `roc13` Pct, `lean` Text |
+//! | G1 | `spy_done` Text, `spy_peak_date` Date, `spy_h_frac` Pct, `spy_wave_age` Count, `spy_divergence` Text, `iwm_early` Text, `iwm_age` Count, `iwm_h_frac` Pct, `r_pct` Ratio, `r_below_sma30` Text, `roc13` Pct, `lean` Handoff (the three conditions) |
 //!
 //! Flags: A1 `no_lag`; G1 `spy_divergence`.
 
@@ -414,41 +414,28 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     let small_not_done = r_pct <= 0.40;
 
     let mut res = SignalResult::new(G1, GROUP, G1_CLAIM, Timeframe::Weekly, as_of);
-    res.push("spy_done", super::Ev::Text { v: yes_no(spy_done) });
+    res.push("spy_done", yes_no(spy_done));
     if let Some(w) = spy_wave {
         res.push("spy_peak_date", super::Ev::Date { v: rel.bench.date[w.peak_idx] });
         res.push_num("spy_h_frac", if w.amplitude > 0.0 { sh_t / w.amplitude } else { f64::NAN }, Unit::Pct);
         res.push_num("spy_wave_age", age(&w) as f64, Unit::Count);
     }
-    res.push("spy_divergence", super::Ev::Text { v: yes_no(spy_div) });
-    res.push("iwm_early", super::Ev::Text { v: yes_no(iwm_early) });
+    res.push("spy_divergence", yes_no(spy_div));
+    res.push("iwm_early", yes_no(iwm_early));
     res.push_num("iwm_age", iwm_age as f64, Unit::Count);
     res.push_num("iwm_h_frac", iwm_frac, Unit::Pct);
     res.push_num("r_pct", r_pct, Unit::Ratio);
     res.facts.rs_percentile = Some(r_pct);
-    res.push("r_below_sma30", super::Ev::Text { v: yes_no(below_sma) });
+    res.push("r_below_sma30", yes_no(below_sma));
     res.push_num("roc13", roc13, Unit::Pct);
-    let sym = input.symbol;
-    let bench = input.bench_symbol.unwrap_or("the benchmark");
-    let lean = format!(
-        "{}; {}; {}",
-        if spy_done {
-            format!("{bench}'s wave is complete")
-        } else {
-            format!("{bench}'s wave is not complete")
-        },
-        if iwm_early {
-            format!("{sym}'s wave is young and expanding")
-        } else {
-            format!("{sym}'s wave is not young and expanding")
-        },
-        if small_not_done {
-            format!("{sym}/{bench} is in the bottom 40% of 5 years")
-        } else {
-            format!("{sym}/{bench} is above the 40th percentile of 5 years")
-        },
-    );
-    res.push("lean", super::Ev::Text { v: lean });
+    let lean = super::Handoff {
+        symbol: input.symbol.to_string(),
+        bench: input.bench_symbol.map(str::to_string),
+        bench_done: spy_done,
+        inst_early: iwm_early,
+        ratio_low: small_not_done,
+    };
+    res.push("lean", super::Ev::Handoff { v: lean });
     if spy_div {
         res.flags.push(Flag::SpyDivergence);
     }

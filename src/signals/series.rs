@@ -110,14 +110,14 @@ pub(crate) fn dates_at(bars: &Bars, idx: &[usize]) -> Vec<NaiveDate> {
     idx.iter().filter_map(|&i| bars.date.get(i).copied()).collect()
 }
 
-/// "246.10, 251.30" (prices at 2 dp).
-pub(crate) fn price_list(p: &[f64]) -> String {
-    p.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>().join(", ")
+/// A list of prices as evidence (worded "246.10, 251.30").
+pub(crate) fn price_list(p: &[f64]) -> super::Ev {
+    super::Ev::Prices { v: p.to_vec() }
 }
 
-/// "yes" / "no".
-pub(crate) fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
+/// A yes/no condition as evidence (worded "yes" / "no").
+pub(crate) fn yes_no(b: bool) -> super::Ev {
+    super::Ev::YesNo { v: b }
 }
 
 /// `x[i]` when it exists and is finite.

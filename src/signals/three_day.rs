@@ -6,10 +6,10 @@
 //! phases (0 included) whose state equals phase 0's, and σ = σ₀·(0.5 + 0.5·agreement/3).
 //! Evidence, sentence and `as_of` come from phase 0.
 //!
-//! | signal | evidence keys, in order (then `phase_agreement` Count, `phase_states` Text) |
+//! | signal | evidence keys, in order (then `phase_agreement` Count, `phase_states` States) |
 //! |---|---|
 //! | E1 `d3_consolidation_hold` | `zone_start` Date, `zone_end` Date, `zlo` Price, `ztop` Price, `zone_bars` Count, `breakout_date` Date, `n` Count, `closes_above` Count, `undercut` Atr (signed: < 0 means lows stayed above `ztop`), `lead` Atr (signed), `close` Price, `atr` Price |
-//! | E2 `d3_higher_dip_absorption` | `window_start` Date, `k` Count, `dip_dates` Dates, `dip_lows` Text, `absorbed` Count, `absorbed_ratio` Ratio, `max_recov` Count, `l_k` Price, `l_k1` Price, `provisional_dip_date` Date |
+//! | E2 `d3_higher_dip_absorption` | `window_start` Date, `k` Count, `dip_dates` Dates, `dip_lows` Prices, `absorbed` Count, `absorbed_ratio` Ratio, `max_recov` Count, `l_k` Price, `l_k1` Price, `provisional_dip_date` Date |
 //! | E3 `d3_volume_trend` | `vtrend` Pct, `vr` Ratio, `udv20` Ratio, `event_dates` Dates (event bars in the last 30), `vtrend_ex_events` Pct, `udv20_ex_events` Ratio |
 //! | E4 `d3_momentum_mirror` | `trough_date` Date, `trough_atr` Atr, `wave_end_date` Date, `fade_bars` Count, `cd_share` Pct, `faded` Text, `rising` Count, `falling` Count, `h_atr` Atr, `mirror` Text |
 //!
@@ -85,8 +85,7 @@ fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars, usize) -> SignalR
     let agreement = states.iter().filter(|s| **s == r0.state).count();
     r0.strength *= 0.5 + 0.5 * agreement as f64 / 3.0;
     r0.push_num("phase_agreement", agreement as f64, Unit::Count);
-    let txt = states.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
-    r0.push("phase_states", Ev::Text { v: txt });
+    r0.push("phase_states", Ev::States { v: states.to_vec() });
     r0
 }
 
@@ -286,7 +285,7 @@ fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     res.push("window_start", Ev::Date { v: b.date[from.min(t)] });
     res.push_num("k", k as f64, Unit::Count);
     res.push("dip_dates", Ev::Dates { v: dates_at(b, &dips) });
-    res.push("dip_lows", Ev::Text { v: price_list(&lows) });
+    res.push("dip_lows", price_list(&lows));
     res.push_num("absorbed", absorbed as f64, Unit::Count);
     res.push_num("absorbed_ratio", absorbed_ratio, Unit::Ratio);
     res.push_num("max_recov", max_recov as f64, Unit::Count);
@@ -476,11 +475,11 @@ fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult
         res.push_num("fade_bars", fade as f64, Unit::Count);
         res.push_num("cd_share", share, Unit::Pct);
     }
-    res.push("faded", Ev::Text { v: yes_no(faded) });
+    res.push("faded", yes_no(faded));
     res.push_num("rising", rising as f64, Unit::Count);
     res.push_num("falling", falling as f64, Unit::Count);
     res.push_num("h_atr", ht / atr_t, Unit::Atr);
-    res.push("mirror", Ev::Text { v: yes_no(mirror) });
+    res.push("mirror", yes_no(mirror));
 
     if faded && ht > 0.0 && rising >= 2 {
         let mut s = 0.4 * p::ramp(rising as f64, 2.0, 5.0)

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
 //! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
-//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Text, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Text, `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
+//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
 //! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (start of the current run of ≥ 2 waves expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
@@ -29,7 +29,7 @@ use crate::indicators::composite::{compressed, gmma, squeeze, wave_hists};
 use crate::indicators::primitives::{self as p, WaveState};
 use crate::indicators::{ad, atr, bandwidth, bbands, obv, rsi};
 use crate::resample::Timeframe;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 const GROUP: &str = "weekly";
 const D1: &str = crate::signals::catalog::SignalId::WkCompressionClusterReclaim.as_str();
@@ -231,7 +231,7 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         res.push_num("n_bands", 0.0, Unit::Count);
         res.push_num("close", c[t], Unit::Price);
         res.push_num("atr", atr_t, Unit::Price);
-        res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
+        res.push("gmma_above_all", yes_no(above_all));
         res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
         res.push_num("bw_pct", bw_pct, Unit::Ratio);
         res.flags.push(Flag::NoCompressionFound);
@@ -272,7 +272,7 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     res.push_num("dist_atr", dist_atr, Unit::Atr);
     res.push_num("close", c[t], Unit::Price);
     res.push_num("atr", atr_t, Unit::Price);
-    res.push("gmma_above_all", Ev::Text { v: yes_no(above_all) });
+    res.push("gmma_above_all", yes_no(above_all));
     res.push_num("gmma_width_pct", width_pct, Unit::Ratio);
     res.push_num("bw_pct", bw_pct, Unit::Ratio);
     for b in &cl {
@@ -474,7 +474,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     if let Some(b) = brk {
         res.push("break_date", Ev::Date { v: w.date[b] });
         res.push_num("break_low", w.low[b], Unit::Price);
-        res.push("break_obv_divergence", Ev::Text { v: yes_no(ob[b] > ob[a]) });
+        res.push("break_obv_divergence", yes_no(ob[b] > ob[a]));
     }
     if auto {
         res.flags.push(Flag::AnchorAuto);
@@ -531,22 +531,15 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     let held: Vec<bool> = (1..pts.len()).map(|k| ob[pts[k]] >= ob[pts[k - 1]]).collect();
     let n_held = held.iter().filter(|h| **h).count();
     let failed: Vec<usize> = (1..pts.len()).filter(|&k| !held[k - 1]).map(|k| pts[k]).collect();
-    let resid_txt = match fit {
-        // Evidence text only: a walk (states and strengths) leaves it out.
-        Some(_) if super::quiet() => String::new(),
+    let residuals: Vec<(NaiveDate, f64)> = match fit {
+        // Evidence only: a walk (states and strengths) leaves it out.
+        Some(_) if super::quiet() => Vec::new(),
         Some(f) => {
             let res: Vec<f64> = xs.iter().zip(&ys).map(|(x, y)| y - (f.intercept + f.slope * x)).collect();
             let sd = (res.iter().map(|r| r * r).sum::<f64>() / res.len() as f64).sqrt();
-            res.iter()
-                .zip(&pts)
-                .map(|(r, &i)| {
-                    let z = if sd > 0.0 { r / sd } else { 0.0 };
-                    format!("{} {:+.2}σ", w.date[i].format("%Y-%m-%d"), z)
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+            res.iter().zip(&pts).map(|(r, &i)| (w.date[i], if sd > 0.0 { r / sd } else { 0.0 })).collect()
         }
-        None => String::new(),
+        None => Vec::new(),
     };
     let held_ratio = if n > 0 { n_held as f64 / n as f64 } else { f64::NAN };
 
@@ -554,13 +547,13 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     res.push("anchor_date", Ev::Date { v: w.date[a] });
     res.push_num("n_pullbacks", n as f64, Unit::Count);
     res.push("pullback_dates", Ev::Dates { v: dates_at(w, &piv) });
-    res.push("pullback_lows", Ev::Text { v: price_list(&piv.iter().map(|&i| w.low[i]).collect::<Vec<_>>()) });
+    res.push("pullback_lows", price_list(&piv.iter().map(|&i| w.low[i]).collect::<Vec<_>>()));
     res.push_num("slope", slope, Unit::Ratio);
     res.push_num("r2", r2, Unit::Ratio);
     res.push_num("held", n_held as f64, Unit::Count);
     res.push_num("held_ratio", held_ratio, Unit::Ratio);
     res.push("failed_dates", Ev::Dates { v: dates_at(w, &failed) });
-    res.push("residuals_sigma", Ev::Text { v: resid_txt });
+    res.push("residuals_sigma", Ev::Residuals { v: residuals });
     if let Some(&last) = piv.last() {
         res.push("last_pullback_date", Ev::Date { v: w.date[last] });
     }
@@ -657,7 +650,7 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
             res.push("w2_trough_date", Ev::Date { v: w.date[j] });
         }
         let cd = (f.saturating_sub(8)..f).filter(|&j| st[1][j] == Some(WaveState::CD)).count();
-        res.push("faded", Ev::Text { v: yes_no(cd >= 3) });
+        res.push("faded", yes_no(cd >= 3));
         res.push_num("rsi", rs[t], Unit::Number);
         res.push_num("rsi_13ago", rs[t - 13], Unit::Number);
         res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);

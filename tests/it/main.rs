@@ -5,6 +5,7 @@ mod common;
 mod sig_common;
 mod tree;
 
+mod architecture;
 mod bad_inputs;
 mod baserates;
 mod batch;

@@ -387,8 +387,8 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         }
         // Dip lows above the last close are said to be broken.
         let e2 = sig("d3_higher_dip_absorption");
-        if let Some(marketnote::signals::Ev::Text { v }) = e2.ev("dip_lows") {
-            let lows: Vec<f64> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+        if let Some(ev @ marketnote::signals::Ev::Prices { v: lows }) = e2.ev("dip_lows") {
+            let v = marketnote::narrative::format::format_ev(ev, None);
             let close = *a.daily.close.last().unwrap();
             let listed = b.contains(&format!("lows {v}")) || b.contains(&format!("({v})"));
             if !v.is_empty() && listed && lows.iter().all(|l| close < *l) {

@@ -125,7 +125,12 @@ fn monthly_policy_rate_names_its_month_2020_03_20() {
     assert!(b1.sentence.contains("fed funds average (1.58%)"), "{}", b1.sentence);
     assert!(b1.sentence.contains("February 2020"), "{}", b1.sentence);
     assert!(
-        matches!(b1.ev("ff_label"), Some(marketnote::signals::Ev::Text { v }) if v == "fed funds (the February 2020 average)")
+        b1.ev("ff_label")
+            == Some(&marketnote::signals::Ev::PolicyRate {
+                v: marketnote::signals::PolicyRate::MonthlyAverage(
+                    chrono::NaiveDate::from_ymd_opt(2020, 2, 1).unwrap()
+                )
+            })
     );
 }
 
@@ -260,7 +265,8 @@ fn track_record_equals_analyze_at_earlier_week_ends() {
     let weeks: usize = h.by_stance.iter().map(|s| s.weeks).sum();
     assert_eq!(weeks, tr.weeks);
     assert!(h.rank_corr_relative.is_some_and(|r| (-1.0..=1.0).contains(&r)));
-    assert!(tr.sentence.starts_with("Since 20"), "{}", tr.sentence);
+    let said = marketnote::narrative::history_text::track_record_sentence(&tr, &a.dataset.instrument.symbol);
+    assert!(said.starts_with("Since 20"), "{said}");
 }
 
 #[test]

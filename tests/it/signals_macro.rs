@@ -3,8 +3,9 @@
 
 use crate::common;
 use crate::sig_common::said;
+use chrono::Datelike;
 use common::*;
-use marketnote::signals::{macro_, Branch, Ev, Flag, SignalResult, State, Unavailable};
+use marketnote::signals::{macro_, Branch, Ev, Flag, PolicyRate, SignalResult, State, Unavailable};
 
 fn get<'a>(rs: &'a [SignalResult], id: &str) -> &'a SignalResult {
     rs.iter().find(|r| r.id == id).unwrap()
@@ -73,7 +74,7 @@ fn b1_monthly_policy_rate_is_labelled() {
     let r = get(&rs, B1);
     // The monthly value names its month (issue 11: a stale average must not read as today's rate).
     assert!(
-        matches!(r.ev("ff_label"), Some(Ev::Text { v }) if v.starts_with("fed funds (the ") && v.ends_with(" 2024 average)")),
+        matches!(r.ev("ff_label"), Some(Ev::PolicyRate { v: PolicyRate::MonthlyAverage(m) }) if m.year() == 2024),
         "{:?}",
         r.ev("ff_label")
     );
@@ -93,7 +94,7 @@ fn b1_prefers_a_daily_policy_rate_when_both_are_configured() {
     let r = get(&rs, B1);
     assert_eq!(r.num("dff"), Some(4.83), "{:?}", r.branch);
     assert!(!r.flags.contains(&Flag::PolicyRateMonthly));
-    assert_eq!(r.ev("ff_label"), Some(&Ev::Text { v: "fed funds".into() }));
+    assert_eq!(r.ev("ff_label"), Some(&Ev::PolicyRate { v: PolicyRate::Daily }));
 }
 
 #[test]
@@ -152,7 +153,7 @@ fn b2_inflation_states_and_missing_month() {
     assert_eq!(r.state, State::Bullish, "{:?}", r.branch);
     assert!(r.num("d3_c").unwrap() < -0.1);
     assert_eq!(r.branch, Branch::B2Cooling);
-    assert_eq!(r.ev("obs_month"), Some(&Ev::Text { v: "May 2024".into() }));
+    assert_eq!(r.ev("obs_month"), Some(&Ev::Month { v: d("2024-05-01") }));
     assert!(said(r).contains("(as of May 2024)"), "{}", said(r));
     assert!(r.flags.contains(&Flag::HeadlineMissing));
 

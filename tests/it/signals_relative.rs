@@ -190,7 +190,7 @@ fn g1_bullish_handoff_and_bearish_fade() {
     let rs = run(&r, &spy, None);
     let g1 = find(&rs, "rs_large_cap_wave_complete");
     assert_state(g1, State::Bearish);
-    assert_eq!(g1.ev("r_below_sma30"), Some(&Ev::Text { v: "yes".into() }));
+    assert_eq!(g1.ev("r_below_sma30"), Some(&Ev::YesNo { v: true }));
 
     // Everything steady: neutral, with the lean listing what holds.
     let r = vec![0.5; n];

@@ -236,7 +236,7 @@ fn d4_flip_after_long_contraction_and_other_states() {
     assert!(d4.num("contraction_len").unwrap() >= 8.0);
     assert!(d4.num("n_eu").unwrap() >= 2.0);
     assert!(d4.num("weeks_since_flip").unwrap() <= 12.0, "{d4:#?}");
-    assert_eq!(d4.ev("faded"), Some(&Ev::Text { v: "yes".into() }));
+    assert_eq!(d4.ev("faded"), Some(&Ev::YesNo { v: true }));
 
     // A long rise then a sharp 5-week drop: expanding downward.
     let mut c: Vec<f64> = (0..100).map(|i| 100.0 * 1.005f64.powi(i)).collect();
