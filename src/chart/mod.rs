@@ -140,7 +140,12 @@ fn render_impl(
     text::ensure().map_err(Error::Internal)?;
     let ann = Annotations::from_signals(&analysis.signals);
     let sym = analysis.dataset.instrument.symbol.as_str();
-    let mut out = Vec::with_capacity(5);
+    // Every chart is one job (its wide and phone renderings are two more, see
+    // [`wide_and_phone`]); rayon runs them on its threads and `collect` keeps this order, so
+    // the bytes do not depend on the thread count.
+    type Job<'a> = Box<dyn FnOnce() -> Result<(Chart, Layout)> + Send + 'a>;
+    let mut jobs: Vec<Job> = Vec::with_capacity(6);
+    let ann = &ann;
 
     let tfs = [
         ("weekly", Timeframe::Weekly, &analysis.weekly.bars, cfg.weekly_bars, price::Layers::Weekly),
@@ -154,44 +159,56 @@ fn render_impl(
         ("daily", Timeframe::Daily, &analysis.daily, cfg.daily_bars, price::Layers::Daily),
     ];
     for (name, tf, bars, window, layers) in tfs {
-        let make = || tf_scene(analysis, tf, bars, window, layers, &ann);
-        let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
-        let alt = alt::timeframe(sym, &scene);
-        if let Some(l) = layouts.as_deref_mut() {
-            l.push(Layout { name: name.into(), ..lay });
-        }
-        out.push(Chart { name: name.into(), title: scene.title.clone(), alt, png, svg, phone_png });
+        jobs.push(Box::new(move || {
+            let make = || tf_scene(analysis, tf, bars, window, layers, ann);
+            let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
+            let alt = alt::timeframe(sym, &scene);
+            let chart = Chart { name: name.into(), title: scene.title.clone(), alt, png, svg, phone_png };
+            Ok((chart, Layout { name: name.into(), ..lay }))
+        }));
     }
 
     if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
-        let make = || rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, &ann);
-        let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
-        let alt = alt::relative(&scene);
-        if let Some(l) = layouts.as_deref_mut() {
-            l.push(Layout { name: "relative".into(), ..lay });
-        }
-        out.push(Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg, phone_png });
+        jobs.push(Box::new(move || {
+            let make = || rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, ann);
+            let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
+            let alt = alt::relative(&scene);
+            let chart =
+                Chart { name: "relative".into(), title: scene.title.clone(), alt, png, svg, phone_png };
+            Ok((chart, Layout { name: "relative".into(), ..lay }))
+        }));
     }
 
     // The stance's track record (issue 11): drawn when the history walk ran.
     if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
-        let p = &analysis.config.signals;
-        let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
-        let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
-        let alt = scene.alt();
-        if let Some(l) = layouts.as_deref_mut() {
-            l.push(Layout { name: "track".into(), ..lay });
-        }
-        out.push(Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png });
+        jobs.push(Box::new(move || {
+            let p = &analysis.config.signals;
+            let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+            let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
+            let alt = scene.alt();
+            let chart = Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png };
+            Ok((chart, Layout { name: "track".into(), ..lay }))
+        }));
     }
 
     if !analysis.dataset.macros.is_empty() {
-        let (scene, (png, svg, lay), phone_png) = wide_and_phone(|| macro_scene(analysis), theme, cfg, want)?;
-        let alt = alt::macros(&scene, analysis.as_of);
-        if let Some(l) = layouts {
-            l.push(Layout { name: "macro".into(), ..lay });
+        jobs.push(Box::new(move || {
+            let (scene, (png, svg, lay), phone_png) =
+                wide_and_phone(|| macro_scene(analysis), theme, cfg, want)?;
+            let alt = alt::macros(&scene, analysis.as_of);
+            let chart = Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg, phone_png };
+            Ok((chart, Layout { name: "macro".into(), ..lay }))
+        }));
+    }
+
+    use rayon::prelude::*;
+    let done: Vec<(Chart, Layout)> = jobs.into_par_iter().map(|job| job()).collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(done.len());
+    for (chart, lay) in done {
+        if let Some(l) = layouts.as_deref_mut() {
+            l.push(lay);
         }
-        out.push(Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg, phone_png });
+        out.push(chart);
     }
     Ok(out)
 }

@@ -18,7 +18,10 @@
 //! and the pen advances by the advance width plus the pair kerning. Sizes are em sizes (CSS
 //! `font-size`), the same number the SVG `<text>` carries.
 
-use ab_glyph::{point, Font, FontRef, GlyphId, PxScale, ScaleFont};
+use ab_glyph::{point, Font, FontRef, GlyphId, Outline, OutlinedGlyph, PxScale, ScaleFont};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -75,8 +78,28 @@ pub(crate) struct VMetrics {
     pub cap: f64,
 }
 
-/// Vertical metrics at em size `em`.
+/// Vertical metrics at em size `em` (memoised per thread: a chart asks for the same few sizes
+/// hundreds of times, and the cap height parses the 'H' outline).
 pub(crate) fn vmetrics(em: f64, bold: bool) -> VMetrics {
+    thread_local! {
+        static MEMO: RefCell<HashMap<(u64, bool), VMetrics>> = RefCell::new(HashMap::new());
+    }
+    let key = (em.to_bits(), bold);
+    if let Some(m) = MEMO.with(|m| m.borrow().get(&key).copied()) {
+        return m;
+    }
+    let m = vmetrics_uncached(em, bold);
+    MEMO.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_CAP {
+            c.clear();
+        }
+        c.insert(key, m);
+    });
+    m
+}
+
+fn vmetrics_uncached(em: f64, bold: bool) -> VMetrics {
     match face(bold) {
         Some(f) => {
             let s = f.as_scaled(px_scale(f, em));
@@ -94,15 +117,16 @@ pub(crate) fn vmetrics(em: f64, bold: bool) -> VMetrics {
 /// Advance width of `text` at em size `em` in pixels (advances plus pair kerning).
 pub(crate) fn width(text: &str, em: f64, bold: bool) -> f64 {
     let Some(f) = face(bold) else { return text.chars().count() as f64 * em * 0.6 };
-    let s = f.as_scaled(px_scale(f, em));
+    let hsf = f.as_scaled(px_scale(f, em)).h_scale_factor();
     let mut x = 0f32;
     let mut prev: Option<GlyphId> = None;
     for c in text.chars() {
-        let id = s.glyph_id(c);
+        // The same products as `ScaleFont::kern` and `h_advance`, from memoised unscaled values.
+        let (id, adv) = glyph(bold, f, c);
         if let Some(p) = prev {
-            x += s.kern(p, id);
+            x += hsf * kern(bold, f, p, id);
         }
-        x += s.h_advance(id);
+        x += hsf * adv;
         prev = Some(id);
     }
     x as f64
@@ -114,26 +138,152 @@ pub(crate) fn raster(text: &str, x: f64, y: f64, em: f64, bold: bool, mut put: i
     let Some(f) = face(bold) else { return };
     let scale = px_scale(f, em);
     let s = f.as_scaled(scale);
+    let hsf = s.h_scale_factor();
     let mut pen = x as f32;
     let mut prev: Option<GlyphId> = None;
     for c in text.chars() {
-        let id = s.glyph_id(c);
+        let (id, adv) = glyph(bold, f, c);
         if let Some(p) = prev {
-            pen += s.kern(p, id);
+            pen += hsf * kern(bold, f, p, id);
         }
         let g = id.with_scale_and_position(scale, point(pen, y as f32));
-        if let Some(o) = f.outline_glyph(g) {
-            let b = o.px_bounds();
+        if let Some(outline) = outline(bold, f, id) {
+            // Exactly what `Font::outline_glyph` builds, from the memoised outline.
+            let sf = s.scale_factor();
+            let b = outline.px_bounds(sf, g.position);
             let (bx, by) = (b.min.x as i32, b.min.y as i32);
-            o.draw(|gx, gy, cov| {
-                if cov > 0.0 {
-                    put(bx + gx as i32, by + gy as i32, cov.min(1.0));
-                }
+            // The coverage depends only on the outline, the scale, the glyph's offset inside its
+            // pixel box and the box size: the key holds exactly those, so a cached glyph puts
+            // the same pixels with the same coverage, in the same order.
+            let off = g.position - b.min;
+            let key = GlyphKey {
+                bold,
+                id: id.0,
+                scale: (sf.horizontal.to_bits(), sf.vertical.to_bits()),
+                offset: (off.x.to_bits(), off.y.to_bits()),
+                size: (b.width() as u32, b.height() as u32),
+            };
+            let cov = coverage(key, || {
+                let mut px = Vec::new();
+                OutlinedGlyph::new(g, (*outline).clone(), sf).draw(|gx, gy, c| {
+                    if c > 0.0 {
+                        px.push((gx, gy, c.min(1.0)));
+                    }
+                });
+                px
             });
+            for &(gx, gy, c) in cov.iter() {
+                put(bx + gx as i32, by + gy as i32, c);
+            }
         }
-        pen += s.h_advance(id);
+        pen += hsf * adv;
         prev = Some(id);
     }
+}
+
+/// Entries a per-thread cache keeps before it starts over (bounds memory in long batches).
+const CACHE_CAP: usize = 8192;
+
+/// What a glyph's rasterised coverage depends on (see [`raster`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct GlyphKey {
+    bold: bool,
+    id: u16,
+    scale: (u32, u32),
+    offset: (u32, u32),
+    size: (u32, u32),
+}
+
+/// Covered pixels of one glyph in its pixel box: (x, y, coverage in (0, 1]), in the
+/// rasteriser's row order.
+type Coverage = Rc<Vec<(u32, u32, f32)>>;
+
+/// Unscaled outlines by (bold, glyph id); None for a glyph without one (a space).
+type Outlines = HashMap<(bool, u16), Option<Rc<Outline>>>;
+
+thread_local! {
+    static OUTLINES: RefCell<Outlines> = RefCell::new(HashMap::new());
+    static COVERAGE: RefCell<HashMap<GlyphKey, Coverage>> = RefCell::new(HashMap::new());
+}
+
+/// Per-thread memo of a face's character map, advances and pair kerning (the font's tables are
+/// searched once per character or pair instead of once per use). ASCII characters and pairs of
+/// glyph ids below [`SMALL`] sit in flat tables, the rest in maps.
+struct Metrics {
+    /// `(glyph, unscaled advance)` of ASCII characters, per face (regular, bold).
+    ascii: [[Option<(GlyphId, f32)>; SMALL]; 2],
+    /// Unscaled kerning of pairs of small glyph ids (NaN: not looked up yet), per face.
+    kern_small: Vec<f32>,
+    /// `(glyph, unscaled advance)` of other characters.
+    glyphs: HashMap<(bool, char), (GlyphId, f32)>,
+    /// Unscaled kerning of other pairs.
+    kerns: HashMap<(bool, u16, u16), f32>,
+}
+
+/// Size of the flat tables of [`Metrics`].
+const SMALL: usize = 128;
+
+thread_local! {
+    static METRICS: RefCell<Metrics> = RefCell::new(Metrics {
+        ascii: [[None; SMALL]; 2],
+        kern_small: vec![f32::NAN; 2 * SMALL * SMALL],
+        glyphs: HashMap::new(),
+        kerns: HashMap::new(),
+    });
+}
+
+/// Glyph of `c` in `f` and its unscaled advance (`Font::glyph_id`, `h_advance_unscaled`).
+fn glyph(bold: bool, f: &FontRef<'static>, c: char) -> (GlyphId, f32) {
+    let look = || {
+        let id = f.glyph_id(c);
+        (id, f.h_advance_unscaled(id))
+    };
+    METRICS.with(|m| {
+        let mut m = m.borrow_mut();
+        match (c as usize) < SMALL {
+            true => *m.ascii[bold as usize][c as usize].get_or_insert_with(look),
+            false => *m.glyphs.entry((bold, c)).or_insert_with(look),
+        }
+    })
+}
+
+/// Unscaled kerning of the pair (`Font::kern_unscaled`).
+fn kern(bold: bool, f: &FontRef<'static>, a: GlyphId, b: GlyphId) -> f32 {
+    METRICS.with(|m| {
+        let mut m = m.borrow_mut();
+        let (ia, ib) = (a.0 as usize, b.0 as usize);
+        if ia < SMALL && ib < SMALL {
+            let slot = &mut m.kern_small[(bold as usize * SMALL + ia) * SMALL + ib];
+            if slot.is_nan() {
+                *slot = f.kern_unscaled(a, b);
+            }
+            *slot
+        } else {
+            *m.kerns.entry((bold, a.0, b.0)).or_insert_with(|| f.kern_unscaled(a, b))
+        }
+    })
+}
+
+/// The unscaled outline of glyph `id` (parsed once per thread and face).
+fn outline(bold: bool, f: &FontRef<'static>, id: GlyphId) -> Option<Rc<Outline>> {
+    OUTLINES
+        .with(|c| c.borrow_mut().entry((bold, id.0)).or_insert_with(|| f.outline(id).map(Rc::new)).clone())
+}
+
+/// The glyph's coverage for `key`, rasterised by `draw` on the first request (per thread).
+fn coverage(key: GlyphKey, draw: impl FnOnce() -> Vec<(u32, u32, f32)>) -> Coverage {
+    if let Some(c) = COVERAGE.with(|c| c.borrow().get(&key).cloned()) {
+        return c;
+    }
+    let px = Rc::new(draw());
+    COVERAGE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_CAP {
+            c.clear();
+        }
+        c.insert(key, px.clone());
+    });
+    px
 }
 
 #[cfg(test)]
@@ -162,6 +312,46 @@ mod tests {
         // A comma descends below it.
         let (_, bcomma) = ink_rows(",");
         assert!(bcomma > b9);
+    }
+
+    /// The glyph cache gives exactly ab_glyph's own rasterisation (`Font::outline_glyph` then
+    /// `draw`), on the first call and when replayed from the cache, at sub-pixel positions.
+    #[test]
+    fn cached_raster_equals_direct_raster() {
+        let direct = |text: &str, x: f64, y: f64, em: f64, bold: bool| {
+            let f = face(bold).unwrap();
+            let scale = px_scale(f, em);
+            let s = f.as_scaled(scale);
+            let (mut pen, mut prev, mut px) = (x as f32, None::<GlyphId>, Vec::new());
+            for c in text.chars() {
+                let id = s.glyph_id(c);
+                if let Some(p) = prev {
+                    pen += s.kern(p, id);
+                }
+                if let Some(o) = f.outline_glyph(id.with_scale_and_position(scale, point(pen, y as f32))) {
+                    let b = o.px_bounds();
+                    o.draw(|gx, gy, c| {
+                        if c > 0.0 {
+                            px.push((b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32, c.min(1.0)));
+                        }
+                    });
+                }
+                pen += s.h_advance(id);
+                prev = Some(id);
+            }
+            px
+        };
+        for (i, text) in ["299.96", "Aug 2025", "IWM / SPY", "-0.5%"].iter().enumerate() {
+            for x in [0.0, 3.25, 10.7, 511.13, 1400.999] {
+                let bold = i % 2 == 1;
+                let want = direct(text, x, 100.0, 22.0, bold);
+                for _ in 0..2 {
+                    let mut got = Vec::new();
+                    raster(text, x, 100.0, 22.0, bold, |a, b, c| got.push((a, b, c)));
+                    assert_eq!(got, want, "{text} at {x}");
+                }
+            }
+        }
     }
 
     #[test]

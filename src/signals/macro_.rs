@@ -95,6 +95,10 @@ impl Known<'_> {
     fn values(&self) -> Vec<f64> {
         self.obs.iter().map(|o| o.value).collect()
     }
+    /// The last `m` values (all when fewer): a window's input without copying the whole history.
+    fn tail_values(&self, m: usize) -> Vec<f64> {
+        self.obs[self.obs.len().saturating_sub(m)..].iter().map(|o| o.value).collect()
+    }
     /// Change over the last `k` observations (value_t − value_{t−k}).
     fn change(&self, k: usize) -> Option<f64> {
         let n = self.obs.len();
@@ -284,8 +288,11 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     let ff_month = ff.last().period;
     let since_month = if monthly {
         let next = ff_month.checked_add_months(chrono::Months::new(1)).unwrap_or(ff_month);
+        // Observations are in period order: the month is one run, found by bisection (a scan of
+        // the whole series at every week end of a walk made it quadratic in history).
+        let from = dgs2.obs.partition_point(|o| o.period < ff_month);
         let in_month: Vec<f64> =
-            dgs2.obs.iter().filter(|o| o.period >= ff_month && o.period < next).map(|o| o.value).collect();
+            dgs2.obs[from..].iter().take_while(|o| o.period < next).map(|o| o.value).collect();
         (!in_month.is_empty()).then(|| y - in_month.iter().sum::<f64>() / in_month.len() as f64)
     } else {
         None
@@ -512,7 +519,8 @@ fn b4_financing(input: &SignalInput) -> SignalResult {
     let tf = Timeframe::Daily;
     let oas = try_known!(input, &["hy_oas"], B4, "macro", B4_CLAIM, tf);
     let dgs2 = try_known!(input, &["dgs2"], B4, "macro", B4_CLAIM, tf);
-    let vals = oas.values();
+    // The 5-year percentile reads only its window (1,260 sessions ending at the last value).
+    let vals = oas.tail_values(1260);
     let pct = pctrank(&vals, vals.len() - 1, 1260);
     let (Some(d_oas), Some(d2y), Some(pct)) = (oas.change(63), dgs2.change(63), pct) else {
         let have = oas.obs.len().min(dgs2.obs.len());

@@ -256,7 +256,7 @@ fn track_record_equals_analyze_at_earlier_week_ends() {
         assert_eq!(b.stance.score, row.score, "{}", row.date);
         assert_eq!(b.stance.stance, row.stance, "{}", row.date);
         let states: Vec<(&str, State)> = b.signals.iter().map(|r| (r.id, r.state)).collect();
-        let walked: Vec<(&str, State)> = row.signals.iter().map(|s| (s.0, s.1)).collect();
+        let walked: Vec<(&str, State)> = row.signals.iter().map(|s| (s.0.as_str(), s.1)).collect();
         assert_eq!(states, walked, "{}", row.date);
     }
     // The record counts each of those week ends under its stance.
