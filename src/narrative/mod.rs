@@ -10,6 +10,7 @@
 pub mod context;
 pub mod format;
 pub mod signal_text;
+pub mod stance_text;
 pub mod track_text;
 pub use crate::history::edge;
 
@@ -945,10 +946,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         StanceKind::Neutral => {
             match &st.watch {
                 // The score gave a long or short whose own levels have broken (stance::decide).
-                Some(w) => out.push(format!(
-                    "No trade yet on {s}. {}",
-                    crate::signals::stance::watch_sentence(w)
-                )),
+                Some(w) => out.push(format!("No trade yet on {s}. {}", stance_text::watch_sentence(w))),
                 None => out.push(format!(
                     "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
                     if nr == 1 { "points" } else { "point" },
@@ -2026,6 +2024,10 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 "Both risk signals have fired (a lower high and an OBV support break): a long is ruled out."
                     .into(),
             ),
+            "risk_triggered_short" => out.push(
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): a short is ruled out."
+                    .into(),
+            ),
             // The lead already says why conviction is lower (a triggered level, no edge).
             "risk_watch"
                 if st.stance != StanceKind::Neutral
@@ -2043,10 +2045,16 @@ fn cautions(a: &Analysis) -> Vec<String> {
         }
     }
     // The watch sentence (stance::decide) is the lead's; it is not repeated here.
-    let watch = st.watch.as_ref().map(crate::signals::stance::watch_sentence);
-    for o in st.overrides.iter().filter(|o| watch.as_ref() != Some(*o)) {
-        if o.contains("forbids") || o.contains("capped at Neutral") || o.contains("held at Neutral") {
-            out.push(o.clone());
+    use crate::signals::stance::Override;
+    for o in &st.reasons {
+        let held = match o {
+            Override::Timeframe { .. } => true,
+            Override::RiskAgainst { held, .. } => *held,
+            Override::InsufficientData { held, .. } => held.is_some(),
+            Override::RiskWatch { .. } | Override::Watch(_) => false,
+        };
+        if held {
+            out.push(stance_text::override_sentence(o, st.stance));
         }
     }
     out
@@ -2083,6 +2091,13 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
             if p == 1 { "is" } else { "are" },
             count_word(q)
         ),
+    };
+    // Items none of whose signals could be assessed are neither in place nor failing.
+    let na = c.items.iter().filter(|i| i.tick == Tick::NotAssessed).count();
+    let header = match na {
+        0 => header,
+        1 => format!("{header} One could not be assessed."),
+        k => format!("{header} {} could not be assessed.", capitalise(&count_word(k))),
     };
     let lines = c
         .items
