@@ -130,7 +130,9 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
     for o in history::edge::temper(&mut stance, None) {
         stance.overrides.push(crate::narrative::track_text::override_sentence(&o, stance.stance));
     }
-    let mut checklist = signals::stance::checklist_for(&signals, stance.stance);
+    // An idea on hold (watch) is read for its own direction: the short's structure for a short.
+    let idea = stance.watch.as_ref().map_or(stance.stance, |w| w.idea);
+    let mut checklist = signals::stance::checklist_for(&signals, idea);
     checklist.header = crate::narrative::stance_text::checklist_header(&checklist);
     Ok(Analysis {
         config: config.clone(),

@@ -665,7 +665,10 @@ fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
 fn level_phrase(l: &Invalidation) -> String {
     if l.basis == "OBV" {
-        format!("OBV closing {} its support line ({})", trig_word(l), shares_m(l.value))
+        // A line OBV must close above is the short's resistance; one it must close below, the
+        // long's support.
+        let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
+        format!("OBV closing {} its {line} line ({})", trig_word(l), shares_m(l.value))
     } else {
         format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), level_name(l))
     }
@@ -836,7 +839,13 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             // that has already triggered is named before the ones still to watch.
             let on_hold =
                 a.stance.watch.as_ref().and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
+            let extended = a.stance.watch.as_ref().and_then(|w| w.extended.as_ref());
             let head = match (on_hold, latest_triggered(&a.stance.invalidation)) {
+                // Held because its stop is too far away: that is the news, not an older break.
+                _ if extended.is_some() => format!(
+                    "{subject}: {edge}, its stop {} away",
+                    extended.map(|e| crate::fmt::pct_abs(e.close / e.level.value - 1.0)).unwrap_or_default()
+                ),
                 (Some(l), _) if l.basis == "OBV" => format!(
                     "{subject}: {edge}, OBV below its support line{}",
                     l.triggered_on.map(|d| format!(" since {}", date(d))).unwrap_or_default()
@@ -977,28 +986,46 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 }
                 _ => {}
             }
-            let fired: Vec<String> = st
-                .invalidation
-                .iter()
-                .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
-                .map(|l| {
-                    let side = if l.trigger == Trigger::CloseAbove { "long" } else { "short" };
+            // Levels already triggered, told by the idea each one stops (a close above stops a
+            // short, a close below a long) and whether price still stands beyond it; the levels
+            // the watch sentence named are not repeated.
+            let named = |l: &Invalidation| {
+                st.watch
+                    .as_ref()
+                    .is_some_and(|w| w.broken.iter().any(|b| b.signal == l.signal && b.value == l.value))
+            };
+            for (trigger, stops, favours) in
+                [(Trigger::CloseAbove, "short", "long"), (Trigger::CloseBelow, "long", "short")]
+            {
+                let (mut live, mut undone) = (Vec::new(), Vec::new());
+                for l in st.invalidation.iter().filter(|l| {
+                    l.status == LevelStatus::Triggered
+                        && l.basis != "OBV"
+                        && l.trigger == trigger
+                        && !named(l)
+                }) {
+                    let on = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
                     // A break that later closes undid is told as what happened, not as a live lean.
                     let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
-                    let on = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
                     if back {
-                        let way = if l.trigger == Trigger::CloseAbove { "below" } else { "above" };
-                        format!(
-                            "{}{on}, though price is back {way} it, so it no longer favours a {side}",
-                            level_phrase(l)
-                        )
+                        undone.push(format!("{}{on}", level_phrase(l)));
                     } else {
-                        format!("{}{on}, which favours a {side}", level_phrase(l))
+                        live.push(format!("{}{on}", level_phrase(l)));
                     }
-                })
-                .collect();
-            if !fired.is_empty() {
-                out.push(format!("Already triggered: {}.", and_list(&fired)));
+                }
+                if !live.is_empty() {
+                    out.push(format!(
+                        "A level that would stop a {stops} has already triggered: {}; price is still beyond it, which favours a {favours}.",
+                        and_list(&live)
+                    ));
+                }
+                if !undone.is_empty() {
+                    let way = if trigger == Trigger::CloseAbove { "below" } else { "above" };
+                    out.push(format!(
+                        "A level that would stop a {stops} triggered earlier ({}), but price is back {way} it, so it no longer favours a {favours}.",
+                        and_list(&undone)
+                    ));
+                }
             }
         }
     }

@@ -89,7 +89,7 @@ pub fn break_phrase(l: &Invalidation) -> String {
     match l.basis {
         InvalidationBasis::Obv => {
             let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
-            format!("OBV {way} its {line} line ({})", value(l))
+            format!("OBV {way} its {line} line at {}", value(l))
         }
         b => format!("a {b} {way} the {} ({})", l.label, value(l)),
     }
@@ -130,7 +130,7 @@ pub fn watch_sentence(w: &Watch) -> String {
         signed(w.score, 2)
     );
     if let Some(e) = &w.extended {
-        return format!("{head}: {}", extended_words(e, &word));
+        return format!("{head} because it is extended: {}", extended_words(e, &word));
     }
     let items: Vec<String> = w
         .broken
@@ -148,7 +148,7 @@ pub fn watch_sentence(w: &Watch) -> String {
         }
     }
     format!(
-        "{head}: {} ({}). The {word} would return once {}.",
+        "{head}: {}: {}. The {word} would return once {}.",
         count_levels(items.len()),
         and_list(&items),
         restore.join(", or once ")
@@ -170,9 +170,10 @@ fn count_word(x: f64) -> String {
     }
 }
 
-/// "it is extended: the stop, a weekly close above … (144.30), is 30% from the last weekly close
-/// (101.40), 5.4 average weekly ranges where a trade's stop sits within three. It becomes a
-/// trade on a weekly close at or above 119.70, or once a nearer level forms."
+/// "its stop, a weekly close above the … (144.30), is 4.5 average weekly ranges away (the last
+/// weekly close, 101.40, is 30% below it), where a trade's stop sits within three. The short
+/// becomes a trade on a weekly close at or above 115.70 (within three ranges of the stop), or
+/// once price forms a new, lower daily swing high nearer to price."
 fn extended_words(e: &Extended, word: &str) -> String {
     let l = &e.level;
     let tf = tf_words(l.basis);
@@ -181,12 +182,13 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "it is extended: its stop, {}, is {} from the last {} ({}), {:.1} average {tf} ranges, where a trade's stop sits within {}. The {word} becomes a trade on a {} {at} {} (within {} ranges of the stop), or once {nearer} nearer to price.",
+        "its stop, {}, is {:.1} average {tf} ranges away (the last {}, {}, is {} {} it), where a trade's stop sits within {}. The {word} becomes a trade on a {} {at} {} (within {} ranges of the stop), or once {nearer} nearer to price.",
         break_phrase(l),
-        pct_abs(e.close / l.value - 1.0),
+        e.atrs,
         l.basis,
         price(e.close),
-        e.atrs,
+        pct_abs(e.close / l.value - 1.0),
+        if e.close < l.value { "below" } else { "above" },
         count_word(MAX_STOP_ATR),
         l.basis,
         price(e.actionable_at),

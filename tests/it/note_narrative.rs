@@ -157,8 +157,10 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             );
         }
 
-        // One checklist rule: ✓ all supportive, ◐ some, ✗ none (neutral is not supportive).
-        let want = if st.stance == StanceKind::Short {
+        // One checklist rule: ✓ all supportive, ◐ some, ✗ none (neutral is not supportive); an
+        // idea on hold is read for its own direction.
+        let idea = st.watch.as_ref().map_or(st.stance, |w| w.idea);
+        let want = if idea == StanceKind::Short {
             marketnote::signals::State::Bearish
         } else {
             marketnote::signals::State::Bullish
