@@ -388,7 +388,7 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         Some(S::RsSmallCapLagEnding) if bear => format!("{} still lagging {bench}", v.symbol),
         Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation up the cap ladder".into(),
         Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
-        Some(S::RsLargeCapWaveComplete) if bear => format!("{} momentum against {bench} negative", v.symbol),
+        Some(S::RsLargeCapWaveComplete) if bear => format!("{} wave done, {bench}'s starting", v.symbol),
         // The macro signals are named by their reading ("Inflation cooling | up", "Rate cuts
         // priced out | down"), so the direction column never reads as the series' own direction.
         Some(m) if bear && macro_reading_name(m, State::Bearish).is_some() => {
@@ -457,7 +457,9 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
             ),
             None => format!("{bench}'s weekly momentum wave has faded while {s}'s is young"),
         },
-        (Some(S::RsLargeCapWaveComplete), false) => format!("{s}'s momentum against {bench} is negative"),
+        (Some(S::RsLargeCapWaveComplete), false) => {
+            format!("{s}'s weekly momentum wave has run its course while {bench}'s new wave is young")
+        }
         (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
         (Some(S::MacroRateCutExpectations), false) => "the 2-year yield prices no rate cuts".into(),
         (Some(S::MacroInflationCooling), true) => "core and headline inflation are cooling".into(),
@@ -1022,7 +1024,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 if !undone.is_empty() {
                     let way = if trigger == Trigger::CloseAbove { "below" } else { "above" };
                     out.push(format!(
-                        "A level that would stop a {stops} triggered earlier ({}), but price is back {way} it, so it no longer favours a {favours}.",
+                        "A level that would stop a {stops} triggered earlier, but price is back {way} it, so it no longer favours a {favours}: {}.",
                         and_list(&undone)
                     ));
                 }
