@@ -121,10 +121,19 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
     crate::narrative::signal_text::write_sentences(&mut signals, names);
     // The same function the track record runs at every past week end (`history::walk`).
     let mut stance = signals::stance::decide(&signals, &input);
+    // The stance's overrides are typed facts; the narrative words them.
+    stance.overrides = stance
+        .reasons
+        .iter()
+        .map(|o| crate::narrative::stance_text::override_sentence(o, stance.stance))
+        .collect();
     for o in history::edge::temper(&mut stance, None) {
         stance.overrides.push(crate::narrative::track_text::override_sentence(&o, stance.stance));
     }
-    let checklist = signals::stance::checklist_for(&signals, stance.stance);
+    // An idea on hold (watch) is read for its own direction: the short's structure for a short.
+    let idea = stance.watch.as_ref().map_or(stance.stance, |w| w.idea);
+    let mut checklist = signals::stance::checklist_for(&signals, idea);
+    checklist.header = crate::narrative::stance_text::checklist_header(&checklist);
     Ok(Analysis {
         config: config.clone(),
         dataset,

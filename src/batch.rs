@@ -1128,6 +1128,8 @@ fn flag_words(flag: &str) -> String {
         "risk_triggered" => "risk triggered".into(),
         "level_triggered" => "a level has triggered".into(),
         "level_invalidated" => "on hold: a level broke".into(),
+        "risk_triggered_short" => "risk against a short".into(),
+        "extended" => "on hold: stop too far away".into(),
         "no_track_edge" => "no edge in the track record".into(),
         "insufficient_data" => "too few signals assessed".into(),
         other => other.replace('_', " "),

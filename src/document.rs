@@ -101,6 +101,30 @@ pub fn stance(s: &Stance) -> Value {
         })).collect::<Vec<_>>(),
         "overrides": s.overrides,
         "flags": s.flags,
+        // An idea held at Neutral (SIGNALS.md §5, overrides 4 and 5): the levels that broke, or
+        // its stop too far away.
+        "watch": s.watch.as_ref().map(|w| json!({
+            "idea": w.idea,
+            "score": num(w.score),
+            "broken": w.broken.iter().map(|l| json!({
+                "label": l.label,
+                "value": num(l.value),
+                "basis": l.basis,
+                "trigger": l.trigger.name(),
+                "triggered_on": l.triggered_on.map(|d| d.to_string()),
+            })).collect::<Vec<_>>(),
+            "extended": w.extended.as_ref().map(|e| json!({
+                "label": e.level.label,
+                "value": num(e.level.value),
+                "basis": e.level.basis,
+                "trigger": e.level.trigger.name(),
+                "last_close": num(e.close),
+                "atr": num(e.atr),
+                "atrs": num(e.atrs),
+                "max_atrs": num(crate::signals::stance::MAX_STOP_ATR),
+                "actionable_at": num(e.actionable_at),
+            })),
+        })),
         "invalidation": s.invalidation.iter().map(|i| json!({
             "label": i.label,
             "value": num(i.value),

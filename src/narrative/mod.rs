@@ -11,6 +11,7 @@ pub mod context;
 pub mod format;
 pub mod history_text;
 pub mod signal_text;
+pub mod stance_text;
 pub mod track_text;
 pub use crate::history::edge;
 
@@ -388,7 +389,7 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         Some(S::RsSmallCapLagEnding) if bear => format!("{} still lagging {bench}", v.symbol),
         Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation up the cap ladder".into(),
         Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
-        Some(S::RsLargeCapWaveComplete) if bear => format!("{} momentum against {bench} negative", v.symbol),
+        Some(S::RsLargeCapWaveComplete) if bear => format!("{} wave done, {bench}'s starting", v.symbol),
         // The macro signals are named by their reading ("Inflation cooling | up", "Rate cuts
         // priced out | down"), so the direction column never reads as the series' own direction.
         Some(m) if bear && macro_reading_name(m, State::Bearish).is_some() => {
@@ -459,7 +460,9 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
                 format!("{bench}'s weekly momentum upswing has run its course while {s}'s has just turned up")
             }
         },
-        (Some(S::RsLargeCapWaveComplete), false) => format!("{s}'s momentum against {bench} is negative"),
+        (Some(S::RsLargeCapWaveComplete), false) => {
+            format!("{s}'s weekly momentum wave has run its course while {bench}'s new wave is young")
+        }
         (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
         (Some(S::MacroRateCutExpectations), false) => "the 2-year yield prices no rate cuts".into(),
         (Some(S::MacroInflationCooling), true) => "core and headline inflation are cooling".into(),
@@ -667,7 +670,10 @@ fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
 fn level_phrase(l: &Invalidation) -> String {
     if l.basis == "OBV" {
-        format!("OBV closing {} its support line ({})", trig_word(l), shares_m(l.value))
+        // A line OBV must close above is the short's resistance; one it must close below, the
+        // long's support.
+        let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
+        format!("OBV closing {} its {line} line ({})", trig_word(l), shares_m(l.value))
     } else {
         format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), level_name(l))
     }
@@ -838,7 +844,13 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             // that has already triggered is named before the ones still to watch.
             let on_hold =
                 a.stance.watch.as_ref().and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
+            let extended = a.stance.watch.as_ref().and_then(|w| w.extended.as_ref());
             let head = match (on_hold, latest_triggered(&a.stance.invalidation)) {
+                // Held because its stop is too far away: that is the news, not an older break.
+                _ if extended.is_some() => format!(
+                    "{subject}: {edge}, its stop {} away",
+                    extended.map(|e| crate::fmt::pct_abs(e.close / e.level.value - 1.0)).unwrap_or_default()
+                ),
                 (Some(l), _) if l.basis == "OBV" => format!(
                     "{subject}: {edge}, OBV below its support line{}",
                     l.triggered_on.map(|d| format!(" since {}", date(d))).unwrap_or_default()
@@ -948,10 +960,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         StanceKind::Neutral => {
             match &st.watch {
                 // The score gave a long or short whose own levels have broken (stance::decide).
-                Some(w) => out.push(format!(
-                    "No trade yet on {s}. {}",
-                    crate::signals::stance::watch_sentence(w)
-                )),
+                Some(w) => out.push(format!("No trade yet on {s}. {}", stance_text::watch_sentence(w))),
                 None => out.push(format!(
                     "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
                     if nr == 1 { "points" } else { "point" },
@@ -982,28 +991,46 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 }
                 _ => {}
             }
-            let fired: Vec<String> = st
-                .invalidation
-                .iter()
-                .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
-                .map(|l| {
-                    let side = if l.trigger == Trigger::CloseAbove { "long" } else { "short" };
+            // Levels already triggered, told by the idea each one stops (a close above stops a
+            // short, a close below a long) and whether price still stands beyond it; the levels
+            // the watch sentence named are not repeated.
+            let named = |l: &Invalidation| {
+                st.watch
+                    .as_ref()
+                    .is_some_and(|w| w.broken.iter().any(|b| b.signal == l.signal && b.value == l.value))
+            };
+            for (trigger, stops, favours) in
+                [(Trigger::CloseAbove, "short", "long"), (Trigger::CloseBelow, "long", "short")]
+            {
+                let (mut live, mut undone) = (Vec::new(), Vec::new());
+                for l in st.invalidation.iter().filter(|l| {
+                    l.status == LevelStatus::Triggered
+                        && l.basis != "OBV"
+                        && l.trigger == trigger
+                        && !named(l)
+                }) {
+                    let on = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
                     // A break that later closes undid is told as what happened, not as a live lean.
                     let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
-                    let on = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
                     if back {
-                        let way = if l.trigger == Trigger::CloseAbove { "below" } else { "above" };
-                        format!(
-                            "{}{on}, though price is back {way} it, so it no longer favours a {side}",
-                            level_phrase(l)
-                        )
+                        undone.push(format!("{}{on}", level_phrase(l)));
                     } else {
-                        format!("{}{on}, which favours a {side}", level_phrase(l))
+                        live.push(format!("{}{on}", level_phrase(l)));
                     }
-                })
-                .collect();
-            if !fired.is_empty() {
-                out.push(format!("Already triggered: {}.", and_list(&fired)));
+                }
+                if !live.is_empty() {
+                    out.push(format!(
+                        "A level that would stop a {stops} has already triggered: {}; price is still beyond it, which favours a {favours}.",
+                        and_list(&live)
+                    ));
+                }
+                if !undone.is_empty() {
+                    let way = if trigger == Trigger::CloseAbove { "below" } else { "above" };
+                    out.push(format!(
+                        "A level that would stop a {stops} triggered earlier, but price is back {way} it, so it no longer favours a {favours}: {}.",
+                        and_list(&undone)
+                    ));
+                }
             }
         }
     }
@@ -2099,6 +2126,10 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 "Both risk signals have fired (a lower high and an OBV support break): a long is ruled out."
                     .into(),
             ),
+            "risk_triggered_short" => out.push(
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): a short is ruled out."
+                    .into(),
+            ),
             // The lead already says why conviction is lower (a triggered level, no edge).
             "risk_watch"
                 if st.stance != StanceKind::Neutral
@@ -2116,10 +2147,16 @@ fn cautions(a: &Analysis) -> Vec<String> {
         }
     }
     // The watch sentence (stance::decide) is the lead's; it is not repeated here.
-    let watch = st.watch.as_ref().map(crate::signals::stance::watch_sentence);
-    for o in st.overrides.iter().filter(|o| watch.as_ref() != Some(*o)) {
-        if o.contains("forbids") || o.contains("capped at Neutral") || o.contains("held at Neutral") {
-            out.push(o.clone());
+    use crate::signals::stance::Override;
+    for o in &st.reasons {
+        let held = match o {
+            Override::Timeframe { .. } => true,
+            Override::RiskAgainst { held, .. } => *held,
+            Override::InsufficientData { held, .. } => held.is_some(),
+            Override::RiskWatch { .. } | Override::Watch(_) => false,
+        };
+        if held {
+            out.push(stance_text::override_sentence(o, st.stance));
         }
     }
     out
@@ -2156,6 +2193,13 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
             if p == 1 { "is" } else { "are" },
             count_word(q)
         ),
+    };
+    // Items none of whose signals could be assessed are neither in place nor failing.
+    let na = c.items.iter().filter(|i| i.tick == Tick::NotAssessed).count();
+    let header = match na {
+        0 => header,
+        1 => format!("{header} One could not be assessed."),
+        k => format!("{header} {} could not be assessed.", capitalise(&count_word(k))),
     };
     let lines = c
         .items

@@ -680,13 +680,14 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
             .into()
         }
         Branch::G1Fading { negative: true } => {
-            "%S's weekly momentum wave is negative and %S/%B is below its 30-week average \
-             ({roc13} over 13 weeks)."
+            "%S's weekly momentum wave has ended while %B's is only {spy_wave_age} weeks old and still \
+             expanding; with %S/%B at the {r_pct:pctile} percentile of 5 years, %S has had its expansion."
                 .into()
         }
         Branch::G1Fading { negative: false } => {
-            "%S's weekly momentum wave is fading too, and %S/%B is below its 30-week average \
-             ({roc13} over 13 weeks)."
+            "%S's weekly momentum wave has faded to {iwm_h_frac:abs} of its peak while %B's is only \
+             {spy_wave_age} weeks old and still expanding; with %S/%B at the {r_pct:pctile} percentile of \
+             5 years, %S has had its expansion."
                 .into()
         }
         Branch::G1Incomplete => "The handoff from %B to %S is incomplete: {lean} ({r_pct:pctile} percentile).".into(),

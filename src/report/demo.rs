@@ -190,6 +190,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
         contributions,
         groups,
         overrides: Vec::new(),
+        reasons: Vec::new(),
         flags: Vec::new(),
         watch: None,
         invalidation: vec![

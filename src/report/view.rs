@@ -829,6 +829,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                     Tick::Pass => ("pass", "✓"),
                     Tick::Partial => ("partial", "◐"),
                     Tick::Fail => ("fail", "✗"),
+                    Tick::NotAssessed => ("not_assessed", "–"),
                 };
                 ChecklistItemView {
                     title: i.title.clone(),

@@ -229,8 +229,9 @@ pub enum Branch {
         /// The benchmark's wave has ended (histogram negative).
         ended: bool,
     },
-    /// Bearish: the instrument's wave is fading and the ratio is below its average
-    /// (`negative`: its histogram is below zero).
+    /// Bearish, the mirror of the handoff: the instrument's wave is done, the benchmark's young
+    /// and expanding, the ratio in the top 40% of 5 years (`negative`: the instrument's histogram
+    /// is below zero).
     G1Fading {
         /// The instrument's histogram is below zero.
         negative: bool,

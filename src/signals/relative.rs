@@ -22,7 +22,7 @@ use super::cache::{PrefixWaves, RelativePre};
 use super::series::{align_weeks, at, yes_no};
 use super::{SignalInput, SignalResult, State, Unavailable, Unit};
 use crate::data::Bars;
-use crate::indicators::primitives::{self as p, WaveState};
+use crate::indicators::primitives::{self as p};
 use crate::indicators::{macd, sma};
 use crate::resample::Timeframe;
 use chrono::NaiveDate;
@@ -397,17 +397,18 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
         return unavailable(n);
     };
     let ipw = input.pre.map(|pc| (&pc.weekly_waves2, &pc.weekly_wave_hists[1][..]));
-    let (icur, _) = current_and_prev_positive(ih, ipw);
+    let (icur, iprev) = current_and_prev_positive(ih, ipw);
     let (mut iwm_early, mut iwm_age, mut iwm_frac) = (false, 0usize, f64::NAN);
     if let Some(w) = icur.filter(|w| w.positive) {
         iwm_age = age(&w);
         iwm_frac = if w.amplitude > 0.0 { ih_t / w.amplitude } else { f64::NAN };
         iwm_early = iwm_age <= 13 && ih_t >= 0.8 * w.amplitude;
     }
-    let states = super::cache::or_compute(input.pre.map(|pc| &pc.weekly_wave_states[1][..]), it + 1, || {
-        p::wave_states(ih)
-    });
-    let iwm_fading = ih_t < 0.0 || matches!(states.get(it).copied().flatten(), Some(WaveState::CU));
+    // The mirror of the handoff (SIGNALS.md §4 G): the instrument's wave is done by the test the
+    // benchmark's is held to, and the benchmark's wave is young and expanding by the instrument's.
+    let iwm_done = icur.filter(|w| w.positive).is_some_and(|w| age(&w) >= 8 && ih_t <= 0.6 * w.amplitude)
+        || (ih_t <= 0.0 && iprev.is_some_and(|w| age(&w) >= 13 && it - w.end <= 26));
+    let spy_early = scur.filter(|w| w.positive).is_some_and(|w| age(&w) <= 13 && sh_t >= 0.8 * w.amplitude);
     let s30 = &rel.s30;
     let below_sma = s30[t].is_finite() && rel.r[t] < s30[t];
     let roc13 = rel.r[t] / rel.r[t - 13] - 1.0;
@@ -445,8 +446,12 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
             + 0.3
             + 0.3 * p::ramp(r_pct, 0.4, 0.1);
         res.conclude(State::Bullish, s, Branch::G1Handoff { ended: spy_ended })
-    } else if iwm_fading && below_sma {
-        let s = 0.5 + 0.5 * p::ramp(-roc13, 0.0, 0.05);
+    } else if iwm_done && spy_early && r_pct >= 0.60 {
+        // The mirror of the Bull conjunction: small caps have had their expansion, large caps'
+        // is starting. (It was "the instrument's wave fading ∧ the ratio below its 30-week
+        // average", a momentum reading D4 and A1 already score, true on 353 of 864 week ends
+        // against 5 for Bull: the stance's largest bearish bias, issue 11/12.)
+        let s = 0.5 + 0.2 * p::ramp(r_pct, 0.6, 0.9) + 0.3 * p::ramp(-roc13, 0.0, 0.05);
         res.conclude(State::Bearish, s, Branch::G1Fading { negative: ih_t < 0.0 })
     } else {
         res.conclude(State::Neutral, 0.0, Branch::G1Incomplete)

@@ -223,6 +223,12 @@ pub enum StanceFlag {
     LevelTriggered,
     /// `no_track_edge`: the track record shows no edge for the stance (`history::edge`).
     NoTrackEdge,
+    /// `risk_triggered_short`: both risk signals read up (a higher high and OBV above its rising
+    /// support): a short is ruled out (the mirror of `risk_triggered`).
+    RiskTriggeredShort,
+    /// `extended`: the score's Long or Short has its nearest stop more than [`MAX_STOP_ATR`]
+    /// ranges away, so it is held at Neutral (watch).
+    Extended,
 }
 
 impl StanceFlag {
@@ -235,6 +241,8 @@ impl StanceFlag {
             StanceFlag::LevelInvalidated => "level_invalidated",
             StanceFlag::LevelTriggered => "level_triggered",
             StanceFlag::NoTrackEdge => "no_track_edge",
+            StanceFlag::RiskTriggeredShort => "risk_triggered_short",
+            StanceFlag::Extended => "extended",
         }
     }
 }
@@ -266,8 +274,12 @@ pub struct Stance {
     pub contributions: Vec<Contribution>,
     /// Per-group mean d·σ (None when no signal of the group is available).
     pub groups: Vec<(String, Option<f64>)>,
-    /// Overrides applied, in order, as printed sentences.
+    /// Overrides applied, in order, as printed sentences: worded from [`Stance::reasons`] by
+    /// `narrative::stance_text::override_sentence` (filled by `analysis`; empty in the walk),
+    /// followed by the track record's conviction overrides.
     pub overrides: Vec<String>,
+    /// The overrides as typed facts, in the order applied (SIGNALS.md §5).
+    pub reasons: Vec<Override>,
     /// Flags (typed; serialized as `risk_triggered`, `risk_watch`, `insufficient_data`, …).
     pub flags: Vec<StanceFlag>,
     /// Invalidation levels.
@@ -277,8 +289,9 @@ pub struct Stance {
     pub watch: Option<Watch>,
 }
 
-/// A Long or Short held at Neutral because a level that would prove it wrong has triggered
-/// (flag `level_invalidated`). The override sentence is written by [`watch_sentence`].
+/// A Long or Short held at Neutral (watch): either a level that would prove it wrong has
+/// triggered (flag `level_invalidated`, `broken` non-empty), or its nearest stop is too far away
+/// to be a trade (flag `extended`, `extended` set). Worded by `narrative::stance_text`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Watch {
     /// The idea the score gave before the override (`long` or `short`).
@@ -287,11 +300,105 @@ pub struct Watch {
     pub score: f64,
     /// The idea's levels that had triggered, as assessed (status `triggered`).
     pub broken: Vec<Invalidation>,
+    /// Set when the idea's nearest holding level is more than [`MAX_STOP_ATR`] ranges away.
+    pub extended: Option<Extended>,
 }
 
-/// ✓, ◐ or ✗.
+/// The farthest an idea's nearest stop may sit from the last close, in average true ranges
+/// (Wilder ATR 14) of the stop's own timeframe (SIGNALS.md §5, override 5). Three ranges is the
+/// usual volatility stop (the chandelier exit's multiple): a stop farther than that is not a
+/// level a trade is managed by, so the idea is not yet a trade. Not fitted to outcomes.
+pub const MAX_STOP_ATR: f64 = 3.0;
+
+/// An idea whose nearest stop is more than [`MAX_STOP_ATR`] ranges from the last close.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extended {
+    /// The nearest holding price level of the idea (its stop).
+    pub level: Invalidation,
+    /// The last close on the level's timeframe.
+    pub close: f64,
+    /// ATR(14) of the level's timeframe at the last bar.
+    pub atr: f64,
+    /// |close − level| / atr.
+    pub atrs: f64,
+    /// |close − level| / close: the stop's distance as a share of the close.
+    pub pct: f64,
+    /// The close at which the stop would be [`MAX_STOP_ATR`] ranges away: a short becomes a
+    /// trade on a close at or above it, a long on a close at or below it (unless a nearer level
+    /// forms first).
+    pub actionable_at: f64,
+}
+
+/// Which of the two risk signals (H1, H2) a risk override names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
+pub enum RiskSignal {
+    /// H1 bearish: a confirmed lower high.
+    LowerHigh,
+    /// H1 bullish: a higher high with no breach of the swing low.
+    HigherHigh,
+    /// H2 bearish after a failed retest.
+    ObvFailedRetest,
+    /// H2 bearish: a break of the OBV support line with no retest.
+    ObvBreak,
+    /// H2 bullish: OBV above its rising support line (intact or reclaimed).
+    ObvAboveSupport,
+}
+
+/// The timeframe a precedence override reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    /// The weekly group's mean d·σ.
+    Weekly,
+    /// The daily group's mean d·σ.
+    Daily,
+}
+
+/// One override of SIGNALS.md §5, as a typed fact (worded by `narrative::stance_text`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Override {
+    /// Coverage below .5: the score's idea (`held`, if any) is held at Neutral.
+    InsufficientData {
+        /// Weighted coverage.
+        coverage: f64,
+        /// The idea held at Neutral, None when the score was already Neutral.
+        held: Option<StanceKind>,
+    },
+    /// Both risk signals stand against `against` (a Long: lower high and OBV break; a Short:
+    /// higher high and OBV above its rising support): that idea is ruled out.
+    RiskAgainst {
+        /// The idea ruled out.
+        against: StanceKind,
+        /// The two signals' readings.
+        signals: [RiskSignal; 2],
+        /// True when the score's idea was `against` and is now held at Neutral.
+        held: bool,
+    },
+    /// Exactly one risk signal stands against the stance's idea: conviction capped at moderate.
+    RiskWatch {
+        /// The idea it stands against.
+        against: StanceKind,
+        /// Which reading.
+        signal: RiskSignal,
+    },
+    /// A timeframe group whose mean leans at least .20 against the idea forbids it.
+    Timeframe {
+        /// Weekly or daily.
+        frame: Frame,
+        /// The group's mean d·σ.
+        mean: f64,
+        /// The idea forbidden (held at Neutral).
+        forbids: StanceKind,
+    },
+    /// The idea held at Neutral (watch): a broken level or a stop too far away.
+    Watch(Watch),
+}
+
+/// ✓, ◐, ✗ or – (not assessed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Tick {
     /// ✓
     Pass,
@@ -299,6 +406,8 @@ pub enum Tick {
     Partial,
     /// ✗
     Fail,
+    /// –: none of the item's signals could be assessed (never a ✗).
+    NotAssessed,
 }
 
 /// One checklist line.
@@ -317,7 +426,8 @@ pub struct ChecklistItem {
 /// The Overall Structure checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Checklist {
-    /// "Structure confirmed (4/4)" or "Structure partial (n/4; failing: ...)".
+    /// "Structure confirmed (4/4)", "Structure partial (n/4 in place, k partly)", … worded by
+    /// `narrative::stance_text::checklist_header` (filled by `analysis`; empty until then).
     pub header: String,
     /// Items passing.
     pub n_pass: usize,
@@ -447,66 +557,68 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         StanceKind::Neutral
     };
     let mut moderate = s.abs() < 0.35;
-    let mut overrides = Vec::new();
+    let mut reasons = Vec::new();
     let mut flags = Vec::new();
 
     // 1. Coverage.
     if coverage < 0.5 {
         flags.push(StanceFlag::InsufficientData);
-        if stance != StanceKind::Neutral {
-            overrides.push(format!(
-                "Insufficient data: only {:.0}% of the weighted signals could be assessed, so the {} score is held at Neutral.",
-                coverage * 100.0,
-                kind_word(stance)
-            ));
-            stance = StanceKind::Neutral;
-        } else {
-            overrides.push(format!(
-                "Insufficient data: only {:.0}% of the weighted signals could be assessed; the stance stays Neutral.",
-                coverage * 100.0
-            ));
+        let held = (stance != StanceKind::Neutral).then_some(stance);
+        reasons.push(Override::InsufficientData { coverage, held });
+        stance = StanceKind::Neutral;
+    }
+    // 2. Risk, both ways: the two risk signals against an idea rule it out; one caps it.
+    let h1 = state_of(results, ids::H1);
+    let h2 = state_of(results, ids::H2);
+    // H2 is bearish either on a failed retest or on a break that was never retested.
+    let obv_down = match find(results, ids::H2).and_then(|r| r.ev("status")) {
+        Some(crate::signals::Ev::Text { v }) if v == "failed" => RiskSignal::ObvFailedRetest,
+        _ => RiskSignal::ObvBreak,
+    };
+    let against = |idea: StanceKind| -> (Option<RiskSignal>, Option<RiskSignal>) {
+        match idea {
+            StanceKind::Long => (
+                (h1 == State::Bearish).then_some(RiskSignal::LowerHigh),
+                (h2 == State::Bearish).then_some(obv_down),
+            ),
+            StanceKind::Short => (
+                (h1 == State::Bullish).then_some(RiskSignal::HigherHigh),
+                (h2 == State::Bullish).then_some(RiskSignal::ObvAboveSupport),
+            ),
+            StanceKind::Neutral => (None, None),
+        }
+    };
+    for idea in [StanceKind::Long, StanceKind::Short] {
+        if let (Some(a), Some(b)) = against(idea) {
+            flags.push(if idea == StanceKind::Long {
+                StanceFlag::RiskTriggered
+            } else {
+                StanceFlag::RiskTriggeredShort
+            });
+            let held = stance == idea;
+            if held {
+                stance = StanceKind::Neutral;
+            }
+            reasons.push(Override::RiskAgainst { against: idea, signals: [a, b], held });
         }
     }
-    // 2. Risk watch.
-    let h1 = state_of(results, ids::H1) == State::Bearish;
-    let h2 = state_of(results, ids::H2) == State::Bearish;
-    // H2 is bearish either on a failed retest or on a break that was never retested.
-    let obv_risk = match results.iter().find(|r| r.id == ids::H2).and_then(|r| r.ev("status")) {
-        Some(crate::signals::Ev::Text { v }) if v == "failed" => "a failed OBV retest",
-        _ => "an OBV support break",
-    };
-    if h1 && h2 {
-        flags.push(StanceFlag::RiskTriggered);
-        if stance == StanceKind::Long {
-            stance = StanceKind::Neutral;
-            overrides.push(
-                format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place, so the Long is capped at Neutral."),
-            );
-        } else {
-            overrides
-                .push(format!("Risk triggered: both a confirmed lower high and {obv_risk} are in place."));
-        }
-    } else if h1 || h2 {
+    if let (Some(one), None) | (None, Some(one)) = against(stance) {
         flags.push(StanceFlag::RiskWatch);
-        let which = if h1 { "a lower high" } else { obv_risk };
-        overrides.push(format!("Risk watch: {which} is in place, so conviction is capped at moderate."));
+        reasons.push(Override::RiskWatch { against: stance, signal: one });
         moderate = true;
     }
-    // 3. Timeframe precedence.
+    // 3. Timeframe precedence, both ways: neither the weekly (the direction) nor the daily (the
+    // timing) group may lean .20 or more against the idea.
     let m = |name: &str| groups.iter().find(|(g, _)| g == name).and_then(|(_, m)| *m);
-    if let Some(mw) = m("weekly").filter(|v| *v <= -0.20) {
-        if stance == StanceKind::Long {
-            stance = StanceKind::Neutral;
-            overrides.push(format!(
-                "The weekly signals are net bearish ({mw:+.2}), which forbids a Long: a lower timeframe never overrides a higher one."
-            ));
-        }
-    }
-    if let Some(md) = m("daily").filter(|v| *v >= 0.20) {
-        if stance == StanceKind::Short {
-            stance = StanceKind::Neutral;
-            overrides.push(format!("The daily signals are net bullish ({md:+.2}), which forbids a Short."));
-        }
+    for (frame, name) in [(Frame::Weekly, "weekly"), (Frame::Daily, "daily")] {
+        let Some(mean) = m(name) else { continue };
+        let forbids = match stance {
+            StanceKind::Long if mean <= -0.20 => StanceKind::Long,
+            StanceKind::Short if mean >= 0.20 => StanceKind::Short,
+            _ => continue,
+        };
+        stance = StanceKind::Neutral;
+        reasons.push(Override::Timeframe { frame, mean, forbids });
     }
     let raw_kind = if s >= params.long_threshold {
         StanceKind::Long
@@ -519,12 +631,6 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         moderate = true;
     }
 
-    // A neutral stance has no conviction to cap: the risk watch is stated without that clause.
-    if stance == StanceKind::Neutral {
-        for o in overrides.iter_mut().filter(|o| o.starts_with("Risk watch:")) {
-            *o = o.replace(", so conviction is capped at moderate.", ".");
-        }
-    }
     let invalidation = levels(results, stance);
     Stance {
         stance,
@@ -533,7 +639,8 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         coverage,
         contributions,
         groups,
-        overrides,
+        overrides: Vec::new(),
+        reasons,
         flags,
         invalidation,
         watch: None,
@@ -658,7 +765,8 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         push(ids::H2, line, "OBV support line", Obv, b);
     }
     if s {
-        push(ids::H2, line, "OBV support line", Obv, a);
+        // OBV below the line: for the short it protects, the line is resistance.
+        push(ids::H2, line, "OBV resistance line", Obv, a);
     }
     out
 }
@@ -699,15 +807,18 @@ pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
         .filter(|l| l.side == st.stance && l.status == LevelStatus::Triggered)
         .cloned()
         .collect();
-    if broken.is_empty() {
-        return st;
-    }
-    let watch = Watch { idea: st.stance, score: st.score, broken };
-    st.flags.push(StanceFlag::LevelInvalidated);
-    st.overrides.push(watch_sentence(&watch));
-    for o in st.overrides.iter_mut().filter(|o| o.starts_with("Risk watch:")) {
-        *o = o.replace(", so conviction is capped at moderate.", ".");
-    }
+    let watch = if !broken.is_empty() {
+        st.flags.push(StanceFlag::LevelInvalidated);
+        Watch { idea: st.stance, score: st.score, broken, extended: None }
+    } else {
+        // Override 5: the nearest stop more than MAX_STOP_ATR ranges of its timeframe away.
+        let Some(ext) = extended(&st.invalidation, st.stance, input) else {
+            return st;
+        };
+        st.flags.push(StanceFlag::Extended);
+        Watch { idea: st.stance, score: st.score, broken: Vec::new(), extended: Some(ext) }
+    };
+    st.reasons.push(Override::Watch(watch.clone()));
     st.stance = StanceKind::Neutral;
     if st.conviction == Conviction::High {
         st.conviction = Conviction::Moderate;
@@ -718,56 +829,46 @@ pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
     st
 }
 
-/// What brings an idea back after `l` broke: the signal re-forming the level after the break.
-pub fn restore_words(l: &Invalidation) -> &'static str {
-    match (l.signal, l.trigger) {
-        (ids::H1, Trigger::CloseBelow) => "a new daily swing low after the next confirmed swing high",
-        (ids::H1, Trigger::CloseAbove) => "a new, lower daily swing high",
-        (ids::D1, Trigger::CloseBelow) => "a fresh weekly reclaim of the squeeze zone",
-        (ids::D1, Trigger::CloseAbove) => "a fresh weekly close back below the squeeze zone",
-        (ids::E1, Trigger::CloseBelow) => "a new 3-day consolidation and a breakout from it",
-        (ids::E1, Trigger::CloseAbove) => "a new 3-day consolidation and a break down from it",
-        (ids::H2, Trigger::CloseBelow) => "a new OBV support line from newer pivot lows",
-        (ids::H2, Trigger::CloseAbove) => "a new OBV break below a newer support line",
-        _ => "the level re-forming after the break",
+/// ATR(14) at the last bar of `basis`'s timeframe (None for OBV, or when not finite): read from
+/// `input.pre` when it covers the bars (the walk), else computed on the bars.
+fn last_atr(basis: InvalidationBasis, input: &super::SignalInput) -> Option<f64> {
+    let (bars, pre): (&crate::data::Bars, Option<&Vec<f64>>) = match basis {
+        InvalidationBasis::WeeklyClose => (input.weekly, input.pre.map(|p| &p.weekly_atr14)),
+        InvalidationBasis::ThreeDayClose => (input.three_day[0], input.pre.map(|p| &p.three_day_atr14[0])),
+        InvalidationBasis::DailyClose => (input.daily, input.pre.map(|p| &p.daily_atr14)),
+        InvalidationBasis::Obv => return None,
+    };
+    let n = bars.len();
+    if n == 0 {
+        return None;
     }
+    let v = match pre.filter(|p| p.len() >= n) {
+        Some(p) => p[n - 1],
+        None => {
+            let a = crate::indicators::atr(&bars.high, &bars.low, &bars.close, 14);
+            a.get(n - 1).copied().unwrap_or(f64::NAN)
+        }
+    };
+    (v.is_finite() && v > 0.0).then_some(v)
 }
 
-/// The override sentence of a [`Watch`] (the one place it is worded): which levels broke and
-/// when, and what would restore the idea.
-pub fn watch_sentence(w: &Watch) -> String {
-    let word = kind_word(w.idea).to_lowercase();
-    let value = |l: &Invalidation| match l.basis {
-        InvalidationBasis::Obv => crate::fmt::shares_m(l.value),
-        _ => crate::fmt::price(l.value),
-    };
-    let items: Vec<String> = w
-        .broken
-        .iter()
-        .map(|l| match l.triggered_on {
-            Some(d) => format!("the {} ({}) on {d}", l.label, value(l)),
-            None => format!("the {} ({}), date unknown", l.label, value(l)),
-        })
-        .collect();
-    let mut restore: Vec<String> = Vec::new();
-    for l in &w.broken {
-        let r = restore_words(l).to_string();
-        if !restore.contains(&r) {
-            restore.push(r);
-        }
+/// Override 5 (SIGNALS.md §5): the idea's nearest holding price level ([`headline`]) measured
+/// from the last close in ATR(14) of that level's timeframe; Some when it is more than
+/// [`MAX_STOP_ATR`] away. None when no price level holds or its ATR is unknown (not assessed:
+/// the rule does not apply).
+pub fn extended(levels: &[Invalidation], idea: StanceKind, input: &super::SignalInput) -> Option<Extended> {
+    let (l, _) = headline(levels, idea)?;
+    let close = l.last_close.filter(|c| c.is_finite())?;
+    let atr = last_atr(l.basis, input)?;
+    let atrs = (close - l.value).abs() / atr;
+    if atrs <= MAX_STOP_ATR {
+        return None;
     }
-    let what = match items.len() {
-        1 => "a level that would prove it wrong has broken".to_string(),
-        2 => "two levels that would prove it wrong have broken".to_string(),
-        3 => "three levels that would prove it wrong have broken".to_string(),
-        n => format!("{n} levels that would prove it wrong have broken"),
+    let actionable_at = match l.trigger {
+        Trigger::CloseAbove => l.value - MAX_STOP_ATR * atr,
+        Trigger::CloseBelow => l.value + MAX_STOP_ATR * atr,
     };
-    format!(
-        "The score ({}) reads {word}, but the {word} is held at Neutral (watch): {what}, {}. The {word} returns with {}.",
-        crate::fmt::signed(w.score, 2),
-        crate::fmt::and_list(&items),
-        restore.join(", or ")
-    )
+    Some(Extended { level: l.clone(), close, atr, atrs, pct: (close - l.value).abs() / close, actionable_at })
 }
 
 /// The nearest level on `side` that still holds, with its distance from the last close as a
@@ -952,10 +1053,13 @@ fn cite(results: &[SignalResult], list: &[&'static str]) -> String {
         .join(", ")
 }
 
-/// One rule for every checklist line: ✓ when every cited signal supports the stance's direction,
-/// ◐ when some do, ✗ when none do. Neutral and not-assessed signals do not support either way.
-fn tick_of(supportive: usize, total: usize) -> Tick {
+/// One rule for every checklist line: ✓ when every cited signal supports the stance's
+/// direction, ◐ when some do, ✗ when none of the assessed ones do; – (not assessed) when none of
+/// its signals could be assessed, never ✗. Neutral and not-assessed signals do not support either
+/// way (so a line with a signal not assessed is at best ◐).
+fn tick_of(supportive: usize, assessed: usize, total: usize) -> Tick {
     match supportive {
+        _ if assessed == 0 => Tick::NotAssessed,
         0 => Tick::Fail,
         k if k >= total => Tick::Pass,
         _ => Tick::Partial,
@@ -993,7 +1097,8 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
             // F4 is "no distribution" when bullish: for a Short the distribution line is
             // supported by F4 bearish, which `want` already expresses.
             let k = list.iter().filter(|id| supports(id)).count();
-            item(if short { short_t } else { long_t }, tick_of(k, list.len()), list, results)
+            let assessed = list.iter().filter(|id| state_of(results, id) != State::Unavailable).count();
+            item(if short { short_t } else { long_t }, tick_of(k, assessed, list.len()), list, results)
         })
         .collect();
     finish_checklist(items)
@@ -1001,16 +1106,7 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
 
 fn finish_checklist(items: Vec<ChecklistItem>) -> Checklist {
     let n_pass = items.iter().filter(|i| i.tick == Tick::Pass).count();
-    let n_partial = items.iter().filter(|i| i.tick == Tick::Partial).count();
-    let total = items.len();
-    let header = if n_pass == total {
-        format!("Structure confirmed ({n_pass}/{total})")
-    } else if n_pass == 0 && n_partial == 0 {
-        format!("Structure absent (0/{total})")
-    } else {
-        format!("Structure partial ({n_pass}/{total} in place, {n_partial} partly)")
-    };
-    Checklist { header, n_pass, items }
+    Checklist { header: String::new(), n_pass, items }
 }
 
 /// The checklist read for the stance's direction: for a Short, the mirror of [`checklist`]
@@ -1032,12 +1128,13 @@ fn capitalise_first(s: &str) -> String {
 }
 
 impl Tick {
-    /// ✓, ◐ or ✗.
+    /// ✓, ◐, ✗ or – (not assessed).
     pub fn symbol(self) -> &'static str {
         match self {
             Tick::Pass => "✓",
             Tick::Partial => "◐",
             Tick::Fail => "✗",
+            Tick::NotAssessed => "–",
         }
     }
 }

@@ -149,6 +149,7 @@ fn analysis(n_days: usize, with_signals: bool, with_extras: bool) -> Analysis {
             contributions: Vec::new(),
             groups: Vec::new(),
             overrides: Vec::new(),
+            reasons: Vec::new(),
             flags: Vec::new(),
             invalidation: Vec::new(),
             watch: None,

@@ -184,13 +184,31 @@ fn g1_bullish_handoff_and_bearish_fade() {
     assert!(g1.num("iwm_age").unwrap() <= 13.0);
     assert!(matches!(g1.ev("spy_peak_date"), Some(Ev::Date { .. })));
 
-    // IWM keeps sliding against a rising SPY: negative wave, ratio under its 30-week average.
+    // IWM merely sliding against a rising SPY (negative wave, ratio under its 30-week average) is
+    // a momentum reading A1 and D4 score, not the mirror of the handoff: neutral.
     let spy = spy_path(n);
     let r: Vec<f64> = (0..n).map(|i| 1.0 - 0.3 * (i as f64 / n as f64).powi(2)).collect();
     let rs = run(&r, &spy, None);
     let g1 = find(&rs, "rs_large_cap_wave_complete");
-    assert_state(g1, State::Bearish);
+    assert_state(g1, State::Neutral);
     assert_eq!(g1.ev("r_below_sma30"), Some(&Ev::YesNo { v: true }));
+
+    // The mirror: IWM had a long run against SPY that has stalled (its wave is done), while SPY,
+    // after a slide, starts a sharp young wave; the ratio is still in the top 40% of 5 years.
+    let spy: Vec<f64> = (0..n)
+        .map(|i| match i {
+            0..260 => 200.0,
+            260..292 => 200.0 * 0.98f64.powi(i as i32 - 259),
+            _ => 200.0 * 0.98f64.powi(32) * 1.03f64.powi(i as i32 - 291),
+        })
+        .collect();
+    let iwm: Vec<f64> = (0..n).map(|i| 100.0 * 1.006f64.powi(i.min(279) as i32)).collect();
+    let r: Vec<f64> = iwm.iter().zip(&spy).map(|(a, b)| a / b).collect();
+    let rs = run(&r, &spy, None);
+    let g1 = find(&rs, "rs_large_cap_wave_complete");
+    assert_state(g1, State::Bearish);
+    assert!(g1.num("r_pct").unwrap() >= 0.60, "{:?}", g1.evidence);
+    assert!(g1.num("spy_wave_age").unwrap() <= 13.0, "{:?}", g1.evidence);
 
     // Everything steady: neutral, with the lean listing what holds.
     let r = vec![0.5; n];

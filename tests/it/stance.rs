@@ -3,7 +3,9 @@
 use marketnote::config::SignalParams;
 use marketnote::resample::Timeframe;
 use marketnote::signals::catalog;
-use marketnote::signals::stance::{checklist, ids, score, Conviction, StanceFlag, StanceKind, Tick, GROUPS};
+use marketnote::signals::stance::{
+    checklist, ids, score, Conviction, Frame, Override, StanceFlag, StanceKind, Tick, GROUPS,
+};
 use marketnote::signals::{Branch, SignalResult, State, Unavailable, Unit};
 
 /// Every signal with its scoring group, from the catalogue.
@@ -98,7 +100,7 @@ fn stance_thresholds_and_conviction() {
     let rs = all(|i, _| (if i % 2 == 0 { State::Bullish } else { State::Neutral }, 0.1));
     let st = score(&rs, &SignalParams::default());
     assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st.overrides.is_empty());
+    assert!(st.reasons.is_empty());
 }
 
 #[test]
@@ -116,7 +118,12 @@ fn override_insufficient_coverage() {
     assert!(st.score > 0.8);
     assert_eq!(st.stance, StanceKind::Neutral);
     assert!(st.flags.contains(&StanceFlag::InsufficientData));
-    assert!(st.overrides[0].contains("Insufficient data"), "{:?}", st.overrides);
+    assert_eq!(
+        st.reasons[0],
+        Override::InsufficientData { coverage: st.coverage, held: Some(StanceKind::Long) }
+    );
+    let words = marketnote::narrative::stance_text::override_sentence(&st.reasons[0], st.stance);
+    assert!(words.contains("Insufficient data"), "{words}");
 }
 
 #[test]
@@ -138,6 +145,40 @@ fn override_risk_triggered_and_watch() {
     assert!(st.flags.contains(&StanceFlag::RiskWatch));
 }
 
+/// The mirror of the risk override: a higher high and OBV above its rising support rule out a
+/// short as a lower high and an OBV break rule out a long; one of them caps a short's conviction.
+#[test]
+fn override_risk_mirror_holds_a_short() {
+    let mut rs = all(|_, _| (State::Bearish, 0.8));
+    set(&mut rs, ids::H1, State::Bullish, 1.0);
+    set(&mut rs, ids::H2, State::Bullish, 1.0);
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score <= -0.20, "{}", st.score);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.flags.contains(&StanceFlag::RiskTriggeredShort));
+    assert!(!st.flags.contains(&StanceFlag::RiskTriggered));
+    assert!(st
+        .reasons
+        .iter()
+        .any(|o| matches!(o, Override::RiskAgainst { against: StanceKind::Short, held: true, .. })));
+
+    let mut rs = all(|_, _| (State::Bearish, 0.8));
+    set(&mut rs, ids::H1, State::Bullish, 1.0);
+    let st = score(&rs, &SignalParams::default());
+    assert_eq!(st.stance, StanceKind::Short);
+    assert_eq!(st.conviction, Conviction::Moderate);
+    assert!(st.flags.contains(&StanceFlag::RiskWatch));
+    let w = marketnote::narrative::stance_text::override_sentence(&st.reasons[0], st.stance);
+    assert!(w.contains("against the short") && w.contains("capped at moderate"), "{w}");
+
+    // A bearish risk signal does not cap a short, a bullish one does not cap a long.
+    let mut rs = all(|_, _| (State::Bearish, 0.8));
+    set(&mut rs, ids::H2, State::Bearish, 1.0);
+    let st = score(&rs, &SignalParams::default());
+    assert_eq!((st.stance, st.conviction), (StanceKind::Short, Conviction::High));
+    assert!(!st.flags.contains(&StanceFlag::RiskWatch));
+}
+
 #[test]
 fn override_weekly_forbids_long_and_daily_forbids_short() {
     let mut rs = all(|_, _| (State::Bullish, 0.9));
@@ -147,7 +188,10 @@ fn override_weekly_forbids_long_and_daily_forbids_short() {
     let st = score(&rs, &SignalParams::default());
     assert!(st.score >= 0.20, "{}", st.score);
     assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st.overrides.iter().any(|o| o.contains("forbids a Long")));
+    assert!(st
+        .reasons
+        .iter()
+        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Weekly, forbids: StanceKind::Long, .. })));
 
     let mut rs = all(|_, _| (State::Bearish, 0.9));
     for id in [ids::F1, ids::F2, ids::F3, ids::F4] {
@@ -156,7 +200,34 @@ fn override_weekly_forbids_long_and_daily_forbids_short() {
     let st = score(&rs, &SignalParams::default());
     assert!(st.score <= -0.20);
     assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st.overrides.iter().any(|o| o.contains("forbids a Short")));
+    assert!(st
+        .reasons
+        .iter()
+        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Daily, forbids: StanceKind::Short, .. })));
+
+    // The mirrors: net bullish weekly signals forbid a short, net bearish daily ones a long.
+    let mut rs = all(|_, _| (State::Bearish, 0.9));
+    for id in [ids::D1, ids::D2, ids::D3, ids::D4] {
+        set(&mut rs, id, State::Bullish, 0.5);
+    }
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score <= -0.20, "{}", st.score);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st
+        .reasons
+        .iter()
+        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Weekly, forbids: StanceKind::Short, .. })));
+    let mut rs = all(|_, _| (State::Bullish, 0.9));
+    for id in [ids::F1, ids::F2, ids::F3, ids::F4] {
+        set(&mut rs, id, State::Bearish, 0.5);
+    }
+    let st = score(&rs, &SignalParams::default());
+    assert!(st.score >= 0.20);
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st
+        .reasons
+        .iter()
+        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Daily, forbids: StanceKind::Long, .. })));
 }
 
 #[test]
@@ -186,6 +257,19 @@ fn invalidation_levels_read_agreed_keys() {
 
 const STATES: [State; 4] = [State::Bullish, State::Bearish, State::Neutral, State::Unavailable];
 
+/// One rule for every line: ✓ all bullish, ◐ some, ✗ none; – when none could be assessed
+/// (never ✗).
+fn expect_tick(states: &[State]) -> Tick {
+    let assessed = states.iter().filter(|s| **s != State::Unavailable).count();
+    let bull = states.iter().filter(|s| **s == State::Bullish).count();
+    match (assessed, bull) {
+        (0, _) => Tick::NotAssessed,
+        (_, 0) => Tick::Fail,
+        (_, b) if b == states.len() => Tick::Pass,
+        _ => Tick::Partial,
+    }
+}
+
 #[test]
 fn checklist_item1_reclaims_exhaustive() {
     for a in STATES {
@@ -195,13 +279,7 @@ fn checklist_item1_reclaims_exhaustive() {
                 set(&mut rs, ids::D1, a, 0.5);
                 set(&mut rs, ids::E1, b, 0.5);
                 set(&mut rs, ids::F1, c, 0.5);
-                // One rule for every line: ✓ all bullish, ◐ some, ✗ none.
-                let n_bull = [a, b, c].iter().filter(|s| **s == State::Bullish).count();
-                let expect = match n_bull {
-                    3 => Tick::Pass,
-                    0 => Tick::Fail,
-                    _ => Tick::Partial,
-                };
+                let expect = expect_tick(&[a, b, c]);
                 assert_eq!(checklist(&rs).items[0].tick, expect, "{a:?} {b:?} {c:?}");
             }
         }
@@ -215,11 +293,7 @@ fn checklist_items_2_3_4_exhaustive() {
             let mut rs = all(|_, _| (State::Neutral, 0.0));
             set(&mut rs, ids::D4, a, 0.5);
             set(&mut rs, ids::E4, b, 0.5);
-            let expect = match (a == State::Bullish, b == State::Bullish) {
-                (true, true) => Tick::Pass,
-                (false, false) => Tick::Fail,
-                _ => Tick::Partial,
-            };
+            let expect = expect_tick(&[a, b]);
             assert_eq!(checklist(&rs).items[1].tick, expect, "{a:?} {b:?}");
         }
     }
@@ -230,12 +304,7 @@ fn checklist_items_2_3_4_exhaustive() {
                 set(&mut rs, ids::D2, a, 0.5);
                 set(&mut rs, ids::D3, b, 0.5);
                 set(&mut rs, ids::E3, c, 0.5);
-                let n_bull = [a, b, c].iter().filter(|s| **s == State::Bullish).count();
-                let expect = match n_bull {
-                    3 => Tick::Pass,
-                    0 => Tick::Fail,
-                    _ => Tick::Partial,
-                };
+                let expect = expect_tick(&[a, b, c]);
                 assert_eq!(checklist(&rs).items[2].tick, expect, "{a:?} {b:?} {c:?}");
             }
         }
@@ -244,7 +313,7 @@ fn checklist_items_2_3_4_exhaustive() {
         (State::Bullish, Tick::Pass),
         (State::Neutral, Tick::Fail),
         (State::Bearish, Tick::Fail),
-        (State::Unavailable, Tick::Fail),
+        (State::Unavailable, Tick::NotAssessed),
     ] {
         let mut rs = all(|_, _| (State::Neutral, 0.0));
         set(&mut rs, ids::F4, s, 0.5);
@@ -256,16 +325,22 @@ fn checklist_items_2_3_4_exhaustive() {
 fn checklist_d4_needs_long_contraction_and_headers() {
     let mut rs = all(|_, _| (State::Bullish, 0.5));
     let cl = checklist(&rs);
-    assert_eq!(cl.header, "Structure confirmed (4/4)");
+    assert_eq!(marketnote::narrative::stance_text::checklist_header(&cl), "Structure confirmed (4/4)");
     assert_eq!(cl.n_pass, 4);
     let d4 = rs.iter_mut().find(|r| r.id == ids::D4).unwrap();
     d4.push_num("contraction_len", 5.0, Unit::Count);
     let cl = checklist(&rs);
     assert_eq!(cl.items[1].tick, Tick::Partial);
-    assert_eq!(cl.header, "Structure partial (3/4 in place, 1 partly)");
+    assert_eq!(
+        marketnote::narrative::stance_text::checklist_header(&cl),
+        "Structure partial (3/4 in place, 1 partly)"
+    );
     // Nothing passing and nothing partial is "absent", never "partial".
     let none = all(|_, _| (State::Bearish, 0.5));
-    assert_eq!(checklist(&none).header, "Structure absent (0/4)");
+    assert_eq!(
+        marketnote::narrative::stance_text::checklist_header(&checklist(&none)),
+        "Structure absent (0/4)"
+    );
     assert!(
         cl.items[0].detail.starts_with("Weekly squeeze-zone reclaim bullish, 3-day zone hold bullish"),
         "{}",

@@ -5,8 +5,10 @@
 use chrono::NaiveDate;
 use marketnote::config::NoteConfig;
 use marketnote::signals::stance::{
-    level_formed, InvalidationBasis, LevelStatus, StanceFlag, StanceKind, Trigger,
+    headline, ids, level_formed, InvalidationBasis, LevelStatus, StanceFlag, StanceKind, Trigger,
+    MAX_STOP_ATR,
 };
+use marketnote::signals::State;
 use marketnote::{analyze, analyze_note, Analysis};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -52,10 +54,13 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
     );
     assert!(w.broken.iter().all(|l| l.status == LevelStatus::Triggered && l.side == StanceKind::Long));
     assert!(st.flags.contains(&StanceFlag::LevelInvalidated), "{:?}", st.flags);
-    let sentence = marketnote::signals::stance::watch_sentence(w);
+    let sentence = marketnote::narrative::stance_text::watch_sentence(w);
     assert!(st.overrides.contains(&sentence), "{:?}", st.overrides);
-    assert!(sentence.contains("OBV support line") && sentence.contains("2025-10-21"), "{sentence}");
-    assert!(sentence.contains("returns with"), "what would restore the idea: {sentence}");
+    assert!(sentence.contains("OBV below its support line") && sentence.contains("2025-10-21"), "{sentence}");
+    assert!(
+        sentence.contains("would return once OBV forms a new rising support line"),
+        "what would restore the idea, in plain words: {sentence}"
+    );
     // The note's lead says it, and does not claim the score sits between the thresholds.
     let n = marketnote::narrative::narrate(&a);
     let lead = n.lead.join(" ");
@@ -74,7 +79,7 @@ fn cross_date_invariants_every_fourth_week_end_since_2012() {
     let ds = marketnote::data::load(&c).unwrap();
     let rows: Vec<_> = walk.rows.iter().filter(|r| r.date >= d("2012-01-01")).step_by(4).collect();
     assert!(rows.len() > 150, "{}", rows.len());
-    let (mut watches, mut directional) = (0, 0);
+    let (mut watches, mut directional, mut extended) = (0, 0, 0);
     for row in rows {
         let b = analyze(&c, ds.clone(), Some(row.date)).unwrap();
         let st = &b.stance;
@@ -99,8 +104,46 @@ fn cross_date_invariants_every_fourth_week_end_since_2012() {
             watches += 1;
             assert_eq!(st.stance, StanceKind::Neutral);
             assert_ne!(w.idea, StanceKind::Neutral);
-            assert!(!w.broken.is_empty());
+            assert!(w.broken.is_empty() != w.extended.is_none(), "{}: one reason", row.date);
             assert!(w.broken.iter().all(|l| l.side == w.idea && l.status == LevelStatus::Triggered));
+            if let Some(e) = &w.extended {
+                extended += 1;
+                assert!(e.atrs > MAX_STOP_ATR && e.level.side == w.idea, "{}: {e:?}", row.date);
+                assert!(st.flags.contains(&StanceFlag::Extended));
+            }
+        }
+        // The risk rules both ways: no Long against both bearish risk signals, no Short against
+        // both bullish ones.
+        let risk = |id: &str| b.signals.iter().find(|r| r.id == id).map(|r| r.state);
+        let (h1, h2) = (risk(ids::H1), risk(ids::H2));
+        if st.stance == StanceKind::Long {
+            assert!(!(h1 == Some(State::Bearish) && h2 == Some(State::Bearish)), "{}", row.date);
+        }
+        if st.stance == StanceKind::Short {
+            assert!(!(h1 == Some(State::Bullish) && h2 == Some(State::Bullish)), "{}", row.date);
+        }
+        // An issued idea's nearest stop is within MAX_STOP_ATR ranges of its own timeframe
+        // (ATR(14) recomputed here from the bars).
+        if let Some((l, _)) =
+            headline(&st.invalidation, st.stance).filter(|_| st.stance != StanceKind::Neutral)
+        {
+            let bars = match l.basis {
+                InvalidationBasis::WeeklyClose => &b.weekly.bars,
+                InvalidationBasis::ThreeDayClose => &b.three_day[0].bars,
+                _ => &b.daily,
+            };
+            let atr = marketnote::indicators::atr(&bars.high, &bars.low, &bars.close, 14);
+            let (c, a) = (*bars.close.last().unwrap(), *atr.last().unwrap());
+            if a.is_finite() {
+                let k = (c - l.value).abs() / a;
+                assert!(
+                    k <= MAX_STOP_ATR + 1e-9,
+                    "{}: {:?} stop {} is {k:.2} ATR away",
+                    row.date,
+                    st.stance,
+                    l.value
+                );
+            }
         }
         // A holding price level that is dated has no close on its breaking side since it formed.
         for l in st.invalidation.iter().filter(|l| l.status == LevelStatus::Holding) {
@@ -121,6 +164,7 @@ fn cross_date_invariants_every_fourth_week_end_since_2012() {
     }
     // The rule is exercised: some week ends are held back, and some still carry an idea.
     assert!(watches > 5 && directional > 5, "watches {watches}, long/short {directional}");
+    assert!(extended > 0, "the stop-distance rule is exercised");
 }
 
 /// (exit code, stderr) of the binary run in the crate root.
@@ -148,4 +192,38 @@ fn batch_and_render_give_the_same_stance_and_conviction() {
         assert_eq!(j["stance"]["conviction"], a.stance.conviction.as_str(), "{date}");
         assert!(j["track_record"].is_object(), "{date}: batch computes the track record");
     }
+}
+
+/// 2020-03-20: the score reads short, but the short's nearest stop (the weekly band top 144.30)
+/// is 30% above the last weekly close (101.40), more than three weekly ranges: held at Neutral
+/// with the typed reason and the close that would make it a trade.
+#[test]
+fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
+    let c = cfg();
+    let a = analyze(&c, marketnote::data::load(&c).unwrap(), Some(d("2020-03-20"))).unwrap();
+    let st = &a.stance;
+    assert_eq!(st.stance, StanceKind::Neutral);
+    assert!(st.score <= c.signals.short_threshold, "{}", st.score);
+    let w = st.watch.as_ref().expect("watch");
+    assert_eq!(w.idea, StanceKind::Short);
+    let e = w.extended.as_ref().expect("extended");
+    assert_eq!(e.level.value, 144.30);
+    assert_eq!(e.level.basis, InvalidationBasis::WeeklyClose);
+    assert!(e.atrs > MAX_STOP_ATR, "{e:?}");
+    assert!((e.actionable_at - (144.30 - MAX_STOP_ATR * e.atr)).abs() < 1e-9);
+    assert!(st.flags.contains(&StanceFlag::Extended));
+    let s = marketnote::narrative::stance_text::watch_sentence(w);
+    assert!(s.contains("extended") && s.contains("30%") && s.contains("becomes a trade"), "{s}");
+}
+
+/// A Short whose stop is within three ranges stays a Short: 2022-06-17.
+#[test]
+fn a_short_with_a_near_stop_stays_short() {
+    let c = cfg();
+    let a = analyze(&c, marketnote::data::load(&c).unwrap(), Some(d("2022-06-17"))).unwrap();
+    let st = &a.stance;
+    assert_eq!(st.stance, StanceKind::Short, "{:?}", st.overrides);
+    assert!(st.watch.is_none());
+    let (l, _) = headline(&st.invalidation, StanceKind::Short).expect("a stop");
+    assert_eq!(l.trigger, Trigger::CloseAbove);
 }

@@ -1,0 +1,217 @@
+//! The stance's sentences (SIGNALS.md §5): each typed [`Override`] of `signals::stance` in words,
+//! the watch sentence of an idea held at Neutral (a broken level or a stop too far away) with
+//! what would make it a trade again, and the checklist header. The stance returns facts (enums,
+//! numbers, dates); this module is the one place they are worded.
+
+use crate::fmt::{and_list, pct_abs, price, shares_m, signed};
+use crate::signals::stance::{
+    ids, Checklist, Extended, Frame, Invalidation, InvalidationBasis, Override, RiskSignal, StanceKind, Tick,
+    Trigger, Watch, MAX_STOP_ATR,
+};
+
+fn lower(k: StanceKind) -> String {
+    k.word().to_lowercase()
+}
+
+fn risk_words(r: RiskSignal) -> &'static str {
+    match r {
+        RiskSignal::LowerHigh => "a confirmed lower high",
+        RiskSignal::HigherHigh => "a higher daily swing high with its swing low unbroken",
+        RiskSignal::ObvFailedRetest => "a failed OBV retest",
+        RiskSignal::ObvBreak => "an OBV support break",
+        RiskSignal::ObvAboveSupport => "OBV above its rising support line",
+    }
+}
+
+/// The sentence of one stance override; `stance` is the stance after every override.
+pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
+    match o {
+        Override::InsufficientData { coverage, held: Some(k) } => format!(
+            "Insufficient data: only {:.0}% of the weighted signals could be assessed, so the {} score is held at Neutral.",
+            coverage * 100.0,
+            k.word()
+        ),
+        Override::InsufficientData { coverage, held: None } => format!(
+            "Insufficient data: only {:.0}% of the weighted signals could be assessed; the stance stays Neutral.",
+            coverage * 100.0
+        ),
+        Override::RiskAgainst { against, signals: [a, b], held } => {
+            let head = match against {
+                StanceKind::Short => "Risk against a short",
+                _ => "Risk triggered",
+            };
+            let tail = if *held {
+                format!("so the {} is held at Neutral", against.word())
+            } else {
+                format!("so a {} is ruled out", lower(*against))
+            };
+            format!("{head}: both {} and {} are in place, {tail}.", risk_words(*a), risk_words(*b))
+        }
+        Override::RiskWatch { against, signal } if *against == stance => format!(
+            "Risk watch: {} stands against the {}, so conviction is capped at moderate.",
+            risk_words(*signal),
+            lower(*against)
+        ),
+        Override::RiskWatch { against, signal } => {
+            format!("Risk watch: {} stands against a {}.", risk_words(*signal), lower(*against))
+        }
+        Override::Timeframe { frame, mean, forbids } => {
+            let lean = if *mean < 0.0 { "bearish" } else { "bullish" };
+            let why = match frame {
+                Frame::Weekly => "a lower timeframe never overrides a higher one",
+                Frame::Daily => "an idea is not opened against the daily signals",
+            };
+            let name = match frame {
+                Frame::Weekly => "weekly",
+                Frame::Daily => "daily",
+            };
+            format!("The {name} signals are net {lean} ({}), which forbids a {}: {why}.", signed(*mean, 2), forbids.word())
+        }
+        Override::Watch(w) => watch_sentence(w),
+    }
+}
+
+/// The level's value as printed: a price, or OBV in millions of shares.
+fn value(l: &Invalidation) -> String {
+    match l.basis {
+        InvalidationBasis::Obv => shares_m(l.value),
+        _ => price(l.value),
+    }
+}
+
+/// "a daily close above the latest daily swing high (246.38)"; for OBV "OBV above its
+/// resistance line (2,600.2M)".
+pub fn break_phrase(l: &Invalidation) -> String {
+    let way = match l.trigger {
+        Trigger::CloseAbove => "above",
+        Trigger::CloseBelow => "below",
+    };
+    match l.basis {
+        InvalidationBasis::Obv => {
+            let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
+            format!("OBV {way} its {line} line at {}", value(l))
+        }
+        b => format!("a {b} {way} the {} ({})", l.label, value(l)),
+    }
+}
+
+/// What brings an idea back after `l` broke: the signal re-forming the level after the break,
+/// as a clause after "once".
+pub fn restore_words(l: &Invalidation) -> &'static str {
+    match (l.signal, l.trigger) {
+        (ids::H1, Trigger::CloseBelow) => "price makes a new daily swing low after its next swing high",
+        (ids::H1, Trigger::CloseAbove) => "price forms a new, lower daily swing high",
+        (ids::D1, Trigger::CloseBelow) => "a weekly close reclaims the squeeze zone again",
+        (ids::D1, Trigger::CloseAbove) => "a weekly close falls back below the squeeze zone",
+        (ids::E1, Trigger::CloseBelow) => "a new 3-day consolidation forms and breaks out",
+        (ids::E1, Trigger::CloseAbove) => "a new 3-day consolidation forms and breaks down",
+        (ids::H2, Trigger::CloseBelow) => "OBV forms a new rising support line",
+        (ids::H2, Trigger::CloseAbove) => "OBV turns down and breaks a newer support line",
+        _ => "the level forms again after the break",
+    }
+}
+
+fn count_levels(n: usize) -> String {
+    match n {
+        1 => "a level that would prove it wrong has already broken".into(),
+        2 => "two levels that would prove it wrong have already broken".into(),
+        3 => "three levels that would prove it wrong have already broken".into(),
+        n => format!("{n} levels that would prove it wrong have already broken"),
+    }
+}
+
+/// The override sentence of a [`Watch`]: the idea the score gave, why it is held at Neutral
+/// (which of its own levels broke, with dates; or its stop too far away), and what would make it
+/// a trade.
+pub fn watch_sentence(w: &Watch) -> String {
+    let word = lower(w.idea);
+    let head = format!(
+        "The score ({}) reads {word}, but the {word} is on hold (Neutral, watch)",
+        signed(w.score, 2)
+    );
+    if let Some(e) = &w.extended {
+        return format!("{head} because it is extended: {}", extended_words(e, &word));
+    }
+    let items: Vec<String> = w
+        .broken
+        .iter()
+        .map(|l| match l.triggered_on {
+            Some(d) => format!("{} on {d}", break_phrase(l)),
+            None => format!("{}, date unknown", break_phrase(l)),
+        })
+        .collect();
+    let mut restore: Vec<&str> = Vec::new();
+    for l in &w.broken {
+        let r = restore_words(l);
+        if !restore.contains(&r) {
+            restore.push(r);
+        }
+    }
+    format!(
+        "{head}: {}: {}. The {word} would return once {}.",
+        count_levels(items.len()),
+        and_list(&items),
+        restore.join(", or once ")
+    )
+}
+
+fn tf_words(b: InvalidationBasis) -> &'static str {
+    match b {
+        InvalidationBasis::WeeklyClose => "weekly",
+        InvalidationBasis::ThreeDayClose => "3-day",
+        InvalidationBasis::DailyClose | InvalidationBasis::Obv => "daily",
+    }
+}
+
+fn count_word(x: f64) -> String {
+    match x as i64 {
+        3 => "three".into(),
+        n => n.to_string(),
+    }
+}
+
+/// "its stop, a weekly close above the … (144.30), is 4.5 average weekly ranges away (the last
+/// weekly close, 101.40, is 30% below it), where a trade's stop sits within three. The short
+/// becomes a trade on a weekly close at or above 115.70 (within three ranges of the stop), or
+/// once price forms a new, lower daily swing high nearer to price."
+fn extended_words(e: &Extended, word: &str) -> String {
+    let l = &e.level;
+    let tf = tf_words(l.basis);
+    let (at, nearer) = match l.trigger {
+        Trigger::CloseAbove => ("at or above", "price forms a new, lower daily swing high"),
+        Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
+    };
+    format!(
+        "its stop, {}, is {:.1} average {tf} ranges away (the last {}, {}, is {} {} it), where a trade's stop sits within {}. The {word} becomes a trade on a {} {at} {} (within {} ranges of the stop), or once {nearer} nearer to price.",
+        break_phrase(l),
+        e.atrs,
+        l.basis,
+        price(e.close),
+        pct_abs(e.close / l.value - 1.0),
+        if e.close < l.value { "below" } else { "above" },
+        count_word(MAX_STOP_ATR),
+        l.basis,
+        price(e.actionable_at),
+        count_word(MAX_STOP_ATR),
+    )
+}
+
+/// The checklist header as signals.json and the signals table show it: "Structure confirmed
+/// (4/4)", "Structure partial (n/4 in place, k partly)", "Structure absent (0/4)", with ", m not
+/// assessed" when some items could not be assessed ("Structure not assessed (0/4)" when none
+/// could).
+pub fn checklist_header(c: &Checklist) -> String {
+    let total = c.items.len();
+    let count = |t: Tick| c.items.iter().filter(|i| i.tick == t).count();
+    let (p, q, na) = (count(Tick::Pass), count(Tick::Partial), count(Tick::NotAssessed));
+    let tail = if na > 0 { format!(", {na} not assessed") } else { String::new() };
+    if na == total {
+        format!("Structure not assessed (0/{total})")
+    } else if p == total {
+        format!("Structure confirmed ({p}/{total}{tail})")
+    } else if p == 0 && q == 0 {
+        format!("Structure absent (0/{total}{tail})")
+    } else {
+        format!("Structure partial ({p}/{total} in place, {q} partly{tail})")
+    }
+}
