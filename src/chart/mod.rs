@@ -296,6 +296,7 @@ fn tf_scene<'a>(
         layers,
         stops: stops_of(analysis, tf),
         legend_lines: Default::default(),
+        col_w: Default::default(),
     }
 }
 
