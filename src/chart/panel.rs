@@ -66,6 +66,8 @@ pub(crate) enum Swatch {
     Candles(RGBAColor, RGBAColor),
     /// An outlined box.
     Outline(RGBAColor),
+    /// No swatch: the item is a note in the text colour (a panel's reading).
+    Note,
 }
 
 /// Splits `text` into lines no wider than `max_w` pixels: at " · " first, then at spaces.
@@ -273,8 +275,9 @@ fn legend_layout<B: DrawingBackend>(
     let mut x = left + pen.text_size(name, fs, true).0 + pen.px(10.0);
     let mut line = 0;
     let mut out = Vec::with_capacity(items.len());
-    for (_, label) in items {
-        let need = sw + pen.px(4.0) + pen.text_size(label, fs, false).0;
+    for (s, label) in items {
+        let swatch = if matches!(s, Swatch::Note) { 0 } else { sw + pen.px(4.0) };
+        let need = swatch + pen.text_size(label, fs, false).0;
         if x + need > right && x > left {
             line += 1;
             x = left + pen.px(10.0);
@@ -308,6 +311,10 @@ pub(crate) fn draw_legend<B: DrawingBackend>(
             break;
         }
         let y = p.1 + line * line_h;
+        if matches!(s, Swatch::Note) {
+            pen.text(label, (x, y), fs, text, HPos::Left, VPos::Center, false)?;
+            continue;
+        }
         draw_swatch(pen, *s, (x, y), sw)?;
         pen.text(label, (x + sw + pen.px(4.0), y), fs, muted, HPos::Left, VPos::Center, false)?;
     }
@@ -320,6 +327,7 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
     match s {
         Swatch::Box(c) => pen.fill_rect((x0, yc - h / 2), (x1, yc + h / 2), c),
         Swatch::Outline(c) => pen.stroke_rect((x0, yc - h / 2), (x1, yc + h / 2), c, 1),
+        Swatch::Note => Ok(()),
         Swatch::Line(c) => pen.line(&[(x0, yc), (x1, yc)], c, pen.px(2.0) as u32),
         Swatch::Dash(c) => pen.dashed((x0, yc), (x1, yc), c, pen.px(1.5) as u32, pen.px(4.0), pen.px(3.0)),
         Swatch::TriDown(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, true, c),

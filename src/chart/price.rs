@@ -164,6 +164,28 @@ impl TfScene<'_> {
         }
     }
 
+    /// The momentum panel's legend name and items for a strip from `x0` to `x1`: the name with
+    /// the reading when it fits on the line, else the plain name with the reading as the first
+    /// item (wrapping like the others, so a phone never clips it).
+    fn macd_strip<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        x0: i32,
+        x1: i32,
+    ) -> (String, Vec<(Swatch, String)>) {
+        let full = self.macd_name();
+        let items = macd_legend(&pen.pal);
+        let fits = pen.text_size(&full, pen.fs(super::panel::FS_TEXT), true).0 + pen.px(10.0) <= x1 - x0;
+        match super::annotate::momentum_reading(self.layers, self.ann) {
+            Some(r) if !fits => {
+                let mut v = vec![(Swatch::Note, r.to_string())];
+                v.extend(items);
+                (MACD_NAME.to_string(), v)
+            }
+            _ => (full, items),
+        }
+    }
+
     /// The legend items each panel may show (a superset of what is drawn: every annotation the
     /// evidence carries), to reserve enough legend lines before the panels are laid out.
     fn legend_guess(&self, k: usize) -> Vec<String> {
@@ -250,16 +272,17 @@ impl TfScene<'_> {
     /// Legend lines each panel needs between `x0` and `x1`.
     fn needed_lines<B: DrawingBackend>(&self, pen: &Pen<B>, x0: i32, x1: i32) -> [i32; 4] {
         let pal = pen.pal;
+        let (macd, macd_items) = self.macd_strip(pen, x0, x1);
         let names = [
             format!("{} price", self.tf.name_cap()),
             "Volume".to_string(),
-            self.macd_name(),
+            macd,
             "On-balance volume".to_string(),
         ];
         let mut out = [1; 4];
         for (k, name) in names.iter().enumerate() {
             let items: Vec<(Swatch, String)> = if k == 2 {
-                macd_legend(&pal)
+                macd_items.clone()
             } else {
                 self.legend_guess(k).into_iter().map(|t| (Swatch::Box(pal.text.to_rgba()), t)).collect()
             };
@@ -795,12 +818,12 @@ impl TfScene<'_> {
 
         // Last-price tag on the axis.
         let tag = tag_rgb.to_rgba();
-        let txt = format!("{last_close:.2}");
+        let txt = crate::fmt::price(last_close);
         let tfs = pen.fs(FS_TICK);
         let (tw, th) = pen.text_size(&txt, tfs, true);
-        let (tx0, ty0) = (fa.x1 + pen.px(2.0), last_y - th / 2 - pen.px(3.0));
-        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), tag)?;
-        pen.place((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), "tag");
+        let (tx0, ty0) = (fa.x1 + pen.px(2.0), last_y - th / 2 - pen.px(2.0));
+        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(4.0)), tag)?;
+        pen.place((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(4.0)), "tag");
         pen.text(&txt, (tx0 + pen.px(5.0), last_y), tfs, pal.bg.to_rgba(), HPos::Left, VPos::Center, true)?;
 
         self.legend_at(pen, f, &format!("{} {}", self.tf.name_cap(), "price"), &legend)
@@ -1161,7 +1184,8 @@ impl TfScene<'_> {
             pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, y0), color(s))?;
         }
         draw_plot_frame(pen, f)?;
-        self.legend_at(pen, f, &self.macd_name(), &macd_legend(&pal))
+        let (name, items) = self.macd_strip(pen, f.x0, f.x1);
+        self.legend_at(pen, f, &name, &items)
     }
 
     fn draw_obv<B: DrawingBackend>(
