@@ -386,9 +386,10 @@ impl Frame {
     }
 }
 
-/// Formats a tick value with a fixed number of decimals.
+/// Formats a tick value with a fixed number of decimals, as the note prints numbers
+/// ([`crate::fmt::minus`]: U+2212 before a negative, never "−0").
 pub(crate) fn fmt_fixed(v: f64, decimals: usize) -> String {
-    format!("{v:.decimals$}")
+    crate::fmt::minus(v, decimals)
 }
 
 /// A scale for large counts (volume, OBV): the divisor and its suffix, chosen by magnitude.
@@ -417,7 +418,13 @@ pub(crate) fn fmt_count_ticks(ticks: &[f64]) -> Vec<String> {
         .unwrap_or(3);
     ticks
         .iter()
-        .map(|v| if *v == 0.0 { "0".to_string() } else { format!("{:.*}{suf}", dec.min(3), v / div) })
+        .map(|v| {
+            if *v == 0.0 {
+                "0".to_string()
+            } else {
+                format!("{}{suf}", crate::fmt::minus(v / div, dec.min(3)))
+            }
+        })
         .collect()
 }
 

@@ -4,8 +4,8 @@
 
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
-    draw_axes_with_badges, draw_badge, draw_plot_bg, draw_plot_frame, draw_x_labels, TickFmt, FS_NOTE,
-    FS_TEXT, FS_TICK,
+    draw_axes_with_badges, draw_plot_bg, draw_plot_frame, draw_tag_at, draw_x_labels, tick_labels_width,
+    TickFmt, FS_NOTE, FS_TEXT, FS_TICK,
 };
 use super::Scene;
 use crate::data::{Direction, MacroObs, MacroSeries, Transform};
@@ -384,6 +384,23 @@ impl MacroScene {
         }
         let span = (hi - lo).max(hi.abs() * 0.02).max(1e-6);
         let xspan = (day(d1) - day(d0)).max(1.0);
+        let fmt = if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) };
+        // The latest value's badge sits right of the tick labels, never over them: the value
+        // axis is the tick column plus the badge's width.
+        let badge_txt = last.map(|(_, v)| format!("{}{}", crate::fmt::minus(v, 2), c.suffix));
+        let probe = Frame {
+            x0: 0,
+            y0: plot_top,
+            x1: 1,
+            y1: f_y1,
+            xmin: 0.0,
+            xmax: 1.0,
+            ymin: lo - span * 0.1,
+            ymax: hi + span * 0.12,
+        };
+        let tick_w = pen.px(5.0) + tick_labels_width(pen, &probe, fmt) + pen.px(4.0);
+        let badge_w = badge_txt.as_ref().map_or(0, |t| pen.text_size(t, tfs, true).0 + pen.px(9.0));
+        let axis_w = (tick_w + badge_w).max(axis_w);
         let f = Frame {
             x0: cx0 + pad,
             y0: plot_top,
@@ -406,9 +423,7 @@ impl MacroScene {
             f.x1 + axis_w,
             pen.px(12.0),
         );
-        let fmt = if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) };
-        let badge: Vec<f64> = last.map(|(_, v)| v).into_iter().collect();
-        let tag_y = draw_axes_with_badges(pen, &f, &ticks, fmt, &badge)?.first().copied();
+        draw_axes_with_badges(pen, &f, &ticks, fmt, &[])?;
         if f.contains_y(0.0) && lo < 0.0 {
             let y = f.fy(0.0);
             pen.line(&[(f.x0, y), (f.x1, y)], pal.frame.to_rgba(), 1)?;
@@ -425,10 +440,13 @@ impl MacroScene {
         if let Some(col) = vcol {
             pen.line(&px[c.recent_from..], col.to_rgba(), pen.px(2.6) as u32)?;
         }
-        if let (Some((d, v)), Some(ty)) = (last, tag_y) {
+        if let (Some((d, v)), Some(txt)) = (last, badge_txt) {
             let p = (f.fx(day(d)), f.fy(v));
             let col = vcol.unwrap_or(pal.line).to_rgba();
-            draw_badge(pen, &f, ty, &format!("{v:.2}{}", c.suffix), col, Some(p))?;
+            pen.circle(p, pen.px(3.0), col, true, 1)?;
+            let th = pen.text_size(&txt, tfs, true).1 / 2 + pen.px(2.0);
+            let ty = p.1.clamp(f.y0 + th, (f.y1 - th).max(f.y0 + th));
+            draw_tag_at(pen, f.x1 + tick_w, ty, &txt, col)?;
         }
         draw_plot_frame(pen, &f)?;
         draw_x_labels(pen, &f, &ticks)

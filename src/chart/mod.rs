@@ -313,6 +313,7 @@ fn tf_scene<'a>(
         layers,
         stops: stops_of(analysis, tf),
         legend_lines: Default::default(),
+        col_w: Default::default(),
     }
 }
 

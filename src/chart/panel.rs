@@ -64,6 +64,10 @@ pub(crate) enum Swatch {
     Dot(RGBAColor),
     /// An up and a down candle.
     Candles(RGBAColor, RGBAColor),
+    /// An outlined box.
+    Outline(RGBAColor),
+    /// No swatch: the item is a note in the text colour (a panel's reading).
+    Note,
 }
 
 /// Splits `text` into lines no wider than `max_w` pixels: at " · " first, then at spaces.
@@ -271,8 +275,9 @@ fn legend_layout<B: DrawingBackend>(
     let mut x = left + pen.text_size(name, fs, true).0 + pen.px(10.0);
     let mut line = 0;
     let mut out = Vec::with_capacity(items.len());
-    for (_, label) in items {
-        let need = sw + pen.px(4.0) + pen.text_size(label, fs, false).0;
+    for (s, label) in items {
+        let swatch = if matches!(s, Swatch::Note) { 0 } else { sw + pen.px(4.0) };
+        let need = swatch + pen.text_size(label, fs, false).0;
         if x + need > right && x > left {
             line += 1;
             x = left + pen.px(10.0);
@@ -306,6 +311,10 @@ pub(crate) fn draw_legend<B: DrawingBackend>(
             break;
         }
         let y = p.1 + line * line_h;
+        if matches!(s, Swatch::Note) {
+            pen.text(label, (x, y), fs, text, HPos::Left, VPos::Center, false)?;
+            continue;
+        }
         draw_swatch(pen, *s, (x, y), sw)?;
         pen.text(label, (x + sw + pen.px(4.0), y), fs, muted, HPos::Left, VPos::Center, false)?;
     }
@@ -317,6 +326,8 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
     let (x0, x1, yc) = (p.0, p.0 + w, p.1);
     match s {
         Swatch::Box(c) => pen.fill_rect((x0, yc - h / 2), (x1, yc + h / 2), c),
+        Swatch::Outline(c) => pen.stroke_rect((x0, yc - h / 2), (x1, yc + h / 2), c, 1),
+        Swatch::Note => Ok(()),
         Swatch::Line(c) => pen.line(&[(x0, yc), (x1, yc)], c, pen.px(2.0) as u32),
         Swatch::Dash(c) => pen.dashed((x0, yc), (x1, yc), c, pen.px(1.5) as u32, pen.px(4.0), pen.px(3.0)),
         Swatch::TriDown(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, true, c),
@@ -424,7 +435,18 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
         (fs * 1.25, false, &STEP_MULTS),
         (line_h, false, &STEP_MULTS),
     ];
-    for (min_gap, want_near, mults) in passes {
+    // The labelled ticks should cover the range: the lowest within 30% of the span from the
+    // bottom and the highest within 30% from the top (a badge at the latest value, often an
+    // extreme, hides the ticks next to it; a finer step then labels past it). Every pass is
+    // tried with that first, then without.
+    let covers = |t: &[f64]| {
+        let lab: Vec<f64> = t.iter().copied().filter(|v| *v >= f.ymin && *v <= f.ymax && shown(*v)).collect();
+        let (a, b) = lab.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        a - f.ymin <= 0.3 * span && f.ymax - b <= 0.3 * span
+    };
+    for (min_gap, want_near, mults, want_cover) in
+        [true, false].into_iter().flat_map(|c| passes.iter().map(move |(g, n, m)| (*g, *n, *m, c)))
+    {
         if want_near && avoid.is_empty() {
             continue;
         }
@@ -441,7 +463,10 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
                 }
                 let t: Vec<f64> =
                     (first..=last).map(|i| if i == 0 { 0.0 } else { i as f64 * step }).collect();
-                if t.iter().filter(|v| shown(**v)).count() >= 3 && (!want_near || near(&t)) {
+                if t.iter().filter(|v| shown(**v)).count() >= 3
+                    && (!want_near || near(&t))
+                    && (!want_cover || covers(&t))
+                {
                     return (t, step_decimals(step));
                 }
             }
@@ -505,13 +530,40 @@ pub(crate) fn draw_tag<B: DrawingBackend>(
     text: &str,
     color: RGBAColor,
 ) -> DResult {
+    draw_tag_at(pen, f.x1 + pen.px(1.0), y, text, color)
+}
+
+/// A value tag like [`draw_tag`] with its left edge at pixel `x0`.
+pub(crate) fn draw_tag_at<B: DrawingBackend>(
+    pen: &Pen<B>,
+    x0: i32,
+    y: i32,
+    text: &str,
+    color: RGBAColor,
+) -> DResult {
     let fs = pen.fs(FS_TICK);
     let (tw, th) = pen.text_size(text, fs, true);
-    let (x0, y0) = (f.x1 + pen.px(1.0), y - th / 2 - pen.px(2.0));
+    let y0 = y - th / 2 - pen.px(2.0);
     let b = (x0 + tw + pen.px(8.0), y0 + th + pen.px(4.0));
     pen.fill_rect((x0, y0), b, color)?;
     pen.place((x0, y0), b, "tag");
     pen.text(text, (x0 + pen.px(4.0), y), fs, pen.pal.bg.to_rgba(), HPos::Left, VPos::Center, true)
+}
+
+fn tick_labels(ticks: &[f64], dec: usize, fmt: TickFmt) -> Vec<String> {
+    match fmt {
+        TickFmt::Fixed => ticks.iter().map(|v| fmt_fixed(*v, dec)).collect(),
+        TickFmt::Suffix(s) => ticks.iter().map(|v| format!("{}{s}", fmt_fixed(*v, dec))).collect(),
+        TickFmt::Count => fmt_count_ticks(ticks),
+    }
+}
+
+/// Width in pixels of the widest tick label [`draw_y_axis`] prints for `f` with no tags (its
+/// y range only matters).
+pub(crate) fn tick_labels_width<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, fmt: TickFmt) -> i32 {
+    let fs = pen.fs(FS_TICK);
+    let (ticks, dec) = value_ticks(f, fs, &[]);
+    tick_labels(&ticks, dec, fmt).iter().map(|l| pen.text_size(l, fs, false).0).max().unwrap_or(0)
 }
 
 /// Draws horizontal gridlines and right-hand tick labels for the frame's y range; `avoid` lists
@@ -524,11 +576,7 @@ pub(crate) fn draw_y_axis<B: DrawingBackend>(
 ) -> DResult {
     let fs = pen.fs(FS_TICK);
     let (ticks, dec) = value_ticks(f, fs, avoid);
-    let labels: Vec<String> = match fmt {
-        TickFmt::Fixed => ticks.iter().map(|v| fmt_fixed(*v, dec)).collect(),
-        TickFmt::Suffix(s) => ticks.iter().map(|v| format!("{}{s}", fmt_fixed(*v, dec))).collect(),
-        TickFmt::Count => fmt_count_ticks(&ticks),
-    };
+    let labels = tick_labels(&ticks, dec, fmt);
     let grid = pen.pal.grid.to_rgba();
     let muted = pen.pal.muted.to_rgba();
     let half = pen.text_size("0", fs, false).1 / 2;
@@ -873,4 +921,276 @@ pub(crate) fn draw_not_enough<B: DrawingBackend>(pen: &Pen<B>, top: i32, detail:
         false,
     )?;
     Ok(())
+}
+
+/// A level named in the right-hand label column of a wide price panel (beside the value axis):
+/// its short name and its value, formatted as the note formats it.
+#[derive(Debug, Clone)]
+pub(crate) struct ColLabel {
+    /// Data y of the line.
+    pub y: f64,
+    /// Short name ("risk", "zone top", "SMA20 +2").
+    pub name: String,
+    /// The value as the note prints it ([`crate::fmt::price`]).
+    pub value: String,
+    /// Colour of the line and the tag's text and border.
+    pub color: RGBAColor,
+}
+
+/// A tag of the label column after merging and spacing: its text, colour, the pixel ys of the
+/// lines it names and the tag's centre y.
+#[derive(Debug, Clone)]
+pub(crate) struct ColTag {
+    /// Text on the tag.
+    pub text: String,
+    /// Colour.
+    pub color: RGBAColor,
+    /// Pixel ys of the lines it names, top first (one, or a run of close levels).
+    pub lines: Vec<i32>,
+    /// Pixel y of the tag's centre.
+    pub y: i32,
+    /// Indices of the labels it names.
+    members: Vec<usize>,
+}
+
+impl ColTag {
+    /// Pixel y where its leader starts: the middle of the lines it names.
+    pub fn anchor(&self) -> i32 {
+        (self.lines[0] + self.lines[self.lines.len() - 1]) / 2
+    }
+}
+
+/// Widest tag text the label column takes, in design pixels: wider merged texts stay separate
+/// tags.
+const COL_MAX_W: f64 = 156.0;
+
+/// Gap between the plot's right edge and the column's tags, where short leaders turn.
+fn col_gap<B: DrawingBackend>(pen: &Pen<B>) -> i32 {
+    pen.px(12.0)
+}
+
+fn col_text(names: &[&str], values: &[&str]) -> String {
+    if values.windows(2).all(|w| w[0] == w[1]) {
+        format!("{} {}", names.join(" · "), values.first().copied().unwrap_or(""))
+    } else {
+        names.iter().zip(values).map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(" · ")
+    }
+}
+
+/// Tag box height (as [`draw_tag`] draws it) at the tick size.
+fn tag_h<B: DrawingBackend>(pen: &Pen<B>) -> i32 {
+    pen.text_size("0", pen.fs(FS_TICK), true).1 + pen.px(4.0)
+}
+
+/// Spaces the tags (the classic block method): tags and the fixed tags in y order; overlapping
+/// neighbours join a block, spaced `sep` apart and centred on their lines' mean, or pinned
+/// where a fixed tag sits; free blocks are kept inside `lo..=hi`. True when every tag fits.
+fn spread(tags: &mut [ColTag], fixed: &[i32], sep: i32, lo: i32, hi: i32) -> bool {
+    // (target y, index into tags or None for a fixed tag)
+    let mut items: Vec<(i32, Option<usize>)> =
+        tags.iter().enumerate().map(|(k, t)| (t.anchor(), Some(k))).collect();
+    items.extend(fixed.iter().map(|y| (*y, None)));
+    items.sort_by_key(|(y, k)| (*y, k.is_none(), *k));
+    let place = |first: usize, n: usize| -> i32 {
+        match (first..first + n).find(|i| items[*i].1.is_none()) {
+            Some(i) => items[i].0 - (i - first) as i32 * sep,
+            None => {
+                let sum: i64 =
+                    (first..first + n).map(|i| (items[i].0 - (i - first) as i32 * sep) as i64).sum();
+                let top = (sum / n as i64) as i32;
+                top.clamp(lo, (hi - (n as i32 - 1) * sep).max(lo))
+            }
+        }
+    };
+    // Blocks as (first item, item count, top y).
+    let mut blocks: Vec<(usize, usize, i32)> = (0..items.len()).map(|i| (i, 1, place(i, 1))).collect();
+    loop {
+        let clash = blocks.windows(2).position(|w| w[0].2 + w[0].1 as i32 * sep > w[1].2);
+        let Some(k) = clash else { break };
+        let (first, n) = (blocks[k].0, blocks[k].1 + blocks[k + 1].1);
+        blocks[k] = (first, n, place(first, n));
+        blocks.remove(k + 1);
+    }
+    let mut fits = true;
+    for (first, n, top) in blocks {
+        for (j, item) in items[first..first + n].iter().enumerate() {
+            if let Some(k) = item.1 {
+                let y = top + j as i32 * sep;
+                tags[k].y = y;
+                fits &= y >= lo && y <= hi;
+            }
+        }
+    }
+    fits
+}
+
+/// Lays out the label column of a price panel: labels whose lines lie within a tag's height
+/// merge into one tag ("zone top · stop 144.30") when the merged text fits the column, the rest
+/// stay separate; tags are then pushed apart (none overlap each other or a `fixed` tag centred
+/// at one of those pixel ys, such as the last-price tag) inside the frame's height. When they
+/// cannot all fit, the closest neighbouring tags of one colour join into one naming the run
+/// ("3 levels 231.08–239.29") until they do. Lines outside the frame's range are left out
+/// (they get an edge arrow instead).
+pub(crate) fn col_layout<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    labels: &[ColLabel],
+    fixed: &[i32],
+) -> Vec<ColTag> {
+    let fs = pen.fs(FS_TICK);
+    let h = tag_h(pen);
+    let max_w = pen.px(COL_MAX_W);
+    let mut idx: Vec<usize> = (0..labels.len()).filter(|i| f.contains_y(labels[*i].y)).collect();
+    idx.sort_by(|a, b| labels[*b].y.total_cmp(&labels[*a].y).then(a.cmp(b)));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in idx {
+        if let Some(g) = groups.last_mut() {
+            let near = (f.fy(labels[i].y) - f.fy(labels[g[0]].y)).abs() < h;
+            let mut names: Vec<&str> = g.iter().map(|k| labels[*k].name.as_str()).collect();
+            let mut values: Vec<&str> = g.iter().map(|k| labels[*k].value.as_str()).collect();
+            names.push(&labels[i].name);
+            values.push(&labels[i].value);
+            if near && pen.text_size(&col_text(&names, &values), fs, false).0 <= max_w {
+                g.push(i);
+                continue;
+            }
+        }
+        groups.push(vec![i]);
+    }
+    let mut tags: Vec<ColTag> = groups
+        .iter()
+        .map(|g| {
+            let names: Vec<&str> = g.iter().map(|k| labels[*k].name.as_str()).collect();
+            let values: Vec<&str> = g.iter().map(|k| labels[*k].value.as_str()).collect();
+            // A single name too long for the column keeps its value only.
+            let mut text = col_text(&names, &values);
+            if pen.text_size(&text, fs, false).0 > max_w {
+                text = values.join(" · ");
+            }
+            let lines = vec![f.fy(labels[g[0]].y)];
+            ColTag { text, color: labels[g[0]].color, y: lines[0], lines, members: g.clone() }
+        })
+        .collect();
+    let (lo, hi) = (f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
+    let sep = h + pen.px(1.0);
+    while !spread(&mut tags, fixed, sep, lo, hi) {
+        // The neighbouring pair of one colour whose lines are closest.
+        let pair = (0..tags.len().saturating_sub(1))
+            .filter(|k| tags[*k].color == tags[k + 1].color)
+            .min_by_key(|k| (tags[k + 1].lines[0] - tags[*k].lines[tags[*k].lines.len() - 1], *k));
+        let Some(k) = pair else { break };
+        let next = tags.remove(k + 1);
+        let t = &mut tags[k];
+        t.lines.extend(next.lines);
+        t.members.extend(next.members);
+        // Top first: the first member is the highest value, the last the lowest.
+        let (top, bot) = (&labels[t.members[0]], &labels[t.members[t.members.len() - 1]]);
+        t.text = format!("{} levels {}–{}", t.members.len(), bot.value, top.value);
+    }
+    tags
+}
+
+/// Width of the label column for `labels` (0 when there are none): the widest single tag or
+/// merged pair of neighbours, at most [`COL_MAX_W`] design pixels, plus the gap for leaders.
+pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) -> i32 {
+    let fs = pen.fs(FS_TICK);
+    let max_w = pen.px(COL_MAX_W);
+    let mut idx: Vec<usize> = (0..labels.len()).collect();
+    idx.sort_by(|a, b| labels[*b].y.total_cmp(&labels[*a].y).then(a.cmp(b)));
+    let mut widest = 0;
+    for (k, i) in idx.iter().enumerate() {
+        let l = &labels[*i];
+        widest = widest.max(pen.text_size(&col_text(&[&l.name], &[&l.value]), fs, false).0.min(max_w));
+        if let Some(j) = idx.get(k + 1) {
+            let m = &labels[*j];
+            let w = pen.text_size(&col_text(&[&l.name, &m.name], &[&l.value, &m.value]), fs, false).0;
+            if w <= max_w {
+                widest = widest.max(w);
+            }
+        }
+    }
+    if widest == 0 {
+        return 0;
+    }
+    col_gap(pen) + widest + pen.px(8.0) + pen.px(4.0)
+}
+
+/// Draws the label column's tags right of the plot (`col_w` wide, between the plot and the
+/// value axis): each a box in the panel colour with a
+/// border and text in the level's colour, joined to its line's right end by a short leader (a
+/// horizontal stub, a slant across the gap when the tag was pushed off its line, a stub into
+/// the tag: slants keep the tags' order, so they never cross). Boxes are recorded as `tag`,
+/// straight leaders as `leader`.
+pub(crate) fn draw_col<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, tags: &[ColTag], col_w: i32) -> DResult {
+    let fs = pen.fs(FS_TICK);
+    let gap = col_gap(pen);
+    let max_w = col_w - gap - pen.px(8.0) - pen.px(4.0);
+    for t in tags {
+        let text = fit_width(pen, &t.text, fs, max_w);
+        let (tw, th) = pen.text_size(&text, fs, false);
+        let x0 = f.x1 + gap;
+        let (a, b) =
+            ((x0, t.y - th / 2 - pen.px(2.0)), (x0 + tw + pen.px(8.0), t.y - th / 2 + th + pen.px(2.0)));
+        // A stub from each line it names, joined by a short bracket when several, then the slant.
+        let bx = f.x1 + pen.px(3.0);
+        for ly in &t.lines {
+            pen.line(&[(f.x1, *ly), (bx, *ly)], t.color, 1)?;
+            pen.place_leader((f.x1, *ly), (bx, *ly));
+        }
+        let (top, bot) = (t.lines[0], t.lines[t.lines.len() - 1]);
+        if bot != top {
+            pen.line(&[(bx, top), (bx, bot)], t.color, 1)?;
+            pen.place_leader((bx, top), (bx, bot));
+        }
+        let pts = [(bx, t.anchor()), (x0 - pen.px(3.0), t.y), (x0, t.y)];
+        pen.line(&pts, t.color, 1)?;
+        pen.place_leader(pts[0], pts[1]);
+        pen.place_leader(pts[1], pts[2]);
+        pen.fill_rect(a, b, pen.pal.panel.to_rgba())?;
+        pen.stroke_rect(a, b, t.color, 1)?;
+        pen.place(a, (b.0 + 1, b.1 + 1), "tag");
+        pen.text(&text, (x0 + pen.px(4.0), t.y), fs, t.color, HPos::Left, VPos::Center, false)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_cover_the_range_past_a_badge_at_an_extreme() {
+        // Unemployment-like: 3.5 to 14.7 with the latest value (the badge) at 3.6, in a short
+        // panel: the labelled ticks reach within 30% of the range from both ends.
+        let span = 14.7 - 3.5;
+        let f = Frame {
+            x0: 0,
+            y0: 0,
+            x1: 300,
+            y1: 260,
+            xmin: 0.0,
+            xmax: 1.0,
+            ymin: 3.5 - 0.1 * span,
+            ymax: 14.7 + 0.12 * span,
+        };
+        let fs = 23.0;
+        let badge = f.fy(3.6);
+        let (ticks, _) = value_ticks(&f, fs, &[badge]);
+        let clear = tag_clearance(fs);
+        let shown: Vec<f64> = ticks
+            .iter()
+            .copied()
+            .filter(|v| *v >= f.ymin && *v <= f.ymax && (f.fy(*v) - badge).abs() >= clear)
+            .collect();
+        assert!(shown.len() >= 3, "{ticks:?}");
+        let (lo, hi) = (
+            shown.iter().copied().fold(f64::INFINITY, f64::min),
+            shown.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        );
+        let fspan = f.ymax - f.ymin;
+        assert!(
+            lo - f.ymin <= 0.3 * fspan && f.ymax - hi <= 0.3 * fspan,
+            "ticks {shown:?} leave part of the range unlabelled"
+        );
+    }
 }

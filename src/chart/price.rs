@@ -7,7 +7,8 @@ use super::annotate::{Annotations, Band};
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
     draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
-    draw_x_labels, draw_y_axis, legend_lines, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE, FS_TICK,
+    draw_x_labels, draw_y_axis, legend_lines, ColLabel, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE,
+    FS_TICK,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -60,6 +61,8 @@ pub(crate) struct TfScene<'a> {
     pub stops: Vec<(f64, String)>,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
+    /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
+    pub col_w: std::cell::Cell<i32>,
 }
 
 pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
@@ -123,6 +126,9 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// Legend text of the stance's risk levels (named "stop" in the label column).
+const STOP_LEGEND: &str = "stop: risk level (the note's Risk table)";
+
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
 
@@ -158,6 +164,28 @@ impl TfScene<'_> {
         }
     }
 
+    /// The momentum panel's legend name and items for a strip from `x0` to `x1`: the name with
+    /// the reading when it fits on the line, else the plain name with the reading as the first
+    /// item (wrapping like the others, so a phone never clips it).
+    fn macd_strip<B: DrawingBackend>(
+        &self,
+        pen: &Pen<B>,
+        x0: i32,
+        x1: i32,
+    ) -> (String, Vec<(Swatch, String)>) {
+        let full = self.macd_name();
+        let items = macd_legend(&pen.pal);
+        let fits = pen.text_size(&full, pen.fs(super::panel::FS_TEXT), true).0 + pen.px(10.0) <= x1 - x0;
+        match super::annotate::momentum_reading(self.layers, self.ann) {
+            Some(r) if !fits => {
+                let mut v = vec![(Swatch::Note, r.to_string())];
+                v.extend(items);
+                (MACD_NAME.to_string(), v)
+            }
+            _ => (full, items),
+        }
+    }
+
     /// The legend items each panel may show (a superset of what is drawn: every annotation the
     /// evidence carries), to reserve enough legend lines before the panels are laid out.
     fn legend_guess(&self, k: usize) -> Vec<String> {
@@ -172,6 +200,9 @@ impl TfScene<'_> {
                             out.push("squeeze-zone top".into());
                             if !a.bands.is_empty() {
                                 out.push("latest squeeze band".into());
+                            }
+                            if a.bands.len() > 1 {
+                                out.push("earlier squeeze bands".into());
                             }
                         }
                         if a.reclaim_date.is_some() {
@@ -207,6 +238,9 @@ impl TfScene<'_> {
                         }
                     }
                 }
+                if !self.stops.is_empty() {
+                    out.push(STOP_LEGEND.into());
+                }
             }
             1 => {
                 out.extend(["up".to_string(), "down".to_string()]);
@@ -229,19 +263,26 @@ impl TfScene<'_> {
         out
     }
 
+    /// `f` widened over the label column: the value axis of every panel sits right of it
+    /// (gridlines run under the column to the tick labels).
+    fn axis_frame(&self, f: &Frame) -> Frame {
+        Frame { x1: f.x1 + self.col_w.get(), ..*f }
+    }
+
     /// Legend lines each panel needs between `x0` and `x1`.
     fn needed_lines<B: DrawingBackend>(&self, pen: &Pen<B>, x0: i32, x1: i32) -> [i32; 4] {
         let pal = pen.pal;
+        let (macd, macd_items) = self.macd_strip(pen, x0, x1);
         let names = [
             format!("{} price", self.tf.name_cap()),
             "Volume".to_string(),
-            self.macd_name(),
+            macd,
             "On-balance volume".to_string(),
         ];
         let mut out = [1; 4];
         for (k, name) in names.iter().enumerate() {
             let items: Vec<(Swatch, String)> = if k == 2 {
-                macd_legend(&pal)
+                macd_items.clone()
             } else {
                 self.legend_guess(k).into_iter().map(|t| (Swatch::Box(pal.text.to_rgba()), t)).collect()
             };
@@ -330,6 +371,64 @@ impl TfScene<'_> {
         out
     }
 
+    /// The price panel's labels for the right-hand label column of a wide chart (short names,
+    /// values formatted by [`crate::fmt::price`] as the note prints them).
+    fn col_labels(&self, pal: &Palette) -> Vec<ColLabel> {
+        let mut out = Vec::new();
+        let a = self.ann;
+        let cl = pal.cluster.to_rgba();
+        let mut push = |y: f64, name: &str, color: RGBAColor| {
+            out.push(ColLabel { y, name: name.to_string(), value: crate::fmt::price(y), color });
+        };
+        match self.layers {
+            Layers::Weekly => {
+                if let Some(c) = &a.cluster {
+                    push(c.hi, "squeeze top", cl);
+                    if c.lo < c.hi {
+                        push(c.lo, "squeeze bottom", cl);
+                    }
+                }
+            }
+            Layers::ThreeDay => {
+                if let Some(z) = &a.zone {
+                    push(z.hi, "zone top", pal.zone.to_rgba());
+                }
+                if let Some(c) = &a.cluster {
+                    push(c.hi, "squeeze top", cl);
+                }
+            }
+            Layers::Daily => {
+                for l in &a.levels {
+                    // The first source and how many more ("SMA20 +2"); the note lists them all.
+                    let parts: Vec<&str> =
+                        l.label.split(" + ").map(str::trim).filter(|p| !p.is_empty()).collect();
+                    // Dates left out ("swing high 2025-02-14" → "swing high").
+                    let first = parts.first().map(|p| {
+                        p.split(' ')
+                            .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    });
+                    let name = match (first, parts.len()) {
+                        (Some(p), 1) if !p.is_empty() => truncate(&p, 12),
+                        (Some(p), k) if !p.is_empty() => format!("{} +{}", truncate(&p, 12), k - 1),
+                        _ => "level".to_string(),
+                    };
+                    push(l.price, &name, pal.level.to_rgba());
+                }
+                if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
+                    if let Some(m) = lh.lmid {
+                        push(m, "lower-high trigger", pal.risk.to_rgba());
+                    }
+                }
+            }
+        }
+        for (v, _) in &self.stops {
+            push(*v, "stop", pal.risk.to_rgba());
+        }
+        out
+    }
+
     fn draw_chart<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         let (w, h) = pen.area.dim_in_pixel();
         let (w, h) = (w as i32, h as i32);
@@ -347,7 +446,13 @@ impl TfScene<'_> {
         }
         let Spacing { m, axis_w, strip, gap, date_h } = Spacing::of(pen);
         let x0 = m;
-        let x1 = (w - m - axis_w).max(x0 + 10);
+        // A wide chart names its levels in a label column beside the value axis (short
+        // horizontal leaders from each line's right end); a narrow one (a phone) inside the plot.
+        let wide = ((w - 2 * m - axis_w) as f64 / pen.s) >= 450.0;
+        let col = if wide { self.col_labels(&pal) } else { Vec::new() };
+        let col_w = super::panel::col_width(pen, &col);
+        self.col_w.set(col_w);
+        let x1 = (w - m - axis_w - col_w).max(x0 + 10);
         // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
         // fixed legend needs.
         let lines = self.needed_lines(pen, x0, x1);
@@ -383,11 +488,11 @@ impl TfScene<'_> {
             &|x| f0.fx(x),
             &|s, b| pen.text_size(s, tfs, b).0,
             x0 - pen.px(4.0),
-            x1 + axis_w,
+            x1 + col_w + axis_w,
             pen.px(30.0),
         );
 
-        self.draw_price(pen, &mut frames[0], &ticks, &labels)?;
+        self.draw_price(pen, &mut frames[0], &ticks, &labels, &col)?;
         self.draw_volume(pen, &mut frames[1], &ticks)?;
         self.draw_momentum(pen, &mut frames[2], &ticks)?;
         self.draw_obv(pen, &mut frames[3], &ticks)?;
@@ -422,6 +527,7 @@ impl TfScene<'_> {
         f: &mut Frame,
         ticks: &[super::canvas::DateTick],
         labels: &[EdgeLabel],
+        col: &[ColLabel],
     ) -> DResult {
         let pal = pen.pal;
         let b = self.bars;
@@ -470,7 +576,14 @@ impl TfScene<'_> {
         draw_x_grid(pen, f, ticks)?;
         let last_close = b.close[self.n() - 1];
         let last_y = f.fy(last_close);
-        draw_y_axis(pen, f, TickFmt::Fixed, &[last_y])?;
+        // The label column's tags (wide charts): tick labels keep clear of them as of the
+        // last-price tag.
+        // The label column (wide charts) sits between the plot and the value axis: gridlines
+        // run under it to the tick labels; the last-price tag is on the axis.
+        let col_w = self.col_w.get();
+        let fa = self.axis_frame(f);
+        let col_tags = super::panel::col_layout(pen, f, col, &[]);
+        draw_y_axis(pen, &fa, TickFmt::Fixed, &[last_y])?;
 
         let mut legend: Vec<(Swatch, String)> = vec![
             (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),
@@ -502,6 +615,12 @@ impl TfScene<'_> {
                         legend.push((
                             Swatch::Box(Palette::alpha(pal.cluster, 0.4)),
                             "latest squeeze band".into(),
+                        ));
+                    }
+                    if self.earlier_bands_shown(f, &a.bands) {
+                        legend.push((
+                            Swatch::Outline(Palette::alpha(pal.cluster, 0.7)),
+                            "earlier squeeze bands".into(),
                         ));
                     }
                 }
@@ -562,7 +681,7 @@ impl TfScene<'_> {
             }
         }
         if !self.stops.is_empty() {
-            legend.push((Swatch::Line(pal.risk.to_rgba()), "risk level (the note's Risk table)".into()));
+            legend.push((Swatch::Line(pal.risk.to_rgba()), STOP_LEGEND.into()));
         }
 
         // Candles.
@@ -606,7 +725,15 @@ impl TfScene<'_> {
                 };
                 if let Some(i) = date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start) {
                     let x = f.fx(i as f64);
-                    let y = f.fy(b.low[i]) + r + pen.px(3.0);
+                    let mut y = f.fy(b.low[i]) + r + pen.px(3.0);
+                    // The 3-day breakout bar's low lies in the zone: the marker goes under the
+                    // zone's bottom edge (never inside the box it breaks out of).
+                    if let (Layers::ThreeDay, Some(z)) = (self.layers, a.zone.as_ref()) {
+                        let (zt, zb) = (f.fy(z.hi), f.fy(z.lo));
+                        if y + r >= zt && y - r <= zb && f.contains_y(z.lo) {
+                            y = zb + r + pen.px(3.0);
+                        }
+                    }
                     pen.triangle((x, y), r, false, colour.to_rgba())?;
                     pen.place((x - r, y - r), (x + r, y + r), "marker");
                     let yl = y + r + pen.px(3.0);
@@ -673,23 +800,30 @@ impl TfScene<'_> {
         let tag_rgb = if up { pal.up } else { pal.down };
         pen.dashed(
             (f.x0, last_y),
-            (f.x1, last_y),
+            (fa.x1, last_y),
             Palette::alpha(tag_rgb, 0.6),
             1,
             pen.px(2.0),
             pen.px(3.0),
         )?;
-        draw_edge_labels(pen, f, labels)?;
+        if col.is_empty() {
+            draw_edge_labels(pen, f, labels)?;
+        } else {
+            // In the column; lines beyond the range keep their edge arrow in the plot.
+            let off: Vec<EdgeLabel> = labels.iter().filter(|l| !f.contains_y(l.y)).cloned().collect();
+            draw_edge_labels(pen, f, &off)?;
+            super::panel::draw_col(pen, f, &col_tags, col_w)?;
+        }
         draw_plot_frame(pen, f)?;
 
         // Last-price tag on the axis.
         let tag = tag_rgb.to_rgba();
-        let txt = format!("{last_close:.2}");
+        let txt = crate::fmt::price(last_close);
         let tfs = pen.fs(FS_TICK);
         let (tw, th) = pen.text_size(&txt, tfs, true);
-        let (tx0, ty0) = (f.x1 + pen.px(2.0), last_y - th / 2 - pen.px(3.0));
-        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), tag)?;
-        pen.place((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(6.0)), "tag");
+        let (tx0, ty0) = (fa.x1 + pen.px(2.0), last_y - th / 2 - pen.px(2.0));
+        pen.fill_rect((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(4.0)), tag)?;
+        pen.place((tx0, ty0), (tx0 + tw + pen.px(10.0), ty0 + th + pen.px(4.0)), "tag");
         pen.text(&txt, (tx0 + pen.px(5.0), last_y), tfs, pal.bg.to_rgba(), HPos::Left, VPos::Center, true)?;
 
         self.legend_at(pen, f, &format!("{} {}", self.tf.name_cap(), "price"), &legend)
@@ -735,6 +869,16 @@ impl TfScene<'_> {
             pen.dashed((f.x0, y), (right, y), Palette::alpha(pal.cluster, 0.7), 1, pen.px(6.0), pen.px(4.0))?;
         }
         Ok(())
+    }
+
+    /// True when [`Self::draw_cluster`] outlines at least one band other than the active one.
+    fn earlier_bands_shown(&self, f: &Frame, bands: &[Band]) -> bool {
+        let b = self.bars;
+        let active = bands.iter().enumerate().max_by_key(|(k, band)| (band.to, *k)).map(|(k, _)| k);
+        bands.iter().enumerate().any(|(k, band)| {
+            let i1 = band.to.and_then(|d| bar_of(&b.date, d)).unwrap_or(self.n() - 1);
+            Some(k) != active && i1 >= self.start && (f.contains_y(band.hi) || f.contains_y(band.lo))
+        })
     }
 
     fn draw_zone<B: DrawingBackend>(&self, pen: &Pen<B>, f: &Frame, z: &Band) -> DResult {
@@ -920,7 +1064,7 @@ impl TfScene<'_> {
         f.ymax = if vmax > 0.0 { vmax / (1.0 - head) } else { 1.0 };
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
-        draw_y_axis(pen, f, TickFmt::Count, &[])?;
+        draw_y_axis(pen, &self.axis_frame(f), TickFmt::Count, &[])?;
         let bw = ((f.x_step() * 0.66).floor() as i32).max(1);
         for i in range.clone() {
             let v = b.volume[i];
@@ -1028,7 +1172,7 @@ impl TfScene<'_> {
         f.ymax = mx;
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
-        draw_y_axis(pen, f, TickFmt::Fixed, &[])?;
+        draw_y_axis(pen, &self.axis_frame(f), TickFmt::Fixed, &[])?;
         let y0 = f.fy(0.0);
         pen.line(&[(f.x0, y0), (f.x1, y0)], pal.frame.to_rgba(), 1)?;
         let states = wave_states(&self.hist);
@@ -1040,7 +1184,8 @@ impl TfScene<'_> {
             pen.fill_rect((x - bw / 2, f.fy(v)), (x - bw / 2 + bw - 1, y0), color(s))?;
         }
         draw_plot_frame(pen, f)?;
-        self.legend_at(pen, f, &self.macd_name(), &macd_legend(&pal))
+        let (name, items) = self.macd_strip(pen, f.x0, f.x1);
+        self.legend_at(pen, f, &name, &items)
     }
 
     fn draw_obv<B: DrawingBackend>(
@@ -1071,7 +1216,7 @@ impl TfScene<'_> {
         f.ymax = hi + span * 0.1;
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
-        draw_y_axis(pen, f, TickFmt::Count, &[])?;
+        draw_y_axis(pen, &self.axis_frame(f), TickFmt::Count, &[])?;
         let mut legend = vec![(Swatch::Line(pal.line.to_rgba()), "OBV".to_string())];
         for l in polylines(f, range, &self.obv) {
             pen.line(&l, pal.line.to_rgba(), pen.px(1.5) as u32)?;

@@ -70,6 +70,7 @@ impl Scene for RelScene {
             (Swatch::Line(pal.line.to_rgba()), format!("{}/{} (weekly closes)", self.sym, self.bench)),
             (Swatch::Line(pal.line2.to_rgba()), "30-week average".to_string()),
             (Swatch::TriUp(pal.good.to_rgba()), "two-year low".to_string()),
+            (Swatch::Dot(pal.bad.to_rgba()), "two years earlier".to_string()),
         ];
         let l1 = legend_lines(pen, x0, x1, "Relative strength", &legend_est);
         // The rebased panel's legend: both names, on as many lines as the width needs (a phone).
@@ -120,12 +121,14 @@ impl Scene for RelScene {
                 let col = if chg >= 0.0 { pal.good } else { pal.bad }.to_rgba();
                 pen.dashed((xa, ya), (xb, yb), Palette::alpha(pal.muted, 0.8), 1, pen.px(4.0), pen.px(4.0))?;
                 pen.circle((xa, ya), pen.px(3.5), col, true, 1)?;
+                // The dot is the ratio two years earlier (where the change is measured from).
+                legend.push((Swatch::Dot(col), "two years earlier".into()));
                 let yt = f1.y0 + pen.px(6.0);
                 pen.line(&[(xa, yt + pen.px(8.0)), (xb, yt + pen.px(8.0))], col, 1)?;
                 pen.line(&[(xa, yt + pen.px(4.0)), (xa, yt + pen.px(12.0))], col, 1)?;
                 pen.line(&[(xb, yt + pen.px(4.0)), (xb, yt + pen.px(12.0))], col, 1)?;
                 pen.label(
-                    &format!("two-year change {:+.1}%", chg * 100.0),
+                    &format!("two-year change {}", crate::fmt::pct(chg)),
                     ((xa + xb) / 2, yt + pen.px(12.0)),
                     fs,
                     col,
