@@ -869,6 +869,10 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                 ),
                 (None, None) => format!("{subject}: {edge}"),
             };
+            if let Some(e) = extended {
+                // The close that would make it a trade is the level to watch.
+                return format!("{head}; a trade from {}", price(e.actionable_at));
+            }
             match (up, down) {
                 (Some(u), Some(d)) => {
                     format!("{head}; watch {} above and {} below", price(u.value), price(d.value))
@@ -969,7 +973,14 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
             let up = reasons(1.0, 2);
             let down = reasons(-1.0, 2);
+            // A short on hold is argued as a short: its reasons first.
+            let held_short = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Short);
             match (up.is_empty(), down.is_empty()) {
+                (_, false) if held_short => out.push(if up.is_empty() {
+                    format!("For the short: {}.", and_list(&down))
+                } else {
+                    format!("For the short: {}; against it: {}.", and_list(&down), and_list(&up))
+                }),
                 (false, false) => {
                     out.push(format!("For a long: {}; against it: {}.", and_list(&up), and_list(&down)))
                 }
@@ -977,8 +988,9 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 (true, false) => out.push(format!("Against a long: {}.", and_list(&down))),
                 _ => {}
             }
-            let up_l = nearest_holding(&st.invalidation, StanceKind::Short);
-            let down_l = nearest_holding(&st.invalidation, StanceKind::Long);
+            let extended = st.watch.as_ref().is_some_and(|w| w.extended.is_some());
+            let up_l = nearest_holding(&st.invalidation, StanceKind::Short).filter(|_| !extended);
+            let down_l = nearest_holding(&st.invalidation, StanceKind::Long).filter(|_| !extended);
             match (up_l, down_l) {
                 (Some(u), Some(d)) => out.push(format!(
                     "{} would favour a long, {} a short.",
@@ -991,47 +1003,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 }
                 _ => {}
             }
-            // Levels already triggered, told by the idea each one stops (a close above stops a
-            // short, a close below a long) and whether price still stands beyond it; the levels
-            // the watch sentence named are not repeated.
-            let named = |l: &Invalidation| {
-                st.watch
-                    .as_ref()
-                    .is_some_and(|w| w.broken.iter().any(|b| b.signal == l.signal && b.value == l.value))
-            };
-            for (trigger, stops, favours) in
-                [(Trigger::CloseAbove, "short", "long"), (Trigger::CloseBelow, "long", "short")]
-            {
-                let (mut live, mut undone) = (Vec::new(), Vec::new());
-                for l in st.invalidation.iter().filter(|l| {
-                    l.status == LevelStatus::Triggered
-                        && l.basis != "OBV"
-                        && l.trigger == trigger
-                        && !named(l)
-                }) {
-                    let on = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
-                    // A break that later closes undid is told as what happened, not as a live lean.
-                    let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
-                    if back {
-                        undone.push(format!("{}{on}", level_phrase(l)));
-                    } else {
-                        live.push(format!("{}{on}", level_phrase(l)));
-                    }
-                }
-                if !live.is_empty() {
-                    out.push(format!(
-                        "A level that would stop a {stops} has already triggered: {}; price is still beyond it, which favours a {favours}.",
-                        and_list(&live)
-                    ));
-                }
-                if !undone.is_empty() {
-                    let way = if trigger == Trigger::CloseAbove { "below" } else { "above" };
-                    out.push(format!(
-                        "A level that would stop a {stops} triggered earlier, but price is back {way} it, so it no longer favours a {favours}: {}.",
-                        and_list(&undone)
-                    ));
-                }
-            }
+            // Levels already triggered are told with their dates in the Risk table; the lead
+            // keeps to the idea, its reasons, the levels that would change it and the record.
         }
     }
     if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {

@@ -91,7 +91,7 @@ pub fn break_phrase(l: &Invalidation) -> String {
             let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
             format!("OBV {way} its {line} line at {}", value(l))
         }
-        b => format!("a {b} {way} the {} ({})", l.label, value(l)),
+        b => format!("a {b} {way} the {} ({})", super::level_name(l), value(l)),
     }
 }
 
@@ -130,7 +130,7 @@ pub fn watch_sentence(w: &Watch) -> String {
         signed(w.score, 2)
     );
     if let Some(e) = &w.extended {
-        return format!("{head} because it is extended: {}", extended_words(e, &word));
+        return format!("{head} because its stop is too far: {}", extended_words(e, &word));
     }
     let items: Vec<String> = w
         .broken
@@ -148,7 +148,7 @@ pub fn watch_sentence(w: &Watch) -> String {
         }
     }
     format!(
-        "{head}: {}: {}. The {word} would return once {}.",
+        "{head}, as {} ({}). The {word} would return once {}.",
         count_levels(items.len()),
         and_list(&items),
         restore.join(", or once ")
@@ -170,10 +170,9 @@ fn count_word(x: f64) -> String {
     }
 }
 
-/// "its stop, a weekly close above the … (144.30), is 4.5 average weekly ranges away (the last
-/// weekly close, 101.40, is 30% below it), where a trade's stop sits within three. The short
-/// becomes a trade on a weekly close at or above 115.70 (within three ranges of the stop), or
-/// once price forms a new, lower daily swing high nearer to price."
+/// "a weekly close above the … (144.30) is 4.5 weekly ATRs away, with the last weekly close
+/// (101.40) 30% below it; a trade's stop sits within three. The short becomes a trade on a weekly
+/// close at or above 115.70, or once price forms a new, lower daily swing high."
 fn extended_words(e: &Extended, word: &str) -> String {
     let l = &e.level;
     let tf = tf_words(l.basis);
@@ -182,7 +181,7 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "its stop, {}, is {:.1} average {tf} ranges away (the last {}, {}, is {} {} it), where a trade's stop sits within {}. The {word} becomes a trade on a {} {at} {} (within {} ranges of the stop), or once {nearer} nearer to price.",
+        "{} is {:.1} {tf} ATRs away, with the last {} ({}) {} {} it; a trade's stop sits within {}. The {word} becomes a trade on a {} {at} {}, or once {nearer}.",
         break_phrase(l),
         e.atrs,
         l.basis,
@@ -192,7 +191,6 @@ fn extended_words(e: &Extended, word: &str) -> String {
         count_word(MAX_STOP_ATR),
         l.basis,
         price(e.actionable_at),
-        count_word(MAX_STOP_ATR),
     )
 }
 
