@@ -14,19 +14,7 @@ trap 'rm -rf "$W"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$BIN" render "$ROOT/samples/iwm.toml" -o "$W/note" 2>&1 \
   | sed -n 's/.*I *refs: *\([0-9,]*\).*/default render: \1 instructions/p'
 cd "$W"
-python3 - "$N" <<'PY'
-import datetime, random, sys
-n_rows = int(sys.argv[1]); random.seed(7)
-d = datetime.date(1900, 1, 1); p = 100.0; n = 0
-with open("BIG.csv", "w") as f:
-    f.write("Date,Open,High,Low,Close,Volume\n")
-    while n < n_rows:
-        if d.weekday() < 5:
-            o = p; c = max(1.0, p * (1 + random.gauss(0, 0.01))); h = max(o, c) * 1.005; l = min(o, c) * 0.995
-            f.write(f"{d.isoformat()},{o:.4f},{h:.4f},{l:.4f},{c:.4f},{random.randint(1000, 9000000)}\n")
-            p = c; n += 1
-        d += datetime.timedelta(days=1)
-PY
+python3 "$ROOT/scripts/big_csv.py" "$N"
 printf '[instrument]\nsymbol = "BIG"\nbars = "BIG.csv"\n[signals]\nhistory_start = "1900-01-01"\n' > big.toml
 /usr/bin/time -f "$N rows, render --format md,json: %e s wall, %U s user, %S s sys, %M KB peak RSS" \
   "$BIN" render big.toml -o out --format md,json > /dev/null 2> time.txt || { tail -3 time.txt; exit 1; }

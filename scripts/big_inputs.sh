@@ -3,22 +3,11 @@
 # through check, render and export. Needs python3 and GNU time (/usr/bin/time, Debian `time`).
 # Usage: scripts/big_inputs.sh [path/to/marketnote]   (default: target/release/marketnote)
 set -eu
+ROOT=$(pwd)
 BIN=$(realpath "${1:-target/release/marketnote}")
 W=$(mktemp -d)
 cd "$W"
-python3 - <<'PY'
-import datetime, random
-random.seed(7)
-d = datetime.date(1900, 1, 1); p = 100.0; n = 0
-with open("BIG.csv", "w") as f:
-    f.write("Date,Open,High,Low,Close,Volume\n")
-    while n < 1_000_000:
-        if d.weekday() < 5:
-            o = p; c = max(1.0, p * (1 + random.gauss(0, 0.01))); h = max(o, c) * 1.005; l = min(o, c) * 0.995
-            f.write(f"{d.isoformat()},{o:.4f},{h:.4f},{l:.4f},{c:.4f},{random.randint(1000, 9000000)}\n")
-            p = c; n += 1
-        d += datetime.timedelta(days=1)
-PY
+python3 "$ROOT/scripts/big_csv.py" 1000000
 printf '[instrument]\nsymbol = "BIG"\nbars = "BIG.csv"\n[signals]\nhistory_start = "1900-01-01"\n' > big.toml
 run() {
   /usr/bin/time -v "$BIN" "$@" > /dev/null 2> time.txt || { tail -3 time.txt; exit 1; }

@@ -5,20 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `dir`, sorted.
 fn rs_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::tree::files_under(dir).into_iter().filter(|p| p.extension().is_some_and(|x| x == "rs")).collect()
 }
 
 /// A source file's path relative to `src/` (with `/`) and its code without the unit tests
