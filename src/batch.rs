@@ -1079,7 +1079,17 @@ fn index_page(s: &Summary, opts: &Options) -> IndexPage {
         .collect();
     IndexPage {
         title,
-        as_of: opts.as_of.map_or_else(|| "latest session of each symbol".to_string(), |d| d.to_string()),
+        // Without --as-of each note takes its config's as-of or its last session: one date
+        // when they agree.
+        as_of: opts.as_of.map(|d| d.to_string()).unwrap_or_else(|| {
+            let mut dates: Vec<NaiveDate> = s.ok.iter().filter_map(|r| r.as_of).collect();
+            dates.sort();
+            dates.dedup();
+            match dates.as_slice() {
+                [d] => d.to_string(),
+                _ => "each symbol's own date (see the table)".to_string(),
+            }
+        }),
         version: env!("CARGO_PKG_VERSION").to_string(),
         rows,
         failed,

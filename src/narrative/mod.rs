@@ -461,7 +461,7 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
             }
         },
         (Some(S::RsLargeCapWaveComplete), false) => {
-            format!("{s}'s weekly momentum wave has run its course while {bench}'s new wave is young")
+            format!("{s}'s weekly momentum upswing has run its course while {bench}'s has just turned up")
         }
         (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
         (Some(S::MacroRateCutExpectations), false) => "the 2-year yield prices no rate cuts".into(),
@@ -670,9 +670,9 @@ fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
 fn level_phrase(l: &Invalidation) -> String {
     if l.basis == "OBV" {
-        // A line OBV must close above is the short's resistance; one it must close below, the
+        // A line OBV must close above is the broken support line (a short's stop); one it must close below, the
         // long's support.
-        let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
+        let line = if l.trigger == Trigger::CloseAbove { "broken support" } else { "support" };
         format!("OBV closing {} its {line} line ({})", trig_word(l), shares_m(l.value))
     } else {
         format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), level_name(l))
@@ -849,7 +849,7 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                 // Held because its stop is too far away: that is the news, not an older break.
                 _ if extended.is_some() => format!(
                     "{subject}: {edge}, its stop {} away",
-                    extended.map(|e| crate::fmt::pct_abs(e.close / e.level.value - 1.0)).unwrap_or_default()
+                    extended.map(|e| crate::fmt::pct_abs(e.level.value / e.close - 1.0)).unwrap_or_default()
                 ),
                 (Some(l), _) if l.basis == "OBV" => format!(
                     "{subject}: {edge}, OBV below its support line{}",
@@ -1170,24 +1170,23 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         }
     }
     if let Some(r) = a3 {
-        let done = matches!(r.ev("spy_done"), Some(crate::signals::Ev::YesNo { v: true }));
         let pctile = r.num("r_pct").filter(|x| x.is_finite());
-        let mut t = if done {
-            format!("{bench}'s weekly momentum upswing has run its course")
-        } else {
-            format!("{bench}'s weekly momentum upswing is still under way")
-        };
-        t.push_str(&match r.state {
-            State::Bullish => match r.num("iwm_age").filter(|x| x.is_finite()) {
-                Some(w) => format!(", while {s}'s turned up {} ago", weeks(w as usize)),
-                None => format!(", while {s}'s has just turned up"),
-            },
-            State::Bearish => format!("; {s}'s momentum against it is negative"),
-            _ if done => format!(", and {s}'s has no fresh upswing to take over"),
-            _ => String::new(),
-        });
-        t.push('.');
-        out.push(t);
+        // The handoff (G1) or its mirror; a neutral reading says nothing of the waves.
+        match r.state {
+            State::Bullish => out.push(match r.num("iwm_age").filter(|x| x.is_finite()) {
+                Some(w) => format!(
+                    "{bench}'s weekly momentum upswing has run its course, while {s}'s turned up {} ago.",
+                    weeks(w as usize)
+                ),
+                None => format!(
+                    "{bench}'s weekly momentum upswing has run its course, while {s}'s has just turned up."
+                ),
+            }),
+            State::Bearish => out.push(format!(
+                "{s}'s weekly momentum upswing has run its course, while {bench}'s has just turned up."
+            )),
+            _ => {}
+        }
         match pctile {
             Some(p) if p < 0.005 => out.push("The ratio is at its lowest in five years.".into()),
             Some(p) => out.push(format!(
@@ -1699,6 +1698,8 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             };
             t.push_str(&match r.state {
                 State::Bullish => ", so the market is pricing rate cuts".to_string(),
+                // Two-year rates half a point or more above the policy rate price hikes.
+                State::Bearish if spread >= 0.5 => ", so the market prices rate hikes, not cuts".to_string(),
                 State::Bearish if spread > 0.0 => ", so no rate cuts are priced".to_string(),
                 State::Bearish => ", so the market is pricing cuts out".to_string(),
                 // The signal reads nothing when the monthly fed funds average is stale: a gap
@@ -2194,7 +2195,13 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             (State::Unavailable, _) => "not assessed",
                         };
                         let voice = Voice::of(a);
-                        let named = reading_name(a, id, state(a, id), &voice);
+                        // A signal that has not fired is named by what the idea needs from it
+                        // ("weekly squeeze-zone breakdown: not yet" under a short).
+                        let wanted = if short { State::Bearish } else { State::Bullish };
+                        let named = match state(a, id) {
+                            State::Neutral => reading_name(a, id, wanted, &voice),
+                            s => reading_name(a, id, s, &voice),
+                        };
                         if matches!(state(a, id), State::Bullish | State::Bearish)
                             && (named != short_name(id, &voice) || *id == ids::F4)
                         {

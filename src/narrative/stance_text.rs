@@ -80,7 +80,7 @@ fn value(l: &Invalidation) -> String {
 }
 
 /// "a daily close above the latest daily swing high (246.38)"; for OBV "OBV above its
-/// resistance line (2,600.2M)".
+/// broken support line (2,600.2M)".
 pub fn break_phrase(l: &Invalidation) -> String {
     let way = match l.trigger {
         Trigger::CloseAbove => "above",
@@ -88,7 +88,7 @@ pub fn break_phrase(l: &Invalidation) -> String {
     };
     match l.basis {
         InvalidationBasis::Obv => {
-            let line = if l.trigger == Trigger::CloseAbove { "resistance" } else { "support" };
+            let line = if l.trigger == Trigger::CloseAbove { "broken support" } else { "support" };
             format!("OBV {way} its {line} line at {}", value(l))
         }
         b => format!("a {b} {way} the {} ({})", super::level_name(l), value(l)),
@@ -181,13 +181,13 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "{} is {:.1} {tf} ATRs away, with the last {} ({}) {} {} it; a trade's stop sits within {}. The {word} becomes a trade on a {} {at} {}, or once {nearer}.",
+        "{} is {} {} the last {} ({}), {:.1} times the average {tf} range (ATR), where a trade's stop sits within {} ATRs. The {word} becomes a trade after a move to a {} {at} {}, which brings the stop within that distance, or once {nearer}.",
         break_phrase(l),
-        e.atrs,
+        pct_abs(l.value / e.close - 1.0),
+        if l.value > e.close { "above" } else { "below" },
         l.basis,
         price(e.close),
-        pct_abs(e.close / l.value - 1.0),
-        if e.close < l.value { "below" } else { "above" },
+        e.atrs,
         count_word(MAX_STOP_ATR),
         l.basis,
         price(e.actionable_at),

@@ -361,6 +361,9 @@ pub struct DataView {
     /// The latest file end, when some file runs past the as-of date (the note then says the
     /// files run to it and that it uses data to the as-of date only).
     pub files_end_after: Option<String>,
+    /// Whether the as-of date is the one note.toml sets (`as_of`), not a `--as-of` or the last
+    /// session.
+    pub as_of_configured: bool,
     /// Requested history start of indicators.
     pub history_start: String,
     /// Daily bars used (history_start..as_of).
@@ -955,6 +958,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             .max()
             .filter(|l| *l > a.as_of)
             .map(date),
+        as_of_configured: a.config.as_of == Some(a.as_of),
         history_start: date(a.config.signals.history_start),
         daily_bars: a.daily.len(),
         weekly_bars: a.weekly.bars.len(),

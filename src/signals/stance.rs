@@ -765,8 +765,8 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         push(ids::H2, line, "OBV support line", Obv, b);
     }
     if s {
-        // OBV below the line: for the short it protects, the line is resistance.
-        push(ids::H2, line, "OBV resistance line", Obv, a);
+        // OBV below the line: the same support line, broken; OBV back above it stops a short.
+        push(ids::H2, line, "broken OBV support line", Obv, a);
     }
     out
 }

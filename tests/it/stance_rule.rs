@@ -213,7 +213,12 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     assert!((e.actionable_at - (144.30 - MAX_STOP_ATR * e.atr)).abs() < 1e-9);
     assert!(st.flags.contains(&StanceFlag::Extended));
     let s = marketnote::narrative::stance_text::watch_sentence(w);
-    assert!(s.contains("stop is too far") && s.contains("30%") && s.contains("becomes a trade"), "{s}");
+    assert!(
+        s.contains("stop is too far")
+            && s.contains("42% above the last weekly close (101.40)")
+            && s.contains("becomes a trade"),
+        "{s}"
+    );
 }
 
 /// A Short whose stop is within three ranges stays a Short: 2022-06-17.
