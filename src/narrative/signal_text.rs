@@ -580,12 +580,23 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                               without an advance before it since {from_date}, so it is a decline, not a pullback to \
                               judge."
             .into(),
-        // Past 100% the pullback erased the whole advance it is measured against: say so rather
-        // than print a four-digit percentage.
-        Branch::F3Deep if num("retrace") >= 1.0 => {
-            "The latest daily pullback gave back more than the entire advance before it ({depth_atr} ATR deep).".into()
+        // Past 100% the pullbacks erased the whole advance they are measured against: say so
+        // rather than print a four-digit percentage.
+        Branch::F3Deep => {
+            let dips = if num("n") == 1.0 { "1 dip" } else { "{n} dips" };
+            let depth = if num("avg_retrace") >= 1.0 {
+                "giving back on average more than the entire advance before them"
+            } else {
+                "averaging {avg_retrace:abs} of the advance"
+            };
+            let sold = if num("n_decided") == 0.0 {
+                "too recent to say whether it is bought back"
+            } else {
+                "{n_sold} of {n_decided} not recovering half their loss within 3 sessions"
+            };
+            format!("Daily pullbacks have been deep: {dips} since {{from_date}} {depth} (deepest {{max_depth_atr}} ATR), {sold}.")
+                .into()
         }
-        Branch::F3Deep => "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep).".into(),
         Branch::F3NoPullback => {
             "There has been no material daily pullback since {from_date}: no dip went deeper than half an ATR.".into()
         }
