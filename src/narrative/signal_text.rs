@@ -343,12 +343,25 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         Branch::D3TooFewPullbacks => {
             "Too few weekly pullbacks to test the volume trendline ({n_pullbacks} since the {anchor_date} low).".into()
         }
-        Branch::D3BrokeLower => "OBV broke its rising trendline on the {last_pullback_date} pullback, making a \
-                                 lower OBV low alongside a lower price low."
+        Branch::D3BrokeLower => "OBV made a lower low alongside a lower price low on the {last_pullback_date} \
+                                 weekly pullback, after {held} of {n_pullbacks} pullbacks since the {anchor_date} low \
+                                 held: a break, not yet a falling trendline."
             .into(),
         Branch::D3NotRising => {
             "The OBV trendline through the {n_pullbacks} weekly pullbacks since the {anchor_date} low is not \
-             rising (slope {slope} weeks of average volume per week), so volume is not confirming demand."
+             rising (slope {slope} weeks of average volume per week), but OBV made lower lows at only {n_failed} of \
+             them: volume neither confirms demand nor shows steady supply."
+                .into()
+        }
+        Branch::D3LowerLows if r.flags.contains(&Flag::OneBreach) => {
+            "OBV made lower lows at {n_failed} of {n_pullbacks} weekly pullbacks since the {anchor_date} low along \
+             a falling trendline (slope {slope} weeks of average volume per week, r² {r2}): volume shows supply."
+                .into()
+        }
+        Branch::D3LowerLows => {
+            "Through all {n_pullbacks} weekly pullbacks since the {anchor_date} low ({pullback_dates}) OBV made \
+             lower lows along a falling trendline (slope {slope} weeks of average volume per week, r² {r2}): \
+             volume shows supply, not demand."
                 .into()
         }
         Branch::D3AllHeld => {
