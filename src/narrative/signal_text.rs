@@ -343,12 +343,25 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         Branch::D3TooFewPullbacks => {
             "Too few weekly pullbacks to test the volume trendline ({n_pullbacks} since the {anchor_date} low).".into()
         }
-        Branch::D3BrokeLower => "OBV broke its rising trendline on the {last_pullback_date} pullback, making a \
-                                 lower OBV low alongside a lower price low."
+        Branch::D3BrokeLower => "OBV made a lower low alongside a lower price low on the {last_pullback_date} \
+                                 weekly pullback, after {held} of {n_pullbacks} pullbacks since the {anchor_date} low \
+                                 held: a break, not yet a falling trendline."
             .into(),
         Branch::D3NotRising => {
             "The OBV trendline through the {n_pullbacks} weekly pullbacks since the {anchor_date} low is not \
-             rising (slope {slope} weeks of average volume per week), so volume is not confirming demand."
+             rising (slope {slope} weeks of average volume per week), but OBV made lower lows at only {n_failed} of \
+             them: volume neither confirms demand nor shows steady supply."
+                .into()
+        }
+        Branch::D3LowerLows if r.flags.contains(&Flag::OneBreach) => {
+            "OBV made lower lows at {n_failed} of {n_pullbacks} weekly pullbacks since the {anchor_date} low along \
+             a falling trendline (slope {slope} weeks of average volume per week, r² {r2}): volume shows supply."
+                .into()
+        }
+        Branch::D3LowerLows => {
+            "Through all {n_pullbacks} weekly pullbacks since the {anchor_date} low ({pullback_dates}) OBV made \
+             lower lows along a falling trendline (slope {slope} weeks of average volume per week, r² {r2}): \
+             volume shows supply, not demand."
                 .into()
         }
         Branch::D3AllHeld => {
@@ -580,12 +593,23 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                               without an advance before it since {from_date}, so it is a decline, not a pullback to \
                               judge."
             .into(),
-        // Past 100% the pullback erased the whole advance it is measured against: say so rather
-        // than print a four-digit percentage.
-        Branch::F3Deep if num("retrace") >= 1.0 => {
-            "The latest daily pullback gave back more than the entire advance before it ({depth_atr} ATR deep).".into()
+        // Past 100% the pullbacks erased the whole advance they are measured against: say so
+        // rather than print a four-digit percentage.
+        Branch::F3Deep => {
+            let dips = if num("n") == 1.0 { "1 dip" } else { "{n} dips" };
+            let depth = if num("avg_retrace") >= 1.0 {
+                "giving back on average more than the entire advance before them"
+            } else {
+                "averaging {avg_retrace:abs} of the advance"
+            };
+            let sold = if num("n_decided") == 0.0 {
+                "too recent to say whether it is bought back"
+            } else {
+                "{n_sold} of {n_decided} not recovering half their loss within 3 sessions"
+            };
+            format!("Daily pullbacks have been deep: {dips} since {{from_date}} {depth} (deepest {{max_depth_atr}} ATR), {sold}.")
+                .into()
         }
-        Branch::F3Deep => "The latest daily pullback retraced {retrace:abs} of the advance ({depth_atr} ATR deep).".into(),
         Branch::F3NoPullback => {
             "There has been no material daily pullback since {from_date}: no dip went deeper than half an ATR.".into()
         }

@@ -80,10 +80,13 @@ pub enum Branch {
     // D3 wk_volume_trendline_support
     /// Neutral: fewer than two pullbacks.
     D3TooFewPullbacks,
-    /// Bearish: the last pullback made a lower OBV low with a lower price low.
+    /// Neutral: the last pullback made a lower OBV low with a lower price low, the record mixed.
     D3BrokeLower,
-    /// Bearish: the trendline does not rise.
+    /// Neutral: the trendline does not rise, but the OBV lows are not falling at every pullback.
     D3NotRising,
+    /// Bearish: a falling trendline with a lower OBV low at every pullback (one exception in
+    /// five or more, strength × 0.6, flag `one_breach`): the mirror of `D3AllHeld`.
+    D3LowerLows,
     /// Bullish: every pullback held.
     D3AllHeld,
     /// Bullish (tempered): one breach in five or more pullbacks.
@@ -380,7 +383,7 @@ pub enum Flag {
     ReAnchored,
     /// `too_few_pullbacks`: D3: fewer than two pullbacks.
     TooFewPullbacks,
-    /// `one_breach`: D3: one breach in five or more pullbacks (strength × 0.6).
+    /// `one_breach`: D3: one exception in five or more pullbacks (strength × 0.6): one breach of a rising line, or one higher low on a falling one.
     OneBreach,
     /// `mature_expansion`: D4: the flip is 9–12 weeks old (strength × 0.6).
     MatureExpansion,

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | F1 `d1_stacked_level_reclaim` | `direction` (Text up/down), `leg_start`, `leg_end` (Date), `leg_days` (Count), `leg_low` / `leg_high` (Price: L_s and C_e for an up-leg, H_s and C_e for a down-leg), `leg_pct` (Pct), `leg_atr` (Atr), `leg_dir_ratio` (Ratio: share of closes in the leg's direction), `leg_dd_atr` (Atr: largest counter-move of closes inside the leg), `n_reclaimed`, `n_held` (Count), `held_ratio` (Ratio), `levels` (Levels: price and typed sources of each), then per level i = 1..n: `lvl{i}` (Price) and `lvl{i}_src` (LevelSources, worded e.g. "SMA200 + swing high 2025-02-14") |
 //! | F2 `d1_volume_thrust` | `date` (Date), `ret` (Pct), `vol` (Shares), `rank` (Count, 1 = heaviest of 252), `since_bigger` (Count), `cp` (Ratio), `window_start`, `window_end` (Date), `event` (DayEvent, only on an event day) |
-//! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
+//! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `n_sold`, `n_deep` (Count: decided dips not bought back within 3 sessions; dips deeper than .618 of their advance or 3 ATR), `deep_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
 
 use super::branch::{Branch, F2Span, Flag};
@@ -419,14 +419,25 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         }
     }
     let k = eps.len();
+    // The two states mirror each other on the same dips: shallow is small on both measures, deep
+    // is large on either; bought is recovered half the loss within 3 sessions, sold is the
+    // decided rest. Bullish when every dip is shallow and most decided dips were bought; bearish
+    // when every dip is deep and most decided dips were not bought (issue 11: bearish on the
+    // latest dip alone against bullish on all dips made the signal bearish on half the week-ends).
     let shallow = |e: &crate::indicators::primitives::Episode| e.retrace <= 0.382 && e.depth <= 1.5 * a;
+    let deep = |e: &crate::indicators::primitives::Episode| e.retrace > 0.618 || e.depth > 3.0 * a;
     // A pullback still open whose trough is under 4 sessions old is undecided for "bought".
     let decided: Vec<_> = eps.iter().filter(|e| e.recov_bars.is_some() || t - e.trough_idx > 3).collect();
     let n_bought =
         decided.iter().filter(|e| e.down_bars <= 3 && e.recov_bars.is_some_and(|r| r <= 3)).count();
+    let n_sold = decided.len() - n_bought;
     let n_shallow = eps.iter().filter(|e| shallow(e)).count();
+    let n_deep = eps.iter().filter(|e| deep(e)).count();
     let shallow_ratio = if k > 0 { n_shallow as f64 / k as f64 } else { 1.0 };
+    let deep_ratio = if k > 0 { n_deep as f64 / k as f64 } else { 0.0 };
+    // No decided dip: "bought" is not yet known, and counts neither for nor against either state.
     let bought_ratio = if decided.is_empty() { 1.0 } else { n_bought as f64 / decided.len() as f64 };
+    let sold_ratio = if decided.is_empty() { 1.0 } else { n_sold as f64 / decided.len() as f64 };
     let avg_retrace = if k > 0 { eps.iter().map(|e| e.retrace).sum::<f64>() / k as f64 } else { 0.0 };
     let max_depth = eps.iter().map(|e| e.depth / a).fold(0.0, f64::max);
     let max_recov = eps.iter().filter_map(|e| e.recov_bars).max().unwrap_or(0);
@@ -440,6 +451,9 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
     r.push_num("max_recov", max_recov as f64, Unit::Count);
     r.push_num("shallow_ratio", shallow_ratio, Unit::Ratio);
     r.push_num("bought_ratio", bought_ratio, Unit::Ratio);
+    r.push_num("n_sold", n_sold as f64, Unit::Count);
+    r.push_num("n_deep", n_deep as f64, Unit::Count);
+    r.push_num("deep_ratio", deep_ratio, Unit::Ratio);
     if let Some(last) = eps.last() {
         r.push_num("retrace", last.retrace, Unit::Pct);
         r.push_num("depth_atr", last.depth / a, Unit::Atr);
@@ -461,17 +475,16 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         r.flags.push(Flag::NoPriorAdvance);
         return r.conclude(State::Neutral, 0.0, Branch::F3Decline);
     }
-    if let Some(l) = last.filter(|l| l.retrace > 0.618 || l.depth > 3.0 * a) {
-        // σ per spec is ramp(retrace, .618, 1); a deep but low-retrace pullback (> 3 ATR) also
-        // scores by depth so that a bearish state never carries zero strength.
-        let s = ramp(l.retrace, 0.618, 1.0).max(ramp(l.depth / a, 3.0, 6.0));
-        r.conclude(State::Bearish, s, Branch::F3Deep)
-    } else if k == 0 {
+    let weight = ramp(k as f64, 1.0, 3.0).max(0.5);
+    if k == 0 {
         r.flags.push(Flag::NoMaterialPullback);
         r.conclude(State::Bullish, 0.5, Branch::F3NoPullback)
     } else if n_shallow == k && bought_ratio >= 2.0 / 3.0 {
-        let s = ramp(k as f64, 1.0, 3.0).max(0.5) * (0.5 * shallow_ratio + 0.5 * bought_ratio);
+        let s = weight * (0.5 * shallow_ratio + 0.5 * bought_ratio);
         r.conclude(State::Bullish, s, Branch::F3Shallow)
+    } else if n_deep == k && sold_ratio >= 2.0 / 3.0 {
+        let s = weight * (0.5 * deep_ratio + 0.5 * sold_ratio);
+        r.conclude(State::Bearish, s, Branch::F3Deep)
     } else {
         r.conclude(State::Neutral, 0.0, Branch::F3Mixed)
     }

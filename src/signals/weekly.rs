@@ -6,7 +6,7 @@
 //! |---|---|
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
 //! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
-//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
+//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held`, `n_failed` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
 //! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (start of the current run of ≥ 2 waves expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
@@ -563,20 +563,32 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
         res.flags.push(Flag::TooFewPullbacks);
         return res.conclude(State::Neutral, 0.0, Branch::D3TooFewPullbacks);
     }
+    // The two states mirror each other (issue 11: bearish on a flat or falling fit alone, or on
+    // the latest pullback alone, against bullish on every pullback made the signal bearish on 31%
+    // of week-ends): bullish when the fit rises and every OBV low is higher (one exception in five
+    // or more, not the latest), bearish when the fit falls and every OBV low is lower (one
+    // exception in five or more, not the latest). A latest lower low after higher ones, or a
+    // mixed record, is neutral.
+    let n_failed = n - n_held;
+    res.push_num("n_failed", n_failed as f64, Unit::Count);
     let last_failed_lower = !held[n - 1] && w.low[pts[n]] < w.low[pts[n - 1]];
-    if slope <= 0.0 || last_failed_lower {
-        let s = 0.5 + 0.5 * p::ramp(-slope, 0.0, 0.05);
-        let branch = if last_failed_lower { Branch::D3BrokeLower } else { Branch::D3NotRising };
-        return res.conclude(State::Bearish, s, branch);
-    }
-    let base = p::ramp(n as f64, 2.0, 5.0) * held_ratio * (0.5 + 0.5 * p::ramp(r2, 0.3, 0.9));
-    if n_held == n {
-        res.conclude(State::Bullish, base, Branch::D3AllHeld)
-    } else if n >= 5 && n - n_held == 1 {
+    let fit_weight = p::ramp(n as f64, 2.0, 5.0) * (0.5 + 0.5 * p::ramp(r2, 0.3, 0.9));
+    if slope > 0.0 && n_held == n {
+        res.conclude(State::Bullish, fit_weight * held_ratio, Branch::D3AllHeld)
+    } else if slope > 0.0 && n >= 5 && n_failed == 1 && held[n - 1] {
         res.flags.push(Flag::OneBreach);
-        res.conclude(State::Bullish, base * 0.6, Branch::D3OneBreach)
-    } else {
+        res.conclude(State::Bullish, fit_weight * held_ratio * 0.6, Branch::D3OneBreach)
+    } else if slope < 0.0 && n_failed == n {
+        res.conclude(State::Bearish, fit_weight * (1.0 - held_ratio), Branch::D3LowerLows)
+    } else if slope < 0.0 && n >= 5 && n_held == 1 && !held[n - 1] {
+        res.flags.push(Flag::OneBreach);
+        res.conclude(State::Bearish, fit_weight * (1.0 - held_ratio) * 0.6, Branch::D3LowerLows)
+    } else if last_failed_lower {
+        res.conclude(State::Neutral, 0.0, Branch::D3BrokeLower)
+    } else if slope > 0.0 {
         res.conclude(State::Neutral, 0.0, Branch::D3SomeHeld)
+    } else {
+        res.conclude(State::Neutral, 0.0, Branch::D3NotRising)
     }
 }
 

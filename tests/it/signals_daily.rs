@@ -173,6 +173,60 @@ fn f3_pullback_states() {
     assert_eq!(f3.state, State::Bearish, "{:?}", f3.branch);
     assert!(f3.num("retrace").unwrap() > 0.618);
     assert_eq!(f3.branch, Branch::F3Deep);
+    // The only dip is still falling at the last bar: too recent to judge "bought".
+    assert_eq!(f3.num("n_decided"), Some(0.0));
+    let said = crate::sig_common::said(&f3);
+    assert!(said.contains("1 dip since") && said.contains("too recent"), "{said}");
+}
+
+/// An uptrend, then the last `segs` (daily change, sessions) appended in order.
+fn with_segments(n0: usize, segs: &[(f64, usize)]) -> Vec<f64> {
+    let mut c = uptrend(n0);
+    for &(d, k) in segs {
+        for _ in 0..k {
+            let l = *c.last().unwrap();
+            c.push(l + d);
+        }
+    }
+    c
+}
+
+fn f3_of(c: &[f64]) -> SignalResult {
+    get(&eval_daily(c, &vec![1e6; c.len()]), "d1_shallow_pullbacks").clone()
+}
+
+/// Issue 11: F3's states mirror each other on the same dips. Bullish needs every dip shallow and
+/// most bought back; bearish needs every dip deep and most not bought back. A deep latest dip
+/// after shallow ones is mixed, not bearish (it was bearish on the latest dip alone).
+#[test]
+fn f3_states_mirror_on_the_same_dips() {
+    // Two shallow dips, each bought back within 2 sessions, in a steady advance.
+    let c = with_segments(290, &[(0.5, 8), (-0.4, 2), (0.5, 8), (-0.4, 2), (0.5, 8)]);
+    let f3 = f3_of(&c);
+    assert_eq!(f3.state, State::Bullish, "{:?} {}", f3.evidence, f3.sentence);
+    assert_eq!(f3.branch, Branch::F3Shallow);
+    assert!(f3.num("n").unwrap() >= 2.0, "{:?}", f3.evidence);
+    assert_eq!(f3.num("n_deep"), Some(0.0));
+
+    // Two deep dips (more than .618 of the advance before each), the decided one sold for 5
+    // sessions before recovering half its loss: bearish, said as pullbacks (plural), not the latest.
+    let c = with_segments(290, &[(0.8, 10), (-1.2, 5), (1.5, 8), (-1.8, 6)]);
+    let f3 = f3_of(&c);
+    assert_eq!(f3.state, State::Bearish, "{:?} {}", f3.evidence, f3.sentence);
+    assert_eq!(f3.branch, Branch::F3Deep);
+    assert_eq!(f3.num("n_deep"), f3.num("n"), "{:?}", f3.evidence);
+    assert!(f3.strength > 0.0 && f3.strength <= 1.0);
+    let said = crate::sig_common::said(&f3);
+    assert!(said.starts_with("Daily pullbacks have been deep:") && said.contains("dips since"), "{said}");
+
+    // A shallow dip bought back at once, then a deep latest dip: mixed (neutral), not bearish.
+    let c = with_segments(290, &[(0.5, 10), (-0.4, 2), (0.6, 10), (-1.8, 6)]);
+    let f3 = f3_of(&c);
+    assert!(f3.num("n").unwrap() >= 2.0, "{:?}", f3.evidence);
+    assert!(f3.num("n_deep").unwrap() >= 1.0, "{:?}", f3.evidence);
+    assert!(f3.num("n_deep").unwrap() < f3.num("n").unwrap(), "{:?}", f3.evidence);
+    assert_eq!(f3.state, State::Neutral, "{:?} {}", f3.evidence, f3.sentence);
+    assert_eq!(f3.branch, Branch::F3Mixed);
 }
 
 /// A long decline with swings, then a 10-session impulsive leg through the moving averages.

@@ -186,7 +186,38 @@ fn d2_d3_bearish_when_down_weeks_carry_the_volume() {
     assert!(d2.num("udv").unwrap() < 0.9);
     let d3 = find(&rs, "wk_volume_trendline_support");
     assert_state(d3, State::Bearish);
-    assert!(d3.num("slope").unwrap() <= 0.0);
+    assert!(d3.num("slope").unwrap() < 0.0);
+    // The mirror of D3AllHeld: a lower OBV low at every pullback (issue 11).
+    assert_eq!(d3.branch, Branch::D3LowerLows);
+    assert_eq!(d3.num("n_failed"), d3.num("n_pullbacks"));
+    assert!(crate::sig_common::said(d3).contains("lower lows along a falling trendline"));
+}
+
+/// Issue 11: a single latest lower OBV low (with a lower price low) after a record of higher
+/// lows is a break, neither the bullish record nor the bearish mirror: Neutral. Before, it was
+/// bearish on the latest pullback alone while bullish needed every pullback.
+#[test]
+fn d3_latest_break_after_higher_lows_is_neutral() {
+    let mut w = anchored_zigzag(2e6, 1e6);
+    let n = w.len();
+    // The last 5 weeks: 3 heavy down weeks to a lower price low, then 2 quiet up weeks (the
+    // pivot low confirms 2 weeks later).
+    let mut px = w.close[n - 6];
+    for (k, i) in (n - 5..n).enumerate() {
+        let (d, v) = if k < 3 { (-6.0, 2e7) } else { (1.0, 1e6) };
+        px += d;
+        w.open[i] = w.close[i - 1];
+        w.close[i] = px;
+        w.high[i] = w.open[i].max(px) + 0.5;
+        w.low[i] = w.open[i].min(px) - 0.5;
+        w.volume[i] = v;
+    }
+    let rs = eval(w, Some(2024));
+    let d3 = find(&rs, "wk_volume_trendline_support");
+    assert_state(d3, State::Neutral);
+    assert_eq!(d3.branch, Branch::D3BrokeLower, "{:?}", d3.evidence);
+    assert!(d3.num("slope").unwrap() > 0.0);
+    assert_eq!(d3.num("n_failed"), Some(1.0));
 }
 
 #[test]
