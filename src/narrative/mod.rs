@@ -1501,6 +1501,32 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ if up => "not an impulsive multi-level reclaim",
                         _ => "not an impulsive multi-level breakdown",
                     };
+                    // Which test of an impulsive leg failed (signals::daily: 3–15 sessions, at
+                    // least 3 ATR, 60% of its path net progress, no pullback over 1 ATR).
+                    let why = match (n("leg_atr"), n("leg_dir_ratio"), n("leg_dd_atr")) {
+                        _ if r.state != State::Neutral
+                            || !r.flags.contains(&crate::signals::Flag::NotImpulsive) =>
+                        {
+                            None
+                        }
+                        _ if !(3.0..=15.0).contains(&days) => {
+                            Some(format!("it took {} sessions, where one move takes 3 to 15", days as usize))
+                        }
+                        (Some(atr), _, _) if atr < 3.0 => {
+                            Some(format!("the leg spans only {atr:.1} times the daily range (ATR)"))
+                        }
+                        (_, Some(dr), _) if dr < 0.6 => {
+                            Some(format!("only {} of its path was net progress", crate::fmt::pct_abs(dr)))
+                        }
+                        (_, _, Some(dd)) if dd > 1.0 => {
+                            Some(format!("it pulled back {dd:.1} times the daily range (ATR) on the way"))
+                        }
+                        _ => None,
+                    };
+                    let verdict = match why {
+                        Some(w) => format!("{verdict}, as {w}"),
+                        None => verdict.to_string(),
+                    };
                     let (k, h) = (k as usize, h as usize);
                     let side = if up { "above" } else { "below" };
                     let held = match (k, h) {
