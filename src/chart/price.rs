@@ -385,7 +385,7 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     push(c.hi, "squeeze top", cl);
                     if c.lo < c.hi {
-                        push(c.lo, "squeeze bottom", cl);
+                        push(c.lo, "squeeze low", cl);
                     }
                 }
             }
