@@ -960,13 +960,14 @@ impl ColTag {
     }
 }
 
-/// Widest tag text the label column takes, in design pixels: wider merged texts stay separate
-/// tags.
-const COL_MAX_W: f64 = 156.0;
+/// Widest tag text the label column takes, in design pixels (about "LH trigger 160.03" or
+/// "squeeze top 265.76" at the tick size): wider merged texts stay separate tags, a longer
+/// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
+const COL_MAX_W: f64 = 116.0;
 
 /// Gap between the plot's right edge and the column's tags, where short leaders turn.
 fn col_gap<B: DrawingBackend>(pen: &Pen<B>) -> i32 {
-    pen.px(12.0)
+    pen.px(9.0)
 }
 
 fn col_text(names: &[&str], values: &[&str]) -> String {
@@ -1062,10 +1063,14 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         .map(|g| {
             let names: Vec<&str> = g.iter().map(|k| labels[*k].name.as_str()).collect();
             let values: Vec<&str> = g.iter().map(|k| labels[*k].value.as_str()).collect();
-            // A single name too long for the column keeps its value only.
+            // A single name too long for the column is cut ("volume no… 210.09"); its value
+            // stays whole.
             let mut text = col_text(&names, &values);
             if pen.text_size(&text, fs, false).0 > max_w {
-                text = values.join(" · ");
+                let tail = format!(" {}", values.join(" · "));
+                let room = max_w - pen.text_size(&tail, fs, false).0;
+                let name = fit_width(pen, &names.join(" · "), fs, room);
+                text = if name == "…" { values.join(" · ") } else { name + &tail };
             }
             let lines = vec![f.fy(labels[g[0]].y)];
             ColTag { text, color: labels[g[0]].color, y: lines[0], lines, members: g.clone() }
@@ -1112,7 +1117,7 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
     if widest == 0 {
         return 0;
     }
-    col_gap(pen) + widest + pen.px(8.0) + pen.px(4.0)
+    col_gap(pen) + widest + pen.px(8.0) + pen.px(2.0)
 }
 
 /// Draws the label column's tags right of the plot (`col_w` wide, between the plot and the
@@ -1124,7 +1129,7 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
 pub(crate) fn draw_col<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, tags: &[ColTag], col_w: i32) -> DResult {
     let fs = pen.fs(FS_TICK);
     let gap = col_gap(pen);
-    let max_w = col_w - gap - pen.px(8.0) - pen.px(4.0);
+    let max_w = col_w - gap - pen.px(8.0) - pen.px(2.0);
     for t in tags {
         let text = fit_width(pen, &t.text, fs, max_w);
         let (tw, th) = pen.text_size(&text, fs, false);

@@ -385,7 +385,7 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     push(c.hi, "squeeze top", cl);
                     if c.lo < c.hi {
-                        push(c.lo, "squeeze bottom", cl);
+                        push(c.lo, "squeeze low", cl);
                     }
                 }
             }
@@ -410,15 +410,15 @@ impl TfScene<'_> {
                             .join(" ")
                     });
                     let name = match (first, parts.len()) {
-                        (Some(p), 1) if !p.is_empty() => truncate(&p, 12),
-                        (Some(p), k) if !p.is_empty() => format!("{} +{}", truncate(&p, 12), k - 1),
+                        (Some(p), 1) if !p.is_empty() => truncate(&p, 11),
+                        (Some(p), k) if !p.is_empty() => format!("{} +{}", truncate(&p, 11), k - 1),
                         _ => "level".to_string(),
                     };
                     push(l.price, &name, pal.level.to_rgba());
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
-                        push(m, "lower-high trigger", pal.risk.to_rgba());
+                        push(m, "LH trigger", pal.risk.to_rgba());
                     }
                 }
             }

@@ -197,7 +197,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         let svg = |name: &str| charts.iter().find(|c| c.name == name).unwrap().svg.clone().unwrap();
         assert!(svg("weekly").contains("squeeze-zone top"));
         assert!(svg("3day").contains("zone top"));
-        assert!(svg("daily").contains("lower-high trigger"));
+        assert!(svg("daily").contains("LH trigger"));
         assert!(svg("daily").contains("SMA50"));
         assert!(svg("macro").contains("falling helps a long"));
         // Alt text comes from the evidence.
@@ -567,16 +567,39 @@ fn an_obv_support_line_beyond_the_panel_is_clipped_with_an_arrow_and_its_value()
 
 #[test]
 fn a_zone_top_label_sits_at_its_lines_right_end() {
-    // The last date's 3-day chart: the zone top and the stop at the same price merge into one
-    // tag "zone top · stop …" in the label column right of the plot (its text starts in the right
+    // The last date's 3-day chart: the zone top (with the stop at the same price) is a tag in
+    // the label column right of the plot (its text starts in the right
     // third of the image), not far left along the line.
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, None).unwrap();
     let svg = render_all_svg_named(&a, "3day");
-    let i = svg.find("zone top · stop ").expect("no merged zone-top label");
+    // Merged when the text fits the capped column, else its own tag beside the stop's.
+    let i = svg.find("zone top · stop ").or_else(|| svg.find("zone top ")).expect("no zone-top label");
     let tag = &svg[svg[..i].rfind("<text").unwrap()..i];
     let x: f64 = tag.split("x=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
     let w: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
     assert!(x > w * 0.6, "the zone-top label starts at x {x} of {w}: {tag}");
+}
+
+/// Share of the image width the daily price panel's plot takes (its first recorded panel).
+fn daily_plot_share(a: &Analysis) -> f64 {
+    let lays = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
+    let l = lays.iter().find(|l| l.name == "daily").expect("no daily layout");
+    let p = l.boxes.iter().find(|(k, _)| *k == "panel").expect("no panel").1;
+    (p[2] - p[0]) as f64 / l.size.0 as f64
+}
+
+#[test]
+fn the_daily_label_column_leaves_the_plot_most_of_the_width() {
+    // Issue 13: the right margin no wider than a few bars plus the tag column; the column's
+    // tags are short ("LH trigger 160.03") and the column is capped.
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in ["2020-03-20", "2024-07-19"] {
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, Some(d(as_of))).unwrap();
+        let share = daily_plot_share(&a);
+        eprintln!("{as_of}: daily plot share {share:.3}");
+        assert!(share >= 0.71, "{as_of}: the daily plot takes {share:.3} of the width");
+    }
 }
