@@ -127,7 +127,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Legend text of the stance's risk levels (named "stop" in the label column).
-const STOP_LEGEND: &str = "stop: risk level (the note's Risk table)";
+const STOP_LEGEND: &str = "stop: a level of the Risk table on this timeframe";
 
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
