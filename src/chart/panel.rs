@@ -884,6 +884,14 @@ fn fit_width<B: DrawingBackend>(pen: &Pen<B>, s: &str, fs: f64, max_w: i32) -> S
     if pen.text_size(s, fs, false).0 <= max_w {
         return s.to_string();
     }
+    // Whole words first ("swing high +1" → "swing high"; the note lists every source), then a
+    // cut with an ellipsis.
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if let Some(t) =
+        (1..words.len()).rev().map(|k| words[..k].join(" ")).find(|t| pen.text_size(t, fs, false).0 <= max_w)
+    {
+        return t;
+    }
     let chars: Vec<char> = s.chars().collect();
     (1..chars.len())
         .rev()
