@@ -187,7 +187,7 @@ pub struct Term {
 /// when the body uses it, in a fixed order.
 pub fn glossary(body: &str) -> Vec<Term> {
     let has = |keys: &[&str]| keys.iter().any(|k| body.contains(k));
-    let entries: [(&[&str], &str, &str); 9] = [
+    let entries: [(&[&str], &str, &str); 12] = [
         (
             &["OBV"],
             "OBV (on-balance volume)",
@@ -232,6 +232,24 @@ pub fn glossary(body: &str) -> Vec<Term> {
             &["price level", "price levels"],
             "Price levels (daily)",
             "moving averages and earlier swing highs and lows that a daily leg crossed.",
+        ),
+        (
+            &["impulsive"],
+            "Impulsive leg",
+            "a daily move of 3 to 15 sessions covering at least 3 ATR, with at least 60% of its path net progress and \
+             no pullback over 1 ATR; crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
+        ),
+        (
+            &["volume thrust"],
+            "Volume thrust",
+            "an up session in the leg whose volume is among the five heaviest of the last 252 sessions and that \
+             closes in the upper half of its range, read as institutions committing to the move.",
+        ),
+        (
+            &["ATR"],
+            "ATR (average true range)",
+            "the average range of a bar over the last 14 bars of its timeframe (daily, 3-day or weekly), including \
+             gaps; distances in ATR compare a move with the instrument's usual swing.",
         ),
         (
             &["| Signal now |"],
