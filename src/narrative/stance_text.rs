@@ -125,10 +125,7 @@ fn count_levels(n: usize) -> String {
 /// a trade.
 pub fn watch_sentence(w: &Watch) -> String {
     let word = lower(w.idea);
-    let head = format!(
-        "The score ({}) reads {word}, but the {word} is on hold (Neutral, watch)",
-        signed(w.score, 2)
-    );
+    let head = format!("The score ({}) reads {word}, but the {word} is on hold", signed(w.score, 2));
     if let Some(e) = &w.extended {
         return format!("{head} because its stop is too far: {}", extended_words(e, &word));
     }
