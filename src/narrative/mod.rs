@@ -187,7 +187,7 @@ pub struct Term {
 /// when the body uses it, in a fixed order.
 pub fn glossary(body: &str) -> Vec<Term> {
     let has = |keys: &[&str]| keys.iter().any(|k| body.contains(k));
-    let entries: [(&[&str], &str, &str); 12] = [
+    let entries: &[(&[&str], &str, &str)] = &[
         (
             &["OBV"],
             "OBV (on-balance volume)",
@@ -1901,36 +1901,8 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             price(top),
         ));
     }
-    let mut t = plain_words(&r.sentence);
-    // "Never closing above the top in the N weeks of data before" reads as if price had never
-    // reached the top; the top is itself an earlier weekly close (the highest before the
-    // reclaim). Say which one.
-    if let (Some(wb), Some(top), Some(rd)) = (
-        r.num("weeks_below").filter(|x| x.is_finite()),
-        r.num("top").filter(|x| x.is_finite()),
-        r.date("reclaim_date"),
-    ) {
-        let old = format!("never closing above the top in the {} weeks of data before", wb as usize);
-        let w = &a.weekly.bars;
-        let set = w
-            .date
-            .iter()
-            .zip(&w.close)
-            .filter(|(d, c)| **d < rd && (**c - top).abs() < 1e-9)
-            .map(|(d, _)| *d)
-            .next_back();
-        if let Some(sd) = set.filter(|_| t.contains(&old)) {
-            t = t.replace(
-                &old,
-                &format!(
-                    "no earlier weekly close above it (the top is the {} weekly close, the highest until then)",
-                    date(sd)
-                ),
-            );
-        }
-    }
-    t = t.replace(" but 1 of the ", " but only one of the ");
-    d1_level(a, t)
+    // Every other branch: the signal's own sentence in the note's words.
+    d1_level(a, plain_words(&r.sentence))
 }
 
 /// D1's sentence, then the zone top's status as the long's level when it has triggered.
@@ -2182,7 +2154,7 @@ fn cautions(a: &Analysis) -> Vec<String> {
 
 fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
     let c = &a.checklist;
-    let short = c.items.first().is_some_and(|i| i.title.starts_with("Breakdowns"));
+    let short = c.short;
     let idea = if short { "short" } else { "long" };
     let total = c.items.len();
     let n_pass = c.items.iter().filter(|i| i.tick == Tick::Pass).count();

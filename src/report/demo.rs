@@ -253,6 +253,7 @@ pub fn checklist() -> Checklist {
     Checklist {
         header: "Structure partial (2/4; failing: Persistent accumulation on volume)".into(),
         n_pass: 2,
+        short: false,
         items: vec![
             item(
                 "Reclaims across all higher timeframes",

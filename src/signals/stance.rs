@@ -433,6 +433,9 @@ pub struct Checklist {
     pub n_pass: usize,
     /// The four items.
     pub items: Vec<ChecklistItem>,
+    /// Read for a short (the items are the long's mirrors); not in signals.json.
+    #[serde(skip)]
+    pub short: bool,
 }
 
 /// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order; from
@@ -1101,12 +1104,12 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
             item(if short { short_t } else { long_t }, tick_of(k, assessed, list.len()), list, results)
         })
         .collect();
-    finish_checklist(items)
+    Checklist { short, ..finish_checklist(items) }
 }
 
 fn finish_checklist(items: Vec<ChecklistItem>) -> Checklist {
     let n_pass = items.iter().filter(|i| i.tick == Tick::Pass).count();
-    Checklist { header: String::new(), n_pass, items }
+    Checklist { header: String::new(), n_pass, items, short: false }
 }
 
 /// The checklist read for the stance's direction: for a Short, the mirror of [`checklist`]
