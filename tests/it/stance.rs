@@ -181,53 +181,36 @@ fn override_risk_mirror_holds_a_short() {
 
 #[test]
 fn override_weekly_forbids_long_and_daily_forbids_short() {
-    let mut rs = all(|_, _| (State::Bullish, 0.9));
-    for id in [ids::D1, ids::D2, ids::D3, ids::D4] {
-        set(&mut rs, id, State::Bearish, 0.5);
+    // (background state, the frame's four signals set the other way, the idea it forbids): the
+    // score still passes the forbidden idea's threshold, and the stance is held at Neutral.
+    let weekly = [ids::D1, ids::D2, ids::D3, ids::D4];
+    let daily = [ids::F1, ids::F2, ids::F3, ids::F4];
+    let cases = [
+        (State::Bullish, weekly, Frame::Weekly, StanceKind::Long),
+        (State::Bearish, daily, Frame::Daily, StanceKind::Short),
+        // The mirrors: net bullish weekly signals forbid a short, net bearish daily ones a long.
+        (State::Bearish, weekly, Frame::Weekly, StanceKind::Short),
+        (State::Bullish, daily, Frame::Daily, StanceKind::Long),
+    ];
+    for (background, frame_ids, frame, forbids) in cases {
+        let other = if background == State::Bullish { State::Bearish } else { State::Bullish };
+        let mut rs = all(|_, _| (background, 0.9));
+        for id in frame_ids {
+            set(&mut rs, id, other, 0.5);
+        }
+        let st = score(&rs, &SignalParams::default());
+        if forbids == StanceKind::Long {
+            assert!(st.score >= 0.20, "{frame:?}: {}", st.score);
+        } else {
+            assert!(st.score <= -0.20, "{frame:?}: {}", st.score);
+        }
+        assert_eq!(st.stance, StanceKind::Neutral, "{frame:?} forbids {forbids:?}");
+        assert!(
+            st.reasons.iter().any(|o| matches!(o, Override::Timeframe { frame: f, forbids: k, .. } if *f == frame && *k == forbids)),
+            "{frame:?} forbids {forbids:?}: {:?}",
+            st.reasons
+        );
     }
-    let st = score(&rs, &SignalParams::default());
-    assert!(st.score >= 0.20, "{}", st.score);
-    assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st
-        .reasons
-        .iter()
-        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Weekly, forbids: StanceKind::Long, .. })));
-
-    let mut rs = all(|_, _| (State::Bearish, 0.9));
-    for id in [ids::F1, ids::F2, ids::F3, ids::F4] {
-        set(&mut rs, id, State::Bullish, 0.5);
-    }
-    let st = score(&rs, &SignalParams::default());
-    assert!(st.score <= -0.20);
-    assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st
-        .reasons
-        .iter()
-        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Daily, forbids: StanceKind::Short, .. })));
-
-    // The mirrors: net bullish weekly signals forbid a short, net bearish daily ones a long.
-    let mut rs = all(|_, _| (State::Bearish, 0.9));
-    for id in [ids::D1, ids::D2, ids::D3, ids::D4] {
-        set(&mut rs, id, State::Bullish, 0.5);
-    }
-    let st = score(&rs, &SignalParams::default());
-    assert!(st.score <= -0.20, "{}", st.score);
-    assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st
-        .reasons
-        .iter()
-        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Weekly, forbids: StanceKind::Short, .. })));
-    let mut rs = all(|_, _| (State::Bullish, 0.9));
-    for id in [ids::F1, ids::F2, ids::F3, ids::F4] {
-        set(&mut rs, id, State::Bearish, 0.5);
-    }
-    let st = score(&rs, &SignalParams::default());
-    assert!(st.score >= 0.20);
-    assert_eq!(st.stance, StanceKind::Neutral);
-    assert!(st
-        .reasons
-        .iter()
-        .any(|o| matches!(o, Override::Timeframe { frame: Frame::Daily, forbids: StanceKind::Long, .. })));
 }
 
 #[test]
