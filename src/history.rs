@@ -375,103 +375,12 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
     tr
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.filter(|v| v.is_finite()).map_or_else(|| "n/a".into(), crate::fmt::pct)
-}
-
-fn pp(v: Option<f64>) -> String {
-    match v {
-        // A no-break space keeps the unit with its number in narrow table cells.
-        Some(v) => format!("{}\u{a0}pp", pct(Some(v)).trim_end_matches('%')),
-        None => "n/a".into(),
-    }
-}
-
-fn share(v: Option<f64>) -> String {
-    v.map_or_else(|| "n/a".into(), |v| format!("{:.0}%", v * 100.0))
-}
-
 /// `Long`, `Neutral` or `Short`.
 pub fn stance_name(k: StanceKind) -> &'static str {
     match k {
         StanceKind::Long => "Long",
         StanceKind::Neutral => "Neutral",
         StanceKind::Short => "Short",
-    }
-}
-
-/// The track record as the note's partial template shows it: the sentence and one row per
-/// stance at the cited horizon, every value already formatted.
-#[derive(Debug, Clone, Serialize)]
-pub struct TrackView {
-    /// The plain sentence.
-    pub sentence: String,
-    /// The horizon in weeks.
-    pub weeks: u32,
-    /// The instrument's symbol.
-    pub symbol: String,
-    /// The benchmark's symbol, when there is one.
-    pub versus: Option<String>,
-    /// Long, Neutral, Short.
-    pub rows: Vec<TrackViewRow>,
-}
-
-/// One stance's row of [`TrackView`].
-#[derive(Debug, Clone, Serialize)]
-pub struct TrackViewRow {
-    /// `Long`, `Neutral` or `Short`.
-    pub stance: String,
-    /// Week ends with an outcome at the horizon.
-    pub count: usize,
-    /// Share of them with the instrument higher.
-    pub higher: String,
-    /// Median price return.
-    pub median: String,
-    /// Mean price return.
-    pub mean: String,
-    /// Worst price return.
-    pub worst: String,
-    /// Share with the instrument ahead of the benchmark.
-    pub ahead: String,
-    /// Median relative return (pp).
-    pub rel_median: String,
-    /// Mean relative return (pp).
-    pub rel_mean: String,
-    /// Worst relative return (pp).
-    pub rel_worst: String,
-}
-
-/// The template view of a track record.
-pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
-    let rows = tr
-        .horizon(CITED_WEEKS)
-        .map(|h| {
-            h.by_stance
-                .iter()
-                .map(|s| {
-                    let r = s.relative.as_ref();
-                    TrackViewRow {
-                        stance: stance_name(s.stance).to_string(),
-                        count: s.price.count,
-                        higher: share(s.price.share_higher),
-                        median: pct(s.price.median),
-                        mean: pct(s.price.mean),
-                        worst: pct(s.price.worst),
-                        ahead: share(r.and_then(|r| r.share_higher)),
-                        rel_median: pp(r.and_then(|r| r.median)),
-                        rel_mean: pp(r.and_then(|r| r.mean)),
-                        rel_worst: pp(r.and_then(|r| r.worst)),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    TrackView {
-        sentence: tr.sentence.clone(),
-        weeks: CITED_WEEKS,
-        symbol: symbol.to_string(),
-        versus: tr.versus.clone(),
-        rows,
     }
 }
 

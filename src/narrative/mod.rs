@@ -156,8 +156,9 @@ pub struct Narrative {
     pub reads: std::collections::BTreeMap<String, Vec<String>>,
     /// Base-rate rows by section (`thesis`, `macro`, `weekly`, `three_day`, `daily`, `risk`).
     pub base_rates: std::collections::BTreeMap<String, Vec<BaseRateRow>>,
-    /// Plain sentences where a signal's own history contradicts its direction, by section.
-    pub history_notes: std::collections::BTreeMap<String, Vec<String>>,
+    /// What the base-rate tables say together (Overall Structure): which signals went against
+    /// their own history, named plainly; `None` without base rates.
+    pub history_summary: Option<String>,
     /// Checklist header: matches the items below it.
     pub checklist_header: String,
     /// Checklist lines.
@@ -303,6 +304,10 @@ fn count_word(n: usize) -> String {
         3 => "three".into(),
         4 => "four".into(),
         5 => "five".into(),
+        6 => "six".into(),
+        7 => "seven".into(),
+        8 => "eight".into(),
+        9 => "nine".into(),
         n => n.to_string(),
     }
 }
@@ -646,8 +651,8 @@ fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
     let mut on = breaks_on(l);
     if neutral {
         on.push_str(match l.trigger {
-            Trigger::CloseAbove => " (favours a long)",
-            Trigger::CloseBelow => " (favours a short)",
+            Trigger::CloseAbove => " (against a short)",
+            Trigger::CloseBelow => " (against a long)",
         });
     }
     let status = match standing(l) {
@@ -768,7 +773,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         reads.insert(sec.to_string(), out);
     }
 
-    let (base_rates, history_notes) = base_rate_tables(a, &v);
+    let (base_rates, history_summary) = base_rate_tables(a, &v);
 
     let (checklist_header, checklist) = checklist(a);
 
@@ -800,7 +805,8 @@ pub fn narrate(a: &Analysis) -> Narrative {
         ),
         StanceKind::Neutral => (
             "Risk".to_string(),
-            "No position yet: the levels to watch, and which way a break would tilt the note.".to_string(),
+            "No position yet: the levels that would prove a long or a short wrong, and where price stands."
+                .to_string(),
         ),
     };
     let n_triggered =
@@ -823,7 +829,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         tallies,
         reads,
         base_rates,
-        history_notes,
+        history_summary,
         checklist_header,
         checklist,
         risk_heading,
@@ -989,6 +995,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     signed(st.score, 2)
                 )),
             }
+            // A level the watch sentence already names as broken is not repeated as a reason.
+            let told: Vec<&str> = st.watch.iter().flat_map(|w| w.broken.iter().map(|l| l.signal)).collect();
+            let reasons = |dir: f64, k: usize| -> Vec<String> {
+                strongest(a, dir, k + told.len())
+                    .into_iter()
+                    .filter(|r| !told.contains(&r.id))
+                    .take(k)
+                    .filter_map(|r| reason(a, v, r))
+                    .collect()
+            };
             let up = reasons(1.0, 2);
             let down = reasons(-1.0, 2);
             // A short on hold is argued as a short: its reasons first.
@@ -1011,14 +1027,12 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let down_l = nearest_holding(&st.invalidation, StanceKind::Long).filter(|_| !extended);
             match (up_l, down_l) {
                 (Some(u), Some(d)) => out.push(format!(
-                    "{} would favour a long, {} a short.",
-                    capitalise(&level_phrase(u)),
-                    level_phrase(d)
+                    "The long case fails on {}; the short case on {}.",
+                    level_phrase(d),
+                    level_phrase(u)
                 )),
-                (Some(u), None) => out.push(format!("{} would favour a long.", capitalise(&level_phrase(u)))),
-                (None, Some(d)) => {
-                    out.push(format!("{} would favour a short.", capitalise(&level_phrase(d))))
-                }
+                (Some(u), None) => out.push(format!("The short case fails on {}.", level_phrase(u))),
+                (None, Some(d)) => out.push(format!("The long case fails on {}.", level_phrase(d))),
                 _ => {}
             }
             // Levels already triggered are told with their dates in the Risk table; the lead
@@ -2203,6 +2217,12 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                     .signals
                     .iter()
                     .map(|id| {
+                        // The distribution line says the count the Daily section reads.
+                        if *id == ids::F4 {
+                            if let Some(t) = distribution_count(a) {
+                                return t;
+                            }
+                        }
                         // A signal pointing the idea's way is "in place"; the other way, "against".
                         let word = match (state(a, id), short) {
                             (State::Bullish, false) | (State::Bearish, true) => "in place",
@@ -2234,6 +2254,24 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
     (header, lines)
 }
 
+/// The checklist's distribution line from the daily distribution signal's count: "three
+/// distribution days in the last 25 sessions: some selling, not yet a pattern".
+fn distribution_count(a: &Analysis) -> Option<String> {
+    let r = find(a, ids::F4)?;
+    let k = r.num("active")? as usize;
+    let reversal = matches!(r.ev("hvr_dates"), Some(crate::signals::Ev::Dates { v }) if !v.is_empty());
+    let days = if k == 1 { "day" } else { "days" };
+    let read = match r.state {
+        State::Bearish if reversal && k < 5 => ", with a high-volume reversal: selling pressure",
+        State::Bearish => ": a pattern of selling",
+        State::Bullish if k == 0 => ": no sign of selling",
+        State::Bullish => ": too few to mark selling",
+        State::Neutral => ": some selling, not yet a pattern",
+        State::Unavailable => return None,
+    };
+    Some(format!("{} distribution {days} in the last 25 sessions{read}", count_word(k)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Base rates
 // ---------------------------------------------------------------------------------------------
@@ -2242,67 +2280,67 @@ fn section_of(id: &str) -> &'static str {
     SignalId::parse(id).map_or("risk", |s| s.spec().group.section())
 }
 
-type Tables =
-    (std::collections::BTreeMap<String, Vec<BaseRateRow>>, std::collections::BTreeMap<String, Vec<String>>);
+type Tables = (std::collections::BTreeMap<String, Vec<BaseRateRow>>, Option<String>);
 
 fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
     let mut rows: std::collections::BTreeMap<String, Vec<BaseRateRow>> = Default::default();
-    let mut notes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let mut against: std::collections::BTreeMap<String, Vec<(&BaseRate, BaseRateRow)>> = Default::default();
     for b in &a.base_rates {
         let Some(row) = base_rate_row(a, b, v).filter(|r| !r.few) else { continue };
-        let sec = section_of(b.signal).to_string();
-        if row.contradicts && !row.few {
-            against.entry(sec.clone()).or_default().push((b, row.clone()));
+        rows.entry(section_of(b.signal).to_string()).or_default().push(row);
+    }
+    let summary = history_summary(rows.values().flatten(), v);
+    (rows, summary)
+}
+
+/// One sentence on what the base-rate tables say together: which of today's signals saw the
+/// price (or the lead over the benchmark) go the other way after most earlier cases. `None` when
+/// no table has a row.
+fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -> Option<String> {
+    let rows: Vec<&BaseRateRow> = rows.collect();
+    let against: Vec<String> =
+        rows.iter().filter(|r| r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
+    let n = rows.len();
+    let k = against.len();
+    let s = &v.symbol;
+    let of_n = if n == 1 {
+        "Of the one signal in the tables".to_string()
+    } else {
+        format!("Of the {} signals in the tables", count_word(n))
+    };
+    Some(match k {
+        _ if n == 0 => return None,
+        0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases over 13 weeks.".into(),
+        0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases over 13 weeks.", count_word(n)),
+        _ if k == n => format!(
+            "Every signal in the tables went against its own history: after most earlier cases of each, {s} moved \
+             the other way over 13 weeks, so they describe the chart, not the odds."
+        ),
+        1 => format!(
+            "{of_n}, one went against its own history: after most earlier cases of {}, {s} moved the other way \
+             over 13 weeks.",
+            against[0]
+        ),
+        2 | 3 => format!(
+            "{of_n}, {} went against their own history: after most earlier cases of {}, {s} moved the other way \
+             over 13 weeks.",
+            count_word(k),
+            crate::fmt::and_list(&against)
+        ),
+        _ => {
+            let with: Vec<String> =
+                rows.iter().filter(|r| !r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
+            let rest = match with.len() {
+                1 => format!("only {} went its way", with[0]),
+                2 => format!("only {} went their way", crate::fmt::and_list(&with)),
+                m => format!("{} went their way", count_word(m)),
+            };
+            format!(
+                "{of_n}, {} went against their own history (after most of their earlier cases {s} moved the other \
+                 way over 13 weeks); {rest}.",
+                count_word(k)
+            )
         }
-        rows.entry(sec).or_default().push(row);
-    }
-    for (sec, list) in against {
-        let items: Vec<String> = list
-            .iter()
-            .map(|(b, row)| {
-                let what = match (b.measure, row.direction == "up") {
-                    (Measure::Price, true) => "fell".to_string(),
-                    (Measure::Price, false) => "rose".to_string(),
-                    (Measure::Excess, true) => format!("lagged {}", v.bench.clone().unwrap_or_default()),
-                    (Measure::Excess, false) => format!("beat {}", v.bench.clone().unwrap_or_default()),
-                };
-                format!(
-                    "after {} of {} earlier cases {} {what} over the next 13 weeks",
-                    row.cases - row.went_its_way,
-                    row.cases,
-                    v.symbol
-                )
-            })
-            .collect();
-        let other = match list[0].0.measure {
-            Measure::Price => "the other way".to_string(),
-            Measure::Excess => "the other way against the benchmark".to_string(),
-        };
-        let total = rows.get(&sec).map_or(list.len(), |r| r.len());
-        let line = match (list.len(), total) {
-            (1, 1) => format!("History disagrees: {}.", items[0]),
-            (1, _) => format!("History disagrees with the “{}” row: {}.", list[0].1.signal, items[0]),
-            (2, 2) => format!(
-                "History disagrees with both rows: after most earlier cases {} moved {other}.",
-                v.symbol
-            ),
-            (k, t) if k == t => format!(
-                "History disagrees with all {} rows: after most earlier cases {} moved {other}.",
-                count_word(k),
-                v.symbol
-            ),
-            _ => format!(
-                "History disagrees with the {} rows: after most earlier cases {} moved {other}.",
-                crate::fmt::and_list(
-                    &list.iter().map(|(_, r)| format!("“{}”", r.signal)).collect::<Vec<_>>()
-                ),
-                v.symbol
-            ),
-        };
-        notes.entry(sec).or_default().push(line);
-    }
-    (rows, notes)
+    })
 }
 
 fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {

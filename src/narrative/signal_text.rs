@@ -81,6 +81,15 @@ fn f2_event(r: &SignalResult) -> &'static str {
 }
 
 /// F4's list of active distribution days, when there are any.
+/// "1 distribution day" / "3 distribution days": F4's active count with its noun.
+fn f4_days(r: &SignalResult) -> String {
+    match r.num("active").map(|k| k as i64) {
+        Some(1) => "1 distribution day".into(),
+        Some(k) => format!("{k} distribution days"),
+        None => "distribution days".into(),
+    }
+}
+
 fn f4_dates(r: &SignalResult) -> &'static str {
     if r.num("active").unwrap_or(0.0) > 0.0 {
         " ({dd_dates})"
@@ -627,12 +636,13 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         // F4
         Branch::F4Selling { reversal: true } => format!(
             "A high-volume reversal ({{hvr_dates}}: volume at least 1.5× its 50-day average, a 20-session high \
-             and a close near the low) points to institutional selling, with {{active}} active distribution days{}.",
+             and a close near the low) points to institutional selling, with {} active{}.",
+            f4_days(r),
             f4_dates(r)
         )
         .into(),
         Branch::F4Selling { reversal: false } => {
-            "{active} active distribution days in the last 25 sessions ({dd_dates}) point to institutional selling.".into()
+            format!("{} in the last 25 sessions ({{dd_dates}}) point to institutional selling.", f4_days(r)).into()
         }
         Branch::F4Clean => {
             let none = matches!(r.ev("hvr_dates"), Some(Ev::Dates { v }) if v.is_empty());
@@ -641,12 +651,11 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
             } else {
                 " and no high-volume reversal in the last 10 sessions (the last was {hvr_dates})"
             };
-            format!("No distribution on the daily: {{active}} distribution days in the last 25 sessions{}{hv}.", f4_dates(r))
-                .into()
+            format!("No distribution on the daily: {} in the last 25 sessions{}{hv}.", f4_days(r), f4_dates(r)).into()
         }
         Branch::F4Watch { reversal } => {
             let hv = if reversal { ", plus a high-volume reversal ({hvr_dates})" } else { "" };
-            format!("{{active}} distribution days in the last 25 sessions{}{hv} to watch.", f4_dates(r)).into()
+            format!("{} in the last 25 sessions{}{hv} to watch.", f4_days(r), f4_dates(r)).into()
         }
 
         // A1

@@ -89,7 +89,7 @@ pub fn break_phrase(l: &Invalidation) -> String {
     match l.basis {
         InvalidationBasis::Obv => {
             let line = if l.trigger == Trigger::CloseAbove { "broken support" } else { "support" };
-            format!("OBV {way} its {line} line at {}", value(l))
+            format!("daily OBV {way} its {line} line at {}", value(l))
         }
         b => format!("a {b} {way} the {} ({})", super::level_name(l), value(l)),
     }

@@ -2,7 +2,9 @@
 //! conviction overrides [`crate::history::edge::temper`] returns, in words.
 
 use crate::history::edge::{Override, TrackEdge, MIN_RANK_CORR};
+use crate::history::{stance_name, TrackRecord, CITED_WEEKS};
 use crate::signals::stance::StanceKind;
+use serde::Serialize;
 
 /// The sentence of one conviction override, for `Stance::overrides`.
 pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
@@ -85,4 +87,134 @@ fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
             e.since_year
         )
     }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.filter(|v| v.is_finite()).map_or_else(|| "n/a".into(), crate::fmt::pct)
+}
+
+fn pp(v: Option<f64>) -> String {
+    match v {
+        // A no-break space keeps the unit with its number in narrow table cells.
+        Some(v) => format!("{}\u{a0}pp", pct(Some(v)).trim_end_matches('%')),
+        None => "n/a".into(),
+    }
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// The track record as the note's partial template shows it: the sentence and one row per
+/// stance at the cited horizon, every value already formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackView {
+    /// The plain sentence.
+    pub sentence: String,
+    /// The table's first words: since when, how the week ends overlap, which stances are too rare
+    /// to read.
+    pub intro: String,
+    /// The horizon in weeks.
+    pub weeks: u32,
+    /// The instrument's symbol.
+    pub symbol: String,
+    /// The benchmark's symbol, when there is one.
+    pub versus: Option<String>,
+    /// Long, Neutral, Short.
+    pub rows: Vec<TrackViewRow>,
+}
+
+/// One stance's row of [`TrackView`].
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackViewRow {
+    /// `Long`, `Neutral` or `Short`.
+    pub stance: String,
+    /// Week ends with an outcome at the horizon.
+    pub count: usize,
+    /// Share of them with the instrument higher.
+    pub higher: String,
+    /// Median price return.
+    pub median: String,
+    /// Mean price return.
+    pub mean: String,
+    /// Worst price return.
+    pub worst: String,
+    /// Share with the instrument ahead of the benchmark.
+    pub ahead: String,
+    /// Median relative return (pp).
+    pub rel_median: String,
+    /// Mean relative return (pp).
+    pub rel_mean: String,
+    /// Worst relative return (pp).
+    pub rel_worst: String,
+}
+
+/// The template view of a track record.
+pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
+    let intro = track_intro(tr);
+    let rows = tr
+        .horizon(CITED_WEEKS)
+        .map(|h| {
+            h.by_stance
+                .iter()
+                .map(|s| {
+                    let r = s.relative.as_ref();
+                    TrackViewRow {
+                        stance: stance_name(s.stance).to_string(),
+                        count: s.price.count,
+                        higher: share(s.price.share_higher),
+                        median: pct(s.price.median),
+                        mean: pct(s.price.mean),
+                        worst: pct(s.price.worst),
+                        ahead: share(r.and_then(|r| r.share_higher)),
+                        rel_median: pp(r.and_then(|r| r.median)),
+                        rel_mean: pp(r.and_then(|r| r.mean)),
+                        rel_worst: pp(r.and_then(|r| r.worst)),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    TrackView {
+        sentence: tr.sentence.clone(),
+        intro,
+        weeks: CITED_WEEKS,
+        symbol: symbol.to_string(),
+        versus: tr.versus.clone(),
+        rows,
+    }
+}
+
+/// Stances seen at fewer week ends than this are named as too rare to judge.
+const TOO_FEW: usize = 20;
+
+fn track_intro(tr: &TrackRecord) -> String {
+    let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
+    let mut s = format!(
+        "The stance the note would have printed at each week end{since}, and what followed; the windows overlap, \
+         so there are fewer independent cases than the counts."
+    );
+    let rare: Vec<String> = tr
+        .horizon(CITED_WEEKS)
+        .map(|h| {
+            h.by_stance
+                .iter()
+                .filter(|r| r.price.count > 0 && r.price.count < TOO_FEW)
+                .map(|r| format!("{} {}", small_number(r.price.count), stance_name(r.stance)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !rare.is_empty() {
+        let list = crate::fmt::and_list(&rare);
+        let verb = if rare.len() == 1 && list.starts_with("one ") { "is" } else { "are" };
+        let noun = if verb == "is" { "week end" } else { "week ends" };
+        s.push_str(&format!(" {} {noun} {verb} too few to judge.", crate::signals::capitalise(&list)));
+    }
+    s
+}
+
+/// A count in words below ten ("two"), else digits.
+fn small_number(n: usize) -> String {
+    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
 }

@@ -82,7 +82,7 @@ pub struct NoteView {
     /// "Since the last note": left empty until a previous note is supplied.
     pub previous: Option<PreviousView>,
     /// The stance's track record (`_track.md.tera`); None when not computed.
-    pub track_record: Option<crate::history::TrackView>,
+    pub track_record: Option<crate::narrative::track_text::TrackView>,
     /// The terms the note's body uses, explained (`_method.md.tera`); filled by the report from
     /// the rendered body ([`crate::narrative::glossary`]), empty until then.
     pub glossary: Vec<crate::narrative::Term>,
@@ -1004,7 +1004,10 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         charts: chart_view,
         data,
         previous: a.since_last.as_ref().map(previous_view),
-        track_record: a.track_record.as_ref().map(|t| crate::history::track_view(t, &inst.symbol)),
+        track_record: a
+            .track_record
+            .as_ref()
+            .map(|t| crate::narrative::track_text::track_view(t, &inst.symbol)),
         glossary: Vec::new(),
     }
 }
