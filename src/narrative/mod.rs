@@ -876,7 +876,12 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                     extended.map(|e| crate::fmt::pct_abs(e.level.value / e.close - 1.0)).unwrap_or_default()
                 ),
                 (Some(l), _) if l.basis == "OBV" => format!(
-                    "{subject}: {edge}, OBV below its support line{}",
+                    "{subject}: {edge}, daily OBV {}{}",
+                    if l.trigger == Trigger::CloseAbove {
+                        "back above its broken support line"
+                    } else {
+                        "below its support line"
+                    },
                     l.triggered_on.map(|d| format!(" since {}", date(d))).unwrap_or_default()
                 ),
                 (Some(l), _) => format!(
@@ -988,7 +993,13 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         StanceKind::Neutral => {
             match &st.watch {
                 // The score gave a long or short whose own levels have broken (stance::decide).
-                Some(w) => out.push(format!("No trade yet on {s}. {}", stance_text::watch_sentence(w))),
+                Some(w) => {
+                    // A broken daily OBV line next to a weekly OBV trendline that holds: say which.
+                    let obv_broken = w.broken.iter().any(|l| l.basis == "OBV");
+                    let aside = (obv_broken && w.idea == StanceKind::Long && state(a, ids::D3) == State::Bullish)
+                        .then_some("the weekly OBV trendline still holds");
+                    out.push(format!("No trade yet on {s}. {}", stance_text::watch_sentence_with(w, aside)));
+                }
                 None => out.push(format!(
                     "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
                     if nr == 1 { "points" } else { "point" },
@@ -1009,6 +1020,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let down = reasons(-1.0, 2);
             // A short on hold is argued as a short: its reasons first.
             let held_short = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Short);
+            let held_long = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Long);
             match (up.is_empty(), down.is_empty()) {
                 (_, false) if held_short => out.push(if up.is_empty() {
                     format!("For the short: {}.", and_list(&down))
@@ -1026,12 +1038,20 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let up_l = nearest_holding(&st.invalidation, StanceKind::Short).filter(|_| !extended);
             let down_l = nearest_holding(&st.invalidation, StanceKind::Long).filter(|_| !extended);
             match (up_l, down_l) {
+                // A held idea's case already failed once: a further break weakens it further.
                 (Some(u), Some(d)) => out.push(format!(
-                    "The long case fails on {}; the short case on {}.",
+                    "The long case {} on {}; the short case on {}.",
+                    if held_long { "would weaken further" } else { "fails" },
                     level_phrase(d),
                     level_phrase(u)
                 )),
+                (Some(u), None) if held_short => {
+                    out.push(format!("The short case would weaken further on {}.", level_phrase(u)))
+                }
                 (Some(u), None) => out.push(format!("The short case fails on {}.", level_phrase(u))),
+                (None, Some(d)) if held_long => {
+                    out.push(format!("The long case would weaken further on {}.", level_phrase(d)))
+                }
                 (None, Some(d)) => out.push(format!("The long case fails on {}.", level_phrase(d))),
                 _ => {}
             }
@@ -1486,10 +1506,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 let under = lows.iter().filter(|l| c < **l).count();
                 if under > 0 && !lows.is_empty() {
                     t.push_str(&if under == lows.len() {
-                        format!(" The last close ({}) is below all of these lows.", price(c))
+                        format!(" The latest daily close ({}) is already below all of these lows.", price(c))
                     } else {
                         format!(
-                            " The last close ({}) is below {} of these lows.",
+                            " The latest daily close ({}) is already below {} of these lows.",
                             price(c),
                             count_word(under)
                         )

@@ -105,7 +105,7 @@ pub fn restore_words(l: &Invalidation) -> &'static str {
         (ids::D1, Trigger::CloseAbove) => "a weekly close falls back below the squeeze zone",
         (ids::E1, Trigger::CloseBelow) => "a new 3-day consolidation forms and breaks out",
         (ids::E1, Trigger::CloseAbove) => "a new 3-day consolidation forms and breaks down",
-        (ids::H2, Trigger::CloseBelow) => "OBV forms a new rising support line",
+        (ids::H2, Trigger::CloseBelow) => "daily OBV forms a new rising support line",
         (ids::H2, Trigger::CloseAbove) => "OBV turns down and breaks a newer support line",
         _ => "the level forms again after the break",
     }
@@ -124,6 +124,12 @@ fn count_levels(n: usize) -> String {
 /// (which of its own levels broke, with dates; or its stop too far away), and what would make it
 /// a trade.
 pub fn watch_sentence(w: &Watch) -> String {
+    watch_sentence_with(w, None)
+}
+
+/// [`watch_sentence`] with an aside inside the parenthesis that lists the broken levels ("the
+/// weekly OBV trendline still holds").
+pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
     let word = lower(w.idea);
     let head = format!("The score ({}) reads {word}, but the {word} is on hold", signed(w.score, 2));
     if let Some(e) = &w.extended {
@@ -145,9 +151,10 @@ pub fn watch_sentence(w: &Watch) -> String {
         }
     }
     format!(
-        "{head}, as {} ({}). The {word} would return once {}.",
+        "{head}, as {} ({}{}). The {word} would return once {}.",
         count_levels(items.len()),
         and_list(&items),
+        aside.map(|x| format!("; {x}")).unwrap_or_default(),
         restore.join(", or once ")
     )
 }

@@ -58,13 +58,18 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
     assert!(st.overrides.contains(&sentence), "{:?}", st.overrides);
     assert!(sentence.contains("OBV below its support line") && sentence.contains("2025-10-21"), "{sentence}");
     assert!(
-        sentence.contains("would return once OBV forms a new rising support line"),
+        sentence.contains("would return once daily OBV forms a new rising support line"),
         "what would restore the idea, in plain words: {sentence}"
     );
     // The note's lead says it, and does not claim the score sits between the thresholds.
     let n = marketnote::narrative::narrate(&a);
     let lead = n.lead.join(" ");
-    assert!(lead.contains(&sentence), "{lead}");
+    // The lead words the watch with an aside: the weekly OBV trendline, unlike the daily line, holds.
+    let aside = marketnote::narrative::stance_text::watch_sentence_with(
+        w,
+        Some("the weekly OBV trendline still holds"),
+    );
+    assert!(lead.contains(&aside), "{lead}");
     assert!(!lead.contains("sits between"), "{lead}");
 }
 
