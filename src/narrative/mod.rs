@@ -1463,12 +1463,22 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             match (r.date("from_date"), n("avg_retrace"), n("n_bought"), n("n_decided")) {
                 (Some(d), Some(avg), Some(b), Some(dec)) if k > 0 => {
                     let bought = if dec >= 1.0 {
-                        format!(
-                            "; {} of {} decided so far {} bought back within three sessions",
-                            b as usize,
-                            dec as usize,
-                            if b as usize == 1 { "was" } else { "were" }
-                        )
+                        match (b as usize, dec as usize) {
+                            (0, 1) => {
+                                "; the one decided so far was not bought back within three sessions".into()
+                            }
+                            (0, d) => format!(
+                                "; none of the {} decided so far was bought back within three sessions",
+                                count_word(d)
+                            ),
+                            (1, 1) => "; the one decided so far was bought back within three sessions".into(),
+                            (b, d) => format!(
+                                "; {} of {} decided so far {} bought back within three sessions",
+                                count_word(b),
+                                count_word(d),
+                                if b == 1 { "was" } else { "were" }
+                            ),
+                        }
                     } else {
                         String::new()
                     };
@@ -1593,7 +1603,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (k, 0) => format!("price has since risen back above all {} of them", count_word(k)),
                         (2, 2) => format!("price stays {side} both"),
                         (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
-                        (_, h) => format!("price stays {side} {h} of them"),
+                        (_, h) => format!("price stays {side} {} of them", count_word(h)),
                     };
                     // What a price level is, the glossary says.
                     format!(
