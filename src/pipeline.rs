@@ -46,10 +46,10 @@ pub fn analyze(
 }
 
 /// Stages 2 and 4 together, the same analysis and charts as [`analyze`] then [`charts`] (same
-/// bytes), in less wall time: with `base_rates`, the history walk runs beside every chart but
-/// `track` (the charts read nothing the walk adds: not the base rates, the track record or the
-/// conviction it tempers), then the track chart is drawn from the walk's track record. Stage 3
-/// ([`history`]) may run after this: no chart reads "Since the last note".
+/// bytes), in less wall time: with `base_rates`, the history walk, its track record and the
+/// `track` chart run beside every other chart (which read nothing the walk adds: not the base
+/// rates, the track record or the conviction it tempers). Stage 3 ([`history`]) may run after
+/// this: no chart reads "Since the last note".
 pub fn analyze_and_charts(
     cfg: &NoteConfig,
     dataset: Dataset,
@@ -62,10 +62,18 @@ pub fn analyze_and_charts(
         let c = charts(&a, theme)?;
         return Ok((a, c));
     }
-    let (walk, drawn) = rayon::join(|| crate::history::walk(&a), || charts(&a, theme));
-    crate::analysis::add_history(&mut a, &walk);
+    let ((walk, tr, track), drawn) = rayon::join(
+        || {
+            let walk = crate::history::walk(&a);
+            let tr = crate::analysis::track_record_of(&a, &walk);
+            let track = crate::chart::render_track(&a, &tr, theme, &a.config.output.charts);
+            (walk, tr, track)
+        },
+        || charts(&a, theme),
+    );
+    crate::analysis::add_history(&mut a, &walk, tr);
     let mut drawn = drawn?;
-    if let Some(t) = crate::chart::render_track(&a, theme, &a.config.output.charts)? {
+    if let Some(t) = track? {
         crate::chart::insert_track(&mut drawn, t);
     }
     Ok((a, drawn))

@@ -180,8 +180,8 @@ fn render_impl(
     }
 
     // The stance's track record (issue 11): drawn when the history walk ran.
-    if has_track(analysis) {
-        jobs.push(Box::new(move || track_chart(analysis, theme, cfg, want)));
+    if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
+        jobs.push(Box::new(move || track_chart(analysis, tr, theme, cfg, want)));
     }
 
     if !analysis.dataset.macros.is_empty() {
@@ -206,20 +206,14 @@ fn render_impl(
     Ok(out)
 }
 
-/// Whether the note has a track chart (the history walk ran and found week ends).
-fn has_track(analysis: &crate::Analysis) -> bool {
-    analysis.track_record.as_ref().is_some_and(|tr| !tr.points.is_empty())
-}
-
-/// The `track` chart: the stance's track record (issue 11), drawn when the history walk ran.
+/// The `track` chart: the stance's track record `tr` (issue 11), drawn when the history walk ran.
 fn track_chart(
     analysis: &crate::Analysis,
+    tr: &crate::history::TrackRecord,
     theme: Theme,
     cfg: &ChartConfig,
     want: Out,
 ) -> Result<(Chart, Layout)> {
-    let tr =
-        analysis.track_record.as_ref().ok_or_else(|| Error::Internal("track chart without a walk".into()))?;
     let p = &analysis.config.signals;
     let sym = analysis.dataset.instrument.symbol.as_str();
     let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
@@ -229,14 +223,20 @@ fn track_chart(
     Ok((chart, Layout { name: "track".into(), ..lay }))
 }
 
-/// The `track` chart alone, as [`render_all`] draws it (None without a track record): for
-/// drawing the other charts before the history walk has finished (`pipeline::analyze_and_charts`).
-pub fn render_track(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Option<Chart>> {
-    if !has_track(analysis) {
+/// The `track` chart of `tr` alone, as [`render_all`] draws it for an analysis whose track record
+/// is `tr` (None when `tr` has no week end): for drawing it beside the other charts before the
+/// analysis holds the track record (`pipeline::analyze_and_charts`).
+pub fn render_track(
+    analysis: &crate::Analysis,
+    tr: &crate::history::TrackRecord,
+    theme: Theme,
+    cfg: &ChartConfig,
+) -> Result<Option<Chart>> {
+    if tr.points.is_empty() {
         return Ok(None);
     }
     text::ensure().map_err(Error::Internal)?;
-    Ok(Some(track_chart(analysis, theme, cfg, Out { png: true, svg: cfg.svg })?.0))
+    Ok(Some(track_chart(analysis, tr, theme, cfg, Out { png: true, svg: cfg.svg })?.0))
 }
 
 /// Puts `track` where [`render_all`] has it in `charts` (rendered without a track record): before
