@@ -159,16 +159,30 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
 pub fn analyze_note(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) -> Result<Analysis> {
     let mut a = analyze(config, dataset, as_of)?;
     let walk = history::walk(&a);
+    let tr = track_record_of(&a, &walk);
+    add_history(&mut a, &walk, tr);
+    Ok(a)
+}
+
+/// The stance's track record read from `walk` ([`history::walk`] of `a`), with its sentence.
+pub fn track_record_of(a: &Analysis, walk: &history::Walk) -> history::TrackRecord {
+    let mut tr = history::track_record(a, walk);
+    tr.sentence = crate::narrative::history_text::track_record_sentence(&tr, &a.dataset.instrument.symbol);
+    tr
+}
+
+/// The second half of [`analyze_note`]: fills `a`'s base rates from `walk` (which must be
+/// [`history::walk`] of `a`) and its track record `tr` ([`track_record_of`] the same walk), and
+/// tempers the stance's conviction by the track record. Split out so the walk can run beside
+/// work that reads only [`analyze`]'s result (the charts, `pipeline::analyze_and_charts`).
+pub fn add_history(a: &mut Analysis, walk: &history::Walk, tr: history::TrackRecord) {
     let symbol = a.dataset.instrument.symbol.clone();
-    a.base_rates = baserates::base_rates_from_walk(&a, &walk);
+    a.base_rates = baserates::base_rates_from_walk(a, walk);
     for br in &mut a.base_rates {
         br.sentence = crate::narrative::history_text::base_rate_sentence(br, &symbol);
     }
-    let mut tr = history::track_record(&a, &walk);
-    tr.sentence = crate::narrative::history_text::track_record_sentence(&tr, &symbol);
     a.track_record = Some(tr);
     for o in history::edge::temper(&mut a.stance, a.track_record.as_ref()) {
         a.stance.overrides.push(crate::narrative::track_text::override_sentence(&o, a.stance.stance));
     }
-    Ok(a)
 }

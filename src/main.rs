@@ -3,6 +3,66 @@
 
 use clap::Parser;
 
+/// Small blocks from mimalloc, large ones from the system allocator (see Cargo.toml): the
+/// history walk's many small, short-lived blocks cost fewer instructions, while the long columns
+/// of bars and series keep the system allocator's footprint (mimalloc for every block raised the
+/// 200,000-row run's peak RSS by 43%). Results do not depend on the allocator.
+#[global_allocator]
+static GLOBAL: SplitAlloc = SplitAlloc;
+
+/// Blocks of at most this many bytes (with an alignment of at most 16) go to mimalloc.
+const SMALL: usize = 1024;
+
+struct SplitAlloc;
+
+fn small(l: std::alloc::Layout) -> bool {
+    l.size() <= SMALL && l.align() <= 16
+}
+
+// SAFETY: every block is freed (and reallocated) by the allocator that made it: `small` of the
+// block's layout decides, and `dealloc`/`realloc` receive the layout it was allocated with. A
+// `realloc` across the threshold allocates in the other one, copies and frees the old block.
+unsafe impl std::alloc::GlobalAlloc for SplitAlloc {
+    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        if small(l) {
+            unsafe { mimalloc::MiMalloc.alloc(l) }
+        } else {
+            unsafe { std::alloc::System.alloc(l) }
+        }
+    }
+    unsafe fn alloc_zeroed(&self, l: std::alloc::Layout) -> *mut u8 {
+        if small(l) {
+            unsafe { mimalloc::MiMalloc.alloc_zeroed(l) }
+        } else {
+            unsafe { std::alloc::System.alloc_zeroed(l) }
+        }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
+        if small(l) {
+            unsafe { mimalloc::MiMalloc.dealloc(p, l) }
+        } else {
+            unsafe { std::alloc::System.dealloc(p, l) }
+        }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        let Ok(nl) = std::alloc::Layout::from_size_align(new_size, l.align()) else {
+            return std::ptr::null_mut();
+        };
+        match (small(l), small(nl)) {
+            (true, true) => unsafe { mimalloc::MiMalloc.realloc(p, l, new_size) },
+            (false, false) => unsafe { std::alloc::System.realloc(p, l, new_size) },
+            _ => unsafe {
+                let q = self.alloc(nl);
+                if !q.is_null() {
+                    std::ptr::copy_nonoverlapping(p, q, l.size().min(new_size));
+                    self.dealloc(p, l);
+                }
+                q
+            },
+        }
+    }
+}
+
 fn main() {
     // A panic is a bug, never the user's fault: say so briefly and exit 1.
     std::panic::set_hook(Box::new(|info| {

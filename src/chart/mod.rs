@@ -181,14 +181,7 @@ fn render_impl(
 
     // The stance's track record (issue 11): drawn when the history walk ran.
     if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
-        jobs.push(Box::new(move || {
-            let p = &analysis.config.signals;
-            let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
-            let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
-            let alt = scene.alt();
-            let chart = Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png };
-            Ok((chart, Layout { name: "track".into(), ..lay }))
-        }));
+        jobs.push(Box::new(move || track_chart(analysis, tr, theme, cfg, want)));
     }
 
     if !analysis.dataset.macros.is_empty() {
@@ -211,6 +204,46 @@ fn render_impl(
         out.push(chart);
     }
     Ok(out)
+}
+
+/// The `track` chart: the stance's track record `tr` (issue 11), drawn when the history walk ran.
+fn track_chart(
+    analysis: &crate::Analysis,
+    tr: &crate::history::TrackRecord,
+    theme: Theme,
+    cfg: &ChartConfig,
+    want: Out,
+) -> Result<(Chart, Layout)> {
+    let p = &analysis.config.signals;
+    let sym = analysis.dataset.instrument.symbol.as_str();
+    let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+    let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
+    let alt = scene.alt();
+    let chart = Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png };
+    Ok((chart, Layout { name: "track".into(), ..lay }))
+}
+
+/// The `track` chart of `tr` alone, as [`render_all`] draws it for an analysis whose track record
+/// is `tr` (None when `tr` has no week end): for drawing it beside the other charts before the
+/// analysis holds the track record (`pipeline::analyze_and_charts`).
+pub fn render_track(
+    analysis: &crate::Analysis,
+    tr: &crate::history::TrackRecord,
+    theme: Theme,
+    cfg: &ChartConfig,
+) -> Result<Option<Chart>> {
+    if tr.points.is_empty() {
+        return Ok(None);
+    }
+    text::ensure().map_err(Error::Internal)?;
+    Ok(Some(track_chart(analysis, tr, theme, cfg, Out { png: true, svg: cfg.svg })?.0))
+}
+
+/// Puts `track` where [`render_all`] has it in `charts` (rendered without a track record): before
+/// `macro`, else last.
+pub fn insert_track(charts: &mut Vec<Chart>, track: Chart) {
+    let at = charts.iter().position(|c| c.name == "macro").unwrap_or(charts.len());
+    charts.insert(at, track);
 }
 
 /// The scene, its wide rendering and its phone variant. The two renderings run on two threads,

@@ -237,9 +237,11 @@ impl Dataset {
 /// Loads every input the config names: bars, benchmark, mid-cap, macro series, with quality
 /// reports in the same order (`instrument`, `benchmark`, `mid_cap`, `macro:<id>`).
 pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<Dataset> {
-    let instrument = load_instrument(cfg)?;
-    let shared = SharedInputs::load(cfg)?;
-    shared.dataset(cfg, instrument, "")
+    // The files are independent: read them on two threads. The instrument's error, if any,
+    // still comes first, as when they were read one after the other.
+    let (instrument, shared) = rayon::join(|| load_instrument(cfg), || SharedInputs::load(cfg));
+    let instrument = instrument?;
+    shared?.dataset(cfg, instrument, "")
 }
 
 /// Reads the instrument's bars, with its quality report.
@@ -275,18 +277,32 @@ pub struct SharedInputs {
 impl SharedInputs {
     /// Loads the benchmark, mid-cap and macro series the config names.
     pub fn load(cfg: &crate::config::NoteConfig) -> crate::error::Result<SharedInputs> {
+        use rayon::prelude::*;
+        // Every file on rayon's threads; results are taken in config order, so the first error
+        // and the order of the quality reports are those of reading them one by one.
+        let ((benchmark, mid_cap), macro_series) = rayon::join(
+            || {
+                rayon::join(
+                    || cfg.benchmark.as_ref().map(|b| read_instrument(b, "benchmark")),
+                    || cfg.mid_cap.as_ref().map(|b| read_instrument(b, "mid_cap")),
+                )
+            },
+            || cfg.macros.par_iter().map(macros::read_macro).collect::<Vec<_>>(),
+        );
         let mut quality = Vec::new();
-        let mut read = |ic: &crate::config::InstrumentConfig, role: &str| {
-            read_instrument(ic, role).map(|(i, r)| {
-                quality.push(r);
-                i
+        let mut take = |r: Option<crate::error::Result<(Instrument, FileReport)>>| {
+            r.transpose().map(|o| {
+                o.map(|(i, report)| {
+                    quality.push(report);
+                    i
+                })
             })
         };
-        let benchmark = cfg.benchmark.as_ref().map(|b| read(b, "benchmark")).transpose()?;
-        let mid_cap = cfg.mid_cap.as_ref().map(|b| read(b, "mid_cap")).transpose()?;
+        let benchmark = take(benchmark)?;
+        let mid_cap = take(mid_cap)?;
         let mut series = Vec::with_capacity(cfg.macros.len());
-        for m in &cfg.macros {
-            let (s, mut report) = macros::read_macro(m)?;
+        for (m, r) in cfg.macros.iter().zip(macro_series) {
+            let (s, mut report) = r?;
             report.role = format!("macro:{}", m.id);
             quality.push(report);
             series.push(s);

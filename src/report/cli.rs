@@ -57,9 +57,9 @@ pub fn render(args: RenderArgs) -> Result<()> {
     let previous = args.previous.as_deref().map(crate::since::load_previous).transpose()?;
 
     let dataset = pipeline::load(&cfg)?;
-    let mut analysis = pipeline::analyze(&cfg, dataset, args.as_of, !args.no_base_rates)?;
+    let (mut analysis, charts) =
+        pipeline::analyze_and_charts(&cfg, dataset, args.as_of, !args.no_base_rates, theme)?;
     pipeline::history(&mut analysis, previous.as_ref().map_or(Previous::None, Previous::Note))?;
-    let charts = pipeline::charts(&analysis, theme)?;
     let opts = RenderOptions { formats, theme, templates: args.templates.clone() };
     let outputs = pipeline::build(&tpl, &analysis, &charts, &opts, None)?;
     let written = pipeline::write(&out, &outputs)?;

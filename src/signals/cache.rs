@@ -11,7 +11,7 @@
 
 use crate::data::Bars;
 use crate::data::MacroSeries;
-use crate::indicators::composite::{compressed, gmma, level_averages, squeeze, vol_rank252, wave_hists};
+use crate::indicators::composite::{compressed, gmma, level_averages, squeeze, wave_hists};
 use crate::indicators::obv_line::{scan_obv_states, scan_obv_states_at, ObvScan, ObvStatus};
 use crate::indicators::primitives::{pivot_highs, pivot_lows, wave_states, Wave, WaveState};
 use crate::indicators::{ad, atr, macd, obv, rsi, sma};
@@ -197,7 +197,7 @@ impl Precomputed {
             daily_pivot_lows5: pivot_lows(&daily.low, 5, 5, last(daily)),
             daily_obv_scan5: scan_obv_states_at(&daily_obv, 5, &week_ends),
             daily_smas: level_averages(&daily.close),
-            daily_vol_rank252: (0..daily.len()).map(|d| vol_rank252(&daily.volume, d) as u32).collect(),
+            daily_vol_rank252: vol_ranks252(&daily.volume),
             daily_obv,
             weekly_atr14: atr(&weekly.high, &weekly.low, &weekly.close, 14),
             weekly_pivot_highs2: pivot_highs(&weekly.high, 2, 2, last(weekly)),
@@ -205,6 +205,55 @@ impl Precomputed {
             weekly_obv,
         }
     }
+}
+
+/// [`vol_rank252`](crate::indicators::composite::vol_rank252) at every index of `v`, equal to it (a count, so exactly), in O(n log n): the
+/// valid volumes of the sliding 252-session window are counted in a Fenwick tree over their
+/// sorted distinct values. The direct count (252 comparisons a session) was most of this
+/// cache's cost: ~80% at 100,000 sessions.
+fn vol_ranks252(v: &[f64]) -> Vec<u32> {
+    use crate::indicators::vol_ok;
+    let mut sorted: Vec<f64> = v.iter().copied().filter(|&x| vol_ok(x)).collect();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    let m = sorted.len();
+    // Fenwick tree: tree[i] counts a range of the valid values ending at sorted[i - 1].
+    let mut tree = vec![0u32; m + 1];
+    let slot = |x: f64| sorted.partition_point(|&s| s < x) + 1;
+    let update = |tree: &mut [u32], mut i: usize, add: bool| {
+        while i <= m {
+            tree[i] = if add { tree[i] + 1 } else { tree[i] - 1 };
+            i += i & i.wrapping_neg();
+        }
+    };
+    let at_most = |tree: &[u32], mut i: usize| {
+        let mut n = 0;
+        while i > 0 {
+            n += tree[i];
+            i -= i & i.wrapping_neg();
+        }
+        n
+    };
+    let mut in_window = 0u32;
+    let mut out = Vec::with_capacity(v.len());
+    for (d, &q) in v.iter().enumerate() {
+        // The window is v[d - 251 ..= d]: add v[d], drop v[d - 252].
+        if vol_ok(q) {
+            update(&mut tree, slot(q), true);
+            in_window += 1;
+        }
+        if let Some(&x) = d.checked_sub(252).map(|k| &v[k]) {
+            if vol_ok(x) {
+                update(&mut tree, slot(x), false);
+                in_window -= 1;
+            }
+        }
+        // Valid volumes above q (none above a NaN, as `x > NaN` is false).
+        let above =
+            if q.is_nan() { 0 } else { in_window - at_most(&tree, sorted.partition_point(|&s| s <= q)) };
+        out.push(1 + above);
+    }
+    out
 }
 
 impl Precomputed {
@@ -280,6 +329,31 @@ mod tests {
             want.reverse();
             let got: Vec<Wave> = pw.rev_upto(&h, t).collect();
             assert_eq!(format!("{got:?}"), format!("{want:?}"), "t = {t}");
+        }
+    }
+
+    #[test]
+    fn vol_ranks_equal_the_direct_count_at_every_session() {
+        // Duplicates, missing (NaN, 0, negative) and infinite volumes, windows shorter and longer
+        // than 252 sessions.
+        let mut seed = 11u64;
+        let mut v = Vec::new();
+        for i in 0..900 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let r = (seed >> 33) % 1000;
+            v.push(match i % 97 {
+                0 => f64::NAN,
+                1 => 0.0,
+                2 => -5.0,
+                3 => f64::INFINITY,
+                _ => (r % 50) as f64 * 1000.0 + if r > 900 { 0.5 } else { 0.0 },
+            });
+        }
+        for n in [0, 1, 251, 252, 253, 900] {
+            let got = vol_ranks252(&v[..n]);
+            let want: Vec<u32> =
+                (0..n).map(|d| crate::indicators::composite::vol_rank252(&v[..n], d) as u32).collect();
+            assert_eq!(got, want, "n = {n}");
         }
     }
 

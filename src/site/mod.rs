@@ -327,9 +327,9 @@ pub fn publish(args: PublishArgs) -> Result<()> {
     let tpl = Templates::load(args.templates.as_deref())?;
     let site = Site::open(&args.site, cfg.site.base_url.as_deref())?;
     let dataset = pipeline::load(&cfg)?;
-    let mut a = pipeline::analyze(&cfg, dataset, args.as_of, !args.no_base_rates)?;
+    let (mut a, charts) =
+        pipeline::analyze_and_charts(&cfg, dataset, args.as_of, !args.no_base_rates, theme)?;
     pipeline::history(&mut a, pipeline::Previous::Site(&site))?;
-    let charts = pipeline::charts(&a, theme)?;
     let opts = RenderOptions { formats, theme, templates: None };
     let outputs = pipeline::build(&tpl, &a, &charts, &opts, Some(&site))?;
     let mut written = pipeline::write(&site.note_dir(&symbol, a.as_of), &outputs)?;

@@ -278,3 +278,24 @@ fn precomputed_series_give_the_same_base_rates_as_recomputing_every_prefix() {
 fn said(a: &marketnote::Analysis, br: &marketnote::baserates::BaseRate) -> String {
     marketnote::narrative::history_text::base_rate_sentence(br, &a.dataset.instrument.symbol)
 }
+
+/// `render`'s overlapped stages (the walk and the track chart beside the other charts) give the
+/// same analysis and the same charts, in the same order, as the analysis with base rates followed
+/// by the charts.
+#[test]
+fn analyze_and_charts_equals_analyze_then_charts() {
+    let cfg = NoteConfig::load(Path::new("samples/iwm.toml")).unwrap();
+    let theme = cfg.output.theme;
+    let as_of = Some(d("2022-06-17"));
+    let ds = marketnote::pipeline::load(&cfg).unwrap();
+    let (a, got) = marketnote::pipeline::analyze_and_charts(&cfg, ds.clone(), as_of, true, theme).unwrap();
+    let b = marketnote::pipeline::analyze(&cfg, ds, as_of, true).unwrap();
+    let want = marketnote::pipeline::charts(&b, theme).unwrap();
+    let names = |c: &[marketnote::chart::Chart]| c.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&got), names(&want));
+    assert!(names(&got).contains(&"track".to_string()), "{:?}", names(&got));
+    assert!(got == want, "the charts differ");
+    assert_eq!(a.base_rates, b.base_rates);
+    assert_eq!(a.track_record, b.track_record);
+    assert_eq!(format!("{:?}", a.stance), format!("{:?}", b.stance));
+}
