@@ -133,7 +133,7 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
     let word = lower(w.idea);
     let head = format!("The score ({}) reads {word}, but the {word} is on hold", signed(w.score, 2));
     if let Some(e) = &w.extended {
-        return format!("{head} because its stop is too far: {}", extended_words(e, &word));
+        return format!("{head}: {}", extended_words(e, &word));
     }
     let items: Vec<String> = w
         .broken
@@ -174,8 +174,8 @@ fn count_word(x: f64) -> String {
     }
 }
 
-/// "a weekly close above the … (144.30) is 4.5 weekly ATRs away, with the last weekly close
-/// (101.40) 30% below it; a trade's stop sits within three. The short becomes a trade on a weekly
+/// "its stop, a weekly close above the … (144.30), is 42% above the last weekly close (101.40),
+/// 4.5 weekly ATRs away; a trade's stop sits within three. The short becomes a trade at a weekly
 /// close at or above 115.70, or once price forms a new, lower daily swing high."
 fn extended_words(e: &Extended, word: &str) -> String {
     let l = &e.level;
@@ -185,7 +185,7 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "{} is {} {} the last {} ({}), {:.1} times the average {tf} range (ATR), where a trade's stop sits within {} ATRs. The {word} becomes a trade after a move to a {} {at} {}, which brings the stop within that distance, or once {nearer}.",
+        "its stop, {}, is {} {} the last {} ({}), {:.1} {tf} ATRs away; a trade's stop sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
         break_phrase(l),
         pct_abs(l.value / e.close - 1.0),
         if l.value > e.close { "above" } else { "below" },

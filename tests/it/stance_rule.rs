@@ -219,7 +219,7 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     assert!(st.flags.contains(&StanceFlag::Extended));
     let s = marketnote::narrative::stance_text::watch_sentence(w);
     assert!(
-        s.contains("stop is too far")
+        s.contains("4.5 weekly ATRs away; a trade's stop sits within three")
             && s.contains("42% above the last weekly close (101.40)")
             && s.contains("becomes a trade"),
         "{s}"
