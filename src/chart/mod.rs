@@ -318,27 +318,55 @@ fn tf_scene<'a>(
 }
 
 /// The stance's invalidation levels decided by closes of `tf` (price levels only; OBV levels
-/// belong to no price panel), each as (price, label): the level's name as the note prints it
-/// ([`crate::narrative::level_name`]), its value and which close breaks it.
-fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<(f64, String)> {
+/// belong to no price panel), each as a [`price::Stop`]. Only the level the lead names is tagged
+/// as it does: "stop" for a long or short (the nearest holding level on the stance's side,
+/// [`crate::signals::stance::headline`]), "watch" for the two levels a neutral note watches; the
+/// others carry their own short name ("swing high", "zone bottom"), as the Risk table lists them.
+fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
+    use crate::signals::stance::{headline, StanceKind};
     let want = match tf {
         Timeframe::Weekly => "weekly",
         Timeframe::ThreeDay => "3-day",
         Timeframe::Daily => "daily",
         _ => return Vec::new(),
     };
-    analysis
-        .stance
-        .invalidation
+    let st = &analysis.stance;
+    let named: Vec<(&crate::signals::stance::Invalidation, &str)> = match st.stance {
+        StanceKind::Long | StanceKind::Short => {
+            headline(&st.invalidation, st.stance).map(|(l, _)| (l, "stop")).into_iter().collect()
+        }
+        StanceKind::Neutral => [StanceKind::Short, StanceKind::Long]
+            .iter()
+            .filter_map(|s| headline(&st.invalidation, *s).map(|(l, _)| (l, "watch")))
+            .collect(),
+    };
+    st.invalidation
         .iter()
         .filter(|l| l.timeframe() == want && l.value.is_finite())
         .map(|l| {
-            // The chart is the timeframe's, so its name drops the timeframe word.
-            let name = crate::narrative::level_name(l);
-            let name = name.strip_prefix(want).map_or(name.as_str(), str::trim_start);
-            (l.value, format!("risk level {:.2} {name}", l.value))
+            let tag = match named.iter().find(|(n, _)| std::ptr::eq(*n, l)) {
+                Some((_, t)) => (*t).to_string(),
+                None => short_level_name(&l.label, want),
+            };
+            price::Stop { value: l.value, tag }
         })
         .collect()
+}
+
+/// A risk level's name short enough for the label column: "weekly compression cluster top" →
+/// "squeeze top", "3-day consolidation zone bottom" → "zone bottom", "latest daily swing high"
+/// → "swing high"; otherwise the label without its timeframe word.
+fn short_level_name(label: &str, tf_word: &str) -> String {
+    let words: Vec<&str> = label
+        .split(' ')
+        .filter(|w| !w.is_empty() && *w != tf_word && *w != "latest" && *w != "consolidation")
+        .collect();
+    let s = words.join(" ").replace("compression cluster", "squeeze");
+    // "swing low between the last two highs" / "swing low after the last swing high" → "swing low".
+    match s.find(" between ").or_else(|| s.find(" after ")) {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }
 
 fn rel_scene(

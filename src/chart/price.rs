@@ -56,13 +56,23 @@ pub(crate) struct TfScene<'a> {
     pub ann: &'a Annotations,
     /// Annotation layers.
     pub layers: Layers,
-    /// The stance's invalidation levels on this timeframe's closes: (price, label with name and
-    /// value, "risk level" as in the note's Risk section), drawn as lines in the risk colour and labelled through the layout pass.
-    pub stops: Vec<(f64, String)>,
+    /// The stance's invalidation levels on this timeframe's closes, drawn as lines in the risk
+    /// colour and labelled through the layout pass.
+    pub stops: Vec<Stop>,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
     /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
     pub col_w: std::cell::Cell<i32>,
+}
+
+/// One of the stance's risk levels on a price chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    /// The level's price.
+    pub value: f64,
+    /// Its tag in the label column: "stop" only for the level the note's lead calls its stop
+    /// ("watch" for a neutral note's two levels), else the level's short name ("swing high").
+    pub tag: String,
 }
 
 pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
@@ -126,8 +136,17 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// Legend text of the stance's risk levels (named "stop" in the label column).
-const STOP_LEGEND: &str = "stop: a level of the Risk table on this timeframe";
+/// Legend text of the stance's risk levels: which tag, if any, is the lead's own level.
+fn stop_legend(stops: &[Stop]) -> String {
+    let tag = |t: &str| stops.iter().any(|s| s.tag == t);
+    if tag("stop") {
+        "risk levels on this timeframe (stop: the level the note's lead names)".into()
+    } else if tag("watch") {
+        "risk levels on this timeframe (watch: the levels the note's lead names)".into()
+    } else {
+        "risk levels of the Risk table on this timeframe".into()
+    }
+}
 
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
@@ -239,7 +258,7 @@ impl TfScene<'_> {
                     }
                 }
                 if !self.stops.is_empty() {
-                    out.push(STOP_LEGEND.into());
+                    out.push(stop_legend(&self.stops));
                 }
             }
             1 => {
@@ -357,15 +376,25 @@ impl TfScene<'_> {
                 }
             }
         }
-        for (v, t) in &self.stops {
+        for Stop { value: v, tag, .. } in &self.stops {
             // A risk level another label already names (the cluster top, the zone top) joins
             // that label rather than stacking a second one on the same line.
             let same = |y: f64| format!("{y:.2}") == format!("{v:.2}");
             match out.iter_mut().find(|l| same(l.y)) {
-                Some(l) => l.text.push_str(" · risk level"),
-                None => {
-                    out.push(EdgeLabel { y: *v, text: t.clone(), color: pal.risk.to_rgba(), from: RISK_FROM })
+                Some(l) if tag == "stop" || tag == "watch" => {
+                    l.text.push_str(" · ");
+                    l.text.push_str(tag);
+                    l.color = pal.risk.to_rgba();
                 }
+                Some(l) => {
+                    l.color = pal.risk.to_rgba();
+                }
+                None => out.push(EdgeLabel {
+                    y: *v,
+                    text: format!("{tag} {v:.2}"),
+                    color: pal.risk.to_rgba(),
+                    from: RISK_FROM,
+                }),
             }
         }
         out
@@ -423,8 +452,21 @@ impl TfScene<'_> {
                 }
             }
         }
-        for (v, _) in &self.stops {
-            push(*v, "stop", pal.risk.to_rgba());
+        for Stop { value: v, tag, .. } in &self.stops {
+            // A risk level at the price another label names (the squeeze top, the zone top)
+            // joins that label ("squeeze top · stop 232.28") rather than stacking a second tag.
+            let value = crate::fmt::price(*v);
+            match out.iter_mut().find(|l| l.value == value) {
+                Some(l) => {
+                    // The lead's tag is added; a risk level's own name is not (the label
+                    // already names the level: "LH trigger" is the swing low it sits on).
+                    if (tag == "stop" || tag == "watch") && !l.name.split(" · ").any(|n| n == tag) {
+                        l.name = format!("{} · {tag}", l.name);
+                    }
+                    l.color = pal.risk.to_rgba();
+                }
+                None => out.push(ColLabel { y: *v, name: tag.clone(), value, color: pal.risk.to_rgba() }),
+            }
         }
         out
     }
@@ -672,7 +714,7 @@ impl TfScene<'_> {
 
         // The stance's invalidation levels on this timeframe: solid risk-coloured lines (their
         // labels go through the layout pass with the others).
-        for (v, _) in &self.stops {
+        for Stop { value: v, .. } in &self.stops {
             if f.contains_y(*v) {
                 let y = f.fy(*v);
                 // Over the latest third of the window only: the level matters for what comes next.
@@ -681,7 +723,7 @@ impl TfScene<'_> {
             }
         }
         if !self.stops.is_empty() {
-            legend.push((Swatch::Line(pal.risk.to_rgba()), STOP_LEGEND.into()));
+            legend.push((Swatch::Line(pal.risk.to_rgba()), stop_legend(&self.stops)));
         }
 
         // Candles.
