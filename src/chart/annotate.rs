@@ -43,6 +43,8 @@ pub(crate) struct LowerHigh {
     pub lmid: Option<f64>,
     /// The H1 state.
     pub state: State,
+    /// H1's `structure` of the two highs ("HH", "LH" or "EQ"), when the evidence gives it.
+    pub structure: Option<String>,
     /// First close above `h_prev` after a lower high (H1's `overturn_date`): from then on the
     /// lower high no longer stands, and the chart says so instead of marking it.
     pub overturned: Option<NaiveDate>,
@@ -322,6 +324,7 @@ impl Annotations {
                     h_last_date: date(s, &["H_last_date"]),
                     lmid: num(s, &["Lmid"]),
                     state: s.state,
+                    structure: text(s, &["structure"]),
                     overturned: date(s, &["overturn_date"]),
                 });
             }

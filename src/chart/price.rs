@@ -65,6 +65,12 @@ pub(crate) struct TfScene<'a> {
     pub col_w: std::cell::Cell<i32>,
 }
 
+/// The corners of a diamond marker centred on `p`, `r` pixels from centre to each corner.
+pub(crate) fn diamond(p: (i32, i32), r: i32) -> [(i32, i32); 4] {
+    let r = r + r / 4;
+    [(p.0, p.1 - r), (p.0 + r, p.1), (p.0, p.1 + r), (p.0 - r, p.1)]
+}
+
 /// One of the stance's risk levels on a price chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stop {
@@ -811,7 +817,7 @@ impl TfScene<'_> {
                     legend.push((Swatch::TriDown(pal.dist.to_rgba()), format!("distribution day ({n_dd})")));
                 }
                 if self.draw_reversals(pen, f, &tops)? {
-                    legend.push((Swatch::TriDown(pal.risk.to_rgba()), REVERSAL.into()));
+                    legend.push((Swatch::TriDown(pal.text.to_rgba()), REVERSAL.into()));
                 }
                 if let Some((d, rank)) = a.volume_day {
                     if let Some(i) = bar_of(&b.date, d).filter(|i| *i >= self.start && b.date[*i] == d) {
@@ -832,7 +838,7 @@ impl TfScene<'_> {
                 if let Some(lh) = &a.lower_high {
                     self.draw_lower_high(pen, f, lh, &tops)?;
                     let name = if lh.stands() { "lower high" } else { "swing highs" };
-                    legend.push((Swatch::TriDown(pal.risk.to_rgba()), name.into()));
+                    legend.push((Swatch::Diamond(pal.risk.to_rgba()), name.into()));
                 }
             }
         }
@@ -964,7 +970,8 @@ impl TfScene<'_> {
     ) -> DResult<bool> {
         let b = self.bars;
         let r = marker_r(pen, f);
-        let col = pen.pal.risk.to_rgba();
+        // The text colour: the risk colour is the swing highs', red the distribution days'.
+        let col = pen.pal.text.to_rgba();
         let mut last = None;
         for d in &self.ann.reversals {
             let Some(i) = bar_of(&b.date, *d).filter(|i| *i >= self.start && b.date[*i] == *d) else {
@@ -1013,21 +1020,18 @@ impl TfScene<'_> {
         let bg = Palette::alpha(pal.panel, 0.85);
         let lower = lh.stands();
         let at = |d: Option<NaiveDate>| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start);
-        let pts = [
-            (at(lh.h_prev_date), lh.h_prev, "H"),
-            // An overturned lower high is just a swing high: neither LH nor HH.
-            (
-                at(lh.h_last_date),
-                lh.h_last,
-                if lower {
-                    "LH"
-                } else if lh.h_last < lh.h_prev {
-                    "H"
-                } else {
-                    "HH"
-                },
-            ),
-        ];
+        // The latest high named by H1's own `structure` (HH / LH / EQ) when given, else by
+        // comparing the two: a lower high stays "LH" even after a close overturned it (the
+        // legend then says "swing highs", and no trigger line is drawn).
+        let last_name = match lh.structure.as_deref() {
+            Some("HH") => "HH",
+            Some("LH") => "LH",
+            Some("EQ") => "EQH",
+            _ if lh.h_last < lh.h_prev => "LH",
+            _ if lh.h_last > lh.h_prev => "HH",
+            _ => "EQH",
+        };
+        let pts = [(at(lh.h_prev_date), lh.h_prev, "H"), (at(lh.h_last_date), lh.h_last, last_name)];
         // Markers first, then their labels, so no label is placed where a later marker lands.
         let mut marks = Vec::new();
         for (i, v, name) in pts {
@@ -1042,8 +1046,10 @@ impl TfScene<'_> {
                 .collect();
             let base = f.fy(v) - r - pen.px(4.0);
             let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
-            pen.triangle((x, y), r, true, col)?;
-            pen.place((x - r, y - r), (x + r, y + r), "marker");
+            // A diamond: swing highs are not the reversal's or the distribution days' triangles.
+            pen.polygon(&diamond((x, y), r), col)?;
+            let rd = r + r / 4;
+            pen.place((x - rd, y - rd), (x + rd, y + rd), "marker");
             marks.push((x, y, v, name, near.len()));
         }
         for (x, y, v, name, near) in marks {

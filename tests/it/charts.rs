@@ -654,3 +654,24 @@ fn only_the_level_the_lead_names_is_labelled_stop_and_coinciding_levels_share_on
         }
     }
 }
+
+#[test]
+fn a_lower_high_is_never_labelled_h_even_once_overturned() {
+    let mut a = analysis(900, true, true);
+    let od = a.daily.date[a.daily.len() - 3];
+    let h1 = a.signals.iter_mut().find(|s| s.id == "risk_lower_high").unwrap();
+    let (h_prev, h_last) = (h1.num("H_prev").unwrap(), h1.num("H_last").unwrap());
+    assert!(h_last < h_prev);
+    for overturned in [false, true] {
+        let mut a = a.clone();
+        if overturned {
+            let h1 = a.signals.iter_mut().find(|s| s.id == "risk_lower_high").unwrap();
+            h1.push("overturn_date", Ev::Date { v: od });
+        }
+        let svg = render_all_svg_named(&a, "daily");
+        let v = format!("{h_last:.2}");
+        let named = |p: &str| svg.lines().any(|l| l.trim().starts_with(&format!("{p} {v}")));
+        assert!(named("LH"), "overturned {overturned}: the lower high {v} is not labelled LH");
+        assert!(!named("H"), "overturned {overturned}: the lower high {v} is labelled H");
+    }
+}
