@@ -675,3 +675,31 @@ fn a_lower_high_is_never_labelled_h_even_once_overturned() {
         assert!(!named("H"), "overturned {overturned}: the lower high {v} is labelled H");
     }
 }
+
+#[test]
+fn pdf_charts_print_their_smallest_text_at_8_pt_or_more_at_the_text_width() {
+    use marketnote::chart::{render_all_svg, render_pdf, PDF_H, PDF_W};
+    use marketnote::report::pdf::TEXT_WIDTH_PT;
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-06-17"))).unwrap();
+    // The PDF variant is what the PDF places (PNG, PDF_W pixels wide at the text width) ...
+    let pdf = render_pdf(&a, Theme::Light).unwrap();
+    assert!(pdf.len() >= 5);
+    for c in &pdf {
+        assert_eq!(png_size(&c.png), (PDF_W, PDF_H), "{}", c.name);
+    }
+    // ... drawn exactly as its SVG at the same size: printed size of the smallest text is
+    // font px × text width / image width.
+    let c = ChartConfig { width: PDF_W, height: PDF_H, svg: true, ..cfg.output.charts.clone() };
+    for chart in render_all_svg(&a, Theme::Light, &c).unwrap() {
+        let sizes = font_sizes(chart.svg.as_deref().unwrap());
+        let min = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+        let pt = min * TEXT_WIDTH_PT / PDF_W as f64;
+        assert!(pt >= 8.0 - 0.01, "{}: smallest text prints at {pt:.2} pt", chart.name);
+    }
+    // The wide chart (1500 px, for the HTML column) would print at about 7.05 pt.
+    let wide = render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+    let min = font_sizes(wide[0].svg.as_deref().unwrap()).into_iter().fold(f64::INFINITY, f64::min);
+    assert!(min * TEXT_WIDTH_PT / (cfg.output.charts.width as f64) < 7.5);
+}
