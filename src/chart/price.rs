@@ -282,6 +282,9 @@ impl TfScene<'_> {
                 if self.layers == Layers::Daily && a.obv_line.is_some() {
                     out.push("OBV support / retest line".into());
                 }
+                if self.layers == Layers::Weekly && self.obv_trend().is_some() {
+                    out.push("OBV trendline (fit through the pullback lows)".into());
+                }
             }
             _ => {}
         }
@@ -1254,7 +1257,13 @@ impl TfScene<'_> {
         }
         // The range is OBV's own: the support line never rescales the panel; where it leaves
         // the range it is clipped and marked with an arrow and its value.
-        let line = if self.layers == Layers::Daily { self.obv_support() } else { None };
+        let (line, name, what) = match self.layers {
+            Layers::Daily => (self.obv_support(), "OBV support / retest line", "OBV line"),
+            Layers::Weekly => {
+                (self.obv_trend(), "OBV trendline (fit through the pullback lows)", "OBV trend")
+            }
+            Layers::ThreeDay => (None, "", ""),
+        };
         if !lo.is_finite() {
             lo = 0.0;
             hi = 1.0;
@@ -1292,7 +1301,11 @@ impl TfScene<'_> {
                 // The value as the note's risk table quotes it (shares, millions).
                 let val = crate::fmt::shares_m(*v);
                 if f.contains_y(*v) {
-                    let text = format!("OBV line {val} ({state})");
+                    let text = if state.is_empty() {
+                        format!("{what} {val}")
+                    } else {
+                        format!("{what} {val} ({state})")
+                    };
                     draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from: 0.0 }])?;
                 } else {
                     // Beyond OBV's own range: clipped at the panel edge where it leaves, with an
@@ -1300,13 +1313,36 @@ impl TfScene<'_> {
                     let x = exit
                         .unwrap_or(f.fx((self.n() - 1) as f64))
                         .clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
-                    super::panel::draw_offscale(pen, f, x, *v, &format!("OBV line {val}"), col)?;
+                    super::panel::draw_offscale(pen, f, x, *v, &format!("{what} {val}"), col)?;
                 }
             }
-            legend.push((Swatch::Dash(pal.risk.to_rgba()), "OBV support / retest line".into()));
+            legend.push((Swatch::Dash(pal.risk.to_rgba()), name.into()));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "On-balance volume", &legend)
+    }
+
+    /// D3's weekly OBV trendline as (x, value) points from its anchor week to the last bar, with
+    /// no state word: the least-squares line through this chart's OBV at the weeks D3 fits (its
+    /// anchor and pullback lows), so it sits on the OBV drawn. `None` with fewer than two of them
+    /// in the data.
+    fn obv_trend(&self) -> Option<(String, Vec<(f64, f64)>)> {
+        let b = self.bars;
+        let idx: Vec<usize> = self
+            .ann
+            .wk_obv_trend
+            .iter()
+            .filter_map(|d| bar_of(&b.date, *d).filter(|i| b.date[*i] == *d))
+            .filter(|i| self.obv.get(*i).is_some_and(|v| v.is_finite()))
+            .collect();
+        let (i0, i1) = (*idx.first()?, *idx.last()?);
+        if i1 <= i0 {
+            return None;
+        }
+        let (a, k) = ols(idx.iter().map(|i| (*i as f64, self.obv[*i])))?;
+        let last = (self.n() - 1) as f64;
+        let x0 = (i0 as f64).max(self.start as f64);
+        Some((String::new(), vec![(x0, a + k * x0), (last, a + k * last)]))
     }
 
     /// The H2 support line as (x, value) points over the window, with a state word.

@@ -703,3 +703,18 @@ fn pdf_charts_print_their_smallest_text_at_8_pt_or_more_at_the_text_width() {
     let min = font_sizes(wide[0].svg.as_deref().unwrap()).into_iter().fold(f64::INFINITY, f64::min);
     assert!(min * TEXT_WIDTH_PT / (cfg.output.charts.width as f64) < 7.5);
 }
+
+#[test]
+fn the_weekly_chart_draws_the_obv_trendline_the_text_cites() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in ["2025-12-12", "2020-03-20"] {
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, Some(d(as_of))).unwrap();
+        let d3 = a.signals.iter().find(|s| s.id == "wk_volume_trendline_support").unwrap();
+        let fitted = matches!(d3.ev("pullback_dates"), Some(Ev::Dates { v }) if !v.is_empty());
+        let svg = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+        let weekly = svg.iter().find(|c| c.name == "weekly").and_then(|c| c.svg.clone()).unwrap();
+        assert_eq!(weekly.contains("OBV trendline (fit through the pullback lows)"), fitted, "{as_of}");
+        assert_eq!(weekly.contains("OBV trend "), fitted, "{as_of}: the line's value label");
+    }
+}
