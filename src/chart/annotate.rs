@@ -43,6 +43,8 @@ pub(crate) struct LowerHigh {
     pub lmid: Option<f64>,
     /// The H1 state.
     pub state: State,
+    /// H1's `structure` of the two highs ("HH", "LH" or "EQ"), when the evidence gives it.
+    pub structure: Option<String>,
     /// First close above `h_prev` after a lower high (H1's `overturn_date`): from then on the
     /// lower high no longer stands, and the chart says so instead of marking it.
     pub overturned: Option<NaiveDate>,
@@ -167,6 +169,9 @@ pub(crate) struct Annotations {
     pub lower_high: Option<LowerHigh>,
     /// H2 OBV support line.
     pub obv_line: Option<ObvLine>,
+    /// D3's weekly OBV trendline points: its anchor week and the pullback-low weeks it fits
+    /// (`anchor_date`, `pullback_dates`); empty when D3 gives none.
+    pub wk_obv_trend: Vec<NaiveDate>,
     /// A1 ratio low (date, value).
     pub ratio_low: Option<(NaiveDate, f64)>,
     /// A1 two-year change of the ratio (fraction).
@@ -322,8 +327,15 @@ impl Annotations {
                     h_last_date: date(s, &["H_last_date"]),
                     lmid: num(s, &["Lmid"]),
                     state: s.state,
+                    structure: text(s, &["structure"]),
                     overturned: date(s, &["overturn_date"]),
                 });
+            }
+        }
+        if let Some(s) = find(signals, SignalId::WkVolumeTrendlineSupport.as_str()) {
+            let pulls = dates(s, &["pullback_dates"]);
+            if let (Some(a0), false) = (date(s, &["anchor_date"]), pulls.is_empty()) {
+                a.wk_obv_trend = std::iter::once(a0).chain(pulls).collect();
             }
         }
         if let Some(s) = find(signals, SignalId::RiskObvUndersideRetestFail.as_str()) {

@@ -83,7 +83,7 @@ pub struct Layout {
 /// the order of [`render_all`].
 pub fn layouts(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Layout>> {
     let mut out = Vec::new();
-    render_impl(analysis, theme, cfg, Out { png: false, svg: true }, Some(&mut out))?;
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true, phone: true }, Some(&mut out))?;
     Ok(out)
 }
 
@@ -91,7 +91,34 @@ pub fn layouts(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> R
 pub fn phone_layouts(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Layout>> {
     let cfg = ChartConfig { width: PHONE_W, ..ChartConfig::default() };
     let mut out = Vec::new();
-    render_impl(analysis, theme, &cfg, Out { png: false, svg: true }, Some(&mut out))?;
+    render_impl(analysis, theme, &cfg, Out { png: false, svg: true, phone: true }, Some(&mut out))?;
+    Ok(out)
+}
+
+/// Design width in CSS-like pixels of the PDF variant: narrower than the HTML column's
+/// [`DESIGN_W`], so that placed at the PDF's 460 pt text width its smallest text
+/// ([`FS_MIN`] design pixels) prints at `FS_MIN × 460 / PDF_DESIGN_W` ≈ 8.0 pt (the 750-pixel
+/// design printed it at 7.05 pt, whose capitals are 5 pt tall).
+pub const PDF_DESIGN_W: f64 = 660.0;
+/// PDF variant size in pixels (2× [`PDF_DESIGN_W`]; a little taller than the wide chart, so the panels keep their height under legends that wrap more).
+pub const PDF_W: u32 = 1320;
+/// PDF variant height in pixels.
+pub const PDF_H: u32 = 1120;
+
+/// Renders every chart of a note for the PDF: PNG only, [`PDF_W`] × [`PDF_H`] pixels laid out
+/// for a [`PDF_DESIGN_W`]-pixel design box at 2×; the same charts, names and alt text as
+/// [`render_all`] (whose sizes stay the configured ones for the standalone images).
+pub fn render_pdf(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Chart>> {
+    let cfg =
+        ChartConfig { width: PDF_W, height: PDF_H, svg: false, ..analysis.config.output.charts.clone() };
+    render_impl(analysis, theme, &cfg, Out { png: true, svg: false, phone: false }, None)
+}
+
+/// Like [`layouts`] for the PDF variant ([`PDF_W`] × [`PDF_H`]).
+pub fn pdf_layouts(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Layout>> {
+    let cfg = ChartConfig { width: PDF_W, height: PDF_H, svg: true, ..analysis.config.output.charts.clone() };
+    let mut out = Vec::new();
+    render_impl(analysis, theme, &cfg, Out { png: false, svg: true, phone: false }, Some(&mut out))?;
     Ok(out)
 }
 
@@ -114,13 +141,13 @@ pub fn render_all(
     theme: crate::config::Theme,
     cfg: &crate::config::ChartConfig,
 ) -> crate::error::Result<Vec<Chart>> {
-    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg }, None)
+    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg, phone: true }, None)
 }
 
 /// Like [`render_all`] but draws SVG only (`png` is left empty): for SVG-only output and for
 /// measuring the SVG path on its own.
 pub fn render_all_svg(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Chart>> {
-    render_impl(analysis, theme, cfg, Out { png: false, svg: true }, None)
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true, phone: true }, None)
 }
 
 /// Which encodings to produce.
@@ -128,6 +155,8 @@ pub fn render_all_svg(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfi
 struct Out {
     png: bool,
     svg: bool,
+    /// Also the phone variant (when `png`).
+    phone: bool,
 }
 
 fn render_impl(
@@ -262,7 +291,7 @@ fn wide_and_phone<S: Scene + Send, F: Fn() -> S + Sync>(
             let r = render_scene(&scene, theme, cfg, want);
             (scene, r)
         },
-        || render_phone(&make(), theme, want),
+        || if want.phone { render_phone(&make(), theme, want) } else { Ok(Vec::new()) },
     );
     let (scene, r) = wide;
     Ok((scene, r?, phone?))
@@ -351,27 +380,55 @@ fn tf_scene<'a>(
 }
 
 /// The stance's invalidation levels decided by closes of `tf` (price levels only; OBV levels
-/// belong to no price panel), each as (price, label): the level's name as the note prints it
-/// ([`crate::narrative::level_name`]), its value and which close breaks it.
-fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<(f64, String)> {
+/// belong to no price panel), each as a [`price::Stop`]. Only the level the lead names is tagged
+/// as it does: "stop" for a long or short (the nearest holding level on the stance's side,
+/// [`crate::signals::stance::headline`]), "watch" for the two levels a neutral note watches; the
+/// others carry their own short name ("swing high", "zone bottom"), as the Risk table lists them.
+fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
+    use crate::signals::stance::{headline, StanceKind};
     let want = match tf {
         Timeframe::Weekly => "weekly",
         Timeframe::ThreeDay => "3-day",
         Timeframe::Daily => "daily",
         _ => return Vec::new(),
     };
-    analysis
-        .stance
-        .invalidation
+    let st = &analysis.stance;
+    let named: Vec<(&crate::signals::stance::Invalidation, &str)> = match st.stance {
+        StanceKind::Long | StanceKind::Short => {
+            headline(&st.invalidation, st.stance).map(|(l, _)| (l, "stop")).into_iter().collect()
+        }
+        StanceKind::Neutral => [StanceKind::Short, StanceKind::Long]
+            .iter()
+            .filter_map(|s| headline(&st.invalidation, *s).map(|(l, _)| (l, "watch")))
+            .collect(),
+    };
+    st.invalidation
         .iter()
         .filter(|l| l.timeframe() == want && l.value.is_finite())
         .map(|l| {
-            // The chart is the timeframe's, so its name drops the timeframe word.
-            let name = crate::narrative::level_name(l);
-            let name = name.strip_prefix(want).map_or(name.as_str(), str::trim_start);
-            (l.value, format!("risk level {:.2} {name}", l.value))
+            let tag = match named.iter().find(|(n, _)| std::ptr::eq(*n, l)) {
+                Some((_, t)) => (*t).to_string(),
+                None => short_level_name(&l.label, want),
+            };
+            price::Stop { value: l.value, tag }
         })
         .collect()
+}
+
+/// A risk level's name short enough for the label column: "weekly compression cluster top" →
+/// "squeeze top", "3-day consolidation zone bottom" → "zone bottom", "latest daily swing high"
+/// → "swing high"; otherwise the label without its timeframe word.
+fn short_level_name(label: &str, tf_word: &str) -> String {
+    let words: Vec<&str> = label
+        .split(' ')
+        .filter(|w| !w.is_empty() && *w != tf_word && *w != "latest" && *w != "consolidation")
+        .collect();
+    let s = words.join(" ").replace("compression cluster", "squeeze");
+    // "swing low between the last two highs" / "swing low after the last swing high" → "swing low".
+    match s.find(" between ").or_else(|| s.find(" after ")) {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }
 
 fn rel_scene(
@@ -502,7 +559,7 @@ pub const FS_MIN: f64 = panel::FS_MIN;
 /// 1500 × 1140). The phone size is laid out for its own design box ([`PHONE_DESIGN_W`] ×
 /// [`PHONE_DESIGN_H`]), also at 2.0.
 fn scale(w: u32, h: u32) -> f64 {
-    if w == PHONE_W {
+    if w == PHONE_W || (w, h) == (PDF_W, PDF_H) {
         return 2.0;
     }
     (w as f64 / DESIGN_W).min(h as f64 / DESIGN_H).clamp(0.3, 8.0)

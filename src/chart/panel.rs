@@ -60,6 +60,8 @@ pub(crate) enum Swatch {
     TriDown(RGBAColor),
     /// An up-pointing triangle.
     TriUp(RGBAColor),
+    /// A diamond (swing highs).
+    Diamond(RGBAColor),
     /// A dot.
     Dot(RGBAColor),
     /// An up and a down candle.
@@ -332,6 +334,7 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
         Swatch::Dash(c) => pen.dashed((x0, yc), (x1, yc), c, pen.px(1.5) as u32, pen.px(4.0), pen.px(3.0)),
         Swatch::TriDown(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, true, c),
         Swatch::TriUp(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, false, c),
+        Swatch::Diamond(c) => pen.polygon(&super::price::diamond(((x0 + x1) / 2, yc), h / 2), c),
         Swatch::Dot(c) => pen.circle(((x0 + x1) / 2, yc), h / 2, c, true, 1),
         Swatch::Candles(u, d) => {
             let bw = (w / 4).max(2);
@@ -390,13 +393,15 @@ fn tag_clearance(fs: f64) -> i32 {
     lh(false) / 2 + lh(true) / 2 + pad + 2
 }
 
-/// Step multipliers of a power of ten for value ticks, finest first.
-const NICE_MULTS: [f64; 6] = [1.0, 2.0, 2.5, 3.0, 4.0, 5.0];
-/// The wider set tried when no step of [`NICE_MULTS`] leaves three labels clear of the tags.
-const STEP_MULTS: [f64; 10] = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5, 8.0];
+/// Step multipliers of a power of ten for value ticks, finest first: 1-2-5 steps (and 2.5, for
+/// 25s on a rebased scale); a reader adds 7.5s or 3s up with effort.
+const NICE_MULTS: [f64; 4] = [1.0, 2.0, 2.5, 5.0];
+/// The set tried (with smaller gaps) when no step of [`NICE_MULTS`] leaves three labels clear of
+/// the tags: the same steps.
+const STEP_MULTS: [f64; 4] = NICE_MULTS;
 
-/// Value ticks for a frame, always evenly spaced: the finest step of 1, 2, 2.5, 3, 4 or 5 × 10^k
-/// (then also 1.5, 6, 7.5, 8 × 10^k) whose labels (at `fs`) keep a gap of at least 1.25 lines (and about a sixth
+/// Value ticks for a frame, always evenly spaced: the finest step of 1, 2, 2.5 or 5 × 10^k
+/// whose labels (at `fs`) keep a gap of at least 1.25 lines (and about a sixth
 /// of the panel), with at least three labelled ticks inside `[ymin, ymax]` once ticks near an
 /// `avoid` y (a tag, see [`tag_clearance`]) are left out, and (when such a step exists) one
 /// labelled tick within three lines of the first tag. Short panels relax the gap to one line
@@ -1170,6 +1175,25 @@ pub(crate) fn draw_col<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, tags: &[ColTa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_ticks_step_by_one_two_or_five_and_label_three() {
+        // Spans and panel heights of rebased, CPI and price panels, with and without a tag.
+        for (lo, hi, h) in [(80.0, 172.0, 270.0), (1.2, 9.1, 150.0), (2.1, 6.4, 120.0), (232.0, 306.0, 520.0)]
+        {
+            let f = Frame { x0: 0, y0: 0, x1: 300, y1: h as i32, xmin: 0.0, xmax: 1.0, ymin: lo, ymax: hi };
+            for avoid in [vec![], vec![f.fy(hi - (hi - lo) * 0.05)]] {
+                let (t, _) = value_ticks(&f, 23.0, &avoid);
+                assert!(t.len() >= 3, "{lo}..{hi}: {t:?}");
+                let step = t[1] - t[0];
+                let mant = step / 10f64.powf(step.log10().floor());
+                assert!(
+                    [1.0, 2.0, 2.5, 5.0].iter().any(|m| (mant - m).abs() < 1e-6),
+                    "{lo}..{hi}: step {step} in {t:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn ticks_cover_the_range_past_a_badge_at_an_extreme() {

@@ -56,13 +56,29 @@ pub(crate) struct TfScene<'a> {
     pub ann: &'a Annotations,
     /// Annotation layers.
     pub layers: Layers,
-    /// The stance's invalidation levels on this timeframe's closes: (price, label with name and
-    /// value, "risk level" as in the note's Risk section), drawn as lines in the risk colour and labelled through the layout pass.
-    pub stops: Vec<(f64, String)>,
+    /// The stance's invalidation levels on this timeframe's closes, drawn as lines in the risk
+    /// colour and labelled through the layout pass.
+    pub stops: Vec<Stop>,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
     /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
     pub col_w: std::cell::Cell<i32>,
+}
+
+/// The corners of a diamond marker centred on `p`, `r` pixels from centre to each corner.
+pub(crate) fn diamond(p: (i32, i32), r: i32) -> [(i32, i32); 4] {
+    let r = r + r / 4;
+    [(p.0, p.1 - r), (p.0 + r, p.1), (p.0, p.1 + r), (p.0 - r, p.1)]
+}
+
+/// One of the stance's risk levels on a price chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    /// The level's price.
+    pub value: f64,
+    /// Its tag in the label column: "stop" only for the level the note's lead calls its stop
+    /// ("watch" for a neutral note's two levels), else the level's short name ("swing high").
+    pub tag: String,
 }
 
 pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
@@ -126,8 +142,17 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// Legend text of the stance's risk levels (named "stop" in the label column).
-const STOP_LEGEND: &str = "stop: a level of the Risk table on this timeframe";
+/// Legend text of the stance's risk levels: which tag, if any, is the lead's own level.
+fn stop_legend(stops: &[Stop]) -> String {
+    let tag = |t: &str| stops.iter().any(|s| s.tag == t);
+    if tag("stop") {
+        "risk levels on this timeframe (stop: the level the note's lead names)".into()
+    } else if tag("watch") {
+        "risk levels on this timeframe (watch: the levels the note's lead names)".into()
+    } else {
+        "risk levels of the Risk table on this timeframe".into()
+    }
+}
 
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
@@ -239,7 +264,7 @@ impl TfScene<'_> {
                     }
                 }
                 if !self.stops.is_empty() {
-                    out.push(STOP_LEGEND.into());
+                    out.push(stop_legend(&self.stops));
                 }
             }
             1 => {
@@ -256,6 +281,9 @@ impl TfScene<'_> {
                 out.push("OBV".into());
                 if self.layers == Layers::Daily && a.obv_line.is_some() {
                     out.push("OBV support / retest line".into());
+                }
+                if self.layers == Layers::Weekly && self.obv_trend().is_some() {
+                    out.push("OBV trendline (fit through the pullback lows)".into());
                 }
             }
             _ => {}
@@ -357,15 +385,25 @@ impl TfScene<'_> {
                 }
             }
         }
-        for (v, t) in &self.stops {
+        for Stop { value: v, tag, .. } in &self.stops {
             // A risk level another label already names (the cluster top, the zone top) joins
             // that label rather than stacking a second one on the same line.
             let same = |y: f64| format!("{y:.2}") == format!("{v:.2}");
             match out.iter_mut().find(|l| same(l.y)) {
-                Some(l) => l.text.push_str(" · risk level"),
-                None => {
-                    out.push(EdgeLabel { y: *v, text: t.clone(), color: pal.risk.to_rgba(), from: RISK_FROM })
+                Some(l) if tag == "stop" || tag == "watch" => {
+                    l.text.push_str(" · ");
+                    l.text.push_str(tag);
+                    l.color = pal.risk.to_rgba();
                 }
+                Some(l) => {
+                    l.color = pal.risk.to_rgba();
+                }
+                None => out.push(EdgeLabel {
+                    y: *v,
+                    text: format!("{tag} {v:.2}"),
+                    color: pal.risk.to_rgba(),
+                    from: RISK_FROM,
+                }),
             }
         }
         out
@@ -423,8 +461,21 @@ impl TfScene<'_> {
                 }
             }
         }
-        for (v, _) in &self.stops {
-            push(*v, "stop", pal.risk.to_rgba());
+        for Stop { value: v, tag, .. } in &self.stops {
+            // A risk level at the price another label names (the squeeze top, the zone top)
+            // joins that label ("squeeze top · stop 232.28") rather than stacking a second tag.
+            let value = crate::fmt::price(*v);
+            match out.iter_mut().find(|l| l.value == value) {
+                Some(l) => {
+                    // The lead's tag is added; a risk level's own name is not (the label
+                    // already names the level: "LH trigger" is the swing low it sits on).
+                    if (tag == "stop" || tag == "watch") && !l.name.split(" · ").any(|n| n == tag) {
+                        l.name = format!("{} · {tag}", l.name);
+                    }
+                    l.color = pal.risk.to_rgba();
+                }
+                None => out.push(ColLabel { y: *v, name: tag.clone(), value, color: pal.risk.to_rgba() }),
+            }
         }
         out
     }
@@ -672,7 +723,7 @@ impl TfScene<'_> {
 
         // The stance's invalidation levels on this timeframe: solid risk-coloured lines (their
         // labels go through the layout pass with the others).
-        for (v, _) in &self.stops {
+        for Stop { value: v, .. } in &self.stops {
             if f.contains_y(*v) {
                 let y = f.fy(*v);
                 // Over the latest third of the window only: the level matters for what comes next.
@@ -681,7 +732,7 @@ impl TfScene<'_> {
             }
         }
         if !self.stops.is_empty() {
-            legend.push((Swatch::Line(pal.risk.to_rgba()), STOP_LEGEND.into()));
+            legend.push((Swatch::Line(pal.risk.to_rgba()), stop_legend(&self.stops)));
         }
 
         // Candles.
@@ -769,7 +820,7 @@ impl TfScene<'_> {
                     legend.push((Swatch::TriDown(pal.dist.to_rgba()), format!("distribution day ({n_dd})")));
                 }
                 if self.draw_reversals(pen, f, &tops)? {
-                    legend.push((Swatch::TriDown(pal.risk.to_rgba()), REVERSAL.into()));
+                    legend.push((Swatch::TriDown(pal.text.to_rgba()), REVERSAL.into()));
                 }
                 if let Some((d, rank)) = a.volume_day {
                     if let Some(i) = bar_of(&b.date, d).filter(|i| *i >= self.start && b.date[*i] == d) {
@@ -790,7 +841,7 @@ impl TfScene<'_> {
                 if let Some(lh) = &a.lower_high {
                     self.draw_lower_high(pen, f, lh, &tops)?;
                     let name = if lh.stands() { "lower high" } else { "swing highs" };
-                    legend.push((Swatch::TriDown(pal.risk.to_rgba()), name.into()));
+                    legend.push((Swatch::Diamond(pal.risk.to_rgba()), name.into()));
                 }
             }
         }
@@ -922,7 +973,8 @@ impl TfScene<'_> {
     ) -> DResult<bool> {
         let b = self.bars;
         let r = marker_r(pen, f);
-        let col = pen.pal.risk.to_rgba();
+        // The text colour: the risk colour is the swing highs', red the distribution days'.
+        let col = pen.pal.text.to_rgba();
         let mut last = None;
         for d in &self.ann.reversals {
             let Some(i) = bar_of(&b.date, *d).filter(|i| *i >= self.start && b.date[*i] == *d) else {
@@ -971,21 +1023,18 @@ impl TfScene<'_> {
         let bg = Palette::alpha(pal.panel, 0.85);
         let lower = lh.stands();
         let at = |d: Option<NaiveDate>| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start);
-        let pts = [
-            (at(lh.h_prev_date), lh.h_prev, "H"),
-            // An overturned lower high is just a swing high: neither LH nor HH.
-            (
-                at(lh.h_last_date),
-                lh.h_last,
-                if lower {
-                    "LH"
-                } else if lh.h_last < lh.h_prev {
-                    "H"
-                } else {
-                    "HH"
-                },
-            ),
-        ];
+        // The latest high named by H1's own `structure` (HH / LH / EQ) when given, else by
+        // comparing the two: a lower high stays "LH" even after a close overturned it (the
+        // legend then says "swing highs", and no trigger line is drawn).
+        let last_name = match lh.structure.as_deref() {
+            Some("HH") => "HH",
+            Some("LH") => "LH",
+            Some("EQ") => "EQH",
+            _ if lh.h_last < lh.h_prev => "LH",
+            _ if lh.h_last > lh.h_prev => "HH",
+            _ => "EQH",
+        };
+        let pts = [(at(lh.h_prev_date), lh.h_prev, "H"), (at(lh.h_last_date), lh.h_last, last_name)];
         // Markers first, then their labels, so no label is placed where a later marker lands.
         let mut marks = Vec::new();
         for (i, v, name) in pts {
@@ -1000,8 +1049,10 @@ impl TfScene<'_> {
                 .collect();
             let base = f.fy(v) - r - pen.px(4.0);
             let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
-            pen.triangle((x, y), r, true, col)?;
-            pen.place((x - r, y - r), (x + r, y + r), "marker");
+            // A diamond: swing highs are not the reversal's or the distribution days' triangles.
+            pen.polygon(&diamond((x, y), r), col)?;
+            let rd = r + r / 4;
+            pen.place((x - rd, y - rd), (x + rd, y + rd), "marker");
             marks.push((x, y, v, name, near.len()));
         }
         for (x, y, v, name, near) in marks {
@@ -1206,7 +1257,13 @@ impl TfScene<'_> {
         }
         // The range is OBV's own: the support line never rescales the panel; where it leaves
         // the range it is clipped and marked with an arrow and its value.
-        let line = if self.layers == Layers::Daily { self.obv_support() } else { None };
+        let (line, name, what) = match self.layers {
+            Layers::Daily => (self.obv_support(), "OBV support / retest line", "OBV line"),
+            Layers::Weekly => {
+                (self.obv_trend(), "OBV trendline (fit through the pullback lows)", "OBV trend")
+            }
+            Layers::ThreeDay => (None, "", ""),
+        };
         if !lo.is_finite() {
             lo = 0.0;
             hi = 1.0;
@@ -1244,7 +1301,11 @@ impl TfScene<'_> {
                 // The value as the note's risk table quotes it (shares, millions).
                 let val = crate::fmt::shares_m(*v);
                 if f.contains_y(*v) {
-                    let text = format!("OBV line {val} ({state})");
+                    let text = if state.is_empty() {
+                        format!("{what} {val}")
+                    } else {
+                        format!("{what} {val} ({state})")
+                    };
                     draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from: 0.0 }])?;
                 } else {
                     // Beyond OBV's own range: clipped at the panel edge where it leaves, with an
@@ -1252,13 +1313,36 @@ impl TfScene<'_> {
                     let x = exit
                         .unwrap_or(f.fx((self.n() - 1) as f64))
                         .clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
-                    super::panel::draw_offscale(pen, f, x, *v, &format!("OBV line {val}"), col)?;
+                    super::panel::draw_offscale(pen, f, x, *v, &format!("{what} {val}"), col)?;
                 }
             }
-            legend.push((Swatch::Dash(pal.risk.to_rgba()), "OBV support / retest line".into()));
+            legend.push((Swatch::Dash(pal.risk.to_rgba()), name.into()));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "On-balance volume", &legend)
+    }
+
+    /// D3's weekly OBV trendline as (x, value) points from its anchor week to the last bar, with
+    /// no state word: the least-squares line through this chart's OBV at the weeks D3 fits (its
+    /// anchor and pullback lows), so it sits on the OBV drawn. `None` with fewer than two of them
+    /// in the data.
+    fn obv_trend(&self) -> Option<(String, Vec<(f64, f64)>)> {
+        let b = self.bars;
+        let idx: Vec<usize> = self
+            .ann
+            .wk_obv_trend
+            .iter()
+            .filter_map(|d| bar_of(&b.date, *d).filter(|i| b.date[*i] == *d))
+            .filter(|i| self.obv.get(*i).is_some_and(|v| v.is_finite()))
+            .collect();
+        let (i0, i1) = (*idx.first()?, *idx.last()?);
+        if i1 <= i0 {
+            return None;
+        }
+        let (a, k) = ols(idx.iter().map(|i| (*i as f64, self.obv[*i])))?;
+        let last = (self.n() - 1) as f64;
+        let x0 = (i0 as f64).max(self.start as f64);
+        Some((String::new(), vec![(x0, a + k * x0), (last, a + k * last)]))
     }
 
     /// The H2 support line as (x, value) points over the window, with a state word.

@@ -143,9 +143,12 @@ pub fn build_with_head(
     };
     if want(Format::Pdf) {
         let manifest = pretty_json(&input_manifest(a), "the input manifest")?;
+        // Charts laid out for the PDF's text width (text ≥ 7 pt there), not the HTML column's.
+        let pdf_charts =
+            if charts.is_empty() { Vec::new() } else { crate::chart::render_pdf(a, opts.theme)? };
         let bytes = pdf::render(&pdf::PdfNote {
             markdown: &md,
-            charts,
+            charts: if pdf_charts.is_empty() { charts } else { &pdf_charts },
             symbol: &view.instrument.symbol,
             name: &view.instrument.name,
             title: &view.title,

@@ -429,18 +429,27 @@ fn risk_levels_of_the_stance_are_drawn_and_labelled_on_their_timeframe() {
         lvl(z_val, InvalidationBasis::ThreeDayClose, "3-day consolidation zone top"),
         lvl(1e9, InvalidationBasis::Obv, "OBV support line"),
     ];
+    a.stance.stance = StanceKind::Long;
     let daily = render_all_svg_named(&a, "daily");
-    // Named "stop" with its value in the label column (alone, or merged with a line at the
-    // same place), or joined with the lower-high trigger into one run of levels.
+    // The nearest holding level on the long's side is the lead's stop: named "stop" with its
+    // value in the label column (alone, or merged with a line at the same place), or joined
+    // with the lower-high trigger into one run of levels.
     let risk: Vec<&str> = daily.lines().filter(|l| l.contains(&format!("{d_val:.2}"))).collect();
     assert!(
         daily.contains(&format!("stop {d_val:.2}")) || risk.iter().any(|l| l.contains(" levels")),
         "daily lacks stop {d_val:.2}: {risk:?}"
     );
-    assert!(!daily.contains(&format!("stop {z_val:.2}")), "a 3-day level on the daily chart");
+    assert!(!daily.contains(&format!("zone top {z_val:.2}")), "a 3-day level on the daily chart");
+    // The 3-day level is drawn, but named for what it is: it is not the level the lead calls
+    // its stop.
     let three = render_all_svg_named(&a, "3day");
-    assert!(three.contains(&format!("stop {z_val:.2}")), "the 3-day chart lacks stop {z_val:.2}");
+    assert!(three.contains(&format!("zone top {z_val:.2}")), "the 3-day chart lacks zone top {z_val:.2}");
+    assert!(!three.contains("stop "), "only the lead's level is a stop");
     assert!(!render_all_svg_named(&a, "weekly").contains("stop "));
+    // A neutral note watches a level on each side: neither is a stop.
+    a.stance.stance = StanceKind::Neutral;
+    let daily = render_all_svg_named(&a, "daily");
+    assert!(!daily.contains("stop "), "a neutral note has no stop");
     // The labels go through the layout pass: no overlaps with each other or the candles.
     check_layouts("with risk levels", &a);
 }
@@ -601,5 +610,111 @@ fn the_daily_label_column_leaves_the_plot_most_of_the_width() {
         let share = daily_plot_share(&a);
         eprintln!("{as_of}: daily plot share {share:.3}");
         assert!(share >= 0.71, "{as_of}: the daily plot takes {share:.3} of the width");
+    }
+}
+
+#[test]
+fn only_the_level_the_lead_names_is_labelled_stop_and_coinciding_levels_share_one_label() {
+    use marketnote::signals::stance::headline;
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in ["2020-03-20", "2022-06-17", "2025-12-12"] {
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, Some(d(as_of))).unwrap();
+        let charts = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+        let svg = |n: &str| charts.iter().find(|c| c.name == n).and_then(|c| c.svg.clone()).unwrap();
+        let stop = match a.stance.stance {
+            StanceKind::Neutral => None,
+            s => headline(&a.stance.invalidation, s).map(|(l, _)| l),
+        };
+        for (name, tf) in [("weekly", "weekly"), ("3day", "3-day"), ("daily", "daily")] {
+            let text = svg(name);
+            match stop.filter(|l| l.timeframe() == tf) {
+                Some(l) => {
+                    let v = format!("{:.2}", l.value);
+                    assert!(
+                        text.lines().any(|x| x.trim_end().ends_with(&format!("stop {v}"))),
+                        "{as_of} {name}: the lead's stop {v} is not labelled stop: {:?}",
+                        text.lines().filter(|x| x.contains(&v)).collect::<Vec<_>>()
+                    );
+                    assert_eq!(text.matches("stop ").count(), 1, "{as_of} {name}: more than one stop");
+                }
+                None => assert!(!text.contains("stop "), "{as_of} {name}: a stop the lead does not name"),
+            }
+            // Each risk level on this timeframe is named once: a level another label already
+            // names at the same price joins that label.
+            for l in a.stance.invalidation.iter().filter(|l| l.timeframe() == tf) {
+                let v = format!(" {:.2}", l.value);
+                // Swing markers ("LH 169.14") name the pivot, not the level.
+                let marker = |x: &str| {
+                    ["H ", "HH ", "LH ", "L ", "HL ", "LL "].iter().any(|p| x.trim().starts_with(p))
+                };
+                let n = text.lines().filter(|x| x.trim_end().ends_with(&v) && !marker(x)).count();
+                assert!(n <= 1, "{as_of} {name}:{v} labelled {n} times");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_lower_high_is_never_labelled_h_even_once_overturned() {
+    let mut a = analysis(900, true, true);
+    let od = a.daily.date[a.daily.len() - 3];
+    let h1 = a.signals.iter_mut().find(|s| s.id == "risk_lower_high").unwrap();
+    let (h_prev, h_last) = (h1.num("H_prev").unwrap(), h1.num("H_last").unwrap());
+    assert!(h_last < h_prev);
+    for overturned in [false, true] {
+        let mut a = a.clone();
+        if overturned {
+            let h1 = a.signals.iter_mut().find(|s| s.id == "risk_lower_high").unwrap();
+            h1.push("overturn_date", Ev::Date { v: od });
+        }
+        let svg = render_all_svg_named(&a, "daily");
+        let v = format!("{h_last:.2}");
+        let named = |p: &str| svg.lines().any(|l| l.trim().starts_with(&format!("{p} {v}")));
+        assert!(named("LH"), "overturned {overturned}: the lower high {v} is not labelled LH");
+        assert!(!named("H"), "overturned {overturned}: the lower high {v} is labelled H");
+    }
+}
+
+#[test]
+fn pdf_charts_print_their_smallest_text_at_8_pt_or_more_at_the_text_width() {
+    use marketnote::chart::{render_all_svg, render_pdf, PDF_H, PDF_W};
+    use marketnote::report::pdf::TEXT_WIDTH_PT;
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-06-17"))).unwrap();
+    // The PDF variant is what the PDF places (PNG, PDF_W pixels wide at the text width) ...
+    let pdf = render_pdf(&a, Theme::Light).unwrap();
+    assert!(pdf.len() >= 5);
+    for c in &pdf {
+        assert_eq!(png_size(&c.png), (PDF_W, PDF_H), "{}", c.name);
+    }
+    // ... drawn exactly as its SVG at the same size: printed size of the smallest text is
+    // font px × text width / image width.
+    let c = ChartConfig { width: PDF_W, height: PDF_H, svg: true, ..cfg.output.charts.clone() };
+    for chart in render_all_svg(&a, Theme::Light, &c).unwrap() {
+        let sizes = font_sizes(chart.svg.as_deref().unwrap());
+        let min = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+        let pt = min * TEXT_WIDTH_PT / PDF_W as f64;
+        assert!(pt >= 8.0 - 0.01, "{}: smallest text prints at {pt:.2} pt", chart.name);
+    }
+    // The wide chart (1500 px, for the HTML column) would print at about 7.05 pt.
+    let wide = render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+    let min = font_sizes(wide[0].svg.as_deref().unwrap()).into_iter().fold(f64::INFINITY, f64::min);
+    assert!(min * TEXT_WIDTH_PT / (cfg.output.charts.width as f64) < 7.5);
+}
+
+#[test]
+fn the_weekly_chart_draws_the_obv_trendline_the_text_cites() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in ["2025-12-12", "2020-03-20"] {
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, Some(d(as_of))).unwrap();
+        let d3 = a.signals.iter().find(|s| s.id == "wk_volume_trendline_support").unwrap();
+        let fitted = matches!(d3.ev("pullback_dates"), Some(Ev::Dates { v }) if !v.is_empty());
+        let svg = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+        let weekly = svg.iter().find(|c| c.name == "weekly").and_then(|c| c.svg.clone()).unwrap();
+        assert_eq!(weekly.contains("OBV trendline (fit through the pullback lows)"), fitted, "{as_of}");
+        assert_eq!(weekly.contains("OBV trend "), fitted, "{as_of}: the line's value label");
     }
 }

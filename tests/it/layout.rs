@@ -114,13 +114,16 @@ fn the_sample_reads_on_a_phone() {
          {th=Math.max(th,x.getBoundingClientRect().height)}\
          const p=parseFloat(w.getComputedStyle(d.querySelector('main p')).fontSize);\
          return [e.scrollWidth,e.clientWidth,Math.round(th),d.querySelectorAll('table').length,\
-         d.querySelectorAll('.table-wrap > table').length,p].join(' ')",
+         d.querySelectorAll('.table-wrap > table').length,p,\
+         Math.max(0,...[...d.querySelectorAll('.table-wrap')].map(x=>x.scrollWidth-x.clientWidth))].join(' ')",
     );
     let v: Vec<f64> = got.split(' ').map(|x| x.parse().unwrap()).collect();
     assert!(v[0] <= v[1], "the page scrolls sideways at 390 px: scrollWidth {} > {}", v[0], v[1]);
     assert!(v[2] < 40.0, "a table header wraps at 390 px: {} px tall", v[2]);
     assert!(v[3] >= 3.0 && v[3] == v[4], "every table is in its wrapper: {got}");
     assert!(v[5] >= 15.0, "body text is {} px", v[5]);
+    // Wide tables stack their rows on a phone: none scrolls sideways in its wrapper.
+    assert!(v[6] <= 0.0, "a table scrolls sideways at 390 px by {} px", v[6]);
 
     // A chart opened through its link: a fixed overlay, the image at least 750 CSS px wide.
     let got = probe(
