@@ -265,7 +265,7 @@ pub fn render_track(
         return Ok(None);
     }
     text::ensure().map_err(Error::Internal)?;
-    Ok(Some(track_chart(analysis, tr, theme, cfg, Out { png: true, svg: cfg.svg })?.0))
+    Ok(Some(track_chart(analysis, tr, theme, cfg, Out { png: true, svg: cfg.svg, phone: true })?.0))
 }
 
 /// Puts `track` where [`render_all`] has it in `charts` (rendered without a track record): before
