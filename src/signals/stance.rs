@@ -759,7 +759,14 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         }
     }
     if stance != StanceKind::Long {
-        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
+        // A later high above the last confirmed pivot (`H_new`, not yet confirmed) supersedes
+        // it: a short's stop sits above the latest high, not an older, lower one.
+        match num(ids::H1, "H_new") {
+            Some(h) => {
+                push(ids::H1, Some(h), "latest daily high (not yet a confirmed swing high)", DailyClose, a)
+            }
+            None => push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a),
+        }
     }
     // OBV support line.
     let (line, obv_now) = (num(ids::H2, "obv_line"), num(ids::H2, "obv"));
@@ -986,7 +993,7 @@ pub fn assess_invalidation(
 ///
 /// - daily swing low of `risk_lower_high` (`Lmid`): the later of its date and the last swing
 ///   high's (`H_last_date`), where that signal looks for its breach; the latest swing high
-///   (`H_last`): its date;
+///   (`H_last`, or the later, higher `H_new` when there is one): its date;
 /// - weekly squeeze-zone top, for a long: the weekly reclaim (`reclaim_date` of
 ///   `wk_compression_cluster_reclaim`); for a short: undated (the short begins with the current
 ///   run below the zone);
@@ -1002,7 +1009,7 @@ pub fn level_formed(l: &Invalidation, results: &[SignalResult]) -> Option<chrono
             let h_last = r.date("H_last_date")?;
             Some(r.date("Lmid_date").map_or(h_last, |m| m.max(h_last)))
         }
-        (ids::H1, Trigger::CloseAbove) => r.date("H_last_date"),
+        (ids::H1, Trigger::CloseAbove) => r.date("H_new_date").or_else(|| r.date("H_last_date")),
         (ids::D1, Trigger::CloseBelow) => r.date("reclaim_date"),
         (ids::E1, Trigger::CloseBelow) => r.date("breakout_date"),
         (ids::E1, Trigger::CloseAbove) => {

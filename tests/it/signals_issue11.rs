@@ -565,3 +565,62 @@ fn a_fresh_low_under_the_anchor_is_named_not_measured_from_2020_03_20() {
         assert!(why.contains("2018-12-28 anchor low was undercut by the 2020-03-20 low"), "{id}: {why}");
     }
 }
+
+#[test]
+fn a_later_higher_high_supersedes_the_latest_swing_high_2025_12_12_and_2024_07_19() {
+    for (date, h_last, h_new, h_new_date) in
+        [("2025-12-12", 246.38, 258.20, "2025-12-12"), ("2024-07-19", 204.64, 226.64, "2024-07-17")]
+    {
+        let a = at(date);
+        let h1 = get(&a, "risk_lower_high");
+        let r2 = |x: f64| (x * 100.0).round() / 100.0;
+        // H_last stays the latest confirmed pivot; the later, higher high is named beside it.
+        assert_eq!(h1.num("H_last").map(r2), Some(h_last), "{date}");
+        assert_eq!(h1.num("H_new").map(r2), Some(h_new), "{date}");
+        assert_eq!(h1.date("H_new_date"), Some(d(h_new_date)), "{date}");
+        // No level calls the older, lower high the latest one.
+        let cites_old =
+            a.stance.invalidation.iter().any(|l| l.signal == "risk_lower_high" && r2(l.value) == h_last);
+        assert!(!cites_old, "{date}: {:?}", a.stance.invalidation);
+    }
+}
+
+#[test]
+fn the_latest_daily_leg_in_a_crash_is_the_down_leg_2020_03_20() {
+    let a = at("2020-03-20");
+    let f1 = get(&a, "d1_stacked_level_reclaim");
+    assert_eq!(text(f1, "direction"), Some("down"), "{}", f1.sentence);
+    assert!(f1.date("leg_end").unwrap() >= d("2020-03-16"), "{}", f1.sentence);
+    assert!(!f1.sentence.contains("up-leg"), "{}", f1.sentence);
+}
+
+#[test]
+fn the_latest_swing_high_has_no_later_higher_high_unnamed_at_every_week_end() {
+    let a = full();
+    let rows = week_end_results();
+    let (mut checked, mut newer) = (0, 0);
+    for (date, rs, _) in &rows {
+        let h1 = rs.iter().find(|r| r.id == "risk_lower_high").unwrap();
+        let (Some(hl), Some(hd)) = (h1.num("H_last"), h1.date("H_last_date")) else { continue };
+        let di = a.daily.date.binary_search(date).unwrap();
+        let (hi, dt) = (&a.daily.high[..=di], &a.daily.date[..=di]);
+        let i_last = dt.binary_search(&hd).unwrap();
+        // No confirmed 5/5 pivot high (SIGNALS.md §3) after H_last before the as-of date.
+        for i in i_last + 1..=di.saturating_sub(5) {
+            let left = hi[i.saturating_sub(5)..i].iter().all(|&x| hi[i] > x);
+            let right = hi[i + 1..=i + 5].iter().all(|&x| hi[i] >= x);
+            assert!(!(i >= 5 && left && right), "{date}: pivot {} after H_last {hd}", dt[i]);
+        }
+        // A higher high after it is always named (H_new), and H_new is the highest since.
+        let max_after = hi[i_last + 1..].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        match h1.num("H_new") {
+            Some(h) => {
+                newer += 1;
+                assert!(h > hl && h == max_after, "{date}: H_new {h}, H_last {hl}, max {max_after}");
+            }
+            None => assert!(max_after <= hl, "{date}: {max_after} after {hl} unnamed"),
+        }
+        checked += 1;
+    }
+    assert!(checked > 700 && newer > 100, "{checked} {newer}");
+}
