@@ -624,3 +624,76 @@ fn the_latest_swing_high_has_no_later_higher_high_unnamed_at_every_week_end() {
     }
     assert!(checked > 700 && newer > 100, "{checked} {newer}");
 }
+
+#[test]
+fn a_squeeze_zone_years_old_is_no_level_2022_06_17_and_2024_07_19() {
+    // 2022-06-17: the nearest band above price (214.95–232.28, ended 2021-10-29) broke down on
+    // 2021-12-03, 28 weeks earlier: no stop is read from it. 2024-07-19: the same band, 137
+    // weeks after its breakdown.
+    for (date, age) in [("2022-06-17", 28.0), ("2024-07-19", 137.0)] {
+        let a = at(date);
+        let d1 = get(&a, "wk_compression_cluster_reclaim");
+        assert_eq!(text(d1, "short_level_status"), Some("old"), "{date}");
+        assert_eq!(d1.num("short_level_age"), Some(age), "{date}");
+        assert_eq!(d1.date("first_breakdown_date"), Some(d("2021-12-03")), "{date}");
+        assert!(d1.date("breakdown_date").is_some_and(|b| b >= d("2021-12-03")), "{date}");
+        let zone = a.stance.invalidation.iter().find(|l| l.signal == "wk_compression_cluster_reclaim");
+        assert!(zone.is_none(), "{date}: {zone:?}");
+    }
+    // A recent, compact zone stays a level: the 2025-08-15 reclaim of 217.80–226.48.
+    let a = at("2025-12-12");
+    let d1 = get(&a, "wk_compression_cluster_reclaim");
+    assert_eq!(text(d1, "top_level"), Some("ok"));
+    assert!(a
+        .stance
+        .invalidation
+        .iter()
+        .any(|l| l.signal == "wk_compression_cluster_reclaim" && l.value == 226.48));
+}
+
+#[test]
+fn a_3_day_zone_bottom_carries_its_breakdown_date_2022_06_17() {
+    use signals::stance::level_formed;
+    let a = at("2022-06-17");
+    let e1 = get(&a, "d3_consolidation_hold");
+    let bd = e1.date("breakdown_date").expect("the 3-day zone broke down");
+    assert!(bd > e1.date("zone_end").unwrap(), "{bd}");
+    let lv = a.stance.invalidation.iter().find(|l| l.signal == "d3_consolidation_hold").unwrap();
+    assert_eq!(lv.value, e1.num("zlo").unwrap(), "{lv:?}");
+    assert_eq!(level_formed(lv, &a.signals), Some(bd));
+}
+
+#[test]
+fn zone_levels_are_compact_and_recent_at_every_week_end() {
+    use signals::stance::{levels, StanceKind};
+    let rows = weekly_week_end_results();
+    let (mut listed, mut refused) = (0, 0);
+    for (date, rs, w) in &rows {
+        let d1 = rs.iter().find(|r| r.id == "wk_compression_cluster_reclaim").unwrap();
+        let Some(atr) = d1.num("atr") else { continue };
+        for k in [StanceKind::Long, StanceKind::Short, StanceKind::Neutral] {
+            for l in levels(rs, k).into_iter().filter(|l| l.signal == "wk_compression_cluster_reclaim") {
+                listed += 1;
+                let (band, age) = if l.trigger == signals::stance::Trigger::CloseAbove {
+                    (d1.ev("short_band"), d1.num("short_level_age"))
+                } else {
+                    (d1.ev("top_band"), d1.num("top_level_age"))
+                };
+                let Some(Ev::Range { lo, hi }) = band else { panic!("{date}: {l:?} without its band") };
+                assert!(hi - lo <= 3.0 * atr + 1e-9, "{date}: {l:?} from a band {lo}–{hi}, ATR {atr}");
+                assert!(age.unwrap() <= 26.0, "{date}: {l:?} {age:?} weeks old");
+                if let Some(bd) = d1.date("breakdown_date") {
+                    // The breakdown starts a run of weekly closes under the band after it ended.
+                    let end = d1.date("short_band_end").unwrap();
+                    let j = w.date.iter().position(|x| *x == bd).unwrap();
+                    assert!(w.close[j] < *lo, "{date}");
+                    assert!(bd > end, "{date}");
+                }
+            }
+        }
+        if matches!(text(d1, "short_level_status"), Some("old" | "wide")) {
+            refused += 1;
+        }
+    }
+    assert!(listed > 500 && refused > 100, "{listed} {refused}");
+}
