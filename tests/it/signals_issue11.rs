@@ -3,7 +3,7 @@
 //! record equal to `analyze` at earlier week ends.
 
 use crate::sig_common::said;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use marketnote::baserates::complete_prefix;
 use marketnote::config::NoteConfig;
 use marketnote::data::Bars;
@@ -345,28 +345,86 @@ fn the_note_and_signals_json_carry_the_track_record() {
 #[test]
 fn a_stale_monthly_policy_rate_is_not_read_as_current_2020_03_20() {
     // February's fed funds average (1.58%) after the March 3 and 15 cuts: the 2-year fell about
-    // a point since February, as much as the spread, so B1 does not claim cuts are "priced".
+    // a point since February, more than a policy step: reported with its month, not scored.
     let a = at("2020-03-20");
     let b1 = get(&a, "macro_rate_cut_expectations");
-    assert_eq!(b1.state, State::Neutral, "{}", b1.sentence);
+    assert_eq!(b1.state, State::Unavailable, "{}", b1.sentence);
     assert!(b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
     assert!(!b1.sentence.contains("pricing rate cuts"), "{}", b1.sentence);
-    assert!(b1.sentence.contains("since February 2020"), "{}", b1.sentence);
+    assert!(b1.sentence.contains("February 2020"), "{}", b1.sentence);
     let moved = b1.num("d2y_since_ff_month").unwrap();
     assert!(moved < -0.8, "{moved}");
 }
 
 #[test]
-fn a_stale_monthly_rate_far_from_the_2_year_still_reads_2022_06_17() {
-    // May 2022's average (0.77%) after the June 15 hike: the 2-year rose since May, but it sits
-    // 2.4 pp above the average, far more than it moved, so "no cuts priced" stands, naming May.
-    let a = at("2022-06-17");
-    let b1 = get(&a, "macro_rate_cut_expectations");
-    assert_eq!(b1.state, State::Bearish, "{}", b1.sentence);
-    assert!(!b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
-    assert!(b1.sentence.contains("the May 2022 average"), "{}", b1.sentence);
-    let moved = b1.num("d2y_since_ff_month").unwrap();
-    assert!(moved > 0.25 && moved < b1.num("spread").unwrap(), "{moved}");
+fn a_stale_monthly_rate_is_not_scored_2022_06_17_for_every_instrument() {
+    // May 2022's average (0.77%) after the June 15 hike (75 bp): the 2-year rose 0.52 pp since
+    // May, two policy steps. IWM and QQQ (and SPY) say the same: not assessed, naming May.
+    let c = NoteConfig::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml")).unwrap();
+    let ds = marketnote::data::load(&c).unwrap();
+    let iwm = analyze(&c, ds, Some(d("2022-06-17"))).unwrap();
+    let b1 = get(&iwm, "macro_rate_cut_expectations");
+    assert_eq!(b1.state, State::Unavailable, "{}", b1.sentence);
+    assert!(b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
+    let why = b1.reason.as_ref().unwrap().to_string();
+    assert!(why.contains("May 2022 fed funds average (0.77%)"), "{why}");
+    let dir = tempfile_dir("b1_uni");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .args(["batch", "samples/universe.toml", "-o"])
+        .arg(&dir)
+        .args(["--as-of", "2022-06-17"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for sym in ["IWM", "QQQ"] {
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(sym).join("signals.json")).unwrap())
+                .unwrap();
+        let s = j["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "macro_rate_cut_expectations")
+            .unwrap();
+        assert_eq!(s["state"], "unavailable", "{sym}: {s}");
+        assert!(s["reason"]["detail"].as_str().unwrap().contains("May 2022"), "{sym}: {s}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tempfile_dir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("marketnote-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn a_monthly_policy_rate_is_scored_only_while_current_at_every_week_end() {
+    let a = full();
+    let (mut scored, mut refused) = (0, 0);
+    each_week_end(|input, _| {
+        let mut inp = input.clone();
+        inp.macros = &a.dataset.macros;
+        let rs = signals::macro_::evaluate(&inp);
+        let b1 = rs.iter().find(|r| r.id == "macro_rate_cut_expectations").unwrap();
+        let Some(Ev::Month { v: m }) = b1.ev("ff_month") else { return };
+        let months = (inp.as_of.year() * 12 + inp.as_of.month() as i32) - (m.year() * 12 + m.month() as i32);
+        let moved = b1.num("d2y_since_ff_month");
+        let current = months <= 1 && moved.is_some_and(|x| x.abs() < 0.25);
+        if b1.state == State::Unavailable {
+            refused += 1;
+            assert!(
+                !current || b1.reason.is_some() && !b1.flags.contains(&Flag::PolicyRateStale),
+                "{}",
+                inp.as_of
+            );
+        } else {
+            scored += 1;
+            assert!(current, "{}: {m} average scored ({months} months, moved {moved:?})", inp.as_of);
+        }
+    });
+    assert!(scored > 100 && refused > 100, "{scored} {refused}");
 }
 
 #[test]
