@@ -1117,8 +1117,11 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
         ("Reclaims across all higher timeframes", "Breakdowns across the higher timeframes"),
         ("Expanding momentum after long contraction", "Momentum expanding downward"),
         ("Persistent accumulation on volume", "Distribution on volume"),
-        ("No distribution signals on the daily", "Distribution days on the daily"),
+        ("At most two distribution days on the daily", "Five or more distribution days on the daily"),
     ];
+    // The distribution item reads the one count F4 computed (`active`, distribution days in
+    // its 25-session window), so the checklist and the Daily section cannot disagree.
+    let dd = find(results, ids::F4).filter(|r| available(r)).and_then(|r| r.num("active"));
     let lists: [&[&'static str]; 4] =
         [&[ids::D1, ids::E1, ids::F1], &[ids::D4, ids::E4], &[ids::D2, ids::D3, ids::E3], &[ids::F4]];
     let items = titles
@@ -1129,7 +1132,12 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
             // supported by F4 bearish, which `want` already expresses.
             let k = list.iter().filter(|id| supports(id)).count();
             let assessed = list.iter().filter(|id| state_of(results, id) != State::Unavailable).count();
-            item(if short { short_t } else { long_t }, tick_of(k, assessed, list.len()), list, results)
+            let t = if short { short_t } else { long_t };
+            let t = match dd.filter(|_| list == [ids::F4]) {
+                Some(n) => format!("{t} ({} in the last 25 sessions)", n as usize),
+                None => t.to_string(),
+            };
+            item(&t, tick_of(k, assessed, list.len()), list, results)
         })
         .collect();
     Checklist { short, ..finish_checklist(items) }

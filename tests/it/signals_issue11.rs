@@ -755,3 +755,14 @@ fn zone_levels_are_compact_and_recent_at_every_week_end() {
     }
     assert!(listed > 500 && refused > 100, "{listed} {refused}");
 }
+
+#[test]
+fn the_distribution_checklist_item_reads_f4s_count_2025_12_12() {
+    // One distribution day (2025-12-12): the checklist no longer says "No distribution" beside it.
+    let a = at("2025-12-12");
+    let f4 = get(&a, "d1_no_distribution");
+    assert_eq!(f4.num("active"), Some(1.0));
+    let item = a.checklist.items.iter().find(|i| i.signals == ["d1_no_distribution"]).unwrap();
+    assert_eq!(item.title, "At most two distribution days on the daily (1 in the last 25 sessions)");
+    assert!(!item.title.starts_with("No distribution"), "{}", item.title);
+}
