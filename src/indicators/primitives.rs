@@ -559,6 +559,18 @@ pub fn median(x: &[f64]) -> Option<f64> {
     Some(if m % 2 == 1 { v[m / 2] } else { (v[m / 2 - 1] + v[m / 2]) / 2.0 })
 }
 
+/// The start of the latest run of indices in `from..=to` whose value satisfies `pred` (the run
+/// need not reach `to`): None when no index in the range does. Used to date a breakdown from
+/// the current (or last) run of closes under a zone, so a break back below re-forms it.
+pub fn latest_run_start(x: &[f64], from: usize, to: usize, pred: impl Fn(f64) -> bool) -> Option<usize> {
+    let to = to.min(x.len().checked_sub(1)?);
+    let mut j = (from..=to).rev().find(|&j| pred(x[j]))?;
+    while j > from && pred(x[j - 1]) {
+        j -= 1;
+    }
+    Some(j)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

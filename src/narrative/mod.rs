@@ -2063,6 +2063,14 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                 let rel = if h > p { "above" } else { "below" };
                 let verdict = match (r.state, r.date("overturn_date")) {
                     (State::Bearish, _) => "a lower high".to_string(),
+                    // A higher high whose swing low later closes broke is no "no lower high".
+                    _ if h > p && r.date("breach_date").is_some() => match n("Lmid") {
+                        Some(l) => format!(
+                            "a higher high, but price has since closed under the {} swing low",
+                            price(l)
+                        ),
+                        None => "a higher high, since broken".to_string(),
+                    },
                     _ if h > p => "no lower high".to_string(),
                     (_, Some(_)) => String::new(),
                     _ => "a lower high not yet confirmed".to_string(),

@@ -556,8 +556,9 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                      ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} {holds_of}."
                 ),
                 _ => format!(
-                    "There is no impulsive multi-level reclaim on the daily chart: the latest up-leg from {{leg_start}} \
-                     spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}."
+                    "There is no impulsive multi-level reclaim on the daily chart: the latest {} from {{leg_start}} \
+                     spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}.",
+                    if matches!(r.ev("direction"), Some(Ev::Text { v }) if v == "down") { "down-leg" } else { "up-leg" }
                 ),
             }
             .into()

@@ -190,7 +190,11 @@ fn extended_words(e: &Extended, word: &str) -> String {
         pct_abs(l.value / e.close - 1.0),
         if l.value > e.close { "above" } else { "below" },
         l.basis,
-        price(e.close),
+        // A 3-day bar can end before the as-of date: its close is dated.
+        match (l.basis, e.close_date) {
+            (InvalidationBasis::ThreeDayClose, Some(d)) => format!("{} on {d}", price(e.close)),
+            _ => price(e.close),
+        },
         e.atrs,
         count_word(MAX_STOP_ATR),
         l.basis,

@@ -227,7 +227,7 @@ fn f1_stacked_levels(
         Crossed { levels: Vec::new(), held: 0 }
     };
     // The down-leg's levels matter only when it is impulsive (else it is never the one reported).
-    let cd = if down.impulsive {
+    let cd = if down.impulsive || (down.e > up.e && !super::quiet()) {
         crossed(input, down, atr14[down.s], &smas)
     } else {
         Crossed { levels: Vec::new(), held: 0 }
@@ -241,6 +241,9 @@ fn f1_stacked_levels(
         (true, true) if down.e > up.e => (down, &cd, State::Bearish),
         (true, _) => (up, &cu, State::Bullish),
         (false, true) => (down, &cd, State::Bearish),
+        // Neither leg qualifies: the one that ended last is the latest leg (a down-leg in a
+        // crash, not an older up-leg it has since erased).
+        (false, false) if down.e > up.e => (down, &cd, State::Neutral),
         (false, false) => (up, &cu, State::Neutral),
     };
     let n_rec = x.levels.len();

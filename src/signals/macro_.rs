@@ -281,10 +281,10 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
         r.flags.push(Flag::PolicyRateMonthly);
     }
     // A monthly average is for month M, published with a lag: the policy rate may have moved
-    // since. The 2-year's move since M (against its own average over M) bounds what the market
-    // has seen since; when it moved toward the spread's side by about as much as the spread (its
-    // move plus a half-point policy step), the spread against the stale average cannot tell cuts
-    // still priced from cuts already made (or hikes), so no expectation is read from it.
+    // since. One rule (SIGNALS.md §4 B1), the same for every instrument: a monthly value is scored
+    // only while its month is the one before the as-of month (the latest an average can be) and
+    // the 2-year (against its own average over M) has moved less than a quarter point (one
+    // policy step) since; otherwise it is reported with its month and not assessed.
     let ff_month = ff.last().period;
     let since_month = if monthly {
         let next = ff_month.checked_add_months(chrono::Months::new(1)).unwrap_or(ff_month);
@@ -297,15 +297,23 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     } else {
         None
     };
-    let stale =
-        since_month.is_some_and(|d| d.abs() >= 0.25 && d * spread > 0.0 && spread.abs() < d.abs() + 0.5);
+    let month_no = |d: NaiveDate| d.year() * 12 + d.month() as i32;
+    let months = u32::try_from(month_no(input.as_of) - month_no(ff_month)).unwrap_or(0);
+    let stale = monthly && (months > 1 || since_month.is_some_and(|d| d.abs() >= 0.25));
     if let Some(d) = since_month {
         r.push_num("d2y_since_ff_month", d, Unit::Pp);
+    }
+    if monthly {
         r.push("ff_month", Ev::Month { v: ff_month });
     }
     if stale {
         r.flags.push(Flag::PolicyRateStale);
-        return r.conclude(State::Neutral, 0.0, Branch::B1Stale);
+        r.state = State::Unavailable;
+        r.strength = 0.0;
+        r.branch = Branch::B1Stale;
+        r.reason =
+            Some(Unavailable::PolicyRateStale { month: ff_month, value: f, months, moved: since_month });
+        return r;
     }
     // Cuts are priced when the 2-year sits clearly below the policy rate and is not being priced
     // back up: either deep below (half a point, two quarter-point cuts) and not rising, or a

@@ -258,6 +258,19 @@ pub enum Unavailable {
         /// Weeks after the low the signal needs.
         need: usize,
     },
+    /// A monthly policy-rate average (no daily series configured) too old to score against the
+    /// 2-year (B1): its month is more than one month before the as-of month, or the 2-year has
+    /// moved a quarter point or more (one policy step) since that month.
+    PolicyRateStale {
+        /// The month of the average (its first day).
+        month: NaiveDate,
+        /// The average, %.
+        value: f64,
+        /// Months between it and the as-of month.
+        months: u32,
+        /// The 2-year's move since that month, pp (None when it could not be measured).
+        moved: Option<f64>,
+    },
     /// A specific observation the calculation needs was never published (e.g. a month skipped
     /// by the statistics agency).
     MissingObservation {
@@ -292,6 +305,22 @@ impl std::fmt::Display for Unavailable {
             }
             Unavailable::MissingObservation { input, period } => {
                 write!(f, "{input} has no observation for {}", period.format("%B %Y"))
+            }
+            Unavailable::PolicyRateStale { month, value, months, moved } => {
+                write!(
+                    f,
+                    "the policy rate is the {} fed funds average ({value:.2}%)",
+                    month.format("%B %Y")
+                )?;
+                match moved {
+                    Some(d) if *months <= 1 => write!(
+                        f,
+                        ", and the 2-year has moved {}{:.2} pp since, a policy step or more; a daily rate (DFF) is needed",
+                        if *d < 0.0 { "\u{2212}" } else { "+" },
+                        d.abs()
+                    ),
+                    _ => write!(f, ", {months} months before this one; a daily rate (DFF) is needed"),
+                }
             }
         }
     }

@@ -8,7 +8,7 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price: 0.25·ATR at `H_last`), `breach_date` (Date: the first close under `Lmid` after `H_last`), `overturn_date` (Date: for a lower high, the first close above `H_prev` after it), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
+//! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price: 0.25·ATR at `H_last`), `breach_date` (Date: the first close under `Lmid` after `H_last`), `overturn_date` (Date: for a lower high, the first close above `H_prev` after it), `H_new`, `H_new_date` (Price, Date: the highest high after `H_last` when it tops `H_last`: a later high not yet confirmed as a pivot), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
 //! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line, falling_lows), `line_kind` (Text rising/flat/falling; falling lows are no support line), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
 
 use super::branch::{Branch, Flag};
@@ -151,6 +151,16 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     }
     if let Some(k) = overturn {
         r.push("overturn_date", Ev::Date { v: b.date[k] });
+    }
+    // A high after the last confirmed pivot that tops it (not yet confirmed: a pivot needs five
+    // sessions after it) supersedes it as the latest high: `H_last` stays the latest confirmed
+    // swing high, and `H_new` names the higher, later high so no reader (nor a short's stop)
+    // takes the older, lower one for the latest.
+    if let Some(k) = (sw.i_last + 1..=t).max_by(|&x, &y| b.high[x].total_cmp(&b.high[y]).then(y.cmp(&x))) {
+        if b.high[k] > hl {
+            r.push_num("H_new", b.high[k], Unit::Price);
+            r.push("H_new_date", Ev::Date { v: b.date[k] });
+        }
     }
 
     // Weekly secondary (pivots 2/2): a lower high that no weekly close since, nor the last daily

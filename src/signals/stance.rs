@@ -317,6 +317,8 @@ pub struct Extended {
     pub level: Invalidation,
     /// The last close on the level's timeframe.
     pub close: f64,
+    /// The date of that close (a 3-day bar can end before the as-of date).
+    pub close_date: Option<chrono::NaiveDate>,
     /// ATR(14) of the level's timeframe at the last bar.
     pub atr: f64,
     /// |close − level| / atr.
@@ -697,14 +699,23 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
             },
         }
     };
-    // Weekly compression cluster.
+    // Weekly compression cluster. A zone is a level only while the band behind it is compact
+    // and recent (D1's `top_level` / `short_level_status`: ok, wide or old); otherwise the
+    // signal's evidence says why and no zone level is listed.
+    let zone_ok = |key: &str| {
+        find(results, ids::D1).filter(|r| available(r)).is_some_and(|r| match r.ev(key) {
+            Some(super::Ev::Text { v }) => v == "ok",
+            _ => true,
+        })
+    };
     let (top, close) = (num(ids::D1, "top"), num(ids::D1, "close"));
     let [l, s] = pick(top.zip(close).map(|(t, c)| c >= t));
-    if l {
+    if l && zone_ok("top_level") {
         push(ids::D1, top, "weekly compression cluster top", WeeklyClose, b);
     }
-    if s {
+    if s && zone_ok("short_level_status") {
         // The nearest band top above the close (a reclaim of that band), else the cluster top.
+        // (Evidence without `short_level`, e.g. an older signals.json: the nearest band top.)
         let band_top = find(results, ids::D1).filter(|r| available(r)).and_then(|r| {
             r.facts
                 .bands
@@ -714,7 +725,7 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
                 .filter(|hi| close.is_some_and(|c| *hi > c))
                 .min_by(|x, y| x.total_cmp(y))
         });
-        match band_top {
+        match num(ids::D1, "short_level").or(band_top) {
             Some(v) if Some(v) != top => push(
                 ids::D1,
                 Some(v),
@@ -759,7 +770,14 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         }
     }
     if stance != StanceKind::Long {
-        push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a);
+        // A later high above the last confirmed pivot (`H_new`, not yet confirmed) supersedes
+        // it: a short's stop sits above the latest high, not an older, lower one.
+        match num(ids::H1, "H_new") {
+            Some(h) => {
+                push(ids::H1, Some(h), "latest daily high, not yet a confirmed swing high", DailyClose, a)
+            }
+            None => push(ids::H1, num(ids::H1, "H_last"), "latest daily swing high", DailyClose, a),
+        }
     }
     // OBV support line.
     let (line, obv_now) = (num(ids::H2, "obv_line"), num(ids::H2, "obv"));
@@ -871,7 +889,14 @@ pub fn extended(levels: &[Invalidation], idea: StanceKind, input: &super::Signal
         Trigger::CloseAbove => l.value - MAX_STOP_ATR * atr,
         Trigger::CloseBelow => l.value + MAX_STOP_ATR * atr,
     };
-    Some(Extended { level: l.clone(), close, atr, atrs, pct: (close - l.value).abs() / close, actionable_at })
+    let bars = match l.basis {
+        InvalidationBasis::WeeklyClose => input.weekly,
+        InvalidationBasis::ThreeDayClose => input.three_day[0],
+        InvalidationBasis::DailyClose | InvalidationBasis::Obv => input.daily,
+    };
+    let close_date = bars.date.last().copied();
+    let pct = (close - l.value).abs() / close;
+    Some(Extended { level: l.clone(), close, close_date, atr, atrs, pct, actionable_at })
 }
 
 /// The nearest level on `side` that still holds, with its distance from the last close as a
@@ -986,13 +1011,14 @@ pub fn assess_invalidation(
 ///
 /// - daily swing low of `risk_lower_high` (`Lmid`): the later of its date and the last swing
 ///   high's (`H_last_date`), where that signal looks for its breach; the latest swing high
-///   (`H_last`): its date;
+///   (`H_last`, or the later, higher `H_new` when there is one): its date;
 /// - weekly squeeze-zone top, for a long: the weekly reclaim (`reclaim_date` of
-///   `wk_compression_cluster_reclaim`); for a short: undated (the short begins with the current
-///   run below the zone);
+///   `wk_compression_cluster_reclaim`); for a short: the breakdown below that band
+///   (`breakdown_date`), else undated (the short begins with the current run below the zone);
 /// - 3-day zone top, for a long: the breakout (`breakout_date` of `d3_consolidation_hold`); for
 ///   a close above it: the zone's last bar (`zone_end`), so a breakout that did not hold counts;
-///   the zone bottom (a short's level after a break down): undated;
+///   the zone bottom (a short's level after a break down): the breakdown (`breakdown_date`: the
+///   first 3-day close under the zone after it ended);
 /// - OBV support line, for a long: its second pivot (`p2_date`); for a short: the break
 ///   (`t_b_date`).
 pub fn level_formed(l: &Invalidation, results: &[SignalResult]) -> Option<chrono::NaiveDate> {
@@ -1002,12 +1028,14 @@ pub fn level_formed(l: &Invalidation, results: &[SignalResult]) -> Option<chrono
             let h_last = r.date("H_last_date")?;
             Some(r.date("Lmid_date").map_or(h_last, |m| m.max(h_last)))
         }
-        (ids::H1, Trigger::CloseAbove) => r.date("H_last_date"),
+        (ids::H1, Trigger::CloseAbove) => r.date("H_new_date").or_else(|| r.date("H_last_date")),
         (ids::D1, Trigger::CloseBelow) => r.date("reclaim_date"),
+        (ids::D1, Trigger::CloseAbove) => r.date("breakdown_date"),
         (ids::E1, Trigger::CloseBelow) => r.date("breakout_date"),
         (ids::E1, Trigger::CloseAbove) => {
             let top = r.num("ztop").filter(|t| (t - l.value).abs() < 1e-9);
-            top.and(r.date("zone_end"))
+            let bottom = r.num("zlo").filter(|t| (t - l.value).abs() < 1e-9);
+            top.and(r.date("zone_end")).or(bottom.and(r.date("breakdown_date")))
         }
         (ids::H2, Trigger::CloseBelow) => r.date("p2_date"),
         (ids::H2, Trigger::CloseAbove) => r.date("t_b_date"),
@@ -1089,8 +1117,10 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
         ("Reclaims across all higher timeframes", "Breakdowns across the higher timeframes"),
         ("Expanding momentum after long contraction", "Momentum expanding downward"),
         ("Persistent accumulation on volume", "Distribution on volume"),
-        ("No distribution signals on the daily", "Distribution days on the daily"),
+        ("At most two distribution days on the daily", "Distribution on the daily"),
     ];
+    // The distribution item's detail (narrative) reads the one count F4 computed (`active`), so
+    // the checklist and the Daily section cannot disagree.
     let lists: [&[&'static str]; 4] =
         [&[ids::D1, ids::E1, ids::F1], &[ids::D4, ids::E4], &[ids::D2, ids::D3, ids::E3], &[ids::F4]];
     let items = titles
@@ -1101,7 +1131,8 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
             // supported by F4 bearish, which `want` already expresses.
             let k = list.iter().filter(|id| supports(id)).count();
             let assessed = list.iter().filter(|id| state_of(results, id) != State::Unavailable).count();
-            item(if short { short_t } else { long_t }, tick_of(k, assessed, list.len()), list, results)
+            let t = if short { short_t } else { long_t };
+            item(t, tick_of(k, assessed, list.len()), list, results)
         })
         .collect();
     Checklist { short, ..finish_checklist(items) }

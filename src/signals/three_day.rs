@@ -8,7 +8,7 @@
 //!
 //! | signal | evidence keys, in order (then `phase_agreement` Count, `phase_states` States) |
 //! |---|---|
-//! | E1 `d3_consolidation_hold` | `zone_start` Date, `zone_end` Date, `zlo` Price, `ztop` Price, `zone_bars` Count, `breakout_date` Date, `n` Count, `closes_above` Count, `undercut` Atr (signed: < 0 means lows stayed above `ztop`), `lead` Atr (signed), `close` Price, `atr` Price |
+//! | E1 `d3_consolidation_hold` | `zone_start` Date, `zone_end` Date, `zlo` Price, `ztop` Price, `zone_bars` Count, `breakdown_date` Date (the start of the latest run of closes under `zlo` after the zone, when there is one), `breakout_date` Date, `n` Count, `closes_above` Count, `undercut` Atr (signed: < 0 means lows stayed above `ztop`), `lead` Atr (signed), `close` Price, `atr` Price |
 //! | E2 `d3_higher_dip_absorption` | `window_start` Date, `k` Count, `dip_dates` Dates, `dip_lows` Prices, `absorbed` Count, `absorbed_ratio` Ratio, `max_recov` Count, `l_k` Price, `l_k1` Price, `provisional_dip_date` Date |
 //! | E3 `d3_volume_trend` | `vtrend` Pct, `vr` Ratio, `udv20` Ratio, `event_dates` Dates (event bars in the last 30), `vtrend_ex_events` Pct, `udv20_ex_events` Ratio |
 //! | E4 `d3_momentum_mirror` | `trough_date` Date, `trough_atr` Atr, `wave_end_date` Date, `fade_bars` Count, `cd_share` Pct, `faded` Text, `rising` Count, `falling` Count, `h_atr` Atr, `mirror` Text |
@@ -182,6 +182,11 @@ fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
     res.push_num("zone_bars", (z.end - z.start + 1) as f64, Unit::Count);
     let ct = c[t];
     let lead = (ct - z.ztop) / atr_t;
+    // The breakdown: the start of the latest run of closes under the zone after it ended (a
+    // short's level is dated from it; a break back below after a reclaim re-forms it).
+    if let Some(k) = crate::indicators::primitives::latest_run_start(c, z.end + 1, t, |x| x < z.zlo) {
+        res.push("breakdown_date", Ev::Date { v: b.date[k] });
+    }
     let Some(bo) = z.breakout else {
         res.push_num("lead", lead, Unit::Atr);
         res.push_num("close", ct, Unit::Price);

@@ -287,6 +287,8 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         });
     }
 
+    zone_levels(&mut res, w, &cl, top, r, atr_t);
+
     // `prior_below` counts within a 26-week window: all 26 is read as the measured run instead.
     let below = if prior_below >= 26 && r.is_some_and(|r| weeks_below >= r) {
         D1Below::DataStart
@@ -325,6 +327,71 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
         Some(_) => Branch::D1InsideAfterReclaim,
     };
     res.conclude(State::Neutral, 0.0, branch)
+}
+
+/// Widest band (close range, in weekly ATR(14) at the last week) that a zone level may come from.
+pub const ZONE_MAX_ATR: f64 = 3.0;
+/// Oldest a zone level may be, in weeks: since the band ended (no reclaim or breakdown), the
+/// reclaim (a long's level) or the first breakdown (a short's level). 26 weeks: D1's own window for a
+/// reclaim, so a zone level is as recent as the reclaim the signal would read.
+pub const ZONE_MAX_AGE_WEEKS: usize = 26;
+
+/// A zone level's check: `ok`, `wide` (the band spans more than [`ZONE_MAX_ATR`]) or `old`
+/// (its reference week is more than [`ZONE_MAX_AGE_WEEKS`] back).
+fn zone_status(b: &Band, since: usize, t: usize, atr_t: f64) -> &'static str {
+    if b.hi - b.lo > ZONE_MAX_ATR * atr_t {
+        "wide"
+    } else if t - since > ZONE_MAX_AGE_WEEKS {
+        "old"
+    } else {
+        "ok"
+    }
+}
+
+/// D1's zone levels (SIGNALS.md §4 D1, "Zone levels"): a squeeze zone is a level only while the
+/// band behind it is compact and recent, so a cluster spanning years (149.14–232.28) never
+/// becomes a stop. Pushes, for a long, `top_level` (Text ok/wide/old), `top_band` (Range: the
+/// band whose top is the cluster top), `top_level_age` (Count, weeks), `top_level_width_atr`
+/// (Atr); for a short, `short_level` (Price: the top of the nearest band above the last close,
+/// else the cluster top), `short_band` (Range), `short_band_end` (Date), `breakdown_date` (Date:
+/// the start of the latest run of weekly closes below that band after it ended, when there is one),
+/// `first_breakdown_date` (Date: the first such close; the short level's age runs from it), `short_level_status`
+/// (Text ok/wide/old), `short_level_age` (Count), `short_level_width_atr` (Atr).
+fn zone_levels(res: &mut SignalResult, w: &Bars, cl: &[Band], top: f64, r: Option<usize>, atr_t: f64) {
+    let t = w.len() - 1;
+    let c = &w.close;
+    let width = |b: &Band| (b.hi - b.lo) / atr_t;
+    if let Some(tb) = cl.iter().filter(|b| b.hi == top).max_by_key(|b| b.end) {
+        let since = r.unwrap_or(tb.end);
+        res.push("top_level", Ev::Text { v: zone_status(tb, since, t, atr_t).into() });
+        res.push("top_band", Ev::Range { lo: tb.lo, hi: tb.hi });
+        res.push_num("top_level_age", (t - since) as f64, Unit::Count);
+        res.push_num("top_level_width_atr", width(tb), Unit::Atr);
+    }
+    let near = cl
+        .iter()
+        .filter(|b| b.hi > c[t])
+        .min_by(|x, y| x.hi.total_cmp(&y.hi))
+        .or_else(|| cl.iter().filter(|b| b.hi == top).max_by_key(|b| b.end));
+    if let Some(sb) = near {
+        // The level's age runs from when price first left the band downward; its date (what a
+        // close above is checked after) from the latest run below it.
+        let first = (sb.end + 1..=t).find(|&j| c[j] < sb.lo);
+        let bd = p::latest_run_start(c, sb.end + 1, t, |x| x < sb.lo);
+        let since = first.unwrap_or(sb.end);
+        res.push_num("short_level", sb.hi, Unit::Price);
+        res.push("short_band", Ev::Range { lo: sb.lo, hi: sb.hi });
+        res.push("short_band_end", Ev::Date { v: w.date[sb.end] });
+        if let Some(k) = first {
+            res.push("first_breakdown_date", Ev::Date { v: w.date[k] });
+        }
+        if let Some(k) = bd {
+            res.push("breakdown_date", Ev::Date { v: w.date[k] });
+        }
+        res.push("short_level_status", Ev::Text { v: zone_status(sb, since, t, atr_t).into() });
+        res.push_num("short_level_age", (t - since) as f64, Unit::Count);
+        res.push_num("short_level_width_atr", width(sb), Unit::Atr);
+    }
 }
 
 /// The D2/D3 anchor: (index, chosen automatically, the configured or automatic low it replaces).

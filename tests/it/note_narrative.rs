@@ -613,7 +613,7 @@ fn batch_leaves_out_the_relative_part_of_a_symbol_that_is_its_own_benchmark() {
 fn a_short_note_lists_levels_broken_by_closes_above() {
     let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
     let data = marketnote::data::load(&cfg).unwrap();
-    let a = marketnote::analyze(&cfg, data, Some(d("2022-06-17"))).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-09-30"))).unwrap();
     assert_eq!(a.stance.stance, StanceKind::Short);
     assert!(!a.stance.invalidation.is_empty());
     assert!(a.stance.invalidation.iter().all(|l| l.trigger == Trigger::CloseAbove));

@@ -223,10 +223,14 @@ fn render_sample_end_to_end() {
         .contains("Foreign flows, earnings revisions, cost pressure:** not assessed (no series configured)"));
     // The sample's default as-of (Friday 2026-07-24) is covered by every bundled series: every macro
     // family with data is assessed (issue 12).
-    for topic in ["Rates", "Inflation", "Growth", "Financing costs"] {
+    for topic in ["Inflation", "Growth", "Financing costs"] {
         let line = md.lines().find(|l| l.starts_with(&format!("- **{topic}:**"))).unwrap();
         assert!(!line.contains("not assessed"), "{line}");
     }
+    // Rates: the June 2026 fed funds average, with the 2-year up 0.26 pp since, is too old to
+    // score (SIGNALS.md §4 B1): said with its month, never read as today's rate.
+    let rates = md.lines().find(|l| l.starts_with("- **Rates:**")).unwrap();
+    assert!(rates.contains("not assessed") && rates.contains("June 2026"), "{rates}");
     // Same inputs, same bytes.
     let dir2 = t.path().join("out2");
     assert!(bin()

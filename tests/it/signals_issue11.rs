@@ -3,7 +3,7 @@
 //! record equal to `analyze` at earlier week ends.
 
 use crate::sig_common::said;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use marketnote::baserates::complete_prefix;
 use marketnote::config::NoteConfig;
 use marketnote::data::Bars;
@@ -345,28 +345,86 @@ fn the_note_and_signals_json_carry_the_track_record() {
 #[test]
 fn a_stale_monthly_policy_rate_is_not_read_as_current_2020_03_20() {
     // February's fed funds average (1.58%) after the March 3 and 15 cuts: the 2-year fell about
-    // a point since February, as much as the spread, so B1 does not claim cuts are "priced".
+    // a point since February, more than a policy step: reported with its month, not scored.
     let a = at("2020-03-20");
     let b1 = get(&a, "macro_rate_cut_expectations");
-    assert_eq!(b1.state, State::Neutral, "{}", b1.sentence);
+    assert_eq!(b1.state, State::Unavailable, "{}", b1.sentence);
     assert!(b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
     assert!(!b1.sentence.contains("pricing rate cuts"), "{}", b1.sentence);
-    assert!(b1.sentence.contains("since February 2020"), "{}", b1.sentence);
+    assert!(b1.sentence.contains("February 2020"), "{}", b1.sentence);
     let moved = b1.num("d2y_since_ff_month").unwrap();
     assert!(moved < -0.8, "{moved}");
 }
 
 #[test]
-fn a_stale_monthly_rate_far_from_the_2_year_still_reads_2022_06_17() {
-    // May 2022's average (0.77%) after the June 15 hike: the 2-year rose since May, but it sits
-    // 2.4 pp above the average, far more than it moved, so "no cuts priced" stands, naming May.
-    let a = at("2022-06-17");
-    let b1 = get(&a, "macro_rate_cut_expectations");
-    assert_eq!(b1.state, State::Bearish, "{}", b1.sentence);
-    assert!(!b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
-    assert!(b1.sentence.contains("the May 2022 average"), "{}", b1.sentence);
-    let moved = b1.num("d2y_since_ff_month").unwrap();
-    assert!(moved > 0.25 && moved < b1.num("spread").unwrap(), "{moved}");
+fn a_stale_monthly_rate_is_not_scored_2022_06_17_for_every_instrument() {
+    // May 2022's average (0.77%) after the June 15 hike (75 bp): the 2-year rose 0.52 pp since
+    // May, two policy steps. IWM and QQQ (and SPY) say the same: not assessed, naming May.
+    let c = NoteConfig::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml")).unwrap();
+    let ds = marketnote::data::load(&c).unwrap();
+    let iwm = analyze(&c, ds, Some(d("2022-06-17"))).unwrap();
+    let b1 = get(&iwm, "macro_rate_cut_expectations");
+    assert_eq!(b1.state, State::Unavailable, "{}", b1.sentence);
+    assert!(b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
+    let why = b1.reason.as_ref().unwrap().to_string();
+    assert!(why.contains("May 2022 fed funds average (0.77%)"), "{why}");
+    let dir = tempfile_dir("b1_uni");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
+        .args(["batch", "samples/universe.toml", "-o"])
+        .arg(&dir)
+        .args(["--as-of", "2022-06-17"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for sym in ["IWM", "QQQ"] {
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(sym).join("signals.json")).unwrap())
+                .unwrap();
+        let s = j["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "macro_rate_cut_expectations")
+            .unwrap();
+        assert_eq!(s["state"], "unavailable", "{sym}: {s}");
+        assert!(s["reason"]["detail"].as_str().unwrap().contains("May 2022"), "{sym}: {s}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tempfile_dir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("marketnote-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn a_monthly_policy_rate_is_scored_only_while_current_at_every_week_end() {
+    let a = full();
+    let (mut scored, mut refused) = (0, 0);
+    each_week_end(|input, _| {
+        let mut inp = input.clone();
+        inp.macros = &a.dataset.macros;
+        let rs = signals::macro_::evaluate(&inp);
+        let b1 = rs.iter().find(|r| r.id == "macro_rate_cut_expectations").unwrap();
+        let Some(Ev::Month { v: m }) = b1.ev("ff_month") else { return };
+        let months = (inp.as_of.year() * 12 + inp.as_of.month() as i32) - (m.year() * 12 + m.month() as i32);
+        let moved = b1.num("d2y_since_ff_month");
+        let current = months <= 1 && moved.is_some_and(|x| x.abs() < 0.25);
+        if b1.state == State::Unavailable {
+            refused += 1;
+            assert!(
+                !current || b1.reason.is_some() && !b1.flags.contains(&Flag::PolicyRateStale),
+                "{}",
+                inp.as_of
+            );
+        } else {
+            scored += 1;
+            assert!(current, "{}: {m} average scored ({months} months, moved {moved:?})", inp.as_of);
+        }
+    });
+    assert!(scored > 100 && refused > 100, "{scored} {refused}");
 }
 
 #[test]
@@ -564,4 +622,152 @@ fn a_fresh_low_under_the_anchor_is_named_not_measured_from_2020_03_20() {
         let why = r.reason.as_ref().unwrap().to_string();
         assert!(why.contains("2018-12-28 anchor low was undercut by the 2020-03-20 low"), "{id}: {why}");
     }
+}
+
+#[test]
+fn a_later_higher_high_supersedes_the_latest_swing_high_2025_12_12_and_2024_07_19() {
+    for (date, h_last, h_new, h_new_date) in
+        [("2025-12-12", 246.38, 258.20, "2025-12-12"), ("2024-07-19", 204.64, 226.64, "2024-07-17")]
+    {
+        let a = at(date);
+        let h1 = get(&a, "risk_lower_high");
+        let r2 = |x: f64| (x * 100.0).round() / 100.0;
+        // H_last stays the latest confirmed pivot; the later, higher high is named beside it.
+        assert_eq!(h1.num("H_last").map(r2), Some(h_last), "{date}");
+        assert_eq!(h1.num("H_new").map(r2), Some(h_new), "{date}");
+        assert_eq!(h1.date("H_new_date"), Some(d(h_new_date)), "{date}");
+        // No level calls the older, lower high the latest one.
+        let cites_old =
+            a.stance.invalidation.iter().any(|l| l.signal == "risk_lower_high" && r2(l.value) == h_last);
+        assert!(!cites_old, "{date}: {:?}", a.stance.invalidation);
+    }
+}
+
+#[test]
+fn the_latest_daily_leg_in_a_crash_is_the_down_leg_2020_03_20() {
+    let a = at("2020-03-20");
+    let f1 = get(&a, "d1_stacked_level_reclaim");
+    assert_eq!(text(f1, "direction"), Some("down"), "{}", f1.sentence);
+    assert!(f1.date("leg_end").unwrap() >= d("2020-03-16"), "{}", f1.sentence);
+    assert!(!f1.sentence.contains("up-leg"), "{}", f1.sentence);
+}
+
+#[test]
+fn the_latest_swing_high_has_no_later_higher_high_unnamed_at_every_week_end() {
+    let a = full();
+    let rows = week_end_results();
+    let (mut checked, mut newer) = (0, 0);
+    for (date, rs, _) in &rows {
+        let h1 = rs.iter().find(|r| r.id == "risk_lower_high").unwrap();
+        let (Some(hl), Some(hd)) = (h1.num("H_last"), h1.date("H_last_date")) else { continue };
+        let di = a.daily.date.binary_search(date).unwrap();
+        let (hi, dt) = (&a.daily.high[..=di], &a.daily.date[..=di]);
+        let i_last = dt.binary_search(&hd).unwrap();
+        // No confirmed 5/5 pivot high (SIGNALS.md §3) after H_last before the as-of date.
+        for i in i_last + 1..=di.saturating_sub(5) {
+            let left = hi[i.saturating_sub(5)..i].iter().all(|&x| hi[i] > x);
+            let right = hi[i + 1..=i + 5].iter().all(|&x| hi[i] >= x);
+            assert!(!(i >= 5 && left && right), "{date}: pivot {} after H_last {hd}", dt[i]);
+        }
+        // A higher high after it is always named (H_new), and H_new is the highest since.
+        let max_after = hi[i_last + 1..].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        match h1.num("H_new") {
+            Some(h) => {
+                newer += 1;
+                assert!(h > hl && h == max_after, "{date}: H_new {h}, H_last {hl}, max {max_after}");
+            }
+            None => assert!(max_after <= hl, "{date}: {max_after} after {hl} unnamed"),
+        }
+        checked += 1;
+    }
+    assert!(checked > 700 && newer > 100, "{checked} {newer}");
+}
+
+#[test]
+fn a_squeeze_zone_years_old_is_no_level_2022_06_17_and_2024_07_19() {
+    // 2022-06-17: the nearest band above price (214.95–232.28, ended 2021-10-29) broke down on
+    // 2021-12-03, 28 weeks earlier: no stop is read from it. 2024-07-19: the same band, 137
+    // weeks after its breakdown.
+    for (date, age) in [("2022-06-17", 28.0), ("2024-07-19", 137.0)] {
+        let a = at(date);
+        let d1 = get(&a, "wk_compression_cluster_reclaim");
+        assert_eq!(text(d1, "short_level_status"), Some("old"), "{date}");
+        assert_eq!(d1.num("short_level_age"), Some(age), "{date}");
+        assert_eq!(d1.date("first_breakdown_date"), Some(d("2021-12-03")), "{date}");
+        assert!(d1.date("breakdown_date").is_some_and(|b| b >= d("2021-12-03")), "{date}");
+        let zone = a.stance.invalidation.iter().find(|l| l.signal == "wk_compression_cluster_reclaim");
+        assert!(zone.is_none(), "{date}: {zone:?}");
+    }
+    // A recent, compact zone stays a level: the 2025-08-15 reclaim of 217.80–226.48.
+    let a = at("2025-12-12");
+    let d1 = get(&a, "wk_compression_cluster_reclaim");
+    assert_eq!(text(d1, "top_level"), Some("ok"));
+    assert!(a
+        .stance
+        .invalidation
+        .iter()
+        .any(|l| l.signal == "wk_compression_cluster_reclaim" && l.value == 226.48));
+}
+
+#[test]
+fn a_3_day_zone_bottom_carries_its_breakdown_date_2022_06_17() {
+    use signals::stance::level_formed;
+    let a = at("2022-06-17");
+    let e1 = get(&a, "d3_consolidation_hold");
+    let bd = e1.date("breakdown_date").expect("the 3-day zone broke down");
+    assert!(bd > e1.date("zone_end").unwrap(), "{bd}");
+    let lv = a.stance.invalidation.iter().find(|l| l.signal == "d3_consolidation_hold").unwrap();
+    assert_eq!(lv.value, e1.num("zlo").unwrap(), "{lv:?}");
+    assert_eq!(level_formed(lv, &a.signals), Some(bd));
+}
+
+#[test]
+fn zone_levels_are_compact_and_recent_at_every_week_end() {
+    use signals::stance::{levels, StanceKind};
+    let rows = weekly_week_end_results();
+    let (mut listed, mut refused) = (0, 0);
+    for (date, rs, w) in &rows {
+        let d1 = rs.iter().find(|r| r.id == "wk_compression_cluster_reclaim").unwrap();
+        let Some(atr) = d1.num("atr") else { continue };
+        for k in [StanceKind::Long, StanceKind::Short, StanceKind::Neutral] {
+            for l in levels(rs, k).into_iter().filter(|l| l.signal == "wk_compression_cluster_reclaim") {
+                listed += 1;
+                let (band, age) = if l.trigger == signals::stance::Trigger::CloseAbove {
+                    (d1.ev("short_band"), d1.num("short_level_age"))
+                } else {
+                    (d1.ev("top_band"), d1.num("top_level_age"))
+                };
+                let Some(Ev::Range { lo, hi }) = band else { panic!("{date}: {l:?} without its band") };
+                assert!(hi - lo <= 3.0 * atr + 1e-9, "{date}: {l:?} from a band {lo}–{hi}, ATR {atr}");
+                assert!(age.unwrap() <= 26.0, "{date}: {l:?} {age:?} weeks old");
+                if let Some(bd) = d1.date("breakdown_date") {
+                    // The breakdown starts a run of weekly closes under the band after it ended.
+                    let end = d1.date("short_band_end").unwrap();
+                    let j = w.date.iter().position(|x| *x == bd).unwrap();
+                    assert!(w.close[j] < *lo, "{date}");
+                    assert!(bd > end, "{date}");
+                }
+            }
+        }
+        if matches!(text(d1, "short_level_status"), Some("old" | "wide")) {
+            refused += 1;
+        }
+    }
+    assert!(listed > 500 && refused > 100, "{listed} {refused}");
+}
+
+#[test]
+fn the_distribution_checklist_item_reads_f4s_count_2025_12_12() {
+    // One distribution day (2025-12-12): the checklist no longer says "No distribution" beside it.
+    let a = at("2025-12-12");
+    let f4 = get(&a, "d1_no_distribution");
+    assert_eq!(f4.num("active"), Some(1.0));
+    let item = a.checklist.items.iter().find(|i| i.signals == ["d1_no_distribution"]).unwrap();
+    assert_eq!(item.title, "At most two distribution days on the daily");
+    // The note's line says the same count the Daily section reads.
+    let n = marketnote::narrative::narrate(&a);
+    let line = n.checklist.iter().find(|l| l.title == item.title).unwrap();
+    assert!(line.detail.starts_with("One distribution day in the last 25 sessions"), "{}", line.detail);
+    let daily = n.reads["daily"].join(" ");
+    assert!(daily.contains("Only one distribution day in the last 25 sessions"), "{daily}");
 }

@@ -199,9 +199,10 @@ fn batch_and_render_give_the_same_stance_and_conviction() {
     }
 }
 
-/// 2020-03-20: the score reads short, but the short's nearest stop (the weekly band top 144.30)
-/// is 30% above the last weekly close (101.40), more than three weekly ranges: held at Neutral
-/// with the typed reason and the close that would make it a trade.
+/// 2020-03-20: the score reads short, but the short's nearest stop (the 3-day zone bottom 160.78;
+/// the weekly band top 144.30 broke down in 2018, too old to be a level) is 55% above the last
+/// 3-day close (103.87), more than three 3-day ranges: held at Neutral with the typed reason and
+/// the close that would make it a trade.
 #[test]
 fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     let c = cfg();
@@ -212,25 +213,26 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     let w = st.watch.as_ref().expect("watch");
     assert_eq!(w.idea, StanceKind::Short);
     let e = w.extended.as_ref().expect("extended");
-    assert_eq!(e.level.value, 144.30);
-    assert_eq!(e.level.basis, InvalidationBasis::WeeklyClose);
+    assert_eq!(e.level.value, 160.78);
+    assert_eq!(e.level.basis, InvalidationBasis::ThreeDayClose);
     assert!(e.atrs > MAX_STOP_ATR, "{e:?}");
-    assert!((e.actionable_at - (144.30 - MAX_STOP_ATR * e.atr)).abs() < 1e-9);
+    assert!((e.actionable_at - (160.78 - MAX_STOP_ATR * e.atr)).abs() < 1e-9);
     assert!(st.flags.contains(&StanceFlag::Extended));
     let s = marketnote::narrative::stance_text::watch_sentence(w);
     assert!(
-        s.contains("4.5 weekly ATRs away; a trade's stop sits within three")
-            && s.contains("42% above the last weekly close (101.40)")
+        s.contains("3-day ATRs away; a trade's stop sits within three")
+            && s.contains("55% above the last 3-day close (103.87 on 2020-03-19)")
             && s.contains("becomes a trade"),
         "{s}"
     );
 }
 
-/// A Short whose stop is within three ranges stays a Short: 2022-06-17.
+/// A Short whose stop is within three ranges stays a Short: 2022-09-30 (2022-06-17 is no longer
+/// a Short: its monthly policy rate is too old to score).
 #[test]
 fn a_short_with_a_near_stop_stays_short() {
     let c = cfg();
-    let a = analyze(&c, marketnote::data::load(&c).unwrap(), Some(d("2022-06-17"))).unwrap();
+    let a = analyze(&c, marketnote::data::load(&c).unwrap(), Some(d("2022-09-30"))).unwrap();
     let st = &a.stance;
     assert_eq!(st.stance, StanceKind::Short, "{:?}", st.overrides);
     assert!(st.watch.is_none());
