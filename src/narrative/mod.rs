@@ -1945,6 +1945,39 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             price(top),
         ));
     }
+    // A zone whose latest band is old or wide is no level: say so instead of citing a cluster
+    // range that spans years.
+    let text = |k: &str| match r.ev(k) {
+        Some(crate::signals::Ev::Text { v }) => Some(v.as_str()),
+        _ => None,
+    };
+    if let (Some(why @ ("old" | "wide")), Some(crate::signals::Ev::Range { lo, hi }), Some(c)) =
+        (text("top_level"), r.ev("top_band"), r.num("close").filter(|x| x.is_finite()))
+    {
+        let sym = &a.dataset.instrument.symbol;
+        let band = format!("{}–{}", price(*lo), price(*hi));
+        let when = match (r.date("short_band_end"), r.date("breakdown_date")) {
+            (Some(e), Some(b)) if c < *lo => {
+                format!(" ended on {} and price broke below it on {}", date(e), date(b))
+            }
+            (Some(e), _) => format!(" ended on {}", date(e)),
+            _ => String::new(),
+        };
+        let side = if c >= *hi {
+            format!("{} above its top", pct_abs(c / hi - 1.0))
+        } else if c < *lo {
+            format!("{} below its bottom", pct_abs(1.0 - c / lo))
+        } else {
+            "inside it".to_string()
+        };
+        let verdict =
+            if why == "old" { "too long ago to act as a level" } else { "too wide to act as one level" };
+        return format!(
+            "{sym} has no recent weekly squeeze zone: the latest squeeze band ({band}){when}: {verdict}. The close \
+             ({}) is {side}.",
+            price(c)
+        );
+    }
     // Every other branch: the signal's own sentence in the note's words.
     d1_level(a, plain_words(&r.sentence))
 }

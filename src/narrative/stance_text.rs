@@ -175,7 +175,7 @@ fn count_word(x: f64) -> String {
 }
 
 /// "its stop, a weekly close above the … (144.30), is 42% above the last weekly close (101.40),
-/// 4.5 weekly ATRs away; a trade's stop sits within three. The short becomes a trade at a weekly
+/// 4.5 times the weekly ATR away; a trade's stop sits within three. The short becomes a trade at a weekly
 /// close at or above 115.70, or once price forms a new, lower daily swing high."
 fn extended_words(e: &Extended, word: &str) -> String {
     let l = &e.level;
@@ -185,7 +185,7 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "its stop, {}, is {} {} the last {} ({}), {:.1} {tf} ATRs away; a trade's stop sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
+        "its stop, {}, is {} {} the last {} ({}), {:.1} times the {tf} ATR away; a trade's stop sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
         break_phrase(l),
         pct_abs(l.value / e.close - 1.0),
         if l.value > e.close { "above" } else { "below" },

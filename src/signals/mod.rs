@@ -309,17 +309,17 @@ impl std::fmt::Display for Unavailable {
             Unavailable::PolicyRateStale { month, value, months, moved } => {
                 write!(
                     f,
-                    "the policy rate is the {} fed funds average ({value:.2}%)",
+                    "the latest fed funds figure is the {} average, {value:.2}%",
                     month.format("%B %Y")
                 )?;
                 match moved {
                     Some(d) if *months <= 1 => write!(
                         f,
-                        ", and the 2-year has moved {}{:.2} pp since, a policy step or more; a daily rate (DFF) is needed",
+                        ", and the 2-year yield has moved {}{:.2} points since, a policy step or more; a daily fed funds series (DFF) would settle it",
                         if *d < 0.0 { "\u{2212}" } else { "+" },
                         d.abs()
                     ),
-                    _ => write!(f, ", {months} months before this one; a daily rate (DFF) is needed"),
+                    _ => write!(f, ", {months} months before this one; a daily fed funds series (DFF) would settle it"),
                 }
             }
         }

@@ -220,7 +220,7 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     assert!(st.flags.contains(&StanceFlag::Extended));
     let s = marketnote::narrative::stance_text::watch_sentence(w);
     assert!(
-        s.contains("3-day ATRs away; a trade's stop sits within three")
+        s.contains("times the 3-day ATR away; a trade's stop sits within three")
             && s.contains("55% above the last 3-day close (103.87 on 2020-03-19)")
             && s.contains("becomes a trade"),
         "{s}"
