@@ -150,6 +150,9 @@ pub(crate) struct Annotations {
     pub reclaim_date: Option<NaiveDate>,
     /// D1 state.
     pub cluster_state: Option<State>,
+    /// Why the cluster is no level (`old` or `wide`, from D1's `top_level`): then `cluster` is
+    /// the latest band alone, labelled as old or wide.
+    pub cluster_stale: Option<String>,
     /// E1 consolidation zone.
     pub zone: Option<Band>,
     /// E1 breakout bar.
@@ -172,6 +175,9 @@ pub(crate) struct Annotations {
     /// D3's weekly OBV trendline points: its anchor week and the pullback-low weeks it fits
     /// (`anchor_date`, `pullback_dates`); empty when D3 gives none.
     pub wk_obv_trend: Vec<NaiveDate>,
+    /// D3's fitted slope (weeks of average volume per week): the chart's line must rise or fall
+    /// with it.
+    pub wk_obv_slope: Option<f64>,
     /// A1 ratio low (date, value).
     pub ratio_low: Option<(NaiveDate, f64)>,
     /// A1 two-year change of the ratio (fraction).
@@ -267,6 +273,13 @@ impl Annotations {
             } else if let Some(hi) = top {
                 a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
             }
+            // An old or wide latest band is no level: the chart shows that band alone, marked.
+            if let Some(why) = text(s, &["top_level"]).filter(|w| w == "old" || w == "wide") {
+                if let Some(crate::signals::Ev::Range { lo, hi }) = s.ev("top_band") {
+                    a.cluster = Some(Band { lo: lo.min(*hi), hi: hi.max(*lo), from: None, to: None });
+                }
+                a.cluster_stale = Some(why);
+            }
             a.reclaim_date = date(s, &["reclaim_date"]);
             // Individual bands (close ranges with their first and last week), up to 32.
             for b in s.facts.bands.iter().take(32).take_while(|b| b.lo.is_finite() && b.hi.is_finite()) {
@@ -337,6 +350,7 @@ impl Annotations {
             if let (Some(a0), false) = (date(s, &["anchor_date"]), pulls.is_empty()) {
                 a.wk_obv_trend = std::iter::once(a0).chain(pulls).collect();
             }
+            a.wk_obv_slope = num(s, &["slope"]);
         }
         if let Some(s) = find(signals, SignalId::RiskObvUndersideRetestFail.as_str()) {
             if let Some(v) = num(s, &["obv_line", "line"]) {

@@ -421,9 +421,14 @@ impl TfScene<'_> {
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
-                    push(c.hi, "squeeze top", cl);
+                    let (top, low) = match a.cluster_stale.as_deref() {
+                        Some("old") => ("old squeeze top", "old squeeze low"),
+                        Some(_) => ("wide squeeze top", "wide squeeze low"),
+                        None => ("squeeze top", "squeeze low"),
+                    };
+                    push(c.hi, top, cl);
                     if c.lo < c.hi {
-                        push(c.lo, "squeeze low", cl);
+                        push(c.lo, low, cl);
                     }
                 }
             }
@@ -1340,6 +1345,11 @@ impl TfScene<'_> {
             return None;
         }
         let (a, k) = ols(idx.iter().map(|i| (*i as f64, self.obv[*i])))?;
+        // The chart's OBV is the daily total at week ends, not the weekly series D3 fits: a line
+        // through it that slopes the other way than D3's would contradict the note, so none.
+        if self.ann.wk_obv_slope.is_some_and(|s| s.is_finite() && s * k < 0.0) {
+            return None;
+        }
         let last = (self.n() - 1) as f64;
         let x0 = (i0 as f64).max(self.start as f64);
         Some((String::new(), vec![(x0, a + k * x0), (last, a + k * last)]))

@@ -1938,11 +1938,14 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             k if k == up => "all of them strongly".to_string(),
             k => format!("{} of them strongly", count_word(k)),
         };
+        // The band whose top is the level, not the cluster's whole range (which can span years).
+        let band = match r.ev("top_band") {
+            Some(crate::signals::Ev::Range { lo, hi }) => format!("{}–{}", price(*lo), price(*hi)),
+            _ => format!("{}–{}", price(bot), price(top)),
+        };
         return d1_level(a, format!(
-            "{} has closed above the whole weekly squeeze zone ({}–{}) {held}, {strong}: a reclaim, not a bounce.",
+            "{} has closed above the latest weekly squeeze band ({band}) {held}, {strong}: a reclaim, not a bounce.",
             a.dataset.instrument.symbol,
-            price(bot),
-            price(top),
         ));
     }
     // A zone whose latest band is old or wide is no level: say so instead of citing a cluster
