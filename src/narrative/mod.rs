@@ -1179,7 +1179,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         let verdict = match r.state {
             State::Bullish if trails.len() == 3 => {
                 format!(
-                    "a first sign the lag is turning, though {s} still trails {bench} {}, so it is far from made up",
+                    "a first sign the lag is turning, though {s} still trails {bench} {}",
                     and_list(&trails)
                 )
             }
@@ -1335,7 +1335,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 }
                 (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
                     "Weekly momentum has expanded upward since the week of {}, but after only {} of contraction, \
-                     so it is not a turn out of a long contraction",
+                     not a turn out of a long one",
                     date(f),
                     weeks(c)
                 ),
@@ -1443,8 +1443,14 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (Some(ws), Some(we), _) => format!("from {} to {}", date(ws), date(we)),
                         _ => "of the recent sessions".to_string(),
                     };
+                    // The leg the sentence before names: "Its heaviest session".
+                    let head = if span.starts_with("of the leg") {
+                        "Its heaviest session".to_string()
+                    } else {
+                        format!("The heaviest session {span}")
+                    };
                     format!(
-                        "The heaviest session {span}, {} ({} shares, {}), {rank_words}: {verdict}.",
+                        "{head}, {} ({} shares, {}), {rank_words}: {verdict}.",
                         date(d),
                         shares_m(vol),
                         pct(ret)
@@ -1797,11 +1803,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                      rate expectation is read from the gap"
                 ),
                 // A quarter-point gap with a token move is not read as cuts (or hikes) priced.
-                _ if spread <= -0.25 => format!(
-                    "; the gap is under half a point and the 2-year has not fallen by more than {:.2} points, \
-                     so it prices little beyond a modest further cut, not a cutting cycle",
-                    crate::signals::macro_::B1_MOVE_NOISE_PP
-                ),
+                _ if spread <= -0.25 => ": a modest further cut priced, not a cutting cycle".to_string(),
                 _ if spread >= 0.25 => format!(
                     "; the gap is under half a point and the 2-year has not risen by more than {:.2} points, \
                      so no rate path is read from it",
@@ -1815,10 +1817,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 }
                 // Cuts already made are not cuts priced: say them, so a neutral reading is not
                 // taken for a Fed on hold.
-                (Some(d), State::Neutral) if d <= -0.25 && spread <= -0.25 => t.push_str(&format!(
-                    " (the Fed has already cut: the policy rate is {} over six months)",
-                    moved(d)
-                )),
+                (Some(d), State::Neutral) if d <= -0.25 && spread <= -0.25 => {
+                    t.push_str(&format!(" (the Fed has already cut: {} over six months)", moved(d)))
+                }
                 _ => {}
             }
             t.push('.');

@@ -461,7 +461,7 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
 
         // E2
         Branch::E2TooFewDips => {
-            "Not enough 3-day dips yet to judge absorption ({k} confirmed since {window_start}).".into()
+            "Too few 3-day dips yet to judge absorption ({k} confirmed since {window_start}).".into()
         }
         Branch::E2Absorbed { all: true } => {
             "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}) and was bought back to \

@@ -113,7 +113,7 @@ pub fn restore_words(l: &Invalidation) -> &'static str {
 
 fn count_levels(n: usize) -> String {
     match n {
-        1 => "a level that would prove it wrong has already broken".into(),
+        1 => "a level that would prove it wrong has broken".into(),
         2 => "two levels that would prove it wrong have already broken".into(),
         3 => "three levels that would prove it wrong have already broken".into(),
         n => format!("{n} levels that would prove it wrong have already broken"),
@@ -151,7 +151,7 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
         }
     }
     format!(
-        "{head}, as {} ({}{}). The {word} would return once {}.",
+        "{head}: {} ({}{}). The {word} would return once {}.",
         count_levels(items.len()),
         and_list(&items),
         aside.map(|x| format!("; {x}")).unwrap_or_default(),
