@@ -525,7 +525,8 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::D1ShallowPullbacks), false) => "daily pullbacks are deep".into(),
         (Some(S::D1NoDistribution), true) => match n("active") {
             Some(k) if k >= 1.0 => format!(
-                "only {} distribution {} in the last 25 sessions",
+                "there {} only {} distribution {} in 25 sessions",
+                if k as usize == 1 { "was" } else { "were" },
                 count_word(k as usize),
                 if k as usize == 1 { "day" } else { "days" }
             ),
@@ -533,9 +534,13 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         },
         (Some(S::D1NoDistribution), false) => match (n("active"), last_reversal(r)) {
             // Fewer than five distribution days: the bearish state comes from a reversal day.
-            (Some(k), Some(d)) if k < 5.0 => format!("a high-volume reversal on {}", date(d)),
-            (Some(k), _) => format!("{} distribution days in the last 25 sessions", count_word(k as usize)),
-            (None, _) => "distribution days on the daily chart".into(),
+            (Some(k), Some(d)) if k < 5.0 => {
+                format!("a high-volume reversal on {} points to selling", date(d))
+            }
+            (Some(k), _) => {
+                format!("{} distribution days in 25 sessions point to selling", count_word(k as usize))
+            }
+            (None, _) => "distribution days point to selling".into(),
         },
         (Some(S::RiskLowerHigh), true) => "the daily highs are still rising".into(),
         (Some(S::RiskLowerHigh), false) => "the daily chart has made a lower high".into(),
