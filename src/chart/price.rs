@@ -1455,7 +1455,9 @@ fn breakout_words(state: Option<crate::signals::State>, below: bool) -> (&'stati
     use crate::signals::State;
     match (state, below) {
         (Some(State::Bullish), _) => ("breakout", "breakout (holding)"),
-        (Some(State::Bearish), true) => ("breakout, zone lost", "breakout (zone since given way)"),
+        (Some(State::Bearish), true) => {
+            ("earlier breakout", "earlier breakout (the zone has since given way)")
+        }
         (Some(State::Bearish), false) => ("failed breakout", "breakout (failed)"),
         _ => ("breakout, no firm hold", "close above the zone (no firm hold)"),
     }

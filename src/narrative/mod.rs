@@ -450,6 +450,16 @@ pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
         }
         return "Daily distribution days".into();
     }
+    // Back inside the 3-day zone is a failed breakout, not a breakdown (a close below it).
+    if id == ids::E1 && state == State::Bearish {
+        let inside = find(a, id).is_some_and(|r| match (r.num("close"), r.num("zlo")) {
+            (Some(c), Some(lo)) => c >= lo,
+            _ => false,
+        });
+        if inside {
+            return "3-day breakout failed".into();
+        }
+    }
     state_name(id, state, v)
 }
 
@@ -1042,22 +1052,42 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let extended = st.watch.as_ref().is_some_and(|w| w.extended.is_some());
             let up_l = nearest_holding(&st.invalidation, StanceKind::Short).filter(|_| !extended);
             let down_l = nearest_holding(&st.invalidation, StanceKind::Long).filter(|_| !extended);
+            // A level of one side that has already broken (and still stands broken) is said
+            // before the level still holding, so "fails on" never skips a break already made.
+            let lost = latest_triggered(&st.invalidation).filter(|_| !extended && st.watch.is_none());
+            let lost_on = |side: Trigger| -> String {
+                match lost.filter(|l| l.trigger == side) {
+                    Some(l) => format!(
+                        "already lost {} (the {}){} and ",
+                        price(l.value),
+                        level_name(l),
+                        l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
+                    ),
+                    None => String::new(),
+                }
+            };
+            let (lost_long, lost_short) = (lost_on(Trigger::CloseBelow), lost_on(Trigger::CloseAbove));
             match (up_l, down_l) {
                 // A held idea's case already failed once: a further break weakens it further.
                 (Some(u), Some(d)) => out.push(format!(
-                    "The long case {} on {}; the short case on {}.",
+                    "The long case {lost_long}{} on {}; the short case {lost_short}{}on {}.",
                     if held_long { "would weaken further" } else { "fails" },
                     level_phrase(d),
+                    if lost_short.is_empty() { "" } else { "fails " },
                     level_phrase(u)
                 )),
                 (Some(u), None) if held_short => {
                     out.push(format!("The short case would weaken further on {}.", level_phrase(u)))
                 }
-                (Some(u), None) => out.push(format!("The short case fails on {}.", level_phrase(u))),
+                (Some(u), None) => {
+                    out.push(format!("The short case {lost_short}fails on {}.", level_phrase(u)))
+                }
                 (None, Some(d)) if held_long => {
                     out.push(format!("The long case would weaken further on {}.", level_phrase(d)))
                 }
-                (None, Some(d)) => out.push(format!("The long case fails on {}.", level_phrase(d))),
+                (None, Some(d)) => {
+                    out.push(format!("The long case {lost_long}fails on {}.", level_phrase(d)))
+                }
                 _ => {}
             }
             // Levels already triggered are told with their dates in the Risk table; the lead
