@@ -31,6 +31,8 @@ pub struct TrackEdge {
     /// Median forward return (relative when `versus`) of week ends with the note's stance and of
     /// neutral week ends, as fractions; None for a neutral stance or without outcomes.
     pub medians: Option<(f64, f64)>,
+    /// Earlier week ends with the note's stance and an outcome (None for a neutral stance).
+    pub stance_cases: Option<usize>,
     /// True when the score ranked returns (rho ≥ [`MIN_RANK_CORR`]) and, for a long or short
     /// stance, its week ends did better than neutral ones the stance's way.
     pub shown: bool,
@@ -56,6 +58,16 @@ impl TrackEdge {
             StanceKind::Neutral => None,
             k => median(k).zip(median(StanceKind::Neutral)),
         };
+        let stance_cases = match stance {
+            StanceKind::Neutral => None,
+            k => Some(h.by_stance.iter().find(|s| s.stance == k).map_or(0, |o| {
+                if rel {
+                    o.relative.as_ref().map_or(0, |r| r.count)
+                } else {
+                    o.price.count
+                }
+            })),
+        };
         let sign = if stance == StanceKind::Long { 1.0 } else { -1.0 };
         let stance_lead = medians.map(|(m, n)| sign * (m - n));
         let shown =
@@ -67,6 +79,7 @@ impl TrackEdge {
             versus: if rel { tr.versus.clone() } else { None },
             stance_lead,
             medians,
+            stance_cases,
             shown,
         })
     }

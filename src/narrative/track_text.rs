@@ -54,7 +54,16 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
                 val(n)
             )
         }
-        _ => base,
+        // Too few earlier week ends of this stance to compare: say so rather than nothing.
+        _ => match e.stance_cases.filter(|n| *n < crate::history::edge::MIN_CASES && e.medians.is_none()) {
+            Some(n) => format!(
+                "{base} Only {} earlier week {} read {}, too few to judge its own record.",
+                small_number(n),
+                if n == 1 { "end" } else { "ends" },
+                stance.word().to_lowercase()
+            ),
+            None => base,
+        },
     }
 }
 
