@@ -184,6 +184,7 @@ impl Scene for TrackScene {
             .filter(|i| self.score[*i].is_finite())
             .map(|i| (f1.fx(i as f64), f1.fy(self.score[i])))
             .collect();
+        let line = thin_line(&line);
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
         let dot = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t])));
         draw_badge(pen, &f1, tag1[0], &signed(self.score[t]), pal.line.to_rgba(), dot)?;
@@ -277,9 +278,51 @@ fn column_extremes(v: &[Option<f64>], fx: impl Fn(usize) -> i32) -> Vec<(i32, Op
     out
 }
 
+/// A polyline with at most four points per pixel column (its first, lowest, highest and last
+/// there, in drawing order): the same pixels at a cost bounded by the width. Points must come in
+/// non-decreasing x.
+fn thin_line(p: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut out = Vec::with_capacity(p.len().min(8192));
+    let mut k = 0;
+    while k < p.len() {
+        let x = p[k].0;
+        let e = p[k..].iter().position(|q| q.0 != x).map_or(p.len(), |j| k + j);
+        let g = &p[k..e];
+        if g.len() <= 4 {
+            out.extend_from_slice(g);
+        } else {
+            let lo = g.iter().enumerate().min_by_key(|(j, q)| (q.1, *j)).map_or(0, |(j, _)| j);
+            let hi = g.iter().enumerate().max_by_key(|(j, q)| (q.1, usize::MAX - *j)).map_or(0, |(j, _)| j);
+            let mut idx = vec![0, lo, hi, g.len() - 1];
+            idx.sort_unstable();
+            idx.dedup();
+            out.extend(idx.into_iter().map(|j| g[j]));
+        }
+        k = e;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::column_extremes;
+
+    #[test]
+    fn the_score_line_keeps_four_points_per_column() {
+        let p: Vec<(i32, i32)> = (0..100).map(|i| (i / 10, (i * 37 % 11) as i32)).collect();
+        let t = super::thin_line(&p);
+        assert!(t.len() <= 40 && t.len() >= 10, "{}", t.len());
+        for x in 0..10 {
+            let col: Vec<i32> = p.iter().filter(|q| q.0 == x).map(|q| q.1).collect();
+            let kept: Vec<i32> = t.iter().filter(|q| q.0 == x).map(|q| q.1).collect();
+            assert_eq!(kept.first(), col.first());
+            assert_eq!(kept.last(), col.last());
+            assert_eq!(kept.iter().min(), col.iter().min());
+            assert_eq!(kept.iter().max(), col.iter().max());
+        }
+        let short = [(0, 1), (1, 2), (1, 3)];
+        assert_eq!(super::thin_line(&short), short.to_vec());
+    }
 
     #[test]
     fn week_ends_in_one_pixel_column_become_one_bar_each_way() {
