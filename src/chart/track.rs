@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn the_score_line_keeps_four_points_per_column() {
-        let p: Vec<(i32, i32)> = (0..100).map(|i| (i / 10, (i * 37 % 11) as i32)).collect();
+        let p: Vec<(i32, i32)> = (0..100).map(|i| (i / 10, i * 37 % 11)).collect();
         let t = super::thin_line(&p);
         assert!(t.len() <= 40 && t.len() >= 10, "{}", t.len());
         for x in 0..10 {
