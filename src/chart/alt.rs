@@ -93,10 +93,17 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 // The levels the latest leg crossed; the text says how many are still held, so the
                 // alt text does not call them all reclaimed.
                 let noun = if a.levels.len() == 1 { "stacked level" } else { "stacked levels" };
+                // A moving-average level is its value on the day the leg crossed it, not
+                // today's average (which the note quotes): say so when one is marked.
+                let ma = a
+                    .levels
+                    .iter()
+                    .any(|l| l.label.split(" + ").any(super::price::is_moving_average));
                 parts.push(format!(
-                    "{} {noun} crossed by the latest leg marked ({})",
+                    "{} {noun} crossed by the latest leg marked ({}){}",
                     a.levels.len(),
-                    list.join(", ")
+                    list.join(", "),
+                    if ma { ", moving averages at their value when crossed" } else { "" }
                 ));
             }
             let dd = a.dist_days.iter().filter(|d| **d >= d0).count();

@@ -132,6 +132,26 @@ fn polylines(f: &Frame, range: std::ops::Range<usize>, ys: &[f64]) -> Vec<Vec<(i
     out
 }
 
+/// A level's source name, with " was" added to a moving average ("SMA50" → "SMA50 was", the
+/// tag then reading "SMA50 was 190.00"): F1 records a moving average at its value on the day the
+/// leg crossed it, which can differ much from today's average the note quotes (184.83 on
+/// 2022-06-17), so the label says it is a past value. Short enough for the capped column.
+pub(crate) fn with_cross(name: &str) -> String {
+    if is_moving_average(name) {
+        format!("{name} was")
+    } else {
+        name.to_string()
+    }
+}
+
+/// True for F1's moving-average source names ("SMA50", "EMA21").
+pub(crate) fn is_moving_average(name: &str) -> bool {
+    let n = name.trim();
+    (n.starts_with("SMA") || n.starts_with("EMA"))
+        && n.len() > 3
+        && n[3..].chars().all(|c| c.is_ascii_digit())
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -366,10 +386,16 @@ impl TfScene<'_> {
                     // Price and the first source ("SMA20 + SMA50 + HVN" → "SMA20 and 2 more"): short
                     // enough to sit next to its line; the note lists every source.
                     let parts: Vec<&str> = l.label.split(" + ").filter(|p| !p.trim().is_empty()).collect();
-                    let t = match parts.len() {
-                        0 => format!("{:.2}", l.price),
-                        1 => format!("{:.2} {}", l.price, truncate(parts[0].trim(), 24)),
-                        k => format!("{:.2} {} and {} more", l.price, truncate(parts[0].trim(), 22), k - 1),
+                    // A moving average reads "SMA50 was 190.00": its value when crossed.
+                    let first = parts.first().map(|p| truncate(p.trim(), 22));
+                    let t = match (first, parts.len()) {
+                        (Some(p), 1) if is_moving_average(&p) => format!("{p} was {:.2}", l.price),
+                        (Some(p), k) if is_moving_average(&p) => {
+                            format!("{p} was {:.2}, and {} more", l.price, k - 1)
+                        }
+                        (Some(p), 1) => format!("{:.2} {p}", l.price),
+                        (Some(p), k) => format!("{:.2} {p} and {} more", l.price, k - 1),
+                        (None, _) => format!("{:.2}", l.price),
                     };
                     out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba(), from: LEVEL_FROM });
                 }
@@ -453,8 +479,10 @@ impl TfScene<'_> {
                             .join(" ")
                     });
                     let name = match (first, parts.len()) {
-                        (Some(p), 1) if !p.is_empty() => truncate(&p, 11),
-                        (Some(p), k) if !p.is_empty() => format!("{} +{}", truncate(&p, 11), k - 1),
+                        (Some(p), 1) if !p.is_empty() => with_cross(&truncate(&p, 11)),
+                        (Some(p), k) if !p.is_empty() => {
+                            format!("{} +{}", with_cross(&truncate(&p, 11)), k - 1)
+                        }
                         _ => "level".to_string(),
                     };
                     push(l.price, &name, pal.level.to_rgba());

@@ -184,6 +184,7 @@ impl Scene for TrackScene {
             .filter(|i| self.score[*i].is_finite())
             .map(|i| (f1.fx(i as f64), f1.fy(self.score[i])))
             .collect();
+        let line = thin_line(&line);
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
         let dot = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t])));
         draw_badge(pen, &f1, tag1[0], &signed(self.score[t]), pal.line.to_rgba(), dot)?;
@@ -209,14 +210,22 @@ impl Scene for TrackScene {
         }
         let y0 = f2.fy(0.0);
         let half = ((f2.fx(1.0) - f2.fx(0.0)) as f64 * 0.4).max(0.5);
-        for (i, v) in self.forward.iter().enumerate() {
-            let Some(v) = v else { continue };
-            let x = f2.fx(i as f64);
-            let y = f2.fy(v * 100.0);
-            let col = if *v >= 0.0 { pal.good } else { pal.bad };
+        // At most one bar up and one down per pixel column: the week ends that fall in one
+        // column (long histories: 200,000 week ends on ~1,300 px) are drawn as their largest
+        // gain and largest loss, the same pixels their overdrawn bars would cover, at a cost
+        // bounded by the width. A column of one week end draws exactly its bar.
+        for (x, up, down) in column_extremes(&self.forward, |i| f2.fx(i as f64)) {
             let (xa, xb) = ((x as f64 - half).round() as i32, ((x as f64 + half).round() as i32).max(x + 1));
-            pen.fill_rect((xa, y.min(y0)), (xb, y.max(y0).max(y.min(y0) + 1)), Palette::alpha(col, 0.75))?;
-            pen.place((xa, y.min(y0)), (xb, y.max(y0).max(y.min(y0) + 1)), "bar");
+            for v in [up, down].into_iter().flatten() {
+                let y = f2.fy(v * 100.0);
+                let col = if v >= 0.0 { pal.good } else { pal.bad };
+                pen.fill_rect(
+                    (xa, y.min(y0)),
+                    (xb, y.max(y0).max(y.min(y0) + 1)),
+                    Palette::alpha(col, 0.75),
+                )?;
+                pen.place((xa, y.min(y0)), (xb, y.max(y0).max(y.min(y0) + 1)), "bar");
+            }
         }
         if let Some(k) = pending {
             let xa = f2.fx(k as f64 - 0.5);
@@ -248,8 +257,110 @@ impl Scene for TrackScene {
     }
 }
 
+/// Groups the values by pixel column (`fx` of their index, non-decreasing) and gives each
+/// column with a value `(x, largest value ≥ 0, smallest value < 0)`, in column order; a column's
+/// ties keep the first. Output length is at most the number of distinct columns.
+fn column_extremes(v: &[Option<f64>], fx: impl Fn(usize) -> i32) -> Vec<(i32, Option<f64>, Option<f64>)> {
+    let mut out: Vec<(i32, Option<f64>, Option<f64>)> = Vec::new();
+    for (i, v) in v.iter().enumerate() {
+        let Some(v) = v.filter(|v| v.is_finite()) else { continue };
+        let x = fx(i);
+        if out.last().is_none_or(|c| c.0 != x) {
+            out.push((x, None, None));
+        }
+        let c = out.last_mut().expect("pushed above");
+        if v >= 0.0 {
+            c.1 = Some(c.1.map_or(v, |u: f64| u.max(v)));
+        } else {
+            c.2 = Some(c.2.map_or(v, |d: f64| d.min(v)));
+        }
+    }
+    out
+}
+
+/// A polyline with at most four points per pixel column (its first, lowest, highest and last
+/// there, in drawing order): the same pixels at a cost bounded by the width. Points must come in
+/// non-decreasing x.
+fn thin_line(p: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut out = Vec::with_capacity(p.len().min(8192));
+    let mut k = 0;
+    while k < p.len() {
+        let x = p[k].0;
+        let e = p[k..].iter().position(|q| q.0 != x).map_or(p.len(), |j| k + j);
+        let g = &p[k..e];
+        if g.len() <= 4 {
+            out.extend_from_slice(g);
+        } else {
+            let lo = g.iter().enumerate().min_by_key(|(j, q)| (q.1, *j)).map_or(0, |(j, _)| j);
+            let hi = g.iter().enumerate().max_by_key(|(j, q)| (q.1, usize::MAX - *j)).map_or(0, |(j, _)| j);
+            let mut idx = vec![0, lo, hi, g.len() - 1];
+            idx.sort_unstable();
+            idx.dedup();
+            out.extend(idx.into_iter().map(|j| g[j]));
+        }
+        k = e;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use super::column_extremes;
+
+    #[test]
+    fn the_score_line_keeps_four_points_per_column() {
+        let p: Vec<(i32, i32)> = (0..100).map(|i| (i / 10, i * 37 % 11)).collect();
+        let t = super::thin_line(&p);
+        assert!(t.len() <= 40 && t.len() >= 10, "{}", t.len());
+        for x in 0..10 {
+            let col: Vec<i32> = p.iter().filter(|q| q.0 == x).map(|q| q.1).collect();
+            let kept: Vec<i32> = t.iter().filter(|q| q.0 == x).map(|q| q.1).collect();
+            assert_eq!(kept.first(), col.first());
+            assert_eq!(kept.last(), col.last());
+            assert_eq!(kept.iter().min(), col.iter().min());
+            assert_eq!(kept.iter().max(), col.iter().max());
+        }
+        let short = [(0, 1), (1, 2), (1, 3)];
+        assert_eq!(super::thin_line(&short), short.to_vec());
+    }
+
+    #[test]
+    fn week_ends_in_one_pixel_column_become_one_bar_each_way() {
+        // 10 week ends over 4 columns: one up and one down bar at most per column.
+        let v = [
+            Some(0.1),
+            Some(-0.2),
+            Some(0.3),
+            None,
+            Some(-0.05),
+            Some(0.0),
+            Some(0.2),
+            Some(-0.1),
+            None,
+            Some(0.4),
+        ];
+        let cols = column_extremes(&v, |i| (i / 3) as i32);
+        assert_eq!(
+            cols,
+            vec![
+                (0, Some(0.3), Some(-0.2)),
+                (1, Some(0.0), Some(-0.05)),
+                (2, Some(0.2), Some(-0.1)),
+                (3, Some(0.4), None)
+            ]
+        );
+        // One week end per column: every bar as it is.
+        let cols = column_extremes(&v, |i| i as i32);
+        assert_eq!(cols.len(), 8);
+        assert_eq!(cols[1], (1, None, Some(-0.2)));
+        // 200,000 week ends on 1,300 columns: at most 1,300 columns out.
+        let many: Vec<Option<f64>> = (0..200_000).map(|i| Some(((i % 7) as f64 - 3.0) / 10.0)).collect();
+        assert!(column_extremes(&many, |i| (i * 1300 / 200_000) as i32).len() <= 1300);
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
     use super::*;
 
     #[test]

@@ -198,13 +198,17 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         assert!(svg("weekly").contains("squeeze-zone top"));
         assert!(svg("3day").contains("zone top"));
         assert!(svg("daily").contains("LH trigger"));
-        assert!(svg("daily").contains("SMA50"));
+        // A moving-average level is its value when the leg crossed it, which the label and
+        // the alt text say, so it cannot be read as today's average (which the note quotes).
+        assert!(svg("daily").contains("SMA50 was "), "daily level label names the crossing");
+        assert!(!svg("daily").contains("POC was"), "only moving averages get 'at cross'");
         assert!(svg("macro").contains("falling helps a long"));
         // Alt text comes from the evidence.
         let alt = |name: &str| charts.iter().find(|c| c.name == name).unwrap().alt.clone();
         assert!(alt("weekly").starts_with("Weekly IWM candles"), "{}", alt("weekly"));
         assert!(alt("weekly").contains("squeeze-zone top"), "{}", alt("weekly"));
         assert!(alt("daily").contains("2 active distribution days"), "{}", alt("daily"));
+        assert!(alt("daily").contains("moving averages at their value when crossed"), "{}", alt("daily"));
         assert!(alt("relative").contains("IWM/SPY"), "{}", alt("relative"));
     }
     assert_ne!(first_pngs[0], first_pngs[1], "themes differ");
