@@ -2132,9 +2132,21 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         let n = |k: &str| r.num(k).filter(|x| x.is_finite());
         match (n("H_last"), r.date("H_last_date"), n("H_prev"), r.date("H_prev_date")) {
             (Some(h), Some(hd), Some(p), Some(pd)) => {
-                let rel = if h > p { "above" } else { "below" };
+                // Highs within the tolerance (a quarter of the daily ATR) are level: no lower high.
+                let level = matches!(r.ev("structure"), Some(crate::signals::Ev::Text { v }) if v == "EQ");
+                let rel = match (level, h > p) {
+                    (true, _) => "level with",
+                    (false, true) => "above",
+                    (false, false) => "below",
+                };
                 let verdict = match (r.state, r.date("overturn_date")) {
                     (State::Bearish, _) => "a lower high".to_string(),
+                    _ if level && h <= p => match n("tol") {
+                        Some(t) => {
+                            format!("within {}, a quarter of the daily ATR, so no lower high", price(t))
+                        }
+                        None => "no lower high".to_string(),
+                    },
                     // A higher high whose swing low later closes broke is no "no lower high".
                     _ if h > p && r.date("breach_date").is_some() => match n("Lmid") {
                         Some(l) => format!(
