@@ -489,7 +489,7 @@ impl TfScene<'_> {
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
-                        push(m, "LH trigger", pal.risk.to_rgba());
+                        push(m, "LH low", pal.risk.to_rgba());
                     }
                 }
             }
@@ -501,7 +501,7 @@ impl TfScene<'_> {
             match out.iter_mut().find(|l| l.value == value) {
                 Some(l) => {
                     // The lead's tag is added; a risk level's own name is not (the label
-                    // already names the level: "LH trigger" is the swing low it sits on).
+                    // already names the level: "LH low" is the swing low between the two highs).
                     if (tag == "stop" || tag == "watch") && !l.name.split(" · ").any(|n| n == tag) {
                         l.name = format!("{} · {tag}", l.name);
                     }

@@ -197,7 +197,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         let svg = |name: &str| charts.iter().find(|c| c.name == name).unwrap().svg.clone().unwrap();
         assert!(svg("weekly").contains("squeeze-zone top"));
         assert!(svg("3day").contains("zone top"));
-        assert!(svg("daily").contains("LH trigger"));
+        assert!(svg("daily").contains("LH low"));
         // A moving-average level is its value when the leg crossed it, which the label and
         // the alt text say, so it cannot be read as today's average (which the note quotes).
         assert!(svg("daily").contains("SMA50 was "), "daily level label names the crossing");
