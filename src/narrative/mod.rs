@@ -296,7 +296,8 @@ fn weeks(n: usize) -> String {
     }
 }
 
-fn count_word(n: usize) -> String {
+/// A count in words below ten ("no", "one" … "nine"), else digits.
+pub(crate) fn count_word(n: usize) -> String {
     match n {
         0 => "no".into(),
         1 => "one".into(),
@@ -1595,7 +1596,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             }
         }
         Some(S::D1StackedLevelReclaim) => {
-            let up = matches!(r.ev("direction"), Some(crate::signals::Ev::Text { v }) if v == "up");
+            let up = r.text("direction") == Some("up");
             match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
                 (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
                     let verdict = match r.state {
@@ -1986,12 +1987,8 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
     }
     // A zone whose latest band is old or wide is no level: say so instead of citing a cluster
     // range that spans years.
-    let text = |k: &str| match r.ev(k) {
-        Some(crate::signals::Ev::Text { v }) => Some(v.as_str()),
-        _ => None,
-    };
     if let (Some(why @ ("old" | "wide")), Some(crate::signals::Ev::Range { lo, hi }), Some(c)) =
-        (text("top_level"), r.ev("top_band"), r.num("close").filter(|x| x.is_finite()))
+        (r.text("top_level"), r.ev("top_band"), r.num("close").filter(|x| x.is_finite()))
     {
         let sym = &a.dataset.instrument.symbol;
         let band = format!("{}–{}", price(*lo), price(*hi));
@@ -2133,7 +2130,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         match (n("H_last"), r.date("H_last_date"), n("H_prev"), r.date("H_prev_date")) {
             (Some(h), Some(hd), Some(p), Some(pd)) => {
                 // Highs within the tolerance (a quarter of the daily ATR) are level: no lower high.
-                let level = matches!(r.ev("structure"), Some(crate::signals::Ev::Text { v }) if v == "EQ");
+                let level = r.text("structure") == Some("EQ");
                 let rel = match (level, h > p) {
                     (true, _) => "level with",
                     (false, true) => "above",

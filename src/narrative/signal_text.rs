@@ -558,7 +558,7 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                 _ => format!(
                     "There is no impulsive multi-level reclaim on the daily chart: the latest {} from {{leg_start}} \
                      spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}.",
-                    if matches!(r.ev("direction"), Some(Ev::Text { v }) if v == "down") { "down-leg" } else { "up-leg" }
+                    if r.text("direction") == Some("down") { "down-leg" } else { "up-leg" }
                 ),
             }
             .into()

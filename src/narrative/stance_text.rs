@@ -167,13 +167,6 @@ fn tf_words(b: InvalidationBasis) -> &'static str {
     }
 }
 
-fn count_word(x: f64) -> String {
-    match x as i64 {
-        3 => "three".into(),
-        n => n.to_string(),
-    }
-}
-
 /// "its stop, a weekly close above the … (144.30), is 42% above the last weekly close (101.40),
 /// 4.5 times the weekly ATR away; a trade's stop sits within three. The short becomes a trade at a weekly
 /// close at or above 115.70, or once price forms a new, lower daily swing high."
@@ -196,7 +189,7 @@ fn extended_words(e: &Extended, word: &str) -> String {
             _ => price(e.close),
         },
         e.atrs,
-        count_word(MAX_STOP_ATR),
+        super::count_word(MAX_STOP_ATR as usize),
         l.basis,
         price(e.actionable_at),
     )

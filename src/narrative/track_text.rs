@@ -58,7 +58,7 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
         _ => match e.stance_cases.filter(|n| *n < crate::history::edge::MIN_CASES && e.medians.is_none()) {
             Some(n) => format!(
                 "{base} Only {} earlier week {} read {}, too few to judge its own record.",
-                small_number(n),
+                super::count_word(n),
                 if n == 1 { "end" } else { "ends" },
                 stance.word().to_lowercase()
             ),
@@ -209,7 +209,7 @@ fn track_intro(tr: &TrackRecord) -> String {
             h.by_stance
                 .iter()
                 .filter(|r| r.price.count > 0 && r.price.count < TOO_FEW)
-                .map(|r| format!("{} {}", small_number(r.price.count), stance_name(r.stance)))
+                .map(|r| format!("{} {}", super::count_word(r.price.count), stance_name(r.stance)))
                 .collect()
         })
         .unwrap_or_default();
@@ -220,10 +220,4 @@ fn track_intro(tr: &TrackRecord) -> String {
         s.push_str(&format!(" {} {noun} {verb} too few to judge.", crate::signals::capitalise(&list)));
     }
     s
-}
-
-/// A count in words below ten ("two"), else digits.
-fn small_number(n: usize) -> String {
-    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
 }

@@ -504,6 +504,13 @@ impl SignalResult {
             _ => None,
         }
     }
+    /// The text evidence under `key` (a state word such as `EQ` or `old`).
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.ev(key)? {
+            Ev::Text { v } => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// Everything the signals read, already cut at the as-of date and resampled.
