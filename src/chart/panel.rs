@@ -973,7 +973,7 @@ impl ColTag {
     }
 }
 
-/// Widest tag text the label column takes, in design pixels (about "LH trigger 160.03" or
+/// Widest tag text the label column takes, in design pixels (about "LH low 160.03" or
 /// "squeeze top 265.76" at the tick size): wider merged texts stay separate tags, a longer
 /// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
 const COL_MAX_W: f64 = 116.0;

@@ -606,7 +606,7 @@ fn daily_plot_share(a: &Analysis) -> f64 {
 #[test]
 fn the_daily_label_column_leaves_the_plot_most_of_the_width() {
     // Issue 13: the right margin no wider than a few bars plus the tag column; the column's
-    // tags are short ("LH trigger 160.03") and the column is capped.
+    // tags are short ("LH low 160.03") and the column is capped.
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
     for as_of in ["2020-03-20", "2024-07-19"] {
         let data = marketnote::data::load(&cfg).unwrap();
@@ -721,4 +721,20 @@ fn the_weekly_chart_draws_the_obv_trendline_the_text_cites() {
         assert_eq!(weekly.contains("OBV trendline (fit through the pullback lows)"), fitted, "{as_of}");
         assert_eq!(weekly.contains("OBV trend "), fitted, "{as_of}: the line's value label");
     }
+}
+
+/// 2022-06-17: D3 fits a rising weekly line (positive `slope`) through its pullback lows, but a
+/// fit through the chart's daily OBV at the same weeks falls; the chart then draws no trendline
+/// rather than a falling line under the note's "rising trendline".
+#[test]
+fn the_weekly_obv_trendline_is_not_drawn_against_the_signals_slope() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-06-17"))).unwrap();
+    let d3 = a.signals.iter().find(|s| s.id == "wk_volume_trendline_support").unwrap();
+    assert!(matches!(d3.ev("pullback_dates"), Some(Ev::Dates { v }) if !v.is_empty()));
+    assert!(d3.num("slope").is_some_and(|s| s > 0.0), "D3's weekly line rises");
+    let svg = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+    let weekly = svg.iter().find(|c| c.name == "weekly").and_then(|c| c.svg.clone()).unwrap();
+    assert!(!weekly.contains("OBV trendline (fit through the pullback lows)"));
 }
