@@ -180,9 +180,11 @@ pub fn base_rate(b: &crate::baserates::BaseRate) -> Value {
     })
 }
 
-/// The `since_last` object (present only when rendered with `--previous`).
-pub fn since_last(s: &crate::since::SinceLast) -> Value {
+/// The `since_last` object (present only when rendered with `--previous`); each flip carries
+/// the signal's current sentence, looked up in `signals`.
+pub fn since_last(s: &crate::since::SinceLast, signals: &[crate::signals::SignalResult]) -> Value {
     let opt = |v: Option<f64>| v.map_or(Value::Null, num);
+    let sentence = |id: &str| signals.iter().find(|r| r.id == id).map_or("", |r| r.sentence.as_str());
     json!({
         "previous_as_of": s.as_of.to_string(),
         "stance": {"from": s.stance_from, "to": s.stance_to},
@@ -191,9 +193,9 @@ pub fn since_last(s: &crate::since::SinceLast) -> Value {
         "flips": s.flips.iter().map(|f| json!({
             "id": f.id,
             "claim": f.claim,
-            "from": f.from,
+            "from": f.from.as_str(),
             "to": f.to,
-            "sentence": f.sentence,
+            "sentence": sentence(f.id),
         })).collect::<Vec<_>>(),
         "levels": s.levels.iter().map(|l| json!({
             "label": l.label,
@@ -205,7 +207,7 @@ pub fn since_last(s: &crate::since::SinceLast) -> Value {
             "value_now": num(l.value_now),
             "change": l.change,
         })).collect::<Vec<_>>(),
-        "sentences": s.sentences,
+        "sentences": crate::narrative::since_text::sentences(s),
     })
 }
 
@@ -266,7 +268,7 @@ pub fn document(a: &crate::Analysis) -> Value {
         })).collect::<Vec<_>>(),
     });
     if let (Some(s), Value::Object(m)) = (&a.since_last, &mut doc) {
-        m.insert("since_last".into(), since_last(s));
+        m.insert("since_last".into(), since_last(s, &a.signals));
     }
     doc
 }

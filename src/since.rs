@@ -10,7 +10,7 @@
 use crate::error::{Error, Location, Result};
 use crate::resample::complete_prefix;
 use crate::resample::Timeframe;
-use crate::signals::stance::InvalidationBasis;
+use crate::signals::stance::{Conviction, InvalidationBasis, StanceKind, Trigger};
 use crate::signals::State;
 use crate::Analysis;
 use chrono::NaiveDate;
@@ -25,14 +25,14 @@ pub struct PreviousNote {
     pub file: PathBuf,
     /// Its as-of date.
     pub as_of: NaiveDate,
-    /// Its stance (`long`, `short`, `neutral`).
-    pub stance: String,
+    /// Its stance.
+    pub stance: StanceKind,
     /// Its conviction.
-    pub conviction: String,
+    pub conviction: Conviction,
     /// Its score.
     pub score: f64,
     /// Every signal's (id, state).
-    pub states: Vec<(String, String)>,
+    pub states: Vec<(String, State)>,
     /// Its invalidation levels.
     pub levels: Vec<PreviousLevel>,
 }
@@ -44,27 +44,44 @@ pub struct PreviousLevel {
     pub label: String,
     /// The level.
     pub value: f64,
-    /// Which close decides it: "weekly close", "3-day close", "daily close" or "OBV".
-    pub basis: String,
+    /// Which close decides it.
+    pub basis: InvalidationBasis,
     /// Signal id it comes from.
     pub signal: String,
-    /// `close_above` or `close_below` (None in notes written before the field existed).
-    pub trigger: Option<String>,
+    /// Which close breaks it (None in notes written before the field existed).
+    pub trigger: Option<Trigger>,
+}
+
+/// A signal's state in the previous note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Was {
+    /// The previous note had the signal in this state.
+    State(State),
+    /// The previous note did not list the signal.
+    Absent,
+}
+
+impl Was {
+    /// `bullish`, `bearish`, `neutral`, `unavailable` or `absent`, as in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Was::State(s) => s.name(),
+            Was::Absent => "absent",
+        }
+    }
 }
 
 /// A signal whose state changed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Flip {
     /// Signal id.
     pub id: &'static str,
     /// Its claim.
     pub claim: &'static str,
-    /// State in the previous note (`bullish`, `bearish`, `neutral`, `unavailable`, or `absent`).
-    pub from: String,
+    /// State in the previous note.
+    pub from: Was,
     /// State now.
     pub to: State,
-    /// The current sentence.
-    pub sentence: String,
 }
 
 /// Where the close on a level's basis stood against it, then and now.
@@ -84,18 +101,18 @@ pub enum LevelMove {
 }
 
 /// A previous invalidation level checked against price (or OBV) now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LevelCheck {
     /// What it is.
     pub label: String,
     /// The level.
     pub value: f64,
     /// Which close decides it.
-    pub basis: String,
+    pub basis: InvalidationBasis,
     /// Signal id it came from.
     pub signal: String,
-    /// `close_above` or `close_below`, when the previous note said.
-    pub trigger: Option<String>,
+    /// Which close breaks it, when the previous note said.
+    pub trigger: Option<Trigger>,
     /// The close on that basis at the previous as-of date.
     pub then: Option<f64>,
     /// The close on that basis now.
@@ -105,27 +122,24 @@ pub struct LevelCheck {
     pub value_now: f64,
     /// What happened.
     pub change: LevelMove,
-    /// The sentence saying it was reclaimed or lost (also in [`SinceLast::sentences`]); None
-    /// when it was not crossed.
-    #[serde(skip)]
-    pub sentence: Option<String>,
 }
 
-/// What changed since the previous note.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What changed since the previous note: typed facts only (the sentences are
+/// `narrative::since_text`'s).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SinceLast {
     /// The previous note's signals.json.
     pub file: String,
     /// The previous note's as-of date.
     pub as_of: NaiveDate,
-    /// Previous stance (`long`, `short`, `neutral`).
-    pub stance_from: String,
+    /// Previous stance.
+    pub stance_from: StanceKind,
     /// Current stance.
-    pub stance_to: String,
+    pub stance_to: StanceKind,
     /// Previous conviction.
-    pub conviction_from: String,
+    pub conviction_from: Conviction,
     /// Current conviction.
-    pub conviction_to: String,
+    pub conviction_to: Conviction,
     /// Previous score.
     pub score_from: f64,
     /// Current score.
@@ -134,8 +148,6 @@ pub struct SinceLast {
     pub flips: Vec<Flip>,
     /// The previous note's invalidation levels, each checked now.
     pub levels: Vec<LevelCheck>,
-    /// The section's summary sentences.
-    pub sentences: Vec<String>,
 }
 
 fn bad(file: &Path, msg: impl Into<String>) -> Error {
@@ -192,8 +204,18 @@ pub fn parse_previous(v: &Value, file: &Path) -> Result<PreviousNote> {
     let as_of_s = text(v, &["as_of"], file)?;
     let as_of = NaiveDate::parse_from_str(&as_of_s, "%Y-%m-%d")
         .map_err(|_| bad(file, format!("`as_of` {as_of_s:?} is not a YYYY-MM-DD date")))?;
-    let stance = text(v, &["stance", "stance"], file)?;
-    let conviction = text(v, &["stance", "conviction"], file)?;
+    let stance_s = text(v, &["stance", "stance"], file)?;
+    let stance = [StanceKind::Long, StanceKind::Short, StanceKind::Neutral]
+        .into_iter()
+        .find(|k| k.as_str() == stance_s)
+        .ok_or_else(|| bad(file, format!("`stance.stance` {stance_s:?} must be long, short or neutral")))?;
+    let conviction_s = text(v, &["stance", "conviction"], file)?;
+    let conviction = [Conviction::Low, Conviction::Moderate, Conviction::High]
+        .into_iter()
+        .find(|c| c.as_str() == conviction_s)
+        .ok_or_else(|| {
+            bad(file, format!("`stance.conviction` {conviction_s:?} must be low, moderate or high"))
+        })?;
     let score = field(v, &["stance", "score"], file)?
         .as_f64()
         .ok_or_else(|| bad(file, "`stance.score` must be a number"))?;
@@ -204,7 +226,20 @@ pub fn parse_previous(v: &Value, file: &Path) -> Result<PreviousNote> {
         let id = s.get("id").and_then(Value::as_str);
         let st = s.get("state").and_then(Value::as_str);
         match (id, st) {
-            (Some(id), Some(st)) => states.push((id.to_string(), st.to_string())),
+            (Some(id), Some(st)) => {
+                let state = [State::Bullish, State::Bearish, State::Neutral, State::Unavailable]
+                    .into_iter()
+                    .find(|x| x.name() == st)
+                    .ok_or_else(|| {
+                        bad(
+                            file,
+                            format!(
+                                "`signals[{i}].state` {st:?} must be bullish, bearish, neutral or unavailable"
+                            ),
+                        )
+                    })?;
+                states.push((id.to_string(), state))
+            }
             _ => return Err(bad(file, format!("`signals[{i}]` needs string `id` and `state`"))),
         }
     }
@@ -213,8 +248,31 @@ pub fn parse_previous(v: &Value, file: &Path) -> Result<PreviousNote> {
         for (i, l) in inv.iter().enumerate() {
             let get = |k: &str| l.get(k).and_then(Value::as_str).map(str::to_string);
             match (get("label"), l.get("value").and_then(Value::as_f64), get("basis"), get("signal")) {
-                (Some(label), Some(value), Some(basis), Some(signal)) => {
-                    levels.push(PreviousLevel { label, value, basis, signal, trigger: get("trigger") })
+                (Some(label), Some(value), Some(basis_s), Some(signal)) => {
+                    let basis = InvalidationBasis::parse(&basis_s).ok_or_else(|| {
+                        bad(
+                            file,
+                            format!(
+                                "`stance.invalidation[{i}].basis` {basis_s:?} must be weekly close, 3-day close, daily close or OBV"
+                            ),
+                        )
+                    })?;
+                    let trigger = match get("trigger") {
+                        None => None,
+                        Some(t) => Some(
+                            [Trigger::CloseAbove, Trigger::CloseBelow].into_iter().find(|x| x.name() == t).ok_or_else(
+                                || {
+                                    bad(
+                                        file,
+                                        format!(
+                                            "`stance.invalidation[{i}].trigger` {t:?} must be close_above or close_below"
+                                        ),
+                                    )
+                                },
+                            )?,
+                        ),
+                    };
+                    levels.push(PreviousLevel { label, value, basis, signal, trigger })
                 }
                 _ => {
                     return Err(bad(
@@ -230,9 +288,9 @@ pub fn parse_previous(v: &Value, file: &Path) -> Result<PreviousNote> {
 
 /// The close on `basis` at date `t` (the last complete bar on or before it), from the analysis'
 /// bars; OBV is computed from its daily bars.
-fn close_on(a: &Analysis, basis: &str, t: NaiveDate, obv: &[f64]) -> Option<f64> {
+fn close_on(a: &Analysis, basis: InvalidationBasis, t: NaiveDate, obv: &[f64]) -> Option<f64> {
     let daily_i = a.daily.date.partition_point(|d| *d <= t).checked_sub(1)?;
-    match InvalidationBasis::parse(basis)? {
+    match basis {
         InvalidationBasis::WeeklyClose => {
             let n = complete_prefix(&a.weekly.bars, Timeframe::Weekly, 0, a.daily.date[daily_i]);
             n.checked_sub(1).map(|i| a.weekly.bars.close[i])
@@ -247,40 +305,6 @@ fn close_on(a: &Analysis, basis: &str, t: NaiveDate, obv: &[f64]) -> Option<f64>
     }
 }
 
-/// "claim (old → new)". For the risk signals, whose claim names the danger ("a lower high"),
-/// bullish means the risk is absent, so their states are said as present / watch / not present.
-pub fn flip_text(f: &Flip) -> String {
-    let risk = f.id.starts_with("risk_");
-    let word = |s: &str| -> String {
-        match (risk, s) {
-            (true, "bullish") => "not present".into(),
-            (true, "bearish") => "present".into(),
-            (true, "neutral") => "watch".into(),
-            (_, "unavailable") => "not assessed".into(),
-            (false, "bullish") => "up".into(),
-            (false, "bearish") => "down".into(),
-            _ => s.into(),
-        }
-    };
-    format!("{} ({} → {})", f.claim, word(&f.from), word(f.to.name()))
-}
-
-fn stance_word(s: &str) -> String {
-    s.to_uppercase()
-}
-
-fn signed2(x: f64) -> String {
-    crate::fmt::signed_body(x, 2)
-}
-
-fn level_text(value: f64, basis: &str) -> String {
-    if basis == "OBV" {
-        crate::fmt::shares_m(value)
-    } else {
-        crate::fmt::price(value)
-    }
-}
-
 /// Compares a previous note with the current analysis. The previous note must not be dated after
 /// this one (its levels are checked with this note's bars at its date).
 pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
@@ -291,36 +315,30 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
         ));
     }
     let st = &a.stance;
-    let stance_to = st.stance.as_str().to_string();
     let flips: Vec<Flip> = a
         .signals
         .iter()
         .filter_map(|r| {
-            let from = prev.states.iter().find(|(id, _)| id == r.id).map_or("absent", |(_, s)| s.as_str());
-            (from != r.state.name()).then(|| Flip {
-                id: r.id,
-                claim: r.claim,
-                from: from.to_string(),
-                to: r.state,
-                sentence: r.sentence.clone(),
-            })
+            let from =
+                prev.states.iter().find(|(id, _)| id == r.id).map_or(Was::Absent, |(_, s)| Was::State(*s));
+            (from != Was::State(r.state)).then_some(Flip { id: r.id, claim: r.claim, from, to: r.state })
         })
         .collect();
-    let obv = if prev.levels.iter().any(|l| l.basis == "OBV") {
+    let obv = if prev.levels.iter().any(|l| l.basis == InvalidationBasis::Obv) {
         crate::indicators::obv(&a.daily.close, &a.daily.volume)
     } else {
         Vec::new()
     };
-    let mut levels: Vec<LevelCheck> = prev
+    let levels: Vec<LevelCheck> = prev
         .levels
         .iter()
         .map(|l| {
-            let then = close_on(a, &l.basis, prev.as_of, &obv);
-            let now = close_on(a, &l.basis, a.as_of, &obv);
-            let value_now = if l.basis == "OBV" {
+            let then = close_on(a, l.basis, prev.as_of, &obv);
+            let now = close_on(a, l.basis, a.as_of, &obv);
+            let value_now = if l.basis == InvalidationBasis::Obv {
                 st.invalidation
                     .iter()
-                    .find(|i| i.basis == "OBV" && i.signal == l.signal)
+                    .find(|i| i.basis == InvalidationBasis::Obv && i.signal == l.signal)
                     .map_or(l.value, |i| i.value)
             } else {
                 l.value
@@ -337,106 +355,27 @@ pub fn compare(prev: &PreviousNote, a: &Analysis) -> Result<SinceLast> {
             LevelCheck {
                 label: l.label.clone(),
                 value: l.value,
-                basis: l.basis.clone(),
+                basis: l.basis,
                 signal: l.signal.clone(),
-                trigger: l.trigger.clone(),
+                trigger: l.trigger,
                 then,
                 now,
                 value_now,
                 change,
-                sentence: None,
             }
         })
         .collect();
-
-    let mut sentences = Vec::new();
-    let score = format!("score {} → {}", signed2(prev.score), signed2(st.score));
-    sentences.push(if prev.stance == stance_to {
-        let conv = if st.conviction == *prev.conviction {
-            String::new()
-        } else {
-            format!(", conviction {} → {}", prev.conviction, st.conviction)
-        };
-        format!("Stance unchanged at {} ({score}{conv}).", stance_word(&stance_to))
-    } else {
-        format!("Stance changed from {} to {} ({score}).", stance_word(&prev.stance), stance_word(&stance_to))
-    });
-    if flips.is_empty() {
-        sentences.push("No signal changed state.".into());
-    } else {
-        let list: Vec<String> = flips.iter().map(flip_text).collect();
-        let n = flips.len();
-        let head = if n == 1 {
-            "One signal changed state".to_string()
-        } else {
-            format!("{n} signals changed state")
-        };
-        sentences.push(format!("{head}: {}.", list.join("; ")));
-    }
-    // Direction-aware: whether a crossing proves the previous idea wrong depends on the level's
-    // trigger (a long's levels break on closes below, a short's on closes above).
-    let idea = match prev.stance.as_str() {
-        "long" | "short" => Some(prev.stance.as_str()),
-        _ => None,
-    };
-    for l in &mut levels {
-        let (Some(t), Some(n)) = (l.then, l.now) else { continue };
-        let up = match l.change {
-            LevelMove::Reclaimed => true,
-            LevelMove::Lost => false,
-            _ => continue,
-        };
-        let verb = if up { "rose above" } else { "fell below" };
-        let what = match l.trigger.as_deref() {
-            Some(tr) => {
-                let breaks = (tr == "close_above") == up;
-                match (breaks, idea) {
-                    (true, Some(i)) => format!(": the level that would prove the {i} wrong has triggered"),
-                    (true, None) => ": the level the previous note watched has been crossed".to_string(),
-                    (false, Some(i)) => format!(": back on the {i}'s side of the level"),
-                    (false, None) => ": back on the other side of a watched level".to_string(),
-                }
-            }
-            None => String::new(),
-        };
-        let label = crate::narrative::plain_words(&l.label);
-        let text = if l.basis == "OBV" {
-            format!(
-                "OBV {verb} its support line{what}: {} against the line at {} then, {} against {} now.",
-                level_text(t, "OBV"),
-                level_text(l.value, "OBV"),
-                level_text(n, "OBV"),
-                level_text(l.value_now, "OBV")
-            )
-        } else {
-            format!(
-                "Price {verb} the {label} ({}){what}: {} {} then, {} now.",
-                level_text(l.value, &l.basis),
-                l.basis,
-                level_text(t, &l.basis),
-                level_text(n, &l.basis)
-            )
-        };
-        l.sentence = Some(text.clone());
-        sentences.push(text);
-    }
-    if !levels.is_empty()
-        && !levels.iter().any(|l| matches!(l.change, LevelMove::Reclaimed | LevelMove::Lost))
-    {
-        sentences.push("No level of the previous note was crossed.".into());
-    }
     Ok(SinceLast {
         file: prev.file.display().to_string(),
         as_of: prev.as_of,
-        stance_from: prev.stance.clone(),
-        stance_to,
-        conviction_from: prev.conviction.clone(),
-        conviction_to: st.conviction.to_string(),
+        stance_from: prev.stance,
+        stance_to: st.stance,
+        conviction_from: prev.conviction,
+        conviction_to: st.conviction,
         score_from: prev.score,
         score_to: st.score,
         flips,
         levels,
-        sentences,
     })
 }
 
@@ -454,14 +393,23 @@ mod tests {
             "signals": [{"id": "a", "state": "bullish"}]});
         let p = parse_previous(&ok, f).unwrap();
         assert_eq!(p.as_of, NaiveDate::from_ymd_opt(2025, 11, 21).unwrap());
-        assert_eq!(p.states, vec![("a".to_string(), "bullish".to_string())]);
+        assert_eq!(p.states, vec![("a".to_string(), State::Bullish)]);
         assert_eq!(p.levels.len(), 1);
+        assert_eq!((p.stance, p.conviction), (StanceKind::Long, Conviction::High));
+        assert_eq!((p.levels[0].basis, p.levels[0].trigger), (InvalidationBasis::DailyClose, None));
         for bad_doc in [
             json!({"schema": 2, "as_of": "2025-11-21"}),
             json!({"schema": 1, "as_of": "21/11/2025"}),
             json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "long"}}),
             json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "long", "conviction": "high", "score": 0.1}, "signals": [{"id": 3}]}),
             json!([1, 2]),
+            json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "sideways", "conviction": "high", "score": 0.1}, "signals": []}),
+            json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "long", "conviction": "huge", "score": 0.1}, "signals": []}),
+            json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "long", "conviction": "high", "score": 0.1}, "signals": [{"id": "a", "state": "up"}]}),
+            json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "long", "conviction": "high", "score": 0.1,
+                   "invalidation": [{"label": "x", "value": 1.5, "basis": "hourly close", "signal": "s"}]}, "signals": []}),
+            json!({"schema": 1, "as_of": "2025-11-21", "stance": {"stance": "long", "conviction": "high", "score": 0.1,
+                   "invalidation": [{"label": "x", "value": 1.5, "basis": "OBV", "signal": "s", "trigger": "touch"}]}, "signals": []}),
         ] {
             let e = parse_previous(&bad_doc, f).unwrap_err();
             assert_eq!(e.exit_code(), 2);

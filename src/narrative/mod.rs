@@ -11,6 +11,7 @@ pub mod context;
 pub mod format;
 pub mod history_text;
 pub mod signal_text;
+pub mod since_text;
 pub mod stance_text;
 pub mod track_text;
 pub use crate::history::edge;

@@ -474,12 +474,16 @@ pub struct PreviousView {
 fn previous_view(s: &crate::since::SinceLast) -> PreviousView {
     PreviousView {
         as_of: date(s.as_of),
-        stance: s.stance_from.to_uppercase(),
+        stance: s.stance_from.as_str().to_uppercase(),
         score: signed(s.score_from, 2),
         stance_changed: s.stance_from != s.stance_to,
-        flipped: s.flips.iter().map(crate::since::flip_text).collect(),
-        levels: s.levels.iter().filter_map(|l| l.sentence.clone()).collect(),
-        sentences: s.sentences.clone(),
+        flipped: s.flips.iter().map(crate::narrative::since_text::flip_text).collect(),
+        levels: s
+            .levels
+            .iter()
+            .filter_map(|l| crate::narrative::since_text::level_sentence(l, s.stance_from))
+            .collect(),
+        sentences: crate::narrative::since_text::sentences(s),
     }
 }
 

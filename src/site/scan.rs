@@ -79,8 +79,13 @@ fn derived_title(symbol: &str, stance: &str) -> String {
     }
 }
 
-fn derived_lead(stance: &str, conviction: &str, score: f64, states: &[(String, String)]) -> String {
-    let n = |s: &str| states.iter().filter(|(_, st)| st == s).count();
+fn derived_lead(
+    stance: &str,
+    conviction: &str,
+    score: f64,
+    states: &[(String, crate::signals::State)],
+) -> String {
+    let n = |s: &str| states.iter().filter(|(_, st)| st.name() == s).count();
     let (bull, bear) = (n("bullish"), n("bearish"));
     let assessed = states.len() - n("unavailable");
     let conv = if stance == "neutral" { String::new() } else { format!(", {conviction} conviction") };
@@ -122,9 +127,9 @@ impl NoteEntry {
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
             .map_or_else(|| symbol.clone(), str::to_string);
-        let title = non_empty(v, "title").unwrap_or_else(|| derived_title(&symbol, &p.stance));
+        let title = non_empty(v, "title").unwrap_or_else(|| derived_title(&symbol, p.stance.as_str()));
         let lead = non_empty(v, "lead")
-            .unwrap_or_else(|| derived_lead(&p.stance, &p.conviction, p.score, &p.states));
+            .unwrap_or_else(|| derived_lead(p.stance.as_str(), p.conviction.as_str(), p.score, &p.states));
         let flags = v
             .get("stance")
             .and_then(|s| s.get("flags"))
@@ -140,8 +145,8 @@ impl NoteEntry {
             as_of: p.as_of,
             title,
             lead,
-            stance: p.stance,
-            conviction: p.conviction,
+            stance: p.stance.as_str().to_string(),
+            conviction: p.conviction.as_str().to_string(),
             score: p.score,
             close: close_of(v),
             flags,

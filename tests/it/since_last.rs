@@ -179,3 +179,47 @@ fn the_note_cites_base_rates_after_active_claims() {
         assert_eq!(r["horizons"].as_array().unwrap().len(), 3);
     }
 }
+
+#[test]
+fn since_facts_of_two_known_notes_and_their_words() {
+    use marketnote::signals::stance::{InvalidationBasis, StanceKind};
+    use marketnote::signals::State;
+    use marketnote::since::Was;
+    let (cfg, ds) = sample();
+    let a1 = marketnote::analyze(&cfg, ds.clone(), Some(d("2022-06-17"))).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let old = tmp.path().join("old");
+    marketnote::report::write(&old, &build(&a1, &[], &opts()).unwrap()).unwrap();
+    let a2 = marketnote::analyze(&cfg, ds, Some(d("2022-09-30"))).unwrap();
+    let s = compare(&load_previous(&old).unwrap(), &a2).unwrap();
+    // Typed facts: NEUTRAL → SHORT, five flips, no level crossed.
+    assert_eq!((s.stance_from, s.stance_to), (StanceKind::Neutral, StanceKind::Short));
+    let flips: Vec<(&str, Was, State)> = s.flips.iter().map(|f| (f.id, f.from, f.to)).collect();
+    assert_eq!(
+        flips,
+        [
+            ("wk_volume_accumulation", Was::State(State::Neutral), State::Bearish),
+            ("d1_stacked_level_reclaim", Was::State(State::Bearish), State::Neutral),
+            ("d1_no_distribution", Was::State(State::Neutral), State::Bearish),
+            ("risk_lower_high", Was::State(State::Neutral), State::Bearish),
+            ("risk_obv_underside_retest_fail", Was::State(State::Neutral), State::Bearish),
+        ]
+    );
+    assert!(!s.levels.is_empty());
+    assert!(s.levels.iter().all(|l| !matches!(l.change, LevelMove::Reclaimed | LevelMove::Lost)));
+    assert!(s.levels.iter().all(|l| l.basis != InvalidationBasis::Obv || l.value_now.is_finite()));
+    // The words are the narrative's, from those facts alone.
+    let words = marketnote::narrative::since_text::sentences(&s);
+    assert_eq!(
+        words[1],
+        "5 signals changed state: persistent weekly volume accumulation since the anchor low (neutral → down); \
+         multiple stacked levels reclaimed in one impulsive leg (down → neutral); no signs of distribution \
+         (neutral → down); a lower high (watch → present); OBV failing its underside retest (watch → present)."
+    );
+    assert!(
+        words[0].starts_with("Stance changed from NEUTRAL to SHORT (score −0.18 → −0.28"),
+        "{}",
+        words[0]
+    );
+    assert_eq!(words.last().unwrap(), "No level of the previous note was crossed.");
+}
