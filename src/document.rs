@@ -78,7 +78,7 @@ pub fn signal(r: &SignalResult) -> Value {
         "direction": r.state.direction(),
         "strength": num(r.strength),
         "sentence": r.sentence,
-        "reason": r.reason.as_ref().map(|u| json!({"detail": u.to_string(), "info": u})),
+        "reason": r.reason.as_ref().map(|u| json!({"detail": crate::narrative::format::unavailable_text(u), "info": u})),
         "flags": r.flags,
         "evidence": r.evidence.iter().map(|(k, e)| evidence(k, e)).collect::<Vec<_>>(),
     })
@@ -277,7 +277,7 @@ pub fn document(a: &crate::Analysis) -> Value {
 /// `max` characters.
 fn key_evidence(r: &SignalResult, max: usize) -> String {
     if let Some(reason) = &r.reason {
-        return format!("not assessed: {reason}");
+        return format!("not assessed: {}", crate::narrative::format::unavailable_text(reason));
     }
     let mut out = String::new();
     for (k, e) in r.evidence.iter().filter(|(_, e)| !matches!(e, Ev::Levels { .. } | Ev::LevelSources { .. }))

@@ -15,7 +15,7 @@
 //! `{key:pctile}` renders a 0..1 rank as an ordinal percentile (`0.7` → `70th`). Dates render
 //! `YYYY-MM-DD`, date lists comma-separated, ranges `lo–hi`. A missing key renders `n/a`.
 
-use crate::signals::{DayEvent, Ev, Handoff, LevelSource, PolicyRate, StackedLevel, Unit};
+use crate::signals::{DayEvent, Ev, Handoff, LevelSource, PolicyRate, StackedLevel, Unavailable, Unit};
 use chrono::NaiveDate;
 
 /// Formats one evidence value with an optional modifier (`abs`, `pctile`).
@@ -223,8 +223,84 @@ fn agree<'a>(out: &mut String, v: &str, rest: &'a str) -> &'a str {
     rest
 }
 
+/// Why a signal is not assessed, in words (the "{reason}" of "{Claim}: not assessed ({reason})."
+/// and signals.json's `reason.detail`). Input series are named by their config key.
+pub fn unavailable_text(u: &Unavailable) -> String {
+    match u {
+        Unavailable::InsufficientHistory { need, have } => {
+            let s = if *need == 1 { "" } else { "s" };
+            format!("insufficient history: needs {need} bar{s}, has {have}")
+        }
+        Unavailable::MissingInput { input } => format!("no {input} series configured"),
+        Unavailable::Stale { input, last } => format!("{input} is stale: last observation {last}"),
+        Unavailable::VolumeGaps => "more than 5% of volume missing in the window".into(),
+        Unavailable::AnchorTooRecent { prior, anchor, weeks, need } => {
+            let ago = match weeks {
+                0 => "this week".to_string(),
+                1 => "only 1 week ago".to_string(),
+                w => format!("only {w} weeks ago"),
+            };
+            format!("the {prior} anchor low was undercut by the {anchor} low, {ago}; {need} weeks after the low are needed")
+        }
+        Unavailable::MissingObservation { input, period } => {
+            format!("{input} has no observation for {}", period.format("%B %Y"))
+        }
+        Unavailable::PolicyRateStale { month, value, months, moved } => {
+            let head =
+                format!("the latest fed funds figure is the {} average, {value:.2}%", month.format("%B %Y"));
+            match moved {
+                Some(d) if *months <= 1 => format!(
+                    "{head}, and the 2-year yield has moved {}{:.2} points since, a policy step or more; a daily fed funds series (DFF) would settle it",
+                    if *d < 0.0 { "\u{2212}" } else { "+" },
+                    d.abs()
+                ),
+                _ => format!("{head}, {months} months before this one; a daily fed funds series (DFF) would settle it"),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unavailable_reasons_are_worded_here() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let cases = [
+            (Unavailable::InsufficientHistory { need: 1, have: 0 }, "insufficient history: needs 1 bar, has 0"),
+            (Unavailable::InsufficientHistory { need: 60, have: 12 }, "insufficient history: needs 60 bars, has 12"),
+            (Unavailable::MissingInput { input: "benchmark".into() }, "no benchmark series configured"),
+            (
+                Unavailable::Stale { input: "ICSA".into(), last: d(2025, 1, 4) },
+                "ICSA is stale: last observation 2025-01-04",
+            ),
+            (Unavailable::VolumeGaps, "more than 5% of volume missing in the window"),
+            (
+                Unavailable::AnchorTooRecent { prior: d(2018, 12, 28), anchor: d(2020, 3, 20), weeks: 0, need: 4 },
+                "the 2018-12-28 anchor low was undercut by the 2020-03-20 low, this week; 4 weeks after the low are needed",
+            ),
+            (
+                Unavailable::AnchorTooRecent { prior: d(2018, 12, 28), anchor: d(2020, 3, 13), weeks: 1, need: 4 },
+                "the 2018-12-28 anchor low was undercut by the 2020-03-13 low, only 1 week ago; 4 weeks after the low are needed",
+            ),
+            (
+                Unavailable::MissingObservation { input: "CPIAUCSL".into(), period: d(2025, 10, 1) },
+                "CPIAUCSL has no observation for October 2025",
+            ),
+            (
+                Unavailable::PolicyRateStale { month: d(2022, 5, 1), value: 0.77, months: 1, moved: Some(0.52) },
+                "the latest fed funds figure is the May 2022 average, 0.77%, and the 2-year yield has moved +0.52 points since, a policy step or more; a daily fed funds series (DFF) would settle it",
+            ),
+            (
+                Unavailable::PolicyRateStale { month: d(2025, 6, 1), value: 4.33, months: 3, moved: Some(-0.1) },
+                "the latest fed funds figure is the June 2025 average, 4.33%, 3 months before this one; a daily fed funds series (DFF) would settle it",
+            ),
+        ];
+        for (u, want) in cases {
+            assert_eq!(unavailable_text(&u), want);
+        }
+    }
+
     #[test]
     fn counts_agree_with_their_nouns() {
         let ev = vec![("n".to_string(), num(1.0, Unit::Count)), ("z".to_string(), num(0.0, Unit::Count))];

@@ -35,7 +35,7 @@ pub fn write_sentences(results: &mut [SignalResult], names: Names) {
 /// carries its own sentence).
 pub fn sentence(r: &SignalResult, names: Names) -> Option<String> {
     if r.state == State::Unavailable {
-        let reason = r.reason.as_ref().map(ToString::to_string).unwrap_or_default();
+        let reason = r.reason.as_ref().map(super::format::unavailable_text).unwrap_or_default();
         return Some(format!("{}: not assessed ({reason}).", capitalise(r.claim)));
     }
     let tpl = template(r)?;

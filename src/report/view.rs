@@ -515,7 +515,7 @@ fn signal_view(s: &SignalResult) -> SignalView {
             .map(|(k, v)| EvidenceView { key: k.clone(), value: format_ev(v, None) })
             .collect(),
         flags: s.flags.iter().map(|f| f.as_str().to_string()).collect(),
-        reason: s.reason.as_ref().map(|r| r.to_string()),
+        reason: s.reason.as_ref().map(crate::narrative::format::unavailable_text),
         missing_input: matches!(s.reason, Some(Unavailable::MissingInput { .. })),
         as_of: s.as_of.map(date),
         base_rate: None,
@@ -589,7 +589,7 @@ fn macro_reason(
             ),
             None => format!("only {have} of the {need} observations it needs are available"),
         }
-        other => other.to_string(),
+        other => crate::narrative::format::unavailable_text(other),
     }
 }
 

@@ -221,7 +221,8 @@ pub enum LevelSource {
     Hvn,
 }
 
-/// Why a signal is not assessed.
+/// Why a signal is not assessed: typed facts only; the words are
+/// `narrative::format::unavailable_text`'s (signals write no sentences).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Unavailable {
@@ -234,7 +235,7 @@ pub enum Unavailable {
     },
     /// An input series is not configured.
     MissingInput {
-        /// What is missing, e.g. `benchmark` or `foreign_flows`.
+        /// The config key of what is missing, e.g. `benchmark`, `mid_cap` or a macro series id.
         input: String,
     },
     /// The last usable observation is too old.
@@ -279,51 +280,6 @@ pub enum Unavailable {
         /// The period that is missing.
         period: NaiveDate,
     },
-}
-
-impl std::fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Unavailable::InsufficientHistory { need, have } => {
-                let s = if *need == 1 { "" } else { "s" };
-                write!(f, "insufficient history: needs {need} bar{s}, has {have}")
-            }
-            Unavailable::MissingInput { input } => write!(f, "no {input} series configured"),
-            Unavailable::Stale { input, last } => write!(f, "{input} is stale: last observation {last}"),
-            Unavailable::VolumeGaps => write!(f, "more than 5% of volume missing in the window"),
-            Unavailable::AnchorTooRecent { prior, anchor, weeks, need } => {
-                let ago = match weeks {
-                    0 => "this week".to_string(),
-                    1 => "only 1 week ago".to_string(),
-                    w => format!("only {w} weeks ago"),
-                };
-                write!(
-                    f,
-                    "the {prior} anchor low was undercut by the {anchor} low, {ago}; {need} weeks after the \
-                     low are needed"
-                )
-            }
-            Unavailable::MissingObservation { input, period } => {
-                write!(f, "{input} has no observation for {}", period.format("%B %Y"))
-            }
-            Unavailable::PolicyRateStale { month, value, months, moved } => {
-                write!(
-                    f,
-                    "the latest fed funds figure is the {} average, {value:.2}%",
-                    month.format("%B %Y")
-                )?;
-                match moved {
-                    Some(d) if *months <= 1 => write!(
-                        f,
-                        ", and the 2-year yield has moved {}{:.2} points since, a policy step or more; a daily fed funds series (DFF) would settle it",
-                        if *d < 0.0 { "\u{2212}" } else { "+" },
-                        d.abs()
-                    ),
-                    _ => write!(f, ", {months} months before this one; a daily fed funds series (DFF) would settle it"),
-                }
-            }
-        }
-    }
 }
 
 /// One computed signal.

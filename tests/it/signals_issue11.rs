@@ -366,8 +366,12 @@ fn a_stale_monthly_rate_is_not_scored_2022_06_17_for_every_instrument() {
     let b1 = get(&iwm, "macro_rate_cut_expectations");
     assert_eq!(b1.state, State::Unavailable, "{}", b1.sentence);
     assert!(b1.flags.contains(&Flag::PolicyRateStale), "{:?}", b1.flags);
-    let why = b1.reason.as_ref().unwrap().to_string();
-    assert!(why.contains("May 2022 average, 0.77%"), "{why}");
+    match b1.reason.as_ref().unwrap() {
+        marketnote::signals::Unavailable::PolicyRateStale { month, value, .. } => {
+            assert_eq!((*month, format!("{value:.2}")), (d("2022-05-01"), "0.77".to_string()))
+        }
+        other => panic!("{other:?}"),
+    }
     let dir = tempfile_dir("b1_uni");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketnote"))
         .args(["batch", "samples/universe.toml", "-o"])
@@ -619,8 +623,12 @@ fn a_fresh_low_under_the_anchor_is_named_not_measured_from_2020_03_20() {
     for id in ["wk_volume_accumulation", "wk_volume_trendline_support"] {
         let r = get(&a, id);
         assert_eq!(r.state, State::Unavailable, "{id}: {}", r.sentence);
-        let why = r.reason.as_ref().unwrap().to_string();
-        assert!(why.contains("2018-12-28 anchor low was undercut by the 2020-03-20 low"), "{id}: {why}");
+        match r.reason.as_ref().unwrap() {
+            marketnote::signals::Unavailable::AnchorTooRecent { prior, anchor, .. } => {
+                assert_eq!((*prior, *anchor), (d("2018-12-28"), d("2020-03-20")), "{id}")
+            }
+            other => panic!("{id}: {other:?}"),
+        }
     }
 }
 
