@@ -47,6 +47,11 @@ fn evidence(key: &str, ev: &Ev) -> Value {
             m.insert("type".into(), json!("text"));
             m.insert("value".into(), json!(v));
         }
+        // A typed state: its word, as when it was text (schema 1).
+        Ev::Tag { v } => {
+            m.insert("type".into(), json!("text"));
+            m.insert("value".into(), json!(v));
+        }
         // Typed values shown as their words (schema 1 has them as text).
         Ev::YesNo { .. }
         | Ev::Prices { .. }

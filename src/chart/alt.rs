@@ -4,7 +4,7 @@
 use super::macro_panel::MacroScene;
 use super::price::{wave_states, Layers, TfScene, Wave, MIN_BARS};
 use super::relative::RelScene;
-use crate::signals::State;
+use crate::signals::{ObvStatus, State, ZoneStatus};
 use chrono::NaiveDate;
 
 fn month(d: NaiveDate) -> String {
@@ -59,7 +59,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 "no recent squeeze zone (the latest squeeze band, {:.2}–{:.2}, is too {} to be a level); close {close:.2}",
                 c.lo,
                 c.hi,
-                a.cluster_stale.as_deref().unwrap_or("old")
+                if a.cluster_stale == Some(ZoneStatus::Wide) { "wide" } else { "old" }
             )),
             (Some(c), _) => parts
                 .push(format!("close {close:.2} against the squeeze zone {:.2}–{:.2}", c.lo, c.hi)),
@@ -148,13 +148,13 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
         }
         _ => {}
     }
-    let obv_status = a.obv_line.as_ref().and_then(|l| l.status.as_deref());
+    let obv_status = a.obv_line.as_ref().and_then(|l| l.status);
     let obv = match (sc.layers, a.obv_line.as_ref().map(|l| l.state), obv_status) {
-        (Layers::Daily, Some(State::Bullish), Some("reclaimed")) => {
+        (Layers::Daily, Some(State::Bullish), Some(ObvStatus::Reclaimed)) => {
             Some("OBV back above its broken support line".to_string())
         }
         (Layers::Daily, Some(State::Bullish), _) => Some("OBV above its support line".to_string()),
-        (Layers::Daily, Some(State::Bearish), Some("failed")) => {
+        (Layers::Daily, Some(State::Bearish), Some(ObvStatus::Failed)) => {
             Some("OBV failed its retest of broken support".to_string())
         }
         (Layers::Daily, Some(State::Bearish), _) => {
@@ -162,7 +162,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             // so the alt text does not claim where OBV is now.
             Some("OBV broke its support line and did not retest it".to_string())
         }
-        (Layers::Daily, Some(State::Neutral), Some("retest")) => {
+        (Layers::Daily, Some(State::Neutral), Some(ObvStatus::Retest)) => {
             Some("OBV retesting broken support from below".to_string())
         }
         (Layers::Daily, Some(State::Neutral), _) => Some("OBV below its broken support line".to_string()),

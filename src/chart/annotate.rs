@@ -3,7 +3,7 @@
 //! annotation, never a panic.
 
 use crate::signals::catalog::SignalId;
-use crate::signals::{Ev, SignalResult, State};
+use crate::signals::{Ev, LegDirection, ObvStatus, SignalResult, State, SwingStructure, ZoneStatus};
 use chrono::NaiveDate;
 
 /// A price band, optionally dated.
@@ -43,8 +43,8 @@ pub(crate) struct LowerHigh {
     pub lmid: Option<f64>,
     /// The H1 state.
     pub state: State,
-    /// H1's `structure` of the two highs ("HH", "LH" or "EQ"), when the evidence gives it.
-    pub structure: Option<String>,
+    /// H1's `structure` of the two highs, when the evidence gives it.
+    pub structure: Option<SwingStructure>,
     /// First close above `h_prev` after a lower high (H1's `overturn_date`): from then on the
     /// lower high no longer stands, and the chart says so instead of marking it.
     pub overturned: Option<NaiveDate>,
@@ -85,9 +85,9 @@ pub(crate) fn state_of(signals: &[SignalResult], id: SignalId) -> Option<State> 
 /// What F1 says the latest leg did to its levels: `reclaimed` (bullish, up-leg), `lost`
 /// (bearish, down-leg), else `None` (crossed but not held, or no F1 reading).
 pub(crate) fn levels_verb(a: &Annotations) -> Option<&'static str> {
-    match (a.levels_state, a.levels_dir.as_deref()) {
-        (Some(State::Bullish), Some("up")) => Some("reclaimed"),
-        (Some(State::Bearish), Some("down")) => Some("lost"),
+    match (a.levels_state, a.levels_dir) {
+        (Some(State::Bullish), Some(LegDirection::Up)) => Some("reclaimed"),
+        (Some(State::Bearish), Some(LegDirection::Down)) => Some("lost"),
         _ => None,
     }
 }
@@ -133,8 +133,8 @@ pub(crate) struct ObvLine {
     pub p2_date: Option<NaiveDate>,
     /// Break date, when known.
     pub break_date: Option<NaiveDate>,
-    /// The H2 status word (intact, broken, retest, reclaimed, failed, ...), when given.
-    pub status: Option<String>,
+    /// The H2 status (intact, broken, retest, reclaimed, failed, ...), when given.
+    pub status: Option<ObvStatus>,
     /// The H2 state.
     pub state: State,
 }
@@ -152,7 +152,7 @@ pub(crate) struct Annotations {
     pub cluster_state: Option<State>,
     /// Why the cluster is no level (`old` or `wide`, from D1's `top_level`): then `cluster` is
     /// the latest band alone, labelled as old or wide.
-    pub cluster_stale: Option<String>,
+    pub cluster_stale: Option<ZoneStatus>,
     /// E1 consolidation zone.
     pub zone: Option<Band>,
     /// E1 breakout bar.
@@ -184,8 +184,8 @@ pub(crate) struct Annotations {
     pub lag104: Option<f64>,
     /// F1 state.
     pub levels_state: Option<State>,
-    /// F1 leg direction (`up` or `down`), from its `direction` evidence.
-    pub levels_dir: Option<String>,
+    /// F1 leg direction, from its `direction` evidence.
+    pub levels_dir: Option<LegDirection>,
     /// D4 weekly momentum state (the reading the note gives for the weekly MACD).
     pub wk_momentum: Option<State>,
     /// E4 3-day momentum state.
@@ -274,7 +274,9 @@ impl Annotations {
                 a.cluster = Some(Band { lo: hi, hi, from: None, to: None });
             }
             // An old or wide latest band is no level: the chart shows that band alone, marked.
-            if let Some(why) = text(s, &["top_level"]).filter(|w| w == "old" || w == "wide") {
+            if let Some(why) =
+                s.tagged("top_level").filter(|w| matches!(w, ZoneStatus::Old | ZoneStatus::Wide))
+            {
                 if let Some(crate::signals::Ev::Range { lo, hi }) = s.ev("top_band") {
                     a.cluster = Some(Band { lo: lo.min(*hi), hi: hi.max(*lo), from: None, to: None });
                 }
@@ -302,7 +304,7 @@ impl Annotations {
         }
         if let Some(s) = find(signals, SignalId::D1StackedLevelReclaim.as_str()) {
             a.levels_state = Some(s.state);
-            a.levels_dir = text(s, &["direction"]);
+            a.levels_dir = s.tagged("direction");
             // The typed levels (up to 32) when present; else the `levels` text of a result built
             // without them (the demo note: "218.40 SMA200; ...").
             for l in s.facts.levels.iter().take(32).take_while(|l| l.price.is_finite()) {
@@ -340,7 +342,7 @@ impl Annotations {
                     h_last_date: date(s, &["H_last_date"]),
                     lmid: num(s, &["Lmid"]),
                     state: s.state,
-                    structure: text(s, &["structure"]),
+                    structure: s.tagged("structure"),
                     overturned: date(s, &["overturn_date"]),
                 });
             }
@@ -355,7 +357,7 @@ impl Annotations {
         if let Some(s) = find(signals, SignalId::RiskObvUndersideRetestFail.as_str()) {
             if let Some(v) = num(s, &["obv_line", "line"]) {
                 a.obv_line = Some(ObvLine {
-                    status: text(s, &["status"]),
+                    status: s.tagged("status"),
                     value: v,
                     p1_date: date(s, &["p1_date"]),
                     p2_date: date(s, &["p2_date"]),

@@ -14,6 +14,7 @@ use super::theme::Palette;
 use super::Scene;
 use crate::data::Bars;
 use crate::resample::Timeframe;
+use crate::signals::SwingStructure;
 use chrono::NaiveDate;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -447,8 +448,8 @@ impl TfScene<'_> {
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
-                    let (top, low) = match a.cluster_stale.as_deref() {
-                        Some("old") => ("old squeeze top", "old squeeze low"),
+                    let (top, low) = match a.cluster_stale {
+                        Some(crate::signals::ZoneStatus::Old) => ("old squeeze top", "old squeeze low"),
                         Some(_) => ("wide squeeze top", "wide squeeze low"),
                         None => ("squeeze top", "squeeze low"),
                     };
@@ -1059,10 +1060,10 @@ impl TfScene<'_> {
         // The latest high named by H1's own `structure` (HH / LH / EQ) when given, else by
         // comparing the two: a lower high stays "LH" even after a close overturned it (the
         // legend then says "swing highs", and no trigger line is drawn).
-        let last_name = match lh.structure.as_deref() {
-            Some("HH") => "HH",
-            Some("LH") => "LH",
-            Some("EQ") => "EQH",
+        let last_name = match lh.structure {
+            Some(SwingStructure::HigherHigh) => "HH",
+            Some(SwingStructure::LowerHigh) => "LH",
+            Some(SwingStructure::Equal) => "EQH",
             _ if lh.h_last < lh.h_prev => "LH",
             _ if lh.h_last > lh.h_prev => "HH",
             _ => "EQH",
@@ -1387,8 +1388,8 @@ impl TfScene<'_> {
     fn obv_support(&self) -> Option<(String, Vec<(f64, f64)>)> {
         let l = self.ann.obv_line.as_ref()?;
         let b = self.bars;
-        let state = match (l.status.as_deref(), l.state) {
-            (Some(s), _) => s.replace('_', " "),
+        let state = match (l.status, l.state) {
+            (Some(s), _) => s.name().replace('_', " "),
             (None, crate::signals::State::Bullish) => "intact".to_string(),
             (None, crate::signals::State::Bearish) => "failed".to_string(),
             (None, _) => "retest".to_string(),

@@ -4,8 +4,9 @@
 
 use super::primitives::pivot_lows;
 
-/// Where the OBV support-line scan stands on the last bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where the OBV support-line scan stands on the last bar (serialized as [`ObvStatus::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ObvStatus {
     /// No pair of pivot lows to draw a line from.
     NoLine,

@@ -46,6 +46,7 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
         Ev::Dates { v } => v.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join(", "),
         Ev::Range { lo, hi } => format!("{lo:.2}–{hi:.2}"),
         Ev::Text { v } => v.clone(),
+        Ev::Tag { v } => v.as_str().into(),
         Ev::YesNo { v } => if *v { "yes" } else { "no" }.into(),
         Ev::Prices { v } => v.iter().map(|x| minus(*x, 2)).collect::<Vec<_>>().join(", "),
         Ev::Residuals { v } => v

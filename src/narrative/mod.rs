@@ -20,7 +20,7 @@ use crate::baserates::{BaseRate, Measure};
 use crate::signals::catalog::SignalId as S;
 use crate::signals::catalog::SignalId;
 use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceFlag, StanceKind, Tick, Trigger};
-use crate::signals::{capitalise, SignalResult, State};
+use crate::signals::{capitalise, MacdState, ObvStatus, SignalResult, State, ZoneStatus};
 use crate::Analysis;
 use chrono::NaiveDate;
 pub use context::{Context, ContextText};
@@ -1324,26 +1324,23 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             // said when the 12/26/9 histogram the chart draws is fading.
             let eu = n("n_eu").unwrap_or(0.0) as usize;
             let ed = n("n_ed").unwrap_or(0.0) as usize;
-            let macd = match r.ev("macd_state") {
-                Some(crate::signals::Ev::Text { v }) => v.clone(),
-                _ => String::new(),
-            };
+            let macd = r.tagged::<MacdState>("macd_state");
             let mw = n("macd_state_weeks").map_or(0, |x| x as usize);
-            let hist = match macd.as_str() {
-                "expanding_up" => {
+            let hist = match macd {
+                Some(MacdState::ExpandingUp) => {
                     Some(format!("the weekly MACD histogram is above zero and has risen for {}", weeks(mw)))
                 }
-                "contracting_up" => {
+                Some(MacdState::ContractingUp) => {
                     Some(format!("the weekly MACD histogram is above zero but has fallen for {}", weeks(mw)))
                 }
-                "fading_down" => Some(format!(
+                Some(MacdState::FadingDown) => Some(format!(
                     "the weekly MACD histogram is below zero but has risen for {}: the downside is fading",
                     weeks(mw)
                 )),
-                "expanding_down" => {
+                Some(MacdState::ExpandingDown) => {
                     Some(format!("the weekly MACD histogram is below zero and has fallen for {}", weeks(mw)))
                 }
-                _ => None,
+                None => None,
             };
             let flip = r.date("flip_date");
             let cl = n("contraction_len").map(|c| c as usize);
@@ -1389,12 +1386,19 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             };
             match (r.state, hist) {
                 // Bearish on the waves but the chart's histogram is fading: say both.
-                (State::Bearish, Some(h)) if macd == "fading_down" || macd.ends_with("_up") => {
+                (State::Bearish, Some(h))
+                    if matches!(
+                        macd,
+                        Some(MacdState::FadingDown | MacdState::ExpandingUp | MacdState::ContractingUp)
+                    ) =>
+                {
                     t.push_str(&format!(", though {h}"))
                 }
                 (State::Bearish, _) => {}
                 // Neutral: the histogram only where it adds to the waves (not rising with them).
-                (_, Some(h)) if !(eu >= 2 && macd == "expanding_up") => t.push_str(&format!("; {h}")),
+                (_, Some(h)) if !(eu >= 2 && macd == Some(MacdState::ExpandingUp)) => {
+                    t.push_str(&format!("; {h}"))
+                }
                 _ => {}
             }
             if let Some(rsi) = n("rsi") {
@@ -1597,7 +1601,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             }
         }
         Some(S::D1StackedLevelReclaim) => {
-            let up = r.text("direction") == Some("up");
+            let up = r.tagged("direction") == Some(crate::signals::LegDirection::Up);
             match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
                 (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
                     let verdict = match r.state {
@@ -1988,8 +1992,11 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
     }
     // A zone whose latest band is old or wide is no level: say so instead of citing a cluster
     // range that spans years.
-    if let (Some(why @ ("old" | "wide")), Some(crate::signals::Ev::Range { lo, hi }), Some(c)) =
-        (r.text("top_level"), r.ev("top_band"), r.num("close").filter(|x| x.is_finite()))
+    if let (
+        Some(why @ (ZoneStatus::Old | ZoneStatus::Wide)),
+        Some(crate::signals::Ev::Range { lo, hi }),
+        Some(c),
+    ) = (r.tagged("top_level"), r.ev("top_band"), r.num("close").filter(|x| x.is_finite()))
     {
         let sym = &a.dataset.instrument.symbol;
         let band = format!("{}–{}", price(*lo), price(*hi));
@@ -2007,8 +2014,11 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
         } else {
             "inside it".to_string()
         };
-        let verdict =
-            if why == "old" { "too long ago to act as a level" } else { "too wide to act as one level" };
+        let verdict = if why == ZoneStatus::Old {
+            "too long ago to act as a level"
+        } else {
+            "too wide to act as one level"
+        };
         return format!(
             "{sym} has no recent weekly squeeze zone: the latest squeeze band ({band}){when}: {verdict}. The close \
              ({}) is {side}.",
@@ -2131,7 +2141,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         match (n("H_last"), r.date("H_last_date"), n("H_prev"), r.date("H_prev_date")) {
             (Some(h), Some(hd), Some(p), Some(pd)) => {
                 // Highs within the tolerance (a quarter of the daily ATR) are level: no lower high.
-                let level = r.text("structure") == Some("EQ");
+                let level = r.tagged("structure") == Some(crate::signals::SwingStructure::Equal);
                 let rel = match (level, h > p) {
                     (true, _) => "level with",
                     (false, true) => "above",
@@ -2183,28 +2193,25 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         }
     }
     if let Some(r) = find(a, ids::H2).filter(|r| r.state != State::Unavailable) {
-        let status = match r.ev("status") {
-            Some(crate::signals::Ev::Text { v }) => v.clone(),
-            _ => String::new(),
-        };
+        let status = r.tagged::<ObvStatus>("status");
         let tb = r.date("t_b_date").map(date);
-        let t = match (status.as_str(), tb) {
-            ("no_retest", Some(d)) => {
+        let t = match (status, tb) {
+            (Some(ObvStatus::NoRetest), Some(d)) => {
                 format!("OBV broke its support line on {d} and never came back to test it from below.")
             }
-            ("failed", Some(d)) => {
+            (Some(ObvStatus::Failed), Some(d)) => {
                 format!("OBV broke its support line on {d}, came back to test it from below and failed.")
             }
-            ("retest", Some(d)) => {
+            (Some(ObvStatus::Retest), Some(d)) => {
                 format!("OBV broke its support line on {d} and is now testing it from below.")
             }
-            ("reclaimed", Some(d)) => {
+            (Some(ObvStatus::Reclaimed), Some(d)) => {
                 format!("OBV broke its support line on {d} and has since reclaimed it.")
             }
-            ("broken", Some(d)) => format!("OBV broke its support line on {d}; no retest yet."),
-            ("intact", _) => "OBV holds above its support line.".to_string(),
+            (Some(ObvStatus::Broken), Some(d)) => format!("OBV broke its support line on {d}; no retest yet."),
+            (Some(ObvStatus::Intact), _) => "OBV holds above its support line.".to_string(),
             // OBV values in the one format the Risk table uses (millions of shares).
-            ("falling_lows", _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
+            (Some(ObvStatus::FallingLows), _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
                 (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
                     "OBV's last two pivot lows are falling ({} on {}, {} on {}), so there is no support line for it to hold.",
                     shares_m(o1),
@@ -2220,7 +2227,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         let t = match now {
             (Some(o), Some(l)) if o.is_finite() && l.is_finite() => {
                 let below_now = o < l;
-                let says_above = matches!(status.as_str(), "intact" | "reclaimed");
+                let says_above = matches!(status, Some(ObvStatus::Intact | ObvStatus::Reclaimed));
                 if below_now && says_above {
                     format!("{} It is below the line again now ({} against {}).", t, shares_m(o), shares_m(l))
                 } else if !below_now && !says_above {

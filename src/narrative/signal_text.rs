@@ -9,7 +9,7 @@
 use crate::narrative::format::fill;
 use crate::signals::branch::{Branch, D1Below, E1NotFirm, F2Span, Flag};
 use crate::signals::Ev;
-use crate::signals::{capitalise, SignalResult, State};
+use crate::signals::{capitalise, LegDirection, SignalResult, State};
 use std::borrow::Cow;
 
 /// The names a sentence may use: the instrument's ticker (`%S`) and the benchmark's (`%B`).
@@ -558,7 +558,7 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                 _ => format!(
                     "There is no impulsive multi-level reclaim on the daily chart: the latest {} from {{leg_start}} \
                      spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}.",
-                    if r.text("direction") == Some("down") { "down-leg" } else { "up-leg" }
+                    if r.tagged("direction") == Some(LegDirection::Down) { "down-leg" } else { "up-leg" }
                 ),
             }
             .into()

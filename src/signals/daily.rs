@@ -16,7 +16,10 @@
 
 use super::branch::{Branch, F2Span, Flag};
 use super::cache;
-use super::{DayEvent, Ev, LevelSource, SignalInput, SignalResult, StackedLevel, State, Unavailable, Unit};
+use super::{
+    DayEvent, Ev, LegDirection, LevelSource, SignalInput, SignalResult, StackedLevel, State, Tag,
+    Unavailable, Unit,
+};
 use crate::data::Bars;
 use crate::indicators::atr;
 use crate::indicators::composite::level_averages;
@@ -249,7 +252,7 @@ fn f1_stacked_levels(
     let n_rec = x.levels.len();
     let held_ratio = if n_rec > 0 { x.held as f64 / n_rec as f64 } else { 0.0 };
     let mut r = SignalResult::new(F1, GROUP, F1_CLAIM, tf, as_of);
-    r.push("direction", Ev::Text { v: if lg.up { "up" } else { "down" }.into() });
+    r.push_tag("direction", Tag::Leg(if lg.up { LegDirection::Up } else { LegDirection::Down }));
     r.push("leg_start", Ev::Date { v: b.date[lg.s] });
     r.push("leg_end", Ev::Date { v: b.date[lg.e] });
     r.push_num("leg_days", (lg.e - lg.s) as f64, Unit::Count);

@@ -15,6 +15,7 @@ pub mod weekly;
 
 use crate::config::SignalParams;
 use crate::data::{Bars, MacroSeries};
+pub use crate::indicators::obv_line::ObvStatus;
 use crate::resample::Timeframe;
 pub use branch::{Branch, Flag};
 use chrono::NaiveDate;
@@ -162,6 +163,154 @@ pub enum Ev {
         /// The sources, in price order, without duplicates.
         v: Vec<LevelSource>,
     },
+    /// A short typed state (F1 `direction`, H1 `structure`, H2 `status`, D1 `top_level`, …);
+    /// serialized, and shown in signals.json, as the word it had when it was text.
+    Tag {
+        /// The state.
+        v: Tag,
+    },
+}
+
+/// A short typed state carried as evidence. Serializes to its word (`"up"`, `"LH"`,
+/// `"no_retest"`, `"n/a"`, …), the same string signals.json has always shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// F1 `direction`: the latest leg's direction.
+    Leg(LegDirection),
+    /// H1 `structure` / `W_structure`: the last two pivot highs.
+    Swing(SwingStructure),
+    /// H2 `status`: the OBV support line's status.
+    Obv(ObvStatus),
+    /// H2 `weekly_status`: the weekly OBV line's status (None: fewer than 30 weeks, `n/a`).
+    WeeklyObv(Option<ObvStatus>),
+    /// H2 `line_kind`: the support line's slope.
+    Line(LineKind),
+    /// D1 `top_level` / `short_level_status`: whether the band behind a zone is a level.
+    Zone(ZoneStatus),
+    /// D4 `macd_state`: the 12/26/9 weekly histogram now.
+    Macd(MacdState),
+}
+
+impl Tag {
+    /// The word of the state, as in signals.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tag::Leg(x) => x.as_str(),
+            Tag::Swing(x) => x.as_str(),
+            Tag::Obv(x) | Tag::WeeklyObv(Some(x)) => x.name(),
+            Tag::WeeklyObv(None) => "n/a",
+            Tag::Line(x) => x.as_str(),
+            Tag::Zone(x) => x.as_str(),
+            Tag::Macd(x) => x.as_str(),
+        }
+    }
+}
+
+impl Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A typed state that can be read back from its [`Tag`] ([`SignalResult::tagged`]).
+pub trait FromTag: Sized {
+    /// The value when `t` holds one of this type.
+    fn from_tag(t: Tag) -> Option<Self>;
+}
+
+macro_rules! tag_enum {
+    ($(#[$m:meta])* $name:ident, $variant:ident { $($(#[$vm:meta])* $v:ident => $w:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $w)] $v),+
+        }
+        impl $name {
+            /// The word, as in signals.json.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$v => $w),+
+                }
+            }
+        }
+        impl FromTag for $name {
+            fn from_tag(t: Tag) -> Option<Self> {
+                match t {
+                    Tag::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+tag_enum!(
+    /// F1: the direction of the latest leg.
+    LegDirection, Leg {
+        /// An up-leg (`up`).
+        Up => "up",
+        /// A down-leg (`down`).
+        Down => "down",
+    }
+);
+
+tag_enum!(
+    /// H1: the last pivot high against the prior one (within 0.25·ATR: equal).
+    SwingStructure, Swing {
+        /// A higher high (`HH`).
+        HigherHigh => "HH",
+        /// A lower high (`LH`).
+        LowerHigh => "LH",
+        /// Level highs (`EQ`).
+        Equal => "EQ",
+    }
+);
+
+tag_enum!(
+    /// H2: the slope of the OBV support line through its two pivot lows.
+    LineKind, Line {
+        /// The second low is higher (`rising`).
+        Rising => "rising",
+        /// Equal lows (`flat`).
+        Flat => "flat",
+        /// The second low is lower (`falling`).
+        Falling => "falling",
+    }
+);
+
+tag_enum!(
+    /// D1: whether the band behind a squeeze zone is compact and recent enough to be a level.
+    ZoneStatus, Zone {
+        /// A level (`ok`).
+        Ok => "ok",
+        /// Wider than the ATR limit (`wide`).
+        Wide => "wide",
+        /// Older than the age limit (`old`).
+        Old => "old",
+    }
+);
+
+tag_enum!(
+    /// D4: the 12/26/9 weekly MACD histogram now.
+    MacdState, Macd {
+        /// Above zero and rising (`expanding_up`).
+        ExpandingUp => "expanding_up",
+        /// Above zero and falling (`contracting_up`).
+        ContractingUp => "contracting_up",
+        /// Below zero and rising (`fading_down`).
+        FadingDown => "fading_down",
+        /// Below zero and falling (`expanding_down`).
+        ExpandingDown => "expanding_down",
+    }
+);
+
+impl FromTag for ObvStatus {
+    fn from_tag(t: Tag) -> Option<Self> {
+        match t {
+            Tag::Obv(x) => Some(x),
+            _ => None,
+        }
+    }
 }
 
 /// B1: the policy rate the 2-year yield is compared with.
@@ -460,12 +609,17 @@ impl SignalResult {
             _ => None,
         }
     }
-    /// The text evidence under `key` (a state word such as `EQ` or `old`).
-    pub fn text(&self, key: &str) -> Option<&str> {
+    /// The typed state under `key` (e.g. `r.tagged::<SwingStructure>("structure")`); None when
+    /// absent or of another type.
+    pub fn tagged<T: FromTag>(&self, key: &str) -> Option<T> {
         match self.ev(key)? {
-            Ev::Text { v } => Some(v),
+            Ev::Tag { v } => T::from_tag(*v),
             _ => None,
         }
+    }
+    /// Pushes a typed state as evidence.
+    pub fn push_tag(&mut self, key: &str, v: Tag) {
+        self.push(key, Ev::Tag { v });
     }
 }
 
@@ -545,5 +699,88 @@ pub fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each typed state serializes (alone, inside `Ev::Tag` and as its `Tag`) to the word the
+    /// evidence carried as text before, so signals.json keeps its bytes.
+    #[test]
+    fn typed_states_serialize_to_their_old_words() {
+        let words = |t: Tag| (serde_json::to_value(t).unwrap(), t.as_str());
+        let cases: Vec<(Tag, serde_json::Value, &str)> = vec![
+            (Tag::Leg(LegDirection::Up), serde_json::to_value(LegDirection::Up).unwrap(), "up"),
+            (Tag::Leg(LegDirection::Down), serde_json::to_value(LegDirection::Down).unwrap(), "down"),
+            (
+                Tag::Swing(SwingStructure::HigherHigh),
+                serde_json::to_value(SwingStructure::HigherHigh).unwrap(),
+                "HH",
+            ),
+            (
+                Tag::Swing(SwingStructure::LowerHigh),
+                serde_json::to_value(SwingStructure::LowerHigh).unwrap(),
+                "LH",
+            ),
+            (Tag::Swing(SwingStructure::Equal), serde_json::to_value(SwingStructure::Equal).unwrap(), "EQ"),
+            (Tag::Line(LineKind::Rising), serde_json::to_value(LineKind::Rising).unwrap(), "rising"),
+            (Tag::Line(LineKind::Flat), serde_json::to_value(LineKind::Flat).unwrap(), "flat"),
+            (Tag::Line(LineKind::Falling), serde_json::to_value(LineKind::Falling).unwrap(), "falling"),
+            (Tag::Zone(ZoneStatus::Ok), serde_json::to_value(ZoneStatus::Ok).unwrap(), "ok"),
+            (Tag::Zone(ZoneStatus::Wide), serde_json::to_value(ZoneStatus::Wide).unwrap(), "wide"),
+            (Tag::Zone(ZoneStatus::Old), serde_json::to_value(ZoneStatus::Old).unwrap(), "old"),
+            (
+                Tag::Macd(MacdState::ExpandingUp),
+                serde_json::to_value(MacdState::ExpandingUp).unwrap(),
+                "expanding_up",
+            ),
+            (
+                Tag::Macd(MacdState::ContractingUp),
+                serde_json::to_value(MacdState::ContractingUp).unwrap(),
+                "contracting_up",
+            ),
+            (
+                Tag::Macd(MacdState::FadingDown),
+                serde_json::to_value(MacdState::FadingDown).unwrap(),
+                "fading_down",
+            ),
+            (
+                Tag::Macd(MacdState::ExpandingDown),
+                serde_json::to_value(MacdState::ExpandingDown).unwrap(),
+                "expanding_down",
+            ),
+            (Tag::WeeklyObv(None), serde_json::Value::Null, "n/a"),
+        ];
+        for (t, alone, word) in cases {
+            assert_eq!(words(t), (serde_json::json!(word), word));
+            if !alone.is_null() {
+                assert_eq!(alone, serde_json::json!(word));
+            }
+            assert_eq!(
+                serde_json::to_value(Ev::Tag { v: t }).unwrap(),
+                serde_json::json!({"type": "tag", "v": word})
+            );
+        }
+        use ObvStatus::*;
+        for s in [NoLine, FallingLows, Intact, Broken, Retest, Reclaimed, Failed, NoRetest, Expired] {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.name()));
+            assert_eq!(words(Tag::Obv(s)).1, s.name());
+            assert_eq!(words(Tag::WeeklyObv(Some(s))).1, s.name());
+        }
+        assert_eq!(serde_json::to_value(NoRetest).unwrap(), serde_json::json!("no_retest"));
+    }
+
+    /// `tagged` reads back a state of the asked type only.
+    #[test]
+    fn tagged_reads_the_typed_state_back() {
+        let mut r = SignalResult::new("x", "g", "c", Timeframe::Daily, NaiveDate::from_ymd_opt(2025, 1, 3));
+        r.push_tag("structure", Tag::Swing(SwingStructure::Equal));
+        r.push_tag("status", Tag::Obv(ObvStatus::Failed));
+        assert_eq!(r.tagged("structure"), Some(SwingStructure::Equal));
+        assert_eq!(r.tagged::<LegDirection>("structure"), None);
+        assert_eq!(r.tagged("status"), Some(ObvStatus::Failed));
+        assert_eq!(r.tagged::<ZoneStatus>("missing"), None);
     }
 }

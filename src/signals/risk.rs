@@ -13,7 +13,7 @@
 
 use super::branch::{Branch, Flag};
 use super::cache;
-use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use super::{Ev, LineKind, SignalInput, SignalResult, State, SwingStructure, Tag, Unavailable, Unit};
 use crate::data::Bars;
 use crate::indicators::primitives::{median, pivot_highs, pivot_lows, ramp};
 use crate::indicators::{atr, obv};
@@ -35,8 +35,8 @@ pub struct Swing {
     pub i_last: usize,
     /// Index of the lowest low between them.
     pub i_mid: usize,
-    /// "HH", "LH" or "EQ".
-    pub structure: &'static str,
+    /// Higher, lower or equal (within `tol`).
+    pub structure: SwingStructure,
     /// 0.25·ATR at the last pivot high (the time of the pivots compared, not the as-of bar, so a
     /// later volatility spike cannot make two different highs "level").
     pub tol: f64,
@@ -60,11 +60,11 @@ fn swing_from(b: &Bars, piv: &[usize], atr: &[f64]) -> Option<Swing> {
     let tol = 0.25 * atr.get(i_last).copied().unwrap_or(f64::NAN);
     let (hp, hl) = (b.high[i_prev], b.high[i_last]);
     let structure = if hl > hp + tol {
-        "HH"
+        SwingStructure::HigherHigh
     } else if hl < hp - tol {
-        "LH"
+        SwingStructure::LowerHigh
     } else {
-        "EQ"
+        SwingStructure::Equal
     };
     Some(Swing { i_prev, i_last, i_mid, structure, tol })
 }
@@ -126,7 +126,7 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         hi < hl - sw.tol
     });
     let mut i_mid = sw.i_mid;
-    if potential && sw.structure != "LH" {
+    if potential && sw.structure != SwingStructure::LowerHigh {
         i_mid = after.unwrap_or(i_mid);
     }
     let lmid = b.low[i_mid];
@@ -135,16 +135,19 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     // the first close above the earlier high H_prev, which overturns it.
     let below_from = if i_mid > sw.i_last { i_mid + 1 } else { sw.i_last + 1 };
     let breach = first_close(&b.close, below_from, t, |c| c < lmid);
-    let overturn =
-        if sw.structure == "LH" { first_close(&b.close, sw.i_last + 1, t, |c| c > hp) } else { None };
-    let confirmed = sw.structure == "LH" && breach.is_some() && overturn.is_none();
+    let overturn = if sw.structure == SwingStructure::LowerHigh {
+        first_close(&b.close, sw.i_last + 1, t, |c| c > hp)
+    } else {
+        None
+    };
+    let confirmed = sw.structure == SwingStructure::LowerHigh && breach.is_some() && overturn.is_none();
     r.push_num("H_prev", hp, Unit::Price);
     r.push("H_prev_date", Ev::Date { v: b.date[sw.i_prev] });
     r.push_num("H_last", hl, Unit::Price);
     r.push("H_last_date", Ev::Date { v: b.date[sw.i_last] });
     r.push_num("Lmid", lmid, Unit::Price);
     r.push("Lmid_date", Ev::Date { v: b.date[i_mid] });
-    r.push("structure", Ev::Text { v: sw.structure.into() });
+    r.push_tag("structure", Tag::Swing(sw.structure));
     r.push_num("tol", sw.tol, Unit::Price);
     if let Some(k) = breach {
         r.push("breach_date", Ev::Date { v: b.date[k] });
@@ -179,14 +182,14 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
         };
         if let Some(ws) = swing_from(w, &whighs, watr) {
             let wl = w.high[ws.i_last];
-            weekly_lh = ws.structure == "LH"
+            weekly_lh = ws.structure == SwingStructure::LowerHigh
                 && first_close(&w.close, ws.i_last + 1, wt, |c| c >= wl).is_none()
                 && b.close[t] < wl;
             r.push_num("W_H_prev", w.high[ws.i_prev], Unit::Price);
             r.push("W_H_prev_date", Ev::Date { v: w.date[ws.i_prev] });
             r.push_num("W_H_last", wl, Unit::Price);
             r.push("W_H_last_date", Ev::Date { v: w.date[ws.i_last] });
-            r.push("W_structure", Ev::Text { v: ws.structure.into() });
+            r.push_tag("W_structure", Tag::Swing(ws.structure));
         }
     }
     if confirmed {
@@ -207,12 +210,12 @@ fn h1_lower_high(input: &SignalInput) -> SignalResult {
     } else if overturn.is_some() {
         let after_breach = breach.is_some_and(|k| overturn.is_some_and(|o| k < o));
         r.conclude(State::Neutral, 0.0, Branch::H1Overturned { after_breach })
-    } else if sw.structure == "HH" && !potential && breach.is_none() {
+    } else if sw.structure == SwingStructure::HigherHigh && !potential && breach.is_none() {
         r.conclude(State::Bullish, ramp((hl - hp) / a[sw.i_last], 0.25, 2.0), Branch::H1HigherHigh)
-    } else if sw.structure == "HH" && !potential {
+    } else if sw.structure == SwingStructure::HigherHigh && !potential {
         r.flags.push(Flag::HigherHighBreached);
         r.conclude(State::Neutral, 0.0, Branch::H1HigherHighBreached)
-    } else if sw.structure == "LH" {
+    } else if sw.structure == SwingStructure::LowerHigh {
         r.conclude(State::Neutral, 0.0, Branch::H1Unconfirmed)
     } else if potential && breach.is_some() {
         r.conclude(State::Neutral, 0.0, Branch::H1PotentialBreached)
@@ -280,18 +283,18 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
         s => s,
     };
     let stale = stale && status == ObvStatus::NoLine;
-    r.push("status", Ev::Text { v: status.name().into() });
+    r.push_tag("status", Tag::Obv(status));
     let mut line_t = f64::NAN;
     if let (Some(p1), Some(p2)) = (sc.p1, sc.p2) {
         line_t = line_at(o, p1, p2, t);
         let kind = if o[p2] > o[p1] {
-            "rising"
+            LineKind::Rising
         } else if o[p2] < o[p1] {
-            "falling"
+            LineKind::Falling
         } else {
-            "flat"
+            LineKind::Flat
         };
-        r.push("line_kind", Ev::Text { v: kind.into() });
+        r.push_tag("line_kind", Tag::Line(kind));
         r.push("p1_date", Ev::Date { v: b.date[p1] });
         r.push_num("p1_obv", o[p1], Unit::Shares);
         r.push("p2_date", Ev::Date { v: b.date[p2] });
@@ -316,11 +319,11 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     r.push_num("med_v20", med_v, Unit::Shares);
     let w = input.weekly;
     let ws = match input.pre {
-        _ if w.len() < 30 => "n/a",
-        Some(p) => p.weekly_obv_status2[w.len() - 1].name(),
-        None => scan_obv(&obv(&w.close, &w.volume), 2).status.name(),
+        _ if w.len() < 30 => None,
+        Some(p) => Some(p.weekly_obv_status2[w.len() - 1]),
+        None => Some(scan_obv(&obv(&w.close, &w.volume), 2).status),
     };
-    r.push("weekly_status", Ev::Text { v: ws.into() });
+    r.push_tag("weekly_status", Tag::WeeklyObv(ws));
     // Intact or reclaimed only while OBV is at or above the line on the last session.
     let at_or_above = o[t] >= line_t;
     let under_line = matches!(status, ObvStatus::Intact | ObvStatus::Reclaimed) && !at_or_above;

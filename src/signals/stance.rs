@@ -576,8 +576,8 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
     let h1 = state_of(results, ids::H1);
     let h2 = state_of(results, ids::H2);
     // H2 is bearish either on a failed retest or on a break that was never retested.
-    let obv_down = match find(results, ids::H2).and_then(|r| r.ev("status")) {
-        Some(crate::signals::Ev::Text { v }) if v == "failed" => RiskSignal::ObvFailedRetest,
+    let obv_down = match find(results, ids::H2).and_then(|r| r.tagged("status")) {
+        Some(crate::signals::ObvStatus::Failed) => RiskSignal::ObvFailedRetest,
         _ => RiskSignal::ObvBreak,
     };
     let against = |idea: StanceKind| -> (Option<RiskSignal>, Option<RiskSignal>) {
@@ -703,10 +703,9 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
     // and recent (D1's `top_level` / `short_level_status`: ok, wide or old); otherwise the
     // signal's evidence says why and no zone level is listed.
     let zone_ok = |key: &str| {
-        find(results, ids::D1).filter(|r| available(r)).is_some_and(|r| match r.ev(key) {
-            Some(super::Ev::Text { v }) => v == "ok",
-            _ => true,
-        })
+        find(results, ids::D1)
+            .filter(|r| available(r))
+            .is_some_and(|r| r.tagged::<super::ZoneStatus>(key).is_none_or(|z| z == super::ZoneStatus::Ok))
     };
     let (top, close) = (num(ids::D1, "top"), num(ids::D1, "close"));
     let [l, s] = pick(top.zip(close).map(|(t, c)| c >= t));

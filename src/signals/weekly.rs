@@ -23,7 +23,9 @@ use super::cache::{self, or_compute};
 use super::series::{
     at, dates_at, logtrend_vol, mean_vol, missing_share, price_list, ratio, sma_vol, yes_no,
 };
-use super::{CompressionBand, Ev, SignalInput, SignalResult, State, Unavailable, Unit};
+use super::{
+    CompressionBand, Ev, MacdState, SignalInput, SignalResult, State, Tag, Unavailable, Unit, ZoneStatus,
+};
 use crate::data::Bars;
 use crate::indicators::composite::{compressed, gmma, squeeze, wave_hists};
 use crate::indicators::primitives::{self as p, WaveState};
@@ -338,13 +340,13 @@ pub const ZONE_MAX_AGE_WEEKS: usize = 26;
 
 /// A zone level's check: `ok`, `wide` (the band spans more than [`ZONE_MAX_ATR`]) or `old`
 /// (its reference week is more than [`ZONE_MAX_AGE_WEEKS`] back).
-fn zone_status(b: &Band, since: usize, t: usize, atr_t: f64) -> &'static str {
+fn zone_status(b: &Band, since: usize, t: usize, atr_t: f64) -> ZoneStatus {
     if b.hi - b.lo > ZONE_MAX_ATR * atr_t {
-        "wide"
+        ZoneStatus::Wide
     } else if t - since > ZONE_MAX_AGE_WEEKS {
-        "old"
+        ZoneStatus::Old
     } else {
-        "ok"
+        ZoneStatus::Ok
     }
 }
 
@@ -363,7 +365,7 @@ fn zone_levels(res: &mut SignalResult, w: &Bars, cl: &[Band], top: f64, r: Optio
     let width = |b: &Band| (b.hi - b.lo) / atr_t;
     if let Some(tb) = cl.iter().filter(|b| b.hi == top).max_by_key(|b| b.end) {
         let since = r.unwrap_or(tb.end);
-        res.push("top_level", Ev::Text { v: zone_status(tb, since, t, atr_t).into() });
+        res.push_tag("top_level", Tag::Zone(zone_status(tb, since, t, atr_t)));
         res.push("top_band", Ev::Range { lo: tb.lo, hi: tb.hi });
         res.push_num("top_level_age", (t - since) as f64, Unit::Count);
         res.push_num("top_level_width_atr", width(tb), Unit::Atr);
@@ -388,7 +390,7 @@ fn zone_levels(res: &mut SignalResult, w: &Bars, cl: &[Band], top: f64, r: Optio
         if let Some(k) = bd {
             res.push("breakdown_date", Ev::Date { v: w.date[k] });
         }
-        res.push("short_level_status", Ev::Text { v: zone_status(sb, since, t, atr_t).into() });
+        res.push_tag("short_level_status", Tag::Zone(zone_status(sb, since, t, atr_t)));
         res.push_num("short_level_age", (t - since) as f64, Unit::Count);
         res.push_num("short_level_width_atr", width(sb), Unit::Atr);
     }
@@ -757,13 +759,13 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
     // a note says "fading" when the bars it shows are fading.
     if let Some(ws) = st[1][t] {
         let weeks = (0..=t).rev().take_while(|&j| st[1][j] == Some(ws)).count();
-        let name = match ws {
-            WaveState::EU => "expanding_up",
-            WaveState::CU => "contracting_up",
-            WaveState::CD => "fading_down",
-            WaveState::ED => "expanding_down",
+        let state = match ws {
+            WaveState::EU => MacdState::ExpandingUp,
+            WaveState::CU => MacdState::ContractingUp,
+            WaveState::CD => MacdState::FadingDown,
+            WaveState::ED => MacdState::ExpandingDown,
         };
-        res.push("macd_state", Ev::Text { v: name.into() });
+        res.push_tag("macd_state", Tag::Macd(state));
         res.push_num("macd_state_weeks", weeks as f64, Unit::Count);
     }
     if let Some(f) = flip.filter(|&f| n_eu >= 2 && cl >= 8 && t - f <= 12) {

@@ -533,7 +533,7 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     let title = |a: &Analysis| render_all(a, Theme::Light, &cfg(false)).unwrap()[2].title.clone();
     assert!(title(&a0).contains("levels crossed"), "{}", title(&a0));
     for s in a1.signals.iter_mut().filter(|s| s.id == "d1_stacked_level_reclaim") {
-        s.push("direction", Ev::Text { v: "down".into() });
+        s.push_tag("direction", marketnote::signals::Tag::Leg(marketnote::signals::LegDirection::Down));
         s.state = State::Bearish;
     }
     assert!(title(&a1).contains("levels lost"), "{}", title(&a1));

@@ -364,8 +364,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if d4.state == marketnote::signals::State::Bearish {
             let since = d4.date("ed_since").unwrap();
             assert!(b.contains(&format!("since the week of {since}")), "{date}: D4 not dated {since}");
-            if matches!(d4.ev("macd_state"), Some(marketnote::signals::Ev::Text { v }) if v == "fading_down")
-            {
+            if d4.tagged("macd_state") == Some(marketnote::signals::MacdState::FadingDown) {
                 assert!(b.contains("the downside is fading"), "{date}: fading histogram not said");
             }
         }

@@ -9,7 +9,10 @@ use marketnote::config::NoteConfig;
 use marketnote::data::Bars;
 use marketnote::resample::Timeframe;
 use marketnote::signals::cache::Precomputed;
-use marketnote::signals::{self, Branch, Ev, Flag, SignalInput, SignalResult, State};
+use marketnote::signals::{
+    self, Branch, Ev, Flag, LegDirection, LineKind, ObvStatus, SignalInput, SignalResult, State,
+    SwingStructure, ZoneStatus,
+};
 use marketnote::{analyze, Analysis};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -40,13 +43,6 @@ fn full() -> &'static Analysis {
 
 fn get<'a>(a: &'a Analysis, id: &str) -> &'a SignalResult {
     a.signals.iter().find(|r| r.id == id).unwrap()
-}
-
-fn text<'a>(r: &'a SignalResult, key: &str) -> Option<&'a str> {
-    match r.ev(key)? {
-        Ev::Text { v } => Some(v),
-        _ => None,
-    }
 }
 
 #[test]
@@ -80,7 +76,7 @@ fn tolerance_uses_the_atr_of_the_pivots_2020_03_20() {
     let tol = h1.num("tol").unwrap();
     // 0.25 × ATR(14) on 2020-02-19 (about 1.96), not the crash-time 7.96.
     assert!((0.45..0.55).contains(&tol), "tol {tol}");
-    assert_eq!(text(h1, "structure"), Some("LH"));
+    assert_eq!(h1.tagged("structure"), Some(SwingStructure::LowerHigh));
     assert_eq!(h1.state, State::Bearish, "{}", h1.sentence);
     assert!(matches!(h1.branch, Branch::H1LowerHigh { daily: true, .. }), "{:?}", h1.branch);
     assert_eq!(h1.num("H_last").map(|x| (x * 100.0).round() / 100.0), Some(169.14));
@@ -91,18 +87,20 @@ fn obv_is_not_reclaimed_while_far_below_its_line_2020_03_20() {
     let a = at("2020-03-20");
     let h2 = get(&a, "risk_obv_underside_retest_fail");
     assert_ne!(h2.state, State::Bullish, "{}", h2.sentence);
-    assert_ne!(text(h2, "status"), Some("reclaimed"), "{}", h2.sentence);
+    assert_ne!(h2.tagged("status"), Some(ObvStatus::Reclaimed), "{}", h2.sentence);
 }
 
 #[test]
 fn falling_obv_lows_are_not_flat_support_2025_12_12() {
     let a = at("2025-12-12");
     let h2 = get(&a, "risk_obv_underside_retest_fail");
-    assert!(!(h2.state == State::Bullish && h2.strength == 1.0 && text(h2, "line_kind") == Some("flat")));
+    assert!(
+        !(h2.state == State::Bullish && h2.strength == 1.0 && h2.tagged("line_kind") == Some(LineKind::Flat))
+    );
     if let (Some(p1), Some(p2)) = (h2.num("p1_obv"), h2.num("p2_obv")) {
         if p2 < p1 {
             assert_ne!(h2.state, State::Bullish, "{}", h2.sentence);
-            assert_ne!(text(h2, "line_kind"), Some("flat"));
+            assert_ne!(h2.tagged("line_kind"), Some(LineKind::Flat));
         }
     }
 }
@@ -216,12 +214,14 @@ fn properties_hold_at_every_week_end_since_2012() {
             assert!(*close >= h1.num("Lmid").unwrap(), "{date}: {} (close {close})", h1.sentence);
         }
         let h2 = r("risk_obv_underside_retest_fail");
-        if matches!(text(h2, "status"), Some("intact" | "reclaimed")) && h2.state == State::Bullish {
+        if matches!(h2.tagged("status"), Some(ObvStatus::Intact | ObvStatus::Reclaimed))
+            && h2.state == State::Bullish
+        {
             obv_up += 1;
             assert!(h2.num("obv").unwrap() >= h2.num("obv_line").unwrap(), "{date}: {}", h2.sentence);
         }
         if h2.state == State::Bullish {
-            assert_ne!(text(h2, "line_kind"), Some("falling"), "{date}: {}", h2.sentence);
+            assert_ne!(h2.tagged("line_kind"), Some(LineKind::Falling), "{date}: {}", h2.sentence);
         }
         if h2.state == State::Bearish {
             // A bearish break is never reported once OBV is back above the line.
@@ -655,7 +655,7 @@ fn a_later_higher_high_supersedes_the_latest_swing_high_2025_12_12_and_2024_07_1
 fn the_latest_daily_leg_in_a_crash_is_the_down_leg_2020_03_20() {
     let a = at("2020-03-20");
     let f1 = get(&a, "d1_stacked_level_reclaim");
-    assert_eq!(text(f1, "direction"), Some("down"), "{}", f1.sentence);
+    assert_eq!(f1.tagged("direction"), Some(LegDirection::Down), "{}", f1.sentence);
     assert!(f1.date("leg_end").unwrap() >= d("2020-03-16"), "{}", f1.sentence);
     assert!(!f1.sentence.contains("up-leg"), "{}", f1.sentence);
 }
@@ -699,7 +699,7 @@ fn a_squeeze_zone_years_old_is_no_level_2022_06_17_and_2024_07_19() {
     for (date, age) in [("2022-06-17", 28.0), ("2024-07-19", 137.0)] {
         let a = at(date);
         let d1 = get(&a, "wk_compression_cluster_reclaim");
-        assert_eq!(text(d1, "short_level_status"), Some("old"), "{date}");
+        assert_eq!(d1.tagged("short_level_status"), Some(ZoneStatus::Old), "{date}");
         assert_eq!(d1.num("short_level_age"), Some(age), "{date}");
         assert_eq!(d1.date("first_breakdown_date"), Some(d("2021-12-03")), "{date}");
         assert!(d1.date("breakdown_date").is_some_and(|b| b >= d("2021-12-03")), "{date}");
@@ -709,7 +709,7 @@ fn a_squeeze_zone_years_old_is_no_level_2022_06_17_and_2024_07_19() {
     // A recent, compact zone stays a level: the 2025-08-15 reclaim of 217.80–226.48.
     let a = at("2025-12-12");
     let d1 = get(&a, "wk_compression_cluster_reclaim");
-    assert_eq!(text(d1, "top_level"), Some("ok"));
+    assert_eq!(d1.tagged("top_level"), Some(ZoneStatus::Ok));
     assert!(a
         .stance
         .invalidation
@@ -757,7 +757,7 @@ fn zone_levels_are_compact_and_recent_at_every_week_end() {
                 }
             }
         }
-        if matches!(text(d1, "short_level_status"), Some("old" | "wide")) {
+        if matches!(d1.tagged("short_level_status"), Some(ZoneStatus::Old | ZoneStatus::Wide)) {
             refused += 1;
         }
     }
