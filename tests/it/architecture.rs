@@ -140,3 +140,8 @@ fn only_report_and_the_site_write_files() {
     let bad: Vec<&String> = writes.iter().filter(|f| !allowed(f)).collect();
     assert!(bad.is_empty(), "writing files outside report/: {bad:?}");
 }
+
+#[test]
+fn since_returns_facts_and_never_names_the_narrative() {
+    assert_eq!(offenders(&["since.rs"], &["narrative", "report", "chart", "document"]), Vec::<String>::new());
+}
