@@ -1,6 +1,7 @@
 //! "Since the last note": a previous note's `signals.json` and the current [`Analysis`] in, what
 //! changed out (issue 6, part 2): stance and score, signals whose state flipped, and the previous
 //! note's invalidation levels that price (or OBV) has since reclaimed or lost.
+//! Typed facts only ([`SinceLast`]); the section's words are `narrative::since_text`'s.
 //!
 //! [`load_previous`] is the only I/O here (reading `DIR/signals.json`); [`compare`] is pure. The
 //! closes on each level's basis at the previous as-of date are taken from the current analysis'
