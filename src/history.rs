@@ -100,27 +100,15 @@ pub fn walk_with(a: &Analysis, pre: Option<&Precomputed>) -> Walk {
     let rows: Vec<Vec<WeekRow>> = weeks
         .par_chunks(chunk)
         .map(|part| {
-            let mut cut: Option<Cut> = None;
             part.iter()
                 .map(|&di| {
-                    let c = match cut.take() {
-                        Some(mut c) => {
-                            c.advance(a, None, di);
-                            c
-                        }
-                        None => {
-                            let mut c = Cut::new(a, None, di);
-                            // Room for the chunk's last week end: no reallocation while it grows.
-                            c.reserve_to(a, part.last().copied().unwrap_or(di));
-                            c
-                        }
-                    };
+                    // Borrowed prefixes of the analysis' bars: no copy per week end.
+                    let c = Cut::new(a, None, di);
                     let date = a.daily.date[di];
                     let input = c.input(a, date, pre);
                     let results = signals::without_sentences(|| signals::evaluate(&input));
                     // The note's own stance function, invalidation rule included.
                     let st = signals::stance::decide(&results, &input);
-                    cut = Some(c);
                     WeekRow {
                         di,
                         date,
