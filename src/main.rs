@@ -63,33 +63,7 @@ unsafe impl std::alloc::GlobalAlloc for SplitAlloc {
     }
 }
 
-/// glibc's `mallopt` parameter that fixes the size from which a block is its own mapping.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-unsafe extern "C" {
-    /// glibc `int mallopt(int param, int value)`: 1 on success, 0 on error.
-    fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
-}
-
-/// Large blocks (columns of bars and indicator series, 1 MiB and more) each in their own mapping,
-/// returned to the system when freed. glibc's default threshold rises to the size of the largest
-/// mapping freed (up to 32 MiB), after which such columns come from the heap and their memory
-/// stays resident once freed: at 1,000,000 rows, the indicator temporaries of the precomputed
-/// series kept ~90 MB (peak RSS 513 MB, 423 MB with the threshold fixed; issue 11, part 4).
-/// Results do not depend on it.
-fn fix_mmap_threshold() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: called first thing in `main`, before any other thread exists; mallopt only
-    // changes the allocator's tuning, and a refusal (0) leaves glibc's default in place.
-    unsafe {
-        mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    }
-}
-
 fn main() {
-    fix_mmap_threshold();
     // A panic is a bug, never the user's fault: say so briefly and exit 1.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("internal error (a bug in marketnote, please report it): {info}");
