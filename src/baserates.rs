@@ -18,7 +18,7 @@
 //! is on or before the as-of date; thesis signals (IWM/SPY) measure the excess return over the
 //! benchmark instead of the price return.
 
-use crate::data::Bars;
+use crate::data::{Bars, BarsView};
 use crate::resample::Timeframe;
 use crate::signals::cache::Precomputed;
 use crate::signals::{SignalInput, SignalResult, State};
@@ -130,65 +130,29 @@ pub(crate) use crate::signals::catalog::Family;
 pub use crate::resample::complete_prefix;
 
 /// The benchmark's daily and complete weekly bars and the mid-cap's complete weekly bars as of
-/// `d` (the relative family's extra inputs).
-fn relative_bars(a: &Analysis, d: NaiveDate) -> (Option<Bars>, Option<Bars>, Option<Bars>) {
-    let weekly_prefix =
-        |r: &Bars, last: NaiveDate| r.slice(0, complete_prefix(r, Timeframe::Weekly, 0, last));
+/// `d` (the relative family's extra inputs), borrowed prefixes of the analysis' own.
+#[allow(clippy::type_complexity)]
+fn relative_bars(
+    a: &Analysis,
+    d: NaiveDate,
+) -> (Option<BarsView<'_>>, Option<BarsView<'_>>, Option<BarsView<'_>>) {
+    let weekly_prefix = |r: &Bars, last: NaiveDate| complete_prefix(r, Timeframe::Weekly, 0, last);
     let (mut bench_daily, mut bench_weekly, mut mid_weekly) = (None, None, None);
     if let (Some(bd), Some(bw)) = (&a.bench_daily, &a.bench_weekly) {
         let n = bd.date.partition_point(|x| *x <= d);
-        bench_daily = Some(bd.slice(0, n));
+        bench_daily = Some(bd.prefix(n));
         bench_weekly = Some(match n {
-            0 => Bars::default(),
-            _ => weekly_prefix(&bw.bars, bd.date[n - 1]),
+            0 => BarsView::default(),
+            _ => bw.bars.prefix(weekly_prefix(&bw.bars, bd.date[n - 1])),
         });
     }
     if let (Some(m), Some(mw)) = (&a.dataset.mid_cap, &a.mid_weekly) {
         mid_weekly = Some(match last_on_or_before(&m.bars.date, d) {
-            Some(last) => weekly_prefix(&mw.bars, last),
-            None => Bars::default(),
+            Some(last) => mw.bars.prefix(weekly_prefix(&mw.bars, last)),
+            None => BarsView::default(),
         });
     }
     (bench_daily, bench_weekly, mid_weekly)
-}
-
-/// Makes `dst`, a prefix of `src` (as `src.slice(0, k)`), equal to `src.slice(0, len)`, copying
-/// only the bars it lacks.
-fn grow(dst: &mut Bars, src: &Bars, len: usize) {
-    let from = dst.len();
-    if len < from || dst.adj_close.is_some() != src.adj_close.is_some() {
-        *dst = src.slice(0, len);
-        return;
-    }
-    let Bars { date, open, high, low, close, volume, adj_close, gap, n_sessions } = dst;
-    date.extend_from_slice(&src.date[from..len]);
-    open.extend_from_slice(&src.open[from..len]);
-    high.extend_from_slice(&src.high[from..len]);
-    low.extend_from_slice(&src.low[from..len]);
-    close.extend_from_slice(&src.close[from..len]);
-    volume.extend_from_slice(&src.volume[from..len]);
-    if let (Some(d), Some(s)) = (adj_close.as_mut(), src.adj_close.as_ref()) {
-        d.extend_from_slice(&s[from..len]);
-    }
-    gap.extend_from_slice(&src.gap[from..len]);
-    n_sessions.extend_from_slice(&src.n_sessions[from..len]);
-}
-
-/// Reserves exactly the room `b` needs to hold `len` bars.
-fn reserve(b: &mut Bars, len: usize) {
-    let extra = len.saturating_sub(b.len());
-    let Bars { date, open, high, low, close, volume, adj_close, gap, n_sessions } = b;
-    date.reserve_exact(extra);
-    open.reserve_exact(extra);
-    high.reserve_exact(extra);
-    low.reserve_exact(extra);
-    close.reserve_exact(extra);
-    volume.reserve_exact(extra);
-    if let Some(a) = adj_close.as_mut() {
-        a.reserve_exact(extra);
-    }
-    gap.reserve_exact(extra);
-    n_sessions.reserve_exact(extra);
 }
 
 /// The last date of `dates` on or before `d`.
@@ -197,31 +161,34 @@ fn last_on_or_before(dates: &[NaiveDate], d: NaiveDate) -> Option<NaiveDate> {
     (n > 0).then(|| dates[n - 1])
 }
 
-/// The bars every signal of a family would see if the note were computed as of `d`.
-pub(crate) struct Cut {
-    daily: Bars,
-    weekly: Bars,
-    three_day: [Bars; 3],
-    bench_daily: Option<Bars>,
-    bench_weekly: Option<Bars>,
-    mid_weekly: Option<Bars>,
+/// The bars every signal of a family would see if the note were computed as of `d`: borrowed
+/// prefixes of the analysis' bars (complete weekly and 3-day bars never change when data is
+/// appended), so a week end of the walk copies no bar (issue 11, part 4: the owned copies were
+/// most of the 1,000,000-row walk's peak memory).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Cut<'a> {
+    daily: BarsView<'a>,
+    weekly: BarsView<'a>,
+    three_day: [BarsView<'a>; 3],
+    bench_daily: Option<BarsView<'a>>,
+    bench_weekly: Option<BarsView<'a>>,
+    mid_weekly: Option<BarsView<'a>>,
 }
 
-impl Cut {
+impl<'a> Cut<'a> {
     /// Cuts the analysis' bars at instrument session index `di` (date `d`) for one family, or for
-    /// every family with `fam = None`. Daily bars are copied only for the families that read them.
-    pub(crate) fn new(a: &Analysis, fam: impl Into<Option<Family>>, di: usize) -> Cut {
+    /// every family with `fam = None`. A family that does not read an input sees it empty.
+    pub(crate) fn new(a: &'a Analysis, fam: impl Into<Option<Family>>, di: usize) -> Cut<'a> {
         let fam: Option<Family> = fam.into();
         let d = a.daily.date[di];
-        let weekly_prefix =
-            |r: &Bars, last: NaiveDate| r.slice(0, complete_prefix(r, Timeframe::Weekly, 0, last));
-        let weekly = weekly_prefix(&a.weekly.bars, d);
+        let wb = &a.weekly.bars;
+        let weekly = wb.prefix(complete_prefix(wb, Timeframe::Weekly, 0, d));
         let daily =
-            if fam.is_none_or(Family::needs_daily) { a.daily.slice(0, di + 1) } else { Bars::default() };
+            if fam.is_none_or(Family::needs_daily) { a.daily.prefix(di + 1) } else { BarsView::default() };
         let three_day = if fam.is_none_or(|f| f == Family::ThreeDay) {
             [0u8, 1, 2].map(|p| {
                 let b = &a.three_day[usize::from(p)].bars;
-                b.slice(0, complete_prefix(b, Timeframe::ThreeDay, p, d))
+                b.prefix(complete_prefix(b, Timeframe::ThreeDay, p, d))
             })
         } else {
             Default::default()
@@ -231,75 +198,9 @@ impl Cut {
         Cut { daily, weekly, three_day, bench_daily, bench_weekly, mid_weekly }
     }
 
-    /// Moves a cut made at an earlier session index to `di`, equal to `Cut::new(a, fam, di)`:
-    /// the instrument's bars only grow, so only the new bars are copied.
-    pub(crate) fn advance(&mut self, a: &Analysis, fam: impl Into<Option<Family>>, di: usize) {
-        let fam: Option<Family> = fam.into();
-        let d = a.daily.date[di];
-        let wb = &a.weekly.bars;
-        grow(&mut self.weekly, wb, complete_prefix(wb, Timeframe::Weekly, 0, d));
-        if fam.is_none_or(Family::needs_daily) {
-            grow(&mut self.daily, &a.daily, di + 1);
-        }
-        if fam.is_none_or(|f| f == Family::ThreeDay) {
-            for (p, cut) in self.three_day.iter_mut().enumerate() {
-                let b = &a.three_day[p].bars;
-                grow(cut, b, complete_prefix(b, Timeframe::ThreeDay, p as u8, d));
-            }
-        }
-        if fam.is_none_or(|f| f == Family::Relative) {
-            // The benchmark's and mid cap's cuts are prefixes too: grow them rather than copy
-            // the whole prefix every week (which made the walk quadratic in history).
-            if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
-                (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
-            {
-                let (n, wn) = bench_prefix(bd, &bw.bars, d);
-                grow(cd, bd, n);
-                grow(cw, &bw.bars, wn);
-            } else if a.bench_daily.is_some() {
-                (self.bench_daily, self.bench_weekly, _) = relative_bars(a, d);
-            }
-            if let (Some(m), Some(mw), Some(cm)) =
-                (&a.dataset.mid_cap, &a.mid_weekly, self.mid_weekly.as_mut())
-            {
-                let wn = last_on_or_before(&m.bars.date, d)
-                    .map_or(0, |last| complete_prefix(&mw.bars, Timeframe::Weekly, 0, last));
-                grow(cm, &mw.bars, wn);
-            } else if a.dataset.mid_cap.is_some() {
-                (_, _, self.mid_weekly) = relative_bars(a, d);
-            }
-        }
-    }
-
-    /// Reserves the exact room a cut for every family (`fam = None`) needs to advance to the
-    /// later session index `di` without reallocating. A walk's chunk knows its last week end:
-    /// growing by doubling held up to three copies of each full-length column at once (the
-    /// 1,000,000-row run's peak memory). Contents are unchanged.
-    pub(crate) fn reserve_to(&mut self, a: &Analysis, di: usize) {
-        let d = a.daily.date[di];
-        let wb = &a.weekly.bars;
-        reserve(&mut self.weekly, complete_prefix(wb, Timeframe::Weekly, 0, d));
-        reserve(&mut self.daily, di + 1);
-        for (p, cut) in self.three_day.iter_mut().enumerate() {
-            let b = &a.three_day[p].bars;
-            reserve(cut, complete_prefix(b, Timeframe::ThreeDay, p as u8, d));
-        }
-        if let (Some(bd), Some(bw), Some(cd), Some(cw)) =
-            (&a.bench_daily, &a.bench_weekly, self.bench_daily.as_mut(), self.bench_weekly.as_mut())
-        {
-            let (n, wn) = bench_prefix(bd, &bw.bars, d);
-            reserve(cd, n);
-            reserve(cw, wn);
-        }
-        if let (Some(m), Some(mw), Some(cm)) = (&a.dataset.mid_cap, &a.mid_weekly, self.mid_weekly.as_mut()) {
-            let wn = last_on_or_before(&m.bars.date, d)
-                .map_or(0, |last| complete_prefix(&mw.bars, Timeframe::Weekly, 0, last));
-            reserve(cm, wn);
-        }
-    }
-
-    pub(crate) fn input<'a>(
-        &'a self,
+    /// The signals' input at `as_of` over this cut.
+    pub(crate) fn input(
+        &self,
         a: &'a Analysis,
         as_of: NaiveDate,
         pre: Option<&'a Precomputed>,
@@ -308,12 +209,12 @@ impl Cut {
             as_of,
             symbol: &a.dataset.instrument.symbol,
             bench_symbol: a.dataset.benchmark.as_ref().map(|b| b.symbol.as_str()),
-            daily: &self.daily,
-            weekly: &self.weekly,
-            three_day: [&self.three_day[0], &self.three_day[1], &self.three_day[2]],
-            bench_daily: self.bench_daily.as_ref(),
-            bench_weekly: self.bench_weekly.as_ref(),
-            mid_weekly: self.mid_weekly.as_ref(),
+            daily: self.daily,
+            weekly: self.weekly,
+            three_day: self.three_day,
+            bench_daily: self.bench_daily,
+            bench_weekly: self.bench_weekly,
+            mid_weekly: self.mid_weekly,
             macros: &a.dataset.macros,
             params: &a.config.signals,
             pre,
@@ -323,17 +224,6 @@ impl Cut {
 
 /// Evaluates one signal family point in time at instrument session index `di` of the analysis,
 /// reading `pre` (computed on the analysis' daily and weekly bars) when given.
-/// The benchmark's daily and complete-weekly prefix lengths at date `d`: its sessions on or
-/// before `d`, and its weeks complete by its last such session.
-fn bench_prefix(daily: &Bars, weekly: &Bars, d: NaiveDate) -> (usize, usize) {
-    let n = daily.date.partition_point(|x| *x <= d);
-    let wn = match n {
-        0 => 0,
-        _ => complete_prefix(weekly, Timeframe::Weekly, 0, daily.date[n - 1]),
-    };
-    (n, wn)
-}
-
 #[cfg(test)]
 fn evaluate_at(a: &Analysis, fam: Family, di: usize, pre: Option<&Precomputed>) -> Vec<SignalResult> {
     let cut = Cut::new(a, fam, di);
@@ -536,27 +426,32 @@ mod tests {
     }
 
     #[test]
-    fn an_advanced_cut_equals_a_fresh_cut() {
+    fn a_cut_borrows_the_prefix_an_owned_copy_would_hold() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let cfg = crate::config::NoteConfig::load(&dir.join("samples/iwm.toml")).unwrap();
         let ds = crate::data::load(&cfg).unwrap();
         let a = crate::analyze(&cfg, ds, NaiveDate::from_ymd_opt(2026, 8, 21)).unwrap();
         let weeks: Vec<usize> =
             a.weekly.bars.date.iter().filter_map(|d| a.daily.date.binary_search(d).ok()).collect();
-        for fam in [Family::Risk, Family::ThreeDay, Family::Relative] {
-            let mut cut = Cut::new(&a, fam, weeks[0]);
-            // Steps of one week and of several, and sessions that are not week ends.
-            for di in weeks.iter().step_by(5).copied().chain([a.daily.len() - 2, a.daily.len() - 1]) {
-                cut.advance(&a, fam, di);
-                let fresh = Cut::new(&a, fam, di);
-                assert_eq!(cut.daily, fresh.daily, "{fam:?} {di}");
-                assert_eq!(cut.weekly, fresh.weekly, "{fam:?} {di}");
-                assert_eq!(cut.three_day, fresh.three_day, "{fam:?} {di}");
-                assert_eq!(cut.bench_daily, fresh.bench_daily, "{fam:?} {di}");
-                assert_eq!(cut.bench_weekly, fresh.bench_weekly, "{fam:?} {di}");
-                assert_eq!(cut.mid_weekly, fresh.mid_weekly, "{fam:?} {di}");
+        // The owned copies the walk made before the view: `slice(0, n)` of each full series.
+        let wk = |b: &Bars, last: NaiveDate| b.slice(0, complete_prefix(b, Timeframe::Weekly, 0, last));
+        for &di in weeks.iter().step_by(5).chain([&(a.daily.len() - 2), &(a.daily.len() - 1)]) {
+            let d = a.daily.date[di];
+            let cut = Cut::new(&a, None, di);
+            assert_eq!(cut.daily.to_bars(), a.daily.slice(0, di + 1), "{d}");
+            assert_eq!(cut.weekly.to_bars(), wk(&a.weekly.bars, d), "{d}");
+            for p in 0..3u8 {
+                let b = &a.three_day[usize::from(p)].bars;
+                let owned = b.slice(0, complete_prefix(b, Timeframe::ThreeDay, p, d));
+                assert_eq!(cut.three_day[usize::from(p)].to_bars(), owned, "{d} phase {p}");
             }
-            assert!(!cut.weekly.is_empty());
+            let (bd, bw) = (a.bench_daily.as_ref().unwrap(), &a.bench_weekly.as_ref().unwrap().bars);
+            let n = bd.date.partition_point(|x| *x <= d);
+            assert_eq!(cut.bench_daily.unwrap().to_bars(), bd.slice(0, n), "{d}");
+            assert_eq!(cut.bench_weekly.unwrap().to_bars(), wk(bw, bd.date[n - 1]), "{d}");
+            assert!(cut.daily.adj_close.is_some() == a.daily.adj_close.is_some());
+            // A family that does not read the daily bars sees none.
+            assert!(Cut::new(&a, Family::Weekly, di).daily.is_empty());
         }
     }
 }

@@ -146,6 +146,114 @@ impl Bars {
     pub fn index_at_or_before(&self, d: NaiveDate) -> Option<usize> {
         self.date.partition_point(|x| *x <= d).checked_sub(1)
     }
+
+    /// All bars, borrowed (no copy).
+    pub fn view(&self) -> BarsView<'_> {
+        self.prefix(self.len())
+    }
+
+    /// The first `n` bars, borrowed (no copy): equal, column by column, to `self.slice(0, n)`.
+    /// Panics when `n > self.len()`, like slicing.
+    pub fn prefix(&self, n: usize) -> BarsView<'_> {
+        BarsView {
+            date: &self.date[..n],
+            open: &self.open[..n],
+            high: &self.high[..n],
+            low: &self.low[..n],
+            close: &self.close[..n],
+            volume: &self.volume[..n],
+            adj_close: self.adj_close.as_deref().map(|a| &a[..n]),
+            gap: &self.gap[..n],
+            n_sessions: &self.n_sessions[..n],
+        }
+    }
+}
+
+/// Borrowed [`Bars`]: the same columns as slices, so a reader indexes `v.close[i]` as it would
+/// an owned set. What signals read, so that a point-in-time cut of the history walk is a prefix
+/// of the full series rather than a copy of it (issue 11, part 4: the 1,000,000-row walk held
+/// two copies of the bars per worker). `Copy`: pass it by value.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BarsView<'a> {
+    /// Bar labels (see [`Bars::date`]).
+    pub date: &'a [NaiveDate],
+    /// Open prices.
+    pub open: &'a [f64],
+    /// High prices.
+    pub high: &'a [f64],
+    /// Low prices.
+    pub low: &'a [f64],
+    /// Close prices.
+    pub close: &'a [f64],
+    /// Volume in shares (`<= 0` or NaN: missing).
+    pub volume: &'a [f64],
+    /// Dividend-adjusted close when the source has one.
+    pub adj_close: Option<&'a [f64]>,
+    /// Resampled bars: a scheduled session of the bar is missing.
+    pub gap: &'a [bool],
+    /// Data sessions aggregated into each bar.
+    pub n_sessions: &'a [u8],
+}
+
+impl<'a> BarsView<'a> {
+    /// Number of bars.
+    pub fn len(&self) -> usize {
+        self.date.len()
+    }
+
+    /// True when there are no bars.
+    pub fn is_empty(&self) -> bool {
+        self.date.is_empty()
+    }
+
+    /// The bar at index `i` (see [`Bars::bar`]).
+    pub fn bar(&self, i: usize) -> Bar {
+        Bar {
+            date: self.date[i],
+            open: self.open[i],
+            high: self.high[i],
+            low: self.low[i],
+            close: self.close[i],
+            volume: self.volume[i],
+            adj_close: self.adj_close.map(|a| a[i]),
+        }
+    }
+
+    /// The closes to use for ratios between instruments: adjusted close when present, else close.
+    pub fn ratio_close(&self) -> &'a [f64] {
+        self.adj_close.unwrap_or(self.close)
+    }
+
+    /// Bars `start..end` as a new owned set (see [`Bars::slice`]).
+    pub fn slice(&self, start: usize, end: usize) -> Bars {
+        Bars {
+            date: self.date[start..end].to_vec(),
+            open: self.open[start..end].to_vec(),
+            high: self.high[start..end].to_vec(),
+            low: self.low[start..end].to_vec(),
+            close: self.close[start..end].to_vec(),
+            volume: self.volume[start..end].to_vec(),
+            adj_close: self.adj_close.map(|a| a[start..end].to_vec()),
+            gap: self.gap[start..end].to_vec(),
+            n_sessions: self.n_sessions[start..end].to_vec(),
+        }
+    }
+
+    /// An owned copy.
+    pub fn to_bars(&self) -> Bars {
+        self.slice(0, self.len())
+    }
+
+    /// Index of the last bar dated on or before `d`.
+    pub fn index_at_or_before(&self, d: NaiveDate) -> Option<usize> {
+        self.date.partition_point(|x| *x <= d).checked_sub(1)
+    }
+}
+
+impl<'a> From<&'a Bars> for BarsView<'a> {
+    fn from(b: &'a Bars) -> Self {
+        b.view()
+    }
 }
 
 /// An instrument's daily bars with the identity and provenance the note cites.

@@ -4,7 +4,7 @@
 
 use super::primitives as p;
 use super::{bandwidth, bbands, ema, keltner, macd, sma};
-use crate::data::Bars;
+use crate::data::BarsView;
 
 /// Per bar: BandWidth at or below the 20th percentile of the 104 weeks to date (at least 52
 /// present); causal.
@@ -14,7 +14,7 @@ pub fn compressed(bw: &[f64]) -> Vec<bool> {
 
 /// Bollinger bandwidth (20, 2) and the TTM squeeze (Bollinger inside Keltner 20, 20, 1.5) of
 /// weekly bars; causal.
-pub fn squeeze(w: &Bars) -> (Vec<f64>, Vec<bool>) {
+pub fn squeeze(w: BarsView<'_>) -> (Vec<f64>, Vec<bool>) {
     let (c, h, l) = (&w.close, &w.high, &w.low);
     let bb = bbands(c, 20, 2.0);
     let bw = bandwidth(&bb);

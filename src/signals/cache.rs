@@ -168,7 +168,7 @@ impl Precomputed {
         let last = |b: &Bars| b.len().saturating_sub(1);
         let daily_obv = obv(&daily.close, &daily.volume);
         let weekly_obv = obv(&weekly.close, &weekly.volume);
-        let (weekly_bw20, weekly_ttm_on) = squeeze(weekly);
+        let (weekly_bw20, weekly_ttm_on) = squeeze(weekly.view());
         let weekly_wave_hists = wave_hists(&weekly.close);
         let three_day_macd_hist = three_day.map(|b| macd(&b.close, 12, 26, 9).hist);
         let week_ends: Vec<usize> =
@@ -260,7 +260,7 @@ impl Precomputed {
     /// Adds the relative series of the instrument's and the benchmark's complete weekly bars
     /// (the full bars of which the walk's cuts are prefixes).
     pub fn with_relative(mut self, inst: &Bars, bench: &Bars) -> Precomputed {
-        let pairs = super::series::align_weeks(inst, bench);
+        let pairs = super::series::align_weeks(inst.view(), bench.view());
         let (ic, bc) = (inst.ratio_close(), bench.ratio_close());
         let mut rel = RelativePre::default();
         for (i, j) in pairs {

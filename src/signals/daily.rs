@@ -20,7 +20,7 @@ use super::{
     DayEvent, Ev, LegDirection, LevelSource, SignalInput, SignalResult, StackedLevel, State, Tag,
     Unavailable, Unit,
 };
-use crate::data::Bars;
+use crate::data::BarsView;
 use crate::indicators::atr;
 use crate::indicators::composite::level_averages;
 use crate::indicators::primitives::{
@@ -77,7 +77,7 @@ pub struct Leg {
 }
 
 /// Finds the up (or down) leg ending at the extreme close of the last 20 sessions.
-pub fn leg(b: &Bars, atr14: &[f64], up: bool) -> Option<Leg> {
+pub fn leg(b: BarsView<'_>, atr14: &[f64], up: bool) -> Option<Leg> {
     let n = b.len();
     if n < 41 {
         return None;
@@ -293,7 +293,7 @@ fn short(need: usize, have: usize) -> Unavailable {
 }
 
 /// Quarterly options expiration, a reconstitution day, a half-day or the session after one.
-pub fn day_event(b: &Bars, d: usize, recon: &[NaiveDate]) -> Option<DayEvent> {
+pub fn day_event(b: BarsView<'_>, d: usize, recon: &[NaiveDate]) -> Option<DayEvent> {
     let date = b.date[d];
     if is_quarterly_opex(date) {
         Some(DayEvent::QuarterlyOpex)

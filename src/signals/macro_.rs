@@ -107,7 +107,13 @@ impl Known<'_> {
     /// The value whose period is exactly `k` months before the last observation's month.
     fn months_back(&self, k: i32) -> Option<f64> {
         let target = month_index(self.last().period) - k;
-        let i = self.obs.partition_point(|o| month_index(o.period) < target);
+        // `month_index(p) < target` is `p` before the target month's first day: one date
+        // comparison per probe instead of a year and month computation (the walk calls this
+        // ~80,000 times on the sample).
+        let i = match NaiveDate::from_ymd_opt(target.div_euclid(12), target.rem_euclid(12) as u32 + 1, 1) {
+            Some(first) => self.obs.partition_point(|o| o.period < first),
+            None => self.obs.partition_point(|o| month_index(o.period) < target),
+        };
         self.obs.get(i).filter(|o| month_index(o.period) == target).map(|o| o.value)
     }
     /// Like [`Known::months_back`], but says which month is missing.

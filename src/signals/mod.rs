@@ -4,17 +4,25 @@
 pub mod branch;
 pub mod cache;
 pub mod catalog;
+// Signals read bars through `BarsView` (borrowed slices), whose columns they still pass as
+// `&b.close` as they did with `Bars`' vectors: the borrow is redundant, the text unchanged, so
+// signal bodies did not have to be rewritten with the view (issue 11, part 4).
+#[allow(clippy::needless_borrow)]
 pub mod daily;
 pub mod macro_;
 pub mod relative;
+#[allow(clippy::needless_borrow)]
 pub mod risk;
 pub(crate) mod series;
+#[allow(clippy::needless_borrow)]
 pub mod stance;
+#[allow(clippy::needless_borrow)]
 pub mod three_day;
+#[allow(clippy::needless_borrow)]
 pub mod weekly;
 
 use crate::config::SignalParams;
-use crate::data::{Bars, MacroSeries};
+use crate::data::{BarsView, MacroSeries};
 pub use crate::indicators::obv_line::ObvStatus;
 use crate::resample::Timeframe;
 pub use branch::{Branch, Flag};
@@ -633,17 +641,17 @@ pub struct SignalInput<'a> {
     /// The benchmark's ticker, when configured.
     pub bench_symbol: Option<&'a str>,
     /// Instrument daily bars (from history_start to as_of).
-    pub daily: &'a Bars,
+    pub daily: BarsView<'a>,
     /// Instrument complete weekly bars.
-    pub weekly: &'a Bars,
+    pub weekly: BarsView<'a>,
     /// Instrument complete 3-day bars for phases 0, 1, 2.
-    pub three_day: [&'a Bars; 3],
+    pub three_day: [BarsView<'a>; 3],
     /// Benchmark daily bars.
-    pub bench_daily: Option<&'a Bars>,
+    pub bench_daily: Option<BarsView<'a>>,
     /// Benchmark complete weekly bars.
-    pub bench_weekly: Option<&'a Bars>,
+    pub bench_weekly: Option<BarsView<'a>>,
     /// Mid-cap complete weekly bars, when configured.
-    pub mid_weekly: Option<&'a Bars>,
+    pub mid_weekly: Option<BarsView<'a>>,
     /// Macro series (observations not yet released at as_of must be ignored: use `known_at`).
     pub macros: &'a [MacroSeries],
     /// Parameters.

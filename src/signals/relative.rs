@@ -21,7 +21,7 @@ use super::branch::{Branch, Flag};
 use super::cache::{PrefixWaves, RelativePre};
 use super::series::{align_weeks, at, yes_no};
 use super::{SignalInput, SignalResult, State, Unavailable, Unit};
-use crate::data::Bars;
+use crate::data::BarsView;
 use crate::indicators::primitives::{self as p};
 use crate::indicators::{macd, sma};
 use crate::resample::Timeframe;
@@ -45,8 +45,8 @@ pub const G1_NEED: usize = 130;
 
 /// The instrument/benchmark ratio on jointly complete weeks.
 struct Rel<'a> {
-    inst: &'a Bars,
-    bench: &'a Bars,
+    inst: BarsView<'a>,
+    bench: BarsView<'a>,
     /// Instrument label of each joined week.
     dates: Cow<'a, [NaiveDate]>,
     /// R = instrument / benchmark.
@@ -62,7 +62,7 @@ struct Rel<'a> {
 }
 
 impl<'a> Rel<'a> {
-    fn new(inst: &'a Bars, bench: &'a Bars, pre: Option<&'a RelativePre>) -> Self {
+    fn new(inst: BarsView<'a>, bench: BarsView<'a>, pre: Option<&'a RelativePre>) -> Self {
         if let Some(p) = pre {
             // The joined weeks of two prefixes are a prefix of the full join.
             let m = p.joined(inst.len(), bench.len());

@@ -14,7 +14,7 @@
 use super::branch::{Branch, Flag};
 use super::cache;
 use super::{Ev, LineKind, SignalInput, SignalResult, State, SwingStructure, Tag, Unavailable, Unit};
-use crate::data::Bars;
+use crate::data::BarsView;
 use crate::indicators::primitives::{median, pivot_highs, pivot_lows, ramp};
 use crate::indicators::{atr, obv};
 use crate::resample::Timeframe;
@@ -44,13 +44,13 @@ pub struct Swing {
 
 /// The last two confirmed pivot highs (left/right lookbacks) of `b` and their structure; `atr`
 /// is the ATR series of `b` (read at the last pivot high).
-pub fn swing(b: &Bars, atr: &[f64], lr: usize) -> Option<Swing> {
+pub fn swing(b: BarsView<'_>, atr: &[f64], lr: usize) -> Option<Swing> {
     let t = b.len().checked_sub(1)?;
     swing_from(b, &pivot_highs(&b.high, lr, lr, t), atr)
 }
 
 /// [`swing`] from the confirmed pivot highs `piv` of `b`.
-fn swing_from(b: &Bars, piv: &[usize], atr: &[f64]) -> Option<Swing> {
+fn swing_from(b: BarsView<'_>, piv: &[usize], atr: &[f64]) -> Option<Swing> {
     if piv.len() < 2 {
         return None;
     }

@@ -1,7 +1,7 @@
 //! Small helpers shared by the weekly, 3-day and relative-strength signals: bars and indices in,
 //! aligned indices, volume statistics that skip missing bars, and evidence formatting out.
 
-use crate::data::Bars;
+use crate::data::BarsView;
 use chrono::{Datelike, NaiveDate};
 
 pub(crate) use crate::indicators::vol_ok;
@@ -83,7 +83,7 @@ pub(crate) fn ratio(a: f64, b: f64) -> Option<f64> {
 /// Index pairs `(i, j)` of two bar sets whose labels fall in the same ISO week, oldest first.
 /// Weekly labels are the last session present, so two instruments can label the same week
 /// differently when one misses a session; the ISO week is the key that joins them.
-pub(crate) fn align_weeks(a: &Bars, b: &Bars) -> Vec<(usize, usize)> {
+pub(crate) fn align_weeks(a: BarsView<'_>, b: BarsView<'_>) -> Vec<(usize, usize)> {
     let key = |d: NaiveDate| {
         let w = d.iso_week();
         (w.year(), w.week())
@@ -106,7 +106,7 @@ pub(crate) fn align_weeks(a: &Bars, b: &Bars) -> Vec<(usize, usize)> {
 }
 
 /// Dates at the given indices.
-pub(crate) fn dates_at(bars: &Bars, idx: &[usize]) -> Vec<NaiveDate> {
+pub(crate) fn dates_at(bars: BarsView<'_>, idx: &[usize]) -> Vec<NaiveDate> {
     idx.iter().filter_map(|&i| bars.date.get(i).copied()).collect()
 }
 
@@ -128,6 +128,7 @@ pub(crate) fn at(x: &[f64], i: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Bars;
 
     #[test]
     fn ratio_rules() {
@@ -175,6 +176,6 @@ mod tests {
                 });
             }
         }
-        assert_eq!(align_weeks(&a, &b), vec![(0, 0), (1, 1)]);
+        assert_eq!(align_weeks(a.view(), b.view()), vec![(0, 0), (1, 1)]);
     }
 }

@@ -852,7 +852,7 @@ pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
 /// ATR(14) at the last bar of `basis`'s timeframe (None for OBV, or when not finite): read from
 /// `input.pre` when it covers the bars (the walk), else computed on the bars.
 fn last_atr(basis: InvalidationBasis, input: &super::SignalInput) -> Option<f64> {
-    let (bars, pre): (&crate::data::Bars, Option<&Vec<f64>>) = match basis {
+    let (bars, pre): (crate::data::BarsView<'_>, Option<&Vec<f64>>) = match basis {
         InvalidationBasis::WeeklyClose => (input.weekly, input.pre.map(|p| &p.weekly_atr14)),
         InvalidationBasis::ThreeDayClose => (input.three_day[0], input.pre.map(|p| &p.three_day_atr14[0])),
         InvalidationBasis::DailyClose => (input.daily, input.pre.map(|p| &p.daily_atr14)),
@@ -929,9 +929,9 @@ pub fn headline(levels: &[Invalidation], side: StanceKind) -> Option<(&Invalidat
 pub fn assess_invalidation(
     levels: &mut [Invalidation],
     results: &[SignalResult],
-    daily: &crate::data::Bars,
-    weekly: &crate::data::Bars,
-    three_day: &crate::data::Bars,
+    daily: crate::data::BarsView<'_>,
+    weekly: crate::data::BarsView<'_>,
+    three_day: crate::data::BarsView<'_>,
     obv: &[f64],
 ) {
     let obv_series = &obv[..obv.len().min(daily.len())];

@@ -20,7 +20,7 @@ use super::branch::{Branch, E1NotFirm, Flag};
 use super::cache::{self, or_compute};
 use super::series::{at, dates_at, logtrend_vol, missing_share, price_list, ratio, sma_vol, vol_ok, yes_no};
 use super::{Ev, SignalInput, SignalResult, State, Unavailable, Unit};
-use crate::data::Bars;
+use crate::data::BarsView;
 use crate::indicators::primitives::{self as p, WaveState};
 use crate::indicators::{atr, macd};
 use crate::resample::calendar::{is_half_day, is_quarterly_opex};
@@ -44,7 +44,7 @@ pub const E3_NEED: usize = 31;
 /// E4 needs 60 bars (MACD 12/26/9 lookback 33 plus waves).
 pub const E4_NEED: usize = 60;
 
-fn short(id: &'static str, claim: &'static str, b: &Bars, need: usize) -> SignalResult {
+fn short(id: &'static str, claim: &'static str, b: BarsView<'_>, need: usize) -> SignalResult {
     SignalResult::unavailable(
         id,
         GROUP,
@@ -72,7 +72,10 @@ pub fn evaluate_with_mirror(input: &SignalInput, mirror: bool) -> Vec<SignalResu
 }
 
 /// Runs `f` on the three phases and scales phase 0's strength by their agreement.
-fn robust(input: &SignalInput, f: impl Fn(&SignalInput, &Bars, usize) -> SignalResult) -> SignalResult {
+fn robust(
+    input: &SignalInput,
+    f: impl Fn(&SignalInput, BarsView<'_>, usize) -> SignalResult,
+) -> SignalResult {
     let mut r0 = f(input, input.three_day[0], 0);
     if r0.state == State::Unavailable {
         return r0;
@@ -103,7 +106,7 @@ struct Zone {
 /// (closes within 2.5·ATR_e, wicks within 4·ATR_e, no gap bar), the latest e with a breakout
 /// (first close above the window's top), longest window on ties; else the latest valid window.
 #[inline(never)]
-fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
+fn find_zone(b: BarsView<'_>, atr14: &[f64], t: usize) -> Option<Zone> {
     if t < 2 {
         return None;
     }
@@ -156,7 +159,7 @@ fn find_zone(b: &Bars, atr14: &[f64], t: usize) -> Option<Zone> {
 }
 
 #[inline(never)]
-fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
+fn e1(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
         return short(E1, E1_CLAIM, b, E1_NEED);
@@ -230,7 +233,7 @@ fn e1(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
 }
 
 #[inline(never)]
-fn e2(input: &SignalInput, b: &Bars, phase: usize) -> SignalResult {
+fn e2(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
         return short(E2, E2_CLAIM, b, E1_NEED);
@@ -358,7 +361,7 @@ fn event_day(d: NaiveDate, prev: Option<NaiveDate>, recon: &[NaiveDate]) -> bool
 }
 
 #[inline(never)]
-fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
+fn e3(input: &SignalInput, b: BarsView<'_>) -> SignalResult {
     let n = b.len();
     if n < E3_NEED {
         return short(E3, E3_CLAIM, b, E3_NEED);
@@ -431,7 +434,7 @@ fn e3(input: &SignalInput, b: &Bars) -> SignalResult {
 }
 
 #[inline(never)]
-fn e4(input: &SignalInput, b: &Bars, phase: usize, mirror: bool) -> SignalResult {
+fn e4(input: &SignalInput, b: BarsView<'_>, phase: usize, mirror: bool) -> SignalResult {
     let n = b.len();
     if n < E4_NEED {
         return short(E4, E4_CLAIM, b, E4_NEED);

@@ -26,7 +26,7 @@ use super::series::{
 use super::{
     CompressionBand, Ev, MacdState, SignalInput, SignalResult, State, Tag, Unavailable, Unit, ZoneStatus,
 };
-use crate::data::Bars;
+use crate::data::BarsView;
 use crate::indicators::composite::{compressed, gmma, squeeze, wave_hists};
 use crate::indicators::primitives::{self as p, WaveState};
 use crate::indicators::{ad, atr, bandwidth, bbands, obv, rsi};
@@ -55,14 +55,14 @@ pub const D4_NEED: usize = 90;
 fn not_assessed(
     id: &'static str,
     claim: &'static str,
-    w: &Bars,
+    w: BarsView<'_>,
     t: usize,
     why: Unavailable,
 ) -> Box<SignalResult> {
     Box::new(SignalResult::unavailable(id, GROUP, claim, Timeframe::Weekly, Some(w.date[t]), why))
 }
 
-fn short(id: &'static str, claim: &'static str, w: &Bars, need: usize) -> SignalResult {
+fn short(id: &'static str, claim: &'static str, w: BarsView<'_>, need: usize) -> SignalResult {
     SignalResult::unavailable(
         id,
         GROUP,
@@ -97,7 +97,7 @@ struct Band {
 /// Only the episodes that start at or after `from` are found; `from` must be 0 or follow two
 /// uncompressed bars (where an episode can neither continue nor bridge), so that they are the
 /// same as the full scan's.
-fn compression_bands(w: &Bars, comp: &[bool], ttm_on: &[bool], from: usize) -> Vec<Band> {
+fn compression_bands(w: BarsView<'_>, comp: &[bool], ttm_on: &[bool], from: usize) -> Vec<Band> {
     let n = w.len();
     let mut out = Vec::new();
     let mut j = from;
@@ -359,7 +359,7 @@ fn zone_status(b: &Band, since: usize, t: usize, atr_t: f64) -> ZoneStatus {
 /// the start of the latest run of weekly closes below that band after it ended, when there is one),
 /// `first_breakdown_date` (Date: the first such close; the short level's age runs from it), `short_level_status`
 /// (Text ok/wide/old), `short_level_age` (Count), `short_level_width_atr` (Atr).
-fn zone_levels(res: &mut SignalResult, w: &Bars, cl: &[Band], top: f64, r: Option<usize>, atr_t: f64) {
+fn zone_levels(res: &mut SignalResult, w: BarsView<'_>, cl: &[Band], top: f64, r: Option<usize>, atr_t: f64) {
     let t = w.len() - 1;
     let c = &w.close;
     let width = |b: &Band| (b.hi - b.lo) / atr_t;

@@ -167,9 +167,9 @@ fn each_week_end<T>(mut each: impl FnMut(&SignalInput, &Bars) -> T) -> Vec<T> {
             as_of: *wd,
             symbol: "IWM",
             bench_symbol: None,
-            daily: &daily,
-            weekly: &weekly,
-            three_day: [&empty, &empty, &empty],
+            daily: daily.view(),
+            weekly: weekly.view(),
+            three_day: [empty.view(), empty.view(), empty.view()],
             bench_daily: None,
             bench_weekly: None,
             mid_weekly: None,
@@ -463,7 +463,7 @@ fn h1_levels(rs: &[SignalResult], daily: &Bars, weekly: &Bars) -> Vec<signals::s
     for k in [StanceKind::Long, StanceKind::Neutral] {
         let mut ls: Vec<_> = levels(rs, k).into_iter().filter(|l| l.signal == "risk_lower_high").collect();
         let obv = marketnote::indicators::obv(&daily.close, &daily.volume);
-        assess_invalidation(&mut ls, rs, daily, weekly, &empty, &obv);
+        assess_invalidation(&mut ls, rs, daily.view(), weekly.view(), empty.view(), &obv);
         out.extend(ls);
     }
     out
