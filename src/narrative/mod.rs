@@ -1582,8 +1582,14 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     };
                     // D3 also reads OBV against the line at the as-of week (a close under it).
                     let last_breach = match (r.branch, r.date("break_date")) {
+                        (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
+                            format!(
+                                "{last_breach}, then closed well under it in the latest week ({})",
+                                date(b)
+                            )
+                        }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
-                            format!("{last_breach}, then closed under it on {} and stayed there", date(b))
+                            format!("{last_breach}, then closed well under it on {} and has not closed back on it", date(b))
                         }
                         _ => last_breach,
                     };
