@@ -1585,9 +1585,25 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         }
                         _ => String::new(),
                     };
-                    let verdict = match r.state {
-                        State::Bullish => "the trendline is holding",
-                        State::Bearish => "the trendline has broken",
+                    // D3 also reads OBV against the line at the as-of week (a close under it).
+                    let last_breach = match (r.branch, r.date("break_date")) {
+                        (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
+                            format!(
+                                "{last_breach}, then closed well under it in the latest week ({})",
+                                date(b)
+                            )
+                        }
+                        (crate::signals::Branch::D3LineBroken, Some(b)) => {
+                            format!("{last_breach}, then closed well under it on {} and has not closed back on it", date(b))
+                        }
+                        _ => last_breach,
+                    };
+                    let verdict = match (r.state, r.branch) {
+                        (State::Bullish, _) => "the trendline is holding",
+                        (State::Bearish, _) => "the trendline has broken",
+                        (_, crate::signals::Branch::D3UnderLine) => {
+                            "OBV is under the line now, within its noise"
+                        }
                         _ => "not a clean hold",
                     };
                     format!(
@@ -1610,16 +1626,24 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ if up => "not an impulsive multi-level reclaim",
                         _ => "not an impulsive multi-level breakdown",
                     };
-                    // Which test of an impulsive leg failed (signals::daily: 3–15 sessions, at
-                    // least 3 ATR, 60% of its path net progress, no pullback over 1 ATR).
+                    // Which test of an impulsive leg failed (signals::daily: at least 3 sessions and
+                    // 3 ATR, at half an ATR a session past 15, 60% of its path net progress, no
+                    // pullback over both 1 ATR of its session and a quarter of the move before it).
                     let why = match (n("leg_atr"), n("leg_dir_ratio"), n("leg_dd_atr")) {
                         _ if r.state != State::Neutral
                             || !r.flags.contains(&crate::signals::Flag::NotImpulsive) =>
                         {
                             None
                         }
-                        _ if !(3.0..=15.0).contains(&days) => {
-                            Some(format!("it took {} sessions, where one move takes 3 to 15", days as usize))
+                        _ if days < 3.0 => Some(format!("it took {} sessions, where one move takes at least 3", days as usize)),
+                        // Longer than 15 sessions is impulsive only at half an ATR a session (signals::daily).
+                        (Some(atr), _, _)
+                            if days > 15.0 && atr >= 3.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
+                        {
+                            Some(format!(
+                                "it took {} sessions for {atr:.1} times the daily range (ATR), where a move over 15 sessions needs half a range a session",
+                                days as usize
+                            ))
                         }
                         (Some(atr), _, _) if atr < 3.0 => {
                             Some(format!("the leg spans only {atr:.1} times the daily range (ATR)"))
@@ -1627,9 +1651,14 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (_, Some(dr), _) if dr < 0.6 => {
                             Some(format!("only {} of its path was net progress", crate::fmt::pct_abs(dr)))
                         }
-                        (_, _, Some(dd)) if dd > 1.0 => {
-                            Some(format!("it pulled back {dd:.1} times the daily range (ATR) on the way"))
-                        }
+                        // Over one ATR and over a quarter of the move before it (signals::daily).
+                        (_, _, Some(dd)) if dd > 1.0 => Some(match n("leg_dd_share") {
+                            Some(sh) if sh.is_finite() => format!(
+                                "it pulled back {dd:.1} times the daily range (ATR) on the way, {} of the move before it",
+                                crate::fmt::pct_abs(sh)
+                            ),
+                            _ => format!("it pulled back {dd:.1} times the daily range (ATR) on the way"),
+                        }),
                         _ => None,
                     };
                     let verdict = match why {

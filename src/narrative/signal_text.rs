@@ -383,6 +383,19 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
              an upward trendline (r² {r2}), with one breach on {failed_dates}."
                 .into()
         }
+        Branch::D3LineBroken => {
+            "On {break_date} OBV closed under the rising trendline that its {n_pullbacks} weekly pullbacks since \
+             the {anchor_date} low had held ({held} of them), and it has not closed back on it since: it is \
+             {obv_vs_line_n:abs} weeks of average volume below the line (noise {noise_n}), so the volume support \
+             is lost."
+                .into()
+        }
+        Branch::D3UnderLine => {
+            "OBV held its rising trendline at {held} of {n_pullbacks} weekly pullbacks since the {anchor_date} \
+             low but is under it now by {obv_vs_line_n:abs} weeks of average volume, within the line's noise \
+             ({noise_n}): support is being tested, not yet lost."
+                .into()
+        }
         Branch::D3SomeHeld => {
             "The volume trendline since the {anchor_date} low rises, but OBV held only {held} of \
              {n_pullbacks} weekly pullbacks (breaches on {failed_dates})."

@@ -93,6 +93,13 @@ pub enum Branch {
     D3OneBreach,
     /// Neutral: rising line, too many breaches.
     D3SomeHeld,
+    /// Bearish: a rising line the pullbacks held (the `D3AllHeld`/`D3OneBreach` record) that
+    /// OBV closed under by more than the noise (the RMS residual of the fit, at least one week
+    /// of average volume) and has not closed back on since.
+    D3LineBroken,
+    /// Neutral: the pullbacks held a rising line, but OBV is under it at the as-of week, by no
+    /// more than the noise in every close since it went under.
+    D3UnderLine,
 
     // D4 wk_momentum_wave_flip
     /// Bullish: a fresh flip out of a long contraction.

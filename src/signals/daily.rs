@@ -9,7 +9,7 @@
 //!
 //! | signal | keys |
 //! |---|---|
-//! | F1 `d1_stacked_level_reclaim` | `direction` (Text up/down), `leg_start`, `leg_end` (Date), `leg_days` (Count), `leg_low` / `leg_high` (Price: L_s and C_e for an up-leg, H_s and C_e for a down-leg), `leg_pct` (Pct), `leg_atr` (Atr), `leg_dir_ratio` (Ratio: share of closes in the leg's direction), `leg_dd_atr` (Atr: largest counter-move of closes inside the leg), `n_reclaimed`, `n_held` (Count), `held_ratio` (Ratio), `levels` (Levels: price and typed sources of each), then per level i = 1..n: `lvl{i}` (Price) and `lvl{i}_src` (LevelSources, worded e.g. "SMA200 + swing high 2025-02-14") |
+//! | F1 `d1_stacked_level_reclaim` | `direction` (Text up/down), `leg_start`, `leg_end` (Date), `leg_days` (Count), `leg_low` / `leg_high` (Price: L_s and C_e for an up-leg, H_s and C_e for a down-leg), `leg_pct` (Pct), `leg_atr` (Atr), `leg_dir_ratio` (Ratio: share of closes in the leg's direction), `leg_dd_atr` (Atr: largest counter-move of closes inside the leg, each in the ATR14 of its own session), `leg_dd_share` (Ratio: largest counter-move as a share of the leg's progress before it; absent when a counter-move had no progress before it), `n_reclaimed`, `n_held` (Count), `held_ratio` (Ratio), `levels` (Levels: price and typed sources of each), then per level i = 1..n: `lvl{i}` (Price) and `lvl{i}_src` (LevelSources, worded e.g. "SMA200 + swing high 2025-02-14") |
 //! | F2 `d1_volume_thrust` | `date` (Date), `ret` (Pct), `vol` (Shares), `rank` (Count, 1 = heaviest of 252), `since_bigger` (Count), `cp` (Ratio), `window_start`, `window_end` (Date), `event` (DayEvent, only on an event day) |
 //! | F3 `d1_shallow_pullbacks` | `from_date` (Date), `n` (Count), `avg_retrace` (Pct), `max_depth_atr` (Atr), `n_bought`, `n_decided`, `max_recov` (Count), `shallow_ratio`, `bought_ratio` (Ratio), `n_sold`, `n_deep` (Count: decided dips not bought back within 3 sessions; dips deeper than .618 of their advance or 3 ATR), `deep_ratio` (Ratio), `retrace` (Pct, latest), `depth_atr` (Atr, latest), `open_depth_atr` (Atr, when a pullback is open), `dip_dates` (Dates of the troughs), `min_advance_atr` (Atr: the smallest advance a counted dip is measured against, in ATR at its peak: at least 1), `decline_peak_date`, `decline_depth_atr` (Date, Atr: when the latest dip had no advance before it) |
 //! | F4 `d1_no_distribution` | `active` (Count), `dd_dates` (Dates of active distribution days), `hvr_dates` (Dates of high-volume reversals in 25 sessions), `window_start` (Date) |
@@ -70,11 +70,24 @@ pub struct Leg {
     pub leg_pct: f64,
     /// Share of closes moving in the leg's direction.
     pub dir_ratio: f64,
-    /// Largest counter-move of closes inside the leg, in ATR_s.
+    /// Largest counter-move of closes inside the leg, each in the ATR14 of its own session.
     pub dd_atr: f64,
-    /// 3..=15 bars, ≥ 3 ATR, ≥ 60% directional closes, counter-move ≤ 1 ATR.
+    /// Largest counter-move as a share of the leg's progress before it (start to the extreme
+    /// close it pulls back from); infinite for a counter-move with no progress before it.
+    pub dd_share: f64,
+    /// ≥ 3 bars, ≥ 3 ATR_s, over 15 bars only at ≥ [`IMPULSE_PACE`] ATR_s a bar, ≥ 60%
+    /// directional closes, and every counter-move ≤ 1 ATR (of its session) or ≤
+    /// [`MAX_RETRACE`] of the progress before it.
     pub impulsive: bool,
 }
+
+/// The largest counter-move, as a share of the leg's progress before it, that an impulsive leg
+/// allows when the counter-move exceeds one ATR of its session.
+pub const MAX_RETRACE: f64 = 0.382;
+
+/// The pace, in ATR (at the leg's start) per session, at which a leg longer than 15 sessions is
+/// still one impulsive move (10 ATR in 20 sessions): a crash leg, not a steady grind.
+pub const IMPULSE_PACE: f64 = 0.5;
 
 /// Finds the up (or down) leg ending at the extreme close of the last 20 sessions.
 pub fn leg(b: BarsView<'_>, atr14: &[f64], up: bool) -> Option<Leg> {
@@ -103,20 +116,32 @@ pub fn leg(b: BarsView<'_>, atr14: &[f64], up: bool) -> Option<Leg> {
     let steps = e - s;
     let dir = (s + 1..=e).filter(|&i| if up { c[i] > c[i - 1] } else { c[i] < c[i - 1] }).count();
     let dir_ratio = if steps > 0 { dir as f64 / steps as f64 } else { 0.0 };
+    // Each counter-move is measured in the ATR of its own session (causal: ATR14 through that
+    // bar), not the ATR at the leg's start: in a crash the daily range widens fourfold within the
+    // leg, and a bounce of one crash-time range is noise there, not a broken impulse (2020-03).
+    // A counter-move is also allowed up to a quarter of the leg's progress before it (from the
+    // leg's start to the extreme close it pulls back from): a shallow retrace of a long leg.
     let mut ext = c[s];
-    let mut dd: f64 = 0.0;
-    for &ci in &c[s..=e] {
-        if up {
-            ext = ext.max(ci);
-            dd = dd.max(ext - ci);
-        } else {
-            ext = ext.min(ci);
-            dd = dd.max(ci - ext);
+    let (mut dd_atr, mut dd_share, mut dd_ok): (f64, f64, bool) = (0.0, 0.0, true);
+    for (i, &ci) in c.iter().enumerate().take(e + 1).skip(s) {
+        ext = if up { ext.max(ci) } else { ext.min(ci) };
+        let back = if up { ext - ci } else { ci - ext };
+        if back <= 0.0 {
+            continue;
         }
+        let a_i = atr14.get(i).copied().filter(|v| v.is_finite() && *v > 0.0).unwrap_or(a);
+        let progress = if up { ext - start } else { start - ext };
+        let share = if progress > 0.0 { back / progress } else { f64::INFINITY };
+        dd_atr = dd_atr.max(back / a_i);
+        dd_share = dd_share.max(share);
+        dd_ok &= back <= a_i || share <= MAX_RETRACE;
     }
-    let dd_atr = dd / a;
-    let impulsive = (3..=15).contains(&steps) && leg_atr >= 3.0 && dir_ratio >= 0.6 && dd_atr <= 1.0;
-    Some(Leg { s, e, up, leg_atr, leg_pct: c[e] / start - 1.0, dir_ratio, dd_atr, impulsive })
+    // Pace, not a fixed length: 3 ATR in 3 to 15 sessions, or a longer leg (the window allows
+    // 20) that moved at least half an ATR a session: 10 ATR in 20 sessions, where a random walk
+    // of daily moves (σ ≈ 0.7 ATR a session) reaches about 3 (√20 · 0.7).
+    let paced = steps <= 15 || leg_atr >= IMPULSE_PACE * steps as f64;
+    let impulsive = steps >= 3 && paced && leg_atr >= 3.0 && dir_ratio >= 0.6 && dd_ok;
+    Some(Leg { s, e, up, leg_atr, leg_pct: c[e] / start - 1.0, dir_ratio, dd_atr, dd_share, impulsive })
 }
 
 const F1: &str = crate::signals::catalog::SignalId::D1StackedLevelReclaim.as_str();
@@ -266,6 +291,9 @@ fn f1_stacked_levels(
     r.push_num("leg_atr", lg.leg_atr, Unit::Atr);
     r.push_num("leg_dir_ratio", lg.dir_ratio, Unit::Ratio);
     r.push_num("leg_dd_atr", lg.dd_atr, Unit::Atr);
+    if lg.dd_share.is_finite() {
+        r.push_num("leg_dd_share", lg.dd_share, Unit::Ratio);
+    }
     r.push_num("n_reclaimed", n_rec as f64, Unit::Count);
     r.push_num("n_held", x.held as f64, Unit::Count);
     r.push_num("held_ratio", held_ratio, Unit::Ratio);

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
 //! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
-//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held`, `n_failed` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
+//! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held`, `n_failed` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `line` Shares (the fitted line at the as-of week), `obv` Shares (OBV then), `obv_vs_line_n` Number (OBV − line in weeks of average volume), `noise_n` Number (the margin under the line that is noise, same unit), `break_date` Date (when OBV closed under the line by more than the noise and has not closed back on it since), `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
 //! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (start of the current run of ≥ 2 waves expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
@@ -611,6 +611,7 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
         None => Vec::new(),
     };
     let held_ratio = if n > 0 { n_held as f64 / n as f64 } else { f64::NAN };
+    let line = LineRead::new(fit, &xs, &ys, &ob, pts[n], t, mean_v);
 
     let mut res = SignalResult::new(D3, GROUP, D3_CLAIM, Timeframe::Weekly, Some(w.date[t]));
     res.push("anchor_date", Ev::Date { v: w.date[a] });
@@ -625,6 +626,15 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     res.push("residuals_sigma", Ev::Residuals { v: residuals });
     if let Some(&last) = piv.last() {
         res.push("last_pullback_date", Ev::Date { v: w.date[last] });
+    }
+    if let Some(l) = &line {
+        res.push_num("line", l.line_t, Unit::Shares);
+        res.push_num("obv", ob[t], Unit::Shares);
+        res.push_num("obv_vs_line_n", (ob[t] - l.line_t) / mean_v, Unit::Number);
+        res.push_num("noise_n", l.noise / mean_v, Unit::Number);
+        if let Some(b) = l.break_week {
+            res.push("break_date", Ev::Date { v: w.date[b] });
+        }
     }
     push_prior_anchor(&mut res, input);
 
@@ -642,6 +652,23 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
     res.push_num("n_failed", n_failed as f64, Unit::Count);
     let last_failed_lower = !held[n - 1] && w.low[pts[n]] < w.low[pts[n - 1]];
     let fit_weight = p::ramp(n as f64, 2.0, 5.0) * (0.5 + 0.5 * p::ramp(r2, 0.3, 0.9));
+    // Support is judged at the as-of week too, not only at the pullback lows (issue 11: the
+    // signal was never bearish, and bullish with OBV under its own line). A line the pullbacks
+    // held (the bullish record) is support; OBV closing under it by more than the noise, and not
+    // closing back on it since, is support lost (bearish); under it by less, support tested
+    // (neutral). A rising line with breaches was never support, so OBV under it stays neutral
+    // (counting it made the signal bearish on 36% of week-ends since 2012, mostly such lines).
+    let support = slope > 0.0 && (n_held == n || (n >= 5 && n_failed == 1 && held[n - 1]));
+    if let (true, Some(l)) = (support, &line) {
+        if l.break_week.is_some() {
+            let depth = (l.line_t - ob[t]) / l.noise;
+            let s = fit_weight * held_ratio * (0.5 + 0.5 * p::ramp(depth, 1.0, 3.0));
+            return res.conclude(State::Bearish, s, Branch::D3LineBroken);
+        }
+        if ob[t] < l.line_t {
+            return res.conclude(State::Neutral, 0.0, Branch::D3UnderLine);
+        }
+    }
     if slope > 0.0 && n_held == n {
         res.conclude(State::Bullish, fit_weight * held_ratio, Branch::D3AllHeld)
     } else if slope > 0.0 && n >= 5 && n_failed == 1 && held[n - 1] {
@@ -658,6 +685,48 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
         res.conclude(State::Neutral, 0.0, Branch::D3SomeHeld)
     } else {
         res.conclude(State::Neutral, 0.0, Branch::D3NotRising)
+    }
+}
+
+/// D3's trendline read at the as-of week: the OLS line through (week, OBV) at the anchor and
+/// the pullback lows, extended to week t.
+struct LineRead {
+    /// The line's value at week t (shares).
+    line_t: f64,
+    /// What counts as noise below the line (shares): the RMS residual of the fitted points, at
+    /// least one week of average volume (OBV moves by a whole week's volume each week).
+    noise: f64,
+    /// The week OBV closed more than `noise` under the line, in the run of closes under it that
+    /// reaches week t and began after the last fitted point; `None` when OBV closed at or above
+    /// the line at t or never went under by more than the noise in that run.
+    break_week: Option<usize>,
+}
+
+impl LineRead {
+    fn new(
+        fit: Option<p::Ols>,
+        xs: &[f64],
+        ys: &[f64],
+        ob: &[f64],
+        last_pt: usize,
+        t: usize,
+        mean_v: f64,
+    ) -> Option<Self> {
+        let f = fit?;
+        let at = |j: usize| f.intercept + f.slope * j as f64;
+        let rms = (xs.iter().zip(ys).map(|(x, y)| (y - (f.intercept + f.slope * x)).powi(2)).sum::<f64>()
+            / xs.len() as f64)
+            .sqrt();
+        let noise = rms.max(mean_v);
+        let mut break_week = None;
+        let mut j = t;
+        while j > last_pt && ob[j] < at(j) {
+            if ob[j] < at(j) - noise {
+                break_week = Some(j);
+            }
+            j -= 1;
+        }
+        Some(Self { line_t: at(t), noise, break_week })
     }
 }
 

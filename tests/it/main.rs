@@ -34,6 +34,7 @@ mod signals_issue11;
 mod signals_macro;
 mod signals_relative;
 mod signals_three_day;
+mod signals_truth6;
 mod signals_weekly;
 mod since_last;
 mod site;
