@@ -940,6 +940,9 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         strongest(a, dir, k).into_iter().filter_map(|r| reason(a, v, r)).collect()
     };
     let s = &v.symbol;
+    let edge = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance));
+    let record_against =
+        st.stance != StanceKind::Neutral && edge.as_ref().is_some_and(track_text::record_against);
     match st.stance {
         StanceKind::Long | StanceKind::Short => {
             let (word, dir, side) = if st.stance == StanceKind::Long {
@@ -959,6 +962,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
             let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
             match nearest_holding(&st.invalidation, side) {
+                // The verdict closing the lead gives the stop's distance: said once.
+                Some(l) if record_against => out.push(format!("It is wrong on {}.", level_phrase(l))),
                 Some(l) => out.push(format!(
                     "It is wrong on {}; the last {} ({}{}) is {}.",
                     level_phrase(l),
@@ -1095,9 +1100,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             // keeps to the idea, its reasons, the levels that would change it and the record.
         }
     }
-    if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {
+    // A long or short whose own record ran the other way closes on a plain verdict: the trade
+    // framed as tactical at its conviction, with the stop and its distance (one sentence, last).
+    let mut verdict = None;
+    if let Some(e) = edge {
         let mut t = track_text::track_sentence(&e, s, st.stance);
-        if st.flags.contains(&StanceFlag::NoTrackEdge) {
+        if record_against {
+            let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
+                .map(|(l, d)| (price(l.value), d));
+            verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
+        } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));
         }
         out.push(t);
@@ -1107,7 +1119,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             out.push(c);
         }
     }
-    out.truncate(5);
+    out.truncate(if verdict.is_some() { 4 } else { 5 });
+    out.extend(verdict);
     out
 }
 
@@ -2245,12 +2258,13 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 "Only {:.0}% of the weighted signals could be assessed: treat the stance as provisional.",
                 st.coverage * 100.0
             )),
+            // Worded from the facts, not as a ban: a risk signal's own record may be thin.
             "risk_triggered" => out.push(
-                "Both risk signals have fired (a lower high and an OBV support break): a long is ruled out."
+                "Both risk signals have fired (a lower high and an OBV support break): they do not support a long."
                     .into(),
             ),
             "risk_triggered_short" => out.push(
-                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): a short is ruled out."
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): they do not support a short."
                     .into(),
             ),
             // The lead already says why conviction is lower (a triggered level, no edge).

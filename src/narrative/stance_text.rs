@@ -43,7 +43,7 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
             let tail = if *held {
                 format!("so the {} is held at Neutral", against.word())
             } else {
-                format!("so a {} is ruled out", lower(*against))
+                format!("so they do not support a {}", lower(*against))
             };
             format!("{head}: both {} and {} are in place, {tail}.", risk_words(*a), risk_words(*b))
         }

@@ -111,7 +111,15 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if edge.as_ref().is_some_and(|e| e.stance_lead.is_some_and(|l| l < 0.0)) {
             let lead = n.lead.join(" ");
             assert!(lead.contains("argues against the"), "{date}: stance's own record not said: {lead}");
+            // A long or short against its own record closes on a verdict, one sentence, last.
+            if st.stance != StanceKind::Neutral {
+                let last = n.lead.last().unwrap();
+                assert!(last.starts_with("So this is a tactical "), "{date}: no verdict: {lead}");
+                assert!(last.contains(&format!("at {} conviction", st.conviction)), "{date}: {last}");
+            }
         }
+        // Risk signals are worded from their facts, never as a ban.
+        assert!(!md.contains("ruled out"), "{date}: 'ruled out' in the note");
 
         // Title and lead claim no weekly momentum turn the weekly momentum signal does not make.
         let sig = |id: &str| a.signals.iter().find(|r| r.id == id).unwrap();
