@@ -340,7 +340,9 @@ pub fn claim(claim: &str, a: &Analysis) -> String {
 pub fn short_name(id: &str, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     match SignalId::parse(id) {
-        Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, two-year trend", v.symbol),
+        // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
+        // ending" while the two-year ratio may still be down.
+        Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, lag ending", v.symbol),
         Some(S::RsCapLadderRotation) if v.size_pair => "Rotation along the cap ladder".into(),
         Some(S::RsCapLadderRotation) => format!("{} against {bench}, 13-week trend", v.symbol),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
@@ -399,6 +401,10 @@ pub fn macro_reading_name(id: SignalId, state: State) -> Option<&'static str> {
 pub fn state_name(id: &str, state: State, v: &Voice) -> String {
     let bear = match state {
         State::Bullish if id == ids::F4 => return "No daily distribution".into(),
+        State::Bullish if id == S::RsSmallCapLagEnding.as_str() => {
+            let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
+            return format!("{}'s lag behind {bench} ending", v.symbol);
+        }
         State::Bullish => {
             return match SignalId::parse(id).and_then(|s| macro_reading_name(s, State::Bullish)) {
                 Some(n) => n.into(),
