@@ -669,7 +669,10 @@ pub fn status_words(l: &Invalidation) -> String {
     }
 }
 
-fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
+/// One Risk-table row. `held` is the idea a neutral note has on hold and the level whose break
+/// put it there: a row on the same signal is the line that broke, and says so (with the date)
+/// instead of reading only as a level against the other side.
+fn level_line(l: &Invalidation, neutral: bool, held: Option<(StanceKind, &Invalidation)>) -> LevelLine {
     let mut on = breaks_on(l);
     if neutral {
         on.push_str(match l.trigger {
@@ -681,8 +684,26 @@ fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
         Some(s) => format!("{} ({s})", status_words(l)),
         None => status_words(l),
     };
+    let status = match held
+        .filter(|(_, b)| b.signal == l.signal && b.trigger != l.trigger && l.status == LevelStatus::Holding)
+    {
+        Some((idea, b)) => format!(
+            "{} {} it{}, which put the {} on hold{}",
+            if b.basis == "OBV" { "OBV".to_string() } else { format!("a {}", b.basis) },
+            match b.trigger {
+                Trigger::CloseBelow => "fell below",
+                Trigger::CloseAbove => "rose above",
+            },
+            b.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
+            idea.word().to_lowercase(),
+            standing(l).map(|s| format!(" ({s})")).unwrap_or_default()
+        ),
+        None => status,
+    };
+    // An OBV support line slopes: the value shown is where the line is today.
+    let name = if l.basis == "OBV" { format!("{}, today's value", level_name(l)) } else { level_name(l) };
     LevelLine {
-        level: format!("{}, {}", level_value(l), level_name(l)),
+        level: format!("{}, {name}", level_value(l)),
         breaks_on: on,
         status,
         state: match l.status {
@@ -856,10 +877,37 @@ pub fn narrate(a: &Analysis) -> Narrative {
         checklist,
         risk_heading,
         risk_intro,
-        levels: levels.iter().map(|l| level_line(l, st.stance == StanceKind::Neutral)).collect(),
+        levels: levels
+            .iter()
+            .map(|l| {
+                let held = st.watch.as_ref().and_then(|w| {
+                    w.broken.iter().map(move |b| (w.idea, b)).find(|(_, b)| b.signal == l.signal)
+                });
+                level_line(l, st.stance == StanceKind::Neutral, held)
+            })
+            .collect(),
         risk_reads,
         cautions,
     }
+}
+
+use stance_text::stop_out_of_reach;
+
+/// Which weekly MACD histograms (fast 6/13/5, standard 12/26/9, slow 24/52/18) are expanding
+/// downward, when D4's evidence settles it: only a histogram below zero can be (`h1_atr`..
+/// `h3_atr`), and `macd_state` gives the standard one's state. None when it stays ambiguous.
+fn expanding_down_names(r: &SignalResult, ed: usize, macd: &str) -> Option<Vec<String>> {
+    let names = ["fast", "standard", "slow"];
+    let h: Vec<f64> = ["h1_atr", "h2_atr", "h3_atr"].iter().map(|k| r.num(k).unwrap_or(f64::NAN)).collect();
+    if h.iter().any(|x| !x.is_finite()) || ed == 0 {
+        return None;
+    }
+    let mut cand: Vec<usize> = (0..3).filter(|&i| h[i] < 0.0).collect();
+    // The standard histogram's own state, when known, keeps it in or takes it out.
+    if !macd.is_empty() && macd != "expanding_down" {
+        cand.retain(|&i| i != 1);
+    }
+    (cand.len() == ed).then(|| cand.iter().map(|&i| names[i].to_string()).collect())
 }
 
 fn derived_title(a: &Analysis, v: &Voice) -> String {
@@ -881,9 +929,10 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
             // A long or short held back by a broken level (stance::decide) is on hold, not "no edge".
+            // The title says "no trade yet" beside the NEUTRAL tag; the idea on hold follows.
             let edge = match a.stance.watch.as_ref().map(|w| w.idea) {
-                Some(StanceKind::Long) => "long on hold",
-                Some(StanceKind::Short) => "short on hold",
+                Some(StanceKind::Long) => "no trade yet, the long on hold",
+                Some(StanceKind::Short) => "no trade yet, the short on hold",
                 _ => "no edge yet",
             };
             // A long or short on hold names the level that put it on hold; otherwise a price level
@@ -891,36 +940,45 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             let on_hold =
                 a.stance.watch.as_ref().and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
             let extended = a.stance.watch.as_ref().and_then(|w| w.extended.as_ref());
-            let head = match (on_hold, latest_triggered(&a.stance.invalidation)) {
+            let head = match (extended, on_hold, latest_triggered(&a.stance.invalidation)) {
                 // Held because its stop is too far away: that is the news, not an older break.
-                _ if extended.is_some() => format!(
+                // A trade only after a long way: said plainly, with no level to wait for.
+                (Some(e), _, _) if stop_out_of_reach(e) => format!(
+                    "{subject}: no {} here, its stop {} away",
+                    a.stance.watch.as_ref().map_or("trade".to_string(), |w| w.idea.word().to_lowercase()),
+                    crate::fmt::pct_abs(e.level.value / e.close - 1.0)
+                ),
+                (Some(e), _, _) => format!(
                     "{subject}: {edge}, its stop {} away",
-                    extended.map(|e| crate::fmt::pct_abs(e.level.value / e.close - 1.0)).unwrap_or_default()
+                    crate::fmt::pct_abs(e.level.value / e.close - 1.0)
                 ),
-                (Some(l), _) if l.basis == "OBV" => format!(
-                    "{subject}: {edge}, daily OBV {}{}",
+                (_, Some(l), _) if l.basis == "OBV" => format!(
+                    "{subject}: {edge} since daily OBV {}{}",
                     if l.trigger == Trigger::CloseAbove {
-                        "back above its broken support line"
+                        "rose back above its broken support line"
                     } else {
-                        "below its support line"
+                        "broke its support line"
                     },
-                    l.triggered_on.map(|d| format!(" since {}", date(d))).unwrap_or_default()
+                    l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
                 ),
-                (Some(l), _) => format!(
+                (_, Some(l), _) => format!(
                     "{subject}: {edge} after a close {} {}{}",
                     trig_word(l),
                     price(l.value),
                     l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
                 ),
-                (None, Some(l)) => format!(
+                (_, None, Some(l)) => format!(
                     "{subject}: {edge} after a close {} {}{}",
                     trig_word(l),
                     price(l.value),
                     l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
                 ),
-                (None, None) => format!("{subject}: {edge}"),
+                (_, None, None) => format!("{subject}: {edge}"),
             };
             if let Some(e) = extended {
+                if stop_out_of_reach(e) {
+                    return head;
+                }
                 // The close that would make it a trade is the level to watch.
                 return format!("{head}; a trade from {}", price(e.actionable_at));
             }
@@ -1378,10 +1436,17 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         "Weekly momentum is expanding downward on all three weekly MACD histograms (fast, standard and slow)"
                             .to_string()
                     } else {
-                        format!(
-                            "Weekly momentum is expanding downward on {} of the three weekly MACD histograms (fast, standard, slow)",
-                            count_word(ed)
-                        )
+                        match expanding_down_names(r, ed, &macd) {
+                            Some(names) => format!(
+                                "Weekly momentum is expanding downward on the {} weekly MACD {}",
+                                and_list(&names),
+                                if names.len() == 1 { "histogram" } else { "histograms" }
+                            ),
+                            None => format!(
+                                "Weekly momentum is expanding downward on {} of the three weekly MACD histograms (fast, standard, slow)",
+                                count_word(ed)
+                            ),
+                        }
                     };
                     if let Some(d) = r.date("ed_since") {
                         t.push_str(&format!(", since the week of {}", date(d)));

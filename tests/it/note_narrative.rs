@@ -306,6 +306,12 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             let row = b.lines().find(|r| r.starts_with("| ") && r.contains(&level_text(l)));
             if let Some(row) = row {
                 let status = row.rsplit('|').nth(1).unwrap_or("").trim();
+                // The row of the line whose break put a neutral note's idea on hold says so.
+                let held = st.watch.as_ref().is_some_and(|w| w.broken.iter().any(|b| b.signal == l.signal));
+                if held && l.status == LevelStatus::Holding {
+                    assert!(status.contains("which put the") && status.contains("on hold"), "{date}: {row}");
+                    continue;
+                }
                 match (l.status, l.trigger) {
                     (LevelStatus::Triggered, _) => assert!(status.starts_with("triggered"), "{date}: {row}"),
                     (LevelStatus::Holding, Trigger::CloseAbove) => {
