@@ -470,6 +470,24 @@ pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
     state_name(id, state, v)
 }
 
+/// A lead's reason: [`reason`], and where the signal's own history runs plainly the other way
+/// (it went its way after fewer than a third of its earlier cases, 13 weeks on, with enough cases
+/// to count) the sentence says so: "the daily chart has made a lower high (only 6 of 36 earlier
+/// cases went its way)".
+fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
+    let t = reason(a, v, r)?;
+    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few);
+    let Some(h) = b.and_then(|b| b.horizon(13)).filter(|h| h.count > 0) else {
+        return Some(t);
+    };
+    let went = if r.state == State::Bullish { h.n_positive } else { h.count - h.n_positive };
+    Some(if went * 3 < h.count {
+        format!("{t} (only {went} of {} earlier cases went its way)", h.count)
+    } else {
+        t
+    })
+}
+
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
 /// assessed). Used by the lead and the title.
 pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
@@ -524,7 +542,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkVolumeTrendlineSupport), false) => "OBV has broken its weekly trendline".into(),
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
         (Some(S::WkMomentumWaveFlip), false) => "weekly momentum is expanding downward".into(),
-        (Some(S::D3ConsolidationHold), true) => "price holds above its 3-day consolidation zone".into(),
+        (Some(S::D3ConsolidationHold), true) => match e1_well_above(r) {
+            Some(d) => {
+                format!("price is well above its 3-day consolidation zone ({} over its top)", pct_abs(d))
+            }
+            None => "price holds above its 3-day consolidation zone".into(),
+        },
         (Some(S::D3ConsolidationHold), false) => {
             "price has fallen back through its 3-day consolidation zone".into()
         }
@@ -994,6 +1017,17 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
     }
 }
 
+/// The lead's reasons as one list, a repeated leading "price" said once ("price has reclaimed
+/// the weekly squeeze zone and is well above …").
+fn and_reasons(items: &[String]) -> String {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for (i, t) in items.iter().enumerate() {
+        let repeat = i > 0 && items[i - 1].starts_with("price ") && t.starts_with("price ");
+        out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
+    }
+    and_list(&out)
+}
+
 fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let st = &a.stance;
     let avail = a.signals.iter().filter(|r| r.state != State::Unavailable).count();
@@ -1001,7 +1035,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let nr = a.signals.iter().filter(|r| r.state == State::Bearish).count();
     let mut out = Vec::new();
     let reasons = |dir: f64, k: usize| -> Vec<String> {
-        strongest(a, dir, k).into_iter().filter_map(|r| reason(a, v, r)).collect()
+        strongest(a, dir, k).into_iter().filter_map(|r| lead_reason(a, v, r)).collect()
     };
     let s = &v.symbol;
     let edge = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance));
@@ -1018,7 +1052,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             if why.is_empty() {
                 out.push(format!("The idea is {word} {s}."));
             } else {
-                out.push(format!("The idea is {word} {s}: {}.", and_list(&why)));
+                out.push(format!("The idea is {word} {s}: {}.", and_reasons(&why)));
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
@@ -1098,7 +1132,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     .into_iter()
                     .filter(|r| !told.contains(&r.id))
                     .take(k)
-                    .filter_map(|r| reason(a, v, r))
+                    .filter_map(|r| lead_reason(a, v, r))
                     .collect()
             };
             let up = reasons(1.0, 2);
@@ -1108,15 +1142,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let held_long = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Long);
             match (up.is_empty(), down.is_empty()) {
                 (_, false) if held_short => out.push(if up.is_empty() {
-                    format!("For the short: {}.", and_list(&down))
+                    format!("For the short: {}.", and_reasons(&down))
                 } else {
-                    format!("For the short: {}; against it: {}.", and_list(&down), and_list(&up))
+                    format!("For the short: {}; against it: {}.", and_reasons(&down), and_reasons(&up))
                 }),
                 (false, false) => {
-                    out.push(format!("For a long: {}; against it: {}.", and_list(&up), and_list(&down)))
+                    out.push(format!("For a long: {}; against it: {}.", and_reasons(&up), and_reasons(&down)))
                 }
-                (false, true) => out.push(format!("For a long: {}.", and_list(&up))),
-                (true, false) => out.push(format!("Against a long: {}.", and_list(&down))),
+                (false, true) => out.push(format!("For a long: {}.", and_reasons(&up))),
+                (true, false) => out.push(format!("Against a long: {}.", and_reasons(&down))),
                 _ => {}
             }
             let extended = st.watch.as_ref().is_some_and(|w| w.extended.is_some());
@@ -2115,6 +2149,18 @@ fn d1_level(a: &Analysis, mut t: String) -> String {
     t
 }
 
+/// How far the last 3-day close is above the zone top (a fraction) when E1 holds bullish and
+/// that is more than [`WELL_ABOVE`]: a close that far up is no test of the zone, so the note says
+/// "well above" rather than "holds above".
+fn e1_well_above(r: &SignalResult) -> Option<f64> {
+    let (c, top) = (r.num("close")?, r.num("ztop")?);
+    let d = c / top - 1.0;
+    (r.id == ids::E1 && r.state == State::Bullish && top > 0.0 && d > WELL_ABOVE).then_some(d)
+}
+
+/// Beyond this fraction above the 3-day zone top, price is "well above" the zone.
+const WELL_ABOVE: f64 = 0.05;
+
 fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
     let (Some(lo), Some(top), Some(c)) = (n("zlo"), n("ztop"), n("close")) else {
@@ -2138,6 +2184,7 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         )
     };
     t.push_str(match r.state {
+        State::Bullish if e1_well_above(r).is_some() => ": price is now well above it.",
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
         State::Bearish => ": the zone has given way.",
@@ -2221,7 +2268,16 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                     (false, false) => "below",
                 };
                 let verdict = match (r.state, r.date("overturn_date")) {
-                    (State::Bearish, _) => "a lower high".to_string(),
+                    // The confirming close names the swing low the daily chart tags ("LH low").
+                    (State::Bearish, _) => match (n("Lmid"), r.date("breach_date")) {
+                        (Some(l), Some(bd)) => format!(
+                            "a lower high, confirmed when price closed below {} (the swing low between the two highs{}) on {}",
+                            price(l),
+                            r.date("Lmid_date").map(|d| format!(", {}", date(d))).unwrap_or_default(),
+                            date(bd)
+                        ),
+                        _ => "a lower high".to_string(),
+                    },
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
                             format!("within {}, a quarter of the daily ATR, so no lower high", price(t))
@@ -2442,6 +2498,14 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             State::Neutral => reading_name(a, id, wanted, &voice),
                             s => reading_name(a, id, s, &voice),
                         };
+                        // A 3-day close far over the zone is counted, but said as it is.
+                        if let Some(d) = find(a, id).and_then(e1_well_above).filter(|_| !short) {
+                            return format!(
+                                "{}: well above the zone ({} over its top)",
+                                lower_first(&named),
+                                pct_abs(d)
+                            );
+                        }
                         if matches!(state(a, id), State::Bullish | State::Bearish)
                             && (named != short_name(id, &voice) || *id == ids::F4)
                         {
