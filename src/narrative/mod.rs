@@ -1703,11 +1703,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         State::Bearish => "the trendline has broken",
                         _ => "not a clean hold",
                     };
+                    // The accumulation sentence before it names the same low: "since that low".
+                    let same = find(a, S::WkVolumeAccumulation.as_str())
+                        .filter(|x| x.state != State::Unavailable)
+                        .and_then(|x| x.date("anchor_date"))
+                        == Some(d);
                     format!(
-                        "OBV held its rising trendline on {} of {} weekly pullbacks since the {} low{last_breach}: {verdict}.",
+                        "OBV held its rising trendline on {} of {} weekly pullbacks since {}{last_breach}: {verdict}.",
                         h as usize,
                         k as usize,
-                        date(d)
+                        if same { "that low".to_string() } else { format!("the {} low", date(d)) }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -2188,7 +2193,7 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
         State::Bearish => ": the zone has given way.",
-        _ if c > top => ": above it, but not yet a firm hold.",
+        _ if c > top => ": not yet a firm hold.",
         _ if c >= lo => ": no break either way yet.",
         _ => ": below it, but not yet a firm break.",
     });

@@ -223,8 +223,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "The stance the note would have printed at each week end{since}, and what followed; the windows overlap, \
-         so there are fewer independent cases than the counts."
+        "The stance the note would have printed at each week end{since} and what followed (overlapping windows: \
+         fewer independent cases than the counts)."
     );
     let rare: Vec<String> = tr
         .horizon(CITED_WEEKS)

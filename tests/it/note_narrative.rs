@@ -457,7 +457,8 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
     }
     // The walk sees every kind of note.
     assert!(kinds.iter().all(|k| *k > 0), "long, short, neutral counts {kinds:?}");
-    assert!(max_words <= 1000, "a note body of {max_words} words of prose (about 900 wanted)");
+    // The walk's notes carry no track record (analyze, not analyze_note): measured 915.
+    assert!(max_words <= 920, "a note body of {max_words} words of prose (about 900 wanted)");
 }
 
 /// Words of running text in a note body: tables and chart images left out.
@@ -654,6 +655,8 @@ fn golden_notes() {
         let a = marketnote::analyze_note(&cfg, data.clone(), date.map(d)).unwrap();
         let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
         let got = body(&md).trim_end().to_string() + "\n";
+        // With the track record: 903 to 999 words of prose on these dates.
+        assert!(prose_words(&got) <= 1000, "{name}: {} words of prose", prose_words(&got));
         let path = root().join(format!("tests/snapshots/note_{name}.md"));
         if std::env::var("MARKETNOTE_UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
             std::fs::write(&path, &got).unwrap();
