@@ -640,14 +640,14 @@ fn fold_unassessed(signals: &mut [SignalView]) {
         }
         let Some((head, reason)) = split(&signals[i].sentence) else { continue };
         let mut heads = vec![head];
-        for j in i + 1..signals.len() {
-            if signals[j].available || signals[j].folded {
+        for later in signals.iter_mut().skip(i + 1) {
+            if later.available || later.folded {
                 continue;
             }
-            if let Some((h, r)) = split(&signals[j].sentence) {
+            if let Some((h, r)) = split(&later.sentence) {
                 if r == reason {
                     heads.push(lower_first(&h));
-                    signals[j].folded = true;
+                    later.folded = true;
                 }
             }
         }
