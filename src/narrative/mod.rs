@@ -341,7 +341,9 @@ pub fn claim(claim: &str, a: &Analysis) -> String {
 pub fn short_name(id: &str, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     match SignalId::parse(id) {
-        Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, two-year trend", v.symbol),
+        // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
+        // ending" while the two-year ratio may still be down.
+        Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, lag ending", v.symbol),
         Some(S::RsCapLadderRotation) if v.size_pair => "Rotation along the cap ladder".into(),
         Some(S::RsCapLadderRotation) => format!("{} against {bench}, 13-week trend", v.symbol),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
@@ -400,6 +402,10 @@ pub fn macro_reading_name(id: SignalId, state: State) -> Option<&'static str> {
 pub fn state_name(id: &str, state: State, v: &Voice) -> String {
     let bear = match state {
         State::Bullish if id == ids::F4 => return "No daily distribution".into(),
+        State::Bullish if id == S::RsSmallCapLagEnding.as_str() => {
+            let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
+            return format!("{}'s lag behind {bench} ending", v.symbol);
+        }
         State::Bullish => {
             return match SignalId::parse(id).and_then(|s| macro_reading_name(s, State::Bullish)) {
                 Some(n) => n.into(),
@@ -465,6 +471,24 @@ pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
     state_name(id, state, v)
 }
 
+/// A lead's reason: [`reason`], and where the signal's own history runs plainly the other way
+/// (it went its way after fewer than a third of its earlier cases, 13 weeks on, with enough cases
+/// to count) the sentence says so: "the daily chart has made a lower high (only 6 of 36 earlier
+/// cases went its way)".
+fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
+    let t = reason(a, v, r)?;
+    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few);
+    let Some(h) = b.and_then(|b| b.horizon(13)).filter(|h| h.count > 0) else {
+        return Some(t);
+    };
+    let went = if r.state == State::Bullish { h.n_positive } else { h.count - h.n_positive };
+    Some(if went * 3 < h.count {
+        format!("{t} (only {went} of {} earlier cases went its way)", h.count)
+    } else {
+        t
+    })
+}
+
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
 /// assessed). Used by the lead and the title.
 pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
@@ -519,7 +543,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkVolumeTrendlineSupport), false) => "OBV has broken its weekly trendline".into(),
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
         (Some(S::WkMomentumWaveFlip), false) => "weekly momentum is expanding downward".into(),
-        (Some(S::D3ConsolidationHold), true) => "price holds above its 3-day consolidation zone".into(),
+        (Some(S::D3ConsolidationHold), true) => match e1_well_above(r) {
+            Some(d) => {
+                format!("price is well above its 3-day consolidation zone ({} over its top)", pct_abs(d))
+            }
+            None => "price holds above its 3-day consolidation zone".into(),
+        },
         (Some(S::D3ConsolidationHold), false) => {
             "price has fallen back through its 3-day consolidation zone".into()
         }
@@ -664,7 +693,10 @@ pub fn status_words(l: &Invalidation) -> String {
     }
 }
 
-fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
+/// One Risk-table row. `held` is the idea a neutral note has on hold and the level whose break
+/// put it there: a row on the same signal is the line that broke, and says so (with the date)
+/// instead of reading only as a level against the other side.
+fn level_line(l: &Invalidation, neutral: bool, held: Option<(StanceKind, &Invalidation)>) -> LevelLine {
     let mut on = breaks_on(l);
     if neutral {
         on.push_str(match l.trigger {
@@ -676,8 +708,26 @@ fn level_line(l: &Invalidation, neutral: bool) -> LevelLine {
         Some(s) => format!("{} ({s})", status_words(l)),
         None => status_words(l),
     };
+    let status = match held
+        .filter(|(_, b)| b.signal == l.signal && b.trigger != l.trigger && l.status == LevelStatus::Holding)
+    {
+        Some((idea, b)) => format!(
+            "{} {} it{}, which put the {} on hold{}",
+            if b.basis == "OBV" { "OBV".to_string() } else { format!("a {}", b.basis) },
+            match b.trigger {
+                Trigger::CloseBelow => "fell below",
+                Trigger::CloseAbove => "rose above",
+            },
+            b.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
+            idea.word().to_lowercase(),
+            standing(l).map(|s| format!(" ({s})")).unwrap_or_default()
+        ),
+        None => status,
+    };
+    // An OBV support line slopes: the value shown is where the line is today.
+    let name = if l.basis == "OBV" { format!("{}, today's value", level_name(l)) } else { level_name(l) };
     LevelLine {
-        level: format!("{}, {}", level_value(l), level_name(l)),
+        level: format!("{}, {name}", level_value(l)),
         breaks_on: on,
         status,
         state: match l.status {
@@ -851,10 +901,37 @@ pub fn narrate(a: &Analysis) -> Narrative {
         checklist,
         risk_heading,
         risk_intro,
-        levels: levels.iter().map(|l| level_line(l, st.stance == StanceKind::Neutral)).collect(),
+        levels: levels
+            .iter()
+            .map(|l| {
+                let held = st.watch.as_ref().and_then(|w| {
+                    w.broken.iter().map(move |b| (w.idea, b)).find(|(_, b)| b.signal == l.signal)
+                });
+                level_line(l, st.stance == StanceKind::Neutral, held)
+            })
+            .collect(),
         risk_reads,
         cautions,
     }
+}
+
+use stance_text::stop_out_of_reach;
+
+/// Which weekly MACD histograms (fast 6/13/5, standard 12/26/9, slow 24/52/18) are expanding
+/// downward, when D4's evidence settles it: only a histogram below zero can be (`h1_atr`..
+/// `h3_atr`), and `macd_state` gives the standard one's state. None when it stays ambiguous.
+fn expanding_down_names(r: &SignalResult, ed: usize, macd: &str) -> Option<Vec<String>> {
+    let names = ["fast", "standard", "slow"];
+    let h: Vec<f64> = ["h1_atr", "h2_atr", "h3_atr"].iter().map(|k| r.num(k).unwrap_or(f64::NAN)).collect();
+    if h.iter().any(|x| !x.is_finite()) || ed == 0 {
+        return None;
+    }
+    let mut cand: Vec<usize> = (0..3).filter(|&i| h[i] < 0.0).collect();
+    // The standard histogram's own state, when known, keeps it in or takes it out.
+    if !macd.is_empty() && macd != "expanding_down" {
+        cand.retain(|&i| i != 1);
+    }
+    (cand.len() == ed).then(|| cand.iter().map(|&i| names[i].to_string()).collect())
 }
 
 fn derived_title(a: &Analysis, v: &Voice) -> String {
@@ -876,9 +953,10 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
             // A long or short held back by a broken level (stance::decide) is on hold, not "no edge".
+            // The title says "no trade yet" beside the NEUTRAL tag; the idea on hold follows.
             let edge = match a.stance.watch.as_ref().map(|w| w.idea) {
-                Some(StanceKind::Long) => "long on hold",
-                Some(StanceKind::Short) => "short on hold",
+                Some(StanceKind::Long) => "no trade yet, the long on hold",
+                Some(StanceKind::Short) => "no trade yet, the short on hold",
                 _ => "no edge yet",
             };
             // A long or short on hold names the level that put it on hold; otherwise a price level
@@ -886,36 +964,45 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             let on_hold =
                 a.stance.watch.as_ref().and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
             let extended = a.stance.watch.as_ref().and_then(|w| w.extended.as_ref());
-            let head = match (on_hold, latest_triggered(&a.stance.invalidation)) {
+            let head = match (extended, on_hold, latest_triggered(&a.stance.invalidation)) {
                 // Held because its stop is too far away: that is the news, not an older break.
-                _ if extended.is_some() => format!(
+                // A trade only after a long way: said plainly, with no level to wait for.
+                (Some(e), _, _) if stop_out_of_reach(e) => format!(
+                    "{subject}: no {} here, its stop {} away",
+                    a.stance.watch.as_ref().map_or("trade".to_string(), |w| w.idea.word().to_lowercase()),
+                    crate::fmt::pct_abs(e.level.value / e.close - 1.0)
+                ),
+                (Some(e), _, _) => format!(
                     "{subject}: {edge}, its stop {} away",
-                    extended.map(|e| crate::fmt::pct_abs(e.level.value / e.close - 1.0)).unwrap_or_default()
+                    crate::fmt::pct_abs(e.level.value / e.close - 1.0)
                 ),
-                (Some(l), _) if l.basis == "OBV" => format!(
-                    "{subject}: {edge}, daily OBV {}{}",
+                (_, Some(l), _) if l.basis == "OBV" => format!(
+                    "{subject}: {edge} since daily OBV {}{}",
                     if l.trigger == Trigger::CloseAbove {
-                        "back above its broken support line"
+                        "rose back above its broken support line"
                     } else {
-                        "below its support line"
+                        "broke its support line"
                     },
-                    l.triggered_on.map(|d| format!(" since {}", date(d))).unwrap_or_default()
+                    l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
                 ),
-                (Some(l), _) => format!(
+                (_, Some(l), _) => format!(
                     "{subject}: {edge} after a close {} {}{}",
                     trig_word(l),
                     price(l.value),
                     l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
                 ),
-                (None, Some(l)) => format!(
+                (_, None, Some(l)) => format!(
                     "{subject}: {edge} after a close {} {}{}",
                     trig_word(l),
                     price(l.value),
                     l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
                 ),
-                (None, None) => format!("{subject}: {edge}"),
+                (_, None, None) => format!("{subject}: {edge}"),
             };
             if let Some(e) = extended {
+                if stop_out_of_reach(e) {
+                    return head;
+                }
                 // The close that would make it a trade is the level to watch.
                 return format!("{head}; a trade from {}", price(e.actionable_at));
             }
@@ -931,6 +1018,17 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
     }
 }
 
+/// The lead's reasons as one list, a repeated leading "price" said once ("price has reclaimed
+/// the weekly squeeze zone and is well above …").
+fn and_reasons(items: &[String]) -> String {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for (i, t) in items.iter().enumerate() {
+        let repeat = i > 0 && items[i - 1].starts_with("price ") && t.starts_with("price ");
+        out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
+    }
+    and_list(&out)
+}
+
 fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let st = &a.stance;
     let avail = a.signals.iter().filter(|r| r.state != State::Unavailable).count();
@@ -938,9 +1036,12 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let nr = a.signals.iter().filter(|r| r.state == State::Bearish).count();
     let mut out = Vec::new();
     let reasons = |dir: f64, k: usize| -> Vec<String> {
-        strongest(a, dir, k).into_iter().filter_map(|r| reason(a, v, r)).collect()
+        strongest(a, dir, k).into_iter().filter_map(|r| lead_reason(a, v, r)).collect()
     };
     let s = &v.symbol;
+    let edge = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance));
+    let record_against =
+        st.stance != StanceKind::Neutral && edge.as_ref().is_some_and(track_text::record_against);
     match st.stance {
         StanceKind::Long | StanceKind::Short => {
             let (word, dir, side) = if st.stance == StanceKind::Long {
@@ -952,7 +1053,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             if why.is_empty() {
                 out.push(format!("The idea is {word} {s}."));
             } else {
-                out.push(format!("The idea is {word} {s}: {}.", and_list(&why)));
+                out.push(format!("The idea is {word} {s}: {}.", and_reasons(&why)));
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
@@ -960,6 +1061,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
             let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
             match nearest_holding(&st.invalidation, side) {
+                // The verdict closing the lead gives the stop's distance: said once.
+                Some(l) if record_against => out.push(format!("It is wrong on {}.", level_phrase(l))),
                 Some(l) => out.push(format!(
                     "It is wrong on {}; the last {} ({}{}) is {}.",
                     level_phrase(l),
@@ -1030,7 +1133,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     .into_iter()
                     .filter(|r| !told.contains(&r.id))
                     .take(k)
-                    .filter_map(|r| reason(a, v, r))
+                    .filter_map(|r| lead_reason(a, v, r))
                     .collect()
             };
             let up = reasons(1.0, 2);
@@ -1040,15 +1143,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let held_long = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Long);
             match (up.is_empty(), down.is_empty()) {
                 (_, false) if held_short => out.push(if up.is_empty() {
-                    format!("For the short: {}.", and_list(&down))
+                    format!("For the short: {}.", and_reasons(&down))
                 } else {
-                    format!("For the short: {}; against it: {}.", and_list(&down), and_list(&up))
+                    format!("For the short: {}; against it: {}.", and_reasons(&down), and_reasons(&up))
                 }),
                 (false, false) => {
-                    out.push(format!("For a long: {}; against it: {}.", and_list(&up), and_list(&down)))
+                    out.push(format!("For a long: {}; against it: {}.", and_reasons(&up), and_reasons(&down)))
                 }
-                (false, true) => out.push(format!("For a long: {}.", and_list(&up))),
-                (true, false) => out.push(format!("Against a long: {}.", and_list(&down))),
+                (false, true) => out.push(format!("For a long: {}.", and_reasons(&up))),
+                (true, false) => out.push(format!("Against a long: {}.", and_reasons(&down))),
                 _ => {}
             }
             let extended = st.watch.as_ref().is_some_and(|w| w.extended.is_some());
@@ -1096,9 +1199,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             // keeps to the idea, its reasons, the levels that would change it and the record.
         }
     }
-    if let Some(e) = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance)) {
+    // A long or short whose own record ran the other way closes on a plain verdict: the trade
+    // framed as tactical at its conviction, with the stop and its distance (one sentence, last).
+    let mut verdict = None;
+    if let Some(e) = edge {
         let mut t = track_text::track_sentence(&e, s, st.stance);
-        if st.flags.contains(&StanceFlag::NoTrackEdge) {
+        if record_against {
+            let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
+                .map(|(l, d)| (price(l.value), d));
+            verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
+        } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));
         }
         out.push(t);
@@ -1108,7 +1218,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             out.push(c);
         }
     }
-    out.truncate(5);
+    out.truncate(if verdict.is_some() { 4 } else { 5 });
+    out.extend(verdict);
     out
 }
 
@@ -1357,10 +1468,17 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         "Weekly momentum is expanding downward on all three weekly MACD histograms (fast, standard and slow)"
                             .to_string()
                     } else {
-                        format!(
-                            "Weekly momentum is expanding downward on {} of the three weekly MACD histograms (fast, standard, slow)",
-                            count_word(ed)
-                        )
+                        match expanding_down_names(r, ed, &macd) {
+                            Some(names) => format!(
+                                "Weekly momentum is expanding downward on the {} weekly MACD {}",
+                                and_list(&names),
+                                if names.len() == 1 { "histogram" } else { "histograms" }
+                            ),
+                            None => format!(
+                                "Weekly momentum is expanding downward on {} of the three weekly MACD histograms (fast, standard, slow)",
+                                count_word(ed)
+                            ),
+                        }
                     };
                     if let Some(d) = r.date("ed_since") {
                         t.push_str(&format!(", since the week of {}", date(d)));
@@ -1606,11 +1724,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         }
                         _ => "not a clean hold",
                     };
+                    // The accumulation sentence before it names the same low: "since that low".
+                    let same = find(a, S::WkVolumeAccumulation.as_str())
+                        .filter(|x| x.state != State::Unavailable)
+                        .and_then(|x| x.date("anchor_date"))
+                        == Some(d);
                     format!(
-                        "OBV held its rising trendline on {} of {} weekly pullbacks since the {} low{last_breach}: {verdict}.",
+                        "OBV held its rising trendline on {} of {} weekly pullbacks since {}{last_breach}: {verdict}.",
                         h as usize,
                         k as usize,
-                        date(d)
+                        if same { "that low".to_string() } else { format!("the {} low", date(d)) }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -2071,6 +2194,18 @@ fn d1_level(a: &Analysis, mut t: String) -> String {
     t
 }
 
+/// How far the last 3-day close is above the zone top (a fraction) when E1 holds bullish and
+/// that is more than [`WELL_ABOVE`]: a close that far up is no test of the zone, so the note says
+/// "well above" rather than "holds above".
+fn e1_well_above(r: &SignalResult) -> Option<f64> {
+    let (c, top) = (r.num("close")?, r.num("ztop")?);
+    let d = c / top - 1.0;
+    (r.id == ids::E1 && r.state == State::Bullish && top > 0.0 && d > WELL_ABOVE).then_some(d)
+}
+
+/// Beyond this fraction above the 3-day zone top, price is "well above" the zone.
+const WELL_ABOVE: f64 = 0.05;
+
 fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
     let (Some(lo), Some(top), Some(c)) = (n("zlo"), n("ztop"), n("close")) else {
@@ -2094,10 +2229,11 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         )
     };
     t.push_str(match r.state {
+        State::Bullish if e1_well_above(r).is_some() => ": price is now well above it.",
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
         State::Bearish => ": the zone has given way.",
-        _ if c > top => ": above it, but not yet a firm hold.",
+        _ if c > top => ": not yet a firm hold.",
         _ if c >= lo => ": no break either way yet.",
         _ => ": below it, but not yet a firm break.",
     });
@@ -2177,7 +2313,16 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                     (false, false) => "below",
                 };
                 let verdict = match (r.state, r.date("overturn_date")) {
-                    (State::Bearish, _) => "a lower high".to_string(),
+                    // The confirming close names the swing low the daily chart tags ("LH low").
+                    (State::Bearish, _) => match (n("Lmid"), r.date("breach_date")) {
+                        (Some(l), Some(bd)) => format!(
+                            "a lower high, confirmed when price closed below {} (the swing low between the two highs{}) on {}",
+                            price(l),
+                            r.date("Lmid_date").map(|d| format!(", {}", date(d))).unwrap_or_default(),
+                            date(bd)
+                        ),
+                        _ => "a lower high".to_string(),
+                    },
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
                             format!("within {}, a quarter of the daily ATR, so no lower high", price(t))
@@ -2282,12 +2427,13 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 "Only {:.0}% of the weighted signals could be assessed: treat the stance as provisional.",
                 st.coverage * 100.0
             )),
+            // Worded from the facts, not as a ban: a risk signal's own record may be thin.
             "risk_triggered" => out.push(
-                "Both risk signals have fired (a lower high and an OBV support break): a long is ruled out."
+                "Both risk signals have fired (a lower high and an OBV support break): they do not support a long."
                     .into(),
             ),
             "risk_triggered_short" => out.push(
-                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): a short is ruled out."
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): they do not support a short."
                     .into(),
             ),
             // The lead already says why conviction is lower (a triggered level, no edge).
@@ -2394,6 +2540,14 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             State::Neutral => reading_name(a, id, wanted, &voice),
                             s => reading_name(a, id, s, &voice),
                         };
+                        // A 3-day close far over the zone is counted, but said as it is.
+                        if let Some(d) = find(a, id).and_then(e1_well_above).filter(|_| !short) {
+                            return format!(
+                                "{}: well above the zone ({} over its top)",
+                                lower_first(&named),
+                                pct_abs(d)
+                            );
+                        }
                         if matches!(state(a, id), State::Bullish | State::Bearish)
                             && (named != short_name(id, &voice) || *id == ids::F4)
                         {

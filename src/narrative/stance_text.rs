@@ -43,7 +43,7 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
             let tail = if *held {
                 format!("so the {} is held at Neutral", against.word())
             } else {
-                format!("so a {} is ruled out", lower(*against))
+                format!("so they do not support a {}", lower(*against))
             };
             format!("{head}: both {} and {} are in place, {tail}.", risk_words(*a), risk_words(*b))
         }
@@ -133,14 +133,25 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
     let word = lower(w.idea);
     let head = format!("The score ({}) reads {word}, but the {word} is on hold", signed(w.score, 2));
     if let Some(e) = &w.extended {
+        if stop_out_of_reach(e) {
+            return far_words(e, w.score, &word);
+        }
         return format!("{head}: {}", extended_words(e, &word));
     }
     let items: Vec<String> = w
         .broken
         .iter()
-        .map(|l| match l.triggered_on {
-            Some(d) => format!("{} on {d}", break_phrase(l)),
-            None => format!("{}, date unknown", break_phrase(l)),
+        .map(|l| match (l.basis, l.triggered_on) {
+            // An OBV line slopes: its value is where the line is today, not at the break.
+            (InvalidationBasis::Obv, d) => format!(
+                "daily OBV {} its {}support line {}, the line now at {}",
+                if l.trigger == Trigger::CloseAbove { "back above" } else { "below" },
+                if l.trigger == Trigger::CloseAbove { "broken " } else { "" },
+                d.map_or("since a date unknown".to_string(), |d| format!("since {d}")),
+                value(l)
+            ),
+            (_, Some(d)) => format!("{} on {d}", break_phrase(l)),
+            (_, None) => format!("{}, date unknown", break_phrase(l)),
         })
         .collect();
     let mut restore: Vec<&str> = Vec::new();
@@ -156,6 +167,43 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
         and_list(&items),
         aside.map(|x| format!("; {x}")).unwrap_or_default(),
         restore.join(", or once ")
+    )
+}
+
+/// Farthest move, as a fraction of the close, to the close at which a held idea's stop would
+/// come within reach ([`Extended::actionable_at`]): beyond it the note says plainly there is no
+/// trade rather than ask a reader to wait for the move.
+pub const REACH: f64 = 0.10;
+
+/// True when the close that would make a held idea a trade is more than [`REACH`] away.
+pub fn stop_out_of_reach(e: &Extended) -> bool {
+    e.close.is_finite() && e.close != 0.0 && (e.actionable_at / e.close - 1.0).abs() > REACH
+}
+
+/// "The score (−0.62) reads short, but there is no short here: the nearest level that would
+/// prove a short wrong, a 3-day close above … (160.78), is 55% above the last 3-day close …, 6.8
+/// times the 3-day ATR, where a trade's stop sits within three; a new, lower daily swing high
+/// would give a nearer one."
+fn far_words(e: &Extended, score: f64, word: &str) -> String {
+    let l = &e.level;
+    let tf = tf_words(l.basis);
+    let nearer = match l.trigger {
+        Trigger::CloseAbove => "a new, lower daily swing high",
+        Trigger::CloseBelow => "a new, higher daily swing low",
+    };
+    format!(
+        "The score ({}) reads {word}, but there is no {word} here: the nearest level that would prove a {word} wrong, {}, is {} {} the last {} ({}), {:.1} times the {tf} ATR, where a trade's stop sits within {}; {nearer} would give a nearer one.",
+        signed(score, 2),
+        break_phrase(l),
+        pct_abs(l.value / e.close - 1.0),
+        if l.value > e.close { "above" } else { "below" },
+        l.basis,
+        match (l.basis, e.close_date) {
+            (InvalidationBasis::ThreeDayClose, Some(d)) => format!("{} on {d}", price(e.close)),
+            _ => price(e.close),
+        },
+        e.atrs,
+        super::count_word(MAX_STOP_ATR as usize),
     )
 }
 

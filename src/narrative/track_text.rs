@@ -33,7 +33,7 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
 
 /// The lead's sentence: what the record shows, in plain words; for a long or short whose own
 /// earlier week ends did worse than neutral ones the stance's way, a second sentence says so
-/// with both medians.
+/// with both medians (the lead then closes on [`verdict`]).
 pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
     let base = rank_sentence(e, symbol, stance);
     match (e.stance_lead, e.medians) {
@@ -64,6 +64,29 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
             ),
             None => base,
         },
+    }
+}
+
+/// True when the stance's own earlier week ends did worse than neutral ones the stance's way:
+/// the note's record argues against its idea, and the lead must close on a verdict.
+pub fn record_against(e: &TrackEdge) -> bool {
+    e.stance_lead.is_some_and(|d| d < 0.0) && e.medians.is_some()
+}
+
+/// The lead's last sentence when the record argues against the idea: the trade framed as
+/// tactical at the stated conviction, with the stop and how far away it is ("So this is a
+/// tactical short at low conviction: the stop at 169.83 is 2.9% away."). `stop` is the level
+/// and the close's distance from it (a fraction); None when no level still holds.
+pub fn verdict(stance: StanceKind, conviction: &str, stop: Option<(String, f64)>) -> String {
+    let word = stance.word().to_lowercase();
+    match stop {
+        Some((level, d)) => format!(
+            "So this is a tactical {word} at {conviction} conviction: the stop at {level} is {} away.",
+            crate::fmt::pct_abs(d)
+        ),
+        None => format!(
+            "So this is a tactical {word} at {conviction} conviction, with no level left to set a stop by."
+        ),
     }
 }
 
@@ -200,8 +223,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "The stance the note would have printed at each week end{since}, and what followed; the windows overlap, \
-         so there are fewer independent cases than the counts."
+        "The stance the note would have printed at each week end{since} and what followed (overlapping windows: \
+         fewer independent cases than the counts)."
     );
     let rare: Vec<String> = tr
         .horizon(CITED_WEEKS)

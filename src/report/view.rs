@@ -206,6 +206,9 @@ pub struct SignalView {
     pub as_of: Option<String>,
     /// The base-rate sentence of an active signal (`null` when none was computed).
     pub base_rate: Option<String>,
+    /// True when this unassessed signal's sentence was folded into an earlier one with the same
+    /// reason (the note prints that reason once).
+    pub folded: bool,
 }
 
 /// One rendered evidence value.
@@ -519,6 +522,7 @@ fn signal_view(s: &SignalResult) -> SignalView {
         missing_input: matches!(s.reason, Some(Unavailable::MissingInput { .. })),
         as_of: s.as_of.map(date),
         base_rate: None,
+        folded: false,
     }
 }
 
@@ -583,12 +587,12 @@ fn macro_reason(
         },
         Unavailable::InsufficientHistory { need, have } => match late {
             Some((p, m)) => format!(
-                "the configured {} file starts in {}, so only {have} of the {need} observations it needs are available",
+                "the configured {} file starts in {}: {have} of the {need} observations needed",
                 lower_first(&m.label),
                 p.format("%B %Y")
             ),
-            None => format!("only {have} of the {need} observations it needs are available"),
-        }
+            None => format!("{have} of the {need} observations needed"),
+        },
         other => crate::narrative::format::unavailable_text(other),
     }
 }
@@ -612,6 +616,7 @@ fn not_computed(id: &str, section: &str) -> SignalView {
         missing_input: false,
         as_of: None,
         base_rate: None,
+        folded: false,
     }
 }
 
@@ -626,7 +631,38 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-fn section_view(signals: Vec<SignalView>) -> SectionView {
+/// Folds unassessed signals of one section that share a reason into one sentence ("A and b: not
+/// assessed (reason)."), so the reason is printed once; the later ones are marked `folded`.
+fn fold_unassessed(signals: &mut [SignalView]) {
+    let split = |t: &str| -> Option<(String, String)> {
+        let (head, rest) = t.split_once(": not assessed (")?;
+        Some((head.to_string(), rest.to_string()))
+    };
+    for i in 0..signals.len() {
+        if signals[i].available || signals[i].folded {
+            continue;
+        }
+        let Some((head, reason)) = split(&signals[i].sentence) else { continue };
+        let mut heads = vec![head];
+        for later in signals.iter_mut().skip(i + 1) {
+            if later.available || later.folded {
+                continue;
+            }
+            if let Some((h, r)) = split(&later.sentence) {
+                if r == reason {
+                    heads.push(lower_first(&h));
+                    later.folded = true;
+                }
+            }
+        }
+        if heads.len() > 1 {
+            signals[i].sentence = format!("{}: not assessed ({reason}", crate::fmt::and_list(&heads));
+        }
+    }
+}
+
+fn section_view(mut signals: Vec<SignalView>) -> SectionView {
+    fold_unassessed(&mut signals);
     let count = |st: &str| signals.iter().filter(|s| s.state == st).count();
     let (b, r, n) = (count("bullish"), count("bearish"), count("neutral"));
     let avail = b + r + n;

@@ -111,7 +111,15 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if edge.as_ref().is_some_and(|e| e.stance_lead.is_some_and(|l| l < 0.0)) {
             let lead = n.lead.join(" ");
             assert!(lead.contains("argues against the"), "{date}: stance's own record not said: {lead}");
+            // A long or short against its own record closes on a verdict, one sentence, last.
+            if st.stance != StanceKind::Neutral {
+                let last = n.lead.last().unwrap();
+                assert!(last.starts_with("So this is a tactical "), "{date}: no verdict: {lead}");
+                assert!(last.contains(&format!("at {} conviction", st.conviction)), "{date}: {last}");
+            }
         }
+        // Risk signals are worded from their facts, never as a ban.
+        assert!(!md.contains("ruled out"), "{date}: 'ruled out' in the note");
 
         // Title and lead claim no weekly momentum turn the weekly momentum signal does not make.
         let sig = |id: &str| a.signals.iter().find(|r| r.id == id).unwrap();
@@ -298,6 +306,12 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             let row = b.lines().find(|r| r.starts_with("| ") && r.contains(&level_text(l)));
             if let Some(row) = row {
                 let status = row.rsplit('|').nth(1).unwrap_or("").trim();
+                // The row of the line whose break put a neutral note's idea on hold says so.
+                let held = st.watch.as_ref().is_some_and(|w| w.broken.iter().any(|b| b.signal == l.signal));
+                if held && l.status == LevelStatus::Holding {
+                    assert!(status.contains("which put the") && status.contains("on hold"), "{date}: {row}");
+                    continue;
+                }
                 match (l.status, l.trigger) {
                     (LevelStatus::Triggered, _) => assert!(status.starts_with("triggered"), "{date}: {row}"),
                     (LevelStatus::Holding, Trigger::CloseAbove) => {
@@ -442,7 +456,8 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
     }
     // The walk sees every kind of note.
     assert!(kinds.iter().all(|k| *k > 0), "long, short, neutral counts {kinds:?}");
-    assert!(max_words <= 1000, "a note body of {max_words} words of prose (about 900 wanted)");
+    // The walk's notes carry no track record (analyze, not analyze_note): measured 915.
+    assert!(max_words <= 920, "a note body of {max_words} words of prose (about 900 wanted)");
 }
 
 /// Words of running text in a note body: tables and chart images left out.
@@ -639,6 +654,8 @@ fn golden_notes() {
         let a = marketnote::analyze_note(&cfg, data.clone(), date.map(d)).unwrap();
         let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
         let got = body(&md).trim_end().to_string() + "\n";
+        // With the track record: 903 to 999 words of prose on these dates.
+        assert!(prose_words(&got) <= 1000, "{name}: {} words of prose", prose_words(&got));
         let path = root().join(format!("tests/snapshots/note_{name}.md"));
         if std::env::var("MARKETNOTE_UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
             std::fs::write(&path, &got).unwrap();

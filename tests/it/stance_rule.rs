@@ -220,9 +220,11 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     assert!(st.flags.contains(&StanceFlag::Extended));
     let s = marketnote::narrative::stance_text::watch_sentence(w);
     assert!(
-        s.contains("times the 3-day ATR away; a trade's stop sits within three")
+        // The close that would make it a trade is 34% away: the note says there is no short.
+        s.contains("times the 3-day ATR, where a trade's stop sits within three")
             && s.contains("55% above the last 3-day close (103.87 on 2020-03-19)")
-            && s.contains("becomes a trade"),
+            && s.contains("there is no short here")
+            && !s.contains("becomes a trade"),
         "{s}"
     );
 }
