@@ -967,6 +967,13 @@ pub(crate) struct ColTag {
 }
 
 impl ColTag {
+    /// One tag naming the line at pixel `line`, centred at `y` (the line's y kept inside the
+    /// panel), its text whole (not cut to the column cap): the OBV panel's line, sized by
+    /// [`col_width_of`].
+    pub(crate) fn single(text: String, color: RGBAColor, line: i32, y: i32) -> ColTag {
+        ColTag { text, color, lines: vec![line], y, members: vec![0] }
+    }
+
     /// Pixel y where its leader starts: the middle of the lines it names.
     pub fn anchor(&self) -> i32 {
         (self.lines[0] + self.lines[self.lines.len() - 1]) / 2
@@ -978,9 +985,10 @@ impl ColTag {
 /// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
 const COL_MAX_W: f64 = 116.0;
 
-/// Gap between the plot's right edge and the column's tags, where short leaders turn.
+/// Gap between the plot's right edge and the column's tags, where short leaders turn: wide
+/// enough that the slants of several tags pushed off their lines read as separate lines.
 fn col_gap<B: DrawingBackend>(pen: &Pen<B>) -> i32 {
-    pen.px(9.0)
+    pen.px(13.0)
 }
 
 fn col_text(names: &[&str], values: &[&str]) -> String {
@@ -1133,6 +1141,11 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
     col_gap(pen) + widest + pen.px(8.0) + pen.px(2.0)
 }
 
+/// Width of a label column holding one tag with `text`, whole.
+pub(crate) fn col_width_of<B: DrawingBackend>(pen: &Pen<B>, text: &str) -> i32 {
+    col_gap(pen) + pen.text_size(text, pen.fs(FS_TICK), false).0 + pen.px(8.0) + pen.px(2.0)
+}
+
 /// Draws the label column's tags right of the plot (`col_w` wide, between the plot and the
 /// value axis): each a box in the panel colour with a
 /// border and text in the level's colour, joined to its line's right end by a short leader (a
@@ -1229,5 +1242,28 @@ mod tests {
             lo - f.ymin <= 0.3 * fspan && f.ymax - hi <= 0.3 * fspan,
             "ticks {shown:?} leave part of the range unlabelled"
         );
+    }
+
+    #[test]
+    fn column_tags_keep_their_lines_order_so_leaders_never_cross() {
+        // Six tags crowding a short band, around a fixed tag (the last price): the tags' slots
+        // follow their lines' order, so no two slanted leaders cross.
+        let mk = |y: i32| ColTag {
+            text: String::new(),
+            color: BLACK.to_rgba(),
+            lines: vec![y],
+            y,
+            members: vec![],
+        };
+        for fixed in [vec![], vec![112], vec![60]] {
+            let mut tags: Vec<ColTag> = [100, 104, 108, 110, 118, 121].into_iter().map(mk).collect();
+            spread(&mut tags, &fixed, 20, 10, 300);
+            for w in tags.windows(2) {
+                assert!(w[0].anchor() <= w[1].anchor() && w[0].y < w[1].y, "{fixed:?}: crossing leaders");
+            }
+            for t in &tags {
+                assert!(fixed.iter().all(|f| (f - t.y).abs() >= 20), "{fixed:?}: a tag on the fixed tag");
+            }
+        }
     }
 }

@@ -299,11 +299,8 @@ impl TfScene<'_> {
             }
             3 => {
                 out.push("OBV".into());
-                if self.layers == Layers::Daily && a.obv_line.is_some() {
-                    out.push("OBV support / retest line".into());
-                }
-                if self.layers == Layers::Weekly && self.obv_trend().is_some() {
-                    out.push("OBV trendline (fit through the pullback lows)".into());
+                if let (Some((state, _)), name, _) = self.obv_layer() {
+                    out.push(if state.is_empty() { name.into() } else { format!("{name} ({state})") });
                 }
             }
             _ => {}
@@ -534,7 +531,12 @@ impl TfScene<'_> {
         // horizontal leaders from each line's right end); a narrow one (a phone) inside the plot.
         let wide = ((w - 2 * m - axis_w) as f64 / pen.s) >= 450.0;
         let col = if wide { self.col_labels(&pal) } else { Vec::new() };
-        let col_w = super::panel::col_width(pen, &col);
+        // The OBV panel's line (support or trendline) is named in the same column, at its end.
+        let obv_w = match (col.is_empty(), self.obv_col_label(&pal)) {
+            (false, Some(l)) => super::panel::col_width_of(pen, &format!("{} {}", l.name, l.value)),
+            _ => 0,
+        };
+        let col_w = super::panel::col_width(pen, &col).max(obv_w);
         self.col_w.set(col_w);
         let x1 = (w - m - axis_w - col_w).max(x0 + 10);
         // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
@@ -1075,24 +1077,29 @@ impl TfScene<'_> {
             let x = f.fx(i as f64);
             // Distribution days on the same bar or its neighbours: the marker stacks above their
             // triangles and the label names them (one merged label).
-            let near: Vec<i32> = dist_tops
+            let near_days: Vec<&(usize, i32)> = dist_tops
                 .iter()
                 .filter(|(j, _)| (f.fx(*j as f64) - x).abs() <= 2 * r + pen.px(1.0))
-                .map(|(_, y)| *y)
                 .collect();
+            let near: Vec<i32> = near_days.iter().map(|(_, y)| *y).collect();
+            let same_bar = near_days.iter().any(|(j, _)| *j == i);
             let base = f.fy(v) - r - pen.px(4.0);
             let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
             // A diamond: swing highs are not the reversal's or the distribution days' triangles.
             pen.polygon(&diamond((x, y), r), col)?;
             let rd = r + r / 4;
             pen.place((x - rd, y - rd), (x + rd, y + rd), "marker");
-            marks.push((x, y, v, name, near.len()));
+            marks.push((x, y, v, name, near.len(), same_bar));
         }
-        for (x, y, v, name, near) in marks {
-            let text = match near {
-                0 => format!("{name} {v:.2}"),
-                1 => format!("{name} {v:.2} · 1 distribution day"),
-                k => format!("{name} {v:.2} · {k} distribution days"),
+        // The latest high (the one the note's risk read names) is labelled first, so its label
+        // sits next to its marker; the prior high's label finds room around it.
+        for (x, y, v, name, near, same_bar) in marks.into_iter().rev() {
+            // A high on a distribution day's bar gets one label naming both, in words; the
+            // triangles of neighbouring bars stay their own markers (the legend names them).
+            let text = if same_bar && near > 0 {
+                format!("{name} {v:.2} on a distribution day")
+            } else {
+                format!("{name} {v:.2}")
             };
             let yl = y - r - pen.px(3.0);
             let mut cands = vec![
@@ -1290,13 +1297,7 @@ impl TfScene<'_> {
         }
         // The range is OBV's own: the support line never rescales the panel; where it leaves
         // the range it is clipped and marked with an arrow and its value.
-        let (line, name, what) = match self.layers {
-            Layers::Daily => (self.obv_support(), "OBV support / retest line", "OBV line"),
-            Layers::Weekly => {
-                (self.obv_trend(), "OBV trendline (fit through the pullback lows)", "OBV trend")
-            }
-            Layers::ThreeDay => (None, "", ""),
-        };
+        let (line, name, what) = self.obv_layer();
         if !lo.is_finite() {
             lo = 0.0;
             hi = 1.0;
@@ -1333,13 +1334,25 @@ impl TfScene<'_> {
             if let Some((_, v)) = pts.last() {
                 // The value as the note's risk table quotes it (shares, millions).
                 let val = crate::fmt::shares_m(*v);
-                if f.contains_y(*v) {
+                if f.contains_y(*v) && self.col_w.get() > 0 {
+                    // Named in the label column at the line's right end, where the line is (its
+                    // state is in the legend).
+                    let h = pen.text_size("0", pen.fs(FS_TICK), true).1 + pen.px(4.0);
+                    let ly = f.fy(*v);
+                    let ty = ly.clamp(f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
+                    let tag = super::panel::ColTag::single(format!("{what} {val}"), col, ly, ty);
+                    super::panel::draw_col(pen, f, &[tag], self.col_w.get())?;
+                } else if f.contains_y(*v) {
+                    // No column (a phone): inside the plot, over the drawn part of the line.
                     let text = if state.is_empty() {
                         format!("{what} {val}")
                     } else {
                         format!("{what} {val} ({state})")
                     };
-                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from: 0.0 }])?;
+                    let from = pts.first().map_or(0.0, |p| {
+                        ((f.fx(p.0) - f.x0) as f64 / (f.x1 - f.x0).max(1) as f64).clamp(0.0, 0.9)
+                    });
+                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from }])?;
                 } else {
                     // Beyond OBV's own range: clipped at the panel edge where it leaves, with an
                     // arrow and its value inside the panel.
@@ -1349,10 +1362,38 @@ impl TfScene<'_> {
                     super::panel::draw_offscale(pen, f, x, *v, &format!("{what} {val}"), col)?;
                 }
             }
-            legend.push((Swatch::Dash(pal.risk.to_rgba()), name.into()));
+            let name = if state.is_empty() { name.to_string() } else { format!("{name} ({state})") };
+            legend.push((Swatch::Dash(pal.risk.to_rgba()), name));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "On-balance volume", &legend)
+    }
+
+    /// The OBV panel's line (the daily H2 support line or the weekly D3 trendline, as points and
+    /// a state word), its legend name and its short name.
+    #[allow(clippy::type_complexity)]
+    fn obv_layer(&self) -> (Option<(String, Vec<(f64, f64)>)>, &'static str, &'static str) {
+        match self.layers {
+            Layers::Daily => (self.obv_support(), "OBV support / retest line", "OBV line"),
+            Layers::Weekly => {
+                (self.obv_trend(), "OBV trendline (fit through the pullback lows)", "OBV trend")
+            }
+            Layers::ThreeDay => (None, "", ""),
+        }
+    }
+
+    /// The label-column entry naming the OBV line at its right end (its y in OBV units, its
+    /// value as the note's risk table quotes it), for sizing the column.
+    fn obv_col_label(&self, pal: &Palette) -> Option<ColLabel> {
+        let (line, _, what) = self.obv_layer();
+        let (_, pts) = line?;
+        let (_, v) = pts.last()?;
+        Some(ColLabel {
+            y: *v,
+            name: what.into(),
+            value: crate::fmt::shares_m(*v),
+            color: pal.risk.to_rgba(),
+        })
     }
 
     /// D3's weekly OBV trendline as (x, value) points from its anchor week to the last bar, with
