@@ -1153,6 +1153,8 @@ impl TfScene<'_> {
         };
         f.ymin = 0.0;
         f.ymax = if vmax > 0.0 { vmax / (1.0 - head) } else { 1.0 };
+        // Ticks on multiples of a round step, three at least: a short panel widens to them.
+        super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
         draw_y_axis(pen, &self.axis_frame(f), TickFmt::Count, &[])?;
@@ -1261,6 +1263,8 @@ impl TfScene<'_> {
         let mx = if mx > 0.0 { mx * 1.12 } else { 1.0 };
         f.ymin = -mx;
         f.ymax = mx;
+        // Ticks on multiples of a round step, three at least: a short panel widens to them.
+        super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
         draw_y_axis(pen, &self.axis_frame(f), TickFmt::Fixed, &[])?;
@@ -1305,6 +1309,8 @@ impl TfScene<'_> {
         let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
         f.ymin = lo - span * 0.08;
         f.ymax = hi + span * 0.1;
+        // Ticks on multiples of a round step, three at least: a short panel widens to them.
+        super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
         draw_y_axis(pen, &self.axis_frame(f), TickFmt::Count, &[])?;
