@@ -434,7 +434,8 @@ pub(crate) fn widen_to_ticks(f: &mut Frame, fs: f64, avoid: &[i32]) {
     for k in -2..=1 {
         for m in NICE_MULTS {
             let step = m * mag * 10f64.powi(k);
-            let (lo, hi) = ((f.ymin / step - 1e-9).floor() * step, (f.ymax / step + 1e-9).ceil() * step);
+            // A bound already on a multiple (a volume panel's 0) stays where it is.
+            let (lo, hi) = ((f.ymin / step + 1e-9).floor() * step, (f.ymax / step - 1e-9).ceil() * step);
             let n = ((hi - lo) / step).round() as i64 + 1;
             if (3..=12).contains(&n) && step / (hi - lo) * h >= line_h {
                 let g = Frame { ymin: lo, ymax: hi, ..*f };
@@ -1168,7 +1169,12 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         t.members.extend(next.members);
         // Top first: the first member is the highest value, the last the lowest.
         let (top, bot) = (&labels[t.members[0]], &labels[t.members[t.members.len() - 1]]);
+        // The run's values matter more than its count: when both do not fit the column, the
+        // range alone (the colour and the legend say what the levels are).
         t.text = format!("{} levels {}–{}", t.members.len(), bot.value, top.value);
+        if pen.text_size(&t.text, fs, false).0 > max_w {
+            t.text = format!("{}–{}", bot.value, top.value);
+        }
     }
     tags
 }
@@ -1329,13 +1335,20 @@ mod tests {
         // QQQ's OBV (3.55B to 4.7B in a 115-pixel panel): no step's multiples gave three
         // labels, and the fallback printed 3.6B / 4.1B / 4.6B. Widened, the ticks are whole
         // multiples of a 1, 2, 2.5 or 5 step, at least three, and the data range stays inside.
-        for (lo, hi, h) in [(3.55e9, 4.7e9, 115), (-3.6, 3.6, 95), (-0.41, 0.41, 90), (1.21e9, 1.32e9, 100)] {
+        for (lo, hi, h) in [
+            (3.55e9, 4.7e9, 115),
+            (-3.6, 3.6, 95),
+            (-0.41, 0.41, 90),
+            (1.21e9, 1.32e9, 100),
+            (0.0, 2.3e8, 70),
+        ] {
             let mut f = Frame { x0: 0, y0: 0, x1: 300, y1: h, xmin: 0.0, xmax: 1.0, ymin: lo, ymax: hi };
             if lo == 3.55e9 {
                 assert!(on_step_ticks(&f, 23.0, &[]).is_none(), "the case needs widening");
             }
             widen_to_ticks(&mut f, 23.0, &[]);
             assert!(f.ymin <= lo && f.ymax >= hi);
+            assert!(lo < 0.0 || f.ymin >= 0.0, "{lo}..{hi}: widened below zero to {}", f.ymin);
             let (t, _) = value_ticks(&f, 23.0, &[]);
             let inside: Vec<f64> = t.iter().copied().filter(|v| *v >= f.ymin && *v <= f.ymax).collect();
             assert!(inside.len() >= 3, "{lo}..{hi}: {t:?}");

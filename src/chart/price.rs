@@ -152,6 +152,33 @@ pub(crate) fn is_moving_average(name: &str) -> bool {
         && n[3..].chars().all(|c| c.is_ascii_digit())
 }
 
+/// A level's name in the label column, in words (F1's sources, dates left out: "swing high
+/// 2025-02-14" → "swing high"; "HVN" → "volume node", "volume POC" → "volume peak"; repeats
+/// once): the first source by its name ("SMA50 was"); no unexplained "+3" for the others, which
+/// the note lists.
+pub(crate) fn level_col_name(label: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for p in label.split(" + ").map(str::trim).filter(|p| !p.is_empty()) {
+        let p = p
+            .split(' ')
+            .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let p = match p.as_str() {
+            "HVN" => "volume node".to_string(),
+            "volume POC" | "POC" => "volume peak".to_string(),
+            _ => p,
+        };
+        if !p.is_empty() && !parts.contains(&p) {
+            parts.push(p);
+        }
+    }
+    match parts.as_slice() {
+        [] => "level".to_string(),
+        [p, ..] => with_cross(&truncate(p, 11)),
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -465,23 +492,7 @@ impl TfScene<'_> {
             }
             Layers::Daily => {
                 for l in &a.levels {
-                    // The first source and how many more ("SMA20 +2"); the note lists them all.
-                    let parts: Vec<&str> =
-                        l.label.split(" + ").map(str::trim).filter(|p| !p.is_empty()).collect();
-                    // Dates left out ("swing high 2025-02-14" → "swing high").
-                    let first = parts.first().map(|p| {
-                        p.split(' ')
-                            .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    });
-                    let name = match (first, parts.len()) {
-                        (Some(p), 1) if !p.is_empty() => with_cross(&truncate(&p, 11)),
-                        (Some(p), k) if !p.is_empty() => {
-                            format!("{} +{}", with_cross(&truncate(&p, 11)), k - 1)
-                        }
-                        _ => "level".to_string(),
-                    };
+                    let name = level_col_name(&l.label);
                     push(l.price, &name, pal.level.to_rgba());
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
@@ -1604,6 +1615,15 @@ impl NameCap for Timeframe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn level_names_in_the_column_are_words_not_plus_counts() {
+        assert_eq!(level_col_name("SMA50"), "SMA50 was");
+        assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "volume node");
+        assert_eq!(level_col_name("volume POC"), "volume peak");
+        assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "SMA20 was");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "swing low");
+    }
 
     #[test]
     fn ols_fits_a_line() {
