@@ -179,6 +179,17 @@ pub(crate) fn level_col_name(label: &str) -> String {
     }
 }
 
+/// The 3-day volume trend's legend: what rose (the fitted volume per bar), from what to what,
+/// and E3's figure ("20-bar volume trend 12.1M → 58.2M a bar (+381%)").
+fn vtrend_legend(from: f64, to: f64, vt: f64) -> String {
+    format!(
+        "20-bar volume trend {} → {} a bar ({})",
+        crate::fmt::shares_m(from),
+        crate::fmt::shares_m(to),
+        signed_pct_note(vt)
+    )
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -317,7 +328,10 @@ impl TfScene<'_> {
             1 => {
                 out.extend(["up".to_string(), "down".to_string()]);
                 out.push(match (self.layers, a.d3_vtrend) {
-                    (Layers::ThreeDay, Some(v)) => format!("20-bar trend ({})", signed_pct_note(v)),
+                    (Layers::ThreeDay, Some(v)) => match self.vtrend_line(v) {
+                        Some(((_, ya), (_, yb))) => vtrend_legend(ya, yb, v),
+                        None => "trend over the window".into(),
+                    },
                     _ => "trend over the window".into(),
                 });
                 if let (Layers::Daily, Some((_, rank))) = (self.layers, a.volume_day) {
@@ -1139,6 +1153,31 @@ impl TfScene<'_> {
         Ok(())
     }
 
+    /// E3's own 3-day volume trend as a line ((x, volume) at its ends): the log-linear fit over
+    /// the last 20 bars with E3's figure `vt` as its rise (the note's "3-day volume rose x% over
+    /// the last 20 bars"), through the window's mean of log volume. `None` with fewer than three
+    /// bars of volume.
+    #[allow(clippy::type_complexity)]
+    fn vtrend_line(&self, vt: f64) -> Option<((f64, f64), (f64, f64))> {
+        let b = self.bars;
+        let n = 20usize;
+        let from = self.n().saturating_sub(n).max(self.start);
+        let pts: Vec<(f64, f64)> = (from..self.n())
+            .filter(|i| valid_volume(b.volume[*i]))
+            .map(|i| (i as f64, b.volume[i].ln()))
+            .collect();
+        if pts.len() < 3 || vt <= -1.0 {
+            return None;
+        }
+        let k = pts.len() as f64;
+        let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / k, pts.iter().map(|p| p.1).sum::<f64>() / k);
+        let slope = (1.0 + vt).ln() / (n as f64 - 1.0);
+        let at = |x: f64| (my + slope * (x - mx)).exp();
+        let (xa, xb) = ((self.n() - n.min(self.n())) as f64, (self.n() - 1) as f64);
+        let xa = xa.max(self.start as f64);
+        Some(((xa, at(xa)), (xb, at(xb))))
+    }
+
     fn draw_volume<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
@@ -1193,29 +1232,13 @@ impl TfScene<'_> {
             // The 3-day chart draws E3's own trend: the log-linear fit over the last 20 bars, with
             // E3's figure (the note's "3-day volume rose x% over the last 20 bars"); the line's
             // slope is that figure, through the window's mean of log volume.
-            let n = 20usize;
-            let from = self.n().saturating_sub(n).max(self.start);
-            let pts: Vec<(f64, f64)> = (from..self.n())
-                .filter(|i| valid_volume(b.volume[*i]))
-                .map(|i| (i as f64, b.volume[i].ln()))
-                .collect();
-            if pts.len() >= 3 && vt > -1.0 {
-                let k = pts.len() as f64;
-                let (mx, my) =
-                    (pts.iter().map(|p| p.0).sum::<f64>() / k, pts.iter().map(|p| p.1).sum::<f64>() / k);
-                let slope = (1.0 + vt).ln() / (n as f64 - 1.0);
-                let at = |x: f64| (my + slope * (x - mx)).exp();
-                let (xa, xb) = ((self.n() - n.min(self.n())) as f64, (self.n() - 1) as f64);
-                let xa = xa.max(self.start as f64);
+            if let Some(((xa, ya), (xb, yb))) = self.vtrend_line(vt) {
                 pen.line(
-                    &[(f.fx(xa), f.fy(at(xa))), (f.fx(xb), f.fy(at(xb)))],
+                    &[(f.fx(xa), f.fy(ya)), (f.fx(xb), f.fy(yb))],
                     pal.text.to_rgba(),
                     pen.px(2.0) as u32,
                 )?;
-                legend.push((
-                    Swatch::Line(pal.text.to_rgba()),
-                    format!("20-bar trend ({})", signed_pct_note(vt)),
-                ));
+                legend.push((Swatch::Line(pal.text.to_rgba()), vtrend_legend(ya, yb, vt)));
             }
         } else if let Some((a0, b1)) =
             ols(range.clone().filter(|i| valid_volume(b.volume[*i])).map(|i| (i as f64, b.volume[i])))
@@ -1623,6 +1646,13 @@ mod tests {
         assert_eq!(level_col_name("volume POC"), "volume peak");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "SMA20 was");
         assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "swing low");
+    }
+
+    #[test]
+    fn the_volume_trend_legend_names_its_baseline() {
+        let t = vtrend_legend(12.1e6, 58.2e6, 3.81);
+        assert!(t.contains("12.1M → 58.2M a bar"), "{t}");
+        assert!(t.contains("volume trend"), "{t}");
     }
 
     #[test]
