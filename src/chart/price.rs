@@ -153,7 +153,7 @@ pub(crate) fn is_moving_average(name: &str) -> bool {
 }
 
 /// A level's name in the label column, in words (F1's sources, dates left out: "swing high
-/// 2025-02-14" → "swing high"; "HVN" → "volume node", "volume POC" → "volume peak"; repeats
+/// 2025-02-14" → "swing high"; "HVN" → "vol. node"; repeats
 /// once): the first source by its name ("SMA50 was"); no unexplained "+3" for the others, which
 /// the note lists.
 pub(crate) fn level_col_name(label: &str) -> String {
@@ -165,8 +165,8 @@ pub(crate) fn level_col_name(label: &str) -> String {
             .collect::<Vec<_>>()
             .join(" ");
         let p = match p.as_str() {
-            "HVN" => "volume node".to_string(),
-            "volume POC" | "POC" => "volume peak".to_string(),
+            // Short enough for the capped column beside a value ("vol. node 239.29").
+            "HVN" => "vol. node".to_string(),
             _ => p,
         };
         if !p.is_empty() && !parts.contains(&p) {
@@ -1642,8 +1642,8 @@ mod tests {
     #[test]
     fn level_names_in_the_column_are_words_not_plus_counts() {
         assert_eq!(level_col_name("SMA50"), "SMA50 was");
-        assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "volume node");
-        assert_eq!(level_col_name("volume POC"), "volume peak");
+        assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
+        assert_eq!(level_col_name("volume POC"), "volume POC");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "SMA20 was");
         assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "swing low");
     }
