@@ -226,6 +226,25 @@ impl<B: DrawingBackend> Pen<'_, B> {
                     cost += weight * (1.0 + ix * iy / 100.0);
                 }
             }
+            // A leader back to the target that would cross a placed label or tag costs as much
+            // as covering one (leaders never run through another label's text).
+            if let (Some(t), true) = (target, k > 0) {
+                let c = (t.0.clamp(a.0, b.0), t.1.clamp(a.1, b.1));
+                if (c.0 - t.0).abs() + (c.1 - t.1).abs() > self.px(4.0) {
+                    let n = ((c.0 - t.0).abs().max((c.1 - t.1).abs()) / 2).max(1);
+                    let crosses =
+                        self.placed.borrow().iter().filter(|q| matches!(q.kind, "label" | "tag")).any(|q| {
+                            (1..n).any(|i| {
+                                let x = c.0 + (t.0 - c.0) * i / n;
+                                let y = c.1 + (t.1 - c.1) * i / n;
+                                q.a.0 < x && x < q.b.0 && q.a.1 < y && y < q.b.1
+                            })
+                        });
+                    if crosses {
+                        cost += 100.0;
+                    }
+                }
+            }
             if cost == 0.0 {
                 best = Some((0.0, k));
                 break;

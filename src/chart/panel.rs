@@ -412,6 +412,47 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
     if !(span.is_finite() && span > 0.0 && h > 0.0) {
         return (Vec::new(), 0);
     }
+    on_step_ticks(f, fs, avoid).unwrap_or_else(|| off_step_ticks(f, fs, avoid))
+}
+
+/// Widens a short panel's y range (never narrows it) to whole multiples of the finest 1, 2,
+/// 2.5 or 5 × 10^k step that then gives at least three labels a line box apart, when
+/// [`value_ticks`] would otherwise fall back to ticks off the multiples of their step
+/// ("3.6B / 4.1B / 4.6B", "1.75 / −0.75 / −3.25"). Call it after setting the range and before
+/// drawing; a panel with on-step ticks is left as it is.
+pub(crate) fn widen_to_ticks(f: &mut Frame, fs: f64, avoid: &[i32]) {
+    let span = f.ymax - f.ymin;
+    let h = f.height() as f64;
+    if !(span.is_finite() && span > 0.0 && h > 0.0) || on_step_ticks(f, fs, avoid).is_some() {
+        return;
+    }
+    let line_h = {
+        let vm = super::text::vmetrics(fs, false);
+        (vm.ascent + vm.descent).ceil() + 2.0
+    };
+    let mag = 10f64.powf(span.log10().floor());
+    for k in -2..=1 {
+        for m in NICE_MULTS {
+            let step = m * mag * 10f64.powi(k);
+            // A bound already on a multiple (a volume panel's 0) stays where it is.
+            let (lo, hi) = ((f.ymin / step + 1e-9).floor() * step, (f.ymax / step - 1e-9).ceil() * step);
+            let n = ((hi - lo) / step).round() as i64 + 1;
+            if (3..=12).contains(&n) && step / (hi - lo) * h >= line_h {
+                let g = Frame { ymin: lo, ymax: hi, ..*f };
+                if on_step_ticks(&g, fs, avoid).is_some() {
+                    f.ymin = lo;
+                    f.ymax = hi;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Ticks on multiples of a 1, 2, 2.5 or 5 × 10^k step (see [`value_ticks`]), if any step fits.
+fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)> {
+    let span = f.ymax - f.ymin;
+    let h = f.height() as f64;
     let clear = tag_clearance(fs);
     let shown = |v: f64| {
         let y = f.fy(v);
@@ -472,11 +513,28 @@ pub(crate) fn value_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize
                     && (!want_near || near(&t))
                     && (!want_cover || covers(&t))
                 {
-                    return (t, step_decimals(step));
+                    return Some((t, step_decimals(step)));
                 }
             }
         }
     }
+    None
+}
+
+/// The fallbacks of [`value_ticks`] when no step's multiples fit.
+fn off_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize) {
+    let span = f.ymax - f.ymin;
+    let h = f.height() as f64;
+    let clear = tag_clearance(fs);
+    let shown = |v: f64| {
+        let y = f.fy(v);
+        !avoid.iter().any(|a| (a - y).abs() < clear)
+    };
+    let line_h = {
+        let vm = super::text::vmetrics(fs, false);
+        (vm.ascent + vm.descent).ceil() + 2.0
+    };
+    let mag = 10f64.powf(span.log10().floor());
     // Evenly spaced ticks not on multiples of their step (a short panel whose tag hides the
     // multiples): each step at least a line box apart, its ticks offset by half or a quarter of
     // it, the first set with three labels clear of the tags.
@@ -967,6 +1025,13 @@ pub(crate) struct ColTag {
 }
 
 impl ColTag {
+    /// One tag naming the line at pixel `line`, centred at `y` (the line's y kept inside the
+    /// panel), its text whole (not cut to the column cap): the OBV panel's line, sized by
+    /// [`col_width_of`].
+    pub(crate) fn single(text: String, color: RGBAColor, line: i32, y: i32) -> ColTag {
+        ColTag { text, color, lines: vec![line], y, members: vec![0] }
+    }
+
     /// Pixel y where its leader starts: the middle of the lines it names.
     pub fn anchor(&self) -> i32 {
         (self.lines[0] + self.lines[self.lines.len() - 1]) / 2
@@ -978,9 +1043,10 @@ impl ColTag {
 /// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
 const COL_MAX_W: f64 = 116.0;
 
-/// Gap between the plot's right edge and the column's tags, where short leaders turn.
+/// Gap between the plot's right edge and the column's tags, where short leaders turn: wide
+/// enough that the slants of several tags pushed off their lines read as separate lines.
 fn col_gap<B: DrawingBackend>(pen: &Pen<B>) -> i32 {
-    pen.px(9.0)
+    pen.px(13.0)
 }
 
 fn col_text(names: &[&str], values: &[&str]) -> String {
@@ -1103,7 +1169,12 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         t.members.extend(next.members);
         // Top first: the first member is the highest value, the last the lowest.
         let (top, bot) = (&labels[t.members[0]], &labels[t.members[t.members.len() - 1]]);
+        // The run's values matter more than its count: when both do not fit the column, the
+        // range alone (the colour and the legend say what the levels are).
         t.text = format!("{} levels {}–{}", t.members.len(), bot.value, top.value);
+        if pen.text_size(&t.text, fs, false).0 > max_w {
+            t.text = format!("{}–{}", bot.value, top.value);
+        }
     }
     tags
 }
@@ -1131,6 +1202,11 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
         return 0;
     }
     col_gap(pen) + widest + pen.px(8.0) + pen.px(2.0)
+}
+
+/// Width of a label column holding one tag with `text`, whole.
+pub(crate) fn col_width_of<B: DrawingBackend>(pen: &Pen<B>, text: &str) -> i32 {
+    col_gap(pen) + pen.text_size(text, pen.fs(FS_TICK), false).0 + pen.px(8.0) + pen.px(2.0)
 }
 
 /// Draws the label column's tags right of the plot (`col_w` wide, between the plot and the
@@ -1229,5 +1305,63 @@ mod tests {
             lo - f.ymin <= 0.3 * fspan && f.ymax - hi <= 0.3 * fspan,
             "ticks {shown:?} leave part of the range unlabelled"
         );
+    }
+
+    #[test]
+    fn column_tags_keep_their_lines_order_so_leaders_never_cross() {
+        // Six tags crowding a short band, around a fixed tag (the last price): the tags' slots
+        // follow their lines' order, so no two slanted leaders cross.
+        let mk = |y: i32| ColTag {
+            text: String::new(),
+            color: BLACK.to_rgba(),
+            lines: vec![y],
+            y,
+            members: vec![],
+        };
+        for fixed in [vec![], vec![112], vec![60]] {
+            let mut tags: Vec<ColTag> = [100, 104, 108, 110, 118, 121].into_iter().map(mk).collect();
+            spread(&mut tags, &fixed, 20, 10, 300);
+            for w in tags.windows(2) {
+                assert!(w[0].anchor() <= w[1].anchor() && w[0].y < w[1].y, "{fixed:?}: crossing leaders");
+            }
+            for t in &tags {
+                assert!(fixed.iter().all(|f| (f - t.y).abs() >= 20), "{fixed:?}: a tag on the fixed tag");
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_panel_widens_to_round_ticks_not_off_step_ones() {
+        // QQQ's OBV (3.55B to 4.7B in a 115-pixel panel): no step's multiples gave three
+        // labels, and the fallback printed 3.6B / 4.1B / 4.6B. Widened, the ticks are whole
+        // multiples of a 1, 2, 2.5 or 5 step, at least three, and the data range stays inside.
+        for (lo, hi, h) in [
+            (3.55e9, 4.7e9, 115),
+            (-3.6, 3.6, 95),
+            (-0.41, 0.41, 90),
+            (1.21e9, 1.32e9, 100),
+            (0.0, 2.3e8, 70),
+        ] {
+            let mut f = Frame { x0: 0, y0: 0, x1: 300, y1: h, xmin: 0.0, xmax: 1.0, ymin: lo, ymax: hi };
+            if lo == 3.55e9 {
+                assert!(on_step_ticks(&f, 23.0, &[]).is_none(), "the case needs widening");
+            }
+            widen_to_ticks(&mut f, 23.0, &[]);
+            assert!(f.ymin <= lo && f.ymax >= hi);
+            assert!(lo < 0.0 || f.ymin >= 0.0, "{lo}..{hi}: widened below zero to {}", f.ymin);
+            let (t, _) = value_ticks(&f, 23.0, &[]);
+            let inside: Vec<f64> = t.iter().copied().filter(|v| *v >= f.ymin && *v <= f.ymax).collect();
+            assert!(inside.len() >= 3, "{lo}..{hi}: {t:?}");
+            let step = t[1] - t[0];
+            let mag = 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 2.5, 5.0].iter().any(|m| (step / mag - m).abs() < 1e-6),
+                "{lo}..{hi}: step {step}"
+            );
+            assert!(
+                t.iter().all(|v| ((v / step) - (v / step).round()).abs() < 1e-6),
+                "{lo}..{hi}: off-step {t:?}"
+            );
+        }
     }
 }

@@ -153,6 +153,44 @@ pub(crate) fn is_moving_average(name: &str) -> bool {
         && n[3..].chars().all(|c| c.is_ascii_digit())
 }
 
+/// A level's name in the label column, in words (F1's sources, dates left out: "swing high
+/// 2025-02-14" → "swing high"; "HVN" → "vol. node"; repeats
+/// once): the first source by its name ("SMA50 was"); no unexplained "+3" for the others, which
+/// the note lists.
+pub(crate) fn level_col_name(label: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for p in label.split(" + ").map(str::trim).filter(|p| !p.is_empty()) {
+        let p = p
+            .split(' ')
+            .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let p = match p.as_str() {
+            // Short enough for the capped column beside a value ("vol. node 239.29").
+            "HVN" => "vol. node".to_string(),
+            _ => p,
+        };
+        if !p.is_empty() && !parts.contains(&p) {
+            parts.push(p);
+        }
+    }
+    match parts.as_slice() {
+        [] => "level".to_string(),
+        [p, ..] => with_cross(&truncate(p, 11)),
+    }
+}
+
+/// The 3-day volume trend's legend: what rose (the fitted volume per bar), from what to what,
+/// and E3's figure ("20-bar volume trend 12.1M → 58.2M a bar (+381%)").
+fn vtrend_legend(from: f64, to: f64, vt: f64) -> String {
+    format!(
+        "20-bar volume trend {} → {} a bar ({})",
+        crate::fmt::shares_m(from),
+        crate::fmt::shares_m(to),
+        signed_pct_note(vt)
+    )
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -291,7 +329,10 @@ impl TfScene<'_> {
             1 => {
                 out.extend(["up".to_string(), "down".to_string()]);
                 out.push(match (self.layers, a.d3_vtrend) {
-                    (Layers::ThreeDay, Some(v)) => format!("20-bar trend ({})", signed_pct_note(v)),
+                    (Layers::ThreeDay, Some(v)) => match self.vtrend_line(v) {
+                        Some(((_, ya), (_, yb))) => vtrend_legend(ya, yb, v),
+                        None => "trend over the window".into(),
+                    },
                     _ => "trend over the window".into(),
                 });
                 if let (Layers::Daily, Some((_, rank))) = (self.layers, a.volume_day) {
@@ -300,11 +341,8 @@ impl TfScene<'_> {
             }
             3 => {
                 out.push("OBV".into());
-                if self.layers == Layers::Daily && a.obv_line.is_some() {
-                    out.push("OBV support / retest line".into());
-                }
-                if self.layers == Layers::Weekly && self.obv_trend().is_some() {
-                    out.push("OBV trendline (fit through the pullback lows)".into());
+                if let (Some((state, _)), name, _) = self.obv_layer() {
+                    out.push(if state.is_empty() { name.into() } else { format!("{name} ({state})") });
                 }
             }
             _ => {}
@@ -469,23 +507,7 @@ impl TfScene<'_> {
             }
             Layers::Daily => {
                 for l in &a.levels {
-                    // The first source and how many more ("SMA20 +2"); the note lists them all.
-                    let parts: Vec<&str> =
-                        l.label.split(" + ").map(str::trim).filter(|p| !p.is_empty()).collect();
-                    // Dates left out ("swing high 2025-02-14" → "swing high").
-                    let first = parts.first().map(|p| {
-                        p.split(' ')
-                            .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    });
-                    let name = match (first, parts.len()) {
-                        (Some(p), 1) if !p.is_empty() => with_cross(&truncate(&p, 11)),
-                        (Some(p), k) if !p.is_empty() => {
-                            format!("{} +{}", with_cross(&truncate(&p, 11)), k - 1)
-                        }
-                        _ => "level".to_string(),
-                    };
+                    let name = level_col_name(&l.label);
                     push(l.price, &name, pal.level.to_rgba());
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
@@ -535,7 +557,12 @@ impl TfScene<'_> {
         // horizontal leaders from each line's right end); a narrow one (a phone) inside the plot.
         let wide = ((w - 2 * m - axis_w) as f64 / pen.s) >= 450.0;
         let col = if wide { self.col_labels(&pal) } else { Vec::new() };
-        let col_w = super::panel::col_width(pen, &col);
+        // The OBV panel's line (support or trendline) is named in the same column, at its end.
+        let obv_w = match (col.is_empty(), self.obv_col_label(&pal)) {
+            (false, Some(l)) => super::panel::col_width_of(pen, &format!("{} {}", l.name, l.value)),
+            _ => 0,
+        };
+        let col_w = super::panel::col_width(pen, &col).max(obv_w);
         self.col_w.set(col_w);
         let x1 = (w - m - axis_w - col_w).max(x0 + 10);
         // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
@@ -1076,24 +1103,29 @@ impl TfScene<'_> {
             let x = f.fx(i as f64);
             // Distribution days on the same bar or its neighbours: the marker stacks above their
             // triangles and the label names them (one merged label).
-            let near: Vec<i32> = dist_tops
+            let near_days: Vec<&(usize, i32)> = dist_tops
                 .iter()
                 .filter(|(j, _)| (f.fx(*j as f64) - x).abs() <= 2 * r + pen.px(1.0))
-                .map(|(_, y)| *y)
                 .collect();
+            let near: Vec<i32> = near_days.iter().map(|(_, y)| *y).collect();
+            let same_bar = near_days.iter().any(|(j, _)| *j == i);
             let base = f.fy(v) - r - pen.px(4.0);
             let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
             // A diamond: swing highs are not the reversal's or the distribution days' triangles.
             pen.polygon(&diamond((x, y), r), col)?;
             let rd = r + r / 4;
             pen.place((x - rd, y - rd), (x + rd, y + rd), "marker");
-            marks.push((x, y, v, name, near.len()));
+            marks.push((x, y, v, name, near.len(), same_bar));
         }
-        for (x, y, v, name, near) in marks {
-            let text = match near {
-                0 => format!("{name} {v:.2}"),
-                1 => format!("{name} {v:.2} · 1 distribution day"),
-                k => format!("{name} {v:.2} · {k} distribution days"),
+        // The latest high (the one the note's risk read names) is labelled first, so its label
+        // sits next to its marker; the prior high's label finds room around it.
+        for (x, y, v, name, near, same_bar) in marks.into_iter().rev() {
+            // A high on a distribution day's bar gets one label naming both, in words; the
+            // triangles of neighbouring bars stay their own markers (the legend names them).
+            let text = if same_bar && near > 0 {
+                format!("{name} {v:.2} on a distribution day")
+            } else {
+                format!("{name} {v:.2}")
             };
             let yl = y - r - pen.px(3.0);
             let mut cands = vec![
@@ -1122,6 +1154,31 @@ impl TfScene<'_> {
         Ok(())
     }
 
+    /// E3's own 3-day volume trend as a line ((x, volume) at its ends): the log-linear fit over
+    /// the last 20 bars with E3's figure `vt` as its rise (the note's "3-day volume rose x% over
+    /// the last 20 bars"), through the window's mean of log volume. `None` with fewer than three
+    /// bars of volume.
+    #[allow(clippy::type_complexity)]
+    fn vtrend_line(&self, vt: f64) -> Option<((f64, f64), (f64, f64))> {
+        let b = self.bars;
+        let n = 20usize;
+        let from = self.n().saturating_sub(n).max(self.start);
+        let pts: Vec<(f64, f64)> = (from..self.n())
+            .filter(|i| valid_volume(b.volume[*i]))
+            .map(|i| (i as f64, b.volume[i].ln()))
+            .collect();
+        if pts.len() < 3 || vt <= -1.0 {
+            return None;
+        }
+        let k = pts.len() as f64;
+        let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / k, pts.iter().map(|p| p.1).sum::<f64>() / k);
+        let slope = (1.0 + vt).ln() / (n as f64 - 1.0);
+        let at = |x: f64| (my + slope * (x - mx)).exp();
+        let (xa, xb) = ((self.n() - n.min(self.n())) as f64, (self.n() - 1) as f64);
+        let xa = xa.max(self.start as f64);
+        Some(((xa, at(xa)), (xb, at(xb))))
+    }
+
     fn draw_volume<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
@@ -1147,6 +1204,8 @@ impl TfScene<'_> {
         };
         f.ymin = 0.0;
         f.ymax = if vmax > 0.0 { vmax / (1.0 - head) } else { 1.0 };
+        // Ticks on multiples of a round step, three at least: a short panel widens to them.
+        super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
         draw_y_axis(pen, &self.axis_frame(f), TickFmt::Count, &[])?;
@@ -1174,29 +1233,13 @@ impl TfScene<'_> {
             // The 3-day chart draws E3's own trend: the log-linear fit over the last 20 bars, with
             // E3's figure (the note's "3-day volume rose x% over the last 20 bars"); the line's
             // slope is that figure, through the window's mean of log volume.
-            let n = 20usize;
-            let from = self.n().saturating_sub(n).max(self.start);
-            let pts: Vec<(f64, f64)> = (from..self.n())
-                .filter(|i| valid_volume(b.volume[*i]))
-                .map(|i| (i as f64, b.volume[i].ln()))
-                .collect();
-            if pts.len() >= 3 && vt > -1.0 {
-                let k = pts.len() as f64;
-                let (mx, my) =
-                    (pts.iter().map(|p| p.0).sum::<f64>() / k, pts.iter().map(|p| p.1).sum::<f64>() / k);
-                let slope = (1.0 + vt).ln() / (n as f64 - 1.0);
-                let at = |x: f64| (my + slope * (x - mx)).exp();
-                let (xa, xb) = ((self.n() - n.min(self.n())) as f64, (self.n() - 1) as f64);
-                let xa = xa.max(self.start as f64);
+            if let Some(((xa, ya), (xb, yb))) = self.vtrend_line(vt) {
                 pen.line(
-                    &[(f.fx(xa), f.fy(at(xa))), (f.fx(xb), f.fy(at(xb)))],
+                    &[(f.fx(xa), f.fy(ya)), (f.fx(xb), f.fy(yb))],
                     pal.text.to_rgba(),
                     pen.px(2.0) as u32,
                 )?;
-                legend.push((
-                    Swatch::Line(pal.text.to_rgba()),
-                    format!("20-bar trend ({})", signed_pct_note(vt)),
-                ));
+                legend.push((Swatch::Line(pal.text.to_rgba()), vtrend_legend(ya, yb, vt)));
             }
         } else if let Some((a0, b1)) =
             ols(range.clone().filter(|i| valid_volume(b.volume[*i])).map(|i| (i as f64, b.volume[i])))
@@ -1255,6 +1298,8 @@ impl TfScene<'_> {
         let mx = if mx > 0.0 { mx * 1.12 } else { 1.0 };
         f.ymin = -mx;
         f.ymax = mx;
+        // Ticks on multiples of a round step, three at least: a short panel widens to them.
+        super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
         draw_y_axis(pen, &self.axis_frame(f), TickFmt::Fixed, &[])?;
@@ -1291,13 +1336,7 @@ impl TfScene<'_> {
         }
         // The range is OBV's own: the support line never rescales the panel; where it leaves
         // the range it is clipped and marked with an arrow and its value.
-        let (line, name, what) = match self.layers {
-            Layers::Daily => (self.obv_support(), "OBV support / retest line", "OBV line"),
-            Layers::Weekly => {
-                (self.obv_trend(), "OBV trendline (fit through the pullback lows)", "OBV trend")
-            }
-            Layers::ThreeDay => (None, "", ""),
-        };
+        let (line, name, what) = self.obv_layer();
         if !lo.is_finite() {
             lo = 0.0;
             hi = 1.0;
@@ -1305,6 +1344,8 @@ impl TfScene<'_> {
         let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
         f.ymin = lo - span * 0.08;
         f.ymax = hi + span * 0.1;
+        // Ticks on multiples of a round step, three at least: a short panel widens to them.
+        super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
         draw_y_axis(pen, &self.axis_frame(f), TickFmt::Count, &[])?;
@@ -1334,13 +1375,25 @@ impl TfScene<'_> {
             if let Some((_, v)) = pts.last() {
                 // The value as the note's risk table quotes it (shares, millions).
                 let val = crate::fmt::shares_m(*v);
-                if f.contains_y(*v) {
+                if f.contains_y(*v) && self.col_w.get() > 0 {
+                    // Named in the label column at the line's right end, where the line is (its
+                    // state is in the legend).
+                    let h = pen.text_size("0", pen.fs(FS_TICK), true).1 + pen.px(4.0);
+                    let ly = f.fy(*v);
+                    let ty = ly.clamp(f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
+                    let tag = super::panel::ColTag::single(format!("{what} {val}"), col, ly, ty);
+                    super::panel::draw_col(pen, f, &[tag], self.col_w.get())?;
+                } else if f.contains_y(*v) {
+                    // No column (a phone): inside the plot, over the drawn part of the line.
                     let text = if state.is_empty() {
                         format!("{what} {val}")
                     } else {
                         format!("{what} {val} ({state})")
                     };
-                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from: 0.0 }])?;
+                    let from = pts.first().map_or(0.0, |p| {
+                        ((f.fx(p.0) - f.x0) as f64 / (f.x1 - f.x0).max(1) as f64).clamp(0.0, 0.9)
+                    });
+                    draw_edge_labels(pen, f, &[EdgeLabel { y: *v, text, color: col, from }])?;
                 } else {
                     // Beyond OBV's own range: clipped at the panel edge where it leaves, with an
                     // arrow and its value inside the panel.
@@ -1350,10 +1403,38 @@ impl TfScene<'_> {
                     super::panel::draw_offscale(pen, f, x, *v, &format!("{what} {val}"), col)?;
                 }
             }
-            legend.push((Swatch::Dash(pal.risk.to_rgba()), name.into()));
+            let name = if state.is_empty() { name.to_string() } else { format!("{name} ({state})") };
+            legend.push((Swatch::Dash(pal.risk.to_rgba()), name));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "On-balance volume", &legend)
+    }
+
+    /// The OBV panel's line (the daily H2 support line or the weekly D3 trendline, as points and
+    /// a state word), its legend name and its short name.
+    #[allow(clippy::type_complexity)]
+    fn obv_layer(&self) -> (Option<(String, Vec<(f64, f64)>)>, &'static str, &'static str) {
+        match self.layers {
+            Layers::Daily => (self.obv_support(), "OBV support / retest line", "OBV line"),
+            Layers::Weekly => {
+                (self.obv_trend(), "OBV trendline (fit through the pullback lows)", "OBV trend")
+            }
+            Layers::ThreeDay => (None, "", ""),
+        }
+    }
+
+    /// The label-column entry naming the OBV line at its right end (its y in OBV units, its
+    /// value as the note's risk table quotes it), for sizing the column.
+    fn obv_col_label(&self, pal: &Palette) -> Option<ColLabel> {
+        let (line, _, what) = self.obv_layer();
+        let (_, pts) = line?;
+        let (_, v) = pts.last()?;
+        Some(ColLabel {
+            y: *v,
+            name: what.into(),
+            value: crate::fmt::shares_m(*v),
+            color: pal.risk.to_rgba(),
+        })
     }
 
     /// D3's weekly OBV trendline as (x, value) points from its anchor week to the last bar, with
@@ -1558,6 +1639,22 @@ impl NameCap for Timeframe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn level_names_in_the_column_are_words_not_plus_counts() {
+        assert_eq!(level_col_name("SMA50"), "SMA50 was");
+        assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
+        assert_eq!(level_col_name("volume POC"), "volume POC");
+        assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "SMA20 was");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "swing low");
+    }
+
+    #[test]
+    fn the_volume_trend_legend_names_its_baseline() {
+        let t = vtrend_legend(12.1e6, 58.2e6, 3.81);
+        assert!(t.contains("12.1M → 58.2M a bar"), "{t}");
+        assert!(t.contains("volume trend"), "{t}");
+    }
 
     #[test]
     fn ols_fits_a_line() {

@@ -19,6 +19,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 /// Week ends needed before the chart is drawn.
 pub(crate) const MIN_WEEKS: usize = 20;
 
+/// The bar panel's legend note when week ends share pixel columns.
+const AGGREGATED: &str = "one bar per pixel column: the largest gain and the largest loss of its week ends";
+
 /// What the chart draws.
 pub(crate) struct TrackScene {
     /// Title (with the rank correlation).
@@ -142,10 +145,15 @@ impl Scene for TrackScene {
             Some(b) => format!("{} minus {b}, next {CITED_WEEKS} weeks (pp)", self.sym),
             None => format!("{}, next {CITED_WEEKS} weeks (%)", self.sym),
         };
-        let bar_legend = [
+        let mut bar_legend = vec![
             (Swatch::Box(pal.good.to_rgba()), "ahead".to_string()),
             (Swatch::Box(pal.bad.to_rgba()), "behind".to_string()),
         ];
+        // More week ends than pixel columns: each column draws one bar up and one down (see the
+        // bars below), and the legend says so.
+        if n > (x1 - x0).max(1) as usize {
+            bar_legend.push((Swatch::Note, AGGREGATED.to_string()));
+        }
         let l2 = legend_lines(pen, x0, x1, &bar_title, &bar_legend);
         let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
         let xrange = (-0.5, (n - 1) as f64 + 0.5);
@@ -391,5 +399,33 @@ mod render_tests {
         let again =
             crate::chart::render_all(&a, crate::config::Theme::Light, &a.config.output.charts).unwrap();
         assert_eq!(again.iter().find(|c| c.name == "track").unwrap().png, c.png, "same bytes");
+    }
+
+    fn svg_of(scene: &TrackScene) -> String {
+        let mut lay =
+            crate::chart::Layout { name: String::new(), size: (0, 0), boxes: vec![], axis_ticks: vec![] };
+        let pal = crate::chart::theme::Palette::of(crate::config::Theme::Light);
+        crate::chart::render_svg(scene, pal, 2.0, 1500, 1140, &mut lay).unwrap()
+    }
+
+    #[test]
+    fn the_legend_says_when_week_ends_share_a_pixel_column() {
+        let scene = |n: usize| {
+            let d0 = NaiveDate::from_ymd_opt(1990, 1, 5).unwrap();
+            TrackScene {
+                title: "t".into(),
+                subtitle: "s".into(),
+                sym: "IWM".into(),
+                versus: None,
+                dates: (0..n).map(|i| d0 + chrono::Duration::weeks(i as i64)).collect(),
+                score: (0..n).map(|i| ((i as f64) * 0.1).sin()).collect(),
+                forward: (0..n).map(|i| Some(((i as f64) * 0.37).cos() * 0.05)).collect(),
+                long_th: 0.2,
+                short_th: -0.2,
+                rho: Some(0.1),
+            }
+        };
+        assert!(svg_of(&scene(3000)).contains("one bar per pixel column"));
+        assert!(!svg_of(&scene(300)).contains("one bar per pixel column"));
     }
 }

@@ -738,3 +738,73 @@ fn the_weekly_obv_trendline_is_not_drawn_against_the_signals_slope() {
     let weekly = svg.iter().find(|c| c.name == "weekly").and_then(|c| c.svg.clone()).unwrap();
     assert!(!weekly.contains("OBV trendline (fit through the pullback lows)"));
 }
+
+/// 2022-09-30: the daily OBV support line is drawn from its first pivot (mid-July) to the last
+/// bar; its name and value sit at its right end, in the label column beside the axis, not far
+/// left along the panel where no line is drawn (it was pinned in early June).
+#[test]
+fn the_obv_line_is_named_at_its_right_end() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-09-30"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    let i = svg.find("OBV line ").expect("no OBV line label");
+    let tag = &svg[svg[..i].rfind("<text").unwrap()..i];
+    let x: f64 = tag.split("x=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let w: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(x > w * 0.6, "the OBV line label starts at x {x} of {w}: {tag}");
+    // Its state is read in the legend.
+    assert!(svg.contains("OBV support / retest line ("), "no state in the OBV legend");
+    check_layouts("2022-09-30", &a);
+}
+
+/// The text anchor (x, y) of the first SVG text line starting with `prefix`.
+fn svg_text_at(svg: &str, prefix: &str) -> Option<(i32, i32, String)> {
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        let el = &rest[i..];
+        let end = el.find("</text>")?;
+        let body = &el[..end];
+        let text = body[body.find('>')? + 1..].trim();
+        if text.starts_with(prefix) {
+            let attr = |k: &str| -> Option<f64> {
+                body.split(&format!(" {k}=\"")).nth(1)?.split('"').next()?.parse().ok()
+            };
+            return Some((attr("x")? as i32, attr("y")? as i32, text.to_string()));
+        }
+        rest = &el[end..];
+    }
+    None
+}
+
+/// QQQ on the universe's date: six tags crowd the label column and the prior high's label is
+/// long; the lower high's label ("LH 737.62") still sits next to its diamond (it was placed
+/// below the price with a long leader up to it), and a high beside a distribution day says so
+/// in words.
+#[test]
+fn the_lower_high_label_sits_next_to_its_marker() {
+    let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
+    let e = m.entries.iter().find(|e| e.symbol == "QQQ").unwrap();
+    let note_cfg = m.config_for(e).unwrap();
+    let data = marketnote::data::load(&note_cfg).unwrap();
+    let a = marketnote::analyze(&note_cfg, data, None).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let l = lays.iter().find(|l| l.name == "daily").unwrap();
+    let (x, y, text) = svg_text_at(&svg, "LH ").expect("no LH label");
+    let b = l
+        .boxes
+        .iter()
+        .find(|(k, b)| *k == "label" && b[0] <= x && x <= b[2] && b[1] <= y && y <= b[3])
+        .map(|(_, b)| *b)
+        .expect("no label box at the LH text");
+    let dist = |m: &[i32; 4]| {
+        let dx = (m[0] - b[2]).max(b[0] - m[2]).max(0);
+        let dy = (m[1] - b[3]).max(b[1] - m[3]).max(0);
+        dx.max(dy)
+    };
+    let near = l.boxes.iter().filter(|(k, _)| *k == "marker").map(|(_, m)| dist(m)).min().unwrap();
+    assert!(near <= 20, "'{text}' is {near} px from the nearest marker");
+    assert!(!svg.contains("· 1 distribution day"), "a cryptic merged marker label");
+    check_layouts("QQQ", &a);
+}
