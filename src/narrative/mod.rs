@@ -920,7 +920,7 @@ use stance_text::stop_out_of_reach;
 /// Which weekly MACD histograms (fast 6/13/5, standard 12/26/9, slow 24/52/18) are expanding
 /// downward, when D4's evidence settles it: only a histogram below zero can be (`h1_atr`..
 /// `h3_atr`), and `macd_state` gives the standard one's state. None when it stays ambiguous.
-fn expanding_down_names(r: &SignalResult, ed: usize, macd: &str) -> Option<Vec<String>> {
+fn expanding_down_names(r: &SignalResult, ed: usize, macd: &Option<MacdState>) -> Option<Vec<String>> {
     let names = ["fast", "standard", "slow"];
     let h: Vec<f64> = ["h1_atr", "h2_atr", "h3_atr"].iter().map(|k| r.num(k).unwrap_or(f64::NAN)).collect();
     if h.iter().any(|x| !x.is_finite()) || ed == 0 {
@@ -928,7 +928,7 @@ fn expanding_down_names(r: &SignalResult, ed: usize, macd: &str) -> Option<Vec<S
     }
     let mut cand: Vec<usize> = (0..3).filter(|&i| h[i] < 0.0).collect();
     // The standard histogram's own state, when known, keeps it in or takes it out.
-    if !macd.is_empty() && macd != "expanding_down" {
+    if macd.is_some_and(|m| m != MacdState::ExpandingDown) {
         cand.retain(|&i| i != 1);
     }
     (cand.len() == ed).then(|| cand.iter().map(|&i| names[i].to_string()).collect())
@@ -1575,14 +1575,28 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             let rank = n("rank").map(|x| x as usize);
             match (r.date("date"), n("vol"), n("ret"), rank) {
                 (Some(d), Some(vol), Some(ret), Some(k)) => {
-                    let rank_words = match k {
-                        1 => "is the heaviest of the last 252 sessions".to_string(),
-                        k => format!("ranks #{k} of the last 252 sessions by volume"),
+                    // Rank 1 is said by what came before the day (`since_bigger` sessions with no
+                    // heavier one), which stays true when a heavier day follows it.
+                    let rank_words = match (k, n("since_bigger")) {
+                        (1, Some(sb)) if sb >= 504.0 => {
+                            format!(
+                                "was the heaviest in the {} years before it",
+                                count_word((sb / 252.0) as usize)
+                            )
+                        }
+                        (1, Some(sb)) if sb >= 252.0 => "was the heaviest in the year before it".to_string(),
+                        (1, _) => "is the heaviest of the last 252 sessions".to_string(),
+                        (k, _) => format!("ranks #{k} of the last 252 sessions by volume"),
                     };
-                    let verdict = match r.state {
-                        State::Bullish => "a volume thrust behind the move",
-                        State::Bearish => "heavy volume on a down day",
-                        _ => "no volume thrust",
+                    let weak = k <= 5 && r.state == State::Neutral;
+                    let verdict = match (r.state, n("cp")) {
+                        (State::Bullish, _) => "a volume thrust behind the move".to_string(),
+                        (State::Bearish, _) => "heavy volume on a down day".to_string(),
+                        (_, Some(cp)) if weak => format!(
+                            "but it closed {} of the way up its range, too weak a close to count as a thrust or as heavy selling",
+                            pct_abs(cp)
+                        ),
+                        _ => "no volume thrust".to_string(),
                     };
                     // Name the window the signal searched: the impulsive leg F1 found when the
                     // window is that leg, else the dates (the last 20 sessions).
@@ -1608,8 +1622,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     } else {
                         format!("The heaviest session {span}")
                     };
+                    let sep = if weak { "," } else { ":" };
                     format!(
-                        "{head}, {} ({} shares, {}), {rank_words}: {verdict}.",
+                        "{head}, {} ({} shares, {}), {rank_words}{sep} {verdict}.",
                         date(d),
                         shares_m(vol),
                         pct(ret)

@@ -456,8 +456,8 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
     }
     // The walk sees every kind of note.
     assert!(kinds.iter().all(|k| *k > 0), "long, short, neutral counts {kinds:?}");
-    // The walk's notes carry no track record (analyze, not analyze_note): measured 915.
-    assert!(max_words <= 920, "a note body of {max_words} words of prose (about 900 wanted)");
+    // The walk's notes carry no track record (analyze, not analyze_note): measured 927 (D3/F1 wording of signals6).
+    assert!(max_words <= 930, "a note body of {max_words} words of prose (about 900 wanted)");
 }
 
 /// Words of running text in a note body: tables and chart images left out.
