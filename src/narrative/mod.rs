@@ -2694,6 +2694,79 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     })
 }
 
+/// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
+/// (`2-year Treasury yield`, not `dgs2`) and observations rather than bars.
+///
+/// Short history is laid at the configured file when the signal's shortest series starts late
+/// ("the configured high-yield option-adjusted spread file starts in August 2023"): the series
+/// may well be published further back.
+pub fn macro_reason(
+    r: &crate::signals::Unavailable,
+    macros: &[crate::data::MacroSeries],
+    as_of: NaiveDate,
+    signal: &str,
+) -> String {
+    let series: &[&str] = match signal {
+        "macro_rate_cut_expectations" => &["dgs2", "fed_funds"],
+        "macro_inflation_cooling" => &["core_cpi", "cpi"],
+        "macro_growth_stabilising" => &["unrate"],
+        "macro_financing_costs_falling" => &["hy_oas", "dgs2"],
+        _ => &[],
+    };
+    // The signal's series whose configured file starts last.
+    let late = macros
+        .iter()
+        .filter(|m| series.contains(&m.id.as_str()))
+        .filter_map(|m| m.obs.first().map(|o| (o.period, m)))
+        .max_by_key(|(p, _)| *p);
+    let label = |id: &str| -> String {
+        if let Some(m) = macros.iter().find(|m| m.id == id) {
+            return m.label.clone();
+        }
+        match id {
+            "ppi" => "producer price".into(),
+            "fwd_eps" => "forward earnings estimate".into(),
+            "fwd_sales" => "forward revenue estimate".into(),
+            "foreign_flows" => "foreign flows".into(),
+            "mid_cap" => "mid-cap".into(),
+            other => other.replace('_', " "),
+        }
+    };
+    match r {
+        crate::signals::Unavailable::Stale { input, last } => {
+            format!(
+                "the latest {} observation, {}, is too old to use",
+                lower_first(&label(input)),
+                date(*last)
+            )
+        }
+        crate::signals::Unavailable::MissingInput { input } => {
+            format!("no {} series configured", lower_first(&label(input)))
+        }
+        crate::signals::Unavailable::MissingObservation { input, period } => {
+            format!("{} has no observation for {}", label(input), period.format("%B %Y"))
+        }
+        crate::signals::Unavailable::InsufficientHistory { have: 0, .. } => match late {
+            Some((p, m)) => format!(
+                "the configured {} file starts in {}, after {}",
+                lower_first(&m.label),
+                p.format("%B %Y"),
+                date(as_of)
+            ),
+            None => format!("no observation published by {}", date(as_of)),
+        },
+        crate::signals::Unavailable::InsufficientHistory { need, have } => match late {
+            Some((p, m)) => format!(
+                "the configured {} file starts in {}: {have} of the {need} observations needed",
+                lower_first(&m.label),
+                p.format("%B %Y")
+            ),
+            None => format!("{have} of the {need} observations needed"),
+        },
+        other => crate::narrative::format::unavailable_text(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -526,77 +526,6 @@ fn signal_view(s: &SignalResult) -> SignalView {
     }
 }
 
-/// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
-/// (`2-year Treasury yield`, not `dgs2`) and observations rather than bars.
-///
-/// Short history is laid at the configured file when the signal's shortest series starts late
-/// ("the configured high-yield option-adjusted spread file starts in August 2023"): the series
-/// may well be published further back.
-fn macro_reason(
-    r: &Unavailable,
-    macros: &[crate::data::MacroSeries],
-    as_of: NaiveDate,
-    signal: &str,
-) -> String {
-    let series: &[&str] = match signal {
-        "macro_rate_cut_expectations" => &["dgs2", "fed_funds"],
-        "macro_inflation_cooling" => &["core_cpi", "cpi"],
-        "macro_growth_stabilising" => &["unrate"],
-        "macro_financing_costs_falling" => &["hy_oas", "dgs2"],
-        _ => &[],
-    };
-    // The signal's series whose configured file starts last.
-    let late = macros
-        .iter()
-        .filter(|m| series.contains(&m.id.as_str()))
-        .filter_map(|m| m.obs.first().map(|o| (o.period, m)))
-        .max_by_key(|(p, _)| *p);
-    let label = |id: &str| -> String {
-        if let Some(m) = macros.iter().find(|m| m.id == id) {
-            return m.label.clone();
-        }
-        match id {
-            "ppi" => "producer price".into(),
-            "fwd_eps" => "forward earnings estimate".into(),
-            "fwd_sales" => "forward revenue estimate".into(),
-            "foreign_flows" => "foreign flows".into(),
-            "mid_cap" => "mid-cap".into(),
-            other => other.replace('_', " "),
-        }
-    };
-    match r {
-        Unavailable::Stale { input, last } => {
-            format!(
-                "the latest {} observation, {}, is too old to use",
-                lower_first(&label(input)),
-                date(*last)
-            )
-        }
-        Unavailable::MissingInput { input } => format!("no {} series configured", lower_first(&label(input))),
-        Unavailable::MissingObservation { input, period } => {
-            format!("{} has no observation for {}", label(input), period.format("%B %Y"))
-        }
-        Unavailable::InsufficientHistory { have: 0, .. } => match late {
-            Some((p, m)) => format!(
-                "the configured {} file starts in {}, after {}",
-                lower_first(&m.label),
-                p.format("%B %Y"),
-                date(as_of)
-            ),
-            None => format!("no observation published by {}", date(as_of)),
-        },
-        Unavailable::InsufficientHistory { need, have } => match late {
-            Some((p, m)) => format!(
-                "the configured {} file starts in {}: {have} of the {need} observations needed",
-                lower_first(&m.label),
-                p.format("%B %Y")
-            ),
-            None => format!("{have} of the {need} observations needed"),
-        },
-        other => crate::narrative::format::unavailable_text(other),
-    }
-}
-
 fn not_computed(id: &str, section: &str) -> SignalView {
     SignalView {
         id: id.to_string(),
@@ -745,7 +674,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 text: format!(
                     "not assessed ({}).",
                     match by_id.get(v.id.as_str()).and_then(|s| s.reason.as_ref()) {
-                        Some(r) => macro_reason(r, &a.dataset.macros, a.as_of, &v.id),
+                        Some(r) => crate::narrative::macro_reason(r, &a.dataset.macros, a.as_of, &v.id),
                         None => v.reason.clone().unwrap_or_default(),
                     }
                 ),
