@@ -17,22 +17,22 @@ use marketnote::{analyze, Analysis};
 use std::path::Path;
 use std::sync::OnceLock;
 
-fn d(s: &str) -> NaiveDate {
+pub(super) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn cfg() -> NoteConfig {
+pub(super) fn cfg() -> NoteConfig {
     NoteConfig::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml")).unwrap()
 }
 
-fn at(date: &str) -> Analysis {
+pub(super) fn at(date: &str) -> Analysis {
     let c = cfg();
     let ds = marketnote::data::load(&c).unwrap();
     analyze(&c, ds, Some(d(date))).unwrap()
 }
 
 /// The sample analysed at its last date (shared by the property tests).
-fn full() -> &'static Analysis {
+pub(super) fn full() -> &'static Analysis {
     static A: OnceLock<Analysis> = OnceLock::new();
     A.get_or_init(|| {
         let c = cfg();
@@ -41,7 +41,7 @@ fn full() -> &'static Analysis {
     })
 }
 
-fn get<'a>(a: &'a Analysis, id: &str) -> &'a SignalResult {
+pub(super) fn get<'a>(a: &'a Analysis, id: &str) -> &'a SignalResult {
     a.signals.iter().find(|r| r.id == id).unwrap()
 }
 

@@ -5,41 +5,12 @@
 use crate::sig_common::said;
 use chrono::NaiveDate;
 use marketnote::baserates::complete_prefix;
-use marketnote::config::NoteConfig;
 use marketnote::data::Bars;
 use marketnote::resample::Timeframe;
 use marketnote::signals::cache::Precomputed;
 use marketnote::signals::{self, Branch, Flag, SignalInput, SignalResult, State};
-use marketnote::{analyze, Analysis};
-use std::path::Path;
-use std::sync::OnceLock;
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn cfg() -> NoteConfig {
-    NoteConfig::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/iwm.toml")).unwrap()
-}
-
-fn at(date: &str) -> Analysis {
-    let c = cfg();
-    let ds = marketnote::data::load(&c).unwrap();
-    analyze(&c, ds, Some(d(date))).unwrap()
-}
-
-fn full() -> &'static Analysis {
-    static A: OnceLock<Analysis> = OnceLock::new();
-    A.get_or_init(|| {
-        let c = cfg();
-        let ds = marketnote::data::load(&c).unwrap();
-        analyze(&c, ds, None).unwrap()
-    })
-}
-
-fn get<'a>(a: &'a Analysis, id: &str) -> &'a SignalResult {
-    a.signals.iter().find(|r| r.id == id).unwrap()
-}
+use super::signals_issue11::{at, d, full, get};
 
 /// Weekly and daily results at every week end since 2012 (point in time: prefix cuts).
 fn week_ends() -> Vec<(NaiveDate, Vec<SignalResult>)> {
