@@ -329,7 +329,13 @@ impl MacroScene {
             }
         }
         if let Some(d) = c.supportive {
-            line1.push_str(&format!(" · {} helps a long", dir_word(d)));
+            // Said for the note's side: under a short, the other direction is the one that helps.
+            let (d, side) = match (c.verdict.stance, d) {
+                (StanceKind::Short, Direction::Rising) => (Direction::Falling, "a short"),
+                (StanceKind::Short, Direction::Falling) => (Direction::Rising, "a short"),
+                (_, d) => (d, "a long"),
+            };
+            line1.push_str(&format!(" · {} helps {side}", dir_word(d)));
         }
         for l in super::panel::wrap(pen, &line1, nfs, false, max_w) {
             pen.text(&l, (cx0 + pad, y), nfs, pal.muted.to_rgba(), HPos::Left, VPos::Top, false)?;

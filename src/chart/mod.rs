@@ -532,7 +532,7 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
     use crate::signals::stance::StanceKind;
     let key = match stance {
         StanceKind::Long | StanceKind::Short => format!(
-            "the note's macro signals read for the {} thesis: the change the signal reads green where it supports the thesis, red where it works against it",
+            "the note's macro signals read for the {} thesis: a panel's change is drawn green where its signal supports the thesis, red where it works against it, blue where the signal is neutral or not assessed",
             if stance == StanceKind::Long { "long" } else { "short" }
         ),
         StanceKind::Neutral => "the note's macro signals; the stance is neutral, so no series is marked for or against it".into(),

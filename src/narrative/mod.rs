@@ -2443,14 +2443,17 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 st.coverage * 100.0
             )),
             // Worded from the facts, not as a ban: a risk signal's own record may be thin.
-            "risk_triggered" => out.push(
-                "Both risk signals have fired (a lower high and an OBV support break): they do not support a long."
-                    .into(),
-            ),
-            "risk_triggered_short" => out.push(
-                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): they do not support a short."
-                    .into(),
-            ),
+            // Said from the idea's side: under a short, risk signals that fired down back it.
+            "risk_triggered" => out.push(if st.stance == StanceKind::Short {
+                "Both risk signals have fired (a lower high and an OBV support break), on the short's side.".into()
+            } else {
+                "Both risk signals have fired (a lower high and an OBV support break): they do not support a long.".into()
+            }),
+            "risk_triggered_short" => out.push(if st.stance == StanceKind::Long {
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line), on the long's side.".into()
+            } else {
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line): they do not support a short.".into()
+            }),
             // The lead already says why conviction is lower (a triggered level, no edge).
             "risk_watch"
                 if st.stance != StanceKind::Neutral
@@ -2544,7 +2547,7 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                         let word = match (state(a, id), short) {
                             (State::Bullish, false) | (State::Bearish, true) => "in place",
                             (State::Bullish, true) | (State::Bearish, false) => "against",
-                            (State::Neutral, _) => "not yet",
+                            (State::Neutral, _) => "none",
                             (State::Unavailable, _) => "not assessed",
                         };
                         let voice = Voice::of(a);
@@ -2555,6 +2558,14 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             State::Neutral => reading_name(a, id, wanted, &voice),
                             s => reading_name(a, id, s, &voice),
                         };
+                        // A squeeze zone too old or too wide to be a level has nothing to break
+                        // or reclaim: "not yet" would say the move is still to come.
+                        if *id == ids::D1 && state(a, id) == State::Neutral {
+                            let zs = find(a, id).and_then(|r| r.tagged::<ZoneStatus>("top_level"));
+                            if matches!(zs, Some(ZoneStatus::Old | ZoneStatus::Wide)) {
+                                return format!("{}: no recent zone", lower_first(&named));
+                            }
+                        }
                         // A 3-day close far over the zone is counted, but said as it is.
                         if let Some(d) = find(a, id).and_then(e1_well_above).filter(|_| !short) {
                             return format!(
