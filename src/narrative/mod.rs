@@ -1421,7 +1421,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 None => t.push_str(", up- and down-week volume could not be compared"),
             }
             if let Some(p) = n("persist") {
-                t.push_str(&format!(" and OBV rose in {:.0}% of 13-week stretches", p * 100.0));
+                // Two readings that point different ways are joined as a contrast, not a list.
+                let agree = n("udv").is_none_or(|u| (u >= 1.0) == (p >= 0.5));
+                let join = if agree { " and" } else { ", while" };
+                t.push_str(&format!("{join} OBV rose in {:.0}% of 13-week stretches", p * 100.0));
             }
             t.push_str(match r.state {
                 State::Bullish => ": accumulation.",
