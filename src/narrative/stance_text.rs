@@ -192,9 +192,21 @@ fn far_words(e: &Extended, score: f64, word: &str) -> String {
         Trigger::CloseBelow => "a new, higher daily swing low",
     };
     format!(
-        "The score ({}) reads {word}, but there is no {word} here: the nearest level that would prove a {word} wrong, {}, is {} {} the last {} ({}), {:.1} times the {tf} ATR, where a trade's stop sits within {}; {nearer} would give a nearer one.",
+        "The score ({}) reads {word}, but there is no {word} here: the nearest level that would prove a {word} wrong, {}, is {}, {:.1} times the {tf} ATR, where a trade's stop sits within {}; {nearer} would give a nearer one.",
         signed(score, 2),
         break_phrase(l),
+        distance(e),
+        e.atrs,
+        super::count_word(MAX_STOP_ATR as usize),
+    )
+}
+
+/// "55% above the last 3-day close (103.87 on 2020-03-19)": the stop's distance from the close
+/// it is measured on; a 3-day bar can end before the as-of date, so its close is dated.
+fn distance(e: &Extended) -> String {
+    let l = &e.level;
+    format!(
+        "{} {} the last {} ({})",
         pct_abs(l.value / e.close - 1.0),
         if l.value > e.close { "above" } else { "below" },
         l.basis,
@@ -202,8 +214,6 @@ fn far_words(e: &Extended, score: f64, word: &str) -> String {
             (InvalidationBasis::ThreeDayClose, Some(d)) => format!("{} on {d}", price(e.close)),
             _ => price(e.close),
         },
-        e.atrs,
-        super::count_word(MAX_STOP_ATR as usize),
     )
 }
 
@@ -226,16 +236,9 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "its stop, {}, is {} {} the last {} ({}), {:.1} times the {tf} ATR away; a trade's stop sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
+        "its stop, {}, is {}, {:.1} times the {tf} ATR away; a trade's stop sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
         break_phrase(l),
-        pct_abs(l.value / e.close - 1.0),
-        if l.value > e.close { "above" } else { "below" },
-        l.basis,
-        // A 3-day bar can end before the as-of date: its close is dated.
-        match (l.basis, e.close_date) {
-            (InvalidationBasis::ThreeDayClose, Some(d)) => format!("{} on {d}", price(e.close)),
-            _ => price(e.close),
-        },
+        distance(e),
         e.atrs,
         super::count_word(MAX_STOP_ATR as usize),
         l.basis,

@@ -153,7 +153,7 @@ fn vendor_float32_prices_read_as_quoted() {
 /// Calls `each` with the point-in-time signal input at every week end since 2012 (prefix cuts
 /// with the precomputed series, which the base-rate tests prove equal to recomputing), with the
 /// week end's complete weekly bars.
-fn each_week_end<T>(mut each: impl FnMut(&SignalInput, &Bars) -> T) -> Vec<T> {
+pub(super) fn each_week_end<T>(mut each: impl FnMut(&SignalInput, &Bars) -> T) -> Vec<T> {
     let a = full();
     let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
     let mut out = Vec::new();

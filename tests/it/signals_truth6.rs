@@ -4,44 +4,17 @@
 
 use crate::sig_common::said;
 use chrono::NaiveDate;
-use marketnote::baserates::complete_prefix;
-use marketnote::data::Bars;
-use marketnote::resample::Timeframe;
-use marketnote::signals::cache::Precomputed;
-use marketnote::signals::{self, Branch, Flag, SignalInput, SignalResult, State};
+use marketnote::signals::{self, Branch, Flag, SignalResult, State};
 
-use super::signals_issue11::{at, d, full, get};
+use super::signals_issue11::{at, d, each_week_end, get};
 
 /// Weekly and daily results at every week end since 2012 (point in time: prefix cuts).
 fn week_ends() -> Vec<(NaiveDate, Vec<SignalResult>)> {
-    let a = full();
-    let pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
-    let mut out = Vec::new();
-    for wd in a.weekly.bars.date.iter().filter(|x| **x >= d("2012-01-01")) {
-        let Ok(di) = a.daily.date.binary_search(wd) else { continue };
-        let daily: Bars = a.daily.slice(0, di + 1);
-        let wb = &a.weekly.bars;
-        let weekly = wb.slice(0, complete_prefix(wb, Timeframe::Weekly, 0, *wd));
-        let empty = Bars::default();
-        let input = SignalInput {
-            as_of: *wd,
-            symbol: "IWM",
-            bench_symbol: None,
-            daily: daily.view(),
-            weekly: weekly.view(),
-            three_day: [empty.view(), empty.view(), empty.view()],
-            bench_daily: None,
-            bench_weekly: None,
-            mid_weekly: None,
-            macros: &[],
-            params: &a.config.signals,
-            pre: Some(&pre),
-        };
-        let mut rs = signals::weekly::evaluate(&input);
-        rs.extend(signals::daily::evaluate(&input));
-        out.push((*wd, rs));
-    }
-    out
+    each_week_end(|input, _| {
+        let mut rs = signals::weekly::evaluate(input);
+        rs.extend(signals::daily::evaluate(input));
+        (input.as_of, rs)
+    })
 }
 
 #[test]
