@@ -2550,7 +2550,7 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                         let word = match (state(a, id), short) {
                             (State::Bullish, false) | (State::Bearish, true) => "in place",
                             (State::Bullish, true) | (State::Bearish, false) => "against",
-                            (State::Neutral, _) => "none",
+                            (State::Neutral, _) => "unconfirmed",
                             (State::Unavailable, _) => "not assessed",
                         };
                         let voice = Voice::of(a);
