@@ -362,7 +362,10 @@ pub fn markdown_to_html(
     if in_section {
         out.push(Event::Html(CowStr::Borrowed("</section>\n")));
     }
-    let mut html = String::with_capacity(md.len() * 2);
+    // Sized for the inlined charts too (megabytes of data URIs): growing by doubling copied
+    // and page-faulted the page several times over.
+    let inlined: usize = out.iter().map(|e| if let Event::Html(s) = e { s.len() } else { 0 }).sum();
+    let mut html = String::with_capacity(md.len() * 2 + inlined);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     html
 }

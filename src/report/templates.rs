@@ -269,7 +269,7 @@ impl Templates {
             name: NOTE_MD.into(),
             message: format!("cannot build the template context: {e}"),
         })?;
-        self.render_limited(&self.md, NOTE_MD, ctx)
+        self.render_limited(&self.md, NOTE_MD, ctx, 0)
     }
 
     /// Renders the HTML page around an already sanitised body.
@@ -278,7 +278,7 @@ impl Templates {
             name: NOTE_HTML.into(),
             message: format!("cannot build the template context: {e}"),
         })?;
-        self.render_limited(&self.html, NOTE_HTML, ctx)
+        self.render_limited(&self.html, NOTE_HTML, ctx, page.body.len() + page.css.len() + (16 << 10))
     }
 
     /// Renders the batch index page (see [`super::batch_index`], which builds `page`).
@@ -287,19 +287,22 @@ impl Templates {
             name: BATCH_INDEX_HTML.into(),
             message: format!("cannot build the template context: {e}"),
         })?;
-        self.render_limited(&self.html, BATCH_INDEX_HTML, ctx)
+        self.render_limited(&self.html, BATCH_INDEX_HTML, ctx, 0)
     }
 
     /// Renders `name` on its own thread with a time limit ([`RENDER_SECS`]) and an output limit
     /// ([`MAX_RENDER_BYTES`]). Tera has no hook to stop a render, so: the output writer fails the
     /// render once past the deadline or the size (stops loops that write), and the caller stops
     /// waiting at the deadline (loops that write nothing); such a thread is left to finish on its
-    /// own and this template set refuses further renders.
+    /// own and this template set refuses further renders. `size_hint`: the bytes expected (the
+    /// output buffer is reserved up front, so a page with megabytes of inlined charts is not
+    /// copied at every doubling; capped at the size limit).
     fn render_limited(
         &self,
         tera: &Arc<tera::Tera>,
         name: &'static str,
         ctx: tera::Context,
+        size_hint: usize,
     ) -> Result<String> {
         let limit = self.limit;
         let too_long = || {
@@ -322,7 +325,7 @@ impl Templates {
             .name("marketnote-template".into())
             .stack_size(8 << 20)
             .spawn(move || {
-                let mut out = Limited { buf: Vec::new(), deadline };
+                let mut out = Limited { buf: Vec::with_capacity(size_hint.min(MAX_RENDER_BYTES)), deadline };
                 let r = tera.render_to(name, &ctx, &mut out).map(|()| out.buf);
                 let _ = tx.send(r);
             })
