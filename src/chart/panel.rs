@@ -94,12 +94,15 @@ fn split_wide<B: DrawingBackend>(
             out.push((*s, label.clone()));
             continue;
         }
+        // A note's rest stays a note (text colour, no indent); an item's rest is indented
+        // under its text.
+        let rest = if matches!(s, Swatch::Note) { Swatch::Note } else { Swatch::Cont };
         let mut first = true;
         let mut cur = String::new();
         for w in label.split(' ') {
             let next = if cur.is_empty() { w.to_string() } else { format!("{cur} {w}") };
             if !cur.is_empty() && pen.text_size(&next, fs, false).0 > avail {
-                out.push((if first { *s } else { Swatch::Cont }, std::mem::take(&mut cur)));
+                out.push((if first { *s } else { rest }, std::mem::take(&mut cur)));
                 first = false;
                 cur = w.to_string();
             } else {
@@ -107,7 +110,7 @@ fn split_wide<B: DrawingBackend>(
             }
         }
         if !cur.is_empty() {
-            out.push((if first { *s } else { Swatch::Cont }, cur));
+            out.push((if first { *s } else { rest }, cur));
         }
     }
     out
@@ -1215,7 +1218,15 @@ pub(crate) fn col_layout<B: DrawingBackend>(
             if pen.text_size(&text, fs, false).0 > max_w {
                 let tail = format!(" {}", values.join(" · "));
                 let room = max_w - pen.text_size(&tail, fs, false).0;
-                let name = fit_width(pen, &names.join(" · "), fs, room);
+                // The last part of a joined name ("lower high · watch") is the lead's word:
+                // kept alone when the whole does not fit, never cut to a dangling "·".
+                let joined = names.join(" · ");
+                let name = match joined.rsplit_once(" · ") {
+                    Some((_, tag)) if pen.text_size(&joined, fs, false).0 > room => {
+                        fit_width(pen, tag, fs, room)
+                    }
+                    _ => fit_width(pen, &joined, fs, room),
+                };
                 text = if name == "…" { values.join(" · ") } else { name + &tail };
             }
             let lines = vec![f.fy(labels[g[0]].y)];

@@ -1209,10 +1209,21 @@ impl TfScene<'_> {
             }
             // A high on a distribution day's bar gets one label naming both, in words; the
             // triangles of neighbouring bars stay their own markers (the legend names them).
+            // The lead's word for a level at this high ("watch", "stop") joins the marker's
+            // label, so the marker and the column's tag name one level the same way.
+            let lead = self
+                .stops
+                .iter()
+                .find(|s| {
+                    (s.tag == "stop" || s.tag == "watch")
+                        && crate::fmt::price(s.value) == crate::fmt::price(v)
+                })
+                .map(|s| format!(" · {}", s.tag))
+                .unwrap_or_default();
             let text = if same_bar && near > 0 {
-                format!("{name} {v:.2} on a distribution day")
+                format!("{name} {v:.2}{lead} on a distribution day")
             } else {
-                format!("{name} {v:.2}")
+                format!("{name} {v:.2}{lead}")
             };
             let yl = y - r - pen.px(3.0);
             let mut cands = vec![
