@@ -20,7 +20,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 pub(crate) struct MacroCell {
     /// Label.
     pub label: String,
-    /// Unit suffix for values (`%` for YoY, else empty).
+    /// Unit suffix for values (`%` for YoY and for series quoted in percent, else empty).
     pub suffix: &'static str,
     /// What the values are ("level", "YoY %", "change").
     pub what: &'static str,
@@ -53,22 +53,17 @@ pub(crate) struct Change {
 }
 
 impl Change {
-    /// "over 3 months +0.60 pts" (YoY units), "over about 3 months −0.47", "over 6 months ±0.00".
+    /// "over 3 months +0.60 pts" (percent units), "over about 3 months −0.47", "over 6 months
+    /// unchanged" (a change that rounds to 0.00).
     pub fn words(&self, suffix: &str) -> String {
         let v = format!("{:.2}", self.value.abs());
-        let sign = if v.trim_start_matches(['0', '.']).is_empty() {
-            "±"
-        } else if self.value < 0.0 {
-            "−"
-        } else {
-            "+"
-        };
-        format!(
-            "over {}{} months {sign}{v}{}",
-            if self.about { "about " } else { "" },
-            self.months,
-            if suffix == "%" { " pts" } else { "" }
-        )
+        let window = format!("over {}{} months", if self.about { "about " } else { "" }, self.months);
+        // A change that rounds to nothing is said in words, not as "±0.00".
+        if v.trim_start_matches(['0', '.']).is_empty() {
+            return format!("{window} unchanged");
+        }
+        let sign = if self.value < 0.0 { "−" } else { "+" };
+        format!("{window} {sign}{v}{}", if suffix == "%" { " pts" } else { "" })
     }
 }
 
@@ -160,6 +155,15 @@ impl Verdict {
     }
 }
 
+/// True for the well-known series quoted in percent (policy rates, Treasury yields, the
+/// unemployment rate, credit spreads): their levels carry a `%` and their changes are points.
+pub(crate) fn in_percent(series_id: &str) -> bool {
+    matches!(
+        series_id,
+        "fed_funds" | "dff" | "dgs2" | "dgs10" | "dgs3mo" | "t10y2y" | "unrate" | "hy_oas" | "ig_oas"
+    )
+}
+
 /// Transforms a series (observations known at `as_of`) and keeps `[from, as_of]`; `verdict` is
 /// the note's reading of it; `change` is the recent change its macro signal computed (printed
 /// and coloured as is), else the cell computes one over three calendar months of observations.
@@ -210,6 +214,7 @@ pub(crate) fn cell(
         pts = weekly;
     }
     let (suffix, what) = match series.transform {
+        Transform::Level if in_percent(&series.id) => ("%", "level"),
         Transform::Level => ("", "level"),
         Transform::Yoy => ("%", "year over year"),
         Transform::Change => ("", "change"),

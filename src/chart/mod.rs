@@ -356,8 +356,16 @@ fn tf_scene<'a>(
     } else {
         format!("{} · ", inst.name)
     };
+    // A 3-day or weekly bar can end before the as-of date: the subtitle says so, so "Mar 19"
+    // beside "as of 2020-03-20" is not read as a missing day.
+    let last_bar = match bars.date.last() {
+        Some(d) if *d < analysis.as_of && tf != Timeframe::Daily => {
+            format!(" · last {} bar ends {}", tf.name(), d.format("%b %-d"))
+        }
+        _ => String::new(),
+    };
     let subtitle = format!(
-        "{name}{} bars, {} · complete bars only · as of {}",
+        "{name}{} bars, {} · complete bars only · as of {}{last_bar}",
         tf.name(),
         window_text(&bars.date[start..]),
         analysis.as_of
@@ -385,6 +393,7 @@ fn tf_scene<'a>(
 /// as it does: "stop" for a long or short (the nearest holding level on the stance's side,
 /// [`crate::signals::stance::headline`]), "watch" for the two levels a neutral note watches; the
 /// others carry their own short name ("swing high", "zone bottom"), as the Risk table lists them.
+/// The daily chart also draws the lead's own level(s) when a weekly or 3-day close decides them.
 fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
     use crate::signals::stance::{headline, StanceKind};
     let want = match tf {
@@ -403,9 +412,16 @@ fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
             .filter_map(|s| headline(&st.invalidation, *s).map(|(l, _)| (l, "watch")))
             .collect(),
     };
+    // The daily chart, where a reader looks for the trade, also draws the level the lead names
+    // when another timeframe's close decides it (a short's stop on a 3-day close).
+    let lead_elsewhere = |l: &crate::signals::stance::Invalidation| {
+        want == "daily"
+            && matches!(l.timeframe(), "weekly" | "3-day")
+            && named.iter().any(|(n, _)| std::ptr::eq(*n, l))
+    };
     st.invalidation
         .iter()
-        .filter(|l| l.timeframe() == want && l.value.is_finite())
+        .filter(|l| (l.timeframe() == want || lead_elsewhere(l)) && l.value.is_finite())
         .map(|l| {
             let tag = match named.iter().find(|(n, _)| std::ptr::eq(*n, l)) {
                 Some((_, t)) => (*t).to_string(),

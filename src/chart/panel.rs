@@ -70,6 +70,50 @@ pub(crate) enum Swatch {
     Outline(RGBAColor),
     /// No swatch: the item is a note in the text colour (a panel's reading).
     Note,
+    /// The rest of the item before, wrapped onto its own line under that item's text (no
+    /// swatch; see [`split_wide`]).
+    Cont,
+}
+
+/// Items as a legend between `left` and `right` lays them out: an item wider than a whole line
+/// is split at spaces into pieces that fit, its first piece keeping the swatch and the rest
+/// following as [`Swatch::Cont`] lines, so no item runs past the right edge (a phone, issue 13).
+fn split_wide<B: DrawingBackend>(
+    pen: &Pen<B>,
+    left: i32,
+    right: i32,
+    items: &[(Swatch, String)],
+) -> Vec<(Swatch, String)> {
+    let fs = pen.fs(FS_TEXT);
+    let sw = pen.px(14.0) + pen.px(4.0);
+    let mut out = Vec::with_capacity(items.len());
+    for (s, label) in items {
+        let indent = if matches!(s, Swatch::Note) { 0 } else { sw };
+        let avail = right - left - pen.px(10.0) - indent;
+        if pen.text_size(label, fs, false).0 <= avail || avail <= 0 {
+            out.push((*s, label.clone()));
+            continue;
+        }
+        // A note's rest stays a note (text colour, no indent); an item's rest is indented
+        // under its text.
+        let rest = if matches!(s, Swatch::Note) { Swatch::Note } else { Swatch::Cont };
+        let mut first = true;
+        let mut cur = String::new();
+        for w in label.split(' ') {
+            let next = if cur.is_empty() { w.to_string() } else { format!("{cur} {w}") };
+            if !cur.is_empty() && pen.text_size(&next, fs, false).0 > avail {
+                out.push((if first { *s } else { rest }, std::mem::take(&mut cur)));
+                first = false;
+                cur = w.to_string();
+            } else {
+                cur = next;
+            }
+        }
+        if !cur.is_empty() {
+            out.push((if first { *s } else { rest }, cur));
+        }
+    }
+    out
 }
 
 /// Splits `text` into lines no wider than `max_w` pixels: at " · " first, then at spaces.
@@ -261,7 +305,8 @@ pub(crate) fn legend_lines<B: DrawingBackend>(
     name: &str,
     items: &[(Swatch, String)],
 ) -> i32 {
-    legend_layout(pen, left, right, name, items).last().map_or(1, |(_, line)| line + 1)
+    let items = split_wide(pen, left, right, items);
+    legend_layout(pen, left, right, name, &items).last().map_or(1, |(_, line)| line + 1)
 }
 
 /// (x, line) of each legend item.
@@ -280,7 +325,8 @@ fn legend_layout<B: DrawingBackend>(
     for (s, label) in items {
         let swatch = if matches!(s, Swatch::Note) { 0 } else { sw + pen.px(4.0) };
         let need = swatch + pen.text_size(label, fs, false).0;
-        if x + need > right && x > left {
+        // A wrapped item's rest starts its own line.
+        if matches!(s, Swatch::Cont) || (x + need > right && x > left) {
             line += 1;
             x = left + pen.px(10.0);
         }
@@ -308,7 +354,8 @@ pub(crate) fn draw_legend<B: DrawingBackend>(
     let muted = pen.pal.muted.to_rgba();
     pen.text(name, p, fs, text, HPos::Left, VPos::Center, true)?;
     let sw = pen.px(14.0);
-    for ((s, label), (x, line)) in items.iter().zip(legend_layout(pen, p.0, right, name, items)) {
+    let items = split_wide(pen, p.0, right, items);
+    for ((s, label), (x, line)) in items.iter().zip(legend_layout(pen, p.0, right, name, &items)) {
         if line >= max_lines {
             break;
         }
@@ -329,7 +376,7 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
     match s {
         Swatch::Box(c) => pen.fill_rect((x0, yc - h / 2), (x1, yc + h / 2), c),
         Swatch::Outline(c) => pen.stroke_rect((x0, yc - h / 2), (x1, yc + h / 2), c, 1),
-        Swatch::Note => Ok(()),
+        Swatch::Note | Swatch::Cont => Ok(()),
         Swatch::Line(c) => pen.line(&[(x0, yc), (x1, yc)], c, pen.px(2.0) as u32),
         Swatch::Dash(c) => pen.dashed((x0, yc), (x1, yc), c, pen.px(1.5) as u32, pen.px(4.0), pen.px(3.0)),
         Swatch::TriDown(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, true, c),
@@ -490,10 +537,14 @@ fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)>
         let (a, b) = lab.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
         a - f.ymin <= 0.3 * span && f.ymax - b <= 0.3 * span
     };
-    for (min_gap, want_near, mults, want_cover) in
-        [true, false].into_iter().flat_map(|c| passes.iter().map(move |(g, n, m)| (*g, *n, *m, c)))
+    // First of all, a step none of whose ticks a tag hides (a tick label missing beside the
+    // price tag reads as a hole in the scale, issue 13); then one that hides some.
+    let all_shown = |t: &[f64]| t.iter().filter(|v| **v >= f.ymin && **v <= f.ymax).all(|v| shown(*v));
+    let tiers = [(true, true), (false, true), (false, false)];
+    for (min_gap, want_near, mults, (want_all, want_cover)) in
+        tiers.into_iter().flat_map(|c| passes.iter().map(move |(g, n, m)| (*g, *n, *m, c)))
     {
-        if want_near && avoid.is_empty() {
+        if (want_near || want_all) && avoid.is_empty() {
             continue;
         }
         for k in -3..=1 {
@@ -510,6 +561,7 @@ fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)>
                 let t: Vec<f64> =
                     (first..=last).map(|i| if i == 0 { 0.0 } else { i as f64 * step }).collect();
                 if t.iter().filter(|v| shown(**v)).count() >= 3
+                    && (!want_all || all_shown(&t))
                     && (!want_near || near(&t))
                     && (!want_cover || covers(&t))
                 {
@@ -1006,6 +1058,21 @@ pub(crate) struct ColLabel {
     pub value: String,
     /// Colour of the line and the tag's text and border.
     pub color: RGBAColor,
+    /// What a run of such levels is called when neighbouring tags join into one ("lost
+    /// levels", "risk levels"): a joined tag always names its range.
+    pub run: &'static str,
+}
+
+/// At most this many tags in a label column: past it, the closest neighbours of one kind join
+/// into one tag naming their run ("lost levels 144.3–158.1"), so leaders stay short.
+pub(crate) const MAX_COL_TAGS: usize = 6;
+
+/// A run's tag text: its name and range, with as many decimals (2, 1, 0) as fit `max_w`
+/// pixels; `lo` and `hi` are prices.
+fn run_text<B: DrawingBackend>(pen: &Pen<B>, run: &str, lo: f64, hi: f64, max_w: i32) -> String {
+    let fs = pen.fs(FS_TICK);
+    let at = |dp: usize| format!("{run} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
+    [2, 1, 0].into_iter().map(at).find(|t| pen.text_size(t, fs, false).0 <= max_w).unwrap_or_else(|| at(0))
 }
 
 /// A tag of the label column after merging and spacing: its text, colour, the pixel ys of the
@@ -1109,17 +1176,20 @@ fn spread(tags: &mut [ColTag], fixed: &[i32], sep: i32, lo: i32, hi: i32) -> boo
 /// stay separate; tags are then pushed apart (none overlap each other or a `fixed` tag centred
 /// at one of those pixel ys, such as the last-price tag) inside the frame's height. When they
 /// cannot all fit, the closest neighbouring tags of one colour join into one naming the run
-/// ("3 levels 231.08–239.29") until they do. Lines outside the frame's range are left out
-/// (they get an edge arrow instead).
+/// ("lost levels 231.08–239.29", the run named by [`ColLabel::run`]) until they do and there
+/// are at most [`MAX_COL_TAGS`]. Lines outside the frame's range are left out (they get an edge
+/// arrow instead). `text_w` is the room for a tag's text (the column's width less its gap and
+/// padding).
 pub(crate) fn col_layout<B: DrawingBackend>(
     pen: &Pen<B>,
     f: &Frame,
     labels: &[ColLabel],
     fixed: &[i32],
+    text_w: i32,
 ) -> Vec<ColTag> {
     let fs = pen.fs(FS_TICK);
     let h = tag_h(pen);
-    let max_w = pen.px(COL_MAX_W);
+    let max_w = pen.px(COL_MAX_W).min(text_w.max(1));
     let mut idx: Vec<usize> = (0..labels.len()).filter(|i| f.contains_y(labels[*i].y)).collect();
     idx.sort_by(|a, b| labels[*b].y.total_cmp(&labels[*a].y).then(a.cmp(b)));
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -1148,7 +1218,15 @@ pub(crate) fn col_layout<B: DrawingBackend>(
             if pen.text_size(&text, fs, false).0 > max_w {
                 let tail = format!(" {}", values.join(" · "));
                 let room = max_w - pen.text_size(&tail, fs, false).0;
-                let name = fit_width(pen, &names.join(" · "), fs, room);
+                // The last part of a joined name ("lower high · watch") is the lead's word:
+                // kept alone when the whole does not fit, never cut to a dangling "·".
+                let joined = names.join(" · ");
+                let name = match joined.rsplit_once(" · ") {
+                    Some((_, tag)) if pen.text_size(&joined, fs, false).0 > room => {
+                        fit_width(pen, tag, fs, room)
+                    }
+                    _ => fit_width(pen, &joined, fs, room),
+                };
                 text = if name == "…" { values.join(" · ") } else { name + &tail };
             }
             let lines = vec![f.fy(labels[g[0]].y)];
@@ -1157,7 +1235,7 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         .collect();
     let (lo, hi) = (f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
     let sep = h + pen.px(1.0);
-    while !spread(&mut tags, fixed, sep, lo, hi) {
+    while !spread(&mut tags, fixed, sep, lo, hi) || tags.len() > MAX_COL_TAGS {
         // The neighbouring pair of one colour whose lines are closest.
         let pair = (0..tags.len().saturating_sub(1))
             .filter(|k| tags[*k].color == tags[k + 1].color)
@@ -1169,12 +1247,8 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         t.members.extend(next.members);
         // Top first: the first member is the highest value, the last the lowest.
         let (top, bot) = (&labels[t.members[0]], &labels[t.members[t.members.len() - 1]]);
-        // The run's values matter more than its count: when both do not fit the column, the
-        // range alone (the colour and the legend say what the levels are).
-        t.text = format!("{} levels {}–{}", t.members.len(), bot.value, top.value);
-        if pen.text_size(&t.text, fs, false).0 > max_w {
-            t.text = format!("{}–{}", bot.value, top.value);
-        }
+        // Named with its range, never a bare range: fewer decimals before fewer words.
+        t.text = run_text(pen, top.run, bot.y, top.y, max_w);
     }
     tags
 }
@@ -1196,6 +1270,15 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
             if w <= max_w {
                 widest = widest.max(w);
             }
+        }
+    }
+    // Room for a run of one kind at one decimal ("lost levels 144.3–158.1"), should its
+    // tags join.
+    for (k, i) in idx.iter().enumerate() {
+        let l = &labels[*i];
+        if let Some(m) = idx[k + 1..].iter().map(|j| &labels[*j]).find(|m| m.run == l.run) {
+            let t = format!("{} {}–{}", l.run, crate::fmt::minus(m.y, 1), crate::fmt::minus(l.y, 1));
+            widest = widest.max(pen.text_size(&t, fs, false).0.min(max_w));
         }
     }
     if widest == 0 {

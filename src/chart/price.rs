@@ -133,16 +133,71 @@ fn polylines(f: &Frame, range: std::ops::Range<usize>, ys: &[f64]) -> Vec<Vec<(i
     out
 }
 
-/// A level's source name, with " was" added to a moving average ("SMA50" → "SMA50 was", the
-/// tag then reading "SMA50 was 190.00"): F1 records a moving average at its value on the day the
-/// leg crossed it, which can differ much from today's average the note quotes (184.83 on
-/// 2022-06-17), so the label says it is a past value. Short enough for the capped column.
-pub(crate) fn with_cross(name: &str) -> String {
-    if is_moving_average(name) {
-        format!("{name} was")
-    } else {
-        name.to_string()
+/// The name of H1's latest swing high, in words: "lower high", "higher high" or "equal high",
+/// by H1's own `structure` when given, else by comparing the two highs (a lower high stays a
+/// lower high after a close overturned it). The marker, the label column and the phone labels
+/// all use it, so one level has one name.
+pub(crate) fn last_high_name(lh: &super::annotate::LowerHigh) -> &'static str {
+    match lh.structure {
+        Some(SwingStructure::HigherHigh) => "higher high",
+        Some(SwingStructure::LowerHigh) => "lower high",
+        Some(SwingStructure::Equal) => "equal high",
+        _ if lh.h_last < lh.h_prev => "lower high",
+        _ if lh.h_last > lh.h_prev => "higher high",
+        _ => "equal high",
     }
+}
+
+/// The legend entry of the swing-high markers: a standing lower high with its confirming low
+/// (the dashed line) says what that low is; otherwise the markers are the two swing highs.
+fn lh_legend(lh: &super::annotate::LowerHigh) -> &'static str {
+    match (lh.stands(), lh.lmid.is_some()) {
+        (true, true) => "lower high (trigger low: the swing low between the two highs)",
+        (true, false) => "lower high",
+        _ => "swing highs",
+    }
+}
+
+/// The name of the swing low between a standing lower high's two highs, whose close below
+/// confirmed it (the note: "the swing low between the two highs").
+pub(crate) const CONFIRMING_LOW: &str = "trigger low";
+
+/// The compression cluster's top and bottom names, one pair for the weekly and 3-day charts:
+/// "old squeeze top" when D1 calls the zone too old to be a level, "wide squeeze top" when too
+/// wide, else "squeeze top".
+pub(crate) fn squeeze_names(a: &Annotations) -> (&'static str, &'static str) {
+    match a.cluster_stale {
+        Some(crate::signals::ZoneStatus::Old) => ("old squeeze top", "old squeeze low"),
+        Some(_) => ("wide squeeze top", "wide squeeze low"),
+        None => ("squeeze top", "squeeze low"),
+    }
+}
+
+/// The name a risk level at `v` takes on the daily chart when a swing marker already names that
+/// price (the latest swing high: "lower high"; the prior one: "swing high"), so the column and
+/// the marker say the same.
+fn swing_name_at(a: &Annotations, v: f64) -> Option<&'static str> {
+    let lh = a.lower_high.as_ref()?;
+    let same = |x: f64| crate::fmt::price(x) == crate::fmt::price(v);
+    if same(lh.h_last) {
+        Some(last_high_name(lh))
+    } else if same(lh.h_prev) {
+        Some("swing high")
+    } else {
+        None
+    }
+}
+
+/// A moving-average source in words: "SMA50" → "50-day avg", "EMA21" → "21-day EMA"; `None`
+/// for any other name. The chart draws no average line, so the name says which average the
+/// level is (its value when the leg crossed it, as the legend says).
+pub(crate) fn ma_words(name: &str) -> Option<String> {
+    let n = name.trim();
+    if !is_moving_average(n) {
+        return None;
+    }
+    let days = &n[3..];
+    Some(if n.starts_with("SMA") { format!("{days}-day avg") } else { format!("{days}-day EMA") })
 }
 
 /// True for F1's moving-average source names ("SMA50", "EMA21").
@@ -154,9 +209,9 @@ pub(crate) fn is_moving_average(name: &str) -> bool {
 }
 
 /// A level's name in the label column, in words (F1's sources, dates left out: "swing high
-/// 2025-02-14" → "swing high"; "HVN" → "vol. node"; repeats
-/// once): the first source by its name ("SMA50 was"); no unexplained "+3" for the others, which
-/// the note lists.
+/// 2025-02-14" → "swing high"; "HVN" → "vol. node"; "SMA50" → "50-day avg"; repeats
+/// once): the first source by its name; no unexplained "+3" for the others, which the note
+/// lists.
 pub(crate) fn level_col_name(label: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     for p in label.split(" + ").map(str::trim).filter(|p| !p.is_empty()) {
@@ -176,7 +231,7 @@ pub(crate) fn level_col_name(label: &str) -> String {
     }
     match parts.as_slice() {
         [] => "level".to_string(),
-        [p, ..] => with_cross(&truncate(p, 11)),
+        [p, ..] => ma_words(p).unwrap_or_else(|| truncate(p, 12)),
     }
 }
 
@@ -205,11 +260,11 @@ fn truncate(s: &str, n: usize) -> String {
 fn stop_legend(stops: &[Stop]) -> String {
     let tag = |t: &str| stops.iter().any(|s| s.tag == t);
     if tag("stop") {
-        "risk levels on this timeframe (stop: the level the note's lead names)".into()
+        "risk levels (stop: a close beyond it proves the idea wrong)".into()
     } else if tag("watch") {
-        "risk levels on this timeframe (watch: the levels the note's lead names)".into()
+        "risk levels (watch: a close beyond one sets the direction)".into()
     } else {
-        "risk levels of the Risk table on this timeframe".into()
+        "risk levels (a close beyond one goes against the idea)".into()
     }
 }
 
@@ -277,7 +332,11 @@ impl TfScene<'_> {
         let mut out: Vec<String> = Vec::new();
         match k {
             0 => {
-                out.extend(["up / down".to_string(), "Bollinger (20, 2)".to_string()]);
+                out.extend([
+                    "up / down".to_string(),
+                    LAST_CLOSE.to_string(),
+                    "Bollinger (20, 2)".to_string(),
+                ]);
                 match self.layers {
                     Layers::Weekly => {
                         if a.cluster.is_some() {
@@ -288,6 +347,9 @@ impl TfScene<'_> {
                             if a.bands.len() > 1 {
                                 out.push("earlier squeeze bands".into());
                             }
+                        }
+                        if !self.stops.is_empty() {
+                            out.push(stop_legend(&self.stops));
                         }
                         if a.reclaim_date.is_some() {
                             out.push(reclaim_words(a.cluster_state).1.into());
@@ -300,6 +362,9 @@ impl TfScene<'_> {
                         if a.cluster.is_some() {
                             out.push("weekly squeeze-zone top".into());
                         }
+                        if !self.stops.is_empty() {
+                            out.push(stop_legend(&self.stops));
+                        }
                         if a.breakout_date.is_some() {
                             out.push(breakout_words(a.zone_state, true).1.into());
                         }
@@ -307,6 +372,10 @@ impl TfScene<'_> {
                     Layers::Daily => {
                         if !a.levels.is_empty() {
                             out.push(levels_name(a).into());
+                        }
+                        // Risk levels come before the markers, as the drawn legend orders them.
+                        if !self.stops.is_empty() {
+                            out.push(stop_legend(&self.stops));
                         }
                         if !a.dist_days.is_empty() {
                             out.push(format!("distribution day ({})", a.dist_days.len()));
@@ -317,13 +386,10 @@ impl TfScene<'_> {
                         if let Some((_, rank)) = a.volume_day {
                             out.push(super::annotate::volume_day_name(rank));
                         }
-                        if a.lower_high.is_some() {
-                            out.push("swing highs".into());
+                        if let Some(lh) = &a.lower_high {
+                            out.push(lh_legend(lh).into());
                         }
                     }
-                }
-                if !self.stops.is_empty() {
-                    out.push(stop_legend(&self.stops));
                 }
             }
             1 => {
@@ -388,14 +454,14 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     out.push(EdgeLabel {
                         y: c.hi,
-                        text: format!("squeeze-zone top {:.2}", c.hi),
+                        text: format!("{} {:.2}", squeeze_names(a).0, c.hi),
                         color: cl,
                         from: 0.0,
                     });
                     if c.lo < c.hi {
                         out.push(EdgeLabel {
                             y: c.lo,
-                            text: format!("squeeze-zone bottom {:.2}", c.lo),
+                            text: format!("{} {:.2}", squeeze_names(a).1, c.lo),
                             color: cl,
                             from: 0.0,
                         });
@@ -414,7 +480,7 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     out.push(EdgeLabel {
                         y: c.hi,
-                        text: format!("weekly squeeze-zone top {:.2}", c.hi),
+                        text: format!("{} {:.2}", squeeze_names(a).0, c.hi),
                         color: cl,
                         from: 0.0,
                     });
@@ -427,11 +493,13 @@ impl TfScene<'_> {
                     let parts: Vec<&str> = l.label.split(" + ").filter(|p| !p.trim().is_empty()).collect();
                     // A moving average reads "SMA50 was 190.00": its value when crossed.
                     let first = parts.first().map(|p| truncate(p.trim(), 22));
+                    let t = match (first.as_deref().and_then(ma_words), parts.len()) {
+                        (Some(p), 1) => format!("{p} {:.2}", l.price),
+                        (Some(p), k) => format!("{p} {:.2}, and {} more", l.price, k - 1),
+                        _ => String::new(),
+                    };
                     let t = match (first, parts.len()) {
-                        (Some(p), 1) if is_moving_average(&p) => format!("{p} was {:.2}", l.price),
-                        (Some(p), k) if is_moving_average(&p) => {
-                            format!("{p} was {:.2}, and {} more", l.price, k - 1)
-                        }
+                        _ if !t.is_empty() => t,
                         (Some(p), 1) => format!("{:.2} {p}", l.price),
                         (Some(p), k) => format!("{:.2} {p} and {} more", l.price, k - 1),
                         (None, _) => format!("{:.2}", l.price),
@@ -442,7 +510,7 @@ impl TfScene<'_> {
                     if let Some(m) = lh.lmid {
                         out.push(EdgeLabel {
                             y: m,
-                            text: format!("lower-high trigger {m:.2}"),
+                            text: format!("{CONFIRMING_LOW} {m:.2}"),
                             color: pal.risk.to_rgba(),
                             from: 0.0,
                         });
@@ -463,9 +531,17 @@ impl TfScene<'_> {
                 Some(l) => {
                     l.color = pal.risk.to_rgba();
                 }
+                // A swing high its marker already names at this price gets no second label.
+                None if self.layers == Layers::Daily
+                    && tag != "stop"
+                    && tag != "watch"
+                    && swing_name_at(a, *v).is_some() => {}
                 None => out.push(EdgeLabel {
                     y: *v,
-                    text: format!("{tag} {v:.2}"),
+                    text: match (self.layers, swing_name_at(a, *v)) {
+                        (Layers::Daily, Some(n)) => format!("{n} · {tag} {v:.2}"),
+                        _ => format!("{tag} {v:.2}"),
+                    },
                     color: pal.risk.to_rgba(),
                     from: RISK_FROM,
                 }),
@@ -480,39 +556,41 @@ impl TfScene<'_> {
         let mut out = Vec::new();
         let a = self.ann;
         let cl = pal.cluster.to_rgba();
-        let mut push = |y: f64, name: &str, color: RGBAColor| {
-            out.push(ColLabel { y, name: name.to_string(), value: crate::fmt::price(y), color });
+        // A run of F1's levels is named as the legend names them; any other run is "levels".
+        let level_run = match super::annotate::levels_verb(a) {
+            Some("lost") => "lost levels",
+            Some("reclaimed") => "reclaimed levels",
+            _ => "levels",
+        };
+        let mut push = |y: f64, name: &str, color: RGBAColor, run: &'static str| {
+            out.push(ColLabel { y, name: name.to_string(), value: crate::fmt::price(y), color, run });
         };
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
-                    let (top, low) = match a.cluster_stale {
-                        Some(crate::signals::ZoneStatus::Old) => ("old squeeze top", "old squeeze low"),
-                        Some(_) => ("wide squeeze top", "wide squeeze low"),
-                        None => ("squeeze top", "squeeze low"),
-                    };
-                    push(c.hi, top, cl);
+                    let (top, low) = squeeze_names(a);
+                    push(c.hi, top, cl, "squeeze zone");
                     if c.lo < c.hi {
-                        push(c.lo, low, cl);
+                        push(c.lo, low, cl, "squeeze zone");
                     }
                 }
             }
             Layers::ThreeDay => {
                 if let Some(z) = &a.zone {
-                    push(z.hi, "zone top", pal.zone.to_rgba());
+                    push(z.hi, "zone top", pal.zone.to_rgba(), "zone");
                 }
                 if let Some(c) = &a.cluster {
-                    push(c.hi, "squeeze top", cl);
+                    push(c.hi, squeeze_names(a).0, cl, "squeeze zone");
                 }
             }
             Layers::Daily => {
                 for l in &a.levels {
                     let name = level_col_name(&l.label);
-                    push(l.price, &name, pal.level.to_rgba());
+                    push(l.price, &name, pal.level.to_rgba(), level_run);
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
-                        push(m, "LH low", pal.risk.to_rgba());
+                        push(m, CONFIRMING_LOW, pal.risk.to_rgba(), "risk levels");
                     }
                 }
             }
@@ -530,7 +608,15 @@ impl TfScene<'_> {
                     }
                     l.color = pal.risk.to_rgba();
                 }
-                None => out.push(ColLabel { y: *v, name: tag.clone(), value, color: pal.risk.to_rgba() }),
+                None => {
+                    // A swing high a marker names keeps the marker's name ("lower high · watch").
+                    let name = match (self.layers, swing_name_at(a, *v)) {
+                        (Layers::Daily, Some(n)) if tag == "stop" || tag == "watch" => format!("{n} · {tag}"),
+                        (Layers::Daily, Some(n)) => n.to_string(),
+                        _ => tag.clone(),
+                    };
+                    out.push(ColLabel { y: *v, name, value, color: pal.risk.to_rgba(), run: "risk levels" })
+                }
             }
         }
         out
@@ -694,11 +780,16 @@ impl TfScene<'_> {
         // run under it to the tick labels; the last-price tag is on the axis.
         let col_w = self.col_w.get();
         let fa = self.axis_frame(f);
-        let col_tags = super::panel::col_layout(pen, f, col, &[]);
+        let text_w = col_w - pen.px(13.0) - pen.px(10.0);
+        let col_tags = super::panel::col_layout(pen, f, col, &[], text_w);
         draw_y_axis(pen, &fa, TickFmt::Fixed, &[last_y])?;
 
+        // The last-price tag's colour is its bar's: up or down on the bar before.
+        let up = self.n() < 2 || last_close >= b.close[self.n() - 2];
+        let tag_rgb = if up { pal.up } else { pal.down };
         let mut legend: Vec<(Swatch, String)> = vec![
             (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),
+            (Swatch::Box(tag_rgb.to_rgba()), LAST_CLOSE.into()),
             (Swatch::Line(Palette::alpha(pal.band, 0.8)), "Bollinger (20, 2)".into()),
         ];
 
@@ -901,15 +992,12 @@ impl TfScene<'_> {
                 }
                 if let Some(lh) = &a.lower_high {
                     self.draw_lower_high(pen, f, lh, &tops)?;
-                    let name = if lh.stands() { "lower high" } else { "swing highs" };
-                    legend.push((Swatch::Diamond(pal.risk.to_rgba()), name.into()));
+                    legend.push((Swatch::Diamond(pal.risk.to_rgba()), lh_legend(lh).into()));
                 }
             }
         }
 
         // Last-price line under the level labels.
-        let up = self.n() < 2 || last_close >= b.close[self.n() - 2];
-        let tag_rgb = if up { pal.up } else { pal.down };
         pen.dashed(
             (f.x0, last_y),
             (fa.x1, last_y),
@@ -1087,15 +1175,8 @@ impl TfScene<'_> {
         // The latest high named by H1's own `structure` (HH / LH / EQ) when given, else by
         // comparing the two: a lower high stays "LH" even after a close overturned it (the
         // legend then says "swing highs", and no trigger line is drawn).
-        let last_name = match lh.structure {
-            Some(SwingStructure::HigherHigh) => "HH",
-            Some(SwingStructure::LowerHigh) => "LH",
-            Some(SwingStructure::Equal) => "EQH",
-            _ if lh.h_last < lh.h_prev => "LH",
-            _ if lh.h_last > lh.h_prev => "HH",
-            _ => "EQH",
-        };
-        let pts = [(at(lh.h_prev_date), lh.h_prev, "H"), (at(lh.h_last_date), lh.h_last, last_name)];
+        let last_name = last_high_name(lh);
+        let pts = [(at(lh.h_prev_date), lh.h_prev, "swing high"), (at(lh.h_last_date), lh.h_last, last_name)];
         // Markers first, then their labels, so no label is placed where a later marker lands.
         let mut marks = Vec::new();
         for (i, v, name) in pts {
@@ -1119,13 +1200,30 @@ impl TfScene<'_> {
         }
         // The latest high (the one the note's risk read names) is labelled first, so its label
         // sits next to its marker; the prior high's label finds room around it.
+        // On a narrow plot (a phone) only the latest high is labelled: the words take more room
+        // than the old "H"/"LH" did, and the prior high's value is in the note.
+        let narrow = ((f.x1 - f.x0) as f64 / pen.s) < 450.0;
         for (x, y, v, name, near, same_bar) in marks.into_iter().rev() {
+            if narrow && name == "swing high" {
+                continue;
+            }
             // A high on a distribution day's bar gets one label naming both, in words; the
             // triangles of neighbouring bars stay their own markers (the legend names them).
+            // The lead's word for a level at this high ("watch", "stop") joins the marker's
+            // label, so the marker and the column's tag name one level the same way.
+            let lead = self
+                .stops
+                .iter()
+                .find(|s| {
+                    (s.tag == "stop" || s.tag == "watch")
+                        && crate::fmt::price(s.value) == crate::fmt::price(v)
+                })
+                .map(|s| format!(" · {}", s.tag))
+                .unwrap_or_default();
             let text = if same_bar && near > 0 {
-                format!("{name} {v:.2} on a distribution day")
+                format!("{name} {v:.2}{lead} on a distribution day")
             } else {
-                format!("{name} {v:.2}")
+                format!("{name} {v:.2}{lead}")
             };
             let yl = y - r - pen.px(3.0);
             let mut cands = vec![
@@ -1373,8 +1471,8 @@ impl TfScene<'_> {
                 }
             }
             if let Some((_, v)) = pts.last() {
-                // The value as the note's risk table quotes it (shares, millions).
-                let val = crate::fmt::shares_m(*v);
+                // In the axis's unit (a 2.68B line on a B axis, not 2,684.9M).
+                let val = count_in_unit(*v, f.ymax.abs().max(f.ymin.abs()));
                 if f.contains_y(*v) && self.col_w.get() > 0 {
                     // Named in the label column at the line's right end, where the line is (its
                     // state is in the legend).
@@ -1432,9 +1530,15 @@ impl TfScene<'_> {
         Some(ColLabel {
             y: *v,
             name: what.into(),
-            value: crate::fmt::shares_m(*v),
+            value: count_in_unit(*v, self.obv_max_abs()),
             color: pal.risk.to_rgba(),
+            run: "OBV lines",
         })
+    }
+
+    /// The largest OBV magnitude over the window (the axis unit follows it).
+    fn obv_max_abs(&self) -> f64 {
+        self.obv[self.start..].iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()))
     }
 
     /// D3's weekly OBV trendline as (x, value) points from its anchor week to the last bar, with
@@ -1529,6 +1633,17 @@ fn above_marker<B: DrawingBackend>(
     cands
 }
 
+/// A count (OBV) in the unit an axis reaching `axis_max_abs` labels its ticks with
+/// ([`super::canvas::count_unit`]): "2.68B" on a B axis, "684.9M" on an M axis.
+pub(crate) fn count_in_unit(v: f64, axis_max_abs: f64) -> String {
+    let (div, suf) = super::canvas::count_unit(axis_max_abs);
+    let dec = if suf == "B" { 2 } else { 1 };
+    format!("{}{suf}", crate::fmt::minus(v / div, dec))
+}
+
+/// The legend entry of the last-price tag on the value axis.
+const LAST_CLOSE: &str = "last close (in its bar's up / down colour)";
+
 /// Where the daily level stubs start, as a fraction of the plot width (the latest ~12%).
 const LEVEL_FROM: f64 = 0.88;
 /// Where the risk lines start (the latest third of the window).
@@ -1541,10 +1656,14 @@ const REVERSAL: &str = "high-volume reversal";
 /// The legend name of the F1 levels: reclaimed or lost only when F1 says so (its state and the
 /// leg's `direction`); a leg that crossed levels price did not stay beyond merely crossed them.
 fn levels_name(a: &Annotations) -> &'static str {
-    match super::annotate::levels_verb(a) {
-        Some("reclaimed") => "levels reclaimed by the latest leg",
-        Some("lost") => "levels lost in the latest leg",
-        _ => "levels crossed by the latest leg",
+    let avg = a.levels.iter().any(|l| l.label.split(" + ").any(is_moving_average));
+    match (super::annotate::levels_verb(a), avg) {
+        (Some("reclaimed"), false) => "levels reclaimed by the latest leg",
+        (Some("lost"), false) => "levels lost in the latest leg",
+        (_, false) => "levels crossed by the latest leg",
+        (Some("reclaimed"), true) => "levels reclaimed by the latest leg (averages as they were then)",
+        (Some("lost"), true) => "levels lost in the latest leg (averages as they were then)",
+        (_, true) => "levels crossed by the latest leg (averages as they were then)",
     }
 }
 
@@ -1642,10 +1761,11 @@ mod tests {
 
     #[test]
     fn level_names_in_the_column_are_words_not_plus_counts() {
-        assert_eq!(level_col_name("SMA50"), "SMA50 was");
+        assert_eq!(level_col_name("SMA50"), "50-day avg");
+        assert_eq!(level_col_name("EMA21 + SMA50"), "21-day EMA");
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
-        assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "SMA20 was");
+        assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
         assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "swing low");
     }
 

@@ -197,10 +197,11 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         let svg = |name: &str| charts.iter().find(|c| c.name == name).unwrap().svg.clone().unwrap();
         assert!(svg("weekly").contains("squeeze-zone top"));
         assert!(svg("3day").contains("zone top"));
-        assert!(svg("daily").contains("LH low"));
+        assert!(svg("daily").contains("trigger low"));
         // A moving-average level is its value when the leg crossed it, which the label and
         // the alt text say, so it cannot be read as today's average (which the note quotes).
-        assert!(svg("daily").contains("SMA50 was "), "daily level label names the crossing");
+        assert!(svg("daily").contains("50-day avg "), "daily level label names the average in words");
+        assert!(svg("daily").contains("(averages as they were then)"), "the legend says when");
         assert!(!svg("daily").contains("POC was"), "only moving averages get 'at cross'");
         assert!(svg("macro").contains("falling helps a long"));
         // Alt text comes from the evidence.
@@ -252,7 +253,7 @@ fn missing_evidence_draws_no_annotation_and_never_panics() {
     let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
     assert_eq!(names(&charts), ["weekly", "3day", "daily"], "no benchmark, no macro: no such charts");
     let daily = charts[2].svg.as_deref().unwrap();
-    assert!(!daily.contains("lower-high trigger") && !daily.contains("squeeze-zone top"));
+    assert!(!daily.contains("trigger low") && !daily.contains("squeeze-zone top"));
     assert!(!charts[0].svg.as_deref().unwrap().contains("squeeze-zone top"));
     // SVG-only rendering leaves the PNG empty and gives the same SVG.
     let svg_only = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg(false)).unwrap();
@@ -507,7 +508,7 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     a.signals.push(b2.conclude(State::Neutral, 0.0, Branch::None));
     let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
     let m = charts.iter().find(|c| c.name == "macro").unwrap();
-    assert!(m.alt.contains("over 6 months −0.45;"), "{}", m.alt);
+    assert!(m.alt.contains("over 6 months −0.45 pts;"), "{}", m.alt);
     assert!(m.alt.contains("over 3 months +0.60 pts;"), "{}", m.alt);
     assert!(!m.alt.contains("five-year view"), "{}", m.alt);
     let svg = m.svg.as_deref().unwrap();
@@ -573,7 +574,8 @@ fn an_obv_support_line_beyond_the_panel_is_clipped_with_an_arrow_and_its_value()
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
     let svg = render_all_svg_named(&a, "daily");
-    assert!(svg.contains("OBV line 3,203.1M ↑"), "no clipped OBV line label");
+    // In the axis's unit (B), not the note's millions beside a B axis.
+    assert!(svg.contains("OBV line 3.20B ↑"), "no clipped OBV line label");
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
     check_layouts("2025-12-12 OBV line", &a);
 }
@@ -632,7 +634,8 @@ fn only_the_level_the_lead_names_is_labelled_stop_and_coinciding_levels_share_on
         };
         for (name, tf) in [("weekly", "weekly"), ("3day", "3-day"), ("daily", "daily")] {
             let text = svg(name);
-            match stop.filter(|l| l.timeframe() == tf) {
+            // The daily chart also draws the lead's stop when another timeframe's close decides it.
+            match stop.filter(|l| l.timeframe() == tf || tf == "daily") {
                 Some(l) => {
                     let v = format!("{:.2}", l.value);
                     assert!(
@@ -648,9 +651,12 @@ fn only_the_level_the_lead_names_is_labelled_stop_and_coinciding_levels_share_on
             // names at the same price joins that label.
             for l in a.stance.invalidation.iter().filter(|l| l.timeframe() == tf) {
                 let v = format!(" {:.2}", l.value);
-                // Swing markers ("LH 169.14") name the pivot, not the level.
+                // Swing markers ("lower high 169.14") name the pivot; the column's tag at the same
+                // price takes the marker's name.
                 let marker = |x: &str| {
-                    ["H ", "HH ", "LH ", "L ", "HL ", "LL "].iter().any(|p| x.trim().starts_with(p))
+                    ["swing high ", "lower high ", "higher high ", "equal high "]
+                        .iter()
+                        .any(|p| x.trim().starts_with(p))
                 };
                 let n = text.lines().filter(|x| x.trim_end().ends_with(&v) && !marker(x)).count();
                 assert!(n <= 1, "{as_of} {name}:{v} labelled {n} times");
@@ -675,8 +681,8 @@ fn a_lower_high_is_never_labelled_h_even_once_overturned() {
         let svg = render_all_svg_named(&a, "daily");
         let v = format!("{h_last:.2}");
         let named = |p: &str| svg.lines().any(|l| l.trim().starts_with(&format!("{p} {v}")));
-        assert!(named("LH"), "overturned {overturned}: the lower high {v} is not labelled LH");
-        assert!(!named("H"), "overturned {overturned}: the lower high {v} is labelled H");
+        assert!(named("lower high"), "overturned {overturned}: the lower high {v} is not labelled so");
+        assert!(!named("swing high"), "overturned {overturned}: the lower high {v} is labelled swing high");
     }
 }
 
@@ -791,7 +797,7 @@ fn the_lower_high_label_sits_next_to_its_marker() {
     let svg = render_all_svg_named(&a, "daily");
     let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
     let l = lays.iter().find(|l| l.name == "daily").unwrap();
-    let (x, y, text) = svg_text_at(&svg, "LH ").expect("no LH label");
+    let (x, y, text) = svg_text_at(&svg, "lower high ").expect("no lower-high label");
     let b = l
         .boxes
         .iter()
@@ -807,4 +813,88 @@ fn the_lower_high_label_sits_next_to_its_marker() {
     assert!(near <= 20, "'{text}' is {near} px from the nearest marker");
     assert!(!svg.contains("· 1 distribution day"), "a cryptic merged marker label");
     check_layouts("QQQ", &a);
+}
+
+/// The text lines of an SVG (the content between tags, one per line).
+fn svg_texts(svg: &str) -> Vec<&str> {
+    svg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('<')).collect()
+}
+
+/// Issue 13 (charts8): at the golden dates every price-level risk level of the note is drawn on
+/// the chart of its timeframe with its value, and the level the lead names (stop, or a neutral
+/// note's two watch levels) also on the daily chart; the daily label column holds at most
+/// six tags, and a tag joining several levels names them ("lost levels 144–158", never a bare
+/// range); no shorthand ("LH", "H 201.99", "SMA50 was") and no pointer to the note's Risk
+/// table; macro changes that round to zero read "unchanged".
+#[test]
+fn every_risk_level_is_drawn_on_its_timeframe_and_labels_are_words() {
+    use marketnote::signals::stance::headline;
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in [Some("2020-03-20"), Some("2022-09-30"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let what = as_of.unwrap_or("last date");
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, as_of.map(d)).unwrap();
+        let charts = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+        let svg = |n: &str| charts.iter().find(|c| c.name == n).and_then(|c| c.svg.clone()).unwrap();
+        let has = |svg: &str, v: f64| {
+            let p = marketnote::fmt::price(v);
+            svg_texts(svg).iter().any(|t| t.contains(&p))
+        };
+        for l in &a.stance.invalidation {
+            let name = match l.timeframe() {
+                "weekly" => "weekly",
+                "3-day" => "3day",
+                "daily" => "daily",
+                _ => continue,
+            };
+            assert!(has(&svg(name), l.value), "{what}: {} {} is not on the {name} chart", l.label, l.value);
+        }
+        let lead: Vec<_> = match a.stance.stance {
+            StanceKind::Neutral => [StanceKind::Long, StanceKind::Short]
+                .iter()
+                .filter_map(|s| headline(&a.stance.invalidation, *s).map(|(l, _)| l))
+                .collect(),
+            s => headline(&a.stance.invalidation, s).map(|(l, _)| l).into_iter().collect(),
+        };
+        let daily = svg("daily");
+        for l in lead.iter().filter(|l| matches!(l.timeframe(), "weekly" | "3-day" | "daily")) {
+            assert!(has(&daily, l.value), "{what}: the lead's level {} is not on the daily chart", l.value);
+        }
+        for name in ["weekly", "3day", "daily"] {
+            let s = svg(name);
+            for t in svg_texts(&s) {
+                let first = t.chars().next().unwrap();
+                assert!(
+                    !(first.is_ascii_digit() && t.contains('–')),
+                    "{what} {name}: a bare range '{t}' names no levels"
+                );
+                for bad in ["H ", "LH ", "HH ", "EQH ", "LH low", "SMA", "EMA"] {
+                    assert!(!t.starts_with(bad), "{what} {name}: shorthand '{t}'");
+                }
+                assert!(!t.contains(" was "), "{what} {name}: '{t}'");
+                assert!(!t.contains("Risk table"), "{what} {name}: '{t}' points to the note");
+            }
+        }
+        let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+        let l = lays.iter().find(|l| l.name == "daily").unwrap();
+        let p = l.boxes.iter().find(|(k, _)| *k == "panel").unwrap().1;
+        // The price panel's column tags: right of the plot, within its height.
+        let col = l.boxes.iter().filter(|(k, b)| *k == "tag" && b[0] > p[2] && b[3] <= p[3] + 40).count();
+        assert!(col <= 6 + 1, "{what}: {col} tags beside the daily price panel (six and the last price)");
+        assert!(!svg("macro").contains('±'), "{what}: a macro change reads ±");
+    }
+}
+
+/// A 3-day or weekly chart whose last bar ends before the as-of date says so in its subtitle.
+#[test]
+fn a_bar_ending_before_the_as_of_date_is_said_in_the_subtitle() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2020-03-20"))).unwrap();
+    let three = render_all_svg_named(&a, "3day");
+    assert!(
+        three.contains("last 3-day bar ends Mar 19"),
+        "the 3-day subtitle does not say where its bar ends"
+    );
+    assert!(!render_all_svg_named(&a, "daily").contains("bar ends"));
 }
