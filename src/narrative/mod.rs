@@ -962,18 +962,18 @@ fn title_level(l: &Invalidation) -> &'static str {
     }
 }
 
-/// What a broken level did, in a title's words: "price fell below the swing low", "OBV broke its
-/// support line".
+/// Where price stands after a broken level, in a title's words: "below the swing low", "OBV
+/// below its support line".
 fn title_break(l: &Invalidation) -> String {
     if l.basis == "OBV" {
         return if l.trigger == Trigger::CloseAbove {
-            "OBV rose back above its broken support".into()
+            "OBV back above broken support".into()
         } else {
-            "OBV broke its support line".into()
+            "OBV below its support line".into()
         };
     }
-    let verb = if l.trigger == Trigger::CloseAbove { "rose above" } else { "fell below" };
-    format!("price {verb} {}", title_level(l))
+    let side = if l.trigger == Trigger::CloseAbove { "above" } else { "below" };
+    format!("{side} {}", title_level(l))
 }
 
 /// `head` with `tail` appended when the whole stays within [`TITLE_MAX`] characters.
@@ -1027,17 +1027,23 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                         None => format!("Signals lean {word}, but the record says wait"),
                     }
                 }
+                // A trade only after a long way: said plainly, with no level to wait for.
+                (_, Some(e), _, _) if stop_out_of_reach(e) => format!(
+                    "{prefix}no {} here, its stop {} away",
+                    idea.clone().unwrap_or_else(|| "trade".into()),
+                    crate::fmt::pct_abs(e.level.value / e.as_of_close.0 - 1.0)
+                ),
                 (_, Some(e), _, _) => format!(
                     "{prefix}{} on hold, its stop {} away",
                     idea.clone().unwrap_or_else(|| "trade".into()),
                     crate::fmt::pct_abs(e.level.value / e.as_of_close.0 - 1.0)
                 ),
                 (_, _, Some(l), _) => format!(
-                    "{prefix}{} on hold after {}",
+                    "{prefix}{} on hold, {}",
                     idea.clone().unwrap_or_else(|| "trade".into()),
                     title_break(l)
                 ),
-                (_, _, None, Some(l)) => format!("{prefix}no trade yet after {}", title_break(l)),
+                (_, _, None, Some(l)) => format!("{prefix}no trade yet, {}", title_break(l)),
                 (_, _, None, None) => format!("{prefix}no trade yet"),
             };
             let head = capitalise(&head);
@@ -1112,10 +1118,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 ("short", -1.0, StanceKind::Short)
             };
             let why = reasons(dir, 3);
+            // An outright position in the instrument; the benchmark is context only.
             if why.is_empty() {
-                out.push(format!("The idea is {word} {s}."));
+                out.push(format!("The idea is an outright {word} in {s}."));
             } else {
-                out.push(format!("The idea is {word} {s}: {}.", and_reasons(&why)));
+                out.push(format!("The idea is an outright {word} in {s}: {}.", and_reasons(&why)));
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
