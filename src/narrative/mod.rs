@@ -1287,7 +1287,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         let mut t = track_text::track_sentence(&e, s, st.stance);
         if record_against {
             let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
-                .map(|(l, d)| (price(l.value), d));
+                // One close: the stop's distance from the as-of close.
+                .map(|(l, _)| (price(l.value), as_of_close(a) / l.value - 1.0));
             verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
         } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));
