@@ -82,7 +82,7 @@ print()
 print("| stance | week-ends | cases | IWM higher | IWM median | ahead of SPY | median vs SPY |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for k in ["Long", "Neutral", "Short"]:
-    sel = [r for r in rows if r["stance"] == k]
+    sel = [r for r in rows if r.get("published_stance", r.get("stance")) == k]
     n, up, med = summary([num(r["fwd_13w"]) for r in sel])
     _, ahead, rmed = summary([num(r["rel_13w"]) for r in sel], pp=True)
     print(f"| {k} | {len(sel)} | {n} | {up} | {med} | {ahead} | {rmed} |")

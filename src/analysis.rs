@@ -182,7 +182,36 @@ pub fn add_history(a: &mut Analysis, walk: &history::Walk, tr: history::TrackRec
         br.sentence = crate::narrative::history_text::base_rate_sentence(br, &symbol);
     }
     a.track_record = Some(tr);
+    record_check(a, walk);
     for o in history::edge::temper(&mut a.stance, a.track_record.as_ref()) {
         a.stance.overrides.push(crate::narrative::track_text::override_sentence(&o, a.stance.stance));
+    }
+}
+
+/// The record check (SIGNALS.md §5, override 6; `[signals] record_check`, on by default): the
+/// score's long or short is checked against its own record in `walk`; a vetoed idea is held at
+/// Neutral (the levels become a Neutral note's), and one with too few earlier cases to judge
+/// stands at low conviction.
+fn record_check(a: &mut Analysis, walk: &history::Walk) {
+    use crate::signals::stance::{self, Conviction, RecordVerdict, StanceKind};
+    if !a.config.signals.record_check || a.stance.stance == StanceKind::Neutral {
+        return;
+    }
+    let Some(check) = history::edge::record_check(a, walk, a.stance.stance) else {
+        return;
+    };
+    a.stance.record = Some(check.clone());
+    match check.verdict {
+        RecordVerdict::Passed => {}
+        RecordVerdict::TooFew => a.stance.conviction = Conviction::Low,
+        RecordVerdict::Vetoed => {
+            stance::veto(&mut a.stance, check);
+            let sentence = a
+                .stance
+                .reasons
+                .last()
+                .map(|o| crate::narrative::stance_text::override_sentence(o, a.stance.stance));
+            a.stance.overrides.extend(sentence);
+        }
     }
 }

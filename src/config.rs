@@ -356,6 +356,11 @@ pub struct SignalParams {
     pub long_threshold: f64,
     /// Score at or below which the stance is Short.
     pub short_threshold: f64,
+    /// The record check (SIGNALS.md §5, override 6): a long or short is published only when its
+    /// own earlier week ends went its way at least half the time and at least as often as all
+    /// week ends; otherwise the note is Neutral and says which way the signals lean. `false`
+    /// publishes the score's stance as it is.
+    pub record_check: bool,
 }
 
 impl Default for SignalParams {
@@ -366,6 +371,7 @@ impl Default for SignalParams {
             reconstitution_days: Vec::new(),
             long_threshold: 0.20,
             short_threshold: -0.20,
+            record_check: true,
         }
     }
 }

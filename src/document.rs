@@ -91,8 +91,23 @@ pub fn signal(r: &SignalResult) -> Value {
 
 /// The stance block.
 pub fn stance(s: &Stance) -> Value {
+    // The lean is the stance before the record check: the held idea when it vetoed it.
+    let lean = s.watch.as_ref().filter(|w| w.record.is_some()).map_or(s.stance, |w| w.idea);
     json!({
         "stance": s.stance,
+        "lean": lean,
+        // SIGNALS.md §5, override 6; null for a neutral lean or with `record_check = false`.
+        "record_check": s.record.as_ref().map(|c| json!({
+            "lean": c.lean,
+            "cases": c.cases,
+            "went_its_way": c.went_its_way,
+            "all_cases": c.all_cases,
+            "all_went_its_way": c.all_went,
+            "base_rate": c.base_rate().map_or(Value::Null, num),
+            "since": c.since.map(|d| d.to_string()),
+            "weeks": c.weeks,
+            "verdict": c.verdict,
+        })),
         "conviction": s.conviction,
         "score": num(s.score),
         "coverage": num(s.coverage),

@@ -417,13 +417,17 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// The `backtest` CSV: a header, then one row per week end of `walk` with `from <= date <= to`:
-/// date, score, stance, coverage, every signal's state and strength, and the forward 4/13/26-week
+/// date, score, the stance before the record check (`raw_stance`), the stance the note would
+/// have published (`published_stance`: Neutral where the record check as of that week end
+/// vetoed it, [`edge::published_stances`]), coverage, every signal's state and strength, and the forward 4/13/26-week
 /// price returns and returns relative to the benchmark (fractions; empty when the horizon is
 /// after the as-of date or there is no benchmark).
 pub fn backtest_csv(a: &Analysis, walk: &Walk, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
     let ids: Vec<&'static str> =
         walk.rows.first().map(|r| r.signals.iter().map(|s| s.0.as_str()).collect()).unwrap_or_default();
-    let mut head: Vec<String> = ["date", "score", "stance", "coverage"].map(String::from).to_vec();
+    let mut head: Vec<String> =
+        ["date", "score", "raw_stance", "published_stance", "coverage"].map(String::from).to_vec();
+    let published = edge::published_stances(a, walk, a.config.signals.record_check);
     for id in &ids {
         head.push(format!("{id}_state"));
         head.push(format!("{id}_strength"));
@@ -436,11 +440,17 @@ pub fn backtest_csv(a: &Analysis, walk: &Walk, from: Option<NaiveDate>, to: Opti
     }
     let mut out = head.join(",");
     out.push('\n');
-    for r in walk.rows.iter().filter(|r| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t)) {
+    for (r, p) in walk
+        .rows
+        .iter()
+        .zip(&published)
+        .filter(|(r, _)| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t))
+    {
         let mut row = vec![
             r.date.to_string(),
             format!("{:.6}", r.score),
             stance_name(r.stance).to_string(),
+            stance_name(*p).to_string(),
             format!("{:.4}", r.coverage),
         ];
         for id in &ids {

@@ -48,7 +48,8 @@ pub fn analyze(
 /// Stages 2 and 4 together, the same analysis and charts as [`analyze`] then [`charts`] (same
 /// bytes), in less wall time: with `base_rates`, the history walk, its track record and the
 /// `track` chart run beside every other chart (which read nothing the walk adds: not the base
-/// rates, the track record or the conviction it tempers). Stage 3 ([`history`]) may run after
+/// rates, the track record or the conviction it tempers; when the record check changes the
+/// stance, they are drawn again). Stage 3 ([`history`]) may run after
 /// this: no chart reads "Since the last note".
 pub fn analyze_and_charts(
     cfg: &NoteConfig,
@@ -71,7 +72,15 @@ pub fn analyze_and_charts(
         },
         || charts(&a, theme),
     );
+    let before = (a.stance.stance, a.stance.invalidation.clone());
     crate::analysis::add_history(&mut a, &walk, tr);
+    // The record check can hold the stance at Neutral; the charts mark the stance's levels and
+    // colour the macro panels by it, so they are drawn again from the stance the note publishes.
+    let drawn = if (a.stance.stance, &a.stance.invalidation) != (before.0, &before.1) {
+        charts(&a, theme)
+    } else {
+        drawn
+    };
     let mut drawn = drawn?;
     if let Some(t) = track? {
         crate::chart::insert_track(&mut drawn, t);

@@ -7,7 +7,9 @@
 //! [`Override`] the narrative writes into `Stance::overrides`).
 
 use crate::history::{TrackRecord, CITED_WEEKS};
-use crate::signals::stance::{Conviction, LevelStatus, Stance, StanceFlag, StanceKind};
+use crate::signals::stance::{
+    Conviction, LevelStatus, RecordCheck, RecordVerdict, Stance, StanceFlag, StanceKind,
+};
 use chrono::Datelike;
 
 /// A rank correlation below this (in absolute value) is no ranking at all.
@@ -133,4 +135,99 @@ pub fn temper(stance: &mut Stance, tr: Option<&TrackRecord>) -> Vec<Override> {
         }
     }
     out
+}
+
+/// Running counts of resolved week ends for the record check: all of them, and each stance's.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    /// Week ends with a known outcome.
+    all: usize,
+    /// Of those, with the instrument higher / lower.
+    up: usize,
+    down: usize,
+    /// Long week ends with an outcome, and how many saw the instrument higher.
+    long: (usize, usize),
+    /// Short week ends with an outcome, and how many saw the instrument lower.
+    short: (usize, usize),
+    /// The first week end counted.
+    since: Option<chrono::NaiveDate>,
+}
+
+impl Tally {
+    fn add(&mut self, stance: StanceKind, date: chrono::NaiveDate, ret: f64) {
+        if !ret.is_finite() {
+            return;
+        }
+        self.since.get_or_insert(date);
+        self.all += 1;
+        self.up += usize::from(ret > 0.0);
+        self.down += usize::from(ret < 0.0);
+        match stance {
+            StanceKind::Long => self.long = (self.long.0 + 1, self.long.1 + usize::from(ret > 0.0)),
+            StanceKind::Short => self.short = (self.short.0 + 1, self.short.1 + usize::from(ret < 0.0)),
+            StanceKind::Neutral => {}
+        }
+    }
+
+    fn check(&self, lean: StanceKind) -> Option<RecordCheck> {
+        let (own, all_went) = match lean {
+            StanceKind::Long => (self.long, self.up),
+            StanceKind::Short => (self.short, self.down),
+            StanceKind::Neutral => return None,
+        };
+        Some(RecordCheck::judge(lean, own, (self.all, all_went), self.since, CITED_WEEKS))
+    }
+}
+
+/// The cited horizon in sessions.
+fn cited_sessions() -> usize {
+    crate::baserates::HORIZONS.iter().find(|(w, _)| *w == CITED_WEEKS).map_or(65, |h| h.1)
+}
+
+/// The record check of `lean` at `a`'s as-of date (SIGNALS.md §5, override 6), read from
+/// `walk` (a walk of `a`): the counted week ends (those the track record counts) whose stance
+/// before the check was `lean` and whose 13-week price outcome ended on or before the as-of date
+/// (no look-ahead), against all counted week ends with an outcome. None for a neutral lean.
+pub fn record_check(
+    a: &crate::Analysis,
+    walk: &crate::history::Walk,
+    lean: StanceKind,
+) -> Option<RecordCheck> {
+    let h = cited_sessions();
+    let mut t = Tally::default();
+    for r in super::counted(walk) {
+        if let Some(f) = crate::baserates::forward(a, crate::baserates::Measure::Price, r.di, h) {
+            t.add(r.stance, r.date, f);
+        }
+    }
+    t.check(lean)
+}
+
+/// The stance each week end of `walk` would have published: its stance before the check, or
+/// Neutral where the record check as of that week end vetoed it (the same rule as
+/// [`record_check`], reading only outcomes that ended by that week end). With `enabled` false,
+/// the stance as it was. One pass: outcomes are added as their windows close.
+pub fn published_stances(a: &crate::Analysis, walk: &crate::history::Walk, enabled: bool) -> Vec<StanceKind> {
+    if !enabled {
+        return walk.rows.iter().map(|r| r.stance).collect();
+    }
+    let h = cited_sessions();
+    let counted: Vec<&crate::history::WeekRow> = super::counted(walk).collect();
+    let mut next = 0;
+    let mut t = Tally::default();
+    walk.rows
+        .iter()
+        .map(|r| {
+            while next < counted.len() && counted[next].di + h <= r.di {
+                let c = counted[next];
+                let ret = a.daily.close[c.di + h] / a.daily.close[c.di] - 1.0;
+                t.add(c.stance, c.date, ret);
+                next += 1;
+            }
+            match t.check(r.stance) {
+                Some(c) if c.verdict == RecordVerdict::Vetoed => StanceKind::Neutral,
+                _ => r.stance,
+            }
+        })
+        .collect()
 }

@@ -656,18 +656,20 @@ fn breaks_on(l: &Invalidation) -> String {
     }
 }
 
-/// Where the last close stands against a level, e.g. "last weekly close 299.96, 12.9% above".
-fn standing(l: &Invalidation) -> Option<String> {
-    let c = l.last_close.filter(|c| c.is_finite())?;
+/// Where the as-of close (`close`) stands against a level, e.g. "close 12.9% above"; for an
+/// OBV line, OBV now. One close for every distance in the note: the as-of close.
+fn standing(l: &Invalidation, close: f64) -> Option<String> {
     if l.basis == "OBV" {
+        let c = l.last_close.filter(|c| c.is_finite())?;
         return Some(format!("OBV now {}", shares_m(c)));
     }
+    let c = Some(close).filter(|c| c.is_finite())?;
     let d = c / l.value - 1.0;
     let side = if c >= l.value { "above" } else { "below" };
     Some(if d.abs() < 0.0005 {
-        format!("{} {side} by less than 0.1%", l.basis)
+        format!("close {side} by less than 0.1%")
     } else {
-        format!("{} {} {side}", l.basis, pct_abs(d))
+        format!("close {} {side}", pct_abs(d))
     })
 }
 
@@ -696,7 +698,12 @@ pub fn status_words(l: &Invalidation) -> String {
 /// One Risk-table row. `held` is the idea a neutral note has on hold and the level whose break
 /// put it there: a row on the same signal is the line that broke, and says so (with the date)
 /// instead of reading only as a level against the other side.
-fn level_line(l: &Invalidation, neutral: bool, held: Option<(StanceKind, &Invalidation)>) -> LevelLine {
+fn level_line(
+    l: &Invalidation,
+    neutral: bool,
+    held: Option<(StanceKind, &Invalidation)>,
+    close: f64,
+) -> LevelLine {
     let mut on = breaks_on(l);
     if neutral {
         on.push_str(match l.trigger {
@@ -704,7 +711,7 @@ fn level_line(l: &Invalidation, neutral: bool, held: Option<(StanceKind, &Invali
             Trigger::CloseBelow => " (against a long)",
         });
     }
-    let status = match standing(l) {
+    let status = match standing(l, close) {
         Some(s) => format!("{} ({s})", status_words(l)),
         None => status_words(l),
     };
@@ -720,7 +727,7 @@ fn level_line(l: &Invalidation, neutral: bool, held: Option<(StanceKind, &Invali
             },
             b.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
             idea.word().to_lowercase(),
-            standing(l).map(|s| format!(" ({s})")).unwrap_or_default()
+            standing(l, close).map(|s| format!(" ({s})")).unwrap_or_default()
         ),
         None => status,
     };
@@ -872,8 +879,14 @@ pub fn narrate(a: &Analysis) -> Narrative {
         ),
         StanceKind::Neutral => (
             "Risk".to_string(),
-            "No position yet: the levels that would prove a long or a short wrong, and where price stands."
-                .to_string(),
+            match st.watch.as_ref().and_then(|w| w.record.as_ref()) {
+                Some(c) => format!(
+                    "No position yet: the signals lean {w}, but their record says wait. The levels that would prove a {w} wrong, and where the close stands:",
+                    w = c.lean.word().to_lowercase()
+                ),
+                None => "No position yet: the levels that would prove a long or a short wrong, and where price stands."
+                    .to_string(),
+            },
         ),
     };
     let n_triggered =
@@ -907,7 +920,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
                 let held = st.watch.as_ref().and_then(|w| {
                     w.broken.iter().map(move |b| (w.idea, b)).find(|(_, b)| b.signal == l.signal)
                 });
-                level_line(l, st.stance == StanceKind::Neutral, held)
+                level_line(l, st.stance == StanceKind::Neutral, held, as_of_close(a))
             })
             .collect(),
         risk_reads,
@@ -934,87 +947,139 @@ fn expanding_down_names(r: &SignalResult, ed: usize, macd: &Option<MacdState>) -
     (cand.len() == ed).then(|| cand.iter().map(|&i| names[i].to_string()).collect())
 }
 
+/// A title's longest length in characters: two lines at most on a 390 px phone.
+pub const TITLE_MAX: usize = 60;
+
+/// A level in a title's few words: "the 3-day range", "the swing low", "OBV support".
+fn title_level(l: &Invalidation) -> &'static str {
+    match (l.signal, l.trigger) {
+        (ids::D1, _) => "the weekly squeeze zone",
+        (ids::E1, _) => "the 3-day range",
+        (ids::H1, Trigger::CloseBelow) => "the swing low",
+        (ids::H1, Trigger::CloseAbove) => "the swing high",
+        (ids::H2, _) => "its OBV support line",
+        _ => "a key level",
+    }
+}
+
+/// Where price stands after a broken level, in a title's words: "below the swing low", "OBV
+/// below its support line".
+fn title_break(l: &Invalidation) -> String {
+    if l.basis == "OBV" {
+        return if l.trigger == Trigger::CloseAbove {
+            "OBV back above broken support".into()
+        } else {
+            "OBV below its support line".into()
+        };
+    }
+    let side = if l.trigger == Trigger::CloseAbove { "above" } else { "below" };
+    format!("{side} {}", title_level(l))
+}
+
+/// `head` with `tail` appended when the whole stays within [`TITLE_MAX`] characters.
+fn fit(head: String, tail: String) -> String {
+    if head.chars().count() + tail.chars().count() <= TITLE_MAX {
+        head + &tail
+    } else {
+        head
+    }
+}
+
+/// The title: a statement for a long or short ("Long small caps: price reclaimed …"), "no trade
+/// yet … watch" for a neutral note, "… lean short; the record says wait" for an idea the record
+/// check vetoed. Never the ticker (the header line names it), at most [`TITLE_MAX`] characters
+/// where the words allow.
 fn derived_title(a: &Analysis, v: &Voice) -> String {
-    let subject = v.subject();
+    // The role as the subject ("Small caps: "), else nothing: the header names the ticker.
+    let prefix = v.role.as_ref().map(|r| format!("{}: ", capitalise(r))).unwrap_or_default();
+    let no_symbol =
+        |t: &String| !t.contains(&v.symbol) && v.bench.as_ref().is_none_or(|b| !t.contains(b.as_str()));
     match a.stance.stance {
         StanceKind::Long | StanceKind::Short => {
             let (word, dir) =
                 if a.stance.stance == StanceKind::Long { ("Long", 1.0) } else { ("Short", -1.0) };
-            let who = match &v.role {
-                Some(r) => r.clone(),
-                None => v.symbol.clone(),
+            let head = match &v.role {
+                Some(r) => format!("{word} {r}"),
+                None => word.to_string(),
             };
-            match strongest(a, dir, 1).first().and_then(|r| reason(a, v, r)) {
-                Some(why) => format!("{word} {who}: {why}"),
-                None => format!("{word} {who}"),
+            let why = strongest(a, dir, 3)
+                .into_iter()
+                .filter_map(|r| reason(a, v, r))
+                .find(|w| no_symbol(w) && head.chars().count() + 2 + w.chars().count() <= TITLE_MAX);
+            match why {
+                Some(why) => format!("{head}: {why}"),
+                None => head,
             }
         }
         StanceKind::Neutral => {
             let up = nearest_holding(&a.stance.invalidation, StanceKind::Short);
             let down = nearest_holding(&a.stance.invalidation, StanceKind::Long);
-            // A long or short held back by a broken level (stance::decide) is on hold, not "no edge".
-            // The title says "no trade yet" beside the NEUTRAL tag; the idea on hold follows.
-            let edge = match a.stance.watch.as_ref().map(|w| w.idea) {
-                Some(StanceKind::Long) => "no trade yet, the long on hold",
-                Some(StanceKind::Short) => "no trade yet, the short on hold",
-                _ => "no edge yet",
-            };
-            // A long or short on hold names the level that put it on hold; otherwise a price level
-            // that has already triggered is named before the ones still to watch.
-            let on_hold =
-                a.stance.watch.as_ref().and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
-            let extended = a.stance.watch.as_ref().and_then(|w| w.extended.as_ref());
-            let head = match (extended, on_hold, latest_triggered(&a.stance.invalidation)) {
-                // Held because its stop is too far away: that is the news, not an older break.
+            let watch = a.stance.watch.as_ref();
+            let idea = watch.map(|w| w.idea.word().to_lowercase());
+            let on_hold = watch.and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
+            let extended = watch.and_then(|w| w.extended.as_ref());
+            let record = watch.and_then(|w| w.record.as_ref());
+            let head = match (record, extended, on_hold, latest_triggered(&a.stance.invalidation)) {
+                (Some(c), ..) => {
+                    let word = c.lean.word().to_lowercase();
+                    match &v.role {
+                        Some(r) => format!("{} lean {word}, but the record says wait", capitalise(r)),
+                        None => format!("Signals lean {word}, but the record says wait"),
+                    }
+                }
                 // A trade only after a long way: said plainly, with no level to wait for.
-                (Some(e), _, _) if stop_out_of_reach(e) => format!(
-                    "{subject}: no {} here, its stop {} away",
-                    a.stance.watch.as_ref().map_or("trade".to_string(), |w| w.idea.word().to_lowercase()),
-                    crate::fmt::pct_abs(e.level.value / e.close - 1.0)
+                (_, Some(e), _, _) if stop_out_of_reach(e) => format!(
+                    "{prefix}no {} here, its stop {} away",
+                    idea.clone().unwrap_or_else(|| "trade".into()),
+                    crate::fmt::pct_abs(e.level.value / e.as_of_close.0 - 1.0)
                 ),
-                (Some(e), _, _) => format!(
-                    "{subject}: {edge}, its stop {} away",
-                    crate::fmt::pct_abs(e.level.value / e.close - 1.0)
+                (_, Some(e), _, _) => format!(
+                    "{prefix}{} on hold, its stop {} away",
+                    idea.clone().unwrap_or_else(|| "trade".into()),
+                    crate::fmt::pct_abs(e.level.value / e.as_of_close.0 - 1.0)
                 ),
-                (_, Some(l), _) if l.basis == "OBV" => format!(
-                    "{subject}: {edge} since daily OBV {}{}",
-                    if l.trigger == Trigger::CloseAbove {
-                        "rose back above its broken support line"
-                    } else {
-                        "broke its support line"
-                    },
-                    l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
+                (_, _, Some(l), _) => format!(
+                    "{prefix}{} on hold, {}",
+                    idea.clone().unwrap_or_else(|| "trade".into()),
+                    title_break(l)
                 ),
-                (_, Some(l), _) => format!(
-                    "{subject}: {edge} after a close {} {}{}",
-                    trig_word(l),
-                    price(l.value),
-                    l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
-                ),
-                (_, None, Some(l)) => format!(
-                    "{subject}: {edge} after a close {} {}{}",
-                    trig_word(l),
-                    price(l.value),
-                    l.triggered_on.map(|d| format!(" ({})", date(d))).unwrap_or_default()
-                ),
-                (_, None, None) => format!("{subject}: {edge}"),
+                (_, _, None, Some(l)) => format!("{prefix}no trade yet, {}", title_break(l)),
+                (_, _, None, None) => format!("{prefix}no trade yet"),
             };
+            let head = capitalise(&head);
             if let Some(e) = extended {
                 if stop_out_of_reach(e) {
                     return head;
                 }
                 // The close that would make it a trade is the level to watch.
-                return format!("{head}; a trade from {}", price(e.actionable_at));
+                return fit(head, format!("; a trade from {}", price(e.actionable_at)));
             }
-            match (up, down) {
-                (Some(u), Some(d)) => {
-                    format!("{head}; watch {} above and {} below", price(u.value), price(d.value))
-                }
-                (Some(u), None) => format!("{head}; watch {} above", price(u.value)),
-                (None, Some(d)) => format!("{head}; watch {} below", price(d.value)),
-                (None, None) => head,
-            }
+            let tail = match (up, down) {
+                (Some(u), Some(d)) => format!("; watch {} and {}", price(u.value), price(d.value)),
+                (Some(u), None) => format!("; watch {} above", price(u.value)),
+                (None, Some(d)) => format!("; watch {} below", price(d.value)),
+                (None, None) => String::new(),
+            };
+            fit(head, tail)
         }
+    }
+}
+
+/// The as-of (last daily) close: the one close every distance in the lead and the Risk table is
+/// measured from.
+fn as_of_close(a: &Analysis) -> f64 {
+    a.daily.close.last().copied().unwrap_or(f64::NAN)
+}
+
+/// "4.2% above it": where the as-of close stands against a price level.
+fn from_close(a: &Analysis, l: &Invalidation) -> String {
+    let c = as_of_close(a);
+    let d = c / l.value - 1.0;
+    let side = if c >= l.value { "above" } else { "below" };
+    if d.abs() < 0.0005 {
+        format!("{side} it by less than 0.1%")
+    } else {
+        format!("{} {side} it", pct_abs(d))
     }
 }
 
@@ -1040,8 +1105,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     };
     let s = &v.symbol;
     let edge = a.track_record.as_ref().and_then(|t| edge::TrackEdge::of(t, st.stance));
-    let record_against =
-        st.stance != StanceKind::Neutral && edge.as_ref().is_some_and(track_text::record_against);
+    // With the record check, a long or short's record is said by the check (it passed, or is
+    // untested); the older "record argues against" verdict is for `record_check = false` only.
+    let record_against = st.stance != StanceKind::Neutral
+        && st.record.is_none()
+        && edge.as_ref().is_some_and(track_text::record_against);
     match st.stance {
         StanceKind::Long | StanceKind::Short => {
             let (word, dir, side) = if st.stance == StanceKind::Long {
@@ -1050,10 +1118,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 ("short", -1.0, StanceKind::Short)
             };
             let why = reasons(dir, 3);
+            // An outright position in the instrument; the benchmark is context only.
             if why.is_empty() {
-                out.push(format!("The idea is {word} {s}."));
+                out.push(format!("The idea is an outright {word} in {s}."));
             } else {
-                out.push(format!("The idea is {word} {s}: {}.", and_reasons(&why)));
+                out.push(format!("The idea is an outright {word} in {s}: {}.", and_reasons(&why)));
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
@@ -1063,17 +1132,13 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             match nearest_holding(&st.invalidation, side) {
                 // The verdict closing the lead gives the stop's distance: said once.
                 Some(l) if record_against => out.push(format!("It is wrong on {}.", level_phrase(l))),
+                // One close: the distance is measured from the as-of close.
                 Some(l) => out.push(format!(
-                    "It is wrong on {}; the last {} ({}{}) is {}.",
+                    "It is wrong on {}; {s} closed at {} on {}, {}.",
                     level_phrase(l),
-                    l.basis,
-                    price(l.last_close.unwrap_or(f64::NAN)),
-                    // The bar's end date: a 3-day or weekly close is not the as-of close.
-                    find(a, l.signal)
-                        .and_then(|r| r.as_of)
-                        .map(|d| format!(" on {}", date(d)))
-                        .unwrap_or_default(),
-                    standing(l).map(|s| s.replacen(&format!("{} ", l.basis), "", 1)).unwrap_or_default()
+                    price(as_of_close(a)),
+                    date(a.as_of),
+                    from_close(a, l)
                 )),
                 None if !mine.is_empty() => out.push(format!(
                     "Every level that would prove the {word} wrong has already triggered ({}): the idea rests on the score alone.",
@@ -1113,6 +1178,10 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         StanceKind::Neutral => {
             match &st.watch {
                 // The score gave a long or short whose own levels have broken (stance::decide).
+                Some(w) if w.record.is_some() => {
+                    let c = w.record.as_ref().expect("checked");
+                    out.push(format!("No trade yet on {s}. {}", track_text::veto_sentence(w.score, c, s)));
+                }
                 Some(w) => {
                     // A broken daily OBV line next to a weekly OBV trendline that holds: say which.
                     let obv_broken = w.broken.iter().any(|l| l.basis == "OBV");
@@ -1160,41 +1229,49 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             // A level of one side that has already broken (and still stands broken) is said
             // before the level still holding, so "fails on" never skips a break already made.
             let lost = latest_triggered(&st.invalidation).filter(|_| !extended && st.watch.is_none());
-            let lost_on = |side: Trigger| -> String {
-                match lost.filter(|l| l.trigger == side) {
-                    Some(l) => format!(
-                        "already lost {} (the {}){} and ",
-                        price(l.value),
-                        level_name(l),
-                        l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
-                    ),
-                    None => String::new(),
-                }
+            let lost = lost.map_or_else(String::new, |l| {
+                format!(
+                    "Price has {} {} (the {}){}; ",
+                    if l.trigger == Trigger::CloseAbove { "risen above" } else { "fallen below" },
+                    price(l.value),
+                    level_name(l),
+                    l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
+                )
+            });
+            // A held idea (a level of its own broke) weakens further or strengthens; otherwise
+            // the levels say which way a close would tip the note, presuming no case.
+            // A lean the record check vetoed: the level that would turn the lean, not "further".
+            let vetoed = st.watch.as_ref().is_some_and(|w| w.record.is_some());
+            let (held_word, weaken, strengthen) = match (held_long, held_short) {
+                (true, _) if vetoed => ("long lean", down_l, up_l),
+                (_, true) if vetoed => ("short lean", up_l, down_l),
+                (true, _) => ("long", down_l, up_l),
+                (_, true) => ("short", up_l, down_l),
+                _ => ("", None, None),
             };
-            let (lost_long, lost_short) = (lost_on(Trigger::CloseBelow), lost_on(Trigger::CloseAbove));
-            match (up_l, down_l) {
-                // A held idea's case already failed once: a further break weakens it further.
-                (Some(u), Some(d)) => out.push(format!(
-                    "The long case {lost_long}{} on {}; the short case {lost_short}{}on {}.",
-                    if held_long { "would weaken further" } else { "fails" },
-                    level_phrase(d),
-                    if lost_short.is_empty() { "" } else { "fails " },
-                    level_phrase(u)
+            let further = if vetoed { "would turn" } else { "would weaken further" };
+            let sentence = match (weaken, strengthen, up_l, down_l) {
+                (Some(w), Some(g), ..) => Some(format!(
+                    "The {held_word} {further} on {}; {} would strengthen it.",
+                    level_phrase(w),
+                    level_phrase(g)
                 )),
-                (Some(u), None) if held_short => {
-                    out.push(format!("The short case would weaken further on {}.", level_phrase(u)))
+                (Some(w), None, ..) => Some(format!("The {held_word} {further} on {}.", level_phrase(w))),
+                (None, Some(g), ..) => Some(format!("The {held_word} would gain on {}.", level_phrase(g))),
+                (None, None, Some(u), Some(d)) if held_word.is_empty() => Some(format!(
+                    "{lost}{} would favour a long, {} a short.",
+                    level_phrase(u),
+                    level_phrase(d)
+                )),
+                (None, None, Some(u), None) if held_word.is_empty() => {
+                    Some(format!("{lost}{} would favour a long.", level_phrase(u)))
                 }
-                (Some(u), None) => {
-                    out.push(format!("The short case {lost_short}fails on {}.", level_phrase(u)))
+                (None, None, None, Some(d)) if held_word.is_empty() => {
+                    Some(format!("{lost}{} would favour a short.", level_phrase(d)))
                 }
-                (None, Some(d)) if held_long => {
-                    out.push(format!("The long case would weaken further on {}.", level_phrase(d)))
-                }
-                (None, Some(d)) => {
-                    out.push(format!("The long case {lost_long}fails on {}.", level_phrase(d)))
-                }
-                _ => {}
-            }
+                _ => None,
+            };
+            out.extend(sentence.map(|t| capitalise(&t)));
             // Levels already triggered are told with their dates in the Risk table; the lead
             // keeps to the idea, its reasons, the levels that would change it and the record.
         }
@@ -1202,11 +1279,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     // A long or short whose own record ran the other way closes on a plain verdict: the trade
     // framed as tactical at its conviction, with the stop and its distance (one sentence, last).
     let mut verdict = None;
-    if let Some(e) = edge {
+    // A long or short that passed the record check (or is untested) says so, in place of the
+    // score's rank correlation: the idea's own record is the one that bears on the trade.
+    if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
+        out.push(track_text::record_sentence(c, s));
+    } else if let Some(e) = edge {
         let mut t = track_text::track_sentence(&e, s, st.stance);
         if record_against {
             let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
-                .map(|(l, d)| (price(l.value), d));
+                // One close: the stop's distance from the as-of close.
+                .map(|(l, _)| (price(l.value), as_of_close(a) / l.value - 1.0));
             verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
         } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));

@@ -131,6 +131,9 @@ pub fn watch_sentence(w: &Watch) -> String {
 /// weekly OBV trendline still holds").
 pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
     let word = lower(w.idea);
+    if let Some(c) = &w.record {
+        return super::track_text::veto_sentence(w.score, c, "the price");
+    }
     let head = format!("The score ({}) reads {word}, but the {word} is on hold", signed(w.score, 2));
     if let Some(e) = &w.extended {
         if stop_out_of_reach(e) {
@@ -201,19 +204,17 @@ fn far_words(e: &Extended, score: f64, word: &str) -> String {
     )
 }
 
-/// "55% above the last 3-day close (103.87 on 2020-03-19)": the stop's distance from the close
-/// it is measured on; a 3-day bar can end before the as-of date, so its close is dated.
+/// "55% above the close of 2020-03-20 (103.87)": the stop's distance from the as-of close, the
+/// one close every distance in the note is measured from.
 fn distance(e: &Extended) -> String {
     let l = &e.level;
+    let (c, d) = e.as_of_close;
     format!(
-        "{} {} the last {} ({})",
-        pct_abs(l.value / e.close - 1.0),
-        if l.value > e.close { "above" } else { "below" },
-        l.basis,
-        match (l.basis, e.close_date) {
-            (InvalidationBasis::ThreeDayClose, Some(d)) => format!("{} on {d}", price(e.close)),
-            _ => price(e.close),
-        },
+        "{} {} the close of {} ({})",
+        pct_abs(l.value / c - 1.0),
+        if l.value > c { "above" } else { "below" },
+        d.map_or_else(|| "the last session".to_string(), |d| d.to_string()),
+        price(c),
     )
 }
 

@@ -3,7 +3,8 @@
 
 use crate::history::edge::{Override, TrackEdge, MIN_RANK_CORR};
 use crate::history::{stance_name, TrackRecord, CITED_WEEKS};
-use crate::signals::stance::StanceKind;
+use crate::signals::stance::{RecordCheck, RecordVerdict, StanceKind};
+use chrono::Datelike;
 use serde::Serialize;
 
 /// The sentence of one conviction override, for `Stance::overrides`.
@@ -88,6 +89,58 @@ pub fn verdict(stance: StanceKind, conviction: &str, stop: Option<(String, f64)>
             "So this is a tactical {word} at {conviction} conviction, with no level left to set a stop by."
         ),
     }
+}
+
+/// A share as a whole percent ("37%").
+fn share0(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// The record check in words, as a clause: "the 19 earlier short signals since 2012 saw IWM
+/// lower 13 weeks later only 7 times (37%), against 38% of all week ends"; with too few cases,
+/// "only three earlier long signals since 2012, too few to judge". `who` names the instrument.
+pub fn record_clause(c: &RecordCheck, who: &str) -> String {
+    let word = c.lean.word().to_lowercase();
+    let way = if c.lean == StanceKind::Long { "higher" } else { "lower" };
+    let since = c.since.map(|d| format!(" since {}", d.year())).unwrap_or_default();
+    let noun = if c.cases == 1 { "signal" } else { "signals" };
+    if c.verdict == RecordVerdict::TooFew {
+        return format!("only {} earlier {word} {noun}{since}, too few to judge", super::count_word(c.cases));
+    }
+    let times = match c.went_its_way {
+        1 => "once".to_string(),
+        k => format!("{k} times"),
+    };
+    let only = if c.verdict == RecordVerdict::Vetoed { "only " } else { "" };
+    format!(
+        "the {} earlier {word} {noun}{since} saw {who} {way} {} weeks later {only}{times} ({}), against {} of all week ends",
+        c.cases,
+        c.weeks,
+        share0(c.share().unwrap_or(0.0)),
+        share0(c.base_rate().unwrap_or(0.0)),
+    )
+}
+
+/// The lead's sentence on a long or short's record check that let it stand: "Its record
+/// supports it: …", or, with too few cases, "It is untested: …; conviction is low."
+pub fn record_sentence(c: &RecordCheck, who: &str) -> String {
+    match c.verdict {
+        RecordVerdict::TooFew => {
+            format!("The idea is untested: {}, so conviction is low.", record_clause(c, who))
+        }
+        _ => format!("Its record supports it: {}.", record_clause(c, who)),
+    }
+}
+
+/// The reason a vetoed idea is not a trade, after the lean: "but no trade is offered: the 19
+/// earlier short signals … against 38% of all week ends."
+pub fn veto_sentence(score: f64, c: &RecordCheck, who: &str) -> String {
+    let word = c.lean.word().to_lowercase();
+    format!(
+        "The signals lean {word} (score {}), but no trade is offered: {}.",
+        crate::fmt::signed(score, 2),
+        record_clause(c, who)
+    )
 }
 
 // Plain words for a rank correlation: whether a higher score went with better outcomes.

@@ -193,6 +193,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
         reasons: Vec::new(),
         flags: Vec::new(),
         watch: None,
+        record: None,
         invalidation: vec![
             Invalidation {
                 label: "weekly compression cluster top".into(),

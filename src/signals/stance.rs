@@ -229,6 +229,9 @@ pub enum StanceFlag {
     /// `extended`: the score's Long or Short has its nearest stop more than [`MAX_STOP_ATR`]
     /// ranges away, so it is held at Neutral (watch).
     Extended,
+    /// `record_veto`: the Long or Short's own record argued against it (the record check), so it
+    /// is held at Neutral (watch).
+    RecordVeto,
 }
 
 impl StanceFlag {
@@ -243,6 +246,7 @@ impl StanceFlag {
             StanceFlag::NoTrackEdge => "no_track_edge",
             StanceFlag::RiskTriggeredShort => "risk_triggered_short",
             StanceFlag::Extended => "extended",
+            StanceFlag::RecordVeto => "record_veto",
         }
     }
 }
@@ -287,6 +291,9 @@ pub struct Stance {
     /// Set when the score gave a Long or Short whose own invalidation levels had already
     /// triggered, so the stance is held at Neutral ("watch"); see [`decide`].
     pub watch: Option<Watch>,
+    /// The record check of the score's long or short (None for a Neutral score, with
+    /// `record_check = false`, or before the history walk has run).
+    pub record: Option<RecordCheck>,
 }
 
 /// A Long or Short held at Neutral (watch): either a level that would prove it wrong has
@@ -302,6 +309,102 @@ pub struct Watch {
     pub broken: Vec<Invalidation>,
     /// Set when the idea's nearest holding level is more than [`MAX_STOP_ATR`] ranges away.
     pub extended: Option<Extended>,
+    /// Set when the idea's own record argued against it (the record check vetoed it).
+    pub record: Option<Box<RecordCheck>>,
+}
+
+/// Fewest earlier cases of a lean for its record to be judged; with fewer the idea stands at low
+/// conviction and the note says it is untested.
+pub const MIN_RECORD_CASES: usize = 8;
+
+/// What the record check concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordVerdict {
+    /// The lean went its way at least half the time and at least as often as all week ends.
+    Passed,
+    /// It did not: the note is Neutral and says which way the signals lean.
+    Vetoed,
+    /// Fewer than [`MIN_RECORD_CASES`] earlier cases: the idea stands, at low conviction.
+    TooFew,
+}
+
+/// The record check of a long or short (SIGNALS.md §5, override 6): the earlier week ends whose
+/// stance before this check was the same direction and whose 13-week outcome was known at the
+/// as-of date, and how often the instrument's own price moved the idea's way (higher for a long,
+/// lower for a short: the trade is outright), against all earlier week ends with a known outcome.
+/// Computed by `history::edge::record_check`, worded by `narrative::track_text`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordCheck {
+    /// The direction the signals lean (`long` or `short`).
+    pub lean: StanceKind,
+    /// Earlier week ends with that lean and a known outcome.
+    pub cases: usize,
+    /// How many of them went the lean's way.
+    pub went_its_way: usize,
+    /// All earlier week ends with a known outcome.
+    pub all_cases: usize,
+    /// How many of those moved the lean's way.
+    pub all_went: usize,
+    /// The first week end counted.
+    pub since: Option<chrono::NaiveDate>,
+    /// The horizon in weeks.
+    pub weeks: u32,
+    /// The conclusion.
+    pub verdict: RecordVerdict,
+}
+
+impl RecordCheck {
+    /// Judges `went_its_way` of `cases` against `all_went` of `all_cases` (see [`RecordVerdict`]).
+    pub fn judge(
+        lean: StanceKind,
+        (cases, went_its_way): (usize, usize),
+        (all_cases, all_went): (usize, usize),
+        since: Option<chrono::NaiveDate>,
+        weeks: u32,
+    ) -> RecordCheck {
+        let verdict = if cases < MIN_RECORD_CASES {
+            RecordVerdict::TooFew
+        } else {
+            // Integer comparisons: at least half, and a share at least the base rate's.
+            let half = 2 * went_its_way >= cases;
+            let base = went_its_way as u128 * all_cases as u128 >= all_went as u128 * cases as u128;
+            if half && base {
+                RecordVerdict::Passed
+            } else {
+                RecordVerdict::Vetoed
+            }
+        };
+        RecordCheck { lean, cases, went_its_way, all_cases, all_went, since, weeks, verdict }
+    }
+
+    /// The lean's share of cases that went its way (None without cases).
+    pub fn share(&self) -> Option<f64> {
+        (self.cases > 0).then(|| self.went_its_way as f64 / self.cases as f64)
+    }
+
+    /// The base rate: the share of all earlier week ends that moved the lean's way.
+    pub fn base_rate(&self) -> Option<f64> {
+        (self.all_cases > 0).then(|| self.all_went as f64 / self.all_cases as f64)
+    }
+}
+
+/// The record check's veto (SIGNALS.md §5, override 6): the stance's long or short is held at
+/// Neutral with a [`Watch`] carrying `check` (flag `record_veto`, conviction low). The levels
+/// stay the leaning side's: they are what a reader watches on a note that leans.
+pub fn veto(st: &mut Stance, check: RecordCheck) {
+    let watch = Watch {
+        idea: st.stance,
+        score: st.score,
+        broken: Vec::new(),
+        extended: None,
+        record: Some(Box::new(check)),
+    };
+    st.reasons.push(Override::Watch(watch.clone()));
+    st.flags.push(StanceFlag::RecordVeto);
+    st.stance = StanceKind::Neutral;
+    st.conviction = Conviction::Low;
+    st.watch = Some(watch);
 }
 
 /// The farthest an idea's nearest stop may sit from the last close, in average true ranges
@@ -325,6 +428,9 @@ pub struct Extended {
     pub atrs: f64,
     /// |close − level| / close: the stop's distance as a share of the close.
     pub pct: f64,
+    /// The as-of (last daily) close and its date: every distance the note quotes is measured
+    /// from it.
+    pub as_of_close: (f64, Option<chrono::NaiveDate>),
     /// The close at which the stop would be [`MAX_STOP_ATR`] ranges away: a short becomes a
     /// trade on a close at or above it, a long on a close at or below it (unless a nearer level
     /// forms first).
@@ -649,6 +755,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         flags,
         invalidation,
         watch: None,
+        record: None,
     }
 }
 
@@ -829,14 +936,14 @@ pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
         .collect();
     let watch = if !broken.is_empty() {
         st.flags.push(StanceFlag::LevelInvalidated);
-        Watch { idea: st.stance, score: st.score, broken, extended: None }
+        Watch { idea: st.stance, score: st.score, broken, extended: None, record: None }
     } else {
         // Override 5: the nearest stop more than MAX_STOP_ATR ranges of its timeframe away.
         let Some(ext) = extended(&st.invalidation, st.stance, input) else {
             return st;
         };
         st.flags.push(StanceFlag::Extended);
-        Watch { idea: st.stance, score: st.score, broken: Vec::new(), extended: Some(ext) }
+        Watch { idea: st.stance, score: st.score, broken: Vec::new(), extended: Some(ext), record: None }
     };
     st.reasons.push(Override::Watch(watch.clone()));
     st.stance = StanceKind::Neutral;
@@ -895,7 +1002,9 @@ pub fn extended(levels: &[Invalidation], idea: StanceKind, input: &super::Signal
     };
     let close_date = bars.date.last().copied();
     let pct = (close - l.value).abs() / close;
-    Some(Extended { level: l.clone(), close, close_date, atr, atrs, pct, actionable_at })
+    let as_of_close =
+        (input.daily.close.last().copied().unwrap_or(f64::NAN), input.daily.date.last().copied());
+    Some(Extended { level: l.clone(), close, close_date, atr, atrs, pct, as_of_close, actionable_at })
 }
 
 /// The nearest level on `side` that still holds, with its distance from the last close as a

@@ -294,10 +294,10 @@ fn backtest_prints_one_point_in_time_row_per_week_end() {
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     let head: Vec<&str> = lines[0].split(',').collect();
-    assert_eq!(&head[..4], &["date", "score", "stance", "coverage"]);
+    assert_eq!(&head[..5], &["date", "score", "raw_stance", "published_stance", "coverage"]);
     assert!(head.contains(&"risk_lower_high_state") && head.contains(&"risk_lower_high_strength"));
     assert_eq!(&head[head.len() - 6..], &["fwd_4w", "fwd_13w", "fwd_26w", "rel_4w", "rel_13w", "rel_26w"]);
-    assert_eq!(head.len(), 4 + 2 * 25 + 6);
+    assert_eq!(head.len(), 5 + 2 * 25 + 6);
     // Week ends of March and April 2020 (Good Friday week ends on Thursday 2020-04-09).
     let dates: Vec<&str> = lines[1..].iter().map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(dates.first(), Some(&"2020-03-06"));

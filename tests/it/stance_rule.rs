@@ -202,7 +202,8 @@ fn batch_and_render_give_the_same_stance_and_conviction() {
 /// 2020-03-20: the score reads short, but the short's nearest stop (the 3-day zone bottom 160.78;
 /// the weekly band top 144.30 broke down in 2018, too old to be a level) is 55% above the last
 /// 3-day close (103.87), more than three 3-day ranges: held at Neutral with the typed reason and
-/// the close that would make it a trade.
+/// the close that would make it a trade. The sentence measures the distance from the as-of close
+/// (101.40 on 2020-03-20), the one close the note quotes distances from.
 #[test]
 fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     let c = cfg();
@@ -222,7 +223,8 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     assert!(
         // The close that would make it a trade is 34% away: the note says there is no short.
         s.contains("times the 3-day ATR, where a trade's stop sits within three")
-            && s.contains("55% above the last 3-day close (103.87 on 2020-03-19)")
+            && s.contains("59% above the close of 2020-03-20 (101.40)")
+            && !s.contains("103.87")
             && s.contains("there is no short here")
             && !s.contains("becomes a trade"),
         "{s}"
