@@ -1374,8 +1374,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         let verdict = match r.state {
             State::Bullish if trails.len() == 3 => {
                 format!(
-                    "a first sign the lag is turning, though {s} still trails {bench} {}",
-                    and_list(&trails)
+                    "a first sign the lag is turning, though {s} still trails {bench} this year and over one year"
                 )
             }
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
@@ -2191,7 +2190,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
 
 /// When the month after the inflation figure's month has already ended but its figure is not
 /// counted yet (the conservative publication delay, point in time), the clause that says so:
-/// "; August's figure is not counted yet (figures count from two weeks after their month ends)".
+/// "; August's is not counted yet (figures count two weeks after their month ends)".
 fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     let Some(crate::signals::Ev::Month { v }) = r.ev("obs_month") else { return None };
     let next = v.checked_add_months(chrono::Months::new(1))?;
@@ -2221,7 +2220,7 @@ fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
         d => format!("{d} days"),
     };
     Some(format!(
-        "; {}'s figure is not counted yet (a month's figure counts from {wait} after the month ends)",
+        "; {}'s is not counted yet (figures count {wait} after their month ends)",
         next.format("%B")
     ))
 }
@@ -2413,6 +2412,13 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         if let Some(l) = level_of(a, ids::E1, trig) {
             let edge = if (l.value - top).abs() < 1e-9 { "top" } else { "bottom" };
             let v = price(l.value);
+            // A level that holds with nothing yet happened at it ("would undo the breakout; none
+            // so far") is the Risk table's row: said there once, not here again.
+            let told_in_risk = l.status == LevelStatus::Holding
+                && !(l.trigger == Trigger::CloseBelow && r.state == State::Bullish);
+            if told_in_risk {
+                continue;
+            }
             t.push(' ');
             t.push_str(&match (l.trigger, l.status, l.triggered_on) {
                 // "Has held" only where the zone read says the breakout holds (E1 bullish); a
@@ -2558,11 +2564,10 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             (Some(ObvStatus::Intact), _) => "OBV holds above its support line.".to_string(),
             // OBV values in the one format the Risk table uses (millions of shares).
             (Some(ObvStatus::FallingLows), _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
+                // Dates, not millions of shares: the values are in signals.json.
                 (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
-                    "OBV's last two pivot lows are falling ({} on {}, {} on {}), so there is no support line for it to hold.",
-                    shares_m(o1),
+                    "OBV's last two lows ({} and {}) are falling, so there is no support line for it to hold.",
                     date(d1),
-                    shares_m(o2),
                     date(d2)
                 ),
                 _ => r.sentence.clone(),
@@ -2740,11 +2745,38 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                         }
                     })
                     .collect();
-                format!("{}.", capitalise(&parts.join("; ")))
+                format!("{}.", capitalise(&group_parts(&parts)))
             },
         })
         .collect();
     (header, lines)
+}
+
+/// Joins checklist parts, naming a shared status once: "weekly volume accumulation, weekly OBV
+/// trendline and 3-day volume trend: unconfirmed" rather than ": unconfirmed" after each. Parts
+/// keep their order; only neighbours with the same status are joined.
+fn group_parts(parts: &[String]) -> String {
+    let mut groups: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    for p in parts {
+        let (name, word) = match p.rsplit_once(": ") {
+            Some((n, w)) if matches!(w, "in place" | "unconfirmed" | "against" | "not assessed") => {
+                (n.to_string(), Some(w.to_string()))
+            }
+            _ => (p.clone(), None),
+        };
+        match groups.last_mut() {
+            Some((names, w)) if word.is_some() && *w == word => names.push(name),
+            _ => groups.push((vec![name], word)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, w)| match w {
+            Some(w) => format!("{}: {w}", and_list(&names)),
+            None => names.join("; "),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The checklist's distribution line from the daily distribution signal's count: "three
@@ -2805,8 +2837,8 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases over 13 weeks.".into(),
         0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases over 13 weeks.", count_word(n)),
         _ if k == n => format!(
-            "Every signal in the tables went against its own history: after most earlier cases of each, {s} moved \
-             the other way over 13 weeks, so they describe the chart, not the odds."
+            "Every signal in the tables went against its own history ({s} mostly moved the other way over 13 \
+             weeks): they describe the chart, not the odds."
         ),
         1 => format!(
             "{of_n}, one went against its own history: after most earlier cases of {}, {s} moved the other way \
