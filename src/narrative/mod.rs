@@ -1679,12 +1679,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let dir =
                         find(a, ids::F1).and_then(|f| f.tagged::<crate::signals::LegDirection>("direction"));
                     let against = match dir {
-                        Some(crate::signals::LegDirection::Down) if in_leg && ret > 0.0 => {
-                            "an up day in the decline, "
-                        }
-                        Some(crate::signals::LegDirection::Up) if in_leg && ret < 0.0 => {
-                            "a down day in the advance, "
-                        }
+                        Some(crate::signals::LegDirection::Down) if in_leg && ret > 0.0 => "an up day, ",
+                        Some(crate::signals::LegDirection::Up) if in_leg && ret < 0.0 => "a down day, ",
                         _ => "",
                     };
                     format!(
@@ -1722,6 +1718,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             (0, 1) => {
                                 "; the one decided so far was not bought back within three sessions".into()
                             }
+                            (0, 2) => "; neither decided so far was bought back within three sessions".into(),
                             (0, d) => format!(
                                 "; none of the {} decided so far was bought back within three sessions",
                                 count_word(d)
@@ -1981,6 +1978,7 @@ fn f3_decline_read(r: &SignalResult, k: usize) -> Option<String> {
         (_, 0) => String::new(),
         (0, 1) => "; the drop after it was not recovered within three sessions".into(),
         (1, 1) => "; the drop after it was recovered within three sessions".into(),
+        (0, 2) => "; neither drop decided so far was recovered within three sessions".into(),
         (0, d) => format!(
             "; none of the {} drops decided so far was recovered within three sessions",
             count_word(d)
@@ -2190,7 +2188,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
 
 /// When the month after the inflation figure's month has already ended but its figure is not
 /// counted yet (the conservative publication delay, point in time), the clause that says so:
-/// "; August's is not counted yet (figures count two weeks after their month ends)".
+/// "; August's figure is not counted yet".
 fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     let Some(crate::signals::Ev::Month { v }) = r.ev("obs_month") else { return None };
     let next = v.checked_add_months(chrono::Months::new(1))?;
@@ -2210,19 +2208,7 @@ fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     if release <= a.as_of {
         return None;
     }
-    let days_after_end = (release - after_next).num_days();
-    if days_after_end <= 0 {
-        return None;
-    }
-    let wait = match days_after_end {
-        d if d % 7 == 0 => weeks((d / 7) as usize),
-        1 => "one day".to_string(),
-        d => format!("{d} days"),
-    };
-    Some(format!(
-        "; {}'s is not counted yet (figures count {wait} after their month ends)",
-        next.format("%B")
-    ))
+    Some(format!("; {}'s figure is not counted yet", next.format("%B")))
 }
 
 /// The window a percentile over the last `n` observations of macro series `id` really covers:
