@@ -229,6 +229,7 @@ fn agree<'a>(out: &mut String, v: &str, rest: &'a str) -> &'a str {
 /// ("configured", "series", "anchor"); the Data and Method section keeps the tool details.
 pub fn unavailable_text(u: &Unavailable) -> String {
     match u {
+        Unavailable::InsufficientHistory { have: 0, .. } => "no data yet".into(),
         Unavailable::InsufficientHistory { need, have } => {
             let s = if *need == 1 { "" } else { "s" };
             format!("not enough history yet: {have} of the {need} bar{s} needed")
@@ -291,7 +292,7 @@ mod tests {
     fn unavailable_reasons_are_worded_here() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         let cases = [
-            (Unavailable::InsufficientHistory { need: 1, have: 0 }, "not enough history yet: 0 of the 1 bar needed"),
+            (Unavailable::InsufficientHistory { need: 1, have: 0 }, "no data yet"),
             (Unavailable::InsufficientHistory { need: 60, have: 12 }, "not enough history yet: 12 of the 60 bars needed"),
             (Unavailable::MissingInput { input: "benchmark".into() }, "no benchmark data supplied"),
             (
