@@ -225,15 +225,19 @@ fn agree<'a>(out: &mut String, v: &str, rest: &'a str) -> &'a str {
 }
 
 /// Why a signal is not assessed, in words (the "{reason}" of "{Claim}: not assessed ({reason})."
-/// and signals.json's `reason.detail`). Input series are named by their config key.
+/// and signals.json's `reason.detail`): what is missing in market terms, never the tool's words
+/// ("configured", "series", "anchor"); the Data and Method section keeps the tool details.
 pub fn unavailable_text(u: &Unavailable) -> String {
     match u {
+        Unavailable::InsufficientHistory { have: 0, .. } => "no data yet".into(),
         Unavailable::InsufficientHistory { need, have } => {
             let s = if *need == 1 { "" } else { "s" };
-            format!("insufficient history: needs {need} bar{s}, has {have}")
+            format!("not enough history yet: {have} of the {need} bar{s} needed")
         }
-        Unavailable::MissingInput { input } => format!("no {input} series configured"),
-        Unavailable::Stale { input, last } => format!("{input} is stale: last observation {last}"),
+        Unavailable::MissingInput { input } => format!("no {} data supplied", input_words(input)),
+        Unavailable::Stale { input, last } => {
+            format!("the latest {} figure, {last}, is too old to use", input_words(input))
+        }
         Unavailable::VolumeGaps => "more than 5% of volume missing in the window".into(),
         Unavailable::AnchorTooRecent { prior, anchor, weeks, need } => {
             let ago = match weeks {
@@ -241,23 +245,43 @@ pub fn unavailable_text(u: &Unavailable) -> String {
                 1 => "only 1 week ago".to_string(),
                 w => format!("only {w} weeks ago"),
             };
-            format!("the {prior} anchor low was undercut by the {anchor} low, {ago}; {need} weeks after the low are needed")
+            format!(
+                "price made a new low on {anchor}, below the {prior} low, {ago}; {need} weeks after a low are needed to measure from it"
+            )
         }
         Unavailable::MissingObservation { input, period } => {
-            format!("{input} has no observation for {}", period.format("%B %Y"))
+            format!("no {} figure was published for {}", input_words(input), period.format("%B %Y"))
         }
         Unavailable::PolicyRateStale { month, value, months, moved } => {
             let head =
                 format!("the latest fed funds figure is the {} average, {value:.2}%", month.format("%B %Y"));
             match moved {
                 Some(d) if *months <= 1 => format!(
-                    "{head}, and the 2-year yield has moved {}{:.2} points since, a policy step or more; a daily fed funds series (DFF) would settle it",
+                    "{head}, and the 2-year yield has moved {}{:.2} points since, so it may miss a policy step",
                     if *d < 0.0 { "\u{2212}" } else { "+" },
                     d.abs()
                 ),
-                _ => format!("{head}, {months} months before this one; a daily fed funds series (DFF) would settle it"),
+                _ => format!("{head}, {months} months old, so it may miss a policy step"),
             }
         }
+    }
+}
+
+/// An input's config key in words ("mid_cap" → "mid-cap", "fed_funds" → "fed funds").
+fn input_words(input: &str) -> String {
+    match input {
+        "mid_cap" => "mid-cap".into(),
+        "fed_funds" => "fed funds".into(),
+        "dgs2" => "2-year yield".into(),
+        "hy_oas" => "high-yield spread".into(),
+        "core_cpi" => "core CPI".into(),
+        "cpi" => "CPI".into(),
+        "unrate" => "unemployment".into(),
+        "ppi" => "producer price".into(),
+        "fwd_eps" => "forward earnings estimate".into(),
+        "fwd_sales" => "forward revenue estimate".into(),
+        "foreign_flows" => "foreign flows".into(),
+        other => other.replace('_', " "),
     }
 }
 
@@ -268,33 +292,33 @@ mod tests {
     fn unavailable_reasons_are_worded_here() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         let cases = [
-            (Unavailable::InsufficientHistory { need: 1, have: 0 }, "insufficient history: needs 1 bar, has 0"),
-            (Unavailable::InsufficientHistory { need: 60, have: 12 }, "insufficient history: needs 60 bars, has 12"),
-            (Unavailable::MissingInput { input: "benchmark".into() }, "no benchmark series configured"),
+            (Unavailable::InsufficientHistory { need: 1, have: 0 }, "no data yet"),
+            (Unavailable::InsufficientHistory { need: 60, have: 12 }, "not enough history yet: 12 of the 60 bars needed"),
+            (Unavailable::MissingInput { input: "benchmark".into() }, "no benchmark data supplied"),
             (
                 Unavailable::Stale { input: "ICSA".into(), last: d(2025, 1, 4) },
-                "ICSA is stale: last observation 2025-01-04",
+                "the latest ICSA figure, 2025-01-04, is too old to use",
             ),
             (Unavailable::VolumeGaps, "more than 5% of volume missing in the window"),
             (
                 Unavailable::AnchorTooRecent { prior: d(2018, 12, 28), anchor: d(2020, 3, 20), weeks: 0, need: 4 },
-                "the 2018-12-28 anchor low was undercut by the 2020-03-20 low, this week; 4 weeks after the low are needed",
+                "price made a new low on 2020-03-20, below the 2018-12-28 low, this week; 4 weeks after a low are needed to measure from it",
             ),
             (
                 Unavailable::AnchorTooRecent { prior: d(2018, 12, 28), anchor: d(2020, 3, 13), weeks: 1, need: 4 },
-                "the 2018-12-28 anchor low was undercut by the 2020-03-13 low, only 1 week ago; 4 weeks after the low are needed",
+                "price made a new low on 2020-03-13, below the 2018-12-28 low, only 1 week ago; 4 weeks after a low are needed to measure from it",
             ),
             (
                 Unavailable::MissingObservation { input: "CPIAUCSL".into(), period: d(2025, 10, 1) },
-                "CPIAUCSL has no observation for October 2025",
+                "no CPIAUCSL figure was published for October 2025",
             ),
             (
                 Unavailable::PolicyRateStale { month: d(2022, 5, 1), value: 0.77, months: 1, moved: Some(0.52) },
-                "the latest fed funds figure is the May 2022 average, 0.77%, and the 2-year yield has moved +0.52 points since, a policy step or more; a daily fed funds series (DFF) would settle it",
+                "the latest fed funds figure is the May 2022 average, 0.77%, and the 2-year yield has moved +0.52 points since, so it may miss a policy step",
             ),
             (
                 Unavailable::PolicyRateStale { month: d(2025, 6, 1), value: 4.33, months: 3, moved: Some(-0.1) },
-                "the latest fed funds figure is the June 2025 average, 4.33%, 3 months before this one; a daily fed funds series (DFF) would settle it",
+                "the latest fed funds figure is the June 2025 average, 4.33%, 3 months old, so it may miss a policy step",
             ),
         ];
         for (u, want) in cases {

@@ -197,8 +197,15 @@ pub fn glossary(body: &str) -> Vec<Term> {
              every chart and table cites the same daily total, in millions (M) or billions (B) of shares.",
         ),
         (
+            &["OBV support line", "OBV trendline"],
+            "OBV support line (and weekly OBV trendline)",
+            "a straight line through the two latest rising lows of OBV; OBV closing below it is a break (selling \
+             outweighing buying), OBV back above it a reclaim. It is told by its state and date; its value in shares \
+             is in signals.json.",
+        ),
+        (
             &[" pp", " points"],
-            "Points (pp)",
+            "Percentage points (pp, points)",
             "the difference between two percentages: a 13-week return of +5% against +3% for the benchmark is a lead \
              of 2 points; a yield moving from 4.00% to 4.25% is up 0.25 points.",
         ),
@@ -248,8 +255,20 @@ pub fn glossary(body: &str) -> Vec<Term> {
              closes in the upper half of its range, read as institutions committing to the move.",
         ),
         (
-            &["ATR"],
-            "ATR (average true range)",
+            &["3-day"],
+            "3-day bars",
+            "bars that each cover three trading sessions (open of the first, high and low of the three, close of the \
+             last): a timeframe between the daily and the weekly chart.",
+        ),
+        (
+            &["| Breaks on |", "prove the", "is wrong on"],
+            "Invalidation level",
+            "a price (or the OBV line) whose break on a close would prove the idea wrong; the Risk table lists each \
+             with the close that decides it and where price stands against it now.",
+        ),
+        (
+            &["ATR", "average daily range"],
+            "Average daily range (ATR, average true range)",
             "the average range of a bar over the last 14 bars of its timeframe (daily, 3-day or weekly), including \
              gaps; distances in ATR compare a move with the instrument's usual swing.",
         ),
@@ -661,7 +680,11 @@ fn breaks_on(l: &Invalidation) -> String {
 fn standing(l: &Invalidation, close: f64) -> Option<String> {
     if l.basis == "OBV" {
         let c = l.last_close.filter(|c| c.is_finite())?;
-        return Some(format!("OBV now {}", shares_m(c)));
+        // OBV is a running total: its millions are no level a reader acts on (signals.json keeps
+        // them); the side of the line is what counts.
+        return Some(
+            if c >= l.value { "OBV now above the line" } else { "OBV now below the line" }.to_string(),
+        );
     }
     let c = Some(close).filter(|c| c.is_finite())?;
     let d = c / l.value - 1.0;
@@ -698,11 +721,16 @@ pub fn status_words(l: &Invalidation) -> String {
 /// One Risk-table row. `held` is the idea a neutral note has on hold and the level whose break
 /// put it there: a row on the same signal is the line that broke, and says so (with the date)
 /// instead of reading only as a level against the other side.
+///
+/// An OBV line is named by its state and date ("daily OBV support line, broken 2025-10-21"), not
+/// by its value in millions of shares: `broke` is the date OBV closed below it, when it has.
+/// Distances are from the as-of `close`.
 fn level_line(
     l: &Invalidation,
     neutral: bool,
     held: Option<(StanceKind, &Invalidation)>,
     close: f64,
+    broke: Option<NaiveDate>,
 ) -> LevelLine {
     let mut on = breaks_on(l);
     if neutral {
@@ -731,10 +759,13 @@ fn level_line(
         ),
         None => status,
     };
-    // An OBV support line slopes: the value shown is where the line is today.
-    let name = if l.basis == "OBV" { format!("{}, today's value", level_name(l)) } else { level_name(l) };
+    let level = if l.basis == "OBV" {
+        obv_line_name(l, broke)
+    } else {
+        format!("{}, {}", level_value(l), level_name(l))
+    };
     LevelLine {
-        level: format!("{}, {name}", level_value(l)),
+        level,
         breaks_on: on,
         status,
         state: match l.status {
@@ -764,13 +795,25 @@ fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
         .max_by_key(|l| l.triggered_on)
 }
 
+/// "Daily OBV support line, broken 2025-10-21" (a line OBV must close back above) or "Daily OBV
+/// support line" (one it must stay above): the line by its state and date, never its millions.
+fn obv_line_name(l: &Invalidation, broke: Option<NaiveDate>) -> String {
+    match (l.trigger, broke) {
+        (Trigger::CloseAbove, Some(d)) => format!("Daily OBV support line, broken {}", date(d)),
+        (Trigger::CloseAbove, None) => "Daily OBV support line, broken".to_string(),
+        (Trigger::CloseBelow, _) => "Daily OBV support line".to_string(),
+    }
+}
+
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
 fn level_phrase(l: &Invalidation) -> String {
     if l.basis == "OBV" {
-        // A line OBV must close above is the broken support line (a short's stop); one it must close below, the
-        // long's support.
-        let line = if l.trigger == Trigger::CloseAbove { "broken support" } else { "support" };
-        format!("OBV closing {} its {line} line ({})", trig_word(l), shares_m(l.value))
+        // A line OBV must close above is the broken support line (a short's stop); one it must
+        // close below, the long's support. Named by state, not by its millions of shares.
+        match l.trigger {
+            Trigger::CloseAbove => "OBV closing back above its broken support line".to_string(),
+            Trigger::CloseBelow => "OBV closing below its support line".to_string(),
+        }
     } else {
         format!("a {} {} {} (the {})", l.basis, trig_word(l), price(l.value), level_name(l))
     }
@@ -920,7 +963,8 @@ pub fn narrate(a: &Analysis) -> Narrative {
                 let held = st.watch.as_ref().and_then(|w| {
                     w.broken.iter().map(move |b| (w.idea, b)).find(|(_, b)| b.signal == l.signal)
                 });
-                level_line(l, st.stance == StanceKind::Neutral, held, as_of_close(a))
+                let broke = find(a, ids::H2).and_then(|r| r.date("t_b_date"));
+                level_line(l, st.stance == StanceKind::Neutral, held, as_of_close(a), broke)
             })
             .collect(),
         risk_reads,
@@ -1317,7 +1361,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         );
     }
     let Some(bench) = v.bench.clone() else {
-        return (Vec::new(), Some("The relative part is left out: no benchmark is configured.".into()));
+        return (Vec::new(), Some("The relative part is left out: no benchmark was given for it.".into()));
     };
     let s = &v.symbol;
     let mut out = Vec::new();
@@ -1409,8 +1453,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         let verdict = match r.state {
             State::Bullish if trails.len() == 3 => {
                 format!(
-                    "a first sign the lag is turning, though {s} still trails {bench} {}",
-                    and_list(&trails)
+                    "a first sign the lag is turning, though {s} still trails {bench} this year and over one year"
                 )
             }
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
@@ -1708,8 +1751,19 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         format!("The heaviest session {span}")
                     };
                     let sep = if weak { "," } else { ":" };
+                    // A day that moved against the latest leg (an up day in a decline) says so.
+                    // Only when the window searched lies in that leg.
+                    let in_leg =
+                        matches!((ws, we, leg), (Some(ws), Some(we), Some((ls, le))) if ws <= le && we >= ls);
+                    let dir =
+                        find(a, ids::F1).and_then(|f| f.tagged::<crate::signals::LegDirection>("direction"));
+                    let against = match dir {
+                        Some(crate::signals::LegDirection::Down) if in_leg && ret > 0.0 => "an up day, ",
+                        Some(crate::signals::LegDirection::Up) if in_leg && ret < 0.0 => "a down day, ",
+                        _ => "",
+                    };
                     format!(
-                        "{head}, {} ({} shares, {}), {rank_words}{sep} {verdict}.",
+                        "{head}, {} ({against}{} shares, {}), {rank_words}{sep} {verdict}.",
                         date(d),
                         shares_m(vol),
                         pct(ret)
@@ -1720,6 +1774,17 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         }
         Some(S::D1ShallowPullbacks) => {
             let k = n("n").map(|x| x as usize).unwrap_or(0);
+            // In a decline (the latest daily leg is down) the advances the dips are measured
+            // against are rebounds: the same dips are told from the short's side, as rebounds
+            // sold (bearish) or holding (bullish); the state means the same either way.
+            let falling = find(a, ids::F1)
+                .and_then(|f| f.tagged::<crate::signals::LegDirection>("direction"))
+                == Some(crate::signals::LegDirection::Down);
+            if falling {
+                if let Some(t) = f3_decline_read(r, k) {
+                    return t;
+                }
+            }
             let verdict = match r.state {
                 State::Bullish => "shallow and bought quickly",
                 State::Bearish => "deep",
@@ -1732,6 +1797,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             (0, 1) => {
                                 "; the one decided so far was not bought back within three sessions".into()
                             }
+                            (0, 2) => "; neither decided so far was bought back within three sessions".into(),
                             (0, d) => format!(
                                 "; none of the {} decided so far was bought back within three sessions",
                                 count_word(d)
@@ -1864,12 +1930,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             if days > 15.0 && atr >= 3.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
                             Some(format!(
-                                "it took {} sessions for {atr:.1} times the daily range (ATR), where a move over 15 sessions needs half a range a session",
-                                days as usize
+                                "it was too gradual: {atr:.1} average daily ranges in {} sessions, where a leg that long needs at least {:.0}",
+                                days as usize,
+                                (crate::signals::daily::IMPULSE_PACE * days).ceil()
                             ))
                         }
                         (Some(atr), _, _) if atr < 3.0 => {
-                            Some(format!("the leg spans only {atr:.1} times the daily range (ATR)"))
+                            Some(format!("it covered only {atr:.1} average daily ranges, where one move needs 3"))
                         }
                         (_, Some(dr), _) if dr < 0.6 => {
                             Some(format!("only {} of its path was net progress", crate::fmt::pct_abs(dr)))
@@ -1877,10 +1944,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         // Over one ATR and over a quarter of the move before it (signals::daily).
                         (_, _, Some(dd)) if dd > 1.0 => Some(match n("leg_dd_share") {
                             Some(sh) if sh.is_finite() => format!(
-                                "it pulled back {dd:.1} times the daily range (ATR) on the way, {} of the move before it",
+                                "it pulled back {dd:.1} average daily ranges on the way, {} of the move before it",
                                 crate::fmt::pct_abs(sh)
                             ),
-                            _ => format!("it pulled back {dd:.1} times the daily range (ATR) on the way"),
+                            _ => format!("it pulled back {dd:.1} average daily ranges on the way"),
                         }),
                         _ => None,
                     };
@@ -1963,6 +2030,46 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             r.sentence.clone()
         }
     }
+}
+
+/// F3 read in a decline: the advance each dip is measured against is a rebound, so the dips are
+/// told as rebounds given back: "Rebounds since 2022-09-06 were sold: the one rebound was given
+/// back in full, to a new low." None when the evidence is incomplete.
+fn f3_decline_read(r: &SignalResult, k: usize) -> Option<String> {
+    let n = |key: &str| r.num(key).filter(|x| x.is_finite());
+    let (d, avg, b, dec) = (r.date("from_date")?, n("avg_retrace")?, n("n_bought")?, n("n_decided")?);
+    if k == 0 {
+        return None;
+    }
+    let verdict = match r.state {
+        State::Bullish => "held up",
+        State::Bearish => "were sold",
+        _ => "were partly given back",
+    };
+    let gave = match (k, avg > 1.0) {
+        (1, true) => "the one rebound was given back in full, to a new low".to_string(),
+        (1, false) => format!("the one rebound lost {:.0}% of its gain", avg * 100.0),
+        (k, true) => format!("{} rebounds were given back in full on average, to new lows", count_word(k)),
+        (k, false) => format!("{} rebounds lost {:.0}% of their gain on average", count_word(k), avg * 100.0),
+    };
+    let (b, dec) = (b as usize, dec as usize);
+    let recovered = match (b, dec) {
+        (_, 0) => String::new(),
+        (0, 1) => "; the drop after it was not recovered within three sessions".into(),
+        (1, 1) => "; the drop after it was recovered within three sessions".into(),
+        (0, 2) => "; neither drop decided so far was recovered within three sessions".into(),
+        (0, d) => format!(
+            "; none of the {} drops decided so far was recovered within three sessions",
+            count_word(d)
+        ),
+        (b, d) => format!(
+            "; {} of {} drops decided so far {} recovered within three sessions",
+            count_word(b),
+            count_word(d),
+            if b == 1 { "was" } else { "were" }
+        ),
+    };
+    Some(format!("In the decline, rebounds since {} {verdict}: {gave}{recovered}.", date(d)))
 }
 
 /// A macro signal's sentence where the signal's own would blur two facts (core and headline
@@ -2140,9 +2247,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     // The state needs core and headline to agree; when they move apart the line says so.
     let verdict = match (r.state, head) {
         (State::Bullish, Some(_)) => "cooling, core and headline alike",
-        (State::Bullish, None) => "cooling (core CPI; headline is not configured)",
+        (State::Bullish, None) => "cooling (core CPI; no headline data supplied)",
         (State::Bearish, Some(_)) => "re-accelerating, core and headline alike",
-        (State::Bearish, None) => "re-accelerating (core CPI; headline is not configured)",
+        (State::Bearish, None) => "re-accelerating (core CPI; no headline data supplied)",
         (_, Some((_, dh))) if dh * dc < 0.0 => "not clearly cooling, as core and headline move apart",
         _ => "not clearly cooling",
     };
@@ -2150,8 +2257,37 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     if let Some((yh, dh)) = head {
         t.push_str(&format!(", headline {} ({})", pct(yh), move_pp(dh)));
     }
-    t.push_str(&format!(", as of {month}."));
+    t.push_str(&format!(", as of {month}"));
+    if let Some(next) = next_month_pending(a, r) {
+        t.push_str(&next);
+    }
+    t.push('.');
     Some(t)
+}
+
+/// When the month after the inflation figure's month has already ended but its figure is not
+/// counted yet (the conservative publication delay, point in time), the clause that says so:
+/// "; August's figure is not counted yet".
+fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
+    let Some(crate::signals::Ev::Month { v }) = r.ev("obs_month") else { return None };
+    let next = v.checked_add_months(chrono::Months::new(1))?;
+    let after_next = next.checked_add_months(chrono::Months::new(1))?;
+    if a.as_of < after_next {
+        return None;
+    }
+    let m = a.dataset.macros.iter().find(|m| m.id == "core_cpi")?;
+    // When the next month's figure may be used: its own release date, else the publication delay.
+    let release = m
+        .obs
+        .iter()
+        .find(|o| o.period == next)
+        .map(|o| o.release)
+        .unwrap_or(next + chrono::Duration::days(m.release_lag_days));
+    // Already usable and still missing (a month never published): not the delay's doing.
+    if release <= a.as_of {
+        return None;
+    }
+    Some(format!("; {}'s figure is not counted yet", next.format("%B")))
 }
 
 /// The window a percentile over the last `n` observations of macro series `id` really covers:
@@ -2341,6 +2477,13 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         if let Some(l) = level_of(a, ids::E1, trig) {
             let edge = if (l.value - top).abs() < 1e-9 { "top" } else { "bottom" };
             let v = price(l.value);
+            // A level that holds with nothing yet happened at it ("would undo the breakout; none
+            // so far") is the Risk table's row: said there once, not here again.
+            let told_in_risk = l.status == LevelStatus::Holding
+                && !(l.trigger == Trigger::CloseBelow && r.state == State::Bullish);
+            if told_in_risk {
+                continue;
+            }
             t.push(' ');
             t.push_str(&match (l.trigger, l.status, l.triggered_on) {
                 // "Has held" only where the zone read says the breakout holds (E1 bullish); a
@@ -2486,11 +2629,10 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             (Some(ObvStatus::Intact), _) => "OBV holds above its support line.".to_string(),
             // OBV values in the one format the Risk table uses (millions of shares).
             (Some(ObvStatus::FallingLows), _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
+                // Dates, not millions of shares: the values are in signals.json.
                 (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
-                    "OBV's last two pivot lows are falling ({} on {}, {} on {}), so there is no support line for it to hold.",
-                    shares_m(o1),
+                    "OBV's last two lows ({} and {}) are falling, so there is no support line for it to hold.",
                     date(d1),
-                    shares_m(o2),
                     date(d2)
                 ),
                 _ => r.sentence.clone(),
@@ -2668,11 +2810,38 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                         }
                     })
                     .collect();
-                format!("{}.", capitalise(&parts.join("; ")))
+                format!("{}.", capitalise(&group_parts(&parts)))
             },
         })
         .collect();
     (header, lines)
+}
+
+/// Joins checklist parts, naming a shared status once: "weekly volume accumulation, weekly OBV
+/// trendline and 3-day volume trend: unconfirmed" rather than ": unconfirmed" after each. Parts
+/// keep their order; only neighbours with the same status are joined.
+fn group_parts(parts: &[String]) -> String {
+    let mut groups: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    for p in parts {
+        let (name, word) = match p.rsplit_once(": ") {
+            Some((n, w)) if matches!(w, "in place" | "unconfirmed" | "against" | "not assessed") => {
+                (n.to_string(), Some(w.to_string()))
+            }
+            _ => (p.clone(), None),
+        };
+        match groups.last_mut() {
+            Some((names, w)) if word.is_some() && *w == word => names.push(name),
+            _ => groups.push((vec![name], word)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, w)| match w {
+            Some(w) => format!("{}: {w}", and_list(&names)),
+            None => names.join("; "),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The checklist's distribution line from the daily distribution signal's count: "three
@@ -2733,8 +2902,8 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases over 13 weeks.".into(),
         0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases over 13 weeks.", count_word(n)),
         _ if k == n => format!(
-            "Every signal in the tables went against its own history: after most earlier cases of each, {s} moved \
-             the other way over 13 weeks, so they describe the chart, not the odds."
+            "Every signal in the tables went against its own history ({s} mostly moved the other way over 13 \
+             weeks): they describe the chart, not the odds."
         ),
         1 => format!(
             "{of_n}, one went against its own history: after most earlier cases of {}, {s} moved the other way \
@@ -2773,7 +2942,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let went = if up { h.n_positive } else { h.count - h.n_positive };
     let fmt = |x: Option<f64>| match (x, b.measure) {
         (Some(x), Measure::Price) => pct(x),
-        (Some(x), Measure::Excess) => format!("{} pp", signed(x * 100.0, 1)),
+        (Some(x), Measure::Excess) => format!("{} points", signed(x * 100.0, 1)),
         (None, _) => "n/a".into(),
     };
     let worst = if up { h.worst } else { h.best };
@@ -2791,11 +2960,9 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
 }
 
 /// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
-/// (`2-year Treasury yield`, not `dgs2`) and observations rather than bars.
-///
-/// Short history is laid at the configured file when the signal's shortest series starts late
-/// ("the configured high-yield option-adjusted spread file starts in August 2023"): the series
-/// may well be published further back.
+/// (`2-year Treasury yield`, not `dgs2`), what is missing in market terms ("no high-yield spread
+/// data before August 2023"), and short history in years ("not enough history yet: 2.2 of the
+/// 2.5 years needed"), never the tool's words ("configured", "file", "observations").
 pub fn macro_reason(
     r: &crate::signals::Unavailable,
     macros: &[crate::data::MacroSeries],
@@ -2809,7 +2976,7 @@ pub fn macro_reason(
         "macro_financing_costs_falling" => &["hy_oas", "dgs2"],
         _ => &[],
     };
-    // The signal's series whose configured file starts last.
+    // The signal's series whose data start last.
     let late = macros
         .iter()
         .filter(|m| series.contains(&m.id.as_str()))
@@ -2817,7 +2984,7 @@ pub fn macro_reason(
         .max_by_key(|(p, _)| *p);
     let label = |id: &str| -> String {
         if let Some(m) = macros.iter().find(|m| m.id == id) {
-            return m.label.clone();
+            return short_label(&m.label);
         }
         match id {
             "ppi" => "producer price".into(),
@@ -2830,36 +2997,71 @@ pub fn macro_reason(
     };
     match r {
         crate::signals::Unavailable::Stale { input, last } => {
-            format!(
-                "the latest {} observation, {}, is too old to use",
-                lower_first(&label(input)),
-                date(*last)
-            )
+            format!("the latest {} figure, {}, is too old to use", lower_first(&label(input)), date(*last))
         }
         crate::signals::Unavailable::MissingInput { input } => {
-            format!("no {} series configured", lower_first(&label(input)))
+            format!("no {} data supplied", lower_first(&label(input)))
         }
         crate::signals::Unavailable::MissingObservation { input, period } => {
-            format!("{} has no observation for {}", label(input), period.format("%B %Y"))
+            format!("no {} figure was published for {}", lower_first(&label(input)), period.format("%B %Y"))
         }
         crate::signals::Unavailable::InsufficientHistory { have: 0, .. } => match late {
-            Some((p, m)) => format!(
-                "the configured {} file starts in {}, after {}",
-                lower_first(&m.label),
-                p.format("%B %Y"),
-                date(as_of)
-            ),
-            None => format!("no observation published by {}", date(as_of)),
+            Some((p, m)) => {
+                format!("no {} data before {}", lower_first(&short_label(&m.label)), p.format("%B %Y"))
+            }
+            None => format!("no figure published by {}", date(as_of)),
         },
-        crate::signals::Unavailable::InsufficientHistory { need, have } => match late {
-            Some((p, m)) => format!(
-                "the configured {} file starts in {}: {have} of the {need} observations needed",
-                lower_first(&m.label),
-                p.format("%B %Y")
-            ),
-            None => format!("{have} of the {need} observations needed"),
-        },
+        crate::signals::Unavailable::InsufficientHistory { need, have } => {
+            let per_year = late.map_or(12.0, |(_, m)| per_year(m));
+            let years = |n: usize| n as f64 / per_year;
+            let (h, n) = (years(*have), years(*need));
+            let amount = if format!("{h:.1}") != format!("{n:.1}") {
+                format!("{h:.1} of the {n:.1} years needed")
+            } else {
+                // The same at one decimal: say the shortfall instead of "2.5 of the 2.5 years".
+                let short = need.saturating_sub(*have);
+                let unit = if per_year > 100.0 { "session" } else { "month" };
+                format!(
+                    "{short} {unit}{} short of the {n:.1} years needed",
+                    if short == 1 { "" } else { "s" }
+                )
+            };
+            match late {
+                Some((p, m)) => format!(
+                    "not enough history yet: {} data start in {}, {amount}",
+                    lower_first(&short_label(&m.label)),
+                    p.format("%B %Y")
+                ),
+                None => format!("not enough history yet: {amount}"),
+            }
+        }
         other => crate::narrative::format::unavailable_text(other),
+    }
+}
+
+/// A series label without the index maker's qualifier ("High-yield option-adjusted spread" →
+/// "High-yield spread"): the note's words; Data and Method keeps the full label.
+fn short_label(label: &str) -> String {
+    label.replace(" option-adjusted spread", " spread")
+}
+
+/// Observations a year, from the series' own spacing: daily (about 252), weekly (52), monthly
+/// (12) or quarterly (4).
+fn per_year(m: &crate::data::MacroSeries) -> f64 {
+    match (m.obs.first(), m.obs.last()) {
+        (Some(a), Some(b)) if m.obs.len() > 1 => {
+            let gap = (b.period - a.period).num_days() as f64 / (m.obs.len() - 1) as f64;
+            if gap < 4.0 {
+                252.0
+            } else if gap < 10.0 {
+                52.0
+            } else if gap < 45.0 {
+                12.0
+            } else {
+                4.0
+            }
+        }
+        _ => 12.0,
     }
 }
 

@@ -36,7 +36,9 @@ pub fn write_sentences(results: &mut [SignalResult], names: Names) {
 pub fn sentence(r: &SignalResult, names: Names) -> Option<String> {
     if r.state == State::Unavailable {
         let reason = r.reason.as_ref().map(super::format::unavailable_text).unwrap_or_default();
-        return Some(format!("{}: not assessed ({reason}).", capitalise(r.claim)));
+        // The claim in the note's words: "the anchor low" is the tool's name for the last major low.
+        let claim = r.claim.replace("since the anchor low", "since the last major low");
+        return Some(format!("{}: not assessed ({reason}).", capitalise(&claim)));
     }
     let tpl = template(r)?;
     let named = tpl.replace("%S", names.symbol).replace("%B", names.bench.unwrap_or("the benchmark"));
@@ -478,12 +480,12 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         }
         Branch::E2Absorbed { all: true } => {
             "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}) and was bought back to \
-             the prior swing high within {max_recov} bars."
+             the prior swing high within {max_recov} 3-day bars."
                 .into()
         }
         Branch::E2Absorbed { all: false } => {
             "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}); {absorbed} of them \
-             were bought back to the prior swing high within {max_recov} bars."
+             were bought back to the prior swing high within {max_recov} 3-day bars."
                 .into()
         }
         Branch::E2Undercut => {
@@ -492,8 +494,8 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                 .into()
         }
         Branch::E2Mixed => {
-            "3-day dips since {window_start} are mixed: lows {dip_lows}, {absorbed} of {k} bought back within 4 \
-             bars."
+            "3-day dips since {window_start} are mixed: lows {dip_lows}; {absorbed} of {k} recovered to the \
+             prior high within four 3-day bars (about 12 sessions)."
                 .into()
         }
 

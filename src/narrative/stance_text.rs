@@ -79,8 +79,8 @@ fn value(l: &Invalidation) -> String {
     }
 }
 
-/// "a daily close above the latest daily swing high (246.38)"; for OBV "OBV above its
-/// broken support line (2,600.2M)".
+/// "a daily close above the latest daily swing high (246.38)"; for OBV "daily OBV above its
+/// broken support line".
 pub fn break_phrase(l: &Invalidation) -> String {
     let way = match l.trigger {
         Trigger::CloseAbove => "above",
@@ -89,7 +89,8 @@ pub fn break_phrase(l: &Invalidation) -> String {
     match l.basis {
         InvalidationBasis::Obv => {
             let line = if l.trigger == Trigger::CloseAbove { "broken support" } else { "support" };
-            format!("daily OBV {way} its {line} line at {}", value(l))
+            // An OBV line is named by its state, not its millions (signals.json keeps those).
+            format!("daily OBV {way} its {line} line")
         }
         b => format!("a {b} {way} the {} ({})", super::level_name(l), value(l)),
     }
@@ -145,13 +146,12 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
         .broken
         .iter()
         .map(|l| match (l.basis, l.triggered_on) {
-            // An OBV line slopes: its value is where the line is today, not at the break.
+            // An OBV line is named by its state and date, not by its millions of shares.
             (InvalidationBasis::Obv, d) => format!(
-                "daily OBV {} its {}support line {}, the line now at {}",
+                "daily OBV {} its {}support line {}",
                 if l.trigger == Trigger::CloseAbove { "back above" } else { "below" },
                 if l.trigger == Trigger::CloseAbove { "broken " } else { "" },
-                d.map_or("since a date unknown".to_string(), |d| format!("since {d}")),
-                value(l)
+                d.map_or("since a date unknown".to_string(), |d| format!("since {d}"))
             ),
             (_, Some(d)) => format!("{} on {d}", break_phrase(l)),
             (_, None) => format!("{}, date unknown", break_phrase(l)),

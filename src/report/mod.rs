@@ -267,8 +267,7 @@ mod tests {
             assert!(md.contains(s), "missing {s}");
         }
         assert!(
-            md.contains("Foreign flows, earnings revisions")
-                && md.contains("not assessed (no series configured)"),
+            md.contains("Foreign flows, earnings revisions") && md.contains("not covered (no data supplied)"),
             "{md}"
         );
         // The stance opens the subline under the title (issue 12: the lead replaced "Stance: ").

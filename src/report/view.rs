@@ -706,7 +706,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         }
         macro_lines.push(MacroLine {
             topic,
-            text: "not assessed (no series configured).".into(),
+            text: "not covered (no data supplied).".into(),
             state: "unavailable".into(),
             base_rates: Vec::new(),
         });

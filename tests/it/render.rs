@@ -219,8 +219,7 @@ fn render_sample_end_to_end() {
     assert!(stdout.contains("note.md") && stdout.contains("note.html") && stdout.contains("signals.json"));
     check_note_folder(&dir);
     let md = std::fs::read_to_string(dir.join("note.md")).unwrap();
-    assert!(md
-        .contains("Foreign flows, earnings revisions, cost pressure:** not assessed (no series configured)"));
+    assert!(md.contains("Foreign flows, earnings revisions, cost pressure:** not covered (no data supplied)"));
     // The sample's default as-of (Friday 2026-07-24) is covered by every bundled series: every macro
     // family with data is assessed (issue 12).
     for topic in ["Inflation", "Growth", "Financing costs"] {

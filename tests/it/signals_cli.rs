@@ -10,7 +10,7 @@ fn table_lists_every_signal_then_stance_and_checklist() {
     for id in ["macro_rate_cut_expectations", "d1_no_distribution", "risk_obv_underside_retest_fail"] {
         assert!(out.contains(id), "{id} missing:\n{out}");
     }
-    assert!(out.contains("not assessed: no foreign_flows series configured"));
+    assert!(out.contains("not assessed: no foreign flows data supplied"));
     assert!(out.contains("Score ") && out.contains("stance ") && out.contains("coverage "));
     assert!(out.contains("Structure "));
 }
