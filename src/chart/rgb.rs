@@ -197,13 +197,14 @@ impl Blender<'_> {
         if alpha <= 0.0 {
             return;
         }
-        // `floor` of a positive product in (0, 256) is its truncation (NaN never gets here).
-        let a = (alpha * 256.0) as u64;
+        // `floor` of a positive product in (0, 255] is its truncation (NaN never gets here), and
+        // a difference below 256 times it fits in 32 bits.
+        let a = (alpha * 256.0) as i32 as u32;
         for (p, n) in px.iter_mut().zip([r, g, b]) {
             if n > *p {
-                *p += (u64::from(n - *p) * a / 256) as u8;
+                *p += ((u32::from(n - *p) * a) >> 8) as u8;
             } else {
-                *p -= (u64::from(*p - n) * a / 256) as u8;
+                *p -= ((u32::from(*p - n) * a) >> 8) as u8;
             }
         }
     }
