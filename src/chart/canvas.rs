@@ -41,6 +41,9 @@ pub(crate) struct Pen<'a, B: DrawingBackend> {
     pub placed: std::cell::RefCell<Vec<Placed>>,
     /// Labelled ticks of each value axis drawn, in order (for tests).
     pub axes: std::cell::RefCell<Vec<usize>>,
+    /// The RGB canvas under `area`, when text can blend into it directly (the PNG charts);
+    /// otherwise raster text goes through `area.draw_pixel`, to the same pixels.
+    pub direct: Option<super::rgb::Direct<'a>>,
 }
 
 /// A box the label layout pass placed (or reserved), in pixels.
@@ -94,6 +97,16 @@ impl<B: DrawingBackend> Pen<'_, B> {
                 HPos::Center => p.0 as f64 - w / 2.0,
                 HPos::Right => p.0 as f64 - w,
             };
+            if let Some(d) = self.direct {
+                let rgb = (color.0, color.1, color.2);
+                return d
+                    .with(|bl| {
+                        super::text::raster(s, x, base.round(), size, bold, |px, py, c| {
+                            bl.blend(px, py, rgb, color.3 * c as f64)
+                        })
+                    })
+                    .ok_or_else(|| DrawError("the chart canvas is in use".into()));
+            }
             let mut err = None;
             super::text::raster(s, x, base.round(), size, bold, |px, py, c| {
                 if err.is_none() {

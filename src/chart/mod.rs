@@ -18,6 +18,7 @@ mod macro_panel;
 mod panel;
 mod price;
 mod relative;
+mod rgb;
 mod text;
 mod theme;
 mod track;
@@ -616,13 +617,14 @@ fn render_scene<S: Scene>(
     Ok((png, svg, lay))
 }
 
-fn new_pen<B: DrawingBackend>(
-    area: &DrawingArea<B, plotters::coord::Shift>,
+fn new_pen<'a, B: DrawingBackend>(
+    area: &'a DrawingArea<B, plotters::coord::Shift>,
     pal: Palette,
     s: f64,
+    direct: Option<rgb::Direct<'a>>,
     raster: bool,
-) -> Pen<'_, B> {
-    Pen { area, pal, s, raster, placed: Default::default(), axes: Default::default() }
+) -> Pen<'a, B> {
+    Pen { area, pal, s, raster, placed: Default::default(), axes: Default::default(), direct }
 }
 
 fn take_layout<B: DrawingBackend>(pen: Pen<'_, B>, lay: &mut Layout) {
@@ -644,9 +646,10 @@ fn render_png<S: Scene>(
 ) -> Result<Vec<u8>> {
     encode::with_canvas(w as usize * h as usize * 3, |buf| {
         {
-            let backend = BitMapBackend::with_buffer(buf, (w, h));
-            let root = backend.into_drawing_area();
-            let pen = new_pen(&root, pal, s, true);
+            let canvas = rgb::Shared::new(&mut buf[..], (w, h))
+                .ok_or_else(|| Error::Internal("the chart canvas is too small".into()))?;
+            let root = rgb::Rgb::new(&canvas).into_drawing_area();
+            let pen = new_pen(&root, pal, s, Some(rgb::Direct::new(&canvas)), true);
             scene.draw(&pen).map_err(|e| draw_err("PNG", e))?;
             take_layout(pen, lay);
             root.present().map_err(|e| draw_err("PNG", e.into()))?;
@@ -660,7 +663,7 @@ fn render_svg<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32, lay: &m
     {
         let backend = SVGBackend::with_string(&mut out, (w, h));
         let root = backend.into_drawing_area();
-        let pen = new_pen(&root, pal, s, false);
+        let pen = new_pen(&root, pal, s, None, false);
         scene.draw(&pen).map_err(|e| draw_err("SVG", e))?;
         take_layout(pen, lay);
         root.present().map_err(|e| draw_err("SVG", e.into()))?;
