@@ -200,8 +200,8 @@ pub fn glossary(body: &str) -> Vec<Term> {
             &["OBV support line", "OBV trendline"],
             "OBV support line (and weekly OBV trendline)",
             "a straight line through the two latest rising lows of OBV; OBV closing below it is a break (selling \
-             outweighing buying), OBV back above it a reclaim. It is told by its state and date; its value in shares \
-             is in signals.json.",
+             outweighing buying), OBV back above it a reclaim. The note names it by its state and the date of the \
+             last break.",
         ),
         (
             &[" pp", " points"],
@@ -245,14 +245,15 @@ pub fn glossary(body: &str) -> Vec<Term> {
         (
             &["impulsive"],
             "Impulsive leg",
-            "a daily move of 3 to 15 sessions covering at least 3 ATR, with at least 60% of its path net progress and \
-             no pullback over 1 ATR; crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
+            "a daily move that covers at least 3 ATR in 3 to 15 sessions (a longer move needs half an ATR a session), \
+             with at least 60% of its path net progress and no pullback over 1 ATR; crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
         ),
         (
             &["volume thrust"],
             "Volume thrust",
-            "an up session in the leg whose volume is among the five heaviest of the last 252 sessions and that \
-             closes in the upper half of its range, read as institutions committing to the move.",
+            "an up session whose volume is among the five heaviest of the last 252 sessions and that closes in the \
+             upper half of its range, read as institutions committing to the move; a down session as heavy that \
+             closes in the bottom third of its range is heavy selling.",
         ),
         (
             &["3-day"],
@@ -735,8 +736,9 @@ fn level_line(
     let mut on = breaks_on(l);
     if neutral {
         on.push_str(match l.trigger {
-            Trigger::CloseAbove => " (against a short)",
-            Trigger::CloseBelow => " (against a long)",
+            // A neutral note has no position: a break favours one side (the lead's words).
+            Trigger::CloseAbove => " (favours a long)",
+            Trigger::CloseBelow => " (favours a short)",
         });
     }
     let status = match standing(l, close) {
@@ -1327,6 +1329,12 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     // score's rank correlation: the idea's own record is the one that bears on the trade.
     if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
         out.push(track_text::record_sentence(c, s));
+        // An untested idea also gives the score's own record, the only record there is.
+        if c.verdict == crate::signals::stance::RecordVerdict::TooFew {
+            if let Some(e) = edge.as_ref() {
+                out.push(track_text::rank_sentence(e, s, st.stance));
+            }
+        }
     } else if let Some(e) = edge {
         let mut t = track_text::track_sentence(&e, s, st.stance);
         if record_against {
@@ -2451,15 +2459,18 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     let bar = r.as_of.map(|d| format!(" on {}", date(d))).unwrap_or_default();
     let mut t = if c > top {
         format!(
-            "The last 3-day close ({}{bar}) is {} above the consolidation zone ({zone})",
+            "The last complete 3-day bar closed at {}{bar}, {} above the consolidation zone ({zone})",
             price(c),
             pct_abs(c / top - 1.0)
         )
     } else if c >= lo {
-        format!("The last 3-day close ({}{bar}) is inside the consolidation zone ({zone})", price(c))
+        format!(
+            "The last complete 3-day bar closed at {}{bar}, inside the consolidation zone ({zone})",
+            price(c)
+        )
     } else {
         format!(
-            "The last 3-day close ({}{bar}) is {} below the consolidation zone ({zone})",
+            "The last complete 3-day bar closed at {}{bar}, {} below the consolidation zone ({zone})",
             price(c),
             pct_abs(1.0 - c / lo)
         )

@@ -143,8 +143,8 @@ pub fn veto_sentence(score: f64, c: &RecordCheck, who: &str) -> String {
     )
 }
 
-// Plain words for a rank correlation: whether a higher score went with better outcomes.
-fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
+/// Plain words for a rank correlation: whether a higher score went with better outcomes.
+pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
     let what = match &e.versus {
         Some(b) => format!("{}-week outcomes for {symbol} against {b}", e.weeks),
         None => format!("{}-week outcomes for {symbol}", e.weeks),
@@ -181,7 +181,7 @@ fn pct(v: Option<f64>) -> String {
 fn pp(v: Option<f64>) -> String {
     match v {
         // A no-break space keeps the unit with its number in narrow table cells.
-        Some(v) => format!("{}\u{a0}pp", pct(Some(v)).trim_end_matches('%')),
+        Some(v) => format!("{}\u{a0}points", pct(Some(v)).trim_end_matches('%')),
         None => "n/a".into(),
     }
 }
@@ -276,8 +276,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "The stance the note would have printed at each week end{since} and what followed (overlapping windows: \
-         fewer independent cases than the counts)."
+        "The score's reading at each week end{since} (long, neutral or short by its thresholds, before the \
+         record check) and what followed (overlapping windows: fewer independent cases than the counts)."
     );
     let rare: Vec<String> = tr
         .horizon(CITED_WEEKS)

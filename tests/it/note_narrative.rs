@@ -222,6 +222,11 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             let rest = &b[i..b[i..].find(')').map_or(b.len(), |j| i + j)];
             assert!(rest.contains(" on "), "{date}: undated 3-day close '{rest}'");
         }
+        // The 3-day bar's close is dated, so it is not read as the as-of close.
+        for (i, _) in b.match_indices("3-day bar closed at ") {
+            let rest = &b[i..b[i..].find(',').map_or(b.len(), |j| i + j)];
+            assert!(rest.contains(" on "), "{date}: undated 3-day close '{rest}'");
+        }
 
         // Invalidation levels: direction-aware, one status everywhere.
         let json_levels = doc["invalidation"].as_array().unwrap();
