@@ -667,7 +667,7 @@ fn only_the_level_the_lead_names_is_labelled_stop_and_coinciding_levels_share_on
 }
 
 #[test]
-fn a_lower_high_is_never_labelled_h_even_once_overturned() {
+fn a_lower_high_is_never_labelled_h_and_says_when_overturned() {
     let mut a = analysis(900, true, true);
     let od = a.daily.date[a.daily.len() - 3];
     let h1 = a.signals.iter_mut().find(|s| s.id == "risk_lower_high").unwrap();
@@ -682,7 +682,13 @@ fn a_lower_high_is_never_labelled_h_even_once_overturned() {
         let svg = render_all_svg_named(&a, "daily");
         let v = format!("{h_last:.2}");
         let named = |p: &str| svg.lines().any(|l| l.trim().starts_with(&format!("{p} {v}")));
-        assert!(named("lower high"), "overturned {overturned}: the lower high {v} is not labelled so");
+        // Once a close above the prior high overturned it, the note says it no longer counts
+        // and the chart calls it an undone lower high: never a plain "lower high", never "H".
+        let want = if overturned { "undone lower high" } else { "lower high" };
+        assert!(named(want), "overturned {overturned}: the lower high {v} is not labelled '{want}'");
+        if overturned {
+            assert!(!named("lower high"), "the overturned lower high {v} is labelled as standing");
+        }
         assert!(!named("swing high"), "overturned {overturned}: the lower high {v} is labelled swing high");
     }
 }
