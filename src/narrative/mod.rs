@@ -901,7 +901,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         nearest_holding(&st.invalidation, side)
             .map(|l| {
                 format!(
-                    " The nearest price level, {}, is the stop the lead names; the others are wider.",
+                    " The lead's stop is the nearest of them, {}; the others mark the wider structure.",
                     price(l.value)
                 )
             })
@@ -1295,14 +1295,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 (_, true) => ("short", up_l, down_l),
                 _ => ("", None, None),
             };
-            let further = if vetoed { "would turn" } else { "would weaken further" };
+            // A vetoed lean is undone by the level, a held idea weakened further ("turn" read
+            // as ambiguous to the analyst review: turn which way?).
+            let further = if vetoed { "would be undone by" } else { "would weaken further on" };
             let sentence = match (weaken, strengthen, up_l, down_l) {
                 (Some(w), Some(g), ..) => Some(format!(
-                    "The {held_word} {further} on {}; {} would strengthen it.",
+                    "The {held_word} {further} {}; {} would strengthen it.",
                     level_phrase(w),
                     level_phrase(g)
                 )),
-                (Some(w), None, ..) => Some(format!("The {held_word} {further} on {}.", level_phrase(w))),
+                (Some(w), None, ..) => Some(format!("The {held_word} {further} {}.", level_phrase(w))),
                 (None, Some(g), ..) => Some(format!("The {held_word} would gain on {}.", level_phrase(g))),
                 (None, None, Some(u), Some(d)) if held_word.is_empty() => Some(format!(
                     "{lost}{} would favour a long, {} a short.",
@@ -3031,7 +3033,9 @@ pub fn macro_reason(
             } else {
                 // The same at one decimal: say the shortfall instead of "2.5 of the 2.5 years".
                 let short = need.saturating_sub(*have);
-                let unit = if per_year > 100.0 { "session" } else { "month" };
+                // Daily series count readings (a spread is published on days the exchange is
+                // shut, so readings are not sessions); monthly ones count months.
+                let unit = if per_year > 100.0 { "daily reading" } else { "month" };
                 format!(
                     "{short} {unit}{} short of the {n:.1} years needed",
                     if short == 1 { "" } else { "s" }
