@@ -879,6 +879,11 @@ fn every_risk_level_is_drawn_on_its_timeframe_and_labels_are_words() {
                     assert!(!t.starts_with(bad), "{what} {name}: shorthand '{t}'");
                 }
                 assert!(!t.contains(" was "), "{what} {name}: '{t}'");
+                // A tag naming a run of levels carries its range ("levels 243.3–248.5").
+                assert!(
+                    !t.trim_end().ends_with(" levels"),
+                    "{what} {name}: a run of levels '{t}' without its range"
+                );
                 assert!(!t.contains("Risk table"), "{what} {name}: '{t}' points to the note");
             }
         }
