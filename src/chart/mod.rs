@@ -654,7 +654,7 @@ fn render_png<S: Scene>(
             take_layout(pen, lay);
             root.present().map_err(|e| draw_err("PNG", e.into()))?;
         }
-        encode_png(buf, w, h)
+        encode::png_rgb(buf, w, h)
     })
 }
 
@@ -671,15 +671,9 @@ fn render_svg<S: Scene>(scene: &S, pal: Palette, s: f64, w: u32, h: u32, lay: &m
     Ok(out)
 }
 
-/// Encodes an RGB buffer as PNG (deterministic: fixed settings, no timestamps); see
-/// [`encode::png_rgb`].
-fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
-    encode::png_rgb(rgb, w, h)
-}
-
 #[cfg(test)]
 mod png_tests {
-    use super::encode_png;
+    use super::encode::png_rgb as encode_png;
 
     #[test]
     fn png_encoding_is_lossless_and_deterministic() {

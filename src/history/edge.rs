@@ -220,8 +220,10 @@ pub fn published_stances(a: &crate::Analysis, walk: &crate::history::Walk, enabl
         .map(|r| {
             while next < counted.len() && counted[next].di + h <= r.di {
                 let c = counted[next];
-                let ret = a.daily.close[c.di + h] / a.daily.close[c.di] - 1.0;
-                t.add(c.stance, c.date, ret);
+                // The same forward return as `record_check` (c.di + h <= r.di: always known).
+                if let Some(ret) = crate::baserates::forward(a, crate::baserates::Measure::Price, c.di, h) {
+                    t.add(c.stance, c.date, ret);
+                }
                 next += 1;
             }
             match t.check(r.stance) {

@@ -688,13 +688,18 @@ fn standing(l: &Invalidation, close: f64) -> Option<String> {
         );
     }
     let c = Some(close).filter(|c| c.is_finite())?;
-    let d = c / l.value - 1.0;
-    let side = if c >= l.value { "above" } else { "below" };
-    Some(if d.abs() < 0.0005 {
-        format!("close {side} by less than 0.1%")
-    } else {
-        format!("close {} {side}", pct_abs(d))
+    Some(match gap(c, l.value) {
+        (side, Some(p)) => format!("close {p} {side}"),
+        (side, None) => format!("close {side} by less than 0.1%"),
     })
+}
+
+/// Which side of `level` the close `c` is on, and how far ("4.2%"; None under 0.05%, which the
+/// note says as "by less than 0.1%"). One rule for the Risk table and the lead.
+fn gap(c: f64, level: f64) -> (&'static str, Option<String>) {
+    let d = c / level - 1.0;
+    let side = if c >= level { "above" } else { "below" };
+    (side, (d.abs() >= 0.0005).then(|| pct_abs(d)))
 }
 
 /// The status of a level in words: "holding" or "triggered on 2026-08-18".
@@ -1119,13 +1124,9 @@ fn as_of_close(a: &Analysis) -> f64 {
 
 /// "4.2% above it": where the as-of close stands against a price level.
 fn from_close(a: &Analysis, l: &Invalidation) -> String {
-    let c = as_of_close(a);
-    let d = c / l.value - 1.0;
-    let side = if c >= l.value { "above" } else { "below" };
-    if d.abs() < 0.0005 {
-        format!("{side} it by less than 0.1%")
-    } else {
-        format!("{} {side} it", pct_abs(d))
+    match gap(as_of_close(a), l.value) {
+        (side, Some(p)) => format!("{p} {side} it"),
+        (side, None) => format!("{side} it by less than 0.1%"),
     }
 }
 

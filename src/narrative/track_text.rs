@@ -91,11 +91,6 @@ pub fn verdict(stance: StanceKind, conviction: &str, stop: Option<(String, f64)>
     }
 }
 
-/// A share as a whole percent ("37%").
-fn share0(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
-}
-
 /// The record check in words, as a clause: "the 19 earlier short signals since 2012 saw IWM
 /// lower 13 weeks later only 7 times (37%), against 38% of all week ends"; with too few cases,
 /// "only three earlier long signals since 2012, too few to judge". `who` names the instrument.
@@ -116,8 +111,8 @@ pub fn record_clause(c: &RecordCheck, who: &str) -> String {
         "the {} earlier {word} {noun}{since} saw {who} {way} {} weeks later {only}{times} ({}), against {} of all week ends",
         c.cases,
         c.weeks,
-        share0(c.share().unwrap_or(0.0)),
-        share0(c.base_rate().unwrap_or(0.0)),
+        share(c.share()),
+        share(c.base_rate()),
     )
 }
 
