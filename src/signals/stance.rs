@@ -323,9 +323,11 @@ pub const MIN_RECORD_CASES: usize = 8;
 pub enum RecordVerdict {
     /// The lean went its way at least half the time and at least as often as all week ends.
     Passed,
-    /// It did not: the note is Neutral and says which way the signals lean.
+    /// It did not (or, with fewer cases, could no longer reach half of [`MIN_RECORD_CASES`]): the
+    /// note is Neutral and says which way the signals lean.
     Vetoed,
-    /// Fewer than [`MIN_RECORD_CASES`] earlier cases: the idea stands, at low conviction.
+    /// Fewer than [`MIN_RECORD_CASES`] earlier cases and not already decided against it: the idea
+    /// stands, at low conviction.
     TooFew,
 }
 
@@ -363,8 +365,15 @@ impl RecordCheck {
         since: Option<chrono::NaiveDate>,
         weeks: u32,
     ) -> RecordCheck {
-        let verdict = if cases < MIN_RECORD_CASES {
+        // Under MIN_RECORD_CASES the record is too short to judge, unless it is already decided:
+        // even if every case still needed went its way, fewer than half of MIN_RECORD_CASES
+        // would have (2012-11-16: seven earlier shorts, none of them right, is no "untested"
+        // short).
+        let decided = 2 * (went_its_way + MIN_RECORD_CASES.saturating_sub(cases)) < MIN_RECORD_CASES;
+        let verdict = if cases < MIN_RECORD_CASES && !decided {
             RecordVerdict::TooFew
+        } else if cases < MIN_RECORD_CASES {
+            RecordVerdict::Vetoed
         } else {
             // Integer comparisons: at least half, and a share at least the base rate's.
             let half = 2 * went_its_way >= cases;
@@ -1285,5 +1294,26 @@ impl StanceKind {
     /// "Long", "Short" or "Neutral".
     pub fn word(self) -> &'static str {
         kind_word(self)
+    }
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+
+    #[test]
+    fn a_short_record_is_untested_unless_already_decided() {
+        let j =
+            |cases, went| RecordCheck::judge(StanceKind::Short, (cases, went), (100, 40), None, 13).verdict;
+        // Seven earlier shorts, none right: even an eighth right one is 1 of 8, under half.
+        assert_eq!(j(7, 0), RecordVerdict::Vetoed);
+        assert_eq!(j(5, 0), RecordVerdict::Vetoed);
+        // Six with three right could still reach half: untested.
+        assert_eq!(j(6, 3), RecordVerdict::TooFew);
+        assert_eq!(j(0, 0), RecordVerdict::TooFew);
+        assert_eq!(j(4, 0), RecordVerdict::TooFew);
+        // Judged once there are enough.
+        assert_eq!(j(8, 4), RecordVerdict::Passed);
+        assert_eq!(j(8, 3), RecordVerdict::Vetoed);
     }
 }
