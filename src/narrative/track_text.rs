@@ -102,6 +102,14 @@ pub fn record_clause(c: &RecordCheck, who: &str) -> String {
     if c.verdict == RecordVerdict::TooFew {
         return format!("only {} earlier {word} {noun}{since}, too few to judge", super::count_word(c.cases));
     }
+    if c.went_its_way == 0 {
+        return format!(
+            "none of the {} earlier {word} {noun}{since} saw {who} {way} {} weeks later, against {} of all week ends",
+            c.cases,
+            c.weeks,
+            share(c.base_rate()),
+        );
+    }
     let times = match c.went_its_way {
         1 => "once".to_string(),
         k => format!("{k} times"),
@@ -291,4 +299,20 @@ fn track_intro(tr: &TrackRecord) -> String {
         s.push_str(&format!(" {} {noun} {verb} too few to judge.", crate::signals::capitalise(&list)));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_that_never_went_its_way_says_none() {
+        let c = RecordCheck::judge(StanceKind::Short, (7, 0), (100, 45), None, 13);
+        let t = record_clause(&c, "IWM");
+        assert!(
+            t.starts_with("none of the 7 earlier short signals saw IWM lower 13 weeks later, against 45%"),
+            "{t}"
+        );
+        assert!(!t.contains("0 times"), "{t}");
+    }
 }
