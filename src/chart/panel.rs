@@ -736,8 +736,12 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
     pen.place((x - r, ya - r), (x + r, ya + r), "marker");
     let arrow = if up { "↑" } else { "↓" };
     let fs = pen.fs(FS_NOTE);
-    // A text wider than the plot (a phone) drops what follows its first comma.
-    let mut t = format!("{text} {arrow}");
+    // The arrow follows the level's own value (the text up to its first comma: "OBV line
+    // 3.20B ↑, OBV 0.29B under it"); a text wider than the plot (a phone) drops what follows.
+    let mut t = match text.split_once(", ") {
+        Some((head, tail)) => format!("{head} {arrow}, {tail}"),
+        None => format!("{text} {arrow}"),
+    };
     let max_w = (f.x1 - f.x0) - pen.px(12.0);
     if pen.text_size(&t, fs, false).0 > max_w {
         if let Some((head, _)) = text.split_once(", ") {
@@ -778,7 +782,18 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
         cands.push(((f.x0 + pen.px(4.0), y), HPos::Left, anchor_v));
         cands.push(((f.x1 - pen.px(4.0), y), HPos::Right, anchor_v));
     }
-    pen.label_fit(&t, &cands, Some((x, ya)), fs, color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+    // A long text (a level's value and what it says: "OBV line 3.20B ↑, OBV 0.31B under it")
+    // that has no clear place keeps its head, the level and its value.
+    let bounds = ((f.x0, f.y0), (f.x1, f.y1));
+    if !pen.fits_clear(&t, &cands, fs, bounds) {
+        if let Some((head, _)) = text.split_once(", ") {
+            let short = format!("{head} {arrow}");
+            if pen.fits_clear(&short, &cands, fs, bounds) {
+                t = short;
+            }
+        }
+    }
+    pen.label_fit(&t, &cands, Some((x, ya)), fs, color, bg, bounds)?;
     Ok(())
 }
 /// Draws vertical gridlines at the date ticks.
