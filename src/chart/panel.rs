@@ -1125,6 +1125,14 @@ impl ColTag {
 /// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
 const COL_MAX_W: f64 = 116.0;
 
+/// True when a label column `col_w` pixels wide shows `name value` whole on one tag (else
+/// [`col_layout`] cuts the name, keeping its last part or the value alone).
+pub(crate) fn col_shows_whole<B: DrawingBackend>(pen: &Pen<B>, col_w: i32, name: &str, value: &str) -> bool {
+    let text_w = col_w - pen.px(13.0) - pen.px(10.0);
+    let max_w = pen.px(COL_MAX_W).min(text_w.max(1));
+    pen.text_size(&col_text(&[name], &[value]), pen.fs(FS_TICK), false).0 <= max_w
+}
+
 /// Gap between the plot's right edge and the column's tags, where short leaders turn: wide
 /// enough that the slants of several tags pushed off their lines read as separate lines.
 fn col_gap<B: DrawingBackend>(pen: &Pen<B>) -> i32 {

@@ -1290,9 +1290,16 @@ impl TfScene<'_> {
             // price: "lower high · watch 82.95") keeps its diamond on the level's line and no
             // second label over the candles.
             let value = crate::fmt::price(v);
-            if col_labels.iter().any(|l| l.value == value && f.contains_y(l.y)) {
-                continue;
-            }
+            let in_col = col_labels.iter().find(|l| l.value == value && f.contains_y(l.y));
+            // When the column cannot show the high's name whole ("watch 737.62" for "lower
+            // high · watch"), the diamond keeps its name alone; the value is the column's.
+            let name_only = match in_col {
+                Some(l) if super::panel::col_shows_whole(pen, self.col_w.get(), &l.name, &l.value) => {
+                    continue
+                }
+                Some(_) => true,
+                None => false,
+            };
             // A high on a distribution day's bar gets one label naming both, in words; the
             // triangles of neighbouring bars stay their own markers (the legend names them).
             // The lead's word for a level at this high ("watch", "stop") joins the marker's
@@ -1306,7 +1313,9 @@ impl TfScene<'_> {
                 })
                 .map(|s| format!(" · {}", s.tag))
                 .unwrap_or_default();
-            let text = if same_bar && near > 0 {
+            let text = if name_only {
+                name.to_string()
+            } else if same_bar && near > 0 {
                 format!("{name} {v:.2}{lead} on a distribution day")
             } else {
                 format!("{name} {v:.2}{lead}")
