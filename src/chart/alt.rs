@@ -89,12 +89,12 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
         Layers::Daily => {
             parts.push(format!("last close {close:.2}"));
             if !a.levels.is_empty() {
-                let list: Vec<String> = a.levels.iter().map(|l| format!("{:.2}", l.price)).collect();
+                let list: Vec<String> = (0..a.levels.len()).map(|k| format!("{:.2}", sc.level_y(k))).collect();
                 // The levels the latest leg crossed; the text says how many are still held, so the
                 // alt text does not call them all reclaimed.
                 let noun = if a.levels.len() == 1 { "stacked level" } else { "stacked levels" };
-                // A moving-average level is its value on the day the leg crossed it, not
-                // today's average (which the note quotes): say so when one is marked.
+                // A moving-average level is drawn at the average's value today, the value the
+                // note quotes (not its value on the day the leg crossed it): say so.
                 let ma = a
                     .levels
                     .iter()
@@ -103,7 +103,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                     "{} {noun} crossed by the latest leg marked ({}){}",
                     a.levels.len(),
                     list.join(", "),
-                    if ma { ", moving averages at their value when crossed" } else { "" }
+                    if ma { ", moving averages at today's value" } else { "" }
                 ));
             }
             let dd = a.dist_days.iter().filter(|d| **d >= d0).count();

@@ -202,6 +202,21 @@ impl<B: DrawingBackend> Pen<'_, B> {
         ((x0 - pad, y0 - pad / 2), (x0 + w + pad, y0 + ht + pad / 2))
     }
 
+    /// True when the label `s` fits at one of `cands` inside `bounds` over nothing placed that
+    /// [`Pen::label_fit`] keeps labels off (its zero-cost test, leaders aside).
+    pub fn fits_clear(&self, s: &str, cands: &[(Px, HPos, VPos)], size: f64, bounds: (Px, Px)) -> bool {
+        let placed = self.placed.borrow();
+        cands.iter().any(|(p, h, v)| {
+            let (a, b) = self.label_box(s, *p, size, *h, *v);
+            let probe = Placed { a, b, kind: "" };
+            a.0 >= bounds.0 .0
+                && a.1 >= bounds.0 .1
+                && b.0 <= bounds.1 .0
+                && b.1 <= bounds.1 .1
+                && !placed.iter().any(|q| !matches!(q.kind, "panel" | "tick") && q.hits(&probe))
+        })
+    }
+
     /// The layout pass for one label: tries the candidate anchors in order and draws the label at
     /// the first whose box stays inside `bounds` and hits no placed label, tag, marker or candle;
     /// failing that, at the candidate with the least weighted overlap. A label moved off its

@@ -280,6 +280,12 @@ impl Scene for MacroScene {
         110.0 + 190.0 * self.cells.len().max(1) as f64
     }
 
+    /// Two columns on the PDF page, each row of cells ~240 design px tall (a plot of about
+    /// 110 pt under its three caption lines), up to [`super::PDF_MAX_DESIGN_H`].
+    fn pdf_design_h(&self) -> f64 {
+        100.0 + 240.0 * self.cells.len().max(1).div_ceil(2) as f64
+    }
+
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         let (w, h, top) = super::panel::begin(pen, &self.title, &self.subtitle)?;
         let n = self.cells.len();

@@ -134,7 +134,18 @@ pub(crate) trait Scene {
     fn phone_design_h(&self) -> f64 {
         PHONE_DESIGN_H
     }
+
+    /// Height in design pixels of the PDF variant ([`PDF_DESIGN_W`] wide): [`PDF_H`] / 2 unless
+    /// the chart needs more (the macro small multiples take up to [`PDF_MAX_DESIGN_H`], so each
+    /// series gets a plot a reader can read on the page).
+    fn pdf_design_h(&self) -> f64 {
+        PDF_H as f64 / 2.0
+    }
 }
+
+/// The tallest PDF variant, in design pixels: about 600 pt at the 460 pt text width, inside the
+/// text area of an A4 or US Letter page (740 / 690 pt).
+pub const PDF_MAX_DESIGN_H: f64 = 860.0;
 
 /// Renders every chart of a note: `weekly`, `3day`, `daily`, `relative`, `track`, `macro` (those with data).
 /// Deterministic: the same analysis gives the same bytes.
@@ -386,6 +397,14 @@ fn tf_scene<'a>(
         stops: stops_of(analysis, tf),
         legend_lines: Default::default(),
         col_w: Default::default(),
+        level_now: ann
+            .levels
+            .iter()
+            .map(|l| {
+                let first = l.label.split(" + ").next().unwrap_or("");
+                price::ma_now(&analysis.daily.close, first).unwrap_or(l.price)
+            })
+            .collect(),
     }
 }
 
@@ -607,10 +626,18 @@ fn render_scene<S: Scene>(
     want: Out,
 ) -> Result<(Vec<u8>, Option<String>, Layout)> {
     let (w, h) = (cfg.width.max(50), cfg.height.max(50));
-    // The phone width is laid out at the phone design's own height.
-    let h = if w == PHONE_W { phone_h(scene) } else { h };
+    // The phone width is laid out at the phone design's own height; the PDF size at the PDF
+    // design's (a taller macro chart), both at 2×.
+    let pdf = (w, h) == (PDF_W, PDF_H);
+    let h = if w == PHONE_W {
+        phone_h(scene)
+    } else if pdf {
+        (scene.pdf_design_h().clamp(PDF_H as f64 / 2.0, PDF_MAX_DESIGN_H) * 2.0).round() as u32
+    } else {
+        h
+    };
     let pal = Palette::of(theme);
-    let s = scale(w, h);
+    let s = if pdf { 2.0 } else { scale(w, h) };
     let mut lay = Layout { name: String::new(), size: (w, h), boxes: Vec::new(), axis_ticks: Vec::new() };
     let png = if want.png { render_png(scene, pal, s, w, h, &mut lay)? } else { Vec::new() };
     let svg = if want.svg { Some(render_svg(scene, pal, s, w, h, &mut lay)?) } else { None };

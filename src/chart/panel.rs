@@ -736,8 +736,12 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
     pen.place((x - r, ya - r), (x + r, ya + r), "marker");
     let arrow = if up { "↑" } else { "↓" };
     let fs = pen.fs(FS_NOTE);
-    // A text wider than the plot (a phone) drops what follows its first comma.
-    let mut t = format!("{text} {arrow}");
+    // The arrow follows the level's own value (the text up to its first comma: "OBV line
+    // 3.20B ↑, OBV 0.29B under it"); a text wider than the plot (a phone) drops what follows.
+    let mut t = match text.split_once(", ") {
+        Some((head, tail)) => format!("{head} {arrow}, {tail}"),
+        None => format!("{text} {arrow}"),
+    };
     let max_w = (f.x1 - f.x0) - pen.px(12.0);
     if pen.text_size(&t, fs, false).0 > max_w {
         if let Some((head, _)) = text.split_once(", ") {
@@ -778,7 +782,18 @@ pub(crate) fn draw_offscale<B: DrawingBackend>(
         cands.push(((f.x0 + pen.px(4.0), y), HPos::Left, anchor_v));
         cands.push(((f.x1 - pen.px(4.0), y), HPos::Right, anchor_v));
     }
-    pen.label_fit(&t, &cands, Some((x, ya)), fs, color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+    // A long text (a level's value and what it says: "OBV line 3.20B ↑, OBV 0.31B under it")
+    // that has no clear place keeps its head, the level and its value.
+    let bounds = ((f.x0, f.y0), (f.x1, f.y1));
+    if !pen.fits_clear(&t, &cands, fs, bounds) {
+        if let Some((head, _)) = text.split_once(", ") {
+            let short = format!("{head} {arrow}");
+            if pen.fits_clear(&short, &cands, fs, bounds) {
+                t = short;
+            }
+        }
+    }
+    pen.label_fit(&t, &cands, Some((x, ya)), fs, color, bg, bounds)?;
     Ok(())
 }
 /// Draws vertical gridlines at the date ticks.
@@ -1109,6 +1124,14 @@ impl ColTag {
 /// "squeeze top 265.76" at the tick size): wider merged texts stay separate tags, a longer
 /// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
 const COL_MAX_W: f64 = 116.0;
+
+/// True when a label column `col_w` pixels wide shows `name value` whole on one tag (else
+/// [`col_layout`] cuts the name, keeping its last part or the value alone).
+pub(crate) fn col_shows_whole<B: DrawingBackend>(pen: &Pen<B>, col_w: i32, name: &str, value: &str) -> bool {
+    let text_w = col_w - pen.px(13.0) - pen.px(10.0);
+    let max_w = pen.px(COL_MAX_W).min(text_w.max(1));
+    pen.text_size(&col_text(&[name], &[value]), pen.fs(FS_TICK), false).0 <= max_w
+}
 
 /// Gap between the plot's right edge and the column's tags, where short leaders turn: wide
 /// enough that the slants of several tags pushed off their lines read as separate lines.

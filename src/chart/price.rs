@@ -64,6 +64,29 @@ pub(crate) struct TfScene<'a> {
     pub legend_lines: std::cell::Cell<[i32; 4]>,
     /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
     pub col_w: std::cell::Cell<i32>,
+    /// Where each of F1's levels (`ann.levels`, same order) is drawn and labelled: a level
+    /// named by a moving average ("50-day avg") at that average's value at the as-of date, the
+    /// value the note's text quotes ([`ma_now`]); any other level at its own price.
+    pub level_now: Vec<f64>,
+}
+
+/// A moving average's value at the last of `close`, by F1's source name ("SMA50", "EMA21"):
+/// the simple averages through [`crate::narrative::context::sma_last`], the function the note's
+/// text takes its 50- and 200-day averages from, so the chart's "50-day avg" and the text's
+/// "50-day average" are one computed value. `None` for any other name or too short a history.
+pub(crate) fn ma_now(close: &[f64], name: &str) -> Option<f64> {
+    let name = name.trim();
+    if !is_moving_average(name) {
+        return None;
+    }
+    let n: usize = name[3..].parse().ok().filter(|n| *n > 0)?;
+    if name.starts_with("SMA") {
+        crate::narrative::context::sma_last(close, n)
+    } else if close.len() >= n {
+        crate::indicators::ema(close, n).last().copied().filter(|v| v.is_finite())
+    } else {
+        None
+    }
 }
 
 /// The corners of a diamond marker centred on `p`, `r` pixels from centre to each corner.
@@ -298,6 +321,11 @@ impl TfScene<'_> {
         self.bars.len()
     }
 
+    /// Where F1's level `k` is drawn and labelled ([`TfScene::level_now`]).
+    pub(crate) fn level_y(&self, k: usize) -> f64 {
+        self.level_now.get(k).copied().or_else(|| self.ann.levels.get(k).map(|l| l.price)).unwrap_or(f64::NAN)
+    }
+
     /// The momentum panel's name: the histogram, then the note's momentum reading for this
     /// timeframe (D4 weekly, E4 3-day) when there is one, so the panel says what the text says.
     fn macd_name(&self) -> String {
@@ -491,15 +519,16 @@ impl TfScene<'_> {
                 }
             }
             Layers::Daily => {
-                for l in &a.levels {
+                for (k, l) in a.levels.iter().enumerate() {
+                    let y = self.level_y(k);
                     // Price and the first source ("SMA20 + SMA50 + HVN" → "SMA20 and 2 more"): short
                     // enough to sit next to its line; the note lists every source.
                     let parts: Vec<&str> = l.label.split(" + ").filter(|p| !p.trim().is_empty()).collect();
                     // A moving average reads "SMA50 was 190.00": its value when crossed.
                     let first = parts.first().map(|p| truncate(p.trim(), 22));
                     let t = match (first.as_deref().and_then(ma_words), parts.len()) {
-                        (Some(p), 1) => format!("{p} {:.2}", l.price),
-                        (Some(p), k) => format!("{p} {:.2}, and {} more", l.price, k - 1),
+                        (Some(p), 1) => format!("{p} {}", crate::fmt::price(y)),
+                        (Some(p), k) => format!("{p} {}, and {} more", crate::fmt::price(y), k - 1),
                         _ => String::new(),
                     };
                     let t = match (first, parts.len()) {
@@ -508,7 +537,7 @@ impl TfScene<'_> {
                         (Some(p), k) => format!("{:.2} {p} and {} more", l.price, k - 1),
                         (None, _) => format!("{:.2}", l.price),
                     };
-                    out.push(EdgeLabel { y: l.price, text: t, color: pal.level.to_rgba(), from: LEVEL_FROM });
+                    out.push(EdgeLabel { y, text: t, color: pal.level.to_rgba(), from: LEVEL_FROM });
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
@@ -590,9 +619,9 @@ impl TfScene<'_> {
                 }
             }
             Layers::Daily => {
-                for l in &a.levels {
+                for (k, l) in a.levels.iter().enumerate() {
                     let name = level_col_name(&l.label);
-                    push(l.price, &name, pal.level.to_rgba(), level_run);
+                    push(self.level_y(k), &name, pal.level.to_rgba(), level_run);
                 }
                 if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
                     if let Some(m) = lh.lmid {
@@ -757,15 +786,11 @@ impl TfScene<'_> {
                 }
             }
         }
+        // The range is the bars' and the bands' own (issue 13 item 4): an annotation level never
+        // widens it. A level inside the margins below is drawn; one beyond them is clipped at the
+        // edge with an arrow and its value ([`draw_edge_labels`]), so a far squeeze low or stop
+        // cannot squash the bars.
         let span = (hi - lo).max(hi.abs() * 0.01).max(1e-6);
-        // Annotation levels widen the range when close enough to matter; others get an edge arrow.
-        for l in labels {
-            if l.y >= lo - 0.2 * span && l.y <= hi + 0.2 * span {
-                lo = lo.min(l.y);
-                hi = hi.max(l.y);
-            }
-        }
-        let span = (hi - lo).max(1e-6);
         // Margins in pixels, so every wick and band keeps clear of the frame whatever the range:
         // above, room for a marker and its label (~30 design px); below, for a marker under the
         // lowest bar (~14 design px); plus 3% of the panel each side.
@@ -859,9 +884,10 @@ impl TfScene<'_> {
                 // Short dashes at the right edge (the latest ~12% of the window): a stack of
                 // full-width lines buries the candles; the labels name each level.
                 let xl = f.x0 + ((right - f.x0) as f64 * LEVEL_FROM) as i32;
-                for l in &a.levels {
-                    if f.contains_y(l.price) {
-                        let y = f.fy(l.price);
+                for k in 0..a.levels.len() {
+                    let p = self.level_y(k);
+                    if f.contains_y(p) {
+                        let y = f.fy(p);
                         pen.dashed(
                             (xl, y),
                             (right, y),
@@ -884,8 +910,19 @@ impl TfScene<'_> {
         for Stop { value: v, .. } in &self.stops {
             if f.contains_y(*v) {
                 let y = f.fy(*v);
-                // Over the latest third of the window only: the level matters for what comes next.
+                // Over the latest third of the window only: the level matters for what comes next;
+                // from its swing high's diamond when one marks it (the line then starts at the
+                // high it was set by).
                 let xl = f.x0 + ((right - f.x0) as f64 * RISK_FROM) as i32;
+                let xl = match (self.layers, a.lower_high.as_ref()) {
+                    (Layers::Daily, Some(lh)) => [(lh.h_prev_date, lh.h_prev), (lh.h_last_date, lh.h_last)]
+                        .into_iter()
+                        .filter(|(_, h)| crate::fmt::price(*h) == crate::fmt::price(*v))
+                        .filter_map(|(d, _)| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start))
+                        .map(|i| f.fx(i as f64))
+                        .fold(xl, i32::min),
+                    _ => xl,
+                };
                 pen.line(&[(xl, y), (right, y)], Palette::alpha(pal.risk, 0.8), pen.px(1.2).max(1) as u32)?;
             }
         }
@@ -956,7 +993,15 @@ impl TfScene<'_> {
                             cands.push(((x - r + dx, yl + dy), HPos::Right, VPos::Top));
                         }
                     }
+                    // Beside the marker and above it, for a marker near the panel's bottom
+                    // (no room under it inside the panel).
+                    for k in 0..16 {
+                        let dy = k * pen.px(8.0);
+                        cands.push(((x - r - pen.px(4.0), y - dy), HPos::Right, VPos::Center));
+                        cands.push(((x + r + pen.px(4.0), y - dy), HPos::Left, VPos::Center));
+                    }
                     let bounds = ((f.x0, f.y0), (f.x1, f.y1));
+                    let cands = nearest_first(pen, text, fs, cands, (x, y + r));
                     pen.label_fit(text, &cands, Some((x, y + r)), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
@@ -964,10 +1009,17 @@ impl TfScene<'_> {
             Layers::Daily => {
                 let mut n_dd = 0;
                 let mut tops: Vec<(usize, i32)> = Vec::new();
+                // The swing-high diamonds sit on their highs (centred on the level they mark): a
+                // distribution day on or beside such a bar stacks its triangle above the diamond.
+                let swing_tops = self.swing_marks(f, r);
                 for d in &a.dist_days {
                     if let Some(i) = bar_of(&b.date, *d).filter(|i| *i >= self.start && b.date[*i] == *d) {
                         let x = f.fx(i as f64);
-                        let y = f.fy(b.high[i]) - r - pen.px(3.0);
+                        let y = swing_tops
+                            .iter()
+                            .filter(|(sx, _)| (sx - x).abs() <= 2 * r + pen.px(1.0))
+                            .map(|(_, top)| top - r - pen.px(2.0))
+                            .fold(f.fy(b.high[i]) - r - pen.px(3.0), i32::min);
                         pen.triangle((x, y), r, true, pal.dist.to_rgba())?;
                         pen.place((x - r, y - r), (x + r, y + r), "marker");
                         tops.push((i, y - r));
@@ -997,7 +1049,7 @@ impl TfScene<'_> {
                     }
                 }
                 if let Some(lh) = &a.lower_high {
-                    self.draw_lower_high(pen, f, lh, &tops)?;
+                    self.draw_lower_high(pen, f, lh, &tops, col)?;
                     legend.push((Swatch::Diamond(pal.risk.to_rgba()), lh_legend(lh).into()));
                 }
             }
@@ -1163,12 +1215,29 @@ impl TfScene<'_> {
         Ok(true)
     }
 
+    /// The swing-high markers' places on the daily chart: (pixel x, pixel y of the diamond's top)
+    /// for each of H1's two highs in the window. A diamond is centred on the high it marks, so
+    /// the level it names is where it is drawn (not a few points above it).
+    fn swing_marks(&self, f: &Frame, r: i32) -> Vec<(i32, i32)> {
+        let Some(lh) = self.ann.lower_high.as_ref() else { return Vec::new() };
+        let b = self.bars;
+        let rd = r + r / 4;
+        [(lh.h_prev_date, lh.h_prev), (lh.h_last_date, lh.h_last)]
+            .into_iter()
+            .filter_map(|(d, v)| {
+                let i = d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start)?;
+                Some((f.fx(i as f64), f.fy(v) - rd))
+            })
+            .collect()
+    }
+
     fn draw_lower_high<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
         f: &Frame,
         lh: &super::annotate::LowerHigh,
         dist_tops: &[(usize, i32)],
+        col_labels: &[ColLabel],
     ) -> DResult {
         let pal = pen.pal;
         let b = self.bars;
@@ -1196,13 +1265,17 @@ impl TfScene<'_> {
                 .collect();
             let near: Vec<i32> = near_days.iter().map(|(_, y)| *y).collect();
             let same_bar = near_days.iter().any(|(j, _)| *j == i);
-            let base = f.fy(v) - r - pen.px(4.0);
-            let y = near.iter().map(|t| t - r - pen.px(2.0)).fold(base, i32::min);
-            // A diamond: swing highs are not the reversal's or the distribution days' triangles.
-            pen.polygon(&diamond((x, y), r), col)?;
+            // A diamond centred on the high itself (the level it marks); the distribution days'
+            // triangles on or beside its bar were stacked above it ([`Self::swing_marks`]).
+            let yc = f.fy(v);
             let rd = r + r / 4;
-            pen.place((x - rd, y - rd), (x + rd, y + rd), "marker");
-            marks.push((x, y, v, name, near.len(), same_bar));
+            pen.polygon(&diamond((x, yc), r), col)?;
+            // A thin tick through its centre, a little wider than the diamond: the level's price.
+            pen.line(&[(x - rd - pen.px(4.0), yc), (x + rd + pen.px(4.0), yc)], col, pen.px(1.0) as u32)?;
+            pen.place((x - rd, yc - rd), (x + rd, yc + rd), "marker");
+            // Its label goes above the stack (the diamond, then any triangles over it).
+            let top = near.iter().map(|t| t - pen.px(1.0)).fold(yc - rd, i32::min);
+            marks.push((x, top + r, v, name, near.len(), same_bar));
         }
         // The latest high (the one the note's risk read names) is labelled first, so its label
         // sits next to its marker; the prior high's label finds room around it.
@@ -1213,6 +1286,20 @@ impl TfScene<'_> {
             if narrow && name == "swing high" {
                 continue;
             }
+            // One label per level: a high the label column already names (a risk level at this
+            // price: "lower high · watch 82.95") keeps its diamond on the level's line and no
+            // second label over the candles.
+            let value = crate::fmt::price(v);
+            let in_col = col_labels.iter().find(|l| l.value == value && f.contains_y(l.y));
+            // When the column cannot show the high's name whole ("watch 737.62" for "lower
+            // high · watch"), the diamond keeps its name alone; the value is the column's.
+            let name_only = match in_col {
+                Some(l) if super::panel::col_shows_whole(pen, self.col_w.get(), &l.name, &l.value) => {
+                    continue
+                }
+                Some(_) => true,
+                None => false,
+            };
             // A high on a distribution day's bar gets one label naming both, in words; the
             // triangles of neighbouring bars stay their own markers (the legend names them).
             // The lead's word for a level at this high ("watch", "stop") joins the marker's
@@ -1226,7 +1313,9 @@ impl TfScene<'_> {
                 })
                 .map(|s| format!(" · {}", s.tag))
                 .unwrap_or_default();
-            let text = if same_bar && near > 0 {
+            let text = if name_only {
+                name.to_string()
+            } else if same_bar && near > 0 {
                 format!("{name} {v:.2}{lead} on a distribution day")
             } else {
                 format!("{name} {v:.2}{lead}")
@@ -1246,6 +1335,7 @@ impl TfScene<'_> {
                 cands.push(((x - r - pen.px(3.0), y + dy), HPos::Right, VPos::Center));
                 cands.push(((x + r + pen.px(3.0), y + dy), HPos::Left, VPos::Center));
             }
+            let cands = nearest_first(pen, &text, fs, cands, (x, y - r));
             pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         }
         if let Some(m) = lh.lmid.filter(|_| lower) {
@@ -1504,7 +1594,11 @@ impl TfScene<'_> {
                     let x = exit
                         .unwrap_or(f.fx((self.n() - 1) as f64))
                         .clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
-                    super::panel::draw_offscale(pen, f, x, *v, &format!("{what} {val}"), col)?;
+                    // The reader must see where OBV is against the line: the line is drawn
+                    // inside the range up to where it leaves, and the label says by how much
+                    // OBV is under (or over) it at the last bar.
+                    let text = format!("{what} {val}{}", self.obv_gap_words(*v, f));
+                    super::panel::draw_offscale(pen, f, x, *v, &text, col)?;
                 }
             }
             let name = if state.is_empty() { name.to_string() } else { format!("{name} ({state})") };
@@ -1540,6 +1634,15 @@ impl TfScene<'_> {
             color: pal.risk.to_rgba(),
             run: "OBV lines",
         })
+    }
+
+    /// ", OBV 0.29B under it" (or "over it"): the last bar's OBV against a line whose last value
+    /// is `line`, in the OBV axis's unit; empty when OBV has no last value.
+    fn obv_gap_words(&self, line: f64, f: &Frame) -> String {
+        let Some(last) = self.obv.last().copied().filter(|v| v.is_finite()) else { return String::new() };
+        let gap = line - last;
+        let unit = f.ymax.abs().max(f.ymin.abs());
+        format!(", OBV {} {} it", count_in_unit(gap.abs(), unit), if gap > 0.0 { "under" } else { "over" })
     }
 
     /// The largest OBV magnitude over the window (the axis unit follows it).
@@ -1639,6 +1742,34 @@ fn above_marker<B: DrawingBackend>(
     cands
 }
 
+/// A label's candidate place: its anchor point and which end and edge sit at it.
+type Cand = ((i32, i32), HPos, VPos);
+
+/// `cands` ordered nearest first: by the distance (pixels, squared) from `target` to the box the
+/// label `text` would take there, ties kept in their given order. A marker's label then takes the
+/// nearest clear place, not the first clear one of a row-by-row scan (a label one row further
+/// down beats one slid 90 design px sideways).
+fn nearest_first<B: DrawingBackend>(
+    pen: &Pen<B>,
+    text: &str,
+    fs: f64,
+    cands: Vec<Cand>,
+    target: (i32, i32),
+) -> Vec<Cand> {
+    let mut keyed: Vec<(i64, usize, Cand)> = cands
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let (a, b) = pen.label_box(text, c.0, fs, c.1, c.2);
+            let dx = (a.0 - target.0).max(target.0 - b.0).max(0) as i64;
+            let dy = (a.1 - target.1).max(target.1 - b.1).max(0) as i64;
+            (dx * dx + dy * dy, k, c)
+        })
+        .collect();
+    keyed.sort_by_key(|(d, k, _)| (*d, *k));
+    keyed.into_iter().map(|(_, _, c)| c).collect()
+}
+
 /// A count (OBV) in the unit an axis reaching `axis_max_abs` labels its ticks with
 /// ([`super::canvas::count_unit`]): "2.68B" on a B axis, "684.9M" on an M axis.
 pub(crate) fn count_in_unit(v: f64, axis_max_abs: f64) -> String {
@@ -1667,9 +1798,9 @@ fn levels_name(a: &Annotations) -> &'static str {
         (Some("reclaimed"), false) => "levels reclaimed by the latest leg",
         (Some("lost"), false) => "levels lost in the latest leg",
         (_, false) => "levels crossed by the latest leg",
-        (Some("reclaimed"), true) => "levels reclaimed by the latest leg (averages as they were then)",
-        (Some("lost"), true) => "levels lost in the latest leg (averages as they were then)",
-        (_, true) => "levels crossed by the latest leg (averages as they were then)",
+        (Some("reclaimed"), true) => "levels reclaimed by the latest leg (averages at today's value)",
+        (Some("lost"), true) => "levels lost in the latest leg (averages at today's value)",
+        (_, true) => "levels crossed by the latest leg (averages at today's value)",
     }
 }
 

@@ -54,10 +54,17 @@ fn extreme(b: &Bars, from: usize, hi: bool) -> (f64, NaiveDate) {
 }
 
 fn sma(b: &Bars, n: usize) -> Option<f64> {
-    if b.len() < n {
+    sma_last(&b.close, n)
+}
+
+/// The simple average of the last `n` of `close` (None with fewer, or `n` = 0): the 50- and
+/// 200-day averages the note quotes; the daily chart's "50-day avg" label takes its value from
+/// here too, so the two cannot differ.
+pub fn sma_last(close: &[f64], n: usize) -> Option<f64> {
+    if n == 0 || close.len() < n {
         return None;
     }
-    let s: f64 = b.close[b.len() - n..].iter().sum();
+    let s: f64 = close[close.len() - n..].iter().sum();
     Some(s / n as f64).filter(|x| x.is_finite())
 }
 

@@ -213,7 +213,21 @@ pub fn markdown_to_html(
     let mut chart_paragraph = false;
     // Open table cells.
     let mut in_cell = 0usize;
+    // The table being written: its column alignments, its header cells' text (each body cell
+    // carries its column's header as `data-label`, which a phone shows beside the value), whether
+    // the head is open, and the next cell's column.
+    let mut align: Vec<pulldown_cmark::Alignment> = Vec::new();
+    let mut heads: Vec<String> = Vec::new();
+    let mut in_head = false;
+    let mut col = 0usize;
     for (i, ev) in events.iter().cloned().enumerate() {
+        if in_head && in_cell > 0 {
+            if let Event::Text(s) | Event::Code(s) = &ev {
+                if let Some(h) = heads.last_mut() {
+                    h.push_str(s);
+                }
+            }
+        }
         if let Some(img) = open_image.as_mut() {
             match ev {
                 Event::Text(s) | Event::Code(s) | Event::InlineHtml(s) | Event::Html(s) => {
@@ -271,9 +285,40 @@ pub fn markdown_to_html(
                 out.push(Event::Html(CowStr::Boxed(html.into_boxed_str())));
             }
             Event::Text(s) => out.push(text_event(s, image_depth)),
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                heads.clear();
+                col = 0;
+                out.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                out.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                col = 0;
+                out.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) if in_head => {
+                in_cell += 1;
+                heads.push(String::new());
+                out.push(Event::Start(Tag::TableCell));
+            }
             Event::Start(Tag::TableCell) => {
                 in_cell += 1;
-                out.push(Event::Start(Tag::TableCell));
+                // Written by hand to add the column's header as `data-label`; the end tag is
+                // the writer's (it counts the columns for the alignments).
+                let style = match align.get(col) {
+                    Some(pulldown_cmark::Alignment::Left) => " style=\"text-align: left\"",
+                    Some(pulldown_cmark::Alignment::Center) => " style=\"text-align: center\"",
+                    Some(pulldown_cmark::Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                let label = heads.get(col).map(|h| h.trim()).unwrap_or("");
+                col += 1;
+                out.push(Event::Html(CowStr::Boxed(
+                    format!("<td data-label=\"{}\"{style}>", escape(label)).into_boxed_str(),
+                )));
             }
             Event::End(TagEnd::TableCell) => {
                 in_cell = in_cell.saturating_sub(1);
@@ -290,6 +335,7 @@ pub fn markdown_to_html(
             Event::Start(Tag::Paragraph) if lone_image(i) => chart_paragraph = true,
             Event::End(TagEnd::Paragraph) if chart_paragraph => chart_paragraph = false,
             Event::Start(Tag::Table(a)) => {
+                align = a.clone();
                 out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">\n")));
                 out.push(Event::Start(Tag::Table(a)));
             }
@@ -548,10 +594,41 @@ mod tests {
         assert_eq!(h.matches("</table>\n</div>").count(), 2, "{h}");
         // Short words in cells stay whole; long text may wrap.
         let h = markdown_to_html("|a|b|\n|-|-|\n|2000-05-26|two words|\n", &none, &none);
-        assert!(h.contains("<td><span class=\"nw\">2000-05-26</span></td>"), "{h}");
-        assert!(h.contains("<td>two words</td>"), "{h}");
+        assert!(h.contains("<td data-label=\"a\"><span class=\"nw\">2000-05-26</span></td>"), "{h}");
+        assert!(h.contains("<td data-label=\"b\">two words</td>"), "{h}");
         let h = markdown_to_html("|a|\n|-|\n|macro:fed_funds data/FEDFUNDS.csv a / b|\n", &none, &none);
-        assert!(h.contains("<td>macro:<wbr>fed_funds data/<wbr>FEDFUNDS.csv a / b</td>"), "{h}");
+        assert!(
+            h.contains("<td data-label=\"a\">macro:<wbr>fed_funds data/<wbr>FEDFUNDS.csv a / b</td>"),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn body_cells_carry_their_columns_header_and_alignment() {
+        // A phone shows each row as a card whose cells are led by their header (style.css reads
+        // `data-label`); the header text is escaped and the column's alignment kept.
+        let h = markdown_to_html(
+            "|Signal `id`|Went \"its\" way|n|\n|-|-:|:-:|\n|x|43 of 59|3|\n|y||4|\n",
+            &none,
+            &none,
+        );
+        assert!(h.contains("<td data-label=\"Signal id\"><span class=\"nw\">x</span></td>"), "{h}");
+        assert!(
+            h.contains(
+                "<td data-label=\"Went &quot;its&quot; way\" style=\"text-align: right\">43 of 59</td>"
+            ),
+            "{h}"
+        );
+        assert!(
+            h.contains("<td data-label=\"n\" style=\"text-align: center\"><span class=\"nw\">4</span></td>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<td data-label=\"Went &quot;its&quot; way\" style=\"text-align: right\"></td>"),
+            "{h}"
+        );
+        // The header row is the writer's own.
+        assert!(h.contains("<th style=\"text-align: right\">"), "{h}");
     }
 
     #[test]

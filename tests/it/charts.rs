@@ -199,10 +199,14 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         assert!(svg("weekly").contains("squeeze-zone top"));
         assert!(svg("3day").contains("zone top"));
         assert!(svg("daily").contains("trigger low"));
-        // A moving-average level is its value when the leg crossed it, which the label and
-        // the alt text say, so it cannot be read as today's average (which the note quotes).
+        // A moving-average level is drawn at the average's value today (the value the note
+        // quotes), which the legend and the alt text say.
         assert!(svg("daily").contains("50-day avg "), "daily level label names the average in words");
-        assert!(svg("daily").contains("(averages as they were then)"), "the legend says when");
+        assert!(
+            svg("daily").contains("(averages at today&apos;s value)")
+                || svg("daily").contains("(averages at today's value)"),
+            "the legend says when"
+        );
         assert!(!svg("daily").contains("POC was"), "only moving averages get 'at cross'");
         assert!(svg("macro").contains("falling helps a long"));
         // Alt text comes from the evidence.
@@ -210,7 +214,7 @@ fn every_chart_renders_for_each_timeframe_and_theme() {
         assert!(alt("weekly").starts_with("Weekly IWM candles"), "{}", alt("weekly"));
         assert!(alt("weekly").contains("squeeze-zone top"), "{}", alt("weekly"));
         assert!(alt("daily").contains("2 active distribution days"), "{}", alt("daily"));
-        assert!(alt("daily").contains("moving averages at their value when crossed"), "{}", alt("daily"));
+        assert!(alt("daily").contains("moving averages at today's value"), "{}", alt("daily"));
         assert!(alt("relative").contains("IWM/SPY"), "{}", alt("relative"));
     }
     assert_ne!(first_pngs[0], first_pngs[1], "themes differ");
@@ -317,6 +321,11 @@ fn check_layouts(what: &str, a: &Analysis) {
     let phone = marketnote::chart::phone_layouts(a, Theme::Light).unwrap();
     assert!(phone.iter().all(|l| l.size.0 == marketnote::chart::PHONE_W));
     check_layout_list(&format!("{what} (phone)"), &phone, false);
+    // The PDF variant (the charts the PDF places) holds to the wide rules: no tick label under a
+    // tag, three ticks on every axis, no label over another or over the candles.
+    let pdf = marketnote::chart::pdf_layouts(a, Theme::Light).unwrap();
+    assert!(pdf.iter().all(|l| l.size.0 == marketnote::chart::PDF_W));
+    check_layout_list(&format!("{what} (PDF)"), &pdf, true);
 }
 
 fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool) {
@@ -577,6 +586,14 @@ fn an_obv_support_line_beyond_the_panel_is_clipped_with_an_arrow_and_its_value()
     let svg = render_all_svg_named(&a, "daily");
     // In the axis's unit (B), not the note's millions beside a B axis.
     assert!(svg.contains("OBV line 3.20B ↑"), "no clipped OBV line label");
+    // ... and says where OBV is against it (the break is the point): the last OBV under the
+    // line by the gap, in the same unit.
+    let gap = svg.split("OBV line 3.20B ↑, OBV ").nth(1).and_then(|t| t.split(" under it").next());
+    let gap: f64 =
+        gap.expect("the label says how far OBV is under its line").trim_end_matches('B').parse().unwrap();
+    let obv = marketnote::indicators::obv(&a.daily.close, &a.daily.volume);
+    let want = (3203.1e6 - obv.last().unwrap()) / 1e9;
+    assert!((gap - want).abs() <= 0.011, "gap {gap}B, OBV is {want:.3}B under the line");
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
     check_layouts("2025-12-12 OBV line", &a);
 }
@@ -704,7 +721,15 @@ fn pdf_charts_print_their_smallest_text_at_8_pt_or_more_at_the_text_width() {
     let pdf = render_pdf(&a, Theme::Light).unwrap();
     assert!(pdf.len() >= 5);
     for c in &pdf {
-        assert_eq!(png_size(&c.png), (PDF_W, PDF_H), "{}", c.name);
+        // The macro small multiples are taller (a readable plot per series on the page).
+        let (w, h) = png_size(&c.png);
+        assert_eq!(w, PDF_W, "{}", c.name);
+        if c.name == "macro" {
+            assert!(h as f64 >= 1.4 * PDF_H as f64, "the PDF macro chart is {h} px tall");
+            assert!(h as f64 * TEXT_WIDTH_PT / PDF_W as f64 <= 620.0, "the PDF macro chart fits a page");
+        } else {
+            assert_eq!(h, PDF_H, "{}", c.name);
+        }
     }
     // ... drawn exactly as its SVG at the same size: printed size of the smallest text is
     // font px × text width / image width.
@@ -791,9 +816,9 @@ fn svg_text_at(svg: &str, prefix: &str) -> Option<(i32, i32, String)> {
 }
 
 /// QQQ on the universe's date: six tags crowd the label column and the prior high's label is
-/// long; the lower high's label ("LH 737.62") still sits next to its diamond (it was placed
-/// below the price with a long leader up to it), and a high beside a distribution day says so
-/// in words.
+/// long; the swing high's label still sits next to its diamond (it was placed below the price
+/// with a long leader up to it). The lower high (a watched level) is named once, in the label
+/// column, not again over the candles.
 #[test]
 fn the_lower_high_label_sits_next_to_its_marker() {
     let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
@@ -804,7 +829,8 @@ fn the_lower_high_label_sits_next_to_its_marker() {
     let svg = render_all_svg_named(&a, "daily");
     let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
     let l = lays.iter().find(|l| l.name == "daily").unwrap();
-    let (x, y, text) = svg_text_at(&svg, "lower high ").expect("no lower-high label");
+    assert!(svg_text_at(&svg, "lower high 737.62").is_none(), "a second label for the watched lower high");
+    let (x, y, text) = svg_text_at(&svg, "swing high 745.45").expect("no swing-high label");
     let b = l
         .boxes
         .iter()
@@ -909,4 +935,132 @@ fn a_bar_ending_before_the_as_of_date_is_said_in_the_subtitle() {
         "the 3-day subtitle does not say where its bar ends"
     );
     assert!(!render_all_svg_named(&a, "daily").contains("bar ends"));
+}
+
+/// The universe's QQQ note config (QQQ against SPY with the sample's macro series).
+fn qqq_config() -> NoteConfig {
+    let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
+    let e = m.entries.iter().find(|e| e.symbol == "QQQ").unwrap();
+    m.config_for(e).unwrap()
+}
+
+#[test]
+fn the_daily_charts_moving_average_label_and_the_text_quote_one_value() {
+    // QQQ at 2026-07-24: F1 crossed the 50-day average on 2026-06-30, when it stood at 706.22;
+    // the chart named that level "50-day avg 706.22" while the text said the 50-day average is
+    // 718.29 (its value at the as-of date). The chart now draws an average at its value at the
+    // as-of date, from the function the text takes it from: the label and the text agree.
+    let cfg = qqq_config();
+    assert_eq!(cfg.instrument.symbol, "QQQ");
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for date in ["2026-07-24", "2025-12-12", "2022-06-17", "2020-03-20"] {
+        let a = marketnote::analyze(&cfg, data.clone(), Some(d(date))).unwrap();
+        let md = marketnote::report::build(
+            &a,
+            &[],
+            &marketnote::report::RenderOptions {
+                formats: vec![marketnote::config::Format::Md],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .text("note.md")
+        .unwrap()
+        .to_string();
+        let text = md.split("its 50-day average (").nth(1).and_then(|t| t.split(')').next());
+        let svg = render_all_svg_named(&a, "daily");
+        for chart in svg_texts(&svg).into_iter().filter(|t| t.starts_with("50-day avg ")) {
+            let v = chart.trim_start_matches("50-day avg ").split([' ', ',']).next().unwrap();
+            assert_eq!(Some(v), text, "{date}: the chart says {chart:?}, the text {text:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1, "no 50-day average label on the QQQ daily charts");
+}
+
+#[test]
+fn swing_high_diamonds_sit_on_their_highs_and_each_level_has_one_label() {
+    // 2012-11-16: the lower high 82.95 is a watched level, named in the label column; its
+    // diamond is centred on the level's line (the column's leader stub), not a few points
+    // above it, and no second "lower high 82.95" label is drawn over the candles.
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2012-11-16"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    let named: Vec<&str> = svg_texts(&svg).into_iter().filter(|t| t.contains("82.95")).collect();
+    assert_eq!(named.len(), 1, "one label for the level 82.95: {named:?}");
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let l = lays.iter().find(|l| l.name == "daily").unwrap();
+    let p = l.boxes.iter().find(|(k, _)| *k == "panel").unwrap().1;
+    // Leader stubs from the price panel's right edge: the pixel ys of the lines the column names.
+    let stubs: Vec<i32> = l
+        .boxes
+        .iter()
+        .filter(|(k, b)| *k == "leader" && b[0] == p[2] + 1 && b[3] - b[1] == 1 && b[1] > p[1] && b[1] < p[3])
+        .map(|(_, b)| b[1])
+        .collect();
+    let diamonds: Vec<&[i32; 4]> = l
+        .boxes
+        .iter()
+        .filter(|(k, b)| *k == "marker" && b[1] > p[1] && b[3] < p[3] && b[2] < p[2])
+        .map(|(_, b)| b)
+        .collect();
+    assert!(
+        diamonds.iter().any(|b| stubs.iter().any(|y| ((b[1] + b[3]) / 2 - y).abs() <= 1)),
+        "no marker centred on a named level's line: stubs {stubs:?}, markers {diamonds:?}"
+    );
+    // QQQ's lower high (a watch level) likewise: one label.
+    let q = qqq_config();
+    let data = marketnote::data::load(&q).unwrap();
+    let a = marketnote::analyze(&q, data, Some(d("2026-07-24"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    let named: Vec<&str> = svg_texts(&svg).into_iter().filter(|t| t.contains("737.62")).collect();
+    assert_eq!(named.len(), 1, "one label for the level 737.62: {named:?}");
+}
+
+#[test]
+fn a_level_beyond_the_bars_is_clipped_with_an_arrow_and_never_widens_the_price_axis() {
+    // A weekly risk level 18% of the window's range under its lowest low (inside the old 20%
+    // allowance, which widened the axis for it): the axis keeps the bars' and bands' range and
+    // the level is marked at the bottom edge with an arrow and its value.
+    use marketnote::signals::stance::{Invalidation, InvalidationBasis, LevelStatus, Trigger};
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
+    let w = &a.weekly.bars;
+    let from = w.len().saturating_sub(ChartConfig::default().weekly_bars.max(20));
+    let bb = marketnote::indicators::bbands(&w.close, 20, 2.0);
+    let lo = (from..w.len())
+        .map(|i| w.low[i].min(bb.lower[i]))
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let hi =
+        (from..w.len()).map(|i| w.high[i].max(bb.upper[i])).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let v = ((lo - 0.18 * (hi - lo)) * 100.0).round() / 100.0;
+    a.stance.invalidation.push(Invalidation {
+        label: "weekly far level".into(),
+        value: v,
+        basis: InvalidationBasis::WeeklyClose,
+        signal: "risk_lower_high",
+        trigger: Trigger::CloseBelow,
+        side: StanceKind::Long,
+        status: LevelStatus::Holding,
+        triggered_on: None,
+        last_close: Some(*a.daily.close.last().unwrap()),
+    });
+    let svg = render_all_svg_named(&a, "weekly");
+    assert!(svg.contains(&format!("{v:.2} ↓")), "no arrow for the level {v:.2}");
+    // The lowest price tick stays above the level: the axis was not widened to it.
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let l = lays.iter().find(|l| l.name == "weekly").unwrap();
+    let p = l.boxes.iter().find(|(k, _)| *k == "panel").unwrap().1;
+    let ticks: Vec<f64> = svg_texts(&svg)
+        .into_iter()
+        .filter_map(|t| t.replace(',', "").parse::<f64>().ok())
+        .filter(|t| *t > 0.5 * lo && *t < 1.5 * hi)
+        .collect();
+    assert!(ticks.iter().all(|t| *t > v), "a tick at or under the level {v:.2}: {ticks:?}");
+    assert!(p[3] > p[1]);
+    check_layouts("far weekly level", &a);
 }
