@@ -11,9 +11,9 @@
 //! Elsewhere the residuals are computed exactly as the crate does. A unit test compares the
 //! bytes with the crate's on a canvas with every kind of row.
 //!
-//! [`with_canvas`] lends a zeroed RGB buffer kept per thread, so the twelve canvases of a note
-//! (six charts, wide and phone) reuse two or three allocations instead of faulting in 5 MB of
-//! fresh pages each.
+//! [`with_canvas`] lends an RGB buffer kept per thread, so the twelve canvases of a note (six
+//! charts, wide and phone) reuse two or three allocations instead of faulting in 5 MB of fresh
+//! pages each; it is not zeroed between charts ([`super::rgb::Shared::over_stale`]).
 
 use crate::error::{Error, Result};
 use std::cell::RefCell;
@@ -70,26 +70,33 @@ fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
     }
 }
 
-/// The zlib stream of the Paeth-filtered rows of `rgb` (`w` pixels a row), as the crate builds
-/// it with `Compression::Fast`.
-fn idat_stream(rgb: &[u8], w: usize, h: usize) -> std::io::Result<Vec<u8>> {
+/// Appends to `out` the zlib stream of the Paeth-filtered rows of `rgb` (`w` pixels a row), as
+/// the crate builds it with `Compression::Fast`.
+fn idat_stream(rgb: &[u8], w: usize, h: usize, out: Vec<u8>) -> std::io::Result<Vec<u8>> {
     let row = w * BPP;
+    let start = out.len();
+    let at_end = |v: Vec<u8>| {
+        let mut c = std::io::Cursor::new(v);
+        c.set_position(start as u64);
+        c
+    };
     let zeros = vec![0u8; row];
     let mut line = vec![0u8; row + 1];
     line[0] = 4; // Paeth
-    let mut z = fdeflate::Compressor::new(std::io::Cursor::new(Vec::with_capacity(rgb.len() / 8)))?;
+    let mut z = fdeflate::Compressor::new(at_end(out))?;
     let mut prev: &[u8] = &zeros;
     for cur in rgb.chunks_exact(row) {
         paeth_row(prev, cur, &mut line[1..]);
         z.write_data(&line)?;
         prev = cur;
     }
-    let out = z.finish()?.into_inner();
-    if out.len() <= fdeflate::StoredOnlyCompressor::<()>::compressed_size((row + 1) * h) {
+    let mut out = z.finish()?.into_inner();
+    if out.len() - start <= fdeflate::StoredOnlyCompressor::<()>::compressed_size((row + 1) * h) {
         return Ok(out);
     }
     // Stored blocks of the unfiltered rows when compressing would be larger (the crate's rule).
-    let mut z = fdeflate::StoredOnlyCompressor::new(std::io::Cursor::new(Vec::new()))?;
+    out.truncate(start);
+    let mut z = fdeflate::StoredOnlyCompressor::new(at_end(out))?;
     for cur in rgb.chunks_exact(row) {
         z.write_data(&[0])?;
         z.write_data(cur)?;
@@ -99,28 +106,60 @@ fn idat_stream(rgb: &[u8], w: usize, h: usize) -> std::io::Result<Vec<u8>> {
 
 /// Encodes a `w` × `h` RGB buffer as PNG (deterministic: fixed settings, no timestamps).
 /// fdeflate's fast mode with the Paeth filter: on the sample's six wide charts 1.78 MB in all
-/// against 3.0 MB with the Sub filter. Errors: a buffer of the wrong size, or a failed write.
+/// against 3.0 MB with the Sub filter. The file is the crate's (its signature, IHDR and IEND
+/// around one IDAT chunk); the compressed stream is written in place inside the file's buffer
+/// rather than copied into it. Errors: a buffer of the wrong size, or a failed write.
 pub(crate) fn png_rgb(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     let (wu, hu) = (w as usize, h as usize);
     if w == 0 || h == 0 || rgb.len() != wu * hu * BPP {
         return Err(Error::Internal(format!("PNG data: {} bytes for a {w}x{h} RGB image", rgb.len())));
     }
-    let idat = idat_stream(rgb, wu, hu).map_err(|e| Error::Internal(format!("PNG data: {e}")))?;
-    let mut out = Vec::with_capacity(idat.len() + 64);
+    let data_err = |e: std::io::Error| Error::Internal(format!("PNG data: {e}"));
+    // The crate's file without image data: signature and IHDR, then the 12-byte IEND chunk.
+    let mut shell = Vec::with_capacity(64);
     {
-        let mut enc = png::Encoder::new(&mut out, w, h);
+        let mut enc = png::Encoder::new(&mut shell, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         enc.set_compression(png::Compression::Fast);
         enc.set_filter(png::FilterType::Paeth);
-        let mut wr = enc.write_header().map_err(|e| Error::Internal(format!("PNG header: {e}")))?;
-        // The crate's framing: IDAT chunks of at most 2^31 − 1 bytes.
-        for part in idat.chunks((u32::MAX >> 1) as usize) {
-            wr.write_chunk(png::chunk::IDAT, part).map_err(|e| Error::Internal(format!("PNG data: {e}")))?;
-        }
+        let wr = enc.write_header().map_err(|e| Error::Internal(format!("PNG header: {e}")))?;
         wr.finish().map_err(|e| Error::Internal(format!("PNG finish: {e}")))?;
     }
+    const IEND_LEN: usize = 12;
+    let (head, iend) = shell.split_at(shell.len().saturating_sub(IEND_LEN));
+    let mut out = Vec::with_capacity(rgb.len() / 8 + shell.len() + 12);
+    out.extend_from_slice(head);
+    let chunk = out.len();
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&png::chunk::IDAT.0);
+    let mut out = idat_stream(rgb, wu, hu, out).map_err(data_err)?;
+    let n = out.len() - chunk - 8;
+    // The crate's framing: IDAT chunks of at most 2^31 − 1 bytes (one, for any chart).
+    let max = (u32::MAX >> 1) as usize;
+    if n > max {
+        let idat = out.split_off(chunk + 8);
+        out.truncate(chunk);
+        for part in idat.chunks(max) {
+            write_chunk(&mut out, png::chunk::IDAT, part);
+        }
+    } else {
+        out[chunk..chunk + 4].copy_from_slice(&(n as u32).to_be_bytes());
+        let crc = crc32fast::hash(&out[chunk + 4..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    out.extend_from_slice(iend);
     Ok(out)
+}
+
+/// Appends a PNG chunk (length, type, data, CRC of type and data) to `out`.
+fn write_chunk(out: &mut Vec<u8>, kind: png::chunk::ChunkType, data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let at = out.len();
+    out.extend_from_slice(&kind.0);
+    out.extend_from_slice(data);
+    let crc = crc32fast::hash(&out[at..]);
+    out.extend_from_slice(&crc.to_be_bytes());
 }
 
 thread_local! {
@@ -128,12 +167,14 @@ thread_local! {
     static CANVAS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Calls `f` with a zeroed buffer of `len` bytes, reused across calls on the same thread (a
-/// nested call gets a fresh buffer). The contents never depend on earlier use.
+/// Calls `f` with a buffer of `len` bytes, reused across calls on the same thread (a nested call
+/// gets a fresh buffer). Its bytes are left from earlier use: draw on it through
+/// [`super::rgb::Shared::over_stale`], which makes it behave as a zeroed canvas (zeroing it only
+/// when the first drawing does not paint every pixel).
 pub(crate) fn with_canvas<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
     let taken = CANVAS.with(|c| c.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).ok());
     let mut buf = taken.unwrap_or_default();
-    buf.clear();
+    // Growing zeroes only the new tail; shrinking keeps the capacity.
     buf.resize(len, 0);
     let r = f(&mut buf);
     CANVAS.with(|c| {
@@ -228,14 +269,38 @@ mod tests {
     }
 
     #[test]
-    fn canvas_is_zeroed_on_every_loan() {
+    fn canvas_is_reused_and_reads_as_zeroed_through_a_stale_canvas() {
         with_canvas(64, |b| b.fill(7));
-        with_canvas(32, |b| assert!(b.iter().all(|&x| x == 0)));
+        // The same allocation comes back, with its bytes left as they were.
+        with_canvas(32, |b| assert!(b.len() == 32 && b.iter().all(|&x| x == 7)));
         with_canvas(128, |b| {
             assert_eq!(b.len(), 128);
+            assert!(b[..32].iter().all(|&x| x == 7) && b[32..].iter().all(|&x| x == 0));
+            // A nested loan is another buffer.
+            with_canvas(16, |inner| assert!(inner.len() == 16 && inner.iter().all(|&x| x == 0)));
+            // Shared as a stale canvas and finished with nothing drawn, it reads as zeros.
+            super::super::rgb::Shared::over_stale(b, (4, 2)).unwrap().finish();
             assert!(b.iter().all(|&x| x == 0));
-            with_canvas(16, |inner| assert!(inner.iter().all(|&x| x == 0)));
         });
+    }
+
+    /// The chunk framing used for oversized image data is the crate's.
+    #[test]
+    fn chunks_are_framed_as_the_crate_frames_them() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 256) as u8).collect();
+        let mut ours = Vec::new();
+        write_chunk(&mut ours, png::chunk::IDAT, &data);
+        let mut theirs = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut theirs, 1, 1);
+            enc.set_color(png::ColorType::Rgb);
+            let mut wr = enc.write_header().unwrap();
+            let at = 8 + 25;
+            wr.write_chunk(png::chunk::IDAT, &data).unwrap();
+            drop(wr);
+            theirs = theirs[at..at + ours.len()].to_vec();
+        }
+        assert_eq!(ours, theirs);
     }
 
     #[test]

@@ -673,13 +673,14 @@ fn render_png<S: Scene>(
 ) -> Result<Vec<u8>> {
     encode::with_canvas(w as usize * h as usize * 3, |buf| {
         {
-            let canvas = rgb::Shared::new(&mut buf[..], (w, h))
+            let canvas = rgb::Shared::over_stale(&mut buf[..], (w, h))
                 .ok_or_else(|| Error::Internal("the chart canvas is too small".into()))?;
             let root = rgb::Rgb::new(&canvas).into_drawing_area();
             let pen = new_pen(&root, pal, s, Some(rgb::Direct::new(&canvas)), true);
             scene.draw(&pen).map_err(|e| draw_err("PNG", e))?;
             take_layout(pen, lay);
             root.present().map_err(|e| draw_err("PNG", e.into()))?;
+            canvas.finish();
         }
         encode::png_rgb(buf, w, h)
     })

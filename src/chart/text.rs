@@ -164,12 +164,15 @@ pub(crate) fn raster(text: &str, x: f64, y: f64, em: f64, bold: bool, mut put: i
                 size: (b.width() as u32, b.height() as u32),
             };
             let cov = coverage(key, || {
-                let mut px = Vec::new();
+                // Sized once for the whole box (every pixel of it is visited), then trimmed: no
+                // copy at each doubling.
+                let mut px = Vec::with_capacity(key.size.0 as usize * key.size.1 as usize);
                 OutlinedGlyph::new(g, (*outline).clone(), sf).draw(|gx, gy, c| {
                     if c > 0.0 {
                         px.push((gx, gy, c.min(1.0)));
                     }
                 });
+                px.shrink_to_fit();
                 px
             });
             for &(gx, gy, c) in cov.iter() {

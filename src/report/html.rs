@@ -60,11 +60,22 @@ static B64_PAIRS: [[u8; 2]; 4096] = {
 /// Appends the base64 of `bytes` to `out` (charts are hundreds of KB: whole 3-byte groups are
 /// encoded two characters per table lookup, without per-character pushes).
 fn base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    let start = out.len();
+    out.resize(start + base64_len(bytes.len()), 0);
+    base64_to(&mut out[start..], bytes);
+}
+
+/// Length of the base64 of `n` bytes (with padding).
+fn base64_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+/// Writes the base64 of `bytes` over `out`, which is [`base64_len`] bytes long.
+fn base64_to(out: &mut [u8], bytes: &[u8]) {
     let whole = bytes.chunks_exact(3);
     let rest = whole.remainder();
-    let start = out.len();
-    out.resize(start + whole.len() * 4, 0);
-    for (c, o) in whole.zip(out[start..].chunks_exact_mut(4)) {
+    let (body, tail) = out.split_at_mut(whole.len() * 4);
+    for (c, o) in whole.zip(body.chunks_exact_mut(4)) {
         let n = (usize::from(c[0]) << 16) | (usize::from(c[1]) << 8) | usize::from(c[2]);
         let (hi, lo) = (B64_PAIRS[n >> 12], B64_PAIRS[n & 0xfff]);
         o.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
@@ -72,11 +83,121 @@ fn base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
     if !rest.is_empty() {
         let b1 = rest.get(1).copied().unwrap_or(0);
         let n = (usize::from(rest[0]) << 16) | (usize::from(b1) << 8);
-        out.push(B64[(n >> 18) & 63]);
-        out.push(B64[(n >> 12) & 63]);
-        out.push(if rest.len() > 1 { B64[(n >> 6) & 63] } else { b'=' });
-        out.push(b'=');
+        tail.copy_from_slice(&[
+            B64[(n >> 18) & 63],
+            B64[(n >> 12) & 63],
+            if rest.len() > 1 { B64[(n >> 6) & 63] } else { b'=' },
+            b'=',
+        ]);
     }
+}
+
+/// Where an image's `src` comes from in [`markdown_to_html_with`].
+#[derive(Debug, Clone)]
+pub enum Src {
+    /// This URI (escaped into the attribute).
+    Uri(String),
+    /// Slot `k` of the caller's list: the attribute holds the token [`slot_token`]`(k)`, which
+    /// [`assemble`] replaces with the slot's data URI. The data URIs of a note's charts are
+    /// megabytes; building the body and the page around short tokens and writing each URI once,
+    /// straight into the finished page, saves copying them through the markdown renderer and the
+    /// page template (and faulting in a fresh buffer for each copy).
+    Slot(usize),
+}
+
+/// The start of a slot token. Every `<` of a sanitised body opens a tag (text, attribute values
+/// and raw HTML are escaped), and no tag is named `mn-img`, so the token cannot occur in a body
+/// except where [`markdown_to_html_with`] wrote it; [`assemble`] also checks the count.
+const SLOT_OPEN: &str = "<mn-img:";
+
+/// The token standing for slot `k` in a body.
+fn slot_token(k: usize) -> String {
+    format!("{SLOT_OPEN}{k}>")
+}
+
+/// The token a page shell is rendered with in place of the body (see [`assemble`]).
+pub const BODY_TOKEN: &str = "<mn-body>";
+
+/// One inlined image of [`assemble`]: its media type and bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Inline<'a> {
+    /// Media type (`image/png`).
+    pub mime: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
+
+impl Inline<'_> {
+    fn uri_len(&self) -> usize {
+        "data:".len() + self.mime.len() + ";base64,".len() + base64_len(self.bytes.len())
+    }
+
+    fn write(&self, out: &mut [u8]) {
+        let (head, b64) = out.split_at_mut(out.len() - base64_len(self.bytes.len()));
+        let mut at = 0;
+        for part in [&b"data:"[..], self.mime.as_bytes(), b";base64,"] {
+            head[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        base64_to(b64, self.bytes);
+    }
+}
+
+/// One piece of an assembled page.
+enum Piece<'a> {
+    Text(&'a str),
+    Image(Inline<'a>),
+}
+
+/// The finished page: `shell` (a page rendered with [`BODY_TOKEN`] as its body) with `body` in
+/// place of its one body token, and every slot token of `body` replaced by the data URI of its
+/// slot in `slots`: the same text as rendering the page around the body that
+/// [`markdown_to_html`] makes with those URIs. `written`: how many slot tokens
+/// [`markdown_to_html_with`] wrote. None when the shell does not hold exactly one body token,
+/// the body not exactly `written` slot tokens, or a token names no slot (then render the page
+/// the plain way). The image data is encoded straight into the page, in parallel.
+pub fn assemble(shell: &str, body: &str, written: usize, slots: &[Inline<'_>]) -> Option<String> {
+    let mut at_body = shell.match_indices(BODY_TOKEN);
+    let (b, _) = at_body.next()?;
+    if at_body.next().is_some() {
+        return None;
+    }
+    let mut pieces = vec![Piece::Text(&shell[..b])];
+    let mut rest = body;
+    let mut n = 0;
+    while let Some(i) = rest.find(SLOT_OPEN) {
+        let after = &rest[i + SLOT_OPEN.len()..];
+        let close = after.find('>')?;
+        let k: usize = after[..close].parse().ok()?;
+        pieces.push(Piece::Text(&rest[..i]));
+        pieces.push(Piece::Image(*slots.get(k)?));
+        rest = &after[close + 1..];
+        n += 1;
+    }
+    if n != written {
+        return None;
+    }
+    pieces.push(Piece::Text(rest));
+    pieces.push(Piece::Text(&shell[b + BODY_TOKEN.len()..]));
+    let len = |p: &Piece| match p {
+        Piece::Text(t) => t.len(),
+        Piece::Image(im) => im.uri_len(),
+    };
+    let mut out = vec![0u8; pieces.iter().map(len).sum()];
+    let mut jobs = Vec::with_capacity(pieces.len());
+    let mut free = &mut out[..];
+    for p in &pieces {
+        let (dst, tail) = std::mem::take(&mut free).split_at_mut(len(p));
+        jobs.push((dst, p));
+        free = tail;
+    }
+    use rayon::prelude::*;
+    jobs.into_par_iter().with_max_len(1).for_each(|(dst, p)| match p {
+        Piece::Text(t) => dst.copy_from_slice(t.as_bytes()),
+        Piece::Image(im) => im.write(dst),
+    });
+    // Text pieces are whole strings cut at ASCII tokens, the rest base64: valid UTF-8.
+    String::from_utf8(out).ok()
 }
 
 /// A link target that stays inside the document or the output folder: `#frag` or a relative
@@ -152,9 +273,9 @@ fn escape_into(e: &mut String, s: &str) {
 /// source, and for a chart standing alone in its paragraph the CSS-only enlarge links.
 struct OpenImage {
     /// The resolved `src`.
-    src: String,
+    src: Src,
     /// The phone variant's `src`, if any.
-    phone: Option<String>,
+    phone: Option<Src>,
     /// The image title attribute.
     title: String,
     /// Alt text collected so far.
@@ -178,6 +299,17 @@ pub fn markdown_to_html(
     image: &dyn Fn(&str) -> Option<String>,
     phone: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    markdown_to_html_with(md, &|d| image(d).map(Src::Uri), &|d| phone(d).map(Src::Uri)).0
+}
+
+/// [`markdown_to_html`] with each image's `src` given as a [`Src`]; also returns how many slot
+/// tokens the body holds (for [`assemble`]).
+pub fn markdown_to_html_with(
+    md: &str,
+    image: &dyn Fn(&str) -> Option<Src>,
+    phone: &dyn Fn(&str) -> Option<Src>,
+) -> (String, usize) {
+    let mut slots_written = 0usize;
     let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
     // Paragraphs that hold exactly one image and nothing else: index of the paragraph start.
     let lone_image = |i: usize| -> bool {
@@ -396,6 +528,10 @@ pub fn markdown_to_html(
                 image_depth = image_depth.saturating_sub(1);
                 if kept.pop().unwrap_or(false) {
                     if let Some(img) = open_image.take() {
+                        slots_written += [Some(&img.src), img.phone.as_ref()]
+                            .iter()
+                            .filter(|s| matches!(s, Some(Src::Slot(_))))
+                            .count();
                         out.push(Event::Html(CowStr::Boxed(image_html(&img).into_boxed_str())));
                     }
                 } else {
@@ -413,7 +549,7 @@ pub fn markdown_to_html(
     let inlined: usize = out.iter().map(|e| if let Event::Html(s) = e { s.len() } else { 0 }).sum();
     let mut html = String::with_capacity(md.len() * 2 + inlined);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    html
+    (html, slots_written)
 }
 
 /// The HTML of one image: an `<img>`, or, when a phone variant exists, the wide image
@@ -422,9 +558,13 @@ pub fn markdown_to_html(
 /// links go around it.
 fn image_html(img: &OpenImage) -> String {
     // Written into one buffer: the `src` values are chart data URIs of hundreds of KB each.
-    let size = img.src.len() + img.phone.as_ref().map_or(0, String::len) + 2 * img.alt.len() + 512;
+    let src_len = |s: &Src| match s {
+        Src::Uri(u) => u.len(),
+        Src::Slot(_) => 16,
+    };
+    let size = src_len(&img.src) + img.phone.as_ref().map_or(0, src_len) + 2 * img.alt.len() + 512;
     let mut t = String::with_capacity(size);
-    let tag = |t: &mut String, src: &str, class: &str| {
+    let tag = |t: &mut String, src: &Src, class: &str| {
         t.push_str("<img");
         if !class.is_empty() {
             t.push_str(" class=\"");
@@ -432,7 +572,10 @@ fn image_html(img: &OpenImage) -> String {
             t.push('"');
         }
         t.push_str(" src=\"");
-        escape_into(t, src);
+        match src {
+            Src::Uri(u) => escape_into(t, u),
+            Src::Slot(k) => t.push_str(&slot_token(*k)),
+        }
         t.push_str("\" alt=\"");
         escape_into(t, &img.alt);
         t.push('"');
@@ -658,6 +801,52 @@ mod tests {
         assert!(h.contains("<img src=\"data:image/png;base64,x\" alt=\"second\">"), "{h}");
         // An image inside running text stays inline, without the enlarge links.
         assert!(h.contains("<p>text <img class=\"chart-wide\""), "{h}");
+    }
+
+    /// The body and page built around slot tokens and assembled equal the page built with the
+    /// data URIs in place: lone charts, inline ones, phone variants, an image nested in alt text,
+    /// unknown images, and text that looks like a token.
+    #[test]
+    fn assembled_page_equals_the_page_with_uris_inline() {
+        let md = "# T\n\n## A\n\n![wide \"chart\"](charts/w.png)\n\ntext ![in](charts/x.png) and \
+                  ![outer ![nested](charts/x.png) alt](charts/w.png) and ![gone](charts/none.png)\n\n\
+                  `<mn-img:0>` <mn-img:1> &lt;mn-body&gt; <mn-body>\n\n|a|b|\n|-|-|\n|1|![c](./charts/x.png)|\n";
+        let w: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let x: Vec<u8> = (0..5u8).collect();
+        let p: Vec<u8> = (0..301u32).map(|i| (i * 13 % 256) as u8).collect();
+        let of = |d: &str| -> Option<Inline<'_>> {
+            match d.strip_prefix("./").unwrap_or(d) {
+                "charts/w.png" => Some(Inline { mime: "image/png", bytes: &w }),
+                "charts/x.png" => Some(Inline { mime: "image/svg+xml", bytes: &x }),
+                _ => None,
+            }
+        };
+        let phone_of = |d: &str| (d == "charts/w.png").then_some(Inline { mime: "image/png", bytes: &p });
+        let uri = |im: Inline<'_>| data_uri(im.mime, im.bytes);
+        let plain = markdown_to_html(md, &|d| of(d).map(uri), &|d| phone_of(d).map(uri));
+        fn slot<'a>(slots: &std::cell::RefCell<Vec<Inline<'a>>>, im: Option<Inline<'a>>) -> Option<Src> {
+            im.map(|im| {
+                slots.borrow_mut().push(im);
+                Src::Slot(slots.borrow().len() - 1)
+            })
+        }
+        let slots = std::cell::RefCell::new(Vec::new());
+        let (body, written) =
+            markdown_to_html_with(md, &|d| slot(&slots, of(d)), &|d| slot(&slots, phone_of(d)));
+        assert_eq!(written, 6, "{body}");
+        assert!(body.len() < 2000, "the body holds tokens, not data: {body}");
+        let slots = slots.into_inner();
+        let shell = |b: &str| format!("<html><style>a{{}}</style>\n{b}\n</html>");
+        let page = assemble(&shell(BODY_TOKEN), &body, written, &slots).unwrap();
+        assert_eq!(page, shell(&plain));
+        assert!(page.contains(&data_uri("image/png", &p)) && page.contains("&lt;mn-img:0&gt;"), "{page}");
+        // The checks: one body token in the shell, exactly the tokens written, known slots.
+        assert!(assemble(&shell("<mn-body><mn-body>"), &body, written, &slots).is_none());
+        assert!(assemble(&shell("none"), &body, written, &slots).is_none());
+        assert!(assemble(&shell(BODY_TOKEN), &body, written - 1, &slots).is_none());
+        assert!(assemble(&shell(BODY_TOKEN), &format!("{body}<mn-img:0>"), written, &slots).is_none());
+        assert!(assemble(&shell(BODY_TOKEN), &body, written, &slots[..2]).is_none());
+        assert_eq!(assemble(BODY_TOKEN, "no images", 0, &[]).as_deref(), Some("no images"));
     }
 
     #[test]

@@ -191,21 +191,26 @@ pub fn tidy_markdown(md: &str) -> String {
 }
 
 /// The self-contained HTML page: the markdown note, sanitised, charts inlined, stylesheet inlined.
-fn render_page(
+/// The charts' data URIs (megabytes) are written once, straight into the finished page
+/// ([`html::assemble`]): the body and the page shell are rendered around short tokens. When that
+/// cannot be done exactly (a user's page template, which may do anything with the body), the body
+/// with its images goes through the template as a whole; the page is the same text either way.
+fn render_page<'c>(
     tpl: &Templates,
     view: &NoteView,
     md: &str,
-    charts: &[Chart],
+    charts: &'c [Chart],
     theme: Theme,
     site: Option<&crate::site::NoteHead>,
 ) -> Result<String> {
-    let resolve = |dest: &str| -> Option<String> {
+    // The image a destination names: (chart, phone variant?), as the plain renderer resolves it.
+    let find = |dest: &str| -> Option<html::Inline<'c>> {
         let dest = dest.strip_prefix("./").unwrap_or(dest);
         charts.iter().find_map(|c| {
             if dest == format!("charts/{}.png", c.name) {
-                Some(html::data_uri("image/png", &c.png))
+                Some(html::Inline { mime: "image/png", bytes: &c.png })
             } else if c.svg.is_some() && dest == format!("charts/{}.svg", c.name) {
-                c.svg.as_ref().map(|s| html::data_uri("image/svg+xml", s.as_bytes()))
+                c.svg.as_ref().map(|s| html::Inline { mime: "image/svg+xml", bytes: s.as_bytes() })
             } else {
                 None
             }
@@ -213,33 +218,60 @@ fn render_page(
     };
     // A chart's phone variant (laid out for a 360 CSS px column), when drawn, is shown to screens
     // up to 600 CSS px wide; markdown, PDF and the enlarged view use the wide chart.
-    let phone = |dest: &str| -> Option<String> {
+    let find_phone = |dest: &str| -> Option<html::Inline<'c>> {
         let dest = dest.strip_prefix("./").unwrap_or(dest);
         let stem = dest.strip_prefix("charts/")?.strip_suffix(".png")?;
         charts
             .iter()
             .find(|c| c.name == stem && !c.phone_png.is_empty())
-            .map(|c| html::data_uri("image/png", &c.phone_png))
+            .map(|c| html::Inline { mime: "image/png", bytes: &c.phone_png })
     };
-    let body = html::markdown_to_html(md, &resolve, &phone);
     let title = if view.instrument.symbol.is_empty() {
         view.title.clone()
     } else {
         format!("{} — {}", view.instrument.symbol, view.title)
     };
-    tpl.render_html(&templates::HtmlPage {
-        title: &title,
-        theme: match theme {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        },
-        lang: "en",
-        body: &body,
-        css: tpl.css(),
-        as_of: &view.as_of,
-        version: &view.data.version,
-        site,
-    })
+    let page = |body: &str| {
+        tpl.render_html(&templates::HtmlPage {
+            title: &title,
+            theme: match theme {
+                Theme::Light => "light",
+                Theme::Dark => "dark",
+            },
+            lang: "en",
+            body,
+            css: tpl.css(),
+            as_of: &view.as_of,
+            version: &view.data.version,
+            site,
+        })
+    };
+
+    let slots: std::cell::RefCell<Vec<html::Inline<'c>>> = std::cell::RefCell::new(Vec::new());
+    let slot = |im: Option<html::Inline<'c>>| {
+        im.map(|im| {
+            let mut s = slots.borrow_mut();
+            s.push(im);
+            html::Src::Slot(s.len() - 1)
+        })
+    };
+    let (body, written) = html::markdown_to_html_with(md, &|d| slot(find(d)), &|d| slot(find_phone(d)));
+    let slots = slots.into_inner();
+    if tpl.html_is_embedded() {
+        if let Ok(shell) = page(html::BODY_TOKEN) {
+            if let Some(p) = html::assemble(&shell, &body, written, &slots) {
+                if p.len() <= templates::MAX_RENDER_BYTES {
+                    return Ok(p);
+                }
+            }
+        }
+    } else if let Some(full) = html::assemble(html::BODY_TOKEN, &body, written, &slots) {
+        return page(&full);
+    }
+    // The plain way (also reproduces any error of the template or the size limit exactly).
+    let uri = |im: html::Inline<'_>| html::data_uri(im.mime, im.bytes);
+    let body = html::markdown_to_html(md, &|d| find(d).map(uri), &|d| find_phone(d).map(uri));
+    page(&body)
 }
 
 #[cfg(test)]
@@ -277,5 +309,48 @@ mod tests {
         assert!(out.files.contains_key("signals.json"));
         // Deterministic.
         assert_eq!(out, build(&a, &demo::charts(), &RenderOptions::default()).unwrap());
+    }
+
+    /// The page assembled around tokens ([`html::assemble`]) is the page rendered with the data
+    /// URIs in the body, with the embedded template and with a user's copy of it.
+    #[test]
+    fn html_page_is_the_same_assembled_or_rendered_whole() {
+        let a = demo::analysis("IWM");
+        let mut charts = demo::charts();
+        for (i, c) in charts.iter_mut().enumerate() {
+            c.phone_png = (0..100 + i as u8).collect();
+        }
+        let view = build_view(&a, &charts);
+        let tpl = Templates::load(None).unwrap();
+        assert!(tpl.html_is_embedded());
+        let md = tpl.render_md(&view).unwrap();
+        let uri = |b: &[u8]| html::data_uri("image/png", b);
+        let body = html::markdown_to_html(
+            &md,
+            &|d| charts.iter().find(|c| d == format!("charts/{}.png", c.name)).map(|c| uri(&c.png)),
+            &|d| charts.iter().find(|c| d == format!("charts/{}.png", c.name)).map(|c| uri(&c.phone_png)),
+        );
+        assert!(body.contains(&uri(&charts[0].phone_png)));
+        let title = format!("{} — {}", view.instrument.symbol, view.title);
+        let whole = tpl
+            .render_html(&templates::HtmlPage {
+                title: &title,
+                theme: "light",
+                lang: "en",
+                body: &body,
+                css: tpl.css(),
+                as_of: &view.as_of,
+                version: &view.data.version,
+                site: None,
+            })
+            .unwrap();
+        assert_eq!(render_page(&tpl, &view, &md, &charts, Theme::Light, None).unwrap(), whole);
+        // A user's page template (here a copy of the embedded one) renders the body whole.
+        let dir = tempfile::tempdir().unwrap();
+        let (_, shell) = templates::EMBEDDED.iter().find(|(n, _)| *n == templates::NOTE_HTML).unwrap();
+        std::fs::write(dir.path().join(templates::NOTE_HTML), shell).unwrap();
+        let user = Templates::load(Some(dir.path())).unwrap();
+        assert!(!user.html_is_embedded());
+        assert_eq!(render_page(&user, &view, &md, &charts, Theme::Light, None).unwrap(), whole);
     }
 }

@@ -272,6 +272,12 @@ impl Templates {
         self.render_limited(&self.md, NOTE_MD, ctx, 0)
     }
 
+    /// Whether the HTML page shell is the embedded `note.html.tera` (which inserts the body once,
+    /// as it is), not a user's.
+    pub fn html_is_embedded(&self) -> bool {
+        self.origin.get(NOTE_HTML).is_some_and(|o| o.ends_with(" (embedded)"))
+    }
+
     /// Renders the HTML page around an already sanitised body.
     pub fn render_html(&self, page: &HtmlPage) -> Result<String> {
         let ctx = tera::Context::from_serialize(page).map_err(|e| Error::Template {
