@@ -1819,6 +1819,18 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t.push_str(&format!(", though {h}"))
                 }
                 (State::Bearish, _) => {}
+                // An upturn that has since eased is one reading, in time order, with its span
+                // (note9, analyst review of 2025-09-12: "turned up" and "has fallen" read as two).
+                (_, Some(_)) if macd == Some(MacdState::ContractingUp) && flip.is_some() => {
+                    t.push_str(&format!(
+                        ", and has eased {}: the weekly MACD histogram is still above zero but lower",
+                        if mw <= 1 {
+                            "in the latest week".to_string()
+                        } else {
+                            format!("over the last {}", weeks(mw))
+                        }
+                    ))
+                }
                 // Neutral: the histogram only where it adds to the waves (not rising with them).
                 (_, Some(h)) if !(eu >= 2 && macd == Some(MacdState::ExpandingUp)) => {
                     t.push_str(&format!("; {h}"))

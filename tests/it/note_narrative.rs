@@ -934,6 +934,18 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
             }
         }
 
+        // Weekly momentum that turned up and has since eased is one reading in time order, not
+        // "turned up …; … has fallen" (2025-09-12).
+        let d4 = sig("wk_momentum_wave_flip");
+        if d4.state != marketnote::signals::State::Bearish
+            && d4.date("flip_date").is_some()
+            && d4.tagged("macd_state") == Some(marketnote::signals::MacdState::ContractingUp)
+            && b.contains("Weekly momentum")
+        {
+            assert!(!b.contains("is above zero but has fallen for"), "{date}: two momentum readings");
+            assert!(b.contains(", and has eased "), "{date}: the easing not said with the upturn");
+        }
+
         // One record check: a vetoed idea's watch reads the stance's, and signals.json's lean is
         // derived from it.
         let doc = marketnote::document::document(&a);
