@@ -122,11 +122,8 @@ pub fn analyze(config: &NoteConfig, dataset: Dataset, as_of: Option<NaiveDate>) 
     // The same function the track record runs at every past week end (`history::walk`).
     let mut stance = signals::stance::decide(&signals, &input);
     // The stance's overrides are typed facts; the narrative words them.
-    stance.overrides = stance
-        .reasons
-        .iter()
-        .map(|o| crate::narrative::stance_text::override_sentence(o, stance.stance))
-        .collect();
+    stance.overrides =
+        stance.reasons.iter().map(|o| crate::narrative::stance_text::override_sentence(o, &stance)).collect();
     for o in history::edge::temper(&mut stance, None) {
         stance.overrides.push(crate::narrative::track_text::override_sentence(&o, stance.stance));
     }
@@ -210,7 +207,7 @@ fn record_check(a: &mut Analysis, walk: &history::Walk) {
                 .stance
                 .reasons
                 .last()
-                .map(|o| crate::narrative::stance_text::override_sentence(o, a.stance.stance));
+                .map(|o| crate::narrative::stance_text::override_sentence(o, &a.stance));
             a.stance.overrides.extend(sentence);
         }
     }

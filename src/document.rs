@@ -92,7 +92,7 @@ pub fn signal(r: &SignalResult) -> Value {
 /// The stance block.
 pub fn stance(s: &Stance) -> Value {
     // The lean is the stance before the record check: the held idea when it vetoed it.
-    let lean = s.watch.as_ref().filter(|w| w.record.is_some()).map_or(s.stance, |w| w.idea);
+    let lean = s.watch.as_ref().filter(|_| s.vetoed().is_some()).map_or(s.stance, |w| w.idea);
     json!({
         "stance": s.stance,
         "lean": lean,

@@ -11,9 +11,63 @@ use crate::signals::stance::{
     Conviction, LevelStatus, RecordCheck, RecordVerdict, Stance, StanceFlag, StanceKind,
 };
 use chrono::Datelike;
+use serde::Serialize;
 
-/// A rank correlation below this (in absolute value) is no ranking at all.
+/// A rank correlation below this (in absolute value, at the two decimals the note prints) is no
+/// link at all; see [`RankLink::of`].
 pub const MIN_RANK_CORR: f64 = 0.1;
+
+/// From this (in absolute value, at the two decimals the note prints) a rank correlation is more
+/// than a weak link; see [`RankLink::of`].
+pub const CLEAR_RANK_CORR: f64 = 0.3;
+
+/// What a rank correlation of the score with later returns says, read once ([`RankLink::of`]) for
+/// every sentence, table and flag that speaks of it. Overlapping 13-week windows make even a
+/// "clear" figure generous: the words never claim more than a description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankLink {
+    /// At or below −[`CLEAR_RANK_CORR`]: a higher score went with worse outcomes.
+    Against,
+    /// From −[`MIN_RANK_CORR`] down to −[`CLEAR_RANK_CORR`] (exclusive): slightly worse, weak.
+    WeakAgainst,
+    /// Under [`MIN_RANK_CORR`] either way: no link.
+    None,
+    /// From [`MIN_RANK_CORR`] up to [`CLEAR_RANK_CORR`] (exclusive): slightly better, weak.
+    WeakWith,
+    /// At or above [`CLEAR_RANK_CORR`]: a higher score went with better outcomes.
+    With,
+}
+
+impl RankLink {
+    /// Classifies `rho` as the note prints it (rounded to two decimals), so a printed −0.10 and a
+    /// printed −0.11 are read by one stated rule: |ρ| < 0.10 no link, < 0.30 weak, else clear. A
+    /// value that is not finite is no link.
+    pub fn of(rho: f64) -> RankLink {
+        // The figure as printed (`{:.2}`, as `fmt::signed` writes it), in hundredths.
+        let printed = format!("{rho:.2}").parse::<f64>().unwrap_or(0.0);
+        let h = if printed.is_finite() { (printed * 100.0).round() as i64 } else { 0 };
+        let min = (MIN_RANK_CORR * 100.0).round() as i64;
+        let clear = (CLEAR_RANK_CORR * 100.0).round() as i64;
+        match h {
+            h if h <= -clear => RankLink::Against,
+            h if h <= -min => RankLink::WeakAgainst,
+            h if h < min => RankLink::None,
+            h if h < clear => RankLink::WeakWith,
+            _ => RankLink::With,
+        }
+    }
+
+    /// True when a higher score went with better outcomes (weakly or clearly).
+    pub fn positive(self) -> bool {
+        matches!(self, RankLink::WeakWith | RankLink::With)
+    }
+
+    /// True for a weak link either way.
+    pub fn weak(self) -> bool {
+        matches!(self, RankLink::WeakWith | RankLink::WeakAgainst)
+    }
+}
 
 /// What the track record shows about the score, at the cited horizon.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +78,8 @@ pub struct TrackEdge {
     pub weeks: u32,
     /// Spearman rank correlation of the score with the forward return (relative when `versus`).
     pub rho: f64,
+    /// What `rho` says ([`RankLink::of`]): every sentence about it reads this.
+    pub link: RankLink,
     /// The benchmark the return is measured against, when there is one.
     pub versus: Option<String>,
     /// Median forward return of week ends with the note's stance minus that of neutral week ends
@@ -35,7 +91,7 @@ pub struct TrackEdge {
     pub medians: Option<(f64, f64)>,
     /// Earlier week ends with the note's stance and an outcome (None for a neutral stance).
     pub stance_cases: Option<usize>,
-    /// True when the score ranked returns (rho ≥ [`MIN_RANK_CORR`]) and, for a long or short
+    /// True when the score ranked returns (a positive [`RankLink`]) and, for a long or short
     /// stance, its week ends did better than neutral ones the stance's way.
     pub shown: bool,
 }
@@ -72,12 +128,14 @@ impl TrackEdge {
         };
         let sign = if stance == StanceKind::Long { 1.0 } else { -1.0 };
         let stance_lead = medians.map(|(m, n)| sign * (m - n));
+        let link = RankLink::of(rho);
         let shown =
-            rho >= MIN_RANK_CORR && (stance == StanceKind::Neutral || stance_lead.is_some_and(|d| d > 0.0));
+            link.positive() && (stance == StanceKind::Neutral || stance_lead.is_some_and(|d| d > 0.0));
         Some(TrackEdge {
             since_year,
             weeks: h.weeks,
             rho,
+            link,
             versus: if rel { tr.versus.clone() } else { None },
             stance_lead,
             medians,

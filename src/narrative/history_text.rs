@@ -114,18 +114,19 @@ pub fn track_record_sentence(tr: &TrackRecord, symbol: &str) -> String {
             }
         },
     };
-    let verdict = if rho.abs() < 0.1 {
-        "has not ranked"
-    } else if rho > 0.0 {
-        "has ranked, if loosely,"
-    } else {
-        "has ranked inversely"
+    // One classification of the correlation for every sentence (history::edge::RankLink).
+    let verdict = match crate::history::edge::RankLink::of(rho) {
+        crate::history::edge::RankLink::None => "has not ranked",
+        crate::history::edge::RankLink::WeakWith => "has ranked, if loosely,",
+        crate::history::edge::RankLink::With => "has ranked",
+        crate::history::edge::RankLink::WeakAgainst => "has ranked inversely, if loosely,",
+        crate::history::edge::RankLink::Against => "has ranked inversely",
     };
     format!(
         "Since {} the score {verdict} {what}: rank correlation {} over {} week ends (overlapping windows, \
          so fewer independent cases than that).",
         since.year(),
-        crate::fmt::minus(rho, 2),
+        super::track_text::rho_text(rho),
         h.n
     )
 }

@@ -491,22 +491,56 @@ pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
     state_name(id, state, v)
 }
 
-/// A lead's reason: [`reason`], and where the signal's own history runs plainly the other way
-/// (it went its way after fewer than a third of its earlier cases, 13 weeks on, with enough cases
-/// to count) the sentence says so: "the daily chart has made a lower high (only 6 of 36 earlier
-/// cases went its way)".
+/// True when a signal's own 13-week history runs against its direction: after fewer than half of
+/// its `h.count` earlier cases the price (or its lead over the benchmark) moved the signal's way,
+/// and the median moved the other way. One rule for the lead, the watch and the base-rate tables
+/// ("What history says").
+fn runs_against(up: bool, h: &crate::baserates::HorizonStats) -> bool {
+    let went = if up { h.n_positive } else { h.count - h.n_positive };
+    h.count > 0 && went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 })
+}
+
+/// The base rate of `r` in its current state, and (went its way, cases) at 13 weeks when its
+/// history runs against its direction ([`runs_against`]); None with too few cases to count.
+fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRate, usize, usize)> {
+    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few)?;
+    let h = b.horizon(13)?;
+    let up = r.state == State::Bullish;
+    let went = if up { h.n_positive } else { h.count - h.n_positive };
+    runs_against(up, h).then_some((b, went, h.count))
+}
+
+/// A lead's reason: [`reason`], and where the signal's own history runs the other way
+/// ([`runs_against`]) the sentence says so: "the daily chart has made a lower high (only 6 of 36
+/// earlier cases went its way)".
 fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
     let t = reason(a, v, r)?;
-    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few);
-    let Some(h) = b.and_then(|b| b.horizon(13)).filter(|h| h.count > 0) else {
-        return Some(t);
-    };
-    let went = if r.state == State::Bullish { h.n_positive } else { h.count - h.n_positive };
-    Some(if went * 3 < h.count {
-        format!("{t} (only {went} of {} earlier cases went its way)", h.count)
-    } else {
-        t
+    Some(match history_against(a, r) {
+        Some((_, went, n)) => format!("{t} (only {went} of {n} earlier cases went its way)"),
+        None => t,
     })
+}
+
+/// What followed a broken level's earlier breaks when that history runs the other way: "IWM was
+/// higher 13 weeks later after 30 of 47 earlier breaks like it" (a bearish break), "IWM gained on
+/// SPY …" (a relative measure). None when the record does not run against the break.
+fn broken_against(a: &Analysis, v: &Voice, l: &Invalidation) -> Option<String> {
+    let r = find(a, l.signal)?;
+    // The break is the signal's reading against the held idea: bearish for a long's level.
+    let want = if l.trigger == Trigger::CloseBelow { State::Bearish } else { State::Bullish };
+    if r.state != want {
+        return None;
+    }
+    let (b, went, n) = history_against(a, r)?;
+    let s = &v.symbol;
+    let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
+    let moved = match (b.measure, want == State::Bearish) {
+        (Measure::Price, true) => format!("{s} was higher"),
+        (Measure::Price, false) => format!("{s} was lower"),
+        (Measure::Excess, true) => format!("{s} gained on {bench}"),
+        (Measure::Excess, false) => format!("{s} lost ground to {bench}"),
+    };
+    Some(format!("{moved} 13 weeks later after {} of {n} earlier breaks like it", n - went))
 }
 
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
@@ -638,6 +672,11 @@ pub fn level_name(l: &Invalidation) -> String {
         "weekly compression cluster top" => "top of the weekly squeeze zone".to_string(),
         "3-day consolidation zone top" => "top of the 3-day consolidation zone".to_string(),
         "3-day consolidation zone bottom" => "bottom of the 3-day consolidation zone".to_string(),
+        // One band's top inside the zone, not the zone's own top: "band", as the weekly chart's
+        // legend and section name it ([`zone_top_note`] adds the zone's top beside it).
+        "top of the nearest weekly compression band above price" => {
+            "top of the nearest weekly squeeze band above price".to_string()
+        }
         other => other.to_string(),
     })
 }
@@ -812,6 +851,40 @@ fn obv_line_name(l: &Invalidation, broke: Option<NaiveDate>) -> String {
     }
 }
 
+/// For a weekly level that is one squeeze band's top inside the zone rather than the zone's own
+/// top: "the whole squeeze zone tops at 85.13", so the reader does not take it for the zone top
+/// the weekly section and chart name (2012-11-16: 79.09 in the lead, 85.13 in the section). None
+/// for any other level.
+fn zone_top_note(a: &Analysis, l: &Invalidation) -> Option<String> {
+    if l.signal != ids::D1 {
+        return None;
+    }
+    let top = find(a, ids::D1).and_then(|r| r.num("top")).filter(|t| t.is_finite())?;
+    (price(top) != price(l.value)).then(|| format!("the whole squeeze zone tops at {}", price(top)))
+}
+
+/// The daily average true range (Wilder, 14 sessions) at the as-of close when the stop `l` lies
+/// within one of it: a tight stop, which a normal day's range would reach. None for an OBV line
+/// or a stop further away.
+fn tight_stop(a: &Analysis, l: &Invalidation) -> Option<f64> {
+    if l.basis == "OBV" {
+        return None;
+    }
+    let atr = *crate::indicators::atr(&a.daily.high, &a.daily.low, &a.daily.close, 14).last()?;
+    let c = as_of_close(a);
+    (atr.is_finite() && atr > 0.0 && c.is_finite() && (c - l.value).abs() <= atr).then_some(atr)
+}
+
+/// "a weekly close below 265.76 (the top of the weekly squeeze zone)", with the zone's top beside
+/// a band's top ([`zone_top_note`]).
+fn level_phrase_in(a: &Analysis, l: &Invalidation) -> String {
+    let t = level_phrase(l);
+    match zone_top_note(a, l) {
+        Some(z) if t.ends_with(')') => format!("{}; {z})", &t[..t.len() - 1]),
+        _ => t,
+    }
+}
+
 /// "a weekly close below 265.76 (the weekly compression cluster top)".
 fn level_phrase(l: &Invalidation) -> String {
     if l.basis == "OBV" {
@@ -906,8 +979,14 @@ pub fn narrate(a: &Analysis) -> Narrative {
         nearest_holding(&st.invalidation, side)
             .map(|l| {
                 format!(
-                    " The lead's stop is the nearest of them, {}; the others mark the wider structure.",
-                    price(l.value)
+                    " The lead's stop is the nearest of them, {}{}; the others mark the wider structure.",
+                    price(l.value),
+                    // One rule with the lead: a stop within an average day's range is tight.
+                    if tight_stop(a, l).is_some() {
+                        ", a tight one (inside an average day's range)"
+                    } else {
+                        ""
+                    }
                 )
             })
             .unwrap_or_default()
@@ -929,7 +1008,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         ),
         StanceKind::Neutral => (
             "Risk".to_string(),
-            match st.watch.as_ref().and_then(|w| w.record.as_ref()) {
+            match st.vetoed() {
                 Some(c) => format!(
                     "No position yet: the signals lean {w}, but their record says wait. The levels that would prove a {w} wrong, and where the close stands:",
                     w = c.lean.word().to_lowercase()
@@ -971,7 +1050,11 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     w.broken.iter().map(move |b| (w.idea, b)).find(|(_, b)| b.signal == l.signal)
                 });
                 let broke = find(a, ids::H2).and_then(|r| r.date("t_b_date"));
-                level_line(l, st.stance == StanceKind::Neutral, held, as_of_close(a), broke)
+                let mut line = level_line(l, st.stance == StanceKind::Neutral, held, as_of_close(a), broke);
+                if let Some(z) = zone_top_note(a, l) {
+                    line.level = format!("{} ({z})", line.level);
+                }
+                line
             })
             .collect(),
         risk_reads,
@@ -1069,7 +1152,7 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
             let idea = watch.map(|w| w.idea.word().to_lowercase());
             let on_hold = watch.and_then(|w| w.broken.iter().max_by_key(|l| l.triggered_on));
             let extended = watch.and_then(|w| w.extended.as_ref());
-            let record = watch.and_then(|w| w.record.as_ref());
+            let record = a.stance.vetoed();
             let head = match (record, extended, on_hold, latest_triggered(&a.stance.invalidation)) {
                 (Some(c), ..) => {
                     let word = c.lean.word().to_lowercase();
@@ -1141,6 +1224,59 @@ fn and_reasons(items: &[String]) -> String {
     and_list(&out)
 }
 
+/// The lead's record line for a long or short the record check let stand (passed, or too few
+/// cases to judge): the stance's own earlier week ends, with how often the instrument rose and,
+/// with a benchmark, how often it beat it (the track record's row of the same stance, when it
+/// counts the same week ends).
+fn own_record_line(a: &Analysis, v: &Voice, c: &crate::signals::stance::RecordCheck) -> String {
+    let s = &v.symbol;
+    let ahead = a.track_record.as_ref().and_then(|tr| {
+        let bench = tr.versus.as_ref()?;
+        let row = tr.horizon(crate::history::CITED_WEEKS)?.by_stance.iter().find(|o| o.stance == c.lean)?;
+        let rel = row.relative.as_ref()?;
+        // The same week ends as the check's, or the numbers would not add up in one sentence.
+        (rel.count == c.cases && c.cases > 0).then_some(())?;
+        let k = (rel.share_higher? * rel.count as f64).round() as usize;
+        let times = match k {
+            0 => "never".to_string(),
+            1 => "once".to_string(),
+            2 => "twice".to_string(),
+            k => format!("{k} times"),
+        };
+        Some(format!(" and ahead of {bench} {times}"))
+    });
+    let word = c.lean.word().to_lowercase();
+    let way = if c.lean == StanceKind::Long { "higher" } else { "lower" };
+    let since = c.since.map(|d| format!(" since {}", chrono::Datelike::year(&d))).unwrap_or_default();
+    let times = |k: usize| match k {
+        0 => "never".to_string(),
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        k => format!("{} times", count_word(k)),
+    };
+    let noun = if c.cases == 1 { "reading" } else { "readings" };
+    let judged = c.verdict != crate::signals::stance::RecordVerdict::TooFew;
+    // A judged record is set against all week ends, as the check judged it.
+    let base = match (judged, c.share(), c.base_rate()) {
+        (true, Some(x), Some(b)) => {
+            format!(" ({:.0}%, against {:.0}% of all week ends)", x * 100.0, b * 100.0)
+        }
+        _ => String::new(),
+    };
+    let counts = format!(
+        "the {} earlier {word} {noun}{since} saw {s} {way} {} weeks later {}{base}{}",
+        count_word(c.cases),
+        c.weeks,
+        times(c.went_its_way),
+        ahead.unwrap_or_default()
+    );
+    if judged {
+        format!("Its own record supports it: {counts}.")
+    } else {
+        format!("Its own record is too short to judge: {counts}, so conviction is low.")
+    }
+}
+
 fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let st = &a.stance;
     let avail = a.signals.iter().filter(|r| r.state != State::Unavailable).count();
@@ -1178,14 +1314,19 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let mine: Vec<&Invalidation> = st.invalidation.iter().filter(|l| l.side == side).collect();
             match nearest_holding(&st.invalidation, side) {
                 // The verdict closing the lead gives the stop's distance: said once.
-                Some(l) if record_against => out.push(format!("It is wrong on {}.", level_phrase(l))),
-                // One close: the distance is measured from the as-of close.
+                Some(l) if record_against => out.push(format!("It is wrong on {}.", level_phrase_in(a, l))),
+                // One close: the distance is measured from the as-of close; a stop within one
+                // daily average range is called tight.
                 Some(l) => out.push(format!(
-                    "It is wrong on {}; {s} closed at {} on {}, {}.",
-                    level_phrase(l),
+                    "It is wrong on {}; {s} closed at {} on {}, {}{}.",
+                    level_phrase_in(a, l),
                     price(as_of_close(a)),
                     date(a.as_of),
-                    from_close(a, l)
+                    from_close(a, l),
+                    tight_stop(a, l).map_or_else(String::new, |atr| format!(
+                        ": a tight stop, inside an average day's range ({}), so a normal day could trigger it",
+                        price(atr)
+                    ))
                 )),
                 None if !mine.is_empty() => out.push(format!(
                     "Every level that would prove the {word} wrong has already triggered ({}): the idea rests on the score alone.",
@@ -1223,18 +1364,37 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
         }
         StanceKind::Neutral => {
+            let vetoed = st.watch.as_ref().and_then(|_| st.vetoed());
+            // What would bring a held idea back (a broken level re-forming), said with the levels.
+            let mut restore: Option<String> = None;
             match &st.watch {
-                // The score gave a long or short whose own levels have broken (stance::decide).
-                Some(w) if w.record.is_some() => {
-                    let c = w.record.as_ref().expect("checked");
-                    out.push(format!("No trade yet on {s}. {}", track_text::veto_sentence(w.score, c, s)));
+                // The score's long or short, vetoed by its own record.
+                Some(w) if vetoed.is_some() => {
+                    if let Some(c) = vetoed {
+                        out.push(format!(
+                            "No trade yet on {s}: the signals lean {} (score {}), but {}.",
+                            w.idea.word().to_lowercase(),
+                            signed(w.score, 2),
+                            track_text::record_clause(c, s)
+                        ));
+                    }
                 }
+                // The score gave a long or short whose own levels have broken, or whose stop is
+                // too far away (stance::decide).
                 Some(w) => {
                     // A broken daily OBV line next to a weekly OBV trendline that holds: say which.
                     let obv_broken = w.broken.iter().any(|l| l.basis == "OBV");
                     let aside = (obv_broken && w.idea == StanceKind::Long && state(a, ids::D3) == State::Bullish)
                         .then_some("the weekly OBV trendline still holds");
-                    out.push(format!("No trade yet on {s}. {}", stance_text::watch_sentence_with(w, aside)));
+                    let ww = stance_text::watch_words(w, aside);
+                    // A hold that rests on a break whose own record ran the other way says so.
+                    let though = w.broken.iter().find_map(|l| broken_against(a, v, l));
+                    out.push(format!(
+                        "No trade yet on {s}. {}{}.",
+                        ww.head,
+                        though.map(|t| format!(", though {t}")).unwrap_or_default()
+                    ));
+                    restore = ww.restore;
                 }
                 None => out.push(format!(
                     "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
@@ -1254,27 +1414,48 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             };
             let up = reasons(1.0, 2);
             let down = reasons(-1.0, 2);
-            // A short on hold is argued as a short: its reasons first.
-            let held_short = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Short);
-            let held_long = st.watch.as_ref().is_some_and(|w| w.idea == StanceKind::Long);
-            match (up.is_empty(), down.is_empty()) {
-                (_, false) if held_short => out.push(if up.is_empty() {
-                    format!("For the short: {}.", and_reasons(&down))
-                } else {
-                    format!("For the short: {}; against it: {}.", and_reasons(&down), and_reasons(&up))
-                }),
-                (false, false) => {
-                    out.push(format!("For a long: {}; against it: {}.", and_reasons(&up), and_reasons(&down)))
-                }
-                (false, true) => out.push(format!("For a long: {}.", and_reasons(&up))),
-                (true, false) => out.push(format!("Against a long: {}.", and_reasons(&down))),
-                _ => {}
-            }
+            // No trade yet: both sides, in the same words ("For a long: …; for a short: …"), the
+            // side the score leans first.
+            let lean_short = st.watch.as_ref().map_or(st.score < 0.0, |w| w.idea == StanceKind::Short);
+            let told_dir = |dir: f64| {
+                told.iter().any(|id| {
+                    find(a, id).is_some_and(|r| {
+                        (dir > 0.0 && r.state == State::Bullish) || (dir < 0.0 && r.state == State::Bearish)
+                    })
+                })
+            };
+            let sides = if lean_short {
+                [("a short", &down, -1.0), ("a long", &up, 1.0)]
+            } else {
+                [("a long", &up, 1.0), ("a short", &down, -1.0)]
+            };
+            let [(w1, r1, d1), (w2, r2, d2)] = sides;
+            // "Nothing points to a long" only where neither the first sentence (counts) nor the
+            // levels (none for a held idea whose stop is too far away) speak of that side.
             let extended = st.watch.as_ref().is_some_and(|w| w.extended.is_some());
+            let nothing = |who: &str, dir: f64| {
+                extended
+                    .then(|| format!("nothing{} points to {who}", if told_dir(dir) { " else" } else { "" }))
+            };
+            let both = match (r1.is_empty(), r2.is_empty()) {
+                (false, false) => {
+                    Some(format!("For {w1}: {}; for {w2}: {}.", and_reasons(r1), and_reasons(r2)))
+                }
+                (false, true) => Some(match nothing(w2, d2) {
+                    Some(n) => format!("For {w1}: {}; {n}.", and_reasons(r1)),
+                    None => format!("For {w1}: {}.", and_reasons(r1)),
+                }),
+                (true, false) => Some(match nothing(w1, d1) {
+                    Some(n) => format!("For {w2}: {}; {n}.", and_reasons(r2)),
+                    None => format!("For {w2}: {}.", and_reasons(r2)),
+                }),
+                (true, true) => None,
+            };
+            out.extend(both);
             let up_l = nearest_holding(&st.invalidation, StanceKind::Short).filter(|_| !extended);
             let down_l = nearest_holding(&st.invalidation, StanceKind::Long).filter(|_| !extended);
             // A level of one side that has already broken (and still stands broken) is said
-            // before the level still holding, so "fails on" never skips a break already made.
+            // before the level still holding, so the levels never skip a break already made.
             let lost = latest_triggered(&st.invalidation).filter(|_| !extended && st.watch.is_none());
             let lost = lost.map_or_else(String::new, |l| {
                 format!(
@@ -1285,40 +1466,31 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
                 )
             });
-            // A held idea (a level of its own broke) weakens further or strengthens; otherwise
-            // the levels say which way a close would tip the note, presuming no case.
-            // A lean the record check vetoed: the level that would turn the lean, not "further".
-            let vetoed = st.watch.as_ref().is_some_and(|w| w.record.is_some());
-            let (held_word, weaken, strengthen) = match (held_long, held_short) {
-                (true, _) if vetoed => ("long lean", down_l, up_l),
-                (_, true) if vetoed => ("short lean", up_l, down_l),
-                (true, _) => ("long", down_l, up_l),
-                (_, true) => ("short", up_l, down_l),
-                _ => ("", None, None),
+            // Each side with its level, the same words either way; a vetoed lean has levels on
+            // one side only, and the other side waits on the record, not a level.
+            let waits = vetoed
+                .map(|c| format!("{} waits on its record, not on a level", c.lean.word().to_lowercase()));
+            let levels = match (up_l, down_l) {
+                (Some(u), Some(d)) => Some(format!(
+                    "{} would favour a long, {} a short",
+                    level_phrase_in(a, u),
+                    level_phrase_in(a, d)
+                )),
+                (Some(u), None) => Some(match &waits {
+                    Some(w) => format!("{} would favour a long; a {w}", level_phrase_in(a, u)),
+                    None => format!("{} would favour a long", level_phrase_in(a, u)),
+                }),
+                (None, Some(d)) => Some(match &waits {
+                    Some(w) => format!("{} would favour a short; a {w}", level_phrase_in(a, d)),
+                    None => format!("{} would favour a short", level_phrase_in(a, d)),
+                }),
+                (None, None) => None,
             };
-            // A vetoed lean is undone by the level, a held idea weakened further ("turn" read
-            // as ambiguous to the analyst review: turn which way?).
-            let further = if vetoed { "would be undone by" } else { "would weaken further on" };
-            let sentence = match (weaken, strengthen, up_l, down_l) {
-                (Some(w), Some(g), ..) => Some(format!(
-                    "The {held_word} {further} {}; {} would strengthen it.",
-                    level_phrase(w),
-                    level_phrase(g)
-                )),
-                (Some(w), None, ..) => Some(format!("The {held_word} {further} {}.", level_phrase(w))),
-                (None, Some(g), ..) => Some(format!("The {held_word} would gain on {}.", level_phrase(g))),
-                (None, None, Some(u), Some(d)) if held_word.is_empty() => Some(format!(
-                    "{lost}{} would favour a long, {} a short.",
-                    level_phrase(u),
-                    level_phrase(d)
-                )),
-                (None, None, Some(u), None) if held_word.is_empty() => {
-                    Some(format!("{lost}{} would favour a long.", level_phrase(u)))
-                }
-                (None, None, None, Some(d)) if held_word.is_empty() => {
-                    Some(format!("{lost}{} would favour a short.", level_phrase(d)))
-                }
-                _ => None,
+            let sentence = match (restore, levels) {
+                (Some(r), Some(l)) => Some(format!("{r}; until then, {l}.")),
+                (Some(r), None) => Some(format!("{r}.")),
+                (None, Some(l)) => Some(format!("{lost}{l}.")),
+                (None, None) => None,
             };
             out.extend(sentence.map(|t| capitalise(&t)));
             // Levels already triggered are told with their dates in the Risk table; the lead
@@ -1328,16 +1500,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     // A long or short whose own record ran the other way closes on a plain verdict: the trade
     // framed as tactical at its conviction, with the stop and its distance (one sentence, last).
     let mut verdict = None;
-    // A long or short that passed the record check (or is untested) says so, in place of the
-    // score's rank correlation: the idea's own record is the one that bears on the trade.
+    // A long or short that passed the record check (or is untested) gives its own record: the
+    // stance's earlier week ends, the record that bears on the trade (the score's rank
+    // correlation is in the track record section).
     if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
-        out.push(track_text::record_sentence(c, s));
-        // An untested idea also gives the score's own record, the only record there is.
-        if c.verdict == crate::signals::stance::RecordVerdict::TooFew {
-            if let Some(e) = edge.as_ref() {
-                out.push(track_text::rank_sentence(e, s, st.stance));
-            }
-        }
+        out.push(own_record_line(a, v, c));
     } else if let Some(e) = edge {
         let mut t = track_text::track_sentence(&e, s, st.stance);
         if record_against {
@@ -1652,6 +1819,18 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t.push_str(&format!(", though {h}"))
                 }
                 (State::Bearish, _) => {}
+                // An upturn that has since eased is one reading, in time order, with its span
+                // (note9, analyst review of 2025-09-12: "turned up" and "has fallen" read as two).
+                (_, Some(_)) if macd == Some(MacdState::ContractingUp) && flip.is_some() => {
+                    t.push_str(&format!(
+                        ", and has eased {}: the weekly MACD histogram is still above zero but lower",
+                        if mw <= 1 {
+                            "in the latest week".to_string()
+                        } else {
+                            format!("over the last {}", weeks(mw))
+                        }
+                    ))
+                }
                 // Neutral: the histogram only where it adds to the waves (not rising with them).
                 (_, Some(h)) if !(eu >= 2 && macd == Some(MacdState::ExpandingUp)) => {
                     t.push_str(&format!("; {h}"))
@@ -2721,7 +2900,7 @@ fn cautions(a: &Analysis) -> Vec<String> {
             Override::RiskWatch { .. } | Override::Watch(_) => false,
         };
         if held {
-            out.push(stance_text::override_sentence(o, st.stance));
+            out.push(stance_text::override_sentence(o, st));
         }
     }
     out
@@ -2960,7 +3139,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
         (None, _) => "n/a".into(),
     };
     let worst = if up { h.worst } else { h.best };
-    let contradicts = went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 });
+    let contradicts = runs_against(up, h);
     Some(BaseRateRow {
         signal: reading_name(a, b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },

@@ -5,8 +5,8 @@
 
 use crate::fmt::{and_list, pct_abs, price, shares_m, signed};
 use crate::signals::stance::{
-    ids, Checklist, Extended, Frame, Invalidation, InvalidationBasis, Override, RiskSignal, StanceKind, Tick,
-    Trigger, Watch, MAX_STOP_ATR,
+    ids, Checklist, Extended, Frame, Invalidation, InvalidationBasis, Override, RiskSignal, Stance,
+    StanceKind, Tick, Trigger, Watch, MAX_STOP_ATR,
 };
 
 fn lower(k: StanceKind) -> String {
@@ -23,8 +23,10 @@ fn risk_words(r: RiskSignal) -> &'static str {
     }
 }
 
-/// The sentence of one stance override; `stance` is the stance after every override.
-pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
+/// The sentence of one stance override; `st` is the stance after every override (its kind, and
+/// the record check a vetoed idea's watch reads).
+pub fn override_sentence(o: &Override, st: &Stance) -> String {
+    let stance = st.stance;
     match o {
         Override::InsufficientData { coverage, held: Some(k) } => format!(
             "Insufficient data: only {:.0}% of the weighted signals could be assessed, so the {} score is held at Neutral.",
@@ -67,7 +69,13 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
             };
             format!("The {name} signals are net {lean} ({}), which forbids a {}: {why}.", signed(*mean, 2), forbids.word())
         }
-        Override::Watch(w) => watch_sentence(w),
+        // A watch with no broken level and no far stop is the record check's veto.
+        Override::Watch(w) => match st.vetoed() {
+            Some(c) if w.broken.is_empty() && w.extended.is_none() => {
+                super::track_text::veto_sentence(w.score, c, "the price")
+            }
+            _ => watch_sentence(w),
+        },
     }
 }
 
@@ -131,16 +139,36 @@ pub fn watch_sentence(w: &Watch) -> String {
 /// [`watch_sentence`] with an aside inside the parenthesis that lists the broken levels ("the
 /// weekly OBV trendline still holds").
 pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
-    let word = lower(w.idea);
-    if let Some(c) = &w.record {
-        return super::track_text::veto_sentence(w.score, c, "the price");
+    let ww = watch_words(w, aside);
+    match ww.restore {
+        Some(r) => format!("{}. {}.", ww.head, crate::signals::capitalise(&r)),
+        None => format!("{}.", ww.head),
     }
+}
+
+/// A watch in its two parts, so the lead can add to each: `head`, why the idea is held (without
+/// its final full stop; it may hold an earlier sentence, as the far-stop words do), and
+/// `restore`, what would bring it back ("the long would return once …", no full stop) for an idea
+/// held by a broken level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchWords {
+    /// Why the idea is held, without the final full stop.
+    pub head: String,
+    /// What would bring it back, as a clause; None for a far stop (said in `head`).
+    pub restore: Option<String>,
+}
+
+/// The parts of [`watch_sentence_with`].
+pub fn watch_words(w: &Watch, aside: Option<&str>) -> WatchWords {
+    let word = lower(w.idea);
     let head = format!("The score ({}) reads {word}, but the {word} is on hold", signed(w.score, 2));
     if let Some(e) = &w.extended {
-        if stop_out_of_reach(e) {
-            return far_words(e, w.score, &word);
-        }
-        return format!("{head}: {}", extended_words(e, &word));
+        let t = if stop_out_of_reach(e) {
+            far_words(e, w.score, &word)
+        } else {
+            format!("{head}: {}", extended_words(e, &word))
+        };
+        return WatchWords { head: t.trim_end_matches('.').to_string(), restore: None };
     }
     let items: Vec<String> = w
         .broken
@@ -164,13 +192,16 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
             restore.push(r);
         }
     }
-    format!(
-        "{head}: {} ({}{}). The {word} would return once {}.",
-        count_levels(items.len()),
-        and_list(&items),
-        aside.map(|x| format!("; {x}")).unwrap_or_default(),
-        restore.join(", or once ")
-    )
+    WatchWords {
+        head: format!(
+            "{head}: {} ({}{})",
+            count_levels(items.len()),
+            and_list(&items),
+            aside.map(|x| format!("; {x}")).unwrap_or_default(),
+        ),
+        restore: (!restore.is_empty())
+            .then(|| format!("the {word} would return once {}", restore.join(", or once "))),
+    }
 }
 
 /// Farthest move, as a fraction of the close, to the close at which a held idea's stop would

@@ -1,7 +1,7 @@
 //! The track record's sentences: what the record shows (the lead's sentence) and the
 //! conviction overrides [`crate::history::edge::temper`] returns, in words.
 
-use crate::history::edge::{Override, TrackEdge, MIN_RANK_CORR};
+use crate::history::edge::{Override, RankLink, TrackEdge, CLEAR_RANK_CORR, MIN_RANK_CORR};
 use crate::history::{stance_name, TrackRecord, CITED_WEEKS};
 use crate::signals::stance::{RecordCheck, RecordVerdict, StanceKind};
 use chrono::Datelike;
@@ -25,9 +25,10 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
             )
         }
         Override::NoTrackEdge { rho, weeks } => format!(
-            "No edge in the track record: rank correlation {} at {} weeks, so conviction is low.",
-            crate::fmt::signed(if rho.abs() < 0.005 { 0.0 } else { *rho }, 2).replace('+', ""),
-            weeks
+            "No edge in the track record: rank correlation {} at {} weeks ({}), so conviction is low.",
+            rho_text(*rho),
+            weeks,
+            link_words(RankLink::of(*rho))
         ),
     }
 }
@@ -146,34 +147,77 @@ pub fn veto_sentence(score: f64, c: &RecordCheck, who: &str) -> String {
     )
 }
 
-/// Plain words for a rank correlation: whether a higher score went with better outcomes.
+/// A rank correlation as the note prints it: two decimals, U+2212 for a minus, no plus sign, and
+/// no "−0.00". [`RankLink::of`] classifies this printed value.
+pub fn rho_text(rho: f64) -> String {
+    let r = if rho.is_finite() && rho.abs() >= 0.005 { rho } else { 0.0 };
+    crate::fmt::signed(r, 2).replace('+', "")
+}
+
+/// The link in two or three words: "no link", "a weak link", "a clear link" (for the override's
+/// parenthesis and the track-record intro).
+pub fn link_words(l: RankLink) -> &'static str {
+    match l {
+        RankLink::None => "no link",
+        RankLink::WeakAgainst | RankLink::WeakWith => "a weak link",
+        RankLink::Against | RankLink::With => "a clear link",
+    }
+}
+
+/// The rank correlation at the cited horizon (the lead's) with the stated rule behind
+/// [`RankLink::of`], for the track record's intro: "Rank correlation: −0.11, weak (under 0.10
+/// either way counts as none, under 0.30 as weak)." None without a correlation.
+pub fn rank_rule(tr: &TrackRecord) -> Option<String> {
+    let h = tr.horizon(CITED_WEEKS)?;
+    let rho = match (h.rank_corr_relative, tr.versus.as_deref()) {
+        (Some(r), Some(_)) => r,
+        _ => h.rank_corr_price?,
+    };
+    let word = match RankLink::of(rho) {
+        RankLink::None => "no link",
+        l if l.weak() => "weak",
+        _ => "clear",
+    };
+    Some(format!(
+        "Rank correlation: {}, {word} (under {:.2} either way counts as none, under {:.2} as weak).",
+        rho_text(rho),
+        MIN_RANK_CORR,
+        CLEAR_RANK_CORR
+    ))
+}
+
+/// Plain words for a rank correlation: whether a higher score went with better outcomes, read
+/// from the one classification ([`TrackEdge::link`]).
 pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
     let what = match &e.versus {
         Some(b) => format!("{}-week outcomes for {symbol} against {b}", e.weeks),
         None => format!("{}-week outcomes for {symbol}", e.weeks),
     };
-    let rho = crate::fmt::signed(if e.rho.abs() < 0.005 { 0.0 } else { e.rho }, 2).replace('+', "");
+    let rho = rho_text(e.rho);
     let word = stance.word().to_lowercase();
-    if e.rho <= -MIN_RANK_CORR {
-        format!(
-            "Since {} a higher score has gone with worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast.",
-            e.since_year
-        )
-    } else if e.rho < MIN_RANK_CORR {
-        format!(
-            "Since {} the score has not told better from worse {what} (rank correlation {rho}), so treat it as a description, not a forecast.",
-            e.since_year
-        )
-    } else if !e.shown {
-        format!(
-            "Since {} the score has told better from worse {what} only loosely (rank correlation {rho}), and earlier {word} weeks did no better than neutral ones.",
-            e.since_year
-        )
-    } else {
-        format!(
-            "Since {} a higher score has gone with better {what}, if loosely (rank correlation {rho}).",
-            e.since_year
-        )
+    let y = e.since_year;
+    match (e.link, e.shown) {
+        (RankLink::Against, _) => format!(
+            "Since {y} a higher score has gone with worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast."
+        ),
+        (RankLink::WeakAgainst, _) => format!(
+            "Since {y} a higher score has gone with slightly worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast."
+        ),
+        (RankLink::None, _) => format!(
+            "Since {y} the score has not told better from worse {what} (rank correlation {rho}), so treat it as a description, not a forecast."
+        ),
+        (RankLink::WeakWith, false) => format!(
+            "Since {y} a higher score has gone with slightly better {what} (rank correlation {rho}), but earlier {word} weeks did no better than neutral ones."
+        ),
+        (RankLink::WeakWith, true) => format!(
+            "Since {y} a higher score has gone with slightly better {what} (rank correlation {rho})."
+        ),
+        (RankLink::With, false) => format!(
+            "Since {y} a higher score has gone with better {what} (rank correlation {rho}), but earlier {word} weeks did no better than neutral ones."
+        ),
+        (RankLink::With, true) => {
+            format!("Since {y} a higher score has gone with better {what} (rank correlation {rho}).")
+        }
     }
 }
 
@@ -279,8 +323,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "The score's reading at each week end{since} (long, neutral or short by its thresholds, before the \
-         record check) and what followed (overlapping windows: fewer independent cases than the counts)."
+        "Each week end{since}, read by the score's thresholds before the record check, and what followed; \
+         windows overlap, so there are fewer independent cases than the counts."
     );
     let rare: Vec<String> = tr
         .horizon(CITED_WEEKS)
@@ -292,6 +336,10 @@ fn track_intro(tr: &TrackRecord) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(r) = rank_rule(tr) {
+        s.push(' ');
+        s.push_str(&r);
+    }
     if !rare.is_empty() {
         let list = crate::fmt::and_list(&rare);
         let verb = if rare.len() == 1 && list.starts_with("one ") { "is" } else { "are" };
@@ -314,5 +362,83 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains("0 times"), "{t}");
+    }
+
+    fn edge(rho: f64, stance: StanceKind, lead: Option<f64>) -> TrackEdge {
+        let link = RankLink::of(rho);
+        TrackEdge {
+            since_year: 2011,
+            weeks: 13,
+            rho,
+            link,
+            versus: Some("SPY".into()),
+            stance_lead: lead,
+            medians: lead.map(|d| (d, 0.0)),
+            stance_cases: Some(20),
+            shown: link.positive() && (stance == StanceKind::Neutral || lead.is_some_and(|d| d > 0.0)),
+        }
+    }
+
+    /// The analyst review found −0.10 read "has not told better from worse" and −0.11 "a higher
+    /// score has gone with worse": one classification, of the printed value, with the stated
+    /// bands. Swept over every printed value from −0.60 to +0.60 (and values just either side of
+    /// each rounding edge), the sentence's words follow the printed figure alone.
+    #[test]
+    fn the_rank_words_follow_the_printed_correlation_by_one_stated_rule() {
+        let words = |t: &str| -> RankLink {
+            if t.contains("has not told better from worse") {
+                RankLink::None
+            } else if t.contains("slightly worse") {
+                RankLink::WeakAgainst
+            } else if t.contains("slightly better") {
+                RankLink::WeakWith
+            } else if t.contains("gone with worse") {
+                RankLink::Against
+            } else if t.contains("gone with better") {
+                RankLink::With
+            } else {
+                panic!("no rank words in {t}")
+            }
+        };
+        for i in -600..=600 {
+            for off in [-0.00499, -0.0001, 0.0, 0.0001, 0.00499] {
+                let rho = i as f64 / 1000.0 + off;
+                for stance in [StanceKind::Long, StanceKind::Neutral, StanceKind::Short] {
+                    let e = edge(rho, stance, Some(0.01));
+                    let t = rank_sentence(&e, "IWM", stance);
+                    let printed = rho_text(rho);
+                    assert!(t.contains(&format!("rank correlation {printed}")), "{t}");
+                    // The printed figure, read back, decides the words.
+                    let back: f64 = printed.replace('−', "-").parse().unwrap();
+                    let want = if back.abs() < MIN_RANK_CORR - 1e-9 {
+                        RankLink::None
+                    } else if back.abs() < CLEAR_RANK_CORR - 1e-9 {
+                        if back < 0.0 {
+                            RankLink::WeakAgainst
+                        } else {
+                            RankLink::WeakWith
+                        }
+                    } else if back < 0.0 {
+                        RankLink::Against
+                    } else {
+                        RankLink::With
+                    };
+                    assert_eq!(words(&t), want, "{rho}: {t}");
+                    assert_eq!(e.link, want, "{rho}");
+                    // A weak link is "slightly" better or worse, and only a weak one.
+                    assert_eq!(t.contains("slightly"), want.weak(), "{t}");
+                    assert!(!t.contains("no link") || want == RankLink::None, "{t}");
+                    // The override sentence names the same link.
+                    let o = override_sentence(&Override::NoTrackEdge { rho, weeks: 13 }, stance);
+                    assert!(o.contains(&printed) && o.contains(link_words(want)), "{o}");
+                }
+            }
+        }
+        // The boundary the review saw: −0.10 and −0.11 read alike (both weak), −0.09 reads none.
+        assert_eq!(RankLink::of(-0.0999), RankLink::WeakAgainst);
+        assert_eq!(RankLink::of(-0.11), RankLink::WeakAgainst);
+        assert_eq!(RankLink::of(-0.094), RankLink::None);
+        assert_eq!(RankLink::of(0.296), RankLink::With);
+        assert_eq!(RankLink::of(f64::NAN), RankLink::None);
     }
 }

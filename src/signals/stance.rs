@@ -292,13 +292,24 @@ pub struct Stance {
     /// triggered, so the stance is held at Neutral ("watch"); see [`decide`].
     pub watch: Option<Watch>,
     /// The record check of the score's long or short (None for a Neutral score, with
-    /// `record_check = false`, or before the history walk has run).
+    /// `record_check = false`, or before the history walk has run). The one place the check is
+    /// kept: a vetoed idea's [`Watch`] reads it here ([`Stance::vetoed`]).
     pub record: Option<RecordCheck>,
 }
 
-/// A Long or Short held at Neutral (watch): either a level that would prove it wrong has
-/// triggered (flag `level_invalidated`, `broken` non-empty), or its nearest stop is too far away
-/// to be a trade (flag `extended`, `extended` set). Worded by `narrative::stance_text`.
+impl Stance {
+    /// The record check that vetoed the score's long or short (the note is Neutral and leans the
+    /// check's way), None otherwise: [`Stance::record`] with verdict [`RecordVerdict::Vetoed`].
+    pub fn vetoed(&self) -> Option<&RecordCheck> {
+        self.record.as_ref().filter(|c| c.verdict == RecordVerdict::Vetoed)
+    }
+}
+
+/// A Long or Short held at Neutral (watch): a level that would prove it wrong has triggered (flag
+/// `level_invalidated`, `broken` non-empty), its nearest stop is too far away to be a trade (flag
+/// `extended`, `extended` set), or its own record vetoed it (flag `record_veto`, neither set: the
+/// check is [`Stance::record`], read through [`Stance::vetoed`]). Worded by
+/// `narrative::stance_text`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Watch {
     /// The idea the score gave before the override (`long` or `short`).
@@ -309,8 +320,6 @@ pub struct Watch {
     pub broken: Vec<Invalidation>,
     /// Set when the idea's nearest holding level is more than [`MAX_STOP_ATR`] ranges away.
     pub extended: Option<Extended>,
-    /// Set when the idea's own record argued against it (the record check vetoed it).
-    pub record: Option<Box<RecordCheck>>,
 }
 
 /// Fewest earlier cases of a lean for its record to be judged; with fewer the idea stands at low
@@ -399,16 +408,12 @@ impl RecordCheck {
 }
 
 /// The record check's veto (SIGNALS.md §5, override 6): the stance's long or short is held at
-/// Neutral with a [`Watch`] carrying `check` (flag `record_veto`, conviction low). The levels
-/// stay the leaning side's: they are what a reader watches on a note that leans.
+/// Neutral with a [`Watch`] of the idea (flag `record_veto`, conviction low); `check` is kept once,
+/// in [`Stance::record`]. The levels stay the leaning side's: they are what a reader watches on a
+/// note that leans.
 pub fn veto(st: &mut Stance, check: RecordCheck) {
-    let watch = Watch {
-        idea: st.stance,
-        score: st.score,
-        broken: Vec::new(),
-        extended: None,
-        record: Some(Box::new(check)),
-    };
+    let watch = Watch { idea: st.stance, score: st.score, broken: Vec::new(), extended: None };
+    st.record = Some(check);
     st.reasons.push(Override::Watch(watch.clone()));
     st.flags.push(StanceFlag::RecordVeto);
     st.stance = StanceKind::Neutral;
@@ -945,14 +950,14 @@ pub fn decide(results: &[SignalResult], input: &super::SignalInput) -> Stance {
         .collect();
     let watch = if !broken.is_empty() {
         st.flags.push(StanceFlag::LevelInvalidated);
-        Watch { idea: st.stance, score: st.score, broken, extended: None, record: None }
+        Watch { idea: st.stance, score: st.score, broken, extended: None }
     } else {
         // Override 5: the nearest stop more than MAX_STOP_ATR ranges of its timeframe away.
         let Some(ext) = extended(&st.invalidation, st.stance, input) else {
             return st;
         };
         st.flags.push(StanceFlag::Extended);
-        Watch { idea: st.stance, score: st.score, broken: Vec::new(), extended: Some(ext), record: None }
+        Watch { idea: st.stance, score: st.score, broken: Vec::new(), extended: Some(ext) }
     };
     st.reasons.push(Override::Watch(watch.clone()));
     st.stance = StanceKind::Neutral;

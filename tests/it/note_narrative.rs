@@ -778,3 +778,197 @@ fn golden_notes() {
         assert!(got == want, "note {name} differs from {}:\n{got}", path.display());
     }
 }
+
+/// The number of sentences in a text: a full stop, question or exclamation mark followed by a
+/// space and a capital letter (or the end).
+fn sentences(t: &str) -> usize {
+    let c: Vec<char> = t.chars().collect();
+    let mut n = 0;
+    for i in 0..c.len() {
+        if matches!(c[i], '.' | '?' | '!')
+            && (i + 1 == c.len() || (c[i + 1] == ' ' && c.get(i + 2).is_some_and(|x| x.is_uppercase())))
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The lead as an analyst reads it, with the track record and the record check (analyze_note), at
+/// every eighth week end since 2012 and every week end the score read long or short (analyst
+/// review, issue 12, note9): the rank correlation worded by the one stated rule; a neutral lead
+/// speaks of both sides, never like a long; a long or short gives its own record, and calls a stop
+/// within an average day's range tight; a hold that rests on a break whose own record ran the
+/// other way says so; a squeeze band's top is never passed off as the zone's; the record check is
+/// kept once and signals.json derives the lean from it.
+#[test]
+fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
+    use marketnote::history::edge::RankLink;
+    let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let last = *data.instrument.bars.date.last().unwrap();
+    let mut dates = Vec::new();
+    let mut day = d("2012-01-06");
+    while day <= last {
+        dates.push(day);
+        day += chrono::Duration::weeks(8);
+    }
+    let full = marketnote::analyze(&cfg, data.clone(), Some(last)).unwrap();
+    let mut shorts = 0;
+    for row in marketnote::history::walk(&full).rows {
+        let pick = match row.stance {
+            StanceKind::Long => true,
+            // Every other short week end: the record check vetoes most of them.
+            StanceKind::Short => {
+                shorts += 1;
+                shorts % 2 == 1
+            }
+            StanceKind::Neutral => false,
+        };
+        if pick && row.date >= d("2012-01-06") && !dates.contains(&row.date) {
+            dates.push(row.date);
+        }
+    }
+    dates.sort();
+    let (mut seen_weak, mut seen_tight, mut seen_own, mut seen_vetoed, mut seen_against) = (0, 0, 0, 0, 0);
+    for date in dates {
+        let a = marketnote::analyze_note(&cfg, data.clone(), Some(date)).unwrap();
+        let st = &a.stance;
+        let n = marketnote::narrative::narrate(&a);
+        let lead = n.lead.join(" ");
+        let sig = |id: &str| a.signals.iter().find(|r| r.id == id).unwrap();
+        assert!((3..=5).contains(&n.lead.len()), "{date}: {lead}");
+        assert!(sentences(&lead) <= 5, "{date}: {} sentences: {lead}", sentences(&lead));
+
+        // One rule for the rank correlation: the words follow the printed figure.
+        if let Some(i) = lead.find("rank correlation ") {
+            let fig: String =
+                lead[i + 17..].chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '−').collect();
+            let rho: f64 = fig.replace('−', "-").parse().unwrap();
+            let link = RankLink::of(rho);
+            let said = if lead.contains("has not told better from worse") {
+                RankLink::None
+            } else if lead.contains("slightly worse") {
+                RankLink::WeakAgainst
+            } else if lead.contains("slightly better") {
+                RankLink::WeakWith
+            } else if lead.contains("gone with worse") {
+                RankLink::Against
+            } else {
+                RankLink::With
+            };
+            assert_eq!(said, link, "{date}: {lead}");
+            seen_weak += usize::from(link.weak());
+        }
+
+        match st.stance {
+            StanceKind::Neutral => {
+                // No trade yet: both sides, never a long's words.
+                for bad in [
+                    "weaken further",
+                    "would strengthen it",
+                    "For the short",
+                    "Against a long",
+                    "For the long",
+                ] {
+                    assert!(!lead.contains(bad), "{date}: '{bad}' in a neutral lead: {lead}");
+                }
+                assert!(lead.contains("a long") && lead.contains("a short"), "{date}: one-sided: {lead}");
+            }
+            k => {
+                // The stance's own record, not the score's rank correlation.
+                if st.record.is_some() {
+                    assert!(lead.contains("Its own record"), "{date}: {lead}");
+                    assert!(!lead.contains("rank correlation"), "{date}: {lead}");
+                    seen_own += 1;
+                }
+                // A stop within one average daily range is called tight, and only then.
+                if let Some((l, _)) = marketnote::signals::stance::headline(&st.invalidation, k) {
+                    let dl = &a.daily;
+                    let atr = *marketnote::indicators::atr(&dl.high, &dl.low, &dl.close, 14).last().unwrap();
+                    let close = *dl.close.last().unwrap();
+                    let tight = l.basis != "OBV" && (close - l.value).abs() <= atr;
+                    assert_eq!(lead.contains("a tight stop"), tight, "{date}: atr {atr}: {lead}");
+                    seen_tight += usize::from(tight);
+                }
+            }
+        }
+
+        // A hold resting on a break whose own record ran the other way says so.
+        if let Some(w) = st.watch.as_ref().filter(|_| st.vetoed().is_none()) {
+            let against = w.broken.iter().any(|l| {
+                let r = sig(l.signal);
+                // The break reads against the held idea: bearish for a long's level.
+                let want = if l.trigger == Trigger::CloseBelow {
+                    marketnote::signals::State::Bearish
+                } else {
+                    marketnote::signals::State::Bullish
+                };
+                if r.state != want {
+                    return false;
+                }
+                a.base_rates.iter().filter(|b| b.signal == r.id && b.state == r.state && !b.few).any(|b| {
+                    b.horizon(13).is_some_and(|h| {
+                        let up = r.state == marketnote::signals::State::Bullish;
+                        let went = if up { h.n_positive } else { h.count - h.n_positive };
+                        went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 })
+                    })
+                })
+            });
+            assert_eq!(lead.contains("earlier breaks like it"), against, "{date}: {lead}");
+            seen_against += usize::from(against);
+        }
+
+        // A squeeze band's top is named beside the zone's own top; the zone's top is D1's.
+        let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
+        let b = body(&md);
+        if let Some(top) = sig("wk_compression_cluster_reclaim").num("top") {
+            let top = marketnote::narrative::price(top);
+            if b.contains("top of the nearest weekly squeeze band") {
+                assert!(b.contains(&format!("zone tops at {top}")), "{date}: band without the zone top");
+            }
+            for row in
+                b.lines().filter(|r| r.starts_with("| ") && r.contains(", top of the weekly squeeze zone |"))
+            {
+                assert!(row.starts_with(&format!("| {top}, ")), "{date}: {row} (zone top {top})");
+            }
+        }
+
+        // Weekly momentum that turned up and has since eased is one reading in time order, not
+        // "turned up …; … has fallen" (2025-09-12).
+        let d4 = sig("wk_momentum_wave_flip");
+        if d4.state != marketnote::signals::State::Bearish
+            && d4.date("flip_date").is_some()
+            && d4.tagged("macd_state") == Some(marketnote::signals::MacdState::ContractingUp)
+            && b.contains("Weekly momentum")
+        {
+            assert!(!b.contains("is above zero but has fallen for"), "{date}: two momentum readings");
+            assert!(b.contains(", and has eased "), "{date}: the easing not said with the upturn");
+        }
+
+        // One record check: a vetoed idea's watch reads the stance's, and signals.json's lean is
+        // derived from it.
+        let doc = marketnote::document::document(&a);
+        match st.vetoed() {
+            Some(c) => {
+                seen_vetoed += 1;
+                let w = st.watch.as_ref().expect("a vetoed idea is watched");
+                assert!(w.broken.is_empty() && w.extended.is_none(), "{date}");
+                assert_eq!(w.idea, c.lean, "{date}");
+                assert!(st.flags.contains(&StanceFlag::RecordVeto), "{date}");
+                assert_eq!(doc["stance"]["lean"], c.lean.as_str(), "{date}");
+                assert_eq!(doc["stance"]["record_check"]["verdict"], "vetoed", "{date}");
+                assert!(lead.contains(&format!("lean {}", c.lean.as_str())), "{date}: {lead}");
+            }
+            None => {
+                assert!(!st.flags.contains(&StanceFlag::RecordVeto), "{date}");
+                assert_eq!(doc["stance"]["lean"], st.stance.as_str(), "{date}");
+            }
+        }
+    }
+    // Each kind was met on the walk.
+    assert!(
+        seen_weak > 0 && seen_tight > 0 && seen_own > 0 && seen_vetoed > 0 && seen_against > 0,
+        "weak {seen_weak}, tight {seen_tight}, own record {seen_own}, vetoed {seen_vetoed}, against {seen_against}"
+    );
+}

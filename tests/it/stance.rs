@@ -122,7 +122,7 @@ fn override_insufficient_coverage() {
         st.reasons[0],
         Override::InsufficientData { coverage: st.coverage, held: Some(StanceKind::Long) }
     );
-    let words = marketnote::narrative::stance_text::override_sentence(&st.reasons[0], st.stance);
+    let words = marketnote::narrative::stance_text::override_sentence(&st.reasons[0], &st);
     assert!(words.contains("Insufficient data"), "{words}");
 }
 
@@ -168,7 +168,7 @@ fn override_risk_mirror_holds_a_short() {
     assert_eq!(st.stance, StanceKind::Short);
     assert_eq!(st.conviction, Conviction::Moderate);
     assert!(st.flags.contains(&StanceFlag::RiskWatch));
-    let w = marketnote::narrative::stance_text::override_sentence(&st.reasons[0], st.stance);
+    let w = marketnote::narrative::stance_text::override_sentence(&st.reasons[0], &st);
     assert!(w.contains("against the short") && w.contains("capped at moderate"), "{w}");
 
     // A bearish risk signal does not cap a short, a bullish one does not cap a long.

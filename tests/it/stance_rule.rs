@@ -65,11 +65,26 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
     let n = marketnote::narrative::narrate(&a);
     let lead = n.lead.join(" ");
     // The lead words the watch with an aside: the weekly OBV trendline, unlike the daily line, holds.
-    let aside = marketnote::narrative::stance_text::watch_sentence_with(
-        w,
-        Some("the weekly OBV trendline still holds"),
+    let ww = marketnote::narrative::stance_text::watch_words(w, Some("the weekly OBV trendline still holds"));
+    assert!(lead.contains(&ww.head), "{lead}");
+    assert!(lead.contains("The long would return once daily OBV forms a new rising support line"), "{lead}");
+    // The hold rests on the OBV break, whose own record ran the other way (analyst review): the
+    // lead says so with the base rate's counts.
+    let br = a
+        .base_rates
+        .iter()
+        .find(|b| {
+            b.signal == "risk_obv_underside_retest_fail" && b.state == marketnote::signals::State::Bearish
+        })
+        .expect("the OBV break's base rate");
+    let h = br.horizon(13).unwrap();
+    assert!(
+        lead.contains(&format!(
+            "IWM was higher 13 weeks later after {} of {} earlier breaks like it",
+            h.n_positive, h.count
+        )),
+        "{lead}"
     );
-    assert!(lead.contains(&aside), "{lead}");
     assert!(!lead.contains("sits between"), "{lead}");
 }
 
