@@ -50,6 +50,19 @@ pub fn series_words(a: &Analysis, role: &str) -> String {
     }
 }
 
+/// A file's short name for Data quality's lines: "IWM prices", or the macro series' label.
+pub fn short_series_words(a: &Analysis, role: &str) -> String {
+    let d = &a.dataset;
+    match role {
+        "instrument" => format!("{} prices", d.instrument.symbol),
+        "benchmark" => {
+            d.benchmark.as_ref().map_or("Benchmark prices".into(), |b| format!("{} prices", b.symbol))
+        }
+        "mid_cap" => d.mid_cap.as_ref().map_or("Mid-cap prices".into(), |b| format!("{} prices", b.symbol)),
+        r => series_words(a, r),
+    }
+}
+
 /// The latest figure the note used from a file, point in time: "close 291.17 on 2026-07-24",
 /// "3.63 for June 2026, published 2026-07-03", "322.5 for June 2026 (+2.7% on a year earlier),
 /// published 2026-07-15"; "none published by 2012-11-16" when nothing was public yet.

@@ -142,10 +142,13 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                 .into()
         }
         Branch::B1SharpMove if num("d2y_20") < 0.0 => {
-            "The 2-year yield fell {d2y_20:abs} pp in four weeks to {dgs2}%: the market is pricing rate cuts now.".into()
+            "The 2-year yield fell {d2y_20:abs} pp in four weeks to {dgs2}%: the market is pricing rate cuts now \
+             ({ff_label}: {dff}%)."
+                .into()
         }
         Branch::B1SharpMove => {
-            "The 2-year yield rose {d2y_20:abs} pp in four weeks to {dgs2}%: the market is pricing tighter policy now."
+            "The 2-year yield rose {d2y_20:abs} pp in four weeks to {dgs2}%: the market is pricing tighter policy now \
+             ({ff_label}: {dff}%)."
                 .into()
         }
         Branch::B1Cuts => {

@@ -269,7 +269,7 @@ mod tests {
         assert!(
             // Topics with no data are listed once, in Data and Method's "Not assessed".
             md.contains("**Not assessed.**")
-                && md.contains("foreign flows")
+                && md.contains("Foreign flows")
                 && md.contains("(no data supplied)."),
             "{md}"
         );

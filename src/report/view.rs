@@ -415,6 +415,8 @@ pub struct FileView {
     /// What it holds, in a reader's words ("IWM (iShares Russell 2000 ETF): daily prices and
     /// volume", "Fed funds rate (monthly average)").
     pub series: String,
+    /// Its short name for the data-quality lines ("IWM prices").
+    pub name: String,
     /// Its vendor or layout in words ("FRED (Federal Reserve Bank of St. Louis)").
     pub source: String,
     /// The dates it contributes ("2000-05-26 to 2026-07-24"), point in time.
@@ -892,6 +894,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 },
                 sha256: f.sha256.clone(),
                 series: crate::narrative::method::series_words(a, &f.role),
+                name: crate::narrative::method::short_series_words(a, &f.role),
                 source: crate::narrative::method::source_words(&f.format),
                 covers: crate::narrative::method::covers_words(a, &f.role, f.first, f.last),
                 latest: crate::narrative::method::latest_words(a, &f.role),
