@@ -114,7 +114,9 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             });
             if let Some((d, rank)) = a.volume_day {
                 if d >= d0 {
-                    parts.push(format!("{} {d} highlighted", super::annotate::volume_day_name(rank)));
+                    // The note's phrase for the rank (narrative::format::volume_rank).
+                    let k = rank.filter(|r| r.is_finite() && *r >= 1.0).map_or(1, |r| r as usize);
+                    parts.push(format!("{d} highlighted, {}", crate::narrative::format::volume_rank(k)));
                 }
             }
             if let Some(lh) = &a.lower_high {

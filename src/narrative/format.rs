@@ -102,6 +102,16 @@ pub fn handoff(h: &Handoff) -> String {
     )
 }
 
+/// A session's volume rank among the 252 sessions that end on it (F2's `rank`), in the one
+/// phrase the note's text and the daily chart's alt text share: "#2 by volume of the 252
+/// sessions to that day" (rank 1: "the heaviest of the 252 sessions to that day").
+pub fn volume_rank(rank: usize) -> String {
+    match rank {
+        0 | 1 => "the heaviest of the 252 sessions to that day".into(),
+        k => format!("#{k} by volume of the 252 sessions to that day"),
+    }
+}
+
 /// One F1 level source: "SMA200", "EMA21", "swing high 2025-02-14", "volume POC", "HVN".
 pub fn level_source(s: LevelSource) -> String {
     match s {

@@ -10,6 +10,7 @@
 pub mod context;
 pub mod format;
 pub mod history_text;
+pub mod method;
 pub mod signal_text;
 pub mod since_text;
 pub mod stance_text;
@@ -155,6 +156,10 @@ pub struct Narrative {
     pub tallies: std::collections::BTreeMap<String, String>,
     /// Section sentences by section (`weekly`, `three_day`, `daily`), in signal order.
     pub reads: std::collections::BTreeMap<String, Vec<String>>,
+    /// The signals of a section that could not be assessed, named as the tables name them, in
+    /// one line ("Weekly volume accumulation and weekly OBV trendline: not assessed (see Data and
+    /// Method)."); the reasons are Data and Method's.
+    pub unassessed: std::collections::BTreeMap<String, Vec<String>>,
     /// Base-rate rows by section (`thesis`, `macro`, `weekly`, `three_day`, `daily`, `risk`).
     pub base_rates: std::collections::BTreeMap<String, Vec<BaseRateRow>>,
     /// What the base-rate tables say together (Overall Structure): which signals went against
@@ -213,7 +218,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
             &["rank correlation"],
             "Rank correlation",
             "how closely the order of the weekly scores matched the order of what followed (+1: higher scores always \
-             came before better outcomes; 0: no link; −1: the reverse).",
+             came before better outcomes; 0: no link; −1: the reverse; RANK_BANDS).",
         ),
         (
             &["distribution day"],
@@ -283,7 +288,11 @@ pub fn glossary(body: &str) -> Vec<Term> {
     entries
         .iter()
         .filter(|(keys, _, _)| has(keys))
-        .map(|(_, t, m)| Term { term: (*t).to_string(), meaning: (*m).to_string() })
+        // The rank correlation's bands come from the one classification (track_text::rank_bands).
+        .map(|(_, t, m)| Term {
+            term: (*t).to_string(),
+            meaning: m.replace("RANK_BANDS", &track_text::rank_bands()),
+        })
         .collect()
 }
 
@@ -930,8 +939,14 @@ pub fn narrate(a: &Analysis) -> Narrative {
 
     let lead = lead(a, &v, &ctx);
     let (thesis, thesis_absent) = thesis(a, &v);
+    // A thesis sentence the lead already says word for word is not said twice (the note's
+    // length: each fact once; the lead keeps it as a reason).
+    let norm = |t: &str| t.trim_end_matches('.').replace(',', "").to_lowercase();
+    let said = norm(&lead.join(" "));
+    let thesis: Vec<String> = thesis.into_iter().filter(|t| !said.contains(&norm(t))).collect();
     let mut reads = std::collections::BTreeMap::new();
     let mut tallies = std::collections::BTreeMap::new();
+    let mut unassessed = std::collections::BTreeMap::new();
     for (sec, list) in [
         ("weekly", &[ids::D1, ids::D2, ids::D3, ids::D4][..]),
         ("three_day", &[ids::E1, S::D3HigherDipAbsorption.as_str(), ids::E3, ids::E4][..]),
@@ -968,6 +983,22 @@ pub fn narrate(a: &Analysis) -> Narrative {
             }
         }
         reads.insert(sec.to_string(), out);
+        // Named once, as the tables name them; why is said in Data and Method (Not assessed).
+        let un: Vec<String> = list
+            .iter()
+            .filter_map(|id| find(a, id))
+            .filter(|r| r.state == State::Unavailable)
+            .enumerate()
+            .map(|(i, r)| if i == 0 { short_name(r.id, &v) } else { lower_first(&short_name(r.id, &v)) })
+            .collect();
+        unassessed.insert(
+            sec.to_string(),
+            if un.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!("{}: not assessed (see Data and Method).", and_list(&un))]
+            },
+        );
     }
 
     let (base_rates, history_summary) = base_rate_tables(a, &v);
@@ -1013,7 +1044,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     "No position yet: the signals lean {w}, but their record says wait. The levels that would prove a {w} wrong, and where the close stands:",
                     w = c.lean.word().to_lowercase()
                 ),
-                None => "No position yet: the levels that would prove a long or a short wrong, and where price stands."
+                None => "No position yet: the levels whose break would favour a long or a short."
                     .to_string(),
             },
         ),
@@ -1037,6 +1068,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         thesis_absent,
         tallies,
         reads,
+        unassessed,
         base_rates,
         history_summary,
         checklist_header,
@@ -1710,31 +1742,54 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
     let s = &v.symbol;
     match SignalId::parse(r.id) {
         Some(S::WkVolumeAccumulation) => {
-            let mut t = match r.date("anchor_date") {
+            // The two measures said together with what they mean: OBV sums volume, so it can rise
+            // on more up weeks that are each lighter (when OBV is up and the average up week is
+            // lighter, up weeks must outnumber down weeks); the per-week average says where the
+            // heavier volume is.
+            let since = match r.date("anchor_date") {
                 Some(d) => format!("Since the {} low", date(d)),
                 None => "Over the window".into(),
             };
-            match n("udv") {
-                Some(u) if u >= 1.0 => {
-                    t.push_str(&format!(", volume on up weeks ran {} above down weeks", pct_abs(u - 1.0)))
+            let Some(u) = n("udv") else {
+                return format!("{since}, up- and down-week volume could not be compared.");
+            };
+            let avg = if u >= 1.0 {
+                format!("{} more", pct_abs(u - 1.0))
+            } else {
+                format!("{} less", pct_abs(1.0 - u))
+            };
+            let p = n("persist");
+            let rose = p
+                .map(|p| format!(" and OBV rose in {:.0}% of 13-week stretches", p * 100.0))
+                .unwrap_or_default();
+            let head = format!("{since}, up weeks averaged {avg} volume than down weeks");
+            match (r.state, n("obv_rel").map(|o| o > 0.0)) {
+                (State::Bullish, _) => format!("{head}{rose}: accumulation."),
+                (State::Bearish, _) => format!("{head} and OBV is below its level at the low: distribution."),
+                (_, Some(true)) if u < 1.0 => format!(
+                    "{since}, up weeks outnumbered down weeks but averaged {avg} volume: buying has been frequent but \
+                     light, not accumulation."
+                ),
+                (_, Some(false)) if u >= 1.0 => {
+                    format!("{head} but were fewer: buying has come in bursts, not steadily, so no clear accumulation.")
                 }
-                Some(u) => {
-                    t.push_str(&format!(", volume on up weeks ran {} below down weeks", pct_abs(1.0 - u)))
+                (_, Some(true)) if u < 1.10 => format!("{head}: too slight an edge to call accumulation."),
+                (_, Some(true)) => match p {
+                    Some(p) if p < 0.55 => format!(
+                        "{head}, but OBV rose in only {:.0}% of 13-week stretches: buying has not been persistent, so \
+                         no clear accumulation.",
+                        p * 100.0
+                    ),
+                    _ => format!("{head}{rose}, but OBV has flattened lately: not yet accumulation."),
+                },
+                (_, Some(false)) if u >= 0.90 => {
+                    format!("{head} and OBV is below its level at the low: too slight to call distribution.")
                 }
-                None => t.push_str(", up- and down-week volume could not be compared"),
+                (_, Some(false)) => {
+                    format!("{head} and OBV is below its level at the low, but no longer falling: no clear distribution.")
+                }
+                (_, None) => format!("{head}: no clear accumulation."),
             }
-            if let Some(p) = n("persist") {
-                // Two readings that point different ways are joined as a contrast, not a list.
-                let agree = n("udv").is_none_or(|u| (u >= 1.0) == (p >= 0.5));
-                let join = if agree { " and" } else { ", while" };
-                t.push_str(&format!("{join} OBV rose in {:.0}% of 13-week stretches", p * 100.0));
-            }
-            t.push_str(match r.state {
-                State::Bullish => ": accumulation.",
-                State::Bearish => ": distribution.",
-                _ => ": no clear accumulation.",
-            });
-            t
         }
         Some(S::WkMomentumWaveFlip) => {
             // Dated by the expansion it describes (the latest run, not the first), and "fading"
@@ -1771,7 +1826,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 (State::Bullish, _, _) => "Weekly momentum has turned up after a contraction".to_string(),
                 (State::Bearish, _, _) => {
                     let mut t = if ed >= 3 {
-                        "Weekly momentum is expanding downward on all three weekly MACD histograms (fast, standard and slow)"
+                        "Weekly momentum is expanding downward on all three weekly MACD histograms"
                             .to_string()
                     } else {
                         match expanding_down_names(r, ed, &macd) {
@@ -1793,7 +1848,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 }
                 (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
                     "Weekly momentum has expanded upward since the week of {}, but after only {} of contraction, \
-                     not a turn out of a long one",
+                     not a long one",
                     date(f),
                     weeks(c)
                 ),
@@ -1802,7 +1857,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     date(f)
                 ),
                 (_, Some(f), Some(c)) if recent => format!(
-                    "Weekly momentum turned up in the week of {} after only {} of contraction, not a turn out of a long contraction",
+                    "Weekly momentum turned up in the week of {}, but after only {} of contraction, not a long one",
                     date(f),
                     weeks(c)
                 ),
@@ -1838,7 +1893,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => {}
             }
             if let Some(rsi) = n("rsi") {
-                t.push_str(&format!("; the weekly RSI is {rsi:.0}"));
+                t.push_str(&format!("; weekly RSI {rsi:.0}"));
             }
             t.push('.');
             t
@@ -1854,16 +1909,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 None => "3-day volume has no clear trend".into(),
             };
             if let Some(u) = n("udv20") {
-                if u >= 1.0 {
-                    t.push_str(&format!(
-                        ", with up bars carrying {} more volume than down bars",
-                        pct_abs(u - 1.0)
-                    ));
+                // Within a tenth either way the split is even: no side to name.
+                if (0.9..=1.0 / 0.9).contains(&u) {
+                    t.push_str(", about evenly split between up and down bars");
+                } else if u >= 1.0 {
+                    t.push_str(&format!(", up bars carrying {} more than down bars", pct_abs(u - 1.0)));
                 } else {
-                    t.push_str(&format!(
-                        ", with down bars carrying {} more volume than up bars",
-                        pct_abs(1.0 / u - 1.0)
-                    ));
+                    t.push_str(&format!(", down bars carrying {} more than up bars", pct_abs(1.0 / u - 1.0)));
                 }
             }
             t.push('.');
@@ -1881,7 +1933,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             };
             match (n("falling"), n("rising"), r.state) {
                 (Some(f), _, State::Bearish) if f >= 1.0 => {
-                    format!("{t}: the histogram is below zero and has fallen for {} bars.", f as usize)
+                    format!("{t}: the histogram, below zero, has fallen for {} bars.", f as usize)
                 }
                 (_, Some(k), State::Bullish) if k >= 1.0 => {
                     format!("{t}: the histogram has risen for {} bars.", k as usize)
@@ -1889,137 +1941,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => format!("{t}."),
             }
         }
-        Some(S::D1VolumeThrust) => {
-            let rank = n("rank").map(|x| x as usize);
-            match (r.date("date"), n("vol"), n("ret"), rank) {
-                (Some(d), Some(vol), Some(ret), Some(k)) => {
-                    // Rank 1 is said by what came before the day (`since_bigger` sessions with no
-                    // heavier one), which stays true when a heavier day follows it.
-                    let rank_words = match (k, n("since_bigger")) {
-                        (1, Some(sb)) if sb >= 504.0 => {
-                            format!(
-                                "was the heaviest in the {} years before it",
-                                count_word((sb / 252.0) as usize)
-                            )
-                        }
-                        (1, Some(sb)) if sb >= 252.0 => "was the heaviest in the year before it".to_string(),
-                        (1, _) => "is the heaviest of the last 252 sessions".to_string(),
-                        (k, _) => format!("ranks #{k} of the last 252 sessions by volume"),
-                    };
-                    let weak = k <= 5 && r.state == State::Neutral;
-                    let verdict = match (r.state, n("cp")) {
-                        (State::Bullish, _) => "a volume thrust behind the move".to_string(),
-                        (State::Bearish, _) => "heavy volume on a down day".to_string(),
-                        (_, Some(cp)) if weak => format!(
-                            "but it closed {} of the way up its range, too weak a close to count as a thrust or as heavy selling",
-                            pct_abs(cp)
-                        ),
-                        _ => "no volume thrust".to_string(),
-                    };
-                    // Name the window the signal searched: the impulsive leg F1 found when the
-                    // window is that leg, else the dates (the last 20 sessions).
-                    let (ws, we) = (r.date("window_start"), r.date("window_end"));
-                    let leg = find(a, ids::F1).and_then(|f| Some((f.date("leg_start")?, f.date("leg_end")?)));
-                    let next = |x: NaiveDate| a.daily.date.iter().copied().find(|d| *d > x);
-                    let sessions = |x: NaiveDate, y: NaiveDate| {
-                        a.daily.date.iter().filter(|d| **d >= x && **d <= y).count()
-                    };
-                    let span = match (ws, we, leg) {
-                        (Some(ws), Some(we), Some((ls, le))) if we == le && Some(ws) == next(ls) => {
-                            format!("of the leg from {}", date(ls))
-                        }
-                        (Some(ws), Some(we), _) if Some(we) == r.as_of => {
-                            format!("of the last {} ({} to {})", sessions(ws, we), date(ws), date(we))
-                        }
-                        (Some(ws), Some(we), _) => format!("from {} to {}", date(ws), date(we)),
-                        _ => "of the recent sessions".to_string(),
-                    };
-                    // The leg the sentence before names: "Its heaviest session".
-                    let head = if span.starts_with("of the leg") {
-                        "Its heaviest session".to_string()
-                    } else {
-                        format!("The heaviest session {span}")
-                    };
-                    let sep = if weak { "," } else { ":" };
-                    // A day that moved against the latest leg (an up day in a decline) says so.
-                    // Only when the window searched lies in that leg.
-                    let in_leg =
-                        matches!((ws, we, leg), (Some(ws), Some(we), Some((ls, le))) if ws <= le && we >= ls);
-                    let dir =
-                        find(a, ids::F1).and_then(|f| f.tagged::<crate::signals::LegDirection>("direction"));
-                    let against = match dir {
-                        Some(crate::signals::LegDirection::Down) if in_leg && ret > 0.0 => "an up day, ",
-                        Some(crate::signals::LegDirection::Up) if in_leg && ret < 0.0 => "a down day, ",
-                        _ => "",
-                    };
-                    format!(
-                        "{head}, {} ({against}{} shares, {}), {rank_words}{sep} {verdict}.",
-                        date(d),
-                        shares_m(vol),
-                        pct(ret)
-                    )
-                }
-                _ => r.sentence.clone(),
-            }
-        }
-        Some(S::D1ShallowPullbacks) => {
-            let k = n("n").map(|x| x as usize).unwrap_or(0);
-            // In a decline (the latest daily leg is down) the advances the dips are measured
-            // against are rebounds: the same dips are told from the short's side, as rebounds
-            // sold (bearish) or holding (bullish); the state means the same either way.
-            let falling = find(a, ids::F1)
-                .and_then(|f| f.tagged::<crate::signals::LegDirection>("direction"))
-                == Some(crate::signals::LegDirection::Down);
-            if falling {
-                if let Some(t) = f3_decline_read(r, k) {
-                    return t;
-                }
-            }
-            let verdict = match r.state {
-                State::Bullish => "shallow and bought quickly",
-                State::Bearish => "deep",
-                _ => "mixed in depth",
-            };
-            match (r.date("from_date"), n("avg_retrace"), n("n_bought"), n("n_decided")) {
-                (Some(d), Some(avg), Some(b), Some(dec)) if k > 0 => {
-                    let bought = if dec >= 1.0 {
-                        match (b as usize, dec as usize) {
-                            (0, 1) => {
-                                "; the one decided so far was not bought back within three sessions".into()
-                            }
-                            (0, 2) => "; neither decided so far was bought back within three sessions".into(),
-                            (0, d) => format!(
-                                "; none of the {} decided so far was bought back within three sessions",
-                                count_word(d)
-                            ),
-                            (1, 1) => "; the one decided so far was bought back within three sessions".into(),
-                            (b, d) => format!(
-                                "; {} of {} decided so far {} bought back within three sessions",
-                                count_word(b),
-                                count_word(d),
-                                if b == 1 { "was" } else { "were" }
-                            ),
-                        }
-                    } else {
-                        String::new()
-                    };
-                    let gave = if avg > 1.0 {
-                        "more than the whole advance".to_string()
-                    } else {
-                        format!("{:.0}% of the advance", avg * 100.0)
-                    };
-                    format!(
-                        "Daily pullbacks since {} are {verdict}: {} {} gave back {gave}{}{bought}.",
-                        date(d),
-                        count_word(k),
-                        if k == 1 { "dip" } else { "dips" },
-                        if k == 1 { "" } else { " on average" }
-                    )
-                }
-                _ => r.sentence.clone(),
-            }
-        }
+        Some(S::D1VolumeThrust) => f2_read(a, r),
+        Some(S::D1ShallowPullbacks) => f3_read(a, r),
         Some(S::WkCompressionClusterReclaim) => d1_read(a, r),
+        Some(S::D3HigherDipAbsorption) if r.branch == crate::signals::Branch::E2TooFewDips => {
+            match r.date("window_start") {
+                Some(w) => format!("Too few 3-day dips since {} to judge absorption.", date(w)),
+                _ => plain_words(&r.sentence),
+            }
+        }
         Some(S::D3HigherDipAbsorption) => {
             // Dip lows the price has since closed below are said to be broken, not cited as support.
             // Only where the sentence lists the lows.
@@ -2061,14 +1991,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     };
                     // D3 also reads OBV against the line at the as-of week (a close under it).
                     let last_breach = match (r.branch, r.date("break_date")) {
+                        // The break is the news: the earlier breach is left to signals.json.
                         (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
-                            format!(
-                                "{last_breach}, then closed well under it in the latest week ({})",
-                                date(b)
-                            )
+                            format!(", then closed well under it in the latest week ({})", date(b))
                         }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
-                            format!("{last_breach}, then closed well under it on {} and has not closed back on it", date(b))
+                            format!(
+                                ", then closed well under it on {} and has not closed back on it",
+                                date(b)
+                            )
                         }
                         _ => last_breach,
                     };
@@ -2085,11 +2016,23 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         .filter(|x| x.state != State::Unavailable)
                         .and_then(|x| x.date("anchor_date"))
                         == Some(d);
+                    let low = if same { "that low".to_string() } else { format!("the {} low", date(d)) };
+                    // Every pullback held and the line holds: the count says it.
+                    if r.state == State::Bullish && h == k && k >= 2.0 {
+                        return match k as usize {
+                            2 => {
+                                format!("OBV held its rising trendline on both weekly pullbacks since {low}.")
+                            }
+                            k => format!(
+                                "OBV held its rising trendline on all {} weekly pullbacks since {low}.",
+                                count_word(k)
+                            ),
+                        };
+                    }
                     format!(
-                        "OBV held its rising trendline on {} of {} weekly pullbacks since {}{last_breach}: {verdict}.",
+                        "OBV held its rising trendline on {} of {} weekly pullbacks since {low}{last_breach}: {verdict}.",
                         h as usize,
                         k as usize,
-                        if same { "that low".to_string() } else { format!("the {} low", date(d)) }
                     )
                 }
                 _ => r.sentence.clone(),
@@ -2114,35 +2057,35 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         {
                             None
                         }
-                        _ if days < 3.0 => Some(format!("it took {} sessions, where one move takes at least 3", days as usize)),
+                        _ if days < 3.0 => Some(format!("only {} sessions; one move takes at least 3", days as usize)),
                         // Longer than 15 sessions is impulsive only at half an ATR a session (signals::daily).
                         (Some(atr), _, _)
                             if days > 15.0 && atr >= 3.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
                             Some(format!(
-                                "it was too gradual: {atr:.1} average daily ranges in {} sessions, where a leg that long needs at least {:.0}",
+                                "too gradual: {atr:.1} average daily ranges in {} sessions; a leg that long needs {:.0}",
                                 days as usize,
                                 (crate::signals::daily::IMPULSE_PACE * days).ceil()
                             ))
                         }
                         (Some(atr), _, _) if atr < 3.0 => {
-                            Some(format!("it covered only {atr:.1} average daily ranges, where one move needs 3"))
+                            Some(format!("only {atr:.1} average daily ranges; one move needs 3"))
                         }
                         (_, Some(dr), _) if dr < 0.6 => {
-                            Some(format!("only {} of its path was net progress", crate::fmt::pct_abs(dr)))
+                            Some(format!("only {} of its path net progress", crate::fmt::pct_abs(dr)))
                         }
                         // Over one ATR and over a quarter of the move before it (signals::daily).
                         (_, _, Some(dd)) if dd > 1.0 => Some(match n("leg_dd_share") {
                             Some(sh) if sh.is_finite() => format!(
-                                "it pulled back {dd:.1} average daily ranges on the way, {} of the move before it",
+                                "a pullback of {dd:.1} average daily ranges on the way, {} of the move before it",
                                 crate::fmt::pct_abs(sh)
                             ),
-                            _ => format!("it pulled back {dd:.1} average daily ranges on the way"),
+                            _ => format!("a pullback of {dd:.1} average daily ranges on the way"),
                         }),
                         _ => None,
                     };
                     let verdict = match why {
-                        Some(w) => format!("{verdict}, as {w}"),
+                        Some(w) => format!("{verdict} ({w})"),
                         None => verdict.to_string(),
                     };
                     let (k, h) = (k as usize, h as usize);
@@ -2158,7 +2101,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         }
                         (k, 0) => format!("price has since risen back above all {} of them", count_word(k)),
                         (2, 2) => format!("price stays {side} both"),
-                        (k, h) if h == k => format!("price stays {side} all {} of them", count_word(k)),
+                        (k, h) if h == k => format!("price stays {side} all {}", count_word(k)),
                         (_, h) => format!("price stays {side} {} of them", count_word(h)),
                     };
                     // What a price level is, the glossary says.
@@ -2179,8 +2122,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             (Some(k), Some(crate::signals::Ev::Dates { v: dd })) => {
                 let k = k as usize;
                 let latest = match dd.len() {
-                    1 => format!(", on {}", date(dd[0])),
-                    _ => dd.last().map(|d| format!(", the latest on {}", date(*d))).unwrap_or_default(),
+                    1 => format!(" (on {})", date(dd[0])),
+                    _ => dd.last().map(|d| format!(" (latest {})", date(*d))).unwrap_or_default(),
                 };
                 match (r.state, last_reversal(r)) {
                     (State::Bearish, Some(hv)) if k < 5 => format!(
@@ -2201,8 +2144,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             .to_string()
                     }
                     (State::Bullish, _) => format!(
-                        "Only {} distribution {} in the last 25 sessions{latest}: too few to mark a pattern of \
-                         selling (five would).",
+                        "Only {} distribution {} in the last 25 sessions{latest}: too few to mark selling.",
                         count_word(k),
                         if k == 1 { "day" } else { "days" }
                     ),
@@ -2222,52 +2164,301 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
     }
 }
 
-/// F3 read in a decline: the advance each dip is measured against is a rebound, so the dips are
-/// told as rebounds given back: "Rebounds since 2022-09-06 were sold: the one rebound was given
-/// back in full, to a new low." None when the evidence is incomplete.
-fn f3_decline_read(r: &SignalResult, k: usize) -> Option<String> {
-    let n = |key: &str| r.num(key).filter(|x| x.is_finite());
-    let (d, avg, b, dec) = (r.date("from_date")?, n("avg_retrace")?, n("n_bought")?, n("n_decided")?);
-    if k == 0 {
-        return None;
+/// The latest daily leg F1 reports: its first and last session and its direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct F1Leg {
+    start: NaiveDate,
+    end: NaiveDate,
+    up: bool,
+}
+
+fn f1_leg(a: &Analysis) -> Option<F1Leg> {
+    let f = find(a, ids::F1).filter(|f| f.state != State::Unavailable)?;
+    let up = f.tagged::<crate::signals::LegDirection>("direction")? == crate::signals::LegDirection::Up;
+    Some(F1Leg { start: f.date("leg_start")?, end: f.date("leg_end")?, up })
+}
+
+/// The window a daily sentence after F1's speaks of, named so a reader can match it with F1's
+/// leg: the same leg, another leg (inside F1's or before it, in the other direction), the last
+/// `n` sessions, or bare dates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DailyWindow {
+    /// F1's leg.
+    Leg,
+    /// Another leg, from its first session (its low for an up-leg) to its last.
+    Other { start: NaiveDate, end: NaiveDate, up: bool, inside: bool },
+    /// The last `n` sessions, from `start`.
+    Last { n: usize, start: NaiveDate },
+    /// From `start` to `end`.
+    Span { start: NaiveDate, end: NaiveDate },
+}
+
+impl DailyWindow {
+    /// The other leg's noun against F1's leg: a rebound inside a down-leg, a pullback inside an
+    /// up-leg, else an up- or down-leg.
+    fn other_noun(up: bool, inside: bool, leg_up: bool) -> &'static str {
+        match (up, inside, leg_up) {
+            (true, true, false) => "rebound",
+            (false, true, true) => "pullback",
+            (true, _, _) => "up-leg",
+            (false, _, _) => "down-leg",
+        }
     }
-    let verdict = match r.state {
-        State::Bullish => "held up",
-        State::Bearish => "were sold",
-        _ => "were partly given back",
+
+    /// "the rebound inside it": how the sentence after F1's names another leg ("it" is F1's).
+    fn other_name(up: bool, inside: bool, leg_up: bool) -> String {
+        format!(
+            "the {} {} it",
+            Self::other_noun(up, inside, leg_up),
+            if inside { "inside" } else { "before" }
+        )
+    }
+}
+
+/// The session before / after `d` in the note's daily bars.
+fn session_step(a: &Analysis, d: NaiveDate, back: bool) -> Option<NaiveDate> {
+    let dates = &a.daily.date;
+    let i = dates.binary_search(&d).ok()?;
+    if back {
+        i.checked_sub(1).map(|j| dates[j])
+    } else {
+        dates.get(i + 1).copied()
+    }
+}
+
+/// F2's search window (`window_start` is the session after its leg's first, SIGNALS.md F2) as
+/// the reader sees it against F1's leg.
+fn f2_window(a: &Analysis, r: &SignalResult) -> Option<DailyWindow> {
+    let (ws, we) = (r.date("window_start")?, r.date("window_end")?);
+    let leg = f1_leg(a);
+    if let Some(l) = leg {
+        if we == l.end && Some(ws) == session_step(a, l.start, false) {
+            return Some(DailyWindow::Leg);
+        }
+    }
+    let n = a.daily.date.iter().filter(|d| **d >= ws && **d <= we).count();
+    if Some(we) == a.daily.date.last().copied() && n == 20 {
+        return Some(DailyWindow::Last { n, start: ws });
+    }
+    match (leg, session_step(a, ws, true)) {
+        // The other leg F2 searched (F1 reports the leg that ended last; F2 prefers an
+        // impulsive leg, in the other direction here).
+        (Some(l), Some(start)) => {
+            Some(DailyWindow::Other { start, end: we, up: !l.up, inside: start >= l.start && we <= l.end })
+        }
+        _ => Some(DailyWindow::Span { start: ws, end: we }),
+    }
+}
+
+/// F3's window (from `from_date` to the as-of session) against F1's leg and F2's window.
+fn f3_window(a: &Analysis, r: &SignalResult) -> Option<DailyWindow> {
+    let from = r.date("from_date")?;
+    let leg = f1_leg(a);
+    if leg.is_some_and(|l| l.up && l.start == from) {
+        return Some(DailyWindow::Leg);
+    }
+    if let Some(w @ DailyWindow::Other { start, .. }) = find(a, S::D1VolumeThrust.as_str())
+        .filter(|f| f.state != State::Unavailable)
+        .and_then(|f| f2_window(a, f))
+    {
+        if start == from {
+            return Some(w);
+        }
+    }
+    let dates = &a.daily.date;
+    if dates.len() >= 40 && dates[dates.len() - 40] == from {
+        return Some(DailyWindow::Last { n: 40, start: from });
+    }
+    Some(DailyWindow::Span { start: from, end: *dates.last()? })
+}
+
+/// F2's sentence: the heaviest session of the window it searched, named against F1's leg, and
+/// its rank in the words the daily chart's alt text uses.
+fn f2_read(a: &Analysis, r: &SignalResult) -> String {
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let (Some(d), Some(vol), Some(ret), Some(k), Some(win)) =
+        (r.date("date"), n("vol"), n("ret"), n("rank").map(|x| x as usize), f2_window(a, r))
+    else {
+        return plain_words(&r.sentence);
     };
-    let gave = match (k, avg > 1.0) {
-        (1, true) => "the one rebound was given back in full, to a new low".to_string(),
-        (1, false) => format!("the one rebound lost {:.0}% of its gain", avg * 100.0),
-        (k, true) => format!("{} rebounds were given back in full on average, to new lows", count_word(k)),
-        (k, false) => format!("{} rebounds lost {:.0}% of their gain on average", count_word(k), avg * 100.0),
+    // Rank 1 is said by what came before the day (`since_bigger` sessions with no heavier one),
+    // which stays true when a heavier day follows it.
+    let rank_words = match (k, n("since_bigger")) {
+        (1, Some(sb)) if sb >= 504.0 => {
+            format!("was the heaviest in the {} years before it", count_word((sb / 252.0) as usize))
+        }
+        (1, Some(sb)) if sb >= 252.0 => "was the heaviest in the year before it".to_string(),
+        (k, _) => format!("ranks {}", format::volume_rank(k)),
     };
-    let (b, dec) = (b as usize, dec as usize);
-    let recovered = match (b, dec) {
-        (_, 0) => String::new(),
-        (0, 1) => "; the drop after it was not recovered within three sessions".into(),
-        (1, 1) => "; the drop after it was recovered within three sessions".into(),
-        (0, 2) => "; neither drop decided so far was recovered within three sessions".into(),
-        (0, d) => format!(
-            "; none of the {} drops decided so far was recovered within three sessions",
-            count_word(d)
+    let weak = k <= 5 && r.state == State::Neutral;
+    let verdict = match (r.state, n("cp")) {
+        (State::Bullish, _) => "a volume thrust behind the move".to_string(),
+        (State::Bearish, _) => "heavy volume on a down day".to_string(),
+        (_, Some(cp)) if weak => format!(
+            "but it closed {} of the way up its range, too weak a close to count as a thrust or as heavy selling",
+            pct_abs(cp)
         ),
+        _ => "no volume thrust".to_string(),
+    };
+    let leg = f1_leg(a);
+    // A day that moved against the leg it sits in (an up day in a decline) says so.
+    let against = match (win, leg) {
+        (DailyWindow::Leg, Some(l)) if !l.up && ret > 0.0 => "an up day, ",
+        (DailyWindow::Leg, Some(l)) if l.up && ret < 0.0 => "a down day, ",
+        _ => "",
+    };
+    let day = format!("{} ({against}{} shares, {})", date(d), shares_m(vol), pct(ret));
+    // No session of the window in the year's top five: the absence is the news, said briefly
+    // (the chart marks no volume day then).
+    if k > 5 && r.state == State::Neutral {
+        let place = match (win, leg) {
+            (DailyWindow::Leg, _) => "in the leg".to_string(),
+            (DailyWindow::Other { start, end, up, inside }, Some(l)) => {
+                format!("in {} ({} to {})", DailyWindow::other_name(up, inside, l.up), date(start), date(end))
+            }
+            (DailyWindow::Last { n, start }, _) => format!("in the last {n} sessions (from {})", date(start)),
+            (DailyWindow::Other { start, end, .. } | DailyWindow::Span { start, end }, _) => {
+                format!("from {} to {}", date(start), date(end))
+            }
+        };
+        return format!("No volume thrust {place}: no session ranks among a year's five heaviest.");
+    }
+    let head = match (win, leg) {
+        (DailyWindow::Leg, _) => format!("Its heaviest session, {day},"),
+        (DailyWindow::Other { start, end, up, inside }, Some(l)) => format!(
+            "In {} ({} to {}), the heaviest session, {day},",
+            DailyWindow::other_name(up, inside, l.up),
+            date(start),
+            date(end)
+        ),
+        (DailyWindow::Last { n, start }, _) => {
+            format!("The heaviest of the last {n} sessions (from {}), {day},", date(start))
+        }
+        (DailyWindow::Other { start, end, .. } | DailyWindow::Span { start, end }, _) => {
+            format!("The heaviest session from {} to {}, {day},", date(start), date(end))
+        }
+    };
+    let sep = if weak { "," } else { ":" };
+    format!("{head} {rank_words}{sep} {verdict}.")
+}
+
+/// F3's sentence, opened by its window named against F1's leg and F2's. In a decline (F1's leg
+/// down, and the window not an up-leg before it) the advances the dips are measured against are
+/// rebounds, so the same dips are told as rebounds sold or holding; the state means the same.
+fn f3_read(a: &Analysis, r: &SignalResult) -> String {
+    let n = |key: &str| r.num(key).filter(|x| x.is_finite());
+    let Some(win) = f3_window(a, r) else { return plain_words(&r.sentence) };
+    let leg = f1_leg(a);
+    let head = match (win, leg) {
+        (DailyWindow::Leg, _) => "In the leg".to_string(),
+        (DailyWindow::Other { start, up, inside, .. }, Some(l)) => {
+            format!("Since that {} began ({})", DailyWindow::other_noun(up, inside, l.up), date(start))
+        }
+        (DailyWindow::Last { n, start }, _) => format!("Over the last {n} sessions (since {})", date(start)),
+        (DailyWindow::Other { start, .. } | DailyWindow::Span { start, .. }, _) => {
+            format!("Since {}", date(start))
+        }
+    };
+    let falling = leg.is_some_and(|l| !l.up) && !matches!(win, DailyWindow::Other { inside: false, .. });
+    let k = n("n").map_or(0, |x| x as usize);
+    match r.branch {
+        crate::signals::Branch::F3NoPullback => {
+            return format!("{head}, no dip went deeper than half an average daily range.");
+        }
+        crate::signals::Branch::F3Decline => {
+            return match r.date("decline_peak_date") {
+                Some(p) => format!(
+                    "{head}, the latest dip, from the {} close, had no advance before it: a decline, not a pullback to judge.",
+                    date(p)
+                ),
+                None => format!("{head}, the latest dip had no advance before it: a decline, not a pullback to judge."),
+            };
+        }
+        _ => {}
+    }
+    let (Some(avg), Some(b), Some(dec)) = (n("avg_retrace"), n("n_bought"), n("n_decided")) else {
+        return plain_words(&r.sentence);
+    };
+    if k == 0 {
+        return plain_words(&r.sentence);
+    }
+    let (b, dec) = (b as usize, dec as usize);
+    // What the dips gave back, and how many decided ones were bought back (recovered) within
+    // three sessions.
+    let (noun, verb) = if falling { ("drop", "recovered") } else { ("dip", "bought back") };
+    let back = match (b, dec) {
+        (_, 0) => String::new(),
+        (0, 1) => format!("; the one decided was not {verb} within three sessions"),
+        (1, 1) => format!("; the one decided was {verb} within three sessions"),
+        (0, 2) => format!("; neither decided was {verb} within three sessions"),
+        (0, d) => format!("; none of the {} decided was {verb} within three sessions", count_word(d)),
+        (b, d) if b == d && d > 2 => {
+            format!("; all {} decided were {verb} within three sessions", count_word(d))
+        }
         (b, d) => format!(
-            "; {} of {} drops decided so far {} recovered within three sessions",
+            "; {} of {} {noun}s decided {} {verb} within three sessions",
             count_word(b),
             count_word(d),
             if b == 1 { "was" } else { "were" }
         ),
     };
-    Some(format!("In the decline, rebounds since {} {verdict}: {gave}{recovered}.", date(d)))
+    // The one rebound F2's sentence just named ("the rebound inside it"): said of it directly.
+    if let (true, 1, DailyWindow::Other { up: true, inside: true, .. }) = (falling, k, win) {
+        let gave = if avg > 1.0 {
+            "was given back in full, to a new low".to_string()
+        } else {
+            format!("has lost {:.0}% of its gain", avg * 100.0)
+        };
+        let back = match (b, dec) {
+            (_, 0) => "",
+            (0, _) => "; the drop was not recovered within three sessions",
+            _ => "; the drop was recovered within three sessions",
+        };
+        return format!("That rebound {gave}{back}.");
+    }
+    if falling {
+        let verdict = match r.state {
+            State::Bullish => "rebounds held up",
+            State::Bearish => "rebounds were sold",
+            _ => "rebounds were partly given back",
+        };
+        let gave = match (k, avg > 1.0) {
+            (1, true) => "the one rebound was given back in full, to a new low".to_string(),
+            (1, false) => format!("the one rebound lost {:.0}% of its gain", avg * 100.0),
+            (k, true) => {
+                format!("{} rebounds were given back in full on average, to new lows", count_word(k))
+            }
+            (k, false) => {
+                format!("{} rebounds lost {:.0}% of their gain on average", count_word(k), avg * 100.0)
+            }
+        };
+        return format!("{head}, {verdict}: {gave}{back}.");
+    }
+    let verdict = match r.state {
+        State::Bullish => "shallow and bought quickly",
+        State::Bearish => "deep",
+        _ => "mixed in depth",
+    };
+    let gave = if avg > 1.0 {
+        "more than the whole advance".to_string()
+    } else {
+        format!("{:.0}% of the advance", avg * 100.0)
+    };
+    format!(
+        "{head}, pullbacks have been {verdict}: {} {} gave back {gave}{}{back}.",
+        count_word(k),
+        if k == 1 { "dip" } else { "dips" },
+        if k == 1 { "" } else { " on average" }
+    )
 }
 
-/// A macro signal's sentence where the signal's own would blur two facts (core and headline
-/// inflation moving apart): None keeps the signal's sentence.
+/// A macro signal's line in Macro Backdrop, in plain words (None keeps the signal's sentence).
 ///
 /// Each line opens with the finding, not the topic the list already names ("Financing costs:
 /// financing costs …" is never written); a signed gap is said with the matching word ("0.10
-/// points below", never "−0.10 points above"); a percentile names the window the data covers.
+/// points below", never "−0.10 points above"); a percentile names the window the data covers; a
+/// monthly figure names its month and when it was published ("February's average, published in
+/// March"); each fact is said once.
 pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     if r.state == State::Unavailable {
         return None;
@@ -2277,53 +2468,54 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         Some(crate::signals::Ev::Month { v }) => Some(format::month(*v)),
         _ => None,
     };
+    let moved = |d: f64, span: &str| {
+        if d.abs() < 0.005 {
+            format!("unchanged {span}")
+        } else {
+            format!("{} {:.2} points {span}", if d > 0.0 { "up" } else { "down" }, d.abs())
+        }
+    };
     match SignalId::parse(r.id) {
         Some(S::MacroGrowthStabilising) => {
             let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
             let steady = r.flags.contains(&crate::signals::branch::Flag::NoRecentRise);
+            let d3 = n("d3_unrate");
             let verdict = match r.state {
                 State::Bullish => "unemployment has stopped rising",
                 State::Bearish => "unemployment has risen as far as it did at the start of past recessions",
                 _ if avg - low >= 0.30 => "unemployment is drifting up",
                 _ if !steady => "unemployment has risen and not yet clearly turned down",
-                _ if avg - low >= 0.15 || n("d3_unrate").is_some_and(|d| d > 0.10) => {
-                    "unemployment is edging up"
-                }
-                _ => "unemployment is steady, with no recent rise to recover from",
+                _ if avg - low >= 0.15 || d3.is_some_and(|d| d > 0.10) => "unemployment is edging up",
+                _ if d3.is_some_and(|d| d <= -0.15) => "unemployment is falling",
+                _ => "unemployment is steady",
             };
+            let mut t = format!("{verdict}: {u:.1}% in {}", month().unwrap_or_default());
+            if let Some(d) = d3 {
+                t.push_str(&format!(", {}", moved(d, "in three months")));
+            }
             // The Sahm comparison: the three-month average against the lowest of the twelve
             // three-month averages before it (it can be below that, never below "the year's low").
             let gap = avg - low;
-            let rel = if gap.abs() < 0.005 {
-                "at its lowest of the previous twelve months".to_string()
-            } else {
-                format!(
-                    "{:.2} points {} its lowest of the previous twelve months",
-                    gap.abs(),
-                    if gap > 0.0 { "above" } else { "below" }
-                )
-            };
-            let mut t = format!("{verdict}: {u:.1}% in {}", month().unwrap_or_default());
-            if let Some(d) = n("d3_unrate") {
-                if d.abs() < 0.005 {
-                    t.push_str(", unchanged over three months");
-                } else {
-                    t.push_str(&format!(
-                        ", {} {:.2} points over three months",
-                        if d > 0.0 { "up" } else { "down" },
-                        d.abs()
-                    ));
-                }
-            }
-            t.push_str(&format!("; its three-month average ({avg:.2}%) is {rel}"));
             match (r.state, n("u3avg_high12")) {
-                (State::Bullish, Some(h)) => {
-                    t.push_str(&format!(" and {:.2} points below its highest", h - avg))
+                (State::Bullish, Some(h)) => t.push_str(&format!(
+                    "; its three-month average is {:.2} points below the past year's high",
+                    h - avg
+                )),
+                // Low and steady: no rise toward the recession mark to speak of.
+                _ if r.state == State::Neutral && steady && gap < 0.15 => {
+                    t.push_str(", with no rise toward the half point that has marked recessions")
                 }
-                _ => t.push_str(" (a rise of 0.50 has marked recessions)"),
+                _ => t.push_str(&format!(
+                    "; its three-month average is {} the past year's low (half a point has marked recessions)",
+                    if gap.abs() < 0.005 {
+                        "at".to_string()
+                    } else {
+                        format!("{:.2} points {}", gap.abs(), if gap > 0.0 { "above" } else { "below" })
+                    }
+                )),
             }
             t.push('.');
-            return Some(t);
+            Some(t)
         }
         Some(S::MacroFinancingCostsFalling) => {
             let (oas, d) = (n("oas")?, n("d_oas_63")?);
@@ -2332,14 +2524,8 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 State::Bearish => "tightening",
                 _ => "broadly unchanged",
             };
-            let mut t = format!(
-                "{verdict}: the high-yield spread is {oas:.2}%, {} over three months",
-                if d.abs() < 0.005 {
-                    "unchanged".to_string()
-                } else {
-                    format!("{} {:.2} points", if d > 0.0 { "up" } else { "down" }, d.abs())
-                }
-            );
+            let mut t =
+                format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months"));
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
                     ", lower than {:.0}% of {}",
@@ -2348,44 +2534,52 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 ));
             }
             t.push('.');
-            return Some(t);
+            Some(t)
         }
         Some(S::MacroRateCutExpectations) => {
-            let (y, f, spread) = (n("dgs2")?, n("dff")?, n("spread")?);
-            // "fed funds at 0.77% (the May 2022 average)" for a monthly average.
-            let ff = match r.ev("ff_label") {
-                Some(crate::signals::Ev::PolicyRate { v: crate::signals::PolicyRate::MonthlyAverage(m) }) => {
-                    format!("fed funds at {f:.2}% (the {} average)", format::month(*m))
-                }
-                _ => format!("fed funds at {f:.2}%"),
-            };
+            let (y, spread) = (n("dgs2")?, n("spread")?);
+            let ff = format!("fed funds ({})", policy_rate_words(a, r)?);
             let gap = if spread.abs() < 0.005 {
                 format!("level with {ff}")
             } else {
                 format!("{:.2} points {} {ff}", spread.abs(), if spread > 0.0 { "above" } else { "below" })
             };
-            let moved = |d: f64| {
-                if d.abs() < 0.005 {
-                    "unchanged".to_string()
-                } else {
-                    format!("{} {:.2} points", if d > 0.0 { "up" } else { "down" }, d.abs())
-                }
-            };
-            let mut t = format!("the 2-year yield ({y:.2}%) is {gap}");
-            if let Some(d) = n("d2y_63") {
-                t.push_str(&format!(", {} over about three months", moved(d)));
-            }
             let stale = r.flags.contains(&crate::signals::Flag::PolicyRateStale);
+            // A sharp four-week move: the market repricing the policy path now (signals::macro_).
+            if r.branch == crate::signals::Branch::B1SharpMove {
+                let d = n("d2y_20")?;
+                let (verb, what) = if d < 0.0 { ("fell", "rate cuts") } else { ("rose", "tighter policy") };
+                let mut t = format!(
+                    "the 2-year yield {verb} {:.2} points in four weeks, to {y:.2}%: the market is pricing {what} now",
+                    d.abs()
+                );
+                t.push_str(&if stale {
+                    format!(
+                        ", which the latest fed funds figure ({}) is too old to show",
+                        policy_rate_words(a, r)?
+                    )
+                } else {
+                    format!(" ({gap})")
+                });
+                t.push('.');
+                return Some(t);
+            }
+            let mut t = format!("the 2-year yield ({y:.2}%) is {gap}");
+            // The three-month move is said where it is part of the reading (cuts priced need a
+            // falling 2-year, hikes a rising one).
+            if let Some(d) = n("d2y_63").filter(|_| r.state != State::Neutral) {
+                t.push_str(&format!(", {}", moved(d, "in three months")));
+            }
             let month = match r.ev("ff_month") {
                 Some(crate::signals::Ev::Month { v }) => format::month(*v),
                 _ => "an earlier month".into(),
             };
             t.push_str(&match r.state {
-                State::Bullish => ", so the market is pricing rate cuts".to_string(),
+                State::Bullish => ": the market is pricing rate cuts".to_string(),
                 // Two-year rates half a point or more above the policy rate price hikes.
-                State::Bearish if spread >= 0.5 => ", so the market prices rate hikes, not cuts".to_string(),
-                State::Bearish if spread > 0.0 => ", so no rate cuts are priced".to_string(),
-                State::Bearish => ", so the market is pricing cuts out".to_string(),
+                State::Bearish if spread >= 0.5 => ": the market prices rate hikes, not cuts".to_string(),
+                State::Bearish if spread > 0.0 => ": no rate cuts are priced".to_string(),
+                State::Bearish => ": the market is pricing cuts out".to_string(),
                 // The signal reads nothing when the monthly fed funds average is stale: a gap
                 // this wide may be cuts already made since that month, not cuts still priced.
                 _ if stale => format!(
@@ -2399,60 +2593,125 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                      so no rate path is read from it",
                     crate::signals::macro_::B1_MOVE_NOISE_PP
                 ),
-                _ => ", so rate expectations are roughly flat".to_string(),
+                _ => ": rate expectations are roughly flat".to_string(),
             });
             match (n("dff_126"), r.state) {
                 (Some(d), State::Bullish) => {
-                    t.push_str(&format!(" (the policy rate is {} over six months)", moved(d)))
+                    t.push_str(&format!(" (fed funds {})", moved(d, "over six months")))
                 }
                 // Cuts already made are not cuts priced: say them, so a neutral reading is not
                 // taken for a Fed on hold.
                 (Some(d), State::Neutral) if d <= -0.25 && spread <= -0.25 => {
-                    t.push_str(&format!(" (the Fed has already cut: {} over six months)", moved(d)))
+                    t.push_str(&format!(" (after {:.2} points of cuts in six months)", d.abs()))
                 }
                 _ => {}
             }
             t.push('.');
-            return Some(t);
+            Some(t)
         }
-        Some(S::MacroInflationCooling) => {}
-        _ => return None,
-    }
-    let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
-    let month = match r.ev("obs_month") {
-        Some(crate::signals::Ev::Month { v }) => format::month(*v),
-        _ => return None,
-    };
-    let move_pp = |d: f64| {
-        if d.abs() < 0.005 {
-            "unchanged over three months".to_string()
-        } else {
-            format!("{} {:.2} points in three months", if d > 0.0 { "up" } else { "down" }, d.abs())
+        Some(S::MacroInflationCooling) => {
+            let (yc, dc) = (n("yoy_c")?, n("d3_c")?);
+            let month = match r.ev("obs_month") {
+                Some(crate::signals::Ev::Month { v }) => format::month(*v),
+                _ => return None,
+            };
+            let head = n("yoy_h").zip(n("d3_h"));
+            let step = |d: f64| {
+                if d >= crate::signals::macro_::B2_CORE_COOL_PP {
+                    1
+                } else if d <= -crate::signals::macro_::B2_CORE_COOL_PP {
+                    -1
+                } else {
+                    0
+                }
+            };
+            // The state needs core and headline to agree; when they do not, the line says which
+            // way each moved.
+            let verdict = match (r.state, head) {
+                (State::Bullish, Some(_)) => "cooling, core and headline alike",
+                (State::Bullish, None) => "cooling (core CPI; no headline data supplied)",
+                (State::Bearish, Some(_)) => "re-accelerating, core and headline alike",
+                (State::Bearish, None) => "re-accelerating (core CPI; no headline data supplied)",
+                // Each read as up or down only past a tenth of a point in three months.
+                (_, Some((_, dh))) => match (step(dc), step(dh)) {
+                    (1, -1) | (-1, 1) => "mixed, as core and headline move apart",
+                    (1, _) | (_, 1) => "firming",
+                    (-1, _) | (_, -1) => "easing only slightly, not yet clearly cooling",
+                    _ => "steady, not cooling",
+                },
+                _ => "not clearly cooling",
+            };
+            let mut t = match head {
+                // "up 0.11 and 0.34 points", or "down 0.04 and up 0.18 points" when they differ.
+                Some((yh, dh)) => {
+                    let (c, h) = (moved(dc, ""), moved(dh, ""));
+                    let (c, h) = (c.trim_end().replace(" points", ""), h.trim_end().to_string());
+                    let h = match (c.split(' ').next(), h.split_once(' ')) {
+                        (Some(cw), Some((hw, rest))) if cw == hw && hw != "unchanged" => rest.to_string(),
+                        _ => h,
+                    };
+                    format!(
+                        "{verdict}: core CPI {} and headline {} on a year earlier, {c} and {h} in three months",
+                        pct(yc),
+                        pct(yh)
+                    )
+                }
+                None => format!(
+                    "{verdict}: core CPI {} on a year earlier ({})",
+                    pct(yc),
+                    moved(dc, "in three months")
+                ),
+            };
+            t.push_str(&format!(", as of {month}"));
+            if let Some(next) = next_month_pending(a, r) {
+                t.push_str(&next);
+            }
+            t.push('.');
+            Some(t)
         }
-    };
-    let head = match (n("yoy_h"), n("d3_h")) {
-        (Some(yh), Some(dh)) => Some((yh, dh)),
         _ => None,
-    };
-    // The state needs core and headline to agree; when they move apart the line says so.
-    let verdict = match (r.state, head) {
-        (State::Bullish, Some(_)) => "cooling, core and headline alike",
-        (State::Bullish, None) => "cooling (core CPI; no headline data supplied)",
-        (State::Bearish, Some(_)) => "re-accelerating, core and headline alike",
-        (State::Bearish, None) => "re-accelerating (core CPI; no headline data supplied)",
-        (_, Some((_, dh))) if dh * dc < 0.0 => "not clearly cooling, as core and headline move apart",
-        _ => "not clearly cooling",
-    };
-    let mut t = format!("{verdict}: core CPI is {} on a year earlier ({})", pct(yc), move_pp(dc));
-    if let Some((yh, dh)) = head {
-        t.push_str(&format!(", headline {} ({})", pct(yh), move_pp(dh)));
     }
-    t.push_str(&format!(", as of {month}"));
-    if let Some(next) = next_month_pending(a, r) {
-        t.push_str(&next);
+}
+
+/// A month in the note's words against the as-of date: "February", or "December 2025" in
+/// another year.
+fn month_word(m: NaiveDate, as_of: NaiveDate) -> String {
+    use chrono::Datelike;
+    if m.year() == as_of.year() {
+        m.format("%B").to_string()
+    } else {
+        m.format("%B %Y").to_string()
     }
-    t.push('.');
-    Some(t)
+}
+
+/// The policy rate B1 read, with its month and publication for a monthly average: "1.58%,
+/// February's average, published in March" (a daily rate: "1.58%").
+fn policy_rate_words(a: &Analysis, r: &SignalResult) -> Option<String> {
+    let f = r.num("dff").filter(|x| x.is_finite())?;
+    match r.ev("ff_label") {
+        Some(crate::signals::Ev::PolicyRate { v: crate::signals::PolicyRate::MonthlyAverage(m) }) => {
+            Some(format!("{f:.2}%, {}", monthly_average_words(a, *m)))
+        }
+        _ => Some(format!("{f:.2}%")),
+    }
+}
+
+/// "February's average, published in March": a monthly policy-rate figure by its month and the
+/// day it became public (point in time: the release known on the as-of date).
+fn monthly_average_words(a: &Analysis, m: NaiveDate) -> String {
+    let release = a
+        .dataset
+        .macros
+        .iter()
+        .filter(|s| s.id == "fed_funds" || s.id == "dff")
+        .flat_map(|s| s.known_at(a.as_of))
+        .find(|o| o.period == m)
+        .map(|o| o.release);
+    let mut t = format!("{}'s average", month_word(m, a.as_of));
+    if let Some(d) = release.filter(|d| *d > m) {
+        t.push_str(&format!(", published in {}", month_word(d, a.as_of)));
+    }
+    t
 }
 
 /// When the month after the inflation figure's month has already ended but its figure is not
@@ -2520,8 +2779,8 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             k => format!("only {} have closed strongly", count_word(k)),
         };
         return d1_level(a, format!(
-            "{} has been above the squeeze-zone top ({}) since {}, but of those {} {strong}, so it is not yet a \
-             confirmed reclaim.",
+            "{} has been above the squeeze-zone top ({}) since {}, but of those {} {strong}: not yet a confirmed \
+             reclaim.",
             a.dataset.instrument.symbol,
             price(top),
             date(rd),
@@ -2639,6 +2898,20 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     };
     let zone = format!("{}–{}", price(lo), price(top));
     let bar = r.as_of.map(|d| format!(" on {}", date(d))).unwrap_or_default();
+    // Back inside the zone after a breakout above its top that did not hold: one sentence for
+    // the one move (its level is the Risk table's row).
+    let failed_breakout = level_of(a, ids::E1, Trigger::CloseAbove)
+        .filter(|l| (l.value - top).abs() < 1e-9 && l.status == LevelStatus::Triggered)
+        .filter(|l| l.last_close.is_some_and(|x| x <= l.value))
+        .and_then(|l| l.triggered_on);
+    if let (Some(d), true, State::Neutral) = (failed_breakout, c >= lo && c <= top, r.state) {
+        return format!(
+            "The last complete 3-day bar closed at {}{bar}, back inside the consolidation zone ({zone}) after a \
+             breakout above its top on {} that did not hold.",
+            price(c),
+            date(d)
+        );
+    }
     let mut t = if c > top {
         format!(
             "The last complete 3-day bar closed at {}{bar}, {} above the consolidation zone ({zone})",
@@ -3092,20 +3365,17 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
     };
     Some(match k {
         _ if n == 0 => return None,
-        0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases over 13 weeks.".into(),
-        0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases over 13 weeks.", count_word(n)),
+        0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases.".into(),
+        0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases.", count_word(n)),
         _ if k == n => format!(
-            "Every signal in the tables went against its own history ({s} mostly moved the other way over 13 \
-             weeks): they describe the chart, not the odds."
+            "Every signal in the tables went against its own history ({s} mostly moved the other way): they describe the chart, not the odds."
         ),
         1 => format!(
-            "{of_n}, one went against its own history: after most earlier cases of {}, {s} moved the other way \
-             over 13 weeks.",
+            "{of_n}, one went against its own history: after most earlier cases of {}, {s} moved the other way.",
             against[0]
         ),
         2 | 3 => format!(
-            "{of_n}, {} went against their own history: after most earlier cases of {}, {s} moved the other way \
-             over 13 weeks.",
+            "{of_n}, {} went against their own history: after most earlier cases of {}, {s} moved the other way.",
             count_word(k),
             crate::fmt::and_list(&against)
         ),
@@ -3119,7 +3389,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
             };
             format!(
                 "{of_n}, {} went against their own history (after most of their earlier cases {s} moved the other \
-                 way over 13 weeks); {rest}.",
+                 way); {rest}.",
                 count_word(k)
             )
         }
@@ -3223,11 +3493,35 @@ pub fn macro_reason(
             };
             match late {
                 Some((p, m)) => format!(
-                    "not enough history yet: {} data start in {}, {amount}",
+                    "{} data start in {}: {amount}",
                     lower_first(&short_label(&m.label)),
                     p.format("%B %Y")
                 ),
                 None => format!("not enough history yet: {amount}"),
+            }
+        }
+        // The monthly policy rate by its month and publication ("February's average, published
+        // in March"), as the assessed line names it.
+        crate::signals::Unavailable::PolicyRateStale { month, value, months, moved } => {
+            let release = macros
+                .iter()
+                .filter(|s| s.id == "fed_funds" || s.id == "dff")
+                .flat_map(|s| s.known_at(as_of))
+                .find(|o| o.period == *month)
+                .map(|o| o.release)
+                .filter(|d| d > month);
+            let head = format!(
+                "the latest fed funds figure, {}'s average of {value:.2}%{},",
+                month_word(*month, as_of),
+                release.map(|d| format!(", published in {}", month_word(d, as_of))).unwrap_or_default()
+            );
+            match moved {
+                Some(d) if *months <= 1 => format!(
+                    "{head} may miss a policy step: the 2-year yield has moved {}{:.2} points since",
+                    if *d < 0.0 { "\u{2212}" } else { "+" },
+                    d.abs()
+                ),
+                _ => format!("{head} is {months} months old and may miss a policy step"),
             }
         }
         other => crate::narrative::format::unavailable_text(other),
@@ -3237,7 +3531,7 @@ pub fn macro_reason(
 /// A series label without the index maker's qualifier ("High-yield option-adjusted spread" →
 /// "High-yield spread"): the note's words; Data and Method keeps the full label.
 fn short_label(label: &str) -> String {
-    label.replace(" option-adjusted spread", " spread")
+    label.replace(" option-adjusted spread", " spread").replace(" (ex food and energy)", "")
 }
 
 /// Observations a year, from the series' own spacing: daily (about 252), weekly (52), monthly

@@ -141,6 +141,16 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
              expectation is read from it."
                 .into()
         }
+        Branch::B1SharpMove if num("d2y_20") < 0.0 => {
+            "The 2-year yield fell {d2y_20:abs} pp in four weeks to {dgs2}%: the market is pricing rate cuts now \
+             ({ff_label}: {dff}%)."
+                .into()
+        }
+        Branch::B1SharpMove => {
+            "The 2-year yield rose {d2y_20:abs} pp in four weeks to {dgs2}%: the market is pricing tighter policy now \
+             ({ff_label}: {dff}%)."
+                .into()
+        }
         Branch::B1Cuts => {
             "The 2-year yield ({dgs2}%) sits {spread:abs} pp below {ff_label} at {dff}% and moved {d2y_63} pp \
              over the last 63 sessions, so the market is pricing rate cuts (policy rate {dff_126} pp over six months)."

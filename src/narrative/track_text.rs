@@ -165,8 +165,8 @@ pub fn link_words(l: RankLink) -> &'static str {
 }
 
 /// The rank correlation at the cited horizon (the lead's) with the stated rule behind
-/// [`RankLink::of`], for the track record's intro: "Rank correlation: −0.11, weak (under 0.10
-/// either way counts as none, under 0.30 as weak)." None without a correlation.
+/// [`RankLink::of`], for the track record's intro: "Rank correlation: −0.11, weak." (the bands
+/// are stated once, in the glossary: [`rank_bands`]). None without a correlation.
 pub fn rank_rule(tr: &TrackRecord) -> Option<String> {
     let h = tr.horizon(CITED_WEEKS)?;
     let rho = match (h.rank_corr_relative, tr.versus.as_deref()) {
@@ -178,12 +178,15 @@ pub fn rank_rule(tr: &TrackRecord) -> Option<String> {
         l if l.weak() => "weak",
         _ => "clear",
     };
-    Some(format!(
-        "Rank correlation: {}, {word} (under {:.2} either way counts as none, under {:.2} as weak).",
-        rho_text(rho),
-        MIN_RANK_CORR,
-        CLEAR_RANK_CORR
-    ))
+    Some(format!("Rank correlation: {}, {word}.", rho_text(rho)))
+}
+
+/// The bands behind [`RankLink::of`] in words, for the glossary: "under 0.10 either way, this
+/// note calls it no link; under 0.30, weak".
+pub fn rank_bands() -> String {
+    format!(
+        "under {MIN_RANK_CORR:.2} either way, this note calls it no link; under {CLEAR_RANK_CORR:.2}, weak"
+    )
 }
 
 /// Plain words for a rank correlation: whether a higher score went with better outcomes, read
@@ -198,13 +201,13 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
     let y = e.since_year;
     match (e.link, e.shown) {
         (RankLink::Against, _) => format!(
-            "Since {y} a higher score has gone with worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast."
+            "Since {y} a higher score has gone with worse {what} (rank correlation {rho}), so read it as a description, not a forecast."
         ),
         (RankLink::WeakAgainst, _) => format!(
-            "Since {y} a higher score has gone with slightly worse {what} (rank correlation {rho}), so treat the score as a description, not a forecast."
+            "Since {y} a higher score has gone with slightly worse {what} (rank correlation {rho}), so read it as a description, not a forecast."
         ),
         (RankLink::None, _) => format!(
-            "Since {y} the score has not told better from worse {what} (rank correlation {rho}), so treat it as a description, not a forecast."
+            "Since {y} the score has not told better from worse {what} (rank correlation {rho}), so read it as a description, not a forecast."
         ),
         (RankLink::WeakWith, false) => format!(
             "Since {y} a higher score has gone with slightly better {what} (rank correlation {rho}), but earlier {word} weeks did no better than neutral ones."
@@ -323,8 +326,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "Each week end{since}, read by the score's thresholds before the record check, and what followed; \
-         windows overlap, so there are fewer independent cases than the counts."
+        "Each week end{since} as the score read it (before the record check) and what followed; windows \
+         overlap, so independent cases are fewer than the counts."
     );
     let rare: Vec<String> = tr
         .horizon(CITED_WEEKS)

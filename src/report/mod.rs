@@ -299,7 +299,10 @@ mod tests {
             assert!(md.contains(s), "missing {s}");
         }
         assert!(
-            md.contains("Foreign flows, earnings revisions") && md.contains("not covered (no data supplied)"),
+            // Topics with no data are listed once, in Data and Method's "Not assessed".
+            md.contains("**Not assessed.**")
+                && md.contains("Foreign flows")
+                && md.contains("(no data supplied)."),
             "{md}"
         );
         // The stance opens the subline under the title (issue 12: the lead replaced "Stance: ").

@@ -67,7 +67,7 @@ pub struct NoteView {
     pub signals: BTreeMap<String, SignalView>,
     /// Signals grouped by note section: thesis, macro, weekly, three_day, daily, risk.
     pub sections: BTreeMap<String, SectionView>,
-    /// Macro Backdrop lines (signal sentences; missing inputs collapsed into one line).
+    /// Macro Backdrop lines (signal sentences; topics with no data supplied are left out).
     pub macro_lines: Vec<MacroLine>,
     /// The latest released observation of every configured macro series.
     pub macro_rows: Vec<MacroRow>,
@@ -383,6 +383,8 @@ pub struct DataView {
     pub config_file: String,
     /// Long and short thresholds as configured.
     pub thresholds: String,
+    /// What could not be assessed and why, one line per reason (`narrative::method`).
+    pub not_assessed: Vec<String>,
 }
 
 /// One input file of the run manifest.
@@ -410,6 +412,17 @@ pub struct FileView {
     pub warnings_shown: Vec<String>,
     /// Warnings not shown.
     pub warnings_more: usize,
+    /// What it holds, in a reader's words ("IWM (iShares Russell 2000 ETF): daily prices and
+    /// volume", "Fed funds rate (monthly average)").
+    pub series: String,
+    /// Its short name for the data-quality lines ("IWM prices").
+    pub name: String,
+    /// Its vendor or layout in words ("FRED (Federal Reserve Bank of St. Louis)").
+    pub source: String,
+    /// The dates it contributes ("2000-05-26 to 2026-07-24"), point in time.
+    pub covers: String,
+    /// The latest figure the note used from it.
+    pub latest: Option<String>,
 }
 
 /// Warnings listed per file in the note; `marketnote check` prints them all.
@@ -449,7 +462,7 @@ fn history_cut(a: &crate::Analysis) -> Option<String> {
         _ => cut.join(""),
     };
     Some(format!(
-        "the {} file begins on {} ({n} complete weekly bars), so {listed} use only the bars available",
+        "the {} data begin on {} ({n} complete weekly bars), so {listed} use only the bars available",
         a.dataset.instrument.symbol,
         date(first),
     ))
@@ -657,15 +670,13 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         }
     }
 
-    // Macro Backdrop lines: missing inputs of the collapsible topics share one line.
+    // Macro Backdrop lines (topics with no data supplied are left to Data and Method).
     let mut macro_lines = Vec::new();
-    let mut collapsed: Vec<&str> = Vec::new();
     for v in sections.get("macro").map(|v| v.as_slice()).unwrap_or(&[]) {
         let topic = macro_topic(&v.id);
+        // A topic with no data supplied is listed once, in Data and Method's "Not assessed"
+        // (body9: the body says each fact once, of what could be assessed).
         if v.missing_input && collapsible(&v.id) {
-            if !collapsed.contains(&topic) {
-                collapsed.push(topic);
-            }
             continue;
         }
         if !v.available {
@@ -698,20 +709,6 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             });
         }
     }
-    if !collapsed.is_empty() {
-        let mut topic = collapsed[0].to_string();
-        for t in &collapsed[1..] {
-            topic.push_str(", ");
-            topic.push_str(&t.to_lowercase());
-        }
-        macro_lines.push(MacroLine {
-            topic,
-            text: "not covered (no data supplied).".into(),
-            state: "unavailable".into(),
-            base_rates: Vec::new(),
-        });
-    }
-
     let macro_rows = a
         .dataset
         .macros
@@ -751,7 +748,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             id: c.id.to_string(),
             // The signal's one reader-facing name (the same as in tables and checklist).
             claim: crate::narrative::short_name(c.id, &crate::narrative::Voice::of(a)),
-            group: c.group.to_string(),
+            group: crate::narrative::method::group_words(c.group),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),
             contribution: signed(c.contribution, 3),
@@ -896,6 +893,11 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                     (_, l) => l.map(|l| date(l.min(a.as_of))),
                 },
                 sha256: f.sha256.clone(),
+                series: crate::narrative::method::series_words(a, &f.role),
+                name: crate::narrative::method::short_series_words(a, &f.role),
+                source: crate::narrative::method::source_words(&f.format),
+                covers: crate::narrative::method::covers_words(a, &f.role, f.first, f.last),
+                latest: crate::narrative::method::latest_words(a, &f.role),
                 warnings_shown: warnings.iter().take(WARNINGS_SHOWN).cloned().collect(),
                 warnings_more: warnings.len().saturating_sub(WARNINGS_SHOWN),
                 warnings,
@@ -939,6 +941,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             signed(a.config.signals.long_threshold, 2),
             signed(a.config.signals.short_threshold, 2)
         ),
+        not_assessed: crate::narrative::method::not_assessed(a),
     };
 
     let narrative = crate::narrative::narrate(a);

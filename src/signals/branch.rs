@@ -258,6 +258,10 @@ pub enum Branch {
     B1Hikes,
     /// Neutral: rate expectations roughly flat.
     B1Flat,
+    /// Bullish or bearish: the 2-year yield moved [`crate::signals::macro_::B1_SHARP_PP`] or more
+    /// in four weeks (20 readings): the market is repricing the policy path now, whatever the
+    /// (possibly stale) monthly policy rate says.
+    B1SharpMove,
 
     // B2 macro_inflation_cooling
     /// Bullish: inflation cooling.

@@ -312,6 +312,21 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
     if monthly {
         r.push("ff_month", Ev::Month { v: ff_month });
     }
+    // A sharp four-week move of the 2-year is the market repricing the policy path now (March
+    // 2020: down 0.97 points in four weeks, around the emergency cuts of 3 and 15 March): read it
+    // whether or not the monthly policy rate is stale, since it needs no policy rate at all.
+    let d2y_20 = dgs2.change(B1_SHARP_READINGS);
+    if let Some(d20) = d2y_20 {
+        r.push_num("d2y_20", d20, Unit::Pp);
+    }
+    if let Some(d20) = d2y_20.filter(|d| d.abs() >= B1_SHARP_PP) {
+        if stale {
+            r.flags.push(Flag::PolicyRateStale);
+        }
+        let s = ramp(d20.abs(), B1_SHARP_PP, 2.0 * B1_SHARP_PP);
+        let state = if d20 < 0.0 { State::Bullish } else { State::Bearish };
+        return r.conclude(state, s, Branch::B1SharpMove);
+    }
     if stale {
         r.flags.push(Flag::PolicyRateStale);
         r.state = State::Unavailable;
@@ -337,6 +352,14 @@ fn b1_rate_cuts(input: &SignalInput) -> SignalResult {
         r.conclude(State::Neutral, 0.0, Branch::B1Flat)
     }
 }
+
+/// A move of the 2-year yield over [`B1_SHARP_READINGS`] daily readings (about four weeks) at
+/// least this large, in pp, is the market repricing the policy path now (B1 `B1SharpMove`): two
+/// quarter-point steps in a month.
+pub const B1_SHARP_PP: f64 = 0.50;
+
+/// The readings (business days of the daily 2-year series) over which B1 measures a sharp move.
+pub const B1_SHARP_READINGS: usize = 20;
 
 /// The noise band of a 63-session change in the 2-year yield, in pp (see [`b1_priced`]).
 pub const B1_MOVE_NOISE_PP: f64 = 0.15;

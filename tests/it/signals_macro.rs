@@ -444,3 +444,47 @@ fn the_sample_note_uses_no_macro_value_published_after_its_date() {
     assert_eq!(b3.as_of, Some(d("2025-09-01")), "{:?}", b3.reason);
     assert_ne!(b3.state, State::Unavailable);
 }
+
+/// A sharp four-week move of the 2-year (0.50 points or more in 20 readings) is the market
+/// repricing the policy path now, read whether or not the monthly policy rate is stale (2020-03:
+/// the 2-year fell about a point around the emergency cuts while February's average was the
+/// latest fed funds figure). A smaller move with a stale rate stays unassessed.
+#[test]
+fn b1_a_sharp_four_week_move_is_read_even_with_a_stale_policy_rate() {
+    let last = d("2024-06-28");
+    // Flat at 1.5, then down 1.0 over the last 20 readings; fed funds is the April average
+    // (two months old on 2024-07-01: stale).
+    let falling = |i: usize| if i < 110 { 1.5 } else { 1.5 - (i - 109) as f64 * 0.05 };
+    let rs = eval(
+        vec![
+            daily_series("dgs2", 130, last, falling),
+            monthly_series("fed_funds", 32, 12, d("2024-04-01"), |_| 1.58),
+        ],
+        "2024-07-01",
+    );
+    let r = get(&rs, B1);
+    assert_eq!((r.state, r.branch), (State::Bullish, Branch::B1SharpMove), "{:?}", r.reason);
+    assert!((r.num("d2y_20").unwrap() + 1.0).abs() < 1e-9);
+    assert!(r.flags.contains(&Flag::PolicyRateStale));
+    assert!(said(r).contains("pricing rate cuts now"), "{}", said(r));
+    // The mirror: a sharp rise prices tighter policy.
+    let rising = |i: usize| if i < 110 { 1.5 } else { 1.5 + (i - 109) as f64 * 0.03 };
+    let rs = eval(
+        vec![
+            daily_series("dgs2", 130, last, rising),
+            monthly_series("fed_funds", 32, 12, d("2024-04-01"), |_| 1.58),
+        ],
+        "2024-07-01",
+    );
+    assert_eq!((get(&rs, B1).state, get(&rs, B1).branch), (State::Bearish, Branch::B1SharpMove));
+    // Just under the mark with a stale rate: not assessed, as before.
+    let mild = |i: usize| if i < 110 { 1.5 } else { 1.5 - (i - 109) as f64 * 0.024 };
+    let rs = eval(
+        vec![
+            daily_series("dgs2", 130, last, mild),
+            monthly_series("fed_funds", 32, 12, d("2024-04-01"), |_| 1.58),
+        ],
+        "2024-07-01",
+    );
+    assert_eq!(get(&rs, B1).state, State::Unavailable, "{:?}", get(&rs, B1).branch);
+}
