@@ -64,8 +64,8 @@ pub fn short_series_words(a: &Analysis, role: &str) -> String {
 }
 
 /// The latest figure the note used from a file, point in time: "close 291.17 on 2026-07-24",
-/// "3.63 for June 2026, published 2026-07-03", "322.5 for June 2026 (+2.7% on a year earlier),
-/// published 2026-07-15"; "none published by 2012-11-16" when nothing was public yet.
+/// "3.63 for June 2026, counted from 2026-07-03 (assumed publication)", "322.5 for June 2026 (+2.7%
+/// on a year earlier), counted from ..."; "none published by 2012-11-16" when nothing was public yet.
 pub fn latest_words(a: &Analysis, role: &str) -> Option<String> {
     let d = &a.dataset;
     let close = |i: &crate::data::Instrument| {
@@ -98,7 +98,7 @@ pub fn latest_words(a: &Analysis, role: &str) -> Option<String> {
                 _ => format::month(last.period),
             };
             Some(format!(
-                "{} for {period}{}, published {}",
+                "{} for {period}{}, counted from {} (assumed publication)",
                 crate::fmt::fixed(last.value, 2),
                 yoy.unwrap_or_default(),
                 last.release

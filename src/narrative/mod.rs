@@ -2635,7 +2635,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 // Each read as up or down only past a tenth of a point in three months.
                 (_, Some((_, dh))) => match (step(dc), step(dh)) {
                     (1, -1) | (-1, 1) => "mixed, as core and headline move apart",
-                    (1, _) | (_, 1) => "firming",
+                    (1, 1) => "firming",
+                    (1, _) => "core firming",
+                    (_, 1) => "headline firming",
                     (-1, _) | (_, -1) => "easing only slightly, not yet clearly cooling",
                     _ => "steady, not cooling",
                 },
@@ -3423,8 +3425,8 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
 }
 
 /// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
-/// (`2-year Treasury yield`, not `dgs2`), what is missing in market terms ("no high-yield spread
-/// data before August 2023"), and short history in years ("not enough history yet: 2.2 of the
+/// (`2-year Treasury yield`, not `dgs2`), what is missing in market terms ("the high-yield
+/// spread data supplied start in August 2023"), and short history in years ("not enough history yet: 2.2 of the
 /// 2.5 years needed"), never the tool's words ("configured", "file", "observations").
 pub fn macro_reason(
     r: &crate::signals::Unavailable,
@@ -3470,7 +3472,11 @@ pub fn macro_reason(
         }
         crate::signals::Unavailable::InsufficientHistory { have: 0, .. } => match late {
             Some((p, m)) => {
-                format!("no {} data before {}", lower_first(&short_label(&m.label)), p.format("%B %Y"))
+                format!(
+                    "the {} data supplied start in {}",
+                    lower_first(&short_label(&m.label)),
+                    p.format("%B %Y")
+                )
             }
             None => format!("no figure published by {}", date(as_of)),
         },

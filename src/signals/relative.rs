@@ -210,15 +210,14 @@ fn div(a: f64, b: f64) -> f64 {
 fn a2(input: &SignalInput, rel: &Rel) -> (SignalResult, Option<f64>) {
     let n = rel.r.len();
     let as_of = rel.dates.last().copied();
+    // Without a mid-cap series the ladder is never assessed, so that is the reason given at any
+    // history length (a short history is not the reason then).
     let unavailable = |have| {
-        SignalResult::unavailable(
-            A2,
-            GROUP,
-            A2_CLAIM,
-            Timeframe::Weekly,
-            as_of,
-            Unavailable::InsufficientHistory { need: A2_NEED, have },
-        )
+        let reason = match input.mid_weekly {
+            None => Unavailable::MissingInput { input: "mid_cap".into() },
+            Some(_) => Unavailable::InsufficientHistory { need: A2_NEED, have },
+        };
+        SignalResult::unavailable(A2, GROUP, A2_CLAIM, Timeframe::Weekly, as_of, reason)
     };
     if n < 130 {
         return (unavailable(n), None);

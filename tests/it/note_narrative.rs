@@ -290,7 +290,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         assert_eq!(header.contains("partly"), partial > 0, "{date}: {header}");
 
         // Plain words (issue 12, note8): no pipeline words in the body; what is missing is said
-        // in market terms ("no high-yield spread data before August 2023").
+        // in market terms ("the high-yield spread data supplied start in August 2023").
         for word in [
             "configured",
             "observations needed",
@@ -803,7 +803,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let md = full("2022-06-17");
     let (b, m) = (body(&md).to_string(), method(&md));
     for want in [
-        "**Financing costs:** not assessed (no high-yield spread data before August 2023).",
+        "**Financing costs:** not assessed (the high-yield spread data supplied start in August 2023).",
         // A monthly policy rate is named by its month and publication (body9 review).
         "the latest fed funds figure, May's average of 0.77%, published in June, may miss a policy step: the 2-year yield has moved +0.52 points since",
     ] {
@@ -1081,4 +1081,23 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
         seen_weak > 0 && seen_tight > 0 && seen_own > 0 && seen_vetoed > 0 && seen_against > 0,
         "weak {seen_weak}, tight {seen_tight}, own record {seen_own}, vetoed {seen_vetoed}, against {seen_against}"
     );
+}
+
+/// Analyst review (session 9): a reason a signal is not assessed is the same at every date (no
+/// mid-cap series: "no mid-cap data supplied", never "not enough history" on early dates), and an
+/// inflation line never calls prices "firming" outright when core CPI moved the other way or not at
+/// all; a missing early history is the data supplied, not the series.
+#[test]
+fn unassessed_reasons_and_inflation_words_hold_at_every_date() {
+    let cfg = NoteConfig::load(&root().join("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    for date in ["2012-11-16", "2020-03-20", "2025-12-12"] {
+        let a = marketnote::analyze_note(&cfg, data.clone(), Some(d(date))).unwrap();
+        let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
+        assert!(md.contains("Rotation along the cap ladder (no mid-cap data supplied)"), "{date}");
+        assert!(!md.contains("data before"), "{date}: a missing early history read as the series'");
+        for line in md.lines().filter(|l| l.starts_with("- **Inflation:** firming:")) {
+            assert!(line.contains("up ") && !line.contains("down "), "{date}: {line}");
+        }
+    }
 }
