@@ -572,7 +572,7 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
             "the note's macro signals read for the {} thesis: a panel's change is drawn green where its signal supports the thesis, red where it works against it, blue where the signal is neutral or not assessed",
             if stance == StanceKind::Long { "long" } else { "short" }
         ),
-        StanceKind::Neutral => "the note's macro signals; the stance is neutral, so no series is marked for or against it".into(),
+        StanceKind::Neutral => "the note's macro signals; the stance is neutral, so no change is coloured for or against it (each panel says which direction would help a long)".into(),
     };
     macro_panel::MacroScene {
         title: "Macro backdrop".into(),
