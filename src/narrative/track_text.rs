@@ -199,29 +199,22 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
     let rho = rho_text(e.rho);
     let word = stance.word().to_lowercase();
     let y = e.since_year;
-    match (e.link, e.shown) {
-        (RankLink::Against, _) => format!(
-            "Since {y} a higher score has gone with worse {what} (rank correlation {rho}), so read it as a description, not a forecast."
-        ),
-        (RankLink::WeakAgainst, _) => format!(
-            "Since {y} a higher score has gone with slightly worse {what} (rank correlation {rho}), so read it as a description, not a forecast."
-        ),
-        (RankLink::None, _) => format!(
-            "Since {y} the score has not told better from worse {what} (rank correlation {rho}), so read it as a description, not a forecast."
-        ),
-        (RankLink::WeakWith, false) => format!(
-            "Since {y} a higher score has gone with slightly better {what} (rank correlation {rho}), but earlier {word} weeks did no better than neutral ones."
-        ),
-        (RankLink::WeakWith, true) => format!(
-            "Since {y} a higher score has gone with slightly better {what} (rank correlation {rho})."
-        ),
-        (RankLink::With, false) => format!(
-            "Since {y} a higher score has gone with better {what} (rank correlation {rho}), but earlier {word} weeks did no better than neutral ones."
-        ),
-        (RankLink::With, true) => {
-            format!("Since {y} a higher score has gone with better {what} (rank correlation {rho}).")
+    // How a higher score went with what followed, then what a reader should make of it.
+    let how = match e.link {
+        RankLink::Against => "a higher score has gone with worse",
+        RankLink::WeakAgainst => "a higher score has gone with slightly worse",
+        RankLink::None => "the score has not told better from worse",
+        RankLink::WeakWith => "a higher score has gone with slightly better",
+        RankLink::With => "a higher score has gone with better",
+    };
+    let tail = match (e.link, e.shown) {
+        (RankLink::Against | RankLink::WeakAgainst | RankLink::None, _) => {
+            ", so read it as a description, not a forecast".to_string()
         }
-    }
+        (_, false) => format!(", but earlier {word} weeks did no better than neutral ones"),
+        (_, true) => String::new(),
+    };
+    format!("Since {y} {how} {what} (rank correlation {rho}){tail}.")
 }
 
 fn pct(v: Option<f64>) -> String {
