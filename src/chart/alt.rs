@@ -92,7 +92,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 let list: Vec<String> = (0..a.levels.len()).map(|k| format!("{:.2}", sc.level_y(k))).collect();
                 // The levels the latest leg crossed; the text says how many are still held, so the
                 // alt text does not call them all reclaimed.
-                let noun = if a.levels.len() == 1 { "stacked level" } else { "stacked levels" };
+                let noun = if a.levels.len() == 1 { "price level" } else { "price levels" };
                 // A moving-average level is drawn at the average's value today, the value the
                 // note quotes (not its value on the day the leg crossed it): say so.
                 let ma = a

@@ -357,7 +357,7 @@ fn tf_scene<'a>(
             let levels = match annotate::levels_verb(ann) {
                 Some("reclaimed") => "levels reclaimed",
                 Some("lost") => "levels lost",
-                _ if ann.levels.is_empty() => "stacked levels",
+                _ if ann.levels.is_empty() => "price levels",
                 _ => "levels crossed",
             };
             format!("{} daily: {levels}, distribution and risk markers", inst.symbol)

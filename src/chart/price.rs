@@ -158,12 +158,12 @@ fn polylines(f: &Frame, range: std::ops::Range<usize>, ys: &[f64]) -> Vec<Vec<(i
 
 /// The name of H1's latest swing high, in words: "lower high", "higher high" or "equal high",
 /// by H1's own `structure` when given, else by comparing the two highs; a lower high that a
-/// later close above the prior high overturned is an "undone lower high", as the note says it no
+/// later close above the prior high overturned is a "cancelled lower high", as the note says it no
 /// longer counts. The marker, the label column and the phone labels all use it, so one level has
 /// one name.
 pub(crate) fn last_high_name(lh: &super::annotate::LowerHigh) -> &'static str {
     if lh.h_last < lh.h_prev && lh.overturned.is_some() {
-        return "undone lower high";
+        return "cancelled lower high";
     }
     match lh.structure {
         Some(SwingStructure::HigherHigh) => "higher high",

@@ -267,11 +267,11 @@ pub fn unavailable_text(u: &Unavailable) -> String {
                 format!("the latest fed funds figure is the {} average, {value:.2}%", month.format("%B %Y"));
             match moved {
                 Some(d) if *months <= 1 => format!(
-                    "{head}, and the 2-year yield has moved {}{:.2} points since, so it may miss a policy step",
+                    "{head}, and the 2-year yield has moved {}{:.2} points since, so it may miss a rate change",
                     if *d < 0.0 { "\u{2212}" } else { "+" },
                     d.abs()
                 ),
-                _ => format!("{head}, {months} months old, so it may miss a policy step"),
+                _ => format!("{head}, {months} months old, so it may miss a rate change"),
             }
         }
     }
@@ -324,11 +324,11 @@ mod tests {
             ),
             (
                 Unavailable::PolicyRateStale { month: d(2022, 5, 1), value: 0.77, months: 1, moved: Some(0.52) },
-                "the latest fed funds figure is the May 2022 average, 0.77%, and the 2-year yield has moved +0.52 points since, so it may miss a policy step",
+                "the latest fed funds figure is the May 2022 average, 0.77%, and the 2-year yield has moved +0.52 points since, so it may miss a rate change",
             ),
             (
                 Unavailable::PolicyRateStale { month: d(2025, 6, 1), value: 4.33, months: 3, moved: Some(-0.1) },
-                "the latest fed funds figure is the June 2025 average, 4.33%, 3 months old, so it may miss a policy step",
+                "the latest fed funds figure is the June 2025 average, 4.33%, 3 months old, so it may miss a rate change",
             ),
         ];
         for (u, want) in cases {

@@ -21,8 +21,43 @@ pub fn source_words(format: &str) -> String {
         "tradingview" => "TradingView".into(),
         "nasdaq" => "Nasdaq".into(),
         "investing" => "Investing.com".into(),
-        "european" => "a CSV file with decimal commas (vendor not named)".into(),
-        _ => "a CSV file (vendor not named)".into(),
+        "european" => "a CSV file with decimal commas (source not stated)".into(),
+        _ => "a CSV file (source not stated)".into(),
+    }
+}
+
+/// The publication date a macro series is assumed to have, in calendar words, from the lag it is
+/// read with (Data and Method): "the next session" for a daily series; "45 days after the month
+/// starts (14 to 17 days after it ends)" for a monthly one, "the first Friday from …" when the
+/// assumed dates are Fridays (the US Employment Situation calendar); "from the date each value was
+/// first published" for ALFRED vintages.
+pub fn lag_words(m: &crate::data::MacroSeries) -> String {
+    use crate::signals::macro_::{frequency, Frequency};
+    if m.has_vintages() {
+        return "from the date each value was first published".into();
+    }
+    let d = m.release_lag_days;
+    let days = |n: i64| if n == 1 { "1 day".to_string() } else { format!("{n} days") };
+    let fridays = !m.obs.is_empty()
+        && m.obs.iter().filter(|o| o.release.weekday() == chrono::Weekday::Fri).count() * 10
+            >= m.obs.len() * 9;
+    match frequency(&m.obs) {
+        Frequency::Daily if d == 1 => "the next session".into(),
+        Frequency::Daily => format!("{} later", days(d)),
+        Frequency::Monthly => {
+            // A month has 28 to 31 days: the same lag lands this many days after its end.
+            let (lo, hi) = (d - 31, d - 28);
+            let end = if lo >= 0 {
+                format!(" ({lo} to {hi} days after it ends)")
+            } else if hi >= 0 {
+                " (around the month's end)".to_string()
+            } else {
+                " (before the month ends)".to_string()
+            };
+            let friday = if fridays { "the first Friday from " } else { "" };
+            format!("{friday}{} after the month starts{end}", days(d))
+        }
+        _ => format!("{} after the period starts", days(d)),
     }
 }
 

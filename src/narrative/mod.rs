@@ -232,7 +232,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "a session with volume at least 1.5 times its 50-day average, a 20-session high and a close near the low.",
         ),
         (
-            &["squeeze zone", "squeeze-zone", "squeeze range"],
+            &["squeeze zone", "squeeze-zone", "squeeze range", "squeeze band"],
             "Squeeze zone",
             "the price range of the recent weekly squeezes (stretches when the weekly Bollinger bands were unusually \
              narrow); weekly closes above its top, some of them strong, make a reclaim.",
@@ -250,8 +250,9 @@ pub fn glossary(body: &str) -> Vec<Term> {
         (
             &["impulsive"],
             "Impulsive leg",
-            "a daily move that covers at least 3 ATR in 3 to 15 sessions (a longer move needs half an ATR a session), \
-             with at least 60% of its path net progress and no pullback over 1 ATR; crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
+            "a daily move of at least 3 times the average daily range in 3 to 15 sessions (a longer move needs half \
+             a range a session), with at least 60% of its path net progress and no pullback deeper than one range; \
+             crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
         ),
         (
             &["volume thrust"],
@@ -273,10 +274,30 @@ pub fn glossary(body: &str) -> Vec<Term> {
              with the close that decides it and where price stands against it now.",
         ),
         (
-            &["ATR", "average daily range"],
+            &["ATR", "average daily range", "average 3-day range", "average weekly range"],
             "Average daily range (ATR, average true range)",
             "the average range of a bar over the last 14 bars of its timeframe (daily, 3-day or weekly), including \
-             gaps; distances in ATR compare a move with the instrument's usual swing.",
+             gaps; a move or a distance in multiples of it compares with the instrument's usual swing.",
+        ),
+        (
+            &["swing high", "swing low", "lower high", "higher high"],
+            "Swing high, swing low",
+            "a daily high above the highs of the five sessions on either side of it (a low below theirs for a swing \
+             low); a lower high is a swing high under the one before it, confirmed when price closes below the swing \
+             low between the two.",
+        ),
+        (
+            &["MACD", "histogram", "momentum"],
+            "Momentum (MACD histogram)",
+            "the gap between a fast and a slow moving average of price, less its own average of recent bars: above zero and \
+             rising, upside momentum is building; below zero and falling, downside momentum is. The weekly chart reads \
+             three settings (fast 6/13/5, standard 12/26/9, slow 24/52/18 weeks), the 3-day chart the standard one.",
+        ),
+        (
+            &["RSI"],
+            "RSI (relative strength index)",
+            "a 0 to 100 gauge of the last 14 bars' gains against their losses; above 70 is commonly read as \
+             overbought, below 30 as oversold.",
         ),
         (
             &["| Signal now |"],
@@ -373,7 +394,7 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
         // ending" while the two-year ratio may still be down.
         Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, lag ending", v.symbol),
-        Some(S::RsCapLadderRotation) if v.size_pair => "Rotation along the cap ladder".into(),
+        Some(S::RsCapLadderRotation) if v.size_pair => "Rotation between company sizes".into(),
         Some(S::RsCapLadderRotation) => format!("{} against {bench}, 13-week trend", v.symbol),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
         // The macro rows are named by what they measure, so "| up" and "| down" both read.
@@ -447,7 +468,7 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     let t = match SignalId::parse(id) {
         Some(S::RsSmallCapLagEnding) if bear => format!("{} still lagging {bench}", v.symbol),
-        Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation up the cap ladder".into(),
+        Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation toward larger companies".into(),
         Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
         Some(S::RsLargeCapWaveComplete) if bear => format!("{} wave done, {bench}'s starting", v.symbol),
         // The macro signals are named by their reading ("Inflation cooling | up", "Rate cuts
@@ -567,10 +588,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::RsSmallCapLagEnding), true) => format!("{s} is recovering against {bench} after a long lag"),
         (Some(S::RsSmallCapLagEnding), false) => format!("{s} keeps lagging {bench}"),
         (Some(S::RsCapLadderRotation), true) if v.size_pair => match &v.role {
-            Some(role) => format!("money is rotating down the cap ladder toward {role}"),
-            None => format!("money is rotating down the cap ladder toward {s}"),
+            Some(role) => format!("money is moving from larger companies toward {role}"),
+            None => format!("money is moving from larger companies toward {s}"),
         },
-        (Some(S::RsCapLadderRotation), false) if v.size_pair => "money is rotating up the cap ladder".into(),
+        (Some(S::RsCapLadderRotation), false) if v.size_pair => {
+            "money is moving toward larger companies".into()
+        }
         (Some(S::RsCapLadderRotation), true) => format!("{s} is gaining on {bench}"),
         (Some(S::RsCapLadderRotation), false) => format!("{s} is losing ground to {bench}"),
         (Some(S::RsLargeCapWaveComplete), true) => match n("iwm_age") {
@@ -605,7 +628,7 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkVolumeTrendlineSupport), true) => "OBV holds its rising weekly trendline".into(),
         (Some(S::WkVolumeTrendlineSupport), false) => "OBV has broken its weekly trendline".into(),
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
-        (Some(S::WkMomentumWaveFlip), false) => "weekly momentum is expanding downward".into(),
+        (Some(S::WkMomentumWaveFlip), false) => "weekly downside momentum is building".into(),
         (Some(S::D3ConsolidationHold), true) => match e1_well_above(r) {
             Some(d) => {
                 format!("price is well above its 3-day consolidation zone ({} over its top)", pct_abs(d))
@@ -1014,7 +1037,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     price(l.value),
                     // One rule with the lead: a stop within an average day's range is tight.
                     if tight_stop(a, l).is_some() {
-                        ", a tight one (inside an average day's range)"
+                        ", a tight one (inside the average daily range)"
                     } else {
                         ""
                     }
@@ -1356,7 +1379,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     date(a.as_of),
                     from_close(a, l),
                     tight_stop(a, l).map_or_else(String::new, |atr| format!(
-                        ": a tight stop, inside an average day's range ({}), so a normal day could trigger it",
+                        ": a tight stop, inside the average daily range ({}), so a normal day could trigger it",
                         price(atr)
                     ))
                 )),
@@ -1500,8 +1523,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             });
             // Each side with its level, the same words either way; a vetoed lean has levels on
             // one side only, and the other side waits on the record, not a level.
-            let waits = vetoed
-                .map(|c| format!("{} waits on its record, not on a level", c.lean.word().to_lowercase()));
+            let waits =
+                vetoed.map(|c| format!("{} is held back by its record", c.lean.word().to_lowercase()));
             let levels = match (up_l, down_l) {
                 (Some(u), Some(d)) => Some(format!(
                     "{} would favour a long, {} a short",
@@ -1690,11 +1713,11 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             )
         });
         let body = match (r.state, v.size_pair) {
-            (State::Bullish, true) => "money is rotating down the cap ladder".to_string(),
+            (State::Bullish, true) => "money is moving toward smaller companies".to_string(),
             (State::Bearish, true) => {
-                "money is rotating up the cap ladder, away from the smaller names".to_string()
+                "money is moving toward larger companies, away from smaller ones".to_string()
             }
-            (_, true) => "there is no clear rotation along the cap ladder".to_string(),
+            (_, true) => "money shows no clear move between larger and smaller companies".to_string(),
             (State::Bullish, false) => format!("{s} is gaining on {bench}"),
             (State::Bearish, false) => format!("{s} is losing ground to {bench}"),
             _ => format!("{s} is neither gaining nor losing clearly against {bench}"),
@@ -1826,23 +1849,23 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 (State::Bullish, _, _) => "Weekly momentum has turned up after a contraction".to_string(),
                 (State::Bearish, _, _) => {
                     let mut t = if ed >= 3 {
-                        "Weekly momentum is expanding downward on all three weekly MACD histograms"
+                        "Weekly downside momentum is building on all three MACD settings"
                             .to_string()
                     } else {
                         match expanding_down_names(r, ed, &macd) {
                             Some(names) => format!(
-                                "Weekly momentum is expanding downward on the {} weekly MACD {}",
+                                "Weekly downside momentum is building on the {} MACD {}",
                                 and_list(&names),
-                                if names.len() == 1 { "histogram" } else { "histograms" }
+                                if names.len() == 1 { "setting" } else { "settings" }
                             ),
                             None => format!(
-                                "Weekly momentum is expanding downward on {} of the three weekly MACD histograms (fast, standard, slow)",
+                                "Weekly downside momentum is building on {} of the three MACD settings (fast, standard, slow)",
                                 count_word(ed)
                             ),
                         }
                     };
                     if let Some(d) = r.date("ed_since") {
-                        t.push_str(&format!(", since the week of {}", date(d)));
+                        t.push_str(&format!(" since the week of {}", date(d)));
                     }
                     t
                 }
@@ -1946,7 +1969,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         Some(S::WkCompressionClusterReclaim) => d1_read(a, r),
         Some(S::D3HigherDipAbsorption) if r.branch == crate::signals::Branch::E2TooFewDips => {
             match r.date("window_start") {
-                Some(w) => format!("Too few 3-day dips since {} to judge absorption.", date(w)),
+                Some(w) => format!("Too few 3-day dips since {} to judge dip buying.", date(w)),
                 _ => plain_words(&r.sentence),
             }
         }
@@ -2063,24 +2086,24 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             if days > 15.0 && atr >= 3.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
                             Some(format!(
-                                "too gradual: {atr:.1} average daily ranges in {} sessions; a leg that long needs {:.0}",
+                                "too gradual: {atr:.1} times the average daily range in {} sessions; a leg that long needs {:.0}",
                                 days as usize,
                                 (crate::signals::daily::IMPULSE_PACE * days).ceil()
                             ))
                         }
                         (Some(atr), _, _) if atr < 3.0 => {
-                            Some(format!("only {atr:.1} average daily ranges; one move needs 3"))
+                            Some(format!("{atr:.1} times the average daily range, short of 3"))
                         }
                         (_, Some(dr), _) if dr < 0.6 => {
-                            Some(format!("only {} of its path net progress", crate::fmt::pct_abs(dr)))
+                            Some(format!("too choppy: net progress only {} of its path", crate::fmt::pct_abs(dr)))
                         }
                         // Over one ATR and over a quarter of the move before it (signals::daily).
                         (_, _, Some(dd)) if dd > 1.0 => Some(match n("leg_dd_share") {
                             Some(sh) if sh.is_finite() => format!(
-                                "a pullback of {dd:.1} average daily ranges on the way, {} of the move before it",
+                                "a pullback of {dd:.1} times the average daily range on the way, {} of the move before it",
                                 crate::fmt::pct_abs(sh)
                             ),
-                            _ => format!("a pullback of {dd:.1} average daily ranges on the way"),
+                            _ => format!("a pullback of {dd:.1} times the average daily range on the way"),
                         }),
                         _ => None,
                     };
@@ -2386,17 +2409,27 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     // What the dips gave back, and how many decided ones were bought back (recovered) within
     // three sessions.
     let (noun, verb) = if falling { ("drop", "recovered") } else { ("dip", "bought back") };
+    // A dip is judged once it was bought back or three sessions have passed: only the latest,
+    // still open, can be unjudged. Said as "the earlier ones" when it is, never "decided".
+    let which = match k.checked_sub(dec) {
+        Some(0) => "",
+        Some(1) => " earlier",
+        _ => " judged",
+    };
     let back = match (b, dec) {
         (_, 0) => String::new(),
-        (0, 1) => format!("; the one decided was not {verb} within three sessions"),
-        (1, 1) => format!("; the one decided was {verb} within three sessions"),
-        (0, 2) => format!("; neither decided was {verb} within three sessions"),
-        (0, d) => format!("; none of the {} decided was {verb} within three sessions", count_word(d)),
-        (b, d) if b == d && d > 2 => {
-            format!("; all {} decided were {verb} within three sessions", count_word(d))
+        (0, 1) if k == 1 => format!("; it was not {verb} within three sessions"),
+        (1, 1) if k == 1 => format!("; it was {verb} within three sessions"),
+        (0, 1) => format!("; the{which} one was not {verb} within three sessions"),
+        (1, 1) => format!("; the{which} one was {verb} within three sessions"),
+        (0, 2) => format!("; neither{which} {noun} was {verb} within three sessions"),
+        (2, 2) => format!("; both{which} {noun}s were {verb} within three sessions"),
+        (0, d) => format!("; none of the {}{which} {noun}s was {verb} within three sessions", count_word(d)),
+        (b, d) if b == d => {
+            format!("; all {}{which} {noun}s were {verb} within three sessions", count_word(d))
         }
         (b, d) => format!(
-            "; {} of {} {noun}s decided {} {verb} within three sessions",
+            "; {} of the {}{which} {noun}s {} {verb} within three sessions",
             count_word(b),
             count_word(d),
             if b == 1 { "was" } else { "were" }
@@ -3036,7 +3069,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                     },
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
-                            format!("within {}, a quarter of the daily ATR, so no lower high", price(t))
+                            format!("within {} (a quarter of the average daily range), so no lower high", price(t))
                         }
                         None => "no lower high".to_string(),
                     },
@@ -3370,14 +3403,14 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases.".into(),
         0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases.", count_word(n)),
         _ if k == n => format!(
-            "Every signal in the tables went against its own history ({s} mostly moved the other way): they describe the chart, not the odds."
+            "After most earlier cases of every signal in the tables, {s} moved the other way: they describe the chart, not the odds."
         ),
         1 => format!(
-            "{of_n}, one went against its own history: after most earlier cases of {}, {s} moved the other way.",
+            "{of_n}, one was mostly wrong before: after most earlier cases of {}, {s} moved the other way.",
             against[0]
         ),
         2 | 3 => format!(
-            "{of_n}, {} went against their own history: after most earlier cases of {}, {s} moved the other way.",
+            "{of_n}, {} were mostly wrong before: after most earlier cases of {}, {s} moved the other way.",
             count_word(k),
             crate::fmt::and_list(&against)
         ),
@@ -3390,8 +3423,8 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
                 m => format!("{} went their way", count_word(m)),
             };
             format!(
-                "{of_n}, {} went against their own history (after most of their earlier cases {s} moved the other \
-                 way); {rest}.",
+                "{of_n}, {} were mostly wrong before (after most of their earlier cases {s} moved the other way); \
+                 {rest}.",
                 count_word(k)
             )
         }
@@ -3523,11 +3556,11 @@ pub fn macro_reason(
             );
             match moved {
                 Some(d) if *months <= 1 => format!(
-                    "{head} may miss a policy step: the 2-year yield has moved {}{:.2} points since",
+                    "{head} may miss a rate change: the 2-year yield has moved {}{:.2} points since",
                     if *d < 0.0 { "\u{2212}" } else { "+" },
                     d.abs()
                 ),
-                _ => format!("{head} is {months} months old and may miss a policy step"),
+                _ => format!("{head} is {months} months old and may miss a rate change"),
             }
         }
         other => crate::narrative::format::unavailable_text(other),

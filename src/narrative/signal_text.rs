@@ -486,7 +486,7 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
 
         // E2
         Branch::E2TooFewDips => {
-            "Too few 3-day dips yet to judge absorption ({k} confirmed since {window_start}).".into()
+            "Too few 3-day dips yet to judge dip buying ({k} confirmed since {window_start}).".into()
         }
         Branch::E2Absorbed { all: true } => {
             "Each of the last {k} 3-day dips ({dip_dates}) bottomed higher ({dip_lows}) and was bought back to \
@@ -499,8 +499,8 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
                 .into()
         }
         Branch::E2Undercut => {
-            "The latest 3-day dip undercut the prior one ({l_k} below {l_k1}), so dips are no longer absorbed \
-             at higher levels."
+            "The latest 3-day dip undercut the prior one ({l_k} below {l_k1}), so dips no longer bottom \
+             higher."
                 .into()
         }
         Branch::E2Mixed => {
@@ -570,19 +570,19 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
             match r.branch {
                 Branch::F1Reclaim => format!(
                     "In one {{leg_days}}-session leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) %S reclaimed \
-                     {{n_reclaimed}} stacked {lv} ({{levels}}) {held_of}."
+                     {{n_reclaimed}} price {lv} ({{levels}}) {held_of}."
                 ),
                 Branch::F1Lost => format!(
                     "In one {{leg_days}}-session down-leg from {{leg_start}} ({{leg_pct}}, {{leg_atr}} ATR) %S lost \
-                     {{n_reclaimed}} stacked {lv} ({{levels}}) {below_of}."
+                     {{n_reclaimed}} price {lv} ({{levels}}) {below_of}."
                 ),
                 Branch::F1NoReclaim => format!(
                     "There is no multi-level reclaim on the daily chart: the {{leg_days}}-session leg from {{leg_start}} \
-                     ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} stacked {lv} {holds_of}."
+                     ({{leg_pct}}, {{leg_atr}} ATR) crossed {{n_reclaimed}} price {lv} {holds_of}."
                 ),
                 _ => format!(
                     "There is no impulsive multi-level reclaim on the daily chart: the latest {} from {{leg_start}} \
-                     spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} stacked {lv}.",
+                     spans {{leg_days}} sessions and {{leg_atr}} ATR ({{leg_pct}}), crossing {{n_reclaimed}} price {lv}.",
                     if r.tagged("direction") == Some(LegDirection::Down) { "down-leg" } else { "up-leg" }
                 ),
             }
@@ -711,14 +711,14 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         Branch::A2DownLadder => {
             "%B is {spy_ext} above its 40-week average ({spy_ext_pct:pctile} percentile over 5 years) \
              while mid caps beat large ({roc13_mid}) and small beat mid ({roc13_small}) over 13 weeks, \
-             so capital is moving down the cap ladder."
+             so money is moving toward smaller companies."
                 .into()
         }
         Branch::A2UpLadder => {
-            "Capital is moving up the cap ladder (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks).".into()
+            "Money is moving toward larger companies (mid/large {roc13_mid}, small/mid {roc13_small} over 13 weeks).".into()
         }
         Branch::A2NoRotation => {
-            "There is no clear rotation down the cap ladder yet: %B is {spy_ext} from its 40-week average \
+            "There is no clear move toward smaller companies yet: %B is {spy_ext} from its 40-week average \
              ({spy_ext_pct:pctile} percentile over 5 years), mid/large {roc13_mid}, small/mid {roc13_small} \
              over 13 weeks."
                 .into()

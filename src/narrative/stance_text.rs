@@ -216,7 +216,7 @@ pub fn stop_out_of_reach(e: &Extended) -> bool {
 
 /// "The score (−0.62) reads short, but there is no short here: the nearest level that would
 /// prove a short wrong, a 3-day close above … (160.78), is 55% above the last 3-day close …, 6.8
-/// times the 3-day ATR, where a trade's stop sits within three; a new, lower daily swing high
+/// times the average 3-day range, where a stop usually sits within three; a new, lower daily swing high
 /// would give a nearer one."
 fn far_words(e: &Extended, score: f64, word: &str) -> String {
     let l = &e.level;
@@ -226,7 +226,7 @@ fn far_words(e: &Extended, score: f64, word: &str) -> String {
         Trigger::CloseBelow => "a new, higher daily swing low",
     };
     format!(
-        "The score ({}) reads {word}, but there is no {word} here: the nearest level that would prove a {word} wrong, {}, is {}, {:.1} times the {tf} ATR, where a trade's stop sits within {}; {nearer} would give a nearer one.",
+        "The score ({}) reads {word}, but there is no {word} here: the nearest level that would prove a {word} wrong, {}, is {}, {:.1} times the average {tf} range, where a stop usually sits within {}; {nearer} would give a nearer one.",
         signed(score, 2),
         break_phrase(l),
         distance(e),
@@ -258,7 +258,7 @@ fn tf_words(b: InvalidationBasis) -> &'static str {
 }
 
 /// "its stop, a weekly close above the … (144.30), is 42% above the last weekly close (101.40),
-/// 4.5 times the weekly ATR away; a trade's stop sits within three. The short becomes a trade at a weekly
+/// 4.5 times the average weekly range away; a stop usually sits within three. The short becomes a trade at a weekly
 /// close at or above 115.70, or once price forms a new, lower daily swing high."
 fn extended_words(e: &Extended, word: &str) -> String {
     let l = &e.level;
@@ -268,7 +268,7 @@ fn extended_words(e: &Extended, word: &str) -> String {
         Trigger::CloseBelow => ("at or below", "price makes a new, higher daily swing low"),
     };
     format!(
-        "its stop, {}, is {}, {:.1} times the {tf} ATR away; a trade's stop sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
+        "its stop, {}, is {}, {:.1} times the average {tf} range away; a stop usually sits within {}. The {word} becomes a trade at a {} {at} {}, or once {nearer}.",
         break_phrase(l),
         distance(e),
         e.atrs,

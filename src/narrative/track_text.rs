@@ -44,7 +44,7 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
             let (what, val) = match &e.versus {
                 Some(b) => (
                     format!("{symbol} against {b}"),
-                    Box::new(|x: f64| format!("{} pp", crate::fmt::signed(x * 100.0, 1)))
+                    Box::new(|x: f64| format!("{} points", crate::fmt::signed(x * 100.0, 1)))
                         as Box<dyn Fn(f64) -> String>,
                 ),
                 None => (symbol.to_string(), Box::new(crate::fmt::pct) as Box<dyn Fn(f64) -> String>),
@@ -319,8 +319,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "Each week end{since} as the score read it (before the record check) and what followed; windows \
-         overlap, so independent cases are fewer than the counts."
+        "Each week end{since} as the score read it, and what followed; windows overlap, so independent \
+         cases are fewer than the counts."
     );
     let rare: Vec<String> = tr
         .horizon(CITED_WEEKS)

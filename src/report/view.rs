@@ -439,6 +439,8 @@ pub struct LagView {
     pub days: i64,
     /// Read from ALFRED vintages: each value counts from its vintage date (no fixed lag).
     pub vintages: bool,
+    /// The assumed publication date in calendar words ([`crate::narrative::method::lag_words`]).
+    pub words: String,
 }
 
 /// Weekly look-backs of the signals (SIGNALS.md) that a short file can cut.
@@ -917,6 +919,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 label: m.label.clone(),
                 days: m.release_lag_days,
                 vintages: m.has_vintages(),
+                words: crate::narrative::method::lag_words(m),
             })
             .collect(),
         history_cut: history_cut(a),

@@ -700,8 +700,8 @@ fn a_lower_high_is_never_labelled_h_and_says_when_overturned() {
         let v = format!("{h_last:.2}");
         let named = |p: &str| svg.lines().any(|l| l.trim().starts_with(&format!("{p} {v}")));
         // Once a close above the prior high overturned it, the note says it no longer counts
-        // and the chart calls it an undone lower high: never a plain "lower high", never "H".
-        let want = if overturned { "undone lower high" } else { "lower high" };
+        // and the chart calls it a cancelled lower high: never a plain "lower high", never "H".
+        let want = if overturned { "cancelled lower high" } else { "lower high" };
         assert!(named(want), "overturned {overturned}: the lower high {v} is not labelled '{want}'");
         if overturned {
             assert!(!named("lower high"), "the overturned lower high {v} is labelled as standing");

@@ -721,6 +721,9 @@ fn qqq_against_spy_speaks_of_relative_strength_not_size() {
         let lower = md.to_lowercase();
         for w in [
             "cap ladder",
+            "smaller companies",
+            "larger companies",
+            "company sizes",
             "small cap",
             "large cap",
             "small-cap",
@@ -805,7 +808,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "**Financing costs:** not assessed (the high-yield spread data supplied start in August 2023).",
         // A monthly policy rate is named by its month and publication (body9 review).
-        "the latest fed funds figure, May's average of 0.77%, published in June, may miss a policy step: the 2-year yield has moved +0.52 points since",
+        "the latest fed funds figure, May's average of 0.77%, published in June, may miss a rate change: the 2-year yield has moved +0.52 points since",
     ] {
         assert!(b.contains(want), "2022-06-17 lacks '{want}'");
     }
@@ -841,7 +844,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
         "That rebound was given back in full, to a new low.",
-        "(too gradual: 8.0 average daily ranges in 20 sessions; a leg that long needs 10)",
+        "(too gradual: 8.0 times the average daily range in 20 sessions; a leg that long needs 10)",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
     }
@@ -1094,7 +1097,7 @@ fn unassessed_reasons_and_inflation_words_hold_at_every_date() {
     for date in ["2012-11-16", "2020-03-20", "2025-12-12"] {
         let a = marketnote::analyze_note(&cfg, data.clone(), Some(d(date))).unwrap();
         let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
-        assert!(md.contains("Rotation along the cap ladder (no mid-cap data supplied)"), "{date}");
+        assert!(md.contains("Rotation between company sizes (no mid-cap data supplied)"), "{date}");
         assert!(!md.contains("data before"), "{date}: a missing early history read as the series'");
         for line in md.lines().filter(|l| l.starts_with("- **Inflation:** firming:")) {
             assert!(line.contains("up ") && !line.contains("down "), "{date}: {line}");
