@@ -54,6 +54,11 @@ fn is_missing(field: &[u8]) -> bool {
         || f.eq_ignore_ascii_case(b"#n/a")
 }
 
+/// The shortest default lag of a monthly series: 32 days after the month starts, 1 to 4 days
+/// after it ends (a monthly average such as FEDFUNDS is published on the next month's first
+/// business day).
+const MONTHLY_MIN_LAG: i64 = 32;
+
 /// The typical spacing of the observations, for the report.
 fn frequency(obs: &[MacroObs]) -> &'static str {
     if obs.len() < 2 {
@@ -267,6 +272,17 @@ pub fn parse_macro(bytes: &[u8], path: &Path, cfg: &MacroConfig) -> Result<(Macr
         });
     }
     let freq = frequency(&first_releases(&obs));
+    // A default lag meant for a daily series (`fed_funds` also reads DFF) would count a monthly
+    // average from the 2nd of its own month, before the month is over: a monthly file read
+    // without a configured lag counts each value from the next month at the earliest.
+    if vintages.is_empty() && cfg.release_lag_days.is_none() && freq == "monthly" && lag < MONTHLY_MIN_LAG {
+        lag = MONTHLY_MIN_LAG;
+        for o in &mut obs {
+            if let Some(r) = release_date(o.period, lag) {
+                o.release = us_release_calendar(&cfg.id, o.period, r);
+            }
+        }
+    }
     if freq == "monthly" {
         warnings.extend(missing_months(&first_releases(&obs), &missing_periods));
     }
@@ -560,6 +576,33 @@ mod tests {
         assert_eq!(r.warnings.len(), 1);
         assert_eq!(r.warnings[0].line, Some(3));
         assert!(r.warnings[0].message.starts_with("1 missing values"));
+    }
+
+    #[test]
+    fn a_monthly_file_is_never_counted_before_its_month_ends() {
+        // `fed_funds` defaults to one day (a daily DFF file); the monthly FEDFUNDS average read
+        // without a configured lag counts from early the next month, not from the 2nd.
+        let text = "DATE,FEDFUNDS\n2024-01-01,5.33\n2024-02-01,5.33\n2024-03-01,5.33\n";
+        let (s, _) = parse_macro(text.as_bytes(), Path::new("m.csv"), &cfg("fed_funds")).unwrap();
+        assert_eq!(s.release_lag_days, 32);
+        assert_eq!(s.obs[0].release, d(2024, 2, 2));
+        assert_eq!(s.obs[1].release, d(2024, 3, 4));
+        assert_eq!(
+            crate::narrative::method::lag_words(&s),
+            "32 days after the month starts (1 to 4 days after it ends)"
+        );
+        // A daily file keeps the one-day default.
+        let text = "DATE,DFF\n2024-01-02,5.33\n2024-01-03,5.33\n2024-01-04,5.33\n";
+        let (s, _) = parse_macro(text.as_bytes(), Path::new("m.csv"), &cfg("fed_funds")).unwrap();
+        assert_eq!(s.release_lag_days, 1);
+        assert_eq!(crate::narrative::method::lag_words(&s), "the next session");
+        // The unemployment rate's dates are Fridays: said so.
+        let text = "DATE,UNRATE\n2024-01-01,3.7\n2024-02-01,3.9\n2024-03-01,3.8\n";
+        let (s, _) = parse_macro(text.as_bytes(), Path::new("m.csv"), &cfg("unrate")).unwrap();
+        assert_eq!(
+            crate::narrative::method::lag_words(&s),
+            "the first Friday from 36 days after the month starts (5 to 8 days after it ends)"
+        );
     }
 
     #[test]

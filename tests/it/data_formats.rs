@@ -168,8 +168,10 @@ fn fred_legacy_monthly() {
     assert_eq!((r.first, r.last), (Some(d("1954-07-01")), Some(d("2017-06-01"))));
     assert_eq!(s.obs[0].value, 0.80);
     assert_eq!(s.obs[755].value, 1.04);
-    assert_eq!(s.release_lag_days, 1);
-    assert_eq!(s.obs[0].release, d("1954-07-02"));
+    // `fed_funds` defaults to one day (a daily DFF file); a monthly average read without a
+    // configured lag counts from after its month (32 days from its start), never from the 2nd.
+    assert_eq!(s.release_lag_days, 32);
+    assert_eq!(s.obs[0].release, d("1954-08-02"));
     assert_eq!(s.label, "fed_funds");
 }
 
