@@ -474,6 +474,25 @@ const LATE_RELEASES: &[(&[&str], &str, &str)] = &[
     (&["cpi", "core_cpi"], "2025-11-01", "2025-12-18"),
 ];
 
+/// How [`us_release_calendar`] moves a series' dates past its fixed lag, in words for the note's
+/// list of publication delays ("then the first Friday after, when jobs reports come out"), so
+/// the delay stated is the one the counted dates show. None for a series the calendar leaves at
+/// its lag (or whose lag is configured, which the calendar does not touch).
+pub fn release_calendar_words(id: &str, lag_configured: bool) -> Option<&'static str> {
+    if lag_configured {
+        return None;
+    }
+    let late = LATE_RELEASES.iter().any(|(ids, _, _)| ids.contains(&id));
+    match (matches!(id, "unrate" | "ahe"), late) {
+        (true, true) => {
+            Some("then the first Friday on or after, when jobs reports come out, or a known later release")
+        }
+        (true, false) => Some("then the first Friday on or after, when jobs reports come out"),
+        (false, true) => Some("or a known later release"),
+        (false, false) => None,
+    }
+}
+
 /// The release date of a well-known series under its default lag, with what is known of the US
 /// release calendar: the Employment Situation (`unrate`, `ahe`) comes out on a Friday, so its
 /// date is the first Friday on or after `rolled` (the period plus the default lag, on a
