@@ -42,6 +42,29 @@ pub fn pct(x: f64) -> String {
     format!("{}%", signed(x * 100.0, 1))
 }
 
+/// The note's one convention for how far a level is from a close: measured from the close, as a
+/// share of the close, `(level − close) / close`; positive when the level is above the close.
+/// Every distance to a level the note states (lead, title, Risk table, 3-day section, checklist,
+/// the stance's watch and far-stop words) comes from here, so one level never reads as two
+/// numbers ("59% above the close" here, "close 37% below" there).
+pub fn level_from_close(close: f64, level: f64) -> f64 {
+    (level - close) / close
+}
+
+/// A level's distance from the close in words, by [`level_from_close`]: "59% above the close",
+/// "0.9% below the close", "within 0.1% of the close" (under 0.05%). `close` names the close
+/// ("the close", "the last 3-day close").
+pub fn level_from_close_words(close: f64, level: f64, what: &str) -> String {
+    let d = level_from_close(close, level);
+    if !d.is_finite() {
+        return format!("n/a from {what}");
+    }
+    if d.abs() < 0.0005 {
+        return format!("within 0.1% of {what}");
+    }
+    format!("{} {} {what}", pct_abs(d), if d > 0.0 { "above" } else { "below" })
+}
+
 /// A fraction as an unsigned percent, 1 dp (0 dp from 10%): 0.051 → "5.1%", 0.128 → "13%".
 pub fn pct_abs(x: f64) -> String {
     let v = (x * 100.0).abs();

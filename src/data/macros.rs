@@ -490,6 +490,13 @@ const LATE_RELEASES: &[(&[&str], &str, &str)] = &[
     (&["cpi", "core_cpi"], "2025-11-01", "2025-12-18"),
 ];
 
+/// Whether [`us_release_calendar`] moves some of a series' dates to a known late release
+/// (see [`LATE_RELEASES`]), so the note's list of assumed publication dates can say so. False
+/// for a series whose lag is configured (the calendar does not touch it).
+pub fn has_known_late_releases(id: &str, lag_configured: bool) -> bool {
+    !lag_configured && LATE_RELEASES.iter().any(|(ids, _, _)| ids.contains(&id))
+}
+
 /// The release date of a well-known series under its default lag, with what is known of the US
 /// release calendar: the Employment Situation (`unrate`, `ahe`) comes out on a Friday, so its
 /// date is the first Friday on or after `rolled` (the period plus the default lag, on a

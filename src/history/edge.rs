@@ -86,8 +86,9 @@ pub struct TrackEdge {
     /// (signed the stance's way: positive means the stance did better); None for a neutral
     /// stance or without outcomes.
     pub stance_lead: Option<f64>,
-    /// Median forward return (relative when `versus`) of week ends with the note's stance and of
-    /// neutral week ends, as fractions; None for a neutral stance or without outcomes.
+    /// Median forward price return of the instrument itself (the trade is outright, whatever
+    /// `versus` is) after week ends with the note's stance and after neutral week ends, as
+    /// fractions; None for a neutral stance or without outcomes.
     pub medians: Option<(f64, f64)>,
     /// Earlier week ends with the note's stance and an outcome (None for a neutral stance).
     pub stance_cases: Option<usize>,
@@ -107,9 +108,12 @@ impl TrackEdge {
         let rel = tr.versus.is_some() && h.rank_corr_relative.is_some();
         let rho = if rel { h.rank_corr_relative? } else { h.rank_corr_price? };
         // A median of fewer than MIN_CASES outcomes says nothing either way: no comparison.
+        // The stance's own record is judged on the instrument's own forward return: a long or
+        // short is an outright trade in it, the benchmark is context (issue 12: a short judged
+        // against SPY while the trade is outright). The rank correlation above stays relative.
         let median = |k: StanceKind| {
             let o = h.by_stance.iter().find(|s| s.stance == k)?;
-            let out = if rel { o.relative.as_ref()? } else { &o.price };
+            let out = &o.price;
             out.median.filter(|_| out.count >= MIN_CASES)
         };
         let medians = match stance {
@@ -118,13 +122,7 @@ impl TrackEdge {
         };
         let stance_cases = match stance {
             StanceKind::Neutral => None,
-            k => Some(h.by_stance.iter().find(|s| s.stance == k).map_or(0, |o| {
-                if rel {
-                    o.relative.as_ref().map_or(0, |r| r.count)
-                } else {
-                    o.price.count
-                }
-            })),
+            k => Some(h.by_stance.iter().find(|s| s.stance == k).map_or(0, |o| o.price.count)),
         };
         let sign = if stance == StanceKind::Long { 1.0 } else { -1.0 };
         let stance_lead = medians.map(|(m, n)| sign * (m - n));

@@ -631,7 +631,10 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkMomentumWaveFlip), false) => "weekly downside momentum is building".into(),
         (Some(S::D3ConsolidationHold), true) => match e1_well_above(r) {
             Some(d) => {
-                format!("price is well above its 3-day consolidation zone ({} over its top)", pct_abs(d))
+                format!(
+                    "price is well above its 3-day consolidation zone (its top {} below the last 3-day close)",
+                    pct_abs(d)
+                )
             }
             None => "price holds above its 3-day consolidation zone".into(),
         },
@@ -759,18 +762,7 @@ fn standing(l: &Invalidation, close: f64) -> Option<String> {
         );
     }
     let c = Some(close).filter(|c| c.is_finite())?;
-    Some(match gap(c, l.value) {
-        (side, Some(p)) => format!("close {p} {side}"),
-        (side, None) => format!("close {side} by less than 0.1%"),
-    })
-}
-
-/// Which side of `level` the close `c` is on, and how far ("4.2%"; None under 0.05%, which the
-/// note says as "by less than 0.1%"). One rule for the Risk table and the lead.
-fn gap(c: f64, level: f64) -> (&'static str, Option<String>) {
-    let d = c / level - 1.0;
-    let side = if c >= level { "above" } else { "below" };
-    (side, (d.abs() >= 0.0005).then(|| pct_abs(d)))
+    Some(crate::fmt::level_from_close_words(c, l.value, "the close"))
 }
 
 /// The status of a level in words: "holding" or "triggered on 2026-08-18".
@@ -905,6 +897,22 @@ fn tight_stop(a: &Analysis, l: &Invalidation) -> Option<f64> {
     let atr = *crate::indicators::atr(&a.daily.high, &a.daily.low, &a.daily.close, 14).last()?;
     let c = as_of_close(a);
     (atr.is_finite() && atr > 0.0 && c.is_finite() && (c - l.value).abs() <= atr).then_some(atr)
+}
+
+/// A neutral note's trigger level as [`level_phrase_in`] words it, with its distance from the
+/// close and "within a day's range" when it is as near as [`tight_stop`] calls a stop tight: the
+/// same test for a watch level as for a long's or short's stop.
+fn watch_phrase(a: &Analysis, l: &Invalidation) -> String {
+    let t = level_phrase_in(a, l);
+    if tight_stop(a, l).is_none() {
+        return t;
+    }
+    let d = crate::fmt::level_from_close(as_of_close(a), l.value);
+    let near = format!("{} away, within a day's range", pct_abs(d));
+    match t.strip_suffix(')') {
+        Some(head) => format!("{head}; {near})"),
+        None => format!("{t} ({near})"),
+    }
 }
 
 /// "a weekly close below 265.76 (the top of the weekly squeeze zone)", with the zone's top beside
@@ -1216,16 +1224,22 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                         None => format!("Signals lean {word}, but the record says wait"),
                     }
                 }
-                // A trade only after a long way: said plainly, with no level to wait for.
-                (_, Some(e), _, _) if stop_out_of_reach(e) => format!(
-                    "{prefix}no {} here, its stop {} away",
-                    idea.clone().unwrap_or_else(|| "trade".into()),
-                    crate::fmt::pct_abs(e.level.value / e.as_of_close.0 - 1.0)
-                ),
+                // A trade only after a long way: the title states the idea and why there is no
+                // trade; the far stop's distance is the lead's (a title is no place for it).
+                (_, Some(e), _, _) if stop_out_of_reach(e) => {
+                    let word = idea.clone().unwrap_or_else(|| "trade".into());
+                    let moved = if e.level.value > e.as_of_close.0 { "fallen" } else { "risen" };
+                    match &v.role {
+                        Some(r) => {
+                            format!("{} lean {word}, but have {moved} too far to trade", capitalise(r))
+                        }
+                        None => format!("Signals lean {word}, but price has {moved} too far to trade"),
+                    }
+                }
                 (_, Some(e), _, _) => format!(
                     "{prefix}{} on hold, its stop {} away",
                     idea.clone().unwrap_or_else(|| "trade".into()),
-                    crate::fmt::pct_abs(e.level.value / e.as_of_close.0 - 1.0)
+                    crate::fmt::pct_abs(crate::fmt::level_from_close(e.as_of_close.0, e.level.value))
                 ),
                 (_, _, Some(l), _) => format!(
                     "{prefix}{} on hold, {}",
@@ -1260,12 +1274,10 @@ fn as_of_close(a: &Analysis) -> f64 {
     a.daily.close.last().copied().unwrap_or(f64::NAN)
 }
 
-/// "4.2% above it": where the as-of close stands against a price level.
+/// "4.2% below the close": a price level's distance from the as-of close
+/// ([`crate::fmt::level_from_close`], the note's one convention).
 fn from_close(a: &Analysis, l: &Invalidation) -> String {
-    match gap(as_of_close(a), l.value) {
-        (side, Some(p)) => format!("{p} {side} it"),
-        (side, None) => format!("{side} it by less than 0.1%"),
-    }
+    crate::fmt::level_from_close_words(as_of_close(a), l.value, "the close")
 }
 
 /// The lead's reasons as one list, a repeated leading "price" said once ("price has reclaimed
@@ -1373,11 +1385,10 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 // One close: the distance is measured from the as-of close; a stop within one
                 // daily average range is called tight.
                 Some(l) => out.push(format!(
-                    "It is wrong on {}; {s} closed at {} on {}, {}{}.",
+                    "It is wrong on {}, {} ({}){}.",
                     level_phrase_in(a, l),
-                    price(as_of_close(a)),
-                    date(a.as_of),
                     from_close(a, l),
+                    price(as_of_close(a)),
                     tight_stop(a, l).map_or_else(String::new, |atr| format!(
                         ": a tight stop, inside the average daily range ({}), so a normal day could trigger it",
                         price(atr)
@@ -1452,7 +1463,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     restore = ww.restore;
                 }
                 None => out.push(format!(
-                    "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the short and long thresholds.",
+                    "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the two thresholds.",
                     if nr == 1 { "points" } else { "point" },
                     signed(st.score, 2)
                 )),
@@ -1528,16 +1539,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let levels = match (up_l, down_l) {
                 (Some(u), Some(d)) => Some(format!(
                     "{} would favour a long, {} a short",
-                    level_phrase_in(a, u),
-                    level_phrase_in(a, d)
+                    watch_phrase(a, u),
+                    watch_phrase(a, d)
                 )),
                 (Some(u), None) => Some(match &waits {
-                    Some(w) => format!("{} would favour a long; a {w}", level_phrase_in(a, u)),
-                    None => format!("{} would favour a long", level_phrase_in(a, u)),
+                    Some(w) => format!("{} would favour a long; a {w}", watch_phrase(a, u)),
+                    None => format!("{} would favour a long", watch_phrase(a, u)),
                 }),
                 (None, Some(d)) => Some(match &waits {
-                    Some(w) => format!("{} would favour a short; a {w}", level_phrase_in(a, d)),
-                    None => format!("{} would favour a short", level_phrase_in(a, d)),
+                    Some(w) => format!("{} would favour a short; a {w}", watch_phrase(a, d)),
+                    None => format!("{} would favour a short", watch_phrase(a, d)),
                 }),
                 (None, None) => None,
             };
@@ -1559,13 +1570,26 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     // stance's earlier week ends, the record that bears on the trade (the score's rank
     // correlation is in the track record section).
     if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
-        out.push(own_record_line(a, v, c));
+        let mut t = own_record_line(a, v, c);
+        // The score's rank correlation is said under a long or short as under a neutral note when
+        // it gives no reason to trust the score's ranking (one caveat, every stance).
+        if let Some(e) = edge.as_ref().filter(|e| {
+            matches!(e.link, edge::RankLink::Against | edge::RankLink::WeakAgainst | edge::RankLink::None)
+        }) {
+            t = match t.strip_suffix(", so conviction is low.") {
+                // A record too short to judge already ends on low conviction: the rank
+                // correlation joins it as the second reason.
+                Some(head) => format!("{head}, and {}, so conviction is low.", track_text::rank_clause(e)),
+                None => format!("{t} {}", track_text::rank_caveat(e)),
+            };
+        }
+        out.push(t);
     } else if let Some(e) = edge {
         let mut t = track_text::track_sentence(&e, s, st.stance);
         if record_against {
             let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
                 // One close: the stop's distance from the as-of close.
-                .map(|(l, _)| (price(l.value), as_of_close(a) / l.value - 1.0));
+                .map(|(l, _)| (price(l.value), crate::fmt::level_from_close(as_of_close(a), l.value)));
             verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
         } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
             t = format!("{}; conviction is low.", t.trim_end_matches('.'));
@@ -1879,8 +1903,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     "Weekly momentum has been expanding upward since the week of {}, too long ago to count as a fresh turn",
                     date(f)
                 ),
-                (_, Some(f), Some(c)) if recent => format!(
+                (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => format!(
                     "Weekly momentum turned up in the week of {}, but after only {} of contraction, not a long one",
+                    date(f),
+                    weeks(c)
+                ),
+                // A turn after a long enough contraction that has since narrowed to fewer than
+                // two expanding histograms: said as that, not as a short contraction.
+                (_, Some(f), Some(c)) if recent => format!(
+                    "Weekly momentum turned up in the week of {} after {} of contraction, but fewer than two of the \
+                     three weekly MACD histograms are still expanding",
                     date(f),
                     weeks(c)
                 ),
@@ -1945,12 +1977,11 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             t
         }
         Some(S::D3MomentumMirror) => {
-            // "In step with the weekly" only when the weekly momentum signal itself points up.
+            // The order of the 3-day and weekly turns comes from their dates, never assumed.
+            if r.state == State::Bullish {
+                return e4_turn_words(a, r);
+            }
             let t = match r.state {
-                State::Bullish if state(a, ids::D4) == State::Bullish => {
-                    "3-day momentum is turning up, in step with the weekly"
-                }
-                State::Bullish => "3-day momentum is turning up, ahead of the weekly",
                 State::Bearish => "3-day momentum is falling",
                 _ => "3-day momentum gives no clear signal",
             };
@@ -2438,7 +2469,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     // The one rebound F2's sentence just named ("the rebound inside it"): said of it directly.
     if let (true, 1, DailyWindow::Other { up: true, inside: true, .. }) = (falling, k, win) {
         let gave = if avg > 1.0 {
-            "was given back in full, to a new low".to_string()
+            "was given back in full and more, below where it began".to_string()
         } else {
             format!("has lost {:.0}% of its gain", avg * 100.0)
         };
@@ -2456,10 +2487,13 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
             _ => "rebounds were partly given back",
         };
         let gave = match (k, avg > 1.0) {
-            (1, true) => "the one rebound was given back in full, to a new low".to_string(),
+            (1, true) => "the one rebound was given back in full and more, below where it began".to_string(),
             (1, false) => format!("the one rebound lost {:.0}% of its gain", avg * 100.0),
             (k, true) => {
-                format!("{} rebounds were given back in full on average, to new lows", count_word(k))
+                format!(
+                    "{} rebounds were given back in full and more on average, below where they began",
+                    count_word(k)
+                )
             }
             (k, false) => {
                 format!("{} rebounds lost {:.0}% of their gain on average", count_word(k), avg * 100.0)
@@ -2483,6 +2517,38 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
         if k == 1 { "dip" } else { "dips" },
         if k == 1 { "" } else { " on average" }
     )
+}
+
+/// The Rates line when B1 is not assessed because the monthly fed funds figure is stale
+/// (`B1Stale`): the 2-year yield's own level and three-month move, which need no policy rate, its
+/// gap to that last figure as a fact, and what is not assessed and why. None for any other
+/// signal or branch.
+pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
+    if r.id != ids::B1 || r.branch != crate::signals::Branch::B1Stale {
+        return None;
+    }
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    let (y, spread) = (n("dgs2")?, n("spread")?);
+    let mut t = format!("the 2-year yield is {y:.2}%");
+    if let Some(d) = n("d2y_63") {
+        if d.abs() < 0.005 {
+            t.push_str(", unchanged in three months");
+        } else {
+            t.push_str(&format!(
+                ", {} {:.2} points in three months",
+                if d > 0.0 { "up" } else { "down" },
+                d.abs()
+            ));
+        }
+    }
+    let side = if spread >= 0.0 { "above" } else { "below" };
+    t.push_str(&format!(
+        ", {:.2} points {side} fed funds ({}); that figure may be stale: the gap is not assessed",
+        spread.abs(),
+        policy_rate_words(a, r)?
+    ));
+    t.push('.');
+    Some(t)
 }
 
 /// A macro signal's line in Macro Backdrop, in plain words (None keeps the signal's sentence).
@@ -2522,7 +2588,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 _ if d3.is_some_and(|d| d <= -0.15) => "unemployment is falling",
                 _ => "unemployment is steady",
             };
-            let mut t = format!("{verdict}: {u:.1}% in {}", month().unwrap_or_default());
+            // The reading is as of its month, said with the verdict (in a crash week February's
+            // "steady" is February's, not the week's).
+            let mut t = match month() {
+                Some(m) => format!("{verdict} as of {m}: {u:.1}%"),
+                None => format!("{verdict}: {u:.1}%"),
+            };
             if let Some(d) = d3 {
                 t.push_str(&format!(", {}", moved(d, "in three months")));
             }
@@ -2879,10 +2950,11 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             (Some(e), _) => format!(" ended on {}", date(e)),
             _ => String::new(),
         };
+        // The band's edge as a distance from the close (the note's one convention).
         let side = if c >= *hi {
-            format!("{} above its top", pct_abs(c / hi - 1.0))
+            format!("above it, its top {}", crate::fmt::level_from_close_words(c, *hi, "the close"))
         } else if c < *lo {
-            format!("{} below its bottom", pct_abs(1.0 - c / lo))
+            format!("below it, its bottom {}", crate::fmt::level_from_close_words(c, *lo, "the close"))
         } else {
             "inside it".to_string()
         };
@@ -2914,13 +2986,65 @@ fn d1_level(a: &Analysis, mut t: String) -> String {
     t
 }
 
-/// How far the last 3-day close is above the zone top (a fraction) when E1 holds bullish and
-/// that is more than [`WELL_ABOVE`]: a close that far up is no test of the zone, so the note says
-/// "well above" rather than "holds above".
+/// How far the zone top is below the last 3-day close (a fraction of that close, the note's one
+/// convention, [`crate::fmt::level_from_close`]) when E1 holds bullish and that is more than
+/// [`WELL_ABOVE`]: a close that far up is no test of the zone, so the note says "well above"
+/// rather than "holds above".
 fn e1_well_above(r: &SignalResult) -> Option<f64> {
     let (c, top) = (r.num("close")?, r.num("ztop")?);
-    let d = c / top - 1.0;
-    (r.id == ids::E1 && r.state == State::Bullish && top > 0.0 && d > WELL_ABOVE).then_some(d)
+    let d = -crate::fmt::level_from_close(c, top);
+    (r.id == ids::E1 && r.state == State::Bullish && c > 0.0 && d > WELL_ABOVE).then_some(d)
+}
+
+/// The date weekly momentum last turned up, when that turn is recent (D4's `flip_date` within
+/// twelve weeks, the window its Bullish state allows) and still standing (D4 not Bearish).
+fn weekly_turn_up(a: &Analysis) -> Option<NaiveDate> {
+    let r = find(a, ids::D4)?;
+    let recent = r.num("weeks_since_flip").is_some_and(|w| w.is_finite() && w <= 12.0);
+    (recent && r.state != State::Bearish).then(|| r.date("flip_date")).flatten()
+}
+
+/// 3-day momentum turning up (E4 Bullish), ordered against the weekly turn by the two dates:
+/// "3-day momentum turned up on 2025-09-08, after weekly momentum (week of 2025-08-15)."; when
+/// weekly momentum has not turned, that is said instead of an order.
+fn e4_turn_words(a: &Analysis, r: &SignalResult) -> String {
+    let t3 = r.date("turned_up_on");
+    let head = match t3 {
+        Some(d) => format!("3-day momentum turned up on {}", date(d)),
+        None => "3-day momentum is turning up".to_string(),
+    };
+    match (t3, weekly_turn_up(a)) {
+        // A weekly bar is dated by its last session: a 3-day turn within its five sessions is the same week.
+        (Some(d), Some(w)) if d <= w && d > w - chrono::Duration::days(7) => {
+            format!("{head}, in the same week as weekly momentum ({}).", date(w))
+        }
+        (Some(d), Some(w)) if d < w => format!("{head}, before weekly momentum (week of {}).", date(w)),
+        (_, Some(w)) => format!("{head}, after weekly momentum (week of {}).", date(w)),
+        (_, None) => format!("{head}; weekly momentum has not turned up."),
+    }
+}
+
+/// Weekly momentum (D4) held Neutral although it turned up recently, because the contraction
+/// before the turn was too short: "turned up in the week of 2025-12-05, after only five weeks of
+/// contraction" (the checklist says "turned up after only five weeks of contraction", the week
+/// being the Weekly section's). The Weekly section's fact, for the checklist; None otherwise.
+fn d4_short_turn(r: &SignalResult) -> Option<String> {
+    if r.id != ids::D4 || r.state != State::Neutral {
+        return None;
+    }
+    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
+    // A turn needs its date (the Weekly section names the week; the checklist keeps to the count).
+    r.date("flip_date")?;
+    let c = n("contraction_len")? as usize;
+    let recent = n("weeks_since_flip").is_some_and(|w| w <= 12.0);
+    let eu = n("n_eu").unwrap_or(0.0) as usize;
+    match (recent, c < crate::signals::weekly::D4_MIN_CONTRACTION) {
+        (true, true) => Some(format!("turned up after only {} of contraction", weeks(c))),
+        (true, false) if eu < 2 => {
+            Some(format!("turned up after {} of contraction, no longer broad", weeks(c)))
+        }
+        _ => None,
+    }
 }
 
 /// Beyond this fraction above the 3-day zone top, price is "well above" the zone.
@@ -2949,9 +3073,9 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     }
     let mut t = if c > top {
         format!(
-            "The last complete 3-day bar closed at {}{bar}, {} above the consolidation zone ({zone})",
+            "The last complete 3-day bar closed at {}{bar}, above the consolidation zone ({zone}), its top {}",
             price(c),
-            pct_abs(c / top - 1.0)
+            crate::fmt::level_from_close_words(c, top, "that close")
         )
     } else if c >= lo {
         format!(
@@ -2960,9 +3084,9 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         )
     } else {
         format!(
-            "The last complete 3-day bar closed at {}{bar}, {} below the consolidation zone ({zone})",
+            "The last complete 3-day bar closed at {}{bar}, below the consolidation zone ({zone}), its bottom {}",
             price(c),
-            pct_abs(1.0 - c / lo)
+            crate::fmt::level_from_close_words(c, lo, "that close")
         )
     };
     t.push_str(match r.state {
@@ -3089,8 +3213,8 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                 // "no longer a lower high".
                 out.push(match r.date("overturn_date").filter(|_| verdict.is_empty()) {
                     Some(od) => format!(
-                        "Daily swings: the high of {} ({}) stayed under the prior high of {} ({}), but price \
-                         closed above {} on {}, so that lower high no longer counts.",
+                        "Daily swings: the {} high ({}) stayed under the {} high ({}), but a close above {} on \
+                         {} cancelled that lower high.",
                         date(hd),
                         price(h),
                         date(pd),
@@ -3115,7 +3239,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         let tb = r.date("t_b_date").map(date);
         let t = match (status, tb) {
             (Some(ObvStatus::NoRetest), Some(d)) => {
-                format!("OBV broke its support line on {d} and never came back to test it from below.")
+                format!("OBV broke its support line on {d} and has not retested it since.")
             }
             (Some(ObvStatus::Failed), Some(d)) => {
                 format!("OBV broke its support line on {d}, came back to test it from below and failed.")
@@ -3161,6 +3285,31 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
     out
 }
 
+/// When a risk signal backing the idea ran against its own history (the base-rate row the Risk
+/// table shows, and "What history says" names), the clause that says so: ", though after most
+/// earlier cases of “Daily OBV support line” IWM moved the other way (19 of 41 went its way)".
+/// Empty when neither did.
+fn risk_history_caveat(a: &Analysis) -> String {
+    let v = Voice::of(a);
+    let rows: Vec<BaseRateRow> = a
+        .base_rates
+        .iter()
+        .filter(|b| b.signal == ids::H1 || b.signal == ids::H2)
+        .filter_map(|b| base_rate_row(a, b, &v))
+        .filter(|r| !r.few && r.contradicts)
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!("“{}” went its way after only {} of {} earlier cases", r.signal, r.went_its_way, r.cases)
+        })
+        .collect();
+    format!(", though {}", and_list(&names))
+}
+
 fn cautions(a: &Analysis) -> Vec<String> {
     let st = &a.stance;
     let mut out = Vec::new();
@@ -3173,12 +3322,18 @@ fn cautions(a: &Analysis) -> Vec<String> {
             // Worded from the facts, not as a ban: a risk signal's own record may be thin.
             // Said from the idea's side: under a short, risk signals that fired down back it.
             "risk_triggered" => out.push(if st.stance == StanceKind::Short {
-                "Both risk signals have fired (a lower high and an OBV support break), on the short's side.".into()
+                format!(
+                    "Both risk signals have fired (a lower high and an OBV support break), on the short's side{}.",
+                    risk_history_caveat(a)
+                )
             } else {
                 "Both risk signals have fired (a lower high and an OBV support break): they do not support a long.".into()
             }),
             "risk_triggered_short" => out.push(if st.stance == StanceKind::Long {
-                "Both risk signals read up (a higher daily swing high and OBV above its rising support line), on the long's side.".into()
+                format!(
+                    "Both risk signals read up (a higher daily swing high and OBV above its rising support line), on the long's side{}.",
+                    risk_history_caveat(a)
+                )
             } else {
                 "Both risk signals read up (a higher daily swing high and OBV above its rising support line): they do not support a short.".into()
             }),
@@ -3294,10 +3449,15 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                                 return format!("{}: no recent zone", lower_first(&named));
                             }
                         }
+                        // Weekly momentum that turned up after too short a contraction is said as
+                        // the Weekly section says it (one fact), not as "unconfirmed".
+                        if let Some(t) = find(a, id).and_then(d4_short_turn).filter(|_| !short) {
+                            return format!("{}: {t}", lower_first(&named));
+                        }
                         // A 3-day close far over the zone is counted, but said as it is.
                         if let Some(d) = find(a, id).and_then(e1_well_above).filter(|_| !short) {
                             return format!(
-                                "{}: well above the zone ({} over its top)",
+                                "{}: well above the zone (its top {} below the last 3-day close)",
                                 lower_first(&named),
                                 pct_abs(d)
                             );

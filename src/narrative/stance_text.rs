@@ -3,7 +3,7 @@
 //! what would make it a trade again, and the checklist header. The stance returns facts (enums,
 //! numbers, dates); this module is the one place they are worded.
 
-use crate::fmt::{and_list, pct_abs, price, shares_m, signed};
+use crate::fmt::{and_list, price, shares_m, signed};
 use crate::signals::stance::{
     ids, Checklist, Extended, Frame, Invalidation, InvalidationBasis, Override, RiskSignal, Stance,
     StanceKind, Tick, Trigger, Watch, MAX_STOP_ATR,
@@ -240,13 +240,12 @@ fn far_words(e: &Extended, score: f64, word: &str) -> String {
 fn distance(e: &Extended) -> String {
     let l = &e.level;
     let (c, d) = e.as_of_close;
-    format!(
-        "{} {} the close of {} ({})",
-        pct_abs(l.value / c - 1.0),
-        if l.value > c { "above" } else { "below" },
+    let what = format!(
+        "the close of {} ({})",
         d.map_or_else(|| "the last session".to_string(), |d| d.to_string()),
-        price(c),
-    )
+        price(c)
+    );
+    crate::fmt::level_from_close_words(c, l.value, &what)
 }
 
 fn tf_words(b: InvalidationBasis) -> &'static str {

@@ -41,19 +41,12 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
     match (e.stance_lead, e.medians) {
         (Some(d), Some((m, n))) if d < 0.0 => {
             let word = stance.word().to_lowercase();
-            let (what, val) = match &e.versus {
-                Some(b) => (
-                    format!("{symbol} against {b}"),
-                    Box::new(|x: f64| format!("{} points", crate::fmt::signed(x * 100.0, 1)))
-                        as Box<dyn Fn(f64) -> String>,
-                ),
-                None => (symbol.to_string(), Box::new(crate::fmt::pct) as Box<dyn Fn(f64) -> String>),
-            };
+            // The stance's medians are the instrument's own returns (the trade is outright).
             format!(
-                "{base} The record argues against the {word}: after earlier {word} week ends {what} moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
-                val(m),
+                "{base} The record argues against the {word}: after earlier {word} week ends {symbol} itself moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
+                crate::fmt::pct(m),
                 e.weeks,
-                val(n)
+                crate::fmt::pct(n)
             )
         }
         // Too few earlier week ends of this stance to compare: say so rather than nothing.
@@ -209,12 +202,34 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
     };
     let tail = match (e.link, e.shown) {
         (RankLink::Against | RankLink::WeakAgainst | RankLink::None, _) => {
-            ", so read it as a description, not a forecast".to_string()
+            ": a description, not a forecast".to_string()
         }
         (_, false) => format!(", but earlier {word} weeks did no better than neutral ones"),
         (_, true) => String::new(),
     };
     format!("Since {y} {how} {what} (rank correlation {rho}){tail}.")
+}
+
+/// [`rank_sentence`] in brief, for a long or short lead that already gives the stance's own
+/// record: "Since 2011 a higher score has gone with slightly worse outcomes (rank correlation
+/// −0.10): a description, not a forecast." Only for a link that gives no reason to trust the
+/// ranking (the caller checks); [`rank_clause`] is its middle, for a sentence that has its own
+/// ending.
+pub fn rank_caveat(e: &TrackEdge) -> String {
+    format!("Since {} {}: a description, not a forecast.", e.since_year, rank_clause(e))
+}
+
+/// The rank correlation as a clause: "a higher score has gone with slightly worse outcomes (rank
+/// correlation −0.10)".
+pub fn rank_clause(e: &TrackEdge) -> String {
+    let how = match e.link {
+        RankLink::Against => "a higher score has gone with worse outcomes",
+        RankLink::WeakAgainst => "a higher score has gone with slightly worse outcomes",
+        RankLink::None => "the score has not told better from worse outcomes",
+        RankLink::WeakWith => "a higher score has gone with slightly better outcomes",
+        RankLink::With => "a higher score has gone with better outcomes",
+    };
+    format!("{how} (rank correlation {})", rho_text(e.rho))
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -275,6 +290,47 @@ pub struct TrackViewRow {
     pub rel_mean: String,
     /// Worst relative return (pp).
     pub rel_worst: String,
+    /// What the row says, every row alike ([`row_comment`]): "too few to judge", "the base
+    /// line", or how often the instrument went the stance's way against the neutral week ends.
+    pub comment: String,
+}
+
+/// The comment of one track-record row, worded the same way for every stance: a stance seen at
+/// fewer than [`TOO_FEW`] week ends is too few to judge; Neutral is the base line the others are
+/// read against; Long and Short say how often the instrument itself went their way (higher for
+/// a long, lower for a short: the trade is outright) against how often it did after neutral
+/// week ends.
+pub fn row_comment(
+    stance: StanceKind,
+    count: usize,
+    share_higher: Option<f64>,
+    neutral_higher: Option<f64>,
+    symbol: &str,
+) -> String {
+    if count == 0 {
+        return "no week ends".into();
+    }
+    if count < TOO_FEW {
+        return "too few to judge".into();
+    }
+    let (Some(h), Some(n)) = (share_higher, neutral_higher) else {
+        return "no outcome to compare".into();
+    };
+    let (way, own, base) = match stance {
+        StanceKind::Neutral => return "the base line".into(),
+        StanceKind::Long => ("higher", h, n),
+        StanceKind::Short => ("lower", 1.0 - h, 1.0 - n),
+    };
+    let verdict = match (own * 100.0).round().total_cmp(&(base * 100.0).round()) {
+        std::cmp::Ordering::Greater => "more often",
+        std::cmp::Ordering::Less => "less often",
+        std::cmp::Ordering::Equal => "as often",
+    };
+    format!(
+        "{symbol} {way} {:.0}% of the time, {verdict} than after neutral week ends ({:.0}%)",
+        own * 100.0,
+        base * 100.0
+    )
 }
 
 /// The template view of a track record.
@@ -283,6 +339,11 @@ pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
     let rows = tr
         .horizon(CITED_WEEKS)
         .map(|h| {
+            let neutral = h
+                .by_stance
+                .iter()
+                .find(|s| s.stance == StanceKind::Neutral)
+                .and_then(|s| s.price.share_higher);
             h.by_stance
                 .iter()
                 .map(|s| {
@@ -298,6 +359,7 @@ pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
                         rel_median: pp(r.and_then(|r| r.median)),
                         rel_mean: pp(r.and_then(|r| r.mean)),
                         rel_worst: pp(r.and_then(|r| r.worst)),
+                        comment: row_comment(s.stance, s.price.count, s.price.share_higher, neutral, symbol),
                     }
                 })
                 .collect()
@@ -322,26 +384,12 @@ fn track_intro(tr: &TrackRecord) -> String {
         "Each week end{since} as the score read it, and what followed; windows overlap, so independent \
          cases are fewer than the counts."
     );
-    let rare: Vec<String> = tr
-        .horizon(CITED_WEEKS)
-        .map(|h| {
-            h.by_stance
-                .iter()
-                .filter(|r| r.price.count > 0 && r.price.count < TOO_FEW)
-                .map(|r| format!("{} {}", super::count_word(r.price.count), stance_name(r.stance)))
-                .collect()
-        })
-        .unwrap_or_default();
     if let Some(r) = rank_rule(tr) {
         s.push(' ');
         s.push_str(&r);
     }
-    if !rare.is_empty() {
-        let list = crate::fmt::and_list(&rare);
-        let verb = if rare.len() == 1 && list.starts_with("one ") { "is" } else { "are" };
-        let noun = if verb == "is" { "week end" } else { "week ends" };
-        s.push_str(&format!(" {} {noun} {verb} too few to judge.", crate::signals::capitalise(&list)));
-    }
+    // Which stances are too rare to read is each row's comment ([`row_comment`]), said the same
+    // way for every row.
     s
 }
 

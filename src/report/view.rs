@@ -681,7 +681,17 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         if v.missing_input && collapsible(&v.id) {
             continue;
         }
-        if !v.available {
+        // A stale monthly policy rate leaves the gap unread, not the 2-year's own move: the
+        // line states what is assessable and says what is not.
+        let stale_rates = by_id.get(v.id.as_str()).and_then(|r| crate::narrative::rates_stale_sentence(r, a));
+        if let Some(text) = stale_rates.filter(|_| !v.available) {
+            macro_lines.push(MacroLine {
+                topic: topic.into(),
+                text: lower_first(&text),
+                state: v.state.clone(),
+                base_rates: Vec::new(),
+            });
+        } else if !v.available {
             macro_lines.push(MacroLine {
                 topic: topic.into(),
                 text: format!(
@@ -743,13 +753,15 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     let st = &a.stance;
     let count = |s: State| a.signals.iter().filter(|r| r.state == s).count();
     let (nb, nr, nn) = (count(State::Bullish), count(State::Bearish), count(State::Neutral));
+    let voice = crate::narrative::Voice::of(a);
     let contributions: Vec<ContributionView> = st
         .contributions
         .iter()
         .map(|c| ContributionView {
             id: c.id.to_string(),
-            // The signal's one reader-facing name (the same as in tables and checklist).
-            claim: crate::narrative::short_name(c.id, &crate::narrative::Voice::of(a)),
+            // The signal's reader-facing name for the state it is in (the same as in the base-rate
+            // tables and checklist), so a label never fights its state ("lag ending | bearish").
+            claim: crate::narrative::reading_name(a, c.id, c.state, &voice),
             group: crate::narrative::method::group_words(c.group),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),
@@ -919,7 +931,15 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 label: m.label.clone(),
                 days: m.release_lag_days,
                 vintages: m.has_vintages(),
-                words: crate::narrative::method::lag_words(m),
+                words: {
+                    let mut w = crate::narrative::method::lag_words(m);
+                    let configured =
+                        a.config.macros.iter().any(|c| c.id == m.id && c.release_lag_days.is_some());
+                    if crate::data::macros::has_known_late_releases(&m.id, configured) {
+                        w.push_str(", or the actual date of a release known to have come later");
+                    }
+                    w
+                },
             })
             .collect(),
         history_cut: history_cut(a),

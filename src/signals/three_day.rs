@@ -11,7 +11,7 @@
 //! | E1 `d3_consolidation_hold` | `zone_start` Date, `zone_end` Date, `zlo` Price, `ztop` Price, `zone_bars` Count, `breakdown_date` Date (the start of the latest run of closes under `zlo` after the zone, when there is one), `breakout_date` Date, `n` Count, `closes_above` Count, `undercut` Atr (signed: < 0 means lows stayed above `ztop`), `lead` Atr (signed), `close` Price, `atr` Price |
 //! | E2 `d3_higher_dip_absorption` | `window_start` Date, `k` Count, `dip_dates` Dates, `dip_lows` Prices, `absorbed` Count, `absorbed_ratio` Ratio, `max_recov` Count, `l_k` Price, `l_k1` Price, `provisional_dip_date` Date |
 //! | E3 `d3_volume_trend` | `vtrend` Pct, `vr` Ratio, `udv20` Ratio, `event_dates` Dates (event bars in the last 30), `vtrend_ex_events` Pct, `udv20_ex_events` Ratio |
-//! | E4 `d3_momentum_mirror` | `trough_date` Date, `trough_atr` Atr, `wave_end_date` Date, `fade_bars` Count, `cd_share` Pct, `faded` Text, `rising` Count, `falling` Count, `h_atr` Atr, `mirror` Text |
+//! | E4 `d3_momentum_mirror` | `trough_date` Date, `trough_atr` Atr, `wave_end_date` Date, `fade_bars` Count, `cd_share` Pct, `faded` Text, `rising` Count, `falling` Count, `turned_up_on` Date (first bar of the rising run), `h_atr` Atr, `mirror` Text |
 //!
 //! Flags: E1 `no_zone`, `no_breakout`; E2 `too_few_dips`, `provisional_dip`; E3
 //! `event_sensitive`; E4 `no_mirror`.
@@ -486,6 +486,11 @@ fn e4(input: &SignalInput, b: BarsView<'_>, phase: usize, mirror: bool) -> Signa
     res.push("faded", yes_no(faded));
     res.push_num("rising", rising as f64, Unit::Count);
     res.push_num("falling", falling as f64, Unit::Count);
+    // The bar the current run of rising histogram bars began on: the date of the 3-day turn, so
+    // the note orders it against the weekly turn by dates rather than by assumption.
+    if rising >= 1 {
+        res.push("turned_up_on", Ev::Date { v: b.date[t + 1 - rising] });
+    }
     res.push_num("h_atr", ht / atr_t, Unit::Atr);
     res.push("mirror", yes_no(mirror));
 

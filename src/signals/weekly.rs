@@ -33,6 +33,8 @@ use crate::indicators::{ad, atr, bandwidth, bbands, obv, rsi};
 use crate::resample::Timeframe;
 use chrono::{Datelike, NaiveDate};
 
+/// The weekly contraction D4 needs before a turn up counts (SIGNALS.md D4: contraction_len ≥ 8).
+pub const D4_MIN_CONTRACTION: usize = 8;
 const GROUP: &str = "weekly";
 const D1: &str = crate::signals::catalog::SignalId::WkCompressionClusterReclaim.as_str();
 const D1_CLAIM: &str = "weekly reclaim of the compression-band cluster";
@@ -837,7 +839,7 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         res.push_tag("macd_state", Tag::Macd(state));
         res.push_num("macd_state_weeks", weeks as f64, Unit::Count);
     }
-    if let Some(f) = flip.filter(|&f| n_eu >= 2 && cl >= 8 && t - f <= 12) {
+    if let Some(f) = flip.filter(|&f| n_eu >= 2 && cl >= D4_MIN_CONTRACTION && t - f <= 12) {
         let rec = if t - f <= 8 {
             1.0
         } else {

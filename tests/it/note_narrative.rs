@@ -281,6 +281,110 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             }
         }
 
+        // Issue 12 (lead10): one distance per level. Every price level the Risk table lists is
+        // stated as its distance from the as-of close, as a share of the close (one convention,
+        // `fmt::level_from_close`), and the old close-as-subject form ("close 37% below") is gone.
+        let close = *a.daily.close.last().unwrap();
+        let risk_rows: Vec<&str> = section(md, "Risk").lines().filter(|r| r.starts_with("| ")).collect();
+        for l in st.invalidation.iter().filter(|l| l.basis != "OBV") {
+            let v = marketnote::narrative::price(l.value);
+            let want = marketnote::fmt::level_from_close_words(close, l.value, "the close");
+            for row in risk_rows.iter().filter(|r| r.starts_with(&format!("| {v},"))) {
+                assert!(row.contains(&want), "{date}: Risk row '{row}' lacks '{want}'");
+            }
+            let lead = n.lead.join(" ");
+            if lead.contains(&format!("{v} (")) && lead.contains("the close") {
+                for (i, _) in lead.match_indices(&format!("{v} (")) {
+                    let rest = &lead[i..];
+                    let rest = &rest[..rest.find('.').map_or(rest.len(), |j| j)];
+                    if rest.contains("the close") && !rest.contains("the close of") {
+                        assert!(rest.contains(&want), "{date}: lead '{rest}' lacks '{want}'");
+                    }
+                }
+            }
+        }
+        for bad in ["(close ", "over its top", "ahead of the weekly", "to a new low"] {
+            assert!(!b.contains(bad), "{date}: '{bad}' in the body");
+        }
+        // A title states the idea, never a far stop's distance.
+        if let Some(e) = st.watch.as_ref().and_then(|w| w.extended.as_ref()) {
+            if marketnote::narrative::stance_text::stop_out_of_reach(e) {
+                assert!(!n.title.contains('%'), "{date}: far stop in the title: {}", n.title);
+            }
+        }
+        // Weekly momentum: the checklist says what the Weekly section says (a turn after too
+        // short a contraction is not "unconfirmed").
+        let weekly_turned = b.contains("Weekly momentum has expanded upward since the week of")
+            || b.contains("Weekly momentum turned up in the week of");
+        // (The checklist reads the same D4 facts; a contraction long enough with a broad turn is
+        // Bullish and "in place".)
+        if weekly_turned && d4.state == marketnote::signals::State::Neutral && idea != StanceKind::Short {
+            let structure = section(md, "Overall Structure");
+            let line = structure.lines().find(|l| l.contains("momentum")).unwrap_or("");
+            assert!(line.contains("eekly momentum: turned up after "), "{date}: {line}");
+        }
+        // 3-day momentum turning up is ordered against the weekly turn by the two dates.
+        let e4 = sig("d3_momentum_mirror");
+        if let (marketnote::signals::State::Bullish, Some(t3)) = (e4.state, e4.date("turned_up_on")) {
+            let recent = d4.num("weeks_since_flip").is_some_and(|w| w <= 12.0)
+                && d4.state != marketnote::signals::State::Bearish;
+            let text = b.lines().find(|l| l.contains("3-day momentum turned up on")).unwrap_or("");
+            match d4.date("flip_date").filter(|_| recent) {
+                Some(w) if t3 <= w - chrono::Duration::days(7) => {
+                    assert!(text.contains("before weekly"), "{date}: {text}")
+                }
+                Some(w) if t3 > w => assert!(text.contains("after weekly"), "{date}: {text}"),
+                Some(_) => assert!(text.contains("same week"), "{date}: {text}"),
+                None => assert!(text.contains("weekly momentum has not turned up"), "{date}: {text}"),
+            }
+        }
+        // Every track-record row carries its reading, the same way for every stance.
+        if let Some(t) = md.find("| Score read at the week end") {
+            for row in md[t..].lines().skip(2).take_while(|l| l.starts_with("| ")) {
+                let last = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+                assert!(
+                    !last.is_empty()
+                        && !last.starts_with(|c: char| c.is_ascii_digit() || c == '−' || c == '+'),
+                    "{date}: track row without a reading: {row}"
+                );
+            }
+        }
+        // Score-table labels come from the state: every contribution row is named as it reads.
+        let voice = marketnote::narrative::Voice::of(&a);
+        for c in &st.contributions {
+            let name = marketnote::narrative::reading_name(&a, c.id, c.state, &voice);
+            assert!(md.contains(&format!("| {name} | ")), "{date}: score row '{name}' ({:?})", c.state);
+        }
+        // A stale monthly policy rate hides nothing assessable: the 2-year's own level is said.
+        if b1.state == marketnote::signals::State::Unavailable && b1.flags.contains(&Flag::PolicyRateStale) {
+            let rates = b.lines().find(|l| l.contains("**Rates:**")).unwrap_or("");
+            assert!(
+                rates.contains("the 2-year yield is ") && rates.contains("not assessed"),
+                "{date}: {rates}"
+            );
+        }
+        // A neutral note's trigger level as near as a tight stop is called so.
+        if st.stance == StanceKind::Neutral {
+            let atr =
+                *marketnote::indicators::atr(&a.daily.high, &a.daily.low, &a.daily.close, 14).last().unwrap();
+            let lead = n.lead.join(" ");
+            for l in st.invalidation.iter().filter(|l| l.basis != "OBV" && (l.value - close).abs() <= atr) {
+                let v = marketnote::narrative::price(l.value);
+                if lead.contains(&format!(
+                    "close {} {v} (",
+                    if l.trigger == Trigger::CloseAbove { "above" } else { "below" }
+                )) {
+                    let i = lead.find(&format!("{v} (")).unwrap();
+                    let rest = &lead[i..];
+                    let rest = &rest[..rest.find(')').map_or(rest.len(), |j| j)];
+                    assert!(
+                        rest.contains("within a day's range"),
+                        "{date}: tight watch level not said: {rest}"
+                    );
+                }
+            }
+        }
+
         // The checklist header states the count of its ✓ items.
         let s = section(md, "Overall Structure");
         let header = s.lines().find(|l| !l.trim().is_empty()).unwrap();
@@ -807,8 +911,9 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let (b, m) = (body(&md).to_string(), method(&md));
     for want in [
         "**Financing costs:** not assessed (the high-yield spread data supplied start in August 2023).",
-        // A monthly policy rate is named by its month and publication (body9 review).
-        "the latest fed funds figure, May's average of 0.77%, published in June, may miss a rate change: the 2-year yield has moved +0.52 points since",
+        // A monthly policy rate is named by its month and publication (body9 review); when it
+        // is stale the 2-year's own level and move are still said (issue 12, lead10).
+        "**Rates:** the 2-year yield is 3.14%, up 1.20 points in three months, 2.37 points above fed funds (0.77%, May's average, published in June); that figure may be stale: the gap is not assessed.",
     ] {
         assert!(b.contains(want), "2022-06-17 lacks '{want}'");
     }
@@ -843,7 +948,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let b = body(&full("2022-09-30")).to_string();
     for want in [
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
-        "That rebound was given back in full, to a new low.",
+        "That rebound was given back in full and more, below where it began.",
         "(too gradual: 8.0 times the average daily range in 20 sessions; a leg that long needs 10)",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
@@ -989,10 +1094,16 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
                 assert!(lead.contains("a long") && lead.contains("a short"), "{date}: one-sided: {lead}");
             }
             k => {
-                // The stance's own record, not the score's rank correlation.
+                // The stance's own record, and (issue 12, lead10) the score's rank correlation
+                // as the neutral lead gives it whenever the ranking gives no reason to trust it.
                 if st.record.is_some() {
                     assert!(lead.contains("Its own record"), "{date}: {lead}");
-                    assert!(!lead.contains("rank correlation"), "{date}: {lead}");
+                    let untrusted = a
+                        .track_record
+                        .as_ref()
+                        .and_then(|t| marketnote::history::edge::TrackEdge::of(t, st.stance))
+                        .is_some_and(|e| !e.link.positive());
+                    assert_eq!(lead.contains("rank correlation"), untrusted, "{date}: {lead}");
                     seen_own += 1;
                 }
                 // A stop within one average daily range is called tight, and only then.
