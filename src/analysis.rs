@@ -185,13 +185,20 @@ pub fn add_history(a: &mut Analysis, walk: &history::Walk, tr: history::TrackRec
     }
 }
 
+/// Whether the record check reads `a`'s stance: on (`[signals] record_check`) and a long or a
+/// short. Only then can [`add_history`] change the stance or its levels (a vetoed idea is held
+/// at Neutral with a Neutral note's levels).
+pub fn record_check_applies(a: &Analysis) -> bool {
+    a.config.signals.record_check && a.stance.stance != crate::signals::stance::StanceKind::Neutral
+}
+
 /// The record check (SIGNALS.md §5, override 6; `[signals] record_check`, on by default): the
 /// score's long or short is checked against its own record in `walk`; a vetoed idea is held at
 /// Neutral (the levels become a Neutral note's), and one with too few earlier cases to judge
 /// stands at low conviction.
 fn record_check(a: &mut Analysis, walk: &history::Walk) {
-    use crate::signals::stance::{self, Conviction, RecordVerdict, StanceKind};
-    if !a.config.signals.record_check || a.stance.stance == StanceKind::Neutral {
+    use crate::signals::stance::{self, Conviction, RecordVerdict};
+    if !record_check_applies(a) {
         return;
     }
     let Some(check) = history::edge::record_check(a, walk, a.stance.stance) else {

@@ -46,11 +46,17 @@ pub fn analyze(
 }
 
 /// Stages 2 and 4 together, the same analysis and charts as [`analyze`] then [`charts`] (same
-/// bytes), in less wall time: with `base_rates`, the history walk, its track record and the
-/// `track` chart run beside every other chart (which read nothing the walk adds: not the base
-/// rates, the track record or the conviction it tempers; when the record check changes the
-/// stance, they are drawn again). Stage 3 ([`history`]) may run after
-/// this: no chart reads "Since the last note".
+/// bytes), in less wall time, each chart drawn once. With `base_rates`:
+/// - a neutral stance (or one the record check does not read, `record_check = false`) does not
+///   change after the walk: the history walk, its track record and the `track` chart run beside
+///   every other chart (which read nothing the walk adds: not the base rates, the track record
+///   or the conviction it tempers);
+/// - a long or short may be held at Neutral by its own record (SIGNALS.md §5, override 6), with a
+///   Neutral note's levels, which the price charts mark and the macro panels are coloured by; only
+///   the walk tells. The walk runs first (its week ends in parallel), then every chart, the
+///   `track` chart with them, from the stance the note publishes.
+///
+/// Stage 3 ([`history`]) may run after this: no chart reads "Since the last note".
 pub fn analyze_and_charts(
     cfg: &NoteConfig,
     dataset: Dataset,
@@ -60,6 +66,14 @@ pub fn analyze_and_charts(
 ) -> Result<(Analysis, Vec<Chart>)> {
     let mut a = crate::analyze(cfg, dataset, as_of)?;
     if !base_rates {
+        let c = charts(&a, theme)?;
+        return Ok((a, c));
+    }
+    if crate::analysis::record_check_applies(&a) {
+        let walk = crate::history::walk(&a);
+        let tr = crate::analysis::track_record_of(&a, &walk);
+        crate::analysis::add_history(&mut a, &walk, tr);
+        drop(walk);
         let c = charts(&a, theme)?;
         return Ok((a, c));
     }
@@ -74,13 +88,12 @@ pub fn analyze_and_charts(
     );
     let before = (a.stance.stance, a.stance.invalidation.clone());
     crate::analysis::add_history(&mut a, &walk, tr);
-    // The record check can hold the stance at Neutral; the charts mark the stance's levels and
-    // colour the macro panels by it, so they are drawn again from the stance the note publishes.
-    let drawn = if (a.stance.stance, &a.stance.invalidation) != (before.0, &before.1) {
-        charts(&a, theme)
-    } else {
-        drawn
-    };
+    if (a.stance.stance, &a.stance.invalidation) != (before.0, &before.1) {
+        // Not reached (only the record check changes the stance or its levels, and it did not
+        // apply); kept so a future rule that does cannot publish charts of another stance.
+        let c = charts(&a, theme)?;
+        return Ok((a, c));
+    }
     let mut drawn = drawn?;
     if let Some(t) = track? {
         crate::chart::insert_track(&mut drawn, t);

@@ -165,7 +165,7 @@ pub fn ordinal(n: i64) -> String {
 }
 
 /// Fills `{key}` / `{key:modifier}` placeholders of `template` from `evidence`.
-pub fn fill(template: &str, evidence: &[(String, Ev)]) -> String {
+pub fn fill(template: &str, evidence: &[(crate::signals::EvKey, Ev)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -338,13 +338,13 @@ mod tests {
 
     #[test]
     fn counts_agree_with_their_nouns() {
-        let ev = vec![("n".to_string(), num(1.0, Unit::Count)), ("z".to_string(), num(0.0, Unit::Count))];
+        let ev = vec![("n".into(), num(1.0, Unit::Count)), ("z".into(), num(0.0, Unit::Count))];
         assert_eq!(
             fill("only {n} weeks old, {z} of them strong", &ev),
             "only 1 week old, none of them strong"
         );
         assert_eq!(fill("{n} sessions; {n} weeksX; {z} weeks", &ev), "1 session; 1 weeksX; 0 weeks");
-        let two = vec![("n".to_string(), num(2.0, Unit::Count))];
+        let two = vec![("n".into(), num(2.0, Unit::Count))];
         assert_eq!(fill("{n} weeks, {n} of them", &two), "2 weeks, 2 of them");
     }
 
@@ -357,12 +357,12 @@ mod tests {
     #[test]
     fn fills_with_units_and_modifiers() {
         let ev = vec![
-            ("lag".to_string(), num(-0.2143, Unit::Pct)),
-            ("px".to_string(), num(246.1, Unit::Price)),
-            ("spread".to_string(), num(-0.4, Unit::Pp)),
-            ("rank".to_string(), num(0.72, Unit::Ratio)),
-            ("vol".to_string(), num(48_230_000.0, Unit::Shares)),
-            ("n".to_string(), num(3.0, Unit::Count)),
+            ("lag".into(), num(-0.2143, Unit::Pct)),
+            ("px".into(), num(246.1, Unit::Price)),
+            ("spread".into(), num(-0.4, Unit::Pp)),
+            ("rank".into(), num(0.72, Unit::Ratio)),
+            ("vol".into(), num(48_230_000.0, Unit::Shares)),
+            ("n".into(), num(3.0, Unit::Count)),
         ];
         assert_eq!(
             fill(
@@ -376,10 +376,10 @@ mod tests {
     #[test]
     fn plain_numbers_use_the_typographic_minus_and_no_negative_zero() {
         let ev = vec![
-            ("a".to_string(), num(-3.5612, Unit::Atr)),
-            ("b".to_string(), num(-0.001, Unit::Atr)),
-            ("c".to_string(), num(-68.2771, Unit::Ratio)),
-            ("d".to_string(), num(-2.0, Unit::Price)),
+            ("a".into(), num(-3.5612, Unit::Atr)),
+            ("b".into(), num(-0.001, Unit::Atr)),
+            ("c".into(), num(-68.2771, Unit::Ratio)),
+            ("d".into(), num(-2.0, Unit::Price)),
         ];
         assert_eq!(fill("{a} {b} {c} {d} {a:abs}", &ev), "−3.56 0.00 −68.277 −2.00 3.56");
     }

@@ -45,7 +45,7 @@ fn sig(
     state: State,
     strength: f64,
     template: &str,
-    ev: Vec<(&str, Ev)>,
+    ev: Vec<(&'static str, Ev)>,
 ) -> SignalResult {
     let mut s = SignalResult::new(id, group, claim, tf, Some(d(2025, 11, 28)));
     for (k, v) in ev {

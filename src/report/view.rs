@@ -530,7 +530,7 @@ fn signal_view(s: &SignalResult) -> SignalView {
         evidence: s
             .evidence
             .iter()
-            .map(|(k, v)| EvidenceView { key: k.clone(), value: format_ev(v, None) })
+            .map(|(k, v)| EvidenceView { key: k.to_string(), value: format_ev(v, None) })
             .collect(),
         flags: s.flags.iter().map(|f| f.as_str().to_string()).collect(),
         reason: s.reason.as_ref().map(crate::narrative::format::unavailable_text),

@@ -167,15 +167,18 @@ impl Precomputed {
     /// function of its bars, so the values do not depend on the thread count): at 1,000,000
     /// daily rows this took ~1 s on one core while the other waited.
     pub fn new(daily: &Bars, weekly: &Bars, three_day: [&Bars; 3]) -> Precomputed {
-        let (mut pre, daily_part) = rayon::join(
-            || Self::weekly_and_three_day(weekly, three_day),
-            || Self::daily_series(daily, weekly),
-        );
-        (
-            (pre.daily_obv, pre.daily_obv_scan5, pre.daily_vol_rank252),
-            (pre.daily_smas, pre.daily_atr14, pre.daily_pivot_highs5, pre.daily_pivot_lows5),
-        ) = daily_part;
-        pre
+        let (pre, d) =
+            rayon::join(|| Self::weekly_and_three_day(weekly, three_day), || DailySeries::of(daily, weekly));
+        Precomputed {
+            daily_atr14: d.atr14,
+            daily_obv: d.obv,
+            daily_pivot_highs5: d.pivot_highs5,
+            daily_pivot_lows5: d.pivot_lows5,
+            daily_obv_scan5: d.obv_scan5,
+            daily_vol_rank252: d.vol_rank252,
+            daily_smas: d.smas,
+            ..pre
+        }
     }
 
     /// The weekly and 3-day series of [`Precomputed::new`] (the daily ones left empty).
@@ -209,17 +212,25 @@ impl Precomputed {
             ..Precomputed::default()
         }
     }
+}
 
-    /// The daily series of [`Precomputed::new`], the independent ones side by side:
-    /// ((OBV, its scan at the week ends, volume rank), (averages, ATR, pivot highs, pivot lows)).
-    #[allow(clippy::type_complexity)]
-    fn daily_series(
-        daily: &Bars,
-        weekly: &Bars,
-    ) -> ((Vec<f64>, Vec<(usize, ObvScan)>, Vec<u32>), ([Vec<f64>; 5], Vec<f64>, Vec<usize>, Vec<usize>))
-    {
+/// The daily series of [`Precomputed::new`] (its `daily_*` fields, same meanings).
+struct DailySeries {
+    obv: Vec<f64>,
+    obv_scan5: Vec<(usize, ObvScan)>,
+    vol_rank252: Vec<u32>,
+    smas: [Vec<f64>; 5],
+    atr14: Vec<f64>,
+    pivot_highs5: Vec<usize>,
+    pivot_lows5: Vec<usize>,
+}
+
+impl DailySeries {
+    /// Computes them on `daily` (the OBV scan at the sessions dated as `weekly`'s bars), the
+    /// independent ones side by side.
+    fn of(daily: &Bars, weekly: &Bars) -> DailySeries {
         let last = daily.len().saturating_sub(1);
-        let ((o, scan), rank) = rayon::join(
+        let ((obv, obv_scan5), vol_rank252) = rayon::join(
             || {
                 let o = obv(&daily.close, &daily.volume);
                 let week_ends: Vec<usize> =
@@ -229,7 +240,7 @@ impl Precomputed {
             },
             || vol_ranks252(&daily.volume),
         );
-        let ((smas, atr14), (hi, lo)) = rayon::join(
+        let ((smas, atr14), (pivot_highs5, pivot_lows5)) = rayon::join(
             || {
                 rayon::join(
                     || level_averages(&daily.close),
@@ -238,7 +249,7 @@ impl Precomputed {
             },
             || rayon::join(|| pivot_highs(&daily.high, 5, 5, last), || pivot_lows(&daily.low, 5, 5, last)),
         );
-        ((o, scan, rank), (smas, atr14, hi, lo))
+        DailySeries { obv, obv_scan5, vol_rank252, smas, atr14, pivot_highs5, pivot_lows5 }
     }
 }
 

@@ -439,6 +439,11 @@ pub enum Unavailable {
     },
 }
 
+/// An evidence key: a literal (`"close"`) is borrowed, a numbered one (`lvl2`, `band1_ttm`)
+/// owned. The history walk evaluates every signal at each of hundreds of week ends; a `String`
+/// per key was one allocation per value pushed.
+pub type EvKey = std::borrow::Cow<'static, str>;
+
 /// One computed signal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SignalResult {
@@ -457,7 +462,7 @@ pub struct SignalResult {
     /// Strength in 0..=1 (0 when neutral or unavailable).
     pub strength: f64,
     /// Evidence in a fixed key order.
-    pub evidence: Vec<(String, Ev)>,
+    pub evidence: Vec<(EvKey, Ev)>,
     /// Flags such as `single_band`, `event_sensitive`, `no_lag` (serialized as those names).
     pub flags: Vec<Flag>,
     /// Why it is unavailable, when it is.
@@ -558,21 +563,21 @@ impl SignalResult {
     }
 
     /// Adds a numeric evidence value.
-    pub fn push_num(&mut self, key: &str, v: f64, unit: Unit) {
-        self.evidence.push((key.to_string(), Ev::Num { v, unit }));
+    pub fn push_num(&mut self, key: impl Into<EvKey>, v: f64, unit: Unit) {
+        self.evidence.push((key.into(), Ev::Num { v, unit }));
     }
 
     /// Adds any evidence value.
-    pub fn push(&mut self, key: &str, ev: Ev) {
-        self.evidence.push((key.to_string(), ev));
+    pub fn push(&mut self, key: impl Into<EvKey>, ev: Ev) {
+        self.evidence.push((key.into(), ev));
     }
 
     /// Adds the next F1 level: the typed [`Facts::levels`] entry and its evidence `lvl{i}`
     /// (price) and `lvl{i}_src` (its sources).
     pub fn push_level(&mut self, price: f64, sources: Vec<LevelSource>) {
         let i = self.facts.levels.len() + 1;
-        self.push_num(&format!("lvl{i}"), price, Unit::Price);
-        self.push(&format!("lvl{i}_src"), Ev::LevelSources { v: sources.clone() });
+        self.push_num(format!("lvl{i}"), price, Unit::Price);
+        self.push(format!("lvl{i}_src"), Ev::LevelSources { v: sources.clone() });
         self.facts.levels.push(StackedLevel { price, sources });
     }
 
@@ -580,10 +585,10 @@ impl SignalResult {
     /// `band{k}` (close range), `band{k}_dates` (start, end), `band{k}_wick`, `band{k}_ttm`.
     pub fn push_band(&mut self, b: CompressionBand) {
         let k = self.facts.bands.len() + 1;
-        self.push(&format!("band{k}"), Ev::Range { lo: b.lo, hi: b.hi });
-        self.push(&format!("band{k}_dates"), Ev::Dates { v: vec![b.start, b.end] });
-        self.push(&format!("band{k}_wick"), Ev::Range { lo: b.wick_lo, hi: b.wick_hi });
-        self.push_num(&format!("band{k}_ttm"), b.ttm as f64, Unit::Count);
+        self.push(format!("band{k}"), Ev::Range { lo: b.lo, hi: b.hi });
+        self.push(format!("band{k}_dates"), Ev::Dates { v: vec![b.start, b.end] });
+        self.push(format!("band{k}_wick"), Ev::Range { lo: b.wick_lo, hi: b.wick_hi });
+        self.push_num(format!("band{k}_ttm"), b.ttm as f64, Unit::Count);
         self.facts.bands.push(b);
     }
 
@@ -626,7 +631,7 @@ impl SignalResult {
         }
     }
     /// Pushes a typed state as evidence.
-    pub fn push_tag(&mut self, key: &str, v: Tag) {
+    pub fn push_tag(&mut self, key: impl Into<EvKey>, v: Tag) {
         self.push(key, Ev::Tag { v });
     }
 }

@@ -566,6 +566,9 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     }
 }
 
+/// D4's evidence keys of the three histograms' values in ATRs (`h1_atr`, `h2_atr`, `h3_atr`).
+const H_ATR: [&str; 3] = ["h1_atr", "h2_atr", "h3_atr"];
+
 /// When a later weekly low undercut the configured or automatic anchor: flag `re_anchored` and
 /// evidence `prior_anchor_date`, `prior_anchor_low` (the undercut low).
 fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput) {
@@ -788,8 +791,8 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         res.push_num("contraction_len", cl as f64, Unit::Count);
         res.push("contraction_start", Ev::Date { v: w.date[cs] });
         res.push_num("weeks_since_flip", (t - f) as f64, Unit::Count);
-        for (k, h) in hs.iter().enumerate() {
-            res.push_num(&format!("h{}_atr", k + 1), h[t] / atr_t, Unit::Atr);
+        for (key, h) in H_ATR.into_iter().zip(hs) {
+            res.push_num(key, h[t] / atr_t, Unit::Atr);
         }
         let mut trough = None;
         for j in cs..f {
@@ -809,8 +812,8 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         let min_in = (cs..f).filter_map(bwp).fold(f64::INFINITY, f64::min);
         res.push_num("bw_pct_min", if min_in.is_finite() { min_in } else { f64::NAN }, Unit::Ratio);
     } else {
-        for (k, h) in hs.iter().enumerate() {
-            res.push_num(&format!("h{}_atr", k + 1), h[t] / atr_t, Unit::Atr);
+        for (key, h) in H_ATR.into_iter().zip(hs) {
+            res.push_num(key, h[t] / atr_t, Unit::Atr);
         }
         res.push_num("rsi", rs[t], Unit::Number);
         res.push_num("rsi_13ago", rs[t - 13], Unit::Number);

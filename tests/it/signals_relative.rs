@@ -44,7 +44,7 @@ fn a1_bullish_after_two_year_lag_and_rebound() {
     assert!(a1.num("weeks_above_sma30").unwrap() >= 6.0);
     assert_eq!(a1.branch, Branch::A1LagEnding);
     // Evidence in the spec's order.
-    let keys: Vec<&str> = a1.evidence.iter().map(|(k, _)| k.as_str()).collect();
+    let keys: Vec<&str> = a1.evidence.iter().map(|(k, _)| k.as_ref()).collect();
     assert_eq!(
         &keys[..9],
         ["lag104", "R_t", "R_low", "low_date", "rebound", "roc13", "sma30", "weeks_above_sma30", "trend26"]

@@ -216,7 +216,7 @@ fn override_weekly_forbids_long_and_daily_forbids_short() {
 #[test]
 fn invalidation_levels_read_agreed_keys() {
     let mut rs = all(|_, _| (State::Neutral, 0.0));
-    let mut put = |id: &str, key: &str, v: f64| {
+    let mut put = |id: &str, key: &'static str, v: f64| {
         let r = rs.iter_mut().find(|r| r.id == id).unwrap();
         r.push_num(key, v, Unit::Price);
     };
