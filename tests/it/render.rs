@@ -244,10 +244,13 @@ fn render_sample_end_to_end() {
         assert!(!line.contains("not assessed"), "{line}");
     }
     // Rates: the June 2026 fed funds average, with the 2-year up 0.26 pp since, is too old to
-    // score (SIGNALS.md §4 B1): said with its month, never read as today's rate.
+    // score (SIGNALS.md §4 B1): said with its month, never read as today's rate; the 2-year's own
+    // level and move are still stated, only the gap is not assessed (issue 12, lead10).
     let rates = md.lines().find(|l| l.starts_with("- **Rates:**")).unwrap();
     assert!(
-        rates.contains("not assessed") && rates.contains("June's average of 3.63%, published in July"),
+        rates.contains("the gap is not assessed")
+            && rates.contains("the 2-year yield is 4.37%")
+            && rates.contains("3.63%, June's average, published in July"),
         "{rates}"
     );
     // Same inputs, same bytes.
