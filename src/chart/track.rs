@@ -490,10 +490,11 @@ mod render_tests {
         assert!(svg_of(&scene(3000)).contains("one bar per pixel column"));
         assert!(!svg_of(&scene(300)).contains("one bar per pixel column"));
         // The stance strip: its legend counts the Long and Short weeks, and runs merge.
-        let s = scene(14);
-        assert_eq!(s.stance_counts(), (4, 2));
-        assert_eq!(s.stance_runs(), vec![(0, 1, true), (2, 2, false), (7, 8, true), (9, 9, false)]);
-        assert!(svg_of(&s).contains("weeks read Long (4)"));
-        assert!(s.alt().contains("the 4 weeks the note read Long and the 2 it read Short"));
+        let s = scene(28);
+        assert_eq!(s.stance_counts(), (8, 4));
+        assert_eq!(s.stance_runs()[..4], [(0, 1, true), (2, 2, false), (7, 8, true), (9, 9, false)]);
+        assert_eq!(s.stance_runs().len(), 8);
+        assert!(svg_of(&s).contains("weeks read Long (8)"));
+        assert!(s.alt().contains("the 8 weeks the note read Long and the 4 it read Short"));
     }
 }
