@@ -73,9 +73,15 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 ),
                 None => format!("holding above the {:.2}–{:.2} consolidation zone", z.lo, z.hi),
             }),
-            (Some(z), Some(State::Bearish)) => {
-                parts.push(format!("close {close:.2} back below the consolidation zone top {:.2}", z.hi))
-            }
+            // Said from where the close actually is (issue 13 item 5): under the zone's bottom,
+            // back inside it, or still above it.
+            (Some(z), Some(State::Bearish)) => parts.push(if close < z.lo {
+                format!("close {close:.2} below the {:.2}–{:.2} consolidation zone's bottom", z.lo, z.hi)
+            } else if close <= z.hi {
+                format!("close {close:.2} back inside the {:.2}–{:.2} consolidation zone, below its top", z.lo, z.hi)
+            } else {
+                format!("close {close:.2} above the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
+            }),
             (Some(z), _) => parts.push(if close > z.hi {
                 format!(
                     "close {close:.2} above the {:.2}–{:.2} consolidation zone, not a firm hold",

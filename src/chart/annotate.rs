@@ -98,12 +98,23 @@ pub(crate) fn levels_verb(a: &Annotations) -> Option<&'static str> {
 pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) -> Option<&'static str> {
     use super::price::Layers;
     match layers {
-        Layers::Weekly => a.wk_momentum.map(|s| match s {
-            State::Bullish => "weekly momentum has turned up after a contraction",
-            State::Bearish => "weekly momentum is expanding downward",
-            // Neutral covers both "no clear expansion" and an expansion after too short a
-            // contraction (the note's text names which); this wording is true of both.
-            _ => "weekly momentum: no turn out of a long contraction",
+        Layers::Weekly => a.wk_momentum.map(|s| {
+            use crate::signals::branch::Branch;
+            match (s, a.wk_momentum_branch) {
+                (State::Bullish, _) => "weekly momentum has turned up after a contraction",
+                (State::Bearish, _) => "weekly momentum is expanding downward",
+                // A neutral reading says which one it is, as D4's sentence does (issue 13 item 4):
+                // an upward expansion that is too old or came after too short a contraction is
+                // still drawn as expanding bars, so the title says so.
+                (_, Some(Branch::D4FlipTooOld)) => {
+                    "weekly momentum expanding up, but the turn is too old to count"
+                }
+                (_, Some(Branch::D4ShortContraction)) => {
+                    "weekly momentum expanding up, but after only a short contraction"
+                }
+                (_, Some(Branch::D4NoExpansion)) => "weekly momentum: no broad upward expansion",
+                _ => "weekly momentum: no turn out of a long contraction",
+            }
         }),
         Layers::ThreeDay => a.d3_momentum.map(|s| match s {
             State::Bullish => "3-day momentum is turning up",
@@ -188,6 +199,9 @@ pub(crate) struct Annotations {
     pub levels_dir: Option<LegDirection>,
     /// D4 weekly momentum state (the reading the note gives for the weekly MACD).
     pub wk_momentum: Option<State>,
+    /// D4's branch: which neutral reading (a flip too old, after too short a contraction, no
+    /// expansion) the panel title must name, as the text does.
+    pub wk_momentum_branch: Option<crate::signals::branch::Branch>,
     /// E4 3-day momentum state.
     pub d3_momentum: Option<State>,
     /// E3 20-bar 3-day volume trend (fraction, `vtrend`).
@@ -320,6 +334,7 @@ impl Annotations {
             }
         }
         a.wk_momentum = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.state);
+        a.wk_momentum_branch = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.branch);
         a.d3_momentum = find(signals, SignalId::D3MomentumMirror.as_str()).map(|s| s.state);
         a.d3_vtrend = find(signals, SignalId::D3VolumeTrend.as_str()).and_then(|s| num(s, &["vtrend"]));
         if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {

@@ -37,6 +37,37 @@ pub(crate) struct MacroCell {
     pub verdict: Verdict,
 }
 
+impl MacroCell {
+    /// The colour-worthy reading of this cell: the verdict's, unless this series did not itself
+    /// move the verdict's way over its recent window (a flat fed funds under a "rate cuts priced"
+    /// read from the 2-year is drawn neutral, issue 13 item 8). `None` draws the line neutral.
+    pub fn coloured_reading(&self) -> Option<Reading> {
+        let r = self.verdict.reading();
+        if !matches!(r, Reading::Helps | Reading::Hurts) {
+            return None;
+        }
+        let ch = self.recent.as_ref()?;
+        if self.flat() {
+            return None;
+        }
+        // Which way this series moved, read for a long: towards its supportive direction or not.
+        let for_long = match self.supportive? {
+            Direction::Falling => ch.value < 0.0,
+            Direction::Rising => ch.value > 0.0,
+        };
+        // The signal's direction, read for a long (bullish = helps a long).
+        let sig_long = self.verdict.state == Some(State::Bullish);
+        (for_long == sig_long).then_some(r)
+    }
+
+    /// The recent change rounds to 0.00 in the units the cell prints ("unchanged").
+    pub fn flat(&self) -> bool {
+        self.recent
+            .as_ref()
+            .is_some_and(|ch| format!("{:.2}", ch.value.abs()).trim_start_matches(['0', '.']).is_empty())
+    }
+}
+
 /// A change over a named window, in the series' display units (percentage points for YoY).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Change {
@@ -77,6 +108,8 @@ pub(crate) struct Verdict {
     pub state: Option<State>,
     /// The stance the note takes.
     pub stance: StanceKind,
+    /// Why the signal is not assessed (the note's own words), when it is unavailable.
+    pub reason: Option<String>,
 }
 
 /// A verdict's meaning for the thesis.
@@ -143,7 +176,10 @@ impl Verdict {
                 format!("{name}: {}, would support a {}", self.dir(), if up { "long" } else { "short" })
             }
             Reading::Neutral => format!("{name}: neutral"),
-            Reading::NotAssessed => format!("{name}: not assessed"),
+            Reading::NotAssessed => match &self.reason {
+                Some(r) => format!("{name}: not assessed ({r})"),
+                None => format!("{name}: not assessed"),
+            },
         }
     }
 
@@ -339,7 +375,10 @@ impl MacroScene {
                 line1.push_str(&format!(" to {}", r.end.format("%b %Y")));
             }
         }
-        if let Some(d) = c.supportive {
+        let assessed = c.verdict.reading() != Reading::NotAssessed;
+        // A series the note does not assess this date says so instead of which direction helps
+        // (issue 13 item 8): the panel is grey and its status line gives the reason.
+        if let Some(d) = c.supportive.filter(|_| assessed) {
             // Said for the note's side: under a short, the other direction is the one that helps.
             let (d, side) = match (c.verdict.stance, d) {
                 (StanceKind::Short, Direction::Rising) => (Direction::Falling, "a short"),
@@ -353,13 +392,17 @@ impl MacroScene {
             y += pen.text_size(&l, nfs, false).1;
         }
         // The note's verdict (its macro signal's state, read for the stance), wrapped to the cell.
-        let (mark, scol) = match c.verdict.reading() {
-            Reading::Helps => ("✓ ", pal.good),
-            Reading::Hurts => ("✗ ", pal.bad),
+        let (mark, scol) = match c.coloured_reading() {
+            Some(Reading::Helps) => ("✓ ", pal.good),
+            Some(Reading::Hurts) => ("✗ ", pal.bad),
             _ => ("", pal.muted),
         };
-        let status = format!("{mark}{}", c.verdict.words());
-        for l in super::panel::wrap(pen, &status, nfs, false, max_w).iter().take(2) {
+        let mut status = format!("{mark}{}", c.verdict.words());
+        // A series that did not move while its signal points one way is not what moved the signal.
+        if c.flat() && matches!(c.verdict.reading(), Reading::Helps | Reading::Hurts) {
+            status.push_str("; this series flat");
+        }
+        for l in super::panel::wrap(pen, &status, nfs, false, max_w).iter().take(3) {
             pen.text(l, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
             y += pen.text_size(l, nfs, false).1;
         }
@@ -446,12 +489,14 @@ impl MacroScene {
             pen.line(&[(f.x0, y), (f.x1, y)], pal.frame.to_rgba(), 1)?;
         }
         let px: Vec<(i32, i32)> = c.pts.iter().map(|(d, v)| (f.fx(day(*d)), f.fy(*v))).collect();
-        pen.line(&px, pal.line.to_rgba(), pen.px(1.6) as u32)?;
-        // The latest three months in the verdict's colour (helps / against the thesis); neutral
-        // and unassessed series keep the line colour.
-        let vcol = match c.verdict.reading() {
-            Reading::Helps => Some(pal.good),
-            Reading::Hurts => Some(pal.bad),
+        // A series the note does not assess is drawn grey; any other in the line colour.
+        let base = if assessed { pal.line } else { pal.muted };
+        pen.line(&px, base.to_rgba(), pen.px(1.6) as u32)?;
+        // The latest months in the verdict's colour (helps / against the thesis) when this series
+        // itself moved that way; a flat or contrary series keeps the line colour.
+        let vcol = match c.coloured_reading() {
+            Some(Reading::Helps) => Some(pal.good),
+            Some(Reading::Hurts) => Some(pal.bad),
             _ => None,
         };
         if let Some(col) = vcol {
@@ -459,7 +504,7 @@ impl MacroScene {
         }
         if let (Some((d, v)), Some(txt)) = (last, badge_txt) {
             let p = (f.fx(day(d)), f.fy(v));
-            let col = vcol.unwrap_or(pal.line).to_rgba();
+            let col = vcol.unwrap_or(base).to_rgba();
             pen.circle(p, pen.px(3.0), col, true, 1)?;
             let th = pen.text_size(&txt, tfs, true).1 / 2 + pen.px(2.0);
             let ty = p.1.clamp(f.y0 + th, (f.y1 - th).max(f.y0 + th));
@@ -498,7 +543,7 @@ mod tests {
 
     #[test]
     fn a_short_is_helped_by_what_hurts_a_long() {
-        let v = |state, stance| Verdict { signal: Some("Rate cuts priced"), state, stance };
+        let v = |state, stance| Verdict { signal: Some("Rate cuts priced"), state, stance, reason: None };
         assert_eq!(v(Some(State::Bearish), StanceKind::Short).reading(), Reading::Helps);
         assert_eq!(v(Some(State::Bullish), StanceKind::Short).reading(), Reading::Hurts);
         assert_eq!(v(Some(State::Bullish), StanceKind::Long).reading(), Reading::Helps);
@@ -511,7 +556,8 @@ mod tests {
             v(Some(State::Bearish), StanceKind::Short).words(),
             "Rate cuts priced: down, supports the short"
         );
-        let none = Verdict { signal: None, state: Some(State::Bullish), stance: StanceKind::Long };
+        let none =
+            Verdict { signal: None, state: Some(State::Bullish), stance: StanceKind::Long, reason: None };
         assert_eq!(none.reading(), Reading::NotAssessed);
         assert!(none.words().starts_with("not assessed"));
     }
@@ -536,7 +582,7 @@ mod tests {
             release_lag_days: 45,
             obs,
         };
-        let v = Verdict { signal: None, state: None, stance: StanceKind::Long };
+        let v = Verdict { signal: None, state: None, stance: StanceKind::Long, reason: None };
         let c = cell(&s, d("2022-03-20"), d("2000-01-01"), v, None);
         // Known at 2022-03-20: periods up to 2022-02-01 (released 2022-03-18).
         let (p, v) = *c.pts.last().unwrap();

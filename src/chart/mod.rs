@@ -444,6 +444,9 @@ fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
         .filter(|l| (l.timeframe() == want || lead_elsewhere(l)) && l.value.is_finite())
         .map(|l| {
             let tag = match named.iter().find(|(n, _)| std::ptr::eq(*n, l)) {
+                // The lead's level decided on another timeframe's close says which (issue 13
+                // item 6): the daily chart's "3-day stop", as the note's invalidation table reads.
+                Some((_, t)) if lead_elsewhere(l) => format!("{} {t}", l.timeframe()),
                 Some((_, t)) => (*t).to_string(),
                 None => short_level_name(&l.label, want),
             };
@@ -562,6 +565,14 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
                 }),
                 state: sig.and_then(|(id, _)| annotate::state_of(&analysis.signals, id)),
                 stance,
+                // The note's own words for why (the macro section's `macro_reason`), one fact.
+                reason: sig
+                    .and_then(|(id, _)| analysis.signals.iter().find(|r| r.id == id.as_str()))
+                    .and_then(|r| {
+                        r.reason.as_ref().map(|u| {
+                            crate::narrative::macro_reason(u, &analysis.dataset.macros, analysis.as_of, r.id)
+                        })
+                    }),
             };
             macro_panel::cell(s, analysis.as_of, from, verdict, signal_change(analysis, &s.id))
         })
@@ -569,7 +580,7 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
     use crate::signals::stance::StanceKind;
     let key = match stance {
         StanceKind::Long | StanceKind::Short => format!(
-            "the note's macro signals read for the {} thesis: a panel's change is drawn green where its signal supports the thesis, red where it works against it, blue where the signal is neutral or not assessed",
+            "the note's macro signals read for the {} thesis: a panel's change is drawn green where its signal supports the thesis and the series moved that way, red where it works against it, blue where the signal is neutral or the series flat, grey where the note does not assess it",
             if stance == StanceKind::Long { "long" } else { "short" }
         ),
         StanceKind::Neutral => "the note's macro signals; the stance is neutral, so no change is coloured for or against it (each panel says which direction would help a long)".into(),

@@ -189,14 +189,14 @@ fn lh_legend(lh: &super::annotate::LowerHigh) -> &'static str {
 /// confirmed it (the note: "the swing low between the two highs").
 pub(crate) const CONFIRMING_LOW: &str = "trigger low";
 
-/// The compression cluster's top and bottom names, one pair for the weekly and 3-day charts:
+/// The compression cluster's top name for the weekly and 3-day charts (its low is not drawn):
 /// "old squeeze top" when D1 calls the zone too old to be a level, "wide squeeze top" when too
 /// wide, else "squeeze top".
-pub(crate) fn squeeze_names(a: &Annotations) -> (&'static str, &'static str) {
+pub(crate) fn squeeze_names(a: &Annotations) -> &'static str {
     match a.cluster_stale {
-        Some(crate::signals::ZoneStatus::Old) => ("old squeeze top", "old squeeze low"),
-        Some(_) => ("wide squeeze top", "wide squeeze low"),
-        None => ("squeeze top", "squeeze low"),
+        Some(crate::signals::ZoneStatus::Old) => "old squeeze top",
+        Some(_) => "wide squeeze top",
+        None => "squeeze top",
     }
 }
 
@@ -258,7 +258,13 @@ pub(crate) fn level_col_name(label: &str) -> String {
     }
     match parts.as_slice() {
         [] => "level".to_string(),
-        [p, ..] => ma_words(p).unwrap_or_else(|| truncate(p, 12)),
+        // F1's swing highs and lows are earlier pivots, not the swing markers H1 draws on the
+        // same chart ("swing high 231.46"): named "prior high" so the two read apart.
+        [p, ..] => ma_words(p).unwrap_or_else(|| match p.as_str() {
+            "swing high" => "prior high".to_string(),
+            "swing low" => "prior low".to_string(),
+            _ => truncate(p, 12),
+        }),
     }
 }
 
@@ -283,9 +289,15 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// True for the lead's own tags: "stop", "watch", and the same on another timeframe's close
+/// drawn on the daily chart ("3-day stop").
+pub(crate) fn is_lead_tag(tag: &str) -> bool {
+    ["stop", "watch"].iter().any(|w| tag == *w || tag.strip_suffix(w).is_some_and(|p| p.ends_with(' ')))
+}
+
 /// Legend text of the stance's risk levels: which tag, if any, is the lead's own level.
 fn stop_legend(stops: &[Stop]) -> String {
-    let tag = |t: &str| stops.iter().any(|s| s.tag == t);
+    let tag = |t: &str| stops.iter().any(|s| is_lead_tag(&s.tag) && s.tag.ends_with(t));
     if tag("stop") {
         "risk levels (stop: a close beyond it proves the idea wrong)".into()
     } else if tag("watch") {
@@ -442,6 +454,11 @@ impl TfScene<'_> {
                 if let (Some((state, _)), name, _) = self.obv_layer() {
                     out.push(if state.is_empty() { name.into() } else { format!("{name} ({state})") });
                 }
+                // A line cut at its break is read in the legend: "OBV line 2.84B, broken Oct 21"
+                // (the widest value and date stand in for the drawn ones).
+                if self.obv_cut_at().is_some() && self.col_w.get() > 0 {
+                    out.push("OBV line 0.000B, broken Sep 30".into());
+                }
             }
             _ => {}
         }
@@ -486,18 +503,10 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     out.push(EdgeLabel {
                         y: c.hi,
-                        text: format!("{} {:.2}", squeeze_names(a).0, c.hi),
+                        text: format!("{} {:.2}", squeeze_names(a), c.hi),
                         color: cl,
                         from: 0.0,
                     });
-                    if c.lo < c.hi {
-                        out.push(EdgeLabel {
-                            y: c.lo,
-                            text: format!("{} {:.2}", squeeze_names(a).1, c.lo),
-                            color: cl,
-                            from: 0.0,
-                        });
-                    }
                 }
             }
             Layers::ThreeDay => {
@@ -512,7 +521,7 @@ impl TfScene<'_> {
                 if let Some(c) = &a.cluster {
                     out.push(EdgeLabel {
                         y: c.hi,
-                        text: format!("{} {:.2}", squeeze_names(a).0, c.hi),
+                        text: format!("{} {:.2}", squeeze_names(a), c.hi),
                         color: cl,
                         from: 0.0,
                     });
@@ -552,11 +561,18 @@ impl TfScene<'_> {
             }
         }
         for Stop { value: v, tag, .. } in &self.stops {
+            // In-plot labels (a phone) keep the short tag ("watch", not "3-day watch"): the
+            // narrow plot has no room for the longer one; the wide chart's column names the timeframe.
+            let tag = &if is_lead_tag(tag) {
+                tag.rsplit(' ').next().unwrap_or(tag).to_string()
+            } else {
+                tag.clone()
+            };
             // A risk level another label already names (the cluster top, the zone top) joins
             // that label rather than stacking a second one on the same line.
             let same = |y: f64| format!("{y:.2}") == format!("{v:.2}");
             match out.iter_mut().find(|l| same(l.y)) {
-                Some(l) if tag == "stop" || tag == "watch" => {
+                Some(l) if is_lead_tag(tag) => {
                     l.text.push_str(" · ");
                     l.text.push_str(tag);
                     l.color = pal.risk.to_rgba();
@@ -566,8 +582,7 @@ impl TfScene<'_> {
                 }
                 // A swing high its marker already names at this price gets no second label.
                 None if self.layers == Layers::Daily
-                    && tag != "stop"
-                    && tag != "watch"
+                    && !is_lead_tag(tag)
                     && swing_name_at(a, *v).is_some() => {}
                 None => out.push(EdgeLabel {
                     y: *v,
@@ -603,11 +618,7 @@ impl TfScene<'_> {
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
-                    let (top, low) = squeeze_names(a);
-                    push(c.hi, top, cl, "squeeze zone");
-                    if c.lo < c.hi {
-                        push(c.lo, low, cl, "squeeze zone");
-                    }
+                    push(c.hi, squeeze_names(a), cl, "squeeze zone");
                 }
             }
             Layers::ThreeDay => {
@@ -615,7 +626,7 @@ impl TfScene<'_> {
                     push(z.hi, "zone top", pal.zone.to_rgba(), "zone");
                 }
                 if let Some(c) = &a.cluster {
-                    push(c.hi, squeeze_names(a).0, cl, "squeeze zone");
+                    push(c.hi, squeeze_names(a), cl, "squeeze zone");
                 }
             }
             Layers::Daily => {
@@ -638,7 +649,7 @@ impl TfScene<'_> {
                 Some(l) => {
                     // The lead's tag is added; a risk level's own name is not (the label
                     // already names the level: "LH low" is the swing low between the two highs).
-                    if (tag == "stop" || tag == "watch") && !l.name.split(" · ").any(|n| n == tag) {
+                    if is_lead_tag(tag) && !l.name.split(" · ").any(|n| n == tag) {
                         l.name = format!("{} · {tag}", l.name);
                     }
                     l.color = pal.risk.to_rgba();
@@ -646,7 +657,7 @@ impl TfScene<'_> {
                 None => {
                     // A swing high a marker names keeps the marker's name ("lower high · watch").
                     let name = match (self.layers, swing_name_at(a, *v)) {
-                        (Layers::Daily, Some(n)) if tag == "stop" || tag == "watch" => format!("{n} · {tag}"),
+                        (Layers::Daily, Some(n)) if is_lead_tag(tag) => format!("{n} · {tag}"),
                         (Layers::Daily, Some(n)) => n.to_string(),
                         _ => tag.clone(),
                     };
@@ -693,7 +704,18 @@ impl TfScene<'_> {
         let strips: i32 = lines.iter().map(|l| l * strip).sum();
         let avail = (h - top - date_h - m - strips - 4 * gap).max(40);
         let weights = [0.52, 0.14, 0.16, 0.18];
-        let hs: Vec<i32> = weights.iter().map(|k| ((avail as f64) * k).round().max(8.0) as i32).collect();
+        // The price panel keeps the height it has under a two-line legend (issue 13 item 1: a
+        // five-line legend squeezed it): its extra legend lines come out of the lower panels.
+        // Wide charts only: a phone's legends wrap to many lines and its lower panels are short.
+        let extra = if wide { (lines[0] - 2).max(0) * strip } else { 0 };
+        let price_h = ((avail + extra) as f64 * weights[0]).round().min(avail as f64 * 0.7);
+        let rest = (avail as f64 - price_h).max(0.0);
+        let hs: Vec<i32> = weights
+            .iter()
+            .enumerate()
+            .map(|(k, w)| if k == 0 { price_h } else { rest * w / (1.0 - weights[0]) })
+            .map(|v| v.round().max(8.0) as i32)
+            .collect();
 
         // Right padding: three bars. Level labels are placed inside the plot by the layout pass;
         // the last-price tag sits on the axis.
@@ -921,6 +943,14 @@ impl TfScene<'_> {
                         .filter_map(|(d, _)| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start))
                         .map(|i| f.fx(i as f64))
                         .fold(xl, i32::min),
+                    // A 3-day stop is a level of the consolidation zone: it exists from the zone's
+                    // first bar, so its line starts there, never before (issue 13 item 5).
+                    (Layers::ThreeDay, _) => {
+                        match a.zone.as_ref().and_then(|z| z.from).and_then(|d| bar_of(&b.date, d)) {
+                            Some(i0) => f.fx(i0.max(self.start) as f64 - 0.5).max(xl),
+                            None => xl,
+                        }
+                    }
                     _ => xl,
                 };
                 pen.line(&[(xl, y), (right, y)], Palette::alpha(pal.risk, 0.8), pen.px(1.2).max(1) as u32)?;
@@ -1110,23 +1140,39 @@ impl TfScene<'_> {
             }
             let (xa, xb) = (f.fx(i0 as f64 - 0.5), f.fx(i1 as f64 + 0.5));
             let (ya, yb) = (f.fy(band.hi), f.fy(band.lo));
+            // Each band over its own span only (issue 13 item 3): no shading carried to the edge.
             if Some(k) == active {
-                pen.fill_rect((xb, ya), (right, yb), Palette::alpha(pal.cluster, 0.07))?;
                 pen.fill_rect((xa, ya), (xb, yb), Palette::alpha(pal.cluster, 0.22))?;
                 pen.stroke_rect((xa, ya), (xb, yb), Palette::alpha(pal.cluster, 0.9), 1)?;
             } else {
                 pen.stroke_rect((xa, ya), (xb, yb), Palette::alpha(pal.cluster, 0.45), 1)?;
             }
         }
+        // The zone's top exists from the band that set it: the line starts at that band's first
+        // week (the earliest band's when none matches), not at the window's left edge.
         if f.contains_y(c.hi) {
             let y = f.fy(c.hi);
-            pen.line(&[(f.x0, y), (right, y)], Palette::alpha(pal.cluster, 0.9), pen.px(1.2) as u32)?;
+            let x0 = self.cluster_top_from(c, bands).map_or(f.x0, |i| f.fx(i as f64 - 0.5).max(f.x0));
+            pen.line(&[(x0, y), (right, y)], Palette::alpha(pal.cluster, 0.9), pen.px(1.2) as u32)?;
         }
-        if c.lo < c.hi && f.contains_y(c.lo) {
-            let y = f.fy(c.lo);
-            pen.dashed((f.x0, y), (right, y), Palette::alpha(pal.cluster, 0.7), 1, pen.px(6.0), pen.px(4.0))?;
-        }
+        // The cluster's low (the lowest band's bottom, often years old) is no level the note uses:
+        // it is not drawn (issue 13 item 3).
         Ok(())
+    }
+
+    /// The first bar of the band that set the cluster's top (or of the earliest band, or of the
+    /// cluster itself), clamped to the window; `None` when nothing is dated.
+    fn cluster_top_from(&self, c: &Band, bands: &[Band]) -> Option<usize> {
+        let b = self.bars;
+        let same = |x: f64| crate::fmt::price(x) == crate::fmt::price(c.hi);
+        let d = bands
+            .iter()
+            .filter(|band| same(band.hi))
+            .filter_map(|band| band.from)
+            .min()
+            .or_else(|| bands.iter().filter_map(|band| band.from).min())
+            .or(c.from)?;
+        bar_of(&b.date, d).map(|i| i.max(self.start))
     }
 
     /// True when [`Self::draw_cluster`] outlines at least one band other than the active one.
@@ -1307,10 +1353,7 @@ impl TfScene<'_> {
             let lead = self
                 .stops
                 .iter()
-                .find(|s| {
-                    (s.tag == "stop" || s.tag == "watch")
-                        && crate::fmt::price(s.value) == crate::fmt::price(v)
-                })
+                .find(|s| is_lead_tag(&s.tag) && crate::fmt::price(s.value) == crate::fmt::price(v))
                 .map(|s| format!(" · {}", s.tag))
                 .unwrap_or_default();
             let text = if name_only {
@@ -1566,7 +1609,21 @@ impl TfScene<'_> {
                     exit = Some(f.fx(w[0].0));
                 }
             }
-            if let Some((_, v)) = pts.last() {
+            let mut broke = None;
+            let cut = self.obv_cut_at().zip(self.ann.obv_line.as_ref().and_then(|l| l.break_date));
+            if let (Some((_, d)), Some((x, v))) = (cut, pts.last().filter(|p| f.contains_y(p.1))) {
+                // A line cut at its break: a dot where OBV broke it, and the line's value there in
+                // the panel's legend (a label in this short panel would cover the OBV line).
+                let val = count_in_unit(*v, f.ymax.abs().max(f.ymin.abs()));
+                let p = (f.fx(*x), f.fy(*v));
+                pen.circle(p, pen.px(3.0), col, true, 1)?;
+                pen.place(
+                    (p.0 - pen.px(3.0), p.1 - pen.px(3.0)),
+                    (p.0 + pen.px(3.0), p.1 + pen.px(3.0)),
+                    "marker",
+                );
+                broke = Some(format!("{what} {val}, broken {}", d.format("%b %-d")));
+            } else if let Some((_, v)) = pts.last() {
                 // In the axis's unit (a 2.68B line on a B axis, not 2,684.9M).
                 let val = count_in_unit(*v, f.ymax.abs().max(f.ymin.abs()));
                 if f.contains_y(*v) && self.col_w.get() > 0 {
@@ -1603,6 +1660,11 @@ impl TfScene<'_> {
             }
             let name = if state.is_empty() { name.to_string() } else { format!("{name} ({state})") };
             legend.push((Swatch::Dash(pal.risk.to_rgba()), name));
+            // Wide charts only: a phone's short OBV panel keeps its one-line legend (the dot
+            // marks the break; the note's risk table gives the date).
+            if let Some(t) = broke.filter(|_| self.col_w.get() > 0) {
+                legend.push((Swatch::Dot(pal.risk.to_rgba()), t));
+            }
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "On-balance volume", &legend)
@@ -1624,6 +1686,9 @@ impl TfScene<'_> {
     /// The label-column entry naming the OBV line at its right end (its y in OBV units, its
     /// value as the note's risk table quotes it), for sizing the column.
     fn obv_col_label(&self, pal: &Palette) -> Option<ColLabel> {
+        if self.obv_cut_at().is_some() {
+            return None;
+        }
         let (line, _, what) = self.obv_layer();
         let (_, pts) = line?;
         let (_, v) = pts.last()?;
@@ -1705,18 +1770,47 @@ impl TfScene<'_> {
                 // pivots) but, when rising, still rising: a retest must reach the extended line.
                 let x0 = (from as f64).max(self.start as f64);
                 pts.push((x0, val(x0)));
-                pts.push((last, val(last)));
+                // A line no longer tested ends at its break (issue 13 item 2): extended to the
+                // as-of it left the panel and its label named a value OBV never came near.
+                let end = self.obv_cut_at().map_or(last, |i| (i as f64).max(x0));
+                pts.push((end, val(end)));
                 return Some((state, pts));
             }
         }
         let x0 = p2.or(p1).map(|i| i as f64).unwrap_or(self.start as f64).max(self.start as f64);
-        Some((state, vec![(x0, l.value), (last, l.value)]))
+        let end = self.obv_cut_at().map_or(last, |i| (i as f64).max(x0));
+        Some((state, vec![(x0, l.value), (end, l.value)]))
+    }
+
+    /// The bar where the daily OBV support line is cut: its break, when H2 says the line is no
+    /// longer tested (no retest within the window, a failed retest, or expired) and the break is
+    /// inside the window; `None` while the line is intact or in play (broken, retest, reclaimed).
+    fn obv_cut_at(&self) -> Option<usize> {
+        use crate::signals::ObvStatus;
+        if self.layers != Layers::Daily {
+            return None;
+        }
+        let l = self.ann.obv_line.as_ref()?;
+        if !matches!(l.status, Some(ObvStatus::NoRetest | ObvStatus::Failed | ObvStatus::Expired)) {
+            return None;
+        }
+        let d = l.break_date?;
+        bar_of(&self.bars.date, d).filter(|i| *i >= self.start && self.bars.date[*i] == d)
     }
 }
 
 impl Scene for TfScene<'_> {
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         self.draw_chart(pen)
+    }
+
+    /// The daily chart carries the most annotation (levels, risk lines, markers, a long legend):
+    /// in the PDF it gets a taller canvas at the full text width (issue 13 item 9), about 530 pt.
+    fn pdf_design_h(&self) -> f64 {
+        match self.layers {
+            Layers::Daily => 760.0,
+            _ => super::PDF_H as f64 / 2.0,
+        }
     }
 }
 
@@ -1903,7 +1997,9 @@ mod tests {
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
-        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "swing low");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "prior low");
+        assert!(is_lead_tag("stop") && is_lead_tag("3-day stop") && is_lead_tag("watch"));
+        assert!(!is_lead_tag("swing high") && !is_lead_tag("nonstop"));
     }
 
     #[test]

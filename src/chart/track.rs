@@ -44,6 +44,9 @@ pub(crate) struct TrackScene {
     pub short_th: f64,
     /// Spearman rank correlation of the score with the forward return.
     pub rho: Option<f64>,
+    /// The stance printed at each week end (issue 13 item 7: the chart marks which weeks read
+    /// Long or Short, on a strip along the score panel's foot).
+    pub stance: Vec<crate::signals::stance::StanceKind>,
 }
 
 /// A signed value to 2 dp with a typographic minus (`+0.20`, `−0.20`).
@@ -93,6 +96,7 @@ impl TrackScene {
             long_th,
             short_th,
             rho,
+            stance: pts.iter().map(|p| p.stance).collect(),
         }
     }
 
@@ -109,9 +113,11 @@ impl TrackScene {
             return format!("Track record chart of the {} stance score: no week ends to draw.", self.sym);
         };
         let rho = self.rho.map_or_else(|| "not computed".to_string(), corr);
+        let (longs, shorts) = self.stance_counts();
         format!(
             "Track record chart: the {} stance score at each of {n} week ends from {first} to {last} (line, \
-             with the Long threshold {} and the Short threshold {}), above bars of {what} after each \
+             with the Long threshold {} and the Short threshold {}; a strip marks the {longs} weeks the note \
+             read Long and the {shorts} it read Short), above bars of {what} after each \
              week end ({with} with an outcome so far). Rank correlation of the score with that return: {rho}. \
              Latest score {} on {last}.",
             self.sym,
@@ -119,6 +125,34 @@ impl TrackScene {
             signed(self.short_th),
             signed(*s)
         )
+    }
+}
+
+impl TrackScene {
+    /// Week ends the note read Long and Short.
+    pub fn stance_counts(&self) -> (usize, usize) {
+        use crate::signals::stance::StanceKind;
+        let c = |k: StanceKind| self.stance.iter().filter(|s| **s == k).count();
+        (c(StanceKind::Long), c(StanceKind::Short))
+    }
+
+    /// Runs of consecutive week ends with one Long or Short stance: (first index, last index,
+    /// long?), oldest first. Neutral weeks break runs and are not drawn.
+    pub fn stance_runs(&self) -> Vec<(usize, usize, bool)> {
+        use crate::signals::stance::StanceKind;
+        let mut out: Vec<(usize, usize, bool)> = Vec::new();
+        for (i, s) in self.stance.iter().enumerate() {
+            let long = match s {
+                StanceKind::Long => true,
+                StanceKind::Short => false,
+                StanceKind::Neutral => continue,
+            };
+            match out.last_mut() {
+                Some(r) if r.1 + 1 == i && r.2 == long => r.1 = i,
+                _ => out.push((i, i, long)),
+            }
+        }
+        out
     }
 }
 
@@ -135,11 +169,17 @@ impl Scene for TrackScene {
         }
         let strip = Spacing::of(pen).strip;
         let (x0, x1) = plot_x(pen, w);
-        let score_legend = [
+        let runs = self.stance_runs();
+        let mut score_legend = vec![
             (Swatch::Line(pal.line.to_rgba()), "score at the week end".to_string()),
             (Swatch::Dash(pal.good.to_rgba()), format!("Long above {}", signed(self.long_th))),
             (Swatch::Dash(pal.bad.to_rgba()), format!("Short below {}", signed(self.short_th))),
         ];
+        let (longs, shorts) = self.stance_counts();
+        if longs + shorts > 0 {
+            score_legend.push((Swatch::Box(pal.good.to_rgba()), format!("strip: weeks read Long ({longs})")));
+            score_legend.push((Swatch::Box(pal.bad.to_rgba()), format!("Short ({shorts})")));
+        }
         let l1 = legend_lines(pen, x0, x1, "Stance score", &score_legend);
         let bar_title = match &self.versus {
             Some(b) => format!("{} minus {b}, next {CITED_WEEKS} weeks (pp)", self.sym),
@@ -169,6 +209,12 @@ impl Scene for TrackScene {
         let span = (hi - lo).max(0.1);
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.08;
+        // Room under the lowest score for the stance strip, so the line never runs over it.
+        let sh = pen.px(6.0).max(2);
+        if !runs.is_empty() {
+            let frac = ((sh + pen.px(3.0)) as f64 / f1.height().max(1) as f64).min(0.3);
+            f1.ymin -= (f1.ymax - f1.ymin) * frac / (1.0 - frac);
+        }
         let t = n - 1;
         let tag1 = draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[self.score[t]])?;
         if f1.contains_y(0.0) {
@@ -187,6 +233,14 @@ impl Scene for TrackScene {
                     pen.px(4.0),
                 )?;
             }
+        }
+        // The stance strip along the panel's foot: green for weeks the note read Long, red for
+        // Short, nothing for neutral; one rectangle per run of equal weeks.
+        for (a, b, long) in &runs {
+            let col = if *long { pal.good } else { pal.bad };
+            let (xa, xb) = (f1.fx(*a as f64 - 0.5), f1.fx(*b as f64 + 0.5).max(f1.fx(*a as f64 - 0.5) + 1));
+            pen.fill_rect((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), Palette::alpha(col, 0.85))?;
+            pen.place((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), "bar");
         }
         let line: Vec<(i32, i32)> = (0..n)
             .filter(|i| self.score[*i].is_finite())
@@ -370,6 +424,7 @@ mod tests {
 #[cfg(test)]
 mod render_tests {
     use super::*;
+    use crate::signals::stance::StanceKind;
 
     #[test]
     fn the_track_chart_draws_the_walk_with_its_correlation() {
@@ -423,9 +478,23 @@ mod render_tests {
                 long_th: 0.2,
                 short_th: -0.2,
                 rho: Some(0.1),
+                stance: (0..n)
+                    .map(|i| match i % 7 {
+                        0 | 1 => StanceKind::Long,
+                        2 => StanceKind::Short,
+                        _ => StanceKind::Neutral,
+                    })
+                    .collect(),
             }
         };
         assert!(svg_of(&scene(3000)).contains("one bar per pixel column"));
         assert!(!svg_of(&scene(300)).contains("one bar per pixel column"));
+        // The stance strip: its legend counts the Long and Short weeks, and runs merge.
+        let s = scene(28);
+        assert_eq!(s.stance_counts(), (8, 4));
+        assert_eq!(s.stance_runs()[..4], [(0, 1, true), (2, 2, false), (7, 8, true), (9, 9, false)]);
+        assert_eq!(s.stance_runs().len(), 8);
+        assert!(svg_of(&s).contains("weeks read Long (8)"));
+        assert!(s.alt().contains("the 8 weeks the note read Long and the 4 it read Short"));
     }
 }
