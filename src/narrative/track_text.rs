@@ -296,7 +296,8 @@ pub struct TrackViewRow {
 }
 
 /// The comment of one track-record row, worded the same way for every stance: a stance seen at
-/// fewer than [`TOO_FEW`] week ends is too few to judge; Neutral is the base line the others are
+/// fewer than [`TOO_FEW`] week ends is too few to judge ("IWM lower 25% of the time, less often
+/// than after neutral (39%)" otherwise); Neutral is the base line the others are
 /// read against; Long and Short say how often the instrument itself went their way (higher for
 /// a long, lower for a short: the trade is outright) against how often it did after neutral
 /// week ends.
@@ -327,7 +328,7 @@ pub fn row_comment(
         std::cmp::Ordering::Equal => "as often",
     };
     format!(
-        "{symbol} {way} {:.0}% of the time, {verdict} than after neutral week ends ({:.0}%)",
+        "{symbol} {way} {:.0}% of the time, {verdict} than after neutral ({:.0}%)",
         own * 100.0,
         base * 100.0
     )

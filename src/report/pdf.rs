@@ -92,6 +92,8 @@ const MONO_ADVANCE: f64 = 0.602;
 const RAW_SCALE: f64 = 0.92;
 /// Table type size in points.
 const TABLE_PT: f64 = 7.2;
+/// Where the back matter starts in the typeset body (the heading the note template writes).
+const BACK_MATTER: &str = "\n#heading(level: 2)[Data and Method]";
 /// Code in tables (hashes, ids) in points: an absolute size, so it never drops below 7 pt.
 const TABLE_RAW_PT: f64 = 7.0;
 /// Top and bottom page margins in points (the header and footer sit inside them).
@@ -325,7 +327,16 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
         inset_em: TABLE_INSET_EM,
     };
     let (body, alts) = markup::markdown_to_typst_charts(note.markdown, &image, &fallback_alt, &fit);
-    s.push_str(&body);
+    // Data and Method and the disclaimer are back matter: set in the smaller type research notes
+    // use for it (8 pt, above the 7 pt floor), so the archive copy keeps to eight Letter pages.
+    match body.find(BACK_MATTER) {
+        Some(i) => {
+            s.push_str(&body[..i]);
+            s.push_str("\n#set text(size: 8pt)\n#set par(leading: 0.5em)");
+            s.push_str(&body[i..]);
+        }
+        None => s.push_str(&body),
+    }
     (s, alts)
 }
 
