@@ -79,6 +79,9 @@ for i in ids:
 print()
 print("## The stance")
 print()
+print("The stance as published: after the record check, which holds a long or short at Neutral when its own")
+print("point-in-time record does not support it (the note's track-record table counts the score's reading before it).")
+print()
 print("| stance | week-ends | cases | IWM higher | IWM median | ahead of SPY | median vs SPY |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for k in ["Long", "Neutral", "Short"]:
