@@ -87,8 +87,10 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                     "close {close:.2} above the {:.2}–{:.2} consolidation zone, not a firm hold",
                     z.lo, z.hi
                 )
+            } else if close >= z.lo {
+                format!("close {close:.2} inside the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
             } else {
-                format!("close {close:.2} near the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
+                format!("close {close:.2} below the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
             }),
             (None, _) => parts.push(format!("last close {close:.2}")),
         },

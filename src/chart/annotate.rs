@@ -112,8 +112,8 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
                 (_, Some(Branch::D4ShortContraction)) => {
                     "weekly momentum expanding up, but after only a short contraction"
                 }
-                (_, Some(Branch::D4NoExpansion)) => "weekly momentum: no broad upward expansion",
-                _ => "weekly momentum: no turn out of a long contraction",
+                (_, Some(Branch::D4NoExpansion)) => "weekly momentum not broadly expanding up",
+                _ => "weekly momentum has not turned up out of a long contraction",
             }
         }),
         Layers::ThreeDay => a.d3_momentum.map(|s| match s {

@@ -2114,7 +2114,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ if days < 3.0 => Some(format!("only {} sessions; one move takes at least 3", days as usize)),
                         // Longer than 15 sessions is impulsive only at half an ATR a session (signals::daily).
                         (Some(atr), _, _)
-                            if days > 15.0 && atr >= 3.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
+                            if days > 15.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
                             Some(format!(
                                 "too gradual: {atr:.1} times the average daily range in {} sessions; a leg that long needs {:.0}",
@@ -3075,7 +3075,7 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         format!(
             "The last complete 3-day bar closed at {}{bar}, above the consolidation zone ({zone}), its top {}",
             price(c),
-            crate::fmt::level_from_close_words(c, top, "that close")
+            crate::fmt::level_from_close_words(c, top, "that 3-day close")
         )
     } else if c >= lo {
         format!(
@@ -3086,7 +3086,7 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         format!(
             "The last complete 3-day bar closed at {}{bar}, below the consolidation zone ({zone}), its bottom {}",
             price(c),
-            crate::fmt::level_from_close_words(c, lo, "that close")
+            crate::fmt::level_from_close_words(c, lo, "that 3-day close")
         )
     };
     t.push_str(match r.state {
@@ -3664,6 +3664,12 @@ pub fn macro_reason(
             format!("no {} figure was published for {}", lower_first(&label(input)), period.format("%B %Y"))
         }
         crate::signals::Unavailable::InsufficientHistory { have: 0, .. } => match late {
+            // A file that starts after the note's date says so: the note cites no later data.
+            Some((p, m)) if p > as_of => format!(
+                "the {} data supplied start only in {}, after this date",
+                lower_first(&short_label(&m.label)),
+                p.format("%B %Y")
+            ),
             Some((p, m)) => {
                 format!(
                     "the {} data supplied start in {}",

@@ -910,7 +910,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let md = full("2022-06-17");
     let (b, m) = (body(&md).to_string(), method(&md));
     for want in [
-        "**Financing costs:** not assessed (the high-yield spread data supplied start in August 2023).",
+        "**Financing costs:** not assessed (the high-yield spread data supplied start only in August 2023, after this date).",
         // A monthly policy rate is named by its month and publication (body9 review); when it
         // is stale the 2-year's own level and move are still said (issue 12, lead10).
         "**Rates:** the 2-year yield is 3.14%, up 1.20 points in three months, 2.37 points above fed funds (0.77%, May's average, published in June); that figure may be stale: the gap is not assessed.",
