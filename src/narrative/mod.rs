@@ -2117,7 +2117,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             if days > 15.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
                             Some(format!(
-                                "too gradual: {atr:.1} times the average daily range in {} sessions; a leg that long needs {:.0}",
+                                "only {atr:.1} times the average daily range in {} sessions; {:.0} needed",
                                 days as usize,
                                 (crate::signals::daily::IMPULSE_PACE * days).ceil()
                             ))

@@ -328,11 +328,11 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
     };
     let (body, alts) = markup::markdown_to_typst_charts(note.markdown, &image, &fallback_alt, &fit);
     // Data and Method and the disclaimer are back matter: set in the smaller type research notes
-    // use for it (8 pt, above the 7 pt floor), so the archive copy keeps to eight Letter pages.
+    // use for it (7.5 pt, above the 7 pt floor), so the archive copy keeps to eight Letter pages.
     match body.find(BACK_MATTER) {
         Some(i) => {
             s.push_str(&body[..i]);
-            s.push_str("\n#set text(size: 8pt)\n#set par(leading: 0.5em)");
+            s.push_str("\n#set text(size: 7.5pt)\n#set par(leading: 0.5em)");
             s.push_str(&body[i..]);
         }
         None => s.push_str(&body),

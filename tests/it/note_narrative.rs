@@ -949,7 +949,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
         "That rebound was given back in full and more, below where it began.",
-        "(too gradual: 8.0 times the average daily range in 20 sessions; a leg that long needs 10)",
+        "(only 8.0 times the average daily range in 20 sessions; 10 needed)",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
     }
