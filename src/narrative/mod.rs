@@ -435,7 +435,7 @@ pub fn macro_reading_name(id: SignalId, state: State) -> Option<&'static str> {
     };
     Some(match (id, bull) {
         (S::MacroRateCutExpectations, true) => "Rate cuts priced",
-        (S::MacroRateCutExpectations, false) => "Rate cuts priced out",
+        (S::MacroRateCutExpectations, false) => "Higher rates priced",
         (S::MacroInflationCooling, true) => "Inflation cooling",
         (S::MacroInflationCooling, false) => "Inflation re-accelerating",
         (S::MacroGrowthStabilising, true) => "Unemployment turning down",
@@ -471,8 +471,8 @@ pub fn state_name(id: &str, state: State, v: &Voice) -> String {
         Some(S::RsCapLadderRotation) if bear && v.size_pair => "Rotation toward larger companies".into(),
         Some(S::RsCapLadderRotation) if bear => format!("{} losing ground to {bench}, 13 weeks", v.symbol),
         Some(S::RsLargeCapWaveComplete) if bear => format!("{} wave done, {bench}'s starting", v.symbol),
-        // The macro signals are named by their reading ("Inflation cooling | up", "Rate cuts
-        // priced out | down"), so the direction column never reads as the series' own direction.
+        // The macro signals are named by their reading ("Inflation cooling | up", "Higher rates
+        // priced | down"), so the direction column never reads as the series' own direction.
         Some(m) if bear && macro_reading_name(m, State::Bearish).is_some() => {
             macro_reading_name(m, State::Bearish).unwrap_or_default().into()
         }

@@ -497,16 +497,16 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     let get = |name: &str| charts.iter().find(|c| c.name == name).unwrap();
     let alt = &get("macro").alt;
     assert!(
-        alt.contains("Series fed_funds") && alt.contains("Rate cuts priced out: down, supports the short"),
+        alt.contains("Series fed_funds") && alt.contains("Higher rates priced: down, supports the short"),
         "{alt}"
     );
     assert!(alt.contains("Core and headline inflation: not assessed"), "{alt}");
     assert!(alt.contains("not assessed: no signal of the note reads this series"), "{alt}");
     assert!(!alt.contains("moving"), "{alt}");
-    assert!(get("macro").svg.as_deref().unwrap().contains("Rate cuts priced out: down, supports the short"));
+    assert!(get("macro").svg.as_deref().unwrap().contains("Higher rates priced: down, supports the short"));
     a.stance.stance = StanceKind::Long;
     let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
-    assert!(alt.contains("Rate cuts priced out: down, against the long"), "{alt}");
+    assert!(alt.contains("Higher rates priced: down, against the long"), "{alt}");
 
     // The recent change a macro cell prints is the one its signal computed, over the signal's
     // window (fed funds over six months), never the chart's own; a series no signal computes a
