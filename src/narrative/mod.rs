@@ -2519,6 +2519,16 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     )
 }
 
+/// A change in percentage points over `span`: "up 0.58 points in three months", "unchanged in
+/// three months" (under half a hundredth).
+fn points_moved(d: f64, span: &str) -> String {
+    if d.abs() < 0.005 {
+        format!("unchanged {span}")
+    } else {
+        format!("{} {:.2} points {span}", if d > 0.0 { "up" } else { "down" }, d.abs())
+    }
+}
+
 /// The Rates line when B1 is not assessed because the monthly fed funds figure is stale
 /// (`B1Stale`): the 2-year yield's own level and three-month move, which need no policy rate, its
 /// gap to that last figure as a fact, and what is not assessed and why. None for any other
@@ -2531,15 +2541,8 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     let (y, spread) = (n("dgs2")?, n("spread")?);
     let mut t = format!("the 2-year yield is {y:.2}%");
     if let Some(d) = n("d2y_63") {
-        if d.abs() < 0.005 {
-            t.push_str(", unchanged in three months");
-        } else {
-            t.push_str(&format!(
-                ", {} {:.2} points in three months",
-                if d > 0.0 { "up" } else { "down" },
-                d.abs()
-            ));
-        }
+        t.push_str(", ");
+        t.push_str(&points_moved(d, "in three months"));
     }
     let side = if spread >= 0.0 { "above" } else { "below" };
     t.push_str(&format!(
@@ -2567,13 +2570,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         Some(crate::signals::Ev::Month { v }) => Some(format::month(*v)),
         _ => None,
     };
-    let moved = |d: f64, span: &str| {
-        if d.abs() < 0.005 {
-            format!("unchanged {span}")
-        } else {
-            format!("{} {:.2} points {span}", if d > 0.0 { "up" } else { "down" }, d.abs())
-        }
-    };
+    let moved = points_moved;
     match SignalId::parse(r.id) {
         Some(S::MacroGrowthStabilising) => {
             let (u, avg, low) = (n("unrate")?, n("u3avg")?, n("u3avg_low12")?);
