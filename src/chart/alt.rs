@@ -210,8 +210,11 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     }
     let t = n - 1;
     let mut parts = Vec::new();
-    if let Some((_, chg)) = sc.lag104() {
-        parts.push(format!("the ratio changed {} over two years", signed_pct(chg)));
+    let two = sc.lag104();
+    if let Some((_, chg)) = two {
+        // As the Thesis text prints the two-year change (fmt::pct_abs): one number for one fact.
+        let verb = if chg < 0.0 { "fell" } else { "rose" };
+        parts.push(format!("the ratio {verb} {} over two years", crate::fmt::pct_abs(chg)));
     }
     if sc.sma30[t].is_finite() {
         let side = if sc.ratio[t] >= sc.sma30[t] { "above" } else { "below" };
@@ -220,10 +223,16 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     if let Some((d, v)) = sc.low {
         parts.push(format!("its two-year low was {v:.3} on {d}"));
     }
-    let (a0, b0) = (sc.a[sc.start], sc.b[sc.start]);
+    // The returns over the window the text speaks of (two years, from where the change is
+    // measured), not the chart's longer span: one window for the text and the alt text.
+    let (from, over) = match two {
+        Some((i, _)) => (i, "Over the same two years"),
+        None => (sc.start, "Over the whole chart"),
+    };
+    let (a0, b0) = (sc.a[from], sc.b[from]);
     let perf = format!(
-        "Over the whole chart (from {}), {} returned {} and {} {}.",
-        sc.dates[sc.start],
+        "{over} (from {}), {} returned {} and {} {}.",
+        sc.dates[from],
         sc.sym,
         signed_pct(sc.a[t] / a0 - 1.0),
         sc.bench,

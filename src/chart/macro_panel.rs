@@ -77,6 +77,9 @@ pub(crate) struct Change {
     pub months: u32,
     /// The window is counted in trading days (63 ≈ three months) rather than observations.
     pub about: bool,
+    /// A window in weeks instead of months (the 2-year's sharp four-week move the text gives):
+    /// worded "over four weeks" and drawn from `end` less that many weeks.
+    pub weeks: Option<u32>,
     /// The end of the window (the observation the change runs to).
     pub end: NaiveDate,
     /// The change is the macro signal's own evidence (what the text prints), not the chart's.
@@ -88,7 +91,10 @@ impl Change {
     /// unchanged" (a change that rounds to 0.00).
     pub fn words(&self, suffix: &str) -> String {
         let v = format!("{:.2}", self.value.abs());
-        let window = format!("over {}{} months", if self.about { "about " } else { "" }, self.months);
+        let window = match self.weeks {
+            Some(w) => format!("over {} weeks", crate::narrative::count_word(w as usize)),
+            None => format!("over {}{} months", if self.about { "about " } else { "" }, self.months),
+        };
         // A change that rounds to nothing is said in words, not as "±0.00".
         if v.trim_start_matches(['0', '.']).is_empty() {
             return format!("{window} unchanged");
@@ -257,8 +263,11 @@ pub(crate) fn cell(
     };
     // The window's start: the last observation on or before (end − months), so a monthly series
     // over three months compares May with February (not January).
-    let start_of = |end: NaiveDate, months: u32| -> Option<usize> {
-        let cut = end.checked_sub_months(chrono::Months::new(months))?;
+    let start_of = |end: NaiveDate, months: u32, weeks: Option<u32>| -> Option<usize> {
+        let cut = match weeks {
+            Some(w) => end.checked_sub_days(chrono::Days::new(7 * u64::from(w)))?,
+            None => end.checked_sub_months(chrono::Months::new(months))?,
+        };
         let k = pts.iter().rposition(|(d, _)| *d <= cut)?;
         (pts[k].0 < end).then_some(k)
     };
@@ -268,19 +277,20 @@ pub(crate) fn cell(
         Some(ch) => {
             // Colour the signal's window, ending at its observation (or the latest point).
             let end_k = pts.iter().rposition(|(d, _)| *d <= ch.end).unwrap_or(pts.len().saturating_sub(1));
-            if let Some(k) = start_of(pts.get(end_k).map_or(ch.end, |p| p.0), ch.months) {
+            if let Some(k) = start_of(pts.get(end_k).map_or(ch.end, |p| p.0), ch.months, ch.weeks) {
                 recent_from = k;
             }
             recent = Some(ch);
         }
         None => {
             if let Some(&(last_d, last_v)) = pts.last() {
-                if let Some(k) = start_of(last_d, 3) {
+                if let Some(k) = start_of(last_d, 3, None) {
                     recent_from = k;
                     recent = Some(Change {
                         value: last_v - pts[k].1,
                         months: 3,
                         about: false,
+                        weeks: None,
                         end: last_d,
                         from_signal: false,
                     });

@@ -538,12 +538,23 @@ fn signal_change(analysis: &crate::Analysis, series_id: &str) -> Option<macro_pa
         _ => return None,
     };
     let r = analysis.signals.iter().find(|s| s.id == id.as_str())?;
+    // The 2-year's sharp four-week move, when that is what the signal read: the window the text
+    // gives ("rose 0.71 points in four weeks"), not three months (one window for one fact).
+    let sharp = series_id == "dgs2" && r.branch == crate::signals::Branch::B1SharpMove;
+    let (key, weeks) = if sharp { ("d2y_20", Some(4)) } else { (key, None) };
     let value = r.num(key).filter(|v| v.is_finite())?;
     let end = match r.ev(date_key) {
         Some(Ev::Date { v }) => *v,
         _ => r.as_of.unwrap_or(analysis.as_of),
     };
-    Some(macro_panel::Change { value, months, about, end, from_signal: true })
+    Some(macro_panel::Change {
+        value,
+        months,
+        about: about && weeks.is_none(),
+        weeks,
+        end,
+        from_signal: true,
+    })
 }
 
 fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {

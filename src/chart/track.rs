@@ -114,10 +114,25 @@ impl TrackScene {
         };
         let rho = self.rho.map_or_else(|| "not computed".to_string(), corr);
         let (longs, shorts) = self.stance_counts();
+        // The track table counts week ends with an outcome; the strip marks every week read so.
+        // Where the two differ, the alt text gives both, so "7 weeks read Long" never stands
+        // beside a table's 6 unexplained.
+        let outcome = |k: crate::signals::stance::StanceKind, all: usize| {
+            let w = self.stance.iter().zip(&self.forward).filter(|(s, f)| **s == k && f.is_some()).count();
+            if w == all {
+                String::new()
+            } else {
+                format!(" ({w} with an outcome)")
+            }
+        };
+        let (lo, so) = (
+            outcome(crate::signals::stance::StanceKind::Long, longs),
+            outcome(crate::signals::stance::StanceKind::Short, shorts),
+        );
         format!(
             "Track record chart: the {} stance score at each of {n} week ends from {first} to {last} (line, \
              with the Long threshold {} and the Short threshold {}; a strip marks the {longs} weeks the note \
-             read Long and the {shorts} it read Short), above bars of {what} after each \
+             read Long{lo} and the {shorts} it read Short{so}), above bars of {what} after each \
              week end ({with} with an outcome so far). Rank correlation of the score with that return: {rho}. \
              Latest score {} on {last}.",
             self.sym,

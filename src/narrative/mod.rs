@@ -20,7 +20,9 @@ pub use crate::history::edge;
 use crate::baserates::{BaseRate, Measure};
 use crate::signals::catalog::SignalId as S;
 use crate::signals::catalog::SignalId;
-use crate::signals::stance::{ids, Invalidation, LevelStatus, StanceFlag, StanceKind, Tick, Trigger};
+use crate::signals::stance::{
+    ids, Invalidation, InvalidationBasis, LevelStatus, StanceFlag, StanceKind, Tick, Trigger,
+};
 use crate::signals::{capitalise, MacdState, ObvStatus, SignalResult, State, ZoneStatus};
 use crate::Analysis;
 use chrono::NaiveDate;
@@ -629,10 +631,10 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkVolumeTrendlineSupport), false) => "OBV has broken its weekly trendline".into(),
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
         (Some(S::WkMomentumWaveFlip), false) => "weekly downside momentum is building".into(),
-        (Some(S::D3ConsolidationHold), true) => match e1_well_above(r) {
+        (Some(S::D3ConsolidationHold), true) => match e1_well_above_close(a, r) {
             Some(d) => {
                 format!(
-                    "price is well above its 3-day consolidation zone (its top {} below the last 3-day close)",
+                    "price is well above its 3-day consolidation zone (its top {} below the close)",
                     pct_abs(d)
                 )
             }
@@ -809,9 +811,17 @@ fn level_line(
             Trigger::CloseBelow => " (favours a short)",
         });
     }
+    // A short's own stop that price stays below is "holding" for the short, as a long's is for
+    // the long: "not reclaimed" reads from the long side (lead11 review, 2022-09-30 short).
+    let words = match (neutral, l.side, l.status) {
+        (false, StanceKind::Short, LevelStatus::Holding) if l.trigger == Trigger::CloseAbove => {
+            "holding".to_string()
+        }
+        _ => status_words(l),
+    };
     let status = match standing(l, close) {
-        Some(s) => format!("{} ({s})", status_words(l)),
-        None => status_words(l),
+        Some(s) => format!("{words} ({s})"),
+        None => words,
     };
     let status = match held
         .filter(|(_, b)| b.signal == l.signal && b.trigger != l.trigger && l.status == LevelStatus::Holding)
@@ -887,16 +897,41 @@ fn zone_top_note(a: &Analysis, l: &Invalidation) -> Option<String> {
     (price(top) != price(l.value)).then(|| format!("the whole squeeze zone tops at {}", price(top)))
 }
 
-/// The daily average true range (Wilder, 14 sessions) at the as-of close when the stop `l` lies
-/// within one of it: a tight stop, which a normal day's range would reach. None for an OBV line
-/// or a stop further away.
-fn tight_stop(a: &Analysis, l: &Invalidation) -> Option<f64> {
-    if l.basis == "OBV" {
-        return None;
-    }
-    let atr = *crate::indicators::atr(&a.daily.high, &a.daily.low, &a.daily.close, 14).last()?;
+/// A stop within one average range of its own timeframe (Wilder ATR 14 at the last complete bar of
+/// the level's basis: daily, 3-day or weekly), measured from the as-of close: a tight stop, which
+/// one normal bar of that timeframe would reach. Each timeframe's level is set against its own
+/// timeframe's range (a 3-day stop against the average 3-day range, not the daily one). None for
+/// an OBV line or a stop further away.
+fn tight_stop(a: &Analysis, l: &Invalidation) -> Option<Tight> {
+    let (bars, range, bar) = match l.basis {
+        InvalidationBasis::Obv => return None,
+        InvalidationBasis::DailyClose => (&a.daily, "average daily range", "a normal day"),
+        InvalidationBasis::ThreeDayClose => {
+            (&a.three_day[0].bars, "average 3-day range", "a normal 3-day bar")
+        }
+        InvalidationBasis::WeeklyClose => (&a.weekly.bars, "average weekly range", "a normal week"),
+    };
+    let atr = *crate::indicators::atr(&bars.high, &bars.low, &bars.close, 14).last()?;
     let c = as_of_close(a);
-    (atr.is_finite() && atr > 0.0 && c.is_finite() && (c - l.value).abs() <= atr).then_some(atr)
+    let near = atr.is_finite() && atr > 0.0 && c.is_finite() && (c - l.value).abs() <= atr;
+    let within = match l.basis {
+        InvalidationBasis::ThreeDayClose => "within a 3-day range",
+        InvalidationBasis::WeeklyClose => "within a week's range",
+        _ => "within a day's range",
+    };
+    near.then_some(Tight { atr, range, bar, within })
+}
+
+/// A tight stop's range: its value and the words for it.
+struct Tight {
+    /// ATR(14) of the level's timeframe.
+    atr: f64,
+    /// "average 3-day range".
+    range: &'static str,
+    /// "a normal 3-day bar".
+    bar: &'static str,
+    /// "within a 3-day range".
+    within: &'static str,
 }
 
 /// A neutral note's trigger level as [`level_phrase_in`] words it, with its distance from the
@@ -904,11 +939,11 @@ fn tight_stop(a: &Analysis, l: &Invalidation) -> Option<f64> {
 /// same test for a watch level as for a long's or short's stop.
 fn watch_phrase(a: &Analysis, l: &Invalidation) -> String {
     let t = level_phrase_in(a, l);
-    if tight_stop(a, l).is_none() {
+    let Some(tight) = tight_stop(a, l) else {
         return t;
-    }
+    };
     let d = crate::fmt::level_from_close(as_of_close(a), l.value);
-    let near = format!("{} away, within a day's range", pct_abs(d));
+    let near = format!("{} away, {}", pct_abs(d), tight.within);
     match t.strip_suffix(')') {
         Some(head) => format!("{head}; {near})"),
         None => format!("{t} ({near})"),
@@ -1043,12 +1078,10 @@ pub fn narrate(a: &Analysis) -> Narrative {
                 format!(
                     " The lead's stop is the nearest of them, {}{}; the others mark the wider structure.",
                     price(l.value),
-                    // One rule with the lead: a stop within an average day's range is tight.
-                    if tight_stop(a, l).is_some() {
-                        ", a tight one (inside the average daily range)"
-                    } else {
-                        ""
-                    }
+                    // One rule with the lead: a stop within an average range of its own
+                    // timeframe is tight, and the range is named.
+                    tight_stop(a, l)
+                        .map_or_else(String::new, |t| format!(", a tight one (inside the {})", t.range))
                 )
             })
             .unwrap_or_default()
@@ -1295,23 +1328,8 @@ fn and_reasons(items: &[String]) -> String {
 /// cases to judge): the stance's own earlier week ends, with how often the instrument rose and,
 /// with a benchmark, how often it beat it (the track record's row of the same stance, when it
 /// counts the same week ends).
-fn own_record_line(a: &Analysis, v: &Voice, c: &crate::signals::stance::RecordCheck) -> String {
+fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String {
     let s = &v.symbol;
-    let ahead = a.track_record.as_ref().and_then(|tr| {
-        let bench = tr.versus.as_ref()?;
-        let row = tr.horizon(crate::history::CITED_WEEKS)?.by_stance.iter().find(|o| o.stance == c.lean)?;
-        let rel = row.relative.as_ref()?;
-        // The same week ends as the check's, or the numbers would not add up in one sentence.
-        (rel.count == c.cases && c.cases > 0).then_some(())?;
-        let k = (rel.share_higher? * rel.count as f64).round() as usize;
-        let times = match k {
-            0 => "never".to_string(),
-            1 => "once".to_string(),
-            2 => "twice".to_string(),
-            k => format!("{k} times"),
-        };
-        Some(format!(" and ahead of {bench} {times}"))
-    });
     let word = c.lean.word().to_lowercase();
     let way = if c.lean == StanceKind::Long { "higher" } else { "lower" };
     let since = c.since.map(|d| format!(" since {}", chrono::Datelike::year(&d))).unwrap_or_default();
@@ -1331,11 +1349,10 @@ fn own_record_line(a: &Analysis, v: &Voice, c: &crate::signals::stance::RecordCh
         _ => String::new(),
     };
     let counts = format!(
-        "the {} earlier {word} {noun}{since} saw {s} {way} {} weeks later {}{base}{}",
+        "the {} earlier {word} {noun}{since} saw {s} {way} {} weeks later {}{base}",
         count_word(c.cases),
         c.weeks,
         times(c.went_its_way),
-        ahead.unwrap_or_default()
     );
     if judged {
         format!("Its own record supports it: {counts}.")
@@ -1346,9 +1363,6 @@ fn own_record_line(a: &Analysis, v: &Voice, c: &crate::signals::stance::RecordCh
 
 fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let st = &a.stance;
-    let avail = a.signals.iter().filter(|r| r.state != State::Unavailable).count();
-    let nb = a.signals.iter().filter(|r| r.state == State::Bullish).count();
-    let nr = a.signals.iter().filter(|r| r.state == State::Bearish).count();
     let mut out = Vec::new();
     let reasons = |dir: f64, k: usize| -> Vec<String> {
         strongest(a, dir, k).into_iter().filter_map(|r| lead_reason(a, v, r)).collect()
@@ -1389,9 +1403,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     level_phrase_in(a, l),
                     from_close(a, l),
                     price(as_of_close(a)),
-                    tight_stop(a, l).map_or_else(String::new, |atr| format!(
-                        ": a tight stop, inside the average daily range ({}), so a normal day could trigger it",
-                        price(atr)
+                    tight_stop(a, l).map_or_else(String::new, |t| format!(
+                        ": a tight stop, inside the {} ({}), so {} could trigger it",
+                        t.range,
+                        price(t.atr),
+                        t.bar
                     ))
                 )),
                 None if !mine.is_empty() => out.push(format!(
@@ -1450,8 +1466,9 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 Some(w) => {
                     // A broken daily OBV line next to a weekly OBV trendline that holds: say which.
                     let obv_broken = w.broken.iter().any(|l| l.basis == "OBV");
-                    let aside = (obv_broken && w.idea == StanceKind::Long && state(a, ids::D3) == State::Bullish)
-                        .then_some("the weekly OBV trendline still holds");
+                    let aside =
+                        (obv_broken && w.idea == StanceKind::Long && state(a, ids::D3) == State::Bullish)
+                            .then_some("the weekly OBV trendline still holds");
                     let ww = stance_text::watch_words(w, aside);
                     // A hold that rests on a break whose own record ran the other way says so.
                     let though = w.broken.iter().find_map(|l| broken_against(a, v, l));
@@ -1462,9 +1479,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     ));
                     restore = ww.restore;
                 }
+                // No count of signals up and down: the next sentence names the strongest two a
+                // side, and "3 point down" beside two named reasons reads as a count that does
+                // not add up (lead11 review).
                 None => out.push(format!(
-                    "No trade yet on {s}: {nb} of {avail} assessed signals point up and {nr} {} down, so the score ({}) sits between the two thresholds.",
-                    if nr == 1 { "points" } else { "point" },
+                    "No trade yet on {s}: the score ({}) sits between the two thresholds.",
                     signed(st.score, 2)
                 )),
             }
@@ -1569,32 +1588,28 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     // A long or short that passed the record check (or is untested) gives its own record: the
     // stance's earlier week ends, the record that bears on the trade (the score's rank
     // correlation is in the track record section).
+    // The record a long or short quotes is its own stance's, on the instrument's own return (as
+    // the track table's Read column): the score's rank correlation, measured against the
+    // benchmark, is the track record section's, not the outright trade's (lead11 review).
     if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
-        let mut t = own_record_line(a, v, c);
-        // The score's rank correlation is said under a long or short as under a neutral note when
-        // it gives no reason to trust the score's ranking (one caveat, every stance).
-        if let Some(e) = edge.as_ref().filter(|e| {
-            matches!(e.link, edge::RankLink::Against | edge::RankLink::WeakAgainst | edge::RankLink::None)
-        }) {
-            t = match t.strip_suffix(", so conviction is low.") {
-                // A record too short to judge already ends on low conviction: the rank
-                // correlation joins it as the second reason.
-                Some(head) => format!("{head}, and {}, so conviction is low.", track_text::rank_clause(e)),
-                None => format!("{t} {}", track_text::rank_caveat(e)),
-            };
-        }
-        out.push(t);
+        out.push(own_record_line(v, c));
     } else if let Some(e) = edge {
-        let mut t = track_text::track_sentence(&e, s, st.stance);
-        if record_against {
-            let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
-                // One close: the stop's distance from the as-of close.
-                .map(|(l, _)| (price(l.value), crate::fmt::level_from_close(as_of_close(a), l.value)));
-            verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
-        } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
-            t = format!("{}; conviction is low.", t.trim_end_matches('.'));
+        let t = if st.stance == StanceKind::Neutral {
+            Some(track_text::track_sentence(&e, s, st.stance))
+        } else {
+            track_text::own_track_sentence(&e, s, st.stance)
+        };
+        if let Some(mut t) = t {
+            if record_against {
+                let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
+                    // One close: the stop's distance from the as-of close.
+                    .map(|(l, _)| (price(l.value), crate::fmt::level_from_close(as_of_close(a), l.value)));
+                verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
+            } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
+                t = format!("{}; conviction is low.", t.trim_end_matches('.'));
+            }
+            out.push(t);
         }
-        out.push(t);
     }
     if out.len() < 3 {
         if let Some(c) = ctx.lead_sentence(v) {
@@ -2736,9 +2751,11 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 // Each read as up or down only past a tenth of a point in three months.
                 (_, Some((_, dh))) => match (step(dc), step(dh)) {
                     (1, -1) | (-1, 1) => "mixed, as core and headline move apart",
-                    (1, 1) => "firming",
-                    (1, _) => "core firming",
-                    (_, 1) => "headline firming",
+                    // A neutral reading: up, but not re-accelerating (the state's word,
+                    // "firming" read as a bearish verdict the score table does not give).
+                    (1, 1) => "edging up",
+                    (1, _) => "core edging up",
+                    (_, 1) => "headline edging up",
                     (-1, _) | (_, -1) => "easing only slightly, not yet clearly cooling",
                     _ => "steady, not cooling",
                 },
@@ -2993,6 +3010,17 @@ fn e1_well_above(r: &SignalResult) -> Option<f64> {
     (r.id == ids::E1 && r.state == State::Bullish && c > 0.0 && d > WELL_ABOVE).then_some(d)
 }
 
+/// [`e1_well_above`] as the lead and the checklist say it: the zone top's distance from the as-of
+/// close (the Risk table's close, [`as_of_close`]), so one level reads as one number outside the
+/// 3-day section (QQQ 2026-07-24: "11% below the last 3-day close" in the lead, 9.9% in the
+/// table). Some only when that close too is more than [`WELL_ABOVE`] over the top.
+fn e1_well_above_close(a: &Analysis, r: &SignalResult) -> Option<f64> {
+    e1_well_above(r)?;
+    let top = r.num("ztop")?;
+    let d = -crate::fmt::level_from_close(as_of_close(a), top);
+    (d > WELL_ABOVE).then_some(d)
+}
+
 /// The date weekly momentum last turned up, when that turn is recent (D4's `flip_date` within
 /// twelve weeks, the window its Bullish state allows) and still standing (D4 not Bearish).
 fn weekly_turn_up(a: &Analysis) -> Option<NaiveDate> {
@@ -3068,11 +3096,13 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
             date(d)
         );
     }
+    // No distance from this 3-day close: the zone's edge is a level of the Risk table, whose one
+    // distance is from the as-of close (fmt::level_from_close); a second figure from another
+    // close read as two numbers for one level (lead11 review: 11% here, 9.9% in the table).
     let mut t = if c > top {
         format!(
-            "The last complete 3-day bar closed at {}{bar}, above the consolidation zone ({zone}), its top {}",
-            price(c),
-            crate::fmt::level_from_close_words(c, top, "that 3-day close")
+            "The last complete 3-day bar closed at {}{bar}, above the consolidation zone ({zone})",
+            price(c)
         )
     } else if c >= lo {
         format!(
@@ -3081,9 +3111,8 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         )
     } else {
         format!(
-            "The last complete 3-day bar closed at {}{bar}, below the consolidation zone ({zone}), its bottom {}",
-            price(c),
-            crate::fmt::level_from_close_words(c, lo, "that 3-day close")
+            "The last complete 3-day bar closed at {}{bar}, below the consolidation zone ({zone})",
+            price(c)
         )
     };
     t.push_str(match r.state {
@@ -3323,6 +3352,9 @@ fn cautions(a: &Analysis) -> Vec<String> {
                     "Both risk signals have fired (a lower high and an OBV support break), on the short's side{}.",
                     risk_history_caveat(a)
                 )
+            } else if st.stance == StanceKind::Neutral {
+                // No position: the fact, not an argument for either side.
+                "Both risk signals have fired (a lower high and an OBV support break): they point down.".into()
             } else {
                 "Both risk signals have fired (a lower high and an OBV support break): they do not support a long.".into()
             }),
@@ -3331,6 +3363,8 @@ fn cautions(a: &Analysis) -> Vec<String> {
                     "Both risk signals read up (a higher daily swing high and OBV above its rising support line), on the long's side{}.",
                     risk_history_caveat(a)
                 )
+            } else if st.stance == StanceKind::Neutral {
+                "Both risk signals read up (a higher daily swing high and OBV above its rising support line).".into()
             } else {
                 "Both risk signals read up (a higher daily swing high and OBV above its rising support line): they do not support a short.".into()
             }),
@@ -3370,40 +3404,44 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
     let c = &a.checklist;
     let short = c.short;
     let idea = if short { "short" } else { "long" };
-    let total = c.items.len();
+    // Items none of whose signals could be assessed are neither in place nor failing: the header
+    // counts the assessed parts only ("one of three assessed parts"), and says the rest apart.
+    let na = c.items.iter().filter(|i| i.tick == Tick::NotAssessed).count();
+    let total = c.items.len() - na;
+    let parts = if na > 0 { "assessed parts" } else { "parts" };
     let n_pass = c.items.iter().filter(|i| i.tick == Tick::Pass).count();
     let n_part = c.items.iter().filter(|i| i.tick == Tick::Partial).count();
     let header = match (n_pass, n_part) {
+        _ if total == 0 => format!("No part of the {idea} structure could be assessed."),
         (p, _) if p == total => {
-            format!("All {} parts of the {idea} structure are in place.", count_word(total))
+            format!("All {} {parts} of the {idea} structure are in place.", count_word(total))
         }
-        (0, 0) => format!("None of the {} parts of the {idea} structure is in place.", count_word(total)),
+        (0, 0) => format!("None of the {} {parts} of the {idea} structure is in place.", count_word(total)),
         (p, 0) => format!(
-            "{} of {} parts of the {idea} structure {} in place.",
+            "{} of {} {parts} of the {idea} structure {} in place.",
             capitalise(&count_word(p)),
             count_word(total),
             if p == 1 { "is" } else { "are" }
         ),
         (0, q) => format!(
-            "None of the {} parts of the {idea} structure is fully in place; {} {} partly there.",
+            "None of the {} {parts} of the {idea} structure is fully in place; {} {} partly there.",
             count_word(total),
             count_word(q),
             if q == 1 { "is" } else { "are" }
         ),
         (p, q) => format!(
-            "{} of {} parts of the {idea} structure {} in place and {} partly.",
+            "{} of {} {parts} of the {idea} structure {} in place and {} partly.",
             capitalise(&count_word(p)),
             count_word(total),
             if p == 1 { "is" } else { "are" },
             count_word(q)
         ),
     };
-    // Items none of whose signals could be assessed are neither in place nor failing.
-    let na = c.items.iter().filter(|i| i.tick == Tick::NotAssessed).count();
     let header = match na {
         0 => header,
-        1 => format!("{header} One could not be assessed."),
-        k => format!("{header} {} could not be assessed.", capitalise(&count_word(k))),
+        _ if total == 0 => header,
+        1 => format!("{header} One could not be assessed (marked –)."),
+        k => format!("{header} {} could not be assessed (marked –).", capitalise(&count_word(k))),
     };
     let lines = c
         .items
@@ -3452,9 +3490,11 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
                             return format!("{}: {t}", lower_first(&named));
                         }
                         // A 3-day close far over the zone is counted, but said as it is.
-                        if let Some(d) = find(a, id).and_then(e1_well_above).filter(|_| !short) {
+                        if let Some(d) =
+                            find(a, id).and_then(|r| e1_well_above_close(a, r)).filter(|_| !short)
+                        {
                             return format!(
-                                "{}: well above the zone (its top {} below the last 3-day close)",
+                                "{}: well above the zone (its top {} below the close)",
                                 lower_first(&named),
                                 pct_abs(d)
                             );

@@ -282,12 +282,13 @@ fn extended_words(e: &Extended, word: &str) -> String {
 /// assessed" when some items could not be assessed ("Structure not assessed (0/4)" when none
 /// could).
 pub fn checklist_header(c: &Checklist) -> String {
-    let total = c.items.len();
     let count = |t: Tick| c.items.iter().filter(|i| i.tick == t).count();
     let (p, q, na) = (count(Tick::Pass), count(Tick::Partial), count(Tick::NotAssessed));
+    // The fraction counts assessed items only; the not-assessed ones are said apart.
+    let total = c.items.len() - na;
     let tail = if na > 0 { format!(", {na} not assessed") } else { String::new() };
-    if na == total {
-        format!("Structure not assessed (0/{total})")
+    if total == 0 {
+        format!("Structure not assessed (none of {na} items)")
     } else if p == total {
         format!("Structure confirmed ({p}/{total}{tail})")
     } else if p == 0 && q == 0 {

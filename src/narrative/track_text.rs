@@ -62,6 +62,35 @@ pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String
     }
 }
 
+/// [`track_sentence`] for an outright long or short: the stance's own earlier week ends on the
+/// instrument's own return (what the track table's Read column gives), without the score's rank
+/// correlation against the benchmark (the track record section's figure, not the trade's). None
+/// when there is nothing of the stance's own to say.
+pub fn own_track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> Option<String> {
+    let word = stance.word().to_lowercase();
+    match (e.stance_lead, e.medians) {
+        (Some(d), Some((m, n))) if d < 0.0 => Some(format!(
+            "The record argues against the {word}: after earlier {word} week ends {symbol} itself moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
+            crate::fmt::pct(m),
+            e.weeks,
+            crate::fmt::pct(n)
+        )),
+        (_, Some((m, n))) => Some(format!(
+            "Its own record: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} after neutral ones.",
+            crate::fmt::pct(m),
+            e.weeks,
+            crate::fmt::pct(n)
+        )),
+        _ => e.stance_cases.filter(|n| *n < crate::history::edge::MIN_CASES).map(|n| {
+            format!(
+                "Only {} earlier week {} read {word}, too few to judge its own record.",
+                super::count_word(n),
+                if n == 1 { "end" } else { "ends" },
+            )
+        }),
+    }
+}
+
 /// True when the stance's own earlier week ends did worse than neutral ones the stance's way:
 /// the note's record argues against its idea, and the lead must close on a verdict.
 pub fn record_against(e: &TrackEdge) -> bool {
@@ -174,11 +203,20 @@ pub fn rank_rule(tr: &TrackRecord) -> Option<String> {
     Some(format!("Rank correlation: {}, {word}.", rho_text(rho)))
 }
 
-/// The bands behind [`RankLink::of`] in words, for the glossary: "under 0.10 either way, this
-/// note calls it no link; under 0.30, weak".
+/// The bands behind [`RankLink::of`] in words, for the glossary, stated on the printed
+/// (two-decimal) figure with both edges, so a printed −0.10 is plainly weak, not "under 0.10":
+/// "read on the printed figure: −0.09 to +0.09, no link; ±0.10 to ±0.29, weak; ±0.30 or beyond,
+/// clear".
 pub fn rank_bands() -> String {
+    let min = (MIN_RANK_CORR * 100.0).round() as i64;
+    let clear = (CLEAR_RANK_CORR * 100.0).round() as i64;
+    let h = |k: i64| format!("{}.{:02}", k / 100, k % 100);
     format!(
-        "under {MIN_RANK_CORR:.2} either way, this note calls it no link; under {CLEAR_RANK_CORR:.2}, weak"
+        "read on the printed figure: \u{2212}{0} to +{0}, no link; \u{b1}{1} to \u{b1}{2}, weak; \u{b1}{3} or beyond, clear",
+        h(min - 1),
+        h(min),
+        h(clear - 1),
+        h(clear)
     )
 }
 
@@ -208,28 +246,6 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
         (_, true) => String::new(),
     };
     format!("Since {y} {how} {what} (rank correlation {rho}){tail}.")
-}
-
-/// [`rank_sentence`] in brief, for a long or short lead that already gives the stance's own
-/// record: "Since 2011 a higher score has gone with slightly worse outcomes (rank correlation
-/// −0.10): a description, not a forecast." Only for a link that gives no reason to trust the
-/// ranking (the caller checks); [`rank_clause`] is its middle, for a sentence that has its own
-/// ending.
-pub fn rank_caveat(e: &TrackEdge) -> String {
-    format!("Since {} {}: a description, not a forecast.", e.since_year, rank_clause(e))
-}
-
-/// The rank correlation as a clause: "a higher score has gone with slightly worse outcomes (rank
-/// correlation −0.10)".
-pub fn rank_clause(e: &TrackEdge) -> String {
-    let how = match e.link {
-        RankLink::Against => "a higher score has gone with worse outcomes",
-        RankLink::WeakAgainst => "a higher score has gone with slightly worse outcomes",
-        RankLink::None => "the score has not told better from worse outcomes",
-        RankLink::WeakWith => "a higher score has gone with slightly better outcomes",
-        RankLink::With => "a higher score has gone with better outcomes",
-    };
-    format!("{how} (rank correlation {})", rho_text(e.rho))
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -485,5 +501,22 @@ mod tests {
         assert_eq!(RankLink::of(-0.094), RankLink::None);
         assert_eq!(RankLink::of(0.296), RankLink::With);
         assert_eq!(RankLink::of(f64::NAN), RankLink::None);
+        // The glossary states each band by its printed edges, and each edge reads as stated.
+        assert_eq!(
+            rank_bands(),
+            "read on the printed figure: \u{2212}0.09 to +0.09, no link; \u{b1}0.10 to \u{b1}0.29, weak; \u{b1}0.30 or beyond, clear"
+        );
+        for (printed, want) in [
+            (-0.09, RankLink::None),
+            (0.09, RankLink::None),
+            (-0.10, RankLink::WeakAgainst),
+            (0.10, RankLink::WeakWith),
+            (-0.29, RankLink::WeakAgainst),
+            (0.29, RankLink::WeakWith),
+            (-0.30, RankLink::Against),
+            (0.30, RankLink::With),
+        ] {
+            assert_eq!(RankLink::of(printed), want, "{printed}");
+        }
     }
 }
