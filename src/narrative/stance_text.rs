@@ -278,9 +278,10 @@ fn extended_words(e: &Extended, word: &str) -> String {
 }
 
 /// The checklist header as signals.json and the signals table show it: "Structure confirmed
-/// (4/4)", "Structure partial (n/4 in place, k partly)", "Structure absent (0/4)", with ", m not
-/// assessed" when some items could not be assessed ("Structure not assessed (0/4)" when none
-/// could).
+/// (4/4)", "Structure partial (n/4 in place, k partly)", "Structure absent (0/4)"; the fraction
+/// counts assessed items only, with ", m not assessed" when some could not be assessed
+/// ("Structure absent (0/3, 1 not assessed)"; "Structure not assessed (none of 4 items)" when
+/// none could).
 pub fn checklist_header(c: &Checklist) -> String {
     let count = |t: Tick| c.items.iter().filter(|i| i.tick == t).count();
     let (p, q, na) = (count(Tick::Pass), count(Tick::Partial), count(Tick::NotAssessed));
