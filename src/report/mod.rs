@@ -117,35 +117,53 @@ pub fn build_with_head(
     opts: &RenderOptions,
     head: Option<&crate::site::NoteHead>,
 ) -> Result<Outputs> {
-    let mut view = build_view(a, charts);
-    // The glossary explains only the terms the body uses: read them from the rendered body,
-    // then render once more with the glossary.
-    let first = tpl.render_md(&view)?;
-    view.glossary = crate::narrative::glossary(first.split("## Data and Method").next().unwrap_or(""));
-    let md = tidy_markdown(&if view.glossary.is_empty() { first } else { tpl.render_md(&view)? });
-    let mut files = BTreeMap::new();
     let want = |f: Format| opts.formats.contains(&f);
-
-    for c in charts {
-        files.insert(format!("charts/{}.png", c.name), c.png.clone());
-        if let Some(svg) = &c.svg {
-            files.insert(format!("charts/{}.svg", c.name), svg.as_bytes().to_vec());
-        }
-    }
-    if want(Format::Html) {
-        let page = render_page(tpl, &view, &md, charts, opts.theme, head)?;
+    // The page (view, markdown, HTML) and the rest (signals.json, the charts' files, the PDF's
+    // charts) read only `a` and `charts`: built side by side on rayon's threads. Errors keep their order (the
+    // page's first, as when built one after the other).
+    let (page, rest) = rayon::join(
+        || -> Result<(NoteView, String, Option<String>)> {
+            let mut view = build_view(a, charts);
+            // The glossary explains only the terms the body uses: read them from the rendered
+            // body, then render once more with the glossary.
+            let first = tpl.render_md(&view)?;
+            view.glossary =
+                crate::narrative::glossary(first.split("## Data and Method").next().unwrap_or(""));
+            let md = tidy_markdown(&if view.glossary.is_empty() { first } else { tpl.render_md(&view)? });
+            let page = match want(Format::Html) {
+                true => Some(render_page(tpl, &view, &md, charts, opts.theme, head)?),
+                false => None,
+            };
+            Ok((view, md, page))
+        },
+        || -> Result<Beside> {
+            let mut files = BTreeMap::new();
+            for c in charts {
+                files.insert(format!("charts/{}.png", c.name), c.png.clone());
+                if let Some(svg) = &c.svg {
+                    files.insert(format!("charts/{}.svg", c.name), svg.as_bytes().to_vec());
+                }
+            }
+            let json = if want(Format::Json) || want(Format::Pdf) {
+                Some(pretty_json(&signals_document(a), "signals.json")?)
+            } else {
+                None
+            };
+            // Charts laid out for the PDF's text width (text ≥ 7 pt there), not the HTML column's.
+            let pdf_charts = match want(Format::Pdf) && !charts.is_empty() {
+                true => crate::chart::render_pdf(a, opts.theme)?,
+                false => Vec::new(),
+            };
+            Ok(Beside { files, json, pdf_charts })
+        },
+    );
+    let (view, md, page) = page?;
+    let Beside { mut files, json, pdf_charts } = rest?;
+    if let Some(page) = page {
         files.insert("note.html".into(), page.into_bytes());
     }
-    let json = if want(Format::Json) || want(Format::Pdf) {
-        Some(pretty_json(&signals_document(a), "signals.json")?)
-    } else {
-        None
-    };
     if want(Format::Pdf) {
         let manifest = pretty_json(&input_manifest(a), "the input manifest")?;
-        // Charts laid out for the PDF's text width (text ≥ 7 pt there), not the HTML column's.
-        let pdf_charts =
-            if charts.is_empty() { Vec::new() } else { crate::chart::render_pdf(a, opts.theme)? };
         let bytes = pdf::render(&pdf::PdfNote {
             markdown: &md,
             charts: if pdf_charts.is_empty() { charts } else { &pdf_charts },
@@ -167,6 +185,14 @@ pub fn build_with_head(
         files.insert("signals.json".into(), json);
     }
     Ok(Outputs { files })
+}
+
+/// What [`build_with_head`] builds beside the page: the charts' files, signals.json (also when
+/// only the PDF embeds it) and the PDF's charts.
+struct Beside {
+    files: BTreeMap<String, Vec<u8>>,
+    json: Option<Vec<u8>>,
+    pdf_charts: Vec<Chart>,
 }
 
 /// Trims trailing spaces, collapses runs of blank lines (templates leave them around
