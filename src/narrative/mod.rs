@@ -250,11 +250,12 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "moving averages and earlier swing highs and lows that a daily leg crossed.",
         ),
         (
-            &["impulsive"],
-            "Impulsive leg",
-            "a daily move of at least 3 times the average daily range in 3 to 15 sessions (a longer move needs half \
-             a range a session), with at least 60% of its path net progress and no pullback deeper than one range; \
-             crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
+            &["impulsive", "multi-level"],
+            "Impulsive leg, multi-level reclaim",
+            "an impulsive leg is a daily move of at least 3 times the average daily range in 3 to 15 sessions (a \
+             longer move needs half a range a session), with at least 60% of its path net progress and no pullback \
+             deeper than one range; crossing at least MIN_LEVELS price levels in such a leg, and holding two thirds \
+             of them, is a multi-level reclaim (or breakdown).",
         ),
         (
             &["volume thrust"],
@@ -318,6 +319,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
                 .replace("RANK_BANDS", &track_text::rank_bands())
                 // D1's zone-level bounds, from the signal's own constants.
                 .replace("ZONE_AGE", &crate::signals::weekly::ZONE_MAX_AGE_WEEKS.to_string())
+                .replace("MIN_LEVELS", &count_word(crate::signals::daily::F1_MIN_LEVELS))
                 .replace("ZONE_ATR", &count_word(crate::signals::weekly::ZONE_MAX_ATR as usize)),
         })
         .collect()
@@ -1901,7 +1903,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t
                 }
                 (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
-                    "Weekly momentum has expanded upward since the week of {}, but after only {} of contraction",
+                    "Weekly momentum has expanded upward since the week of {}, but after too short a contraction ({})",
                     date(f),
                     weeks(c)
                 ),
@@ -1910,7 +1912,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     date(f)
                 ),
                 (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => format!(
-                    "Weekly momentum turned up in the week of {}, but after only {} of contraction",
+                    "Weekly momentum turned up in the week of {}, but after too short a contraction ({})",
                     date(f),
                     weeks(c)
                 ),
@@ -2102,9 +2104,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             let up = r.tagged("direction") == Some(crate::signals::LegDirection::Up);
             match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
                 (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
+                    // Too few levels crossed is the reason itself: no "impulsive" test to explain.
+                    let few = (k as usize) < crate::signals::daily::F1_MIN_LEVELS;
                     let verdict = match r.state {
                         State::Bullish => "a multi-level reclaim in one move",
                         State::Bearish => "a multi-level breakdown in one move",
+                        _ if few && up => "not a multi-level reclaim",
+                        _ if few => "not a multi-level breakdown",
                         _ if up => "not an impulsive multi-level reclaim",
                         _ => "not an impulsive multi-level breakdown",
                     };
@@ -2113,7 +2119,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // pullback over both 1 ATR of its session and a quarter of the move before it),
                     // said by what it means; the glossary's "Impulsive leg" gives the mechanics.
                     let why = match (n("leg_atr"), n("leg_dir_ratio"), n("leg_dd_atr")) {
-                        _ if r.state != State::Neutral
+                        _ if few
+                            || r.state != State::Neutral
                             || !r.flags.contains(&crate::signals::Flag::NotImpulsive) =>
                         {
                             None
@@ -2369,6 +2376,9 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
         return format!("No volume thrust {place}: no session ranks among a year's five heaviest.");
     }
     let head = match (win, leg) {
+        // The leg's heaviest day that is also the year's: said once ("In the leg, 2020-02-28 …
+        // was the heaviest of the 252 sessions to that day"), not "its heaviest … the heaviest".
+        (DailyWindow::Leg, _) if k <= 1 => format!("In the leg, {day}"),
         (DailyWindow::Leg, _) => format!("Its heaviest session, {day},"),
         (DailyWindow::Other { start, end, up, inside }, Some(l)) => format!(
             "In {} ({} to {}), the heaviest session, {day},",
@@ -2606,7 +2616,7 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             let gap = avg - low;
             match (r.state, n("u3avg_high12")) {
                 (State::Bullish, Some(h)) => t.push_str(&format!(
-                    "; its three-month average is {:.2} points below the past year's high",
+                    "; its three-month average is {:.2} points below its 12-month high",
                     h - avg
                 )),
                 // Low and steady: the Sahm mark said plainly, not as a "half point" riddle.
@@ -2956,12 +2966,14 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             _ => String::new(),
         };
         // The band's edge as a distance from the close (the note's one convention).
+        // "Its bottom is 30% above the close (165.18)": the edge, then its distance.
+        let close = format!("the close ({})", price(c));
         let side = if c >= *hi {
-            format!("above it, its top {}", crate::fmt::level_from_close_words(c, *hi, "the close"))
+            format!("Its top is {}.", crate::fmt::level_from_close_words(c, *hi, &close))
         } else if c < *lo {
-            format!("below it, its bottom {}", crate::fmt::level_from_close_words(c, *lo, "the close"))
+            format!("Its bottom is {}.", crate::fmt::level_from_close_words(c, *lo, &close))
         } else {
-            "inside it".to_string()
+            format!("The close ({}) is inside it.", price(c))
         };
         let verdict = if why == ZoneStatus::Old {
             "too long ago to act as a level"
@@ -2969,9 +2981,7 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             "too wide to act as one level"
         };
         return format!(
-            "{sym} has no recent weekly squeeze zone: its latest squeeze ({band}){when}: {verdict}. The close \
-             ({}) is {side}.",
-            price(c)
+            "{sym} has no recent weekly squeeze zone: its latest squeeze ({band}){when}: {verdict}. {side}"
         );
     }
     // Every other branch: the signal's own sentence in the note's words.

@@ -681,6 +681,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if f2.state != marketnote::signals::State::Unavailable {
             if let (Some(ws), Some(we)) = (f2.date("window_start"), f2.date("window_end")) {
                 let named = daily.contains("Its heaviest session")
+                    || daily.contains("In the leg, ")
                     || daily.contains("No volume thrust in the leg")
                     || daily.contains(&we.to_string())
                     || daily.contains(&format!("last 20 sessions (from {ws})"));
