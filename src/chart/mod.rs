@@ -464,8 +464,9 @@ fn short_level_name(label: &str, tf_word: &str) -> String {
         .filter(|w| !w.is_empty() && *w != tf_word && *w != "latest" && *w != "consolidation")
         .collect();
     let s = words.join(" ").replace("compression cluster", "squeeze");
-    // "swing low between the last two highs" / "swing low after the last swing high" → "swing low".
-    match s.find(" between ").or_else(|| s.find(" after ")) {
+    // "swing low between the last two highs" / "swing low of 2026-07-17" → "swing low".
+    let dated = s.strip_prefix("swing low").filter(|r| r.starts_with(" of ")).map(|_| "swing low".len());
+    match s.find(" between ").or_else(|| s.find(" after ")).or(dated) {
         Some(i) => s[..i].to_string(),
         None => s,
     }

@@ -161,14 +161,14 @@ impl ContextText for Option<Context> {
         );
         if c.high.1 != c.high52.1 {
             t.push_str(&format!(
-                ", {} its 52-week high ({}, {})",
+                ", {} its 52-week closing high ({}, {})",
                 dist(c.close, c.high52.0),
                 price(c.high52.0),
                 c.high52.1
             ));
         }
         t.push_str(&format!(
-            " and {} its 52-week low ({}, {})",
+            " and {} its 52-week closing low ({}, {})",
             dist(c.close, c.low52.0),
             price(c.low52.0),
             c.low52.1

@@ -234,10 +234,12 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "a session with volume at least 1.5 times its 50-day average, a 20-session high and a close near the low.",
         ),
         (
-            &["squeeze zone", "squeeze-zone", "squeeze range", "squeeze band"],
+            &["squeeze zone", "squeeze-zone", "weekly squeeze"],
             "Squeeze zone",
-            "the price range of the recent weekly squeezes (stretches when the weekly Bollinger bands were unusually \
-             narrow); weekly closes above its top, some of them strong, make a reclaim.",
+            "the price range of the weekly squeezes of the last three years (a squeeze: a stretch of weeks when the \
+             weekly Bollinger bands were unusually narrow, spanning its weekly closes); weekly closes above its top, \
+             some of them strong, make a reclaim. A zone whose latest squeeze is over ZONE_AGE weeks old or wider than \
+             ZONE_ATR average weekly ranges is no level.",
         ),
         (
             &["consolidation zone"],
@@ -250,11 +252,12 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "moving averages and earlier swing highs and lows that a daily leg crossed.",
         ),
         (
-            &["impulsive"],
-            "Impulsive leg",
-            "a daily move of at least 3 times the average daily range in 3 to 15 sessions (a longer move needs half \
-             a range a session), with at least 60% of its path net progress and no pullback deeper than one range; \
-             crossing several price levels in such a leg is a multi-level reclaim (or breakdown).",
+            &["impulsive", "multi-level"],
+            "Impulsive leg, multi-level reclaim",
+            "an impulsive leg is a daily move of at least 3 times the average daily range in 3 to 15 sessions (a \
+             longer move needs half a range a session), with at least 60% of its path net progress and no pullback \
+             deeper than one range; crossing at least MIN_LEVELS price levels in such a leg, and holding two thirds \
+             of them, is a multi-level reclaim (or breakdown).",
         ),
         (
             &["volume thrust"],
@@ -314,7 +317,12 @@ pub fn glossary(body: &str) -> Vec<Term> {
         // The rank correlation's bands come from the one classification (track_text::rank_bands).
         .map(|(_, t, m)| Term {
             term: (*t).to_string(),
-            meaning: m.replace("RANK_BANDS", &track_text::rank_bands()),
+            meaning: m
+                .replace("RANK_BANDS", &track_text::rank_bands())
+                // D1's zone-level bounds, from the signal's own constants.
+                .replace("ZONE_AGE", &crate::signals::weekly::ZONE_MAX_AGE_WEEKS.to_string())
+                .replace("MIN_LEVELS", &count_word(crate::signals::daily::F1_MIN_LEVELS))
+                .replace("ZONE_ATR", &count_word(crate::signals::weekly::ZONE_MAX_ATR as usize)),
         })
         .collect()
 }
@@ -709,10 +717,11 @@ pub fn level_name(l: &Invalidation) -> String {
         "weekly compression cluster top" => "top of the weekly squeeze zone".to_string(),
         "3-day consolidation zone top" => "top of the 3-day consolidation zone".to_string(),
         "3-day consolidation zone bottom" => "bottom of the 3-day consolidation zone".to_string(),
-        // One band's top inside the zone, not the zone's own top: "band", as the weekly chart's
-        // legend and section name it ([`zone_top_note`] adds the zone's top beside it).
+        // One squeeze's top inside the zone, not the zone's own top ([`zone_top_note`] adds the
+        // zone's top beside it). The note has one term for the zone ("squeeze zone"); a single
+        // squeeze in it is "a squeeze", as the glossary says.
         "top of the nearest weekly compression band above price" => {
-            "top of the nearest weekly squeeze band above price".to_string()
+            "top of the nearest weekly squeeze above price".to_string()
         }
         other => other.to_string(),
     })
@@ -723,8 +732,8 @@ pub fn level_name(l: &Invalidation) -> String {
 pub fn plain_words(s: &str) -> String {
     s.replace("entire cluster of", "whole zone of")
         .replace("compression cluster", "squeeze zone")
-        .replace("compression bands", "squeeze ranges")
-        .replace("compression band", "squeeze range")
+        .replace("compression bands", "squeezes")
+        .replace("compression band", "squeeze")
         // Signal sentences count weeks with a fixed plural ("only 1 weeks old"); fixsig owns
         // those templates, the note reads them in the right number meanwhile.
         .replace(" of the 1 weeks since", " of the one week since")
@@ -1909,8 +1918,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t
                 }
                 (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
-                    "Weekly momentum has expanded upward since the week of {}, but after only {} of contraction, \
-                     not a long one",
+                    "Weekly momentum has expanded upward since the week of {}, but after too short a contraction ({})",
                     date(f),
                     weeks(c)
                 ),
@@ -1919,7 +1927,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     date(f)
                 ),
                 (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => format!(
-                    "Weekly momentum turned up in the week of {}, but after only {} of contraction, not a long one",
+                    "Weekly momentum turned up in the week of {}, but after too short a contraction ({})",
                     date(f),
                     weeks(c)
                 ),
@@ -1948,7 +1956,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 // (note9, analyst review of 2025-09-12: "turned up" and "has fallen" read as two).
                 (_, Some(_)) if macd == Some(MacdState::ContractingUp) && flip.is_some() => {
                     t.push_str(&format!(
-                        ", and has eased {}: the weekly MACD histogram is still above zero but lower",
+                        ", and has eased {}, though still above zero",
                         if mw <= 1 {
                             "in the latest week".to_string()
                         } else {
@@ -2111,46 +2119,38 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             let up = r.tagged("direction") == Some(crate::signals::LegDirection::Up);
             match (n("leg_days"), r.date("leg_start"), n("leg_pct"), n("n_reclaimed"), n("n_held")) {
                 (Some(days), Some(d), Some(p), Some(k), Some(h)) => {
+                    // Too few levels crossed is the reason itself: no "impulsive" test to explain.
+                    let few = (k as usize) < crate::signals::daily::F1_MIN_LEVELS;
                     let verdict = match r.state {
                         State::Bullish => "a multi-level reclaim in one move",
                         State::Bearish => "a multi-level breakdown in one move",
+                        _ if few && up => "not a multi-level reclaim",
+                        _ if few => "not a multi-level breakdown",
                         _ if up => "not an impulsive multi-level reclaim",
                         _ => "not an impulsive multi-level breakdown",
                     };
                     // Which test of an impulsive leg failed (signals::daily: at least 3 sessions and
                     // 3 ATR, at half an ATR a session past 15, 60% of its path net progress, no
-                    // pullback over both 1 ATR of its session and a quarter of the move before it).
+                    // pullback over both 1 ATR of its session and a quarter of the move before it),
+                    // said by what it means; the glossary's "Impulsive leg" gives the mechanics.
                     let why = match (n("leg_atr"), n("leg_dir_ratio"), n("leg_dd_atr")) {
-                        _ if r.state != State::Neutral
+                        _ if few
+                            || r.state != State::Neutral
                             || !r.flags.contains(&crate::signals::Flag::NotImpulsive) =>
                         {
                             None
                         }
-                        _ if days < 3.0 => Some(format!("only {} sessions; one move takes at least 3", days as usize)),
-                        // Longer than 15 sessions is impulsive only at half an ATR a session (signals::daily).
+                        _ if days < 3.0 => Some("too brief"),
+                        // Longer than 15 sessions is impulsive only at half an ATR a session.
                         (Some(atr), _, _)
                             if days > 15.0 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
-                            Some(format!(
-                                "only {atr:.1} times the average daily range in {} sessions; {:.0} needed",
-                                days as usize,
-                                (crate::signals::daily::IMPULSE_PACE * days).ceil()
-                            ))
+                            Some("too gradual")
                         }
-                        (Some(atr), _, _) if atr < 3.0 => {
-                            Some(format!("{atr:.1} times the average daily range, short of 3"))
-                        }
-                        (_, Some(dr), _) if dr < 0.6 => {
-                            Some(format!("too choppy: net progress only {} of its path", crate::fmt::pct_abs(dr)))
-                        }
+                        (Some(atr), _, _) if atr < 3.0 => Some("too small"),
+                        (_, Some(dr), _) if dr < 0.6 => Some("too choppy"),
                         // Over one ATR and over a quarter of the move before it (signals::daily).
-                        (_, _, Some(dd)) if dd > 1.0 => Some(match n("leg_dd_share") {
-                            Some(sh) if sh.is_finite() => format!(
-                                "a pullback of {dd:.1} times the average daily range on the way, {} of the move before it",
-                                crate::fmt::pct_abs(sh)
-                            ),
-                            _ => format!("a pullback of {dd:.1} times the average daily range on the way"),
-                        }),
+                        (_, _, Some(dd)) if dd > 1.0 => Some("a deep pullback on the way"),
                         _ => None,
                     };
                     let verdict = match why {
@@ -2350,14 +2350,12 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
     else {
         return plain_words(&r.sentence);
     };
-    // Rank 1 is said by what came before the day (`since_bigger` sessions with no heavier one),
-    // which stays true when a heavier day follows it.
-    let rank_words = match (k, n("since_bigger")) {
-        (1, Some(sb)) if sb >= 504.0 => {
-            format!("was the heaviest in the {} years before it", count_word((sb / 252.0) as usize))
-        }
-        (1, Some(sb)) if sb >= 252.0 => "was the heaviest in the year before it".to_string(),
-        (k, _) => format!("ranks {}", format::volume_rank(k)),
+    // One phrase for the rank, the one the daily chart's alt text uses (issue 12: the same day
+    // was "the heaviest in the three years before it" here and "the heaviest of the 252
+    // sessions" in the alt text).
+    let rank_words = match k {
+        0 | 1 => format!("was {}", format::volume_rank(k)),
+        k => format!("ranks {}", format::volume_rank(k)),
     };
     let weak = k <= 5 && r.state == State::Neutral;
     let verdict = match (r.state, n("cp")) {
@@ -2393,6 +2391,9 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
         return format!("No volume thrust {place}: no session ranks among a year's five heaviest.");
     }
     let head = match (win, leg) {
+        // The leg's heaviest day that is also the year's: said once ("In the leg, 2020-02-28 …
+        // was the heaviest of the 252 sessions to that day"), not "its heaviest … the heaviest".
+        (DailyWindow::Leg, _) if k <= 1 => format!("In the leg, {day}"),
         (DailyWindow::Leg, _) => format!("Its heaviest session, {day},"),
         (DailyWindow::Other { start, end, up, inside }, Some(l)) => format!(
             "In {} ({} to {}), the heaviest session, {day},",
@@ -2456,16 +2457,32 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     // three sessions.
     let (noun, verb) = if falling { ("drop", "recovered") } else { ("dip", "bought back") };
     // A dip is judged once it was bought back or three sessions have passed: only the latest,
-    // still open, can be unjudged. Said as "the earlier ones" when it is, never "decided".
+    // still open, can be unjudged. Said as "the first" ones when it is, never "decided".
     let which = match k.checked_sub(dec) {
         Some(0) => "",
-        Some(1) => " earlier",
         _ => " judged",
     };
+    // Only the latest still open: the judged ones are "the first" k − 1, so the counts add up
+    // ("four dips …; the first three were all bought back", never "all three earlier dips").
+    let first = k.checked_sub(dec) == Some(1) && dec > 0;
     let back = match (b, dec) {
         (_, 0) => String::new(),
         (0, 1) if k == 1 => format!("; it was not {verb} within three sessions"),
         (1, 1) if k == 1 => format!("; it was {verb} within three sessions"),
+        (0, 1) if first => format!("; the first was not {verb} within three sessions"),
+        (1, 1) if first => format!("; the first was {verb} within three sessions"),
+        (0, 2) if first => format!("; neither of the first two was {verb} within three sessions"),
+        (2, 2) if first => format!("; the first two were both {verb} within three sessions"),
+        (0, d) if first => format!("; none of the first {} was {verb} within three sessions", count_word(d)),
+        (b, d) if first && b == d => {
+            format!("; the first {} were all {verb} within three sessions", count_word(d))
+        }
+        (b, d) if first => format!(
+            "; {} of the first {} {} {verb} within three sessions",
+            count_word(b),
+            count_word(d),
+            if b == 1 { "was" } else { "were" }
+        ),
         (0, 1) => format!("; the{which} one was not {verb} within three sessions"),
         (1, 1) => format!("; the{which} one was {verb} within three sessions"),
         (0, 2) => format!("; neither{which} {noun} was {verb} within three sessions"),
@@ -2614,15 +2631,15 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             let gap = avg - low;
             match (r.state, n("u3avg_high12")) {
                 (State::Bullish, Some(h)) => t.push_str(&format!(
-                    "; its three-month average is {:.2} points below the past year's high",
+                    "; its three-month average is {:.2} points below its 12-month high",
                     h - avg
                 )),
-                // Low and steady: no rise toward the recession mark to speak of.
+                // Low and steady: the Sahm mark said plainly, not as a "half point" riddle.
                 _ if r.state == State::Neutral && steady && gap < 0.15 => {
-                    t.push_str(", with no rise toward the half point that has marked recessions")
+                    t.push_str("; no half-point rise above its 12-month low, the mark of past recessions")
                 }
                 _ => t.push_str(&format!(
-                    "; its three-month average is {} the past year's low (half a point has marked recessions)",
+                    "; its three-month average is {} its 12-month low (a half-point rise has marked recessions)",
                     if gap.abs() < 0.005 {
                         "at".to_string()
                     } else {
@@ -2911,7 +2928,7 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
     // before the reclaim (the run below the top) stays in signals.json.
     if let (
         crate::signals::branch::Branch::D1Reclaim { .. },
-        Some(bot),
+        Some(_),
         Some(top),
         Some(rd),
         Some(k),
@@ -2937,15 +2954,16 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             k if k == up => "all of them strongly".to_string(),
             k => format!("{} of them strongly", count_word(k)),
         };
-        // The band whose top is the level, not the cluster's whole range (which can span years).
-        let band = match r.ev("top_band") {
-            Some(crate::signals::Ev::Range { lo, hi }) => format!("{}–{}", price(*lo), price(*hi)),
-            _ => format!("{}–{}", price(bot), price(top)),
-        };
-        return d1_level(a, format!(
-            "{} has closed above the latest weekly squeeze band ({band}) {held}, {strong}: a reclaim, not a bounce.",
+        // The zone's top is the level (the Risk table's "top of the weekly squeeze zone"); the
+        // zone's whole range can span years, so only its top is said.
+        return d1_level(
+            a,
+            format!(
+            "{} has closed above the weekly squeeze-zone top ({}) {held}, {strong}: a reclaim, not a bounce.",
             a.dataset.instrument.symbol,
-        ));
+            price(top),
+        ),
+        );
     }
     // A zone whose latest band is old or wide is no level: say so instead of citing a cluster
     // range that spans years.
@@ -2965,12 +2983,14 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             _ => String::new(),
         };
         // The band's edge as a distance from the close (the note's one convention).
+        // "Its bottom is 30% above the close (165.18)": the edge, then its distance.
+        let close = format!("the close ({})", price(c));
         let side = if c >= *hi {
-            format!("above it, its top {}", crate::fmt::level_from_close_words(c, *hi, "the close"))
+            format!("Its top is {}.", crate::fmt::level_from_close_words(c, *hi, &close))
         } else if c < *lo {
-            format!("below it, its bottom {}", crate::fmt::level_from_close_words(c, *lo, "the close"))
+            format!("Its bottom is {}.", crate::fmt::level_from_close_words(c, *lo, &close))
         } else {
-            "inside it".to_string()
+            format!("The close ({}) is inside it.", price(c))
         };
         let verdict = if why == ZoneStatus::Old {
             "too long ago to act as a level"
@@ -2978,9 +2998,7 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
             "too wide to act as one level"
         };
         return format!(
-            "{sym} has no recent weekly squeeze zone: the latest squeeze band ({band}){when}: {verdict}. The close \
-             ({}) is {side}.",
-            price(c)
+            "{sym} has no recent weekly squeeze zone: its latest squeeze ({band}){when}: {verdict}. {side}"
         );
     }
     // Every other branch: the signal's own sentence in the note's words.
@@ -3049,29 +3067,6 @@ fn e4_turn_words(a: &Analysis, r: &SignalResult) -> String {
     }
 }
 
-/// Weekly momentum (D4) held Neutral although it turned up recently, because the contraction
-/// before the turn was too short: "turned up in the week of 2025-12-05, after only five weeks of
-/// contraction" (the checklist says "turned up after only five weeks of contraction", the week
-/// being the Weekly section's). The Weekly section's fact, for the checklist; None otherwise.
-fn d4_short_turn(r: &SignalResult) -> Option<String> {
-    if r.id != ids::D4 || r.state != State::Neutral {
-        return None;
-    }
-    let n = |k: &str| r.num(k).filter(|x| x.is_finite());
-    // A turn needs its date (the Weekly section names the week; the checklist keeps to the count).
-    r.date("flip_date")?;
-    let c = n("contraction_len")? as usize;
-    let recent = n("weeks_since_flip").is_some_and(|w| w <= 12.0);
-    let eu = n("n_eu").unwrap_or(0.0) as usize;
-    match (recent, c < crate::signals::weekly::D4_MIN_CONTRACTION) {
-        (true, true) => Some(format!("turned up after only {} of contraction", weeks(c))),
-        (true, false) if eu < 2 => {
-            Some(format!("turned up after {} of contraction, no longer broad", weeks(c)))
-        }
-        _ => None,
-    }
-}
-
 /// Beyond this fraction above the 3-day zone top, price is "well above" the zone.
 const WELL_ABOVE: f64 = 0.05;
 
@@ -3128,55 +3123,33 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         if let Some(l) = level_of(a, ids::E1, trig) {
             let edge = if (l.value - top).abs() < 1e-9 { "top" } else { "bottom" };
             let v = price(l.value);
-            // A level that holds with nothing yet happened at it ("would undo the breakout; none
-            // so far") is the Risk table's row: said there once, not here again.
-            let told_in_risk = l.status == LevelStatus::Holding
-                && !(l.trigger == Trigger::CloseBelow && r.state == State::Bullish);
-            if told_in_risk {
+            // A level that holds is the Risk table's row, said there once, not here again (a
+            // holding top under a holding breakout is what "the breakout is holding" just said).
+            if l.status == LevelStatus::Holding {
                 continue;
             }
             t.push(' ');
-            t.push_str(&match (l.trigger, l.status, l.triggered_on) {
-                // "Has held" only where the zone read says the breakout holds (E1 bullish); a
-                // close above the top that is not yet a firm hold is not called held.
-                (Trigger::CloseBelow, LevelStatus::Holding, _) if r.state == State::Bullish => {
-                    format!("The zone {edge} ({v}) has held: no 3-day close below it since the breakout.")
-                }
-                (Trigger::CloseBelow, LevelStatus::Holding, _) if edge == "top" => {
-                    format!(
-                        "A 3-day close back below the zone top ({v}) would undo the breakout; none so far."
-                    )
-                }
-                (Trigger::CloseBelow, LevelStatus::Holding, _) => {
-                    format!("A 3-day close below the zone bottom ({v}) would break the zone; none so far.")
-                }
-                (Trigger::CloseBelow, LevelStatus::Triggered, Some(d)) => {
+            t.push_str(&match (l.trigger, l.triggered_on) {
+                (Trigger::CloseBelow, Some(d)) => {
                     format!("The zone {edge} ({v}) gave way: a 3-day close below it on {}.", date(d))
                 }
-                (Trigger::CloseBelow, LevelStatus::Triggered, None) => {
+                (Trigger::CloseBelow, None) => {
                     format!("The zone {edge} ({v}) gave way: the last 3-day close is below it.")
                 }
-                (Trigger::CloseAbove, st, on) => {
+                (Trigger::CloseAbove, on) => {
                     // Above the top restores a breakout; above the bottom undoes a breakdown.
-                    let (undo, undid) = if edge == "top" {
-                        ("mark a breakout", "marked a breakout")
-                    } else {
-                        ("undo the breakdown", "undid the breakdown")
-                    };
-                    match (st, on) {
-                        (LevelStatus::Holding, _) => {
-                            format!("A 3-day close above the zone {edge} ({v}) would {undo}; none so far.")
-                        }
+                    let undid = if edge == "top" { "marked a breakout" } else { "undid the breakdown" };
+                    match on {
                         // The level is dated from the zone's end (stance::level_formed), so a
                         // breakout that did not hold is triggered with its date.
-                        (_, Some(d)) if l.last_close.is_some_and(|c| c <= l.value) => format!(
+                        Some(d) if l.last_close.is_some_and(|c| c <= l.value) => format!(
                             "A 3-day close above the zone {edge} ({v}) on {} {undid}, but it did not hold.",
                             date(d)
                         ),
-                        (_, Some(d)) => {
+                        Some(d) => {
                             format!("A 3-day close above the zone {edge} ({v}) on {} {undid}.", date(d))
                         }
-                        (_, None) => format!("The last 3-day close is above the zone {edge} ({v})."),
+                        None => format!("The last 3-day close is above the zone {edge} ({v})."),
                     }
                 }
             });
@@ -3248,8 +3221,11 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                         price(p),
                         date(od)
                     ),
+                    // A last swing high the close has since risen above is no longer "latest"
+                    // news: it is named as the last swing high, now below the close.
                     None => format!(
-                        "Daily swings: the latest high, {} on {}, is {rel} the prior {} on {}: {verdict}.",
+                        "Daily swings: the {}, {} on {}, is {rel} the prior {} on {}: {verdict}.",
+                        if as_of_close(a) > h { "last swing high (now below the close)" } else { "latest high" },
                         price(h),
                         date(hd),
                         price(p),
@@ -3451,63 +3427,7 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
             mark: if i.tick == Tick::Pass { "x".into() } else { " ".into() },
             title: i.title.clone(),
             detail: {
-                let parts: Vec<String> = i
-                    .signals
-                    .iter()
-                    .map(|id| {
-                        // The distribution line says the count the Daily section reads.
-                        if *id == ids::F4 {
-                            if let Some(t) = distribution_count(a) {
-                                return t;
-                            }
-                        }
-                        // A signal pointing the idea's way is "in place"; the other way, "against".
-                        let word = match (state(a, id), short) {
-                            (State::Bullish, false) | (State::Bearish, true) => "in place",
-                            (State::Bullish, true) | (State::Bearish, false) => "against",
-                            (State::Neutral, _) => "unconfirmed",
-                            (State::Unavailable, _) => "not assessed",
-                        };
-                        let voice = Voice::of(a);
-                        // A signal that has not fired is named by what the idea needs from it
-                        // ("weekly squeeze-zone breakdown: not yet" under a short).
-                        let wanted = if short { State::Bearish } else { State::Bullish };
-                        let named = match state(a, id) {
-                            State::Neutral => reading_name(a, id, wanted, &voice),
-                            s => reading_name(a, id, s, &voice),
-                        };
-                        // A squeeze zone too old or too wide to be a level has nothing to break
-                        // or reclaim: "not yet" would say the move is still to come.
-                        if *id == ids::D1 && state(a, id) == State::Neutral {
-                            let zs = find(a, id).and_then(|r| r.tagged::<ZoneStatus>("top_level"));
-                            if matches!(zs, Some(ZoneStatus::Old | ZoneStatus::Wide)) {
-                                return format!("{}: no recent zone", lower_first(&named));
-                            }
-                        }
-                        // Weekly momentum that turned up after too short a contraction is said as
-                        // the Weekly section says it (one fact), not as "unconfirmed".
-                        if let Some(t) = find(a, id).and_then(d4_short_turn).filter(|_| !short) {
-                            return format!("{}: {t}", lower_first(&named));
-                        }
-                        // A 3-day close far over the zone is counted, but said as it is.
-                        if let Some(d) =
-                            find(a, id).and_then(|r| e1_well_above_close(a, r)).filter(|_| !short)
-                        {
-                            return format!(
-                                "{}: well above the zone (its top {} below the close)",
-                                lower_first(&named),
-                                pct_abs(d)
-                            );
-                        }
-                        if matches!(state(a, id), State::Bullish | State::Bearish)
-                            && (named != short_name(id, &voice) || *id == ids::F4)
-                        {
-                            lower_first(&named)
-                        } else {
-                            format!("{}: {word}", lower_first(&named))
-                        }
-                    })
-                    .collect();
+                let parts: Vec<String> = i.signals.iter().map(|id| check_part(a, id, short)).collect();
                 format!("{}.", capitalise(&group_parts(&parts)))
             },
         })
@@ -3515,14 +3435,66 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
     (header, lines)
 }
 
-/// Joins checklist parts, naming a shared status once: "weekly volume accumulation, weekly OBV
-/// trendline and 3-day volume trend: unconfirmed" rather than ": unconfirmed" after each. Parts
+/// One signal's part of a checklist line: the plain condition the idea needs from it and a plain
+/// verdict ("weekly reclaim of the squeeze zone: met", "… : not met", "… : not assessed"), read
+/// from the signal's state for the idea (long, or short when `short`).
+fn check_part(a: &Analysis, id: &str, short: bool) -> String {
+    let st = state(a, id);
+    let verdict = match (st, short) {
+        (State::Bullish, false) | (State::Bearish, true) => "met",
+        (State::Unavailable, _) => "not assessed",
+        _ => "not met",
+    };
+    // The distribution line says the count the Daily section reads.
+    if id == ids::F4 {
+        if let Some(t) = distribution_count(a) {
+            return format!("{t}: {verdict}");
+        }
+    }
+    let cond =
+        check_condition(id, short).map_or_else(|| lower_first(&short_name(id, &Voice::of(a))), String::from);
+    // A squeeze zone too old or too wide to be a level has nothing to break or reclaim.
+    if id == ids::D1 && st == State::Neutral {
+        let zs = find(a, id).and_then(|r| r.tagged::<ZoneStatus>("top_level"));
+        if matches!(zs, Some(ZoneStatus::Old | ZoneStatus::Wide)) {
+            return format!("{cond}: not met (no recent zone)");
+        }
+    }
+    format!("{cond}: {verdict}")
+}
+
+/// What a checklist item needs from a signal, as a plain condition for a long (or a short).
+fn check_condition(id: &str, short: bool) -> Option<&'static str> {
+    Some(match (SignalId::parse(id)?, short) {
+        (S::WkCompressionClusterReclaim, false) => "weekly reclaim of the squeeze zone",
+        (S::WkCompressionClusterReclaim, true) => "weekly close below the squeeze zone",
+        (S::D3ConsolidationHold, false) => "firm 3-day hold above the consolidation zone",
+        (S::D3ConsolidationHold, true) => "3-day close below the consolidation zone",
+        (S::D1StackedLevelReclaim, false) => "several daily levels reclaimed at once",
+        (S::D1StackedLevelReclaim, true) => "several daily levels lost at once",
+        (S::WkMomentumWaveFlip, false) => "weekly momentum turning up after a long contraction",
+        (S::WkMomentumWaveFlip, true) => "weekly momentum falling",
+        (S::D3MomentumMirror, false) => "3-day momentum turning up",
+        (S::D3MomentumMirror, true) => "3-day momentum falling",
+        (S::WkVolumeAccumulation, false) => "heavier volume on up weeks",
+        (S::WkVolumeAccumulation, true) => "heavier volume on down weeks",
+        (S::WkVolumeTrendlineSupport, false) => "OBV holding its weekly trendline",
+        (S::WkVolumeTrendlineSupport, true) => "OBV below its weekly trendline",
+        (S::D3VolumeTrend, false) => "rising 3-day volume on up bars",
+        (S::D3VolumeTrend, true) => "rising 3-day volume on down bars",
+        _ => return None,
+    })
+}
+
+/// Joins checklist parts, naming a shared verdict once: "heavier volume on up weeks, OBV holding
+/// its weekly trendline and rising 3-day volume on up bars: not met" rather than ": not met"
+/// after each. Parts
 /// keep their order; only neighbours with the same status are joined.
 fn group_parts(parts: &[String]) -> String {
     let mut groups: Vec<(Vec<String>, Option<String>)> = Vec::new();
     for p in parts {
         let (name, word) = match p.rsplit_once(": ") {
-            Some((n, w)) if matches!(w, "in place" | "unconfirmed" | "against" | "not assessed") => {
+            Some((n, w)) if matches!(w, "met" | "not met" | "not assessed") => {
                 (n.to_string(), Some(w.to_string()))
             }
             _ => (p.clone(), None),
@@ -3542,22 +3514,20 @@ fn group_parts(parts: &[String]) -> String {
         .join("; ")
 }
 
-/// The checklist's distribution line from the daily distribution signal's count: "three
-/// distribution days in the last 25 sessions: some selling, not yet a pattern".
+/// The checklist's distribution part from the daily distribution signal's count: "three
+/// distribution days in the last 25 sessions" (the item's title is the condition; the verdict
+/// follows), with the high-volume reversal that makes fewer than five a selling signal.
 fn distribution_count(a: &Analysis) -> Option<String> {
     let r = find(a, ids::F4)?;
     let k = r.num("active")? as usize;
     let reversal = matches!(r.ev("hvr_dates"), Some(crate::signals::Ev::Dates { v }) if !v.is_empty());
     let days = if k == 1 { "day" } else { "days" };
-    let read = match r.state {
-        State::Bearish if reversal && k < 5 => ", with a high-volume reversal: selling pressure",
-        State::Bearish => ": a pattern of selling",
-        State::Bullish if k == 0 => ": no sign of selling",
-        State::Bullish => ": too few to mark selling",
-        State::Neutral => ": some selling, not yet a pattern",
+    let with = match r.state {
+        State::Bearish if reversal && k < 5 => ", with a high-volume reversal",
         State::Unavailable => return None,
+        _ => "",
     };
-    Some(format!("{} distribution {days} in the last 25 sessions{read}", count_word(k)))
+    Some(format!("{} distribution {days} in the last 25 sessions{with}", count_word(k)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -3602,13 +3572,17 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         _ if k == n => format!(
             "After most earlier cases of every signal in the tables, {s} moved the other way: they describe the chart, not the odds."
         ),
+        // "Mostly wrong" is the tables' own column (went its way in fewer than half the cases):
+        // named once, without retelling what the column shows.
         1 => format!(
-            "{of_n}, one was mostly wrong before: after most earlier cases of {}, {s} moved the other way.",
+            "Only one of the {} signals in the tables was mostly wrong before: {}.",
+            count_word(n),
             against[0]
         ),
         2 | 3 => format!(
-            "{of_n}, {} were mostly wrong before: after most earlier cases of {}, {s} moved the other way.",
-            count_word(k),
+            "{} of the {} signals in the tables were mostly wrong before: {}.",
+            capitalise(&count_word(k)),
+            count_word(n),
             crate::fmt::and_list(&against)
         ),
         _ => {
@@ -3619,11 +3593,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
                 2 => format!("only {} went their way", crate::fmt::and_list(&with)),
                 m => format!("{} went their way", count_word(m)),
             };
-            format!(
-                "{of_n}, {} were mostly wrong before (after most of their earlier cases {s} moved the other way); \
-                 {rest}.",
-                count_word(k)
-            )
+            format!("{of_n}, {} were mostly wrong before; {rest}.", count_word(k))
         }
     })
 }

@@ -85,6 +85,10 @@ pub struct Leg {
 /// allows when the counter-move exceeds one ATR of its session.
 pub const MAX_RETRACE: f64 = 0.382;
 
+/// Levels an impulsive leg must cross (and two thirds of them hold) to be a multi-level reclaim
+/// or breakdown (F1).
+pub const F1_MIN_LEVELS: usize = 3;
+
 /// The pace, in ATR (at the leg's start) per session, at which a leg longer than 15 sessions is
 /// still one impulsive move (10 ATR in 20 sessions): a crash leg, not a steady grind.
 pub const IMPULSE_PACE: f64 = 0.5;
@@ -262,7 +266,7 @@ fn f1_stacked_levels(
     };
     let ok = |lg: &Leg, x: &Crossed| {
         let n = x.levels.len();
-        lg.impulsive && n >= 3 && x.held as f64 / n as f64 >= 0.67
+        lg.impulsive && n >= F1_MIN_LEVELS && x.held as f64 / n as f64 >= 0.67
     };
     let (up_ok, down_ok) = (ok(up, &cu), ok(down, &cd));
     let (lg, x, state) = match (up_ok, down_ok) {

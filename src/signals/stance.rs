@@ -875,18 +875,20 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         // H1's `Lmid` is the lowest low between the two highs, or, while a lower high is forming,
         // the pivot low after the last high: the label says which one it is.
         let h1 = find(results, ids::H1).filter(|r| available(r));
-        let after_last =
-            h1.and_then(|r| r.date("Lmid_date").zip(r.date("H_last_date"))).is_some_and(|(m, h)| m > h);
-        let label = if after_last {
-            "daily swing low after the last swing high"
-        } else {
-            "daily swing low between the last two highs"
+        let lmid_date = h1.and_then(|r| r.date("Lmid_date"));
+        let after_last = lmid_date.zip(h1.and_then(|r| r.date("H_last_date"))).is_some_and(|(m, h)| m > h);
+        // A low after the last high is named by its date, the one fact that tells it apart
+        // (issue 12: "the swing low after the last swing high" read as a riddle).
+        let label = match lmid_date {
+            Some(d) if after_last => format!("daily swing low of {}", d.format("%Y-%m-%d")),
+            _ if after_last => "daily swing low after the last swing high".to_string(),
+            _ => "daily swing low between the last two highs".to_string(),
         };
         // A lower high that later closes overturned (`overturn_date`: a close above the earlier
         // high) takes its confirming low with it: that low belongs to a pattern that no longer
         // stands, so it is no level for a long.
         if h1.and_then(|r| r.date("overturn_date")).is_none() {
-            push(ids::H1, num(ids::H1, "Lmid"), label, DailyClose, b);
+            push(ids::H1, num(ids::H1, "Lmid"), &label, DailyClose, b);
         }
     }
     if stance != StanceKind::Long {

@@ -497,7 +497,8 @@ fn swing_low_level_is_labelled_as_the_low_it_is_2026_07_28() {
         assert!(hp <= m && m <= hl, "{} dated {m} is not between {hp} and {hl}", lv.label);
     } else {
         assert!(m > hl, "{} dated {m}, last high {hl}", lv.label);
-        assert!(lv.label.contains("after the last swing high"), "{}", lv.label);
+        // Named by its own date (issue 12: the low after the last high, by date and price).
+        assert_eq!(lv.label, format!("daily swing low of {m}"), "{}", lv.label);
     }
 }
 
