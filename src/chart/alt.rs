@@ -97,7 +97,10 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
         Layers::Daily => {
             parts.push(format!("last close {close:.2}"));
             if !a.levels.is_empty() {
-                let list: Vec<String> = (0..a.levels.len()).map(|k| format!("{:.2}", sc.level_y(k))).collect();
+                // Top to bottom, as the chart draws them.
+                let mut ys: Vec<f64> = (0..a.levels.len()).map(|k| sc.level_y(k)).collect();
+                ys.sort_by(|x, y| y.total_cmp(x));
+                let list: Vec<String> = ys.iter().map(|y| format!("{y:.2}")).collect();
                 // The levels the latest leg crossed; the text says how many are still held, so the
                 // alt text does not call them all reclaimed.
                 let noun = if a.levels.len() == 1 { "price level" } else { "price levels" };

@@ -395,6 +395,7 @@ fn tf_scene<'a>(
         ann,
         layers,
         stops: stops_of(analysis, tf),
+        neutral: analysis.stance.stance == crate::signals::stance::StanceKind::Neutral,
         legend_lines: Default::default(),
         col_w: Default::default(),
         level_now: ann

@@ -856,7 +856,7 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
             _ => groups.push(vec![i]),
         }
     }
-    let mut out: Vec<EdgeLabel> = labels.iter().filter(|l| !f.contains_y(l.y)).cloned().collect();
+    let mut out = off_panel_notes(labels.iter().filter(|l| !f.contains_y(l.y) && l.y.is_finite()), f);
     for g in groups {
         if g.len() == 1 {
             out.push(labels[g[0]].clone());
@@ -889,6 +889,37 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
         };
         let from = g.iter().map(|i| labels[*i].from).fold(1.0, f64::min);
         out.push(EdgeLabel { y: labels[g[0]].y, text, color: labels[g[0]].color, from });
+    }
+    out
+}
+
+/// Lines beyond the frame's range, one edge note each; two or more of one colour on one side
+/// become one compact note naming their count and range ("6 levels above 150.1–170.6", drawn
+/// with its arrow), never an arrow and label per level.
+fn off_panel_notes<'a>(labels: impl Iterator<Item = &'a EdgeLabel>, f: &Frame) -> Vec<EdgeLabel> {
+    let mut out: Vec<EdgeLabel> = Vec::new();
+    let mut groups: Vec<(bool, RGBAColor, Vec<&EdgeLabel>)> = Vec::new();
+    for l in labels {
+        let up = l.y > f.ymax;
+        match groups.iter_mut().find(|(u, c, _)| *u == up && *c == l.color) {
+            Some((_, _, g)) => g.push(l),
+            None => groups.push((up, l.color, vec![l])),
+        }
+    }
+    for (up, color, g) in groups {
+        if g.len() == 1 {
+            out.push(g[0].clone());
+            continue;
+        }
+        let (lo, hi) =
+            g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), l| (a.min(l.y), b.max(l.y)));
+        let side = if up { "above" } else { "below" };
+        let text =
+            format!("{} levels {side} {}–{}", g.len(), crate::fmt::minus(lo, 1), crate::fmt::minus(hi, 1));
+        // At the nearest of them: the arrow points from the edge toward the run.
+        let y = if up { lo } else { hi };
+        let from = g.iter().map(|l| l.from).fold(1.0, f64::min);
+        out.push(EdgeLabel { y, text, color, from });
     }
     out
 }
@@ -1120,10 +1151,10 @@ impl ColTag {
     }
 }
 
-/// Widest tag text the label column takes, in design pixels (about "LH low 160.03" or
+/// Widest tag text the label column takes, in design pixels (about "high 170.56 · 169.14" or
 /// "squeeze top 265.76" at the tick size): wider merged texts stay separate tags, a longer
 /// single name is cut. Keeps the right margin to a few bars plus the column (issue 13).
-const COL_MAX_W: f64 = 116.0;
+const COL_MAX_W: f64 = 124.0;
 
 /// True when a label column `col_w` pixels wide shows `name value` whole on one tag (else
 /// [`col_layout`] cuts the name, keeping its last part or the value alone).

@@ -60,6 +60,8 @@ pub(crate) struct TfScene<'a> {
     /// The stance's invalidation levels on this timeframe's closes, drawn as lines in the risk
     /// colour and labelled through the layout pass.
     pub stops: Vec<Stop>,
+    /// The note's stance is neutral (the risk legend's words, [`stop_legend`]).
+    pub neutral: bool,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
     /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
@@ -296,12 +298,17 @@ pub(crate) fn is_lead_tag(tag: &str) -> bool {
 }
 
 /// Legend text of the stance's risk levels: which tag, if any, is the lead's own level.
-fn stop_legend(stops: &[Stop]) -> String {
+/// One vocabulary per note (issue 13 item 5): a neutral note's levels set the direction on every
+/// chart, whether or not this chart draws one of its two watched levels; only a long or short
+/// has an idea a close can go against.
+fn stop_legend(stops: &[Stop], neutral: bool) -> String {
     let tag = |t: &str| stops.iter().any(|s| is_lead_tag(&s.tag) && s.tag.ends_with(t));
     if tag("stop") {
         "risk levels (stop: a close beyond it proves the idea wrong)".into()
     } else if tag("watch") {
         "risk levels (watch: a close beyond one sets the direction)".into()
+    } else if neutral {
+        "risk levels (a close beyond one sets the direction)".into()
     } else {
         "risk levels (a close beyond one goes against the idea)".into()
     }
@@ -393,7 +400,7 @@ impl TfScene<'_> {
                             }
                         }
                         if !self.stops.is_empty() {
-                            out.push(stop_legend(&self.stops));
+                            out.push(stop_legend(&self.stops, self.neutral));
                         }
                         if a.reclaim_date.is_some() {
                             out.push(reclaim_words(a.cluster_state).1.into());
@@ -407,7 +414,7 @@ impl TfScene<'_> {
                             out.push("weekly squeeze-zone top".into());
                         }
                         if !self.stops.is_empty() {
-                            out.push(stop_legend(&self.stops));
+                            out.push(stop_legend(&self.stops, self.neutral));
                         }
                         if a.breakout_date.is_some() {
                             out.push(breakout_words(a.zone_state, true).1.into());
@@ -419,7 +426,7 @@ impl TfScene<'_> {
                         }
                         // Risk levels come before the markers, as the drawn legend orders them.
                         if !self.stops.is_empty() {
-                            out.push(stop_legend(&self.stops));
+                            out.push(stop_legend(&self.stops, self.neutral));
                         }
                         if !a.dist_days.is_empty() {
                             out.push(format!("distribution day ({})", a.dist_days.len()));
@@ -665,7 +672,54 @@ impl TfScene<'_> {
                 }
             }
         }
+        if self.layers == Layers::Daily {
+            self.merge_swing_highs(&mut out);
+        }
         out
+    }
+
+    /// A swing high the column does not name, within 3% of the window's range of a level the
+    /// column names as a high ("prior high 231.08", "lower high 169.14"), joins that level's tag
+    /// as one label naming both values, top first ("high 231.46 · 231.08"): near-identical
+    /// "high" labels read as one level (2025-09-12 had four). Its diamond keeps the latest
+    /// high's name alone ([`Self::draw_lower_high`]).
+    fn merge_swing_highs(&self, out: &mut [ColLabel]) {
+        let Some(lh) = self.ann.lower_high.as_ref() else { return };
+        let b = self.bars;
+        let (lo, hi) = (self.start..self.n())
+            .filter(|i| b.low[*i].is_finite() && b.high[*i].is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| (lo.min(b.low[i]), hi.max(b.high[i])));
+        let near = 0.03 * (hi - lo);
+        if !(near.is_finite() && near > 0.0) {
+            return;
+        }
+        let in_window =
+            |d: Option<NaiveDate>| d.and_then(|d| bar_of(&b.date, d)).is_some_and(|i| i >= self.start);
+        for (d, v) in [(lh.h_prev_date, lh.h_prev), (lh.h_last_date, lh.h_last)] {
+            if !in_window(d) || !v.is_finite() {
+                continue;
+            }
+            let value = crate::fmt::price(v);
+            if out.iter().any(|l| l.value.split(" · ").any(|x| x == value)) {
+                continue;
+            }
+            let best = out
+                .iter_mut()
+                .filter(|l| {
+                    !l.value.contains(" · ")
+                        && l.name.split(" · ").any(|n| n.ends_with("high"))
+                        && (l.y - v).abs() < near
+                })
+                .min_by(|a, c| (a.y - v).abs().total_cmp(&(c.y - v).abs()));
+            let Some(l) = best else { continue };
+            l.value =
+                if v >= l.y { format!("{value} · {}", l.value) } else { format!("{} · {value}", l.value) };
+            // The lead's word stays ("high · watch"); the kind of high is the marker's.
+            l.name = match l.name.rsplit_once(" · ") {
+                Some((_, tag)) if is_lead_tag(tag) => format!("high · {tag}"),
+                _ => "high".to_string(),
+            };
+        }
     }
 
     fn draw_chart<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
@@ -716,6 +770,24 @@ impl TfScene<'_> {
             .map(|(k, w)| if k == 0 { price_h } else { rest * w / (1.0 - weights[0]) })
             .map(|v| v.round().max(8.0) as i32)
             .collect();
+        // Every lower panel keeps room for three tick labels a line box apart (a five-line price
+        // legend squeezed the 2020-03-20 volume panel until its "20M / 70M / 120M" overlapped,
+        // the PDF's weekly MACD and OBV panels likewise): what one lacks comes out of the price
+        // panel.
+        let mut hs = hs;
+        let low_min = {
+            let vm = super::text::vmetrics(pen.fs(FS_TICK), false);
+            (3.0 * ((vm.ascent + vm.descent).ceil() + 2.0)).round() as i32
+        };
+        // The price panel keeps at least 45% of the height (the PDF's weekly chart, under long
+        // legends, gives its lower panels what they lack from there).
+        let price_min = (avail as f64 * 0.45) as i32;
+        // Wide charts and the PDF only: a phone's lower panels are tall already.
+        for k in (1..hs.len()).filter(|_| wide) {
+            let need = (low_min - hs[k]).min(hs[0] - price_min).max(0);
+            hs[k] += need;
+            hs[0] -= need;
+        }
 
         // Right padding: three bars. Level labels are placed inside the plot by the layout pass;
         // the last-price tag sits on the axis.
@@ -906,10 +978,46 @@ impl TfScene<'_> {
                 // Short dashes at the right edge (the latest ~12% of the window): a stack of
                 // full-width lines buries the candles; the labels name each level.
                 let xl = f.x0 + ((right - f.x0) as f64 * LEVEL_FROM) as i32;
-                for k in 0..a.levels.len() {
-                    let p = self.level_y(k);
-                    if f.contains_y(p) {
-                        let y = f.fy(p);
+                // A run of three or more levels is one shaded band with a dash at its top and
+                // bottom (16 dashes a few pixels apart read as a block, 2020-03-20). On a wide
+                // chart the runs are the label column's (a tag naming three or more levels:
+                // "lost levels 129–158"); on a phone, dashes closer than 8 design pixels.
+                let mut ys: Vec<i32> = (0..a.levels.len())
+                    .map(|k| self.level_y(k))
+                    .filter(|p| f.contains_y(*p))
+                    .map(|p| f.fy(p))
+                    .collect();
+                ys.sort_unstable();
+                let lvl = pal.level.to_rgba();
+                let tag_runs: Vec<(i32, i32)> = col_tags
+                    .iter()
+                    .filter(|t| t.color == lvl && t.lines.len() >= 3)
+                    .map(|t| {
+                        (
+                            t.lines.iter().copied().min().unwrap_or(0),
+                            t.lines.iter().copied().max().unwrap_or(0),
+                        )
+                    })
+                    .collect();
+                let runs: Vec<Vec<i32>> = if col.is_empty() {
+                    level_runs(&ys, pen.px(8.0)).into_iter().map(<[i32]>::to_vec).collect()
+                } else {
+                    let mut runs: Vec<(Option<usize>, Vec<i32>)> = Vec::new();
+                    for y in &ys {
+                        let k = tag_runs.iter().position(|(a, b)| a <= y && y <= b);
+                        match runs.last_mut() {
+                            Some((kk, r)) if k.is_some() && *kk == k => r.push(*y),
+                            _ => runs.push((k, vec![*y])),
+                        }
+                    }
+                    runs.into_iter().map(|(_, r)| r).collect()
+                };
+                for run in &runs {
+                    let (top, bot) = (run[0], run[run.len() - 1]);
+                    if run.len() >= 3 {
+                        pen.fill_rect((xl, top), (right, bot), Palette::alpha(pal.level, 0.12))?;
+                    }
+                    for y in if run.len() >= 3 { vec![top, bot] } else { run.to_vec() } {
                         pen.dashed(
                             (xl, y),
                             (right, y),
@@ -918,8 +1026,8 @@ impl TfScene<'_> {
                             pen.px(7.0),
                             pen.px(4.0),
                         )?;
-                        any = true;
                     }
+                    any = true;
                 }
                 if any {
                     legend.push((Swatch::Dash(pal.level.to_rgba()), levels_name(a).into()));
@@ -957,7 +1065,7 @@ impl TfScene<'_> {
             }
         }
         if !self.stops.is_empty() {
-            legend.push((Swatch::Line(pal.risk.to_rgba()), stop_legend(&self.stops)));
+            legend.push((Swatch::Line(pal.risk.to_rgba()), stop_legend(&self.stops, self.neutral)));
         }
 
         // Candles.
@@ -1001,20 +1109,28 @@ impl TfScene<'_> {
                 };
                 if let Some(i) = date.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start) {
                     let x = f.fx(i as f64);
-                    let mut y = f.fy(b.low[i]) + r + pen.px(3.0);
-                    // The 3-day breakout bar's low lies in the zone: the marker goes under the
-                    // zone's bottom edge (never inside the box it breaks out of).
-                    if let (Layers::ThreeDay, Some(z)) = (self.layers, a.zone.as_ref()) {
-                        let (zt, zb) = (f.fy(z.hi), f.fy(z.lo));
-                        if y + r >= zt && y - r <= zb && f.contains_y(z.lo) {
-                            y = zb + r + pen.px(3.0);
-                        }
-                    }
+                    // The 3-day breakout is a close above the zone: its marker sits on that bar,
+                    // just over its high (by the close it names), never under the zone
+                    // (2025-12-12). A weekly reclaim and a 3-day close below the zone keep it
+                    // under the bar's low.
+                    let above = self.layers == Layers::ThreeDay
+                        && a.zone.as_ref().is_some_and(|z| b.close[i] > z.hi)
+                        && b.high[i].is_finite();
+                    let y = if above {
+                        f.fy(b.high[i]) - r - pen.px(3.0)
+                    } else {
+                        f.fy(b.low[i]) + r + pen.px(3.0)
+                    };
                     pen.triangle((x, y), r, false, colour.to_rgba())?;
                     pen.place((x - r, y - r), (x + r, y + r), "marker");
                     let yl = y + r + pen.px(3.0);
-                    // Under the marker, then further down and sideways (leader to the marker).
-                    let mut cands = Vec::new();
+                    // Above the marker when it sits over the bar; else under it, then further
+                    // down and sideways (leader to the marker).
+                    let mut cands = if above {
+                        above_marker(pen, (x, y - r - pen.px(3.0)), r, 0..14)
+                    } else {
+                        Vec::new()
+                    };
                     for k in 0..12 {
                         let dy = k * pen.px(8.0);
                         for dx in [0, pen.px(40.0), -pen.px(40.0), pen.px(90.0), -pen.px(90.0)] {
@@ -1031,8 +1147,9 @@ impl TfScene<'_> {
                         cands.push(((x + r + pen.px(4.0), y - dy), HPos::Left, VPos::Center));
                     }
                     let bounds = ((f.x0, f.y0), (f.x1, f.y1));
-                    let cands = nearest_first(pen, text, fs, cands, (x, y + r));
-                    pen.label_fit(text, &cands, Some((x, y + r)), fs, colour.to_rgba(), bgl, bounds)?;
+                    let tip = if above { (x, y - r) } else { (x, y + r) };
+                    let cands = nearest_first(pen, text, fs, cands, tip);
+                    pen.label_fit(text, &cands, Some(tip), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
             }
@@ -1336,10 +1453,15 @@ impl TfScene<'_> {
             // price: "lower high · watch 82.95") keeps its diamond on the level's line and no
             // second label over the candles.
             let value = crate::fmt::price(v);
-            let in_col = col_labels.iter().find(|l| l.value == value && f.contains_y(l.y));
+            let in_col =
+                col_labels.iter().find(|l| l.value.split(" · ").any(|x| x == value) && f.contains_y(l.y));
             // When the column cannot show the high's name whole ("watch 737.62" for "lower
-            // high · watch"), the diamond keeps its name alone; the value is the column's.
+            // high · watch"), the diamond keeps its name alone; the value is the column's. A
+            // high joined with a near level ("high 231.46 · 231.08") keeps the latest high's
+            // kind on its diamond ("higher high"); the prior swing high needs no word.
+            let joined = in_col.is_some_and(|l| l.value.contains(" · "));
             let name_only = match in_col {
+                Some(_) if joined && name != "swing high" => true,
                 Some(l) if super::panel::col_shows_whole(pen, self.col_w.get(), &l.name, &l.value) => {
                     continue
                 }
@@ -1807,11 +1929,29 @@ impl Scene for TfScene<'_> {
     /// The daily chart carries the most annotation (levels, risk lines, markers, a long legend):
     /// in the PDF it gets a taller canvas at the full text width (issue 13 item 9), about 530 pt.
     fn pdf_design_h(&self) -> f64 {
+        // The weekly and 3-day charts' legends wrap to five or six lines at the PDF's width:
+        // 80 design px more leaves their MACD and OBV panels room for three tick labels (the
+        // weekly's axis labels were stacked at 560).
         match self.layers {
             Layers::Daily => 760.0,
             _ => super::PDF_H as f64 / 2.0,
         }
     }
+}
+
+/// Sorted pixel ys split into runs whose neighbours lie less than `gap` pixels apart.
+pub(crate) fn level_runs(ys: &[i32], gap: i32) -> Vec<&[i32]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for k in 1..=ys.len() {
+        if k == ys.len() || ys[k] - ys[k - 1] >= gap {
+            if start < k {
+                out.push(&ys[start..k]);
+            }
+            start = k;
+        }
+    }
+    out
 }
 
 /// Label places above a marker of radius `r` whose label would sit with its bottom at `p`: for

@@ -380,6 +380,13 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
         }
         // A value tag (the latest value's badge) never covers a tick label.
         let ticks: Vec<&[i32; 4]> = l.boxes.iter().filter(|(k, _)| *k == "tick").map(|(_, b)| b).collect();
+        // Tick labels never overlap one another (a squeezed volume panel's "20M / 70M / 120M",
+        // 2020-03-20).
+        for (i, a) in ticks.iter().enumerate() {
+            for b in &ticks[i + 1..] {
+                assert!(!overlap(a, b), "{what} {}: tick label {a:?} overlaps tick label {b:?}", l.name);
+            }
+        }
         for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag") {
             for b in &ticks {
                 assert!(!overlap(t, b), "{what} {}: value tag {t:?} covers tick label {b:?}", l.name);
@@ -636,7 +643,7 @@ fn the_daily_label_column_leaves_the_plot_most_of_the_width() {
         let a = marketnote::analyze(&cfg, data, Some(d(as_of))).unwrap();
         let share = daily_plot_share(&a);
         eprintln!("{as_of}: daily plot share {share:.3}");
-        assert!(share >= 0.71, "{as_of}: the daily plot takes {share:.3} of the width");
+        assert!(share >= 0.70, "{as_of}: the daily plot takes {share:.3} of the width");
     }
 }
 
