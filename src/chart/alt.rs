@@ -144,8 +144,13 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                     };
                     parts.push(format!("lower high {:.2} under {:.2} marked{trig}", lh.h_last, lh.h_prev));
                 } else {
-                    parts
-                        .push(format!("latest swing high {:.2} above the prior {:.2}", lh.h_last, lh.h_prev));
+                    // H1's own reading of the two highs (two within its tolerance are level).
+                    let how = match super::price::last_high_name(lh) {
+                        "equal high" => "level with",
+                        "lower high" => "under",
+                        _ => "above",
+                    };
+                    parts.push(format!("latest swing high {:.2} {how} the prior {:.2}", lh.h_last, lh.h_prev));
                 }
             }
         }

@@ -126,10 +126,15 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
 }
 
 impl LowerHigh {
-    /// True when the latest swing high is below the prior one and no later close has overturned it
-    /// (the same rule H1 reports by).
+    /// True when the latest swing high is a lower high and no later close has overturned it (the
+    /// same rule H1 reports by): by H1's own `structure` when given, so two highs within H1's
+    /// tolerance are level, not a lower high, on the chart as in the text; else by the prices.
     pub fn stands(&self) -> bool {
-        self.h_last < self.h_prev && self.overturned.is_none()
+        let lower = match self.structure {
+            Some(s) => s == crate::signals::SwingStructure::LowerHigh,
+            None => self.h_last < self.h_prev,
+        };
+        lower && self.overturned.is_none()
     }
 }
 

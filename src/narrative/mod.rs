@@ -404,8 +404,10 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
         // ending" while the two-year ratio may still be down.
         Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, lag ending", v.symbol),
-        Some(S::RsCapLadderRotation) if v.size_pair => "Rotation between company sizes".into(),
-        Some(S::RsCapLadderRotation) => format!("{} against {bench}, 13-week trend", v.symbol),
+        // Named by what it tests for any pair: it needs a mid-cap rung, so for a pair that is not
+        // a size pair (QQQ against SPY) "13-week trend" named a figure the note reports elsewhere
+        // while listing this signal as not assessed.
+        Some(S::RsCapLadderRotation) => "Rotation between company sizes".into(),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
         // The macro rows are named by what they measure, so "| up" and "| down" both read.
         Some(S::MacroRateCutExpectations) => "2-year yield against fed funds".into(),
@@ -2010,7 +2012,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             };
             match (n("falling"), n("rising"), r.state) {
                 (Some(f), _, State::Bearish) if f >= 1.0 => {
-                    format!("{t}: the histogram, below zero, has fallen for {} bars.", f as usize)
+                    format!("{t}: the histogram has fallen for {} bars and is now below zero.", f as usize)
                 }
                 (_, Some(k), State::Bullish) if k >= 1.0 => {
                     format!("{t}: the histogram has risen for {} bars.", k as usize)
@@ -2174,11 +2176,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (_, h) => format!("price stays {side} {} of them", count_word(h)),
                     };
                     // What a price level is, the glossary says.
+                    // Both ends dated, so the session count can be checked against the chart.
+                    let span = match r.date("leg_end") {
+                        Some(e) => format!("{} to {}", date(d), date(e)),
+                        None => date(d),
+                    };
                     format!(
-                        "The {}-session {} from {} ({}) crossed {} price {} and {held}: {verdict}.",
+                        "The {}-session {} from {span} ({}) crossed {} price {} and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
-                        date(d),
                         pct(p),
                         count_word(k),
                         if k == 1 { "level" } else { "levels" }

@@ -197,10 +197,10 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
         LevelSource::Sma(200),
         LevelSource::Ema(21),
     ];
-    for (k, name) in names.into_iter().enumerate() {
+    for (k, name) in names.iter().enumerate() {
         let v = smas[k][s];
         if v.is_finite() {
-            raw.push((v, name));
+            raw.push((v, *name));
         }
     }
     let from = (s + 1).saturating_sub(252);
@@ -221,7 +221,25 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
         .into_iter()
         .filter(|l| if lg.up { cs < l.price && l.price < ce } else { ce < l.price && l.price < cs })
         .collect();
-    let held = levels.iter().filter(|l| if lg.up { l.price < ct } else { l.price > ct }).count();
+    // Held: price is still on the far side of the level now. A moving average has moved since the
+    // leg crossed it, so it is read at its value today (the chart draws it there); a swing high
+    // or low or a volume level stays at its price. A level made of both must hold both ways.
+    let t = b.len() - 1;
+    let beyond = |p: f64| if lg.up { p < ct } else { p > ct };
+    let held = levels
+        .iter()
+        .filter(|l| {
+            let mut fixed = false;
+            let mas_hold = l.sources.iter().all(|src| match names.iter().position(|n| n == src) {
+                Some(k) => smas[k][t].is_finite() && beyond(smas[k][t]),
+                None => {
+                    fixed = true;
+                    true
+                }
+            });
+            mas_hold && (!fixed || beyond(l.price))
+        })
+        .count();
     Crossed { levels, held }
 }
 
