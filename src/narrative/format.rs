@@ -37,6 +37,11 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
                 Unit::Ratio => minus(x, 3),
                 Unit::Shares => minus(x / 1e6, 1),
                 Unit::Atr => minus(x, 2),
+                // `{k:word}`: a small count spelled out ("one of three"), as the note's own sentences do.
+                Unit::Count if modifier == Some("word") && x >= 0.0 => match x.round() as usize {
+                    0 => "none".into(),
+                    n => super::count_word(n),
+                },
                 Unit::Count => format!("{}", x.round() as i64),
                 Unit::Number => minus(x, 1),
                 Unit::Level => minus(x, 2),
