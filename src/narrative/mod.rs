@@ -2393,10 +2393,7 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
     // One phrase for the rank, the one the daily chart's alt text uses (issue 12: the same day
     // was "the heaviest in the three years before it" here and "the heaviest of the 252
     // sessions" in the alt text).
-    let rank_words = match k {
-        0 | 1 => format!("was {}", format::volume_rank(k)),
-        k => format!("ranks {}", format::volume_rank(k)),
-    };
+    let rank_words = format!("was {}", format::volume_rank(k));
     let weak = k <= 5 && r.state == State::Neutral;
     let verdict = match (r.state, n("cp")) {
         (State::Bullish, _) => "a volume thrust behind the move".to_string(),
