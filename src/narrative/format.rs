@@ -37,6 +37,11 @@ pub fn format_ev(ev: &Ev, modifier: Option<&str>) -> String {
                 Unit::Ratio => minus(x, 3),
                 Unit::Shares => minus(x / 1e6, 1),
                 Unit::Atr => minus(x, 2),
+                // `{k:word}`: a small count spelled out ("one of three"), as the note's own sentences do.
+                Unit::Count if modifier == Some("word") && x >= 0.0 => match x.round() as usize {
+                    0 => "none".into(),
+                    n => super::count_word(n),
+                },
                 Unit::Count => format!("{}", x.round() as i64),
                 Unit::Number => minus(x, 1),
                 Unit::Level => minus(x, 2),
@@ -103,13 +108,18 @@ pub fn handoff(h: &Handoff) -> String {
 }
 
 /// A session's volume rank among the 252 sessions that end on it (F2's `rank`), in the one
-/// phrase the note's text and the daily chart's alt text share: "#2 by volume of the 252
-/// sessions to that day" (rank 1: "the heaviest of the 252 sessions to that day").
+/// phrase the note's text and the daily chart's alt text share, in words rather than a "#2":
+/// "the second heaviest of the 252 sessions to that day" (rank 1: "the heaviest of …").
 pub fn volume_rank(rank: usize) -> String {
-    match rank {
-        0 | 1 => "the heaviest of the 252 sessions to that day".into(),
-        k => format!("#{k} by volume of the 252 sessions to that day"),
-    }
+    let nth = match rank {
+        0 | 1 => return "the heaviest of the 252 sessions to that day".into(),
+        2 => "second".to_string(),
+        3 => "third".to_string(),
+        4 => "fourth".to_string(),
+        5 => "fifth".to_string(),
+        k => ordinal(k as i64),
+    };
+    format!("the {nth} heaviest of the 252 sessions to that day")
 }
 
 /// One F1 level source: "SMA200", "EMA21", "swing high 2025-02-14", "volume POC", "HVN".

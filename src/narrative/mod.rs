@@ -558,9 +558,21 @@ fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
 fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
     let t = reason(a, v, r)?;
     Some(match history_against(a, r) {
-        Some((_, went, n)) => format!("{t} (only {went} of {n} earlier cases went its way)"),
+        Some((_, went, n)) => format!("{t}{AGAINST_OPEN}{went} of {n}{AGAINST_CLOSE}"),
         None => t,
     })
+}
+
+/// The history clause [`lead_reason`] appends to a reason whose own record runs against it.
+const AGAINST_OPEN: &str = " (only ";
+const AGAINST_CLOSE: &str = " earlier cases went its way)";
+
+/// The counts of a reason's history clause ("16 of 51"), and the reason without it; None for a
+/// reason without one.
+fn split_against(t: &str) -> Option<(&str, &str)> {
+    let head = t.strip_suffix(AGAINST_CLOSE)?;
+    let at = head.rfind(AGAINST_OPEN)?;
+    Some((&head[..at], &head[at + AGAINST_OPEN.len()..]))
 }
 
 /// What followed a broken level's earlier breaks when that history runs the other way: "IWM was
@@ -933,6 +945,20 @@ fn tight_stop(a: &Analysis, l: &Invalidation) -> Option<Tight> {
     near.then_some(Tight { atr, range, bar, within })
 }
 
+/// A range in the note's one convention for ranges: a share of the as-of close, so it compares
+/// with a stop's distance, which is also a share of the close ("2.8% of the close").
+fn range_of_close(a: &Analysis, range: f64) -> String {
+    format!("{} of the close", pct_abs(range / as_of_close(a)))
+}
+
+impl Tight {
+    /// The one judgement of a tight stop, as the lead, the verdict and the Risk intro all say it:
+    /// "a tight stop, inside the average 3-day range (2.8% of the close)".
+    fn words(&self, a: &Analysis) -> String {
+        format!("a tight stop, inside the {} ({})", self.range, range_of_close(a, self.atr))
+    }
+}
+
 /// A tight stop's range: its value and the words for it.
 struct Tight {
     /// ATR(14) of the level's timeframe.
@@ -1087,12 +1113,11 @@ pub fn narrate(a: &Analysis) -> Narrative {
         nearest_holding(&st.invalidation, side)
             .map(|l| {
                 format!(
-                    " The lead's stop is the nearest of them, {}{}; the others mark the wider structure.",
+                    " The lead's stop is the nearest of them, {}{}.",
                     price(l.value),
                     // One rule with the lead: a stop within an average range of its own
                     // timeframe is tight, and the range is named.
-                    tight_stop(a, l)
-                        .map_or_else(String::new, |t| format!(", a tight one (inside the {})", t.range))
+                    tight_stop(a, l).map_or_else(String::new, |t| format!(", {}", t.words(a)))
                 )
             })
             .unwrap_or_default()
@@ -1327,12 +1352,25 @@ fn from_close(a: &Analysis, l: &Invalidation) -> String {
 /// The lead's reasons as one list, a repeated leading "price" said once ("price has reclaimed
 /// the weekly squeeze zone and is well above …").
 fn and_reasons(items: &[String]) -> String {
+    // When every reason's own record runs against it, the counts are said once, at the end
+    // ("…, though each went its way after only 16 of 51, 11 of 37 and 19 of 45 earlier cases"),
+    // not as a parenthesis after each.
+    let split: Vec<(&str, &str)> = items.iter().filter_map(|t| split_against(t)).collect();
+    let merged = items.len() >= 2 && split.len() == items.len();
+    let items: Vec<String> =
+        if merged { split.iter().map(|(t, _)| t.to_string()).collect() } else { items.to_vec() };
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for (i, t) in items.iter().enumerate() {
         let repeat = i > 0 && items[i - 1].starts_with("price ") && t.starts_with("price ");
         out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
     }
-    and_list(&out)
+    let list = and_list(&out);
+    if merged {
+        let counts: Vec<String> = split.iter().map(|(_, c)| c.to_string()).collect();
+        format!("{list}, though each went its way after only {} earlier cases", and_list(&counts))
+    } else {
+        list
+    }
 }
 
 /// The lead's record line for a long or short the record check let stand (passed, or too few
@@ -1414,12 +1452,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     level_phrase_in(a, l),
                     from_close(a, l),
                     price(as_of_close(a)),
-                    tight_stop(a, l).map_or_else(String::new, |t| format!(
-                        ": a tight stop, inside the {} ({}), so {} could trigger it",
-                        t.range,
-                        price(t.atr),
-                        t.bar
-                    ))
+                    tight_stop(a, l)
+                        .map_or_else(String::new, |t| format!(": {}, so {} could trigger it", t.words(a), t.bar))
                 )),
                 None if !mine.is_empty() => out.push(format!(
                     "Every level that would prove the {word} wrong has already triggered ({}): the idea rests on the score alone.",
@@ -1613,8 +1647,14 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         if let Some(mut t) = t {
             if record_against {
                 let stop = crate::signals::stance::headline(&st.invalidation, st.stance)
-                    // One close: the stop's distance from the as-of close.
-                    .map(|(l, _)| (price(l.value), crate::fmt::level_from_close(as_of_close(a), l.value)));
+                    // One close: the stop's distance from the as-of close; one judgement of
+                    // tightness with the Risk intro (the same `tight_stop` fact).
+                    .map(|(l, _)| {
+                        (
+                            crate::fmt::level_from_close(as_of_close(a), l.value),
+                            tight_stop(a, l).map(|t| t.words(a)),
+                        )
+                    });
                 verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
             } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
                 t = format!("{}; conviction is low.", t.trim_end_matches('.'));
@@ -2359,10 +2399,7 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
     // One phrase for the rank, the one the daily chart's alt text uses (issue 12: the same day
     // was "the heaviest in the three years before it" here and "the heaviest of the 252
     // sessions" in the alt text).
-    let rank_words = match k {
-        0 | 1 => format!("was {}", format::volume_rank(k)),
-        k => format!("ranks {}", format::volume_rank(k)),
-    };
+    let rank_words = format!("was {}", format::volume_rank(k));
     let weak = k <= 5 && r.state == State::Neutral;
     let verdict = match (r.state, n("cp")) {
         (State::Bullish, _) => "a volume thrust behind the move".to_string(),
@@ -2394,7 +2431,8 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
                 format!("from {} to {}", date(start), date(end))
             }
         };
-        return format!("No volume thrust {place}: no session ranks among a year's five heaviest.");
+        // What a thrust is, the glossary says; the sentence gives the fact.
+        return format!("No volume thrust {place}.");
     }
     let head = match (win, leg) {
         // The leg's heaviest day that is also the year's: said once ("In the leg, 2020-02-28 …
@@ -2507,7 +2545,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     // The one rebound F2's sentence just named ("the rebound inside it"): said of it directly.
     if let (true, 1, DailyWindow::Other { up: true, inside: true, .. }) = (falling, k, win) {
         let gave = if avg > 1.0 {
-            "was given back in full and more, below where it began".to_string()
+            "was given back in full and more".to_string()
         } else {
             format!("has lost {:.0}% of its gain", avg * 100.0)
         };
@@ -2525,7 +2563,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
             _ => "rebounds were partly given back",
         };
         let gave = match (k, avg > 1.0) {
-            (1, true) => "the one rebound was given back in full and more, below where it began".to_string(),
+            (1, true) => "the one rebound was given back in full and more".to_string(),
             (1, false) => format!("the one rebound lost {:.0}% of its gain", avg * 100.0),
             (k, true) => {
                 format!(
@@ -3003,6 +3041,12 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
         } else {
             "too wide to act as one level"
         };
+        // A zone too old to be a level needs no distance: the reader is told not to use it.
+        if why == ZoneStatus::Old {
+            return format!(
+                "{sym} has no recent weekly squeeze zone: its latest squeeze ({band}){when}: {verdict}."
+            );
+        }
         return format!(
             "{sym} has no recent weekly squeeze zone: its latest squeeze ({band}){when}: {verdict}. {side}"
         );
@@ -3198,7 +3242,11 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                     },
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
-                            format!("within {} (a quarter of the average daily range), so no lower high", price(t))
+                            // Ranges as a share of the close, as everywhere in the note.
+                            format!(
+                                "within a quarter of the average daily range ({}), so no lower high",
+                                range_of_close(a, t)
+                            )
                         }
                         None => "no lower high".to_string(),
                     },
@@ -3315,6 +3363,13 @@ fn risk_history_caveat(a: &Analysis) -> String {
             format!("“{}” went its way after only {} of {} earlier cases", r.signal, r.went_its_way, r.cases)
         })
         .collect();
+    if let [x, y] = rows.as_slice() {
+        // Both: the counts once, as the lead says them ("each went its way after only …").
+        return format!(
+            ", though each went its way after only {} of {} and {} of {} earlier cases",
+            x.went_its_way, x.cases, y.went_its_way, y.cases
+        );
+    }
     format!(", though {}", and_list(&names))
 }
 

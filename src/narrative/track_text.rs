@@ -99,14 +99,17 @@ pub fn record_against(e: &TrackEdge) -> bool {
 
 /// The lead's last sentence when the record argues against the idea: the trade framed as
 /// tactical at the stated conviction, with the stop and how far away it is ("So this is a
-/// tactical short at low conviction: the stop at 169.83 is 2.9% away."). `stop` is the level
-/// and the close's distance from it (a fraction); None when no level still holds.
-pub fn verdict(stance: StanceKind, conviction: &str, stop: Option<(String, f64)>) -> String {
+/// tactical short at low conviction: the stop is 3.0% away, a tight stop, inside the average
+/// 3-day range (4.7% of the close)."). `stop` is the close's distance from the stop (a fraction)
+/// and the tight-stop words when the Risk intro calls it tight; None when no level still holds.
+pub fn verdict(stance: StanceKind, conviction: &str, stop: Option<(f64, Option<String>)>) -> String {
     let word = stance.word().to_lowercase();
     match stop {
-        Some((level, d)) => format!(
-            "So this is a tactical {word} at {conviction} conviction: the stop at {level} is {} away.",
-            crate::fmt::pct_abs(d)
+        // The lead has just named the stop's level: the verdict gives its distance only.
+        Some((d, tight)) => format!(
+            "So this is a tactical {word} at {conviction} conviction: the stop is {} away{}.",
+            crate::fmt::pct_abs(d),
+            tight.map(|t| format!(", {t}")).unwrap_or_default()
         ),
         None => format!(
             "So this is a tactical {word} at {conviction} conviction, with no level left to set a stop by."

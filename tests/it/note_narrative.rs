@@ -1032,7 +1032,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let b = body(&full("2022-09-30")).to_string();
     for want in [
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
-        "That rebound was given back in full and more, below where it began.",
+        "That rebound was given back in full and more.",
         // Eight ranges in 20 sessions, short of half a range a session: said by what it means.
         "not an impulsive multi-level breakdown (too gradual)",
     ] {
