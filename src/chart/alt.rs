@@ -56,7 +56,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 None => format!("close {close:.2} above the squeeze-zone top {:.2}, not a confirmed reclaim", c.hi),
             }),
             (Some(c), _) if a.cluster_stale.is_some() => parts.push(format!(
-                "no recent squeeze zone (the latest squeeze band, {:.2}–{:.2}, is too {} to be a level); close {close:.2}",
+                "no recent squeeze zone (the latest squeeze zone, {:.2}–{:.2}, is too {} to be a level); close {close:.2}",
                 c.lo,
                 c.hi,
                 if a.cluster_stale == Some(ZoneStatus::Wide) { "wide" } else { "old" }

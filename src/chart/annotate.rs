@@ -50,12 +50,14 @@ pub(crate) struct LowerHigh {
     pub overturned: Option<NaiveDate>,
 }
 
-/// The name of F2's volume day by its rank among the year's sessions: only rank 1 is a record.
+/// The name of F2's volume day by its rank among the year's sessions (only rank 1 is a record), in
+/// the note's own phrase (`narrative::format::volume_rank`), so text and chart say the same.
 pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
-    match rank {
-        Some(r) if r > 1.0 => format!("#{r:.0} volume day of the year"),
-        _ => "heaviest-volume day of the year".into(),
-    }
+    let k = match rank {
+        Some(r) if r.is_finite() && r > 1.0 => r.round() as usize,
+        _ => 1,
+    };
+    format!("volume day, {}", crate::narrative::format::volume_rank(k))
 }
 
 /// The macro or fundamentals signal that reads a configured series (by its well-known id, as

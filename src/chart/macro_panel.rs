@@ -412,7 +412,9 @@ impl MacroScene {
         if c.flat() && matches!(c.verdict.reading(), Reading::Helps | Reading::Hurts) {
             status.push_str("; this series flat");
         }
-        for l in super::panel::wrap(pen, &status, nfs, false, max_w).iter().take(3) {
+        let status =
+            fit_lines(&status, STATUS_LINES, |t| super::panel::wrap(pen, t, nfs, false, max_w).len());
+        for l in super::panel::wrap(pen, &status, nfs, false, max_w).iter().take(STATUS_LINES) {
             pen.text(l, (cx0 + pad, y), nfs, scol.to_rgba(), HPos::Left, VPos::Top, false)?;
             y += pen.text_size(l, nfs, false).1;
         }
@@ -525,6 +527,32 @@ impl MacroScene {
     }
 }
 
+/// Lines a cell's status (the note's verdict and its reason) may take.
+const STATUS_LINES: usize = 3;
+
+/// `s` if it takes at most `max` lines (`lines` counts them), else shortened at a clause: the
+/// longest prefix ending before a ": " or "; " inside its parenthesis (closed again) that fits,
+/// else `s` without its parenthesis. Never cut mid-word or mid-clause.
+fn fit_lines(s: &str, max: usize, lines: impl Fn(&str) -> usize) -> String {
+    if lines(s) <= max {
+        return s.to_string();
+    }
+    let Some(open) = s.find(" (") else {
+        return s.to_string();
+    };
+    let cuts: Vec<usize> =
+        s[open..].match_indices(": ").chain(s[open..].match_indices("; ")).map(|(i, _)| open + i).collect();
+    let mut cuts = cuts;
+    cuts.sort_unstable();
+    for &c in cuts.iter().rev() {
+        let t = format!("{})", &s[..c]);
+        if lines(&t) <= max {
+            return t;
+        }
+    }
+    s[..open].to_string()
+}
+
 /// `s` cut with an ellipsis to fit `max_w` pixels.
 fn fit_text<B: DrawingBackend>(pen: &Pen<B>, s: &str, size: f64, bold: bool, max_w: i32) -> String {
     if pen.text_size(s, size, bold).0 <= max_w {
@@ -550,6 +578,23 @@ fn dir_word(d: Direction) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_status_is_shortened_at_a_clause() {
+        // One line per 50 characters.
+        let lines = |t: &str| t.chars().count().div_ceil(50);
+        let s = "2-year yield against fed funds: not assessed (the latest fed funds figure, May's average \
+                 of 0.77%, published in June, may miss a rate change: the 2-year yield has moved +0.52 points since)";
+        let t = fit_lines(s, 3, lines);
+        assert_eq!(
+            t,
+            "2-year yield against fed funds: not assessed (the latest fed funds figure, May's average \
+             of 0.77%, published in June, may miss a rate change)"
+        );
+        let t = fit_lines(s, 2, lines);
+        assert_eq!(t, "2-year yield against fed funds: not assessed");
+        assert_eq!(fit_lines("short (x: y)", 1, lines), "short (x: y)");
+    }
 
     #[test]
     fn a_short_is_helped_by_what_hurts_a_long() {

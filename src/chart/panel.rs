@@ -636,6 +636,46 @@ pub(crate) fn tag_positions<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, values: 
     out
 }
 
+/// Where latest-value tags go inside the plot rather than on the axis (where they hide tick
+/// labels): each tag's right edge just left of its point, centred a tag's height above or below
+/// it, on the side that crosses the drawn `lines` least and does not cover an earlier tag (above
+/// on a tie), kept inside the frame. Returns each tag's (left edge, centre y) for
+/// [`draw_tag_at`].
+pub(crate) fn inside_tags<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    tags: &[(Px, &str)],
+    lines: &[&[Px]],
+) -> Vec<(i32, i32)> {
+    let fs = pen.fs(FS_TICK);
+    let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
+    let mut out = Vec::with_capacity(tags.len());
+    for (dot, text) in tags {
+        let (tw, th) = pen.text_size(text, fs, true);
+        let (w, h) = (tw + pen.px(8.0), th + pen.px(4.0));
+        let x1 = dot.0 - pen.px(6.0);
+        let x0 = (x1 - w).max(f.x0 + pen.px(2.0));
+        let x1 = x0 + w;
+        let lo = f.y0 + h / 2 + pen.px(2.0);
+        let centre = |dy: i32| (dot.1 + dy).clamp(lo, (f.y1 - h / 2 - pen.px(2.0)).max(lo));
+        let cost = |y: i32| {
+            let (y0, y1) = (y - h / 2 - pen.px(2.0), y + h / 2 + pen.px(2.0));
+            let crossed = lines
+                .iter()
+                .flat_map(|l| l.iter())
+                .filter(|p| p.0 >= x0 - pen.px(2.0) && p.0 <= x1 + pen.px(2.0) && p.1 >= y0 && p.1 <= y1)
+                .count();
+            let covered = boxes.iter().filter(|b| b.0 < x1 && x0 < b.2 && b.1 < y1 && y0 < b.3).count();
+            covered * 1_000_000 + crossed
+        };
+        let (above, below) = (centre(-h), centre(h));
+        let y = if cost(below) < cost(above) { below } else { above };
+        boxes.push((x0, y - h / 2, x1, y + h / 2));
+        out.push((x0, y));
+    }
+    out
+}
+
 /// A value tag on the right axis centred at pixel `y`: `text` in the background colour on a box
 /// of `color`.
 pub(crate) fn draw_tag<B: DrawingBackend>(

@@ -393,10 +393,10 @@ impl TfScene<'_> {
                         if a.cluster.is_some() {
                             out.push("squeeze-zone top".into());
                             if !a.bands.is_empty() {
-                                out.push("latest squeeze band".into());
+                                out.push("latest squeeze zone".into());
                             }
                             if a.bands.len() > 1 {
-                                out.push("earlier squeeze bands".into());
+                                out.push("earlier squeeze zones".into());
                             }
                         }
                         if !self.stops.is_empty() {
@@ -942,13 +942,13 @@ impl TfScene<'_> {
                     if !a.bands.is_empty() {
                         legend.push((
                             Swatch::Box(Palette::alpha(pal.cluster, 0.4)),
-                            "latest squeeze band".into(),
+                            "latest squeeze zone".into(),
                         ));
                     }
                     if self.earlier_bands_shown(f, &a.bands) {
                         legend.push((
                             Swatch::Outline(Palette::alpha(pal.cluster, 0.7)),
-                            "earlier squeeze bands".into(),
+                            "earlier squeeze zones".into(),
                         ));
                     }
                 }

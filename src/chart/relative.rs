@@ -4,8 +4,8 @@
 
 use super::canvas::{DResult, Frame, Pen};
 use super::panel::{
-    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels, legend_above,
-    legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
+    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_tag_at, draw_x_labels,
+    inside_tags, legend_above, legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -184,15 +184,28 @@ impl Scene for RelScene {
         let span = (hi - lo).max(1.0);
         f2.ymin = lo - span * 0.06;
         f2.ymax = hi + span * 0.08;
-        let tag2 = draw_axes_with_badges(pen, &f2, &ticks, TickFmt::Fixed, &[ra[t], rb[t]])?;
+        // The latest values' tags sit inside the plot by their points, so the axis keeps every
+        // tick label (on the axis, 2020-03-20's 97 and 74 hid 100, 90 and 80).
+        draw_axes_with_badges(pen, &f2, &ticks, TickFmt::Fixed, &[])?;
         if f2.contains_y(100.0) {
             let y = f2.fy(100.0);
             pen.line(&[(f2.x0, y), (f2.x1, y)], pal.frame.to_rgba(), 1)?;
         }
-        pen.line(&line(&f2, &rb), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
-        pen.line(&line(&f2, &ra), pal.line.to_rgba(), pen.px(2.0) as u32)?;
-        draw_badge(pen, &f2, tag2[0], &format!("{:.0}", ra[t]), pal.line.to_rgba(), None)?;
-        draw_badge(pen, &f2, tag2[1], &format!("{:.0}", rb[t]), pal.line2.to_rgba(), None)?;
+        let (la, lb) = (line(&f2, &ra), line(&f2, &rb));
+        pen.line(&lb, pal.line2.to_rgba(), pen.px(1.5) as u32)?;
+        pen.line(&la, pal.line.to_rgba(), pen.px(2.0) as u32)?;
+        let mut tags = Vec::new();
+        for (v, col) in [(ra[t], pal.line), (rb[t], pal.line2)] {
+            if v.is_finite() {
+                let dot = (f2.fx(t as f64), f2.fy(v));
+                pen.circle(dot, pen.px(3.0), col.to_rgba(), true, 1)?;
+                tags.push((dot, format!("{v:.0}"), col));
+            }
+        }
+        let spots: Vec<((i32, i32), &str)> = tags.iter().map(|(d, s, _)| (*d, s.as_str())).collect();
+        for ((x0, y), (_, s, col)) in inside_tags(pen, &f2, &spots, &[&la, &lb]).into_iter().zip(&tags) {
+            draw_tag_at(pen, x0, y, s, col.to_rgba())?;
+        }
         draw_plot_frame(pen, &f2)?;
         legend_above(pen, &f2, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)

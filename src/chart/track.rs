@@ -6,8 +6,8 @@
 
 use super::canvas::{DResult, Pen};
 use super::panel::{
-    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels, legend_above,
-    legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
+    begin, draw_axes_with_badges, draw_not_enough, draw_plot_frame, draw_tag_at, draw_x_labels, inside_tags,
+    legend_above, legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -231,7 +231,9 @@ impl Scene for TrackScene {
             f1.ymin -= (f1.ymax - f1.ymin) * frac / (1.0 - frac);
         }
         let t = n - 1;
-        let tag1 = draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[self.score[t]])?;
+        // The latest score's tag sits inside the plot by its point (below), so every tick label
+        // on the axis stays (on the axis it hid one: 2020-03-20's −0.6).
+        draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[])?;
         if f1.contains_y(0.0) {
             let y = f1.fy(0.0);
             pen.line(&[(f1.x0, y), (f1.x1, y)], pal.frame.to_rgba(), 1)?;
@@ -263,8 +265,12 @@ impl Scene for TrackScene {
             .collect();
         let line = thin_line(&line);
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
-        let dot = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t])));
-        draw_badge(pen, &f1, tag1[0], &signed(self.score[t]), pal.line.to_rgba(), dot)?;
+        if let Some(dot) = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t]))) {
+            pen.circle(dot, pen.px(3.0), pal.line.to_rgba(), true, 1)?;
+            let text = signed(self.score[t]);
+            let (x0, y) = inside_tags(pen, &f1, &[(dot, text.as_str())], &[&line])[0];
+            draw_tag_at(pen, x0, y, &text, pal.line.to_rgba())?;
+        }
         draw_plot_frame(pen, &f1)?;
         legend_above(pen, &f1, "Stance score", &score_legend, l1, strip)?;
 

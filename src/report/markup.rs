@@ -267,14 +267,19 @@ fn count(frames: &mut [Frame], s: &str, face: Face) {
     }
 }
 
+/// Spaces Typst never breaks a line at.
+const NO_BREAK: [char; 3] = ['\u{a0}', '\u{202f}', '\u{2007}'];
+
 /// A cell's (narrowest, natural) width in em: its longest unbreakable word, and all its text on
-/// one line. Words break at whitespace only (what Typst does for this text, near enough).
+/// one line. Words break at whitespace other than no-break spaces only (what Typst does for this
+/// text, near enough).
 fn cell_widths(runs: &[(String, Face)], fit: &TableFit) -> (f64, f64) {
     let mut natural = 0.0;
     let mut narrowest: f64 = 0.0;
     let mut word = 0.0;
     for (text, face) in runs {
-        for (i, piece) in text.split(char::is_whitespace).enumerate() {
+        // A no-break space (between a figure and its unit) joins, it does not break.
+        for (i, piece) in text.split(|c: char| c.is_whitespace() && !NO_BREAK.contains(&c)).enumerate() {
             if i > 0 {
                 narrowest = narrowest.max(word);
                 word = 0.0;
@@ -632,6 +637,16 @@ mod tests {
         // Every column at least as wide as its longest word.
         let w = fit_columns(&[(9.0, 30.0), (12.0, 12.0)], &fit());
         assert_eq!(w, vec![9.1, 12.1]);
+    }
+
+    #[test]
+    fn a_no_break_space_joins_a_word() {
+        // "−2.3\u{a0}points" cannot wrap: its narrowest width is all of it (11 chars), not
+        // "points" (6), so the column is not set narrower than the figure and its unit.
+        let (narrowest, natural) = cell_widths(&[("−2.3\u{a0}points".to_string(), Face::Regular)], &fit());
+        assert_eq!((narrowest, natural), (5.5, 5.5));
+        let (narrowest, _) = cell_widths(&[("−2.3 points".to_string(), Face::Regular)], &fit());
+        assert_eq!(narrowest, 3.0);
     }
 
     #[test]

@@ -91,7 +91,7 @@ const MONO_ADVANCE: f64 = 0.602;
 /// writes `RAW_SCALE / 0.8`.
 const RAW_SCALE: f64 = 0.92;
 /// Table type size in points.
-const TABLE_PT: f64 = 7.2;
+const TABLE_PT: f64 = 7.0;
 /// Where the back matter starts in the typeset body (the heading the note template writes).
 const BACK_MATTER: &str = "\n#heading(level: 2)[Data and Method]";
 /// Code in tables (hashes, ids) in points: an absolute size, so it never drops below 7 pt.

@@ -392,6 +392,27 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
                 assert!(!overlap(t, b), "{what} {}: value tag {t:?} covers tick label {b:?}", l.name);
             }
         }
+        // On the relative and track charts (latest-value tags inside the plot, issue 13 review
+        // items 3 and 4) each panel's tick labels span at least half its height: a tag never
+        // leaves the lower part of the range unlabelled (2020-03-20's rebased 100 / 90 / 80).
+        if matches!(l.name.as_str(), "relative" | "track") {
+            for p in &panels {
+                let ys: Vec<i32> = ticks
+                    .iter()
+                    .filter(|b| b[0] >= p[2] && b[0] <= p[2] + 30)
+                    .map(|b| (b[1] + b[3]) / 2)
+                    .filter(|y| *y >= p[1] && *y <= p[3])
+                    .collect();
+                let (lo, hi) = (ys.iter().min(), ys.iter().max());
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    assert!(
+                        2 * (hi - lo) >= p[3] - p[1],
+                        "{what} {}: tick labels {ys:?} span under half of panel {p:?}",
+                        l.name
+                    );
+                }
+            }
+        }
         // Labelled ticks are evenly spaced: on each axis (ticks sharing a left edge, in drawing
         // order, split where the y order restarts) every gap is a whole multiple of the smallest
         // (a tick hidden by a tag leaves a double gap), within rounding.
