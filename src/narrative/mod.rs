@@ -404,10 +404,11 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
         // ending" while the two-year ratio may still be down.
         Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, lag ending", v.symbol),
-        // Named by what it tests for any pair: it needs a mid-cap rung, so for a pair that is not
-        // a size pair (QQQ against SPY) "13-week trend" named a figure the note reports elsewhere
-        // while listing this signal as not assessed.
-        Some(S::RsCapLadderRotation) => "Rotation between company sizes".into(),
+        // Named by what it tests: it needs a mid-cap rung, so for a pair that is not a size pair
+        // (QQQ against SPY) "13-week trend" named a figure the note reports elsewhere while
+        // listing this signal as not assessed; no size words for such a pair.
+        Some(S::RsCapLadderRotation) if v.size_pair => "Rotation between company sizes".into(),
+        Some(S::RsCapLadderRotation) => "Rotation through a mid-cap rung".into(),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
         // The macro rows are named by what they measure, so "| up" and "| down" both read.
         Some(S::MacroRateCutExpectations) => "2-year yield against fed funds".into(),
