@@ -783,9 +783,11 @@ fn standing(l: &Invalidation, close: f64) -> Option<String> {
         let c = l.last_close.filter(|c| c.is_finite())?;
         // OBV is a running total: its millions are no level a reader acts on (signals.json keeps
         // them); the side of the line is what counts.
-        return Some(
-            if c >= l.value { "OBV now above the line" } else { "OBV now below the line" }.to_string(),
-        );
+        // A line that holds is "still" on its side ("holding (OBV still below the line)" for a
+        // short's line, which a rise above would break); one already crossed is "now" there.
+        let when = if l.status == crate::signals::stance::LevelStatus::Holding { "still" } else { "now" };
+        let side = if c >= l.value { "above" } else { "below" };
+        return Some(format!("OBV {when} {side} the line"));
     }
     let c = Some(close).filter(|c| c.is_finite())?;
     Some(crate::fmt::level_from_close_words(c, l.value, "the close"))
