@@ -554,26 +554,29 @@ fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
 }
 
 /// A lead's reason: [`reason`], and where the signal's own history runs the other way
-/// ([`runs_against`]) the sentence says so: "the daily chart has made a lower high (only 6 of 36
-/// earlier cases went its way)".
-fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
-    let t = reason(a, v, r)?;
-    Some(match history_against(a, r) {
-        Some((_, went, n)) => format!("{t}{AGAINST_OPEN}{went} of {n}{AGAINST_CLOSE}"),
-        None => t,
-    })
+/// ([`runs_against`]) the counts of that history, said as "the daily chart has made a lower high
+/// (only 6 of 36 earlier cases went its way)" ([`std::fmt::Display`]) or merged by
+/// [`and_reasons`].
+struct LeadReason {
+    /// The reason in words, without its history.
+    text: String,
+    /// Earlier cases that went the signal's way, and all earlier cases, when that history runs
+    /// against it.
+    against: Option<(usize, usize)>,
 }
 
-/// The history clause [`lead_reason`] appends to a reason whose own record runs against it.
-const AGAINST_OPEN: &str = " (only ";
-const AGAINST_CLOSE: &str = " earlier cases went its way)";
+impl std::fmt::Display for LeadReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.against {
+            Some((went, n)) => write!(f, "{} (only {went} of {n} earlier cases went its way)", self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
 
-/// The counts of a reason's history clause ("16 of 51"), and the reason without it; None for a
-/// reason without one.
-fn split_against(t: &str) -> Option<(&str, &str)> {
-    let head = t.strip_suffix(AGAINST_CLOSE)?;
-    let at = head.rfind(AGAINST_OPEN)?;
-    Some((&head[..at], &head[at + AGAINST_OPEN.len()..]))
+fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> {
+    let text = reason(a, v, r)?;
+    Some(LeadReason { text, against: history_against(a, r).map(|(_, went, n)| (went, n)) })
 }
 
 /// What followed a broken level's earlier breaks when that history runs the other way: "IWM was
@@ -1354,22 +1357,22 @@ fn from_close(a: &Analysis, l: &Invalidation) -> String {
 
 /// The lead's reasons as one list, a repeated leading "price" said once ("price has reclaimed
 /// the weekly squeeze zone and is well above …").
-fn and_reasons(items: &[String]) -> String {
+fn and_reasons(items: &[LeadReason]) -> String {
     // When every reason's own record runs against it, the counts are said once, at the end
     // ("…, though each went its way after only 16 of 51, 11 of 37 and 19 of 45 earlier cases"),
     // not as a parenthesis after each.
-    let split: Vec<(&str, &str)> = items.iter().filter_map(|t| split_against(t)).collect();
-    let merged = items.len() >= 2 && split.len() == items.len();
-    let items: Vec<String> =
-        if merged { split.iter().map(|(t, _)| t.to_string()).collect() } else { items.to_vec() };
-    let mut out: Vec<String> = Vec::with_capacity(items.len());
-    for (i, t) in items.iter().enumerate() {
-        let repeat = i > 0 && items[i - 1].starts_with("price ") && t.starts_with("price ");
+    let merged = items.len() >= 2 && items.iter().all(|r| r.against.is_some());
+    let texts: Vec<String> =
+        items.iter().map(|r| if merged { r.text.clone() } else { r.to_string() }).collect();
+    let mut out: Vec<String> = Vec::with_capacity(texts.len());
+    for (i, t) in texts.iter().enumerate() {
+        let repeat = i > 0 && texts[i - 1].starts_with("price ") && t.starts_with("price ");
         out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
     }
     let list = and_list(&out);
     if merged {
-        let counts: Vec<String> = split.iter().map(|(_, c)| c.to_string()).collect();
+        let counts: Vec<String> =
+            items.iter().filter_map(|r| r.against).map(|(went, n)| format!("{went} of {n}")).collect();
         format!("{list}, though each went its way after only {} earlier cases", and_list(&counts))
     } else {
         list
@@ -1416,7 +1419,7 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
 fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let st = &a.stance;
     let mut out = Vec::new();
-    let reasons = |dir: f64, k: usize| -> Vec<String> {
+    let reasons = |dir: f64, k: usize| -> Vec<LeadReason> {
         strongest(a, dir, k).into_iter().filter_map(|r| lead_reason(a, v, r)).collect()
     };
     let s = &v.symbol;
@@ -1537,7 +1540,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             }
             // A level the watch sentence already names as broken is not repeated as a reason.
             let told: Vec<&str> = st.watch.iter().flat_map(|w| w.broken.iter().map(|l| l.signal)).collect();
-            let reasons = |dir: f64, k: usize| -> Vec<String> {
+            let reasons = |dir: f64, k: usize| -> Vec<LeadReason> {
                 strongest(a, dir, k + told.len())
                     .into_iter()
                     .filter(|r| !told.contains(&r.id))

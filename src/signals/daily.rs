@@ -229,15 +229,10 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
     let held = levels
         .iter()
         .filter(|l| {
-            let mut fixed = false;
-            let mas_hold = l.sources.iter().all(|src| match names.iter().position(|n| n == src) {
+            l.sources.iter().all(|src| match names.iter().position(|n| n == src) {
                 Some(k) => smas[k][t].is_finite() && beyond(smas[k][t]),
-                None => {
-                    fixed = true;
-                    true
-                }
-            });
-            mas_hold && (!fixed || beyond(l.price))
+                None => beyond(l.price),
+            })
         })
         .count();
     Crossed { levels, held }

@@ -880,8 +880,8 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         // A low after the last high is named by its date, the one fact that tells it apart
         // (issue 12: "the swing low after the last swing high" read as a riddle).
         let label = match lmid_date {
+            // `after_last` implies a dated low.
             Some(d) if after_last => format!("daily swing low of {}", d.format("%Y-%m-%d")),
-            _ if after_last => "daily swing low after the last swing high".to_string(),
             _ => "daily swing low between the last two highs".to_string(),
         };
         // A lower high that later closes overturned (`overturn_date`: a close above the earlier
