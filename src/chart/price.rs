@@ -1929,9 +1929,9 @@ impl Scene for TfScene<'_> {
     /// The daily chart carries the most annotation (levels, risk lines, markers, a long legend):
     /// in the PDF it gets a taller canvas at the full text width (issue 13 item 9), about 530 pt.
     fn pdf_design_h(&self) -> f64 {
-        // The weekly and 3-day charts' legends wrap to five or six lines at the PDF's width:
-        // 80 design px more leaves their MACD and OBV panels room for three tick labels (the
-        // weekly's axis labels were stacked at 560).
+        // The weekly and 3-day charts keep half the page height: taller ones pushed the default
+        // note to nine Letter pages; their lower panels get room for three tick labels from the
+        // price panel instead (see the panel split in `draw_chart`).
         match self.layers {
             Layers::Daily => 760.0,
             _ => super::PDF_H as f64 / 2.0,
