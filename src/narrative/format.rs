@@ -224,14 +224,14 @@ const NOUNS: [(&str, &str); 12] = [
 ];
 
 /// Pushes the filled value `v` and makes the words after it agree with it: "1 weeks" becomes
-/// "1 week" and "0 of them" becomes "none of them". Returns the rest of the template.
+/// "1 week" (and `{k:word}`'s "one weeks" "one week") and "0 of them" becomes "none of them". Returns the rest of the template.
 fn agree<'a>(out: &mut String, v: &str, rest: &'a str) -> &'a str {
     if v == "0" && rest.starts_with(" of them") {
         out.push_str("none");
         return rest;
     }
     out.push_str(v);
-    if v == "1" {
+    if v == "1" || v == "one" {
         for (pl, sg) in NOUNS {
             if let Some(tail) = rest.strip_prefix(pl) {
                 if !tail.starts_with(|c: char| c.is_alphanumeric()) {
@@ -397,6 +397,54 @@ mod tests {
     #[test]
     fn unterminated_brace_is_kept() {
         assert_eq!(fill("a {b", &[]), "a {b");
+    }
+
+    /// `{k:word}` spells a small count ("none", "one" … "nine"), keeps digits from ten on, and leaves other units and counts without the modifier as digits.
+    #[test]
+    fn the_word_modifier_spells_small_counts() {
+        let ev = vec![
+            ("z".into(), num(0.0, Unit::Count)),
+            ("one".into(), num(1.0, Unit::Count)),
+            ("three".into(), num(3.0, Unit::Count)),
+            ("nine".into(), num(9.0, Unit::Count)),
+            ("ten".into(), num(10.0, Unit::Count)),
+            ("px".into(), num(3.0, Unit::Price)),
+        ];
+        assert_eq!(
+            fill("{z:word} of {three:word}; {one:word}; {nine:word}; {ten:word}; {px:word}; {three}", &ev),
+            "none of three; one; nine; 10; 3.00; 3"
+        );
+        // A spelled-out one makes its noun agree as the digit does.
+        assert_eq!(
+            fill("{one} weeks, {one:word} weeks, {three:word} weeks", &ev),
+            "1 week, one week, three weeks"
+        );
+    }
+
+    /// The volume rank in words: "heaviest" for rank 1 (and a 0 the signal never gives), words
+    /// for second to fifth, digits with the right ordinal suffix from sixth on.
+    #[test]
+    fn volume_ranks_read_as_words_then_ordinals() {
+        let tail = " heaviest of the 252 sessions to that day";
+        assert_eq!(volume_rank(0), format!("the{tail}"));
+        assert_eq!(volume_rank(1), format!("the{tail}"));
+        for (k, w) in [
+            (2, "second"),
+            (3, "third"),
+            (4, "fourth"),
+            (5, "fifth"),
+            (6, "6th"),
+            (11, "11th"),
+            (12, "12th"),
+            (13, "13th"),
+            (21, "21st"),
+            (22, "22nd"),
+            (23, "23rd"),
+            (101, "101st"),
+            (252, "252nd"),
+        ] {
+            assert_eq!(volume_rank(k), format!("the {w}{tail}"), "{k}");
+        }
     }
 
     #[test]

@@ -103,6 +103,9 @@ pub struct BaseRateRow {
     pub median: String,
     /// The worst 13-week move against the signal's direction.
     pub worst: String,
+    /// How often any week end of the track record's walk moved the signal's way over 13 weeks
+    /// ("62%"; "n/a" without a track record): the drift the signal's own count is read against.
+    pub any_week: String,
     /// True when fewer than five cases: too few to lean on.
     pub few: bool,
     /// True when history contradicts the direction (most cases went the other way).
@@ -171,6 +174,9 @@ pub struct Narrative {
     pub checklist_header: String,
     /// Checklist lines.
     pub checklist: Vec<CheckLine>,
+    /// A neutral note's other side: how much of the mirror structure is in place, in one
+    /// sentence after the checklist; None for a long or short.
+    pub checklist_other: Option<String>,
     /// Risk section heading.
     pub risk_heading: String,
     /// Risk section's first sentence.
@@ -451,7 +457,7 @@ pub fn macro_reading_name(id: SignalId, state: State) -> Option<&'static str> {
         (S::MacroRateCutExpectations, false) => "Higher rates priced",
         (S::MacroInflationCooling, true) => "Inflation cooling",
         (S::MacroInflationCooling, false) => "Inflation re-accelerating",
-        (S::MacroGrowthStabilising, true) => "Unemployment turning down",
+        (S::MacroGrowthStabilising, true) => "Unemployment stopped rising",
         (S::MacroGrowthStabilising, false) => "Unemployment at a recession-signal rise",
         (S::MacroFinancingCostsFalling, true) => "Credit spreads falling",
         (S::MacroFinancingCostsFalling, false) => "Credit spreads widening",
@@ -521,6 +527,15 @@ pub fn reading_name(a: &Analysis, id: &str, state: State, v: &Voice) -> String {
         }
         return "Daily distribution days".into();
     }
+    // In a decline the daily dips are measured against rebounds: the row names what the text
+    // says ("rebounds were sold"), one fact, one phrase.
+    if id == S::D1ShallowPullbacks.as_str() && find(a, id).is_some_and(|r| f3_falling(a, r)) {
+        match state {
+            State::Bearish => return "Daily rebounds sold".into(),
+            State::Bullish => return "Daily rebounds holding".into(),
+            _ => {}
+        }
+    }
     // Back inside the 3-day zone is a failed breakout, not a breakdown (a close below it).
     if id == ids::E1 && state == State::Bearish {
         let inside = find(a, id).is_some_and(|r| match (r.num("close"), r.num("zlo")) {
@@ -579,26 +594,20 @@ fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> 
     Some(LeadReason { text, against: history_against(a, r).map(|(_, went, n)| (went, n)) })
 }
 
-/// What followed a broken level's earlier breaks when that history runs the other way: "IWM was
-/// higher 13 weeks later after 30 of 47 earlier breaks like it" (a bearish break), "IWM gained on
-/// SPY …" (a relative measure). None when the record does not run against the break.
-fn broken_against(a: &Analysis, v: &Voice, l: &Invalidation) -> Option<String> {
+/// What followed a broken level's earlier breaks when that history runs the other way, in the
+/// base-rate table's framing: "it went its way after only 17 of 47 earlier breaks like it". None
+/// when the record does not run against the break.
+fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     let r = find(a, l.signal)?;
     // The break is the signal's reading against the held idea: bearish for a long's level.
     let want = if l.trigger == Trigger::CloseBelow { State::Bearish } else { State::Bullish };
     if r.state != want {
         return None;
     }
-    let (b, went, n) = history_against(a, r)?;
-    let s = &v.symbol;
-    let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
-    let moved = match (b.measure, want == State::Bearish) {
-        (Measure::Price, true) => format!("{s} was higher"),
-        (Measure::Price, false) => format!("{s} was lower"),
-        (Measure::Excess, true) => format!("{s} gained on {bench}"),
-        (Measure::Excess, false) => format!("{s} lost ground to {bench}"),
-    };
-    Some(format!("{moved} 13 weeks later after {} of {n} earlier breaks like it", n - went))
+    let (_, went, n) = history_against(a, r)?;
+    // The base-rate table's framing ("went its way … of …"), one count in both places (analyst
+    // review: "IWM was higher after 30 of 47" beside the table's "17 of 47").
+    Some(format!("it went its way after only {went} of {n} earlier breaks like it"))
 }
 
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
@@ -679,6 +688,9 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::D1StackedLevelReclaim), false) => "price lost several daily levels in one move".into(),
         (Some(S::D1VolumeThrust), true) => "the latest daily advance came on heavy volume".into(),
         (Some(S::D1VolumeThrust), false) => "the heaviest recent volume came on a down day".into(),
+        // In a decline the dips are measured against rebounds (as the Daily section says).
+        (Some(S::D1ShallowPullbacks), true) if f3_falling(a, r) => "daily rebounds are holding".into(),
+        (Some(S::D1ShallowPullbacks), false) if f3_falling(a, r) => "daily rebounds were sold".into(),
         (Some(S::D1ShallowPullbacks), true) => "daily pullbacks are shallow and bought".into(),
         (Some(S::D1ShallowPullbacks), false) => "daily pullbacks are deep".into(),
         (Some(S::D1NoDistribution), true) => match n("active") {
@@ -1113,6 +1125,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
     let (base_rates, history_summary) = base_rate_tables(a, &v);
 
     let (checklist_header, checklist) = checklist(a);
+    let checklist_other = checklist_other(a);
 
     // The stop the lead names is the nearest holding level; the others are the wider structure.
     let stop = |side: StanceKind| {
@@ -1179,6 +1192,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         history_summary,
         checklist_header,
         checklist,
+        checklist_other,
         risk_heading,
         risk_intro,
         levels: levels
@@ -1221,6 +1235,10 @@ fn expanding_down_names(r: &SignalResult, ed: usize, macd: &Option<MacdState>) -
 
 /// A title's longest length in characters: two lines at most on a 390 px phone.
 pub const TITLE_MAX: usize = 60;
+
+/// A neutral score at least this far from zero (half the ±0.20 stance threshold) is said to
+/// lean long or short in the title; nearer zero the signals are "split".
+pub const LEAN_SCORE: f64 = 0.10;
 
 /// A level in a title's few words: "the 3-day range", "the swing low", "OBV support".
 fn title_level(l: &Invalidation) -> &'static str {
@@ -1274,6 +1292,17 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                 Some(r) => format!("{word} {r}"),
                 None => word.to_string(),
             };
+            // With the record check off, a long or short whose own record ran the other way says
+            // so in its title, as its lead does (analyst review: the record must not be buried).
+            let st = &a.stance;
+            let against = st.record.is_none()
+                && a.track_record
+                    .as_ref()
+                    .and_then(|t| edge::TrackEdge::of(t, st.stance))
+                    .is_some_and(|e| track_text::record_against(&e));
+            if against {
+                return format!("{head}, though the record argues against it");
+            }
             let why = strongest(a, dir, 3)
                 .into_iter()
                 .filter_map(|r| reason(a, v, r))
@@ -1321,8 +1350,35 @@ fn derived_title(a: &Analysis, v: &Voice) -> String {
                     idea.clone().unwrap_or_else(|| "trade".into()),
                     title_break(l)
                 ),
-                (_, _, None, Some(l)) => format!("{prefix}no trade yet, {}", title_break(l)),
-                (_, _, None, None) => format!("{prefix}no trade yet"),
+                // No idea on hold: the title carries the note's own lean and leading reason
+                // (the lead's first: the strongest signal of the side the score leans to), so
+                // two neutral notes read apart by what they say (analyst review: IWM 2022-06-17
+                // and QQQ shared "no trade yet, below the swing low").
+                (_, _, None, broke) => {
+                    let dir = if a.stance.score < 0.0 { -1.0 } else { 1.0 };
+                    let side = if dir < 0.0 { "short" } else { "long" };
+                    let lean = a.stance.score.abs() >= LEAN_SCORE;
+                    let why = strongest(a, dir, 1)
+                        .into_iter()
+                        .next()
+                        .map(|r| lower_first(&reading_name(a, r.id, r.state, v)))
+                        .filter(|w| no_symbol(w));
+                    // A score near zero leans nowhere: the title says where price stands.
+                    let brk = broke.map(|l| format!(", {}", title_break(l))).unwrap_or_default();
+                    if lean {
+                        let head = match &v.role {
+                            Some(r) => format!("{} lean {side}, no trade yet", capitalise(r)),
+                            None => format!("Signals lean {side}, no trade yet"),
+                        };
+                        // The reason when it fits the title's length, else where price stands.
+                        match why.map(|w| format!(": {w}")) {
+                            Some(w) if head.chars().count() + w.chars().count() <= TITLE_MAX => head + &w,
+                            _ => fit(head, brk),
+                        }
+                    } else {
+                        format!("{prefix}no trade yet{brk}")
+                    }
+                }
             };
             let head = capitalise(&head);
             if let Some(e) = extended {
@@ -1438,10 +1494,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             };
             let why = reasons(dir, 3);
             // An outright position in the instrument; the benchmark is context only.
+            let idea = format!("The idea is an outright {word} in {s}");
             if why.is_empty() {
-                out.push(format!("The idea is an outright {word} in {s}."));
+                out.push(format!("{idea}."));
             } else {
-                out.push(format!("The idea is an outright {word} in {s}: {}.", and_reasons(&why)));
+                out.push(format!("{idea}: {}.", and_reasons(&why)));
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
@@ -1522,12 +1579,14 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                             .then_some("the weekly OBV trendline still holds");
                     let ww = stance_text::watch_words(w, aside);
                     // A hold that rests on a break whose own record ran the other way says so.
-                    let though = w.broken.iter().find_map(|l| broken_against(a, v, l));
-                    out.push(format!(
-                        "No trade yet on {s}. {}{}.",
-                        ww.head,
-                        though.map(|t| format!(", though {t}")).unwrap_or_default()
-                    ));
+                    let though = w.broken.iter().find_map(|l| broken_against(a, l));
+                    // One plain sentence for the hold, then (its own sentence) the break's record
+                    // when it ran the other way (issue 12 item 1: a lead of plain sentences).
+                    out.push(format!("No trade yet on {s}: {}.", lower_first(&ww.head)));
+                    if let Some(t) = though {
+                        let which = if w.broken.len() == 1 { "That break has" } else { "Such breaks have" };
+                        out.push(format!("{which} misled before: {t}."));
+                    }
                     restore = ww.restore;
                 }
                 // No count of signals up and down: the next sentence names the strongest two a
@@ -1646,7 +1705,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         out.push(own_record_line(v, c));
     } else if let Some(e) = edge {
         let t = if st.stance == StanceKind::Neutral {
-            Some(track_text::track_sentence(&e, s, st.stance))
+            Some(track_text::rank_sentence(&e, s, st.stance))
         } else {
             track_text::own_track_sentence(&e, s, st.stance)
         };
@@ -1665,7 +1724,13 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
                 t = format!("{}; conviction is low.", t.trim_end_matches('.'));
             }
-            out.push(t);
+            if record_against {
+                // A record that ran the other way is said up front, right after the idea (with
+                // the record check off it cannot veto, but it must not be buried).
+                out.insert(1.min(out.len()), t);
+            } else {
+                out.push(t);
+            }
         }
     }
     if out.len() < 3 {
@@ -1718,9 +1783,16 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 date(hd)
             ),
             (l, _) => match l {
-            Some(l) if l.abs() < 0.05 => {
-                format!("Over two years {pair} is roughly flat ({})", pct(l))
+            // A small move is told as the move it is, with the relative chart's verb (analyst
+            // review: "roughly flat (−4.3%)" beside an alt text's "the ratio fell 4.3%").
+            Some(l) if l.abs() < 0.01 => {
+                format!("Over two years the ratio of {pair} is little changed ({})", pct(l))
             }
+            Some(l) if l.abs() < 0.05 => format!(
+                "Over two years the ratio of {pair} {} {}",
+                if l < 0.0 { "fell" } else { "rose" },
+                pct_abs(l)
+            ),
             Some(l) if l < 0.0 => format!("Over two years {s} has lagged {bench} by {}", pct_abs(l)),
             Some(l) => format!("Over two years {s} has beaten {bench} by {}", pct_abs(l)),
             None => format!("Over two years, the ratio of {pair}"),
@@ -1779,6 +1851,18 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 }
             }
         }
+        // The shorter horizons the context line quotes, when both favour one side: said beside
+        // a small two-year move, so the two reader-facing judgements name their windows and do
+        // not read as a contradiction (analyst review: "roughly flat" beside a year of IWM ahead).
+        let recent = ctx.as_ref().and_then(|c| match (c.ytd, c.bench_ytd, c.y1, c.bench_y1) {
+            (Some(x), Some(xb), Some(y), Some(yb)) if x > xb && y > yb => {
+                Some(format!("{s} leads {bench} this year and over one year"))
+            }
+            (Some(x), Some(xb), Some(y), Some(yb)) if x < xb && y < yb => {
+                Some(format!("{s} trails {bench} this year and over one year"))
+            }
+            _ => None,
+        });
         let verdict = match r.state {
             State::Bullish if trails.len() == 3 => {
                 format!(
@@ -1787,15 +1871,20 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             }
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
-            _ if n("lag104").is_some_and(|l| l > -0.05) => String::new(),
+            _ if n("lag104").is_some_and(|l| l > -0.05) => match (&recent, n("lag104")) {
+                (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
+                _ => String::new(),
+            },
             _ => "the lag has not clearly turned".into(),
         };
         out.push(match (avg.is_empty(), verdict.is_empty()) {
-            (false, false) if verdict.starts_with("but ") => format!("{avg}, {verdict}."),
+            (false, false) if verdict.starts_with("but ") || verdict.starts_with("and ") => {
+                format!("{avg}, {verdict}.")
+            }
             (false, false) if verdict.starts_with("a first sign") => format!("{avg}: {verdict}."),
             (false, false) => format!("{avg}: {verdict}."),
             (false, true) => format!("{avg}."),
-            (true, false) => format!("{}.", capitalise(&verdict)),
+            (true, false) => format!("{}.", capitalise(verdict.trim_start_matches("and "))),
             (true, true) => String::new(),
         });
     }
@@ -2411,7 +2500,7 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
         (State::Bullish, _) => "a volume thrust behind the move".to_string(),
         (State::Bearish, _) => "heavy volume on a down day".to_string(),
         (_, Some(cp)) if weak => format!(
-            "but it closed {} of the way up its range, too weak a close to count as a thrust or as heavy selling",
+            "but it closed {} of the way up its range: a mid-range close, neither a thrust nor heavy selling",
             pct_abs(cp)
         ),
         _ => "no volume thrust".to_string(),
@@ -2462,6 +2551,13 @@ fn f2_read(a: &Analysis, r: &SignalResult) -> String {
     format!("{head} {rank_words}{sep} {verdict}.")
 }
 
+/// True when F3's dips are told as rebounds: F1's leg is down and F3's window is not an up-leg
+/// before it. One rule for the Daily sentence, the table row and the lead's reason.
+fn f3_falling(a: &Analysis, r: &SignalResult) -> bool {
+    let Some(win) = f3_window(a, r) else { return false };
+    f1_leg(a).is_some_and(|l| !l.up) && !matches!(win, DailyWindow::Other { inside: false, .. })
+}
+
 /// F3's sentence, opened by its window named against F1's leg and F2's. In a decline (F1's leg
 /// down, and the window not an up-leg before it) the advances the dips are measured against are
 /// rebounds, so the same dips are told as rebounds sold or holding; the state means the same.
@@ -2479,7 +2575,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
             format!("Since {}", date(start))
         }
     };
-    let falling = leg.is_some_and(|l| !l.up) && !matches!(win, DailyWindow::Other { inside: false, .. });
+    let falling = f3_falling(a, r);
     let k = n("n").map_or(0, |x| x as usize);
     match r.branch {
         crate::signals::Branch::F3NoPullback => {
@@ -2564,13 +2660,16 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     }
     if falling {
         let verdict = match r.state {
+            State::Bullish if k == 1 => "the rebound held up",
             State::Bullish => "rebounds held up",
+            State::Bearish if k == 1 => "the rebound was sold",
             State::Bearish => "rebounds were sold",
+            _ if k == 1 => "the rebound was partly given back",
             _ => "rebounds were partly given back",
         };
         let gave = match (k, avg > 1.0) {
-            (1, true) => "the one rebound was given back in full and more".to_string(),
-            (1, false) => format!("the one rebound lost {:.0}% of its gain", avg * 100.0),
+            (1, true) => "it was given back in full and more".to_string(),
+            (1, false) => format!("it lost {:.0}% of its gain", avg * 100.0),
             (k, true) => {
                 format!(
                     "{} rebounds were given back in full and more on average, below where they began",
@@ -2903,7 +3002,7 @@ fn monthly_average_words(a: &Analysis, m: NaiveDate) -> String {
 
 /// When the month after the inflation figure's month has already ended but its figure is not
 /// counted yet (the conservative publication delay, point in time), the clause that says so:
-/// "; August's figure is not counted yet".
+/// "; August's figure is not counted before its assumed publication (2025-09-14)".
 fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     let Some(crate::signals::Ev::Month { v }) = r.ev("obs_month") else { return None };
     let next = v.checked_add_months(chrono::Months::new(1))?;
@@ -2923,7 +3022,13 @@ fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     if release <= a.as_of {
         return None;
     }
-    Some(format!("; {}'s figure is not counted yet", next.format("%B")))
+    // Said as the assumption it is: the figure may be out in the world, but the note counts it
+    // only from its assumed publication date (analyst review: "not counted yet" read as a claim).
+    Some(format!(
+        "; {}'s figure is not counted before its assumed publication ({})",
+        next.format("%B"),
+        date(release)
+    ))
 }
 
 /// The window a percentile over the last `n` observations of macro series `id` really covers:
@@ -3449,12 +3554,11 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
     let idea = if short { "short" } else { "long" };
     // Items none of whose signals could be assessed are neither in place nor failing: the header
     // counts the assessed parts only ("one of three assessed parts"), and says the rest apart.
-    let na = c.items.iter().filter(|i| i.tick == Tick::NotAssessed).count();
-    let total = c.items.len() - na;
+    // One count (`Checklist::counts`) for this sentence, the signals.json header and `n_pass`.
+    let n = c.counts();
+    let (na, total) = (n.not_assessed, n.assessed);
     let parts = if na > 0 { "assessed parts" } else { "parts" };
-    let n_pass = c.items.iter().filter(|i| i.tick == Tick::Pass).count();
-    let n_part = c.items.iter().filter(|i| i.tick == Tick::Partial).count();
-    let header = match (n_pass, n_part) {
+    let header = match (n.pass, n.partial) {
         _ if total == 0 => format!("No part of the {idea} structure could be assessed."),
         (p, _) if p == total => {
             format!("All {} {parts} of the {idea} structure are in place.", count_word(total))
@@ -3500,6 +3604,54 @@ fn checklist(a: &Analysis) -> (String, Vec<CheckLine>) {
         })
         .collect();
     (header, lines)
+}
+
+/// A neutral note's other side, in one sentence after the checklist (issue 12 item 2: a Neutral
+/// note says what would turn it long and what would turn it short): the mirror structure read by
+/// the same rule (`stance::checklist_for`), its parts in place and partly there named ("For a
+/// short, one of four parts is in place (momentum expanding downward) and one partly
+/// (distribution on volume)."). None for a long or short note.
+fn checklist_other(a: &Analysis) -> Option<String> {
+    if a.stance.stance != StanceKind::Neutral {
+        return None;
+    }
+    let kind = if a.checklist.short { StanceKind::Long } else { StanceKind::Short };
+    let idea = if a.checklist.short { "long" } else { "short" };
+    let o = crate::signals::stance::checklist_for(&a.signals, kind);
+    let n = o.counts();
+    if n.assessed == 0 {
+        return None;
+    }
+    let named = |t: Tick| -> String {
+        let v: Vec<String> = o.items.iter().filter(|i| i.tick == t).map(|i| lower_first(&i.title)).collect();
+        and_list(&v)
+    };
+    let total = count_word(n.assessed);
+    let parts = if n.not_assessed > 0 { "assessed parts" } else { "parts" };
+    let is = |k: usize| if k == 1 { "is" } else { "are" };
+    Some(match (n.pass, n.partial) {
+        (0, 0) => format!("For a {idea}, none of the {total} {parts} of its structure is in place."),
+        (p, 0) => format!(
+            "For a {idea}, {} of {total} {parts} {} in place ({}).",
+            count_word(p),
+            is(p),
+            named(Tick::Pass)
+        ),
+        (0, q) => format!(
+            "For a {idea}, none of the {total} {parts} is fully in place; {} {} partly there ({}).",
+            count_word(q),
+            is(q),
+            named(Tick::Partial)
+        ),
+        (p, q) => format!(
+            "For a {idea}, {} of {total} {parts} {} in place ({}) and {} partly ({}).",
+            count_word(p),
+            is(p),
+            named(Tick::Pass),
+            count_word(q),
+            named(Tick::Partial)
+        ),
+    })
 }
 
 /// One signal's part of a checklist line: the plain condition the idea needs from it and a plain
@@ -3679,6 +3831,8 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     };
     let worst = if up { h.worst } else { h.best };
     let contradicts = runs_against(up, h);
+    let any_week = all_weeks_share(a, b.measure)
+        .map_or_else(|| "n/a".to_string(), |p| format!("{:.0}%", 100.0 * if up { p } else { 1.0 - p }));
     Some(BaseRateRow {
         signal: reading_name(a, b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },
@@ -3686,9 +3840,30 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
         went_its_way: went,
         median: fmt(h.median),
         worst: fmt(worst),
+        any_week,
         few: b.few,
         contradicts,
     })
+}
+
+/// The share of all week ends of the track record's walk (every stance) after which the
+/// instrument was higher 13 weeks later ([`Measure::Price`]), or ahead of the benchmark
+/// ([`Measure::Excess`]): the unconditional rate a signal's "went its way" is compared with. None
+/// without a track record or outcomes.
+fn all_weeks_share(a: &Analysis, measure: Measure) -> Option<f64> {
+    let h = a.track_record.as_ref()?.horizons.iter().find(|h| h.weeks == 13)?;
+    let (mut n, mut up) = (0usize, 0.0);
+    for o in &h.by_stance {
+        let out = match measure {
+            Measure::Price => Some(&o.price),
+            Measure::Excess => o.relative.as_ref(),
+        };
+        if let Some((c, s)) = out.and_then(|x| x.share_higher.map(|s| (x.count, s))) {
+            n += c;
+            up += s * c as f64;
+        }
+    }
+    (n > 0).then(|| up / n as f64)
 }
 
 /// A macro signal's reason for being unassessed, in words a reader knows: series by their labels

@@ -6,7 +6,7 @@
 use crate::fmt::{and_list, price, shares_m, signed};
 use crate::signals::stance::{
     ids, Checklist, Extended, Frame, Invalidation, InvalidationBasis, Override, RiskSignal, Stance,
-    StanceKind, Tick, Trigger, Watch, MAX_STOP_ATR,
+    StanceKind, Trigger, Watch, MAX_STOP_ATR,
 };
 
 fn lower(k: StanceKind) -> String {
@@ -192,13 +192,33 @@ pub fn watch_words(w: &Watch, aside: Option<&str>) -> WatchWords {
             restore.push(r);
         }
     }
-    WatchWords {
-        head: format!(
+    // One broken level is said as the event that put the idea on hold ("on hold since daily OBV
+    // fell below its support line on 2025-10-21"); several are counted and listed.
+    let head = match w.broken.as_slice() {
+        [l] => {
+            let when = |d: Option<chrono::NaiveDate>| {
+                d.map_or_else(|| ", date unknown".to_string(), |d| format!(" on {d}"))
+            };
+            let event = match l.basis {
+                InvalidationBasis::Obv if l.trigger == Trigger::CloseAbove => {
+                    format!("since daily OBV rose back above its broken support line{}", when(l.triggered_on))
+                }
+                InvalidationBasis::Obv => {
+                    format!("since daily OBV fell below its support line{}", when(l.triggered_on))
+                }
+                _ => format!("after {}{}", break_phrase(l), when(l.triggered_on)),
+            };
+            format!("{head} {event}{}", aside.map(|x| format!(" ({x})")).unwrap_or_default())
+        }
+        _ => format!(
             "{head}: {} ({}{})",
             count_levels(items.len()),
             and_list(&items),
             aside.map(|x| format!("; {x}")).unwrap_or_default(),
         ),
+    };
+    WatchWords {
+        head,
         restore: (!restore.is_empty())
             .then(|| format!("the {word} would return once {}", restore.join(", or once "))),
     }
@@ -283,10 +303,9 @@ fn extended_words(e: &Extended, word: &str) -> String {
 /// ("Structure absent (0/3, 1 not assessed)"; "Structure not assessed (none of 4 items)" when
 /// none could).
 pub fn checklist_header(c: &Checklist) -> String {
-    let count = |t: Tick| c.items.iter().filter(|i| i.tick == t).count();
-    let (p, q, na) = (count(Tick::Pass), count(Tick::Partial), count(Tick::NotAssessed));
     // The fraction counts assessed items only; the not-assessed ones are said apart.
-    let total = c.items.len() - na;
+    let n = c.counts();
+    let (p, q, na, total) = (n.pass, n.partial, n.not_assessed, n.assessed);
     let tail = if na > 0 { format!(", {na} not assessed") } else { String::new() };
     if total == 0 {
         format!("Structure not assessed (none of {na} items)")

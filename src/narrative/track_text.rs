@@ -1,4 +1,5 @@
-//! The track record's sentences: what the record shows (the lead's sentence) and the
+//! The track record's sentences: what the record shows (the lead's sentences, [`rank_sentence`]
+//! for a neutral note, [`own_track_sentence`] for a long or short) and the
 //! conviction overrides [`crate::history::edge::temper`] returns, in words.
 
 use crate::history::edge::{Override, RankLink, TrackEdge, CLEAR_RANK_CORR, MIN_RANK_CORR};
@@ -33,44 +34,17 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
     }
 }
 
-/// The lead's sentence: what the record shows, in plain words; for a long or short whose own
-/// earlier week ends did worse than neutral ones the stance's way, a second sentence says so
-/// with both medians (the lead then closes on [`verdict`]).
-pub fn track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
-    let base = rank_sentence(e, symbol, stance);
-    match (e.stance_lead, e.medians) {
-        (Some(d), Some((m, n))) if d < 0.0 => {
-            let word = stance.word().to_lowercase();
-            // The stance's medians are the instrument's own returns (the trade is outright).
-            format!(
-                "{base} The record argues against the {word}: after earlier {word} week ends {symbol} itself moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
-                crate::fmt::pct(m),
-                e.weeks,
-                crate::fmt::pct(n)
-            )
-        }
-        // Too few earlier week ends of this stance to compare: say so rather than nothing.
-        _ => match e.stance_cases.filter(|n| *n < crate::history::edge::MIN_CASES && e.medians.is_none()) {
-            Some(n) => format!(
-                "{base} Only {} earlier week {} read {}, too few to judge its own record.",
-                super::count_word(n),
-                if n == 1 { "end" } else { "ends" },
-                stance.word().to_lowercase()
-            ),
-            None => base,
-        },
-    }
-}
-
-/// [`track_sentence`] for an outright long or short: the stance's own earlier week ends on the
-/// instrument's own return (what the track table's Read column gives), without the score's rank
-/// correlation against the benchmark (the track record section's figure, not the trade's). None
-/// when there is nothing of the stance's own to say.
+/// The lead's record sentence for an outright long or short: the stance's own earlier week ends
+/// on the instrument's own return (what the track table's Read column gives), without the
+/// score's rank correlation against the benchmark (the track record section's figure, not the
+/// trade's; a neutral lead quotes [`rank_sentence`] instead). When those week ends did worse
+/// than neutral ones the stance's way it says the record argues against the idea (the lead then
+/// closes on [`verdict`]). None when there is nothing of the stance's own to say.
 pub fn own_track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> Option<String> {
     let word = stance.word().to_lowercase();
     match (e.stance_lead, e.medians) {
         (Some(d), Some((m, n))) if d < 0.0 => Some(format!(
-            "The record argues against the {word}: after earlier {word} week ends {symbol} itself moved a median {} over {} weeks, against {} after neutral ones, worse for a {word} than no stance.",
+            "The record argues against the {word}: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} after neutral ones.",
             crate::fmt::pct(m),
             e.weeks,
             crate::fmt::pct(n)
@@ -401,8 +375,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "Each week end{since} as the score read it, and what followed; windows overlap, so independent \
-         cases are fewer than the counts."
+        "Every week end{since} by the score's reading, and what followed (windows overlap: fewer \
+         independent cases than counts)."
     );
     if let Some(r) = rank_rule(tr) {
         s.push(' ');

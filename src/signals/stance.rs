@@ -560,6 +560,34 @@ pub struct Checklist {
     pub short: bool,
 }
 
+/// How many checklist items carry each tick: the one count the header, the Overall Structure
+/// sentence and `n_pass` all read ([`Checklist::counts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckCounts {
+    /// ✓ items.
+    pub pass: usize,
+    /// ◐ items.
+    pub partial: usize,
+    /// – items (none of their signals could be assessed).
+    pub not_assessed: usize,
+    /// Items that could be assessed (all but the – ones): the fraction's denominator.
+    pub assessed: usize,
+}
+
+impl Checklist {
+    /// The tick counts of the items.
+    pub fn counts(&self) -> CheckCounts {
+        let count = |t: Tick| self.items.iter().filter(|i| i.tick == t).count();
+        let not_assessed = count(Tick::NotAssessed);
+        CheckCounts {
+            pass: count(Tick::Pass),
+            partial: count(Tick::Partial),
+            not_assessed,
+            assessed: self.items.len() - not_assessed,
+        }
+    }
+}
+
 /// Scoring groups with their weights and sizes (SIGNALS.md §5), in print order; from
 /// [`catalog`](super::catalog).
 pub const GROUPS: [(&str, f64, usize); 7] = super::catalog::GROUP_WEIGHTS;
@@ -1263,8 +1291,9 @@ fn lines(results: &[SignalResult], kind: StanceKind) -> Checklist {
 }
 
 fn finish_checklist(items: Vec<ChecklistItem>) -> Checklist {
-    let n_pass = items.iter().filter(|i| i.tick == Tick::Pass).count();
-    Checklist { header: String::new(), n_pass, items, short: false }
+    let mut c = Checklist { header: String::new(), n_pass: 0, items, short: false };
+    c.n_pass = c.counts().pass;
+    c
 }
 
 /// The checklist read for the stance's direction: for a Short, the mirror of [`checklist`]
