@@ -42,6 +42,23 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
+/// Whether two runs of [`BPP`] + [`CHUNK`] bytes are equal: the pixel before the step, then the
+/// step, each compared as a fixed-size array. Sizes the compiler compares inline with two loads
+/// each, where the 35-byte slice comparison called `memcmp` at every step (1.6 million calls a
+/// default note, ~3% of its CPU samples).
+#[inline(always)]
+fn same_run(a: &[u8], b: &[u8]) -> bool {
+    type Pixel<'a> = &'a [u8; BPP];
+    type Step<'a> = &'a [u8; CHUNK];
+    let (Some((pa, sa)), Some((pb, sb))) = (a.split_at_checked(BPP), b.split_at_checked(BPP)) else {
+        return a == b;
+    };
+    match (Pixel::try_from(pa), Pixel::try_from(pb), Step::try_from(sa), Step::try_from(sb)) {
+        (Ok(pa), Ok(pb), Ok(sa), Ok(sb)) => pa == pb && sa == sb,
+        _ => a == b,
+    }
+}
+
 /// The Paeth residuals of row `cur` (previous row `prev`, zeros above the first) into `out`.
 fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
     let len = cur.len();
@@ -54,7 +71,7 @@ fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
     let mut s = BPP;
     while s + CHUNK <= len {
         let e = s + CHUNK;
-        if cur[s - BPP..e] == prev[s - BPP..e] {
+        if same_run(&cur[s - BPP..e], &prev[s - BPP..e]) {
             out[s..e].fill(0);
         } else {
             let (o, x, a, b, c) =
@@ -243,6 +260,21 @@ mod tests {
             })
             .collect();
         assert_eq!(png_rgb(&noise, w, h).unwrap(), crate_png(&noise, w, h));
+    }
+
+    /// The split comparison is the slice comparison: equal runs, a difference at each byte (the
+    /// pixel before the step and the step), and runs of another length.
+    #[test]
+    fn same_run_is_slice_equality() {
+        let a: Vec<u8> = (0..(CHUNK + BPP) as u8).collect();
+        assert!(same_run(&a, &a.clone()));
+        for i in 0..a.len() {
+            let mut b = a.clone();
+            b[i] ^= 0x40;
+            assert!(!same_run(&a, &b), "byte {i}");
+        }
+        assert!(same_run(&a[..10], &a[..10]) && !same_run(&a[..10], &a[1..11]));
+        assert!(!same_run(&a, &a[..CHUNK]));
     }
 
     #[test]

@@ -75,7 +75,20 @@ fn base64_to(out: &mut [u8], bytes: &[u8]) {
     let whole = bytes.chunks_exact(3);
     let rest = whole.remainder();
     let (body, tail) = out.split_at_mut(whole.len() * 4);
-    for (c, o) in whole.zip(body.chunks_exact_mut(4)) {
+    // Two groups (6 bytes, 8 characters) a step from one 8-byte load while 8 bytes remain to
+    // read: four 12-bit lookups and one store instead of six loads and two stores (the charts'
+    // ~3.8 MB of a default note: 33.1M -> 21.6M instructions). Then group by group as before.
+    let mut done = 0;
+    while done + 8 <= bytes.len() && done + 6 <= whole.len() * 3 {
+        let Ok(eight) = <[u8; 8]>::try_from(&bytes[done..done + 8]) else { break };
+        let v = u64::from_be_bytes(eight);
+        let [a, b, c, d] = [52, 40, 28, 16].map(|s| B64_PAIRS[((v >> s) & 0xfff) as usize]);
+        let o = done / 3 * 4;
+        body[o..o + 8].copy_from_slice(&[a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]]);
+        done += 6;
+    }
+    let whole = bytes[done..whole.len() * 3].chunks_exact(3);
+    for (c, o) in whole.zip(body[done / 3 * 4..].chunks_exact_mut(4)) {
         let n = (usize::from(c[0]) << 16) | (usize::from(c[1]) << 8) | usize::from(c[2]);
         let (hi, lo) = (B64_PAIRS[n >> 12], B64_PAIRS[n & 0xfff]);
         o.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
