@@ -231,8 +231,8 @@ pub fn glossary(body: &str) -> Vec<Term> {
         (
             &["distribution day"],
             "Distribution day",
-            "a session that closes lower than the one before on higher volume, read as institutional selling; five or \
-             more in 25 sessions mark a pattern.",
+            "a session that closes lower than the one before on higher volume, read as institutional selling; a long \
+             setup allows at most two in 25 sessions, and five or more mark a pattern of selling.",
         ),
         (
             &["high-volume reversal"],
@@ -811,11 +811,17 @@ fn standing(l: &Invalidation, close: f64) -> Option<String> {
 /// The status of a level in words: "holding" or "triggered on 2026-08-18".
 ///
 /// Direction-aware: a level broken by a close below is "holding" while price stays above it; a
-/// level broken by a close above (a short's or a neutral note's upper level) is "not reclaimed"
+/// level broken by a close above (a short's or a neutral note's upper level) is "not crossed"
 /// while price stays below it, so a line price has already broken is never called "holding".
 pub fn status_words(l: &Invalidation) -> String {
     match (l.status, l.triggered_on) {
-        (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove => "not reclaimed".into(),
+        // A broken OBV line OBV stays under was lost: "not reclaimed". A price level above the
+        // close may never have been held (a swing high): "not crossed" (review: "not reclaimed"
+        // for 302.72, a high price never closed above).
+        (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove && l.basis == "OBV" => {
+            "not reclaimed".into()
+        }
+        (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove => "not crossed".into(),
         (LevelStatus::Holding, _) => "holding".into(),
         (LevelStatus::Triggered, on) => {
             let t = on.map_or("triggered".to_string(), |d| format!("triggered on {}", date(d)));
@@ -853,7 +859,7 @@ fn level_line(
         });
     }
     // A short's own stop that price stays below is "holding" for the short, as a long's is for
-    // the long: "not reclaimed" reads from the long side (lead11 review, 2022-09-30 short).
+    // the long: "not crossed" reads from the long side (lead11 review, 2022-09-30 short).
     let words = match (neutral, l.side, l.status) {
         (false, StanceKind::Short, LevelStatus::Holding) if l.trigger == Trigger::CloseAbove => {
             "holding".to_string()
@@ -1703,6 +1709,14 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     // benchmark, is the track record section's, not the outright trade's (lead11 review).
     if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
         out.push(own_record_line(v, c));
+        // An own record too short to judge leaves the score's link with what followed as the only
+        // record the reader has: said plainly, the same sentence a neutral lead gives (review:
+        // a long whose rank correlation was negative said only "too short to judge").
+        if c.verdict == crate::signals::stance::RecordVerdict::TooFew {
+            if let Some(e) = &edge {
+                out.push(track_text::rank_sentence(e, s, st.stance));
+            }
+        }
     } else if let Some(e) = edge {
         let t = if st.stance == StanceKind::Neutral {
             Some(track_text::rank_sentence(&e, s, st.stance))
@@ -1804,7 +1818,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             } else {
                 t.push_str(&format!(
                     "{} {} above its two-year low of {}",
-                    if off_high.is_some() { " and" } else { ", and the ratio is" },
+                    if off_high.is_some() { " and" } else { ", and is" },
                     pct_abs(reb),
                     date(d)
                 ));
@@ -2207,11 +2221,14 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let last_breach = match (r.branch, r.date("break_date")) {
                         // The break is the news: the earlier breach is left to signals.json.
                         (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
-                            format!(", then closed well under it in the latest week ({})", date(b))
+                            format!(
+                                ", then closed under it in the latest week ({}), beyond its usual noise",
+                                date(b)
+                            )
                         }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
                             format!(
-                                ", then closed well under it on {} and has not closed back on it",
+                                ", then closed under it on {}, beyond its usual noise, and has not closed back on it",
                                 date(b)
                             )
                         }
@@ -2223,7 +2240,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (_, crate::signals::Branch::D3UnderLine) => {
                             "OBV is under the line now, within its noise"
                         }
-                        _ => "not a clean hold",
+                        // Where OBV stands now, so a breach in the past is not read as the present
+                        // (review: "not a clean hold" beside a checklist "OBV below its trendline").
+                        _ => match (n("obv"), n("line")) {
+                            (Some(o), Some(l)) if o >= l => {
+                                "not a clean hold, though OBV is above the line now"
+                            }
+                            (Some(_), Some(_)) => "not a clean hold, and OBV is below the line now",
+                            _ => "not a clean hold",
+                        },
                     };
                     // The accumulation sentence before it names the same low: "since that low".
                     let same = find(a, S::WkVolumeAccumulation.as_str())
@@ -2727,7 +2752,7 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     let side = if spread >= 0.0 { "above" } else { "below" };
     t.push_str(&format!(
-        ", {:.2} points {side} fed funds ({}); that figure may be stale: the gap is not assessed",
+        ", {:.2} points {side} fed funds ({}). A monthly average can miss a rate change: the gap is not judged",
         spread.abs(),
         policy_rate_words(a, r)?
     ));
@@ -3933,7 +3958,7 @@ pub fn macro_reason(
             let years = |n: usize| n as f64 / per_year;
             let (h, n) = (years(*have), years(*need));
             let amount = if format!("{h:.1}") != format!("{n:.1}") {
-                format!("{h:.1} of the {n:.1} years needed")
+                format!("{h:.1} years of history where {n:.1} are needed")
             } else {
                 // The same at one decimal: say the shortfall instead of "2.5 of the 2.5 years".
                 let short = need.saturating_sub(*have);
@@ -3941,7 +3966,7 @@ pub fn macro_reason(
                 // shut, so readings are not sessions); monthly ones count months.
                 let unit = if per_year > 100.0 { "daily reading" } else { "month" };
                 format!(
-                    "{short} {unit}{} short of the {n:.1} years needed",
+                    "{short} {unit}{} short of the {n:.1} years of history needed",
                     if short == 1 { "" } else { "s" }
                 )
             };

@@ -148,7 +148,7 @@ pub fn watch_sentence_with(w: &Watch, aside: Option<&str>) -> String {
 
 /// A watch in its two parts, so the lead can add to each: `head`, why the idea is held (without
 /// its final full stop; it may hold an earlier sentence, as the far-stop words do), and
-/// `restore`, what would bring it back ("the long would return once …", no full stop) for an idea
+/// `restore`, what would bring it back ("the long comes back into play once …", no full stop) for an idea
 /// held by a broken level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WatchWords {
@@ -220,7 +220,7 @@ pub fn watch_words(w: &Watch, aside: Option<&str>) -> WatchWords {
     WatchWords {
         head,
         restore: (!restore.is_empty())
-            .then(|| format!("the {word} would return once {}", restore.join(", or once "))),
+            .then(|| format!("the {word} comes back into play once {}", restore.join(", or once "))),
     }
 }
 

@@ -211,7 +211,7 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
     let how = match e.link {
         RankLink::Against => "a higher score has gone with worse",
         RankLink::WeakAgainst => "a higher score has gone with slightly worse",
-        RankLink::None => "the score has not told better from worse",
+        RankLink::None => "high and low scores have been followed by much the same",
         RankLink::WeakWith => "a higher score has gone with slightly better",
         RankLink::With => "a higher score has gone with better",
     };
@@ -417,14 +417,14 @@ mod tests {
         }
     }
 
-    /// The analyst review found −0.10 read "has not told better from worse" and −0.11 "a higher
+    /// The analyst review found −0.10 read "has not told better from worse" (now "followed by much the same") and −0.11 "a higher
     /// score has gone with worse": one classification, of the printed value, with the stated
     /// bands. Swept over every printed value from −0.60 to +0.60 (and values just either side of
     /// each rounding edge), the sentence's words follow the printed figure alone.
     #[test]
     fn the_rank_words_follow_the_printed_correlation_by_one_stated_rule() {
         let words = |t: &str| -> RankLink {
-            if t.contains("has not told better from worse") {
+            if t.contains("followed by much the same") {
                 RankLink::None
             } else if t.contains("slightly worse") {
                 RankLink::WeakAgainst

@@ -61,7 +61,7 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
         "{sentence}"
     );
     assert!(
-        sentence.contains("would return once daily OBV forms a new rising support line"),
+        sentence.contains("comes back into play once daily OBV forms a new rising support line"),
         "what would restore the idea, in plain words: {sentence}"
     );
     // The note's lead says it, and does not claim the score sits between the thresholds.
@@ -71,7 +71,10 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
     let ww = marketnote::narrative::stance_text::watch_words(w, Some("the weekly OBV trendline still holds"));
     // The lead opens "No trade yet on IWM: the score …": the head, its first letter lowered.
     assert!(lead.contains(&ww.head[1..]), "{lead}");
-    assert!(lead.contains("The long would return once daily OBV forms a new rising support line"), "{lead}");
+    assert!(
+        lead.contains("The long comes back into play once daily OBV forms a new rising support line"),
+        "{lead}"
+    );
     // The hold rests on the OBV break, whose own record ran the other way (analyst review): the
     // lead says so with the base rate's counts.
     let br = a
