@@ -126,32 +126,32 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             if let Some((d, rank)) = a.volume_day {
                 if d >= d0 {
                     // The note's phrase for the rank (narrative::format::volume_rank).
-                    let k = rank.filter(|r| r.is_finite() && *r >= 1.0).map_or(1, |r| r as usize);
-                    parts.push(format!("{d} highlighted, {}", crate::narrative::format::volume_rank(k)));
+                    parts.push(format!("{d} highlighted, {}", crate::narrative::format::volume_rank(rank)));
                 }
             }
             if let Some(lh) = &a.lower_high {
-                if let (true, Some(d)) = (lh.h_last < lh.h_prev, lh.overturned) {
-                    parts.push(format!(
-                        "swing high {:.2} under {:.2}, no longer a lower high after the close above it on {d}",
-                        lh.h_last, lh.h_prev
-                    ));
-                } else if lh.stands() {
-                    let trig = match (lh.lmid, lh.state) {
-                        (Some(m), State::Bearish) => format!(", confirmed by a close below {m:.2}"),
-                        (Some(m), _) => format!("; a close below {m:.2} would confirm it"),
-                        (None, _) => String::new(),
-                    };
-                    parts.push(format!("lower high {:.2} under {:.2} marked{trig}", lh.h_last, lh.h_prev));
-                } else {
+                use super::annotate::HighKind;
+                parts.push(match lh.kind() {
+                    HighKind::Cancelled => format!(
+                        "swing high {:.2} under {:.2}, no longer a lower high after the close above it{}",
+                        lh.h_last,
+                        lh.h_prev,
+                        lh.overturned.map(|d| format!(" on {d}")).unwrap_or_default()
+                    ),
+                    HighKind::Lower => {
+                        let trig = match (lh.lmid, lh.state) {
+                            (Some(m), State::Bearish) => format!(", confirmed by a close below {m:.2}"),
+                            (Some(m), _) => format!("; a close below {m:.2} would confirm it"),
+                            (None, _) => String::new(),
+                        };
+                        format!("lower high {:.2} under {:.2} marked{trig}", lh.h_last, lh.h_prev)
+                    }
                     // H1's own reading of the two highs (two within its tolerance are level).
-                    let how = match super::price::last_high_name(lh) {
-                        "equal high" => "level with",
-                        "lower high" => "under",
-                        _ => "above",
-                    };
-                    parts.push(format!("latest swing high {:.2} {how} the prior {:.2}", lh.h_last, lh.h_prev));
-                }
+                    k @ (HighKind::Equal | HighKind::Higher) => {
+                        let how = if k == HighKind::Equal { "level with" } else { "above" };
+                        format!("latest swing high {:.2} {how} the prior {:.2}", lh.h_last, lh.h_prev)
+                    }
+                });
             }
         }
     }

@@ -52,12 +52,14 @@ pub(crate) struct LowerHigh {
 
 /// The name of F2's volume day by its rank among the year's sessions (only rank 1 is a record), in
 /// the note's own phrase (`narrative::format::volume_rank`), so text and chart say the same.
-pub(crate) fn volume_day_name(rank: Option<f64>) -> String {
-    let k = match rank {
-        Some(r) if r.is_finite() && r > 1.0 => r.round() as usize,
-        _ => 1,
-    };
-    format!("volume day, {}", crate::narrative::format::volume_rank(k))
+pub(crate) fn volume_day_name(rank: usize) -> String {
+    format!("volume day, {}", crate::narrative::format::volume_rank(rank))
+}
+
+/// F2's `rank` as the one whole number the chart's legend, its volume tag and its alt text print,
+/// read as the note reads it (`rank as usize`); a missing rank is a record (1).
+fn volume_rank_of(rank: Option<f64>) -> usize {
+    rank.filter(|r| r.is_finite() && *r >= 1.0).map_or(1, |r| r as usize)
 }
 
 /// The macro or fundamentals signal that reads a configured series (by its well-known id, as
@@ -114,6 +116,14 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
                 (_, Some(Branch::D4ShortContraction)) => {
                     "weekly momentum expanding up, but after only a short contraction"
                 }
+                // D4 reads three MACD settings; the panel draws one (12/26/9). When the drawn
+                // bars expand up but too few settings do, the title says both (review: "not
+                // broadly expanding up" over dark-green bars read as a contradiction).
+                (_, Some(Branch::D4NoExpansion))
+                    if a.wk_macd == Some(crate::signals::MacdState::ExpandingUp) =>
+                {
+                    "weekly 12/26/9 histogram expanding up, but fewer than 2 of the 3 MACD settings the note reads"
+                }
                 (_, Some(Branch::D4NoExpansion)) => "weekly momentum not broadly expanding up",
                 _ => "weekly momentum has not turned up out of a long contraction",
             }
@@ -127,16 +137,55 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
     }
 }
 
+/// What H1's latest swing high is against the prior one: the one reading the chart's marker,
+/// its label column, its legend and its alt text all take (issue 13 review: the rule lived in
+/// three places, one with an arm it could never reach).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HighKind {
+    /// Above the prior high.
+    Higher,
+    /// Below it, and no later close has overturned it: a lower high that stands.
+    Lower,
+    /// Within H1's tolerance of it.
+    Equal,
+    /// A lower high a later close above the prior high overturned: it no longer counts.
+    Cancelled,
+}
+
+impl HighKind {
+    /// The high's name in words, as the marker, the column and the phone labels print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HighKind::Higher => "higher high",
+            HighKind::Lower => "lower high",
+            HighKind::Equal => "equal high",
+            HighKind::Cancelled => "cancelled lower high",
+        }
+    }
+}
+
 impl LowerHigh {
-    /// True when the latest swing high is a lower high and no later close has overturned it (the
-    /// same rule H1 reports by): by H1's own `structure` when given, so two highs within H1's
-    /// tolerance are level, not a lower high, on the chart as in the text; else by the prices.
-    pub fn stands(&self) -> bool {
-        let lower = match self.structure {
-            Some(s) => s == crate::signals::SwingStructure::LowerHigh,
-            None => self.h_last < self.h_prev,
+    /// The latest high's kind, by H1's own `structure` when given (two highs within H1's
+    /// tolerance are level, not a lower high, on the chart as in the text), else by the prices;
+    /// a lower high with H1's `overturn_date` is cancelled.
+    pub fn kind(&self) -> HighKind {
+        let kind = match self.structure {
+            Some(SwingStructure::HigherHigh) => HighKind::Higher,
+            Some(SwingStructure::LowerHigh) => HighKind::Lower,
+            Some(SwingStructure::Equal) => HighKind::Equal,
+            None if self.h_last < self.h_prev => HighKind::Lower,
+            None if self.h_last > self.h_prev => HighKind::Higher,
+            None => HighKind::Equal,
         };
-        lower && self.overturned.is_none()
+        match (kind, self.overturned) {
+            (HighKind::Lower, Some(_)) => HighKind::Cancelled,
+            (k, _) => k,
+        }
+    }
+
+    /// True when the latest swing high is a lower high that stands ([`Self::kind`]).
+    pub fn stands(&self) -> bool {
+        self.kind() == HighKind::Lower
     }
 }
 
@@ -179,8 +228,8 @@ pub(crate) struct Annotations {
     pub zone_state: Option<State>,
     /// F1 reclaimed (stacked) levels.
     pub levels: Vec<Level>,
-    /// F2 record-volume day and its rank.
-    pub volume_day: Option<(NaiveDate, Option<f64>)>,
+    /// F2 record-volume day and its rank (1: the heaviest of the 252 sessions to that day).
+    pub volume_day: Option<(NaiveDate, usize)>,
     /// F4 active distribution days.
     pub dist_days: Vec<NaiveDate>,
     /// F4 high-volume reversal days in its 25-session window (`hvr_dates`): volume at least 1.5×
@@ -209,6 +258,8 @@ pub(crate) struct Annotations {
     /// D4's branch: which neutral reading (a flip too old, after too short a contraction, no
     /// expansion) the panel title must name, as the text does.
     pub wk_momentum_branch: Option<crate::signals::branch::Branch>,
+    /// D4's `macd_state`: the 12/26/9 weekly histogram the chart draws, now.
+    pub wk_macd: Option<crate::signals::MacdState>,
     /// E4 3-day momentum state.
     pub d3_momentum: Option<State>,
     /// E3 20-bar 3-day volume trend (fraction, `vtrend`).
@@ -342,13 +393,14 @@ impl Annotations {
         }
         a.wk_momentum = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.state);
         a.wk_momentum_branch = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.branch);
+        a.wk_macd = find(signals, SignalId::WkMomentumWaveFlip.as_str()).and_then(|s| s.tagged("macd_state"));
         a.d3_momentum = find(signals, SignalId::D3MomentumMirror.as_str()).map(|s| s.state);
         a.d3_vtrend = find(signals, SignalId::D3VolumeTrend.as_str()).and_then(|s| num(s, &["vtrend"]));
         if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {
             // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
             let rank = num(s, &["rank"]);
             if let Some(d) = date(s, &["date"]).filter(|_| rank.is_none_or(|r| r <= 5.0)) {
-                a.volume_day = Some((d, rank));
+                a.volume_day = Some((d, volume_rank_of(rank)));
             }
         }
         if let Some(s) = find(signals, SignalId::D1NoDistribution.as_str()) {

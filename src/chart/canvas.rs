@@ -213,7 +213,7 @@ impl<B: DrawingBackend> Pen<'_, B> {
                 && a.1 >= bounds.0 .1
                 && b.0 <= bounds.1 .0
                 && b.1 <= bounds.1 .1
-                && !placed.iter().any(|q| !matches!(q.kind, "panel" | "tick") && q.hits(&probe))
+                && !placed.iter().any(|q| !matches!(q.kind, "panel" | "tick" | "band") && q.hits(&probe))
         })
     }
 
@@ -241,7 +241,15 @@ impl<B: DrawingBackend> Pen<'_, B> {
                 // Outside its panel only when nothing inside is possible at all.
                 cost += 1.0e9;
             }
+            // Crossing a Bollinger band line costs a little, once per label however many of
+            // its segments the box covers: less than any label, candle or line overlap, so a
+            // band only breaks ties between otherwise clear places.
+            let mut band = false;
             for q in self.placed.borrow().iter().filter(|q| !matches!(q.kind, "panel" | "tick")) {
+                if q.kind == "band" {
+                    band |= q.hits(&probe);
+                    continue;
+                }
                 if q.hits(&probe) {
                     let ix = (b.0.min(q.b.0) - a.0.max(q.a.0)) as f64;
                     let iy = (b.1.min(q.b.1) - a.1.max(q.a.1)) as f64;
@@ -253,6 +261,9 @@ impl<B: DrawingBackend> Pen<'_, B> {
                     };
                     cost += weight * (1.0 + ix * iy / 100.0);
                 }
+            }
+            if band {
+                cost += 0.5;
             }
             // A leader back to the target that would cross a placed label or tag costs as much
             // as covering one (leaders never run through another label's text).

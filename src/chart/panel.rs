@@ -427,6 +427,14 @@ pub(crate) fn step_decimals(step: f64) -> usize {
         .unwrap_or(6)
 }
 
+/// The line a tick label takes at text size `fs` (pixels): its line box (ascent + descent)
+/// and 2 pixels between neighbours. One rule for the tick spacing of [`widen_to_ticks`] and
+/// [`value_ticks`] and for the lower panels' minimum height.
+pub(crate) fn tick_line_h(fs: f64) -> f64 {
+    let vm = super::text::vmetrics(fs, false);
+    (vm.ascent + vm.descent).ceil() + 2.0
+}
+
 /// How far (pixels) a tick label's centre must be from a value tag's centre so that the tick
 /// label's line box and the tag's box (its bold line box plus a 2-design-pixel pad above and
 /// below, as [`draw_tag`] draws it) do not touch: one rule for [`value_ticks`] and
@@ -473,10 +481,7 @@ pub(crate) fn widen_to_ticks(f: &mut Frame, fs: f64, avoid: &[i32]) {
     if !(span.is_finite() && span > 0.0 && h > 0.0) || on_step_ticks(f, fs, avoid).is_some() {
         return;
     }
-    let line_h = {
-        let vm = super::text::vmetrics(fs, false);
-        (vm.ascent + vm.descent).ceil() + 2.0
-    };
+    let line_h = tick_line_h(fs);
     let mag = 10f64.powf(span.log10().floor());
     for k in -2..=1 {
         for m in NICE_MULTS {
@@ -505,10 +510,7 @@ fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)>
         let y = f.fy(v);
         !avoid.iter().any(|a| (a - y).abs() < clear)
     };
-    let line_h = {
-        let vm = super::text::vmetrics(fs, false);
-        (vm.ascent + vm.descent).ceil() + 2.0
-    };
+    let line_h = tick_line_h(fs);
     let mag = 10f64.powf(span.log10().floor());
     // With a tag (the last price), first look for ticks that also label a value within three
     // lines of it, so the price can be read against the scale; then without.
@@ -582,10 +584,7 @@ fn off_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> (Vec<f64>, usize) {
         let y = f.fy(v);
         !avoid.iter().any(|a| (a - y).abs() < clear)
     };
-    let line_h = {
-        let vm = super::text::vmetrics(fs, false);
-        (vm.ascent + vm.descent).ceil() + 2.0
-    };
+    let line_h = tick_line_h(fs);
     let mag = 10f64.powf(span.log10().floor());
     // Evenly spaced ticks not on multiples of their step (a short panel whose tag hides the
     // multiples): each step at least a line box apart, its ticks offset by half or a quarter of
@@ -954,8 +953,8 @@ fn off_panel_notes<'a>(labels: impl Iterator<Item = &'a EdgeLabel>, f: &Frame) -
         let (lo, hi) =
             g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), l| (a.min(l.y), b.max(l.y)));
         let side = if up { "above" } else { "below" };
-        let text =
-            format!("{} levels {side} {}–{}", g.len(), crate::fmt::minus(lo, 1), crate::fmt::minus(hi, 1));
+        // Prices as the note prints them, as every other level label does.
+        let text = format!("{} levels {side} {}–{}", g.len(), crate::fmt::price(lo), crate::fmt::price(hi));
         // At the nearest of them: the arrow points from the edge toward the run.
         let y = if up { lo } else { hi };
         let from = g.iter().map(|l| l.from).fold(1.0, f64::min);
@@ -1140,13 +1139,26 @@ pub(crate) struct ColLabel {
     pub y: f64,
     /// Short name ("risk", "zone top", "SMA20 +2").
     pub name: String,
-    /// The value as the note prints it ([`crate::fmt::price`]).
-    pub value: String,
+    /// Its values as the note prints them ([`crate::fmt::price`]), top first: one, or two when
+    /// a swing high joins a level it nearly coincides with; joined with " · " only when drawn.
+    pub values: Vec<String>,
     /// Colour of the line and the tag's text and border.
     pub color: RGBAColor,
     /// What a run of such levels is called when neighbouring tags join into one ("lost
     /// levels", "risk levels"): a joined tag always names its range.
     pub run: &'static str,
+}
+
+impl ColLabel {
+    /// The values as the tag prints them ("231.46 · 231.08").
+    pub fn value(&self) -> String {
+        self.values.join(" · ")
+    }
+
+    /// True when one of the values is `v` as printed.
+    pub fn names_value(&self, v: &str) -> bool {
+        self.values.iter().any(|x| x == v)
+    }
 }
 
 /// At most this many tags in a label column: past it, the closest neighbours of one kind join
@@ -1291,9 +1303,10 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         if let Some(g) = groups.last_mut() {
             let near = (f.fy(labels[i].y) - f.fy(labels[g[0]].y)).abs() < h;
             let mut names: Vec<&str> = g.iter().map(|k| labels[*k].name.as_str()).collect();
-            let mut values: Vec<&str> = g.iter().map(|k| labels[*k].value.as_str()).collect();
+            let mut values: Vec<String> = g.iter().map(|k| labels[*k].value()).collect();
             names.push(&labels[i].name);
-            values.push(&labels[i].value);
+            values.push(labels[i].value());
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
             if near && pen.text_size(&col_text(&names, &values), fs, false).0 <= max_w {
                 g.push(i);
                 continue;
@@ -1305,7 +1318,8 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         .iter()
         .map(|g| {
             let names: Vec<&str> = g.iter().map(|k| labels[*k].name.as_str()).collect();
-            let values: Vec<&str> = g.iter().map(|k| labels[*k].value.as_str()).collect();
+            let values: Vec<String> = g.iter().map(|k| labels[*k].value()).collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
             // A single name too long for the column is cut ("volume no… 210.09"); its value
             // stays whole.
             let mut text = col_text(&names, &values);
@@ -1357,10 +1371,10 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
     let mut widest = 0;
     for (k, i) in idx.iter().enumerate() {
         let l = &labels[*i];
-        widest = widest.max(pen.text_size(&col_text(&[&l.name], &[&l.value]), fs, false).0.min(max_w));
+        widest = widest.max(pen.text_size(&col_text(&[&l.name], &[&l.value()]), fs, false).0.min(max_w));
         if let Some(j) = idx.get(k + 1) {
             let m = &labels[*j];
-            let w = pen.text_size(&col_text(&[&l.name, &m.name], &[&l.value, &m.value]), fs, false).0;
+            let w = pen.text_size(&col_text(&[&l.name, &m.name], &[&l.value(), &m.value()]), fs, false).0;
             if w <= max_w {
                 widest = widest.max(w);
             }

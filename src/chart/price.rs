@@ -14,7 +14,6 @@ use super::theme::Palette;
 use super::Scene;
 use crate::data::Bars;
 use crate::resample::Timeframe;
-use crate::signals::SwingStructure;
 use chrono::NaiveDate;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -158,23 +157,10 @@ fn polylines(f: &Frame, range: std::ops::Range<usize>, ys: &[f64]) -> Vec<Vec<(i
     out
 }
 
-/// The name of H1's latest swing high, in words: "lower high", "higher high" or "equal high",
-/// by H1's own `structure` when given, else by comparing the two highs; a lower high that a
-/// later close above the prior high overturned is a "cancelled lower high", as the note says it no
-/// longer counts. The marker, the label column and the phone labels all use it, so one level has
-/// one name.
+/// The name of H1's latest swing high, in words ([`super::annotate::LowerHigh::kind`]): the
+/// marker, the label column and the phone labels all use it, so one level has one name.
 pub(crate) fn last_high_name(lh: &super::annotate::LowerHigh) -> &'static str {
-    if lh.h_last < lh.h_prev && lh.overturned.is_some() {
-        return "cancelled lower high";
-    }
-    match lh.structure {
-        Some(SwingStructure::HigherHigh) => "higher high",
-        Some(SwingStructure::LowerHigh) => "lower high",
-        Some(SwingStructure::Equal) => "equal high",
-        _ if lh.h_last < lh.h_prev => "lower high",
-        _ if lh.h_last > lh.h_prev => "higher high",
-        _ => "equal high",
-    }
+    lh.kind().name()
 }
 
 /// The legend entry of the swing-high markers: a standing lower high with its confirming low
@@ -620,7 +606,7 @@ impl TfScene<'_> {
             _ => "levels",
         };
         let mut push = |y: f64, name: &str, color: RGBAColor, run: &'static str| {
-            out.push(ColLabel { y, name: name.to_string(), value: crate::fmt::price(y), color, run });
+            out.push(ColLabel { y, name: name.to_string(), values: vec![crate::fmt::price(y)], color, run });
         };
         match self.layers {
             Layers::Weekly => {
@@ -652,7 +638,7 @@ impl TfScene<'_> {
             // A risk level at the price another label names (the squeeze top, the zone top)
             // joins that label ("squeeze top · stop 232.28") rather than stacking a second tag.
             let value = crate::fmt::price(*v);
-            match out.iter_mut().find(|l| l.value == value) {
+            match out.iter_mut().find(|l| l.names_value(&value)) {
                 Some(l) => {
                     // The lead's tag is added; a risk level's own name is not (the label
                     // already names the level: "LH low" is the swing low between the two highs).
@@ -668,7 +654,13 @@ impl TfScene<'_> {
                         (Layers::Daily, Some(n)) => n.to_string(),
                         _ => tag.clone(),
                     };
-                    out.push(ColLabel { y: *v, name, value, color: pal.risk.to_rgba(), run: "risk levels" })
+                    out.push(ColLabel {
+                        y: *v,
+                        name,
+                        values: vec![value],
+                        color: pal.risk.to_rgba(),
+                        run: "risk levels",
+                    })
                 }
             }
         }
@@ -678,11 +670,14 @@ impl TfScene<'_> {
         out
     }
 
-    /// A swing high the column does not name, within 3% of the window's range of a level the
-    /// column names as a high ("prior high 231.08", "lower high 169.14"), joins that level's tag
-    /// as one label naming both values, top first ("high 231.46 · 231.08"): near-identical
-    /// "high" labels read as one level (2025-09-12 had four). Its diamond keeps the latest
-    /// high's name alone ([`Self::draw_lower_high`]).
+    /// A swing high the column does not name, within 3% of the window's range of a risk level
+    /// the column names as a high ("lower high · watch 169.14"), joins that level's tag as one
+    /// label naming both values, top first ("high · watch 169.30 · 169.14"): near-identical
+    /// "high" labels read as one level. Like with like only: F1's crossed levels (blue, "prior
+    /// high 226.94") are another kind of line than H1's swing markers (magenta), so a swing high
+    /// never joins their tag (2025-09-12: "high 226.94 · 226.71" put a 4-swing-high level and
+    /// H1's prior high under one blue name). Its diamond keeps the latest high's name alone
+    /// ([`Self::draw_lower_high`]).
     fn merge_swing_highs(&self, out: &mut [ColLabel]) {
         let Some(lh) = self.ann.lower_high.as_ref() else { return };
         let b = self.bars;
@@ -700,20 +695,25 @@ impl TfScene<'_> {
                 continue;
             }
             let value = crate::fmt::price(v);
-            if out.iter().any(|l| l.value.split(" · ").any(|x| x == value)) {
+            if out.iter().any(|l| l.names_value(&value)) {
                 continue;
             }
             let best = out
                 .iter_mut()
                 .filter(|l| {
-                    !l.value.contains(" · ")
+                    l.values.len() == 1
+                        && l.run == "risk levels"
                         && l.name.split(" · ").any(|n| n.ends_with("high"))
                         && (l.y - v).abs() < near
                 })
                 .min_by(|a, c| (a.y - v).abs().total_cmp(&(c.y - v).abs()));
             let Some(l) = best else { continue };
-            l.value =
-                if v >= l.y { format!("{value} · {}", l.value) } else { format!("{} · {value}", l.value) };
+            // Top first.
+            if v >= l.y {
+                l.values.insert(0, value);
+            } else {
+                l.values.push(value);
+            }
             // The lead's word stays ("high · watch"); the kind of high is the marker's.
             l.name = match l.name.rsplit_once(" · ") {
                 Some((_, tag)) if is_lead_tag(tag) => format!("high · {tag}"),
@@ -745,7 +745,7 @@ impl TfScene<'_> {
         let col = if wide { self.col_labels(&pal) } else { Vec::new() };
         // The OBV panel's line (support or trendline) is named in the same column, at its end.
         let obv_w = match (col.is_empty(), self.obv_col_label(&pal)) {
-            (false, Some(l)) => super::panel::col_width_of(pen, &format!("{} {}", l.name, l.value)),
+            (false, Some(l)) => super::panel::col_width_of(pen, &format!("{} {}", l.name, l.value())),
             _ => 0,
         };
         let col_w = super::panel::col_width(pen, &col).max(obv_w);
@@ -770,19 +770,15 @@ impl TfScene<'_> {
             .map(|(k, w)| if k == 0 { price_h } else { rest * w / (1.0 - weights[0]) })
             .map(|v| v.round().max(8.0) as i32)
             .collect();
-        // Every lower panel keeps room for three tick labels a line box apart (a five-line price
-        // legend squeezed the 2020-03-20 volume panel until its "20M / 70M / 120M" overlapped,
-        // the PDF's weekly MACD and OBV panels likewise): what one lacks comes out of the price
-        // panel.
+        // On wide charts and in the PDF a lower panel shorter than three tick lines (a five-line
+        // price legend squeezed the 2020-03-20 volume panel until its "20M / 70M / 120M"
+        // overlapped, the PDF's weekly MACD and OBV panels likewise) takes what it lacks from
+        // the price panel, as long as the price panel keeps 45% of the height: past that floor
+        // it stays short (its ticks then fall back as `panel::value_ticks` says). A phone's
+        // lower panels are not raised.
         let mut hs = hs;
-        let low_min = {
-            let vm = super::text::vmetrics(pen.fs(FS_TICK), false);
-            (3.0 * ((vm.ascent + vm.descent).ceil() + 2.0)).round() as i32
-        };
-        // The price panel keeps at least 45% of the height (the PDF's weekly chart, under long
-        // legends, gives its lower panels what they lack from there).
+        let low_min = (3.0 * super::panel::tick_line_h(pen.fs(FS_TICK))).round() as i32;
         let price_min = (avail as f64 * 0.45) as i32;
-        // Wide charts and the PDF only: a phone's lower panels are tall already.
         for k in (1..hs.len()).filter(|_| wide) {
             let need = (low_min - hs[k]).min(hs[0] - price_min).max(0);
             hs[k] += need;
@@ -929,6 +925,14 @@ impl TfScene<'_> {
         }
         for l in up_lines.iter().chain(lo_lines.iter()) {
             pen.line(l, Palette::alpha(pal.band, 0.8), 1)?;
+            // On the weekly chart the band lines are obstacles for the labels placed later (the
+            // "above top, unconfirmed" label hid the lower band for five months, review item 6).
+            // Not yet on the daily and 3-day charts: there the extra cost moved the 2020-03-20
+            // phone labels onto each other.
+            for w in l.windows(2).filter(|_| self.layers == Layers::Weekly) {
+                let (a, b) = (w[0], w[1]);
+                pen.place((a.0.min(b.0), a.1.min(b.1) - 1), (a.0.max(b.0) + 1, a.1.max(b.1) + 1), "band");
+            }
         }
 
         // Annotation layers under the candles.
@@ -1453,16 +1457,15 @@ impl TfScene<'_> {
             // price: "lower high · watch 82.95") keeps its diamond on the level's line and no
             // second label over the candles.
             let value = crate::fmt::price(v);
-            let in_col =
-                col_labels.iter().find(|l| l.value.split(" · ").any(|x| x == value) && f.contains_y(l.y));
+            let in_col = col_labels.iter().find(|l| l.names_value(&value) && f.contains_y(l.y));
             // When the column cannot show the high's name whole ("watch 737.62" for "lower
             // high · watch"), the diamond keeps its name alone; the value is the column's. A
             // high joined with a near level ("high 231.46 · 231.08") keeps the latest high's
             // kind on its diamond ("higher high"); the prior swing high needs no word.
-            let joined = in_col.is_some_and(|l| l.value.contains(" · "));
+            let joined = in_col.is_some_and(|l| l.values.len() > 1);
             let name_only = match in_col {
                 Some(_) if joined && name != "swing high" => true,
-                Some(l) if super::panel::col_shows_whole(pen, self.col_w.get(), &l.name, &l.value) => {
+                Some(l) if super::panel::col_shows_whole(pen, self.col_w.get(), &l.name, &l.value()) => {
                     continue
                 }
                 Some(_) => true,
@@ -1478,13 +1481,22 @@ impl TfScene<'_> {
                 .find(|s| is_lead_tag(&s.tag) && crate::fmt::price(s.value) == crate::fmt::price(v))
                 .map(|s| format!(" · {}", s.tag))
                 .unwrap_or_default();
-            let text = if name_only {
-                name.to_string()
-            } else if same_bar && near > 0 {
-                format!("{name} {v:.2}{lead} on a distribution day")
-            } else {
-                format!("{name} {v:.2}{lead}")
+            // Triangles stacked on the diamond from the neighbouring bars are named in the same
+            // label ("swing high 745.45 · distribution day next to it"), so two markers on one
+            // spot read as one (issue 13 item 3; QQQ 2026-07-24 had a bare triangle on it).
+            let days = match (same_bar, near) {
+                (_, 0) => String::new(),
+                (true, 1) => " on a distribution day".to_string(),
+                (true, k) => format!(" on a distribution day, {} more beside it", k - 1),
+                (false, 1) => " · distribution day next to it".to_string(),
+                (false, k) => format!(" · {k} distribution days next to it"),
             };
+            // The longest form that fits the plot (a phone's is narrow): with the days, then
+            // without them (the legend still names the triangles).
+            let room = f.x1 - f.x0 - pen.px(8.0);
+            let base = if name_only { name.to_string() } else { format!("{name} {v:.2}{lead}") };
+            let with_days = format!("{base}{days}");
+            let text = if pen.text_size(&with_days, fs, false).0 <= room { with_days } else { base };
             let yl = y - r - pen.px(3.0);
             let mut cands = vec![
                 ((x, yl), HPos::Center, VPos::Bottom),
@@ -1611,10 +1623,8 @@ impl TfScene<'_> {
             legend.push((Swatch::Line(pal.text.to_rgba()), "trend over the window".into()));
         }
         if let (Some(i), Some((_, rank))) = (hl_i, self.ann.volume_day) {
-            let txt = match rank {
-                Some(r) => format!("#{r:.0} volume of 252 sessions"),
-                None => "record volume".to_string(),
-            };
+            // The note's words for the rank, shortened to fit over the bars.
+            let txt = format!("{} of 252 sessions", crate::narrative::format::heaviest_nth(rank));
             let x = f.fx(i as f64);
             let yv = f.fy(b.volume[i]);
             // Above the bars in the headroom, beside the highlighted bar first, then sliding away
@@ -1817,7 +1827,7 @@ impl TfScene<'_> {
         Some(ColLabel {
             y: *v,
             name: what.into(),
-            value: count_in_unit(*v, self.obv_max_abs()),
+            values: vec![count_in_unit(*v, self.obv_max_abs())],
             color: pal.risk.to_rgba(),
             run: "OBV lines",
         })

@@ -22,6 +22,9 @@ pub(crate) const MIN_WEEKS: usize = 20;
 /// The bar panel's legend note when week ends share pixel columns.
 const AGGREGATED: &str = "one bar per pixel column: the largest gain and the largest loss of its week ends";
 
+/// Opacity of the strip's held-at-Neutral weeks (grey, lighter than the stance colours).
+const HELD_ALPHA: f64 = 0.45;
+
 /// What the chart draws.
 pub(crate) struct TrackScene {
     /// Title (with the rank correlation).
@@ -129,10 +132,14 @@ impl TrackScene {
             outcome(crate::signals::stance::StanceKind::Long, longs),
             outcome(crate::signals::stance::StanceKind::Short, shorts),
         );
+        let held = match self.held_count() {
+            0 => String::new(),
+            k => format!(", and in grey the {k} past a threshold that an override held at Neutral"),
+        };
         format!(
             "Track record chart: the {} stance score at each of {n} week ends from {first} to {last} (line, \
              with the Long threshold {} and the Short threshold {}; a strip marks the {longs} weeks the note \
-             read Long{lo} and the {shorts} it read Short{so}), above bars of {what} after each \
+             read Long{lo} and the {shorts} it read Short{so}{held}), above bars of {what} after each \
              week end ({with} with an outcome so far). Rank correlation of the score with that return: {rho}. \
              Latest score {} on {last}.",
             self.sym,
@@ -143,7 +150,33 @@ impl TrackScene {
     }
 }
 
+/// What the stance strip marks at a week end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StripKind {
+    /// The note read Long.
+    Long,
+    /// The note read Short.
+    Short,
+    /// The score was beyond a threshold but an override held the stance at Neutral (addendum
+    /// review: the line crossed +0.20 far more often than the strip's Long weeks, with no word
+    /// on the chart why).
+    Held,
+}
+
 impl TrackScene {
+    /// What the strip marks at week end `i`, if anything.
+    fn strip_kind(&self, i: usize) -> Option<StripKind> {
+        use crate::signals::stance::StanceKind;
+        match self.stance[i] {
+            StanceKind::Long => Some(StripKind::Long),
+            StanceKind::Short => Some(StripKind::Short),
+            StanceKind::Neutral => {
+                let s = self.score.get(i).copied().unwrap_or(f64::NAN);
+                (s > self.long_th || s < self.short_th).then_some(StripKind::Held)
+            }
+        }
+    }
+
     /// Week ends the note read Long and Short.
     pub fn stance_counts(&self) -> (usize, usize) {
         use crate::signals::stance::StanceKind;
@@ -151,20 +184,20 @@ impl TrackScene {
         (c(StanceKind::Long), c(StanceKind::Short))
     }
 
-    /// Runs of consecutive week ends with one Long or Short stance: (first index, last index,
-    /// long?), oldest first. Neutral weeks break runs and are not drawn.
-    pub fn stance_runs(&self) -> Vec<(usize, usize, bool)> {
-        use crate::signals::stance::StanceKind;
-        let mut out: Vec<(usize, usize, bool)> = Vec::new();
-        for (i, s) in self.stance.iter().enumerate() {
-            let long = match s {
-                StanceKind::Long => true,
-                StanceKind::Short => false,
-                StanceKind::Neutral => continue,
-            };
+    /// Week ends whose score was beyond a threshold while the stance was held at Neutral.
+    pub fn held_count(&self) -> usize {
+        (0..self.stance.len()).filter(|i| self.strip_kind(*i) == Some(StripKind::Held)).count()
+    }
+
+    /// Runs of consecutive week ends the strip marks alike: (first index, last index, kind),
+    /// oldest first. Other Neutral weeks break runs and are not drawn.
+    pub fn stance_runs(&self) -> Vec<(usize, usize, StripKind)> {
+        let mut out: Vec<(usize, usize, StripKind)> = Vec::new();
+        for i in 0..self.stance.len() {
+            let Some(k) = self.strip_kind(i) else { continue };
             match out.last_mut() {
-                Some(r) if r.1 + 1 == i && r.2 == long => r.1 = i,
-                _ => out.push((i, i, long)),
+                Some(r) if r.1 + 1 == i && r.2 == k => r.1 = i,
+                _ => out.push((i, i, k)),
             }
         }
         out
@@ -187,13 +220,23 @@ impl Scene for TrackScene {
         let runs = self.stance_runs();
         let mut score_legend = vec![
             (Swatch::Line(pal.line.to_rgba()), "score at the week end".to_string()),
-            (Swatch::Dash(pal.good.to_rgba()), format!("Long above {}", signed(self.long_th))),
-            (Swatch::Dash(pal.bad.to_rgba()), format!("Short below {}", signed(self.short_th))),
+            (Swatch::Dash(pal.good.to_rgba()), format!("Long threshold {}", signed(self.long_th))),
+            (Swatch::Dash(pal.bad.to_rgba()), format!("Short threshold {}", signed(self.short_th))),
         ];
         let (longs, shorts) = self.stance_counts();
-        if longs + shorts > 0 {
+        let held = self.held_count();
+        if longs + shorts + held > 0 {
+            // The strip says what the note printed; a week past a threshold that an override
+            // held at Neutral (a risk signal, a broken level, a timeframe leaning against, thin
+            // data) is marked apart, so the line's crossings and the strip's counts agree.
             score_legend.push((Swatch::Box(pal.good.to_rgba()), format!("strip: weeks read Long ({longs})")));
             score_legend.push((Swatch::Box(pal.bad.to_rgba()), format!("Short ({shorts})")));
+            if held > 0 {
+                score_legend.push((
+                    Swatch::Box(Palette::alpha(pal.muted, HELD_ALPHA)),
+                    format!("past a threshold but held Neutral by an override ({held})"),
+                ));
+            }
         }
         let l1 = legend_lines(pen, x0, x1, "Stance score", &score_legend);
         let bar_title = match &self.versus {
@@ -253,10 +296,14 @@ impl Scene for TrackScene {
         }
         // The stance strip along the panel's foot: green for weeks the note read Long, red for
         // Short, nothing for neutral; one rectangle per run of equal weeks.
-        for (a, b, long) in &runs {
-            let col = if *long { pal.good } else { pal.bad };
+        for (a, b, kind) in &runs {
+            let col = match kind {
+                StripKind::Long => Palette::alpha(pal.good, 0.85),
+                StripKind::Short => Palette::alpha(pal.bad, 0.85),
+                StripKind::Held => Palette::alpha(pal.muted, HELD_ALPHA),
+            };
             let (xa, xb) = (f1.fx(*a as f64 - 0.5), f1.fx(*b as f64 + 0.5).max(f1.fx(*a as f64 - 0.5) + 1));
-            pen.fill_rect((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), Palette::alpha(col, 0.85))?;
+            pen.fill_rect((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), col)?;
             pen.place((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), "bar");
         }
         let line: Vec<(i32, i32)> = (0..n)
@@ -513,9 +560,15 @@ mod render_tests {
         // The stance strip: its legend counts the Long and Short weeks, and runs merge.
         let s = scene(28);
         assert_eq!(s.stance_counts(), (8, 4));
-        assert_eq!(s.stance_runs()[..4], [(0, 1, true), (2, 2, false), (7, 8, true), (9, 9, false)]);
-        assert_eq!(s.stance_runs().len(), 8);
-        assert!(svg_of(&s).contains("weeks read Long (8)"));
+        // Neutral weeks past a threshold (sin(0.1·i) above 0.2 at i = 3..6) are their own runs.
+        use StripKind::{Held, Long, Short};
+        assert_eq!(s.stance_runs()[..4], [(0, 1, Long), (2, 2, Short), (3, 6, Held), (7, 8, Long)]);
+        let held = (0..28).filter(|i| i % 7 > 2 && (*i as f64 * 0.1).sin().abs() > 0.2).count();
+        assert_eq!(s.held_count(), held);
+        assert_eq!(s.stance_runs().iter().filter(|r| r.2 != Held).count(), 8);
+        let svg = svg_of(&s);
+        assert!(svg.contains("weeks read Long (8)"));
+        assert!(svg.contains(&format!("held Neutral by an override ({held})")), "{svg}");
         assert!(s.alt().contains("the 8 weeks the note read Long and the 4 it read Short"));
     }
 }

@@ -111,15 +111,21 @@ pub fn handoff(h: &Handoff) -> String {
 /// phrase the note's text and the daily chart's alt text share, in words rather than a "#2":
 /// "the second heaviest of the 252 sessions to that day" (rank 1: "the heaviest of …").
 pub fn volume_rank(rank: usize) -> String {
+    format!("the {} of the 252 sessions to that day", heaviest_nth(rank))
+}
+
+/// The rank's words in [`volume_rank`]: "heaviest", "second heaviest", …, "12th heaviest"; the
+/// daily chart's volume tag says the same ("second heaviest of 252 sessions").
+pub fn heaviest_nth(rank: usize) -> String {
     let nth = match rank {
-        0 | 1 => return "the heaviest of the 252 sessions to that day".into(),
+        0 | 1 => return "heaviest".into(),
         2 => "second".to_string(),
         3 => "third".to_string(),
         4 => "fourth".to_string(),
         5 => "fifth".to_string(),
         k => ordinal(k as i64),
     };
-    format!("the {nth} heaviest of the 252 sessions to that day")
+    format!("{nth} heaviest")
 }
 
 /// One F1 level source: "SMA200", "EMA21", "swing high 2025-02-14", "volume POC", "HVN".

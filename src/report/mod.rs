@@ -22,6 +22,11 @@ use crate::Analysis;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// The heading that opens the back matter (Data and Method, then the disclaimer), as the note
+/// template `_method.md.tera` writes it: the glossary reads the body before it, and the PDF sets
+/// everything from it on in the smaller back-matter type ([`pdf`]'s `back_matter`).
+pub(crate) const METHOD_HEADING: &str = "## Data and Method";
+
 pub use templates::Templates;
 pub use view::{build_view, NoteView};
 pub use write::write;
@@ -127,8 +132,7 @@ pub fn build_with_head(
             // The glossary explains only the terms the body uses: read them from the rendered
             // body, then render once more with the glossary.
             let first = tpl.render_md(&view)?;
-            view.glossary =
-                crate::narrative::glossary(first.split("## Data and Method").next().unwrap_or(""));
+            view.glossary = crate::narrative::glossary(first.split(METHOD_HEADING).next().unwrap_or(""));
             let md = tidy_markdown(&if view.glossary.is_empty() { first } else { tpl.render_md(&view)? });
             let page = match want(Format::Html) {
                 true => Some(render_page(tpl, &view, &md, charts, opts.theme, head)?),

@@ -92,8 +92,12 @@ const MONO_ADVANCE: f64 = 0.602;
 const RAW_SCALE: f64 = 0.92;
 /// Table type size in points.
 const TABLE_PT: f64 = 7.0;
-/// Where the back matter starts in the typeset body (the heading the note template writes).
-const BACK_MATTER: &str = "\n#heading(level: 2)[Data and Method]";
+/// Where the back matter starts in the typeset body: [`super::METHOD_HEADING`] as the markdown
+/// converter sets a level-2 heading (checked by a test on the converter's own output).
+fn back_matter() -> String {
+    let text = super::METHOD_HEADING.trim_start_matches('#').trim();
+    format!("\n#heading(level: 2)[{text}]")
+}
 /// Code in tables (hashes, ids) in points: an absolute size, so it never drops below 7 pt.
 const TABLE_RAW_PT: f64 = 7.0;
 /// Top and bottom page margins in points (the header and footer sit inside them).
@@ -329,7 +333,7 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
     let (body, alts) = markup::markdown_to_typst_charts(note.markdown, &image, &fallback_alt, &fit);
     // Data and Method and the disclaimer are back matter: set in the smaller type research notes
     // use for it (7.5 pt, above the 7 pt floor), so the archive copy keeps to eight Letter pages.
-    match body.find(BACK_MATTER) {
+    match body.find(&back_matter()) {
         Some(i) => {
             s.push_str(&body[..i]);
             s.push_str("\n#set text(size: 7.5pt)\n#set par(leading: 0.5em)");
@@ -717,6 +721,23 @@ mod tests {
         // Without the float the heading and chart would open page 2, leaving page 1 part empty.
         let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
         assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
+    }
+
+    /// The back matter is found in a real note: the template writes [`super::super::METHOD_HEADING`]
+    /// and the converter turns it into the heading `back_matter` looks for, so the smaller type
+    /// starts there (a renamed heading would silently set the whole note in the body type).
+    #[test]
+    fn the_back_matter_starts_at_the_method_heading() {
+        let method =
+            super::super::templates::EMBEDDED.iter().find(|(n, _)| *n == "_method.md.tera").unwrap().1;
+        assert!(method.starts_with(super::super::METHOD_HEADING), "{method}");
+        let charts = demo::charts();
+        let md = format!("# Title\n\nBody text.\n\n{}\n\nSources.\n", super::super::METHOD_HEADING);
+        let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
+        let at = source.find(&back_matter()).expect("the method heading in the typst source");
+        let small = source.find("#set text(size: 7.5pt)").expect("the back-matter type");
+        assert!(small < at && source[small..at].trim_end().ends_with("leading: 0.5em)"), "{source}");
+        assert!(source[..small].contains("Body text") && source[at..].contains("Sources"), "{source}");
     }
 
     #[test]

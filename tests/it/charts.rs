@@ -403,14 +403,15 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
                     .map(|b| (b[1] + b[3]) / 2)
                     .filter(|y| *y >= p[1] && *y <= p[3])
                     .collect();
-                let (lo, hi) = (ys.iter().min(), ys.iter().max());
-                if let (Some(lo), Some(hi)) = (lo, hi) {
-                    assert!(
-                        2 * (hi - lo) >= p[3] - p[1],
-                        "{what} {}: tick labels {ys:?} span under half of panel {p:?}",
-                        l.name
-                    );
-                }
+                // Three labelled ticks at least (issue 13), so the span is never read off an
+                // empty list.
+                assert!(ys.len() >= 3, "{what} {}: panel {p:?} has tick labels at {ys:?}", l.name);
+                let (lo, hi) = (ys.iter().min().unwrap(), ys.iter().max().unwrap());
+                assert!(
+                    2 * (hi - lo) >= p[3] - p[1],
+                    "{what} {}: tick labels {ys:?} span under half of panel {p:?}",
+                    l.name
+                );
             }
         }
         // Labelled ticks are evenly spaced: on each axis (ticks sharing a left edge, in drawing
