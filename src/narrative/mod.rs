@@ -595,7 +595,7 @@ fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> 
 }
 
 /// What followed a broken level's earlier breaks when that history runs the other way, in the
-/// base-rate table's framing: "it went its way after only 17 of 47 earlier breaks like it". None
+/// base-rate table's framing: "it went its way after only 17 of 47 earlier ones". None
 /// when the record does not run against the break.
 fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     let r = find(a, l.signal)?;
@@ -607,7 +607,7 @@ fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     let (_, went, n) = history_against(a, r)?;
     // The base-rate table's framing ("went its way … of …"), one count in both places (analyst
     // review: "IWM was higher after 30 of 47" beside the table's "17 of 47").
-    Some(format!("it went its way after only {went} of {n} earlier breaks like it"))
+    Some(format!("it went its way after only {went} of {n} earlier ones"))
 }
 
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
@@ -2221,16 +2221,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let last_breach = match (r.branch, r.date("break_date")) {
                         // The break is the news: the earlier breach is left to signals.json.
                         (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
-                            format!(
-                                ", then closed under it in the latest week ({}), beyond its usual noise",
-                                date(b)
-                            )
+                            format!(", then closed under it in the latest week ({})", date(b))
                         }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
-                            format!(
-                                ", then closed under it on {}, beyond its usual noise, and has not closed back on it",
-                                date(b)
-                            )
+                            format!(", then closed under it on {} and has not closed back on it", date(b))
                         }
                         _ => last_breach,
                     };
@@ -3655,7 +3649,7 @@ fn checklist_other(a: &Analysis) -> Option<String> {
     let parts = if n.not_assessed > 0 { "assessed parts" } else { "parts" };
     let is = |k: usize| if k == 1 { "is" } else { "are" };
     Some(match (n.pass, n.partial) {
-        (0, 0) => format!("For a {idea}, none of the {total} {parts} of its structure is in place."),
+        (0, 0) => format!("For a {idea}, none of the {total} {parts} is in place."),
         (p, 0) => format!(
             "For a {idea}, {} of {total} {parts} {} in place ({}).",
             count_word(p),
