@@ -633,17 +633,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         }
         (Some(S::RsCapLadderRotation), true) => format!("{s} is gaining on {bench}"),
         (Some(S::RsCapLadderRotation), false) => format!("{s} is losing ground to {bench}"),
-        (Some(S::RsLargeCapWaveComplete), true) => match n("iwm_age") {
-            Some(w) => format!(
-                "{bench}'s weekly momentum upswing has run its course while {s}'s turned up {} ago",
-                weeks(w as usize)
-            ),
-            None => {
-                format!("{bench}'s weekly momentum upswing has run its course while {s}'s has just turned up")
-            }
-        },
+        // The lead's short form; the Thesis gives the peak's date (the evidence).
+        (Some(S::RsLargeCapWaveComplete), true) => {
+            format!("{bench}'s weekly momentum has peaked while {s}'s is turning up")
+        }
         (Some(S::RsLargeCapWaveComplete), false) => {
-            format!("{s}'s weekly momentum upswing has run its course while {bench}'s has just turned up")
+            format!("{s}'s weekly momentum has peaked while {bench}'s is turning up")
         }
         (Some(S::MacroRateCutExpectations), true) => "the 2-year yield prices rate cuts".into(),
         (Some(S::MacroRateCutExpectations), false) => "the 2-year yield prices no rate cuts".into(),
@@ -1465,12 +1460,24 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
         }
         _ => String::new(),
     };
-    let counts = format!(
-        "the {} earlier {word} {noun}{since} saw {s} {way} {} weeks later {}{base}",
-        count_word(c.cases),
-        c.weeks,
-        times(c.went_its_way),
-    );
+    let counts = match (c.went_its_way, c.cases) {
+        // "saw IWM higher 13 weeks later never" read badly: a zero is said as a negation.
+        (0, 1) => format!(
+            "the one earlier {word} {noun}{since} did not see {s} {way} {} weeks later{base}",
+            c.weeks
+        ),
+        (0, n) => format!(
+            "none of the {} earlier {word} {noun}{since} saw {s} {way} {} weeks later{base}",
+            count_word(n),
+            c.weeks
+        ),
+        _ => format!(
+            "the {} earlier {word} {noun}{since} saw {s} {way} {} weeks later {}{base}",
+            count_word(c.cases),
+            c.weeks,
+            times(c.went_its_way),
+        ),
+    };
     if judged {
         format!("Its own record supports it: {counts}.")
     } else {
@@ -1930,15 +1937,17 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         let pctile = r.num("r_pct").filter(|x| x.is_finite());
         // The handoff (G1) or its mirror; a neutral reading says nothing of the waves.
         match r.state {
-            State::Bullish => out.push(match r.num("iwm_age").filter(|x| x.is_finite()) {
-                Some(w) => format!(
-                    "{bench}'s weekly momentum upswing has run its course, while {s}'s turned up {} ago.",
-                    weeks(w as usize)
-                ),
-                None => format!(
-                    "{bench}'s weekly momentum upswing has run its course, while {s}'s has just turned up."
-                ),
-            }),
+            // The evidence for the lead's short form: when the benchmark's upswing peaked.
+            State::Bullish => {
+                let peak = r.date("spy_peak_date").map_or_else(
+                    || format!("{bench}'s weekly momentum upswing has run its course"),
+                    |d| format!("{bench}'s weekly momentum peaked in the week of {}", date(d)),
+                );
+                out.push(match r.num("iwm_age").filter(|x| x.is_finite()) {
+                    Some(w) => format!("{peak}; {s}'s turned up {} ago.", weeks(w as usize)),
+                    None => format!("{peak}; {s}'s has just turned up."),
+                })
+            }
             State::Bearish => out.push(format!(
                 "{s}'s weekly momentum upswing has run its course, while {bench}'s has just turned up."
             )),
@@ -2746,7 +2755,7 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     let side = if spread >= 0.0 { "above" } else { "below" };
     t.push_str(&format!(
-        ", {:.2} points {side} fed funds ({}). A monthly average can miss a rate change: the gap is not judged",
+        ", {:.2} points {side} fed funds ({}). A monthly average can miss a rate change: the gap is not assessed",
         spread.abs(),
         policy_rate_words(a, r)?
     ));

@@ -211,7 +211,7 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
     let how = match e.link {
         RankLink::Against => "a higher score has gone with worse",
         RankLink::WeakAgainst => "a higher score has gone with slightly worse",
-        RankLink::None => "high and low scores have been followed by much the same",
+        RankLink::None => "high and low scores saw similar",
         RankLink::WeakWith => "a higher score has gone with slightly better",
         RankLink::With => "a higher score has gone with better",
     };
@@ -328,8 +328,8 @@ pub fn row_comment(
 }
 
 /// The template view of a track record.
-pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
-    let intro = track_intro(tr);
+pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView {
+    let intro = track_intro(tr, with_rank);
     let rows = tr
         .horizon(CITED_WEEKS)
         .map(|h| {
@@ -372,13 +372,13 @@ pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
 /// Stances seen at fewer week ends than this are named as too rare to judge.
 const TOO_FEW: usize = 20;
 
-fn track_intro(tr: &TrackRecord) -> String {
+fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
         "Every week end{since} by the score's reading, and what followed (windows overlap: fewer \
          independent cases than counts)."
     );
-    if let Some(r) = rank_rule(tr) {
+    if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
         s.push(' ');
         s.push_str(&r);
     }
@@ -417,14 +417,14 @@ mod tests {
         }
     }
 
-    /// The analyst review found −0.10 read "has not told better from worse" (now "followed by much the same") and −0.11 "a higher
+    /// The analyst review found −0.10 read "has not told better from worse" (now "saw similar") and −0.11 "a higher
     /// score has gone with worse": one classification, of the printed value, with the stated
     /// bands. Swept over every printed value from −0.60 to +0.60 (and values just either side of
     /// each rounding edge), the sentence's words follow the printed figure alone.
     #[test]
     fn the_rank_words_follow_the_printed_correlation_by_one_stated_rule() {
         let words = |t: &str| -> RankLink {
-            if t.contains("followed by much the same") {
+            if t.contains("saw similar") {
                 RankLink::None
             } else if t.contains("slightly worse") {
                 RankLink::WeakAgainst
