@@ -191,6 +191,13 @@ pub fn not_assessed(a: &Analysis) -> Vec<String> {
             Some(u) if r.group == "macro" || r.group == "fundamentals" => {
                 super::macro_reason(u, &a.dataset.macros, a.as_of, r.id)
             }
+            // A batch symbol that is its own benchmark: the reason the Thesis gives, not "no
+            // benchmark data supplied" (review: SPY's note gave both).
+            Some(crate::signals::Unavailable::MissingInput { input })
+                if a.config.benchmark_is_instrument && input == "benchmark" =>
+            {
+                format!("{} is its own benchmark here", v.symbol)
+            }
             Some(u) => format::unavailable_text(u),
             None => "no reason recorded".into(),
         };

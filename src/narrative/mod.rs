@@ -110,6 +110,9 @@ pub struct BaseRateRow {
     pub few: bool,
     /// True when history contradicts the direction (most cases went the other way).
     pub contradicts: bool,
+    /// True when it went its way no more often than any week end did (the "Any week" share):
+    /// right more often than not, but no better than the drift.
+    pub no_better: bool,
 }
 
 /// One invalidation level as the note prints it.
@@ -311,10 +314,18 @@ pub fn glossary(body: &str) -> Vec<Term> {
              overbought, below 30 as oversold.",
         ),
         (
+            &["Track record of the score"],
+            "Track record",
+            "the score read by the note's own rule at every past week end, from data up to that week end only, \
+             and what followed; 13-week windows a week apart overlap, so there are fewer independent cases than \
+             the counts suggest.",
+        ),
+        (
             &["| Signal now |"],
             "Base rate (the “Signal now” tables)",
             "for a signal pointing up or down now, the earlier weeks it started doing so and how often the price moved \
-             its way over the next 13 weeks; a description of the past, not a forecast.",
+             its way over the next 13 weeks; “Any week” is how often it moved that way after any week end, the bar a \
+             signal must beat to add anything; a description of the past, not a forecast.",
         ),
     ];
     entries
@@ -1164,7 +1175,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     "No position yet: the signals lean {w}, but their record says wait. The levels that would prove a {w} wrong, and where the close stands:",
                     w = c.lean.word().to_lowercase()
                 ),
-                None => "No position yet: the levels whose break would favour a long or a short."
+                None => "No position yet: levels whose break would favour a long or a short."
                     .to_string(),
             },
         ),
@@ -3283,7 +3294,14 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     // No distance from this 3-day close: the zone's edge is a level of the Risk table, whose one
     // distance is from the as-of close (fmt::level_from_close); a second figure from another
     // close read as two numbers for one level (lead11 review: 11% here, 9.9% in the table).
-    let mut t = if c > top {
+    let well_above = r.state == State::Bullish && e1_well_above(r).is_some();
+    let mut t = if c > top && well_above {
+        // "above the zone: price is now well above it" said the position twice (QQQ).
+        format!(
+            "The last complete 3-day bar closed at {}{bar}, well above the consolidation zone ({zone})",
+            price(c)
+        )
+    } else if c > top {
         format!(
             "The last complete 3-day bar closed at {}{bar}, above the consolidation zone ({zone})",
             price(c)
@@ -3300,7 +3318,8 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         )
     };
     t.push_str(match r.state {
-        State::Bullish if e1_well_above(r).is_some() => ": price is now well above it.",
+        State::Bullish if well_above && c > top => ".",
+        State::Bullish if well_above => ": price is now well above it.",
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
         State::Bearish => ": the zone has given way.",
@@ -3726,7 +3745,7 @@ fn check_condition(id: &str, short: bool) -> Option<&'static str> {
         (S::WkVolumeAccumulation, false) => "heavier volume on up weeks",
         (S::WkVolumeAccumulation, true) => "heavier volume on down weeks",
         (S::WkVolumeTrendlineSupport, false) => "OBV holding its weekly trendline",
-        (S::WkVolumeTrendlineSupport, true) => "OBV below its weekly trendline",
+        (S::WkVolumeTrendlineSupport, true) => "weekly OBV trendline broken or falling",
         (S::D3VolumeTrend, false) => "rising 3-day volume on up bars",
         (S::D3VolumeTrend, true) => "rising 3-day volume on down bars",
         _ => return None,
@@ -3802,6 +3821,20 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
 /// no table has a row.
 fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -> Option<String> {
     let rows: Vec<&BaseRateRow> = rows.collect();
+    // Right more often than not but no better than any week (the "Any week" column): said after
+    // the main sentence, so "only one was mostly wrong" does not read as seven edges (review).
+    let m = rows.iter().filter(|r| r.no_better).count();
+    let k_against = rows.iter().filter(|r| r.contradicts).count();
+    let tail = match (m, k_against) {
+        (0, _) => String::new(),
+        // The main sentence named the ones that went their way ("three went their way"): of those.
+        (m, k) if k >= 4 && k < rows.len() => {
+            format!(" {} of those did no better than any week.", capitalise(&count_word(m)))
+        }
+        (m, 0) => format!(" {} of them did no better than any week.", capitalise(&count_word(m))),
+        (1, _) => " One other did no better than any week.".to_string(),
+        (m, _) => format!(" {} others did no better than any week.", capitalise(&count_word(m))),
+    };
     let against: Vec<String> =
         rows.iter().filter(|r| r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
     let n = rows.len();
@@ -3812,7 +3845,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
     } else {
         format!("Of the {} signals in the tables", count_word(n))
     };
-    Some(match k {
+    let main = match k {
         _ if n == 0 => return None,
         0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases.".into(),
         0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases.", count_word(n)),
@@ -3842,7 +3875,8 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
             };
             format!("{of_n}, {} were mostly wrong before; {rest}.", count_word(k))
         }
-    })
+    };
+    Some(format!("{main}{tail}"))
 }
 
 fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
@@ -3859,8 +3893,11 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     };
     let worst = if up { h.worst } else { h.best };
     let contradicts = runs_against(up, h);
-    let any_week = all_weeks_share(a, b.measure)
-        .map_or_else(|| "n/a".to_string(), |p| format!("{:.0}%", 100.0 * if up { p } else { 1.0 - p }));
+    let drift = all_weeks_share(a, b.measure).map(|p| if up { p } else { 1.0 - p });
+    let any_week = drift.map_or_else(|| "n/a".to_string(), |p| format!("{:.0}%", 100.0 * p));
+    // Compared as printed, so the sentence agrees with the two columns a reader sees.
+    let no_better = !contradicts
+        && drift.is_some_and(|p| (100.0 * went as f64 / h.count as f64).round() <= (100.0 * p).round());
     Some(BaseRateRow {
         signal: reading_name(a, b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },
@@ -3871,6 +3908,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
         any_week,
         few: b.few,
         contradicts,
+        no_better,
     })
 }
 

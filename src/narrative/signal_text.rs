@@ -505,7 +505,7 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         }
         Branch::E2Mixed => {
             "3-day dips since {window_start} are mixed: lows {dip_lows}; {absorbed:word} of {k:word} recovered to the \
-             prior high within four 3-day bars (about 12 sessions)."
+             prior high within four 3-day bars."
                 .into()
         }
 

@@ -375,8 +375,8 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        "Every week end{since} by the score's reading, and what followed (windows overlap: fewer \
-         independent cases than counts)."
+        // The overlap caveat is the glossary's "Track record" entry (Data and Method).
+        "Every week end{since} by the score's reading, and what followed."
     );
     if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
         s.push(' ');
