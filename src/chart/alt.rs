@@ -258,6 +258,22 @@ pub(crate) fn relative(sc: &RelScene) -> String {
 
 /// Alt text of the macro small multiples.
 pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
+    // One signal reads several series (fed funds and the 2-year; CPI and core CPI): its reading
+    // is given in full once, under the first series it reads, and later ones point back to it.
+    let mut said: Vec<(String, String)> = Vec::new();
+    let mut reading_of = |c: &super::macro_panel::MacroCell| -> String {
+        let w = c.verdict.words();
+        if c.verdict.signal.is_none() {
+            return w;
+        }
+        match said.iter().find(|(s, _)| *s == w) {
+            Some((_, first)) => format!("same signal reading as {first}"),
+            None => {
+                said.push((w.clone(), c.label.clone()));
+                w
+            }
+        }
+    };
     let items: Vec<String> = sc
         .cells
         .iter()
@@ -272,7 +288,7 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
                     c.suffix,
                     d.format("%b %Y"),
                     first.format("%b %Y"),
-                    c.verdict.words()
+                    reading_of(c)
                 )
             }
             None => format!("{} (no data published yet; not assessed)", c.label),

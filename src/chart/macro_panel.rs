@@ -179,7 +179,7 @@ impl Verdict {
             Reading::Helps => format!("{name}: {}, supports {thesis}", self.dir()),
             Reading::Hurts => format!("{name}: {}, against {thesis}", self.dir()),
             Reading::Points(up) => {
-                format!("{name}: {}, would support a {}", self.dir(), if up { "long" } else { "short" })
+                format!("{name}: {}, favours a {}", self.dir(), if up { "long" } else { "short" })
             }
             Reading::Neutral => format!("{name}: neutral"),
             Reading::NotAssessed => match &self.reason {

@@ -212,7 +212,10 @@ fn render_impl(
 
     if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
         jobs.push(Box::new(move || {
-            let make = || rel_scene(analysis, &bench.symbol, &bw.bars, cfg.weekly_bars, ann);
+            // The window the text and alt text speak of (two years back to the week the change is
+            // measured from), not the weekly chart's.
+            let rel_window = crate::signals::relative::LAG_WEEKS + 1;
+            let make = || rel_scene(analysis, &bench.symbol, &bw.bars, rel_window, ann);
             let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
             let alt = alt::relative(&scene);
             let chart =

@@ -46,7 +46,7 @@ impl RelScene {
     /// Two-year change of the ratio (104 weeks), when there is enough history.
     pub fn lag104(&self) -> Option<(usize, f64)> {
         let t = self.ratio.len().checked_sub(1)?;
-        let i = t.checked_sub(104)?;
+        let i = t.checked_sub(crate::signals::relative::LAG_WEEKS)?;
         let (r0, r1) = (self.ratio[i], self.ratio[t]);
         (r0 > 0.0 && r1.is_finite()).then(|| (i, r1 / r0 - 1.0))
     }

@@ -36,8 +36,12 @@ const A2_CLAIM: &str = "capital rotating toward the instrument";
 const G1: &str = crate::signals::catalog::SignalId::RsLargeCapWaveComplete.as_str();
 const G1_CLAIM: &str = "the benchmark's expansion wave complete while the instrument's is not";
 
+/// The two-year window A1 reads (weeks back from the latest): the change is measured from the
+/// week this far back, the low and high over the weeks after it. The relative chart draws the
+/// same window, so text, chart and alt text speak of one span.
+pub const LAG_WEEKS: usize = 104;
 /// A1 needs 104 + 13 weekly ratio values.
-pub const A1_NEED: usize = 117;
+pub const A1_NEED: usize = LAG_WEEKS + 13;
 /// A2 needs SMA40 plus 130 ranked values (pctrank over 260 with at least half present).
 pub const A2_NEED: usize = 169;
 /// G1 needs 130 ratio values for its 5-year percentile rank.
@@ -137,8 +141,8 @@ fn a1(rel: &Rel) -> SignalResult {
     let r = &rel.r;
     let t = n - 1;
     let rt = r[t];
-    let lag104 = rt / r[t - 104] - 1.0;
-    let from = t + 1 - 104;
+    let lag104 = rt / r[t - LAG_WEEKS] - 1.0;
+    let from = t + 1 - LAG_WEEKS;
     let mut low = from;
     for (k, x) in r.iter().enumerate().take(t + 1).skip(from) {
         if *x < r[low] {
