@@ -314,18 +314,11 @@ pub fn glossary(body: &str) -> Vec<Term> {
              overbought, below 30 as oversold.",
         ),
         (
-            &["Track record of the score"],
-            "Track record",
-            "the score read by the note's own rule at every past week end, from data up to that week end only, \
-             and what followed; 13-week windows a week apart overlap, so there are fewer independent cases than \
-             the counts suggest.",
-        ),
-        (
             &["| Signal now |"],
             "Base rate (the “Signal now” tables)",
             "for a signal pointing up or down now, the earlier weeks it started doing so and how often the price moved \
-             its way over the next 13 weeks; “Any week” is how often it moved that way after any week end, the bar a \
-             signal must beat to add anything; a description of the past, not a forecast.",
+             its way over the next 13 weeks (“Any week”: after any week end, the bar to beat); a description of the \
+             past, not a forecast.",
         ),
     ];
     entries

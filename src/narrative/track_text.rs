@@ -375,7 +375,7 @@ const TOO_FEW: usize = 20;
 fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     let mut s = format!(
-        // The overlap caveat is the glossary's "Track record" entry (Data and Method).
+        // The overlap caveat is in Data and Method (the Score paragraph).
         "Every week end{since} by the score's reading, and what followed."
     );
     if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
