@@ -1449,8 +1449,8 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
     let word = c.lean.word().to_lowercase();
     let way = if c.lean == StanceKind::Long { "higher" } else { "lower" };
     let since = c.since.map(|d| format!(" since {}", chrono::Datelike::year(&d))).unwrap_or_default();
+    // A zero is said as a negation below ("did not see", "none of"), so k >= 1 here.
     let times = |k: usize| match k {
-        0 => "never".to_string(),
         1 => "once".to_string(),
         2 => "twice".to_string(),
         k => format!("{} times", count_word(k)),
@@ -3814,24 +3814,23 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
 /// no table has a row.
 fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -> Option<String> {
     let rows: Vec<&BaseRateRow> = rows.collect();
+    let against: Vec<String> =
+        rows.iter().filter(|r| r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
+    let n = rows.len();
+    let k = against.len();
     // Right more often than not but no better than any week (the "Any week" column): said after
     // the main sentence, so "only one was mostly wrong" does not read as seven edges (review).
     let m = rows.iter().filter(|r| r.no_better).count();
-    let k_against = rows.iter().filter(|r| r.contradicts).count();
-    let tail = match (m, k_against) {
+    let tail = match (m, k) {
         (0, _) => String::new(),
         // The main sentence named the ones that went their way ("three went their way"): of those.
-        (m, k) if k >= 4 && k < rows.len() => {
+        (m, k) if k >= 4 && k < n => {
             format!(" {} of those did no better than any week.", capitalise(&count_word(m)))
         }
         (m, 0) => format!(" {} of them did no better than any week.", capitalise(&count_word(m))),
         (1, _) => " One other did no better than any week.".to_string(),
         (m, _) => format!(" {} others did no better than any week.", capitalise(&count_word(m))),
     };
-    let against: Vec<String> =
-        rows.iter().filter(|r| r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
-    let n = rows.len();
-    let k = against.len();
     let s = &v.symbol;
     let of_n = if n == 1 {
         "Of the one signal in the tables".to_string()
