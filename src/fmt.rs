@@ -75,6 +75,24 @@ pub fn pct_abs(x: f64) -> String {
     }
 }
 
+/// A fraction as a signed percent at the text's precision ([`pct_abs`]: 1 dp, 0 dp from 10%):
+/// −0.1253 → "−13%", 0.051 → "+5.1%". A chart label that prints a change the text also states
+/// uses this, so one change reads as one figure ("two-year change −13%" beside "lagged SPY by
+/// 13%", never "−12.5%" beside "13%").
+pub fn pct_change(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let body = pct_abs(x);
+    if body.trim_end_matches('%').chars().all(|c| c == '0' || c == '.') {
+        body
+    } else if x < 0.0 {
+        format!("−{body}")
+    } else {
+        format!("+{body}")
+    }
+}
+
 /// A price, 2 dp, U+2212 minus before any negative; "n/a" when not finite.
 pub fn price(x: f64) -> String {
     if x.is_finite() {
@@ -163,6 +181,19 @@ mod tests {
         assert_eq!(pct_abs(-0.128), "13%");
         assert_eq!(price(-0.001), "−0.00");
         assert_eq!(fixed(-1.5, 2), "−1.50");
+    }
+
+    #[test]
+    fn a_change_prints_with_the_texts_digits() {
+        // The brief's case: the chart printed −12.5%, the text 12% (now 13% both, rounded once).
+        assert_eq!(pct_change(-0.1253), "−13%");
+        assert_eq!(pct_change(0.051), "+5.1%");
+        assert_eq!(pct_change(0.0), "0.0%");
+        for i in -400..400 {
+            let x = i as f64 * 0.00137;
+            let s = pct_change(x);
+            assert_eq!(s.trim_start_matches(['−', '+']), pct_abs(x), "{x}");
+        }
     }
 
     #[test]

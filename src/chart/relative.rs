@@ -128,7 +128,7 @@ impl Scene for RelScene {
                 pen.line(&[(xa, yt + pen.px(4.0)), (xa, yt + pen.px(12.0))], col, 1)?;
                 pen.line(&[(xb, yt + pen.px(4.0)), (xb, yt + pen.px(12.0))], col, 1)?;
                 pen.label(
-                    &format!("two-year change {}", crate::fmt::pct(chg)),
+                    &format!("two-year change {}", crate::fmt::pct_change(chg)),
                     ((xa + xb) / 2, yt + pen.px(12.0)),
                     fs,
                     col,

@@ -113,6 +113,9 @@ pub struct BaseRateRow {
     /// True when it went its way no more often than any week end did (the "Any week" share):
     /// right more often than not, but no better than the drift.
     pub no_better: bool,
+    /// True when it went its way less often than any week end did (both as printed): the one
+    /// fact behind "only" before its count.
+    pub below_any_week: bool,
 }
 
 /// One invalidation level as the note prints it.
@@ -153,6 +156,9 @@ pub struct Narrative {
     pub title_has_symbol: bool,
     /// The lead: 3 to 5 sentences.
     pub lead: Vec<String>,
+    /// True when the lead gives the score's rank sentence (the track section then leaves its
+    /// own rank line out): a fact the lead sets, not a search of its words.
+    pub lead_has_rank_sentence: bool,
     /// Where price stands: highs, lows, averages, returns against the benchmark.
     pub context: Vec<String>,
     /// The relative-strength read, in the pair's words.
@@ -305,7 +311,8 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "Momentum (MACD histogram)",
             "the gap between a fast and a slow moving average of price, less its own average of recent bars: above zero and \
              rising, upside momentum is building; below zero and falling, downside momentum is. The weekly chart reads \
-             three settings (fast 6/13/5, standard 12/26/9, slow 24/52/18 weeks), the 3-day chart the standard one.",
+             three settings, its short-, medium- and long-term measures (6/13/5, 12/26/9 and 24/52/18 weeks), the \
+             3-day chart the medium-term one.",
         ),
         (
             &["RSI"],
@@ -321,6 +328,9 @@ pub fn glossary(body: &str) -> Vec<Term> {
              past, not a forecast.",
         ),
     ];
+    // A body that cites both a closing high and a swing high says how they differ, once (review:
+    // "52-week closing high" beside "swing high 305.18").
+    let both_highs = has(&["closing high"]) && has(&["swing high"]);
     entries
         .iter()
         .filter(|(keys, _, _)| has(keys))
@@ -328,6 +338,15 @@ pub fn glossary(body: &str) -> Vec<Term> {
         .map(|(_, t, m)| Term {
             term: (*t).to_string(),
             meaning: m
+                .replace(
+                    "between the two.",
+                    if both_highs {
+                        "between the two. A closing high is a different figure: the highest close, while a swing \
+                         high is a day's high, so the two can differ."
+                    } else {
+                        "between the two."
+                    },
+                )
                 .replace("RANK_BANDS", &track_text::rank_bands())
                 // D1's zone-level bounds, from the signal's own constants.
                 .replace("ZONE_AGE", &crate::signals::weekly::ZONE_MAX_AGE_WEEKS.to_string())
@@ -418,7 +437,7 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         // (QQQ against SPY) "13-week trend" named a figure the note reports elsewhere while
         // listing this signal as not assessed; no size words for such a pair.
         Some(S::RsCapLadderRotation) if v.size_pair => "Rotation between company sizes".into(),
-        Some(S::RsCapLadderRotation) => "Rotation through a mid-cap rung".into(),
+        Some(S::RsCapLadderRotation) => "Rotation through mid caps".into(),
         Some(S::RsLargeCapWaveComplete) => format!("{} momentum against {bench}", v.symbol),
         // The macro rows are named by what they measure, so "| up" and "| down" both read.
         Some(S::MacroRateCutExpectations) => "2-year yield against fed funds".into(),
@@ -581,13 +600,53 @@ struct LeadReason {
     text: String,
     /// Earlier cases that went the signal's way, and all earlier cases, when that history runs
     /// against it.
-    against: Option<(usize, usize)>,
+    against: Option<Against>,
+}
+
+/// A signal's earlier cases that went its way, out of all its cases, when that history runs
+/// against it; `only` when that share is below the base-rate table's "Any week" share for the
+/// row (compared as printed), the one fact behind the word "only" before the count.
+#[derive(Debug, Clone, Copy)]
+struct Against {
+    went: usize,
+    n: usize,
+    only: bool,
+}
+
+impl std::fmt::Display for Against {
+    /// "only 3 of 12" below the "Any week" share; "15 of 43" otherwise.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{} of {}", if self.only { "only " } else { "" }, self.went, self.n)
+    }
+}
+
+/// True when `went` of `n` earlier cases is below the share of all week ends that moved the
+/// signal's way (the base-rate table's "Any week" column), both as printed (whole percents):
+/// only then is "only" said before the count. False without a track record to compare with.
+fn below_any_week(a: &Analysis, b: &BaseRate, went: usize, n: usize) -> bool {
+    let up = b.state == State::Bullish;
+    let Some(p) = all_weeks_share(a, b.measure).map(|p| if up { p } else { 1.0 - p }) else {
+        return false;
+    };
+    n > 0 && (100.0 * went as f64 / n as f64).round() < (100.0 * p).round()
+}
+
+/// Counts said together ("after only 3 of 12 and 8 of 39 earlier cases"): one "only" before the
+/// list when every count is below its "Any week" share, else none (an "only" before the first
+/// of a list reads as covering all of it).
+fn against_list(items: &[Against]) -> String {
+    let counts: Vec<String> = items.iter().map(|x| format!("{} of {}", x.went, x.n)).collect();
+    if items.iter().all(|x| x.only) {
+        format!("only {}", and_list(&counts))
+    } else {
+        and_list(&counts)
+    }
 }
 
 impl std::fmt::Display for LeadReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.against {
-            Some((went, n)) => write!(f, "{} (only {went} of {n} earlier cases went its way)", self.text),
+            Some(x) => write!(f, "{} ({x} earlier cases went its way)", self.text),
             None => f.write_str(&self.text),
         }
     }
@@ -595,7 +654,14 @@ impl std::fmt::Display for LeadReason {
 
 fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> {
     let text = reason(a, v, r)?;
-    Some(LeadReason { text, against: history_against(a, r).map(|(_, went, n)| (went, n)) })
+    Some(LeadReason {
+        text,
+        against: history_against(a, r).map(|(b, went, n)| Against {
+            went,
+            n,
+            only: below_any_week(a, b, went, n),
+        }),
+    })
 }
 
 /// What followed a broken level's earlier breaks when that history runs the other way, in the
@@ -608,10 +674,12 @@ fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     if r.state != want {
         return None;
     }
-    let (_, went, n) = history_against(a, r)?;
+    let (b, went, n) = history_against(a, r)?;
     // The base-rate table's framing ("went its way … of …"), one count in both places (analyst
-    // review: "IWM was higher after 30 of 47" beside the table's "17 of 47").
-    Some(format!("it went its way after only {went} of {n} earlier ones"))
+    // review: "IWM was higher after 30 of 47" beside the table's "17 of 47"); "only" when below
+    // the row's "Any week" share.
+    let x = Against { went, n, only: below_any_week(a, b, went, n) };
+    Some(format!("it went its way after {x} earlier ones"))
 }
 
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
@@ -797,27 +865,46 @@ fn standing(l: &Invalidation, close: f64) -> Option<String> {
         let c = l.last_close.filter(|c| c.is_finite())?;
         // OBV is a running total: its millions are no level a reader acts on (signals.json keeps
         // them); the side of the line is what counts.
-        // A line that holds is "still" on its side ("holding (OBV still below the line)" for a
-        // short's line, which a rise above would break); one already crossed is "now" there.
+        // A line that holds is "still" on its side ("holding: OBV still under it" for a short's
+        // line, which a rise above would break: resistance, not support); one already crossed is
+        // "now" there.
         let when = if l.status == crate::signals::stance::LevelStatus::Holding { "still" } else { "now" };
-        let side = if c >= l.value { "above" } else { "below" };
-        return Some(format!("OBV {when} {side} the line"));
+        let side = if c >= l.value { "above" } else { "under" };
+        return Some(format!("OBV {when} {side} it"));
     }
     let c = Some(close).filter(|c| c.is_finite())?;
     Some(crate::fmt::level_from_close_words(c, l.value, "the close"))
 }
 
+/// The date a level broken by a close above was lost from above: the level was held before
+/// (the daily OBV support line OBV closed under, `t_b_date`; the 3-day zone bottom price closed
+/// under, `breakdown_date`). None for a level never held from above (a swing high), or one
+/// broken by a close below.
+fn lost_on(a: &Analysis, l: &Invalidation) -> Option<NaiveDate> {
+    if l.trigger != Trigger::CloseAbove {
+        return None;
+    }
+    let r = find(a, l.signal)?;
+    match l.signal {
+        ids::H2 => r.date("t_b_date"),
+        ids::E1 => r.num("zlo").filter(|z| price(*z) == price(l.value)).and(r.date("breakdown_date")),
+        _ => None,
+    }
+}
+
 /// The status of a level in words: "holding" or "triggered on 2026-08-18".
 ///
 /// Direction-aware: a level broken by a close below is "holding" while price stays above it; a
-/// level broken by a close above (a short's or a neutral note's upper level) is "not crossed"
-/// while price stays below it, so a line price has already broken is never called "holding".
-pub fn status_words(l: &Invalidation) -> String {
+/// level broken by a close above (a short's or a neutral note's upper level) is "not reclaimed"
+/// while price stays below it when it was held before (`lost`: the date it was lost, a fact,
+/// [`lost_on`]) and "not crossed" when it never was, so a line price has already broken is never
+/// called "holding".
+pub fn status_words(l: &Invalidation, lost: Option<NaiveDate>) -> String {
     match (l.status, l.triggered_on) {
-        // A broken OBV line OBV stays under was lost: "not reclaimed". A price level above the
-        // close may never have been held (a swing high): "not crossed" (review: "not reclaimed"
-        // for 302.72, a high price never closed above).
-        (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove && l.basis == "OBV" => {
+        // A line lost from above that stays lost: "not reclaimed". A price level above the close
+        // that was never held (a swing high): "not crossed" (review: "not reclaimed" for 302.72,
+        // a high price never closed above).
+        (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove && lost.is_some() => {
             "not reclaimed".into()
         }
         (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove => "not crossed".into(),
@@ -848,6 +935,7 @@ fn level_line(
     held: Option<(StanceKind, &Invalidation)>,
     close: f64,
     broke: Option<NaiveDate>,
+    lost: Option<NaiveDate>,
 ) -> LevelLine {
     let mut on = breaks_on(l);
     if neutral {
@@ -863,9 +951,13 @@ fn level_line(
         (false, StanceKind::Short, LevelStatus::Holding) if l.trigger == Trigger::CloseAbove => {
             "holding".to_string()
         }
-        _ => status_words(l),
+        _ => status_words(l, lost),
     };
+    // A price level's distance in brackets; an OBV line's side after a colon ("holding: OBV
+    // still under it"), read for the side the line guards.
+    let obv = l.basis == InvalidationBasis::Obv;
     let status = match standing(l, close) {
+        Some(s) if obv => format!("{words}: {s}"),
         Some(s) => format!("{words} ({s})"),
         None => words,
     };
@@ -881,7 +973,9 @@ fn level_line(
             },
             b.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
             idea.word().to_lowercase(),
-            standing(l, close).map(|s| format!(" ({s})")).unwrap_or_default()
+            standing(l, close)
+                .map(|s| if obv { format!(": {s}") } else { format!(" ({s})") })
+                .unwrap_or_default()
         ),
         None => status,
     };
@@ -1063,7 +1157,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         }
     };
 
-    let lead = lead(a, &v, &ctx);
+    let (lead, lead_has_rank_sentence) = lead(a, &v, &ctx);
     let (thesis, thesis_absent) = thesis(a, &v);
     // A thesis sentence the lead already says word for word is not said twice (the note's
     // length: each fact once; the lead keeps it as a reason).
@@ -1187,6 +1281,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         title,
         title_has_symbol,
         lead,
+        lead_has_rank_sentence,
         context: ctx.sentences(&v),
         thesis,
         thesis_absent,
@@ -1207,7 +1302,14 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     w.broken.iter().map(move |b| (w.idea, b)).find(|(_, b)| b.signal == l.signal)
                 });
                 let broke = find(a, ids::H2).and_then(|r| r.date("t_b_date"));
-                let mut line = level_line(l, st.stance == StanceKind::Neutral, held, as_of_close(a), broke);
+                let mut line = level_line(
+                    l,
+                    st.stance == StanceKind::Neutral,
+                    held,
+                    as_of_close(a),
+                    broke,
+                    lost_on(a, l),
+                );
                 if let Some(z) = zone_top_note(a, l) {
                     line.level = format!("{} ({z})", line.level);
                 }
@@ -1419,6 +1521,16 @@ fn from_close(a: &Analysis, l: &Invalidation) -> String {
 /// The lead's reasons as one list, a repeated leading "price" said once ("price has reclaimed
 /// the weekly squeeze zone and is well above …").
 fn and_reasons(items: &[LeadReason]) -> String {
+    match and_reasons_parts(items) {
+        (list, Some(counts)) => format!("{list}, though each went its way after {counts} earlier cases"),
+        (list, None) => list,
+    }
+}
+
+/// [`and_reasons`] in its two parts: the reasons, and (when every reason's own record runs
+/// against it) the merged counts ("only 16 of 51, 11 of 37 and 19 of 45"), so a sentence too
+/// long for the lead can say the counts in a sentence of their own.
+fn and_reasons_parts(items: &[LeadReason]) -> (String, Option<String>) {
     // When every reason's own record runs against it, the counts are said once, at the end
     // ("…, though each went its way after only 16 of 51, 11 of 37 and 19 of 45 earlier cases"),
     // not as a parenthesis after each.
@@ -1432,11 +1544,106 @@ fn and_reasons(items: &[LeadReason]) -> String {
     }
     let list = and_list(&out);
     if merged {
-        let counts: Vec<String> =
-            items.iter().filter_map(|r| r.against).map(|(went, n)| format!("{went} of {n}")).collect();
-        format!("{list}, though each went its way after only {} earlier cases", and_list(&counts))
+        let counts: Vec<Against> = items.iter().filter_map(|r| r.against).collect();
+        (list, Some(against_list(&counts)))
     } else {
-        list
+        (list, None)
+    }
+}
+
+/// The track table's outright record when it runs against a long or short idea, as a clause:
+/// for a long, the score's short readings saw the instrument higher 13 weeks later more often
+/// than neutral ones did (a low score went with rises); for a short, its long readings less
+/// often. Compared as the table prints the shares (whole percents); None with too few opposite
+/// readings to read (the table's "too few to judge") or when the record does not run against.
+fn outright_against(a: &Analysis, stance: StanceKind, s: &str) -> Option<String> {
+    let h = a.track_record.as_ref()?.horizons.iter().find(|h| h.weeks == crate::history::CITED_WEEKS)?;
+    let row = |k: StanceKind| h.by_stance.iter().find(|o| o.stance == k);
+    let pc = |x: f64| (100.0 * x).round();
+    let neutral = pc(row(StanceKind::Neutral)?.price.share_higher?);
+    let opp = match stance {
+        StanceKind::Long => StanceKind::Short,
+        StanceKind::Short => StanceKind::Long,
+        StanceKind::Neutral => return None,
+    };
+    let o = row(opp)?;
+    if o.price.count < track_text::TOO_FEW {
+        return None;
+    }
+    let x = pc(o.price.share_higher?);
+    let against = if stance == StanceKind::Long { x > neutral } else { x < neutral };
+    against.then(|| {
+        format!(
+            "outright, {} readings saw {s} higher {x:.0}% of the time, against {neutral:.0}% after neutral ones",
+            opp.word().to_lowercase()
+        )
+    })
+}
+
+/// The longest sentence the lead says, in words (review: a 60-word sentence on 2020-03-20).
+pub const LEAD_SENTENCE_MAX_WORDS: usize = 35;
+
+/// The most sentences the lead says.
+const LEAD_MAX_SENTENCES: usize = 5;
+
+fn word_count(t: &str) -> usize {
+    t.split_whitespace().count()
+}
+
+/// The sentences of a text: split after a full stop, question or exclamation mark followed by a
+/// space and a capital letter (the note's sentences; a decimal point or "2.5" never splits).
+pub fn sentences_of(t: &str) -> Vec<&str> {
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in t.char_indices() {
+        if matches!(c, '.' | '?' | '!')
+            && b.get(i + 1) == Some(&b' ')
+            && t[i + 2..].chars().next().is_some_and(|x| x.is_uppercase())
+        {
+            out.push(&t[start..=i]);
+            start = i + 2;
+        }
+    }
+    if start < t.len() {
+        out.push(&t[start..]);
+    }
+    out
+}
+
+/// Splits a lead sentence longer than [`LEAD_SENTENCE_MAX_WORDS`] at a semicolon outside
+/// brackets (the one nearest its middle), while the lead stays within its five sentences: "For
+/// a short: …; for a long: …." reads as two sentences. A sentence with no such semicolon stays.
+fn split_long_sentences(out: &mut [String]) {
+    let total = |out: &[String]| out.iter().map(|t| sentences_of(t).len()).sum::<usize>();
+    for i in 0..out.len() {
+        loop {
+            if total(out) >= LEAD_MAX_SENTENCES {
+                return;
+            }
+            let t = out[i].clone();
+            let Some(long) = sentences_of(&t).into_iter().find(|s| word_count(s) > LEAD_SENTENCE_MAX_WORDS)
+            else {
+                break;
+            };
+            // Semicolons outside brackets, by byte offset in the sentence.
+            let mut depth = 0i32;
+            let mut cuts = Vec::new();
+            for (j, c) in long.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    ';' if depth == 0 && long[j + 1..].starts_with(' ') => cuts.push(j),
+                    _ => {}
+                }
+            }
+            let half = word_count(long) / 2;
+            let Some(cut) = cuts.into_iter().min_by_key(|j| word_count(&long[..*j]).abs_diff(half)) else {
+                break;
+            };
+            let split = format!("{}. {}", &long[..cut], capitalise(&long[cut + 2..]));
+            out[i] = t.replacen(long, &split, 1);
+        }
     }
 }
 
@@ -1489,9 +1696,14 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
     }
 }
 
-fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
+/// The lead's sentences, and whether one of them is the score's rank sentence
+/// ([`track_text::rank_sentence`]).
+fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
     let st = &a.stance;
     let mut out = Vec::new();
+    // The rank sentence as pushed, when it is: whether it survives the lead's length cut is
+    // checked at the end.
+    let mut rank_said: Option<String> = None;
     let reasons = |dir: f64, k: usize| -> Vec<LeadReason> {
         strongest(a, dir, k).into_iter().filter_map(|r| lead_reason(a, v, r)).collect()
     };
@@ -1515,7 +1727,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             if why.is_empty() {
                 out.push(format!("{idea}."));
             } else {
-                out.push(format!("{idea}: {}.", and_reasons(&why)));
+                // The reasons' merged counts in a sentence of their own when one sentence would
+                // run past the lead's longest.
+                let one = format!("{idea}: {}.", and_reasons(&why));
+                out.push(match and_reasons_parts(&why) {
+                    (list, Some(counts)) if word_count(&one) > LEAD_SENTENCE_MAX_WORDS => {
+                        format!("{idea}: {list}. Each went its way after {counts} earlier cases.")
+                    }
+                    _ => one,
+                });
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
@@ -1527,20 +1747,29 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 Some(l) if record_against => out.push(format!("It is wrong on {}.", level_phrase_in(a, l))),
                 // One close: the distance is measured from the as-of close; a stop within one
                 // daily average range is called tight.
-                Some(l) => out.push(format!(
-                    "It is wrong on {}, {} ({}){}.",
-                    level_phrase_in(a, l),
-                    from_close(a, l),
-                    price(as_of_close(a)),
-                    tight_stop(a, l)
-                        .map_or_else(String::new, |t| format!(": {}, so {} could trigger it", t.words(a), t.bar))
-                )),
+                Some(l) => {
+                    let base =
+                        format!("It is wrong on {}, {} ({})", level_phrase_in(a, l), from_close(a, l), price(as_of_close(a)));
+                    out.push(match tight_stop(a, l) {
+                        Some(t) => {
+                            let one = format!("{base}: {}, so {} could trigger it.", t.words(a), t.bar);
+                            // Too long for one lead sentence: a semicolon the lead's splitter
+                            // may turn into a full stop ("… (238.34). That is a tight stop, …").
+                            if word_count(&one) > LEAD_SENTENCE_MAX_WORDS {
+                                format!("{base}; that is {}, so {} could trigger it.", t.words(a), t.bar)
+                            } else {
+                                one
+                            }
+                        }
+                        None => format!("{base}."),
+                    });
+                }
                 None if !mine.is_empty() => out.push(format!(
                     "Every level that would prove the {word} wrong has already triggered ({}): the idea rests on the score alone.",
                     and_list(
                         &mine
                             .iter()
-                            .map(|l| format!("{} {}", level_name(l), status_words(l)))
+                            .map(|l| format!("{} {}", level_name(l), status_words(l, lost_on(a, l))))
                             .collect::<Vec<_>>()
                     )
                 )),
@@ -1725,11 +1954,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
         // a long whose rank correlation was negative said only "too short to judge").
         if c.verdict == crate::signals::stance::RecordVerdict::TooFew {
             if let Some(e) = &edge {
-                out.push(track_text::rank_sentence(e, s, st.stance));
+                let against = outright_against(a, st.stance, s);
+                let t = track_text::rank_sentence_with(e, s, st.stance, against.as_deref());
+                rank_said = Some(t.clone());
+                out.push(t);
             }
         }
     } else if let Some(e) = edge {
-        let t = if st.stance == StanceKind::Neutral {
+        let rank = st.stance == StanceKind::Neutral;
+        let t = if rank {
             Some(track_text::rank_sentence(&e, s, st.stance))
         } else {
             track_text::own_track_sentence(&e, s, st.stance)
@@ -1749,6 +1982,9 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
                 t = format!("{}; conviction is low.", t.trim_end_matches('.'));
             }
+            if rank {
+                rank_said = Some(t.clone());
+            }
             if record_against {
                 // A record that ran the other way is said up front, right after the idea (with
                 // the record check off it cannot veto, but it must not be buried).
@@ -1765,7 +2001,9 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     }
     out.truncate(if verdict.is_some() { 4 } else { 5 });
     out.extend(verdict);
-    out
+    split_long_sentences(&mut out);
+    let has_rank = rank_said.is_some_and(|r| out.contains(&r));
+    (out, has_rank)
 }
 
 /// The relative-strength read in the pair's words; or why it is absent.
@@ -2061,17 +2299,29 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 (State::Bullish, _, _) => "Weekly momentum has turned up after a contraction".to_string(),
                 (State::Bearish, _, _) => {
                     let mut t = if ed >= 3 {
-                        "Weekly downside momentum is building on all three MACD settings"
+                        "Weekly downside momentum is building on its short-, medium- and long-term measures"
                             .to_string()
                     } else {
                         match expanding_down_names(r, ed, &macd) {
+                            // The MACD settings in plain words: fast, standard and slow are the
+                            // short-, medium- and long-term measures (review: "fast and standard
+                            // MACD settings" is jargon).
                             Some(names) => format!(
-                                "Weekly downside momentum is building on the {} MACD {}",
-                                and_list(&names),
-                                if names.len() == 1 { "setting" } else { "settings" }
+                                "Weekly downside momentum is building on its {} {}",
+                                and_list(
+                                    &names
+                                        .iter()
+                                        .map(|n| match n.as_str() {
+                                            "fast" => "short-term".to_string(),
+                                            "standard" => "medium-term".to_string(),
+                                            _ => "long-term".to_string(),
+                                        })
+                                        .collect::<Vec<_>>()
+                                ),
+                                if names.len() == 1 { "measure" } else { "measures" }
                             ),
                             None => format!(
-                                "Weekly downside momentum is building on {} of the three MACD settings (fast, standard, slow)",
+                                "Weekly downside momentum is building on {} of its three measures (short, medium and long term)",
                                 count_word(ed)
                             ),
                         }
@@ -2187,7 +2437,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
         Some(S::WkCompressionClusterReclaim) => d1_read(a, r),
         Some(S::D3HigherDipAbsorption) if r.branch == crate::signals::Branch::E2TooFewDips => {
             match r.date("window_start") {
-                Some(w) => format!("Too few 3-day dips since {} to judge dip buying.", date(w)),
+                Some(w) => {
+                    format!("Too few 3-day pullbacks since {} to tell whether dips get bought.", date(w))
+                }
                 _ => plain_words(&r.sentence),
             }
         }
@@ -2691,13 +2943,23 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
         return format!("That rebound {gave}{back}.");
     }
     if falling {
+        // One rebound is named by its top: the highest daily close from the window's start to
+        // its dip's low (review: "the rebound was sold" without saying which).
+        let one = if k == 1 {
+            rebound_top(a, r).map_or_else(
+                || "the rebound".to_string(),
+                |(d, c)| format!("the rebound to a close of {} ({})", price(c), date(d)),
+            )
+        } else {
+            String::new()
+        };
         let verdict = match r.state {
-            State::Bullish if k == 1 => "the rebound held up",
-            State::Bullish => "rebounds held up",
-            State::Bearish if k == 1 => "the rebound was sold",
-            State::Bearish => "rebounds were sold",
-            _ if k == 1 => "the rebound was partly given back",
-            _ => "rebounds were partly given back",
+            State::Bullish if k == 1 => format!("{one} held up"),
+            State::Bullish => "rebounds held up".into(),
+            State::Bearish if k == 1 => format!("{one} was sold"),
+            State::Bearish => "rebounds were sold".into(),
+            _ if k == 1 => format!("{one} was partly given back"),
+            _ => "rebounds were partly given back".into(),
         };
         let gave = match (k, avg > 1.0) {
             (1, true) => "it was given back in full and more".to_string(),
@@ -2724,11 +2986,30 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     } else {
         format!("{:.0}% of the advance", avg * 100.0)
     };
+    // One dip is "the one dip", in the singular (review: "pullbacks have been deep: one dip").
+    if k == 1 {
+        return format!("{head}, the one dip was {verdict}: it gave back {gave}{back}.");
+    }
     format!(
-        "{head}, pullbacks have been {verdict}: {} {} gave back {gave}{}{back}.",
-        count_word(k),
-        if k == 1 { "dip" } else { "dips" },
-        if k == 1 { "" } else { " on average" }
+        "{head}, pullbacks have been {verdict}: {} dips gave back {gave} on average{back}.",
+        count_word(k)
+    )
+}
+
+/// The top of the one rebound F3 judges: the highest daily close from the window's start
+/// (`from_date`) to the low of its dip (the last of `dip_dates`), with its date.
+fn rebound_top(a: &Analysis, r: &SignalResult) -> Option<(NaiveDate, f64)> {
+    let from = r.date("from_date")?;
+    let low = match r.ev("dip_dates")? {
+        crate::signals::Ev::Dates { v } => *v.last()?,
+        _ => return None,
+    };
+    a.daily.date.iter().zip(&a.daily.close).filter(|(d, c)| **d >= from && **d <= low && c.is_finite()).fold(
+        None,
+        |best: Option<(NaiveDate, f64)>, (d, c)| match best {
+            Some((_, b)) if b >= *c => best,
+            _ => Some((*d, *c)),
+        },
     )
 }
 
@@ -3146,7 +3427,7 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
         return d1_level(
             a,
             format!(
-            "{} has closed above the weekly squeeze-zone top ({}) {held}, {strong}: a reclaim, not a bounce.",
+            "{} has closed above the weekly squeeze-zone top ({}) {held}, {strong}: price has held above it.",
             a.dataset.instrument.symbol,
             price(top),
         ),
@@ -3205,7 +3486,7 @@ fn d1_level(a: &Analysis, mut t: String) -> String {
         t.push_str(&format!(
             " The zone top ({}) as a level for the long is {}.",
             price(l.value),
-            status_words(l)
+            status_words(l, None)
         ));
     }
     t
@@ -3508,18 +3789,16 @@ fn risk_history_caveat(a: &Analysis) -> String {
     if rows.is_empty() {
         return String::new();
     }
+    let counts: Vec<Against> =
+        rows.iter().map(|r| Against { went: r.went_its_way, n: r.cases, only: r.below_any_week }).collect();
     let names: Vec<String> = rows
         .iter()
-        .map(|r| {
-            format!("“{}” went its way after only {} of {} earlier cases", r.signal, r.went_its_way, r.cases)
-        })
+        .zip(&counts)
+        .map(|(r, x)| format!("“{}” went its way after {x} earlier cases", r.signal))
         .collect();
-    if let [x, y] = rows.as_slice() {
+    if rows.len() == 2 {
         // Both: the counts once, as the lead says them ("each went its way after only …").
-        return format!(
-            ", though each went its way after only {} of {} and {} of {} earlier cases",
-            x.went_its_way, x.cases, y.went_its_way, y.cases
-        );
+        return format!(", though each went its way after {} earlier cases", against_list(&counts));
     }
     format!(", though {}", and_list(&names))
 }
@@ -3842,7 +4121,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases.".into(),
         0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases.", count_word(n)),
         _ if k == n => format!(
-            "After most earlier cases of every signal in the tables, {s} moved the other way: they describe the chart, not the odds."
+            "After most earlier cases of every signal in the tables, {s} moved the other way: none of them has been a guide to the next 13 weeks."
         ),
         // "Mostly wrong" is the tables' own column (went its way in fewer than half the cases):
         // named once, without retelling what the column shows.
@@ -3901,6 +4180,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
         few: b.few,
         contradicts,
         no_better,
+        below_any_week: below_any_week(a, b, went, h.count),
     })
 }
 

@@ -234,10 +234,11 @@ pub fn stop_out_of_reach(e: &Extended) -> bool {
     e.close.is_finite() && e.close != 0.0 && (e.actionable_at / e.close - 1.0).abs() > REACH
 }
 
-/// "The score (−0.62) reads short, but there is no short here: the nearest level that would
-/// prove a short wrong, a 3-day close above … (160.78), is 55% above the last 3-day close …, 6.8
-/// times the average 3-day range, where a stop usually sits within three; a new, lower daily swing high
-/// would give a nearer one."
+/// "The score (−0.58) reads short, but there is no short here until a new, lower daily swing high
+/// gives a nearer stop. Its nearest stop, a 3-day close above the bottom of the 3-day
+/// consolidation zone (160.78), is 59% above the close (101.40): 6.8 average 3-day ranges, where
+/// a stop usually sits within three." Two sentences, so neither runs past the lead's 35 words
+/// (review: one 60-word sentence on 2020-03-20).
 fn far_words(e: &Extended, score: f64, word: &str) -> String {
     let l = &e.level;
     let tf = tf_words(l.basis);
@@ -245,11 +246,12 @@ fn far_words(e: &Extended, score: f64, word: &str) -> String {
         Trigger::CloseAbove => "a new, lower daily swing high",
         Trigger::CloseBelow => "a new, higher daily swing low",
     };
+    let (c, _) = e.as_of_close;
     format!(
-        "The score ({}) reads {word}, but there is no {word} here: the nearest level that would prove a {word} wrong, {}, is {}, {:.1} times the average {tf} range, where a stop usually sits within {}; {nearer} would give a nearer one.",
+        "The score ({}) reads {word}, but there is no {word} here until {nearer} gives a nearer stop. Its nearest stop, {}, is {}: {:.1} average {tf} ranges, where a stop usually sits within {}.",
         signed(score, 2),
         break_phrase(l),
-        distance(e),
+        crate::fmt::level_from_close_words(c, l.value, &format!("the close ({})", price(c))),
         e.atrs,
         super::count_word(MAX_STOP_ATR as usize),
     )

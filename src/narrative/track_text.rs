@@ -200,6 +200,13 @@ pub fn rank_bands() -> String {
 /// Plain words for a rank correlation: whether a higher score went with better outcomes, read
 /// from the one classification ([`TrackEdge::link`]).
 pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String {
+    rank_sentence_with(e, symbol, stance, None)
+}
+
+/// [`rank_sentence`], with `against` (a clause on the outright record that runs against the
+/// idea, "outright, short readings saw IWM higher 75% of the time, against 61% after neutral
+/// ones") in place of the "a description, not a forecast" tail.
+pub fn rank_sentence_with(e: &TrackEdge, symbol: &str, stance: StanceKind, against: Option<&str>) -> String {
     let what = match &e.versus {
         Some(b) => format!("{}-week outcomes for {symbol} against {b}", e.weeks),
         None => format!("{}-week outcomes for {symbol}", e.weeks),
@@ -216,6 +223,7 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
         RankLink::With => "a higher score has gone with better",
     };
     let tail = match (e.link, e.shown) {
+        _ if against.is_some() => against.map(|x| format!("; {x}")).unwrap_or_default(),
         (RankLink::Against | RankLink::WeakAgainst | RankLink::None, _) => {
             ": a description, not a forecast".to_string()
         }
@@ -370,7 +378,7 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
 }
 
 /// Stances seen at fewer week ends than this are named as too rare to judge.
-const TOO_FEW: usize = 20;
+pub const TOO_FEW: usize = 20;
 
 fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();

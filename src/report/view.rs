@@ -969,7 +969,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
 
     let narrative = crate::narrative::narrate(a);
     // The lead already gives the rank correlation in words: the track section does not repeat it.
-    let lead_has_rank = narrative.lead.iter().any(|t| t.contains("rank correlation"));
+    let lead_has_rank = narrative.lead_has_rank_sentence;
     let title_from_config = a.config.title.as_ref().is_some_and(|t| !t.trim().is_empty());
     let title = narrative.title.clone();
 

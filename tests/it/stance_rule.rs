@@ -245,8 +245,8 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
     let s = marketnote::narrative::stance_text::watch_sentence(w);
     assert!(
         // The close that would make it a trade is 34% away: the note says there is no short.
-        s.contains("times the average 3-day range, where a stop usually sits within three")
-            && s.contains("59% above the close of 2020-03-20 (101.40)")
+        s.contains("6.8 average 3-day ranges, where a stop usually sits within three")
+            && s.contains("59% above the close (101.40)")
             && !s.contains("103.87")
             && s.contains("there is no short here")
             && !s.contains("becomes a trade"),
