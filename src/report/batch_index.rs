@@ -140,7 +140,8 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<td>S&amp;P 500</td>"), "{html}");
-        assert!(html.contains("<span class=\"long\">LONG</span> (moderate)"), "{html}");
+        // The conviction in words (review: "NEUTRAL (low)" read as a code).
+        assert!(html.contains("<span class=\"long\">LONG</span>, moderate conviction"), "{html}");
         assert!(html.contains("<span class=\"flag\">risk_watch</span>"), "{html}");
         assert!(html.contains("<h2>Failed (1)</h2>"), "{html}");
         assert!(html.contains("1 ok, 1 failed · as of 2025-12-12"), "{html}");

@@ -1471,6 +1471,21 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         let a = marketnote::analyze_note(cfg, data, Some(d(date))).unwrap();
         let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
         let b = body(&md);
+        // Macro readings at the macro chart's two decimals (its badge: fmt::minus(v, 2)), never
+        // re-rounded to one in the text ("3.50%" on the chart, "3.5%" in the text).
+        let ev = |id: &str, k: &str| a.signals.iter().find(|r| r.id == id).and_then(|r| r.num(k));
+        let line = |key: &str| b.lines().find(|l| l.starts_with(key)).unwrap_or("").to_string();
+        if let Some(u) = ev("macro_growth_stabilising", "unrate") {
+            let g = line("- **Growth:**");
+            assert!(g.contains(&format!(": {}%", marketnote::fmt::minus(u, 2))), "{date}: {g}");
+        }
+        if let Some(c) = ev("macro_inflation_cooling", "yoy_c") {
+            let i = line("- **Inflation:**");
+            assert!(
+                i.contains(&format!("core CPI {}%", marketnote::fmt::signed(c * 100.0, 2))),
+                "{date}: {i}"
+            );
+        }
         let charts =
             marketnote::chart::render_all_svg(&a, marketnote::config::Theme::Light, &cfg.output.charts)
                 .unwrap();
