@@ -8,7 +8,9 @@
 //! flat areas), every Paeth residual of the run is 0, so the run is zeroed without computing
 //! the predictor. (With x = b and a = c the predictor p = a + b − c is b: |p − b| = 0 and
 //! |p − a| = |p − c|, so the Paeth choice is a when a = b, else b; either way x − pred = 0.)
-//! Elsewhere the residuals are computed exactly as the crate does. A unit test compares the
+//! Elsewhere the residuals are computed exactly as the crate does. A row equal to the row above
+//! is all zeros and is handed to the compressor as such ([`deflate`], fdeflate's compressor
+//! with that entry point and a faster zero scan, the same stream). A unit test compares the
 //! bytes with the crate's on a canvas with every kind of row.
 //!
 //! [`with_canvas`] lends an RGB buffer kept per thread, so the twelve canvases of a note (six
@@ -17,6 +19,8 @@
 
 use crate::error::{Error, Result};
 use std::cell::RefCell;
+
+mod deflate;
 
 /// Bytes per pixel (8-bit RGB).
 const BPP: usize = 3;
@@ -88,32 +92,35 @@ fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
 }
 
 /// Appends to `out` the zlib stream of the Paeth-filtered rows of `rgb` (`w` pixels a row), as
-/// the crate builds it with `Compression::Fast`.
+/// the crate builds it with `Compression::Fast`. A row equal to the row above filters to zeros
+/// (every residual is 0: x = b and a = c), so it goes to the compressor as a known zero line,
+/// neither filtered nor scanned ([`deflate::Fast::write_zero_line`], the same stream).
 fn idat_stream(rgb: &[u8], w: usize, h: usize, out: Vec<u8>) -> std::io::Result<Vec<u8>> {
     let row = w * BPP;
     let start = out.len();
-    let at_end = |v: Vec<u8>| {
-        let mut c = std::io::Cursor::new(v);
-        c.set_position(start as u64);
-        c
-    };
     let zeros = vec![0u8; row];
     let mut line = vec![0u8; row + 1];
     line[0] = 4; // Paeth
-    let mut z = fdeflate::Compressor::new(at_end(out))?;
+    let mut z = deflate::Fast::new(out);
     let mut prev: &[u8] = &zeros;
     for cur in rgb.chunks_exact(row) {
-        paeth_row(prev, cur, &mut line[1..]);
-        z.write_data(&line)?;
+        if cur == prev {
+            z.write_zero_line(4, row);
+        } else {
+            paeth_row(prev, cur, &mut line[1..]);
+            z.write_data(&line);
+        }
         prev = cur;
     }
-    let mut out = z.finish()?.into_inner();
+    let mut out = z.finish();
     if out.len() - start <= fdeflate::StoredOnlyCompressor::<()>::compressed_size((row + 1) * h) {
         return Ok(out);
     }
     // Stored blocks of the unfiltered rows when compressing would be larger (the crate's rule).
     out.truncate(start);
-    let mut z = fdeflate::StoredOnlyCompressor::new(at_end(out))?;
+    let mut c = std::io::Cursor::new(out);
+    c.set_position(start as u64);
+    let mut z = fdeflate::StoredOnlyCompressor::new(c)?;
     for cur in rgb.chunks_exact(row) {
         z.write_data(&[0])?;
         z.write_data(cur)?;
@@ -191,9 +198,14 @@ thread_local! {
 pub(crate) fn with_canvas<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
     let taken = CANVAS.with(|c| c.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).ok());
     let mut buf = taken.unwrap_or_default();
-    // Growing zeroes only the new tail; shrinking keeps the capacity.
-    buf.resize(len, 0);
-    let r = f(&mut buf);
+    // The buffer keeps the length of the largest canvas lent so far and a smaller canvas is its
+    // prefix: a note alternates wide and phone canvases on each thread, and shrinking the length
+    // then growing it back zeroed the tail again each time (~1.9 MB). Growing zeroes only the
+    // new tail.
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+    let r = f(&mut buf[..len]);
     CANVAS.with(|c| {
         if let Ok(mut slot) = c.try_borrow_mut() {
             if slot.capacity() < buf.capacity() {
@@ -307,7 +319,8 @@ mod tests {
         with_canvas(32, |b| assert!(b.len() == 32 && b.iter().all(|&x| x == 7)));
         with_canvas(128, |b| {
             assert_eq!(b.len(), 128);
-            assert!(b[..32].iter().all(|&x| x == 7) && b[32..].iter().all(|&x| x == 0));
+            // The first loan's 64 bytes, then the zeroed growth.
+            assert!(b[..64].iter().all(|&x| x == 7) && b[64..].iter().all(|&x| x == 0));
             // A nested loan is another buffer.
             with_canvas(16, |inner| assert!(inner.len() == 16 && inner.iter().all(|&x| x == 0)));
             // Shared as a stale canvas and finished with nothing drawn, it reads as zeros.

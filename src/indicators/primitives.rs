@@ -403,6 +403,9 @@ pub fn volume_profile(high: &[f64], low: &[f64], volume: &[f64], bins: usize) ->
         }
     };
     let mut hist = vec![0.0; bins];
+    // Bin edges, each computed once per call rather than once per bar and bin (the same values:
+    // bin k spans `lo + k * width` to `lo + (k + 1) * width`, the last bin ends at `hi`).
+    let edges: Vec<f64> = (0..=bins).map(|k| if k == bins { hi } else { lo + k as f64 * width }).collect();
     let mut total = 0.0;
     for i in 0..len {
         let v = volume[i];
@@ -416,9 +419,10 @@ pub fn volume_profile(high: &[f64], low: &[f64], volume: &[f64], bins: usize) ->
             hist[bin_of(l)] += v;
             continue;
         }
-        for (k, slot) in hist.iter_mut().enumerate().take(bin_of(h) + 1).skip(bin_of(l)) {
-            let b_lo = lo + k as f64 * width;
-            let b_hi = if k + 1 == bins { hi } else { lo + (k + 1) as f64 * width };
+        let k0 = bin_of(l);
+        let k1 = (bin_of(h) + 1).max(k0);
+        for (slot, e) in hist[k0..k1].iter_mut().zip(edges[k0..=k1].windows(2)) {
+            let (b_lo, b_hi) = (e[0], e[1]);
             let overlap = h.min(b_hi) - l.max(b_lo);
             if overlap > 0.0 {
                 *slot += v * overlap / range;

@@ -38,6 +38,13 @@ pub struct Precomputed {
     pub daily_vol_rank252: Vec<u32>,
     /// F1's level averages of daily closes (SMA 20, 50, 100, 200, EMA 21).
     pub daily_smas: [Vec<f64>; 5],
+    /// F1's volume profile (point of control, high-volume nodes) of the 252 sessions ending at
+    /// a leg's start session, filled as the signals ask for them.
+    pub daily_profiles252: ProfileMemo,
+    /// F4's average volume of the 50 sessions before each session (`daily::f4_avg50`).
+    pub daily_f4_avg50: Vec<f64>,
+    /// F4's highest high of the 20 sessions before each session (`daily::f4_hmax20`).
+    pub daily_f4_hmax20: Vec<f64>,
     /// ATR(14) of the weekly bars.
     pub weekly_atr14: Vec<f64>,
     /// Weekly pivot highs 2/2.
@@ -84,6 +91,44 @@ pub struct Precomputed {
     /// are plain (no vintages, releases in order, every value finite), so the observations known
     /// at a date are a prefix found by binary search (empty until [`Precomputed::with_macros`]).
     pub macro_plain: Vec<bool>,
+}
+
+/// A volume profile's point of control and high-volume nodes.
+pub type ProfileLevels = Option<(f64, Vec<f64>)>;
+
+/// Values of a causal function of one session index, kept once computed (shared by the walk's
+/// threads). F1 asks for the volume profile at its leg's start, and consecutive week ends mostly
+/// share that start: the profile at session s reads only sessions up to s, so the value kept
+/// from one week end is the one the next would compute (and two threads computing the same s at
+/// once compute the same value).
+#[derive(Default)]
+pub struct ProfileMemo(std::sync::Mutex<std::collections::HashMap<usize, ProfileLevels>>);
+
+impl ProfileMemo {
+    /// The value at `s`, from `f` the first time.
+    pub fn get_or(&self, s: usize, f: impl FnOnce() -> ProfileLevels) -> ProfileLevels {
+        if let Some(v) = self.0.lock().ok().and_then(|m| m.get(&s).cloned()) {
+            return v;
+        }
+        let v = f();
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(s, v.clone());
+        }
+        v
+    }
+}
+
+impl Clone for ProfileMemo {
+    fn clone(&self) -> Self {
+        ProfileMemo(std::sync::Mutex::new(self.0.lock().map(|m| m.clone()).unwrap_or_default()))
+    }
+}
+
+impl std::fmt::Debug for ProfileMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map(|m| m.len()).unwrap_or(0);
+        write!(f, "ProfileMemo({n} sessions)")
+    }
 }
 
 /// The instrument/benchmark weekly series the relative signals read, on the full bars: the
@@ -177,6 +222,8 @@ impl Precomputed {
             daily_obv_scan5: d.obv_scan5,
             daily_vol_rank252: d.vol_rank252,
             daily_smas: d.smas,
+            daily_f4_avg50: d.f4_avg50,
+            daily_f4_hmax20: d.f4_hmax20,
             ..pre
         }
     }
@@ -223,6 +270,8 @@ struct DailySeries {
     atr14: Vec<f64>,
     pivot_highs5: Vec<usize>,
     pivot_lows5: Vec<usize>,
+    f4_avg50: Vec<f64>,
+    f4_hmax20: Vec<f64>,
 }
 
 impl DailySeries {
@@ -249,7 +298,21 @@ impl DailySeries {
             },
             || rayon::join(|| pivot_highs(&daily.high, 5, 5, last), || pivot_lows(&daily.low, 5, 5, last)),
         );
-        DailySeries { obv, obv_scan5, vol_rank252, smas, atr14, pivot_highs5, pivot_lows5 }
+        let (f4_avg50, f4_hmax20) = rayon::join(
+            || (0..daily.len()).map(|d| super::daily::f4_avg50(&daily.volume, d)).collect(),
+            || (0..daily.len()).map(|d| super::daily::f4_hmax20(&daily.high, d)).collect(),
+        );
+        DailySeries {
+            obv,
+            obv_scan5,
+            vol_rank252,
+            smas,
+            atr14,
+            pivot_highs5,
+            pivot_lows5,
+            f4_avg50,
+            f4_hmax20,
+        }
     }
 }
 

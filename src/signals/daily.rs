@@ -203,12 +203,21 @@ fn crossed(input: &SignalInput, lg: &Leg, a_s: f64, smas: &[&[f64]; 5]) -> Cross
             raw.push((v, *name));
         }
     }
-    let from = (s + 1).saturating_sub(252);
-    let vols: Vec<f64> = b.volume[from..=s].iter().map(|&v| if vol_ok(v) { v } else { 0.0 }).collect();
-    if let Some(p) = volume_profile(&b.high[from..=s], &b.low[from..=s], &vols, 50) {
-        raw.push((p.poc, LevelSource::VolumePoc));
-        for h in p.hvn {
-            if (h - p.poc).abs() > 1e-12 {
+    // The volume profile of the 252 sessions to s (causal: read once per leg start from the
+    // walk's memo, as consecutive week ends mostly share their leg's start).
+    let profile = || {
+        let from = (s + 1).saturating_sub(252);
+        let vols: Vec<f64> = b.volume[from..=s].iter().map(|&v| if vol_ok(v) { v } else { 0.0 }).collect();
+        volume_profile(&b.high[from..=s], &b.low[from..=s], &vols, 50).map(|p| (p.poc, p.hvn))
+    };
+    let profile = match input.pre {
+        Some(p) => p.daily_profiles252.get_or(s, profile),
+        None => profile(),
+    };
+    if let Some((poc, hvn)) = profile {
+        raw.push((poc, LevelSource::VolumePoc));
+        for h in hvn {
+            if (h - poc).abs() > 1e-12 {
                 raw.push((h, LevelSource::Hvn));
             }
         }
@@ -545,6 +554,26 @@ const F4: &str = crate::signals::catalog::SignalId::D1NoDistribution.as_str();
 const F4_CLAIM: &str = "no signs of distribution";
 
 #[inline(never)]
+/// F4's average volume of the 50 sessions before `d` (valid volumes only; NaN if none, or if
+/// `d < 50`).
+pub(super) fn f4_avg50(v: &[f64], d: usize) -> f64 {
+    let Some(w) = d.checked_sub(50).and_then(|a| v.get(a..d)) else { return f64::NAN };
+    let (sum, cnt) = w.iter().filter(|x| vol_ok(**x)).fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
+    if cnt == 0 {
+        f64::NAN
+    } else {
+        sum / cnt as f64
+    }
+}
+
+/// F4's highest high of the 20 sessions before `d` (NaN if `d < 20`).
+pub(super) fn f4_hmax20(h: &[f64], d: usize) -> f64 {
+    match d.checked_sub(20).and_then(|a| h.get(a..d)) {
+        Some(w) => w.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        None => f64::NAN,
+    }
+}
+
 fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     let b = input.daily;
     let tf = Timeframe::Daily;
@@ -562,12 +591,11 @@ fn f4_no_distribution(input: &SignalInput) -> SignalResult {
     let w0 = t - 24;
     let mut dd = Vec::new();
     let mut hvr = Vec::new();
+    // Both per-session values read only sessions before d: the walk reads them precomputed.
+    let pre = |f: fn(&cache::Precomputed) -> &[f64], d: usize| input.pre.and_then(|p| f(p).get(d).copied());
     for d in w0..=t {
         let ret = c[d] / c[d - 1] - 1.0;
-        // The average volume of the 50 sessions before d.
-        let (sum, cnt) =
-            v[d - 50..d].iter().filter(|x| vol_ok(**x)).fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
-        let avg = if cnt == 0 { f64::NAN } else { sum / cnt as f64 };
+        let avg = pre(|p| &p.daily_f4_avg50, d).unwrap_or_else(|| f4_avg50(v, d));
         // A distribution day is a decline on heavier volume than the day before AND than usual
         // (its 50-session average): "higher than yesterday" alone holds on about half of all down
         // days, which made the signal bearish on most week ends (docs/signal-stats.md).
@@ -584,7 +612,7 @@ fn f4_no_distribution(input: &SignalInput) -> SignalResult {
             }
         }
         // High-volume reversal against the same average.
-        let hmax = h[d - 20..d].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let hmax = pre(|p| &p.daily_f4_hmax20, d).unwrap_or_else(|| f4_hmax20(h, d));
         if vol_ok(v[d])
             && v[d] >= 1.5 * avg
             && h[d] >= hmax

@@ -386,10 +386,18 @@ fn e3(input: &SignalInput, b: BarsView<'_>) -> SignalResult {
     let recon = &input.params.reconstitution_days;
     let mut events = Vec::new();
     let window = if state == State::Neutral && super::quiet() { t + 1..=t } else { t + 1 - 30..=t };
+    // Bar i's sessions end where bar i + 1's start: each search is done once.
+    let mut last_to: Option<(usize, usize)> = None;
     for i in window {
-        let lo = if i > 0 { b.date[i - 1] } else { b.date[i] - Duration::days(7) };
-        let from = dd.partition_point(|d| *d <= lo);
+        let from = match last_to {
+            Some((j, to)) if j + 1 == i => to,
+            _ => {
+                let lo = if i > 0 { b.date[i - 1] } else { b.date[i] - Duration::days(7) };
+                dd.partition_point(|d| *d <= lo)
+            }
+        };
         let to = dd.partition_point(|d| *d <= b.date[i]);
+        last_to = Some((i, to));
         if (from..to).any(|k| event_day(dd[k], k.checked_sub(1).map(|q| dd[q]), recon)) {
             events.push(i);
         }

@@ -444,12 +444,17 @@ fn first_anchor(input: &SignalInput) -> Option<(usize, bool)> {
     argmin(t.saturating_sub(156), t - D2_MIN_SPAN).map(|a| (a, true))
 }
 
+/// What [`anchored`] finds: the anchor, the last bar, whether the anchor was chosen
+/// automatically, the mean volume and the undercut prior anchor (for [`push_prior_anchor`], so
+/// the anchor is found once per signal).
+type Anchored = (usize, usize, bool, f64, Option<usize>);
+
 /// Checks the anchor and the volume in [a, t]; Err is the unavailable result.
 fn anchored(
     input: &SignalInput,
     id: &'static str,
     claim: &'static str,
-) -> Result<(usize, usize, bool, f64), Box<SignalResult>> {
+) -> Result<Anchored, Box<SignalResult>> {
     let w = input.weekly;
     let n = w.len();
     let Some((a, auto, prior)) = anchor(input) else {
@@ -479,13 +484,13 @@ fn anchored(
     let Some(mean_v) = mean_vol(&w.volume, a, t) else {
         return Err(not_assessed(id, claim, w, t, Unavailable::VolumeGaps));
     };
-    Ok((a, t, auto, mean_v))
+    Ok((a, t, auto, mean_v, prior))
 }
 
 /// D2 `wk_volume_accumulation`.
 #[inline(never)]
 pub(crate) fn d2(input: &SignalInput) -> SignalResult {
-    let (a, t, auto, mean_v) = match anchored(input, D2, D2_CLAIM) {
+    let (a, t, auto, mean_v, prior) = match anchored(input, D2, D2_CLAIM) {
         Ok(x) => x,
         Err(r) => return *r,
     };
@@ -550,7 +555,7 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
     if auto {
         res.flags.push(Flag::AnchorAuto);
     }
-    push_prior_anchor(&mut res, input);
+    push_prior_anchor(&mut res, input, prior);
 
     if obv_rel > 0.0 && obv_slope > 0.0 && udv >= 1.10 && persist >= 0.55 {
         let s = 0.3 * p::ramp(udv, 1.0, 1.5)
@@ -570,9 +575,9 @@ pub(crate) fn d2(input: &SignalInput) -> SignalResult {
 const H_ATR: [&str; 3] = ["h1_atr", "h2_atr", "h3_atr"];
 
 /// When a later weekly low undercut the configured or automatic anchor: flag `re_anchored` and
-/// evidence `prior_anchor_date`, `prior_anchor_low` (the undercut low).
-fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput) {
-    if let Some((_, _, Some(old))) = anchor(input) {
+/// evidence `prior_anchor_date`, `prior_anchor_low` (the undercut low, from [`anchored`]).
+fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput, prior: Option<usize>) {
+    if let Some(old) = prior {
         let w = input.weekly;
         res.flags.push(Flag::ReAnchored);
         res.push("prior_anchor_date", Ev::Date { v: w.date[old] });
@@ -583,7 +588,7 @@ fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput) {
 /// D3 `wk_volume_trendline_support`.
 #[inline(never)]
 pub(crate) fn d3(input: &SignalInput) -> SignalResult {
-    let (a, t, _auto, mean_v) = match anchored(input, D3, D3_CLAIM) {
+    let (a, t, _auto, mean_v, prior) = match anchored(input, D3, D3_CLAIM) {
         Ok(x) => x,
         Err(r) => return *r,
     };
@@ -641,7 +646,7 @@ pub(crate) fn d3(input: &SignalInput) -> SignalResult {
             res.push("break_date", Ev::Date { v: w.date[b] });
         }
     }
-    push_prior_anchor(&mut res, input);
+    push_prior_anchor(&mut res, input, prior);
 
     if n < 2 {
         res.flags.push(Flag::TooFewPullbacks);
