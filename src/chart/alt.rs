@@ -256,47 +256,49 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     )
 }
 
-/// Alt text of the macro small multiples.
+/// Alt text of the macro small multiples, short (review 15: about 120 words, each reading said
+/// per series): each series' latest value and its recent change, and each signal's reading once,
+/// after the series it reads (fed funds and the 2-year; CPI and core CPI). A series no signal
+/// assesses gives its value only; why it is not assessed is in the note's Data and Method.
 pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
-    // One signal reads several series (fed funds and the 2-year; CPI and core CPI): its reading
-    // is given in full once, under the first series it reads, and later ones point back to it.
-    let mut said: Vec<(String, String)> = Vec::new();
-    let mut reading_of = |c: &super::macro_panel::MacroCell| -> String {
-        let w = c.verdict.words();
-        if c.verdict.signal.is_none() {
-            return w;
-        }
-        match said.iter().find(|(s, _)| *s == w) {
-            Some((_, first)) => format!("same signal reading as {first}"),
-            None => {
-                said.push((w.clone(), c.label.clone()));
-                w
-            }
-        }
+    // A label's head: "Fed funds rate (monthly average)" → "Fed funds rate".
+    let short = |l: &str| l.split(" (").next().unwrap_or(l).trim().to_string();
+    let assessed = |c: &super::macro_panel::MacroCell| {
+        c.verdict.signal.is_some() && c.verdict.reading() != super::macro_panel::Reading::NotAssessed
     };
-    let items: Vec<String> = sc
-        .cells
-        .iter()
-        .map(|c| match c.pts.last() {
-            Some((d, v)) => {
-                let first = c.pts.first().map_or(*d, |p| p.0);
-                let change =
-                    c.recent.as_ref().map(|r| format!(", {}", r.words(c.suffix))).unwrap_or_default();
-                format!(
-                    "{} {v:.2}{} ({}, shown from {}{change}; {})",
-                    c.label,
-                    c.suffix,
-                    d.format("%b %Y"),
-                    first.format("%b %Y"),
-                    reading_of(c)
-                )
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &sc.cells {
+        let item = match c.pts.last() {
+            Some((_, v)) => {
+                // The usual window (three months) is said once, up front; another is said
+                // with its change ("over four weeks", "over 6 months").
+                let change = c
+                    .recent
+                    .as_ref()
+                    .filter(|_| assessed(c))
+                    .map(|r| {
+                        let w = r.words(c.suffix);
+                        format!(", {}", w.strip_prefix("over 3 months ").unwrap_or(&w))
+                    })
+                    .unwrap_or_default();
+                format!("{} {v:.2}{}{change}", short(&c.label), c.suffix)
             }
-            None => format!("{} (no data published yet; not assessed)", c.label),
-        })
-        .collect();
+            None => format!("{}: no data published yet", short(&c.label)),
+        };
+        let reading = match c.verdict.signal {
+            Some(name) if !assessed(c) => format!("{name}: not assessed"),
+            _ => c.verdict.words(),
+        };
+        match groups.last_mut() {
+            Some((r, items)) if *r == reading => items.push(item),
+            _ => groups.push((reading, vec![item])),
+        }
+    }
+    let body: Vec<String> =
+        groups.into_iter().map(|(r, items)| format!("{} ({r})", items.join("; "))).collect();
     format!(
-        "Macro series as published by {as_of}, up to five years each, with the note's signal reading of each: {}.",
-        items.join("; ")
+        "Macro series published by {as_of}, changes over three months unless stated: {}.",
+        body.join(". ")
     )
 }
 

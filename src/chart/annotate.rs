@@ -41,6 +41,8 @@ pub(crate) struct LowerHigh {
     pub h_last_date: Option<NaiveDate>,
     /// Lowest low between them (the confirmation level).
     pub lmid: Option<f64>,
+    /// Its date (H1's `Lmid_date`).
+    pub lmid_date: Option<NaiveDate>,
     /// The H1 state.
     pub state: State,
     /// H1's `structure` of the two highs, when the evidence gives it.
@@ -245,6 +247,9 @@ pub(crate) struct Annotations {
     /// D3's fitted slope (weeks of average volume per week): the chart's line must rise or fall
     /// with it.
     pub wk_obv_slope: Option<f64>,
+    /// D3's `break_date`: the week OBV closed under its trendline (by more than the noise) and
+    /// has not closed back on it since; `None` while the line holds.
+    pub wk_obv_break: Option<NaiveDate>,
     /// A1 ratio low (date, value).
     pub ratio_low: Option<(NaiveDate, f64)>,
     /// A1 two-year change of the ratio (fraction).
@@ -415,6 +420,7 @@ impl Annotations {
                     h_last: hl,
                     h_last_date: date(s, &["H_last_date"]),
                     lmid: num(s, &["Lmid"]),
+                    lmid_date: date(s, &["Lmid_date"]),
                     state: s.state,
                     structure: s.tagged("structure"),
                     overturned: date(s, &["overturn_date"]),
@@ -427,6 +433,7 @@ impl Annotations {
                 a.wk_obv_trend = std::iter::once(a0).chain(pulls).collect();
             }
             a.wk_obv_slope = num(s, &["slope"]);
+            a.wk_obv_break = date(s, &["break_date"]);
         }
         if let Some(s) = find(signals, SignalId::RiskObvUndersideRetestFail.as_str()) {
             if let Some(v) = num(s, &["obv_line", "line"]) {

@@ -165,7 +165,7 @@ impl Verdict {
     }
 
     /// One line for the cell and the alt text: the signal as the note's tables name it, where it
-    /// points and what that means for the stance ("Rate cuts priced: down, supports the short").
+    /// points and what that means for the stance ("Rate cuts priced: down, favours a short").
     pub fn words(&self) -> String {
         let thesis = match self.stance {
             StanceKind::Long => "the long",
@@ -176,7 +176,11 @@ impl Verdict {
             return "not assessed: no signal of the note reads this series".into();
         };
         match self.reading() {
-            Reading::Helps => format!("{name}: {}, supports {thesis}", self.dir()),
+            // "favours a long", as the note's tables word a level's side (one phrase, review 15).
+            Reading::Helps => {
+                let side = if self.stance == StanceKind::Short { "short" } else { "long" };
+                format!("{name}: {}, favours a {side}", self.dir())
+            }
             Reading::Hurts => format!("{name}: {}, against {thesis}", self.dir()),
             Reading::Points(up) => {
                 format!("{name}: {}, favours a {}", self.dir(), if up { "long" } else { "short" })
@@ -609,7 +613,7 @@ mod tests {
         assert_eq!(v(None, StanceKind::Long).reading(), Reading::NotAssessed);
         assert_eq!(
             v(Some(State::Bearish), StanceKind::Short).words(),
-            "Rate cuts priced: down, supports the short"
+            "Rate cuts priced: down, favours a short"
         );
         let none =
             Verdict { signal: None, state: Some(State::Bullish), stance: StanceKind::Long, reason: None };

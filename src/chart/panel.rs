@@ -56,6 +56,8 @@ pub(crate) enum Swatch {
     Line(RGBAColor),
     /// A dashed line.
     Dash(RGBAColor),
+    /// A dotted line (F1's crossed levels: a level, not a series).
+    Dots(RGBAColor),
     /// A down-pointing triangle.
     TriDown(RGBAColor),
     /// An up-pointing triangle.
@@ -379,6 +381,9 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
         Swatch::Note | Swatch::Cont => Ok(()),
         Swatch::Line(c) => pen.line(&[(x0, yc), (x1, yc)], c, pen.px(2.0) as u32),
         Swatch::Dash(c) => pen.dashed((x0, yc), (x1, yc), c, pen.px(1.5) as u32, pen.px(4.0), pen.px(3.0)),
+        Swatch::Dots(c) => {
+            pen.dashed((x0, yc), (x1, yc), c, pen.px(1.6).max(1) as u32, pen.px(1.6).max(1), pen.px(3.0))
+        }
         Swatch::TriDown(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, true, c),
         Swatch::TriUp(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, false, c),
         Swatch::Diamond(c) => pen.polygon(&super::price::diamond(((x0 + x1) / 2, yc), h / 2), c),
@@ -648,6 +653,8 @@ pub(crate) fn inside_tags<B: DrawingBackend>(
 ) -> Vec<(i32, i32)> {
     let fs = pen.fs(FS_TICK);
     let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
+    // (point y, tag centre y) of the tags placed so far.
+    let mut order: Vec<(i32, i32)> = Vec::new();
     let mut out = Vec::with_capacity(tags.len());
     for (dot, text) in tags {
         let (tw, th) = pen.text_size(text, fs, true);
@@ -657,22 +664,74 @@ pub(crate) fn inside_tags<B: DrawingBackend>(
         let x1 = x0 + w;
         let lo = f.y0 + h / 2 + pen.px(2.0);
         let centre = |dy: i32| (dot.1 + dy).clamp(lo, (f.y1 - h / 2 - pen.px(2.0)).max(lo));
+        // The segments of the drawn lines that pass through the tag's box (a thinned line's
+        // points can lie either side of the box while its segment crosses it: the track chart's
+        // "−0.03" badge sat on its score line, review 15).
+        let (bx0, bx1) = (x0 - pen.px(2.0), x1 + pen.px(2.0));
         let cost = |y: i32| {
             let (y0, y1) = (y - h / 2 - pen.px(2.0), y + h / 2 + pen.px(2.0));
             let crossed = lines
                 .iter()
-                .flat_map(|l| l.iter())
-                .filter(|p| p.0 >= x0 - pen.px(2.0) && p.0 <= x1 + pen.px(2.0) && p.1 >= y0 && p.1 <= y1)
+                .flat_map(|l| l.windows(2))
+                .filter(|w| {
+                    let (p, q) = if w[0].0 <= w[1].0 { (w[0], w[1]) } else { (w[1], w[0]) };
+                    let (xa, xb) = (p.0.max(bx0), q.0.min(bx1));
+                    if xa > xb {
+                        return false;
+                    }
+                    let at = |x: i32| {
+                        if q.0 == p.0 {
+                            p.1 as f64
+                        } else {
+                            p.1 as f64 + (q.1 - p.1) as f64 * (x - p.0) as f64 / (q.0 - p.0) as f64
+                        }
+                    };
+                    let (ya, yb) = if q.0 == p.0 {
+                        (p.1.min(q.1) as f64, p.1.max(q.1) as f64)
+                    } else {
+                        (at(xa).min(at(xb)), at(xa).max(at(xb)))
+                    };
+                    ya <= y1 as f64 && yb >= y0 as f64
+                })
                 .count();
             let covered = boxes.iter().filter(|b| b.0 < x1 && x0 < b.2 && b.1 < y1 && y0 < b.3).count();
-            covered * 1_000_000 + crossed
+            // Tags keep their points' order: a higher value's tag never sits under a lower one's
+            // (review 15: SPY's 136 under IWM's 130 read as the lower).
+            let inverted =
+                order.iter().filter(|(dy, ty)| ((dot.1 - dy) as i64 * (y - ty) as i64) < 0).count();
+            covered * 1_000_000 + inverted * 1_000 + crossed
         };
-        let (above, below) = (centre(-h), centre(h));
-        let y = if cost(below) < cost(above) { below } else { above };
+        // Above or below the point, a tag's height off, or further (up to three heights) when
+        // that crosses fewer line segments.
+        // Nearest first; the least-crossing place wins, the nearer on a tie.
+        let y = [centre(-h), centre(h), centre(-2 * h), centre(2 * h), centre(-3 * h), centre(3 * h)]
+            .into_iter()
+            .enumerate()
+            .min_by_key(|(k, y)| (cost(*y), *k))
+            .map_or(centre(-h), |(_, y)| y);
         boxes.push((x0, y - h / 2, x1, y + h / 2));
+        order.push((dot.1, y));
         out.push((x0, y));
     }
     out
+}
+
+/// Latest-value dots and their tags inside the plot: a dot at each point, its tag placed by
+/// [`inside_tags`] off the drawn `lines`, in the point's colour (the relative and track charts).
+pub(crate) fn dot_tags<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    tags: &[(Px, String, RGBAColor)],
+    lines: &[&[Px]],
+) -> DResult {
+    for (dot, _, col) in tags {
+        pen.circle(*dot, pen.px(3.0), *col, true, 1)?;
+    }
+    let spots: Vec<(Px, &str)> = tags.iter().map(|(d, s, _)| (*d, s.as_str())).collect();
+    for ((x0, y), (_, s, col)) in inside_tags(pen, f, &spots, lines).into_iter().zip(tags) {
+        draw_tag_at(pen, x0, y, s, *col)?;
+    }
+    Ok(())
 }
 
 /// A value tag on the right axis centred at pixel `y`: `text` in the background colour on a box

@@ -425,6 +425,9 @@ impl TfScene<'_> {
                         }
                         if let Some(lh) = &a.lower_high {
                             out.push(lh_legend(lh).into());
+                            if self.swing_low_bar(lh).is_some() {
+                                out.push("swing low (a risk level)".into());
+                            }
                         }
                     }
                 }
@@ -451,6 +454,10 @@ impl TfScene<'_> {
                 // (the widest value and date stand in for the drawn ones).
                 if self.obv_cut_at().is_some() && self.col_w.get() > 0 {
                     out.push("OBV line 0.000B, broken Sep 30".into());
+                    out.push("extended line 0.00B on Sep 30, OBV 0.00B under it".into());
+                }
+                if self.wk_obv_break_bar().is_some() {
+                    out.push("OBV closed under it, week of Sep 30, 2026".into());
                 }
             }
             _ => {}
@@ -942,7 +949,18 @@ impl TfScene<'_> {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
                     self.draw_cluster(pen, f, c, &a.bands, right)?;
-                    legend.push((Swatch::Line(pal.cluster.to_rgba()), "squeeze-zone top".into()));
+                    // A top that is also a risk level is drawn in the risk colour (its line is
+                    // the stop's, drawn over it): the swatch is that colour too (review 15: a
+                    // magenta 265.76 line beside a purple swatch).
+                    let top = crate::fmt::price(c.hi);
+                    if self.stops.iter().any(|s| crate::fmt::price(s.value) == top && f.contains_y(c.hi)) {
+                        legend.push((
+                            Swatch::Line(pal.risk.to_rgba()),
+                            "squeeze-zone top (a risk level)".into(),
+                        ));
+                    } else {
+                        legend.push((Swatch::Line(pal.cluster.to_rgba()), "squeeze-zone top".into()));
+                    }
                     if !a.bands.is_empty() {
                         legend.push((
                             Swatch::Box(Palette::alpha(pal.cluster, 0.4)),
@@ -1021,20 +1039,22 @@ impl TfScene<'_> {
                     if run.len() >= 3 {
                         pen.fill_rect((xl, top), (right, bot), Palette::alpha(pal.level, 0.12))?;
                     }
+                    // Dotted (review 15): a crossed level is a price, not a series; dashed
+                    // stubs read like the averages or the OBV line.
                     for y in if run.len() >= 3 { vec![top, bot] } else { run.to_vec() } {
                         pen.dashed(
                             (xl, y),
                             (right, y),
-                            Palette::alpha(pal.level, 0.85),
-                            1,
-                            pen.px(7.0),
-                            pen.px(4.0),
+                            Palette::alpha(pal.level, 0.9),
+                            pen.px(1.6).max(1) as u32,
+                            pen.px(1.6).max(1),
+                            pen.px(3.0),
                         )?;
                     }
                     any = true;
                 }
                 if any {
-                    legend.push((Swatch::Dash(pal.level.to_rgba()), levels_name(a).into()));
+                    legend.push((Swatch::Dots(pal.level.to_rgba()), levels_name(a).into()));
                 }
             }
         }
@@ -1049,12 +1069,19 @@ impl TfScene<'_> {
                 // high it was set by).
                 let xl = f.x0 + ((right - f.x0) as f64 * RISK_FROM) as i32;
                 let xl = match (self.layers, a.lower_high.as_ref()) {
-                    (Layers::Daily, Some(lh)) => [(lh.h_prev_date, lh.h_prev), (lh.h_last_date, lh.h_last)]
-                        .into_iter()
-                        .filter(|(_, h)| crate::fmt::price(*h) == crate::fmt::price(*v))
-                        .filter_map(|(d, _)| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start))
-                        .map(|i| f.fx(i as f64))
-                        .fold(xl, i32::min),
+                    (Layers::Daily, Some(lh)) => [
+                        (lh.h_prev_date, lh.h_prev),
+                        (lh.h_last_date, lh.h_last),
+                        (
+                            lh.lmid_date.filter(|_| self.swing_low_bar(lh).is_some()),
+                            lh.lmid.unwrap_or(f64::NAN),
+                        ),
+                    ]
+                    .into_iter()
+                    .filter(|(_, h)| crate::fmt::price(*h) == crate::fmt::price(*v))
+                    .filter_map(|(d, _)| d.and_then(|d| bar_of(&b.date, d)).filter(|i| *i >= self.start))
+                    .map(|i| f.fx(i as f64))
+                    .fold(xl, i32::min),
                     // A 3-day stop is a level of the consolidation zone: it exists from the zone's
                     // first bar, so its line starts there, never before (issue 13 item 5).
                     (Layers::ThreeDay, _) => {
@@ -1200,8 +1227,22 @@ impl TfScene<'_> {
                     }
                 }
                 if let Some(lh) = &a.lower_high {
+                    // The swing low a risk level is set at (the note's "290.68, daily swing low
+                    // of 2026-07-08"): an upward triangle under its bar, its value the column's
+                    // (review 15: the low the text names was not marked). Drawn before the
+                    // swing highs' labels, which keep off it.
+                    let low = self.swing_low_bar(lh);
+                    if let Some(i) = low {
+                        let x = f.fx(i as f64);
+                        let y = f.fy(b.low[i]) + r + pen.px(2.0);
+                        pen.triangle((x, y), r, false, pal.risk.to_rgba())?;
+                        pen.place((x - r, y - r), (x + r, y + r), "marker");
+                    }
                     self.draw_lower_high(pen, f, lh, &tops, col)?;
                     legend.push((Swatch::Diamond(pal.risk.to_rgba()), lh_legend(lh).into()));
+                    if low.is_some() {
+                        legend.push((Swatch::TriUp(pal.risk.to_rgba()), "swing low (a risk level)".into()));
+                    }
                 }
             }
         }
@@ -1385,6 +1426,24 @@ impl TfScene<'_> {
     /// The swing-high markers' places on the daily chart: (pixel x, pixel y of the diamond's top)
     /// for each of H1's two highs in the window. A diamond is centred on the high it marks, so
     /// the level it names is where it is drawn (not a few points above it).
+    /// The bar of H1's swing low (`Lmid_date`) when a risk level of this chart is set at it and
+    /// the bar is in the window with its low at the level's price (wide charts).
+    fn swing_low_bar(&self, lh: &super::annotate::LowerHigh) -> Option<usize> {
+        // Wide charts only: on a phone's narrow plot the marker crowded the level labels
+        // (2020-03-20); the note's Risk table dates the low.
+        if self.col_w.get() == 0 {
+            return None;
+        }
+        let (m, d) = (lh.lmid?, lh.lmid_date?);
+        let v = crate::fmt::price(m);
+        if !self.stops.iter().any(|s| crate::fmt::price(s.value) == v) {
+            return None;
+        }
+        let b = self.bars;
+        bar_of(&b.date, d)
+            .filter(|i| *i >= self.start && b.date[*i] == d && crate::fmt::price(b.low[*i]) == v)
+    }
+
     fn swing_marks(&self, f: &Frame, r: i32) -> Vec<(i32, i32)> {
         let Some(lh) = self.ann.lower_high.as_ref() else { return Vec::new() };
         let b = self.bars;
@@ -1481,22 +1540,22 @@ impl TfScene<'_> {
                 .find(|s| is_lead_tag(&s.tag) && crate::fmt::price(s.value) == crate::fmt::price(v))
                 .map(|s| format!(" · {}", s.tag))
                 .unwrap_or_default();
-            // Triangles stacked on the diamond from the neighbouring bars are named in the same
-            // label ("swing high 745.45 · distribution day next to it"), so two markers on one
-            // spot read as one (issue 13 item 3; QQQ 2026-07-24 had a bare triangle on it).
+            // Triangles stacked on the diamond from its own or the neighbouring bars are named in
+            // the same label ("swing high 745.45 · distribution day"), so two markers on one spot
+            // read as one (issue 13 item 3; QQQ 2026-07-24 had a bare triangle on it). Short: the
+            // stack itself shows where the days are ("next to it" cluttered the label, review 15).
             let days = match (same_bar, near) {
                 (_, 0) => String::new(),
                 (true, 1) => " on a distribution day".to_string(),
-                (true, k) => format!(" on a distribution day, {} more beside it", k - 1),
-                (false, 1) => " · distribution day next to it".to_string(),
-                (false, k) => format!(" · {k} distribution days next to it"),
+                (_, 1) => " · distribution day".to_string(),
+                (_, k) => format!(" · {k} distribution days"),
             };
             // The longest form that fits the plot (a phone's is narrow): with the days, then
             // without them (the legend still names the triangles).
             let room = f.x1 - f.x0 - pen.px(8.0);
             let base = if name_only { name.to_string() } else { format!("{name} {v:.2}{lead}") };
             let with_days = format!("{base}{days}");
-            let text = if pen.text_size(&with_days, fs, false).0 <= room { with_days } else { base };
+            let wide_days = pen.text_size(&with_days, fs, false).0 <= room;
             let yl = y - r - pen.px(3.0);
             let mut cands = vec![
                 ((x, yl), HPos::Center, VPos::Bottom),
@@ -1512,8 +1571,13 @@ impl TfScene<'_> {
                 cands.push(((x - r - pen.px(3.0), y + dy), HPos::Right, VPos::Center));
                 cands.push(((x + r + pen.px(3.0), y + dy), HPos::Left, VPos::Center));
             }
+            // With the days only where that form has a clear place (a phone's QQQ plot had room
+            // for its width but no clear place for it once it was shortened).
+            let bounds = ((f.x0, f.y0), (f.x1, f.y1));
+            let text =
+                if wide_days && pen.fits_clear(&with_days, &cands, fs, bounds) { with_days } else { base };
             let cands = nearest_first(pen, &text, fs, cands, (x, y - r));
-            pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
+            pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, bounds)?;
         }
         if let Some(m) = lh.lmid.filter(|_| lower) {
             if f.contains_y(m) {
@@ -1743,6 +1807,41 @@ impl TfScene<'_> {
             }
             let mut broke = None;
             let cut = self.obv_cut_at().zip(self.ann.obv_line.as_ref().and_then(|l| l.break_date));
+            // A line cut at its break goes on past it (review 15: OBV later above the line's
+            // value at the break hid that OBV was still under the line itself): finer dashes to
+            // the last bar, clipped to the panel, with its value there noted at the edge when it
+            // leaves the panel (never rescaling it).
+            let mut extended = None;
+            if let (Some(_), [a, b]) = (cut, pts.as_slice()) {
+                let last = (self.n() - 1) as f64;
+                let k = if b.0 > a.0 { (b.1 - a.1) / (b.0 - a.0) } else { 0.0 };
+                let end = (last, b.1 + k * (last - b.0));
+                if last > b.0 && end.1.is_finite() {
+                    let faint = Palette::alpha(pal.risk, 0.7);
+                    let mut exit = None;
+                    if let Some((p0, p1, out)) = clip_segment(*b, end, f.ymin, f.ymax) {
+                        let (q0, q1) = ((f.fx(p0.0), f.fy(p0.1)), (f.fx(p1.0), f.fy(p1.1)));
+                        pen.dashed(q0, q1, faint, 1, pen.px(3.0), pen.px(3.0))?;
+                        if out {
+                            exit = Some(q1.0);
+                        }
+                    }
+                    if !f.contains_y(end.1) {
+                        // An arrow where it leaves the panel.
+                        let x = exit.unwrap_or(f.fx(b.0)).clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
+                        let up = end.1 > f.ymax;
+                        let ra = pen.px(4.0);
+                        let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
+                        pen.triangle((x, ya), ra, !up, col)?;
+                        pen.place((x - ra, ya - ra), (x + ra, ya + ra), "marker");
+                    }
+                    // Its value at the last bar in the legend (wide charts), where it covers
+                    // nothing: "extended line 4.35B on Jul 24, OBV 0.96B under it".
+                    let val = count_in_unit(end.1, f.ymax.abs().max(f.ymin.abs()));
+                    let d = self.bars.date[self.n() - 1].format("%b %-d");
+                    extended = Some(format!("extended line {val} on {d}{}", self.obv_gap_words(end.1, f)));
+                }
+            }
             if let (Some((_, d)), Some((x, v))) = (cut, pts.last().filter(|p| f.contains_y(p.1))) {
                 // A line cut at its break: a dot where OBV broke it, and the line's value there in
                 // the panel's legend (a label in this short panel would cover the OBV line).
@@ -1790,12 +1889,37 @@ impl TfScene<'_> {
                     super::panel::draw_offscale(pen, f, x, *v, &text, col)?;
                 }
             }
+            // The weekly trendline's break: a dot on the line at the week D3 names (the note's
+            // "On 2026-07-24 OBV closed under the rising trendline"), named in the legend.
+            let wk_break = match (self.wk_obv_break_bar(), pts.as_slice()) {
+                (Some(i), [a, b]) => {
+                    let k = if b.0 > a.0 { (b.1 - a.1) / (b.0 - a.0) } else { 0.0 };
+                    Some((i, a.1 + k * (i as f64 - a.0)))
+                }
+                _ => None,
+            };
+            if let Some((i, v)) = wk_break.filter(|(_, v)| f.contains_y(*v)) {
+                let p = (f.fx(i as f64), f.fy(v));
+                pen.circle(p, pen.px(3.0), col, true, 1)?;
+                pen.place(
+                    (p.0 - pen.px(3.0), p.1 - pen.px(3.0)),
+                    (p.0 + pen.px(3.0), p.1 + pen.px(3.0)),
+                    "marker",
+                );
+            }
             let name = if state.is_empty() { name.to_string() } else { format!("{name} ({state})") };
             legend.push((Swatch::Dash(pal.risk.to_rgba()), name));
+            if let Some((i, _)) = wk_break {
+                let d = self.bars.date[i].format("%b %-d, %Y");
+                legend.push((Swatch::Dot(pal.risk.to_rgba()), format!("OBV closed under it, week of {d}")));
+            }
             // Wide charts only: a phone's short OBV panel keeps its one-line legend (the dot
             // marks the break; the note's risk table gives the date).
             if let Some(t) = broke.filter(|_| self.col_w.get() > 0) {
                 legend.push((Swatch::Dot(pal.risk.to_rgba()), t));
+            }
+            if let Some(t) = extended.filter(|_| self.col_w.get() > 0) {
+                legend.push((Swatch::Dash(Palette::alpha(pal.risk, 0.7)), t));
             }
         }
         draw_plot_frame(pen, f)?;
@@ -1873,6 +1997,19 @@ impl TfScene<'_> {
         let last = (self.n() - 1) as f64;
         let x0 = (i0 as f64).max(self.start as f64);
         Some((String::new(), vec![(x0, a + k * x0), (last, a + k * last)]))
+    }
+
+    /// The weekly bar of D3's trendline break (`break_date`) when the chart draws the trendline
+    /// and the week lies on it.
+    fn wk_obv_break_bar(&self) -> Option<usize> {
+        if self.layers != Layers::Weekly {
+            return None;
+        }
+        let d = self.ann.wk_obv_break?;
+        let (_, pts) = self.obv_trend()?;
+        let i = bar_of(&self.bars.date, d).filter(|i| self.bars.date[*i] == d)?;
+        let (a, b) = (pts.first()?.0, pts.last()?.0);
+        (i as f64 >= a && i as f64 <= b).then_some(i)
     }
 
     /// The H2 support line as (x, value) points over the window, with a state word.

@@ -4,8 +4,8 @@
 
 use super::canvas::{DResult, Frame, Pen};
 use super::panel::{
-    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_tag_at, draw_x_labels,
-    inside_tags, legend_above, legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
+    begin, dot_tags, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels,
+    legend_above, legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -197,15 +197,10 @@ impl Scene for RelScene {
         let mut tags = Vec::new();
         for (v, col) in [(ra[t], pal.line), (rb[t], pal.line2)] {
             if v.is_finite() {
-                let dot = (f2.fx(t as f64), f2.fy(v));
-                pen.circle(dot, pen.px(3.0), col.to_rgba(), true, 1)?;
-                tags.push((dot, format!("{v:.0}"), col));
+                tags.push(((f2.fx(t as f64), f2.fy(v)), format!("{v:.0}"), col.to_rgba()));
             }
         }
-        let spots: Vec<((i32, i32), &str)> = tags.iter().map(|(d, s, _)| (*d, s.as_str())).collect();
-        for ((x0, y), (_, s, col)) in inside_tags(pen, &f2, &spots, &[&la, &lb]).into_iter().zip(&tags) {
-            draw_tag_at(pen, x0, y, s, col.to_rgba())?;
-        }
+        dot_tags(pen, &f2, &tags, &[&la, &lb])?;
         draw_plot_frame(pen, &f2)?;
         legend_above(pen, &f2, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)

@@ -6,8 +6,8 @@
 
 use super::canvas::{DResult, Pen};
 use super::panel::{
-    begin, draw_axes_with_badges, draw_not_enough, draw_plot_frame, draw_tag_at, draw_x_labels, inside_tags,
-    legend_above, legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
+    begin, dot_tags, draw_axes_with_badges, draw_not_enough, draw_plot_frame, draw_x_labels, legend_above,
+    legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -313,10 +313,7 @@ impl Scene for TrackScene {
         let line = thin_line(&line);
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
         if let Some(dot) = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t]))) {
-            pen.circle(dot, pen.px(3.0), pal.line.to_rgba(), true, 1)?;
-            let text = signed(self.score[t]);
-            let (x0, y) = inside_tags(pen, &f1, &[(dot, text.as_str())], &[&line])[0];
-            draw_tag_at(pen, x0, y, &text, pal.line.to_rgba())?;
+            dot_tags(pen, &f1, &[(dot, signed(self.score[t]), pal.line.to_rgba())], &[&line])?;
         }
         draw_plot_frame(pen, &f1)?;
         legend_above(pen, &f1, "Stance score", &score_legend, l1, strip)?;

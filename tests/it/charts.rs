@@ -526,13 +526,13 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     let get = |name: &str| charts.iter().find(|c| c.name == name).unwrap();
     let alt = &get("macro").alt;
     assert!(
-        alt.contains("Series fed_funds") && alt.contains("Higher rates priced: down, supports the short"),
+        alt.contains("Series fed_funds") && alt.contains("Higher rates priced: down, favours a short"),
         "{alt}"
     );
     assert!(alt.contains("Core and headline inflation: not assessed"), "{alt}");
     assert!(alt.contains("not assessed: no signal of the note reads this series"), "{alt}");
     assert!(!alt.contains("moving"), "{alt}");
-    assert!(get("macro").svg.as_deref().unwrap().contains("Higher rates priced: down, supports the short"));
+    assert!(get("macro").svg.as_deref().unwrap().contains("Higher rates priced: down, favours a short"));
     a.stance.stance = StanceKind::Long;
     let alt = render_all(&a, Theme::Light, &cfg(false)).unwrap().pop().unwrap().alt;
     assert!(alt.contains("Higher rates priced: down, against the long"), "{alt}");
@@ -549,13 +549,18 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     a.signals.push(b2.conclude(State::Neutral, 0.0, Branch::None));
     let charts = render_all(&a, Theme::Light, &cfg(true)).unwrap();
     let m = charts.iter().find(|c| c.name == "macro").unwrap();
-    assert!(m.alt.contains("over 6 months −0.45 pts;"), "{}", m.alt);
-    assert!(m.alt.contains("over 3 months +0.60 pts;"), "{}", m.alt);
+    // The alt text says the usual window (three months) once, up front, and any other with its
+    // change (review 15: the alt text went under 70 words).
+    assert!(m.alt.contains("over 6 months −0.45 pts"), "{}", m.alt);
+    assert!(m.alt.contains("changes over three months unless stated"), "{}", m.alt);
+    assert!(m.alt.contains("Series cpi 4.02%, +0.60 pts"), "{}", m.alt);
     assert!(!m.alt.contains("five-year view"), "{}", m.alt);
     let svg = m.svg.as_deref().unwrap();
     assert!(svg.contains("over 6 months −0.45") && !svg.contains("over 3 months −0.45"));
     assert!(
-        svg.contains("Series x") && m.alt.contains("Series x") && m.alt.matches("over 3 months").count() >= 2
+        svg.contains("Series x") && m.alt.contains("Series x") && !m.alt.contains("over 3 months"),
+        "{}",
+        m.alt
     );
 
     // A reclaim / breakout the signal has not confirmed is not marked as one.
@@ -612,6 +617,9 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     // retest it. Extended to the as-of the line reached 3,203.1M, beyond OBV's own range, and its
     // label named a value OBV never came near (issue 13 item 2). The line now ends at the break,
     // labelled inside the panel with its value there, and the panel keeps OBV's own range.
+    // Past the break it goes on in finer dashes to the as-of (review 15: OBV later above the
+    // line's value at the break hid that it was still under the line), clipped at the panel's
+    // edge with an arrow and its value there ("extended line 3.20B"), never rescaling the panel.
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, Some(d("2025-12-12"))).unwrap();
@@ -627,6 +635,10 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     let got: f64 = label["OBV line ".len()..].split('B').next().unwrap().parse().unwrap();
     assert!((got - want / 1e9).abs() <= 0.006, "label {got}B, line at the break {:.3}B", want / 1e9);
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
+    assert!(
+        svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line 3.20B")),
+        "the line's extension to the as-of is not noted at the panel's edge"
+    );
     check_layouts("2025-12-12 OBV line", &a);
 }
 
@@ -868,7 +880,8 @@ fn the_lower_high_label_sits_next_to_its_marker() {
     let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
     let l = lays.iter().find(|l| l.name == "daily").unwrap();
     assert!(svg_text_at(&svg, "lower high 737.62").is_none(), "a second label for the watched lower high");
-    let (x, y, text) = svg_text_at(&svg, "swing high 745.45").expect("no swing-high label");
+    let (x, y, text) =
+        svg_text_at(&svg, "swing high 745.45 · distribution day").expect("no swing-high label");
     let b = l
         .boxes
         .iter()
