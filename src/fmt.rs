@@ -93,6 +93,18 @@ pub fn pct_change(x: f64) -> String {
     }
 }
 
+/// A published level at the precision it is published with: the fewest decimals, one or two,
+/// that give the value back (`4.2` → "4.2", `3.63` → "3.63", `−0.5` → "−0.5"); the unemployment
+/// rate is published to one decimal and a yield to two, so text and chart print each as its
+/// source does. "n/a" when not finite.
+pub fn as_published(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let dp = if ((x * 10.0).round() - x * 10.0).abs() < 1e-6 { 1 } else { 2 };
+    minus(x, dp)
+}
+
 /// A price, 2 dp, U+2212 minus before any negative; "n/a" when not finite.
 pub fn price(x: f64) -> String {
     if x.is_finite() {
@@ -181,6 +193,16 @@ mod tests {
         assert_eq!(pct_abs(-0.128), "13%");
         assert_eq!(price(-0.001), "−0.00");
         assert_eq!(fixed(-1.5, 2), "−1.50");
+    }
+
+    #[test]
+    fn a_level_prints_as_published() {
+        assert_eq!(as_published(4.2), "4.2");
+        assert_eq!(as_published(4.0), "4.0");
+        assert_eq!(as_published(3.63), "3.63");
+        assert_eq!(as_published(-0.5), "−0.5");
+        assert_eq!(as_published(4.199999999), "4.2");
+        assert_eq!(as_published(f64::NAN), "n/a");
     }
 
     #[test]

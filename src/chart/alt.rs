@@ -33,27 +33,34 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
     }
     let (d0, d1) = (sc.bars.date[sc.start], sc.bars.date[n - 1]);
     let close = sc.bars.close[n - 1];
+    // The bar's own close, named by its timeframe: a 3-day bar's close differs from the day's
+    // (review 15: "close 292.09" beside the note's daily close 291.17).
+    let cl = match sc.layers {
+        Layers::Weekly => "weekly close",
+        Layers::ThreeDay => "3-day close",
+        _ => "close",
+    };
     let mut parts: Vec<String> = Vec::new();
     let a = sc.ann;
     match sc.layers {
         Layers::Weekly => match (&a.cluster, a.cluster_state) {
             (Some(c), Some(State::Bullish)) => parts.push(match a.reclaim_date {
                 Some(r) => format!("closes above the squeeze-zone top {:.2} since {r}", c.hi),
-                None => format!("close {close:.2} above the squeeze-zone top {:.2}", c.hi),
+                None => format!("{cl} {close:.2} above the squeeze-zone top {:.2}", c.hi),
             }),
             (Some(c), Some(State::Bearish)) if close < c.lo => parts.push(format!(
-                "close {close:.2} below the whole squeeze zone {:.2}–{:.2}",
+                "{cl} {close:.2} below the whole squeeze zone {:.2}–{:.2}",
                 c.lo, c.hi
             )),
             (Some(c), Some(State::Bearish)) => {
-                parts.push(format!("close {close:.2} back below the squeeze-zone top {:.2}", c.hi))
+                parts.push(format!("{cl} {close:.2} back below the squeeze-zone top {:.2}", c.hi))
             }
             (Some(c), _) if close > c.hi => parts.push(match a.reclaim_date {
                 Some(r) => format!(
-                    "close {close:.2} above the squeeze-zone top {:.2} since {r}, not yet a confirmed reclaim",
+                    "{cl} {close:.2} above the squeeze-zone top {:.2} since {r}, not yet a confirmed reclaim",
                     c.hi
                 ),
-                None => format!("close {close:.2} above the squeeze-zone top {:.2}, not a confirmed reclaim", c.hi),
+                None => format!("{cl} {close:.2} above the squeeze-zone top {:.2}, not a confirmed reclaim", c.hi),
             }),
             (Some(c), _) if a.cluster_stale.is_some() => parts.push(format!(
                 "no recent squeeze zone (the latest squeeze zone, {:.2}–{:.2}, is too {} to be a level); close {close:.2}",
@@ -62,7 +69,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
                 if a.cluster_stale == Some(ZoneStatus::Wide) { "wide" } else { "old" }
             )),
             (Some(c), _) => parts
-                .push(format!("close {close:.2} against the squeeze zone {:.2}–{:.2}", c.lo, c.hi)),
+                .push(format!("{cl} {close:.2} against the squeeze zone {:.2}–{:.2}", c.lo, c.hi)),
             (None, _) => parts.push(format!("last close {close:.2}")),
         },
         Layers::ThreeDay => match (&a.zone, a.zone_state) {
@@ -76,21 +83,21 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             // Said from where the close actually is (issue 13 item 5): under the zone's bottom,
             // back inside it, or still above it.
             (Some(z), Some(State::Bearish)) => parts.push(if close < z.lo {
-                format!("close {close:.2} below the {:.2}–{:.2} consolidation zone's bottom", z.lo, z.hi)
+                format!("{cl} {close:.2} below the {:.2}–{:.2} consolidation zone's bottom", z.lo, z.hi)
             } else if close <= z.hi {
-                format!("close {close:.2} back inside the {:.2}–{:.2} consolidation zone, below its top", z.lo, z.hi)
+                format!("{cl} {close:.2} back inside the {:.2}–{:.2} consolidation zone, below its top", z.lo, z.hi)
             } else {
-                format!("close {close:.2} above the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
+                format!("{cl} {close:.2} above the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
             }),
             (Some(z), _) => parts.push(if close > z.hi {
                 format!(
-                    "close {close:.2} above the {:.2}–{:.2} consolidation zone, not a firm hold",
+                    "{cl} {close:.2} above the {:.2}–{:.2} consolidation zone, not a firm hold",
                     z.lo, z.hi
                 )
             } else if close >= z.lo {
-                format!("close {close:.2} inside the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
+                format!("{cl} {close:.2} inside the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
             } else {
-                format!("close {close:.2} below the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
+                format!("{cl} {close:.2} below the {:.2}–{:.2} consolidation zone", z.lo, z.hi)
             }),
             (None, _) => parts.push(format!("last close {close:.2}")),
         },
@@ -281,7 +288,7 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
                         format!(", {}", w.strip_prefix("over 3 months ").unwrap_or(&w))
                     })
                     .unwrap_or_default();
-                format!("{} {v:.2}{}{change}", short(&c.label), c.suffix)
+                format!("{} {}{change}", short(&c.label), c.value_text(*v))
             }
             None => format!("{}: no data published yet", short(&c.label)),
         };

@@ -38,6 +38,17 @@ pub(crate) struct MacroCell {
 }
 
 impl MacroCell {
+    /// A value as the note's text prints the same reading: a year-over-year rate as a signed
+    /// percent at the text's precision ([`crate::fmt::pct`]: "+3.5%"), a level quoted in percent
+    /// as published ([`crate::fmt::as_published`]: "4.2%", "4.37%"), anything else to 2 dp.
+    pub fn value_text(&self, v: f64) -> String {
+        match (self.what, self.suffix) {
+            ("year over year", _) => crate::fmt::pct(v / 100.0),
+            (_, "%") => format!("{}%", crate::fmt::as_published(v)),
+            _ => format!("{}{}", crate::fmt::minus(v, 2), self.suffix),
+        }
+    }
+
     /// The colour-worthy reading of this cell: the verdict's, unless this series did not itself
     /// move the verdict's way over its recent window (a flat fed funds under a "rate cuts priced"
     /// read from the 2-year is drawn neutral, issue 13 item 8). `None` draws the line neutral.
@@ -463,7 +474,7 @@ impl MacroScene {
         let fmt = if c.suffix.is_empty() { TickFmt::Fixed } else { TickFmt::Suffix(c.suffix) };
         // The latest value's badge sits right of the tick labels, never over them: the value
         // axis is the tick column plus the badge's width.
-        let badge_txt = last.map(|(_, v)| format!("{}{}", crate::fmt::minus(v, 2), c.suffix));
+        let badge_txt = last.map(|(_, v)| c.value_text(v));
         let probe = Frame {
             x0: 0,
             y0: plot_top,

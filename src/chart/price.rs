@@ -244,13 +244,20 @@ pub(crate) fn level_col_name(label: &str) -> String {
             parts.push(p);
         }
     }
+    // How many of the sources are swing highs (lows): F1 merges nearby pivots into one level
+    // at their average, so a level of two highs is not either high's price.
+    let pivots = |kind: &str| label.split(" + ").filter(|p| p.trim().starts_with(kind)).count();
     match parts.as_slice() {
         [] => "level".to_string(),
         // F1's swing highs and lows are earlier pivots, not the swing markers H1 draws on the
-        // same chart ("swing high 231.46"): named "prior high" so the two read apart.
-        [p, ..] => ma_words(p).unwrap_or_else(|| match p.as_str() {
-            "swing high" => "prior high".to_string(),
-            "swing low" => "prior low".to_string(),
+        // same chart ("swing high 231.46"): named "prior high" so the two read apart, and a
+        // level merged from several is named by their number (review 15: "prior high 231.08"
+        // beside "swing high 231.46" read as one high at two prices).
+        [p, ..] => ma_words(p).unwrap_or_else(|| match (p.as_str(), pivots(p)) {
+            ("swing high", n) if n > 1 => format!("{n} prior highs"),
+            ("swing low", n) if n > 1 => format!("{n} prior lows"),
+            ("swing high", _) => "prior high".to_string(),
+            ("swing low", _) => "prior low".to_string(),
             _ => truncate(p, 12),
         }),
     }
@@ -1829,10 +1836,13 @@ impl TfScene<'_> {
                     if !f.contains_y(end.1) {
                         // An arrow where it leaves the panel.
                         let x = exit.unwrap_or(f.fx(b.0)).clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
+                        // An arrow glyph in the extension's own faint colour, not a filled
+                        // triangle (review 15: in the risk colour it read as a swing-low marker).
                         let up = end.1 > f.ymax;
-                        let ra = pen.px(4.0);
+                        let ra = pen.px(5.0);
                         let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
-                        pen.triangle((x, ya), ra, !up, col)?;
+                        let glyph = if up { "↑" } else { "↓" };
+                        pen.text(glyph, (x, ya), pen.fs(FS_TICK), faint, HPos::Center, VPos::Center, true)?;
                         pen.place((x - ra, ya - ra), (x + ra, ya + ra), "marker");
                     }
                     // Its value at the last bar in the legend (wide charts), where it covers
@@ -2284,7 +2294,9 @@ mod tests {
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
-        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "prior low");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "2 prior lows");
+        assert_eq!(level_col_name("swing low 2020-01-02"), "prior low");
+        assert_eq!(level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"), "2 prior highs");
         assert!(is_lead_tag("stop") && is_lead_tag("3-day stop") && is_lead_tag("watch"));
         assert!(!is_lead_tag("swing high") && !is_lead_tag("nonstop"));
     }

@@ -3013,12 +3013,6 @@ fn rebound_top(a: &Analysis, r: &SignalResult) -> Option<(NaiveDate, f64)> {
     )
 }
 
-/// A year-on-year inflation rate (a fraction) as the macro chart's badge prints it: signed, two
-/// decimals ("+2.37%"), so the text and the chart give one figure for one reading.
-fn macro_yoy(x: f64) -> String {
-    format!("{}%", signed(x * 100.0, 2))
-}
-
 /// A change in percentage points over `span`: "up 0.58 points in three months", "unchanged in
 /// three months" (under half a hundredth).
 fn points_moved(d: f64, span: &str) -> String {
@@ -3088,10 +3082,10 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // The reading is as of its month, said with the verdict (in a crash week February's
             // "steady" is February's, not the week's).
             let mut t = match month() {
-                // Two decimals, as the macro chart's badge prints the same reading (one value,
-                // one rounding: "3.50%" there was "3.5%" here).
-                Some(m) => format!("{verdict} as of {m}: {u:.2}%"),
-                None => format!("{verdict}: {u:.2}%"),
+                // As published (one decimal for the unemployment rate), as the macro chart's
+                // badge prints the same reading: one value, one rounding.
+                Some(m) => format!("{verdict} as of {m}: {}%", crate::fmt::as_published(u)),
+                None => format!("{verdict}: {}%", crate::fmt::as_published(u)),
             };
             if let Some(d) = d3 {
                 t.push_str(&format!(", {}", moved(d, "in three months")));
@@ -3259,13 +3253,13 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     };
                     format!(
                         "{verdict}: core CPI {} and headline {} on a year earlier, {c} and {h} in three months",
-                        macro_yoy(yc),
-                        macro_yoy(yh)
+                        pct(yc),
+                        pct(yh)
                     )
                 }
                 None => format!(
                     "{verdict}: core CPI {} on a year earlier ({})",
-                    macro_yoy(yc),
+                    pct(yc),
                     moved(dc, "in three months")
                 ),
             };

@@ -553,7 +553,7 @@ fn chart_readings_come_from_the_signal_states_the_text_reads() {
     // change (review 15: the alt text went under 70 words).
     assert!(m.alt.contains("over 6 months −0.45 pts"), "{}", m.alt);
     assert!(m.alt.contains("changes over three months unless stated"), "{}", m.alt);
-    assert!(m.alt.contains("Series cpi 4.02%, +0.60 pts"), "{}", m.alt);
+    assert!(m.alt.contains("Series cpi +4.0%, +0.60 pts"), "{}", m.alt);
     assert!(!m.alt.contains("five-year view"), "{}", m.alt);
     let svg = m.svg.as_deref().unwrap();
     assert!(svg.contains("over 6 months −0.45") && !svg.contains("over 3 months −0.45"));

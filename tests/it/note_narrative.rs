@@ -1471,25 +1471,35 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         let a = marketnote::analyze_note(cfg, data, Some(d(date))).unwrap();
         let md = build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string();
         let b = body(&md);
-        // Macro readings at the macro chart's two decimals (its badge: fmt::minus(v, 2)), never
-        // re-rounded to one in the text ("3.50%" on the chart, "3.5%" in the text).
+        // Macro readings as the macro chart prints them (its badge and alt text), never
+        // re-rounded ("3.50%" on the chart beside "3.5%" in the text): the text's figure for
+        // the unemployment rate and core CPI appears in the macro chart's alt text.
         let ev = |id: &str, k: &str| a.signals.iter().find(|r| r.id == id).and_then(|r| r.num(k));
         let line = |key: &str| b.lines().find(|l| l.starts_with(key)).unwrap_or("").to_string();
+        let mut macro_figs: Vec<String> = Vec::new();
         if let Some(u) = ev("macro_growth_stabilising", "unrate") {
             let g = line("- **Growth:**");
-            assert!(g.contains(&format!(": {}%", marketnote::fmt::minus(u, 2))), "{date}: {g}");
+            let fig = format!("{}%", marketnote::fmt::as_published(u));
+            assert!(g.contains(&format!(": {fig}")), "{date}: {g}");
+            macro_figs.push(format!("Unemployment rate {fig}"));
         }
         if let Some(c) = ev("macro_inflation_cooling", "yoy_c") {
             let i = line("- **Inflation:**");
-            assert!(
-                i.contains(&format!("core CPI {}%", marketnote::fmt::signed(c * 100.0, 2))),
-                "{date}: {i}"
-            );
+            let fig = marketnote::fmt::pct(c);
+            assert!(i.contains(&format!("core CPI {fig}")), "{date}: {i}");
+            macro_figs.push(format!("Core CPI {fig}"));
         }
         let charts =
             marketnote::chart::render_all_svg(&a, marketnote::config::Theme::Light, &cfg.output.charts)
                 .unwrap();
         let alt = |n: &str| charts.iter().find(|c| c.name == n).map(|c| c.alt.clone()).unwrap();
+        for fig in &macro_figs {
+            assert!(
+                alt("macro").contains(fig.as_str()),
+                "{date}: {fig} not in the macro alt text: {}",
+                alt("macro")
+            );
+        }
 
         // Track: the table counts week ends with an outcome; the strip, every week read so.
         assert!(b.contains("| Week-ends with an outcome |"), "{date}: track table header");
