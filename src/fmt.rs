@@ -8,13 +8,18 @@
 /// `x` with `dp` decimals: "+" or "−" (U+2212) before a non-zero rounded value, nothing before
 /// zero. Non-finite values are formatted as Rust does (no "n/a"): see [`signed`].
 pub fn signed_body(x: f64, dp: usize) -> String {
-    let s = format!("{:.*}", dp, x.abs());
-    if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else if x < 0.0 {
-        format!("−{s}")
+    with_sign(format!("{:.*}", dp, x.abs()), x < 0.0)
+}
+
+/// An unsigned printed magnitude (`"12.5"`, `"13%"`) with "+" or "−" (U+2212) before it, or
+/// nothing when it prints as zero.
+fn with_sign(body: String, negative: bool) -> String {
+    if body.trim_end_matches('%').chars().all(|c| c == '0' || c == '.') {
+        body
+    } else if negative {
+        format!("−{body}")
     } else {
-        format!("+{s}")
+        format!("+{body}")
     }
 }
 
@@ -83,14 +88,7 @@ pub fn pct_change(x: f64) -> String {
     if !x.is_finite() {
         return "n/a".into();
     }
-    let body = pct_abs(x);
-    if body.trim_end_matches('%').chars().all(|c| c == '0' || c == '.') {
-        body
-    } else if x < 0.0 {
-        format!("−{body}")
-    } else {
-        format!("+{body}")
-    }
+    with_sign(pct_abs(x), x < 0.0)
 }
 
 /// A published level at the precision it is published with: the fewest decimals, one or two,

@@ -2056,14 +2056,20 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 if l < 0.0 { "fell" } else { "rose" },
                 pct_abs(l)
             ),
-            Some(l) if l < 0.0 => format!("Over two years {s} has lagged {bench} by {}", pct_abs(l)),
-            Some(l) => format!("Over two years {s} has beaten {bench} by {}", pct_abs(l)),
+            // Said as the ratio's change, not "by N%", which reads as the gap between the two
+            // returns in points (review 15: "lagged SPY by 24%" beside returns 21 points apart).
+            Some(l) if l < 0.0 => {
+                format!("Over two years {s} has lagged {bench}: the ratio fell {}", pct_abs(l))
+            }
+            Some(l) => {
+                format!("Over two years {s} has beaten {bench}: the ratio rose {}", pct_abs(l))
+            }
             None => format!("Over two years, the ratio of {pair}"),
             },
         };
         if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
             if reb < 0.0005 {
-                t.push_str(&format!(", and the ratio is at its two-year low ({})", date(d)));
+                t.push_str(&format!(", and is at its two-year low ({})", date(d)));
             } else {
                 t.push_str(&format!(
                     "{} {} above its two-year low of {}",
@@ -2504,6 +2510,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ => match (n("obv"), n("line")) {
                             (Some(o), Some(l)) if o >= l => {
                                 "not a clean hold, though OBV is above the line now"
+                            }
+                            // A line that failed on most pullbacks is no support, so OBV under
+                            // it is no break either (review 15: "OBV is below the line now" beside
+                            // the short checklist's "trendline broken or falling: not met").
+                            (Some(_), Some(_)) if h * 2.0 < k => {
+                                "not a clean hold: held too rarely to be support, so OBV under it now \
+                                 is no break"
                             }
                             (Some(_), Some(_)) => "not a clean hold, and OBV is below the line now",
                             _ => "not a clean hold",

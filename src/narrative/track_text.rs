@@ -205,7 +205,8 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
 
 /// [`rank_sentence`], with `against` (a clause on the outright record that runs against the
 /// idea, "outright, short readings saw IWM higher 75% of the time, against 61% after neutral
-/// ones") in place of the "a description, not a forecast" tail.
+/// ones") as its tail. No "a description, not a forecast" tail: every lead said it (review 15),
+/// and the glossary's base-rate entry says it once.
 pub fn rank_sentence_with(e: &TrackEdge, symbol: &str, stance: StanceKind, against: Option<&str>) -> String {
     let what = match &e.versus {
         Some(b) => format!("{}-week outcomes for {symbol} against {b}", e.weeks),
@@ -224,11 +225,10 @@ pub fn rank_sentence_with(e: &TrackEdge, symbol: &str, stance: StanceKind, again
     };
     let tail = match (e.link, e.shown) {
         _ if against.is_some() => against.map(|x| format!("; {x}")).unwrap_or_default(),
-        (RankLink::Against | RankLink::WeakAgainst | RankLink::None, _) => {
-            ": a description, not a forecast".to_string()
+        (RankLink::WeakWith | RankLink::With, false) => {
+            format!(", but earlier {word} weeks did no better than neutral ones")
         }
-        (_, false) => format!(", but earlier {word} weeks did no better than neutral ones"),
-        (_, true) => String::new(),
+        _ => String::new(),
     };
     format!("Since {y} {how} {what} (rank correlation {rho}){tail}.")
 }
