@@ -706,9 +706,14 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::RsCapLadderRotation), true) => format!("{s} is gaining on {bench}"),
         (Some(S::RsCapLadderRotation), false) => format!("{s} is losing ground to {bench}"),
         // The lead's short form; the Thesis gives the peak's date (the evidence).
-        (Some(S::RsLargeCapWaveComplete), true) => {
-            format!("{bench}'s weekly momentum has peaked while {s}'s is turning up")
-        }
+        // The peak's month keeps an old peak from reading as news (review 15: a July peak given
+        // as a December reason).
+        (Some(S::RsLargeCapWaveComplete), true) => match r.date("spy_peak_date") {
+            Some(d) => {
+                format!("{bench}'s weekly momentum peaked in {} while {s}'s is turning up", d.format("%B %Y"))
+            }
+            None => format!("{bench}'s weekly momentum has peaked while {s}'s is turning up"),
+        },
         (Some(S::RsLargeCapWaveComplete), false) => {
             format!("{s}'s weekly momentum has peaked while {bench}'s is turning up")
         }
