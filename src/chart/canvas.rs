@@ -348,6 +348,12 @@ impl<B: DrawingBackend> Pen<'_, B> {
         Ok(())
     }
 
+    /// A dotted line (F1's crossed levels and their legend swatch): 1.6 px dots, 3 px apart.
+    pub fn dotted(&self, a: Px, b: Px, c: RGBAColor) -> DResult {
+        let d = self.px(1.6).max(1);
+        self.dashed(a, b, c, d as u32, d, self.px(3.0))
+    }
+
     /// A dashed straight line from `a` to `b`.
     pub fn dashed(&self, a: Px, b: Px, c: RGBAColor, w: u32, dash: i32, gap: i32) -> DResult {
         let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);

@@ -381,9 +381,7 @@ fn draw_swatch<B: DrawingBackend>(pen: &Pen<B>, s: Swatch, p: Px, w: i32) -> DRe
         Swatch::Note | Swatch::Cont => Ok(()),
         Swatch::Line(c) => pen.line(&[(x0, yc), (x1, yc)], c, pen.px(2.0) as u32),
         Swatch::Dash(c) => pen.dashed((x0, yc), (x1, yc), c, pen.px(1.5) as u32, pen.px(4.0), pen.px(3.0)),
-        Swatch::Dots(c) => {
-            pen.dashed((x0, yc), (x1, yc), c, pen.px(1.6).max(1) as u32, pen.px(1.6).max(1), pen.px(3.0))
-        }
+        Swatch::Dots(c) => pen.dotted((x0, yc), (x1, yc), c),
         Swatch::TriDown(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, true, c),
         Swatch::TriUp(c) => pen.triangle(((x0 + x1) / 2, yc), h / 2 + 1, false, c),
         Swatch::Diamond(c) => pen.polygon(&super::price::diamond(((x0 + x1) / 2, yc), h / 2), c),

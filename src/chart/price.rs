@@ -251,11 +251,11 @@ pub(crate) fn level_col_name(label: &str) -> String {
         [] => "level".to_string(),
         // F1's swing highs and lows are earlier pivots, not the swing markers H1 draws on the
         // same chart ("swing high 231.46"): named "prior high" so the two read apart, and a
-        // level merged from several is named by their number (review 15: "prior high 231.08"
-        // beside "swing high 231.46" read as one high at two prices).
+        // level merged from several is a zone (review 15: "prior high 231.08" beside "swing high
+        // 231.46" read as one high at two prices; "2 prior highs" then read as a count).
         [p, ..] => ma_words(p).unwrap_or_else(|| match (p.as_str(), pivots(p)) {
-            ("swing high", n) if n > 1 => format!("{n} prior highs"),
-            ("swing low", n) if n > 1 => format!("{n} prior lows"),
+            ("swing high", n) if n > 1 => "prior-highs zone".to_string(),
+            ("swing low", n) if n > 1 => "prior-lows zone".to_string(),
             ("swing high", _) => "prior high".to_string(),
             ("swing low", _) => "prior low".to_string(),
             _ => truncate(p, 12),
@@ -1049,14 +1049,7 @@ impl TfScene<'_> {
                     // Dotted (review 15): a crossed level is a price, not a series; dashed
                     // stubs read like the averages or the OBV line.
                     for y in if run.len() >= 3 { vec![top, bot] } else { run.to_vec() } {
-                        pen.dashed(
-                            (xl, y),
-                            (right, y),
-                            Palette::alpha(pal.level, 0.9),
-                            pen.px(1.6).max(1) as u32,
-                            pen.px(1.6).max(1),
-                            pen.px(3.0),
-                        )?;
+                        pen.dotted((xl, y), (right, y), Palette::alpha(pal.level, 0.9))?;
                     }
                     any = true;
                 }
@@ -1821,8 +1814,7 @@ impl TfScene<'_> {
             let mut extended = None;
             if let (Some(_), [a, b]) = (cut, pts.as_slice()) {
                 let last = (self.n() - 1) as f64;
-                let k = if b.0 > a.0 { (b.1 - a.1) / (b.0 - a.0) } else { 0.0 };
-                let end = (last, b.1 + k * (last - b.0));
+                let end = (last, line_at(*a, *b, last));
                 if last > b.0 && end.1.is_finite() {
                     let faint = Palette::alpha(pal.risk, 0.7);
                     let mut exit = None;
@@ -1902,10 +1894,7 @@ impl TfScene<'_> {
             // The weekly trendline's break: a dot on the line at the week D3 names (the note's
             // "On 2026-07-24 OBV closed under the rising trendline"), named in the legend.
             let wk_break = match (self.wk_obv_break_bar(), pts.as_slice()) {
-                (Some(i), [a, b]) => {
-                    let k = if b.0 > a.0 { (b.1 - a.1) / (b.0 - a.0) } else { 0.0 };
-                    Some((i, a.1 + k * (i as f64 - a.0)))
-                }
+                (Some(i), [a, b]) => Some((i, line_at(*a, *b, i as f64))),
                 _ => None,
             };
             if let Some((i, v)) = wk_break.filter(|(_, v)| f.contains_y(*v)) {
@@ -2232,6 +2221,13 @@ fn signed_pct_note(x: f64) -> String {
     }
 }
 
+/// The value at `x` of the straight line through `a` and `b` ((bar, value) points; flat when
+/// they share a bar): how an OBV line is read past its last pivot.
+fn line_at(a: (f64, f64), b: (f64, f64), x: f64) -> f64 {
+    let k = if b.0 > a.0 { (b.1 - a.1) / (b.0 - a.0) } else { 0.0 };
+    b.1 + k * (x - b.0)
+}
+
 /// Marker radius: 4.5 design px, narrowed so neighbouring bars' markers do not overlap.
 fn marker_r<B: DrawingBackend>(pen: &Pen<B>, f: &Frame) -> i32 {
     pen.px(4.5).min(((f.x_step() * 0.5) as i32).max(pen.px(2.5)))
@@ -2294,9 +2290,12 @@ mod tests {
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
-        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "2 prior lows");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "prior-lows zone");
         assert_eq!(level_col_name("swing low 2020-01-02"), "prior low");
-        assert_eq!(level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"), "2 prior highs");
+        assert_eq!(
+            level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"),
+            "prior-highs zone"
+        );
         assert!(is_lead_tag("stop") && is_lead_tag("3-day stop") && is_lead_tag("watch"));
         assert!(!is_lead_tag("swing high") && !is_lead_tag("nonstop"));
     }

@@ -635,7 +635,7 @@ fn below_any_week(a: &Analysis, b: &BaseRate, went: usize, n: usize) -> bool {
 /// list when every count is below its "Any week" share, else none (an "only" before the first
 /// of a list reads as covering all of it).
 fn against_list(items: &[Against]) -> String {
-    let counts: Vec<String> = items.iter().map(|x| format!("{} of {}", x.went, x.n)).collect();
+    let counts: Vec<String> = items.iter().map(|x| Against { only: false, ..*x }.to_string()).collect();
     if items.iter().all(|x| x.only) {
         format!("only {}", and_list(&counts))
     } else {
