@@ -272,8 +272,11 @@ pub struct TrackPoint {
     pub date: NaiveDate,
     /// The score S in [-1, 1] computed point in time at that week end.
     pub score: f64,
-    /// The stance printed then.
+    /// The score's stance then, before the record check (what the track record's table counts).
     pub stance: StanceKind,
+    /// The stance the note printed then: [`TrackPoint::stance`], or Neutral where the record
+    /// check as of that week end vetoed it ([`edge::published_stances`]; the track chart's strip).
+    pub published: StanceKind,
     /// The forward return over the next [`CITED_WEEKS`] weeks (a fraction; None while the
     /// horizon is after the as-of date).
     pub forward: Option<f64>,
@@ -327,7 +330,12 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 
 /// The rows of the walk the track record counts: coverage at least 0.5.
 fn counted(walk: &Walk) -> impl Iterator<Item = &WeekRow> {
-    walk.rows.iter().filter(|r| r.coverage >= 0.5)
+    walk.rows.iter().filter(|r| is_counted(r))
+}
+
+/// Whether the track record counts week end `r` (coverage at least 0.5).
+fn is_counted(r: &WeekRow) -> bool {
+    r.coverage >= 0.5
 }
 
 /// The track record of `a`'s stance over the week ends of `walk` (a walk of `a`).
@@ -373,12 +381,22 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
         .collect();
     let cited = HORIZONS.iter().find(|(w, _)| *w == CITED_WEEKS).map_or(65, |h| h.1);
     let measure = if has_bench { Measure::Excess } else { Measure::Price };
+    // The stance each counted week end's note printed (the record check applied as of then).
+    let published: Vec<StanceKind> = walk
+        .rows
+        .iter()
+        .zip(edge::published_stances(a, walk, a.config.signals.record_check))
+        .filter(|(r, _)| is_counted(r))
+        .map(|(_, p)| p)
+        .collect();
     let points = rows
         .iter()
-        .map(|r| TrackPoint {
+        .zip(published)
+        .map(|(r, published)| TrackPoint {
             date: r.date,
             score: r.score,
             stance: r.stance,
+            published,
             forward: forward(a, measure, r.di, cited).filter(|v| v.is_finite()),
         })
         .collect();

@@ -50,6 +50,9 @@ pub(crate) struct TrackScene {
     /// The stance printed at each week end (issue 13 item 7: the chart marks which weeks read
     /// Long or Short, on a strip along the score panel's foot).
     pub stance: Vec<crate::signals::stance::StanceKind>,
+    /// The score's own reading at each week end, before the record check: what the track
+    /// table counts (the alt text reconciles the two counts).
+    pub score_read: Vec<crate::signals::stance::StanceKind>,
 }
 
 /// A signed value to 2 dp with a typographic minus (`+0.20`, `−0.20`).
@@ -99,7 +102,10 @@ impl TrackScene {
             long_th,
             short_th,
             rho,
-            stance: pts.iter().map(|p| p.stance).collect(),
+            // What the note printed at each week end (a record-check veto included), not the
+            // score's reading: 2020-02-28 and 2020-03-06 scored Short but were published Neutral.
+            stance: pts.iter().map(|p| p.published).collect(),
+            score_read: pts.iter().map(|p| p.stance).collect(),
         }
     }
 
@@ -132,10 +138,30 @@ impl TrackScene {
             outcome(crate::signals::stance::StanceKind::Long, longs),
             outcome(crate::signals::stance::StanceKind::Short, shorts),
         );
-        let held = match self.held_count() {
+        let mut held = match self.held_count() {
             0 => String::new(),
             k => format!(", and in grey the {k} past a threshold that an override held at Neutral"),
         };
+        // The track table counts the score's reading, before the record check: where that
+        // differs from what the note printed, the alt text gives the table's count too.
+        let table: Vec<String> =
+            [crate::signals::stance::StanceKind::Long, crate::signals::stance::StanceKind::Short]
+                .into_iter()
+                .filter_map(|k| {
+                    let with = |v: &[crate::signals::stance::StanceKind]| {
+                        v.iter().zip(&self.forward).filter(|(s, f)| **s == k && f.is_some()).count()
+                    };
+                    let t = with(&self.score_read);
+                    (t != with(&self.stance))
+                        .then(|| format!("{} ({t} with an outcome)", crate::history::stance_name(k)))
+                })
+                .collect();
+        if !table.is_empty() {
+            held.push_str(&format!(
+                "; the score alone read {} (the track table's rows), its own record holding the rest at Neutral",
+                table.join(" and ")
+            ));
+        }
         format!(
             "Track record chart: the {} stance score at each of {n} week ends from {first} to {last} (line, \
              with the Long threshold {} and the Short threshold {}; a strip marks the {longs} weeks the note \
@@ -507,6 +533,22 @@ mod render_tests {
         assert!((12..=14).contains(&pending), "{pending}");
         assert!(tr.points.iter().rev().skip(pending).all(|p| p.forward.is_some()));
         let scene = TrackScene::of(tr, "IWM", 0.2, -0.2, a.as_of);
+        // The strip shows the stance each week's note printed: 2020-02-28 and 2020-03-06 scored
+        // Short but their record check vetoed it (published Neutral, as `backtest` prints), so
+        // the strip marks them held, not Short (review 16).
+        let walk = crate::history::walk(&a);
+        let published = crate::history::edge::published_stances(&a, &walk, true);
+        let by_date: std::collections::HashMap<NaiveDate, StanceKind> =
+            walk.rows.iter().map(|r| r.date).zip(published).collect();
+        for (i, d) in scene.dates.iter().enumerate() {
+            assert_eq!(scene.stance[i], by_date[d], "{d}");
+        }
+        for d in [NaiveDate::from_ymd_opt(2020, 2, 28).unwrap(), NaiveDate::from_ymd_opt(2020, 3, 6).unwrap()]
+        {
+            let i = scene.dates.iter().position(|x| *x == d).unwrap();
+            assert_eq!(tr.points[i].stance, StanceKind::Short, "{d}: the score read Short");
+            assert_eq!(scene.strip_kind(i), Some(StripKind::Held), "{d}: the note printed Neutral");
+        }
         let rho = tr.horizon(CITED_WEEKS).unwrap().rank_corr_relative.unwrap();
         assert!(scene.title.contains(&corr(rho)), "{}", scene.title);
         let alt = scene.alt();
@@ -544,6 +586,13 @@ mod render_tests {
                 short_th: -0.2,
                 rho: Some(0.1),
                 stance: (0..n)
+                    .map(|i| match i % 7 {
+                        0 | 1 => StanceKind::Long,
+                        2 => StanceKind::Short,
+                        _ => StanceKind::Neutral,
+                    })
+                    .collect(),
+                score_read: (0..n)
                     .map(|i| match i % 7 {
                         0 | 1 => StanceKind::Long,
                         2 => StanceKind::Short,
