@@ -504,6 +504,27 @@ pub(crate) fn widen_to_ticks(f: &mut Frame, fs: f64, avoid: &[i32]) {
     }
 }
 
+/// The least height (pixels, from `h0` up to `max_h` in steps of 2) at which [`widen_to_ticks`]
+/// leaves the range `ymin..ymax` no more than `growth` times as wide, or `max_h` when none does:
+/// a short panel of a series far from zero (weekly OBV 1.5B–4.6B) widened to "0 / 2B / 4B / 6B"
+/// and flattened its line (review 16).
+pub(crate) fn height_for_ticks(ymin: f64, ymax: f64, fs: f64, h0: i32, max_h: i32, growth: f64) -> i32 {
+    let span = ymax - ymin;
+    if !(span.is_finite() && span > 0.0) {
+        return h0;
+    }
+    let mut h = h0.max(1);
+    while h < max_h {
+        let mut f = Frame { x0: 0, y0: 0, x1: 100, y1: h, xmin: 0.0, xmax: 1.0, ymin, ymax };
+        widen_to_ticks(&mut f, fs, &[]);
+        if f.ymax - f.ymin <= growth * span {
+            return h;
+        }
+        h += 2;
+    }
+    max_h.max(h0)
+}
+
 /// Ticks on multiples of a 1, 2, 2.5 or 5 × 10^k step (see [`value_ticks`]), if any step fits.
 fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)> {
     let span = f.ymax - f.ymin;
@@ -1499,6 +1520,25 @@ pub(crate) fn draw_col<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, tags: &[ColTa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panel_far_from_zero_gets_the_height_its_own_range_needs() {
+        // The QQQ weekly OBV (1.5B-4.6B with margins) on an 87-pixel panel widened to 0-6B;
+        // at the height returned it widens at most 1.5 times, and never to zero.
+        let (lo, hi) = (1.25e9, 4.9e9);
+        let mut f = Frame { x0: 0, y0: 0, x1: 300, y1: 87, xmin: 0.0, xmax: 1.0, ymin: lo, ymax: hi };
+        widen_to_ticks(&mut f, 23.0, &[]);
+        assert!(f.ymax - f.ymin > 1.5 * (hi - lo), "the case needs a taller panel: {}..{}", f.ymin, f.ymax);
+        let h = height_for_ticks(lo, hi, 23.0, 87, 400, 1.5);
+        assert!(h > 87 && h < 400, "{h}");
+        let mut f = Frame { y1: h, ymin: lo, ymax: hi, ..f };
+        widen_to_ticks(&mut f, 23.0, &[]);
+        assert!(f.ymax - f.ymin <= 1.5 * (hi - lo) && f.ymin > 0.0, "{}..{}", f.ymin, f.ymax);
+        assert!(value_ticks(&f, 23.0, &[]).0.iter().filter(|v| **v >= f.ymin && **v <= f.ymax).count() >= 3);
+        // A panel already tall enough keeps its height; one that cannot get enough gets the cap.
+        assert_eq!(height_for_ticks(lo, hi, 23.0, 400, 500, 1.5), 400);
+        assert_eq!(height_for_ticks(lo, hi, 23.0, 87, 90, 1.5), 90);
+    }
 
     #[test]
     fn value_ticks_step_by_one_two_or_five_and_label_three() {

@@ -188,6 +188,19 @@ pub(crate) fn squeeze_names(a: &Annotations) -> &'static str {
     }
 }
 
+/// The weekly legend's names of the squeeze zone's top line and its latest band, with D1's
+/// reason when the zone is no level (review 16: "latest squeeze zone" beside a text that called
+/// the squeeze too old): the same fact as [`squeeze_names`] and the alt text.
+fn zone_legend(a: &Annotations) -> (&'static str, &'static str) {
+    match a.cluster_stale {
+        Some(crate::signals::ZoneStatus::Old) => {
+            ("old squeeze top", "last squeeze zone, too old to be a level")
+        }
+        Some(_) => ("wide squeeze top", "last squeeze zone, too wide to be a level"),
+        None => ("squeeze-zone top", "latest squeeze zone"),
+    }
+}
+
 /// The name a risk level at `v` takes on the daily chart when a swing marker already names that
 /// price (the latest swing high: "lower high"; the prior one: "swing high"), so the column and
 /// the marker say the same.
@@ -254,8 +267,9 @@ pub(crate) fn level_col_name(label: &str) -> String {
         // level merged from several is a zone (review 15: "prior high 231.08" beside "swing high
         // 231.46" read as one high at two prices; "2 prior highs" then read as a count).
         [p, ..] => ma_words(p).unwrap_or_else(|| match (p.as_str(), pivots(p)) {
-            ("swing high", n) if n > 1 => "prior-highs zone".to_string(),
-            ("swing low", n) if n > 1 => "prior-lows zone".to_string(),
+            // "highs zone", not "prior-highs zone": the phone column truncated that (review 16).
+            ("swing high", n) if n > 1 => "highs zone".to_string(),
+            ("swing low", n) if n > 1 => "lows zone".to_string(),
             ("swing high", _) => "prior high".to_string(),
             ("swing low", _) => "prior low".to_string(),
             _ => truncate(p, 12),
@@ -307,14 +321,17 @@ fn stop_legend(stops: &[Stop], neutral: bool) -> String {
     }
 }
 
+/// The volume panel's legend name of F2's volume day (its bar is labelled with the rank).
+const VOLUME_DAY_SHORT: &str = "volume day";
+
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
 
 fn wave_color(pal: &Palette, s: Wave) -> RGBAColor {
     match s {
         Wave::EU => pal.up.to_rgba(),
-        Wave::CU => Palette::alpha(pal.up, 0.4),
-        Wave::CD => Palette::alpha(pal.down, 0.4),
+        Wave::CU => Palette::alpha(pal.up, pal.faded),
+        Wave::CD => Palette::alpha(pal.down, pal.faded),
         Wave::ED => pal.down.to_rgba(),
     }
 }
@@ -331,6 +348,13 @@ fn macd_legend(pal: &Palette) -> Vec<(Swatch, String)> {
 impl TfScene<'_> {
     fn n(&self) -> usize {
         self.bars.len()
+    }
+
+    /// Whether the squeeze zone's top `c.hi` is also one of this chart's risk levels (at the
+    /// printed precision): its line is then the risk level's, in the risk colour.
+    fn top_is_risk(&self, c: &Band) -> bool {
+        let top = crate::fmt::price(c.hi);
+        self.stops.iter().any(|s| crate::fmt::price(s.value) == top)
     }
 
     /// Where F1's level `k` is drawn and labelled ([`TfScene::level_now`]).
@@ -383,17 +407,27 @@ impl TfScene<'_> {
                 ]);
                 match self.layers {
                     Layers::Weekly => {
-                        if a.cluster.is_some() {
-                            out.push("squeeze-zone top".into());
+                        if let Some(c) = &a.cluster {
+                            if !self.top_is_risk(c) {
+                                out.push(zone_legend(a).0.into());
+                            }
                             if !a.bands.is_empty() {
-                                out.push("latest squeeze zone".into());
+                                out.push(zone_legend(a).1.into());
                             }
                             if a.bands.len() > 1 {
                                 out.push("earlier squeeze zones".into());
                             }
                         }
                         if !self.stops.is_empty() {
-                            out.push(stop_legend(&self.stops, self.neutral));
+                            let words = stop_legend(&self.stops, self.neutral);
+                            match &a.cluster {
+                                Some(c) if self.top_is_risk(c) => out.push(words.replacen(
+                                    "risk levels",
+                                    "risk levels, one the squeeze-zone top",
+                                    1,
+                                )),
+                                _ => out.push(words),
+                            }
                         }
                         if a.reclaim_date.is_some() {
                             out.push(reclaim_words(a.cluster_state).1.into());
@@ -448,8 +482,8 @@ impl TfScene<'_> {
                     },
                     _ => "trend over the window".into(),
                 });
-                if let (Layers::Daily, Some((_, rank))) = (self.layers, a.volume_day) {
-                    out.push(super::annotate::volume_day_name(rank));
+                if let (Layers::Daily, Some(_)) = (self.layers, a.volume_day) {
+                    out.push(VOLUME_DAY_SHORT.into());
                 }
             }
             3 => {
@@ -798,6 +832,17 @@ impl TfScene<'_> {
             hs[k] += need;
             hs[0] -= need;
         }
+        // The OBV panel is tall enough for ticks that keep its range near OBV's own (at most
+        // 1.5 times as wide): a weekly OBV of 1.5B-4.6B on a three-line panel widened to 0-6B
+        // and lay flat (review 16). Taken from the price panel, down to the same floor.
+        if wide {
+            let (lo, hi) = self.obv_range();
+            let cap = hs[3] + (hs[0] - price_min).max(0);
+            let want = super::panel::height_for_ticks(lo, hi, pen.fs(FS_TICK), hs[3], cap, 1.5);
+            let need = (want - hs[3]).max(0);
+            hs[3] += need;
+            hs[0] -= need;
+        }
 
         // Right padding: three bars. Level labels are placed inside the plot by the layout pass;
         // the last-price tag sits on the axis.
@@ -897,10 +942,15 @@ impl TfScene<'_> {
         let span = (hi - lo).max(hi.abs() * 0.01).max(1e-6);
         // Margins in pixels, so every wick and band keeps clear of the frame whatever the range:
         // above, room for a marker and its label (~30 design px); below, for a marker under the
-        // lowest bar (~14 design px); plus 3% of the panel each side.
+        // lowest bar (~14 design px); plus 3% of the panel each side. On a wide chart (level
+        // labels in the column beside the plot) the pixel part is capped at 15% above and 8%
+        // below: uncapped, the short 2020-03-20 daily panel gave a third of its height to
+        // margins and the crash's candles took 40% of it (review 16). A phone keeps the full
+        // margins: its level labels sit inside the plot and need them.
         let ph = f.height().max(1) as f64;
-        let top = (pen.px(30.0) as f64 / ph + 0.03).min(0.35);
-        let bot = (pen.px(14.0) as f64 / ph + 0.03).min(0.25);
+        let (cap_top, cap_bot) = if self.col_w.get() > 0 { (0.15, 0.08) } else { (0.32, 0.22) };
+        let top = (pen.px(30.0) as f64 / ph).min(cap_top) + 0.03;
+        let bot = (pen.px(14.0) as f64 / ph).min(cap_bot) + 0.03;
         let total = span / (1.0 - top - bot);
         f.ymin = lo - total * bot;
         f.ymax = hi + total * top;
@@ -952,6 +1002,7 @@ impl TfScene<'_> {
         // Annotation layers under the candles.
         let a = self.ann;
         let right = f.x1;
+        let mut top_is_risk = false;
         match self.layers {
             Layers::Weekly => {
                 if let Some(c) = &a.cluster {
@@ -959,20 +1010,16 @@ impl TfScene<'_> {
                     // A top that is also a risk level is drawn in the risk colour (its line is
                     // the stop's, drawn over it): the swatch is that colour too (review 15: a
                     // magenta 265.76 line beside a purple swatch).
-                    let top = crate::fmt::price(c.hi);
-                    if self.stops.iter().any(|s| crate::fmt::price(s.value) == top && f.contains_y(c.hi)) {
-                        legend.push((
-                            Swatch::Line(pal.risk.to_rgba()),
-                            "squeeze-zone top (a risk level)".into(),
-                        ));
+                    // One entry per colour (review 16: "squeeze-zone top (a risk level)" and
+                    // "risk levels" were two magenta swatches): such a top is named in the risk
+                    // levels' entry below.
+                    if self.top_is_risk(c) && f.contains_y(c.hi) {
+                        top_is_risk = true;
                     } else {
-                        legend.push((Swatch::Line(pal.cluster.to_rgba()), "squeeze-zone top".into()));
+                        legend.push((Swatch::Line(pal.cluster.to_rgba()), zone_legend(a).0.into()));
                     }
                     if !a.bands.is_empty() {
-                        legend.push((
-                            Swatch::Box(Palette::alpha(pal.cluster, 0.4)),
-                            "latest squeeze zone".into(),
-                        ));
+                        legend.push((Swatch::Box(Palette::alpha(pal.cluster, 0.4)), zone_legend(a).1.into()));
                     }
                     if self.earlier_bands_shown(f, &a.bands) {
                         legend.push((
@@ -1096,7 +1143,11 @@ impl TfScene<'_> {
             }
         }
         if !self.stops.is_empty() {
-            legend.push((Swatch::Line(pal.risk.to_rgba()), stop_legend(&self.stops, self.neutral)));
+            let mut words = stop_legend(&self.stops, self.neutral);
+            if top_is_risk {
+                words = words.replacen("risk levels", "risk levels, one the squeeze-zone top", 1);
+            }
+            legend.push((Swatch::Line(pal.risk.to_rgba()), words));
         }
 
         // Candles.
@@ -1708,7 +1759,10 @@ impl TfScene<'_> {
                 Palette::alpha(pal.panel, 0.85),
                 ((f.x0, f.y0), (f.x1, f.y1)),
             )?;
-            legend.push((Swatch::Box(pal.highlight.to_rgba()), super::annotate::volume_day_name(rank)));
+            // The bar's label gives the rank and the price legend the note's full phrase: the
+            // volume legend names the colour only, on the legend's first line (its own line
+            // took height from the 2020-03-20 price panel, review 16).
+            legend.push((Swatch::Box(pal.highlight.to_rgba()), VOLUME_DAY_SHORT.into()));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "Volume", &legend)
@@ -1759,24 +1813,10 @@ impl TfScene<'_> {
     ) -> DResult {
         let pal = pen.pal;
         let range = self.start..self.n();
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for i in range.clone() {
-            let v = self.obv[i];
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
         // The range is OBV's own: the support line never rescales the panel; where it leaves
         // the range it is clipped and marked with an arrow and its value.
         let (line, name, what) = self.obv_layer();
-        if !lo.is_finite() {
-            lo = 0.0;
-            hi = 1.0;
-        }
-        let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
-        f.ymin = lo - span * 0.08;
-        f.ymax = hi + span * 0.1;
+        (f.ymin, f.ymax) = self.obv_range();
         // Ticks on multiples of a round step, three at least: a short panel widens to them.
         super::panel::widen_to_ticks(f, pen.fs(FS_TICK), &[]);
         draw_plot_bg(pen, f)?;
@@ -1963,6 +2003,23 @@ impl TfScene<'_> {
         let gap = line - last;
         let unit = f.ymax.abs().max(f.ymin.abs());
         format!(", OBV {} {} it", count_in_unit(gap.abs(), unit), if gap > 0.0 { "under" } else { "over" })
+    }
+
+    /// The OBV panel's range before its ticks: the window's OBV with 8% below and 10% above.
+    fn obv_range(&self) -> (f64, f64) {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in self.obv[self.start.min(self.obv.len())..self.n().min(self.obv.len())].iter() {
+            if v.is_finite() {
+                lo = lo.min(*v);
+                hi = hi.max(*v);
+            }
+        }
+        if !lo.is_finite() {
+            lo = 0.0;
+            hi = 1.0;
+        }
+        let span = (hi - lo).max(hi.abs() * 1e-3).max(1.0);
+        (lo - span * 0.08, hi + span * 0.1)
     }
 
     /// The largest OBV magnitude over the window (the axis unit follows it).
@@ -2290,12 +2347,9 @@ mod tests {
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
-        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "prior-lows zone");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "lows zone");
         assert_eq!(level_col_name("swing low 2020-01-02"), "prior low");
-        assert_eq!(
-            level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"),
-            "prior-highs zone"
-        );
+        assert_eq!(level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"), "highs zone");
         assert!(is_lead_tag("stop") && is_lead_tag("3-day stop") && is_lead_tag("watch"));
         assert!(!is_lead_tag("swing high") && !is_lead_tag("nonstop"));
     }

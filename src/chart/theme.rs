@@ -45,6 +45,9 @@ pub(crate) struct Palette {
     pub good: RGBColor,
     /// Not supportive.
     pub bad: RGBColor,
+    /// Opacity of a faded mark (the MACD histogram's contracting and fading bars): 0.4 left
+    /// them at about 2:1 against the dark panel, near invisible (review 16).
+    pub faded: f64,
 }
 
 impl Palette {
@@ -71,6 +74,7 @@ impl Palette {
                 line2: RGBColor(230, 120, 0),
                 good: RGBColor(0, 137, 90),
                 bad: RGBColor(200, 50, 50),
+                faded: 0.4,
             },
             Theme::Dark => Palette {
                 bg: RGBColor(15, 17, 21),
@@ -94,6 +98,7 @@ impl Palette {
                 line2: RGBColor(255, 160, 60),
                 good: RGBColor(60, 200, 140),
                 bad: RGBColor(255, 100, 100),
+                faded: 0.7,
             },
         }
     }
@@ -153,6 +158,14 @@ mod tests {
             }
         }
         assert!(contrast(p.grid, p.panel) >= 1.6, "grid {:.2}", contrast(p.grid, p.panel));
+        // A faded mark (blended over the panel) still reads: 3:1 at least.
+        let blend = |c: RGBColor| {
+            let m = |a: u8, b: u8| (a as f64 * p.faded + b as f64 * (1.0 - p.faded)).round() as u8;
+            RGBColor(m(c.0, p.panel.0), m(c.1, p.panel.1), m(c.2, p.panel.2))
+        };
+        for (n, c) in [("up", p.up), ("down", p.down)] {
+            assert!(contrast(blend(c), p.panel) >= 3.0, "faded {n}: {:.2}", contrast(blend(c), p.panel));
+        }
         assert!(contrast(p.frame, p.panel) >= 3.0, "frame {:.2}", contrast(p.frame, p.panel));
         let l = Palette::of(Theme::Light);
         for (n, c) in [("text", l.text), ("muted", l.muted)] {
