@@ -123,12 +123,14 @@ enum Frame {
     /// A list item being written.
     Item,
     /// A table: alignments, the header cells, the body cells, per column the (narrowest,
-    /// natural) width in em.
+    /// natural) width in em (natural: of the body cells; narrowest: of all) and the header's
+    /// natural width.
     Table {
         align: Vec<Alignment>,
         head: Vec<String>,
         body: Vec<String>,
         widths: Vec<(f64, f64)>,
+        head_widths: Vec<f64>,
         in_head: bool,
     },
     /// A table cell being written: its visible text as (text, face) runs.
@@ -300,6 +302,12 @@ fn cell_widths(runs: &[(String, Face)], fit: &TableFit) -> (f64, f64) {
     (narrowest.max(word), natural)
 }
 
+/// Whether every column of `widths` fits at its natural width (padding included).
+fn fits_natural(widths: &[(f64, f64)], fit: &TableFit) -> bool {
+    let pad = 2.0 * fit.inset_em + SLACK_EM;
+    widths.iter().map(|w| w.1.max(w.0) + pad).sum::<f64>() <= fit.available_em
+}
+
 /// Column widths in em (padding included) that fit `available`: every column gets at least its
 /// narrowest width; the rest of the room goes to the columns that would wrap, in proportion to
 /// how much they would still need (so a long text column wraps least). A table that fits at
@@ -316,8 +324,22 @@ fn fit_columns(widths: &[(f64, f64)], fit: &TableFit) -> Vec<f64> {
     if sum_min >= fit.available_em || sum_max <= sum_min {
         return min;
     }
-    let spare = fit.available_em - sum_min;
-    min.iter().zip(&max).map(|(lo, hi)| lo + (hi - lo) * spare / (sum_max - sum_min)).collect()
+    // The fewest lines `l` every column can wrap to: each column gets the width its text needs
+    // on `l` lines (a tenth more for where words break), so one long column does not wrap to
+    // seven lines while short ones keep a line each (review 16: the track table's "Read"). The
+    // room left goes, as below, to the columns still short of one line.
+    let base = (2..=24).find_map(|l| {
+        let w: Vec<f64> =
+            min.iter().zip(&max).map(|(lo, hi)| lo.max(pad + (hi - pad) / l as f64 * 1.1).min(*hi)).collect();
+        (w.iter().sum::<f64>() <= fit.available_em).then_some(w)
+    });
+    let base = base.unwrap_or(min);
+    let sum_base: f64 = base.iter().sum();
+    if sum_max <= sum_base {
+        return base;
+    }
+    let spare = fit.available_em - sum_base;
+    base.iter().zip(&max).map(|(lo, hi)| lo + (hi - lo) * spare / (sum_max - sum_base)).collect()
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -365,6 +387,7 @@ fn start(tag: &Tag, bufs: &mut Vec<String>, frames: &mut Vec<Frame>, link_kept: 
                 head: Vec::new(),
                 body: Vec::new(),
                 widths: vec![(0.0, 0.0); align.len()],
+                head_widths: vec![0.0; align.len()],
                 in_head: false,
             });
         }
@@ -464,10 +487,16 @@ fn end(
                 _ => Vec::new(),
             };
             let cell = if bufs.len() > 1 { bufs.pop().unwrap_or_default() } else { String::new() };
-            if let Some(Frame::Table { head, body, widths, in_head, .. }) = frames.last_mut() {
+            if let Some(Frame::Table { head, body, widths, head_widths, in_head, .. }) = frames.last_mut() {
                 let n_cols = widths.len().max(1);
                 let col = (if *in_head { head.len() } else { body.len() }) % n_cols;
-                let (lo, hi) = cell_widths(&runs, fit);
+                let (lo, mut hi) = cell_widths(&runs, fit);
+                if *in_head {
+                    if let Some(h) = head_widths.get_mut(col) {
+                        *h = h.max(hi);
+                    }
+                    hi = lo;
+                }
                 if let Some(w) = widths.get_mut(col) {
                     *w = (w.0.max(lo), w.1.max(hi));
                 }
@@ -480,8 +509,19 @@ fn end(
             }
         }
         TagEnd::Table => {
-            if let Some(Frame::Table { align, head, body, widths, .. }) = frames.pop() {
-                write_table(top(bufs), &align, &head, &body, &fit_columns(&widths, fit));
+            if let Some(Frame::Table { align, head, body, widths, head_widths, .. }) = frames.pop() {
+                // A table whose header and body fit on one line each keeps them so; otherwise a
+                // header wraps at its words (it claims its longest word, not its whole line) and
+                // the room goes to the body's text (review 16: the track table's long headers took
+                // it and its "Read" column wrapped to seven lines).
+                let whole: Vec<(f64, f64)> =
+                    widths.iter().zip(&head_widths).map(|(w, h)| (w.0, w.1.max(*h))).collect();
+                let cols = if fits_natural(&whole, fit) {
+                    fit_columns(&whole, fit)
+                } else {
+                    fit_columns(&widths, fit)
+                };
+                write_table(top(bufs), &align, &head, &body, &cols);
             }
         }
         TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => top(bufs).push(']'),
