@@ -1185,3 +1185,28 @@ fn chart_words_follow_the_facts_at_the_review_dates() {
         h("weekly")
     );
 }
+
+#[test]
+fn the_weekly_legend_names_each_colour_once_and_a_stale_zone_by_its_age() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let weekly_at = |s: Option<&str>| {
+        let data = marketnote::data::load(&cfg).unwrap();
+        let a = marketnote::analyze(&cfg, data, s.map(d)).unwrap();
+        let charts = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg.output.charts).unwrap();
+        let w = charts.into_iter().find(|c| c.name == "weekly").unwrap();
+        (w.alt, w.svg.unwrap())
+    };
+    // 2022-09-30: D1 calls the latest squeeze too old to be a level (the alt text and the note
+    // say so); the legend names the zone by that fact, not as the "latest squeeze zone".
+    let (alt, svg) = weekly_at(Some("2022-09-30"));
+    assert!(alt.contains("too old to be a level"), "{alt}");
+    assert!(svg.contains("last squeeze zone, too old to be a level"), "the legend misses the zone's age");
+    assert!(!svg_texts(&svg).contains(&"latest squeeze zone"), "a stale zone named the latest");
+    // The sample's last date: the squeeze-zone top is a risk level, drawn in the risk colour; the
+    // legend has one entry for that colour, not a second "squeeze-zone top (a risk level)".
+    let (_, svg) = weekly_at(None);
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t.starts_with("risk levels, one the squeeze-zone top")), "{texts:?}");
+    assert_eq!(texts.iter().filter(|t| t.starts_with("risk levels")).count(), 1, "{texts:?}");
+    assert!(!svg.contains("squeeze-zone top (a risk level)"));
+}
