@@ -102,7 +102,12 @@ fn map_large_blocks(sessions: usize) {
 /// The causal series every signal of the walk reads, computed once on the analysis' full bars:
 /// the instrument's, the relative ones against the benchmark, and which macro series are plain.
 pub fn precompute(a: &Analysis) -> Precomputed {
-    let mut pre = Precomputed::new(&a.daily, &a.weekly.bars, a.three_day.each_ref().map(|r| &r.bars));
+    let three_day = a.three_day.each_ref().map(|r| &r.bars);
+    let mut pre = Precomputed::new(&a.daily, &a.weekly.bars, three_day).with_event_bars(
+        &a.daily.date,
+        three_day,
+        &a.config.signals.reconstitution_days,
+    );
     if let Some(bw) = &a.bench_weekly {
         pre = pre.with_relative(&a.weekly.bars, &bw.bars);
     }

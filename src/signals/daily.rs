@@ -365,6 +365,33 @@ pub fn day_event(b: BarsView<'_>, d: usize, recon: &[NaiveDate]) -> Option<DayEv
 const F2: &str = crate::signals::catalog::SignalId::D1VolumeThrust.as_str();
 const F2_CLAIM: &str = "one of the strongest volume days in over a year";
 
+/// F2 looks this many sessions back for a day with at least the thrust day's volume.
+const F2_LOOKBACK: usize = 756;
+
+/// For each session d with a present volume, how many sessions back the nearest earlier session
+/// with a present volume at least v\[d\] is (F2's `since_bigger`): 1..=756, or 0 when there is
+/// none that close (or v\[d\] is missing). Causal; one pass with a stack of the sessions whose
+/// volume no later session has reached.
+pub(crate) fn f2_bigger_dists(v: &[f64]) -> Vec<u16> {
+    let mut out = vec![0u16; v.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (d, slot) in out.iter_mut().enumerate() {
+        if !vol_ok(v[d]) {
+            continue;
+        }
+        while stack.last().is_some_and(|&j| v[j] < v[d]) {
+            stack.pop();
+        }
+        if let Some(&j) = stack.last() {
+            if d - j <= F2_LOOKBACK {
+                *slot = (d - j) as u16;
+            }
+        }
+        stack.push(d);
+    }
+    out
+}
+
 #[inline(never)]
 fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -> SignalResult {
     let b = input.daily;
@@ -402,8 +429,11 @@ fn f2_volume_thrust(input: &SignalInput, up: Option<&Leg>, down: Option<&Leg>) -
     let Some((d, rank)) = best else {
         return SignalResult::unavailable(F2, GROUP, F2_CLAIM, tf, as_of, Unavailable::VolumeGaps);
     };
-    let lo = d.saturating_sub(756);
-    let bigger = (lo..d).rev().find(|&j| vol_ok(v[j]) && v[j] >= v[d]);
+    let lo = d.saturating_sub(F2_LOOKBACK);
+    let bigger = match input.pre {
+        Some(p) => Some(p.daily_f2_bigger[d] as usize).filter(|&k| k >= 1 && k <= d - lo).map(|k| d - k),
+        None => (lo..d).rev().find(|&j| vol_ok(v[j]) && v[j] >= v[d]),
+    };
     let since = bigger.map_or(d - lo, |j| d - j);
     let cp = close_position(b.high[d], b.low[d], b.close[d]);
     let ret = b.close[d] / b.close[d - 1] - 1.0;

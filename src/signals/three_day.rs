@@ -63,13 +63,25 @@ pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
 /// [`evaluate`] given whether D4 (`wk_momentum_wave_flip`) is bullish on the same input, for a
 /// caller that has evaluated it already.
 pub fn evaluate_with_mirror(input: &SignalInput, mirror: bool) -> Vec<SignalResult> {
+    // E1 and E2 read the same zone of each phase: with the precomputed window lengths it is
+    // found once for both.
+    let zones = input.pre.map(|p| {
+        std::array::from_fn(|ph| {
+            let b = input.three_day[ph];
+            (b.len() >= E1_NEED).then(|| find_zone_with(b, &p.three_day_zone_len[ph], b.len() - 1)).flatten()
+        })
+    });
+    let zones = zones.as_ref();
     vec![
-        robust(input, e1),
-        robust(input, e2),
-        robust(input, |i, b, _| e3(i, b)),
+        robust(input, |i, b, ph| e1(i, b, ph, zones)),
+        robust(input, |i, b, ph| e2(i, b, ph, zones)),
+        robust(input, e3),
         robust(input, |i, b, ph| e4(i, b, ph, mirror)),
     ]
 }
+
+/// Each phase's zone at its last bar, when found once for E1 and E2.
+type Zones = [Option<Zone>; 3];
 
 /// Runs `f` on the three phases and scales phase 0's strength by their agreement.
 fn robust(
@@ -100,6 +112,101 @@ struct Zone {
     zlo: f64,
     ztop: f64,
     breakout: Option<usize>,
+}
+
+/// The longest window [`find_zone`] accepts ending at bar `e` (its windows ending at `e` are
+/// exactly the lengths 8..=this), 0 when there is none. Reads bars `..=e` only, so it is
+/// computed once per bar on the full bars ([`crate::signals::cache::Precomputed`]).
+pub(crate) fn zone_len(b: BarsView<'_>, atr14: &[f64], e: usize) -> u8 {
+    let Some(atr_e) = at(atr14, e) else { return 0 };
+    let (c, h, l) = (&b.close, &b.high, &b.low);
+    let (mut maxc, mut minc, mut maxh, mut minl) =
+        (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY);
+    let mut len = 0;
+    for wlen in 1..=30usize.min(e + 1) {
+        let s = e + 1 - wlen;
+        if b.gap.get(s).copied().unwrap_or(false) || !c[s].is_finite() {
+            break;
+        }
+        maxc = maxc.max(c[s]);
+        minc = minc.min(c[s]);
+        maxh = maxh.max(h[s]);
+        minl = minl.min(l[s]);
+        if wlen < 8 {
+            continue;
+        }
+        if maxc - minc <= 2.5 * atr_e && maxh - minl <= 4.0 * atr_e {
+            len = wlen;
+        } else {
+            break;
+        }
+    }
+    len as u8
+}
+
+/// [`find_zone`] reading the precomputed [`zone_len`] of every bar (`lens`, at least `t + 1`
+/// long): the same zone. Only windows of lengths 8..=`lens[e]` are tight, their top only rises
+/// with the length, so the ones with a breakout are those whose top is under the highest close
+/// after `e` (a NaN close never breaks out), and the longest of them is the one kept.
+fn find_zone_with(b: BarsView<'_>, lens: &[u8], t: usize) -> Option<Zone> {
+    if t < 2 {
+        return None;
+    }
+    let c = &b.close;
+    let mut fallback: Option<Zone> = None;
+    // The highest close in (e, t], NaN skipped (f64::max keeps the other operand).
+    let mut after = f64::NEG_INFINITY;
+    let mut next = t;
+    for e in (t.saturating_sub(30)..=t - 2).rev() {
+        while next > e {
+            after = after.max(c[next]);
+            next -= 1;
+        }
+        let len = lens[e] as usize;
+        if len < 8 {
+            continue;
+        }
+        // Once a fallback is kept, only a breakout counts: none when even the shortest window's
+        // top (the same fold as below) is not under the highest close after e.
+        if fallback.is_some()
+            && after.partial_cmp(&c[e - 7..=e].iter().rev().fold(f64::NEG_INFINITY, |m, x| m.max(*x)))
+                != Some(std::cmp::Ordering::Greater)
+        {
+            continue;
+        }
+        let (mut maxc, mut minc) = (f64::NEG_INFINITY, f64::INFINITY);
+        let mut longest = (e, minc, maxc);
+        let mut with_break: Option<(usize, f64, f64)> = None;
+        for wlen in 1..=len {
+            let s = e + 1 - wlen;
+            maxc = maxc.max(c[s]);
+            minc = minc.min(c[s]);
+            if wlen >= 8 {
+                longest = (s, minc, maxc);
+                if after > maxc {
+                    with_break = Some(longest);
+                }
+            }
+        }
+        if let Some((start, zlo, ztop)) = with_break {
+            let bo = (e + 1..=t).find(|&j| c[j].partial_cmp(&ztop) == Some(std::cmp::Ordering::Greater));
+            return Some(Zone { start, end: e, zlo, ztop, breakout: bo });
+        }
+        if fallback.is_none() {
+            let (start, zlo, ztop) = longest;
+            fallback = Some(Zone { start, end: e, zlo, ztop, breakout: None });
+        }
+    }
+    fallback
+}
+
+/// The zone of [`find_zone`] at `b`'s last bar `t`: the one found for E1 and E2 when there is
+/// one, else the direct scan.
+fn zone_at(zones: Option<&Zones>, phase: usize, b: BarsView<'_>, atr14: &[f64], t: usize) -> Option<Zone> {
+    match zones {
+        Some(z) => z[phase],
+        None => find_zone(b, atr14, t),
+    }
 }
 
 /// The E1 zone: among windows ending at e ∈ [t−30, t−2] with length 8..=30 and a tight range
@@ -159,7 +266,7 @@ fn find_zone(b: BarsView<'_>, atr14: &[f64], t: usize) -> Option<Zone> {
 }
 
 #[inline(never)]
-fn e1(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
+fn e1(input: &SignalInput, b: BarsView<'_>, phase: usize, zones: Option<&Zones>) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
         return short(E1, E1_CLAIM, b, E1_NEED);
@@ -172,7 +279,7 @@ fn e1(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
         return short(E1, E1_CLAIM, b, E1_NEED);
     };
     let mut res = SignalResult::new(E1, GROUP, E1_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
-    let Some(z) = find_zone(b, &atr14, t) else {
+    let Some(z) = zone_at(zones, phase, b, &atr14, t) else {
         res.push_num("close", c[t], Unit::Price);
         res.push_num("atr", atr_t, Unit::Price);
         res.flags.push(Flag::NoZone);
@@ -233,7 +340,7 @@ fn e1(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
 }
 
 #[inline(never)]
-fn e2(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
+fn e2(input: &SignalInput, b: BarsView<'_>, phase: usize, zones: Option<&Zones>) -> SignalResult {
     let n = b.len();
     if n < E1_NEED {
         return short(E2, E2_CLAIM, b, E1_NEED);
@@ -244,7 +351,7 @@ fn e2(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
     if at(&atr14, t).is_none() {
         return short(E2, E2_CLAIM, b, E1_NEED);
     }
-    let from = match find_zone(b, &atr14, t) {
+    let from = match zone_at(zones, phase, b, &atr14, t) {
         Some(z) => z.end + 1,
         None => t.saturating_sub(29),
     };
@@ -360,8 +467,36 @@ fn event_day(d: NaiveDate, prev: Option<NaiveDate>, recon: &[NaiveDate]) -> bool
     is_quarterly_opex(d) || recon.contains(&d) || is_half_day(d) || prev.is_some_and(is_half_day)
 }
 
+/// The bars of `window` (ascending) among whose daily sessions (`dd`, the instrument's daily
+/// dates, covering them) is an event day. Causal: a bar's answer reads only sessions up to it.
+pub(crate) fn event_bars(
+    dd: &[NaiveDate],
+    b: BarsView<'_>,
+    recon: &[NaiveDate],
+    window: impl Iterator<Item = usize>,
+) -> Vec<usize> {
+    let mut events = Vec::new();
+    // Bar i's sessions end where bar i + 1's start: each search is done once.
+    let mut last_to: Option<(usize, usize)> = None;
+    for i in window {
+        let from = match last_to {
+            Some((j, to)) if j + 1 == i => to,
+            _ => {
+                let lo = if i > 0 { b.date[i - 1] } else { b.date[i] - Duration::days(7) };
+                dd.partition_point(|d| *d <= lo)
+            }
+        };
+        let to = dd.partition_point(|d| *d <= b.date[i]);
+        last_to = Some((i, to));
+        if (from..to).any(|k| event_day(dd[k], k.checked_sub(1).map(|q| dd[q]), recon)) {
+            events.push(i);
+        }
+    }
+    events
+}
+
 #[inline(never)]
-fn e3(input: &SignalInput, b: BarsView<'_>) -> SignalResult {
+fn e3(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
     let n = b.len();
     if n < E3_NEED {
         return short(E3, E3_CLAIM, b, E3_NEED);
@@ -382,26 +517,11 @@ fn e3(input: &SignalInput, b: BarsView<'_>) -> SignalResult {
 
     // Event bars among the last 30: any daily session of the bar is an event day. They can only
     // weaken an active state, so a walk skips them when the state is neutral.
-    let dd = &input.daily.date;
-    let recon = &input.params.reconstitution_days;
-    let mut events = Vec::new();
     let window = if state == State::Neutral && super::quiet() { t + 1..=t } else { t + 1 - 30..=t };
-    // Bar i's sessions end where bar i + 1's start: each search is done once.
-    let mut last_to: Option<(usize, usize)> = None;
-    for i in window {
-        let from = match last_to {
-            Some((j, to)) if j + 1 == i => to,
-            _ => {
-                let lo = if i > 0 { b.date[i - 1] } else { b.date[i] - Duration::days(7) };
-                dd.partition_point(|d| *d <= lo)
-            }
-        };
-        let to = dd.partition_point(|d| *d <= b.date[i]);
-        last_to = Some((i, to));
-        if (from..to).any(|k| event_day(dd[k], k.checked_sub(1).map(|q| dd[q]), recon)) {
-            events.push(i);
-        }
-    }
+    let events: Vec<usize> = match input.pre.map(|p| &p.three_day_event[phase]).filter(|f| f.len() >= n) {
+        Some(flags) => window.filter(|&i| flags[i]).collect(),
+        None => event_bars(&input.daily.date, b, &input.params.reconstitution_days, window),
+    };
     let mut res = SignalResult::new(E3, GROUP, E3_CLAIM, Timeframe::ThreeDay, Some(b.date[t]));
     res.push_num("vtrend", vtrend, Unit::Pct);
     res.push_num("vr", vr, Unit::Ratio);
@@ -527,4 +647,51 @@ fn e4(input: &SignalInput, b: BarsView<'_>, phase: usize, mirror: bool) -> Signa
         Branch::E4NotExpanding
     };
     res.conclude(State::Neutral, 0.0, branch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Bar, Bars};
+
+    /// The zone read from the precomputed window lengths is the zone the direct scan finds, at
+    /// every bar: tight ranges, breakouts, NaN closes and gap bars included.
+    #[test]
+    fn precomputed_zone_lengths_find_the_same_zone() {
+        let d0 = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let mut b = Bars::with_capacity(900, false);
+        let mut seed = 7u64;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut c = 100.0;
+        for i in 0..900 {
+            // Quiet stretches (tight zones) between trending ones.
+            let step = if (i / 40) % 2 == 0 { 0.3 } else { 3.0 };
+            c += (rnd() - 0.45) * step;
+            let close = if i % 97 == 50 { f64::NAN } else { (c * 100.0f64).round() / 100.0 };
+            let bar = Bar {
+                date: d0 + chrono::Days::new(i as u64),
+                open: c,
+                high: c + rnd() * step,
+                low: c - rnd() * step,
+                close,
+                volume: 1e6,
+                adj_close: None,
+            };
+            b.push_full(bar, i % 131 == 70, 3);
+        }
+        let atr14 = atr(&b.high, &b.low, &b.close, 14);
+        let lens: Vec<u8> = (0..b.len()).map(|e| zone_len(b.view(), &atr14, e)).collect();
+        let (mut zones, mut breakouts) = (0, 0);
+        for t in 0..b.len() {
+            let slow = find_zone(b.view(), &atr14, t);
+            let fast = find_zone_with(b.view(), &lens, t);
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "t = {t}");
+            zones += slow.is_some() as usize;
+            breakouts += slow.is_some_and(|z| z.breakout.is_some()) as usize;
+        }
+        assert!(zones > 100 && breakouts > 50 && breakouts < zones, "{zones} {breakouts}");
+    }
 }

@@ -77,7 +77,9 @@ fn short(id: &'static str, claim: &'static str, w: BarsView<'_>, need: usize) ->
 
 /// Evaluates D1–D4.
 pub fn evaluate(input: &SignalInput) -> Vec<SignalResult> {
-    vec![d1(input), d2(input), d3(input), d4(input)]
+    // D2 and D3 measure from the same anchor: found once.
+    let anc = anchor(input);
+    vec![d1(input), d2_with(input, anc), d3_with(input, anc), d4(input)]
 }
 
 /// One compression episode of D1.
@@ -228,7 +230,12 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     };
     let above_all = emas.iter().all(|e| e[t].is_finite() && c[t] > e[t]);
     let width_pct = p::pctrank(width, t, 104).unwrap_or(f64::NAN);
-    let bw_pct = if bw[t].is_finite() { p::pctrank(bw, t, 104).unwrap_or(f64::NAN) } else { f64::NAN };
+    let bw_pct = match pre {
+        Some(pc) => pc.weekly_bw_pct104[t],
+        None if bw[t].is_finite() => p::pctrank(bw, t, 104),
+        None => None,
+    }
+    .unwrap_or(f64::NAN);
 
     let mut res = SignalResult::new(D1, GROUP, D1_CLAIM, Timeframe::Weekly, Some(w.date[t]));
     if n_bands == 0 {
@@ -449,15 +456,20 @@ fn first_anchor(input: &SignalInput) -> Option<(usize, bool)> {
 /// the anchor is found once per signal).
 type Anchored = (usize, usize, bool, f64, Option<usize>);
 
-/// Checks the anchor and the volume in [a, t]; Err is the unavailable result.
+/// [`anchor`]'s result.
+type Anchor = Option<(usize, bool, Option<usize>)>;
+
+/// Checks the anchor `anc` (that [`anchor`] found on `input`) and the volume in [a, t]; Err is
+/// the unavailable result.
 fn anchored(
     input: &SignalInput,
     id: &'static str,
     claim: &'static str,
+    anc: Anchor,
 ) -> Result<Anchored, Box<SignalResult>> {
     let w = input.weekly;
     let n = w.len();
-    let Some((a, auto, prior)) = anchor(input) else {
+    let Some((a, auto, prior)) = anc else {
         return Err(Box::new(short(id, claim, w, D2_MIN_SPAN + 1)));
     };
     let t = n - 1;
@@ -488,9 +500,10 @@ fn anchored(
 }
 
 /// D2 `wk_volume_accumulation`.
+/// (Given [`anchor`]'s result on the same input, found once for D2 and D3.)
 #[inline(never)]
-pub(crate) fn d2(input: &SignalInput) -> SignalResult {
-    let (a, t, auto, mean_v, prior) = match anchored(input, D2, D2_CLAIM) {
+fn d2_with(input: &SignalInput, anc: Anchor) -> SignalResult {
+    let (a, t, auto, mean_v, prior) = match anchored(input, D2, D2_CLAIM, anc) {
         Ok(x) => x,
         Err(r) => return *r,
     };
@@ -586,9 +599,10 @@ fn push_prior_anchor(res: &mut SignalResult, input: &SignalInput, prior: Option<
 }
 
 /// D3 `wk_volume_trendline_support`.
+/// (Given [`anchor`]'s result on the same input, found once for D2 and D3.)
 #[inline(never)]
-pub(crate) fn d3(input: &SignalInput) -> SignalResult {
-    let (a, t, _auto, mean_v, prior) = match anchored(input, D3, D3_CLAIM) {
+fn d3_with(input: &SignalInput, anc: Anchor) -> SignalResult {
+    let (a, t, _auto, mean_v, prior) = match anchored(input, D3, D3_CLAIM, anc) {
         Ok(x) => x,
         Err(r) => return *r,
     };
@@ -779,7 +793,11 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
     let atr_t = at(&atr14, t).filter(|a| *a > 0.0).unwrap_or(f64::NAN);
     let rs = or_compute(pre.map(|p| &p.weekly_rsi14[..]), n, || rsi(c, 14));
     let bw = or_compute(pre.map(|p| &p.weekly_bw20[..]), n, || bandwidth(&bbands(c, 20, 2.0)));
-    let bwp = |j: usize| if bw[j].is_finite() { p::pctrank(&bw, j, 104) } else { None };
+    let bwp = |j: usize| match pre {
+        Some(pc) => pc.weekly_bw_pct104[j],
+        None if bw[j].is_finite() => p::pctrank(&bw, j, 104),
+        None => None,
+    };
 
     let mut res = SignalResult::new(D4, GROUP, D4_CLAIM, Timeframe::Weekly, Some(w.date[t]));
     res.push_num("n_eu", n_eu as f64, Unit::Count);
