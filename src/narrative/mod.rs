@@ -2999,10 +2999,18 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     if falling {
         // One rebound is named by its top: the highest daily close from the window's start to
         // its dip's low (review: "the rebound was sold" without saying which).
+        // A top that is the record close is no rebound: the record wins the wording (review 16:
+        // QQQ's record close of 2026-06-02 called "the rebound").
+        let record = Context::of(a).map(|c| c.high);
         let one = if k == 1 {
             rebound_top(a, r).map_or_else(
                 || "the rebound".to_string(),
-                |(d, c)| format!("the rebound to a close of {} ({})", price(c), date(d)),
+                |(d, c)| match record {
+                    Some((_, rd)) if rd == d => {
+                        format!("the advance to its highest close of {} ({})", price(c), date(d))
+                    }
+                    _ => format!("the rebound to a close of {} ({})", price(c), date(d)),
+                },
             )
         } else {
             String::new()
@@ -3696,6 +3704,13 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     t
 }
 
+/// The record close (the highest of the loaded history) when it tops `above` and was set in the
+/// six months before the prior swing high `pd`: a record the two swing highs since stay under.
+fn record_above(a: &Analysis, above: f64, pd: NaiveDate) -> Option<(f64, NaiveDate)> {
+    let (c, d) = Context::of(a)?.high;
+    (c > above && d < pd && (pd - d).num_days() <= 183).then_some((c, d))
+}
+
 /// The latest high-volume reversal day of F4 (`hvr_dates`), if any.
 fn last_reversal(r: &SignalResult) -> Option<NaiveDate> {
     match r.ev("hvr_dates") {
@@ -3728,6 +3743,13 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                         ),
                         _ => "a lower high".to_string(),
                     },
+                    // Both highs under a recent record close: the record wins the wording, never
+                    // "no lower high" (review 16: SPY's 2026-06-02 record close above both).
+                    _ if (level || h > p) && record_above(a, h.max(p), pd).is_some() => {
+                        let (rc, rd) = record_above(a, h.max(p), pd).unwrap_or_default();
+                        let both = if level { "within a quarter of the average daily range" } else { "a higher high" };
+                        format!("{both}, but both stay under its highest close of {} ({})", price(rc), date(rd))
+                    }
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
                             // Ranges as a share of the close, as everywhere in the note.

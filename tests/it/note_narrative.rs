@@ -538,8 +538,11 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
                 None => (want, ""),
             };
             if f3.branch != marketnote::signals::Branch::F3Decline {
+                // A top at the highest close is "the advance to its highest close of …" (review 16).
                 assert!(
-                    (daily.contains(head) && daily.contains(tail)) || daily.contains("That rebound "),
+                    ((daily.contains(head) || daily.contains("the advance to its highest close of "))
+                        && daily.contains(tail))
+                        || daily.contains("That rebound "),
                     "{date}: {daily}"
                 );
             }
@@ -602,6 +605,27 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
                     (LevelStatus::Holding, Trigger::CloseBelow) => {
                         assert!(status.starts_with("holding"), "{date}: {row}")
                     }
+                }
+            }
+        }
+
+        // A recent record close above both daily swing highs wins the wording: never "no lower
+        // high" beside it (review 16: SPY's 2026-06-02 record close).
+        {
+            let h1 = sig("risk_lower_high");
+            if let (Some(c), Some(h), Some(p), Some(pd)) = (
+                marketnote::narrative::Context::of(&a),
+                h1.num("H_last"),
+                h1.num("H_prev"),
+                h1.date("H_prev_date"),
+            ) {
+                let (rc, rd) = c.high;
+                if rc > h.max(p) && rd < pd && (pd - rd).num_days() <= 183 {
+                    let risk = section(md, "Risk");
+                    assert!(
+                        !risk.contains("no lower high"),
+                        "{date}: 'no lower high' under the {rd} record close"
+                    );
                 }
             }
         }
