@@ -116,6 +116,9 @@ pub struct BaseRateRow {
     /// True when it went its way less often than any week end did (both as printed): the one
     /// fact behind "only" before its count.
     pub below_any_week: bool,
+    /// True when it went its way more often than any week end did (both as printed): a signal
+    /// that beat the drift, even when mostly wrong.
+    pub beat_any_week: bool,
 }
 
 /// One invalidation level as the note prints it.
@@ -324,7 +327,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
             &["| Signal now |"],
             "Base rate (the “Signal now” tables)",
             "for a signal pointing up or down now, the earlier weeks it started doing so and how often the price moved \
-             its way over the next 13 weeks (“Any week”: after any week end, the bar to beat); a description of the \
+             its way over the next 13 weeks (“Right”; “All weeks”: after any week end, the bar to beat); a description of the \
              past, not a forecast.",
         ),
     ];
@@ -708,12 +711,22 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         // The lead's short form; the Thesis gives the peak's date (the evidence).
         // The peak's month keeps an old peak from reading as news (review 15: a July peak given
         // as a December reason).
-        (Some(S::RsLargeCapWaveComplete), true) => match r.date("spy_peak_date") {
-            Some(d) => {
-                format!("{bench}'s weekly momentum peaked in {} while {s}'s is turning up", d.format("%B %Y"))
+        // The instrument's upturn carries the checklist's fact when its contraction was too short
+        // for the checklist's momentum part (review 16: "IWM's is turning up" beside "weekly
+        // momentum turning up after a long contraction: not met").
+        (Some(S::RsLargeCapWaveComplete), true) => {
+            let short = find(a, ids::D4)
+                .and_then(|d| d.num("contraction_len"))
+                .is_some_and(|c| c < crate::signals::weekly::D4_MIN_CONTRACTION as f64);
+            let tail = if short { " after a short contraction" } else { "" };
+            match r.date("spy_peak_date") {
+                Some(d) => format!(
+                    "{bench}'s weekly momentum peaked in {} while {s}'s is turning up{tail}",
+                    d.format("%B %Y")
+                ),
+                None => format!("{bench}'s weekly momentum has peaked while {s}'s is turning up{tail}"),
             }
-            None => format!("{bench}'s weekly momentum has peaked while {s}'s is turning up"),
-        },
+        }
         (Some(S::RsLargeCapWaveComplete), false) => {
             format!("{s}'s weekly momentum has peaked while {bench}'s is turning up")
         }
@@ -1239,8 +1252,8 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     " The lead's stop is the nearest of them, {}{}.",
                     price(l.value),
                     // One rule with the lead: a stop within an average range of its own
-                    // timeframe is tight, and the range is named.
-                    tight_stop(a, l).map_or_else(String::new, |t| format!(", {}", t.words(a)))
+                    // timeframe is tight; the range is the lead's to name, said once.
+                    tight_stop(a, l).map_or("", |_| ", a tight stop")
                 )
             })
             .unwrap_or_default()
@@ -1667,8 +1680,14 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
         2 => "twice".to_string(),
         k => format!("{} times", count_word(k)),
     };
-    let noun = if c.cases == 1 { "reading" } else { "readings" };
     let judged = c.verdict != crate::signals::stance::RecordVerdict::TooFew;
+    // Too short to judge: the reason said plainly, the count a verdict needs (review 16).
+    let noun = if c.cases == 1 { "reading" } else { "readings" };
+    let since = if judged {
+        since
+    } else {
+        format!("{since} (a verdict needs {})", count_word(crate::signals::stance::MIN_RECORD_CASES))
+    };
     // A judged record is set against all week ends, as the check judged it.
     let base = match (judged, c.share(), c.base_rate()) {
         (true, Some(x), Some(b)) => {
@@ -1727,8 +1746,18 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 ("short", -1.0, StanceKind::Short)
             };
             let why = reasons(dir, 3);
-            // An outright position in the instrument; the benchmark is context only.
-            let idea = format!("The idea is an outright {word} in {s}");
+            // An outright position in the instrument; the benchmark is context only. A record too
+            // short to judge is said up front: the idea rests on thin evidence (review 16: a long
+            // led with its reasons while its own record was too short to back them).
+            let thin = st
+                .record
+                .as_ref()
+                .is_some_and(|c| c.verdict == crate::signals::stance::RecordVerdict::TooFew);
+            let idea = if thin {
+                format!("The idea is an outright {word} in {s}, on thin evidence")
+            } else {
+                format!("The idea is an outright {word} in {s}")
+            };
             if why.is_empty() {
                 out.push(format!("{idea}."));
             } else {
@@ -1833,7 +1862,8 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                     let though = w.broken.iter().find_map(|l| broken_against(a, l));
                     // One plain sentence for the hold, then (its own sentence) the break's record
                     // when it ran the other way (issue 12 item 1: a lead of plain sentences).
-                    out.push(format!("No trade yet on {s}: {}.", lower_first(&ww.head)));
+                    let yet = if stance_text::no_trade(w) { "" } else { " yet" };
+                    out.push(format!("No trade{yet} on {s}: {}.", lower_first(&ww.head)));
                     if let Some(t) = though {
                         let which = if w.broken.len() == 1 { "That break has" } else { "Such breaks have" };
                         out.push(format!("{which} misled before: {t}."));
@@ -1953,17 +1983,21 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
     // the track table's Read column): the score's rank correlation, measured against the
     // benchmark, is the track record section's, not the outright trade's (lead11 review).
     if let Some(c) = st.record.as_ref().filter(|_| st.stance != StanceKind::Neutral) {
-        out.push(own_record_line(v, c));
         // An own record too short to judge leaves the score's link with what followed as the only
         // record the reader has: said plainly, the same sentence a neutral lead gives (review:
-        // a long whose rank correlation was negative said only "too short to judge").
+        // a long whose rank correlation was negative said only "too short to judge"), and both
+        // right after the idea, which they qualify (review 16: "a long on thin evidence").
         if c.verdict == crate::signals::stance::RecordVerdict::TooFew {
+            let at = 1.min(out.len());
+            out.insert(at, own_record_line(v, c));
             if let Some(e) = &edge {
                 let against = outright_against(a, st.stance, s);
                 let t = track_text::rank_sentence_with(e, s, st.stance, against.as_deref());
                 rank_said = Some(t.clone());
-                out.push(t);
+                out.insert(at + 1, t);
             }
+        } else {
+            out.push(own_record_line(v, c));
         }
     } else if let Some(e) = edge {
         let rank = st.stance == StanceKind::Neutral;
@@ -2519,9 +2553,11 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             // A line that failed on most pullbacks is no support, so OBV under
                             // it is no break either (review 15: "OBV is below the line now" beside
                             // the short checklist's "trendline broken or falling: not met").
+                            // Plain words (review 16: "held too rarely to be support, so OBV
+                            // under it now is no break" read as jargon).
                             (Some(_), Some(_)) if h * 2.0 < k => {
-                                "not a clean hold: held too rarely to be support, so OBV under it now \
-                                 is no break"
+                                "a line that failed on most pullbacks is no support, so OBV under it \
+                                 now signals nothing"
                             }
                             (Some(_), Some(_)) => "not a clean hold, and OBV is below the line now",
                             _ => "not a clean hold",
@@ -2963,10 +2999,18 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     if falling {
         // One rebound is named by its top: the highest daily close from the window's start to
         // its dip's low (review: "the rebound was sold" without saying which).
+        // A top that is the record close is no rebound: the record wins the wording (review 16:
+        // QQQ's record close of 2026-06-02 called "the rebound").
+        let record = Context::of(a).map(|c| c.high);
         let one = if k == 1 {
             rebound_top(a, r).map_or_else(
                 || "the rebound".to_string(),
-                |(d, c)| format!("the rebound to a close of {} ({})", price(c), date(d)),
+                |(d, c)| match record {
+                    Some((_, rd)) if rd == d => {
+                        format!("the advance to its highest close of {} ({})", price(c), date(d))
+                    }
+                    _ => format!("the rebound to a close of {} ({})", price(c), date(d)),
+                },
             )
         } else {
             String::new()
@@ -3660,6 +3704,13 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     t
 }
 
+/// The record close (the highest of the loaded history) when it tops `above` and was set in the
+/// six months before the prior swing high `pd`: a record the two swing highs since stay under.
+fn record_above(a: &Analysis, above: f64, pd: NaiveDate) -> Option<(f64, NaiveDate)> {
+    let (c, d) = Context::of(a)?.high;
+    (c > above && d < pd && (pd - d).num_days() <= 183).then_some((c, d))
+}
+
 /// The latest high-volume reversal day of F4 (`hvr_dates`), if any.
 fn last_reversal(r: &SignalResult) -> Option<NaiveDate> {
     match r.ev("hvr_dates") {
@@ -3692,6 +3743,13 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                         ),
                         _ => "a lower high".to_string(),
                     },
+                    // Both highs under a recent record close: the record wins the wording, never
+                    // "no lower high" (review 16: SPY's 2026-06-02 record close above both).
+                    _ if (level || h > p) && record_above(a, h.max(p), pd).is_some() => {
+                        let (rc, rd) = record_above(a, h.max(p), pd).unwrap_or_default();
+                        let both = if level { "within a quarter of the average daily range" } else { "a higher high" };
+                        format!("{both}, but both stay under its highest close of {} ({})", price(rc), date(rd))
+                    }
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
                             // Ranges as a share of the close, as everywhere in the note.
@@ -4140,9 +4198,24 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         _ if n == 0 => return None,
         0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases.".into(),
         0 => format!("Each of the {} signals in the tables went its way after most of its earlier cases.", count_word(n)),
-        _ if k == n => format!(
-            "After most earlier cases of every signal in the tables, {s} moved the other way: none of them has been a guide to the next 13 weeks."
-        ),
+        // "None has been a guide" only when none beat any week either (review 16: said beside
+        // "26 of 64" against an "All weeks" 37%).
+        _ if k == n => match rows.iter().filter(|r| r.beat_any_week).count() {
+            0 => format!(
+                "After most earlier cases of every signal in the tables, {s} moved the other way: none of them has been a guide to the next 13 weeks."
+            ),
+            1 if n > 1 => format!(
+                "After most earlier cases of every signal in the tables, {s} moved the other way; only {} did better than any week.",
+                rows.iter().find(|r| r.beat_any_week).map_or(String::new(), |r| format!("“{}”", r.signal))
+            ),
+            b if b == n => format!(
+                "After most earlier cases of every signal in the tables, {s} moved the other way, though each did better than any week."
+            ),
+            b => format!(
+                "After most earlier cases of every signal in the tables, {s} moved the other way, though {} of them did better than any week.",
+                count_word(b)
+            ),
+        },
         // "Mostly wrong" is the tables' own column (went its way in fewer than half the cases):
         // named once, without retelling what the column shows.
         1 => format!(
@@ -4187,8 +4260,9 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let drift = all_weeks_share(a, b.measure).map(|p| if up { p } else { 1.0 - p });
     let any_week = drift.map_or_else(|| "n/a".to_string(), |p| format!("{:.0}%", 100.0 * p));
     // Compared as printed, so the sentence agrees with the two columns a reader sees.
-    let no_better = !contradicts
-        && drift.is_some_and(|p| (100.0 * went as f64 / h.count as f64).round() <= (100.0 * p).round());
+    let share = (100.0 * went as f64 / h.count as f64).round();
+    let no_better = !contradicts && drift.is_some_and(|p| share <= (100.0 * p).round());
+    let beat_any_week = drift.is_some_and(|p| share > (100.0 * p).round());
     Some(BaseRateRow {
         signal: reading_name(a, b.signal, b.state, v),
         direction: if up { "up".into() } else { "down".into() },
@@ -4201,6 +4275,7 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
         contradicts,
         no_better,
         below_any_week: below_any_week(a, b, went, h.count),
+        beat_any_week,
     })
 }
 
@@ -4290,16 +4365,22 @@ pub fn macro_reason(
             let per_year = late.map_or(12.0, |(_, m)| per_year(m));
             let years = |n: usize| n as f64 / per_year;
             let (h, n) = (years(*have), years(*need));
-            let amount = if format!("{h:.1}") != format!("{n:.1}") {
+            let amount = if per_year > 100.0 {
+                // Daily series say what they count: readings, not years (review 16: "9 daily
+                // readings short of the 2.5 years" read as ~35 weekdays short, since a spread
+                // is published on more days a year than the 252 sessions the years assumed).
+                format!(
+                    "{} of the {} daily readings needed",
+                    crate::fmt::thousands(*have as f64, 0),
+                    crate::fmt::thousands(*need as f64, 0)
+                )
+            } else if format!("{h:.1}") != format!("{n:.1}") {
                 format!("{h:.1} years of history where {n:.1} are needed")
             } else {
                 // The same at one decimal: say the shortfall instead of "2.5 of the 2.5 years".
                 let short = need.saturating_sub(*have);
-                // Daily series count readings (a spread is published on days the exchange is
-                // shut, so readings are not sessions); monthly ones count months.
-                let unit = if per_year > 100.0 { "daily reading" } else { "month" };
                 format!(
-                    "{short} {unit}{} short of the {n:.1} years of history needed",
+                    "{short} month{} short of the {n:.1} years of history needed",
                     if short == 1 { "" } else { "s" }
                 )
             };
@@ -4378,5 +4459,46 @@ mod tests {
         assert_eq!(pct_abs(-0.051), "5.1%");
         assert_eq!(shares_m(4.6985e9), "4,698.5M");
         assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+    }
+
+    fn row(name: &str, went: usize, cases: usize, any: f64) -> BaseRateRow {
+        let share = (100.0 * went as f64 / cases as f64).round();
+        BaseRateRow {
+            signal: name.into(),
+            direction: "down".into(),
+            cases,
+            went_its_way: went,
+            median: String::new(),
+            worst: String::new(),
+            any_week: format!("{any:.0}%"),
+            few: false,
+            contradicts: 2 * went < cases,
+            no_better: 2 * went >= cases && share <= any,
+            below_any_week: share < any,
+            beat_any_week: share > any,
+        }
+    }
+
+    /// Review 16: "none of them has been a guide" beside a row that beat any week.
+    #[test]
+    fn history_summary_says_which_beat_any_week() {
+        let v = Voice {
+            symbol: "IWM".into(),
+            name: "IWM".into(),
+            bench: None,
+            role: None,
+            bench_role: None,
+            size_pair: false,
+            bench_is_self: false,
+            direction: StanceKind::Short,
+        };
+        let none = [row("A", 16, 51, 37.0), row("B", 11, 37, 37.0)];
+        assert!(history_summary(none.iter(), &v).unwrap().contains("none of them has been a guide"));
+        let one = [row("A", 16, 51, 37.0), row("B", 26, 64, 37.0)];
+        let s = history_summary(one.iter(), &v).unwrap();
+        assert!(s.contains("only “B” did better than any week") && !s.contains("guide"), "{s}");
+        let two = [row("A", 16, 51, 37.0), row("B", 26, 64, 37.0), row("C", 19, 45, 37.0)];
+        let s = history_summary(two.iter(), &v).unwrap();
+        assert!(s.contains("two of them did better than any week") && !s.contains("guide"), "{s}");
     }
 }

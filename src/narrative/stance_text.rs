@@ -234,27 +234,34 @@ pub fn stop_out_of_reach(e: &Extended) -> bool {
     e.close.is_finite() && e.close != 0.0 && (e.actionable_at / e.close - 1.0).abs() > REACH
 }
 
-/// "The score (−0.58) reads short, but there is no short here until a new, lower daily swing high
-/// gives a nearer stop. Its nearest stop, a 3-day close above the bottom of the 3-day
-/// consolidation zone (160.78), is 59% above the close (101.40): 6.8 average 3-day ranges, where
-/// a stop usually sits within three." Two sentences, so neither runs past the lead's 35 words
-/// (review: one 60-word sentence on 2020-03-20).
+/// "The score (−0.58) reads short, but price has fallen too far for a short with a sensible stop.
+/// Its nearest stop, a 3-day close above the bottom of the 3-day consolidation zone (160.78), is
+/// 59% above the close (101.40): 6.8 average 3-day ranges, where a stop usually sits within
+/// three." The idea (no trade, and why)
+/// first and plainly (review 16: "there is no short here until …" read as a watch note); two
+/// sentences, so neither runs past the lead's 35 words (review: one 60-word sentence).
 fn far_words(e: &Extended, score: f64, word: &str) -> String {
     let l = &e.level;
     let tf = tf_words(l.basis);
-    let nearer = match l.trigger {
-        Trigger::CloseAbove => "a new, lower daily swing high",
-        Trigger::CloseBelow => "a new, higher daily swing low",
+    let moved = match l.trigger {
+        Trigger::CloseAbove => "fallen",
+        Trigger::CloseBelow => "risen",
     };
     let (c, _) = e.as_of_close;
     format!(
-        "The score ({}) reads {word}, but there is no {word} here until {nearer} gives a nearer stop. Its nearest stop, {}, is {}: {:.1} average {tf} ranges, where a stop usually sits within {}.",
+        "The score ({}) reads {word}, but price has {moved} too far for a {word} with a sensible stop. Its nearest stop, {}, is {}: {:.1} average {tf} ranges, where a stop usually sits within {}.",
         signed(score, 2),
         break_phrase(l),
         crate::fmt::level_from_close_words(c, l.value, &format!("the close ({})", price(c))),
         e.atrs,
         super::count_word(MAX_STOP_ATR as usize),
     )
+}
+
+/// True when a held idea is no trade at all rather than one waiting on an event: its stop is out
+/// of reach ([`stop_out_of_reach`]). The lead then opens "No trade on IWM", not "No trade yet".
+pub fn no_trade(w: &Watch) -> bool {
+    w.extended.as_ref().is_some_and(stop_out_of_reach)
 }
 
 /// "55% above the close of 2020-03-20 (103.87)": the stop's distance from the as-of close, the

@@ -1237,12 +1237,15 @@ fn cite(results: &[SignalResult], list: &[&'static str]) -> String {
 }
 
 /// One rule for every checklist line: ✓ when every cited signal supports the stance's
-/// direction, ◐ when some do, ✗ when none of the assessed ones do; – (not assessed) when none of
-/// its signals could be assessed, never ✗. Neutral and not-assessed signals do not support either
-/// way (so a line with a signal not assessed is at best ◐).
+/// direction, ◐ when some do, ✗ when all its signals were assessed and none supports; – (not
+/// assessed) when none supports and some could not be assessed, never ✗ (review 16: "heavier
+/// volume on up weeks and OBV holding its weekly trendline: not assessed; rising 3-day volume:
+/// not met" was marked ✗, a failure two unread parts might have turned). Neutral and
+/// not-assessed signals do not support either way (so a line with a signal not assessed is at
+/// best ◐).
 fn tick_of(supportive: usize, assessed: usize, total: usize) -> Tick {
     match supportive {
-        _ if assessed == 0 => Tick::NotAssessed,
+        0 if assessed < total => Tick::NotAssessed,
         0 => Tick::Fail,
         k if k >= total => Tick::Pass,
         _ => Tick::Partial,
@@ -1336,6 +1339,15 @@ impl StanceKind {
 #[cfg(test)]
 mod record_tests {
     use super::*;
+
+    #[test]
+    fn a_line_failing_only_on_its_assessed_parts_is_not_assessed() {
+        assert_eq!(tick_of(0, 1, 3), Tick::NotAssessed);
+        assert_eq!(tick_of(0, 0, 3), Tick::NotAssessed);
+        assert_eq!(tick_of(0, 3, 3), Tick::Fail);
+        assert_eq!(tick_of(1, 2, 3), Tick::Partial);
+        assert_eq!(tick_of(3, 3, 3), Tick::Pass);
+    }
 
     #[test]
     fn a_short_record_is_untested_unless_already_decided() {

@@ -7,7 +7,7 @@
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
 //! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
 //! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held`, `n_failed` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `line` Shares (the fitted line at the as-of week), `obv` Shares (OBV then), `obv_vs_line_n` Number (OBV − line in weeks of average volume), `noise_n` Number (the margin under the line that is noise, same unit), `break_date` Date (when OBV closed under the line by more than the noise and has not closed back on it since), `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
-//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (start of the current run of ≥ 2 waves expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
+//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (since when every histogram expanding down now has been expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
 //! `re_anchored`, `too_few_pullbacks`,
@@ -843,11 +843,14 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         res.push_num("bw_pct", bwp(t).unwrap_or(f64::NAN), Unit::Ratio);
     }
 
-    // The latest downward expansion (not the first): the week the current run of ≥ 2 waves
-    // expanding down began, so a note dates the expansion it describes.
+    // The latest downward expansion (not the first), dated by the measures it names: the week
+    // since which every histogram expanding down now has been expanding down, so "building on
+    // its short-, medium- and long-term measures since" is true of all three (review 16: a run
+    // of two dated a sentence naming three, one of them above zero until the last bar).
     if n_ed >= 2 {
+        let now: Vec<usize> = (0..3).filter(|&i| st[i][t] == Some(WaveState::ED)).collect();
         let mut k = t;
-        while k > 0 && valid(k - 1) && count(k - 1, WaveState::ED) >= 2 {
+        while k > 0 && now.iter().all(|&i| st[i][k - 1] == Some(WaveState::ED)) {
             k -= 1;
         }
         res.push("ed_since", Ev::Date { v: w.date[k] });

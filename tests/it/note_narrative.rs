@@ -218,8 +218,10 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
                 .iter()
                 .filter(|id| sig(id).state != marketnote::signals::State::Unavailable)
                 .count();
+            // A line none of whose assessed parts holds is ✗ only when every part was assessed
+            // (review 16).
             let expect = match k {
-                _ if assessed == 0 => marketnote::signals::stance::Tick::NotAssessed,
+                0 if assessed < item.signals.len() => marketnote::signals::stance::Tick::NotAssessed,
                 0 => marketnote::signals::stance::Tick::Fail,
                 k if k == item.signals.len() => marketnote::signals::stance::Tick::Pass,
                 _ => marketnote::signals::stance::Tick::Partial,
@@ -433,9 +435,11 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         assert_eq!(header.contains("could not be assessed"), na > 0, "{date}: {header}");
         for l in s.lines().filter(|l| l.starts_with("- ✗")) {
             let item = a.checklist.items.iter().find(|i| l.contains(&format!("**{}**", i.title))).unwrap();
+            // ✗ only when every part was assessed (review 16: two parts not assessed and one
+            // not met was marked ✗).
             assert!(
-                item.signals.iter().any(|id| sig(id).state != marketnote::signals::State::Unavailable),
-                "{date}: ✗ on an item not assessed: {l}"
+                item.signals.iter().all(|id| sig(id).state != marketnote::signals::State::Unavailable),
+                "{date}: ✗ on an item partly not assessed: {l}"
             );
         }
         let partial = s.lines().filter(|l| l.starts_with("- ◐")).count();
@@ -534,8 +538,11 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
                 None => (want, ""),
             };
             if f3.branch != marketnote::signals::Branch::F3Decline {
+                // A top at the highest close is "the advance to its highest close of …" (review 16).
                 assert!(
-                    (daily.contains(head) && daily.contains(tail)) || daily.contains("That rebound "),
+                    ((daily.contains(head) || daily.contains("the advance to its highest close of "))
+                        && daily.contains(tail))
+                        || daily.contains("That rebound "),
                     "{date}: {daily}"
                 );
             }
@@ -602,6 +609,38 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             }
         }
 
+        // A recent record close above both daily swing highs wins the wording: never "no lower
+        // high" beside it (review 16: SPY's 2026-06-02 record close).
+        {
+            let h1 = sig("risk_lower_high");
+            if let (Some(c), Some(h), Some(p), Some(pd)) = (
+                marketnote::narrative::Context::of(&a),
+                h1.num("H_last"),
+                h1.num("H_prev"),
+                h1.date("H_prev_date"),
+            ) {
+                let (rc, rd) = c.high;
+                if rc > h.max(p) && rd < pd && (pd - rd).num_days() <= 183 {
+                    let risk = section(md, "Risk");
+                    assert!(
+                        !risk.contains("no lower high"),
+                        "{date}: 'no lower high' under the {rd} record close"
+                    );
+                }
+            }
+        }
+
+        // The lead's "IWM's is turning up" (the handoff) carries the checklist's fact: an upturn
+        // after too short a contraction for the momentum part says so (review 16).
+        {
+            let lead = n.lead.join(" ");
+            let short = sig("wk_momentum_wave_flip").num("contraction_len").is_some_and(|c| c < 8.0);
+            let handoff = sig("rs_large_cap_wave_complete").state == marketnote::signals::State::Bullish;
+            if handoff && lead.contains("'s is turning up") && short {
+                assert!(lead.contains("'s is turning up after a short contraction"), "{date}: {lead}");
+            }
+        }
+
         // A long or short idea issued with one of its own levels already triggered says so in the
         // lead and the risk section, flags it in signals.json and never claims high conviction.
         let own_triggered = st.stance != StanceKind::Neutral
@@ -658,6 +697,15 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if d4.state == marketnote::signals::State::Bearish {
             let since = d4.date("ed_since").unwrap();
             assert!(b.contains(&format!("since the week of {since}")), "{date}: D4 not dated {since}");
+            // The date is true of every measure the sentence names: with all three expanding
+            // down, the 12/26/9 histogram has been expanding down since that week (review 16:
+            // 'since the week of 2022-09-16' beside a histogram above zero until the last bar).
+            if d4.num("n_ed") == Some(3.0) {
+                let mw = d4.num("macd_state_weeks").unwrap_or(0.0) as i64;
+                let asof = d4.as_of.unwrap();
+                let span = ((asof - since).num_days() + 3) / 7 + 1;
+                assert!(span <= mw, "{date}: dated {since}, the 12/26/9 histogram expanding down {mw} weeks");
+            }
             if d4.tagged("macd_state") == Some(marketnote::signals::MacdState::FadingDown) {
                 assert!(b.contains("the downside is fading"), "{date}: fading histogram not said");
             }
@@ -1054,7 +1102,9 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let (b, m) = (body(&md).to_string(), method(&md));
     for want in [
         "as of July 2025; August's figure is not counted before its assumed publication (",
-        "not assessed (high-yield spread data start in August 2023: 2.2 years of history where 2.5 are needed)",
+        // A daily series counts readings (review 16: "9 daily readings short of the 2.5 years"
+        // read as ~35 weekdays short).
+        "not assessed (high-yield spread data start in August 2023: 555 of the 630 daily readings needed)",
         "*Weekly volume accumulation and weekly OBV trendline: not assessed (see Data and Method).*",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");

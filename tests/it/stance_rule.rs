@@ -248,7 +248,8 @@ fn a_short_whose_stop_is_too_far_away_is_held_at_neutral() {
         s.contains("6.8 average 3-day ranges, where a stop usually sits within three")
             && s.contains("59% above the close (101.40)")
             && !s.contains("103.87")
-            && s.contains("there is no short here")
+            // The idea first and plainly (review 16: "no short here until …" read as a watch).
+            && s.contains("reads short, but price has fallen too far for a short with a sensible stop.")
             && !s.contains("becomes a trade"),
         "{s}"
     );
