@@ -110,7 +110,7 @@ pub struct BaseRateRow {
     pub few: bool,
     /// True when history contradicts the direction (most cases went the other way).
     pub contradicts: bool,
-    /// True when it went its way no more often than any week end did (the "Any week" share):
+    /// True when it went its way no more often than any week end did (the "All weeks" share):
     /// right more often than not, but no better than the drift.
     pub no_better: bool,
     /// True when it went its way less often than any week end did (both as printed): the one
@@ -607,7 +607,7 @@ struct LeadReason {
 }
 
 /// A signal's earlier cases that went its way, out of all its cases, when that history runs
-/// against it; `only` when that share is below the base-rate table's "Any week" share for the
+/// against it; `only` when that share is below the base-rate table's "All weeks" share for the
 /// row (compared as printed), the one fact behind the word "only" before the count.
 #[derive(Debug, Clone, Copy)]
 struct Against {
@@ -617,14 +617,14 @@ struct Against {
 }
 
 impl std::fmt::Display for Against {
-    /// "only 3 of 12" below the "Any week" share; "15 of 43" otherwise.
+    /// "only 3 of 12" below the "All weeks" share; "15 of 43" otherwise.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}{} of {}", if self.only { "only " } else { "" }, self.went, self.n)
     }
 }
 
 /// True when `went` of `n` earlier cases is below the share of all week ends that moved the
-/// signal's way (the base-rate table's "Any week" column), both as printed (whole percents):
+/// signal's way (the base-rate table's "All weeks" column), both as printed (whole percents):
 /// only then is "only" said before the count. False without a track record to compare with.
 fn below_any_week(a: &Analysis, b: &BaseRate, went: usize, n: usize) -> bool {
     let up = b.state == State::Bullish;
@@ -635,7 +635,7 @@ fn below_any_week(a: &Analysis, b: &BaseRate, went: usize, n: usize) -> bool {
 }
 
 /// Counts said together ("after only 3 of 12 and 8 of 39 earlier cases"): one "only" before the
-/// list when every count is below its "Any week" share, else none (an "only" before the first
+/// list when every count is below its "All weeks" share, else none (an "only" before the first
 /// of a list reads as covering all of it).
 fn against_list(items: &[Against]) -> String {
     let counts: Vec<String> = items.iter().map(|x| Against { only: false, ..*x }.to_string()).collect();
@@ -680,7 +680,7 @@ fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     let (b, went, n) = history_against(a, r)?;
     // The base-rate table's framing ("went its way … of …"), one count in both places (analyst
     // review: "IWM was higher after 30 of 47" beside the table's "17 of 47"); "only" when below
-    // the row's "Any week" share.
+    // the row's "All weeks" share.
     let x = Against { went, n, only: below_any_week(a, b, went, n) };
     Some(format!("it went its way after {x} earlier ones"))
 }
@@ -4175,18 +4175,18 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         rows.iter().filter(|r| r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
     let n = rows.len();
     let k = against.len();
-    // Right more often than not but no better than any week (the "Any week" column): said after
+    // Right more often than not but no better than any week (the "All weeks" column; "usual"): said after
     // the main sentence, so "only one was mostly wrong" does not read as seven edges (review).
     let m = rows.iter().filter(|r| r.no_better).count();
     let tail = match (m, k) {
         (0, _) => String::new(),
         // The main sentence named the ones that went their way ("three went their way"): of those.
         (m, k) if k >= 4 && k < n => {
-            format!(" {} of those did no better than any week.", capitalise(&count_word(m)))
+            format!(" {} of those did no better than usual.", capitalise(&count_word(m)))
         }
-        (m, 0) => format!(" {} of them did no better than any week.", capitalise(&count_word(m))),
-        (1, _) => " One other did no better than any week.".to_string(),
-        (m, _) => format!(" {} others did no better than any week.", capitalise(&count_word(m))),
+        (m, 0) => format!(" {} of them did no better than usual.", capitalise(&count_word(m))),
+        (1, _) => " One other did no better than usual.".to_string(),
+        (m, _) => format!(" {} others did no better than usual.", capitalise(&count_word(m))),
     };
     let s = &v.symbol;
     let of_n = if n == 1 {
