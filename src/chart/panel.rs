@@ -1413,7 +1413,10 @@ pub(crate) fn col_layout<B: DrawingBackend>(
                     }
                     _ => fit_width(pen, &joined, fs, room),
                 };
-                text = if name == "…" { values.join(" · ") } else { name + &tail };
+                // A name cut to a stub ("wa… 756.68", review 17) says nothing: the values
+                // alone, in the level's legend colour.
+                let stub = name.ends_with('…') && name.chars().count() <= 5;
+                text = if stub { values.join(" · ") } else { name + &tail };
             }
             let lines = vec![f.fy(labels[g[0]].y)];
             ColTag { text, color: labels[g[0]].color, y: lines[0], lines, members: g.clone() }

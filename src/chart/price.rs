@@ -969,8 +969,14 @@ impl TfScene<'_> {
         let col_tags = super::panel::col_layout(pen, f, col, &[], text_w);
         draw_y_axis(pen, &fa, TickFmt::Fixed, &[last_y])?;
 
-        // The last-price tag's colour is its bar's: up or down on the bar before.
-        let up = self.n() < 2 || last_close >= b.close[self.n() - 2];
+        // The last-price tag's colour is its candle's (close against open, as the candles are
+        // drawn): review 17 saw a green 103.87 tag on a red 3-day candle (up on the bar before).
+        let last_open = b.open[self.n() - 1];
+        let up = if last_open.is_finite() {
+            last_close >= last_open
+        } else {
+            self.n() < 2 || last_close >= b.close[self.n() - 2]
+        };
         let tag_rgb = if up { pal.up } else { pal.down };
         let mut legend: Vec<(Swatch, String)> = vec![
             (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),

@@ -140,7 +140,9 @@ impl TrackScene {
         );
         let mut held = match self.held_count() {
             0 => String::new(),
-            k => format!(", and in grey the {k} past a threshold that an override held at Neutral"),
+            k => {
+                format!(", and in grey the {k} whose score passed a threshold while the note stayed Neutral")
+            }
         };
         // The track table counts the score's reading, before the record check: where that
         // differs from what the note printed, the alt text gives the table's count too.
@@ -158,7 +160,7 @@ impl TrackScene {
                 .collect();
         if !table.is_empty() {
             held.push_str(&format!(
-                "; the score alone read {} (the track table's rows), its own record holding the rest at Neutral",
+                "; the track table counts the score's own readings instead ({})",
                 table.join(" and ")
             ));
         }
@@ -255,12 +257,12 @@ impl Scene for TrackScene {
             // The strip says what the note printed; a week past a threshold that an override
             // held at Neutral (a risk signal, a broken level, a timeframe leaning against, thin
             // data) is marked apart, so the line's crossings and the strip's counts agree.
-            score_legend.push((Swatch::Box(pal.good.to_rgba()), format!("strip: weeks read Long ({longs})")));
+            score_legend.push((Swatch::Box(pal.good.to_rgba()), format!("strip: note read Long ({longs})")));
             score_legend.push((Swatch::Box(pal.bad.to_rgba()), format!("Short ({shorts})")));
             if held > 0 {
                 score_legend.push((
                     Swatch::Box(Palette::alpha(pal.muted, HELD_ALPHA)),
-                    format!("past a threshold but held Neutral by an override ({held})"),
+                    format!("score past a threshold, held Neutral ({held})"),
                 ));
             }
         }
@@ -613,8 +615,8 @@ mod render_tests {
         assert_eq!(s.held_count(), held);
         assert_eq!(s.stance_runs().iter().filter(|r| r.2 != Held).count(), 8);
         let svg = svg_of(&s);
-        assert!(svg.contains("weeks read Long (8)"));
-        assert!(svg.contains(&format!("held Neutral by an override ({held})")), "{svg}");
+        assert!(svg.contains("strip: note read Long (8)"));
+        assert!(svg.contains(&format!("score past a threshold, held Neutral ({held})")), "{svg}");
         assert!(s.alt().contains("the 8 weeks the note read Long and the 4 it read Short"));
     }
 }

@@ -291,13 +291,13 @@ pub struct TrackViewRow {
     pub rel_mean: String,
     /// Worst relative return (pp).
     pub rel_worst: String,
-    /// What the row says, every row alike ([`row_comment`]): "too few to judge", "the base
+    /// What the row says, every row alike ([`row_comment`]): "too few to compare (under 20)", "the base
     /// line", or how often the instrument went the stance's way against the neutral week ends.
     pub comment: String,
 }
 
 /// The comment of one track-record row, worded the same way for every stance: a stance seen at
-/// fewer than [`TOO_FEW`] week ends is too few to judge ("IWM lower 25% of the time, less often
+/// fewer than [`TOO_FEW`] week ends is too few to compare ("IWM lower 25% of the time, less often
 /// than after neutral (39%)" otherwise); Neutral is the base line the others are
 /// read against; Long and Short say how often the instrument itself went their way (higher for
 /// a long, lower for a short: the trade is outright) against how often it did after neutral
@@ -313,7 +313,7 @@ pub fn row_comment(
         return "no week ends".into();
     }
     if count < TOO_FEW {
-        return "too few to judge".into();
+        return format!("too few to compare (under {TOO_FEW})");
     }
     let (Some(h), Some(n)) = (share_higher, neutral_higher) else {
         return "no outcome to compare".into();

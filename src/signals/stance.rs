@@ -1237,15 +1237,15 @@ fn cite(results: &[SignalResult], list: &[&'static str]) -> String {
 }
 
 /// One rule for every checklist line: ✓ when every cited signal supports the stance's
-/// direction, ◐ when some do, ✗ when all its signals were assessed and none supports; – (not
-/// assessed) when none supports and some could not be assessed, never ✗ (review 16: "heavier
-/// volume on up weeks and OBV holding its weekly trendline: not assessed; rising 3-day volume:
-/// not met" was marked ✗, a failure two unread parts might have turned). Neutral and
-/// not-assessed signals do not support either way (so a line with a signal not assessed is at
-/// best ◐).
+/// direction, ◐ when some do, ✗ when some were assessed and none supports; – (not assessed)
+/// only when none could be assessed. A part that was read and failed is a failure even beside
+/// unread parts (review 17: "–" for "…: not assessed; rising 3-day volume on up bars: not met"
+/// hid a failed test and flattered the long; the line's text names the unread parts). Neutral
+/// and not-assessed signals do not support either way (so a line with a signal not assessed is
+/// at best ◐).
 fn tick_of(supportive: usize, assessed: usize, total: usize) -> Tick {
     match supportive {
-        0 if assessed < total => Tick::NotAssessed,
+        0 if assessed == 0 && total > 0 => Tick::NotAssessed,
         0 => Tick::Fail,
         k if k >= total => Tick::Pass,
         _ => Tick::Partial,
@@ -1342,7 +1342,7 @@ mod record_tests {
 
     #[test]
     fn a_line_failing_only_on_its_assessed_parts_is_not_assessed() {
-        assert_eq!(tick_of(0, 1, 3), Tick::NotAssessed);
+        assert_eq!(tick_of(0, 1, 3), Tick::Fail);
         assert_eq!(tick_of(0, 0, 3), Tick::NotAssessed);
         assert_eq!(tick_of(0, 3, 3), Tick::Fail);
         assert_eq!(tick_of(1, 2, 3), Tick::Partial);

@@ -1210,3 +1210,27 @@ fn the_weekly_legend_names_each_colour_once_and_a_stale_zone_by_its_age() {
     assert_eq!(texts.iter().filter(|t| t.starts_with("risk levels")).count(), 1, "{texts:?}");
     assert!(!svg.contains("squeeze-zone top (a risk level)"));
 }
+
+#[test]
+fn a_label_too_long_for_the_column_is_never_cut_to_a_stub() {
+    // Review 17: SPY (bundled universe, 2026-07-24) merged a swing high and its watch level into
+    // one column tag and cut the name to "wa… 756.68 · 755.58". A name cut to a few letters
+    // says nothing: the tag keeps the values alone (the legend colour says what they are).
+    let man = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
+    let e = man.entries.iter().find(|e| e.symbol == "SPY").expect("SPY in the bundled universe");
+    let note = man.config_for(e).unwrap();
+    let data = marketnote::data::load(&note).unwrap();
+    let a = marketnote::analyze(&note, data, Some(d("2026-07-24"))).unwrap();
+    let charts = marketnote::chart::render_all_svg(&a, Theme::Light, &cfg(false)).unwrap();
+    for c in charts {
+        let svg = c.svg.unwrap();
+        for t in svg.split('>').filter_map(|s| s.split('<').next()).map(str::trim) {
+            let head = t.split('…').next().unwrap_or("");
+            assert!(
+                !(t.contains('…') && head.chars().filter(|c| c.is_alphabetic()).count() < 4),
+                "{}: label cut to a stub: {t:?}",
+                c.name
+            );
+        }
+    }
+}
