@@ -747,7 +747,24 @@ pub(crate) fn dot_tags<B: DrawingBackend>(
         pen.circle(*dot, pen.px(3.0), *col, true, 1)?;
     }
     let spots: Vec<(Px, &str)> = tags.iter().map(|(d, s, _)| (*d, s.as_str())).collect();
-    for ((x0, y), (_, s, col)) in inside_tags(pen, f, &spots, lines).into_iter().zip(tags) {
+    for ((x0, y), (dot, s, col)) in inside_tags(pen, f, &spots, lines).into_iter().zip(tags) {
+        // A tag pushed off its dot (to keep it off the lines) gets a leader to the dot, so it is
+        // not read as a value at its own height (review 17: "−0.03" beside −0.35 on the track
+        // chart).
+        let fs = pen.fs(FS_TICK);
+        let (tw, th) = pen.text_size(s, fs, true);
+        let x1 = x0 + tw + pen.px(8.0);
+        if (y - dot.1).abs() > th {
+            let ex = if dot.0 >= x1 {
+                x1
+            } else if dot.0 <= x0 {
+                x0
+            } else {
+                dot.0
+            };
+            let ey = if ex == dot.0 { y + if dot.1 > y { th / 2 } else { -th / 2 } } else { y };
+            pen.line(&[(ex, ey), *dot], *col, 1)?;
+        }
         draw_tag_at(pen, x0, y, s, *col)?;
     }
     Ok(())
