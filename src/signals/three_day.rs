@@ -114,24 +114,37 @@ struct Zone {
     breakout: Option<usize>,
 }
 
-/// The longest window [`find_zone`] accepts ending at bar `e` (its windows ending at `e` are
-/// exactly the lengths 8..=this), 0 when there is none. Reads bars `..=e` only, so it is
-/// computed once per bar on the full bars ([`crate::signals::cache::Precomputed`]).
-pub(crate) fn zone_len(b: BarsView<'_>, atr14: &[f64], e: usize) -> u8 {
-    let Some(atr_e) = at(atr14, e) else { return 0 };
-    let (c, h, l) = (&b.close, &b.high, &b.low);
+/// The windows ending at bar `e`, growing back one bar at a time up to 30 bars: yields
+/// `(wlen, start, max close, min close, max high, min low)` and stops at a gap or a missing
+/// close. Shared by [`zone_len`] and [`find_zone`], so the two read the same windows.
+fn windows_back<'a>(
+    b: BarsView<'a>,
+    e: usize,
+) -> impl Iterator<Item = (usize, usize, f64, f64, f64, f64)> + 'a {
+    let (c, h, l) = (b.close, b.high, b.low);
+    let gap = b.gap;
     let (mut maxc, mut minc, mut maxh, mut minl) =
         (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY);
-    let mut len = 0;
-    for wlen in 1..=30usize.min(e + 1) {
+    (1..=30usize.min(e + 1)).map_while(move |wlen| {
         let s = e + 1 - wlen;
-        if b.gap.get(s).copied().unwrap_or(false) || !c[s].is_finite() {
-            break;
+        if gap.get(s).copied().unwrap_or(false) || !c[s].is_finite() {
+            return None;
         }
         maxc = maxc.max(c[s]);
         minc = minc.min(c[s]);
         maxh = maxh.max(h[s]);
         minl = minl.min(l[s]);
+        Some((wlen, s, maxc, minc, maxh, minl))
+    })
+}
+
+/// The longest window [`find_zone`] accepts ending at bar `e` (its windows ending at `e` are
+/// exactly the lengths 8..=this), 0 when there is none. Reads bars `..=e` only, so it is
+/// computed once per bar on the full bars ([`crate::signals::cache::Precomputed`]).
+pub(crate) fn zone_len(b: BarsView<'_>, atr14: &[f64], e: usize) -> u8 {
+    let Some(atr_e) = at(atr14, e) else { return 0 };
+    let mut len = 0;
+    for (wlen, _, maxc, minc, maxh, minl) in windows_back(b, e) {
         if wlen < 8 {
             continue;
         }
@@ -217,26 +230,16 @@ fn find_zone(b: BarsView<'_>, atr14: &[f64], t: usize) -> Option<Zone> {
     if t < 2 {
         return None;
     }
-    let (c, h, l) = (&b.close, &b.high, &b.low);
+    let c = &b.close;
     let mut fallback: Option<Zone> = None;
     for e in (t.saturating_sub(30)..=t - 2).rev() {
         let Some(atr_e) = at(atr14, e) else { continue };
-        let (mut maxc, mut minc, mut maxh, mut minl) =
-            (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY);
         let mut with_break: Option<Zone> = None;
         let mut longest: Option<Zone> = None;
         // The first close above the window's top: the top only rises as the window grows, so
         // the search resumes where it stopped.
         let mut bo = e + 1;
-        for wlen in 1..=30usize.min(e + 1) {
-            let s = e + 1 - wlen;
-            if b.gap.get(s).copied().unwrap_or(false) || !c[s].is_finite() {
-                break;
-            }
-            maxc = maxc.max(c[s]);
-            minc = minc.min(c[s]);
-            maxh = maxh.max(h[s]);
-            minl = minl.min(l[s]);
+        for (wlen, s, maxc, minc, maxh, minl) in windows_back(b, e) {
             if wlen < 8 {
                 continue;
             }
