@@ -126,8 +126,12 @@ impl TrackScene {
         // The track table counts week ends with an outcome; the strip marks every week read so.
         // Where the two differ, the alt text gives both, so "7 weeks read Long" never stands
         // beside a table's 6 unexplained.
+        // Week ends of `v` reading `k` that have an outcome (what the track table counts).
+        let with_outcome = |v: &[crate::signals::stance::StanceKind], k| {
+            v.iter().zip(&self.forward).filter(|(s, f)| **s == k && f.is_some()).count()
+        };
         let outcome = |k: crate::signals::stance::StanceKind, all: usize| {
-            let w = self.stance.iter().zip(&self.forward).filter(|(s, f)| **s == k && f.is_some()).count();
+            let w = with_outcome(&self.stance, k);
             if w == all {
                 String::new()
             } else {
@@ -150,11 +154,8 @@ impl TrackScene {
             [crate::signals::stance::StanceKind::Long, crate::signals::stance::StanceKind::Short]
                 .into_iter()
                 .filter_map(|k| {
-                    let with = |v: &[crate::signals::stance::StanceKind]| {
-                        v.iter().zip(&self.forward).filter(|(s, f)| **s == k && f.is_some()).count()
-                    };
-                    let t = with(&self.score_read);
-                    (t != with(&self.stance))
+                    let t = with_outcome(&self.score_read, k);
+                    (t != with_outcome(&self.stance, k))
                         .then(|| format!("{} ({t} with an outcome)", crate::history::stance_name(k)))
                 })
                 .collect();
