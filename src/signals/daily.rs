@@ -486,15 +486,17 @@ fn f3_shallow_pullbacks(input: &SignalInput, atr14: &[f64], up: Option<&Leg>) ->
         _ => t - 39,
     };
     // Each dip is measured against the advance that precedes it: from the lowest low of the
-    // window up to the dip's peak close (the leg the dip pulls back from). A dip with less than
-    // one ATR (at the peak) of advance before it is a decline, not a pullback: a window that
-    // starts at a peak has no advance to retrace.
+    // window before the peak bar up to the dip's peak close (the leg the dip pulls back from).
+    // A dip with less than one ATR (at the peak) of advance before it is a decline, not a
+    // pullback: a window that starts at a peak has no advance to retrace, and the peak bar's own
+    // intraday range is no advance (2022-06-17 had called a one-session uptick from the window's
+    // first bar, +0.6% close to close, "the rebound … sold").
     let mut declines = Vec::new();
     let mut eps = Vec::new();
     let mut min_advance_atr = f64::INFINITY;
     for mut e in drawdown_episodes(&b.high, &b.low, &b.close, from, t) {
         let peak_bar = e.start.saturating_sub(1).max(from);
-        let base = b.low[from..=peak_bar].iter().copied().fold(f64::INFINITY, f64::min);
+        let base = b.low[from..peak_bar].iter().copied().fold(f64::INFINITY, f64::min);
         let advance = e.peak - base;
         if e.depth < 0.5 * a {
             continue;

@@ -229,6 +229,41 @@ fn f3_states_mirror_on_the_same_dips() {
     assert_eq!(f3.branch, Branch::F3Mixed);
 }
 
+/// Issue 12: a dip is measured against the advance before its peak bar. The peak bar's own
+/// intraday range is no advance: a one-session uptick off the window's first bar, with a long
+/// lower wick on the uptick itself, then a deep slide, is a decline (neutral), not a "rebound
+/// sold" (2022-06-17 had called a +0.6% close-to-close uptick that).
+#[test]
+fn f3_the_peak_bars_own_range_is_no_advance() {
+    let n = 320;
+    let mut c = uptrend(280);
+    c.push(c[279] - 1.0); // 280: the window's first bar (t − 39), falling
+    c.push(c[280] + 0.3); // 281: the uptick, the dip's peak close
+    while c.len() < n {
+        let l = *c.last().unwrap();
+        c.push(l - 0.5);
+    }
+    let mut b = bars(&c, &vec![1e6; n]);
+    b.low[281] = c[281] - 3.0; // a long lower wick on the peak bar
+    let o = Owned::new(b);
+    let f3 = get(&daily::evaluate(&o.input()), "d1_shallow_pullbacks").clone();
+    assert_eq!(f3.ev("from_date"), Some(&Ev::Date { v: o.daily.date[280] }), "{:?}", f3.evidence);
+    assert_eq!(f3.branch, Branch::F3Decline, "{:?} {}", f3.evidence, f3.sentence);
+    assert_eq!(f3.state, State::Neutral);
+    assert!(f3.flags.contains(&Flag::NoPriorAdvance));
+
+    // The same slide after a real two-session advance off the window's first bar is a pullback.
+    let mut c2 = c.clone();
+    c2[281] = c2[280] + 3.0;
+    c2[282] = c2[281] + 3.0;
+    for i in 283..n {
+        c2[i] = c2[i - 1] - 0.5;
+    }
+    let f3 = f3_of(&c2);
+    assert_ne!(f3.branch, Branch::F3Decline, "{:?} {}", f3.evidence, f3.sentence);
+    assert_eq!(f3.num("n"), Some(1.0), "{:?}", f3.evidence);
+}
+
 /// A long decline with swings, then a 10-session impulsive leg through the moving averages.
 fn reclaim_series() -> Vec<f64> {
     let mut c: Vec<f64> = (0..300).map(|i| 150.0 - 0.17 * i as f64 + 1.5 * (i as f64 / 4.0).sin()).collect();

@@ -192,7 +192,7 @@ fn since_facts_of_two_known_notes_and_their_words() {
     marketnote::report::write(&old, &build(&a1, &[], &opts()).unwrap()).unwrap();
     let a2 = marketnote::analyze(&cfg, ds, Some(d("2022-09-30"))).unwrap();
     let s = compare(&load_previous(&old).unwrap(), &a2).unwrap();
-    // Typed facts: NEUTRAL → SHORT, six flips, no level crossed.
+    // Typed facts: NEUTRAL → SHORT, seven flips, no level crossed.
     assert_eq!((s.stance_from, s.stance_to), (StanceKind::Neutral, StanceKind::Short));
     let flips: Vec<(&str, Was, State)> = s.flips.iter().map(|f| (f.id, f.from, f.to)).collect();
     assert_eq!(
@@ -202,6 +202,9 @@ fn since_facts_of_two_known_notes_and_their_words() {
             ("macro_rate_cut_expectations", Was::State(State::Unavailable), State::Bearish),
             ("wk_volume_accumulation", Was::State(State::Neutral), State::Bearish),
             ("d1_stacked_level_reclaim", Was::State(State::Bearish), State::Neutral),
+            // 2022-06-17's only dip followed no advance (a decline, neutral); by 2022-09-30 the
+            // rebounds were sold.
+            ("d1_shallow_pullbacks", Was::State(State::Neutral), State::Bearish),
             ("d1_no_distribution", Was::State(State::Neutral), State::Bearish),
             ("risk_lower_high", Was::State(State::Neutral), State::Bearish),
             ("risk_obv_underside_retest_fail", Was::State(State::Neutral), State::Bearish),
@@ -214,12 +217,12 @@ fn since_facts_of_two_known_notes_and_their_words() {
     let words = marketnote::narrative::since_text::sentences(&s);
     assert_eq!(
         words[1],
-        "6 signals changed state: rate cuts expected (not assessed → down); persistent weekly volume accumulation since the anchor low (neutral → down); \
-         multiple stacked levels reclaimed in one impulsive leg (down → neutral); no signs of distribution \
+        "7 signals changed state: rate cuts expected (not assessed → down); persistent weekly volume accumulation since the anchor low (neutral → down); \
+         multiple stacked levels reclaimed in one impulsive leg (down → neutral); pullbacks shallow and immediately bought (neutral → down); no signs of distribution \
          (neutral → down); a lower high (watch → present); OBV failing its underside retest (watch → present)."
     );
     assert!(
-        words[0].starts_with("Stance changed from NEUTRAL to SHORT (score −0.18 → −0.31"),
+        words[0].starts_with("Stance changed from NEUTRAL to SHORT (score −0.16 → −0.31"),
         "{}",
         words[0]
     );
