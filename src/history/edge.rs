@@ -97,8 +97,9 @@ pub struct TrackEdge {
     pub shown: bool,
 }
 
-/// Fewest outcomes of a stance for its median to be compared with the neutral one.
-pub const MIN_CASES: usize = 10;
+/// Fewest outcomes of a stance for its median to be compared with the neutral one: the record
+/// check's count, one rule with the track table's "too few to judge" (review 19).
+pub const MIN_CASES: usize = crate::signals::stance::MIN_RECORD_CASES;
 
 impl TrackEdge {
     /// The edge of `stance` in `tr`; None when the record has no cited horizon or no correlation.

@@ -207,5 +207,25 @@ pub fn not_assessed(a: &Analysis) -> Vec<String> {
             None => groups.push((why, vec![name])),
         }
     }
-    groups.into_iter().map(|(why, names)| format!("{} ({why}).", crate::fmt::and_list(&names))).collect()
+    let own = format!("{} is its own benchmark here", v.symbol);
+    groups
+        .into_iter()
+        .map(|(why, names)| {
+            // Named as what they are (review 19: "SPY against the benchmark, lag ending, rotation
+            // through mid caps and SPY momentum against the benchmark" read as a garbled list).
+            let names = if why == own && a.config.benchmark_is_instrument {
+                match names.len() {
+                    1 => format!("The one signal that compares {} with a benchmark", v.symbol),
+                    k => format!(
+                        "The {} signals that compare {} with a benchmark",
+                        super::count_word(k),
+                        v.symbol
+                    ),
+                }
+            } else {
+                crate::fmt::and_list(&names)
+            };
+            format!("{names} ({why}).")
+        })
+        .collect()
 }

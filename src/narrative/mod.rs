@@ -1251,11 +1251,11 @@ pub fn narrate(a: &Analysis) -> Narrative {
         nearest_holding(&st.invalidation, side)
             .map(|l| {
                 format!(
-                    " The lead's stop is the nearest of them, {}{}.",
+                    " The nearest, {}, is the lead's stop{}.",
                     price(l.value),
                     // One rule with the lead: a stop within an average range of its own
                     // timeframe is tight; the range is the lead's to name, said once.
-                    tight_stop(a, l).map_or("", |_| ", a tight stop")
+                    tight_stop(a, l).map_or("", |_| ", a tight one")
                 )
             })
             .unwrap_or_default()
@@ -1571,35 +1571,6 @@ fn and_reasons_parts(items: &[LeadReason]) -> (String, Option<String>) {
     }
 }
 
-/// The track table's outright record when it runs against a long or short idea, as a clause:
-/// for a long, the score's short readings saw the instrument higher 13 weeks later more often
-/// than neutral ones did (a low score went with rises); for a short, its long readings less
-/// often. Compared as the table prints the shares (whole percents); None with too few opposite
-/// readings to read (the table's "too few to compare") or when the record does not run against.
-fn outright_against(a: &Analysis, stance: StanceKind, s: &str) -> Option<String> {
-    let h = a.track_record.as_ref()?.horizons.iter().find(|h| h.weeks == crate::history::CITED_WEEKS)?;
-    let row = |k: StanceKind| h.by_stance.iter().find(|o| o.stance == k);
-    let pc = |x: f64| (100.0 * x).round();
-    let neutral = pc(row(StanceKind::Neutral)?.price.share_higher?);
-    let opp = match stance {
-        StanceKind::Long => StanceKind::Short,
-        StanceKind::Short => StanceKind::Long,
-        StanceKind::Neutral => return None,
-    };
-    let o = row(opp)?;
-    if o.price.count < track_text::TOO_FEW {
-        return None;
-    }
-    let x = pc(o.price.share_higher?);
-    let against = if stance == StanceKind::Long { x > neutral } else { x < neutral };
-    against.then(|| {
-        format!(
-            "outright, {} readings saw {s} higher {x:.0}% of the time, against {neutral:.0}% after neutral ones",
-            opp.word().to_lowercase()
-        )
-    })
-}
-
 /// The longest sentence the lead says, in words (review: a 60-word sentence on 2020-03-20).
 pub const LEAD_SENTENCE_MAX_WORDS: usize = 35;
 
@@ -1685,11 +1656,7 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
     let judged = c.verdict != crate::signals::stance::RecordVerdict::TooFew;
     // Too short to judge: the reason said plainly, the count a verdict needs (review 16).
     let noun = if c.cases == 1 { "reading" } else { "readings" };
-    let since = if judged {
-        since
-    } else {
-        format!("{since} (a verdict needs {})", count_word(crate::signals::stance::MIN_RECORD_CASES))
-    };
+    let since = if judged { since } else { format!("{since} ({})", track_text::verdict_needs()) };
     // A judged record is set against all week ends, as the check judged it.
     let base = match (judged, c.share(), c.base_rate()) {
         (true, Some(x), Some(b)) => {
@@ -1866,9 +1833,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                     // when it ran the other way (issue 12 item 1: a lead of plain sentences).
                     let yet = if stance_text::no_trade(w) { "" } else { " yet" };
                     out.push(format!("No trade{yet} on {s}: {}.", lower_first(&ww.head)));
+                    // Why a break with a poor record still holds the idea back: it is the idea's
+                    // stop, a risk rule, not a forecast (review 19: "has misled before" gave no
+                    // reason to heed it).
                     if let Some(t) = though {
-                        let which = if w.broken.len() == 1 { "That break has" } else { "Such breaks have" };
-                        out.push(format!("{which} misled before: {t}."));
+                        let which = if w.broken.len() == 1 { "that break" } else { "such a break" };
+                        out.push(format!(
+                            "The hold is a stop rule, not a forecast: {which} {}.",
+                            t.trim_start_matches("it ")
+                        ));
                     }
                     restore = ww.restore;
                 }
@@ -1993,8 +1966,10 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             let at = 1.min(out.len());
             out.insert(at, own_record_line(v, c));
             if let Some(e) = &edge {
-                let against = outright_against(a, st.stance, s);
-                let t = track_text::rank_sentence_with(e, s, st.stance, against.as_deref());
+                // No outright clause after it (review 19: "outright, short readings saw IWM
+                // higher 75% of the time, against 61% after neutral ones" beside the rank
+                // sentence was unexplained and added nothing a reader could act on).
+                let t = track_text::rank_sentence(e, s, st.stance);
                 rank_said = Some(t.clone());
                 out.insert(at + 1, t);
             }
@@ -2047,6 +2022,19 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
     (out, has_rank)
 }
 
+/// How far below its two-year high a ratio must stand for the relative section to say so
+/// beside a trend it states (review 19: QQQ's ratio "rose 8.9%" while 6.5% under its June peak).
+pub const RATIO_OFF_HIGH_MATERIAL: f64 = 0.05;
+
+/// The ratio's fall from its two-year high and that high's date, when the fall is material
+/// ([`RATIO_OFF_HIGH_MATERIAL`] or more, as printed to one decimal).
+fn ratio_off_high(now: Option<f64>, high: Option<f64>, on: Option<NaiveDate>) -> Option<(f64, NaiveDate)> {
+    let (rt, h, d) = (now?, high?, on?);
+    let dd = rt / h - 1.0;
+    (h > 0.0 && dd.is_finite() && (dd * 1000.0).round() <= -(RATIO_OFF_HIGH_MATERIAL * 1000.0).round())
+        .then_some((dd, d))
+}
+
 /// The relative-strength read in the pair's words; or why it is absent.
 fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
     if v.bench_is_self {
@@ -2073,14 +2061,12 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
     // One window per sentence: two years, then 13 weeks, then where the ratio stands.
     if let Some(r) = a1 {
         let n = |k: &str| r.num(k).filter(|x| x.is_finite());
-        // Off the window's high by 10% or more: "roughly flat" end to end hides the fall.
-        let off_high = match (n("R_t"), n("R_high"), r.date("high_date")) {
-            (Some(rt), Some(h), Some(d)) if h > 0.0 && rt / h - 1.0 <= -0.10 => Some((rt / h - 1.0, d)),
-            _ => None,
-        }
-        .filter(|_| n("lag104").is_some_and(|l| l.abs() < 0.05));
+        // Off the window's high by a material fall while the two-year move is not a stated lag:
+        // "rose 8.9%" hides a ratio 6.5% under its June peak (review 19, QQQ).
+        let off_high = ratio_off_high(n("R_t"), n("R_high"), r.date("high_date"))
+            .filter(|_| n("lag104").is_some_and(|l| l > -0.05));
         let mut t = match (n("lag104"), off_high) {
-            (Some(l), Some((dd, hd))) if l.abs() < 0.05 => format!(
+            (Some(l), Some((dd, hd))) if l.abs() < 0.05 && dd <= -0.10 => format!(
                 "Over two years the ratio of {pair} is little changed end to end ({}), but it is {} below its two-year high of {}",
                 pct(l),
                 pct_abs(dd),
@@ -2108,6 +2094,10 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             None => format!("Over two years, the ratio of {pair}"),
             },
         };
+        let said_high = t.contains("two-year high");
+        if let Some((dd, hd)) = off_high.filter(|_| !said_high) {
+            t.push_str(&format!(", but is {} below its two-year high of {}", pct_abs(dd), date(hd)));
+        }
         if let (Some(reb), Some(d)) = (n("rebound"), r.date("low_date")) {
             if reb < 0.0005 {
                 t.push_str(&format!(", and is at its two-year low ({})", date(d)));
@@ -2544,7 +2534,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (State::Bullish, _) => "the trendline is holding",
                         (State::Bearish, _) => "the trendline has broken",
                         (_, crate::signals::Branch::D3UnderLine) => {
-                            "OBV is under the line now, within its noise"
+                            "OBV is only just under the line now, not a break"
                         }
                         // Where OBV stands now, so a breach in the past is not read as the present
                         // (review: "not a clean hold" beside a checklist "OBV below its trendline").
@@ -2558,8 +2548,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             // Plain words (review 16: "held too rarely to be support, so OBV
                             // under it now is no break" read as jargon).
                             (Some(_), Some(_)) if h * 2.0 < k => {
-                                "a line that failed on most pullbacks is no support, so OBV under it \
-                                 now signals nothing"
+                                "the line gave way on most pullbacks, so OBV under it now does not \
+                                 count as a break"
                             }
                             // "Again": the last breach named before it is an earlier pullback
                             // (review 17: "the last breach on 2026-04-02 … OBV is below the
@@ -2569,7 +2559,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                                     .zip(n("noise_n"))
                                     .is_some_and(|(z, noise)| z.abs() < noise) =>
                             {
-                                "not a clean hold, and OBV is under the line again now, within its noise"
+                                "not a clean hold, and OBV is only just under the line again now, not a break"
                             }
                             (Some(_), Some(_)) => "not a clean hold, and OBV is under the line again now",
                             _ => "not a clean hold",
@@ -3503,10 +3493,12 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
         return d1_level(
             a,
             format!(
-            "{} has closed above the weekly squeeze-zone top ({}) {held}, {strong}: price has held above it.",
-            a.dataset.instrument.symbol,
-            price(top),
-        ),
+                "{} has closed above the weekly squeeze-zone top ({}) {held}, {strong}{}.",
+                a.dataset.instrument.symbol,
+                price(top),
+                // "In all N weeks" already says it held (review 19: trimmed repetition).
+                if up == n { "" } else { ": price has held above it" },
+            ),
         );
     }
     // A zone whose latest band is old or wide is no level: say so instead of citing a cluster
@@ -3816,6 +3808,10 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         let status = r.tagged::<ObvStatus>("status");
         let tb = r.date("t_b_date").map(date);
         let t = match (status, tb) {
+            // The Risk table's row names the break and its date: not said twice (review 19).
+            (Some(ObvStatus::NoRetest), Some(_)) if a.stance.invalidation.iter().any(|l| l.basis == "OBV") => {
+                "OBV has not retested the broken line since.".to_string()
+            }
             (Some(ObvStatus::NoRetest), Some(d)) => {
                 format!("OBV broke its support line on {d} and has not retested it since.")
             }
@@ -4174,7 +4170,7 @@ fn base_rate_tables(a: &Analysis, v: &Voice) -> Tables {
         let Some(row) = base_rate_row(a, b, v).filter(|r| !r.few) else { continue };
         rows.entry(section_of(b.signal).to_string()).or_default().push(row);
     }
-    let summary = history_summary(rows.values().flatten(), v);
+    let summary = history_summary(rows.values().flatten());
     (rows, summary)
 }
 
@@ -4185,7 +4181,7 @@ const BEAT_MARGIN_PTS: f64 = 5.0;
 /// One sentence on what the base-rate tables say together: which of today's signals saw the
 /// price (or the lead over the benchmark) go the other way after most earlier cases. `None` when
 /// no table has a row.
-fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -> Option<String> {
+fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<String> {
     let rows: Vec<&BaseRateRow> = rows.collect();
     let against: Vec<String> =
         rows.iter().filter(|r| r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
@@ -4204,7 +4200,6 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         (1, _) => " One other did no better than usual.".to_string(),
         (m, _) => format!(" {} others did no better than usual.", capitalise(&count_word(m))),
     };
-    let s = &v.symbol;
     let of_n = if n == 1 {
         "Of the one signal in the tables".to_string()
     } else {
@@ -4217,19 +4212,28 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>, v: &Voice) -
         // "None has been a guide" only when none beat any week either (review 16: said beside
         // "26 of 64" against an "All weeks" 37%).
         _ if k == n => match rows.iter().filter(|r| r.beat_any_week).count() {
-            0 => format!(
-                "After most earlier cases of every signal in the tables, {s} moved the other way: none of them has been a guide to the next 13 weeks."
-            ),
-            1 if n > 1 => format!(
-                "After most earlier cases of every signal in the tables, {s} moved the other way; only {} did better than usual.",
-                rows.iter().find(|r| r.beat_any_week).map_or(String::new(), |r| format!("“{}”", r.signal))
-            ),
-            b if b == n => format!(
-                "After most earlier cases of every signal in the tables, {s} moved the other way, though each did better than usual."
-            ),
-            b => format!(
-                "After most earlier cases of every signal in the tables, {s} moved the other way, though {} of them did better than usual.",
-                count_word(b)
+            0 => "Every signal in the tables was mostly wrong before: none of them has been a guide to the next 13 weeks."
+                .to_string(),
+            // The one that beat any week is named with its share against the All weeks column,
+            // so "better" is read against that bar (review 19: 42% read as compared with another
+            // row's 41%).
+            1 if n > 1 => {
+                let b = rows.iter().find(|r| r.beat_any_week);
+                format!(
+                    "Every signal in the tables was mostly wrong before; only {} did better than usual{}.",
+                    b.map_or(String::new(), |r| format!("“{}”", r.signal)),
+                    b.map_or(String::new(), |r| format!(
+                        " ({:.0}% against {} for all weeks)",
+                        100.0 * r.went_its_way as f64 / r.cases.max(1) as f64,
+                        r.any_week
+                    ))
+                )
+            }
+            b if b == n => "Every signal in the tables was mostly wrong before, though each did better than usual.".to_string(),
+            // Named, as the table rows are (review 19: "two of them" did not say which).
+            _ => format!(
+                "Every signal in the tables was mostly wrong before, though {} did better than usual.",
+                and_list(&rows.iter().filter(|r| r.beat_any_week).map(|r| format!("“{}”", r.signal)).collect::<Vec<_>>())
             ),
         },
         // "Mostly wrong" is the tables' own column (went its way in fewer than half the cases):
@@ -4387,8 +4391,10 @@ pub fn macro_reason(
                 // Daily series say what they count: readings, not years (review 16: "9 daily
                 // readings short of the 2.5 years" read as ~35 weekdays short, since a spread
                 // is published on more days a year than the 252 sessions the years assumed).
+                // What the readings are needed for (review 19: "555 of the 630 daily readings
+                // needed" left the reader to guess what for).
                 format!(
-                    "{} of the {} daily readings needed",
+                    "{} daily readings, where ranking today's level needs {}",
                     crate::fmt::thousands(*have as f64, 0),
                     crate::fmt::thousands(*need as f64, 0)
                 )
@@ -4500,7 +4506,27 @@ mod tests {
     /// Review 16: "none of them has been a guide" beside a row that beat any week.
     #[test]
     fn history_summary_says_which_beat_any_week() {
-        let v = Voice {
+        let none = [row("A", 16, 51, 37.0), row("B", 11, 37, 37.0)];
+        assert!(history_summary(none.iter()).unwrap().contains("none of them has been a guide"));
+        let one = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0)];
+        let s = history_summary(one.iter()).unwrap();
+        assert!(
+            s.contains("only “B” did better than usual (44% against 37% for all weeks)")
+                && !s.contains("guide"),
+            "{s}"
+        );
+        // Review 19: the ones that beat any week are named, not counted.
+        let two = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0), row("C", 19, 45, 37.0)];
+        let s = history_summary(two.iter()).unwrap();
+        assert!(s.contains("though “B” and “C” did better than usual") && !s.contains("guide"), "{s}");
+        // The margin decides "better" (review 19, item 4): 42% against 37% is the margin, 41% is not.
+        let edge = [row("A", 16, 51, 37.0), row("B", 19, 45, 37.0), row("C", 26, 64, 37.0)];
+        let s = history_summary(edge.iter()).unwrap();
+        assert!(s.contains("only “B” did better than usual (42% against 37% for all weeks)"), "{s}");
+    }
+
+    fn iwm_voice(direction: StanceKind) -> Voice {
+        Voice {
             symbol: "IWM".into(),
             name: "IWM".into(),
             bench: None,
@@ -4508,15 +4534,49 @@ mod tests {
             bench_role: None,
             size_pair: false,
             bench_is_self: false,
-            direction: StanceKind::Short,
-        };
-        let none = [row("A", 16, 51, 37.0), row("B", 11, 37, 37.0)];
-        assert!(history_summary(none.iter(), &v).unwrap().contains("none of them has been a guide"));
-        let one = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0)];
-        let s = history_summary(one.iter(), &v).unwrap();
-        assert!(s.contains("only “B” did better than usual") && !s.contains("guide"), "{s}");
-        let two = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0), row("C", 19, 45, 37.0)];
-        let s = history_summary(two.iter(), &v).unwrap();
-        assert!(s.contains("two of them did better than usual") && !s.contains("guide"), "{s}");
+            direction,
+        }
+    }
+
+    /// Review 19: the lead said "the six earlier long readings since 2011 (a verdict needs
+    /// eight)" while the track table's Long row said "too few to compare (under 20)". One rule:
+    /// for every count of earlier readings, the lead's record line calls the record too short to
+    /// judge exactly when the table's row does, and both say the same "a verdict needs …".
+    #[test]
+    fn the_lead_and_the_track_table_judge_a_short_record_by_one_rule() {
+        use crate::signals::stance::{RecordCheck, RecordVerdict, MIN_RECORD_CASES};
+        let v = iwm_voice(StanceKind::Long);
+        let needs = track_text::verdict_needs();
+        for cases in 1..40 {
+            // Every case went its way: the record is never decided against early.
+            let c = RecordCheck::judge(StanceKind::Long, (cases, cases), (700, 420), None, 13);
+            let lead_too_few = c.verdict == RecordVerdict::TooFew;
+            let row = track_text::row_comment(StanceKind::Long, cases, Some(1.0), Some(0.6), "IWM");
+            let table_too_few = row.starts_with("too few");
+            assert_eq!(lead_too_few, table_too_few, "{cases} cases: lead {:?}, table “{row}”", c.verdict);
+            assert_eq!(table_too_few, cases < MIN_RECORD_CASES, "{cases}: {row}");
+            let line = own_record_line(&v, &c);
+            assert_eq!(line.contains(&needs), lead_too_few, "{line}");
+            assert_eq!(row.contains(&needs), table_too_few, "{row}");
+        }
+        // Compared as printed, in good grammar: 5 of 8 prints 62%, less often than 63%.
+        let row = track_text::row_comment(StanceKind::Long, 8, Some(0.625), Some(0.63), "IWM");
+        assert_eq!(row, "IWM higher 62% of the time, less often than after neutral (63%)");
+        let row = track_text::row_comment(StanceKind::Short, 40, Some(0.6), Some(0.6), "IWM");
+        assert_eq!(row, "IWM lower 40% of the time, as often as after neutral (40%)");
+    }
+
+    /// Review 19 (QQQ): a ratio 6.5% under its two-year high is said beside the trend; one under
+    /// the named threshold (as printed) is not.
+    #[test]
+    fn a_material_fall_from_the_ratio_high_is_said_by_a_named_threshold() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 12);
+        assert!(ratio_off_high(Some(0.935), Some(1.0), d).is_some_and(|(x, _)| (x + 0.065).abs() < 1e-9));
+        let edge = 1.0 - RATIO_OFF_HIGH_MATERIAL;
+        assert!(ratio_off_high(Some(edge), Some(1.0), d).is_some());
+        assert!(ratio_off_high(Some(edge + 0.0006), Some(1.0), d).is_none());
+        assert!(ratio_off_high(Some(0.99), Some(1.0), d).is_none());
+        assert!(ratio_off_high(Some(0.9), Some(0.0), d).is_none());
+        assert!(ratio_off_high(None, Some(1.0), d).is_none());
     }
 }

@@ -291,13 +291,13 @@ pub struct TrackViewRow {
     pub rel_mean: String,
     /// Worst relative return (pp).
     pub rel_worst: String,
-    /// What the row says, every row alike ([`row_comment`]): "too few to compare (under 20)", "the base
+    /// What the row says, every row alike ([`row_comment`]): "too few to judge (a verdict needs eight)", "the base
     /// line", or how often the instrument went the stance's way against the neutral week ends.
     pub comment: String,
 }
 
 /// The comment of one track-record row, worded the same way for every stance: a stance seen at
-/// fewer than [`TOO_FEW`] week ends is too few to compare ("IWM lower 25% of the time, less often
+/// fewer than [`TOO_FEW`] week ends is too few to judge ("IWM lower 25% of the time, less often
 /// than after neutral (39%)" otherwise); Neutral is the base line the others are
 /// read against; Long and Short say how often the instrument itself went their way (higher for
 /// a long, lower for a short: the trade is outright) against how often it did after neutral
@@ -313,7 +313,7 @@ pub fn row_comment(
         return "no week ends".into();
     }
     if count < TOO_FEW {
-        return format!("too few to compare (under {TOO_FEW})");
+        return format!("too few to judge ({})", verdict_needs());
     }
     let (Some(h), Some(n)) = (share_higher, neutral_higher) else {
         return "no outcome to compare".into();
@@ -323,16 +323,16 @@ pub fn row_comment(
         StanceKind::Long => ("higher", h, n),
         StanceKind::Short => ("lower", 1.0 - h, 1.0 - n),
     };
-    let verdict = match (own * 100.0).round().total_cmp(&(base * 100.0).round()) {
-        std::cmp::Ordering::Greater => "more often",
-        std::cmp::Ordering::Less => "less often",
-        std::cmp::Ordering::Equal => "as often",
+    // Compared as printed: 5 of 8 (62.5%) prints "62%" and is less often than 63% (review 19:
+    // "62% of the time, as often than after neutral (63%)").
+    let (own, base) = (format!("{:.0}", own * 100.0), format!("{:.0}", base * 100.0));
+    let n = |t: &str| t.parse::<i64>().unwrap_or(0);
+    let verdict = match n(&own).cmp(&n(&base)) {
+        std::cmp::Ordering::Greater => "more often than",
+        std::cmp::Ordering::Less => "less often than",
+        std::cmp::Ordering::Equal => "as often as",
     };
-    format!(
-        "{symbol} {way} {:.0}% of the time, {verdict} than after neutral ({:.0}%)",
-        own * 100.0,
-        base * 100.0
-    )
+    format!("{symbol} {way} {own}% of the time, {verdict} after neutral ({base}%)")
 }
 
 /// The template view of a track record.
@@ -377,15 +377,29 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
     }
 }
 
-/// Stances seen at fewer week ends than this are named as too rare to judge.
-pub const TOO_FEW: usize = 20;
+/// Stances seen at fewer week ends than this are named as too rare to judge: the record check's
+/// own count ([`crate::signals::stance::MIN_RECORD_CASES`]), so the lead's "a verdict needs
+/// eight" and the table's "too few to judge" are one rule (review 19: "needs eight" beside
+/// "under 20").
+pub const TOO_FEW: usize = crate::signals::stance::MIN_RECORD_CASES;
+
+/// The one wording of that rule, said by the lead and the track table alike: "a verdict needs
+/// eight".
+pub fn verdict_needs() -> String {
+    format!("a verdict needs {}", super::count_word(TOO_FEW))
+}
 
 fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
-    let mut s = format!(
+    // When the record check held some readings back, the table's counts are not the chart
+    // strip's (review 19: the strip's "Short 5" beside the table's "Short 53"): said plainly.
+    let held = tr.points.iter().any(|p| p.published != p.stance);
+    let mut s = if held {
+        format!("Week ends{since} by what the score read (not what the note printed), and what followed.")
+    } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
-        "Every week end{since} by the score's reading, and what followed."
-    );
+        format!("Every week end{since} by the score's reading, and what followed.")
+    };
     if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
         s.push(' ');
         s.push_str(&r);

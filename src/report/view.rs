@@ -883,6 +883,9 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         .dataset
         .quality
         .iter()
+        // A benchmark file the note does not use (batch dropped the benchmark: the symbol is its
+        // own) is no source of it (review 19: SPY's Sources listed an empty "Benchmark prices").
+        .filter(|f| f.role != "benchmark" || a.dataset.benchmark.is_some())
         .map(|f| {
             // Point in time: a warning about a date after the as-of date is not the note's.
             let warnings: Vec<String> = f

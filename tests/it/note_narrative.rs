@@ -367,7 +367,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             }
         }
         // Every track-record row carries its reading, the same way for every stance.
-        if let Some(t) = md.find("| Score read at the week end") {
+        if let Some(t) = md.find("| The score read |") {
             for row in md[t..].lines().skip(2).take_while(|l| l.starts_with("| ")) {
                 let last = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
                 assert!(
@@ -1049,7 +1049,17 @@ fn batch_leaves_out_the_relative_part_of_a_symbol_that_is_its_own_benchmark() {
     let spy = std::fs::read_to_string(out.join("SPY/note.md")).unwrap();
     assert!(spy.contains("The relative part is left out: SPY is its own benchmark"), "{spy}");
     assert!(!spy.contains("SPY against SPY") && !spy.contains("SPY/SPY"), "{spy}");
-    let qqq = std::fs::read_to_string(out.join("QQQ/note.md")).unwrap().to_lowercase();
+    // No Sources row for a benchmark the note does not have (review 19).
+    assert!(!spy.contains("| Benchmark prices |"), "{spy}");
+    assert!(
+        spy.contains("signals that compare SPY with a benchmark (SPY is its own benchmark here)"),
+        "{spy}"
+    );
+    let qqq_md = std::fs::read_to_string(out.join("QQQ/note.md")).unwrap();
+    // The ratio's material fall from its two-year high is said beside the trend (review 19).
+    let thesis = section(&qqq_md, "Thesis");
+    assert!(thesis.contains("below its two-year high of 2026-"), "{thesis}");
+    let qqq = qqq_md.to_lowercase();
     assert!(!qqq.contains("cap ladder") && !qqq.contains("small cap"), "{qqq}");
 }
 
@@ -1104,7 +1114,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "as of July 2025; August's figure is not counted before its assumed publication (",
         // A daily series counts readings (review 16: "9 daily readings short of the 2.5 years"
         // read as ~35 weekdays short).
-        "not assessed (high-yield spread data start in August 2023: 555 of the 630 daily readings needed)",
+        "not assessed (high-yield spread data start in August 2023: 555 daily readings, where ranking today's level needs 630)",
         "*Weekly volume accumulation and weekly OBV trendline: not assessed (see Data and Method).*",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");
@@ -1404,7 +1414,7 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
                     })
                 })
             });
-            assert_eq!(lead.contains("misled before"), against, "{date}: {lead}");
+            assert_eq!(lead.contains("The hold is a stop rule, not a forecast"), against, "{date}: {lead}");
             seen_against += usize::from(against);
         }
 
@@ -1552,7 +1562,12 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         }
 
         // Track: the table counts week ends with an outcome; the strip, every week read so.
-        assert!(b.contains("| Week-ends with an outcome |"), "{date}: track table header");
+        assert!(b.contains("| Week ends it read so, with an outcome |"), "{date}: track table header");
+        // Review 19: the strip counts what the note printed, the table what the score read; when
+        // the record check made them differ (2025-09-12, 2025-12-12), the table's intro says so.
+        let held = a.track_record.as_ref().unwrap().points.iter().any(|p| p.published != p.stance);
+        assert_eq!(b.contains("by what the score read (not what the note printed)"), held, "{date}");
+        assert_eq!(held, cfg.signals.record_check, "{date}: the record check held some readings back");
         let track = alt("track");
         for stance in ["Long", "Short"] {
             // Every date here has earlier long and short week ends: a missing row is a failure.

@@ -331,7 +331,8 @@ fn the_note_and_signals_json_carry_the_track_record() {
         run(&["render", "samples/iwm.toml", "-o", out.to_str().unwrap(), "--format", "md,json"]);
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(out.join("note.md")).unwrap();
-    let i = md.find("**Track record of the score.** Every week end since 20").expect("track record sentence");
+    let i = md.find("**Track record of the score.** ").expect("track record sentence");
+    assert!(md[i..].lines().next().is_some_and(|l| l.contains("eek end") && l.contains(" since 20")), "{md}");
     let s = md.find("## Overall Structure").unwrap();
     let r = s + md[s..].find("\n## ").expect("a section after Overall Structure");
     assert!(s < i && i < r, "the track record sits in Overall Structure");

@@ -87,7 +87,7 @@ fn the_long_of_2025_12_12_is_held_at_neutral_because_its_levels_broke() {
     let h = br.horizon(13).unwrap();
     assert!(
         lead.contains(&format!(
-            "it went its way after only {} of {} earlier ones",
+            "that break went its way after only {} of {} earlier ones",
             h.count - h.n_positive,
             h.count
         )),
