@@ -1258,7 +1258,9 @@ impl ColLabel {
 
 /// At most this many tags in a label column: past it, the closest neighbours of one kind join
 /// into one tag naming their run ("lost levels 144.3–158.1"), so leaders stay short.
-pub(crate) const MAX_COL_TAGS: usize = 6;
+/// Five (review 19: six tags and the price tag stacked at the right of the short note's daily
+/// chart read as a wall).
+pub(crate) const MAX_COL_TAGS: usize = 5;
 
 /// A run's tag text: its name and range, with as many decimals (2, 1, 0) as fit `max_w`
 /// pixels; `lo` and `hi` are prices.
