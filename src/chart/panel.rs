@@ -442,7 +442,7 @@ pub(crate) fn tick_line_h(fs: f64) -> f64 {
 /// label's line box and the tag's box (its bold line box plus a 2-design-pixel pad above and
 /// below, as [`draw_tag`] draws it) do not touch: one rule for [`value_ticks`] and
 /// [`draw_y_axis`]. `fs` is the tick text size in pixels (the pen's scale is `fs / FS_TICK`).
-fn tag_clearance(fs: f64) -> i32 {
+pub(crate) fn tag_clearance(fs: f64) -> i32 {
     let lh = |bold: bool| {
         let vm = super::text::vmetrics(fs, bold);
         (vm.ascent + vm.descent).ceil() as i32

@@ -430,7 +430,7 @@ impl TfScene<'_> {
         let fits = pen.text_size(&full, pen.fs(super::panel::FS_TEXT), true).0 + pen.px(10.0) <= x1 - x0;
         match super::annotate::momentum_reading(self.layers, self.ann) {
             Some(r) if !fits => {
-                let mut v = vec![(Swatch::Note, r.to_string())];
+                let mut v = vec![(Swatch::Note, r)];
                 v.extend(items);
                 (MACD_NAME.to_string(), v)
             }
@@ -1001,6 +1001,7 @@ impl TfScene<'_> {
         let total = span / (1.0 - top - bot);
         f.ymin = lo - total * bot;
         f.ymax = hi + total * top;
+        self.cover_last_close(pen, f);
 
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
@@ -1549,6 +1550,45 @@ impl TfScene<'_> {
     /// The swing-high markers' places on the daily chart: (pixel x, pixel y of the diamond's top)
     /// for each of H1's two highs in the window. A diamond is centred on the high it marks, so
     /// the level it names is where it is drawn (not a few points above it).
+    /// Widens the price range (never narrows it) until a labelled tick lies on each side of the
+    /// last close, when it is beyond every tick the price tag leaves labelled (review 19: at
+    /// 2020-03-20 the tag hid the 100 tick and the crash's closes had no value on the scale below
+    /// 120). The range grows to the next multiple of the tick step clear of the tag, at most
+    /// three times.
+    fn cover_last_close<B: DrawingBackend>(&self, pen: &Pen<B>, f: &mut Frame) {
+        let last = self.bars.close.get(self.n().wrapping_sub(1)).copied().unwrap_or(f64::NAN);
+        if !last.is_finite() {
+            return;
+        }
+        let fs = pen.fs(FS_TICK);
+        let clearance = super::panel::tag_clearance(fs);
+        for _ in 0..3 {
+            let ly = f.fy(last);
+            let clear = |f: &Frame, v: f64| (f.fy(v) - ly).abs() >= clearance;
+            let (ticks, _) = super::panel::value_ticks(f, fs, &[ly]);
+            let step = match ticks.as_slice() {
+                [a, b, ..] if b > a => b - a,
+                _ => return,
+            };
+            let shown: Vec<f64> =
+                ticks.iter().copied().filter(|v| *v >= f.ymin && *v <= f.ymax && clear(f, *v)).collect();
+            let below = shown.iter().any(|v| *v < last);
+            let above = shown.iter().any(|v| *v > last);
+            let pad = 0.02 * (f.ymax - f.ymin);
+            if below && above {
+                return;
+            } else if !below {
+                let m = (last / step).floor() * step;
+                let m = if clear(f, m) && m < last { m } else { m - step };
+                f.ymin = f.ymin.min(m - pad);
+            } else {
+                let m = (last / step).ceil() * step;
+                let m = if clear(f, m) && m > last { m } else { m + step };
+                f.ymax = f.ymax.max(m + pad);
+            }
+        }
+    }
+
     /// The trigger low's colour: the risk colour only when one of this chart's risk levels is
     /// set at it (a level of the note's Risk table), else the muted text colour.
     fn trigger_color(&self, pal: &Palette, m: f64) -> RGBAColor {

@@ -1274,3 +1274,47 @@ fn the_daily_column_names_only_risk_levels_in_the_risk_colour_and_the_average_ap
     );
     check_layouts("2025-09-12", &a);
 }
+
+/// Review 19: on 2020-03-20's crash the last close lay under every labelled tick (the price tag
+/// hid the one beside it): each price panel now has a labelled tick on both sides of the
+/// last-close tag. And at 2025-09-12 the weekly momentum title names its measure (how many of
+/// the three MACD settings expand up) instead of "not broadly expanding up" over bars that
+/// mostly had.
+#[test]
+fn price_ticks_bracket_the_last_close_and_the_weekly_title_names_its_measure() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2020-03-20"))).unwrap();
+    let wide = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let pdf = marketnote::chart::pdf_layouts(&a, Theme::Light).unwrap();
+    for l in wide.iter().chain(&pdf).filter(|l| matches!(l.name.as_str(), "weekly" | "3day" | "daily")) {
+        let p = l.boxes.iter().find(|(k, _)| *k == "panel").map(|(_, b)| *b).unwrap();
+        let mid = |b: &[i32; 4]| (b[1] + b[3]) / 2;
+        let inside = |b: &[i32; 4]| mid(b) >= p[1] && mid(b) <= p[3];
+        let tag = l
+            .boxes
+            .iter()
+            .filter(|(k, b)| *k == "tag" && inside(b))
+            .max_by_key(|(_, b)| b[0])
+            .map(|(_, b)| mid(b))
+            .unwrap();
+        let ticks: Vec<i32> = l
+            .boxes
+            .iter()
+            .filter(|(k, b)| *k == "tick" && inside(b) && b[0] > p[2])
+            .map(|(_, b)| mid(b))
+            .collect();
+        assert!(
+            ticks.iter().any(|y| *y > tag) && ticks.iter().any(|y| *y < tag),
+            "{} {:?}: ticks at {ticks:?} do not bracket the last-close tag at {tag}",
+            l.name,
+            l.size
+        );
+    }
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-09-12"))).unwrap();
+    let svg = render_all_svg_named(&a, "weekly");
+    assert!(svg.contains("1 of 3 weekly MACD settings expanding up this week"), "weekly title");
+    assert!(!svg.contains("not broadly expanding up"));
+}
