@@ -165,7 +165,7 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
     // Weekly and 3-day: the note's momentum reading (D4, E4), never a re-reading of the last
     // bar; daily (no momentum signal): what the histogram's last bar shows.
     match (sc.layers, super::annotate::momentum_reading(sc.layers, a)) {
-        (_, Some(r)) => parts.push(r.to_string()),
+        (_, Some(r)) => parts.push(r),
         (Layers::Daily, None) => {
             if let Some(w) = wave_phrase(&sc.hist) {
                 parts.push(w.to_string());

@@ -101,10 +101,10 @@ pub(crate) fn levels_verb(a: &Annotations) -> Option<&'static str> {
 /// The note's momentum reading for a timeframe chart, worded as the text words it: D4 for the
 /// weekly chart, E4 for the 3-day chart; `None` for the daily chart (no momentum signal) or when
 /// the signal is unavailable.
-pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) -> Option<&'static str> {
+pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) -> Option<String> {
     use super::price::Layers;
     match layers {
-        Layers::Weekly => a.wk_momentum.map(|s| {
+        Layers::Weekly => a.wk_momentum.map(|s| -> String {
             use crate::signals::branch::Branch;
             match (s, a.wk_momentum_branch) {
                 (State::Bullish, _) => "weekly momentum has turned up after a contraction",
@@ -118,22 +118,29 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
                 (_, Some(Branch::D4ShortContraction)) => {
                     "weekly momentum expanding up, but after only a short contraction"
                 }
-                // D4 reads three MACD settings; the panel draws one (12/26/9). When the drawn
-                // bars expand up but too few settings do, the title says both (review: "not
-                // broadly expanding up" over dark-green bars read as a contradiction).
-                (_, Some(Branch::D4NoExpansion))
-                    if a.wk_macd == Some(crate::signals::MacdState::ExpandingUp) =>
-                {
-                    "weekly 12/26/9 histogram expanding up, but fewer than 2 of the 3 MACD settings the note reads"
-                }
-                (_, Some(Branch::D4NoExpansion)) => "weekly momentum not broadly expanding up",
+                // D4 reads three MACD settings; the panel draws one (12/26/9). Review 19: "not
+                // broadly expanding up" over bars that had mostly expanded up read as false; the
+                // title names the measure and its window (how many of the 3 settings expand up
+                // this week, D4's `n_eu`); the drawn bars show the 12/26/9's own state. Short: a
+                // longer title took a phone's OBV panel's room.
+                (_, Some(Branch::D4NoExpansion)) => match a.wk_n_eu {
+                    Some(n) => {
+                        let n = if n == 0 { "none".to_string() } else { n.to_string() };
+                        return format!("{n} of 3 weekly MACD settings expanding up this week");
+                    }
+                    None => "weekly momentum not broadly expanding up",
+                },
                 _ => "weekly momentum has not turned up out of a long contraction",
             }
+            .to_string()
         }),
-        Layers::ThreeDay => a.d3_momentum.map(|s| match s {
-            State::Bullish => "3-day momentum is turning up",
-            State::Bearish => "3-day momentum is falling",
-            _ => "3-day momentum gives no clear signal",
+        Layers::ThreeDay => a.d3_momentum.map(|s| {
+            match s {
+                State::Bullish => "3-day momentum is turning up",
+                State::Bearish => "3-day momentum is falling",
+                _ => "3-day momentum gives no clear signal",
+            }
+            .to_string()
         }),
         Layers::Daily => None,
     }
@@ -265,6 +272,8 @@ pub(crate) struct Annotations {
     pub wk_momentum_branch: Option<crate::signals::branch::Branch>,
     /// D4's `macd_state`: the 12/26/9 weekly histogram the chart draws, now.
     pub wk_macd: Option<crate::signals::MacdState>,
+    /// D4's `n_eu`: how many of the three weekly MACD settings expand upward this week.
+    pub wk_n_eu: Option<usize>,
     /// E4 3-day momentum state.
     pub d3_momentum: Option<State>,
     /// E3 20-bar 3-day volume trend (fraction, `vtrend`).
@@ -399,6 +408,10 @@ impl Annotations {
         a.wk_momentum = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.state);
         a.wk_momentum_branch = find(signals, SignalId::WkMomentumWaveFlip.as_str()).map(|s| s.branch);
         a.wk_macd = find(signals, SignalId::WkMomentumWaveFlip.as_str()).and_then(|s| s.tagged("macd_state"));
+        a.wk_n_eu = find(signals, SignalId::WkMomentumWaveFlip.as_str())
+            .and_then(|s| num(s, &["n_eu"]))
+            .filter(|n| (0.0..=3.0).contains(n))
+            .map(|n| n as usize);
         a.d3_momentum = find(signals, SignalId::D3MomentumMirror.as_str()).map(|s| s.state);
         a.d3_vtrend = find(signals, SignalId::D3VolumeTrend.as_str()).and_then(|s| num(s, &["vtrend"]));
         if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {

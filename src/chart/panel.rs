@@ -442,7 +442,7 @@ pub(crate) fn tick_line_h(fs: f64) -> f64 {
 /// label's line box and the tag's box (its bold line box plus a 2-design-pixel pad above and
 /// below, as [`draw_tag`] draws it) do not touch: one rule for [`value_ticks`] and
 /// [`draw_y_axis`]. `fs` is the tick text size in pixels (the pen's scale is `fs / FS_TICK`).
-fn tag_clearance(fs: f64) -> i32 {
+pub(crate) fn tag_clearance(fs: f64) -> i32 {
     let lh = |bold: bool| {
         let vm = super::text::vmetrics(fs, bold);
         (vm.ascent + vm.descent).ceil() as i32
@@ -1258,7 +1258,9 @@ impl ColLabel {
 
 /// At most this many tags in a label column: past it, the closest neighbours of one kind join
 /// into one tag naming their run ("lost levels 144.3–158.1"), so leaders stay short.
-pub(crate) const MAX_COL_TAGS: usize = 6;
+/// Five (review 19: six tags and the price tag stacked at the right of the short note's daily
+/// chart read as a wall).
+pub(crate) const MAX_COL_TAGS: usize = 5;
 
 /// A run's tag text: its name and range, with as many decimals (2, 1, 0) as fit `max_w`
 /// pixels; `lo` and `hi` are prices.

@@ -166,11 +166,19 @@ pub(crate) fn last_high_name(lh: &super::annotate::LowerHigh) -> &'static str {
 /// The legend entry of the swing-high markers: a standing lower high with its confirming low
 /// (the dashed line) says what that low is; otherwise the markers are the two swing highs.
 fn lh_legend(lh: &super::annotate::LowerHigh) -> &'static str {
-    match (lh.stands(), lh.lmid.is_some()) {
-        (true, true) => "lower high (trigger low: the swing low between the two highs)",
-        (true, false) => "lower high",
-        _ => "swing highs",
+    if lh.stands() {
+        "lower high"
+    } else {
+        "swing highs"
     }
+}
+
+/// The legend entry of a standing lower high's trigger low (the dashed line), with its value:
+/// the line is named here, not in the label column, unless a risk level is set at it (review 19:
+/// a "trigger low 177.50" tag in the risk colour read as a level of the Risk table, which it
+/// was not, and made the seventh tag of the stack).
+fn trigger_legend(m: f64) -> String {
+    format!("{CONFIRMING_LOW} {}: the swing low between the two highs", crate::fmt::price(m))
 }
 
 /// The name of the swing low between a standing lower high's two highs, whose close below
@@ -357,6 +365,43 @@ impl TfScene<'_> {
         self.stops.iter().any(|s| crate::fmt::price(s.value) == top)
     }
 
+    /// The note's 50- and 200-day averages (days, value today: [`ma_now`], the text's values)
+    /// that lie within 3% of the window's price range of one of F1's drawn levels without being
+    /// that level (a level set by the average itself is already named "50-day avg"). Daily chart
+    /// only. Review 19: "highs zone 226.94" beside a text quoting the 50-day average at 226.95
+    /// read as a mislabelled average; the average then gets its own short line and tag, so each
+    /// label names one thing.
+    pub(crate) fn avgs_beside_levels(&self) -> Vec<(usize, f64)> {
+        if self.layers != Layers::Daily || self.ann.levels.is_empty() {
+            return Vec::new();
+        }
+        let b = self.bars;
+        let (lo, hi) = (self.start..self.n())
+            .filter(|i| b.low[*i].is_finite() && b.high[*i].is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| (lo.min(b.low[i]), hi.max(b.high[i])));
+        let near = 0.03 * (hi - lo);
+        if !(near.is_finite() && near > 0.0) {
+            return Vec::new();
+        }
+        let close = &b.close[..self.n()];
+        [50usize, 200]
+            .into_iter()
+            .filter_map(|n| Some((n, ma_now(close, &format!("SMA{n}"))?)))
+            .filter(|(n, v)| {
+                let own = self
+                    .ann
+                    .levels
+                    .iter()
+                    .any(|l| l.label.split(" + ").any(|p| p.trim() == format!("SMA{n}")));
+                let printed = crate::fmt::price(*v);
+                !own && (0..self.ann.levels.len()).any(|k| {
+                    let y = self.level_y(k);
+                    (y - v).abs() < near && crate::fmt::price(y) != printed
+                })
+            })
+            .collect()
+    }
+
     /// Where F1's level `k` is drawn and labelled ([`TfScene::level_now`]).
     pub(crate) fn level_y(&self, k: usize) -> f64 {
         self.level_now.get(k).copied().or_else(|| self.ann.levels.get(k).map(|l| l.price)).unwrap_or(f64::NAN)
@@ -385,7 +430,7 @@ impl TfScene<'_> {
         let fits = pen.text_size(&full, pen.fs(super::panel::FS_TEXT), true).0 + pen.px(10.0) <= x1 - x0;
         match super::annotate::momentum_reading(self.layers, self.ann) {
             Some(r) if !fits => {
-                let mut v = vec![(Swatch::Note, r.to_string())];
+                let mut v = vec![(Swatch::Note, r)];
                 v.extend(items);
                 (MACD_NAME.to_string(), v)
             }
@@ -451,6 +496,9 @@ impl TfScene<'_> {
                         if !a.levels.is_empty() {
                             out.push(levels_name(a).into());
                         }
+                        if !self.avgs_beside_levels().is_empty() {
+                            out.push(AVG_NOW.into());
+                        }
                         // Risk levels come before the markers, as the drawn legend orders them.
                         if !self.stops.is_empty() {
                             out.push(stop_legend(&self.stops, self.neutral));
@@ -466,6 +514,9 @@ impl TfScene<'_> {
                         }
                         if let Some(lh) = &a.lower_high {
                             out.push(lh_legend(lh).into());
+                            if let Some(m) = lh.lmid.filter(|_| lh.stands()) {
+                                out.push(trigger_legend(m));
+                            }
                             if self.swing_low_bar(lh).is_some() {
                                 out.push("swing low (a risk level)".into());
                             }
@@ -589,15 +640,13 @@ impl TfScene<'_> {
                     };
                     out.push(EdgeLabel { y, text: t, color: pal.level.to_rgba(), from: LEVEL_FROM });
                 }
-                if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
-                    if let Some(m) = lh.lmid {
-                        out.push(EdgeLabel {
-                            y: m,
-                            text: format!("{CONFIRMING_LOW} {m:.2}"),
-                            color: pal.risk.to_rgba(),
-                            from: 0.0,
-                        });
-                    }
+                for (n, v) in self.avgs_beside_levels() {
+                    out.push(EdgeLabel {
+                        y: v,
+                        text: format!("{n}-day avg {}", crate::fmt::price(v)),
+                        color: pal.line2.to_rgba(),
+                        from: LEVEL_FROM,
+                    });
                 }
             }
         }
@@ -675,10 +724,8 @@ impl TfScene<'_> {
                     let name = level_col_name(&l.label);
                     push(self.level_y(k), &name, pal.level.to_rgba(), level_run);
                 }
-                if let Some(lh) = a.lower_high.as_ref().filter(|lh| lh.stands()) {
-                    if let Some(m) = lh.lmid {
-                        push(m, CONFIRMING_LOW, pal.risk.to_rgba(), "risk levels");
-                    }
+                for (n, v) in self.avgs_beside_levels() {
+                    push(v, &format!("{n}-day avg"), pal.line2.to_rgba(), "averages");
                 }
             }
         }
@@ -954,6 +1001,7 @@ impl TfScene<'_> {
         let total = span / (1.0 - top - bot);
         f.ymin = lo - total * bot;
         f.ymax = hi + total * top;
+        self.cover_last_close(pen, f);
 
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
@@ -980,7 +1028,9 @@ impl TfScene<'_> {
         let tag_rgb = if up { pal.up } else { pal.down };
         let mut legend: Vec<(Swatch, String)> = vec![
             (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),
-            (Swatch::Box(tag_rgb.to_rgba()), LAST_CLOSE.into()),
+            // The swatch is the dashed line drawn across the plot at the last close (review 19:
+            // a dashed line with no legend entry); the tag on the axis prints its value.
+            (Swatch::Dash(tag_rgb.to_rgba()), LAST_CLOSE.into()),
             (Swatch::Line(Palette::alpha(pal.band, 0.8)), "Bollinger (20, 2)".into()),
         ];
 
@@ -1109,6 +1159,17 @@ impl TfScene<'_> {
                 if any {
                     legend.push((Swatch::Dots(pal.level.to_rgba()), levels_name(a).into()));
                 }
+                // An average the text quotes beside one of the levels: a short solid line over
+                // the same span, in the averages' colour, with its own tag.
+                let avgs: Vec<(usize, f64)> =
+                    self.avgs_beside_levels().into_iter().filter(|(_, v)| f.contains_y(*v)).collect();
+                for (_, v) in &avgs {
+                    let y = f.fy(*v);
+                    pen.line(&[(xl, y), (right, y)], pal.line2.to_rgba(), pen.px(1.2).max(1) as u32)?;
+                }
+                if !avgs.is_empty() {
+                    legend.push((Swatch::Line(pal.line2.to_rgba()), AVG_NOW.into()));
+                }
             }
         }
 
@@ -1146,6 +1207,9 @@ impl TfScene<'_> {
                     _ => xl,
                 };
                 pen.line(&[(xl, y), (right, y)], Palette::alpha(pal.risk, 0.8), pen.px(1.2).max(1) as u32)?;
+                // An obstacle for the marker labels placed later (review 19: "higher high 231.46"
+                // sat on the 3-day stop's line and read as that level's name).
+                pen.place((xl, y - 1), (right, y + 1), "line");
             }
         }
         if !self.stops.is_empty() {
@@ -1297,6 +1361,9 @@ impl TfScene<'_> {
                     }
                     self.draw_lower_high(pen, f, lh, &tops, col)?;
                     legend.push((Swatch::Diamond(pal.risk.to_rgba()), lh_legend(lh).into()));
+                    if let Some(m) = lh.lmid.filter(|m| lh.stands() && f.contains_y(*m)) {
+                        legend.push((Swatch::Dash(self.trigger_color(&pal, m)), trigger_legend(m)));
+                    }
                     if low.is_some() {
                         legend.push((Swatch::TriUp(pal.risk.to_rgba()), "swing low (a risk level)".into()));
                     }
@@ -1483,6 +1550,56 @@ impl TfScene<'_> {
     /// The swing-high markers' places on the daily chart: (pixel x, pixel y of the diamond's top)
     /// for each of H1's two highs in the window. A diamond is centred on the high it marks, so
     /// the level it names is where it is drawn (not a few points above it).
+    /// Widens the price range (never narrows it) until a labelled tick lies on each side of the
+    /// last close, when it is beyond every tick the price tag leaves labelled (review 19: at
+    /// 2020-03-20 the tag hid the 100 tick and the crash's closes had no value on the scale below
+    /// 120). The range grows to the next multiple of the tick step clear of the tag, at most
+    /// three times.
+    fn cover_last_close<B: DrawingBackend>(&self, pen: &Pen<B>, f: &mut Frame) {
+        let last = self.bars.close.get(self.n().wrapping_sub(1)).copied().unwrap_or(f64::NAN);
+        if !last.is_finite() {
+            return;
+        }
+        let fs = pen.fs(FS_TICK);
+        let clearance = super::panel::tag_clearance(fs);
+        for _ in 0..3 {
+            let ly = f.fy(last);
+            let clear = |f: &Frame, v: f64| (f.fy(v) - ly).abs() >= clearance;
+            let (ticks, _) = super::panel::value_ticks(f, fs, &[ly]);
+            let step = match ticks.as_slice() {
+                [a, b, ..] if b > a => b - a,
+                _ => return,
+            };
+            let shown: Vec<f64> =
+                ticks.iter().copied().filter(|v| *v >= f.ymin && *v <= f.ymax && clear(f, *v)).collect();
+            let below = shown.iter().any(|v| *v < last);
+            let above = shown.iter().any(|v| *v > last);
+            let pad = 0.02 * (f.ymax - f.ymin);
+            if below && above {
+                return;
+            } else if !below {
+                let m = (last / step).floor() * step;
+                let m = if clear(f, m) && m < last { m } else { m - step };
+                f.ymin = f.ymin.min(m - pad);
+            } else {
+                let m = (last / step).ceil() * step;
+                let m = if clear(f, m) && m > last { m } else { m + step };
+                f.ymax = f.ymax.max(m + pad);
+            }
+        }
+    }
+
+    /// The trigger low's colour: the risk colour only when one of this chart's risk levels is
+    /// set at it (a level of the note's Risk table), else the muted text colour.
+    fn trigger_color(&self, pal: &Palette, m: f64) -> RGBAColor {
+        let v = crate::fmt::price(m);
+        if self.stops.iter().any(|s| crate::fmt::price(s.value) == v) {
+            Palette::alpha(pal.risk, 0.8)
+        } else {
+            Palette::alpha(pal.muted, 0.9)
+        }
+    }
+
     /// The bar of H1's swing low (`Lmid_date`) when a risk level of this chart is set at it and
     /// the bar is in the window with its low at the level's price (wide charts).
     fn swing_low_bar(&self, lh: &super::annotate::LowerHigh) -> Option<usize> {
@@ -1640,7 +1757,7 @@ impl TfScene<'_> {
             if f.contains_y(m) {
                 let y = f.fy(m);
                 // Across the whole plot, like the other levels, so its label can sit anywhere on it.
-                pen.dashed((f.x0, y), (f.x1, y), Palette::alpha(pal.risk, 0.8), 1, pen.px(3.0), pen.px(3.0))?;
+                pen.dashed((f.x0, y), (f.x1, y), self.trigger_color(&pal, m), 1, pen.px(3.0), pen.px(3.0))?;
             }
         }
         Ok(())
@@ -2226,6 +2343,8 @@ const LAST_CLOSE: &str = "last close (in its bar's up / down colour)";
 
 /// Where the daily level stubs start, as a fraction of the plot width (the latest ~12%).
 const LEVEL_FROM: f64 = 0.88;
+/// Legend of a moving average drawn beside a crossed level ([`TfScene::avgs_beside_levels`]).
+const AVG_NOW: &str = "moving average, today's value (as in the text)";
 /// Where the risk lines start (the latest third of the window).
 const RISK_FROM: f64 = 2.0 / 3.0;
 

@@ -1234,3 +1234,87 @@ fn a_label_too_long_for_the_column_is_never_cut_to_a_stub() {
         }
     }
 }
+
+/// Review 19: at 2022-09-30 (a short note, record check off) the lower high's trigger low
+/// (177.50) is no level of the note's Risk table: it is named in the legend beside its dashed
+/// line, not as a risk-coloured tag of the label column, and the column holds at most five
+/// tags (the price tag aside). At 2025-09-12 the 50-day average the text quotes (226.95) sits
+/// beside F1's "highs zone 226.94": each gets its own tag, so neither reads as the other.
+#[test]
+fn the_daily_column_names_only_risk_levels_in_the_risk_colour_and_the_average_apart() {
+    let mut cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    cfg.signals.record_check = false;
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2022-09-30"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    assert!(
+        svg.contains(">\ntrigger low 177.50: the swing low between the two highs\n<"),
+        "the trigger low is named in the legend"
+    );
+    assert!(!svg.contains(">\ntrigger low 177.50\n<"), "the trigger low has no tag of its own");
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let daily = lays.iter().find(|l| l.name == "daily").unwrap();
+    let p = daily.boxes.iter().find(|(k, _)| *k == "panel").map(|(_, b)| *b).unwrap();
+    let tags = daily
+        .boxes
+        .iter()
+        .filter(|(k, b)| *k == "tag" && (b[1] + b[3]) / 2 >= p[1] && (b[1] + b[3]) / 2 <= p[3])
+        .count();
+    assert!((2..=6).contains(&tags), "{tags} tags beside the daily price panel");
+
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-09-12"))).unwrap();
+    let svg = render_all_svg_named(&a, "daily");
+    assert!(svg.contains(">\nhighs zone 226.94\n<"), "the level keeps its own tag");
+    assert!(svg.contains(">\n50-day avg 226.95\n<"), "the average the text quotes gets its own tag");
+    assert!(
+        svg.contains(">\nmoving average, today&apos;s value (as in the text)\n<")
+            || svg.contains(">\nmoving average, today's value (as in the text)\n<")
+    );
+    check_layouts("2025-09-12", &a);
+}
+
+/// Review 19: on 2020-03-20's crash the last close lay under every labelled tick (the price tag
+/// hid the one beside it): each price panel now has a labelled tick on both sides of the
+/// last-close tag. And at 2025-09-12 the weekly momentum title names its measure (how many of
+/// the three MACD settings expand up) instead of "not broadly expanding up" over bars that
+/// mostly had.
+#[test]
+fn price_ticks_bracket_the_last_close_and_the_weekly_title_names_its_measure() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2020-03-20"))).unwrap();
+    let wide = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let pdf = marketnote::chart::pdf_layouts(&a, Theme::Light).unwrap();
+    for l in wide.iter().chain(&pdf).filter(|l| matches!(l.name.as_str(), "weekly" | "3day" | "daily")) {
+        let p = l.boxes.iter().find(|(k, _)| *k == "panel").map(|(_, b)| *b).unwrap();
+        let mid = |b: &[i32; 4]| (b[1] + b[3]) / 2;
+        let inside = |b: &[i32; 4]| mid(b) >= p[1] && mid(b) <= p[3];
+        let tag = l
+            .boxes
+            .iter()
+            .filter(|(k, b)| *k == "tag" && inside(b))
+            .max_by_key(|(_, b)| b[0])
+            .map(|(_, b)| mid(b))
+            .unwrap();
+        let ticks: Vec<i32> = l
+            .boxes
+            .iter()
+            .filter(|(k, b)| *k == "tick" && inside(b) && b[0] > p[2])
+            .map(|(_, b)| mid(b))
+            .collect();
+        assert!(
+            ticks.iter().any(|y| *y > tag) && ticks.iter().any(|y| *y < tag),
+            "{} {:?}: ticks at {ticks:?} do not bracket the last-close tag at {tag}",
+            l.name,
+            l.size
+        );
+    }
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2025-09-12"))).unwrap();
+    let svg = render_all_svg_named(&a, "weekly");
+    assert!(svg.contains("1 of 3 weekly MACD settings expanding up this week"), "weekly title");
+    assert!(!svg.contains("not broadly expanding up"));
+}
