@@ -144,12 +144,10 @@ impl TrackScene {
         );
         let mut held = match self.held_count() {
             0 => String::new(),
-            k => {
-                format!(", and in grey the {k} whose score passed a threshold while the note stayed Neutral")
-            }
+            k => format!(", and in grey the {k} the record check held at Neutral"),
         };
-        // The track table counts the score's reading, before the record check: where that
-        // differs from what the note printed, the alt text gives the table's count too.
+        // The track table counts the stance before the record check (the strip's marks plus its
+        // grey): where that differs from what the note printed, the alt text gives its count.
         let table: Vec<String> =
             [crate::signals::stance::StanceKind::Long, crate::signals::stance::StanceKind::Short]
                 .into_iter()
@@ -161,7 +159,7 @@ impl TrackScene {
                 .collect();
         if !table.is_empty() {
             held.push_str(&format!(
-                "; the track table counts the score's own readings instead ({})",
+                "; the track table counts the stance before that check ({})",
                 table.join(" and ")
             ));
         }
@@ -186,9 +184,7 @@ pub(crate) enum StripKind {
     Long,
     /// The note read Short.
     Short,
-    /// The score was beyond a threshold but an override held the stance at Neutral (addendum
-    /// review: the line crossed +0.20 far more often than the strip's Long weeks, with no word
-    /// on the chart why).
+    /// The stance rules read Long or Short but the record check held the note at Neutral.
     Held,
 }
 
@@ -199,9 +195,12 @@ impl TrackScene {
         match self.stance[i] {
             StanceKind::Long => Some(StripKind::Long),
             StanceKind::Short => Some(StripKind::Short),
+            // Held: the stance rules read Long or Short (what the track table counts) but the
+            // record check printed Neutral. Weeks an override held at Neutral are Neutral in the
+            // table too and are not marked (review 20: "5 read Short", "Short (53)" and "114 past
+            // a threshold" could not be reconciled; now table = strip + held, week for week).
             StanceKind::Neutral => {
-                let s = self.score.get(i).copied().unwrap_or(f64::NAN);
-                (s > self.long_th || s < self.short_th).then_some(StripKind::Held)
+                (self.score_read.get(i).is_some_and(|k| *k != StanceKind::Neutral)).then_some(StripKind::Held)
             }
         }
     }
@@ -213,7 +212,7 @@ impl TrackScene {
         (c(StanceKind::Long), c(StanceKind::Short))
     }
 
-    /// Week ends whose score was beyond a threshold while the stance was held at Neutral.
+    /// Week ends the stance rules read Long or Short that the record check printed Neutral.
     pub fn held_count(&self) -> usize {
         (0..self.stance.len()).filter(|i| self.strip_kind(*i) == Some(StripKind::Held)).count()
     }
@@ -255,15 +254,14 @@ impl Scene for TrackScene {
         let (longs, shorts) = self.stance_counts();
         let held = self.held_count();
         if longs + shorts + held > 0 {
-            // The strip says what the note printed; a week past a threshold that an override
-            // held at Neutral (a risk signal, a broken level, a timeframe leaning against, thin
-            // data) is marked apart, so the line's crossings and the strip's counts agree.
+            // The strip says what the note printed; a week the record check held at Neutral is
+            // marked apart, so strip plus grey is what the track table counts.
             score_legend.push((Swatch::Box(pal.good.to_rgba()), format!("strip: note read Long ({longs})")));
             score_legend.push((Swatch::Box(pal.bad.to_rgba()), format!("Short ({shorts})")));
             if held > 0 {
                 score_legend.push((
                     Swatch::Box(Palette::alpha(pal.muted, HELD_ALPHA)),
-                    format!("score past a threshold, held Neutral ({held})"),
+                    format!("held Neutral by the record check ({held})"),
                 ));
             }
         }
@@ -595,10 +593,11 @@ mod render_tests {
                         _ => StanceKind::Neutral,
                     })
                     .collect(),
+                // Week ends 3 and 4 of every 7 read Short by the stance rules, held Neutral.
                 score_read: (0..n)
                     .map(|i| match i % 7 {
                         0 | 1 => StanceKind::Long,
-                        2 => StanceKind::Short,
+                        2..=4 => StanceKind::Short,
                         _ => StanceKind::Neutral,
                     })
                     .collect(),
@@ -609,15 +608,21 @@ mod render_tests {
         // The stance strip: its legend counts the Long and Short weeks, and runs merge.
         let s = scene(28);
         assert_eq!(s.stance_counts(), (8, 4));
-        // Neutral weeks past a threshold (sin(0.1·i) above 0.2 at i = 3..6) are their own runs.
+        // Weeks the record check held (3 and 4 of every 7) are their own runs; other Neutral
+        // weeks are not marked, whatever the score.
         use StripKind::{Held, Long, Short};
-        assert_eq!(s.stance_runs()[..4], [(0, 1, Long), (2, 2, Short), (3, 6, Held), (7, 8, Long)]);
-        let held = (0..28).filter(|i| i % 7 > 2 && (*i as f64 * 0.1).sin().abs() > 0.2).count();
+        assert_eq!(s.stance_runs()[..4], [(0, 1, Long), (2, 2, Short), (3, 4, Held), (7, 8, Long)]);
+        let held = (0..28).filter(|i| matches!(i % 7, 3 | 4)).count();
         assert_eq!(s.held_count(), held);
+        // Strip plus grey is what the table counts, week for week.
+        assert_eq!(
+            s.stance_counts().1 + held,
+            s.score_read.iter().filter(|k| **k == StanceKind::Short).count()
+        );
         assert_eq!(s.stance_runs().iter().filter(|r| r.2 != Held).count(), 8);
         let svg = svg_of(&s);
         assert!(svg.contains("strip: note read Long (8)"));
-        assert!(svg.contains(&format!("score past a threshold, held Neutral ({held})")), "{svg}");
+        assert!(svg.contains(&format!("held Neutral by the record check ({held})")), "{svg}");
         assert!(s.alt().contains("the 8 weeks the note read Long and the 4 it read Short"));
     }
 }

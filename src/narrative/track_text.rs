@@ -326,11 +326,18 @@ pub fn row_comment(
     // Compared as printed: 5 of 8 (62.5%) prints "62%" and is less often than 63% (review 19:
     // "62% of the time, as often than after neutral (63%)").
     let (own, base) = (format!("{:.0}", own * 100.0), format!("{:.0}", base * 100.0));
-    let n = |t: &str| t.parse::<i64>().unwrap_or(0);
-    let verdict = match n(&own).cmp(&n(&base)) {
-        std::cmp::Ordering::Greater => "more often than",
-        std::cmp::Ordering::Less => "less often than",
-        std::cmp::Ordering::Equal => "as often as",
+    // Within the base-rate tables' margin it is "about as often" (review 20: "62%, less often
+    // than after neutral (63%)" on 8 week ends read as a finding).
+    let n = |t: &str| t.parse::<f64>().unwrap_or(0.0);
+    let margin = super::BEAT_MARGIN_PTS;
+    let verdict = if n(&own) >= n(&base) + margin {
+        "more often than"
+    } else if n(&own) <= n(&base) - margin {
+        "less often than"
+    } else if own == base {
+        "as often as"
+    } else {
+        "about as often as"
     };
     format!("{symbol} {way} {own}% of the time, {verdict} after neutral ({base}%)")
 }
@@ -395,7 +402,12 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     // strip's (review 19: the strip's "Short 5" beside the table's "Short 53"): said plainly.
     let held = tr.points.iter().any(|p| p.published != p.stance);
     let mut s = if held {
-        format!("Week ends{since} by what the score read (not what the note printed), and what followed.")
+        // Review 20: the table counts the stance before the record check, which is the chart
+        // strip's printed weeks plus its grey ones.
+        format!(
+            "Week ends{since} by the stance before the record check (the chart's strip: what the notes \
+             printed), and what followed."
+        )
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
         format!("Every week end{since} by the score's reading, and what followed.")
