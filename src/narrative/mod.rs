@@ -324,6 +324,14 @@ pub fn glossary(body: &str) -> Vec<Term> {
              overbought, below 30 as oversold.",
         ),
         (
+            &["record check", "a verdict needs"],
+            "Record check",
+            "before a Long or Short is printed, that stance's own earlier readings are checked against what followed over 13 weeks: \
+             it is printed only if they went its way at least half the time and at least as often as all week ends; \
+             otherwise the note prints Neutral. Under MIN_RECORD readings the record is too short to judge and the \
+             stance is printed at low conviction, unless the readings still needed could not reach half.",
+        ),
+        (
             &["| Signal now |"],
             "Base rate (the “Signal now” tables)",
             "for a signal pointing up or down now, the earlier weeks it started doing so and how often the price moved \
@@ -354,6 +362,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
                 // D1's zone-level bounds, from the signal's own constants.
                 .replace("ZONE_AGE", &crate::signals::weekly::ZONE_MAX_AGE_WEEKS.to_string())
                 .replace("MIN_LEVELS", &count_word(crate::signals::daily::F1_MIN_LEVELS))
+                .replace("MIN_RECORD", &count_word(crate::signals::stance::MIN_RECORD_CASES))
                 .replace("ZONE_ATR", &count_word(crate::signals::weekly::ZONE_MAX_ATR as usize)),
         })
         .collect()
