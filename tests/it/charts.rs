@@ -1315,6 +1315,23 @@ fn price_ticks_bracket_the_last_close_and_the_weekly_title_names_its_measure() {
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, Some(d("2025-09-12"))).unwrap();
     let svg = render_all_svg_named(&a, "weekly");
-    assert!(svg.contains("1 of 3 weekly MACD settings expanding up this week"), "weekly title");
+    // Review 20: the one histogram drawn (12/26/9) ends on a contracting-up bar and the text says
+    // momentum "has eased in the latest week": the title says that, not a count of settings.
+    assert!(svg.contains("weekly momentum above zero, eased in the latest week"), "weekly title");
+    assert!(!svg.contains("of 3 weekly MACD settings expanding up"));
     assert!(!svg.contains("not broadly expanding up"));
+}
+
+/// Review 20, 2020-03-20: the text names three expanding-down measures, the chart draws one; the
+/// title says how many and which one is drawn.
+#[test]
+fn weekly_title_names_the_drawn_macd_when_the_text_names_three() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2020-03-20"))).unwrap();
+    let svg = render_all_svg_named(&a, "weekly");
+    assert!(
+        svg.contains("weekly momentum expanding down on 3 of 3 MACD settings, 12/26/9 shown"),
+        "weekly title"
+    );
 }
