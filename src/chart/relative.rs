@@ -200,7 +200,7 @@ impl Scene for RelScene {
                 tags.push(((f2.fx(t as f64), f2.fy(v)), format!("{v:.0}"), col.to_rgba()));
             }
         }
-        dot_tags(pen, &f2, &tags, &[&la, &lb])?;
+        dot_tags(pen, &f2, &tags, &[&la, &lb], &[], 3)?;
         draw_plot_frame(pen, &f2)?;
         legend_above(pen, &f2, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)

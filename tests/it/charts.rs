@@ -392,6 +392,36 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
                 assert!(!overlap(t, b), "{what} {}: value tag {t:?} covers tick label {b:?}", l.name);
             }
         }
+        // The track chart's latest-score tag sits beside its point: within two tag heights
+        // of it, with a leader when it is off the point's height, and never on a threshold line
+        // (review 20: "−0.03" drawn at about −0.33, QQQ's "−0.01" on the −0.20 line).
+        if l.name == "track" {
+            let dots: Vec<&[i32; 4]> =
+                l.boxes.iter().filter(|(k, _)| *k == "tagdot").map(|(_, b)| b).collect();
+            let leaders = l.boxes.iter().filter(|(k, _)| *k == "tagleader").count();
+            let rules: Vec<&[i32; 4]> =
+                l.boxes.iter().filter(|(k, _)| *k == "rule").map(|(_, b)| b).collect();
+            for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag") {
+                let h = t[3] - t[1];
+                let cy = (t[1] + t[3]) / 2;
+                let dot = dots
+                    .iter()
+                    .find(|d| (d[0] - t[2]).abs() <= 6 * h)
+                    .unwrap_or_else(|| panic!("{what} track: tag {t:?} has no point"));
+                let dy = (dot[1] + dot[3]) / 2 - cy;
+                assert!(dy.abs() <= 2 * h + 2, "{what} track: tag {t:?} is {dy} px off its point {dot:?}");
+                assert!(
+                    dy.abs() <= h || leaders > 0,
+                    "{what} track: tag {t:?} displaced {dy} px with no leader"
+                );
+                for r in &rules {
+                    assert!(
+                        !(r[1] >= t[1] && r[1] <= t[3]),
+                        "{what} track: tag {t:?} sits on threshold {r:?}"
+                    );
+                }
+            }
+        }
         // On the relative and track charts (latest-value tags inside the plot, issue 13 review
         // items 3 and 4) each panel's tick labels span at least half its height: a tag never
         // leaves the lower part of the range unlabelled (2020-03-20's rebased 100 / 90 / 80).
@@ -1334,4 +1364,27 @@ fn weekly_title_names_the_drawn_macd_when_the_text_names_three() {
         svg.contains("weekly momentum expanding down on 3 of 3 MACD settings, 12/26/9 shown"),
         "weekly title"
     );
+}
+
+/// Review 20: the track chart's latest-score tag (drawn only when the history walk ran) sits
+/// beside its point, with a leader when displaced, never on a threshold line (the rules in
+/// `check_layout_list`), on the wide, phone and PDF variants.
+#[test]
+fn track_score_tag_sits_by_its_point() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in [None, Some(d("2020-03-20"))] {
+        let ds = marketnote::pipeline::load(&cfg).unwrap();
+        let a = marketnote::pipeline::analyze(&cfg, ds, as_of, true).unwrap();
+        let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+        let track: Vec<_> = lays.into_iter().filter(|l| l.name == "track").collect();
+        assert_eq!(track.len(), 1, "{as_of:?}: no track chart");
+        assert!(track[0].boxes.iter().any(|(k, _)| *k == "tagdot"), "{as_of:?}: no score point");
+        check_layout_list(&format!("{as_of:?}"), &track, true);
+        let phone: Vec<_> = marketnote::chart::phone_layouts(&a, Theme::Light)
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.name == "track")
+            .collect();
+        check_layout_list(&format!("{as_of:?} (phone)"), &phone, false);
+    }
 }
