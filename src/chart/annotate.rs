@@ -284,6 +284,9 @@ pub(crate) struct Annotations {
     pub wk_obv_break: Option<NaiveDate>,
     /// A1 ratio low (date, value).
     pub ratio_low: Option<(NaiveDate, f64)>,
+    /// A1 ratio high over the same two-year window (`high_date`, `R_high`): the high the text
+    /// measures the ratio's fall from.
+    pub ratio_high: Option<(NaiveDate, f64)>,
     /// A1 two-year change of the ratio (fraction).
     pub lag104: Option<f64>,
     /// F1 state.
@@ -504,6 +507,9 @@ impl Annotations {
         if let Some(s) = find(signals, SignalId::RsSmallCapLagEnding.as_str()) {
             if let (Some(d), Some(v)) = (date(s, &["low_date"]), num(s, &["R_low"])) {
                 a.ratio_low = Some((d, v));
+            }
+            if let (Some(d), Some(v)) = (date(s, &["high_date"]), num(s, &["R_high"])) {
+                a.ratio_high = Some((d, v));
             }
             a.lag104 = num(s, &["lag104"]);
         }

@@ -1388,3 +1388,20 @@ fn track_score_tag_sits_by_its_point() {
         check_layout_list(&format!("{as_of:?} (phone)"), &phone, false);
     }
 }
+
+/// Review 20 (QQQ): the text measures the ratio's fall from its two-year high; the relative chart
+/// marks that high (A1's `R_high` on `high_date`) like the low, and its alt text gives it.
+#[test]
+fn relative_chart_marks_the_two_year_high() {
+    let cfg = qqq_config();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, None).unwrap();
+    let a1 = a.signals.iter().find(|s| s.id == "rs_small_cap_lag_ending").unwrap();
+    let (hd, hv) = (a1.date("high_date").unwrap(), a1.num("R_high").unwrap());
+    let charts = render_all(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let rel = charts.iter().find(|c| c.name == "relative").unwrap();
+    assert!(rel.alt.contains(&format!("its two-year high was {hv:.3} on {hd}")), "{}", rel.alt);
+    let svg = render_all_svg_named(&a, "relative");
+    assert!(svg.contains(&format!("high {hv:.4} ({hd})")), "no label for the two-year high");
+    assert!(svg.contains("two-year high"), "no legend item for the two-year high");
+}
