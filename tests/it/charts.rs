@@ -666,9 +666,11 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     assert!((got - want / 1e9).abs() <= 0.006, "label {got}B, line at the break {:.3}B", want / 1e9);
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
     assert!(
-        svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line 3.20B")),
-        "the line's extension to the as-of is not noted at the panel's edge"
+        svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line ↑ 3.20B")),
+        "the line's extension to the as-of is not noted in the legend"
     );
+    // Review 20: the arrow at the edge carries the same value as the legend.
+    assert!(svg_texts(&svg).into_iter().any(|t| t == "↑ 3.20B"), "the arrow at the edge has no value");
     check_layouts("2025-12-12 OBV line", &a);
 }
 
