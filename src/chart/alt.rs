@@ -238,6 +238,10 @@ pub(crate) fn relative(sc: &RelScene) -> String {
     if let Some((d, v)) = sc.low {
         parts.push(format!("its two-year low was {v:.3} on {d}"));
     }
+    // The high the text measures the ratio's fall from (review 20, QQQ), marked like the low.
+    if let Some((d, v)) = sc.high {
+        parts.push(format!("its two-year high was {v:.3} on {d}"));
+    }
     // The returns over the window the text speaks of (two years, from where the change is
     // measured), not the chart's longer span: one window for the text and the alt text.
     let (from, over) = match two {

@@ -106,9 +106,34 @@ pub(crate) fn momentum_reading(layers: super::price::Layers, a: &Annotations) ->
     match layers {
         Layers::Weekly => a.wk_momentum.map(|s| -> String {
             use crate::signals::branch::Branch;
+            use crate::signals::MacdState;
+            // Review 20: the title describes the one histogram drawn (12/26/9) with the text's
+            // fact. An upturn whose 12/26/9 histogram has since contracted reads as the text
+            // reads it ("has eased in the latest week, though still above zero"), on the same
+            // D4 evidence (`macd_state`, `macd_state_weeks`, `flip_date`), not as a count of
+            // settings the panel does not draw.
+            if s != State::Bearish && a.wk_macd == Some(MacdState::ContractingUp) && a.wk_flip.is_some() {
+                let span = match a.wk_macd_weeks {
+                    Some(w) if w > 1 => format!("over the last {w} weeks"),
+                    _ => "in the latest week".to_string(),
+                };
+                return match s {
+                    State::Bullish => format!("weekly momentum turned up, eased {span}"),
+                    _ => format!("weekly momentum above zero, eased {span}"),
+                };
+            }
             match (s, a.wk_momentum_branch) {
                 (State::Bullish, _) => "weekly momentum has turned up after a contraction",
-                (State::Bearish, _) => "weekly momentum is expanding downward",
+                // The text names D4's expanding-down measures; the panel draws one of them:
+                // the title says which (review 20, 2020-03-20).
+                (State::Bearish, _) => match (a.wk_n_ed, a.wk_macd) {
+                    (Some(n), Some(MacdState::ExpandingDown)) if n >= 1 => {
+                        return format!(
+                            "weekly momentum expanding down on {n} of 3 MACD settings, 12/26/9 shown"
+                        );
+                    }
+                    _ => "weekly momentum is expanding downward",
+                },
                 // A neutral reading says which one it is, as D4's sentence does (issue 13 item 4):
                 // an upward expansion that is too old or came after too short a contraction is
                 // still drawn as expanding bars, so the title says so.
@@ -259,6 +284,9 @@ pub(crate) struct Annotations {
     pub wk_obv_break: Option<NaiveDate>,
     /// A1 ratio low (date, value).
     pub ratio_low: Option<(NaiveDate, f64)>,
+    /// A1 ratio high over the same two-year window (`high_date`, `R_high`): the high the text
+    /// measures the ratio's fall from.
+    pub ratio_high: Option<(NaiveDate, f64)>,
     /// A1 two-year change of the ratio (fraction).
     pub lag104: Option<f64>,
     /// F1 state.
@@ -274,6 +302,12 @@ pub(crate) struct Annotations {
     pub wk_macd: Option<crate::signals::MacdState>,
     /// D4's `n_eu`: how many of the three weekly MACD settings expand upward this week.
     pub wk_n_eu: Option<usize>,
+    /// D4's `n_ed`: how many of the three weekly MACD settings expand downward this week.
+    pub wk_n_ed: Option<usize>,
+    /// D4's `macd_state_weeks`: how many weeks the drawn 12/26/9 histogram has been in its state.
+    pub wk_macd_weeks: Option<usize>,
+    /// D4's `flip_date`: the week weekly momentum last turned up.
+    pub wk_flip: Option<NaiveDate>,
     /// E4 3-day momentum state.
     pub d3_momentum: Option<State>,
     /// E3 20-bar 3-day volume trend (fraction, `vtrend`).
@@ -412,6 +446,16 @@ impl Annotations {
             .and_then(|s| num(s, &["n_eu"]))
             .filter(|n| (0.0..=3.0).contains(n))
             .map(|n| n as usize);
+        a.wk_n_ed = find(signals, SignalId::WkMomentumWaveFlip.as_str())
+            .and_then(|s| num(s, &["n_ed"]))
+            .filter(|n| (0.0..=3.0).contains(n))
+            .map(|n| n as usize);
+        a.wk_macd_weeks = find(signals, SignalId::WkMomentumWaveFlip.as_str())
+            .and_then(|s| num(s, &["macd_state_weeks"]))
+            .filter(|n| *n >= 0.0 && *n < 1e6)
+            .map(|n| n as usize);
+        a.wk_flip =
+            find(signals, SignalId::WkMomentumWaveFlip.as_str()).and_then(|s| date(s, &["flip_date"]));
         a.d3_momentum = find(signals, SignalId::D3MomentumMirror.as_str()).map(|s| s.state);
         a.d3_vtrend = find(signals, SignalId::D3VolumeTrend.as_str()).and_then(|s| num(s, &["vtrend"]));
         if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {
@@ -463,6 +507,9 @@ impl Annotations {
         if let Some(s) = find(signals, SignalId::RsSmallCapLagEnding.as_str()) {
             if let (Some(d), Some(v)) = (date(s, &["low_date"]), num(s, &["R_low"])) {
                 a.ratio_low = Some((d, v));
+            }
+            if let (Some(d), Some(v)) = (date(s, &["high_date"]), num(s, &["R_high"])) {
+                a.ratio_high = Some((d, v));
             }
             a.lag104 = num(s, &["lag104"]);
         }

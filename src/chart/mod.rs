@@ -524,6 +524,7 @@ fn rel_scene(
         sma30,
         start,
         low: ann.ratio_low,
+        high: ann.ratio_high,
     }
 }
 

@@ -669,6 +669,8 @@ pub(crate) fn inside_tags<B: DrawingBackend>(
     f: &Frame,
     tags: &[(Px, &str)],
     lines: &[&[Px]],
+    rules: &[i32],
+    reach: i32,
 ) -> Vec<(i32, i32)> {
     let fs = pen.fs(FS_TICK);
     let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
@@ -713,7 +715,10 @@ pub(crate) fn inside_tags<B: DrawingBackend>(
                     ya <= y1 as f64 && yb >= y0 as f64
                 })
                 .count();
-            let covered = boxes.iter().filter(|b| b.0 < x1 && x0 < b.2 && b.1 < y1 && y0 < b.3).count();
+            let covered = boxes.iter().filter(|b| b.0 < x1 && x0 < b.2 && b.1 < y1 && y0 < b.3).count()
+                // A horizontal rule (the track chart's thresholds) under a tag reads as the
+                // tag's value (review 20: QQQ's "−0.01" on the −0.20 Short line).
+                + rules.iter().filter(|r| **r >= y0 && **r <= y1).count();
             // Tags keep their points' order: a higher value's tag never sits under a lower one's
             // (review 15: SPY's 136 under IWM's 130 read as the lower).
             let inverted =
@@ -725,6 +730,7 @@ pub(crate) fn inside_tags<B: DrawingBackend>(
         // Nearest first; the least-crossing place wins, the nearer on a tie.
         let y = [centre(-h), centre(h), centre(-2 * h), centre(2 * h), centre(-3 * h), centre(3 * h)]
             .into_iter()
+            .take(2 * reach.clamp(1, 3) as usize)
             .enumerate()
             .min_by_key(|(k, y)| (cost(*y), *k))
             .map_or(centre(-h), |(_, y)| y);
@@ -742,12 +748,14 @@ pub(crate) fn dot_tags<B: DrawingBackend>(
     f: &Frame,
     tags: &[(Px, String, RGBAColor)],
     lines: &[&[Px]],
+    rules: &[i32],
+    reach: i32,
 ) -> DResult {
     for (dot, _, col) in tags {
         pen.circle(*dot, pen.px(3.0), *col, true, 1)?;
     }
     let spots: Vec<(Px, &str)> = tags.iter().map(|(d, s, _)| (*d, s.as_str())).collect();
-    for ((x0, y), (dot, s, col)) in inside_tags(pen, f, &spots, lines).into_iter().zip(tags) {
+    for ((x0, y), (dot, s, col)) in inside_tags(pen, f, &spots, lines, rules, reach).into_iter().zip(tags) {
         // A tag pushed off its dot (to keep it off the lines) gets a leader to the dot, so it is
         // not read as a value at its own height (review 17: "−0.03" beside −0.35 on the track
         // chart).
@@ -764,7 +772,9 @@ pub(crate) fn dot_tags<B: DrawingBackend>(
             };
             let ey = if ex == dot.0 { y + if dot.1 > y { th / 2 } else { -th / 2 } } else { y };
             pen.line(&[(ex, ey), *dot], *col, 1)?;
+            pen.place((ex.min(dot.0), ey.min(dot.1)), (ex.max(dot.0) + 1, ey.max(dot.1) + 1), "tagleader");
         }
+        pen.place((dot.0 - 1, dot.1 - 1), (dot.0 + 1, dot.1 + 1), "tagdot");
         draw_tag_at(pen, x0, y, s, *col)?;
     }
     Ok(())

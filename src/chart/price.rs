@@ -1988,23 +1988,35 @@ impl TfScene<'_> {
                             exit = Some(q1.0);
                         }
                     }
+                    // Its value at the last bar: one number for the arrow at the edge and the
+                    // legend (wide charts): "extended line ↑ 4.35B on Jul 24, OBV 0.96B under it".
+                    let val = count_in_unit(end.1, f.ymax.abs().max(f.ymin.abs()));
+                    let mut glyph_said = "";
                     if !f.contains_y(end.1) {
-                        // An arrow where it leaves the panel.
-                        let x = exit.unwrap_or(f.fx(b.0)).clamp(f.x0 + pen.px(8.0), f.x1 - pen.px(8.0));
+                        // An arrow where it leaves the panel, with the value it is headed for
+                        // (review 20, 2020-03-20: a bare "↑" left the line's value unexplained).
                         // An arrow glyph in the extension's own faint colour, not a filled
                         // triangle (review 15: in the risk colour it read as a swing-low marker).
                         let up = end.1 > f.ymax;
-                        let ra = pen.px(5.0);
-                        let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
                         let glyph = if up { "↑" } else { "↓" };
-                        pen.text(glyph, (x, ya), pen.fs(FS_TICK), faint, HPos::Center, VPos::Center, true)?;
-                        pen.place((x - ra, ya - ra), (x + ra, ya + ra), "marker");
+                        glyph_said = if up { "↑ " } else { "↓ " };
+                        let text = format!("{glyph} {val}");
+                        let fs = pen.fs(FS_TICK);
+                        let (tw, th) = pen.text_size(&text, fs, true);
+                        let ra = pen.px(5.0);
+                        // Starting at the arrow, kept inside the plot.
+                        let x = exit
+                            .unwrap_or(f.fx(b.0))
+                            .clamp(f.x0 + pen.px(8.0), (f.x1 - tw - pen.px(4.0)).max(f.x0 + pen.px(8.0)));
+                        let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
+                        pen.text(&text, (x - ra, ya), fs, faint, HPos::Left, VPos::Center, true)?;
+                        pen.place((x - ra, ya - th / 2), (x - ra + tw, ya + th / 2), "marker");
                     }
-                    // Its value at the last bar in the legend (wide charts), where it covers
-                    // nothing: "extended line 4.35B on Jul 24, OBV 0.96B under it".
-                    let val = count_in_unit(end.1, f.ymax.abs().max(f.ymin.abs()));
                     let d = self.bars.date[self.n() - 1].format("%b %-d");
-                    extended = Some(format!("extended line {val} on {d}{}", self.obv_gap_words(end.1, f)));
+                    extended = Some(format!(
+                        "extended line {glyph_said}{val} on {d}{}",
+                        self.obv_gap_words(end.1, f)
+                    ));
                 }
             }
             if let (Some((_, d)), Some((x, v))) = (cut, pts.last().filter(|p| f.contains_y(p.1))) {

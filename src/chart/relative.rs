@@ -40,6 +40,8 @@ pub(crate) struct RelScene {
     pub start: usize,
     /// Ratio low (date, value) from A1 evidence, if any.
     pub low: Option<(NaiveDate, f64)>,
+    /// Ratio high over the same window (date, value) from A1 evidence, if any.
+    pub high: Option<(NaiveDate, f64)>,
 }
 
 impl RelScene {
@@ -70,6 +72,7 @@ impl Scene for RelScene {
             (Swatch::Line(pal.line.to_rgba()), format!("{}/{} (weekly closes)", self.sym, self.bench)),
             (Swatch::Line(pal.line2.to_rgba()), "30-week average".to_string()),
             (Swatch::TriUp(pal.good.to_rgba()), "two-year low".to_string()),
+            (Swatch::TriDown(pal.bad.to_rgba()), "two-year high".to_string()),
             (Swatch::Dot(pal.bad.to_rgba()), "two years earlier".to_string()),
         ];
         let l1 = legend_lines(pen, x0, x1, "Relative strength", &legend_est);
@@ -100,6 +103,16 @@ impl Scene for RelScene {
         let span = (hi - lo).max(hi.abs() * 0.01).max(1e-9);
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.16;
+        // Room above the two-year high's marker for the two-year change label over it (a
+        // phone's short panel: the label covered the marker).
+        if self.high.is_some() {
+            let fs = pen.fs(FS_NOTE);
+            let need =
+                (pen.px(12.0) + pen.text_size("0", fs, false).1 + pen.px(8.0) + pen.px(8.0) + pen.px(7.0))
+                    as f64;
+            let frac = (need / f1.height().max(1) as f64).min(0.45);
+            f1.ymax = f1.ymax.max(hi + (hi - f1.ymin) * frac / (1.0 - frac));
+        }
         let t = n - 1;
         let tag1 = draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[self.ratio[t]])?;
         let line = |f: &Frame, ys: &[f64]| -> Vec<(i32, i32)> {
@@ -163,6 +176,33 @@ impl Scene for RelScene {
                 legend.push((Swatch::TriUp(pal.good.to_rgba()), "two-year low".into()));
             }
         }
+        // The two-year high, marked like the low (review 20: QQQ's text measures the ratio's
+        // fall from it): a down triangle over the point, labelled with its value and date.
+        if let Some((d, v)) = self.high {
+            if let Some(i) = super::price::bar_of(&self.dates, d).filter(|i| *i >= self.start) {
+                let (x, y) = (f1.fx(i as f64), f1.fy(v));
+                let (r, ym) = (pen.px(4.5), y - pen.px(8.0));
+                pen.triangle((x, ym), r, true, pal.bad.to_rgba())?;
+                pen.place((x - r, ym - r), (x + r, ym + r), "marker");
+                let cands = [
+                    ((x - pen.px(10.0), ym), HPos::Right, VPos::Center),
+                    ((x + pen.px(10.0), ym), HPos::Left, VPos::Center),
+                    ((x, ym - r - pen.px(2.0)), HPos::Center, VPos::Bottom),
+                    ((x - pen.px(10.0), ym + pen.px(16.0)), HPos::Right, VPos::Center),
+                    ((x + pen.px(10.0), ym + pen.px(16.0)), HPos::Left, VPos::Center),
+                ];
+                pen.label_fit(
+                    &format!("high {v:.4} ({d})"),
+                    &cands,
+                    Some((x, ym)),
+                    fs,
+                    pal.text.to_rgba(),
+                    bg,
+                    ((f1.x0, f1.y0), (f1.x1, f1.y1)),
+                )?;
+                legend.push((Swatch::TriDown(pal.bad.to_rgba()), "two-year high".into()));
+            }
+        }
         draw_badge(pen, &f1, tag1[0], &format!("{:.4}", self.ratio[t]), pal.line.to_rgba(), None)?;
         draw_plot_frame(pen, &f1)?;
         legend_above(pen, &f1, "Relative strength", &legend, l1, strip)?;
@@ -200,7 +240,7 @@ impl Scene for RelScene {
                 tags.push(((f2.fx(t as f64), f2.fy(v)), format!("{v:.0}"), col.to_rgba()));
             }
         }
-        dot_tags(pen, &f2, &tags, &[&la, &lb])?;
+        dot_tags(pen, &f2, &tags, &[&la, &lb], &[], 3)?;
         draw_plot_frame(pen, &f2)?;
         legend_above(pen, &f2, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)

@@ -319,6 +319,8 @@ impl Scene for TrackScene {
                     pen.px(5.0),
                     pen.px(4.0),
                 )?;
+                // Recorded for the layout tests: no value tag sits on a threshold.
+                pen.place((f1.x0, y), (f1.x1, y + 1), "rule");
             }
         }
         // The stance strip along the panel's foot: green for weeks the note read Long, red for
@@ -340,7 +342,14 @@ impl Scene for TrackScene {
         let line = thin_line(&line);
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
         if let Some(dot) = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t]))) {
-            dot_tags(pen, &f1, &[(dot, signed(self.score[t]), pal.line.to_rgba())], &[&line])?;
+            // Beside its point (review 20: "−0.03" drawn at about −0.33): at most two tag heights
+            // off it, with a leader when displaced, and never on a threshold line.
+            let rules: Vec<i32> = [self.long_th, self.short_th]
+                .iter()
+                .filter(|th| f1.contains_y(**th))
+                .map(|th| f1.fy(*th))
+                .collect();
+            dot_tags(pen, &f1, &[(dot, signed(self.score[t]), pal.line.to_rgba())], &[&line], &rules, 2)?;
         }
         draw_plot_frame(pen, &f1)?;
         legend_above(pen, &f1, "Stance score", &score_legend, l1, strip)?;

@@ -392,6 +392,36 @@ fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool
                 assert!(!overlap(t, b), "{what} {}: value tag {t:?} covers tick label {b:?}", l.name);
             }
         }
+        // The track chart's latest-score tag sits beside its point: within two tag heights
+        // of it, with a leader when it is off the point's height, and never on a threshold line
+        // (review 20: "−0.03" drawn at about −0.33, QQQ's "−0.01" on the −0.20 line).
+        if l.name == "track" {
+            let dots: Vec<&[i32; 4]> =
+                l.boxes.iter().filter(|(k, _)| *k == "tagdot").map(|(_, b)| b).collect();
+            let leaders = l.boxes.iter().filter(|(k, _)| *k == "tagleader").count();
+            let rules: Vec<&[i32; 4]> =
+                l.boxes.iter().filter(|(k, _)| *k == "rule").map(|(_, b)| b).collect();
+            for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag") {
+                let h = t[3] - t[1];
+                let cy = (t[1] + t[3]) / 2;
+                let dot = dots
+                    .iter()
+                    .find(|d| (d[0] - t[2]).abs() <= 6 * h)
+                    .unwrap_or_else(|| panic!("{what} track: tag {t:?} has no point"));
+                let dy = (dot[1] + dot[3]) / 2 - cy;
+                assert!(dy.abs() <= 2 * h + 2, "{what} track: tag {t:?} is {dy} px off its point {dot:?}");
+                assert!(
+                    dy.abs() <= h || leaders > 0,
+                    "{what} track: tag {t:?} displaced {dy} px with no leader"
+                );
+                for r in &rules {
+                    assert!(
+                        !(r[1] >= t[1] && r[1] <= t[3]),
+                        "{what} track: tag {t:?} sits on threshold {r:?}"
+                    );
+                }
+            }
+        }
         // On the relative and track charts (latest-value tags inside the plot, issue 13 review
         // items 3 and 4) each panel's tick labels span at least half its height: a tag never
         // leaves the lower part of the range unlabelled (2020-03-20's rebased 100 / 90 / 80).
@@ -636,9 +666,11 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     assert!((got - want / 1e9).abs() <= 0.006, "label {got}B, line at the break {:.3}B", want / 1e9);
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
     assert!(
-        svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line 3.20B")),
-        "the line's extension to the as-of is not noted at the panel's edge"
+        svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line ↑ 3.20B")),
+        "the line's extension to the as-of is not noted in the legend"
     );
+    // Review 20: the arrow at the edge carries the same value as the legend.
+    assert!(svg_texts(&svg).into_iter().any(|t| t == "↑ 3.20B"), "the arrow at the edge has no value");
     check_layouts("2025-12-12 OBV line", &a);
 }
 
@@ -1315,6 +1347,63 @@ fn price_ticks_bracket_the_last_close_and_the_weekly_title_names_its_measure() {
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, Some(d("2025-09-12"))).unwrap();
     let svg = render_all_svg_named(&a, "weekly");
-    assert!(svg.contains("1 of 3 weekly MACD settings expanding up this week"), "weekly title");
+    // Review 20: the one histogram drawn (12/26/9) ends on a contracting-up bar and the text says
+    // momentum "has eased in the latest week": the title says that, not a count of settings.
+    assert!(svg.contains("weekly momentum above zero, eased in the latest week"), "weekly title");
+    assert!(!svg.contains("of 3 weekly MACD settings expanding up"));
     assert!(!svg.contains("not broadly expanding up"));
+}
+
+/// Review 20, 2020-03-20: the text names three expanding-down measures, the chart draws one; the
+/// title says how many and which one is drawn.
+#[test]
+fn weekly_title_names_the_drawn_macd_when_the_text_names_three() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, Some(d("2020-03-20"))).unwrap();
+    let svg = render_all_svg_named(&a, "weekly");
+    assert!(
+        svg.contains("weekly momentum expanding down on 3 of 3 MACD settings, 12/26/9 shown"),
+        "weekly title"
+    );
+}
+
+/// Review 20: the track chart's latest-score tag (drawn only when the history walk ran) sits
+/// beside its point, with a leader when displaced, never on a threshold line (the rules in
+/// `check_layout_list`), on the wide, phone and PDF variants.
+#[test]
+fn track_score_tag_sits_by_its_point() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in [None, Some(d("2020-03-20"))] {
+        let ds = marketnote::pipeline::load(&cfg).unwrap();
+        let a = marketnote::pipeline::analyze(&cfg, ds, as_of, true).unwrap();
+        let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+        let track: Vec<_> = lays.into_iter().filter(|l| l.name == "track").collect();
+        assert_eq!(track.len(), 1, "{as_of:?}: no track chart");
+        assert!(track[0].boxes.iter().any(|(k, _)| *k == "tagdot"), "{as_of:?}: no score point");
+        check_layout_list(&format!("{as_of:?}"), &track, true);
+        let phone: Vec<_> = marketnote::chart::phone_layouts(&a, Theme::Light)
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.name == "track")
+            .collect();
+        check_layout_list(&format!("{as_of:?} (phone)"), &phone, false);
+    }
+}
+
+/// Review 20 (QQQ): the text measures the ratio's fall from its two-year high; the relative chart
+/// marks that high (A1's `R_high` on `high_date`) like the low, and its alt text gives it.
+#[test]
+fn relative_chart_marks_the_two_year_high() {
+    let cfg = qqq_config();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let a = marketnote::analyze(&cfg, data, None).unwrap();
+    let a1 = a.signals.iter().find(|s| s.id == "rs_small_cap_lag_ending").unwrap();
+    let (hd, hv) = (a1.date("high_date").unwrap(), a1.num("R_high").unwrap());
+    let charts = render_all(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let rel = charts.iter().find(|c| c.name == "relative").unwrap();
+    assert!(rel.alt.contains(&format!("its two-year high was {hv:.3} on {hd}")), "{}", rel.alt);
+    let svg = render_all_svg_named(&a, "relative");
+    assert!(svg.contains(&format!("high {hv:.4} ({hd})")), "no label for the two-year high");
+    assert!(svg.contains("two-year high"), "no legend item for the two-year high");
 }
