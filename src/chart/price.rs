@@ -365,6 +365,16 @@ impl TfScene<'_> {
         self.stops.iter().any(|s| crate::fmt::price(s.value) == top)
     }
 
+    /// 3% of the window's price range (lowest low to highest high of the visible bars): how near
+    /// two lines must be to read as one at a glance. NaN without finite bars.
+    fn near_band(&self) -> f64 {
+        let b = self.bars;
+        let (lo, hi) = (self.start..self.n())
+            .filter(|i| b.low[*i].is_finite() && b.high[*i].is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| (lo.min(b.low[i]), hi.max(b.high[i])));
+        0.03 * (hi - lo)
+    }
+
     /// The note's 50- and 200-day averages (days, value today: [`ma_now`], the text's values)
     /// that lie within 3% of the window's price range of one of F1's drawn levels without being
     /// that level (a level set by the average itself is already named "50-day avg"). Daily chart
@@ -376,10 +386,7 @@ impl TfScene<'_> {
             return Vec::new();
         }
         let b = self.bars;
-        let (lo, hi) = (self.start..self.n())
-            .filter(|i| b.low[*i].is_finite() && b.high[*i].is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| (lo.min(b.low[i]), hi.max(b.high[i])));
-        let near = 0.03 * (hi - lo);
+        let near = self.near_band();
         if !(near.is_finite() && near > 0.0) {
             return Vec::new();
         }
@@ -776,10 +783,7 @@ impl TfScene<'_> {
     fn merge_swing_highs(&self, out: &mut [ColLabel]) {
         let Some(lh) = self.ann.lower_high.as_ref() else { return };
         let b = self.bars;
-        let (lo, hi) = (self.start..self.n())
-            .filter(|i| b.low[*i].is_finite() && b.high[*i].is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| (lo.min(b.low[i]), hi.max(b.high[i])));
-        let near = 0.03 * (hi - lo);
+        let near = self.near_band();
         if !(near.is_finite() && near > 0.0) {
             return;
         }

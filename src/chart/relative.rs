@@ -151,57 +151,42 @@ impl Scene for RelScene {
                 )?;
             }
         }
-        if let Some((d, v)) = self.low {
-            if let Some(i) = super::price::bar_of(&self.dates, d).filter(|i| *i >= self.start) {
-                let (x, y) = (f1.fx(i as f64), f1.fy(v));
-                let (r, ym) = (pen.px(4.5), y + pen.px(8.0));
-                pen.triangle((x, ym), r, false, pal.good.to_rgba())?;
-                pen.place((x - r, ym - r), (x + r, ym + r), "marker");
-                let cands = [
-                    ((x + pen.px(10.0), ym), HPos::Left, VPos::Center),
-                    ((x - pen.px(10.0), ym), HPos::Right, VPos::Center),
-                    ((x, ym + r + pen.px(2.0)), HPos::Center, VPos::Top),
-                    ((x + pen.px(10.0), ym - pen.px(16.0)), HPos::Left, VPos::Center),
-                    ((x - pen.px(10.0), ym - pen.px(16.0)), HPos::Right, VPos::Center),
-                ];
-                pen.label_fit(
-                    &format!("low {v:.4} ({d})"),
-                    &cands,
-                    Some((x, ym)),
-                    fs,
-                    pal.text.to_rgba(),
-                    bg,
-                    ((f1.x0, f1.y0), (f1.x1, f1.y1)),
-                )?;
-                legend.push((Swatch::TriUp(pal.good.to_rgba()), "two-year low".into()));
-            }
-        }
-        // The two-year high, marked like the low (review 20: QQQ's text measures the ratio's
-        // fall from it): a down triangle over the point, labelled with its value and date.
-        if let Some((d, v)) = self.high {
-            if let Some(i) = super::price::bar_of(&self.dates, d).filter(|i| *i >= self.start) {
-                let (x, y) = (f1.fx(i as f64), f1.fy(v));
-                let (r, ym) = (pen.px(4.5), y - pen.px(8.0));
-                pen.triangle((x, ym), r, true, pal.bad.to_rgba())?;
-                pen.place((x - r, ym - r), (x + r, ym + r), "marker");
-                let cands = [
-                    ((x - pen.px(10.0), ym), HPos::Right, VPos::Center),
-                    ((x + pen.px(10.0), ym), HPos::Left, VPos::Center),
-                    ((x, ym - r - pen.px(2.0)), HPos::Center, VPos::Bottom),
-                    ((x - pen.px(10.0), ym + pen.px(16.0)), HPos::Right, VPos::Center),
-                    ((x + pen.px(10.0), ym + pen.px(16.0)), HPos::Left, VPos::Center),
-                ];
-                pen.label_fit(
-                    &format!("high {v:.4} ({d})"),
-                    &cands,
-                    Some((x, ym)),
-                    fs,
-                    pal.text.to_rgba(),
-                    bg,
-                    ((f1.x0, f1.y0), (f1.x1, f1.y1)),
-                )?;
-                legend.push((Swatch::TriDown(pal.bad.to_rgba()), "two-year high".into()));
-            }
+        // The two-year low and high (review 20: QQQ's text measures the ratio's fall from the
+        // high), each a triangle pointing at its point, labelled with its value and date.
+        for (ext, high) in [(self.low, false), (self.high, true)] {
+            let Some((d, v)) = ext else { continue };
+            let Some(i) = super::price::bar_of(&self.dates, d).filter(|i| *i >= self.start) else { continue };
+            let (x, y) = (f1.fx(i as f64), f1.fy(v));
+            // A low's marker sits under its point and points up; a high's over it, pointing down.
+            let s = if high { -1 } else { 1 };
+            let (r, ym) = (pen.px(4.5), y + s * pen.px(8.0));
+            let col = if high { pal.bad } else { pal.good }.to_rgba();
+            pen.triangle((x, ym), r, high, col)?;
+            pen.place((x - r, ym - r), (x + r, ym + r), "marker");
+            // Beside it first (right of a low, left of a high), then the other side, then past
+            // it, then beside it one line further out.
+            let (near, far) = if high { (HPos::Right, HPos::Left) } else { (HPos::Left, HPos::Right) };
+            let (dx, dy) = (pen.px(10.0), pen.px(16.0));
+            let (xn, xf) = if high { (x - dx, x + dx) } else { (x + dx, x - dx) };
+            let cands = [
+                ((xn, ym), near, VPos::Center),
+                ((xf, ym), far, VPos::Center),
+                ((x, ym + s * (r + pen.px(2.0))), HPos::Center, if high { VPos::Bottom } else { VPos::Top }),
+                ((xn, ym - s * dy), near, VPos::Center),
+                ((xf, ym - s * dy), far, VPos::Center),
+            ];
+            let name = if high { "high" } else { "low" };
+            pen.label_fit(
+                &format!("{name} {v:.4} ({d})"),
+                &cands,
+                Some((x, ym)),
+                fs,
+                pal.text.to_rgba(),
+                bg,
+                ((f1.x0, f1.y0), (f1.x1, f1.y1)),
+            )?;
+            let sw = if high { Swatch::TriDown(col) } else { Swatch::TriUp(col) };
+            legend.push((sw, format!("two-year {name}")));
         }
         draw_badge(pen, &f1, tag1[0], &format!("{:.4}", self.ratio[t]), pal.line.to_rgba(), None)?;
         draw_plot_frame(pen, &f1)?;
