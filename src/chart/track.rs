@@ -154,7 +154,7 @@ impl TrackScene {
                 .filter_map(|k| {
                     let t = with_outcome(&self.score_read, k);
                     (t != with_outcome(&self.stance, k))
-                        .then(|| format!("{} ({t} with an outcome)", crate::history::stance_name(k)))
+                        .then(|| format!("{}: {t} with an outcome", crate::history::stance_name(k)))
                 })
                 .collect();
         if !table.is_empty() {
