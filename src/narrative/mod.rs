@@ -4247,16 +4247,18 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
     // the main sentence, so "only one was mostly wrong" does not read as seven edges (review).
     let m = rows.iter().filter(|r| r.no_better).count();
     // The bar said where it is used (review 21: a row at 67% against 62% was counted by hand).
-    const WITHIN: &str = " (within five points of all weeks)";
+    let margin = count_word(BEAT_MARGIN_PTS as usize);
+    let within = format!(" (within {margin} points of all weeks)");
+    let beat = format!("beat all weeks by at least {margin} points");
     let tail = match (m, k) {
         (0, _) => String::new(),
         // The main sentence named the ones that went their way ("three went their way"): of those.
         (m, k) if k >= 4 && k < n => {
-            format!(" {} of those did no better than usual{WITHIN}.", capitalise(&count_word(m)))
+            format!(" {} of those did no better than usual{within}.", capitalise(&count_word(m)))
         }
-        (m, 0) => format!(" {} of them did no better than usual{WITHIN}.", capitalise(&count_word(m))),
-        (1, _) => format!(" One other did no better than usual{WITHIN}."),
-        (m, _) => format!(" {} others did no better than usual{WITHIN}.", capitalise(&count_word(m))),
+        (m, 0) => format!(" {} of them did no better than usual{within}.", capitalise(&count_word(m))),
+        (1, _) => format!(" One other did no better than usual{within}."),
+        (m, _) => format!(" {} others did no better than usual{within}.", capitalise(&count_word(m))),
     };
     let of_n = if n == 1 {
         "Of the one signal in the tables".to_string()
@@ -4278,7 +4280,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
             1 if n > 1 => {
                 let b = rows.iter().find(|r| r.beat_any_week);
                 format!(
-                    "Every signal in the tables was mostly wrong before; only {} beat all weeks by at least five points{}.",
+                    "Every signal in the tables was mostly wrong before; only {} {beat}{}.",
                     b.map_or(String::new(), |r| format!("“{}”", r.signal)),
                     b.map_or(String::new(), |r| format!(
                         " ({:.0}% against {})",
@@ -4287,10 +4289,10 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
                     ))
                 )
             }
-            b if b == n => "Every signal in the tables was mostly wrong before, though each beat all weeks by at least five points.".to_string(),
+            b if b == n => format!("Every signal in the tables was mostly wrong before, though each {beat}."),
             // Named, as the table rows are (review 19: "two of them" did not say which).
             _ => format!(
-                "Every signal in the tables was mostly wrong before, though {} beat all weeks by at least five points.",
+                "Every signal in the tables was mostly wrong before, though {} {beat}.",
                 and_list(&rows.iter().filter(|r| r.beat_any_week).map(|r| format!("“{}”", r.signal)).collect::<Vec<_>>())
             ),
         },
