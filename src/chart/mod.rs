@@ -409,7 +409,9 @@ fn tf_scene<'a>(
                 price::ma_now(&analysis.daily.close, first).unwrap_or(l.price)
             })
             .collect(),
+        avgs: Vec::new(),
     }
+    .with_avgs()
 }
 
 /// The stance's invalidation levels decided by closes of `tf` (price levels only; OBV levels

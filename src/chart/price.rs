@@ -69,6 +69,10 @@ pub(crate) struct TfScene<'a> {
     /// named by a moving average ("50-day avg") at that average's value at the as-of date, the
     /// value the note's text quotes ([`ma_now`]); any other level at its own price.
     pub level_now: Vec<f64>,
+    /// The averages drawn beside F1's levels ([`TfScene::avgs_beside_levels`]), computed once
+    /// when the scene is built ([`TfScene::with_avgs`]) and read by the legend, the labels and
+    /// the drawing.
+    pub avgs: Vec<(usize, f64)>,
 }
 
 /// A moving average's value at the last of `close`, by F1's source name ("SMA50", "EMA21"):
@@ -381,7 +385,7 @@ impl TfScene<'_> {
     /// only. Review 19: "highs zone 226.94" beside a text quoting the 50-day average at 226.95
     /// read as a mislabelled average; the average then gets its own short line and tag, so each
     /// label names one thing.
-    pub(crate) fn avgs_beside_levels(&self) -> Vec<(usize, f64)> {
+    fn avgs_beside_levels(&self) -> Vec<(usize, f64)> {
         if self.layers != Layers::Daily || self.ann.levels.is_empty() {
             return Vec::new();
         }
@@ -407,6 +411,13 @@ impl TfScene<'_> {
                 })
             })
             .collect()
+    }
+
+    /// The scene with [`TfScene::avgs`] filled in (once: review 22 counted up to four
+    /// computations per daily chart).
+    pub(crate) fn with_avgs(mut self) -> Self {
+        self.avgs = self.avgs_beside_levels();
+        self
     }
 
     /// Where F1's level `k` is drawn and labelled ([`TfScene::level_now`]).
@@ -503,7 +514,7 @@ impl TfScene<'_> {
                         if !a.levels.is_empty() {
                             out.push(levels_name(a).into());
                         }
-                        if !self.avgs_beside_levels().is_empty() {
+                        if !self.avgs.is_empty() {
                             out.push(AVG_NOW.into());
                         }
                         // Risk levels come before the markers, as the drawn legend orders them.
@@ -647,7 +658,7 @@ impl TfScene<'_> {
                     };
                     out.push(EdgeLabel { y, text: t, color: pal.level.to_rgba(), from: LEVEL_FROM });
                 }
-                for (n, v) in self.avgs_beside_levels() {
+                for &(n, v) in &self.avgs {
                     out.push(EdgeLabel {
                         y: v,
                         text: format!("{n}-day avg {}", crate::fmt::price(v)),
@@ -731,7 +742,7 @@ impl TfScene<'_> {
                     let name = level_col_name(&l.label);
                     push(self.level_y(k), &name, pal.level.to_rgba(), level_run);
                 }
-                for (n, v) in self.avgs_beside_levels() {
+                for &(n, v) in &self.avgs {
                     push(v, &format!("{n}-day avg"), pal.line2.to_rgba(), "averages");
                 }
             }
@@ -1166,7 +1177,7 @@ impl TfScene<'_> {
                 // An average the text quotes beside one of the levels: a short solid line over
                 // the same span, in the averages' colour, with its own tag.
                 let avgs: Vec<(usize, f64)> =
-                    self.avgs_beside_levels().into_iter().filter(|(_, v)| f.contains_y(*v)).collect();
+                    self.avgs.iter().copied().filter(|(_, v)| f.contains_y(*v)).collect();
                 for (_, v) in &avgs {
                     let y = f.fy(*v);
                     pen.line(&[(xl, y), (right, y)], pal.line2.to_rgba(), pen.px(1.2).max(1) as u32)?;
