@@ -456,9 +456,38 @@ fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
                 Some((_, t)) => (*t).to_string(),
                 None => short_level_name(&l.label, want),
             };
-            price::Stop { value: l.value, tag }
+            let rule = match named.iter().find(|(n, _)| std::ptr::eq(*n, l)) {
+                // A long's or short's one stop; a neutral note's two watched levels keep the
+                // legend's "watch: a close beyond one sets the direction" (both are named).
+                Some((_, t)) if lead_elsewhere(l) && st.stance != StanceKind::Neutral => {
+                    Some(stop_rule(l, t, st.stance))
+                }
+                _ => None,
+            };
+            price::Stop { value: l.value, tag, rule }
         })
         .collect()
+}
+
+/// What breaks a long's or short's stop `l` tagged `t` when another timeframe's close decides
+/// it, in the legend's words: "3-day stop: a 3-day close above invalidates the short" (the
+/// timeframe and side of the close are the invalidation's own, as the text states them).
+fn stop_rule(
+    l: &crate::signals::stance::Invalidation,
+    t: &str,
+    stance: crate::signals::stance::StanceKind,
+) -> String {
+    use crate::signals::stance::{StanceKind, Trigger};
+    let tf = l.timeframe();
+    let side = match l.trigger {
+        Trigger::CloseAbove => "above",
+        Trigger::CloseBelow => "below",
+    };
+    let what = match stance {
+        StanceKind::Long => "invalidates the long",
+        _ => "invalidates the short",
+    };
+    format!("{tf} {t}: a {tf} close {side} {what}")
 }
 
 /// A risk level's name short enough for the label column: "weekly compression cluster top" →

@@ -108,6 +108,11 @@ pub struct Stop {
     /// Its tag in the label column: "stop" only for the level the note's lead calls its stop
     /// ("watch" for a neutral note's two levels), else the level's short name ("swing high").
     pub tag: String,
+    /// For the lead's level decided by another timeframe's close ("3-day stop" on the daily
+    /// chart), what breaks it, from the same invalidation fact the text states: "3-day stop: a
+    /// 3-day close above invalidates the short" (review 22: the daily chart drew a "3-day stop"
+    /// its legend did not explain). `None` for any other level.
+    pub rule: Option<String>,
 }
 
 pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
@@ -322,7 +327,9 @@ pub(crate) fn is_lead_tag(tag: &str) -> bool {
 /// has an idea a close can go against.
 fn stop_legend(stops: &[Stop], neutral: bool) -> String {
     let tag = |t: &str| stops.iter().any(|s| is_lead_tag(&s.tag) && s.tag.ends_with(t));
-    if tag("stop") {
+    if let Some(rule) = stops.iter().find_map(|s| s.rule.as_deref()) {
+        format!("risk levels ({rule})")
+    } else if tag("stop") {
         "risk levels (stop: a close beyond it proves the idea wrong)".into()
     } else if tag("watch") {
         "risk levels (watch: a close beyond one sets the direction)".into()

@@ -1284,6 +1284,15 @@ fn the_daily_column_names_only_risk_levels_in_the_risk_colour_and_the_average_ap
         "the trigger low is named in the legend"
     );
     assert!(!svg.contains(">\ntrigger low 177.50\n<"), "the trigger low has no tag of its own");
+    // Review 22: the "3-day stop" drawn on the daily chart is explained in its legend, from the
+    // invalidation the text states ("It is wrong on a 3-day close above 169.83").
+    let stop = a.stance.invalidation.iter().find(|l| l.timeframe() == "3-day" && l.value > 169.0).unwrap();
+    assert_eq!(stop.trigger, marketnote::signals::stance::Trigger::CloseAbove);
+    assert!(svg.contains(">\n3-day stop 169.83\n<"), "the 3-day stop's tag");
+    assert!(
+        svg.contains(">\nrisk levels (3-day stop: a 3-day close above invalidates the short)\n<"),
+        "the 3-day stop is explained in the legend"
+    );
     let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
     let daily = lays.iter().find(|l| l.name == "daily").unwrap();
     let p = daily.boxes.iter().find(|(k, _)| *k == "panel").map(|(_, b)| *b).unwrap();
