@@ -1294,6 +1294,10 @@ pub(crate) struct ColTag {
     pub y: i32,
     /// Indices of the labels it names.
     members: Vec<usize>,
+    /// Drawn in one box with the tag above it (its line within [`stack_gap`] of that tag's:
+    /// two tags a cent apart read as one label, review 22), each keeping its own line of text
+    /// and colour, with one leader for the box.
+    pub stacked: bool,
 }
 
 impl ColTag {
@@ -1301,7 +1305,7 @@ impl ColTag {
     /// panel), its text whole (not cut to the column cap): the OBV panel's line, sized by
     /// [`col_width_of`].
     pub(crate) fn single(text: String, color: RGBAColor, line: i32, y: i32) -> ColTag {
-        ColTag { text, color, lines: vec![line], y, members: vec![0] }
+        ColTag { text, color, lines: vec![line], y, members: vec![0], stacked: false }
     }
 
     /// Pixel y where its leader starts: the middle of the lines it names.
@@ -1448,7 +1452,7 @@ pub(crate) fn col_layout<B: DrawingBackend>(
                 text = if stub { values.join(" · ") } else { name + &tail };
             }
             let lines = vec![f.fy(labels[g[0]].y)];
-            ColTag { text, color: labels[g[0]].color, y: lines[0], lines, members: g.clone() }
+            ColTag { text, color: labels[g[0]].color, y: lines[0], lines, members: g.clone(), stacked: false }
         })
         .collect();
     let (lo, hi) = (f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
@@ -1468,7 +1472,24 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         // Named with its range, never a bare range: fewer decimals before fewer words.
         t.text = run_text(pen, top.run, bot.y, top.y, max_w);
     }
+    // Neighbours whose lines lie closer than a third of a tag's height (their leaders would
+    // start at one point) and that sit next to each other in their block are drawn as one box:
+    // one label naming both ("highs zone 226.94" over "50-day avg 226.95", 2025-09-12; "prior
+    // low 171.79 / 3-day stop 169.83 / levels 166.88–168.90", 2022-09-30), each on its own line
+    // in its own colour (a level and an average, a level and a risk level, are different
+    // lines). Positions are the spread's: the box covers exactly the slots of its tags.
+    for k in 1..tags.len() {
+        let (a, b) = (&tags[k - 1], &tags[k]);
+        let close = b.anchor() - a.anchor() < stack_gap(pen);
+        let adjacent = b.y - a.y <= sep;
+        tags[k].stacked = close && adjacent;
+    }
     tags
+}
+
+/// Lines closer than this (a third of a tag's height) put their tags in one box.
+pub(crate) fn stack_gap<B: DrawingBackend>(pen: &Pen<B>) -> i32 {
+    tag_h(pen) / 3
 }
 
 /// Width of the label column for `labels` (0 when there are none): the widest single tag or
@@ -1520,7 +1541,19 @@ pub(crate) fn draw_col<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, tags: &[ColTa
     let fs = pen.fs(FS_TICK);
     let gap = col_gap(pen);
     let max_w = col_w - gap - pen.px(8.0) - pen.px(2.0);
-    for t in tags {
+    // Stacks of tags drawn in one box ([`ColTag::stacked`]), top first.
+    let mut stacks: Vec<&[ColTag]> = Vec::new();
+    let mut from = 0;
+    for k in 1..=tags.len() {
+        if k == tags.len() || !tags[k].stacked {
+            stacks.push(&tags[from..k]);
+            from = k;
+        }
+    }
+    for st in stacks.iter().filter(|st| st.len() > 1) {
+        draw_stack(pen, f, st, max_w)?;
+    }
+    for t in stacks.iter().filter(|st| st.len() == 1).map(|st| &st[0]) {
         let text = fit_width(pen, &t.text, fs, max_w);
         let (tw, th) = pen.text_size(&text, fs, false);
         let x0 = f.x1 + gap;
@@ -1545,6 +1578,48 @@ pub(crate) fn draw_col<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, tags: &[ColTa
         pen.stroke_rect(a, b, t.color, 1)?;
         pen.place(a, (b.0 + 1, b.1 + 1), "tag");
         pen.text(&text, (x0 + pen.px(4.0), t.y), fs, t.color, HPos::Left, VPos::Center, false)?;
+    }
+    Ok(())
+}
+
+/// Draws tags stacked in one box (see [`draw_col`]): each line of text at its tag's slot in its
+/// own colour; a stub from every line it names in that line's colour, one bracket over all of
+/// them and one slant to the box's middle, in the box's border colour (the tags' colour when
+/// they share one, else the muted text colour).
+fn draw_stack<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, st: &[ColTag], max_w: i32) -> DResult {
+    let fs = pen.fs(FS_TICK);
+    let x0 = f.x1 + col_gap(pen);
+    let texts: Vec<String> = st.iter().map(|t| fit_width(pen, &t.text, fs, max_w)).collect();
+    let th = texts.iter().map(|t| pen.text_size(t, fs, false).1).max().unwrap_or(0);
+    let tw = texts.iter().map(|t| pen.text_size(t, fs, false).0).max().unwrap_or(0);
+    let (first, last) = (&st[0], &st[st.len() - 1]);
+    let (a, b) =
+        ((x0, first.y - th / 2 - pen.px(2.0)), (x0 + tw + pen.px(8.0), last.y - th / 2 + th + pen.px(2.0)));
+    let border =
+        if st.iter().all(|t| t.color == first.color) { first.color } else { pen.pal.muted.to_rgba() };
+    let bx = f.x1 + pen.px(3.0);
+    let lines: Vec<(i32, RGBAColor)> =
+        st.iter().flat_map(|t| t.lines.iter().map(|y| (*y, t.color))).collect();
+    for (ly, c) in &lines {
+        pen.line(&[(f.x1, *ly), (bx, *ly)], *c, 1)?;
+        pen.place_leader((f.x1, *ly), (bx, *ly));
+    }
+    let top = lines.iter().map(|(y, _)| *y).min().unwrap_or(first.y);
+    let bot = lines.iter().map(|(y, _)| *y).max().unwrap_or(last.y);
+    if bot != top {
+        pen.line(&[(bx, top), (bx, bot)], border, 1)?;
+        pen.place_leader((bx, top), (bx, bot));
+    }
+    let mid = (a.1 + b.1) / 2;
+    let pts = [(bx, (top + bot) / 2), (x0 - pen.px(3.0), mid), (x0, mid)];
+    pen.line(&pts, border, 1)?;
+    pen.place_leader(pts[0], pts[1]);
+    pen.place_leader(pts[1], pts[2]);
+    pen.fill_rect(a, b, pen.pal.panel.to_rgba())?;
+    pen.stroke_rect(a, b, border, 1)?;
+    pen.place(a, (b.0 + 1, b.1 + 1), "tag");
+    for (t, text) in st.iter().zip(&texts) {
+        pen.text(text, (x0 + pen.px(4.0), t.y), fs, t.color, HPos::Left, VPos::Center, false)?;
     }
     Ok(())
 }
@@ -1637,6 +1712,7 @@ mod tests {
             lines: vec![y],
             y,
             members: vec![],
+            stacked: false,
         };
         for fixed in [vec![], vec![112], vec![60]] {
             let mut tags: Vec<ColTag> = [100, 104, 108, 110, 118, 121].into_iter().map(mk).collect();

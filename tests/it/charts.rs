@@ -932,6 +932,25 @@ fn the_lower_high_label_sits_next_to_its_marker() {
 }
 
 /// The text lines of an SVG (the content between tags, one per line).
+/// The outlined box (a tag of the label column) around the SVG text `text`: the first
+/// stroked rectangle holding the text's anchor point.
+fn tag_box_of(svg: &str, text: &str) -> Option<[i32; 4]> {
+    let attr = |l: &str, k: &str| -> Option<i32> {
+        let v = l.split(&format!(" {k}=\"")).nth(1)?.split('"').next()?;
+        v.parse::<f64>().ok().map(|v| v as i32)
+    };
+    let lines: Vec<&str> = svg.lines().map(str::trim).collect();
+    let at = lines.iter().position(|l| *l == text)?;
+    let t = lines[..at].iter().rev().find(|l| l.starts_with("<text"))?;
+    let (x, y) = (attr(t, "x")?, attr(t, "y")?);
+    lines
+        .iter()
+        .filter(|l| l.starts_with("<rect") && l.contains("fill=\"none\"") && !l.contains("stroke=\"none\""))
+        .filter_map(|l| Some([attr(l, "x")?, attr(l, "y")?, attr(l, "width")?, attr(l, "height")?]))
+        .map(|[x0, y0, w, h]| [x0, y0, x0 + w, y0 + h])
+        .find(|b| b[0] <= x && x <= b[2] && b[1] <= y && y <= b[3])
+}
+
 fn svg_texts(svg: &str) -> Vec<&str> {
     svg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('<')).collect()
 }
@@ -1302,13 +1321,21 @@ fn the_daily_column_names_only_risk_levels_in_the_risk_colour_and_the_average_ap
         .filter(|(k, b)| *k == "tag" && (b[1] + b[3]) / 2 >= p[1] && (b[1] + b[3]) / 2 <= p[3])
         .count();
     assert!((2..=6).contains(&tags), "{tags} tags beside the daily price panel");
+    // Review 22: the prior low, the 3-day stop and the run of levels under it (lines within a
+    // few pixels) are one label, not three tags fanned out by leaders; no two tags overlap.
+    let low = tag_box_of(&svg, "prior low 171.79").expect("the prior low is named");
+    assert_eq!(Some(low), tag_box_of(&svg, "3-day stop 169.83"), "the prior low and the stop share one tag");
+    check_layouts("2022-09-30 short", &a);
 
     let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
     let data = marketnote::data::load(&cfg).unwrap();
     let a = marketnote::analyze(&cfg, data, Some(d("2025-09-12"))).unwrap();
     let svg = render_all_svg_named(&a, "daily");
-    assert!(svg.contains(">\nhighs zone 226.94\n<"), "the level keeps its own tag");
-    assert!(svg.contains(">\n50-day avg 226.95\n<"), "the average the text quotes gets its own tag");
+    // Review 22: the two tags a cent apart are one label naming both, each with its value on
+    // its own line (the average is still named, in its own colour).
+    let level = tag_box_of(&svg, "highs zone 226.94").expect("the level is named in a tag");
+    let avg = tag_box_of(&svg, "50-day avg 226.95").expect("the average the text quotes is named in a tag");
+    assert_eq!(level, avg, "the level and the average a cent apart share one tag");
     assert!(
         svg.contains(">\nmoving average, today&apos;s value (as in the text)\n<")
             || svg.contains(">\nmoving average, today's value (as in the text)\n<")
