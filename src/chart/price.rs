@@ -1322,7 +1322,10 @@ impl TfScene<'_> {
                     }
                     let bounds = ((f.x0, f.y0), (f.x1, f.y1));
                     let tip = if above { (x, y - r) } else { (x, y + r) };
-                    let cands = nearest_first(pen, text, fs, cands, tip);
+                    // Centred over or under its marker first (review 22: "above top,
+                    // unconfirmed" took the nearest box edge, a place ending at the marker, and
+                    // its text sat four months to the left), then the nearest other place.
+                    let cands = centred_first(pen, text, fs, cands, tip);
                     pen.label_fit(text, &cands, Some(tip), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
@@ -2356,6 +2359,30 @@ fn nearest_first<B: DrawingBackend>(
         .map(|(k, c)| {
             let (a, b) = pen.label_box(text, c.0, fs, c.1, c.2);
             let dx = (a.0 - target.0).max(target.0 - b.0).max(0) as i64;
+            let dy = (a.1 - target.1).max(target.1 - b.1).max(0) as i64;
+            (dx * dx + dy * dy, k, c)
+        })
+        .collect();
+    keyed.sort_by_key(|(d, k, _)| (*d, *k));
+    keyed.into_iter().map(|(_, _, c)| c).collect()
+}
+
+/// `cands` ordered by how far the label `text` would sit from `target`: horizontally by its
+/// box's centre (a label reads as naming what is under or over its middle, not what its end
+/// touches), vertically by its nearest edge; ties kept in their given order.
+fn centred_first<B: DrawingBackend>(
+    pen: &Pen<B>,
+    text: &str,
+    fs: f64,
+    cands: Vec<Cand>,
+    target: (i32, i32),
+) -> Vec<Cand> {
+    let mut keyed: Vec<(i64, usize, Cand)> = cands
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let (a, b) = pen.label_box(text, c.0, fs, c.1, c.2);
+            let dx = ((a.0 + b.0) / 2 - target.0).abs() as i64;
             let dy = (a.1 - target.1).max(target.1 - b.1).max(0) as i64;
             (dx * dx + dy * dy, k, c)
         })

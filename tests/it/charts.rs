@@ -1443,3 +1443,47 @@ fn relative_chart_marks_the_two_year_high() {
     assert!(svg.contains(&format!("high {hv:.4} ({hd})")), "no label for the two-year high");
     assert!(svg.contains("two-year high"), "no legend item for the two-year high");
 }
+
+/// Review 22: the weekly "above top, unconfirmed" label (default date) sat four months left of
+/// its marker, its right end at the marker. A reclaim or breakout marker's label is centred over
+/// or under it (a leader joins them when it sits off the marker): on the weekly and 3-day charts
+/// at each review date, the label nearest the marker has its centre within 30 design pixels of
+/// the marker's, or (against the panel's edge) spans the marker's centre.
+#[test]
+fn reclaim_and_breakout_labels_sit_at_their_markers() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for as_of in [None, Some("2020-03-20"), Some("2022-09-30"), Some("2025-09-12"), Some("2025-12-12")] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+        // Design pixels to image pixels.
+        let n = (30.0 * ChartConfig::default().width as f64 / marketnote::chart::DESIGN_W) as i32;
+        for l in lays.iter().filter(|l| l.name == "weekly" || l.name == "3day") {
+            let panel = l.boxes.iter().find(|(k, _)| *k == "panel").map(|(_, b)| *b).unwrap();
+            let inside =
+                |b: &[i32; 4]| b[1] >= panel[1] && b[3] <= panel[3] && b[0] >= panel[0] && b[2] <= panel[2];
+            let cx = |b: &[i32; 4]| (b[0] + b[2]) / 2;
+            for (_, m) in l.boxes.iter().filter(|(k, b)| *k == "marker" && inside(b)) {
+                let near = l
+                    .boxes
+                    .iter()
+                    .filter(|(k, b)| *k == "label" && inside(b))
+                    .map(|(_, b)| b)
+                    .min_by_key(|b| (cx(b) - cx(m)).abs())
+                    .unwrap_or_else(|| panic!("{as_of:?} {}: a marker without a label", l.name));
+                // Centred on it, or over or under it against the panel's edge (the label's box
+                // spans the marker's centre).
+                let over = near[0] <= cx(m) && cx(m) <= near[2];
+                assert!(
+                    (cx(near) - cx(m)).abs() <= n || over,
+                    "{as_of:?} {}: label {near:?} is {} px from its marker {m:?}",
+                    l.name,
+                    (cx(near) - cx(m)).abs()
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 3, "{seen} reclaim or breakout markers checked");
+}
