@@ -394,8 +394,16 @@ impl Scene for TrackScene {
             let xa = f2.fx(k as f64 - 0.5);
             let fs = pen.fs(FS_NOTE);
             let bg = Palette::alpha(pal.panel, 0.85);
-            // Left of the shading at the top or bottom edge, sliding left until clear of the bars.
+            // On the shading first: its right end inside the band, at the top edge, then lower
+            // rows down to the bottom edge (review 22: slid left until clear of the bars, the
+            // label sat two years from the 13-week band it names); else left of the shading at
+            // the top or bottom edge, sliding left until clear of the bars.
             let mut cands = Vec::new();
+            let row = pen.px(8.0).max(1);
+            let rows = ((f2.y1 - f2.y0 - pen.px(8.0)) / row).max(0);
+            for j in 0..=rows {
+                cands.push(((f2.x1 - pen.px(4.0), f2.y0 + pen.px(4.0) + j * row), HPos::Right, VPos::Top));
+            }
             for j in 0..12 {
                 let x = xa - pen.px(4.0) - j * (xa - f2.x0) / 12;
                 cands.push(((x, f2.y0 + pen.px(4.0)), HPos::Right, VPos::Top));

@@ -1427,6 +1427,39 @@ fn track_score_tag_sits_by_its_point() {
     }
 }
 
+/// Review 22: the outcome panel's "no outcome yet" label names the grey band of the last 13
+/// week ends at the right end of the panel: it sits on that band (its right end inside it, at
+/// the panel's right edge), not slid two years left of it. At the default date and the short
+/// note of 2022-09-30 (record check off).
+#[test]
+fn no_outcome_label_sits_on_its_band() {
+    let mut cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    for as_of in [None, Some(d("2022-09-30"))] {
+        cfg.signals.record_check = as_of.is_none();
+        let ds = marketnote::pipeline::load(&cfg).unwrap();
+        let a = marketnote::pipeline::analyze(&cfg, ds, as_of, true).unwrap();
+        let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+        let track = lays.iter().find(|l| l.name == "track").unwrap();
+        // The outcome panel is the lower one.
+        let panel =
+            track.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| *b).max_by_key(|b| b[1]).unwrap();
+        let labels: Vec<[i32; 4]> = track
+            .boxes
+            .iter()
+            .filter(|(k, b)| *k == "label" && b[1] >= panel[1] && b[3] <= panel[3])
+            .map(|(_, b)| *b)
+            .collect();
+        assert_eq!(labels.len(), 1, "{as_of:?}: one label in the outcome panel: {labels:?}");
+        let n = (12.0 * ChartConfig::default().width as f64 / marketnote::chart::DESIGN_W) as i32;
+        assert!(
+            labels[0][2] >= panel[2] - n,
+            "{as_of:?}: 'no outcome yet' {:?} ends {} px left of the panel's right edge {panel:?}",
+            labels[0],
+            panel[2] - labels[0][2]
+        );
+    }
+}
+
 /// Review 20 (QQQ): the text measures the ratio's fall from its two-year high; the relative chart
 /// marks that high (A1's `R_high` on `high_date`) like the low, and its alt text gives it.
 #[test]
