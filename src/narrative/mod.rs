@@ -1296,7 +1296,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         StanceKind::Short => (
             "Risk".to_string(),
             format!(
-                "What would prove the short wrong: a close back above any of these levels.{}",
+                "What would prove the short wrong: a close above any of these levels.{}",
                 stop(StanceKind::Short)
             ),
         ),
@@ -3789,7 +3789,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                     // The confirming close names the swing low the daily chart tags ("LH low").
                     (State::Bearish, _) => match (n("Lmid"), r.date("breach_date")) {
                         (Some(l), Some(bd)) => format!(
-                            "a lower high, confirmed on {} by a close below {} (the swing low between the two highs{})",
+                            "a lower high, confirmed on {} by a close below {} (the swing low between them{})",
                             date(bd),
                             price(l),
                             r.date("Lmid_date").map(|d| format!(", {}", date(d))).unwrap_or_default()
@@ -3801,7 +3801,13 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                     _ if (level || h > p) && record_above(a, h.max(p), pd).is_some() => {
                         let (rc, rd) = record_above(a, h.max(p), pd).unwrap_or_default();
                         let both = if level { "within a quarter of the average daily range" } else { "a higher high" };
-                        format!("{both}, but both stay under its highest close of {} ({})", price(rc), date(rd))
+                        // Review 22: a swing high and a closing high side by side read as a
+                        // contradiction ("level with 756.68 … highest close 759.57"): each is named.
+                        format!(
+                            "{both}, but both swing highs (intraday) stay under its highest close, {} on {}",
+                            price(rc),
+                            date(rd)
+                        )
                     }
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {
@@ -3858,7 +3864,9 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
         let tb = r.date("t_b_date").map(date);
         let t = match (status, tb) {
             // The Risk table's row names the break and its date: not said twice (review 19).
-            (Some(ObvStatus::NoRetest), Some(_)) if a.stance.invalidation.iter().any(|l| l.basis == "OBV") => {
+            (Some(ObvStatus::NoRetest), Some(_))
+                if a.stance.invalidation.iter().any(|l| l.basis == "OBV") =>
+            {
                 "OBV has not retested the broken daily line since.".to_string()
             }
             (Some(ObvStatus::NoRetest), Some(d)) => {
@@ -3873,18 +3881,22 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             (Some(ObvStatus::Reclaimed), Some(d)) => {
                 format!("OBV broke the daily OBV support line on {d} and has since reclaimed it.")
             }
-            (Some(ObvStatus::Broken), Some(d)) => format!("OBV broke the daily OBV support line on {d}; no retest yet."),
+            (Some(ObvStatus::Broken), Some(d)) => {
+                format!("OBV broke the daily OBV support line on {d}; no retest yet.")
+            }
             (Some(ObvStatus::Intact), _) => "OBV holds above the daily OBV support line.".to_string(),
             // OBV values in the one format the Risk table uses (millions of shares).
-            (Some(ObvStatus::FallingLows), _) => match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
-                // Dates, not millions of shares: the values are in signals.json.
-                (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
-                    "Daily OBV's last two lows ({} and {}) are falling, so there is no daily OBV support line for it to hold.",
-                    date(d1),
-                    date(d2)
-                ),
-                _ => r.sentence.clone(),
-            },
+            (Some(ObvStatus::FallingLows), _) => {
+                match (r.num("p1_obv"), r.date("p1_date"), r.num("p2_obv"), r.date("p2_date")) {
+                    // Dates, not millions of shares: the values are in signals.json.
+                    (Some(o1), Some(d1), Some(o2), Some(d2)) if o1.is_finite() && o2.is_finite() => format!(
+                        "Daily OBV's last two lows ({} and {}) are falling: no support line to hold.",
+                        date(d1),
+                        date(d2)
+                    ),
+                    _ => r.sentence.clone(),
+                }
+            }
             _ => r.sentence.clone(),
         };
         let now = (r.num("obv"), r.num("obv_line"));

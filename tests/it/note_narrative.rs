@@ -1674,6 +1674,21 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
     assert!(st.success());
     let md = std::fs::read_to_string(out.path().join("QQQ/note.md")).unwrap();
     assert!(zone_top_distance_is_the_risk_tables(&md, "QQQ") > 0, "QQQ: no zone-top distance in the body");
+    // Review 22: SPY's swing highs beside its highest close ("level with the prior 756.68 …
+    // highest close 759.57") read as a contradiction: a Risk sentence that sets swing highs against
+    // the highest close says which is which.
+    let spy = std::fs::read_to_string(out.path().join("SPY/note.md")).unwrap();
+    let risk = section(&spy, "Risk");
+    let mut seen = 0;
+    for s in
+        risk.lines().filter(|l| l.starts_with("Daily swings")).flat_map(marketnote::narrative::sentences_of)
+    {
+        if s.contains("highest close") {
+            seen += 1;
+            assert!(s.contains("swing highs (intraday)"), "SPY: {s}");
+        }
+    }
+    assert!(seen > 0, "SPY: the check found no swing highs set against the highest close");
 }
 
 /// Each "its top X% below the close)" in the body is the Risk table's distance for the 3-day zone
