@@ -142,9 +142,11 @@ impl TrackScene {
             outcome(crate::signals::stance::StanceKind::Long, longs),
             outcome(crate::signals::stance::StanceKind::Short, shorts),
         );
+        // Review 22: the alt text ran to ~600 characters; it keeps what the chart shows and the
+        // counts the table needs to be read beside it.
         let mut held = match self.held_count() {
             0 => String::new(),
-            k => format!(", and in grey the {k} the record check held at Neutral"),
+            k => format!(", and in grey the {k} held at Neutral by the record check"),
         };
         // The track table counts the stance before the record check (the strip's marks plus its
         // grey): where that differs from what the note printed, the alt text gives its count.
@@ -158,17 +160,13 @@ impl TrackScene {
                 })
                 .collect();
         if !table.is_empty() {
-            held.push_str(&format!(
-                "; the track table counts the stance before that check ({})",
-                table.join(" and ")
-            ));
+            held.push_str(&format!(" (the table counts both: {})", table.join(" and ")));
         }
         format!(
-            "Track record chart: the {} stance score at each of {n} week ends from {first} to {last} (line, \
-             with the Long threshold {} and the Short threshold {}; a strip marks the {longs} weeks the note \
-             read Long{lo} and the {shorts} it read Short{so}{held}), above bars of {what} after each \
-             week end ({with} with an outcome so far). Rank correlation of the score with that return: {rho}. \
-             Latest score {} on {last}.",
+            "Track record chart: the {} stance score at {n} week ends, {first} to {last}, with the Long ({}) \
+             and Short ({}) thresholds; a strip marks the {longs} weeks read Long{lo} and the {shorts} read \
+             Short{so}{held}. Bars: {what} after each week end ({with} with an outcome). Rank correlation \
+             {rho}; latest score {}.",
             self.sym,
             signed(self.long_th),
             signed(self.short_th),
@@ -570,7 +568,7 @@ mod render_tests {
         let rho = tr.horizon(CITED_WEEKS).unwrap().rank_corr_relative.unwrap();
         assert!(scene.title.contains(&corr(rho)), "{}", scene.title);
         let alt = scene.alt();
-        assert!(alt.contains(&format!("each of {} week ends", tr.weeks)), "{alt}");
+        assert!(alt.contains(&format!("score at {} week ends", tr.weeks)), "{alt}");
         assert!(alt.contains("relative to SPY"), "{alt}");
         let charts =
             crate::chart::render_all(&a, crate::config::Theme::Light, &a.config.output.charts).unwrap();
@@ -640,6 +638,6 @@ mod render_tests {
         let svg = svg_of(&s);
         assert!(svg.contains("strip: note read Long (8)"));
         assert!(svg.contains(&format!("held Neutral by the record check ({held})")), "{svg}");
-        assert!(s.alt().contains("the 8 weeks the note read Long and the 4 it read Short"));
+        assert!(s.alt().contains("the 8 weeks read Long and the 4 read Short"), "{}", s.alt());
     }
 }

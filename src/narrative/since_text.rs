@@ -64,7 +64,7 @@ pub fn level_sentence(l: &LevelCheck, idea: StanceKind) -> Option<String> {
     };
     Some(if l.basis == InvalidationBasis::Obv {
         format!(
-            "OBV {verb} its support line{what}: {} against the line at {} then, {} against {} now.",
+            "OBV {verb} the daily OBV support line{what}: {} against the line at {} then, {} against {} now.",
             level_text(t, l.basis),
             level_text(l.value, l.basis),
             level_text(n, l.basis),
@@ -176,7 +176,7 @@ mod tests {
                 "One signal changed state: a lower high (absent → watch).",
                 "Price fell below the weekly squeeze zone top (200.00): the level that would prove \
                  the long wrong has triggered: weekly close 210.00 then, 190.50 now.",
-                "OBV rose above its support line: 1,900.0M against the line at 2,000.0M then, 2,500.0M against \
+                "OBV rose above the daily OBV support line: 1,900.0M against the line at 2,000.0M then, 2,500.0M against \
                  2,100.0M now.",
             ]
         );

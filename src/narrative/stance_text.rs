@@ -17,9 +17,9 @@ fn risk_words(r: RiskSignal) -> &'static str {
     match r {
         RiskSignal::LowerHigh => "a confirmed lower high",
         RiskSignal::HigherHigh => "a higher daily swing high with its swing low unbroken",
-        RiskSignal::ObvFailedRetest => "a failed OBV retest",
-        RiskSignal::ObvBreak => "an OBV support break",
-        RiskSignal::ObvAboveSupport => "OBV above its rising support line",
+        RiskSignal::ObvFailedRetest => "a failed retest of the daily OBV support line",
+        RiskSignal::ObvBreak => "a break of the daily OBV support line",
+        RiskSignal::ObvAboveSupport => "OBV above the rising daily OBV support line",
     }
 }
 
@@ -115,7 +115,7 @@ pub fn restore_words(l: &Invalidation) -> &'static str {
         (ids::E1, Trigger::CloseBelow) => "a new 3-day consolidation forms and breaks out",
         (ids::E1, Trigger::CloseAbove) => "a new 3-day consolidation forms and breaks down",
         (ids::H2, Trigger::CloseBelow) => "daily OBV forms a new rising support line",
-        (ids::H2, Trigger::CloseAbove) => "OBV turns down and breaks a newer support line",
+        (ids::H2, Trigger::CloseAbove) => "OBV turns down and breaks a newer daily OBV support line",
         _ => "the level forms again after the break",
     }
 }

@@ -401,13 +401,16 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     // When the record check held some readings back, the table's counts are not the chart
     // strip's (review 19: the strip's "Short 5" beside the table's "Short 53"): said plainly.
     let held = tr.points.iter().any(|p| p.published != p.stance);
+    // Review 22: the table's "with an outcome" beside the chart strip's larger count (8 weeks
+    // read Long, 6 with an outcome) needs the horizon said once: the latest weeks have none yet.
+    let after = format!("the latest {CITED_WEEKS} have no outcome yet.");
     let mut s = if held {
         // Review 20: the table counts the stance before the record check, which is the chart
         // strip's printed weeks plus its grey ones.
-        format!("Week ends{since} by the stance before the record check, and what followed.")
+        format!("Week ends{since} by the stance before the record check; {after}")
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
-        format!("Every week end{since} by the score's reading, and what followed.")
+        format!("Every week end{since} by the score's reading; {after}")
     };
     if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
         s.push(' ');

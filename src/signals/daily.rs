@@ -92,6 +92,9 @@ pub const F1_MIN_LEVELS: usize = 3;
 /// The pace, in ATR (at the leg's start) per session, at which a leg longer than 15 sessions is
 /// still one impulsive move (10 ATR in 20 sessions): a crash leg, not a steady grind.
 pub const IMPULSE_PACE: f64 = 0.5;
+/// Sessions an impulsive leg may take at any pace; past them it must move [`IMPULSE_PACE`] ATR a
+/// session (the narrative states the rule from these two).
+pub const IMPULSE_FREE_BARS: usize = 15;
 
 /// Finds the up (or down) leg ending at the extreme close of the last 20 sessions.
 pub fn leg(b: BarsView<'_>, atr14: &[f64], up: bool) -> Option<Leg> {
@@ -143,7 +146,7 @@ pub fn leg(b: BarsView<'_>, atr14: &[f64], up: bool) -> Option<Leg> {
     // Pace, not a fixed length: 3 ATR in 3 to 15 sessions, or a longer leg (the window allows
     // 20) that moved at least half an ATR a session: 10 ATR in 20 sessions, where a random walk
     // of daily moves (σ ≈ 0.7 ATR a session) reaches about 3 (√20 · 0.7).
-    let paced = steps <= 15 || leg_atr >= IMPULSE_PACE * steps as f64;
+    let paced = steps <= IMPULSE_FREE_BARS || leg_atr >= IMPULSE_PACE * steps as f64;
     let impulsive = steps >= 3 && paced && leg_atr >= 3.0 && dir_ratio >= 0.6 && dd_ok;
     Some(Leg { s, e, up, leg_atr, leg_pct: c[e] / start - 1.0, dir_ratio, dd_atr, dd_share, impulsive })
 }

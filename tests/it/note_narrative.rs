@@ -103,6 +103,9 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if let Err(e) = only_counts_agree(&n) {
             panic!("{date}: {e}");
         }
+        if let Err(e) = obv_lines_named(b) {
+            panic!("{date}: {e}");
+        }
         assert!((3..=5).contains(&n.lead.len()), "{date}: lead {:?}", n.lead);
         assert_eq!(doc["title"], n.title.as_str(), "{date}");
         // Titles never repeat the ticker (the header names it) and stay short on a phone.
@@ -903,6 +906,26 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
     assert!(max_words <= 900, "a note body of {max_words} words of prose on {max_date} (about 900 wanted)");
 }
 
+/// Review 22 (issue 12): the note has two OBV lines, the daily support line (Risk) and the weekly
+/// trendline (Weekly); a sentence of running text that speaks of an OBV line names which
+/// ("daily" or "weekly"), so a break of one is never read as a break of the other. Tables, chart
+/// images and Data and Method (the glossary names both) are left out.
+fn obv_lines_named(body: &str) -> Result<(), String> {
+    for line in body.lines().filter(|l| !l.starts_with('|') && !l.starts_with("![")) {
+        for s in marketnote::narrative::sentences_of(line) {
+            let lower = s.to_lowercase();
+            if s.contains("OBV")
+                && lower.contains("line")
+                && !lower.contains("daily")
+                && !lower.contains("weekly")
+            {
+                return Err(format!("an OBV line not named daily or weekly: {s}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether a text holds a number in millions of shares ("3,203.1M").
 fn has_shares(text: &str) -> bool {
     let c: Vec<char> = text.chars().collect();
@@ -1136,7 +1159,8 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "as of July 2025; August's figure is not counted before its assumed publication (",
         // A daily series counts readings (review 16: "9 daily readings short of the 2.5 years"
         // read as ~35 weekdays short).
-        "not assessed (high-yield spread data start in August 2023: 555 daily readings, where ranking today's level needs 630)",
+        // Review 22: in years, from the data start to the note's date, against the rule's years.
+        "not assessed (high-yield spread data start in August 2023: 2.1 years, where ranking today's level needs 2.5)",
         "*Weekly volume accumulation and weekly OBV trendline: not assessed (see Data and Method).*",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");
@@ -1156,8 +1180,9 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
         "That rebound was given back in full and more.",
-        // Eight ranges in 20 sessions, short of half a range a session: said by what it means.
-        "not an impulsive multi-level breakdown (too gradual)",
+        // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
+        // sessions for a move of that size (review 22: "too gradual" gave no rule).
+        "not an impulsive multi-level breakdown (too slow for its size: over 15 sessions)",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
     }
@@ -1436,7 +1461,7 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
                     })
                 })
             });
-            assert_eq!(lead.contains("The hold is a stop rule, not a forecast"), against, "{date}: {lead}");
+            assert_eq!(lead.contains("The hold is a rule, not a forecast"), against, "{date}: {lead}");
             seen_against += usize::from(against);
         }
 
@@ -1598,7 +1623,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
                 .and_then(|r| r.split('|').nth(2))
                 .map(|c| c.trim().to_string())
                 .unwrap_or_else(|| panic!("{date}: no {stance} row in the track table"));
-            let key = if stance == "Long" { "weeks the note read Long" } else { "it read Short" };
+            let key = if stance == "Long" { "weeks read Long" } else { " read Short" };
             let i = track.find(key).unwrap_or_else(|| panic!("{date}: {track}"));
             let k: String = track[..i].trim_end().rsplit(' ').next().unwrap().to_string();
             if k != n {
@@ -1649,6 +1674,21 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
     assert!(st.success());
     let md = std::fs::read_to_string(out.path().join("QQQ/note.md")).unwrap();
     assert!(zone_top_distance_is_the_risk_tables(&md, "QQQ") > 0, "QQQ: no zone-top distance in the body");
+    // Review 22: SPY's swing highs beside its highest close ("level with the prior 756.68 …
+    // highest close 759.57") read as a contradiction: a Risk sentence that sets swing highs against
+    // the highest close says which is which.
+    let spy = std::fs::read_to_string(out.path().join("SPY/note.md")).unwrap();
+    let risk = section(&spy, "Risk");
+    let mut seen = 0;
+    for s in
+        risk.lines().filter(|l| l.starts_with("Daily swings")).flat_map(marketnote::narrative::sentences_of)
+    {
+        if s.contains("highest close") {
+            seen += 1;
+            assert!(s.contains("swing highs (intraday)"), "SPY: {s}");
+        }
+    }
+    assert!(seen > 0, "SPY: the check found no swing highs set against the highest close");
 }
 
 /// Each "its top X% below the close)" in the body is the Risk table's distance for the 3-day zone
