@@ -2546,9 +2546,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             let (held, k) = (n("held"), n("n_pullbacks"));
             match (held, k, r.date("anchor_date")) {
                 (Some(h), Some(k), Some(d)) if k >= 1.0 => {
+                    // With OBV under the line this week, the current pullback is not yet counted:
+                    // the breach named is an earlier one (review 22: 2022-06-17 named 2022-05-13
+                    // while OBV was under the line; the 2022-09-30 note counts 2022-06-17).
+                    let under_now = matches!((n("obv"), n("line")), (Some(o), Some(l)) if o < l);
                     let last_breach = match r.ev("failed_dates") {
                         Some(crate::signals::Ev::Dates { v }) if !v.is_empty() => {
-                            format!(", the last breach on {}", date(v[v.len() - 1]))
+                            let last = v[v.len() - 1];
+                            let earlier =
+                                if under_now && r.as_of.is_some_and(|d| last < d) { " earlier" } else { "" };
+                            format!(", the last{earlier} breach on {}", date(last))
                         }
                         _ => String::new(),
                     };
@@ -3802,12 +3809,18 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                         let (rc, rd) = record_above(a, h.max(p), pd).unwrap_or_default();
                         let both = if level { "within a quarter of the average daily range" } else { "a higher high" };
                         // Review 22: a swing high and a closing high side by side read as a
-                        // contradiction ("level with 756.68 … highest close 759.57"): each is named.
-                        format!(
-                            "{both}, but both swing highs (intraday) stay under its highest close, {} on {}",
-                            price(rc),
-                            date(rd)
-                        )
+                        // contradiction ("level with 756.68 … highest close 759.57"): highs are
+                        // set against that day's high, and the close is named as such.
+                        let day_high = a.daily.date.iter().position(|&d| d == rd).and_then(|i| a.daily.high.get(i).copied());
+                        match day_high.filter(|x| x.is_finite() && *x >= rc) {
+                            Some(dh) => format!(
+                                "{both}, but both stay under the {} high of {}, the day of its highest close ({})",
+                                price(dh),
+                                date(rd),
+                                price(rc)
+                            ),
+                            None => format!("{both}, but both stay under its highest close, {} on {}", price(rc), date(rd)),
+                        }
                     }
                     _ if level && h <= p => match n("tol") {
                         Some(t) => {

@@ -1685,7 +1685,14 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
     {
         if s.contains("highest close") {
             seen += 1;
-            assert!(s.contains("swing highs (intraday)"), "SPY: {s}");
+            // Highs are set against that day's high, never against a close.
+            assert!(!s.contains("under its highest close"), "SPY: highs set against a close: {s}");
+            let num = |after: &str, until: char| -> f64 {
+                let i = s.find(after).unwrap_or_else(|| panic!("SPY: no '{after}' in {s}")) + after.len();
+                s[i..].split(until).next().unwrap().trim().parse().unwrap_or_else(|_| panic!("SPY: {s}"))
+            };
+            let (day_high, close) = (num("stay under the ", ' '), num("highest close (", ')'));
+            assert!(day_high >= close, "SPY: the day's high {day_high} under its close {close}: {s}");
         }
     }
     assert!(seen > 0, "SPY: the check found no swing highs set against the highest close");
