@@ -144,6 +144,23 @@ impl TrackScene {
         );
         // Review 22: the alt text ran to ~600 characters; it keeps what the chart shows and the
         // counts the table needs to be read beside it.
+        // Review 23: the grey weeks are split by the stance held back, so the strip's marks plus
+        // its grey add up to the table's counts (5 Short printed + 51 held = the table's 56).
+        let held_of = |k: crate::signals::stance::StanceKind| {
+            (0..self.stance.len())
+                .filter(|&i| {
+                    self.strip_kind(i) == Some(StripKind::Held) && self.score_read.get(i) == Some(&k)
+                })
+                .count()
+        };
+        let (hl, hs) = (
+            held_of(crate::signals::stance::StanceKind::Long),
+            held_of(crate::signals::stance::StanceKind::Short),
+        );
+        let split = match (hl, hs) {
+            (0, _) | (_, 0) => String::new(),
+            (l, s) => format!("{s} read Short, {l} Long"),
+        };
         let mut held = match self.held_count() {
             0 => String::new(),
             k => format!(", and in grey the {k} held at Neutral by the record check"),
@@ -155,12 +172,29 @@ impl TrackScene {
                 .into_iter()
                 .filter_map(|k| {
                     let t = with_outcome(&self.score_read, k);
-                    (t != with_outcome(&self.stance, k))
-                        .then(|| format!("{}: {t} with an outcome", crate::history::stance_name(k)))
+                    // Review 23: "5 read Short … 52 held … (Short: 56 with an outcome)" did not add
+                    // up for a reader (57): the table's stance count is given whole, then its outcomes.
+                    let all = self.score_read.iter().filter(|s| **s == k).count();
+                    let name = crate::history::stance_name(k);
+                    (t != with_outcome(&self.stance, k)).then(|| match all == t {
+                        true => format!("{name} {t}"),
+                        false => format!("{name} {all}, {t} with an outcome"),
+                    })
                 })
                 .collect();
-        if !table.is_empty() {
-            held.push_str(&format!(" (the table counts both: {})", table.join(" and ")));
+        let notes: Vec<String> = [
+            split,
+            if table.is_empty() {
+                String::new()
+            } else {
+                format!("the table counts both: {}", table.join(" and "))
+            },
+        ]
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .collect();
+        if !notes.is_empty() {
+            held.push_str(&format!(" ({})", notes.join("; ")));
         }
         format!(
             "Track record chart: the {} stance score at {n} week ends, {first} to {last}, with the Long ({}) \

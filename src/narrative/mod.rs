@@ -619,7 +619,7 @@ struct LeadReason {
     no_record: Option<String>,
 }
 
-/// "no record counted" when signal `id` has no row in the base-rate tables and the tables exist
+/// "few earlier cases" or "no base rate" when signal `id` has no row in the base-rate tables and the tables exist
 /// (a note with base rates): fewer earlier cases at the cited horizon than the tables' own cut
 /// ([`crate::baserates::FEW`]), or no base rate at all. None when it has a row. Three words, so
 /// the lead's first sentence stays within [`LEAD_SENTENCE_MAX_WORDS`].
@@ -629,7 +629,9 @@ fn no_record(a: &Analysis, id: &str) -> Option<String> {
     }
     match a.base_rates.iter().find(|b| b.signal == id) {
         Some(b) if !b.few => None,
-        _ => Some("no record counted".into()),
+        // Review 23: "(no record counted)" read as jargon; the two cases say what they are.
+        Some(_) => Some("few earlier cases".into()),
+        None => Some("no base rate".into()),
     }
 }
 
@@ -2398,8 +2400,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t
                 }
                 (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
-                    "Weekly momentum has expanded upward since the week of {}, but after too short a contraction \
-                     ({}; {} needed)",
+                    "Weekly momentum has expanded upward since the week of {}, but after a contraction of only {} \
+                     (a turn needs {})",
                     date(f),
                     weeks(c),
                     count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
@@ -2409,8 +2411,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     date(f)
                 ),
                 (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => format!(
-                    "Weekly momentum turned up in the week of {}, but after too short a contraction ({}; {} \
-                     needed)",
+                    "Weekly momentum turned up in the week of {}, but after a contraction of only {} (a turn \
+                     needs {})",
                     date(f),
                     weeks(c),
                     count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
@@ -2588,7 +2590,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             // Plain words (review 16: "held too rarely to be support, so OBV
                             // under it now is no break" read as jargon).
                             (Some(_), Some(_)) if h * 2.0 < k => {
-                                "it gave way on most, so OBV under it now is no weekly break"
+                                "it gave way on most pullbacks, so OBV under it now is not a break"
                             }
                             // "Again": the last breach named before it is an earlier pullback
                             // (review 17: "the last breach on 2026-04-02 … OBV is below the
@@ -2671,7 +2673,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         {
                             let most = (crate::signals::daily::IMPULSE_FREE_BARS as f64)
                                 .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
-                            gradual = format!("too slow for its size: over {most:.0} sessions");
+                            gradual = format!(
+                                "{days:.0} sessions, more than the {most:.0} one move of this size may take"
+                            );
                             Some(gradual.as_str())
                         }
                         (Some(atr), _, _) if atr < 3.0 => Some("too small"),
@@ -4215,7 +4219,7 @@ fn check_condition(id: &str, short: bool) -> Option<&'static str> {
         (S::WkVolumeAccumulation, false) => "heavier volume on up weeks",
         (S::WkVolumeAccumulation, true) => "heavier volume on down weeks",
         (S::WkVolumeTrendlineSupport, false) => "weekly OBV trendline holding",
-        (S::WkVolumeTrendlineSupport, true) => "weekly OBV trendline broken or falling",
+        (S::WkVolumeTrendlineSupport, true) => "weekly OBV trendline broken",
         (S::D3VolumeTrend, false) => "rising 3-day volume on up bars",
         (S::D3VolumeTrend, true) => "rising 3-day volume on down bars",
         _ => return None,
@@ -4303,18 +4307,31 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
     // Right more often than not but no better than any week (the "All weeks" column; "usual"): said after
     // the main sentence, so "only one was mostly wrong" does not read as seven edges (review).
     let m = rows.iter().filter(|r| r.no_better).count();
-    // The bar said where it is used (review 21: a row at 67% against 62% was counted by hand).
+    // Review 23: "five others did no better than usual (within five points of all weeks)" was
+    // recounted as six (67% against 62% is both "within five" and "five or more"), and QQQ's "two
+    // of those did no better" was read as the third doing worse. The ones that beat the bar are
+    // named instead, with the bar stated once.
     let margin = count_word(BEAT_MARGIN_PTS as usize);
-    let within = format!(" (within {margin} points of all weeks)");
-    let tail = match (m, k) {
+    let beats: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.contradicts && r.beat_any_week)
+        .map(|r| format!("“{}”", r.signal))
+        .collect();
+    let bar = format!("beat all weeks by {margin} points or more");
+    // The main sentence either counts the ones that went their way ("three went their way": "of
+    // those") or names the mostly wrong ones ("of the others").
+    let those = match k {
+        0 => "them",
+        k if k >= 4 => "those",
+        _ => "the others",
+    };
+    let tail = match (m, beats.len()) {
         (0, _) => String::new(),
-        // The main sentence named the ones that went their way ("three went their way"): of those.
-        (m, k) if k >= 4 && k < n => {
-            format!(" {} of those did no better than usual{within}.", capitalise(&count_word(m)))
-        }
-        (m, 0) => format!(" {} of them did no better than usual{within}.", capitalise(&count_word(m))),
-        (1, _) => format!(" One other did no better than usual{within}."),
-        (m, _) => format!(" {} others did no better than usual{within}.", capitalise(&count_word(m))),
+        _ if n - k == 1 => format!(" The one that went its way did not {bar}."),
+        (_, 0) => format!(" None of {those} {bar}."),
+        // Named up to two (review 19); more are counted, their names are in the tables.
+        (_, b) if b > 2 => format!(" Of {those}, {} {bar}.", count_word(b)),
+        _ => format!(" Of {those}, only {} {bar}.", and_list(&beats)),
     };
     let of_n = if n == 1 {
         "Of the one signal in the tables".to_string()
@@ -4521,7 +4538,7 @@ pub fn macro_reason(
                 let tenths = |x: f64| (x * 10.0).round();
                 match cal {
                     Some(c) if tenths(c) < tenths(n) => {
-                        format!("{c:.1} years, where ranking today's level needs {n:.1}")
+                        format!("{c:.1} years; ranking today's level needs {n:.1}")
                     }
                     _ => format!(
                         "{} daily readings, where ranking today's level needs {}",
@@ -4661,6 +4678,35 @@ mod tests {
         for t in crate::narrative::sentences_of(&s) {
             assert!(!(t.contains("less than half the time") && t.contains("beat")), "{t}");
         }
+    }
+
+    /// Review 23: the signals that went their way are judged by naming the ones that beat the
+    /// all-weeks bar; "no better than usual" with an inclusive "within five points" was recounted.
+    #[test]
+    fn history_summary_names_the_ones_that_beat_the_bar() {
+        // 2025-09-12: one mostly wrong; 28 of 42 (67%) beats 62% by five points; 33 of 53 (62%) does not.
+        let rows =
+            [row("W", 19, 41, 62.0), row("B", 28, 42, 62.0), row("C", 33, 53, 62.0), row("D", 5, 8, 62.0)];
+        let s = history_summary(rows.iter()).unwrap();
+        assert!(s.ends_with(" Of the others, only “B” beat all weeks by five points or more."), "{s}");
+        assert!(!s.contains("within") && !s.contains("no better"), "{s}");
+        // QQQ: four mostly wrong, three went their way, one beat (13 of 16, 81% against 76%).
+        let rows = [
+            row("W1", 15, 71, 24.0),
+            row("W2", 17, 72, 24.0),
+            row("W3", 12, 64, 24.0),
+            row("W4", 1, 5, 24.0),
+            row("U", 3, 5, 76.0),
+            row("S", 13, 16, 76.0),
+            row("Z", 43, 59, 76.0),
+        ];
+        let s = history_summary(rows.iter()).unwrap();
+        assert!(s.contains("three went their way. Of those, only “S” beat"), "{s}");
+        // None beat: said so, without naming.
+        let rows = [row("C", 33, 53, 62.0), row("D", 5, 8, 62.0)];
+        assert!(history_summary(rows.iter())
+            .unwrap()
+            .ends_with(" None of them beat all weeks by five points or more."));
     }
 
     fn iwm_voice(direction: StanceKind) -> Voice {
