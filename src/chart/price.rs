@@ -2009,13 +2009,9 @@ impl TfScene<'_> {
                 let end = (last, line_at(*a, *b, last));
                 if last > b.0 && end.1.is_finite() {
                     let faint = Palette::alpha(pal.risk, 0.7);
-                    let mut exit = None;
-                    if let Some((p0, p1, out)) = clip_segment(*b, end, f.ymin, f.ymax) {
+                    if let Some((p0, p1, _)) = clip_segment(*b, end, f.ymin, f.ymax) {
                         let (q0, q1) = ((f.fx(p0.0), f.fy(p0.1)), (f.fx(p1.0), f.fy(p1.1)));
                         pen.dashed(q0, q1, faint, 1, pen.px(3.0), pen.px(3.0))?;
-                        if out {
-                            exit = Some(q1.0);
-                        }
                     }
                     // Its value at the last bar: one number for the arrow at the edge and the
                     // legend (wide charts): "extended line ↑ 4.35B on Jul 24, OBV 0.96B under it".
@@ -2033,10 +2029,17 @@ impl TfScene<'_> {
                         let fs = pen.fs(FS_TICK);
                         let (tw, th) = pen.text_size(&text, fs, true);
                         let ra = pen.px(5.0);
-                        // Starting at the arrow, kept inside the plot.
-                        let x = exit
-                            .unwrap_or(f.fx(b.0))
-                            .clamp(f.x0 + pen.px(8.0), (f.x1 - tw - pen.px(4.0)).max(f.x0 + pen.px(8.0)));
+                        // Ending at the last bar, where the value applies (review 23: at the
+                        // line's exit, late May, "↑ 4.35B" read as the line's value then).
+                        // In the label column beside the last bar when there is one (inside,
+                        // the tag covered the OBV line's last weeks); else inside the plot,
+                        // ending at the last bar.
+                        let x = if self.col_w.get() > 0 {
+                            f.x1 + pen.px(6.0) + ra
+                        } else {
+                            let x_end = f.fx(last).min(f.x1 - pen.px(4.0));
+                            (x_end - tw + ra).max(f.x0 + pen.px(8.0))
+                        };
                         let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
                         pen.text(&text, (x - ra, ya), fs, faint, HPos::Left, VPos::Center, true)?;
                         pen.place((x - ra, ya - th / 2), (x - ra + tw, ya + th / 2), "marker");

@@ -671,6 +671,13 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     );
     // Review 20: the arrow at the edge carries the same value as the legend.
     assert!(svg_texts(&svg).into_iter().any(|t| t == "↑ 3.20B"), "the arrow at the edge has no value");
+    // Review 23: the value applies at the last bar, so its tag stands beside the last bar (in
+    // the label column right of the plot), not where the line leaves the panel.
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &self::cfg(false)).unwrap();
+    let l = lays.iter().find(|l| l.name == "daily").expect("no daily layout");
+    let right = l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| b[2]).max().unwrap();
+    let (x, _, _) = svg_text_at(&svg, "↑ 3.20B").expect("no arrow tag");
+    assert!(x >= right, "the arrow tag starts at x {x}, left of the plot's right edge {right}");
     check_layouts("2025-12-12 OBV line", &a);
 }
 
