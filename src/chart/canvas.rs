@@ -256,7 +256,7 @@ impl<B: DrawingBackend> Pen<'_, B> {
                     let weight = match q.kind {
                         "label" | "tag" | "marker" | "leader" => 100.0,
                         "candle" | "wick" | "bar" => 50.0,
-                        "line" => 20.0,
+                        "line" | "series" => 20.0,
                         _ => 1.0,
                     };
                     cost += weight * (1.0 + ix * iy / 100.0);

@@ -1272,12 +1272,30 @@ impl ColLabel {
 /// chart read as a wall).
 pub(crate) const MAX_COL_TAGS: usize = 5;
 
-/// A run's tag text: its name and range, with as many decimals (2, 1, 0) as fit `max_w`
-/// pixels; `lo` and `hi` are prices.
-fn run_text<B: DrawingBackend>(pen: &Pen<B>, run: &str, lo: f64, hi: f64, max_w: i32) -> String {
+/// A run's tag text: its name and range at the note's precision (two decimals) when that fits
+/// `max_w` pixels, else how many of the run's levels it names ("14 of the 16 lost levels"):
+/// review 23 read "lost levels 129–158" against a text's "128.57–163.54" as other levels.
+/// Rounded ranges only when neither fits. `lo` and `hi` are prices; `n` of `total` the count.
+fn run_text<B: DrawingBackend>(
+    pen: &Pen<B>,
+    run: &str,
+    (lo, hi): (f64, f64),
+    (n, total): (usize, usize),
+    max_w: i32,
+) -> String {
     let fs = pen.fs(FS_TICK);
+    let fits = |t: &String| pen.text_size(t, fs, false).0 <= max_w;
     let at = |dp: usize| format!("{run} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
-    [2, 1, 0].into_iter().map(at).find(|t| pen.text_size(t, fs, false).0 <= max_w).unwrap_or_else(|| at(0))
+    let counts = [
+        (n < total).then(|| format!("{n} of the {total} {run}")),
+        (n < total).then(|| format!("{n} of {total} {run}")),
+        (n == total).then(|| format!("all {n} {run}")),
+    ];
+    std::iter::once(at(2))
+        .chain(counts.into_iter().flatten())
+        .chain([1, 0].into_iter().map(at))
+        .find(fits)
+        .unwrap_or_else(|| at(0))
 }
 
 /// A tag of the label column after merging and spacing: its text, colour, the pixel ys of the
@@ -1470,7 +1488,8 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         // Top first: the first member is the highest value, the last the lowest.
         let (top, bot) = (&labels[t.members[0]], &labels[t.members[t.members.len() - 1]]);
         // Named with its range, never a bare range: fewer decimals before fewer words.
-        t.text = run_text(pen, top.run, bot.y, top.y, max_w);
+        let total = labels.iter().filter(|l| l.run == top.run).count();
+        t.text = run_text(pen, top.run, (bot.y, top.y), (t.members.len(), total), max_w);
     }
     // Neighbours whose lines lie closer than a third of a tag's height (their leaders would
     // start at one point) and that sit next to each other in their block are drawn as one box:

@@ -284,9 +284,10 @@ pub(crate) fn level_col_name(label: &str) -> String {
         // level merged from several is a zone (review 15: "prior high 231.08" beside "swing high
         // 231.46" read as one high at two prices; "2 prior highs" then read as a count).
         [p, ..] => ma_words(p).unwrap_or_else(|| match (p.as_str(), pivots(p)) {
-            // "highs zone", not "prior-highs zone": the phone column truncated that (review 16).
-            ("swing high", n) if n > 1 => "highs zone".to_string(),
-            ("swing low", n) if n > 1 => "lows zone".to_string(),
+            // "prior highs", not "prior-highs zone": the phone column truncated that (review 16);
+            // not "highs zone" either: the text never defines that term (review 23).
+            ("swing high", n) if n > 1 => "prior highs".to_string(),
+            ("swing low", n) if n > 1 => "prior lows".to_string(),
             ("swing high", _) => "prior high".to_string(),
             ("swing low", _) => "prior low".to_string(),
             _ => truncate(p, 12),
@@ -338,6 +339,13 @@ fn stop_legend(stops: &[Stop], neutral: bool) -> String {
     } else {
         "risk levels (a close beyond one goes against the idea)".into()
     }
+}
+
+/// The risk-level legend when one of the levels is the weekly squeeze-zone top, said plainly
+/// and no longer than before (a longer entry wrapped and squeezed the PDF's OBV panel) (review 23: "risk levels, one the squeeze-zone top (a close
+/// beyond one goes against the idea)" read garbled).
+fn top_is_risk_legend(words: &str) -> String {
+    words.replacen("risk levels", "risk levels incl. the squeeze-zone top", 1)
 }
 
 /// The volume panel's legend name of F2's volume day (its bar is labelled with the rank).
@@ -491,11 +499,7 @@ impl TfScene<'_> {
                         if !self.stops.is_empty() {
                             let words = stop_legend(&self.stops, self.neutral);
                             match &a.cluster {
-                                Some(c) if self.top_is_risk(c) => out.push(words.replacen(
-                                    "risk levels",
-                                    "risk levels, one the squeeze-zone top",
-                                    1,
-                                )),
+                                Some(c) if self.top_is_risk(c) => out.push(top_is_risk_legend(&words)),
                                 _ => out.push(words),
                             }
                         }
@@ -1237,7 +1241,7 @@ impl TfScene<'_> {
         if !self.stops.is_empty() {
             let mut words = stop_legend(&self.stops, self.neutral);
             if top_is_risk {
-                words = words.replacen("risk levels", "risk levels, one the squeeze-zone top", 1);
+                words = top_is_risk_legend(&words);
             }
             legend.push((Swatch::Line(pal.risk.to_rgba()), words));
         }
@@ -2005,13 +2009,9 @@ impl TfScene<'_> {
                 let end = (last, line_at(*a, *b, last));
                 if last > b.0 && end.1.is_finite() {
                     let faint = Palette::alpha(pal.risk, 0.7);
-                    let mut exit = None;
-                    if let Some((p0, p1, out)) = clip_segment(*b, end, f.ymin, f.ymax) {
+                    if let Some((p0, p1, _)) = clip_segment(*b, end, f.ymin, f.ymax) {
                         let (q0, q1) = ((f.fx(p0.0), f.fy(p0.1)), (f.fx(p1.0), f.fy(p1.1)));
                         pen.dashed(q0, q1, faint, 1, pen.px(3.0), pen.px(3.0))?;
-                        if out {
-                            exit = Some(q1.0);
-                        }
                     }
                     // Its value at the last bar: one number for the arrow at the edge and the
                     // legend (wide charts): "extended line ↑ 4.35B on Jul 24, OBV 0.96B under it".
@@ -2029,10 +2029,17 @@ impl TfScene<'_> {
                         let fs = pen.fs(FS_TICK);
                         let (tw, th) = pen.text_size(&text, fs, true);
                         let ra = pen.px(5.0);
-                        // Starting at the arrow, kept inside the plot.
-                        let x = exit
-                            .unwrap_or(f.fx(b.0))
-                            .clamp(f.x0 + pen.px(8.0), (f.x1 - tw - pen.px(4.0)).max(f.x0 + pen.px(8.0)));
+                        // Ending at the last bar, where the value applies (review 23: at the
+                        // line's exit, late May, "↑ 4.35B" read as the line's value then).
+                        // In the label column beside the last bar when there is one (inside,
+                        // the tag covered the OBV line's last weeks); else inside the plot,
+                        // ending at the last bar.
+                        let x = if self.col_w.get() > 0 {
+                            f.x1 + pen.px(6.0) + ra
+                        } else {
+                            let x_end = f.fx(last).min(f.x1 - pen.px(4.0));
+                            (x_end - tw + ra).max(f.x0 + pen.px(8.0))
+                        };
                         let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
                         pen.text(&text, (x - ra, ya), fs, faint, HPos::Left, VPos::Center, true)?;
                         pen.place((x - ra, ya - th / 2), (x - ra + tw, ya + th / 2), "marker");
@@ -2533,9 +2540,9 @@ mod tests {
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
         assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
-        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "lows zone");
+        assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "prior lows");
         assert_eq!(level_col_name("swing low 2020-01-02"), "prior low");
-        assert_eq!(level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"), "highs zone");
+        assert_eq!(level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"), "prior highs");
         assert!(is_lead_tag("stop") && is_lead_tag("3-day stop") && is_lead_tag("watch"));
         assert!(!is_lead_tag("swing high") && !is_lead_tag("nonstop"));
     }

@@ -120,6 +120,12 @@ impl Scene for RelScene {
         };
         pen.line(&line(&f1, &self.sma30), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
         pen.line(&line(&f1, &self.ratio), pal.line.to_rgba(), pen.px(2.0) as u32)?;
+        // Both lines' points are obstacles for the low/high labels placed next (review 23: the
+        // "low 0.3453 (2025-04-11)" box covered the ratio line for months). Kind "series": a
+        // cost to avoid, not a rule the layout check holds (2024-07-19 has no clear place).
+        for p in line(&f1, &self.sma30).into_iter().chain(line(&f1, &self.ratio)) {
+            pen.place((p.0 - 1, p.1 - 1), (p.0 + 1, p.1 + 1), "series");
+        }
         let fs = pen.fs(FS_NOTE);
         let bg = Palette::alpha(pal.panel, 0.85);
         let mut legend = vec![

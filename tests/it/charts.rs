@@ -671,6 +671,13 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     );
     // Review 20: the arrow at the edge carries the same value as the legend.
     assert!(svg_texts(&svg).into_iter().any(|t| t == "↑ 3.20B"), "the arrow at the edge has no value");
+    // Review 23: the value applies at the last bar, so its tag stands beside the last bar (in
+    // the label column right of the plot), not where the line leaves the panel.
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &self::cfg(false)).unwrap();
+    let l = lays.iter().find(|l| l.name == "daily").expect("no daily layout");
+    let right = l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| b[2]).max().unwrap();
+    let (x, _, _) = svg_text_at(&svg, "↑ 3.20B").expect("no arrow tag");
+    assert!(x >= right, "the arrow tag starts at x {x}, left of the plot's right edge {right}");
     check_layouts("2025-12-12 OBV line", &a);
 }
 
@@ -1007,9 +1014,20 @@ fn every_risk_level_is_drawn_on_its_timeframe_and_labels_are_words() {
                     assert!(!t.starts_with(bad), "{what} {name}: shorthand '{t}'");
                 }
                 assert!(!t.contains(" was "), "{what} {name}: '{t}'");
-                // A tag naming a run of levels carries its range ("levels 243.3–248.5").
+                // A tag naming a run of levels carries its range ("levels 243.3–248.5") or,
+                // when the range at the note's precision does not fit, how many of the run's
+                // levels it names ("14 of 16 lost levels", review 23).
+                let counted = |t: &str| {
+                    let w: Vec<&str> = t.split(' ').collect();
+                    let num = |s: &str| s.parse::<usize>().is_ok();
+                    match w.as_slice() {
+                        [n, "of", "the", m, ..] | [n, "of", m, ..] => num(n) && num(m),
+                        ["all", n, ..] => num(n),
+                        _ => false,
+                    }
+                };
                 assert!(
-                    !t.trim_end().ends_with(" levels"),
+                    !t.trim_end().ends_with(" levels") || counted(t),
                     "{what} {name}: a run of levels '{t}' without its range"
                 );
                 assert!(!t.contains("Risk table"), "{what} {name}: '{t}' points to the note");
@@ -1257,7 +1275,9 @@ fn the_weekly_legend_names_each_colour_once_and_a_stale_zone_by_its_age() {
     // legend has one entry for that colour, not a second "squeeze-zone top (a risk level)".
     let (_, svg) = weekly_at(None);
     let texts = svg_texts(&svg);
-    assert!(texts.iter().any(|t| t.starts_with("risk levels, one the squeeze-zone top")), "{texts:?}");
+    // Review 23: said plainly, not "risk levels, one the squeeze-zone top (a close beyond one ...)".
+    assert!(texts.iter().any(|t| t.starts_with("risk levels incl. the squeeze-zone top (")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.starts_with("risk levels, one")), "{texts:?}");
     assert_eq!(texts.iter().filter(|t| t.starts_with("risk levels")).count(), 1, "{texts:?}");
     assert!(!svg.contains("squeeze-zone top (a risk level)"));
 }
@@ -1290,7 +1310,7 @@ fn a_label_too_long_for_the_column_is_never_cut_to_a_stub() {
 /// (177.50) is no level of the note's Risk table: it is named in the legend beside its dashed
 /// line, not as a risk-coloured tag of the label column, and the column holds at most five
 /// tags (the price tag aside). At 2025-09-12 the 50-day average the text quotes (226.95) sits
-/// beside F1's "highs zone 226.94": each gets its own tag, so neither reads as the other.
+/// beside F1's "prior highs 226.94" (was "highs zone"): each gets its own tag, so neither reads as the other.
 #[test]
 fn the_daily_column_names_only_risk_levels_in_the_risk_colour_and_the_average_apart() {
     let mut cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
@@ -1333,7 +1353,7 @@ fn the_daily_column_names_only_risk_levels_in_the_risk_colour_and_the_average_ap
     let svg = render_all_svg_named(&a, "daily");
     // Review 22: the two tags a cent apart are one label naming both, each with its value on
     // its own line (the average is still named, in its own colour).
-    let level = tag_box_of(&svg, "highs zone 226.94").expect("the level is named in a tag");
+    let level = tag_box_of(&svg, "prior highs 226.94").expect("the level is named in a tag");
     let avg = tag_box_of(&svg, "50-day avg 226.95").expect("the average the text quotes is named in a tag");
     assert_eq!(level, avg, "the level and the average a cent apart share one tag");
     assert!(
