@@ -4416,8 +4416,10 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
     let contradicts = runs_against(up, h);
     let drift = all_weeks_share(a, b.measure).map(|p| if up { p } else { 1.0 - p });
     let any_week = drift.map_or_else(|| "n/a".to_string(), |p| format!("{:.0}%", 100.0 * p));
-    // Compared as printed, so the sentence agrees with the two columns a reader sees.
-    let share = (100.0 * went as f64 / h.count as f64).round();
+    // Compared as a reader can check it: the exact share ("28 of 42", 66.7%) against the All weeks
+    // column as printed (review 24: 28 of 42 against 62% was called "five points or more" on a
+    // rounded 67%).
+    let share = 100.0 * went as f64 / h.count as f64;
     // "Better than usual" needs a margin a reader sees at a glance: 5 of 8 (62.5%) against 62%
     // read as "no better" to both reviewers of review 17.
     let no_better = !contradicts && drift.is_some_and(|p| share < (100.0 * p).round() + BEAT_MARGIN_PTS);
@@ -4634,7 +4636,7 @@ mod tests {
     }
 
     fn row(name: &str, went: usize, cases: usize, any: f64) -> BaseRateRow {
-        let share = (100.0 * went as f64 / cases as f64).round();
+        let share = 100.0 * went as f64 / cases as f64;
         BaseRateRow {
             signal: name.into(),
             direction: "down".into(),
@@ -4684,9 +4686,15 @@ mod tests {
     /// all-weeks bar; "no better than usual" with an inclusive "within five points" was recounted.
     #[test]
     fn history_summary_names_the_ones_that_beat_the_bar() {
-        // 2025-09-12: one mostly wrong; 28 of 42 (67%) beats 62% by five points; 33 of 53 (62%) does not.
-        let rows =
-            [row("W", 19, 41, 62.0), row("B", 28, 42, 62.0), row("C", 33, 53, 62.0), row("D", 5, 8, 62.0)];
+        // One mostly wrong; 29 of 42 (69%) beats 62% by five points; 28 of 42 (66.7%, review 24)
+        // and 33 of 53 (62%) do not.
+        let rows = [
+            row("W", 19, 41, 62.0),
+            row("B", 29, 42, 62.0),
+            row("E", 28, 42, 62.0),
+            row("C", 33, 53, 62.0),
+            row("D", 5, 8, 62.0),
+        ];
         let s = history_summary(rows.iter()).unwrap();
         assert!(s.ends_with(" Of the others, only “B” beat all weeks by five points or more."), "{s}");
         assert!(!s.contains("within") && !s.contains("no better"), "{s}");
