@@ -2360,18 +2360,7 @@ fn nearest_first<B: DrawingBackend>(
     cands: Vec<Cand>,
     target: (i32, i32),
 ) -> Vec<Cand> {
-    let mut keyed: Vec<(i64, usize, Cand)> = cands
-        .into_iter()
-        .enumerate()
-        .map(|(k, c)| {
-            let (a, b) = pen.label_box(text, c.0, fs, c.1, c.2);
-            let dx = (a.0 - target.0).max(target.0 - b.0).max(0) as i64;
-            let dy = (a.1 - target.1).max(target.1 - b.1).max(0) as i64;
-            (dx * dx + dy * dy, k, c)
-        })
-        .collect();
-    keyed.sort_by_key(|(d, k, _)| (*d, *k));
-    keyed.into_iter().map(|(_, _, c)| c).collect()
+    by_distance(pen, text, fs, cands, target, |a, b, t| (a - t).max(t - b).max(0))
 }
 
 /// `cands` ordered by how far the label `text` would sit from `target`: horizontally by its
@@ -2384,14 +2373,28 @@ fn centred_first<B: DrawingBackend>(
     cands: Vec<Cand>,
     target: (i32, i32),
 ) -> Vec<Cand> {
+    by_distance(pen, text, fs, cands, target, |a, b, t| ((a + b) / 2 - t).abs())
+}
+
+/// `cands` sorted by the squared distance from `target` to the label box at each, the horizontal
+/// part measured by `dx(left, right, target_x)`, the vertical by the box's nearest edge; ties
+/// kept in their given order.
+fn by_distance<B: DrawingBackend>(
+    pen: &Pen<B>,
+    text: &str,
+    fs: f64,
+    cands: Vec<Cand>,
+    target: (i32, i32),
+    dx: impl Fn(i32, i32, i32) -> i32,
+) -> Vec<Cand> {
     let mut keyed: Vec<(i64, usize, Cand)> = cands
         .into_iter()
         .enumerate()
         .map(|(k, c)| {
             let (a, b) = pen.label_box(text, c.0, fs, c.1, c.2);
-            let dx = ((a.0 + b.0) / 2 - target.0).abs() as i64;
-            let dy = (a.1 - target.1).max(target.1 - b.1).max(0) as i64;
-            (dx * dx + dy * dy, k, c)
+            let x = dx(a.0, b.0, target.0) as i64;
+            let y = (a.1 - target.1).max(target.1 - b.1).max(0) as i64;
+            (x * x + y * y, k, c)
         })
         .collect();
     keyed.sort_by_key(|(d, k, _)| (*d, *k));
