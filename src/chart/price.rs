@@ -1329,7 +1329,7 @@ impl TfScene<'_> {
                     // Centred over or under its marker first (review 22: "above top,
                     // unconfirmed" took the nearest box edge, a place ending at the marker, and
                     // its text sat four months to the left), then the nearest other place.
-                    let cands = centred_first(pen, text, fs, cands, tip);
+                    let cands = by_distance(pen, text, fs, cands, tip, centre_gap);
                     pen.label_fit(text, &cands, Some(tip), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
@@ -1779,7 +1779,7 @@ impl TfScene<'_> {
             let bounds = ((f.x0, f.y0), (f.x1, f.y1));
             let text =
                 if wide_days && pen.fits_clear(&with_days, &cands, fs, bounds) { with_days } else { base };
-            let cands = nearest_first(pen, &text, fs, cands, (x, y - r));
+            let cands = by_distance(pen, &text, fs, cands, (x, y - r), edge_gap);
             pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, bounds)?;
         }
         if let Some(m) = lh.lmid.filter(|_| lower) {
@@ -2349,31 +2349,17 @@ fn above_marker<B: DrawingBackend>(
 /// A label's candidate place: its anchor point and which end and edge sit at it.
 type Cand = ((i32, i32), HPos, VPos);
 
-/// `cands` ordered nearest first: by the distance (pixels, squared) from `target` to the box the
-/// label `text` would take there, ties kept in their given order. A marker's label then takes the
-/// nearest clear place, not the first clear one of a row-by-row scan (a label one row further
-/// down beats one slid 90 design px sideways).
-fn nearest_first<B: DrawingBackend>(
-    pen: &Pen<B>,
-    text: &str,
-    fs: f64,
-    cands: Vec<Cand>,
-    target: (i32, i32),
-) -> Vec<Cand> {
-    by_distance(pen, text, fs, cands, target, |a, b, t| (a - t).max(t - b).max(0))
+/// Horizontal gap from `t` to a label box spanning `l..r`: zero when the box is over `t`. Ordering
+/// by it gives the nearest clear place, not the first clear one of a row-by-row scan (a label one
+/// row further down beats one slid 90 design px sideways).
+fn edge_gap(l: i32, r: i32, t: i32) -> i32 {
+    (l - t).max(t - r).max(0)
 }
 
-/// `cands` ordered by how far the label `text` would sit from `target`: horizontally by its
-/// box's centre (a label reads as naming what is under or over its middle, not what its end
-/// touches), vertically by its nearest edge; ties kept in their given order.
-fn centred_first<B: DrawingBackend>(
-    pen: &Pen<B>,
-    text: &str,
-    fs: f64,
-    cands: Vec<Cand>,
-    target: (i32, i32),
-) -> Vec<Cand> {
-    by_distance(pen, text, fs, cands, target, |a, b, t| ((a + b) / 2 - t).abs())
+/// Horizontal distance from `t` to the centre of a label box spanning `l..r`: a label reads as
+/// naming what is under or over its middle, not what its end touches.
+fn centre_gap(l: i32, r: i32, t: i32) -> i32 {
+    ((l + r) / 2 - t).abs()
 }
 
 /// `cands` sorted by the squared distance from `target` to the label box at each, the horizontal
