@@ -13,7 +13,7 @@
 mod alt;
 mod annotate;
 mod canvas;
-mod encode;
+pub(crate) mod encode;
 mod macro_panel;
 mod panel;
 mod price;

@@ -333,7 +333,7 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
     let md = chart_after_first_paragraph(note.markdown);
     let (body, alts) = markup::markdown_to_typst_charts(&md, &image, &fallback_alt, &fit);
     // Data and Method and the disclaimer are back matter: set in the smaller type research notes
-    // use for it (7.5 pt, above the 7 pt floor), so the archive copy keeps to eight Letter pages.
+    // use for it (7.5 pt, above the 7 pt floor), so the archive copy keeps to eight A4 pages.
     match body.find(&back_matter()) {
         Some(i) => {
             s.push_str(&body[..i]);
@@ -465,6 +465,21 @@ fn chart_after_next_section(
     })
 }
 
+/// Whether the charts appear on the pages in the order they are written (page by page, top down).
+fn charts_in_order(doc: &PagedDocument, text_bottom: f64, alts: &[String]) -> bool {
+    let placed: Vec<usize> = doc
+        .pages()
+        .iter()
+        .flat_map(|page| {
+            let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
+            page_fill(&page.frame, 0.0, 0.0, text_bottom, alts, &mut f);
+            f.charts.sort_by(|a, b| a.1.total_cmp(&b.1));
+            f.charts.into_iter().map(|c| c.0)
+        })
+        .collect();
+    placed.windows(2).all(|w| w[0] < w[1])
+}
+
 /// Describes Typst diagnostics with the offending source line (they indicate a bug in the
 /// converter or preamble, never a user error, since every user value is escaped).
 fn describe(world: &NoteWorld, diags: &[SourceDiagnostic]) -> String {
@@ -574,7 +589,11 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
             if d.pages().len() > doc.pages().len() {
                 break;
             }
-            if !allow.contains(&n) && chart_after_next_section(&d, text_bottom, &alts, &next_heads) {
+            // A float never lets a later chart overtake it (review 25, Letter: the macro chart
+            // floated to page 3 while the weekly chart after it filled page 2).
+            if !charts_in_order(&d, text_bottom, &alts)
+                || !allow.contains(&n) && chart_after_next_section(&d, text_bottom, &alts, &next_heads)
+            {
                 kept.push(n);
                 continue;
             }
@@ -583,7 +602,7 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
         Ok(((world, doc, floated), kept))
     };
     // Every chart in its section, unless that takes more pages than floating every pushed chart
-    // (the page count never grows: eight Letter pages for the sample); then the charts kept in
+    // (the page count never grows: nine Letter pages for the sample); then the charts kept in
     // place are let float one by one, first first, until it does not.
     let (strict, kept) = place(&[])?;
     if kept.is_empty() {
@@ -900,6 +919,38 @@ mod tests {
         let small = source.find("#set text(size: 7.5pt)").expect("the back-matter type");
         assert!(small < at && source[small..at].trim_end().ends_with("leading: 0.5em)"), "{source}");
         assert!(source[..small].contains("Body text") && source[at..].contains("Sources"), "{source}");
+    }
+
+    /// A tall chart pushed to the next page does not float when that would let the shorter chart
+    /// after it (in the same section) fill the gap ahead of it (review 25, Letter: the macro chart floated to page 3
+    /// while the weekly chart came up onto page 2): figures keep the order they are written in.
+    #[test]
+    fn a_float_never_lets_a_later_chart_overtake_it() {
+        let mut charts = demo::charts();
+        // The weekly chart is wide and short: 460 × 115 pt at the text width.
+        charts[0].png = crate::chart::encode::png_rgb(&[255; 4 * 3], 4, 1).unwrap();
+        let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
+        let md = format!(
+            "# Title\n\n{}## Macro\n\n![m](charts/macro.png)\n\nAfter the macro chart.\n\n\
+             ![w](charts/weekly.png)\n\nAfter the weekly chart.\n",
+            format!("{para}\n\n").repeat(6)
+        );
+        let (_, doc, _) = typeset(&note(&md, &charts)).unwrap();
+        let alts = ["m".to_string(), "w".to_string()];
+        let text_bottom = 841.89 - MARGIN_BOTTOM_PT;
+        assert!(charts_in_order(&doc, text_bottom, &alts), "{:?}", page_texts(&doc));
+        // Floating the macro chart alone would have put the weekly chart first.
+        let (source, _) = typst_source_charts(&note(&md, &charts), &[0]);
+        let main = Source::new(file_id("/main.typ").unwrap(), source);
+        let mut files = BTreeMap::new();
+        for c in &charts {
+            files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
+        }
+        files.insert(SIGNALS_ATTACHMENT.to_string(), Bytes::new(b"{}".to_vec()));
+        files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(b"{}".to_vec()));
+        let world = NoteWorld { main, files, today: Datetime::from_ymd(2024, 1, 5) };
+        let floated: PagedDocument = typst::compile(&world).output.unwrap();
+        assert!(!charts_in_order(&floated, text_bottom, &alts), "the case is one where order is at stake");
     }
 
     #[test]

@@ -174,8 +174,10 @@ fn letter_paper_is_letter() {
     let Some(info) = poppler("pdfinfo", &[dir.join("note.pdf").to_str().unwrap()]) else { return };
     assert!(info.contains("612 x 792 pts (letter)"), "{info}");
     let n = pages(&dir.join("note.pdf")).unwrap();
-    // 8 since the track-record chart (issue 11) joined the note's figures.
-    assert!(n <= 8, "{n} pages on Letter");
+    // 8 since the track-record chart (issue 11) joined the note's figures; 9 since the charts keep
+    // the order they are written in (a float never lets a later chart overtake it: review 25 found
+    // the macro chart on page 3 after the weekly chart on page 2).
+    assert!(n <= 9, "{n} pages on Letter");
 }
 
 #[test]
