@@ -557,7 +557,7 @@ pub struct Row {
     pub name: String,
     /// `long`, `short` or `neutral` (None when the symbol failed).
     pub stance: Option<StanceKind>,
-    /// Conviction, e.g. `moderate`.
+    /// Conviction, e.g. `moderate` (None for a neutral stance or a failed symbol).
     pub conviction: Option<String>,
     /// Score in [-1, 1].
     pub score: Option<f64>,
@@ -896,7 +896,8 @@ fn one_symbol(
         symbol: e.symbol.clone(),
         name: a.dataset.instrument.name.clone(),
         stance: Some(a.stance.stance),
-        conviction: Some(a.stance.conviction.to_string()),
+        // A neutral stance has no conviction to state (the note's header says none either).
+        conviction: (a.stance.stance != StanceKind::Neutral).then(|| a.stance.conviction.to_string()),
         score: Some(a.stance.score).filter(|v| v.is_finite()),
         coverage: Some(a.stance.coverage).filter(|v| v.is_finite()),
         rs_pct,
@@ -1081,19 +1082,27 @@ fn index_page(s: &Summary, opts: &Options) -> IndexPage {
         title,
         // Without --as-of each note takes its config's as-of or its last session: one date
         // when they agree.
-        as_of: opts.as_of.map(|d| d.to_string()).unwrap_or_else(|| {
-            let mut dates: Vec<NaiveDate> = s.ok.iter().filter_map(|r| r.as_of).collect();
-            dates.sort();
-            dates.dedup();
-            match dates.as_slice() {
-                [d] => d.to_string(),
-                _ => "each symbol's own date (see the table)".to_string(),
-            }
-        }),
+        as_of: common_as_of(s, opts)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "each symbol's own date (see the table)".to_string()),
         version: env!("CARGO_PKG_VERSION").to_string(),
         rows,
         failed,
     }
+}
+
+/// The batch's as-of date: `--as-of`, or else the one date every written note has (each note
+/// takes its config's as-of or its last session); None when they differ.
+fn common_as_of(s: &Summary, opts: &Options) -> Option<NaiveDate> {
+    opts.as_of.or_else(|| {
+        let mut dates: Vec<NaiveDate> = s.ok.iter().filter_map(|r| r.as_of).collect();
+        dates.sort();
+        dates.dedup();
+        match dates.as_slice() {
+            [d] => Some(*d),
+            _ => None,
+        }
+    })
 }
 
 #[derive(Serialize)]
@@ -1113,7 +1122,7 @@ struct IndexJson<'a> {
 fn write_index(dir: &Path, s: &Summary, opts: &Options, tpl: &Templates) -> Result<Vec<PathBuf>> {
     let json = IndexJson {
         version: env!("CARGO_PKG_VERSION"),
-        as_of: opts.as_of,
+        as_of: common_as_of(s, opts),
         shard: opts.shard,
         manifest_symbols: s.manifest_total,
         ok: s.ok.len(),

@@ -176,7 +176,11 @@ impl TrackScene {
                     // up for a reader (57): the table's stance count is given whole, then its outcomes.
                     let all = self.score_read.iter().filter(|s| **s == k).count();
                     let name = crate::history::stance_name(k);
-                    (t != with_outcome(&self.stance, k)).then(|| match all == t {
+                    // Review 26: "8 weeks read Long … (1 Long held)" beside the table's Long 8 (9
+                    // in all, one without an outcome): given whenever the strip's count (printed
+                    // plus held) or the outcomes make the table's figure differ from it.
+                    let printed = self.stance.iter().filter(|s| **s == k).count();
+                    (t != with_outcome(&self.stance, k) || all != printed).then(|| match all == t {
                         true => format!("{name} {t}"),
                         false => format!("{name} {all}, {t} with an outcome"),
                     })

@@ -403,7 +403,10 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let held = tr.points.iter().any(|p| p.published != p.stance);
     // Review 22: the table's "with an outcome" beside the chart strip's larger count (8 weeks
     // read Long, 6 with an outcome) needs the horizon said once: the latest weeks have none yet.
-    let after = format!("the latest {CITED_WEEKS} have no outcome yet.");
+    // Counted, not the horizon in weeks (review 26: "the latest 13" beside 803 − 789 = 14): the
+    // outcome is 65 sessions on, which holidays put after the 13th week end.
+    let pending = tr.points.iter().rev().take_while(|p| p.forward.is_none()).count();
+    let after = format!("the latest {pending} have no outcome yet.");
     let mut s = if held {
         // Review 20: the table counts the stance before the record check, which is the chart
         // strip's printed weeks plus its grey ones.

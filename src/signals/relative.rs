@@ -142,7 +142,9 @@ fn a1(rel: &Rel) -> SignalResult {
     let t = n - 1;
     let rt = r[t];
     let lag104 = rt / r[t - LAG_WEEKS] - 1.0;
-    let from = t + 1 - LAG_WEEKS;
+    // The window lag104 is measured over, both ends included (review 26: the base week stood above
+    // a "two-year high" taken over the 104 weeks after it).
+    let from = t - LAG_WEEKS;
     let mut low = from;
     for (k, x) in r.iter().enumerate().take(t + 1).skip(from) {
         if *x < r[low] {

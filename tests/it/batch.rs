@@ -129,6 +129,18 @@ fn one_broken_symbol_fails_alone_and_the_index_links_the_rest() {
     let pct = iwm["rs_pct"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&pct));
     assert!(j["failures"][0]["error"].as_str().unwrap().contains("XYZ.csv:14:3"));
+    // Every note has the same as-of (each symbol's last session), so the index states it (review
+    // 26 found `"as_of": null`), as its page does.
+    let dates: BTreeSet<&str> =
+        j["ranking"].as_array().unwrap().iter().map(|r| r["as_of"].as_str().unwrap()).collect();
+    assert_eq!(dates.len(), 1, "{dates:?}");
+    assert_eq!(j["as_of"].as_str(), dates.first().copied());
+    assert!(html.contains(&format!("as of {}", dates.first().unwrap())), "{html}");
+    // A neutral stance states no conviction (review 26: "NEUTRAL, low conviction" on every row).
+    for r in j["ranking"].as_array().unwrap() {
+        assert_eq!(r["conviction"].is_null(), r["stance"] == "neutral", "{r}");
+    }
+    assert!(!html.contains("NEUTRAL</span>, "), "{html}");
 
     // A second run into the same folder is allowed (it is a batch folder) and gives the same bytes.
     let before = std::fs::read(out.join("IWM/note.html")).unwrap();

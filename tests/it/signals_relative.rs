@@ -51,6 +51,25 @@ fn a1_bullish_after_two_year_lag_and_rebound() {
     );
 }
 
+/// The two-year low and high are taken over the span the two-year change is measured over, its
+/// first week included: a spike in the base week is the window's high (review 26: the chart's
+/// first point stood above the "two-year high" the alt text named).
+#[test]
+fn a1_window_includes_the_base_week_of_the_two_year_change() {
+    let mut r = lin(0.8, 0.8, 40);
+    let n = 150;
+    r.extend(lin(0.80, 0.76, n - 40));
+    let base = n - 1 - 104;
+    r[base] = 0.95;
+    r[base + 1] = 0.70;
+    let rs = run(&r, &spy_path(n), None);
+    let a1 = find(&rs, "rs_small_cap_lag_ending");
+    let lag = a1.num("lag104").unwrap();
+    assert!((lag - (r[n - 1] / 0.95 - 1.0)).abs() < 1e-12);
+    assert!((a1.num("R_high").unwrap() - 0.95).abs() < 1e-12, "{:?}", a1.num("R_high"));
+    assert!((a1.num("R_low").unwrap() - 0.70).abs() < 1e-12, "{:?}", a1.num("R_low"));
+}
+
 #[test]
 fn a1_bearish_while_ratio_keeps_falling() {
     let r = lin(1.0, 0.6, 150);
