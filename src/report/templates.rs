@@ -140,9 +140,20 @@ pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
         let prev = if i > 0 { Some(chars[i - 1]) } else { None };
         let next = chars.get(i + 1).copied();
         match c {
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' => {
                 buf.push('\\');
                 buf.push(c);
+            }
+            // An ampersand only opens a character reference when a name or number and a `;`
+            // follow ("&lt;", "&#60;"): that one is escaped; "S&P 500" stays as written (review
+            // 26 read "S\&P" in note.md).
+            '&' => {
+                let name =
+                    chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').count();
+                if name > 0 && chars.get(i + 1 + name) == Some(&';') {
+                    buf.push('\\');
+                }
+                buf.push('&');
             }
             // Intraword underscores cannot open or close emphasis; keep ids readable.
             '_' => {
@@ -450,6 +461,9 @@ mod tests {
         assert_eq!(md_escape("1. first"), "1\\. first");
         assert_eq!(md_escape("IWM 246.10 on 2025-11-28"), "IWM 246.10 on 2025-11-28");
         assert_eq!(md_escape("+0.36"), "+0.36");
+        // A character reference is escaped; a plain ampersand is not.
+        assert_eq!(md_escape("S&P 500 & co"), "S&P 500 & co");
+        assert_eq!(md_escape("&lt;b&gt; &#60;i&#x3c;"), "\\&lt;b\\&gt; \\&#60;i\\&#x3c;");
         assert_eq!(md_escape("- item"), "\\- item");
         assert_eq!(md_escape("a\u{7}b\u{1b}[31m\u{202E}c\td"), "a\u{FFFD}b\u{FFFD}\\[31m\u{FFFD}c d");
     }
