@@ -143,6 +143,8 @@ pub struct Entry {
     pub title: Option<String>,
     /// The instrument's role in the pair's wording (`instrument.role`, e.g. "small caps").
     pub role: Option<String>,
+    /// Where its bar file comes from, in words (`instrument.source`).
+    pub source: Option<String>,
     /// True when this symbol and the benchmark form a size pair (`size_pair`; else
     /// `defaults.size_pair`): only then does the note use cap-ladder wording.
     pub size_pair: Option<bool>,
@@ -194,6 +196,8 @@ struct RawSymbol {
     #[serde(default)]
     role: Option<String>,
     #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
     size_pair: Option<bool>,
 }
 
@@ -236,6 +240,7 @@ impl Manifest {
                         adjust: s.adjust,
                         title: s.title,
                         role: s.role,
+                        source: s.source,
                         size_pair: s.size_pair,
                         origin: Origin::Toml(i),
                     })
@@ -406,6 +411,9 @@ impl Manifest {
         if let (Some(role), Some(toml::Value::Table(inst))) = (&e.role, t.get_mut("instrument")) {
             inst.insert("role".into(), role.clone().into());
         }
+        if let (Some(source), Some(toml::Value::Table(inst))) = (&e.source, t.get_mut("instrument")) {
+            inst.insert("source".into(), source.clone().into());
+        }
         if let Some(sp) = e.size_pair {
             t.insert("size_pair".into(), sp.into());
         }
@@ -502,6 +510,7 @@ fn parse_csv(bytes: &[u8], path: &Path) -> Result<Vec<Entry>> {
             adjust,
             title: get(title_col),
             role: None,
+            source: None,
             size_pair: None,
             origin: Origin::Csv(line),
         });
@@ -1214,6 +1223,7 @@ mod tests {
             adjust: false,
             title: None,
             role: None,
+            source: None,
             size_pair: None,
             origin: Origin::Toml(0),
         };

@@ -89,6 +89,10 @@ pub struct InstrumentConfig {
     /// (lower case, plural reads best). Absent: the note uses the symbol.
     #[serde(default)]
     pub role: Option<String>,
+    /// Where the file comes from, in words, for Data and Method (`source = "Yahoo Finance, daily
+    /// download"`). Absent: the vendor the layout was recognised as, or "source not stated".
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Header names of a bar file's columns, for files whose names are not recognised.

@@ -26,6 +26,22 @@ pub fn source_words(format: &str) -> String {
     }
 }
 
+/// Where a file comes from, by its role in the note: the config's `source` for a bar file when
+/// given, else [`source_words`] of the layout it was read as.
+pub fn file_source(a: &Analysis, role: &str, format: &str) -> String {
+    let c = &a.config;
+    let stated = match role {
+        "instrument" => c.instrument.source.as_deref(),
+        "benchmark" => c.benchmark.as_ref().and_then(|b| b.source.as_deref()),
+        "mid_cap" => c.mid_cap.as_ref().and_then(|b| b.source.as_deref()),
+        _ => None,
+    };
+    match stated.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.to_string(),
+        None => source_words(format),
+    }
+}
+
 /// The publication date a macro series is assumed to have, in calendar words, from the lag it is
 /// read with (Data and Method): "the next session" for a daily series; "45 days after the month
 /// starts (14 to 17 days after it ends)" for a monthly one, "the first Friday from …" when the

@@ -912,7 +912,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
                 sha256: f.sha256.clone(),
                 series: crate::narrative::method::series_words(a, &f.role),
                 name: crate::narrative::method::short_series_words(a, &f.role),
-                source: crate::narrative::method::source_words(&f.format),
+                source: crate::narrative::method::file_source(a, &f.role, &f.format),
                 covers: crate::narrative::method::covers_words(a, &f.role, f.first, f.last),
                 latest: crate::narrative::method::latest_words(a, &f.role),
                 warnings_shown: warnings.iter().take(WARNINGS_SHOWN).cloned().collect(),

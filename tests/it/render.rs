@@ -253,6 +253,13 @@ fn render_sample_end_to_end() {
             && rates.contains("3.63%, June's average, published in July"),
         "{rates}"
     );
+    // The price files' source as the config states it (review 26: "a CSV file (source not
+    // stated)" for IWM and SPY); the FRED files by the vendor their layout was read as.
+    let sources: Vec<&str> =
+        md.lines().filter(|l| l.contains("kittycapital/etf-seasonality on GitHub")).collect();
+    assert_eq!(sources.len(), 2, "IWM and SPY rows: {sources:?}");
+    assert!(!md.contains("source not stated"), "{md}");
+    assert!(md.contains("FRED (Federal Reserve Bank of St. Louis)"));
     // Same inputs, same bytes.
     let dir2 = t.path().join("out2");
     assert!(bin()
