@@ -1689,3 +1689,57 @@ fn relative_low_and_high_labels_never_cross_the_ratio_line() {
     }
     assert!(seen >= 40, "{seen} labels checked");
 }
+
+/// Review 24 item 4: the daily chart's distribution-day triangles sat on the bars (a
+/// neighbour's wick ran into them on narrow candles). At the review dates, on the wide, phone
+/// and PDF charts, no triangle touches a candle body or wick.
+#[test]
+fn distribution_day_triangles_keep_off_the_candles() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for (v, l) in three_layouts(&a, "daily") {
+            for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "dist") {
+                for (k, c) in l.boxes.iter().filter(|(k, _)| matches!(*k, "candle" | "wick")) {
+                    assert!(!overlap(t, c), "{as_of:?} {v}: distribution-day triangle {t:?} on {k} {c:?}");
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 6, "{seen} triangles checked");
+}
+
+/// Review 24 item 4: the 3-day stop's line struck through the latest daily candles. At the
+/// review dates, on the price charts (wide, phone and PDF), a risk level's solid line touches
+/// none of the last five candles (it runs on behind them dotted).
+#[test]
+fn risk_lines_stop_short_of_the_latest_candles() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for name in ["weekly", "3day", "daily"] {
+            for (v, l) in three_layouts(&a, name) {
+                let last: Vec<&[i32; 4]> = ["candle", "wick"]
+                    .iter()
+                    .flat_map(|kind| {
+                        let all: Vec<&[i32; 4]> =
+                            l.boxes.iter().filter(|(k, _)| k == kind).map(|(_, b)| b).collect();
+                        all[all.len().saturating_sub(5)..].to_vec()
+                    })
+                    .collect();
+                for (_, r) in l.boxes.iter().filter(|(k, _)| *k == "riskline") {
+                    for c in &last {
+                        assert!(!overlap(r, c), "{as_of:?} {v} {name}: risk line {r:?} strikes candle {c:?}");
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen >= 3, "{seen} risk lines checked");
+}
