@@ -1427,9 +1427,17 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         })
         .collect();
     let (lo, hi) = (f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
-    // Four design pixels between neighbouring tags (review 24: at one, the column's boxes
-    // touched and read as one cramped block).
-    let sep = h + pen.px(4.0);
+    // Four design pixels between neighbouring tags when every tag fits so, unmerged (review
+    // 24: at one, the column's boxes touched and read as one cramped block); else one, as
+    // before, merging neighbours until they fit.
+    let roomy = h + pen.px(4.0);
+    let mut trial = tags.clone();
+    let sep = if tags.len() <= MAX_COL_TAGS && spread(&mut trial, fixed, roomy, lo, hi) {
+        tags = trial;
+        roomy
+    } else {
+        h + pen.px(1.0)
+    };
     while !spread(&mut tags, fixed, sep, lo, hi) || tags.len() > MAX_COL_TAGS {
         // The neighbouring pair of one colour whose lines are closest.
         let pair = (0..tags.len().saturating_sub(1))

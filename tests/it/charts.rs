@@ -1743,3 +1743,30 @@ fn risk_lines_stop_short_of_the_latest_candles() {
     }
     assert!(seen >= 3, "{seen} risk lines checked");
 }
+
+/// Review 24 item 4: the label column's tags are spaced apart when they fit so, and never pushed
+/// out of their panel's height by the spacing (a first version put 2020-03-20's "14 of 16 lost
+/// levels" under the daily price panel). At the review dates, on the wide and PDF price charts,
+/// every tag lies within the height of a panel, give or take 6 px (when no two neighbours of one
+/// colour are left to merge, the column overflows a little: 2020-03-20's last tag ends 4 px under
+/// the panel, as it did before the wider spacing).
+#[test]
+fn column_tags_stay_beside_their_panel() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for name in ["weekly", "3day", "daily"] {
+            for (v, l) in three_layouts(&a, name).into_iter().filter(|(v, _)| v != "phone") {
+                let panels: Vec<[i32; 4]> =
+                    l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| *b).collect();
+                for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag") {
+                    assert!(
+                        panels.iter().any(|p| t[1] >= p[1] - 6 && t[3] <= p[3] + 6),
+                        "{as_of:?} {v} {name}: tag {t:?} outside every panel's height {panels:?}"
+                    );
+                }
+            }
+        }
+    }
+}
