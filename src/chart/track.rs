@@ -407,8 +407,10 @@ impl Scene for TrackScene {
         // the bars, through the layout pass, clear of them).
         let pending = self.forward.iter().rposition(|f| f.is_some()).map(|k| k + 1).filter(|k| *k < n);
         if let Some(k) = pending {
-            let xa = f2.fx(k as f64 - 0.5);
-            pen.fill_rect((xa, f2.y0), (f2.x1, f2.y1), Palette::alpha(pal.muted, 0.15))?;
+            // Over those week ends only, not the right padding the score's tag takes (a phone's
+            // band read three times 13 weeks wide).
+            let (xa, xb) = (f2.fx(k as f64 - 0.5), f2.fx(n as f64 - 0.5).min(f2.x1));
+            pen.fill_rect((xa, f2.y0), (xb, f2.y1), Palette::alpha(pal.muted, 0.15))?;
         }
         let y0 = f2.fy(0.0);
         let half = ((f2.fx(1.0) - f2.fx(0.0)) as f64 * 0.4).max(0.5);
