@@ -59,10 +59,51 @@ pub(crate) struct Placed {
 }
 
 impl Placed {
-    /// True when the two boxes share interior area.
-    pub fn hits(&self, o: &Placed) -> bool {
-        self.a.0 < o.b.0 && o.a.0 < self.b.0 && self.a.1 < o.b.1 && o.a.1 < self.b.1
+    /// True for a drawn line's segment (kinds starting `seg`): `a` and `b` are its end points,
+    /// not a box's corners.
+    pub fn is_segment(&self) -> bool {
+        self.kind.starts_with("seg")
     }
+
+    /// True when the two share interior area: two boxes overlap, or a segment passes through a
+    /// box's interior (two segments never hit).
+    pub fn hits(&self, o: &Placed) -> bool {
+        match (self.is_segment(), o.is_segment()) {
+            (false, false) => self.a.0 < o.b.0 && o.a.0 < self.b.0 && self.a.1 < o.b.1 && o.a.1 < self.b.1,
+            (true, false) => segment_len_in(self.a, self.b, o.a, o.b) > 0.0,
+            (false, true) => segment_len_in(o.a, o.b, self.a, self.b) > 0.0,
+            (true, true) => false,
+        }
+    }
+}
+
+/// Length of the part of the segment `p`–`q` strictly inside the box with corners `a`, `b`
+/// (0 when it misses the box or only touches its edge): Liang–Barsky clipping.
+pub(crate) fn segment_len_in(p: Px, q: Px, a: Px, b: Px) -> f64 {
+    let (x0, y0) = (p.0 as f64, p.1 as f64);
+    let (dx, dy) = ((q.0 - p.0) as f64, (q.1 - p.1) as f64);
+    let (bx0, bx1) = (a.0.min(b.0) as f64, a.0.max(b.0) as f64);
+    let (by0, by1) = (a.1.min(b.1) as f64, a.1.max(b.1) as f64);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (pk, qk) in [(-dx, x0 - bx0), (dx, bx1 - x0), (-dy, y0 - by0), (dy, by1 - y0)] {
+        if pk == 0.0 {
+            // Parallel to this edge: inside strictly, or never.
+            if qk <= 0.0 {
+                return 0.0;
+            }
+        } else {
+            let r = qk / pk;
+            if pk < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if t1 <= t0 {
+        return 0.0;
+    }
+    (t1 - t0) * (dx * dx + dy * dy).sqrt()
 }
 
 impl<B: DrawingBackend> Pen<'_, B> {
@@ -140,6 +181,17 @@ impl<B: DrawingBackend> Pen<'_, B> {
     /// Records a placed box.
     pub fn place(&self, a: Px, b: Px, kind: &'static str) {
         self.placed.borrow_mut().push(Placed { a, b, kind });
+    }
+
+    /// Records a drawn polyline's segments as obstacles of `kind` (which starts with `seg`):
+    /// labels placed later keep off the line itself, not off its points' boxes (a steep segment
+    /// between two weekly points crossed a label that touched neither point).
+    pub fn place_polyline(&self, pts: &[Px], kind: &'static str) {
+        debug_assert!(kind.starts_with("seg"));
+        let mut placed = self.placed.borrow_mut();
+        for w in pts.windows(2) {
+            placed.push(Placed { a: w[0], b: w[1], kind });
+        }
     }
 
     /// Records a leader line from `a` to `b` as an obstacle later labels keep off (kind
@@ -248,6 +300,19 @@ impl<B: DrawingBackend> Pen<'_, B> {
             for q in self.placed.borrow().iter().filter(|q| !matches!(q.kind, "panel" | "tick")) {
                 if q.kind == "band" {
                     band |= q.hits(&probe);
+                    continue;
+                }
+                if q.is_segment() {
+                    // A drawn line through the box (its stroke's half-width counted): as bad as
+                    // covering a label for the line a chart names `seg:ratio` (the line the
+                    // label's marker sits on), less for a secondary line; more the longer the
+                    // covered stretch.
+                    let m = self.px(1.5);
+                    let len = segment_len_in(q.a, q.b, (a.0 - m, a.1 - m), (b.0 + m, b.1 + m));
+                    if len > 0.0 {
+                        let weight = if q.kind == "seg:ratio" { 100.0 } else { 40.0 };
+                        cost += weight * (1.0 + len / 10.0);
+                    }
                     continue;
                 }
                 if q.hits(&probe) {

@@ -659,123 +659,76 @@ pub(crate) fn tag_positions<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, values: 
     out
 }
 
-/// Where latest-value tags go inside the plot rather than on the axis (where they hide tick
-/// labels): each tag's right edge just left of its point, centred a tag's height above or below
-/// it, on the side that crosses the drawn `lines` least and does not cover an earlier tag (above
-/// on a tie), kept inside the frame. Returns each tag's (left edge, centre y) for
-/// [`draw_tag_at`].
-pub(crate) fn inside_tags<B: DrawingBackend>(
-    pen: &Pen<B>,
-    f: &Frame,
-    tags: &[(Px, &str)],
-    lines: &[&[Px]],
-    rules: &[i32],
-    reach: i32,
-) -> Vec<(i32, i32)> {
+/// Pixels [`end_tags`] needs right of the last point for tags reading `texts`.
+pub(crate) fn end_tags_room<B: DrawingBackend>(pen: &Pen<B>, texts: &[&str]) -> i32 {
     let fs = pen.fs(FS_TICK);
-    let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
-    // (point y, tag centre y) of the tags placed so far.
-    let mut order: Vec<(i32, i32)> = Vec::new();
-    let mut out = Vec::with_capacity(tags.len());
-    for (dot, text) in tags {
-        let (tw, th) = pen.text_size(text, fs, true);
-        let (w, h) = (tw + pen.px(8.0), th + pen.px(4.0));
-        let x1 = dot.0 - pen.px(6.0);
-        let x0 = (x1 - w).max(f.x0 + pen.px(2.0));
-        let x1 = x0 + w;
-        let lo = f.y0 + h / 2 + pen.px(2.0);
-        let centre = |dy: i32| (dot.1 + dy).clamp(lo, (f.y1 - h / 2 - pen.px(2.0)).max(lo));
-        // The segments of the drawn lines that pass through the tag's box (a thinned line's
-        // points can lie either side of the box while its segment crosses it: the track chart's
-        // "−0.03" badge sat on its score line, review 15).
-        let (bx0, bx1) = (x0 - pen.px(2.0), x1 + pen.px(2.0));
-        let cost = |y: i32| {
-            let (y0, y1) = (y - h / 2 - pen.px(2.0), y + h / 2 + pen.px(2.0));
-            let crossed = lines
-                .iter()
-                .flat_map(|l| l.windows(2))
-                .filter(|w| {
-                    let (p, q) = if w[0].0 <= w[1].0 { (w[0], w[1]) } else { (w[1], w[0]) };
-                    let (xa, xb) = (p.0.max(bx0), q.0.min(bx1));
-                    if xa > xb {
-                        return false;
-                    }
-                    let at = |x: i32| {
-                        if q.0 == p.0 {
-                            p.1 as f64
-                        } else {
-                            p.1 as f64 + (q.1 - p.1) as f64 * (x - p.0) as f64 / (q.0 - p.0) as f64
-                        }
-                    };
-                    let (ya, yb) = if q.0 == p.0 {
-                        (p.1.min(q.1) as f64, p.1.max(q.1) as f64)
-                    } else {
-                        (at(xa).min(at(xb)), at(xa).max(at(xb)))
-                    };
-                    ya <= y1 as f64 && yb >= y0 as f64
-                })
-                .count();
-            let covered = boxes.iter().filter(|b| b.0 < x1 && x0 < b.2 && b.1 < y1 && y0 < b.3).count()
-                // A horizontal rule (the track chart's thresholds) under a tag reads as the
-                // tag's value (review 20: QQQ's "−0.01" on the −0.20 Short line).
-                + rules.iter().filter(|r| **r >= y0 && **r <= y1).count();
-            // Tags keep their points' order: a higher value's tag never sits under a lower one's
-            // (review 15: SPY's 136 under IWM's 130 read as the lower).
-            let inverted =
-                order.iter().filter(|(dy, ty)| ((dot.1 - dy) as i64 * (y - ty) as i64) < 0).count();
-            covered * 1_000_000 + inverted * 1_000 + crossed
-        };
-        // Above or below the point, a tag's height off, or further (up to three heights) when
-        // that crosses fewer line segments.
-        // Nearest first; the least-crossing place wins, the nearer on a tie.
-        let y = [centre(-h), centre(h), centre(-2 * h), centre(2 * h), centre(-3 * h), centre(3 * h)]
-            .into_iter()
-            .take(2 * reach.clamp(1, 3) as usize)
-            .enumerate()
-            .min_by_key(|(k, y)| (cost(*y), *k))
-            .map_or(centre(-h), |(_, y)| y);
-        boxes.push((x0, y - h / 2, x1, y + h / 2));
-        order.push((dot.1, y));
-        out.push((x0, y));
-    }
-    out
+    let w = texts.iter().map(|s| pen.text_size(s, fs, true).0 + pen.px(8.0)).max().unwrap_or(0);
+    pen.px(7.0) + w + pen.px(3.0)
 }
 
-/// Latest-value dots and their tags inside the plot: a dot at each point, its tag placed by
-/// [`inside_tags`] off the drawn `lines`, in the point's colour (the relative and track charts).
-pub(crate) fn dot_tags<B: DrawingBackend>(
+/// The right padding in x units that leaves `room` pixels of the plot `x` (pixel span) right of
+/// the last x, `span` x units from the left edge; at least `min_pad`, and never more than the
+/// data span (a plot too narrow for the room keeps at least half its width for the data).
+pub(crate) fn right_pad(x: (i32, i32), span: f64, room: i32, min_pad: f64) -> f64 {
+    let w = (x.1 - x.0) as f64;
+    let p = room as f64 + 1.0;
+    let pad = if w > 2.0 * p { p * span / (w - p) } else { span };
+    pad.max(min_pad)
+}
+
+/// Latest-value dots and their tags right of the last point, in the plot's right padding (room
+/// from [`end_tags_room`] and [`right_pad`]), where no line runs: each tag at its point's height
+/// when it can, the tags stacked in the order of their points (a higher point's tag never under
+/// a lower one's), pushed apart so that none overlap and off the horizontal `rules` (a tag on a
+/// threshold reads as its value), with a leader to its point when moved off it. `tags` are
+/// (point, value, text, colour); ties in height put the higher value on top. The layout records
+/// each tag's point (`tagdot`) right before its tag.
+pub(crate) fn end_tags<B: DrawingBackend>(
     pen: &Pen<B>,
     f: &Frame,
-    tags: &[(Px, String, RGBAColor)],
-    lines: &[&[Px]],
+    tags: &[(Px, f64, String, RGBAColor)],
     rules: &[i32],
-    reach: i32,
 ) -> DResult {
-    for (dot, _, col) in tags {
-        pen.circle(*dot, pen.px(3.0), *col, true, 1)?;
+    if tags.is_empty() {
+        return Ok(());
     }
-    let spots: Vec<(Px, &str)> = tags.iter().map(|(d, s, _)| (*d, s.as_str())).collect();
-    for ((x0, y), (dot, s, col)) in inside_tags(pen, f, &spots, lines, rules, reach).into_iter().zip(tags) {
-        // A tag pushed off its dot (to keep it off the lines) gets a leader to the dot, so it is
-        // not read as a value at its own height (review 17: "−0.03" beside −0.35 on the track
-        // chart).
-        let fs = pen.fs(FS_TICK);
-        let (tw, th) = pen.text_size(s, fs, true);
-        let x1 = x0 + tw + pen.px(8.0);
-        if (y - dot.1).abs() > th {
-            let ex = if dot.0 >= x1 {
-                x1
-            } else if dot.0 <= x0 {
-                x0
-            } else {
-                dot.0
-            };
-            let ey = if ex == dot.0 { y + if dot.1 > y { th / 2 } else { -th / 2 } } else { y };
-            pen.line(&[(ex, ey), *dot], *col, 1)?;
-            pen.place((ex.min(dot.0), ey.min(dot.1)), (ex.max(dot.0) + 1, ey.max(dot.1) + 1), "tagleader");
+    let fs = pen.fs(FS_TICK);
+    let gap = pen.px(2.0);
+    let h = tags.iter().map(|t| pen.text_size(&t.2, fs, true).1).max().unwrap_or(0) + pen.px(4.0);
+    let x0 = tags.iter().map(|t| t.0 .0).max().unwrap_or(f.x0) + pen.px(7.0);
+    let mut order: Vec<usize> = (0..tags.len()).collect();
+    order.sort_by(|&i, &j| {
+        tags[i].0 .1.cmp(&tags[j].0 .1).then(tags[j].1.total_cmp(&tags[i].1)).then(i.cmp(&j))
+    });
+    let (top, bottom) = (f.y0 + h / 2 + pen.px(2.0), f.y1 - h / 2 - pen.px(2.0));
+    let m = order.len() as i32;
+    let on_rule = |y: i32| rules.iter().any(|r| *r >= y - h / 2 - gap && *r <= y + h / 2 + gap);
+    let mut ys = vec![0; tags.len()];
+    let mut prev: Option<i32> = None;
+    for (k, &i) in order.iter().enumerate() {
+        // Below the tag above it, and high enough to leave room for the tags still to come.
+        let lo = prev.map_or(top, |p| p + h + gap).max(top);
+        let hi = (bottom - (m - 1 - k as i32) * (h + gap)).max(lo);
+        let want = tags[i].0 .1.clamp(lo, hi);
+        // The nearest height in range off every rule; else the nearest in range.
+        let y = (0..=(hi - lo))
+            .flat_map(|d| [want - d, want + d])
+            .find(|y| (lo..=hi).contains(y) && !on_rule(*y))
+            .unwrap_or(want);
+        ys[i] = y;
+        prev = Some(y);
+    }
+    for (i, (dot, _, text, col)) in tags.iter().enumerate() {
+        let y = ys[i];
+        pen.circle(*dot, pen.px(3.0), *col, true, 1)?;
+        if (y - dot.1).abs() > h / 2 - pen.px(2.0) {
+            // A leader from the point to the tag's left end, at the tag's height.
+            let (ex, ey) = (x0 - pen.px(1.0), y);
+            pen.line(&[*dot, (ex, ey)], *col, 1)?;
+            pen.place((dot.0.min(ex), dot.1.min(ey)), (dot.0.max(ex) + 1, dot.1.max(ey) + 1), "tagleader");
         }
         pen.place((dot.0 - 1, dot.1 - 1), (dot.0 + 1, dot.1 + 1), "tagdot");
-        draw_tag_at(pen, x0, y, s, *col)?;
+        draw_tag_at(pen, x0, y, text, *col)?;
     }
     Ok(())
 }
@@ -1474,7 +1427,17 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         })
         .collect();
     let (lo, hi) = (f.y0 + h / 2, (f.y1 - h / 2).max(f.y0 + h / 2));
-    let sep = h + pen.px(1.0);
+    // Four design pixels between neighbouring tags when every tag fits so, unmerged (review
+    // 24: at one, the column's boxes touched and read as one cramped block); else one, as
+    // before, merging neighbours until they fit.
+    let roomy = h + pen.px(4.0);
+    let mut trial = tags.clone();
+    let sep = if tags.len() <= MAX_COL_TAGS && spread(&mut trial, fixed, roomy, lo, hi) {
+        tags = trial;
+        roomy
+    } else {
+        h + pen.px(1.0)
+    };
     while !spread(&mut tags, fixed, sep, lo, hi) || tags.len() > MAX_COL_TAGS {
         // The neighbouring pair of one colour whose lines are closest.
         let pair = (0..tags.len().saturating_sub(1))

@@ -1232,7 +1232,21 @@ impl TfScene<'_> {
                     }
                     _ => xl,
                 };
-                pen.line(&[(xl, y), (right, y)], Palette::alpha(pal.risk, 0.8), pen.px(1.2).max(1) as u32)?;
+                // Solid up to the latest candles that trade through the level, then faint dots
+                // behind them to the label column (review 24: the 3-day stop's line struck
+                // through the last candles on the daily chart).
+                let cut = self.latest_through(f, y, LAST_CANDLES).map_or(right, |i| {
+                    let half = ((f.x_step() * 0.66).floor() as i32).max(1) / 2;
+                    (f.fx(i as f64) - half - pen.px(3.0)).clamp(xl, right)
+                });
+                let w = pen.px(1.2).max(1) as u32;
+                if cut > xl {
+                    pen.line(&[(xl, y), (cut, y)], Palette::alpha(pal.risk, 0.8), w)?;
+                    pen.place((xl, y - 1), (cut, y + 1), "riskline");
+                }
+                if cut < right {
+                    pen.dotted((cut, y), (right, y), Palette::alpha(pal.risk, 0.45))?;
+                }
                 // An obstacle for the marker labels placed later (review 19: "higher high 231.46"
                 // sat on the 3-day stop's line and read as that level's name).
                 pen.place((xl, y - 1), (right, y + 1), "line");
@@ -1347,9 +1361,12 @@ impl TfScene<'_> {
                             .iter()
                             .filter(|(sx, _)| (sx - x).abs() <= 2 * r + pen.px(1.0))
                             .map(|(_, top)| top - r - pen.px(2.0))
-                            .fold(f.fy(b.high[i]) - r - pen.px(3.0), i32::min);
+                            .fold(self.clear_top(f, i, r, bw) - r - pen.px(3.0), i32::min);
                         pen.triangle((x, y), r, true, pal.dist.to_rgba())?;
                         pen.place((x - r, y - r), (x + r, y + r), "marker");
+                        // Also recorded as what it is, for the layout test that no triangle
+                        // sits on a candle.
+                        pen.place((x - r, y - r), (x + r, y + r), "dist");
                         tops.push((i, y - r));
                         n_dd += 1;
                     }
@@ -1357,7 +1374,7 @@ impl TfScene<'_> {
                 if n_dd > 0 {
                     legend.push((Swatch::TriDown(pal.dist.to_rgba()), format!("distribution day ({n_dd})")));
                 }
-                if self.draw_reversals(pen, f, &tops)? {
+                if self.draw_reversals(pen, f, &tops, bw)? {
                     legend.push((Swatch::TriDown(pal.text.to_rgba()), REVERSAL.into()));
                 }
                 if let Some((d, rank)) = a.volume_day {
@@ -1538,6 +1555,7 @@ impl TfScene<'_> {
         pen: &Pen<B>,
         f: &Frame,
         dist_tops: &[(usize, i32)],
+        bw: i32,
     ) -> DResult<bool> {
         let b = self.bars;
         let r = marker_r(pen, f);
@@ -1549,7 +1567,7 @@ impl TfScene<'_> {
                 continue;
             };
             let x = f.fx(i as f64);
-            let base = f.fy(b.high[i]) - r - pen.px(3.0);
+            let base = self.clear_top(f, i, r, bw) - r - pen.px(3.0);
             let y = dist_tops
                 .iter()
                 .filter(|(j, _)| *j == i)
@@ -1574,6 +1592,32 @@ impl TfScene<'_> {
             ((f.x0, f.y0), (f.x1, f.y1)),
         )?;
         Ok(true)
+    }
+
+    /// The first of the last `k` bars whose range (low to high, in pixels of `f`) takes in the
+    /// pixel row `y`, when one does: where a level's line would strike the latest candles.
+    fn latest_through(&self, f: &Frame, y: i32, k: usize) -> Option<usize> {
+        let b = self.bars;
+        (self.n().saturating_sub(k).max(self.start)..self.n()).find(|i| {
+            b.low[*i].is_finite() && b.high[*i].is_finite() && f.fy(b.high[*i]) <= y && y <= f.fy(b.low[*i])
+        })
+    }
+
+    /// Pixel y of the highest high under a marker of radius `r` over bar `i` (candles `bw`
+    /// pixels wide): a marker above it clears its own bar and any neighbour its width reaches
+    /// (review 24: distribution-day triangles sat on the next bars' wicks).
+    fn clear_top(&self, f: &Frame, i: usize, r: i32, bw: i32) -> i32 {
+        let b = self.bars;
+        let x = f.fx(i as f64);
+        let reach = r + bw / 2 + 1;
+        let (mut lo, mut hi) = (i, i);
+        while lo > self.start && f.fx((lo - 1) as f64) >= x - reach {
+            lo -= 1;
+        }
+        while hi + 1 < self.n() && f.fx((hi + 1) as f64) <= x + reach {
+            hi += 1;
+        }
+        (lo..=hi).filter(|j| b.high[*j].is_finite()).map(|j| f.fy(b.high[j])).fold(f.fy(b.high[i]), i32::min)
     }
 
     /// The swing-high markers' places on the daily chart: (pixel x, pixel y of the diamond's top)
@@ -2404,6 +2448,10 @@ const LEVEL_FROM: f64 = 0.88;
 const AVG_NOW: &str = "moving average, today's value (as in the text)";
 /// Where the risk lines start (the latest third of the window).
 const RISK_FROM: f64 = 2.0 / 3.0;
+
+/// How many of the latest candles a risk level's solid line stops short of when they trade
+/// through it (it runs on behind them dotted).
+const LAST_CANDLES: usize = 5;
 
 /// What F4 calls a day of volume at least 1.5× its 50-day average, a 20-session high and a close
 /// near the low (the note's words).

@@ -2,10 +2,11 @@
 //! instrument/benchmark ratio with its 30-week average, its low and its two-year change; and
 //! both instruments rebased to 100 at the window start.
 
-use super::canvas::{DResult, Frame, Pen};
+use super::canvas::{DResult, Frame, Pen, Px};
 use super::panel::{
-    begin, dot_tags, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels,
-    legend_above, legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
+    begin, draw_axes_with_badges, draw_badge, draw_not_enough, draw_plot_frame, draw_x_labels, end_tags,
+    end_tags_room, legend_above, legend_lines, plot_x, right_pad, Spacing, Swatch, TickFmt, TwoPanels,
+    FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -83,10 +84,22 @@ impl Scene for RelScene {
             (Swatch::Line(pal.line2.to_rgba()), self.bench.clone()),
         ];
         let l2 = legend_lines(pen, x0, x1, &name2, &items2).max(1);
-        // Right padding: three weeks; the latest values are tags on the axis.
+        // Both rebased to 100 at the window start (panel 2).
+        let base_a = self.a[self.start];
+        let base_b = self.b[self.start];
+        let ra: Vec<f64> = self.a.iter().map(|v| v / base_a * 100.0).collect();
+        let rb: Vec<f64> = self.b.iter().map(|v| v / base_b * 100.0).collect();
+        let t = n - 1;
+        let end_texts: Vec<String> =
+            [ra[t], rb[t]].iter().filter(|v| v.is_finite()).map(|v| format!("{v:.0}")).collect();
+        // Right padding: at least three weeks, and room right of the last week for the rebased
+        // panel's latest-value tags (review: inside the plot, left of their points, they sat on
+        // the lines and, on a phone, out of order).
         let range = self.start..n;
         let xs: Vec<f64> = range.clone().map(|i| i as f64).collect();
-        let xrange = (self.start as f64 - 0.5, (n - 1) as f64 + 3.0);
+        let room = end_tags_room(pen, &end_texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let span = (n - 1) as f64 - (self.start as f64 - 0.5);
+        let xrange = (self.start as f64 - 0.5, (n - 1) as f64 + right_pad((x0, x1), span, room, 3.0));
         let TwoPanels { mut f1, mut f2, ticks } =
             TwoPanels::of(pen, h, top, (x0, x1), (l1, l2), 2, 0.62, xrange, &self.dates[range.clone()], &xs);
 
@@ -103,29 +116,43 @@ impl Scene for RelScene {
         let span = (hi - lo).max(hi.abs() * 0.01).max(1e-9);
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.16;
-        // Room above the two-year high's marker for the two-year change label over it (a
-        // phone's short panel: the label covered the marker).
-        if self.high.is_some() {
-            let fs = pen.fs(FS_NOTE);
-            let need =
-                (pen.px(12.0) + pen.text_size("0", fs, false).1 + pen.px(8.0) + pen.px(8.0) + pen.px(7.0))
-                    as f64;
-            let frac = (need / f1.height().max(1) as f64).min(0.45);
-            f1.ymax = f1.ymax.max(hi + (hi - f1.ymin) * frac / (1.0 - frac));
+        // Each room is a share of the whole range, which the other widens: twice over, both hold.
+        for _ in 0..2 {
+            // Room above the two-year high's marker for the two-year change label over it (a
+            // phone's short panel: the label covered the marker).
+            if self.high.is_some() {
+                let fs = pen.fs(FS_NOTE);
+                // The change label's foot, then the marker's own label beside it (centred on
+                // the marker, half a line up) with a gap (2024-07-19 on a phone: they touched).
+                let th = pen.text_size("0", fs, false).1;
+                let need =
+                    (pen.px(18.0) + th + pen.px(2.0) + pen.px(3.0) + (th + pen.px(3.0)) / 2 + pen.px(8.0))
+                        as f64;
+                let frac = (need / f1.height().max(1) as f64).min(0.45);
+                f1.ymax = f1.ymax.max(hi + (hi - f1.ymin) * frac / (1.0 - frac));
+            }
+            // Room under the two-year low's marker for its label, beside the marker a little
+            // lower (review 24: at 2024-07-19, a low at the panel's foot had no clear place but far
+            // to its left, on a long leader).
+            if self.low.is_some() {
+                let fs = pen.fs(FS_NOTE);
+                let lh = pen.text_size("0", fs, false).1 + pen.px(3.0);
+                let need = (pen.px(8.0) + pen.px(4.5) + pen.px(2.0) + lh + pen.px(4.0)) as f64;
+                let frac = (need / f1.height().max(1) as f64).min(0.3);
+                f1.ymin = f1.ymin.min(lo - (f1.ymax - lo) * frac / (1.0 - frac));
+            }
         }
-        let t = n - 1;
         let tag1 = draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[self.ratio[t]])?;
         let line = |f: &Frame, ys: &[f64]| -> Vec<(i32, i32)> {
             range.clone().filter(|i| ys[*i].is_finite()).map(|i| (f.fx(i as f64), f.fy(ys[i]))).collect()
         };
         pen.line(&line(&f1, &self.sma30), pal.line2.to_rgba(), pen.px(1.5) as u32)?;
         pen.line(&line(&f1, &self.ratio), pal.line.to_rgba(), pen.px(2.0) as u32)?;
-        // Both lines' points are obstacles for the low/high labels placed next (review 23: the
-        // "low 0.3453 (2025-04-11)" box covered the ratio line for months). Kind "series": a
-        // cost to avoid, not a rule the layout check holds (2024-07-19 has no clear place).
-        for p in line(&f1, &self.sma30).into_iter().chain(line(&f1, &self.ratio)) {
-            pen.place((p.0 - 1, p.1 - 1), (p.0 + 1, p.1 + 1), "series");
-        }
+        // Both lines are obstacles for the low/high labels placed next (review 23: the
+        // "low 0.3453 (2025-04-11)" box covered the ratio line for months): their segments,
+        // not their points (a label between two weekly points crossed the segment joining them).
+        pen.place_polyline(&line(&f1, &self.sma30), "seg:avg");
+        pen.place_polyline(&line(&f1, &self.ratio), "seg:ratio");
         let fs = pen.fs(FS_NOTE);
         let bg = Palette::alpha(pal.panel, 0.85);
         let mut legend = vec![
@@ -174,7 +201,7 @@ impl Scene for RelScene {
             let (near, far) = if high { (HPos::Right, HPos::Left) } else { (HPos::Left, HPos::Right) };
             let (dx, dy) = (pen.px(10.0), pen.px(16.0));
             let (xn, xf) = if high { (x - dx, x + dx) } else { (x + dx, x - dx) };
-            let cands = [
+            let mut cands = vec![
                 ((xn, ym), near, VPos::Center),
                 ((xf, ym), far, VPos::Center),
                 ((x, ym + s * (r + pen.px(2.0))), HPos::Center, if high { VPos::Bottom } else { VPos::Top }),
@@ -182,8 +209,41 @@ impl Scene for RelScene {
                 ((xf, ym - s * dy), far, VPos::Center),
             ];
             let name = if high { "high" } else { "low" };
+            let text = format!("{name} {v:.4} ({d})");
+            // Failing those (review 23: at 2024-07-19 the low's label crossed the ratio line),
+            // rows further out above and below, left of, over and right of the marker, the
+            // nearest first, joined to the marker by a leader.
+            let (lb0, lb1) = pen.label_box(&text, (0, 0), fs, HPos::Left, VPos::Top);
+            let (lw, row) = (lb1.0 - lb0.0, lb1.1 - lb0.1 + pen.px(3.0));
+            // Just past the marker's tip, to either side of it (clear of the lines at the
+            // window's extreme, with the room kept there).
+            let (vp, yb) =
+                if high { (VPos::Bottom, ym - r - pen.px(2.0)) } else { (VPos::Top, ym + r + pen.px(2.0)) };
+            let mut ring =
+                vec![((x - pen.px(2.0), yb), HPos::Right, vp), ((x + pen.px(2.0), yb), HPos::Left, vp)];
+            for k in 0..=12 {
+                for dir in [s, -s] {
+                    let y = ym + dir * k * row;
+                    for (px, hp) in [
+                        (x, HPos::Center),
+                        (xn, near),
+                        (xf, far),
+                        (x - lw, HPos::Center),
+                        (x + lw, HPos::Center),
+                    ] {
+                        ring.push(((px, y), hp, VPos::Center));
+                    }
+                }
+            }
+            let gap = |c: &(Px, HPos, VPos)| {
+                let (a, b) = pen.label_box(&text, c.0, fs, c.1, c.2);
+                let (gx, gy) = ((a.0 - x).max(x - b.0).max(0) as i64, (a.1 - ym).max(ym - b.1).max(0) as i64);
+                gx * gx + gy * gy
+            };
+            ring.sort_by_key(gap);
+            cands.extend(ring);
             pen.label_fit(
-                &format!("{name} {v:.4} ({d})"),
+                &text,
                 &cands,
                 Some((x, ym)),
                 fs,
@@ -199,10 +259,6 @@ impl Scene for RelScene {
         legend_above(pen, &f1, "Relative strength", &legend, l1, strip)?;
 
         // Panel 2: both rebased to 100.
-        let base_a = self.a[self.start];
-        let base_b = self.b[self.start];
-        let ra: Vec<f64> = self.a.iter().map(|v| v / base_a * 100.0).collect();
-        let rb: Vec<f64> = self.b.iter().map(|v| v / base_b * 100.0).collect();
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for i in range.clone() {
             for v in [ra[i], rb[i]] {
@@ -225,13 +281,16 @@ impl Scene for RelScene {
         let (la, lb) = (line(&f2, &ra), line(&f2, &rb));
         pen.line(&lb, pal.line2.to_rgba(), pen.px(1.5) as u32)?;
         pen.line(&la, pal.line.to_rgba(), pen.px(2.0) as u32)?;
+        pen.place_polyline(&lb, "seg:bench");
+        pen.place_polyline(&la, "seg:sym");
+        // The latest values right of their points, in the order of the line ends.
         let mut tags = Vec::new();
         for (v, col) in [(ra[t], pal.line), (rb[t], pal.line2)] {
             if v.is_finite() {
-                tags.push(((f2.fx(t as f64), f2.fy(v)), format!("{v:.0}"), col.to_rgba()));
+                tags.push(((f2.fx(t as f64), f2.fy(v)), v, format!("{v:.0}"), col.to_rgba()));
             }
         }
-        dot_tags(pen, &f2, &tags, &[&la, &lb], &[], 3)?;
+        end_tags(pen, &f2, &tags, &[])?;
         draw_plot_frame(pen, &f2)?;
         legend_above(pen, &f2, &name2, &items2, l2, strip)?;
         draw_x_labels(pen, &f2, &ticks)

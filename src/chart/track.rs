@@ -6,8 +6,8 @@
 
 use super::canvas::{DResult, Pen};
 use super::panel::{
-    begin, dot_tags, draw_axes_with_badges, draw_not_enough, draw_plot_frame, draw_x_labels, legend_above,
-    legend_lines, plot_x, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
+    begin, draw_axes_with_badges, draw_not_enough, draw_plot_frame, draw_x_labels, end_tags, end_tags_room,
+    legend_above, legend_lines, plot_x, right_pad, Spacing, Swatch, TickFmt, TwoPanels, FS_NOTE,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -317,7 +317,12 @@ impl Scene for TrackScene {
         }
         let l2 = legend_lines(pen, x0, x1, &bar_title, &bar_legend);
         let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
-        let xrange = (-0.5, (n - 1) as f64 + 0.5);
+        // Room right of the last week end for the latest score's tag (review: inside the plot,
+        // left of its point, it covered part of the score line at the default date).
+        let t = n - 1;
+        let last_tag = self.score[t].is_finite().then(|| signed(self.score[t]));
+        let room = last_tag.as_deref().map_or(0, |s| end_tags_room(pen, &[s]));
+        let xrange = (-0.5, (n - 1) as f64 + right_pad((x0, x1), (n - 1) as f64 + 0.5, room, 0.5));
         let TwoPanels { mut f1, mut f2, ticks } =
             TwoPanels::of(pen, h, top, (x0, x1), (l1, l2), 1, 0.5, xrange, &self.dates, &xs);
 
@@ -336,7 +341,6 @@ impl Scene for TrackScene {
             let frac = ((sh + pen.px(3.0)) as f64 / f1.height().max(1) as f64).min(0.3);
             f1.ymin -= (f1.ymax - f1.ymin) * frac / (1.0 - frac);
         }
-        let t = n - 1;
         // The latest score's tag sits inside the plot by its point (below), so every tick label
         // on the axis stays (on the axis it hid one: 2020-03-20's −0.6).
         draw_axes_with_badges(pen, &f1, &ticks, TickFmt::Fixed, &[])?;
@@ -377,15 +381,18 @@ impl Scene for TrackScene {
             .collect();
         let line = thin_line(&line);
         pen.line(&line, pal.line.to_rgba(), pen.px(1.5) as u32)?;
-        if let Some(dot) = self.score[t].is_finite().then(|| (f1.fx(t as f64), f1.fy(self.score[t]))) {
-            // Beside its point (review 20: "−0.03" drawn at about −0.33): at most two tag heights
-            // off it, with a leader when displaced, and never on a threshold line.
+        pen.place_polyline(&line, "seg:score");
+        if let Some(text) = last_tag {
+            // Right of its point, where the line has ended (review 20: "−0.03" drawn at about
+            // −0.33): at its point's height when it can, with a leader when moved, and never on
+            // a threshold line.
+            let dot = (f1.fx(t as f64), f1.fy(self.score[t]));
             let rules: Vec<i32> = [self.long_th, self.short_th]
                 .iter()
                 .filter(|th| f1.contains_y(**th))
                 .map(|th| f1.fy(*th))
                 .collect();
-            dot_tags(pen, &f1, &[(dot, signed(self.score[t]), pal.line.to_rgba())], &[&line], &rules, 2)?;
+            end_tags(pen, &f1, &[(dot, self.score[t], text, pal.line.to_rgba())], &rules)?;
         }
         draw_plot_frame(pen, &f1)?;
         legend_above(pen, &f1, "Stance score", &score_legend, l1, strip)?;
@@ -404,8 +411,10 @@ impl Scene for TrackScene {
         // the bars, through the layout pass, clear of them).
         let pending = self.forward.iter().rposition(|f| f.is_some()).map(|k| k + 1).filter(|k| *k < n);
         if let Some(k) = pending {
-            let xa = f2.fx(k as f64 - 0.5);
-            pen.fill_rect((xa, f2.y0), (f2.x1, f2.y1), Palette::alpha(pal.muted, 0.15))?;
+            // Over those week ends only, not the right padding the score's tag takes (a phone's
+            // band read three times 13 weeks wide).
+            let (xa, xb) = (f2.fx(k as f64 - 0.5), f2.fx(n as f64 - 0.5).min(f2.x1));
+            pen.fill_rect((xa, f2.y0), (xb, f2.y1), Palette::alpha(pal.muted, 0.15))?;
         }
         let y0 = f2.fy(0.0);
         let half = ((f2.fx(1.0) - f2.fx(0.0)) as f64 * 0.4).max(0.5);

@@ -1444,6 +1444,15 @@ fn track_score_tag_sits_by_its_point() {
             .filter(|l| l.name == "track")
             .collect();
         check_layout_list(&format!("{as_of:?} (phone)"), &phone, false);
+        // Review 24 item 3: the score's tag covered part of the score line (default date); it
+        // keeps clear of the line on every variant.
+        for (v, l) in three_layouts(&a, "track") {
+            assert_eq!(
+                check_end_tags(&format!("{as_of:?} {v} track"), &l),
+                1,
+                "{as_of:?} {v}: one score tag"
+            );
+        }
     }
 }
 
@@ -1539,4 +1548,225 @@ fn reclaim_and_breakout_labels_sit_at_their_markers() {
         }
     }
     assert!(seen >= 3, "{seen} reclaim or breakout markers checked");
+}
+
+/// The segments of drawn lines a layout records (kinds starting `seg`), as (kind, ends).
+fn segments(l: &marketnote::chart::Layout) -> Vec<(&'static str, [i32; 4])> {
+    l.boxes.iter().filter(|(k, _)| k.starts_with("seg")).cloned().collect()
+}
+
+/// Length of the segment `s` (ends x0, y0, x1, y1) strictly inside the box `b`, in pixels
+/// (Liang–Barsky clipping, written out here apart from the chart code's own).
+fn seg_in_box(s: &[i32; 4], b: &[i32; 4]) -> f64 {
+    let (x0, y0) = (s[0] as f64, s[1] as f64);
+    let (dx, dy) = ((s[2] - s[0]) as f64, (s[3] - s[1]) as f64);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in
+        [(-dx, x0 - b[0] as f64), (dx, b[2] as f64 - x0), (-dy, y0 - b[1] as f64), (dy, b[3] as f64 - y0)]
+    {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return 0.0;
+            }
+        } else if p < 0.0 {
+            t0 = t0.max(q / p);
+        } else {
+            t1 = t1.min(q / p);
+        }
+    }
+    if t1 <= t0 {
+        0.0
+    } else {
+        (t1 - t0) * (dx * dx + dy * dy).sqrt()
+    }
+}
+
+/// The wide, phone and PDF layouts of the chart `name`.
+fn three_layouts(a: &Analysis, name: &str) -> Vec<(String, marketnote::chart::Layout)> {
+    let wide = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
+    let phone = marketnote::chart::phone_layouts(a, Theme::Light).unwrap();
+    let pdf = marketnote::chart::pdf_layouts(a, Theme::Light).unwrap();
+    [("wide", wide), ("phone", phone), ("PDF", pdf)]
+        .into_iter()
+        .flat_map(|(v, ls)| ls.into_iter().filter(|l| l.name == name).map(move |l| (v.to_string(), l)))
+        .collect()
+}
+
+/// Each latest-value tag with its point: the layout records a tag's point (`tagdot`) right
+/// before the tag.
+fn dot_tag_pairs(l: &marketnote::chart::Layout) -> Vec<([i32; 4], [i32; 4])> {
+    l.boxes.windows(2).filter(|w| w[0].0 == "tagdot" && w[1].0 == "tag").map(|w| (w[0].1, w[1].1)).collect()
+}
+
+/// Checks the latest-value tags of a relative or track layout: stacked in the order of their
+/// points, clear of each other and of every drawn line, and with a leader when off their point.
+fn check_end_tags(what: &str, l: &marketnote::chart::Layout) -> usize {
+    let pairs = dot_tag_pairs(l);
+    let segs = segments(l);
+    assert!(!segs.is_empty(), "{what}: no line segments recorded");
+    let leaders = l.boxes.iter().filter(|(k, _)| *k == "tagleader").count();
+    let cy = |b: &[i32; 4]| (b[1] + b[3]) / 2;
+    let mut displaced = 0;
+    for (i, (d, t)) in pairs.iter().enumerate() {
+        for (k, s) in &segs {
+            let len = seg_in_box(s, t);
+            assert!(len == 0.0, "{what}: tag {t:?} covers {len:.1} px of the {k} line {s:?}");
+        }
+        for (d2, t2) in &pairs[i + 1..] {
+            assert!(
+                !(t[0] < t2[2] && t2[0] < t[2] && t[1] < t2[3] && t2[1] < t[3]),
+                "{what}: tags {t:?} and {t2:?} overlap"
+            );
+            // A higher point's tag is higher (pixel y grows downwards).
+            if cy(d) != cy(d2) {
+                assert_eq!(
+                    cy(d) < cy(d2),
+                    cy(t) < cy(t2),
+                    "{what}: tags {t:?} {t2:?} are not in the order of their points {d:?} {d2:?}"
+                );
+            }
+        }
+        if cy(d) < t[1] || cy(d) > t[3] {
+            displaced += 1;
+        }
+    }
+    assert!(leaders >= displaced, "{what}: {displaced} tags off their points, {leaders} leaders");
+    pairs.len()
+}
+
+/// Review 24 item 1: the relative chart's rebased end tags ("130", "148") sat on the lines and,
+/// at the phone size, in the wrong vertical order. At six dates, on the wide, phone and PDF
+/// charts, both tags sit right of the line ends in the order of their points, clear of each
+/// other and the lines, with a leader when pushed off their point.
+#[test]
+fn relative_end_tags_follow_the_line_ends() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for as_of in [
+        Some("2020-03-20"),
+        Some("2022-06-17"),
+        Some("2024-07-19"),
+        Some("2025-09-12"),
+        Some("2025-12-12"),
+        None,
+    ] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for (v, l) in three_layouts(&a, "relative") {
+            let n = check_end_tags(&format!("{as_of:?} {v} relative"), &l);
+            assert_eq!(n, 2, "{as_of:?} {v}: {n} rebased tags");
+            seen += n;
+        }
+    }
+    assert!(seen >= 30);
+}
+
+/// Review 24 item 2: the relative chart's two-year low and high labels never cross the ratio
+/// line (2024-07-19's low label did), at every 13th week end from 2023 to the sample's end, on
+/// the wide, phone and PDF charts.
+#[test]
+fn relative_low_and_high_labels_never_cross_the_ratio_line() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let last = *data.instrument.bars.date.last().unwrap();
+    let mut day = d("2023-01-06");
+    let mut seen = 0;
+    while day <= last {
+        let a = marketnote::analyze(&cfg, data.clone(), Some(day)).unwrap();
+        for (v, l) in three_layouts(&a, "relative") {
+            let ratio: Vec<[i32; 4]> =
+                l.boxes.iter().filter(|(k, _)| *k == "seg:ratio").map(|(_, b)| *b).collect();
+            assert!(!ratio.is_empty(), "{day} {v}: no ratio line recorded");
+            for (_, b) in l.boxes.iter().filter(|(k, _)| *k == "label") {
+                for s in &ratio {
+                    let len = seg_in_box(s, b);
+                    assert!(len == 0.0, "{day} {v}: label {b:?} covers {len:.1} px of the ratio line {s:?}");
+                }
+                seen += 1;
+            }
+        }
+        day += chrono::Duration::weeks(13);
+    }
+    assert!(seen >= 40, "{seen} labels checked");
+}
+
+/// Review 24 item 4: the daily chart's distribution-day triangles sat on the bars (a
+/// neighbour's wick ran into them on narrow candles). At the review dates, on the wide, phone
+/// and PDF charts, no triangle touches a candle body or wick.
+#[test]
+fn distribution_day_triangles_keep_off_the_candles() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for (v, l) in three_layouts(&a, "daily") {
+            for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "dist") {
+                for (k, c) in l.boxes.iter().filter(|(k, _)| matches!(*k, "candle" | "wick")) {
+                    assert!(!overlap(t, c), "{as_of:?} {v}: distribution-day triangle {t:?} on {k} {c:?}");
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 6, "{seen} triangles checked");
+}
+
+/// Review 24 item 4: the 3-day stop's line struck through the latest daily candles. At the
+/// review dates, on the price charts (wide, phone and PDF), a risk level's solid line touches
+/// none of the last five candles (it runs on behind them dotted).
+#[test]
+fn risk_lines_stop_short_of_the_latest_candles() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    let mut seen = 0;
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for name in ["weekly", "3day", "daily"] {
+            for (v, l) in three_layouts(&a, name) {
+                let last: Vec<&[i32; 4]> = ["candle", "wick"]
+                    .iter()
+                    .flat_map(|kind| {
+                        let all: Vec<&[i32; 4]> =
+                            l.boxes.iter().filter(|(k, _)| k == kind).map(|(_, b)| b).collect();
+                        all[all.len().saturating_sub(5)..].to_vec()
+                    })
+                    .collect();
+                for (_, r) in l.boxes.iter().filter(|(k, _)| *k == "riskline") {
+                    for c in &last {
+                        assert!(!overlap(r, c), "{as_of:?} {v} {name}: risk line {r:?} strikes candle {c:?}");
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen >= 3, "{seen} risk lines checked");
+}
+
+/// Review 24 item 4: the label column's tags are spaced apart when they fit so, and never pushed
+/// out of their panel's height by the spacing (a first version put 2020-03-20's "14 of 16 lost
+/// levels" under the daily price panel). At the review dates, on the wide and PDF price charts,
+/// every tag lies within the height of a panel, give or take 6 px (when no two neighbours of one
+/// colour are left to merge, the column overflows a little: 2020-03-20's last tag ends 4 px under
+/// the panel, as it did before the wider spacing).
+#[test]
+fn column_tags_stay_beside_their_panel() {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-09-12"), Some("2025-12-12"), None] {
+        let a = marketnote::analyze(&cfg, data.clone(), as_of.map(d)).unwrap();
+        for name in ["weekly", "3day", "daily"] {
+            for (v, l) in three_layouts(&a, name).into_iter().filter(|(v, _)| v != "phone") {
+                let panels: Vec<[i32; 4]> =
+                    l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| *b).collect();
+                for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag") {
+                    assert!(
+                        panels.iter().any(|p| t[1] >= p[1] - 6 && t[3] <= p[3] + 6),
+                        "{as_of:?} {v} {name}: tag {t:?} outside every panel's height {panels:?}"
+                    );
+                }
+            }
+        }
+    }
 }
