@@ -1048,7 +1048,8 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         if pen.text_size(&text, fs, false).0 > (f.x1 - f.x0) * 6 / 10 {
             let words: Vec<&str> = text.split(' ').collect();
             if let Some(k) = words.iter().position(|w| w.replace(',', "").parse::<f64>().is_ok()) {
-                text = words[..=k].join(" ");
+                // Without the comma that joined the rest ("20-day avg 295.86, and 1 more").
+                text = words[..=k].join(" ").trim_end_matches(',').to_string();
             }
         }
         let text = fit_width(pen, &text, fs, (f.x1 - f.x0) * 9 / 10);
@@ -1070,7 +1071,23 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         let beside = (wide && xs - pen.px(6.0) - pen.text_size(&text, fs, false).0 > f.x0 + inset)
             .then_some(((xs - pen.px(6.0), y), HPos::Right, VPos::Center));
         let mut late = Vec::new();
-        for d in 0..=(2 * kmax + 7) {
+        // On a narrow plot every place beside the line (anywhere along it, down to flush with
+        // the plot's left edge) comes before any place a step away, and so on step by step: a
+        // phone's eight-step slide reached too little of the width (now sixteen steps and the
+        // left edge), so crowded lines sent
+        // their labels several steps off (2026-07-24: "20-day avg" about 35 points under its
+        // line, "squeeze top" 35 over it).
+        for k in (0..=kmax).filter(|_| !wide) {
+            let dy = k * step;
+            for j in 0..16 {
+                let x = f.x1 - inset - j * w / 16;
+                cands.push(((x, y - gap - dy), HPos::Right, VPos::Bottom));
+                cands.push(((x, y + gap + dy), HPos::Right, VPos::Top));
+            }
+            cands.push(((f.x0 + inset, y - gap - dy), HPos::Left, VPos::Bottom));
+            cands.push(((f.x0 + inset, y + gap + dy), HPos::Left, VPos::Top));
+        }
+        for d in (0..=(2 * kmax + 7)).filter(|_| wide) {
             if d == 1 {
                 cands.extend(beside);
             }
@@ -1123,6 +1140,14 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
             cands.into_iter().enumerate().map(|(k, c)| (if wide { crosses(&c) } else { 0 }, k, c)).collect();
         tiered.sort_by_key(|(t, k, _)| (*t, *k));
         let cands: Vec<_> = tiered.into_iter().map(|(_, _, c)| c).collect();
+        // On a narrow plot the Bollinger band crosses nearly every place beside a line; the
+        // band only breaks ties in `label_fit`, so a place clear but for the band must not lose
+        // to a clear place rows away (2026-07-24: "squeeze top 265.76" two rows off its line).
+        let bounds = ((f.x0, f.y0), (f.x1, f.y1));
+        let cands = match cands.iter().find(|c| !wide && pen.fits_clear(&text, &[**c], fs, bounds)) {
+            Some(c) => vec![*c],
+            None => cands,
+        };
         let target = Some((f.x1 - inset, y));
         let bx = pen.label_fit(&text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         // A label away from its line (not touching it) gets a leader back to it.

@@ -1759,10 +1759,16 @@ impl TfScene<'_> {
             if narrow && name == "swing high" {
                 continue;
             }
+            // On a narrow plot a risk level at this high already has its label beside its line
+            // ([`Self::price_labels`]: "higher high · watch 302.72"): the marker gets no second
+            // one (2026-07-24 drew both, one reading as the prior high's).
+            let value = crate::fmt::price(v);
+            if narrow && self.price_labels(&pal).iter().any(|l| crate::fmt::price(l.y) == value) {
+                continue;
+            }
             // One label per level: a high the label column already names (a risk level at this
             // price: "lower high · watch 82.95") keeps its diamond on the level's line and no
             // second label over the candles.
-            let value = crate::fmt::price(v);
             let in_col = col_labels.iter().find(|l| l.names_value(&value) && f.contains_y(l.y));
             // When the column cannot show the high's name whole ("watch 737.62" for "lower
             // high · watch"), the diamond keeps its name alone; the value is the column's. A
