@@ -410,7 +410,7 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let mut s = if held {
         // Review 20: the table counts the stance before the record check, which is the chart
         // strip's printed weeks plus its grey ones.
-        format!("Week ends{since} by what the score read before the record check; {after}")
+        format!("Week ends{since} by the score's reading before the record check; {after}")
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
         format!("Every week end{since} by the score's reading; {after}")

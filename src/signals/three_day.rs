@@ -434,6 +434,9 @@ fn e2(input: &SignalInput, b: BarsView<'_>, phase: usize, zones: Option<&Zones>)
     res.conclude(State::Neutral, 0.0, Branch::E2Mixed)
 }
 
+/// The 20-bar volume trend at or above which E3 calls 3-day volume rising (either state needs it).
+pub const E3_RISING: f64 = 0.10;
+
 /// The E3 reading of one volume series: (vtrend, vr, udv20, state, σ).
 fn e3_read(v: &[f64], c: &[f64], t: usize) -> (f64, f64, f64, State, f64) {
     let vtrend = logtrend_vol(v, t, 20).unwrap_or(f64::NAN);
@@ -452,11 +455,11 @@ fn e3_read(v: &[f64], c: &[f64], t: usize) -> (f64, f64, f64, State, f64) {
         }
     }
     let udv = ratio(up, down).unwrap_or(f64::NAN);
-    if vtrend >= 0.10 && udv >= 1.0 {
+    if vtrend >= E3_RISING && udv >= 1.0 {
         let s =
             0.5 * p::ramp(vtrend, 0.1, 0.5) + 0.25 * p::ramp(vr, 1.0, 1.3) + 0.25 * p::ramp(udv, 1.0, 2.0);
         (vtrend, vr, udv, State::Bullish, s)
-    } else if vtrend >= 0.10 && udv < 0.8 {
+    } else if vtrend >= E3_RISING && udv < 0.8 {
         let s = 0.5 * p::ramp(vtrend, 0.1, 0.5) + 0.5 * p::ramp(udv, 0.8, 0.4);
         (vtrend, vr, udv, State::Bearish, s)
     } else {
@@ -552,7 +555,7 @@ fn e3(input: &SignalInput, b: BarsView<'_>, phase: usize) -> SignalResult {
         State::Bullish => res.conclude(State::Bullish, s, Branch::E3Up),
         State::Bearish => res.conclude(State::Bearish, s, Branch::E3Down),
         _ => {
-            let branch = if vtrend >= 0.10 {
+            let branch = if vtrend >= E3_RISING {
                 Branch::E3RisingNotUp
             } else if vtrend <= -0.10 {
                 Branch::E3Falling

@@ -1179,7 +1179,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "That rebound was given back in full and more.",
         // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
         // sessions for a move of that size (review 22: "too gradual" gave no rule).
-        "not an impulsive multi-level breakdown (20 sessions, more than the 15 one move of this size may take)",
+        "not one move breaking several levels (20 sessions, more than the 15 one move of this size may take)",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
     }
@@ -1610,7 +1610,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         // Review 19: the strip counts what the note printed, the table what the score read; when
         // the record check made them differ (2025-09-12, 2025-12-12), the table's intro says so.
         let held = a.track_record.as_ref().unwrap().points.iter().any(|p| p.published != p.stance);
-        assert_eq!(b.contains("by what the score read before the record check"), held, "{date}");
+        assert_eq!(b.contains("by the score's reading before the record check"), held, "{date}");
         assert_eq!(held, cfg.signals.record_check, "{date}: the record check held some readings back");
         let track = alt("track");
         for stance in ["Long", "Short"] {
