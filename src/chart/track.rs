@@ -336,7 +336,9 @@ impl Scene for TrackScene {
         f1.ymin = lo - span * 0.08;
         f1.ymax = hi + span * 0.08;
         // Room under the lowest score for the stance strip, so the line never runs over it.
-        let sh = pen.px(6.0).max(2);
+        // 10 design px (review 26: at 6 the Long and Short marks were a few pixels, unreadable in
+        // the PDF).
+        let sh = pen.px(10.0).max(3);
         if !runs.is_empty() {
             let frac = ((sh + pen.px(3.0)) as f64 / f1.height().max(1) as f64).min(0.3);
             f1.ymin -= (f1.ymax - f1.ymin) * frac / (1.0 - frac);
@@ -371,7 +373,11 @@ impl Scene for TrackScene {
                 StripKind::Short => Palette::alpha(pal.bad, 0.85),
                 StripKind::Held => Palette::alpha(pal.muted, HELD_ALPHA),
             };
-            let (xa, xb) = (f1.fx(*a as f64 - 0.5), f1.fx(*b as f64 + 0.5).max(f1.fx(*a as f64 - 0.5) + 1));
+            // A lone week is at least 2 design px wide, so it can be seen.
+            let (xa, xb) = (
+                f1.fx(*a as f64 - 0.5),
+                f1.fx(*b as f64 + 0.5).max(f1.fx(*a as f64 - 0.5) + pen.px(2.0).max(1)),
+            );
             pen.fill_rect((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), col)?;
             pen.place((xa.max(f1.x0), f1.y1 - sh), (xb.min(f1.x1), f1.y1), "bar");
         }

@@ -2497,8 +2497,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     t
                 }
                 (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
-                    "Weekly momentum has expanded upward since the week of {}, but after a contraction of only {} \
-                     (a turn needs {})",
+                    // Review 26: the chart draws one of the three histograms (12, 26, 9), whose own
+                    // turn can come weeks before two of the three turn together: said which.
+                    "Weekly momentum has expanded upward since the week of {} (two of three MACD histograms), after \
+                     only {} of contraction ({} needed)",
                     date(f),
                     weeks(c),
                     count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
@@ -2508,8 +2510,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     date(f)
                 ),
                 (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => format!(
-                    "Weekly momentum turned up in the week of {}, but after a contraction of only {} (a turn \
-                     needs {})",
+                    "Weekly momentum turned up in the week of {} (two of three MACD histograms), after only {} of \
+                     contraction ({} needed)",
                     date(f),
                     weeks(c),
                     count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
@@ -2574,7 +2576,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             // said as the split *of* that volume, "though" the trend is not rising (review 25:
             // "up bars carrying 88% more" beside "rising 3-day volume on up bars: not met").
             // Only a rise short of the bar needs the bar said: "fell" already says not rising.
-            let rising = n("vtrend").is_none_or(|x| x < 0.0 || x >= crate::signals::three_day::E3_RISING);
+            let rising =
+                n("vtrend").is_none_or(|x| !(0.0..crate::signals::three_day::E3_RISING).contains(&x));
             if let Some(u) = n("udv20") {
                 // Within a tenth either way the split is even: no side to name.
                 let (more, less, by) =
@@ -3281,24 +3284,24 @@ fn points_moved(d: f64, span: &str) -> String {
 }
 
 /// The Rates line when B1 is not assessed because the monthly fed funds figure is stale
-/// (`B1Stale`): the 2-year yield's own level and three-month move, which need no policy rate, its
-/// gap to that last figure as a fact, and what is not assessed and why. None for any other
+/// (`B1Stale`): the 2-year yield's own level and three-month move, which need no policy rate, the
+/// last fed funds figure, and why the gap between them is not assessed. None for any other
 /// signal or branch.
 pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     if r.id != ids::B1 || r.branch != crate::signals::Branch::B1Stale {
         return None;
     }
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
-    let (y, spread) = (n("dgs2")?, n("spread")?);
+    let y = n("dgs2")?;
     let mut t = format!("the 2-year yield is {y:.2}%");
     if let Some(d) = n("d2y_63") {
         t.push_str(", ");
         t.push_str(&points_moved(d, "in three months"));
     }
-    let side = if spread >= 0.0 { "above" } else { "below" };
+    // The gap is not printed (review 26: "0.74 points above fed funds … the gap is not assessed"
+    // printed a figure and disowned it); the spread stays in signals.json.
     t.push_str(&format!(
-        ", {:.2} points {side} fed funds ({}). A monthly average can miss a rate change: the gap is not assessed",
-        spread.abs(),
+        "; fed funds was {}, an average that can miss a later rate change, so the gap is not assessed",
         policy_rate_words(a, r)?
     ));
     t.push('.');
