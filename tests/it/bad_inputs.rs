@@ -79,7 +79,7 @@ const CASES: &[(&str, Role, &str)] = &[
     ("macro/empty_0_bytes.csv", Macro, "{dir}/macro/empty_0_bytes.csv: empty file: expected a header line such as `DATE,SERIES`"),
     ("macro/binary_gzip.csv", Macro, "{dir}/macro/binary_gzip.csv:1: binary data (a NUL byte at offset 3): expected a text CSV file"),
     // --- configs ---
-    ("config/typo_in_key.toml", Config, "{dir}/config/typo_in_key.toml: `benchmark.bras`: unknown field `bras`, expected one of `symbol`, `name`, `bars`, `adjust`, `columns`, `separator`, `decimal`, `date_format`, `splits`, `role` (line 7, column 1)"),
+    ("config/typo_in_key.toml", Config, "{dir}/config/typo_in_key.toml: `benchmark.bras`: unknown field `bras`, expected one of `symbol`, `name`, `bars`, `adjust`, `columns`, `separator`, `decimal`, `date_format`, `splits`, `role`, `source` (line 7, column 1)"),
     ("config/typo_in_nested_key.toml", Config, "{dir}/config/typo_in_nested_key.toml: `macro[0].fiel`: unknown field `fiel`, expected one of `id`, `file`, `label`, `transform`, `supportive_when`, `release_lag_days`, `column`, `date_column`, `separator`, `decimal`, `date_format` (line 11, column 1)"),
     ("config/typo_in_macro_transform.toml", Config, "{dir}/config/typo_in_macro_transform.toml: `macro[0].transform`: unknown variant `yoyy`, expected one of `level`, `yoy`, `change` (line 12, column 13)"),
     ("config/wrong_type.toml", Config, "{dir}/config/wrong_type.toml: `output.charts.width`: invalid type: string \"wide\", expected u32 (line 10, column 9)"),
