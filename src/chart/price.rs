@@ -1755,6 +1755,12 @@ impl TfScene<'_> {
         // On a narrow plot (a phone) only the latest high is labelled: the words take more room
         // than the old "H"/"LH" did, and the prior high's value is in the note.
         let narrow = ((f.x1 - f.x0) as f64 / pen.s) < 450.0;
+        // The values the narrow plot's level labels name, computed once for both highs.
+        let labelled: Vec<String> = if narrow {
+            self.price_labels(&pal).iter().map(|l| crate::fmt::price(l.y)).collect()
+        } else {
+            Vec::new()
+        };
         for (x, y, v, name, near, same_bar) in marks.into_iter().rev() {
             if narrow && name == "swing high" {
                 continue;
@@ -1763,7 +1769,7 @@ impl TfScene<'_> {
             // ([`Self::price_labels`]: "higher high · watch 302.72"): the marker gets no second
             // one (2026-07-24 drew both, one reading as the prior high's).
             let value = crate::fmt::price(v);
-            if narrow && self.price_labels(&pal).iter().any(|l| crate::fmt::price(l.y) == value) {
+            if labelled.contains(&value) {
                 continue;
             }
             // One label per level: a high the label column already names (a risk level at this

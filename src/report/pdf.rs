@@ -459,9 +459,10 @@ fn chart_after_next_section(
         })
         .collect();
     doc.pages().iter().enumerate().any(|(p, page)| {
-        let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
-        page_fill(&page.frame, 0.0, 0.0, text_bottom, alts, &mut f);
-        f.charts.iter().any(|(n, _)| heading_page.get(*n).copied().flatten().is_some_and(|hp| hp < p))
+        fill_of(&page.frame, text_bottom, alts)
+            .charts
+            .iter()
+            .any(|(n, _)| heading_page.get(*n).copied().flatten().is_some_and(|hp| hp < p))
     })
 }
 
@@ -471,8 +472,7 @@ fn charts_in_order(doc: &PagedDocument, text_bottom: f64, alts: &[String]) -> bo
         .pages()
         .iter()
         .flat_map(|page| {
-            let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
-            page_fill(&page.frame, 0.0, 0.0, text_bottom, alts, &mut f);
+            let mut f = fill_of(&page.frame, text_bottom, alts);
             f.charts.sort_by(|a, b| a.1.total_cmp(&b.1));
             f.charts.into_iter().map(|c| c.0)
         })
@@ -632,6 +632,13 @@ struct PageFill {
     charts: Vec<(usize, f64)>,
 }
 
+/// A page frame's [`PageFill`]: where its body content ends and where its charts start.
+fn fill_of(page: &typst::layout::Frame, text_bottom: f64, alts: &[String]) -> PageFill {
+    let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
+    page_fill(page, 0.0, 0.0, text_bottom, alts, &mut f);
+    f
+}
+
 /// Records in `out` the bottom of the body content of `frame` (offset by `dx`, `dy`; groups are
 /// only translated in this document) and its charts, recognised by their width (the text width)
 /// and their alt text (`alts[n]` is chart `n`'s).
@@ -680,15 +687,7 @@ fn page_fill(
 /// The first chart (not yet floated) that opens a page after a page ending in a gap of at least
 /// [`MIN_GAP_PT`]: it was moved there whole with its headings.
 fn pushed_chart(doc: &PagedDocument, text_bottom: f64, floated: &[usize], alts: &[String]) -> Option<usize> {
-    let fills: Vec<PageFill> = doc
-        .pages()
-        .iter()
-        .map(|p| {
-            let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
-            page_fill(&p.frame, 0.0, 0.0, text_bottom, alts, &mut f);
-            f
-        })
-        .collect();
+    let fills: Vec<PageFill> = doc.pages().iter().map(|p| fill_of(&p.frame, text_bottom, alts)).collect();
     let mut pushed: Vec<usize> = fills
         .windows(2)
         .filter(|w| text_bottom - w[0].bottom >= MIN_GAP_PT)
