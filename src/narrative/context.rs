@@ -153,7 +153,7 @@ impl ContextText for Option<Context> {
         // The data's real start, not a year that reads as a claim about earlier history.
         let since = c.since.format("%B %Y").to_string();
         let mut t = format!(
-            "{s} closed at {}, {} its highest close since {since} ({}, {})",
+            "{s} closed at {}, {} its highest close ({}, {}) in data from {since}",
             price(c.close),
             dist(c.close, c.high.0),
             price(c.high.0),
@@ -214,7 +214,7 @@ impl ContextText for Option<Context> {
     fn lead_sentence(&self, v: &Voice) -> Option<String> {
         let c = self.as_ref()?;
         let mut t = format!(
-            "{} is {} its highest close since {} ({})",
+            "{} is {} its highest close in data from {} ({})",
             v.symbol,
             dist(c.close, c.high.0),
             c.since.format("%B %Y"),

@@ -3301,7 +3301,7 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     // The gap is not printed (review 26: "0.74 points above fed funds … the gap is not assessed"
     // printed a figure and disowned it); the spread stays in signals.json.
     t.push_str(&format!(
-        "; fed funds was {}, an average that can miss a later rate change, so the gap is not assessed",
+        "; the gap to fed funds ({}) is not assessed: an average can miss a rate change",
         policy_rate_words(a, r)?
     ));
     t.push('.');

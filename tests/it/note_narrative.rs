@@ -1138,7 +1138,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "**Financing costs:** not assessed (the high-yield spread data supplied start only in August 2023, after this date).",
         // A monthly policy rate is named by its month and publication (body9 review); when it
         // is stale the 2-year's own level and move are still said (issue 12, lead10).
-        "**Rates:** the 2-year yield is 3.14%, up 1.20 points in three months; fed funds was 0.77%, May's average, published in June, an average that can miss a later rate change, so the gap is not assessed.",
+        "**Rates:** the 2-year yield is 3.14%, up 1.20 points in three months; the gap to fed funds (0.77%, May's average, published in June) is not assessed: an average can miss a rate change.",
     ] {
         assert!(b.contains(want), "2022-06-17 lacks '{want}'");
     }

@@ -248,7 +248,7 @@ fn render_sample_end_to_end() {
     // level and move are still stated, only the gap is not assessed (issue 12, lead10).
     let rates = md.lines().find(|l| l.starts_with("- **Rates:**")).unwrap();
     assert!(
-        rates.contains("the gap is not assessed")
+        rates.contains("the gap to fed funds (3.63%, June's average, published in July) is not assessed")
             && rates.contains("the 2-year yield is 4.37%")
             && rates.contains("3.63%, June's average, published in July"),
         "{rates}"
