@@ -2837,8 +2837,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                                 // named as this week's, with why it is no break yet.
                                 // Review 28: "within a normal week's move: no break yet" was
                                 // unclear; what "just under" means, and what it is not.
-                                "not a clean hold; OBV is only slightly under it this week, by less than \
-                                 a typical week's swing: too little to count as a break"
+                                "not a clean hold; OBV is under it this week by less than a typical week's \
+                                 swing, too little for a break"
                             }
                             (Some(_), Some(_)) => "not a clean hold, and OBV is under the line again now",
                             _ => "not a clean hold",
@@ -2939,7 +2939,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                                 .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
                             // Review 28: "(20 sessions, more than the 15 one move …)" read as
                             // confusing: what the move took against what one move may take.
-                            gradual = format!("over {days:.0} sessions, where one move of this size takes at most {most:.0}");
+                            gradual = format!(
+                                "over {days:.0} sessions, where one move this size takes at most {most:.0}"
+                            );
                             Some(gradual.as_str())
                         }
                         (Some(atr), _, _) if atr < 3.0 => Some("too small"),

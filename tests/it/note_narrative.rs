@@ -1188,7 +1188,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
         // sessions for a move of that size (review 22: "too gradual" gave no rule; review 28:
         // the bracketed counts read as confusing).
-        "price stays below all six, but over 20 sessions, where one move of this size takes at most 15: not one move breaking several levels.",
+        "price stays below all six, but over 20 sessions, where one move this size takes at most 15: not one move breaking several levels.",
         // Review 28: a line OBV fell through on most pullbacks, said as those failures.
         "OBV fell through the weekly trendline on 11 of 19 pullbacks since that low (before this week, last on 2022-06-17): the line has not held as support, so OBV under it now is not a break.",
     ] {
@@ -1801,7 +1801,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         "QQQ: {b}"
     );
     assert!(
-        b.contains("OBV is only slightly under it this week, by less than a typical week's swing: too little to count as a break.")
+        b.contains("OBV is under it this week by less than a typical week's swing, too little for a break.")
             && !b.contains("no break yet"),
         "QQQ: {b}"
     );
