@@ -542,7 +542,14 @@ fn rel_scene(
     relative::RelScene {
         title: format!("{sym} versus {bench_sym}: relative strength"),
         subtitle: format!(
-            "weekly closes (dividend-adjusted when available), {} · as of {}",
+            "{}, {} · as of {}",
+            // What the ratio is taken on, so the subtitle agrees with the Sources table
+            // (review 30: "dividend-adjusted when available" over split-adjusted closes).
+            match (inst.adj_close.is_some(), bench.adj_close.is_some()) {
+                (true, true) => "weekly adjusted closes (dividends included)",
+                (false, false) => "weekly closes (price only, no dividends)",
+                _ => "weekly closes (one series adjusted for dividends, one not)",
+            },
             window_text(&dates[start..]),
             analysis.as_of
         ),

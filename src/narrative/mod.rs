@@ -1120,9 +1120,9 @@ fn intraday_high_note(a: &Analysis, ctx: &Option<Context>) -> Option<String> {
 }
 
 /// For each named watch level, a nearer price level of the same side that triggered and that
-/// price has since undone (the last close back on its holding side): "The nearer 295.32 (the top
-/// of the 3-day consolidation zone) no longer decides: a 3-day close above it on 2026-06-26 did
-/// not hold." The nearest such level only; None when there is none.
+/// price has since undone (the last close back on its holding side): "295.32 is nearer, but its
+/// 3-day breakout on 2026-06-26 failed." The nearest such level only;
+/// None when there is none.
 fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<String> {
     let c = as_of_close(a);
     let (l, _) = named
@@ -1141,10 +1141,13 @@ fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<Stri
         .map(|l| (l, (c - l.value).abs()))
         .min_by(|x, y| x.1.total_cmp(&y.1))?;
     let when = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
+    // Review 30: "no longer decides" beside a table that still lists the level read as a
+    // contradiction; say what happened there.
     Some(format!(
-        "The nearer {} no longer decides: its {} breakout{when} failed.",
+        "{} is nearer, but its {} {}{when} failed.",
         price(l.value),
-        l.basis.as_str().trim_end_matches(" close")
+        l.basis.as_str().trim_end_matches(" close"),
+        if l.trigger == Trigger::CloseAbove { "breakout" } else { "breakdown" },
     ))
 }
 
@@ -1410,7 +1413,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     "No position yet: the signals lean {w}, but their record says wait. The levels that would prove a {w} wrong, and where the close stands:",
                     w = c.lean.word().to_lowercase()
                 ),
-                None => "No position yet: levels whose break would favour a long or short."
+                None => "No position yet: a close beyond these levels favours a long or short."
                     .to_string(),
             },
         ),
@@ -2527,7 +2530,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             // rising with it; the weekly RSI only where the sentence has room.
             let turn = |verb: String, c: usize, with_chart: bool| {
                 let t = format!(
-                    "two or more weekly measures {verb}, after a {}-week pause; the checklist needs {}",
+                    "two or more weekly measures {verb}, after a {}-week pause (the checklist needs {} weeks)",
                     count_word(c),
                     count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
                 );

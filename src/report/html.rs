@@ -626,7 +626,42 @@ fn text_event(s: CowStr<'_>, image_depth: usize) -> Event<'_> {
     if image_depth > 0 {
         return Event::Text(s);
     }
-    Event::Html(CowStr::Boxed(escape(&s).into_boxed_str()))
+    Event::Html(CowStr::Boxed(nowrap_dates(&escape(&s)).into_boxed_str()))
+}
+
+/// Escaped text with every ISO date (`2026-07-24`) kept on one line: browsers break after a
+/// hyphen, and review 30 saw "as of Friday 2026-" / "07-24" in the header box.
+fn nowrap_dates(e: &str) -> String {
+    let b = e.as_bytes();
+    let is_date = |i: usize| {
+        i + 10 <= b.len()
+            && b[i..i + 10].iter().enumerate().all(|(k, c)| {
+                if k == 4 || k == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(e.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if is_date(i) {
+            out.push_str(&e[last..i]);
+            out.push_str("<span class=\"nw\">");
+            out.push_str(&e[i..i + 10]);
+            out.push_str("</span>");
+            i += 10;
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&e[last..]);
+    out
 }
 
 #[cfg(test)]
@@ -635,6 +670,17 @@ mod tests {
 
     fn none(_: &str) -> Option<String> {
         None
+    }
+
+    #[test]
+    fn iso_dates_stay_on_one_line_in_running_text() {
+        assert_eq!(
+            nowrap_dates("as of Friday 2026-07-24 · close"),
+            "as of Friday <span class=\"nw\">2026-07-24</span> · close"
+        );
+        // Not part of a longer number, and nothing else changes.
+        assert_eq!(nowrap_dates("12026-07-241 and 2026-7-24"), "12026-07-241 and 2026-7-24");
+        assert_eq!(nowrap_dates("é 2000-05-26"), "é <span class=\"nw\">2000-05-26</span>");
     }
 
     #[test]

@@ -1225,8 +1225,8 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "*Neither daily warning sign is raised: daily highs are rising and OBV holds above its rising daily support line, though",
         // The chart's bars dated, then the joint turn and the checklist's rule in words.
         "The chart's MACD histogram has been above zero since the week of 2025-05-23 (falling in the latest week); two or \
-         more weekly measures last turned up together in the week of 2025-08-15, after a three-week pause; the checklist \
-         needs eight.",
+         more weekly measures last turned up together in the week of 2025-08-15, after a three-week pause (the checklist \
+         needs eight weeks).",
         "crossed two price levels and price stays above both: a reclaim needs three in one move.",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");
@@ -1249,8 +1249,8 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "of those 15 weeks only one has closed strongly; a confirmed reclaim needs two.",
         "The chart's MACD histogram has been above zero since the week of 2026-04-24 (falling for four weeks); two or \
-         more weekly measures last turned up together in the week of 2026-06-12, after a one-week pause; the checklist \
-         needs eight.",
+         more weekly measures last turned up together in the week of 2026-06-12, after a one-week pause (the checklist \
+         needs eight weeks).",
         "crossed one price level and price stays below it: a breakdown needs three in one move.",
         // No position: a level crossed is "crossed", not "triggered".
         "| a 3-day close above (favours a long) | crossed on 2026-06-26, since back below (1.4% above the close) |",
@@ -1578,7 +1578,7 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
                         || b.contains("weekly measures turned up together this week"),
                     "{date}"
                 );
-                assert!(b.contains("-week pause; the checklist needs eight"), "{date}");
+                assert!(b.contains("-week pause (the checklist needs eight weeks)"), "{date}");
             } else {
                 assert!(b.contains(", and has eased "), "{date}: the easing not said with the upturn");
             }

@@ -109,7 +109,8 @@ fn three_weekly_notes_link_to_their_predecessors_and_are_listed_everywhere() {
     for (i, d) in DATES.iter().enumerate() {
         let dir = site.join("IWM").join(d);
         let doc = json(&dir.join("signals.json"));
-        let html = text(&dir.join("note.html"));
+        // Dates are kept on one line by a no-wrap span; the heading's words are what matter.
+        let html = text(&dir.join("note.html")).replace("<span class=\"nw\">", "").replace("</span>", "");
         match i {
             0 => {
                 assert!(doc.get("since_last").is_none(), "the first note has no predecessor");
