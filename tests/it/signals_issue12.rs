@@ -56,7 +56,7 @@ fn a_broken_obv_line_is_never_read_after_obv_topped_its_pre_break_high() {
     let mut k = 0usize;
     each_week_end(|input, weekly| {
         k += 1;
-        if k % 4 != 0 {
+        if !k.is_multiple_of(4) {
             return;
         }
         let rs = signals::risk::evaluate(input);
@@ -196,7 +196,7 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
                 let t = t.split([';', ')']).next()?;
                 match t.split_once(',') {
                     Some((_, w)) if w.contains("with an outcome") => count(w.split_whitespace().next()?),
-                    _ => count(t.split(|c: char| c == ' ' || c == ',').find(|x| !x.is_empty())?),
+                    _ => count(t.split([' ', ',']).find(|x| !x.is_empty())?),
                 }
             });
             let strip = alt
