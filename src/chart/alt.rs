@@ -57,10 +57,10 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             }
             (Some(c), _) if close > c.hi => parts.push(match a.reclaim_date {
                 Some(r) => format!(
-                    "{cl} {close:.2} above the squeeze-zone top {:.2} since {r}, not yet a confirmed reclaim",
+                    "{cl} {close:.2} above the squeeze-zone top {:.2} since {r}, not yet confirmed (the Weekly text says what it needs)",
                     c.hi
                 ),
-                None => format!("{cl} {close:.2} above the squeeze-zone top {:.2}, not a confirmed reclaim", c.hi),
+                None => format!("{cl} {close:.2} above the squeeze-zone top {:.2}, not yet confirmed (the Weekly text says what it needs)", c.hi),
             }),
             (Some(c), _) if a.cluster_stale.is_some() => parts.push(format!(
                 "no recent squeeze zone (the latest squeeze zone, {:.2}–{:.2}, is too {} to be a level); close {close:.2}",

@@ -265,7 +265,9 @@ impl<B: DrawingBackend> Pen<'_, B> {
                 && a.1 >= bounds.0 .1
                 && b.0 <= bounds.1 .0
                 && b.1 <= bounds.1 .1
-                && !placed.iter().any(|q| !matches!(q.kind, "panel" | "tick" | "band") && q.hits(&probe))
+                && !placed
+                    .iter()
+                    .any(|q| !matches!(q.kind, "panel" | "tick" | "band" | "levelline") && q.hits(&probe))
         })
     }
 
@@ -297,7 +299,10 @@ impl<B: DrawingBackend> Pen<'_, B> {
             // its segments the box covers: less than any label, candle or line overlap, so a
             // band only breaks ties between otherwise clear places.
             let mut band = false;
-            for q in self.placed.borrow().iter().filter(|q| !matches!(q.kind, "panel" | "tick")) {
+            // A level line's extent (`levelline`) is a record for the guides, not an obstacle:
+            // the line itself is recorded as `line` where labels must keep off it.
+            for q in self.placed.borrow().iter().filter(|q| !matches!(q.kind, "panel" | "tick" | "levelline"))
+            {
                 if q.kind == "band" {
                     band |= q.hits(&probe);
                     continue;

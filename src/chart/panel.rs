@@ -1032,6 +1032,7 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
     let inset = pen.px(4.0);
     let w = f.x1 - f.x0;
     let merged = merge_close(pen, f, labels);
+    let rows: Vec<i32> = merged.iter().filter(|l| f.contains_y(l.y)).map(|l| f.fy(l.y)).collect();
     for l in &merged {
         if !l.y.is_finite() {
             continue;
@@ -1077,12 +1078,40 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         // left edge), so crowded lines sent
         // their labels several steps off (2026-07-24: "20-day avg" about 35 points under its
         // line, "squeeze top" 35 over it).
+        // Where the line is drawn on this row (a level stub, a risk line from its swing, a
+        // zone's top from its first bar): on a narrow plot a label left of it may sit across the
+        // row itself, where no line is drawn, and gets a guide to the line's start (review 29:
+        // "20-day avg 295.86" at the plot's left edge, its stub at the right, read as no line's).
+        let line_from = (!wide)
+            .then(|| {
+                pen.placed
+                    .borrow()
+                    .iter()
+                    .filter(|q| q.kind == "levelline" && q.a.1 <= y && y <= q.b.1)
+                    .map(|q| q.a.0)
+                    .min()
+            })
+            .flatten();
+        let tw = pen.text_size(&text, fs, false).0;
+        // Beside the line, a few pixels of slack either way (three lines 14 px apart on the
+        // 2026-07-24 phone daily left no place a label height tall that touched none of the
+        // others' boxes).
+        let across = [0, -pen.px(1.5), pen.px(1.5), -pen.px(3.0), pen.px(3.0)];
         for k in (0..=kmax).filter(|_| !wide) {
             let dy = k * step;
+            let slack: &[i32] = if k == 0 { &[0, pen.px(1.5)] } else { &[0] };
             for j in 0..16 {
                 let x = f.x1 - inset - j * w / 16;
-                cands.push(((x, y - gap - dy), HPos::Right, VPos::Bottom));
-                cands.push(((x, y + gap + dy), HPos::Right, VPos::Top));
+                if line_from.is_some_and(|x0| k == 0 && x + pen.px(3.0) + pen.px(6.0) <= x0) {
+                    cands.extend(across.iter().map(|o| ((x, y + o), HPos::Right, VPos::Center)));
+                }
+                for e in slack {
+                    cands.push(((x, y - gap - dy - e), HPos::Right, VPos::Bottom));
+                    cands.push(((x, y + gap + dy + e), HPos::Right, VPos::Top));
+                }
+            }
+            if line_from.is_some_and(|x0| k == 0 && f.x0 + inset + tw + pen.px(3.0) + pen.px(6.0) <= x0) {
+                cands.extend(across.iter().map(|o| ((f.x0 + inset, y + o), HPos::Left, VPos::Center)));
             }
             cands.push(((f.x0 + inset, y - gap - dy), HPos::Left, VPos::Bottom));
             cands.push(((f.x0 + inset, y + gap + dy), HPos::Left, VPos::Top));
@@ -1136,8 +1165,28 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
                 0
             }
         };
-        let mut tiered: Vec<(u8, usize, (Px, HPos, VPos))> =
-            cands.into_iter().enumerate().map(|(k, c)| (if wide { crosses(&c) } else { 0 }, k, c)).collect();
+        // On a narrow plot, a place whose guide to the line's start would run through a placed
+        // label, tag or marker comes after every other place.
+        let guide_crosses = |(p, h, v): &(Px, HPos, VPos)| -> u8 {
+            let (a, b) = pen.label_box(&text, *p, fs, *h, *v);
+            // Nor across another labelled line's row (a label centred on its own row covered
+            // the next line's, 14 px below, and that line's guide then ran through it).
+            if rows.iter().any(|r| *r != y && a.1 < *r && *r < b.1) {
+                return 1;
+            }
+            let Some(x0) = line_from else { return 0 };
+            if b.0 + pen.px(4.0) >= x0 {
+                return 0;
+            }
+            let seg = Placed { a: (b.0 - pen.px(6.0), y), b: (x0, y + 1), kind: "" };
+            let placed = pen.placed.borrow();
+            u8::from(placed.iter().any(|q| matches!(q.kind, "label" | "tag" | "marker") && q.hits(&seg)))
+        };
+        let mut tiered: Vec<(u8, usize, (Px, HPos, VPos))> = cands
+            .into_iter()
+            .enumerate()
+            .map(|(k, c)| (if wide { crosses(&c) } else { guide_crosses(&c) }, k, c))
+            .collect();
         tiered.sort_by_key(|(t, k, _)| (*t, *k));
         let cands: Vec<_> = tiered.into_iter().map(|(_, _, c)| c).collect();
         // On a narrow plot the Bollinger band crosses nearly every place beside a line; the
@@ -1151,11 +1200,20 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         let target = Some((f.x1 - inset, y));
         let bx = pen.label_fit(&text, &cands, None, fs, l.color, bg, ((f.x0, f.y0), (f.x1, f.y1)))?;
         // A label away from its line (not touching it) gets a leader back to it.
+        let mut end = bx.1 .0;
         if target.is_some() && (bx.1 .1 < y - gap - 1 || bx.0 .1 > y + gap + 1) {
             let ly = if bx.1 .1 < y { bx.1 .1 } else { bx.0 .1 };
             let lx = bx.1 .0 - pen.px(6.0);
             pen.line(&[(lx, ly), (lx, y)], l.color, 1)?;
             pen.place_leader((lx, ly), (lx, y));
+            end = lx;
+        }
+        // On a narrow plot, a label (or its leader) left of where its line is drawn: a faint
+        // dotted guide along the row to the line's start, so the name reaches its line.
+        if let Some(x0) = line_from.filter(|x0| *x0 > end + pen.px(4.0)) {
+            let faint = RGBAColor(l.color.0, l.color.1, l.color.2, l.color.3 * 0.5);
+            pen.dashed((end, y), (x0, y), faint, 1, pen.px(2.0), pen.px(3.0))?;
+            pen.place_leader((end, y), (x0, y));
         }
     }
     Ok(())

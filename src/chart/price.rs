@@ -1022,7 +1022,20 @@ impl TfScene<'_> {
         // margins: its level labels sit inside the plot and need them.
         let ph = f.height().max(1) as f64;
         let (cap_top, cap_bot) = if self.col_w.get() > 0 { (0.15, 0.08) } else { (0.32, 0.22) };
-        let top = (pen.px(30.0) as f64 / ph).min(cap_top) + 0.03;
+        // A 3-day breakout marked over its bar keeps its label above it, by the marker and off
+        // the candles: the full room at every size (review 29: at PDF size the capped margin
+        // sent "breakout, no firm hold" under the zone, over the candles).
+        let above_mark = self.layers == Layers::ThreeDay
+            && self
+                .ann
+                .breakout_date
+                .and_then(|d| bar_of(&b.date, d))
+                .filter(|i| *i >= self.start)
+                .is_some_and(|i| {
+                    self.ann.zone.as_ref().is_some_and(|z| b.close[i] > z.hi) && b.high[i].is_finite()
+                });
+        let (room, cap_top) = if above_mark { (36.0, 0.32) } else { (30.0, cap_top) };
+        let top = (pen.px(room) as f64 / ph).min(cap_top) + 0.03;
         let bot = (pen.px(14.0) as f64 / ph).min(cap_bot) + 0.03;
         let total = span / (1.0 - top - bot);
         f.ymin = lo - total * bot;
@@ -1127,6 +1140,7 @@ impl TfScene<'_> {
                             pen.px(6.0),
                             pen.px(4.0),
                         )?;
+                        pen.place((f.x0, y - 1), (right, y + 1), "levelline");
                         legend.push((Swatch::Dash(pal.cluster.to_rgba()), "weekly squeeze-zone top".into()));
                     }
                 }
@@ -1180,6 +1194,8 @@ impl TfScene<'_> {
                     for y in if run.len() >= 3 { vec![top, bot] } else { run.to_vec() } {
                         pen.dotted((xl, y), (right, y), Palette::alpha(pal.level, 0.9))?;
                     }
+                    // Where the run is drawn: a phone's label away from it gets a guide to it.
+                    pen.place((xl, top - 1), (right, bot + 1), "levelline");
                     any = true;
                 }
                 if any {
@@ -1192,6 +1208,7 @@ impl TfScene<'_> {
                 for (_, v) in &avgs {
                     let y = f.fy(*v);
                     pen.line(&[(xl, y), (right, y)], pal.line2.to_rgba(), pen.px(1.2).max(1) as u32)?;
+                    pen.place((xl, y - 1), (right, y + 1), "levelline");
                 }
                 if !avgs.is_empty() {
                     legend.push((Swatch::Line(pal.line2.to_rgba()), AVG_NOW.into()));
@@ -1250,6 +1267,7 @@ impl TfScene<'_> {
                 // An obstacle for the marker labels placed later (review 19: "higher high 231.46"
                 // sat on the 3-day stop's line and read as that level's name).
                 pen.place((xl, y - 1), (right, y + 1), "line");
+                pen.place((xl, y - 1), (right, y + 1), "levelline");
             }
         }
         if !self.stops.is_empty() {
@@ -1486,6 +1504,7 @@ impl TfScene<'_> {
             let y = f.fy(c.hi);
             let x0 = self.cluster_top_from(c, bands).map_or(f.x0, |i| f.fx(i as f64 - 0.5).max(f.x0));
             pen.line(&[(x0, y), (right, y)], Palette::alpha(pal.cluster, 0.9), pen.px(1.2) as u32)?;
+            pen.place((x0, y - 1), (right, y + 1), "levelline");
         }
         // The cluster's low (the lowest band's bottom, often years old) is no level the note uses:
         // it is not drawn (issue 13 item 3).
@@ -1538,6 +1557,7 @@ impl TfScene<'_> {
                         pen.px(6.0),
                         pen.px(4.0),
                     )?;
+                    pen.place((xa, ytop - 1), (f.x1, ytop + 1), "levelline");
                 }
                 return Ok(());
             }
@@ -1676,11 +1696,8 @@ impl TfScene<'_> {
     /// The bar of H1's swing low (`Lmid_date`) when a risk level of this chart is set at it and
     /// the bar is in the window with its low at the level's price (wide charts).
     fn swing_low_bar(&self, lh: &super::annotate::LowerHigh) -> Option<usize> {
-        // Wide charts only: on a phone's narrow plot the marker crowded the level labels
-        // (2020-03-20); the note's Risk table dates the low.
-        if self.col_w.get() == 0 {
-            return None;
-        }
+        // On a phone too (review 29: its unlabelled marks read as the swing low, which its
+        // legend did not name; the wide chart's legend did).
         let (m, d) = (lh.lmid?, lh.lmid_date?);
         let v = crate::fmt::price(m);
         if !self.stops.iter().any(|s| crate::fmt::price(s.value) == v) {
@@ -2094,13 +2111,30 @@ impl TfScene<'_> {
                         // In the label column beside the last bar when there is one (inside,
                         // the tag covered the OBV line's last weeks); else inside the plot,
                         // ending at the last bar.
+                        let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
                         let x = if self.col_w.get() > 0 {
                             f.x1 + pen.px(6.0) + ra
                         } else {
+                            // Ending at the last bar unless the OBV line runs there (review 29:
+                            // the phone's "↑ 4.35B" sat on a new OBV high): then the nearest
+                            // place to its left that the line leaves clear.
                             let x_end = f.fx(last).min(f.x1 - pen.px(4.0));
-                            (x_end - tw + ra).max(f.x0 + pen.px(8.0))
+                            let at = |x_end: i32| (x_end - tw + ra).max(f.x0 + pen.px(8.0));
+                            let clear = |x: i32| {
+                                let probe = super::canvas::Placed {
+                                    a: (x - ra, ya - th / 2),
+                                    b: (x - ra + tw, ya + th / 2),
+                                    kind: "",
+                                };
+                                !pen.placed.borrow().iter().any(|q| q.kind == "line" && q.hits(&probe))
+                            };
+                            (0..)
+                                .map(|k| x_end - k * pen.px(4.0))
+                                .take_while(|e| at(*e) > f.x0 + pen.px(8.0))
+                                .map(at)
+                                .find(|x| clear(*x))
+                                .unwrap_or(at(x_end))
                         };
-                        let ya = if up { f.y0 + ra + pen.px(1.0) } else { f.y1 - ra - pen.px(1.0) };
                         pen.text(&text, (x - ra, ya), fs, faint, HPos::Left, VPos::Center, true)?;
                         pen.place((x - ra, ya - th / 2), (x - ra + tw, ya + th / 2), "marker");
                     }

@@ -186,6 +186,8 @@ pub fn group_words(group: &str) -> String {
     match group {
         "thesis_rs" => "relative strength".into(),
         "three_day" => "3-day".into(),
+        // Review 28: "risk" named no idea the reader could check; the lead's words for them.
+        "risk" => "daily warning signs".into(),
         other => other.replace('_', " "),
     }
 }

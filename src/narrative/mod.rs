@@ -257,7 +257,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "Squeeze zone",
             "the price range of the weekly squeezes of the last three years (a squeeze: a stretch of weeks when the \
              weekly Bollinger bands were unusually narrow, spanning its weekly closes); weekly closes above its top, \
-             some of them strong, make a reclaim. A zone whose latest squeeze is over ZONE_AGE weeks old or wider than \
+             at least D1_STRONG of them strong (an up week closing near its high), make a reclaim. A zone whose latest squeeze is over ZONE_AGE weeks old or wider than \
              ZONE_ATR average weekly ranges is no level.",
         ),
         (
@@ -356,6 +356,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
                 .replace("RANK_BANDS", &track_text::rank_bands())
                 // D1's zone-level bounds, from the signal's own constants.
                 .replace("ZONE_AGE", &crate::signals::weekly::ZONE_MAX_AGE_WEEKS.to_string())
+                .replace("D1_STRONG", &count_word(crate::signals::weekly::D1_MIN_STRONG))
                 .replace("MIN_LEVELS", &count_word(crate::signals::daily::F1_MIN_LEVELS))
                 .replace("MIN_RECORD", &count_word(crate::signals::stance::MIN_RECORD_CASES))
                 .replace("ZONE_ATR", &count_word(crate::signals::weekly::ZONE_MAX_ATR as usize)),
@@ -439,7 +440,8 @@ pub fn short_name(id: &str, v: &Voice) -> String {
     match SignalId::parse(id) {
         // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
         // ending" while the two-year ratio may still be down.
-        Some(S::RsSmallCapLagEnding) => format!("{} against {bench}, lag ending", v.symbol),
+        // Review 28: "IWM against SPY, lag ending" read as a riddle; what it tests, in words.
+        Some(S::RsSmallCapLagEnding) => format!("End of {}'s two-year lag behind {bench}", v.symbol),
         // Named by what it tests: it needs a mid-cap rung, so for a pair that is not a size pair
         // (QQQ against SPY) "13-week trend" named a figure the note reports elsewhere while
         // listing this signal as not assessed; no size words for such a pair.
@@ -612,6 +614,11 @@ struct LeadReason {
     /// too few for a record"): review 22 read a lead reason with no record beside reasons with
     /// one as resting on the same footing.
     no_record: Option<String>,
+    /// The note section where the reason is stated ("Macro Backdrop"), named beside a reason
+    /// with no row in the tables (review 28: "(rarely seen before)" had nothing to find).
+    place: &'static str,
+    /// Only the place, without the count, when the lead's sentence would run too long.
+    terse: bool,
 }
 
 /// "few earlier cases" or "no base rate" when signal `id` has no row in the base-rate tables and the tables exist
@@ -625,8 +632,25 @@ fn no_record(a: &Analysis, id: &str) -> Option<String> {
     match a.base_rates.iter().find(|b| b.signal == id) {
         Some(b) if !b.few => None,
         // Review 23: "(no record counted)" read as jargon; the two cases say what they are.
-        Some(_) => Some("rarely seen before".into()),
+        // Review 28: "rarely seen before" left the reader nothing to check: the count.
+        Some(b) => Some(match b.horizon(13).map_or(0, |h| h.count) {
+            0 => "no earlier case".to_string(),
+            1 => "one earlier case".to_string(),
+            k => format!("{} earlier cases", count_word(k)),
+        }),
         None => Some("no past record".into()),
+    }
+}
+
+/// The note section that states signal `id`'s reading: its heading as printed.
+fn place_of(id: &str) -> &'static str {
+    match section_of(id) {
+        "thesis" => "Thesis",
+        "macro" => "Macro Backdrop",
+        "weekly" => "Weekly",
+        "three_day" => "3-Day",
+        "daily" => "Daily",
+        _ => "Risk",
     }
 }
 
@@ -674,7 +698,8 @@ impl std::fmt::Display for LeadReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.against, &self.no_record) {
             (Some(x), _) => write!(f, "{} ({x} earlier cases went its way)", self.text),
-            (None, Some(w)) => write!(f, "{} ({w})", self.text),
+            (None, Some(_)) if self.terse => write!(f, "{} (see {})", self.text, self.place),
+            (None, Some(w)) => write!(f, "{} ({w}; see {})", self.text, self.place),
             (None, None) => f.write_str(&self.text),
         }
     }
@@ -690,6 +715,8 @@ fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> 
             only: below_any_week(a, b, went, n),
         }),
         no_record: no_record(a, r.id),
+        place: place_of(r.id),
+        terse: false,
     })
 }
 
@@ -778,6 +805,14 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
         (Some(S::WkMomentumWaveFlip), false) => "weekly downside momentum is building".into(),
         (Some(S::D3ConsolidationHold), true) => match e1_well_above_close(a, r) {
+            // Far above the zone but under every recent 3-day dip low (the 3-Day section says
+            // both): not "well above" alone (review 28, QQQ: a long's reason beside a section
+            // and a Risk table that say the price has fallen through its recent lows).
+            Some(d) if e2_close_under_all_dips(a) => format!(
+                "price is above its 3-day consolidation zone (its top {} below the close), though under every \
+                 recent 3-day dip low",
+                pct_abs(d)
+            ),
             Some(d) => {
                 format!(
                     "price is well above its 3-day consolidation zone (its top {} below the close)",
@@ -1012,6 +1047,13 @@ fn level_line(
         (false, StanceKind::Short, LevelStatus::Holding) if l.trigger == Trigger::CloseAbove && !obv => {
             "holding".to_string()
         }
+        // No position in a neutral note: a level crossed is "broken" or "crossed", not
+        // "triggered" (review 28: a triggered short level beside a Neutral stance).
+        _ if neutral && l.status == LevelStatus::Triggered => status_words(l, lost).replacen(
+            "triggered",
+            if l.trigger == Trigger::CloseBelow { "broken" } else { "crossed" },
+            1,
+        ),
         _ => status_words(l, lost),
     };
     // A price level's distance in brackets; an OBV line's side after a colon ("not reclaimed:
@@ -1815,7 +1857,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             } else {
                 ("short", -1.0, StanceKind::Short)
             };
-            let why = reasons(dir, 3);
+            let mut why = reasons(dir, 3);
             // An outright position in the instrument; the benchmark is context only. A record too
             // short to judge is said up front: the idea rests on thin evidence (review 16: a long
             // led with its reasons while its own record was too short to back them).
@@ -1828,6 +1870,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             } else {
                 format!("The idea is an outright {word} in {s}")
             };
+            // A reason without a table row names only its section when the whole would run past
+            // the lead's longest sentence.
+            if word_count(&format!("{idea}: {}.", and_reasons(&why))) > LEAD_SENTENCE_MAX_WORDS {
+                why.iter_mut().for_each(|r| r.terse = true);
+            }
             if why.is_empty() {
                 out.push(format!("{idea}."));
             } else {
@@ -2454,6 +2501,47 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             let flip = r.date("flip_date");
             let cl = n("contraction_len").map(|c| c as usize);
             let recent = n("weeks_since_flip").is_some_and(|w| w <= 12.0);
+            // The chart's bars, dated when above zero ("The chart's MACD histogram has been above
+            // zero since the week of 2026-04-24 (falling for four weeks)"), said before a turn too
+            // short to count.
+            let run = |verb: &str| {
+                if mw <= 1 {
+                    format!("{verb} in the latest week")
+                } else {
+                    format!("{verb} for {}", weeks(mw))
+                }
+            };
+            let chart = match (macd, r.date("macd_pos_since")) {
+                (Some(MacdState::ContractingUp | MacdState::ExpandingUp), Some(p)) if Some(p) == r.as_of => {
+                    "The chart's MACD histogram turned above zero this week".to_string()
+                }
+                (Some(m @ (MacdState::ContractingUp | MacdState::ExpandingUp)), Some(p)) => format!(
+                    "The chart's MACD histogram has been above zero since the week of {} ({})",
+                    date(p),
+                    run(if m == MacdState::ExpandingUp { "rising" } else { "falling" })
+                ),
+                _ => hist
+                    .as_ref()
+                    .map(|h| capitalise(&h.replacen("the weekly MACD", "the chart's MACD", 1)))
+                    .unwrap_or_default(),
+            };
+            // The joint turn in plain words (review 28: "(two of three MACD histograms)" and
+            // "(eight needed)" were jargon), after the chart's bars when they are not simply
+            // rising with it; the weekly RSI only where the sentence has room.
+            let turn = |verb: String, c: usize, with_chart: bool| {
+                let t = format!(
+                    "two or more weekly measures {verb}, after a {}-week pause; the checklist needs {}",
+                    count_word(c),
+                    count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
+                );
+                if with_chart && !chart.is_empty() {
+                    format!("{chart}; {t}")
+                } else {
+                    capitalise(&t)
+                }
+            };
+            let mut whole = false;
+            let mut rsi_room = true;
             let mut t = match (r.state, flip, cl) {
                 (State::Bullish, Some(f), Some(c)) => format!(
                     "Weekly momentum has turned up after {} of contraction (since the week of {})",
@@ -2499,26 +2587,30 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     }
                     t
                 }
-                (_, Some(f), Some(c)) if eu >= 2 && recent => format!(
-                    // Review 26: the chart draws one of the three histograms (12, 26, 9), whose own
-                    // turn can come weeks before two of the three turn together: said which.
-                    "Weekly momentum has expanded upward since the week of {} (two of three MACD histograms), after \
-                     only {} of contraction ({} needed)",
-                    date(f),
-                    weeks(c),
-                    count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
-                ),
+                // Review 26/28: the chart draws one of the three measures (12, 26, 9), whose bars
+                // can stay above zero for months while the three turn up together only later:
+                // the chart's bars first, dated, then the joint turn and why it does not count.
+                (_, Some(f), Some(c)) if eu >= 2 && recent => {
+                    whole = true;
+                    let with_chart = macd != Some(MacdState::ExpandingUp);
+                    rsi_room = !with_chart || chart.is_empty();
+                    // A turn in the as-of week is this week's, not "since" it (as review 20).
+                    let verb = if Some(f) == r.as_of {
+                        "turned up together this week".to_string()
+                    } else {
+                        format!("have turned up together since the week of {}", date(f))
+                    };
+                    turn(verb, c, with_chart)
+                }
                 (_, Some(f), _) if eu >= 2 => format!(
                     "Weekly momentum has been expanding upward since the week of {}, too long ago to count as a fresh turn",
                     date(f)
                 ),
-                (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => format!(
-                    "Weekly momentum turned up in the week of {} (two of three MACD histograms), after only {} of \
-                     contraction ({} needed)",
-                    date(f),
-                    weeks(c),
-                    count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
-                ),
+                (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => {
+                    whole = true;
+                    rsi_room = chart.is_empty();
+                    turn(format!("last turned up together in the week of {}", date(f)), c, true)
+                }
                 // A turn after a long enough contraction that has since narrowed to fewer than
                 // two expanding histograms: said as that, not as a short contraction.
                 (_, Some(f), Some(c)) if recent => format!(
@@ -2530,6 +2622,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => "Weekly momentum gives no broad signal either way".to_string(),
             };
             match (r.state, hist) {
+                // The chart's bars already said first.
+                _ if whole => {}
                 // Bearish on the waves but the chart's histogram is fading: say both.
                 (State::Bearish, Some(h))
                     if matches!(
@@ -2558,8 +2652,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 }
                 _ => {}
             }
-            if let Some(rsi) = n("rsi") {
-                t.push_str(&format!("; weekly RSI {rsi:.0}"));
+            if let Some(rsi) = n("rsi").filter(|_| rsi_room) {
+                // After the checklist's rule, a sentence of its own.
+                t.push_str(&if whole {
+                    format!(". Weekly RSI {rsi:.0}")
+                } else {
+                    format!("; weekly RSI {rsi:.0}")
+                });
             }
             t.push('.');
             t
@@ -2753,8 +2852,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                                 // Review 20: "the last breach on … OBV is only just under the line
                                 // again now" read as a breach left uncounted: this week's dip is
                                 // named as this week's, with why it is no break yet.
-                                "not a clean hold; OBV is just under it this week, within a normal week's \
-                                 move: no break yet"
+                                // Review 28: "within a normal week's move: no break yet" was
+                                // unclear; what "just under" means, and what it is not.
+                                "not a clean hold; OBV is under it this week by less than a typical week's \
+                                 swing, too little for a break"
                             }
                             (Some(_), Some(_)) => "not a clean hold, and OBV is under the line again now",
                             _ => "not a clean hold",
@@ -2778,6 +2879,26 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             ),
                         };
                     }
+                    // A line OBV fell through on most pullbacks, under it now: said as the
+                    // failures counted, then why this week's is no break (review 28: "held on 8
+                    // of 19 …: it gave way on most pullbacks" read as confusing).
+                    if verdict.starts_with("it gave way on most pullbacks") {
+                        let last = match r.ev("failed_dates") {
+                            Some(crate::signals::Ev::Dates { v }) => v
+                                .iter()
+                                .rev()
+                                .find(|d| r.as_of.is_none_or(|t| **d < t))
+                                .map(|d| format!(" (before this week, last on {})", date(*d)))
+                                .unwrap_or_default(),
+                            _ => String::new(),
+                        };
+                        return format!(
+                            "OBV fell through the weekly trendline on {} of {} pullbacks since {low}{last}: the line \
+                             has not held as support, so OBV under it now is not a break.",
+                            (k - h) as usize,
+                            k as usize,
+                        );
+                    }
                     format!(
                         "The weekly OBV trendline held on {} of {} pullbacks since {low}{last_breach}: {verdict}.",
                         h as usize,
@@ -2799,11 +2920,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let verdict = match r.state {
                         State::Bullish => "a reclaim of several levels in one move",
                         State::Bearish => "a breakdown through several levels in one move",
+                        // Review 28: "short of the three a one-move breakdown needs" was jargon.
                         _ if few => {
                             few_words = format!(
-                                "short of the {} a one-move {} needs",
-                                count_word(crate::signals::daily::F1_MIN_LEVELS),
-                                if up { "reclaim" } else { "breakdown" }
+                                "a {} needs {} in one move",
+                                if up { "reclaim" } else { "breakdown" },
+                                count_word(crate::signals::daily::F1_MIN_LEVELS)
                             );
                             few_words.as_str()
                         }
@@ -2832,8 +2954,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         {
                             let most = (crate::signals::daily::IMPULSE_FREE_BARS as f64)
                                 .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
+                            // Review 28: "(20 sessions, more than the 15 one move …)" read as
+                            // confusing: what the move took against what one move may take.
                             gradual = format!(
-                                "{days:.0} sessions, more than the {most:.0} one move of this size may take"
+                                "over {days:.0} sessions, where one move this size takes at most {most:.0}"
                             );
                             Some(gradual.as_str())
                         }
@@ -2844,9 +2968,11 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ => None,
                     };
                     let verdict = match why {
+                        Some(w) if w.starts_with("over ") => verdict.to_string(),
                         Some(w) => format!("{verdict} ({w})"),
                         None => verdict.to_string(),
                     };
+                    let slow = why.filter(|w| w.starts_with("over "));
                     let (k, h) = (k as usize, h as usize);
                     let side = if up { "above" } else { "below" };
                     let held = match (k, h) {
@@ -2868,6 +2994,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let span = match r.date("leg_end") {
                         Some(e) => format!("{} to {}", date(d), date(e)),
                         None => date(d),
+                    };
+                    // Too slow for one move: the sessions it took beside those one move may take,
+                    // then the verdict (review 28: the bracketed counts read as confusing).
+                    let held = match slow {
+                        Some(w) => format!("{held}, but {w}"),
+                        None => held,
                     };
                     format!(
                         "The {}-session {} from {span} ({}) crossed {} price {} and {held}: {verdict}.",
@@ -3681,20 +3813,59 @@ fn d1_read(a: &Analysis, r: &SignalResult) -> String {
         r.num("strong_above").filter(|x| x.is_finite()),
         r.num("n_since").filter(|x| x.is_finite()),
     ) {
-        let k = k as usize;
+        use crate::signals::weekly::{D1_MIN_ABOVE_SHARE, D1_MIN_PRIOR_BELOW, D1_MIN_STRONG};
+        let (k, n) = (k as usize, n as usize);
+        // What a confirmed reclaim still needs, by the signal's own rule (review 28: "not yet a
+        // confirmed reclaim" did not say what would confirm it).
+        let mut needs = Vec::new();
+        if k < D1_MIN_STRONG {
+            needs.push(count_word(D1_MIN_STRONG));
+        }
+        if let Some(up) = r.num("closes_above").filter(|u| *u / (n.max(1) as f64) < D1_MIN_ABOVE_SHARE) {
+            needs.push(format!(
+                "closes above the top in {:.0}% of the weeks ({} of {} so far)",
+                D1_MIN_ABOVE_SHARE * 100.0,
+                up as usize,
+                n
+            ));
+        }
+        if r.num("prior_below").is_some_and(|p| (p as usize) < D1_MIN_PRIOR_BELOW) {
+            needs.push(format!("{D1_MIN_PRIOR_BELOW} weekly closes below it in the 26 weeks before"));
+        }
+        let head = format!(
+            "{} has been above the squeeze-zone top ({}) since {}",
+            a.dataset.instrument.symbol,
+            price(top),
+            date(rd)
+        );
         let strong = match k {
             0 => "none has closed strongly".to_string(),
             1 => "only one has closed strongly".to_string(),
             k => format!("only {} have closed strongly", count_word(k)),
         };
-        return d1_level(a, format!(
-            "{} has been above the squeeze-zone top ({}) since {}, but of those {} {strong}: not yet a confirmed \
-             reclaim.",
-            a.dataset.instrument.symbol,
-            price(top),
-            date(rd),
-            weeks(n as usize),
-        ));
+        return d1_level(
+            a,
+            match needs.split_first() {
+                // Strong closes short: "… only one has closed strongly; a confirmed reclaim needs two."
+                Some((first, rest)) if k < D1_MIN_STRONG => format!(
+                    "{head}, but of those {} {strong}; a confirmed reclaim needs {}.",
+                    weeks(n),
+                    if rest.is_empty() {
+                        first.clone()
+                    } else {
+                        and_list(
+                            &std::iter::once(format!("{first} strong closes"))
+                                .chain(rest.iter().cloned())
+                                .collect::<Vec<_>>(),
+                        )
+                    }
+                ),
+                Some(_) => {
+                    format!("{head} ({}); a confirmed reclaim also needs {}.", weeks(n), and_list(&needs))
+                }
+                None => format!("{head}, but of those {} {strong}.", weeks(n)),
+            },
+        );
     }
     // A reclaim: how many weeks held above the zone and how many closed strongly. What came
     // before the reclaim (the run below the top) stays in signals.json.
@@ -3818,6 +3989,23 @@ fn e1_well_above(r: &SignalResult) -> Option<f64> {
 /// close (the Risk table's close, [`as_of_close`]), so one level reads as one number outside the
 /// 3-day section (QQQ 2026-07-24: "11% below the last 3-day close" in the lead, 9.9% in the
 /// table). Some only when that close too is more than [`WELL_ABOVE`] over the top.
+/// True when the 3-day dips the 3-Day section lists (E2 mixed or absorbed, two or more) all
+/// have lows above the latest close: that section says "the close is below every dip low".
+fn e2_close_under_all_dips(a: &Analysis) -> bool {
+    let Some(r) = find(a, S::D3HigherDipAbsorption.as_str()) else {
+        return false;
+    };
+    let lists =
+        matches!(r.branch, crate::signals::Branch::E2Absorbed { .. } | crate::signals::Branch::E2Mixed);
+    let close = a.daily.close.last().copied().filter(|c| c.is_finite());
+    match (r.ev("dip_lows"), close) {
+        (Some(crate::signals::Ev::Prices { v }), Some(c)) if lists && v.len() >= 2 => {
+            v.iter().all(|l| c < *l)
+        }
+        _ => false,
+    }
+}
+
 fn e1_well_above_close(a: &Analysis, r: &SignalResult) -> Option<f64> {
     e1_well_above(r)?;
     let top = r.num("ztop")?;
@@ -4192,19 +4380,21 @@ fn cautions(a: &Analysis) -> Vec<String> {
                  signs argue against a long."
                     .into()
             }),
+            // The two daily warning signs (a lower high, a broken OBV line) are absent: said as
+            // not raised, not as "warning signs that back the long" (review 28).
             "risk_triggered_short" => out.push(if st.stance == StanceKind::Long {
                 format!(
-                    "Rising daily highs and OBV above its rising daily support line: both daily \
-                     warning signs back the long{}.",
+                    "Neither daily warning sign is raised: daily highs are rising and OBV holds above its \
+                     rising daily support line{}.",
                     risk_history_caveat(a)
                 )
             } else if st.stance == StanceKind::Neutral {
-                "Rising daily highs and OBV above its rising daily support line: both daily \
-                 warning signs point up."
+                "Neither daily warning sign is raised: daily highs are rising and OBV holds above its \
+                 rising daily support line."
                     .into()
             } else {
-                "Rising daily highs and OBV above its rising daily support line: both daily \
-                 warning signs argue against a short."
+                "Daily highs are rising and OBV holds above its rising daily support line: both argue \
+                 against a short."
                     .into()
             }),
             // The lead already says why conviction is lower (a triggered level, no edge).

@@ -127,6 +127,8 @@ pub struct StanceView {
     pub short_threshold: String,
     /// Coverage in percent (`86%`).
     pub coverage: String,
+    /// The signal weight not assessed, in percent (`14%`); empty when every signal was assessed.
+    pub uncovered: String,
     /// Assessed signals.
     pub n_available: usize,
     /// All signals.
@@ -783,6 +785,10 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         long_threshold: signed(a.config.signals.long_threshold, 2),
         short_threshold: signed(a.config.signals.short_threshold, 2),
         coverage: format!("{:.0}%", st.coverage * 100.0),
+        uncovered: match ((1.0 - st.coverage) * 100.0).round() {
+            u if u >= 1.0 => format!("{u:.0}%"),
+            _ => String::new(),
+        },
         n_available: nb + nr + nn,
         n_total: a.signals.len(),
         n_bullish: nb,

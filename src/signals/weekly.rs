@@ -7,7 +7,7 @@
 //! | D1 `wk_compression_cluster_reclaim` | `top` Price, `bottom` Price, `n_bands` Count, `reclaim_date` Date, `prior_below` Count (closes ≤ top in the 26 weeks before the reclaim), `weeks_below` Count (the uncapped run of such closes just before it), `n_since` Count, `closes_above` Count, `strong_above` Count, `strong_dates` Dates, `dist_atr` Atr, `close` Price, `atr` Price, `gmma_above_all` Text, `gmma_width_pct` Ratio, `bw_pct` Ratio, then per band i = 1.. (oldest first) `band{i}` Range (close lo–hi), `band{i}_dates` Dates (start, end), `band{i}_wick` Range, `band{i}_ttm` Count |
 //! | D2 `wk_volume_accumulation` | `anchor_date` Date, `anchor_low` Price, `obv_rel` Shares, `obv_rel_n` Number (weeks of average volume), `obv_slope` Ratio (weeks of average volume per week), `udv` Ratio, `persist` Pct, `vol_trend` Pct, `vol_ratio` Ratio, `ad_rel_n` Ratio, then when a later low broke the anchor: `break_date` Date, `break_low` Price, `break_obv_divergence` Text (not emitted since the anchor moves to such a low), and when it moved: `prior_anchor_date` Date, `prior_anchor_low` Price |
 //! | D3 `wk_volume_trendline_support` | `anchor_date` Date, `n_pullbacks` Count, `pullback_dates` Dates, `pullback_lows` Prices, `slope` Ratio (weeks of average volume per week), `r2` Ratio, `held`, `n_failed` Count, `held_ratio` Ratio, `failed_dates` Dates, `residuals_sigma` Residuals (week, residual in σ), `last_pullback_date` Date, `line` Shares (the fitted line at the as-of week), `obv` Shares (OBV then), `obv_vs_line_n` Number (OBV − line in weeks of average volume), `noise_n` Number (the margin under the line that is noise, same unit), `break_date` Date (when OBV closed under the line by more than the noise and has not closed back on it since), `prior_anchor_date` Date, `prior_anchor_low` Price (when the anchor moved) |
-//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (since when every histogram expanding down now has been expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count |
+//! | D4 `wk_momentum_wave_flip` | `n_eu` Count, `n_ed` Count, `flip_date` Date, `contraction_len` Count, `contraction_start` Date, `weeks_since_flip` Count, `h1_atr`, `h2_atr`, `h3_atr` Atr (histograms W1 6/13/5, W2 12/26/9, W3 24/52/18 over ATR14), `w2_trough` Price, `w2_trough_date` Date, `faded` Text, `rsi` Number (0–100), `rsi_13ago` Number, `bw_pct` Ratio, `bw_pct_min` Ratio, `ed_since` Date (since when every histogram expanding down now has been expanding down), `macd_state` Text (the 12/26/9 histogram now: `expanding_up`, `contracting_up`, `fading_down`, `expanding_down`), `macd_state_weeks` Count, `macd_pos_since` Date (the week since which the 12/26/9 histogram has been above zero, when it is) |
 //!
 //! Flags: D1 `single_band`, `no_compression_found`; D2 `anchor_auto`, `re_anchored`; D3
 //! `re_anchored`, `too_few_pullbacks`,
@@ -311,9 +311,9 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     let ct = c[t];
     let bull = r.is_some()
         && ct > top
-        && strong.len() >= 2
-        && closes_above as f64 / n_since.max(1) as f64 >= 0.75
-        && prior_below >= 8;
+        && strong.len() >= D1_MIN_STRONG
+        && closes_above as f64 / n_since.max(1) as f64 >= D1_MIN_ABOVE_SHARE
+        && prior_below >= D1_MIN_PRIOR_BELOW;
     if bull {
         let mut s = 0.35 * p::ramp(strong.len() as f64, 1.0, 4.0)
             + 0.25 * p::ramp(dist_atr, 0.0, 2.0)
@@ -339,6 +339,13 @@ pub(crate) fn d1(input: &SignalInput) -> SignalResult {
     };
     res.conclude(State::Neutral, 0.0, branch)
 }
+
+/// A confirmed reclaim: at least this many strong weekly closes above the zone top …
+pub const D1_MIN_STRONG: usize = 2;
+/// … closes above the top in at least this share of the weeks since the reclaim …
+pub const D1_MIN_ABOVE_SHARE: f64 = 0.75;
+/// … and at least this many weekly closes at or below the top in the 26 weeks before it.
+pub const D1_MIN_PRIOR_BELOW: usize = 8;
 
 /// Widest band (close range, in weekly ATR(14) at the last week) that a zone level may come from.
 pub const ZONE_MAX_ATR: f64 = 3.0;
@@ -880,6 +887,12 @@ pub(crate) fn d4(input: &SignalInput) -> SignalResult {
         };
         res.push_tag("macd_state", Tag::Macd(state));
         res.push_num("macd_state_weeks", weeks as f64, Unit::Count);
+        // Since when the bars the chart draws have stayed above zero, so a note can date them
+        // (review 28: "turned up in June" read against bars above zero since April).
+        if hs[1][t] > 0.0 {
+            let k = (0..=t).rev().take_while(|&j| hs[1][j] > 0.0).last().unwrap_or(t);
+            res.push("macd_pos_since", Ev::Date { v: w.date[k] });
+        }
     }
     if let Some(f) = flip.filter(|&f| n_eu >= 2 && cl >= D4_MIN_CONTRACTION && t - f <= 12) {
         let rec = if t - f <= 8 {

@@ -344,8 +344,9 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         }
         // Weekly momentum: the checklist says what the Weekly section says (a turn after too
         // short a contraction is not "unconfirmed").
-        let weekly_turned = b.contains("Weekly momentum has expanded upward since the week of")
-            || b.contains("Weekly momentum turned up in the week of");
+        let weekly_turned = b.contains("weekly measures have turned up together since the week of")
+            || b.contains("weekly measures last turned up together in the week of")
+            || b.contains("weekly measures turned up together this week");
         // (The checklist reads the same D4 facts; a contraction long enough with a broad turn is
         // Bullish and "in place".)
         if weekly_turned && d4.state == marketnote::signals::State::Neutral && idea != StanceKind::Short {
@@ -593,6 +594,13 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
                     continue;
                 }
                 match (l.status, l.trigger) {
+                    // A neutral note has no position: a level crossed is "broken" (below) or
+                    // "crossed" (above), never "triggered" (review 28, QQQ).
+                    (LevelStatus::Triggered, t) if st.stance == StanceKind::Neutral => assert!(
+                        status.starts_with(if t == Trigger::CloseBelow { "broken on" } else { "crossed on" })
+                            || (l.triggered_on.is_none() && status.starts_with("triggered")),
+                        "{date}: {row}"
+                    ),
                     (LevelStatus::Triggered, _) => assert!(status.starts_with("triggered"), "{date}: {row}"),
                     // A short's own stop reads for the short: "holding" while price stays below;
                     // elsewhere a price level above the close is "not crossed".
@@ -1178,8 +1186,11 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
         "That rebound was given back in full and more.",
         // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
-        // sessions for a move of that size (review 22: "too gradual" gave no rule).
-        "not one move breaking several levels (20 sessions, more than the 15 one move of this size may take)",
+        // sessions for a move of that size (review 22: "too gradual" gave no rule; review 28:
+        // the bracketed counts read as confusing).
+        "price stays below all six, but over 20 sessions, where one move this size takes at most 15: not one move breaking several levels.",
+        // Review 28: a line OBV fell through on most pullbacks, said as those failures.
+        "OBV fell through the weekly trendline on 11 of 19 pullbacks since that low (before this week, last on 2022-06-17): the line has not held as support, so OBV under it now is not a break.",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
     }
@@ -1193,6 +1204,59 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
             && !rates.contains("not assessed"),
         "{rates}"
     );
+    // Review 28: a lead reason with no row in the tables says how rare it is and where the body
+    // states it, not "(rarely seen before)".
+    // The note as rendered: with base rates and the track record.
+    let note = |date: &str| {
+        let a = marketnote::analyze_note(&cfg, data.clone(), Some(d(date))).unwrap();
+        build(&a, &[], &opts()).unwrap().text("note.md").unwrap().to_string()
+    };
+    let b = body(&note("2020-03-20")).to_string();
+    assert!(
+        b.contains("For a long: the 2-year yield prices rate cuts (one earlier case; see Macro Backdrop)."),
+        "{b}"
+    );
+    let md = note("2025-09-12");
+    let (b, m) = (body(&md).to_string(), method(&md));
+    for want in [
+        // Too long a first sentence for the count: the section alone.
+        "the 2-year yield prices rate cuts (see Macro Backdrop) and daily pullbacks",
+        // Warning signs absent are "not raised", not warning signs that "back the long".
+        "*Neither daily warning sign is raised: daily highs are rising and OBV holds above its rising daily support line, though",
+        // The chart's bars dated, then the joint turn and the checklist's rule in words.
+        "The chart's MACD histogram has been above zero since the week of 2025-05-23 (falling in the latest week); two or \
+         more weekly measures last turned up together in the week of 2025-08-15, after a three-week pause; the checklist \
+         needs eight.",
+        "crossed two price levels and price stays above both: a reclaim needs three in one move.",
+    ] {
+        assert!(b.contains(want), "2025-09-12 lacks '{want}'");
+    }
+    // The score table names what each row tests and each group in words; the weight not
+    // assessed is said as what it is.
+    for want in [
+        "| Daily swing structure | daily warning signs |",
+        "the signals listed under Not assessed carry 34% of the weight and add nothing to the score",
+    ] {
+        assert!(m.contains(want), "2025-09-12 method lacks '{want}'");
+    }
+    for old in ["lag ending |", "| risk |", "of the signal weight could be assessed"] {
+        assert!(!m.contains(old), "2025-09-12 method: '{old}'");
+    }
+    let md = note("2026-07-24");
+    // Neutral, the row is named by what it tests (review 28: "IWM against SPY, lag ending").
+    assert!(method(&md).contains("| End of IWM's two-year lag behind SPY | relative strength | neutral |"));
+    let b = body(&md).to_string();
+    for want in [
+        "of those 15 weeks only one has closed strongly; a confirmed reclaim needs two.",
+        "The chart's MACD histogram has been above zero since the week of 2026-04-24 (falling for four weeks); two or \
+         more weekly measures last turned up together in the week of 2026-06-12, after a one-week pause; the checklist \
+         needs eight.",
+        "crossed one price level and price stays below it: a breakdown needs three in one move.",
+        // No position: a level crossed is "crossed", not "triggered".
+        "| a 3-day close above (favours a long) | crossed on 2026-06-26, since back below (1.4% above the close) |",
+    ] {
+        assert!(b.contains(want), "2026-07-24 lacks '{want}'");
+    }
 }
 
 /// "only" before a base-rate count ("went its way after only 3 of 12") in the lead and the
@@ -1494,7 +1558,55 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
             && b.contains("Weekly momentum")
         {
             assert!(!b.contains("is above zero but has fallen for"), "{date}: two momentum readings");
-            assert!(b.contains(", and has eased "), "{date}: the easing not said with the upturn");
+            // A turn after too short a pause: the chart's bars dated first, then the joint turn
+            // and the checklist's rule in words (review 28: "(two of three MACD histograms)",
+            // "(eight needed)"), so the chart's months above zero do not read as a contradiction.
+            let short_pause = d4.num("weeks_since_flip").is_some_and(|w| w <= 12.0)
+                && d4
+                    .num("contraction_len")
+                    .is_some_and(|c| (c as usize) < marketnote::signals::weekly::D4_MIN_CONTRACTION);
+            if short_pause {
+                let since = d4.date("macd_pos_since").expect("above zero: dated");
+                let want = if Some(since) == d4.as_of {
+                    "The chart's MACD histogram turned above zero this week".to_string()
+                } else {
+                    format!(
+                        "The chart's MACD histogram has been above zero since the week of {since} (falling "
+                    )
+                };
+                assert!(b.contains(&want), "{date}: no '{want}'");
+                assert!(
+                    b.contains("weekly measures last turned up together in the week of")
+                        || b.contains("weekly measures have turned up together since the week of")
+                        || b.contains("weekly measures turned up together this week"),
+                    "{date}"
+                );
+                assert!(b.contains("-week pause; the checklist needs eight"), "{date}");
+            } else {
+                assert!(b.contains(", and has eased "), "{date}: the easing not said with the upturn");
+            }
+        }
+        for old in [
+            "MACD histograms)",
+            "eight needed)",
+            "a one-move",
+            "warning signs back the",
+            "rarely seen before",
+        ] {
+            assert!(!b.contains(old), "{date}: '{old}' in the body");
+        }
+        // A lead reason with no row in the tables names the section that states it.
+        if let Some(i) = lead.find("earlier case; see ").or_else(|| lead.find("earlier cases; see ")) {
+            let place = lead[i..].split("see ").nth(1).unwrap().split(')').next().unwrap();
+            assert!(
+                md.contains(&format!("## {place}\n")) || md.contains(&format!("### {place}\n")),
+                "{date}: {place}"
+            );
+        }
+        // Above the squeeze-zone top without enough strong closes: what a confirmed reclaim needs.
+        if b.contains("has been above the squeeze-zone top") {
+            assert!(b.contains("a confirmed reclaim needs") || b.contains("also needs"), "{date}");
+            assert!(!b.contains("not yet a confirmed reclaim"), "{date}");
         }
 
         // One record check: a vetoed idea's watch reads the stance's, and signals.json's lean is
@@ -1676,6 +1788,26 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
     assert!(st.success());
     let md = std::fs::read_to_string(out.path().join("QQQ/note.md")).unwrap();
     assert!(zone_top_distance_is_the_risk_tables(&md, "QQQ") > 0, "QQQ: no zone-top distance in the body");
+    // Review 28: the neutral note's long side agrees with the 3-Day section and the Risk table
+    // (price under every recent dip low and below a broken swing low), and no level of a note
+    // with no position reads "triggered".
+    let b = body(&md);
+    assert!(b.contains("the close (684.23) is below every dip low"), "QQQ: {b}");
+    assert!(
+        b.contains(
+            "is above its 3-day consolidation zone (its top 9.9% below the close), though under every recent 3-day dip low."
+        ) && !b.contains("well above its 3-day"),
+        "QQQ: {b}"
+    );
+    assert!(
+        b.contains("| a daily close below (favours a short) | broken on 2026-07-17 (2.7% above the close) |"),
+        "QQQ: {b}"
+    );
+    assert!(
+        b.contains("OBV is under it this week by less than a typical week's swing, too little for a break.")
+            && !b.contains("no break yet"),
+        "QQQ: {b}"
+    );
     // Review 22: SPY's swing highs beside its highest close ("level with the prior 756.68 …
     // highest close 759.57") read as a contradiction: a Risk sentence that sets swing highs against
     // the highest close says which is which.
