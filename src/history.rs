@@ -399,7 +399,7 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
         .filter(|(r, _)| is_counted(r))
         .map(|(_, p)| p)
         .collect();
-    let points = rows
+    let points: Vec<TrackPoint> = rows
         .iter()
         .zip(published)
         .map(|(r, published)| TrackPoint {
@@ -411,8 +411,13 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
         })
         .collect();
     let (lt, st) = (a.config.signals.long_threshold, a.config.signals.short_threshold);
-    let past_threshold_neutral =
-        rows.iter().filter(|r| r.stance == StanceKind::Neutral && (r.score >= lt || r.score <= st)).count();
+    // Over the week ends the track table counts: those with an outcome.
+    let past_threshold_neutral = points
+        .iter()
+        .filter(|p| {
+            p.forward.is_some() && p.stance == StanceKind::Neutral && (p.score >= lt || p.score <= st)
+        })
+        .count();
     let tr = TrackRecord {
         past_threshold_neutral,
         points,

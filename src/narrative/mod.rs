@@ -2342,11 +2342,11 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             _ if n("lag104").is_some_and(|l| l > -0.05) => match (&recent, n("lag104")) {
                 // Review 29: the lead over the shorter horizons (the returns above) said with why
                 // the relative signal does not score it, not as a claim the score then ignores.
-                (Some(t), Some(l)) if l.abs() < 0.05 => format!(
-                    "and {t}, but the relative signals do not score it: the lag-ending one needs a two-year fall of \
-                     over 5% ({} here)",
-                    if l < 0.0 { pct_abs(l) } else { format!("a rise of {}", pct_abs(l)) }
+                // Said only of a lead: a trail is what a lag looks like (nothing to explain).
+                (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => format!(
+                    "and {t}, but no relative signal scores it: the lag-ending one needs a two-year fall of over 5%"
                 ),
+                (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),
             },
             _ => "the lag has not clearly turned".into(),

@@ -181,10 +181,13 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         assert!(intro.contains("-week outcome"), "{date}: {intro}");
         let tr = a.track_record.as_ref().unwrap();
         if tr.past_threshold_neutral > 0 {
-            assert!(intro.contains("invalidation levels held"), "{date}: {intro}");
             assert!(
-                intro.contains(&format!("as {} of these week ends were", tr.past_threshold_neutral)),
-                "{date}"
+                intro.contains("a broken invalidation level or a risk signal held it back"),
+                "{date}: {intro}"
+            );
+            assert!(
+                intro.contains(&format!("Neutral includes {} of these week ends", tr.past_threshold_neutral)),
+                "{date}: {intro}"
             );
         }
         for (k, lower) in [("Long", "long"), ("Short", "short")] {
