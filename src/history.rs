@@ -267,6 +267,11 @@ pub struct TrackRecord {
     /// first: what the track-record chart draws (not in `signals.json`).
     #[serde(skip)]
     pub points: Vec<TrackPoint>,
+    /// Counted week ends whose score was past the Long or Short threshold but which read
+    /// Neutral before the record check (an idea's invalidation level had triggered, or another
+    /// override held it): the table counts them as Neutral, and says so (review 29).
+    #[serde(skip)]
+    pub past_threshold_neutral: usize,
 }
 
 /// One week end of the track record: the score then and the forward return at
@@ -394,7 +399,7 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
         .filter(|(r, _)| is_counted(r))
         .map(|(_, p)| p)
         .collect();
-    let points = rows
+    let points: Vec<TrackPoint> = rows
         .iter()
         .zip(published)
         .map(|(r, published)| TrackPoint {
@@ -405,7 +410,16 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
             forward: forward(a, measure, r.di, cited).filter(|v| v.is_finite()),
         })
         .collect();
+    let (lt, st) = (a.config.signals.long_threshold, a.config.signals.short_threshold);
+    // Over the week ends the track table counts: those with an outcome.
+    let past_threshold_neutral = points
+        .iter()
+        .filter(|p| {
+            p.forward.is_some() && p.stance == StanceKind::Neutral && (p.score >= lt || p.score <= st)
+        })
+        .count();
     let tr = TrackRecord {
+        past_threshold_neutral,
         points,
         since: rows.first().map(|r| r.date),
         until: rows.last().map(|r| r.date),

@@ -187,6 +187,10 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             // so the alt text does not claim where OBV is now.
             Some("OBV broke its support line and did not retest it".to_string())
         }
+        (Layers::Daily, Some(State::Neutral), Some(ObvStatus::Superseded)) => Some(
+            "OBV broke its support line, then rose above its pre-break high: the break no longer counts"
+                .to_string(),
+        ),
         (Layers::Daily, Some(State::Neutral), Some(ObvStatus::Retest)) => {
             Some("OBV retesting broken support from below".to_string())
         }

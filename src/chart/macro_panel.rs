@@ -95,6 +95,9 @@ pub(crate) struct Change {
     pub end: NaiveDate,
     /// The change is the macro signal's own evidence (what the text prints), not the chart's.
     pub from_signal: bool,
+    /// The turn inside the window the signal found, in the text's words ("down from +4.1% in
+    /// April"): said after the change, so the panel agrees with the note (review 29).
+    pub turn: Option<String>,
 }
 
 impl Change {
@@ -111,7 +114,8 @@ impl Change {
             return format!("{window} unchanged");
         }
         let sign = if self.value < 0.0 { "−" } else { "+" };
-        format!("{window} {sign}{v}{}", if suffix == "%" { " pts" } else { "" })
+        let turn = self.turn.as_ref().map(|t| format!(", {t}")).unwrap_or_default();
+        format!("{window} {sign}{v}{}{turn}", if suffix == "%" { " pts" } else { "" })
     }
 }
 
@@ -308,6 +312,7 @@ pub(crate) fn cell(
                         weeks: None,
                         end: last_d,
                         from_signal: false,
+                        turn: None,
                     });
                 }
             }

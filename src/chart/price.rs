@@ -2077,7 +2077,11 @@ impl TfScene<'_> {
             // the last bar, clipped to the panel, with its value there noted at the edge when it
             // leaves the panel (never rescaling it).
             let mut extended = None;
-            if let (Some(_), [a, b]) = (cut, pts.as_slice()) {
+            // A break OBV overturned (a close above its pre-break high) leaves a stale line: it
+            // ends at the break, not extended to a value nobody watches (review 29: "↑ 4.35B").
+            let stale = self.ann.obv_line.as_ref().and_then(|l| l.status)
+                == Some(crate::signals::ObvStatus::Superseded);
+            if let (Some(_), [a, b], false) = (cut, pts.as_slice(), stale) {
                 let last = (self.n() - 1) as f64;
                 let end = (last, line_at(*a, *b, last));
                 if last > b.0 && end.1.is_finite() {
@@ -2152,7 +2156,8 @@ impl TfScene<'_> {
                     (p.0 + pen.px(3.0), p.1 + pen.px(3.0)),
                     "marker",
                 );
-                broke = Some(format!("{what} {val}, broken {}", d.format("%b %-d")));
+                let since = if stale { ", since overturned by a higher OBV" } else { "" };
+                broke = Some(format!("{what} {val}, broken {}{since}", d.format("%b %-d")));
             } else if let Some((_, v)) = pts.last() {
                 // In the axis's unit (a 2.68B line on a B axis, not 2,684.9M).
                 let val = count_in_unit(*v, f.ymax.abs().max(f.ymin.abs()));
@@ -2373,7 +2378,10 @@ impl TfScene<'_> {
             return None;
         }
         let l = self.ann.obv_line.as_ref()?;
-        if !matches!(l.status, Some(ObvStatus::NoRetest | ObvStatus::Failed | ObvStatus::Expired)) {
+        if !matches!(
+            l.status,
+            Some(ObvStatus::NoRetest | ObvStatus::Failed | ObvStatus::Expired | ObvStatus::Superseded)
+        ) {
             return None;
         }
         let d = l.break_date?;

@@ -130,12 +130,19 @@ impl TrackScene {
         let with_outcome = |v: &[crate::signals::stance::StanceKind], k| {
             v.iter().zip(&self.forward).filter(|(s, f)| **s == k && f.is_some()).count()
         };
+        // Review 29: which weeks have no outcome said in words ("7 weeks read Long (6 with an
+        // outcome)" beside the lead's "six earlier long readings" left the seventh unexplained).
         let outcome = |k: crate::signals::stance::StanceKind, all: usize| {
             let w = with_outcome(&self.stance, k);
-            if w == all {
-                String::new()
-            } else {
-                format!(" ({w} with an outcome)")
+            let this = self.stance.last() == Some(&k);
+            match (all - w, this) {
+                (0, _) => String::new(),
+                (1, true) => format!(" ({w} with an outcome; this week has none yet)"),
+                (r, true) => {
+                    format!(" ({w} with an outcome; the other {r}, this week included, have none yet)")
+                }
+                (1, false) => format!(" ({w} with an outcome; the latest has none yet)"),
+                (r, false) => format!(" ({w} with an outcome; the latest {r} have none yet)"),
             }
         };
         let (lo, so) = (

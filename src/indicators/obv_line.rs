@@ -26,6 +26,10 @@ pub enum ObvStatus {
     NoRetest,
     /// Resolved: 30 sessions after the retest without reclaim or failure.
     Expired,
+    /// Overturned: after the break (broken, retesting, failed or unretested) OBV closed above its
+    /// highest close from the line's first pivot to the break, so the trend the line stood for
+    /// resumed and the break no longer counts (SIGNALS.md §4 H2, review 29).
+    Superseded,
 }
 
 impl ObvStatus {
@@ -41,6 +45,7 @@ impl ObvStatus {
             ObvStatus::Failed => "failed",
             ObvStatus::NoRetest => "no_retest",
             ObvStatus::Expired => "expired",
+            ObvStatus::Superseded => "superseded",
         }
     }
 }
@@ -66,6 +71,11 @@ pub struct ObvScan {
     pub fail_depth: f64,
     /// Tolerance in force (frozen at the break).
     pub tol: f64,
+    /// OBV's highest close from the line's first pivot to the break session (`NAN` before a break).
+    pub pre_break_high: f64,
+    /// The first session after the break whose OBV closed above `pre_break_high` (status
+    /// [`ObvStatus::Superseded`]).
+    pub superseded: Option<usize>,
 }
 
 /// The support line through pivots p1, p2 at bar x: through both when rising, else flat at p2.
@@ -129,6 +139,8 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
         resolved: None,
         fail_depth: 0.0,
         tol: f64::NAN,
+        pre_break_high: f64::NAN,
+        superseded: None,
     };
     let Some(last) = o.len().checked_sub(1) else { return out };
     let piv = pivot_lows(o, lr, lr, last);
@@ -182,6 +194,8 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
                             resolved: None,
                             fail_depth: 0.0,
                             tol: tol_t,
+                            pre_break_high: f64::NAN,
+                            superseded: None,
                         };
                     }
                 }
@@ -207,6 +221,8 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
                             out.resolved = None;
                             out.fail_depth = 0.0;
                             out.tol = tol;
+                            out.pre_break_high = o[p1..=t].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                            out.superseded = None;
                         }
                     }
                 }
@@ -234,6 +250,28 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
                 } else if t >= tr + 30 {
                     resolve(ObvStatus::Expired, &mut out);
                 }
+            }
+        }
+        // A break OBV has overturned: a close above the highest OBV close from the line's first
+        // pivot to the break (by more than the tolerance) while still under the line (by more
+        // than the tolerance): the line outran OBV. OBV back at or above the line is the retest,
+        // reclaim or overturn the scan and H2 already read. Checked after the phase step, so the
+        // break session itself never supersedes; a break still in play (broken or retesting)
+        // resolves here, a resolved one (failed, no retest) keeps its resolution date.
+        let bearish = matches!(
+            out.status,
+            ObvStatus::Broken | ObvStatus::Retest | ObvStatus::NoRetest | ObvStatus::Failed
+        );
+        let under_line = match (out.p1, out.p2) {
+            (Some(p1), Some(p2)) => o[t] < line_at(o, p1, p2, t) - out.tol,
+            _ => false,
+        };
+        if bearish && under_line && out.t_b.is_some_and(|tb| t > tb) && o[t] > out.pre_break_high + out.tol {
+            out.superseded = Some(t);
+            if matches!(phase, Phase::Broken { .. } | Phase::Retest { .. }) {
+                resolve(ObvStatus::Superseded, &mut out);
+            } else {
+                out.status = ObvStatus::Superseded;
             }
         }
         if out.resolved == Some(t) {

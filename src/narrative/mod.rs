@@ -875,10 +875,7 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::RiskLowerHigh), true) => "the daily highs are still rising".into(),
         (Some(S::RiskLowerHigh), false) => "the daily chart has made a lower high".into(),
         (Some(S::RiskObvUndersideRetestFail), true) => "OBV is back above the daily OBV support line".into(),
-        (Some(S::RiskObvUndersideRetestFail), false) => match obv_high_since_break(a) {
-            Some(_) => "daily OBV fell behind its steep support line".into(),
-            None => "the daily OBV support line has broken".into(),
-        },
+        (Some(S::RiskObvUndersideRetestFail), false) => "the daily OBV support line has broken".into(),
         (_, true) => format!("{} (holds)", r.claim),
         (_, false) => format!("{} (fails)", r.claim),
     };
@@ -2346,6 +2343,12 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             State::Bullish => format!("{s}'s long lag against {bench} is ending"),
             State::Bearish => format!("{s} is still lagging {bench}, with no turn yet"),
             _ if n("lag104").is_some_and(|l| l > -0.05) => match (&recent, n("lag104")) {
+                // Review 29: the lead over the shorter horizons (the returns above) said with why
+                // the relative signal does not score it, not as a claim the score then ignores.
+                // Said only of a lead: a trail is what a lag looks like (nothing to explain).
+                (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => format!(
+                    "and {t}, but no relative signal scores it: the lag-ending one needs a two-year fall of over 5%"
+                ),
                 (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),
             },
@@ -2805,6 +2808,17 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
                             format!(", then OBV closed under it on {} and has not closed back above", date(b))
                         }
+                        // A break OBV overturned by a new high (review 29): said with both dates.
+                        (crate::signals::Branch::D3BreakSuperseded, Some(b)) => {
+                            match r.date("superseded_date") {
+                                Some(s) => format!(
+                                ", then OBV closed under it on {} but rose above its pre-break high on {}",
+                                date(b),
+                                date(s)
+                            ),
+                                None => last_breach,
+                            }
+                        }
                         _ => last_breach,
                     };
                     let verdict = match (r.state, r.branch) {
@@ -2812,6 +2826,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (State::Bearish, _) => "it has broken",
                         (_, crate::signals::Branch::D3UnderLine) => {
                             "OBV is only just under the line now, not a break"
+                        }
+                        (_, crate::signals::Branch::D3BreakSuperseded) => {
+                            "the break no longer counts, though the steep line stays above OBV"
                         }
                         // Where OBV stands now, so a breach in the past is not read as the present
                         // (review: "not a clean hold" beside a checklist "OBV below its trendline").
@@ -3518,6 +3535,14 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             };
             let mut t =
                 format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months"));
+            // A reversal inside the window (review 29), as the macro chart's panel says it.
+            if let (Some(v), Some(td)) = (n("turn_oas"), r.date("turn_oas_date")) {
+                t.push_str(&format!(
+                    ", but {} from {v:.2}% on {}",
+                    if d < 0.0 { "up" } else { "down" },
+                    date(td)
+                ));
+            }
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
                     ", lower than {:.0}% of {}",
@@ -3629,6 +3654,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     (1, -1) | (-1, 1) => "mixed, as core and headline move apart",
                     // A neutral reading: up, but not re-accelerating (the state's word,
                     // "firming" read as a bearish verdict the score table does not give).
+                    // A rise the latest months reversed is no "edging up" (review 29).
+                    (1, _) if n("turn_c").is_some() => "core turning down",
+                    (_, 1) if n("turn_h").is_some() => "headline turning down",
                     (1, 1) => "edging up",
                     (1, _) => "core edging up",
                     (_, 1) => "headline edging up",
@@ -3658,6 +3686,20 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     moved(dc, "in three months")
                 ),
             };
+            // A turn inside the three months (review 29: "up 0.18 points in three months" of a
+            // headline rate that peaked at 4.1% in April and fell since): said with the peak
+            // (or trough) and its month, as the macro chart's panel says it.
+            for (key, mkey, name, d) in [
+                ("turn_c", "turn_c_month", "core", Some(dc)),
+                ("turn_h", "turn_h_month", "headline", head.map(|h| h.1)),
+            ] {
+                if let (Some(v), Some(crate::signals::Ev::Month { v: m }), Some(d)) = (n(key), r.ev(mkey), d)
+                {
+                    let name = if head.is_some() { name } else { "it" };
+                    let dir = if d > 0.0 { "down from" } else { "up from" };
+                    t.push_str(&format!(", but {name} is {dir} {} in {}", pct(v), month_word(*m, a.as_of)));
+                }
+            }
             t.push_str(&format!(", as of {month}"));
             if let Some(next) = next_month_pending(a, r) {
                 t.push_str(&next);
@@ -4116,36 +4158,6 @@ fn last_reversal(r: &SignalResult) -> Option<NaiveDate> {
     }
 }
 
-/// The date of daily OBV's highest value since its support line broke (`t_b_date`), when that
-/// value is above every OBV value up to the break: a line through two rising lows can be so steep
-/// that OBV falls behind it while still making new highs (review 25: "broken 2026-05-07" beside
-/// OBV at new highs). None when OBV has not gone above its pre-break high, or the line is not
-/// broken (the break's statuses only).
-fn obv_high_since_break(a: &Analysis) -> Option<NaiveDate> {
-    let r = find(a, ids::H2).filter(|r| r.state != State::Unavailable)?;
-    let broken = matches!(
-        r.tagged::<ObvStatus>("status"),
-        Some(ObvStatus::NoRetest | ObvStatus::Failed | ObvStatus::Retest | ObvStatus::Broken)
-    );
-    if !broken {
-        return None;
-    }
-    let tb = r.date("t_b_date")?;
-    let d = &a.daily;
-    let ib = d.date.binary_search(&tb).ok()?;
-    let obv = crate::indicators::obv(&d.close, &d.volume);
-    let top = |s: &[f64]| {
-        s.iter()
-            .enumerate()
-            .filter(|(_, x)| x.is_finite())
-            .max_by(|x, y| x.1.total_cmp(y.1))
-            .map(|(i, x)| (i, *x))
-    };
-    let (_, before) = top(&obv[..=ib])?;
-    let (j, after) = top(obv.get(ib + 1..)?)?;
-    (after > before).then(|| d.date[ib + 1 + j])
-}
-
 fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(r) = find(a, ids::H1).filter(|r| r.state != State::Unavailable) {
@@ -4264,6 +4276,16 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             (Some(ObvStatus::Broken), Some(d)) => {
                 format!("OBV broke the daily OBV support line on {d}; no retest yet.")
             }
+            // A break OBV overturned (review 29: "broken" beside OBV at new highs): the line is
+            // stale, so neither "under it" nor "back above it" is read against it.
+            (Some(ObvStatus::Superseded), Some(d)) => match r.date("superseded_date") {
+                Some(sd) => format!(
+                    "OBV broke the daily OBV support line on {d}, but closed above its pre-break high on {}: the \
+                     break no longer counts.",
+                    date(sd)
+                ),
+                None => r.sentence.clone(),
+            },
             (Some(ObvStatus::Intact), _) => "OBV holds above the daily OBV support line.".to_string(),
             // OBV values in the one format the Risk table uses (millions of shares).
             (Some(ObvStatus::FallingLows), _) => {
@@ -4284,7 +4306,9 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             (Some(o), Some(l)) if o.is_finite() && l.is_finite() => {
                 let below_now = o < l;
                 let says_above = matches!(status, Some(ObvStatus::Intact | ObvStatus::Reclaimed));
-                if below_now && says_above {
+                if status == Some(ObvStatus::Superseded) {
+                    t
+                } else if below_now && says_above {
                     format!("{} It is below the line again now ({} against {}).", t, shares_m(o), shares_m(l))
                 } else if !below_now && !says_above {
                     format!("{} It is back above the line now ({} against {}).", t, shares_m(o), shares_m(l))
@@ -4293,14 +4317,6 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                 }
             }
             _ => t,
-        };
-        // A break that OBV outran: the line's pace was lost, not OBV's level (no contradiction
-        // between "broken" and new highs; the break still counts as the signal defines it).
-        let t = match obv_high_since_break(a) {
-            Some(d) => {
-                format!("{t} OBV still set a new high on {}: the steep daily line outpaced it.", date(d))
-            }
-            None => t,
         };
         out.push(t);
     }

@@ -402,6 +402,12 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
              is lost."
                 .into()
         }
+        Branch::D3BreakSuperseded => {
+            "On {break_date} OBV closed under the rising trendline that its {n_pullbacks} weekly pullbacks since \
+             the {anchor_date} low had held, but on {superseded_date} it closed above its highest level before \
+             that break ({pre_break_high}): the break is overturned and no longer counts."
+                .into()
+        }
         Branch::D3UnderLine => {
             "OBV held its rising trendline at {held} of {n_pullbacks} weekly pullbacks since the {anchor_date} \
              low but is under it now by {obv_vs_line_n:abs} weeks of average volume, within the line's noise \
@@ -856,6 +862,11 @@ fn template(r: &SignalResult) -> Option<Cow<'static, str>> {
         }
         Branch::H2Expired => {
             "OBV's last break of support ({t_b_date}) was neither reclaimed nor failed within 30 sessions of the retest."
+                .into()
+        }
+        Branch::H2Superseded => {
+            "OBV broke its support line on {t_b_date}, then closed above its highest level before the break \
+             ({pre_break_high}) on {superseded_date}: the break is overturned and no longer counts."
                 .into()
         }
         Branch::H2NoLine => "OBV has no recent pair of pivot lows to draw a support line from.".into(),

@@ -406,15 +406,33 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     // Counted, not the horizon in weeks (review 26: "the latest 13" beside 803 − 789 = 14): the
     // outcome is 65 sessions on, which holidays put after the 13th week end.
     let pending = tr.points.iter().rev().take_while(|p| p.forward.is_none()).count();
-    let after = format!("the latest {pending} have no outcome yet.");
+    // Review 29: what is counted said in words: only week ends with an outcome, so the current
+    // week (and the latest ones) are not in the table though the chart's strip marks them.
+    let after = match pending {
+        0 => format!(" with a {CITED_WEEKS}-week outcome"),
+        1 => format!(" with a {CITED_WEEKS}-week outcome (not this one)"),
+        k => format!(" with a {CITED_WEEKS}-week outcome (not the latest {k})"),
+    };
     let mut s = if held {
         // Review 20: the table counts the stance before the record check, which is the chart
         // strip's printed weeks plus its grey ones.
-        format!("Week ends{since} by the score's reading before the record check; {after}")
+        format!("Week ends{since}{after}, by the score's reading before the record check")
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
-        format!("Every week end{since} by the score's reading; {after}")
+        format!("Week ends{since}{after}, by the score's reading")
     };
+    // Review 29: the invalidation rule beside the table it changes (it was only in Data and
+    // Method, so "Long 8" read against a score above +0.20 in many more weeks). Counted over the
+    // table's week ends (those with an outcome).
+    if tr.past_threshold_neutral > 0 {
+        s.push_str(&format!(
+            "; Neutral includes {} of these week ends whose score was past a threshold but a broken invalidation \
+             level or a risk signal held it back.",
+            tr.past_threshold_neutral
+        ));
+    } else {
+        s.push('.');
+    }
     if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
         s.push(' ');
         s.push_str(&r);

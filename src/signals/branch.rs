@@ -100,6 +100,9 @@ pub enum Branch {
     /// Neutral: the pullbacks held a rising line, but OBV is under it at the as-of week, by no
     /// more than the noise in every close since it went under.
     D3UnderLine,
+    /// Neutral: OBV broke under the line, then closed above its highest close from the anchor to
+    /// the break; the break no longer counts.
+    D3BreakSuperseded,
 
     // D4 wk_momentum_wave_flip
     /// Bullish: a fresh flip out of a long contraction.
@@ -376,6 +379,8 @@ pub enum Branch {
     H2Broken,
     /// Neutral: the break expired.
     H2Expired,
+    /// Neutral: after the break OBV closed above its pre-break high; the break no longer counts.
+    H2Superseded,
     /// Neutral: no line.
     H2NoLine,
 }

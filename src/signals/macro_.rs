@@ -16,9 +16,9 @@
 //! | signal | keys |
 //! |---|---|
 //! | B1 | `dgs2` (Level %), `dff` (Level %), `ff_label` (PolicyRate: daily, or the month of a monthly average), `spread` (Pp), `d2y_63` (Pp), `dff_126` (Pp: policy-rate change over ~6 months), `dgs2_date`, `dff_date` |
-//! | B2 | `yoy_c`, `ann3_c` (Pct), `d3_c` (Pp), `yoy_h` (Pct), `d3_h` (Pp), `obs_month` (Month), `obs_date` |
+//! | B2 | `yoy_c`, `ann3_c` (Pct), `d3_c` (Pp), `yoy_h` (Pct), `d3_h` (Pp), `obs_month` (Month), `obs_date`, and when the rate turned inside the three months `turn_c`/`turn_h` (Pct), `turn_c_month`/`turn_h_month` (Month) |
 //! | B3 | `unrate` (Level %), `u3avg` (Level %), `u3avg_low12` (Level %), `sahm_gap` (Pp), `indpro_yoy` (Pct, when configured), `obs_month`, `obs_date` |
-//! | B4 | `oas` (Level %), `d_oas_63` (Pp), `oas_pct5y` (Ratio, 0..1), `dgs2` (Level %), `d2y_63` (Pp), `oas_date` |
+//! | B4 | `oas` (Level %), `d_oas_63` (Pp), `oas_pct5y` (Ratio, 0..1), `dgs2` (Level %), `d2y_63` (Pp), `oas_date`, and when the spread turned inside the 63 sessions `turn_oas` (Level %), `turn_oas_date` |
 //! | B5 | `sum3` (Level $bn), `med24` (Level $bn), `month` (Month), `obs_date` |
 //! | C1 | `eps` (Level), `g13` (Pct), `min26` (Pct), `eps_high26` (Text yes/no), `obs_date` |
 //! | C2 | `sales` (Level), `g13s` (Pct), `g13s_prev` (Pct), `obs_date` |
@@ -103,6 +103,27 @@ impl Known<'_> {
     fn change(&self, k: usize) -> Option<f64> {
         let n = self.obs.len();
         (n > k).then(|| self.obs[n - 1].value - self.obs[n - 1 - k].value)
+    }
+    /// The turn inside the change over the last `k` observations: the extreme between the
+    /// window's start and the last value (both excluded) on the side of the change (the highest
+    /// for a rise, the lowest for a fall) when the last value stands at least `min_move` back
+    /// from it, with its period (review 29: a three-month change alone hid a reversal).
+    fn turn(&self, k: usize, min_move: f64) -> Option<(f64, NaiveDate)> {
+        let n = self.obs.len();
+        let d = self.change(k)?;
+        let sign = if d > 0.0 {
+            1.0
+        } else if d < 0.0 {
+            -1.0
+        } else {
+            return None;
+        };
+        let last = self.obs[n - 1].value;
+        self.obs[n - k..n - 1]
+            .iter()
+            .filter(|o| (o.value - last) * sign >= min_move - 1e-9)
+            .max_by(|a, b| (a.value * sign).total_cmp(&(b.value * sign)))
+            .map(|o| (o.value, o.period))
     }
     /// The value whose period is exactly `k` months before the last observation's month.
     fn months_back(&self, k: i32) -> Option<f64> {
@@ -384,13 +405,35 @@ const B2_CLAIM: &str = "inflation cooling";
 struct Yoy {
     yoy: f64,
     d3_pp: f64,
+    /// The turn inside the three months: the YoY rate one or two months back that stands at
+    /// least [`B2_CORE_COOL_PP`] beyond the latest against the three-month change (a high the
+    /// rate fell from after a rise, a low it rose from after a fall), with its month.
+    turn: Option<(f64, NaiveDate)>,
 }
 
 fn yoy_d3(k: &Known) -> Result<Yoy, Unavailable> {
     let x = k.last().value;
     let yoy = x / k.months_back_or(12)? - 1.0;
     let yoy3 = k.months_back_or(3)? / k.months_back_or(15)? - 1.0;
-    Ok(Yoy { yoy, d3_pp: (yoy - yoy3) * 100.0 })
+    let d3_pp = (yoy - yoy3) * 100.0;
+    // Review 29: "up 0.18 points in three months" of a rate that peaked two months ago and has
+    // fallen since read as still rising; the months between say the turn.
+    let sign = if d3_pp > 0.0 {
+        1.0
+    } else if d3_pp < 0.0 {
+        -1.0
+    } else {
+        0.0
+    };
+    let turn = (1..=2)
+        .filter_map(|m| {
+            let y = k.months_back(m)? / k.months_back(m + 12)? - 1.0;
+            let month = k.last().period.checked_sub_months(chrono::Months::new(m as u32))?;
+            Some((y, month))
+        })
+        .filter(|(y, _)| sign != 0.0 && (y - yoy) * 100.0 * sign >= B2_CORE_COOL_PP - 1e-9)
+        .max_by(|a, b| (a.0 * sign).total_cmp(&(b.0 * sign)));
+    Ok(Yoy { yoy, d3_pp, turn })
 }
 
 /// B2: core (and headline) CPI momentum.
@@ -412,6 +455,12 @@ fn b2_inflation(input: &SignalInput) -> SignalResult {
     r.push_num("d3_h", head.as_ref().map_or(f64::NAN, |h| h.d3_pp), Unit::Pp);
     r.push("obs_month", Ev::Month { v: last });
     r.push("obs_date", Ev::Date { v: last });
+    for (key, mkey, y) in [("turn_c", "turn_c_month", Some(&c)), ("turn_h", "turn_h_month", head.as_ref())] {
+        if let Some((v, m)) = y.and_then(|y| y.turn) {
+            r.push_num(key, v, Unit::Pct);
+            r.push(mkey, Ev::Month { v: m });
+        }
+    }
     if head.is_none() {
         r.flags.push(Flag::HeadlineMissing);
     }
@@ -570,6 +619,11 @@ fn b4_financing(input: &SignalInput) -> SignalResult {
     r.push_num("dgs2", dgs2.last().value, Unit::Level);
     r.push_num("d2y_63", d2y, Unit::Pp);
     r.push("oas_date", Ev::Date { v: oas.last().period });
+    // A reversal inside the 63 sessions of at least a tenth of a point (as B2's turn).
+    if let Some((v, d)) = oas.turn(63, B2_CORE_COOL_PP) {
+        r.push_num("turn_oas", v, Unit::Level);
+        r.push("turn_oas_date", Ev::Date { v: d });
+    }
     if d_oas <= 0.0 && d2y <= 0.0 && pct <= 0.60 {
         let s = 0.4 * ramp(-d_oas, 0.0, 0.75) + 0.3 * ramp(-d2y, 0.0, 0.5) + 0.3 * ramp(pct, 0.6, 0.1);
         r.conclude(State::Bullish, s, Branch::B4Falling)

@@ -9,7 +9,7 @@
 //! | signal | keys |
 //! |---|---|
 //! | H1 | `H_prev`, `H_prev_date`, `H_last`, `H_last_date` (Price, Date: the last two confirmed daily pivot highs), `Lmid`, `Lmid_date` (Price, Date: the low that confirms a lower high — the lowest low between the two highs, or the pivot low after `H_last` when a potential lower high is forming), `structure` (Text HH/LH/EQ), `tol` (Price: 0.25·ATR at `H_last`), `breach_date` (Date: the first close under `Lmid` after `H_last`), `overturn_date` (Date: for a lower high, the first close above `H_prev` after it), `H_new`, `H_new_date` (Price, Date: the highest high after `H_last` when it tops `H_last`: a later high not yet confirmed as a pivot), `W_H_prev`, `W_H_prev_date`, `W_H_last`, `W_H_last_date`, `W_structure` (weekly pivots, when there are two) |
-//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, no_line, falling_lows), `line_kind` (Text rising/flat/falling; falling lows are no support line), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `med_v20` (Shares), `weekly_status` (Text) |
+//! | H2 | `status` (Text: intact, broken, retest, reclaimed, failed, no_retest, expired, superseded, no_line, falling_lows), `line_kind` (Text rising/flat/falling; falling lows are no support line), `p1_date`, `p1_obv`, `p2_date`, `p2_obv` (Date, Shares: the line's two OBV pivot lows; the line is the straight line through them, or flat at `p2_obv`), `obv_line` (Shares: the line's value on the last session; a broken rising line keeps rising — its definition is frozen at the break, as the retest test uses it), `obv` (Shares), `dist` (Ratio: (OBV − line)/median daily volume of 20 sessions), `tol` (Shares), `t_b_date`, `t_r_date`, `fail_date`, `resolved_date` (Date, when they exist), `superseded_date` (Date) and `pre_break_high` (Shares) for a superseded break, `med_v20` (Shares), `weekly_status` (Text) |
 
 use super::branch::{Branch, Flag};
 use super::cache;
@@ -309,12 +309,19 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
     let dist = (o[t] - line_t) / med_v;
     r.push_num("dist", dist, Unit::Ratio);
     r.push_num("tol", sc.tol, Unit::Shares);
-    for (key, idx) in
-        [("t_b_date", sc.t_b), ("t_r_date", sc.t_r), ("fail_date", sc.fail), ("resolved_date", sc.resolved)]
-    {
+    for (key, idx) in [
+        ("t_b_date", sc.t_b),
+        ("t_r_date", sc.t_r),
+        ("fail_date", sc.fail),
+        ("resolved_date", sc.resolved),
+        ("superseded_date", sc.superseded.filter(|_| status == ObvStatus::Superseded)),
+    ] {
         if let Some(i) = idx {
             r.push(key, Ev::Date { v: b.date[i] });
         }
+    }
+    if status == ObvStatus::Superseded {
+        r.push_num("pre_break_high", sc.pre_break_high, Unit::Shares);
     }
     r.push_num("med_v20", med_v, Unit::Shares);
     let w = input.weekly;
@@ -355,6 +362,11 @@ fn h2_obv_retest(input: &SignalInput) -> SignalResult {
             r.conclude(State::Neutral, 0.0, Branch::H2Broken)
         }
         ObvStatus::Expired => r.conclude(State::Neutral, 0.0, Branch::H2Expired),
+        // OBV above its pre-break high: the break is overturned, whatever the steep line says.
+        ObvStatus::Superseded => {
+            r.flags.push(Flag::Overturned);
+            r.conclude(State::Neutral, 0.0, Branch::H2Superseded)
+        }
         ObvStatus::NoLine => {
             r.flags.push(Flag::NoSupportLine);
             r.conclude(State::Neutral, 0.0, Branch::H2NoLine)

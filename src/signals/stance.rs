@@ -930,7 +930,11 @@ pub fn levels(results: &[SignalResult], stance: StanceKind) -> Vec<Invalidation>
         }
     }
     // OBV support line.
-    let (line, obv_now) = (num(ids::H2, "obv_line"), num(ids::H2, "obv"));
+    // A break OBV overturned by a close above its pre-break high leaves a stale line: no level.
+    let superseded = find(results, ids::H2).and_then(|r| r.tagged("status"))
+        == Some(crate::signals::ObvStatus::Superseded);
+    let line = num(ids::H2, "obv_line").filter(|_| !superseded);
+    let obv_now = num(ids::H2, "obv");
     let [l, s] = pick(line.zip(obv_now).map(|(t, c)| c >= t));
     if l {
         push(ids::H2, line, "OBV support line", Obv, b);

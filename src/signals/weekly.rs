@@ -667,6 +667,16 @@ fn d3_with(input: &SignalInput, anc: Anchor) -> SignalResult {
             res.push("break_date", Ev::Date { v: w.date[b] });
         }
     }
+    // A break OBV overturned (SIGNALS.md §3 D3, review 29): a weekly close above OBV's highest
+    // weekly close from the anchor to the break. The first such week, and that high.
+    let superseded = line.as_ref().and_then(|l| l.break_week).and_then(|b| {
+        let high = ob[a..=b].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (b + 1..=t).find(|&j| ob[j] > high).map(|j| (j, high))
+    });
+    if let Some((j, high)) = superseded {
+        res.push("superseded_date", Ev::Date { v: w.date[j] });
+        res.push_num("pre_break_high", high, Unit::Shares);
+    }
     push_prior_anchor(&mut res, input, prior);
 
     if n < 2 {
@@ -691,6 +701,9 @@ fn d3_with(input: &SignalInput, anc: Anchor) -> SignalResult {
     // (counting it made the signal bearish on 36% of week-ends since 2012, mostly such lines).
     let support = slope > 0.0 && (n_held == n || (n >= 5 && n_failed == 1 && held[n - 1]));
     if let (true, Some(l)) = (support, &line) {
+        if superseded.is_some() {
+            return res.conclude(State::Neutral, 0.0, Branch::D3BreakSuperseded);
+        }
         if l.break_week.is_some() {
             let depth = (l.line_t - ob[t]) / l.noise;
             let s = fit_weight * held_ratio * (0.5 + 0.5 * p::ramp(depth, 1.0, 3.0));

@@ -656,7 +656,8 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     let svg = render_all_svg_named(&a, "daily");
     assert!(!svg.contains("OBV line 3.20B"), "the line is still drawn to the as-of date");
     let label = svg_texts(&svg).into_iter().find(|t| t.starts_with("OBV line ")).expect("no OBV line legend");
-    assert!(label.ends_with(", broken Oct 21"), "{label}");
+    // Review 29: OBV closed above its pre-break high on 2025-12-10, so the legend says so.
+    assert!(label.ends_with(", broken Oct 21, since overturned by a higher OBV"), "{label}");
     // The value is the line's at the break bar: through the two pivots H2 reports.
     let at = |s: &str| a.daily.date.iter().position(|x| *x == d(s)).unwrap();
     let obv = marketnote::indicators::obv(&a.daily.close, &a.daily.volume);
@@ -665,19 +666,16 @@ fn an_obv_support_line_no_longer_tested_ends_at_its_break_with_its_value_there()
     let got: f64 = label["OBV line ".len()..].split('B').next().unwrap().parse().unwrap();
     assert!((got - want / 1e9).abs() <= 0.006, "label {got}B, line at the break {:.3}B", want / 1e9);
     assert!(!svg.contains(">\n3.2B\n<"), "the OBV panel was rescaled to the support line");
+    // Review 29: the break was overturned (OBV closed above its pre-break high on 2025-12-10),
+    // so the stale line ends at the break: no extension to the as-of, no arrow at the edge.
     assert!(
-        svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line ↑ 3.20B")),
-        "the line's extension to the as-of is not noted in the legend"
+        !svg_texts(&svg).into_iter().any(|t| t.starts_with("extended line")),
+        "a superseded line is still extended to the as-of"
     );
-    // Review 20: the arrow at the edge carries the same value as the legend.
-    assert!(svg_texts(&svg).into_iter().any(|t| t == "↑ 3.20B"), "the arrow at the edge has no value");
-    // Review 23: the value applies at the last bar, so its tag stands beside the last bar (in
-    // the label column right of the plot), not where the line leaves the panel.
-    let lays = marketnote::chart::layouts(&a, Theme::Light, &self::cfg(false)).unwrap();
-    let l = lays.iter().find(|l| l.name == "daily").expect("no daily layout");
-    let right = l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| b[2]).max().unwrap();
-    let (x, _, _) = svg_text_at(&svg, "↑ 3.20B").expect("no arrow tag");
-    assert!(x >= right, "the arrow tag starts at x {x}, left of the plot's right edge {right}");
+    assert!(
+        !svg_texts(&svg).into_iter().any(|t| t == "↑ 3.20B"),
+        "a superseded line still has an edge arrow"
+    );
     check_layouts("2025-12-12 OBV line", &a);
 }
 

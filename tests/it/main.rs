@@ -33,6 +33,7 @@ mod resample;
 mod signals_cli;
 mod signals_daily;
 mod signals_issue11;
+mod signals_issue12;
 mod signals_macro;
 mod signals_relative;
 mod signals_three_day;
