@@ -602,33 +602,22 @@ fn signal_change(analysis: &crate::Analysis, series_id: &str) -> Option<macro_pa
     })
 }
 
-/// The turn B2 found inside the three months of a CPI series ("down from +4.1% in April"), the
-/// words the note's Inflation line uses; `None` for other series or without one.
+/// The turn the macro signal found inside the window of `series_id` (CPI, core CPI, the
+/// high-yield spread), in the note's words ([`crate::narrative::macro_turn_words`]); `None` for other
+/// series or without one.
 fn signal_turn(
     r: &crate::signals::SignalResult,
     series_id: &str,
     change: f64,
     as_of: chrono::NaiveDate,
 ) -> Option<String> {
-    use crate::signals::Ev;
-    use chrono::Datelike;
-    let dir = if change > 0.0 { "down from" } else { "up from" };
-    // The high-yield spread's turn inside its 63 sessions, dated as the Financing line dates it.
-    if series_id == "hy_oas" {
-        let v = r.num("turn_oas").filter(|v| v.is_finite())?;
-        let Some(Ev::Date { v: d }) = r.ev("turn_oas_date") else { return None };
-        return Some(format!("{dir} {v:.2}% on {d}"));
-    }
-    let (key, mkey) = match series_id {
-        "cpi" => ("turn_h", "turn_h_month"),
-        "core_cpi" => ("turn_c", "turn_c_month"),
+    let key = match series_id {
+        "cpi" => "turn_h",
+        "core_cpi" => "turn_c",
+        "hy_oas" => "turn_oas",
         _ => return None,
     };
-    let v = r.num(key).filter(|v| v.is_finite())?;
-    let Some(Ev::Month { v: m }) = r.ev(mkey) else { return None };
-    // The month as the text words it: "April", or "December 2025" in another year.
-    let month = if m.year() == as_of.year() { m.format("%B") } else { m.format("%B %Y") };
-    Some(format!("{dir} {} in {month}", crate::fmt::pct(v)))
+    crate::narrative::macro_turn_words(r, key, change, as_of)
 }
 
 fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {

@@ -993,6 +993,12 @@ fn lost_on(a: &Analysis, l: &Invalidation) -> Option<NaiveDate> {
 /// [`lost_on`]) and "not crossed" when it never was, so a line price has already broken is never
 /// called "holding".
 pub fn status_words(l: &Invalidation, lost: Option<NaiveDate>) -> String {
+    status_words_as(l, lost, "triggered")
+}
+
+/// [`status_words`] with `crossed` for "triggered": a note with no position says a level was
+/// "broken" or "crossed" (review 28: a triggered short level beside a Neutral stance).
+fn status_words_as(l: &Invalidation, lost: Option<NaiveDate>, crossed: &str) -> String {
     match (l.status, l.triggered_on) {
         // A line lost from above that stays lost: "not reclaimed". A price level above the close
         // that was never held (a swing high): "not crossed" (review: "not reclaimed" for 302.72,
@@ -1003,7 +1009,7 @@ pub fn status_words(l: &Invalidation, lost: Option<NaiveDate>) -> String {
         (LevelStatus::Holding, _) if l.trigger == Trigger::CloseAbove => "not crossed".into(),
         (LevelStatus::Holding, _) => "holding".into(),
         (LevelStatus::Triggered, on) => {
-            let t = on.map_or("triggered".to_string(), |d| format!("triggered on {}", date(d)));
+            let t = on.map_or(crossed.to_string(), |d| format!("{crossed} on {}", date(d)));
             // A break later closes undid: the status says so, so "triggered" never reads as live.
             let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
             match (back, l.trigger) {
@@ -1049,11 +1055,9 @@ fn level_line(
         }
         // No position in a neutral note: a level crossed is "broken" or "crossed", not
         // "triggered" (review 28: a triggered short level beside a Neutral stance).
-        _ if neutral && l.status == LevelStatus::Triggered => status_words(l, lost).replacen(
-            "triggered",
-            if l.trigger == Trigger::CloseBelow { "broken" } else { "crossed" },
-            1,
-        ),
+        _ if neutral => {
+            status_words_as(l, lost, if l.trigger == Trigger::CloseBelow { "broken" } else { "crossed" })
+        }
         _ => status_words(l, lost),
     };
     // A price level's distance in brackets; an OBV line's side after a colon ("not reclaimed:
@@ -2821,6 +2825,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         }
                         _ => last_breach,
                     };
+                    // A line that failed on most pullbacks is no support, so OBV under it is no
+                    // break either (review 15: "OBV is below the line now" beside the short
+                    // checklist's "trendline broken or falling: not met").
+                    let gave_way = !matches!(r.state, State::Bullish | State::Bearish)
+                        && !matches!(
+                            r.branch,
+                            crate::signals::Branch::D3UnderLine | crate::signals::Branch::D3BreakSuperseded
+                        )
+                        && n("obv").zip(n("line")).is_some_and(|(o, l)| o < l)
+                        && h * 2.0 < k;
                     let verdict = match (r.state, r.branch) {
                         (State::Bullish, _) => "it is holding",
                         (State::Bearish, _) => "it has broken",
@@ -2836,14 +2850,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             (Some(o), Some(l)) if o >= l => {
                                 "not a clean hold, though OBV is above the line now"
                             }
-                            // A line that failed on most pullbacks is no support, so OBV under
-                            // it is no break either (review 15: "OBV is below the line now" beside
-                            // the short checklist's "trendline broken or falling: not met").
-                            // Plain words (review 16: "held too rarely to be support, so OBV
-                            // under it now is no break" read as jargon).
-                            (Some(_), Some(_)) if h * 2.0 < k => {
-                                "it gave way on most pullbacks, so OBV under it now is not a break"
-                            }
+                            // A line that failed on most pullbacks: its own sentence below.
+                            (Some(_), Some(_)) if gave_way => "",
                             // "Again": the last breach named before it is an earlier pullback
                             // (review 17: "the last breach on 2026-04-02 … OBV is below the
                             // line now" read as a contradiction).
@@ -2885,7 +2893,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // A line OBV fell through on most pullbacks, under it now: said as the
                     // failures counted, then why this week's is no break (review 28: "held on 8
                     // of 19 …: it gave way on most pullbacks" read as confusing).
-                    if verdict.starts_with("it gave way on most pullbacks") {
+                    if gave_way {
                         let last = match r.ev("failed_dates") {
                             Some(crate::signals::Ev::Dates { v }) => v
                                 .iter()
@@ -2939,7 +2947,8 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // 3 ATR, at half an ATR a session past 15, 60% of its path net progress, no
                     // pullback over both 1 ATR of its session and a quarter of the move before it),
                     // said by what it means; the glossary's "Impulsive leg" gives the mechanics.
-                    let gradual;
+                    // Too slow for one move: said after the levels, not in brackets.
+                    let mut slow = None;
                     let why = match (n("leg_atr"), n("leg_dir_ratio"), n("leg_dd_atr")) {
                         _ if few
                             || r.state != State::Neutral
@@ -2959,10 +2968,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                                 .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
                             // Review 28: "(20 sessions, more than the 15 one move …)" read as
                             // confusing: what the move took against what one move may take.
-                            gradual = format!(
+                            slow = Some(format!(
                                 "over {days:.0} sessions, where one move this size takes at most {most:.0}"
-                            );
-                            Some(gradual.as_str())
+                            ));
+                            None
                         }
                         (Some(atr), _, _) if atr < 3.0 => Some("too small"),
                         (_, Some(dr), _) if dr < 0.6 => Some("too choppy"),
@@ -2971,11 +2980,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ => None,
                     };
                     let verdict = match why {
-                        Some(w) if w.starts_with("over ") => verdict.to_string(),
                         Some(w) => format!("{verdict} ({w})"),
                         None => verdict.to_string(),
                     };
-                    let slow = why.filter(|w| w.starts_with("over "));
                     let (k, h) = (k as usize, h as usize);
                     let side = if up { "above" } else { "below" };
                     let held = match (k, h) {
@@ -3000,7 +3007,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     };
                     // Too slow for one move: the sessions it took beside those one move may take,
                     // then the verdict (review 28: the bracketed counts read as confusing).
-                    let held = match slow {
+                    let held = match &slow {
                         Some(w) => format!("{held}, but {w}"),
                         None => held,
                     };
@@ -3536,12 +3543,8 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             let mut t =
                 format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months"));
             // A reversal inside the window (review 29), as the macro chart's panel says it.
-            if let (Some(v), Some(td)) = (n("turn_oas"), r.date("turn_oas_date")) {
-                t.push_str(&format!(
-                    ", but {} from {v:.2}% on {}",
-                    if d < 0.0 { "up" } else { "down" },
-                    date(td)
-                ));
+            if let Some(w) = macro_turn_words(r, "turn_oas", d, a.as_of) {
+                t.push_str(&format!(", but {w}"));
             }
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
@@ -3689,15 +3692,10 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // A turn inside the three months (review 29: "up 0.18 points in three months" of a
             // headline rate that peaked at 4.1% in April and fell since): said with the peak
             // (or trough) and its month, as the macro chart's panel says it.
-            for (key, mkey, name, d) in [
-                ("turn_c", "turn_c_month", "core", Some(dc)),
-                ("turn_h", "turn_h_month", "headline", head.map(|h| h.1)),
-            ] {
-                if let (Some(v), Some(crate::signals::Ev::Month { v: m }), Some(d)) = (n(key), r.ev(mkey), d)
-                {
+            for (key, name, d) in [("turn_c", "core", Some(dc)), ("turn_h", "headline", head.map(|h| h.1))] {
+                if let Some(w) = d.and_then(|d| macro_turn_words(r, key, d, a.as_of)) {
                     let name = if head.is_some() { name } else { "it" };
-                    let dir = if d > 0.0 { "down from" } else { "up from" };
-                    t.push_str(&format!(", but {name} is {dir} {} in {}", pct(v), month_word(*m, a.as_of)));
+                    t.push_str(&format!(", but {name} is {w}"));
                 }
             }
             t.push_str(&format!(", as of {month}"));
@@ -3713,6 +3711,22 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
 
 /// A month in the note's words against the as-of date: "February", or "December 2025" in
 /// another year.
+/// The turn a macro signal found inside its window, in the words the note's macro lines and
+/// the macro chart's panels share: "down from +4.2% in May" (B2's `turn_c` / `turn_h`, a YoY
+/// rate with its month in `{key}_month`), "up from 2.63% on 2026-06-17" (B4's `turn_oas`, a
+/// level with its day in `{key}_date`). `change` is the window's change; the turn runs back
+/// against it. None without a turn.
+pub fn macro_turn_words(r: &SignalResult, key: &str, change: f64, as_of: NaiveDate) -> Option<String> {
+    use crate::signals::Ev;
+    let v = r.num(key).filter(|v| v.is_finite())?;
+    let dir = if change > 0.0 { "down from" } else { "up from" };
+    match (r.ev(&format!("{key}_month")), r.ev(&format!("{key}_date"))) {
+        (Some(Ev::Month { v: m }), _) => Some(format!("{dir} {} in {}", pct(v), month_word(*m, as_of))),
+        (_, Some(Ev::Date { v: d })) => Some(format!("{dir} {v:.2}% on {}", date(*d))),
+        _ => None,
+    }
+}
+
 fn month_word(m: NaiveDate, as_of: NaiveDate) -> String {
     use chrono::Datelike;
     if m.year() == as_of.year() {
@@ -3988,10 +4002,6 @@ fn e1_well_above(r: &SignalResult) -> Option<f64> {
     (r.id == ids::E1 && r.state == State::Bullish && c > 0.0 && d > WELL_ABOVE).then_some(d)
 }
 
-/// [`e1_well_above`] as the lead and the checklist say it: the zone top's distance from the as-of
-/// close (the Risk table's close, [`as_of_close`]), so one level reads as one number outside the
-/// 3-day section (QQQ 2026-07-24: "11% below the last 3-day close" in the lead, 9.9% in the
-/// table). Some only when that close too is more than [`WELL_ABOVE`] over the top.
 /// True when the 3-day dips the 3-Day section lists (E2 mixed or absorbed, two or more) all
 /// have lows above the latest close: that section says "the close is below every dip low".
 fn e2_close_under_all_dips(a: &Analysis) -> bool {
@@ -4000,7 +4010,7 @@ fn e2_close_under_all_dips(a: &Analysis) -> bool {
     };
     let lists =
         matches!(r.branch, crate::signals::Branch::E2Absorbed { .. } | crate::signals::Branch::E2Mixed);
-    let close = a.daily.close.last().copied().filter(|c| c.is_finite());
+    let close = Some(as_of_close(a)).filter(|c| c.is_finite());
     match (r.ev("dip_lows"), close) {
         (Some(crate::signals::Ev::Prices { v }), Some(c)) if lists && v.len() >= 2 => {
             v.iter().all(|l| c < *l)
@@ -4009,6 +4019,10 @@ fn e2_close_under_all_dips(a: &Analysis) -> bool {
     }
 }
 
+/// [`e1_well_above`] as the lead and the checklist say it: the zone top's distance from the as-of
+/// close (the Risk table's close, [`as_of_close`]), so one level reads as one number outside the
+/// 3-day section (QQQ 2026-07-24: "11% below the last 3-day close" in the lead, 9.9% in the
+/// table). Some only when that close too is more than [`WELL_ABOVE`] over the top.
 fn e1_well_above_close(a: &Analysis, r: &SignalResult) -> Option<f64> {
     e1_well_above(r)?;
     let top = r.num("ztop")?;

@@ -111,19 +111,8 @@ impl Known<'_> {
     fn turn(&self, k: usize, min_move: f64) -> Option<(f64, NaiveDate)> {
         let n = self.obs.len();
         let d = self.change(k)?;
-        let sign = if d > 0.0 {
-            1.0
-        } else if d < 0.0 {
-            -1.0
-        } else {
-            return None;
-        };
         let last = self.obs[n - 1].value;
-        self.obs[n - k..n - 1]
-            .iter()
-            .filter(|o| (o.value - last) * sign >= min_move - 1e-9)
-            .max_by(|a, b| (a.value * sign).total_cmp(&(b.value * sign)))
-            .map(|o| (o.value, o.period))
+        turn_back(d, last, self.obs[n - k..n - 1].iter().map(|o| (o.value, o.period)), 1.0, min_move)
     }
     /// The value whose period is exactly `k` months before the last observation's month.
     fn months_back(&self, k: i32) -> Option<f64> {
@@ -400,6 +389,30 @@ pub fn b1_priced(spread: f64, d2y_63: f64) -> (bool, bool) {
 }
 
 const B2: &str = crate::signals::catalog::SignalId::MacroInflationCooling.as_str();
+/// The turn inside a window whose change is `change`: among `between` (the values strictly
+/// inside it, with their dates), the extreme on the change's side (the highest for a rise, the
+/// lowest for a fall) that stands at least `min_move` back from `last`, differences measured in
+/// `scale` × the values' unit (100 for a YoY fraction against points). None for no change or no
+/// such value.
+fn turn_back(
+    change: f64,
+    last: f64,
+    between: impl Iterator<Item = (f64, NaiveDate)>,
+    scale: f64,
+    min_move: f64,
+) -> Option<(f64, NaiveDate)> {
+    let sign = if change > 0.0 {
+        1.0
+    } else if change < 0.0 {
+        -1.0
+    } else {
+        return None;
+    };
+    between
+        .filter(|(v, _)| (v - last) * scale * sign >= min_move - 1e-9)
+        .max_by(|a, b| (a.0 * sign).total_cmp(&(b.0 * sign)))
+}
+
 const B2_CLAIM: &str = "inflation cooling";
 
 struct Yoy {
@@ -418,21 +431,12 @@ fn yoy_d3(k: &Known) -> Result<Yoy, Unavailable> {
     let d3_pp = (yoy - yoy3) * 100.0;
     // Review 29: "up 0.18 points in three months" of a rate that peaked two months ago and has
     // fallen since read as still rising; the months between say the turn.
-    let sign = if d3_pp > 0.0 {
-        1.0
-    } else if d3_pp < 0.0 {
-        -1.0
-    } else {
-        0.0
-    };
-    let turn = (1..=2)
-        .filter_map(|m| {
-            let y = k.months_back(m)? / k.months_back(m + 12)? - 1.0;
-            let month = k.last().period.checked_sub_months(chrono::Months::new(m as u32))?;
-            Some((y, month))
-        })
-        .filter(|(y, _)| sign != 0.0 && (y - yoy) * 100.0 * sign >= B2_CORE_COOL_PP - 1e-9)
-        .max_by(|a, b| (a.0 * sign).total_cmp(&(b.0 * sign)));
+    let between = (1..=2).filter_map(|m| {
+        let y = k.months_back(m)? / k.months_back(m + 12)? - 1.0;
+        let month = k.last().period.checked_sub_months(chrono::Months::new(m as u32))?;
+        Some((y, month))
+    });
+    let turn = turn_back(d3_pp, yoy, between, 100.0, B2_CORE_COOL_PP);
     Ok(Yoy { yoy, d3_pp, turn })
 }
 
