@@ -416,7 +416,9 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     let mut s = if held {
         // Review 20: the table counts the stance before the record check, which is the chart
         // strip's printed weeks plus its grey ones.
-        format!("Week ends{since}{after}, by the score's reading before the record check")
+        // Review 31: "held at Neutral by the record check (the table counts both: Short 57)"
+        // beside "Neutral includes 63 … held it back" read as one hold counted two ways.
+        format!("Week ends{since}{after}, by the score's reading before the record check (weeks it held back count as Long or Short)")
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
         format!("Week ends{since}{after}, by the score's reading")
@@ -426,8 +428,7 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     // table's week ends (those with an outcome).
     if tr.past_threshold_neutral > 0 {
         s.push_str(&format!(
-            "; Neutral includes {} of these week ends whose score was past a threshold but a broken invalidation \
-             level or a risk signal held it back.",
+            "; Neutral includes {} past a threshold that a broken invalidation level or risk signal kept Neutral.",
             tr.past_threshold_neutral
         ));
     } else {

@@ -182,13 +182,18 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         let tr = a.track_record.as_ref().unwrap();
         if tr.past_threshold_neutral > 0 {
             assert!(
-                intro.contains("a broken invalidation level or a risk signal held it back"),
+                intro.contains(&format!(
+                    "Neutral includes {} past a threshold that a broken invalidation level or risk signal kept \
+                     Neutral",
+                    tr.past_threshold_neutral
+                )),
                 "{date}: {intro}"
             );
-            assert!(
-                intro.contains(&format!("Neutral includes {} of these week ends", tr.past_threshold_neutral)),
-                "{date}: {intro}"
-            );
+        }
+        // Weeks the record check held back are counted by their reading (review 31: one hold
+        // read as counted two ways beside the chart's "held at Neutral by the record check").
+        if alt.contains("by the record check") {
+            assert!(intro.contains("(weeks it held back count as Long or Short)"), "{date}: {intro}");
         }
         for (k, lower) in [("Long", "long"), ("Short", "short")] {
             let table = row(k);
