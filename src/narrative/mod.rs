@@ -328,10 +328,10 @@ pub fn glossary(body: &str) -> Vec<Term> {
             &["record check", "a verdict needs"],
             "Record check",
             "before a Long or Short is printed, that stance's own earlier readings are checked against what followed over 13 weeks: \
-             it is printed only if they went its way at least half the time and at least as often as all week ends; \
+             it is printed only if they were right at least half the time and at least as often as all week ends; \
              otherwise the note prints Neutral. Under MIN_RECORD readings the record is too short to judge and the \
              stance is printed at low conviction, unless it has already missed so often that it could not reach half \
-             even if every reading still to come went its way.",
+             even if every reading still to come were right.",
         ),
     ];
     // A body that cites both a closing high and a swing high says how they differ, once (review:
@@ -602,7 +602,7 @@ fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
 
 /// A lead's reason: [`reason`], and where the signal's own history runs the other way
 /// ([`runs_against`]) the counts of that history, said as "the daily chart has made a lower high
-/// (only 6 of 36 earlier cases went its way)" ([`std::fmt::Display`]) or merged by
+/// (right in only 6 of 36 earlier cases)" ([`std::fmt::Display`]) or merged by
 /// [`and_reasons`].
 struct LeadReason {
     /// The reason in words, without its history.
@@ -614,10 +614,7 @@ struct LeadReason {
     /// too few for a record"): review 22 read a lead reason with no record beside reasons with
     /// one as resting on the same footing.
     no_record: Option<String>,
-    /// The note section where the reason is stated ("Macro Backdrop"), named beside a reason
-    /// with no row in the tables (review 28: "(rarely seen before)" had nothing to find).
-    place: &'static str,
-    /// Only the place, without the count, when the lead's sentence would run too long.
+    /// Without the count, when the lead's sentence would run too long.
     terse: bool,
 }
 
@@ -639,18 +636,6 @@ fn no_record(a: &Analysis, id: &str) -> Option<String> {
             k => format!("{} earlier cases", count_word(k)),
         }),
         None => Some("no past record".into()),
-    }
-}
-
-/// The note section that states signal `id`'s reading: its heading as printed.
-fn place_of(id: &str) -> &'static str {
-    match section_of(id) {
-        "thesis" => "Thesis",
-        "macro" => "Macro Backdrop",
-        "weekly" => "Weekly",
-        "three_day" => "3-Day",
-        "daily" => "Daily",
-        _ => "Risk",
     }
 }
 
@@ -697,9 +682,12 @@ fn against_list(items: &[Against]) -> String {
 impl std::fmt::Display for LeadReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.against, &self.no_record) {
-            (Some(x), _) => write!(f, "{} ({x} earlier cases went its way)", self.text),
-            (None, Some(_)) if self.terse => write!(f, "{} (see {})", self.text, self.place),
-            (None, Some(w)) => write!(f, "{} ({w}; see {})", self.text, self.place),
+            (Some(x), _) => write!(f, "{} (right in {x} earlier cases)", self.text),
+            // Review 31: "(four earlier cases; see Macro Backdrop)" sent the reader to a section
+            // with no count to find; the count says why there is no row.
+            (None, Some(w)) if w.starts_with("no ") => write!(f, "{} ({w})", self.text),
+            (None, Some(_)) if self.terse => write!(f, "{} (too few to judge)", self.text),
+            (None, Some(w)) => write!(f, "{} ({w}, too few to judge)", self.text),
             (None, None) => f.write_str(&self.text),
         }
     }
@@ -715,13 +703,12 @@ fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> 
             only: below_any_week(a, b, went, n),
         }),
         no_record: no_record(a, r.id),
-        place: place_of(r.id),
         terse: false,
     })
 }
 
 /// What followed a broken level's earlier breaks when that history runs the other way, in the
-/// base-rate table's framing: "it went its way after only 17 of 47 earlier ones". None
+/// base-rate table's framing: "it was right in only 17 of 47 earlier ones". None
 /// when the record does not run against the break.
 fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     let r = find(a, l.signal)?;
@@ -735,7 +722,7 @@ fn broken_against(a: &Analysis, l: &Invalidation) -> Option<String> {
     // review: "IWM was higher after 30 of 47" beside the table's "17 of 47"); "only" when below
     // the row's "All weeks" share.
     let x = Against { went, n, only: below_any_week(a, b, went, n) };
-    Some(format!("it went its way after {x} earlier ones"))
+    Some(format!("it was right in {x} earlier ones"))
 }
 
 /// The reason a signal gives, in words, for the state it is in (None when neutral or not
@@ -1692,7 +1679,7 @@ fn from_close(a: &Analysis, l: &Invalidation) -> String {
 /// the weekly squeeze zone and is well above …").
 fn and_reasons(items: &[LeadReason]) -> String {
     match and_reasons_parts(items) {
-        (list, Some(counts)) => format!("{list}, though each went its way after {counts} earlier cases"),
+        (list, Some(counts)) => format!("{list}, though each was right in {counts} earlier cases"),
         (list, None) => list,
     }
 }
@@ -1702,7 +1689,7 @@ fn and_reasons(items: &[LeadReason]) -> String {
 /// long for the lead can say the counts in a sentence of their own.
 fn and_reasons_parts(items: &[LeadReason]) -> (String, Option<String>) {
     // When every reason's own record runs against it, the counts are said once, at the end
-    // ("…, though each went its way after only 16 of 51, 11 of 37 and 19 of 45 earlier cases"),
+    // ("…, though each was right in only 16 of 51, 11 of 37 and 19 of 45 earlier cases"),
     // not as a parenthesis after each.
     let merged = items.len() >= 2 && items.iter().all(|r| r.against.is_some());
     let texts: Vec<String> =
@@ -1712,7 +1699,14 @@ fn and_reasons_parts(items: &[LeadReason]) -> (String, Option<String>) {
         let repeat = i > 0 && texts[i - 1].starts_with("price ") && t.starts_with("price ");
         out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
     }
-    let list = and_list(&out);
+    // "the daily OBV support line and the weekly OBV trendline have broken", not "… has broken
+    // and … has broken" (the body's length bound).
+    let list = match out.iter().map(|t| t.strip_suffix(" has broken")).collect::<Option<Vec<_>>>() {
+        Some(subjects) if subjects.len() >= 2 => {
+            format!("{} have broken", and_list(&subjects.iter().map(|t| t.to_string()).collect::<Vec<_>>()))
+        }
+        _ => and_list(&out),
+    };
     if merged {
         let counts: Vec<Against> = items.iter().filter_map(|r| r.against).collect();
         (list, Some(against_list(&counts)))
@@ -1877,7 +1871,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             } else {
                 format!("The idea is an outright {word} in {s}")
             };
-            // A reason without a table row names only its section when the whole would run past
+            // A reason without a table row leaves out its count when the whole would run past
             // the lead's longest sentence.
             if word_count(&format!("{idea}: {}.", and_reasons(&why))) > LEAD_SENTENCE_MAX_WORDS {
                 why.iter_mut().for_each(|r| r.terse = true);
@@ -1890,7 +1884,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 let one = format!("{idea}: {}.", and_reasons(&why));
                 out.push(match and_reasons_parts(&why) {
                     (list, Some(counts)) if word_count(&one) > LEAD_SENTENCE_MAX_WORDS => {
-                        format!("{idea}: {list}. Each went its way after {counts} earlier cases.")
+                        format!("{idea}: {list}. Each was right in {counts} earlier cases.")
                     }
                     _ => one,
                 });
@@ -2063,10 +2057,25 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             // A level of one side that has already broken (and still stands broken) is said
             // before the level still holding, so the levels never skip a break already made.
             let lost = latest_triggered(&st.invalidation).filter(|_| !extended && st.watch.is_none());
+            // Review 31 (2022-06-17): a break on one side with no level left to watch on that
+            // side read as a missing trigger; what that side waits on is the score's threshold.
+            let sig = &a.config.signals;
             let lost = lost.map_or_else(String::new, |l| {
+                let below = l.trigger == Trigger::CloseBelow;
+                let between = st.score > sig.short_threshold && st.score < sig.long_threshold;
+                let short_of = match (below, down_l, up_l) {
+                    _ if !between => String::new(),
+                    (true, None, _) => {
+                        format!(", but the score has not reached the short threshold ({})", signed(sig.short_threshold, 2))
+                    }
+                    (false, _, None) => {
+                        format!(", but the score has not reached the long threshold ({})", signed(sig.long_threshold, 2))
+                    }
+                    _ => String::new(),
+                };
                 format!(
-                    "Price has {} {} (the {}){}; ",
-                    if l.trigger == Trigger::CloseAbove { "risen above" } else { "fallen below" },
+                    "Price has {} {} (the {}){}{short_of}; ",
+                    if below { "fallen below" } else { "risen above" },
                     price(l.value),
                     level_name(l),
                     l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
@@ -2093,7 +2102,17 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                         watch_phrase(a, d)
                     ),
                     _ => {
-                        format!("{} would favour a long, {} a short", watch_phrase(a, u), watch_phrase(a, d))
+                        // "a daily close above 302.72 (…) would favour a long, one below 290.68
+                        // (…) a short": the second close said once (the body's length bound).
+                        let (up, down) = (watch_phrase(a, u), watch_phrase(a, d));
+                        let close = format!("a {} ", u.basis);
+                        let down = match down.strip_prefix(&close) {
+                            Some(rest) if u.basis == d.basis && up.starts_with(&close) => {
+                                format!("one {rest}")
+                            }
+                            _ => down,
+                        };
+                        format!("{up} would favour a long, {down} a short")
                     }
                 }),
                 (Some(u), None) => Some(match &waits {
@@ -2303,8 +2322,8 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
             _ => None,
         };
         let avg = match above {
-            Some(true) => "It stands above its 30-week average",
-            Some(false) => "It stands below its 30-week average",
+            Some(true) => "It is above its 30-week average",
+            Some(false) => "It is below its 30-week average",
             None => "",
         };
         // The horizons the note cites (two years here, this year and one year in the context):
@@ -2351,7 +2370,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 // the relative signal does not score it, not as a claim the score then ignores.
                 // Said only of a lead: a trail is what a lag looks like (nothing to explain).
                 (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => format!(
-                    "and {t}, but no relative signal scores it: the lag-ending one needs a two-year fall of over 5%"
+                    "and {t}, but the score counts a turn only after a two-year fall of over 5%"
                 ),
                 (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),
@@ -2616,7 +2635,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 (_, Some(f), Some(c)) if recent && c < crate::signals::weekly::D4_MIN_CONTRACTION => {
                     whole = true;
                     rsi_room = chart.is_empty();
-                    turn(format!("last turned up together in the week of {}", date(f)), c, true)
+                    turn(format!("last turned up together on {}", date(f)), c, true)
                 }
                 // A turn after a long enough contraction that has since narrowed to fewer than
                 // two expanding histograms: said as that, not as a short contraction.
@@ -2660,11 +2679,19 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 _ => {}
             }
             if let Some(rsi) = n("rsi").filter(|_| rsi_room) {
+                // Review 31: a bare "Weekly RSI 65" left the reader to judge it; read against
+                // the glossary's 70 / 30 bands and the midline.
+                let read = match rsi.round() {
+                    x if x >= 70.0 => "overbought (70 or more)",
+                    x if x <= 30.0 => "oversold (30 or less)",
+                    x if x >= 50.0 => "above 50, not overbought",
+                    _ => "below 50, not oversold",
+                };
                 // After the checklist's rule, a sentence of its own.
                 t.push_str(&if whole {
-                    format!(". Weekly RSI {rsi:.0}")
+                    format!(". Weekly RSI {rsi:.0}: {read}")
                 } else {
-                    format!("; weekly RSI {rsi:.0}")
+                    format!("; weekly RSI {rsi:.0}, {read}")
                 });
             }
             t.push('.');
@@ -2807,7 +2834,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     let last_breach = match (r.branch, r.date("break_date")) {
                         // The break is the news: the earlier breach is left to signals.json.
                         (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
-                            format!(", then OBV closed under it in the latest week ({})", date(b))
+                            format!(", then OBV closed under it this week ({})", date(b))
                         }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
                             format!(", then OBV closed under it on {} and has not closed back above", date(b))
@@ -2979,9 +3006,24 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         (_, _, Some(dd)) if dd > 1.0 => Some("a deep pullback on the way"),
                         _ => None,
                     };
-                    let verdict = match why {
-                        Some(w) => format!("{verdict} ({w})"),
-                        None => verdict.to_string(),
+                    // Review 31: a 20-session leg read as one move on 2020-03-20 and as "over 20
+                    // sessions, where one move this size takes at most 15" on 2022-09-30; a leg
+                    // past the free sessions that counts says the allowance its size earns.
+                    let allowance = match n("leg_atr") {
+                        Some(atr)
+                            if r.state != State::Neutral
+                                && days > crate::signals::daily::IMPULSE_FREE_BARS as f64 =>
+                        {
+                            let most = (crate::signals::daily::IMPULSE_FREE_BARS as f64)
+                                .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
+                            Some(format!("a move this size counts as one over up to {most:.0} sessions"))
+                        }
+                        _ => None,
+                    };
+                    let verdict = match (why, allowance) {
+                        (Some(w), _) => format!("{verdict} ({w})"),
+                        (None, Some(w)) => format!("{verdict} ({w})"),
+                        (None, None) => verdict.to_string(),
                     };
                     let (k, h) = (k as usize, h as usize);
                     let side = if up { "above" } else { "below" };
@@ -3262,8 +3304,9 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     let leg = f1_leg(a);
     let head = match (win, leg) {
         (DailyWindow::Leg, _) => "In the leg".to_string(),
-        (DailyWindow::Other { start, up, inside, .. }, Some(l)) => {
-            format!("Since that {} began ({})", DailyWindow::other_noun(up, inside, l.up), date(start))
+        // F2's sentence just dated this window (f3_window: the same start).
+        (DailyWindow::Other { up, inside, .. }, Some(l)) => {
+            format!("Since that {} began", DailyWindow::other_noun(up, inside, l.up))
         }
         (DailyWindow::Last { n, start }, _) => format!("Over the last {n} sessions (since {})", date(start)),
         (DailyWindow::Other { start, .. } | DailyWindow::Span { start, .. }, _) => {
@@ -3459,10 +3502,20 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
     // The gap is not printed (review 26: "0.74 points above fed funds … the gap is not assessed"
     // printed a figure and disowned it); the spread stays in signals.json.
-    t.push_str(&format!(
-        "; the gap to fed funds ({}) is not assessed: an average can miss a rate change",
-        policy_rate_words(a, r)?
-    ));
+    // Review 31: "an average can miss a rate change" at some dates and a gap read at others,
+    // with no rule given: the rule's own fact (SIGNALS.md §4 B1), the average's age or the
+    // 2-year's move since its month, past a quarter-point policy step.
+    let month = match r.ev("ff_month") {
+        Some(crate::signals::Ev::Month { v }) => Some(*v),
+        _ => None,
+    };
+    let why = match (month, n("d2y_since_ff_month")) {
+        (Some(m), Some(d)) if m.year() * 12 + m.month() as i32 + 1 >= a.as_of.year() * 12 + a.as_of.month() as i32 => {
+            format!("the 2-year has moved {:.2} points since {}, a step the average can miss", d.abs(), month_word(m, a.as_of))
+        }
+        _ => "that average is over a month old and can miss a rate change".to_string(),
+    };
+    t.push_str(&format!("; the gap to fed funds ({}) is not assessed: {why}", policy_rate_words(a, r)?));
     t.push('.');
     Some(t)
 }
@@ -3540,12 +3593,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 State::Bearish => "tightening",
                 _ => "broadly unchanged",
             };
-            let mut t =
-                format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months"));
-            // A reversal inside the window (review 29), as the macro chart's panel says it.
-            if let Some(w) = macro_turn_words(r, "turn_oas", d, a.as_of) {
-                t.push_str(&format!(", but {w}"));
-            }
+            // A reversal inside the window (review 29), as the macro chart's panel says it, said
+            // first with the window's change in brackets (as the inflation line).
+            let mut t = match macro_turn_words(r, "turn_oas", d, a.as_of) {
+                Some(w) => format!("{verdict}: the high-yield spread is {oas:.2}%, {w} ({})", moved(d, "in three months")),
+                None => format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months")),
+            };
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
                     ", lower than {:.0}% of {}",
@@ -3668,7 +3721,27 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                 },
                 _ => "not clearly cooling",
             };
+            // A turn inside the three months (review 29: "up 0.18 points in three months" of a
+            // headline rate that peaked at 4.1% in April and fell since): said with the peak
+            // (or trough) and its month, as the macro chart's panel says it. Review 31: the turn
+            // leads its series' clause, the three-month change in brackets, so a "turning down"
+            // verdict is not read against a rise said first.
+            let turn_c = macro_turn_words(r, "turn_c", dc, a.as_of);
+            let turn_h = head.and_then(|(_, dh)| macro_turn_words(r, "turn_h", dh, a.as_of));
             let mut t = match head {
+                Some((yh, dh)) if turn_c.is_some() || turn_h.is_some() => {
+                    let clause = |d: f64, turn: &Option<String>| match turn {
+                        Some(w) => format!("{w} ({})", moved(d, "in three months")),
+                        None => moved(d, "in three months"),
+                    };
+                    format!(
+                        "{verdict}: core CPI {} on a year earlier, {}; headline {}, {}",
+                        pct(yc),
+                        clause(dc, &turn_c),
+                        pct(yh),
+                        clause(dh, &turn_h)
+                    )
+                }
                 // "up 0.11 and 0.34 points", or "down 0.04 and up 0.18 points" when they differ.
                 Some((yh, dh)) => {
                     let (c, h) = (moved(dc, ""), moved(dh, ""));
@@ -3689,14 +3762,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     moved(dc, "in three months")
                 ),
             };
-            // A turn inside the three months (review 29: "up 0.18 points in three months" of a
-            // headline rate that peaked at 4.1% in April and fell since): said with the peak
-            // (or trough) and its month, as the macro chart's panel says it.
-            for (key, name, d) in [("turn_c", "core", Some(dc)), ("turn_h", "headline", head.map(|h| h.1))] {
-                if let Some(w) = d.and_then(|d| macro_turn_words(r, key, d, a.as_of)) {
-                    let name = if head.is_some() { name } else { "it" };
-                    t.push_str(&format!(", but {name} is {w}"));
-                }
+            // Core alone: its turn after its change ("…, but it is down from +3.1% in May").
+            if let (None, Some(w)) = (head, &turn_c) {
+                t.push_str(&format!(", but it is {w}"));
             }
             t.push_str(&format!(", as of {month}"));
             if let Some(next) = next_month_pending(a, r) {
@@ -4279,7 +4347,7 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
                 format!("OBV broke the daily OBV support line on {d} and has not retested it since.")
             }
             (Some(ObvStatus::Failed), Some(d)) => {
-                format!("OBV broke the daily OBV support line on {d}, came back to test it from below and failed.")
+                format!("OBV broke the daily OBV support line on {d} and failed its retest from below.")
             }
             (Some(ObvStatus::Retest), Some(d)) => {
                 format!("OBV broke the daily OBV support line on {d} and is now testing it from below.")
@@ -4340,14 +4408,18 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
 
 /// When a risk signal backing the idea ran against its own history (the base-rate row the Risk
 /// table shows, and "What history says" names), the clause that says so: ", though after most
-/// earlier cases of “Daily OBV support line” IWM moved the other way (19 of 41 went its way)".
+/// earlier cases of “Daily OBV support line” IWM moved the other way (right in 19 of 41)".
 /// Empty when neither did.
-fn risk_history_caveat(a: &Analysis) -> String {
+/// A row the lead already gave with its count (one of its reasons for a long, `dir` +1, or a
+/// short, −1) is left out (review 31: "11 of 37" said in the lead and again just below it).
+fn risk_history_caveat(a: &Analysis, dir: f64) -> String {
     let v = Voice::of(a);
+    let cited: Vec<&str> = strongest(a, dir, 3).iter().map(|r| r.id).collect();
     let rows: Vec<BaseRateRow> = a
         .base_rates
         .iter()
         .filter(|b| b.signal == ids::H1 || b.signal == ids::H2)
+        .filter(|b| !cited.contains(&b.signal))
         .filter_map(|b| base_rate_row(a, b, &v))
         .filter(|r| !r.few && r.contradicts)
         .collect();
@@ -4359,11 +4431,11 @@ fn risk_history_caveat(a: &Analysis) -> String {
     let names: Vec<String> = rows
         .iter()
         .zip(&counts)
-        .map(|(r, x)| format!("“{}” went its way after {x} earlier cases", r.signal))
+        .map(|(r, x)| format!("“{}” was right in {x} earlier cases", r.signal))
         .collect();
     if rows.len() == 2 {
-        // Both: the counts once, as the lead says them ("each went its way after only …").
-        return format!(", though each went its way after {} earlier cases", against_list(&counts));
+        // Both: the counts once, as the lead says them ("each was right in only …").
+        return format!(", though each was right in {} earlier cases", against_list(&counts));
     }
     format!(", though {}", and_list(&names))
 }
@@ -4385,7 +4457,7 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 format!(
                     "A lower high and a broken daily OBV support line: both daily warning \
                      signs back the short{}.",
-                    risk_history_caveat(a)
+                    risk_history_caveat(a, -1.0)
                 )
             } else if st.stance == StanceKind::Neutral {
                 // No position: the fact, not an argument for either side.
@@ -4403,7 +4475,7 @@ fn cautions(a: &Analysis) -> Vec<String> {
                 format!(
                     "Neither daily warning sign is raised: daily highs are rising and OBV holds above its \
                      rising daily support line{}.",
-                    risk_history_caveat(a)
+                    risk_history_caveat(a, 1.0)
                 )
             } else if st.stance == StanceKind::Neutral {
                 "Neither daily warning sign is raised: daily highs are rising and OBV holds above its \
@@ -4561,7 +4633,7 @@ fn checklist_other(a: &Analysis) -> Option<String> {
             named(Tick::Pass)
         ),
         (0, q) => format!(
-            "For a {idea}, {} of the {total} {parts} {} partly there and none fully ({}).",
+            "For a {idea}, {} of the {total} {parts} {} partly there ({}).",
             count_word(q),
             is(q),
             partly()
@@ -4628,7 +4700,8 @@ fn check_condition(id: &str, short: bool) -> Option<&'static str> {
         (S::D3ConsolidationHold, true) => "3-day close below the consolidation zone",
         (S::D1StackedLevelReclaim, false) => "several daily levels reclaimed at once",
         (S::D1StackedLevelReclaim, true) => "several daily levels lost at once",
-        (S::WkMomentumWaveFlip, false) => "weekly momentum turning up after a long contraction",
+        // The item's title says "after long contraction" (the body's length bound).
+        (S::WkMomentumWaveFlip, false) => "weekly momentum turning up",
         (S::WkMomentumWaveFlip, true) => "weekly momentum falling",
         (S::D3MomentumMirror, false) => "3-day momentum turning up",
         (S::D3MomentumMirror, true) => "3-day momentum falling",
@@ -4670,20 +4743,20 @@ fn group_parts(parts: &[String]) -> String {
         .join("; ")
 }
 
-/// The checklist's distribution part from the daily distribution signal's count: "three
-/// distribution days in the last 25 sessions" (the item's title is the condition; the verdict
+/// The checklist's distribution part from the daily distribution signal's count: "three in the
+/// last 25 sessions" (the item's title is the condition and names the days; the verdict
 /// follows), with the high-volume reversal that makes fewer than five a selling signal.
 fn distribution_count(a: &Analysis) -> Option<String> {
     let r = find(a, ids::F4)?;
     let k = r.num("active")? as usize;
     let reversal = matches!(r.ev("hvr_dates"), Some(crate::signals::Ev::Dates { v }) if !v.is_empty());
-    let days = if k == 1 { "day" } else { "days" };
     let with = match r.state {
         State::Bearish if reversal && k < 5 => ", with a high-volume reversal",
         State::Unavailable => return None,
         _ => "",
     };
-    Some(format!("{} distribution {days} in the last 25 sessions{with}", count_word(k)))
+    // The item's title names distribution days (the body's length bound).
+    Some(format!("{} in the last 25 sessions{with}", count_word(k)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -4745,7 +4818,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
     };
     let tail = match (m, beats.len()) {
         (0, _) => String::new(),
-        _ if n - k == 1 => format!(" The one that went its way did not {bar}."),
+        _ if n - k == 1 => format!(" The one that was mostly right did not {bar}."),
         (_, 0) => format!(" None of {those} {bar}."),
         // Named up to two (review 19); more are counted, their names are in the tables.
         (_, b) if b > 2 => format!(" Of {those}, {} {bar}.", count_word(b)),
@@ -4758,9 +4831,9 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
     };
     let main = match k {
         _ if n == 0 => return None,
-        0 if n == 1 => "The one signal in the tables went its way after most of its earlier cases.".into(),
+        0 if n == 1 => "The one signal in the tables was right in most of its earlier cases.".into(),
         0 => format!(
-            "Each of the {} signals in the tables went its way after most of its earlier cases.",
+            "Each of the {} signals in the tables was right in most of its earlier cases.",
             count_word(n)
         ),
         // "None has been a guide" only when none beat any week either (review 16: said beside
@@ -4774,23 +4847,24 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
             let first = "Every signal in the tables was right less than half the time";
             // Review 25: "beat the all-weeks bar, itself under half" was jargon: the same rule in
             // words (right more often than the average week, and why that can be under half).
-            let bar = format!("was right more often than the average week, by {margin} points or more");
-            let bars = format!("were right more often than the average week, by {margin} points or more");
-            let why = "most weeks went the other way";
+            // Review 31: "was right more often than the average week … (42% against 37%; most
+            // weeks went the other way)" read as a puzzle; the tables' own column names the bar.
+            let bar = format!("still beat all weeks by {margin} points or more");
+            let why = "fewer than half of all weeks went that way too";
             match beat.len() {
                 0 => format!("{first}: none of them has been a guide to the next 13 weeks."),
                 // The one that beat any week is named with its share against the All weeks
                 // column, so "better" is read against that bar (review 19).
                 1 if n > 1 => format!(
-                    "{first}. Still, “{}” {bar} ({:.0}% against {}; {why}).",
+                    "{first}. “{}” {bar}: right {:.0}% of the time, against {} of all weeks.",
                     beat[0].signal,
                     100.0 * beat[0].went_its_way as f64 / beat[0].cases.max(1) as f64,
                     beat[0].any_week
                 ),
-                b if b == n => format!("{first}. Still, each {bar} ({why})."),
+                b if b == n => format!("{first}, yet each {bar}: {why}."),
                 // Named, as the table rows are (review 19: "two of them" did not say which).
                 _ => format!(
-                    "{first}. Still, {} {bars} ({why}).",
+                    "{first}. {} {bar}: {why}.",
                     and_list(&beat.iter().map(|r| format!("“{}”", r.signal)).collect::<Vec<_>>())
                 ),
             }
@@ -4819,8 +4893,8 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
             let with: Vec<String> =
                 rows.iter().filter(|r| !r.contradicts).map(|r| format!("“{}”", r.signal)).collect();
             let rest = match with.len() {
-                1 => format!("only {} went its way", with[0]),
-                2 => format!("only {} went their way", crate::fmt::and_list(&with)),
+                1 => format!("only {} was mostly right", with[0]),
+                2 => format!("only {} were mostly right", crate::fmt::and_list(&with)),
                 _ => String::new(),
             };
             if rest.is_empty() {
@@ -5094,8 +5168,8 @@ mod tests {
         let one = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0)];
         let s = history_summary(one.iter()).unwrap();
         assert!(
-            s.starts_with("Every signal in the tables was right less than half the time. Still, “B” was right more often than the average week")
-                && s.contains("(44% against 37%; most weeks went the other way)")
+            s.starts_with("Every signal in the tables was right less than half the time. “B” still beat all weeks")
+                && s.contains(": right 44% of the time, against 37% of all weeks.")
                 && !s.contains("guide"),
             "{s}"
         );
@@ -5103,7 +5177,7 @@ mod tests {
         let two = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0), row("C", 19, 45, 37.0)];
         let s = history_summary(two.iter()).unwrap();
         assert!(
-            s.contains(". Still, “B” and “C” were right more often than the average week")
+            s.contains(". “B” and “C” still beat all weeks by five points or more")
                 && !s.contains("guide"),
             "{s}"
         );
@@ -5111,7 +5185,7 @@ mod tests {
         let edge = [row("A", 16, 51, 37.0), row("B", 19, 45, 37.0), row("C", 26, 64, 37.0)];
         let s = history_summary(edge.iter()).unwrap();
         assert!(
-            s.contains("“B” was right more often than the average week") && s.contains("(42% against 37%;"),
+            s.contains("“B” still beat all weeks") && s.contains("right 42% of the time, against 37%"),
             "{s}"
         );
         // 41% against 37% is within the margin: not named.

@@ -72,21 +72,25 @@ pub fn record_against(e: &TrackEdge) -> bool {
 }
 
 /// The lead's last sentence when the record argues against the idea: the trade framed as
-/// tactical at the stated conviction, with the stop and how far away it is ("So this is a
-/// tactical short at low conviction: the stop is 3.0% away, a tight stop, inside the average
-/// 3-day range (4.7% of the close)."). `stop` is the close's distance from the stop (a fraction)
+/// tactical at the stated conviction, with the stop and how far away it is ("Treat it as a
+/// tactical short at low conviction: the stop is 3.0% away, inside the average 3-day range
+/// (4.7% of the close)."). `stop` is the close's distance from the stop (a fraction)
 /// and the tight-stop words when the Risk intro calls it tight; None when no level still holds.
 pub fn verdict(stance: StanceKind, conviction: &str, stop: Option<(f64, Option<String>)>) -> String {
     let word = stance.word().to_lowercase();
     match stop {
         // The lead has just named the stop's level: the verdict gives its distance only.
+        // Review 31: "So this is a tactical short …" read as an afterthought; "a tight stop,
+        // inside the average 3-day range" said the same thing twice.
         Some((d, tight)) => format!(
-            "So this is a tactical {word} at {conviction} conviction: the stop is {} away{}.",
+            "Treat it as a tactical {word} at {conviction} conviction: the stop is {} away{}.",
             crate::fmt::pct_abs(d),
-            tight.map(|t| format!(", {t}")).unwrap_or_default()
+            tight
+                .map(|t| format!(", {}", t.strip_prefix("a tight stop, ").unwrap_or(&t)))
+                .unwrap_or_default()
         ),
         None => format!(
-            "So this is a tactical {word} at {conviction} conviction, with no level left to set a stop by."
+            "Treat it as a tactical {word} at {conviction} conviction, with no level left to set a stop by."
         ),
     }
 }
@@ -368,7 +372,17 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                         rel_median: pp(r.and_then(|r| r.median)),
                         rel_mean: pp(r.and_then(|r| r.mean)),
                         rel_worst: pp(r.and_then(|r| r.worst)),
-                        comment: row_comment(s.stance, s.price.count, s.price.share_higher, neutral, symbol),
+                        comment: match (s.stance, tr.past_threshold_neutral) {
+                            // Review 29: the invalidation rule beside the count it changes (it
+                            // was only in Data and Method, so "Long 8" read against a score
+                            // above +0.20 in many more weeks); in the Neutral row, which counts
+                            // them (the prose's length bound, issue 12).
+                            (StanceKind::Neutral, k) if k > 0 => format!(
+                                "{}; includes {k} past a threshold, kept Neutral by a broken invalidation level or risk signal",
+                                row_comment(s.stance, s.price.count, s.price.share_higher, neutral, symbol)
+                            ),
+                            _ => row_comment(s.stance, s.price.count, s.price.share_higher, neutral, symbol),
+                        },
                     }
                 })
                 .collect()
@@ -418,22 +432,14 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
         // strip's printed weeks plus its grey ones.
         // Review 31: "held at Neutral by the record check (the table counts both: Short 57)"
         // beside "Neutral includes 63 … held it back" read as one hold counted two ways.
-        format!("Week ends{since}{after}, by the score's reading before the record check (weeks it held back count as Long or Short)")
+        format!("Week ends{since}{after}, by the score's reading before the record check, whose holds count as Long or Short")
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
         format!("Week ends{since}{after}, by the score's reading")
     };
-    // Review 29: the invalidation rule beside the table it changes (it was only in Data and
-    // Method, so "Long 8" read against a score above +0.20 in many more weeks). Counted over the
-    // table's week ends (those with an outcome).
-    if tr.past_threshold_neutral > 0 {
-        s.push_str(&format!(
-            "; Neutral includes {} past a threshold that a broken invalidation level or risk signal kept Neutral.",
-            tr.past_threshold_neutral
-        ));
-    } else {
-        s.push('.');
-    }
+    // The week ends a broken invalidation level or risk signal kept Neutral are counted in the
+    // Neutral row's comment (`TrackView::rows`).
+    s.push('.');
     if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
         s.push(' ');
         s.push_str(&r);
