@@ -379,6 +379,19 @@ fn tf_scene<'a>(
         }
         _ => String::new(),
     };
+    // Its last close beside the note's (review 32: the 3-day tag read 292.09, the note's close
+    // 291.17): when the daily data go past the last complete bar, the legend says which bar the
+    // tag's close is and where the as-of close went.
+    let d = &analysis.daily;
+    let last_close = match (bars.date.last(), d.date.last(), d.close.last()) {
+        (Some(b), Some(dd), Some(c)) if b < dd && tf != Timeframe::Daily && c.is_finite() => format!(
+            "close of the {} bar ({}: {})",
+            b.format("%b %-d"),
+            dd.format("%b %-d"),
+            crate::fmt::price(*c)
+        ),
+        _ => price::LAST_CLOSE.to_string(),
+    };
     let subtitle = format!(
         "{name}{} bars, {} · complete bars only · as of {}{last_bar}",
         tf.name(),
@@ -398,9 +411,11 @@ fn tf_scene<'a>(
         ann,
         layers,
         stops: stops_of(analysis, tf),
+        last_close,
         neutral: analysis.stance.stance == crate::signals::stance::StanceKind::Neutral,
         legend_lines: Default::default(),
         col_w: Default::default(),
+        narrow: Default::default(),
         level_now: ann
             .levels
             .iter()
@@ -651,6 +666,7 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
             macro_panel::cell(s, analysis.as_of, from, verdict, signal_change(analysis, &s.id))
         })
         .collect();
+    let cells = one_reason_per_signal(cells);
     use crate::signals::stance::StanceKind;
     let key = match stance {
         StanceKind::Long | StanceKind::Short => format!(
@@ -667,6 +683,39 @@ fn macro_scene(analysis: &crate::Analysis) -> macro_panel::MacroScene {
         ),
         cells,
     }
+}
+
+/// A signal that reads two series (the 2-year yield against fed funds) gives its not-assessed
+/// reason once (review 32: the fed-funds caveat printed in two panels): in the panel whose series
+/// the reason names (its label's first two words, "fed funds"), else the first; the other panels
+/// point to it ("not assessed (see Fed funds rate)").
+fn one_reason_per_signal(mut cells: Vec<macro_panel::MacroCell>) -> Vec<macro_panel::MacroCell> {
+    let short = |label: &str| label.split(" (").next().unwrap_or(label).to_string();
+    for k in 0..cells.len() {
+        let (Some(sig), Some(reason)) = (cells[k].verdict.signal, cells[k].verdict.reason.clone()) else {
+            continue;
+        };
+        let same: Vec<usize> = (0..cells.len())
+            .filter(|j| {
+                cells[*j].verdict.signal == Some(sig) && cells[*j].verdict.reason.as_ref() == Some(&reason)
+            })
+            .collect();
+        if same.len() < 2 {
+            continue;
+        }
+        let lower = reason.to_lowercase();
+        let names = |j: &usize| {
+            let words: Vec<String> =
+                cells[*j].label.to_lowercase().split(' ').take(2).map(String::from).collect();
+            words.len() == 2 && lower.contains(&words.join(" "))
+        };
+        let home = same.iter().copied().find(names).unwrap_or(same[0]);
+        let to = format!("see {}", short(&cells[home].label));
+        for j in same.into_iter().filter(|j| *j != home) {
+            cells[j].verdict.reason = Some(to.clone());
+        }
+    }
+    cells
 }
 
 /// The design size in CSS pixels every chart is laid out for.

@@ -1309,9 +1309,11 @@ impl ColLabel {
 pub(crate) const MAX_COL_TAGS: usize = 5;
 
 /// A run's tag text: its name and range at the note's precision (two decimals) when that fits
-/// `max_w` pixels, else how many of the run's levels it names ("14 of the 16 lost levels"):
-/// review 23 read "lost levels 129–158" against a text's "128.57–163.54" as other levels.
-/// Rounded ranges only when neither fits. `lo` and `hi` are prices; `n` of `total` the count.
+/// `max_w` pixels, else how many levels it names, in plain words ("3 levels", "14 lost levels";
+/// its bracket shows which lines): review 23 read "lost levels 129–158" against a text's
+/// "128.57–163.54" as other levels, and review 32 read "3 of the 7 levels" as a reference to a
+/// list the reader had to find. Rounded ranges only when neither fits. `lo` and `hi` are
+/// prices; `n` of `total` the count.
 fn run_text<B: DrawingBackend>(
     pen: &Pen<B>,
     run: &str,
@@ -1322,11 +1324,7 @@ fn run_text<B: DrawingBackend>(
     let fs = pen.fs(FS_TICK);
     let fits = |t: &String| pen.text_size(t, fs, false).0 <= max_w;
     let at = |dp: usize| format!("{run} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
-    let counts = [
-        (n < total).then(|| format!("{n} of the {total} {run}")),
-        (n < total).then(|| format!("{n} of {total} {run}")),
-        (n == total).then(|| format!("all {n} {run}")),
-    ];
+    let counts = [(n < total).then(|| format!("{n} {run}")), (n == total).then(|| format!("all {n} {run}"))];
     std::iter::once(at(2))
         .chain(counts.into_iter().flatten())
         .chain([1, 0].into_iter().map(at))
@@ -1538,16 +1536,16 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         t.text = run_text(pen, top.run, (bot.y, top.y), (t.members.len(), total), max_w);
     }
     // Neighbours whose lines lie closer than a third of a tag's height (their leaders would
-    // start at one point) and that sit next to each other in their block are drawn as one box:
-    // one label naming both ("highs zone 226.94" over "50-day avg 226.95", 2025-09-12; "prior
-    // low 171.79 / 3-day stop 169.83 / levels 166.88–168.90", 2022-09-30), each on its own line
-    // in its own colour (a level and an average, a level and a risk level, are different
-    // lines). Positions are the spread's: the box covers exactly the slots of its tags.
+    // start at one point) and that sit next to each other in their block are drawn as one box,
+    // each on its own line. Positions are the spread's: the box covers exactly the slots of its
+    // tags. Of one colour only: lines of different kinds (a level and an average, a level and a
+    // risk level) in one box read as one label running into the next ("prior highs 252.49"
+    // over "3-day stop 250.33", review 32); each keeps its own box and leader.
     for k in 1..tags.len() {
         let (a, b) = (&tags[k - 1], &tags[k]);
         let close = b.anchor() - a.anchor() < stack_gap(pen);
         let adjacent = b.y - a.y <= sep;
-        tags[k].stacked = close && adjacent;
+        tags[k].stacked = close && adjacent && a.color == b.color;
     }
     tags
 }

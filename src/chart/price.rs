@@ -59,12 +59,17 @@ pub(crate) struct TfScene<'a> {
     /// The stance's invalidation levels on this timeframe's closes, drawn as lines in the risk
     /// colour and labelled through the layout pass.
     pub stops: Vec<Stop>,
+    /// The last-close legend entry: [`LAST_CLOSE`], or which bar the close is when the as-of
+    /// close lies in a bar not yet complete (3-day, weekly).
+    pub last_close: String,
     /// The note's stance is neutral (the risk legend's words, [`stop_legend`]).
     pub neutral: bool,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
     /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
     pub col_w: std::cell::Cell<i32>,
+    /// The price plot is narrow (a phone): set by the layout with [`TfScene::col_w`].
+    pub narrow: std::cell::Cell<bool>,
     /// Where each of F1's levels (`ann.levels`, same order) is drawn and labelled: a level
     /// named by a moving average ("50-day avg") at that average's value at the as-of date, the
     /// value the note's text quotes ([`ma_now`]); any other level at its own price.
@@ -353,6 +358,8 @@ const VOLUME_DAY_SHORT: &str = "volume day";
 
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
+/// What the weekly chart's histogram is among the note's three weekly momentum measures.
+const WEEKLY_MACD_NOTE: &str = "the MACD the note calls the chart's";
 
 fn wave_color(pal: &Palette, s: Wave) -> RGBAColor {
     match s {
@@ -459,7 +466,12 @@ impl TfScene<'_> {
         x1: i32,
     ) -> (String, Vec<(Swatch, String)>) {
         let full = self.macd_name();
-        let items = macd_legend(&pen.pal);
+        let mut items = macd_legend(&pen.pal);
+        // The weekly note reads three MACD settings and calls this one "the chart's MACD
+        // histogram" (review 32: the chart showed one MACD and did not say which): named here.
+        if self.layers == Layers::Weekly {
+            items.insert(0, (Swatch::Note, WEEKLY_MACD_NOTE.into()));
+        }
         let fits = pen.text_size(&full, pen.fs(super::panel::FS_TEXT), true).0 + pen.px(10.0) <= x1 - x0;
         match super::annotate::momentum_reading(self.layers, self.ann) {
             Some(r) if !fits => {
@@ -480,7 +492,7 @@ impl TfScene<'_> {
             0 => {
                 out.extend([
                     "up / down".to_string(),
-                    LAST_CLOSE.to_string(),
+                    self.last_close.clone(),
                     "Bollinger (20, 2)".to_string(),
                 ]);
                 match self.layers {
@@ -542,7 +554,7 @@ impl TfScene<'_> {
                             out.push(super::annotate::volume_day_name(rank));
                         }
                         if let Some(lh) = &a.lower_high {
-                            out.push(lh_legend(lh).into());
+                            out.push(self.lh_legend_text(lh, self.narrow.get()));
                             if let Some(m) = lh.lmid.filter(|_| lh.stands()) {
                                 out.push(trigger_legend(m));
                             }
@@ -872,6 +884,7 @@ impl TfScene<'_> {
         let col_w = super::panel::col_width(pen, &col).max(obv_w);
         self.col_w.set(col_w);
         let x1 = (w - m - axis_w - col_w).max(x0 + 10);
+        self.narrow.set(((x1 - x0) as f64 / pen.s) < 450.0);
         // Legend lines per panel: price (annotation layers) gets two; momentum as many as its
         // fixed legend needs.
         let lines = self.needed_lines(pen, x0, x1);
@@ -1069,7 +1082,7 @@ impl TfScene<'_> {
             (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),
             // The swatch is the dashed line drawn across the plot at the last close (review 19:
             // a dashed line with no legend entry); the tag on the axis prints its value.
-            (Swatch::Dash(tag_rgb.to_rgba()), LAST_CLOSE.into()),
+            (Swatch::Dash(tag_rgb.to_rgba()), self.last_close.clone()),
             (Swatch::Line(Palette::alpha(pal.band, 0.8)), "Bollinger (20, 2)".into()),
         ];
 
@@ -1423,8 +1436,8 @@ impl TfScene<'_> {
                         pen.triangle((x, y), r, false, pal.risk.to_rgba())?;
                         pen.place((x - r, y - r), (x + r, y + r), "marker");
                     }
-                    self.draw_lower_high(pen, f, lh, &tops, col)?;
-                    legend.push((Swatch::Diamond(pal.risk.to_rgba()), lh_legend(lh).into()));
+                    let unlabelled = self.draw_lower_high(pen, f, lh, &tops, col)?;
+                    legend.push((Swatch::Diamond(pal.risk.to_rgba()), self.lh_legend_text(lh, unlabelled)));
                     if let Some(m) = lh.lmid.filter(|m| lh.stands() && f.contains_y(*m)) {
                         legend.push((Swatch::Dash(self.trigger_color(&pal, m)), trigger_legend(m)));
                     }
@@ -1721,6 +1734,26 @@ impl TfScene<'_> {
             .collect()
     }
 
+    /// The swing-high markers' legend entry; with `unlabelled` (a phone, whose plot labels the
+    /// latest high only) it names the earlier high the note also names, so that level does not
+    /// vanish (review 32: the phone daily of 2026-07-24 dropped "swing high 292.88").
+    fn lh_legend_text(&self, lh: &super::annotate::LowerHigh, unlabelled: bool) -> String {
+        if unlabelled && self.earlier_high_shown(lh) {
+            format!("{} ({} unlabelled: no room)", lh_legend(lh), crate::fmt::price(lh.h_prev))
+        } else {
+            lh_legend(lh).to_string()
+        }
+    }
+
+    /// The earlier of the two swing highs is in the window (its diamond is drawn).
+    fn earlier_high_shown(&self, lh: &super::annotate::LowerHigh) -> bool {
+        let b = self.bars;
+        lh.h_prev.is_finite()
+            && lh.h_prev_date.and_then(|d| bar_of(&b.date, d)).is_some_and(|i| i >= self.start)
+    }
+
+    /// Draws the swing highs' diamonds and labels; true when the earlier high was left without
+    /// a label of its own (a narrow plot) and no other label names its value.
     fn draw_lower_high<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
@@ -1728,7 +1761,7 @@ impl TfScene<'_> {
         lh: &super::annotate::LowerHigh,
         dist_tops: &[(usize, i32)],
         col_labels: &[ColLabel],
-    ) -> DResult {
+    ) -> DResult<bool> {
         let pal = pen.pal;
         let b = self.bars;
         let r = marker_r(pen, f);
@@ -1744,6 +1777,7 @@ impl TfScene<'_> {
         let pts = [(at(lh.h_prev_date), lh.h_prev, "swing high"), (at(lh.h_last_date), lh.h_last, last_name)];
         // Markers first, then their labels, so no label is placed where a later marker lands.
         let mut marks = Vec::new();
+        let mut diamonds: Vec<(i32, i32)> = Vec::new();
         for (i, v, name) in pts {
             let Some(i) = i else { continue };
             let x = f.fx(i as f64);
@@ -1766,6 +1800,7 @@ impl TfScene<'_> {
             // Its label goes above the stack (the diamond, then any triangles over it).
             let top = near.iter().map(|t| t - pen.px(1.0)).fold(yc - rd, i32::min);
             marks.push((x, top + r, v, name, near.len(), same_bar));
+            diamonds.push((x, yc));
         }
         // The latest high (the one the note's risk read names) is labelled first, so its label
         // sits next to its marker; the prior high's label finds room around it.
@@ -1778,8 +1813,10 @@ impl TfScene<'_> {
         } else {
             Vec::new()
         };
+        let mut unlabelled = false;
         for (x, y, v, name, near, same_bar) in marks.into_iter().rev() {
             if narrow && name == "swing high" {
+                unlabelled |= !labelled.contains(&crate::fmt::price(v));
                 continue;
             }
             // On a narrow plot a risk level at this high already has its label beside its line
@@ -1853,6 +1890,42 @@ impl TfScene<'_> {
             let text =
                 if wide_days && pen.fits_clear(&with_days, &cands, fs, bounds) { with_days } else { base };
             let cands = by_distance(pen, &text, fs, cands, (x, y - r), edge_gap);
+            // Nearer its own diamond than the other's (review 32: "cancelled lower high 246.38",
+            // right-aligned over its marker, spread over the prior high's diamond and read as
+            // that one's name): such places come after every other.
+            let gap = |a: (i32, i32), b: (i32, i32), q: ((i32, i32), (i32, i32))| {
+                (a.0 - q.1 .0).max(q.0 .0 - b.0).max(a.1 - q.1 .1).max(q.0 .1 - b.1).max(0)
+            };
+            let rd = r + r / 4;
+            let own: Vec<((i32, i32), (i32, i32))> = diamonds
+                .iter()
+                .filter(|d| d.0 == x)
+                .map(|d| ((d.0 - rd, d.1 - rd), (d.0 + rd, d.1 + rd)))
+                .collect();
+            // Every other marker (the other diamond, a swing low's or a distribution day's
+            // triangle) off this bar and its neighbours, whose triangles stack on the diamond.
+            let others: Vec<((i32, i32), (i32, i32))> = pen
+                .placed
+                .borrow()
+                .iter()
+                .filter(|q| q.kind == "marker" && ((q.a.0 + q.b.0) / 2 - x).abs() > 2 * r + pen.px(1.0))
+                .map(|q| (q.a, q.b))
+                .collect();
+            // Within three label heights of it (two on a phone's short plot): a place further
+            // off reads as no marker's.
+            let th = pen.text_size(&text, fs, false).1;
+            let reach = if narrow { 2 } else { 3 };
+            let mine: Vec<_> = cands
+                .iter()
+                .copied()
+                .filter(|(p, h, vp)| {
+                    let (a, b) = pen.label_box(&text, *p, fs, *h, *vp);
+                    let g = own.iter().map(|d| gap(a, b, *d)).min().unwrap_or(0);
+                    g <= reach * th && others.iter().all(|d| gap(a, b, *d) > g)
+                })
+                .collect();
+            // Only those when one of them is clear; else every place, nearest first.
+            let cands = if pen.fits_clear(&text, &mine, fs, bounds) { mine } else { cands };
             pen.label_fit(&text, &cands, Some((x, y - r)), fs, col, bg, bounds)?;
         }
         if let Some(m) = lh.lmid.filter(|_| lower) {
@@ -1862,7 +1935,7 @@ impl TfScene<'_> {
                 pen.dashed((f.x0, y), (f.x1, y), self.trigger_color(&pal, m), 1, pen.px(3.0), pen.px(3.0))?;
             }
         }
-        Ok(())
+        Ok(unlabelled)
     }
 
     /// E3's own 3-day volume trend as a line ((x, volume) at its ends): the log-linear fit over
@@ -2394,6 +2467,22 @@ impl Scene for TfScene<'_> {
         self.draw_chart(pen)
     }
 
+    /// A phone's legends wrap, and every extra legend line comes out of the panels: one line
+    /// more of canvas for each legend entry review 32 added (the weekly MACD's name in the
+    /// note, the 3-day close's bar, the earlier swing high the phone's plot leaves unlabelled),
+    /// so the price panel keeps the height its labels were laid out in.
+    fn phone_design_h(&self) -> f64 {
+        let strip = super::panel::FS_TEXT + 7.0;
+        let extra = match self.layers {
+            Layers::Weekly => 1,
+            Layers::ThreeDay => usize::from(self.last_close != LAST_CLOSE),
+            Layers::Daily => {
+                usize::from(self.ann.lower_high.as_ref().is_some_and(|lh| self.earlier_high_shown(lh)))
+            }
+        };
+        super::PHONE_DESIGN_H + strip * extra as f64
+    }
+
     /// The daily chart carries the most annotation (levels, risk lines, markers, a long legend):
     /// in the PDF it gets a taller canvas at the full text width (issue 13 item 9), about 530 pt.
     fn pdf_design_h(&self) -> f64 {
@@ -2494,7 +2583,7 @@ pub(crate) fn count_in_unit(v: f64, axis_max_abs: f64) -> String {
 }
 
 /// The legend entry of the last-price tag on the value axis.
-const LAST_CLOSE: &str = "last close (in its bar's up / down colour)";
+pub(crate) const LAST_CLOSE: &str = "last close (in its bar's up / down colour)";
 
 /// Where the daily level stubs start, as a fraction of the plot width (the latest ~12%).
 const LEVEL_FROM: f64 = 0.88;

@@ -167,6 +167,10 @@ impl Scene for RelScene {
                 let col = if chg >= 0.0 { pal.good } else { pal.bad }.to_rgba();
                 pen.dashed((xa, ya), (xb, yb), Palette::alpha(pal.muted, 0.8), 1, pen.px(4.0), pen.px(4.0))?;
                 pen.circle((xa, ya), pen.px(3.5), col, true, 1)?;
+                // An obstacle for the low and high markers drawn next (review 32: the two-year
+                // high's triangle sat on this dot when both mark the window's first week).
+                let rd = pen.px(3.5) + 1;
+                pen.place((xa - rd, ya - rd), (xa + rd, ya + rd), "marker");
                 // The dot is the ratio two years earlier (where the change is measured from).
                 legend.push((Swatch::Dot(col), "two years earlier".into()));
                 let yt = f1.y0 + pen.px(6.0);
@@ -192,7 +196,20 @@ impl Scene for RelScene {
             let (x, y) = (f1.fx(i as f64), f1.fy(v));
             // A low's marker sits under its point and points up; a high's over it, pointing down.
             let s = if high { -1 } else { 1 };
-            let (r, ym) = (pen.px(4.5), y + s * pen.px(8.0));
+            let r = pen.px(4.5);
+            // Off its point by 8 design px, further out while it would cover a marker placed
+            // before it (the two-years-earlier dot on the same week).
+            let mut ym = y + s * pen.px(8.0);
+            let clash = |ym: i32| {
+                let probe = super::canvas::Placed { a: (x - r, ym - r), b: (x + r, ym + r), kind: "" };
+                pen.placed.borrow().iter().any(|q| q.kind == "marker" && q.hits(&probe))
+            };
+            for _ in 0..20 {
+                if !clash(ym) {
+                    break;
+                }
+                ym += s * pen.px(1.0).max(1);
+            }
             let col = if high { pal.bad } else { pal.good }.to_rgba();
             pen.triangle((x, ym), r, high, col)?;
             pen.place((x - r, ym - r), (x + r, ym + r), "marker");
