@@ -839,10 +839,7 @@ pub fn run_manifest_in(m: &Manifest, opts: &Options, site: Option<&crate::site::
     }
 
     let (mut ok, mut failed): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.error.is_none());
-    ok.sort_by(|a, b| {
-        let s = |r: &Row| r.score.unwrap_or(f64::NEG_INFINITY);
-        s(b).total_cmp(&s(a)).then_with(|| a.symbol.cmp(&b.symbol))
-    });
+    rank(&mut ok);
     failed.sort_by(|a, b| a.symbol.cmp(&b.symbol));
     let mut summary = Summary { ok, failed, manifest_total: m.entries.len(), index: Vec::new() };
     summary.index = match site {
@@ -850,6 +847,29 @@ pub fn run_manifest_in(m: &Manifest, opts: &Options, site: Option<&crate::site::
         None => write_index(&opts.output, &summary, opts, &tpl)?,
     };
     Ok(summary)
+}
+
+/// Decimals of the score as the index prints it.
+const SCORE_DP: usize = 2;
+
+/// The score as the index prints it (two decimals), for ranking: what the reader sees decides
+/// the order, and a symbol without a score comes last.
+fn printed_score(r: &Row) -> f64 {
+    match r.score.filter(|v| v.is_finite()) {
+        Some(v) => format!("{:.*}", SCORE_DP, v).parse().unwrap_or(f64::NEG_INFINITY),
+        None => f64::NEG_INFINITY,
+    }
+}
+
+/// Ranks the universe as the index says it does (issue 13): by the printed score, highest first,
+/// then by symbol (A to Z) among equal printed scores. Ranking by the unrounded score put IWM
+/// before SPY at −0.05 each for a reason the reader could not see.
+fn rank(ok: &mut [Row]) {
+    ok.sort_by(|a, b| {
+        // −0.00 and 0.00 print alike: compare them as equal.
+        let s = |r: &Row| printed_score(r) + 0.0;
+        s(b).total_cmp(&s(a)).then_with(|| a.symbol.cmp(&b.symbol))
+    });
 }
 
 /// Loads, analyses, charts, builds and writes one symbol's note; returns its index row.
@@ -1068,7 +1088,7 @@ fn index_page(s: &Summary, opts: &Options) -> IndexPage {
                 name: r.name.clone(),
                 stance: r.stance.map_or("", stance_word).to_string(),
                 conviction: r.conviction.clone(),
-                score: r.score.map_or_else(|| "—".into(), |v| crate::fmt::signed(v, 2)),
+                score: r.score.map_or_else(|| "—".into(), |v| crate::fmt::signed(v, SCORE_DP)),
                 coverage: r.coverage.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
                 rs_pctile: r.rs_pct.map_or_else(
                     || "—".into(),
@@ -1167,6 +1187,43 @@ fn flag_words(flag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scored(symbol: &str, score: Option<f64>) -> Row {
+        Row {
+            symbol: symbol.into(),
+            name: String::new(),
+            stance: None,
+            conviction: None,
+            score,
+            coverage: None,
+            rs_pct: None,
+            flags: Vec::new(),
+            as_of: None,
+            link: None,
+            error: None,
+            exit_code: None,
+        }
+    }
+
+    /// Issue 13: the index ranks by the score it prints, then by symbol. SPY −0.0487 and IWM
+    /// −0.0467 both print −0.05: IWM comes first because of its symbol, not its hidden third
+    /// decimal; here the hidden decimals point the other way, so ranking by them would fail.
+    #[test]
+    fn the_index_ranks_by_the_printed_score_then_the_symbol() {
+        let mut rows = vec![
+            scored("ZZZ", Some(-0.0467)),
+            scored("NONE", None),
+            scored("AAA", Some(-0.0487)),
+            scored("QQQ", Some(-0.0137)),
+            scored("NEG0", Some(-0.004)),
+            scored("MMM", Some(-0.0471)),
+            scored("POS0", Some(0.001)),
+            scored("NAN", Some(f64::NAN)),
+        ];
+        rank(&mut rows);
+        let order: Vec<&str> = rows.iter().map(|r| r.symbol.as_str()).collect();
+        assert_eq!(order, ["NEG0", "POS0", "QQQ", "AAA", "MMM", "ZZZ", "NAN", "NONE"]);
+    }
 
     #[test]
     fn fnv1a_matches_reference_vectors_and_ignores_case() {

@@ -145,6 +145,11 @@ mod tests {
         assert!(html.contains("<span class=\"flag\">risk_watch</span>"), "{html}");
         assert!(html.contains("<h2>Failed (1)</h2>"), "{html}");
         assert!(html.contains("1 ok, 1 failed · as of 2025-12-12"), "{html}");
+        // The ranking rule the reader can check (issue 13: IWM and SPY at −0.05 each).
+        assert!(
+            html.contains("ranked by score as shown, highest first; equal scores in symbol order (A to Z)"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -73,6 +73,24 @@ pub struct TableFit<'a> {
     pub inset_em: f64,
 }
 
+/// The narrowest horizontal cell padding, in em of the table's type size: a crowded table (see
+/// [`crowded`]) is set with it.
+pub const TIGHT_INSET_EM: f64 = 0.25;
+/// Vertical cell padding in em of the table's type size (written with a tight inset, which
+/// replaces the preamble's whole `inset`).
+pub const TABLE_INSET_Y_EM: f64 = 0.36;
+
+/// Whether a table is crowded: the room its columns have beyond their narrowest widths is less
+/// than what the tight inset would free (issue 13: the track table's eleven columns, whose text
+/// needed the room more than the padding did).
+fn crowded(widths: &[(f64, f64)], fit: &TableFit) -> bool {
+    let pad = 2.0 * fit.inset_em + SLACK_EM;
+    let sum_min: f64 = widths.iter().map(|w| w.0 + pad).sum();
+    let sum_max: f64 = widths.iter().map(|w| w.1.max(w.0) + pad).sum();
+    let freed = 2.0 * (fit.inset_em - TIGHT_INSET_EM).max(0.0) * widths.len() as f64;
+    sum_max > fit.available_em && fit.available_em - sum_min < freed
+}
+
 /// Writes `s` as Typst markup text: ASCII punctuation backslash-escaped, line breaks and tabs as
 /// spaces, other control characters dropped.
 pub fn push_text(out: &mut String, s: &str) {
@@ -302,6 +320,39 @@ fn cell_widths(runs: &[(String, Face)], fit: &TableFit) -> (f64, f64) {
     (narrowest.max(word), natural)
 }
 
+/// The narrowest width in em that sets a cell's text on at most two lines: the wider half of its
+/// best split between two words (words break where [`cell_widths`] breaks them).
+fn two_line_width(runs: &[(String, Face)], fit: &TableFit) -> f64 {
+    // The cell's words with their faces, in order.
+    let mut words: Vec<Vec<(String, Face)>> = vec![Vec::new()];
+    for (text, face) in runs {
+        for (i, piece) in text.split(|c: char| c.is_whitespace() && !NO_BREAK.contains(&c)).enumerate() {
+            if i > 0 && words.last().is_some_and(|w| !w.is_empty()) {
+                words.push(Vec::new());
+            }
+            if !piece.is_empty() {
+                if let Some(w) = words.last_mut() {
+                    w.push((piece.to_string(), *face));
+                }
+            }
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    let width = |ws: &[Vec<(String, Face)>]| -> f64 {
+        ws.iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let space = if i > 0 { (fit.measure)(" ", w[0].1) } else { 0.0 };
+                space + w.iter().map(|(t, f)| (fit.measure)(t, *f)).sum::<f64>()
+            })
+            .sum()
+    };
+    if words.len() < 2 {
+        return width(&words);
+    }
+    (1..words.len()).map(|k| width(&words[..k]).max(width(&words[k..]))).fold(f64::INFINITY, f64::min)
+}
+
 /// Whether every column of `widths` fits at its natural width (padding included).
 fn fits_natural(widths: &[(f64, f64)], fit: &TableFit) -> bool {
     let pad = 2.0 * fit.inset_em + SLACK_EM;
@@ -490,11 +541,14 @@ fn end(
             if let Some(Frame::Table { head, body, widths, head_widths, in_head, .. }) = frames.last_mut() {
                 let n_cols = widths.len().max(1);
                 let col = (if *in_head { head.len() } else { body.len() }) % n_cols;
-                let (lo, mut hi) = cell_widths(&runs, fit);
+                let (mut lo, mut hi) = cell_widths(&runs, fit);
                 if *in_head {
                     if let Some(h) = head_widths.get_mut(col) {
                         *h = h.max(hi);
                     }
+                    // A header wraps to two lines at most (issue 13: the track table's headers
+                    // took four or five): its column is at least as wide as that needs.
+                    lo = lo.max(two_line_width(&runs, fit));
                     hi = lo;
                 }
                 if let Some(w) = widths.get_mut(col) {
@@ -516,12 +570,15 @@ fn end(
                 // it and its "Read" column wrapped to seven lines).
                 let whole: Vec<(f64, f64)> =
                     widths.iter().zip(&head_widths).map(|(w, h)| (w.0, w.1.max(*h))).collect();
-                let cols = if fits_natural(&whole, fit) {
-                    fit_columns(&whole, fit)
+                let tight = TableFit { inset_em: TIGHT_INSET_EM.min(fit.inset_em), ..*fit };
+                let (cols, inset) = if fits_natural(&whole, fit) {
+                    (fit_columns(&whole, fit), None)
+                } else if crowded(&widths, fit) {
+                    (fit_columns(&widths, &tight), Some(tight.inset_em))
                 } else {
-                    fit_columns(&widths, fit)
+                    (fit_columns(&widths, fit), None)
                 };
-                write_table(top(bufs), &align, &head, &body, &cols);
+                write_table(top(bufs), &align, &head, &body, &cols, inset);
             }
         }
         TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => top(bufs).push(']'),
@@ -574,7 +631,14 @@ fn top(bufs: &mut [String]) -> &mut String {
 }
 
 /// Writes a table with the given column widths (em); its header repeats on a new page.
-fn write_table(out: &mut String, align: &[Alignment], head: &[String], body: &[String], widths: &[f64]) {
+fn write_table(
+    out: &mut String,
+    align: &[Alignment],
+    head: &[String],
+    body: &[String],
+    widths: &[f64],
+    inset: Option<f64>,
+) {
     let n = align.len().max(1);
     let cols: Vec<String> = widths.iter().map(|w| format!("{w:.2}em")).collect();
     let aligns: Vec<&str> = align
@@ -596,6 +660,9 @@ fn write_table(out: &mut String, align: &[Alignment], head: &[String], body: &[S
         out.push(',');
     }
     out.push(')');
+    if let Some(x) = inset {
+        out.push_str(&format!(", inset: (x: {x:.2}em, y: {TABLE_INSET_Y_EM:.2}em)"));
+    }
     if !head.is_empty() {
         out.push_str(",\n  table.header(");
         out.push_str(&head.join(", "));
@@ -677,6 +744,23 @@ mod tests {
         // Every column at least as wide as its longest word.
         let w = fit_columns(&[(9.0, 30.0), (12.0, 12.0)], &fit());
         assert_eq!(w, vec![9.1, 12.1]);
+    }
+
+    /// Issue 13: a header wraps to two lines at most, so its column is at least the wider half of
+    /// its best split (the track table's headers took four or five lines over narrow figures).
+    #[test]
+    fn a_header_takes_two_lines_at_most() {
+        let run = |s: &str| vec![(s.to_string(), Face::Bold)];
+        // 0.5 em a character: "aaaa bb cccc" splits best as "aaaa bb" / "cccc" (3.5 em).
+        assert_eq!(two_line_width(&run("aaaa bb cccc"), &fit()), 3.5);
+        assert_eq!(two_line_width(&run("word"), &fit()), 2.0);
+        assert_eq!(two_line_width(&[], &fit()), 0.0);
+        // The header's column gets that width (plus 0.1 em slack) though the body is one figure
+        // wide; before, it got its longest word (2 em) and the header took three lines.
+        let t = conv(
+            "| aaaa bb cccc | n |\n|---:|---|\n| 1 | a long text that must wrap to fit the room left |\n",
+        );
+        assert!(t.contains("#table(columns: (3.60em,"), "{t}");
     }
 
     #[test]

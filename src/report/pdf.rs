@@ -216,6 +216,13 @@ pub fn typst_source(note: &PdfNote, floated: &[usize]) -> String {
 
 /// [`typst_source`], and the alt text of chart `n` at index `n` (to find the charts on the pages).
 fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String>) {
+    typst_source_breaks(note, floated, &[])
+}
+
+/// [`typst_source_charts`] with a page break before each heading in `breaks` (numbered from 0 in
+/// the order they are written, the title included): the headings the layout pass found with too
+/// little of their section under them at the foot of a page (see [`stranded_headings`]).
+fn typst_source_breaks(note: &PdfNote, floated: &[usize], breaks: &[usize]) -> (String, Vec<String>) {
     let lit = markup::string_literal;
     let as_of = note.as_of.to_string();
     let (paper, margin_x) = match note.paper {
@@ -276,7 +283,7 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
 #show raw: set text(font: "DejaVu Sans Mono", size: {raw_em:.4}em)
 #set list(indent: 0.4em, body-indent: 0.5em, spacing: 0.55em)
 #set enum(indent: 0.4em, body-indent: 0.5em, spacing: 0.55em)
-#set table(inset: (x: {inset}em, y: 0.36em), stroke: (x, y) => (
+#set table(inset: (x: {inset}em, y: {inset_y}em), stroke: (x, y) => (
   top: if y == 1 {{ 0.6pt + luma(60) }} else if y > 1 {{ 0.3pt + luma(205) }} else {{ none }},
   bottom: if y == 0 {{ 0.6pt + luma(60) }} else {{ none }},
 ))
@@ -300,6 +307,7 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
 #pdf.attach({manifest}, relationship: "supplement", mime-type: "application/json", description: "Input manifest: every input file with its size in bytes and SHA-256")
 "#,
         inset = TABLE_INSET_EM,
+        inset_y = markup::TABLE_INSET_Y_EM,
         table_pt = TABLE_PT,
         raw_em = RAW_SCALE / 0.8,
         table_raw_pt = TABLE_RAW_PT,
@@ -332,6 +340,26 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
     };
     let md = chart_after_first_paragraph(note.markdown);
     let (body, alts) = markup::markdown_to_typst_charts(&md, &image, &fallback_alt, &fit);
+    // The converter writes every heading as `\n#heading(`; user text never holds that (its `#`
+    // is escaped).
+    let body = if breaks.is_empty() {
+        body
+    } else {
+        let mut out = String::with_capacity(body.len() + 32 * breaks.len());
+        let mut rest = body.as_str();
+        let mut k = 0;
+        while let Some(i) = rest.find(HEADING_CALL) {
+            out.push_str(&rest[..i]);
+            if breaks.contains(&k) {
+                out.push_str("\n#pagebreak(weak: true)");
+            }
+            out.push_str(HEADING_CALL);
+            rest = &rest[i + HEADING_CALL.len()..];
+            k += 1;
+        }
+        out.push_str(rest);
+        out
+    };
     // Data and Method and the disclaimer are back matter: set in the smaller type research notes
     // use for it (7.5 pt, above the 7 pt floor), so the archive copy keeps to eight A4 pages.
     match body.find(&back_matter()) {
@@ -343,6 +371,136 @@ fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String
         None => s.push_str(&body),
     }
     (s, alts)
+}
+
+/// How the markdown converter starts every heading in the Typst source.
+const HEADING_CALL: &str = "\n#heading(";
+
+/// A heading needs at least this many lines of its section under it on its page (review 32: "Macro
+/// Backdrop" and two lines of its first bullet at the foot of page 1, the rest on page 2).
+const HEADING_KEEP_LINES: usize = 3;
+
+/// What the layout pass reads on a page, in the order it is laid out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mark {
+    /// A heading starts (top of its block).
+    HeadingStart,
+    /// A heading ends.
+    HeadingEnd,
+    /// A line of text at this baseline (points from the page top), and whether it is a heading's.
+    Line(f64, bool),
+    /// A chart or other image whose top is here.
+    Image(f64),
+}
+
+/// The marks of a page frame inside the text area (header and footer left out), in order.
+fn page_marks(frame: &typst::layout::Frame, text_bottom: f64) -> Vec<Mark> {
+    use typst::introspection::Tag;
+    use typst::layout::FrameItem;
+    type Open = Vec<typst::introspection::Location>;
+    fn walk(
+        f: &typst::layout::Frame,
+        dx: f64,
+        dy: f64,
+        text_bottom: f64,
+        open: &mut Open,
+        out: &mut Vec<Mark>,
+    ) {
+        for (pos, item) in f.items() {
+            let (x, y) = (dx + pos.x.to_pt(), dy + pos.y.to_pt());
+            match item {
+                FrameItem::Group(g) => walk(
+                    &g.frame,
+                    x + g.transform.tx.to_pt(),
+                    y + g.transform.ty.to_pt(),
+                    text_bottom,
+                    open,
+                    out,
+                ),
+                FrameItem::Tag(Tag::Start(c, _)) if c.is::<typst::model::HeadingElem>() => {
+                    if let Some(loc) = c.location() {
+                        open.push(loc);
+                        out.push(Mark::HeadingStart);
+                    }
+                }
+                FrameItem::Tag(Tag::End(loc, ..)) if open.last() == Some(loc) => {
+                    open.pop();
+                    out.push(Mark::HeadingEnd);
+                }
+                FrameItem::Text(_) if y >= MARGIN_TOP_PT && y <= text_bottom + 1.0 => {
+                    out.push(Mark::Line(y, !open.is_empty()));
+                }
+                FrameItem::Image(..) if y >= MARGIN_TOP_PT - 1.0 && y <= text_bottom => {
+                    out.push(Mark::Image(y))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(frame, 0.0, 0.0, text_bottom, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The headings (numbered from 0 in document order) left at the foot of a page with fewer than
+/// [`HEADING_KEEP_LINES`] lines of their section under them while the section goes on past the
+/// page, in order; of a run of headings with nothing between them (a section and its first
+/// subsection), the run's first. Empty when every heading keeps with its text.
+fn stranded_headings(doc: &PagedDocument, text_bottom: f64) -> Vec<usize> {
+    let mut out = Vec::new();
+    let pages: Vec<Vec<Mark>> = doc.pages().iter().map(|p| page_marks(&p.frame, text_bottom)).collect();
+    let mut k = 0; // headings seen before this page
+    for (p, marks) in pages.iter().enumerate() {
+        let starts: Vec<usize> =
+            marks.iter().enumerate().filter(|(_, m)| **m == Mark::HeadingStart).map(|(i, _)| i).collect();
+        // The last heading on the page is the only one whose section can run past it.
+        let Some(&last) = starts.last() else { continue };
+        // The section goes on past the page when the next page opens with its text (a chart
+        // floated to the next page's top is not its text).
+        let goes_on = pages.get(p + 1).is_some_and(|next| {
+            next.iter().take_while(|m| **m != Mark::HeadingStart).any(|m| matches!(m, Mark::Line(_, false)))
+        });
+        let mut lines: Vec<f64> = Vec::new();
+        let mut image = false;
+        let mut in_heading = false;
+        for m in &marks[last..] {
+            match *m {
+                Mark::HeadingStart => in_heading = true,
+                Mark::HeadingEnd => in_heading = false,
+                Mark::Line(y, false) if !in_heading && !lines.iter().any(|l| (l - y).abs() < 1.0) => {
+                    lines.push(y)
+                }
+                Mark::Image(_) if !in_heading => image = true,
+                _ => {}
+            }
+        }
+        if goes_on && !image && lines.len() < HEADING_KEEP_LINES {
+            // Walk back over headings with no text between them.
+            let mut first = starts.len() - 1;
+            while first > 0
+                && !marks[starts[first - 1]..starts[first]]
+                    .iter()
+                    .scan(false, |inh, m| {
+                        match m {
+                            Mark::HeadingStart => *inh = true,
+                            Mark::HeadingEnd => *inh = false,
+                            _ => {}
+                        }
+                        Some(!*inh && matches!(m, Mark::Line(_, false) | Mark::Image(_)))
+                    })
+                    .any(|b| b)
+            {
+                first -= 1;
+            }
+            // A run that already opens the page gains nothing from a break.
+            let opens = !marks[..starts[first]].iter().any(|m| matches!(m, Mark::Line(..) | Mark::Image(_)));
+            if !opens {
+                out.push(k + first);
+            }
+        }
+        k += starts.len();
+    }
+    out
 }
 
 /// Whether a markdown block (text between blank lines) is one image and nothing else.
@@ -535,11 +693,41 @@ fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
     set_producer(&bytes, &crate::document::generator())
 }
 
-/// Typesets the note: lays it out, then floats the first chart that was pushed whole to the next
-/// page (leaving a gap at the foot of the previous one), and again, until no chart does (at most
+/// Typesets the note ([`typeset_floats`]), then, while a heading is stranded at the foot of a page
+/// ([`stranded_headings`]), sets a page break before it and typesets again (each heading at most
+/// once; a break that would add a page is not set).
+fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+    let text_bottom = match note.paper {
+        Paper::A4 => 841.89,
+        Paper::Letter => 792.0,
+    } - MARGIN_BOTTOM_PT;
+    let mut breaks: Vec<usize> = Vec::new();
+    let mut refused: Vec<usize> = Vec::new();
+    let mut placed = typeset_floats(note, &breaks)?;
+    while let Some(k) = stranded_headings(&placed.1, text_bottom)
+        .into_iter()
+        .find(|k| !breaks.contains(k) && !refused.contains(k))
+    {
+        let mut with = breaks.clone();
+        with.push(k);
+        with.sort_unstable();
+        let next = typeset_floats(note, &with)?;
+        // A break that costs a page (the charts after it float differently) is not kept: the
+        // heading keeps what fits under it.
+        if next.1.pages().len() > placed.1.pages().len() {
+            refused.push(k);
+            continue;
+        }
+        (breaks, placed) = (with, next);
+    }
+    Ok(placed)
+}
+
+/// Typesets the note with page breaks before the headings in `breaks`: lays it out, then floats
+/// the first chart that was pushed whole to the next page (leaving a gap at the foot of the previous one), and again, until no chart does (at most
 /// once per chart). A float that would add a page is not kept. Returns the world, the document
 /// and the floated charts' numbers.
-fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
     let mut files = BTreeMap::new();
     for c in note.charts {
         files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
@@ -553,7 +741,7 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
         Paper::Letter => 792.0,
     } - MARGIN_BOTTOM_PT;
     let compile = |floated: &[usize]| -> Result<(NoteWorld, PagedDocument, Vec<String>)> {
-        let (source, alts) = typst_source_charts(note, floated);
+        let (source, alts) = typst_source_breaks(note, floated, breaks);
         let main = Source::new(file_id("/main.typ")?, source);
         let world = NoteWorld { main, files: files.clone(), today };
         let doc: PagedDocument = typst::compile(&world)
@@ -950,6 +1138,45 @@ mod tests {
         let world = NoteWorld { main, files, today: Datetime::from_ymd(2024, 1, 5) };
         let floated: PagedDocument = typst::compile(&world).output.unwrap();
         assert!(!charts_in_order(&floated, text_bottom, &alts), "the case is one where order is at stake");
+    }
+
+    /// Review 32 (issue 13): a heading with two lines of its section under it at the foot of a
+    /// page ("Macro Backdrop" and the first bullet) starts the next page instead.
+    #[test]
+    fn a_heading_keeps_three_lines_of_its_section_on_its_page() {
+        let charts = demo::charts();
+        let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
+        let bullets = "- A bullet long enough to wrap onto a second line of the page: it holds the words a \
+                       reader of the section needs before the next one starts.\n"
+            .repeat(6);
+        // Find how many filler lines leave the heading with one or two lines under it.
+        let text_bottom = 841.89 - MARGIN_BOTTOM_PT;
+        let mut tested = 0;
+        for extra in 0..24 {
+            let filler = format!("{}{}", format!("{para}\n\n").repeat(10), "Line.\n\n".repeat(extra));
+            let md = format!("# Title\n\n{filler}## Macro\n\n{bullets}\n## After\n\nMore.\n");
+            let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
+            let main = Source::new(file_id("/main.typ").unwrap(), source);
+            let mut files = BTreeMap::new();
+            files.insert(SIGNALS_ATTACHMENT.to_string(), Bytes::new(b"{}".to_vec()));
+            files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(b"{}".to_vec()));
+            let world = NoteWorld { main, files, today: Datetime::from_ymd(2024, 1, 5) };
+            let plain: PagedDocument = typst::compile(&world).output.unwrap();
+            let stranded = stranded_headings(&plain, text_bottom);
+            if stranded.is_empty() {
+                continue;
+            }
+            // Heading 1 is "Macro" (the title is 0), stranded without the layout pass ...
+            assert_eq!(stranded, vec![1], "{:?}", page_texts(&plain));
+            tested += 1;
+            // ... and set on the next page with its bullets by it.
+            let (_, doc, _) = typeset(&note(&md, &charts)).unwrap();
+            assert!(stranded_headings(&doc, text_bottom).is_empty(), "{:?}", page_texts(&doc));
+            let pages = page_texts(&doc);
+            let at = pages.iter().position(|p| p.contains("Macro")).unwrap();
+            assert!(at > 0 && pages[at].contains("bullet"), "{pages:?}");
+        }
+        assert!(tested > 0, "some filler length strands the heading");
     }
 
     #[test]

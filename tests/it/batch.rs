@@ -122,9 +122,21 @@ fn one_broken_symbol_fails_alone_and_the_index_links_the_rest() {
     let j = index_json(&out);
     assert_eq!(j["ok"], 3);
     assert_eq!(j["failed"], 1);
-    let scores: Vec<f64> =
-        j["ranking"].as_array().unwrap().iter().map(|r| r["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked by score: {scores:?}");
+    // Ranked by the score as printed (two decimals), then by symbol, as the page says (issue 13).
+    let ranked: Vec<(f64, String)> = j["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let printed: f64 = format!("{:.2}", r["score"].as_f64().unwrap()).parse().unwrap();
+            (printed + 0.0, r["symbol"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert!(
+        ranked.windows(2).all(|w| w[0].0 > w[1].0 || w[0].0 == w[1].0 && w[0].1 < w[1].1),
+        "ranked by printed score, then symbol: {ranked:?}"
+    );
+    assert!(html.contains("equal scores in symbol order (A to Z)"), "the page states the rule");
     let iwm = j["ranking"].as_array().unwrap().iter().find(|r| r["symbol"] == "IWM").unwrap();
     let pct = iwm["rs_pct"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&pct));

@@ -25,6 +25,7 @@ mod layout;
 mod note_narrative;
 mod output_safety;
 mod pdf;
+mod pdf_layout;
 mod phone_labels;
 mod record_check;
 mod reliability;

@@ -378,7 +378,7 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
             }
         }
         // Every track-record row carries its reading, the same way for every stance.
-        if let Some(t) = md.find("| The score read |") {
+        if let Some(t) = md.find("| Score read |") {
             for row in md[t..].lines().skip(2).take_while(|l| l.starts_with("| ")) {
                 let last = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
                 assert!(
@@ -1728,7 +1728,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         }
 
         // Track: the table counts week ends with an outcome; the strip, every week read so.
-        assert!(b.contains("| Week ends it read so, with an outcome |"), "{date}: track table header");
+        assert!(b.contains("| Score read | Week ends, with outcome |"), "{date}: track table header");
         // Review 19: the strip counts what the note printed, the table what the score read; when
         // the record check made them differ (2025-09-12, 2025-12-12), the table's intro says so.
         let held = a.track_record.as_ref().unwrap().points.iter().any(|p| p.published != p.stance);
