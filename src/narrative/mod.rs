@@ -2066,10 +2066,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 let short_of = match (below, down_l, up_l) {
                     _ if !between => String::new(),
                     (true, None, _) => {
-                        format!(", but the score has not reached the short threshold ({})", signed(sig.short_threshold, 2))
+                        format!(
+                            ", but the score has not reached the short threshold ({})",
+                            signed(sig.short_threshold, 2)
+                        )
                     }
                     (false, _, None) => {
-                        format!(", but the score has not reached the long threshold ({})", signed(sig.long_threshold, 2))
+                        format!(
+                            ", but the score has not reached the long threshold ({})",
+                            signed(sig.long_threshold, 2)
+                        )
                     }
                     _ => String::new(),
                 };
@@ -2369,9 +2375,9 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 // Review 29: the lead over the shorter horizons (the returns above) said with why
                 // the relative signal does not score it, not as a claim the score then ignores.
                 // Said only of a lead: a trail is what a lag looks like (nothing to explain).
-                (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => format!(
-                    "and {t}, but the score counts a turn only after a two-year fall of over 5%"
-                ),
+                (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => {
+                    format!("and {t}, but the score counts a turn only after a two-year fall of over 5%")
+                }
                 (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),
             },
@@ -2682,10 +2688,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 // Review 31: a bare "Weekly RSI 65" left the reader to judge it; read against
                 // the glossary's 70 / 30 bands and the midline.
                 let read = match rsi.round() {
-                    x if x >= 70.0 => "overbought (70 or more)",
-                    x if x <= 30.0 => "oversold (30 or less)",
-                    x if x >= 50.0 => "above 50, not overbought",
-                    _ => "below 50, not oversold",
+                    x if x >= 70.0 => "overbought",
+                    x if x <= 30.0 => "oversold",
+                    x if x >= 50.0 => "not overbought",
+                    _ => "not oversold",
                 };
                 // After the checklist's rule, a sentence of its own.
                 t.push_str(&if whole {
@@ -2864,7 +2870,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         && h * 2.0 < k;
                     let verdict = match (r.state, r.branch) {
                         (State::Bullish, _) => "it is holding",
-                        (State::Bearish, _) => "it has broken",
+                        (State::Bearish, _) => "broken",
                         (_, crate::signals::Branch::D3UnderLine) => {
                             "OBV is only just under the line now, not a break"
                         }
@@ -3505,13 +3511,16 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     // Review 31: "an average can miss a rate change" at some dates and a gap read at others,
     // with no rule given: the rule's own fact (SIGNALS.md §4 B1), the average's age or the
     // 2-year's move since its month, past a quarter-point policy step.
+    use chrono::Datelike;
     let month = match r.ev("ff_month") {
         Some(crate::signals::Ev::Month { v }) => Some(*v),
         _ => None,
     };
     let why = match (month, n("d2y_since_ff_month")) {
-        (Some(m), Some(d)) if m.year() * 12 + m.month() as i32 + 1 >= a.as_of.year() * 12 + a.as_of.month() as i32 => {
-            format!("the 2-year has moved {:.2} points since {}, a step the average can miss", d.abs(), month_word(m, a.as_of))
+        (Some(m), Some(d))
+            if m.year() * 12 + m.month() as i32 + 1 >= a.as_of.year() * 12 + a.as_of.month() as i32 =>
+        {
+            format!("the 2-year has moved {:.2} points since {}", d.abs(), month_word(m, a.as_of))
         }
         _ => "that average is over a month old and can miss a rate change".to_string(),
     };
@@ -3596,8 +3605,13 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // A reversal inside the window (review 29), as the macro chart's panel says it, said
             // first with the window's change in brackets (as the inflation line).
             let mut t = match macro_turn_words(r, "turn_oas", d, a.as_of) {
-                Some(w) => format!("{verdict}: the high-yield spread is {oas:.2}%, {w} ({})", moved(d, "in three months")),
-                None => format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months")),
+                Some(w) => format!(
+                    "{verdict}: the high-yield spread is {oas:.2}%, {w} ({})",
+                    moved(d, "in three months")
+                ),
+                None => {
+                    format!("{verdict}: the high-yield spread is {oas:.2}%, {}", moved(d, "in three months"))
+                }
             };
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
@@ -4145,7 +4159,7 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
     if let (Some(d), true, State::Neutral) = (failed_breakout, c >= lo && c <= top, r.state) {
         return format!(
             "The last complete 3-day bar closed at {}{bar}, back inside the consolidation zone ({zone}) after a \
-             breakout above its top on {} that did not hold.",
+             failed breakout above its top on {}.",
             price(c),
             date(d)
         );
@@ -4856,7 +4870,7 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
                 // The one that beat any week is named with its share against the All weeks
                 // column, so "better" is read against that bar (review 19).
                 1 if n > 1 => format!(
-                    "{first}. “{}” {bar}: right {:.0}% of the time, against {} of all weeks.",
+                    "{first}. “{}” {bar} ({:.0}% against {}).",
                     beat[0].signal,
                     100.0 * beat[0].went_its_way as f64 / beat[0].cases.max(1) as f64,
                     beat[0].any_week
@@ -5168,8 +5182,9 @@ mod tests {
         let one = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0)];
         let s = history_summary(one.iter()).unwrap();
         assert!(
-            s.starts_with("Every signal in the tables was right less than half the time. “B” still beat all weeks")
-                && s.contains(": right 44% of the time, against 37% of all weeks.")
+            s.starts_with(
+                "Every signal in the tables was right less than half the time. “B” still beat all weeks"
+            ) && s.contains(" (44% against 37%).")
                 && !s.contains("guide"),
             "{s}"
         );
@@ -5177,17 +5192,13 @@ mod tests {
         let two = [row("A", 16, 51, 37.0), row("B", 28, 64, 37.0), row("C", 19, 45, 37.0)];
         let s = history_summary(two.iter()).unwrap();
         assert!(
-            s.contains(". “B” and “C” still beat all weeks by five points or more")
-                && !s.contains("guide"),
+            s.contains(". “B” and “C” still beat all weeks by five points or more") && !s.contains("guide"),
             "{s}"
         );
         // The margin decides "better" (review 19, item 4): 42% against 37% is the margin, 41% is not.
         let edge = [row("A", 16, 51, 37.0), row("B", 19, 45, 37.0), row("C", 26, 64, 37.0)];
         let s = history_summary(edge.iter()).unwrap();
-        assert!(
-            s.contains("“B” still beat all weeks") && s.contains("right 42% of the time, against 37%"),
-            "{s}"
-        );
+        assert!(s.contains("“B” still beat all weeks") && s.contains("(42% against 37%)"), "{s}");
         // 41% against 37% is within the margin: not named.
         assert!(!s.contains("“C”"), "{s}");
         // Two verdicts, two sentences: never "mostly wrong … though/only … beat" in one.

@@ -789,7 +789,7 @@ fn the_distribution_checklist_item_reads_f4s_count_2025_12_12() {
     // The note's line says the same count the Daily section reads.
     let n = marketnote::narrative::narrate(&a);
     let line = n.checklist.iter().find(|l| l.title == item.title).unwrap();
-    assert!(line.detail.starts_with("One distribution day in the last 25 sessions"), "{}", line.detail);
+    assert!(line.detail.starts_with("One in the last 25 sessions"), "{}", line.detail);
     let daily = n.reads["daily"].join(" ");
     assert!(daily.contains("Only one distribution day in the last 25 sessions"), "{daily}");
 }

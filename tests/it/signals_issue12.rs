@@ -193,7 +193,10 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         // Weeks the record check held back are counted by their reading (review 31: one hold
         // read as counted two ways beside the chart's "held at Neutral by the record check").
         if alt.contains("by the record check") {
-            assert!(intro.contains("before the record check, whose holds count as Long or Short"), "{date}: {intro}");
+            assert!(
+                intro.contains("before the record check, whose holds count as Long or Short"),
+                "{date}: {intro}"
+            );
         }
         for (k, lower) in [("Long", "long"), ("Short", "short")] {
             let table = row(k);
