@@ -1324,7 +1324,10 @@ fn run_text<B: DrawingBackend>(
     let fs = pen.fs(FS_TICK);
     let fits = |t: &String| pen.text_size(t, fs, false).0 <= max_w;
     let at = |dp: usize| format!("{run} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
-    let counts = [(n < total).then(|| format!("{n} {run}")), (n == total).then(|| format!("all {n} {run}"))];
+    let counts = [
+        (n < total).then(|| format!("{n} {run}")),
+        (n == total).then(|| if n == 2 { format!("both {run}") } else { format!("all {n} {run}") }),
+    ];
     std::iter::once(at(2))
         .chain(counts.into_iter().flatten())
         .chain([1, 0].into_iter().map(at))

@@ -359,7 +359,7 @@ const VOLUME_DAY_SHORT: &str = "volume day";
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
 /// What the weekly chart's histogram is among the note's three weekly momentum measures.
-const WEEKLY_MACD_NOTE: &str = "the MACD the note calls the chart's";
+const WEEKLY_MACD_NOTE: &str = "medium-term of 3 weekly measures";
 
 fn wave_color(pal: &Palette, s: Wave) -> RGBAColor {
     match s {
@@ -1739,7 +1739,7 @@ impl TfScene<'_> {
     /// vanish (review 32: the phone daily of 2026-07-24 dropped "swing high 292.88").
     fn lh_legend_text(&self, lh: &super::annotate::LowerHigh, unlabelled: bool) -> String {
         if unlabelled && self.earlier_high_shown(lh) {
-            format!("{} ({} unlabelled: no room)", lh_legend(lh), crate::fmt::price(lh.h_prev))
+            format!("{} ({} not labelled)", lh_legend(lh), crate::fmt::price(lh.h_prev))
         } else {
             lh_legend(lh).to_string()
         }

@@ -498,10 +498,10 @@ fn review_32_charts_say_each_thing_once_and_plainly() {
                 }
             }
             if !svg_of("weekly").is_empty()
-                && !joined(svg_of("weekly")).contains("the MACD the note calls the chart")
+                && !joined(svg_of("weekly")).contains("medium-term of 3 weekly measures")
             {
                 bad.push(format!(
-                    "{as_of} weekly ({size}): the MACD the note calls the chart's is not named"
+                    "{as_of} weekly ({size}): the chart's MACD is not named as one of the note's weekly measures"
                 ));
             }
             // The 3-day close beside the as-of close.
