@@ -2063,22 +2063,15 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             let lost = lost.map_or_else(String::new, |l| {
                 let below = l.trigger == Trigger::CloseBelow;
                 let between = st.score > sig.short_threshold && st.score < sig.long_threshold;
-                let short_of = match (below, down_l, up_l) {
-                    _ if !between => String::new(),
-                    (true, None, _) => {
-                        format!(
-                            ", but the score has not reached the short threshold ({})",
-                            signed(sig.short_threshold, 2)
-                        )
-                    }
-                    (false, _, None) => {
-                        format!(
-                            ", but the score has not reached the long threshold ({})",
-                            signed(sig.long_threshold, 2)
-                        )
-                    }
-                    _ => String::new(),
+                let side = match (below, down_l, up_l) {
+                    _ if !between => None,
+                    (true, None, _) => Some(("short", sig.short_threshold)),
+                    (false, _, None) => Some(("long", sig.long_threshold)),
+                    _ => None,
                 };
+                let short_of = side.map_or_else(String::new, |(w, t)| {
+                    format!(", but the score has not reached the {w} threshold ({})", signed(t, 2))
+                });
                 format!(
                     "Price has {} {} (the {}){}{short_of}; ",
                     if below { "fallen below" } else { "risen above" },
@@ -2981,6 +2974,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // pullback over both 1 ATR of its session and a quarter of the move before it),
                     // said by what it means; the glossary's "Impulsive leg" gives the mechanics.
                     // Too slow for one move: said after the levels, not in brackets.
+                    // The sessions a move of this size may take to count as one move (the free
+                    // bars, or its size at the pace).
+                    let most = n("leg_atr").map(|atr| {
+                        (crate::signals::daily::IMPULSE_FREE_BARS as f64)
+                            .max((atr / crate::signals::daily::IMPULSE_PACE).floor())
+                    });
                     let mut slow = None;
                     let why = match (n("leg_atr"), n("leg_dir_ratio"), n("leg_dd_atr")) {
                         _ if few
@@ -2997,8 +2996,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             if days > crate::signals::daily::IMPULSE_FREE_BARS as f64
                                 && atr < crate::signals::daily::IMPULSE_PACE * days =>
                         {
-                            let most = (crate::signals::daily::IMPULSE_FREE_BARS as f64)
-                                .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
+                            let most = most.unwrap_or(days);
                             // Review 28: "(20 sessions, more than the 15 one move …)" read as
                             // confusing: what the move took against what one move may take.
                             slow = Some(format!(
@@ -3015,17 +3013,12 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // Review 31: a 20-session leg read as one move on 2020-03-20 and as "over 20
                     // sessions, where one move this size takes at most 15" on 2022-09-30; a leg
                     // past the free sessions that counts says the allowance its size earns.
-                    let allowance = match n("leg_atr") {
-                        Some(atr)
-                            if r.state != State::Neutral
-                                && days > crate::signals::daily::IMPULSE_FREE_BARS as f64 =>
-                        {
-                            let most = (crate::signals::daily::IMPULSE_FREE_BARS as f64)
-                                .max((atr / crate::signals::daily::IMPULSE_PACE).floor());
-                            Some(format!("a move this size counts as one over up to {most:.0} sessions"))
-                        }
-                        _ => None,
-                    };
+                    let allowance = most
+                        .filter(|_| {
+                            r.state != State::Neutral
+                                && days > crate::signals::daily::IMPULSE_FREE_BARS as f64
+                        })
+                        .map(|m| format!("a move this size counts as one over up to {m:.0} sessions"));
                     let verdict = match (why, allowance) {
                         (Some(w), _) => format!("{verdict} ({w})"),
                         (None, Some(w)) => format!("{verdict} ({w})"),
@@ -3511,16 +3504,12 @@ pub fn rates_stale_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     // Review 31: "an average can miss a rate change" at some dates and a gap read at others,
     // with no rule given: the rule's own fact (SIGNALS.md §4 B1), the average's age or the
     // 2-year's move since its month, past a quarter-point policy step.
-    use chrono::Datelike;
-    let month = match r.ev("ff_month") {
-        Some(crate::signals::Ev::Month { v }) => Some(*v),
-        _ => None,
-    };
-    let why = match (month, n("d2y_since_ff_month")) {
-        (Some(m), Some(d))
-            if m.year() * 12 + m.month() as i32 + 1 >= a.as_of.year() * 12 + a.as_of.month() as i32 =>
+    // Read from the signal's own reason, which holds the month, its age and the move.
+    let why = match r.reason {
+        Some(crate::signals::Unavailable::PolicyRateStale { month, months, moved: Some(d), .. })
+            if months <= 1 =>
         {
-            format!("the 2-year has moved {:.2} points since {}", d.abs(), month_word(m, a.as_of))
+            format!("the 2-year has moved {:.2} points since {}", d.abs(), month_word(month, a.as_of))
         }
         _ => "that average is over a month old and can miss a rate change".to_string(),
     };

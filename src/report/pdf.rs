@@ -373,6 +373,15 @@ fn typst_source_breaks(note: &PdfNote, floated: &[usize], breaks: &[usize]) -> (
     (s, alts)
 }
 
+/// The bottom of the text area on `paper`, in points from the page top.
+fn text_bottom_pt(paper: Paper) -> f64 {
+    let height = match paper {
+        Paper::A4 => 841.89,
+        Paper::Letter => 792.0,
+    };
+    height - MARGIN_BOTTOM_PT
+}
+
 /// How the markdown converter starts every heading in the Typst source.
 const HEADING_CALL: &str = "\n#heading(";
 
@@ -397,49 +406,45 @@ enum Mark {
 fn page_marks(frame: &typst::layout::Frame, text_bottom: f64) -> Vec<Mark> {
     use typst::introspection::Tag;
     use typst::layout::FrameItem;
-    type Open = Vec<typst::introspection::Location>;
-    fn walk(
-        f: &typst::layout::Frame,
-        dx: f64,
-        dy: f64,
-        text_bottom: f64,
-        open: &mut Open,
-        out: &mut Vec<Mark>,
-    ) {
-        for (pos, item) in f.items() {
-            let (x, y) = (dx + pos.x.to_pt(), dy + pos.y.to_pt());
-            match item {
-                FrameItem::Group(g) => walk(
-                    &g.frame,
-                    x + g.transform.tx.to_pt(),
-                    y + g.transform.ty.to_pt(),
-                    text_bottom,
-                    open,
-                    out,
-                ),
-                FrameItem::Tag(Tag::Start(c, _)) if c.is::<typst::model::HeadingElem>() => {
-                    if let Some(loc) = c.location() {
-                        open.push(loc);
-                        out.push(Mark::HeadingStart);
-                    }
-                }
-                FrameItem::Tag(Tag::End(loc, ..)) if open.last() == Some(loc) => {
-                    open.pop();
-                    out.push(Mark::HeadingEnd);
-                }
-                FrameItem::Text(_) if y >= MARGIN_TOP_PT && y <= text_bottom + 1.0 => {
-                    out.push(Mark::Line(y, !open.is_empty()));
-                }
-                FrameItem::Image(..) if y >= MARGIN_TOP_PT - 1.0 && y <= text_bottom => {
-                    out.push(Mark::Image(y))
-                }
-                _ => {}
+    let mut open: Vec<typst::introspection::Location> = Vec::new();
+    let mut out = Vec::new();
+    walk_frame(frame, 0.0, 0.0, &mut |_, y, item| match item {
+        FrameItem::Tag(Tag::Start(c, _)) if c.is::<typst::model::HeadingElem>() => {
+            if let Some(loc) = c.location() {
+                open.push(loc);
+                out.push(Mark::HeadingStart);
             }
         }
-    }
-    let mut out = Vec::new();
-    walk(frame, 0.0, 0.0, text_bottom, &mut Vec::new(), &mut out);
+        FrameItem::Tag(Tag::End(loc, ..)) if open.last() == Some(loc) => {
+            open.pop();
+            out.push(Mark::HeadingEnd);
+        }
+        FrameItem::Text(_) if y >= MARGIN_TOP_PT && y <= text_bottom + 1.0 => {
+            out.push(Mark::Line(y, !open.is_empty()));
+        }
+        FrameItem::Image(..) if y >= MARGIN_TOP_PT - 1.0 && y <= text_bottom => out.push(Mark::Image(y)),
+        _ => {}
+    });
     out
+}
+
+/// Calls `visit(x, y, item)` for every item of `frame` in layout order, `x` and `y` in points
+/// from the page's top left, descending into groups (only translated in this document).
+fn walk_frame(
+    frame: &typst::layout::Frame,
+    dx: f64,
+    dy: f64,
+    visit: &mut dyn FnMut(f64, f64, &typst::layout::FrameItem),
+) {
+    for (pos, item) in frame.items() {
+        let (x, y) = (dx + pos.x.to_pt(), dy + pos.y.to_pt());
+        match item {
+            typst::layout::FrameItem::Group(g) => {
+                walk_frame(&g.frame, x + g.transform.tx.to_pt(), y + g.transform.ty.to_pt(), visit)
+            }
+            _ => visit(x, y, item),
+        }
+    }
 }
 
 /// The headings (numbered from 0 in document order) left at the foot of a page with fewer than
@@ -697,10 +702,7 @@ fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
 /// ([`stranded_headings`]), sets a page break before it and typesets again (each heading at most
 /// once; a break that would add a page is not set).
 fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
-    let text_bottom = match note.paper {
-        Paper::A4 => 841.89,
-        Paper::Letter => 792.0,
-    } - MARGIN_BOTTOM_PT;
+    let text_bottom = text_bottom_pt(note.paper);
     let mut breaks: Vec<usize> = Vec::new();
     let mut refused: Vec<usize> = Vec::new();
     let mut placed = typeset_floats(note, &breaks)?;
@@ -724,8 +726,8 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
 }
 
 /// Typesets the note with page breaks before the headings in `breaks`: lays it out, then floats
-/// the first chart that was pushed whole to the next page (leaving a gap at the foot of the previous one), and again, until no chart does (at most
-/// once per chart). A float that would add a page is not kept. Returns the world, the document
+/// the first chart that was pushed whole to the next page (leaving a gap at the foot of the
+/// previous one), and again, until no chart does (at most once per chart). A float that would add a page is not kept. Returns the world, the document
 /// and the floated charts' numbers.
 fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
     let mut files = BTreeMap::new();
@@ -736,10 +738,7 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(note.manifest_json.to_vec()));
     let today = Datetime::from_ymd(note.as_of.year(), note.as_of.month() as u8, note.as_of.day() as u8);
     // Bottom of the text area in points from the page top.
-    let text_bottom = match note.paper {
-        Paper::A4 => 841.89,
-        Paper::Letter => 792.0,
-    } - MARGIN_BOTTOM_PT;
+    let text_bottom = text_bottom_pt(note.paper);
     let compile = |floated: &[usize]| -> Result<(NoteWorld, PagedDocument, Vec<String>)> {
         let (source, alts) = typst_source_breaks(note, floated, breaks);
         let main = Source::new(file_id("/main.typ")?, source);
@@ -822,54 +821,31 @@ struct PageFill {
 
 /// A page frame's [`PageFill`]: where its body content ends and where its charts start.
 fn fill_of(page: &typst::layout::Frame, text_bottom: f64, alts: &[String]) -> PageFill {
-    let mut f = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
-    page_fill(page, 0.0, 0.0, text_bottom, alts, &mut f);
-    f
-}
-
-/// Records in `out` the bottom of the body content of `frame` (offset by `dx`, `dy`; groups are
-/// only translated in this document) and its charts, recognised by their width (the text width)
-/// and their alt text (`alts[n]` is chart `n`'s).
-fn page_fill(
-    frame: &typst::layout::Frame,
-    dx: f64,
-    dy: f64,
-    text_bottom: f64,
-    alts: &[String],
-    out: &mut PageFill,
-) {
     use typst::layout::FrameItem;
-    for (pos, item) in frame.items() {
-        let (x, y) = (dx + pos.x.to_pt(), dy + pos.y.to_pt());
-        match item {
-            FrameItem::Group(g) => page_fill(
-                &g.frame,
-                x + g.transform.tx.to_pt(),
-                y + g.transform.ty.to_pt(),
-                text_bottom,
-                alts,
-                out,
-            ),
-            FrameItem::Text(t) => {
-                let bottom = y + 0.3 * t.size.to_pt();
-                if y >= MARGIN_TOP_PT && bottom <= text_bottom + 1.0 {
-                    out.bottom = out.bottom.max(bottom);
-                }
+    let mut out = PageFill { bottom: MARGIN_TOP_PT, charts: Vec::new() };
+    // The bottom of the body content and its charts, recognised by their width (the text width)
+    // and their alt text (`alts[n]` is chart `n`'s).
+    walk_frame(page, 0.0, 0.0, &mut |_, y, item| match item {
+        FrameItem::Text(t) => {
+            let bottom = y + 0.3 * t.size.to_pt();
+            if y >= MARGIN_TOP_PT && bottom <= text_bottom + 1.0 {
+                out.bottom = out.bottom.max(bottom);
             }
-            FrameItem::Image(img, size, _) => {
-                let bottom = y + size.y.to_pt();
-                if y >= MARGIN_TOP_PT - 1.0 && bottom <= text_bottom + 1.0 {
-                    out.bottom = out.bottom.max(bottom);
-                    if (size.x.to_pt() - TEXT_WIDTH_PT).abs() < 1.0 {
-                        if let Some(n) = img.alt().and_then(|a| alts.iter().position(|b| b == a)) {
-                            out.charts.push((n, y));
-                        }
+        }
+        FrameItem::Image(img, size, _) => {
+            let bottom = y + size.y.to_pt();
+            if y >= MARGIN_TOP_PT - 1.0 && bottom <= text_bottom + 1.0 {
+                out.bottom = out.bottom.max(bottom);
+                if (size.x.to_pt() - TEXT_WIDTH_PT).abs() < 1.0 {
+                    if let Some(n) = img.alt().and_then(|a| alts.iter().position(|b| b == a)) {
+                        out.charts.push((n, y));
                     }
                 }
             }
-            _ => {}
         }
-    }
+        _ => {}
+    });
+    out
 }
 
 /// The first chart (not yet floated) that opens a page after a page ending in a gap of at least
@@ -1080,12 +1056,11 @@ mod tests {
         assert_eq!(pages.len(), 2, "{pages:?}");
         // The heading stays with the text after the chart on page 1; the chart opens page 2.
         assert!(pages[0].contains("Weekly") && pages[0].contains("After"), "{pages:?}");
-        let mut fill = PageFill::default();
-        page_fill(&doc.pages()[1].frame, 0.0, 0.0, 841.89 - MARGIN_BOTTOM_PT, &["w".into()], &mut fill);
+        let fill = fill_of(&doc.pages()[1].frame, text_bottom_pt(Paper::A4), &["w".into()]);
         assert_eq!(fill.charts.len(), 1);
         assert!((fill.charts[0].1 - MARGIN_TOP_PT).abs() < 1.0, "chart at the top: {fill:?}");
         // Nothing is left to float: the result is a fixed point.
-        assert_eq!(pushed_chart(&doc, 841.89 - MARGIN_BOTTOM_PT, &floated, &["w".into()]), None);
+        assert_eq!(pushed_chart(&doc, text_bottom_pt(Paper::A4), &floated, &["w".into()]), None);
         // Without the float the heading and chart would open page 2, leaving page 1 part empty.
         let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
         assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
@@ -1124,7 +1099,7 @@ mod tests {
         );
         let (_, doc, _) = typeset(&note(&md, &charts)).unwrap();
         let alts = ["m".to_string(), "w".to_string()];
-        let text_bottom = 841.89 - MARGIN_BOTTOM_PT;
+        let text_bottom = text_bottom_pt(Paper::A4);
         assert!(charts_in_order(&doc, text_bottom, &alts), "{:?}", page_texts(&doc));
         // Floating the macro chart alone would have put the weekly chart first.
         let (source, _) = typst_source_charts(&note(&md, &charts), &[0]);
@@ -1150,7 +1125,7 @@ mod tests {
                        reader of the section needs before the next one starts.\n"
             .repeat(6);
         // Find how many filler lines leave the heading with one or two lines under it.
-        let text_bottom = 841.89 - MARGIN_BOTTOM_PT;
+        let text_bottom = text_bottom_pt(Paper::A4);
         let mut tested = 0;
         for extra in 0..24 {
             let filler = format!("{}{}", format!("{para}\n\n").repeat(10), "Line.\n\n".repeat(extra));
