@@ -1108,35 +1108,75 @@ fn intraday_high_note(a: &Analysis, ctx: &Option<Context>) -> Option<String> {
 }
 
 /// For each named watch level, a nearer price level of the same side that triggered and that
-/// price has since undone (the last close back on its holding side): "295.32 is nearer, but its
-/// 3-day breakout on 2026-06-26 failed." The nearest such level only;
+/// price has since undone (the last close back on its holding side): "295.32 is nearer than
+/// 302.72, but its 3-day breakout on 2026-06-26 failed." The nearest such level only;
 /// None when there is none.
 fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<String> {
     let c = as_of_close(a);
-    let (l, _) = named
+    let (l, n, _) = named
         .into_iter()
         .flatten()
         .flat_map(|n| {
             let far = (c - n.value).abs();
-            a.stance.invalidation.iter().filter(move |l| {
-                l.side == n.side
-                    && l.basis != InvalidationBasis::Obv
-                    && l.status == LevelStatus::Triggered
-                    && l.last_close.is_some_and(|x| x.is_finite() && !l.trigger.broken(x, l.value))
-                    && (c - l.value).abs() < far
-            })
+            a.stance
+                .invalidation
+                .iter()
+                .filter(move |l| {
+                    l.side == n.side
+                        && l.basis != InvalidationBasis::Obv
+                        && l.status == LevelStatus::Triggered
+                        && l.last_close.is_some_and(|x| x.is_finite() && !l.trigger.broken(x, l.value))
+                        && (c - l.value).abs() < far
+                })
+                .map(move |l| (l, n))
         })
-        .map(|l| (l, (c - l.value).abs()))
-        .min_by(|x, y| x.1.total_cmp(&y.1))?;
+        .map(|(l, n)| (l, n, (c - l.value).abs()))
+        .min_by(|x, y| x.2.total_cmp(&y.2))?;
     let when = l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default();
     // Review 30: "no longer decides" beside a table that still lists the level read as a
     // contradiction; say what happened there.
     Some(format!(
-        "{} is nearer, but its {} {}{when} failed.",
+        "{} is nearer than {}, but its {} {}{when} failed.",
         price(l.value),
+        price(n.value),
         l.basis.as_str().trim_end_matches(" close"),
         if l.trigger == Trigger::CloseAbove { "breakout" } else { "breakdown" },
     ))
+}
+
+/// A daily price level's sources in a reader's words: "the 20- and 21-day averages", "the
+/// 2026-06-04 swing high and the 50-day average" (the signal's own ids, "SMA20 + EMA21", stay in
+/// `signals.json`).
+fn plain_level_sources(v: &[crate::signals::LevelSource]) -> String {
+    use crate::signals::LevelSource as L;
+    let mut days: Vec<u16> = v
+        .iter()
+        .filter_map(|s| match s {
+            L::Sma(n) | L::Ema(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut parts: Vec<String> = v
+        .iter()
+        .filter_map(|s| match s {
+            L::SwingHigh(d) => Some(format!("the {} swing high", date(*d))),
+            L::SwingLow(d) => Some(format!("the {} swing low", date(*d))),
+            L::VolumePoc => Some("the year's heaviest-traded price".to_string()),
+            L::Hvn => Some("a heavily traded price".to_string()),
+            L::Sma(_) | L::Ema(_) => None,
+        })
+        .collect();
+    match days.as_slice() {
+        [] => {}
+        [n] => parts.push(format!("the {n}-day average")),
+        [init @ .., last] => parts.push(format!(
+            "the {}- and {last}-day averages",
+            init.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("-, ")
+        )),
+    }
+    and_list(&parts)
 }
 
 /// The nearest holding price level on a side (by distance from the last close).
@@ -2369,7 +2409,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 // the relative signal does not score it, not as a claim the score then ignores.
                 // Said only of a lead: a trail is what a lag looks like (nothing to explain).
                 (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => {
-                    format!("and {t}, but the score counts a turn only after a two-year fall of over 5%")
+                    format!("and {t}, but the score reads only a recovery from a two-year fall of over 5%")
                 }
                 (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),
@@ -2433,6 +2473,14 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         }
         match pctile {
             Some(p) if p < 0.005 => out.push("The ratio is at its lowest in five years.".into()),
+            // Said where it is part of the reading: outside the middle band the handoff reads
+            // (at most the 40th percentile for a handoff to the instrument, at least the 60th for
+            // its mirror), or when the signal is not neutral. A ratio in the middle of its
+            // five-year range is no news (review 33, the note's length bound).
+            Some(p)
+                if r.state == State::Neutral
+                    && p > crate::signals::relative::G1_PCT_LOW
+                    && p < crate::signals::relative::G1_PCT_HIGH => {}
             Some(p) => out.push(format!(
                 "Over five years, the ratio was lower than now {:.0}% of the time.",
                 p * 100.0
@@ -2554,11 +2602,18 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             // "(eight needed)" were jargon), after the chart's bars when they are not simply
             // rising with it; the weekly RSI only where the sentence has room.
             let turn = |verb: String, c: usize, with_chart: bool| {
-                let t = format!(
-                    "two or more weekly measures {verb}, after a {}-week pause (the checklist needs {} weeks)",
-                    count_word(c),
-                    count_word(crate::signals::weekly::D4_MIN_CONTRACTION)
-                );
+                // Review 33: "(the checklist needs eight weeks)" left the reader to supply what
+                // the eight weeks are: a pause of that length before the turn.
+                let need = crate::signals::weekly::D4_MIN_CONTRACTION;
+                let t = if c < need {
+                    format!(
+                        "two or more weekly measures {verb}, after a pause of only {}, short of the {} the checklist needs",
+                        weeks(c),
+                        count_word(need)
+                    )
+                } else {
+                    format!("two or more weekly measures {verb}, after a {}-week pause", count_word(c))
+                };
                 if with_chart && !chart.is_empty() {
                     format!("{chart}; {t}")
                 } else {
@@ -2832,8 +2887,11 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // D3 also reads OBV against the line at the as-of week (a close under it).
                     let last_breach = match (r.branch, r.date("break_date")) {
                         // The break is the news: the earlier breach is left to signals.json.
+                        // Review 33: "held on 7 of 8 pullbacks since that low, then OBV closed
+                        // under it this week" read as this week being the eighth: the count is
+                        // of earlier pullbacks, said so.
                         (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
-                            format!(", then OBV closed under it this week ({})", date(b))
+                            format!("; this week ({}) OBV closed under it", date(b))
                         }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
                             format!(", then OBV closed under it on {} and has not closed back above", date(b))
@@ -2936,8 +2994,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             k as usize,
                         );
                     }
+                    let earlier = if r.branch == crate::signals::Branch::D3LineBroken
+                        && r.as_of == r.date("break_date")
+                    {
+                        "earlier "
+                    } else {
+                        ""
+                    };
                     format!(
-                        "The weekly OBV trendline held on {} of {} pullbacks since {low}{last_breach}: {verdict}.",
+                        "The weekly OBV trendline held on {} of {} {earlier}pullbacks since {low}{last_breach}: {verdict}.",
                         h as usize,
                         k as usize,
                     )
@@ -3052,8 +3117,16 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         Some(w) => format!("{held}, but {w}"),
                         None => held,
                     };
+                    // Review 33: one level crossed is named (the chart marks it), so the reader
+                    // need not find it there.
+                    let named = match r.ev("levels") {
+                        Some(crate::signals::Ev::Levels { v }) if k == 1 && v.len() == 1 => {
+                            format!(" ({})", plain_level_sources(&v[0].sources))
+                        }
+                        _ => String::new(),
+                    };
                     format!(
-                        "The {}-session {} from {span} ({}) crossed {} price {} and {held}: {verdict}.",
+                        "The {}-session {} from {span} ({}) crossed {} price {}{named} and {held}: {verdict}.",
                         days as usize,
                         if up { "up-leg" } else { "down-leg" },
                         pct(p),
@@ -3593,9 +3666,11 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             };
             // A reversal inside the window (review 29), as the macro chart's panel says it, said
             // first with the window's change in brackets (as the inflation line).
+            // The turn runs against the window's change, so the change follows it with "though"
+            // (review 33: "up from 2.63% … (down 0.08 points in three months)" read as a riddle).
             let mut t = match macro_turn_words(r, "turn_oas", d, a.as_of) {
                 Some(w) => format!(
-                    "{verdict}: the high-yield spread is {oas:.2}%, {w} ({})",
+                    "{verdict}: the high-yield spread is {oas:.2}%, {w}, though {}",
                     moved(d, "in three months")
                 ),
                 None => {
@@ -3733,17 +3808,32 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             let turn_h = head.and_then(|(_, dh)| macro_turn_words(r, "turn_h", dh, a.as_of));
             let mut t = match head {
                 Some((yh, dh)) if turn_c.is_some() || turn_h.is_some() => {
+                    // The turn runs against the three-month change, so the change follows it
+                    // with "though" (review 33: "(up 0.18 points in three months)" after "down
+                    // from +4.2%" read as a contradiction).
                     let clause = |d: f64, turn: &Option<String>| match turn {
-                        Some(w) => format!("{w} ({})", moved(d, "in three months")),
+                        Some(w) => format!("{w}, though {}", moved(d, "in three months")),
                         None => moved(d, "in three months"),
                     };
-                    format!(
-                        "{verdict}: core CPI {} on a year earlier, {}; headline {}, {}",
-                        pct(yc),
-                        clause(dc, &turn_c),
-                        pct(yh),
-                        clause(dh, &turn_h)
-                    )
+                    // The series the verdict names comes first ("headline turning down:
+                    // headline CPI …").
+                    if verdict.starts_with("headline") {
+                        format!(
+                            "{verdict}: headline CPI {} on a year earlier, {}; core {}, {}",
+                            pct(yh),
+                            clause(dh, &turn_h),
+                            pct(yc),
+                            clause(dc, &turn_c)
+                        )
+                    } else {
+                        format!(
+                            "{verdict}: core CPI {} on a year earlier, {}; headline {}, {}",
+                            pct(yc),
+                            clause(dc, &turn_c),
+                            pct(yh),
+                            clause(dh, &turn_h)
+                        )
+                    }
                 }
                 // "up 0.11 and 0.34 points", or "down 0.04 and up 0.18 points" when they differ.
                 Some((yh, dh)) => {

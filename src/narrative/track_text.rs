@@ -432,7 +432,13 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
         // strip's printed weeks plus its grey ones.
         // Review 31: "held at Neutral by the record check (the table counts both: Short 57)"
         // beside "Neutral includes 63 … held it back" read as one hold counted two ways.
-        format!("Week ends{since}{after}, by the score's reading before the record check, whose holds count as Long or Short")
+        // Review 33: "by the score's reading before the record check, whose holds count as Long
+        // or Short" asked the reader to model two gates; the count of holds, said as the chart's
+        // strip says it, is plainer.
+        let held_n = tr.points.iter().filter(|p| p.published != p.stance && p.forward.is_some()).count();
+        format!(
+            "Week ends{since}{after}; Long and Short include the {held_n} the record check kept at Neutral (the chart's grey)"
+        )
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
         format!("Week ends{since}{after}, by the score's reading")

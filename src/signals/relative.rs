@@ -46,6 +46,11 @@ pub const A1_NEED: usize = LAG_WEEKS + 13;
 pub const A2_NEED: usize = 169;
 /// G1 needs 130 ratio values for its 5-year percentile rank.
 pub const G1_NEED: usize = 130;
+/// G1: the ratio's five-year percentile rank (0..1) at or below which the instrument's rotation
+/// is "not done" (a handoff to it can still run; SIGNALS.md §4 G).
+pub const G1_PCT_LOW: f64 = 0.40;
+/// G1's mirror: the percentile rank at or above which the instrument has already outrun.
+pub const G1_PCT_HIGH: f64 = 0.60;
 
 /// The instrument/benchmark ratio on jointly complete weeks.
 struct Rel<'a> {
@@ -417,7 +422,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
     let s30 = &rel.s30;
     let below_sma = s30[t].is_finite() && rel.r[t] < s30[t];
     let roc13 = rel.r[t] / rel.r[t - 13] - 1.0;
-    let small_not_done = r_pct <= 0.40;
+    let small_not_done = r_pct <= G1_PCT_LOW;
 
     let mut res = SignalResult::new(G1, GROUP, G1_CLAIM, Timeframe::Weekly, as_of);
     res.push("spy_done", yes_no(spy_done));
@@ -451,7 +456,7 @@ fn g1(input: &SignalInput, rel: &Rel, spy_ext_pct: Option<f64>) -> SignalResult 
             + 0.3
             + 0.3 * p::ramp(r_pct, 0.4, 0.1);
         res.conclude(State::Bullish, s, Branch::G1Handoff { ended: spy_ended })
-    } else if iwm_done && spy_early && r_pct >= 0.60 {
+    } else if iwm_done && spy_early && r_pct >= G1_PCT_HIGH {
         // The mirror of the Bull conjunction: small caps have had their expansion, large caps'
         // is starting. (It was "the instrument's wave fading ∧ the ratio below its 30-week
         // average", a momentum reading D4 and A1 already score, true on 353 of 864 week ends

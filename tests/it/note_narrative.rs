@@ -1241,8 +1241,8 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         "*Neither daily warning sign is raised: daily highs are rising and OBV holds above its rising daily support line, though",
         // The chart's bars dated, then the joint turn and the checklist's rule in words.
         "The chart's MACD histogram has been above zero since the week of 2025-05-23 (falling in the latest week); two or \
-         more weekly measures last turned up together on 2025-08-15, after a three-week pause (the checklist \
-         needs eight weeks).",
+         more weekly measures last turned up together on 2025-08-15, after a pause of only three weeks, short \
+         of the eight the checklist needs.",
         "crossed two price levels and price stays above both: a reclaim needs three in one move.",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");
@@ -1265,9 +1265,11 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "of those 15 weeks only one has closed strongly; a confirmed reclaim needs two.",
         "The chart's MACD histogram has been above zero since the week of 2026-04-24 (falling for four weeks); two or \
-         more weekly measures last turned up together on 2026-06-12, after a one-week pause (the checklist \
-         needs eight weeks).",
-        "crossed one price level and price stays below it: a breakdown needs three in one move.",
+         more weekly measures last turned up together on 2026-06-12, after a pause of only one week, short of \
+         the eight the checklist needs.",
+        // Review 33: the one level crossed is named.
+        "crossed one price level (the 20- and 21-day averages) and price stays below it: a breakdown needs three \
+         in one move.",
         // No position: a level crossed is "crossed", not "triggered".
         "| a 3-day close above (favours a long) | crossed on 2026-06-26, since back below (1.4% above the close) |",
     ] {
@@ -1594,7 +1596,11 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
                         || b.contains("weekly measures turned up together this week"),
                     "{date}"
                 );
-                assert!(b.contains("-week pause (the checklist needs eight weeks)"), "{date}");
+                assert!(
+                    b.contains(", short of the eight the checklist needs")
+                        && b.contains("after a pause of only "),
+                    "{date}"
+                );
             } else {
                 assert!(b.contains(", and has eased "), "{date}: the easing not said with the upturn");
             }
@@ -1733,7 +1739,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         // Review 19: the strip counts what the note printed, the table what the score read; when
         // the record check made them differ (2025-09-12, 2025-12-12), the table's intro says so.
         let held = a.track_record.as_ref().unwrap().points.iter().any(|p| p.published != p.stance);
-        assert_eq!(b.contains("by the score's reading before the record check"), held, "{date}");
+        assert_eq!(b.contains("the record check kept at Neutral (the chart's grey)"), held, "{date}");
         assert_eq!(held, cfg.signals.record_check, "{date}: the record check held some readings back");
         let track = alt("track");
         for stance in ["Long", "Short"] {
