@@ -352,6 +352,10 @@ impl Scene for MacroScene {
         100.0 + 240.0 * self.cells.len().max(1).div_ceil(2) as f64
     }
 
+    fn pdf_shrinks(&self) -> bool {
+        true
+    }
+
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         let (w, h, top) = super::panel::begin(pen, &self.title, &self.subtitle)?;
         let n = self.cells.len();

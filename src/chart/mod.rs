@@ -85,7 +85,14 @@ pub struct Layout {
 /// the order of [`render_all`].
 pub fn layouts(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Layout>> {
     let mut out = Vec::new();
-    render_impl(analysis, theme, cfg, Out { png: false, svg: true, phone: true }, Some(&mut out))?;
+    render_impl(
+        analysis,
+        theme,
+        cfg,
+        Out { png: false, svg: true, phone: true, pdf_ratio: None },
+        Some(&mut out),
+        None,
+    )?;
     Ok(out)
 }
 
@@ -93,7 +100,14 @@ pub fn layouts(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> R
 pub fn phone_layouts(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Layout>> {
     let cfg = ChartConfig { width: PHONE_W, ..ChartConfig::default() };
     let mut out = Vec::new();
-    render_impl(analysis, theme, &cfg, Out { png: false, svg: true, phone: true }, Some(&mut out))?;
+    render_impl(
+        analysis,
+        theme,
+        &cfg,
+        Out { png: false, svg: true, phone: true, pdf_ratio: None },
+        Some(&mut out),
+        None,
+    )?;
     Ok(out)
 }
 
@@ -113,15 +127,73 @@ pub const PDF_H: u32 = 1120;
 pub fn render_pdf(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Chart>> {
     let cfg =
         ChartConfig { width: PDF_W, height: PDF_H, svg: false, ..analysis.config.output.charts.clone() };
-    render_impl(analysis, theme, &cfg, Out { png: true, svg: false, phone: false }, None)
+    render_impl(
+        analysis,
+        theme,
+        &cfg,
+        Out { png: true, svg: false, phone: false, pdf_ratio: None },
+        None,
+        None,
+    )
 }
 
 /// Like [`layouts`] for the PDF variant ([`PDF_W`] × [`PDF_H`]).
 pub fn pdf_layouts(analysis: &crate::Analysis, theme: Theme) -> Result<Vec<Layout>> {
     let cfg = ChartConfig { width: PDF_W, height: PDF_H, svg: true, ..analysis.config.output.charts.clone() };
     let mut out = Vec::new();
-    render_impl(analysis, theme, &cfg, Out { png: false, svg: true, phone: false }, Some(&mut out))?;
+    render_impl(
+        analysis,
+        theme,
+        &cfg,
+        Out { png: false, svg: true, phone: false, pdf_ratio: None },
+        Some(&mut out),
+        None,
+    )?;
     Ok(out)
+}
+
+/// The PDF variant of chart `name` (as [`render_pdf`] draws it) drawn `ratio` times as tall as
+/// it is wide, within the heights that chart allows (`pdf_design_range`): for the PDF's layout
+/// pass, which sets a chart a little taller to fill a page or a little shorter to fit one. None
+/// when the note has no such chart.
+pub fn render_pdf_chart(
+    analysis: &crate::Analysis,
+    theme: Theme,
+    name: &str,
+    ratio: f64,
+) -> Result<Option<Chart>> {
+    let cfg =
+        ChartConfig { width: PDF_W, height: PDF_H, svg: false, ..analysis.config.output.charts.clone() };
+    let want = Out { png: true, svg: false, phone: false, pdf_ratio: Some(ratio) };
+    Ok(render_impl(analysis, theme, &cfg, want, None, Some(name))?.into_iter().next())
+}
+
+/// Like [`pdf_layouts`] with every chart drawn `ratio` times as tall as it is wide (within
+/// the heights each allows): the layouts at the heights the PDF's layout pass may choose.
+pub fn pdf_layouts_at(analysis: &crate::Analysis, theme: Theme, ratio: f64) -> Result<Vec<Layout>> {
+    let cfg = ChartConfig { width: PDF_W, height: PDF_H, svg: true, ..analysis.config.output.charts.clone() };
+    let want = Out { png: false, svg: true, phone: false, pdf_ratio: Some(ratio) };
+    let mut out = Vec::new();
+    render_impl(analysis, theme, &cfg, want, Some(&mut out), None)?;
+    Ok(out)
+}
+
+/// The shortest the PDF's layout pass may set a chart that allows it ([`Scene::pdf_shrinks`]), as
+/// a fraction of its own height: enough to keep it on the page its text is on.
+pub const PDF_SHRINK: f64 = 0.88;
+/// The tallest the PDF's layout pass may set a chart, as a multiple of its own height: enough to
+/// fill the page it is on.
+pub const PDF_GROW: f64 = 1.25;
+
+/// The heights in design pixels the PDF variant of a scene may take: from its own height
+/// ([`Scene::pdf_design_h`], within [`PDF_H`] / 2 and [`PDF_MAX_DESIGN_H`]), or [`PDF_SHRINK`]
+/// times it when the scene allows ([`Scene::pdf_shrinks`]), to [`PDF_GROW`] times it, never taller
+/// than [`PDF_MAX_DESIGN_H`]. Its text keeps its size (the width sets the scale): only the plots
+/// are shorter or taller.
+fn pdf_design_range<S: Scene>(scene: &S) -> (f64, f64, f64) {
+    let own = scene.pdf_design_h().clamp(PDF_H as f64 / 2.0, PDF_MAX_DESIGN_H);
+    let lo = if scene.pdf_shrinks() { own * PDF_SHRINK } else { own };
+    (lo, own, (own * PDF_GROW).min(PDF_MAX_DESIGN_H).max(own))
 }
 
 /// Something drawable on any plotters backend (one function serves PNG and SVG).
@@ -141,6 +213,14 @@ pub(crate) trait Scene {
     fn pdf_design_h(&self) -> f64 {
         PDF_H as f64 / 2.0
     }
+
+    /// Whether the PDF's layout pass may set this chart shorter than [`Scene::pdf_design_h`]
+    /// (down to [`PDF_SHRINK`] times it): only where its panels keep three ticks and their labels
+    /// apart at that height (the layout tests check the shortest). The weekly and 3-day charts,
+    /// four panels in [`PDF_H`] / 2, do not: shorter, their lower panels' tick labels collide.
+    fn pdf_shrinks(&self) -> bool {
+        false
+    }
 }
 
 /// The tallest PDF variant, in design pixels: about 600 pt at the 460 pt text width, inside the
@@ -154,13 +234,20 @@ pub fn render_all(
     theme: crate::config::Theme,
     cfg: &crate::config::ChartConfig,
 ) -> crate::error::Result<Vec<Chart>> {
-    render_impl(analysis, theme, cfg, Out { png: true, svg: cfg.svg, phone: true }, None)
+    render_impl(
+        analysis,
+        theme,
+        cfg,
+        Out { png: true, svg: cfg.svg, phone: true, pdf_ratio: None },
+        None,
+        None,
+    )
 }
 
 /// Like [`render_all`] but draws SVG only (`png` is left empty): for SVG-only output and for
 /// measuring the SVG path on its own.
 pub fn render_all_svg(analysis: &crate::Analysis, theme: Theme, cfg: &ChartConfig) -> Result<Vec<Chart>> {
-    render_impl(analysis, theme, cfg, Out { png: false, svg: true, phone: true }, None)
+    render_impl(analysis, theme, cfg, Out { png: false, svg: true, phone: true, pdf_ratio: None }, None, None)
 }
 
 /// Which encodings to produce.
@@ -170,6 +257,9 @@ struct Out {
     svg: bool,
     /// Also the phone variant (when `png`).
     phone: bool,
+    /// The PDF variant's height as a fraction of its width, when the PDF's layout pass asks for
+    /// one (held to [`pdf_design_range`]); else the scene's own [`Scene::pdf_design_h`].
+    pdf_ratio: Option<f64>,
 }
 
 fn render_impl(
@@ -178,7 +268,10 @@ fn render_impl(
     cfg: &ChartConfig,
     want: Out,
     mut layouts: Option<&mut Vec<Layout>>,
+    only: Option<&str>,
 ) -> Result<Vec<Chart>> {
+    // Every chart, or the one named `only`.
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
     text::ensure().map_err(Error::Internal)?;
     let ann = Annotations::from_signals(&analysis.signals);
     let sym = analysis.dataset.instrument.symbol.as_str();
@@ -200,7 +293,7 @@ fn render_impl(
         ),
         ("daily", Timeframe::Daily, &analysis.daily, cfg.daily_bars, price::Layers::Daily),
     ];
-    for (name, tf, bars, window, layers) in tfs {
+    for (name, tf, bars, window, layers) in tfs.into_iter().filter(|t| wanted(t.0)) {
         jobs.push(Box::new(move || {
             let make = || tf_scene(analysis, tf, bars, window, layers, ann);
             let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
@@ -210,7 +303,9 @@ fn render_impl(
         }));
     }
 
-    if let (Some(bench), Some(bw)) = (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref()) {
+    if let (Some(bench), Some(bw), true) =
+        (analysis.dataset.benchmark.as_ref(), analysis.bench_weekly.as_ref(), wanted("relative"))
+    {
         jobs.push(Box::new(move || {
             // The window the text and alt text speak of (two years back to the week the change is
             // measured from), not the weekly chart's.
@@ -225,11 +320,11 @@ fn render_impl(
     }
 
     // The stance's track record (issue 11): drawn when the history walk ran.
-    if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty()) {
+    if let Some(tr) = analysis.track_record.as_ref().filter(|tr| !tr.points.is_empty() && wanted("track")) {
         jobs.push(Box::new(move || track_chart(analysis, tr, theme, cfg, want)));
     }
 
-    if !analysis.dataset.macros.is_empty() {
+    if !analysis.dataset.macros.is_empty() && wanted("macro") {
         jobs.push(Box::new(move || {
             let (scene, (png, svg, lay), phone_png) =
                 wide_and_phone(|| macro_scene(analysis), theme, cfg, want)?;
@@ -281,7 +376,10 @@ pub fn render_track(
         return Ok(None);
     }
     text::ensure().map_err(Error::Internal)?;
-    Ok(Some(track_chart(analysis, tr, theme, cfg, Out { png: true, svg: cfg.svg, phone: true })?.0))
+    Ok(Some(
+        track_chart(analysis, tr, theme, cfg, Out { png: true, svg: cfg.svg, phone: true, pdf_ratio: None })?
+            .0,
+    ))
 }
 
 /// Puts `track` where [`render_all`] has it in `charts` (rendered without a track record): before
@@ -766,7 +864,10 @@ fn render_scene<S: Scene>(
     let h = if w == PHONE_W {
         phone_h(scene)
     } else if pdf {
-        (scene.pdf_design_h().clamp(PDF_H as f64 / 2.0, PDF_MAX_DESIGN_H) * 2.0).round() as u32
+        let (lo, own, hi) = pdf_design_range(scene);
+        let design_h =
+            want.pdf_ratio.filter(|r| r.is_finite()).map_or(own, |r| (r * PDF_DESIGN_W).clamp(lo, hi));
+        (design_h * 2.0).round() as u32
     } else {
         h
     };

@@ -2494,6 +2494,11 @@ impl Scene for TfScene<'_> {
             _ => super::PDF_H as f64 / 2.0,
         }
     }
+
+    /// The daily chart, taller than the others, may be set shorter to stay on its text's page.
+    fn pdf_shrinks(&self) -> bool {
+        matches!(self.layers, Layers::Daily)
+    }
 }
 
 /// Sorted pixel ys split into runs whose neighbours lie less than `gap` pixels apart.

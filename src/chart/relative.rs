@@ -56,6 +56,10 @@ impl RelScene {
 }
 
 impl Scene for RelScene {
+    fn pdf_shrinks(&self) -> bool {
+        true
+    }
+
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         let pal = pen.pal;
         let (w, h, top) = begin(pen, &self.title, &self.subtitle)?;

@@ -276,6 +276,10 @@ impl TrackScene {
 }
 
 impl Scene for TrackScene {
+    fn pdf_shrinks(&self) -> bool {
+        true
+    }
+
     fn draw<B: DrawingBackend>(&self, pen: &Pen<B>) -> DResult {
         let pal = pen.pal;
         let (w, h, top) = begin(pen, &self.title, &self.subtitle)?;

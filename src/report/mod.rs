@@ -168,6 +168,8 @@ pub fn build_with_head(
     }
     if want(Format::Pdf) {
         let manifest = pretty_json(&input_manifest(a), "the input manifest")?;
+        // The layout pass may draw a chart a little taller or shorter to fill a page.
+        let redraw = |name: &str, ratio: f64| crate::chart::render_pdf_chart(a, opts.theme, name, ratio);
         let bytes = pdf::render(&pdf::PdfNote {
             markdown: &md,
             charts: if pdf_charts.is_empty() { charts } else { &pdf_charts },
@@ -179,6 +181,7 @@ pub fn build_with_head(
             manifest_json: &manifest,
             paper: a.config.output.paper,
             author: a.config.output.author.as_deref().unwrap_or_default(),
+            redraw: (!pdf_charts.is_empty()).then_some(pdf::Redraw(&redraw)),
         })?;
         files.insert("note.pdf".into(), bytes);
     }

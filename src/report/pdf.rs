@@ -6,7 +6,9 @@
 //! drawn for), a running header and a footer with symbol, as-of date and "page x of y", tables in
 //! smaller type whose rows never break across pages (code in tables at 7 pt). A chart that was
 //! pushed whole to the next page, leaving a gap, floats to the top of that page instead (a layout
-//! pass over the typeset pages, see `typeset`). The document is tagged (headings, tables,
+//! pass over the typeset pages, see `typeset_floats`); a page that still ends more than a fifth
+//! empty has a chart drawn again a little shorter (to fit under its text) or taller (to fill its
+//! page), see `typeset`. The document is tagged (headings, tables,
 //! chart alt text) and carries XMP metadata (title, author, instrument, as-of, generator and
 //! version; Producer `marketnote <version>`, see `set_producer`) and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
 //! size and SHA-256). Fonts are DejaVu Sans (regular, bold, oblique) and DejaVu Sans Mono,
@@ -150,6 +152,21 @@ pub struct PdfNote<'a> {
     pub paper: Paper,
     /// Author (`[output] author`); empty: "marketnote".
     pub author: &'a str,
+    /// Draws a chart again at another height, for the layout pass that fills pages (see
+    /// `typeset`); None: every chart keeps its height.
+    pub redraw: Option<Redraw<'a>>,
+}
+
+/// Draws chart `name` again `ratio` times as tall as it is wide (the chart module keeps the
+/// height within what stays legible: `chart::render_pdf_chart`, between `chart::PDF_SHRINK` and
+/// `chart::PDF_GROW` times the chart's own height); `Ok(None)` when there is no such chart.
+#[derive(Clone, Copy)]
+pub struct Redraw<'a>(pub &'a (dyn Fn(&str, f64) -> Result<Option<Chart>> + Sync));
+
+impl std::fmt::Debug for Redraw<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Redraw")
+    }
 }
 
 /// An in-memory Typst world: the generated source, the charts and the attachments.
@@ -698,10 +715,151 @@ fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
     set_producer(&bytes, &crate::document::generator())
 }
 
+/// A page other than the last should end with at most this fraction of its text area empty (the
+/// layout tests allow a quarter): the aim of [`typeset`]'s chart heights.
+const MAX_EMPTY: f64 = 0.2;
+/// A chart grown to fill its page fills it to this fraction of the text area.
+const FILL_TO: f64 = 0.85;
+/// Room kept above a chart shrunk to fit under the text of a page (the block spacing), in points.
+const SHRINK_ROOM_PT: f64 = CHART_GAP_PT + 4.0;
+/// At most this many charts are drawn again per note (each costs a typesetting run).
+const MAX_REDRAWS: usize = 6;
+
+/// A chart image's height over its width, from its PNG header.
+fn png_ratio(png: &[u8]) -> Option<f64> {
+    let be = |r: std::ops::Range<usize>| Some(u32::from_be_bytes(png.get(r)?.try_into().ok()?));
+    if png.get(12..16) != Some(b"IHDR".as_slice()) {
+        return None;
+    }
+    let (w, h) = (be(16..20)?, be(20..24)?);
+    (w > 0).then(|| h as f64 / w as f64)
+}
+
+/// The name of chart `n` at index `n`: the converter places chart `name` as
+/// `#note-chart(n, image("/charts/<name>.png", ...))` (a `#` in user text is escaped, `\#`).
+fn chart_names(source: &str) -> Vec<String> {
+    const CALL: &str = "#note-chart(";
+    const PATH: &str = ", image(\"/charts/";
+    let mut out = Vec::new();
+    for (i, _) in source.match_indices(CALL) {
+        if source[..i].ends_with('\\') {
+            continue;
+        }
+        let rest = &source[i + CALL.len()..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        // The converter numbers its charts from 0 in order (raw text holding the call is not one).
+        if rest[..digits].parse() != Ok(out.len()) {
+            continue;
+        }
+        if let Some(name) =
+            rest[digits..].strip_prefix(PATH).and_then(|r| r.split_once(".png\"")).map(|r| r.0)
+        {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// How a typeset note fills its pages: the page count, the pages other than the last that end
+/// with more than [`MAX_EMPTY`] of the text area empty, and by how many points in all. Lower is
+/// better, in that order.
+fn page_gaps(doc: &PagedDocument, text_bottom: f64, alts: &[String]) -> (usize, usize, f64) {
+    let allowed = MAX_EMPTY * (text_bottom - MARGIN_TOP_PT);
+    let pages = doc.pages();
+    let over: Vec<f64> = pages[..pages.len().saturating_sub(1)]
+        .iter()
+        .map(|p| text_bottom - fill_of(&p.frame, text_bottom, alts).bottom - allowed)
+        .filter(|&o| o > 0.0)
+        .collect();
+    (pages.len(), over.len(), over.iter().sum())
+}
+
+/// Typesets the note ([`typeset_breaks`]); then, while a page other than the last ends with more
+/// than [`MAX_EMPTY`] of its text area empty (the chart after its text did not fit under it, so
+/// it opens the next page), draws a chart again at another height (`note.redraw`) and keeps the
+/// result when it fills the pages better without adding one: first the chart that opens the next
+/// page, a little shorter so it fits under the text; else a chart on the page, a little taller
+/// so it fills it to [`FILL_TO`]. The chart module keeps every height within what stays legible
+/// (its text keeps its size; only the plots change height). Every chart stays in its section and
+/// in the order it is written: those rules are [`typeset_floats`]'s, run again on every try.
+fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+    let mut best = typeset_breaks(note)?;
+    let Some(redraw) = note.redraw else { return Ok(best) };
+    let text_bottom = text_bottom_pt(note.paper);
+    let area = text_bottom - MARGIN_TOP_PT;
+    let (source, alts) = typst_source_charts(note, &[]);
+    let names = chart_names(&source);
+    let mut charts: Vec<Chart> = note.charts.to_vec();
+    let mut score = page_gaps(&best.1, text_bottom, &alts);
+    let height = |c: &Chart| png_ratio(&c.png).map(|r| r * TEXT_WIDTH_PT);
+    // Tried redraws: (chart name, height asked for in whole points).
+    let mut tried: Vec<(String, i64)> = Vec::new();
+    let mut given_up: Vec<usize> = Vec::new();
+    let mut redraws = 0;
+    while redraws < MAX_REDRAWS {
+        let fills: Vec<PageFill> =
+            best.1.pages().iter().map(|p| fill_of(&p.frame, text_bottom, &alts)).collect();
+        let gappy = |p: &usize| text_bottom - fills[*p].bottom > MAX_EMPTY * area && !given_up.contains(p);
+        let Some(p) = (0..fills.len().saturating_sub(1)).find(gappy) else { break };
+        let gap = text_bottom - fills[p].bottom;
+        // (chart number, printed height to ask for, whether it must come out at most that tall)
+        let mut options: Vec<(usize, f64, bool)> = Vec::new();
+        let mut next = fills[p + 1].charts.clone();
+        next.sort_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some(&(n, _)) = next.first().filter(|c| c.1 - MARGIN_TOP_PT <= OPENS_PAGE_PT) {
+            options.push((n, gap - SHRINK_ROOM_PT, true));
+        }
+        let mut here = fills[p].charts.clone();
+        here.sort_by(|a, b| b.1.total_cmp(&a.1));
+        options.extend(
+            here.iter().map(|&(n, _)| (n, FILL_TO * area - (fills[p].bottom - MARGIN_TOP_PT), false)),
+        );
+        let mut improved = false;
+        for (n, ask, shrink) in options {
+            let Some(c) = names.get(n).and_then(|name| charts.iter().position(|c| &c.name == name)) else {
+                continue;
+            };
+            let Some(now) = height(&charts[c]) else { continue };
+            // Shrink: the height it must fit in; grow: the points to add.
+            let ask = if shrink { ask } else { now + ask };
+            if shrink && ask >= now || !shrink && ask <= now {
+                continue;
+            }
+            let key = (charts[c].name.clone(), ask.round() as i64);
+            if tried.contains(&key) {
+                continue;
+            }
+            tried.push(key);
+            let Some(drawn) = (redraw.0)(&charts[c].name, ask / TEXT_WIDTH_PT)? else { continue };
+            let Some(got) = height(&drawn) else { continue };
+            // Held at its shortest above what fits, or at its own height: nothing to try.
+            if shrink && got > ask + 1.0 || (got - now).abs() < 2.0 {
+                continue;
+            }
+            redraws += 1;
+            let mut trial = charts.clone();
+            trial[c] = drawn;
+            let placed = typeset_breaks(&PdfNote { charts: &trial, ..*note })?;
+            let s = page_gaps(&placed.1, text_bottom, &alts);
+            if s.0 <= score.0 && (s.1 < score.1 || s.1 == score.1 && s.2 < score.2 - 1.0) {
+                (best, charts, score, improved) = (placed, trial, s, true);
+                break;
+            }
+            if redraws >= MAX_REDRAWS {
+                break;
+            }
+        }
+        if !improved {
+            given_up.push(p);
+        }
+    }
+    Ok(best)
+}
+
 /// Typesets the note ([`typeset_floats`]), then, while a heading is stranded at the foot of a page
 /// ([`stranded_headings`]), sets a page break before it and typesets again (each heading at most
 /// once; a break that would add a page is not set).
-fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+fn typeset_breaks(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
     let text_bottom = text_bottom_pt(note.paper);
     let mut breaks: Vec<usize> = Vec::new();
     let mut refused: Vec<usize> = Vec::new();
@@ -1009,6 +1167,7 @@ mod tests {
             manifest_json: b"{}",
             paper: Paper::A4,
             author: "",
+            redraw: None,
         }
     }
 
@@ -1062,8 +1221,11 @@ mod tests {
         // Nothing is left to float: the result is a fixed point.
         assert_eq!(pushed_chart(&doc, text_bottom_pt(Paper::A4), &floated, &["w".into()]), None);
         // Without the float the heading and chart would open page 2, leaving page 1 part empty.
-        let (source, _) = typst_source_charts(&note(&md, &charts), &[]);
+        let (source, alts) = typst_source_charts(&note(&md, &charts), &[]);
         assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
+        // The layout pass finds each chart's name in the source.
+        assert_eq!(chart_names(&source), ["weekly"]);
+        assert_eq!(alts.len(), 1);
     }
 
     /// The back matter is found in a real note: the template writes [`super::super::METHOD_HEADING`]
@@ -1152,6 +1314,101 @@ mod tests {
             assert!(at > 0 && pages[at].contains("bullet"), "{pages:?}");
         }
         assert!(tested > 0, "some filler length strands the heading");
+    }
+
+    /// A redraw as the chart module's, on the demo charts: chart `name` set `ratio` times as tall
+    /// as it is wide (100 px wide), held between [`crate::chart::PDF_SHRINK`] and
+    /// [`crate::chart::PDF_GROW`] times its own height.
+    fn demo_redraw(charts: &[Chart]) -> impl Fn(&str, f64) -> Result<Option<Chart>> + Sync + '_ {
+        move |name, ratio| {
+            let Some(c) = charts.iter().find(|c| c.name == name) else { return Ok(None) };
+            let own = png_ratio(&c.png).unwrap();
+            let r = ratio.clamp(own * crate::chart::PDF_SHRINK, own * crate::chart::PDF_GROW);
+            let h = (100.0 * r).round() as u32;
+            let png = crate::chart::encode::png_rgb(&vec![255; 100 * h as usize * 3], 100, h)?;
+            Ok(Some(Chart { png, ..c.clone() }))
+        }
+    }
+
+    /// The printed heights of the charts on each page.
+    fn chart_heights(doc: &PagedDocument) -> Vec<Vec<f64>> {
+        doc.pages()
+            .iter()
+            .map(|p| {
+                let mut v = Vec::new();
+                walk_frame(&p.frame, 0.0, 0.0, &mut |_, _, item| {
+                    if let typst::layout::FrameItem::Image(_, size, _) = item {
+                        v.push(size.y.to_pt());
+                    }
+                });
+                v
+            })
+            .collect()
+    }
+
+    /// Issue 13 (pages that fill): a chart a little too tall for what its text leaves of the page
+    /// moved whole to the next one, leaving the page part empty; it is drawn a little shorter
+    /// and stays under its text. A chart that would need more than the chart module allows is
+    /// not, and the pass never makes the pages worse.
+    #[test]
+    fn a_chart_a_little_too_tall_for_its_page_is_drawn_shorter_to_fit() {
+        let charts = demo::charts();
+        let redraw = demo_redraw(&charts);
+        let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
+        let text_bottom = text_bottom_pt(Paper::A4);
+        let mut fixed = 0;
+        for extra in 0..30 {
+            let md = format!(
+                "# Title\n\n{}{}## Weekly\n\nIntro.\n\n![w](charts/weekly.png)\n\nAfter the chart.\n",
+                format!("{para}\n\n").repeat(3),
+                "Line.\n\n".repeat(extra)
+            );
+            let plain = note(&md, &charts);
+            let alts = typst_source_charts(&plain, &[]).1;
+            let (_, before, _) = typeset(&plain).unwrap();
+            let (_, after, _) = typeset(&PdfNote { redraw: Some(Redraw(&redraw)), ..plain }).unwrap();
+            let (b, a) = (page_gaps(&before, text_bottom, &alts), page_gaps(&after, text_bottom, &alts));
+            assert!(a.0 <= b.0 && a.1 <= b.1, "{extra}: {b:?} -> {a:?}");
+            if b.1 > 0 && a.1 == 0 {
+                // The chart (460 pt at its own height) is on page 1, shorter, under its text.
+                assert_eq!(after.pages().len(), 1, "{extra}");
+                let h = chart_heights(&after)[0][0];
+                assert!((0.88 * 460.0 - 1.0..459.0).contains(&h), "{extra}: {h}");
+                fixed += 1;
+            }
+        }
+        assert!(fixed > 0, "some filler length leaves the chart a little too tall for page 1");
+    }
+
+    /// Issue 13 (pages that fill): a page whose next chart cannot fit under its text even drawn
+    /// shorter has a chart on it drawn taller to fill it.
+    #[test]
+    fn a_page_the_next_chart_leaves_empty_has_its_own_chart_drawn_taller() {
+        let charts = demo::charts();
+        let redraw = demo_redraw(&charts);
+        let text_bottom = text_bottom_pt(Paper::A4);
+        let mut grown = 0;
+        for extra in 0..16 {
+            let md = format!(
+                "# Title\n\n{}## Weekly\n\nIntro.\n\n![w](charts/weekly.png)\n\n## Daily\n\nIntro.\n\n\
+                 ![d](charts/daily.png)\n\nAfter the chart.\n",
+                "Line.\n\n".repeat(extra)
+            );
+            let plain = note(&md, &charts);
+            let alts = typst_source_charts(&plain, &[]).1;
+            let (_, before, _) = typeset(&plain).unwrap();
+            let (_, after, _) = typeset(&PdfNote { redraw: Some(Redraw(&redraw)), ..plain }).unwrap();
+            let (b, a) = (page_gaps(&before, text_bottom, &alts), page_gaps(&after, text_bottom, &alts));
+            assert!(a.0 <= b.0 && (a.1, a.2) <= (b.1, b.2), "{extra}: {b:?} -> {a:?}");
+            if b.1 > 0 && a.1 == 0 {
+                // The weekly chart on page 1 is taller; the daily chart still opens page 2.
+                let heights = chart_heights(&after);
+                assert!(heights[0][0] > 461.0 && heights[0][0] <= 1.25 * 460.0 + 1.0, "{extra}: {heights:?}");
+                assert_eq!(heights[1].first().map(|h| h.round()), Some(460.0), "{extra}: {heights:?}");
+                grown += 1;
+            }
+        }
+        assert!(grown > 0, "some filler length leaves page 1 a little too empty");
     }
 
     #[test]

@@ -328,6 +328,27 @@ fn check_layouts(what: &str, a: &Analysis) {
     let pdf = marketnote::chart::pdf_layouts(a, Theme::Light).unwrap();
     assert!(pdf.iter().all(|l| l.size.0 == marketnote::chart::PDF_W));
     check_layout_list(&format!("{what} (PDF)"), &pdf, true);
+    // The same at the shortest and the tallest heights the PDF's layout pass may set a chart at
+    // (a ratio out of range is held to the range).
+    for (ratio, at) in [(0.0, "shortest"), (10.0, "tallest")] {
+        let lays = marketnote::chart::pdf_layouts_at(a, Theme::Light, ratio).unwrap();
+        assert_eq!(lays.len(), pdf.len());
+        for (l, own) in lays.iter().zip(&pdf) {
+            assert_eq!(l.size.0, marketnote::chart::PDF_W);
+            let k = l.size.1 as f64 / own.size.1 as f64;
+            let (lo, hi) = (marketnote::chart::PDF_SHRINK, marketnote::chart::PDF_GROW);
+            assert!(
+                k > lo - 0.01 && k < hi + 0.01,
+                "{what} {} at its {at}: {k:.2} of its own height",
+                l.name
+            );
+            // The weekly and 3-day charts are never set shorter.
+            if ["weekly", "3day"].contains(&l.name.as_str()) {
+                assert!(k >= 1.0, "{what} {} at its {at}: {k:.2} of its own height", l.name);
+            }
+        }
+        check_layout_list(&format!("{what} (PDF, {at})"), &lays, true);
+    }
 }
 
 fn check_layout_list(what: &str, lays: &[marketnote::chart::Layout], lines: bool) {
@@ -1439,6 +1460,9 @@ fn track_score_tag_sits_by_its_point() {
         assert_eq!(track.len(), 1, "{as_of:?}: no track chart");
         assert!(track[0].boxes.iter().any(|(k, _)| *k == "tagdot"), "{as_of:?}: no score point");
         check_layout_list(&format!("{as_of:?}"), &track, true);
+        for (v, l) in three_layouts(&a, "track").into_iter().filter(|(v, _)| v.starts_with("PDF")) {
+            check_layout_list(&format!("{as_of:?} {v}"), &[l], true);
+        }
         let phone: Vec<_> = marketnote::chart::phone_layouts(&a, Theme::Light)
             .unwrap()
             .into_iter()
@@ -1587,7 +1611,10 @@ fn three_layouts(a: &Analysis, name: &str) -> Vec<(String, marketnote::chart::La
     let wide = marketnote::chart::layouts(a, Theme::Light, &ChartConfig::default()).unwrap();
     let phone = marketnote::chart::phone_layouts(a, Theme::Light).unwrap();
     let pdf = marketnote::chart::pdf_layouts(a, Theme::Light).unwrap();
-    [("wide", wide), ("phone", phone), ("PDF", pdf)]
+    // The PDF charts at the shortest and tallest heights the PDF's layout pass may set them at.
+    let short = marketnote::chart::pdf_layouts_at(a, Theme::Light, 0.0).unwrap();
+    let tall = marketnote::chart::pdf_layouts_at(a, Theme::Light, 10.0).unwrap();
+    [("wide", wide), ("phone", phone), ("PDF", pdf), ("PDF shortest", short), ("PDF tallest", tall)]
         .into_iter()
         .flat_map(|(v, ls)| ls.into_iter().filter(|l| l.name == name).map(move |l| (v.to_string(), l)))
         .collect()

@@ -1,9 +1,11 @@
 //! The PDF's layout read back from the file (issue 13, review 32) at the five review dates, on A4
-//! and US Letter: a heading keeps with its section's text, and the track table's headers take at
-//! most two lines. Skipped with a notice when poppler-utils is absent (unless CI requires it).
+//! and US Letter: a heading keeps with its section's text, the track table's headers take at
+//! most two lines, and no page but the last ends more than a quarter empty. Skipped with a notice
+//! when poppler-utils is absent (unless CI requires it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 const DATES: [&str; 5] = ["2020-03-20", "2022-06-17", "2025-09-12", "2025-12-12", "2026-07-24"];
 
@@ -18,6 +20,29 @@ fn config(dir: &Path, paper: &str) -> PathBuf {
     let p = dir.join(format!("{paper}.toml"));
     std::fs::write(&p, text).unwrap();
     p
+}
+
+/// One render: paper, as-of date, output folder.
+type Rendered = (&'static str, &'static str, PathBuf);
+
+/// The sample rendered (markdown and PDF) at every date of [`DATES`] on A4 and Letter, once per
+/// test process.
+fn renders() -> &'static [Rendered] {
+    static R: OnceLock<(tempfile::TempDir, Vec<Rendered>)> = OnceLock::new();
+    &R.get_or_init(|| {
+        let t = tempfile::tempdir().unwrap();
+        let mut out = Vec::new();
+        for paper in ["a4", "letter"] {
+            let cfg = config(t.path(), paper);
+            for date in DATES {
+                let dir = t.path().join(format!("{paper}-{date}"));
+                render(&cfg, &dir, date);
+                out.push((paper, date, dir));
+            }
+        }
+        (t, out)
+    })
+    .1
 }
 
 /// Renders the sample's markdown and PDF as of `date` into `out`.
@@ -105,18 +130,85 @@ fn track_header_lines(pages: &[Vec<String>]) -> Option<usize> {
 /// keeps at least one: never the last line of its page), and the headers take two lines at most.
 #[test]
 fn headings_keep_with_their_text_and_track_headers_take_two_lines() {
-    let t = tempfile::tempdir().unwrap();
-    for (paper, min) in [("a4", 3), ("letter", 1)] {
-        let cfg = config(t.path(), paper);
-        for date in DATES {
-            let out = t.path().join(format!("{paper}-{date}"));
-            render(&cfg, &out, date);
-            let Some(pages) = page_lines(&out.join("note.pdf")) else { return };
-            let md = std::fs::read_to_string(out.join("note.md")).unwrap();
-            let bad = stranded(&md, &pages, min);
-            assert!(bad.is_empty(), "{paper} {date}: headings at the foot of a page: {bad:?}");
-            let head = track_header_lines(&pages).unwrap_or_else(|| panic!("{paper} {date}: no track table"));
-            assert!((1..=2).contains(&head), "{paper} {date}: the track table's header takes {head} lines");
+    for (paper, date, out) in renders() {
+        let min = if *paper == "a4" { 3 } else { 1 };
+        let Some(pages) = page_lines(&out.join("note.pdf")) else { return };
+        let md = std::fs::read_to_string(out.join("note.md")).unwrap();
+        let bad = stranded(&md, &pages, min);
+        assert!(bad.is_empty(), "{paper} {date}: headings at the foot of a page: {bad:?}");
+        let head = track_header_lines(&pages).unwrap_or_else(|| panic!("{paper} {date}: no track table"));
+        assert!((1..=2).contains(&head), "{paper} {date}: the track table's header takes {head} lines");
+    }
+}
+
+/// Top and bottom margins of the PDF's pages in points (`MARGIN_TOP_PT`, `MARGIN_BOTTOM_PT` in
+/// src/report/pdf.rs): the text area lies between them; the running header and the footer sit
+/// inside them.
+const MARGIN_TOP_PT: f64 = 52.0;
+const MARGIN_BOTTOM_PT: f64 = 50.0;
+
+/// How far down its text area each page is filled, from 0 to 1: the bottom of the lowest text
+/// line or image in the text area (`pdftohtml -xml`, which gives both with their boxes in
+/// points), over the text area's height. None when poppler-utils is not installed.
+fn page_fill(pdf: &Path) -> Option<Vec<f64>> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    let o = match Command::new("pdftohtml")
+        .args(["-xml", "-q", "-zoom", "1", pdf.to_str().unwrap(), prefix.to_str().unwrap()])
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) if std::env::var("MARKETNOTE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
+            panic!("pdftohtml is required (MARKETNOTE_REQUIRE_CHROMIUM=1): install poppler-utils")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED pdftohtml check: poppler-utils not installed");
+            return None;
+        }
+    };
+    assert!(o.status.success(), "pdftohtml: {}", String::from_utf8_lossy(&o.stderr));
+    let xml = std::fs::read_to_string(dir.path().join("p.xml")).unwrap();
+    let attr = |tag: &str, k: &str| -> f64 {
+        let i = tag.find(&format!(" {k}=\"")).unwrap_or_else(|| panic!("no {k} in {tag}")) + k.len() + 3;
+        tag[i..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut fills = Vec::new();
+    for page in xml.split("<page ").skip(1) {
+        let head = page.split('>').next().unwrap();
+        let bottom = attr(head, "height") - MARGIN_BOTTOM_PT;
+        let mut lowest = MARGIN_TOP_PT;
+        for item in page.split('<').filter(|t| t.starts_with("text ") || t.starts_with("image ")) {
+            let tag = item.split('>').next().unwrap();
+            let (top, end) = (attr(tag, "top"), attr(tag, "top") + attr(tag, "height"));
+            // Header and footer lie outside the text area (boxes rounded to whole points).
+            if top >= MARGIN_TOP_PT - 2.0 && end <= bottom + 2.0 {
+                lowest = lowest.max(end);
+            }
+        }
+        fills.push((lowest - MARGIN_TOP_PT) / (bottom - MARGIN_TOP_PT));
+    }
+    assert!(!fills.is_empty(), "no pages in {}", pdf.display());
+    Some(fills)
+}
+
+/// Issue 13 (PDF pages that fill): on A4 the 3-day and daily sections ended their pages 30-35%
+/// down from full (the next chart did not fit under the text and moved whole to the next page),
+/// and on Letter the macro backdrop's page held its text alone (75-80% empty) before the macro
+/// chart. The layout pass now draws such a chart a little shorter to fit or a chart on the page a
+/// little taller to fill it: no page but the last ends more than a quarter empty, at every review
+/// date on either paper.
+#[test]
+fn no_page_but_the_last_ends_more_than_a_quarter_empty() {
+    let mut bad = Vec::new();
+    for (paper, date, out) in renders() {
+        let Some(fills) = page_fill(&out.join("note.pdf")) else { return };
+        let shown: Vec<String> = fills.iter().map(|f| format!("{:.0}%", f * 100.0)).collect();
+        eprintln!("{paper} {date}: {} pages filled {}", fills.len(), shown.join(" "));
+        for (p, f) in fills[..fills.len() - 1].iter().enumerate() {
+            if *f < 0.75 {
+                bad.push(format!("{paper} {date} page {}: {:.0}% filled", p + 1, f * 100.0));
+            }
         }
     }
+    assert!(bad.is_empty(), "pages ending more than a quarter empty: {bad:?}");
 }
