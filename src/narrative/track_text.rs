@@ -283,16 +283,12 @@ pub struct TrackViewRow {
     pub higher: String,
     /// Median price return.
     pub median: String,
-    /// Mean price return.
-    pub mean: String,
     /// Worst price return.
     pub worst: String,
     /// Share with the instrument ahead of the benchmark.
     pub ahead: String,
     /// Median relative return (pp).
     pub rel_median: String,
-    /// Mean relative return (pp).
-    pub rel_mean: String,
     /// Worst relative return (pp).
     pub rel_worst: String,
     /// What the row says, every row alike ([`row_comment`]): "too few to judge (a verdict needs eight)", "the base
@@ -366,11 +362,9 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                         count: s.price.count,
                         higher: share(s.price.share_higher),
                         median: pct(s.price.median),
-                        mean: pct(s.price.mean),
                         worst: pct(s.price.worst),
                         ahead: share(r.and_then(|r| r.share_higher)),
                         rel_median: pp(r.and_then(|r| r.median)),
-                        rel_mean: pp(r.and_then(|r| r.mean)),
                         rel_worst: pp(r.and_then(|r| r.worst)),
                         comment: match (s.stance, tr.past_threshold_neutral) {
                             // Review 29: the invalidation rule beside the count it changes (it
