@@ -1330,6 +1330,21 @@ mod tests {
         }
     }
 
+    /// The page gaps ([`page_gaps`]) of `md` typeset as it is and with the chart redraw pass,
+    /// and the redrawn document.
+    fn with_and_without_redraw(
+        md: &str,
+        charts: &[Chart],
+        redraw: &(dyn Fn(&str, f64) -> Result<Option<Chart>> + Sync),
+        text_bottom: f64,
+    ) -> ((usize, usize, f64), (usize, usize, f64), PagedDocument) {
+        let plain = note(md, charts);
+        let alts = typst_source_charts(&plain, &[]).1;
+        let (_, before, _) = typeset(&plain).unwrap();
+        let (_, after, _) = typeset(&PdfNote { redraw: Some(Redraw(redraw)), ..plain }).unwrap();
+        (page_gaps(&before, text_bottom, &alts), page_gaps(&after, text_bottom, &alts), after)
+    }
+
     /// The printed heights of the charts on each page.
     fn chart_heights(doc: &PagedDocument) -> Vec<Vec<f64>> {
         doc.pages()
@@ -1363,11 +1378,7 @@ mod tests {
                 format!("{para}\n\n").repeat(3),
                 "Line.\n\n".repeat(extra)
             );
-            let plain = note(&md, &charts);
-            let alts = typst_source_charts(&plain, &[]).1;
-            let (_, before, _) = typeset(&plain).unwrap();
-            let (_, after, _) = typeset(&PdfNote { redraw: Some(Redraw(&redraw)), ..plain }).unwrap();
-            let (b, a) = (page_gaps(&before, text_bottom, &alts), page_gaps(&after, text_bottom, &alts));
+            let (b, a, after) = with_and_without_redraw(&md, &charts, &redraw, text_bottom);
             assert!(a.0 <= b.0 && a.1 <= b.1, "{extra}: {b:?} -> {a:?}");
             if b.1 > 0 && a.1 == 0 {
                 // The chart (460 pt at its own height) is on page 1, shorter, under its text.
@@ -1394,11 +1405,7 @@ mod tests {
                  ![d](charts/daily.png)\n\nAfter the chart.\n",
                 "Line.\n\n".repeat(extra)
             );
-            let plain = note(&md, &charts);
-            let alts = typst_source_charts(&plain, &[]).1;
-            let (_, before, _) = typeset(&plain).unwrap();
-            let (_, after, _) = typeset(&PdfNote { redraw: Some(Redraw(&redraw)), ..plain }).unwrap();
-            let (b, a) = (page_gaps(&before, text_bottom, &alts), page_gaps(&after, text_bottom, &alts));
+            let (b, a, after) = with_and_without_redraw(&md, &charts, &redraw, text_bottom);
             assert!(a.0 <= b.0 && (a.1, a.2) <= (b.1, b.2), "{extra}: {b:?} -> {a:?}");
             if b.1 > 0 && a.1 == 0 {
                 // The weekly chart on page 1 is taller; the daily chart still opens page 2.
