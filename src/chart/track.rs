@@ -141,8 +141,9 @@ impl TrackScene {
                 (r, true) => {
                     format!(" ({w} with an outcome; the other {r}, this week included, have none yet)")
                 }
-                (1, false) => format!(" ({w} with an outcome; the latest has none yet)"),
-                (r, false) => format!(" ({w} with an outcome; the latest {r} have none yet)"),
+                // Review 33: "the latest has none yet" read as this week being one of them.
+                (1, false) => format!(" ({w} with an outcome; the most recent of them has none yet)"),
+                (r, false) => format!(" ({w} with an outcome; the most recent {r} of them have none yet)"),
             }
         };
         let (lo, so) = (

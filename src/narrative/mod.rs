@@ -271,7 +271,8 @@ pub fn glossary(body: &str) -> Vec<Term> {
             "moving averages and earlier swing highs and lows that a daily leg crossed.",
         ),
         (
-            &["several levels"],
+            // Review 33: "a breakdown needs three in one move" is the same rule.
+            &["several levels", "in one move"],
             "Several levels in one move",
             "an impulsive leg is a daily move of at least 3 times the average daily range in 3 to 15 sessions (a \
              longer move needs half a range a session), with at least 60% of its path net progress and no pullback \
@@ -2208,6 +2209,17 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             }
         } else {
             out.push(own_record_line(v, c));
+            // Review 33: "score +0.32, low conviction" beside "Its own record supports it" left
+            // the reason unsaid: the score's link with what followed, the reason the stance
+            // gives (its NoTrackEdge flag), said after the record.
+            if st.flags.contains(&StanceFlag::NoTrackEdge) {
+                if let Some(e) = &edge {
+                    let t = track_text::rank_sentence(e, s, st.stance);
+                    let t = format!("{}, so conviction is low.", t.trim_end_matches('.'));
+                    rank_said = Some(t.clone());
+                    out.push(t);
+                }
+            }
         }
     } else if let Some(e) = edge {
         let rank = st.stance == StanceKind::Neutral;
@@ -2409,7 +2421,7 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 // the relative signal does not score it, not as a claim the score then ignores.
                 // Said only of a lead: a trail is what a lag looks like (nothing to explain).
                 (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => {
-                    format!("and {t}, but the score reads only a recovery from a two-year fall of over 5%")
+                    format!("and {t}, but the end-of-lag signal needs a two-year fall of over 5% first")
                 }
                 (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),

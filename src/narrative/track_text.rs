@@ -234,7 +234,7 @@ pub fn rank_sentence_with(e: &TrackEdge, symbol: &str, stance: StanceKind, again
         }
         _ => String::new(),
     };
-    format!("Since {y} {how} {what} (rank correlation {rho}){tail}.")
+    format!("Since {y}, {how} {what} (rank correlation {rho}){tail}.")
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -430,8 +430,13 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
         // or Short" asked the reader to model two gates; the count of holds, said as the chart's
         // strip says it, is plainer.
         let held_n = tr.points.iter().filter(|p| p.published != p.stance && p.forward.is_some()).count();
+        // The chart's grey strip marks every hold; where some have no outcome yet, both counts
+        // (review 33: the text's 27 beside the chart's 29).
+        let held_all = tr.points.iter().filter(|p| p.published != p.stance).count();
+        let of =
+            if held_all == held_n { String::new() } else { format!(" with an outcome of the {held_all}") };
         format!(
-            "Week ends{since}{after}; Long and Short include the {held_n} the record check kept at Neutral (the chart's grey)"
+            "Week ends{since}{after}; Long and Short include the {held_n}{of} the record check kept at Neutral (the chart's grey)"
         )
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
