@@ -155,12 +155,14 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
         .map(|s| {
             let w = weights.iter().find(|(g, _)| *g == s.group).map_or(0.0, |x| x.1);
             let n = avail(s.group).max(1) as f64;
+            let weight = if s.state == State::Unavailable { 0.0 } else { w / n / wsum };
             Contribution {
                 id: s.id,
                 group: s.group,
                 state: s.state,
                 strength: s.strength,
-                contribution: w / n / wsum * s.state.direction() * s.strength,
+                weight,
+                contribution: weight * s.state.direction() * s.strength,
             }
         })
         .collect();

@@ -164,6 +164,8 @@ pub struct ContributionView {
     pub state: String,
     /// Strength, 2 dp.
     pub strength: String,
+    /// Weight in the score, 3 dp ("–" when not assessed).
+    pub weight: String,
     /// Contribution, signed 3 dp.
     pub contribution: String,
 }
@@ -767,6 +769,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             group: crate::narrative::method::group_words(c.group),
             state: c.state.name().into(),
             strength: fixed(c.strength, 2),
+            weight: if c.weight > 0.0 { fixed(c.weight, 3) } else { "–".into() },
             contribution: signed(c.contribution, 3),
         })
         .collect();

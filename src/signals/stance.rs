@@ -123,7 +123,10 @@ pub struct Contribution {
     pub state: State,
     /// Its strength.
     pub strength: f64,
-    /// W_g / |avail_g| / ΣW · d · σ; the contributions sum to the score.
+    /// Its weight in the score, W_g / |avail_g| / ΣW (0 when not assessed); the weights of the
+    /// assessed signals sum to 1.
+    pub weight: f64,
+    /// weight · d · σ; the contributions sum to the score.
     pub contribution: f64,
 }
 
@@ -686,18 +689,18 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
     let mut s = 0.0;
     for r in results {
         let g = GROUPS.iter().position(|(name, _, _)| *name == r.group);
-        let c = match g {
-            Some(g) if available(r) && w_avail > 0.0 => {
-                GROUPS[g].1 / avail_n[g] as f64 / w_avail * r.state.direction() * r.strength
-            }
+        let weight = match g {
+            Some(g) if available(r) && w_avail > 0.0 => GROUPS[g].1 / avail_n[g] as f64 / w_avail,
             _ => 0.0,
         };
+        let c = weight * r.state.direction() * r.strength;
         s += c;
         contributions.push(Contribution {
             id: r.id,
             group: r.group,
             state: r.state,
             strength: r.strength,
+            weight,
             contribution: c,
         });
     }

@@ -76,6 +76,24 @@ fn contributions_sum_to_score_and_match_formula() {
         assert!((st.score - expect).abs() < 1e-12, "seed {seed}: {} vs {expect}", st.score);
         assert!((-1.0..=1.0).contains(&st.score));
         assert_eq!(st.contributions.len(), 25);
+        // The score table's Weight column: each assessed signal's share W_g / |avail_g| / ΣW,
+        // summing to 1, and its contribution is weight · direction · strength (review 33: the
+        // contributions could not be reproduced from the table).
+        let assessed: Vec<_> = st.contributions.iter().filter(|c| c.state != State::Unavailable).collect();
+        if den > 0.0 {
+            let total: f64 = assessed.iter().map(|c| c.weight).sum();
+            assert!((total - 1.0).abs() < 1e-12, "seed {seed}: weights sum to {total}");
+        }
+        for c in &st.contributions {
+            if c.state == State::Unavailable {
+                assert_eq!(c.weight, 0.0, "seed {seed}: {}", c.id);
+            } else {
+                let (_, w, _) = GROUPS.iter().find(|(g, _, _)| *g == c.group).unwrap();
+                let n = assessed.iter().filter(|x| x.group == c.group).count() as f64;
+                assert!((c.weight - w / n / den).abs() < 1e-12, "seed {seed}: {}", c.id);
+            }
+            assert_eq!(c.contribution, c.weight * c.state.direction() * c.strength, "seed {seed}: {}", c.id);
+        }
     }
 }
 
