@@ -1416,7 +1416,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
             .map(|l| {
                 // Whether it is tight is the lead's to say, with its range, once (review 22 cut
                 // the repeated "a tight one" for length).
-                format!(" The nearest, {}, is the lead's stop.", price(l.value))
+                format!(" The nearest, {}, is the stop the lead names.", price(l.value))
             })
             .unwrap_or_default()
     };
