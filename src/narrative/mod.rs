@@ -2897,12 +2897,15 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         _ => String::new(),
                     };
                     // D3 also reads OBV against the line at the as-of week (a close under it).
+                    // OBV broke the line this week: the pullbacks counted are the earlier ones.
+                    let broke_now = r.branch == crate::signals::Branch::D3LineBroken
+                        && r.date("break_date").is_some_and(|b| r.as_of == Some(b));
                     let last_breach = match (r.branch, r.date("break_date")) {
                         // The break is the news: the earlier breach is left to signals.json.
                         // Review 33: "held on 7 of 8 pullbacks since that low, then OBV closed
                         // under it this week" read as this week being the eighth: the count is
                         // of earlier pullbacks, said so.
-                        (crate::signals::Branch::D3LineBroken, Some(b)) if r.as_of == Some(b) => {
+                        (_, Some(b)) if broke_now => {
                             format!("; this week ({}) OBV closed under it", date(b))
                         }
                         (crate::signals::Branch::D3LineBroken, Some(b)) => {
@@ -3006,13 +3009,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             k as usize,
                         );
                     }
-                    let earlier = if r.branch == crate::signals::Branch::D3LineBroken
-                        && r.as_of == r.date("break_date")
-                    {
-                        "earlier "
-                    } else {
-                        ""
-                    };
+                    let earlier = if broke_now { "earlier " } else { "" };
                     format!(
                         "The weekly OBV trendline held on {} of {} {earlier}pullbacks since {low}{last_breach}: {verdict}.",
                         h as usize,

@@ -177,13 +177,22 @@ pub fn markdown_to_typst(
     markdown_to_typst_charts(md, image, fallback_alt, fit).0
 }
 
-/// [`markdown_to_typst`], and the alt text of chart `n` at index `n`.
+/// A chart the conversion placed: the path `image` gave it and its alt text as Typst holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedChart {
+    /// The path in the Typst world (`/charts/weekly.png`).
+    pub path: String,
+    /// Its alt text, control characters dropped as the Typst literal drops them.
+    pub alt: String,
+}
+
+/// [`markdown_to_typst`], and chart `n` at index `n`.
 pub fn markdown_to_typst_charts(
     md: &str,
     image: &dyn Fn(&str) -> Option<String>,
     fallback_alt: &dyn Fn(&str) -> String,
     fit: &TableFit,
-) -> (String, Vec<String>) {
+) -> (String, Vec<PlacedChart>) {
     let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
     // Footnote definitions first, so a reference can carry its note.
     let mut notes: BTreeMap<String, String> = BTreeMap::new();
@@ -198,8 +207,8 @@ struct Ctx<'a> {
     image: &'a dyn Fn(&str) -> Option<String>,
     fallback_alt: &'a dyn Fn(&str) -> String,
     fit: &'a TableFit<'a>,
-    /// Alt text of every chart written so far in this pass, in order.
-    charts: RefCell<Vec<String>>,
+    /// Every chart written so far in this pass, in order.
+    charts: RefCell<Vec<PlacedChart>>,
 }
 
 fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, collect_notes: bool) -> String {
@@ -598,9 +607,13 @@ fn end(
                     Some(p) => {
                         let mut charts = ctx.charts.borrow_mut();
                         out.push_str(&format!("#note-chart({}, image(", charts.len()));
-                        charts.push(
-                            alt.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect(),
-                        );
+                        charts.push(PlacedChart {
+                            path: p.clone(),
+                            alt: alt
+                                .chars()
+                                .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+                                .collect(),
+                        });
                         out.push_str(&string_literal(&p));
                         out.push_str(", width: 100%, alt: ");
                         out.push_str(&string_literal(&alt));

@@ -233,13 +233,18 @@ pub fn typst_source(note: &PdfNote, floated: &[usize]) -> String {
 
 /// [`typst_source`], and the alt text of chart `n` at index `n` (to find the charts on the pages).
 fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String>) {
-    typst_source_breaks(note, floated, &[])
+    let (source, charts) = typst_source_breaks(note, floated, &[]);
+    (source, charts.into_iter().map(|c| c.alt).collect())
 }
 
 /// [`typst_source_charts`] with a page break before each heading in `breaks` (numbered from 0 in
 /// the order they are written, the title included): the headings the layout pass found with too
 /// little of their section under them at the foot of a page (see [`stranded_headings`]).
-fn typst_source_breaks(note: &PdfNote, floated: &[usize], breaks: &[usize]) -> (String, Vec<String>) {
+fn typst_source_breaks(
+    note: &PdfNote,
+    floated: &[usize],
+    breaks: &[usize],
+) -> (String, Vec<markup::PlacedChart>) {
     let lit = markup::string_literal;
     let as_of = note.as_of.to_string();
     let (paper, margin_x) = match note.paper {
@@ -356,7 +361,7 @@ fn typst_source_breaks(note: &PdfNote, floated: &[usize], breaks: &[usize]) -> (
         inset_em: TABLE_INSET_EM,
     };
     let md = chart_after_first_paragraph(note.markdown);
-    let (body, alts) = markup::markdown_to_typst_charts(&md, &image, &fallback_alt, &fit);
+    let (body, placed) = markup::markdown_to_typst_charts(&md, &image, &fallback_alt, &fit);
     // The converter writes every heading as `\n#heading(`; user text never holds that (its `#`
     // is escaped).
     let body = if breaks.is_empty() {
@@ -387,7 +392,7 @@ fn typst_source_breaks(note: &PdfNote, floated: &[usize], breaks: &[usize]) -> (
         }
         None => s.push_str(&body),
     }
-    (s, alts)
+    (s, placed)
 }
 
 /// The bottom of the text area on `paper`, in points from the page top.
@@ -735,29 +740,19 @@ fn png_ratio(png: &[u8]) -> Option<f64> {
     (w > 0).then(|| h as f64 / w as f64)
 }
 
-/// The name of chart `n` at index `n`: the converter places chart `name` as
-/// `#note-chart(n, image("/charts/<name>.png", ...))` (a `#` in user text is escaped, `\#`).
-fn chart_names(source: &str) -> Vec<String> {
-    const CALL: &str = "#note-chart(";
-    const PATH: &str = ", image(\"/charts/";
-    let mut out = Vec::new();
-    for (i, _) in source.match_indices(CALL) {
-        if source[..i].ends_with('\\') {
-            continue;
-        }
-        let rest = &source[i + CALL.len()..];
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        // The converter numbers its charts from 0 in order (raw text holding the call is not one).
-        if rest[..digits].parse() != Ok(out.len()) {
-            continue;
-        }
-        if let Some(name) =
-            rest[digits..].strip_prefix(PATH).and_then(|r| r.split_once(".png\"")).map(|r| r.0)
-        {
-            out.push(name.to_string());
-        }
-    }
-    out
+/// The name of chart `n` at index `n`, from the path the converter gave it
+/// (`/charts/<name>.png`, see `typst_source_breaks`'s `image`).
+fn chart_names(placed: &[markup::PlacedChart]) -> Vec<String> {
+    placed
+        .iter()
+        .map(|c| {
+            c.path
+                .strip_prefix("/charts/")
+                .and_then(|p| p.strip_suffix(".png"))
+                .unwrap_or(&c.path)
+                .to_string()
+        })
+        .collect()
 }
 
 /// How a typeset note fills its pages: the page count, the pages other than the last that end
@@ -787,8 +782,9 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
     let Some(redraw) = note.redraw else { return Ok(best) };
     let text_bottom = text_bottom_pt(note.paper);
     let area = text_bottom - MARGIN_TOP_PT;
-    let (source, alts) = typst_source_charts(note, &[]);
-    let names = chart_names(&source);
+    let placed = typst_source_breaks(note, &[], &[]).1;
+    let names = chart_names(&placed);
+    let alts: Vec<String> = placed.into_iter().map(|c| c.alt).collect();
     let mut charts: Vec<Chart> = note.charts.to_vec();
     let mut score = page_gaps(&best.1, text_bottom, &alts);
     let height = |c: &Chart| png_ratio(&c.png).map(|r| r * TEXT_WIDTH_PT);
@@ -898,7 +894,8 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     // Bottom of the text area in points from the page top.
     let text_bottom = text_bottom_pt(note.paper);
     let compile = |floated: &[usize]| -> Result<(NoteWorld, PagedDocument, Vec<String>)> {
-        let (source, alts) = typst_source_breaks(note, floated, breaks);
+        let (source, placed) = typst_source_breaks(note, floated, breaks);
+        let alts = placed.into_iter().map(|c| c.alt).collect();
         let main = Source::new(file_id("/main.typ")?, source);
         let world = NoteWorld { main, files: files.clone(), today };
         let doc: PagedDocument = typst::compile(&world)
@@ -1221,11 +1218,11 @@ mod tests {
         // Nothing is left to float: the result is a fixed point.
         assert_eq!(pushed_chart(&doc, text_bottom_pt(Paper::A4), &floated, &["w".into()]), None);
         // Without the float the heading and chart would open page 2, leaving page 1 part empty.
-        let (source, alts) = typst_source_charts(&note(&md, &charts), &[]);
+        let (source, placed) = typst_source_breaks(&note(&md, &charts), &[], &[]);
         assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
-        // The layout pass finds each chart's name in the source.
-        assert_eq!(chart_names(&source), ["weekly"]);
-        assert_eq!(alts.len(), 1);
+        // The layout pass knows each chart by the name the converter placed it under.
+        assert_eq!(chart_names(&placed), ["weekly"]);
+        assert_eq!(placed.len(), 1);
     }
 
     /// The back matter is found in a real note: the template writes [`super::super::METHOD_HEADING`]
