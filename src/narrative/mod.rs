@@ -1169,6 +1169,8 @@ fn plain_level_sources(v: &[crate::signals::LevelSource]) -> String {
             L::Sma(_) | L::Ema(_) => None,
         })
         .collect();
+    // Distinct sources: an SMA and EMA of one length are one average.
+    let distinct = parts.len() + days.len();
     match days.as_slice() {
         [] => {}
         [n] => parts.push(format!("the {n}-day average")),
@@ -1177,7 +1179,13 @@ fn plain_level_sources(v: &[crate::signals::LevelSource]) -> String {
             init.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("-, ")
         )),
     }
-    and_list(&parts)
+    // Review 34: "one price level (the 20- and 21-day averages)" read as two levels counted as
+    // one; several sources are one level because they sit together.
+    if distinct > 1 {
+        format!("where {} met", and_list(&parts))
+    } else {
+        and_list(&parts)
+    }
 }
 
 /// The nearest holding price level on a side (by distance from the last close).

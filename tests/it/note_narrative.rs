@@ -1268,7 +1268,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
          more weekly measures last turned up together on 2026-06-12, after a pause of only one week, short of \
          the eight the checklist needs.",
         // Review 33: the one level crossed is named.
-        "crossed one price level (the 20- and 21-day averages) and price stays below it: a breakdown needs three \
+        "crossed one price level (where the 20- and 21-day averages met) and price stays below it: a breakdown needs three \
          in one move.",
         // No position: a level crossed is "crossed", not "triggered".
         "| a 3-day close above (favours a long) | crossed on 2026-06-26, since back below (1.4% above the close) |",
