@@ -228,6 +228,17 @@ pub struct StanceOutcome {
     pub relative: Option<Outcome>,
 }
 
+/// What followed a group of week ends that is not one stance (all of them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupOutcome {
+    /// Week ends in the group (with or without an outcome yet).
+    pub weeks: usize,
+    /// The instrument's price return.
+    pub price: Outcome,
+    /// The instrument's return minus the benchmark's (None without a benchmark).
+    pub relative: Option<Outcome>,
+}
+
 /// The track record at one horizon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrackHorizon {
@@ -235,8 +246,17 @@ pub struct TrackHorizon {
     pub weeks: u32,
     /// Horizon in sessions (20, 65, 130).
     pub sessions: usize,
-    /// Long, Neutral, Short, in that order.
+    /// Long, Neutral, Short, in that order: the score's reading before the record check.
     pub by_stance: Vec<StanceOutcome>,
+    /// Long and Short: of `by_stance`'s week ends of that reading, those the note printed as such
+    /// (the record check, as of each week end, let them stand).
+    pub printed: Vec<StanceOutcome>,
+    /// Long and Short: of `by_stance`'s week ends of that reading, those the record check held at
+    /// Neutral (`printed` and `held` add up to the reading's row).
+    pub held: Vec<StanceOutcome>,
+    /// Every counted week end, whatever its stance: the base line the record check and the
+    /// table's Read column compare with.
+    pub all: GroupOutcome,
     /// Spearman rank correlation of the score with the forward price return (overlapping
     /// windows; None with fewer than 3 outcomes).
     pub rank_corr_price: Option<f64>,
@@ -352,25 +372,49 @@ fn is_counted(r: &WeekRow) -> bool {
 pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
     let rows: Vec<&WeekRow> = counted(walk).collect();
     let has_bench = a.bench_daily.is_some();
+    // The stance each counted week end's note printed (the record check applied as of then).
+    let published: Vec<StanceKind> = walk
+        .rows
+        .iter()
+        .zip(edge::published_stances(a, walk, a.config.signals.record_check))
+        .filter(|(r, _)| is_counted(r))
+        .map(|(_, p)| p)
+        .collect();
     let horizons = HORIZONS
         .iter()
         .map(|&(weeks, h)| {
             let price: Vec<Option<f64>> = rows.iter().map(|r| forward(a, Measure::Price, r.di, h)).collect();
             let rel: Vec<Option<f64>> = rows.iter().map(|r| forward(a, Measure::Excess, r.di, h)).collect();
+            // The outcomes of the counted week ends `keep` (given the reading and the printed
+            // stance) selects.
+            let group = |keep: &dyn Fn(StanceKind, StanceKind) -> bool| -> GroupOutcome {
+                let pick = |v: &[Option<f64>]| -> Vec<f64> {
+                    rows.iter()
+                        .zip(&published)
+                        .zip(v)
+                        .filter(|((r, p), _)| keep(r.stance, **p))
+                        .filter_map(|(_, x)| *x)
+                        .collect()
+                };
+                GroupOutcome {
+                    weeks: rows.iter().zip(&published).filter(|(r, p)| keep(r.stance, **p)).count(),
+                    price: Outcome::of(&pick(&price)),
+                    relative: has_bench.then(|| Outcome::of(&pick(&rel))),
+                }
+            };
+            let stance_of = |k: StanceKind, g: GroupOutcome| StanceOutcome {
+                stance: k,
+                weeks: g.weeks,
+                price: g.price,
+                relative: g.relative,
+            };
             let by_stance = [StanceKind::Long, StanceKind::Neutral, StanceKind::Short]
                 .into_iter()
-                .map(|k| {
-                    let pick = |v: &[Option<f64>]| -> Vec<f64> {
-                        rows.iter().zip(v).filter(|(r, _)| r.stance == k).filter_map(|(_, x)| *x).collect()
-                    };
-                    StanceOutcome {
-                        stance: k,
-                        weeks: rows.iter().filter(|r| r.stance == k).count(),
-                        price: Outcome::of(&pick(&price)),
-                        relative: has_bench.then(|| Outcome::of(&pick(&rel))),
-                    }
-                })
+                .map(|k| stance_of(k, group(&|r, _| r == k)))
                 .collect();
+            let sides = [StanceKind::Long, StanceKind::Short];
+            let printed = sides.into_iter().map(|k| stance_of(k, group(&|r, p| r == k && p == k))).collect();
+            let held = sides.into_iter().map(|k| stance_of(k, group(&|r, p| r == k && p != k))).collect();
             let corr = |v: &[Option<f64>]| {
                 let (xs, ys): (Vec<f64>, Vec<f64>) = rows
                     .iter()
@@ -383,6 +427,9 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
                 weeks,
                 sessions: h,
                 by_stance,
+                printed,
+                held,
+                all: group(&|_, _| true),
                 rank_corr_price: corr(&price),
                 rank_corr_relative: if has_bench { corr(&rel) } else { None },
                 n: price.iter().filter(|x| x.is_some()).count(),
@@ -391,18 +438,10 @@ pub fn track_record(a: &Analysis, walk: &Walk) -> TrackRecord {
         .collect();
     let cited = HORIZONS.iter().find(|(w, _)| *w == CITED_WEEKS).map_or(65, |h| h.1);
     let measure = if has_bench { Measure::Excess } else { Measure::Price };
-    // The stance each counted week end's note printed (the record check applied as of then).
-    let published: Vec<StanceKind> = walk
-        .rows
-        .iter()
-        .zip(edge::published_stances(a, walk, a.config.signals.record_check))
-        .filter(|(r, _)| is_counted(r))
-        .map(|(_, p)| p)
-        .collect();
     let points: Vec<TrackPoint> = rows
         .iter()
-        .zip(published)
-        .map(|(r, published)| TrackPoint {
+        .zip(&published)
+        .map(|(r, &published)| TrackPoint {
             date: r.date,
             score: r.score,
             stance: r.stance,

@@ -8,7 +8,7 @@
 
 use crate::history::{TrackRecord, CITED_WEEKS};
 use crate::signals::stance::{
-    Conviction, LevelStatus, RecordCheck, RecordVerdict, Stance, StanceFlag, StanceKind,
+    Conviction, LevelStatus, RecordCheck, RecordVerdict, RelativeRecord, Stance, StanceFlag, StanceKind,
 };
 use chrono::Datelike;
 use serde::Serialize;
@@ -82,18 +82,18 @@ pub struct TrackEdge {
     pub link: RankLink,
     /// The benchmark the return is measured against, when there is one.
     pub versus: Option<String>,
-    /// Median forward return of week ends with the note's stance minus that of neutral week ends
+    /// Median forward return of week ends with the note's stance minus that of all week ends
     /// (signed the stance's way: positive means the stance did better); None for a neutral
     /// stance or without outcomes.
     pub stance_lead: Option<f64>,
     /// Median forward price return of the instrument itself (the trade is outright, whatever
-    /// `versus` is) after week ends with the note's stance and after neutral week ends, as
+    /// `versus` is) after week ends with the note's stance and over all week ends, as
     /// fractions; None for a neutral stance or without outcomes.
     pub medians: Option<(f64, f64)>,
     /// Earlier week ends with the note's stance and an outcome (None for a neutral stance).
     pub stance_cases: Option<usize>,
     /// True when the score ranked returns (a positive [`RankLink`]) and, for a long or short
-    /// stance, its week ends did better than neutral ones the stance's way.
+    /// stance, its week ends did better than all week ends the stance's way.
     pub shown: bool,
 }
 
@@ -117,9 +117,12 @@ impl TrackEdge {
             let out = &o.price;
             out.median.filter(|_| out.count >= MIN_CASES)
         };
+        // Set against all week ends, the record check's and the track table's base line (review
+        // 34: the lead's "after neutral ones" beside the table's "all week ends").
+        let all = h.all.price.median.filter(|_| h.all.price.count >= MIN_CASES);
         let medians = match stance {
             StanceKind::Neutral => None,
-            k => median(k).zip(median(StanceKind::Neutral)),
+            k => median(k).zip(all),
         };
         let stance_cases = match stance {
             StanceKind::Neutral => None,
@@ -226,13 +229,19 @@ impl Tally {
         }
     }
 
+    /// (the lean's cases and how many went its way, all cases and how many went the lean's way);
+    /// None for a neutral lean.
+    fn counts(&self, lean: StanceKind) -> Option<((usize, usize), (usize, usize))> {
+        match lean {
+            StanceKind::Long => Some((self.long, (self.all, self.up))),
+            StanceKind::Short => Some((self.short, (self.all, self.down))),
+            StanceKind::Neutral => None,
+        }
+    }
+
     fn check(&self, lean: StanceKind) -> Option<RecordCheck> {
-        let (own, all_went) = match lean {
-            StanceKind::Long => (self.long, self.up),
-            StanceKind::Short => (self.short, self.down),
-            StanceKind::Neutral => return None,
-        };
-        Some(RecordCheck::judge(lean, own, (self.all, all_went), self.since, CITED_WEEKS))
+        let (own, all) = self.counts(lean)?;
+        Some(RecordCheck::judge(lean, own, all, self.since, CITED_WEEKS))
     }
 }
 
@@ -244,20 +253,30 @@ fn cited_sessions() -> usize {
 /// The record check of `lean` at `a`'s as-of date (SIGNALS.md §5, override 6), read from
 /// `walk` (a walk of `a`): the counted week ends (those the track record counts) whose stance
 /// before the check was `lean` and whose 13-week price outcome ended on or before the as-of date
-/// (no look-ahead), against all counted week ends with an outcome. None for a neutral lean.
+/// (no look-ahead), against all counted week ends with an outcome. None for a neutral lean. With
+/// a benchmark, the same week ends against it ([`RecordCheck::relative`], context only).
 pub fn record_check(
     a: &crate::Analysis,
     walk: &crate::history::Walk,
     lean: StanceKind,
 ) -> Option<RecordCheck> {
+    use crate::baserates::{forward, Measure};
     let h = cited_sessions();
-    let mut t = Tally::default();
+    let (mut t, mut rel) = (Tally::default(), Tally::default());
     for r in super::counted(walk) {
-        if let Some(f) = crate::baserates::forward(a, crate::baserates::Measure::Price, r.di, h) {
+        if let Some(f) = forward(a, Measure::Price, r.di, h) {
             t.add(r.stance, r.date, f);
         }
+        if let Some(f) = forward(a, Measure::Excess, r.di, h) {
+            rel.add(r.stance, r.date, f);
+        }
     }
-    t.check(lean)
+    let mut c = t.check(lean)?;
+    c.relative = a.dataset.benchmark.as_ref().filter(|_| rel.all > 0).and_then(|b| {
+        let ((cases, went_its_way), (all_cases, all_went)) = rel.counts(lean)?;
+        Some(RelativeRecord { benchmark: b.symbol.clone(), cases, went_its_way, all_cases, all_went })
+    });
+    Some(c)
 }
 
 /// The stance each week end of `walk` would have published: its stance before the check, or

@@ -150,10 +150,12 @@ impl ContextText for Option<Context> {
         let Some(c) = self else { return Vec::new() };
         let s = &v.symbol;
         let mut out = Vec::new();
-        // The data's real start, not a year that reads as a claim about earlier history.
+        // The data's real start, not a year that reads as a claim about earlier history (review
+        // 34: "its highest close (…) in data from May 2000" read as a footnote; "since" is
+        // what the data can say).
         let since = c.since.format("%B %Y").to_string();
         let mut t = format!(
-            "{s} closed at {}, {} its highest close ({}, {}) in data from {since}",
+            "{s} closed at {}, {} its highest close since {since} ({}, {})",
             price(c.close),
             dist(c.close, c.high.0),
             price(c.high.0),
@@ -214,7 +216,7 @@ impl ContextText for Option<Context> {
     fn lead_sentence(&self, v: &Voice) -> Option<String> {
         let c = self.as_ref()?;
         let mut t = format!(
-            "{} is {} its highest close in data from {} ({})",
+            "{} is {} its highest close since {} ({})",
             v.symbol,
             dist(c.close, c.high.0),
             c.since.format("%B %Y"),

@@ -247,3 +247,30 @@ pub fn not_assessed(a: &Analysis) -> Vec<String> {
         })
         .collect()
 }
+
+/// The score table's State cell for signal `id` in `state`: the state's name, and for a daily
+/// warning sign that scores 0 although its level broke, why (review 34: on 2022-06-17 "Daily
+/// swing structure | neutral | 0.00" beside a Risk table whose swing low had broken read as a
+/// scoring error): a close under the swing low after a higher high is no lower high, and an OBV
+/// break counts against price only once its retest fails (SIGNALS.md §4, H1 and H2).
+pub fn state_words(a: &Analysis, id: &str, state: State) -> String {
+    use crate::signals::{branch::Flag, stance::ids, ObvStatus};
+    let r = a.signals.iter().find(|r| r.id == id);
+    let why = match (id, state, r) {
+        (ids::H1, State::Neutral, Some(r)) if r.flags.contains(&Flag::HigherHighBreached) => {
+            Some("a higher high, then a close under the swing low: no lower high")
+        }
+        (ids::H2, State::Neutral, Some(r)) => match r.tagged::<ObvStatus>("status") {
+            Some(ObvStatus::Broken) => {
+                Some("OBV under its line, not yet retested: bearish only if a retest fails")
+            }
+            Some(ObvStatus::Retest) => Some("OBV back at its line: bearish only if the retest fails"),
+            _ => None,
+        },
+        _ => None,
+    };
+    match why {
+        Some(w) => format!("{} ({w})", state.name()),
+        None => state.name().to_string(),
+    }
+}

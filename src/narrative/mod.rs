@@ -1424,7 +1424,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
             .map(|l| {
                 // Whether it is tight is the lead's to say, with its range, once (review 22 cut
                 // the repeated "a tight one" for length).
-                format!(" The nearest, {}, is the stop the lead names.", price(l.value))
+                format!(" The nearest, {}, is the stop named above.", price(l.value))
             })
             .unwrap_or_default()
     };
@@ -1876,10 +1876,36 @@ fn own_record_line(v: &Voice, c: &crate::signals::stance::RecordCheck) -> String
         ),
     };
     if judged {
-        format!("Its own record supports it: {counts}.")
+        // Review 34: "supports it" on IWM's outright rise while the same long readings were
+        // ahead of SPY less often than all week ends (29% against 43%): the trade is outright,
+        // so the check reads the price alone, but a record that ran the other way against the
+        // benchmark is said in the same sentence, by the base-rate tables' margin.
+        match c.relative.as_ref().and_then(|r| Some((r, relative_lag(r)?))) {
+            Some((r, (x, b))) => {
+                let side = if c.lean == StanceKind::Long { "ahead of" } else { "behind" };
+                // Kept within the lead's sentence length: "…, but ahead of SPY only five (29%,
+                // against 43%)".
+                let bench = &r.benchmark;
+                let n = match r.went_its_way {
+                    0 => format!("never {side} {bench}"),
+                    1 => format!("{side} {bench} only once"),
+                    k => format!("{side} {bench} only {}", count_word(k)),
+                };
+                format!("Its record is mixed: {counts}, but {n} ({x:.0}%, against {b:.0}%).")
+            }
+            None => format!("Its own record supports it: {counts}."),
+        }
     } else {
         format!("Its own record is too short to judge: {counts}, so conviction is low.")
     }
+}
+
+/// The lean's share against the benchmark and the share of all week ends, in percent, when the
+/// lean beat the benchmark its way less often than all week ends by at least
+/// [`BEAT_MARGIN_PTS`] (compared as printed); None otherwise.
+fn relative_lag(r: &crate::signals::stance::RelativeRecord) -> Option<(f64, f64)> {
+    let (x, b) = ((100.0 * r.share()?).round(), (100.0 * r.base_rate()?).round());
+    (x <= b - BEAT_MARGIN_PTS).then_some((x, b))
 }
 
 /// The lead's sentences, and whether one of them is the score's rank sentence
@@ -2234,7 +2260,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
         let t = if rank {
             Some(track_text::rank_sentence(&e, s, st.stance))
         } else {
-            track_text::own_track_sentence(&e, s, st.stance)
+            track_text::own_track_sentence(&e, s, st.stance, !a.config.signals.record_check)
         };
         if let Some(mut t) = t {
             if record_against {
@@ -2253,6 +2279,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
             }
             if rank {
                 rank_said = Some(t.clone());
+                // A held long or short whose readings have seldom paid says so in the rank
+                // sentence's place (review 34; the track section then gives the rank), unless
+                // the record check already judged it.
+                let held = st.watch.as_ref().filter(|_| st.vetoed().is_none());
+                if let Some(x) =
+                    held.and_then(|w| track_text::lean_record_sentence(a.track_record.as_ref()?, w.idea, s))
+                {
+                    t = x;
+                    rank_said = None;
+                }
             }
             if record_against {
                 // A record that ran the other way is said up front, right after the idea (with
@@ -5062,19 +5098,11 @@ fn base_rate_row(a: &Analysis, b: &BaseRate, v: &Voice) -> Option<BaseRateRow> {
 /// ([`Measure::Excess`]): the unconditional rate a signal's "went its way" is compared with. None
 /// without a track record or outcomes.
 fn all_weeks_share(a: &Analysis, measure: Measure) -> Option<f64> {
-    let h = a.track_record.as_ref()?.horizons.iter().find(|h| h.weeks == 13)?;
-    let (mut n, mut up) = (0usize, 0.0);
-    for o in &h.by_stance {
-        let out = match measure {
-            Measure::Price => Some(&o.price),
-            Measure::Excess => o.relative.as_ref(),
-        };
-        if let Some((c, s)) = out.and_then(|x| x.share_higher.map(|s| (x.count, s))) {
-            n += c;
-            up += s * c as f64;
-        }
+    let h = a.track_record.as_ref()?.horizon(13)?;
+    match measure {
+        Measure::Price => h.all.price.share_higher,
+        Measure::Excess => h.all.relative.as_ref()?.share_higher,
     }
-    (n > 0).then(|| up / n as f64)
 }
 
 /// A macro signal's reason for being unassessed, in words a reader knows: series by their labels
@@ -5362,11 +5390,12 @@ mod tests {
         use crate::signals::stance::{RecordCheck, RecordVerdict, MIN_RECORD_CASES};
         let v = iwm_voice(StanceKind::Long);
         let needs = track_text::verdict_needs();
+        let share = |own: f64, all: f64| track_text::RowShare { own: Some(own), all: Some(all) };
         for cases in 1..40 {
             // Every case went its way: the record is never decided against early.
             let c = RecordCheck::judge(StanceKind::Long, (cases, cases), (700, 420), None, 13);
             let lead_too_few = c.verdict == RecordVerdict::TooFew;
-            let row = track_text::row_comment(StanceKind::Long, cases, Some(1.0), Some(0.6), "IWM");
+            let row = track_text::row_comment(StanceKind::Long, cases, share(1.0, 0.6), None);
             let table_too_few = row.starts_with("too few");
             assert_eq!(lead_too_few, table_too_few, "{cases} cases: lead {:?}, table “{row}”", c.verdict);
             assert_eq!(table_too_few, cases < MIN_RECORD_CASES, "{cases}: {row}");
@@ -5375,15 +5404,22 @@ mod tests {
             assert_eq!(row.contains(&needs), table_too_few, "{row}");
         }
         // Compared as printed, in good grammar, with the tables' five-point margin (review 20):
-        // 5 of 8 prints 62%, about as often as 63%; 4 of 8 (50%) is less often.
-        let row = track_text::row_comment(StanceKind::Long, 8, Some(0.625), Some(0.63), "IWM");
-        assert_eq!(row, "IWM higher 62% of the time, about as often as after neutral (63%)");
-        let row = track_text::row_comment(StanceKind::Long, 8, Some(0.5), Some(0.63), "IWM");
-        assert_eq!(row, "IWM higher 50% of the time, less often than after neutral (63%)");
-        let row = track_text::row_comment(StanceKind::Short, 50, Some(0.25), Some(0.63), "IWM");
-        assert_eq!(row, "IWM lower 75% of the time, more often than after neutral (37%)");
-        let row = track_text::row_comment(StanceKind::Short, 40, Some(0.6), Some(0.6), "IWM");
-        assert_eq!(row, "IWM lower 40% of the time, as often as after neutral (40%)");
+        // 5 of 8 prints 62%, about as often as 63%; 4 of 8 (50%) is less often. Against all week
+        // ends, the record check's base line (review 34), and against the benchmark beside it.
+        let row = track_text::row_comment(StanceKind::Long, 8, share(0.625, 0.63), None);
+        assert_eq!(row, "higher about as often as all week ends (62% against 63%)");
+        let row =
+            track_text::row_comment(StanceKind::Long, 8, share(0.5, 0.63), Some((share(0.29, 0.43), "SPY")));
+        assert_eq!(row, "higher less often than all week ends (50% against 63%), ahead of SPY less often (29% against 43%)");
+        let row = track_text::row_comment(
+            StanceKind::Short,
+            50,
+            share(0.25, 0.63),
+            Some((share(0.49, 0.43), "SPY")),
+        );
+        assert_eq!(row, "lower more often than all week ends (75% against 37%), behind SPY less often (51% against 57%)");
+        let row = track_text::row_comment(StanceKind::Short, 40, share(0.6, 0.6), None);
+        assert_eq!(row, "lower as often as all week ends (40% against 40%)");
     }
 
     /// Review 19 (QQQ): a ratio 6.5% under its two-year high is said beside the trend; one under

@@ -38,19 +38,27 @@ pub fn override_sentence(o: &Override, stance: StanceKind) -> String {
 /// on the instrument's own return (what the track table's Read column gives), without the
 /// score's rank correlation against the benchmark (the track record section's figure, not the
 /// trade's; a neutral lead quotes [`rank_sentence`] instead). When those week ends did worse
-/// than neutral ones the stance's way it says the record argues against the idea (the lead then
+/// than all week ends the stance's way it says the record argues against the idea (the lead then
 /// closes on [`verdict`]). None when there is nothing of the stance's own to say.
-pub fn own_track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> Option<String> {
+pub fn own_track_sentence(
+    e: &TrackEdge,
+    symbol: &str,
+    stance: StanceKind,
+    check_off: bool,
+) -> Option<String> {
     let word = stance.word().to_lowercase();
+    // Review 34: with `record_check = false` a note whose record runs against it is printed all
+    // the same; the reader is told the check that would have held it back is off.
+    let off = if check_off { " (the record check is off)" } else { "" };
     match (e.stance_lead, e.medians) {
         (Some(d), Some((m, n))) if d < 0.0 => Some(format!(
-            "The record argues against the {word}: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} after neutral ones.",
+            "The record argues against the {word}{off}: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} over all week ends.",
             crate::fmt::pct(m),
             e.weeks,
             crate::fmt::pct(n)
         )),
         (_, Some((m, n))) => Some(format!(
-            "Its own record: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} after neutral ones.",
+            "Its own record: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} over all week ends.",
             crate::fmt::pct(m),
             e.weeks,
             crate::fmt::pct(n)
@@ -65,7 +73,41 @@ pub fn own_track_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> Op
     }
 }
 
-/// True when the stance's own earlier week ends did worse than neutral ones the stance's way:
+/// For a neutral note holding back a long or short (`lean`) that the record check did not judge
+/// (a broken level or a stop too far away held it): when the lean's earlier readings went its way
+/// less often than all week ends by the tables' five-point margin, one sentence says so ("Short
+/// readings have seldom paid: IWM was lower 13 weeks later after only 6 of 32 (19%),
+/// against 33% of all week ends."). Review 34: the 2020-03-20 lead leaned short without saying
+/// short readings were right only 19% of the time. None otherwise, or with too few readings.
+pub fn lean_record_sentence(tr: &TrackRecord, lean: StanceKind, symbol: &str) -> Option<String> {
+    let h = tr.horizon(CITED_WEEKS)?;
+    let row = h.by_stance.iter().find(|o| o.stance == lean && lean != StanceKind::Neutral)?;
+    let (n, up) = (row.price.count, row.price.share_higher?);
+    if n < TOO_FEW {
+        return None;
+    }
+    let long = lean == StanceKind::Long;
+    let way = |x: f64| (100.0 * if long { x } else { 1.0 - x }).round();
+    let (own, all) = (way(up), way(h.all.price.share_higher?));
+    if own > all - super::BEAT_MARGIN_PTS {
+        return None;
+    }
+    let went = (if long { up } else { 1.0 - up } * n as f64).round() as usize;
+    // No "since 2011": the rank sentence after it starts so.
+    Some(format!(
+        "{} readings have seldom paid: {symbol} was {} {CITED_WEEKS} weeks later after only {went} of {n} ({own:.0}%), against {all:.0}% of all week ends.",
+        capitalise_word(lean.word()),
+        if long { "higher" } else { "lower" },
+    ))
+}
+
+fn capitalise_word(w: &str) -> String {
+    let w = w.to_lowercase();
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// True when the stance's own earlier week ends did worse than all week ends the stance's way:
 /// the note's record argues against its idea, and the lead must close on a verdict.
 pub fn record_against(e: &TrackEdge) -> bool {
     e.stance_lead.is_some_and(|d| d < 0.0) && e.medians.is_some()
@@ -230,7 +272,7 @@ pub fn rank_sentence_with(e: &TrackEdge, symbol: &str, stance: StanceKind, again
     let tail = match (e.link, e.shown) {
         _ if against.is_some() => against.map(|x| format!("; {x}")).unwrap_or_default(),
         (RankLink::WeakWith | RankLink::With, false) => {
-            format!(", but earlier {word} weeks did no better than neutral ones")
+            format!(", but earlier {word} weeks did no better than all week ends")
         }
         _ => String::new(),
     };
@@ -292,22 +334,50 @@ pub struct TrackViewRow {
     /// Worst relative return (pp).
     pub rel_worst: String,
     /// What the row says, every row alike ([`row_comment`]): "too few to judge (a verdict needs eight)", "the base
-    /// line", or how often the instrument went the stance's way against the neutral week ends.
+    /// line", or how often the instrument went the stance's way against all week ends (and against the benchmark).
     pub comment: String,
 }
 
-/// The comment of one track-record row, worded the same way for every stance: a stance seen at
-/// fewer than [`TOO_FEW`] week ends is too few to judge ("IWM lower 25% of the time, less often
-/// than after neutral (39%)" otherwise); Neutral is the base line the others are
-/// read against; Long and Short say how often the instrument itself went their way (higher for
-/// a long, lower for a short: the trade is outright) against how often it did after neutral
-/// week ends.
+/// One side of a track-record row's comparison: a share (0–1) of the row's week ends and the
+/// same share over all week ends, as the table prints them.
+#[derive(Debug, Clone, Copy)]
+pub struct RowShare {
+    /// The row's share of week ends with the instrument higher (or ahead of the benchmark).
+    pub own: Option<f64>,
+    /// The same share over all week ends (the All week ends row).
+    pub all: Option<f64>,
+}
+
+/// How the row's share compares with all week ends, compared as printed with the base-rate
+/// tables' margin: ("more often", "than"), ("less often", "than"), ("as often", "as"),
+/// ("about as often", "as").
+fn how_often(own: &str, base: &str) -> (&'static str, &'static str) {
+    let n = |t: &str| t.parse::<f64>().unwrap_or(0.0);
+    let margin = super::BEAT_MARGIN_PTS;
+    if n(own) >= n(base) + margin {
+        ("more often", "than")
+    } else if n(own) <= n(base) - margin {
+        ("less often", "than")
+    } else if own == base {
+        ("as often", "as")
+    } else {
+        ("about as often", "as")
+    }
+}
+
+/// The comment of one Long or Short track-record row (or a sub-row of one), worded the same way
+/// for every row: a reading seen at fewer than [`TOO_FEW`] week ends is too few to judge;
+/// otherwise how often the instrument itself went the reading's way (higher for a long, lower for
+/// a short: the trade is outright) against all week ends, then, with a benchmark, how often it
+/// beat the benchmark that way ("higher more often than all week ends (71% against 63%), ahead
+/// of SPY less often (29% against 43%)"). Review 34: the Read column judged only the outright
+/// rise while the Ahead column ran the other way. Shares are compared as printed, with the
+/// base-rate tables' five-point margin.
 pub fn row_comment(
     stance: StanceKind,
     count: usize,
-    share_higher: Option<f64>,
-    neutral_higher: Option<f64>,
-    symbol: &str,
+    price: RowShare,
+    relative: Option<(RowShare, &str)>,
 ) -> String {
     if count == 0 {
         return "no week ends".into();
@@ -315,31 +385,29 @@ pub fn row_comment(
     if count < TOO_FEW {
         return format!("too few to judge ({})", verdict_needs());
     }
-    let (Some(h), Some(n)) = (share_higher, neutral_higher) else {
+    let long = match stance {
+        StanceKind::Neutral => return "no call".into(),
+        k => k == StanceKind::Long,
+    };
+    // A share of "higher" read the stance's way, as printed.
+    let way = |x: f64| format!("{:.0}", 100.0 * if long { x } else { 1.0 - x });
+    let part = |r: RowShare| r.own.zip(r.all).map(|(o, a)| (way(o), way(a)));
+    let Some((own, base)) = part(price) else {
         return "no outcome to compare".into();
     };
-    let (way, own, base) = match stance {
-        StanceKind::Neutral => return "the base line".into(),
-        StanceKind::Long => ("higher", h, n),
-        StanceKind::Short => ("lower", 1.0 - h, 1.0 - n),
-    };
-    // Compared as printed: 5 of 8 (62.5%) prints "62%" and is less often than 63% (review 19:
-    // "62% of the time, as often than after neutral (63%)").
-    let (own, base) = (format!("{:.0}", own * 100.0), format!("{:.0}", base * 100.0));
-    // Within the base-rate tables' margin it is "about as often" (review 20: "62%, less often
-    // than after neutral (63%)" on 8 week ends read as a finding).
-    let n = |t: &str| t.parse::<f64>().unwrap_or(0.0);
-    let margin = super::BEAT_MARGIN_PTS;
-    let verdict = if n(&own) >= n(&base) + margin {
-        "more often than"
-    } else if n(&own) <= n(&base) - margin {
-        "less often than"
-    } else if own == base {
-        "as often as"
-    } else {
-        "about as often as"
-    };
-    format!("{symbol} {way} {own}% of the time, {verdict} after neutral ({base}%)")
+    let (often, than) = how_often(&own, &base);
+    let mut out = format!(
+        "{} {often} {than} all week ends ({own}% against {base}%)",
+        if long { "higher" } else { "lower" }
+    );
+    if let Some(((own, base), bench)) = relative.and_then(|(r, b)| Some((part(r)?, b))) {
+        out.push_str(&format!(
+            ", {} {bench} {} ({own}% against {base}%)",
+            if long { "ahead of" } else { "behind" },
+            how_often(&own, &base).0
+        ));
+    }
+    out
 }
 
 /// The template view of a track record.
@@ -348,38 +416,60 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
     let rows = tr
         .horizon(CITED_WEEKS)
         .map(|h| {
-            let neutral = h
-                .by_stance
-                .iter()
-                .find(|s| s.stance == StanceKind::Neutral)
-                .and_then(|s| s.price.share_higher);
-            h.by_stance
-                .iter()
-                .map(|s| {
-                    let r = s.relative.as_ref();
-                    TrackViewRow {
-                        stance: stance_name(s.stance).to_string(),
-                        count: s.price.count,
-                        higher: share(s.price.share_higher),
-                        median: pct(s.price.median),
-                        worst: pct(s.price.worst),
-                        ahead: share(r.and_then(|r| r.share_higher)),
-                        rel_median: pp(r.and_then(|r| r.median)),
-                        rel_worst: pp(r.and_then(|r| r.worst)),
-                        comment: match (s.stance, tr.past_threshold_neutral) {
-                            // Review 29: the invalidation rule beside the count it changes (it
-                            // was only in Data and Method, so "Long 8" read against a score
-                            // above +0.20 in many more weeks); in the Neutral row, which counts
-                            // them (the prose's length bound, issue 12).
-                            (StanceKind::Neutral, k) if k > 0 => format!(
-                                "{}; includes {k} past a threshold, kept Neutral by a broken invalidation level or risk signal",
-                                row_comment(s.stance, s.price.count, s.price.share_higher, neutral, symbol)
-                            ),
-                            _ => row_comment(s.stance, s.price.count, s.price.share_higher, neutral, symbol),
-                        },
+            let all_rel = h.all.relative.as_ref().and_then(|r| r.share_higher);
+            let bench = tr.versus.as_deref();
+            let row = |label: String, o: &crate::history::StanceOutcome, comment: Option<String>| {
+                let r = o.relative.as_ref();
+                TrackViewRow {
+                    stance: label,
+                    count: o.price.count,
+                    higher: share(o.price.share_higher),
+                    median: pct(o.price.median),
+                    worst: pct(o.price.worst),
+                    ahead: share(r.and_then(|r| r.share_higher)),
+                    rel_median: pp(r.and_then(|r| r.median)),
+                    rel_worst: pp(r.and_then(|r| r.worst)),
+                    comment: comment.unwrap_or_else(|| {
+                        row_comment(
+                            o.stance,
+                            o.price.count,
+                            RowShare { own: o.price.share_higher, all: h.all.price.share_higher },
+                            bench.zip(r).map(|(b, r)| (RowShare { own: r.share_higher, all: all_rel }, b)),
+                        )
+                    }),
+                }
+            };
+            let mut rows = Vec::new();
+            for s in &h.by_stance {
+                let comment = match (s.stance, tr.past_threshold_neutral) {
+                    // Review 29: the invalidation rule beside the count it changes, in the
+                    // Neutral row, which counts them.
+                    (StanceKind::Neutral, k) if k > 0 => Some(format!(
+                        "no call; includes {k} past a threshold, kept Neutral by a broken invalidation level or risk signal"
+                    )),
+                    _ => None,
+                };
+                rows.push(row(stance_name(s.stance).to_string(), s, comment));
+                // Review 34: a reading's row mixed the calls the note printed with those the
+                // record check held back; where it held some, both parts get a row of their own
+                // under it (the reading's row is what the record check reads).
+                let part = |v: &[crate::history::StanceOutcome]| v.iter().find(|o| o.stance == s.stance).cloned();
+                if let (Some(p), Some(held)) = (part(&h.printed), part(&h.held)) {
+                    if held.weeks > 0 {
+                        let name = stance_name(s.stance);
+                        rows.push(row(format!("{name}: printed"), &p, None));
+                        rows.push(row(format!("{name}: held at Neutral"), &held, None));
                     }
-                })
-                .collect()
+                }
+            }
+            let all = crate::history::StanceOutcome {
+                stance: StanceKind::Neutral,
+                weeks: h.all.weeks,
+                price: h.all.price.clone(),
+                relative: h.all.relative.clone(),
+            };
+            rows.push(row("All week ends".into(), &all, Some("the base line".into())));
+            rows
         })
         .unwrap_or_default();
     TrackView {
@@ -435,8 +525,9 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
         let held_all = tr.points.iter().filter(|p| p.published != p.stance).count();
         let of =
             if held_all == held_n { String::new() } else { format!(" with an outcome of the {held_all}") };
+        // Review 34: the holds have rows of their own, under the reading they held back.
         format!(
-            "Week ends{since}{after}; Long and Short include the {held_n}{of} the record check kept at Neutral (the chart's grey)"
+            "Week ends{since}{after}; held at Neutral: the {held_n}{of} the record check kept there (the chart's grey)"
         )
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).

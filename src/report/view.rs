@@ -767,7 +767,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             // tables and checklist), so a label never fights its state ("lag ending | bearish").
             claim: crate::narrative::reading_name(a, c.id, c.state, &voice),
             group: crate::narrative::method::group_words(c.group),
-            state: c.state.name().into(),
+            state: crate::narrative::method::state_words(a, c.id, c.state),
             strength: fixed(c.strength, 2),
             weight: if c.weight > 0.0 { fixed(c.weight, 3) } else { "–".into() },
             contribution: signed(c.contribution, 3),

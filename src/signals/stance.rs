@@ -366,6 +366,39 @@ pub struct RecordCheck {
     pub weeks: u32,
     /// The conclusion.
     pub verdict: RecordVerdict,
+    /// The same week ends against the benchmark, when there is one: context the lead gives when
+    /// it runs the other way (the verdict reads the outright return only).
+    pub relative: Option<RelativeRecord>,
+}
+
+/// The record check's week ends measured against the benchmark: how often the instrument's
+/// 13-week return beat the benchmark's the lean's way (ahead for a long, behind for a short),
+/// for the lean's week ends and for all of them. Context, not part of the verdict: the trade is
+/// outright.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelativeRecord {
+    /// The benchmark's symbol.
+    pub benchmark: String,
+    /// The lean's earlier week ends with a relative outcome.
+    pub cases: usize,
+    /// How many of them beat the benchmark the lean's way.
+    pub went_its_way: usize,
+    /// All earlier week ends with a relative outcome.
+    pub all_cases: usize,
+    /// How many of those beat the benchmark the lean's way.
+    pub all_went: usize,
+}
+
+impl RelativeRecord {
+    /// The lean's share against the benchmark (None without cases).
+    pub fn share(&self) -> Option<f64> {
+        (self.cases > 0).then(|| self.went_its_way as f64 / self.cases as f64)
+    }
+
+    /// The share of all week ends that beat the benchmark the lean's way.
+    pub fn base_rate(&self) -> Option<f64> {
+        (self.all_cases > 0).then(|| self.all_went as f64 / self.all_cases as f64)
+    }
 }
 
 impl RecordCheck {
@@ -396,7 +429,7 @@ impl RecordCheck {
                 RecordVerdict::Vetoed
             }
         };
-        RecordCheck { lean, cases, went_its_way, all_cases, all_went, since, weeks, verdict }
+        RecordCheck { lean, cases, went_its_way, all_cases, all_went, since, weeks, verdict, relative: None }
     }
 
     /// The lean's share of cases that went its way (None without cases).

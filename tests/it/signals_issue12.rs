@@ -199,13 +199,34 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
             // Where some holds have no outcome yet, both counts, the chart's being all of them.
             let all = tr.points.iter().filter(|p| p.published != p.stance).count();
             let want = if all == held {
-                format!("Long and Short include the {held} the record check kept at Neutral")
+                format!("held at Neutral: the {held} the record check kept there")
             } else {
-                format!("Long and Short include the {held} with an outcome of the {all} the record check kept at Neutral")
+                format!(
+                    "held at Neutral: the {held} with an outcome of the {all} the record check kept there"
+                )
             };
             assert!(intro.contains(&want), "{date}: {intro}");
             assert!(alt.contains(&format!("in grey the {all} held at Neutral")), "{date}: {alt}");
         }
+        // Review 34: a reading's printed calls and its holds have rows of their own that add up
+        // to the reading's row, and the holds rows add up to the holds the intro counts; the
+        // base line row counts every week end.
+        let opt_row = |k: &str| md.lines().any(|l| l.starts_with(&format!("| {k} | "))).then(|| row(k));
+        let mut held_rows = 0;
+        for k in ["Long", "Short"] {
+            match (opt_row(&format!("{k}: printed")), opt_row(&format!("{k}: held at Neutral"))) {
+                (Some(p), Some(h)) => {
+                    assert_eq!(p + h, row(k), "{date}: {k} rows");
+                    held_rows += h;
+                }
+                (None, None) => {}
+                other => panic!("{date}: {k}: one split row without the other: {other:?}"),
+            }
+        }
+        let held_outcome =
+            tr.points.iter().filter(|p| p.published != p.stance && p.forward.is_some()).count();
+        assert_eq!(held_rows, held_outcome, "{date}: held rows");
+        assert_eq!(row("All week ends"), row("Long") + row("Neutral") + row("Short"), "{date}");
         for (k, lower) in [("Long", "long"), ("Short", "short")] {
             let table = row(k);
             // The alt text's figure for the table: "the table counts both: Long 9, 8 with an
