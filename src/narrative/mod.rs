@@ -791,6 +791,10 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkVolumeTrendlineSupport), true) => "the weekly OBV trendline holds".into(),
         (Some(S::WkVolumeTrendlineSupport), false) => "the weekly OBV trendline has broken".into(),
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
+        // One bar old, it has begun, not built (review 34; the Weekly section says the same).
+        (Some(S::WkMomentumWaveFlip), false) if r.date("ed_since").is_some() && r.date("ed_since") == r.as_of => {
+            "weekly downside momentum began building this week".into()
+        }
         (Some(S::WkMomentumWaveFlip), false) => "weekly downside momentum is building".into(),
         (Some(S::D3ConsolidationHold), true) => match e1_well_above_close(a, r) {
             // Far above the zone but under every recent 3-day dip low (the 3-Day section says
@@ -2717,7 +2721,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     // A run that starts in the as-of week is new this week, not "since" it
                     // (review 20: "since the week of 2026-07-24" in a note of 2026-07-24).
                     match r.date("ed_since") {
-                        Some(d) if Some(d) == r.as_of => t.push_str(", starting this week"),
+                        // Review 34: "is building …, starting this week" claimed a trend on one
+                        // bar: a run one week old is said to have begun.
+                        Some(d) if Some(d) == r.as_of => t = t.replacen("is building", "began building this week", 1),
                         Some(d) => t.push_str(&format!(" since the week of {}", date(d))),
                         None => {}
                     }
@@ -3117,8 +3123,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             let most = most.unwrap_or(days);
                             // Review 28: "(20 sessions, more than the 15 one move …)" read as
                             // confusing: what the move took against what one move may take.
+                            // Review 34: "where one move this size takes at most 15" still
+                            // read as jargon; the rule in the allowance's own words.
                             slow = Some(format!(
-                                "over {days:.0} sessions, where one move this size takes at most {most:.0}"
+                                "it took {days:.0} sessions, and a move this size counts as one only within {most:.0}"
                             ));
                             None
                         }
@@ -3842,8 +3850,22 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     // A neutral reading: up, but not re-accelerating (the state's word,
                     // "firming" read as a bearish verdict the score table does not give).
                     // A rise the latest months reversed is no "edging up" (review 29).
-                    (1, _) if n("turn_c").is_some() => "core turning down",
-                    (_, 1) if n("turn_h").is_some() => "headline turning down",
+                    // Review 34: a single lower month is no turn yet ("turning down" on a
+                    // one-month drop): said as off its peak.
+                    (1, _) if n("turn_c").is_some() => {
+                        if turned_for(r, "turn_c_month") >= 2 {
+                            "core turning down"
+                        } else {
+                            "core off its peak"
+                        }
+                    }
+                    (_, 1) if n("turn_h").is_some() => {
+                        if turned_for(r, "turn_h_month") >= 2 {
+                            "headline turning down"
+                        } else {
+                            "headline off its peak"
+                        }
+                    }
                     (1, 1) => "edging up",
                     (1, _) => "core edging up",
                     (_, 1) => "headline edging up",
@@ -3923,8 +3945,19 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
     }
 }
 
-/// A month in the note's words against the as-of date: "February", or "December 2025" in
-/// another year.
+/// Months from the turn month in evidence `key` to the latest observation's month (0 without
+/// either).
+fn turned_for(r: &SignalResult, key: &str) -> i32 {
+    use crate::signals::Ev;
+    use chrono::Datelike;
+    match (r.ev(key), r.ev("obs_month")) {
+        (Some(Ev::Month { v: t }), Some(Ev::Month { v: o })) => {
+            (o.year() - t.year()) * 12 + o.month() as i32 - t.month() as i32
+        }
+        _ => 0,
+    }
+}
+
 /// The turn a macro signal found inside its window, in the words the note's macro lines and
 /// the macro chart's panels share: "down from +4.2% in May" (B2's `turn_c` / `turn_h`, a YoY
 /// rate with its month in `{key}_month`), "up from 2.63% on 2026-06-17" (B4's `turn_oas`, a
@@ -3941,6 +3974,8 @@ pub fn macro_turn_words(r: &SignalResult, key: &str, change: f64, as_of: NaiveDa
     }
 }
 
+/// A month in the note's words against the as-of date: "February", or "December 2025" in
+/// another year.
 fn month_word(m: NaiveDate, as_of: NaiveDate) -> String {
     use chrono::Datelike;
     if m.year() == as_of.year() {
@@ -5417,7 +5452,10 @@ mod tests {
             share(0.25, 0.63),
             Some((share(0.49, 0.43), "SPY")),
         );
-        assert_eq!(row, "lower more often than all week ends (75% against 37%), behind SPY less often (51% against 57%)");
+        assert_eq!(
+            row,
+            "lower more often than all week ends (75% against 37%), behind SPY less often (51% against 57%)"
+        );
         let row = track_text::row_comment(StanceKind::Short, 40, share(0.6, 0.6), None);
         assert_eq!(row, "lower as often as all week ends (40% against 40%)");
     }

@@ -723,10 +723,12 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         let d4 = sig("wk_momentum_wave_flip");
         if d4.state == marketnote::signals::State::Bearish {
             let since = d4.date("ed_since").unwrap();
-            // A run that starts in the as-of week is said "starting this week" (review 20).
+            // A run that starts in the as-of week is said to have begun this week (review 20;
+            // review 34: not "is building" on one bar).
             if Some(since) == d4.as_of {
                 assert!(
-                    b.contains("downside momentum is building") && b.contains(", starting this week"),
+                    b.contains("downside momentum began building this week")
+                        && !b.contains("downside momentum is building"),
                     "{date}"
                 );
             } else {
@@ -1203,7 +1205,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
         // sessions for a move of that size (review 22: "too gradual" gave no rule; review 28:
         // the bracketed counts read as confusing).
-        "price stays below all six, but over 20 sessions, where one move this size takes at most 15: not one move breaking several levels.",
+        "price stays below all six, but it took 20 sessions, and a move this size counts as one only within 15: not one move breaking several levels.",
         // Review 28: a line OBV fell through on most pullbacks, said as those failures.
         "OBV fell through the weekly trendline on 11 of 19 pullbacks since that low (before this week, last on 2022-06-17): the line has not held as support, so OBV under it now is not a break.",
     ] {
