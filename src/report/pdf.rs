@@ -980,7 +980,7 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     let budget = loose.1.pages().len() + 1;
     let alts: Vec<String> = typst_source_breaks(note, &[], breaks).1.into_iter().map(|c| c.alt).collect();
     // How far a placement is from acceptable: pages over the budget, then pages (not the last)
-    // less than [`MIN_PLACED_FILL`] full, then pages. Lower is better; (0, 0, _) is acceptable.
+    // less than [`MIN_PLACED_FILL`] full. Lower is better; (0, 0) is acceptable.
     let score = |p: &Placed| {
         let pages = p.1.pages();
         let underfull = pages[..pages.len().saturating_sub(1)]
@@ -990,7 +990,7 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
                     < MIN_PLACED_FILL * (text_bottom - MARGIN_TOP_PT)
             })
             .count();
-        (pages.len().saturating_sub(budget), underfull, pages.len())
+        (pages.len().saturating_sub(budget), underfull)
     };
     // Greedy, first chart first: a chart is let float past its section only when that brings
     // the placement closer to acceptable.
@@ -998,26 +998,19 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     let mut best_score = score(&best);
     let mut allow: Vec<usize> = Vec::new();
     for &n in &kept {
-        if best_score.0 == 0 && best_score.1 == 0 {
+        if best_score == (0, 0) {
             break;
         }
         let mut with = allow.clone();
         with.push(n);
         let (p, _) = place(&with)?;
         let s = score(&p);
-        if (s.0, s.1) < (best_score.0, best_score.1) {
+        if s < best_score {
             (best, best_score, allow) = (p, s, with);
         }
     }
-    if best_score.0 == 0 && best_score.1 == 0
-        || (best_score.0, best_score.1) <= {
-            let s = score(&loose);
-            (s.0, s.1)
-        }
-    {
-        return Ok(best);
-    }
-    Ok(loose)
+    // Floating every pushed chart only when nothing less comes as close.
+    Ok(if best_score <= score(&loose) { best } else { loose })
 }
 
 /// See `typeset_floats`: a placement that keeps every chart in its section but leaves a page
