@@ -168,6 +168,10 @@ enum Frame {
 /// `fallback_alt` gives the alt text for an image written without one (from its destination).
 /// Tables get explicit column widths from `fit`. Each image found is written as
 /// `#note-chart(n, image(...))`, `n` counting from 0 (the PDF preamble defines `note-chart`).
+/// Keep-together marks for the preamble's layout rules (issue 13): a top-level paragraph that
+/// introduces a table or list ([`keep_with_next`]) or follows chart `n` in its section is written
+/// `#note-par(n or none, sticky)[...]`, and a table of at most [`SHORT_TABLE_ROWS`] rows
+/// `#note-whole[...]`.
 pub fn markdown_to_typst(
     md: &str,
     image: &dyn Fn(&str) -> Option<String>,
@@ -221,7 +225,37 @@ fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, co
     let in_image = |frames: &[Frame]| frames.iter().any(|f| matches!(f, Frame::Image { .. }));
     // Open strong emphasis, and whether the table head is being written (bold text).
     let mut strong = 0usize;
-    for ev in events {
+    // The last chart written in the current section (reset at every heading), and whether the
+    // top-level paragraph being written was wrapped in `note-par` (see [`keep_with_next`]).
+    let mut section_chart: Option<usize> = None;
+    let mut wrapped = false;
+    let mut charts_before = 0;
+    for (i, ev) in events.iter().enumerate() {
+        let top_level = frames.is_empty() && bufs.len() == 1;
+        match ev {
+            Event::Start(Tag::Heading { .. }) if top_level => section_chart = None,
+            Event::Start(Tag::Paragraph) if top_level => {
+                let sticky = keep_with_next(events, i);
+                let n = section_chart.filter(|_| !image_paragraph(events, i));
+                wrapped = sticky || n.is_some();
+                charts_before = ctx.charts.borrow().len();
+                if wrapped {
+                    let n = n.map_or("none".to_string(), |n| n.to_string());
+                    top(&mut bufs).push_str(&format!("\n#note-par({n}, {sticky})[\n\n"));
+                }
+                continue;
+            }
+            Event::End(TagEnd::Paragraph) if top_level => {
+                let n = ctx.charts.borrow().len();
+                if n > charts_before && image_paragraph_ends(events, i) {
+                    section_chart = Some(n - 1);
+                }
+                top(&mut bufs).push_str(if wrapped { "\n\n]\n\n" } else { "\n\n" });
+                wrapped = false;
+                continue;
+            }
+            _ => {}
+        }
         match ev {
             Event::Start(Tag::Strong) => strong += 1,
             Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
@@ -287,6 +321,55 @@ fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, co
     }
     bufs.truncate(1);
     bufs.pop().unwrap_or_default()
+}
+
+/// A table with at most this many body rows is set whole on one page (issue 13: a base-rate
+/// table of one row opened a page on its own).
+pub const SHORT_TABLE_ROWS: usize = 6;
+/// A paragraph that introduces a table or list keeps with it when its text is at most this many
+/// characters (about five lines): a longer one may break across the page, its tail keeping the
+/// table company, rather than move whole and leave a gap.
+pub const KEEP_INTRO_CHARS: usize = 480;
+
+/// The index of the event closing the top-level paragraph opened at `events[i]`.
+fn paragraph_end(events: &[Event], i: usize) -> usize {
+    events[i..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        .map_or(events.len(), |k| i + k)
+}
+
+/// Whether the paragraph opened at `events[i]` is an image and nothing else (a chart).
+fn image_paragraph(events: &[Event], i: usize) -> bool {
+    let inner = &events[i + 1..paragraph_end(events, i)];
+    matches!(inner.first(), Some(Event::Start(Tag::Image { .. })))
+        && matches!(inner.last(), Some(Event::End(TagEnd::Image)))
+}
+
+/// Whether the paragraph closed at `events[j]` is an image and nothing else.
+fn image_paragraph_ends(events: &[Event], j: usize) -> bool {
+    j > 0 && matches!(events[j - 1], Event::End(TagEnd::Image)) && {
+        let i = events[..j].iter().rposition(|e| matches!(e, Event::Start(Tag::Paragraph)));
+        i.is_some_and(|i| image_paragraph(events, i))
+    }
+}
+
+/// Whether the top-level paragraph opened at `events[i]` keeps with the block after it (sticks
+/// to it: no page break between them): it introduces a table or a list (a bold lead-in such as
+/// "**Not assessed.**" before its bullets, a sentence before the table it describes) and is
+/// short enough to move whole (see [`KEEP_INTRO_CHARS`]).
+fn keep_with_next(events: &[Event], i: usize) -> bool {
+    let j = paragraph_end(events, i);
+    let introduces = matches!(events.get(j + 1), Some(Event::Start(Tag::Table(_) | Tag::List(_))));
+    let chars: usize = events[i..j]
+        .iter()
+        .map(|e| match e {
+            Event::Text(s) | Event::Code(s) => s.chars().count(),
+            Event::SoftBreak => 1,
+            _ => 0,
+        })
+        .sum();
+    introduces && !image_paragraph(events, i) && chars <= KEEP_INTRO_CHARS
 }
 
 /// Records the visible text `s` in the innermost open table cell.
@@ -587,7 +670,16 @@ fn end(
                 } else {
                     (fit_columns(&widths, fit), None)
                 };
-                write_table(top(bufs), &align, &head, &body, &cols, inset);
+                let rows = body.len() / widths.len().max(1);
+                if rows <= SHORT_TABLE_ROWS {
+                    // A short table is never split across pages (`note-whole`, PDF preamble).
+                    let out = top(bufs);
+                    out.push_str("\n#note-whole[");
+                    write_table(out, &align, &head, &body, &cols, inset);
+                    out.push_str("]\n\n");
+                } else {
+                    write_table(top(bufs), &align, &head, &body, &cols, inset);
+                }
             }
         }
         TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => top(bufs).push(']'),
@@ -708,6 +800,33 @@ mod tests {
             &|d: &str| format!("Chart {d}"),
             &fit(),
         )
+    }
+
+    /// Issue 13 (keep-together): a short paragraph before a table or list sticks to it; a
+    /// paragraph after a chart in its section names the chart (set whole when it floats); a
+    /// short table is set whole; a long intro, a long table and other paragraphs are left alone.
+    #[test]
+    fn intros_stick_to_their_tables_and_short_tables_stay_whole() {
+        let rows = |n: usize| format!("| h |\n|---|\n{}", "| r |\n".repeat(n));
+        let md = format!(
+            "## A\n\nPlain.\n\n**Not assessed.**\n\n- one\n- two\n\nIntro.\n\n{}\n{}\n\n{}\n\
+             ![w](charts/w.png)\n\nAfter the chart.\n\n{}\n## B\n\nNext section.\n",
+            rows(SHORT_TABLE_ROWS),
+            "Long intro. ".repeat(KEEP_INTRO_CHARS / 12 + 1),
+            rows(SHORT_TABLE_ROWS + 1),
+            rows(1),
+        );
+        let t = conv(&md);
+        assert!(t.contains("\nPlain\\.\n\n"), "{t}");
+        assert!(t.contains("#note-par(none, true)[\n\n#strong[Not assessed\\.]\n\n]"), "{t}");
+        assert!(t.contains("#note-par(none, true)[\n\nIntro\\.\n\n]\n\n\n#note-whole[\n#table("), "{t}");
+        // The long intro is not kept, and its long table may break.
+        assert!(!t.contains("#note-par(none, true)[\n\nLong"), "{t}");
+        assert_eq!(t.matches("#note-whole[").count(), 2, "{t}");
+        // After the chart (number 0) in its section; the next section's text names no chart.
+        assert!(t.contains("#note-par(0, true)[\n\nAfter the chart\\.\n\n]"), "{t}");
+        assert!(t.contains("]\n\nNext section\\.\n\n"), "{t}");
+        assert!(!t.contains("#note-par(0, false)[\n\nNext"), "{t}");
     }
 
     #[test]

@@ -212,3 +212,274 @@ fn no_page_but_the_last_ends_more_than_a_quarter_empty() {
     }
     assert!(bad.is_empty(), "pages ending more than a quarter empty: {bad:?}");
 }
+
+/// One item of a page in reading order, read back with `pdftohtml -xml`: a text line (the runs
+/// at one height joined, tags and entities decoded) or a chart (an image at the text width).
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    Line(String),
+    Chart,
+}
+
+/// The items of each page's text area, top down (header and footer left out); None when
+/// poppler-utils is not installed.
+fn page_items(pdf: &Path) -> Option<Vec<Vec<Item>>> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    let o = match Command::new("pdftohtml")
+        .args(["-xml", "-q", "-zoom", "1", pdf.to_str().unwrap(), prefix.to_str().unwrap()])
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) if std::env::var("MARKETNOTE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
+            panic!("pdftohtml is required (MARKETNOTE_REQUIRE_CHROMIUM=1): install poppler-utils")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED pdftohtml check: poppler-utils not installed");
+            return None;
+        }
+    };
+    assert!(o.status.success(), "pdftohtml: {}", String::from_utf8_lossy(&o.stderr));
+    let xml = std::fs::read_to_string(dir.path().join("p.xml")).unwrap();
+    let attr = |tag: &str, k: &str| -> f64 {
+        let i = tag.find(&format!(" {k}=\"")).unwrap_or_else(|| panic!("no {k} in {tag}")) + k.len() + 3;
+        tag[i..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut pages = Vec::new();
+    for page in xml.split("<page ").skip(1) {
+        let bottom = attr(page.split('>').next().unwrap(), "height") - MARGIN_BOTTOM_PT;
+        // (top, left, text or None for a chart)
+        let mut runs: Vec<(f64, f64, Option<String>)> = Vec::new();
+        // Each `<text ...>body</text>` (the body may hold inline tags) and `<image .../>`.
+        let mut rest = page;
+        while let Some(i) = rest.find("<text ").into_iter().chain(rest.find("<image ")).min() {
+            rest = &rest[i + 1..];
+            let tag = rest.split('>').next().unwrap();
+            let body = if tag.starts_with("text ") {
+                let end = rest.find("</text>").unwrap_or(rest.len());
+                rest[tag.len() + 1..end].to_string()
+            } else {
+                String::new()
+            };
+            let (top, left) = (attr(tag, "top"), attr(tag, "left"));
+            if top < MARGIN_TOP_PT - 2.0 || top > bottom {
+                continue;
+            }
+            if tag.starts_with("image ") {
+                if (attr(tag, "width") - 460.0).abs() <= 1.0 {
+                    runs.push((top, left, None));
+                }
+            } else {
+                runs.push((top, left, Some(body)));
+            }
+        }
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut items: Vec<(f64, Item)> = Vec::new();
+        for (top, _, text) in runs {
+            match (text, items.last_mut()) {
+                (None, _) => items.push((top, Item::Chart)),
+                // Runs of one line (bold and regular) sit within a point or two of each other.
+                (Some(t), Some((at, Item::Line(line)))) if (top - *at).abs() <= 2.0 => line.push_str(&t),
+                (Some(t), _) => items.push((top, Item::Line(t))),
+            }
+        }
+        let decode = |s: &str| {
+            // Inline tags (<b>, <i>, <a ...>) dropped, then the XML entities decoded.
+            let mut out = String::new();
+            let mut in_tag = false;
+            for c in s.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' if in_tag => in_tag = false,
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        };
+        pages.push(
+            items
+                .into_iter()
+                .map(|(_, i)| match i {
+                    Item::Line(t) => Item::Line(decode(&t)),
+                    c => c,
+                })
+                .collect(),
+        );
+    }
+    Some(pages)
+}
+
+/// Text compared without whitespace (lines break anywhere) or the markdown emphasis and code
+/// marks the PDF does not print.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '*' | '`' | '\\')).collect()
+}
+
+/// The note's markdown blocks (text between blank lines), trimmed.
+fn blocks(md: &str) -> Vec<&str> {
+    md.split("\n\n").map(str::trim).filter(|b| !b.is_empty()).collect()
+}
+
+/// Whether a markdown block is a plain paragraph (not a heading, table, list, image or quote).
+fn is_paragraph(b: &str) -> bool {
+    !b.starts_with(['#', '|', '!', '-', '>', '*']) || b.starts_with("**")
+}
+
+/// The reading-order faults of one render: a chart between two lines of one paragraph; a chart
+/// outside its section (before its heading or after the next one, at any level); a heading or
+/// bold lead-in ("**Not assessed.**") as the last text of a page; a paragraph that introduces a
+/// table ending a page whose next page opens with that table.
+fn reading_order_faults(md: &str, pages: &[Vec<Item>], sections: bool) -> Vec<String> {
+    let blocks = blocks(md);
+    let paragraphs: Vec<String> = blocks.iter().filter(|b| is_paragraph(b)).map(|b| squash(b)).collect();
+    let headings: Vec<(usize, String)> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.starts_with('#'))
+        .map(|(i, b)| (i, squash(b.trim_start_matches('#'))))
+        .collect();
+    let lead_ins: Vec<String> = blocks
+        .iter()
+        .filter(|b| b.starts_with("**") && b.ends_with("**") && b.matches("**").count() == 2)
+        .map(|b| squash(b))
+        .collect();
+    let charts: Vec<usize> = (0..blocks.len()).filter(|&i| blocks[i].starts_with("![")).collect();
+    // Every item in reading order, with its page (from 1).
+    let flow: Vec<(usize, &Item)> =
+        pages.iter().enumerate().flat_map(|(p, items)| items.iter().map(move |i| (p + 1, i))).collect();
+    let line = |i: usize| match flow[i].1 {
+        Item::Line(t) => Some(squash(t)).filter(|t| !t.is_empty()),
+        Item::Chart => None,
+    };
+    let mut faults = Vec::new();
+    // (a) A chart between two lines of one paragraph.
+    for (i, (p, item)) in flow.iter().enumerate() {
+        if **item != Item::Chart {
+            continue;
+        }
+        let before = (0..i).rev().find_map(line);
+        let after = (i + 1..flow.len()).find_map(line);
+        if let (Some(b), Some(a)) = (before, after) {
+            let joined = format!("{b}{a}");
+            if paragraphs.iter().any(|para| para.contains(&joined)) {
+                faults.push(format!("the chart on page {p} splits a paragraph between {b:?} and {a:?}"));
+            }
+        }
+    }
+    // (b) Each chart between its section's heading and the next heading.
+    if sections {
+        let mut from = 0;
+        let heading_at: Vec<(usize, Option<usize>)> = headings
+            .iter()
+            .map(|(b, h)| {
+                let at = (from..flow.len()).find(|&i| line(i).as_deref() == Some(h.as_str()));
+                if let Some(i) = at {
+                    from = i + 1;
+                }
+                (*b, at)
+            })
+            .collect();
+        let chart_at: Vec<usize> = (0..flow.len()).filter(|&i| *flow[i].1 == Item::Chart).collect();
+        assert_eq!(chart_at.len(), charts.len(), "every chart of the markdown is on a page");
+        for (n, (&block, &at)) in charts.iter().zip(&chart_at).enumerate() {
+            let own = heading_at.iter().rev().find(|(b, _)| *b < block).and_then(|h| h.1);
+            let next = heading_at.iter().find(|(b, _)| *b > block).and_then(|h| h.1);
+            if own.is_some_and(|h| at < h) || next.is_some_and(|h| at > h) {
+                faults.push(format!("chart {n} (page {}) is outside its section", flow[at].0));
+            }
+        }
+    }
+    for p in 0..pages.len().saturating_sub(1) {
+        let Some(last) = pages[p].iter().rev().find_map(|i| match i {
+            Item::Line(t) => Some(squash(t)).filter(|t| !t.is_empty()),
+            Item::Chart => None,
+        }) else {
+            continue;
+        };
+        let ends_with_text = matches!(pages[p].last(), Some(Item::Line(_)));
+        // (c) A heading or a bold lead-in as the last text of a page.
+        if ends_with_text && (headings.iter().any(|(_, h)| *h == last) || lead_ins.contains(&last)) {
+            faults.push(format!("{last:?} is the last line of page {}", p + 1));
+        }
+        // (d) A paragraph ends the page and the table it introduces opens the next one.
+        if ends_with_text && matches!(pages[p + 1].first(), Some(Item::Line(_))) && last.chars().count() > 8 {
+            for w in blocks.windows(2) {
+                if is_paragraph(w[0]) && w[1].starts_with('|') && squash(w[0]).ends_with(&last) {
+                    faults.push(format!("page {} ends with the paragraph before a table: {last:?}", p + 1));
+                }
+            }
+        }
+    }
+    faults
+}
+
+/// Issue 13 (reading order, a fresh reviewer of the PDF): on Letter a floated 3-day chart landed
+/// in the middle of a Daily paragraph and the daily chart after the "Overall Structure" heading,
+/// between the track-record paragraph and its table; on A4 a one-row base-rate table opened a
+/// page away from the Risk text before it, and "Not assessed." ended a page with its bullets on
+/// the next. Now, at every review date on either paper: no chart splits a paragraph, no heading
+/// or bold lead-in ends a page, no paragraph is parted from the table it introduces, and every
+/// chart stays in its section (heading to next heading) — except on Letter as of 2025-09-12,
+/// where the charts (up to four-fifths of a Letter page each) cannot stay in their sections
+/// without leaving page 1 more than half empty and adding two pages, and float as before.
+#[test]
+fn charts_stay_in_their_sections_and_keep_groups_together() {
+    let mut bad = Vec::new();
+    for (paper, date, out) in renders() {
+        let Some(pages) = page_items(&out.join("note.pdf")) else { return };
+        let md = std::fs::read_to_string(out.join("note.md")).unwrap();
+        let sections = !(*paper == "letter" && *date == "2025-09-12");
+        for f in reading_order_faults(&md, &pages, sections) {
+            bad.push(format!("{paper} {date}: {f}"));
+        }
+    }
+    assert!(bad.is_empty(), "reading-order faults:\n{}", bad.join("\n"));
+}
+
+/// The checks of [`reading_order_faults`] catch what they look for, on hand-made pages.
+#[test]
+fn the_reading_order_checks_find_each_fault() {
+    let md = "# T\n\n## A\n\nOne two three four five six.\n\n![a](charts/a.png)\n\n**Lead in.**\n\n- x\n\n\
+              Intro to the table.\n\n| h |\n|---|\n| 1 |\n\n## B\n\nText of b.\n";
+    let l = |s: &str| Item::Line(s.to_string());
+    let good = vec![
+        vec![l("T"), l("A"), l("One two three"), l("four five six."), Item::Chart, l("Lead in."), l("• x")],
+        vec![l("Intro to the table."), l("h"), l("1"), l("B"), l("Text of b.")],
+    ];
+    assert_eq!(reading_order_faults(md, &good, true), Vec::<String>::new());
+    let split = vec![
+        vec![l("T"), l("A"), l("One two three")],
+        vec![
+            Item::Chart,
+            l("four five six."),
+            l("Lead in."),
+            l("• x"),
+            l("Intro to the table."),
+            l("h"),
+            l("1"),
+        ],
+        vec![l("B"), l("Text of b.")],
+    ];
+    assert_eq!(
+        reading_order_faults(md, &split, true).len(),
+        1,
+        "{:?}",
+        reading_order_faults(md, &split, true)
+    );
+    let late = vec![
+        vec![l("T"), l("A"), l("One two three"), l("four five six."), l("Lead in.")],
+        vec![l("• x"), l("Intro to the table.")],
+        vec![l("h"), l("1"), l("B"), Item::Chart, l("Text of b.")],
+    ];
+    let f = reading_order_faults(md, &late, true);
+    assert_eq!(f.len(), 3, "{f:?}");
+    assert!(
+        f[0].contains("outside its section") && f[1].contains("Leadin.") && f[2].contains("before a table"),
+        "{f:?}"
+    );
+}
