@@ -55,13 +55,26 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             (Some(c), Some(State::Bearish)) => {
                 parts.push(format!("{cl} {close:.2} back below the squeeze-zone top {:.2}", c.hi))
             }
-            (Some(c), _) if close > c.hi => parts.push(match a.reclaim_date {
-                Some(r) => format!(
-                    "{cl} {close:.2} above the squeeze-zone top {:.2} since {r}, not yet confirmed (the Weekly text says what it needs)",
-                    c.hi
-                ),
-                None => format!("{cl} {close:.2} above the squeeze-zone top {:.2}, not yet confirmed (the Weekly text says what it needs)", c.hi),
-            }),
+            (Some(c), _) if close > c.hi => {
+                // What confirming needs, where it is the count of strong closes (the Weekly
+                // text's "only one has closed strongly; a confirmed reclaim needs two").
+                let need = crate::signals::weekly::D1_MIN_STRONG;
+                let why = match a.strong_above.filter(|k| *k < need) {
+                    Some(k) => format!(
+                        ": {} strong weekly close{} above it, {need} needed",
+                        if k == 0 { "no".to_string() } else { k.to_string() },
+                        if k == 1 { "" } else { "s" }
+                    ),
+                    None => String::new(),
+                };
+                parts.push(match a.reclaim_date {
+                    Some(r) => format!(
+                        "{cl} {close:.2} above the squeeze-zone top {:.2} since {r}, not yet confirmed{why}",
+                        c.hi
+                    ),
+                    None => format!("{cl} {close:.2} above the squeeze-zone top {:.2}, not yet confirmed{why}", c.hi),
+                })
+            }
             (Some(c), _) if a.cluster_stale.is_some() => parts.push(format!(
                 "no recent squeeze zone (the latest squeeze zone, {:.2}–{:.2}, is too {} to be a level); close {close:.2}",
                 c.lo,

@@ -249,6 +249,8 @@ pub(crate) struct Annotations {
     pub bands: Vec<Band>,
     /// D1 reclaim week.
     pub reclaim_date: Option<NaiveDate>,
+    /// D1's strong weekly closes above the zone top since the reclaim (`strong_above`).
+    pub strong_above: Option<usize>,
     /// D1 state.
     pub cluster_state: Option<State>,
     /// Why the cluster is no level (`old` or `wide`, from D1's `top_level`): then `cluster` is
@@ -403,6 +405,8 @@ impl Annotations {
                 a.cluster_stale = Some(why);
             }
             a.reclaim_date = date(s, &["reclaim_date"]);
+            a.strong_above =
+                num(s, &["strong_above"]).filter(|v| v.is_finite() && *v >= 0.0).map(|v| v as usize);
             // Individual bands (close ranges with their first and last week), up to 32.
             for b in s.facts.bands.iter().take(32).take_while(|b| b.lo.is_finite() && b.hi.is_finite()) {
                 a.bands.push(Band { lo: b.lo, hi: b.hi, from: Some(b.start), to: Some(b.end) })

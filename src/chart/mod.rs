@@ -32,6 +32,8 @@ use plotters::prelude::*;
 use serde::Serialize;
 use theme::Palette;
 
+pub use panel::MAX_VALUE_TICKS;
+
 /// One rendered chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
@@ -62,6 +64,11 @@ pub const PHONE_DESIGN_H: f64 = 760.0;
 /// Phone variant width in pixels (2×). A configured chart width of exactly this is laid out for
 /// the phone design width.
 pub const PHONE_W: u32 = 720;
+/// Sessions the phone variant of the daily chart shows (15 weeks, the latest of the wide chart's
+/// 26 by default): on a 360 CSS px column the last four weeks then get a quarter of the plot,
+/// not a sixth (issue 13). 63 and 84 put a level label of a golden date off its line (the phone
+/// label checks); 75 and 80 did not.
+pub const PHONE_DAILY_BARS: usize = 75;
 
 /// What the label layout pass placed on one chart and how its value axes were labelled, in
 /// image pixels: for checks of the layout itself rather than of pixels.
@@ -295,7 +302,17 @@ fn render_impl(
     ];
     for (name, tf, bars, window, layers) in tfs.into_iter().filter(|t| wanted(t.0)) {
         jobs.push(Box::new(move || {
-            let make = || tf_scene(analysis, tf, bars, window, layers, ann);
+            // A phone's daily chart shows the latest PHONE_DAILY_BARS sessions (issue 13: over
+            // the full window the recent weeks got ~80 CSS px of a 390 px screen).
+            let make = |phone: bool| {
+                let short =
+                    if phone && tf == Timeframe::Daily { window.min(PHONE_DAILY_BARS) } else { window };
+                let mut scene = tf_scene(analysis, tf, bars, short, layers, ann);
+                // The risk lines cover the sessions they cover on the wide chart.
+                let frac = (1.0 - price::RISK_FROM) * window.max(1) as f64 / short.max(1) as f64;
+                scene.risk_from = (1.0 - frac).clamp(0.0, price::RISK_FROM);
+                scene
+            };
             let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
             let alt = alt::timeframe(sym, &scene);
             let chart = Chart { name: name.into(), title: scene.title.clone(), alt, png, svg, phone_png };
@@ -310,7 +327,7 @@ fn render_impl(
             // The window the text and alt text speak of (two years back to the week the change is
             // measured from), not the weekly chart's.
             let rel_window = crate::signals::relative::LAG_WEEKS + 1;
-            let make = || rel_scene(analysis, &bench.symbol, &bw.bars, rel_window, ann);
+            let make = |_| rel_scene(analysis, &bench.symbol, &bw.bars, rel_window, ann);
             let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
             let alt = alt::relative(&scene);
             let chart =
@@ -327,7 +344,7 @@ fn render_impl(
     if !analysis.dataset.macros.is_empty() && wanted("macro") {
         jobs.push(Box::new(move || {
             let (scene, (png, svg, lay), phone_png) =
-                wide_and_phone(|| macro_scene(analysis), theme, cfg, want)?;
+                wide_and_phone(|_| macro_scene(analysis), theme, cfg, want)?;
             let alt = alt::macros(&scene, analysis.as_of);
             let chart = Chart { name: "macro".into(), title: scene.title.clone(), alt, png, svg, phone_png };
             Ok((chart, Layout { name: "macro".into(), ..lay }))
@@ -356,7 +373,7 @@ fn track_chart(
 ) -> Result<(Chart, Layout)> {
     let p = &analysis.config.signals;
     let sym = analysis.dataset.instrument.symbol.as_str();
-    let make = || track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
+    let make = |_| track::TrackScene::of(tr, sym, p.long_threshold, p.short_threshold, analysis.as_of);
     let (scene, (png, svg, lay), phone_png) = wide_and_phone(make, theme, cfg, want)?;
     let alt = scene.alt();
     let chart = Chart { name: "track".into(), title: scene.title.clone(), alt, png, svg, phone_png };
@@ -393,7 +410,7 @@ pub fn insert_track(charts: &mut Vec<Chart>, track: Chart) {
 /// each on its own copy of the scene (a scene keeps scratch state while it draws), so the bytes
 /// are the same as drawing them one after the other.
 type Rendered = (Vec<u8>, Option<String>, Layout);
-fn wide_and_phone<S: Scene + Send, F: Fn() -> S + Sync>(
+fn wide_and_phone<S: Scene + Send, F: Fn(bool) -> S + Sync>(
     make: F,
     theme: Theme,
     cfg: &ChartConfig,
@@ -401,11 +418,12 @@ fn wide_and_phone<S: Scene + Send, F: Fn() -> S + Sync>(
 ) -> Result<(S, Rendered, Vec<u8>)> {
     let (wide, phone) = rayon::join(
         || {
-            let scene = make();
+            // A configured width of PHONE_W is laid out as the phone variant, window included.
+            let scene = make(cfg.width == PHONE_W);
             let r = render_scene(&scene, theme, cfg, want);
             (scene, r)
         },
-        || if want.phone { render_phone(&make(), theme, want) } else { Ok(Vec::new()) },
+        || if want.phone { render_phone(&make(true), theme, want) } else { Ok(Vec::new()) },
     );
     let (scene, r) = wide;
     Ok((scene, r?, phone?))
@@ -477,18 +495,24 @@ fn tf_scene<'a>(
         }
         _ => String::new(),
     };
-    // Its last close beside the note's (review 32: the 3-day tag read 292.09, the note's close
-    // 291.17): when the daily data go past the last complete bar, the legend says which bar the
-    // tag's close is and where the as-of close went.
+    // Its last close is the note's (review 32, issue 13: the 3-day tag read 292.09, the note's
+    // close 291.17): when the daily data go past the last complete bar, the tag and its dashed
+    // line show the last daily close, and the legend says which day that is and what the last
+    // bar closed at.
     let d = &analysis.daily;
-    let last_close = match (bars.date.last(), d.date.last(), d.close.last()) {
-        (Some(b), Some(dd), Some(c)) if b < dd && tf != Timeframe::Daily && c.is_finite() => format!(
-            "close of the {} bar ({}: {})",
-            b.format("%b %-d"),
-            dd.format("%b %-d"),
-            crate::fmt::price(*c)
+    let (last_close, last_daily) = match (bars.date.last(), bars.close.last(), d.date.last(), d.close.last())
+    {
+        (Some(b), Some(bc), Some(dd), Some(c)) if b < dd && tf != Timeframe::Daily && c.is_finite() => (
+            format!(
+                "last close, {} (the {} {} bar closed {})",
+                dd.format("%b %-d"),
+                b.format("%b %-d"),
+                tf.name(),
+                crate::fmt::price(*bc)
+            ),
+            Some((*dd, d.open.last().copied().unwrap_or(f64::NAN), *c)),
         ),
-        _ => price::LAST_CLOSE.to_string(),
+        _ => (price::LAST_CLOSE.to_string(), None),
     };
     let subtitle = format!(
         "{name}{} bars, {} · complete bars only · as of {}{last_bar}",
@@ -510,6 +534,8 @@ fn tf_scene<'a>(
         layers,
         stops: stops_of(analysis, tf),
         last_close,
+        last_daily,
+        risk_from: price::RISK_FROM,
         neutral: analysis.stance.stance == crate::signals::stance::StanceKind::Neutral,
         legend_lines: Default::default(),
         col_w: Default::default(),
@@ -534,7 +560,7 @@ fn tf_scene<'a>(
 /// others carry their own short name ("swing high", "zone bottom"), as the Risk table lists them.
 /// The daily chart also draws the lead's own level(s) when a weekly or 3-day close decides them.
 fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
-    use crate::signals::stance::{headline, StanceKind};
+    use crate::signals::stance::{headline, LevelStatus, StanceKind, Trigger};
     let want = match tf {
         Timeframe::Weekly => "weekly",
         Timeframe::ThreeDay => "3-day",
@@ -577,7 +603,23 @@ fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
                 }
                 _ => None,
             };
-            price::Stop { value: l.value, tag, rule }
+            // Broken and still beyond (the Risk table's "broken on ...", not "since back"):
+            // drawn in the broken style, named in the legend with the close that broke it.
+            let beyond = l.last_close.is_some_and(|c| c.is_finite() && l.trigger.broken(c, l.value));
+            let broken = (l.status == LevelStatus::Triggered && beyond).then(|| {
+                let side = match l.trigger {
+                    Trigger::CloseAbove => "above",
+                    Trigger::CloseBelow => "below",
+                };
+                let on = l.triggered_on.map(|d| format!(" on {}", d.format("%b %-d"))).unwrap_or_default();
+                format!(
+                    "{} {}, a {} close {side}{on}",
+                    short_level_name(&l.label, want),
+                    crate::fmt::price(l.value),
+                    l.timeframe()
+                )
+            });
+            price::Stop { value: l.value, tag, rule, broken }
         })
         .collect()
 }

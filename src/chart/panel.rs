@@ -308,10 +308,14 @@ pub(crate) fn legend_lines<B: DrawingBackend>(
     items: &[(Swatch, String)],
 ) -> i32 {
     let items = split_wide(pen, left, right, items);
-    legend_layout(pen, left, right, name, &items).last().map_or(1, |(_, line)| line + 1)
+    legend_layout(pen, left, right, name, &items).iter().map(|(_, line)| line + 1).max().unwrap_or(1)
 }
 
-/// (x, line) of each legend item.
+/// (x, line) of each legend item: in reading order, left to right, wrapping; or, when that
+/// saves a line, each item on the first line with room for it (a short marker entry fills the
+/// end of an earlier line instead of starting one: issue 13, the daily chart's legend took four
+/// lines of the price panel's height). A wrapped item's rest ([`Swatch::Cont`]) always starts
+/// the line after its head.
 fn legend_layout<B: DrawingBackend>(
     pen: &Pen<B>,
     left: i32,
@@ -321,21 +325,50 @@ fn legend_layout<B: DrawingBackend>(
 ) -> Vec<(i32, i32)> {
     let fs = pen.fs(FS_TEXT);
     let sw = pen.px(14.0);
-    let mut x = left + pen.text_size(name, fs, true).0 + pen.px(10.0);
-    let mut line = 0;
-    let mut out = Vec::with_capacity(items.len());
-    for (s, label) in items {
+    let start = left + pen.text_size(name, fs, true).0 + pen.px(10.0);
+    let need = |s: &Swatch, label: &str| {
         let swatch = if matches!(s, Swatch::Note) { 0 } else { sw + pen.px(4.0) };
-        let need = swatch + pen.text_size(label, fs, false).0;
-        // A wrapped item's rest starts its own line.
-        if matches!(s, Swatch::Cont) || (x + need > right && x > left) {
-            line += 1;
-            x = left + pen.px(10.0);
+        swatch + pen.text_size(label, fs, false).0
+    };
+    let flow = |pack: bool| -> Vec<(i32, i32)> {
+        // The next free x of each line so far.
+        let mut ends: Vec<i32> = vec![start];
+        let mut out = Vec::with_capacity(items.len());
+        for (s, label) in items {
+            let w = need(s, label);
+            let last = ends.len() - 1;
+            let fits = |x: i32| x + w <= right;
+            let line = if matches!(s, Swatch::Cont) {
+                None
+            } else if pack {
+                (0..ends.len()).find(|k| fits(ends[*k]))
+            } else {
+                fits(ends[last]).then_some(last)
+            };
+            let line = match line {
+                Some(k) => k,
+                None => {
+                    ends.push(left + pen.px(10.0));
+                    ends.len() - 1
+                }
+            };
+            out.push((ends[line], line as i32));
+            ends[line] += w + pen.px(12.0);
         }
-        out.push((x, line));
-        x += need + pen.px(12.0);
+        out
+    };
+    let lines = |l: &[(i32, i32)]| l.iter().map(|p| p.1).max().unwrap_or(0);
+    let in_order = flow(false);
+    // Packing only where no item was split (its pieces must stay on consecutive lines).
+    if items.iter().any(|(s, _)| matches!(s, Swatch::Cont)) {
+        return in_order;
     }
-    out
+    let packed = flow(true);
+    if lines(&packed) < lines(&in_order) {
+        packed
+    } else {
+        in_order
+    }
 }
 
 /// Draws a legend strip: a bold panel name, then swatches with labels, left to right, starting at
@@ -458,6 +491,10 @@ const NICE_MULTS: [f64; 4] = [1.0, 2.0, 2.5, 5.0];
 /// the tags: the same steps.
 const STEP_MULTS: [f64; 4] = NICE_MULTS;
 
+/// The most labelled value ticks a panel gets while a step with fewer passes [`value_ticks`]'s
+/// checks: a tall printed panel labelled every step a line apart read as a crowded scale.
+pub const MAX_VALUE_TICKS: usize = 8;
+
 /// Value ticks for a frame, always evenly spaced: the finest step of 1, 2, 2.5 or 5 × 10^k
 /// whose labels (at `fs`) keep a gap of at least 1.25 lines (and about a sixth
 /// of the panel), with at least three labelled ticks inside `[ymin, ymax]` once ticks near an
@@ -567,9 +604,17 @@ fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)>
     // price tag reads as a hole in the scale, issue 13); then one that hides some.
     let all_shown = |t: &[f64]| t.iter().filter(|v| **v >= f.ymin && **v <= f.ymax).all(|v| shown(*v));
     let tiers = [(true, true), (false, true), (false, false)];
-    for (min_gap, want_near, mults, (want_all, want_cover)) in
-        tiers.into_iter().flat_map(|c| passes.iter().map(move |(g, n, m)| (*g, *n, *m, c)))
-    {
+    // At most MAX_VALUE_TICKS labelled ticks a panel first (issue 13: the PDF's 3-day price axis
+    // printed fifteen, 190 to 330 by tens, where every tier's finest pass went to the finest step
+    // that kept the tag clear); any count only when no step passes so.
+    let inside = |t: &[f64]| t.iter().filter(|v| **v >= f.ymin && **v <= f.ymax && shown(**v)).count();
+    let mut order = Vec::with_capacity(2 * tiers.len() * passes.len());
+    for capped in [true, false] {
+        for c in tiers {
+            order.extend(passes.iter().map(|(g, n, m)| (capped, *g, *n, *m, c)));
+        }
+    }
+    for (capped, min_gap, want_near, mults, (want_all, want_cover)) in order {
         if (want_near || want_all) && avoid.is_empty() {
             continue;
         }
@@ -587,6 +632,7 @@ fn on_step_ticks(f: &Frame, fs: f64, avoid: &[i32]) -> Option<(Vec<f64>, usize)>
                 let t: Vec<f64> =
                     (first..=last).map(|i| if i == 0 { 0.0 } else { i as f64 * step }).collect();
                 if t.iter().filter(|v| shown(**v)).count() >= 3
+                    && (!capped || inside(&t) <= MAX_VALUE_TICKS)
                     && (!want_all || all_shown(&t))
                     && (!want_near || near(&t))
                     && (!want_cover || covers(&t))
@@ -976,8 +1022,10 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
                         .unwrap_or_else(|| t.split(' ').next().unwrap_or(""))
                 })
                 .collect();
+            // At most the width a label keeps whole when drawn ([`draw_edge_labels`] cuts a wider
+            // one to its first value: QQQ's phone chart named one of four levels, "686.37").
             let list = format!("{} levels", vals.join(" / "));
-            if pen.text_size(&list, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) * 9 / 10 {
+            if pen.text_size(&list, pen.fs(FS_NOTE), false).0 <= (f.x1 - f.x0) * 6 / 10 {
                 list
             } else {
                 // Too many for the width (a phone): the count and the span.
@@ -1045,8 +1093,9 @@ pub(crate) fn draw_edge_labels<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, label
         // A label wider than most of the plot (a long name on a phone) is cut with an ellipsis.
         // A label wider than 60% of the plot (a long name on a phone) keeps the words up to its
         // value ("risk level 290.68"); anything still too wide is cut with an ellipsis.
+        // A run's span ("4 levels 686.37–718.29") is never cut to its count.
         let mut text = l.text.clone();
-        if pen.text_size(&text, fs, false).0 > (f.x1 - f.x0) * 6 / 10 {
+        if pen.text_size(&text, fs, false).0 > (f.x1 - f.x0) * 6 / 10 && !text.contains('–') {
             let words: Vec<&str> = text.split(' ').collect();
             if let Some(k) = words.iter().position(|w| w.replace(',', "").parse::<f64>().is_ok()) {
                 // Without the comma that joined the rest ("20-day avg 295.86, and 1 more").
@@ -1309,30 +1358,21 @@ impl ColLabel {
 pub(crate) const MAX_COL_TAGS: usize = 5;
 
 /// A run's tag text: its name and range at the note's precision (two decimals) when that fits
-/// `max_w` pixels, else how many levels it names, in plain words ("3 levels", "14 lost levels";
-/// its bracket shows which lines): review 23 read "lost levels 129–158" against a text's
-/// "128.57–163.54" as other levels, and review 32 read "3 of the 7 levels" as a reference to a
-/// list the reader had to find. Rounded ranges only when neither fits. `lo` and `hi` are
-/// prices; `n` of `total` the count.
-fn run_text<B: DrawingBackend>(
-    pen: &Pen<B>,
-    run: &str,
-    (lo, hi): (f64, f64),
-    (n, total): (usize, usize),
-    max_w: i32,
-) -> String {
+/// `max_w` pixels, else at one decimal, else with the run's first word only ("lost
+/// 186.9–188.5", "risk 168.9–171.8"), at one decimal and then none. Always its prices (issue
+/// 13: "2 lost levels" or "both risk levels" told a reader how many levels, not where), never a
+/// bare range (review 23). `lo` and `hi` are prices.
+fn run_text<B: DrawingBackend>(pen: &Pen<B>, run: &str, (lo, hi): (f64, f64), max_w: i32) -> String {
     let fs = pen.fs(FS_TICK);
     let fits = |t: &String| pen.text_size(t, fs, false).0 <= max_w;
-    let at = |dp: usize| format!("{run} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
-    let counts = [
-        (n < total).then(|| format!("{n} {run}")),
-        (n == total).then(|| if n == 2 { format!("both {run}") } else { format!("all {n} {run}") }),
-    ];
-    std::iter::once(at(2))
-        .chain(counts.into_iter().flatten())
-        .chain([1, 0].into_iter().map(at))
+    let short = run.split(' ').next().unwrap_or(run);
+    let at =
+        |name: &str, dp: usize| format!("{name} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
+    [(run, 2), (run, 1), (short, 2), (short, 1), (short, 0)]
+        .into_iter()
+        .map(|(name, dp)| at(name, dp))
         .find(fits)
-        .unwrap_or_else(|| at(0))
+        .unwrap_or_else(|| at(short, 0))
 }
 
 /// A tag of the label column after merging and spacing: its text, colour, the pixel ys of the
@@ -1535,8 +1575,7 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         // Top first: the first member is the highest value, the last the lowest.
         let (top, bot) = (&labels[t.members[0]], &labels[t.members[t.members.len() - 1]]);
         // Named with its range, never a bare range: fewer decimals before fewer words.
-        let total = labels.iter().filter(|l| l.run == top.run).count();
-        t.text = run_text(pen, top.run, (bot.y, top.y), (t.members.len(), total), max_w);
+        t.text = run_text(pen, top.run, (bot.y, top.y), max_w);
     }
     // Neighbours whose lines lie closer than a third of a tag's height (their leaders would
     // start at one point) and that sit next to each other in their block are drawn as one box,

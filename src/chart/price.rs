@@ -62,8 +62,16 @@ pub(crate) struct TfScene<'a> {
     /// The last-close legend entry: [`LAST_CLOSE`], or which bar the close is when the as-of
     /// close lies in a bar not yet complete (3-day, weekly).
     pub last_close: String,
+    /// The last daily bar (date, open, close) when it is later than this chart's last complete
+    /// bar (a 3-day or weekly chart as of a day inside its next bar): the last-price tag and its
+    /// dashed line show that close, the one the note's text quotes (issue 13: the 3-day tag read
+    /// 292.09, the note 291.17). `None` on the daily chart and when the bars end together.
+    pub last_daily: Option<(NaiveDate, f64, f64)>,
     /// The note's stance is neutral (the risk legend's words, [`stop_legend`]).
     pub neutral: bool,
+    /// Where the risk lines start, as a fraction of the plot width ([`RISK_FROM`]; further left
+    /// on the phone's shorter daily window, so they cover the same sessions as on the wide chart).
+    pub risk_from: f64,
     /// Legend lines reserved above each panel (price, volume, momentum, OBV), set by the layout.
     pub legend_lines: std::cell::Cell<[i32; 4]>,
     /// Width in pixels of the price panel's label column (0 when labels sit in the plot).
@@ -118,6 +126,41 @@ pub struct Stop {
     /// 3-day close above invalidates the short" (review 22: the daily chart drew a "3-day stop"
     /// its legend did not explain). `None` for any other level.
     pub rule: Option<String>,
+    /// When a close has broken the level and price is still beyond it (the Risk table's
+    /// "broken on ..."), the legend's words for it: "swing low 702.81, closed below on Jul 17".
+    /// Such a level is drawn in the broken style (a dashed muted line, a muted "broken" tag),
+    /// never as a level still to watch (issue 13: QQQ's broken swing low was drawn as a watch
+    /// level).
+    pub broken: Option<String>,
+}
+
+impl Stop {
+    /// The level's line and tag colour: the risk colour, or muted when it is broken.
+    pub(crate) fn color(&self, pal: &Palette) -> RGBAColor {
+        if self.broken.is_some() {
+            Palette::alpha(pal.muted, 0.95)
+        } else {
+            pal.risk.to_rgba()
+        }
+    }
+
+    /// The tag's name: its own, or "broken" for a broken level that is not the lead's (the
+    /// legend names it in full).
+    pub(crate) fn name(&self) -> String {
+        if self.broken.is_some() && !is_lead_tag(&self.tag) {
+            BROKEN.to_string()
+        } else {
+            self.tag.clone()
+        }
+    }
+}
+
+/// The tag word of a broken risk level.
+pub(crate) const BROKEN: &str = "broken";
+
+/// Legend entry of a broken risk level (the dashed muted line).
+fn broken_legend(words: &str) -> String {
+    format!("broken risk level: {words}")
 }
 
 pub(crate) use crate::indicators::primitives::{wave_states, WaveState as Wave};
@@ -332,6 +375,8 @@ pub(crate) fn is_lead_tag(tag: &str) -> bool {
 /// chart, whether or not this chart draws one of its two watched levels; only a long or short
 /// has an idea a close can go against.
 fn stop_legend(stops: &[Stop], neutral: bool) -> String {
+    let held: Vec<&Stop> = stops.iter().filter(|s| s.broken.is_none()).collect();
+    let stops = &held[..];
     let tag = |t: &str| stops.iter().any(|s| is_lead_tag(&s.tag) && s.tag.ends_with(t));
     if let Some(rule) = stops.iter().find_map(|s| s.rule.as_deref()) {
         format!("risk levels ({rule})")
@@ -508,13 +553,14 @@ impl TfScene<'_> {
                                 out.push("earlier squeeze zones".into());
                             }
                         }
-                        if !self.stops.is_empty() {
+                        if self.holds_stops() {
                             let words = stop_legend(&self.stops, self.neutral);
                             match &a.cluster {
                                 Some(c) if self.top_is_risk(c) => out.push(top_is_risk_legend(&words)),
                                 _ => out.push(words),
                             }
                         }
+                        out.extend(self.broken_legends());
                         if a.reclaim_date.is_some() {
                             out.push(reclaim_words(a.cluster_state).1.into());
                         }
@@ -526,9 +572,10 @@ impl TfScene<'_> {
                         if a.cluster.is_some() {
                             out.push("weekly squeeze-zone top".into());
                         }
-                        if !self.stops.is_empty() {
+                        if self.holds_stops() {
                             out.push(stop_legend(&self.stops, self.neutral));
                         }
+                        out.extend(self.broken_legends());
                         if a.breakout_date.is_some() {
                             out.push(breakout_words(a.zone_state, true).1.into());
                         }
@@ -541,9 +588,10 @@ impl TfScene<'_> {
                             out.push(AVG_NOW.into());
                         }
                         // Risk levels come before the markers, as the drawn legend orders them.
-                        if !self.stops.is_empty() {
+                        if self.holds_stops() {
                             out.push(stop_legend(&self.stops, self.neutral));
                         }
+                        out.extend(self.broken_legends());
                         if !a.dist_days.is_empty() {
                             out.push(format!("distribution day ({})", a.dist_days.len()));
                         }
@@ -555,11 +603,14 @@ impl TfScene<'_> {
                         }
                         if let Some(lh) = &a.lower_high {
                             out.push(self.lh_legend_text(lh, self.narrow.get()));
-                            if let Some(m) = lh.lmid.filter(|_| lh.stands()) {
+                            if let Some(m) = lh.lmid.filter(|m| lh.stands() && self.broken_at(*m).is_none()) {
                                 out.push(trigger_legend(m));
                             }
-                            if self.swing_low_bar(lh).is_some() {
-                                out.push("swing low (a risk level)".into());
+                            if let Some(i) = self.swing_low_bar(lh) {
+                                out.push(match self.broken_at(self.bars.low[i]) {
+                                    Some(_) => "swing low (a broken risk level)".into(),
+                                    None => "swing low (a risk level)".into(),
+                                });
                             }
                         }
                     }
@@ -621,7 +672,7 @@ impl TfScene<'_> {
             } else {
                 self.legend_guess(k).into_iter().map(|t| (Swatch::Box(pal.text.to_rgba()), t)).collect()
             };
-            out[k] = legend_lines(pen, x0, x1, name, &items).max(1);
+            out[k] = legend_lines(pen, x0, self.legend_right(k, x1), name, &items).max(1);
         }
         out
     }
@@ -691,7 +742,10 @@ impl TfScene<'_> {
                 }
             }
         }
-        for Stop { value: v, tag, .. } in &self.stops {
+        // A broken level has no in-plot label (a phone): its legend entry names it with its
+        // value, and its label crowded the live levels' off their lines.
+        for st in self.stops.iter().filter(|s| s.broken.is_none()) {
+            let (v, tag) = (&st.value, &st.name());
             // In-plot labels (a phone) keep the short tag ("watch", not "3-day watch"): the
             // narrow plot has no room for the longer one; the wide chart's column names the timeframe.
             let tag = &if is_lead_tag(tag) {
@@ -706,14 +760,19 @@ impl TfScene<'_> {
                 Some(l) if is_lead_tag(tag) => {
                     l.text.push_str(" · ");
                     l.text.push_str(tag);
-                    l.color = pal.risk.to_rgba();
+                    l.color = st.color(pal);
                 }
                 Some(l) => {
-                    l.color = pal.risk.to_rgba();
+                    if st.broken.is_some() {
+                        l.text.push_str(" · ");
+                        l.text.push_str(BROKEN);
+                    }
+                    l.color = st.color(pal);
                 }
                 // A swing high its marker already names at this price gets no second label.
                 None if self.layers == Layers::Daily
                     && !is_lead_tag(tag)
+                    && st.broken.is_none()
                     && swing_name_at(a, *v).is_some() => {}
                 None => out.push(EdgeLabel {
                     y: *v,
@@ -721,8 +780,8 @@ impl TfScene<'_> {
                         (Layers::Daily, Some(n)) => format!("{n} · {tag} {v:.2}"),
                         _ => format!("{tag} {v:.2}"),
                     },
-                    color: pal.risk.to_rgba(),
-                    from: RISK_FROM,
+                    color: st.color(pal),
+                    from: self.risk_from,
                 }),
             }
         }
@@ -770,7 +829,8 @@ impl TfScene<'_> {
                 }
             }
         }
-        for Stop { value: v, tag, .. } in &self.stops {
+        for st in &self.stops {
+            let (v, tag) = (&st.value, &st.name());
             // A risk level at the price another label names (the squeeze top, the zone top)
             // joins that label ("squeeze top · stop 232.28") rather than stacking a second tag.
             let value = crate::fmt::price(*v);
@@ -778,15 +838,16 @@ impl TfScene<'_> {
                 Some(l) => {
                     // The lead's tag is added; a risk level's own name is not (the label
                     // already names the level: "LH low" is the swing low between the two highs).
-                    if is_lead_tag(tag) && !l.name.split(" · ").any(|n| n == tag) {
+                    if (is_lead_tag(tag) || st.broken.is_some()) && !l.name.split(" · ").any(|n| n == tag) {
                         l.name = format!("{} · {tag}", l.name);
                     }
-                    l.color = pal.risk.to_rgba();
+                    l.color = st.color(pal);
                 }
                 None => {
                     // A swing high a marker names keeps the marker's name ("lower high · watch").
                     let name = match (self.layers, swing_name_at(a, *v)) {
                         (Layers::Daily, Some(n)) if is_lead_tag(tag) => format!("{n} · {tag}"),
+                        (Layers::Daily, Some(_)) if st.broken.is_some() => tag.clone(),
                         (Layers::Daily, Some(n)) => n.to_string(),
                         _ => tag.clone(),
                     };
@@ -794,7 +855,7 @@ impl TfScene<'_> {
                         y: *v,
                         name,
                         values: vec![value],
-                        color: pal.risk.to_rgba(),
+                        color: st.color(pal),
                         run: "risk levels",
                     })
                 }
@@ -968,6 +1029,19 @@ impl TfScene<'_> {
         Ok(())
     }
 
+    /// Where panel `k`'s legend lines end, for a plot ending at `x1`: the price legend runs on
+    /// over the label column (empty above the plot: its tags stay within the plot's height), so
+    /// its entries take fewer lines of the price panel's height (issue 13: four lines over the
+    /// daily price panel); the lower panels' legends end at the plot, clear of the tick labels
+    /// of the panel above.
+    fn legend_right(&self, k: usize, x1: i32) -> i32 {
+        if k == 0 {
+            x1 + self.col_w.get()
+        } else {
+            x1
+        }
+    }
+
     fn legend_at<B: DrawingBackend>(
         &self,
         pen: &Pen<B>,
@@ -986,7 +1060,8 @@ impl TfScene<'_> {
             3
         };
         let lines = self.legend_lines.get()[k];
-        draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip)
+        let right = self.legend_right(k, f.x1);
+        draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), right, name, items, lines, strip)
     }
 
     fn draw_price<B: DrawingBackend>(
@@ -1057,7 +1132,7 @@ impl TfScene<'_> {
 
         draw_plot_bg(pen, f)?;
         draw_x_grid(pen, f, ticks)?;
-        let last_close = b.close[self.n() - 1];
+        let (last_close, up) = self.tag_close();
         let last_y = f.fy(last_close);
         // The label column's tags (wide charts): tick labels keep clear of them as of the
         // last-price tag.
@@ -1069,14 +1144,6 @@ impl TfScene<'_> {
         let col_tags = super::panel::col_layout(pen, f, col, &[], text_w);
         draw_y_axis(pen, &fa, TickFmt::Fixed, &[last_y])?;
 
-        // The last-price tag's colour is its candle's (close against open, as the candles are
-        // drawn): review 17 saw a green 103.87 tag on a red 3-day candle (up on the bar before).
-        let last_open = b.open[self.n() - 1];
-        let up = if last_open.is_finite() {
-            last_close >= last_open
-        } else {
-            self.n() < 2 || last_close >= b.close[self.n() - 2]
-        };
         let tag_rgb = if up { pal.up } else { pal.down };
         let mut legend: Vec<(Swatch, String)> = vec![
             (Swatch::Candles(pal.up.to_rgba(), pal.down.to_rgba()), "up / down".into()),
@@ -1231,13 +1298,26 @@ impl TfScene<'_> {
 
         // The stance's invalidation levels on this timeframe: solid risk-coloured lines (their
         // labels go through the layout pass with the others).
-        for Stop { value: v, .. } in &self.stops {
+        for st in &self.stops {
+            let v = &st.value;
+            // A broken level: a dashed line in its muted colour, over the same stretch; none of
+            // its own where the trigger low's dashed line already runs through it.
+            if st.broken.is_some() && f.contains_y(*v) {
+                if !self.trigger_line_at(*v) {
+                    let y = f.fy(*v);
+                    let xl = f.x0 + ((right - f.x0) as f64 * self.risk_from) as i32;
+                    pen.dashed((xl, y), (right, y), st.color(&pal), 1, pen.px(4.0), pen.px(3.0))?;
+                    pen.place((xl, y - 1), (right, y + 1), "line");
+                    pen.place((xl, y - 1), (right, y + 1), "levelline");
+                }
+                continue;
+            }
             if f.contains_y(*v) {
                 let y = f.fy(*v);
                 // Over the latest third of the window only: the level matters for what comes next;
                 // from its swing high's diamond when one marks it (the line then starts at the
                 // high it was set by).
-                let xl = f.x0 + ((right - f.x0) as f64 * RISK_FROM) as i32;
+                let xl = f.x0 + ((right - f.x0) as f64 * self.risk_from) as i32;
                 let xl = match (self.layers, a.lower_high.as_ref()) {
                     (Layers::Daily, Some(lh)) => [
                         (lh.h_prev_date, lh.h_prev),
@@ -1283,12 +1363,15 @@ impl TfScene<'_> {
                 pen.place((xl, y - 1), (right, y + 1), "levelline");
             }
         }
-        if !self.stops.is_empty() {
+        if self.holds_stops() {
             let mut words = stop_legend(&self.stops, self.neutral);
             if top_is_risk {
                 words = top_is_risk_legend(&words);
             }
             legend.push((Swatch::Line(pal.risk.to_rgba()), words));
+        }
+        for st in self.stops.iter().filter(|s| s.broken.is_some()) {
+            legend.push((Swatch::Dash(st.color(&pal)), broken_legend(st.broken.as_deref().unwrap_or(""))));
         }
 
         // Candles.
@@ -1433,16 +1516,25 @@ impl TfScene<'_> {
                     if let Some(i) = low {
                         let x = f.fx(i as f64);
                         let y = f.fy(b.low[i]) + r + pen.px(2.0);
-                        pen.triangle((x, y), r, false, pal.risk.to_rgba())?;
+                        let c = self.broken_at(b.low[i]).map_or(pal.risk.to_rgba(), |s| s.color(&pal));
+                        pen.triangle((x, y), r, false, c)?;
                         pen.place((x - r, y - r), (x + r, y + r), "marker");
                     }
                     let unlabelled = self.draw_lower_high(pen, f, lh, &tops, col)?;
                     legend.push((Swatch::Diamond(pal.risk.to_rgba()), self.lh_legend_text(lh, unlabelled)));
-                    if let Some(m) = lh.lmid.filter(|m| lh.stands() && f.contains_y(*m)) {
+                    // A broken risk level at the trigger low is named once, by its own legend entry.
+                    if let Some(m) =
+                        lh.lmid.filter(|m| lh.stands() && f.contains_y(*m) && self.broken_at(*m).is_none())
+                    {
                         legend.push((Swatch::Dash(self.trigger_color(&pal, m)), trigger_legend(m)));
                     }
-                    if low.is_some() {
-                        legend.push((Swatch::TriUp(pal.risk.to_rgba()), "swing low (a risk level)".into()));
+                    if let Some(i) = low {
+                        // In its level's style: a broken swing low's triangle is muted, and says so.
+                        let (c, words) = match self.broken_at(b.low[i]) {
+                            Some(s) => (s.color(&pal), "swing low (a broken risk level)"),
+                            None => (pal.risk.to_rgba(), "swing low (a risk level)"),
+                        };
+                        legend.push((Swatch::TriUp(c), words.into()));
                     }
                 }
             }
@@ -1662,7 +1754,7 @@ impl TfScene<'_> {
     /// 120). The range grows to the next multiple of the tick step clear of the tag, at most
     /// three times.
     fn cover_last_close<B: DrawingBackend>(&self, pen: &Pen<B>, f: &mut Frame) {
-        let last = self.bars.close.get(self.n().wrapping_sub(1)).copied().unwrap_or(f64::NAN);
+        let last = if self.n() == 0 { f64::NAN } else { self.tag_close().0 };
         if !last.is_finite() {
             return;
         }
@@ -1695,11 +1787,55 @@ impl TfScene<'_> {
         }
     }
 
+    /// Whether a risk level still holds (is drawn as one to watch): the risk legend is for those.
+    fn holds_stops(&self) -> bool {
+        self.stops.iter().any(|s| s.broken.is_none())
+    }
+
+    /// The broken risk level at the price `v` (as printed), if any.
+    fn broken_at(&self, v: f64) -> Option<&Stop> {
+        let v = crate::fmt::price(v);
+        self.stops.iter().find(|s| s.broken.is_some() && crate::fmt::price(s.value) == v)
+    }
+
+    /// The legend entries of the broken risk levels, one each.
+    fn broken_legends(&self) -> Vec<String> {
+        self.stops.iter().filter_map(|s| s.broken.as_deref()).map(broken_legend).collect()
+    }
+
+    /// The trigger low's dashed line (across the plot) is drawn at `v`: a standing lower high
+    /// on the daily chart whose swing low is `v` as printed.
+    fn trigger_line_at(&self, v: f64) -> bool {
+        self.layers == Layers::Daily
+            && self.ann.lower_high.as_ref().is_some_and(|lh| {
+                lh.stands() && lh.lmid.is_some_and(|m| crate::fmt::price(m) == crate::fmt::price(v))
+            })
+    }
+
+    /// The close the last-price tag shows and whether its bar is up: the last daily close when the
+    /// daily data go past this chart's last complete bar ([`TfScene::last_daily`]), else the last
+    /// bar's. The colour is its candle's (close against open, as the candles are drawn): review
+    /// 17 saw a green 103.87 tag on a red 3-day candle (up on the bar before).
+    pub(crate) fn tag_close(&self) -> (f64, bool) {
+        let b = self.bars;
+        let n = self.n();
+        match self.last_daily {
+            Some((_, o, c)) if c.is_finite() => (c, !o.is_finite() || c >= o),
+            _ => {
+                let (o, c) = (b.open[n - 1], b.close[n - 1]);
+                let up = if o.is_finite() { c >= o } else { n < 2 || c >= b.close[n - 2] };
+                (c, up)
+            }
+        }
+    }
+
     /// The trigger low's colour: the risk colour only when one of this chart's risk levels is
     /// set at it (a level of the note's Risk table), else the muted text colour.
     fn trigger_color(&self, pal: &Palette, m: f64) -> RGBAColor {
         let v = crate::fmt::price(m);
-        if self.stops.iter().any(|s| crate::fmt::price(s.value) == v) {
+        if let Some(s) = self.broken_at(m) {
+            s.color(pal)
+        } else if self.stops.iter().any(|s| crate::fmt::price(s.value) == v) {
             Palette::alpha(pal.risk, 0.8)
         } else {
             Palette::alpha(pal.muted, 0.9)
@@ -1884,12 +2020,22 @@ impl TfScene<'_> {
                 cands.push(((x - r - pen.px(3.0), y + dy), HPos::Right, VPos::Center));
                 cands.push(((x + r + pen.px(3.0), y + dy), HPos::Left, VPos::Center));
             }
+            // Last of all, beside it and a little up (2025-09-12: a taller price panel put the
+            // candles' tops and a level line between the prior high's diamond and every place
+            // above it within reach; its label went to the top of the plot, over the other's).
+            let mut beside_up = Vec::new();
+            for k in 1..6 {
+                let dy = k * pen.px(6.0);
+                beside_up.push(((x - r - pen.px(3.0), y - dy), HPos::Right, VPos::Center));
+                beside_up.push(((x + r + pen.px(3.0), y - dy), HPos::Left, VPos::Center));
+            }
             // With the days only where that form has a clear place (a phone's QQQ plot had room
             // for its width but no clear place for it once it was shortened).
             let bounds = ((f.x0, f.y0), (f.x1, f.y1));
             let text =
                 if wide_days && pen.fits_clear(&with_days, &cands, fs, bounds) { with_days } else { base };
-            let cands = by_distance(pen, &text, fs, cands, (x, y - r), edge_gap);
+            let mut cands = by_distance(pen, &text, fs, cands, (x, y - r), edge_gap);
+            cands.extend(by_distance(pen, &text, fs, beside_up, (x, y - r), edge_gap));
             // Nearer its own diamond than the other's (review 32: "cancelled lower high 246.38",
             // right-aligned over its marker, spread over the prior high's diamond and read as
             // that one's name): such places come after every other.
@@ -2595,7 +2741,7 @@ const LEVEL_FROM: f64 = 0.88;
 /// Legend of a moving average drawn beside a crossed level ([`TfScene::avgs_beside_levels`]).
 const AVG_NOW: &str = "moving average, today's value (as in the text)";
 /// Where the risk lines start (the latest third of the window).
-const RISK_FROM: f64 = 2.0 / 3.0;
+pub(crate) const RISK_FROM: f64 = 2.0 / 3.0;
 
 /// How many of the latest candles a risk level's solid line stops short of when they trade
 /// through it (it runs on behind them dotted).

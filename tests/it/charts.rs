@@ -984,8 +984,8 @@ fn svg_texts(svg: &str) -> Vec<&str> {
 /// Issue 13 (charts8): at the golden dates every price-level risk level of the note is drawn on
 /// the chart of its timeframe with its value, and the level the lead names (stop, or a neutral
 /// note's two watch levels) also on the daily chart; the daily label column holds at most
-/// six tags, and a tag joining several levels names them ("lost levels 144–158", never a bare
-/// range); no shorthand ("LH", "H 201.99", "SMA50 was") and no pointer to the note's Risk
+/// six tags, and a tag joining several levels names their range ("lost levels 144.3–158.1",
+/// never a bare range or a bare count); no shorthand ("LH", "H 201.99", "SMA50 was") and no pointer to the note's Risk
 /// table; macro changes that round to zero read "unchanged".
 #[test]
 fn every_risk_level_is_drawn_on_its_timeframe_and_labels_are_words() {
@@ -1033,21 +1033,11 @@ fn every_risk_level_is_drawn_on_its_timeframe_and_labels_are_words() {
                     assert!(!t.starts_with(bad), "{what} {name}: shorthand '{t}'");
                 }
                 assert!(!t.contains(" was "), "{what} {name}: '{t}'");
-                // A tag naming a run of levels carries its range ("levels 243.3–248.5") or,
-                // when the range at the note's precision does not fit, how many levels it names,
-                // in plain words ("14 lost levels": review 32 read "14 of 16" as a pointer to a
-                // list the chart does not show).
-                let counted = |t: &str| {
-                    let w: Vec<&str> = t.split(' ').collect();
-                    let num = |s: &str| s.parse::<usize>().is_ok();
-                    match w.as_slice() {
-                        [n, "of", ..] => !num(n),
-                        ["all", n, ..] | [n, ..] => num(n),
-                        _ => false,
-                    }
-                };
+                // A tag naming a run of levels carries its range ("lost levels 243.3–248.5",
+                // "lost 128.57–158.10"), never only how many levels it names (issue 13: "14 lost
+                // levels" gave the reader no price).
                 assert!(
-                    !t.trim_end().ends_with(" levels") || counted(t),
+                    !t.trim_end().ends_with(" levels") && !t.starts_with("both "),
                     "{what} {name}: a run of levels '{t}' without its range"
                 );
                 assert!(!t.contains("Risk table"), "{what} {name}: '{t}' points to the note");

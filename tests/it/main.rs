@@ -10,6 +10,7 @@ mod bad_inputs;
 mod baserates;
 mod batch;
 mod charts;
+mod charts_issue13;
 mod corrupted_inputs;
 mod data_cases;
 mod data_check;

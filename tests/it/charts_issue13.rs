@@ -1,0 +1,226 @@
+//! Issue 13, a fresh analyst's chart review: the phone's daily window, prices on merged level
+//! tags, the 3-day tag at the note's close, tick counts on printed panels, broken risk levels in
+//! their own style, a compact daily legend and the weekly alt text's words. Each test failed on
+//! the main branch before the change.
+
+use chrono::NaiveDate;
+use marketnote::chart::{pdf_layouts, pdf_layouts_at, render_all_svg, PHONE_DAILY_BARS, PHONE_W};
+use marketnote::config::{ChartConfig, NoteConfig, Theme};
+use marketnote::fmt::price;
+use marketnote::Analysis;
+
+fn iwm(as_of: Option<&str>) -> Analysis {
+    let cfg = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    marketnote::analyze(&cfg, data, as_of.map(|s| s.parse::<NaiveDate>().unwrap())).unwrap()
+}
+
+fn qqq() -> Analysis {
+    let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
+    let e = m.entries.iter().find(|e| e.symbol == "QQQ").unwrap();
+    let cfg = m.config_for(e).unwrap();
+    let data = marketnote::data::load(&cfg).unwrap();
+    marketnote::analyze(&cfg, data, None).unwrap()
+}
+
+fn svg_of(a: &Analysis, cfg: &ChartConfig, name: &str) -> String {
+    render_all_svg(a, Theme::Light, cfg).unwrap().into_iter().find(|c| c.name == name).unwrap().svg.unwrap()
+}
+
+/// The SVG's text lines (the content between tags), with the anchor y of each.
+fn texts(svg: &str) -> Vec<(i32, String)> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        let el = &rest[i..];
+        let Some(end) = el.find("</text>") else { break };
+        let body = &el[..end];
+        let y =
+            body.split(" y=\"").nth(1).and_then(|v| v.split('"').next()).and_then(|v| v.parse::<f64>().ok());
+        if let (Some(y), Some(gt)) = (y, body.find('>')) {
+            out.push((y as i32, body[gt + 1..].trim().replace("&amp;", "&").replace("&apos;", "'")));
+        }
+        rest = &el[end..];
+    }
+    out
+}
+
+/// Item 1: the phone's daily chart shows the latest PHONE_DAILY_BARS sessions (its subtitle
+/// names them), the wide chart its full window; the weekly and 3-day phone charts keep theirs.
+#[test]
+fn the_phone_daily_chart_shows_the_recent_sessions() {
+    let a = iwm(None);
+    let d = &a.daily.date;
+    let span = |k: usize| {
+        format!("{} to {}", d[d.len() - k].format("%b %-d, %Y"), d[d.len() - 1].format("%b %-d, %Y"))
+    };
+    let wide = ChartConfig { svg: true, ..ChartConfig::default() };
+    let phone = ChartConfig { width: PHONE_W, svg: true, ..ChartConfig::default() };
+    let w = svg_of(&a, &wide, "daily");
+    let p = svg_of(&a, &phone, "daily");
+    assert!(w.contains(&span(wide.daily_bars)), "the wide daily chart's window changed");
+    assert!(PHONE_DAILY_BARS < wide.daily_bars);
+    assert!(p.contains(&span(PHONE_DAILY_BARS)), "the phone daily chart does not show the recent sessions");
+    let t3 = &a.three_day[0].bars.date;
+    let k = wide.three_day_bars.min(t3.len());
+    let span3 =
+        format!("{} to {}", t3[t3.len() - k].format("%b %-d, %Y"), t3[t3.len() - 1].format("%b %-d, %Y"));
+    assert!(svg_of(&a, &phone, "3day").contains(&span3), "the phone 3-day window changed");
+}
+
+/// Item 2: a tag joining several levels names their prices, never only how many there are
+/// ("2 lost levels", "both risk levels", "14 lost levels" at these dates on main).
+#[test]
+fn a_tag_joining_levels_names_their_prices() {
+    let cfg = ChartConfig { svg: true, ..ChartConfig::default() };
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-12-12"), None] {
+        let a = iwm(as_of);
+        for name in ["weekly", "3day", "daily"] {
+            for (_, t) in texts(&svg_of(&a, &cfg, name)) {
+                let w: Vec<&str> = t.split(' ').collect();
+                let count = match w.as_slice() {
+                    ["both", ..] => true,
+                    ["all", n, ..] | [n, ..] => n.parse::<usize>().is_ok(),
+                    _ => false,
+                };
+                let priced = t.chars().any(|c| c.is_ascii_digit()) && t.contains('.');
+                assert!(
+                    !(t.ends_with("levels") && (count || !priced)),
+                    "{as_of:?} {name}: '{t}' names no price"
+                );
+            }
+        }
+    }
+}
+
+/// Item 2 on a phone: a label joining several levels inside the plot names the run's span (the
+/// four levels of QQQ's daily leg were cut to their first value, "686.37").
+#[test]
+fn a_phone_label_joining_levels_names_their_span() {
+    let a = qqq();
+    let phone = ChartConfig { width: PHONE_W, svg: true, ..ChartConfig::default() };
+    let t = texts(&svg_of(&a, &phone, "daily"));
+    let run: Vec<&String> =
+        t.iter().map(|(_, s)| s).filter(|s| s.contains("levels ") && s.contains('–')).collect();
+    assert!(
+        run.iter().any(|s| s.contains("686.37") && s.contains("718.29")),
+        "no label spans the leg's levels: {:?}",
+        t.iter().map(|(_, s)| s).filter(|s| s.contains("686.37")).collect::<Vec<_>>()
+    );
+}
+
+/// Item 3: the 3-day chart's last-price tag is the last daily close, the one the note quotes
+/// (it read 292.09, the last 3-day bar's close, beside the note's 291.17); the legend says what
+/// the last 3-day bar closed at.
+#[test]
+fn the_three_day_tag_is_the_last_daily_close() {
+    let a = iwm(None);
+    let bar = a.three_day[0].bars.date.last().copied().unwrap();
+    assert!(bar < a.as_of, "the case needs a 3-day bar ending before the as-of date");
+    let day = price(*a.daily.close.last().unwrap());
+    let three = price(*a.three_day[0].bars.close.last().unwrap());
+    assert_ne!(day, three);
+    let cfg = ChartConfig { svg: true, ..ChartConfig::default() };
+    for c in [cfg.clone(), ChartConfig { width: PHONE_W, ..cfg }] {
+        let t = texts(&svg_of(&a, &c, "3day"));
+        assert!(t.iter().any(|(_, s)| *s == day), "no tag at the last daily close {day}");
+        assert!(!t.iter().any(|(_, s)| *s == three), "a tag at the 3-day bar's close {three}");
+        assert!(
+            t.iter().any(|(_, s)| s.contains(&format!("closed {three}"))),
+            "the legend does not name the 3-day bar's close"
+        );
+    }
+}
+
+/// Item 4: no printed price, volume, momentum or OBV axis labels more than MAX_VALUE_TICKS ticks
+/// (the PDF's 3-day price axis labelled fifteen, 190 to 330 by tens), at every height the PDF's
+/// layout pass may set a chart; still at least three.
+#[test]
+fn printed_panels_label_at_most_eight_ticks() {
+    let cap = marketnote::chart::MAX_VALUE_TICKS;
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-12-12"), None] {
+        let a = iwm(as_of);
+        let mut lays = pdf_layouts(&a, Theme::Light).unwrap();
+        for r in [0.7, 1.0, 1.3] {
+            lays.extend(pdf_layouts_at(&a, Theme::Light, r).unwrap());
+        }
+        for l in lays.iter().filter(|l| matches!(l.name.as_str(), "weekly" | "3day" | "daily")) {
+            for n in &l.axis_ticks {
+                assert!(*n <= cap, "{as_of:?} {} {:?}: {n} ticks on an axis", l.name, l.size);
+                assert!(*n >= 3, "{as_of:?} {} {:?}: {n} ticks on an axis", l.name, l.size);
+            }
+        }
+    }
+}
+
+/// Item 5: a risk level a close has broken (price still beyond it) is drawn in the broken style:
+/// a "broken" tag and a legend entry naming it, never the live level's name in the risk colour
+/// (QQQ's swing low 702.81, broken on 2026-07-17, read "swing low 702.81" like a level to watch;
+/// IWM's 171.79 at 2022-06-17 likewise). A level still holding is not called broken.
+#[test]
+fn a_broken_risk_level_is_drawn_as_broken() {
+    let cfg = ChartConfig { svg: true, ..ChartConfig::default() };
+    let check = |a: &Analysis, what: &str| {
+        let broken: Vec<_> = a
+            .stance
+            .invalidation
+            .iter()
+            .filter(|l| l.timeframe() == "daily" && l.value.is_finite())
+            .filter(|l| l.status == marketnote::signals::stance::LevelStatus::Triggered)
+            .filter(|l| l.last_close.is_some_and(|c| l.trigger.broken(c, l.value)))
+            .collect();
+        assert!(!broken.is_empty(), "{what}: the case needs a broken daily level");
+        let t = texts(&svg_of(a, &cfg, "daily"));
+        for l in broken {
+            let v = price(l.value);
+            assert!(t.iter().any(|(_, s)| *s == format!("broken {v}")), "{what}: no 'broken {v}' tag");
+            assert!(
+                t.iter().any(|(_, s)| s.starts_with("broken risk level:") && s.contains(&v)),
+                "{what}: no legend entry for the broken {v}"
+            );
+            assert!(
+                !t.iter().any(|(_, s)| *s == format!("swing low {v}")),
+                "{what}: {v} tagged as a live level"
+            );
+        }
+    };
+    check(&qqq(), "QQQ");
+    check(&iwm(Some("2022-06-17")), "IWM 2022-06-17");
+    // The default note's levels hold (or were crossed and are back): none is called broken.
+    let t = texts(&svg_of(&iwm(None), &cfg, "daily"));
+    assert!(!t.iter().any(|(_, s)| s.starts_with("broken")), "a holding level drawn as broken");
+}
+
+/// Item 6: the daily price legend takes at most three lines at the default date (it took four;
+/// its entries run on over the label column and short ones fill earlier lines).
+#[test]
+fn the_daily_price_legend_is_compact() {
+    let a = iwm(None);
+    let cfg = ChartConfig { svg: true, ..ChartConfig::default() };
+    let svg = svg_of(&a, &cfg, "daily");
+    let t = texts(&svg);
+    let lays = marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let l = lays.iter().find(|l| l.name == "daily").unwrap();
+    let top = l.boxes.iter().filter(|(k, _)| *k == "panel").map(|(_, b)| b[1]).min().unwrap();
+    let sub = t.iter().find(|(_, s)| s.starts_with("iShares")).map(|(y, _)| *y).unwrap();
+    let mut ys: Vec<i32> = t.iter().filter(|(y, _)| *y > sub && *y < top).map(|(y, _)| *y).collect();
+    ys.sort();
+    ys.dedup_by(|a, b| (*a - *b).abs() <= 3);
+    assert!(t.iter().any(|(y, s)| *y > sub && *y < top && s == "Daily price"));
+    assert!(ys.len() <= 3, "the daily price legend takes {} lines", ys.len());
+}
+
+/// Item 7: the weekly alt text says what an unconfirmed reclaim lacks, in its own words (it
+/// read "(the Weekly text says what it needs)").
+#[test]
+fn the_weekly_alt_text_says_what_the_reclaim_needs() {
+    let a = iwm(None);
+    let charts = render_all_svg(&a, Theme::Light, &ChartConfig::default()).unwrap();
+    let alt = &charts.iter().find(|c| c.name == "weekly").unwrap().alt;
+    assert!(!alt.contains("says what it needs"), "{alt}");
+    let need = marketnote::signals::weekly::D1_MIN_STRONG;
+    assert!(
+        alt.contains(&format!("not yet confirmed: 1 strong weekly close above it, {need} needed")),
+        "{alt}"
+    );
+}
