@@ -349,28 +349,27 @@ pub struct RowShare {
 }
 
 /// How the row's share compares with all week ends, compared as printed with the base-rate
-/// tables' margin: ("more often", "than"), ("less often", "than"), ("as often", "as"),
-/// ("about as often", "as").
-fn how_often(own: &str, base: &str) -> (&'static str, &'static str) {
+/// tables' margin: "more often", "less often", "as often", "about as often".
+fn how_often(own: &str, base: &str) -> &'static str {
     let n = |t: &str| t.parse::<f64>().unwrap_or(0.0);
     let margin = super::BEAT_MARGIN_PTS;
     if n(own) >= n(base) + margin {
-        ("more often", "than")
+        "more often"
     } else if n(own) <= n(base) - margin {
-        ("less often", "than")
+        "less often"
     } else if own == base {
-        ("as often", "as")
+        "as often"
     } else {
-        ("about as often", "as")
+        "about as often"
     }
 }
 
 /// The comment of one Long or Short track-record row (or a sub-row of one), worded the same way
 /// for every row: a reading seen at fewer than [`TOO_FEW`] week ends is too few to judge;
 /// otherwise how often the instrument itself went the reading's way (higher for a long, lower for
-/// a short: the trade is outright) against all week ends, then, with a benchmark, how often it
-/// beat the benchmark that way ("higher more often than all week ends (71% against 63%), ahead
-/// of SPY less often (29% against 43%)"). Review 34: the Read column judged only the outright
+/// a short: the trade is outright) against all week ends (the column's header says so), then,
+/// with a benchmark, how often it beat the benchmark that way ("higher more often; ahead of SPY
+/// less often"). Review 34: the Read column judged only the outright
 /// rise while the Ahead column ran the other way. Shares are compared as printed, with the
 /// base-rate tables' five-point margin.
 pub fn row_comment(
@@ -395,16 +394,14 @@ pub fn row_comment(
     let Some((own, base)) = part(price) else {
         return "no outcome to compare".into();
     };
-    let (often, than) = how_often(&own, &base);
-    let mut out = format!(
-        "{} {often} {than} all week ends ({own}% against {base}%)",
-        if long { "higher" } else { "lower" }
-    );
+    // The figures are in the row and the All week ends row; the words only (review 34's PDF:
+    // the figures in words wrapped the Read column to nine lines).
+    let mut out = format!("{} {}", if long { "higher" } else { "lower" }, how_often(&own, &base));
     if let Some(((own, base), bench)) = relative.and_then(|(r, b)| Some((part(r)?, b))) {
         out.push_str(&format!(
-            ", {} {bench} {} ({own}% against {base}%)",
+            "; {} {bench} {}",
             if long { "ahead of" } else { "behind" },
-            how_often(&own, &base).0
+            how_often(&own, &base)
         ));
     }
     out
@@ -445,7 +442,7 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                     // Review 29: the invalidation rule beside the count it changes, in the
                     // Neutral row, which counts them.
                     (StanceKind::Neutral, k) if k > 0 => Some(format!(
-                        "no call; includes {k} past a threshold, kept Neutral by a broken invalidation level or risk signal"
+                        "no call; includes {k} past a threshold held by a broken level or risk signal"
                     )),
                     _ => None,
                 };
@@ -453,7 +450,8 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                 // Review 34: a reading's row mixed the calls the note printed with those the
                 // record check held back; where it held some, both parts get a row of their own
                 // under it (the reading's row is what the record check reads).
-                let part = |v: &[crate::history::StanceOutcome]| v.iter().find(|o| o.stance == s.stance).cloned();
+                let part =
+                    |v: &[crate::history::StanceOutcome]| v.iter().find(|o| o.stance == s.stance).cloned();
                 if let (Some(p), Some(held)) = (part(&h.printed), part(&h.held)) {
                     if held.weeks > 0 {
                         let name = stance_name(s.stance);

@@ -184,7 +184,7 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
             let neutral = md.lines().find(|l| l.starts_with("| Neutral | ")).unwrap_or("");
             assert!(
                 neutral.contains(&format!(
-                    "includes {} past a threshold, kept Neutral by a broken invalidation level or risk signal",
+                    "includes {} past a threshold held by a broken level or risk signal",
                     tr.past_threshold_neutral
                 )),
                 "{date}: {neutral}"
