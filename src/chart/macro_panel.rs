@@ -461,7 +461,7 @@ impl MacroScene {
             draw_plot_bg(pen, &f)?;
             draw_plot_frame(pen, &f)?;
             pen.text(
-                if c.pts.is_empty() { "no value published yet" } else { "not enough history" },
+                if c.pts.is_empty() { "no data up to this date" } else { "not enough history" },
                 ((f.x0 + f.x1) / 2, (f.y0 + f.y1) / 2),
                 nfs,
                 pal.muted.to_rgba(),

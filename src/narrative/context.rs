@@ -151,11 +151,11 @@ impl ContextText for Option<Context> {
         let s = &v.symbol;
         let mut out = Vec::new();
         // The data's real start, not a year that reads as a claim about earlier history (review
-        // 34: "its highest close (…) in data from May 2000" read as a footnote; "since" is
-        // what the data can say).
+        // 34: "its highest close (…) in data from May 2000" read as a footnote; review 35:
+        // "since May 2000" read as if price had been higher in 2000).
         let since = c.since.format("%B %Y").to_string();
         let mut t = format!(
-            "{s} closed at {}, {} its highest close since {since} ({}, {})",
+            "{s} closed at {}, {} its highest close ({}, {}; data from {since})",
             price(c.close),
             dist(c.close, c.high.0),
             price(c.high.0),
@@ -216,7 +216,7 @@ impl ContextText for Option<Context> {
     fn lead_sentence(&self, v: &Voice) -> Option<String> {
         let c = self.as_ref()?;
         let mut t = format!(
-            "{} is {} its highest close since {} ({})",
+            "{} is {} its highest close (data from {}; {})",
             v.symbol,
             dist(c.close, c.high.0),
             c.since.format("%B %Y"),

@@ -503,7 +503,8 @@ pub fn macro_reading_name(id: SignalId, state: State) -> Option<&'static str> {
 /// unassessed name is [`short_name`].
 pub fn state_name(id: &str, state: State, v: &Voice) -> String {
     let bear = match state {
-        State::Bullish if id == ids::F4 => return "No daily distribution".into(),
+        // Review 35: "No daily distribution" beside "two distribution days" in the text.
+        State::Bullish if id == ids::F4 => return "Two or fewer distribution days".into(),
         State::Bullish if id == S::RsSmallCapLagEnding.as_str() => {
             let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
             return format!("{}'s lag behind {bench} ending", v.symbol);
@@ -1099,7 +1100,8 @@ fn level_line(
 
 /// The daily swing high the lead and Risk table watch is an intraday high; the context's highs
 /// are closes. When that swing high stands above the 52-week closing high, the highest close is
-/// marked beside it: "(300.45, 2026-06-30; the 302.72 swing high is intraday)" (review 25).
+/// marked beside it: "(300.45, 2026-06-30; 302.72 is an intraday high; data from May 2000)"
+/// (review 25).
 fn intraday_high_note(a: &Analysis, ctx: &Option<Context>) -> Option<String> {
     let c = ctx.as_ref()?;
     let l = a.stance.invalidation.iter().find(|l| {
@@ -1109,7 +1111,7 @@ fn intraday_high_note(a: &Analysis, ctx: &Option<Context>) -> Option<String> {
     // which says it is no close: only a swing high gets the note.
     let name = level_name(l);
     (name.contains("swing high") && !name.contains("not yet"))
-        .then(|| format!("the {} swing high is intraday", price(l.value)))
+        .then(|| format!("{} is an intraday high", price(l.value)))
 }
 
 /// For each named watch level, a nearer price level of the same side that triggered and that
@@ -1487,8 +1489,9 @@ pub fn narrate(a: &Analysis) -> Narrative {
             let mut c = ctx.sentences(&v);
             // The highest close, marked beside it as a close against the intraday swing high.
             if let (Some(note), Some(x), Some(first)) = (intraday_high_note(a, &ctx), &ctx, c.first_mut()) {
-                let at = format!("({}, {})", price(x.high.0), x.high.1);
-                let with = format!("({}, {}; {note})", price(x.high.0), x.high.1);
+                // The context's bracket continues with "; data from …".
+                let at = format!("({}, {};", price(x.high.0), x.high.1);
+                let with = format!("({}, {}; {note};", price(x.high.0), x.high.1);
                 *first = first.replacen(&at, &with, 1);
             }
             c
@@ -2286,10 +2289,18 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 // A held long or short whose readings have seldom paid says so in the rank
                 // sentence's place (review 34; the track section then gives the rank), unless
                 // the record check already judged it.
-                let held = st.watch.as_ref().filter(|_| st.vetoed().is_none());
-                if let Some(x) =
-                    held.and_then(|w| track_text::lean_record_sentence(a.track_record.as_ref()?, w.idea, s))
-                {
+                // Review 35: a neutral note with no held idea names both sides' triggers; when
+                // one side's readings seldom paid it says so too (the default named a short
+                // trigger 0.2% away while short readings saw IWM higher 77% of the time).
+                let sides: Vec<StanceKind> = match (&st.watch, st.vetoed()) {
+                    (Some(w), None) => vec![w.idea],
+                    (None, _) => vec![StanceKind::Short, StanceKind::Long],
+                    _ => Vec::new(),
+                };
+                let poor = sides
+                    .into_iter()
+                    .find_map(|k| track_text::lean_record_sentence(a.track_record.as_ref()?, k, s));
+                if let Some(x) = poor {
                     t = x;
                     rank_said = None;
                 }
@@ -2407,13 +2418,9 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
         out.push(t);
         if let Some(roc) = n("roc13") {
             out.push(if roc.abs() < 0.0005 {
-                "Over the last 13 weeks the ratio is unchanged.".to_string()
+                "The ratio is unchanged in the last 13 weeks.".to_string()
             } else {
-                format!(
-                    "Over the last 13 weeks the ratio {} {}.",
-                    if roc > 0.0 { "rose" } else { "fell" },
-                    pct_abs(roc)
-                )
+                format!("The ratio {} {} in 13 weeks.", if roc > 0.0 { "rose" } else { "fell" }, pct_abs(roc))
             });
         }
         let above = match (n("R_t"), n("sma30")) {

@@ -76,8 +76,8 @@ pub fn own_track_sentence(
 /// For a neutral note holding back a long or short (`lean`) that the record check did not judge
 /// (a broken level or a stop too far away held it): when the lean's earlier readings went its way
 /// less often than all week ends by the tables' five-point margin, one sentence says so ("Short
-/// readings have seldom paid: IWM was lower 13 weeks later after only 6 of 32 (19%),
-/// against 33% of all week ends."). Review 34: the 2020-03-20 lead leaned short without saying
+/// readings seldom paid: IWM was lower 13 weeks later after only 6 of 32 (19%; all week ends:
+/// 33%)."). Review 34: the 2020-03-20 lead leaned short without saying
 /// short readings were right only 19% of the time. None otherwise, or with too few readings.
 pub fn lean_record_sentence(tr: &TrackRecord, lean: StanceKind, symbol: &str) -> Option<String> {
     let h = tr.horizon(CITED_WEEKS)?;
@@ -95,7 +95,7 @@ pub fn lean_record_sentence(tr: &TrackRecord, lean: StanceKind, symbol: &str) ->
     let went = (if long { up } else { 1.0 - up } * n as f64).round() as usize;
     // No "since 2011": the rank sentence after it starts so.
     Some(format!(
-        "{} readings have seldom paid: {symbol} was {} {CITED_WEEKS} weeks later after only {went} of {n} ({own:.0}%), against {all:.0}% of all week ends.",
+        "{} readings seldom paid: {symbol} was {} {CITED_WEEKS} weeks later after only {went} of {n} ({own:.0}%; all week ends: {all:.0}%).",
         capitalise_word(lean.word()),
         if long { "higher" } else { "lower" },
     ))

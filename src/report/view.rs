@@ -117,6 +117,9 @@ pub struct StanceView {
     pub label: String,
     /// `moderate` or `high`.
     pub conviction: String,
+    /// True for a long or short printed with `[signals] record_check = false`: the header says
+    /// so (review 35: a short the record check would have held at Neutral read as any short).
+    pub record_check_off: bool,
     /// Score, signed 2 dp (`+0.46`).
     pub score: String,
     /// Score as a number (for template conditions).
@@ -783,6 +786,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         kind: kind.into(),
         label: label.into(),
         conviction: st.conviction.to_string(),
+        record_check_off: !a.config.signals.record_check && st.stance != StanceKind::Neutral,
         score: signed(st.score, 2),
         score_value: if st.score.is_finite() { st.score } else { 0.0 },
         long_threshold: signed(a.config.signals.long_threshold, 2),
