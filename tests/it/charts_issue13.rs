@@ -29,20 +29,7 @@ fn svg_of(a: &Analysis, cfg: &ChartConfig, name: &str) -> String {
 
 /// The SVG's text lines (the content between tags), with the anchor y of each.
 fn texts(svg: &str) -> Vec<(i32, String)> {
-    let mut out = Vec::new();
-    let mut rest = svg;
-    while let Some(i) = rest.find("<text") {
-        let el = &rest[i..];
-        let Some(end) = el.find("</text>") else { break };
-        let body = &el[..end];
-        let y =
-            body.split(" y=\"").nth(1).and_then(|v| v.split('"').next()).and_then(|v| v.parse::<f64>().ok());
-        if let (Some(y), Some(gt)) = (y, body.find('>')) {
-            out.push((y as i32, body[gt + 1..].trim().replace("&amp;", "&").replace("&apos;", "'")));
-        }
-        rest = &el[end..];
-    }
-    out
+    crate::phone_labels::svg_texts(svg).into_iter().map(|(_, y, t)| (y, t)).collect()
 }
 
 /// Item 1: the phone's daily chart shows the latest PHONE_DAILY_BARS sessions (its subtitle

@@ -147,10 +147,9 @@ fn headings_keep_with_their_text_and_track_headers_take_two_lines() {
 const MARGIN_TOP_PT: f64 = 52.0;
 const MARGIN_BOTTOM_PT: f64 = 50.0;
 
-/// How far down its text area each page is filled, from 0 to 1: the bottom of the lowest text
-/// line or image in the text area (`pdftohtml -xml`, which gives both with their boxes in
-/// points), over the text area's height. None when poppler-utils is not installed.
-fn page_fill(pdf: &Path) -> Option<Vec<f64>> {
+/// `pdftohtml -xml` of `pdf` (page and item boxes in points); None, said on stdout, when
+/// poppler-utils is not installed (a failure when MARKETNOTE_REQUIRE_CHROMIUM=1, as on CI).
+fn pdf_xml(pdf: &Path) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let prefix = dir.path().join("p");
     let o = match Command::new("pdftohtml")
@@ -162,16 +161,25 @@ fn page_fill(pdf: &Path) -> Option<Vec<f64>> {
             panic!("pdftohtml is required (MARKETNOTE_REQUIRE_CHROMIUM=1): install poppler-utils")
         }
         Err(_) => {
-            eprintln!("SKIPPED pdftohtml check: poppler-utils not installed");
+            println!("SKIPPED pdftohtml check: poppler-utils not installed");
             return None;
         }
     };
     assert!(o.status.success(), "pdftohtml: {}", String::from_utf8_lossy(&o.stderr));
-    let xml = std::fs::read_to_string(dir.path().join("p.xml")).unwrap();
-    let attr = |tag: &str, k: &str| -> f64 {
-        let i = tag.find(&format!(" {k}=\"")).unwrap_or_else(|| panic!("no {k} in {tag}")) + k.len() + 3;
-        tag[i..].split('"').next().unwrap().parse().unwrap()
-    };
+    Some(std::fs::read_to_string(dir.path().join("p.xml")).unwrap())
+}
+
+/// The number in attribute `k` of an XML tag (`top="12"`).
+fn attr(tag: &str, k: &str) -> f64 {
+    let i = tag.find(&format!(" {k}=\"")).unwrap_or_else(|| panic!("no {k} in {tag}")) + k.len() + 3;
+    tag[i..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// How far down its text area each page is filled, from 0 to 1: the bottom of the lowest text
+/// line or image in the text area (`pdftohtml -xml`, which gives both with their boxes in
+/// points), over the text area's height. None when poppler-utils is not installed.
+fn page_fill(pdf: &Path) -> Option<Vec<f64>> {
+    let xml = pdf_xml(pdf)?;
     let mut fills = Vec::new();
     for page in xml.split("<page ").skip(1) {
         let head = page.split('>').next().unwrap();
@@ -224,27 +232,7 @@ enum Item {
 /// The items of each page's text area, top down (header and footer left out); None when
 /// poppler-utils is not installed.
 fn page_items(pdf: &Path) -> Option<Vec<Vec<Item>>> {
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = dir.path().join("p");
-    let o = match Command::new("pdftohtml")
-        .args(["-xml", "-q", "-zoom", "1", pdf.to_str().unwrap(), prefix.to_str().unwrap()])
-        .output()
-    {
-        Ok(o) => o,
-        Err(_) if std::env::var("MARKETNOTE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
-            panic!("pdftohtml is required (MARKETNOTE_REQUIRE_CHROMIUM=1): install poppler-utils")
-        }
-        Err(_) => {
-            eprintln!("SKIPPED pdftohtml check: poppler-utils not installed");
-            return None;
-        }
-    };
-    assert!(o.status.success(), "pdftohtml: {}", String::from_utf8_lossy(&o.stderr));
-    let xml = std::fs::read_to_string(dir.path().join("p.xml")).unwrap();
-    let attr = |tag: &str, k: &str| -> f64 {
-        let i = tag.find(&format!(" {k}=\"")).unwrap_or_else(|| panic!("no {k} in {tag}")) + k.len() + 3;
-        tag[i..].split('"').next().unwrap().parse().unwrap()
-    };
+    let xml = pdf_xml(pdf)?;
     let mut pages = Vec::new();
     for page in xml.split("<page ").skip(1) {
         let bottom = attr(page.split('>').next().unwrap(), "height") - MARGIN_BOTTOM_PT;

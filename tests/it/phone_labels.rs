@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use marketnote::chart::Layout;
 use marketnote::config::{ChartConfig, NoteConfig, Theme};
 
-/// The SVG texts as (anchor x, anchor y, text).
-fn svg_texts(svg: &str) -> Vec<(i32, i32, String)> {
+/// The SVG texts as (anchor x, anchor y, text), `&amp;` and `&apos;` decoded.
+pub(crate) fn svg_texts(svg: &str) -> Vec<(i32, i32, String)> {
     let mut out = Vec::new();
     let mut rest = svg;
     while let Some(i) = rest.find("<text") {
@@ -19,7 +19,11 @@ fn svg_texts(svg: &str) -> Vec<(i32, i32, String)> {
             body.split(&format!(" {k}=\"")).nth(1)?.split('"').next()?.parse().ok()
         };
         if let (Some(x), Some(y), Some(gt)) = (attr("x"), attr("y"), body.find('>')) {
-            out.push((x as i32, y as i32, body[gt + 1..].trim().replace("&amp;", "&")));
+            out.push((
+                x as i32,
+                y as i32,
+                body[gt + 1..].trim().replace("&amp;", "&").replace("&apos;", "'"),
+            ));
         }
         rest = &el[end..];
     }
