@@ -793,7 +793,7 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
         (Some(S::WkVolumeTrendlineSupport), false) => "the weekly OBV trendline has broken".into(),
         (Some(S::WkMomentumWaveFlip), true) => "weekly momentum has turned up after a contraction".into(),
         // One bar old, it has begun, not built (review 34; the Weekly section says the same).
-        (Some(S::WkMomentumWaveFlip), false) if r.date("ed_since").is_some() && r.date("ed_since") == r.as_of => {
+        (Some(S::WkMomentumWaveFlip), false) if momentum_run_began_this_week(r) => {
             "weekly downside momentum began building this week".into()
         }
         (Some(S::WkMomentumWaveFlip), false) => "weekly downside momentum is building".into(),
@@ -2730,7 +2730,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                     match r.date("ed_since") {
                         // Review 34: "is building …, starting this week" claimed a trend on one
                         // bar: a run one week old is said to have begun.
-                        Some(d) if Some(d) == r.as_of => t = t.replacen("is building", "began building this week", 1),
+                        Some(_) if momentum_run_began_this_week(r) => {
+                            t = t.replacen("is building", "began building this week", 1)
+                        }
                         Some(d) => t.push_str(&format!(" since the week of {}", date(d))),
                         None => {}
                     }
@@ -3950,6 +3952,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// True when D4's run of downside momentum (`ed_since`) starts in the as-of week: one bar, said
+/// to have begun, not to be building (the lead's reason and the Weekly text alike).
+fn momentum_run_began_this_week(r: &SignalResult) -> bool {
+    r.date("ed_since").is_some_and(|d| Some(d) == r.as_of)
 }
 
 /// Months from the turn month in evidence `key` to the latest observation's month (0 without

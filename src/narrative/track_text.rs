@@ -96,15 +96,9 @@ pub fn lean_record_sentence(tr: &TrackRecord, lean: StanceKind, symbol: &str) ->
     // No "since 2011": the rank sentence after it starts so.
     Some(format!(
         "{} readings seldom paid: {symbol} was {} {CITED_WEEKS} weeks later after only {went} of {n} ({own:.0}%; all week ends: {all:.0}%).",
-        capitalise_word(lean.word()),
+        crate::signals::capitalise(&lean.word().to_lowercase()),
         if long { "higher" } else { "lower" },
     ))
-}
-
-fn capitalise_word(w: &str) -> String {
-    let w = w.to_lowercase();
-    let mut c = w.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// True when the stance's own earlier week ends did worse than all week ends the stance's way:
