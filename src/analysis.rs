@@ -199,6 +199,11 @@ pub fn record_check_applies(a: &Analysis) -> bool {
 fn record_check(a: &mut Analysis, walk: &history::Walk) {
     use crate::signals::stance::{self, Conviction, RecordVerdict};
     if !record_check_applies(a) {
+        // Off in the config: the verdict is kept for the reader, not applied (review 36:
+        // "printed with the record check off" did not say what the check would have done).
+        if a.stance.stance != crate::signals::stance::StanceKind::Neutral {
+            a.stance.record_off = history::edge::record_check(a, walk, a.stance.stance);
+        }
         return;
     }
     let Some(check) = history::edge::record_check(a, walk, a.stance.stance) else {

@@ -96,8 +96,10 @@ pub fn stance(s: &Stance) -> Value {
     json!({
         "stance": s.stance,
         "lean": lean,
-        // SIGNALS.md §5, override 6; null for a neutral lean or with `record_check = false`.
-        "record_check": s.record.as_ref().map(|c| json!({
+        // SIGNALS.md §5, override 6; null for a neutral lean. With `record_check = false` the
+        // verdict it would have given, `applied: false`.
+        "record_check": s.record.as_ref().or(s.record_off.as_ref()).map(|c| json!({
+            "applied": s.record.is_some(),
             "lean": c.lean,
             "cases": c.cases,
             "went_its_way": c.went_its_way,

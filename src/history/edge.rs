@@ -76,12 +76,12 @@ pub struct TrackEdge {
     pub since_year: i32,
     /// Horizon in weeks.
     pub weeks: u32,
-    /// Spearman rank correlation of the score with the forward return (relative when `versus`).
+    /// Spearman rank correlation of the score with the instrument's own forward return (the
+    /// trade is outright; review 36: the lead quoted the benchmark-relative figure only, −0.07 for
+    /// IWM where its own return gave −0.11, and QQQ's own −0.22 went unsaid).
     pub rho: f64,
     /// What `rho` says ([`RankLink::of`]): every sentence about it reads this.
     pub link: RankLink,
-    /// The benchmark the return is measured against, when there is one.
-    pub versus: Option<String>,
     /// Median forward return of week ends with the note's stance minus that of all week ends
     /// (signed the stance's way: positive means the stance did better); None for a neutral
     /// stance or without outcomes.
@@ -106,12 +106,11 @@ impl TrackEdge {
     pub fn of(tr: &TrackRecord, stance: StanceKind) -> Option<TrackEdge> {
         let h = tr.horizon(CITED_WEEKS)?;
         let since_year = tr.since?.year();
-        let rel = tr.versus.is_some() && h.rank_corr_relative.is_some();
-        let rho = if rel { h.rank_corr_relative? } else { h.rank_corr_price? };
+        let rho = h.rank_corr_price?;
         // A median of fewer than MIN_CASES outcomes says nothing either way: no comparison.
         // The stance's own record is judged on the instrument's own forward return: a long or
         // short is an outright trade in it, the benchmark is context (issue 12: a short judged
-        // against SPY while the trade is outright). The rank correlation above stays relative.
+        // against SPY while the trade is outright). The rank correlation above is outright too.
         let median = |k: StanceKind| {
             let o = h.by_stance.iter().find(|s| s.stance == k)?;
             let out = &o.price;
@@ -133,17 +132,7 @@ impl TrackEdge {
         let link = RankLink::of(rho);
         let shown =
             link.positive() && (stance == StanceKind::Neutral || stance_lead.is_some_and(|d| d > 0.0));
-        Some(TrackEdge {
-            since_year,
-            weeks: h.weeks,
-            rho,
-            link,
-            versus: if rel { tr.versus.clone() } else { None },
-            stance_lead,
-            medians,
-            stance_cases,
-            shown,
-        })
+        Some(TrackEdge { since_year, weeks: h.weeks, rho, link, stance_lead, medians, stance_cases, shown })
     }
 }
 

@@ -44,15 +44,18 @@ pub fn own_track_sentence(
     e: &TrackEdge,
     symbol: &str,
     stance: StanceKind,
-    check_off: bool,
+    check_off: Option<&RecordCheck>,
 ) -> Option<String> {
     let word = stance.word().to_lowercase();
     // Review 34: with `record_check = false` a note whose record runs against it is printed all
-    // the same; the reader is told the check that would have held it back is off.
-    let off = if check_off { " (the record check is off)" } else { "" };
-    match (e.stance_lead, e.medians) {
+    // the same; review 36: the reader is told what the check would have done, in plain words.
+    let off = match check_off.and_then(record_off_words) {
+        Some(w) => format!("; {w}"),
+        None => String::new(),
+    };
+    let t = match (e.stance_lead, e.medians) {
         (Some(d), Some((m, n))) if d < 0.0 => Some(format!(
-            "The record argues against the {word}{off}: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} over all week ends.",
+            "The record argues against the {word}: after earlier {word} week ends {symbol} moved a median {} over {} weeks, against {} over all week ends.",
             crate::fmt::pct(m),
             e.weeks,
             crate::fmt::pct(n)
@@ -70,14 +73,27 @@ pub fn own_track_sentence(
                 if n == 1 { "end" } else { "ends" },
             )
         }),
+    };
+    t.map(|t| format!("{}{off}.", t.trim_end_matches('.')))
+}
+
+/// What the record check, switched off in the config (`record_check = false`), would have done
+/// to the printed long or short, in a reader's words: "the record check, off here, would print
+/// Neutral" (vetoed), "… would set conviction low" (too few cases); None
+/// when it would have passed (the note is the same either way).
+pub fn record_off_words(c: &RecordCheck) -> Option<&'static str> {
+    match c.verdict {
+        RecordVerdict::Vetoed => Some("the record check, off here, would print Neutral"),
+        RecordVerdict::TooFew => Some("the record check, off here, would set conviction low"),
+        RecordVerdict::Passed => None,
     }
 }
 
 /// For a neutral note holding back a long or short (`lean`) that the record check did not judge
 /// (a broken level or a stop too far away held it): when the lean's earlier readings went its way
-/// less often than all week ends by the tables' five-point margin, one sentence says so ("Short
-/// readings seldom paid: IWM was lower 13 weeks later after only 6 of 32 (19%; all week ends:
-/// 33%)."). Review 34: the 2020-03-20 lead leaned short without saying
+/// less often than all week ends by the tables' five-point margin, one sentence says so, in the
+/// track table's terms ("Short readings seldom paid: IWM was higher 13 weeks later after 26 of
+/// 32 (81%, against 67% of all week ends)."). Review 34: the 2020-03-20 lead leaned short without saying
 /// short readings were right only 19% of the time. None otherwise, or with too few readings.
 pub fn lean_record_sentence(tr: &TrackRecord, lean: StanceKind, symbol: &str) -> Option<String> {
     let h = tr.horizon(CITED_WEEKS)?;
@@ -92,12 +108,14 @@ pub fn lean_record_sentence(tr: &TrackRecord, lean: StanceKind, symbol: &str) ->
     if own > all - super::BEAT_MARGIN_PTS {
         return None;
     }
-    let went = (if long { up } else { 1.0 - up } * n as f64).round() as usize;
-    // No "since 2011": the rank sentence after it starts so.
+    // Review 36: "lower after only 13 of 57" could not be checked against the table, whose
+    // column counts "higher": the figures are said as the table gives them.
+    let higher = (up * n as f64).round() as usize;
+    let (own_up, all_up) = ((100.0 * up).round(), (100.0 * h.all.price.share_higher?).round());
     Some(format!(
-        "{} readings seldom paid: {symbol} was {} {CITED_WEEKS} weeks later after only {went} of {n} ({own:.0}%; all week ends: {all:.0}%).",
+        "{} readings seldom paid: {symbol} was higher {CITED_WEEKS} weeks later after {}{higher} of {n} ({own_up:.0}%, against {all_up:.0}% of all week ends).",
         crate::signals::capitalise(&lean.word().to_lowercase()),
-        if long { "higher" } else { "lower" },
+        if long { "only " } else { "" },
     ))
 }
 
@@ -203,21 +221,31 @@ pub fn link_words(l: RankLink) -> &'static str {
     }
 }
 
-/// The rank correlation at the cited horizon (the lead's) with the stated rule behind
-/// [`RankLink::of`], for the track record's intro: "Rank correlation: −0.11, weak." (the bands
-/// are stated once, in the glossary: [`rank_bands`]). None without a correlation.
-pub fn rank_rule(tr: &TrackRecord) -> Option<String> {
+/// The rank correlations at the cited horizon with the stated rule behind [`RankLink::of`], for
+/// the track record's intro: the instrument's own return first (the lead's figure: the trade is
+/// outright), then its return against the benchmark (the chart's bars) when there is one:
+/// "Rank correlation: −0.11, weak (against SPY, as charted: −0.07, no link)." (the bands are stated once, in the glossary: [`rank_bands`]). None
+/// without a correlation.
+pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
+    // The symbol names the return only when the relative figure is all there is.
     let h = tr.horizon(CITED_WEEKS)?;
-    let rho = match (h.rank_corr_relative, tr.versus.as_deref()) {
-        (Some(r), Some(_)) => r,
-        _ => h.rank_corr_price?,
+    let said = |rho: f64| {
+        let word = match RankLink::of(rho) {
+            RankLink::None => "no link",
+            l if l.weak() => "weak",
+            _ => "clear",
+        };
+        format!("{}, {word}", rho_text(rho))
     };
-    let word = match RankLink::of(rho) {
-        RankLink::None => "no link",
-        l if l.weak() => "weak",
-        _ => "clear",
-    };
-    Some(format!("Rank correlation: {}, {word}.", rho_text(rho)))
+    let rel = h.rank_corr_relative.zip(tr.versus.as_deref());
+    Some(match (h.rank_corr_price, rel) {
+        (Some(p), Some((r, b))) => {
+            format!("Rank correlation: {} (against {b}, as charted: {}).", said(p), said(r))
+        }
+        (Some(p), None) => format!("Rank correlation: {}.", said(p)),
+        (None, Some((r, b))) => format!("Rank correlation with {symbol}'s return against {b}: {}.", said(r)),
+        (None, None) => return None,
+    })
 }
 
 /// The bands behind [`RankLink::of`] in words, for the glossary, stated on the printed
@@ -248,10 +276,7 @@ pub fn rank_sentence(e: &TrackEdge, symbol: &str, stance: StanceKind) -> String 
 /// ones") as its tail. No "a description, not a forecast" tail: every lead said it (review 15),
 /// and the glossary's base-rate entry says it once.
 pub fn rank_sentence_with(e: &TrackEdge, symbol: &str, stance: StanceKind, against: Option<&str>) -> String {
-    let what = match &e.versus {
-        Some(b) => format!("{}-week outcomes for {symbol} against {b}", e.weeks),
-        None => format!("{}-week outcomes for {symbol}", e.weeks),
-    };
+    let what = format!("{}-week outcomes for {symbol}", e.weeks);
     let rho = rho_text(e.rho);
     let word = stance.word().to_lowercase();
     let y = e.since_year;
@@ -403,7 +428,7 @@ pub fn row_comment(
 
 /// The template view of a track record.
 pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView {
-    let intro = track_intro(tr, with_rank);
+    let intro = track_intro(tr, symbol, with_rank);
     let rows = tr
         .horizon(CITED_WEEKS)
         .map(|h| {
@@ -436,7 +461,7 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                     // Review 29: the invalidation rule beside the count it changes, in the
                     // Neutral row, which counts them.
                     (StanceKind::Neutral, k) if k > 0 => Some(format!(
-                        "no call; includes {k} past a threshold held by a broken level or risk signal"
+                        "no call; includes {k} past a threshold that a broken level or risk signal kept Neutral"
                     )),
                     _ => None,
                 };
@@ -449,8 +474,11 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                 if let (Some(p), Some(held)) = (part(&h.printed), part(&h.held)) {
                     if held.weeks > 0 {
                         let name = stance_name(s.stance);
+                        // Review 36: "Short: held at Neutral" beside the Neutral row's "held by a
+                        // broken level" read as one hold counted twice; the label says what
+                        // the note printed, the intro says why.
                         rows.push(row(format!("{name}: printed"), &p, None));
-                        rows.push(row(format!("{name}: held at Neutral"), &held, None));
+                        rows.push(row(format!("{name}: printed Neutral"), &held, None));
                     }
                 }
             }
@@ -486,7 +514,7 @@ pub fn verdict_needs() -> String {
     format!("a verdict needs {}", super::count_word(TOO_FEW))
 }
 
-fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
+fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     // When the record check held some readings back, the table's counts are not the chart
     // strip's (review 19: the strip's "Short 5" beside the table's "Short 53"): said plainly.
@@ -515,11 +543,22 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
         // The chart's grey strip marks every hold; where some have no outcome yet, both counts
         // (review 33: the text's 27 beside the chart's 29).
         let held_all = tr.points.iter().filter(|p| p.published != p.stance).count();
-        let of =
-            if held_all == held_n { String::new() } else { format!(" with an outcome of the {held_all}") };
+        let (count, with) = if held_all == held_n {
+            (held_n, String::new())
+        } else {
+            (held_all, format!(" ({held_n} with an outcome)"))
+        };
         // Review 34: the holds have rows of their own, under the reading they held back.
+        // Review 36: which readings, and why, in words ("held at Neutral: the 52 the record
+        // check kept there" beside the Neutral row's own holds read as one count twice).
+        let sides: Vec<&str> = [StanceKind::Long, StanceKind::Short]
+            .into_iter()
+            .filter(|k| tr.points.iter().any(|p| p.published != p.stance && p.stance == *k))
+            .map(|k| if k == StanceKind::Long { "longs" } else { "shorts" })
+            .collect();
         format!(
-            "Week ends{since}{after}; held at Neutral: the {held_n}{of} the record check kept there (the chart's grey)"
+            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with} because earlier ones had lagged all week ends",
+            sides.join(" and ")
         )
     } else {
         // The overlap caveat is in Data and Method (the Score paragraph).
@@ -528,7 +567,7 @@ fn track_intro(tr: &TrackRecord, with_rank: bool) -> String {
     // The week ends a broken invalidation level or risk signal kept Neutral are counted in the
     // Neutral row's comment (`TrackView::rows`).
     s.push('.');
-    if let Some(r) = rank_rule(tr).filter(|_| with_rank) {
+    if let Some(r) = rank_rule(tr, symbol).filter(|_| with_rank) {
         s.push(' ');
         s.push_str(&r);
     }
@@ -559,7 +598,6 @@ mod tests {
             weeks: 13,
             rho,
             link,
-            versus: Some("SPY".into()),
             stance_lead: lead,
             medians: lead.map(|d| (d, 0.0)),
             stance_cases: Some(20),

@@ -196,6 +196,7 @@ pub fn stance(signals: &[SignalResult]) -> Stance {
         flags: Vec::new(),
         watch: None,
         record: None,
+        record_off: None,
         invalidation: vec![
             Invalidation {
                 label: "weekly compression cluster top".into(),

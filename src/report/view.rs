@@ -117,9 +117,11 @@ pub struct StanceView {
     pub label: String,
     /// `moderate` or `high`.
     pub conviction: String,
-    /// True for a long or short printed with `[signals] record_check = false`: the header says
-    /// so (review 35: a short the record check would have held at Neutral read as any short).
-    pub record_check_off: bool,
+    /// For a long or short printed with `[signals] record_check = false` whose check would not
+    /// have passed, what it would have done ("the record check, off here, would print Neutral"), for
+    /// the header; empty otherwise (review 35: a short the record check
+    /// would have held at Neutral read as any short).
+    pub record_check_off: String,
     /// Score, signed 2 dp (`+0.46`).
     pub score: String,
     /// Score as a number (for template conditions).
@@ -786,7 +788,12 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         kind: kind.into(),
         label: label.into(),
         conviction: st.conviction.to_string(),
-        record_check_off: !a.config.signals.record_check && st.stance != StanceKind::Neutral,
+        record_check_off: st
+            .record_off
+            .as_ref()
+            .and_then(crate::narrative::track_text::record_off_words)
+            .unwrap_or_default()
+            .to_string(),
         score: signed(st.score, 2),
         score_value: if st.score.is_finite() { st.score } else { 0.0 },
         long_threshold: signed(a.config.signals.long_threshold, 2),

@@ -298,6 +298,11 @@ pub struct Stance {
     /// `record_check = false`, or before the history walk has run). The one place the check is
     /// kept: a vetoed idea's [`Watch`] reads it here ([`Stance::vetoed`]).
     pub record: Option<RecordCheck>,
+    /// With `record_check = false`, the check's verdict on the printed long or short as it would
+    /// have been: said to the reader ("with the record check on, as by default, the note would
+    /// be Neutral") and written to signals.json with `applied: false`, never applied. None
+    /// otherwise.
+    pub record_off: Option<RecordCheck>,
 }
 
 impl Stance {
@@ -834,6 +839,7 @@ pub fn score(results: &[SignalResult], params: &SignalParams) -> Stance {
         invalidation,
         watch: None,
         record: None,
+        record_off: None,
     }
 }
 

@@ -154,6 +154,7 @@ fn analysis(n_days: usize, with_signals: bool, with_extras: bool) -> Analysis {
             invalidation: Vec::new(),
             watch: None,
             record: None,
+            record_off: None,
         },
         checklist: Checklist { header: String::new(), n_pass: 0, items: Vec::new(), short: false },
         base_rates: Vec::new(),
