@@ -200,7 +200,8 @@ pub fn markdown_to_typst_charts(
     let events: Vec<Event> = Parser::new_ext(md, markdown_options()).collect();
     // Footnote definitions first, so a reference can carry its note.
     let mut notes: BTreeMap<String, String> = BTreeMap::new();
-    let ctx = Ctx { image, fallback_alt, fit, charts: RefCell::new(Vec::new()) };
+    let ctx =
+        Ctx { image, fallback_alt, fit, charts: RefCell::new(Vec::new()), keep_tail: Default::default() };
     convert(&events, &ctx, &mut notes, true);
     let text = convert(&events, &ctx, &mut notes, false);
     (text, ctx.charts.into_inner())
@@ -213,6 +214,9 @@ struct Ctx<'a> {
     fit: &'a TableFit<'a>,
     /// Every chart written so far in this pass, in order.
     charts: RefCell<Vec<PlacedChart>>,
+    /// Whether the list being closed is followed by a short paragraph that closes it (see
+    /// [`closes_list`]): its last item is then written `#note-tail(...)`.
+    keep_tail: std::cell::Cell<bool>,
 }
 
 fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, collect_notes: bool) -> String {
@@ -316,7 +320,11 @@ fn convert(events: &[Event], ctx: &Ctx, notes: &mut BTreeMap<String, String>, co
             }
             Event::InlineMath(s) | Event::DisplayMath(s) => push_text(out, s),
             Event::Start(tag) => start(tag, &mut bufs, &mut frames, &mut link_kept, ctx),
-            Event::End(tag) => end(*tag, &mut bufs, &mut frames, &mut link_kept, notes, collect_notes, ctx),
+            Event::End(tag) => {
+                let top_list = matches!(tag, TagEnd::List(_)) && frames.len() == 1 && bufs.len() == 1;
+                ctx.keep_tail.set(top_list && closes_list(events, i + 1));
+                end(*tag, &mut bufs, &mut frames, &mut link_kept, notes, collect_notes, ctx)
+            }
         }
     }
     bufs.truncate(1);
@@ -370,6 +378,31 @@ fn keep_with_next(events: &[Event], i: usize) -> bool {
         })
         .sum();
     introduces && !image_paragraph(events, i) && chars <= KEEP_INTRO_CHARS
+}
+
+/// A paragraph of at most this many characters (about two lines) that closes a list keeps with
+/// the list's last item (issue 13 follow-up: "For a short, two of the four parts are partly
+/// there" alone at the top of a Letter page, its list on the page before).
+pub const LIST_TAIL_CHARS: usize = 200;
+
+/// Whether `events[i]` opens a top-level paragraph that closes the list before it: short (see
+/// [`LIST_TAIL_CHARS`]), not a chart, and not the introduction of a table or list (that one keeps
+/// with what follows it instead, see [`keep_with_next`]).
+fn closes_list(events: &[Event], i: usize) -> bool {
+    if !matches!(events.get(i), Some(Event::Start(Tag::Paragraph))) {
+        return false;
+    }
+    let j = paragraph_end(events, i);
+    let introduces = matches!(events.get(j + 1), Some(Event::Start(Tag::Table(_) | Tag::List(_))));
+    let chars: usize = events[i..j]
+        .iter()
+        .map(|e| match e {
+            Event::Text(s) | Event::Code(s) => s.chars().count(),
+            Event::SoftBreak => 1,
+            _ => 0,
+        })
+        .sum();
+    !introduces && !image_paragraph(events, i) && chars <= LIST_TAIL_CHARS
 }
 
 /// Records the visible text `s` in the innermost open table cell.
@@ -604,18 +637,35 @@ fn end(
             }
         }
         TagEnd::List(_) => {
-            if let Some(Frame::List { start, items }) = frames.pop() {
+            if let Some(Frame::List { start, mut items }) = frames.pop() {
                 let out = top(bufs);
-                match start {
-                    Some(n) => out.push_str(&format!("\n#enum(start: {n}, tight: true")),
-                    None => out.push_str("\n#list(tight: true"),
+                // A list closed by a short paragraph: its last item is set apart, in
+                // `note-tail` (PDF preamble), which keeps it with that paragraph.
+                let tail = if ctx.keep_tail.get() && items.len() > 1 { items.pop() } else { None };
+                // `hash`: in markup (`#list(...)`), else as an argument (`list(...)`).
+                let write = |out: &mut String, start: Option<u64>, items: &[String], hash: bool| {
+                    if hash {
+                        out.push('#');
+                    }
+                    match start {
+                        Some(n) => out.push_str(&format!("enum(start: {n}, tight: true")),
+                        None => out.push_str("list(tight: true"),
+                    }
+                    for it in items {
+                        out.push_str(", [");
+                        out.push_str(it);
+                        out.push(']');
+                    }
+                    out.push(')');
+                };
+                out.push('\n');
+                write(out, start, &items, true);
+                if let Some(last) = tail {
+                    out.push_str("\n#note-tail(");
+                    write(out, start.map(|n| n + items.len() as u64), &[last], false);
+                    out.push(')');
                 }
-                for it in items {
-                    out.push_str(", [");
-                    out.push_str(&it);
-                    out.push(']');
-                }
-                out.push_str(")\n\n");
+                out.push_str("\n\n");
             }
         }
         TagEnd::TableHead => {
@@ -827,6 +877,26 @@ mod tests {
         assert!(t.contains("#note-par(0, true)[\n\nAfter the chart\\.\n\n]"), "{t}");
         assert!(t.contains("]\n\nNext section\\.\n\n"), "{t}");
         assert!(!t.contains("#note-par(0, false)[\n\nNext"), "{t}");
+    }
+
+    /// Issue 13 follow-up: the last item of a list closed by a short paragraph is set apart in
+    /// `note-tail` (kept with that paragraph); a list followed by a long paragraph, by a
+    /// paragraph that introduces a table, or by nothing keeps its items together as before.
+    #[test]
+    fn a_list_closed_by_a_short_paragraph_keeps_its_last_item_with_it() {
+        let t = conv("- a\n- b\n- c\n\nCloses it.\n");
+        assert!(t.contains("#list(tight: true, [a], [b])\n#note-tail(list(tight: true, [c]))"), "{t}");
+        let t = conv("3. a\n4. b\n\nCloses it.\n");
+        assert!(
+            t.contains("#enum(start: 3, tight: true, [a])\n#note-tail(enum(start: 4, tight: true, [b]))"),
+            "{t}"
+        );
+        let long = format!("- a\n- b\n\n{}\n", "Word ".repeat(50));
+        let intro = "- a\n- b\n\nIntro.\n\n| h |\n|---|\n| 1 |\n";
+        for md in [long.as_str(), intro, "- a\n- b\n", "- a\n\nCloses it.\n"] {
+            let t = conv(md);
+            assert!(!t.contains("note-tail") && t.contains("#list(tight: true, [a]"), "{md}: {t}");
+        }
     }
 
     #[test]

@@ -12,7 +12,11 @@
 //! its heading and the next one) unless that would cost more than a page or leave a page more
 //! than 40% empty; a floated chart lands between paragraphs, never inside one; a short paragraph
 //! that introduces a table or list keeps with it; a table of at most six rows is never split;
-//! headings (sticky in Typst) keep with what follows. The document is tagged (headings, tables,
+//! headings (sticky in Typst) keep with what follows. Issue 13 follow-up: floats still pending
+//! are placed before every heading (`place.flush`), so a floated chart never lands in the next
+//! section; a heading left at a page foot with only its chart's intro under it while the chart
+//! opens the next page starts that page (see `stranded_headings`); the last item of a list
+//! closed by a short paragraph keeps with it (`note-tail`). The document is tagged (headings, tables,
 //! chart alt text) and carries XMP metadata (title, author, instrument, as-of, generator and
 //! version; Producer `marketnote <version>`, see `set_producer`) and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
 //! size and SHA-256). Fonts are DejaVu Sans (regular, bold, oblique) and DejaVu Sans Mono,
@@ -341,6 +345,9 @@ fn typst_source_breaks(
 }} else {{
   body
 }}
+// The last item of a list closed by a short paragraph keeps with that paragraph (set whole,
+// sticky), at the list's item spacing.
+#let note-tail(body) = block(sticky: true, breakable: false, above: 0.55em, body)
 // A short table is set whole on one page.
 #let note-whole(body) = {{
   set block(breakable: false)
@@ -386,14 +393,17 @@ fn typst_source_breaks(
     let (body, placed) = markup::markdown_to_typst_charts(&md, &image, &fallback_alt, &fit);
     // The converter writes every heading as `\n#heading(`; user text never holds that (its `#`
     // is escaped).
-    let body = if breaks.is_empty() {
-        body
-    } else {
+    // Before every heading, floats still pending are placed (`place.flush`: nothing when none
+    // is), so a floated chart never lands in the next section (issue 13).
+    let body = {
         let mut out = String::with_capacity(body.len() + 32 * breaks.len());
         let mut rest = body.as_str();
         let mut k = 0;
         while let Some(i) = rest.find(HEADING_CALL) {
             out.push_str(&rest[..i]);
+            if k > 0 {
+                out.push_str(FLUSH_FLOATS);
+            }
             if breaks.contains(&k) {
                 out.push_str("\n#pagebreak(weak: true)");
             }
@@ -428,6 +438,8 @@ fn text_bottom_pt(paper: Paper) -> f64 {
 
 /// How the markdown converter starts every heading in the Typst source.
 const HEADING_CALL: &str = "\n#heading(";
+/// Written before every heading but the first: pending floats are placed first.
+const FLUSH_FLOATS: &str = "\n#place.flush()";
 
 /// A heading needs at least this many lines of its section under it on its page (review 32: "Macro
 /// Backdrop" and two lines of its first bullet at the foot of page 1, the rest on page 2).
@@ -493,11 +505,31 @@ fn walk_frame(
 
 /// The headings (numbered from 0 in document order) left at the foot of a page with fewer than
 /// [`HEADING_KEEP_LINES`] lines of their section under them while the section goes on past the
-/// page, in order; of a run of headings with nothing between them (a section and its first
-/// subsection), the run's first. Empty when every heading keeps with its text.
-fn stranded_headings(doc: &PagedDocument, text_bottom: f64) -> Vec<usize> {
+/// page, or with only the text written before their chart under them while that chart opens the
+/// next page (the reviewer's "3-Day" heading and intro at the foot of a page, its chart over
+/// it): a chart set where it is written, or floated (`floated`, numbered as `alts`) when
+/// nothing of its section is written after it (`last[n]`: chart `n` ends its section), so
+/// nothing after it could have filled the page; in order; of a run of headings with nothing
+/// between them (a section and its first subsection), the run's first. Empty when every heading
+/// keeps with its text and its chart.
+fn stranded_headings(
+    doc: &PagedDocument,
+    text_bottom: f64,
+    alts: &[String],
+    floated: &[usize],
+    last: &[bool],
+) -> Vec<usize> {
     let mut out = Vec::new();
     let pages: Vec<Vec<Mark>> = doc.pages().iter().map(|p| page_marks(&p.frame, text_bottom)).collect();
+    // Whether page `p` opens with a chart set where it is written (not floated there): with
+    // nothing above it, the text before it in its section is all on the page before.
+    let opens_with_chart = |p: usize| -> bool {
+        let Some(Mark::Image(y)) = pages.get(p).and_then(|m| m.first()).copied() else { return false };
+        fill_of(&doc.pages()[p].frame, text_bottom, alts)
+            .charts
+            .iter()
+            .any(|&(n, top)| (top - y).abs() < 1.0 && (!floated.contains(&n) || last.get(n) == Some(&true)))
+    };
     let mut k = 0; // headings seen before this page
     for (p, marks) in pages.iter().enumerate() {
         let starts: Vec<usize> =
@@ -523,7 +555,7 @@ fn stranded_headings(doc: &PagedDocument, text_bottom: f64) -> Vec<usize> {
                 _ => {}
             }
         }
-        if goes_on && !image && lines.len() < HEADING_KEEP_LINES {
+        if !image && (goes_on && lines.len() < HEADING_KEEP_LINES || opens_with_chart(p + 1)) {
             // Walk back over headings with no text between them.
             let mut first = starts.len() - 1;
             while first > 0
@@ -609,6 +641,74 @@ fn next_headings(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Vec<Option
         }
     }
     out
+}
+
+/// For chart `n` (numbered as in [`next_headings`]), whether nothing but blank lines follows it
+/// up to the next heading or the end.
+fn charts_ending_sections(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::new();
+    let mut open = false; // the last chart's section has not ended yet
+    for line in md.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with('#') {
+            open = false;
+            continue;
+        }
+        if open {
+            if let Some(last) = out.last_mut() {
+                *last = false;
+            }
+        }
+        let dest = t.rsplit_once("](").map(|(_, d)| d.trim_end_matches(')')).unwrap_or("");
+        if image_block(t) && image(dest).is_some() {
+            out.push(true);
+            open = true;
+        }
+    }
+    out
+}
+
+/// For chart `n` (numbered as in [`next_headings`]), the text of the last heading written before
+/// it, if any.
+fn own_headings(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = Vec::new();
+    let mut last: Option<String> = None;
+    for line in md.lines() {
+        let t = line.trim();
+        if t.starts_with('#') {
+            last = Some(t.trim_start_matches('#').trim().to_string());
+        } else if image_block(t) {
+            let dest = t.rsplit_once("](").map(|(_, d)| d.trim_end_matches(')')).unwrap_or("");
+            if image(dest).is_some() {
+                out.push(last.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Whether chart `n`, floated, shares a page with its own heading (`own[n]`): a float sits at the
+/// top of its page, so it would stand above its heading (a page break before the heading left a
+/// gap the float pass read as a chart pushed over).
+fn float_above_own_heading(
+    doc: &PagedDocument,
+    text_bottom: f64,
+    alts: &[String],
+    own: &[Option<String>],
+    n: usize,
+) -> bool {
+    let heads: Vec<String> = own.iter().flatten().cloned().collect();
+    let pages = heading_pages(doc, &heads);
+    let Some(k) = own.get(n).filter(|h| h.is_some()).map(|_| own[..n].iter().flatten().count()) else {
+        return false;
+    };
+    let Some(hp) = pages.get(k).copied().flatten() else { return false };
+    doc.pages()
+        .get(hp)
+        .is_some_and(|page| fill_of(&page.frame, text_bottom, alts).charts.iter().any(|c| c.0 == n))
 }
 
 /// The page (from 0) of each heading in `headings`, in order: a text run of heading size
@@ -824,8 +924,10 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
         let mut options: Vec<(usize, f64, bool)> = Vec::new();
         let mut next = fills[p + 1].charts.clone();
         next.sort_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some(&(n, _)) = next.first().filter(|c| c.1 - MARGIN_TOP_PT <= OPENS_PAGE_PT) {
-            options.push((n, gap - SHRINK_ROOM_PT, true));
+        if let Some(&(n, top)) = next.first().filter(|c| c.1 - MARGIN_TOP_PT <= OPENS_PAGE_PT) {
+            // What stands above it on its page (its heading and intro, moved over with it) must
+            // fit in the gap too.
+            options.push((n, gap - SHRINK_ROOM_PT - (top - MARGIN_TOP_PT), true));
         }
         let mut here = fills[p].charts.clone();
         here.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -881,8 +983,16 @@ fn typeset_breaks(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize
     let text_bottom = text_bottom_pt(note.paper);
     let mut breaks: Vec<usize> = Vec::new();
     let mut refused: Vec<usize> = Vec::new();
+    let alts: Vec<String> = typst_source_breaks(note, &[], &[]).1.into_iter().map(|c| c.alt).collect();
+    let last = {
+        let image = |dest: &str| -> Option<String> {
+            let dest = dest.strip_prefix("./").unwrap_or(dest);
+            note.charts.iter().any(|c| dest == format!("charts/{}.png", c.name)).then(String::new)
+        };
+        charts_ending_sections(&chart_after_first_paragraph(note.markdown), &image)
+    };
     let mut placed = typeset_floats(note, &breaks)?;
-    while let Some(k) = stranded_headings(&placed.1, text_bottom)
+    while let Some(k) = stranded_headings(&placed.1, text_bottom, &alts, &placed.2, &last)
         .into_iter()
         .find(|k| !breaks.contains(k) && !refused.contains(k))
     {
@@ -930,8 +1040,10 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
             let dest = dest.strip_prefix("./").unwrap_or(dest);
             note.charts.iter().any(|c| dest == format!("charts/{}.png", c.name)).then(String::new)
         };
-        next_headings(&chart_after_first_paragraph(note.markdown), &image)
+        let md = chart_after_first_paragraph(note.markdown);
+        (next_headings(&md, &image), own_headings(&md, &image))
     };
+    let (next_heads, own_heads) = next_heads;
     // Floats one pushed chart at a time. A float that carried its chart past the next
     // section's heading (that section's text filled the gap ahead of the chart, review 16: the
     // daily chart two pages after its text) is not kept unless the chart is in `allow`: the
@@ -956,6 +1068,7 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
             // A float never lets a later chart overtake it (review 25, Letter: the macro chart
             // floated to page 3 while the weekly chart after it filled page 2).
             if !charts_in_order(&d, text_bottom, &alts)
+                || float_above_own_heading(&d, text_bottom, &alts, &own_heads, n)
                 || !allow.contains(&n) && chart_after_next_section(&d, text_bottom, &alts, &next_heads)
             {
                 kept.push(n);
@@ -1247,11 +1360,12 @@ mod tests {
     }
 
     /// Six paragraphs (about 400 pt) and then a section whose chart (a 1×1 PNG: 460 pt square at
-    /// the text width) cannot fit below them.
+    /// the text width) cannot fit below them, with text written after the chart (without it, the
+    /// heading and intro would start page 2 with the chart: `stranded_headings`).
     fn pushed_markdown() -> String {
         let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
         format!(
-            "# Title\n\n{}## Weekly\n\n![w](charts/weekly.png)\n\nAfter the chart.\n",
+            "# Title\n\n{}## Weekly\n\n![w](charts/weekly.png)\n\nIntro.\n\nAfter the chart.\n",
             format!("{para}\n\n").repeat(6)
         )
     }
@@ -1402,7 +1516,7 @@ mod tests {
             files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(b"{}".to_vec()));
             let world = NoteWorld { main, files, today: Datetime::from_ymd(2024, 1, 5) };
             let plain: PagedDocument = typst::compile(&world).output.unwrap();
-            let stranded = stranded_headings(&plain, text_bottom);
+            let stranded = stranded_headings(&plain, text_bottom, &[], &[], &[]);
             if stranded.is_empty() {
                 continue;
             }
@@ -1411,7 +1525,7 @@ mod tests {
             tested += 1;
             // ... and set on the next page with its bullets by it.
             let (_, doc, _) = typeset(&note(&md, &charts)).unwrap();
-            assert!(stranded_headings(&doc, text_bottom).is_empty(), "{:?}", page_texts(&doc));
+            assert!(stranded_headings(&doc, text_bottom, &[], &[], &[]).is_empty(), "{:?}", page_texts(&doc));
             let pages = page_texts(&doc);
             let at = pages.iter().position(|p| p.contains("Macro")).unwrap();
             assert!(at > 0 && pages[at].contains("bullet"), "{pages:?}");
