@@ -146,7 +146,11 @@ pub(crate) fn timeframe(sym: &str, sc: &TfScene) -> String {
             if let Some((d, rank)) = a.volume_day {
                 if d >= d0 {
                     // The note's phrase for the rank (narrative::format::volume_rank).
-                    parts.push(format!("{d} highlighted, {}", crate::narrative::format::volume_rank(rank)));
+                    parts.push(format!(
+                        "{d} highlighted as a {}, {}",
+                        super::annotate::volume_day_kind(a.volume_day_state),
+                        crate::narrative::format::volume_rank(rank)
+                    ));
                 }
             }
             if let Some(lh) = &a.lower_high {

@@ -52,10 +52,23 @@ pub(crate) struct LowerHigh {
     pub overturned: Option<NaiveDate>,
 }
 
-/// The name of F2's volume day by its rank among the year's sessions (only rank 1 is a record), in
-/// the note's own phrase (`narrative::format::volume_rank`), so text and chart say the same.
-pub(crate) fn volume_day_name(rank: usize) -> String {
-    format!("volume day, {}", crate::narrative::format::volume_rank(rank))
+/// What F2's volume day is, in the note's terms (its score table's "Daily volume thrust", its
+/// text's "a volume thrust behind the move"): a "volume thrust day" when F2 reads it bullish; a
+/// heavy day F2 does not count as a thrust is named for what the text says it is ("heavy volume
+/// on a down day", "neither a thrust nor heavy selling").
+pub(crate) fn volume_day_kind(state: Option<State>) -> &'static str {
+    match state {
+        Some(State::Bearish) => "heavy down day",
+        Some(State::Neutral) => "heavy day, no thrust",
+        _ => "volume thrust day",
+    }
+}
+
+/// The legend name of F2's volume day: its kind ([`volume_day_kind`]) and its rank among the
+/// year's sessions in the note's words ("volume thrust day (second heaviest of 252 sessions)";
+/// only rank 1 is a record), so text and chart name one thing.
+pub(crate) fn volume_day_name(rank: usize, state: Option<State>) -> String {
+    format!("{} ({} of 252 sessions)", volume_day_kind(state), crate::narrative::format::heaviest_nth(rank))
 }
 
 /// F2's `rank` as the one whole number the chart's legend, its volume tag and its alt text print,
@@ -266,6 +279,11 @@ pub(crate) struct Annotations {
     pub levels: Vec<Level>,
     /// F2 record-volume day and its rank (1: the heaviest of the 252 sessions to that day).
     pub volume_day: Option<(NaiveDate, usize)>,
+    /// F2's state for that day (bullish: a volume thrust), naming it ([`volume_day_kind`]).
+    pub volume_day_state: Option<State>,
+    /// D2's anchor low (week, price): the low the note's weekly volume measures run from
+    /// ("Since the 2024-01-05 low"), marked on the weekly chart.
+    pub anchor_low: Option<(NaiveDate, f64)>,
     /// F4 active distribution days.
     pub dist_days: Vec<NaiveDate>,
     /// F4 high-volume reversal days in its 25-session window (`hvr_dates`): volume at least 1.5×
@@ -462,11 +480,17 @@ impl Annotations {
             find(signals, SignalId::WkMomentumWaveFlip.as_str()).and_then(|s| date(s, &["flip_date"]));
         a.d3_momentum = find(signals, SignalId::D3MomentumMirror.as_str()).map(|s| s.state);
         a.d3_vtrend = find(signals, SignalId::D3VolumeTrend.as_str()).and_then(|s| num(s, &["vtrend"]));
+        if let Some(s) = find(signals, SignalId::WkVolumeAccumulation.as_str()) {
+            if let (Some(d), Some(v)) = (date(s, &["anchor_date"]), num(s, &["anchor_low"])) {
+                a.anchor_low = Some((d, v)).filter(|(_, v)| v.is_finite());
+            }
+        }
         if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {
             // Only a top-5 day of the year is a "record-volume day" (F2's own threshold).
             let rank = num(s, &["rank"]);
             if let Some(d) = date(s, &["date"]).filter(|_| rank.is_none_or(|r| r <= 5.0)) {
                 a.volume_day = Some((d, volume_rank_of(rank)));
+                a.volume_day_state = Some(s.state);
             }
         }
         if let Some(s) = find(signals, SignalId::D1NoDistribution.as_str()) {

@@ -1357,22 +1357,22 @@ impl ColLabel {
 /// chart read as a wall).
 pub(crate) const MAX_COL_TAGS: usize = 5;
 
-/// A run's tag text: its name and range at the note's precision (two decimals) when that fits
-/// `max_w` pixels, else at one decimal, else with the run's first word only ("lost
-/// 186.9–188.5", "risk 168.9–171.8"), at one decimal and then none. Always its prices (issue
-/// 13: "2 lost levels" or "both risk levels" told a reader how many levels, not where), never a
+/// A run's tag text: its name and range at the note's precision (two decimals, as the text
+/// prints every price) when that fits `max_w` pixels, else with the run's first word only
+/// ("lost 186.90–188.50", "risk 168.90–171.80"); never fewer decimals (a reviewer found
+/// "levels 238.6–239.3" beside a text quoting 238.63 and 239.29). Always its prices (issue 13:
+/// "2 lost levels" or "both risk levels" told a reader how many levels, not where), never a
 /// bare range (review 23). `lo` and `hi` are prices.
 fn run_text<B: DrawingBackend>(pen: &Pen<B>, run: &str, (lo, hi): (f64, f64), max_w: i32) -> String {
     let fs = pen.fs(FS_TICK);
-    let fits = |t: &String| pen.text_size(t, fs, false).0 <= max_w;
     let short = run.split(' ').next().unwrap_or(run);
-    let at =
-        |name: &str, dp: usize| format!("{name} {}–{}", crate::fmt::minus(lo, dp), crate::fmt::minus(hi, dp));
-    [(run, 2), (run, 1), (short, 2), (short, 1), (short, 0)]
-        .into_iter()
-        .map(|(name, dp)| at(name, dp))
-        .find(fits)
-        .unwrap_or_else(|| at(short, 0))
+    let at = |name: &str| format!("{name} {}–{}", crate::fmt::price(lo), crate::fmt::price(hi));
+    let full = at(run);
+    if pen.text_size(&full, fs, false).0 <= max_w {
+        full
+    } else {
+        at(short)
+    }
 }
 
 /// A tag of the label column after merging and spacing: its text, colour, the pixel ys of the
@@ -1616,12 +1616,13 @@ pub(crate) fn col_width<B: DrawingBackend>(pen: &Pen<B>, labels: &[ColLabel]) ->
             }
         }
     }
-    // Room for a run of one kind at one decimal ("lost levels 144.3–158.1"), should its
-    // tags join.
+    // Room for a run of one kind at the note's two decimals under its first word ("lost
+    // 144.30–158.10", [`run_text`]), should its tags join.
     for (k, i) in idx.iter().enumerate() {
         let l = &labels[*i];
         if let Some(m) = idx[k + 1..].iter().map(|j| &labels[*j]).find(|m| m.run == l.run) {
-            let t = format!("{} {}–{}", l.run, crate::fmt::minus(m.y, 1), crate::fmt::minus(l.y, 1));
+            let short = l.run.split(' ').next().unwrap_or(l.run);
+            let t = format!("{short} {}–{}", crate::fmt::price(m.y), crate::fmt::price(l.y));
             widest = widest.max(pen.text_size(&t, fs, false).0.min(max_w));
         }
     }

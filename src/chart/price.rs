@@ -293,6 +293,21 @@ pub(crate) fn ma_words(name: &str) -> Option<String> {
     Some(if n.starts_with("SMA") { format!("{days}-day avg") } else { format!("{days}-day EMA") })
 }
 
+/// The moving averages of a stacked level named together, in the note's words: "SMA20 + EMA21"
+/// → "20/21-day avg" (the text: "where the 20- and 21-day averages met"; it calls an SMA and an
+/// EMA of one length one average), with how many of the level's sources that names. `None`
+/// when fewer than two distinct averages make the level (one keeps [`ma_words`]).
+pub(crate) fn ma_group_words(label: &str) -> Option<(String, usize)> {
+    let mas: Vec<&str> = label.split(" + ").map(str::trim).filter(|p| is_moving_average(p)).collect();
+    let mut days: Vec<u32> = mas.iter().filter_map(|p| p[3..].parse().ok()).collect();
+    days.sort_unstable();
+    days.dedup();
+    (days.len() >= 2).then(|| {
+        let d: Vec<String> = days.iter().map(u32::to_string).collect();
+        (format!("{}-day avg", d.join("/")), mas.len())
+    })
+}
+
 /// True for F1's moving-average source names ("SMA50", "EMA21").
 pub(crate) fn is_moving_average(name: &str) -> bool {
     let n = name.trim();
@@ -331,6 +346,10 @@ pub(crate) fn level_col_name(label: &str) -> String {
         // same chart ("swing high 231.46"): named "prior high" so the two read apart, and a
         // level merged from several is a zone (review 15: "prior high 231.08" beside "swing high
         // 231.46" read as one high at two prices; "2 prior highs" then read as a count).
+        // A level where several averages met is named by all of them ("20/21-day avg").
+        [p, ..] if is_moving_average(p) => {
+            ma_group_words(label).map(|(w, _)| w).or_else(|| ma_words(p)).unwrap_or_else(|| p.clone())
+        }
         [p, ..] => ma_words(p).unwrap_or_else(|| match (p.as_str(), pivots(p)) {
             // "prior highs", not "prior-highs zone": the phone column truncated that (review 16);
             // not "highs zone" either: the text never defines that term (review 23).
@@ -398,8 +417,25 @@ fn top_is_risk_legend(words: &str) -> String {
     words.replacen("risk levels", "risk levels incl. the squeeze-zone top", 1)
 }
 
-/// The volume panel's legend name of F2's volume day (its bar is labelled with the rank).
-const VOLUME_DAY_SHORT: &str = "volume day";
+/// The weekly legend's name of D2's anchor low, with the week the note's text names it by
+/// ("Since the 2024-01-05 low"): "anchor low 395.34 (2024-01-05)".
+pub(crate) fn anchor_text(d: NaiveDate, v: f64) -> String {
+    format!("anchor low {} ({d})", crate::fmt::price(v))
+}
+
+/// The distribution days stacked on a swing high's diamond, as the second fact of its label:
+/// "swing high 745.45 (also a distribution day)" when the high's own bar is one, else "(and a
+/// distribution day)" / "(and 3 distribution days)" for the neighbouring bars' triangles. In
+/// brackets, so the two facts read as two (a reviewer read "swing high 745.45 · distribution
+/// day" as a kind of distribution day); empty without days.
+pub(crate) fn days_note(same_bar: bool, near: usize) -> String {
+    match (same_bar, near) {
+        (_, 0) => String::new(),
+        (true, 1) => " (also a distribution day)".to_string(),
+        (_, 1) => " (and a distribution day)".to_string(),
+        (_, k) => format!(" (and {k} distribution days)"),
+    }
+}
 
 /// The momentum panel's name.
 const MACD_NAME: &str = "MACD (12, 26, 9) histogram";
@@ -564,6 +600,11 @@ impl TfScene<'_> {
                         if a.reclaim_date.is_some() {
                             out.push(reclaim_words(a.cluster_state).1.into());
                         }
+                        if let (Some((d, v)), Some(_), false) =
+                            (a.anchor_low, self.anchor_bar(), self.narrow.get())
+                        {
+                            out.push(anchor_text(d, v));
+                        }
                     }
                     Layers::ThreeDay => {
                         if a.zone.is_some() {
@@ -599,7 +640,7 @@ impl TfScene<'_> {
                             out.push(REVERSAL.into());
                         }
                         if let Some((_, rank)) = a.volume_day {
-                            out.push(super::annotate::volume_day_name(rank));
+                            out.push(super::annotate::volume_day_name(rank, a.volume_day_state));
                         }
                         if let Some(lh) = &a.lower_high {
                             out.push(self.lh_legend_text(lh, self.narrow.get()));
@@ -626,7 +667,7 @@ impl TfScene<'_> {
                     _ => "trend over the window".into(),
                 });
                 if let (Layers::Daily, Some(_)) = (self.layers, a.volume_day) {
-                    out.push(VOLUME_DAY_SHORT.into());
+                    out.push(super::annotate::volume_day_kind(a.volume_day_state).into());
                 }
             }
             3 => {
@@ -719,10 +760,18 @@ impl TfScene<'_> {
                     let parts: Vec<&str> = l.label.split(" + ").filter(|p| !p.trim().is_empty()).collect();
                     // A moving average reads "SMA50 was 190.00": its value when crossed.
                     let first = parts.first().map(|p| truncate(p.trim(), 22));
-                    let t = match (first.as_deref().and_then(ma_words), parts.len()) {
-                        (Some(p), 1) => format!("{p} {}", crate::fmt::price(y)),
-                        (Some(p), k) => format!("{p} {}, and {} more", crate::fmt::price(y), k - 1),
-                        _ => String::new(),
+                    // Several averages that met are named together ("20/21-day avg"), as the
+                    // text names them; the other sources are counted.
+                    // ("20/21-day 295.86": the in-plot label keeps no longer than "20-day avg
+                    // 295.86", which the phone's plot had room for beside its line).
+                    let ma = first.as_deref().and_then(ma_words).map(|w| match ma_group_words(&l.label) {
+                        Some((g, n)) => (g.trim_end_matches(" avg").to_string(), n),
+                        None => (w, 1),
+                    });
+                    let t = match ma {
+                        Some((p, n)) if parts.len() <= n => format!("{p} {}", crate::fmt::price(y)),
+                        Some((p, n)) => format!("{p} {}, and {} more", crate::fmt::price(y), parts.len() - n),
+                        None => String::new(),
                     };
                     let t = match (first, parts.len()) {
                         _ if !t.is_empty() => t,
@@ -1461,6 +1510,13 @@ impl TfScene<'_> {
                     pen.label_fit(text, &cands, Some(tip), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
+                // Wide charts only: on the phone its legend line took height from the price
+                // panel and moved the reclaim label off its marker (phone label checks).
+                if self.layers == Layers::Weekly && !self.narrow.get() && self.draw_anchor_low(pen, f, r)? {
+                    if let Some((d, v)) = a.anchor_low {
+                        legend.push((Swatch::Dot(pal.text.to_rgba()), anchor_text(d, v)));
+                    }
+                }
             }
             Layers::Daily => {
                 let mut n_dd = 0;
@@ -1503,7 +1559,7 @@ impl TfScene<'_> {
                         )?;
                         legend.push((
                             Swatch::Dot(pal.highlight.to_rgba()),
-                            super::annotate::volume_day_name(rank),
+                            super::annotate::volume_day_name(rank, a.volume_day_state),
                         ));
                     }
                 }
@@ -1881,6 +1937,34 @@ impl TfScene<'_> {
         }
     }
 
+    /// Marks D2's anchor low on the weekly chart (the note: "Since the 2024-01-05 low"): a dot
+    /// under that week's low, named with its price and week in the legend ([`anchor_text`]):
+    /// the low is the window's lowest or near it, where the panel's bottom margin leaves no
+    /// clear place for a label (2022-06-17: every place beside it covered a wick). True when
+    /// drawn (the week is in the window and its low in the panel's range).
+    fn draw_anchor_low<B: DrawingBackend>(&self, pen: &Pen<B>, f: &Frame, r: i32) -> DResult<bool> {
+        let b = self.bars;
+        let Some(i) = self.anchor_bar().filter(|_| self.ann.anchor_low.is_some_and(|(_, v)| f.contains_y(v)))
+        else {
+            return Ok(false);
+        };
+        let col = pen.pal.text.to_rgba();
+        let x = f.fx(i as f64);
+        let rr = (r * 2 / 3).max(2);
+        let low = if b.low[i].is_finite() { b.low[i] } else { self.ann.anchor_low.map_or(f64::NAN, |a| a.1) };
+        let y = f.fy(low) + rr + pen.px(3.0);
+        pen.circle((x, y), rr, col, true, 1)?;
+        // An obstacle for later labels; not a "marker" (those have a label by them).
+        pen.place((x - rr, y - rr), (x + rr, y + rr), "line");
+        Ok(true)
+    }
+
+    /// The weekly bar of D2's anchor low, when it is in the window.
+    fn anchor_bar(&self) -> Option<usize> {
+        let (d, _) = self.ann.anchor_low?;
+        bar_of(&self.bars.date, d).filter(|i| *i >= self.start)
+    }
+
     /// The earlier of the two swing highs is in the window (its diamond is drawn).
     fn earlier_high_shown(&self, lh: &super::annotate::LowerHigh) -> bool {
         let b = self.bars;
@@ -1990,15 +2074,9 @@ impl TfScene<'_> {
                 .map(|s| format!(" · {}", s.tag))
                 .unwrap_or_default();
             // Triangles stacked on the diamond from its own or the neighbouring bars are named in
-            // the same label ("swing high 745.45 · distribution day"), so two markers on one spot
-            // read as one (issue 13 item 3; QQQ 2026-07-24 had a bare triangle on it). Short: the
-            // stack itself shows where the days are ("next to it" cluttered the label, review 15).
-            let days = match (same_bar, near) {
-                (_, 0) => String::new(),
-                (true, 1) => " on a distribution day".to_string(),
-                (_, 1) => " · distribution day".to_string(),
-                (_, k) => format!(" · {k} distribution days"),
-            };
+            // the same label (issue 13 item 3; QQQ 2026-07-24 had a bare triangle on it), as a
+            // second fact in brackets ([`days_note`]).
+            let days = days_note(same_bar, near);
             // The longest form that fits the plot (a phone's is narrow): with the days, then
             // without them (the legend still names the triangles).
             let room = f.x1 - f.x0 - pen.px(8.0);
@@ -2206,7 +2284,10 @@ impl TfScene<'_> {
             // The bar's label gives the rank and the price legend the note's full phrase: the
             // volume legend names the colour only, on the legend's first line (its own line
             // took height from the 2020-03-20 price panel, review 16).
-            legend.push((Swatch::Box(pal.highlight.to_rgba()), VOLUME_DAY_SHORT.into()));
+            legend.push((
+                Swatch::Box(pal.highlight.to_rgba()),
+                super::annotate::volume_day_kind(self.ann.volume_day_state).into(),
+            ));
         }
         draw_plot_frame(pen, f)?;
         self.legend_at(pen, f, "Volume", &legend)
@@ -2867,10 +2948,13 @@ mod tests {
     #[test]
     fn level_names_in_the_column_are_words_not_plus_counts() {
         assert_eq!(level_col_name("SMA50"), "50-day avg");
-        assert_eq!(level_col_name("EMA21 + SMA50"), "21-day EMA");
+        assert_eq!(level_col_name("EMA21 + SMA50"), "21/50-day avg");
+        assert_eq!(level_col_name("SMA20 + EMA21"), "20/21-day avg");
+        assert_eq!(level_col_name("SMA20 + EMA20"), "20-day avg");
+        assert_eq!(level_col_name("EMA21"), "21-day EMA");
         assert_eq!(level_col_name("HVN + swing low 2020-01-02"), "vol. node");
         assert_eq!(level_col_name("volume POC"), "volume POC");
-        assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20-day avg");
+        assert_eq!(level_col_name("SMA20 + SMA50 + EMA21 + HVN"), "20/21/50-day avg");
         assert_eq!(level_col_name("swing low 2020-01-02 + swing low 2020-02-03"), "prior lows");
         assert_eq!(level_col_name("swing low 2020-01-02"), "prior low");
         assert_eq!(level_col_name("swing high 2025-02-06 + SMA50 + swing high 2025-08-13"), "prior highs");

@@ -211,3 +211,131 @@ fn the_weekly_alt_text_says_what_the_reclaim_needs() {
         "{alt}"
     );
 }
+
+/// Issue 13 follow-ups (a fresh reviewer's chart labels): the cases read, each analysed once.
+fn review_cases() -> Vec<(String, Analysis)> {
+    let mut out: Vec<(String, Analysis)> = [Some("2020-03-20"), Some("2022-06-17"), Some("2025-12-12"), None]
+        .into_iter()
+        .map(|d| (format!("IWM {}", d.unwrap_or("default")), iwm(d)))
+        .collect();
+    out.push(("QQQ".into(), qqq()));
+    out
+}
+
+/// Every text of the weekly, 3-day and daily charts of `a`, wide and phone, with its chart.
+fn chart_texts(a: &Analysis) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for width in [ChartConfig::default().width, PHONE_W] {
+        let cfg = ChartConfig { width, svg: true, ..ChartConfig::default() };
+        for c in render_all_svg(a, Theme::Light, &cfg).unwrap() {
+            if ["weekly", "3day", "daily"].contains(&c.name.as_str()) {
+                let what = format!("{} {width}", c.name);
+                out.push((what.clone(), format!("ALT {}", c.alt)));
+                out.extend(texts(&c.svg.unwrap()).into_iter().map(|(_, t)| (what.clone(), t)));
+            }
+        }
+    }
+    out
+}
+
+/// Items 1-3 and 7 on every chart text: a swing high's label names the distribution days
+/// stacked on it as a second fact, in brackets ("swing high 745.45 (and a distribution day)",
+/// never "swing high 745.45 · distribution day"); F2's day is named by the text's term
+/// ("volume thrust day"), never a bare "volume day"; every price a label prints has the text's
+/// two decimals ("levels 238.63–239.29", never "238.6–239.3"); a level where several averages
+/// met is named by all of them ("20/21-day avg"), as the text names them.
+#[test]
+fn chart_labels_use_the_texts_terms_and_precision() {
+    let mut bad = Vec::new();
+    let mut seen_days = false;
+    let mut seen_thrust = false;
+    let mut seen_avgs = false;
+    for (case, a) in review_cases() {
+        for (what, t) in chart_texts(&a) {
+            let at = format!("{case} {what}: '{t}'");
+            if t.contains("volume day") {
+                bad.push(format!("{at} is not the text's term"));
+            }
+            seen_thrust |= t.contains("volume thrust day");
+            if t.starts_with("ALT ") || !t.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            if t.contains("distribution day") && (t.contains(" high ") || t.starts_with("high ")) {
+                seen_days = true;
+                if !t.contains("(also a distribution day)") && !t.contains("(and ") {
+                    bad.push(format!("{at} reads as one thing"));
+                }
+            }
+            seen_avgs |= t.contains("20/21-day");
+            for w in t.split([' ', '–', '/', '(', ')', ',', '·', ':']) {
+                let Some((_, dec)) = w.split_once('.') else { continue };
+                if w.parse::<f64>().is_ok() && dec.len() != 2 {
+                    bad.push(format!("{at}: {w} is not at the text's two decimals"));
+                }
+            }
+        }
+        // Item 7: F1's levels made by several averages, by all of them.
+        let f1 = a.signals.iter().find(|s| s.id == "d1_stacked_level_reclaim");
+        let stacked =
+            f1.is_some_and(|s| s.evidence.iter().any(|e| format!("{e:?}").contains("SMA20 + EMA21")));
+        if stacked {
+            let daily = chart_texts(&a);
+            let alone = daily.iter().any(|(w, t)| w.starts_with("daily") && t.starts_with("20-day avg"));
+            if alone {
+                bad.push(format!("{case}: a 20- and 21-day level named by one average"));
+            }
+        }
+    }
+    assert!(seen_days && seen_thrust && seen_avgs, "the cases no longer show the labels checked");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Item 5: no tag of a price chart (the label column's, the last-price tag) covers a value-axis
+/// tick label, wide, on the phone and in the PDF, at the review's dates and for QQQ.
+#[test]
+fn price_tags_never_cover_tick_labels() {
+    let ov = |a: &[i32; 4], b: &[i32; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    let mut bad = Vec::new();
+    for (case, a) in review_cases() {
+        let sets = [
+            ("wide", marketnote::chart::layouts(&a, Theme::Light, &ChartConfig::default()).unwrap()),
+            ("phone", marketnote::chart::phone_layouts(&a, Theme::Light).unwrap()),
+            ("pdf", pdf_layouts(&a, Theme::Light).unwrap()),
+        ];
+        for (v, lays) in sets {
+            for l in lays.iter().filter(|l| ["weekly", "3day", "daily"].contains(&l.name.as_str())) {
+                let ticks: Vec<&[i32; 4]> =
+                    l.boxes.iter().filter(|(k, _)| *k == "tick").map(|(_, b)| b).collect();
+                assert!(!ticks.is_empty(), "{case} {v} {}: no tick labels recorded", l.name);
+                for (_, t) in l.boxes.iter().filter(|(k, _)| *k == "tag" || *k == "label") {
+                    if let Some(x) = ticks.iter().find(|x| ov(t, x)) {
+                        bad.push(format!("{case} {v} {}: {t:?} covers tick {x:?}", l.name));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Item 6: the weekly chart marks the anchor low the note's weekly volume measures run from
+/// ("Since the 2024-01-05 low"), a dot named with its price and week in the legend, for every
+/// instrument of the universe (the wide chart: the phone's has no room for another legend line).
+#[test]
+fn the_weekly_chart_marks_the_anchor_low() {
+    let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
+    let cfg = ChartConfig { svg: true, ..ChartConfig::default() };
+    for e in &m.entries {
+        let c = m.config_for(e).unwrap();
+        let a = marketnote::analyze(&c, marketnote::data::load(&c).unwrap(), None).unwrap();
+        let d2 = a.signals.iter().find(|s| s.id == "wk_volume_accumulation").unwrap();
+        let (d, v) = (d2.date("anchor_date").unwrap(), d2.num("anchor_low").unwrap());
+        let want = format!("anchor low {} ({d})", price(v));
+        {
+            // The legend may wrap the entry on the phone: its lines are read joined.
+            let svg = svg_of(&a, &cfg, "weekly");
+            let all = texts(&svg).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(" ");
+            assert!(all.contains(&want), "{} weekly ({} px): no '{want}'", e.symbol, cfg.width);
+        }
+    }
+}
