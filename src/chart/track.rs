@@ -80,7 +80,14 @@ impl TrackScene {
             None => format!("{sym} over the next {CITED_WEEKS} weeks"),
         };
         let title = match rho {
-            Some(r) => format!("{sym} stance score against what followed: rank correlation {}", corr(r)),
+            // Review 36: the note's lead quotes the correlation with the outright return; the
+            // chart's bars and figure are relative, and the title says so.
+            Some(r) => match &tr.versus {
+                Some(b) => {
+                    format!("{sym} stance score against its return vs {b}: rank correlation {}", corr(r))
+                }
+                None => format!("{sym} stance score against what followed: rank correlation {}", corr(r)),
+            },
             None => format!("{sym} stance score against what followed"),
         };
         let span = match (pts.first(), pts.last()) {

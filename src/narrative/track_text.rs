@@ -461,7 +461,7 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                     // Review 29: the invalidation rule beside the count it changes, in the
                     // Neutral row, which counts them.
                     (StanceKind::Neutral, k) if k > 0 => Some(format!(
-                        "no call; includes {k} past a threshold that a broken level or risk signal kept Neutral"
+                        "no call; includes {k} past a threshold, held by a broken level or risk signal"
                     )),
                     _ => None,
                 };
@@ -488,7 +488,8 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                 price: h.all.price.clone(),
                 relative: h.all.relative.clone(),
             };
-            rows.push(row("All week ends".into(), &all, Some("the base line".into())));
+            // "All" (was "All week ends", three lines in the PDF table's narrow first column).
+            rows.push(row("All".into(), &all, Some("the base line".into())));
             rows
         })
         .unwrap_or_default();

@@ -1741,13 +1741,16 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         if let Some(u) = ev("macro_growth_stabilising", "unrate") {
             let g = line("- **Growth:**");
             let fig = format!("{}%", marketnote::fmt::as_published(u));
-            assert!(g.contains(&format!(": {fig}")), "{date}: {g}");
+            assert!(g.contains(&format!("unemployment, {fig} ")), "{date}: {g}");
             macro_figs.push(format!("Unemployment rate {fig}"));
         }
         if let Some(c) = ev("macro_inflation_cooling", "yoy_c") {
             let i = line("- **Inflation:**");
             let fig = marketnote::fmt::pct(c);
-            assert!(i.contains(&format!("core CPI {fig}")), "{date}: {i}");
+            assert!(
+                i.contains(&format!("core CPI {fig}")) || i.contains(&format!("core CPI, at {fig}")),
+                "{date}: {i}"
+            );
             macro_figs.push(format!("Core CPI {fig}"));
         }
         let charts =

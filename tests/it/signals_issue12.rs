@@ -184,7 +184,7 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
             let neutral = md.lines().find(|l| l.starts_with("| Neutral | ")).unwrap_or("");
             assert!(
                 neutral.contains(&format!(
-                    "includes {} past a threshold that a broken level or risk signal kept Neutral",
+                    "includes {} past a threshold, held by a broken level or risk signal",
                     tr.past_threshold_neutral
                 )),
                 "{date}: {neutral}"
@@ -222,7 +222,7 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         let held_outcome =
             tr.points.iter().filter(|p| p.published != p.stance && p.forward.is_some()).count();
         assert_eq!(held_rows, held_outcome, "{date}: held rows");
-        assert_eq!(row("All week ends"), row("Long") + row("Neutral") + row("Short"), "{date}");
+        assert_eq!(row("All"), row("Long") + row("Neutral") + row("Short"), "{date}");
         for (k, lower) in [("Long", "long"), ("Short", "short")] {
             let table = row(k);
             // The alt text's figure for the table: "the table counts both: Long 9, 8 with an
