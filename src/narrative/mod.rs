@@ -2208,12 +2208,14 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 let short_of = side.map_or_else(String::new, |(w, t)| {
                     format!(", but the score has not reached the {w} threshold ({})", signed(t, 2))
                 });
+                // Review 37: the date after the level, not after its bracket ("… (the daily
+                // swing low between the last two highs) on 2022-06-13" read as the low's date).
                 format!(
-                    "Price has {} {} (the {}){}{short_of}; ",
-                    if below { "fallen below" } else { "risen above" },
+                    "Price {} {}{} (the {}){short_of}; ",
+                    if below { "fell below" } else { "rose above" },
                     price(l.value),
+                    l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default(),
                     level_name(l),
-                    l.triggered_on.map(|d| format!(" on {}", date(d))).unwrap_or_default()
                 )
             });
             // Each side with its level, the same words either way; a vetoed lean has levels on
@@ -2532,7 +2534,13 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 // Review 36: "the end-of-lag signal" was the tool's name for it; the lead over
                 // one year is in the returns just above, not said again.
                 (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => {
-                    "but a lag counts as ending only after a two-year fall of over 5%".to_string()
+                    // Review 37: "a lag counts as ending only after …" read backwards.
+                    "but with no two-year fall of over 5%, there is no lag to end".to_string()
+                }
+                // A trail beside a ratio above its average is a contrast (review 37: "It is
+                // above its 30-week average, and IWM trails SPY").
+                (Some(t), Some(l)) if l.abs() < 0.05 && above == Some(true) && t.contains(" trails ") => {
+                    format!("but {t}")
                 }
                 (Some(t), Some(l)) if l.abs() < 0.05 => format!("and {t}"),
                 _ => String::new(),

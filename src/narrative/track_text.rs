@@ -558,7 +558,7 @@ fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
             .map(|k| if k == StanceKind::Long { "longs" } else { "shorts" })
             .collect();
         format!(
-            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with} because earlier ones had lagged all week ends",
+            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with} because earlier ones did worse than all week ends",
             sides.join(" and ")
         )
     } else {

@@ -367,6 +367,13 @@ fn image_paragraph_ends(events: &[Event], j: usize) -> bool {
 /// "**Not assessed.**" before its bullets, a sentence before the table it describes) and is
 /// short enough to move whole (see [`KEEP_INTRO_CHARS`]).
 fn keep_with_next(events: &[Event], i: usize) -> bool {
+    let (introduces, chars) = paragraph_shape(events, i);
+    introduces && !image_paragraph(events, i) && chars <= KEEP_INTRO_CHARS
+}
+
+/// Of the top-level paragraph opened at `events[i]`: whether a table or list follows it, and its
+/// visible length in characters (a soft break counts one).
+fn paragraph_shape(events: &[Event], i: usize) -> (bool, usize) {
     let j = paragraph_end(events, i);
     let introduces = matches!(events.get(j + 1), Some(Event::Start(Tag::Table(_) | Tag::List(_))));
     let chars: usize = events[i..j]
@@ -377,7 +384,7 @@ fn keep_with_next(events: &[Event], i: usize) -> bool {
             _ => 0,
         })
         .sum();
-    introduces && !image_paragraph(events, i) && chars <= KEEP_INTRO_CHARS
+    (introduces, chars)
 }
 
 /// A paragraph of at most this many characters (about two lines) that closes a list keeps with
@@ -392,16 +399,7 @@ fn closes_list(events: &[Event], i: usize) -> bool {
     if !matches!(events.get(i), Some(Event::Start(Tag::Paragraph))) {
         return false;
     }
-    let j = paragraph_end(events, i);
-    let introduces = matches!(events.get(j + 1), Some(Event::Start(Tag::Table(_) | Tag::List(_))));
-    let chars: usize = events[i..j]
-        .iter()
-        .map(|e| match e {
-            Event::Text(s) | Event::Code(s) => s.chars().count(),
-            Event::SoftBreak => 1,
-            _ => 0,
-        })
-        .sum();
+    let (introduces, chars) = paragraph_shape(events, i);
     !introduces && !image_paragraph(events, i) && chars <= LIST_TAIL_CHARS
 }
 
