@@ -1030,7 +1030,15 @@ fn level_line(
     lost: Option<NaiveDate>,
 ) -> LevelLine {
     let mut on = breaks_on(l);
-    if neutral {
+    // A price level whose break price has since undone no longer sets the direction (the Risk
+    // intro: "… its 3-day breakout failed, so a long waits for 302.72"); review 37: the row
+    // still read "(favours a long)" beside it.
+    let undone = l.basis != InvalidationBasis::Obv
+        && l.status == LevelStatus::Triggered
+        && l.last_close.is_some_and(|x| x.is_finite() && !l.trigger.broken(x, l.value));
+    if neutral && undone {
+        on.push_str(" (failed once; no longer a trigger)");
+    } else if neutral {
         on.push_str(match l.trigger {
             // A neutral note has no position: a break favours one side (the lead's words).
             Trigger::CloseAbove => " (favours a long)",

@@ -1272,8 +1272,10 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // Review 33: the one level crossed is named.
         "crossed one price level (where the 20- and 21-day averages met) and price stays below it: a breakdown needs three \
          in one move.",
-        // No position: a level crossed is "crossed", not "triggered".
-        "| a 3-day close above (favours a long) | crossed on 2026-06-26, since back below (1.4% above the close) |",
+        // No position: a level crossed is "crossed", not "triggered"; one whose break failed no
+        // longer favours a side (review 37: "(favours a long)" beside "a long waits for 302.72").
+        "| a 3-day close above (failed once; no longer a trigger) | crossed on 2026-06-26, since back below (1.4% above the close) |",
+        "so a long waits for 302.72.",
     ] {
         assert!(b.contains(want), "2026-07-24 lacks '{want}'");
     }
