@@ -605,8 +605,7 @@ fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
             };
             // Broken and still beyond (the Risk table's "broken on ...", not "since back"):
             // drawn in the broken style, named in the legend with the close that broke it.
-            let beyond = l.last_close.is_some_and(|c| c.is_finite() && l.trigger.broken(c, l.value));
-            let broken = (l.status == LevelStatus::Triggered && beyond).then(|| {
+            let broken = (l.status == LevelStatus::Triggered && l.broken_now()).then(|| {
                 let side = match l.trigger {
                     Trigger::CloseAbove => "above",
                     Trigger::CloseBelow => "below",

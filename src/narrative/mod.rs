@@ -1004,7 +1004,7 @@ fn status_words_as(l: &Invalidation, lost: Option<NaiveDate>, crossed: &str) -> 
         (LevelStatus::Triggered, on) => {
             let t = on.map_or(crossed.to_string(), |d| format!("{crossed} on {}", date(d)));
             // A break later closes undid: the status says so, so "triggered" never reads as live.
-            let back = l.last_close.is_some_and(|c| c.is_finite() && !l.trigger.broken(c, l.value));
+            let back = l.undone();
             match (back, l.trigger) {
                 (true, Trigger::CloseAbove) => format!("{t}, since back below"),
                 (true, Trigger::CloseBelow) => format!("{t}, since back above"),
@@ -1033,10 +1033,7 @@ fn level_line(
     // A price level whose break price has since undone no longer sets the direction (the Risk
     // intro: "… its 3-day breakout failed, so a long waits for 302.72"); review 37: the row
     // still read "(favours a long)" beside it.
-    let undone = l.basis != InvalidationBasis::Obv
-        && l.status == LevelStatus::Triggered
-        && l.last_close.is_some_and(|x| x.is_finite() && !l.trigger.broken(x, l.value));
-    if neutral && undone {
+    if neutral && l.basis != InvalidationBasis::Obv && l.undone() {
         on.push_str(" (failed once; no longer a trigger)");
     } else if neutral {
         on.push_str(match l.trigger {
@@ -1140,8 +1137,7 @@ fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<Stri
                 .filter(move |l| {
                     l.side == n.side
                         && l.basis != InvalidationBasis::Obv
-                        && l.status == LevelStatus::Triggered
-                        && l.last_close.is_some_and(|x| x.is_finite() && !l.trigger.broken(x, l.value))
+                        && l.undone()
                         && (c - l.value).abs() < far
                 })
                 .map(move |l| (l, n))
@@ -1172,15 +1168,8 @@ fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<Stri
 /// latest such break only; None when there is none.
 fn broken_without_trade(a: &Analysis) -> Option<String> {
     let st = &a.stance;
-    let l = st
-        .invalidation
-        .iter()
-        .filter(|l| {
-            l.basis != InvalidationBasis::Obv
-                && l.status == LevelStatus::Triggered
-                && l.last_close.is_some_and(|x| x.is_finite() && l.trigger.broken(x, l.value))
-        })
-        .max_by_key(|l| l.triggered_on)?;
+    // The same break the title and the lead name.
+    let l = latest_triggered(&st.invalidation)?;
     let (side, threshold) = if l.trigger == Trigger::CloseAbove {
         ("long", a.config.signals.long_threshold)
     } else {
@@ -1254,7 +1243,7 @@ fn latest_triggered(levels: &[Invalidation]) -> Option<&Invalidation> {
         .iter()
         .filter(|l| l.status == LevelStatus::Triggered && l.basis != "OBV")
         // Only a break price still stands beyond: one later closes undid is not a title's news.
-        .filter(|l| l.last_close.is_some_and(|c| c.is_finite() && l.trigger.broken(c, l.value)))
+        .filter(|l| l.broken_now())
         .max_by_key(|l| l.triggered_on)
 }
 
@@ -3983,8 +3972,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     // A peak the verdict names is the sentence's subject, with its figure and
                     // month (review 36: "headline off its peak: headline CPI +3.5% …, down from
                     // +4.2% in May" chained colons and left the peak to be inferred).
-                    let peak = |name: &str, y: f64, turn: &Option<String>, d: f64| {
-                        let (v, m) = turn.as_deref()?.strip_prefix("down from ")?.split_once(" in ")?;
+                    let peak = |name: &str, y: f64, key: &str, d: f64| {
+                        // A peak is a turn down from a rise (the three-month change still up).
+                        if d <= 0.0 {
+                            return None;
+                        }
+                        let (v, m) = macro_turn_month(r, key, a.as_of)?;
                         let how = match verdict.split_once(' ').map(|x| x.1) {
                             Some("off its peak") => format!("is off its {m} peak of {v}"),
                             Some("turning down") => format!("is turning down from {v} in {m}"),
@@ -3997,9 +3990,9 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                         ))
                     };
                     let headline_peak =
-                        verdict.starts_with("headline").then(|| peak("headline", yh, &turn_h, dh)).flatten();
+                        verdict.starts_with("headline").then(|| peak("headline", yh, "turn_h", dh)).flatten();
                     let core_peak =
-                        verdict.starts_with("core").then(|| peak("core", yc, &turn_c, dc)).flatten();
+                        verdict.starts_with("core").then(|| peak("core", yc, "turn_c", dc)).flatten();
                     if let Some(p) = headline_peak {
                         format!("{p}; core {}, {}", pct(yc), clause(dc, &turn_c))
                     } else if let Some(p) = core_peak {
@@ -4085,11 +4078,23 @@ fn turned_for(r: &SignalResult, key: &str) -> i32 {
 /// against it. None without a turn.
 pub fn macro_turn_words(r: &SignalResult, key: &str, change: f64, as_of: NaiveDate) -> Option<String> {
     use crate::signals::Ev;
-    let v = r.num(key).filter(|v| v.is_finite())?;
     let dir = if change > 0.0 { "down from" } else { "up from" };
-    match (r.ev(&format!("{key}_month")), r.ev(&format!("{key}_date"))) {
-        (Some(Ev::Month { v: m }), _) => Some(format!("{dir} {} in {}", pct(v), month_word(*m, as_of))),
-        (_, Some(Ev::Date { v: d })) => Some(format!("{dir} {v:.2}% on {}", date(*d))),
+    if let Some((v, m)) = macro_turn_month(r, key, as_of) {
+        return Some(format!("{dir} {v} in {m}"));
+    }
+    let v = r.num(key).filter(|v| v.is_finite())?;
+    match r.ev(&format!("{key}_date")) {
+        Some(Ev::Date { v: d }) => Some(format!("{dir} {v:.2}% on {}", date(*d))),
+        _ => None,
+    }
+}
+
+/// A monthly series' turn in evidence `key` as (its value, "+4.2%", and its month, "May"), for
+/// [`macro_turn_words`] and the inflation line's peak; None for a daily turn or none.
+fn macro_turn_month(r: &SignalResult, key: &str, as_of: NaiveDate) -> Option<(String, String)> {
+    let v = r.num(key).filter(|v| v.is_finite())?;
+    match r.ev(&format!("{key}_month")) {
+        Some(crate::signals::Ev::Month { v: m }) => Some((pct(v), month_word(*m, as_of))),
         _ => None,
     }
 }

@@ -207,6 +207,18 @@ impl Invalidation {
             InvalidationBasis::DailyClose => "daily",
         }
     }
+
+    /// True when the last close (on the level's basis) is on the breaking side.
+    pub fn broken_now(&self) -> bool {
+        self.last_close.is_some_and(|c| c.is_finite() && self.trigger.broken(c, self.value))
+    }
+
+    /// True when the level triggered and a later close undid the break: the last close is back
+    /// on its holding side ("crossed on …, since back below").
+    pub fn undone(&self) -> bool {
+        self.status == LevelStatus::Triggered
+            && self.last_close.is_some_and(|c| c.is_finite() && !self.trigger.broken(c, self.value))
+    }
 }
 
 /// A flag the stance raises, serialized as the string signals.json and the batch index have
