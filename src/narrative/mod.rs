@@ -236,7 +236,7 @@ pub fn glossary(body: &str) -> Vec<Term> {
              of 2 points; a yield moving from 4.00% to 4.25% is up 0.25 points.",
         ),
         (
-            &["rank correlation"],
+            &["rank correlation", "Rank correlation"],
             "Rank correlation",
             "how closely the order of the weekly scores matched the order of what followed (+1: higher scores always \
              came before better outcomes; 0: no link; −1: the reverse; RANK_BANDS).",
