@@ -4,6 +4,10 @@
 
 use super::primitives::pivot_lows;
 
+/// Sessions after a break within which OBV must come back to its line (a retest); a break with
+/// none by then resolves as [`ObvStatus::NoRetest`] (SIGNALS.md §4 H2 step 4).
+pub const RETEST_WINDOW: usize = 20;
+
 /// Where the OBV support-line scan stands on the last bar (serialized as [`ObvStatus::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -22,7 +26,7 @@ pub enum ObvStatus {
     Reclaimed,
     /// Resolved: after the retest OBV made a new low below the break-to-retest low.
     Failed,
-    /// Resolved: no retest within 20 sessions of the break.
+    /// Resolved: no retest within [`RETEST_WINDOW`] sessions of the break.
     NoRetest,
     /// Resolved: 30 sessions after the retest without reclaim or failure.
     Expired,
@@ -229,12 +233,12 @@ fn scan(o: &[f64], lr: usize, mut each: impl FnMut(&ObvScan)) -> ObvScan {
             }
             Phase::Broken { tb } => {
                 let (p1, p2) = (out.p1.unwrap_or(0), out.p2.unwrap_or(0));
-                if t <= tb + 20 && o[t] >= line_at(o, p1, p2, t) - tol {
+                if t <= tb + RETEST_WINDOW && o[t] >= line_at(o, p1, p2, t) - tol {
                     let minb = o[tb..=t].iter().copied().fold(f64::INFINITY, f64::min);
                     phase = Phase::Retest { tr: t, minb };
                     out.status = ObvStatus::Retest;
                     out.t_r = Some(t);
-                } else if t > tb + 20 {
+                } else if t > tb + RETEST_WINDOW {
                     resolve(ObvStatus::NoRetest, &mut out);
                 }
             }

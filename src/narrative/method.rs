@@ -258,13 +258,14 @@ pub fn state_words(a: &Analysis, id: &str, state: State) -> String {
     let r = a.signals.iter().find(|r| r.id == id);
     let why = match (id, state, r) {
         (ids::H1, State::Neutral, Some(r)) if r.flags.contains(&Flag::HigherHighBreached) => {
-            Some("a higher high, then a close under the swing low: no lower high")
+            Some("a higher high, then a close under the swing low: no lower high".to_string())
         }
         (ids::H2, State::Neutral, Some(r)) => match r.tagged::<ObvStatus>("status") {
-            Some(ObvStatus::Broken) => {
-                Some("OBV under its line, not yet retested: bearish only if a retest fails")
-            }
-            Some(ObvStatus::Retest) => Some("OBV back at its line: bearish only if the retest fails"),
+            Some(ObvStatus::Broken) => Some(format!(
+                "OBV under its line, not yet retested: bearish if a retest fails or none comes within {} sessions",
+                crate::indicators::obv_line::RETEST_WINDOW
+            )),
+            Some(ObvStatus::Retest) => Some("OBV back at its line: bearish only if the retest fails".to_string()),
             _ => None,
         },
         _ => None,

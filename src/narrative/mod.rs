@@ -442,7 +442,7 @@ pub fn short_name(id: &str, v: &Voice) -> String {
         // Named by what it tests (the lag ending), not a trend: its bullish state is "the lag is
         // ending" while the two-year ratio may still be down.
         // Review 28: "IWM against SPY, lag ending" read as a riddle; what it tests, in words.
-        Some(S::RsSmallCapLagEnding) => format!("End of {}'s two-year lag behind {bench}", v.symbol),
+        Some(S::RsSmallCapLagEnding) => format!("End of a two-year lag behind {bench}"),
         // Named by what it tests: it needs a mid-cap rung, so for a pair that is not a size pair
         // (QQQ against SPY) "13-week trend" named a figure the note reports elsewhere while
         // listing this signal as not assessed; no size words for such a pair.
@@ -688,7 +688,8 @@ impl std::fmt::Display for LeadReason {
             // Review 31: "(four earlier cases; see Macro Backdrop)" sent the reader to a section
             // with no count to find; the count says why there is no row.
             (None, Some(w)) if w.starts_with("no ") => write!(f, "{} ({w})", self.text),
-            (None, Some(_)) if self.terse => write!(f, "{} (few earlier cases)", self.text),
+            // Review 38: "(few earlier cases)" gave no count to check; the count is as short.
+            (None, Some(w)) if self.terse => write!(f, "{} ({w})", self.text),
             (None, Some(w)) => write!(f, "{} ({w}, too few to judge)", self.text),
             (None, None) => f.write_str(&self.text),
         }
@@ -763,10 +764,12 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
             // Review 20: "turning up after a short contraction" still read as a momentum reason
             // beside the checklist's "not met": after a short contraction the lead gives only the
             // benchmark's peak, ahead of the instrument's (the Thesis dates the upturn).
-            let theirs = if short { format!("ahead of {s}'s") } else { format!("while {s}'s is turning up") };
+            // Review 38: "peaked … ahead of IWM's" read as IWM's having peaked too (the Thesis:
+            // "IWM's turned up one week ago"); the benchmark's peak alone is the signal's fact.
+            let theirs = if short { String::new() } else { format!(" while {s}'s is turning up") };
             match r.date("spy_peak_date") {
-                Some(d) => format!("{bench}'s weekly momentum peaked in {} {theirs}", d.format("%B %Y")),
-                None => format!("{bench}'s weekly momentum has peaked {theirs}"),
+                Some(d) => format!("{bench}'s weekly momentum peaked in {}{theirs}", d.format("%B %Y")),
+                None => format!("{bench}'s weekly momentum has peaked{theirs}"),
             }
         }
         (Some(S::RsLargeCapWaveComplete), false) => {
@@ -2034,7 +2037,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 // daily average range is called tight.
                 Some(l) => {
                     let base =
-                        format!("It is wrong on {}, {} ({})", level_phrase_in(a, l), from_close(a, l), price(as_of_close(a)));
+                        format!("It is wrong on {}, {}", level_phrase_in(a, l), from_close(a, l));
                     out.push(match tight_stop(a, l) {
                         Some(t) => {
                             let one = format!("{base}: {}, so {} could trigger it.", t.words(a), t.bar);
@@ -2632,6 +2635,9 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
             // lighter, up weeks must outnumber down weeks); the per-week average says where the
             // heavier volume is.
             let since = match r.date("anchor_date") {
+                // The configured year's low (`anchor_year`), said as such: review 38 found
+                // QQQ's "2024-01-05 low" was not the lowest price on its weekly chart.
+                Some(d) if configured_anchor(r) => format!("Since the {} low on {}", d.format("%Y"), date(d)),
                 Some(d) => format!("Since the {} low", date(d)),
                 None => "Over the window".into(),
             };
@@ -3588,7 +3594,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
     // The one rebound F2's sentence just named ("the rebound inside it"): said of it directly.
     if let (true, 1, DailyWindow::Other { up: true, inside: true, .. }) = (falling, k, win) {
         let gave = if avg > 1.0 {
-            "was given back in full and more".to_string()
+            "was more than given back".to_string()
         } else {
             format!("has lost {:.0}% of its gain", avg * 100.0)
         };
@@ -3627,7 +3633,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
             _ => "rebounds were partly given back".into(),
         };
         let gave = match (k, avg > 1.0) {
-            (1, true) => "it was given back in full and more".to_string(),
+            (1, true) => "it was more than given back".to_string(),
             (1, false) => format!("it lost {:.0}% of its gain", avg * 100.0),
             (k, true) => {
                 format!(
@@ -4487,7 +4493,7 @@ fn e1_read(a: &Analysis, r: &SignalResult) -> String {
         State::Bullish if well_above => ": price is now well above it.",
         State::Bullish => ": the breakout is holding.",
         State::Bearish if c >= lo => ": the breakout above it has failed.",
-        State::Bearish => ": the zone has given way.",
+        State::Bearish => ": a firm break.",
         _ if c > top => ": not yet a firm hold.",
         _ if c >= lo => ": no break either way yet.",
         _ => ": below it, but not yet a firm break.",
@@ -4661,9 +4667,17 @@ fn risk_reads(a: &Analysis, v: &Voice) -> Vec<String> {
             (Some(ObvStatus::Reclaimed), Some(d)) => {
                 format!("OBV broke the daily OBV support line on {d} and has since reclaimed it.")
             }
-            (Some(ObvStatus::Broken), Some(d)) => {
-                format!("OBV broke the daily OBV support line on {d}; no retest yet.")
-            }
+            // The break counts against price once a retest fails or none comes in time (review
+            // 38: "bearish only if a retest fails" on 2022-06-17, then bearish unretested by
+            // 2022-09-30): the deadline is said with the break.
+            (Some(ObvStatus::Broken), Some(d)) => match r.date("t_b_date").and_then(retest_deadline) {
+                Some(by) => format!(
+                    "OBV broke the daily OBV support line on {d}; no retest yet. The break counts against price \
+                     if a retest fails or none comes by {}.",
+                    date(by)
+                ),
+                None => format!("OBV broke the daily OBV support line on {d}; no retest yet."),
+            },
             // A break OBV overturned (review 29: "broken" beside OBV at new highs): the line is
             // stale, so neither "under it" nor "back above it" is read against it.
             (Some(ObvStatus::Superseded), Some(d)) => match r.date("superseded_date") {
@@ -5122,6 +5136,9 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
         .map(|r| format!("“{}”", r.signal))
         .collect();
     let bar = format!("beat all weeks by {margin} points");
+    // Review 38: "none of the others beat all weeks by five points" read as if they beat it by
+    // less; said of signals at or under the All weeks share, "did N points better" presumes nothing.
+    let no_bar = format!("did {margin} points better than all weeks");
     // The main sentence either counts the ones that went their way ("three went their way": "of
     // those") or names the mostly wrong ones ("of the others").
     // Four or more mostly wrong: the ones that went their way are counted only when fewer than
@@ -5133,8 +5150,10 @@ fn history_summary<'a>(rows: impl Iterator<Item = &'a BaseRateRow>) -> Option<St
     };
     let tail = match (m, beats.len()) {
         (0, _) => String::new(),
-        _ if n - k == 1 => format!(" The one that was mostly right did not {bar}."),
-        (_, 0) => format!(" None of {those} {bar}."),
+        _ if n - k == 1 => {
+            format!(" The one that was mostly right did not do {margin} points better than all weeks.")
+        }
+        (_, 0) => format!(" None of {those} {no_bar}."),
         // Named up to two (review 19); more are counted, their names are in the tables.
         (_, b) if b > 2 => format!(" Of {those}, {} {bar}.", count_word(b)),
         _ => format!(" Of {those}, only {} {bar}.", and_list(&beats)),
@@ -5435,8 +5454,32 @@ fn per_year(m: &crate::data::MacroSeries) -> f64 {
     }
 }
 
+/// The last session on which OBV can still retest a support line broken on `tb`: the
+/// [`RETEST_WINDOW`](crate::indicators::obv_line::RETEST_WINDOW)th session after it (SIGNALS.md
+/// §4 H2 step 4). `None` when `tb` is not a session.
+pub fn retest_deadline(tb: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    let k = crate::resample::calendar::session_ordinal(tb)?;
+    crate::resample::calendar::session_at(k + crate::indicators::obv_line::RETEST_WINDOW as i64)
+}
+
+/// True when D2's anchor is the lowest low of the configured `anchor_year` (not chosen
+/// automatically, not moved to a later, lower low): the text then names the year.
+fn configured_anchor(r: &SignalResult) -> bool {
+    use crate::signals::branch::Flag;
+    !r.flags.contains(&Flag::AnchorAuto) && !r.flags.contains(&Flag::ReAnchored)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_obv_retest_is_due_within_twenty_sessions_of_the_break() {
+        // Counted by hand on the NYSE calendar: 2022-06-09 + 20 sessions skips Juneteenth
+        // (observed Monday 2022-06-20) and Independence Day (2022-07-04).
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert_eq!(retest_deadline(d("2022-06-09")), Some(d("2022-07-11")));
+        assert_eq!(retest_deadline(d("2022-06-11")), None, "a Saturday is no break date");
+    }
+
     use super::*;
 
     #[test]
@@ -5534,7 +5577,7 @@ mod tests {
         let rows = [row("C", 33, 53, 62.0), row("D", 5, 8, 62.0)];
         assert!(history_summary(rows.iter())
             .unwrap()
-            .ends_with(" None of them beat all weeks by five points."));
+            .ends_with(" None of them did five points better than all weeks."));
     }
 
     fn iwm_voice(direction: StanceKind) -> Voice {

@@ -50,7 +50,7 @@ pub fn own_track_sentence(
     // Review 34: with `record_check = false` a note whose record runs against it is printed all
     // the same; review 36: the reader is told what the check would have done, in plain words.
     let off = match check_off.and_then(record_off_words) {
-        Some(w) => format!("; {w}"),
+        Some(w) => format!("; with the record check on, {w}"),
         None => String::new(),
     };
     let t = match (e.stance_lead, e.medians) {
@@ -78,15 +78,22 @@ pub fn own_track_sentence(
 }
 
 /// What the record check, switched off in the config (`record_check = false`), would have done
-/// to the printed long or short, in a reader's words: "the record check, off here, would print
-/// Neutral" (vetoed), "… would set conviction low" (too few cases); None
-/// when it would have passed (the note is the same either way).
+/// to the printed long or short: "the note would read Neutral" (vetoed), "conviction would be
+/// low" (too few cases); None when it would have passed (the note is the same either way). Said
+/// once in the header ([`record_off_header`]) and once in the lead ("with the record check on,
+/// …"); review 38 read "the record check, off here, …" as tool-speak.
 pub fn record_off_words(c: &RecordCheck) -> Option<&'static str> {
     match c.verdict {
-        RecordVerdict::Vetoed => Some("the record check, off here, would print Neutral"),
-        RecordVerdict::TooFew => Some("the record check, off here, would set conviction low"),
+        RecordVerdict::Vetoed => Some("the note would read Neutral"),
+        RecordVerdict::TooFew => Some("conviction would be low"),
         RecordVerdict::Passed => None,
     }
+}
+
+/// The header's words for a check switched off that would have changed the note: "record check
+/// switched off (with it, the note would read Neutral)". None when it would have passed.
+pub fn record_off_header(c: &RecordCheck) -> Option<String> {
+    record_off_words(c).map(|w| format!("record check switched off (with it, {w})"))
 }
 
 /// For a neutral note holding back a long or short (`lean`) that the record check did not judge
@@ -229,14 +236,7 @@ pub fn link_words(l: RankLink) -> &'static str {
 pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
     // The symbol names the return only when the relative figure is all there is.
     let h = tr.horizon(CITED_WEEKS)?;
-    let said = |rho: f64| {
-        let word = match RankLink::of(rho) {
-            RankLink::None => "no link",
-            l if l.weak() => "weak",
-            _ => "clear",
-        };
-        format!("{}, {word}", rho_text(rho))
-    };
+    let said = rank_said;
     let rel = h.rank_corr_relative.zip(tr.versus.as_deref());
     Some(match (h.rank_corr_price, rel) {
         (Some(p), Some((r, b))) => {
@@ -246,6 +246,25 @@ pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
         (None, Some((r, b))) => format!("Rank correlation with {symbol}'s return against {b}: {}.", said(r)),
         (None, None) => return None,
     })
+}
+
+/// A rank correlation as printed with its band: "−0.12, no link", "−0.22, weak".
+fn rank_said(rho: f64) -> String {
+    let word = match RankLink::of(rho) {
+        RankLink::None => "no link",
+        l if l.weak() => "weak",
+        _ => "clear",
+    };
+    format!("{}, {word}", rho_text(rho))
+}
+
+/// The track intro's rank sentence when the lead already quoted the own-return figure: only the
+/// relative one the chart shows, "Rank correlation against SPY, as charted: −0.12, no link." (review 38: QQQ's
+/// lead −0.22 beside the chart's −0.12 with nothing between them). None without a benchmark.
+pub fn charted_rank_rule(tr: &TrackRecord) -> Option<String> {
+    let h = tr.horizon(CITED_WEEKS)?;
+    let (r, b) = h.rank_corr_relative.zip(tr.versus.as_deref())?;
+    Some(format!("Rank correlation against {b}, as charted: {}.", rank_said(r)))
 }
 
 /// The bands behind [`RankLink::of`] in words, for the glossary, stated on the printed
@@ -456,12 +475,20 @@ pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView 
                 }
             };
             let mut rows = Vec::new();
+            // The record check held some readings back (they have rows of their own).
+            let held_any = h.held.iter().any(|o| o.weeks > 0 && o.stance != StanceKind::Neutral);
             for s in &h.by_stance {
                 let comment = match (s.stance, tr.past_threshold_neutral) {
                     // Review 29: the invalidation rule beside the count it changes, in the
-                    // Neutral row, which counts them.
+                    // Neutral row, which counts them. Review 38: beside the "printed Neutral"
+                    // rows it read as one hold counted twice; it says which hold it counts.
                     (StanceKind::Neutral, k) if k > 0 => Some(format!(
-                        "no call; includes {k} past a threshold, held by a broken level or risk signal"
+                        "no call; includes {k} past a threshold, held by a {}",
+                        if held_any {
+                            "level or risk signal, not the record check"
+                        } else {
+                            "broken level or risk signal"
+                        }
                     )),
                     _ => None,
                 };
@@ -524,14 +551,11 @@ fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
     // read Long, 6 with an outcome) needs the horizon said once: the latest weeks have none yet.
     // Counted, not the horizon in weeks (review 26: "the latest 13" beside 803 − 789 = 14): the
     // outcome is 65 sessions on, which holidays put after the 13th week end.
-    let pending = tr.points.iter().rev().take_while(|p| p.forward.is_none()).count();
     // Review 29: what is counted said in words: only week ends with an outcome, so the current
     // week (and the latest ones) are not in the table though the chart's strip marks them.
-    let after = match pending {
-        0 => format!(" with a {CITED_WEEKS}-week outcome"),
-        1 => format!(" with a {CITED_WEEKS}-week outcome (not this one)"),
-        k => format!(" with a {CITED_WEEKS}-week outcome (not the latest {k})"),
-    };
+    // Review 38: "(not the latest 14)" beside a 13-week horizon was questioned again; the chart's
+    // caption counts the week ends with an outcome, so the words say the rule only.
+    let after = format!(" with a {CITED_WEEKS}-week outcome");
     let mut s = if held {
         // Review 20: the table counts the stance before the record check, which is the chart
         // strip's printed weeks plus its grey ones.
@@ -568,7 +592,7 @@ fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
     // The week ends a broken invalidation level or risk signal kept Neutral are counted in the
     // Neutral row's comment (`TrackView::rows`).
     s.push('.');
-    if let Some(r) = rank_rule(tr, symbol).filter(|_| with_rank) {
+    if let Some(r) = if with_rank { rank_rule(tr, symbol) } else { charted_rank_rule(tr) } {
         s.push(' ');
         s.push_str(&r);
     }

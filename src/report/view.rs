@@ -118,7 +118,7 @@ pub struct StanceView {
     /// `moderate` or `high`.
     pub conviction: String,
     /// For a long or short printed with `[signals] record_check = false` whose check would not
-    /// have passed, what it would have done ("the record check, off here, would print Neutral"), for
+    /// have passed, what it would have done ("record check switched off (with it, the note would read Neutral)"), for
     /// the header; empty otherwise (review 35: a short the record check
     /// would have held at Neutral read as any short).
     pub record_check_off: String,
@@ -392,6 +392,9 @@ pub struct DataView {
     pub config_file: String,
     /// Long and short thresholds as configured.
     pub thresholds: String,
+    /// Fewest earlier cases at the cited horizon for a base-rate table row
+    /// ([`crate::baserates::FEW`]).
+    pub few_cases: usize,
     /// What could not be assessed and why, one line per reason (`narrative::method`).
     pub not_assessed: Vec<String>,
 }
@@ -791,9 +794,8 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         record_check_off: st
             .record_off
             .as_ref()
-            .and_then(crate::narrative::track_text::record_off_words)
-            .unwrap_or_default()
-            .to_string(),
+            .and_then(crate::narrative::track_text::record_off_header)
+            .unwrap_or_default(),
         score: signed(st.score, 2),
         score_value: if st.score.is_finite() { st.score } else { 0.0 },
         long_threshold: signed(a.config.signals.long_threshold, 2),
@@ -987,6 +989,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             signed(a.config.signals.long_threshold, 2),
             signed(a.config.signals.short_threshold, 2)
         ),
+        few_cases: crate::baserates::FEW,
         not_assessed: crate::narrative::method::not_assessed(a),
     };
 

@@ -1201,7 +1201,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let b = body(&full("2022-09-30")).to_string();
     for want in [
         "No volume thrust in the rebound inside it (2022-09-06 to 2022-09-12)",
-        "That rebound was given back in full and more.",
+        "That rebound was more than given back.",
         // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
         // sessions for a move of that size (review 22: "too gradual" gave no rule; review 28:
         // the bracketed counts read as confusing).
@@ -1262,7 +1262,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     }
     let md = note("2026-07-24");
     // Neutral, the row is named by what it tests (review 28: "IWM against SPY, lag ending").
-    assert!(method(&md).contains("| End of IWM's two-year lag behind SPY | relative strength | neutral |"));
+    assert!(method(&md).contains("| End of a two-year lag behind SPY | relative strength | neutral |"));
     let b = body(&md).to_string();
     for want in [
         "of those 15 weeks only one has closed strongly; a confirmed reclaim needs two.",

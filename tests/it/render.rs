@@ -461,6 +461,6 @@ fn no_base_rates_skips_them_and_only_them() {
         assert!(jf["stance"]["flags"].to_string().contains("no_track_edge"), "{}", jf["stance"]);
     }
     // Base rates sit in one table per section ("Right" column), never in running text.
-    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("| Right 13 weeks later |"));
-    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("| Right 13 weeks later |"));
+    assert!(std::fs::read_to_string(full.join("note.md")).unwrap().contains("| Earlier cases right |"));
+    assert!(!std::fs::read_to_string(lean.join("note.md")).unwrap().contains("| Earlier cases right |"));
 }

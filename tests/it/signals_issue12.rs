@@ -179,16 +179,23 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         let intro = md.lines().find(|l| l.starts_with("**Track record of the score.**")).unwrap();
         // The table says what it counts and what it leaves out.
         assert!(intro.contains("-week outcome"), "{date}: {intro}");
+        // Review 38: the chart's rank correlation (against the benchmark) is said in the text
+        // beside it, whether or not the lead quoted the own-return figure.
+        let charted = alt.split("Rank correlation ").nth(1).and_then(|t| t.split(';').next()).unwrap();
+        assert!(intro.contains(&format!("as charted: {charted},")), "{date}: {charted} not in {intro}");
         let tr = a.track_record.as_ref().unwrap();
         if tr.past_threshold_neutral > 0 {
             let neutral = md.lines().find(|l| l.starts_with("| Neutral | ")).unwrap_or("");
             assert!(
                 neutral.contains(&format!(
-                    "includes {} past a threshold, held by a broken level or risk signal",
+                    "includes {} past a threshold, held by a ",
                     tr.past_threshold_neutral
-                )),
+                )) && neutral.contains("level or risk signal"),
                 "{date}: {neutral}"
             );
+            // Review 38: beside "printed Neutral" rows the Neutral row says which hold it counts.
+            let held_rows = md.lines().any(|l| l.contains(": printed Neutral |"));
+            assert_eq!(neutral.contains("not the record check"), held_rows, "{date}: {neutral}");
         }
         // Weeks the record check held back are counted by their reading (review 31: one hold
         // read as counted two ways beside the chart's "held at Neutral by the record check").
