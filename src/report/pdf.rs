@@ -1347,8 +1347,8 @@ mod tests {
     }
 
     /// Six paragraphs (about 400 pt) and then a section whose chart (a 1×1 PNG: 460 pt square at
-    /// the text width) cannot fit below them, with text written after the chart (without it, the
-    /// heading and intro would start page 2 with the chart: `stranded_headings`).
+    /// the text width) cannot fit below them, with text written after the chart (the PDF sets it
+    /// before the chart: `chart_after_its_text`).
     fn pushed_markdown() -> String {
         let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
         format!(
