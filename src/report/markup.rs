@@ -366,9 +366,35 @@ fn image_paragraph_ends(events: &[Event], j: usize) -> bool {
 /// to it: no page break between them): it introduces a table or a list (a bold lead-in such as
 /// "**Not assessed.**" before its bullets, a sentence before the table it describes) and is
 /// short enough to move whole (see [`KEEP_INTRO_CHARS`]).
+///
+/// Also the paragraph right before the note's last heading when that last section is short
+/// (at most [`TAIL_CHARS`] of text: the disclaimer): the end of the section before keeps with it,
+/// so the last page never holds the disclaimer alone (issue 13 follow-up, Letter 2025-09-12).
 fn keep_with_next(events: &[Event], i: usize) -> bool {
     let (introduces, chars) = paragraph_shape(events, i);
-    introduces && !image_paragraph(events, i) && chars <= KEEP_INTRO_CHARS
+    introduces && !image_paragraph(events, i) && chars <= KEEP_INTRO_CHARS || before_short_tail(events, i)
+}
+
+/// The note's last section (after its last heading) keeps the paragraph before it on its page
+/// when it holds at most this many characters of text (see [`keep_with_next`]).
+pub const TAIL_CHARS: usize = 800;
+
+/// Whether the top-level paragraph opened at `events[i]` is followed by the note's last heading
+/// and that heading's section is short (see [`TAIL_CHARS`]).
+fn before_short_tail(events: &[Event], i: usize) -> bool {
+    let j = paragraph_end(events, i);
+    let rest = events.get(j + 1..).unwrap_or(&[]);
+    matches!(rest.first(), Some(Event::Start(Tag::Heading { .. })))
+        && !rest[1..].iter().any(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+        && rest
+            .iter()
+            .map(|e| match e {
+                Event::Text(s) | Event::Code(s) => s.chars().count(),
+                _ => 0,
+            })
+            .sum::<usize>()
+            <= TAIL_CHARS
+        && !image_paragraph(events, i)
 }
 
 /// Of the top-level paragraph opened at `events[i]`: whether a table or list follows it, and its

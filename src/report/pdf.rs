@@ -4,19 +4,22 @@
 //! The markdown is converted to Typst markup by [`super::markup`] (every value escaped) and set
 //! under a fixed preamble: A4 or US Letter with a 460 pt text width (the width the charts are
 //! drawn for), a running header and a footer with symbol, as-of date and "page x of y", tables in
-//! smaller type whose rows never break across pages (code in tables at 7 pt). A chart that was
-//! pushed whole to the next page, leaving a gap, floats to the top of that page instead (a layout
-//! pass over the typeset pages, see `typeset_floats`); a page that still ends more than a fifth
-//! empty has a chart drawn again a little shorter (to fit under its text) or taller (to fill its
-//! page), see `typeset`. Keep-together rules (issue 13): a chart stays in its section (between
-//! its heading and the next one) unless that would cost more than a page or leave a page more
-//! than 40% empty; a floated chart lands between paragraphs, never inside one; a short paragraph
-//! that introduces a table or list keeps with it; a table of at most six rows is never split;
-//! headings (sticky in Typst) keep with what follows. Issue 13 follow-up: floats still pending
-//! are placed before every heading (`place.flush`), so a floated chart never lands in the next
-//! section; a heading left at a page foot with only its chart's intro under it while the chart
-//! opens the next page starts that page (see `stranded_headings`); the last item of a list
-//! closed by a short paragraph keeps with it (`note-tail`). The document is tagged (headings, tables,
+//! smaller type whose rows never break across pages (code in tables at 7 pt). Every chart closes
+//! its section, after the section's text and tables (`chart_after_its_text`: one order in every
+//! section). A chart that was pushed whole to the next page, leaving a gap, floats to the top of
+//! that page instead (a layout pass over the typeset pages, see `typeset_floats`); a page that
+//! still ends more than a tenth empty has a chart drawn again a little shorter, then set a little
+//! narrower down to [`MIN_CHART_SCALE`] (its text at 7 pt), to fit under its text, or drawn
+//! taller (to fill its page), see `typeset`. Keep-together rules (issue 13): a chart stays in its
+//! section (between its heading and the next one) unless that would cost more than a page or
+//! leave a page more than 40% empty; a floated chart lands between paragraphs, never inside one;
+//! a short paragraph that introduces a table or list keeps with it; a table of at most six rows
+//! is never split; headings (sticky in Typst) keep with what follows. Issue 13 follow-up: floats
+//! still pending are placed before every heading (`place.flush`), so a floated chart never lands
+//! in the next section; a heading left at a page foot with fewer than three lines of its section
+//! under it starts the next page (see `stranded_headings`); the last item of a list
+//! closed by a short paragraph keeps with it (`note-tail`); the paragraph before a short last
+//! section (the disclaimer) keeps with it. The document is tagged (headings, tables,
 //! chart alt text) and carries XMP metadata (title, author, instrument, as-of, generator and
 //! version; Producer `marketnote <version>`, see `set_producer`) and two embedded files: `signals.json` and `input-manifest.json` (every input file's name,
 //! size and SHA-256). Fonts are DejaVu Sans (regular, bold, oblique) and DejaVu Sans Mono,
@@ -244,17 +247,20 @@ pub fn typst_source(note: &PdfNote, floated: &[usize]) -> String {
 
 /// [`typst_source`], and the alt text of chart `n` at index `n` (to find the charts on the pages).
 fn typst_source_charts(note: &PdfNote, floated: &[usize]) -> (String, Vec<String>) {
-    let (source, charts) = typst_source_breaks(note, floated, &[]);
+    let (source, charts) = typst_source_breaks(note, floated, &[], &[]);
     (source, charts.into_iter().map(|c| c.alt).collect())
 }
 
 /// [`typst_source_charts`] with a page break before each heading in `breaks` (numbered from 0 in
 /// the order they are written, the title included): the headings the layout pass found with too
-/// little of their section under them at the foot of a page (see [`stranded_headings`]).
+/// little of their section under them at the foot of a page (see [`stranded_headings`]); chart
+/// `n` set at `scale` times the text width for each `(n, scale)` in `scaled` (at least
+/// [`MIN_CHART_SCALE`]: see [`typeset`]).
 fn typst_source_breaks(
     note: &PdfNote,
     floated: &[usize],
     breaks: &[usize],
+    scaled: &[(usize, f64)],
 ) -> (String, Vec<markup::PlacedChart>) {
     let lit = markup::string_literal;
     let as_of = note.as_of.to_string();
@@ -331,10 +337,16 @@ fn typst_source_breaks(
 // the layout pass found that it left a gap at the foot of the previous page, a float at the top
 // of the next page so the text after it fills the gap.
 #let floated = ({floated})
-#let note-chart(n, img) = if n in floated {{
-  place(top, float: true, clearance: {chart_gap}pt, block(width: 100%, img))
-}} else {{
-  block(width: 100%, img)
+// A chart the layout pass set narrower (to fit what is left of a page, its text kept at 7 pt or
+// more) is centred.
+#let scaled = ({scaled})
+#let note-chart(n, img) = {{
+  let body = if str(n) in scaled {{ align(center, box(width: scaled.at(str(n)) * 100%, img)) }} else {{ img }}
+  if n in floated {{
+    place(top, float: true, clearance: {chart_gap}pt, block(width: 100%, body))
+  }} else {{
+    block(width: 100%, body)
+  }}
 }}
 // Keep-together rules (issue 13). A paragraph that introduces a table or list sticks to it (no
 // page break between them); a paragraph written after a floated chart in its section is set
@@ -366,6 +378,11 @@ fn typst_source_breaks(
         chart_gap = CHART_GAP_PT,
         par_spacing = PAR_SPACING_EM,
         floated = floated.iter().map(|n| format!("{n},")).collect::<String>(),
+        scaled = if scaled.is_empty() {
+            ":".to_string()
+        } else {
+            scaled.iter().map(|(n, k)| format!("\"{n}\": {k:.4},")).collect::<String>()
+        },
         signals = lit(SIGNALS_ATTACHMENT),
         manifest = lit(MANIFEST_ATTACHMENT),
     ));
@@ -389,7 +406,7 @@ fn typst_source_breaks(
         available_em: TEXT_WIDTH_PT / TABLE_PT,
         inset_em: TABLE_INSET_EM,
     };
-    let md = chart_after_first_paragraph(note.markdown);
+    let md = chart_after_its_text(note.markdown);
     let (body, placed) = markup::markdown_to_typst_charts(&md, &image, &fallback_alt, &fit);
     // The converter writes every heading as `\n#heading(`; user text never holds that (its `#`
     // is escaped).
@@ -505,31 +522,13 @@ fn walk_frame(
 
 /// The headings (numbered from 0 in document order) left at the foot of a page with fewer than
 /// [`HEADING_KEEP_LINES`] lines of their section under them while the section goes on past the
-/// page, or with only the text written before their chart under them while that chart opens the
-/// next page (the reviewer's "3-Day" heading and intro at the foot of a page, its chart over
-/// it): a chart set where it is written, or floated (`floated`, numbered as `alts`) when
-/// nothing of its section is written after it (`last[n]`: chart `n` ends its section), so
-/// nothing after it could have filled the page; in order; of a run of headings with nothing
-/// between them (a section and its first subsection), the run's first. Empty when every heading
-/// keeps with its text and its chart.
-fn stranded_headings(
-    doc: &PagedDocument,
-    text_bottom: f64,
-    alts: &[String],
-    floated: &[usize],
-    last: &[bool],
-) -> Vec<usize> {
+/// page; in order; of a run of headings with nothing between them (a section and its first
+/// subsection), the run's first. Empty when every heading keeps with its text. (A chart that
+/// closes its section and opens the next page is not its section going on: the heading has all
+/// of its words under it, see [`chart_after_its_text`].)
+fn stranded_headings(doc: &PagedDocument, text_bottom: f64) -> Vec<usize> {
     let mut out = Vec::new();
     let pages: Vec<Vec<Mark>> = doc.pages().iter().map(|p| page_marks(&p.frame, text_bottom)).collect();
-    // Whether page `p` opens with a chart set where it is written (not floated there): with
-    // nothing above it, the text before it in its section is all on the page before.
-    let opens_with_chart = |p: usize| -> bool {
-        let Some(Mark::Image(y)) = pages.get(p).and_then(|m| m.first()).copied() else { return false };
-        fill_of(&doc.pages()[p].frame, text_bottom, alts)
-            .charts
-            .iter()
-            .any(|&(n, top)| (top - y).abs() < 1.0 && (!floated.contains(&n) || last.get(n) == Some(&true)))
-    };
     let mut k = 0; // headings seen before this page
     for (p, marks) in pages.iter().enumerate() {
         let starts: Vec<usize> =
@@ -555,7 +554,7 @@ fn stranded_headings(
                 _ => {}
             }
         }
-        if !image && (goes_on && lines.len() < HEADING_KEEP_LINES || opens_with_chart(p + 1)) {
+        if !image && goes_on && lines.len() < HEADING_KEEP_LINES {
             // Walk back over headings with no text between them.
             let mut first = starts.len() - 1;
             while first > 0
@@ -590,32 +589,30 @@ fn image_block(b: &str) -> bool {
     t.starts_with("![") && t.ends_with(')') && !t.contains('\n')
 }
 
-/// Whether a markdown block is a plain paragraph (not a heading, table, list, quote, image,
-/// code, rule or HTML).
-fn paragraph_block(b: &str) -> bool {
-    let t = b.trim_start();
-    let first = t.chars().next();
-    !t.is_empty()
-        && !matches!(first, Some('#' | '|' | '!' | '-' | '*' | '+' | '>' | '<' | '`' | '~' | '='))
-        && !t.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// The PDF sets each chart after the first paragraph of its section rather than under the
-/// heading: the section opens with words, and a chart too tall for what is left of a page moves
-/// (or floats) to the next page with its section's text before it, not a lone heading (review
-/// 16). Only an image block directly followed by a paragraph moves, past that one paragraph.
-fn chart_after_first_paragraph(md: &str) -> String {
-    let mut blocks: Vec<&str> = md.split("\n\n").collect();
-    let mut i = 0;
-    while i + 1 < blocks.len() {
-        if image_block(blocks[i]) && paragraph_block(blocks[i + 1]) {
-            blocks.swap(i, i + 1);
-            i += 2;
+/// Where the PDF sets its charts (issue 13 follow-up: one order in every section): each chart
+/// closes its section, after the section's text and tables, in the order the charts are written.
+/// The macro and track charts are written so; the technical sections write heading, chart, text,
+/// table, and the PDF sets them heading, text, table, chart. So every section reads the same way
+/// (its words and numbers, then its picture); a chart too tall for what is left of a page opens
+/// the next page with nothing of its section after it, so no text or table of the section moves
+/// over it and its heading never stands alone (review 16: a section opens with words).
+fn chart_after_its_text(md: &str) -> String {
+    let blocks: Vec<&str> = md.split("\n\n").collect();
+    let heading = |b: &str| b.trim_start().starts_with('#');
+    let mut out: Vec<&str> = Vec::with_capacity(blocks.len());
+    let mut charts: Vec<&str> = Vec::new();
+    for b in blocks {
+        if heading(b) {
+            out.append(&mut charts);
+        }
+        if image_block(b) {
+            charts.push(b);
         } else {
-            i += 1;
+            out.push(b);
         }
     }
-    blocks.join("\n\n")
+    out.append(&mut charts);
+    out.join("\n\n")
 }
 
 /// For chart `n` (in the order [`markup::markdown_to_typst_charts`] numbers them: images `image`
@@ -638,34 +635,6 @@ fn next_headings(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Vec<Option
                 out.push(None);
                 open += 1;
             }
-        }
-    }
-    out
-}
-
-/// For chart `n` (numbered as in [`next_headings`]), whether nothing but blank lines follows it
-/// up to the next heading or the end.
-fn charts_ending_sections(md: &str, image: &dyn Fn(&str) -> Option<String>) -> Vec<bool> {
-    let mut out: Vec<bool> = Vec::new();
-    let mut open = false; // the last chart's section has not ended yet
-    for line in md.lines() {
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        if t.starts_with('#') {
-            open = false;
-            continue;
-        }
-        if open {
-            if let Some(last) = out.last_mut() {
-                *last = false;
-            }
-        }
-        let dest = t.rsplit_once("](").map(|(_, d)| d.trim_end_matches(')')).unwrap_or("");
-        if image_block(t) && image(dest).is_some() {
-            out.push(true);
-            open = true;
         }
     }
     out
@@ -844,9 +813,9 @@ fn render_inner(note: &PdfNote) -> Result<Vec<u8>> {
 
 /// A page other than the last should end with at most this fraction of its text area empty (the
 /// layout tests allow a quarter): the aim of [`typeset`]'s chart heights.
-const MAX_EMPTY: f64 = 0.2;
+const MAX_EMPTY: f64 = 0.1;
 /// A chart grown to fill its page fills it to this fraction of the text area.
-const FILL_TO: f64 = 0.85;
+const FILL_TO: f64 = 0.95;
 /// Room kept above a chart shrunk to fit under the text of a page (the block spacing), in points.
 const SHRINK_ROOM_PT: f64 = CHART_GAP_PT + 4.0;
 /// At most this many charts are drawn again per note (each costs a typesetting run).
@@ -895,19 +864,21 @@ fn page_gaps(doc: &PagedDocument, text_bottom: f64, alts: &[String]) -> (usize, 
 /// than [`MAX_EMPTY`] of its text area empty (the chart after its text did not fit under it, so
 /// it opens the next page), draws a chart again at another height (`note.redraw`) and keeps the
 /// result when it fills the pages better without adding one: first the chart that opens the next
-/// page, a little shorter so it fits under the text; else a chart on the page, a little taller
+/// page, a little shorter so it fits under the text (held at its shortest, also set narrower,
+/// down to [`MIN_CHART_SCALE`] of the text width); else a chart on the page, a little taller
 /// so it fills it to [`FILL_TO`]. The chart module keeps every height within what stays legible
 /// (its text keeps its size; only the plots change height). Every chart stays in its section and
 /// in the order it is written: those rules are [`typeset_floats`]'s, run again on every try.
 fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
-    let mut best = typeset_breaks(note)?;
+    let mut best = typeset_breaks(note, &[])?;
     let Some(redraw) = note.redraw else { return Ok(best) };
     let text_bottom = text_bottom_pt(note.paper);
     let area = text_bottom - MARGIN_TOP_PT;
-    let placed = typst_source_breaks(note, &[], &[]).1;
+    let placed = typst_source_breaks(note, &[], &[], &[]).1;
     let names = chart_names(&placed);
     let alts: Vec<String> = placed.into_iter().map(|c| c.alt).collect();
     let mut charts: Vec<Chart> = note.charts.to_vec();
+    let mut scaled: Vec<(usize, f64)> = Vec::new();
     let mut score = page_gaps(&best.1, text_bottom, &alts);
     let height = |c: &Chart| png_ratio(&c.png).map(|r| r * TEXT_WIDTH_PT);
     // Tried redraws: (chart name, height asked for in whole points).
@@ -950,19 +921,28 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
                 continue;
             }
             tried.push(key);
+            if !shrink && scaled.iter().any(|k| k.0 == n) {
+                continue;
+            }
             let Some(drawn) = (redraw.0)(&charts[c].name, ask / TEXT_WIDTH_PT)? else { continue };
             let Some(got) = height(&drawn) else { continue };
-            // Held at its shortest above what fits, or at its own height: nothing to try.
-            if shrink && got > ask + 1.0 || (got - now).abs() < 2.0 {
+            // Held at its shortest above what fits: set narrower, down to the 7 pt floor.
+            let scale = if shrink && got > ask + 1.0 { ask / got } else { 1.0 };
+            if scale < MIN_CHART_SCALE || scale >= 1.0 && (got - now).abs() < 2.0 {
                 continue;
             }
             redraws += 1;
             let mut trial = charts.clone();
             trial[c] = drawn;
-            let placed = typeset_breaks(&PdfNote { charts: &trial, ..*note })?;
+            let mut trial_scaled: Vec<(usize, f64)> = scaled.iter().copied().filter(|k| k.0 != n).collect();
+            if scale < 1.0 {
+                trial_scaled.push((n, (scale * 1e4).floor() / 1e4));
+                trial_scaled.sort_by_key(|k| k.0);
+            }
+            let placed = typeset_breaks(&PdfNote { charts: &trial, ..*note }, &trial_scaled)?;
             let s = page_gaps(&placed.1, text_bottom, &alts);
             if s.0 <= score.0 && (s.1 < score.1 || s.1 == score.1 && s.2 < score.2 - 1.0) {
-                (best, charts, score, improved) = (placed, trial, s, true);
+                (best, charts, scaled, score, improved) = (placed, trial, trial_scaled, s, true);
                 break;
             }
             if redraws >= MAX_REDRAWS {
@@ -979,27 +959,19 @@ fn typeset(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
 /// Typesets the note ([`typeset_floats`]), then, while a heading is stranded at the foot of a page
 /// ([`stranded_headings`]), sets a page break before it and typesets again (each heading at most
 /// once; a break that would add a page is not set).
-fn typeset_breaks(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+fn typeset_breaks(note: &PdfNote, scaled: &[(usize, f64)]) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
     let text_bottom = text_bottom_pt(note.paper);
     let mut breaks: Vec<usize> = Vec::new();
     let mut refused: Vec<usize> = Vec::new();
-    let alts: Vec<String> = typst_source_breaks(note, &[], &[]).1.into_iter().map(|c| c.alt).collect();
-    let last = {
-        let image = |dest: &str| -> Option<String> {
-            let dest = dest.strip_prefix("./").unwrap_or(dest);
-            note.charts.iter().any(|c| dest == format!("charts/{}.png", c.name)).then(String::new)
-        };
-        charts_ending_sections(&chart_after_first_paragraph(note.markdown), &image)
-    };
-    let mut placed = typeset_floats(note, &breaks)?;
-    while let Some(k) = stranded_headings(&placed.1, text_bottom, &alts, &placed.2, &last)
+    let mut placed = typeset_floats(note, &breaks, scaled)?;
+    while let Some(k) = stranded_headings(&placed.1, text_bottom)
         .into_iter()
         .find(|k| !breaks.contains(k) && !refused.contains(k))
     {
         let mut with = breaks.clone();
         with.push(k);
         with.sort_unstable();
-        let next = typeset_floats(note, &with)?;
+        let next = typeset_floats(note, &with, scaled)?;
         // A break that costs a page (the charts after it float differently) is not kept: the
         // heading keeps what fits under it.
         if next.1.pages().len() > placed.1.pages().len() {
@@ -1015,7 +987,11 @@ fn typeset_breaks(note: &PdfNote) -> Result<(NoteWorld, PagedDocument, Vec<usize
 /// the first chart that was pushed whole to the next page (leaving a gap at the foot of the
 /// previous one), and again, until no chart does (at most once per chart). A float that would add a page is not kept. Returns the world, the document
 /// and the floated charts' numbers.
-fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
+fn typeset_floats(
+    note: &PdfNote,
+    breaks: &[usize],
+    scaled: &[(usize, f64)],
+) -> Result<(NoteWorld, PagedDocument, Vec<usize>)> {
     let mut files = BTreeMap::new();
     for c in note.charts {
         files.insert(format!("charts/{}.png", c.name), Bytes::new(c.png.clone()));
@@ -1026,7 +1002,7 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     // Bottom of the text area in points from the page top.
     let text_bottom = text_bottom_pt(note.paper);
     let compile = |floated: &[usize]| -> Result<(NoteWorld, PagedDocument, Vec<String>)> {
-        let (source, placed) = typst_source_breaks(note, floated, breaks);
+        let (source, placed) = typst_source_breaks(note, floated, breaks, scaled);
         let alts = placed.into_iter().map(|c| c.alt).collect();
         let main = Source::new(file_id("/main.typ")?, source);
         let world = NoteWorld { main, files: files.clone(), today };
@@ -1040,7 +1016,7 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
             let dest = dest.strip_prefix("./").unwrap_or(dest);
             note.charts.iter().any(|c| dest == format!("charts/{}.png", c.name)).then(String::new)
         };
-        let md = chart_after_first_paragraph(note.markdown);
+        let md = chart_after_its_text(note.markdown);
         (next_headings(&md, &image), own_headings(&md, &image))
     };
     let (next_heads, own_heads) = next_heads;
@@ -1091,7 +1067,8 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     let all: Vec<usize> = (0..note.charts.len().max(kept.iter().max().map_or(0, |m| m + 1))).collect();
     let (loose, _) = place(&all)?;
     let budget = loose.1.pages().len() + 1;
-    let alts: Vec<String> = typst_source_breaks(note, &[], breaks).1.into_iter().map(|c| c.alt).collect();
+    let alts: Vec<String> =
+        typst_source_breaks(note, &[], breaks, scaled).1.into_iter().map(|c| c.alt).collect();
     // How far a placement is from acceptable: pages over the budget, then pages (not the last)
     // less than [`MIN_PLACED_FILL`] full. Lower is better; (0, 0) is acceptable.
     let score = |p: &Placed| {
@@ -1126,6 +1103,16 @@ fn typeset_floats(note: &PdfNote, breaks: &[usize]) -> Result<(NoteWorld, PagedD
     Ok(if best_score <= score(&loose) { best } else { loose })
 }
 
+/// The narrowest a chart is set, as a fraction of the text width: its smallest text (11.5 of
+/// [`crate::chart::PDF_DESIGN_W`] design pixels, about 8.0 pt at the full width) stays at 7 pt.
+const MIN_CHART_SCALE: f64 = 7.0 / (11.5 * TEXT_WIDTH_PT / crate::chart::PDF_DESIGN_W);
+
+/// Whether an image `width` points wide is set as a chart (the text width, or narrower down to
+/// [`MIN_CHART_SCALE`] of it).
+fn is_chart_width(width: f64) -> bool {
+    (TEXT_WIDTH_PT * MIN_CHART_SCALE - 1.0..TEXT_WIDTH_PT + 1.0).contains(&width)
+}
+
 /// See `typeset_floats`: a placement that keeps every chart in its section but leaves a page
 /// (not the last) less full than this fraction of its text area lets a chart float instead. Lower
 /// than the quarter the layout tests allow, since the redraw pass in [`typeset`] closes smaller
@@ -1158,7 +1145,7 @@ fn fill_of(page: &typst::layout::Frame, text_bottom: f64, alts: &[String]) -> Pa
             let bottom = y + size.y.to_pt();
             if y >= MARGIN_TOP_PT - 1.0 && bottom <= text_bottom + 1.0 {
                 out.bottom = out.bottom.max(bottom);
-                if (size.x.to_pt() - TEXT_WIDTH_PT).abs() < 1.0 {
+                if is_chart_width(size.x.to_pt()) {
                     if let Some(n) = img.alt().and_then(|a| alts.iter().position(|b| b == a)) {
                         out.charts.push((n, y));
                     }
@@ -1360,8 +1347,8 @@ mod tests {
     }
 
     /// Six paragraphs (about 400 pt) and then a section whose chart (a 1×1 PNG: 460 pt square at
-    /// the text width) cannot fit below them, with text written after the chart (without it, the
-    /// heading and intro would start page 2 with the chart: `stranded_headings`).
+    /// the text width) cannot fit below them, with text written after the chart (the PDF sets it
+    /// before the chart: `chart_after_its_text`).
     fn pushed_markdown() -> String {
         let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
         format!(
@@ -1386,7 +1373,7 @@ mod tests {
         // Nothing is left to float: the result is a fixed point.
         assert_eq!(pushed_chart(&doc, text_bottom_pt(Paper::A4), &floated, &["w".into()]), None);
         // Without the float the heading and chart would open page 2, leaving page 1 part empty.
-        let (source, placed) = typst_source_breaks(&note(&md, &charts), &[], &[]);
+        let (source, placed) = typst_source_breaks(&note(&md, &charts), &[], &[], &[]);
         assert!(source.contains("#let floated = ()") && source.contains("#note-chart(0, image("), "{source}");
         // The layout pass knows each chart by the name the converter placed it under.
         assert_eq!(chart_names(&placed), ["weekly"]);
@@ -1516,7 +1503,7 @@ mod tests {
             files.insert(MANIFEST_ATTACHMENT.to_string(), Bytes::new(b"{}".to_vec()));
             let world = NoteWorld { main, files, today: Datetime::from_ymd(2024, 1, 5) };
             let plain: PagedDocument = typst::compile(&world).output.unwrap();
-            let stranded = stranded_headings(&plain, text_bottom, &[], &[], &[]);
+            let stranded = stranded_headings(&plain, text_bottom);
             if stranded.is_empty() {
                 continue;
             }
@@ -1525,7 +1512,7 @@ mod tests {
             tested += 1;
             // ... and set on the next page with its bullets by it.
             let (_, doc, _) = typeset(&note(&md, &charts)).unwrap();
-            assert!(stranded_headings(&doc, text_bottom, &[], &[], &[]).is_empty(), "{:?}", page_texts(&doc));
+            assert!(stranded_headings(&doc, text_bottom).is_empty(), "{:?}", page_texts(&doc));
             let pages = page_texts(&doc);
             let at = pages.iter().position(|p| p.contains("Macro")).unwrap();
             assert!(at > 0 && pages[at].contains("bullet"), "{pages:?}");
@@ -1580,7 +1567,8 @@ mod tests {
 
     /// Issue 13 (pages that fill): a chart a little too tall for what its text leaves of the page
     /// moved whole to the next one, leaving the page part empty; it is drawn a little shorter
-    /// and stays under its text. A chart that would need more than the chart module allows is
+    /// and stays under its text. Held at its shortest, it is set narrower, down to
+    /// [`MIN_CHART_SCALE`] of the text width (its text at 7 pt); a chart that would need more is
     /// not, and the pass never makes the pages worse.
     #[test]
     fn a_chart_a_little_too_tall_for_its_page_is_drawn_shorter_to_fit() {
@@ -1588,7 +1576,7 @@ mod tests {
         let redraw = demo_redraw(&charts);
         let para = "Every word of this paragraph is filler text set to take up room on the page. ".repeat(5);
         let text_bottom = text_bottom_pt(Paper::A4);
-        let mut fixed = 0;
+        let (mut fixed, mut narrower) = (0, 0);
         for extra in 0..30 {
             let md = format!(
                 "# Title\n\n{}{}## Weekly\n\nIntro.\n\n![w](charts/weekly.png)\n\nAfter the chart.\n",
@@ -1601,11 +1589,26 @@ mod tests {
                 // The chart (460 pt at its own height) is on page 1, shorter, under its text.
                 assert_eq!(after.pages().len(), 1, "{extra}");
                 let h = chart_heights(&after)[0][0];
-                assert!((0.88 * 460.0 - 1.0..459.0).contains(&h), "{extra}: {h}");
+                let lowest = crate::chart::PDF_SHRINK * MIN_CHART_SCALE * 460.0;
+                assert!((lowest - 1.0..459.0).contains(&h), "{extra}: {h}");
+                // Narrower only once drawn at its shortest, and never below the floor.
+                let mut widths = Vec::new();
+                walk_frame(&after.pages()[0].frame, 0.0, 0.0, &mut |_, _, item| {
+                    if let typst::layout::FrameItem::Image(_, size, _) = item {
+                        widths.push(size.x.to_pt());
+                    }
+                });
+                let w = widths[0];
+                assert!((MIN_CHART_SCALE * 460.0 - 0.5..=460.5).contains(&w), "{extra}: {w}");
+                if w < 459.0 {
+                    assert!(h <= crate::chart::PDF_SHRINK * 460.0 * w / 460.0 + 1.0, "{extra}: {w} × {h}");
+                    narrower += 1;
+                }
                 fixed += 1;
             }
         }
         assert!(fixed > 0, "some filler length leaves the chart a little too tall for page 1");
+        assert!(narrower > 0, "some filler length needs the chart set narrower");
     }
 
     /// Issue 13 (pages that fill): a page whose next chart cannot fit under its text even drawn
