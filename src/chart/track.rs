@@ -99,7 +99,7 @@ impl TrackScene {
         TrackScene {
             title,
             subtitle: format!(
-                "score at each week end computed point in time, {span} · bars: {what} · as of {as_of}"
+                "score at each week end from the data known then, {span} · bars: {what} · as of {as_of}"
             ),
             sym: sym.to_string(),
             versus: tr.versus.clone(),
