@@ -284,6 +284,10 @@ pub(crate) struct Annotations {
     /// D2's anchor low (week, price): the low the note's weekly volume measures run from
     /// ("Since the 2024-01-05 low"), marked on the weekly chart.
     pub anchor_low: Option<(NaiveDate, f64)>,
+    /// The year D2's anchor low is the lowest low of, when it comes from the configured
+    /// `anchor_year` (neither chosen automatically nor moved to a later, lower low): the chart
+    /// then names it "2024 low", since it need not be the lowest low the chart shows.
+    pub anchor_year: Option<i32>,
     /// F4 active distribution days.
     pub dist_days: Vec<NaiveDate>,
     /// F4 high-volume reversal days in its 25-session window (`hvr_dates`): volume at least 1.5×
@@ -483,6 +487,9 @@ impl Annotations {
         if let Some(s) = find(signals, SignalId::WkVolumeAccumulation.as_str()) {
             if let (Some(d), Some(v)) = (date(s, &["anchor_date"]), num(s, &["anchor_low"])) {
                 a.anchor_low = Some((d, v)).filter(|(_, v)| v.is_finite());
+                use crate::signals::branch::Flag;
+                let configured = !s.flags.iter().any(|f| matches!(f, Flag::AnchorAuto | Flag::ReAnchored));
+                a.anchor_year = configured.then(|| chrono::Datelike::year(&d));
             }
         }
         if let Some(s) = find(signals, SignalId::D1VolumeThrust.as_str()) {

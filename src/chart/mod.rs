@@ -541,6 +541,7 @@ fn tf_scene<'a>(
         legend_lines: Default::default(),
         col_w: Default::default(),
         narrow: Default::default(),
+        legend_pad: Default::default(),
         level_now: ann
             .levels
             .iter()

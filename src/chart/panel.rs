@@ -307,21 +307,38 @@ pub(crate) fn legend_lines<B: DrawingBackend>(
     name: &str,
     items: &[(Swatch, String)],
 ) -> i32 {
+    legend_lines_by(pen, left, right, name, items, false)
+}
+
+/// Like [`legend_lines`], with the items free to take any line (`reorder`, a phone's price
+/// legend: see [`legend_layout`]).
+pub(crate) fn legend_lines_by<B: DrawingBackend>(
+    pen: &Pen<B>,
+    left: i32,
+    right: i32,
+    name: &str,
+    items: &[(Swatch, String)],
+    reorder: bool,
+) -> i32 {
     let items = split_wide(pen, left, right, items);
-    legend_layout(pen, left, right, name, &items).iter().map(|(_, line)| line + 1).max().unwrap_or(1)
+    legend_layout(pen, left, right, name, &items, reorder).iter().map(|(_, line)| line + 1).max().unwrap_or(1)
 }
 
 /// (x, line) of each legend item: in reading order, left to right, wrapping; or, when that
 /// saves a line, each item on the first line with room for it (a short marker entry fills the
 /// end of an earlier line instead of starting one: issue 13, the daily chart's legend took four
 /// lines of the price panel's height). A wrapped item's rest ([`Swatch::Cont`]) always starts
-/// the line after its head.
+/// the line after its head. With `reorder`, also the first item by the panel's name and the
+/// others widest first, each on the first line with room (first-fit decreasing), when that
+/// saves a line more: a phone's price legend (issue 13 follow-up: the daily's took five lines
+/// where four held every entry).
 fn legend_layout<B: DrawingBackend>(
     pen: &Pen<B>,
     left: i32,
     right: i32,
     name: &str,
     items: &[(Swatch, String)],
+    reorder: bool,
 ) -> Vec<(i32, i32)> {
     let fs = pen.fs(FS_TEXT);
     let sw = pen.px(14.0);
@@ -330,11 +347,12 @@ fn legend_layout<B: DrawingBackend>(
         let swatch = if matches!(s, Swatch::Note) { 0 } else { sw + pen.px(4.0) };
         swatch + pen.text_size(label, fs, false).0
     };
-    let flow = |pack: bool| -> Vec<(i32, i32)> {
+    let flow = |pack: bool, order: &[usize]| -> Vec<(i32, i32)> {
         // The next free x of each line so far.
         let mut ends: Vec<i32> = vec![start];
-        let mut out = Vec::with_capacity(items.len());
-        for (s, label) in items {
+        let mut out = vec![(0, 0); items.len()];
+        for &i in order {
+            let (s, label) = &items[i];
             let w = need(s, label);
             let last = ends.len() - 1;
             let fits = |x: i32| x + w <= right;
@@ -352,22 +370,32 @@ fn legend_layout<B: DrawingBackend>(
                     ends.len() - 1
                 }
             };
-            out.push((ends[line], line as i32));
-            ends[line] += w + pen.px(12.0);
+            out[i] = (ends[line], line as i32);
+            // A phone's price legend (`reorder`) keeps its entries a little closer.
+            ends[line] += w + if reorder { pen.px(9.0) } else { pen.px(12.0) };
         }
         out
     };
     let lines = |l: &[(i32, i32)]| l.iter().map(|p| p.1).max().unwrap_or(0);
-    let in_order = flow(false);
+    let order: Vec<usize> = (0..items.len()).collect();
+    let in_order = flow(false, &order);
     // Packing only where no item was split (its pieces must stay on consecutive lines).
     if items.iter().any(|(s, _)| matches!(s, Swatch::Cont)) {
         return in_order;
     }
-    let packed = flow(true);
-    if lines(&packed) < lines(&in_order) {
-        packed
+    let packed = flow(true, &order);
+    let best = if lines(&packed) < lines(&in_order) { packed } else { in_order };
+    if !reorder || items.len() < 3 {
+        return best;
+    }
+    // The first item stays by the name; the rest widest first (ties in reading order).
+    let mut wide = order[1..].to_vec();
+    wide.sort_by_key(|&i| (-need(&items[i].0, &items[i].1), i));
+    let decreasing = flow(true, &[&order[..1], &wide[..]].concat());
+    if lines(&decreasing) < lines(&best) {
+        decreasing
     } else {
-        in_order
+        best
     }
 }
 
@@ -384,23 +412,45 @@ pub(crate) fn draw_legend<B: DrawingBackend>(
     max_lines: i32,
     line_h: i32,
 ) -> DResult {
+    draw_legend_by(pen, p, right, name, items, max_lines, line_h, false)
+}
+
+/// Like [`draw_legend`], with the items free to take any line (`reorder`, see
+/// [`legend_layout`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn draw_legend_by<B: DrawingBackend>(
+    pen: &Pen<B>,
+    p: Px,
+    right: i32,
+    name: &str,
+    items: &[(Swatch, String)],
+    max_lines: i32,
+    line_h: i32,
+    reorder: bool,
+) -> DResult {
     let fs = pen.fs(FS_TEXT);
     let text = pen.pal.text.to_rgba();
     let muted = pen.pal.muted.to_rgba();
     pen.text(name, p, fs, text, HPos::Left, VPos::Center, true)?;
+    // Legend texts are recorded (kind `legend`) for checks of how many lines a legend takes
+    // and what it may cover.
+    let (nw, th) = pen.text_size(name, fs, true);
+    pen.place((p.0, p.1 - th / 2), (p.0 + nw, p.1 + th / 2), "legend");
     let sw = pen.px(14.0);
     let items = split_wide(pen, p.0, right, items);
-    for ((s, label), (x, line)) in items.iter().zip(legend_layout(pen, p.0, right, name, &items)) {
+    for ((s, label), (x, line)) in items.iter().zip(legend_layout(pen, p.0, right, name, &items, reorder)) {
         if line >= max_lines {
             break;
         }
         let y = p.1 + line * line_h;
+        let tx = if matches!(s, Swatch::Note) { x } else { x + sw + pen.px(4.0) };
+        pen.place((x, y - th / 2), (tx + pen.text_size(label, fs, false).0, y + th / 2), "legend");
         if matches!(s, Swatch::Note) {
             pen.text(label, (x, y), fs, text, HPos::Left, VPos::Center, false)?;
             continue;
         }
         draw_swatch(pen, *s, (x, y), sw)?;
-        pen.text(label, (x + sw + pen.px(4.0), y), fs, muted, HPos::Left, VPos::Center, false)?;
+        pen.text(label, (tx, y), fs, muted, HPos::Left, VPos::Center, false)?;
     }
     Ok(())
 }
@@ -1020,6 +1070,9 @@ fn merge_close<B: DrawingBackend>(pen: &Pen<B>, f: &Frame, labels: &[EdgeLabel])
                     t.split(' ')
                         .find(|w| w.replace(',', "").parse::<f64>().is_ok())
                         .unwrap_or_else(|| t.split(' ').next().unwrap_or(""))
+                        // Without the comma that joined the rest ("20-day avg 244.73, and 1
+                        // more" gave "3 levels 244.73,–248.48").
+                        .trim_end_matches(',')
                 })
                 .collect();
             // At most the width a label keeps whole when drawn ([`draw_edge_labels`] cuts a wider

@@ -6,9 +6,9 @@
 use super::annotate::{Annotations, Band};
 use super::canvas::{date_ticks, DResult, Frame, Pen};
 use super::panel::{
-    draw_edge_labels, draw_header, draw_legend, draw_not_enough, draw_plot_bg, draw_plot_frame, draw_x_grid,
-    draw_x_labels, draw_y_axis, legend_lines, ColLabel, EdgeLabel, Spacing, Swatch, TickFmt, FS_NOTE,
-    FS_TICK,
+    draw_edge_labels, draw_header, draw_legend_by, draw_not_enough, draw_plot_bg, draw_plot_frame,
+    draw_x_grid, draw_x_labels, draw_y_axis, legend_lines_by, ColLabel, EdgeLabel, Spacing, Swatch, TickFmt,
+    FS_NOTE, FS_TICK,
 };
 use super::theme::Palette;
 use super::Scene;
@@ -78,6 +78,9 @@ pub(crate) struct TfScene<'a> {
     pub col_w: std::cell::Cell<i32>,
     /// The price plot is narrow (a phone): set by the layout with [`TfScene::col_w`].
     pub narrow: std::cell::Cell<bool>,
+    /// Pixels between the price legend and the price plot beyond the legend's strip (a phone's),
+    /// set by the layout.
+    pub legend_pad: std::cell::Cell<i32>,
     /// Where each of F1's levels (`ann.levels`, same order) is drawn and labelled: a level
     /// named by a moving average ("50-day avg") at that average's value at the as-of date, the
     /// value the note's text quotes ([`ma_now`]); any other level at its own price.
@@ -417,10 +420,15 @@ fn top_is_risk_legend(words: &str) -> String {
     words.replacen("risk levels", "risk levels incl. the squeeze-zone top", 1)
 }
 
-/// The weekly legend's name of D2's anchor low, with the week the note's text names it by
-/// ("Since the 2024-01-05 low"): "anchor low 395.34 (2024-01-05)".
-pub(crate) fn anchor_text(d: NaiveDate, v: f64) -> String {
-    format!("anchor low {} ({d})", crate::fmt::price(v))
+/// The weekly legend's name of D2's anchor low, with the week the note's text names it by: "2024
+/// low 395.34 (anchor, 2024-01-05)" when it is the lowest low of the configured `anchor_year`
+/// (`year`; the chart may show lower lows before that year, issue 13: QQQ), else "anchor low
+/// 395.34 (2024-01-05)" (chosen automatically, or moved to a later, lower low).
+pub(crate) fn anchor_text(d: NaiveDate, v: f64, year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("{y} low {} (anchor, {d})", crate::fmt::price(v)),
+        None => format!("anchor low {} ({d})", crate::fmt::price(v)),
+    }
 }
 
 /// The distribution days stacked on a swing high's diamond, as the second fact of its label:
@@ -600,10 +608,8 @@ impl TfScene<'_> {
                         if a.reclaim_date.is_some() {
                             out.push(reclaim_words(a.cluster_state).1.into());
                         }
-                        if let (Some((d, v)), Some(_), false) =
-                            (a.anchor_low, self.anchor_bar(), self.narrow.get())
-                        {
-                            out.push(anchor_text(d, v));
+                        if let (Some((d, v)), Some(_)) = (a.anchor_low, self.anchor_bar()) {
+                            out.push(anchor_text(d, v, a.anchor_year));
                         }
                     }
                     Layers::ThreeDay => {
@@ -696,9 +702,24 @@ impl TfScene<'_> {
         Frame { x1: f.x1 + self.col_w.get(), ..*f }
     }
 
+    /// Lines the price legend took on a phone before its short form: full words, in reading
+    /// order, between `x0` and `x1`, without the weekly anchor low's entry (then wide-only):
+    /// what the short one frees.
+    fn long_legend_lines<B: DrawingBackend>(&self, pen: &Pen<B>, x0: i32, x1: i32) -> i32 {
+        let anchor = self.ann.anchor_low.map(|(d, v)| anchor_text(d, v, self.ann.anchor_year));
+        let items: Vec<(Swatch, String)> = self
+            .legend_guess(0)
+            .into_iter()
+            .filter(|t| Some(t) != anchor.as_ref())
+            .map(|t| (Swatch::Box(pen.pal.text.to_rgba()), t))
+            .collect();
+        legend_lines_by(pen, x0, x1, &format!("{} price", self.tf.name_cap()), &items, false).max(1)
+    }
+
     /// Legend lines each panel needs between `x0` and `x1`.
     fn needed_lines<B: DrawingBackend>(&self, pen: &Pen<B>, x0: i32, x1: i32) -> [i32; 4] {
         let pal = pen.pal;
+        let w_right = pen.area.dim_in_pixel().0 as i32 - Spacing::of(pen).m;
         let (macd, macd_items) = self.macd_strip(pen, x0, x1);
         let names = [
             format!("{} price", self.tf.name_cap()),
@@ -711,9 +732,16 @@ impl TfScene<'_> {
             let items: Vec<(Swatch, String)> = if k == 2 {
                 macd_items.clone()
             } else {
-                self.legend_guess(k).into_iter().map(|t| (Swatch::Box(pal.text.to_rgba()), t)).collect()
+                self.legend_guess(k)
+                    .into_iter()
+                    .map(|t| {
+                        (Swatch::Box(pal.text.to_rgba()), if k == 0 { self.legend_words(&t) } else { t })
+                    })
+                    .collect()
             };
-            out[k] = legend_lines(pen, x0, self.legend_right(k, x1), name, &items).max(1);
+            let reorder = k == 0 && self.narrow.get();
+            out[k] =
+                legend_lines_by(pen, x0, self.legend_right(k, x1, w_right), name, &items, reorder).max(1);
         }
         out
     }
@@ -1000,13 +1028,24 @@ impl TfScene<'_> {
         let lines = self.needed_lines(pen, x0, x1);
         self.legend_lines.set(lines);
         let strips: i32 = lines.iter().map(|l| l * strip).sum();
-        let avail = (h - top - date_h - m - strips - 4 * gap).max(40);
+        // A phone's price legend runs over the value axis: a few pixels more between it and the
+        // plot keep its last line clear of a tick label at the plot's top edge.
+        let pad = if wide { 0 } else { pen.px(5.0) };
+        self.legend_pad.set(pad);
+        let avail = (h - top - date_h - m - strips - pad - 4 * gap).max(40);
         let weights = [0.52, 0.14, 0.16, 0.18];
         // The price panel keeps the height it has under a two-line legend (issue 13 item 1: a
         // five-line legend squeezed it): its extra legend lines come out of the lower panels.
         // Wide charts only: a phone's legends wrap to many lines and its lower panels are short.
         let extra = if wide { (lines[0] - 2).max(0) * strip } else { 0 };
-        let price_h = ((avail + extra) as f64 * weights[0]).round().min(avail as f64 * 0.7);
+        // A phone's price legend, shortened (`legend_words`, reordered), frees lines: the price
+        // panel keeps the height it had under the long legend plus a share of them, the rest
+        // goes to the short lower panels. (Given all to the price panel, the level-run labels
+        // of crowded dates moved three label heights off their lines: the phone label checks.)
+        let freed = if wide { 0 } else { (self.long_legend_lines(pen, x0, x1) - lines[0]).max(0) * strip };
+        let price_h = ((avail + extra - freed) as f64 * weights[0] + freed as f64 * PHONE_FREED_TO_PRICE)
+            .round()
+            .min(avail as f64 * 0.7);
         let rest = (avail as f64 - price_h).max(0.0);
         let hs: Vec<i32> = weights
             .iter()
@@ -1048,8 +1087,8 @@ impl TfScene<'_> {
 
         let mut y = top;
         let mut frames = Vec::with_capacity(4);
-        for (ph, l) in hs.iter().zip(lines) {
-            let fy0 = y + l * strip;
+        for (k, (ph, l)) in hs.iter().zip(lines).enumerate() {
+            let fy0 = y + l * strip + if k == 0 { pad } else { 0 };
             frames.push(Frame { x0, y0: fy0, x1, y1: fy0 + ph, xmin, xmax, ymin: 0.0, ymax: 1.0 });
             y = fy0 + ph + gap;
         }
@@ -1083,12 +1122,59 @@ impl TfScene<'_> {
     /// its entries take fewer lines of the price panel's height (issue 13: four lines over the
     /// daily price panel); the lower panels' legends end at the plot, clear of the tick labels
     /// of the panel above.
-    fn legend_right(&self, k: usize, x1: i32) -> i32 {
-        if k == 0 {
-            x1 + self.col_w.get()
-        } else {
-            x1
+    /// On a phone (no label column) the price legend runs on over the value axis to the canvas
+    /// margin (`w_right`): above the price plot that strip is empty (issue 13 follow-up: the
+    /// phone's daily legend took nine lines of a 560-pixel column).
+    fn legend_right(&self, k: usize, x1: i32, w_right: i32) -> i32 {
+        match k {
+            0 if self.narrow.get() => w_right,
+            0 => x1 + self.col_w.get(),
+            _ => x1,
         }
+    }
+
+    /// A price-legend entry as a phone prints it ([`TfScene::narrow`]): every name stays, the
+    /// explanations the note's text gives leave (the last close's colour rule, which its tag
+    /// shows; the averages' "today's value"; what a close beyond a risk level means: the entry
+    /// keeps the tag its labels print, "risk levels (watch)"), so the daily legend takes about
+    /// four lines of a 360-pixel column, not nine (issue 13 follow-up). Any other chart prints
+    /// `t` as it is.
+    fn legend_words(&self, t: &str) -> String {
+        if !self.narrow.get() {
+            return t.to_string();
+        }
+        match t {
+            LAST_CLOSE => return "last close".into(),
+            AVG_NOW => return "moving average (today's value)".into(),
+            "swing low (a risk level)" => return "swing low".into(),
+            "swing low (a broken risk level)" => return "swing low (broken)".into(),
+            _ => {}
+        }
+        // "broken risk level: swing low 171.79, a daily close below on Jun 13" → "broken Jun
+        // 13: swing low 171.79" (the Risk table says how).
+        // "last close, Jul 24 (the Jul 23 3-day bar closed 292.09)": on one line.
+        if let Some(rest) = t.strip_prefix("last close, ") {
+            return format!("last close {}", rest.replacen(" (the ", " (", 1));
+        }
+        if let Some(rest) = t.strip_prefix("broken risk level: ") {
+            return match rest.split_once(", a ") {
+                Some((level, how)) => match how.rsplit_once(" on ") {
+                    Some((_, day)) => format!("broken {day}: {level}"),
+                    None => format!("broken: {level}"),
+                },
+                None => format!("broken: {rest}"),
+            };
+        }
+        if t.starts_with("risk levels") {
+            if let Some((head, why)) = t.split_once(" (") {
+                return match why.split_once(':') {
+                    Some((tag, _)) => format!("{head} ({tag})"),
+                    None => head.to_string(),
+                };
+            }
+        }
+        // "volume thrust day (second heaviest of 252 sessions)": one line, not two.
+        t.replace(" (averages at today's value)", "").replace(" of 252 sessions)", " of 252 days)")
     }
 
     fn legend_at<B: DrawingBackend>(
@@ -1109,8 +1195,13 @@ impl TfScene<'_> {
             3
         };
         let lines = self.legend_lines.get()[k];
-        let right = self.legend_right(k, f.x1);
-        draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), right, name, items, lines, strip)
+        let w_right = pen.area.dim_in_pixel().0 as i32 - Spacing::of(pen).m;
+        let right = self.legend_right(k, f.x1, w_right);
+        let items: Vec<(Swatch, String)> =
+            items.iter().map(|(s, t)| (*s, if k == 0 { self.legend_words(t) } else { t.clone() })).collect();
+        let reorder = k == 0 && self.narrow.get();
+        let y = f.y0 - lines * strip + strip / 2 - if k == 0 { self.legend_pad.get() } else { 0 };
+        draw_legend_by(pen, (f.x0, y), right, name, &items, lines, strip, reorder)
     }
 
     fn draw_price<B: DrawingBackend>(
@@ -1510,11 +1601,10 @@ impl TfScene<'_> {
                     pen.label_fit(text, &cands, Some(tip), fs, colour.to_rgba(), bgl, bounds)?;
                     legend.push((Swatch::TriUp(colour.to_rgba()), legend_text.into()));
                 }
-                // Wide charts only: on the phone its legend line took height from the price
-                // panel and moved the reclaim label off its marker (phone label checks).
-                if self.layers == Layers::Weekly && !self.narrow.get() && self.draw_anchor_low(pen, f, r)? {
+                // On every variant, the phone's too (issue 13 follow-up: it was wide-only).
+                if self.layers == Layers::Weekly && self.draw_anchor_low(pen, f, r)? {
                     if let Some((d, v)) = a.anchor_low {
-                        legend.push((Swatch::Dot(pal.text.to_rgba()), anchor_text(d, v)));
+                        legend.push((Swatch::Dot(pal.text.to_rgba()), anchor_text(d, v, a.anchor_year)));
                     }
                 }
             }
@@ -2816,6 +2906,10 @@ pub(crate) fn count_in_unit(v: f64, axis_max_abs: f64) -> String {
 
 /// The legend entry of the last-price tag on the value axis.
 pub(crate) const LAST_CLOSE: &str = "last close (in its bar's up / down colour)";
+
+/// The share of the legend lines a phone's short price legend frees that goes to the price
+/// panel (the rest to the lower panels).
+const PHONE_FREED_TO_PRICE: f64 = 0.0;
 
 /// Where the daily level stubs start, as a fraction of the plot width (the latest ~12%).
 const LEVEL_FROM: f64 = 0.88;

@@ -320,22 +320,43 @@ fn price_tags_never_cover_tick_labels() {
 
 /// Item 6: the weekly chart marks the anchor low the note's weekly volume measures run from
 /// ("Since the 2024-01-05 low"), a dot named with its price and week in the legend, for every
-/// instrument of the universe (the wide chart: the phone's has no room for another legend line).
+/// instrument of the universe, on every variant (wide, phone, PDF: issue 13 follow-up item 3,
+/// the phone's had none). An anchor from the configured `anchor_year` is named as that year's
+/// low (item 4: QQQ's "anchor low 395.34" was not the chart's lowest low, which lies in 2023):
+/// "2024 low 395.34 (anchor, 2024-01-05)"; one chosen automatically or moved to a later low
+/// keeps "anchor low 171.73 (2025-04-11)" (IWM, whose 2024 low was undercut in 2025).
 #[test]
 fn the_weekly_chart_marks_the_anchor_low() {
     let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
-    let cfg = ChartConfig { svg: true, ..ChartConfig::default() };
+    let wide = ChartConfig { svg: true, ..ChartConfig::default() };
+    let phone = ChartConfig { width: PHONE_W, svg: true, ..ChartConfig::default() };
+    let pdf = ChartConfig {
+        width: marketnote::chart::PDF_W,
+        height: marketnote::chart::PDF_H,
+        svg: true,
+        ..ChartConfig::default()
+    };
+    let mut by_year = 0;
     for e in &m.entries {
         let c = m.config_for(e).unwrap();
         let a = marketnote::analyze(&c, marketnote::data::load(&c).unwrap(), None).unwrap();
         let d2 = a.signals.iter().find(|s| s.id == "wk_volume_accumulation").unwrap();
         let (d, v) = (d2.date("anchor_date").unwrap(), d2.num("anchor_low").unwrap());
-        let want = format!("anchor low {} ({d})", price(v));
-        {
-            // The legend may wrap the entry on the phone: its lines are read joined.
-            let svg = svg_of(&a, &cfg, "weekly");
+        let flags = format!("{:?}", d2.flags);
+        let configured = !flags.contains("AnchorAuto") && !flags.contains("ReAnchored");
+        let want = if configured {
+            by_year += 1;
+            let y = chrono::Datelike::year(&d);
+            assert_eq!(c.signals.anchor_year, Some(y), "{}", e.symbol);
+            format!("{y} low {} (anchor, {d})", price(v))
+        } else {
+            format!("anchor low {} ({d})", price(v))
+        };
+        for cfg in [&wide, &phone, &pdf] {
+            let svg = svg_of(&a, cfg, "weekly");
             let all = texts(&svg).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(" ");
             assert!(all.contains(&want), "{} weekly ({} px): no '{want}'", e.symbol, cfg.width);
         }
     }
+    assert!(by_year > 0 && by_year < m.entries.len(), "the universe no longer shows both namings");
 }
