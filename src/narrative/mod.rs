@@ -159,9 +159,6 @@ pub struct Narrative {
     pub title_has_symbol: bool,
     /// The lead: 3 to 5 sentences.
     pub lead: Vec<String>,
-    /// True when the lead gives the score's rank sentence (the track section then leaves its
-    /// own rank line out): a fact the lead sets, not a search of its words.
-    pub lead_has_rank_sentence: bool,
     /// Where price stands: highs, lows, averages, returns against the benchmark.
     pub context: Vec<String>,
     /// The relative-strength read, in the pair's words.
@@ -1392,7 +1389,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         }
     };
 
-    let (lead, lead_has_rank_sentence) = lead(a, &v, &ctx);
+    let (lead, _) = lead(a, &v, &ctx);
     let (thesis, thesis_absent) = thesis(a, &v);
     // A thesis sentence the lead already says word for word is not said twice (the note's
     // length: each fact once; the lead keeps it as a reason).
@@ -1531,7 +1528,6 @@ pub fn narrate(a: &Analysis) -> Narrative {
         title,
         title_has_symbol,
         lead,
-        lead_has_rank_sentence,
         context: {
             let mut c = ctx.sentences(&v);
             // The highest close, marked beside it as a close against the intraday swing high.
@@ -3130,7 +3126,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                         };
                         return format!(
                             "OBV fell through the weekly trendline on {} of {} pullbacks since {low}{last}: the line \
-                             has not held as support, so OBV under it now is not a break.",
+                             has not held as support, so OBV under it now signals nothing.",
                             (k - h) as usize,
                             k as usize,
                         );

@@ -258,15 +258,6 @@ fn rank_said(rho: f64) -> String {
     format!("{}, {word}", rho_text(rho))
 }
 
-/// The track intro's rank sentence when the lead already quoted the own-return figure: only the
-/// relative one the chart shows, "Rank correlation against SPY, as charted: −0.12, no link." (review 38: QQQ's
-/// lead −0.22 beside the chart's −0.12 with nothing between them). None without a benchmark.
-pub fn charted_rank_rule(tr: &TrackRecord) -> Option<String> {
-    let h = tr.horizon(CITED_WEEKS)?;
-    let (r, b) = h.rank_corr_relative.zip(tr.versus.as_deref())?;
-    Some(format!("Rank correlation against {b}, as charted: {}.", rank_said(r)))
-}
-
 /// The bands behind [`RankLink::of`] in words, for the glossary, stated on the printed
 /// (two-decimal) figure with both edges, so a printed −0.10 is plainly weak, not "under 0.10":
 /// "read on the printed figure: −0.09 to +0.09, no link; ±0.10 to ±0.29, weak; ±0.30 or beyond,
@@ -446,8 +437,8 @@ pub fn row_comment(
 }
 
 /// The template view of a track record.
-pub fn track_view(tr: &TrackRecord, symbol: &str, with_rank: bool) -> TrackView {
-    let intro = track_intro(tr, symbol, with_rank);
+pub fn track_view(tr: &TrackRecord, symbol: &str) -> TrackView {
+    let intro = track_intro(tr, symbol);
     let rows = tr
         .horizon(CITED_WEEKS)
         .map(|h| {
@@ -542,7 +533,7 @@ pub fn verdict_needs() -> String {
     format!("a verdict needs {}", super::count_word(TOO_FEW))
 }
 
-fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
+fn track_intro(tr: &TrackRecord, symbol: &str) -> String {
     let since = tr.since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
     // When the record check held some readings back, the table's counts are not the chart
     // strip's (review 19: the strip's "Short 5" beside the table's "Short 53"): said plainly.
@@ -582,7 +573,7 @@ fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
             .map(|k| if k == StanceKind::Long { "longs" } else { "shorts" })
             .collect();
         format!(
-            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with} because earlier ones did worse than all week ends",
+            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with} because earlier ones trailed all week ends",
             sides.join(" and ")
         )
     } else {
@@ -592,7 +583,9 @@ fn track_intro(tr: &TrackRecord, symbol: &str, with_rank: bool) -> String {
     // The week ends a broken invalidation level or risk signal kept Neutral are counted in the
     // Neutral row's comment (`TrackView::rows`).
     s.push('.');
-    if let Some(r) = if with_rank { rank_rule(tr, symbol) } else { charted_rank_rule(tr) } {
+    // Review 39: with only the charted figure here, the lead's own-return figure (QQQ −0.22)
+    // could be found nowhere else; both are said, whether or not the lead quoted one.
+    if let Some(r) = rank_rule(tr, symbol) {
         s.push(' ');
         s.push_str(&r);
     }

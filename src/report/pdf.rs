@@ -1630,7 +1630,10 @@ mod tests {
             if b.1 > 0 && a.1 == 0 {
                 // The weekly chart on page 1 is taller; the daily chart still opens page 2.
                 let heights = chart_heights(&after);
-                assert!(heights[0][0] > 461.0 && heights[0][0] <= crate::chart::PDF_GROW * 460.0 + 1.0, "{extra}: {heights:?}");
+                assert!(
+                    heights[0][0] > 461.0 && heights[0][0] <= crate::chart::PDF_GROW * 460.0 + 1.0,
+                    "{extra}: {heights:?}"
+                );
                 assert_eq!(heights[1].first().map(|h| h.round()), Some(460.0), "{extra}: {heights:?}");
                 grown += 1;
             }

@@ -994,8 +994,6 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
     };
 
     let narrative = crate::narrative::narrate(a);
-    // The lead already gives the rank correlation in words: the track section does not repeat it.
-    let lead_has_rank = narrative.lead_has_rank_sentence;
     let title_from_config = a.config.title.as_ref().is_some_and(|t| !t.trim().is_empty());
     let title = narrative.title.clone();
 
@@ -1030,7 +1028,7 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
         track_record: a
             .track_record
             .as_ref()
-            .map(|t| crate::narrative::track_text::track_view(t, &inst.symbol, !lead_has_rank)),
+            .map(|t| crate::narrative::track_text::track_view(t, &inst.symbol)),
         glossary: Vec::new(),
     }
 }

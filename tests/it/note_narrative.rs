@@ -1207,7 +1207,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // the bracketed counts read as confusing).
         "price stays below all six, but it took 20 sessions, and a move this size counts as one only within 15: not one move breaking several levels.",
         // Review 28: a line OBV fell through on most pullbacks, said as those failures.
-        "OBV fell through the weekly trendline on 11 of 19 pullbacks since that low (before this week, last on 2022-06-17): the line has not held as support, so OBV under it now is not a break.",
+        "OBV fell through the weekly trendline on 11 of 19 pullbacks since that low (before this week, last on 2022-06-17): the line has not held as support, so OBV under it now signals nothing.",
     ] {
         assert!(b.contains(want), "2022-09-30 lacks '{want}'");
     }
@@ -1772,7 +1772,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         // Review 19: the strip counts what the note printed, the table what the score read; when
         // the record check made them differ (2025-09-12, 2025-12-12), the table's intro says so.
         let held = a.track_record.as_ref().unwrap().points.iter().any(|p| p.published != p.stance);
-        assert_eq!(b.contains(" because earlier ones did worse than all week ends"), held, "{date}");
+        assert_eq!(b.contains(" because earlier ones trailed all week ends"), held, "{date}");
         assert_eq!(held, cfg.signals.record_check, "{date}: the record check held some readings back");
         let track = alt("track");
         for stance in ["Long", "Short"] {

@@ -183,6 +183,8 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         // beside it, whether or not the lead quoted the own-return figure.
         let charted = alt.split("Rank correlation ").nth(1).and_then(|t| t.split(';').next()).unwrap();
         assert!(intro.contains(&format!("as charted: {charted},")), "{date}: {charted} not in {intro}");
+        // Review 39: the lead's own-return figure is found in the track section too.
+        assert!(intro.contains("Rank correlation: "), "{date}: {intro}");
         let tr = a.track_record.as_ref().unwrap();
         if tr.past_threshold_neutral > 0 {
             let neutral = md.lines().find(|l| l.starts_with("| Neutral | ")).unwrap_or("");
