@@ -263,7 +263,7 @@ pub(crate) fn legend_above<B: DrawingBackend>(
     lines: i32,
     strip: i32,
 ) -> DResult {
-    draw_legend(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip)
+    draw_legend_by(pen, (f.x0, f.y0 - lines * strip + strip / 2), f.x1, name, items, lines, strip, false)
 }
 
 /// Draws a plot's background, its date gridlines and its value axis, leaving out the tick
@@ -401,22 +401,8 @@ fn legend_layout<B: DrawingBackend>(
 
 /// Draws a legend strip: a bold panel name, then swatches with labels, left to right, starting at
 /// `p` (vertical centre of the first line), wrapping onto at most `max_lines` lines of height
-/// `line_h`. Items past the last line are left out.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn draw_legend<B: DrawingBackend>(
-    pen: &Pen<B>,
-    p: Px,
-    right: i32,
-    name: &str,
-    items: &[(Swatch, String)],
-    max_lines: i32,
-    line_h: i32,
-) -> DResult {
-    draw_legend_by(pen, p, right, name, items, max_lines, line_h, false)
-}
-
-/// Like [`draw_legend`], with the items free to take any line (`reorder`, see
-/// [`legend_layout`]).
+/// `line_h`; with `reorder`, items are free to take any line (see [`legend_layout`]). Items past
+/// the last line are left out.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn draw_legend_by<B: DrawingBackend>(
     pen: &Pen<B>,
