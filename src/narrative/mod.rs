@@ -617,7 +617,7 @@ struct LeadReason {
     terse: bool,
 }
 
-/// "few earlier cases" or "no base rate" when signal `id` has no row in the base-rate tables and the tables exist
+/// The count ("one earlier case", "four earlier cases") or "no past record" when signal `id` has no row in the base-rate tables and the tables exist
 /// (a note with base rates): fewer earlier cases at the cited horizon than the tables' own cut
 /// ([`crate::baserates::FEW`]), or no base rate at all. None when it has a row. Three words, so
 /// the lead's first sentence stays within [`LEAD_SENTENCE_MAX_WORDS`].
@@ -1389,7 +1389,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
         }
     };
 
-    let (lead, _) = lead(a, &v, &ctx);
+    let lead = lead(a, &v, &ctx);
     let (thesis, thesis_absent) = thesis(a, &v);
     // A thesis sentence the lead already says word for word is not said twice (the note's
     // length: each fact once; the lead keeps it as a reason).
@@ -1965,14 +1965,10 @@ fn relative_lag(r: &crate::signals::stance::RelativeRecord) -> Option<(f64, f64)
     (x <= b - BEAT_MARGIN_PTS).then_some((x, b))
 }
 
-/// The lead's sentences, and whether one of them is the score's rank sentence
-/// ([`track_text::rank_sentence`]).
-fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
+/// The lead's sentences.
+fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
     let st = &a.stance;
     let mut out = Vec::new();
-    // The rank sentence as pushed, when it is: whether it survives the lead's length cut is
-    // checked at the end.
-    let mut rank_said: Option<String> = None;
     let reasons = |dir: f64, k: usize| -> Vec<LeadReason> {
         strongest(a, dir, k).into_iter().filter_map(|r| lead_reason(a, v, r)).collect()
     };
@@ -2297,7 +2293,6 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 // higher 75% of the time, against 61% after neutral ones" beside the rank
                 // sentence was unexplained and added nothing a reader could act on).
                 let t = track_text::rank_sentence(e, s, st.stance);
-                rank_said = Some(t.clone());
                 out.insert(at + 1, t);
             }
         } else {
@@ -2309,7 +2304,6 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 if let Some(e) = &edge {
                     let t = track_text::rank_sentence(e, s, st.stance);
                     let t = format!("{}, so conviction is low.", t.trim_end_matches('.'));
-                    rank_said = Some(t.clone());
                     out.push(t);
                 }
             }
@@ -2337,7 +2331,6 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                 t = format!("{}; conviction is low.", t.trim_end_matches('.'));
             }
             if rank {
-                rank_said = Some(t.clone());
                 // A held long or short whose readings have seldom paid says so in the rank
                 // sentence's place (review 34; the track section then gives the rank), unless
                 // the record check already judged it.
@@ -2354,7 +2347,6 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
                     .find_map(|k| track_text::lean_record_sentence(a.track_record.as_ref()?, k, s));
                 if let Some(x) = poor {
                     t = x;
-                    rank_said = None;
                 }
             }
             if record_against {
@@ -2374,8 +2366,7 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> (Vec<String>, bool) {
     out.truncate(if verdict.is_some() { 4 } else { 5 });
     out.extend(verdict);
     split_long_sentences(&mut out);
-    let has_rank = rank_said.is_some_and(|r| out.contains(&r));
-    (out, has_rank)
+    out
 }
 
 /// How far below its two-year high a ratio must stand for the relative section to say so

@@ -236,14 +236,15 @@ pub fn link_words(l: RankLink) -> &'static str {
 pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
     // The symbol names the return only when the relative figure is all there is.
     let h = tr.horizon(CITED_WEEKS)?;
-    let said = rank_said;
     let rel = h.rank_corr_relative.zip(tr.versus.as_deref());
     Some(match (h.rank_corr_price, rel) {
         (Some(p), Some((r, b))) => {
-            format!("Rank correlation: {} (against {b}, as charted: {}).", said(p), said(r))
+            format!("Rank correlation: {} (against {b}, as charted: {}).", rank_said(p), rank_said(r))
         }
-        (Some(p), None) => format!("Rank correlation: {}.", said(p)),
-        (None, Some((r, b))) => format!("Rank correlation with {symbol}'s return against {b}: {}.", said(r)),
+        (Some(p), None) => format!("Rank correlation: {}.", rank_said(p)),
+        (None, Some((r, b))) => {
+            format!("Rank correlation with {symbol}'s return against {b}: {}.", rank_said(r))
+        }
         (None, None) => return None,
     })
 }
@@ -540,8 +541,6 @@ fn track_intro(tr: &TrackRecord, symbol: &str) -> String {
     let held = tr.points.iter().any(|p| p.published != p.stance);
     // Review 22: the table's "with an outcome" beside the chart strip's larger count (8 weeks
     // read Long, 6 with an outcome) needs the horizon said once: the latest weeks have none yet.
-    // Counted, not the horizon in weeks (review 26: "the latest 13" beside 803 − 789 = 14): the
-    // outcome is 65 sessions on, which holidays put after the 13th week end.
     // Review 29: what is counted said in words: only week ends with an outcome, so the current
     // week (and the latest ones) are not in the table though the chart's strip marks them.
     // Review 38: "(not the latest 14)" beside a 13-week horizon was questioned again; the chart's

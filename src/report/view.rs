@@ -392,9 +392,6 @@ pub struct DataView {
     pub config_file: String,
     /// Long and short thresholds as configured.
     pub thresholds: String,
-    /// Fewest earlier cases at the cited horizon for a base-rate table row
-    /// ([`crate::baserates::FEW`]).
-    pub few_cases: usize,
     /// What could not be assessed and why, one line per reason (`narrative::method`).
     pub not_assessed: Vec<String>,
 }
@@ -989,7 +986,6 @@ pub fn build_view(a: &Analysis, charts: &[Chart]) -> NoteView {
             signed(a.config.signals.long_threshold, 2),
             signed(a.config.signals.short_threshold, 2)
         ),
-        few_cases: crate::baserates::FEW,
         not_assessed: crate::narrative::method::not_assessed(a),
     };
 
