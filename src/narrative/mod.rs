@@ -2327,7 +2327,9 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                         )
                     });
                 verdict = Some(track_text::verdict(st.stance, st.conviction.as_str(), stop));
-            } else if st.flags.contains(&StanceFlag::NoTrackEdge) {
+            } else if st.flags.contains(&StanceFlag::NoTrackEdge) && !rank {
+                // Review 40: "conviction is low" on a neutral note asked "conviction in what?";
+                // a neutral stance has no conviction (issue 12: none capped on a neutral note).
                 t = format!("{}; conviction is low.", t.trim_end_matches('.'));
             }
             if rank {

@@ -119,6 +119,8 @@ fn no_contradictions_at_every_fourth_week_end_since_2012() {
         if st.stance == StanceKind::Neutral {
             assert!(!md.contains("capped at moderate"), "{date}: capped conviction on a neutral note");
             assert!(!doc.to_string().contains("capped at moderate"), "{date}: signals.json");
+            // Review 40: nor "conviction is low" in a neutral lead (no position, no conviction).
+            assert!(!n.lead.join(" ").contains("conviction"), "{date}: {}", n.lead.join(" "));
         }
         // The header gives a conviction only with a position (review 21: "low conviction" on a
         // NEUTRAL header means nothing); signals.json keeps it for every stance.
