@@ -599,6 +599,23 @@ fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
     runs_against(up, h).then_some((b, went, h.count))
 }
 
+/// The base rate of `r` in its current state, and (went its way, cases) at 13 weeks, when that
+/// history gives it no edge: mostly wrong ([`runs_against`]) or not [`BEAT_MARGIN_PTS`] better
+/// than the share of all week ends that went its way (the tables' "All weeks", as printed). The
+/// lead's one rule for either side; None with too few cases or without a track record.
+fn history_no_edge<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRate, usize, usize)> {
+    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few)?;
+    let h = b.horizon(13)?;
+    let up = r.state == State::Bullish;
+    let went = if up { h.n_positive } else { h.count - h.n_positive };
+    if h.count == 0 {
+        return None;
+    }
+    let share = 100.0 * went as f64 / h.count as f64;
+    let any = all_weeks_share(a, b.measure).map(|p| if up { p } else { 1.0 - p })?;
+    (runs_against(up, h) || share < (100.0 * any).round() + BEAT_MARGIN_PTS).then_some((b, went, h.count))
+}
+
 /// A lead's reason: [`reason`], and where the signal's own history runs the other way
 /// ([`runs_against`]) the counts of that history, said as "the daily chart has made a lower high
 /// (right in only 6 of 36 earlier cases)" ([`std::fmt::Display`]) or merged by
@@ -666,22 +683,13 @@ fn below_any_week(a: &Analysis, b: &BaseRate, went: usize, n: usize) -> bool {
     n > 0 && (100.0 * went as f64 / n as f64).round() < (100.0 * p).round()
 }
 
-/// Counts said together ("after only 3 of 12 and 8 of 39 earlier cases"): one "only" before the
-/// list when every count is below its "All weeks" share, else none (an "only" before the first
-/// of a list reads as covering all of it).
-fn against_list(items: &[Against]) -> String {
-    let counts: Vec<String> = items.iter().map(|x| Against { only: false, ..*x }.to_string()).collect();
-    if items.iter().all(|x| x.only) {
-        format!("only {}", and_list(&counts))
-    } else {
-        and_list(&counts)
-    }
-}
-
 impl std::fmt::Display for LeadReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.against, &self.no_record) {
-            (Some(x), _) => write!(f, "{} (right in {x} earlier cases)", self.text),
+            // Review 40: the caveat ran on "right in fewer than half" only, which flags a short
+            // reason right in 38% (all weeks: 36%) and passes a long one right in 62% (all weeks:
+            // 64%). One rule for both sides: the history tables' "no better than all weeks".
+            (Some(_), _) => write!(f, "{} (no past edge)", self.text),
             // Review 31: "(four earlier cases; see Macro Backdrop)" sent the reader to a section
             // with no count to find; the count says why there is no row.
             (None, Some(w)) if w.starts_with("no ") => write!(f, "{} ({w})", self.text),
@@ -697,7 +705,7 @@ fn lead_reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<LeadReason> 
     let text = reason(a, v, r)?;
     Some(LeadReason {
         text,
-        against: history_against(a, r).map(|(b, went, n)| Against {
+        against: history_no_edge(a, r).map(|(b, went, n)| Against {
             went,
             n,
             only: below_any_week(a, b, went, n),
@@ -737,7 +745,8 @@ pub fn reason(a: &Analysis, v: &Voice, r: &SignalResult) -> Option<String> {
     let bench = v.bench.clone().unwrap_or_else(|| "the benchmark".into());
     let n = |k: &str| r.num(k).filter(|x| x.is_finite());
     let t = match (SignalId::parse(r.id), bull) {
-        (Some(S::RsSmallCapLagEnding), true) => format!("{s} is recovering against {bench} after a long lag"),
+        // The Thesis's own words (one voice; review 40 read "recovering" as a claim on IWM's price).
+        (Some(S::RsSmallCapLagEnding), true) => format!("{s}'s lag behind {bench} is ending"),
         (Some(S::RsSmallCapLagEnding), false) => format!("{s} keeps lagging {bench}"),
         (Some(S::RsCapLadderRotation), true) if v.size_pair => match &v.role {
             Some(role) => format!("money is moving from larger companies toward {role}"),
@@ -1116,7 +1125,7 @@ fn intraday_high_note(a: &Analysis, ctx: &Option<Context>) -> Option<String> {
     // which says it is no close: only a swing high gets the note.
     let name = level_name(l);
     (name.contains("swing high") && !name.contains("not yet"))
-        .then(|| format!("{} is an intraday high", price(l.value)))
+        .then(|| format!("the {} swing high was intraday", price(l.value)))
 }
 
 /// For each named watch level, a nearer price level of the same side that triggered and that
@@ -1778,28 +1787,40 @@ fn from_close(a: &Analysis, l: &Invalidation) -> String {
 /// the weekly squeeze zone and is well above …").
 fn and_reasons(items: &[LeadReason]) -> String {
     match and_reasons_parts(items) {
-        (list, Some(counts)) => format!("{list}, {}", right_in_each(&counts)),
-        (list, None) => list,
+        (list, true) => {
+            format!("{list}, though {} had an edge over the average week before", neither(items.len()))
+        }
+        (list, false) => list,
     }
 }
 
-/// The merged counts of reasons whose own record runs against them, in the reasons' order:
-/// "though they were right in 15 of 39 and 1 of 5 earlier cases respectively" (review 36: "each
-/// was right in 15 of 39 and 1 of 5" did not say which count was whose).
-fn right_in_each(counts: &str) -> String {
-    format!("though they were right in {counts} earlier cases respectively")
+/// "neither" for two, "none" for more: the merged caveat's subject.
+fn neither(n: usize) -> &'static str {
+    if n == 2 {
+        "neither"
+    } else {
+        "none"
+    }
 }
 
-/// [`and_reasons`] in its two parts: the reasons, and (when every reason's own record runs
-/// against it) the merged counts ("only 16 of 51, 11 of 37 and 19 of 45"), so a sentence too
-/// long for the lead can say the counts in a sentence of their own.
-fn and_reasons_parts(items: &[LeadReason]) -> (String, Option<String>) {
-    // When every reason's own record runs against it, the counts are said once, at the end
-    // ("…, though each was right in only 16 of 51, 11 of 37 and 19 of 45 earlier cases"),
-    // not as a parenthesis after each.
-    let merged = items.len() >= 2 && items.iter().all(|r| r.against.is_some());
-    let texts: Vec<String> =
-        items.iter().map(|r| if merged { r.text.clone() } else { r.to_string() }).collect();
+/// [`and_reasons`] in its two parts: the reasons, and whether every reason's own record gave it
+/// no edge (then the caveat is said once, after the list, or in a sentence of its own when one
+/// sentence would run too long for the lead).
+fn and_reasons_parts(items: &[LeadReason]) -> (String, bool) {
+    // When no reason's own record gives it an edge, that is said once, at the end ("…, though
+    // neither had an edge over the average week before"), not as a parenthesis after each.
+    // A reason with too few cases for a row has no record of an edge either: it joins the merged
+    // caveat (its count is left to the word bound).
+    let merged = items.len() >= 2
+        && items.iter().any(|r| r.against.is_some())
+        && items.iter().all(|r| r.against.is_some() || r.no_record.is_some());
+    let texts: Vec<String> = items
+        .iter()
+        .map(|r| match (merged, r.against, &r.no_record) {
+            (true, _, _) => r.text.clone(),
+            (false, _, _) => r.to_string(),
+        })
+        .collect();
     let mut out: Vec<String> = Vec::with_capacity(texts.len());
     for (i, t) in texts.iter().enumerate() {
         let repeat = i > 0 && texts[i - 1].starts_with("price ") && t.starts_with("price ");
@@ -1813,12 +1834,7 @@ fn and_reasons_parts(items: &[LeadReason]) -> (String, Option<String>) {
         }
         _ => and_list(&out),
     };
-    if merged {
-        let counts: Vec<Against> = items.iter().filter_map(|r| r.against).collect();
-        (list, Some(against_list(&counts)))
-    } else {
-        (list, None)
-    }
+    (list, merged)
 }
 
 /// The longest sentence the lead says, in words (review: a 60-word sentence on 2020-03-20).
@@ -1994,28 +2010,41 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 .record
                 .as_ref()
                 .is_some_and(|c| c.verdict == crate::signals::stance::RecordVerdict::TooFew);
-            let idea = if thin {
-                format!("The idea is an outright {word} in {s}, on thin evidence")
-            } else {
-                format!("The idea is an outright {word} in {s}")
+            // No reason with an edge over the average week: said once, in the idea's own words
+            // (review 40), so the lead keeps its five sentences.
+            let idea_of = |why: &[LeadReason]| {
+                let no_edge = !why.is_empty() && and_reasons_parts(why).1;
+                let idea = match (thin, no_edge) {
+                    (true, true) => {
+                        format!("The idea is an outright {word} in {s}, on thin evidence and signals with no past edge")
+                    }
+                    (true, false) => format!("The idea is an outright {word} in {s}, on thin evidence"),
+                    (false, true) => {
+                        format!("The idea is an outright {word} in {s}, on signals with no past edge")
+                    }
+                    (false, false) => format!("The idea is an outright {word} in {s}"),
+                };
+                let list = if no_edge { and_reasons_parts(why).0 } else { and_reasons(why) };
+                (idea, list)
+            };
+            let fits = |why: &[LeadReason]| {
+                let (idea, list) = idea_of(why);
+                word_count(&format!("{idea}: {list}.")) <= LEAD_SENTENCE_MAX_WORDS
             };
             // A reason without a table row leaves out its count when the whole would run past
-            // the lead's longest sentence.
-            if word_count(&format!("{idea}: {}.", and_reasons(&why))) > LEAD_SENTENCE_MAX_WORDS {
+            // the lead's longest sentence; still too long, the two strongest reasons (the third
+            // is in its section).
+            if !fits(&why) {
                 why.iter_mut().for_each(|r| r.terse = true);
             }
+            if why.len() > 2 && !fits(&why) {
+                why.truncate(2);
+            }
+            let (idea, list) = idea_of(&why);
             if why.is_empty() {
                 out.push(format!("{idea}."));
             } else {
-                // The reasons' merged counts in a sentence of their own when one sentence would
-                // run past the lead's longest.
-                let one = format!("{idea}: {}.", and_reasons(&why));
-                out.push(match and_reasons_parts(&why) {
-                    (list, Some(counts)) if word_count(&one) > LEAD_SENTENCE_MAX_WORDS => {
-                        format!("{idea}: {list}. They were right in {counts} earlier cases respectively.")
-                    }
-                    _ => one,
-                });
+                out.push(format!("{idea}: {list}."));
             }
             let against = reasons(-dir, 1);
             if let Some(x) = against.first() {
@@ -2166,9 +2195,14 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                     .then(|| format!("nothing{} points to {who}", if told_dir(dir) { " else" } else { "" }))
             };
             let both = match (r1.is_empty(), r2.is_empty()) {
-                (false, false) => {
-                    Some(format!("For {w1}: {}; for {w2}: {}.", and_reasons(r1), and_reasons(r2)))
-                }
+                // Neither side's reasons with an edge: said once for both (review 40 read the
+                // caveat on one side only; twice would repeat it word for word).
+                (false, false) => match (and_reasons_parts(r1), and_reasons_parts(r2)) {
+                    ((l1, true), (l2, true)) => Some(format!(
+                        "For {w1}: {l1}; for {w2}: {l2}. None of these had an edge over the average week before."
+                    )),
+                    _ => Some(format!("For {w1}: {}; for {w2}: {}.", and_reasons(r1), and_reasons(r2))),
+                },
                 (false, true) => Some(match nothing(w2, d2) {
                     Some(n) => format!("For {w1}: {}; {n}.", and_reasons(r1)),
                     None => format!("For {w1}: {}.", and_reasons(r1)),
@@ -2524,7 +2558,8 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 // one year is in the returns just above, not said again.
                 (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => {
                     // Review 37: "a lag counts as ending only after …" read backwards.
-                    "but with no two-year fall of over 5%, there is no lag to end".to_string()
+                    // Review 39: "there is no lag to end" was the signal's own wording.
+                    "but a two-year fall under 5% is no lag to recover from".to_string()
                 }
                 // A trail beside a ratio above its average is a contrast (review 37: "It is
                 // above its 30-week average, and IWM trails SPY").
@@ -2730,12 +2765,13 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 let need = crate::signals::weekly::D4_MIN_CONTRACTION;
                 let t = if c < need {
                     format!(
-                        "two or more weekly measures {verb}, after a pause of only {}, short of the {}-week pause the checklist needs",
+                        // Review 39: "the eight-week pause the checklist needs" left the pause unnamed.
+                        "two or more weekly measures {verb}, after only {} of contraction (the checklist wants {})",
                         weeks(c),
                         count_word(need)
                     )
                 } else {
-                    format!("two or more weekly measures {verb}, after a {}-week pause", count_word(c))
+                    format!("two or more weekly measures {verb}, after {} of contraction", weeks(c))
                 };
                 if with_chart && !chart.is_empty() {
                     format!("{chart}; {t}")
@@ -3191,7 +3227,7 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                             // Review 34: "where one move this size takes at most 15" still
                             // read as jargon; the rule in the allowance's own words.
                             slow = Some(format!(
-                                "it took {days:.0} sessions, and a move this size counts as one only within {most:.0}"
+                                "it took {days:.0} sessions, too slow to count as one move (at most {most:.0} for a move this size)"
                             ));
                             None
                         }
@@ -3520,10 +3556,10 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
         crate::signals::Branch::F3Decline => {
             return match r.date("decline_peak_date") {
                 Some(p) => format!(
-                    "{head}, the dip from the {} close had no rally before it, so there is no rebound to judge.",
+                    "{head}, price has fallen from its {} close with no rally before it, so there are no pullbacks to judge.",
                     date(p)
                 ),
-                None => format!("{head}, the latest dip had no rally before it, so there is no rebound to judge."),
+                None => format!("{head}, the latest fall had no rally before it, so there are no pullbacks to judge."),
             };
         }
         _ => {}
@@ -4746,10 +4782,6 @@ fn risk_history_caveat(a: &Analysis, dir: f64) -> String {
         .zip(&counts)
         .map(|(r, x)| format!("“{}” was right in {x} earlier cases", r.signal))
         .collect();
-    if rows.len() == 2 {
-        // Both: the counts once, as the lead says them ("each was right in only …").
-        return format!(", {}", right_in_each(&against_list(&counts)));
-    }
     format!(", though {}", and_list(&names))
 }
 

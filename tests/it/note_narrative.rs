@@ -1207,7 +1207,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // Eight ranges in 20 sessions, short of half a range a session: said by the rule's
         // sessions for a move of that size (review 22: "too gradual" gave no rule; review 28:
         // the bracketed counts read as confusing).
-        "price stays below all six, but it took 20 sessions, and a move this size counts as one only within 15: not one move breaking several levels.",
+        "price stays below all six, but it took 20 sessions, too slow to count as one move (at most 15 for a move this size): not one move breaking several levels.",
         // Review 28: a line OBV fell through on most pullbacks, said as those failures.
         "OBV fell through the weekly trendline on 11 of 19 pullbacks since that low (before this week, last on 2022-06-17): the line has not held as support, so OBV under it now signals nothing.",
     ] {
@@ -1238,15 +1238,15 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let md = note("2025-09-12");
     let (b, m) = (body(&md).to_string(), method(&md));
     for want in [
-        // The reference with its count (review 29: the long's lead no longer opens "on thin
-        // evidence", so the first sentence has room for the count it once left out).
-        "the 2-year yield prices rate cuts (four earlier cases, too few to judge) and daily pullbacks",
+        // Review 40: no reason has an edge over the average week (two no better, one with too
+        // few cases), said once in the idea's own words.
+        "The idea is an outright long in IWM, on signals with no past edge: price has reclaimed the weekly squeeze zone, the 2-year yield prices rate cuts and daily pullbacks",
         // Warning signs absent are "not raised", not warning signs that "back the long".
         "*Neither daily warning sign is raised: daily highs are rising and OBV holds above its rising daily support line, though",
         // The chart's bars dated, then the joint turn and the checklist's rule in words.
         "The chart's MACD histogram has been above zero since the week of 2025-05-23 (falling in the latest week); two or \
-         more weekly measures last turned up together on 2025-08-15, after a pause of only three weeks, short \
-         of the eight-week pause the checklist needs.",
+         more weekly measures last turned up together on 2025-08-15, after only three weeks of contraction (the \
+         checklist wants eight).",
         "crossed two price levels and price stays above both: a reclaim needs three in one move.",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");
@@ -1269,8 +1269,8 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         "of those 15 weeks only one has closed strongly; a confirmed reclaim needs two.",
         "The chart's MACD histogram has been above zero since the week of 2026-04-24 (falling for four weeks); two or \
-         more weekly measures last turned up together on 2026-06-12, after a pause of only one week, short of \
-         the eight-week pause the checklist needs.",
+         more weekly measures last turned up together on 2026-06-12, after only one week of contraction (the \
+         checklist wants eight).",
         // Review 33: the one level crossed is named.
         "crossed one price level (where the 20- and 21-day averages met) and price stays below it: a breakdown needs three \
          in one move.",
@@ -1629,8 +1629,7 @@ fn the_lead_reads_alike_at_every_eighth_week_end_with_its_record() {
                     "{date}"
                 );
                 assert!(
-                    b.contains(", short of the eight-week pause the checklist needs")
-                        && b.contains("after a pause of only "),
+                    b.contains(" of contraction (the checklist wants eight)") && b.contains(", after only "),
                     "{date}"
                 );
             } else {
@@ -1844,7 +1843,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
     assert!(b.contains("the close (684.23) is below every dip low"), "QQQ: {b}");
     assert!(
         b.contains(
-            "is above its 3-day consolidation zone (its top 9.9% below the close), though under every recent 3-day dip low."
+            "is above its 3-day consolidation zone (its top 9.9% below the close), though under every recent 3-day dip low"
         ) && !b.contains("well above its 3-day"),
         "QQQ: {b}"
     );
