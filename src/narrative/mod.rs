@@ -1047,8 +1047,10 @@ fn level_line(
     } else if neutral {
         on.push_str(match l.trigger {
             // A neutral note has no position: a break favours one side (the lead's words).
-            Trigger::CloseAbove => " (favours a long)",
-            Trigger::CloseBelow => " (favours a short)",
+            // Review 39/40: "favours a short" beside "broken" read as a trigger that made no
+            // trade; a break moves the case, the score makes the trade.
+            Trigger::CloseAbove => " (toward a long)",
+            Trigger::CloseBelow => " (toward a short)",
         });
     }
     // A short's own stop that price stays below is "holding" for the short, as a long's is for
@@ -1159,12 +1161,13 @@ fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<Stri
     // Review 36: which level triggers the idea was left to the reader; the sentence ends on it.
     // A close above a level favours a long (the level proves a short wrong).
     let up = l.trigger == Trigger::CloseAbove;
+    // Review 40: "No position yet. 295.32 is nearer …" opened on a figure, and "a long waits for
+    // 302.72" read as a trigger; the failed break first, then the level that counts instead.
     Some(format!(
-        "{} is nearer than {}, but its {} {}{when} failed, so a {} waits for {}.",
-        price(l.value),
-        price(n.value),
+        "The {} {} {} failed{when}; for a {}, watch {}.",
         l.basis.as_str().trim_end_matches(" close"),
-        if up { "breakout" } else { "breakdown" },
+        if up { "breakout above" } else { "breakdown below" },
+        price(l.value),
         if n.trigger == Trigger::CloseAbove { "long" } else { "short" },
         price(n.value),
     ))
@@ -1502,7 +1505,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
                     "No position yet: the signals lean {w}, but their record says wait. The levels that would prove a {w} wrong, and where the close stands:",
                     w = c.lean.word().to_lowercase()
                 ),
-                None => "No position yet: a close beyond these levels favours a long or short."
+                None => "No position yet: a close beyond these levels counts toward a long or short; the score decides the trade."
                     .to_string(),
             },
         ),
@@ -1517,7 +1520,6 @@ pub fn narrate(a: &Analysis) -> Narrative {
             let intro = match passed_nearer(a, named).filter(|_| !extended) {
                 // The table's "favours a long / short" column says what each break means; the
                 // intro names the trigger that counts (review 36).
-                Some(t) if st.vetoed().is_none() => format!("No position yet. {t}"),
                 Some(t) => format!("{risk_intro} {t}"),
                 None => risk_intro,
             };
@@ -3836,8 +3838,10 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // (review 33: "up from 2.63% … (down 0.08 points in three months)" read as a riddle).
             let mut t = match macro_turn_words(r, "turn_oas", d, a.as_of) {
                 // Review 36: no colon after the list's own ("broadly unchanged: the … spread").
+                // Review 39: "…, up from 2.63% …, though down 0.08 points in three months" still
+                // read as a riddle; the window's change first, then the recent turn against it.
                 Some(w) => format!(
-                    "{verdict}, with the high-yield spread at {oas:.2}%, {w}, though {}",
+                    "{verdict}, with the high-yield spread at {oas:.2}%, {} but {w}",
                     moved(d, "in three months")
                 ),
                 None => {
@@ -3847,9 +3851,12 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
                     )
                 }
             };
+            // After a turn, the rank is the spread's own (not the turn's figure): a clause of its own.
+            let turned = t.contains(" but ");
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
-                    ", lower than {:.0}% of {}",
+                    "{}lower than {:.0}% of {}",
+                    if turned { "; it is " } else { ", " },
                     (1.0 - p) * 100.0,
                     percentile_window(a, "hy_oas", 1260)
                 ));
@@ -5394,7 +5401,7 @@ pub fn macro_reason(
                 let tenths = |x: f64| (x * 10.0).round();
                 match cal {
                     Some(c) if tenths(c) < tenths(n) => {
-                        format!("{c:.1} years; ranking today's level needs {n:.1}")
+                        format!("{c:.1} years, short of the {n:.1} needed to rank today's level")
                     }
                     _ => format!(
                         "{} daily readings, where ranking today's level needs {}",

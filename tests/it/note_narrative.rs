@@ -1176,7 +1176,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // A daily series counts readings (review 16: "9 daily readings short of the 2.5 years"
         // read as ~35 weekdays short).
         // Review 22: in years, from the data start to the note's date, against the rule's years.
-        "not assessed (high-yield spread data start in August 2023: 2.1 years; ranking today's level needs 2.5)",
+        "not assessed (high-yield spread data start in August 2023: 2.1 years, short of the 2.5 needed to rank today's level)",
         "*Weekly volume accumulation and weekly OBV trendline: not assessed (see Data and Method).*",
     ] {
         assert!(b.contains(want), "2025-09-12 lacks '{want}'");
@@ -1277,7 +1277,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
         // No position: a level crossed is "crossed", not "triggered"; one whose break failed no
         // longer favours a side (review 37: "(favours a long)" beside "a long waits for 302.72").
         "| a 3-day close above (failed once; no longer a trigger) | crossed on 2026-06-26, since back below (1.4% above the close) |",
-        "so a long waits for 302.72.",
+        "; for a long, watch 302.72.",
     ] {
         assert!(b.contains(want), "2026-07-24 lacks '{want}'");
     }
@@ -1848,7 +1848,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         "QQQ: {b}"
     );
     assert!(
-        b.contains("| a daily close below (favours a short) | broken on 2026-07-17 (2.7% above the close) |"),
+        b.contains("| a daily close below (toward a short) | broken on 2026-07-17 (2.7% above the close) |"),
         "QQQ: {b}"
     );
     assert!(
