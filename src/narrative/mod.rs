@@ -1479,7 +1479,7 @@ pub fn narrate(a: &Analysis) -> Narrative {
             .map(|l| {
                 // Whether it is tight is the lead's to say, with its range, once (review 22 cut
                 // the repeated "a tight one" for length).
-                format!(" The nearest, {}, is the stop named above.", price(l.value))
+                format!(" The nearest, {}, is the lead's stop.", price(l.value))
             })
             .unwrap_or_default()
     };
@@ -3800,6 +3800,14 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             };
             if let Some(d) = d3 {
                 t.push_str(&format!(", {}", moved(d, "in three months")));
+                // "is edging up, up 0.30 points" said once: "has edged up 0.30 points".
+                for (twice, once) in [
+                    ("is edging up, up ", "has edged up "),
+                    ("is drifting up, up ", "has drifted up "),
+                    ("is falling, down ", "has fallen "),
+                ] {
+                    t = t.replace(twice, once);
+                }
             }
             // The Sahm comparison: the three-month average against the lowest of the twelve
             // three-month averages before it (it can be below that, never below "the year's low").

@@ -231,7 +231,8 @@ pub fn link_words(l: RankLink) -> &'static str {
 /// The rank correlations at the cited horizon with the stated rule behind [`RankLink::of`], for
 /// the track record's intro: the instrument's own return first (the lead's figure: the trade is
 /// outright), then its return against the benchmark (the chart's bars) when there is one:
-/// "Rank correlation: −0.11, weak (against SPY, as charted: −0.07, no link)." (the bands are stated once, in the glossary: [`rank_bands`]). None
+/// "Rank correlation: −0.11 (weak) with IWM's return, −0.07 (no link) with its return against
+/// SPY." (the bands are stated once, in the glossary: [`rank_bands`]). None
 /// without a correlation.
 pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
     // The symbol names the return only when the relative figure is all there is.
@@ -239,7 +240,13 @@ pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
     let rel = h.rank_corr_relative.zip(tr.versus.as_deref());
     Some(match (h.rank_corr_price, rel) {
         (Some(p), Some((r, b))) => {
-            format!("Rank correlation: {} (against {b}, as charted: {}).", rank_said(p), rank_said(r))
+            // Review 40: "−0.11, weak (against SPY, as charted: −0.07, no link)" still read as two
+            // figures for one thing; each said with what it ranks.
+            format!(
+                "Rank correlation: {} with {symbol}'s return, {} with its return against {b}.",
+                rank_paren(p),
+                rank_paren(r)
+            )
         }
         (Some(p), None) => format!("Rank correlation: {}.", rank_said(p)),
         (None, Some((r, b))) => {
@@ -257,6 +264,16 @@ fn rank_said(rho: f64) -> String {
         _ => "clear",
     };
     format!("{}, {word}", rho_text(rho))
+}
+
+/// A rank correlation with its band in brackets: "−0.11 (weak)".
+fn rank_paren(rho: f64) -> String {
+    let word = match RankLink::of(rho) {
+        RankLink::None => "no link",
+        l if l.weak() => "weak",
+        _ => "clear",
+    };
+    format!("{} ({word})", rho_text(rho))
 }
 
 /// The bands behind [`RankLink::of`] in words, for the glossary, stated on the printed
@@ -572,7 +589,7 @@ fn track_intro(tr: &TrackRecord, symbol: &str) -> String {
             .map(|k| if k == StanceKind::Long { "longs" } else { "shorts" })
             .collect();
         format!(
-            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with} because earlier ones trailed all week ends",
+            "Week ends{since}{after}; the record check printed {count} {} as Neutral{with}: earlier ones trailed all week ends",
             sides.join(" and ")
         )
     } else {

@@ -1773,7 +1773,7 @@ fn one_fact_reads_as_one_figure_in_text_tables_and_charts() {
         // Review 19: the strip counts what the note printed, the table what the score read; when
         // the record check made them differ (2025-09-12, 2025-12-12), the table's intro says so.
         let held = a.track_record.as_ref().unwrap().points.iter().any(|p| p.published != p.stance);
-        assert_eq!(b.contains(" because earlier ones trailed all week ends"), held, "{date}");
+        assert_eq!(b.contains(": earlier ones trailed all week ends"), held, "{date}");
         assert_eq!(held, cfg.signals.record_check, "{date}: the record check held some readings back");
         let track = alt("track");
         for stance in ["Long", "Short"] {

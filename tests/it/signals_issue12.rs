@@ -182,7 +182,9 @@ fn track_counts_agree_between_table_alt_text_and_lead() {
         // Review 38: the chart's rank correlation (against the benchmark) is said in the text
         // beside it, whether or not the lead quoted the own-return figure.
         let charted = alt.split("Rank correlation ").nth(1).and_then(|t| t.split(';').next()).unwrap();
-        assert!(intro.contains(&format!("as charted: {charted},")), "{date}: {charted} not in {intro}");
+        // Review 40: each figure with what it ranks ("−0.07 (no link) with its return against SPY").
+        let said = intro.split(&format!("return, {charted} (")).nth(1).unwrap_or("");
+        assert!(said.contains(") with its return against SPY"), "{date}: {charted} not in {intro}");
         // Review 39: the lead's own-return figure is found in the track section too.
         assert!(intro.contains("Rank correlation: "), "{date}: {intro}");
         let tr = a.track_record.as_ref().unwrap();
