@@ -287,7 +287,9 @@ pub fn glossary(body: &str) -> Vec<Term> {
             &["3-day"],
             "3-day bars",
             "bars that each cover three trading sessions (open of the first, high and low of the three, close of the \
-             last): a timeframe between the daily and the weekly chart.",
+             last): a timeframe between the daily and the weekly chart. They are counted in threes from a fixed start, \
+             so the last complete bar may end a session or two before the note's date (the bar still forming is left \
+             out).",
         ),
         (
             &["| Breaks on |", "prove the", "is wrong on"],
