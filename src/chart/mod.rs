@@ -599,7 +599,7 @@ fn stops_of(analysis: &crate::Analysis, tf: Timeframe) -> Vec<price::Stop> {
             };
             let rule = match named.iter().find(|(n, _)| std::ptr::eq(*n, l)) {
                 // A long's or short's one stop; a neutral note's two watched levels keep the
-                // legend's "watch: a close beyond one sets the direction" (both are named).
+                // legend's "watch: a close beyond one counts toward a side" (both are named).
                 Some((_, t)) if lead_elsewhere(l) && st.stance != StanceKind::Neutral => {
                     Some(stop_rule(l, t, st.stance))
                 }

@@ -393,7 +393,7 @@ pub(crate) fn is_lead_tag(tag: &str) -> bool {
 }
 
 /// Legend text of the stance's risk levels: which tag, if any, is the lead's own level.
-/// One vocabulary per note (issue 13 item 5): a neutral note's levels set the direction on every
+/// One vocabulary per note (issue 13 item 5): a neutral note's levels count toward a side on every
 /// chart, whether or not this chart draws one of its two watched levels; only a long or short
 /// has an idea a close can go against.
 fn stop_legend(stops: &[Stop], neutral: bool) -> String {
@@ -405,9 +405,9 @@ fn stop_legend(stops: &[Stop], neutral: bool) -> String {
     } else if tag("stop") {
         "risk levels (stop: a close beyond it proves the idea wrong)".into()
     } else if tag("watch") {
-        "risk levels (watch: a close beyond one sets the direction)".into()
+        "risk levels (watch: a close beyond one counts toward a side)".into()
     } else if neutral {
-        "risk levels (a close beyond one sets the direction)".into()
+        "risk levels (a close beyond one counts toward a side)".into()
     } else {
         "risk levels (a close beyond one goes against the idea)".into()
     }

@@ -245,6 +245,13 @@ pub fn glossary(body: &str) -> Vec<Term> {
              setup allows at most two in 25 sessions, and five or more mark a pattern of selling.",
         ),
         (
+            &["past edge", "had an edge"],
+            "Edge",
+            "a signal has an edge when its earlier cases went its way at least five percentage points more often \
+             than all week ends did over the same 13 weeks (a table's \"Earlier cases right\" against its \"All weeks\"); \
+             a signal right in most cases can still have none when most weeks went that way anyway.",
+        ),
+        (
             &["high-volume reversal"],
             "High-volume reversal",
             "a session with volume at least 1.5 times its 50-day average, a 20-session high and a close near the low.",
@@ -1041,11 +1048,11 @@ fn level_line(
     lost: Option<NaiveDate>,
 ) -> LevelLine {
     let mut on = breaks_on(l);
-    // A price level whose break price has since undone no longer sets the direction (the Risk
+    // A price level whose break price has since undone no longer counts toward a side (the Risk
     // intro: "… its 3-day breakout failed, so a long waits for 302.72"); review 37: the row
     // still read "(favours a long)" beside it.
     if neutral && l.basis != InvalidationBasis::Obv && l.undone() {
-        on.push_str(" (failed once; no longer a trigger)");
+        on.push_str(" (already failed once)");
     } else if neutral {
         on.push_str(match l.trigger {
             // A neutral note has no position: a break favours one side (the lead's words).
@@ -1166,7 +1173,7 @@ fn passed_nearer(a: &Analysis, named: [Option<&Invalidation>; 2]) -> Option<Stri
     // Review 40: "No position yet. 295.32 is nearer …" opened on a figure, and "a long waits for
     // 302.72" read as a trigger; the failed break first, then the level that counts instead.
     Some(format!(
-        "The {} {} {} failed{when}; for a {}, watch {}.",
+        "The {} {} {}{when} failed; for a {}, watch {}.",
         l.basis.as_str().trim_end_matches(" close"),
         if up { "breakout above" } else { "breakdown below" },
         price(l.value),
@@ -1827,7 +1834,11 @@ fn and_reasons_parts(items: &[LeadReason]) -> (String, bool) {
         .collect();
     let mut out: Vec<String> = Vec::with_capacity(texts.len());
     for (i, t) in texts.iter().enumerate() {
-        let repeat = i > 0 && texts[i - 1].starts_with("price ") && t.starts_with("price ");
+        // Only between reasons said alike: a caveat after the second would read as the pair's
+        // (review 40: "price has reclaimed … and is above …, though … (no past edge)").
+        let bare = |k: usize| merged || items[k].to_string() == items[k].text;
+        let alike = i > 0 && bare(i - 1) && bare(i);
+        let repeat = alike && texts[i - 1].starts_with("price ") && t.starts_with("price ");
         out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
     }
     // "the daily OBV support line and the weekly OBV trendline have broken", not "… has broken
@@ -2020,11 +2031,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 let no_edge = !why.is_empty() && and_reasons_parts(why).1;
                 let idea = match (thin, no_edge) {
                     (true, true) => {
-                        format!("The idea is an outright {word} in {s}, on thin evidence and signals with no past edge")
+                        format!("The idea is an outright {word} in {s}, on thin evidence; its reasons had no past edge")
                     }
                     (true, false) => format!("The idea is an outright {word} in {s}, on thin evidence"),
                     (false, true) => {
-                        format!("The idea is an outright {word} in {s}, on signals with no past edge")
+                        format!("The idea is an outright {word} in {s}; its reasons had no past edge")
                     }
                     (false, false) => format!("The idea is an outright {word} in {s}"),
                 };
@@ -2563,7 +2574,13 @@ fn thesis(a: &Analysis, v: &Voice) -> (Vec<String>, Option<String>) {
                 (Some(t), Some(l)) if l.abs() < 0.05 && t.contains(" leads ") => {
                     // Review 37: "a lag counts as ending only after …" read backwards.
                     // Review 39: "there is no lag to end" was the signal's own wording.
-                    "but a two-year fall under 5% is no lag to recover from".to_string()
+                    // Review 40: "a two-year fall under 5% is no lag to recover from" was opaque;
+                    // the rule said as what the score counts, with the figure.
+                    if l < 0.0 {
+                        format!("but its {} two-year lag is too small to score a recovery", pct_abs(l))
+                    } else {
+                        "but with no two-year lag, there is no recovery to score".to_string()
+                    }
                 }
                 // A trail beside a ratio above its average is a contrast (review 37: "It is
                 // above its 30-week average, and IWM trails SPY").
@@ -2905,8 +2922,10 @@ fn read(a: &Analysis, v: &Voice, r: &SignalResult) -> String {
                 let read = match rsi.round() {
                     x if x >= 70.0 => "overbought",
                     x if x <= 30.0 => "oversold",
-                    x if x >= 50.0 => "not overbought",
-                    _ => "not oversold",
+                    // Review 40: "RSI 53, not overbought" framed a midline reading as a near miss.
+                    x if x >= 60.0 => "strong",
+                    x if x <= 40.0 => "weak",
+                    _ => "neutral",
                 };
                 // After the checklist's rule, a sentence of its own.
                 t.push_str(&if whole {
@@ -3560,10 +3579,12 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
         crate::signals::Branch::F3Decline => {
             return match r.date("decline_peak_date") {
                 Some(p) => format!(
-                    "{head}, price has fallen from its {} close with no rally before it, so there are no pullbacks to judge.",
+                    // Review 40: "no rally before it" beside the same note's May–June higher high
+                    // read as a contradiction; what holds is that price never regained that close.
+                    "{head}, price has stayed below its {} close, so there is no advance whose pullbacks can be judged.",
                     date(p)
                 ),
-                None => format!("{head}, the latest fall had no rally before it, so there are no pullbacks to judge."),
+                None => format!("{head}, price has stayed below its latest peak close, so there is no advance whose pullbacks can be judged."),
             };
         }
         _ => {}
@@ -4995,7 +5016,7 @@ fn checklist_other(a: &Analysis) -> Option<String> {
             named(Tick::Pass)
         ),
         (0, q) => format!(
-            "For a {idea}, {} of the {total} {parts} {} partly there ({}).",
+            "For a {idea}, {} of {total} {parts} {} partly there ({}).",
             count_word(q),
             is(q),
             partly()

@@ -1240,7 +1240,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         // Review 40: no reason has an edge over the average week (two no better, one with too
         // few cases), said once in the idea's own words.
-        "The idea is an outright long in IWM, on signals with no past edge: price has reclaimed the weekly squeeze zone, the 2-year yield prices rate cuts and daily pullbacks",
+        "The idea is an outright long in IWM; its reasons had no past edge: price has reclaimed the weekly squeeze zone, the 2-year yield prices rate cuts and daily pullbacks",
         // Warning signs absent are "not raised", not warning signs that "back the long".
         "*Neither daily warning sign is raised: daily highs are rising and OBV holds above its rising daily support line, though",
         // The chart's bars dated, then the joint turn and the checklist's rule in words.
@@ -1276,8 +1276,9 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
          in one move.",
         // No position: a level crossed is "crossed", not "triggered"; one whose break failed no
         // longer favours a side (review 37: "(favours a long)" beside "a long waits for 302.72").
-        "| a 3-day close above (failed once; no longer a trigger) | crossed on 2026-06-26, since back below (1.4% above the close) |",
-        "; for a long, watch 302.72.",
+        "| a 3-day close above (already failed once) | crossed on 2026-06-26, since back below (1.4% above the close) |",
+        // Review 40: the date is the breakout's, not its failure's.
+        "The 3-day breakout above 295.32 on 2026-06-26 failed; for a long, watch 302.72.",
     ] {
         assert!(b.contains(want), "2026-07-24 lacks '{want}'");
     }
