@@ -642,7 +642,22 @@ fn end(
     let fit = ctx.fit;
     match tag {
         TagEnd::Paragraph => top(bufs).push_str("\n\n"),
-        TagEnd::Heading(_) => top(bufs).push_str("]\n\n"),
+        TagEnd::Heading(level) => {
+            let out = top(bufs);
+            // The title's last two words on one line (review 41: Letter's headline wrapped to
+            // leave "zone" alone): its last space made non-breaking.
+            if level == HeadingLevel::H1 {
+                if let Some(open) = out.rfind("#heading(level: 1)[") {
+                    let body = open + "#heading(level: 1)[".len();
+                    if let Some(sp) = out[body..].rfind(' ').map(|i| body + i) {
+                        if out[body..sp].contains(' ') {
+                            out.replace_range(sp..sp + 1, "\u{a0}");
+                        }
+                    }
+                }
+            }
+            out.push_str("]\n\n")
+        }
         TagEnd::BlockQuote(_) => top(bufs).push_str("]\n\n"),
         TagEnd::CodeBlock => {
             let code = match frames.pop() {
@@ -874,6 +889,16 @@ mod tests {
             &|d: &str| format!("Chart {d}"),
             &fit(),
         )
+    }
+
+    /// Review 41: the title's last two words stay on one line (a non-breaking last space); a
+    /// one-word title and lower headings are left alone.
+    #[test]
+    fn the_title_never_leaves_its_last_word_alone() {
+        let t = conv("# Long small caps: reclaimed the zone\n\n## Risk levels\n\n# One\n");
+        assert!(t.contains("reclaimed the\u{a0}zone]"), "{t}");
+        assert!(t.contains("Risk levels]"), "{t}");
+        assert!(t.contains("[One]"), "{t}");
     }
 
     /// Issue 13 (keep-together): a short paragraph before a table or list sticks to it; a
