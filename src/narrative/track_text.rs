@@ -258,22 +258,21 @@ pub fn rank_rule(tr: &TrackRecord, symbol: &str) -> Option<String> {
 
 /// A rank correlation as printed with its band: "−0.12, no link", "−0.22, weak".
 fn rank_said(rho: f64) -> String {
-    let word = match RankLink::of(rho) {
+    format!("{}, {}", rho_text(rho), rank_band(rho))
+}
+
+/// A rank correlation's band in one word or two: "no link", "weak" or "clear".
+fn rank_band(rho: f64) -> &'static str {
+    match RankLink::of(rho) {
         RankLink::None => "no link",
         l if l.weak() => "weak",
         _ => "clear",
-    };
-    format!("{}, {word}", rho_text(rho))
+    }
 }
 
 /// A rank correlation with its band in brackets: "−0.11 (weak)".
 fn rank_paren(rho: f64) -> String {
-    let word = match RankLink::of(rho) {
-        RankLink::None => "no link",
-        l if l.weak() => "weak",
-        _ => "clear",
-    };
-    format!("{} ({word})", rho_text(rho))
+    format!("{} ({})", rho_text(rho), rank_band(rho))
 }
 
 /// The bands behind [`RankLink::of`] in words, for the glossary, stated on the printed
