@@ -629,6 +629,7 @@ fn history_no_edge<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
 /// ([`runs_against`]) the counts of that history, said as "the daily chart has made a lower high
 /// (right in only 6 of 36 earlier cases)" ([`std::fmt::Display`]) or merged by
 /// [`and_reasons`].
+#[derive(Clone)]
 struct LeadReason {
     /// The reason in words, without its history.
     text: String,
@@ -1818,6 +1819,13 @@ fn neither(n: usize) -> &'static str {
 /// no edge (then the caveat is said once, after the list, or in a sentence of its own when one
 /// sentence would run too long for the lead).
 fn and_reasons_parts(items: &[LeadReason]) -> (String, bool) {
+    // In a list with some reasons annotated and some not, the annotated ones come first, so a
+    // caveat at the list's end never reads as the whole list's (review 42: QQQ's "…, though under
+    // every recent 3-day dip low (no past edge)" after a reason that had one).
+    let mut sorted: Vec<&LeadReason> = items.iter().collect();
+    sorted.sort_by_key(|r| r.to_string() == r.text);
+    let owned: Vec<LeadReason> = sorted.into_iter().cloned().collect();
+    let items = &owned[..];
     // When no reason's own record gives it an edge, that is said once, at the end ("…, though
     // neither had an edge over the average week before"), not as a parenthesis after each.
     // A reason with too few cases for a row has no record of an edge either: it joins the merged
@@ -2031,11 +2039,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                 let no_edge = !why.is_empty() && and_reasons_parts(why).1;
                 let idea = match (thin, no_edge) {
                     (true, true) => {
-                        format!("The idea is an outright {word} in {s}, on thin evidence; its reasons had no past edge")
+                        format!("The idea is an outright {word} in {s}, on thin evidence; its main reasons had no past edge")
                     }
                     (true, false) => format!("The idea is an outright {word} in {s}, on thin evidence"),
                     (false, true) => {
-                        format!("The idea is an outright {word} in {s}; its reasons had no past edge")
+                        format!("The idea is an outright {word} in {s}; its main reasons had no past edge")
                     }
                     (false, false) => format!("The idea is an outright {word} in {s}"),
                 };
@@ -2270,17 +2278,17 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             let levels = match (up_l, down_l) {
                 (Some(u), Some(d)) => Some(match held {
                     Some(StanceKind::Long) => format!(
-                        "{} would favour a long, {}, the long's own stop, a short",
+                        "{} would count toward a long, {}, the long's own stop, a short",
                         watch_phrase(a, u),
                         watch_phrase(a, d)
                     ),
                     Some(StanceKind::Short) => format!(
-                        "{}, the short's own stop, would favour a long, {} a short",
+                        "{}, the short's own stop, would count toward a long, {} a short",
                         watch_phrase(a, u),
                         watch_phrase(a, d)
                     ),
                     _ => {
-                        // "a daily close above 302.72 (…) would favour a long, one below 290.68
+                        // "a daily close above 302.72 (…) would count toward a long, one below 290.68
                         // (…) a short": the second close said once (the body's length bound).
                         let (up, down) = (watch_phrase(a, u), watch_phrase(a, d));
                         let close = format!("a {} ", u.basis);
@@ -2290,16 +2298,16 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
                             }
                             _ => down,
                         };
-                        format!("{up} would favour a long, {down} a short")
+                        format!("{up} would count toward a long, {down} a short")
                     }
                 }),
                 (Some(u), None) => Some(match &waits {
-                    Some(w) => format!("{} would favour a long; a {w}", watch_phrase(a, u)),
-                    None => format!("{} would favour a long", watch_phrase(a, u)),
+                    Some(w) => format!("{} would count toward a long; a {w}", watch_phrase(a, u)),
+                    None => format!("{} would count toward a long", watch_phrase(a, u)),
                 }),
                 (None, Some(d)) => Some(match &waits {
-                    Some(w) => format!("{} would favour a short; a {w}", watch_phrase(a, d)),
-                    None => format!("{} would favour a short", watch_phrase(a, d)),
+                    Some(w) => format!("{} would count toward a short; a {w}", watch_phrase(a, d)),
+                    None => format!("{} would count toward a short", watch_phrase(a, d)),
                 }),
                 (None, None) => None,
             };
@@ -3581,7 +3589,7 @@ fn f3_read(a: &Analysis, r: &SignalResult) -> String {
                 Some(p) => format!(
                     // Review 40: "no rally before it" beside the same note's May–June higher high
                     // read as a contradiction; what holds is that price never regained that close.
-                    "{head}, price has stayed below its {} close, so there is no advance whose pullbacks can be judged.",
+                    "{head}, price is still below its {} close, the window's high: rebounds inside a decline, not an advance whose pullbacks can be judged.",
                     date(p)
                 ),
                 None => format!("{head}, price has stayed below its latest peak close, so there is no advance whose pullbacks can be judged."),
@@ -4211,7 +4219,7 @@ fn monthly_average_words(a: &Analysis, m: NaiveDate) -> String {
 
 /// When the month after the inflation figure's month has already ended but its figure is not
 /// counted yet (the conservative publication delay, point in time), the clause that says so:
-/// "; August's figure is not counted before its assumed publication (2025-09-14)".
+/// "; August's figure counts only from its assumed publication (2025-09-14)".
 fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     let Some(crate::signals::Ev::Month { v }) = r.ev("obs_month") else { return None };
     let next = v.checked_add_months(chrono::Months::new(1))?;
@@ -4234,7 +4242,7 @@ fn next_month_pending(a: &Analysis, r: &SignalResult) -> Option<String> {
     // Said as the assumption it is: the figure may be out in the world, but the note counts it
     // only from its assumed publication date (analyst review: "not counted yet" read as a claim).
     Some(format!(
-        "; {}'s figure is not counted before its assumed publication ({})",
+        "; {}'s figure counts only from its assumed publication ({})",
         next.format("%B"),
         date(release)
     ))

@@ -1172,7 +1172,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     let md = full("2025-09-12");
     let (b, m) = (body(&md).to_string(), method(&md));
     for want in [
-        "as of July 2025; August's figure is not counted before its assumed publication (",
+        "as of July 2025; August's figure counts only from its assumed publication (",
         // A daily series counts readings (review 16: "9 daily readings short of the 2.5 years"
         // read as ~35 weekdays short).
         // Review 22: in years, from the data start to the note's date, against the rule's years.
@@ -1240,7 +1240,7 @@ fn the_body_speaks_in_market_terms_at_the_review_dates() {
     for want in [
         // Review 40: no reason has an edge over the average week (two no better, one with too
         // few cases), said once in the idea's own words.
-        "The idea is an outright long in IWM; its reasons had no past edge: price has reclaimed the weekly squeeze zone, the 2-year yield prices rate cuts and daily pullbacks",
+        "The idea is an outright long in IWM; its main reasons had no past edge: price has reclaimed the weekly squeeze zone, the 2-year yield prices rate cuts and daily pullbacks",
         // Warning signs absent are "not raised", not warning signs that "back the long".
         "*Neither daily warning sign is raised: daily highs are rising and OBV holds above its rising daily support line, though",
         // The chart's bars dated, then the joint turn and the checklist's rule in words.
