@@ -320,8 +320,22 @@ pub(crate) fn legend_lines_by<B: DrawingBackend>(
     items: &[(Swatch, String)],
     reorder: bool,
 ) -> i32 {
+    laid_out(pen, left, right, name, items, reorder).iter().map(|(_, (_, line))| line + 1).max().unwrap_or(1)
+}
+
+/// The legend's items (wide ones split, [`split_wide`]) each with its (x, line) from
+/// [`legend_layout`]: what [`legend_lines_by`] counts and [`draw_legend_by`] draws.
+fn laid_out<B: DrawingBackend>(
+    pen: &Pen<B>,
+    left: i32,
+    right: i32,
+    name: &str,
+    items: &[(Swatch, String)],
+    reorder: bool,
+) -> Vec<((Swatch, String), (i32, i32))> {
     let items = split_wide(pen, left, right, items);
-    legend_layout(pen, left, right, name, &items, reorder).iter().map(|(_, line)| line + 1).max().unwrap_or(1)
+    let at = legend_layout(pen, left, right, name, &items, reorder);
+    items.into_iter().zip(at).collect()
 }
 
 /// (x, line) of each legend item: in reading order, left to right, wrapping; or, when that
@@ -423,8 +437,8 @@ pub(crate) fn draw_legend_by<B: DrawingBackend>(
     let (nw, th) = pen.text_size(name, fs, true);
     pen.place((p.0, p.1 - th / 2), (p.0 + nw, p.1 + th / 2), "legend");
     let sw = pen.px(14.0);
-    let items = split_wide(pen, p.0, right, items);
-    for ((s, label), (x, line)) in items.iter().zip(legend_layout(pen, p.0, right, name, &items, reorder)) {
+    for ((s, label), (x, line)) in &laid_out(pen, p.0, right, name, items, reorder) {
+        let (x, line) = (*x, *line);
         if line >= max_lines {
             break;
         }

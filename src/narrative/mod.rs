@@ -598,14 +598,23 @@ fn runs_against(up: bool, h: &crate::baserates::HorizonStats) -> bool {
     h.count > 0 && went * 2 < h.count && h.median.is_some_and(|m| if up { m < 0.0 } else { m > 0.0 })
 }
 
+/// The base rate of `r` in its current state (enough cases to count) with its 13-week stats and
+/// the cases that went its way; None with too few cases.
+fn history_13<'a>(
+    a: &'a Analysis,
+    r: &SignalResult,
+) -> Option<(&'a BaseRate, &'a crate::baserates::HorizonStats, usize)> {
+    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few)?;
+    let h = b.horizon(13)?;
+    let went = if r.state == State::Bullish { h.n_positive } else { h.count - h.n_positive };
+    Some((b, h, went))
+}
+
 /// The base rate of `r` in its current state, and (went its way, cases) at 13 weeks when its
 /// history runs against its direction ([`runs_against`]); None with too few cases to count.
 fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRate, usize, usize)> {
-    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few)?;
-    let h = b.horizon(13)?;
-    let up = r.state == State::Bullish;
-    let went = if up { h.n_positive } else { h.count - h.n_positive };
-    runs_against(up, h).then_some((b, went, h.count))
+    let (b, h, went) = history_13(a, r)?;
+    runs_against(r.state == State::Bullish, h).then_some((b, went, h.count))
 }
 
 /// The base rate of `r` in its current state, and (went its way, cases) at 13 weeks, when that
@@ -613,13 +622,11 @@ fn history_against<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
 /// than the share of all week ends that went its way (the tables' "All weeks", as printed). The
 /// lead's one rule for either side; None with too few cases or without a track record.
 fn history_no_edge<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRate, usize, usize)> {
-    let b = a.base_rates.iter().find(|b| b.signal == r.id && b.state == r.state && !b.few)?;
-    let h = b.horizon(13)?;
-    let up = r.state == State::Bullish;
-    let went = if up { h.n_positive } else { h.count - h.n_positive };
+    let (b, h, went) = history_13(a, r)?;
     if h.count == 0 {
         return None;
     }
+    let up = r.state == State::Bullish;
     let share = 100.0 * went as f64 / h.count as f64;
     let any = all_weeks_share(a, b.measure).map(|p| if up { p } else { 1.0 - p })?;
     (runs_against(up, h) || share < (100.0 * any).round() + BEAT_MARGIN_PTS).then_some((b, went, h.count))
@@ -629,7 +636,6 @@ fn history_no_edge<'a>(a: &'a Analysis, r: &SignalResult) -> Option<(&'a BaseRat
 /// ([`runs_against`]) the counts of that history, said as "the daily chart has made a lower high
 /// (right in only 6 of 36 earlier cases)" ([`std::fmt::Display`]) or merged by
 /// [`and_reasons`].
-#[derive(Clone)]
 struct LeadReason {
     /// The reason in words, without its history.
     text: String,
@@ -691,6 +697,13 @@ fn below_any_week(a: &Analysis, b: &BaseRate, went: usize, n: usize) -> bool {
         return false;
     };
     n > 0 && (100.0 * went as f64 / n as f64).round() < (100.0 * p).round()
+}
+
+impl LeadReason {
+    /// Said with no parenthesis (no caveat, no count).
+    fn bare(&self) -> bool {
+        self.against.is_none() && self.no_record.is_none()
+    }
 }
 
 impl std::fmt::Display for LeadReason {
@@ -1823,9 +1836,8 @@ fn and_reasons_parts(items: &[LeadReason]) -> (String, bool) {
     // caveat at the list's end never reads as the whole list's (review 42: QQQ's "…, though under
     // every recent 3-day dip low (no past edge)" after a reason that had one).
     let mut sorted: Vec<&LeadReason> = items.iter().collect();
-    sorted.sort_by_key(|r| r.to_string() == r.text);
-    let owned: Vec<LeadReason> = sorted.into_iter().cloned().collect();
-    let items = &owned[..];
+    sorted.sort_by_key(|r| r.bare());
+    let items = &sorted[..];
     // When no reason's own record gives it an edge, that is said once, at the end ("…, though
     // neither had an edge over the average week before"), not as a parenthesis after each.
     // A reason with too few cases for a row has no record of an edge either: it joins the merged
@@ -1833,18 +1845,13 @@ fn and_reasons_parts(items: &[LeadReason]) -> (String, bool) {
     let merged = items.len() >= 2
         && items.iter().any(|r| r.against.is_some())
         && items.iter().all(|r| r.against.is_some() || r.no_record.is_some());
-    let texts: Vec<String> = items
-        .iter()
-        .map(|r| match (merged, r.against, &r.no_record) {
-            (true, _, _) => r.text.clone(),
-            (false, _, _) => r.to_string(),
-        })
-        .collect();
+    let texts: Vec<String> =
+        items.iter().map(|r| if merged { r.text.clone() } else { r.to_string() }).collect();
     let mut out: Vec<String> = Vec::with_capacity(texts.len());
     for (i, t) in texts.iter().enumerate() {
         // Only between reasons said alike: a caveat after the second would read as the pair's
         // (review 40: "price has reclaimed … and is above …, though … (no past edge)").
-        let bare = |k: usize| merged || items[k].to_string() == items[k].text;
+        let bare = |k: usize| merged || items[k].bare();
         let alike = i > 0 && bare(i - 1) && bare(i);
         let repeat = alike && texts[i - 1].starts_with("price ") && t.starts_with("price ");
         out.push(if repeat { t["price ".len()..].to_string() } else { t.clone() });
@@ -2036,19 +2043,11 @@ fn lead(a: &Analysis, v: &Voice, ctx: &Option<Context>) -> Vec<String> {
             // No reason with an edge over the average week: said once, in the idea's own words
             // (review 40), so the lead keeps its five sentences.
             let idea_of = |why: &[LeadReason]| {
-                let no_edge = !why.is_empty() && and_reasons_parts(why).1;
-                let idea = match (thin, no_edge) {
-                    (true, true) => {
-                        format!("The idea is an outright {word} in {s}, on thin evidence; its main reasons had no past edge")
-                    }
-                    (true, false) => format!("The idea is an outright {word} in {s}, on thin evidence"),
-                    (false, true) => {
-                        format!("The idea is an outright {word} in {s}; its main reasons had no past edge")
-                    }
-                    (false, false) => format!("The idea is an outright {word} in {s}"),
-                };
-                let list = if no_edge { and_reasons_parts(why).0 } else { and_reasons(why) };
-                (idea, list)
+                // Without the merged caveat the parts' list is the whole list (`and_reasons`).
+                let (list, no_edge) = and_reasons_parts(why);
+                let thin = if thin { ", on thin evidence" } else { "" };
+                let edge = if no_edge { "; its main reasons had no past edge" } else { "" };
+                (format!("The idea is an outright {word} in {s}{thin}{edge}"), list)
             };
             let fits = |why: &[LeadReason]| {
                 let (idea, list) = idea_of(why);
@@ -3823,23 +3822,29 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // Review 36: "unemployment has stopped rising as of June 2026: 4.2%, …" chained
             // colons after the list's own; the reading and its month are said with the subject.
             let rest = verdict.strip_prefix("unemployment ").unwrap_or(verdict);
+            // The three-month move; a verdict that names its direction takes the move as its verb
+            // ("has edged up 0.30 points", not "is edging up, up 0.30 points").
+            let rest = match d3.map(|d| moved(d, "in three months")) {
+                Some(mv) => {
+                    let verb = match rest {
+                        "is edging up" => Some(("has edged up ", "up ")),
+                        "is drifting up" => Some(("has drifted up ", "up ")),
+                        "is falling" => Some(("has fallen ", "down ")),
+                        _ => None,
+                    };
+                    match verb.and_then(|(v, dir)| mv.strip_prefix(dir).map(|x| format!("{v}{x}"))) {
+                        Some(joined) => joined,
+                        None => format!("{rest}, {mv}"),
+                    }
+                }
+                None => rest.to_string(),
+            };
             let mut t = match month() {
                 // As published (one decimal for the unemployment rate), as the macro chart's
                 // badge prints the same reading: one value, one rounding.
                 Some(m) => format!("unemployment, {}% in {m}, {rest}", crate::fmt::as_published(u)),
                 None => format!("unemployment, at {}%, {rest}", crate::fmt::as_published(u)),
             };
-            if let Some(d) = d3 {
-                t.push_str(&format!(", {}", moved(d, "in three months")));
-                // "is edging up, up 0.30 points" said once: "has edged up 0.30 points".
-                for (twice, once) in [
-                    ("is edging up, up ", "has edged up "),
-                    ("is drifting up, up ", "has drifted up "),
-                    ("is falling, down ", "has fallen "),
-                ] {
-                    t = t.replace(twice, once);
-                }
-            }
             // The Sahm comparison: the three-month average against the lowest of the twelve
             // three-month averages before it (it can be below that, never below "the year's low").
             let gap = avg - low;
@@ -3875,23 +3880,17 @@ pub fn macro_sentence(r: &SignalResult, a: &Analysis) -> Option<String> {
             // first with the window's change in brackets (as the inflation line).
             // The turn runs against the window's change, so the change follows it with "though"
             // (review 33: "up from 2.63% … (down 0.08 points in three months)" read as a riddle).
-            let mut t = match macro_turn_words(r, "turn_oas", d, a.as_of) {
-                // Review 36: no colon after the list's own ("broadly unchanged: the … spread").
-                // Review 39: "…, up from 2.63% …, though down 0.08 points in three months" still
-                // read as a riddle; the window's change first, then the recent turn against it.
-                Some(w) => format!(
-                    "{verdict}, with the high-yield spread at {oas:.2}%, {} but {w}",
-                    moved(d, "in three months")
-                ),
-                None => {
-                    format!(
-                        "{verdict}, with the high-yield spread at {oas:.2}%, {}",
-                        moved(d, "in three months")
-                    )
-                }
-            };
+            // Review 36: no colon after the list's own ("broadly unchanged: the … spread").
+            // Review 39: "…, up from 2.63% …, though down 0.08 points in three months" still read
+            // as a riddle; the window's change first, then the recent turn against it.
+            let turn = macro_turn_words(r, "turn_oas", d, a.as_of);
+            let mut t = format!(
+                "{verdict}, with the high-yield spread at {oas:.2}%, {}{}",
+                moved(d, "in three months"),
+                turn.as_ref().map(|w| format!(" but {w}")).unwrap_or_default()
+            );
             // After a turn, the rank is the spread's own (not the turn's figure): a clause of its own.
-            let turned = t.contains(" but ");
+            let turned = turn.is_some();
             if let Some(p) = n("oas_pct5y") {
                 t.push_str(&format!(
                     "{}lower than {:.0}% of {}",
