@@ -315,7 +315,9 @@ pub(crate) fn macros(sc: &MacroScene, as_of: NaiveDate) -> String {
                     .unwrap_or_default();
                 format!("{} {}{change}", short(&c.label), c.value_text(*v))
             }
-            None => format!("{}: no data published yet", short(&c.label)),
+            // Review 43: "no data published yet" read as a claim about the series (the high-yield
+            // spread was published long before 2022); what is missing is the supplied file's data.
+            None => format!("{}: no data supplied up to this date", short(&c.label)),
         };
         let reading = match c.verdict.signal {
             Some(name) if !assessed(c) => format!("{name}: not assessed"),
